@@ -36,6 +36,7 @@ impl<T: IntoValue> IntoValue for Box<T> {
 
 /// Sets `key` in `m` when `value` is set (the generated serializers call it for every optional
 /// property).
+#[allow(dead_code)] // unused only when no service feature is on
 pub(crate) fn set<T: IntoValue>(m: &mut ValueMap, key: &'static str, value: Option<T>) {
     if let Some(v) = value {
         m.insert(key, v.into_value());

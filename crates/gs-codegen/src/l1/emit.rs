@@ -309,6 +309,7 @@ fn write_struct(
         .iter()
         .map(|f| format!("{}: impl Into<{}>", f.rust, scope.spell(&f.kind)))
         .collect();
+    let _ = writeln!(out, "{indent}    #[inline]");
     let _ = writeln!(
         out,
         "{indent}    pub fn new({}) -> {name} {{",
@@ -334,6 +335,7 @@ fn write_struct(
     if required.is_empty() {
         out.push_str(&cfg_line);
         let _ = writeln!(out, "{indent}impl Default for {name} {{");
+        let _ = writeln!(out, "{indent}    #[inline]");
         let _ = writeln!(out, "{indent}    fn default() -> {name} {{");
         let _ = writeln!(out, "{indent}        {name}::new()");
         let _ = writeln!(out, "{indent}    }}");
@@ -518,6 +520,7 @@ fn write_resource(
     let _ = writeln!(body, "#[cfg(feature = \"{feature}\")]");
     let _ = writeln!(body, "impl {props} {{");
     body.push_str("    /// The CloudFormation properties that are set, in alphabetical order.\n");
+    body.push_str("    #[inline]\n");
     if fields.is_empty() {
         body.push_str("    pub fn into_properties(self) -> gs_core::ValueMap {\n");
         body.push_str("        gs_core::ValueMap::new()\n");
@@ -537,6 +540,7 @@ fn write_resource(
         body,
         "    /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it."
     );
+    body.push_str("    #[inline]\n");
     body.push_str("    pub fn into_resource(self) -> gs_core::Resource {\n");
     let tagging = match r
         .tag_information
@@ -563,6 +567,7 @@ fn write_resource(
         "    /// Adds an `{}` with `id` to `scope`, with `props` and the type's tagging.",
         r.cloud_formation_type
     );
+    body.push_str("    #[inline]\n");
     body.push_str("    pub fn new(\n");
     body.push_str("        scope: &mut gs_core::Scope<'_>,\n");
     body.push_str("        id: &str,\n");
@@ -588,6 +593,7 @@ fn write_resource(
             )],
         );
         doc(body, "    ", &lines);
+        body.push_str("    #[inline]\n");
         let _ = writeln!(body, "    pub fn {method}(self) -> gs_core::Value {{");
         let _ = writeln!(
             body,
@@ -635,6 +641,7 @@ fn write_resource(
             "IntoValue".to_string()
         };
         let _ = writeln!(inner, "    impl {into_value} for {name} {{");
+        inner.push_str("        #[inline]\n");
         inner.push_str("        fn into_value(self) -> gs_core::Value {\n");
         if fields.is_empty() {
             inner.push_str("            gs_core::Value::Map(gs_core::ValueMap::new())\n");

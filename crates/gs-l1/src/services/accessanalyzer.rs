@@ -89,6 +89,7 @@ pub struct CfnAnalyzerProps {
 #[cfg(feature = "accessanalyzer")]
 impl CfnAnalyzerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(r#type: impl Into<Str>) -> CfnAnalyzerProps {
         CfnAnalyzerProps {
             analyzer_configuration: None,
@@ -103,6 +104,7 @@ impl CfnAnalyzerProps {
 #[cfg(feature = "accessanalyzer")]
 impl CfnAnalyzerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AnalyzerConfiguration", self.analyzer_configuration);
@@ -115,6 +117,7 @@ impl CfnAnalyzerProps {
 
     /// The `AWS::AccessAnalyzer::Analyzer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AccessAnalyzer::Analyzer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -123,6 +126,7 @@ impl CfnAnalyzerProps {
 #[cfg(feature = "accessanalyzer")]
 impl crate::Cfn<markers::Analyzer> {
     /// Adds an `AWS::AccessAnalyzer::Analyzer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -135,6 +139,7 @@ impl crate::Cfn<markers::Analyzer> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accessanalyzer-analyzer.html#aws-resource-accessanalyzer-analyzer-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -168,6 +173,7 @@ pub mod analyzer {
 
     impl ArchiveRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filter: impl Into<List<Filter>>, rule_name: impl Into<Str>) -> ArchiveRule {
             ArchiveRule {
                 filter: filter.into(),
@@ -177,6 +183,7 @@ pub mod analyzer {
     }
 
     impl IntoValue for ArchiveRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Filter", self.filter.into_value());
@@ -221,6 +228,7 @@ pub mod analyzer {
 
     impl Filter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(property: impl Into<Str>) -> Filter {
             Filter {
                 contains: None,
@@ -233,6 +241,7 @@ pub mod analyzer {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Contains", self.contains);
@@ -267,6 +276,7 @@ pub mod analyzer {
 
     impl AnalyzerConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AnalyzerConfiguration {
             AnalyzerConfiguration {
                 internal_access_configuration: None,
@@ -276,12 +286,14 @@ pub mod analyzer {
     }
 
     impl Default for AnalyzerConfiguration {
+        #[inline]
         fn default() -> AnalyzerConfiguration {
             AnalyzerConfiguration::new()
         }
     }
 
     impl IntoValue for AnalyzerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InternalAccessConfiguration", self.internal_access_configuration);
@@ -314,6 +326,7 @@ pub mod analyzer {
 
     impl UnusedAccessConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UnusedAccessConfiguration {
             UnusedAccessConfiguration {
                 analysis_rule: None,
@@ -323,12 +336,14 @@ pub mod analyzer {
     }
 
     impl Default for UnusedAccessConfiguration {
+        #[inline]
         fn default() -> UnusedAccessConfiguration {
             UnusedAccessConfiguration::new()
         }
     }
 
     impl IntoValue for UnusedAccessConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnalysisRule", self.analysis_rule);
@@ -354,6 +369,7 @@ pub mod analyzer {
 
     impl AnalysisRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AnalysisRule {
             AnalysisRule {
                 exclusions: None,
@@ -362,12 +378,14 @@ pub mod analyzer {
     }
 
     impl Default for AnalysisRule {
+        #[inline]
         fn default() -> AnalysisRule {
             AnalysisRule::new()
         }
     }
 
     impl IntoValue for AnalysisRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exclusions", self.exclusions);
@@ -400,6 +418,7 @@ pub mod analyzer {
 
     impl AnalysisRuleCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AnalysisRuleCriteria {
             AnalysisRuleCriteria {
                 account_ids: None,
@@ -409,12 +428,14 @@ pub mod analyzer {
     }
 
     impl Default for AnalysisRuleCriteria {
+        #[inline]
         fn default() -> AnalysisRuleCriteria {
             AnalysisRuleCriteria::new()
         }
     }
 
     impl IntoValue for AnalysisRuleCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccountIds", self.account_ids);
@@ -441,6 +462,7 @@ pub mod analyzer {
 
     impl InternalAccessConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InternalAccessConfiguration {
             InternalAccessConfiguration {
                 internal_access_analysis_rule: None,
@@ -449,12 +471,14 @@ pub mod analyzer {
     }
 
     impl Default for InternalAccessConfiguration {
+        #[inline]
         fn default() -> InternalAccessConfiguration {
             InternalAccessConfiguration::new()
         }
     }
 
     impl IntoValue for InternalAccessConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InternalAccessAnalysisRule", self.internal_access_analysis_rule);
@@ -480,6 +504,7 @@ pub mod analyzer {
 
     impl InternalAccessAnalysisRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InternalAccessAnalysisRule {
             InternalAccessAnalysisRule {
                 inclusions: None,
@@ -488,12 +513,14 @@ pub mod analyzer {
     }
 
     impl Default for InternalAccessAnalysisRule {
+        #[inline]
         fn default() -> InternalAccessAnalysisRule {
             InternalAccessAnalysisRule::new()
         }
     }
 
     impl IntoValue for InternalAccessAnalysisRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Inclusions", self.inclusions);
@@ -530,6 +557,7 @@ pub mod analyzer {
 
     impl InternalAccessAnalysisRuleCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InternalAccessAnalysisRuleCriteria {
             InternalAccessAnalysisRuleCriteria {
                 account_ids: None,
@@ -540,12 +568,14 @@ pub mod analyzer {
     }
 
     impl Default for InternalAccessAnalysisRuleCriteria {
+        #[inline]
         fn default() -> InternalAccessAnalysisRuleCriteria {
             InternalAccessAnalysisRuleCriteria::new()
         }
     }
 
     impl IntoValue for InternalAccessAnalysisRuleCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccountIds", self.account_ids);
@@ -585,6 +615,7 @@ pub struct CfnArchiveRuleProps {
 #[cfg(feature = "accessanalyzer")]
 impl CfnArchiveRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(analyzer_name: impl Into<Str>, filter: impl Into<Map<archive_rule::FilterItems>>, rule_name: impl Into<Str>) -> CfnArchiveRuleProps {
         CfnArchiveRuleProps {
             analyzer_name: analyzer_name.into(),
@@ -597,6 +628,7 @@ impl CfnArchiveRuleProps {
 #[cfg(feature = "accessanalyzer")]
 impl CfnArchiveRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AnalyzerName", self.analyzer_name.into_value());
@@ -607,6 +639,7 @@ impl CfnArchiveRuleProps {
 
     /// The `AWS::AccessAnalyzer::ArchiveRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AccessAnalyzer::ArchiveRule").properties(self.into_properties())
     }
@@ -615,6 +648,7 @@ impl CfnArchiveRuleProps {
 #[cfg(feature = "accessanalyzer")]
 impl crate::Cfn<markers::ArchiveRule> {
     /// Adds an `AWS::AccessAnalyzer::ArchiveRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -627,6 +661,7 @@ impl crate::Cfn<markers::ArchiveRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accessanalyzer-archiverule.html#aws-resource-accessanalyzer-archiverule-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -635,6 +670,7 @@ impl crate::Cfn<markers::ArchiveRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accessanalyzer-archiverule.html#aws-resource-accessanalyzer-archiverule-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -643,6 +679,7 @@ impl crate::Cfn<markers::ArchiveRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accessanalyzer-archiverule.html#aws-resource-accessanalyzer-archiverule-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -683,6 +720,7 @@ pub mod archive_rule {
 
     impl FilterItems {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FilterItems {
             FilterItems {
                 contains: None,
@@ -694,12 +732,14 @@ pub mod archive_rule {
     }
 
     impl Default for FilterItems {
+        #[inline]
         fn default() -> FilterItems {
             FilterItems::new()
         }
     }
 
     impl IntoValue for FilterItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Contains", self.contains);

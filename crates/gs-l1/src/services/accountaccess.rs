@@ -69,6 +69,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "accountaccess")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(identity_source: impl Into<application::IdentitySource>) -> CfnApplicationProps {
         CfnApplicationProps {
             identity_source: identity_source.into(),
@@ -80,6 +81,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "accountaccess")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IdentitySource", self.identity_source.into_value());
@@ -89,6 +91,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::AccountAccess::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AccountAccess::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -97,6 +100,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "accountaccess")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::AccountAccess::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -109,6 +113,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accountaccess-application.html#aws-resource-accountaccess-application-return-values).
+    #[inline]
     pub fn attr_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationArn".into())
     }
@@ -117,6 +122,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentitySource.IdentityCenter.ApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accountaccess-application.html#aws-resource-accountaccess-application-return-values).
+    #[inline]
     pub fn attr_identity_source_identity_center_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentitySource.IdentityCenter.ApplicationArn".into())
     }
@@ -125,6 +131,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accountaccess-application.html#aws-resource-accountaccess-application-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -133,6 +140,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`TenantId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accountaccess-application.html#aws-resource-accountaccess-application-return-values).
+    #[inline]
     pub fn attr_tenant_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TenantId".into())
     }
@@ -141,6 +149,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accountaccess-application.html#aws-resource-accountaccess-application-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -149,6 +158,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accountaccess-application.html#aws-resource-accountaccess-application-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -175,6 +185,7 @@ pub mod application {
 
     impl IdentitySource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(identity_center: impl Into<IdentityCenter>) -> IdentitySource {
             IdentitySource {
                 identity_center: identity_center.into(),
@@ -183,6 +194,7 @@ pub mod application {
     }
 
     impl IntoValue for IdentitySource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IdentityCenter", self.identity_center.into_value());
@@ -211,6 +223,7 @@ pub mod application {
 
     impl IdentityCenter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_arn: impl Into<Str>) -> IdentityCenter {
             IdentityCenter {
                 application_arn: None,
@@ -220,6 +233,7 @@ pub mod application {
     }
 
     impl IntoValue for IdentityCenter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationArn", self.application_arn);
@@ -251,6 +265,7 @@ pub struct CfnEntitlementProps {
 #[cfg(feature = "accountaccess")]
 impl CfnEntitlementProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_arn: impl Into<Str>, entitlement: impl Into<entitlement::Entitlement>) -> CfnEntitlementProps {
         CfnEntitlementProps {
             application_arn: application_arn.into(),
@@ -262,6 +277,7 @@ impl CfnEntitlementProps {
 #[cfg(feature = "accountaccess")]
 impl CfnEntitlementProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationArn", self.application_arn.into_value());
@@ -271,6 +287,7 @@ impl CfnEntitlementProps {
 
     /// The `AWS::AccountAccess::Entitlement` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AccountAccess::Entitlement").properties(self.into_properties())
     }
@@ -279,6 +296,7 @@ impl CfnEntitlementProps {
 #[cfg(feature = "accountaccess")]
 impl crate::Cfn<markers::Entitlement> {
     /// Adds an `AWS::AccountAccess::Entitlement` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -291,6 +309,7 @@ impl crate::Cfn<markers::Entitlement> {
     ///
     /// `Fn::GetAtt` of
     /// [`EntitlementId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accountaccess-entitlement.html#aws-resource-accountaccess-entitlement-return-values).
+    #[inline]
     pub fn attr_entitlement_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EntitlementId".into())
     }
@@ -299,6 +318,7 @@ impl crate::Cfn<markers::Entitlement> {
     ///
     /// `Fn::GetAtt` of
     /// [`Entitlement.PrincipalRole.Account`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accountaccess-entitlement.html#aws-resource-accountaccess-entitlement-return-values).
+    #[inline]
     pub fn attr_entitlement_principal_role_account(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Entitlement.PrincipalRole.Account".into())
     }
@@ -307,6 +327,7 @@ impl crate::Cfn<markers::Entitlement> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accountaccess-entitlement.html#aws-resource-accountaccess-entitlement-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -333,6 +354,7 @@ pub mod entitlement {
 
     impl Entitlement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(principal_role: impl Into<PrincipalRoleEntitlement>) -> Entitlement {
             Entitlement {
                 principal_role: principal_role.into(),
@@ -341,6 +363,7 @@ pub mod entitlement {
     }
 
     impl IntoValue for Entitlement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PrincipalRole", self.principal_role.into_value());
@@ -375,6 +398,7 @@ pub mod entitlement {
 
     impl PrincipalRoleEntitlement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(principal: impl Into<Principal>, role_arn: impl Into<Str>) -> PrincipalRoleEntitlement {
             PrincipalRoleEntitlement {
                 account: None,
@@ -385,6 +409,7 @@ pub mod entitlement {
     }
 
     impl IntoValue for PrincipalRoleEntitlement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Account", self.account);
@@ -410,6 +435,7 @@ pub mod entitlement {
 
     impl Principal {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(identity_center: impl Into<IdentityCenterPrincipal>) -> Principal {
             Principal {
                 identity_center: identity_center.into(),
@@ -418,6 +444,7 @@ pub mod entitlement {
     }
 
     impl IntoValue for Principal {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IdentityCenter", self.identity_center.into_value());
@@ -445,6 +472,7 @@ pub mod entitlement {
 
     impl IdentityCenterPrincipal {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IdentityCenterPrincipal {
             IdentityCenterPrincipal {
                 group_id: None,
@@ -454,12 +482,14 @@ pub mod entitlement {
     }
 
     impl Default for IdentityCenterPrincipal {
+        #[inline]
         fn default() -> IdentityCenterPrincipal {
             IdentityCenterPrincipal::new()
         }
     }
 
     impl IntoValue for IdentityCenterPrincipal {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GroupId", self.group_id);

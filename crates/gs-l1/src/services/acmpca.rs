@@ -156,6 +156,7 @@ pub struct CfnCertificateProps {
 #[cfg(feature = "acmpca")]
 impl CfnCertificateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(certificate_authority_arn: impl Into<Id<crate::acmpca::CfnCertificateAuthority>>, certificate_signing_request: impl Into<Id<crate::acmpca::CfnCertificateAuthority>>, signing_algorithm: impl Into<Str>, validity: impl Into<certificate::Validity>) -> CfnCertificateProps {
         CfnCertificateProps {
             api_passthrough: None,
@@ -172,6 +173,7 @@ impl CfnCertificateProps {
 #[cfg(feature = "acmpca")]
 impl CfnCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApiPassthrough", self.api_passthrough);
@@ -186,6 +188,7 @@ impl CfnCertificateProps {
 
     /// The `AWS::ACMPCA::Certificate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ACMPCA::Certificate").properties(self.into_properties())
     }
@@ -194,6 +197,7 @@ impl CfnCertificateProps {
 #[cfg(feature = "acmpca")]
 impl crate::Cfn<markers::Certificate> {
     /// Adds an `AWS::ACMPCA::Certificate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -206,6 +210,7 @@ impl crate::Cfn<markers::Certificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-acmpca-certificate.html#aws-resource-acmpca-certificate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -214,6 +219,7 @@ impl crate::Cfn<markers::Certificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Certificate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-acmpca-certificate.html#aws-resource-acmpca-certificate-return-values).
+    #[inline]
     pub fn attr_certificate(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Certificate".into())
     }
@@ -292,6 +298,7 @@ pub mod certificate {
 
     impl GeneralName {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GeneralName {
             GeneralName {
                 directory_name: None,
@@ -307,12 +314,14 @@ pub mod certificate {
     }
 
     impl Default for GeneralName {
+        #[inline]
         fn default() -> GeneralName {
             GeneralName::new()
         }
     }
 
     impl IntoValue for GeneralName {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DirectoryName", self.directory_name);
@@ -351,6 +360,7 @@ pub mod certificate {
 
     impl EdiPartyName {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name_assigner: impl Into<Str>, party_name: impl Into<Str>) -> EdiPartyName {
             EdiPartyName {
                 name_assigner: name_assigner.into(),
@@ -360,6 +370,7 @@ pub mod certificate {
     }
 
     impl IntoValue for EdiPartyName {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NameAssigner", self.name_assigner.into_value());
@@ -393,6 +404,7 @@ pub mod certificate {
 
     impl OtherName {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(type_id: impl Into<Str>, value: impl Into<Str>) -> OtherName {
             OtherName {
                 type_id: type_id.into(),
@@ -402,6 +414,7 @@ pub mod certificate {
     }
 
     impl IntoValue for OtherName {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TypeId", self.type_id.into_value());
@@ -524,6 +537,7 @@ pub mod certificate {
 
     impl Subject {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Subject {
             Subject {
                 common_name: None,
@@ -546,12 +560,14 @@ pub mod certificate {
     }
 
     impl Default for Subject {
+        #[inline]
         fn default() -> Subject {
             Subject::new()
         }
     }
 
     impl IntoValue for Subject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CommonName", self.common_name);
@@ -596,6 +612,7 @@ pub mod certificate {
 
     impl CustomAttribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object_identifier: impl Into<Str>, value: impl Into<Str>) -> CustomAttribute {
             CustomAttribute {
                 object_identifier: object_identifier.into(),
@@ -605,6 +622,7 @@ pub mod certificate {
     }
 
     impl IntoValue for CustomAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ObjectIdentifier", self.object_identifier.into_value());
@@ -637,6 +655,7 @@ pub mod certificate {
 
     impl ExtendedKeyUsage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExtendedKeyUsage {
             ExtendedKeyUsage {
                 extended_key_usage_object_identifier: None,
@@ -646,12 +665,14 @@ pub mod certificate {
     }
 
     impl Default for ExtendedKeyUsage {
+        #[inline]
         fn default() -> ExtendedKeyUsage {
             ExtendedKeyUsage::new()
         }
     }
 
     impl IntoValue for ExtendedKeyUsage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExtendedKeyUsageObjectIdentifier", self.extended_key_usage_object_identifier);
@@ -684,6 +705,7 @@ pub mod certificate {
 
     impl Validity {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Num>) -> Validity {
             Validity {
                 r#type: r#type.into(),
@@ -693,6 +715,7 @@ pub mod certificate {
     }
 
     impl IntoValue for Validity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -728,6 +751,7 @@ pub mod certificate {
 
     impl ApiPassthrough {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ApiPassthrough {
             ApiPassthrough {
                 extensions: None,
@@ -737,12 +761,14 @@ pub mod certificate {
     }
 
     impl Default for ApiPassthrough {
+        #[inline]
         fn default() -> ApiPassthrough {
             ApiPassthrough::new()
         }
     }
 
     impl IntoValue for ApiPassthrough {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Extensions", self.extensions);
@@ -800,6 +826,7 @@ pub mod certificate {
 
     impl Extensions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Extensions {
             Extensions {
                 certificate_policies: None,
@@ -812,12 +839,14 @@ pub mod certificate {
     }
 
     impl Default for Extensions {
+        #[inline]
         fn default() -> Extensions {
             Extensions::new()
         }
     }
 
     impl IntoValue for Extensions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificatePolicies", self.certificate_policies);
@@ -858,6 +887,7 @@ pub mod certificate {
 
     impl CustomExtension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object_identifier: impl Into<Str>, value: impl Into<Str>) -> CustomExtension {
             CustomExtension {
                 critical: None,
@@ -868,6 +898,7 @@ pub mod certificate {
     }
 
     impl IntoValue for CustomExtension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Critical", self.critical);
@@ -902,6 +933,7 @@ pub mod certificate {
 
     impl PolicyInformation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cert_policy_id: impl Into<Str>) -> PolicyInformation {
             PolicyInformation {
                 cert_policy_id: cert_policy_id.into(),
@@ -911,6 +943,7 @@ pub mod certificate {
     }
 
     impl IntoValue for PolicyInformation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertPolicyId", self.cert_policy_id.into_value());
@@ -943,6 +976,7 @@ pub mod certificate {
 
     impl PolicyQualifierInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policy_qualifier_id: impl Into<Str>, qualifier: impl Into<Qualifier>) -> PolicyQualifierInfo {
             PolicyQualifierInfo {
                 policy_qualifier_id: policy_qualifier_id.into(),
@@ -952,6 +986,7 @@ pub mod certificate {
     }
 
     impl IntoValue for PolicyQualifierInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PolicyQualifierId", self.policy_qualifier_id.into_value());
@@ -979,6 +1014,7 @@ pub mod certificate {
 
     impl Qualifier {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cps_uri: impl Into<Str>) -> Qualifier {
             Qualifier {
                 cps_uri: cps_uri.into(),
@@ -987,6 +1023,7 @@ pub mod certificate {
     }
 
     impl IntoValue for Qualifier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CpsUri", self.cps_uri.into_value());
@@ -1059,6 +1096,7 @@ pub mod certificate {
 
     impl KeyUsage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KeyUsage {
             KeyUsage {
                 crl_sign: None,
@@ -1075,12 +1113,14 @@ pub mod certificate {
     }
 
     impl Default for KeyUsage {
+        #[inline]
         fn default() -> KeyUsage {
             KeyUsage::new()
         }
     }
 
     impl IntoValue for KeyUsage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CRLSign", self.crl_sign);
@@ -1172,6 +1212,7 @@ pub struct CfnCertificateAuthorityProps {
 #[cfg(feature = "acmpca")]
 impl CfnCertificateAuthorityProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(key_algorithm: impl Into<Str>, signing_algorithm: impl Into<Str>, subject: impl Into<certificate_authority::Subject>, r#type: impl Into<Str>) -> CfnCertificateAuthorityProps {
         CfnCertificateAuthorityProps {
             csr_extensions: None,
@@ -1190,6 +1231,7 @@ impl CfnCertificateAuthorityProps {
 #[cfg(feature = "acmpca")]
 impl CfnCertificateAuthorityProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CsrExtensions", self.csr_extensions);
@@ -1206,6 +1248,7 @@ impl CfnCertificateAuthorityProps {
 
     /// The `AWS::ACMPCA::CertificateAuthority` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ACMPCA::CertificateAuthority").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1214,6 +1257,7 @@ impl CfnCertificateAuthorityProps {
 #[cfg(feature = "acmpca")]
 impl crate::Cfn<markers::CertificateAuthority> {
     /// Adds an `AWS::ACMPCA::CertificateAuthority` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1227,6 +1271,7 @@ impl crate::Cfn<markers::CertificateAuthority> {
     ///
     /// `Fn::GetAtt` of
     /// [`CertificateSigningRequest`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-acmpca-certificateauthority.html#aws-resource-acmpca-certificateauthority-return-values).
+    #[inline]
     pub fn attr_certificate_signing_request(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CertificateSigningRequest".into())
     }
@@ -1235,6 +1280,7 @@ impl crate::Cfn<markers::CertificateAuthority> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-acmpca-certificateauthority.html#aws-resource-acmpca-certificateauthority-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1270,6 +1316,7 @@ pub mod certificate_authority {
 
     impl CsrExtensions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CsrExtensions {
             CsrExtensions {
                 key_usage: None,
@@ -1279,12 +1326,14 @@ pub mod certificate_authority {
     }
 
     impl Default for CsrExtensions {
+        #[inline]
         fn default() -> CsrExtensions {
             CsrExtensions::new()
         }
     }
 
     impl IntoValue for CsrExtensions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KeyUsage", self.key_usage);
@@ -1358,6 +1407,7 @@ pub mod certificate_authority {
 
     impl KeyUsage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KeyUsage {
             KeyUsage {
                 crl_sign: None,
@@ -1374,12 +1424,14 @@ pub mod certificate_authority {
     }
 
     impl Default for KeyUsage {
+        #[inline]
         fn default() -> KeyUsage {
             KeyUsage::new()
         }
     }
 
     impl IntoValue for KeyUsage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CRLSign", self.crl_sign);
@@ -1419,6 +1471,7 @@ pub mod certificate_authority {
 
     impl AccessDescription {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(access_location: impl Into<GeneralName>, access_method: impl Into<AccessMethod>) -> AccessDescription {
             AccessDescription {
                 access_location: access_location.into(),
@@ -1428,6 +1481,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for AccessDescription {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccessLocation", self.access_location.into_value());
@@ -1461,6 +1515,7 @@ pub mod certificate_authority {
 
     impl AccessMethod {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccessMethod {
             AccessMethod {
                 access_method_type: None,
@@ -1470,12 +1525,14 @@ pub mod certificate_authority {
     }
 
     impl Default for AccessMethod {
+        #[inline]
         fn default() -> AccessMethod {
             AccessMethod::new()
         }
     }
 
     impl IntoValue for AccessMethod {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessMethodType", self.access_method_type);
@@ -1552,6 +1609,7 @@ pub mod certificate_authority {
 
     impl GeneralName {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GeneralName {
             GeneralName {
                 directory_name: None,
@@ -1567,12 +1625,14 @@ pub mod certificate_authority {
     }
 
     impl Default for GeneralName {
+        #[inline]
         fn default() -> GeneralName {
             GeneralName::new()
         }
     }
 
     impl IntoValue for GeneralName {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DirectoryName", self.directory_name);
@@ -1611,6 +1671,7 @@ pub mod certificate_authority {
 
     impl EdiPartyName {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(party_name: impl Into<Str>) -> EdiPartyName {
             EdiPartyName {
                 name_assigner: None,
@@ -1620,6 +1681,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for EdiPartyName {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NameAssigner", self.name_assigner);
@@ -1653,6 +1715,7 @@ pub mod certificate_authority {
 
     impl OtherName {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(type_id: impl Into<Str>, value: impl Into<Str>) -> OtherName {
             OtherName {
                 type_id: type_id.into(),
@@ -1662,6 +1725,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for OtherName {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TypeId", self.type_id.into_value());
@@ -1777,6 +1841,7 @@ pub mod certificate_authority {
 
     impl Subject {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Subject {
             Subject {
                 common_name: None,
@@ -1799,12 +1864,14 @@ pub mod certificate_authority {
     }
 
     impl Default for Subject {
+        #[inline]
         fn default() -> Subject {
             Subject::new()
         }
     }
 
     impl IntoValue for Subject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CommonName", self.common_name);
@@ -1849,6 +1916,7 @@ pub mod certificate_authority {
 
     impl CustomAttribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object_identifier: impl Into<Str>, value: impl Into<Str>) -> CustomAttribute {
             CustomAttribute {
                 object_identifier: object_identifier.into(),
@@ -1858,6 +1926,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for CustomAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ObjectIdentifier", self.object_identifier.into_value());
@@ -1899,6 +1968,7 @@ pub mod certificate_authority {
 
     impl RevocationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RevocationConfiguration {
             RevocationConfiguration {
                 crl_configuration: None,
@@ -1908,12 +1978,14 @@ pub mod certificate_authority {
     }
 
     impl Default for RevocationConfiguration {
+        #[inline]
         fn default() -> RevocationConfiguration {
             RevocationConfiguration::new()
         }
     }
 
     impl IntoValue for RevocationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrlConfiguration", self.crl_configuration);
@@ -1947,6 +2019,7 @@ pub mod certificate_authority {
 
     impl OcspConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> OcspConfiguration {
             OcspConfiguration {
                 enabled: enabled.into(),
@@ -1956,6 +2029,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for OcspConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -2044,6 +2118,7 @@ pub mod certificate_authority {
 
     impl CrlConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> CrlConfiguration {
             CrlConfiguration {
                 crl_distribution_point_extension_configuration: None,
@@ -2059,6 +2134,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for CrlConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrlDistributionPointExtensionConfiguration", self.crl_distribution_point_extension_configuration);
@@ -2095,6 +2171,7 @@ pub mod certificate_authority {
 
     impl CrlDistributionPointExtensionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(omit_extension: impl Into<Bool>) -> CrlDistributionPointExtensionConfiguration {
             CrlDistributionPointExtensionConfiguration {
                 omit_extension: omit_extension.into(),
@@ -2103,6 +2180,7 @@ pub mod certificate_authority {
     }
 
     impl IntoValue for CrlDistributionPointExtensionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OmitExtension", self.omit_extension.into_value());
@@ -2147,6 +2225,7 @@ pub struct CfnCertificateAuthorityActivationProps {
 #[cfg(feature = "acmpca")]
 impl CfnCertificateAuthorityActivationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(certificate: impl Into<Str>, certificate_authority_arn: impl Into<Id<crate::acmpca::CfnCertificateAuthority>>) -> CfnCertificateAuthorityActivationProps {
         CfnCertificateAuthorityActivationProps {
             certificate: certificate.into(),
@@ -2160,6 +2239,7 @@ impl CfnCertificateAuthorityActivationProps {
 #[cfg(feature = "acmpca")]
 impl CfnCertificateAuthorityActivationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Certificate", self.certificate.into_value());
@@ -2171,6 +2251,7 @@ impl CfnCertificateAuthorityActivationProps {
 
     /// The `AWS::ACMPCA::CertificateAuthorityActivation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ACMPCA::CertificateAuthorityActivation").properties(self.into_properties())
     }
@@ -2179,6 +2260,7 @@ impl CfnCertificateAuthorityActivationProps {
 #[cfg(feature = "acmpca")]
 impl crate::Cfn<markers::CertificateAuthorityActivation> {
     /// Adds an `AWS::ACMPCA::CertificateAuthorityActivation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2192,6 +2274,7 @@ impl crate::Cfn<markers::CertificateAuthorityActivation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CompleteCertificateChain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-acmpca-certificateauthorityactivation.html#aws-resource-acmpca-certificateauthorityactivation-return-values).
+    #[inline]
     pub fn attr_complete_certificate_chain(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CompleteCertificateChain".into())
     }
@@ -2236,6 +2319,7 @@ pub struct CfnPermissionProps {
 #[cfg(feature = "acmpca")]
 impl CfnPermissionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(actions: impl Into<List<Str>>, certificate_authority_arn: impl Into<Id<crate::acmpca::CfnCertificateAuthority>>, principal: impl Into<Str>) -> CfnPermissionProps {
         CfnPermissionProps {
             actions: actions.into(),
@@ -2249,6 +2333,7 @@ impl CfnPermissionProps {
 #[cfg(feature = "acmpca")]
 impl CfnPermissionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
@@ -2260,6 +2345,7 @@ impl CfnPermissionProps {
 
     /// The `AWS::ACMPCA::Permission` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ACMPCA::Permission").properties(self.into_properties())
     }
@@ -2268,6 +2354,7 @@ impl CfnPermissionProps {
 #[cfg(feature = "acmpca")]
 impl crate::Cfn<markers::Permission> {
     /// Adds an `AWS::ACMPCA::Permission` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,

@@ -90,6 +90,7 @@ pub struct CfnRegistryProps {
 #[cfg(feature = "agentregistry")]
 impl CfnRegistryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnRegistryProps {
         CfnRegistryProps {
             approval_configuration: None,
@@ -105,6 +106,7 @@ impl CfnRegistryProps {
 #[cfg(feature = "agentregistry")]
 impl CfnRegistryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApprovalConfiguration", self.approval_configuration);
@@ -118,6 +120,7 @@ impl CfnRegistryProps {
 
     /// The `AWS::AgentRegistry::Registry` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AgentRegistry::Registry").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -126,6 +129,7 @@ impl CfnRegistryProps {
 #[cfg(feature = "agentregistry")]
 impl crate::Cfn<markers::Registry> {
     /// Adds an `AWS::AgentRegistry::Registry` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -138,6 +142,7 @@ impl crate::Cfn<markers::Registry> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegistryId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-agentregistry-registry.html#aws-resource-agentregistry-registry-return-values).
+    #[inline]
     pub fn attr_registry_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegistryId".into())
     }
@@ -146,6 +151,7 @@ impl crate::Cfn<markers::Registry> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegistryArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-agentregistry-registry.html#aws-resource-agentregistry-registry-return-values).
+    #[inline]
     pub fn attr_registry_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegistryArn".into())
     }
@@ -154,6 +160,7 @@ impl crate::Cfn<markers::Registry> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-agentregistry-registry.html#aws-resource-agentregistry-registry-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -162,6 +169,7 @@ impl crate::Cfn<markers::Registry> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-agentregistry-registry.html#aws-resource-agentregistry-registry-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -170,6 +178,7 @@ impl crate::Cfn<markers::Registry> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-agentregistry-registry.html#aws-resource-agentregistry-registry-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -196,6 +205,7 @@ pub mod registry {
 
     impl DiscoveryConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DiscoveryConfiguration {
             DiscoveryConfiguration {
                 authorizer_configuration: None,
@@ -204,12 +214,14 @@ pub mod registry {
     }
 
     impl Default for DiscoveryConfiguration {
+        #[inline]
         fn default() -> DiscoveryConfiguration {
             DiscoveryConfiguration::new()
         }
     }
 
     impl IntoValue for DiscoveryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizerConfiguration", self.authorizer_configuration);
@@ -234,6 +246,7 @@ pub mod registry {
 
     impl AuthorizerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(custom_jwt_authorizer: impl Into<CustomJWTAuthorizerConfiguration>) -> AuthorizerConfiguration {
             AuthorizerConfiguration {
                 custom_jwt_authorizer: custom_jwt_authorizer.into(),
@@ -242,6 +255,7 @@ pub mod registry {
     }
 
     impl IntoValue for AuthorizerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CustomJWTAuthorizer", self.custom_jwt_authorizer.into_value());
@@ -287,6 +301,7 @@ pub mod registry {
 
     impl CustomJWTAuthorizerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(discovery_url: impl Into<Str>) -> CustomJWTAuthorizerConfiguration {
             CustomJWTAuthorizerConfiguration {
                 allowed_audience: None,
@@ -299,6 +314,7 @@ pub mod registry {
     }
 
     impl IntoValue for CustomJWTAuthorizerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedAudience", self.allowed_audience);
@@ -338,6 +354,7 @@ pub mod registry {
 
     impl CustomClaimValidationType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorizing_claim_match_value: impl Into<AuthorizingClaimMatchValueType>, inbound_token_claim_name: impl Into<Str>, inbound_token_claim_value_type: impl Into<Str>) -> CustomClaimValidationType {
             CustomClaimValidationType {
                 authorizing_claim_match_value: authorizing_claim_match_value.into(),
@@ -348,6 +365,7 @@ pub mod registry {
     }
 
     impl IntoValue for CustomClaimValidationType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizingClaimMatchValue", self.authorizing_claim_match_value.into_value());
@@ -379,6 +397,7 @@ pub mod registry {
 
     impl AuthorizingClaimMatchValueType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(claim_match_operator: impl Into<Str>, claim_match_value: impl Into<ClaimMatchValueType>) -> AuthorizingClaimMatchValueType {
             AuthorizingClaimMatchValueType {
                 claim_match_operator: claim_match_operator.into(),
@@ -388,6 +407,7 @@ pub mod registry {
     }
 
     impl IntoValue for AuthorizingClaimMatchValueType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClaimMatchOperator", self.claim_match_operator.into_value());
@@ -416,6 +436,7 @@ pub mod registry {
 
     impl ClaimMatchValueType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClaimMatchValueType {
             ClaimMatchValueType {
                 match_value_string: None,
@@ -425,12 +446,14 @@ pub mod registry {
     }
 
     impl Default for ClaimMatchValueType {
+        #[inline]
         fn default() -> ClaimMatchValueType {
             ClaimMatchValueType::new()
         }
     }
 
     impl IntoValue for ClaimMatchValueType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MatchValueString", self.match_value_string);
@@ -455,6 +478,7 @@ pub mod registry {
 
     impl ApprovalConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ApprovalConfiguration {
             ApprovalConfiguration {
                 auto_approval_rules: None,
@@ -463,12 +487,14 @@ pub mod registry {
     }
 
     impl Default for ApprovalConfiguration {
+        #[inline]
         fn default() -> ApprovalConfiguration {
             ApprovalConfiguration::new()
         }
     }
 
     impl IntoValue for ApprovalConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoApprovalRules", self.auto_approval_rules);
@@ -537,6 +563,7 @@ pub struct CfnRegistryRecordProps {
 #[cfg(feature = "agentregistry")]
 impl CfnRegistryRecordProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(descriptors: impl Into<registry_record::Descriptors>, name: impl Into<Str>, record_type: impl Into<Str>) -> CfnRegistryRecordProps {
         CfnRegistryRecordProps {
             description: None,
@@ -554,6 +581,7 @@ impl CfnRegistryRecordProps {
 #[cfg(feature = "agentregistry")]
 impl CfnRegistryRecordProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -569,6 +597,7 @@ impl CfnRegistryRecordProps {
 
     /// The `AWS::AgentRegistry::RegistryRecord` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AgentRegistry::RegistryRecord").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -577,6 +606,7 @@ impl CfnRegistryRecordProps {
 #[cfg(feature = "agentregistry")]
 impl crate::Cfn<markers::RegistryRecord> {
     /// Adds an `AWS::AgentRegistry::RegistryRecord` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -589,6 +619,7 @@ impl crate::Cfn<markers::RegistryRecord> {
     ///
     /// `Fn::GetAtt` of
     /// [`RecordId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-agentregistry-registryrecord.html#aws-resource-agentregistry-registryrecord-return-values).
+    #[inline]
     pub fn attr_record_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RecordId".into())
     }
@@ -597,6 +628,7 @@ impl crate::Cfn<markers::RegistryRecord> {
     ///
     /// `Fn::GetAtt` of
     /// [`RecordArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-agentregistry-registryrecord.html#aws-resource-agentregistry-registryrecord-return-values).
+    #[inline]
     pub fn attr_record_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RecordArn".into())
     }
@@ -605,6 +637,7 @@ impl crate::Cfn<markers::RegistryRecord> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegistryArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-agentregistry-registryrecord.html#aws-resource-agentregistry-registryrecord-return-values).
+    #[inline]
     pub fn attr_registry_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegistryArn".into())
     }
@@ -613,6 +646,7 @@ impl crate::Cfn<markers::RegistryRecord> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-agentregistry-registryrecord.html#aws-resource-agentregistry-registryrecord-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -621,6 +655,7 @@ impl crate::Cfn<markers::RegistryRecord> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-agentregistry-registryrecord.html#aws-resource-agentregistry-registryrecord-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -629,6 +664,7 @@ impl crate::Cfn<markers::RegistryRecord> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-agentregistry-registryrecord.html#aws-resource-agentregistry-registryrecord-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -637,6 +673,7 @@ impl crate::Cfn<markers::RegistryRecord> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-agentregistry-registryrecord.html#aws-resource-agentregistry-registryrecord-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -692,6 +729,7 @@ pub mod registry_record {
 
     impl Descriptors {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Descriptors {
             Descriptors {
                 a2a_agent_card: None,
@@ -705,12 +743,14 @@ pub mod registry_record {
     }
 
     impl Default for Descriptors {
+        #[inline]
         fn default() -> Descriptors {
             Descriptors::new()
         }
     }
 
     impl IntoValue for Descriptors {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "A2aAgentCard", self.a2a_agent_card);
@@ -753,6 +793,7 @@ pub mod registry_record {
 
     impl McpServerDescriptor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> McpServerDescriptor {
             McpServerDescriptor {
                 additional_data: None,
@@ -764,12 +805,14 @@ pub mod registry_record {
     }
 
     impl Default for McpServerDescriptor {
+        #[inline]
         fn default() -> McpServerDescriptor {
             McpServerDescriptor::new()
         }
     }
 
     impl IntoValue for McpServerDescriptor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalData", self.additional_data);
@@ -795,6 +838,7 @@ pub mod registry_record {
 
     impl McpServerAdditionalData {
         /// Every property unset.
+        #[inline]
         pub fn new() -> McpServerAdditionalData {
             McpServerAdditionalData {
                 tools: None,
@@ -803,12 +847,14 @@ pub mod registry_record {
     }
 
     impl Default for McpServerAdditionalData {
+        #[inline]
         fn default() -> McpServerAdditionalData {
             McpServerAdditionalData::new()
         }
     }
 
     impl IntoValue for McpServerAdditionalData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Tools", self.tools);
@@ -836,6 +882,7 @@ pub mod registry_record {
 
     impl McpToolsDescriptor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> McpToolsDescriptor {
             McpToolsDescriptor {
                 data: None,
@@ -845,12 +892,14 @@ pub mod registry_record {
     }
 
     impl Default for McpToolsDescriptor {
+        #[inline]
         fn default() -> McpToolsDescriptor {
             McpToolsDescriptor::new()
         }
     }
 
     impl IntoValue for McpToolsDescriptor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Data", self.data);
@@ -875,6 +924,7 @@ pub mod registry_record {
 
     impl DescriptorSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DescriptorSource {
             DescriptorSource {
                 from_url: None,
@@ -883,12 +933,14 @@ pub mod registry_record {
     }
 
     impl Default for DescriptorSource {
+        #[inline]
         fn default() -> DescriptorSource {
             DescriptorSource::new()
         }
     }
 
     impl IntoValue for DescriptorSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FromUrl", self.from_url);
@@ -919,6 +971,7 @@ pub mod registry_record {
 
     impl DescriptorSourceFromUrl {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(url: impl Into<Str>) -> DescriptorSourceFromUrl {
             DescriptorSourceFromUrl {
                 credential_provider_configurations: None,
@@ -928,6 +981,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for DescriptorSourceFromUrl {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CredentialProviderConfigurations", self.credential_provider_configurations);
@@ -958,6 +1012,7 @@ pub mod registry_record {
 
     impl RegistryRecordCredentialProviderConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(credential_provider: impl Into<RegistryRecordCredentialProviderUnion>, credential_provider_type: impl Into<Str>) -> RegistryRecordCredentialProviderConfiguration {
             RegistryRecordCredentialProviderConfiguration {
                 credential_provider: credential_provider.into(),
@@ -967,6 +1022,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for RegistryRecordCredentialProviderConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CredentialProvider", self.credential_provider.into_value());
@@ -995,6 +1051,7 @@ pub mod registry_record {
 
     impl RegistryRecordCredentialProviderUnion {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RegistryRecordCredentialProviderUnion {
             RegistryRecordCredentialProviderUnion {
                 iam_credential_provider: None,
@@ -1004,12 +1061,14 @@ pub mod registry_record {
     }
 
     impl Default for RegistryRecordCredentialProviderUnion {
+        #[inline]
         fn default() -> RegistryRecordCredentialProviderUnion {
             RegistryRecordCredentialProviderUnion::new()
         }
     }
 
     impl IntoValue for RegistryRecordCredentialProviderUnion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IamCredentialProvider", self.iam_credential_provider);
@@ -1049,6 +1108,7 @@ pub mod registry_record {
 
     impl RegistryRecordOAuthCredentialProvider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(provider_arn: impl Into<Str>) -> RegistryRecordOAuthCredentialProvider {
             RegistryRecordOAuthCredentialProvider {
                 custom_parameters: None,
@@ -1060,6 +1120,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for RegistryRecordOAuthCredentialProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomParameters", self.custom_parameters);
@@ -1095,6 +1156,7 @@ pub mod registry_record {
 
     impl RegistryRecordIamCredentialProvider {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RegistryRecordIamCredentialProvider {
             RegistryRecordIamCredentialProvider {
                 region: None,
@@ -1105,12 +1167,14 @@ pub mod registry_record {
     }
 
     impl Default for RegistryRecordIamCredentialProvider {
+        #[inline]
         fn default() -> RegistryRecordIamCredentialProvider {
             RegistryRecordIamCredentialProvider::new()
         }
     }
 
     impl IntoValue for RegistryRecordIamCredentialProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Region", self.region);
@@ -1145,6 +1209,7 @@ pub mod registry_record {
 
     impl A2aAgentCardDescriptor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> A2aAgentCardDescriptor {
             A2aAgentCardDescriptor {
                 data: None,
@@ -1155,12 +1220,14 @@ pub mod registry_record {
     }
 
     impl Default for A2aAgentCardDescriptor {
+        #[inline]
         fn default() -> A2aAgentCardDescriptor {
             A2aAgentCardDescriptor::new()
         }
     }
 
     impl IntoValue for A2aAgentCardDescriptor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Data", self.data);
@@ -1195,6 +1262,7 @@ pub mod registry_record {
 
     impl AgentSkillsDefinitionDescriptor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AgentSkillsDefinitionDescriptor {
             AgentSkillsDefinitionDescriptor {
                 additional_data: None,
@@ -1205,12 +1273,14 @@ pub mod registry_record {
     }
 
     impl Default for AgentSkillsDefinitionDescriptor {
+        #[inline]
         fn default() -> AgentSkillsDefinitionDescriptor {
             AgentSkillsDefinitionDescriptor::new()
         }
     }
 
     impl IntoValue for AgentSkillsDefinitionDescriptor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalData", self.additional_data);
@@ -1235,6 +1305,7 @@ pub mod registry_record {
 
     impl AgentSkillsAdditionalData {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AgentSkillsAdditionalData {
             AgentSkillsAdditionalData {
                 skill_md: None,
@@ -1243,12 +1314,14 @@ pub mod registry_record {
     }
 
     impl Default for AgentSkillsAdditionalData {
+        #[inline]
         fn default() -> AgentSkillsAdditionalData {
             AgentSkillsAdditionalData::new()
         }
     }
 
     impl IntoValue for AgentSkillsAdditionalData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SkillMd", self.skill_md);
@@ -1282,6 +1355,7 @@ pub mod registry_record {
 
     impl AgentSkillsMdDescriptor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AgentSkillsMdDescriptor {
             AgentSkillsMdDescriptor {
                 data: None,
@@ -1292,12 +1366,14 @@ pub mod registry_record {
     }
 
     impl Default for AgentSkillsMdDescriptor {
+        #[inline]
         fn default() -> AgentSkillsMdDescriptor {
             AgentSkillsMdDescriptor::new()
         }
     }
 
     impl IntoValue for AgentSkillsMdDescriptor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Data", self.data);
@@ -1323,6 +1399,7 @@ pub mod registry_record {
 
     impl SkillMdSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SkillMdSource {
             SkillMdSource {
                 from_url: None,
@@ -1331,12 +1408,14 @@ pub mod registry_record {
     }
 
     impl Default for SkillMdSource {
+        #[inline]
         fn default() -> SkillMdSource {
             SkillMdSource::new()
         }
     }
 
     impl IntoValue for SkillMdSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FromUrl", self.from_url);
@@ -1360,6 +1439,7 @@ pub mod registry_record {
 
     impl SkillMdSourceFromUrl {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(url: impl Into<Str>) -> SkillMdSourceFromUrl {
             SkillMdSourceFromUrl {
                 url: url.into(),
@@ -1368,6 +1448,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for SkillMdSourceFromUrl {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Url", self.url.into_value());
@@ -1390,6 +1471,7 @@ pub mod registry_record {
 
     impl CustomDescriptor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomDescriptor {
             CustomDescriptor {
                 data: None,
@@ -1398,12 +1480,14 @@ pub mod registry_record {
     }
 
     impl Default for CustomDescriptor {
+        #[inline]
         fn default() -> CustomDescriptor {
             CustomDescriptor::new()
         }
     }
 
     impl IntoValue for CustomDescriptor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Data", self.data);
@@ -1429,6 +1513,7 @@ pub mod registry_record {
 
     impl HttpDescriptor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpDescriptor {
             HttpDescriptor {
                 source: None,
@@ -1437,12 +1522,14 @@ pub mod registry_record {
     }
 
     impl Default for HttpDescriptor {
+        #[inline]
         fn default() -> HttpDescriptor {
             HttpDescriptor::new()
         }
     }
 
     impl IntoValue for HttpDescriptor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Source", self.source);
@@ -1466,6 +1553,7 @@ pub mod registry_record {
 
     impl SourceOnlyDescriptorSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceOnlyDescriptorSource {
             SourceOnlyDescriptorSource {
                 from_url: None,
@@ -1474,12 +1562,14 @@ pub mod registry_record {
     }
 
     impl Default for SourceOnlyDescriptorSource {
+        #[inline]
         fn default() -> SourceOnlyDescriptorSource {
             SourceOnlyDescriptorSource::new()
         }
     }
 
     impl IntoValue for SourceOnlyDescriptorSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FromUrl", self.from_url);
@@ -1503,6 +1593,7 @@ pub mod registry_record {
 
     impl SourceOnlyDescriptorSourceFromUrl {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(url: impl Into<Str>) -> SourceOnlyDescriptorSourceFromUrl {
             SourceOnlyDescriptorSourceFromUrl {
                 url: url.into(),
@@ -1511,6 +1602,7 @@ pub mod registry_record {
     }
 
     impl IntoValue for SourceOnlyDescriptorSourceFromUrl {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Url", self.url.into_value());
@@ -1536,6 +1628,7 @@ pub mod registry_record {
 
     impl AgUiDescriptor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AgUiDescriptor {
             AgUiDescriptor {
                 source: None,
@@ -1544,12 +1637,14 @@ pub mod registry_record {
     }
 
     impl Default for AgUiDescriptor {
+        #[inline]
         fn default() -> AgUiDescriptor {
             AgUiDescriptor::new()
         }
     }
 
     impl IntoValue for AgUiDescriptor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Source", self.source);

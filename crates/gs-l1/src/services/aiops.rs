@@ -112,6 +112,7 @@ pub struct CfnInvestigationGroupProps {
 #[cfg(feature = "aiops")]
 impl CfnInvestigationGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnInvestigationGroupProps {
         CfnInvestigationGroupProps {
             chatbot_notification_channels: None,
@@ -131,6 +132,7 @@ impl CfnInvestigationGroupProps {
 #[cfg(feature = "aiops")]
 impl CfnInvestigationGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ChatbotNotificationChannels", self.chatbot_notification_channels);
@@ -148,6 +150,7 @@ impl CfnInvestigationGroupProps {
 
     /// The `AWS::AIOps::InvestigationGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AIOps::InvestigationGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -156,6 +159,7 @@ impl CfnInvestigationGroupProps {
 #[cfg(feature = "aiops")]
 impl crate::Cfn<markers::InvestigationGroup> {
     /// Adds an `AWS::AIOps::InvestigationGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -168,6 +172,7 @@ impl crate::Cfn<markers::InvestigationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aiops-investigationgroup.html#aws-resource-aiops-investigationgroup-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -176,6 +181,7 @@ impl crate::Cfn<markers::InvestigationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aiops-investigationgroup.html#aws-resource-aiops-investigationgroup-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -184,6 +190,7 @@ impl crate::Cfn<markers::InvestigationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aiops-investigationgroup.html#aws-resource-aiops-investigationgroup-return-values).
+    #[inline]
     pub fn attr_last_modified_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedBy".into())
     }
@@ -192,6 +199,7 @@ impl crate::Cfn<markers::InvestigationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aiops-investigationgroup.html#aws-resource-aiops-investigationgroup-return-values).
+    #[inline]
     pub fn attr_last_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedAt".into())
     }
@@ -200,6 +208,7 @@ impl crate::Cfn<markers::InvestigationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aiops-investigationgroup.html#aws-resource-aiops-investigationgroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -236,6 +245,7 @@ pub mod investigation_group {
 
     impl EncryptionConfigMap {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionConfigMap {
             EncryptionConfigMap {
                 encryption_configuration_type: None,
@@ -245,12 +255,14 @@ pub mod investigation_group {
     }
 
     impl Default for EncryptionConfigMap {
+        #[inline]
         fn default() -> EncryptionConfigMap {
             EncryptionConfigMap::new()
         }
     }
 
     impl IntoValue for EncryptionConfigMap {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EncryptionConfigurationType", self.encryption_configuration_type);
@@ -288,6 +300,7 @@ pub mod investigation_group {
 
     impl ChatbotNotificationChannel {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ChatbotNotificationChannel {
             ChatbotNotificationChannel {
                 chat_configuration_arns: None,
@@ -297,12 +310,14 @@ pub mod investigation_group {
     }
 
     impl Default for ChatbotNotificationChannel {
+        #[inline]
         fn default() -> ChatbotNotificationChannel {
             ChatbotNotificationChannel::new()
         }
     }
 
     impl IntoValue for ChatbotNotificationChannel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChatConfigurationArns", self.chat_configuration_arns);
@@ -326,6 +341,7 @@ pub mod investigation_group {
 
     impl CrossAccountConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CrossAccountConfiguration {
             CrossAccountConfiguration {
                 source_role_arn: None,
@@ -334,12 +350,14 @@ pub mod investigation_group {
     }
 
     impl Default for CrossAccountConfiguration {
+        #[inline]
         fn default() -> CrossAccountConfiguration {
             CrossAccountConfiguration::new()
         }
     }
 
     impl IntoValue for CrossAccountConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SourceRoleArn", self.source_role_arn);

@@ -215,6 +215,7 @@ pub struct CfnBrokerProps {
 #[cfg(feature = "amazonmq")]
 impl CfnBrokerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(broker_name: impl Into<Str>, deployment_mode: impl Into<Str>, engine_type: impl Into<Str>, host_instance_type: impl Into<Str>, publicly_accessible: impl Into<Bool>) -> CfnBrokerProps {
         CfnBrokerProps {
             authentication_strategy: None,
@@ -246,6 +247,7 @@ impl CfnBrokerProps {
 #[cfg(feature = "amazonmq")]
 impl CfnBrokerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AuthenticationStrategy", self.authentication_strategy);
@@ -275,6 +277,7 @@ impl CfnBrokerProps {
 
     /// The `AWS::AmazonMQ::Broker` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AmazonMQ::Broker").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -283,6 +286,7 @@ impl CfnBrokerProps {
 #[cfg(feature = "amazonmq")]
 impl crate::Cfn<markers::Broker> {
     /// Adds an `AWS::AmazonMQ::Broker` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -296,6 +300,7 @@ impl crate::Cfn<markers::Broker> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpAddresses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-broker.html#aws-resource-amazonmq-broker-return-values).
+    #[inline]
     pub fn attr_ip_addresses(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpAddresses".into())
     }
@@ -304,6 +309,7 @@ impl crate::Cfn<markers::Broker> {
     ///
     /// `Fn::GetAtt` of
     /// [`OpenWireEndpoints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-broker.html#aws-resource-amazonmq-broker-return-values).
+    #[inline]
     pub fn attr_open_wire_endpoints(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OpenWireEndpoints".into())
     }
@@ -312,6 +318,7 @@ impl crate::Cfn<markers::Broker> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfigurationRevision`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-broker.html#aws-resource-amazonmq-broker-return-values).
+    #[inline]
     pub fn attr_configuration_revision(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfigurationRevision".into())
     }
@@ -320,6 +327,7 @@ impl crate::Cfn<markers::Broker> {
     ///
     /// `Fn::GetAtt` of
     /// [`StompEndpoints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-broker.html#aws-resource-amazonmq-broker-return-values).
+    #[inline]
     pub fn attr_stomp_endpoints(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StompEndpoints".into())
     }
@@ -328,6 +336,7 @@ impl crate::Cfn<markers::Broker> {
     ///
     /// `Fn::GetAtt` of
     /// [`MqttEndpoints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-broker.html#aws-resource-amazonmq-broker-return-values).
+    #[inline]
     pub fn attr_mqtt_endpoints(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MqttEndpoints".into())
     }
@@ -336,6 +345,7 @@ impl crate::Cfn<markers::Broker> {
     ///
     /// `Fn::GetAtt` of
     /// [`AmqpEndpoints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-broker.html#aws-resource-amazonmq-broker-return-values).
+    #[inline]
     pub fn attr_amqp_endpoints(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AmqpEndpoints".into())
     }
@@ -344,6 +354,7 @@ impl crate::Cfn<markers::Broker> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-broker.html#aws-resource-amazonmq-broker-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -352,6 +363,7 @@ impl crate::Cfn<markers::Broker> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfigurationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-broker.html#aws-resource-amazonmq-broker-return-values).
+    #[inline]
     pub fn attr_configuration_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfigurationId".into())
     }
@@ -360,6 +372,7 @@ impl crate::Cfn<markers::Broker> {
     ///
     /// `Fn::GetAtt` of
     /// [`WssEndpoints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-broker.html#aws-resource-amazonmq-broker-return-values).
+    #[inline]
     pub fn attr_wss_endpoints(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WssEndpoints".into())
     }
@@ -368,6 +381,7 @@ impl crate::Cfn<markers::Broker> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-broker.html#aws-resource-amazonmq-broker-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -376,6 +390,7 @@ impl crate::Cfn<markers::Broker> {
     ///
     /// `Fn::GetAtt` of
     /// [`EngineVersionCurrent`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-broker.html#aws-resource-amazonmq-broker-return-values).
+    #[inline]
     pub fn attr_engine_version_current(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EngineVersionCurrent".into())
     }
@@ -384,6 +399,7 @@ impl crate::Cfn<markers::Broker> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConsoleURLs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-broker.html#aws-resource-amazonmq-broker-return-values).
+    #[inline]
     pub fn attr_console_urls(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConsoleURLs".into())
     }
@@ -416,6 +432,7 @@ pub mod broker {
 
     impl ConfigurationId {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>, revision: impl Into<Int>) -> ConfigurationId {
             ConfigurationId {
                 id: id.into(),
@@ -425,6 +442,7 @@ pub mod broker {
     }
 
     impl IntoValue for ConfigurationId {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -461,6 +479,7 @@ pub mod broker {
 
     impl MaintenanceWindow {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(day_of_week: impl Into<Str>, time_of_day: impl Into<Str>, time_zone: impl Into<Str>) -> MaintenanceWindow {
             MaintenanceWindow {
                 day_of_week: day_of_week.into(),
@@ -471,6 +490,7 @@ pub mod broker {
     }
 
     impl IntoValue for MaintenanceWindow {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DayOfWeek", self.day_of_week.into_value());
@@ -525,6 +545,7 @@ pub mod broker {
 
     impl User {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(password: impl Into<Str>, username: impl Into<Str>) -> User {
             User {
                 console_access: None,
@@ -537,6 +558,7 @@ pub mod broker {
     }
 
     impl IntoValue for User {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConsoleAccess", self.console_access);
@@ -569,6 +591,7 @@ pub mod broker {
 
     impl LogList {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LogList {
             LogList {
                 audit: None,
@@ -578,12 +601,14 @@ pub mod broker {
     }
 
     impl Default for LogList {
+        #[inline]
         fn default() -> LogList {
             LogList::new()
         }
     }
 
     impl IntoValue for LogList {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Audit", self.audit);
@@ -664,6 +689,7 @@ pub mod broker {
 
     impl LdapServerMetadata {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(hosts: impl Into<List<Str>>, role_base: impl Into<Str>, role_search_matching: impl Into<Str>, service_account_username: impl Into<Str>, user_base: impl Into<Str>, user_search_matching: impl Into<Str>) -> LdapServerMetadata {
             LdapServerMetadata {
                 hosts: hosts.into(),
@@ -682,6 +708,7 @@ pub mod broker {
     }
 
     impl IntoValue for LdapServerMetadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Hosts", self.hosts.into_value());
@@ -722,6 +749,7 @@ pub mod broker {
 
     impl EncryptionOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(use_aws_owned_key: impl Into<Bool>) -> EncryptionOptions {
             EncryptionOptions {
                 kms_key_id: None,
@@ -731,6 +759,7 @@ pub mod broker {
     }
 
     impl IntoValue for EncryptionOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -761,6 +790,7 @@ pub mod broker {
 
     impl TagsEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsEntry {
             TagsEntry {
                 key: key.into(),
@@ -770,6 +800,7 @@ pub mod broker {
     }
 
     impl IntoValue for TagsEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -841,6 +872,7 @@ pub struct CfnConfigurationProps {
 #[cfg(feature = "amazonmq")]
 impl CfnConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(engine_type: impl Into<Str>, name: impl Into<Str>) -> CfnConfigurationProps {
         CfnConfigurationProps {
             authentication_strategy: None,
@@ -857,6 +889,7 @@ impl CfnConfigurationProps {
 #[cfg(feature = "amazonmq")]
 impl CfnConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AuthenticationStrategy", self.authentication_strategy);
@@ -871,6 +904,7 @@ impl CfnConfigurationProps {
 
     /// The `AWS::AmazonMQ::Configuration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AmazonMQ::Configuration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -879,6 +913,7 @@ impl CfnConfigurationProps {
 #[cfg(feature = "amazonmq")]
 impl crate::Cfn<markers::Configuration> {
     /// Adds an `AWS::AmazonMQ::Configuration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -891,6 +926,7 @@ impl crate::Cfn<markers::Configuration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Revision`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-configuration.html#aws-resource-amazonmq-configuration-return-values).
+    #[inline]
     pub fn attr_revision(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Revision".into())
     }
@@ -899,6 +935,7 @@ impl crate::Cfn<markers::Configuration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-configuration.html#aws-resource-amazonmq-configuration-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -907,6 +944,7 @@ impl crate::Cfn<markers::Configuration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-configuration.html#aws-resource-amazonmq-configuration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -939,6 +977,7 @@ pub mod configuration {
 
     impl TagsEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsEntry {
             TagsEntry {
                 key: key.into(),
@@ -948,6 +987,7 @@ pub mod configuration {
     }
 
     impl IntoValue for TagsEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -979,6 +1019,7 @@ pub struct CfnConfigurationAssociationProps {
 #[cfg(feature = "amazonmq")]
 impl CfnConfigurationAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(broker: impl Into<Str>, configuration: impl Into<configuration_association::ConfigurationId>) -> CfnConfigurationAssociationProps {
         CfnConfigurationAssociationProps {
             broker: broker.into(),
@@ -990,6 +1031,7 @@ impl CfnConfigurationAssociationProps {
 #[cfg(feature = "amazonmq")]
 impl CfnConfigurationAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Broker", self.broker.into_value());
@@ -999,6 +1041,7 @@ impl CfnConfigurationAssociationProps {
 
     /// The `AWS::AmazonMQ::ConfigurationAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AmazonMQ::ConfigurationAssociation").properties(self.into_properties())
     }
@@ -1007,6 +1050,7 @@ impl CfnConfigurationAssociationProps {
 #[cfg(feature = "amazonmq")]
 impl crate::Cfn<markers::ConfigurationAssociation> {
     /// Adds an `AWS::AmazonMQ::ConfigurationAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1019,6 +1063,7 @@ impl crate::Cfn<markers::ConfigurationAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-configurationassociation.html#aws-resource-amazonmq-configurationassociation-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1051,6 +1096,7 @@ pub mod configuration_association {
 
     impl ConfigurationId {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>, revision: impl Into<Int>) -> ConfigurationId {
             ConfigurationId {
                 id: id.into(),
@@ -1060,6 +1106,7 @@ pub mod configuration_association {
     }
 
     impl IntoValue for ConfigurationId {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());

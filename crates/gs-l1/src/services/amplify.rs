@@ -196,6 +196,7 @@ pub struct CfnAppProps {
 #[cfg(feature = "amplify")]
 impl CfnAppProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnAppProps {
         CfnAppProps {
             access_token: None,
@@ -223,6 +224,7 @@ impl CfnAppProps {
 #[cfg(feature = "amplify")]
 impl CfnAppProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessToken", self.access_token);
@@ -248,6 +250,7 @@ impl CfnAppProps {
 
     /// The `AWS::Amplify::App` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Amplify::App").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -256,6 +259,7 @@ impl CfnAppProps {
 #[cfg(feature = "amplify")]
 impl crate::Cfn<markers::App> {
     /// Adds an `AWS::Amplify::App` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -268,6 +272,7 @@ impl crate::Cfn<markers::App> {
     ///
     /// `Fn::GetAtt` of
     /// [`AppId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-app.html#aws-resource-amplify-app-return-values).
+    #[inline]
     pub fn attr_app_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AppId".into())
     }
@@ -276,6 +281,7 @@ impl crate::Cfn<markers::App> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-app.html#aws-resource-amplify-app-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -284,6 +290,7 @@ impl crate::Cfn<markers::App> {
     ///
     /// `Fn::GetAtt` of
     /// [`DefaultDomain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-app.html#aws-resource-amplify-app-return-values).
+    #[inline]
     pub fn attr_default_domain(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DefaultDomain".into())
     }
@@ -292,6 +299,7 @@ impl crate::Cfn<markers::App> {
     ///
     /// `Fn::GetAtt` of
     /// [`AppName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-app.html#aws-resource-amplify-app-return-values).
+    #[inline]
     pub fn attr_app_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AppName".into())
     }
@@ -374,6 +382,7 @@ pub mod app {
 
     impl AutoBranchCreationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutoBranchCreationConfig {
             AutoBranchCreationConfig {
                 auto_branch_creation_patterns: None,
@@ -392,12 +401,14 @@ pub mod app {
     }
 
     impl Default for AutoBranchCreationConfig {
+        #[inline]
         fn default() -> AutoBranchCreationConfig {
             AutoBranchCreationConfig::new()
         }
     }
 
     impl IntoValue for AutoBranchCreationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoBranchCreationPatterns", self.auto_branch_creation_patterns);
@@ -438,6 +449,7 @@ pub mod app {
 
     impl EnvironmentVariable {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> EnvironmentVariable {
             EnvironmentVariable {
                 name: name.into(),
@@ -447,6 +459,7 @@ pub mod app {
     }
 
     impl IntoValue for EnvironmentVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -481,6 +494,7 @@ pub mod app {
 
     impl BasicAuthConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BasicAuthConfig {
             BasicAuthConfig {
                 enable_basic_auth: None,
@@ -491,12 +505,14 @@ pub mod app {
     }
 
     impl Default for BasicAuthConfig {
+        #[inline]
         fn default() -> BasicAuthConfig {
             BasicAuthConfig::new()
         }
     }
 
     impl IntoValue for BasicAuthConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableBasicAuth", self.enable_basic_auth);
@@ -539,6 +555,7 @@ pub mod app {
 
     impl CustomRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source: impl Into<Str>, target: impl Into<Str>) -> CustomRule {
             CustomRule {
                 condition: None,
@@ -550,6 +567,7 @@ pub mod app {
     }
 
     impl IntoValue for CustomRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Condition", self.condition);
@@ -575,6 +593,7 @@ pub mod app {
 
     impl CacheConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CacheConfig {
             CacheConfig {
                 r#type: None,
@@ -583,12 +602,14 @@ pub mod app {
     }
 
     impl Default for CacheConfig {
+        #[inline]
         fn default() -> CacheConfig {
             CacheConfig::new()
         }
     }
 
     impl IntoValue for CacheConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Type", self.r#type);
@@ -614,6 +635,7 @@ pub mod app {
 
     impl JobConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(build_compute_type: impl Into<Str>) -> JobConfig {
             JobConfig {
                 build_compute_type: build_compute_type.into(),
@@ -622,6 +644,7 @@ pub mod app {
     }
 
     impl IntoValue for JobConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BuildComputeType", self.build_compute_type.into_value());
@@ -741,6 +764,7 @@ pub struct CfnBranchProps {
 #[cfg(feature = "amplify")]
 impl CfnBranchProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(app_id: impl Into<Id<crate::amplify::CfnApp>>, branch_name: impl Into<Str>) -> CfnBranchProps {
         CfnBranchProps {
             app_id: app_id.into(),
@@ -766,6 +790,7 @@ impl CfnBranchProps {
 #[cfg(feature = "amplify")]
 impl CfnBranchProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppId", self.app_id.into_get_att("AppId"));
@@ -789,6 +814,7 @@ impl CfnBranchProps {
 
     /// The `AWS::Amplify::Branch` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Amplify::Branch").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -797,6 +823,7 @@ impl CfnBranchProps {
 #[cfg(feature = "amplify")]
 impl crate::Cfn<markers::Branch> {
     /// Adds an `AWS::Amplify::Branch` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -809,6 +836,7 @@ impl crate::Cfn<markers::Branch> {
     ///
     /// `Fn::GetAtt` of
     /// [`BranchName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-branch.html#aws-resource-amplify-branch-return-values).
+    #[inline]
     pub fn attr_branch_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BranchName".into())
     }
@@ -817,6 +845,7 @@ impl crate::Cfn<markers::Branch> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-branch.html#aws-resource-amplify-branch-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -850,6 +879,7 @@ pub mod branch {
 
     impl EnvironmentVariable {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> EnvironmentVariable {
             EnvironmentVariable {
                 name: name.into(),
@@ -859,6 +889,7 @@ pub mod branch {
     }
 
     impl IntoValue for EnvironmentVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -894,6 +925,7 @@ pub mod branch {
 
     impl BasicAuthConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(password: impl Into<Str>, username: impl Into<Str>) -> BasicAuthConfig {
             BasicAuthConfig {
                 enable_basic_auth: None,
@@ -904,6 +936,7 @@ pub mod branch {
     }
 
     impl IntoValue for BasicAuthConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableBasicAuth", self.enable_basic_auth);
@@ -928,6 +961,7 @@ pub mod branch {
 
     impl Backend {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Backend {
             Backend {
                 stack_arn: None,
@@ -936,12 +970,14 @@ pub mod branch {
     }
 
     impl Default for Backend {
+        #[inline]
         fn default() -> Backend {
             Backend::new()
         }
     }
 
     impl IntoValue for Backend {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "StackArn", self.stack_arn);
@@ -1007,6 +1043,7 @@ pub struct CfnDomainProps {
 #[cfg(feature = "amplify")]
 impl CfnDomainProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(app_id: impl Into<Id<crate::amplify::CfnApp>>, domain_name: impl Into<Str>, sub_domain_settings: impl Into<List<domain::SubDomainSetting>>) -> CfnDomainProps {
         CfnDomainProps {
             app_id: app_id.into(),
@@ -1023,6 +1060,7 @@ impl CfnDomainProps {
 #[cfg(feature = "amplify")]
 impl CfnDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppId", self.app_id.into_get_att("AppId"));
@@ -1037,6 +1075,7 @@ impl CfnDomainProps {
 
     /// The `AWS::Amplify::Domain` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Amplify::Domain").properties(self.into_properties())
     }
@@ -1045,6 +1084,7 @@ impl CfnDomainProps {
 #[cfg(feature = "amplify")]
 impl crate::Cfn<markers::Domain> {
     /// Adds an `AWS::Amplify::Domain` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1057,6 +1097,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`AutoSubDomainIAMRole`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-domain.html#aws-resource-amplify-domain-return-values).
+    #[inline]
     pub fn attr_auto_sub_domain_iam_role(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AutoSubDomainIAMRole".into())
     }
@@ -1065,6 +1106,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-domain.html#aws-resource-amplify-domain-return-values).
+    #[inline]
     pub fn attr_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainName".into())
     }
@@ -1073,6 +1115,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnableAutoSubDomain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-domain.html#aws-resource-amplify-domain-return-values).
+    #[inline]
     pub fn attr_enable_auto_sub_domain(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnableAutoSubDomain".into())
     }
@@ -1081,6 +1124,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-domain.html#aws-resource-amplify-domain-return-values).
+    #[inline]
     pub fn attr_status_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusReason".into())
     }
@@ -1089,6 +1133,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-domain.html#aws-resource-amplify-domain-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1097,6 +1142,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`AutoSubDomainCreationPatterns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-domain.html#aws-resource-amplify-domain-return-values).
+    #[inline]
     pub fn attr_auto_sub_domain_creation_patterns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AutoSubDomainCreationPatterns".into())
     }
@@ -1105,6 +1151,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-domain.html#aws-resource-amplify-domain-return-values).
+    #[inline]
     pub fn attr_domain_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainStatus".into())
     }
@@ -1113,6 +1160,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`CertificateRecord`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-domain.html#aws-resource-amplify-domain-return-values).
+    #[inline]
     pub fn attr_certificate_record(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CertificateRecord".into())
     }
@@ -1121,6 +1169,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`Certificate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-domain.html#aws-resource-amplify-domain-return-values).
+    #[inline]
     pub fn attr_certificate(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Certificate".into())
     }
@@ -1130,6 +1179,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-domain.html#aws-resource-amplify-domain-return-values).
+    #[inline]
     pub fn attr_update_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateStatus".into())
     }
@@ -1166,6 +1216,7 @@ pub mod domain {
 
     impl SubDomainSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(branch_name: impl Into<Id<crate::amplify::CfnBranch>>, prefix: impl Into<Str>) -> SubDomainSetting {
             SubDomainSetting {
                 branch_name: branch_name.into(),
@@ -1175,6 +1226,7 @@ pub mod domain {
     }
 
     impl IntoValue for SubDomainSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BranchName", self.branch_name.into_get_att("BranchName"));
@@ -1205,6 +1257,7 @@ pub mod domain {
 
     impl CertificateSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CertificateSettings {
             CertificateSettings {
                 certificate_type: None,
@@ -1214,12 +1267,14 @@ pub mod domain {
     }
 
     impl Default for CertificateSettings {
+        #[inline]
         fn default() -> CertificateSettings {
             CertificateSettings::new()
         }
     }
 
     impl IntoValue for CertificateSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateType", self.certificate_type);
@@ -1264,6 +1319,7 @@ pub struct CfnWebhookProps {
 #[cfg(feature = "amplify")]
 impl CfnWebhookProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(branch_name: impl Into<Str>) -> CfnWebhookProps {
         CfnWebhookProps {
             app_id: None,
@@ -1277,6 +1333,7 @@ impl CfnWebhookProps {
 #[cfg(feature = "amplify")]
 impl CfnWebhookProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AppId", self.app_id);
@@ -1288,6 +1345,7 @@ impl CfnWebhookProps {
 
     /// The `AWS::Amplify::Webhook` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Amplify::Webhook").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1296,6 +1354,7 @@ impl CfnWebhookProps {
 #[cfg(feature = "amplify")]
 impl crate::Cfn<markers::Webhook> {
     /// Adds an `AWS::Amplify::Webhook` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1308,6 +1367,7 @@ impl crate::Cfn<markers::Webhook> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-webhook.html#aws-resource-amplify-webhook-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1316,6 +1376,7 @@ impl crate::Cfn<markers::Webhook> {
     ///
     /// `Fn::GetAtt` of
     /// [`WebhookId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-webhook.html#aws-resource-amplify-webhook-return-values).
+    #[inline]
     pub fn attr_webhook_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WebhookId".into())
     }
@@ -1324,6 +1385,7 @@ impl crate::Cfn<markers::Webhook> {
     ///
     /// `Fn::GetAtt` of
     /// [`WebhookUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-webhook.html#aws-resource-amplify-webhook-return-values).
+    #[inline]
     pub fn attr_webhook_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WebhookUrl".into())
     }

@@ -156,6 +156,7 @@ pub struct CfnComponentProps {
 #[cfg(feature = "amplifyuibuilder")]
 impl CfnComponentProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnComponentProps {
         CfnComponentProps {
             app_id: None,
@@ -178,6 +179,7 @@ impl CfnComponentProps {
 
 #[cfg(feature = "amplifyuibuilder")]
 impl Default for CfnComponentProps {
+    #[inline]
     fn default() -> CfnComponentProps {
         CfnComponentProps::new()
     }
@@ -186,6 +188,7 @@ impl Default for CfnComponentProps {
 #[cfg(feature = "amplifyuibuilder")]
 impl CfnComponentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AppId", self.app_id);
@@ -207,6 +210,7 @@ impl CfnComponentProps {
 
     /// The `AWS::AmplifyUIBuilder::Component` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AmplifyUIBuilder::Component").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -215,6 +219,7 @@ impl CfnComponentProps {
 #[cfg(feature = "amplifyuibuilder")]
 impl crate::Cfn<markers::Component> {
     /// Adds an `AWS::AmplifyUIBuilder::Component` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -227,6 +232,7 @@ impl crate::Cfn<markers::Component> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplifyuibuilder-component.html#aws-resource-amplifyuibuilder-component-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -235,6 +241,7 @@ impl crate::Cfn<markers::Component> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplifyuibuilder-component.html#aws-resource-amplifyuibuilder-component-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -243,6 +250,7 @@ impl crate::Cfn<markers::Component> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplifyuibuilder-component.html#aws-resource-amplifyuibuilder-component-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -281,6 +289,7 @@ pub mod component {
 
     impl ComponentBindingPropertiesValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComponentBindingPropertiesValue {
             ComponentBindingPropertiesValue {
                 binding_properties: None,
@@ -291,12 +300,14 @@ pub mod component {
     }
 
     impl Default for ComponentBindingPropertiesValue {
+        #[inline]
         fn default() -> ComponentBindingPropertiesValue {
             ComponentBindingPropertiesValue::new()
         }
     }
 
     impl IntoValue for ComponentBindingPropertiesValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BindingProperties", self.binding_properties);
@@ -359,6 +370,7 @@ pub mod component {
 
     impl ComponentBindingPropertiesValueProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComponentBindingPropertiesValueProperties {
             ComponentBindingPropertiesValueProperties {
                 bucket: None,
@@ -374,12 +386,14 @@ pub mod component {
     }
 
     impl Default for ComponentBindingPropertiesValueProperties {
+        #[inline]
         fn default() -> ComponentBindingPropertiesValueProperties {
             ComponentBindingPropertiesValueProperties::new()
         }
     }
 
     impl IntoValue for ComponentBindingPropertiesValueProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Bucket", self.bucket);
@@ -435,6 +449,7 @@ pub mod component {
 
     impl Predicate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Predicate {
             Predicate {
                 and: None,
@@ -448,12 +463,14 @@ pub mod component {
     }
 
     impl Default for Predicate {
+        #[inline]
         fn default() -> Predicate {
             Predicate::new()
         }
     }
 
     impl IntoValue for Predicate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "And", self.and);
@@ -554,6 +571,7 @@ pub mod component {
 
     impl ComponentProperty {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComponentProperty {
             ComponentProperty {
                 binding_properties: None,
@@ -576,12 +594,14 @@ pub mod component {
     }
 
     impl Default for ComponentProperty {
+        #[inline]
         fn default() -> ComponentProperty {
             ComponentProperty::new()
         }
     }
 
     impl IntoValue for ComponentProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BindingProperties", self.binding_properties);
@@ -650,6 +670,7 @@ pub mod component {
 
     impl ComponentConditionProperty {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComponentConditionProperty {
             ComponentConditionProperty {
                 r#else: None,
@@ -664,12 +685,14 @@ pub mod component {
     }
 
     impl Default for ComponentConditionProperty {
+        #[inline]
         fn default() -> ComponentConditionProperty {
             ComponentConditionProperty::new()
         }
     }
 
     impl IntoValue for ComponentConditionProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Else", self.r#else);
@@ -706,6 +729,7 @@ pub mod component {
 
     impl ComponentPropertyBindingProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(property: impl Into<Str>) -> ComponentPropertyBindingProperties {
             ComponentPropertyBindingProperties {
                 field: None,
@@ -715,6 +739,7 @@ pub mod component {
     }
 
     impl IntoValue for ComponentPropertyBindingProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Field", self.field);
@@ -745,6 +770,7 @@ pub mod component {
 
     impl FormBindingElement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(element: impl Into<Str>, property: impl Into<Str>) -> FormBindingElement {
             FormBindingElement {
                 element: element.into(),
@@ -754,6 +780,7 @@ pub mod component {
     }
 
     impl IntoValue for FormBindingElement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Element", self.element.into_value());
@@ -796,6 +823,7 @@ pub mod component {
 
     impl ComponentDataConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(model: impl Into<Str>) -> ComponentDataConfiguration {
             ComponentDataConfiguration {
                 identifiers: None,
@@ -807,6 +835,7 @@ pub mod component {
     }
 
     impl IntoValue for ComponentDataConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Identifiers", self.identifiers);
@@ -839,6 +868,7 @@ pub mod component {
 
     impl SortProperty {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(direction: impl Into<Str>, field: impl Into<Str>) -> SortProperty {
             SortProperty {
                 direction: direction.into(),
@@ -848,6 +878,7 @@ pub mod component {
     }
 
     impl IntoValue for SortProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Direction", self.direction.into_value());
@@ -878,6 +909,7 @@ pub mod component {
 
     impl ComponentVariant {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComponentVariant {
             ComponentVariant {
                 overrides: None,
@@ -887,12 +919,14 @@ pub mod component {
     }
 
     impl Default for ComponentVariant {
+        #[inline]
         fn default() -> ComponentVariant {
             ComponentVariant::new()
         }
     }
 
     impl IntoValue for ComponentVariant {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Overrides", self.overrides);
@@ -929,6 +963,7 @@ pub mod component {
 
     impl ComponentEvent {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComponentEvent {
             ComponentEvent {
                 action: None,
@@ -939,12 +974,14 @@ pub mod component {
     }
 
     impl Default for ComponentEvent {
+        #[inline]
         fn default() -> ComponentEvent {
             ComponentEvent::new()
         }
     }
 
     impl IntoValue for ComponentEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Action", self.action);
@@ -1016,6 +1053,7 @@ pub mod component {
 
     impl ActionParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ActionParameters {
             ActionParameters {
                 anchor: None,
@@ -1032,12 +1070,14 @@ pub mod component {
     }
 
     impl Default for ActionParameters {
+        #[inline]
         fn default() -> ActionParameters {
             ActionParameters::new()
         }
     }
 
     impl IntoValue for ActionParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Anchor", self.anchor);
@@ -1082,6 +1122,7 @@ pub mod component {
 
     impl MutationActionSetStateParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(component_name: impl Into<Str>, property: impl Into<Str>, set: impl Into<ComponentProperty>) -> MutationActionSetStateParameter {
             MutationActionSetStateParameter {
                 component_name: component_name.into(),
@@ -1092,6 +1133,7 @@ pub mod component {
     }
 
     impl IntoValue for MutationActionSetStateParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComponentName", self.component_name.into_value());
@@ -1147,6 +1189,7 @@ pub mod component {
 
     impl ComponentChild {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(component_type: impl Into<Str>, name: impl Into<Str>, properties: impl Into<Map<ComponentProperty>>) -> ComponentChild {
             ComponentChild {
                 children: None,
@@ -1160,6 +1203,7 @@ pub mod component {
     }
 
     impl IntoValue for ComponentChild {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Children", self.children);
@@ -1250,6 +1294,7 @@ pub struct CfnFormProps {
 #[cfg(feature = "amplifyuibuilder")]
 impl CfnFormProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnFormProps {
         CfnFormProps {
             app_id: None,
@@ -1270,6 +1315,7 @@ impl CfnFormProps {
 
 #[cfg(feature = "amplifyuibuilder")]
 impl Default for CfnFormProps {
+    #[inline]
     fn default() -> CfnFormProps {
         CfnFormProps::new()
     }
@@ -1278,6 +1324,7 @@ impl Default for CfnFormProps {
 #[cfg(feature = "amplifyuibuilder")]
 impl CfnFormProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AppId", self.app_id);
@@ -1297,6 +1344,7 @@ impl CfnFormProps {
 
     /// The `AWS::AmplifyUIBuilder::Form` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AmplifyUIBuilder::Form").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1305,6 +1353,7 @@ impl CfnFormProps {
 #[cfg(feature = "amplifyuibuilder")]
 impl crate::Cfn<markers::Form> {
     /// Adds an `AWS::AmplifyUIBuilder::Form` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1317,6 +1366,7 @@ impl crate::Cfn<markers::Form> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplifyuibuilder-form.html#aws-resource-amplifyuibuilder-form-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1349,6 +1399,7 @@ pub mod form {
 
     impl FormInputValuePropertyBindingProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(property: impl Into<Str>) -> FormInputValuePropertyBindingProperties {
             FormInputValuePropertyBindingProperties {
                 field: None,
@@ -1358,6 +1409,7 @@ pub mod form {
     }
 
     impl IntoValue for FormInputValuePropertyBindingProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Field", self.field);
@@ -1388,6 +1440,7 @@ pub mod form {
 
     impl FormInputBindingPropertiesValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FormInputBindingPropertiesValue {
             FormInputBindingPropertiesValue {
                 binding_properties: None,
@@ -1397,12 +1450,14 @@ pub mod form {
     }
 
     impl Default for FormInputBindingPropertiesValue {
+        #[inline]
         fn default() -> FormInputBindingPropertiesValue {
             FormInputBindingPropertiesValue::new()
         }
     }
 
     impl IntoValue for FormInputBindingPropertiesValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BindingProperties", self.binding_properties);
@@ -1428,6 +1483,7 @@ pub mod form {
 
     impl FormInputBindingPropertiesValueProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FormInputBindingPropertiesValueProperties {
             FormInputBindingPropertiesValueProperties {
                 model: None,
@@ -1436,12 +1492,14 @@ pub mod form {
     }
 
     impl Default for FormInputBindingPropertiesValueProperties {
+        #[inline]
         fn default() -> FormInputBindingPropertiesValueProperties {
             FormInputBindingPropertiesValueProperties::new()
         }
     }
 
     impl IntoValue for FormInputBindingPropertiesValueProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Model", self.model);
@@ -1479,6 +1537,7 @@ pub mod form {
 
     impl FormCTA {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FormCTA {
             FormCTA {
                 cancel: None,
@@ -1490,12 +1549,14 @@ pub mod form {
     }
 
     impl Default for FormCTA {
+        #[inline]
         fn default() -> FormCTA {
             FormCTA::new()
         }
     }
 
     impl IntoValue for FormCTA {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Cancel", self.cancel);
@@ -1532,6 +1593,7 @@ pub mod form {
 
     impl FormButton {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FormButton {
             FormButton {
                 children: None,
@@ -1542,12 +1604,14 @@ pub mod form {
     }
 
     impl Default for FormButton {
+        #[inline]
         fn default() -> FormButton {
             FormButton::new()
         }
     }
 
     impl IntoValue for FormButton {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Children", self.children);
@@ -1582,6 +1646,7 @@ pub mod form {
 
     impl FieldPosition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FieldPosition {
             FieldPosition {
                 below: None,
@@ -1592,12 +1657,14 @@ pub mod form {
     }
 
     impl Default for FieldPosition {
+        #[inline]
         fn default() -> FieldPosition {
             FieldPosition::new()
         }
     }
 
     impl IntoValue for FieldPosition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Below", self.below);
@@ -1642,6 +1709,7 @@ pub mod form {
 
     impl FieldConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FieldConfig {
             FieldConfig {
                 excluded: None,
@@ -1654,12 +1722,14 @@ pub mod form {
     }
 
     impl Default for FieldConfig {
+        #[inline]
         fn default() -> FieldConfig {
             FieldConfig::new()
         }
     }
 
     impl IntoValue for FieldConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Excluded", self.excluded);
@@ -1703,6 +1773,7 @@ pub mod form {
 
     impl FieldValidationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> FieldValidationConfiguration {
             FieldValidationConfiguration {
                 num_values: None,
@@ -1714,6 +1785,7 @@ pub mod form {
     }
 
     impl IntoValue for FieldValidationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NumValues", self.num_values);
@@ -1817,6 +1889,7 @@ pub mod form {
 
     impl FieldInputConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> FieldInputConfig {
             FieldInputConfig {
                 default_checked: None,
@@ -1840,6 +1913,7 @@ pub mod form {
     }
 
     impl IntoValue for FieldInputConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultChecked", self.default_checked);
@@ -1913,6 +1987,7 @@ pub mod form {
 
     impl FileUploaderFieldConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(accepted_file_types: impl Into<List<Str>>, access_level: impl Into<Str>) -> FileUploaderFieldConfig {
             FileUploaderFieldConfig {
                 accepted_file_types: accepted_file_types.into(),
@@ -1926,6 +2001,7 @@ pub mod form {
     }
 
     impl IntoValue for FileUploaderFieldConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AcceptedFileTypes", self.accepted_file_types.into_value());
@@ -1959,6 +2035,7 @@ pub mod form {
 
     impl ValueMappings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(values: impl Into<List<ValueMapping>>) -> ValueMappings {
             ValueMappings {
                 binding_properties: None,
@@ -1968,6 +2045,7 @@ pub mod form {
     }
 
     impl IntoValue for ValueMappings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BindingProperties", self.binding_properties);
@@ -1998,6 +2076,7 @@ pub mod form {
 
     impl ValueMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<FormInputValueProperty>) -> ValueMapping {
             ValueMapping {
                 display_value: None,
@@ -2007,6 +2086,7 @@ pub mod form {
     }
 
     impl IntoValue for ValueMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DisplayValue", self.display_value);
@@ -2042,6 +2122,7 @@ pub mod form {
 
     impl FormInputValueProperty {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FormInputValueProperty {
             FormInputValueProperty {
                 binding_properties: None,
@@ -2052,12 +2133,14 @@ pub mod form {
     }
 
     impl Default for FormInputValueProperty {
+        #[inline]
         fn default() -> FormInputValueProperty {
             FormInputValueProperty::new()
         }
     }
 
     impl IntoValue for FormInputValueProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BindingProperties", self.binding_properties);
@@ -2112,6 +2195,7 @@ pub mod form {
 
     impl SectionalElement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> SectionalElement {
             SectionalElement {
                 excluded: None,
@@ -2125,6 +2209,7 @@ pub mod form {
     }
 
     impl IntoValue for SectionalElement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Excluded", self.excluded);
@@ -2160,6 +2245,7 @@ pub mod form {
 
     impl FormDataTypeConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_source_type: impl Into<Str>, data_type_name: impl Into<Str>) -> FormDataTypeConfig {
             FormDataTypeConfig {
                 data_source_type: data_source_type.into(),
@@ -2169,6 +2255,7 @@ pub mod form {
     }
 
     impl IntoValue for FormDataTypeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataSourceType", self.data_source_type.into_value());
@@ -2202,6 +2289,7 @@ pub mod form {
 
     impl FormStyle {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FormStyle {
             FormStyle {
                 horizontal_gap: None,
@@ -2212,12 +2300,14 @@ pub mod form {
     }
 
     impl Default for FormStyle {
+        #[inline]
         fn default() -> FormStyle {
             FormStyle::new()
         }
     }
 
     impl IntoValue for FormStyle {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HorizontalGap", self.horizontal_gap);
@@ -2249,6 +2339,7 @@ pub mod form {
 
     impl FormStyleConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FormStyleConfig {
             FormStyleConfig {
                 token_reference: None,
@@ -2258,12 +2349,14 @@ pub mod form {
     }
 
     impl Default for FormStyleConfig {
+        #[inline]
         fn default() -> FormStyleConfig {
             FormStyleConfig::new()
         }
     }
 
     impl IntoValue for FormStyleConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TokenReference", self.token_reference);
@@ -2319,6 +2412,7 @@ pub struct CfnThemeProps {
 #[cfg(feature = "amplifyuibuilder")]
 impl CfnThemeProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnThemeProps {
         CfnThemeProps {
             app_id: None,
@@ -2333,6 +2427,7 @@ impl CfnThemeProps {
 
 #[cfg(feature = "amplifyuibuilder")]
 impl Default for CfnThemeProps {
+    #[inline]
     fn default() -> CfnThemeProps {
         CfnThemeProps::new()
     }
@@ -2341,6 +2436,7 @@ impl Default for CfnThemeProps {
 #[cfg(feature = "amplifyuibuilder")]
 impl CfnThemeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AppId", self.app_id);
@@ -2354,6 +2450,7 @@ impl CfnThemeProps {
 
     /// The `AWS::AmplifyUIBuilder::Theme` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AmplifyUIBuilder::Theme").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -2362,6 +2459,7 @@ impl CfnThemeProps {
 #[cfg(feature = "amplifyuibuilder")]
 impl crate::Cfn<markers::Theme> {
     /// Adds an `AWS::AmplifyUIBuilder::Theme` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2374,6 +2472,7 @@ impl crate::Cfn<markers::Theme> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplifyuibuilder-theme.html#aws-resource-amplifyuibuilder-theme-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2382,6 +2481,7 @@ impl crate::Cfn<markers::Theme> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplifyuibuilder-theme.html#aws-resource-amplifyuibuilder-theme-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2390,6 +2490,7 @@ impl crate::Cfn<markers::Theme> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplifyuibuilder-theme.html#aws-resource-amplifyuibuilder-theme-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -2420,6 +2521,7 @@ pub mod theme {
 
     impl ThemeValues {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ThemeValues {
             ThemeValues {
                 key: None,
@@ -2429,12 +2531,14 @@ pub mod theme {
     }
 
     impl Default for ThemeValues {
+        #[inline]
         fn default() -> ThemeValues {
             ThemeValues::new()
         }
     }
 
     impl IntoValue for ThemeValues {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -2463,6 +2567,7 @@ pub mod theme {
 
     impl ThemeValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ThemeValue {
             ThemeValue {
                 children: None,
@@ -2472,12 +2577,14 @@ pub mod theme {
     }
 
     impl Default for ThemeValue {
+        #[inline]
         fn default() -> ThemeValue {
             ThemeValue::new()
         }
     }
 
     impl IntoValue for ThemeValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Children", self.children);

@@ -391,6 +391,7 @@ pub struct CfnAccountProps {
 #[cfg(feature = "apigateway")]
 impl CfnAccountProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnAccountProps {
         CfnAccountProps {
             cloud_watch_role_arn: None,
@@ -400,6 +401,7 @@ impl CfnAccountProps {
 
 #[cfg(feature = "apigateway")]
 impl Default for CfnAccountProps {
+    #[inline]
     fn default() -> CfnAccountProps {
         CfnAccountProps::new()
     }
@@ -408,6 +410,7 @@ impl Default for CfnAccountProps {
 #[cfg(feature = "apigateway")]
 impl CfnAccountProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.cloud_watch_role_arn { m.insert("CloudWatchRoleArn", v.into_get_att("Arn")); }
@@ -416,6 +419,7 @@ impl CfnAccountProps {
 
     /// The `AWS::ApiGateway::Account` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::Account").properties(self.into_properties())
     }
@@ -424,6 +428,7 @@ impl CfnAccountProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::Account> {
     /// Adds an `AWS::ApiGateway::Account` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -436,6 +441,7 @@ impl crate::Cfn<markers::Account> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-account.html#aws-resource-apigateway-account-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -503,6 +509,7 @@ pub struct CfnApiKeyProps {
 #[cfg(feature = "apigateway")]
 impl CfnApiKeyProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnApiKeyProps {
         CfnApiKeyProps {
             customer_id: None,
@@ -519,6 +526,7 @@ impl CfnApiKeyProps {
 
 #[cfg(feature = "apigateway")]
 impl Default for CfnApiKeyProps {
+    #[inline]
     fn default() -> CfnApiKeyProps {
         CfnApiKeyProps::new()
     }
@@ -527,6 +535,7 @@ impl Default for CfnApiKeyProps {
 #[cfg(feature = "apigateway")]
 impl CfnApiKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CustomerId", self.customer_id);
@@ -542,6 +551,7 @@ impl CfnApiKeyProps {
 
     /// The `AWS::ApiGateway::ApiKey` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::ApiKey").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -550,6 +560,7 @@ impl CfnApiKeyProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::ApiKey> {
     /// Adds an `AWS::ApiGateway::ApiKey` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -562,6 +573,7 @@ impl crate::Cfn<markers::ApiKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`APIKeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-apikey.html#aws-resource-apigateway-apikey-return-values).
+    #[inline]
     pub fn attr_api_key_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "APIKeyId".into())
     }
@@ -601,6 +613,7 @@ pub mod api_key {
 
     impl StageKey {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StageKey {
             StageKey {
                 rest_api_id: None,
@@ -610,12 +623,14 @@ pub mod api_key {
     }
 
     impl Default for StageKey {
+        #[inline]
         fn default() -> StageKey {
             StageKey::new()
         }
     }
 
     impl IntoValue for StageKey {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.rest_api_id { m.insert("RestApiId", v.into_ref()); }
@@ -731,6 +746,7 @@ pub struct CfnAuthorizerProps {
 #[cfg(feature = "apigateway")]
 impl CfnAuthorizerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, rest_api_id: impl Into<Id<crate::apigateway::CfnRestApi>>, r#type: impl Into<Str>) -> CfnAuthorizerProps {
         CfnAuthorizerProps {
             auth_type: None,
@@ -750,6 +766,7 @@ impl CfnAuthorizerProps {
 #[cfg(feature = "apigateway")]
 impl CfnAuthorizerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AuthType", self.auth_type);
@@ -767,6 +784,7 @@ impl CfnAuthorizerProps {
 
     /// The `AWS::ApiGateway::Authorizer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::Authorizer").properties(self.into_properties())
     }
@@ -775,6 +793,7 @@ impl CfnAuthorizerProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::Authorizer> {
     /// Adds an `AWS::ApiGateway::Authorizer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -787,6 +806,7 @@ impl crate::Cfn<markers::Authorizer> {
     ///
     /// `Fn::GetAtt` of
     /// [`AuthorizerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-authorizer.html#aws-resource-apigateway-authorizer-return-values).
+    #[inline]
     pub fn attr_authorizer_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AuthorizerId".into())
     }
@@ -839,6 +859,7 @@ pub struct CfnBasePathMappingProps {
 #[cfg(feature = "apigateway")]
 impl CfnBasePathMappingProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_name: impl Into<Id<crate::apigateway::CfnDomainName>>) -> CfnBasePathMappingProps {
         CfnBasePathMappingProps {
             base_path: None,
@@ -853,6 +874,7 @@ impl CfnBasePathMappingProps {
 #[cfg(feature = "apigateway")]
 impl CfnBasePathMappingProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BasePath", self.base_path);
@@ -865,6 +887,7 @@ impl CfnBasePathMappingProps {
 
     /// The `AWS::ApiGateway::BasePathMapping` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::BasePathMapping").properties(self.into_properties())
     }
@@ -873,6 +896,7 @@ impl CfnBasePathMappingProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::BasePathMapping> {
     /// Adds an `AWS::ApiGateway::BasePathMapping` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -919,6 +943,7 @@ pub struct CfnBasePathMappingV2Props {
 #[cfg(feature = "apigateway")]
 impl CfnBasePathMappingV2Props {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_name_arn: impl Into<Str>, rest_api_id: impl Into<Str>) -> CfnBasePathMappingV2Props {
         CfnBasePathMappingV2Props {
             base_path: None,
@@ -932,6 +957,7 @@ impl CfnBasePathMappingV2Props {
 #[cfg(feature = "apigateway")]
 impl CfnBasePathMappingV2Props {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BasePath", self.base_path);
@@ -943,6 +969,7 @@ impl CfnBasePathMappingV2Props {
 
     /// The `AWS::ApiGateway::BasePathMappingV2` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::BasePathMappingV2").properties(self.into_properties())
     }
@@ -951,6 +978,7 @@ impl CfnBasePathMappingV2Props {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::BasePathMappingV2> {
     /// Adds an `AWS::ApiGateway::BasePathMappingV2` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -963,6 +991,7 @@ impl crate::Cfn<markers::BasePathMappingV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`BasePathMappingArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-basepathmappingv2.html#aws-resource-apigateway-basepathmappingv2-return-values).
+    #[inline]
     pub fn attr_base_path_mapping_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BasePathMappingArn".into())
     }
@@ -991,6 +1020,7 @@ pub struct CfnClientCertificateProps {
 #[cfg(feature = "apigateway")]
 impl CfnClientCertificateProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnClientCertificateProps {
         CfnClientCertificateProps {
             description: None,
@@ -1001,6 +1031,7 @@ impl CfnClientCertificateProps {
 
 #[cfg(feature = "apigateway")]
 impl Default for CfnClientCertificateProps {
+    #[inline]
     fn default() -> CfnClientCertificateProps {
         CfnClientCertificateProps::new()
     }
@@ -1009,6 +1040,7 @@ impl Default for CfnClientCertificateProps {
 #[cfg(feature = "apigateway")]
 impl CfnClientCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1018,6 +1050,7 @@ impl CfnClientCertificateProps {
 
     /// The `AWS::ApiGateway::ClientCertificate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::ClientCertificate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1026,6 +1059,7 @@ impl CfnClientCertificateProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::ClientCertificate> {
     /// Adds an `AWS::ApiGateway::ClientCertificate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1038,6 +1072,7 @@ impl crate::Cfn<markers::ClientCertificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClientCertificateId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-clientcertificate.html#aws-resource-apigateway-clientcertificate-return-values).
+    #[inline]
     pub fn attr_client_certificate_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClientCertificateId".into())
     }
@@ -1084,6 +1119,7 @@ pub struct CfnDeploymentProps {
 #[cfg(feature = "apigateway")]
 impl CfnDeploymentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(rest_api_id: impl Into<Id<crate::apigateway::CfnRestApi>>) -> CfnDeploymentProps {
         CfnDeploymentProps {
             deployment_canary_settings: None,
@@ -1098,6 +1134,7 @@ impl CfnDeploymentProps {
 #[cfg(feature = "apigateway")]
 impl CfnDeploymentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeploymentCanarySettings", self.deployment_canary_settings);
@@ -1110,6 +1147,7 @@ impl CfnDeploymentProps {
 
     /// The `AWS::ApiGateway::Deployment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::Deployment").properties(self.into_properties())
     }
@@ -1118,6 +1156,7 @@ impl CfnDeploymentProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::Deployment> {
     /// Adds an `AWS::ApiGateway::Deployment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1130,6 +1169,7 @@ impl crate::Cfn<markers::Deployment> {
     ///
     /// `Fn::GetAtt` of
     /// [`DeploymentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-deployment.html#aws-resource-apigateway-deployment-return-values).
+    #[inline]
     pub fn attr_deployment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DeploymentId".into())
     }
@@ -1266,6 +1306,7 @@ pub mod deployment {
 
     impl StageDescription {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StageDescription {
             StageDescription {
                 access_log_setting: None,
@@ -1292,12 +1333,14 @@ pub mod deployment {
     }
 
     impl Default for StageDescription {
+        #[inline]
         fn default() -> StageDescription {
             StageDescription::new()
         }
     }
 
     impl IntoValue for StageDescription {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessLogSetting", self.access_log_setting);
@@ -1351,6 +1394,7 @@ pub mod deployment {
 
     impl CanarySetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CanarySetting {
             CanarySetting {
                 percent_traffic: None,
@@ -1361,12 +1405,14 @@ pub mod deployment {
     }
 
     impl Default for CanarySetting {
+        #[inline]
         fn default() -> CanarySetting {
             CanarySetting::new()
         }
     }
 
     impl IntoValue for CanarySetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PercentTraffic", self.percent_traffic);
@@ -1448,6 +1494,7 @@ pub mod deployment {
 
     impl MethodSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MethodSetting {
             MethodSetting {
                 cache_data_encrypted: None,
@@ -1465,12 +1512,14 @@ pub mod deployment {
     }
 
     impl Default for MethodSetting {
+        #[inline]
         fn default() -> MethodSetting {
             MethodSetting::new()
         }
     }
 
     impl IntoValue for MethodSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CacheDataEncrypted", self.cache_data_encrypted);
@@ -1510,6 +1559,7 @@ pub mod deployment {
 
     impl AccessLogSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccessLogSetting {
             AccessLogSetting {
                 destination_arn: None,
@@ -1519,12 +1569,14 @@ pub mod deployment {
     }
 
     impl Default for AccessLogSetting {
+        #[inline]
         fn default() -> AccessLogSetting {
             AccessLogSetting::new()
         }
     }
 
     impl IntoValue for AccessLogSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationArn", self.destination_arn);
@@ -1565,6 +1617,7 @@ pub mod deployment {
 
     impl DeploymentCanarySettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeploymentCanarySettings {
             DeploymentCanarySettings {
                 percent_traffic: None,
@@ -1575,12 +1628,14 @@ pub mod deployment {
     }
 
     impl Default for DeploymentCanarySettings {
+        #[inline]
         fn default() -> DeploymentCanarySettings {
             DeploymentCanarySettings::new()
         }
     }
 
     impl IntoValue for DeploymentCanarySettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PercentTraffic", self.percent_traffic);
@@ -1624,6 +1679,7 @@ pub struct CfnDocumentationPartProps {
 #[cfg(feature = "apigateway")]
 impl CfnDocumentationPartProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(location: impl Into<documentation_part::Location>, properties: impl Into<Str>, rest_api_id: impl Into<Id<crate::apigateway::CfnRestApi>>) -> CfnDocumentationPartProps {
         CfnDocumentationPartProps {
             location: location.into(),
@@ -1636,6 +1692,7 @@ impl CfnDocumentationPartProps {
 #[cfg(feature = "apigateway")]
 impl CfnDocumentationPartProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Location", self.location.into_value());
@@ -1646,6 +1703,7 @@ impl CfnDocumentationPartProps {
 
     /// The `AWS::ApiGateway::DocumentationPart` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::DocumentationPart").properties(self.into_properties())
     }
@@ -1654,6 +1712,7 @@ impl CfnDocumentationPartProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::DocumentationPart> {
     /// Adds an `AWS::ApiGateway::DocumentationPart` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1666,6 +1725,7 @@ impl crate::Cfn<markers::DocumentationPart> {
     ///
     /// `Fn::GetAtt` of
     /// [`DocumentationPartId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-documentationpart.html#aws-resource-apigateway-documentationpart-return-values).
+    #[inline]
     pub fn attr_documentation_part_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DocumentationPartId".into())
     }
@@ -1739,6 +1799,7 @@ pub mod documentation_part {
 
     impl Location {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Location {
             Location {
                 method: None,
@@ -1751,12 +1812,14 @@ pub mod documentation_part {
     }
 
     impl Default for Location {
+        #[inline]
         fn default() -> Location {
             Location::new()
         }
     }
 
     impl IntoValue for Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Method", self.method);
@@ -1799,6 +1862,7 @@ pub struct CfnDocumentationVersionProps {
 #[cfg(feature = "apigateway")]
 impl CfnDocumentationVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(documentation_version: impl Into<Str>, rest_api_id: impl Into<Id<crate::apigateway::CfnRestApi>>) -> CfnDocumentationVersionProps {
         CfnDocumentationVersionProps {
             description: None,
@@ -1811,6 +1875,7 @@ impl CfnDocumentationVersionProps {
 #[cfg(feature = "apigateway")]
 impl CfnDocumentationVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1821,6 +1886,7 @@ impl CfnDocumentationVersionProps {
 
     /// The `AWS::ApiGateway::DocumentationVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::DocumentationVersion").properties(self.into_properties())
     }
@@ -1829,6 +1895,7 @@ impl CfnDocumentationVersionProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::DocumentationVersion> {
     /// Adds an `AWS::ApiGateway::DocumentationVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1910,6 +1977,7 @@ pub struct CfnDomainNameProps {
 #[cfg(feature = "apigateway")]
 impl CfnDomainNameProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDomainNameProps {
         CfnDomainNameProps {
             certificate_arn: None,
@@ -1928,6 +1996,7 @@ impl CfnDomainNameProps {
 
 #[cfg(feature = "apigateway")]
 impl Default for CfnDomainNameProps {
+    #[inline]
     fn default() -> CfnDomainNameProps {
         CfnDomainNameProps::new()
     }
@@ -1936,6 +2005,7 @@ impl Default for CfnDomainNameProps {
 #[cfg(feature = "apigateway")]
 impl CfnDomainNameProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CertificateArn", self.certificate_arn);
@@ -1953,6 +2023,7 @@ impl CfnDomainNameProps {
 
     /// The `AWS::ApiGateway::DomainName` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::DomainName").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1961,6 +2032,7 @@ impl CfnDomainNameProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::DomainName> {
     /// Adds an `AWS::ApiGateway::DomainName` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1973,6 +2045,7 @@ impl crate::Cfn<markers::DomainName> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegionalHostedZoneId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-domainname.html#aws-resource-apigateway-domainname-return-values).
+    #[inline]
     pub fn attr_regional_hosted_zone_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegionalHostedZoneId".into())
     }
@@ -1983,6 +2056,7 @@ impl crate::Cfn<markers::DomainName> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegionalDomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-domainname.html#aws-resource-apigateway-domainname-return-values).
+    #[inline]
     pub fn attr_regional_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegionalDomainName".into())
     }
@@ -1992,6 +2066,7 @@ impl crate::Cfn<markers::DomainName> {
     ///
     /// `Fn::GetAtt` of
     /// [`DistributionHostedZoneId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-domainname.html#aws-resource-apigateway-domainname-return-values).
+    #[inline]
     pub fn attr_distribution_hosted_zone_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DistributionHostedZoneId".into())
     }
@@ -2001,6 +2076,7 @@ impl crate::Cfn<markers::DomainName> {
     ///
     /// `Fn::GetAtt` of
     /// [`DistributionDomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-domainname.html#aws-resource-apigateway-domainname-return-values).
+    #[inline]
     pub fn attr_distribution_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DistributionDomainName".into())
     }
@@ -2009,6 +2085,7 @@ impl crate::Cfn<markers::DomainName> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainNameArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-domainname.html#aws-resource-apigateway-domainname-return-values).
+    #[inline]
     pub fn attr_domain_name_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainNameArn".into())
     }
@@ -2046,6 +2123,7 @@ pub mod domain_name {
 
     impl MutualTlsAuthentication {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MutualTlsAuthentication {
             MutualTlsAuthentication {
                 truststore_uri: None,
@@ -2055,12 +2133,14 @@ pub mod domain_name {
     }
 
     impl Default for MutualTlsAuthentication {
+        #[inline]
         fn default() -> MutualTlsAuthentication {
             MutualTlsAuthentication::new()
         }
     }
 
     impl IntoValue for MutualTlsAuthentication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TruststoreUri", self.truststore_uri);
@@ -2096,6 +2176,7 @@ pub mod domain_name {
 
     impl EndpointConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EndpointConfiguration {
             EndpointConfiguration {
                 ip_address_type: None,
@@ -2105,12 +2186,14 @@ pub mod domain_name {
     }
 
     impl Default for EndpointConfiguration {
+        #[inline]
         fn default() -> EndpointConfiguration {
             EndpointConfiguration::new()
         }
     }
 
     impl IntoValue for EndpointConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IpAddressType", self.ip_address_type);
@@ -2158,6 +2241,7 @@ pub struct CfnDomainNameAccessAssociationProps {
 #[cfg(feature = "apigateway")]
 impl CfnDomainNameAccessAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(access_association_source: impl Into<Str>, access_association_source_type: impl Into<Str>, domain_name_arn: impl Into<Str>) -> CfnDomainNameAccessAssociationProps {
         CfnDomainNameAccessAssociationProps {
             access_association_source: access_association_source.into(),
@@ -2171,6 +2255,7 @@ impl CfnDomainNameAccessAssociationProps {
 #[cfg(feature = "apigateway")]
 impl CfnDomainNameAccessAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccessAssociationSource", self.access_association_source.into_value());
@@ -2182,6 +2267,7 @@ impl CfnDomainNameAccessAssociationProps {
 
     /// The `AWS::ApiGateway::DomainNameAccessAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::DomainNameAccessAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2190,6 +2276,7 @@ impl CfnDomainNameAccessAssociationProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::DomainNameAccessAssociation> {
     /// Adds an `AWS::ApiGateway::DomainNameAccessAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2203,6 +2290,7 @@ impl crate::Cfn<markers::DomainNameAccessAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainNameAccessAssociationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-domainnameaccessassociation.html#aws-resource-apigateway-domainnameaccessassociation-return-values).
+    #[inline]
     pub fn attr_domain_name_access_association_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainNameAccessAssociationArn".into())
     }
@@ -2271,6 +2359,7 @@ pub struct CfnDomainNameV2Props {
 #[cfg(feature = "apigateway")]
 impl CfnDomainNameV2Props {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDomainNameV2Props {
         CfnDomainNameV2Props {
             certificate_arn: None,
@@ -2287,6 +2376,7 @@ impl CfnDomainNameV2Props {
 
 #[cfg(feature = "apigateway")]
 impl Default for CfnDomainNameV2Props {
+    #[inline]
     fn default() -> CfnDomainNameV2Props {
         CfnDomainNameV2Props::new()
     }
@@ -2295,6 +2385,7 @@ impl Default for CfnDomainNameV2Props {
 #[cfg(feature = "apigateway")]
 impl CfnDomainNameV2Props {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CertificateArn", self.certificate_arn);
@@ -2310,6 +2401,7 @@ impl CfnDomainNameV2Props {
 
     /// The `AWS::ApiGateway::DomainNameV2` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::DomainNameV2").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2318,6 +2410,7 @@ impl CfnDomainNameV2Props {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::DomainNameV2> {
     /// Adds an `AWS::ApiGateway::DomainNameV2` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2330,6 +2423,7 @@ impl crate::Cfn<markers::DomainNameV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainNameId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-domainnamev2.html#aws-resource-apigateway-domainnamev2-return-values).
+    #[inline]
     pub fn attr_domain_name_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainNameId".into())
     }
@@ -2338,6 +2432,7 @@ impl crate::Cfn<markers::DomainNameV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainNameArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-domainnamev2.html#aws-resource-apigateway-domainnamev2-return-values).
+    #[inline]
     pub fn attr_domain_name_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainNameArn".into())
     }
@@ -2375,6 +2470,7 @@ pub mod domain_name_v2 {
 
     impl EndpointConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EndpointConfiguration {
             EndpointConfiguration {
                 ip_address_type: None,
@@ -2384,12 +2480,14 @@ pub mod domain_name_v2 {
     }
 
     impl Default for EndpointConfiguration {
+        #[inline]
         fn default() -> EndpointConfiguration {
             EndpointConfiguration::new()
         }
     }
 
     impl IntoValue for EndpointConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IpAddressType", self.ip_address_type);
@@ -2440,6 +2538,7 @@ pub struct CfnGatewayResponseProps {
 #[cfg(feature = "apigateway")]
 impl CfnGatewayResponseProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(response_type: impl Into<Str>, rest_api_id: impl Into<Id<crate::apigateway::CfnRestApi>>) -> CfnGatewayResponseProps {
         CfnGatewayResponseProps {
             response_parameters: None,
@@ -2454,6 +2553,7 @@ impl CfnGatewayResponseProps {
 #[cfg(feature = "apigateway")]
 impl CfnGatewayResponseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ResponseParameters", self.response_parameters);
@@ -2466,6 +2566,7 @@ impl CfnGatewayResponseProps {
 
     /// The `AWS::ApiGateway::GatewayResponse` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::GatewayResponse").properties(self.into_properties())
     }
@@ -2474,6 +2575,7 @@ impl CfnGatewayResponseProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::GatewayResponse> {
     /// Adds an `AWS::ApiGateway::GatewayResponse` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2486,6 +2588,7 @@ impl crate::Cfn<markers::GatewayResponse> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-gatewayresponse.html#aws-resource-apigateway-gatewayresponse-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2597,6 +2700,7 @@ pub struct CfnMethodProps {
 #[cfg(feature = "apigateway")]
 impl CfnMethodProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(http_method: impl Into<Str>, resource_id: impl Into<Id<crate::apigateway::CfnResource>>, rest_api_id: impl Into<Id<crate::apigateway::CfnRestApi>>) -> CfnMethodProps {
         CfnMethodProps {
             api_key_required: None,
@@ -2619,6 +2723,7 @@ impl CfnMethodProps {
 #[cfg(feature = "apigateway")]
 impl CfnMethodProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApiKeyRequired", self.api_key_required);
@@ -2639,6 +2744,7 @@ impl CfnMethodProps {
 
     /// The `AWS::ApiGateway::Method` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::Method").properties(self.into_properties())
     }
@@ -2647,6 +2753,7 @@ impl CfnMethodProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::Method> {
     /// Adds an `AWS::ApiGateway::Method` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2798,6 +2905,7 @@ pub mod method {
 
     impl Integration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> Integration {
             Integration {
                 cache_key_parameters: None,
@@ -2821,6 +2929,7 @@ pub mod method {
     }
 
     impl IntoValue for Integration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CacheKeyParameters", self.cache_key_parameters);
@@ -2900,6 +3009,7 @@ pub mod method {
 
     impl IntegrationResponse {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status_code: impl Into<Str>) -> IntegrationResponse {
             IntegrationResponse {
                 content_handling: None,
@@ -2912,6 +3022,7 @@ pub mod method {
     }
 
     impl IntoValue for IntegrationResponse {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentHandling", self.content_handling);
@@ -2963,6 +3074,7 @@ pub mod method {
 
     impl MethodResponse {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status_code: impl Into<Str>) -> MethodResponse {
             MethodResponse {
                 response_models: None,
@@ -2973,6 +3085,7 @@ pub mod method {
     }
 
     impl IntoValue for MethodResponse {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResponseModels", self.response_models);
@@ -3031,6 +3144,7 @@ pub struct CfnModelProps {
 #[cfg(feature = "apigateway")]
 impl CfnModelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(rest_api_id: impl Into<Id<crate::apigateway::CfnRestApi>>) -> CfnModelProps {
         CfnModelProps {
             content_type: None,
@@ -3045,6 +3159,7 @@ impl CfnModelProps {
 #[cfg(feature = "apigateway")]
 impl CfnModelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ContentType", self.content_type);
@@ -3057,6 +3172,7 @@ impl CfnModelProps {
 
     /// The `AWS::ApiGateway::Model` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::Model").properties(self.into_properties())
     }
@@ -3065,6 +3181,7 @@ impl CfnModelProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::Model> {
     /// Adds an `AWS::ApiGateway::Model` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3111,6 +3228,7 @@ pub struct CfnRequestValidatorProps {
 #[cfg(feature = "apigateway")]
 impl CfnRequestValidatorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(rest_api_id: impl Into<Id<crate::apigateway::CfnRestApi>>) -> CfnRequestValidatorProps {
         CfnRequestValidatorProps {
             name: None,
@@ -3124,6 +3242,7 @@ impl CfnRequestValidatorProps {
 #[cfg(feature = "apigateway")]
 impl CfnRequestValidatorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Name", self.name);
@@ -3135,6 +3254,7 @@ impl CfnRequestValidatorProps {
 
     /// The `AWS::ApiGateway::RequestValidator` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::RequestValidator").properties(self.into_properties())
     }
@@ -3143,6 +3263,7 @@ impl CfnRequestValidatorProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::RequestValidator> {
     /// Adds an `AWS::ApiGateway::RequestValidator` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3155,6 +3276,7 @@ impl crate::Cfn<markers::RequestValidator> {
     ///
     /// `Fn::GetAtt` of
     /// [`RequestValidatorId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-requestvalidator.html#aws-resource-apigateway-requestvalidator-return-values).
+    #[inline]
     pub fn attr_request_validator_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RequestValidatorId".into())
     }
@@ -3194,6 +3316,7 @@ pub struct CfnResourceProps {
 #[cfg(feature = "apigateway")]
 impl CfnResourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(parent_id: impl Into<Id<crate::apigateway::CfnResource>>, path_part: impl Into<Str>, rest_api_id: impl Into<Id<crate::apigateway::CfnRestApi>>) -> CfnResourceProps {
         CfnResourceProps {
             parent_id: parent_id.into(),
@@ -3206,6 +3329,7 @@ impl CfnResourceProps {
 #[cfg(feature = "apigateway")]
 impl CfnResourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ParentId", self.parent_id.into_ref());
@@ -3216,6 +3340,7 @@ impl CfnResourceProps {
 
     /// The `AWS::ApiGateway::Resource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::Resource").properties(self.into_properties())
     }
@@ -3224,6 +3349,7 @@ impl CfnResourceProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::Resource> {
     /// Adds an `AWS::ApiGateway::Resource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3236,6 +3362,7 @@ impl crate::Cfn<markers::Resource> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-resource.html#aws-resource-apigateway-resource-return-values).
+    #[inline]
     pub fn attr_resource_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceId".into())
     }
@@ -3371,6 +3498,7 @@ pub struct CfnRestApiProps {
 #[cfg(feature = "apigateway")]
 impl CfnRestApiProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnRestApiProps {
         CfnRestApiProps {
             api_key_source_type: None,
@@ -3397,6 +3525,7 @@ impl CfnRestApiProps {
 
 #[cfg(feature = "apigateway")]
 impl Default for CfnRestApiProps {
+    #[inline]
     fn default() -> CfnRestApiProps {
         CfnRestApiProps::new()
     }
@@ -3405,6 +3534,7 @@ impl Default for CfnRestApiProps {
 #[cfg(feature = "apigateway")]
 impl CfnRestApiProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApiKeySourceType", self.api_key_source_type);
@@ -3430,6 +3560,7 @@ impl CfnRestApiProps {
 
     /// The `AWS::ApiGateway::RestApi` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::RestApi").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3438,6 +3569,7 @@ impl CfnRestApiProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::RestApi> {
     /// Adds an `AWS::ApiGateway::RestApi` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3450,6 +3582,7 @@ impl crate::Cfn<markers::RestApi> {
     ///
     /// `Fn::GetAtt` of
     /// [`RootResourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html#aws-resource-apigateway-restapi-return-values).
+    #[inline]
     pub fn attr_root_resource_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RootResourceId".into())
     }
@@ -3458,6 +3591,7 @@ impl crate::Cfn<markers::RestApi> {
     ///
     /// `Fn::GetAtt` of
     /// [`RestApiId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html#aws-resource-apigateway-restapi-return-values).
+    #[inline]
     pub fn attr_rest_api_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RestApiId".into())
     }
@@ -3505,6 +3639,7 @@ pub mod rest_api {
 
     impl S3Location {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3Location {
             S3Location {
                 bucket: None,
@@ -3516,12 +3651,14 @@ pub mod rest_api {
     }
 
     impl Default for S3Location {
+        #[inline]
         fn default() -> S3Location {
             S3Location::new()
         }
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.bucket { m.insert("Bucket", v.into_ref()); }
@@ -3567,6 +3704,7 @@ pub mod rest_api {
 
     impl EndpointConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EndpointConfiguration {
             EndpointConfiguration {
                 ip_address_type: None,
@@ -3577,12 +3715,14 @@ pub mod rest_api {
     }
 
     impl Default for EndpointConfiguration {
+        #[inline]
         fn default() -> EndpointConfiguration {
             EndpointConfiguration::new()
         }
     }
 
     impl IntoValue for EndpointConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IpAddressType", self.ip_address_type);
@@ -3697,6 +3837,7 @@ pub struct CfnStageProps {
 #[cfg(feature = "apigateway")]
 impl CfnStageProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(rest_api_id: impl Into<Id<crate::apigateway::CfnRestApi>>) -> CfnStageProps {
         CfnStageProps {
             access_log_setting: None,
@@ -3720,6 +3861,7 @@ impl CfnStageProps {
 #[cfg(feature = "apigateway")]
 impl CfnStageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessLogSetting", self.access_log_setting);
@@ -3741,6 +3883,7 @@ impl CfnStageProps {
 
     /// The `AWS::ApiGateway::Stage` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::Stage").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3749,6 +3892,7 @@ impl CfnStageProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::Stage> {
     /// Adds an `AWS::ApiGateway::Stage` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3798,6 +3942,7 @@ pub mod stage {
 
     impl CanarySetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CanarySetting {
             CanarySetting {
                 deployment_id: None,
@@ -3809,12 +3954,14 @@ pub mod stage {
     }
 
     impl Default for CanarySetting {
+        #[inline]
         fn default() -> CanarySetting {
             CanarySetting::new()
         }
     }
 
     impl IntoValue for CanarySetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.deployment_id { m.insert("DeploymentId", v.into_ref()); }
@@ -3900,6 +4047,7 @@ pub mod stage {
 
     impl MethodSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MethodSetting {
             MethodSetting {
                 cache_data_encrypted: None,
@@ -3917,12 +4065,14 @@ pub mod stage {
     }
 
     impl Default for MethodSetting {
+        #[inline]
         fn default() -> MethodSetting {
             MethodSetting::new()
         }
     }
 
     impl IntoValue for MethodSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CacheDataEncrypted", self.cache_data_encrypted);
@@ -3968,6 +4118,7 @@ pub mod stage {
 
     impl AccessLogSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccessLogSetting {
             AccessLogSetting {
                 destination_arn: None,
@@ -3977,12 +4128,14 @@ pub mod stage {
     }
 
     impl Default for AccessLogSetting {
+        #[inline]
         fn default() -> AccessLogSetting {
             AccessLogSetting::new()
         }
     }
 
     impl IntoValue for AccessLogSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.destination_arn { m.insert("DestinationArn", v.into_get_att("Arn")); }
@@ -4035,6 +4188,7 @@ pub struct CfnUsagePlanProps {
 #[cfg(feature = "apigateway")]
 impl CfnUsagePlanProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnUsagePlanProps {
         CfnUsagePlanProps {
             api_stages: None,
@@ -4049,6 +4203,7 @@ impl CfnUsagePlanProps {
 
 #[cfg(feature = "apigateway")]
 impl Default for CfnUsagePlanProps {
+    #[inline]
     fn default() -> CfnUsagePlanProps {
         CfnUsagePlanProps::new()
     }
@@ -4057,6 +4212,7 @@ impl Default for CfnUsagePlanProps {
 #[cfg(feature = "apigateway")]
 impl CfnUsagePlanProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApiStages", self.api_stages);
@@ -4070,6 +4226,7 @@ impl CfnUsagePlanProps {
 
     /// The `AWS::ApiGateway::UsagePlan` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::UsagePlan").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4078,6 +4235,7 @@ impl CfnUsagePlanProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::UsagePlan> {
     /// Adds an `AWS::ApiGateway::UsagePlan` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4090,6 +4248,7 @@ impl crate::Cfn<markers::UsagePlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-usageplan.html#aws-resource-apigateway-usageplan-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4128,6 +4287,7 @@ pub mod usage_plan {
 
     impl QuotaSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> QuotaSettings {
             QuotaSettings {
                 limit: None,
@@ -4138,12 +4298,14 @@ pub mod usage_plan {
     }
 
     impl Default for QuotaSettings {
+        #[inline]
         fn default() -> QuotaSettings {
             QuotaSettings::new()
         }
     }
 
     impl IntoValue for QuotaSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Limit", self.limit);
@@ -4184,6 +4346,7 @@ pub mod usage_plan {
 
     impl ApiStage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ApiStage {
             ApiStage {
                 api_id: None,
@@ -4194,12 +4357,14 @@ pub mod usage_plan {
     }
 
     impl Default for ApiStage {
+        #[inline]
         fn default() -> ApiStage {
             ApiStage::new()
         }
     }
 
     impl IntoValue for ApiStage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.api_id { m.insert("ApiId", v.into_ref()); }
@@ -4233,6 +4398,7 @@ pub mod usage_plan {
 
     impl ThrottleSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ThrottleSettings {
             ThrottleSettings {
                 burst_limit: None,
@@ -4242,12 +4408,14 @@ pub mod usage_plan {
     }
 
     impl Default for ThrottleSettings {
+        #[inline]
         fn default() -> ThrottleSettings {
             ThrottleSettings::new()
         }
     }
 
     impl IntoValue for ThrottleSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BurstLimit", self.burst_limit);
@@ -4292,6 +4460,7 @@ pub struct CfnUsagePlanKeyProps {
 #[cfg(feature = "apigateway")]
 impl CfnUsagePlanKeyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(key_id: impl Into<Id<crate::apigateway::CfnApiKey>>, key_type: impl Into<Str>, usage_plan_id: impl Into<Id<crate::apigateway::CfnUsagePlan>>) -> CfnUsagePlanKeyProps {
         CfnUsagePlanKeyProps {
             key_id: key_id.into(),
@@ -4304,6 +4473,7 @@ impl CfnUsagePlanKeyProps {
 #[cfg(feature = "apigateway")]
 impl CfnUsagePlanKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("KeyId", self.key_id.into_ref());
@@ -4314,6 +4484,7 @@ impl CfnUsagePlanKeyProps {
 
     /// The `AWS::ApiGateway::UsagePlanKey` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::UsagePlanKey").properties(self.into_properties())
     }
@@ -4322,6 +4493,7 @@ impl CfnUsagePlanKeyProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::UsagePlanKey> {
     /// Adds an `AWS::ApiGateway::UsagePlanKey` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4334,6 +4506,7 @@ impl crate::Cfn<markers::UsagePlanKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-usageplankey.html#aws-resource-apigateway-usageplankey-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4378,6 +4551,7 @@ pub struct CfnVpcLinkProps {
 #[cfg(feature = "apigateway")]
 impl CfnVpcLinkProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, target_arns: impl Into<List<Id<crate::elasticloadbalancingv2::CfnLoadBalancer>>>) -> CfnVpcLinkProps {
         CfnVpcLinkProps {
             description: None,
@@ -4391,6 +4565,7 @@ impl CfnVpcLinkProps {
 #[cfg(feature = "apigateway")]
 impl CfnVpcLinkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -4402,6 +4577,7 @@ impl CfnVpcLinkProps {
 
     /// The `AWS::ApiGateway::VpcLink` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGateway::VpcLink").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4410,6 +4586,7 @@ impl CfnVpcLinkProps {
 #[cfg(feature = "apigateway")]
 impl crate::Cfn<markers::VpcLink> {
     /// Adds an `AWS::ApiGateway::VpcLink` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4422,6 +4599,7 @@ impl crate::Cfn<markers::VpcLink> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcLinkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-vpclink.html#aws-resource-apigateway-vpclink-return-values).
+    #[inline]
     pub fn attr_vpc_link_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcLinkId".into())
     }

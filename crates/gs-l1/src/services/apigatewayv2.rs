@@ -415,6 +415,7 @@ pub struct CfnApiProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnApiProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnApiProps {
         CfnApiProps {
             api_key_selection_expression: None,
@@ -441,6 +442,7 @@ impl CfnApiProps {
 
 #[cfg(feature = "apigatewayv2")]
 impl Default for CfnApiProps {
+    #[inline]
     fn default() -> CfnApiProps {
         CfnApiProps::new()
     }
@@ -449,6 +451,7 @@ impl Default for CfnApiProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnApiProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApiKeySelectionExpression", self.api_key_selection_expression);
@@ -474,6 +477,7 @@ impl CfnApiProps {
 
     /// The `AWS::ApiGatewayV2::Api` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGatewayV2::Api").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -482,6 +486,7 @@ impl CfnApiProps {
 #[cfg(feature = "apigatewayv2")]
 impl crate::Cfn<markers::Api> {
     /// Adds an `AWS::ApiGatewayV2::Api` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -495,6 +500,7 @@ impl crate::Cfn<markers::Api> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApiEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-api.html#aws-resource-apigatewayv2-api-return-values).
+    #[inline]
     pub fn attr_api_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApiEndpoint".into())
     }
@@ -503,6 +509,7 @@ impl crate::Cfn<markers::Api> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApiId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-api.html#aws-resource-apigatewayv2-api-return-values).
+    #[inline]
     pub fn attr_api_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApiId".into())
     }
@@ -511,6 +518,7 @@ impl crate::Cfn<markers::Api> {
     ///
     /// `Fn::GetAtt` of
     /// [`ExecuteApiArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-api.html#aws-resource-apigatewayv2-api-return-values).
+    #[inline]
     pub fn attr_execute_api_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ExecuteApiArn".into())
     }
@@ -553,6 +561,7 @@ pub mod api {
 
     impl BodyS3Location {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BodyS3Location {
             BodyS3Location {
                 bucket: None,
@@ -564,12 +573,14 @@ pub mod api {
     }
 
     impl Default for BodyS3Location {
+        #[inline]
         fn default() -> BodyS3Location {
             BodyS3Location::new()
         }
     }
 
     impl IntoValue for BodyS3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Bucket", self.bucket);
@@ -625,6 +636,7 @@ pub mod api {
 
     impl Cors {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Cors {
             Cors {
                 allow_credentials: None,
@@ -638,12 +650,14 @@ pub mod api {
     }
 
     impl Default for Cors {
+        #[inline]
         fn default() -> Cors {
             Cors::new()
         }
     }
 
     impl IntoValue for Cors {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowCredentials", self.allow_credentials);
@@ -688,6 +702,7 @@ pub struct CfnApiGatewayManagedOverridesProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnApiGatewayManagedOverridesProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_id: impl Into<Str>) -> CfnApiGatewayManagedOverridesProps {
         CfnApiGatewayManagedOverridesProps {
             api_id: api_id.into(),
@@ -701,6 +716,7 @@ impl CfnApiGatewayManagedOverridesProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnApiGatewayManagedOverridesProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_value());
@@ -712,6 +728,7 @@ impl CfnApiGatewayManagedOverridesProps {
 
     /// The `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGatewayV2::ApiGatewayManagedOverrides").properties(self.into_properties())
     }
@@ -720,6 +737,7 @@ impl CfnApiGatewayManagedOverridesProps {
 #[cfg(feature = "apigatewayv2")]
 impl crate::Cfn<markers::ApiGatewayManagedOverrides> {
     /// Adds an `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -732,6 +750,7 @@ impl crate::Cfn<markers::ApiGatewayManagedOverrides> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-apigatewaymanagedoverrides.html#aws-resource-apigatewayv2-apigatewaymanagedoverrides-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -782,6 +801,7 @@ pub mod api_gateway_managed_overrides {
 
     impl IntegrationOverrides {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IntegrationOverrides {
             IntegrationOverrides {
                 description: None,
@@ -793,12 +813,14 @@ pub mod api_gateway_managed_overrides {
     }
 
     impl Default for IntegrationOverrides {
+        #[inline]
         fn default() -> IntegrationOverrides {
             IntegrationOverrides::new()
         }
     }
 
     impl IntoValue for IntegrationOverrides {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -852,6 +874,7 @@ pub mod api_gateway_managed_overrides {
 
     impl StageOverrides {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StageOverrides {
             StageOverrides {
                 access_log_settings: None,
@@ -865,12 +888,14 @@ pub mod api_gateway_managed_overrides {
     }
 
     impl Default for StageOverrides {
+        #[inline]
         fn default() -> StageOverrides {
             StageOverrides::new()
         }
     }
 
     impl IntoValue for StageOverrides {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessLogSettings", self.access_log_settings);
@@ -905,6 +930,7 @@ pub mod api_gateway_managed_overrides {
 
     impl AccessLogSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccessLogSettings {
             AccessLogSettings {
                 destination_arn: None,
@@ -914,12 +940,14 @@ pub mod api_gateway_managed_overrides {
     }
 
     impl Default for AccessLogSettings {
+        #[inline]
         fn default() -> AccessLogSettings {
             AccessLogSettings::new()
         }
     }
 
     impl IntoValue for AccessLogSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationArn", self.destination_arn);
@@ -966,6 +994,7 @@ pub mod api_gateway_managed_overrides {
 
     impl RouteSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RouteSettings {
             RouteSettings {
                 data_trace_enabled: None,
@@ -978,12 +1007,14 @@ pub mod api_gateway_managed_overrides {
     }
 
     impl Default for RouteSettings {
+        #[inline]
         fn default() -> RouteSettings {
             RouteSettings::new()
         }
     }
 
     impl IntoValue for RouteSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataTraceEnabled", self.data_trace_enabled);
@@ -1035,6 +1066,7 @@ pub mod api_gateway_managed_overrides {
 
     impl RouteOverrides {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RouteOverrides {
             RouteOverrides {
                 authorization_scopes: None,
@@ -1047,12 +1079,14 @@ pub mod api_gateway_managed_overrides {
     }
 
     impl Default for RouteOverrides {
+        #[inline]
         fn default() -> RouteOverrides {
             RouteOverrides::new()
         }
     }
 
     impl IntoValue for RouteOverrides {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationScopes", self.authorization_scopes);
@@ -1098,6 +1132,7 @@ pub struct CfnApiMappingProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnApiMappingProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_id: impl Into<Str>, domain_name: impl Into<Str>, stage: impl Into<Str>) -> CfnApiMappingProps {
         CfnApiMappingProps {
             api_id: api_id.into(),
@@ -1111,6 +1146,7 @@ impl CfnApiMappingProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnApiMappingProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_value());
@@ -1122,6 +1158,7 @@ impl CfnApiMappingProps {
 
     /// The `AWS::ApiGatewayV2::ApiMapping` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGatewayV2::ApiMapping").properties(self.into_properties())
     }
@@ -1130,6 +1167,7 @@ impl CfnApiMappingProps {
 #[cfg(feature = "apigatewayv2")]
 impl crate::Cfn<markers::ApiMapping> {
     /// Adds an `AWS::ApiGatewayV2::ApiMapping` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1142,6 +1180,7 @@ impl crate::Cfn<markers::ApiMapping> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApiMappingId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-apimapping.html#aws-resource-apigatewayv2-apimapping-return-values).
+    #[inline]
     pub fn attr_api_mapping_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApiMappingId".into())
     }
@@ -1241,6 +1280,7 @@ pub struct CfnAuthorizerProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnAuthorizerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_id: impl Into<Id<crate::apigatewayv2::CfnApi>>, authorizer_type: impl Into<Str>, name: impl Into<Str>) -> CfnAuthorizerProps {
         CfnAuthorizerProps {
             api_id: api_id.into(),
@@ -1261,6 +1301,7 @@ impl CfnAuthorizerProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnAuthorizerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_ref());
@@ -1279,6 +1320,7 @@ impl CfnAuthorizerProps {
 
     /// The `AWS::ApiGatewayV2::Authorizer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGatewayV2::Authorizer").properties(self.into_properties())
     }
@@ -1287,6 +1329,7 @@ impl CfnAuthorizerProps {
 #[cfg(feature = "apigatewayv2")]
 impl crate::Cfn<markers::Authorizer> {
     /// Adds an `AWS::ApiGatewayV2::Authorizer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1299,6 +1342,7 @@ impl crate::Cfn<markers::Authorizer> {
     ///
     /// `Fn::GetAtt` of
     /// [`AuthorizerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-authorizer.html#aws-resource-apigatewayv2-authorizer-return-values).
+    #[inline]
     pub fn attr_authorizer_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AuthorizerId".into())
     }
@@ -1334,6 +1378,7 @@ pub mod authorizer {
 
     impl JWTConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JWTConfiguration {
             JWTConfiguration {
                 audience: None,
@@ -1343,12 +1388,14 @@ pub mod authorizer {
     }
 
     impl Default for JWTConfiguration {
+        #[inline]
         fn default() -> JWTConfiguration {
             JWTConfiguration::new()
         }
     }
 
     impl IntoValue for JWTConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Audience", self.audience);
@@ -1387,6 +1434,7 @@ pub struct CfnDeploymentProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnDeploymentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_id: impl Into<Id<crate::apigatewayv2::CfnApi>>) -> CfnDeploymentProps {
         CfnDeploymentProps {
             api_id: api_id.into(),
@@ -1399,6 +1447,7 @@ impl CfnDeploymentProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnDeploymentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_ref());
@@ -1409,6 +1458,7 @@ impl CfnDeploymentProps {
 
     /// The `AWS::ApiGatewayV2::Deployment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGatewayV2::Deployment").properties(self.into_properties())
     }
@@ -1417,6 +1467,7 @@ impl CfnDeploymentProps {
 #[cfg(feature = "apigatewayv2")]
 impl crate::Cfn<markers::Deployment> {
     /// Adds an `AWS::ApiGatewayV2::Deployment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1429,6 +1480,7 @@ impl crate::Cfn<markers::Deployment> {
     ///
     /// `Fn::GetAtt` of
     /// [`DeploymentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-deployment.html#aws-resource-apigatewayv2-deployment-return-values).
+    #[inline]
     pub fn attr_deployment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DeploymentId".into())
     }
@@ -1474,6 +1526,7 @@ pub struct CfnDomainNameProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnDomainNameProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_name: impl Into<Str>) -> CfnDomainNameProps {
         CfnDomainNameProps {
             domain_name: domain_name.into(),
@@ -1488,6 +1541,7 @@ impl CfnDomainNameProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnDomainNameProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainName", self.domain_name.into_value());
@@ -1500,6 +1554,7 @@ impl CfnDomainNameProps {
 
     /// The `AWS::ApiGatewayV2::DomainName` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGatewayV2::DomainName").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1508,6 +1563,7 @@ impl CfnDomainNameProps {
 #[cfg(feature = "apigatewayv2")]
 impl crate::Cfn<markers::DomainName> {
     /// Adds an `AWS::ApiGatewayV2::DomainName` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1520,6 +1576,7 @@ impl crate::Cfn<markers::DomainName> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegionalHostedZoneId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-domainname.html#aws-resource-apigatewayv2-domainname-return-values).
+    #[inline]
     pub fn attr_regional_hosted_zone_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegionalHostedZoneId".into())
     }
@@ -1530,6 +1587,7 @@ impl crate::Cfn<markers::DomainName> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegionalDomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-domainname.html#aws-resource-apigatewayv2-domainname-return-values).
+    #[inline]
     pub fn attr_regional_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegionalDomainName".into())
     }
@@ -1538,6 +1596,7 @@ impl crate::Cfn<markers::DomainName> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainNameArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-domainname.html#aws-resource-apigatewayv2-domainname-return-values).
+    #[inline]
     pub fn attr_domain_name_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainNameArn".into())
     }
@@ -1574,6 +1633,7 @@ pub mod domain_name {
 
     impl MutualTlsAuthentication {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MutualTlsAuthentication {
             MutualTlsAuthentication {
                 truststore_uri: None,
@@ -1583,12 +1643,14 @@ pub mod domain_name {
     }
 
     impl Default for MutualTlsAuthentication {
+        #[inline]
         fn default() -> MutualTlsAuthentication {
             MutualTlsAuthentication::new()
         }
     }
 
     impl IntoValue for MutualTlsAuthentication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TruststoreUri", self.truststore_uri);
@@ -1646,6 +1708,7 @@ pub mod domain_name {
 
     impl DomainNameConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DomainNameConfiguration {
             DomainNameConfiguration {
                 certificate_arn: None,
@@ -1659,12 +1722,14 @@ pub mod domain_name {
     }
 
     impl Default for DomainNameConfiguration {
+        #[inline]
         fn default() -> DomainNameConfiguration {
             DomainNameConfiguration::new()
         }
     }
 
     impl IntoValue for DomainNameConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateArn", self.certificate_arn);
@@ -1824,6 +1889,7 @@ pub struct CfnIntegrationProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnIntegrationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_id: impl Into<Id<crate::apigatewayv2::CfnApi>>, integration_type: impl Into<Str>) -> CfnIntegrationProps {
         CfnIntegrationProps {
             api_id: api_id.into(),
@@ -1851,6 +1917,7 @@ impl CfnIntegrationProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnIntegrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_ref());
@@ -1876,6 +1943,7 @@ impl CfnIntegrationProps {
 
     /// The `AWS::ApiGatewayV2::Integration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGatewayV2::Integration").properties(self.into_properties())
     }
@@ -1884,6 +1952,7 @@ impl CfnIntegrationProps {
 #[cfg(feature = "apigatewayv2")]
 impl crate::Cfn<markers::Integration> {
     /// Adds an `AWS::ApiGatewayV2::Integration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1896,6 +1965,7 @@ impl crate::Cfn<markers::Integration> {
     ///
     /// `Fn::GetAtt` of
     /// [`IntegrationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-integration.html#aws-resource-apigatewayv2-integration-return-values).
+    #[inline]
     pub fn attr_integration_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IntegrationId".into())
     }
@@ -1925,6 +1995,7 @@ pub mod integration {
 
     impl TlsConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TlsConfig {
             TlsConfig {
                 server_name_to_verify: None,
@@ -1933,12 +2004,14 @@ pub mod integration {
     }
 
     impl Default for TlsConfig {
+        #[inline]
         fn default() -> TlsConfig {
             TlsConfig::new()
         }
     }
 
     impl IntoValue for TlsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ServerNameToVerify", self.server_name_to_verify);
@@ -1981,6 +2054,7 @@ pub mod integration {
 
     impl ResponseParameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResponseParameter {
             ResponseParameter {
                 destination: None,
@@ -1990,12 +2064,14 @@ pub mod integration {
     }
 
     impl Default for ResponseParameter {
+        #[inline]
         fn default() -> ResponseParameter {
             ResponseParameter::new()
         }
     }
 
     impl IntoValue for ResponseParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Destination", self.destination);
@@ -2019,6 +2095,7 @@ pub mod integration {
 
     impl ResponseParameterMap {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResponseParameterMap {
             ResponseParameterMap {
                 response_parameters: None,
@@ -2027,12 +2104,14 @@ pub mod integration {
     }
 
     impl Default for ResponseParameterMap {
+        #[inline]
         fn default() -> ResponseParameterMap {
             ResponseParameterMap::new()
         }
     }
 
     impl IntoValue for ResponseParameterMap {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResponseParameters", self.response_parameters);
@@ -2108,6 +2187,7 @@ pub struct CfnIntegrationResponseProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnIntegrationResponseProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_id: impl Into<Id<crate::apigatewayv2::CfnApi>>, integration_id: impl Into<Id<crate::apigatewayv2::CfnIntegration>>, integration_response_key: impl Into<Str>) -> CfnIntegrationResponseProps {
         CfnIntegrationResponseProps {
             api_id: api_id.into(),
@@ -2124,6 +2204,7 @@ impl CfnIntegrationResponseProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnIntegrationResponseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_ref());
@@ -2138,6 +2219,7 @@ impl CfnIntegrationResponseProps {
 
     /// The `AWS::ApiGatewayV2::IntegrationResponse` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGatewayV2::IntegrationResponse").properties(self.into_properties())
     }
@@ -2146,6 +2228,7 @@ impl CfnIntegrationResponseProps {
 #[cfg(feature = "apigatewayv2")]
 impl crate::Cfn<markers::IntegrationResponse> {
     /// Adds an `AWS::ApiGatewayV2::IntegrationResponse` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2158,6 +2241,7 @@ impl crate::Cfn<markers::IntegrationResponse> {
     ///
     /// `Fn::GetAtt` of
     /// [`IntegrationResponseId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-integrationresponse.html#aws-resource-apigatewayv2-integrationresponse-return-values).
+    #[inline]
     pub fn attr_integration_response_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IntegrationResponseId".into())
     }
@@ -2205,6 +2289,7 @@ pub struct CfnModelProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnModelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_id: impl Into<Id<crate::apigatewayv2::CfnApi>>, name: impl Into<Str>, schema: impl Into<Json>) -> CfnModelProps {
         CfnModelProps {
             api_id: api_id.into(),
@@ -2219,6 +2304,7 @@ impl CfnModelProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnModelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_ref());
@@ -2231,6 +2317,7 @@ impl CfnModelProps {
 
     /// The `AWS::ApiGatewayV2::Model` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGatewayV2::Model").properties(self.into_properties())
     }
@@ -2239,6 +2326,7 @@ impl CfnModelProps {
 #[cfg(feature = "apigatewayv2")]
 impl crate::Cfn<markers::Model> {
     /// Adds an `AWS::ApiGatewayV2::Model` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2251,6 +2339,7 @@ impl crate::Cfn<markers::Model> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModelId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-model.html#aws-resource-apigatewayv2-model-return-values).
+    #[inline]
     pub fn attr_model_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModelId".into())
     }
@@ -2285,6 +2374,7 @@ pub struct CfnPortalProductProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnPortalProductProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(display_name: impl Into<Str>) -> CfnPortalProductProps {
         CfnPortalProductProps {
             description: None,
@@ -2297,6 +2387,7 @@ impl CfnPortalProductProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnPortalProductProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -2307,6 +2398,7 @@ impl CfnPortalProductProps {
 
     /// The `AWS::ApiGatewayV2::PortalProduct` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGatewayV2::PortalProduct").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2315,6 +2407,7 @@ impl CfnPortalProductProps {
 #[cfg(feature = "apigatewayv2")]
 impl crate::Cfn<markers::PortalProduct> {
     /// Adds an `AWS::ApiGatewayV2::PortalProduct` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2327,6 +2420,7 @@ impl crate::Cfn<markers::PortalProduct> {
     ///
     /// `Fn::GetAtt` of
     /// [`PortalProductArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-portalproduct.html#aws-resource-apigatewayv2-portalproduct-return-values).
+    #[inline]
     pub fn attr_portal_product_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PortalProductArn".into())
     }
@@ -2335,6 +2429,7 @@ impl crate::Cfn<markers::PortalProduct> {
     ///
     /// `Fn::GetAtt` of
     /// [`PortalProductId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-portalproduct.html#aws-resource-apigatewayv2-portalproduct-return-values).
+    #[inline]
     pub fn attr_portal_product_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PortalProductId".into())
     }
@@ -2343,6 +2438,7 @@ impl crate::Cfn<markers::PortalProduct> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModified`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-portalproduct.html#aws-resource-apigatewayv2-portalproduct-return-values).
+    #[inline]
     pub fn attr_last_modified(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModified".into())
     }
@@ -2434,6 +2530,7 @@ pub struct CfnRouteProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnRouteProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_id: impl Into<Id<crate::apigatewayv2::CfnApi>>, route_key: impl Into<Str>) -> CfnRouteProps {
         CfnRouteProps {
             api_id: api_id.into(),
@@ -2455,6 +2552,7 @@ impl CfnRouteProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnRouteProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_ref());
@@ -2474,6 +2572,7 @@ impl CfnRouteProps {
 
     /// The `AWS::ApiGatewayV2::Route` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGatewayV2::Route").properties(self.into_properties())
     }
@@ -2482,6 +2581,7 @@ impl CfnRouteProps {
 #[cfg(feature = "apigatewayv2")]
 impl crate::Cfn<markers::Route> {
     /// Adds an `AWS::ApiGatewayV2::Route` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2494,6 +2594,7 @@ impl crate::Cfn<markers::Route> {
     ///
     /// `Fn::GetAtt` of
     /// [`RouteId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-route.html#aws-resource-apigatewayv2-route-return-values).
+    #[inline]
     pub fn attr_route_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RouteId".into())
     }
@@ -2548,6 +2649,7 @@ pub struct CfnRouteResponseProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnRouteResponseProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_id: impl Into<Id<crate::apigatewayv2::CfnApi>>, route_id: impl Into<Id<crate::apigatewayv2::CfnRoute>>, route_response_key: impl Into<Str>) -> CfnRouteResponseProps {
         CfnRouteResponseProps {
             api_id: api_id.into(),
@@ -2563,6 +2665,7 @@ impl CfnRouteResponseProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnRouteResponseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_ref());
@@ -2576,6 +2679,7 @@ impl CfnRouteResponseProps {
 
     /// The `AWS::ApiGatewayV2::RouteResponse` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGatewayV2::RouteResponse").properties(self.into_properties())
     }
@@ -2584,6 +2688,7 @@ impl CfnRouteResponseProps {
 #[cfg(feature = "apigatewayv2")]
 impl crate::Cfn<markers::RouteResponse> {
     /// Adds an `AWS::ApiGatewayV2::RouteResponse` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2596,6 +2701,7 @@ impl crate::Cfn<markers::RouteResponse> {
     ///
     /// `Fn::GetAtt` of
     /// [`RouteResponseId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-routeresponse.html#aws-resource-apigatewayv2-routeresponse-return-values).
+    #[inline]
     pub fn attr_route_response_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RouteResponseId".into())
     }
@@ -2622,6 +2728,7 @@ pub mod route_response {
 
     impl ParameterConstraints {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(required: impl Into<Bool>) -> ParameterConstraints {
             ParameterConstraints {
                 required: required.into(),
@@ -2630,6 +2737,7 @@ pub mod route_response {
     }
 
     impl IntoValue for ParameterConstraints {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Required", self.required.into_value());
@@ -2675,6 +2783,7 @@ pub struct CfnRoutingRuleProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnRoutingRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(actions: impl Into<List<routing_rule::Action>>, conditions: impl Into<List<routing_rule::Condition>>, domain_name_arn: impl Into<Str>, priority: impl Into<Int>) -> CfnRoutingRuleProps {
         CfnRoutingRuleProps {
             actions: actions.into(),
@@ -2688,6 +2797,7 @@ impl CfnRoutingRuleProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnRoutingRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
@@ -2699,6 +2809,7 @@ impl CfnRoutingRuleProps {
 
     /// The `AWS::ApiGatewayV2::RoutingRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGatewayV2::RoutingRule").properties(self.into_properties())
     }
@@ -2707,6 +2818,7 @@ impl CfnRoutingRuleProps {
 #[cfg(feature = "apigatewayv2")]
 impl crate::Cfn<markers::RoutingRule> {
     /// Adds an `AWS::ApiGatewayV2::RoutingRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2719,6 +2831,7 @@ impl crate::Cfn<markers::RoutingRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RoutingRuleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-routingrule.html#aws-resource-apigatewayv2-routingrule-return-values).
+    #[inline]
     pub fn attr_routing_rule_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RoutingRuleArn".into())
     }
@@ -2727,6 +2840,7 @@ impl crate::Cfn<markers::RoutingRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RoutingRuleId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-routingrule.html#aws-resource-apigatewayv2-routingrule-return-values).
+    #[inline]
     pub fn attr_routing_rule_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RoutingRuleId".into())
     }
@@ -2759,6 +2873,7 @@ pub mod routing_rule {
 
     impl Condition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Condition {
             Condition {
                 match_base_paths: None,
@@ -2768,12 +2883,14 @@ pub mod routing_rule {
     }
 
     impl Default for Condition {
+        #[inline]
         fn default() -> Condition {
             Condition::new()
         }
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MatchBasePaths", self.match_base_paths);
@@ -2799,6 +2916,7 @@ pub mod routing_rule {
 
     impl MatchHeaders {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(any_of: impl Into<List<MatchHeaderValue>>) -> MatchHeaders {
             MatchHeaders {
                 any_of: any_of.into(),
@@ -2807,6 +2925,7 @@ pub mod routing_rule {
     }
 
     impl IntoValue for MatchHeaders {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AnyOf", self.any_of.into_value());
@@ -2842,6 +2961,7 @@ pub mod routing_rule {
 
     impl MatchHeaderValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(header: impl Into<Str>, value_glob: impl Into<Str>) -> MatchHeaderValue {
             MatchHeaderValue {
                 header: header.into(),
@@ -2851,6 +2971,7 @@ pub mod routing_rule {
     }
 
     impl IntoValue for MatchHeaderValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Header", self.header.into_value());
@@ -2875,6 +2996,7 @@ pub mod routing_rule {
 
     impl MatchBasePaths {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(any_of: impl Into<List<Str>>) -> MatchBasePaths {
             MatchBasePaths {
                 any_of: any_of.into(),
@@ -2883,6 +3005,7 @@ pub mod routing_rule {
     }
 
     impl IntoValue for MatchBasePaths {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AnyOf", self.any_of.into_value());
@@ -2906,6 +3029,7 @@ pub mod routing_rule {
 
     impl Action {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(invoke_api: impl Into<ActionInvokeApi>) -> Action {
             Action {
                 invoke_api: invoke_api.into(),
@@ -2914,6 +3038,7 @@ pub mod routing_rule {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InvokeApi", self.invoke_api.into_value());
@@ -2949,6 +3074,7 @@ pub mod routing_rule {
 
     impl ActionInvokeApi {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(api_id: impl Into<Str>, stage: impl Into<Str>) -> ActionInvokeApi {
             ActionInvokeApi {
                 api_id: api_id.into(),
@@ -2959,6 +3085,7 @@ pub mod routing_rule {
     }
 
     impl IntoValue for ActionInvokeApi {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiId", self.api_id.into_value());
@@ -3047,6 +3174,7 @@ pub struct CfnStageProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnStageProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_id: impl Into<Str>, stage_name: impl Into<Str>) -> CfnStageProps {
         CfnStageProps {
             access_log_settings: None,
@@ -3068,6 +3196,7 @@ impl CfnStageProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnStageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessLogSettings", self.access_log_settings);
@@ -3087,6 +3216,7 @@ impl CfnStageProps {
 
     /// The `AWS::ApiGatewayV2::Stage` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGatewayV2::Stage").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -3095,6 +3225,7 @@ impl CfnStageProps {
 #[cfg(feature = "apigatewayv2")]
 impl crate::Cfn<markers::Stage> {
     /// Adds an `AWS::ApiGatewayV2::Stage` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3132,6 +3263,7 @@ pub mod stage {
 
     impl AccessLogSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccessLogSettings {
             AccessLogSettings {
                 destination_arn: None,
@@ -3141,12 +3273,14 @@ pub mod stage {
     }
 
     impl Default for AccessLogSettings {
+        #[inline]
         fn default() -> AccessLogSettings {
             AccessLogSettings::new()
         }
     }
 
     impl IntoValue for AccessLogSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationArn", self.destination_arn);
@@ -3193,6 +3327,7 @@ pub mod stage {
 
     impl RouteSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RouteSettings {
             RouteSettings {
                 data_trace_enabled: None,
@@ -3205,12 +3340,14 @@ pub mod stage {
     }
 
     impl Default for RouteSettings {
+        #[inline]
         fn default() -> RouteSettings {
             RouteSettings::new()
         }
     }
 
     impl IntoValue for RouteSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataTraceEnabled", self.data_trace_enabled);
@@ -3265,6 +3402,7 @@ pub struct CfnVpcLinkProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnVpcLinkProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, subnet_ids: impl Into<List<Id<crate::ec2::CfnSubnet>>>) -> CfnVpcLinkProps {
         CfnVpcLinkProps {
             name: name.into(),
@@ -3278,6 +3416,7 @@ impl CfnVpcLinkProps {
 #[cfg(feature = "apigatewayv2")]
 impl CfnVpcLinkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -3289,6 +3428,7 @@ impl CfnVpcLinkProps {
 
     /// The `AWS::ApiGatewayV2::VpcLink` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApiGatewayV2::VpcLink").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -3297,6 +3437,7 @@ impl CfnVpcLinkProps {
 #[cfg(feature = "apigatewayv2")]
 impl crate::Cfn<markers::VpcLink> {
     /// Adds an `AWS::ApiGatewayV2::VpcLink` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3309,6 +3450,7 @@ impl crate::Cfn<markers::VpcLink> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcLinkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-vpclink.html#aws-resource-apigatewayv2-vpclink-return-values).
+    #[inline]
     pub fn attr_vpc_link_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcLinkId".into())
     }

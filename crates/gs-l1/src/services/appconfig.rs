@@ -225,6 +225,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "appconfig")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnApplicationProps {
         CfnApplicationProps {
             description: None,
@@ -237,6 +238,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "appconfig")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -247,6 +249,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::AppConfig::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppConfig::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -255,6 +258,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "appconfig")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::AppConfig::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -267,6 +271,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-application.html#aws-resource-appconfig-application-return-values).
+    #[inline]
     pub fn attr_application_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationId".into())
     }
@@ -357,6 +362,7 @@ pub struct CfnConfigurationProfileProps {
 #[cfg(feature = "appconfig")]
 impl CfnConfigurationProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Id<crate::appconfig::CfnApplication>>, location_uri: impl Into<Str>, name: impl Into<Str>) -> CfnConfigurationProfileProps {
         CfnConfigurationProfileProps {
             application_id: application_id.into(),
@@ -376,6 +382,7 @@ impl CfnConfigurationProfileProps {
 #[cfg(feature = "appconfig")]
 impl CfnConfigurationProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_ref());
@@ -393,6 +400,7 @@ impl CfnConfigurationProfileProps {
 
     /// The `AWS::AppConfig::ConfigurationProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppConfig::ConfigurationProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -401,6 +409,7 @@ impl CfnConfigurationProfileProps {
 #[cfg(feature = "appconfig")]
 impl crate::Cfn<markers::ConfigurationProfile> {
     /// Adds an `AWS::AppConfig::ConfigurationProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -413,6 +422,7 @@ impl crate::Cfn<markers::ConfigurationProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfigurationProfileId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-configurationprofile.html#aws-resource-appconfig-configurationprofile-return-values).
+    #[inline]
     pub fn attr_configuration_profile_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfigurationProfileId".into())
     }
@@ -424,6 +434,7 @@ impl crate::Cfn<markers::ConfigurationProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`KmsKeyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-configurationprofile.html#aws-resource-appconfig-configurationprofile-return-values).
+    #[inline]
     pub fn attr_kms_key_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KmsKeyArn".into())
     }
@@ -460,6 +471,7 @@ pub mod configuration_profile {
 
     impl Validators {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Validators {
             Validators {
                 content: None,
@@ -469,12 +481,14 @@ pub mod configuration_profile {
     }
 
     impl Default for Validators {
+        #[inline]
         fn default() -> Validators {
             Validators::new()
         }
     }
 
     impl IntoValue for Validators {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Content", self.content);
@@ -556,6 +570,7 @@ pub struct CfnDeploymentProps {
 #[cfg(feature = "appconfig")]
 impl CfnDeploymentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>, configuration_profile_id: impl Into<Str>, configuration_version: impl Into<Str>, deployment_strategy_id: impl Into<Str>, environment_id: impl Into<Str>) -> CfnDeploymentProps {
         CfnDeploymentProps {
             application_id: application_id.into(),
@@ -574,6 +589,7 @@ impl CfnDeploymentProps {
 #[cfg(feature = "appconfig")]
 impl CfnDeploymentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
@@ -590,6 +606,7 @@ impl CfnDeploymentProps {
 
     /// The `AWS::AppConfig::Deployment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppConfig::Deployment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -598,6 +615,7 @@ impl CfnDeploymentProps {
 #[cfg(feature = "appconfig")]
 impl crate::Cfn<markers::Deployment> {
     /// Adds an `AWS::AppConfig::Deployment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -610,6 +628,7 @@ impl crate::Cfn<markers::Deployment> {
     ///
     /// `Fn::GetAtt` of
     /// [`DeploymentNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-deployment.html#aws-resource-appconfig-deployment-return-values).
+    #[inline]
     pub fn attr_deployment_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DeploymentNumber".into())
     }
@@ -618,6 +637,7 @@ impl crate::Cfn<markers::Deployment> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-deployment.html#aws-resource-appconfig-deployment-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -654,6 +674,7 @@ pub mod deployment {
 
     impl DynamicExtensionParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DynamicExtensionParameters {
             DynamicExtensionParameters {
                 extension_reference: None,
@@ -664,12 +685,14 @@ pub mod deployment {
     }
 
     impl Default for DynamicExtensionParameters {
+        #[inline]
         fn default() -> DynamicExtensionParameters {
             DynamicExtensionParameters::new()
         }
     }
 
     impl IntoValue for DynamicExtensionParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExtensionReference", self.extension_reference);
@@ -747,6 +770,7 @@ pub struct CfnDeploymentStrategyProps {
 #[cfg(feature = "appconfig")]
 impl CfnDeploymentStrategyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(deployment_duration_in_minutes: impl Into<Num>, growth_factor: impl Into<Num>, name: impl Into<Str>, replicate_to: impl Into<Str>) -> CfnDeploymentStrategyProps {
         CfnDeploymentStrategyProps {
             deployment_duration_in_minutes: deployment_duration_in_minutes.into(),
@@ -764,6 +788,7 @@ impl CfnDeploymentStrategyProps {
 #[cfg(feature = "appconfig")]
 impl CfnDeploymentStrategyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DeploymentDurationInMinutes", self.deployment_duration_in_minutes.into_value());
@@ -779,6 +804,7 @@ impl CfnDeploymentStrategyProps {
 
     /// The `AWS::AppConfig::DeploymentStrategy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppConfig::DeploymentStrategy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -787,6 +813,7 @@ impl CfnDeploymentStrategyProps {
 #[cfg(feature = "appconfig")]
 impl crate::Cfn<markers::DeploymentStrategy> {
     /// Adds an `AWS::AppConfig::DeploymentStrategy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -799,6 +826,7 @@ impl crate::Cfn<markers::DeploymentStrategy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-deploymentstrategy.html#aws-resource-appconfig-deploymentstrategy-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -858,6 +886,7 @@ pub struct CfnEnvironmentProps {
 #[cfg(feature = "appconfig")]
 impl CfnEnvironmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Id<crate::appconfig::CfnApplication>>, name: impl Into<Str>) -> CfnEnvironmentProps {
         CfnEnvironmentProps {
             application_id: application_id.into(),
@@ -873,6 +902,7 @@ impl CfnEnvironmentProps {
 #[cfg(feature = "appconfig")]
 impl CfnEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_ref());
@@ -886,6 +916,7 @@ impl CfnEnvironmentProps {
 
     /// The `AWS::AppConfig::Environment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppConfig::Environment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -894,6 +925,7 @@ impl CfnEnvironmentProps {
 #[cfg(feature = "appconfig")]
 impl crate::Cfn<markers::Environment> {
     /// Adds an `AWS::AppConfig::Environment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -906,6 +938,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-environment.html#aws-resource-appconfig-environment-return-values).
+    #[inline]
     pub fn attr_environment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentId".into())
     }
@@ -941,6 +974,7 @@ pub mod environment {
 
     impl Monitor {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(alarm_arn: impl Into<Str>) -> Monitor {
             Monitor {
                 alarm_arn: alarm_arn.into(),
@@ -950,6 +984,7 @@ pub mod environment {
     }
 
     impl IntoValue for Monitor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlarmArn", self.alarm_arn.into_value());
@@ -1041,6 +1076,7 @@ pub struct CfnExperimentDefinitionProps {
 impl CfnExperimentDefinitionProps {
     /// The required properties as given, every other one unset.
     #[allow(clippy::too_many_arguments)] // one per required property
+    #[inline]
     pub fn new(application_identifier: impl Into<Str>, audience_rule: impl Into<Str>, configuration_profile_identifier: impl Into<Str>, control: impl Into<experiment_definition::Treatment>, environment_identifier: impl Into<Str>, flag_key: impl Into<Str>, name: impl Into<Str>, treatments: impl Into<List<experiment_definition::Treatment>>) -> CfnExperimentDefinitionProps {
         CfnExperimentDefinitionProps {
             application_identifier: application_identifier.into(),
@@ -1062,6 +1098,7 @@ impl CfnExperimentDefinitionProps {
 #[cfg(feature = "appconfig")]
 impl CfnExperimentDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationIdentifier", self.application_identifier.into_value());
@@ -1081,6 +1118,7 @@ impl CfnExperimentDefinitionProps {
 
     /// The `AWS::AppConfig::ExperimentDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppConfig::ExperimentDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1089,6 +1127,7 @@ impl CfnExperimentDefinitionProps {
 #[cfg(feature = "appconfig")]
 impl crate::Cfn<markers::ExperimentDefinition> {
     /// Adds an `AWS::AppConfig::ExperimentDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1101,6 +1140,7 @@ impl crate::Cfn<markers::ExperimentDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-experimentdefinition.html#aws-resource-appconfig-experimentdefinition-return-values).
+    #[inline]
     pub fn attr_application_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationId".into())
     }
@@ -1109,6 +1149,7 @@ impl crate::Cfn<markers::ExperimentDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-experimentdefinition.html#aws-resource-appconfig-experimentdefinition-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1117,6 +1158,7 @@ impl crate::Cfn<markers::ExperimentDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-experimentdefinition.html#aws-resource-appconfig-experimentdefinition-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1125,6 +1167,7 @@ impl crate::Cfn<markers::ExperimentDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-experimentdefinition.html#aws-resource-appconfig-experimentdefinition-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1133,6 +1176,7 @@ impl crate::Cfn<markers::ExperimentDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-experimentdefinition.html#aws-resource-appconfig-experimentdefinition-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -1141,6 +1185,7 @@ impl crate::Cfn<markers::ExperimentDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Control.Key`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-experimentdefinition.html#aws-resource-appconfig-experimentdefinition-return-values).
+    #[inline]
     pub fn attr_control_key(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Control.Key".into())
     }
@@ -1188,6 +1233,7 @@ pub mod experiment_definition {
 
     impl Treatment {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>, weight: impl Into<Num>) -> Treatment {
             Treatment {
                 attribute_values: None,
@@ -1200,6 +1246,7 @@ pub mod experiment_definition {
     }
 
     impl IntoValue for Treatment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttributeValues", self.attribute_values);
@@ -1246,6 +1293,7 @@ pub mod experiment_definition {
 
     impl AttributeValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AttributeValue {
             AttributeValue {
                 boolean_value: None,
@@ -1258,12 +1306,14 @@ pub mod experiment_definition {
     }
 
     impl Default for AttributeValue {
+        #[inline]
         fn default() -> AttributeValue {
             AttributeValue::new()
         }
     }
 
     impl IntoValue for AttributeValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BooleanValue", self.boolean_value);
@@ -1322,6 +1372,7 @@ pub struct CfnExperimentRunProps {
 #[cfg(feature = "appconfig")]
 impl CfnExperimentRunProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_identifier: impl Into<Str>, experiment_definition_identifier: impl Into<Str>, exposure_percentage: impl Into<Num>) -> CfnExperimentRunProps {
         CfnExperimentRunProps {
             application_identifier: application_identifier.into(),
@@ -1337,6 +1388,7 @@ impl CfnExperimentRunProps {
 #[cfg(feature = "appconfig")]
 impl CfnExperimentRunProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationIdentifier", self.application_identifier.into_value());
@@ -1350,6 +1402,7 @@ impl CfnExperimentRunProps {
 
     /// The `AWS::AppConfig::ExperimentRun` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppConfig::ExperimentRun").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1358,6 +1411,7 @@ impl CfnExperimentRunProps {
 #[cfg(feature = "appconfig")]
 impl crate::Cfn<markers::ExperimentRun> {
     /// Adds an `AWS::AppConfig::ExperimentRun` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1370,6 +1424,7 @@ impl crate::Cfn<markers::ExperimentRun> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-experimentrun.html#aws-resource-appconfig-experimentrun-return-values).
+    #[inline]
     pub fn attr_application_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationId".into())
     }
@@ -1378,6 +1433,7 @@ impl crate::Cfn<markers::ExperimentRun> {
     ///
     /// `Fn::GetAtt` of
     /// [`ExperimentDefinitionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-experimentrun.html#aws-resource-appconfig-experimentrun-return-values).
+    #[inline]
     pub fn attr_experiment_definition_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ExperimentDefinitionId".into())
     }
@@ -1386,6 +1442,7 @@ impl crate::Cfn<markers::ExperimentRun> {
     ///
     /// `Fn::GetAtt` of
     /// [`Run`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-experimentrun.html#aws-resource-appconfig-experimentrun-return-values).
+    #[inline]
     pub fn attr_run(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Run".into())
     }
@@ -1394,6 +1451,7 @@ impl crate::Cfn<markers::ExperimentRun> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-experimentrun.html#aws-resource-appconfig-experimentrun-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1402,6 +1460,7 @@ impl crate::Cfn<markers::ExperimentRun> {
     ///
     /// `Fn::GetAtt` of
     /// [`StartedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-experimentrun.html#aws-resource-appconfig-experimentrun-return-values).
+    #[inline]
     pub fn attr_started_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StartedAt".into())
     }
@@ -1410,6 +1469,7 @@ impl crate::Cfn<markers::ExperimentRun> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-experimentrun.html#aws-resource-appconfig-experimentrun-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -1435,6 +1495,7 @@ pub mod experiment_run {
 
     impl TreatmentOverrides {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TreatmentOverrides {
             TreatmentOverrides {
                 inline: None,
@@ -1443,12 +1504,14 @@ pub mod experiment_run {
     }
 
     impl Default for TreatmentOverrides {
+        #[inline]
         fn default() -> TreatmentOverrides {
             TreatmentOverrides::new()
         }
     }
 
     impl IntoValue for TreatmentOverrides {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Inline", self.inline);
@@ -1511,6 +1574,7 @@ pub struct CfnExtensionProps {
 #[cfg(feature = "appconfig")]
 impl CfnExtensionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(actions: impl Into<Map<List<extension::Action>>>, name: impl Into<Str>) -> CfnExtensionProps {
         CfnExtensionProps {
             actions: actions.into(),
@@ -1526,6 +1590,7 @@ impl CfnExtensionProps {
 #[cfg(feature = "appconfig")]
 impl CfnExtensionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
@@ -1539,6 +1604,7 @@ impl CfnExtensionProps {
 
     /// The `AWS::AppConfig::Extension` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppConfig::Extension").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1547,6 +1613,7 @@ impl CfnExtensionProps {
 #[cfg(feature = "appconfig")]
 impl crate::Cfn<markers::Extension> {
     /// Adds an `AWS::AppConfig::Extension` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1559,6 +1626,7 @@ impl crate::Cfn<markers::Extension> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-extension.html#aws-resource-appconfig-extension-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1567,6 +1635,7 @@ impl crate::Cfn<markers::Extension> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-extension.html#aws-resource-appconfig-extension-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1575,6 +1644,7 @@ impl crate::Cfn<markers::Extension> {
     ///
     /// `Fn::GetAtt` of
     /// [`VersionNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-extension.html#aws-resource-appconfig-extension-return-values).
+    #[inline]
     pub fn attr_version_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VersionNumber".into())
     }
@@ -1616,6 +1686,7 @@ pub mod extension {
 
     impl Parameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(required: impl Into<Bool>) -> Parameter {
             Parameter {
                 description: None,
@@ -1626,6 +1697,7 @@ pub mod extension {
     }
 
     impl IntoValue for Parameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -1670,6 +1742,7 @@ pub mod extension {
 
     impl Action {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, uri: impl Into<Str>) -> Action {
             Action {
                 description: None,
@@ -1681,6 +1754,7 @@ pub mod extension {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -1738,6 +1812,7 @@ pub struct CfnExtensionAssociationProps {
 #[cfg(feature = "appconfig")]
 impl CfnExtensionAssociationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnExtensionAssociationProps {
         CfnExtensionAssociationProps {
             extension_identifier: None,
@@ -1751,6 +1826,7 @@ impl CfnExtensionAssociationProps {
 
 #[cfg(feature = "appconfig")]
 impl Default for CfnExtensionAssociationProps {
+    #[inline]
     fn default() -> CfnExtensionAssociationProps {
         CfnExtensionAssociationProps::new()
     }
@@ -1759,6 +1835,7 @@ impl Default for CfnExtensionAssociationProps {
 #[cfg(feature = "appconfig")]
 impl CfnExtensionAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ExtensionIdentifier", self.extension_identifier);
@@ -1771,6 +1848,7 @@ impl CfnExtensionAssociationProps {
 
     /// The `AWS::AppConfig::ExtensionAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppConfig::ExtensionAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1779,6 +1857,7 @@ impl CfnExtensionAssociationProps {
 #[cfg(feature = "appconfig")]
 impl crate::Cfn<markers::ExtensionAssociation> {
     /// Adds an `AWS::AppConfig::ExtensionAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1792,6 +1871,7 @@ impl crate::Cfn<markers::ExtensionAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-extensionassociation.html#aws-resource-appconfig-extensionassociation-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceArn".into())
     }
@@ -1800,6 +1880,7 @@ impl crate::Cfn<markers::ExtensionAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ExtensionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-extensionassociation.html#aws-resource-appconfig-extensionassociation-return-values).
+    #[inline]
     pub fn attr_extension_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ExtensionArn".into())
     }
@@ -1808,6 +1889,7 @@ impl crate::Cfn<markers::ExtensionAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-extensionassociation.html#aws-resource-appconfig-extensionassociation-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1816,6 +1898,7 @@ impl crate::Cfn<markers::ExtensionAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-extensionassociation.html#aws-resource-appconfig-extensionassociation-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1885,6 +1968,7 @@ pub struct CfnHostedConfigurationVersionProps {
 #[cfg(feature = "appconfig")]
 impl CfnHostedConfigurationVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Id<crate::appconfig::CfnApplication>>, configuration_profile_id: impl Into<Id<crate::appconfig::CfnConfigurationProfile>>, content: impl Into<Str>, content_type: impl Into<Str>) -> CfnHostedConfigurationVersionProps {
         CfnHostedConfigurationVersionProps {
             application_id: application_id.into(),
@@ -1901,6 +1985,7 @@ impl CfnHostedConfigurationVersionProps {
 #[cfg(feature = "appconfig")]
 impl CfnHostedConfigurationVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_ref());
@@ -1915,6 +2000,7 @@ impl CfnHostedConfigurationVersionProps {
 
     /// The `AWS::AppConfig::HostedConfigurationVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppConfig::HostedConfigurationVersion").properties(self.into_properties())
     }
@@ -1923,6 +2009,7 @@ impl CfnHostedConfigurationVersionProps {
 #[cfg(feature = "appconfig")]
 impl crate::Cfn<markers::HostedConfigurationVersion> {
     /// Adds an `AWS::AppConfig::HostedConfigurationVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1935,6 +2022,7 @@ impl crate::Cfn<markers::HostedConfigurationVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`VersionNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-hostedconfigurationversion.html#aws-resource-appconfig-hostedconfigurationversion-return-values).
+    #[inline]
     pub fn attr_version_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VersionNumber".into())
     }

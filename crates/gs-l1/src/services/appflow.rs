@@ -101,6 +101,7 @@ pub struct CfnConnectorProps {
 #[cfg(feature = "appflow")]
 impl CfnConnectorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connector_provisioning_config: impl Into<connector::ConnectorProvisioningConfig>, connector_provisioning_type: impl Into<Str>) -> CfnConnectorProps {
         CfnConnectorProps {
             connector_label: None,
@@ -114,6 +115,7 @@ impl CfnConnectorProps {
 #[cfg(feature = "appflow")]
 impl CfnConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConnectorLabel", self.connector_label);
@@ -125,6 +127,7 @@ impl CfnConnectorProps {
 
     /// The `AWS::AppFlow::Connector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppFlow::Connector").properties(self.into_properties())
     }
@@ -133,6 +136,7 @@ impl CfnConnectorProps {
 #[cfg(feature = "appflow")]
 impl crate::Cfn<markers::Connector> {
     /// Adds an `AWS::AppFlow::Connector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -146,6 +150,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appflow-connector.html#aws-resource-appflow-connector-return-values).
+    #[inline]
     pub fn attr_connector_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectorArn".into())
     }
@@ -172,6 +177,7 @@ pub mod connector {
 
     impl ConnectorProvisioningConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectorProvisioningConfig {
             ConnectorProvisioningConfig {
                 lambda: None,
@@ -180,12 +186,14 @@ pub mod connector {
     }
 
     impl Default for ConnectorProvisioningConfig {
+        #[inline]
         fn default() -> ConnectorProvisioningConfig {
             ConnectorProvisioningConfig::new()
         }
     }
 
     impl IntoValue for ConnectorProvisioningConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Lambda", self.lambda);
@@ -210,6 +218,7 @@ pub mod connector {
 
     impl LambdaConnectorProvisioningConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lambda_arn: impl Into<Str>) -> LambdaConnectorProvisioningConfig {
             LambdaConnectorProvisioningConfig {
                 lambda_arn: lambda_arn.into(),
@@ -218,6 +227,7 @@ pub mod connector {
     }
 
     impl IntoValue for LambdaConnectorProvisioningConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LambdaArn", self.lambda_arn.into_value());
@@ -273,6 +283,7 @@ pub struct CfnConnectorProfileProps {
 #[cfg(feature = "appflow")]
 impl CfnConnectorProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connection_mode: impl Into<Str>, connector_profile_name: impl Into<Str>, connector_type: impl Into<Str>) -> CfnConnectorProfileProps {
         CfnConnectorProfileProps {
             connection_mode: connection_mode.into(),
@@ -288,6 +299,7 @@ impl CfnConnectorProfileProps {
 #[cfg(feature = "appflow")]
 impl CfnConnectorProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectionMode", self.connection_mode.into_value());
@@ -301,6 +313,7 @@ impl CfnConnectorProfileProps {
 
     /// The `AWS::AppFlow::ConnectorProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppFlow::ConnectorProfile").properties(self.into_properties())
     }
@@ -309,6 +322,7 @@ impl CfnConnectorProfileProps {
 #[cfg(feature = "appflow")]
 impl crate::Cfn<markers::ConnectorProfile> {
     /// Adds an `AWS::AppFlow::ConnectorProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -321,6 +335,7 @@ impl crate::Cfn<markers::ConnectorProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`CredentialsArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appflow-connectorprofile.html#aws-resource-appflow-connectorprofile-return-values).
+    #[inline]
     pub fn attr_credentials_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CredentialsArn".into())
     }
@@ -329,6 +344,7 @@ impl crate::Cfn<markers::ConnectorProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectorProfileArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appflow-connectorprofile.html#aws-resource-appflow-connectorprofile-return-values).
+    #[inline]
     pub fn attr_connector_profile_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectorProfileArn".into())
     }
@@ -359,6 +375,7 @@ pub mod connector_profile {
 
     impl ConnectorProfileConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectorProfileConfig {
             ConnectorProfileConfig {
                 connector_profile_credentials: None,
@@ -368,12 +385,14 @@ pub mod connector_profile {
     }
 
     impl Default for ConnectorProfileConfig {
+        #[inline]
         fn default() -> ConnectorProfileConfig {
             ConnectorProfileConfig::new()
         }
     }
 
     impl IntoValue for ConnectorProfileConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectorProfileCredentials", self.connector_profile_credentials);
@@ -483,6 +502,7 @@ pub mod connector_profile {
 
     impl ConnectorProfileCredentials {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectorProfileCredentials {
             ConnectorProfileCredentials {
                 amplitude: None,
@@ -508,12 +528,14 @@ pub mod connector_profile {
     }
 
     impl Default for ConnectorProfileCredentials {
+        #[inline]
         fn default() -> ConnectorProfileCredentials {
             ConnectorProfileCredentials::new()
         }
     }
 
     impl IntoValue for ConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Amplitude", self.amplitude);
@@ -561,6 +583,7 @@ pub mod connector_profile {
 
     impl AmplitudeConnectorProfileCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(api_key: impl Into<Str>, secret_key: impl Into<Str>) -> AmplitudeConnectorProfileCredentials {
             AmplitudeConnectorProfileCredentials {
                 api_key: api_key.into(),
@@ -570,6 +593,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for AmplitudeConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiKey", self.api_key.into_value());
@@ -617,6 +641,7 @@ pub mod connector_profile {
 
     impl GoogleAnalyticsConnectorProfileCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>, client_secret: impl Into<Str>) -> GoogleAnalyticsConnectorProfileCredentials {
             GoogleAnalyticsConnectorProfileCredentials {
                 access_token: None,
@@ -629,6 +654,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for GoogleAnalyticsConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessToken", self.access_token);
@@ -662,6 +688,7 @@ pub mod connector_profile {
 
     impl ConnectorOAuthRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectorOAuthRequest {
             ConnectorOAuthRequest {
                 auth_code: None,
@@ -671,12 +698,14 @@ pub mod connector_profile {
     }
 
     impl Default for ConnectorOAuthRequest {
+        #[inline]
         fn default() -> ConnectorOAuthRequest {
             ConnectorOAuthRequest::new()
         }
     }
 
     impl IntoValue for ConnectorOAuthRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthCode", self.auth_code);
@@ -710,6 +739,7 @@ pub mod connector_profile {
 
     impl ServiceNowConnectorProfileCredentials {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServiceNowConnectorProfileCredentials {
             ServiceNowConnectorProfileCredentials {
                 o_auth2_credentials: None,
@@ -720,12 +750,14 @@ pub mod connector_profile {
     }
 
     impl Default for ServiceNowConnectorProfileCredentials {
+        #[inline]
         fn default() -> ServiceNowConnectorProfileCredentials {
             ServiceNowConnectorProfileCredentials::new()
         }
     }
 
     impl IntoValue for ServiceNowConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OAuth2Credentials", self.o_auth2_credentials);
@@ -770,6 +802,7 @@ pub mod connector_profile {
 
     impl OAuth2Credentials {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OAuth2Credentials {
             OAuth2Credentials {
                 access_token: None,
@@ -782,12 +815,14 @@ pub mod connector_profile {
     }
 
     impl Default for OAuth2Credentials {
+        #[inline]
         fn default() -> OAuth2Credentials {
             OAuth2Credentials::new()
         }
     }
 
     impl IntoValue for OAuth2Credentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessToken", self.access_token);
@@ -838,6 +873,7 @@ pub mod connector_profile {
 
     impl CustomConnectorProfileCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authentication_type: impl Into<Str>) -> CustomConnectorProfileCredentials {
             CustomConnectorProfileCredentials {
                 api_key: None,
@@ -850,6 +886,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for CustomConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApiKey", self.api_key);
@@ -883,6 +920,7 @@ pub mod connector_profile {
 
     impl BasicAuthCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(password: impl Into<Str>, username: impl Into<Str>) -> BasicAuthCredentials {
             BasicAuthCredentials {
                 password: password.into(),
@@ -892,6 +930,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for BasicAuthCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Password", self.password.into_value());
@@ -921,6 +960,7 @@ pub mod connector_profile {
 
     impl ApiKeyCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(api_key: impl Into<Str>) -> ApiKeyCredentials {
             ApiKeyCredentials {
                 api_key: api_key.into(),
@@ -930,6 +970,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for ApiKeyCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiKey", self.api_key.into_value());
@@ -959,6 +1000,7 @@ pub mod connector_profile {
 
     impl CustomAuthCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(custom_authentication_type: impl Into<Str>) -> CustomAuthCredentials {
             CustomAuthCredentials {
                 credentials_map: None,
@@ -968,6 +1010,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for CustomAuthCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CredentialsMap", self.credentials_map);
@@ -996,6 +1039,7 @@ pub mod connector_profile {
 
     impl SAPODataConnectorProfileCredentials {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SAPODataConnectorProfileCredentials {
             SAPODataConnectorProfileCredentials {
                 basic_auth_credentials: None,
@@ -1005,12 +1049,14 @@ pub mod connector_profile {
     }
 
     impl Default for SAPODataConnectorProfileCredentials {
+        #[inline]
         fn default() -> SAPODataConnectorProfileCredentials {
             SAPODataConnectorProfileCredentials::new()
         }
     }
 
     impl IntoValue for SAPODataConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BasicAuthCredentials", self.basic_auth_credentials);
@@ -1054,6 +1100,7 @@ pub mod connector_profile {
 
     impl OAuthCredentials {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OAuthCredentials {
             OAuthCredentials {
                 access_token: None,
@@ -1066,12 +1113,14 @@ pub mod connector_profile {
     }
 
     impl Default for OAuthCredentials {
+        #[inline]
         fn default() -> OAuthCredentials {
             OAuthCredentials::new()
         }
     }
 
     impl IntoValue for OAuthCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessToken", self.access_token);
@@ -1113,6 +1162,7 @@ pub mod connector_profile {
 
     impl PardotConnectorProfileCredentials {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PardotConnectorProfileCredentials {
             PardotConnectorProfileCredentials {
                 access_token: None,
@@ -1124,12 +1174,14 @@ pub mod connector_profile {
     }
 
     impl Default for PardotConnectorProfileCredentials {
+        #[inline]
         fn default() -> PardotConnectorProfileCredentials {
             PardotConnectorProfileCredentials::new()
         }
     }
 
     impl IntoValue for PardotConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessToken", self.access_token);
@@ -1162,6 +1214,7 @@ pub mod connector_profile {
 
     impl VeevaConnectorProfileCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(password: impl Into<Str>, username: impl Into<Str>) -> VeevaConnectorProfileCredentials {
             VeevaConnectorProfileCredentials {
                 password: password.into(),
@@ -1171,6 +1224,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for VeevaConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Password", self.password.into_value());
@@ -1195,6 +1249,7 @@ pub mod connector_profile {
 
     impl TrendmicroConnectorProfileCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(api_secret_key: impl Into<Str>) -> TrendmicroConnectorProfileCredentials {
             TrendmicroConnectorProfileCredentials {
                 api_secret_key: api_secret_key.into(),
@@ -1203,6 +1258,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for TrendmicroConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiSecretKey", self.api_secret_key.into_value());
@@ -1235,6 +1291,7 @@ pub mod connector_profile {
 
     impl DatadogConnectorProfileCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(api_key: impl Into<Str>, application_key: impl Into<Str>) -> DatadogConnectorProfileCredentials {
             DatadogConnectorProfileCredentials {
                 api_key: api_key.into(),
@@ -1244,6 +1301,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for DatadogConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiKey", self.api_key.into_value());
@@ -1285,6 +1343,7 @@ pub mod connector_profile {
 
     impl MarketoConnectorProfileCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>, client_secret: impl Into<Str>) -> MarketoConnectorProfileCredentials {
             MarketoConnectorProfileCredentials {
                 access_token: None,
@@ -1296,6 +1355,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for MarketoConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessToken", self.access_token);
@@ -1326,6 +1386,7 @@ pub mod connector_profile {
 
     impl RedshiftConnectorProfileCredentials {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RedshiftConnectorProfileCredentials {
             RedshiftConnectorProfileCredentials {
                 password: None,
@@ -1335,12 +1396,14 @@ pub mod connector_profile {
     }
 
     impl Default for RedshiftConnectorProfileCredentials {
+        #[inline]
         fn default() -> RedshiftConnectorProfileCredentials {
             RedshiftConnectorProfileCredentials::new()
         }
     }
 
     impl IntoValue for RedshiftConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Password", self.password);
@@ -1366,6 +1429,7 @@ pub mod connector_profile {
 
     impl SingularConnectorProfileCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(api_key: impl Into<Str>) -> SingularConnectorProfileCredentials {
             SingularConnectorProfileCredentials {
                 api_key: api_key.into(),
@@ -1374,6 +1438,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for SingularConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiKey", self.api_key.into_value());
@@ -1414,6 +1479,7 @@ pub mod connector_profile {
 
     impl SlackConnectorProfileCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>, client_secret: impl Into<Str>) -> SlackConnectorProfileCredentials {
             SlackConnectorProfileCredentials {
                 access_token: None,
@@ -1425,6 +1491,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for SlackConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessToken", self.access_token);
@@ -1457,6 +1524,7 @@ pub mod connector_profile {
 
     impl SnowflakeConnectorProfileCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(password: impl Into<Str>, username: impl Into<Str>) -> SnowflakeConnectorProfileCredentials {
             SnowflakeConnectorProfileCredentials {
                 password: password.into(),
@@ -1466,6 +1534,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for SnowflakeConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Password", self.password.into_value());
@@ -1490,6 +1559,7 @@ pub mod connector_profile {
 
     impl DynatraceConnectorProfileCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(api_token: impl Into<Str>) -> DynatraceConnectorProfileCredentials {
             DynatraceConnectorProfileCredentials {
                 api_token: api_token.into(),
@@ -1498,6 +1568,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for DynatraceConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiToken", self.api_token.into_value());
@@ -1538,6 +1609,7 @@ pub mod connector_profile {
 
     impl ZendeskConnectorProfileCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>, client_secret: impl Into<Str>) -> ZendeskConnectorProfileCredentials {
             ZendeskConnectorProfileCredentials {
                 access_token: None,
@@ -1549,6 +1621,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for ZendeskConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessToken", self.access_token);
@@ -1593,6 +1666,7 @@ pub mod connector_profile {
 
     impl InforNexusConnectorProfileCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(access_key_id: impl Into<Str>, datakey: impl Into<Str>, secret_access_key: impl Into<Str>, user_id: impl Into<Str>) -> InforNexusConnectorProfileCredentials {
             InforNexusConnectorProfileCredentials {
                 access_key_id: access_key_id.into(),
@@ -1604,6 +1678,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for InforNexusConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccessKeyId", self.access_key_id.into_value());
@@ -1657,6 +1732,7 @@ pub mod connector_profile {
 
     impl SalesforceConnectorProfileCredentials {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SalesforceConnectorProfileCredentials {
             SalesforceConnectorProfileCredentials {
                 access_token: None,
@@ -1670,12 +1746,14 @@ pub mod connector_profile {
     }
 
     impl Default for SalesforceConnectorProfileCredentials {
+        #[inline]
         fn default() -> SalesforceConnectorProfileCredentials {
             SalesforceConnectorProfileCredentials::new()
         }
     }
 
     impl IntoValue for SalesforceConnectorProfileCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessToken", self.access_token);
@@ -1768,6 +1846,7 @@ pub mod connector_profile {
 
     impl ConnectorProfileProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectorProfileProperties {
             ConnectorProfileProperties {
                 custom_connector: None,
@@ -1789,12 +1868,14 @@ pub mod connector_profile {
     }
 
     impl Default for ConnectorProfileProperties {
+        #[inline]
         fn default() -> ConnectorProfileProperties {
             ConnectorProfileProperties::new()
         }
     }
 
     impl IntoValue for ConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomConnector", self.custom_connector);
@@ -1831,6 +1912,7 @@ pub mod connector_profile {
 
     impl ServiceNowConnectorProfileProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_url: impl Into<Str>) -> ServiceNowConnectorProfileProperties {
             ServiceNowConnectorProfileProperties {
                 instance_url: instance_url.into(),
@@ -1839,6 +1921,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for ServiceNowConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceUrl", self.instance_url.into_value());
@@ -1866,6 +1949,7 @@ pub mod connector_profile {
 
     impl CustomConnectorProfileProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomConnectorProfileProperties {
             CustomConnectorProfileProperties {
                 o_auth2_properties: None,
@@ -1875,12 +1959,14 @@ pub mod connector_profile {
     }
 
     impl Default for CustomConnectorProfileProperties {
+        #[inline]
         fn default() -> CustomConnectorProfileProperties {
             CustomConnectorProfileProperties::new()
         }
     }
 
     impl IntoValue for CustomConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OAuth2Properties", self.o_auth2_properties);
@@ -1915,6 +2001,7 @@ pub mod connector_profile {
 
     impl OAuth2Properties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OAuth2Properties {
             OAuth2Properties {
                 o_auth2_grant_type: None,
@@ -1925,12 +2012,14 @@ pub mod connector_profile {
     }
 
     impl Default for OAuth2Properties {
+        #[inline]
         fn default() -> OAuth2Properties {
             OAuth2Properties::new()
         }
     }
 
     impl IntoValue for OAuth2Properties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OAuth2GrantType", self.o_auth2_grant_type);
@@ -1991,6 +2080,7 @@ pub mod connector_profile {
 
     impl SAPODataConnectorProfileProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SAPODataConnectorProfileProperties {
             SAPODataConnectorProfileProperties {
                 application_host_url: None,
@@ -2006,12 +2096,14 @@ pub mod connector_profile {
     }
 
     impl Default for SAPODataConnectorProfileProperties {
+        #[inline]
         fn default() -> SAPODataConnectorProfileProperties {
             SAPODataConnectorProfileProperties::new()
         }
     }
 
     impl IntoValue for SAPODataConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationHostUrl", self.application_host_url);
@@ -2053,6 +2145,7 @@ pub mod connector_profile {
 
     impl OAuthProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OAuthProperties {
             OAuthProperties {
                 auth_code_url: None,
@@ -2063,12 +2156,14 @@ pub mod connector_profile {
     }
 
     impl Default for OAuthProperties {
+        #[inline]
         fn default() -> OAuthProperties {
             OAuthProperties::new()
         }
     }
 
     impl IntoValue for OAuthProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthCodeUrl", self.auth_code_url);
@@ -2104,6 +2199,7 @@ pub mod connector_profile {
 
     impl PardotConnectorProfileProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(business_unit_id: impl Into<Str>) -> PardotConnectorProfileProperties {
             PardotConnectorProfileProperties {
                 business_unit_id: business_unit_id.into(),
@@ -2114,6 +2210,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for PardotConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BusinessUnitId", self.business_unit_id.into_value());
@@ -2139,6 +2236,7 @@ pub mod connector_profile {
 
     impl VeevaConnectorProfileProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_url: impl Into<Str>) -> VeevaConnectorProfileProperties {
             VeevaConnectorProfileProperties {
                 instance_url: instance_url.into(),
@@ -2147,6 +2245,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for VeevaConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceUrl", self.instance_url.into_value());
@@ -2170,6 +2269,7 @@ pub mod connector_profile {
 
     impl DatadogConnectorProfileProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_url: impl Into<Str>) -> DatadogConnectorProfileProperties {
             DatadogConnectorProfileProperties {
                 instance_url: instance_url.into(),
@@ -2178,6 +2278,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for DatadogConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceUrl", self.instance_url.into_value());
@@ -2201,6 +2302,7 @@ pub mod connector_profile {
 
     impl MarketoConnectorProfileProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_url: impl Into<Str>) -> MarketoConnectorProfileProperties {
             MarketoConnectorProfileProperties {
                 instance_url: instance_url.into(),
@@ -2209,6 +2311,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for MarketoConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceUrl", self.instance_url.into_value());
@@ -2283,6 +2386,7 @@ pub mod connector_profile {
 
     impl RedshiftConnectorProfileProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>, role_arn: impl Into<Str>) -> RedshiftConnectorProfileProperties {
             RedshiftConnectorProfileProperties {
                 bucket_name: bucket_name.into(),
@@ -2299,6 +2403,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for RedshiftConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -2330,6 +2435,7 @@ pub mod connector_profile {
 
     impl SlackConnectorProfileProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_url: impl Into<Str>) -> SlackConnectorProfileProperties {
             SlackConnectorProfileProperties {
                 instance_url: instance_url.into(),
@@ -2338,6 +2444,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for SlackConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceUrl", self.instance_url.into_value());
@@ -2395,6 +2502,7 @@ pub mod connector_profile {
 
     impl SnowflakeConnectorProfileProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>, stage: impl Into<Str>, warehouse: impl Into<Str>) -> SnowflakeConnectorProfileProperties {
             SnowflakeConnectorProfileProperties {
                 account_name: None,
@@ -2409,6 +2517,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for SnowflakeConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccountName", self.account_name);
@@ -2438,6 +2547,7 @@ pub mod connector_profile {
 
     impl DynatraceConnectorProfileProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_url: impl Into<Str>) -> DynatraceConnectorProfileProperties {
             DynatraceConnectorProfileProperties {
                 instance_url: instance_url.into(),
@@ -2446,6 +2556,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for DynatraceConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceUrl", self.instance_url.into_value());
@@ -2469,6 +2580,7 @@ pub mod connector_profile {
 
     impl ZendeskConnectorProfileProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_url: impl Into<Str>) -> ZendeskConnectorProfileProperties {
             ZendeskConnectorProfileProperties {
                 instance_url: instance_url.into(),
@@ -2477,6 +2589,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for ZendeskConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceUrl", self.instance_url.into_value());
@@ -2500,6 +2613,7 @@ pub mod connector_profile {
 
     impl InforNexusConnectorProfileProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_url: impl Into<Str>) -> InforNexusConnectorProfileProperties {
             InforNexusConnectorProfileProperties {
                 instance_url: instance_url.into(),
@@ -2508,6 +2622,7 @@ pub mod connector_profile {
     }
 
     impl IntoValue for InforNexusConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceUrl", self.instance_url.into_value());
@@ -2543,6 +2658,7 @@ pub mod connector_profile {
 
     impl SalesforceConnectorProfileProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SalesforceConnectorProfileProperties {
             SalesforceConnectorProfileProperties {
                 instance_url: None,
@@ -2553,12 +2669,14 @@ pub mod connector_profile {
     }
 
     impl Default for SalesforceConnectorProfileProperties {
+        #[inline]
         fn default() -> SalesforceConnectorProfileProperties {
             SalesforceConnectorProfileProperties::new()
         }
     }
 
     impl IntoValue for SalesforceConnectorProfileProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InstanceUrl", self.instance_url);
@@ -2645,6 +2763,7 @@ pub struct CfnFlowProps {
 #[cfg(feature = "appflow")]
 impl CfnFlowProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(destination_flow_config_list: impl Into<List<flow::DestinationFlowConfig>>, flow_name: impl Into<Str>, source_flow_config: impl Into<flow::SourceFlowConfig>, tasks: impl Into<List<flow::Task>>, trigger_config: impl Into<flow::TriggerConfig>) -> CfnFlowProps {
         CfnFlowProps {
             description: None,
@@ -2664,6 +2783,7 @@ impl CfnFlowProps {
 #[cfg(feature = "appflow")]
 impl CfnFlowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -2681,6 +2801,7 @@ impl CfnFlowProps {
 
     /// The `AWS::AppFlow::Flow` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppFlow::Flow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2689,6 +2810,7 @@ impl CfnFlowProps {
 #[cfg(feature = "appflow")]
 impl crate::Cfn<markers::Flow> {
     /// Adds an `AWS::AppFlow::Flow` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2701,6 +2823,7 @@ impl crate::Cfn<markers::Flow> {
     ///
     /// `Fn::GetAtt` of
     /// [`FlowArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appflow-flow.html#aws-resource-appflow-flow-return-values).
+    #[inline]
     pub fn attr_flow_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FlowArn".into())
     }
@@ -2751,6 +2874,7 @@ pub mod flow {
 
     impl Task {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_fields: impl Into<List<Str>>, task_type: impl Into<Str>) -> Task {
             Task {
                 connector_operator: None,
@@ -2763,6 +2887,7 @@ pub mod flow {
     }
 
     impl IntoValue for Task {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectorOperator", self.connector_operator);
@@ -2869,6 +2994,7 @@ pub mod flow {
 
     impl ConnectorOperator {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectorOperator {
             ConnectorOperator {
                 amplitude: None,
@@ -2893,12 +3019,14 @@ pub mod flow {
     }
 
     impl Default for ConnectorOperator {
+        #[inline]
         fn default() -> ConnectorOperator {
             ConnectorOperator::new()
         }
     }
 
     impl IntoValue for ConnectorOperator {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Amplitude", self.amplitude);
@@ -2945,6 +3073,7 @@ pub mod flow {
 
     impl TaskPropertiesObject {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TaskPropertiesObject {
             TaskPropertiesObject {
                 key: key.into(),
@@ -2954,6 +3083,7 @@ pub mod flow {
     }
 
     impl IntoValue for TaskPropertiesObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -2984,6 +3114,7 @@ pub mod flow {
 
     impl TriggerConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(trigger_type: impl Into<Str>) -> TriggerConfig {
             TriggerConfig {
                 trigger_properties: None,
@@ -2993,6 +3124,7 @@ pub mod flow {
     }
 
     impl IntoValue for TriggerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TriggerProperties", self.trigger_properties);
@@ -3061,6 +3193,7 @@ pub mod flow {
 
     impl ScheduledTriggerProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(schedule_expression: impl Into<Str>) -> ScheduledTriggerProperties {
             ScheduledTriggerProperties {
                 data_pull_mode: None,
@@ -3076,6 +3209,7 @@ pub mod flow {
     }
 
     impl IntoValue for ScheduledTriggerProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataPullMode", self.data_pull_mode);
@@ -3123,6 +3257,7 @@ pub mod flow {
 
     impl DestinationFlowConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connector_type: impl Into<Str>, destination_connector_properties: impl Into<DestinationConnectorProperties>) -> DestinationFlowConfig {
             DestinationFlowConfig {
                 api_version: None,
@@ -3134,6 +3269,7 @@ pub mod flow {
     }
 
     impl IntoValue for DestinationFlowConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApiVersion", self.api_version);
@@ -3209,6 +3345,7 @@ pub mod flow {
 
     impl DestinationConnectorProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DestinationConnectorProperties {
             DestinationConnectorProperties {
                 custom_connector: None,
@@ -3227,12 +3364,14 @@ pub mod flow {
     }
 
     impl Default for DestinationConnectorProperties {
+        #[inline]
         fn default() -> DestinationConnectorProperties {
             DestinationConnectorProperties::new()
         }
     }
 
     impl IntoValue for DestinationConnectorProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomConnector", self.custom_connector);
@@ -3280,6 +3419,7 @@ pub mod flow {
 
     impl S3DestinationProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Id<crate::s3::CfnBucket>>) -> S3DestinationProperties {
             S3DestinationProperties {
                 bucket_name: bucket_name.into(),
@@ -3290,6 +3430,7 @@ pub mod flow {
     }
 
     impl IntoValue for S3DestinationProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_ref());
@@ -3332,6 +3473,7 @@ pub mod flow {
 
     impl S3OutputFormatConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3OutputFormatConfig {
             S3OutputFormatConfig {
                 aggregation_config: None,
@@ -3343,12 +3485,14 @@ pub mod flow {
     }
 
     impl Default for S3OutputFormatConfig {
+        #[inline]
         fn default() -> S3OutputFormatConfig {
             S3OutputFormatConfig::new()
         }
     }
 
     impl IntoValue for S3OutputFormatConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AggregationConfig", self.aggregation_config);
@@ -3387,6 +3531,7 @@ pub mod flow {
 
     impl PrefixConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrefixConfig {
             PrefixConfig {
                 path_prefix_hierarchy: None,
@@ -3397,12 +3542,14 @@ pub mod flow {
     }
 
     impl Default for PrefixConfig {
+        #[inline]
         fn default() -> PrefixConfig {
             PrefixConfig::new()
         }
     }
 
     impl IntoValue for PrefixConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PathPrefixHierarchy", self.path_prefix_hierarchy);
@@ -3436,6 +3583,7 @@ pub mod flow {
 
     impl AggregationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AggregationConfig {
             AggregationConfig {
                 aggregation_type: None,
@@ -3445,12 +3593,14 @@ pub mod flow {
     }
 
     impl Default for AggregationConfig {
+        #[inline]
         fn default() -> AggregationConfig {
             AggregationConfig::new()
         }
     }
 
     impl IntoValue for AggregationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AggregationType", self.aggregation_type);
@@ -3499,6 +3649,7 @@ pub mod flow {
 
     impl CustomConnectorDestinationProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entity_name: impl Into<Str>) -> CustomConnectorDestinationProperties {
             CustomConnectorDestinationProperties {
                 custom_properties: None,
@@ -3511,6 +3662,7 @@ pub mod flow {
     }
 
     impl IntoValue for CustomConnectorDestinationProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomProperties", self.custom_properties);
@@ -3554,6 +3706,7 @@ pub mod flow {
 
     impl ErrorHandlingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ErrorHandlingConfig {
             ErrorHandlingConfig {
                 bucket_name: None,
@@ -3564,12 +3717,14 @@ pub mod flow {
     }
 
     impl Default for ErrorHandlingConfig {
+        #[inline]
         fn default() -> ErrorHandlingConfig {
             ErrorHandlingConfig::new()
         }
     }
 
     impl IntoValue for ErrorHandlingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.bucket_name { m.insert("BucketName", v.into_ref()); }
@@ -3608,6 +3763,7 @@ pub mod flow {
 
     impl UpsolverDestinationProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>, s3_output_format_config: impl Into<UpsolverS3OutputFormatConfig>) -> UpsolverDestinationProperties {
             UpsolverDestinationProperties {
                 bucket_name: bucket_name.into(),
@@ -3618,6 +3774,7 @@ pub mod flow {
     }
 
     impl IntoValue for UpsolverDestinationProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -3655,6 +3812,7 @@ pub mod flow {
 
     impl UpsolverS3OutputFormatConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(prefix_config: impl Into<PrefixConfig>) -> UpsolverS3OutputFormatConfig {
             UpsolverS3OutputFormatConfig {
                 aggregation_config: None,
@@ -3665,6 +3823,7 @@ pub mod flow {
     }
 
     impl IntoValue for UpsolverS3OutputFormatConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AggregationConfig", self.aggregation_config);
@@ -3715,6 +3874,7 @@ pub mod flow {
 
     impl SAPODataDestinationProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object_path: impl Into<Str>) -> SAPODataDestinationProperties {
             SAPODataDestinationProperties {
                 error_handling_config: None,
@@ -3727,6 +3887,7 @@ pub mod flow {
     }
 
     impl IntoValue for SAPODataDestinationProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ErrorHandlingConfig", self.error_handling_config);
@@ -3762,6 +3923,7 @@ pub mod flow {
 
     impl SuccessResponseHandlingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SuccessResponseHandlingConfig {
             SuccessResponseHandlingConfig {
                 bucket_name: None,
@@ -3771,12 +3933,14 @@ pub mod flow {
     }
 
     impl Default for SuccessResponseHandlingConfig {
+        #[inline]
         fn default() -> SuccessResponseHandlingConfig {
             SuccessResponseHandlingConfig::new()
         }
     }
 
     impl IntoValue for SuccessResponseHandlingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.bucket_name { m.insert("BucketName", v.into_ref()); }
@@ -3823,6 +3987,7 @@ pub mod flow {
 
     impl SnowflakeDestinationProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(intermediate_bucket_name: impl Into<Id<crate::s3::CfnBucket>>, object: impl Into<Str>) -> SnowflakeDestinationProperties {
             SnowflakeDestinationProperties {
                 bucket_prefix: None,
@@ -3834,6 +3999,7 @@ pub mod flow {
     }
 
     impl IntoValue for SnowflakeDestinationProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BucketPrefix", self.bucket_prefix);
@@ -3859,6 +4025,7 @@ pub mod flow {
 
     impl LookoutMetricsDestinationProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LookoutMetricsDestinationProperties {
             LookoutMetricsDestinationProperties {
                 object: None,
@@ -3867,12 +4034,14 @@ pub mod flow {
     }
 
     impl Default for LookoutMetricsDestinationProperties {
+        #[inline]
         fn default() -> LookoutMetricsDestinationProperties {
             LookoutMetricsDestinationProperties::new()
         }
     }
 
     impl IntoValue for LookoutMetricsDestinationProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Object", self.object);
@@ -3901,6 +4070,7 @@ pub mod flow {
 
     impl EventBridgeDestinationProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> EventBridgeDestinationProperties {
             EventBridgeDestinationProperties {
                 error_handling_config: None,
@@ -3910,6 +4080,7 @@ pub mod flow {
     }
 
     impl IntoValue for EventBridgeDestinationProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ErrorHandlingConfig", self.error_handling_config);
@@ -3953,6 +4124,7 @@ pub mod flow {
 
     impl ZendeskDestinationProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> ZendeskDestinationProperties {
             ZendeskDestinationProperties {
                 error_handling_config: None,
@@ -3964,6 +4136,7 @@ pub mod flow {
     }
 
     impl IntoValue for ZendeskDestinationProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ErrorHandlingConfig", self.error_handling_config);
@@ -3998,6 +4171,7 @@ pub mod flow {
 
     impl MarketoDestinationProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> MarketoDestinationProperties {
             MarketoDestinationProperties {
                 error_handling_config: None,
@@ -4007,6 +4181,7 @@ pub mod flow {
     }
 
     impl IntoValue for MarketoDestinationProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ErrorHandlingConfig", self.error_handling_config);
@@ -4053,6 +4228,7 @@ pub mod flow {
 
     impl RedshiftDestinationProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(intermediate_bucket_name: impl Into<Id<crate::s3::CfnBucket>>, object: impl Into<Str>) -> RedshiftDestinationProperties {
             RedshiftDestinationProperties {
                 bucket_prefix: None,
@@ -4064,6 +4240,7 @@ pub mod flow {
     }
 
     impl IntoValue for RedshiftDestinationProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BucketPrefix", self.bucket_prefix);
@@ -4116,6 +4293,7 @@ pub mod flow {
 
     impl SalesforceDestinationProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> SalesforceDestinationProperties {
             SalesforceDestinationProperties {
                 data_transfer_api: None,
@@ -4128,6 +4306,7 @@ pub mod flow {
     }
 
     impl IntoValue for SalesforceDestinationProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataTransferApi", self.data_transfer_api);
@@ -4179,6 +4358,7 @@ pub mod flow {
 
     impl SourceFlowConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connector_type: impl Into<Str>, source_connector_properties: impl Into<SourceConnectorProperties>) -> SourceFlowConfig {
             SourceFlowConfig {
                 api_version: None,
@@ -4191,6 +4371,7 @@ pub mod flow {
     }
 
     impl IntoValue for SourceFlowConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApiVersion", self.api_version);
@@ -4297,6 +4478,7 @@ pub mod flow {
 
     impl SourceConnectorProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceConnectorProperties {
             SourceConnectorProperties {
                 amplitude: None,
@@ -4321,12 +4503,14 @@ pub mod flow {
     }
 
     impl Default for SourceConnectorProperties {
+        #[inline]
         fn default() -> SourceConnectorProperties {
             SourceConnectorProperties::new()
         }
     }
 
     impl IntoValue for SourceConnectorProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Amplitude", self.amplitude);
@@ -4366,6 +4550,7 @@ pub mod flow {
 
     impl AmplitudeSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> AmplitudeSourceProperties {
             AmplitudeSourceProperties {
                 object: object.into(),
@@ -4374,6 +4559,7 @@ pub mod flow {
     }
 
     impl IntoValue for AmplitudeSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Object", self.object.into_value());
@@ -4412,6 +4598,7 @@ pub mod flow {
 
     impl S3SourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Id<crate::s3::CfnBucket>>, bucket_prefix: impl Into<Str>) -> S3SourceProperties {
             S3SourceProperties {
                 bucket_name: bucket_name.into(),
@@ -4422,6 +4609,7 @@ pub mod flow {
     }
 
     impl IntoValue for S3SourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_ref());
@@ -4447,6 +4635,7 @@ pub mod flow {
 
     impl S3InputFormatConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3InputFormatConfig {
             S3InputFormatConfig {
                 s3_input_file_type: None,
@@ -4455,12 +4644,14 @@ pub mod flow {
     }
 
     impl Default for S3InputFormatConfig {
+        #[inline]
         fn default() -> S3InputFormatConfig {
             S3InputFormatConfig::new()
         }
     }
 
     impl IntoValue for S3InputFormatConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3InputFileType", self.s3_input_file_type);
@@ -4484,6 +4675,7 @@ pub mod flow {
 
     impl GoogleAnalyticsSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> GoogleAnalyticsSourceProperties {
             GoogleAnalyticsSourceProperties {
                 object: object.into(),
@@ -4492,6 +4684,7 @@ pub mod flow {
     }
 
     impl IntoValue for GoogleAnalyticsSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Object", self.object.into_value());
@@ -4515,6 +4708,7 @@ pub mod flow {
 
     impl ServiceNowSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> ServiceNowSourceProperties {
             ServiceNowSourceProperties {
                 object: object.into(),
@@ -4523,6 +4717,7 @@ pub mod flow {
     }
 
     impl IntoValue for ServiceNowSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Object", self.object.into_value());
@@ -4556,6 +4751,7 @@ pub mod flow {
 
     impl CustomConnectorSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entity_name: impl Into<Str>) -> CustomConnectorSourceProperties {
             CustomConnectorSourceProperties {
                 custom_properties: None,
@@ -4566,6 +4762,7 @@ pub mod flow {
     }
 
     impl IntoValue for CustomConnectorSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomProperties", self.custom_properties);
@@ -4597,6 +4794,7 @@ pub mod flow {
 
     impl DataTransferApi {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> DataTransferApi {
             DataTransferApi {
                 name: name.into(),
@@ -4606,6 +4804,7 @@ pub mod flow {
     }
 
     impl IntoValue for DataTransferApi {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -4641,6 +4840,7 @@ pub mod flow {
 
     impl SAPODataSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object_path: impl Into<Str>) -> SAPODataSourceProperties {
             SAPODataSourceProperties {
                 object_path: object_path.into(),
@@ -4651,6 +4851,7 @@ pub mod flow {
     }
 
     impl IntoValue for SAPODataSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ObjectPath", self.object_path.into_value());
@@ -4681,6 +4882,7 @@ pub mod flow {
 
     impl SAPODataPaginationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_page_size: impl Into<Int>) -> SAPODataPaginationConfig {
             SAPODataPaginationConfig {
                 max_page_size: max_page_size.into(),
@@ -4689,6 +4891,7 @@ pub mod flow {
     }
 
     impl IntoValue for SAPODataPaginationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("maxPageSize", self.max_page_size.into_value());
@@ -4716,6 +4919,7 @@ pub mod flow {
 
     impl SAPODataParallelismConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_parallelism: impl Into<Int>) -> SAPODataParallelismConfig {
             SAPODataParallelismConfig {
                 max_parallelism: max_parallelism.into(),
@@ -4724,6 +4928,7 @@ pub mod flow {
     }
 
     impl IntoValue for SAPODataParallelismConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("maxParallelism", self.max_parallelism.into_value());
@@ -4747,6 +4952,7 @@ pub mod flow {
 
     impl PardotSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> PardotSourceProperties {
             PardotSourceProperties {
                 object: object.into(),
@@ -4755,6 +4961,7 @@ pub mod flow {
     }
 
     impl IntoValue for PardotSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Object", self.object.into_value());
@@ -4798,6 +5005,7 @@ pub mod flow {
 
     impl VeevaSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> VeevaSourceProperties {
             VeevaSourceProperties {
                 document_type: None,
@@ -4810,6 +5018,7 @@ pub mod flow {
     }
 
     impl IntoValue for VeevaSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DocumentType", self.document_type);
@@ -4837,6 +5046,7 @@ pub mod flow {
 
     impl TrendmicroSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> TrendmicroSourceProperties {
             TrendmicroSourceProperties {
                 object: object.into(),
@@ -4845,6 +5055,7 @@ pub mod flow {
     }
 
     impl IntoValue for TrendmicroSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Object", self.object.into_value());
@@ -4868,6 +5079,7 @@ pub mod flow {
 
     impl DatadogSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> DatadogSourceProperties {
             DatadogSourceProperties {
                 object: object.into(),
@@ -4876,6 +5088,7 @@ pub mod flow {
     }
 
     impl IntoValue for DatadogSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Object", self.object.into_value());
@@ -4899,6 +5112,7 @@ pub mod flow {
 
     impl MarketoSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> MarketoSourceProperties {
             MarketoSourceProperties {
                 object: object.into(),
@@ -4907,6 +5121,7 @@ pub mod flow {
     }
 
     impl IntoValue for MarketoSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Object", self.object.into_value());
@@ -4930,6 +5145,7 @@ pub mod flow {
 
     impl SingularSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> SingularSourceProperties {
             SingularSourceProperties {
                 object: object.into(),
@@ -4938,6 +5154,7 @@ pub mod flow {
     }
 
     impl IntoValue for SingularSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Object", self.object.into_value());
@@ -4961,6 +5178,7 @@ pub mod flow {
 
     impl SlackSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> SlackSourceProperties {
             SlackSourceProperties {
                 object: object.into(),
@@ -4969,6 +5187,7 @@ pub mod flow {
     }
 
     impl IntoValue for SlackSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Object", self.object.into_value());
@@ -4992,6 +5211,7 @@ pub mod flow {
 
     impl DynatraceSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> DynatraceSourceProperties {
             DynatraceSourceProperties {
                 object: object.into(),
@@ -5000,6 +5220,7 @@ pub mod flow {
     }
 
     impl IntoValue for DynatraceSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Object", self.object.into_value());
@@ -5023,6 +5244,7 @@ pub mod flow {
 
     impl ZendeskSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> ZendeskSourceProperties {
             ZendeskSourceProperties {
                 object: object.into(),
@@ -5031,6 +5253,7 @@ pub mod flow {
     }
 
     impl IntoValue for ZendeskSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Object", self.object.into_value());
@@ -5054,6 +5277,7 @@ pub mod flow {
 
     impl InforNexusSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> InforNexusSourceProperties {
             InforNexusSourceProperties {
                 object: object.into(),
@@ -5062,6 +5286,7 @@ pub mod flow {
     }
 
     impl IntoValue for InforNexusSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Object", self.object.into_value());
@@ -5102,6 +5327,7 @@ pub mod flow {
 
     impl SalesforceSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> SalesforceSourceProperties {
             SalesforceSourceProperties {
                 data_transfer_api: None,
@@ -5113,6 +5339,7 @@ pub mod flow {
     }
 
     impl IntoValue for SalesforceSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataTransferApi", self.data_transfer_api);
@@ -5139,6 +5366,7 @@ pub mod flow {
 
     impl IncrementalPullConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IncrementalPullConfig {
             IncrementalPullConfig {
                 datetime_type_field_name: None,
@@ -5147,12 +5375,14 @@ pub mod flow {
     }
 
     impl Default for IncrementalPullConfig {
+        #[inline]
         fn default() -> IncrementalPullConfig {
             IncrementalPullConfig::new()
         }
     }
 
     impl IntoValue for IncrementalPullConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DatetimeTypeFieldName", self.datetime_type_field_name);
@@ -5177,6 +5407,7 @@ pub mod flow {
 
     impl MetadataCatalogConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetadataCatalogConfig {
             MetadataCatalogConfig {
                 glue_data_catalog: None,
@@ -5185,12 +5416,14 @@ pub mod flow {
     }
 
     impl Default for MetadataCatalogConfig {
+        #[inline]
         fn default() -> MetadataCatalogConfig {
             MetadataCatalogConfig::new()
         }
     }
 
     impl IntoValue for MetadataCatalogConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GlueDataCatalog", self.glue_data_catalog);
@@ -5226,6 +5459,7 @@ pub mod flow {
 
     impl GlueDataCatalog {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, role_arn: impl Into<Str>, table_prefix: impl Into<Str>) -> GlueDataCatalog {
             GlueDataCatalog {
                 database_name: database_name.into(),
@@ -5236,6 +5470,7 @@ pub mod flow {
     }
 
     impl IntoValue for GlueDataCatalog {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatabaseName", self.database_name.into_value());

@@ -134,6 +134,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "appintegrations")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_source_config: impl Into<application::ApplicationSourceConfig>, name: impl Into<Str>, namespace: impl Into<Str>) -> CfnApplicationProps {
         CfnApplicationProps {
             application_config: None,
@@ -154,6 +155,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "appintegrations")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApplicationConfig", self.application_config);
@@ -172,6 +174,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::AppIntegrations::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppIntegrations::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -180,6 +183,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "appintegrations")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::AppIntegrations::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -192,6 +196,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appintegrations-application.html#aws-resource-appintegrations-application-return-values).
+    #[inline]
     pub fn attr_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationArn".into())
     }
@@ -200,6 +205,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appintegrations-application.html#aws-resource-appintegrations-application-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -226,6 +232,7 @@ pub mod application {
 
     impl ApplicationSourceConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(external_url_config: impl Into<ExternalUrlConfig>) -> ApplicationSourceConfig {
             ApplicationSourceConfig {
                 external_url_config: external_url_config.into(),
@@ -234,6 +241,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationSourceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExternalUrlConfig", self.external_url_config.into_value());
@@ -262,6 +270,7 @@ pub mod application {
 
     impl ExternalUrlConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(access_url: impl Into<Str>) -> ExternalUrlConfig {
             ExternalUrlConfig {
                 access_url: access_url.into(),
@@ -271,6 +280,7 @@ pub mod application {
     }
 
     impl IntoValue for ExternalUrlConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccessUrl", self.access_url.into_value());
@@ -294,6 +304,7 @@ pub mod application {
 
     impl ApplicationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ApplicationConfig {
             ApplicationConfig {
                 contact_handling: None,
@@ -302,12 +313,14 @@ pub mod application {
     }
 
     impl Default for ApplicationConfig {
+        #[inline]
         fn default() -> ApplicationConfig {
             ApplicationConfig::new()
         }
     }
 
     impl IntoValue for ApplicationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContactHandling", self.contact_handling);
@@ -331,6 +344,7 @@ pub mod application {
 
     impl ContactHandling {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(scope: impl Into<Str>) -> ContactHandling {
             ContactHandling {
                 scope: scope.into(),
@@ -339,6 +353,7 @@ pub mod application {
     }
 
     impl IntoValue for ContactHandling {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Scope", self.scope.into_value());
@@ -366,6 +381,7 @@ pub mod application {
 
     impl IframeConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IframeConfig {
             IframeConfig {
                 allow: None,
@@ -375,12 +391,14 @@ pub mod application {
     }
 
     impl Default for IframeConfig {
+        #[inline]
         fn default() -> IframeConfig {
             IframeConfig::new()
         }
     }
 
     impl IntoValue for IframeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Allow", self.allow);
@@ -447,6 +465,7 @@ pub struct CfnDataIntegrationProps {
 #[cfg(feature = "appintegrations")]
 impl CfnDataIntegrationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(kms_key: impl Into<Str>, name: impl Into<Str>, source_uri: impl Into<Str>) -> CfnDataIntegrationProps {
         CfnDataIntegrationProps {
             description: None,
@@ -464,6 +483,7 @@ impl CfnDataIntegrationProps {
 #[cfg(feature = "appintegrations")]
 impl CfnDataIntegrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -479,6 +499,7 @@ impl CfnDataIntegrationProps {
 
     /// The `AWS::AppIntegrations::DataIntegration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppIntegrations::DataIntegration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -487,6 +508,7 @@ impl CfnDataIntegrationProps {
 #[cfg(feature = "appintegrations")]
 impl crate::Cfn<markers::DataIntegration> {
     /// Adds an `AWS::AppIntegrations::DataIntegration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -499,6 +521,7 @@ impl crate::Cfn<markers::DataIntegration> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataIntegrationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appintegrations-dataintegration.html#aws-resource-appintegrations-dataintegration-return-values).
+    #[inline]
     pub fn attr_data_integration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataIntegrationArn".into())
     }
@@ -507,6 +530,7 @@ impl crate::Cfn<markers::DataIntegration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appintegrations-dataintegration.html#aws-resource-appintegrations-dataintegration-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -546,6 +570,7 @@ pub mod data_integration {
 
     impl ScheduleConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(schedule_expression: impl Into<Str>) -> ScheduleConfig {
             ScheduleConfig {
                 first_execution_from: None,
@@ -556,6 +581,7 @@ pub mod data_integration {
     }
 
     impl IntoValue for ScheduleConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FirstExecutionFrom", self.first_execution_from);
@@ -586,6 +612,7 @@ pub mod data_integration {
 
     impl FileConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(folders: impl Into<List<Str>>) -> FileConfiguration {
             FileConfiguration {
                 filters: None,
@@ -595,6 +622,7 @@ pub mod data_integration {
     }
 
     impl IntoValue for FileConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Filters", self.filters);
@@ -645,6 +673,7 @@ pub struct CfnEventIntegrationProps {
 #[cfg(feature = "appintegrations")]
 impl CfnEventIntegrationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(event_bridge_bus: impl Into<Str>, event_filter: impl Into<event_integration::EventFilter>, name: impl Into<Str>) -> CfnEventIntegrationProps {
         CfnEventIntegrationProps {
             description: None,
@@ -659,6 +688,7 @@ impl CfnEventIntegrationProps {
 #[cfg(feature = "appintegrations")]
 impl CfnEventIntegrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -671,6 +701,7 @@ impl CfnEventIntegrationProps {
 
     /// The `AWS::AppIntegrations::EventIntegration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppIntegrations::EventIntegration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -679,6 +710,7 @@ impl CfnEventIntegrationProps {
 #[cfg(feature = "appintegrations")]
 impl crate::Cfn<markers::EventIntegration> {
     /// Adds an `AWS::AppIntegrations::EventIntegration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -691,6 +723,7 @@ impl crate::Cfn<markers::EventIntegration> {
     ///
     /// `Fn::GetAtt` of
     /// [`EventIntegrationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appintegrations-eventintegration.html#aws-resource-appintegrations-eventintegration-return-values).
+    #[inline]
     pub fn attr_event_integration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EventIntegrationArn".into())
     }
@@ -717,6 +750,7 @@ pub mod event_integration {
 
     impl EventFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source: impl Into<Str>) -> EventFilter {
             EventFilter {
                 source: source.into(),
@@ -725,6 +759,7 @@ pub mod event_integration {
     }
 
     impl IntoValue for EventFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Source", self.source.into_value());

@@ -130,6 +130,7 @@ pub struct CfnScalableTargetProps {
 #[cfg(feature = "applicationautoscaling")]
 impl CfnScalableTargetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(max_capacity: impl Into<Int>, min_capacity: impl Into<Int>, resource_id: impl Into<Id<crate::msk::CfnCluster>>, scalable_dimension: impl Into<Str>, service_namespace: impl Into<Str>) -> CfnScalableTargetProps {
         CfnScalableTargetProps {
             max_capacity: max_capacity.into(),
@@ -148,6 +149,7 @@ impl CfnScalableTargetProps {
 #[cfg(feature = "applicationautoscaling")]
 impl CfnScalableTargetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("MaxCapacity", self.max_capacity.into_value());
@@ -164,6 +166,7 @@ impl CfnScalableTargetProps {
 
     /// The `AWS::ApplicationAutoScaling::ScalableTarget` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApplicationAutoScaling::ScalableTarget").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -172,6 +175,7 @@ impl CfnScalableTargetProps {
 #[cfg(feature = "applicationautoscaling")]
 impl crate::Cfn<markers::ScalableTarget> {
     /// Adds an `AWS::ApplicationAutoScaling::ScalableTarget` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -184,6 +188,7 @@ impl crate::Cfn<markers::ScalableTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationautoscaling-scalabletarget.html#aws-resource-applicationautoscaling-scalabletarget-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -243,6 +248,7 @@ pub mod scalable_target {
 
     impl ScheduledAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(schedule: impl Into<Str>, scheduled_action_name: impl Into<Str>) -> ScheduledAction {
             ScheduledAction {
                 end_time: None,
@@ -256,6 +262,7 @@ pub mod scalable_target {
     }
 
     impl IntoValue for ScheduledAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndTime", self.end_time);
@@ -291,6 +298,7 @@ pub mod scalable_target {
 
     impl ScalableTargetAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ScalableTargetAction {
             ScalableTargetAction {
                 max_capacity: None,
@@ -300,12 +308,14 @@ pub mod scalable_target {
     }
 
     impl Default for ScalableTargetAction {
+        #[inline]
         fn default() -> ScalableTargetAction {
             ScalableTargetAction::new()
         }
     }
 
     impl IntoValue for ScalableTargetAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxCapacity", self.max_capacity);
@@ -348,6 +358,7 @@ pub mod scalable_target {
 
     impl SuspendedState {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SuspendedState {
             SuspendedState {
                 dynamic_scaling_in_suspended: None,
@@ -358,12 +369,14 @@ pub mod scalable_target {
     }
 
     impl Default for SuspendedState {
+        #[inline]
         fn default() -> SuspendedState {
             SuspendedState::new()
         }
     }
 
     impl IntoValue for SuspendedState {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DynamicScalingInSuspended", self.dynamic_scaling_in_suspended);
@@ -439,6 +452,7 @@ pub struct CfnScalingPolicyProps {
 #[cfg(feature = "applicationautoscaling")]
 impl CfnScalingPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_name: impl Into<Str>, policy_type: impl Into<Str>) -> CfnScalingPolicyProps {
         CfnScalingPolicyProps {
             policy_name: policy_name.into(),
@@ -457,6 +471,7 @@ impl CfnScalingPolicyProps {
 #[cfg(feature = "applicationautoscaling")]
 impl CfnScalingPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PolicyName", self.policy_name.into_value());
@@ -473,6 +488,7 @@ impl CfnScalingPolicyProps {
 
     /// The `AWS::ApplicationAutoScaling::ScalingPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApplicationAutoScaling::ScalingPolicy").properties(self.into_properties())
     }
@@ -481,6 +497,7 @@ impl CfnScalingPolicyProps {
 #[cfg(feature = "applicationautoscaling")]
 impl crate::Cfn<markers::ScalingPolicy> {
     /// Adds an `AWS::ApplicationAutoScaling::ScalingPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -493,6 +510,7 @@ impl crate::Cfn<markers::ScalingPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationautoscaling-scalingpolicy.html#aws-resource-applicationautoscaling-scalingpolicy-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -549,6 +567,7 @@ pub mod scaling_policy {
 
     impl StepScalingPolicyConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StepScalingPolicyConfiguration {
             StepScalingPolicyConfiguration {
                 adjustment_type: None,
@@ -561,12 +580,14 @@ pub mod scaling_policy {
     }
 
     impl Default for StepScalingPolicyConfiguration {
+        #[inline]
         fn default() -> StepScalingPolicyConfiguration {
             StepScalingPolicyConfiguration::new()
         }
     }
 
     impl IntoValue for StepScalingPolicyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdjustmentType", self.adjustment_type);
@@ -617,6 +638,7 @@ pub mod scaling_policy {
 
     impl StepAdjustment {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(scaling_adjustment: impl Into<Int>) -> StepAdjustment {
             StepAdjustment {
                 metric_interval_lower_bound: None,
@@ -627,6 +649,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for StepAdjustment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MetricIntervalLowerBound", self.metric_interval_lower_bound);
@@ -695,6 +718,7 @@ pub mod scaling_policy {
 
     impl TargetTrackingScalingPolicyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_value: impl Into<Num>) -> TargetTrackingScalingPolicyConfiguration {
             TargetTrackingScalingPolicyConfiguration {
                 customized_metric_specification: None,
@@ -708,6 +732,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for TargetTrackingScalingPolicyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomizedMetricSpecification", self.customized_metric_specification);
@@ -768,6 +793,7 @@ pub mod scaling_policy {
 
     impl CustomizedMetricSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomizedMetricSpecification {
             CustomizedMetricSpecification {
                 dimensions: None,
@@ -781,12 +807,14 @@ pub mod scaling_policy {
     }
 
     impl Default for CustomizedMetricSpecification {
+        #[inline]
         fn default() -> CustomizedMetricSpecification {
             CustomizedMetricSpecification::new()
         }
     }
 
     impl IntoValue for CustomizedMetricSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Dimensions", self.dimensions);
@@ -824,6 +852,7 @@ pub mod scaling_policy {
 
     impl MetricDimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> MetricDimension {
             MetricDimension {
                 name: name.into(),
@@ -833,6 +862,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for MetricDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -866,6 +896,7 @@ pub mod scaling_policy {
 
     impl PredefinedMetricSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(predefined_metric_type: impl Into<Str>) -> PredefinedMetricSpecification {
             PredefinedMetricSpecification {
                 predefined_metric_type: predefined_metric_type.into(),
@@ -875,6 +906,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredefinedMetricSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedMetricType", self.predefined_metric_type.into_value());
@@ -928,6 +960,7 @@ pub mod scaling_policy {
 
     impl TargetTrackingMetricDataQuery {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetTrackingMetricDataQuery {
             TargetTrackingMetricDataQuery {
                 expression: None,
@@ -940,12 +973,14 @@ pub mod scaling_policy {
     }
 
     impl Default for TargetTrackingMetricDataQuery {
+        #[inline]
         fn default() -> TargetTrackingMetricDataQuery {
             TargetTrackingMetricDataQuery::new()
         }
     }
 
     impl IntoValue for TargetTrackingMetricDataQuery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Expression", self.expression);
@@ -993,6 +1028,7 @@ pub mod scaling_policy {
 
     impl TargetTrackingMetricStat {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetTrackingMetricStat {
             TargetTrackingMetricStat {
                 metric: None,
@@ -1003,12 +1039,14 @@ pub mod scaling_policy {
     }
 
     impl Default for TargetTrackingMetricStat {
+        #[inline]
         fn default() -> TargetTrackingMetricStat {
             TargetTrackingMetricStat::new()
         }
     }
 
     impl IntoValue for TargetTrackingMetricStat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Metric", self.metric);
@@ -1050,6 +1088,7 @@ pub mod scaling_policy {
 
     impl TargetTrackingMetric {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetTrackingMetric {
             TargetTrackingMetric {
                 dimensions: None,
@@ -1060,12 +1099,14 @@ pub mod scaling_policy {
     }
 
     impl Default for TargetTrackingMetric {
+        #[inline]
         fn default() -> TargetTrackingMetric {
             TargetTrackingMetric::new()
         }
     }
 
     impl IntoValue for TargetTrackingMetric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Dimensions", self.dimensions);
@@ -1099,6 +1140,7 @@ pub mod scaling_policy {
 
     impl TargetTrackingMetricDimension {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetTrackingMetricDimension {
             TargetTrackingMetricDimension {
                 name: None,
@@ -1108,12 +1150,14 @@ pub mod scaling_policy {
     }
 
     impl Default for TargetTrackingMetricDimension {
+        #[inline]
         fn default() -> TargetTrackingMetricDimension {
             TargetTrackingMetricDimension::new()
         }
     }
 
     impl IntoValue for TargetTrackingMetricDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1163,6 +1207,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingPolicyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_specifications: impl Into<List<PredictiveScalingMetricSpecification>>) -> PredictiveScalingPolicyConfiguration {
             PredictiveScalingPolicyConfiguration {
                 max_capacity_breach_behavior: None,
@@ -1175,6 +1220,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingPolicyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxCapacityBreachBehavior", self.max_capacity_breach_behavior);
@@ -1234,6 +1280,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingMetricSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_value: impl Into<Num>) -> PredictiveScalingMetricSpecification {
             PredictiveScalingMetricSpecification {
                 customized_capacity_metric_specification: None,
@@ -1248,6 +1295,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingMetricSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomizedCapacityMetricSpecification", self.customized_capacity_metric_specification);
@@ -1277,6 +1325,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingCustomizedLoadMetric {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_data_queries: impl Into<List<PredictiveScalingMetricDataQuery>>) -> PredictiveScalingCustomizedLoadMetric {
             PredictiveScalingCustomizedLoadMetric {
                 metric_data_queries: metric_data_queries.into(),
@@ -1285,6 +1334,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingCustomizedLoadMetric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetricDataQueries", self.metric_data_queries.into_value());
@@ -1337,6 +1387,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingMetricDataQuery {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PredictiveScalingMetricDataQuery {
             PredictiveScalingMetricDataQuery {
                 expression: None,
@@ -1349,12 +1400,14 @@ pub mod scaling_policy {
     }
 
     impl Default for PredictiveScalingMetricDataQuery {
+        #[inline]
         fn default() -> PredictiveScalingMetricDataQuery {
             PredictiveScalingMetricDataQuery::new()
         }
     }
 
     impl IntoValue for PredictiveScalingMetricDataQuery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Expression", self.expression);
@@ -1402,6 +1455,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingMetricStat {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PredictiveScalingMetricStat {
             PredictiveScalingMetricStat {
                 metric: None,
@@ -1412,12 +1466,14 @@ pub mod scaling_policy {
     }
 
     impl Default for PredictiveScalingMetricStat {
+        #[inline]
         fn default() -> PredictiveScalingMetricStat {
             PredictiveScalingMetricStat::new()
         }
     }
 
     impl IntoValue for PredictiveScalingMetricStat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Metric", self.metric);
@@ -1452,6 +1508,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingMetric {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PredictiveScalingMetric {
             PredictiveScalingMetric {
                 dimensions: None,
@@ -1462,12 +1519,14 @@ pub mod scaling_policy {
     }
 
     impl Default for PredictiveScalingMetric {
+        #[inline]
         fn default() -> PredictiveScalingMetric {
             PredictiveScalingMetric::new()
         }
     }
 
     impl IntoValue for PredictiveScalingMetric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Dimensions", self.dimensions);
@@ -1497,6 +1556,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingMetricDimension {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PredictiveScalingMetricDimension {
             PredictiveScalingMetricDimension {
                 name: None,
@@ -1506,12 +1566,14 @@ pub mod scaling_policy {
     }
 
     impl Default for PredictiveScalingMetricDimension {
+        #[inline]
         fn default() -> PredictiveScalingMetricDimension {
             PredictiveScalingMetricDimension::new()
         }
     }
 
     impl IntoValue for PredictiveScalingMetricDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1541,6 +1603,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingPredefinedLoadMetric {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(predefined_metric_type: impl Into<Str>) -> PredictiveScalingPredefinedLoadMetric {
             PredictiveScalingPredefinedLoadMetric {
                 predefined_metric_type: predefined_metric_type.into(),
@@ -1550,6 +1613,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingPredefinedLoadMetric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedMetricType", self.predefined_metric_type.into_value());
@@ -1580,6 +1644,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingPredefinedScalingMetric {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(predefined_metric_type: impl Into<Str>) -> PredictiveScalingPredefinedScalingMetric {
             PredictiveScalingPredefinedScalingMetric {
                 predefined_metric_type: predefined_metric_type.into(),
@@ -1589,6 +1654,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingPredefinedScalingMetric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedMetricType", self.predefined_metric_type.into_value());
@@ -1613,6 +1679,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingCustomizedCapacityMetric {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_data_queries: impl Into<List<PredictiveScalingMetricDataQuery>>) -> PredictiveScalingCustomizedCapacityMetric {
             PredictiveScalingCustomizedCapacityMetric {
                 metric_data_queries: metric_data_queries.into(),
@@ -1621,6 +1688,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingCustomizedCapacityMetric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetricDataQueries", self.metric_data_queries.into_value());
@@ -1644,6 +1712,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingCustomizedScalingMetric {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_data_queries: impl Into<List<PredictiveScalingMetricDataQuery>>) -> PredictiveScalingCustomizedScalingMetric {
             PredictiveScalingCustomizedScalingMetric {
                 metric_data_queries: metric_data_queries.into(),
@@ -1652,6 +1721,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingCustomizedScalingMetric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetricDataQueries", self.metric_data_queries.into_value());
@@ -1682,6 +1752,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingPredefinedMetricPair {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(predefined_metric_type: impl Into<Str>) -> PredictiveScalingPredefinedMetricPair {
             PredictiveScalingPredefinedMetricPair {
                 predefined_metric_type: predefined_metric_type.into(),
@@ -1691,6 +1762,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingPredefinedMetricPair {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedMetricType", self.predefined_metric_type.into_value());

@@ -114,6 +114,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "applicationinsights")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_group_name: impl Into<Str>) -> CfnApplicationProps {
         CfnApplicationProps {
             attach_missing_permission: None,
@@ -135,6 +136,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "applicationinsights")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AttachMissingPermission", self.attach_missing_permission);
@@ -154,6 +156,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::ApplicationInsights::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApplicationInsights::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -162,6 +165,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "applicationinsights")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::ApplicationInsights::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -175,6 +179,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationinsights-application.html#aws-resource-applicationinsights-application-return-values).
+    #[inline]
     pub fn attr_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationARN".into())
     }
@@ -208,6 +213,7 @@ pub mod application {
 
     impl CustomComponent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(component_name: impl Into<Str>, resource_list: impl Into<List<Str>>) -> CustomComponent {
             CustomComponent {
                 component_name: component_name.into(),
@@ -217,6 +223,7 @@ pub mod application {
     }
 
     impl IntoValue for CustomComponent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComponentName", self.component_name.into_value());
@@ -250,6 +257,7 @@ pub mod application {
 
     impl LogPatternSet {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_patterns: impl Into<List<LogPattern>>, pattern_set_name: impl Into<Str>) -> LogPatternSet {
             LogPatternSet {
                 log_patterns: log_patterns.into(),
@@ -259,6 +267,7 @@ pub mod application {
     }
 
     impl IntoValue for LogPatternSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogPatterns", self.log_patterns.into_value());
@@ -299,6 +308,7 @@ pub mod application {
 
     impl LogPattern {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(pattern: impl Into<Str>, pattern_name: impl Into<Str>, rank: impl Into<Int>) -> LogPattern {
             LogPattern {
                 pattern: pattern.into(),
@@ -309,6 +319,7 @@ pub mod application {
     }
 
     impl IntoValue for LogPattern {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Pattern", self.pattern.into_value());
@@ -366,6 +377,7 @@ pub mod application {
 
     impl ComponentMonitoringSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(component_configuration_mode: impl Into<Str>, tier: impl Into<Str>) -> ComponentMonitoringSetting {
             ComponentMonitoringSetting {
                 component_arn: None,
@@ -379,6 +391,7 @@ pub mod application {
     }
 
     impl IntoValue for ComponentMonitoringSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComponentARN", self.component_arn);
@@ -412,6 +425,7 @@ pub mod application {
 
     impl ComponentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComponentConfiguration {
             ComponentConfiguration {
                 configuration_details: None,
@@ -421,12 +435,14 @@ pub mod application {
     }
 
     impl Default for ComponentConfiguration {
+        #[inline]
         fn default() -> ComponentConfiguration {
             ComponentConfiguration::new()
         }
     }
 
     impl IntoValue for ComponentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConfigurationDetails", self.configuration_details);
@@ -458,6 +474,7 @@ pub mod application {
 
     impl SubComponentTypeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(sub_component_configuration_details: impl Into<SubComponentConfigurationDetails>, sub_component_type: impl Into<Str>) -> SubComponentTypeConfiguration {
             SubComponentTypeConfiguration {
                 sub_component_configuration_details: sub_component_configuration_details.into(),
@@ -467,6 +484,7 @@ pub mod application {
     }
 
     impl IntoValue for SubComponentTypeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SubComponentConfigurationDetails", self.sub_component_configuration_details.into_value());
@@ -508,6 +526,7 @@ pub mod application {
 
     impl SubComponentConfigurationDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SubComponentConfigurationDetails {
             SubComponentConfigurationDetails {
                 alarm_metrics: None,
@@ -519,12 +538,14 @@ pub mod application {
     }
 
     impl Default for SubComponentConfigurationDetails {
+        #[inline]
         fn default() -> SubComponentConfigurationDetails {
             SubComponentConfigurationDetails::new()
         }
     }
 
     impl IntoValue for SubComponentConfigurationDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AlarmMetrics", self.alarm_metrics);
@@ -573,6 +594,7 @@ pub mod application {
 
     impl WindowsEvent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_levels: impl Into<List<Str>>, event_name: impl Into<Str>, log_group_name: impl Into<Str>) -> WindowsEvent {
             WindowsEvent {
                 event_levels: event_levels.into(),
@@ -584,6 +606,7 @@ pub mod application {
     }
 
     impl IntoValue for WindowsEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventLevels", self.event_levels.into_value());
@@ -614,6 +637,7 @@ pub mod application {
 
     impl AlarmMetric {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(alarm_metric_name: impl Into<Str>) -> AlarmMetric {
             AlarmMetric {
                 alarm_metric_name: alarm_metric_name.into(),
@@ -622,6 +646,7 @@ pub mod application {
     }
 
     impl IntoValue for AlarmMetric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlarmMetricName", self.alarm_metric_name.into_value());
@@ -676,6 +701,7 @@ pub mod application {
 
     impl Log {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_type: impl Into<Str>) -> Log {
             Log {
                 encoding: None,
@@ -688,6 +714,7 @@ pub mod application {
     }
 
     impl IntoValue for Log {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Encoding", self.encoding);
@@ -762,6 +789,7 @@ pub mod application {
 
     impl ConfigurationDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfigurationDetails {
             ConfigurationDetails {
                 alarm_metrics: None,
@@ -779,12 +807,14 @@ pub mod application {
     }
 
     impl Default for ConfigurationDetails {
+        #[inline]
         fn default() -> ConfigurationDetails {
             ConfigurationDetails::new()
         }
     }
 
     impl IntoValue for ConfigurationDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AlarmMetrics", self.alarm_metrics);
@@ -823,6 +853,7 @@ pub mod application {
 
     impl Alarm {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(alarm_name: impl Into<Str>) -> Alarm {
             Alarm {
                 alarm_name: alarm_name.into(),
@@ -832,6 +863,7 @@ pub mod application {
     }
 
     impl IntoValue for Alarm {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlarmName", self.alarm_name.into_value());
@@ -860,6 +892,7 @@ pub mod application {
 
     impl HAClusterPrometheusExporter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HAClusterPrometheusExporter {
             HAClusterPrometheusExporter {
                 prometheus_port: None,
@@ -868,12 +901,14 @@ pub mod application {
     }
 
     impl Default for HAClusterPrometheusExporter {
+        #[inline]
         fn default() -> HAClusterPrometheusExporter {
             HAClusterPrometheusExporter::new()
         }
     }
 
     impl IntoValue for HAClusterPrometheusExporter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PrometheusPort", self.prometheus_port);
@@ -926,6 +961,7 @@ pub mod application {
 
     impl HANAPrometheusExporter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(agree_to_install_hanadb_client: impl Into<Bool>, hana_port: impl Into<Str>, hanasid: impl Into<Str>, hana_secret_name: impl Into<Str>) -> HANAPrometheusExporter {
             HANAPrometheusExporter {
                 agree_to_install_hanadb_client: agree_to_install_hanadb_client.into(),
@@ -938,6 +974,7 @@ pub mod application {
     }
 
     impl IntoValue for HANAPrometheusExporter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AgreeToInstallHANADBClient", self.agree_to_install_hanadb_client.into_value());
@@ -979,6 +1016,7 @@ pub mod application {
 
     impl JMXPrometheusExporter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JMXPrometheusExporter {
             JMXPrometheusExporter {
                 host_port: None,
@@ -989,12 +1027,14 @@ pub mod application {
     }
 
     impl Default for JMXPrometheusExporter {
+        #[inline]
         fn default() -> JMXPrometheusExporter {
             JMXPrometheusExporter::new()
         }
     }
 
     impl IntoValue for JMXPrometheusExporter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HostPort", self.host_port);
@@ -1026,6 +1066,7 @@ pub mod application {
 
     impl Process {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(alarm_metrics: impl Into<List<AlarmMetric>>, process_name: impl Into<Str>) -> Process {
             Process {
                 alarm_metrics: alarm_metrics.into(),
@@ -1035,6 +1076,7 @@ pub mod application {
     }
 
     impl IntoValue for Process {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlarmMetrics", self.alarm_metrics.into_value());
@@ -1070,6 +1112,7 @@ pub mod application {
 
     impl NetWeaverPrometheusExporter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_numbers: impl Into<List<Str>>, sapsid: impl Into<Str>) -> NetWeaverPrometheusExporter {
             NetWeaverPrometheusExporter {
                 instance_numbers: instance_numbers.into(),
@@ -1080,6 +1123,7 @@ pub mod application {
     }
 
     impl IntoValue for NetWeaverPrometheusExporter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceNumbers", self.instance_numbers.into_value());
@@ -1112,6 +1156,7 @@ pub mod application {
 
     impl SQLServerPrometheusExporter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(prometheus_port: impl Into<Str>, sql_secret_name: impl Into<Str>) -> SQLServerPrometheusExporter {
             SQLServerPrometheusExporter {
                 prometheus_port: prometheus_port.into(),
@@ -1121,6 +1166,7 @@ pub mod application {
     }
 
     impl IntoValue for SQLServerPrometheusExporter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PrometheusPort", self.prometheus_port.into_value());

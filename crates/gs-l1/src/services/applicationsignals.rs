@@ -75,6 +75,7 @@ pub struct CfnDiscoveryProps {}
 #[cfg(feature = "applicationsignals")]
 impl CfnDiscoveryProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDiscoveryProps {
         CfnDiscoveryProps {}
     }
@@ -82,6 +83,7 @@ impl CfnDiscoveryProps {
 
 #[cfg(feature = "applicationsignals")]
 impl Default for CfnDiscoveryProps {
+    #[inline]
     fn default() -> CfnDiscoveryProps {
         CfnDiscoveryProps::new()
     }
@@ -90,12 +92,14 @@ impl Default for CfnDiscoveryProps {
 #[cfg(feature = "applicationsignals")]
 impl CfnDiscoveryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         gs_core::ValueMap::new()
     }
 
     /// The `AWS::ApplicationSignals::Discovery` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApplicationSignals::Discovery").properties(self.into_properties())
     }
@@ -104,6 +108,7 @@ impl CfnDiscoveryProps {
 #[cfg(feature = "applicationsignals")]
 impl crate::Cfn<markers::Discovery> {
     /// Adds an `AWS::ApplicationSignals::Discovery` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -116,6 +121,7 @@ impl crate::Cfn<markers::Discovery> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationsignals-discovery.html#aws-resource-applicationsignals-discovery-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -138,6 +144,7 @@ pub struct CfnGroupingConfigurationProps {
 #[cfg(feature = "applicationsignals")]
 impl CfnGroupingConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(grouping_attribute_definitions: impl Into<List<grouping_configuration::GroupingAttributeDefinition>>) -> CfnGroupingConfigurationProps {
         CfnGroupingConfigurationProps {
             grouping_attribute_definitions: grouping_attribute_definitions.into(),
@@ -148,6 +155,7 @@ impl CfnGroupingConfigurationProps {
 #[cfg(feature = "applicationsignals")]
 impl CfnGroupingConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GroupingAttributeDefinitions", self.grouping_attribute_definitions.into_value());
@@ -156,6 +164,7 @@ impl CfnGroupingConfigurationProps {
 
     /// The `AWS::ApplicationSignals::GroupingConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApplicationSignals::GroupingConfiguration").properties(self.into_properties())
     }
@@ -164,6 +173,7 @@ impl CfnGroupingConfigurationProps {
 #[cfg(feature = "applicationsignals")]
 impl crate::Cfn<markers::GroupingConfiguration> {
     /// Adds an `AWS::ApplicationSignals::GroupingConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -177,6 +187,7 @@ impl crate::Cfn<markers::GroupingConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationsignals-groupingconfiguration.html#aws-resource-applicationsignals-groupingconfiguration-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -185,6 +196,7 @@ impl crate::Cfn<markers::GroupingConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationsignals-groupingconfiguration.html#aws-resource-applicationsignals-groupingconfiguration-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -229,6 +241,7 @@ pub mod grouping_configuration {
 
     impl GroupingAttributeDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(grouping_name: impl Into<Str>, grouping_source_keys: impl Into<List<Str>>) -> GroupingAttributeDefinition {
             GroupingAttributeDefinition {
                 default_grouping_value: None,
@@ -239,6 +252,7 @@ pub mod grouping_configuration {
     }
 
     impl IntoValue for GroupingAttributeDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultGroupingValue", self.default_grouping_value);
@@ -310,6 +324,7 @@ pub struct CfnServiceLevelObjectiveProps {
 #[cfg(feature = "applicationsignals")]
 impl CfnServiceLevelObjectiveProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnServiceLevelObjectiveProps {
         CfnServiceLevelObjectiveProps {
             burn_rate_configurations: None,
@@ -327,6 +342,7 @@ impl CfnServiceLevelObjectiveProps {
 #[cfg(feature = "applicationsignals")]
 impl CfnServiceLevelObjectiveProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BurnRateConfigurations", self.burn_rate_configurations);
@@ -342,6 +358,7 @@ impl CfnServiceLevelObjectiveProps {
 
     /// The `AWS::ApplicationSignals::ServiceLevelObjective` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ApplicationSignals::ServiceLevelObjective").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -350,6 +367,7 @@ impl CfnServiceLevelObjectiveProps {
 #[cfg(feature = "applicationsignals")]
 impl crate::Cfn<markers::ServiceLevelObjective> {
     /// Adds an `AWS::ApplicationSignals::ServiceLevelObjective` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -362,6 +380,7 @@ impl crate::Cfn<markers::ServiceLevelObjective> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationsignals-servicelevelobjective.html#aws-resource-applicationsignals-servicelevelobjective-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -370,6 +389,7 @@ impl crate::Cfn<markers::ServiceLevelObjective> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationsignals-servicelevelobjective.html#aws-resource-applicationsignals-servicelevelobjective-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -378,6 +398,7 @@ impl crate::Cfn<markers::ServiceLevelObjective> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationsignals-servicelevelobjective.html#aws-resource-applicationsignals-servicelevelobjective-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -386,6 +407,7 @@ impl crate::Cfn<markers::ServiceLevelObjective> {
     ///
     /// `Fn::GetAtt` of
     /// [`EvaluationType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationsignals-servicelevelobjective.html#aws-resource-applicationsignals-servicelevelobjective-return-values).
+    #[inline]
     pub fn attr_evaluation_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EvaluationType".into())
     }
@@ -425,6 +447,7 @@ pub mod service_level_objective {
 
     impl Sli {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison_operator: impl Into<Str>, metric_threshold: impl Into<Num>, sli_metric: impl Into<SliMetric>) -> Sli {
             Sli {
                 comparison_operator: comparison_operator.into(),
@@ -435,6 +458,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for Sli {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComparisonOperator", self.comparison_operator.into_value());
@@ -515,6 +539,7 @@ pub mod service_level_objective {
 
     impl SliMetric {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SliMetric {
             SliMetric {
                 composite_sli_config: None,
@@ -532,12 +557,14 @@ pub mod service_level_objective {
     }
 
     impl Default for SliMetric {
+        #[inline]
         fn default() -> SliMetric {
             SliMetric::new()
         }
     }
 
     impl IntoValue for SliMetric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CompositeSliConfig", self.composite_sli_config);
@@ -601,6 +628,7 @@ pub mod service_level_objective {
 
     impl MetricDataQuery {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>) -> MetricDataQuery {
             MetricDataQuery {
                 account_id: None,
@@ -613,6 +641,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for MetricDataQuery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccountId", self.account_id);
@@ -670,6 +699,7 @@ pub mod service_level_objective {
 
     impl MetricStat {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric: impl Into<Metric>, period: impl Into<Int>, stat: impl Into<Str>) -> MetricStat {
             MetricStat {
                 metric: metric.into(),
@@ -681,6 +711,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for MetricStat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Metric", self.metric.into_value());
@@ -722,6 +753,7 @@ pub mod service_level_objective {
 
     impl Metric {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Metric {
             Metric {
                 dimensions: None,
@@ -732,12 +764,14 @@ pub mod service_level_objective {
     }
 
     impl Default for Metric {
+        #[inline]
         fn default() -> Metric {
             Metric::new()
         }
     }
 
     impl IntoValue for Metric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Dimensions", self.dimensions);
@@ -777,6 +811,7 @@ pub mod service_level_objective {
 
     impl Dimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> Dimension {
             Dimension {
                 name: name.into(),
@@ -786,6 +821,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for Dimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -819,6 +855,7 @@ pub mod service_level_objective {
 
     impl DependencyConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dependency_key_attributes: impl Into<Map<Str>>, dependency_operation_name: impl Into<Str>) -> DependencyConfig {
             DependencyConfig {
                 dependency_key_attributes: dependency_key_attributes.into(),
@@ -828,6 +865,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for DependencyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DependencyKeyAttributes", self.dependency_key_attributes.into_value());
@@ -857,6 +895,7 @@ pub mod service_level_objective {
 
     impl MetricSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_source_key_attributes: impl Into<Map<Str>>) -> MetricSource {
             MetricSource {
                 metric_source_attributes: None,
@@ -866,6 +905,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for MetricSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MetricSourceAttributes", self.metric_source_attributes);
@@ -895,6 +935,7 @@ pub mod service_level_objective {
 
     impl CompositeSliConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(selection_config: impl Into<SelectionConfig>) -> CompositeSliConfig {
             CompositeSliConfig {
                 composite_sli_components: None,
@@ -904,6 +945,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for CompositeSliConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CompositeSliComponents", self.composite_sli_components);
@@ -933,6 +975,7 @@ pub mod service_level_objective {
 
     impl SelectionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> SelectionConfig {
             SelectionConfig {
                 pattern: None,
@@ -942,6 +985,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for SelectionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Pattern", self.pattern);
@@ -966,6 +1010,7 @@ pub mod service_level_objective {
 
     impl CompositeSliComponent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(operation_name: impl Into<Str>) -> CompositeSliComponent {
             CompositeSliComponent {
                 operation_name: operation_name.into(),
@@ -974,6 +1019,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for CompositeSliComponent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OperationName", self.operation_name.into_value());
@@ -1009,6 +1055,7 @@ pub mod service_level_objective {
 
     impl RequestBasedSli {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(request_based_sli_metric: impl Into<RequestBasedSliMetric>) -> RequestBasedSli {
             RequestBasedSli {
                 comparison_operator: None,
@@ -1019,6 +1066,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for RequestBasedSli {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComparisonOperator", self.comparison_operator);
@@ -1094,6 +1142,7 @@ pub mod service_level_objective {
 
     impl RequestBasedSliMetric {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RequestBasedSliMetric {
             RequestBasedSliMetric {
                 composite_sli_config: None,
@@ -1110,12 +1159,14 @@ pub mod service_level_objective {
     }
 
     impl Default for RequestBasedSliMetric {
+        #[inline]
         fn default() -> RequestBasedSliMetric {
             RequestBasedSliMetric::new()
         }
     }
 
     impl IntoValue for RequestBasedSliMetric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CompositeSliConfig", self.composite_sli_config);
@@ -1156,6 +1207,7 @@ pub mod service_level_objective {
 
     impl MonitoredRequestCountMetric {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MonitoredRequestCountMetric {
             MonitoredRequestCountMetric {
                 bad_count_metric: None,
@@ -1165,12 +1217,14 @@ pub mod service_level_objective {
     }
 
     impl Default for MonitoredRequestCountMetric {
+        #[inline]
         fn default() -> MonitoredRequestCountMetric {
             MonitoredRequestCountMetric::new()
         }
     }
 
     impl IntoValue for MonitoredRequestCountMetric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BadCountMetric", self.bad_count_metric);
@@ -1207,6 +1261,7 @@ pub mod service_level_objective {
 
     impl Goal {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Goal {
             Goal {
                 attainment_goal: None,
@@ -1217,12 +1272,14 @@ pub mod service_level_objective {
     }
 
     impl Default for Goal {
+        #[inline]
         fn default() -> Goal {
             Goal::new()
         }
     }
 
     impl IntoValue for Goal {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttainmentGoal", self.attainment_goal);
@@ -1253,6 +1310,7 @@ pub mod service_level_objective {
 
     impl Interval {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Interval {
             Interval {
                 calendar_interval: None,
@@ -1262,12 +1320,14 @@ pub mod service_level_objective {
     }
 
     impl Default for Interval {
+        #[inline]
         fn default() -> Interval {
             Interval::new()
         }
     }
 
     impl IntoValue for Interval {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CalendarInterval", self.calendar_interval);
@@ -1300,6 +1360,7 @@ pub mod service_level_objective {
 
     impl RollingInterval {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(duration: impl Into<Int>, duration_unit: impl Into<Str>) -> RollingInterval {
             RollingInterval {
                 duration: duration.into(),
@@ -1309,6 +1370,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for RollingInterval {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Duration", self.duration.into_value());
@@ -1349,6 +1411,7 @@ pub mod service_level_objective {
 
     impl CalendarInterval {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(duration: impl Into<Int>, duration_unit: impl Into<Str>, start_time: impl Into<Int>) -> CalendarInterval {
             CalendarInterval {
                 duration: duration.into(),
@@ -1359,6 +1422,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for CalendarInterval {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Duration", self.duration.into_value());
@@ -1387,6 +1451,7 @@ pub mod service_level_objective {
 
     impl BurnRateConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(look_back_window_minutes: impl Into<Int>) -> BurnRateConfiguration {
             BurnRateConfiguration {
                 look_back_window_minutes: look_back_window_minutes.into(),
@@ -1395,6 +1460,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for BurnRateConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LookBackWindowMinutes", self.look_back_window_minutes.into_value());
@@ -1433,6 +1499,7 @@ pub mod service_level_objective {
 
     impl ExclusionWindow {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(window: impl Into<Window>) -> ExclusionWindow {
             ExclusionWindow {
                 reason: None,
@@ -1444,6 +1511,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for ExclusionWindow {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Reason", self.reason);
@@ -1476,6 +1544,7 @@ pub mod service_level_objective {
 
     impl Window {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(duration: impl Into<Int>, duration_unit: impl Into<Str>) -> Window {
             Window {
                 duration: duration.into(),
@@ -1485,6 +1554,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for Window {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Duration", self.duration.into_value());
@@ -1509,6 +1579,7 @@ pub mod service_level_objective {
 
     impl RecurrenceRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(expression: impl Into<Str>) -> RecurrenceRule {
             RecurrenceRule {
                 expression: expression.into(),
@@ -1517,6 +1588,7 @@ pub mod service_level_objective {
     }
 
     impl IntoValue for RecurrenceRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Expression", self.expression.into_value());

@@ -167,6 +167,7 @@ pub struct CfnGatewayRouteProps {
 #[cfg(feature = "appmesh")]
 impl CfnGatewayRouteProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(mesh_name: impl Into<Str>, spec: impl Into<gateway_route::GatewayRouteSpec>, virtual_gateway_name: impl Into<Str>) -> CfnGatewayRouteProps {
         CfnGatewayRouteProps {
             gateway_route_name: None,
@@ -182,6 +183,7 @@ impl CfnGatewayRouteProps {
 #[cfg(feature = "appmesh")]
 impl CfnGatewayRouteProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "GatewayRouteName", self.gateway_route_name);
@@ -195,6 +197,7 @@ impl CfnGatewayRouteProps {
 
     /// The `AWS::AppMesh::GatewayRoute` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppMesh::GatewayRoute").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -203,6 +206,7 @@ impl CfnGatewayRouteProps {
 #[cfg(feature = "appmesh")]
 impl crate::Cfn<markers::GatewayRoute> {
     /// Adds an `AWS::AppMesh::GatewayRoute` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -215,6 +219,7 @@ impl crate::Cfn<markers::GatewayRoute> {
     ///
     /// `Fn::GetAtt` of
     /// [`Uid`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-gatewayroute.html#aws-resource-appmesh-gatewayroute-return-values).
+    #[inline]
     pub fn attr_uid(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Uid".into())
     }
@@ -223,6 +228,7 @@ impl crate::Cfn<markers::GatewayRoute> {
     ///
     /// `Fn::GetAtt` of
     /// [`MeshName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-gatewayroute.html#aws-resource-appmesh-gatewayroute-return-values).
+    #[inline]
     pub fn attr_mesh_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MeshName".into())
     }
@@ -231,6 +237,7 @@ impl crate::Cfn<markers::GatewayRoute> {
     ///
     /// `Fn::GetAtt` of
     /// [`VirtualGatewayName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-gatewayroute.html#aws-resource-appmesh-gatewayroute-return-values).
+    #[inline]
     pub fn attr_virtual_gateway_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VirtualGatewayName".into())
     }
@@ -242,6 +249,7 @@ impl crate::Cfn<markers::GatewayRoute> {
     ///
     /// `Fn::GetAtt` of
     /// [`MeshOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-gatewayroute.html#aws-resource-appmesh-gatewayroute-return-values).
+    #[inline]
     pub fn attr_mesh_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MeshOwner".into())
     }
@@ -253,6 +261,7 @@ impl crate::Cfn<markers::GatewayRoute> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-gatewayroute.html#aws-resource-appmesh-gatewayroute-return-values).
+    #[inline]
     pub fn attr_resource_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceOwner".into())
     }
@@ -261,6 +270,7 @@ impl crate::Cfn<markers::GatewayRoute> {
     ///
     /// `Fn::GetAtt` of
     /// [`GatewayRouteName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-gatewayroute.html#aws-resource-appmesh-gatewayroute-return-values).
+    #[inline]
     pub fn attr_gateway_route_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GatewayRouteName".into())
     }
@@ -269,6 +279,7 @@ impl crate::Cfn<markers::GatewayRoute> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-gatewayroute.html#aws-resource-appmesh-gatewayroute-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -277,6 +288,7 @@ impl crate::Cfn<markers::GatewayRoute> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-gatewayroute.html#aws-resource-appmesh-gatewayroute-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -317,6 +329,7 @@ pub mod gateway_route {
 
     impl GatewayRouteSpec {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GatewayRouteSpec {
             GatewayRouteSpec {
                 grpc_route: None,
@@ -328,12 +341,14 @@ pub mod gateway_route {
     }
 
     impl Default for GatewayRouteSpec {
+        #[inline]
         fn default() -> GatewayRouteSpec {
             GatewayRouteSpec::new()
         }
     }
 
     impl IntoValue for GatewayRouteSpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GrpcRoute", self.grpc_route);
@@ -366,6 +381,7 @@ pub mod gateway_route {
 
     impl HttpGatewayRoute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<HttpGatewayRouteAction>, r#match: impl Into<HttpGatewayRouteMatch>) -> HttpGatewayRoute {
             HttpGatewayRoute {
                 action: action.into(),
@@ -375,6 +391,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for HttpGatewayRoute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -405,6 +422,7 @@ pub mod gateway_route {
 
     impl HttpGatewayRouteAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target: impl Into<GatewayRouteTarget>) -> HttpGatewayRouteAction {
             HttpGatewayRouteAction {
                 rewrite: None,
@@ -414,6 +432,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for HttpGatewayRouteAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Rewrite", self.rewrite);
@@ -443,6 +462,7 @@ pub mod gateway_route {
 
     impl GatewayRouteTarget {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(virtual_service: impl Into<GatewayRouteVirtualService>) -> GatewayRouteTarget {
             GatewayRouteTarget {
                 port: None,
@@ -452,6 +472,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for GatewayRouteTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Port", self.port);
@@ -476,6 +497,7 @@ pub mod gateway_route {
 
     impl GatewayRouteVirtualService {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(virtual_service_name: impl Into<Str>) -> GatewayRouteVirtualService {
             GatewayRouteVirtualService {
                 virtual_service_name: virtual_service_name.into(),
@@ -484,6 +506,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for GatewayRouteVirtualService {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VirtualServiceName", self.virtual_service_name.into_value());
@@ -516,6 +539,7 @@ pub mod gateway_route {
 
     impl HttpGatewayRouteRewrite {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpGatewayRouteRewrite {
             HttpGatewayRouteRewrite {
                 hostname: None,
@@ -526,12 +550,14 @@ pub mod gateway_route {
     }
 
     impl Default for HttpGatewayRouteRewrite {
+        #[inline]
         fn default() -> HttpGatewayRouteRewrite {
             HttpGatewayRouteRewrite::new()
         }
     }
 
     impl IntoValue for HttpGatewayRouteRewrite {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Hostname", self.hostname);
@@ -556,6 +582,7 @@ pub mod gateway_route {
 
     impl HttpGatewayRoutePathRewrite {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpGatewayRoutePathRewrite {
             HttpGatewayRoutePathRewrite {
                 exact: None,
@@ -564,12 +591,14 @@ pub mod gateway_route {
     }
 
     impl Default for HttpGatewayRoutePathRewrite {
+        #[inline]
         fn default() -> HttpGatewayRoutePathRewrite {
             HttpGatewayRoutePathRewrite::new()
         }
     }
 
     impl IntoValue for HttpGatewayRoutePathRewrite {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exact", self.exact);
@@ -592,6 +621,7 @@ pub mod gateway_route {
 
     impl GatewayRouteHostnameRewrite {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GatewayRouteHostnameRewrite {
             GatewayRouteHostnameRewrite {
                 default_target_hostname: None,
@@ -600,12 +630,14 @@ pub mod gateway_route {
     }
 
     impl Default for GatewayRouteHostnameRewrite {
+        #[inline]
         fn default() -> GatewayRouteHostnameRewrite {
             GatewayRouteHostnameRewrite::new()
         }
     }
 
     impl IntoValue for GatewayRouteHostnameRewrite {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultTargetHostname", self.default_target_hostname);
@@ -633,6 +665,7 @@ pub mod gateway_route {
 
     impl HttpGatewayRoutePrefixRewrite {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpGatewayRoutePrefixRewrite {
             HttpGatewayRoutePrefixRewrite {
                 default_prefix: None,
@@ -642,12 +675,14 @@ pub mod gateway_route {
     }
 
     impl Default for HttpGatewayRoutePrefixRewrite {
+        #[inline]
         fn default() -> HttpGatewayRoutePrefixRewrite {
             HttpGatewayRoutePrefixRewrite::new()
         }
     }
 
     impl IntoValue for HttpGatewayRoutePrefixRewrite {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultPrefix", self.default_prefix);
@@ -705,6 +740,7 @@ pub mod gateway_route {
 
     impl HttpGatewayRouteMatch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpGatewayRouteMatch {
             HttpGatewayRouteMatch {
                 headers: None,
@@ -719,12 +755,14 @@ pub mod gateway_route {
     }
 
     impl Default for HttpGatewayRouteMatch {
+        #[inline]
         fn default() -> HttpGatewayRouteMatch {
             HttpGatewayRouteMatch::new()
         }
     }
 
     impl IntoValue for HttpGatewayRouteMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Headers", self.headers);
@@ -758,6 +796,7 @@ pub mod gateway_route {
 
     impl HttpPathMatch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpPathMatch {
             HttpPathMatch {
                 exact: None,
@@ -767,12 +806,14 @@ pub mod gateway_route {
     }
 
     impl Default for HttpPathMatch {
+        #[inline]
         fn default() -> HttpPathMatch {
             HttpPathMatch::new()
         }
     }
 
     impl IntoValue for HttpPathMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exact", self.exact);
@@ -808,6 +849,7 @@ pub mod gateway_route {
 
     impl HttpGatewayRouteHeader {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> HttpGatewayRouteHeader {
             HttpGatewayRouteHeader {
                 invert: None,
@@ -818,6 +860,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for HttpGatewayRouteHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Invert", self.invert);
@@ -863,6 +906,7 @@ pub mod gateway_route {
 
     impl HttpGatewayRouteHeaderMatch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpGatewayRouteHeaderMatch {
             HttpGatewayRouteHeaderMatch {
                 exact: None,
@@ -875,12 +919,14 @@ pub mod gateway_route {
     }
 
     impl Default for HttpGatewayRouteHeaderMatch {
+        #[inline]
         fn default() -> HttpGatewayRouteHeaderMatch {
             HttpGatewayRouteHeaderMatch::new()
         }
     }
 
     impl IntoValue for HttpGatewayRouteHeaderMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exact", self.exact);
@@ -916,6 +962,7 @@ pub mod gateway_route {
 
     impl GatewayRouteRangeMatch {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(end: impl Into<Int>, start: impl Into<Int>) -> GatewayRouteRangeMatch {
             GatewayRouteRangeMatch {
                 end: end.into(),
@@ -925,6 +972,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for GatewayRouteRangeMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("End", self.end.into_value());
@@ -953,6 +1001,7 @@ pub mod gateway_route {
 
     impl GatewayRouteHostnameMatch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GatewayRouteHostnameMatch {
             GatewayRouteHostnameMatch {
                 exact: None,
@@ -962,12 +1011,14 @@ pub mod gateway_route {
     }
 
     impl Default for GatewayRouteHostnameMatch {
+        #[inline]
         fn default() -> GatewayRouteHostnameMatch {
             GatewayRouteHostnameMatch::new()
         }
     }
 
     impl IntoValue for GatewayRouteHostnameMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exact", self.exact);
@@ -997,6 +1048,7 @@ pub mod gateway_route {
 
     impl QueryParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> QueryParameter {
             QueryParameter {
                 r#match: None,
@@ -1006,6 +1058,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for QueryParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Match", self.r#match);
@@ -1029,6 +1082,7 @@ pub mod gateway_route {
 
     impl HttpQueryParameterMatch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpQueryParameterMatch {
             HttpQueryParameterMatch {
                 exact: None,
@@ -1037,12 +1091,14 @@ pub mod gateway_route {
     }
 
     impl Default for HttpQueryParameterMatch {
+        #[inline]
         fn default() -> HttpQueryParameterMatch {
             HttpQueryParameterMatch::new()
         }
     }
 
     impl IntoValue for HttpQueryParameterMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exact", self.exact);
@@ -1072,6 +1128,7 @@ pub mod gateway_route {
 
     impl GrpcGatewayRoute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<GrpcGatewayRouteAction>, r#match: impl Into<GrpcGatewayRouteMatch>) -> GrpcGatewayRoute {
             GrpcGatewayRoute {
                 action: action.into(),
@@ -1081,6 +1138,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for GrpcGatewayRoute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -1111,6 +1169,7 @@ pub mod gateway_route {
 
     impl GrpcGatewayRouteAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target: impl Into<GatewayRouteTarget>) -> GrpcGatewayRouteAction {
             GrpcGatewayRouteAction {
                 rewrite: None,
@@ -1120,6 +1179,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for GrpcGatewayRouteAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Rewrite", self.rewrite);
@@ -1143,6 +1203,7 @@ pub mod gateway_route {
 
     impl GrpcGatewayRouteRewrite {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GrpcGatewayRouteRewrite {
             GrpcGatewayRouteRewrite {
                 hostname: None,
@@ -1151,12 +1212,14 @@ pub mod gateway_route {
     }
 
     impl Default for GrpcGatewayRouteRewrite {
+        #[inline]
         fn default() -> GrpcGatewayRouteRewrite {
             GrpcGatewayRouteRewrite::new()
         }
     }
 
     impl IntoValue for GrpcGatewayRouteRewrite {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Hostname", self.hostname);
@@ -1194,6 +1257,7 @@ pub mod gateway_route {
 
     impl GrpcGatewayRouteMatch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GrpcGatewayRouteMatch {
             GrpcGatewayRouteMatch {
                 hostname: None,
@@ -1205,12 +1269,14 @@ pub mod gateway_route {
     }
 
     impl Default for GrpcGatewayRouteMatch {
+        #[inline]
         fn default() -> GrpcGatewayRouteMatch {
             GrpcGatewayRouteMatch::new()
         }
     }
 
     impl IntoValue for GrpcGatewayRouteMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Hostname", self.hostname);
@@ -1247,6 +1313,7 @@ pub mod gateway_route {
 
     impl GrpcGatewayRouteMetadata {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> GrpcGatewayRouteMetadata {
             GrpcGatewayRouteMetadata {
                 invert: None,
@@ -1257,6 +1324,7 @@ pub mod gateway_route {
     }
 
     impl IntoValue for GrpcGatewayRouteMetadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Invert", self.invert);
@@ -1301,6 +1369,7 @@ pub mod gateway_route {
 
     impl GatewayRouteMetadataMatch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GatewayRouteMetadataMatch {
             GatewayRouteMetadataMatch {
                 exact: None,
@@ -1313,12 +1382,14 @@ pub mod gateway_route {
     }
 
     impl Default for GatewayRouteMetadataMatch {
+        #[inline]
         fn default() -> GatewayRouteMetadataMatch {
             GatewayRouteMetadataMatch::new()
         }
     }
 
     impl IntoValue for GatewayRouteMetadataMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exact", self.exact);
@@ -1363,6 +1434,7 @@ pub struct CfnMeshProps {
 #[cfg(feature = "appmesh")]
 impl CfnMeshProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnMeshProps {
         CfnMeshProps {
             mesh_name: None,
@@ -1374,6 +1446,7 @@ impl CfnMeshProps {
 
 #[cfg(feature = "appmesh")]
 impl Default for CfnMeshProps {
+    #[inline]
     fn default() -> CfnMeshProps {
         CfnMeshProps::new()
     }
@@ -1382,6 +1455,7 @@ impl Default for CfnMeshProps {
 #[cfg(feature = "appmesh")]
 impl CfnMeshProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "MeshName", self.mesh_name);
@@ -1392,6 +1466,7 @@ impl CfnMeshProps {
 
     /// The `AWS::AppMesh::Mesh` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppMesh::Mesh").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1400,6 +1475,7 @@ impl CfnMeshProps {
 #[cfg(feature = "appmesh")]
 impl crate::Cfn<markers::Mesh> {
     /// Adds an `AWS::AppMesh::Mesh` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1412,6 +1488,7 @@ impl crate::Cfn<markers::Mesh> {
     ///
     /// `Fn::GetAtt` of
     /// [`Uid`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-mesh.html#aws-resource-appmesh-mesh-return-values).
+    #[inline]
     pub fn attr_uid(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Uid".into())
     }
@@ -1420,6 +1497,7 @@ impl crate::Cfn<markers::Mesh> {
     ///
     /// `Fn::GetAtt` of
     /// [`MeshName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-mesh.html#aws-resource-appmesh-mesh-return-values).
+    #[inline]
     pub fn attr_mesh_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MeshName".into())
     }
@@ -1431,6 +1509,7 @@ impl crate::Cfn<markers::Mesh> {
     ///
     /// `Fn::GetAtt` of
     /// [`MeshOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-mesh.html#aws-resource-appmesh-mesh-return-values).
+    #[inline]
     pub fn attr_mesh_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MeshOwner".into())
     }
@@ -1442,6 +1521,7 @@ impl crate::Cfn<markers::Mesh> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-mesh.html#aws-resource-appmesh-mesh-return-values).
+    #[inline]
     pub fn attr_resource_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceOwner".into())
     }
@@ -1450,6 +1530,7 @@ impl crate::Cfn<markers::Mesh> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-mesh.html#aws-resource-appmesh-mesh-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1458,6 +1539,7 @@ impl crate::Cfn<markers::Mesh> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-mesh.html#aws-resource-appmesh-mesh-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1488,6 +1570,7 @@ pub mod mesh {
 
     impl MeshSpec {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MeshSpec {
             MeshSpec {
                 egress_filter: None,
@@ -1497,12 +1580,14 @@ pub mod mesh {
     }
 
     impl Default for MeshSpec {
+        #[inline]
         fn default() -> MeshSpec {
             MeshSpec::new()
         }
     }
 
     impl IntoValue for MeshSpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EgressFilter", self.egress_filter);
@@ -1530,6 +1615,7 @@ pub mod mesh {
 
     impl EgressFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> EgressFilter {
             EgressFilter {
                 r#type: r#type.into(),
@@ -1538,6 +1624,7 @@ pub mod mesh {
     }
 
     impl IntoValue for EgressFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -1560,6 +1647,7 @@ pub mod mesh {
 
     impl MeshServiceDiscovery {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MeshServiceDiscovery {
             MeshServiceDiscovery {
                 ip_preference: None,
@@ -1568,12 +1656,14 @@ pub mod mesh {
     }
 
     impl Default for MeshServiceDiscovery {
+        #[inline]
         fn default() -> MeshServiceDiscovery {
             MeshServiceDiscovery::new()
         }
     }
 
     impl IntoValue for MeshServiceDiscovery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IpPreference", self.ip_preference);
@@ -1637,6 +1727,7 @@ pub struct CfnRouteProps {
 #[cfg(feature = "appmesh")]
 impl CfnRouteProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(mesh_name: impl Into<Str>, spec: impl Into<route::RouteSpec>, virtual_router_name: impl Into<Str>) -> CfnRouteProps {
         CfnRouteProps {
             mesh_name: mesh_name.into(),
@@ -1652,6 +1743,7 @@ impl CfnRouteProps {
 #[cfg(feature = "appmesh")]
 impl CfnRouteProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("MeshName", self.mesh_name.into_value());
@@ -1665,6 +1757,7 @@ impl CfnRouteProps {
 
     /// The `AWS::AppMesh::Route` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppMesh::Route").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1673,6 +1766,7 @@ impl CfnRouteProps {
 #[cfg(feature = "appmesh")]
 impl crate::Cfn<markers::Route> {
     /// Adds an `AWS::AppMesh::Route` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1685,6 +1779,7 @@ impl crate::Cfn<markers::Route> {
     ///
     /// `Fn::GetAtt` of
     /// [`Uid`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-route.html#aws-resource-appmesh-route-return-values).
+    #[inline]
     pub fn attr_uid(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Uid".into())
     }
@@ -1693,6 +1788,7 @@ impl crate::Cfn<markers::Route> {
     ///
     /// `Fn::GetAtt` of
     /// [`MeshName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-route.html#aws-resource-appmesh-route-return-values).
+    #[inline]
     pub fn attr_mesh_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MeshName".into())
     }
@@ -1701,6 +1797,7 @@ impl crate::Cfn<markers::Route> {
     ///
     /// `Fn::GetAtt` of
     /// [`VirtualRouterName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-route.html#aws-resource-appmesh-route-return-values).
+    #[inline]
     pub fn attr_virtual_router_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VirtualRouterName".into())
     }
@@ -1712,6 +1809,7 @@ impl crate::Cfn<markers::Route> {
     ///
     /// `Fn::GetAtt` of
     /// [`MeshOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-route.html#aws-resource-appmesh-route-return-values).
+    #[inline]
     pub fn attr_mesh_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MeshOwner".into())
     }
@@ -1723,6 +1821,7 @@ impl crate::Cfn<markers::Route> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-route.html#aws-resource-appmesh-route-return-values).
+    #[inline]
     pub fn attr_resource_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceOwner".into())
     }
@@ -1731,6 +1830,7 @@ impl crate::Cfn<markers::Route> {
     ///
     /// `Fn::GetAtt` of
     /// [`RouteName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-route.html#aws-resource-appmesh-route-return-values).
+    #[inline]
     pub fn attr_route_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RouteName".into())
     }
@@ -1739,6 +1839,7 @@ impl crate::Cfn<markers::Route> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-route.html#aws-resource-appmesh-route-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1747,6 +1848,7 @@ impl crate::Cfn<markers::Route> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-route.html#aws-resource-appmesh-route-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1793,6 +1895,7 @@ pub mod route {
 
     impl RouteSpec {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RouteSpec {
             RouteSpec {
                 grpc_route: None,
@@ -1805,12 +1908,14 @@ pub mod route {
     }
 
     impl Default for RouteSpec {
+        #[inline]
         fn default() -> RouteSpec {
             RouteSpec::new()
         }
     }
 
     impl IntoValue for RouteSpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GrpcRoute", self.grpc_route);
@@ -1854,6 +1959,7 @@ pub mod route {
 
     impl HttpRoute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<HttpRouteAction>, r#match: impl Into<HttpRouteMatch>) -> HttpRoute {
             HttpRoute {
                 action: action.into(),
@@ -1865,6 +1971,7 @@ pub mod route {
     }
 
     impl IntoValue for HttpRoute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -1892,6 +1999,7 @@ pub mod route {
 
     impl HttpRouteAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(weighted_targets: impl Into<List<WeightedTarget>>) -> HttpRouteAction {
             HttpRouteAction {
                 weighted_targets: weighted_targets.into(),
@@ -1900,6 +2008,7 @@ pub mod route {
     }
 
     impl IntoValue for HttpRouteAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("WeightedTargets", self.weighted_targets.into_value());
@@ -1937,6 +2046,7 @@ pub mod route {
 
     impl WeightedTarget {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(virtual_node: impl Into<Str>, weight: impl Into<Int>) -> WeightedTarget {
             WeightedTarget {
                 port: None,
@@ -1947,6 +2057,7 @@ pub mod route {
     }
 
     impl IntoValue for WeightedTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Port", self.port);
@@ -1981,6 +2092,7 @@ pub mod route {
 
     impl HttpTimeout {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpTimeout {
             HttpTimeout {
                 idle: None,
@@ -1990,12 +2102,14 @@ pub mod route {
     }
 
     impl Default for HttpTimeout {
+        #[inline]
         fn default() -> HttpTimeout {
             HttpTimeout::new()
         }
     }
 
     impl IntoValue for HttpTimeout {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Idle", self.idle);
@@ -2026,6 +2140,7 @@ pub mod route {
 
     impl Duration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(unit: impl Into<Str>, value: impl Into<Int>) -> Duration {
             Duration {
                 unit: unit.into(),
@@ -2035,6 +2150,7 @@ pub mod route {
     }
 
     impl IntoValue for Duration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Unit", self.unit.into_value());
@@ -2081,6 +2197,7 @@ pub mod route {
 
     impl HttpRetryPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_retries: impl Into<Int>, per_retry_timeout: impl Into<Duration>) -> HttpRetryPolicy {
             HttpRetryPolicy {
                 http_retry_events: None,
@@ -2092,6 +2209,7 @@ pub mod route {
     }
 
     impl IntoValue for HttpRetryPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HttpRetryEvents", self.http_retry_events);
@@ -2152,6 +2270,7 @@ pub mod route {
 
     impl HttpRouteMatch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpRouteMatch {
             HttpRouteMatch {
                 headers: None,
@@ -2166,12 +2285,14 @@ pub mod route {
     }
 
     impl Default for HttpRouteMatch {
+        #[inline]
         fn default() -> HttpRouteMatch {
             HttpRouteMatch::new()
         }
     }
 
     impl IntoValue for HttpRouteMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Headers", self.headers);
@@ -2205,6 +2326,7 @@ pub mod route {
 
     impl HttpPathMatch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpPathMatch {
             HttpPathMatch {
                 exact: None,
@@ -2214,12 +2336,14 @@ pub mod route {
     }
 
     impl Default for HttpPathMatch {
+        #[inline]
         fn default() -> HttpPathMatch {
             HttpPathMatch::new()
         }
     }
 
     impl IntoValue for HttpPathMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exact", self.exact);
@@ -2254,6 +2378,7 @@ pub mod route {
 
     impl HttpRouteHeader {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> HttpRouteHeader {
             HttpRouteHeader {
                 invert: None,
@@ -2264,6 +2389,7 @@ pub mod route {
     }
 
     impl IntoValue for HttpRouteHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Invert", self.invert);
@@ -2309,6 +2435,7 @@ pub mod route {
 
     impl HeaderMatchMethod {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HeaderMatchMethod {
             HeaderMatchMethod {
                 exact: None,
@@ -2321,12 +2448,14 @@ pub mod route {
     }
 
     impl Default for HeaderMatchMethod {
+        #[inline]
         fn default() -> HeaderMatchMethod {
             HeaderMatchMethod::new()
         }
     }
 
     impl IntoValue for HeaderMatchMethod {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exact", self.exact);
@@ -2362,6 +2491,7 @@ pub mod route {
 
     impl MatchRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(end: impl Into<Int>, start: impl Into<Int>) -> MatchRange {
             MatchRange {
                 end: end.into(),
@@ -2371,6 +2501,7 @@ pub mod route {
     }
 
     impl IntoValue for MatchRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("End", self.end.into_value());
@@ -2400,6 +2531,7 @@ pub mod route {
 
     impl QueryParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> QueryParameter {
             QueryParameter {
                 r#match: None,
@@ -2409,6 +2541,7 @@ pub mod route {
     }
 
     impl IntoValue for QueryParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Match", self.r#match);
@@ -2432,6 +2565,7 @@ pub mod route {
 
     impl HttpQueryParameterMatch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpQueryParameterMatch {
             HttpQueryParameterMatch {
                 exact: None,
@@ -2440,12 +2574,14 @@ pub mod route {
     }
 
     impl Default for HttpQueryParameterMatch {
+        #[inline]
         fn default() -> HttpQueryParameterMatch {
             HttpQueryParameterMatch::new()
         }
     }
 
     impl IntoValue for HttpQueryParameterMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exact", self.exact);
@@ -2485,6 +2621,7 @@ pub mod route {
 
     impl GrpcRoute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<GrpcRouteAction>, r#match: impl Into<GrpcRouteMatch>) -> GrpcRoute {
             GrpcRoute {
                 action: action.into(),
@@ -2496,6 +2633,7 @@ pub mod route {
     }
 
     impl IntoValue for GrpcRoute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -2523,6 +2661,7 @@ pub mod route {
 
     impl GrpcRouteAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(weighted_targets: impl Into<List<WeightedTarget>>) -> GrpcRouteAction {
             GrpcRouteAction {
                 weighted_targets: weighted_targets.into(),
@@ -2531,6 +2670,7 @@ pub mod route {
     }
 
     impl IntoValue for GrpcRouteAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("WeightedTargets", self.weighted_targets.into_value());
@@ -2563,6 +2703,7 @@ pub mod route {
 
     impl GrpcTimeout {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GrpcTimeout {
             GrpcTimeout {
                 idle: None,
@@ -2572,12 +2713,14 @@ pub mod route {
     }
 
     impl Default for GrpcTimeout {
+        #[inline]
         fn default() -> GrpcTimeout {
             GrpcTimeout::new()
         }
     }
 
     impl IntoValue for GrpcTimeout {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Idle", self.idle);
@@ -2629,6 +2772,7 @@ pub mod route {
 
     impl GrpcRetryPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_retries: impl Into<Int>, per_retry_timeout: impl Into<Duration>) -> GrpcRetryPolicy {
             GrpcRetryPolicy {
                 grpc_retry_events: None,
@@ -2641,6 +2785,7 @@ pub mod route {
     }
 
     impl IntoValue for GrpcRetryPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GrpcRetryEvents", self.grpc_retry_events);
@@ -2683,6 +2828,7 @@ pub mod route {
 
     impl GrpcRouteMatch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GrpcRouteMatch {
             GrpcRouteMatch {
                 metadata: None,
@@ -2694,12 +2840,14 @@ pub mod route {
     }
 
     impl Default for GrpcRouteMatch {
+        #[inline]
         fn default() -> GrpcRouteMatch {
             GrpcRouteMatch::new()
         }
     }
 
     impl IntoValue for GrpcRouteMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Metadata", self.metadata);
@@ -2736,6 +2884,7 @@ pub mod route {
 
     impl GrpcRouteMetadata {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> GrpcRouteMetadata {
             GrpcRouteMetadata {
                 invert: None,
@@ -2746,6 +2895,7 @@ pub mod route {
     }
 
     impl IntoValue for GrpcRouteMetadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Invert", self.invert);
@@ -2790,6 +2940,7 @@ pub mod route {
 
     impl GrpcRouteMetadataMatchMethod {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GrpcRouteMetadataMatchMethod {
             GrpcRouteMetadataMatchMethod {
                 exact: None,
@@ -2802,12 +2953,14 @@ pub mod route {
     }
 
     impl Default for GrpcRouteMetadataMatchMethod {
+        #[inline]
         fn default() -> GrpcRouteMetadataMatchMethod {
             GrpcRouteMetadataMatchMethod::new()
         }
     }
 
     impl IntoValue for GrpcRouteMetadataMatchMethod {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exact", self.exact);
@@ -2845,6 +2998,7 @@ pub mod route {
 
     impl TcpRoute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<TcpRouteAction>) -> TcpRoute {
             TcpRoute {
                 action: action.into(),
@@ -2855,6 +3009,7 @@ pub mod route {
     }
 
     impl IntoValue for TcpRoute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -2881,6 +3036,7 @@ pub mod route {
 
     impl TcpRouteAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(weighted_targets: impl Into<List<WeightedTarget>>) -> TcpRouteAction {
             TcpRouteAction {
                 weighted_targets: weighted_targets.into(),
@@ -2889,6 +3045,7 @@ pub mod route {
     }
 
     impl IntoValue for TcpRouteAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("WeightedTargets", self.weighted_targets.into_value());
@@ -2912,6 +3069,7 @@ pub mod route {
 
     impl TcpTimeout {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TcpTimeout {
             TcpTimeout {
                 idle: None,
@@ -2920,12 +3078,14 @@ pub mod route {
     }
 
     impl Default for TcpTimeout {
+        #[inline]
         fn default() -> TcpTimeout {
             TcpTimeout::new()
         }
     }
 
     impl IntoValue for TcpTimeout {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Idle", self.idle);
@@ -2948,6 +3108,7 @@ pub mod route {
 
     impl TcpRouteMatch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TcpRouteMatch {
             TcpRouteMatch {
                 port: None,
@@ -2956,12 +3117,14 @@ pub mod route {
     }
 
     impl Default for TcpRouteMatch {
+        #[inline]
         fn default() -> TcpRouteMatch {
             TcpRouteMatch::new()
         }
     }
 
     impl IntoValue for TcpRouteMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Port", self.port);
@@ -3018,6 +3181,7 @@ pub struct CfnVirtualGatewayProps {
 #[cfg(feature = "appmesh")]
 impl CfnVirtualGatewayProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(mesh_name: impl Into<Str>, spec: impl Into<virtual_gateway::VirtualGatewaySpec>) -> CfnVirtualGatewayProps {
         CfnVirtualGatewayProps {
             mesh_name: mesh_name.into(),
@@ -3032,6 +3196,7 @@ impl CfnVirtualGatewayProps {
 #[cfg(feature = "appmesh")]
 impl CfnVirtualGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("MeshName", self.mesh_name.into_value());
@@ -3044,6 +3209,7 @@ impl CfnVirtualGatewayProps {
 
     /// The `AWS::AppMesh::VirtualGateway` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppMesh::VirtualGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3052,6 +3218,7 @@ impl CfnVirtualGatewayProps {
 #[cfg(feature = "appmesh")]
 impl crate::Cfn<markers::VirtualGateway> {
     /// Adds an `AWS::AppMesh::VirtualGateway` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3064,6 +3231,7 @@ impl crate::Cfn<markers::VirtualGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`Uid`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualgateway.html#aws-resource-appmesh-virtualgateway-return-values).
+    #[inline]
     pub fn attr_uid(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Uid".into())
     }
@@ -3072,6 +3240,7 @@ impl crate::Cfn<markers::VirtualGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`VirtualGatewayName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualgateway.html#aws-resource-appmesh-virtualgateway-return-values).
+    #[inline]
     pub fn attr_virtual_gateway_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VirtualGatewayName".into())
     }
@@ -3080,6 +3249,7 @@ impl crate::Cfn<markers::VirtualGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`MeshName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualgateway.html#aws-resource-appmesh-virtualgateway-return-values).
+    #[inline]
     pub fn attr_mesh_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MeshName".into())
     }
@@ -3091,6 +3261,7 @@ impl crate::Cfn<markers::VirtualGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`MeshOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualgateway.html#aws-resource-appmesh-virtualgateway-return-values).
+    #[inline]
     pub fn attr_mesh_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MeshOwner".into())
     }
@@ -3102,6 +3273,7 @@ impl crate::Cfn<markers::VirtualGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualgateway.html#aws-resource-appmesh-virtualgateway-return-values).
+    #[inline]
     pub fn attr_resource_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceOwner".into())
     }
@@ -3110,6 +3282,7 @@ impl crate::Cfn<markers::VirtualGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualgateway.html#aws-resource-appmesh-virtualgateway-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3118,6 +3291,7 @@ impl crate::Cfn<markers::VirtualGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualgateway.html#aws-resource-appmesh-virtualgateway-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3155,6 +3329,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewaySpec {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(listeners: impl Into<List<VirtualGatewayListener>>) -> VirtualGatewaySpec {
             VirtualGatewaySpec {
                 backend_defaults: None,
@@ -3165,6 +3340,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewaySpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BackendDefaults", self.backend_defaults);
@@ -3189,6 +3365,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayLogging {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VirtualGatewayLogging {
             VirtualGatewayLogging {
                 access_log: None,
@@ -3197,12 +3374,14 @@ pub mod virtual_gateway {
     }
 
     impl Default for VirtualGatewayLogging {
+        #[inline]
         fn default() -> VirtualGatewayLogging {
             VirtualGatewayLogging::new()
         }
     }
 
     impl IntoValue for VirtualGatewayLogging {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessLog", self.access_log);
@@ -3225,6 +3404,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayAccessLog {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VirtualGatewayAccessLog {
             VirtualGatewayAccessLog {
                 file: None,
@@ -3233,12 +3413,14 @@ pub mod virtual_gateway {
     }
 
     impl Default for VirtualGatewayAccessLog {
+        #[inline]
         fn default() -> VirtualGatewayAccessLog {
             VirtualGatewayAccessLog::new()
         }
     }
 
     impl IntoValue for VirtualGatewayAccessLog {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "File", self.file);
@@ -3271,6 +3453,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayFileAccessLog {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(path: impl Into<Str>) -> VirtualGatewayFileAccessLog {
             VirtualGatewayFileAccessLog {
                 format: None,
@@ -3280,6 +3463,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayFileAccessLog {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Format", self.format);
@@ -3308,6 +3492,7 @@ pub mod virtual_gateway {
 
     impl LoggingFormat {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoggingFormat {
             LoggingFormat {
                 json: None,
@@ -3317,12 +3502,14 @@ pub mod virtual_gateway {
     }
 
     impl Default for LoggingFormat {
+        #[inline]
         fn default() -> LoggingFormat {
             LoggingFormat::new()
         }
     }
 
     impl IntoValue for LoggingFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Json", self.json);
@@ -3353,6 +3540,7 @@ pub mod virtual_gateway {
 
     impl JsonFormatRef {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> JsonFormatRef {
             JsonFormatRef {
                 key: key.into(),
@@ -3362,6 +3550,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for JsonFormatRef {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -3402,6 +3591,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayListener {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(port_mapping: impl Into<VirtualGatewayPortMapping>) -> VirtualGatewayListener {
             VirtualGatewayListener {
                 connection_pool: None,
@@ -3413,6 +3603,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayListener {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionPool", self.connection_pool);
@@ -3448,6 +3639,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayConnectionPool {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VirtualGatewayConnectionPool {
             VirtualGatewayConnectionPool {
                 grpc: None,
@@ -3458,12 +3650,14 @@ pub mod virtual_gateway {
     }
 
     impl Default for VirtualGatewayConnectionPool {
+        #[inline]
         fn default() -> VirtualGatewayConnectionPool {
             VirtualGatewayConnectionPool::new()
         }
     }
 
     impl IntoValue for VirtualGatewayConnectionPool {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GRPC", self.grpc);
@@ -3490,6 +3684,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayHttp2ConnectionPool {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_requests: impl Into<Int>) -> VirtualGatewayHttp2ConnectionPool {
             VirtualGatewayHttp2ConnectionPool {
                 max_requests: max_requests.into(),
@@ -3498,6 +3693,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayHttp2ConnectionPool {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxRequests", self.max_requests.into_value());
@@ -3527,6 +3723,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayHttpConnectionPool {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_connections: impl Into<Int>) -> VirtualGatewayHttpConnectionPool {
             VirtualGatewayHttpConnectionPool {
                 max_connections: max_connections.into(),
@@ -3536,6 +3733,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayHttpConnectionPool {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxConnections", self.max_connections.into_value());
@@ -3561,6 +3759,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayGrpcConnectionPool {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_requests: impl Into<Int>) -> VirtualGatewayGrpcConnectionPool {
             VirtualGatewayGrpcConnectionPool {
                 max_requests: max_requests.into(),
@@ -3569,6 +3768,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayGrpcConnectionPool {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxRequests", self.max_requests.into_value());
@@ -3633,6 +3833,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayHealthCheckPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(healthy_threshold: impl Into<Int>, interval_millis: impl Into<Int>, protocol: impl Into<Str>, timeout_millis: impl Into<Int>, unhealthy_threshold: impl Into<Int>) -> VirtualGatewayHealthCheckPolicy {
             VirtualGatewayHealthCheckPolicy {
                 healthy_threshold: healthy_threshold.into(),
@@ -3647,6 +3848,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayHealthCheckPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HealthyThreshold", self.healthy_threshold.into_value());
@@ -3688,6 +3890,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayListenerTls {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate: impl Into<VirtualGatewayListenerTlsCertificate>, mode: impl Into<Str>) -> VirtualGatewayListenerTls {
             VirtualGatewayListenerTls {
                 certificate: certificate.into(),
@@ -3698,6 +3901,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayListenerTls {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Certificate", self.certificate.into_value());
@@ -3731,6 +3935,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayListenerTlsValidationContext {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(trust: impl Into<VirtualGatewayListenerTlsValidationContextTrust>) -> VirtualGatewayListenerTlsValidationContext {
             VirtualGatewayListenerTlsValidationContext {
                 subject_alternative_names: None,
@@ -3740,6 +3945,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayListenerTlsValidationContext {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SubjectAlternativeNames", self.subject_alternative_names);
@@ -3764,6 +3970,7 @@ pub mod virtual_gateway {
 
     impl SubjectAlternativeNames {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#match: impl Into<SubjectAlternativeNameMatchers>) -> SubjectAlternativeNames {
             SubjectAlternativeNames {
                 r#match: r#match.into(),
@@ -3772,6 +3979,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for SubjectAlternativeNames {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Match", self.r#match.into_value());
@@ -3795,6 +4003,7 @@ pub mod virtual_gateway {
 
     impl SubjectAlternativeNameMatchers {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SubjectAlternativeNameMatchers {
             SubjectAlternativeNameMatchers {
                 exact: None,
@@ -3803,12 +4012,14 @@ pub mod virtual_gateway {
     }
 
     impl Default for SubjectAlternativeNameMatchers {
+        #[inline]
         fn default() -> SubjectAlternativeNameMatchers {
             SubjectAlternativeNameMatchers::new()
         }
     }
 
     impl IntoValue for SubjectAlternativeNameMatchers {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exact", self.exact);
@@ -3839,6 +4050,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayListenerTlsValidationContextTrust {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VirtualGatewayListenerTlsValidationContextTrust {
             VirtualGatewayListenerTlsValidationContextTrust {
                 file: None,
@@ -3848,12 +4060,14 @@ pub mod virtual_gateway {
     }
 
     impl Default for VirtualGatewayListenerTlsValidationContextTrust {
+        #[inline]
         fn default() -> VirtualGatewayListenerTlsValidationContextTrust {
             VirtualGatewayListenerTlsValidationContextTrust::new()
         }
     }
 
     impl IntoValue for VirtualGatewayListenerTlsValidationContextTrust {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "File", self.file);
@@ -3883,6 +4097,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayTlsValidationContextSdsTrust {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_name: impl Into<Str>) -> VirtualGatewayTlsValidationContextSdsTrust {
             VirtualGatewayTlsValidationContextSdsTrust {
                 secret_name: secret_name.into(),
@@ -3891,6 +4106,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayTlsValidationContextSdsTrust {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretName", self.secret_name.into_value());
@@ -3916,6 +4132,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayTlsValidationContextFileTrust {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_chain: impl Into<Str>) -> VirtualGatewayTlsValidationContextFileTrust {
             VirtualGatewayTlsValidationContextFileTrust {
                 certificate_chain: certificate_chain.into(),
@@ -3924,6 +4141,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayTlsValidationContextFileTrust {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateChain", self.certificate_chain.into_value());
@@ -3957,6 +4175,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayListenerTlsCertificate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VirtualGatewayListenerTlsCertificate {
             VirtualGatewayListenerTlsCertificate {
                 acm: None,
@@ -3967,12 +4186,14 @@ pub mod virtual_gateway {
     }
 
     impl Default for VirtualGatewayListenerTlsCertificate {
+        #[inline]
         fn default() -> VirtualGatewayListenerTlsCertificate {
             VirtualGatewayListenerTlsCertificate::new()
         }
     }
 
     impl IntoValue for VirtualGatewayListenerTlsCertificate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ACM", self.acm);
@@ -4004,6 +4225,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayListenerTlsSdsCertificate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_name: impl Into<Str>) -> VirtualGatewayListenerTlsSdsCertificate {
             VirtualGatewayListenerTlsSdsCertificate {
                 secret_name: secret_name.into(),
@@ -4012,6 +4234,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayListenerTlsSdsCertificate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretName", self.secret_name.into_value());
@@ -4039,6 +4262,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayListenerTlsAcmCertificate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_arn: impl Into<Str>) -> VirtualGatewayListenerTlsAcmCertificate {
             VirtualGatewayListenerTlsAcmCertificate {
                 certificate_arn: certificate_arn.into(),
@@ -4047,6 +4271,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayListenerTlsAcmCertificate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateArn", self.certificate_arn.into_value());
@@ -4081,6 +4306,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayListenerTlsFileCertificate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_chain: impl Into<Str>, private_key: impl Into<Str>) -> VirtualGatewayListenerTlsFileCertificate {
             VirtualGatewayListenerTlsFileCertificate {
                 certificate_chain: certificate_chain.into(),
@@ -4090,6 +4316,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayListenerTlsFileCertificate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateChain", self.certificate_chain.into_value());
@@ -4120,6 +4347,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayPortMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(port: impl Into<Int>, protocol: impl Into<Str>) -> VirtualGatewayPortMapping {
             VirtualGatewayPortMapping {
                 port: port.into(),
@@ -4129,6 +4357,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayPortMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Port", self.port.into_value());
@@ -4152,6 +4381,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayBackendDefaults {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VirtualGatewayBackendDefaults {
             VirtualGatewayBackendDefaults {
                 client_policy: None,
@@ -4160,12 +4390,14 @@ pub mod virtual_gateway {
     }
 
     impl Default for VirtualGatewayBackendDefaults {
+        #[inline]
         fn default() -> VirtualGatewayBackendDefaults {
             VirtualGatewayBackendDefaults::new()
         }
     }
 
     impl IntoValue for VirtualGatewayBackendDefaults {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClientPolicy", self.client_policy);
@@ -4188,6 +4420,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayClientPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VirtualGatewayClientPolicy {
             VirtualGatewayClientPolicy {
                 tls: None,
@@ -4196,12 +4429,14 @@ pub mod virtual_gateway {
     }
 
     impl Default for VirtualGatewayClientPolicy {
+        #[inline]
         fn default() -> VirtualGatewayClientPolicy {
             VirtualGatewayClientPolicy::new()
         }
     }
 
     impl IntoValue for VirtualGatewayClientPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TLS", self.tls);
@@ -4242,6 +4477,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayClientPolicyTls {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(validation: impl Into<VirtualGatewayTlsValidationContext>) -> VirtualGatewayClientPolicyTls {
             VirtualGatewayClientPolicyTls {
                 certificate: None,
@@ -4253,6 +4489,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayClientPolicyTls {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Certificate", self.certificate);
@@ -4286,6 +4523,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayTlsValidationContext {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(trust: impl Into<VirtualGatewayTlsValidationContextTrust>) -> VirtualGatewayTlsValidationContext {
             VirtualGatewayTlsValidationContext {
                 subject_alternative_names: None,
@@ -4295,6 +4533,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayTlsValidationContext {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SubjectAlternativeNames", self.subject_alternative_names);
@@ -4331,6 +4570,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayTlsValidationContextTrust {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VirtualGatewayTlsValidationContextTrust {
             VirtualGatewayTlsValidationContextTrust {
                 acm: None,
@@ -4341,12 +4581,14 @@ pub mod virtual_gateway {
     }
 
     impl Default for VirtualGatewayTlsValidationContextTrust {
+        #[inline]
         fn default() -> VirtualGatewayTlsValidationContextTrust {
             VirtualGatewayTlsValidationContextTrust::new()
         }
     }
 
     impl IntoValue for VirtualGatewayTlsValidationContextTrust {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ACM", self.acm);
@@ -4373,6 +4615,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayTlsValidationContextAcmTrust {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_authority_arns: impl Into<List<Str>>) -> VirtualGatewayTlsValidationContextAcmTrust {
             VirtualGatewayTlsValidationContextAcmTrust {
                 certificate_authority_arns: certificate_authority_arns.into(),
@@ -4381,6 +4624,7 @@ pub mod virtual_gateway {
     }
 
     impl IntoValue for VirtualGatewayTlsValidationContextAcmTrust {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateAuthorityArns", self.certificate_authority_arns.into_value());
@@ -4413,6 +4657,7 @@ pub mod virtual_gateway {
 
     impl VirtualGatewayClientTlsCertificate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VirtualGatewayClientTlsCertificate {
             VirtualGatewayClientTlsCertificate {
                 file: None,
@@ -4422,12 +4667,14 @@ pub mod virtual_gateway {
     }
 
     impl Default for VirtualGatewayClientTlsCertificate {
+        #[inline]
         fn default() -> VirtualGatewayClientTlsCertificate {
             VirtualGatewayClientTlsCertificate::new()
         }
     }
 
     impl IntoValue for VirtualGatewayClientTlsCertificate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "File", self.file);
@@ -4485,6 +4732,7 @@ pub struct CfnVirtualNodeProps {
 #[cfg(feature = "appmesh")]
 impl CfnVirtualNodeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(mesh_name: impl Into<Str>, spec: impl Into<virtual_node::VirtualNodeSpec>) -> CfnVirtualNodeProps {
         CfnVirtualNodeProps {
             mesh_name: mesh_name.into(),
@@ -4499,6 +4747,7 @@ impl CfnVirtualNodeProps {
 #[cfg(feature = "appmesh")]
 impl CfnVirtualNodeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("MeshName", self.mesh_name.into_value());
@@ -4511,6 +4760,7 @@ impl CfnVirtualNodeProps {
 
     /// The `AWS::AppMesh::VirtualNode` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppMesh::VirtualNode").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4519,6 +4769,7 @@ impl CfnVirtualNodeProps {
 #[cfg(feature = "appmesh")]
 impl crate::Cfn<markers::VirtualNode> {
     /// Adds an `AWS::AppMesh::VirtualNode` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4531,6 +4782,7 @@ impl crate::Cfn<markers::VirtualNode> {
     ///
     /// `Fn::GetAtt` of
     /// [`Uid`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualnode.html#aws-resource-appmesh-virtualnode-return-values).
+    #[inline]
     pub fn attr_uid(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Uid".into())
     }
@@ -4539,6 +4791,7 @@ impl crate::Cfn<markers::VirtualNode> {
     ///
     /// `Fn::GetAtt` of
     /// [`MeshName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualnode.html#aws-resource-appmesh-virtualnode-return-values).
+    #[inline]
     pub fn attr_mesh_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MeshName".into())
     }
@@ -4550,6 +4803,7 @@ impl crate::Cfn<markers::VirtualNode> {
     ///
     /// `Fn::GetAtt` of
     /// [`MeshOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualnode.html#aws-resource-appmesh-virtualnode-return-values).
+    #[inline]
     pub fn attr_mesh_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MeshOwner".into())
     }
@@ -4561,6 +4815,7 @@ impl crate::Cfn<markers::VirtualNode> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualnode.html#aws-resource-appmesh-virtualnode-return-values).
+    #[inline]
     pub fn attr_resource_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceOwner".into())
     }
@@ -4569,6 +4824,7 @@ impl crate::Cfn<markers::VirtualNode> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualnode.html#aws-resource-appmesh-virtualnode-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4577,6 +4833,7 @@ impl crate::Cfn<markers::VirtualNode> {
     ///
     /// `Fn::GetAtt` of
     /// [`VirtualNodeName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualnode.html#aws-resource-appmesh-virtualnode-return-values).
+    #[inline]
     pub fn attr_virtual_node_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VirtualNodeName".into())
     }
@@ -4585,6 +4842,7 @@ impl crate::Cfn<markers::VirtualNode> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualnode.html#aws-resource-appmesh-virtualnode-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4633,6 +4891,7 @@ pub mod virtual_node {
 
     impl VirtualNodeSpec {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VirtualNodeSpec {
             VirtualNodeSpec {
                 backend_defaults: None,
@@ -4645,12 +4904,14 @@ pub mod virtual_node {
     }
 
     impl Default for VirtualNodeSpec {
+        #[inline]
         fn default() -> VirtualNodeSpec {
             VirtualNodeSpec::new()
         }
     }
 
     impl IntoValue for VirtualNodeSpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BackendDefaults", self.backend_defaults);
@@ -4677,6 +4938,7 @@ pub mod virtual_node {
 
     impl Logging {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Logging {
             Logging {
                 access_log: None,
@@ -4685,12 +4947,14 @@ pub mod virtual_node {
     }
 
     impl Default for Logging {
+        #[inline]
         fn default() -> Logging {
             Logging::new()
         }
     }
 
     impl IntoValue for Logging {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessLog", self.access_log);
@@ -4713,6 +4977,7 @@ pub mod virtual_node {
 
     impl AccessLog {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccessLog {
             AccessLog {
                 file: None,
@@ -4721,12 +4986,14 @@ pub mod virtual_node {
     }
 
     impl Default for AccessLog {
+        #[inline]
         fn default() -> AccessLog {
             AccessLog::new()
         }
     }
 
     impl IntoValue for AccessLog {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "File", self.file);
@@ -4758,6 +5025,7 @@ pub mod virtual_node {
 
     impl FileAccessLog {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(path: impl Into<Str>) -> FileAccessLog {
             FileAccessLog {
                 format: None,
@@ -4767,6 +5035,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for FileAccessLog {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Format", self.format);
@@ -4795,6 +5064,7 @@ pub mod virtual_node {
 
     impl LoggingFormat {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoggingFormat {
             LoggingFormat {
                 json: None,
@@ -4804,12 +5074,14 @@ pub mod virtual_node {
     }
 
     impl Default for LoggingFormat {
+        #[inline]
         fn default() -> LoggingFormat {
             LoggingFormat::new()
         }
     }
 
     impl IntoValue for LoggingFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Json", self.json);
@@ -4840,6 +5112,7 @@ pub mod virtual_node {
 
     impl JsonFormatRef {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> JsonFormatRef {
             JsonFormatRef {
                 key: key.into(),
@@ -4849,6 +5122,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for JsonFormatRef {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -4873,6 +5147,7 @@ pub mod virtual_node {
 
     impl Backend {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Backend {
             Backend {
                 virtual_service: None,
@@ -4881,12 +5156,14 @@ pub mod virtual_node {
     }
 
     impl Default for Backend {
+        #[inline]
         fn default() -> Backend {
             Backend::new()
         }
     }
 
     impl IntoValue for Backend {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "VirtualService", self.virtual_service);
@@ -4915,6 +5192,7 @@ pub mod virtual_node {
 
     impl VirtualServiceBackend {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(virtual_service_name: impl Into<Str>) -> VirtualServiceBackend {
             VirtualServiceBackend {
                 client_policy: None,
@@ -4924,6 +5202,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for VirtualServiceBackend {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClientPolicy", self.client_policy);
@@ -4947,6 +5226,7 @@ pub mod virtual_node {
 
     impl ClientPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClientPolicy {
             ClientPolicy {
                 tls: None,
@@ -4955,12 +5235,14 @@ pub mod virtual_node {
     }
 
     impl Default for ClientPolicy {
+        #[inline]
         fn default() -> ClientPolicy {
             ClientPolicy::new()
         }
     }
 
     impl IntoValue for ClientPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TLS", self.tls);
@@ -4999,6 +5281,7 @@ pub mod virtual_node {
 
     impl ClientPolicyTls {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(validation: impl Into<TlsValidationContext>) -> ClientPolicyTls {
             ClientPolicyTls {
                 certificate: None,
@@ -5010,6 +5293,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for ClientPolicyTls {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Certificate", self.certificate);
@@ -5049,6 +5333,7 @@ pub mod virtual_node {
 
     impl TlsValidationContext {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(trust: impl Into<TlsValidationContextTrust>) -> TlsValidationContext {
             TlsValidationContext {
                 subject_alternative_names: None,
@@ -5058,6 +5343,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for TlsValidationContext {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SubjectAlternativeNames", self.subject_alternative_names);
@@ -5082,6 +5368,7 @@ pub mod virtual_node {
 
     impl SubjectAlternativeNames {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#match: impl Into<SubjectAlternativeNameMatchers>) -> SubjectAlternativeNames {
             SubjectAlternativeNames {
                 r#match: r#match.into(),
@@ -5090,6 +5377,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for SubjectAlternativeNames {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Match", self.r#match.into_value());
@@ -5113,6 +5401,7 @@ pub mod virtual_node {
 
     impl SubjectAlternativeNameMatchers {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SubjectAlternativeNameMatchers {
             SubjectAlternativeNameMatchers {
                 exact: None,
@@ -5121,12 +5410,14 @@ pub mod virtual_node {
     }
 
     impl Default for SubjectAlternativeNameMatchers {
+        #[inline]
         fn default() -> SubjectAlternativeNameMatchers {
             SubjectAlternativeNameMatchers::new()
         }
     }
 
     impl IntoValue for SubjectAlternativeNameMatchers {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exact", self.exact);
@@ -5162,6 +5453,7 @@ pub mod virtual_node {
 
     impl TlsValidationContextTrust {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TlsValidationContextTrust {
             TlsValidationContextTrust {
                 acm: None,
@@ -5172,12 +5464,14 @@ pub mod virtual_node {
     }
 
     impl Default for TlsValidationContextTrust {
+        #[inline]
         fn default() -> TlsValidationContextTrust {
             TlsValidationContextTrust::new()
         }
     }
 
     impl IntoValue for TlsValidationContextTrust {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ACM", self.acm);
@@ -5208,6 +5502,7 @@ pub mod virtual_node {
 
     impl TlsValidationContextSdsTrust {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_name: impl Into<Str>) -> TlsValidationContextSdsTrust {
             TlsValidationContextSdsTrust {
                 secret_name: secret_name.into(),
@@ -5216,6 +5511,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for TlsValidationContextSdsTrust {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretName", self.secret_name.into_value());
@@ -5240,6 +5536,7 @@ pub mod virtual_node {
 
     impl TlsValidationContextAcmTrust {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_authority_arns: impl Into<List<Str>>) -> TlsValidationContextAcmTrust {
             TlsValidationContextAcmTrust {
                 certificate_authority_arns: certificate_authority_arns.into(),
@@ -5248,6 +5545,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for TlsValidationContextAcmTrust {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateAuthorityArns", self.certificate_authority_arns.into_value());
@@ -5273,6 +5571,7 @@ pub mod virtual_node {
 
     impl TlsValidationContextFileTrust {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_chain: impl Into<Str>) -> TlsValidationContextFileTrust {
             TlsValidationContextFileTrust {
                 certificate_chain: certificate_chain.into(),
@@ -5281,6 +5580,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for TlsValidationContextFileTrust {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateChain", self.certificate_chain.into_value());
@@ -5312,6 +5612,7 @@ pub mod virtual_node {
 
     impl ClientTlsCertificate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClientTlsCertificate {
             ClientTlsCertificate {
                 file: None,
@@ -5321,12 +5622,14 @@ pub mod virtual_node {
     }
 
     impl Default for ClientTlsCertificate {
+        #[inline]
         fn default() -> ClientTlsCertificate {
             ClientTlsCertificate::new()
         }
     }
 
     impl IntoValue for ClientTlsCertificate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "File", self.file);
@@ -5356,6 +5659,7 @@ pub mod virtual_node {
 
     impl ListenerTlsSdsCertificate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_name: impl Into<Str>) -> ListenerTlsSdsCertificate {
             ListenerTlsSdsCertificate {
                 secret_name: secret_name.into(),
@@ -5364,6 +5668,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for ListenerTlsSdsCertificate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretName", self.secret_name.into_value());
@@ -5398,6 +5703,7 @@ pub mod virtual_node {
 
     impl ListenerTlsFileCertificate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_chain: impl Into<Str>, private_key: impl Into<Str>) -> ListenerTlsFileCertificate {
             ListenerTlsFileCertificate {
                 certificate_chain: certificate_chain.into(),
@@ -5407,6 +5713,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for ListenerTlsFileCertificate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateChain", self.certificate_chain.into_value());
@@ -5457,6 +5764,7 @@ pub mod virtual_node {
 
     impl Listener {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(port_mapping: impl Into<PortMapping>) -> Listener {
             Listener {
                 connection_pool: None,
@@ -5470,6 +5778,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for Listener {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionPool", self.connection_pool);
@@ -5512,6 +5821,7 @@ pub mod virtual_node {
 
     impl VirtualNodeConnectionPool {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VirtualNodeConnectionPool {
             VirtualNodeConnectionPool {
                 grpc: None,
@@ -5523,12 +5833,14 @@ pub mod virtual_node {
     }
 
     impl Default for VirtualNodeConnectionPool {
+        #[inline]
         fn default() -> VirtualNodeConnectionPool {
             VirtualNodeConnectionPool::new()
         }
     }
 
     impl IntoValue for VirtualNodeConnectionPool {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GRPC", self.grpc);
@@ -5556,6 +5868,7 @@ pub mod virtual_node {
 
     impl VirtualNodeTcpConnectionPool {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_connections: impl Into<Int>) -> VirtualNodeTcpConnectionPool {
             VirtualNodeTcpConnectionPool {
                 max_connections: max_connections.into(),
@@ -5564,6 +5877,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for VirtualNodeTcpConnectionPool {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxConnections", self.max_connections.into_value());
@@ -5588,6 +5902,7 @@ pub mod virtual_node {
 
     impl VirtualNodeHttp2ConnectionPool {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_requests: impl Into<Int>) -> VirtualNodeHttp2ConnectionPool {
             VirtualNodeHttp2ConnectionPool {
                 max_requests: max_requests.into(),
@@ -5596,6 +5911,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for VirtualNodeHttp2ConnectionPool {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxRequests", self.max_requests.into_value());
@@ -5625,6 +5941,7 @@ pub mod virtual_node {
 
     impl VirtualNodeHttpConnectionPool {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_connections: impl Into<Int>) -> VirtualNodeHttpConnectionPool {
             VirtualNodeHttpConnectionPool {
                 max_connections: max_connections.into(),
@@ -5634,6 +5951,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for VirtualNodeHttpConnectionPool {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxConnections", self.max_connections.into_value());
@@ -5659,6 +5977,7 @@ pub mod virtual_node {
 
     impl VirtualNodeGrpcConnectionPool {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_requests: impl Into<Int>) -> VirtualNodeGrpcConnectionPool {
             VirtualNodeGrpcConnectionPool {
                 max_requests: max_requests.into(),
@@ -5667,6 +5986,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for VirtualNodeGrpcConnectionPool {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxRequests", self.max_requests.into_value());
@@ -5704,6 +6024,7 @@ pub mod virtual_node {
 
     impl ListenerTimeout {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ListenerTimeout {
             ListenerTimeout {
                 grpc: None,
@@ -5715,12 +6036,14 @@ pub mod virtual_node {
     }
 
     impl Default for ListenerTimeout {
+        #[inline]
         fn default() -> ListenerTimeout {
             ListenerTimeout::new()
         }
     }
 
     impl IntoValue for ListenerTimeout {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GRPC", self.grpc);
@@ -5747,6 +6070,7 @@ pub mod virtual_node {
 
     impl TcpTimeout {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TcpTimeout {
             TcpTimeout {
                 idle: None,
@@ -5755,12 +6079,14 @@ pub mod virtual_node {
     }
 
     impl Default for TcpTimeout {
+        #[inline]
         fn default() -> TcpTimeout {
             TcpTimeout::new()
         }
     }
 
     impl IntoValue for TcpTimeout {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Idle", self.idle);
@@ -5790,6 +6116,7 @@ pub mod virtual_node {
 
     impl Duration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(unit: impl Into<Str>, value: impl Into<Int>) -> Duration {
             Duration {
                 unit: unit.into(),
@@ -5799,6 +6126,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for Duration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Unit", self.unit.into_value());
@@ -5832,6 +6160,7 @@ pub mod virtual_node {
 
     impl HttpTimeout {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpTimeout {
             HttpTimeout {
                 idle: None,
@@ -5841,12 +6170,14 @@ pub mod virtual_node {
     }
 
     impl Default for HttpTimeout {
+        #[inline]
         fn default() -> HttpTimeout {
             HttpTimeout::new()
         }
     }
 
     impl IntoValue for HttpTimeout {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Idle", self.idle);
@@ -5880,6 +6211,7 @@ pub mod virtual_node {
 
     impl GrpcTimeout {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GrpcTimeout {
             GrpcTimeout {
                 idle: None,
@@ -5889,12 +6221,14 @@ pub mod virtual_node {
     }
 
     impl Default for GrpcTimeout {
+        #[inline]
         fn default() -> GrpcTimeout {
             GrpcTimeout::new()
         }
     }
 
     impl IntoValue for GrpcTimeout {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Idle", self.idle);
@@ -5960,6 +6294,7 @@ pub mod virtual_node {
 
     impl HealthCheck {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(healthy_threshold: impl Into<Int>, interval_millis: impl Into<Int>, protocol: impl Into<Str>, timeout_millis: impl Into<Int>, unhealthy_threshold: impl Into<Int>) -> HealthCheck {
             HealthCheck {
                 healthy_threshold: healthy_threshold.into(),
@@ -5974,6 +6309,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for HealthCheck {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HealthyThreshold", self.healthy_threshold.into_value());
@@ -6016,6 +6352,7 @@ pub mod virtual_node {
 
     impl ListenerTls {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate: impl Into<ListenerTlsCertificate>, mode: impl Into<Str>) -> ListenerTls {
             ListenerTls {
                 certificate: certificate.into(),
@@ -6026,6 +6363,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for ListenerTls {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Certificate", self.certificate.into_value());
@@ -6058,6 +6396,7 @@ pub mod virtual_node {
 
     impl ListenerTlsValidationContext {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(trust: impl Into<ListenerTlsValidationContextTrust>) -> ListenerTlsValidationContext {
             ListenerTlsValidationContext {
                 subject_alternative_names: None,
@@ -6067,6 +6406,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for ListenerTlsValidationContext {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SubjectAlternativeNames", self.subject_alternative_names);
@@ -6098,6 +6438,7 @@ pub mod virtual_node {
 
     impl ListenerTlsValidationContextTrust {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ListenerTlsValidationContextTrust {
             ListenerTlsValidationContextTrust {
                 file: None,
@@ -6107,12 +6448,14 @@ pub mod virtual_node {
     }
 
     impl Default for ListenerTlsValidationContextTrust {
+        #[inline]
         fn default() -> ListenerTlsValidationContextTrust {
             ListenerTlsValidationContextTrust::new()
         }
     }
 
     impl IntoValue for ListenerTlsValidationContextTrust {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "File", self.file);
@@ -6146,6 +6489,7 @@ pub mod virtual_node {
 
     impl ListenerTlsCertificate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ListenerTlsCertificate {
             ListenerTlsCertificate {
                 acm: None,
@@ -6156,12 +6500,14 @@ pub mod virtual_node {
     }
 
     impl Default for ListenerTlsCertificate {
+        #[inline]
         fn default() -> ListenerTlsCertificate {
             ListenerTlsCertificate::new()
         }
     }
 
     impl IntoValue for ListenerTlsCertificate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ACM", self.acm);
@@ -6191,6 +6537,7 @@ pub mod virtual_node {
 
     impl ListenerTlsAcmCertificate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_arn: impl Into<Str>) -> ListenerTlsAcmCertificate {
             ListenerTlsAcmCertificate {
                 certificate_arn: certificate_arn.into(),
@@ -6199,6 +6546,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for ListenerTlsAcmCertificate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateArn", self.certificate_arn.into_value());
@@ -6228,6 +6576,7 @@ pub mod virtual_node {
 
     impl PortMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(port: impl Into<Int>, protocol: impl Into<Str>) -> PortMapping {
             PortMapping {
                 port: port.into(),
@@ -6237,6 +6586,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for PortMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Port", self.port.into_value());
@@ -6280,6 +6630,7 @@ pub mod virtual_node {
 
     impl OutlierDetection {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(base_ejection_duration: impl Into<Duration>, interval: impl Into<Duration>, max_ejection_percent: impl Into<Int>, max_server_errors: impl Into<Int>) -> OutlierDetection {
             OutlierDetection {
                 base_ejection_duration: base_ejection_duration.into(),
@@ -6291,6 +6642,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for OutlierDetection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BaseEjectionDuration", self.base_ejection_duration.into_value());
@@ -6316,6 +6668,7 @@ pub mod virtual_node {
 
     impl BackendDefaults {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BackendDefaults {
             BackendDefaults {
                 client_policy: None,
@@ -6324,12 +6677,14 @@ pub mod virtual_node {
     }
 
     impl Default for BackendDefaults {
+        #[inline]
         fn default() -> BackendDefaults {
             BackendDefaults::new()
         }
     }
 
     impl IntoValue for BackendDefaults {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClientPolicy", self.client_policy);
@@ -6357,6 +6712,7 @@ pub mod virtual_node {
 
     impl ServiceDiscovery {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServiceDiscovery {
             ServiceDiscovery {
                 aws_cloud_map: None,
@@ -6366,12 +6722,14 @@ pub mod virtual_node {
     }
 
     impl Default for ServiceDiscovery {
+        #[inline]
         fn default() -> ServiceDiscovery {
             ServiceDiscovery::new()
         }
     }
 
     impl IntoValue for ServiceDiscovery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AWSCloudMap", self.aws_cloud_map);
@@ -6407,6 +6765,7 @@ pub mod virtual_node {
 
     impl DnsServiceDiscovery {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(hostname: impl Into<Str>) -> DnsServiceDiscovery {
             DnsServiceDiscovery {
                 hostname: hostname.into(),
@@ -6417,6 +6776,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for DnsServiceDiscovery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Hostname", self.hostname.into_value());
@@ -6462,6 +6822,7 @@ pub mod virtual_node {
 
     impl AwsCloudMapServiceDiscovery {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(namespace_name: impl Into<Str>, service_name: impl Into<Str>) -> AwsCloudMapServiceDiscovery {
             AwsCloudMapServiceDiscovery {
                 attributes: None,
@@ -6473,6 +6834,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for AwsCloudMapServiceDiscovery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Attributes", self.attributes);
@@ -6507,6 +6869,7 @@ pub mod virtual_node {
 
     impl AwsCloudMapInstanceAttribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> AwsCloudMapInstanceAttribute {
             AwsCloudMapInstanceAttribute {
                 key: key.into(),
@@ -6516,6 +6879,7 @@ pub mod virtual_node {
     }
 
     impl IntoValue for AwsCloudMapInstanceAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -6573,6 +6937,7 @@ pub struct CfnVirtualRouterProps {
 #[cfg(feature = "appmesh")]
 impl CfnVirtualRouterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(mesh_name: impl Into<Str>, spec: impl Into<virtual_router::VirtualRouterSpec>) -> CfnVirtualRouterProps {
         CfnVirtualRouterProps {
             mesh_name: mesh_name.into(),
@@ -6587,6 +6952,7 @@ impl CfnVirtualRouterProps {
 #[cfg(feature = "appmesh")]
 impl CfnVirtualRouterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("MeshName", self.mesh_name.into_value());
@@ -6599,6 +6965,7 @@ impl CfnVirtualRouterProps {
 
     /// The `AWS::AppMesh::VirtualRouter` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppMesh::VirtualRouter").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6607,6 +6974,7 @@ impl CfnVirtualRouterProps {
 #[cfg(feature = "appmesh")]
 impl crate::Cfn<markers::VirtualRouter> {
     /// Adds an `AWS::AppMesh::VirtualRouter` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6619,6 +6987,7 @@ impl crate::Cfn<markers::VirtualRouter> {
     ///
     /// `Fn::GetAtt` of
     /// [`Uid`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualrouter.html#aws-resource-appmesh-virtualrouter-return-values).
+    #[inline]
     pub fn attr_uid(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Uid".into())
     }
@@ -6627,6 +6996,7 @@ impl crate::Cfn<markers::VirtualRouter> {
     ///
     /// `Fn::GetAtt` of
     /// [`MeshName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualrouter.html#aws-resource-appmesh-virtualrouter-return-values).
+    #[inline]
     pub fn attr_mesh_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MeshName".into())
     }
@@ -6635,6 +7005,7 @@ impl crate::Cfn<markers::VirtualRouter> {
     ///
     /// `Fn::GetAtt` of
     /// [`VirtualRouterName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualrouter.html#aws-resource-appmesh-virtualrouter-return-values).
+    #[inline]
     pub fn attr_virtual_router_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VirtualRouterName".into())
     }
@@ -6646,6 +7017,7 @@ impl crate::Cfn<markers::VirtualRouter> {
     ///
     /// `Fn::GetAtt` of
     /// [`MeshOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualrouter.html#aws-resource-appmesh-virtualrouter-return-values).
+    #[inline]
     pub fn attr_mesh_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MeshOwner".into())
     }
@@ -6657,6 +7029,7 @@ impl crate::Cfn<markers::VirtualRouter> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualrouter.html#aws-resource-appmesh-virtualrouter-return-values).
+    #[inline]
     pub fn attr_resource_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceOwner".into())
     }
@@ -6665,6 +7038,7 @@ impl crate::Cfn<markers::VirtualRouter> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualrouter.html#aws-resource-appmesh-virtualrouter-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -6673,6 +7047,7 @@ impl crate::Cfn<markers::VirtualRouter> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualrouter.html#aws-resource-appmesh-virtualrouter-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -6699,6 +7074,7 @@ pub mod virtual_router {
 
     impl VirtualRouterSpec {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(listeners: impl Into<List<VirtualRouterListener>>) -> VirtualRouterSpec {
             VirtualRouterSpec {
                 listeners: listeners.into(),
@@ -6707,6 +7083,7 @@ pub mod virtual_router {
     }
 
     impl IntoValue for VirtualRouterSpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Listeners", self.listeners.into_value());
@@ -6730,6 +7107,7 @@ pub mod virtual_router {
 
     impl VirtualRouterListener {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(port_mapping: impl Into<PortMapping>) -> VirtualRouterListener {
             VirtualRouterListener {
                 port_mapping: port_mapping.into(),
@@ -6738,6 +7116,7 @@ pub mod virtual_router {
     }
 
     impl IntoValue for VirtualRouterListener {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PortMapping", self.port_mapping.into_value());
@@ -6767,6 +7146,7 @@ pub mod virtual_router {
 
     impl PortMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(port: impl Into<Int>, protocol: impl Into<Str>) -> PortMapping {
             PortMapping {
                 port: port.into(),
@@ -6776,6 +7156,7 @@ pub mod virtual_router {
     }
 
     impl IntoValue for PortMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Port", self.port.into_value());
@@ -6833,6 +7214,7 @@ pub struct CfnVirtualServiceProps {
 #[cfg(feature = "appmesh")]
 impl CfnVirtualServiceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(mesh_name: impl Into<Str>, spec: impl Into<virtual_service::VirtualServiceSpec>, virtual_service_name: impl Into<Str>) -> CfnVirtualServiceProps {
         CfnVirtualServiceProps {
             mesh_name: mesh_name.into(),
@@ -6847,6 +7229,7 @@ impl CfnVirtualServiceProps {
 #[cfg(feature = "appmesh")]
 impl CfnVirtualServiceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("MeshName", self.mesh_name.into_value());
@@ -6859,6 +7242,7 @@ impl CfnVirtualServiceProps {
 
     /// The `AWS::AppMesh::VirtualService` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppMesh::VirtualService").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6867,6 +7251,7 @@ impl CfnVirtualServiceProps {
 #[cfg(feature = "appmesh")]
 impl crate::Cfn<markers::VirtualService> {
     /// Adds an `AWS::AppMesh::VirtualService` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6879,6 +7264,7 @@ impl crate::Cfn<markers::VirtualService> {
     ///
     /// `Fn::GetAtt` of
     /// [`Uid`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualservice.html#aws-resource-appmesh-virtualservice-return-values).
+    #[inline]
     pub fn attr_uid(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Uid".into())
     }
@@ -6887,6 +7273,7 @@ impl crate::Cfn<markers::VirtualService> {
     ///
     /// `Fn::GetAtt` of
     /// [`MeshName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualservice.html#aws-resource-appmesh-virtualservice-return-values).
+    #[inline]
     pub fn attr_mesh_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MeshName".into())
     }
@@ -6898,6 +7285,7 @@ impl crate::Cfn<markers::VirtualService> {
     ///
     /// `Fn::GetAtt` of
     /// [`MeshOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualservice.html#aws-resource-appmesh-virtualservice-return-values).
+    #[inline]
     pub fn attr_mesh_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MeshOwner".into())
     }
@@ -6909,6 +7297,7 @@ impl crate::Cfn<markers::VirtualService> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualservice.html#aws-resource-appmesh-virtualservice-return-values).
+    #[inline]
     pub fn attr_resource_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceOwner".into())
     }
@@ -6917,6 +7306,7 @@ impl crate::Cfn<markers::VirtualService> {
     ///
     /// `Fn::GetAtt` of
     /// [`VirtualServiceName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualservice.html#aws-resource-appmesh-virtualservice-return-values).
+    #[inline]
     pub fn attr_virtual_service_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VirtualServiceName".into())
     }
@@ -6925,6 +7315,7 @@ impl crate::Cfn<markers::VirtualService> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualservice.html#aws-resource-appmesh-virtualservice-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -6933,6 +7324,7 @@ impl crate::Cfn<markers::VirtualService> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualservice.html#aws-resource-appmesh-virtualservice-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -6959,6 +7351,7 @@ pub mod virtual_service {
 
     impl VirtualServiceSpec {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VirtualServiceSpec {
             VirtualServiceSpec {
                 provider: None,
@@ -6967,12 +7360,14 @@ pub mod virtual_service {
     }
 
     impl Default for VirtualServiceSpec {
+        #[inline]
         fn default() -> VirtualServiceSpec {
             VirtualServiceSpec::new()
         }
     }
 
     impl IntoValue for VirtualServiceSpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Provider", self.provider);
@@ -7000,6 +7395,7 @@ pub mod virtual_service {
 
     impl VirtualServiceProvider {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VirtualServiceProvider {
             VirtualServiceProvider {
                 virtual_node: None,
@@ -7009,12 +7405,14 @@ pub mod virtual_service {
     }
 
     impl Default for VirtualServiceProvider {
+        #[inline]
         fn default() -> VirtualServiceProvider {
             VirtualServiceProvider::new()
         }
     }
 
     impl IntoValue for VirtualServiceProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "VirtualNode", self.virtual_node);
@@ -7039,6 +7437,7 @@ pub mod virtual_service {
 
     impl VirtualNodeServiceProvider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(virtual_node_name: impl Into<Str>) -> VirtualNodeServiceProvider {
             VirtualNodeServiceProvider {
                 virtual_node_name: virtual_node_name.into(),
@@ -7047,6 +7446,7 @@ pub mod virtual_service {
     }
 
     impl IntoValue for VirtualNodeServiceProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VirtualNodeName", self.virtual_node_name.into_value());
@@ -7070,6 +7470,7 @@ pub mod virtual_service {
 
     impl VirtualRouterServiceProvider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(virtual_router_name: impl Into<Str>) -> VirtualRouterServiceProvider {
             VirtualRouterServiceProvider {
                 virtual_router_name: virtual_router_name.into(),
@@ -7078,6 +7479,7 @@ pub mod virtual_service {
     }
 
     impl IntoValue for VirtualRouterServiceProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VirtualRouterName", self.virtual_router_name.into_value());

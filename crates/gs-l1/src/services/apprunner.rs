@@ -144,6 +144,7 @@ pub struct CfnAutoScalingConfigurationProps {
 #[cfg(feature = "apprunner")]
 impl CfnAutoScalingConfigurationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnAutoScalingConfigurationProps {
         CfnAutoScalingConfigurationProps {
             auto_scaling_configuration_name: None,
@@ -157,6 +158,7 @@ impl CfnAutoScalingConfigurationProps {
 
 #[cfg(feature = "apprunner")]
 impl Default for CfnAutoScalingConfigurationProps {
+    #[inline]
     fn default() -> CfnAutoScalingConfigurationProps {
         CfnAutoScalingConfigurationProps::new()
     }
@@ -165,6 +167,7 @@ impl Default for CfnAutoScalingConfigurationProps {
 #[cfg(feature = "apprunner")]
 impl CfnAutoScalingConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutoScalingConfigurationName", self.auto_scaling_configuration_name);
@@ -177,6 +180,7 @@ impl CfnAutoScalingConfigurationProps {
 
     /// The `AWS::AppRunner::AutoScalingConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppRunner::AutoScalingConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -185,6 +189,7 @@ impl CfnAutoScalingConfigurationProps {
 #[cfg(feature = "apprunner")]
 impl crate::Cfn<markers::AutoScalingConfiguration> {
     /// Adds an `AWS::AppRunner::AutoScalingConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -198,6 +203,7 @@ impl crate::Cfn<markers::AutoScalingConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`AutoScalingConfigurationRevision`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-autoscalingconfiguration.html#aws-resource-apprunner-autoscalingconfiguration-return-values).
+    #[inline]
     pub fn attr_auto_scaling_configuration_revision(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AutoScalingConfigurationRevision".into())
     }
@@ -206,6 +212,7 @@ impl crate::Cfn<markers::AutoScalingConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`AutoScalingConfigurationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-autoscalingconfiguration.html#aws-resource-apprunner-autoscalingconfiguration-return-values).
+    #[inline]
     pub fn attr_auto_scaling_configuration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AutoScalingConfigurationArn".into())
     }
@@ -217,6 +224,7 @@ impl crate::Cfn<markers::AutoScalingConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Latest`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-autoscalingconfiguration.html#aws-resource-apprunner-autoscalingconfiguration-return-values).
+    #[inline]
     pub fn attr_latest(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Latest".into())
     }
@@ -257,6 +265,7 @@ pub struct CfnObservabilityConfigurationProps {
 #[cfg(feature = "apprunner")]
 impl CfnObservabilityConfigurationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnObservabilityConfigurationProps {
         CfnObservabilityConfigurationProps {
             observability_configuration_name: None,
@@ -268,6 +277,7 @@ impl CfnObservabilityConfigurationProps {
 
 #[cfg(feature = "apprunner")]
 impl Default for CfnObservabilityConfigurationProps {
+    #[inline]
     fn default() -> CfnObservabilityConfigurationProps {
         CfnObservabilityConfigurationProps::new()
     }
@@ -276,6 +286,7 @@ impl Default for CfnObservabilityConfigurationProps {
 #[cfg(feature = "apprunner")]
 impl CfnObservabilityConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ObservabilityConfigurationName", self.observability_configuration_name);
@@ -286,6 +297,7 @@ impl CfnObservabilityConfigurationProps {
 
     /// The `AWS::AppRunner::ObservabilityConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppRunner::ObservabilityConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -294,6 +306,7 @@ impl CfnObservabilityConfigurationProps {
 #[cfg(feature = "apprunner")]
 impl crate::Cfn<markers::ObservabilityConfiguration> {
     /// Adds an `AWS::AppRunner::ObservabilityConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -308,6 +321,7 @@ impl crate::Cfn<markers::ObservabilityConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`ObservabilityConfigurationRevision`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-observabilityconfiguration.html#aws-resource-apprunner-observabilityconfiguration-return-values).
+    #[inline]
     pub fn attr_observability_configuration_revision(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ObservabilityConfigurationRevision".into())
     }
@@ -316,6 +330,7 @@ impl crate::Cfn<markers::ObservabilityConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`ObservabilityConfigurationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-observabilityconfiguration.html#aws-resource-apprunner-observabilityconfiguration-return-values).
+    #[inline]
     pub fn attr_observability_configuration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ObservabilityConfigurationArn".into())
     }
@@ -326,6 +341,7 @@ impl crate::Cfn<markers::ObservabilityConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Latest`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-observabilityconfiguration.html#aws-resource-apprunner-observabilityconfiguration-return-values).
+    #[inline]
     pub fn attr_latest(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Latest".into())
     }
@@ -353,6 +369,7 @@ pub mod observability_configuration {
 
     impl TraceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(vendor: impl Into<Str>) -> TraceConfiguration {
             TraceConfiguration {
                 vendor: vendor.into(),
@@ -361,6 +378,7 @@ pub mod observability_configuration {
     }
 
     impl IntoValue for TraceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Vendor", self.vendor.into_value());
@@ -439,6 +457,7 @@ pub struct CfnServiceProps {
 #[cfg(feature = "apprunner")]
 impl CfnServiceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(source_configuration: impl Into<service::SourceConfiguration>) -> CfnServiceProps {
         CfnServiceProps {
             auto_scaling_configuration_arn: None,
@@ -457,6 +476,7 @@ impl CfnServiceProps {
 #[cfg(feature = "apprunner")]
 impl CfnServiceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutoScalingConfigurationArn", self.auto_scaling_configuration_arn);
@@ -473,6 +493,7 @@ impl CfnServiceProps {
 
     /// The `AWS::AppRunner::Service` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppRunner::Service").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -481,6 +502,7 @@ impl CfnServiceProps {
 #[cfg(feature = "apprunner")]
 impl crate::Cfn<markers::Service> {
     /// Adds an `AWS::AppRunner::Service` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -493,6 +515,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-service.html#aws-resource-apprunner-service-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -502,6 +525,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-service.html#aws-resource-apprunner-service-return-values).
+    #[inline]
     pub fn attr_service_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceUrl".into())
     }
@@ -510,6 +534,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-service.html#aws-resource-apprunner-service-return-values).
+    #[inline]
     pub fn attr_service_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceArn".into())
     }
@@ -518,6 +543,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-service.html#aws-resource-apprunner-service-return-values).
+    #[inline]
     pub fn attr_service_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceId".into())
     }
@@ -571,6 +597,7 @@ pub mod service {
 
     impl HealthCheckConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HealthCheckConfiguration {
             HealthCheckConfiguration {
                 healthy_threshold: None,
@@ -584,12 +611,14 @@ pub mod service {
     }
 
     impl Default for HealthCheckConfiguration {
+        #[inline]
         fn default() -> HealthCheckConfiguration {
             HealthCheckConfiguration::new()
         }
     }
 
     impl IntoValue for HealthCheckConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HealthyThreshold", self.healthy_threshold);
@@ -631,6 +660,7 @@ pub mod service {
 
     impl InstanceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceConfiguration {
             InstanceConfiguration {
                 cpu: None,
@@ -641,12 +671,14 @@ pub mod service {
     }
 
     impl Default for InstanceConfiguration {
+        #[inline]
         fn default() -> InstanceConfiguration {
             InstanceConfiguration::new()
         }
     }
 
     impl IntoValue for InstanceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Cpu", self.cpu);
@@ -673,6 +705,7 @@ pub mod service {
 
     impl EncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kms_key: impl Into<Str>) -> EncryptionConfiguration {
             EncryptionConfiguration {
                 kms_key: kms_key.into(),
@@ -681,6 +714,7 @@ pub mod service {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KmsKey", self.kms_key.into_value());
@@ -713,6 +747,7 @@ pub mod service {
 
     impl ServiceObservabilityConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(observability_enabled: impl Into<Bool>) -> ServiceObservabilityConfiguration {
             ServiceObservabilityConfiguration {
                 observability_configuration_arn: None,
@@ -722,6 +757,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceObservabilityConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ObservabilityConfigurationArn", self.observability_configuration_arn);
@@ -763,6 +799,7 @@ pub mod service {
 
     impl SourceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceConfiguration {
             SourceConfiguration {
                 authentication_configuration: None,
@@ -774,12 +811,14 @@ pub mod service {
     }
 
     impl Default for SourceConfiguration {
+        #[inline]
         fn default() -> SourceConfiguration {
             SourceConfiguration::new()
         }
     }
 
     impl IntoValue for SourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthenticationConfiguration", self.authentication_configuration);
@@ -817,6 +856,7 @@ pub mod service {
 
     impl AuthenticationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuthenticationConfiguration {
             AuthenticationConfiguration {
                 access_role_arn: None,
@@ -826,12 +866,14 @@ pub mod service {
     }
 
     impl Default for AuthenticationConfiguration {
+        #[inline]
         fn default() -> AuthenticationConfiguration {
             AuthenticationConfiguration::new()
         }
     }
 
     impl IntoValue for AuthenticationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.access_role_arn { m.insert("AccessRoleArn", v.into_get_att("Arn")); }
@@ -874,6 +916,7 @@ pub mod service {
 
     impl CodeRepository {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(repository_url: impl Into<Str>, source_code_version: impl Into<SourceCodeVersion>) -> CodeRepository {
             CodeRepository {
                 code_configuration: None,
@@ -885,6 +928,7 @@ pub mod service {
     }
 
     impl IntoValue for CodeRepository {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CodeConfiguration", self.code_configuration);
@@ -917,6 +961,7 @@ pub mod service {
 
     impl SourceCodeVersion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Str>) -> SourceCodeVersion {
             SourceCodeVersion {
                 r#type: r#type.into(),
@@ -926,6 +971,7 @@ pub mod service {
     }
 
     impl IntoValue for SourceCodeVersion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -958,6 +1004,7 @@ pub mod service {
 
     impl CodeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(configuration_source: impl Into<Str>) -> CodeConfiguration {
             CodeConfiguration {
                 code_configuration_values: None,
@@ -967,6 +1014,7 @@ pub mod service {
     }
 
     impl IntoValue for CodeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CodeConfigurationValues", self.code_configuration_values);
@@ -1023,6 +1071,7 @@ pub mod service {
 
     impl CodeConfigurationValues {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(runtime: impl Into<Str>) -> CodeConfigurationValues {
             CodeConfigurationValues {
                 build_command: None,
@@ -1036,6 +1085,7 @@ pub mod service {
     }
 
     impl IntoValue for CodeConfigurationValues {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BuildCommand", self.build_command);
@@ -1068,6 +1118,7 @@ pub mod service {
 
     impl KeyValuePair {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KeyValuePair {
             KeyValuePair {
                 name: None,
@@ -1077,12 +1128,14 @@ pub mod service {
     }
 
     impl Default for KeyValuePair {
+        #[inline]
         fn default() -> KeyValuePair {
             KeyValuePair::new()
         }
     }
 
     impl IntoValue for KeyValuePair {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1119,6 +1172,7 @@ pub mod service {
 
     impl ImageRepository {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image_identifier: impl Into<Str>, image_repository_type: impl Into<Str>) -> ImageRepository {
             ImageRepository {
                 image_configuration: None,
@@ -1129,6 +1183,7 @@ pub mod service {
     }
 
     impl IntoValue for ImageRepository {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ImageConfiguration", self.image_configuration);
@@ -1174,6 +1229,7 @@ pub mod service {
 
     impl ImageConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImageConfiguration {
             ImageConfiguration {
                 port: None,
@@ -1185,12 +1241,14 @@ pub mod service {
     }
 
     impl Default for ImageConfiguration {
+        #[inline]
         fn default() -> ImageConfiguration {
             ImageConfiguration::new()
         }
     }
 
     impl IntoValue for ImageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Port", self.port);
@@ -1229,6 +1287,7 @@ pub mod service {
 
     impl NetworkConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkConfiguration {
             NetworkConfiguration {
                 egress_configuration: None,
@@ -1239,12 +1298,14 @@ pub mod service {
     }
 
     impl Default for NetworkConfiguration {
+        #[inline]
         fn default() -> NetworkConfiguration {
             NetworkConfiguration::new()
         }
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EgressConfiguration", self.egress_configuration);
@@ -1280,6 +1341,7 @@ pub mod service {
 
     impl EgressConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(egress_type: impl Into<Str>) -> EgressConfiguration {
             EgressConfiguration {
                 egress_type: egress_type.into(),
@@ -1289,6 +1351,7 @@ pub mod service {
     }
 
     impl IntoValue for EgressConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EgressType", self.egress_type.into_value());
@@ -1315,6 +1378,7 @@ pub mod service {
 
     impl IngressConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(is_publicly_accessible: impl Into<Bool>) -> IngressConfiguration {
             IngressConfiguration {
                 is_publicly_accessible: is_publicly_accessible.into(),
@@ -1323,6 +1387,7 @@ pub mod service {
     }
 
     impl IntoValue for IngressConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IsPubliclyAccessible", self.is_publicly_accessible.into_value());
@@ -1376,6 +1441,7 @@ pub struct CfnVpcConnectorProps {
 #[cfg(feature = "apprunner")]
 impl CfnVpcConnectorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(subnets: impl Into<List<Str>>) -> CfnVpcConnectorProps {
         CfnVpcConnectorProps {
             security_groups: None,
@@ -1389,6 +1455,7 @@ impl CfnVpcConnectorProps {
 #[cfg(feature = "apprunner")]
 impl CfnVpcConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.security_groups { m.insert("SecurityGroups", v.into_refs()); }
@@ -1400,6 +1467,7 @@ impl CfnVpcConnectorProps {
 
     /// The `AWS::AppRunner::VpcConnector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppRunner::VpcConnector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1408,6 +1476,7 @@ impl CfnVpcConnectorProps {
 #[cfg(feature = "apprunner")]
 impl crate::Cfn<markers::VpcConnector> {
     /// Adds an `AWS::AppRunner::VpcConnector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1420,6 +1489,7 @@ impl crate::Cfn<markers::VpcConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcConnectorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-vpcconnector.html#aws-resource-apprunner-vpcconnector-return-values).
+    #[inline]
     pub fn attr_vpc_connector_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcConnectorArn".into())
     }
@@ -1429,6 +1499,7 @@ impl crate::Cfn<markers::VpcConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcConnectorRevision`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-vpcconnector.html#aws-resource-apprunner-vpcconnector-return-values).
+    #[inline]
     pub fn attr_vpc_connector_revision(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcConnectorRevision".into())
     }
@@ -1474,6 +1545,7 @@ pub struct CfnVpcIngressConnectionProps {
 #[cfg(feature = "apprunner")]
 impl CfnVpcIngressConnectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ingress_vpc_configuration: impl Into<vpc_ingress_connection::IngressVpcConfiguration>, service_arn: impl Into<Str>) -> CfnVpcIngressConnectionProps {
         CfnVpcIngressConnectionProps {
             ingress_vpc_configuration: ingress_vpc_configuration.into(),
@@ -1487,6 +1559,7 @@ impl CfnVpcIngressConnectionProps {
 #[cfg(feature = "apprunner")]
 impl CfnVpcIngressConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IngressVpcConfiguration", self.ingress_vpc_configuration.into_value());
@@ -1498,6 +1571,7 @@ impl CfnVpcIngressConnectionProps {
 
     /// The `AWS::AppRunner::VpcIngressConnection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppRunner::VpcIngressConnection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1506,6 +1580,7 @@ impl CfnVpcIngressConnectionProps {
 #[cfg(feature = "apprunner")]
 impl crate::Cfn<markers::VpcIngressConnection> {
     /// Adds an `AWS::AppRunner::VpcIngressConnection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1520,6 +1595,7 @@ impl crate::Cfn<markers::VpcIngressConnection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-vpcingressconnection.html#aws-resource-apprunner-vpcingressconnection-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1528,6 +1604,7 @@ impl crate::Cfn<markers::VpcIngressConnection> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-vpcingressconnection.html#aws-resource-apprunner-vpcingressconnection-return-values).
+    #[inline]
     pub fn attr_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainName".into())
     }
@@ -1536,6 +1613,7 @@ impl crate::Cfn<markers::VpcIngressConnection> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcIngressConnectionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-vpcingressconnection.html#aws-resource-apprunner-vpcingressconnection-return-values).
+    #[inline]
     pub fn attr_vpc_ingress_connection_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcIngressConnectionArn".into())
     }
@@ -1569,6 +1647,7 @@ pub mod vpc_ingress_connection {
 
     impl IngressVpcConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(vpc_endpoint_id: impl Into<Str>, vpc_id: impl Into<Str>) -> IngressVpcConfiguration {
             IngressVpcConfiguration {
                 vpc_endpoint_id: vpc_endpoint_id.into(),
@@ -1578,6 +1657,7 @@ pub mod vpc_ingress_connection {
     }
 
     impl IntoValue for IngressVpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VpcEndpointId", self.vpc_endpoint_id.into_value());

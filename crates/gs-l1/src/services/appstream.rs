@@ -282,6 +282,7 @@ pub struct CfnAppBlockProps {
 #[cfg(feature = "appstream")]
 impl CfnAppBlockProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, source_s3_location: impl Into<app_block::S3Location>) -> CfnAppBlockProps {
         CfnAppBlockProps {
             description: None,
@@ -299,6 +300,7 @@ impl CfnAppBlockProps {
 #[cfg(feature = "appstream")]
 impl CfnAppBlockProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -314,6 +316,7 @@ impl CfnAppBlockProps {
 
     /// The `AWS::AppStream::AppBlock` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppStream::AppBlock").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -322,6 +325,7 @@ impl CfnAppBlockProps {
 #[cfg(feature = "appstream")]
 impl crate::Cfn<markers::AppBlock> {
     /// Adds an `AWS::AppStream::AppBlock` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -334,6 +338,7 @@ impl crate::Cfn<markers::AppBlock> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-appblock.html#aws-resource-appstream-appblock-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -342,6 +347,7 @@ impl crate::Cfn<markers::AppBlock> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-appblock.html#aws-resource-appstream-appblock-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -386,6 +392,7 @@ pub mod app_block {
 
     impl ScriptDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(executable_path: impl Into<Str>, script_s3_location: impl Into<S3Location>, timeout_in_seconds: impl Into<Int>) -> ScriptDetails {
             ScriptDetails {
                 executable_parameters: None,
@@ -397,6 +404,7 @@ pub mod app_block {
     }
 
     impl IntoValue for ScriptDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExecutableParameters", self.executable_parameters);
@@ -429,6 +437,7 @@ pub mod app_block {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_bucket: impl Into<Str>) -> S3Location {
             S3Location {
                 s3_bucket: s3_bucket.into(),
@@ -438,6 +447,7 @@ pub mod app_block {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Bucket", self.s3_bucket.into_value());
@@ -476,6 +486,7 @@ pub mod app_block {
 
     impl Tag {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Tag {
             Tag {
                 key: None,
@@ -487,12 +498,14 @@ pub mod app_block {
     }
 
     impl Default for Tag {
+        #[inline]
         fn default() -> Tag {
             Tag::new()
         }
     }
 
     impl IntoValue for Tag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -576,6 +589,7 @@ pub struct CfnAppBlockBuilderProps {
 #[cfg(feature = "appstream")]
 impl CfnAppBlockBuilderProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_type: impl Into<Str>, name: impl Into<Str>, platform: impl Into<Str>, vpc_config: impl Into<app_block_builder::VpcConfig>) -> CfnAppBlockBuilderProps {
         CfnAppBlockBuilderProps {
             access_endpoints: None,
@@ -596,6 +610,7 @@ impl CfnAppBlockBuilderProps {
 #[cfg(feature = "appstream")]
 impl CfnAppBlockBuilderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessEndpoints", self.access_endpoints);
@@ -614,6 +629,7 @@ impl CfnAppBlockBuilderProps {
 
     /// The `AWS::AppStream::AppBlockBuilder` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppStream::AppBlockBuilder").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -622,6 +638,7 @@ impl CfnAppBlockBuilderProps {
 #[cfg(feature = "appstream")]
 impl crate::Cfn<markers::AppBlockBuilder> {
     /// Adds an `AWS::AppStream::AppBlockBuilder` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -634,6 +651,7 @@ impl crate::Cfn<markers::AppBlockBuilder> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-appblockbuilder.html#aws-resource-appstream-appblockbuilder-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -642,6 +660,7 @@ impl crate::Cfn<markers::AppBlockBuilder> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-appblockbuilder.html#aws-resource-appstream-appblockbuilder-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -674,6 +693,7 @@ pub mod app_block_builder {
 
     impl VpcConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcConfig {
             VpcConfig {
                 security_group_ids: None,
@@ -683,12 +703,14 @@ pub mod app_block_builder {
     }
 
     impl Default for VpcConfig {
+        #[inline]
         fn default() -> VpcConfig {
             VpcConfig::new()
         }
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -723,6 +745,7 @@ pub mod app_block_builder {
 
     impl AccessEndpoint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint_type: impl Into<Str>, vpce_id: impl Into<Str>) -> AccessEndpoint {
             AccessEndpoint {
                 endpoint_type: endpoint_type.into(),
@@ -732,6 +755,7 @@ pub mod app_block_builder {
     }
 
     impl IntoValue for AccessEndpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointType", self.endpoint_type.into_value());
@@ -822,6 +846,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "appstream")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(app_block_arn: impl Into<Str>, icon_s3_location: impl Into<application::S3Location>, instance_families: impl Into<List<Str>>, launch_path: impl Into<Str>, name: impl Into<Str>, platforms: impl Into<List<Str>>) -> CfnApplicationProps {
         CfnApplicationProps {
             app_block_arn: app_block_arn.into(),
@@ -843,6 +868,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "appstream")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppBlockArn", self.app_block_arn.into_value());
@@ -862,6 +888,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::AppStream::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppStream::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -870,6 +897,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "appstream")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::AppStream::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -882,6 +910,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-application.html#aws-resource-appstream-application-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -890,6 +919,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-application.html#aws-resource-appstream-application-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -922,6 +952,7 @@ pub mod application {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_bucket: impl Into<Str>, s3_key: impl Into<Str>) -> S3Location {
             S3Location {
                 s3_bucket: s3_bucket.into(),
@@ -931,6 +962,7 @@ pub mod application {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Bucket", self.s3_bucket.into_value());
@@ -969,6 +1001,7 @@ pub mod application {
 
     impl Tag {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Tag {
             Tag {
                 key: None,
@@ -980,12 +1013,14 @@ pub mod application {
     }
 
     impl Default for Tag {
+        #[inline]
         fn default() -> Tag {
             Tag::new()
         }
     }
 
     impl IntoValue for Tag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -1025,6 +1060,7 @@ pub struct CfnApplicationEntitlementAssociationProps {
 #[cfg(feature = "appstream")]
 impl CfnApplicationEntitlementAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_identifier: impl Into<Str>, entitlement_name: impl Into<Str>, stack_name: impl Into<Str>) -> CfnApplicationEntitlementAssociationProps {
         CfnApplicationEntitlementAssociationProps {
             application_identifier: application_identifier.into(),
@@ -1037,6 +1073,7 @@ impl CfnApplicationEntitlementAssociationProps {
 #[cfg(feature = "appstream")]
 impl CfnApplicationEntitlementAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationIdentifier", self.application_identifier.into_value());
@@ -1047,6 +1084,7 @@ impl CfnApplicationEntitlementAssociationProps {
 
     /// The `AWS::AppStream::ApplicationEntitlementAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppStream::ApplicationEntitlementAssociation").properties(self.into_properties())
     }
@@ -1055,6 +1093,7 @@ impl CfnApplicationEntitlementAssociationProps {
 #[cfg(feature = "appstream")]
 impl crate::Cfn<markers::ApplicationEntitlementAssociation> {
     /// Adds an `AWS::AppStream::ApplicationEntitlementAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1086,6 +1125,7 @@ pub struct CfnApplicationFleetAssociationProps {
 #[cfg(feature = "appstream")]
 impl CfnApplicationFleetAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_arn: impl Into<Str>, fleet_name: impl Into<Str>) -> CfnApplicationFleetAssociationProps {
         CfnApplicationFleetAssociationProps {
             application_arn: application_arn.into(),
@@ -1097,6 +1137,7 @@ impl CfnApplicationFleetAssociationProps {
 #[cfg(feature = "appstream")]
 impl CfnApplicationFleetAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationArn", self.application_arn.into_value());
@@ -1106,6 +1147,7 @@ impl CfnApplicationFleetAssociationProps {
 
     /// The `AWS::AppStream::ApplicationFleetAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppStream::ApplicationFleetAssociation").properties(self.into_properties())
     }
@@ -1114,6 +1156,7 @@ impl CfnApplicationFleetAssociationProps {
 #[cfg(feature = "appstream")]
 impl crate::Cfn<markers::ApplicationFleetAssociation> {
     /// Adds an `AWS::AppStream::ApplicationFleetAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1163,6 +1206,7 @@ pub struct CfnDirectoryConfigProps {
 #[cfg(feature = "appstream")]
 impl CfnDirectoryConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(directory_name: impl Into<Str>, organizational_unit_distinguished_names: impl Into<List<Str>>, service_account_credentials: impl Into<directory_config::ServiceAccountCredentials>) -> CfnDirectoryConfigProps {
         CfnDirectoryConfigProps {
             certificate_based_auth_properties: None,
@@ -1176,6 +1220,7 @@ impl CfnDirectoryConfigProps {
 #[cfg(feature = "appstream")]
 impl CfnDirectoryConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CertificateBasedAuthProperties", self.certificate_based_auth_properties);
@@ -1187,6 +1232,7 @@ impl CfnDirectoryConfigProps {
 
     /// The `AWS::AppStream::DirectoryConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppStream::DirectoryConfig").properties(self.into_properties())
     }
@@ -1195,6 +1241,7 @@ impl CfnDirectoryConfigProps {
 #[cfg(feature = "appstream")]
 impl crate::Cfn<markers::DirectoryConfig> {
     /// Adds an `AWS::AppStream::DirectoryConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1234,6 +1281,7 @@ pub mod directory_config {
 
     impl ServiceAccountCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(account_name: impl Into<Str>, account_password: impl Into<Str>) -> ServiceAccountCredentials {
             ServiceAccountCredentials {
                 account_name: account_name.into(),
@@ -1243,6 +1291,7 @@ pub mod directory_config {
     }
 
     impl IntoValue for ServiceAccountCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountName", self.account_name.into_value());
@@ -1277,6 +1326,7 @@ pub mod directory_config {
 
     impl CertificateBasedAuthProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CertificateBasedAuthProperties {
             CertificateBasedAuthProperties {
                 certificate_authority_arn: None,
@@ -1286,12 +1336,14 @@ pub mod directory_config {
     }
 
     impl Default for CertificateBasedAuthProperties {
+        #[inline]
         fn default() -> CertificateBasedAuthProperties {
             CertificateBasedAuthProperties::new()
         }
     }
 
     impl IntoValue for CertificateBasedAuthProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateAuthorityArn", self.certificate_authority_arn);
@@ -1340,6 +1392,7 @@ pub struct CfnEntitlementProps {
 #[cfg(feature = "appstream")]
 impl CfnEntitlementProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(app_visibility: impl Into<Str>, attributes: impl Into<List<entitlement::Attribute>>, name: impl Into<Str>, stack_name: impl Into<Str>) -> CfnEntitlementProps {
         CfnEntitlementProps {
             app_visibility: app_visibility.into(),
@@ -1354,6 +1407,7 @@ impl CfnEntitlementProps {
 #[cfg(feature = "appstream")]
 impl CfnEntitlementProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppVisibility", self.app_visibility.into_value());
@@ -1366,6 +1420,7 @@ impl CfnEntitlementProps {
 
     /// The `AWS::AppStream::Entitlement` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppStream::Entitlement").properties(self.into_properties())
     }
@@ -1374,6 +1429,7 @@ impl CfnEntitlementProps {
 #[cfg(feature = "appstream")]
 impl crate::Cfn<markers::Entitlement> {
     /// Adds an `AWS::AppStream::Entitlement` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1386,6 +1442,7 @@ impl crate::Cfn<markers::Entitlement> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-entitlement.html#aws-resource-appstream-entitlement-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -1394,6 +1451,7 @@ impl crate::Cfn<markers::Entitlement> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-entitlement.html#aws-resource-appstream-entitlement-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -1430,6 +1488,7 @@ pub mod entitlement {
 
     impl Attribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> Attribute {
             Attribute {
                 name: name.into(),
@@ -1439,6 +1498,7 @@ pub mod entitlement {
     }
 
     impl IntoValue for Attribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1614,6 +1674,7 @@ pub struct CfnFleetProps {
 #[cfg(feature = "appstream")]
 impl CfnFleetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_type: impl Into<Str>, name: impl Into<Str>) -> CfnFleetProps {
         CfnFleetProps {
             compute_capacity: None,
@@ -1647,6 +1708,7 @@ impl CfnFleetProps {
 #[cfg(feature = "appstream")]
 impl CfnFleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ComputeCapacity", self.compute_capacity);
@@ -1678,6 +1740,7 @@ impl CfnFleetProps {
 
     /// The `AWS::AppStream::Fleet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppStream::Fleet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1686,6 +1749,7 @@ impl CfnFleetProps {
 #[cfg(feature = "appstream")]
 impl crate::Cfn<markers::Fleet> {
     /// Adds an `AWS::AppStream::Fleet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1698,6 +1762,7 @@ impl crate::Cfn<markers::Fleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-fleet.html#aws-resource-appstream-fleet-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1729,6 +1794,7 @@ pub mod fleet {
 
     impl ComputeCapacity {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComputeCapacity {
             ComputeCapacity {
                 desired_instances: None,
@@ -1738,12 +1804,14 @@ pub mod fleet {
     }
 
     impl Default for ComputeCapacity {
+        #[inline]
         fn default() -> ComputeCapacity {
             ComputeCapacity::new()
         }
     }
 
     impl IntoValue for ComputeCapacity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DesiredInstances", self.desired_instances);
@@ -1773,6 +1841,7 @@ pub mod fleet {
 
     impl VpcConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcConfig {
             VpcConfig {
                 security_group_ids: None,
@@ -1782,12 +1851,14 @@ pub mod fleet {
     }
 
     impl Default for VpcConfig {
+        #[inline]
         fn default() -> VpcConfig {
             VpcConfig::new()
         }
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -1817,6 +1888,7 @@ pub mod fleet {
 
     impl DomainJoinInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DomainJoinInfo {
             DomainJoinInfo {
                 directory_name: None,
@@ -1826,12 +1898,14 @@ pub mod fleet {
     }
 
     impl Default for DomainJoinInfo {
+        #[inline]
         fn default() -> DomainJoinInfo {
             DomainJoinInfo::new()
         }
     }
 
     impl IntoValue for DomainJoinInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DirectoryName", self.directory_name);
@@ -1862,6 +1936,7 @@ pub mod fleet {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_bucket: impl Into<Str>, s3_key: impl Into<Str>) -> S3Location {
             S3Location {
                 s3_bucket: s3_bucket.into(),
@@ -1871,6 +1946,7 @@ pub mod fleet {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Bucket", self.s3_bucket.into_value());
@@ -1894,6 +1970,7 @@ pub mod fleet {
 
     impl VolumeConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VolumeConfig {
             VolumeConfig {
                 volume_size_in_gb: None,
@@ -1902,12 +1979,14 @@ pub mod fleet {
     }
 
     impl Default for VolumeConfig {
+        #[inline]
         fn default() -> VolumeConfig {
             VolumeConfig::new()
         }
     }
 
     impl IntoValue for VolumeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "VolumeSizeInGb", self.volume_size_in_gb);
@@ -2024,6 +2103,7 @@ pub struct CfnImageBuilderProps {
 #[cfg(feature = "appstream")]
 impl CfnImageBuilderProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_type: impl Into<Str>, name: impl Into<Str>) -> CfnImageBuilderProps {
         CfnImageBuilderProps {
             access_endpoints: None,
@@ -2050,6 +2130,7 @@ impl CfnImageBuilderProps {
 #[cfg(feature = "appstream")]
 impl CfnImageBuilderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessEndpoints", self.access_endpoints);
@@ -2074,6 +2155,7 @@ impl CfnImageBuilderProps {
 
     /// The `AWS::AppStream::ImageBuilder` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppStream::ImageBuilder").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2082,6 +2164,7 @@ impl CfnImageBuilderProps {
 #[cfg(feature = "appstream")]
 impl crate::Cfn<markers::ImageBuilder> {
     /// Adds an `AWS::AppStream::ImageBuilder` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2094,6 +2177,7 @@ impl crate::Cfn<markers::ImageBuilder> {
     ///
     /// `Fn::GetAtt` of
     /// [`StreamingUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-imagebuilder.html#aws-resource-appstream-imagebuilder-return-values).
+    #[inline]
     pub fn attr_streaming_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StreamingUrl".into())
     }
@@ -2125,6 +2209,7 @@ pub mod image_builder {
 
     impl VpcConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcConfig {
             VpcConfig {
                 security_group_ids: None,
@@ -2134,12 +2219,14 @@ pub mod image_builder {
     }
 
     impl Default for VpcConfig {
+        #[inline]
         fn default() -> VpcConfig {
             VpcConfig::new()
         }
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -2169,6 +2256,7 @@ pub mod image_builder {
 
     impl DomainJoinInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DomainJoinInfo {
             DomainJoinInfo {
                 directory_name: None,
@@ -2178,12 +2266,14 @@ pub mod image_builder {
     }
 
     impl Default for DomainJoinInfo {
+        #[inline]
         fn default() -> DomainJoinInfo {
             DomainJoinInfo::new()
         }
     }
 
     impl IntoValue for DomainJoinInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DirectoryName", self.directory_name);
@@ -2219,6 +2309,7 @@ pub mod image_builder {
 
     impl AccessEndpoint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint_type: impl Into<Str>, vpce_id: impl Into<Str>) -> AccessEndpoint {
             AccessEndpoint {
                 endpoint_type: endpoint_type.into(),
@@ -2228,6 +2319,7 @@ pub mod image_builder {
     }
 
     impl IntoValue for AccessEndpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointType", self.endpoint_type.into_value());
@@ -2251,6 +2343,7 @@ pub mod image_builder {
 
     impl VolumeConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VolumeConfig {
             VolumeConfig {
                 volume_size_in_gb: None,
@@ -2259,12 +2352,14 @@ pub mod image_builder {
     }
 
     impl Default for VolumeConfig {
+        #[inline]
         fn default() -> VolumeConfig {
             VolumeConfig::new()
         }
     }
 
     impl IntoValue for VolumeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "VolumeSizeInGb", self.volume_size_in_gb);
@@ -2376,6 +2471,7 @@ pub struct CfnStackProps {
 #[cfg(feature = "appstream")]
 impl CfnStackProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnStackProps {
         CfnStackProps {
             access_endpoints: None,
@@ -2400,6 +2496,7 @@ impl CfnStackProps {
 
 #[cfg(feature = "appstream")]
 impl Default for CfnStackProps {
+    #[inline]
     fn default() -> CfnStackProps {
         CfnStackProps::new()
     }
@@ -2408,6 +2505,7 @@ impl Default for CfnStackProps {
 #[cfg(feature = "appstream")]
 impl CfnStackProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessEndpoints", self.access_endpoints);
@@ -2431,6 +2529,7 @@ impl CfnStackProps {
 
     /// The `AWS::AppStream::Stack` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppStream::Stack").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2439,6 +2538,7 @@ impl CfnStackProps {
 #[cfg(feature = "appstream")]
 impl crate::Cfn<markers::Stack> {
     /// Adds an `AWS::AppStream::Stack` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2479,6 +2579,7 @@ pub mod stack {
 
     impl StorageConnector {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connector_type: impl Into<Str>) -> StorageConnector {
             StorageConnector {
                 connector_type: connector_type.into(),
@@ -2489,6 +2590,7 @@ pub mod stack {
     }
 
     impl IntoValue for StorageConnector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConnectorType", self.connector_type.into_value());
@@ -2527,6 +2629,7 @@ pub mod stack {
 
     impl UserSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, permission: impl Into<Str>) -> UserSetting {
             UserSetting {
                 action: action.into(),
@@ -2537,6 +2640,7 @@ pub mod stack {
     }
 
     impl IntoValue for UserSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -2562,6 +2666,7 @@ pub mod stack {
 
     impl StreamingExperienceSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StreamingExperienceSettings {
             StreamingExperienceSettings {
                 preferred_protocol: None,
@@ -2570,12 +2675,14 @@ pub mod stack {
     }
 
     impl Default for StreamingExperienceSettings {
+        #[inline]
         fn default() -> StreamingExperienceSettings {
             StreamingExperienceSettings::new()
         }
     }
 
     impl IntoValue for StreamingExperienceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PreferredProtocol", self.preferred_protocol);
@@ -2607,6 +2714,7 @@ pub mod stack {
 
     impl ApplicationSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> ApplicationSettings {
             ApplicationSettings {
                 enabled: enabled.into(),
@@ -2616,6 +2724,7 @@ pub mod stack {
     }
 
     impl IntoValue for ApplicationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -2651,6 +2760,7 @@ pub mod stack {
 
     impl AccessEndpoint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint_type: impl Into<Str>, vpce_id: impl Into<Str>) -> AccessEndpoint {
             AccessEndpoint {
                 endpoint_type: endpoint_type.into(),
@@ -2660,6 +2770,7 @@ pub mod stack {
     }
 
     impl IntoValue for AccessEndpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointType", self.endpoint_type.into_value());
@@ -2683,6 +2794,7 @@ pub mod stack {
 
     impl ContentRedirection {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ContentRedirection {
             ContentRedirection {
                 host_to_client: None,
@@ -2691,12 +2803,14 @@ pub mod stack {
     }
 
     impl Default for ContentRedirection {
+        #[inline]
         fn default() -> ContentRedirection {
             ContentRedirection::new()
         }
     }
 
     impl IntoValue for ContentRedirection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HostToClient", self.host_to_client);
@@ -2730,6 +2844,7 @@ pub mod stack {
 
     impl UrlRedirectionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> UrlRedirectionConfig {
             UrlRedirectionConfig {
                 allowed_urls: None,
@@ -2740,6 +2855,7 @@ pub mod stack {
     }
 
     impl IntoValue for UrlRedirectionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedUrls", self.allowed_urls);
@@ -2796,6 +2912,7 @@ pub mod stack {
 
     impl AgentAccessConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(screen_image_format: impl Into<Str>, screen_resolution: impl Into<Str>, settings: impl Into<List<AgentAccessSetting>>) -> AgentAccessConfig {
             AgentAccessConfig {
                 s3_bucket_arn: None,
@@ -2809,6 +2926,7 @@ pub mod stack {
     }
 
     impl IntoValue for AgentAccessConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3BucketArn", self.s3_bucket_arn);
@@ -2850,6 +2968,7 @@ pub mod stack {
 
     impl AgentAccessSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(agent_action: impl Into<Str>, permission: impl Into<Str>) -> AgentAccessSetting {
             AgentAccessSetting {
                 agent_action: agent_action.into(),
@@ -2859,6 +2978,7 @@ pub mod stack {
     }
 
     impl IntoValue for AgentAccessSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AgentAction", self.agent_action.into_value());
@@ -2890,6 +3010,7 @@ pub struct CfnStackFleetAssociationProps {
 #[cfg(feature = "appstream")]
 impl CfnStackFleetAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(fleet_name: impl Into<Str>, stack_name: impl Into<Str>) -> CfnStackFleetAssociationProps {
         CfnStackFleetAssociationProps {
             fleet_name: fleet_name.into(),
@@ -2901,6 +3022,7 @@ impl CfnStackFleetAssociationProps {
 #[cfg(feature = "appstream")]
 impl CfnStackFleetAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FleetName", self.fleet_name.into_value());
@@ -2910,6 +3032,7 @@ impl CfnStackFleetAssociationProps {
 
     /// The `AWS::AppStream::StackFleetAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppStream::StackFleetAssociation").properties(self.into_properties())
     }
@@ -2918,6 +3041,7 @@ impl CfnStackFleetAssociationProps {
 #[cfg(feature = "appstream")]
 impl crate::Cfn<markers::StackFleetAssociation> {
     /// Adds an `AWS::AppStream::StackFleetAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2930,6 +3054,7 @@ impl crate::Cfn<markers::StackFleetAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-stackfleetassociation.html#aws-resource-appstream-stackfleetassociation-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2971,6 +3096,7 @@ pub struct CfnStackUserAssociationProps {
 #[cfg(feature = "appstream")]
 impl CfnStackUserAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(authentication_type: impl Into<Str>, stack_name: impl Into<Str>, user_name: impl Into<Str>) -> CfnStackUserAssociationProps {
         CfnStackUserAssociationProps {
             authentication_type: authentication_type.into(),
@@ -2984,6 +3110,7 @@ impl CfnStackUserAssociationProps {
 #[cfg(feature = "appstream")]
 impl CfnStackUserAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AuthenticationType", self.authentication_type.into_value());
@@ -2995,6 +3122,7 @@ impl CfnStackUserAssociationProps {
 
     /// The `AWS::AppStream::StackUserAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppStream::StackUserAssociation").properties(self.into_properties())
     }
@@ -3003,6 +3131,7 @@ impl CfnStackUserAssociationProps {
 #[cfg(feature = "appstream")]
 impl crate::Cfn<markers::StackUserAssociation> {
     /// Adds an `AWS::AppStream::StackUserAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3054,6 +3183,7 @@ pub struct CfnUserProps {
 #[cfg(feature = "appstream")]
 impl CfnUserProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(authentication_type: impl Into<Str>, user_name: impl Into<Str>) -> CfnUserProps {
         CfnUserProps {
             authentication_type: authentication_type.into(),
@@ -3068,6 +3198,7 @@ impl CfnUserProps {
 #[cfg(feature = "appstream")]
 impl CfnUserProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AuthenticationType", self.authentication_type.into_value());
@@ -3080,6 +3211,7 @@ impl CfnUserProps {
 
     /// The `AWS::AppStream::User` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppStream::User").properties(self.into_properties())
     }
@@ -3088,6 +3220,7 @@ impl CfnUserProps {
 #[cfg(feature = "appstream")]
 impl crate::Cfn<markers::User> {
     /// Adds an `AWS::AppStream::User` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3100,6 +3233,7 @@ impl crate::Cfn<markers::User> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-user.html#aws-resource-appstream-user-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

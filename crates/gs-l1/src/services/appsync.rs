@@ -264,6 +264,7 @@ pub struct CfnApiProps {
 #[cfg(feature = "appsync")]
 impl CfnApiProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnApiProps {
         CfnApiProps {
             event_config: None,
@@ -277,6 +278,7 @@ impl CfnApiProps {
 #[cfg(feature = "appsync")]
 impl CfnApiProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EventConfig", self.event_config);
@@ -288,6 +290,7 @@ impl CfnApiProps {
 
     /// The `AWS::AppSync::Api` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppSync::Api").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -296,6 +299,7 @@ impl CfnApiProps {
 #[cfg(feature = "appsync")]
 impl crate::Cfn<markers::Api> {
     /// Adds an `AWS::AppSync::Api` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -308,6 +312,7 @@ impl crate::Cfn<markers::Api> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApiId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-api.html#aws-resource-appsync-api-return-values).
+    #[inline]
     pub fn attr_api_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApiId".into())
     }
@@ -316,6 +321,7 @@ impl crate::Cfn<markers::Api> {
     ///
     /// `Fn::GetAtt` of
     /// [`Dns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-api.html#aws-resource-appsync-api-return-values).
+    #[inline]
     pub fn attr_dns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Dns".into())
     }
@@ -324,6 +330,7 @@ impl crate::Cfn<markers::Api> {
     ///
     /// `Fn::GetAtt` of
     /// [`Dns.Realtime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-api.html#aws-resource-appsync-api-return-values).
+    #[inline]
     pub fn attr_dns_realtime(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Dns.Realtime".into())
     }
@@ -332,6 +339,7 @@ impl crate::Cfn<markers::Api> {
     ///
     /// `Fn::GetAtt` of
     /// [`Dns.Http`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-api.html#aws-resource-appsync-api-return-values).
+    #[inline]
     pub fn attr_dns_http(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Dns.Http".into())
     }
@@ -340,6 +348,7 @@ impl crate::Cfn<markers::Api> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApiArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-api.html#aws-resource-appsync-api-return-values).
+    #[inline]
     pub fn attr_api_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApiArn".into())
     }
@@ -390,6 +399,7 @@ pub mod api {
 
     impl EventConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(auth_providers: impl Into<List<AuthProvider>>, connection_auth_modes: impl Into<List<AuthMode>>, default_publish_auth_modes: impl Into<List<AuthMode>>, default_subscribe_auth_modes: impl Into<List<AuthMode>>) -> EventConfig {
             EventConfig {
                 auth_providers: auth_providers.into(),
@@ -402,6 +412,7 @@ pub mod api {
     }
 
     impl IntoValue for EventConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthProviders", self.auth_providers.into_value());
@@ -446,6 +457,7 @@ pub mod api {
 
     impl AuthProvider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(auth_type: impl Into<Str>) -> AuthProvider {
             AuthProvider {
                 auth_type: auth_type.into(),
@@ -457,6 +469,7 @@ pub mod api {
     }
 
     impl IntoValue for AuthProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthType", self.auth_type.into_value());
@@ -502,6 +515,7 @@ pub mod api {
 
     impl OpenIDConnectConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(issuer: impl Into<Str>) -> OpenIDConnectConfig {
             OpenIDConnectConfig {
                 auth_ttl: None,
@@ -513,6 +527,7 @@ pub mod api {
     }
 
     impl IntoValue for OpenIDConnectConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthTTL", self.auth_ttl);
@@ -551,6 +566,7 @@ pub mod api {
 
     impl CognitoConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(aws_region: impl Into<Str>, user_pool_id: impl Into<Str>) -> CognitoConfig {
             CognitoConfig {
                 app_id_client_regex: None,
@@ -561,6 +577,7 @@ pub mod api {
     }
 
     impl IntoValue for CognitoConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppIdClientRegex", self.app_id_client_regex);
@@ -602,6 +619,7 @@ pub mod api {
 
     impl LambdaAuthorizerConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorizer_uri: impl Into<Str>) -> LambdaAuthorizerConfig {
             LambdaAuthorizerConfig {
                 authorizer_result_ttl_in_seconds: None,
@@ -612,6 +630,7 @@ pub mod api {
     }
 
     impl IntoValue for LambdaAuthorizerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizerResultTtlInSeconds", self.authorizer_result_ttl_in_seconds);
@@ -637,6 +656,7 @@ pub mod api {
 
     impl AuthMode {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuthMode {
             AuthMode {
                 auth_type: None,
@@ -645,12 +665,14 @@ pub mod api {
     }
 
     impl Default for AuthMode {
+        #[inline]
         fn default() -> AuthMode {
             AuthMode::new()
         }
     }
 
     impl IntoValue for AuthMode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthType", self.auth_type);
@@ -680,6 +702,7 @@ pub mod api {
 
     impl EventLogConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cloud_watch_logs_role_arn: impl Into<Str>, log_level: impl Into<Str>) -> EventLogConfig {
             EventLogConfig {
                 cloud_watch_logs_role_arn: cloud_watch_logs_role_arn.into(),
@@ -689,6 +712,7 @@ pub mod api {
     }
 
     impl IntoValue for EventLogConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CloudWatchLogsRoleArn", self.cloud_watch_logs_role_arn.into_value());
@@ -748,6 +772,7 @@ pub struct CfnApiCacheProps {
 #[cfg(feature = "appsync")]
 impl CfnApiCacheProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_caching_behavior: impl Into<Str>, api_id: impl Into<Str>, ttl: impl Into<Num>, r#type: impl Into<Str>) -> CfnApiCacheProps {
         CfnApiCacheProps {
             api_caching_behavior: api_caching_behavior.into(),
@@ -764,6 +789,7 @@ impl CfnApiCacheProps {
 #[cfg(feature = "appsync")]
 impl CfnApiCacheProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiCachingBehavior", self.api_caching_behavior.into_value());
@@ -778,6 +804,7 @@ impl CfnApiCacheProps {
 
     /// The `AWS::AppSync::ApiCache` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppSync::ApiCache").properties(self.into_properties())
     }
@@ -786,6 +813,7 @@ impl CfnApiCacheProps {
 #[cfg(feature = "appsync")]
 impl crate::Cfn<markers::ApiCache> {
     /// Adds an `AWS::AppSync::ApiCache` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -798,6 +826,7 @@ impl crate::Cfn<markers::ApiCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-apicache.html#aws-resource-appsync-apicache-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -830,6 +859,7 @@ pub struct CfnApiKeyProps {
 #[cfg(feature = "appsync")]
 impl CfnApiKeyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_id: impl Into<Str>) -> CfnApiKeyProps {
         CfnApiKeyProps {
             api_id: api_id.into(),
@@ -842,6 +872,7 @@ impl CfnApiKeyProps {
 #[cfg(feature = "appsync")]
 impl CfnApiKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_value());
@@ -852,6 +883,7 @@ impl CfnApiKeyProps {
 
     /// The `AWS::AppSync::ApiKey` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppSync::ApiKey").properties(self.into_properties())
     }
@@ -860,6 +892,7 @@ impl CfnApiKeyProps {
 #[cfg(feature = "appsync")]
 impl crate::Cfn<markers::ApiKey> {
     /// Adds an `AWS::AppSync::ApiKey` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -872,6 +905,7 @@ impl crate::Cfn<markers::ApiKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApiKey`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-apikey.html#aws-resource-appsync-apikey-return-values).
+    #[inline]
     pub fn attr_api_key(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApiKey".into())
     }
@@ -881,6 +915,7 @@ impl crate::Cfn<markers::ApiKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-apikey.html#aws-resource-appsync-apikey-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -889,6 +924,7 @@ impl crate::Cfn<markers::ApiKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApiKeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-apikey.html#aws-resource-appsync-apikey-return-values).
+    #[inline]
     pub fn attr_api_key_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApiKeyId".into())
     }
@@ -952,6 +988,7 @@ pub struct CfnChannelNamespaceProps {
 #[cfg(feature = "appsync")]
 impl CfnChannelNamespaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_id: impl Into<Str>, name: impl Into<Str>) -> CfnChannelNamespaceProps {
         CfnChannelNamespaceProps {
             api_id: api_id.into(),
@@ -969,6 +1006,7 @@ impl CfnChannelNamespaceProps {
 #[cfg(feature = "appsync")]
 impl CfnChannelNamespaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_value());
@@ -984,6 +1022,7 @@ impl CfnChannelNamespaceProps {
 
     /// The `AWS::AppSync::ChannelNamespace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppSync::ChannelNamespace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -992,6 +1031,7 @@ impl CfnChannelNamespaceProps {
 #[cfg(feature = "appsync")]
 impl crate::Cfn<markers::ChannelNamespace> {
     /// Adds an `AWS::AppSync::ChannelNamespace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1004,6 +1044,7 @@ impl crate::Cfn<markers::ChannelNamespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`ChannelNamespaceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-channelnamespace.html#aws-resource-appsync-channelnamespace-return-values).
+    #[inline]
     pub fn attr_channel_namespace_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ChannelNamespaceArn".into())
     }
@@ -1030,6 +1071,7 @@ pub mod channel_namespace {
 
     impl AuthMode {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuthMode {
             AuthMode {
                 auth_type: None,
@@ -1038,12 +1080,14 @@ pub mod channel_namespace {
     }
 
     impl Default for AuthMode {
+        #[inline]
         fn default() -> AuthMode {
             AuthMode::new()
         }
     }
 
     impl IntoValue for AuthMode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthType", self.auth_type);
@@ -1072,6 +1116,7 @@ pub mod channel_namespace {
 
     impl HandlerConfigs {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HandlerConfigs {
             HandlerConfigs {
                 on_publish: None,
@@ -1081,12 +1126,14 @@ pub mod channel_namespace {
     }
 
     impl Default for HandlerConfigs {
+        #[inline]
         fn default() -> HandlerConfigs {
             HandlerConfigs::new()
         }
     }
 
     impl IntoValue for HandlerConfigs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnPublish", self.on_publish);
@@ -1117,6 +1164,7 @@ pub mod channel_namespace {
 
     impl HandlerConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(behavior: impl Into<Str>, integration: impl Into<Integration>) -> HandlerConfig {
             HandlerConfig {
                 behavior: behavior.into(),
@@ -1126,6 +1174,7 @@ pub mod channel_namespace {
     }
 
     impl IntoValue for HandlerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Behavior", self.behavior.into_value());
@@ -1156,6 +1205,7 @@ pub mod channel_namespace {
 
     impl Integration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_source_name: impl Into<Str>) -> Integration {
             Integration {
                 data_source_name: data_source_name.into(),
@@ -1165,6 +1215,7 @@ pub mod channel_namespace {
     }
 
     impl IntoValue for Integration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataSourceName", self.data_source_name.into_value());
@@ -1190,6 +1241,7 @@ pub mod channel_namespace {
 
     impl LambdaConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(invoke_type: impl Into<Str>) -> LambdaConfig {
             LambdaConfig {
                 invoke_type: invoke_type.into(),
@@ -1198,6 +1250,7 @@ pub mod channel_namespace {
     }
 
     impl IntoValue for LambdaConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InvokeType", self.invoke_type.into_value());
@@ -1297,6 +1350,7 @@ pub struct CfnDataSourceProps {
 #[cfg(feature = "appsync")]
 impl CfnDataSourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_id: impl Into<Id<crate::appsync::CfnGraphQLApi>>, name: impl Into<Str>, r#type: impl Into<Str>) -> CfnDataSourceProps {
         CfnDataSourceProps {
             api_id: api_id.into(),
@@ -1319,6 +1373,7 @@ impl CfnDataSourceProps {
 #[cfg(feature = "appsync")]
 impl CfnDataSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_get_att("ApiId"));
@@ -1339,6 +1394,7 @@ impl CfnDataSourceProps {
 
     /// The `AWS::AppSync::DataSource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppSync::DataSource").properties(self.into_properties())
     }
@@ -1347,6 +1403,7 @@ impl CfnDataSourceProps {
 #[cfg(feature = "appsync")]
 impl crate::Cfn<markers::DataSource> {
     /// Adds an `AWS::AppSync::DataSource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1360,6 +1417,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataSourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-datasource.html#aws-resource-appsync-datasource-return-values).
+    #[inline]
     pub fn attr_data_source_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataSourceArn".into())
     }
@@ -1368,6 +1426,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-datasource.html#aws-resource-appsync-datasource-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -1401,6 +1460,7 @@ pub mod data_source {
 
     impl OpenSearchServiceConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(aws_region: impl Into<Str>, endpoint: impl Into<Str>) -> OpenSearchServiceConfig {
             OpenSearchServiceConfig {
                 aws_region: aws_region.into(),
@@ -1410,6 +1470,7 @@ pub mod data_source {
     }
 
     impl IntoValue for OpenSearchServiceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AwsRegion", self.aws_region.into_value());
@@ -1438,6 +1499,7 @@ pub mod data_source {
 
     impl EventBridgeConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_bus_arn: impl Into<Id<crate::events::CfnEventBus>>) -> EventBridgeConfig {
             EventBridgeConfig {
                 event_bus_arn: event_bus_arn.into(),
@@ -1446,6 +1508,7 @@ pub mod data_source {
     }
 
     impl IntoValue for EventBridgeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventBusArn", self.event_bus_arn.into_get_att("Arn"));
@@ -1477,6 +1540,7 @@ pub mod data_source {
 
     impl HttpConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint: impl Into<Id<crate::s3::CfnBucket>>) -> HttpConfig {
             HttpConfig {
                 authorization_config: None,
@@ -1486,6 +1550,7 @@ pub mod data_source {
     }
 
     impl IntoValue for HttpConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationConfig", self.authorization_config);
@@ -1516,6 +1581,7 @@ pub mod data_source {
 
     impl AuthorizationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorization_type: impl Into<Str>) -> AuthorizationConfig {
             AuthorizationConfig {
                 authorization_type: authorization_type.into(),
@@ -1525,6 +1591,7 @@ pub mod data_source {
     }
 
     impl IntoValue for AuthorizationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizationType", self.authorization_type.into_value());
@@ -1554,6 +1621,7 @@ pub mod data_source {
 
     impl AwsIamConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AwsIamConfig {
             AwsIamConfig {
                 signing_region: None,
@@ -1563,12 +1631,14 @@ pub mod data_source {
     }
 
     impl Default for AwsIamConfig {
+        #[inline]
         fn default() -> AwsIamConfig {
             AwsIamConfig::new()
         }
     }
 
     impl IntoValue for AwsIamConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SigningRegion", self.signing_region);
@@ -1599,6 +1669,7 @@ pub mod data_source {
 
     impl RelationalDatabaseConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(relational_database_source_type: impl Into<Str>) -> RelationalDatabaseConfig {
             RelationalDatabaseConfig {
                 rds_http_endpoint_config: None,
@@ -1608,6 +1679,7 @@ pub mod data_source {
     }
 
     impl IntoValue for RelationalDatabaseConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RdsHttpEndpointConfig", self.rds_http_endpoint_config);
@@ -1658,6 +1730,7 @@ pub mod data_source {
 
     impl RdsHttpEndpointConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(aws_region: impl Into<Str>, aws_secret_store_arn: impl Into<Id<crate::secretsmanager::CfnSecret>>, db_cluster_identifier: impl Into<Str>) -> RdsHttpEndpointConfig {
             RdsHttpEndpointConfig {
                 aws_region: aws_region.into(),
@@ -1670,6 +1743,7 @@ pub mod data_source {
     }
 
     impl IntoValue for RdsHttpEndpointConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AwsRegion", self.aws_region.into_value());
@@ -1698,6 +1772,7 @@ pub mod data_source {
 
     impl LambdaConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lambda_function_arn: impl Into<Str>) -> LambdaConfig {
             LambdaConfig {
                 lambda_function_arn: lambda_function_arn.into(),
@@ -1706,6 +1781,7 @@ pub mod data_source {
     }
 
     impl IntoValue for LambdaConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LambdaFunctionArn", self.lambda_function_arn.into_value());
@@ -1754,6 +1830,7 @@ pub mod data_source {
 
     impl DynamoDBConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(aws_region: impl Into<Str>, table_name: impl Into<Id<crate::dynamodb::CfnTable>>) -> DynamoDBConfig {
             DynamoDBConfig {
                 aws_region: aws_region.into(),
@@ -1766,6 +1843,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DynamoDBConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AwsRegion", self.aws_region.into_value());
@@ -1805,6 +1883,7 @@ pub mod data_source {
 
     impl DeltaSyncConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(base_table_ttl: impl Into<Str>, delta_sync_table_name: impl Into<Str>, delta_sync_table_ttl: impl Into<Str>) -> DeltaSyncConfig {
             DeltaSyncConfig {
                 base_table_ttl: base_table_ttl.into(),
@@ -1815,6 +1894,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DeltaSyncConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BaseTableTTL", self.base_table_ttl.into_value());
@@ -1846,6 +1926,7 @@ pub mod data_source {
 
     impl ElasticsearchConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(aws_region: impl Into<Str>, endpoint: impl Into<Str>) -> ElasticsearchConfig {
             ElasticsearchConfig {
                 aws_region: aws_region.into(),
@@ -1855,6 +1936,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ElasticsearchConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AwsRegion", self.aws_region.into_value());
@@ -1900,6 +1982,7 @@ pub struct CfnDomainNameProps {
 #[cfg(feature = "appsync")]
 impl CfnDomainNameProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(certificate_arn: impl Into<Str>, domain_name: impl Into<Str>) -> CfnDomainNameProps {
         CfnDomainNameProps {
             certificate_arn: certificate_arn.into(),
@@ -1913,6 +1996,7 @@ impl CfnDomainNameProps {
 #[cfg(feature = "appsync")]
 impl CfnDomainNameProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CertificateArn", self.certificate_arn.into_value());
@@ -1924,6 +2008,7 @@ impl CfnDomainNameProps {
 
     /// The `AWS::AppSync::DomainName` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppSync::DomainName").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1932,6 +2017,7 @@ impl CfnDomainNameProps {
 #[cfg(feature = "appsync")]
 impl crate::Cfn<markers::DomainName> {
     /// Adds an `AWS::AppSync::DomainName` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1944,6 +2030,7 @@ impl crate::Cfn<markers::DomainName> {
     ///
     /// `Fn::GetAtt` of
     /// [`AppSyncDomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-domainname.html#aws-resource-appsync-domainname-return-values).
+    #[inline]
     pub fn attr_app_sync_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AppSyncDomainName".into())
     }
@@ -1952,6 +2039,7 @@ impl crate::Cfn<markers::DomainName> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-domainname.html#aws-resource-appsync-domainname-return-values).
+    #[inline]
     pub fn attr_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainName".into())
     }
@@ -1960,6 +2048,7 @@ impl crate::Cfn<markers::DomainName> {
     ///
     /// `Fn::GetAtt` of
     /// [`HostedZoneId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-domainname.html#aws-resource-appsync-domainname-return-values).
+    #[inline]
     pub fn attr_hosted_zone_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HostedZoneId".into())
     }
@@ -1968,6 +2057,7 @@ impl crate::Cfn<markers::DomainName> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainNameArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-domainname.html#aws-resource-appsync-domainname-return-values).
+    #[inline]
     pub fn attr_domain_name_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainNameArn".into())
     }
@@ -2001,6 +2091,7 @@ pub struct CfnDomainNameApiAssociationProps {
 #[cfg(feature = "appsync")]
 impl CfnDomainNameApiAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_id: impl Into<Id<crate::appsync::CfnGraphQLApi>>, domain_name: impl Into<Id<crate::appsync::CfnDomainName>>) -> CfnDomainNameApiAssociationProps {
         CfnDomainNameApiAssociationProps {
             api_id: api_id.into(),
@@ -2012,6 +2103,7 @@ impl CfnDomainNameApiAssociationProps {
 #[cfg(feature = "appsync")]
 impl CfnDomainNameApiAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_get_att("ApiId"));
@@ -2021,6 +2113,7 @@ impl CfnDomainNameApiAssociationProps {
 
     /// The `AWS::AppSync::DomainNameApiAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppSync::DomainNameApiAssociation").properties(self.into_properties())
     }
@@ -2029,6 +2122,7 @@ impl CfnDomainNameApiAssociationProps {
 #[cfg(feature = "appsync")]
 impl crate::Cfn<markers::DomainNameApiAssociation> {
     /// Adds an `AWS::AppSync::DomainNameApiAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2041,6 +2135,7 @@ impl crate::Cfn<markers::DomainNameApiAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApiAssociationIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-domainnameapiassociation.html#aws-resource-appsync-domainnameapiassociation-return-values).
+    #[inline]
     pub fn attr_api_association_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApiAssociationIdentifier".into())
     }
@@ -2143,6 +2238,7 @@ pub struct CfnFunctionConfigurationProps {
 #[cfg(feature = "appsync")]
 impl CfnFunctionConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_id: impl Into<Id<crate::appsync::CfnGraphQLApi>>, data_source_name: impl Into<Id<crate::appsync::CfnDataSource>>, name: impl Into<Str>) -> CfnFunctionConfigurationProps {
         CfnFunctionConfigurationProps {
             api_id: api_id.into(),
@@ -2166,6 +2262,7 @@ impl CfnFunctionConfigurationProps {
 #[cfg(feature = "appsync")]
 impl CfnFunctionConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_get_att("ApiId"));
@@ -2187,6 +2284,7 @@ impl CfnFunctionConfigurationProps {
 
     /// The `AWS::AppSync::FunctionConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppSync::FunctionConfiguration").properties(self.into_properties())
     }
@@ -2195,6 +2293,7 @@ impl CfnFunctionConfigurationProps {
 #[cfg(feature = "appsync")]
 impl crate::Cfn<markers::FunctionConfiguration> {
     /// Adds an `AWS::AppSync::FunctionConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2207,6 +2306,7 @@ impl crate::Cfn<markers::FunctionConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`FunctionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-functionconfiguration.html#aws-resource-appsync-functionconfiguration-return-values).
+    #[inline]
     pub fn attr_function_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FunctionId".into())
     }
@@ -2216,6 +2316,7 @@ impl crate::Cfn<markers::FunctionConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`FunctionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-functionconfiguration.html#aws-resource-appsync-functionconfiguration-return-values).
+    #[inline]
     pub fn attr_function_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FunctionArn".into())
     }
@@ -2224,6 +2325,7 @@ impl crate::Cfn<markers::FunctionConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataSourceName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-functionconfiguration.html#aws-resource-appsync-functionconfiguration-return-values).
+    #[inline]
     pub fn attr_data_source_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataSourceName".into())
     }
@@ -2232,6 +2334,7 @@ impl crate::Cfn<markers::FunctionConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-functionconfiguration.html#aws-resource-appsync-functionconfiguration-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -2268,6 +2371,7 @@ pub mod function_configuration {
 
     impl SyncConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(conflict_detection: impl Into<Str>) -> SyncConfig {
             SyncConfig {
                 conflict_detection: conflict_detection.into(),
@@ -2278,6 +2382,7 @@ pub mod function_configuration {
     }
 
     impl IntoValue for SyncConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConflictDetection", self.conflict_detection.into_value());
@@ -2302,6 +2407,7 @@ pub mod function_configuration {
 
     impl LambdaConflictHandlerConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LambdaConflictHandlerConfig {
             LambdaConflictHandlerConfig {
                 lambda_conflict_handler_arn: None,
@@ -2310,12 +2416,14 @@ pub mod function_configuration {
     }
 
     impl Default for LambdaConflictHandlerConfig {
+        #[inline]
         fn default() -> LambdaConflictHandlerConfig {
             LambdaConflictHandlerConfig::new()
         }
     }
 
     impl IntoValue for LambdaConflictHandlerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LambdaConflictHandlerArn", self.lambda_conflict_handler_arn);
@@ -2347,6 +2455,7 @@ pub mod function_configuration {
 
     impl AppSyncRuntime {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, runtime_version: impl Into<Str>) -> AppSyncRuntime {
             AppSyncRuntime {
                 name: name.into(),
@@ -2356,6 +2465,7 @@ pub mod function_configuration {
     }
 
     impl IntoValue for AppSyncRuntime {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -2498,6 +2608,7 @@ pub struct CfnGraphQLApiProps {
 #[cfg(feature = "appsync")]
 impl CfnGraphQLApiProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(authentication_type: impl Into<Str>, name: impl Into<Str>) -> CfnGraphQLApiProps {
         CfnGraphQLApiProps {
             additional_authentication_providers: None,
@@ -2525,6 +2636,7 @@ impl CfnGraphQLApiProps {
 #[cfg(feature = "appsync")]
 impl CfnGraphQLApiProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalAuthenticationProviders", self.additional_authentication_providers);
@@ -2550,6 +2662,7 @@ impl CfnGraphQLApiProps {
 
     /// The `AWS::AppSync::GraphQLApi` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppSync::GraphQLApi").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2558,6 +2671,7 @@ impl CfnGraphQLApiProps {
 #[cfg(feature = "appsync")]
 impl crate::Cfn<markers::GraphQLApi> {
     /// Adds an `AWS::AppSync::GraphQLApi` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2573,6 +2687,7 @@ impl crate::Cfn<markers::GraphQLApi> {
     ///
     /// `Fn::GetAtt` of
     /// [`RealtimeUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-graphqlapi.html#aws-resource-appsync-graphqlapi-return-values).
+    #[inline]
     pub fn attr_realtime_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RealtimeUrl".into())
     }
@@ -2581,6 +2696,7 @@ impl crate::Cfn<markers::GraphQLApi> {
     ///
     /// `Fn::GetAtt` of
     /// [`GraphQLUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-graphqlapi.html#aws-resource-appsync-graphqlapi-return-values).
+    #[inline]
     pub fn attr_graph_ql_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GraphQLUrl".into())
     }
@@ -2589,6 +2705,7 @@ impl crate::Cfn<markers::GraphQLApi> {
     ///
     /// `Fn::GetAtt` of
     /// [`GraphQLDns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-graphqlapi.html#aws-resource-appsync-graphqlapi-return-values).
+    #[inline]
     pub fn attr_graph_ql_dns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GraphQLDns".into())
     }
@@ -2597,6 +2714,7 @@ impl crate::Cfn<markers::GraphQLApi> {
     ///
     /// `Fn::GetAtt` of
     /// [`RealtimeDns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-graphqlapi.html#aws-resource-appsync-graphqlapi-return-values).
+    #[inline]
     pub fn attr_realtime_dns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RealtimeDns".into())
     }
@@ -2606,6 +2724,7 @@ impl crate::Cfn<markers::GraphQLApi> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-graphqlapi.html#aws-resource-appsync-graphqlapi-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2614,6 +2733,7 @@ impl crate::Cfn<markers::GraphQLApi> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApiId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-graphqlapi.html#aws-resource-appsync-graphqlapi-return-values).
+    #[inline]
     pub fn attr_api_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApiId".into())
     }
@@ -2622,6 +2742,7 @@ impl crate::Cfn<markers::GraphQLApi> {
     ///
     /// `Fn::GetAtt` of
     /// [`GraphQLEndpointArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-graphqlapi.html#aws-resource-appsync-graphqlapi-return-values).
+    #[inline]
     pub fn attr_graph_ql_endpoint_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GraphQLEndpointArn".into())
     }
@@ -2668,6 +2789,7 @@ pub mod graph_ql_api {
 
     impl OpenIDConnectConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OpenIDConnectConfig {
             OpenIDConnectConfig {
                 auth_ttl: None,
@@ -2679,12 +2801,14 @@ pub mod graph_ql_api {
     }
 
     impl Default for OpenIDConnectConfig {
+        #[inline]
         fn default() -> OpenIDConnectConfig {
             OpenIDConnectConfig::new()
         }
     }
 
     impl IntoValue for OpenIDConnectConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthTTL", self.auth_ttl);
@@ -2727,6 +2851,7 @@ pub mod graph_ql_api {
 
     impl AdditionalAuthenticationProvider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authentication_type: impl Into<Str>) -> AdditionalAuthenticationProvider {
             AdditionalAuthenticationProvider {
                 authentication_type: authentication_type.into(),
@@ -2738,6 +2863,7 @@ pub mod graph_ql_api {
     }
 
     impl IntoValue for AdditionalAuthenticationProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthenticationType", self.authentication_type.into_value());
@@ -2777,6 +2903,7 @@ pub mod graph_ql_api {
 
     impl LambdaAuthorizerConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LambdaAuthorizerConfig {
             LambdaAuthorizerConfig {
                 authorizer_result_ttl_in_seconds: None,
@@ -2787,12 +2914,14 @@ pub mod graph_ql_api {
     }
 
     impl Default for LambdaAuthorizerConfig {
+        #[inline]
         fn default() -> LambdaAuthorizerConfig {
             LambdaAuthorizerConfig::new()
         }
     }
 
     impl IntoValue for LambdaAuthorizerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizerResultTtlInSeconds", self.authorizer_result_ttl_in_seconds);
@@ -2831,6 +2960,7 @@ pub mod graph_ql_api {
 
     impl CognitoUserPoolConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CognitoUserPoolConfig {
             CognitoUserPoolConfig {
                 app_id_client_regex: None,
@@ -2841,12 +2971,14 @@ pub mod graph_ql_api {
     }
 
     impl Default for CognitoUserPoolConfig {
+        #[inline]
         fn default() -> CognitoUserPoolConfig {
             CognitoUserPoolConfig::new()
         }
     }
 
     impl IntoValue for CognitoUserPoolConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppIdClientRegex", self.app_id_client_regex);
@@ -2892,6 +3024,7 @@ pub mod graph_ql_api {
 
     impl UserPoolConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UserPoolConfig {
             UserPoolConfig {
                 app_id_client_regex: None,
@@ -2903,12 +3036,14 @@ pub mod graph_ql_api {
     }
 
     impl Default for UserPoolConfig {
+        #[inline]
         fn default() -> UserPoolConfig {
             UserPoolConfig::new()
         }
     }
 
     impl IntoValue for UserPoolConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppIdClientRegex", self.app_id_client_regex);
@@ -2952,6 +3087,7 @@ pub mod graph_ql_api {
 
     impl LogConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cloud_watch_logs_role_arn: impl Into<Id<crate::iam::CfnRole>>, field_log_level: impl Into<Str>) -> LogConfig {
             LogConfig {
                 cloud_watch_logs_role_arn: cloud_watch_logs_role_arn.into(),
@@ -2962,6 +3098,7 @@ pub mod graph_ql_api {
     }
 
     impl IntoValue for LogConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CloudWatchLogsRoleArn", self.cloud_watch_logs_role_arn.into_get_att("Arn"));
@@ -2999,6 +3136,7 @@ pub mod graph_ql_api {
 
     impl EnhancedMetricsConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_source_level_metrics_behavior: impl Into<Str>, operation_level_metrics_config: impl Into<Str>, resolver_level_metrics_behavior: impl Into<Str>) -> EnhancedMetricsConfig {
             EnhancedMetricsConfig {
                 data_source_level_metrics_behavior: data_source_level_metrics_behavior.into(),
@@ -3009,6 +3147,7 @@ pub mod graph_ql_api {
     }
 
     impl IntoValue for EnhancedMetricsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataSourceLevelMetricsBehavior", self.data_source_level_metrics_behavior.into_value());
@@ -3047,6 +3186,7 @@ pub struct CfnGraphQLSchemaProps {
 #[cfg(feature = "appsync")]
 impl CfnGraphQLSchemaProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_id: impl Into<Str>) -> CfnGraphQLSchemaProps {
         CfnGraphQLSchemaProps {
             api_id: api_id.into(),
@@ -3059,6 +3199,7 @@ impl CfnGraphQLSchemaProps {
 #[cfg(feature = "appsync")]
 impl CfnGraphQLSchemaProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_value());
@@ -3069,6 +3210,7 @@ impl CfnGraphQLSchemaProps {
 
     /// The `AWS::AppSync::GraphQLSchema` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppSync::GraphQLSchema").properties(self.into_properties())
     }
@@ -3077,6 +3219,7 @@ impl CfnGraphQLSchemaProps {
 #[cfg(feature = "appsync")]
 impl crate::Cfn<markers::GraphQLSchema> {
     /// Adds an `AWS::AppSync::GraphQLSchema` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3089,6 +3232,7 @@ impl crate::Cfn<markers::GraphQLSchema> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-graphqlschema.html#aws-resource-appsync-graphqlschema-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3209,6 +3353,7 @@ pub struct CfnResolverProps {
 #[cfg(feature = "appsync")]
 impl CfnResolverProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_id: impl Into<Id<crate::appsync::CfnGraphQLApi>>, field_name: impl Into<Str>, type_name: impl Into<Str>) -> CfnResolverProps {
         CfnResolverProps {
             api_id: api_id.into(),
@@ -3235,6 +3380,7 @@ impl CfnResolverProps {
 #[cfg(feature = "appsync")]
 impl CfnResolverProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_get_att("ApiId"));
@@ -3259,6 +3405,7 @@ impl CfnResolverProps {
 
     /// The `AWS::AppSync::Resolver` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppSync::Resolver").properties(self.into_properties())
     }
@@ -3267,6 +3414,7 @@ impl CfnResolverProps {
 #[cfg(feature = "appsync")]
 impl crate::Cfn<markers::Resolver> {
     /// Adds an `AWS::AppSync::Resolver` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3279,6 +3427,7 @@ impl crate::Cfn<markers::Resolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`TypeName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-resolver.html#aws-resource-appsync-resolver-return-values).
+    #[inline]
     pub fn attr_type_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TypeName".into())
     }
@@ -3288,6 +3437,7 @@ impl crate::Cfn<markers::Resolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResolverArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-resolver.html#aws-resource-appsync-resolver-return-values).
+    #[inline]
     pub fn attr_resolver_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResolverArn".into())
     }
@@ -3296,6 +3446,7 @@ impl crate::Cfn<markers::Resolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`FieldName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-resolver.html#aws-resource-appsync-resolver-return-values).
+    #[inline]
     pub fn attr_field_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FieldName".into())
     }
@@ -3325,6 +3476,7 @@ pub mod resolver {
 
     impl PipelineConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PipelineConfig {
             PipelineConfig {
                 functions: None,
@@ -3333,12 +3485,14 @@ pub mod resolver {
     }
 
     impl Default for PipelineConfig {
+        #[inline]
         fn default() -> PipelineConfig {
             PipelineConfig::new()
         }
     }
 
     impl IntoValue for PipelineConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.functions { m.insert("Functions", v.into_get_atts("FunctionId")); }
@@ -3372,6 +3526,7 @@ pub mod resolver {
 
     impl SyncConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(conflict_detection: impl Into<Str>) -> SyncConfig {
             SyncConfig {
                 conflict_detection: conflict_detection.into(),
@@ -3382,6 +3537,7 @@ pub mod resolver {
     }
 
     impl IntoValue for SyncConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConflictDetection", self.conflict_detection.into_value());
@@ -3406,6 +3562,7 @@ pub mod resolver {
 
     impl LambdaConflictHandlerConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LambdaConflictHandlerConfig {
             LambdaConflictHandlerConfig {
                 lambda_conflict_handler_arn: None,
@@ -3414,12 +3571,14 @@ pub mod resolver {
     }
 
     impl Default for LambdaConflictHandlerConfig {
+        #[inline]
         fn default() -> LambdaConflictHandlerConfig {
             LambdaConflictHandlerConfig::new()
         }
     }
 
     impl IntoValue for LambdaConflictHandlerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LambdaConflictHandlerArn", self.lambda_conflict_handler_arn);
@@ -3451,6 +3610,7 @@ pub mod resolver {
 
     impl AppSyncRuntime {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, runtime_version: impl Into<Str>) -> AppSyncRuntime {
             AppSyncRuntime {
                 name: name.into(),
@@ -3460,6 +3620,7 @@ pub mod resolver {
     }
 
     impl IntoValue for AppSyncRuntime {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -3489,6 +3650,7 @@ pub mod resolver {
 
     impl CachingConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ttl: impl Into<Num>) -> CachingConfig {
             CachingConfig {
                 caching_keys: None,
@@ -3498,6 +3660,7 @@ pub mod resolver {
     }
 
     impl IntoValue for CachingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CachingKeys", self.caching_keys);
@@ -3545,6 +3708,7 @@ pub struct CfnSourceApiAssociationProps {
 #[cfg(feature = "appsync")]
 impl CfnSourceApiAssociationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnSourceApiAssociationProps {
         CfnSourceApiAssociationProps {
             description: None,
@@ -3557,6 +3721,7 @@ impl CfnSourceApiAssociationProps {
 
 #[cfg(feature = "appsync")]
 impl Default for CfnSourceApiAssociationProps {
+    #[inline]
     fn default() -> CfnSourceApiAssociationProps {
         CfnSourceApiAssociationProps::new()
     }
@@ -3565,6 +3730,7 @@ impl Default for CfnSourceApiAssociationProps {
 #[cfg(feature = "appsync")]
 impl CfnSourceApiAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -3576,6 +3742,7 @@ impl CfnSourceApiAssociationProps {
 
     /// The `AWS::AppSync::SourceApiAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppSync::SourceApiAssociation").properties(self.into_properties())
     }
@@ -3584,6 +3751,7 @@ impl CfnSourceApiAssociationProps {
 #[cfg(feature = "appsync")]
 impl crate::Cfn<markers::SourceApiAssociation> {
     /// Adds an `AWS::AppSync::SourceApiAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3596,6 +3764,7 @@ impl crate::Cfn<markers::SourceApiAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-sourceapiassociation.html#aws-resource-appsync-sourceapiassociation-return-values).
+    #[inline]
     pub fn attr_association_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationArn".into())
     }
@@ -3604,6 +3773,7 @@ impl crate::Cfn<markers::SourceApiAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`MergedApiId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-sourceapiassociation.html#aws-resource-appsync-sourceapiassociation-return-values).
+    #[inline]
     pub fn attr_merged_api_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MergedApiId".into())
     }
@@ -3612,6 +3782,7 @@ impl crate::Cfn<markers::SourceApiAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`SourceApiArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-sourceapiassociation.html#aws-resource-appsync-sourceapiassociation-return-values).
+    #[inline]
     pub fn attr_source_api_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SourceApiArn".into())
     }
@@ -3621,6 +3792,7 @@ impl crate::Cfn<markers::SourceApiAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastSuccessfulMergeDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-sourceapiassociation.html#aws-resource-appsync-sourceapiassociation-return-values).
+    #[inline]
     pub fn attr_last_successful_merge_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastSuccessfulMergeDate".into())
     }
@@ -3629,6 +3801,7 @@ impl crate::Cfn<markers::SourceApiAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`SourceApiAssociationStatusDetail`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-sourceapiassociation.html#aws-resource-appsync-sourceapiassociation-return-values).
+    #[inline]
     pub fn attr_source_api_association_status_detail(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SourceApiAssociationStatusDetail".into())
     }
@@ -3637,6 +3810,7 @@ impl crate::Cfn<markers::SourceApiAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`MergedApiArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-sourceapiassociation.html#aws-resource-appsync-sourceapiassociation-return-values).
+    #[inline]
     pub fn attr_merged_api_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MergedApiArn".into())
     }
@@ -3645,6 +3819,7 @@ impl crate::Cfn<markers::SourceApiAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-sourceapiassociation.html#aws-resource-appsync-sourceapiassociation-return-values).
+    #[inline]
     pub fn attr_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationId".into())
     }
@@ -3653,6 +3828,7 @@ impl crate::Cfn<markers::SourceApiAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`SourceApiAssociationStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-sourceapiassociation.html#aws-resource-appsync-sourceapiassociation-return-values).
+    #[inline]
     pub fn attr_source_api_association_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SourceApiAssociationStatus".into())
     }
@@ -3661,6 +3837,7 @@ impl crate::Cfn<markers::SourceApiAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`SourceApiId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-sourceapiassociation.html#aws-resource-appsync-sourceapiassociation-return-values).
+    #[inline]
     pub fn attr_source_api_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SourceApiId".into())
     }
@@ -3687,6 +3864,7 @@ pub mod source_api_association {
 
     impl SourceApiAssociationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceApiAssociationConfig {
             SourceApiAssociationConfig {
                 merge_type: None,
@@ -3695,12 +3873,14 @@ pub mod source_api_association {
     }
 
     impl Default for SourceApiAssociationConfig {
+        #[inline]
         fn default() -> SourceApiAssociationConfig {
             SourceApiAssociationConfig::new()
         }
     }
 
     impl IntoValue for SourceApiAssociationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MergeType", self.merge_type);
@@ -3737,6 +3917,7 @@ pub struct CfnTypeProps {
 #[cfg(feature = "appsync")]
 impl CfnTypeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_id: impl Into<Str>, definition: impl Into<Str>, format: impl Into<Str>) -> CfnTypeProps {
         CfnTypeProps {
             api_id: api_id.into(),
@@ -3749,6 +3930,7 @@ impl CfnTypeProps {
 #[cfg(feature = "appsync")]
 impl CfnTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiId", self.api_id.into_value());
@@ -3759,6 +3941,7 @@ impl CfnTypeProps {
 
     /// The `AWS::AppSync::Type` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppSync::Type").properties(self.into_properties())
     }
@@ -3767,6 +3950,7 @@ impl CfnTypeProps {
 #[cfg(feature = "appsync")]
 impl crate::Cfn<markers::Type> {
     /// Adds an `AWS::AppSync::Type` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3779,6 +3963,7 @@ impl crate::Cfn<markers::Type> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-type.html#aws-resource-appsync-type-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3787,6 +3972,7 @@ impl crate::Cfn<markers::Type> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-type.html#aws-resource-appsync-type-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }

@@ -64,6 +64,7 @@ pub struct CfnTestCaseProps {
 #[cfg(feature = "apptest")]
 impl CfnTestCaseProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, steps: impl Into<List<test_case::Step>>) -> CfnTestCaseProps {
         CfnTestCaseProps {
             description: None,
@@ -77,6 +78,7 @@ impl CfnTestCaseProps {
 #[cfg(feature = "apptest")]
 impl CfnTestCaseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -88,6 +90,7 @@ impl CfnTestCaseProps {
 
     /// The `AWS::AppTest::TestCase` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AppTest::TestCase").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -96,6 +99,7 @@ impl CfnTestCaseProps {
 #[cfg(feature = "apptest")]
 impl crate::Cfn<markers::TestCase> {
     /// Adds an `AWS::AppTest::TestCase` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -108,6 +112,7 @@ impl crate::Cfn<markers::TestCase> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apptest-testcase.html#aws-resource-apptest-testcase-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -116,6 +121,7 @@ impl crate::Cfn<markers::TestCase> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apptest-testcase.html#aws-resource-apptest-testcase-return-values).
+    #[inline]
     pub fn attr_last_update_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdateTime".into())
     }
@@ -124,6 +130,7 @@ impl crate::Cfn<markers::TestCase> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apptest-testcase.html#aws-resource-apptest-testcase-return-values).
+    #[inline]
     pub fn attr_latest_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion".into())
     }
@@ -132,6 +139,7 @@ impl crate::Cfn<markers::TestCase> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apptest-testcase.html#aws-resource-apptest-testcase-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -140,6 +148,7 @@ impl crate::Cfn<markers::TestCase> {
     ///
     /// `Fn::GetAtt` of
     /// [`TestCaseArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apptest-testcase.html#aws-resource-apptest-testcase-return-values).
+    #[inline]
     pub fn attr_test_case_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TestCaseArn".into())
     }
@@ -148,6 +157,7 @@ impl crate::Cfn<markers::TestCase> {
     ///
     /// `Fn::GetAtt` of
     /// [`TestCaseId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apptest-testcase.html#aws-resource-apptest-testcase-return-values).
+    #[inline]
     pub fn attr_test_case_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TestCaseId".into())
     }
@@ -156,6 +166,7 @@ impl crate::Cfn<markers::TestCase> {
     ///
     /// `Fn::GetAtt` of
     /// [`TestCaseVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apptest-testcase.html#aws-resource-apptest-testcase-return-values).
+    #[inline]
     pub fn attr_test_case_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TestCaseVersion".into())
     }
@@ -193,6 +204,7 @@ pub mod test_case {
 
     impl Step {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<StepAction>, name: impl Into<Str>) -> Step {
             Step {
                 action: action.into(),
@@ -203,6 +215,7 @@ pub mod test_case {
     }
 
     impl IntoValue for Step {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -237,6 +250,7 @@ pub mod test_case {
 
     impl StepAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StepAction {
             StepAction {
                 compare_action: None,
@@ -247,12 +261,14 @@ pub mod test_case {
     }
 
     impl Default for StepAction {
+        #[inline]
         fn default() -> StepAction {
             StepAction::new()
         }
     }
 
     impl IntoValue for StepAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CompareAction", self.compare_action);
@@ -287,6 +303,7 @@ pub mod test_case {
 
     impl ResourceAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceAction {
             ResourceAction {
                 cloud_formation_action: None,
@@ -297,12 +314,14 @@ pub mod test_case {
     }
 
     impl Default for ResourceAction {
+        #[inline]
         fn default() -> ResourceAction {
             ResourceAction::new()
         }
     }
 
     impl IntoValue for ResourceAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudFormationAction", self.cloud_formation_action);
@@ -339,6 +358,7 @@ pub mod test_case {
 
     impl M2ManagedApplicationAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action_type: impl Into<Str>, resource: impl Into<Str>) -> M2ManagedApplicationAction {
             M2ManagedApplicationAction {
                 action_type: action_type.into(),
@@ -349,6 +369,7 @@ pub mod test_case {
     }
 
     impl IntoValue for M2ManagedApplicationAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActionType", self.action_type.into_value());
@@ -378,6 +399,7 @@ pub mod test_case {
 
     impl M2ManagedActionProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> M2ManagedActionProperties {
             M2ManagedActionProperties {
                 force_stop: None,
@@ -387,12 +409,14 @@ pub mod test_case {
     }
 
     impl Default for M2ManagedActionProperties {
+        #[inline]
         fn default() -> M2ManagedActionProperties {
             M2ManagedActionProperties::new()
         }
     }
 
     impl IntoValue for M2ManagedActionProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ForceStop", self.force_stop);
@@ -423,6 +447,7 @@ pub mod test_case {
 
     impl M2NonManagedApplicationAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action_type: impl Into<Str>, resource: impl Into<Str>) -> M2NonManagedApplicationAction {
             M2NonManagedApplicationAction {
                 action_type: action_type.into(),
@@ -432,6 +457,7 @@ pub mod test_case {
     }
 
     impl IntoValue for M2NonManagedApplicationAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActionType", self.action_type.into_value());
@@ -461,6 +487,7 @@ pub mod test_case {
 
     impl CloudFormationAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource: impl Into<Str>) -> CloudFormationAction {
             CloudFormationAction {
                 action_type: None,
@@ -470,6 +497,7 @@ pub mod test_case {
     }
 
     impl IntoValue for CloudFormationAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActionType", self.action_type);
@@ -505,6 +533,7 @@ pub mod test_case {
 
     impl MainframeAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action_type: impl Into<MainframeActionType>, resource: impl Into<Str>) -> MainframeAction {
             MainframeAction {
                 action_type: action_type.into(),
@@ -515,6 +544,7 @@ pub mod test_case {
     }
 
     impl IntoValue for MainframeAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActionType", self.action_type.into_value());
@@ -544,6 +574,7 @@ pub mod test_case {
 
     impl MainframeActionType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MainframeActionType {
             MainframeActionType {
                 batch: None,
@@ -553,12 +584,14 @@ pub mod test_case {
     }
 
     impl Default for MainframeActionType {
+        #[inline]
         fn default() -> MainframeActionType {
             MainframeActionType::new()
         }
     }
 
     impl IntoValue for MainframeActionType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Batch", self.batch);
@@ -593,6 +626,7 @@ pub mod test_case {
 
     impl Batch {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(batch_job_name: impl Into<Str>) -> Batch {
             Batch {
                 batch_job_name: batch_job_name.into(),
@@ -603,6 +637,7 @@ pub mod test_case {
     }
 
     impl IntoValue for Batch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BatchJobName", self.batch_job_name.into_value());
@@ -633,6 +668,7 @@ pub mod test_case {
 
     impl TN3270 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(script: impl Into<Script>) -> TN3270 {
             TN3270 {
                 export_data_set_names: None,
@@ -642,6 +678,7 @@ pub mod test_case {
     }
 
     impl IntoValue for TN3270 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExportDataSetNames", self.export_data_set_names);
@@ -672,6 +709,7 @@ pub mod test_case {
 
     impl Script {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(script_location: impl Into<Str>, r#type: impl Into<Str>) -> Script {
             Script {
                 script_location: script_location.into(),
@@ -681,6 +719,7 @@ pub mod test_case {
     }
 
     impl IntoValue for Script {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ScriptLocation", self.script_location.into_value());
@@ -704,6 +743,7 @@ pub mod test_case {
 
     impl MainframeActionProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MainframeActionProperties {
             MainframeActionProperties {
                 dms_task_arn: None,
@@ -712,12 +752,14 @@ pub mod test_case {
     }
 
     impl Default for MainframeActionProperties {
+        #[inline]
         fn default() -> MainframeActionProperties {
             MainframeActionProperties::new()
         }
     }
 
     impl IntoValue for MainframeActionProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DmsTaskArn", self.dms_task_arn);
@@ -746,6 +788,7 @@ pub mod test_case {
 
     impl CompareAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input: impl Into<Input>) -> CompareAction {
             CompareAction {
                 input: input.into(),
@@ -755,6 +798,7 @@ pub mod test_case {
     }
 
     impl IntoValue for CompareAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Input", self.input.into_value());
@@ -779,6 +823,7 @@ pub mod test_case {
 
     impl Input {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file: impl Into<InputFile>) -> Input {
             Input {
                 file: file.into(),
@@ -787,6 +832,7 @@ pub mod test_case {
     }
 
     impl IntoValue for Input {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("File", self.file.into_value());
@@ -822,6 +868,7 @@ pub mod test_case {
 
     impl InputFile {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_metadata: impl Into<FileMetadata>, source_location: impl Into<Str>, target_location: impl Into<Str>) -> InputFile {
             InputFile {
                 file_metadata: file_metadata.into(),
@@ -832,6 +879,7 @@ pub mod test_case {
     }
 
     impl IntoValue for InputFile {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileMetadata", self.file_metadata.into_value());
@@ -861,6 +909,7 @@ pub mod test_case {
 
     impl FileMetadata {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FileMetadata {
             FileMetadata {
                 data_sets: None,
@@ -870,12 +919,14 @@ pub mod test_case {
     }
 
     impl Default for FileMetadata {
+        #[inline]
         fn default() -> FileMetadata {
             FileMetadata::new()
         }
     }
 
     impl IntoValue for FileMetadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataSets", self.data_sets);
@@ -924,6 +975,7 @@ pub mod test_case {
 
     impl DataSet {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ccsid: impl Into<Str>, format: impl Into<Str>, length: impl Into<Num>, name: impl Into<Str>, r#type: impl Into<Str>) -> DataSet {
             DataSet {
                 ccsid: ccsid.into(),
@@ -936,6 +988,7 @@ pub mod test_case {
     }
 
     impl IntoValue for DataSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Ccsid", self.ccsid.into_value());
@@ -969,6 +1022,7 @@ pub mod test_case {
 
     impl DatabaseCDC {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_metadata: impl Into<SourceDatabaseMetadata>, target_metadata: impl Into<TargetDatabaseMetadata>) -> DatabaseCDC {
             DatabaseCDC {
                 source_metadata: source_metadata.into(),
@@ -978,6 +1032,7 @@ pub mod test_case {
     }
 
     impl IntoValue for DatabaseCDC {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SourceMetadata", self.source_metadata.into_value());
@@ -1008,6 +1063,7 @@ pub mod test_case {
 
     impl SourceDatabaseMetadata {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(capture_tool: impl Into<Str>, r#type: impl Into<Str>) -> SourceDatabaseMetadata {
             SourceDatabaseMetadata {
                 capture_tool: capture_tool.into(),
@@ -1017,6 +1073,7 @@ pub mod test_case {
     }
 
     impl IntoValue for SourceDatabaseMetadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CaptureTool", self.capture_tool.into_value());
@@ -1047,6 +1104,7 @@ pub mod test_case {
 
     impl TargetDatabaseMetadata {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(capture_tool: impl Into<Str>, r#type: impl Into<Str>) -> TargetDatabaseMetadata {
             TargetDatabaseMetadata {
                 capture_tool: capture_tool.into(),
@@ -1056,6 +1114,7 @@ pub mod test_case {
     }
 
     impl IntoValue for TargetDatabaseMetadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CaptureTool", self.capture_tool.into_value());
@@ -1080,6 +1139,7 @@ pub mod test_case {
 
     impl Output {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file: impl Into<OutputFile>) -> Output {
             Output {
                 file: file.into(),
@@ -1088,6 +1148,7 @@ pub mod test_case {
     }
 
     impl IntoValue for Output {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("File", self.file.into_value());
@@ -1110,6 +1171,7 @@ pub mod test_case {
 
     impl OutputFile {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OutputFile {
             OutputFile {
                 file_location: None,
@@ -1118,12 +1180,14 @@ pub mod test_case {
     }
 
     impl Default for OutputFile {
+        #[inline]
         fn default() -> OutputFile {
             OutputFile::new()
         }
     }
 
     impl IntoValue for OutputFile {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FileLocation", self.file_location);

@@ -153,6 +153,7 @@ pub struct CfnAnomalyDetectorProps {
 #[cfg(feature = "aps")]
 impl CfnAnomalyDetectorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(alias: impl Into<Str>, configuration: impl Into<anomaly_detector::AnomalyDetectorConfiguration>, workspace: impl Into<Str>) -> CfnAnomalyDetectorProps {
         CfnAnomalyDetectorProps {
             alias: alias.into(),
@@ -169,6 +170,7 @@ impl CfnAnomalyDetectorProps {
 #[cfg(feature = "aps")]
 impl CfnAnomalyDetectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Alias", self.alias.into_value());
@@ -183,6 +185,7 @@ impl CfnAnomalyDetectorProps {
 
     /// The `AWS::APS::AnomalyDetector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::APS::AnomalyDetector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -191,6 +194,7 @@ impl CfnAnomalyDetectorProps {
 #[cfg(feature = "aps")]
 impl crate::Cfn<markers::AnomalyDetector> {
     /// Adds an `AWS::APS::AnomalyDetector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -203,6 +207,7 @@ impl crate::Cfn<markers::AnomalyDetector> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aps-anomalydetector.html#aws-resource-aps-anomalydetector-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -236,6 +241,7 @@ pub mod anomaly_detector {
 
     impl Label {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> Label {
             Label {
                 key: key.into(),
@@ -245,6 +251,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for Label {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -273,6 +280,7 @@ pub mod anomaly_detector {
 
     impl MissingDataAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MissingDataAction {
             MissingDataAction {
                 mark_as_anomaly: None,
@@ -282,12 +290,14 @@ pub mod anomaly_detector {
     }
 
     impl Default for MissingDataAction {
+        #[inline]
         fn default() -> MissingDataAction {
             MissingDataAction::new()
         }
     }
 
     impl IntoValue for MissingDataAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MarkAsAnomaly", self.mark_as_anomaly);
@@ -312,6 +322,7 @@ pub mod anomaly_detector {
 
     impl AnomalyDetectorConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(random_cut_forest: impl Into<RandomCutForestConfiguration>) -> AnomalyDetectorConfiguration {
             AnomalyDetectorConfiguration {
                 random_cut_forest: random_cut_forest.into(),
@@ -320,6 +331,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for AnomalyDetectorConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RandomCutForest", self.random_cut_forest.into_value());
@@ -368,6 +380,7 @@ pub mod anomaly_detector {
 
     impl RandomCutForestConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(query: impl Into<Str>) -> RandomCutForestConfiguration {
             RandomCutForestConfiguration {
                 ignore_near_expected_from_above: None,
@@ -380,6 +393,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for RandomCutForestConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IgnoreNearExpectedFromAbove", self.ignore_near_expected_from_above);
@@ -413,6 +427,7 @@ pub mod anomaly_detector {
 
     impl IgnoreNearExpected {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IgnoreNearExpected {
             IgnoreNearExpected {
                 amount: None,
@@ -422,12 +437,14 @@ pub mod anomaly_detector {
     }
 
     impl Default for IgnoreNearExpected {
+        #[inline]
         fn default() -> IgnoreNearExpected {
             IgnoreNearExpected::new()
         }
     }
 
     impl IntoValue for IgnoreNearExpected {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Amount", self.amount);
@@ -459,6 +476,7 @@ pub struct CfnResourcePolicyProps {
 #[cfg(feature = "aps")]
 impl CfnResourcePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_document: impl Into<Str>, workspace_arn: impl Into<Str>) -> CfnResourcePolicyProps {
         CfnResourcePolicyProps {
             policy_document: policy_document.into(),
@@ -470,6 +488,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "aps")]
 impl CfnResourcePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PolicyDocument", self.policy_document.into_value());
@@ -479,6 +498,7 @@ impl CfnResourcePolicyProps {
 
     /// The `AWS::APS::ResourcePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::APS::ResourcePolicy").properties(self.into_properties())
     }
@@ -487,6 +507,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "aps")]
 impl crate::Cfn<markers::ResourcePolicy> {
     /// Adds an `AWS::APS::ResourcePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -532,6 +553,7 @@ pub struct CfnRuleGroupsNamespaceProps {
 #[cfg(feature = "aps")]
 impl CfnRuleGroupsNamespaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data: impl Into<Str>, name: impl Into<Str>, workspace: impl Into<Str>) -> CfnRuleGroupsNamespaceProps {
         CfnRuleGroupsNamespaceProps {
             data: data.into(),
@@ -545,6 +567,7 @@ impl CfnRuleGroupsNamespaceProps {
 #[cfg(feature = "aps")]
 impl CfnRuleGroupsNamespaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Data", self.data.into_value());
@@ -556,6 +579,7 @@ impl CfnRuleGroupsNamespaceProps {
 
     /// The `AWS::APS::RuleGroupsNamespace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::APS::RuleGroupsNamespace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -564,6 +588,7 @@ impl CfnRuleGroupsNamespaceProps {
 #[cfg(feature = "aps")]
 impl crate::Cfn<markers::RuleGroupsNamespace> {
     /// Adds an `AWS::APS::RuleGroupsNamespace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -577,6 +602,7 @@ impl crate::Cfn<markers::RuleGroupsNamespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aps-rulegroupsnamespace.html#aws-resource-aps-rulegroupsnamespace-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -634,6 +660,7 @@ pub struct CfnScraperProps {
 #[cfg(feature = "aps")]
 impl CfnScraperProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(destination: impl Into<scraper::Destination>, scrape_configuration: impl Into<scraper::ScrapeConfiguration>, source: impl Into<scraper::Source>) -> CfnScraperProps {
         CfnScraperProps {
             alias: None,
@@ -650,6 +677,7 @@ impl CfnScraperProps {
 #[cfg(feature = "aps")]
 impl CfnScraperProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Alias", self.alias);
@@ -664,6 +692,7 @@ impl CfnScraperProps {
 
     /// The `AWS::APS::Scraper` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::APS::Scraper").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -672,6 +701,7 @@ impl CfnScraperProps {
 #[cfg(feature = "aps")]
 impl crate::Cfn<markers::Scraper> {
     /// Adds an `AWS::APS::Scraper` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -684,6 +714,7 @@ impl crate::Cfn<markers::Scraper> {
     ///
     /// `Fn::GetAtt` of
     /// [`ScraperId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aps-scraper.html#aws-resource-aps-scraper-return-values).
+    #[inline]
     pub fn attr_scraper_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ScraperId".into())
     }
@@ -693,6 +724,7 @@ impl crate::Cfn<markers::Scraper> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aps-scraper.html#aws-resource-aps-scraper-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -702,6 +734,7 @@ impl crate::Cfn<markers::Scraper> {
     ///
     /// `Fn::GetAtt` of
     /// [`RoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aps-scraper.html#aws-resource-aps-scraper-return-values).
+    #[inline]
     pub fn attr_role_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RoleArn".into())
     }
@@ -734,6 +767,7 @@ pub mod scraper {
 
     impl ScraperLoggingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(logging_destination: impl Into<ScraperLoggingDestination>, scraper_components: impl Into<List<ScraperComponent>>) -> ScraperLoggingConfiguration {
             ScraperLoggingConfiguration {
                 logging_destination: logging_destination.into(),
@@ -743,6 +777,7 @@ pub mod scraper {
     }
 
     impl IntoValue for ScraperLoggingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LoggingDestination", self.logging_destination.into_value());
@@ -773,6 +808,7 @@ pub mod scraper {
 
     impl ScraperComponent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> ScraperComponent {
             ScraperComponent {
                 config: None,
@@ -782,6 +818,7 @@ pub mod scraper {
     }
 
     impl IntoValue for ScraperComponent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Config", self.config);
@@ -805,6 +842,7 @@ pub mod scraper {
 
     impl ComponentConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComponentConfig {
             ComponentConfig {
                 options: None,
@@ -813,12 +851,14 @@ pub mod scraper {
     }
 
     impl Default for ComponentConfig {
+        #[inline]
         fn default() -> ComponentConfig {
             ComponentConfig::new()
         }
     }
 
     impl IntoValue for ComponentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Options", self.options);
@@ -841,6 +881,7 @@ pub mod scraper {
 
     impl ScraperLoggingDestination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ScraperLoggingDestination {
             ScraperLoggingDestination {
                 cloud_watch_logs: None,
@@ -849,12 +890,14 @@ pub mod scraper {
     }
 
     impl Default for ScraperLoggingDestination {
+        #[inline]
         fn default() -> ScraperLoggingDestination {
             ScraperLoggingDestination::new()
         }
     }
 
     impl IntoValue for ScraperLoggingDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
@@ -877,6 +920,7 @@ pub mod scraper {
 
     impl CloudWatchLogDestination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CloudWatchLogDestination {
             CloudWatchLogDestination {
                 log_group_arn: None,
@@ -885,12 +929,14 @@ pub mod scraper {
     }
 
     impl Default for CloudWatchLogDestination {
+        #[inline]
         fn default() -> CloudWatchLogDestination {
             CloudWatchLogDestination::new()
         }
     }
 
     impl IntoValue for CloudWatchLogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogGroupArn", self.log_group_arn);
@@ -916,6 +962,7 @@ pub mod scraper {
 
     impl ScrapeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(configuration_blob: impl Into<Str>) -> ScrapeConfiguration {
             ScrapeConfiguration {
                 configuration_blob: configuration_blob.into(),
@@ -924,6 +971,7 @@ pub mod scraper {
     }
 
     impl IntoValue for ScrapeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConfigurationBlob", self.configuration_blob.into_value());
@@ -951,6 +999,7 @@ pub mod scraper {
 
     impl RoleConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RoleConfiguration {
             RoleConfiguration {
                 source_role_arn: None,
@@ -960,12 +1009,14 @@ pub mod scraper {
     }
 
     impl Default for RoleConfiguration {
+        #[inline]
         fn default() -> RoleConfiguration {
             RoleConfiguration::new()
         }
     }
 
     impl IntoValue for RoleConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SourceRoleArn", self.source_role_arn);
@@ -994,6 +1045,7 @@ pub mod scraper {
 
     impl Source {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Source {
             Source {
                 eks_configuration: None,
@@ -1003,12 +1055,14 @@ pub mod scraper {
     }
 
     impl Default for Source {
+        #[inline]
         fn default() -> Source {
             Source::new()
         }
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EksConfiguration", self.eks_configuration);
@@ -1045,6 +1099,7 @@ pub mod scraper {
 
     impl EksConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_arn: impl Into<Str>, subnet_ids: impl Into<List<Str>>) -> EksConfiguration {
             EksConfiguration {
                 cluster_arn: cluster_arn.into(),
@@ -1055,6 +1110,7 @@ pub mod scraper {
     }
 
     impl IntoValue for EksConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterArn", self.cluster_arn.into_value());
@@ -1086,6 +1142,7 @@ pub mod scraper {
 
     impl VpcConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnet_ids: impl Into<List<Str>>) -> VpcConfiguration {
             VpcConfiguration {
                 security_group_ids: security_group_ids.into(),
@@ -1095,6 +1152,7 @@ pub mod scraper {
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -1123,6 +1181,7 @@ pub mod scraper {
 
     impl Destination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Destination {
             Destination {
                 amp_configuration: None,
@@ -1132,12 +1191,14 @@ pub mod scraper {
     }
 
     impl Default for Destination {
+        #[inline]
         fn default() -> Destination {
             Destination::new()
         }
     }
 
     impl IntoValue for Destination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AmpConfiguration", self.amp_configuration);
@@ -1163,6 +1224,7 @@ pub mod scraper {
 
     impl AmpConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(workspace_arn: impl Into<Str>) -> AmpConfiguration {
             AmpConfiguration {
                 workspace_arn: workspace_arn.into(),
@@ -1171,6 +1233,7 @@ pub mod scraper {
     }
 
     impl IntoValue for AmpConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("WorkspaceArn", self.workspace_arn.into_value());
@@ -1194,6 +1257,7 @@ pub mod scraper {
 
     impl CloudWatchConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dataset_arn: impl Into<Str>) -> CloudWatchConfiguration {
             CloudWatchConfiguration {
                 dataset_arn: dataset_arn.into(),
@@ -1202,6 +1266,7 @@ pub mod scraper {
     }
 
     impl IntoValue for CloudWatchConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatasetArn", self.dataset_arn.into_value());
@@ -1267,6 +1332,7 @@ pub struct CfnWorkspaceProps {
 #[cfg(feature = "aps")]
 impl CfnWorkspaceProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnWorkspaceProps {
         CfnWorkspaceProps {
             alert_manager_definition: None,
@@ -1282,6 +1348,7 @@ impl CfnWorkspaceProps {
 
 #[cfg(feature = "aps")]
 impl Default for CfnWorkspaceProps {
+    #[inline]
     fn default() -> CfnWorkspaceProps {
         CfnWorkspaceProps::new()
     }
@@ -1290,6 +1357,7 @@ impl Default for CfnWorkspaceProps {
 #[cfg(feature = "aps")]
 impl CfnWorkspaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AlertManagerDefinition", self.alert_manager_definition);
@@ -1304,6 +1372,7 @@ impl CfnWorkspaceProps {
 
     /// The `AWS::APS::Workspace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::APS::Workspace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1312,6 +1381,7 @@ impl CfnWorkspaceProps {
 #[cfg(feature = "aps")]
 impl crate::Cfn<markers::Workspace> {
     /// Adds an `AWS::APS::Workspace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1325,6 +1395,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrometheusEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aps-workspace.html#aws-resource-aps-workspace-return-values).
+    #[inline]
     pub fn attr_prometheus_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrometheusEndpoint".into())
     }
@@ -1333,6 +1404,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkspaceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aps-workspace.html#aws-resource-aps-workspace-return-values).
+    #[inline]
     pub fn attr_workspace_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkspaceId".into())
     }
@@ -1342,6 +1414,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aps-workspace.html#aws-resource-aps-workspace-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1368,6 +1441,7 @@ pub mod workspace {
 
     impl LoggingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoggingConfiguration {
             LoggingConfiguration {
                 log_group_arn: None,
@@ -1376,12 +1450,14 @@ pub mod workspace {
     }
 
     impl Default for LoggingConfiguration {
+        #[inline]
         fn default() -> LoggingConfiguration {
             LoggingConfiguration::new()
         }
     }
 
     impl IntoValue for LoggingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogGroupArn", self.log_group_arn);
@@ -1422,6 +1498,7 @@ pub mod workspace {
 
     impl WorkspaceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkspaceConfiguration {
             WorkspaceConfiguration {
                 limits_per_label_sets: None,
@@ -1433,12 +1510,14 @@ pub mod workspace {
     }
 
     impl Default for WorkspaceConfiguration {
+        #[inline]
         fn default() -> WorkspaceConfiguration {
             WorkspaceConfiguration::new()
         }
     }
 
     impl IntoValue for WorkspaceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LimitsPerLabelSets", self.limits_per_label_sets);
@@ -1475,6 +1554,7 @@ pub mod workspace {
 
     impl LimitsPerLabelSet {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(label_set: impl Into<List<Label>>, limits: impl Into<LimitsPerLabelSetEntry>) -> LimitsPerLabelSet {
             LimitsPerLabelSet {
                 label_set: label_set.into(),
@@ -1484,6 +1564,7 @@ pub mod workspace {
     }
 
     impl IntoValue for LimitsPerLabelSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LabelSet", self.label_set.into_value());
@@ -1507,6 +1588,7 @@ pub mod workspace {
 
     impl LimitsPerLabelSetEntry {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LimitsPerLabelSetEntry {
             LimitsPerLabelSetEntry {
                 max_series: None,
@@ -1515,12 +1597,14 @@ pub mod workspace {
     }
 
     impl Default for LimitsPerLabelSetEntry {
+        #[inline]
         fn default() -> LimitsPerLabelSetEntry {
             LimitsPerLabelSetEntry::new()
         }
     }
 
     impl IntoValue for LimitsPerLabelSetEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxSeries", self.max_series);
@@ -1553,6 +1637,7 @@ pub mod workspace {
 
     impl Label {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> Label {
             Label {
                 name: name.into(),
@@ -1562,6 +1647,7 @@ pub mod workspace {
     }
 
     impl IntoValue for Label {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1586,6 +1672,7 @@ pub mod workspace {
 
     impl QueryLoggingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destinations: impl Into<List<LoggingDestination>>) -> QueryLoggingConfiguration {
             QueryLoggingConfiguration {
                 destinations: destinations.into(),
@@ -1594,6 +1681,7 @@ pub mod workspace {
     }
 
     impl IntoValue for QueryLoggingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destinations", self.destinations.into_value());
@@ -1623,6 +1711,7 @@ pub mod workspace {
 
     impl LoggingDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cloud_watch_logs: impl Into<CloudWatchLogDestination>, filters: impl Into<LoggingFilter>) -> LoggingDestination {
             LoggingDestination {
                 cloud_watch_logs: cloud_watch_logs.into(),
@@ -1632,6 +1721,7 @@ pub mod workspace {
     }
 
     impl IntoValue for LoggingDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CloudWatchLogs", self.cloud_watch_logs.into_value());
@@ -1656,6 +1746,7 @@ pub mod workspace {
 
     impl CloudWatchLogDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_group_arn: impl Into<Str>) -> CloudWatchLogDestination {
             CloudWatchLogDestination {
                 log_group_arn: log_group_arn.into(),
@@ -1664,6 +1755,7 @@ pub mod workspace {
     }
 
     impl IntoValue for CloudWatchLogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogGroupArn", self.log_group_arn.into_value());
@@ -1688,6 +1780,7 @@ pub mod workspace {
 
     impl LoggingFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(qsp_threshold: impl Into<Int>) -> LoggingFilter {
             LoggingFilter {
                 qsp_threshold: qsp_threshold.into(),
@@ -1696,6 +1789,7 @@ pub mod workspace {
     }
 
     impl IntoValue for LoggingFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("QspThreshold", self.qsp_threshold.into_value());

@@ -110,6 +110,7 @@ pub struct CfnPlanProps {
 #[cfg(feature = "arcregionswitch")]
 impl CfnPlanProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(execution_role: impl Into<Str>, name: impl Into<Str>, recovery_approach: impl Into<Str>, regions: impl Into<List<Str>>, workflows: impl Into<List<plan::Workflow>>) -> CfnPlanProps {
         CfnPlanProps {
             associated_alarms: None,
@@ -131,6 +132,7 @@ impl CfnPlanProps {
 #[cfg(feature = "arcregionswitch")]
 impl CfnPlanProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssociatedAlarms", self.associated_alarms);
@@ -150,6 +152,7 @@ impl CfnPlanProps {
 
     /// The `AWS::ARCRegionSwitch::Plan` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ARCRegionSwitch::Plan").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -158,6 +161,7 @@ impl CfnPlanProps {
 #[cfg(feature = "arcregionswitch")]
 impl crate::Cfn<markers::Plan> {
     /// Adds an `AWS::ARCRegionSwitch::Plan` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -170,6 +174,7 @@ impl crate::Cfn<markers::Plan> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-arcregionswitch-plan.html#aws-resource-arcregionswitch-plan-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -178,6 +183,7 @@ impl crate::Cfn<markers::Plan> {
     ///
     /// `Fn::GetAtt` of
     /// [`Owner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-arcregionswitch-plan.html#aws-resource-arcregionswitch-plan-return-values).
+    #[inline]
     pub fn attr_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Owner".into())
     }
@@ -186,6 +192,7 @@ impl crate::Cfn<markers::Plan> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-arcregionswitch-plan.html#aws-resource-arcregionswitch-plan-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -194,6 +201,7 @@ impl crate::Cfn<markers::Plan> {
     ///
     /// `Fn::GetAtt` of
     /// [`HealthChecksForPlan`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-arcregionswitch-plan.html#aws-resource-arcregionswitch-plan-return-values).
+    #[inline]
     pub fn attr_health_checks_for_plan(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HealthChecksForPlan".into())
     }
@@ -202,6 +210,7 @@ impl crate::Cfn<markers::Plan> {
     ///
     /// `Fn::GetAtt` of
     /// [`Route53HealthChecks`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-arcregionswitch-plan.html#aws-resource-arcregionswitch-plan-return-values).
+    #[inline]
     pub fn attr_route53_health_checks(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Route53HealthChecks".into())
     }
@@ -210,6 +219,7 @@ impl crate::Cfn<markers::Plan> {
     ///
     /// `Fn::GetAtt` of
     /// [`PlanHealthChecks`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-arcregionswitch-plan.html#aws-resource-arcregionswitch-plan-return-values).
+    #[inline]
     pub fn attr_plan_health_checks(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PlanHealthChecks".into())
     }
@@ -254,6 +264,7 @@ pub mod plan {
 
     impl AssociatedAlarm {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(alarm_type: impl Into<Str>, resource_identifier: impl Into<Str>) -> AssociatedAlarm {
             AssociatedAlarm {
                 alarm_type: alarm_type.into(),
@@ -265,6 +276,7 @@ pub mod plan {
     }
 
     impl IntoValue for AssociatedAlarm {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlarmType", self.alarm_type.into_value());
@@ -292,6 +304,7 @@ pub mod plan {
 
     impl ReportConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReportConfiguration {
             ReportConfiguration {
                 report_output: None,
@@ -300,12 +313,14 @@ pub mod plan {
     }
 
     impl Default for ReportConfiguration {
+        #[inline]
         fn default() -> ReportConfiguration {
             ReportConfiguration::new()
         }
     }
 
     impl IntoValue for ReportConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReportOutput", self.report_output);
@@ -329,6 +344,7 @@ pub mod plan {
 
     impl ReportOutputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_configuration: impl Into<S3ReportOutputConfiguration>) -> ReportOutputConfiguration {
             ReportOutputConfiguration {
                 s3_configuration: s3_configuration.into(),
@@ -337,6 +353,7 @@ pub mod plan {
     }
 
     impl IntoValue for ReportOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Configuration", self.s3_configuration.into_value());
@@ -366,6 +383,7 @@ pub mod plan {
 
     impl S3ReportOutputConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3ReportOutputConfiguration {
             S3ReportOutputConfiguration {
                 bucket_owner: None,
@@ -375,12 +393,14 @@ pub mod plan {
     }
 
     impl Default for S3ReportOutputConfiguration {
+        #[inline]
         fn default() -> S3ReportOutputConfiguration {
             S3ReportOutputConfiguration::new()
         }
     }
 
     impl IntoValue for S3ReportOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BucketOwner", self.bucket_owner);
@@ -428,6 +448,7 @@ pub mod plan {
 
     impl Trigger {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, conditions: impl Into<List<TriggerCondition>>, min_delay_minutes_between_executions: impl Into<Num>, target_region: impl Into<Str>) -> Trigger {
             Trigger {
                 action: action.into(),
@@ -440,6 +461,7 @@ pub mod plan {
     }
 
     impl IntoValue for Trigger {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -473,6 +495,7 @@ pub mod plan {
 
     impl TriggerCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(associated_alarm_name: impl Into<Str>, condition: impl Into<Str>) -> TriggerCondition {
             TriggerCondition {
                 associated_alarm_name: associated_alarm_name.into(),
@@ -482,6 +505,7 @@ pub mod plan {
     }
 
     impl IntoValue for TriggerCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AssociatedAlarmName", self.associated_alarm_name.into_value());
@@ -522,6 +546,7 @@ pub mod plan {
 
     impl Workflow {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(workflow_target_action: impl Into<Str>) -> Workflow {
             Workflow {
                 steps: None,
@@ -533,6 +558,7 @@ pub mod plan {
     }
 
     impl IntoValue for Workflow {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Steps", self.steps);
@@ -577,6 +603,7 @@ pub mod plan {
 
     impl Step {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(execution_block_configuration: impl Into<ExecutionBlockConfiguration>, execution_block_type: impl Into<Str>, name: impl Into<Str>) -> Step {
             Step {
                 description: None,
@@ -588,6 +615,7 @@ pub mod plan {
     }
 
     impl IntoValue for Step {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -699,6 +727,7 @@ pub mod plan {
 
     impl ExecutionBlockConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExecutionBlockConfiguration {
             ExecutionBlockConfiguration {
                 arc_routing_control_config: None,
@@ -724,12 +753,14 @@ pub mod plan {
     }
 
     impl Default for ExecutionBlockConfiguration {
+        #[inline]
         fn default() -> ExecutionBlockConfiguration {
             ExecutionBlockConfiguration::new()
         }
     }
 
     impl IntoValue for ExecutionBlockConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ArcRoutingControlConfig", self.arc_routing_control_config);
@@ -792,6 +823,7 @@ pub mod plan {
 
     impl CustomActionLambdaConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lambdas: impl Into<List<Lambdas>>, region_to_run: impl Into<Str>, retry_interval_minutes: impl Into<Num>) -> CustomActionLambdaConfiguration {
             CustomActionLambdaConfiguration {
                 lambdas: lambdas.into(),
@@ -804,6 +836,7 @@ pub mod plan {
     }
 
     impl IntoValue for CustomActionLambdaConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Lambdas", self.lambdas.into_value());
@@ -840,6 +873,7 @@ pub mod plan {
 
     impl Lambdas {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Lambdas {
             Lambdas {
                 arn: None,
@@ -850,12 +884,14 @@ pub mod plan {
     }
 
     impl Default for Lambdas {
+        #[inline]
         fn default() -> Lambdas {
             Lambdas::new()
         }
     }
 
     impl IntoValue for Lambdas {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -880,6 +916,7 @@ pub mod plan {
 
     impl LambdaUngraceful {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LambdaUngraceful {
             LambdaUngraceful {
                 behavior: None,
@@ -888,12 +925,14 @@ pub mod plan {
     }
 
     impl Default for LambdaUngraceful {
+        #[inline]
         fn default() -> LambdaUngraceful {
             LambdaUngraceful::new()
         }
     }
 
     impl IntoValue for LambdaUngraceful {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Behavior", self.behavior);
@@ -938,6 +977,7 @@ pub mod plan {
 
     impl Ec2AsgCapacityIncreaseConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(asgs: impl Into<List<Asg>>) -> Ec2AsgCapacityIncreaseConfiguration {
             Ec2AsgCapacityIncreaseConfiguration {
                 asgs: asgs.into(),
@@ -950,6 +990,7 @@ pub mod plan {
     }
 
     impl IntoValue for Ec2AsgCapacityIncreaseConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Asgs", self.asgs.into_value());
@@ -986,6 +1027,7 @@ pub mod plan {
 
     impl Asg {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Asg {
             Asg {
                 arn: None,
@@ -996,12 +1038,14 @@ pub mod plan {
     }
 
     impl Default for Asg {
+        #[inline]
         fn default() -> Asg {
             Asg::new()
         }
     }
 
     impl IntoValue for Asg {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -1027,6 +1071,7 @@ pub mod plan {
 
     impl Ec2Ungraceful {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(minimum_success_percentage: impl Into<Num>) -> Ec2Ungraceful {
             Ec2Ungraceful {
                 minimum_success_percentage: minimum_success_percentage.into(),
@@ -1035,6 +1080,7 @@ pub mod plan {
     }
 
     impl IntoValue for Ec2Ungraceful {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MinimumSuccessPercentage", self.minimum_success_percentage.into_value());
@@ -1064,6 +1110,7 @@ pub mod plan {
 
     impl ExecutionApprovalConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(approval_role: impl Into<Str>) -> ExecutionApprovalConfiguration {
             ExecutionApprovalConfiguration {
                 approval_role: approval_role.into(),
@@ -1073,6 +1120,7 @@ pub mod plan {
     }
 
     impl IntoValue for ExecutionApprovalConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApprovalRole", self.approval_role.into_value());
@@ -1113,6 +1161,7 @@ pub mod plan {
 
     impl ArcRoutingControlConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(region_and_routing_controls: impl Into<Map<List<ArcRoutingControlState>>>) -> ArcRoutingControlConfiguration {
             ArcRoutingControlConfiguration {
                 cross_account_role: None,
@@ -1124,6 +1173,7 @@ pub mod plan {
     }
 
     impl IntoValue for ArcRoutingControlConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrossAccountRole", self.cross_account_role);
@@ -1156,6 +1206,7 @@ pub mod plan {
 
     impl ArcRoutingControlState {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(routing_control_arn: impl Into<Str>, state: impl Into<Str>) -> ArcRoutingControlState {
             ArcRoutingControlState {
                 routing_control_arn: routing_control_arn.into(),
@@ -1165,6 +1216,7 @@ pub mod plan {
     }
 
     impl IntoValue for ArcRoutingControlState {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RoutingControlArn", self.routing_control_arn.into_value());
@@ -1216,6 +1268,7 @@ pub mod plan {
 
     impl AuroraProvisionedScalingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(global_cluster_identifier: impl Into<Str>, instance_arns: impl Into<Map<Str>>, region_database_cluster_arns: impl Into<Map<Str>>) -> AuroraProvisionedScalingConfiguration {
             AuroraProvisionedScalingConfiguration {
                 cross_account_role: None,
@@ -1229,6 +1282,7 @@ pub mod plan {
     }
 
     impl IntoValue for AuroraProvisionedScalingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrossAccountRole", self.cross_account_role);
@@ -1283,6 +1337,7 @@ pub mod plan {
 
     impl AuroraServerlessScalingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(global_cluster_identifier: impl Into<Str>, region_database_cluster_arns: impl Into<Map<Str>>) -> AuroraServerlessScalingConfiguration {
             AuroraServerlessScalingConfiguration {
                 cross_account_role: None,
@@ -1296,6 +1351,7 @@ pub mod plan {
     }
 
     impl IntoValue for AuroraServerlessScalingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrossAccountRole", self.cross_account_role);
@@ -1356,6 +1412,7 @@ pub mod plan {
 
     impl GlobalAuroraConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(behavior: impl Into<Str>, database_cluster_arns: impl Into<List<Str>>, global_cluster_identifier: impl Into<Str>) -> GlobalAuroraConfiguration {
             GlobalAuroraConfiguration {
                 behavior: behavior.into(),
@@ -1370,6 +1427,7 @@ pub mod plan {
     }
 
     impl IntoValue for GlobalAuroraConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Behavior", self.behavior.into_value());
@@ -1398,6 +1456,7 @@ pub mod plan {
 
     impl GlobalAuroraUngraceful {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GlobalAuroraUngraceful {
             GlobalAuroraUngraceful {
                 ungraceful: None,
@@ -1406,12 +1465,14 @@ pub mod plan {
     }
 
     impl Default for GlobalAuroraUngraceful {
+        #[inline]
         fn default() -> GlobalAuroraUngraceful {
             GlobalAuroraUngraceful::new()
         }
     }
 
     impl IntoValue for GlobalAuroraUngraceful {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Ungraceful", self.ungraceful);
@@ -1435,6 +1496,7 @@ pub mod plan {
 
     impl ParallelExecutionBlockConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(steps: impl Into<List<Step>>) -> ParallelExecutionBlockConfiguration {
             ParallelExecutionBlockConfiguration {
                 steps: steps.into(),
@@ -1443,6 +1505,7 @@ pub mod plan {
     }
 
     impl IntoValue for ParallelExecutionBlockConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Steps", self.steps.into_value());
@@ -1477,6 +1540,7 @@ pub mod plan {
 
     impl RegionSwitchPlanConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> RegionSwitchPlanConfiguration {
             RegionSwitchPlanConfiguration {
                 arn: arn.into(),
@@ -1487,6 +1551,7 @@ pub mod plan {
     }
 
     impl IntoValue for RegionSwitchPlanConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -1532,6 +1597,7 @@ pub mod plan {
 
     impl EcsCapacityIncreaseConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(services: impl Into<List<Service>>) -> EcsCapacityIncreaseConfiguration {
             EcsCapacityIncreaseConfiguration {
                 capacity_monitoring_approach: None,
@@ -1544,6 +1610,7 @@ pub mod plan {
     }
 
     impl IntoValue for EcsCapacityIncreaseConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityMonitoringApproach", self.capacity_monitoring_approach);
@@ -1602,6 +1669,7 @@ pub mod plan {
 
     impl EksResourceScalingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kubernetes_resource_type: impl Into<KubernetesResourceType>) -> EksResourceScalingConfiguration {
             EksResourceScalingConfiguration {
                 capacity_monitoring_approach: None,
@@ -1616,6 +1684,7 @@ pub mod plan {
     }
 
     impl IntoValue for EksResourceScalingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityMonitoringApproach", self.capacity_monitoring_approach);
@@ -1671,6 +1740,7 @@ pub mod plan {
 
     impl Route53HealthCheckConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(hosted_zone_id: impl Into<Str>, record_name: impl Into<Str>) -> Route53HealthCheckConfiguration {
             Route53HealthCheckConfiguration {
                 cross_account_role: None,
@@ -1684,6 +1754,7 @@ pub mod plan {
     }
 
     impl IntoValue for Route53HealthCheckConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrossAccountRole", self.cross_account_role);
@@ -1744,6 +1815,7 @@ pub mod plan {
 
     impl DocumentDbConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(behavior: impl Into<Str>, database_cluster_arns: impl Into<List<Str>>, global_cluster_identifier: impl Into<Str>) -> DocumentDbConfiguration {
             DocumentDbConfiguration {
                 behavior: behavior.into(),
@@ -1758,6 +1830,7 @@ pub mod plan {
     }
 
     impl IntoValue for DocumentDbConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Behavior", self.behavior.into_value());
@@ -1802,6 +1875,7 @@ pub mod plan {
 
     impl RdsPromoteReadReplicaConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(db_instance_arn_map: impl Into<Map<Str>>) -> RdsPromoteReadReplicaConfiguration {
             RdsPromoteReadReplicaConfiguration {
                 cross_account_role: None,
@@ -1813,6 +1887,7 @@ pub mod plan {
     }
 
     impl IntoValue for RdsPromoteReadReplicaConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrossAccountRole", self.cross_account_role);
@@ -1854,6 +1929,7 @@ pub mod plan {
 
     impl RdsCreateCrossRegionReplicaConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(db_instance_arn_map: impl Into<Map<Str>>) -> RdsCreateCrossRegionReplicaConfiguration {
             RdsCreateCrossRegionReplicaConfiguration {
                 cross_account_role: None,
@@ -1865,6 +1941,7 @@ pub mod plan {
     }
 
     impl IntoValue for RdsCreateCrossRegionReplicaConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrossAccountRole", self.cross_account_role);
@@ -1907,6 +1984,7 @@ pub mod plan {
 
     impl LambdaEventSourceMappingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, region_event_source_mappings: impl Into<Map<EventSourceMapping>>) -> LambdaEventSourceMappingConfiguration {
             LambdaEventSourceMappingConfiguration {
                 action: action.into(),
@@ -1918,6 +1996,7 @@ pub mod plan {
     }
 
     impl IntoValue for LambdaEventSourceMappingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -1976,6 +2055,7 @@ pub mod plan {
 
     impl NeptuneGlobalDatabaseConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(behavior: impl Into<Str>, global_cluster_identifier: impl Into<Str>, region_database_cluster_arns: impl Into<Map<Str>>) -> NeptuneGlobalDatabaseConfiguration {
             NeptuneGlobalDatabaseConfiguration {
                 behavior: behavior.into(),
@@ -1990,6 +2070,7 @@ pub mod plan {
     }
 
     impl IntoValue for NeptuneGlobalDatabaseConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Behavior", self.behavior.into_value());
@@ -2039,6 +2120,7 @@ pub mod plan {
 
     impl RdsSwitchoverReadReplicaConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(db_instance_arn_map: impl Into<Map<Str>>) -> RdsSwitchoverReadReplicaConfiguration {
             RdsSwitchoverReadReplicaConfiguration {
                 cross_account_role: None,
@@ -2051,6 +2133,7 @@ pub mod plan {
     }
 
     impl IntoValue for RdsSwitchoverReadReplicaConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrossAccountRole", self.cross_account_role);
@@ -2092,6 +2175,7 @@ pub mod plan {
 
     impl Service {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Service {
             Service {
                 cluster_arn: None,
@@ -2103,12 +2187,14 @@ pub mod plan {
     }
 
     impl Default for Service {
+        #[inline]
         fn default() -> Service {
             Service::new()
         }
     }
 
     impl IntoValue for Service {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClusterArn", self.cluster_arn);
@@ -2135,6 +2221,7 @@ pub mod plan {
 
     impl EcsUngraceful {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(minimum_success_percentage: impl Into<Num>) -> EcsUngraceful {
             EcsUngraceful {
                 minimum_success_percentage: minimum_success_percentage.into(),
@@ -2143,6 +2230,7 @@ pub mod plan {
     }
 
     impl IntoValue for EcsUngraceful {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MinimumSuccessPercentage", self.minimum_success_percentage.into_value());
@@ -2172,6 +2260,7 @@ pub mod plan {
 
     impl KubernetesResourceType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(api_version: impl Into<Str>, kind: impl Into<Str>) -> KubernetesResourceType {
             KubernetesResourceType {
                 api_version: api_version.into(),
@@ -2181,6 +2270,7 @@ pub mod plan {
     }
 
     impl IntoValue for KubernetesResourceType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiVersion", self.api_version.into_value());
@@ -2216,6 +2306,7 @@ pub mod plan {
 
     impl KubernetesScalingResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, namespace: impl Into<Str>) -> KubernetesScalingResource {
             KubernetesScalingResource {
                 hpa_name: None,
@@ -2226,6 +2317,7 @@ pub mod plan {
     }
 
     impl IntoValue for KubernetesScalingResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HpaName", self.hpa_name);
@@ -2261,6 +2353,7 @@ pub mod plan {
 
     impl EksCluster {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_arn: impl Into<Str>) -> EksCluster {
             EksCluster {
                 cluster_arn: cluster_arn.into(),
@@ -2271,6 +2364,7 @@ pub mod plan {
     }
 
     impl IntoValue for EksCluster {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterArn", self.cluster_arn.into_value());
@@ -2296,6 +2390,7 @@ pub mod plan {
 
     impl EksResourceScalingUngraceful {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(minimum_success_percentage: impl Into<Num>) -> EksResourceScalingUngraceful {
             EksResourceScalingUngraceful {
                 minimum_success_percentage: minimum_success_percentage.into(),
@@ -2304,6 +2399,7 @@ pub mod plan {
     }
 
     impl IntoValue for EksResourceScalingUngraceful {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MinimumSuccessPercentage", self.minimum_success_percentage.into_value());
@@ -2331,6 +2427,7 @@ pub mod plan {
 
     impl Route53ResourceRecordSet {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Route53ResourceRecordSet {
             Route53ResourceRecordSet {
                 record_set_identifier: None,
@@ -2340,12 +2437,14 @@ pub mod plan {
     }
 
     impl Default for Route53ResourceRecordSet {
+        #[inline]
         fn default() -> Route53ResourceRecordSet {
             Route53ResourceRecordSet::new()
         }
     }
 
     impl IntoValue for Route53ResourceRecordSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RecordSetIdentifier", self.record_set_identifier);
@@ -2370,6 +2469,7 @@ pub mod plan {
 
     impl DocumentDbUngraceful {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DocumentDbUngraceful {
             DocumentDbUngraceful {
                 ungraceful: None,
@@ -2378,12 +2478,14 @@ pub mod plan {
     }
 
     impl Default for DocumentDbUngraceful {
+        #[inline]
         fn default() -> DocumentDbUngraceful {
             DocumentDbUngraceful::new()
         }
     }
 
     impl IntoValue for DocumentDbUngraceful {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Ungraceful", self.ungraceful);
@@ -2417,6 +2519,7 @@ pub mod plan {
 
     impl EventSourceMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> EventSourceMapping {
             EventSourceMapping {
                 arn: arn.into(),
@@ -2427,6 +2530,7 @@ pub mod plan {
     }
 
     impl IntoValue for EventSourceMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -2451,6 +2555,7 @@ pub mod plan {
 
     impl LambdaEventSourceMappingUngraceful {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LambdaEventSourceMappingUngraceful {
             LambdaEventSourceMappingUngraceful {
                 behavior: None,
@@ -2459,12 +2564,14 @@ pub mod plan {
     }
 
     impl Default for LambdaEventSourceMappingUngraceful {
+        #[inline]
         fn default() -> LambdaEventSourceMappingUngraceful {
             LambdaEventSourceMappingUngraceful::new()
         }
     }
 
     impl IntoValue for LambdaEventSourceMappingUngraceful {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Behavior", self.behavior);
@@ -2487,6 +2594,7 @@ pub mod plan {
 
     impl NeptuneUngraceful {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NeptuneUngraceful {
             NeptuneUngraceful {
                 ungraceful: None,
@@ -2495,12 +2603,14 @@ pub mod plan {
     }
 
     impl Default for NeptuneUngraceful {
+        #[inline]
         fn default() -> NeptuneUngraceful {
             NeptuneUngraceful::new()
         }
     }
 
     impl IntoValue for NeptuneUngraceful {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Ungraceful", self.ungraceful);
@@ -2523,6 +2633,7 @@ pub mod plan {
 
     impl RdsUngraceful {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RdsUngraceful {
             RdsUngraceful {
                 ungraceful: None,
@@ -2531,12 +2642,14 @@ pub mod plan {
     }
 
     impl Default for RdsUngraceful {
+        #[inline]
         fn default() -> RdsUngraceful {
             RdsUngraceful::new()
         }
     }
 
     impl IntoValue for RdsUngraceful {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Ungraceful", self.ungraceful);

@@ -65,6 +65,7 @@ pub struct CfnAutoshiftObserverNotificationStatusProps {
 #[cfg(feature = "arczonalshift")]
 impl CfnAutoshiftObserverNotificationStatusProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(status: impl Into<Str>) -> CfnAutoshiftObserverNotificationStatusProps {
         CfnAutoshiftObserverNotificationStatusProps {
             status: status.into(),
@@ -75,6 +76,7 @@ impl CfnAutoshiftObserverNotificationStatusProps {
 #[cfg(feature = "arczonalshift")]
 impl CfnAutoshiftObserverNotificationStatusProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Status", self.status.into_value());
@@ -83,6 +85,7 @@ impl CfnAutoshiftObserverNotificationStatusProps {
 
     /// The `AWS::ARCZonalShift::AutoshiftObserverNotificationStatus` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ARCZonalShift::AutoshiftObserverNotificationStatus").properties(self.into_properties())
     }
@@ -91,6 +94,7 @@ impl CfnAutoshiftObserverNotificationStatusProps {
 #[cfg(feature = "arczonalshift")]
 impl crate::Cfn<markers::AutoshiftObserverNotificationStatus> {
     /// Adds an `AWS::ARCZonalShift::AutoshiftObserverNotificationStatus` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -103,6 +107,7 @@ impl crate::Cfn<markers::AutoshiftObserverNotificationStatus> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-arczonalshift-autoshiftobservernotificationstatus.html#aws-resource-arczonalshift-autoshiftobservernotificationstatus-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -111,6 +116,7 @@ impl crate::Cfn<markers::AutoshiftObserverNotificationStatus> {
     ///
     /// `Fn::GetAtt` of
     /// [`Region`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-arczonalshift-autoshiftobservernotificationstatus.html#aws-resource-arczonalshift-autoshiftobservernotificationstatus-return-values).
+    #[inline]
     pub fn attr_region(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Region".into())
     }
@@ -148,6 +154,7 @@ pub struct CfnZonalAutoshiftConfigurationProps {
 #[cfg(feature = "arczonalshift")]
 impl CfnZonalAutoshiftConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_identifier: impl Into<Str>) -> CfnZonalAutoshiftConfigurationProps {
         CfnZonalAutoshiftConfigurationProps {
             practice_run_configuration: None,
@@ -160,6 +167,7 @@ impl CfnZonalAutoshiftConfigurationProps {
 #[cfg(feature = "arczonalshift")]
 impl CfnZonalAutoshiftConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "PracticeRunConfiguration", self.practice_run_configuration);
@@ -170,6 +178,7 @@ impl CfnZonalAutoshiftConfigurationProps {
 
     /// The `AWS::ARCZonalShift::ZonalAutoshiftConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ARCZonalShift::ZonalAutoshiftConfiguration").properties(self.into_properties())
     }
@@ -178,6 +187,7 @@ impl CfnZonalAutoshiftConfigurationProps {
 #[cfg(feature = "arczonalshift")]
 impl crate::Cfn<markers::ZonalAutoshiftConfiguration> {
     /// Adds an `AWS::ARCZonalShift::ZonalAutoshiftConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -232,6 +242,7 @@ pub mod zonal_autoshift_configuration {
 
     impl PracticeRunConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(outcome_alarms: impl Into<List<ControlCondition>>) -> PracticeRunConfiguration {
             PracticeRunConfiguration {
                 blocked_dates: None,
@@ -243,6 +254,7 @@ pub mod zonal_autoshift_configuration {
     }
 
     impl IntoValue for PracticeRunConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlockedDates", self.blocked_dates);
@@ -282,6 +294,7 @@ pub mod zonal_autoshift_configuration {
 
     impl ControlCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(alarm_identifier: impl Into<Str>, r#type: impl Into<Str>) -> ControlCondition {
             ControlCondition {
                 alarm_identifier: alarm_identifier.into(),
@@ -291,6 +304,7 @@ pub mod zonal_autoshift_configuration {
     }
 
     impl IntoValue for ControlCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlarmIdentifier", self.alarm_identifier.into_value());

@@ -136,6 +136,7 @@ pub struct CfnCapacityReservationProps {
 #[cfg(feature = "athena")]
 impl CfnCapacityReservationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, target_dpus: impl Into<Int>) -> CfnCapacityReservationProps {
         CfnCapacityReservationProps {
             capacity_assignment_configuration: None,
@@ -149,6 +150,7 @@ impl CfnCapacityReservationProps {
 #[cfg(feature = "athena")]
 impl CfnCapacityReservationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CapacityAssignmentConfiguration", self.capacity_assignment_configuration);
@@ -160,6 +162,7 @@ impl CfnCapacityReservationProps {
 
     /// The `AWS::Athena::CapacityReservation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Athena::CapacityReservation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -168,6 +171,7 @@ impl CfnCapacityReservationProps {
 #[cfg(feature = "athena")]
 impl crate::Cfn<markers::CapacityReservation> {
     /// Adds an `AWS::Athena::CapacityReservation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -180,6 +184,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-capacityreservation.html#aws-resource-athena-capacityreservation-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -188,6 +193,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AllocatedDpus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-capacityreservation.html#aws-resource-athena-capacityreservation-return-values).
+    #[inline]
     pub fn attr_allocated_dpus(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AllocatedDpus".into())
     }
@@ -196,6 +202,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-capacityreservation.html#aws-resource-athena-capacityreservation-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -204,6 +211,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastSuccessfulAllocationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-capacityreservation.html#aws-resource-athena-capacityreservation-return-values).
+    #[inline]
     pub fn attr_last_successful_allocation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastSuccessfulAllocationTime".into())
     }
@@ -212,6 +220,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-capacityreservation.html#aws-resource-athena-capacityreservation-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -242,6 +251,7 @@ pub mod capacity_reservation {
 
     impl CapacityAssignmentConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(capacity_assignments: impl Into<List<CapacityAssignment>>) -> CapacityAssignmentConfiguration {
             CapacityAssignmentConfiguration {
                 capacity_assignments: capacity_assignments.into(),
@@ -250,6 +260,7 @@ pub mod capacity_reservation {
     }
 
     impl IntoValue for CapacityAssignmentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CapacityAssignments", self.capacity_assignments.into_value());
@@ -273,6 +284,7 @@ pub mod capacity_reservation {
 
     impl CapacityAssignment {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(workgroup_names: impl Into<List<Str>>) -> CapacityAssignment {
             CapacityAssignment {
                 workgroup_names: workgroup_names.into(),
@@ -281,6 +293,7 @@ pub mod capacity_reservation {
     }
 
     impl IntoValue for CapacityAssignment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("WorkgroupNames", self.workgroup_names.into_value());
@@ -349,6 +362,7 @@ pub struct CfnDataCatalogProps {
 #[cfg(feature = "athena")]
 impl CfnDataCatalogProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> CfnDataCatalogProps {
         CfnDataCatalogProps {
             connection_type: None,
@@ -366,6 +380,7 @@ impl CfnDataCatalogProps {
 #[cfg(feature = "athena")]
 impl CfnDataCatalogProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConnectionType", self.connection_type);
@@ -381,6 +396,7 @@ impl CfnDataCatalogProps {
 
     /// The `AWS::Athena::DataCatalog` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Athena::DataCatalog").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -389,6 +405,7 @@ impl CfnDataCatalogProps {
 #[cfg(feature = "athena")]
 impl crate::Cfn<markers::DataCatalog> {
     /// Adds an `AWS::Athena::DataCatalog` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -441,6 +458,7 @@ pub struct CfnNamedQueryProps {
 #[cfg(feature = "athena")]
 impl CfnNamedQueryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(database: impl Into<Str>, query_string: impl Into<Str>) -> CfnNamedQueryProps {
         CfnNamedQueryProps {
             database: database.into(),
@@ -455,6 +473,7 @@ impl CfnNamedQueryProps {
 #[cfg(feature = "athena")]
 impl CfnNamedQueryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Database", self.database.into_value());
@@ -467,6 +486,7 @@ impl CfnNamedQueryProps {
 
     /// The `AWS::Athena::NamedQuery` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Athena::NamedQuery").properties(self.into_properties())
     }
@@ -475,6 +495,7 @@ impl CfnNamedQueryProps {
 #[cfg(feature = "athena")]
 impl crate::Cfn<markers::NamedQuery> {
     /// Adds an `AWS::Athena::NamedQuery` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -487,6 +508,7 @@ impl crate::Cfn<markers::NamedQuery> {
     ///
     /// `Fn::GetAtt` of
     /// [`NamedQueryId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-namedquery.html#aws-resource-athena-namedquery-return-values).
+    #[inline]
     pub fn attr_named_query_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NamedQueryId".into())
     }
@@ -528,6 +550,7 @@ pub struct CfnPreparedStatementProps {
 #[cfg(feature = "athena")]
 impl CfnPreparedStatementProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(query_statement: impl Into<Str>, statement_name: impl Into<Str>, work_group: impl Into<Id<crate::athena::CfnWorkGroup>>) -> CfnPreparedStatementProps {
         CfnPreparedStatementProps {
             description: None,
@@ -541,6 +564,7 @@ impl CfnPreparedStatementProps {
 #[cfg(feature = "athena")]
 impl CfnPreparedStatementProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -552,6 +576,7 @@ impl CfnPreparedStatementProps {
 
     /// The `AWS::Athena::PreparedStatement` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Athena::PreparedStatement").properties(self.into_properties())
     }
@@ -560,6 +585,7 @@ impl CfnPreparedStatementProps {
 #[cfg(feature = "athena")]
 impl crate::Cfn<markers::PreparedStatement> {
     /// Adds an `AWS::Athena::PreparedStatement` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -629,6 +655,7 @@ pub struct CfnWorkGroupProps {
 #[cfg(feature = "athena")]
 impl CfnWorkGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnWorkGroupProps {
         CfnWorkGroupProps {
             description: None,
@@ -645,6 +672,7 @@ impl CfnWorkGroupProps {
 #[cfg(feature = "athena")]
 impl CfnWorkGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -659,6 +687,7 @@ impl CfnWorkGroupProps {
 
     /// The `AWS::Athena::WorkGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Athena::WorkGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -667,6 +696,7 @@ impl CfnWorkGroupProps {
 #[cfg(feature = "athena")]
 impl crate::Cfn<markers::WorkGroup> {
     /// Adds an `AWS::Athena::WorkGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -680,6 +710,7 @@ impl crate::Cfn<markers::WorkGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-workgroup.html#aws-resource-athena-workgroup-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -692,6 +723,7 @@ impl crate::Cfn<markers::WorkGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkGroupConfiguration.EngineVersion.EffectiveEngineVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-workgroup.html#aws-resource-athena-workgroup-return-values).
+    #[inline]
     pub fn attr_work_group_configuration_engine_version_effective_engine_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkGroupConfiguration.EngineVersion.EffectiveEngineVersion".into())
     }
@@ -704,6 +736,7 @@ impl crate::Cfn<markers::WorkGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkGroupConfigurationUpdates.EngineVersion.EffectiveEngineVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-workgroup.html#aws-resource-athena-workgroup-return-values).
+    #[inline]
     pub fn attr_work_group_configuration_updates_engine_version_effective_engine_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkGroupConfigurationUpdates.EngineVersion.EffectiveEngineVersion".into())
     }
@@ -807,6 +840,7 @@ pub mod work_group {
 
     impl WorkGroupConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkGroupConfiguration {
             WorkGroupConfiguration {
                 additional_configuration: None,
@@ -826,12 +860,14 @@ pub mod work_group {
     }
 
     impl Default for WorkGroupConfiguration {
+        #[inline]
         fn default() -> WorkGroupConfiguration {
             WorkGroupConfiguration::new()
         }
     }
 
     impl IntoValue for WorkGroupConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalConfiguration", self.additional_configuration);
@@ -876,6 +912,7 @@ pub mod work_group {
 
     impl EngineVersion {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EngineVersion {
             EngineVersion {
                 effective_engine_version: None,
@@ -885,12 +922,14 @@ pub mod work_group {
     }
 
     impl Default for EngineVersion {
+        #[inline]
         fn default() -> EngineVersion {
             EngineVersion::new()
         }
     }
 
     impl IntoValue for EngineVersion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EffectiveEngineVersion", self.effective_engine_version);
@@ -952,6 +991,7 @@ pub mod work_group {
 
     impl ResultConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResultConfiguration {
             ResultConfiguration {
                 acl_configuration: None,
@@ -963,12 +1003,14 @@ pub mod work_group {
     }
 
     impl Default for ResultConfiguration {
+        #[inline]
         fn default() -> ResultConfiguration {
             ResultConfiguration::new()
         }
     }
 
     impl IntoValue for ResultConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AclConfiguration", self.acl_configuration);
@@ -1006,6 +1048,7 @@ pub mod work_group {
 
     impl EncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_option: impl Into<Str>) -> EncryptionConfiguration {
             EncryptionConfiguration {
                 encryption_option: encryption_option.into(),
@@ -1015,6 +1058,7 @@ pub mod work_group {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionOption", self.encryption_option.into_value());
@@ -1051,6 +1095,7 @@ pub mod work_group {
 
     impl AclConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_acl_option: impl Into<Str>) -> AclConfiguration {
             AclConfiguration {
                 s3_acl_option: s3_acl_option.into(),
@@ -1059,6 +1104,7 @@ pub mod work_group {
     }
 
     impl IntoValue for AclConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3AclOption", self.s3_acl_option.into_value());
@@ -1087,6 +1133,7 @@ pub mod work_group {
 
     impl CustomerContentEncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kms_key: impl Into<Id<crate::kms::CfnKey>>) -> CustomerContentEncryptionConfiguration {
             CustomerContentEncryptionConfiguration {
                 kms_key: kms_key.into(),
@@ -1095,6 +1142,7 @@ pub mod work_group {
     }
 
     impl IntoValue for CustomerContentEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KmsKey", self.kms_key.into_get_att("Arn"));
@@ -1128,6 +1176,7 @@ pub mod work_group {
 
     impl ManagedQueryResultsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManagedQueryResultsConfiguration {
             ManagedQueryResultsConfiguration {
                 enabled: None,
@@ -1137,12 +1186,14 @@ pub mod work_group {
     }
 
     impl Default for ManagedQueryResultsConfiguration {
+        #[inline]
         fn default() -> ManagedQueryResultsConfiguration {
             ManagedQueryResultsConfiguration::new()
         }
     }
 
     impl IntoValue for ManagedQueryResultsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -1167,6 +1218,7 @@ pub mod work_group {
 
     impl ManagedStorageEncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManagedStorageEncryptionConfiguration {
             ManagedStorageEncryptionConfiguration {
                 kms_key: None,
@@ -1175,12 +1227,14 @@ pub mod work_group {
     }
 
     impl Default for ManagedStorageEncryptionConfiguration {
+        #[inline]
         fn default() -> ManagedStorageEncryptionConfiguration {
             ManagedStorageEncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for ManagedStorageEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKey", self.kms_key);
@@ -1238,6 +1292,7 @@ pub mod work_group {
 
     impl EngineConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EngineConfiguration {
             EngineConfiguration {
                 additional_configs: None,
@@ -1251,12 +1306,14 @@ pub mod work_group {
     }
 
     impl Default for EngineConfiguration {
+        #[inline]
         fn default() -> EngineConfiguration {
             EngineConfiguration::new()
         }
     }
 
     impl IntoValue for EngineConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalConfigs", self.additional_configs);
@@ -1289,6 +1346,7 @@ pub mod work_group {
 
     impl Classification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Classification {
             Classification {
                 name: None,
@@ -1298,12 +1356,14 @@ pub mod work_group {
     }
 
     impl Default for Classification {
+        #[inline]
         fn default() -> Classification {
             Classification::new()
         }
     }
 
     impl IntoValue for Classification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1338,6 +1398,7 @@ pub mod work_group {
 
     impl MonitoringConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MonitoringConfiguration {
             MonitoringConfiguration {
                 cloud_watch_logging_configuration: None,
@@ -1348,12 +1409,14 @@ pub mod work_group {
     }
 
     impl Default for MonitoringConfiguration {
+        #[inline]
         fn default() -> MonitoringConfiguration {
             MonitoringConfiguration::new()
         }
     }
 
     impl IntoValue for MonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLoggingConfiguration", self.cloud_watch_logging_configuration);
@@ -1393,6 +1456,7 @@ pub mod work_group {
 
     impl CloudWatchLoggingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CloudWatchLoggingConfiguration {
             CloudWatchLoggingConfiguration {
                 enabled: None,
@@ -1404,12 +1468,14 @@ pub mod work_group {
     }
 
     impl Default for CloudWatchLoggingConfiguration {
+        #[inline]
         fn default() -> CloudWatchLoggingConfiguration {
             CloudWatchLoggingConfiguration::new()
         }
     }
 
     impl IntoValue for CloudWatchLoggingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -1440,6 +1506,7 @@ pub mod work_group {
 
     impl ManagedLoggingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManagedLoggingConfiguration {
             ManagedLoggingConfiguration {
                 enabled: None,
@@ -1449,12 +1516,14 @@ pub mod work_group {
     }
 
     impl Default for ManagedLoggingConfiguration {
+        #[inline]
         fn default() -> ManagedLoggingConfiguration {
             ManagedLoggingConfiguration::new()
         }
     }
 
     impl IntoValue for ManagedLoggingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -1488,6 +1557,7 @@ pub mod work_group {
 
     impl S3LoggingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3LoggingConfiguration {
             S3LoggingConfiguration {
                 enabled: None,
@@ -1498,12 +1568,14 @@ pub mod work_group {
     }
 
     impl Default for S3LoggingConfiguration {
+        #[inline]
         fn default() -> S3LoggingConfiguration {
             S3LoggingConfiguration::new()
         }
     }
 
     impl IntoValue for S3LoggingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -1611,6 +1683,7 @@ pub mod work_group {
 
     impl WorkGroupConfigurationUpdates {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkGroupConfigurationUpdates {
             WorkGroupConfigurationUpdates {
                 additional_configuration: None,
@@ -1632,12 +1705,14 @@ pub mod work_group {
     }
 
     impl Default for WorkGroupConfigurationUpdates {
+        #[inline]
         fn default() -> WorkGroupConfigurationUpdates {
             WorkGroupConfigurationUpdates::new()
         }
     }
 
     impl IntoValue for WorkGroupConfigurationUpdates {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalConfiguration", self.additional_configuration);
@@ -1740,6 +1815,7 @@ pub mod work_group {
 
     impl ResultConfigurationUpdates {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResultConfigurationUpdates {
             ResultConfigurationUpdates {
                 acl_configuration: None,
@@ -1755,12 +1831,14 @@ pub mod work_group {
     }
 
     impl Default for ResultConfigurationUpdates {
+        #[inline]
         fn default() -> ResultConfigurationUpdates {
             ResultConfigurationUpdates::new()
         }
     }
 
     impl IntoValue for ResultConfigurationUpdates {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AclConfiguration", self.acl_configuration);

@@ -111,6 +111,7 @@ pub struct CfnAssessmentProps {
 #[cfg(feature = "auditmanager")]
 impl CfnAssessmentProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnAssessmentProps {
         CfnAssessmentProps {
             assessment_reports_destination: None,
@@ -129,6 +130,7 @@ impl CfnAssessmentProps {
 
 #[cfg(feature = "auditmanager")]
 impl Default for CfnAssessmentProps {
+    #[inline]
     fn default() -> CfnAssessmentProps {
         CfnAssessmentProps::new()
     }
@@ -137,6 +139,7 @@ impl Default for CfnAssessmentProps {
 #[cfg(feature = "auditmanager")]
 impl CfnAssessmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssessmentReportsDestination", self.assessment_reports_destination);
@@ -154,6 +157,7 @@ impl CfnAssessmentProps {
 
     /// The `AWS::AuditManager::Assessment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AuditManager::Assessment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -162,6 +166,7 @@ impl CfnAssessmentProps {
 #[cfg(feature = "auditmanager")]
 impl crate::Cfn<markers::Assessment> {
     /// Adds an `AWS::AuditManager::Assessment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -174,6 +179,7 @@ impl crate::Cfn<markers::Assessment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssessmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-auditmanager-assessment.html#aws-resource-auditmanager-assessment-return-values).
+    #[inline]
     pub fn attr_assessment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssessmentId".into())
     }
@@ -182,6 +188,7 @@ impl crate::Cfn<markers::Assessment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-auditmanager-assessment.html#aws-resource-auditmanager-assessment-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -190,6 +197,7 @@ impl crate::Cfn<markers::Assessment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-auditmanager-assessment.html#aws-resource-auditmanager-assessment-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -221,6 +229,7 @@ pub mod assessment {
 
     impl AssessmentReportsDestination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AssessmentReportsDestination {
             AssessmentReportsDestination {
                 destination: None,
@@ -230,12 +239,14 @@ pub mod assessment {
     }
 
     impl Default for AssessmentReportsDestination {
+        #[inline]
         fn default() -> AssessmentReportsDestination {
             AssessmentReportsDestination::new()
         }
     }
 
     impl IntoValue for AssessmentReportsDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Destination", self.destination);
@@ -310,6 +321,7 @@ pub mod assessment {
 
     impl Delegation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Delegation {
             Delegation {
                 assessment_id: None,
@@ -328,12 +340,14 @@ pub mod assessment {
     }
 
     impl Default for Delegation {
+        #[inline]
         fn default() -> Delegation {
             Delegation::new()
         }
     }
 
     impl IntoValue for Delegation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssessmentId", self.assessment_id);
@@ -372,6 +386,7 @@ pub mod assessment {
 
     impl Scope {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Scope {
             Scope {
                 aws_accounts: None,
@@ -381,12 +396,14 @@ pub mod assessment {
     }
 
     impl Default for Scope {
+        #[inline]
         fn default() -> Scope {
             Scope::new()
         }
     }
 
     impl IntoValue for Scope {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsAccounts", self.aws_accounts);
@@ -424,6 +441,7 @@ pub mod assessment {
 
     impl AWSAccount {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AWSAccount {
             AWSAccount {
                 email_address: None,
@@ -434,12 +452,14 @@ pub mod assessment {
     }
 
     impl Default for AWSAccount {
+        #[inline]
         fn default() -> AWSAccount {
             AWSAccount::new()
         }
     }
 
     impl IntoValue for AWSAccount {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EmailAddress", self.email_address);
@@ -465,6 +485,7 @@ pub mod assessment {
 
     impl AWSService {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AWSService {
             AWSService {
                 service_name: None,
@@ -473,12 +494,14 @@ pub mod assessment {
     }
 
     impl Default for AWSService {
+        #[inline]
         fn default() -> AWSService {
             AWSService::new()
         }
     }
 
     impl IntoValue for AWSService {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ServiceName", self.service_name);
@@ -507,6 +530,7 @@ pub mod assessment {
 
     impl Role {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Role {
             Role {
                 role_arn: None,
@@ -516,12 +540,14 @@ pub mod assessment {
     }
 
     impl Default for Role {
+        #[inline]
         fn default() -> Role {
             Role::new()
         }
     }
 
     impl IntoValue for Role {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RoleArn", self.role_arn);
@@ -571,6 +597,7 @@ pub struct CfnAssessmentFrameworkProps {
 #[cfg(feature = "auditmanager")]
 impl CfnAssessmentFrameworkProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(control_sets: impl Into<List<assessment_framework::ControlSet>>, name: impl Into<Str>) -> CfnAssessmentFrameworkProps {
         CfnAssessmentFrameworkProps {
             compliance_type: None,
@@ -585,6 +612,7 @@ impl CfnAssessmentFrameworkProps {
 #[cfg(feature = "auditmanager")]
 impl CfnAssessmentFrameworkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ComplianceType", self.compliance_type);
@@ -597,6 +625,7 @@ impl CfnAssessmentFrameworkProps {
 
     /// The `AWS::AuditManager::AssessmentFramework` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AuditManager::AssessmentFramework").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -605,6 +634,7 @@ impl CfnAssessmentFrameworkProps {
 #[cfg(feature = "auditmanager")]
 impl crate::Cfn<markers::AssessmentFramework> {
     /// Adds an `AWS::AuditManager::AssessmentFramework` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -617,6 +647,7 @@ impl crate::Cfn<markers::AssessmentFramework> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-auditmanager-assessmentframework.html#aws-resource-auditmanager-assessmentframework-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -625,6 +656,7 @@ impl crate::Cfn<markers::AssessmentFramework> {
     ///
     /// `Fn::GetAtt` of
     /// [`FrameworkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-auditmanager-assessmentframework.html#aws-resource-auditmanager-assessmentframework-return-values).
+    #[inline]
     pub fn attr_framework_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FrameworkId".into())
     }
@@ -633,6 +665,7 @@ impl crate::Cfn<markers::AssessmentFramework> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-auditmanager-assessmentframework.html#aws-resource-auditmanager-assessmentframework-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -641,6 +674,7 @@ impl crate::Cfn<markers::AssessmentFramework> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-auditmanager-assessmentframework.html#aws-resource-auditmanager-assessmentframework-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -649,6 +683,7 @@ impl crate::Cfn<markers::AssessmentFramework> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-auditmanager-assessmentframework.html#aws-resource-auditmanager-assessmentframework-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -657,6 +692,7 @@ impl crate::Cfn<markers::AssessmentFramework> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-auditmanager-assessmentframework.html#aws-resource-auditmanager-assessmentframework-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -665,6 +701,7 @@ impl crate::Cfn<markers::AssessmentFramework> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-auditmanager-assessmentframework.html#aws-resource-auditmanager-assessmentframework-return-values).
+    #[inline]
     pub fn attr_last_updated_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedBy".into())
     }
@@ -697,6 +734,7 @@ pub mod assessment_framework {
 
     impl ControlSet {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(controls: impl Into<List<ControlSetControl>>, name: impl Into<Str>) -> ControlSet {
             ControlSet {
                 controls: controls.into(),
@@ -706,6 +744,7 @@ pub mod assessment_framework {
     }
 
     impl IntoValue for ControlSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Controls", self.controls.into_value());
@@ -730,6 +769,7 @@ pub mod assessment_framework {
 
     impl ControlSetControl {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>) -> ControlSetControl {
             ControlSetControl {
                 id: id.into(),
@@ -738,6 +778,7 @@ pub mod assessment_framework {
     }
 
     impl IntoValue for ControlSetControl {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());

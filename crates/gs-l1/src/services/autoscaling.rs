@@ -415,6 +415,7 @@ pub struct CfnAutoScalingGroupProps {
 #[cfg(feature = "autoscaling")]
 impl CfnAutoScalingGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(max_size: impl Into<Str>, min_size: impl Into<Str>) -> CfnAutoScalingGroupProps {
         CfnAutoScalingGroupProps {
             auto_scaling_group_name: None,
@@ -462,6 +463,7 @@ impl CfnAutoScalingGroupProps {
 #[cfg(feature = "autoscaling")]
 impl CfnAutoScalingGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutoScalingGroupName", self.auto_scaling_group_name);
@@ -507,6 +509,7 @@ impl CfnAutoScalingGroupProps {
 
     /// The `AWS::AutoScaling::AutoScalingGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AutoScaling::AutoScalingGroup").properties(self.into_properties())
     }
@@ -515,6 +518,7 @@ impl CfnAutoScalingGroupProps {
 #[cfg(feature = "autoscaling")]
 impl crate::Cfn<markers::AutoScalingGroup> {
     /// Adds an `AWS::AutoScaling::AutoScalingGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -527,6 +531,7 @@ impl crate::Cfn<markers::AutoScalingGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`AutoScalingGroupARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html#aws-resource-autoscaling-autoscalinggroup-return-values).
+    #[inline]
     pub fn attr_auto_scaling_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AutoScalingGroupARN".into())
     }
@@ -567,6 +572,7 @@ pub mod auto_scaling_group {
 
     impl LaunchTemplateSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(version: impl Into<Str>) -> LaunchTemplateSpecification {
             LaunchTemplateSpecification {
                 launch_template_id: None,
@@ -577,6 +583,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for LaunchTemplateSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.launch_template_id { m.insert("LaunchTemplateId", v.into_ref()); }
@@ -650,6 +657,7 @@ pub mod auto_scaling_group {
 
     impl LifecycleHookSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lifecycle_hook_name: impl Into<Str>, lifecycle_transition: impl Into<Str>) -> LifecycleHookSpecification {
             LifecycleHookSpecification {
                 default_result: None,
@@ -664,6 +672,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for LifecycleHookSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultResult", self.default_result);
@@ -702,6 +711,7 @@ pub mod auto_scaling_group {
 
     impl MetricsCollection {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(granularity: impl Into<Str>) -> MetricsCollection {
             MetricsCollection {
                 granularity: granularity.into(),
@@ -711,6 +721,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for MetricsCollection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Granularity", self.granularity.into_value());
@@ -742,6 +753,7 @@ pub mod auto_scaling_group {
 
     impl MixedInstancesPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(launch_template: impl Into<LaunchTemplate>) -> MixedInstancesPolicy {
             MixedInstancesPolicy {
                 instances_distribution: None,
@@ -751,6 +763,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for MixedInstancesPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InstancesDistribution", self.instances_distribution);
@@ -822,6 +835,7 @@ pub mod auto_scaling_group {
 
     impl InstancesDistribution {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstancesDistribution {
             InstancesDistribution {
                 distribution_segments: None,
@@ -836,12 +850,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for InstancesDistribution {
+        #[inline]
         fn default() -> InstancesDistribution {
             InstancesDistribution::new()
         }
     }
 
     impl IntoValue for InstancesDistribution {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DistributionSegments", self.distribution_segments);
@@ -877,6 +893,7 @@ pub mod auto_scaling_group {
 
     impl LaunchTemplate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(launch_template_specification: impl Into<LaunchTemplateSpecification>) -> LaunchTemplate {
             LaunchTemplate {
                 launch_template_specification: launch_template_specification.into(),
@@ -886,6 +903,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for LaunchTemplate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LaunchTemplateSpecification", self.launch_template_specification.into_value());
@@ -953,6 +971,7 @@ pub mod auto_scaling_group {
 
     impl LaunchTemplateOverrides {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LaunchTemplateOverrides {
             LaunchTemplateOverrides {
                 image_id: None,
@@ -965,12 +984,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for LaunchTemplateOverrides {
+        #[inline]
         fn default() -> LaunchTemplateOverrides {
             LaunchTemplateOverrides::new()
         }
     }
 
     impl IntoValue for LaunchTemplateOverrides {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ImageId", self.image_id);
@@ -1155,6 +1176,7 @@ pub mod auto_scaling_group {
 
     impl InstanceRequirements {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(memory_mi_b: impl Into<MemoryMiBRequest>, v_cpu_count: impl Into<VCpuCountRequest>) -> InstanceRequirements {
             InstanceRequirements {
                 accelerator_count: None,
@@ -1187,6 +1209,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for InstanceRequirements {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AcceleratorCount", self.accelerator_count);
@@ -1242,6 +1265,7 @@ pub mod auto_scaling_group {
 
     impl AcceleratorCountRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AcceleratorCountRequest {
             AcceleratorCountRequest {
                 max: None,
@@ -1251,12 +1275,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for AcceleratorCountRequest {
+        #[inline]
         fn default() -> AcceleratorCountRequest {
             AcceleratorCountRequest::new()
         }
     }
 
     impl IntoValue for AcceleratorCountRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1289,6 +1315,7 @@ pub mod auto_scaling_group {
 
     impl AcceleratorTotalMemoryMiBRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AcceleratorTotalMemoryMiBRequest {
             AcceleratorTotalMemoryMiBRequest {
                 max: None,
@@ -1298,12 +1325,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for AcceleratorTotalMemoryMiBRequest {
+        #[inline]
         fn default() -> AcceleratorTotalMemoryMiBRequest {
             AcceleratorTotalMemoryMiBRequest::new()
         }
     }
 
     impl IntoValue for AcceleratorTotalMemoryMiBRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1336,6 +1365,7 @@ pub mod auto_scaling_group {
 
     impl BaselineEbsBandwidthMbpsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BaselineEbsBandwidthMbpsRequest {
             BaselineEbsBandwidthMbpsRequest {
                 max: None,
@@ -1345,12 +1375,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for BaselineEbsBandwidthMbpsRequest {
+        #[inline]
         fn default() -> BaselineEbsBandwidthMbpsRequest {
             BaselineEbsBandwidthMbpsRequest::new()
         }
     }
 
     impl IntoValue for BaselineEbsBandwidthMbpsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1383,6 +1415,7 @@ pub mod auto_scaling_group {
 
     impl MemoryGiBPerVCpuRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MemoryGiBPerVCpuRequest {
             MemoryGiBPerVCpuRequest {
                 max: None,
@@ -1392,12 +1425,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for MemoryGiBPerVCpuRequest {
+        #[inline]
         fn default() -> MemoryGiBPerVCpuRequest {
             MemoryGiBPerVCpuRequest::new()
         }
     }
 
     impl IntoValue for MemoryGiBPerVCpuRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1430,6 +1465,7 @@ pub mod auto_scaling_group {
 
     impl MemoryMiBRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MemoryMiBRequest {
             MemoryMiBRequest {
                 max: None,
@@ -1439,12 +1475,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for MemoryMiBRequest {
+        #[inline]
         fn default() -> MemoryMiBRequest {
             MemoryMiBRequest::new()
         }
     }
 
     impl IntoValue for MemoryMiBRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1477,6 +1515,7 @@ pub mod auto_scaling_group {
 
     impl NetworkBandwidthGbpsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkBandwidthGbpsRequest {
             NetworkBandwidthGbpsRequest {
                 max: None,
@@ -1486,12 +1525,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for NetworkBandwidthGbpsRequest {
+        #[inline]
         fn default() -> NetworkBandwidthGbpsRequest {
             NetworkBandwidthGbpsRequest::new()
         }
     }
 
     impl IntoValue for NetworkBandwidthGbpsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1524,6 +1565,7 @@ pub mod auto_scaling_group {
 
     impl NetworkInterfaceCountRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkInterfaceCountRequest {
             NetworkInterfaceCountRequest {
                 max: None,
@@ -1533,12 +1575,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for NetworkInterfaceCountRequest {
+        #[inline]
         fn default() -> NetworkInterfaceCountRequest {
             NetworkInterfaceCountRequest::new()
         }
     }
 
     impl IntoValue for NetworkInterfaceCountRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1571,6 +1615,7 @@ pub mod auto_scaling_group {
 
     impl TotalLocalStorageGBRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TotalLocalStorageGBRequest {
             TotalLocalStorageGBRequest {
                 max: None,
@@ -1580,12 +1625,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for TotalLocalStorageGBRequest {
+        #[inline]
         fn default() -> TotalLocalStorageGBRequest {
             TotalLocalStorageGBRequest::new()
         }
     }
 
     impl IntoValue for TotalLocalStorageGBRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1617,6 +1664,7 @@ pub mod auto_scaling_group {
 
     impl VCpuCountRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VCpuCountRequest {
             VCpuCountRequest {
                 max: None,
@@ -1626,12 +1674,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for VCpuCountRequest {
+        #[inline]
         fn default() -> VCpuCountRequest {
             VCpuCountRequest::new()
         }
     }
 
     impl IntoValue for VCpuCountRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1665,6 +1715,7 @@ pub mod auto_scaling_group {
 
     impl NotificationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(topic_arn: impl Into<Union>) -> NotificationConfiguration {
             NotificationConfiguration {
                 notification_types: None,
@@ -1674,6 +1725,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for NotificationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NotificationTypes", self.notification_types);
@@ -1715,6 +1767,7 @@ pub mod auto_scaling_group {
 
     impl TagProperty {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, propagate_at_launch: impl Into<Bool>, value: impl Into<Str>) -> TagProperty {
             TagProperty {
                 key: key.into(),
@@ -1725,6 +1778,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for TagProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -1762,6 +1816,7 @@ pub mod auto_scaling_group {
 
     impl AvailabilityZoneImpairmentPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(impaired_zone_health_check_behavior: impl Into<Str>, zonal_shift_enabled: impl Into<Bool>) -> AvailabilityZoneImpairmentPolicy {
             AvailabilityZoneImpairmentPolicy {
                 impaired_zone_health_check_behavior: impaired_zone_health_check_behavior.into(),
@@ -1771,6 +1826,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for AvailabilityZoneImpairmentPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ImpairedZoneHealthCheckBehavior", self.impaired_zone_health_check_behavior.into_value());
@@ -1800,6 +1856,7 @@ pub mod auto_scaling_group {
 
     impl InstanceLifecyclePolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceLifecyclePolicy {
             InstanceLifecyclePolicy {
                 retention_triggers: None,
@@ -1808,12 +1865,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for InstanceLifecyclePolicy {
+        #[inline]
         fn default() -> InstanceLifecyclePolicy {
             InstanceLifecyclePolicy::new()
         }
     }
 
     impl IntoValue for InstanceLifecyclePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RetentionTriggers", self.retention_triggers);
@@ -1840,6 +1899,7 @@ pub mod auto_scaling_group {
 
     impl RetentionTriggers {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RetentionTriggers {
             RetentionTriggers {
                 terminate_hook_abandon: None,
@@ -1848,12 +1908,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for RetentionTriggers {
+        #[inline]
         fn default() -> RetentionTriggers {
             RetentionTriggers::new()
         }
     }
 
     impl IntoValue for RetentionTriggers {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TerminateHookAbandon", self.terminate_hook_abandon);
@@ -1884,6 +1946,7 @@ pub mod auto_scaling_group {
 
     impl DistributionSegment {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_capacity_types: impl Into<List<Str>>) -> DistributionSegment {
             DistributionSegment {
                 target_capacity_types: target_capacity_types.into(),
@@ -1892,6 +1955,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for DistributionSegment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TargetCapacityTypes", self.target_capacity_types.into_value());
@@ -1917,6 +1981,7 @@ pub mod auto_scaling_group {
 
     impl BaselinePerformanceFactorsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BaselinePerformanceFactorsRequest {
             BaselinePerformanceFactorsRequest {
                 cpu: None,
@@ -1925,12 +1990,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for BaselinePerformanceFactorsRequest {
+        #[inline]
         fn default() -> BaselinePerformanceFactorsRequest {
             BaselinePerformanceFactorsRequest::new()
         }
     }
 
     impl IntoValue for BaselinePerformanceFactorsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Cpu", self.cpu);
@@ -1956,6 +2023,7 @@ pub mod auto_scaling_group {
 
     impl CpuPerformanceFactorRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CpuPerformanceFactorRequest {
             CpuPerformanceFactorRequest {
                 references: None,
@@ -1964,12 +2032,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for CpuPerformanceFactorRequest {
+        #[inline]
         fn default() -> CpuPerformanceFactorRequest {
             CpuPerformanceFactorRequest::new()
         }
     }
 
     impl IntoValue for CpuPerformanceFactorRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "References", self.references);
@@ -1995,6 +2065,7 @@ pub mod auto_scaling_group {
 
     impl PerformanceFactorReferenceRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PerformanceFactorReferenceRequest {
             PerformanceFactorReferenceRequest {
                 instance_family: None,
@@ -2003,12 +2074,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for PerformanceFactorReferenceRequest {
+        #[inline]
         fn default() -> PerformanceFactorReferenceRequest {
             PerformanceFactorReferenceRequest::new()
         }
     }
 
     impl IntoValue for PerformanceFactorReferenceRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InstanceFamily", self.instance_family);
@@ -2034,6 +2107,7 @@ pub mod auto_scaling_group {
 
     impl AvailabilityZoneDistribution {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AvailabilityZoneDistribution {
             AvailabilityZoneDistribution {
                 capacity_distribution_strategy: None,
@@ -2042,12 +2116,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for AvailabilityZoneDistribution {
+        #[inline]
         fn default() -> AvailabilityZoneDistribution {
             AvailabilityZoneDistribution::new()
         }
     }
 
     impl IntoValue for AvailabilityZoneDistribution {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityDistributionStrategy", self.capacity_distribution_strategy);
@@ -2083,6 +2159,7 @@ pub mod auto_scaling_group {
 
     impl InstanceMaintenancePolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceMaintenancePolicy {
             InstanceMaintenancePolicy {
                 max_healthy_percentage: None,
@@ -2092,12 +2169,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for InstanceMaintenancePolicy {
+        #[inline]
         fn default() -> InstanceMaintenancePolicy {
             InstanceMaintenancePolicy::new()
         }
     }
 
     impl IntoValue for InstanceMaintenancePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxHealthyPercentage", self.max_healthy_percentage);
@@ -2128,6 +2207,7 @@ pub mod auto_scaling_group {
 
     impl TrafficSourceIdentifier {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(identifier: impl Into<Str>, r#type: impl Into<Str>) -> TrafficSourceIdentifier {
             TrafficSourceIdentifier {
                 identifier: identifier.into(),
@@ -2137,6 +2217,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for TrafficSourceIdentifier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Identifier", self.identifier.into_value());
@@ -2168,6 +2249,7 @@ pub mod auto_scaling_group {
 
     impl CapacityReservationSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(capacity_reservation_preference: impl Into<Str>) -> CapacityReservationSpecification {
             CapacityReservationSpecification {
                 capacity_reservation_preference: capacity_reservation_preference.into(),
@@ -2177,6 +2259,7 @@ pub mod auto_scaling_group {
     }
 
     impl IntoValue for CapacityReservationSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CapacityReservationPreference", self.capacity_reservation_preference.into_value());
@@ -2206,6 +2289,7 @@ pub mod auto_scaling_group {
 
     impl CapacityReservationTarget {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityReservationTarget {
             CapacityReservationTarget {
                 capacity_reservation_ids: None,
@@ -2215,12 +2299,14 @@ pub mod auto_scaling_group {
     }
 
     impl Default for CapacityReservationTarget {
+        #[inline]
         fn default() -> CapacityReservationTarget {
             CapacityReservationTarget::new()
         }
     }
 
     impl IntoValue for CapacityReservationTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityReservationIds", self.capacity_reservation_ids);
@@ -2408,6 +2494,7 @@ pub struct CfnLaunchConfigurationProps {
 #[cfg(feature = "autoscaling")]
 impl CfnLaunchConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(image_id: impl Into<Str>, instance_type: impl Into<Str>) -> CfnLaunchConfigurationProps {
         CfnLaunchConfigurationProps {
             associate_public_ip_address: None,
@@ -2436,6 +2523,7 @@ impl CfnLaunchConfigurationProps {
 #[cfg(feature = "autoscaling")]
 impl CfnLaunchConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address);
@@ -2462,6 +2550,7 @@ impl CfnLaunchConfigurationProps {
 
     /// The `AWS::AutoScaling::LaunchConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AutoScaling::LaunchConfiguration").properties(self.into_properties())
     }
@@ -2470,6 +2559,7 @@ impl CfnLaunchConfigurationProps {
 #[cfg(feature = "autoscaling")]
 impl crate::Cfn<markers::LaunchConfiguration> {
     /// Adds an `AWS::AutoScaling::LaunchConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2517,6 +2607,7 @@ pub mod launch_configuration {
 
     impl MetadataOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetadataOptions {
             MetadataOptions {
                 http_endpoint: None,
@@ -2527,12 +2618,14 @@ pub mod launch_configuration {
     }
 
     impl Default for MetadataOptions {
+        #[inline]
         fn default() -> MetadataOptions {
             MetadataOptions::new()
         }
     }
 
     impl IntoValue for MetadataOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HttpEndpoint", self.http_endpoint);
@@ -2585,6 +2678,7 @@ pub mod launch_configuration {
 
     impl BlockDeviceMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(device_name: impl Into<Str>) -> BlockDeviceMapping {
             BlockDeviceMapping {
                 device_name: device_name.into(),
@@ -2596,6 +2690,7 @@ pub mod launch_configuration {
     }
 
     impl IntoValue for BlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeviceName", self.device_name.into_value());
@@ -2673,6 +2768,7 @@ pub mod launch_configuration {
 
     impl BlockDevice {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BlockDevice {
             BlockDevice {
                 delete_on_termination: None,
@@ -2687,12 +2783,14 @@ pub mod launch_configuration {
     }
 
     impl Default for BlockDevice {
+        #[inline]
         fn default() -> BlockDevice {
             BlockDevice::new()
         }
     }
 
     impl IntoValue for BlockDevice {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeleteOnTermination", self.delete_on_termination);
@@ -2776,6 +2874,7 @@ pub struct CfnLifecycleHookProps {
 #[cfg(feature = "autoscaling")]
 impl CfnLifecycleHookProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(auto_scaling_group_name: impl Into<Id<crate::autoscaling::CfnAutoScalingGroup>>, lifecycle_transition: impl Into<Str>) -> CfnLifecycleHookProps {
         CfnLifecycleHookProps {
             auto_scaling_group_name: auto_scaling_group_name.into(),
@@ -2793,6 +2892,7 @@ impl CfnLifecycleHookProps {
 #[cfg(feature = "autoscaling")]
 impl CfnLifecycleHookProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AutoScalingGroupName", self.auto_scaling_group_name.into_ref());
@@ -2808,6 +2908,7 @@ impl CfnLifecycleHookProps {
 
     /// The `AWS::AutoScaling::LifecycleHook` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AutoScaling::LifecycleHook").properties(self.into_properties())
     }
@@ -2816,6 +2917,7 @@ impl CfnLifecycleHookProps {
 #[cfg(feature = "autoscaling")]
 impl crate::Cfn<markers::LifecycleHook> {
     /// Adds an `AWS::AutoScaling::LifecycleHook` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2904,6 +3006,7 @@ pub struct CfnScalingPolicyProps {
 #[cfg(feature = "autoscaling")]
 impl CfnScalingPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(auto_scaling_group_name: impl Into<Id<crate::autoscaling::CfnAutoScalingGroup>>) -> CfnScalingPolicyProps {
         CfnScalingPolicyProps {
             adjustment_type: None,
@@ -2924,6 +3027,7 @@ impl CfnScalingPolicyProps {
 #[cfg(feature = "autoscaling")]
 impl CfnScalingPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdjustmentType", self.adjustment_type);
@@ -2942,6 +3046,7 @@ impl CfnScalingPolicyProps {
 
     /// The `AWS::AutoScaling::ScalingPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AutoScaling::ScalingPolicy").properties(self.into_properties())
     }
@@ -2950,6 +3055,7 @@ impl CfnScalingPolicyProps {
 #[cfg(feature = "autoscaling")]
 impl crate::Cfn<markers::ScalingPolicy> {
     /// Adds an `AWS::AutoScaling::ScalingPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2962,6 +3068,7 @@ impl crate::Cfn<markers::ScalingPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-scalingpolicy.html#aws-resource-autoscaling-scalingpolicy-return-values).
+    #[inline]
     pub fn attr_policy_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyName".into())
     }
@@ -2970,6 +3077,7 @@ impl crate::Cfn<markers::ScalingPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-scalingpolicy.html#aws-resource-autoscaling-scalingpolicy-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3028,6 +3136,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_specifications: impl Into<List<PredictiveScalingMetricSpecification>>) -> PredictiveScalingConfiguration {
             PredictiveScalingConfiguration {
                 max_capacity_breach_behavior: None,
@@ -3040,6 +3149,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxCapacityBreachBehavior", self.max_capacity_breach_behavior);
@@ -3101,6 +3211,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingMetricSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_value: impl Into<Num>) -> PredictiveScalingMetricSpecification {
             PredictiveScalingMetricSpecification {
                 customized_capacity_metric_specification: None,
@@ -3115,6 +3226,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingMetricSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomizedCapacityMetricSpecification", self.customized_capacity_metric_specification);
@@ -3148,6 +3260,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingCustomizedLoadMetric {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_data_queries: impl Into<List<MetricDataQuery>>) -> PredictiveScalingCustomizedLoadMetric {
             PredictiveScalingCustomizedLoadMetric {
                 metric_data_queries: metric_data_queries.into(),
@@ -3156,6 +3269,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingCustomizedLoadMetric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetricDataQueries", self.metric_data_queries.into_value());
@@ -3209,6 +3323,7 @@ pub mod scaling_policy {
 
     impl MetricDataQuery {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>) -> MetricDataQuery {
             MetricDataQuery {
                 expression: None,
@@ -3221,6 +3336,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for MetricDataQuery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Expression", self.expression);
@@ -3272,6 +3388,7 @@ pub mod scaling_policy {
 
     impl MetricStat {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric: impl Into<Metric>, stat: impl Into<Str>) -> MetricStat {
             MetricStat {
                 metric: metric.into(),
@@ -3282,6 +3399,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for MetricStat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Metric", self.metric.into_value());
@@ -3324,6 +3442,7 @@ pub mod scaling_policy {
 
     impl Metric {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_name: impl Into<Str>, namespace: impl Into<Str>) -> Metric {
             Metric {
                 dimensions: None,
@@ -3334,6 +3453,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for Metric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Dimensions", self.dimensions);
@@ -3368,6 +3488,7 @@ pub mod scaling_policy {
 
     impl MetricDimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> MetricDimension {
             MetricDimension {
                 name: name.into(),
@@ -3377,6 +3498,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for MetricDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -3411,6 +3533,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingPredefinedLoadMetric {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(predefined_metric_type: impl Into<Str>) -> PredictiveScalingPredefinedLoadMetric {
             PredictiveScalingPredefinedLoadMetric {
                 predefined_metric_type: predefined_metric_type.into(),
@@ -3420,6 +3543,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingPredefinedLoadMetric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedMetricType", self.predefined_metric_type.into_value());
@@ -3454,6 +3578,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingPredefinedScalingMetric {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(predefined_metric_type: impl Into<Str>) -> PredictiveScalingPredefinedScalingMetric {
             PredictiveScalingPredefinedScalingMetric {
                 predefined_metric_type: predefined_metric_type.into(),
@@ -3463,6 +3588,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingPredefinedScalingMetric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedMetricType", self.predefined_metric_type.into_value());
@@ -3491,6 +3617,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingCustomizedCapacityMetric {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_data_queries: impl Into<List<MetricDataQuery>>) -> PredictiveScalingCustomizedCapacityMetric {
             PredictiveScalingCustomizedCapacityMetric {
                 metric_data_queries: metric_data_queries.into(),
@@ -3499,6 +3626,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingCustomizedCapacityMetric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetricDataQueries", self.metric_data_queries.into_value());
@@ -3526,6 +3654,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingCustomizedScalingMetric {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_data_queries: impl Into<List<MetricDataQuery>>) -> PredictiveScalingCustomizedScalingMetric {
             PredictiveScalingCustomizedScalingMetric {
                 metric_data_queries: metric_data_queries.into(),
@@ -3534,6 +3663,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingCustomizedScalingMetric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetricDataQueries", self.metric_data_queries.into_value());
@@ -3571,6 +3701,7 @@ pub mod scaling_policy {
 
     impl PredictiveScalingPredefinedMetricPair {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(predefined_metric_type: impl Into<Str>) -> PredictiveScalingPredefinedMetricPair {
             PredictiveScalingPredefinedMetricPair {
                 predefined_metric_type: predefined_metric_type.into(),
@@ -3580,6 +3711,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredictiveScalingPredefinedMetricPair {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedMetricType", self.predefined_metric_type.into_value());
@@ -3626,6 +3758,7 @@ pub mod scaling_policy {
 
     impl StepAdjustment {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(scaling_adjustment: impl Into<Int>) -> StepAdjustment {
             StepAdjustment {
                 metric_interval_lower_bound: None,
@@ -3636,6 +3769,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for StepAdjustment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MetricIntervalLowerBound", self.metric_interval_lower_bound);
@@ -3682,6 +3816,7 @@ pub mod scaling_policy {
 
     impl TargetTrackingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_value: impl Into<Num>) -> TargetTrackingConfiguration {
             TargetTrackingConfiguration {
                 customized_metric_specification: None,
@@ -3693,6 +3828,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for TargetTrackingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomizedMetricSpecification", self.customized_metric_specification);
@@ -3760,6 +3896,7 @@ pub mod scaling_policy {
 
     impl CustomizedMetricSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomizedMetricSpecification {
             CustomizedMetricSpecification {
                 dimensions: None,
@@ -3774,12 +3911,14 @@ pub mod scaling_policy {
     }
 
     impl Default for CustomizedMetricSpecification {
+        #[inline]
         fn default() -> CustomizedMetricSpecification {
             CustomizedMetricSpecification::new()
         }
     }
 
     impl IntoValue for CustomizedMetricSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Dimensions", self.dimensions);
@@ -3817,6 +3956,7 @@ pub mod scaling_policy {
 
     impl PredefinedMetricSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(predefined_metric_type: impl Into<Str>) -> PredefinedMetricSpecification {
             PredefinedMetricSpecification {
                 predefined_metric_type: predefined_metric_type.into(),
@@ -3826,6 +3966,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for PredefinedMetricSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedMetricType", self.predefined_metric_type.into_value());
@@ -3889,6 +4030,7 @@ pub mod scaling_policy {
 
     impl TargetTrackingMetricDataQuery {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>) -> TargetTrackingMetricDataQuery {
             TargetTrackingMetricDataQuery {
                 expression: None,
@@ -3902,6 +4044,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for TargetTrackingMetricDataQuery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Expression", self.expression);
@@ -3956,6 +4099,7 @@ pub mod scaling_policy {
 
     impl TargetTrackingMetricStat {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric: impl Into<Metric>, stat: impl Into<Str>) -> TargetTrackingMetricStat {
             TargetTrackingMetricStat {
                 metric: metric.into(),
@@ -3967,6 +4111,7 @@ pub mod scaling_policy {
     }
 
     impl IntoValue for TargetTrackingMetricStat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Metric", self.metric.into_value());
@@ -4040,6 +4185,7 @@ pub struct CfnScheduledActionProps {
 #[cfg(feature = "autoscaling")]
 impl CfnScheduledActionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(auto_scaling_group_name: impl Into<Id<crate::autoscaling::CfnAutoScalingGroup>>) -> CfnScheduledActionProps {
         CfnScheduledActionProps {
             auto_scaling_group_name: auto_scaling_group_name.into(),
@@ -4057,6 +4203,7 @@ impl CfnScheduledActionProps {
 #[cfg(feature = "autoscaling")]
 impl CfnScheduledActionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AutoScalingGroupName", self.auto_scaling_group_name.into_ref());
@@ -4072,6 +4219,7 @@ impl CfnScheduledActionProps {
 
     /// The `AWS::AutoScaling::ScheduledAction` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AutoScaling::ScheduledAction").properties(self.into_properties())
     }
@@ -4080,6 +4228,7 @@ impl CfnScheduledActionProps {
 #[cfg(feature = "autoscaling")]
 impl crate::Cfn<markers::ScheduledAction> {
     /// Adds an `AWS::AutoScaling::ScheduledAction` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4092,6 +4241,7 @@ impl crate::Cfn<markers::ScheduledAction> {
     ///
     /// `Fn::GetAtt` of
     /// [`ScheduledActionName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-scheduledaction.html#aws-resource-autoscaling-scheduledaction-return-values).
+    #[inline]
     pub fn attr_scheduled_action_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ScheduledActionName".into())
     }
@@ -4144,6 +4294,7 @@ pub struct CfnWarmPoolProps {
 #[cfg(feature = "autoscaling")]
 impl CfnWarmPoolProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(auto_scaling_group_name: impl Into<Id<crate::autoscaling::CfnAutoScalingGroup>>) -> CfnWarmPoolProps {
         CfnWarmPoolProps {
             auto_scaling_group_name: auto_scaling_group_name.into(),
@@ -4158,6 +4309,7 @@ impl CfnWarmPoolProps {
 #[cfg(feature = "autoscaling")]
 impl CfnWarmPoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AutoScalingGroupName", self.auto_scaling_group_name.into_ref());
@@ -4170,6 +4322,7 @@ impl CfnWarmPoolProps {
 
     /// The `AWS::AutoScaling::WarmPool` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AutoScaling::WarmPool").properties(self.into_properties())
     }
@@ -4178,6 +4331,7 @@ impl CfnWarmPoolProps {
 #[cfg(feature = "autoscaling")]
 impl crate::Cfn<markers::WarmPool> {
     /// Adds an `AWS::AutoScaling::WarmPool` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4211,6 +4365,7 @@ pub mod warm_pool {
 
     impl InstanceReusePolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceReusePolicy {
             InstanceReusePolicy {
                 reuse_on_scale_in: None,
@@ -4219,12 +4374,14 @@ pub mod warm_pool {
     }
 
     impl Default for InstanceReusePolicy {
+        #[inline]
         fn default() -> InstanceReusePolicy {
             InstanceReusePolicy::new()
         }
     }
 
     impl IntoValue for InstanceReusePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReuseOnScaleIn", self.reuse_on_scale_in);

@@ -57,6 +57,7 @@ pub struct CfnScalingPlanProps {
 #[cfg(feature = "autoscalingplans")]
 impl CfnScalingPlanProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_source: impl Into<scaling_plan::ApplicationSource>, scaling_instructions: impl Into<List<scaling_plan::ScalingInstruction>>) -> CfnScalingPlanProps {
         CfnScalingPlanProps {
             application_source: application_source.into(),
@@ -68,6 +69,7 @@ impl CfnScalingPlanProps {
 #[cfg(feature = "autoscalingplans")]
 impl CfnScalingPlanProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationSource", self.application_source.into_value());
@@ -77,6 +79,7 @@ impl CfnScalingPlanProps {
 
     /// The `AWS::AutoScalingPlans::ScalingPlan` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AutoScalingPlans::ScalingPlan").properties(self.into_properties())
     }
@@ -85,6 +88,7 @@ impl CfnScalingPlanProps {
 #[cfg(feature = "autoscalingplans")]
 impl crate::Cfn<markers::ScalingPlan> {
     /// Adds an `AWS::AutoScalingPlans::ScalingPlan` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -97,6 +101,7 @@ impl crate::Cfn<markers::ScalingPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`ScalingPlanName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscalingplans-scalingplan.html#aws-resource-autoscalingplans-scalingplan-return-values).
+    #[inline]
     pub fn attr_scaling_plan_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ScalingPlanName".into())
     }
@@ -105,6 +110,7 @@ impl crate::Cfn<markers::ScalingPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`ScalingPlanVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscalingplans-scalingplan.html#aws-resource-autoscalingplans-scalingplan-return-values).
+    #[inline]
     pub fn attr_scaling_plan_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ScalingPlanVersion".into())
     }
@@ -113,6 +119,7 @@ impl crate::Cfn<markers::ScalingPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscalingplans-scalingplan.html#aws-resource-autoscalingplans-scalingplan-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -148,6 +155,7 @@ pub mod scaling_plan {
 
     impl ApplicationSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ApplicationSource {
             ApplicationSource {
                 cloud_formation_stack_arn: None,
@@ -157,12 +165,14 @@ pub mod scaling_plan {
     }
 
     impl Default for ApplicationSource {
+        #[inline]
         fn default() -> ApplicationSource {
             ApplicationSource::new()
         }
     }
 
     impl IntoValue for ApplicationSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudFormationStackARN", self.cloud_formation_stack_arn);
@@ -194,6 +204,7 @@ pub mod scaling_plan {
 
     impl TagFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>) -> TagFilter {
             TagFilter {
                 key: key.into(),
@@ -203,6 +214,7 @@ pub mod scaling_plan {
     }
 
     impl IntoValue for TagFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -320,6 +332,7 @@ pub mod scaling_plan {
 
     impl ScalingInstruction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_capacity: impl Into<Int>, min_capacity: impl Into<Int>, resource_id: impl Into<Str>, scalable_dimension: impl Into<Str>, service_namespace: impl Into<Str>, target_tracking_configurations: impl Into<List<TargetTrackingConfiguration>>) -> ScalingInstruction {
             ScalingInstruction {
                 customized_load_metric_specification: None,
@@ -341,6 +354,7 @@ pub mod scaling_plan {
     }
 
     impl IntoValue for ScalingInstruction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomizedLoadMetricSpecification", self.customized_load_metric_specification);
@@ -419,6 +433,7 @@ pub mod scaling_plan {
 
     impl TargetTrackingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_value: impl Into<Num>) -> TargetTrackingConfiguration {
             TargetTrackingConfiguration {
                 customized_scaling_metric_specification: None,
@@ -433,6 +448,7 @@ pub mod scaling_plan {
     }
 
     impl IntoValue for TargetTrackingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomizedScalingMetricSpecification", self.customized_scaling_metric_specification);
@@ -474,6 +490,7 @@ pub mod scaling_plan {
 
     impl PredefinedScalingMetricSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(predefined_scaling_metric_type: impl Into<Str>) -> PredefinedScalingMetricSpecification {
             PredefinedScalingMetricSpecification {
                 predefined_scaling_metric_type: predefined_scaling_metric_type.into(),
@@ -483,6 +500,7 @@ pub mod scaling_plan {
     }
 
     impl IntoValue for PredefinedScalingMetricSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedScalingMetricType", self.predefined_scaling_metric_type.into_value());
@@ -538,6 +556,7 @@ pub mod scaling_plan {
 
     impl CustomizedScalingMetricSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_name: impl Into<Str>, namespace: impl Into<Str>, statistic: impl Into<Str>) -> CustomizedScalingMetricSpecification {
             CustomizedScalingMetricSpecification {
                 dimensions: None,
@@ -550,6 +569,7 @@ pub mod scaling_plan {
     }
 
     impl IntoValue for CustomizedScalingMetricSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Dimensions", self.dimensions);
@@ -587,6 +607,7 @@ pub mod scaling_plan {
 
     impl MetricDimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> MetricDimension {
             MetricDimension {
                 name: name.into(),
@@ -596,6 +617,7 @@ pub mod scaling_plan {
     }
 
     impl IntoValue for MetricDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -644,6 +666,7 @@ pub mod scaling_plan {
 
     impl CustomizedLoadMetricSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_name: impl Into<Str>, namespace: impl Into<Str>, statistic: impl Into<Str>) -> CustomizedLoadMetricSpecification {
             CustomizedLoadMetricSpecification {
                 dimensions: None,
@@ -656,6 +679,7 @@ pub mod scaling_plan {
     }
 
     impl IntoValue for CustomizedLoadMetricSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Dimensions", self.dimensions);
@@ -692,6 +716,7 @@ pub mod scaling_plan {
 
     impl PredefinedLoadMetricSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(predefined_load_metric_type: impl Into<Str>) -> PredefinedLoadMetricSpecification {
             PredefinedLoadMetricSpecification {
                 predefined_load_metric_type: predefined_load_metric_type.into(),
@@ -701,6 +726,7 @@ pub mod scaling_plan {
     }
 
     impl IntoValue for PredefinedLoadMetricSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedLoadMetricType", self.predefined_load_metric_type.into_value());

@@ -59,6 +59,7 @@ pub struct CfnWorkspaceProps {
 #[cfg(feature = "awsexternalanthropic")]
 impl CfnWorkspaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnWorkspaceProps {
         CfnWorkspaceProps {
             data_residency: None,
@@ -71,6 +72,7 @@ impl CfnWorkspaceProps {
 #[cfg(feature = "awsexternalanthropic")]
 impl CfnWorkspaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DataResidency", self.data_residency);
@@ -81,6 +83,7 @@ impl CfnWorkspaceProps {
 
     /// The `AWS::AWSExternalAnthropic::Workspace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::AWSExternalAnthropic::Workspace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -89,6 +92,7 @@ impl CfnWorkspaceProps {
 #[cfg(feature = "awsexternalanthropic")]
 impl crate::Cfn<markers::Workspace> {
     /// Adds an `AWS::AWSExternalAnthropic::Workspace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -101,6 +105,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-awsexternalanthropic-workspace.html#aws-resource-awsexternalanthropic-workspace-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -109,6 +114,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-awsexternalanthropic-workspace.html#aws-resource-awsexternalanthropic-workspace-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -117,6 +123,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-awsexternalanthropic-workspace.html#aws-resource-awsexternalanthropic-workspace-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -155,6 +162,7 @@ pub mod workspace {
 
     impl DataResidency {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataResidency {
             DataResidency {
                 allowed_inference_geos: None,
@@ -165,12 +173,14 @@ pub mod workspace {
     }
 
     impl Default for DataResidency {
+        #[inline]
         fn default() -> DataResidency {
             DataResidency::new()
         }
     }
 
     impl IntoValue for DataResidency {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedInferenceGeos", self.allowed_inference_geos);

@@ -121,6 +121,7 @@ pub struct CfnCapabilityProps {
 #[cfg(feature = "b2bi")]
 impl CfnCapabilityProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configuration: impl Into<capability::CapabilityConfiguration>, name: impl Into<Str>, r#type: impl Into<Str>) -> CfnCapabilityProps {
         CfnCapabilityProps {
             configuration: configuration.into(),
@@ -135,6 +136,7 @@ impl CfnCapabilityProps {
 #[cfg(feature = "b2bi")]
 impl CfnCapabilityProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Configuration", self.configuration.into_value());
@@ -147,6 +149,7 @@ impl CfnCapabilityProps {
 
     /// The `AWS::B2BI::Capability` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::B2BI::Capability").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -155,6 +158,7 @@ impl CfnCapabilityProps {
 #[cfg(feature = "b2bi")]
 impl crate::Cfn<markers::Capability> {
     /// Adds an `AWS::B2BI::Capability` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -168,6 +172,7 @@ impl crate::Cfn<markers::Capability> {
     ///
     /// `Fn::GetAtt` of
     /// [`CapabilityArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-capability.html#aws-resource-b2bi-capability-return-values).
+    #[inline]
     pub fn attr_capability_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CapabilityArn".into())
     }
@@ -176,6 +181,7 @@ impl crate::Cfn<markers::Capability> {
     ///
     /// `Fn::GetAtt` of
     /// [`CapabilityId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-capability.html#aws-resource-b2bi-capability-return-values).
+    #[inline]
     pub fn attr_capability_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CapabilityId".into())
     }
@@ -184,6 +190,7 @@ impl crate::Cfn<markers::Capability> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-capability.html#aws-resource-b2bi-capability-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -193,6 +200,7 @@ impl crate::Cfn<markers::Capability> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-capability.html#aws-resource-b2bi-capability-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -221,6 +229,7 @@ pub mod capability {
 
     impl CapabilityConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(edi: impl Into<EdiConfiguration>) -> CapabilityConfiguration {
             CapabilityConfiguration {
                 edi: edi.into(),
@@ -229,6 +238,7 @@ pub mod capability {
     }
 
     impl IntoValue for CapabilityConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Edi", self.edi.into_value());
@@ -277,6 +287,7 @@ pub mod capability {
 
     impl EdiConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_location: impl Into<S3Location>, output_location: impl Into<S3Location>, transformer_id: impl Into<Str>, r#type: impl Into<EdiType>) -> EdiConfiguration {
             EdiConfiguration {
                 capability_direction: None,
@@ -289,6 +300,7 @@ pub mod capability {
     }
 
     impl IntoValue for EdiConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapabilityDirection", self.capability_direction);
@@ -316,6 +328,7 @@ pub mod capability {
 
     impl EdiType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(x12_details: impl Into<X12Details>) -> EdiType {
             EdiType {
                 x12_details: x12_details.into(),
@@ -324,6 +337,7 @@ pub mod capability {
     }
 
     impl IntoValue for EdiType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("X12Details", self.x12_details.into_value());
@@ -353,6 +367,7 @@ pub mod capability {
 
     impl X12Details {
         /// Every property unset.
+        #[inline]
         pub fn new() -> X12Details {
             X12Details {
                 transaction_set: None,
@@ -362,12 +377,14 @@ pub mod capability {
     }
 
     impl Default for X12Details {
+        #[inline]
         fn default() -> X12Details {
             X12Details::new()
         }
     }
 
     impl IntoValue for X12Details {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TransactionSet", self.transaction_set);
@@ -398,6 +415,7 @@ pub mod capability {
 
     impl S3Location {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3Location {
             S3Location {
                 bucket_name: None,
@@ -407,12 +425,14 @@ pub mod capability {
     }
 
     impl Default for S3Location {
+        #[inline]
         fn default() -> S3Location {
             S3Location::new()
         }
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BucketName", self.bucket_name);
@@ -477,6 +497,7 @@ pub struct CfnPartnershipProps {
 #[cfg(feature = "b2bi")]
 impl CfnPartnershipProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(capabilities: impl Into<List<Str>>, email: impl Into<Str>, name: impl Into<Str>, profile_id: impl Into<Str>) -> CfnPartnershipProps {
         CfnPartnershipProps {
             capabilities: capabilities.into(),
@@ -493,6 +514,7 @@ impl CfnPartnershipProps {
 #[cfg(feature = "b2bi")]
 impl CfnPartnershipProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Capabilities", self.capabilities.into_value());
@@ -507,6 +529,7 @@ impl CfnPartnershipProps {
 
     /// The `AWS::B2BI::Partnership` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::B2BI::Partnership").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -515,6 +538,7 @@ impl CfnPartnershipProps {
 #[cfg(feature = "b2bi")]
 impl crate::Cfn<markers::Partnership> {
     /// Adds an `AWS::B2BI::Partnership` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -527,6 +551,7 @@ impl crate::Cfn<markers::Partnership> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-partnership.html#aws-resource-b2bi-partnership-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -536,6 +561,7 @@ impl crate::Cfn<markers::Partnership> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-partnership.html#aws-resource-b2bi-partnership-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -545,6 +571,7 @@ impl crate::Cfn<markers::Partnership> {
     ///
     /// `Fn::GetAtt` of
     /// [`PartnershipArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-partnership.html#aws-resource-b2bi-partnership-return-values).
+    #[inline]
     pub fn attr_partnership_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PartnershipArn".into())
     }
@@ -553,6 +580,7 @@ impl crate::Cfn<markers::Partnership> {
     ///
     /// `Fn::GetAtt` of
     /// [`PartnershipId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-partnership.html#aws-resource-b2bi-partnership-return-values).
+    #[inline]
     pub fn attr_partnership_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PartnershipId".into())
     }
@@ -561,6 +589,7 @@ impl crate::Cfn<markers::Partnership> {
     ///
     /// `Fn::GetAtt` of
     /// [`TradingPartnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-partnership.html#aws-resource-b2bi-partnership-return-values).
+    #[inline]
     pub fn attr_trading_partner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TradingPartnerId".into())
     }
@@ -591,6 +620,7 @@ pub mod partnership {
 
     impl CapabilityOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapabilityOptions {
             CapabilityOptions {
                 inbound_edi: None,
@@ -600,12 +630,14 @@ pub mod partnership {
     }
 
     impl Default for CapabilityOptions {
+        #[inline]
         fn default() -> CapabilityOptions {
             CapabilityOptions::new()
         }
     }
 
     impl IntoValue for CapabilityOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InboundEdi", self.inbound_edi);
@@ -630,6 +662,7 @@ pub mod partnership {
 
     impl OutboundEdiOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(x12: impl Into<X12Envelope>) -> OutboundEdiOptions {
             OutboundEdiOptions {
                 x12: x12.into(),
@@ -638,6 +671,7 @@ pub mod partnership {
     }
 
     impl IntoValue for OutboundEdiOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("X12", self.x12.into_value());
@@ -665,6 +699,7 @@ pub mod partnership {
 
     impl X12Envelope {
         /// Every property unset.
+        #[inline]
         pub fn new() -> X12Envelope {
             X12Envelope {
                 common: None,
@@ -674,12 +709,14 @@ pub mod partnership {
     }
 
     impl Default for X12Envelope {
+        #[inline]
         fn default() -> X12Envelope {
             X12Envelope::new()
         }
     }
 
     impl IntoValue for X12Envelope {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Common", self.common);
@@ -736,6 +773,7 @@ pub mod partnership {
 
     impl X12OutboundEdiHeaders {
         /// Every property unset.
+        #[inline]
         pub fn new() -> X12OutboundEdiHeaders {
             X12OutboundEdiHeaders {
                 control_numbers: None,
@@ -749,12 +787,14 @@ pub mod partnership {
     }
 
     impl Default for X12OutboundEdiHeaders {
+        #[inline]
         fn default() -> X12OutboundEdiHeaders {
             X12OutboundEdiHeaders::new()
         }
     }
 
     impl IntoValue for X12OutboundEdiHeaders {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ControlNumbers", self.control_numbers);
@@ -822,6 +862,7 @@ pub mod partnership {
 
     impl X12InterchangeControlHeaders {
         /// Every property unset.
+        #[inline]
         pub fn new() -> X12InterchangeControlHeaders {
             X12InterchangeControlHeaders {
                 acknowledgment_requested_code: None,
@@ -836,12 +877,14 @@ pub mod partnership {
     }
 
     impl Default for X12InterchangeControlHeaders {
+        #[inline]
         fn default() -> X12InterchangeControlHeaders {
             X12InterchangeControlHeaders::new()
         }
     }
 
     impl IntoValue for X12InterchangeControlHeaders {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AcknowledgmentRequestedCode", self.acknowledgment_requested_code);
@@ -883,6 +926,7 @@ pub mod partnership {
 
     impl X12FunctionalGroupHeaders {
         /// Every property unset.
+        #[inline]
         pub fn new() -> X12FunctionalGroupHeaders {
             X12FunctionalGroupHeaders {
                 application_receiver_code: None,
@@ -893,12 +937,14 @@ pub mod partnership {
     }
 
     impl Default for X12FunctionalGroupHeaders {
+        #[inline]
         fn default() -> X12FunctionalGroupHeaders {
             X12FunctionalGroupHeaders::new()
         }
     }
 
     impl IntoValue for X12FunctionalGroupHeaders {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationReceiverCode", self.application_receiver_code);
@@ -935,6 +981,7 @@ pub mod partnership {
 
     impl X12Delimiters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> X12Delimiters {
             X12Delimiters {
                 component_separator: None,
@@ -945,12 +992,14 @@ pub mod partnership {
     }
 
     impl Default for X12Delimiters {
+        #[inline]
         fn default() -> X12Delimiters {
             X12Delimiters::new()
         }
     }
 
     impl IntoValue for X12Delimiters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComponentSeparator", self.component_separator);
@@ -993,6 +1042,7 @@ pub mod partnership {
 
     impl X12ControlNumbers {
         /// Every property unset.
+        #[inline]
         pub fn new() -> X12ControlNumbers {
             X12ControlNumbers {
                 starting_functional_group_control_number: None,
@@ -1003,12 +1053,14 @@ pub mod partnership {
     }
 
     impl Default for X12ControlNumbers {
+        #[inline]
         fn default() -> X12ControlNumbers {
             X12ControlNumbers::new()
         }
     }
 
     impl IntoValue for X12ControlNumbers {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "StartingFunctionalGroupControlNumber", self.starting_functional_group_control_number);
@@ -1045,6 +1097,7 @@ pub mod partnership {
 
     impl WrapOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WrapOptions {
             WrapOptions {
                 line_length: None,
@@ -1055,12 +1108,14 @@ pub mod partnership {
     }
 
     impl Default for WrapOptions {
+        #[inline]
         fn default() -> WrapOptions {
             WrapOptions::new()
         }
     }
 
     impl IntoValue for WrapOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LineLength", self.line_length);
@@ -1086,6 +1141,7 @@ pub mod partnership {
 
     impl InboundEdiOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InboundEdiOptions {
             InboundEdiOptions {
                 x12: None,
@@ -1094,12 +1150,14 @@ pub mod partnership {
     }
 
     impl Default for InboundEdiOptions {
+        #[inline]
         fn default() -> InboundEdiOptions {
             InboundEdiOptions::new()
         }
     }
 
     impl IntoValue for InboundEdiOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "X12", self.x12);
@@ -1123,6 +1181,7 @@ pub mod partnership {
 
     impl X12InboundEdiOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> X12InboundEdiOptions {
             X12InboundEdiOptions {
                 acknowledgment_options: None,
@@ -1131,12 +1190,14 @@ pub mod partnership {
     }
 
     impl Default for X12InboundEdiOptions {
+        #[inline]
         fn default() -> X12InboundEdiOptions {
             X12InboundEdiOptions::new()
         }
     }
 
     impl IntoValue for X12InboundEdiOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AcknowledgmentOptions", self.acknowledgment_options);
@@ -1170,6 +1231,7 @@ pub mod partnership {
 
     impl X12AcknowledgmentOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(functional_acknowledgment: impl Into<Str>, technical_acknowledgment: impl Into<Str>) -> X12AcknowledgmentOptions {
             X12AcknowledgmentOptions {
                 functional_acknowledgment: functional_acknowledgment.into(),
@@ -1179,6 +1241,7 @@ pub mod partnership {
     }
 
     impl IntoValue for X12AcknowledgmentOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FunctionalAcknowledgment", self.functional_acknowledgment.into_value());
@@ -1236,6 +1299,7 @@ pub struct CfnProfileProps {
 #[cfg(feature = "b2bi")]
 impl CfnProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(business_name: impl Into<Str>, logging: impl Into<Str>, name: impl Into<Str>, phone: impl Into<Str>) -> CfnProfileProps {
         CfnProfileProps {
             business_name: business_name.into(),
@@ -1251,6 +1315,7 @@ impl CfnProfileProps {
 #[cfg(feature = "b2bi")]
 impl CfnProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BusinessName", self.business_name.into_value());
@@ -1264,6 +1329,7 @@ impl CfnProfileProps {
 
     /// The `AWS::B2BI::Profile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::B2BI::Profile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1272,6 +1338,7 @@ impl CfnProfileProps {
 #[cfg(feature = "b2bi")]
 impl crate::Cfn<markers::Profile> {
     /// Adds an `AWS::B2BI::Profile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1284,6 +1351,7 @@ impl crate::Cfn<markers::Profile> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-profile.html#aws-resource-b2bi-profile-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1292,6 +1360,7 @@ impl crate::Cfn<markers::Profile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LogGroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-profile.html#aws-resource-b2bi-profile-return-values).
+    #[inline]
     pub fn attr_log_group_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LogGroupName".into())
     }
@@ -1301,6 +1370,7 @@ impl crate::Cfn<markers::Profile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-profile.html#aws-resource-b2bi-profile-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -1309,6 +1379,7 @@ impl crate::Cfn<markers::Profile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProfileArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-profile.html#aws-resource-b2bi-profile-return-values).
+    #[inline]
     pub fn attr_profile_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProfileArn".into())
     }
@@ -1317,6 +1388,7 @@ impl crate::Cfn<markers::Profile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProfileId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-profile.html#aws-resource-b2bi-profile-return-values).
+    #[inline]
     pub fn attr_profile_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProfileId".into())
     }
@@ -1407,6 +1479,7 @@ pub struct CfnTransformerProps {
 #[cfg(feature = "b2bi")]
 impl CfnTransformerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, status: impl Into<Str>) -> CfnTransformerProps {
         CfnTransformerProps {
             edi_type: None,
@@ -1427,6 +1500,7 @@ impl CfnTransformerProps {
 #[cfg(feature = "b2bi")]
 impl CfnTransformerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EdiType", self.edi_type);
@@ -1445,6 +1519,7 @@ impl CfnTransformerProps {
 
     /// The `AWS::B2BI::Transformer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::B2BI::Transformer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1453,6 +1528,7 @@ impl CfnTransformerProps {
 #[cfg(feature = "b2bi")]
 impl crate::Cfn<markers::Transformer> {
     /// Adds an `AWS::B2BI::Transformer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1466,6 +1542,7 @@ impl crate::Cfn<markers::Transformer> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-transformer.html#aws-resource-b2bi-transformer-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1475,6 +1552,7 @@ impl crate::Cfn<markers::Transformer> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-transformer.html#aws-resource-b2bi-transformer-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -1483,6 +1561,7 @@ impl crate::Cfn<markers::Transformer> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransformerArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-transformer.html#aws-resource-b2bi-transformer-return-values).
+    #[inline]
     pub fn attr_transformer_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransformerArn".into())
     }
@@ -1491,6 +1570,7 @@ impl crate::Cfn<markers::Transformer> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransformerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-transformer.html#aws-resource-b2bi-transformer-return-values).
+    #[inline]
     pub fn attr_transformer_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransformerId".into())
     }
@@ -1517,6 +1597,7 @@ pub mod transformer {
 
     impl EdiType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(x12_details: impl Into<X12Details>) -> EdiType {
             EdiType {
                 x12_details: x12_details.into(),
@@ -1525,6 +1606,7 @@ pub mod transformer {
     }
 
     impl IntoValue for EdiType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("X12Details", self.x12_details.into_value());
@@ -1554,6 +1636,7 @@ pub mod transformer {
 
     impl X12Details {
         /// Every property unset.
+        #[inline]
         pub fn new() -> X12Details {
             X12Details {
                 transaction_set: None,
@@ -1563,12 +1646,14 @@ pub mod transformer {
     }
 
     impl Default for X12Details {
+        #[inline]
         fn default() -> X12Details {
             X12Details::new()
         }
     }
 
     impl IntoValue for X12Details {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TransactionSet", self.transaction_set);
@@ -1605,6 +1690,7 @@ pub mod transformer {
 
     impl InputConversion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(from_format: impl Into<Str>) -> InputConversion {
             InputConversion {
                 advanced_options: None,
@@ -1615,6 +1701,7 @@ pub mod transformer {
     }
 
     impl IntoValue for InputConversion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdvancedOptions", self.advanced_options);
@@ -1640,6 +1727,7 @@ pub mod transformer {
 
     impl FormatOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(x12: impl Into<X12Details>) -> FormatOptions {
             FormatOptions {
                 x12: x12.into(),
@@ -1648,6 +1736,7 @@ pub mod transformer {
     }
 
     impl IntoValue for FormatOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("X12", self.x12.into_value());
@@ -1672,6 +1761,7 @@ pub mod transformer {
 
     impl AdvancedOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdvancedOptions {
             AdvancedOptions {
                 x12: None,
@@ -1680,12 +1770,14 @@ pub mod transformer {
     }
 
     impl Default for AdvancedOptions {
+        #[inline]
         fn default() -> AdvancedOptions {
             AdvancedOptions::new()
         }
     }
 
     impl IntoValue for AdvancedOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "X12", self.x12);
@@ -1717,6 +1809,7 @@ pub mod transformer {
 
     impl X12AdvancedOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> X12AdvancedOptions {
             X12AdvancedOptions {
                 split_options: None,
@@ -1726,12 +1819,14 @@ pub mod transformer {
     }
 
     impl Default for X12AdvancedOptions {
+        #[inline]
         fn default() -> X12AdvancedOptions {
             X12AdvancedOptions::new()
         }
     }
 
     impl IntoValue for X12AdvancedOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SplitOptions", self.split_options);
@@ -1757,6 +1852,7 @@ pub mod transformer {
 
     impl X12SplitOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> X12SplitOptions {
             X12SplitOptions {
                 split_by: None,
@@ -1765,12 +1861,14 @@ pub mod transformer {
     }
 
     impl Default for X12SplitOptions {
+        #[inline]
         fn default() -> X12SplitOptions {
             X12SplitOptions::new()
         }
     }
 
     impl IntoValue for X12SplitOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SplitBy", self.split_by);
@@ -1800,6 +1898,7 @@ pub mod transformer {
 
     impl X12ValidationOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> X12ValidationOptions {
             X12ValidationOptions {
                 validation_rules: None,
@@ -1808,12 +1907,14 @@ pub mod transformer {
     }
 
     impl Default for X12ValidationOptions {
+        #[inline]
         fn default() -> X12ValidationOptions {
             X12ValidationOptions::new()
         }
     }
 
     impl IntoValue for X12ValidationOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ValidationRules", self.validation_rules);
@@ -1857,6 +1958,7 @@ pub mod transformer {
 
     impl X12ValidationRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> X12ValidationRule {
             X12ValidationRule {
                 code_list_validation_rule: None,
@@ -1867,12 +1969,14 @@ pub mod transformer {
     }
 
     impl Default for X12ValidationRule {
+        #[inline]
         fn default() -> X12ValidationRule {
             X12ValidationRule::new()
         }
     }
 
     impl IntoValue for X12ValidationRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CodeListValidationRule", self.code_list_validation_rule);
@@ -1913,6 +2017,7 @@ pub mod transformer {
 
     impl X12CodeListValidationRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(element_id: impl Into<Str>) -> X12CodeListValidationRule {
             X12CodeListValidationRule {
                 codes_to_add: None,
@@ -1923,6 +2028,7 @@ pub mod transformer {
     }
 
     impl IntoValue for X12CodeListValidationRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CodesToAdd", self.codes_to_add);
@@ -1967,6 +2073,7 @@ pub mod transformer {
 
     impl X12ElementLengthValidationRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(element_id: impl Into<Str>, max_length: impl Into<Num>, min_length: impl Into<Num>) -> X12ElementLengthValidationRule {
             X12ElementLengthValidationRule {
                 element_id: element_id.into(),
@@ -1977,6 +2084,7 @@ pub mod transformer {
     }
 
     impl IntoValue for X12ElementLengthValidationRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ElementId", self.element_id.into_value());
@@ -2015,6 +2123,7 @@ pub mod transformer {
 
     impl X12ElementRequirementValidationRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(element_position: impl Into<Str>, requirement: impl Into<Str>) -> X12ElementRequirementValidationRule {
             X12ElementRequirementValidationRule {
                 element_position: element_position.into(),
@@ -2024,6 +2133,7 @@ pub mod transformer {
     }
 
     impl IntoValue for X12ElementRequirementValidationRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ElementPosition", self.element_position.into_value());
@@ -2055,6 +2165,7 @@ pub mod transformer {
 
     impl Mapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(template_language: impl Into<Str>) -> Mapping {
             Mapping {
                 template: None,
@@ -2064,6 +2175,7 @@ pub mod transformer {
     }
 
     impl IntoValue for Mapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Template", self.template);
@@ -2099,6 +2211,7 @@ pub mod transformer {
 
     impl OutputConversion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(to_format: impl Into<Str>) -> OutputConversion {
             OutputConversion {
                 advanced_options: None,
@@ -2109,6 +2222,7 @@ pub mod transformer {
     }
 
     impl IntoValue for OutputConversion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdvancedOptions", self.advanced_options);
@@ -2142,6 +2256,7 @@ pub mod transformer {
 
     impl SampleDocuments {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>, keys: impl Into<List<SampleDocumentKeys>>) -> SampleDocuments {
             SampleDocuments {
                 bucket_name: bucket_name.into(),
@@ -2151,6 +2266,7 @@ pub mod transformer {
     }
 
     impl IntoValue for SampleDocuments {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -2179,6 +2295,7 @@ pub mod transformer {
 
     impl SampleDocumentKeys {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SampleDocumentKeys {
             SampleDocumentKeys {
                 input: None,
@@ -2188,12 +2305,14 @@ pub mod transformer {
     }
 
     impl Default for SampleDocumentKeys {
+        #[inline]
         fn default() -> SampleDocumentKeys {
             SampleDocumentKeys::new()
         }
     }
 
     impl IntoValue for SampleDocumentKeys {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Input", self.input);

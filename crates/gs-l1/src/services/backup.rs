@@ -194,6 +194,7 @@ pub struct CfnBackupPlanProps {
 #[cfg(feature = "backup")]
 impl CfnBackupPlanProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(backup_plan: impl Into<backup_plan::BackupPlanResourceType>) -> CfnBackupPlanProps {
         CfnBackupPlanProps {
             backup_plan: backup_plan.into(),
@@ -205,6 +206,7 @@ impl CfnBackupPlanProps {
 #[cfg(feature = "backup")]
 impl CfnBackupPlanProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BackupPlan", self.backup_plan.into_value());
@@ -214,6 +216,7 @@ impl CfnBackupPlanProps {
 
     /// The `AWS::Backup::BackupPlan` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Backup::BackupPlan").properties(self.into_properties()).tagging(gs_core::Tagging::Map("BackupPlanTags"))
     }
@@ -222,6 +225,7 @@ impl CfnBackupPlanProps {
 #[cfg(feature = "backup")]
 impl crate::Cfn<markers::BackupPlan> {
     /// Adds an `AWS::Backup::BackupPlan` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -235,6 +239,7 @@ impl crate::Cfn<markers::BackupPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`VersionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-backupplan.html#aws-resource-backup-backupplan-return-values).
+    #[inline]
     pub fn attr_version_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VersionId".into())
     }
@@ -243,6 +248,7 @@ impl crate::Cfn<markers::BackupPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`BackupPlanId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-backupplan.html#aws-resource-backup-backupplan-return-values).
+    #[inline]
     pub fn attr_backup_plan_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BackupPlanId".into())
     }
@@ -252,6 +258,7 @@ impl crate::Cfn<markers::BackupPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`BackupPlanArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-backupplan.html#aws-resource-backup-backupplan-return-values).
+    #[inline]
     pub fn attr_backup_plan_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BackupPlanArn".into())
     }
@@ -295,6 +302,7 @@ pub mod backup_plan {
 
     impl BackupPlanResourceType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(backup_plan_name: impl Into<Str>, backup_plan_rule: impl Into<List<BackupRuleResourceType>>) -> BackupPlanResourceType {
             BackupPlanResourceType {
                 advanced_backup_settings: None,
@@ -306,6 +314,7 @@ pub mod backup_plan {
     }
 
     impl IntoValue for BackupPlanResourceType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdvancedBackupSettings", self.advanced_backup_settings);
@@ -340,6 +349,7 @@ pub mod backup_plan {
 
     impl AdvancedBackupSettingResourceType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(backup_options: impl Into<Json>, resource_type: impl Into<Str>) -> AdvancedBackupSettingResourceType {
             AdvancedBackupSettingResourceType {
                 backup_options: backup_options.into(),
@@ -349,6 +359,7 @@ pub mod backup_plan {
     }
 
     impl IntoValue for AdvancedBackupSettingResourceType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BackupOptions", self.backup_options.into_value());
@@ -450,6 +461,7 @@ pub mod backup_plan {
 
     impl BackupRuleResourceType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rule_name: impl Into<Str>, target_backup_vault: impl Into<Id<crate::backup::CfnBackupVault>>) -> BackupRuleResourceType {
             BackupRuleResourceType {
                 completion_window_minutes: None,
@@ -470,6 +482,7 @@ pub mod backup_plan {
     }
 
     impl IntoValue for BackupRuleResourceType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CompletionWindowMinutes", self.completion_window_minutes);
@@ -517,6 +530,7 @@ pub mod backup_plan {
 
     impl CopyActionResourceType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_backup_vault_arn: impl Into<Id<crate::backup::CfnBackupVault>>) -> CopyActionResourceType {
             CopyActionResourceType {
                 destination_backup_vault_arn: destination_backup_vault_arn.into(),
@@ -526,6 +540,7 @@ pub mod backup_plan {
     }
 
     impl IntoValue for CopyActionResourceType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationBackupVaultArn", self.destination_backup_vault_arn.into_get_att("BackupVaultArn"));
@@ -562,6 +577,7 @@ pub mod backup_plan {
 
     impl LifecycleResourceType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LifecycleResourceType {
             LifecycleResourceType {
                 delete_after_days: None,
@@ -572,12 +588,14 @@ pub mod backup_plan {
     }
 
     impl Default for LifecycleResourceType {
+        #[inline]
         fn default() -> LifecycleResourceType {
             LifecycleResourceType::new()
         }
     }
 
     impl IntoValue for LifecycleResourceType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeleteAfterDays", self.delete_after_days);
@@ -602,6 +620,7 @@ pub mod backup_plan {
 
     impl IndexActionsResourceType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IndexActionsResourceType {
             IndexActionsResourceType {
                 resource_types: None,
@@ -610,12 +629,14 @@ pub mod backup_plan {
     }
 
     impl Default for IndexActionsResourceType {
+        #[inline]
         fn default() -> IndexActionsResourceType {
             IndexActionsResourceType::new()
         }
     }
 
     impl IntoValue for IndexActionsResourceType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourceTypes", self.resource_types);
@@ -643,6 +664,7 @@ pub mod backup_plan {
 
     impl ScanActionResourceType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ScanActionResourceType {
             ScanActionResourceType {
                 malware_scanner: None,
@@ -652,12 +674,14 @@ pub mod backup_plan {
     }
 
     impl Default for ScanActionResourceType {
+        #[inline]
         fn default() -> ScanActionResourceType {
             ScanActionResourceType::new()
         }
     }
 
     impl IntoValue for ScanActionResourceType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MalwareScanner", self.malware_scanner);
@@ -691,6 +715,7 @@ pub mod backup_plan {
 
     impl ScanSettingResourceType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ScanSettingResourceType {
             ScanSettingResourceType {
                 malware_scanner: None,
@@ -701,12 +726,14 @@ pub mod backup_plan {
     }
 
     impl Default for ScanSettingResourceType {
+        #[inline]
         fn default() -> ScanSettingResourceType {
             ScanSettingResourceType::new()
         }
     }
 
     impl IntoValue for ScanSettingResourceType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MalwareScanner", self.malware_scanner);
@@ -742,6 +769,7 @@ pub struct CfnBackupSelectionProps {
 #[cfg(feature = "backup")]
 impl CfnBackupSelectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(backup_plan_id: impl Into<Id<crate::backup::CfnBackupPlan>>, backup_selection: impl Into<backup_selection::BackupSelectionResourceType>) -> CfnBackupSelectionProps {
         CfnBackupSelectionProps {
             backup_plan_id: backup_plan_id.into(),
@@ -753,6 +781,7 @@ impl CfnBackupSelectionProps {
 #[cfg(feature = "backup")]
 impl CfnBackupSelectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BackupPlanId", self.backup_plan_id.into_ref());
@@ -762,6 +791,7 @@ impl CfnBackupSelectionProps {
 
     /// The `AWS::Backup::BackupSelection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Backup::BackupSelection").properties(self.into_properties())
     }
@@ -770,6 +800,7 @@ impl CfnBackupSelectionProps {
 #[cfg(feature = "backup")]
 impl crate::Cfn<markers::BackupSelection> {
     /// Adds an `AWS::Backup::BackupSelection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -782,6 +813,7 @@ impl crate::Cfn<markers::BackupSelection> {
     ///
     /// `Fn::GetAtt` of
     /// [`BackupPlanId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-backupselection.html#aws-resource-backup-backupselection-return-values).
+    #[inline]
     pub fn attr_backup_plan_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BackupPlanId".into())
     }
@@ -790,6 +822,7 @@ impl crate::Cfn<markers::BackupSelection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-backupselection.html#aws-resource-backup-backupselection-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -798,6 +831,7 @@ impl crate::Cfn<markers::BackupSelection> {
     ///
     /// `Fn::GetAtt` of
     /// [`SelectionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-backupselection.html#aws-resource-backup-backupselection-return-values).
+    #[inline]
     pub fn attr_selection_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SelectionId".into())
     }
@@ -865,6 +899,7 @@ pub mod backup_selection {
 
     impl BackupSelectionResourceType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(iam_role_arn: impl Into<Id<crate::iam::CfnRole>>, selection_name: impl Into<Str>) -> BackupSelectionResourceType {
             BackupSelectionResourceType {
                 conditions: None,
@@ -878,6 +913,7 @@ pub mod backup_selection {
     }
 
     impl IntoValue for BackupSelectionResourceType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Conditions", self.conditions);
@@ -923,6 +959,7 @@ pub mod backup_selection {
 
     impl ConditionResourceType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(condition_key: impl Into<Str>, condition_type: impl Into<Str>, condition_value: impl Into<Str>) -> ConditionResourceType {
             ConditionResourceType {
                 condition_key: condition_key.into(),
@@ -933,6 +970,7 @@ pub mod backup_selection {
     }
 
     impl IntoValue for ConditionResourceType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConditionKey", self.condition_key.into_value());
@@ -966,6 +1004,7 @@ pub mod backup_selection {
 
     impl ConditionParameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConditionParameter {
             ConditionParameter {
                 condition_key: None,
@@ -975,12 +1014,14 @@ pub mod backup_selection {
     }
 
     impl Default for ConditionParameter {
+        #[inline]
         fn default() -> ConditionParameter {
             ConditionParameter::new()
         }
     }
 
     impl IntoValue for ConditionParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConditionKey", self.condition_key);
@@ -1029,6 +1070,7 @@ pub mod backup_selection {
 
     impl Conditions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Conditions {
             Conditions {
                 string_equals: None,
@@ -1040,12 +1082,14 @@ pub mod backup_selection {
     }
 
     impl Default for Conditions {
+        #[inline]
         fn default() -> Conditions {
             Conditions::new()
         }
     }
 
     impl IntoValue for Conditions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "StringEquals", self.string_equals);
@@ -1112,6 +1156,7 @@ pub struct CfnBackupVaultProps {
 #[cfg(feature = "backup")]
 impl CfnBackupVaultProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(backup_vault_name: impl Into<Str>) -> CfnBackupVaultProps {
         CfnBackupVaultProps {
             access_policy: None,
@@ -1127,6 +1172,7 @@ impl CfnBackupVaultProps {
 #[cfg(feature = "backup")]
 impl CfnBackupVaultProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessPolicy", self.access_policy);
@@ -1140,6 +1186,7 @@ impl CfnBackupVaultProps {
 
     /// The `AWS::Backup::BackupVault` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Backup::BackupVault").properties(self.into_properties()).tagging(gs_core::Tagging::Map("BackupVaultTags"))
     }
@@ -1148,6 +1195,7 @@ impl CfnBackupVaultProps {
 #[cfg(feature = "backup")]
 impl crate::Cfn<markers::BackupVault> {
     /// Adds an `AWS::Backup::BackupVault` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1162,6 +1210,7 @@ impl crate::Cfn<markers::BackupVault> {
     ///
     /// `Fn::GetAtt` of
     /// [`BackupVaultName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-backupvault.html#aws-resource-backup-backupvault-return-values).
+    #[inline]
     pub fn attr_backup_vault_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BackupVaultName".into())
     }
@@ -1171,6 +1220,7 @@ impl crate::Cfn<markers::BackupVault> {
     ///
     /// `Fn::GetAtt` of
     /// [`BackupVaultArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-backupvault.html#aws-resource-backup-backupvault-return-values).
+    #[inline]
     pub fn attr_backup_vault_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BackupVaultArn".into())
     }
@@ -1216,6 +1266,7 @@ pub mod backup_vault {
 
     impl LockConfigurationType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(min_retention_days: impl Into<Int>) -> LockConfigurationType {
             LockConfigurationType {
                 changeable_for_days: None,
@@ -1226,6 +1277,7 @@ pub mod backup_vault {
     }
 
     impl IntoValue for LockConfigurationType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChangeableForDays", self.changeable_for_days);
@@ -1265,6 +1317,7 @@ pub mod backup_vault {
 
     impl NotificationObjectType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(backup_vault_events: impl Into<List<Str>>, sns_topic_arn: impl Into<Id<crate::sns::CfnTopic>>) -> NotificationObjectType {
             NotificationObjectType {
                 backup_vault_events: backup_vault_events.into(),
@@ -1274,6 +1327,7 @@ pub mod backup_vault {
     }
 
     impl IntoValue for NotificationObjectType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BackupVaultEvents", self.backup_vault_events.into_value());
@@ -1320,6 +1374,7 @@ pub struct CfnFrameworkProps {
 #[cfg(feature = "backup")]
 impl CfnFrameworkProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(framework_controls: impl Into<List<framework::FrameworkControl>>) -> CfnFrameworkProps {
         CfnFrameworkProps {
             framework_controls: framework_controls.into(),
@@ -1333,6 +1388,7 @@ impl CfnFrameworkProps {
 #[cfg(feature = "backup")]
 impl CfnFrameworkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FrameworkControls", self.framework_controls.into_value());
@@ -1344,6 +1400,7 @@ impl CfnFrameworkProps {
 
     /// The `AWS::Backup::Framework` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Backup::Framework").properties(self.into_properties()).tagging(gs_core::Tagging::List("FrameworkTags"))
     }
@@ -1352,6 +1409,7 @@ impl CfnFrameworkProps {
 #[cfg(feature = "backup")]
 impl crate::Cfn<markers::Framework> {
     /// Adds an `AWS::Backup::Framework` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1364,6 +1422,7 @@ impl crate::Cfn<markers::Framework> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-framework.html#aws-resource-backup-framework-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -1376,6 +1435,7 @@ impl crate::Cfn<markers::Framework> {
     ///
     /// `Fn::GetAtt` of
     /// [`FrameworkStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-framework.html#aws-resource-backup-framework-return-values).
+    #[inline]
     pub fn attr_framework_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FrameworkStatus".into())
     }
@@ -1388,6 +1448,7 @@ impl crate::Cfn<markers::Framework> {
     ///
     /// `Fn::GetAtt` of
     /// [`DeploymentStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-framework.html#aws-resource-backup-framework-return-values).
+    #[inline]
     pub fn attr_deployment_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DeploymentStatus".into())
     }
@@ -1396,6 +1457,7 @@ impl crate::Cfn<markers::Framework> {
     ///
     /// `Fn::GetAtt` of
     /// [`FrameworkArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-framework.html#aws-resource-backup-framework-return-values).
+    #[inline]
     pub fn attr_framework_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FrameworkArn".into())
     }
@@ -1435,6 +1497,7 @@ pub mod framework {
 
     impl FrameworkControl {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(control_name: impl Into<Str>) -> FrameworkControl {
             FrameworkControl {
                 control_input_parameters: None,
@@ -1445,6 +1508,7 @@ pub mod framework {
     }
 
     impl IntoValue for FrameworkControl {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ControlInputParameters", self.control_input_parameters);
@@ -1479,6 +1543,7 @@ pub mod framework {
 
     impl ControlInputParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parameter_name: impl Into<Str>, parameter_value: impl Into<Str>) -> ControlInputParameter {
             ControlInputParameter {
                 parameter_name: parameter_name.into(),
@@ -1488,6 +1553,7 @@ pub mod framework {
     }
 
     impl IntoValue for ControlInputParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ParameterName", self.parameter_name.into_value());
@@ -1529,6 +1595,7 @@ pub mod framework {
 
     impl ControlScope {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ControlScope {
             ControlScope {
                 compliance_resource_ids: None,
@@ -1539,12 +1606,14 @@ pub mod framework {
     }
 
     impl Default for ControlScope {
+        #[inline]
         fn default() -> ControlScope {
             ControlScope::new()
         }
     }
 
     impl IntoValue for ControlScope {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComplianceResourceIds", self.compliance_resource_ids);
@@ -1591,6 +1660,7 @@ pub struct CfnLegalHoldProps {
 #[cfg(feature = "backup")]
 impl CfnLegalHoldProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, recovery_point_selection: impl Into<legal_hold::RecoveryPointSelection>, title: impl Into<Str>) -> CfnLegalHoldProps {
         CfnLegalHoldProps {
             description: description.into(),
@@ -1604,6 +1674,7 @@ impl CfnLegalHoldProps {
 #[cfg(feature = "backup")]
 impl CfnLegalHoldProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
@@ -1615,6 +1686,7 @@ impl CfnLegalHoldProps {
 
     /// The `AWS::Backup::LegalHold` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Backup::LegalHold").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1623,6 +1695,7 @@ impl CfnLegalHoldProps {
 #[cfg(feature = "backup")]
 impl crate::Cfn<markers::LegalHold> {
     /// Adds an `AWS::Backup::LegalHold` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1635,6 +1708,7 @@ impl crate::Cfn<markers::LegalHold> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-legalhold.html#aws-resource-backup-legalhold-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1643,6 +1717,7 @@ impl crate::Cfn<markers::LegalHold> {
     ///
     /// `Fn::GetAtt` of
     /// [`LegalHoldId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-legalhold.html#aws-resource-backup-legalhold-return-values).
+    #[inline]
     pub fn attr_legal_hold_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LegalHoldId".into())
     }
@@ -1651,6 +1726,7 @@ impl crate::Cfn<markers::LegalHold> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-legalhold.html#aws-resource-backup-legalhold-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1659,6 +1735,7 @@ impl crate::Cfn<markers::LegalHold> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-legalhold.html#aws-resource-backup-legalhold-return-values).
+    #[inline]
     pub fn attr_creation_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationDate".into())
     }
@@ -1694,6 +1771,7 @@ pub mod legal_hold {
 
     impl RecoveryPointSelection {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RecoveryPointSelection {
             RecoveryPointSelection {
                 date_range: None,
@@ -1704,12 +1782,14 @@ pub mod legal_hold {
     }
 
     impl Default for RecoveryPointSelection {
+        #[inline]
         fn default() -> RecoveryPointSelection {
             RecoveryPointSelection::new()
         }
     }
 
     impl IntoValue for RecoveryPointSelection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DateRange", self.date_range);
@@ -1741,6 +1821,7 @@ pub mod legal_hold {
 
     impl DateRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(from_date: impl Into<Str>, to_date: impl Into<Str>) -> DateRange {
             DateRange {
                 from_date: from_date.into(),
@@ -1750,6 +1831,7 @@ pub mod legal_hold {
     }
 
     impl IntoValue for DateRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FromDate", self.from_date.into_value());
@@ -1780,6 +1862,7 @@ pub mod legal_hold {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -1789,6 +1872,7 @@ pub mod legal_hold {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -1860,6 +1944,7 @@ pub struct CfnLogicallyAirGappedBackupVaultProps {
 #[cfg(feature = "backup")]
 impl CfnLogicallyAirGappedBackupVaultProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(backup_vault_name: impl Into<Str>, max_retention_days: impl Into<Int>, min_retention_days: impl Into<Int>) -> CfnLogicallyAirGappedBackupVaultProps {
         CfnLogicallyAirGappedBackupVaultProps {
             access_policy: None,
@@ -1877,6 +1962,7 @@ impl CfnLogicallyAirGappedBackupVaultProps {
 #[cfg(feature = "backup")]
 impl CfnLogicallyAirGappedBackupVaultProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessPolicy", self.access_policy);
@@ -1892,6 +1978,7 @@ impl CfnLogicallyAirGappedBackupVaultProps {
 
     /// The `AWS::Backup::LogicallyAirGappedBackupVault` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Backup::LogicallyAirGappedBackupVault").properties(self.into_properties()).tagging(gs_core::Tagging::Map("BackupVaultTags"))
     }
@@ -1900,6 +1987,7 @@ impl CfnLogicallyAirGappedBackupVaultProps {
 #[cfg(feature = "backup")]
 impl crate::Cfn<markers::LogicallyAirGappedBackupVault> {
     /// Adds an `AWS::Backup::LogicallyAirGappedBackupVault` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1912,6 +2000,7 @@ impl crate::Cfn<markers::LogicallyAirGappedBackupVault> {
     ///
     /// `Fn::GetAtt` of
     /// [`BackupVaultArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-logicallyairgappedbackupvault.html#aws-resource-backup-logicallyairgappedbackupvault-return-values).
+    #[inline]
     pub fn attr_backup_vault_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BackupVaultArn".into())
     }
@@ -1920,6 +2009,7 @@ impl crate::Cfn<markers::LogicallyAirGappedBackupVault> {
     ///
     /// `Fn::GetAtt` of
     /// [`VaultState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-logicallyairgappedbackupvault.html#aws-resource-backup-logicallyairgappedbackupvault-return-values).
+    #[inline]
     pub fn attr_vault_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VaultState".into())
     }
@@ -1929,6 +2019,7 @@ impl crate::Cfn<markers::LogicallyAirGappedBackupVault> {
     ///
     /// `Fn::GetAtt` of
     /// [`VaultType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-logicallyairgappedbackupvault.html#aws-resource-backup-logicallyairgappedbackupvault-return-values).
+    #[inline]
     pub fn attr_vault_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VaultType".into())
     }
@@ -1963,6 +2054,7 @@ pub mod logically_air_gapped_backup_vault {
 
     impl NotificationObjectType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(backup_vault_events: impl Into<List<Str>>, sns_topic_arn: impl Into<Str>) -> NotificationObjectType {
             NotificationObjectType {
                 backup_vault_events: backup_vault_events.into(),
@@ -1972,6 +2064,7 @@ pub mod logically_air_gapped_backup_vault {
     }
 
     impl IntoValue for NotificationObjectType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BackupVaultEvents", self.backup_vault_events.into_value());
@@ -2025,6 +2118,7 @@ pub struct CfnReportPlanProps {
 #[cfg(feature = "backup")]
 impl CfnReportPlanProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(report_delivery_channel: impl Into<report_plan::ReportDeliveryChannel>, report_setting: impl Into<report_plan::ReportSetting>) -> CfnReportPlanProps {
         CfnReportPlanProps {
             report_delivery_channel: report_delivery_channel.into(),
@@ -2039,6 +2133,7 @@ impl CfnReportPlanProps {
 #[cfg(feature = "backup")]
 impl CfnReportPlanProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ReportDeliveryChannel", self.report_delivery_channel.into_value());
@@ -2051,6 +2146,7 @@ impl CfnReportPlanProps {
 
     /// The `AWS::Backup::ReportPlan` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Backup::ReportPlan").properties(self.into_properties()).tagging(gs_core::Tagging::List("ReportPlanTags"))
     }
@@ -2059,6 +2155,7 @@ impl CfnReportPlanProps {
 #[cfg(feature = "backup")]
 impl crate::Cfn<markers::ReportPlan> {
     /// Adds an `AWS::Backup::ReportPlan` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2071,6 +2168,7 @@ impl crate::Cfn<markers::ReportPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReportPlanArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-reportplan.html#aws-resource-backup-reportplan-return-values).
+    #[inline]
     pub fn attr_report_plan_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReportPlanArn".into())
     }
@@ -2111,6 +2209,7 @@ pub mod report_plan {
 
     impl ReportDeliveryChannel {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_bucket_name: impl Into<Str>) -> ReportDeliveryChannel {
             ReportDeliveryChannel {
                 formats: None,
@@ -2121,6 +2220,7 @@ pub mod report_plan {
     }
 
     impl IntoValue for ReportDeliveryChannel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Formats", self.formats);
@@ -2167,6 +2267,7 @@ pub mod report_plan {
 
     impl ReportSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(report_template: impl Into<Str>) -> ReportSetting {
             ReportSetting {
                 accounts: None,
@@ -2179,6 +2280,7 @@ pub mod report_plan {
     }
 
     impl IntoValue for ReportSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Accounts", self.accounts);
@@ -2245,6 +2347,7 @@ pub struct CfnRestoreTestingPlanProps {
 #[cfg(feature = "backup")]
 impl CfnRestoreTestingPlanProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(recovery_point_selection: impl Into<restore_testing_plan::RestoreTestingRecoveryPointSelection>, restore_testing_plan_name: impl Into<Str>, schedule_expression: impl Into<Str>) -> CfnRestoreTestingPlanProps {
         CfnRestoreTestingPlanProps {
             recovery_point_selection: recovery_point_selection.into(),
@@ -2260,6 +2363,7 @@ impl CfnRestoreTestingPlanProps {
 #[cfg(feature = "backup")]
 impl CfnRestoreTestingPlanProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("RecoveryPointSelection", self.recovery_point_selection.into_value());
@@ -2273,6 +2377,7 @@ impl CfnRestoreTestingPlanProps {
 
     /// The `AWS::Backup::RestoreTestingPlan` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Backup::RestoreTestingPlan").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2281,6 +2386,7 @@ impl CfnRestoreTestingPlanProps {
 #[cfg(feature = "backup")]
 impl crate::Cfn<markers::RestoreTestingPlan> {
     /// Adds an `AWS::Backup::RestoreTestingPlan` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2293,6 +2399,7 @@ impl crate::Cfn<markers::RestoreTestingPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`RestoreTestingPlanArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-restoretestingplan.html#aws-resource-backup-restoretestingplan-return-values).
+    #[inline]
     pub fn attr_restore_testing_plan_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RestoreTestingPlanArn".into())
     }
@@ -2348,6 +2455,7 @@ pub mod restore_testing_plan {
 
     impl RestoreTestingRecoveryPointSelection {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(algorithm: impl Into<Str>, include_vaults: impl Into<List<Str>>, recovery_point_types: impl Into<List<Str>>) -> RestoreTestingRecoveryPointSelection {
             RestoreTestingRecoveryPointSelection {
                 algorithm: algorithm.into(),
@@ -2360,6 +2468,7 @@ pub mod restore_testing_plan {
     }
 
     impl IntoValue for RestoreTestingRecoveryPointSelection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Algorithm", self.algorithm.into_value());
@@ -2435,6 +2544,7 @@ pub struct CfnRestoreTestingSelectionProps {
 #[cfg(feature = "backup")]
 impl CfnRestoreTestingSelectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(iam_role_arn: impl Into<Str>, protected_resource_type: impl Into<Str>, restore_testing_plan_name: impl Into<Str>, restore_testing_selection_name: impl Into<Str>) -> CfnRestoreTestingSelectionProps {
         CfnRestoreTestingSelectionProps {
             iam_role_arn: iam_role_arn.into(),
@@ -2452,6 +2562,7 @@ impl CfnRestoreTestingSelectionProps {
 #[cfg(feature = "backup")]
 impl CfnRestoreTestingSelectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IamRoleArn", self.iam_role_arn.into_value());
@@ -2467,6 +2578,7 @@ impl CfnRestoreTestingSelectionProps {
 
     /// The `AWS::Backup::RestoreTestingSelection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Backup::RestoreTestingSelection").properties(self.into_properties())
     }
@@ -2475,6 +2587,7 @@ impl CfnRestoreTestingSelectionProps {
 #[cfg(feature = "backup")]
 impl crate::Cfn<markers::RestoreTestingSelection> {
     /// Adds an `AWS::Backup::RestoreTestingSelection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2511,6 +2624,7 @@ pub mod restore_testing_selection {
 
     impl ProtectedResourceConditions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProtectedResourceConditions {
             ProtectedResourceConditions {
                 string_equals: None,
@@ -2520,12 +2634,14 @@ pub mod restore_testing_selection {
     }
 
     impl Default for ProtectedResourceConditions {
+        #[inline]
         fn default() -> ProtectedResourceConditions {
             ProtectedResourceConditions::new()
         }
     }
 
     impl IntoValue for ProtectedResourceConditions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "StringEquals", self.string_equals);
@@ -2557,6 +2673,7 @@ pub mod restore_testing_selection {
 
     impl KeyValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> KeyValue {
             KeyValue {
                 key: key.into(),
@@ -2566,6 +2683,7 @@ pub mod restore_testing_selection {
     }
 
     impl IntoValue for KeyValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -2611,6 +2729,7 @@ pub struct CfnTieringConfigurationProps {
 #[cfg(feature = "backup")]
 impl CfnTieringConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(backup_vault_name: impl Into<Str>, resource_selection: impl Into<List<tiering_configuration::ResourceSelection>>, tiering_configuration_name: impl Into<Str>) -> CfnTieringConfigurationProps {
         CfnTieringConfigurationProps {
             backup_vault_name: backup_vault_name.into(),
@@ -2624,6 +2743,7 @@ impl CfnTieringConfigurationProps {
 #[cfg(feature = "backup")]
 impl CfnTieringConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BackupVaultName", self.backup_vault_name.into_value());
@@ -2635,6 +2755,7 @@ impl CfnTieringConfigurationProps {
 
     /// The `AWS::Backup::TieringConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Backup::TieringConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::Map("TieringConfigurationTags"))
     }
@@ -2643,6 +2764,7 @@ impl CfnTieringConfigurationProps {
 #[cfg(feature = "backup")]
 impl crate::Cfn<markers::TieringConfiguration> {
     /// Adds an `AWS::Backup::TieringConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2655,6 +2777,7 @@ impl crate::Cfn<markers::TieringConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`TieringConfigurationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-tieringconfiguration.html#aws-resource-backup-tieringconfiguration-return-values).
+    #[inline]
     pub fn attr_tiering_configuration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TieringConfigurationArn".into())
     }
@@ -2663,6 +2786,7 @@ impl crate::Cfn<markers::TieringConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-tieringconfiguration.html#aws-resource-backup-tieringconfiguration-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -2671,6 +2795,7 @@ impl crate::Cfn<markers::TieringConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-tieringconfiguration.html#aws-resource-backup-tieringconfiguration-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -2709,6 +2834,7 @@ pub mod tiering_configuration {
 
     impl ResourceSelection {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_type: impl Into<Str>, resources: impl Into<List<Str>>, tiering_down_settings_in_days: impl Into<Int>) -> ResourceSelection {
             ResourceSelection {
                 resource_type: resource_type.into(),
@@ -2719,6 +2845,7 @@ pub mod tiering_configuration {
     }
 
     impl IntoValue for ResourceSelection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceType", self.resource_type.into_value());

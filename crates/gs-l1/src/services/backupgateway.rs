@@ -81,6 +81,7 @@ pub struct CfnHypervisorProps {
 #[cfg(feature = "backupgateway")]
 impl CfnHypervisorProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnHypervisorProps {
         CfnHypervisorProps {
             host: None,
@@ -96,6 +97,7 @@ impl CfnHypervisorProps {
 
 #[cfg(feature = "backupgateway")]
 impl Default for CfnHypervisorProps {
+    #[inline]
     fn default() -> CfnHypervisorProps {
         CfnHypervisorProps::new()
     }
@@ -104,6 +106,7 @@ impl Default for CfnHypervisorProps {
 #[cfg(feature = "backupgateway")]
 impl CfnHypervisorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Host", self.host);
@@ -118,6 +121,7 @@ impl CfnHypervisorProps {
 
     /// The `AWS::BackupGateway::Hypervisor` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BackupGateway::Hypervisor").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -126,6 +130,7 @@ impl CfnHypervisorProps {
 #[cfg(feature = "backupgateway")]
 impl crate::Cfn<markers::Hypervisor> {
     /// Adds an `AWS::BackupGateway::Hypervisor` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -139,6 +144,7 @@ impl crate::Cfn<markers::Hypervisor> {
     ///
     /// `Fn::GetAtt` of
     /// [`HypervisorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backupgateway-hypervisor.html#aws-resource-backupgateway-hypervisor-return-values).
+    #[inline]
     pub fn attr_hypervisor_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HypervisorArn".into())
     }

@@ -242,6 +242,7 @@ pub struct CfnComputeEnvironmentProps {
 #[cfg(feature = "batch")]
 impl CfnComputeEnvironmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(r#type: impl Into<Str>) -> CfnComputeEnvironmentProps {
         CfnComputeEnvironmentProps {
             compute_environment_name: None,
@@ -263,6 +264,7 @@ impl CfnComputeEnvironmentProps {
 #[cfg(feature = "batch")]
 impl CfnComputeEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ComputeEnvironmentName", self.compute_environment_name);
@@ -282,6 +284,7 @@ impl CfnComputeEnvironmentProps {
 
     /// The `AWS::Batch::ComputeEnvironment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Batch::ComputeEnvironment").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -290,6 +293,7 @@ impl CfnComputeEnvironmentProps {
 #[cfg(feature = "batch")]
 impl crate::Cfn<markers::ComputeEnvironment> {
     /// Adds an `AWS::Batch::ComputeEnvironment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -303,6 +307,7 @@ impl crate::Cfn<markers::ComputeEnvironment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ComputeEnvironmentArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-computeenvironment.html#aws-resource-batch-computeenvironment-return-values).
+    #[inline]
     pub fn attr_compute_environment_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ComputeEnvironmentArn".into())
     }
@@ -311,6 +316,7 @@ impl crate::Cfn<markers::ComputeEnvironment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EksConfiguration.AccessEntry.Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-computeenvironment.html#aws-resource-batch-computeenvironment-return-values).
+    #[inline]
     pub fn attr_eks_configuration_access_entry_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EksConfiguration.AccessEntry.Status".into())
     }
@@ -344,6 +350,7 @@ pub mod compute_environment {
 
     impl EksAccessEntry {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EksAccessEntry {
             EksAccessEntry {
                 desired_state: None,
@@ -353,12 +360,14 @@ pub mod compute_environment {
     }
 
     impl Default for EksAccessEntry {
+        #[inline]
         fn default() -> EksAccessEntry {
             EksAccessEntry::new()
         }
     }
 
     impl IntoValue for EksAccessEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DesiredState", self.desired_state);
@@ -392,6 +401,7 @@ pub mod compute_environment {
 
     impl UpdatePolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UpdatePolicy {
             UpdatePolicy {
                 job_execution_timeout_minutes: None,
@@ -401,12 +411,14 @@ pub mod compute_environment {
     }
 
     impl Default for UpdatePolicy {
+        #[inline]
         fn default() -> UpdatePolicy {
             UpdatePolicy::new()
         }
     }
 
     impl IntoValue for UpdatePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "JobExecutionTimeoutMinutes", self.job_execution_timeout_minutes);
@@ -451,6 +463,7 @@ pub mod compute_environment {
 
     impl EksConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(eks_cluster_arn: impl Into<Str>, kubernetes_namespace: impl Into<Str>) -> EksConfiguration {
             EksConfiguration {
                 access_entry: None,
@@ -461,6 +474,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for EksConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessEntry", self.access_entry);
@@ -678,6 +692,7 @@ pub mod compute_environment {
 
     impl ComputeResources {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(maxv_cpus: impl Into<Int>, r#type: impl Into<Str>) -> ComputeResources {
             ComputeResources {
                 allocation_strategy: None,
@@ -706,6 +721,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for ComputeResources {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -772,6 +788,7 @@ pub mod compute_environment {
 
     impl Ec2ConfigurationObject {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image_type: impl Into<Str>) -> Ec2ConfigurationObject {
             Ec2ConfigurationObject {
                 batch_image_status: None,
@@ -783,6 +800,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for Ec2ConfigurationObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchImageStatus", self.batch_image_status);
@@ -839,6 +857,7 @@ pub mod compute_environment {
 
     impl LaunchTemplateSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LaunchTemplateSpecification {
             LaunchTemplateSpecification {
                 launch_template_id: None,
@@ -851,12 +870,14 @@ pub mod compute_environment {
     }
 
     impl Default for LaunchTemplateSpecification {
+        #[inline]
         fn default() -> LaunchTemplateSpecification {
             LaunchTemplateSpecification::new()
         }
     }
 
     impl IntoValue for LaunchTemplateSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.launch_template_id { m.insert("LaunchTemplateId", v.into_ref()); }
@@ -907,6 +928,7 @@ pub mod compute_environment {
 
     impl LaunchTemplateSpecificationOverride {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LaunchTemplateSpecificationOverride {
             LaunchTemplateSpecificationOverride {
                 launch_template_id: None,
@@ -919,12 +941,14 @@ pub mod compute_environment {
     }
 
     impl Default for LaunchTemplateSpecificationOverride {
+        #[inline]
         fn default() -> LaunchTemplateSpecificationOverride {
             LaunchTemplateSpecificationOverride::new()
         }
     }
 
     impl IntoValue for LaunchTemplateSpecificationOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LaunchTemplateId", self.launch_template_id);
@@ -951,6 +975,7 @@ pub mod compute_environment {
 
     impl ComputeScalingPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComputeScalingPolicy {
             ComputeScalingPolicy {
                 min_scale_down_delay_minutes: None,
@@ -959,12 +984,14 @@ pub mod compute_environment {
     }
 
     impl Default for ComputeScalingPolicy {
+        #[inline]
         fn default() -> ComputeScalingPolicy {
             ComputeScalingPolicy::new()
         }
     }
 
     impl IntoValue for ComputeScalingPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MinScaleDownDelayMinutes", self.min_scale_down_delay_minutes);
@@ -1004,6 +1031,7 @@ pub mod compute_environment {
 
     impl ManagedInstancesProvider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(infrastructure_role_arn: impl Into<Str>, instance_launch_template: impl Into<InstanceLaunchTemplate>) -> ManagedInstancesProvider {
             ManagedInstancesProvider {
                 infrastructure_optimization: None,
@@ -1015,6 +1043,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for ManagedInstancesProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InfrastructureOptimization", self.infrastructure_optimization);
@@ -1089,6 +1118,7 @@ pub mod compute_environment {
 
     impl InstanceLaunchTemplate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ec2_instance_profile_arn: impl Into<Str>, network_configuration: impl Into<ManagedInstancesNetworkConfiguration>) -> InstanceLaunchTemplate {
             InstanceLaunchTemplate {
                 capacity_option_type: None,
@@ -1106,6 +1136,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for InstanceLaunchTemplate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityOptionType", self.capacity_option_type);
@@ -1144,6 +1175,7 @@ pub mod compute_environment {
 
     impl ManagedInstancesNetworkConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_groups: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> ManagedInstancesNetworkConfiguration {
             ManagedInstancesNetworkConfiguration {
                 security_groups: security_groups.into(),
@@ -1153,6 +1185,7 @@ pub mod compute_environment {
     }
 
     impl IntoValue for ManagedInstancesNetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroups", self.security_groups.into_value());
@@ -1176,6 +1209,7 @@ pub mod compute_environment {
 
     impl InstanceRequirements {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceRequirements {
             InstanceRequirements {
                 allowed_instance_types: None,
@@ -1184,12 +1218,14 @@ pub mod compute_environment {
     }
 
     impl Default for InstanceRequirements {
+        #[inline]
         fn default() -> InstanceRequirements {
             InstanceRequirements::new()
         }
     }
 
     impl IntoValue for InstanceRequirements {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedInstanceTypes", self.allowed_instance_types);
@@ -1212,6 +1248,7 @@ pub mod compute_environment {
 
     impl ManagedInstancesStorageConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManagedInstancesStorageConfiguration {
             ManagedInstancesStorageConfiguration {
                 storage_size_gi_b: None,
@@ -1220,12 +1257,14 @@ pub mod compute_environment {
     }
 
     impl Default for ManagedInstancesStorageConfiguration {
+        #[inline]
         fn default() -> ManagedInstancesStorageConfiguration {
             ManagedInstancesStorageConfiguration::new()
         }
     }
 
     impl IntoValue for ManagedInstancesStorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "StorageSizeGiB", self.storage_size_gi_b);
@@ -1253,6 +1292,7 @@ pub mod compute_environment {
 
     impl CapacityReservations {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityReservations {
             CapacityReservations {
                 reservation_group_arn: None,
@@ -1262,12 +1302,14 @@ pub mod compute_environment {
     }
 
     impl Default for CapacityReservations {
+        #[inline]
         fn default() -> CapacityReservations {
             CapacityReservations::new()
         }
     }
 
     impl IntoValue for CapacityReservations {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReservationGroupArn", self.reservation_group_arn);
@@ -1291,6 +1333,7 @@ pub mod compute_environment {
 
     impl ManagedInstancesLocalStorageConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManagedInstancesLocalStorageConfiguration {
             ManagedInstancesLocalStorageConfiguration {
                 use_local_storage: None,
@@ -1299,12 +1342,14 @@ pub mod compute_environment {
     }
 
     impl Default for ManagedInstancesLocalStorageConfiguration {
+        #[inline]
         fn default() -> ManagedInstancesLocalStorageConfiguration {
             ManagedInstancesLocalStorageConfiguration::new()
         }
     }
 
     impl IntoValue for ManagedInstancesLocalStorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "UseLocalStorage", self.use_local_storage);
@@ -1327,6 +1372,7 @@ pub mod compute_environment {
 
     impl InfrastructureOptimization {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InfrastructureOptimization {
             InfrastructureOptimization {
                 scale_in_after: None,
@@ -1335,12 +1381,14 @@ pub mod compute_environment {
     }
 
     impl Default for InfrastructureOptimization {
+        #[inline]
         fn default() -> InfrastructureOptimization {
             InfrastructureOptimization::new()
         }
     }
 
     impl IntoValue for InfrastructureOptimization {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ScaleInAfter", self.scale_in_after);
@@ -1368,6 +1416,7 @@ pub mod compute_environment {
 
     impl EcsSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EcsSettings {
             EcsSettings {
                 container_insights: None,
@@ -1376,12 +1425,14 @@ pub mod compute_environment {
     }
 
     impl Default for EcsSettings {
+        #[inline]
         fn default() -> EcsSettings {
             EcsSettings::new()
         }
     }
 
     impl IntoValue for EcsSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerInsights", self.container_insights);
@@ -1430,6 +1481,7 @@ pub struct CfnConsumableResourceProps {
 #[cfg(feature = "batch")]
 impl CfnConsumableResourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_type: impl Into<Str>, total_quantity: impl Into<Int>) -> CfnConsumableResourceProps {
         CfnConsumableResourceProps {
             consumable_resource_name: None,
@@ -1443,6 +1495,7 @@ impl CfnConsumableResourceProps {
 #[cfg(feature = "batch")]
 impl CfnConsumableResourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConsumableResourceName", self.consumable_resource_name);
@@ -1454,6 +1507,7 @@ impl CfnConsumableResourceProps {
 
     /// The `AWS::Batch::ConsumableResource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Batch::ConsumableResource").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1462,6 +1516,7 @@ impl CfnConsumableResourceProps {
 #[cfg(feature = "batch")]
 impl crate::Cfn<markers::ConsumableResource> {
     /// Adds an `AWS::Batch::ConsumableResource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1474,6 +1529,7 @@ impl crate::Cfn<markers::ConsumableResource> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConsumableResourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-consumableresource.html#aws-resource-batch-consumableresource-return-values).
+    #[inline]
     pub fn attr_consumable_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConsumableResourceArn".into())
     }
@@ -1482,6 +1538,7 @@ impl crate::Cfn<markers::ConsumableResource> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-consumableresource.html#aws-resource-batch-consumableresource-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1490,6 +1547,7 @@ impl crate::Cfn<markers::ConsumableResource> {
     ///
     /// `Fn::GetAtt` of
     /// [`InUseQuantity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-consumableresource.html#aws-resource-batch-consumableresource-return-values).
+    #[inline]
     pub fn attr_in_use_quantity(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InUseQuantity".into())
     }
@@ -1498,6 +1556,7 @@ impl crate::Cfn<markers::ConsumableResource> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailableQuantity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-consumableresource.html#aws-resource-batch-consumableresource-return-values).
+    #[inline]
     pub fn attr_available_quantity(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailableQuantity".into())
     }
@@ -1618,6 +1677,7 @@ pub struct CfnJobDefinitionProps {
 #[cfg(feature = "batch")]
 impl CfnJobDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(r#type: impl Into<Str>) -> CfnJobDefinitionProps {
         CfnJobDefinitionProps {
             consumable_resource_properties: None,
@@ -1642,6 +1702,7 @@ impl CfnJobDefinitionProps {
 #[cfg(feature = "batch")]
 impl CfnJobDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConsumableResourceProperties", self.consumable_resource_properties);
@@ -1664,6 +1725,7 @@ impl CfnJobDefinitionProps {
 
     /// The `AWS::Batch::JobDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Batch::JobDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1672,6 +1734,7 @@ impl CfnJobDefinitionProps {
 #[cfg(feature = "batch")]
 impl crate::Cfn<markers::JobDefinition> {
     /// Adds an `AWS::Batch::JobDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1685,6 +1748,7 @@ impl crate::Cfn<markers::JobDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`JobDefinitionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-jobdefinition.html#aws-resource-batch-jobdefinition-return-values).
+    #[inline]
     pub fn attr_job_definition_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "JobDefinitionArn".into())
     }
@@ -1905,6 +1969,7 @@ pub mod job_definition {
 
     impl ContainerProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image: impl Into<Str>) -> ContainerProperties {
             ContainerProperties {
                 command: None,
@@ -1936,6 +2001,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for ContainerProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Command", self.command);
@@ -1991,6 +2057,7 @@ pub mod job_definition {
 
     impl Secret {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value_from: impl Into<Str>) -> Secret {
             Secret {
                 name: name.into(),
@@ -2000,6 +2067,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for Secret {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -2078,6 +2146,7 @@ pub mod job_definition {
 
     impl LinuxParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LinuxParameters {
             LinuxParameters {
                 devices: None,
@@ -2091,12 +2160,14 @@ pub mod job_definition {
     }
 
     impl Default for LinuxParameters {
+        #[inline]
         fn default() -> LinuxParameters {
             LinuxParameters::new()
         }
     }
 
     impl IntoValue for LinuxParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Devices", self.devices);
@@ -2136,6 +2207,7 @@ pub mod job_definition {
 
     impl Tmpfs {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(container_path: impl Into<Str>, size: impl Into<Int>) -> Tmpfs {
             Tmpfs {
                 container_path: container_path.into(),
@@ -2146,6 +2218,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for Tmpfs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContainerPath", self.container_path.into_value());
@@ -2182,6 +2255,7 @@ pub mod job_definition {
 
     impl Device {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Device {
             Device {
                 container_path: None,
@@ -2192,12 +2266,14 @@ pub mod job_definition {
     }
 
     impl Default for Device {
+        #[inline]
         fn default() -> Device {
             Device::new()
         }
     }
 
     impl IntoValue for Device {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerPath", self.container_path);
@@ -2228,6 +2304,7 @@ pub mod job_definition {
 
     impl FargatePlatformConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FargatePlatformConfiguration {
             FargatePlatformConfiguration {
                 platform_version: None,
@@ -2236,12 +2313,14 @@ pub mod job_definition {
     }
 
     impl Default for FargatePlatformConfiguration {
+        #[inline]
         fn default() -> FargatePlatformConfiguration {
             FargatePlatformConfiguration::new()
         }
     }
 
     impl IntoValue for FargatePlatformConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PlatformVersion", self.platform_version);
@@ -2272,6 +2351,7 @@ pub mod job_definition {
 
     impl ResourceRequirement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceRequirement {
             ResourceRequirement {
                 r#type: None,
@@ -2281,12 +2361,14 @@ pub mod job_definition {
     }
 
     impl Default for ResourceRequirement {
+        #[inline]
         fn default() -> ResourceRequirement {
             ResourceRequirement::new()
         }
     }
 
     impl IntoValue for ResourceRequirement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Type", self.r#type);
@@ -2328,6 +2410,7 @@ pub mod job_definition {
 
     impl LogConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_driver: impl Into<Str>) -> LogConfiguration {
             LogConfiguration {
                 log_driver: log_driver.into(),
@@ -2338,6 +2421,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogDriver", self.log_driver.into_value());
@@ -2370,6 +2454,7 @@ pub mod job_definition {
 
     impl RuntimePlatform {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuntimePlatform {
             RuntimePlatform {
                 cpu_architecture: None,
@@ -2379,12 +2464,14 @@ pub mod job_definition {
     }
 
     impl Default for RuntimePlatform {
+        #[inline]
         fn default() -> RuntimePlatform {
             RuntimePlatform::new()
         }
     }
 
     impl IntoValue for RuntimePlatform {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CpuArchitecture", self.cpu_architecture);
@@ -2423,6 +2510,7 @@ pub mod job_definition {
 
     impl Volumes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Volumes {
             Volumes {
                 efs_volume_configuration: None,
@@ -2434,12 +2522,14 @@ pub mod job_definition {
     }
 
     impl Default for Volumes {
+        #[inline]
         fn default() -> Volumes {
             Volumes::new()
         }
     }
 
     impl IntoValue for Volumes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EfsVolumeConfiguration", self.efs_volume_configuration);
@@ -2486,6 +2576,7 @@ pub mod job_definition {
 
     impl EfsVolumeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_system_id: impl Into<Str>) -> EfsVolumeConfiguration {
             EfsVolumeConfiguration {
                 authorization_config: None,
@@ -2498,6 +2589,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EfsVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationConfig", self.authorization_config);
@@ -2529,6 +2621,7 @@ pub mod job_definition {
 
     impl Environment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Environment {
             Environment {
                 name: None,
@@ -2538,12 +2631,14 @@ pub mod job_definition {
     }
 
     impl Default for Environment {
+        #[inline]
         fn default() -> Environment {
             Environment::new()
         }
     }
 
     impl IntoValue for Environment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -2582,6 +2677,7 @@ pub mod job_definition {
 
     impl Ulimit {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(hard_limit: impl Into<Int>, name: impl Into<Str>, soft_limit: impl Into<Int>) -> Ulimit {
             Ulimit {
                 hard_limit: hard_limit.into(),
@@ -2592,6 +2688,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for Ulimit {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HardLimit", self.hard_limit.into_value());
@@ -2623,6 +2720,7 @@ pub mod job_definition {
 
     impl NetworkConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkConfiguration {
             NetworkConfiguration {
                 assign_public_ip: None,
@@ -2631,12 +2729,14 @@ pub mod job_definition {
     }
 
     impl Default for NetworkConfiguration {
+        #[inline]
         fn default() -> NetworkConfiguration {
             NetworkConfiguration::new()
         }
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssignPublicIp", self.assign_public_ip);
@@ -2663,6 +2763,7 @@ pub mod job_definition {
 
     impl EphemeralStorage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(size_in_gi_b: impl Into<Int>) -> EphemeralStorage {
             EphemeralStorage {
                 size_in_gi_b: size_in_gi_b.into(),
@@ -2671,6 +2772,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EphemeralStorage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SizeInGiB", self.size_in_gi_b.into_value());
@@ -2704,6 +2806,7 @@ pub mod job_definition {
 
     impl RetryStrategy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RetryStrategy {
             RetryStrategy {
                 attempts: None,
@@ -2713,12 +2816,14 @@ pub mod job_definition {
     }
 
     impl Default for RetryStrategy {
+        #[inline]
         fn default() -> RetryStrategy {
             RetryStrategy::new()
         }
     }
 
     impl IntoValue for RetryStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Attempts", self.attempts);
@@ -2770,6 +2875,7 @@ pub mod job_definition {
 
     impl EvaluateOnExit {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>) -> EvaluateOnExit {
             EvaluateOnExit {
                 action: action.into(),
@@ -2781,6 +2887,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EvaluateOnExit {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -2871,6 +2978,7 @@ pub mod job_definition {
 
     impl EksContainer {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image: impl Into<Str>) -> EksContainer {
             EksContainer {
                 args: None,
@@ -2887,6 +2995,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EksContainer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Args", self.args);
@@ -2936,6 +3045,7 @@ pub mod job_definition {
 
     impl EksContainerVolumeMount {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EksContainerVolumeMount {
             EksContainerVolumeMount {
                 mount_path: None,
@@ -2947,12 +3057,14 @@ pub mod job_definition {
     }
 
     impl Default for EksContainerVolumeMount {
+        #[inline]
         fn default() -> EksContainerVolumeMount {
             EksContainerVolumeMount::new()
         }
     }
 
     impl IntoValue for EksContainerVolumeMount {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MountPath", self.mount_path);
@@ -3003,6 +3115,7 @@ pub mod job_definition {
 
     impl SecurityContext {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SecurityContext {
             SecurityContext {
                 allow_privilege_escalation: None,
@@ -3016,12 +3129,14 @@ pub mod job_definition {
     }
 
     impl Default for SecurityContext {
+        #[inline]
         fn default() -> SecurityContext {
             SecurityContext::new()
         }
     }
 
     impl IntoValue for SecurityContext {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowPrivilegeEscalation", self.allow_privilege_escalation);
@@ -3054,6 +3169,7 @@ pub mod job_definition {
 
     impl Resources {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Resources {
             Resources {
                 limits: None,
@@ -3063,12 +3179,14 @@ pub mod job_definition {
     }
 
     impl Default for Resources {
+        #[inline]
         fn default() -> Resources {
             Resources::new()
         }
     }
 
     impl IntoValue for Resources {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Limits", self.limits);
@@ -3098,6 +3216,7 @@ pub mod job_definition {
 
     impl EksContainerEnvironmentVariable {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> EksContainerEnvironmentVariable {
             EksContainerEnvironmentVariable {
                 name: name.into(),
@@ -3107,6 +3226,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EksContainerEnvironmentVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -3130,6 +3250,7 @@ pub mod job_definition {
 
     impl EksProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EksProperties {
             EksProperties {
                 pod_properties: None,
@@ -3138,12 +3259,14 @@ pub mod job_definition {
     }
 
     impl Default for EksProperties {
+        #[inline]
         fn default() -> EksProperties {
             EksProperties::new()
         }
     }
 
     impl IntoValue for EksProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PodProperties", self.pod_properties);
@@ -3206,6 +3329,7 @@ pub mod job_definition {
 
     impl PodProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PodProperties {
             PodProperties {
                 containers: None,
@@ -3222,12 +3346,14 @@ pub mod job_definition {
     }
 
     impl Default for PodProperties {
+        #[inline]
         fn default() -> PodProperties {
             PodProperties::new()
         }
     }
 
     impl IntoValue for PodProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Containers", self.containers);
@@ -3291,6 +3417,7 @@ pub mod job_definition {
 
     impl EksVolume {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> EksVolume {
             EksVolume {
                 empty_dir: None,
@@ -3303,6 +3430,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EksVolume {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EmptyDir", self.empty_dir);
@@ -3340,6 +3468,7 @@ pub mod job_definition {
 
     impl EksSecret {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_name: impl Into<Str>) -> EksSecret {
             EksSecret {
                 optional: None,
@@ -3349,6 +3478,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EksSecret {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Optional", self.optional);
@@ -3377,6 +3507,7 @@ pub mod job_definition {
 
     impl EmptyDir {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EmptyDir {
             EmptyDir {
                 medium: None,
@@ -3386,12 +3517,14 @@ pub mod job_definition {
     }
 
     impl Default for EmptyDir {
+        #[inline]
         fn default() -> EmptyDir {
             EmptyDir::new()
         }
     }
 
     impl IntoValue for EmptyDir {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Medium", self.medium);
@@ -3415,6 +3548,7 @@ pub mod job_definition {
 
     impl HostPath {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HostPath {
             HostPath {
                 path: None,
@@ -3423,12 +3557,14 @@ pub mod job_definition {
     }
 
     impl Default for HostPath {
+        #[inline]
         fn default() -> HostPath {
             HostPath::new()
         }
     }
 
     impl IntoValue for HostPath {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Path", self.path);
@@ -3466,6 +3602,7 @@ pub mod job_definition {
 
     impl NodeProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(main_node: impl Into<Int>, node_range_properties: impl Into<List<NodeRangeProperty>>, num_nodes: impl Into<Int>) -> NodeProperties {
             NodeProperties {
                 main_node: main_node.into(),
@@ -3476,6 +3613,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for NodeProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MainNode", self.main_node.into_value());
@@ -3534,6 +3672,7 @@ pub mod job_definition {
 
     impl NodeRangeProperty {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_nodes: impl Into<Str>) -> NodeRangeProperty {
             NodeRangeProperty {
                 consumable_resource_properties: None,
@@ -3547,6 +3686,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for NodeRangeProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConsumableResourceProperties", self.consumable_resource_properties);
@@ -3588,6 +3728,7 @@ pub mod job_definition {
 
     impl MountPoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MountPoint {
             MountPoint {
                 container_path: None,
@@ -3598,12 +3739,14 @@ pub mod job_definition {
     }
 
     impl Default for MountPoint {
+        #[inline]
         fn default() -> MountPoint {
             MountPoint::new()
         }
     }
 
     impl IntoValue for MountPoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerPath", self.container_path);
@@ -3636,6 +3779,7 @@ pub mod job_definition {
 
     impl Host {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Host {
             Host {
                 source_path: None,
@@ -3644,12 +3788,14 @@ pub mod job_definition {
     }
 
     impl Default for Host {
+        #[inline]
         fn default() -> Host {
             Host::new()
         }
     }
 
     impl IntoValue for Host {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SourcePath", self.source_path);
@@ -3689,6 +3835,7 @@ pub mod job_definition {
 
     impl EFSAuthorizationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EFSAuthorizationConfig {
             EFSAuthorizationConfig {
                 access_point_id: None,
@@ -3698,12 +3845,14 @@ pub mod job_definition {
     }
 
     impl Default for EFSAuthorizationConfig {
+        #[inline]
         fn default() -> EFSAuthorizationConfig {
             EFSAuthorizationConfig::new()
         }
     }
 
     impl IntoValue for EFSAuthorizationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessPointId", self.access_point_id);
@@ -3743,6 +3892,7 @@ pub mod job_definition {
 
     impl S3FilesVolumeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_system_arn: impl Into<Str>) -> S3FilesVolumeConfiguration {
             S3FilesVolumeConfiguration {
                 access_point_arn: None,
@@ -3754,6 +3904,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for S3FilesVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessPointArn", self.access_point_arn);
@@ -3780,6 +3931,7 @@ pub mod job_definition {
 
     impl RepositoryCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(credentials_parameter: impl Into<Str>) -> RepositoryCredentials {
             RepositoryCredentials {
                 credentials_parameter: credentials_parameter.into(),
@@ -3788,6 +3940,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for RepositoryCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CredentialsParameter", self.credentials_parameter.into_value());
@@ -3811,6 +3964,7 @@ pub mod job_definition {
 
     impl EcsProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(task_properties: impl Into<List<EcsTaskProperties>>) -> EcsProperties {
             EcsProperties {
                 task_properties: task_properties.into(),
@@ -3819,6 +3973,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EcsProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TaskProperties", self.task_properties.into_value());
@@ -3916,6 +4071,7 @@ pub mod job_definition {
 
     impl EcsTaskProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EcsTaskProperties {
             EcsTaskProperties {
                 containers: None,
@@ -3935,12 +4091,14 @@ pub mod job_definition {
     }
 
     impl Default for EcsTaskProperties {
+        #[inline]
         fn default() -> EcsTaskProperties {
             EcsTaskProperties::new()
         }
     }
 
     impl IntoValue for EcsTaskProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Containers", self.containers);
@@ -4126,6 +4284,7 @@ pub mod job_definition {
 
     impl TaskContainerProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image: impl Into<Str>) -> TaskContainerProperties {
             TaskContainerProperties {
                 command: None,
@@ -4152,6 +4311,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for TaskContainerProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Command", self.command);
@@ -4200,6 +4360,7 @@ pub mod job_definition {
 
     impl TaskContainerDependency {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(condition: impl Into<Str>, container_name: impl Into<Str>) -> TaskContainerDependency {
             TaskContainerDependency {
                 condition: condition.into(),
@@ -4209,6 +4370,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for TaskContainerDependency {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Condition", self.condition.into_value());
@@ -4247,6 +4409,7 @@ pub mod job_definition {
 
     impl FirelensConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> FirelensConfiguration {
             FirelensConfiguration {
                 options: None,
@@ -4256,6 +4419,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for FirelensConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Options", self.options);
@@ -4457,6 +4621,7 @@ pub mod job_definition {
 
     impl MultiNodeContainerProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image: impl Into<Str>) -> MultiNodeContainerProperties {
             MultiNodeContainerProperties {
                 command: None,
@@ -4486,6 +4651,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for MultiNodeContainerProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Command", self.command);
@@ -4530,6 +4696,7 @@ pub mod job_definition {
 
     impl MultiNodeEcsProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(task_properties: impl Into<List<MultiNodeEcsTaskProperties>>) -> MultiNodeEcsProperties {
             MultiNodeEcsProperties {
                 task_properties: task_properties.into(),
@@ -4538,6 +4705,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for MultiNodeEcsProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TaskProperties", self.task_properties.into_value());
@@ -4601,6 +4769,7 @@ pub mod job_definition {
 
     impl MultiNodeEcsTaskProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MultiNodeEcsTaskProperties {
             MultiNodeEcsTaskProperties {
                 containers: None,
@@ -4615,12 +4784,14 @@ pub mod job_definition {
     }
 
     impl Default for MultiNodeEcsTaskProperties {
+        #[inline]
         fn default() -> MultiNodeEcsTaskProperties {
             MultiNodeEcsTaskProperties::new()
         }
     }
 
     impl IntoValue for MultiNodeEcsTaskProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Containers", self.containers);
@@ -4666,6 +4837,7 @@ pub mod job_definition {
 
     impl EksPersistentVolumeClaim {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(claim_name: impl Into<Str>) -> EksPersistentVolumeClaim {
             EksPersistentVolumeClaim {
                 claim_name: claim_name.into(),
@@ -4675,6 +4847,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for EksPersistentVolumeClaim {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClaimName", self.claim_name.into_value());
@@ -4701,6 +4874,7 @@ pub mod job_definition {
 
     impl ImagePullSecret {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImagePullSecret {
             ImagePullSecret {
                 name: None,
@@ -4709,12 +4883,14 @@ pub mod job_definition {
     }
 
     impl Default for ImagePullSecret {
+        #[inline]
         fn default() -> ImagePullSecret {
             ImagePullSecret::new()
         }
     }
 
     impl IntoValue for ImagePullSecret {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -4760,6 +4936,7 @@ pub mod job_definition {
 
     impl EksMetadata {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EksMetadata {
             EksMetadata {
                 annotations: None,
@@ -4770,12 +4947,14 @@ pub mod job_definition {
     }
 
     impl Default for EksMetadata {
+        #[inline]
         fn default() -> EksMetadata {
             EksMetadata::new()
         }
     }
 
     impl IntoValue for EksMetadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Annotations", self.annotations);
@@ -4801,6 +4980,7 @@ pub mod job_definition {
 
     impl ConsumableResourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(consumable_resource_list: impl Into<List<ConsumableResourceRequirement>>) -> ConsumableResourceProperties {
             ConsumableResourceProperties {
                 consumable_resource_list: consumable_resource_list.into(),
@@ -4809,6 +4989,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for ConsumableResourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConsumableResourceList", self.consumable_resource_list.into_value());
@@ -4838,6 +5019,7 @@ pub mod job_definition {
 
     impl ConsumableResourceRequirement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(consumable_resource: impl Into<Str>, quantity: impl Into<Int>) -> ConsumableResourceRequirement {
             ConsumableResourceRequirement {
                 consumable_resource: consumable_resource.into(),
@@ -4847,6 +5029,7 @@ pub mod job_definition {
     }
 
     impl IntoValue for ConsumableResourceRequirement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConsumableResource", self.consumable_resource.into_value());
@@ -4874,6 +5057,7 @@ pub mod job_definition {
 
     impl ResourceRetentionPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceRetentionPolicy {
             ResourceRetentionPolicy {
                 skip_deregister_on_update: None,
@@ -4882,12 +5066,14 @@ pub mod job_definition {
     }
 
     impl Default for ResourceRetentionPolicy {
+        #[inline]
         fn default() -> ResourceRetentionPolicy {
             ResourceRetentionPolicy::new()
         }
     }
 
     impl IntoValue for ResourceRetentionPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SkipDeregisterOnUpdate", self.skip_deregister_on_update);
@@ -4912,6 +5098,7 @@ pub mod job_definition {
 
     impl JobTimeout {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JobTimeout {
             JobTimeout {
                 attempt_duration_seconds: None,
@@ -4920,12 +5107,14 @@ pub mod job_definition {
     }
 
     impl Default for JobTimeout {
+        #[inline]
         fn default() -> JobTimeout {
             JobTimeout::new()
         }
     }
 
     impl IntoValue for JobTimeout {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttemptDurationSeconds", self.attempt_duration_seconds);
@@ -5020,6 +5209,7 @@ pub struct CfnJobQueueProps {
 #[cfg(feature = "batch")]
 impl CfnJobQueueProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(priority: impl Into<Int>) -> CfnJobQueueProps {
         CfnJobQueueProps {
             compute_environment_order: None,
@@ -5038,6 +5228,7 @@ impl CfnJobQueueProps {
 #[cfg(feature = "batch")]
 impl CfnJobQueueProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ComputeEnvironmentOrder", self.compute_environment_order);
@@ -5054,6 +5245,7 @@ impl CfnJobQueueProps {
 
     /// The `AWS::Batch::JobQueue` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Batch::JobQueue").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -5062,6 +5254,7 @@ impl CfnJobQueueProps {
 #[cfg(feature = "batch")]
 impl crate::Cfn<markers::JobQueue> {
     /// Adds an `AWS::Batch::JobQueue` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5075,6 +5268,7 @@ impl crate::Cfn<markers::JobQueue> {
     ///
     /// `Fn::GetAtt` of
     /// [`JobQueueArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-jobqueue.html#aws-resource-batch-jobqueue-return-values).
+    #[inline]
     pub fn attr_job_queue_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "JobQueueArn".into())
     }
@@ -5118,6 +5312,7 @@ pub mod job_queue {
 
     impl ComputeEnvironmentOrder {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(compute_environment: impl Into<Id<crate::batch::CfnComputeEnvironment>>, order: impl Into<Int>) -> ComputeEnvironmentOrder {
             ComputeEnvironmentOrder {
                 compute_environment: compute_environment.into(),
@@ -5127,6 +5322,7 @@ pub mod job_queue {
     }
 
     impl IntoValue for ComputeEnvironmentOrder {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComputeEnvironment", self.compute_environment.into_ref());
@@ -5159,6 +5355,7 @@ pub mod job_queue {
 
     impl ServiceEnvironmentOrder {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(order: impl Into<Int>, service_environment: impl Into<Str>) -> ServiceEnvironmentOrder {
             ServiceEnvironmentOrder {
                 order: order.into(),
@@ -5168,6 +5365,7 @@ pub mod job_queue {
     }
 
     impl IntoValue for ServiceEnvironmentOrder {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Order", self.order.into_value());
@@ -5214,6 +5412,7 @@ pub mod job_queue {
 
     impl JobStateTimeLimitAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, max_time_seconds: impl Into<Int>, reason: impl Into<Str>, state: impl Into<Str>) -> JobStateTimeLimitAction {
             JobStateTimeLimitAction {
                 action: action.into(),
@@ -5225,6 +5424,7 @@ pub mod job_queue {
     }
 
     impl IntoValue for JobStateTimeLimitAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -5296,6 +5496,7 @@ pub struct CfnQuotaShareProps {
 #[cfg(feature = "batch")]
 impl CfnQuotaShareProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(capacity_limits: impl Into<List<quota_share::QuotaShareCapacityLimit>>, job_queue: impl Into<Str>, preemption_configuration: impl Into<quota_share::QuotaSharePreemptionConfiguration>, quota_share_name: impl Into<Str>, resource_sharing_configuration: impl Into<quota_share::QuotaShareResourceSharingConfiguration>) -> CfnQuotaShareProps {
         CfnQuotaShareProps {
             capacity_limits: capacity_limits.into(),
@@ -5312,6 +5513,7 @@ impl CfnQuotaShareProps {
 #[cfg(feature = "batch")]
 impl CfnQuotaShareProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CapacityLimits", self.capacity_limits.into_value());
@@ -5326,6 +5528,7 @@ impl CfnQuotaShareProps {
 
     /// The `AWS::Batch::QuotaShare` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Batch::QuotaShare").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -5334,6 +5537,7 @@ impl CfnQuotaShareProps {
 #[cfg(feature = "batch")]
 impl crate::Cfn<markers::QuotaShare> {
     /// Adds an `AWS::Batch::QuotaShare` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5346,6 +5550,7 @@ impl crate::Cfn<markers::QuotaShare> {
     ///
     /// `Fn::GetAtt` of
     /// [`QuotaShareArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-quotashare.html#aws-resource-batch-quotashare-return-values).
+    #[inline]
     pub fn attr_quota_share_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "QuotaShareArn".into())
     }
@@ -5379,6 +5584,7 @@ pub mod quota_share {
 
     impl QuotaShareCapacityLimit {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(capacity_unit: impl Into<Str>, max_capacity: impl Into<Int>) -> QuotaShareCapacityLimit {
             QuotaShareCapacityLimit {
                 capacity_unit: capacity_unit.into(),
@@ -5388,6 +5594,7 @@ pub mod quota_share {
     }
 
     impl IntoValue for QuotaShareCapacityLimit {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CapacityUnit", self.capacity_unit.into_value());
@@ -5425,6 +5632,7 @@ pub mod quota_share {
 
     impl QuotaShareResourceSharingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(strategy: impl Into<Str>) -> QuotaShareResourceSharingConfiguration {
             QuotaShareResourceSharingConfiguration {
                 borrow_limit: None,
@@ -5434,6 +5642,7 @@ pub mod quota_share {
     }
 
     impl IntoValue for QuotaShareResourceSharingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BorrowLimit", self.borrow_limit);
@@ -5459,6 +5668,7 @@ pub mod quota_share {
 
     impl QuotaSharePreemptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(in_share_preemption: impl Into<Str>) -> QuotaSharePreemptionConfiguration {
             QuotaSharePreemptionConfiguration {
                 in_share_preemption: in_share_preemption.into(),
@@ -5467,6 +5677,7 @@ pub mod quota_share {
     }
 
     impl IntoValue for QuotaSharePreemptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InSharePreemption", self.in_share_preemption.into_value());
@@ -5514,6 +5725,7 @@ pub struct CfnSchedulingPolicyProps {
 #[cfg(feature = "batch")]
 impl CfnSchedulingPolicyProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnSchedulingPolicyProps {
         CfnSchedulingPolicyProps {
             fairshare_policy: None,
@@ -5526,6 +5738,7 @@ impl CfnSchedulingPolicyProps {
 
 #[cfg(feature = "batch")]
 impl Default for CfnSchedulingPolicyProps {
+    #[inline]
     fn default() -> CfnSchedulingPolicyProps {
         CfnSchedulingPolicyProps::new()
     }
@@ -5534,6 +5747,7 @@ impl Default for CfnSchedulingPolicyProps {
 #[cfg(feature = "batch")]
 impl CfnSchedulingPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "FairsharePolicy", self.fairshare_policy);
@@ -5545,6 +5759,7 @@ impl CfnSchedulingPolicyProps {
 
     /// The `AWS::Batch::SchedulingPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Batch::SchedulingPolicy").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -5553,6 +5768,7 @@ impl CfnSchedulingPolicyProps {
 #[cfg(feature = "batch")]
 impl crate::Cfn<markers::SchedulingPolicy> {
     /// Adds an `AWS::Batch::SchedulingPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5566,6 +5782,7 @@ impl crate::Cfn<markers::SchedulingPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-schedulingpolicy.html#aws-resource-batch-schedulingpolicy-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -5606,6 +5823,7 @@ pub mod scheduling_policy {
 
     impl FairsharePolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FairsharePolicy {
             FairsharePolicy {
                 compute_reservation: None,
@@ -5616,12 +5834,14 @@ pub mod scheduling_policy {
     }
 
     impl Default for FairsharePolicy {
+        #[inline]
         fn default() -> FairsharePolicy {
             FairsharePolicy::new()
         }
     }
 
     impl IntoValue for FairsharePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComputeReservation", self.compute_reservation);
@@ -5659,6 +5879,7 @@ pub mod scheduling_policy {
 
     impl ShareAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ShareAttributes {
             ShareAttributes {
                 share_identifier: None,
@@ -5668,12 +5889,14 @@ pub mod scheduling_policy {
     }
 
     impl Default for ShareAttributes {
+        #[inline]
         fn default() -> ShareAttributes {
             ShareAttributes::new()
         }
     }
 
     impl IntoValue for ShareAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ShareIdentifier", self.share_identifier);
@@ -5697,6 +5920,7 @@ pub mod scheduling_policy {
 
     impl QuotaSharePolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> QuotaSharePolicy {
             QuotaSharePolicy {
                 idle_resource_assignment_strategy: None,
@@ -5705,12 +5929,14 @@ pub mod scheduling_policy {
     }
 
     impl Default for QuotaSharePolicy {
+        #[inline]
         fn default() -> QuotaSharePolicy {
             QuotaSharePolicy::new()
         }
     }
 
     impl IntoValue for QuotaSharePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IdleResourceAssignmentStrategy", self.idle_resource_assignment_strategy);
@@ -5764,6 +5990,7 @@ pub struct CfnServiceEnvironmentProps {
 #[cfg(feature = "batch")]
 impl CfnServiceEnvironmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(capacity_limits: impl Into<List<service_environment::CapacityLimit>>, service_environment_type: impl Into<Str>) -> CfnServiceEnvironmentProps {
         CfnServiceEnvironmentProps {
             capacity_limits: capacity_limits.into(),
@@ -5778,6 +6005,7 @@ impl CfnServiceEnvironmentProps {
 #[cfg(feature = "batch")]
 impl CfnServiceEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CapacityLimits", self.capacity_limits.into_value());
@@ -5790,6 +6018,7 @@ impl CfnServiceEnvironmentProps {
 
     /// The `AWS::Batch::ServiceEnvironment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Batch::ServiceEnvironment").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -5798,6 +6027,7 @@ impl CfnServiceEnvironmentProps {
 #[cfg(feature = "batch")]
 impl crate::Cfn<markers::ServiceEnvironment> {
     /// Adds an `AWS::Batch::ServiceEnvironment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5810,6 +6040,7 @@ impl crate::Cfn<markers::ServiceEnvironment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceEnvironmentArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-serviceenvironment.html#aws-resource-batch-serviceenvironment-return-values).
+    #[inline]
     pub fn attr_service_environment_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceEnvironmentArn".into())
     }
@@ -5843,6 +6074,7 @@ pub mod service_environment {
 
     impl CapacityLimit {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityLimit {
             CapacityLimit {
                 capacity_unit: None,
@@ -5852,12 +6084,14 @@ pub mod service_environment {
     }
 
     impl Default for CapacityLimit {
+        #[inline]
         fn default() -> CapacityLimit {
             CapacityLimit::new()
         }
     }
 
     impl IntoValue for CapacityLimit {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityUnit", self.capacity_unit);

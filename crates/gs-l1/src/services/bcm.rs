@@ -81,6 +81,7 @@ pub struct CfnDashboardProps {
 #[cfg(feature = "bcm")]
 impl CfnDashboardProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, widgets: impl Into<List<dashboard::Widget>>) -> CfnDashboardProps {
         CfnDashboardProps {
             description: None,
@@ -94,6 +95,7 @@ impl CfnDashboardProps {
 #[cfg(feature = "bcm")]
 impl CfnDashboardProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -105,6 +107,7 @@ impl CfnDashboardProps {
 
     /// The `AWS::BCM::Dashboard` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BCM::Dashboard").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -113,6 +116,7 @@ impl CfnDashboardProps {
 #[cfg(feature = "bcm")]
 impl crate::Cfn<markers::Dashboard> {
     /// Adds an `AWS::BCM::Dashboard` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -125,6 +129,7 @@ impl crate::Cfn<markers::Dashboard> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcm-dashboard.html#aws-resource-bcm-dashboard-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -133,6 +138,7 @@ impl crate::Cfn<markers::Dashboard> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcm-dashboard.html#aws-resource-bcm-dashboard-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -141,6 +147,7 @@ impl crate::Cfn<markers::Dashboard> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcm-dashboard.html#aws-resource-bcm-dashboard-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -149,6 +156,7 @@ impl crate::Cfn<markers::Dashboard> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcm-dashboard.html#aws-resource-bcm-dashboard-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -201,6 +209,7 @@ pub mod dashboard {
 
     impl Widget {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(configs: impl Into<List<WidgetConfig>>, title: impl Into<Str>) -> Widget {
             Widget {
                 configs: configs.into(),
@@ -214,6 +223,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for Widget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Configs", self.configs.into_value());
@@ -248,6 +258,7 @@ pub mod dashboard {
 
     impl WidgetConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(display_config: impl Into<DisplayConfig>, query_parameters: impl Into<QueryParameters>) -> WidgetConfig {
             WidgetConfig {
                 display_config: display_config.into(),
@@ -257,6 +268,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for WidgetConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DisplayConfig", self.display_config.into_value());
@@ -300,6 +312,7 @@ pub mod dashboard {
 
     impl QueryParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> QueryParameters {
             QueryParameters {
                 cost_and_usage: None,
@@ -312,12 +325,14 @@ pub mod dashboard {
     }
 
     impl Default for QueryParameters {
+        #[inline]
         fn default() -> QueryParameters {
             QueryParameters::new()
         }
     }
 
     impl IntoValue for QueryParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CostAndUsage", self.cost_and_usage);
@@ -367,6 +382,7 @@ pub mod dashboard {
 
     impl CostAndUsageQuery {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(granularity: impl Into<Str>, metrics: impl Into<List<Str>>, time_range: impl Into<DateTimeRange>) -> CostAndUsageQuery {
             CostAndUsageQuery {
                 filter: None,
@@ -379,6 +395,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CostAndUsageQuery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Filter", self.filter);
@@ -412,6 +429,7 @@ pub mod dashboard {
 
     impl DateTimeRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(end_time: impl Into<DateTimeValue>, start_time: impl Into<DateTimeValue>) -> DateTimeRange {
             DateTimeRange {
                 end_time: end_time.into(),
@@ -421,6 +439,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DateTimeRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndTime", self.end_time.into_value());
@@ -451,6 +470,7 @@ pub mod dashboard {
 
     impl DateTimeValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Str>) -> DateTimeValue {
             DateTimeValue {
                 r#type: r#type.into(),
@@ -460,6 +480,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DateTimeValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -489,6 +510,7 @@ pub mod dashboard {
 
     impl GroupDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>) -> GroupDefinition {
             GroupDefinition {
                 key: key.into(),
@@ -498,6 +520,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GroupDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -546,6 +569,7 @@ pub mod dashboard {
 
     impl CostAndUsageExpression {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CostAndUsageExpression {
             CostAndUsageExpression {
                 and: None,
@@ -559,12 +583,14 @@ pub mod dashboard {
     }
 
     impl Default for CostAndUsageExpression {
+        #[inline]
         fn default() -> CostAndUsageExpression {
             CostAndUsageExpression::new()
         }
     }
 
     impl IntoValue for CostAndUsageExpression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "And", self.and);
@@ -604,6 +630,7 @@ pub mod dashboard {
 
     impl DimensionValues {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, values: impl Into<List<Str>>) -> DimensionValues {
             DimensionValues {
                 key: key.into(),
@@ -614,6 +641,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for DimensionValues {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -650,6 +678,7 @@ pub mod dashboard {
 
     impl TagValues {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, values: impl Into<List<Str>>) -> TagValues {
             TagValues {
                 key: key.into(),
@@ -660,6 +689,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for TagValues {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -696,6 +726,7 @@ pub mod dashboard {
 
     impl CostCategoryValues {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, values: impl Into<List<Str>>) -> CostCategoryValues {
             CostCategoryValues {
                 key: key.into(),
@@ -706,6 +737,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for CostCategoryValues {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -751,6 +783,7 @@ pub mod dashboard {
 
     impl SavingsPlansCoverageQuery {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(time_range: impl Into<DateTimeRange>) -> SavingsPlansCoverageQuery {
             SavingsPlansCoverageQuery {
                 filter: None,
@@ -763,6 +796,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SavingsPlansCoverageQuery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Filter", self.filter);
@@ -809,6 +843,7 @@ pub mod dashboard {
 
     impl Expression {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Expression {
             Expression {
                 and: None,
@@ -821,12 +856,14 @@ pub mod dashboard {
     }
 
     impl Default for Expression {
+        #[inline]
         fn default() -> Expression {
             Expression::new()
         }
     }
 
     impl IntoValue for Expression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "And", self.and);
@@ -864,6 +901,7 @@ pub mod dashboard {
 
     impl SavingsPlansUtilizationQuery {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(time_range: impl Into<DateTimeRange>) -> SavingsPlansUtilizationQuery {
             SavingsPlansUtilizationQuery {
                 filter: None,
@@ -874,6 +912,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for SavingsPlansUtilizationQuery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Filter", self.filter);
@@ -919,6 +958,7 @@ pub mod dashboard {
 
     impl ReservationCoverageQuery {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(time_range: impl Into<DateTimeRange>) -> ReservationCoverageQuery {
             ReservationCoverageQuery {
                 filter: None,
@@ -931,6 +971,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ReservationCoverageQuery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Filter", self.filter);
@@ -973,6 +1014,7 @@ pub mod dashboard {
 
     impl ReservationUtilizationQuery {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(time_range: impl Into<DateTimeRange>) -> ReservationUtilizationQuery {
             ReservationUtilizationQuery {
                 filter: None,
@@ -984,6 +1026,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for ReservationUtilizationQuery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Filter", self.filter);
@@ -1014,6 +1057,7 @@ pub mod dashboard {
 
     impl DisplayConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DisplayConfig {
             DisplayConfig {
                 graph: None,
@@ -1023,12 +1067,14 @@ pub mod dashboard {
     }
 
     impl Default for DisplayConfig {
+        #[inline]
         fn default() -> DisplayConfig {
             DisplayConfig::new()
         }
     }
 
     impl IntoValue for DisplayConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Graph", self.graph);
@@ -1053,6 +1099,7 @@ pub mod dashboard {
 
     impl GraphDisplayConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(visual_type: impl Into<Str>) -> GraphDisplayConfig {
             GraphDisplayConfig {
                 visual_type: visual_type.into(),
@@ -1061,6 +1108,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for GraphDisplayConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VisualType", self.visual_type.into_value());
@@ -1129,6 +1177,7 @@ pub struct CfnScheduledReportProps {
 #[cfg(feature = "bcm")]
 impl CfnScheduledReportProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(dashboard_arn: impl Into<Str>, name: impl Into<Str>, schedule_config: impl Into<scheduled_report::ScheduleConfig>, scheduled_report_execution_role_arn: impl Into<Str>) -> CfnScheduledReportProps {
         CfnScheduledReportProps {
             dashboard_arn: dashboard_arn.into(),
@@ -1146,6 +1195,7 @@ impl CfnScheduledReportProps {
 #[cfg(feature = "bcm")]
 impl CfnScheduledReportProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DashboardArn", self.dashboard_arn.into_value());
@@ -1161,6 +1211,7 @@ impl CfnScheduledReportProps {
 
     /// The `AWS::BCM::ScheduledReport` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BCM::ScheduledReport").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1169,6 +1220,7 @@ impl CfnScheduledReportProps {
 #[cfg(feature = "bcm")]
 impl crate::Cfn<markers::ScheduledReport> {
     /// Adds an `AWS::BCM::ScheduledReport` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1181,6 +1233,7 @@ impl crate::Cfn<markers::ScheduledReport> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcm-scheduledreport.html#aws-resource-bcm-scheduledreport-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1189,6 +1242,7 @@ impl crate::Cfn<markers::ScheduledReport> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcm-scheduledreport.html#aws-resource-bcm-scheduledreport-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1197,6 +1251,7 @@ impl crate::Cfn<markers::ScheduledReport> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcm-scheduledreport.html#aws-resource-bcm-scheduledreport-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -1205,6 +1260,7 @@ impl crate::Cfn<markers::ScheduledReport> {
     ///
     /// `Fn::GetAtt` of
     /// [`HealthStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcm-scheduledreport.html#aws-resource-bcm-scheduledreport-return-values).
+    #[inline]
     pub fn attr_health_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HealthStatus".into())
     }
@@ -1248,6 +1304,7 @@ pub mod scheduled_report {
 
     impl ScheduleConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ScheduleConfig {
             ScheduleConfig {
                 schedule_expression: None,
@@ -1259,12 +1316,14 @@ pub mod scheduled_report {
     }
 
     impl Default for ScheduleConfig {
+        #[inline]
         fn default() -> ScheduleConfig {
             ScheduleConfig::new()
         }
     }
 
     impl IntoValue for ScheduleConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ScheduleExpression", self.schedule_expression);
@@ -1296,6 +1355,7 @@ pub mod scheduled_report {
 
     impl SchedulePeriod {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchedulePeriod {
             SchedulePeriod {
                 end_time: None,
@@ -1305,12 +1365,14 @@ pub mod scheduled_report {
     }
 
     impl Default for SchedulePeriod {
+        #[inline]
         fn default() -> SchedulePeriod {
             SchedulePeriod::new()
         }
     }
 
     impl IntoValue for SchedulePeriod {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndTime", self.end_time);
@@ -1341,6 +1403,7 @@ pub mod scheduled_report {
 
     impl DateTimeRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(end_time: impl Into<DateTimeValue>, start_time: impl Into<DateTimeValue>) -> DateTimeRange {
             DateTimeRange {
                 end_time: end_time.into(),
@@ -1350,6 +1413,7 @@ pub mod scheduled_report {
     }
 
     impl IntoValue for DateTimeRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndTime", self.end_time.into_value());
@@ -1380,6 +1444,7 @@ pub mod scheduled_report {
 
     impl DateTimeValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Str>) -> DateTimeValue {
             DateTimeValue {
                 r#type: r#type.into(),
@@ -1389,6 +1454,7 @@ pub mod scheduled_report {
     }
 
     impl IntoValue for DateTimeValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());

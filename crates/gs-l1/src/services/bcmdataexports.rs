@@ -54,6 +54,7 @@ pub struct CfnExportProps {
 #[cfg(feature = "bcmdataexports")]
 impl CfnExportProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(export: impl Into<export::Export>) -> CfnExportProps {
         CfnExportProps {
             export: export.into(),
@@ -65,6 +66,7 @@ impl CfnExportProps {
 #[cfg(feature = "bcmdataexports")]
 impl CfnExportProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Export", self.export.into_value());
@@ -74,6 +76,7 @@ impl CfnExportProps {
 
     /// The `AWS::BCMDataExports::Export` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BCMDataExports::Export").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -82,6 +85,7 @@ impl CfnExportProps {
 #[cfg(feature = "bcmdataexports")]
 impl crate::Cfn<markers::Export> {
     /// Adds an `AWS::BCMDataExports::Export` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -94,6 +98,7 @@ impl crate::Cfn<markers::Export> {
     ///
     /// `Fn::GetAtt` of
     /// [`ExportArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmdataexports-export.html#aws-resource-bcmdataexports-export-return-values).
+    #[inline]
     pub fn attr_export_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ExportArn".into())
     }
@@ -102,6 +107,7 @@ impl crate::Cfn<markers::Export> {
     ///
     /// `Fn::GetAtt` of
     /// [`Export.ExportArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmdataexports-export.html#aws-resource-bcmdataexports-export-return-values).
+    #[inline]
     pub fn attr_export_export_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Export.ExportArn".into())
     }
@@ -156,6 +162,7 @@ pub mod export {
 
     impl Export {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_query: impl Into<DataQuery>, destination_configurations: impl Into<DestinationConfigurations>, name: impl Into<Str>, refresh_cadence: impl Into<RefreshCadence>) -> Export {
             Export {
                 data_query: data_query.into(),
@@ -169,6 +176,7 @@ pub mod export {
     }
 
     impl IntoValue for Export {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataQuery", self.data_query.into_value());
@@ -202,6 +210,7 @@ pub mod export {
 
     impl DataQuery {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(query_statement: impl Into<Str>) -> DataQuery {
             DataQuery {
                 query_statement: query_statement.into(),
@@ -211,6 +220,7 @@ pub mod export {
     }
 
     impl IntoValue for DataQuery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("QueryStatement", self.query_statement.into_value());
@@ -235,6 +245,7 @@ pub mod export {
 
     impl DestinationConfigurations {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_destination: impl Into<S3Destination>) -> DestinationConfigurations {
             DestinationConfigurations {
                 s3_destination: s3_destination.into(),
@@ -243,6 +254,7 @@ pub mod export {
     }
 
     impl IntoValue for DestinationConfigurations {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Destination", self.s3_destination.into_value());
@@ -290,6 +302,7 @@ pub mod export {
 
     impl S3Destination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_bucket: impl Into<Str>, s3_output_configurations: impl Into<S3OutputConfigurations>, s3_prefix: impl Into<Str>, s3_region: impl Into<Str>) -> S3Destination {
             S3Destination {
                 s3_bucket: s3_bucket.into(),
@@ -302,6 +315,7 @@ pub mod export {
     }
 
     impl IntoValue for S3Destination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Bucket", self.s3_bucket.into_value());
@@ -350,6 +364,7 @@ pub mod export {
 
     impl S3OutputConfigurations {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(compression: impl Into<Str>, format: impl Into<Str>, output_type: impl Into<Str>, overwrite: impl Into<Str>) -> S3OutputConfigurations {
             S3OutputConfigurations {
                 compression: compression.into(),
@@ -361,6 +376,7 @@ pub mod export {
     }
 
     impl IntoValue for S3OutputConfigurations {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Compression", self.compression.into_value());
@@ -388,6 +404,7 @@ pub mod export {
 
     impl RefreshCadence {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(frequency: impl Into<Str>) -> RefreshCadence {
             RefreshCadence {
                 frequency: frequency.into(),
@@ -396,6 +413,7 @@ pub mod export {
     }
 
     impl IntoValue for RefreshCadence {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Frequency", self.frequency.into_value());
@@ -425,6 +443,7 @@ pub mod export {
 
     impl ResourceTag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> ResourceTag {
             ResourceTag {
                 key: key.into(),
@@ -434,6 +453,7 @@ pub mod export {
     }
 
     impl IntoValue for ResourceTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());

@@ -82,6 +82,7 @@ pub struct CfnBillScenarioProps {
 #[cfg(feature = "bcmpricingcalculator")]
 impl CfnBillScenarioProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnBillScenarioProps {
         CfnBillScenarioProps {
             cost_category_group_sharing_preference_arn: None,
@@ -95,6 +96,7 @@ impl CfnBillScenarioProps {
 
 #[cfg(feature = "bcmpricingcalculator")]
 impl Default for CfnBillScenarioProps {
+    #[inline]
     fn default() -> CfnBillScenarioProps {
         CfnBillScenarioProps::new()
     }
@@ -103,6 +105,7 @@ impl Default for CfnBillScenarioProps {
 #[cfg(feature = "bcmpricingcalculator")]
 impl CfnBillScenarioProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CostCategoryGroupSharingPreferenceArn", self.cost_category_group_sharing_preference_arn);
@@ -115,6 +118,7 @@ impl CfnBillScenarioProps {
 
     /// The `AWS::BcmPricingCalculator::BillScenario` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BcmPricingCalculator::BillScenario").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -123,6 +127,7 @@ impl CfnBillScenarioProps {
 #[cfg(feature = "bcmpricingcalculator")]
 impl crate::Cfn<markers::BillScenario> {
     /// Adds an `AWS::BcmPricingCalculator::BillScenario` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -135,6 +140,7 @@ impl crate::Cfn<markers::BillScenario> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmpricingcalculator-billscenario.html#aws-resource-bcmpricingcalculator-billscenario-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -143,6 +149,7 @@ impl crate::Cfn<markers::BillScenario> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmpricingcalculator-billscenario.html#aws-resource-bcmpricingcalculator-billscenario-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -151,6 +158,7 @@ impl crate::Cfn<markers::BillScenario> {
     ///
     /// `Fn::GetAtt` of
     /// [`BillInterval`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmpricingcalculator-billscenario.html#aws-resource-bcmpricingcalculator-billscenario-return-values).
+    #[inline]
     pub fn attr_bill_interval(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BillInterval".into())
     }
@@ -159,6 +167,7 @@ impl crate::Cfn<markers::BillScenario> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmpricingcalculator-billscenario.html#aws-resource-bcmpricingcalculator-billscenario-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -167,6 +176,7 @@ impl crate::Cfn<markers::BillScenario> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmpricingcalculator-billscenario.html#aws-resource-bcmpricingcalculator-billscenario-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -175,6 +185,7 @@ impl crate::Cfn<markers::BillScenario> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailureMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmpricingcalculator-billscenario.html#aws-resource-bcmpricingcalculator-billscenario-return-values).
+    #[inline]
     pub fn attr_failure_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailureMessage".into())
     }
@@ -215,6 +226,7 @@ pub struct CfnWorkloadEstimateProps {
 #[cfg(feature = "bcmpricingcalculator")]
 impl CfnWorkloadEstimateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnWorkloadEstimateProps {
         CfnWorkloadEstimateProps {
             expires_at: None,
@@ -228,6 +240,7 @@ impl CfnWorkloadEstimateProps {
 #[cfg(feature = "bcmpricingcalculator")]
 impl CfnWorkloadEstimateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ExpiresAt", self.expires_at);
@@ -239,6 +252,7 @@ impl CfnWorkloadEstimateProps {
 
     /// The `AWS::BcmPricingCalculator::WorkloadEstimate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BcmPricingCalculator::WorkloadEstimate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -247,6 +261,7 @@ impl CfnWorkloadEstimateProps {
 #[cfg(feature = "bcmpricingcalculator")]
 impl crate::Cfn<markers::WorkloadEstimate> {
     /// Adds an `AWS::BcmPricingCalculator::WorkloadEstimate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -259,6 +274,7 @@ impl crate::Cfn<markers::WorkloadEstimate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmpricingcalculator-workloadestimate.html#aws-resource-bcmpricingcalculator-workloadestimate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -267,6 +283,7 @@ impl crate::Cfn<markers::WorkloadEstimate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmpricingcalculator-workloadestimate.html#aws-resource-bcmpricingcalculator-workloadestimate-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -275,6 +292,7 @@ impl crate::Cfn<markers::WorkloadEstimate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmpricingcalculator-workloadestimate.html#aws-resource-bcmpricingcalculator-workloadestimate-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -283,6 +301,7 @@ impl crate::Cfn<markers::WorkloadEstimate> {
     ///
     /// `Fn::GetAtt` of
     /// [`TotalCost`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmpricingcalculator-workloadestimate.html#aws-resource-bcmpricingcalculator-workloadestimate-return-values).
+    #[inline]
     pub fn attr_total_cost(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TotalCost".into())
     }
@@ -291,6 +310,7 @@ impl crate::Cfn<markers::WorkloadEstimate> {
     ///
     /// `Fn::GetAtt` of
     /// [`CostCurrency`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmpricingcalculator-workloadestimate.html#aws-resource-bcmpricingcalculator-workloadestimate-return-values).
+    #[inline]
     pub fn attr_cost_currency(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CostCurrency".into())
     }
@@ -299,6 +319,7 @@ impl crate::Cfn<markers::WorkloadEstimate> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmpricingcalculator-workloadestimate.html#aws-resource-bcmpricingcalculator-workloadestimate-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -307,6 +328,7 @@ impl crate::Cfn<markers::WorkloadEstimate> {
     ///
     /// `Fn::GetAtt` of
     /// [`RateTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmpricingcalculator-workloadestimate.html#aws-resource-bcmpricingcalculator-workloadestimate-return-values).
+    #[inline]
     pub fn attr_rate_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RateTimestamp".into())
     }
@@ -315,6 +337,7 @@ impl crate::Cfn<markers::WorkloadEstimate> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailureMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmpricingcalculator-workloadestimate.html#aws-resource-bcmpricingcalculator-workloadestimate-return-values).
+    #[inline]
     pub fn attr_failure_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailureMessage".into())
     }

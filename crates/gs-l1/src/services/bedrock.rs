@@ -487,6 +487,7 @@ pub struct CfnAgentProps {
 #[cfg(feature = "bedrock")]
 impl CfnAgentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(agent_name: impl Into<Str>) -> CfnAgentProps {
         CfnAgentProps {
             action_groups: None,
@@ -516,6 +517,7 @@ impl CfnAgentProps {
 #[cfg(feature = "bedrock")]
 impl CfnAgentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ActionGroups", self.action_groups);
@@ -543,6 +545,7 @@ impl CfnAgentProps {
 
     /// The `AWS::Bedrock::Agent` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::Agent").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -551,6 +554,7 @@ impl CfnAgentProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::Agent> {
     /// Adds an `AWS::Bedrock::Agent` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -563,6 +567,7 @@ impl crate::Cfn<markers::Agent> {
     ///
     /// `Fn::GetAtt` of
     /// [`AgentArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agent.html#aws-resource-bedrock-agent-return-values).
+    #[inline]
     pub fn attr_agent_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AgentArn".into())
     }
@@ -571,6 +576,7 @@ impl crate::Cfn<markers::Agent> {
     ///
     /// `Fn::GetAtt` of
     /// [`AgentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agent.html#aws-resource-bedrock-agent-return-values).
+    #[inline]
     pub fn attr_agent_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AgentId".into())
     }
@@ -580,6 +586,7 @@ impl crate::Cfn<markers::Agent> {
     ///
     /// `Fn::GetAtt` of
     /// [`AgentStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agent.html#aws-resource-bedrock-agent-return-values).
+    #[inline]
     pub fn attr_agent_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AgentStatus".into())
     }
@@ -588,6 +595,7 @@ impl crate::Cfn<markers::Agent> {
     ///
     /// `Fn::GetAtt` of
     /// [`AgentVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agent.html#aws-resource-bedrock-agent-return-values).
+    #[inline]
     pub fn attr_agent_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AgentVersion".into())
     }
@@ -596,6 +604,7 @@ impl crate::Cfn<markers::Agent> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agent.html#aws-resource-bedrock-agent-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -604,6 +613,7 @@ impl crate::Cfn<markers::Agent> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailureReasons`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agent.html#aws-resource-bedrock-agent-return-values).
+    #[inline]
     pub fn attr_failure_reasons(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailureReasons".into())
     }
@@ -612,6 +622,7 @@ impl crate::Cfn<markers::Agent> {
     ///
     /// `Fn::GetAtt` of
     /// [`PreparedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agent.html#aws-resource-bedrock-agent-return-values).
+    #[inline]
     pub fn attr_prepared_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PreparedAt".into())
     }
@@ -620,6 +631,7 @@ impl crate::Cfn<markers::Agent> {
     ///
     /// `Fn::GetAtt` of
     /// [`RecommendedActions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agent.html#aws-resource-bedrock-agent-return-values).
+    #[inline]
     pub fn attr_recommended_actions(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RecommendedActions".into())
     }
@@ -628,6 +640,7 @@ impl crate::Cfn<markers::Agent> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agent.html#aws-resource-bedrock-agent-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -701,6 +714,7 @@ pub mod agent {
 
     impl AgentActionGroup {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action_group_name: impl Into<Str>) -> AgentActionGroup {
             AgentActionGroup {
                 action_group_executor: None,
@@ -716,6 +730,7 @@ pub mod agent {
     }
 
     impl IntoValue for AgentActionGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActionGroupExecutor", self.action_group_executor);
@@ -754,6 +769,7 @@ pub mod agent {
 
     impl ActionGroupExecutor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ActionGroupExecutor {
             ActionGroupExecutor {
                 custom_control: None,
@@ -763,12 +779,14 @@ pub mod agent {
     }
 
     impl Default for ActionGroupExecutor {
+        #[inline]
         fn default() -> ActionGroupExecutor {
             ActionGroupExecutor::new()
         }
     }
 
     impl IntoValue for ActionGroupExecutor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomControl", self.custom_control);
@@ -801,6 +819,7 @@ pub mod agent {
 
     impl APISchema {
         /// Every property unset.
+        #[inline]
         pub fn new() -> APISchema {
             APISchema {
                 payload: None,
@@ -810,12 +829,14 @@ pub mod agent {
     }
 
     impl Default for APISchema {
+        #[inline]
         fn default() -> APISchema {
             APISchema::new()
         }
     }
 
     impl IntoValue for APISchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Payload", self.payload);
@@ -844,6 +865,7 @@ pub mod agent {
 
     impl S3Identifier {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3Identifier {
             S3Identifier {
                 s3_bucket_name: None,
@@ -853,12 +875,14 @@ pub mod agent {
     }
 
     impl Default for S3Identifier {
+        #[inline]
         fn default() -> S3Identifier {
             S3Identifier::new()
         }
     }
 
     impl IntoValue for S3Identifier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3BucketName", self.s3_bucket_name);
@@ -884,6 +908,7 @@ pub mod agent {
 
     impl FunctionSchema {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(functions: impl Into<List<Function>>) -> FunctionSchema {
             FunctionSchema {
                 functions: functions.into(),
@@ -892,6 +917,7 @@ pub mod agent {
     }
 
     impl IntoValue for FunctionSchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Functions", self.functions.into_value());
@@ -931,6 +957,7 @@ pub mod agent {
 
     impl Function {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> Function {
             Function {
                 description: None,
@@ -942,6 +969,7 @@ pub mod agent {
     }
 
     impl IntoValue for Function {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -980,6 +1008,7 @@ pub mod agent {
 
     impl ParameterDetail {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> ParameterDetail {
             ParameterDetail {
                 description: None,
@@ -990,6 +1019,7 @@ pub mod agent {
     }
 
     impl IntoValue for ParameterDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -1014,6 +1044,7 @@ pub mod agent {
 
     impl CustomOrchestration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomOrchestration {
             CustomOrchestration {
                 executor: None,
@@ -1022,12 +1053,14 @@ pub mod agent {
     }
 
     impl Default for CustomOrchestration {
+        #[inline]
         fn default() -> CustomOrchestration {
             CustomOrchestration::new()
         }
     }
 
     impl IntoValue for CustomOrchestration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Executor", self.executor);
@@ -1052,6 +1085,7 @@ pub mod agent {
 
     impl OrchestrationExecutor {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lambda: impl Into<Str>) -> OrchestrationExecutor {
             OrchestrationExecutor {
                 lambda: lambda.into(),
@@ -1060,6 +1094,7 @@ pub mod agent {
     }
 
     impl IntoValue for OrchestrationExecutor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Lambda", self.lambda.into_value());
@@ -1089,6 +1124,7 @@ pub mod agent {
 
     impl GuardrailConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GuardrailConfiguration {
             GuardrailConfiguration {
                 guardrail_identifier: None,
@@ -1098,12 +1134,14 @@ pub mod agent {
     }
 
     impl Default for GuardrailConfiguration {
+        #[inline]
         fn default() -> GuardrailConfiguration {
             GuardrailConfiguration::new()
         }
     }
 
     impl IntoValue for GuardrailConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GuardrailIdentifier", self.guardrail_identifier);
@@ -1137,6 +1175,7 @@ pub mod agent {
 
     impl MemoryConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MemoryConfiguration {
             MemoryConfiguration {
                 enabled_memory_types: None,
@@ -1147,12 +1186,14 @@ pub mod agent {
     }
 
     impl Default for MemoryConfiguration {
+        #[inline]
         fn default() -> MemoryConfiguration {
             MemoryConfiguration::new()
         }
     }
 
     impl IntoValue for MemoryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnabledMemoryTypes", self.enabled_memory_types);
@@ -1177,6 +1218,7 @@ pub mod agent {
 
     impl SessionSummaryConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SessionSummaryConfiguration {
             SessionSummaryConfiguration {
                 max_recent_sessions: None,
@@ -1185,12 +1227,14 @@ pub mod agent {
     }
 
     impl Default for SessionSummaryConfiguration {
+        #[inline]
         fn default() -> SessionSummaryConfiguration {
             SessionSummaryConfiguration::new()
         }
     }
 
     impl IntoValue for SessionSummaryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxRecentSessions", self.max_recent_sessions);
@@ -1227,6 +1271,7 @@ pub mod agent {
 
     impl AgentKnowledgeBase {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(description: impl Into<Str>, knowledge_base_id: impl Into<Str>) -> AgentKnowledgeBase {
             AgentKnowledgeBase {
                 description: description.into(),
@@ -1237,6 +1282,7 @@ pub mod agent {
     }
 
     impl IntoValue for AgentKnowledgeBase {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Description", self.description.into_value());
@@ -1279,6 +1325,7 @@ pub mod agent {
 
     impl AgentCollaborator {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(agent_descriptor: impl Into<AgentDescriptor>, collaboration_instruction: impl Into<Str>, collaborator_name: impl Into<Str>) -> AgentCollaborator {
             AgentCollaborator {
                 agent_descriptor: agent_descriptor.into(),
@@ -1290,6 +1337,7 @@ pub mod agent {
     }
 
     impl IntoValue for AgentCollaborator {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AgentDescriptor", self.agent_descriptor.into_value());
@@ -1315,6 +1363,7 @@ pub mod agent {
 
     impl AgentDescriptor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AgentDescriptor {
             AgentDescriptor {
                 alias_arn: None,
@@ -1323,12 +1372,14 @@ pub mod agent {
     }
 
     impl Default for AgentDescriptor {
+        #[inline]
         fn default() -> AgentDescriptor {
             AgentDescriptor::new()
         }
     }
 
     impl IntoValue for AgentDescriptor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AliasArn", self.alias_arn);
@@ -1365,6 +1416,7 @@ pub mod agent {
 
     impl PromptOverrideConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(prompt_configurations: impl Into<List<PromptConfiguration>>) -> PromptOverrideConfiguration {
             PromptOverrideConfiguration {
                 override_lambda: None,
@@ -1374,6 +1426,7 @@ pub mod agent {
     }
 
     impl IntoValue for PromptOverrideConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OverrideLambda", self.override_lambda);
@@ -1453,6 +1506,7 @@ pub mod agent {
 
     impl PromptConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PromptConfiguration {
             PromptConfiguration {
                 additional_model_request_fields: None,
@@ -1468,12 +1522,14 @@ pub mod agent {
     }
 
     impl Default for PromptConfiguration {
+        #[inline]
         fn default() -> PromptConfiguration {
             PromptConfiguration::new()
         }
     }
 
     impl IntoValue for PromptConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalModelRequestFields", self.additional_model_request_fields);
@@ -1537,6 +1593,7 @@ pub mod agent {
 
     impl InferenceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InferenceConfiguration {
             InferenceConfiguration {
                 maximum_length: None,
@@ -1549,12 +1606,14 @@ pub mod agent {
     }
 
     impl Default for InferenceConfiguration {
+        #[inline]
         fn default() -> InferenceConfiguration {
             InferenceConfiguration::new()
         }
     }
 
     impl IntoValue for InferenceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaximumLength", self.maximum_length);
@@ -1608,6 +1667,7 @@ pub struct CfnAgentAliasProps {
 #[cfg(feature = "bedrock")]
 impl CfnAgentAliasProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(agent_alias_name: impl Into<Str>, agent_id: impl Into<Str>) -> CfnAgentAliasProps {
         CfnAgentAliasProps {
             agent_alias_name: agent_alias_name.into(),
@@ -1622,6 +1682,7 @@ impl CfnAgentAliasProps {
 #[cfg(feature = "bedrock")]
 impl CfnAgentAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AgentAliasName", self.agent_alias_name.into_value());
@@ -1634,6 +1695,7 @@ impl CfnAgentAliasProps {
 
     /// The `AWS::Bedrock::AgentAlias` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::AgentAlias").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1642,6 +1704,7 @@ impl CfnAgentAliasProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::AgentAlias> {
     /// Adds an `AWS::Bedrock::AgentAlias` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1654,6 +1717,7 @@ impl crate::Cfn<markers::AgentAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`AgentAliasArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agentalias.html#aws-resource-bedrock-agentalias-return-values).
+    #[inline]
     pub fn attr_agent_alias_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AgentAliasArn".into())
     }
@@ -1662,6 +1726,7 @@ impl crate::Cfn<markers::AgentAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`AgentAliasHistoryEvents`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agentalias.html#aws-resource-bedrock-agentalias-return-values).
+    #[inline]
     pub fn attr_agent_alias_history_events(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AgentAliasHistoryEvents".into())
     }
@@ -1670,6 +1735,7 @@ impl crate::Cfn<markers::AgentAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`AgentAliasId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agentalias.html#aws-resource-bedrock-agentalias-return-values).
+    #[inline]
     pub fn attr_agent_alias_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AgentAliasId".into())
     }
@@ -1679,6 +1745,7 @@ impl crate::Cfn<markers::AgentAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`AgentAliasStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agentalias.html#aws-resource-bedrock-agentalias-return-values).
+    #[inline]
     pub fn attr_agent_alias_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AgentAliasStatus".into())
     }
@@ -1687,6 +1754,7 @@ impl crate::Cfn<markers::AgentAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agentalias.html#aws-resource-bedrock-agentalias-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1695,6 +1763,7 @@ impl crate::Cfn<markers::AgentAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agentalias.html#aws-resource-bedrock-agentalias-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -1721,6 +1790,7 @@ pub mod agent_alias {
 
     impl AgentAliasRoutingConfigurationListItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(agent_version: impl Into<Str>) -> AgentAliasRoutingConfigurationListItem {
             AgentAliasRoutingConfigurationListItem {
                 agent_version: agent_version.into(),
@@ -1729,6 +1799,7 @@ pub mod agent_alias {
     }
 
     impl IntoValue for AgentAliasRoutingConfigurationListItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AgentVersion", self.agent_version.into_value());
@@ -1773,6 +1844,7 @@ pub struct CfnApplicationInferenceProfileProps {
 #[cfg(feature = "bedrock")]
 impl CfnApplicationInferenceProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(inference_profile_name: impl Into<Str>) -> CfnApplicationInferenceProfileProps {
         CfnApplicationInferenceProfileProps {
             description: None,
@@ -1786,6 +1858,7 @@ impl CfnApplicationInferenceProfileProps {
 #[cfg(feature = "bedrock")]
 impl CfnApplicationInferenceProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1797,6 +1870,7 @@ impl CfnApplicationInferenceProfileProps {
 
     /// The `AWS::Bedrock::ApplicationInferenceProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::ApplicationInferenceProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1805,6 +1879,7 @@ impl CfnApplicationInferenceProfileProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::ApplicationInferenceProfile> {
     /// Adds an `AWS::Bedrock::ApplicationInferenceProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1817,6 +1892,7 @@ impl crate::Cfn<markers::ApplicationInferenceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Models`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-applicationinferenceprofile.html#aws-resource-bedrock-applicationinferenceprofile-return-values).
+    #[inline]
     pub fn attr_models(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Models".into())
     }
@@ -1825,6 +1901,7 @@ impl crate::Cfn<markers::ApplicationInferenceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`InferenceProfileArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-applicationinferenceprofile.html#aws-resource-bedrock-applicationinferenceprofile-return-values).
+    #[inline]
     pub fn attr_inference_profile_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InferenceProfileArn".into())
     }
@@ -1833,6 +1910,7 @@ impl crate::Cfn<markers::ApplicationInferenceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`InferenceProfileId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-applicationinferenceprofile.html#aws-resource-bedrock-applicationinferenceprofile-return-values).
+    #[inline]
     pub fn attr_inference_profile_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InferenceProfileId".into())
     }
@@ -1841,6 +1919,7 @@ impl crate::Cfn<markers::ApplicationInferenceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`InferenceProfileIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-applicationinferenceprofile.html#aws-resource-bedrock-applicationinferenceprofile-return-values).
+    #[inline]
     pub fn attr_inference_profile_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InferenceProfileIdentifier".into())
     }
@@ -1850,6 +1929,7 @@ impl crate::Cfn<markers::ApplicationInferenceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-applicationinferenceprofile.html#aws-resource-bedrock-applicationinferenceprofile-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1858,6 +1938,7 @@ impl crate::Cfn<markers::ApplicationInferenceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-applicationinferenceprofile.html#aws-resource-bedrock-applicationinferenceprofile-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -1866,6 +1947,7 @@ impl crate::Cfn<markers::ApplicationInferenceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-applicationinferenceprofile.html#aws-resource-bedrock-applicationinferenceprofile-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1874,6 +1956,7 @@ impl crate::Cfn<markers::ApplicationInferenceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-applicationinferenceprofile.html#aws-resource-bedrock-applicationinferenceprofile-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -1902,6 +1985,7 @@ pub mod application_inference_profile {
 
     impl InferenceProfileModelSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(copy_from: impl Into<Str>) -> InferenceProfileModelSource {
             InferenceProfileModelSource {
                 copy_from: copy_from.into(),
@@ -1910,6 +1994,7 @@ pub mod application_inference_profile {
     }
 
     impl IntoValue for InferenceProfileModelSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CopyFrom", self.copy_from.into_value());
@@ -1967,6 +2052,7 @@ pub struct CfnAutomatedReasoningPolicyProps {
 #[cfg(feature = "bedrock")]
 impl CfnAutomatedReasoningPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnAutomatedReasoningPolicyProps {
         CfnAutomatedReasoningPolicyProps {
             description: None,
@@ -1982,6 +2068,7 @@ impl CfnAutomatedReasoningPolicyProps {
 #[cfg(feature = "bedrock")]
 impl CfnAutomatedReasoningPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1995,6 +2082,7 @@ impl CfnAutomatedReasoningPolicyProps {
 
     /// The `AWS::Bedrock::AutomatedReasoningPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::AutomatedReasoningPolicy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2003,6 +2091,7 @@ impl CfnAutomatedReasoningPolicyProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::AutomatedReasoningPolicy> {
     /// Adds an `AWS::Bedrock::AutomatedReasoningPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2015,6 +2104,7 @@ impl crate::Cfn<markers::AutomatedReasoningPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-automatedreasoningpolicy.html#aws-resource-bedrock-automatedreasoningpolicy-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -2023,6 +2113,7 @@ impl crate::Cfn<markers::AutomatedReasoningPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-automatedreasoningpolicy.html#aws-resource-bedrock-automatedreasoningpolicy-return-values).
+    #[inline]
     pub fn attr_policy_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyId".into())
     }
@@ -2031,6 +2122,7 @@ impl crate::Cfn<markers::AutomatedReasoningPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-automatedreasoningpolicy.html#aws-resource-bedrock-automatedreasoningpolicy-return-values).
+    #[inline]
     pub fn attr_policy_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyArn".into())
     }
@@ -2039,6 +2131,7 @@ impl crate::Cfn<markers::AutomatedReasoningPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`DefinitionHash`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-automatedreasoningpolicy.html#aws-resource-bedrock-automatedreasoningpolicy-return-values).
+    #[inline]
     pub fn attr_definition_hash(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DefinitionHash".into())
     }
@@ -2047,6 +2140,7 @@ impl crate::Cfn<markers::AutomatedReasoningPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-automatedreasoningpolicy.html#aws-resource-bedrock-automatedreasoningpolicy-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2055,6 +2149,7 @@ impl crate::Cfn<markers::AutomatedReasoningPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-automatedreasoningpolicy.html#aws-resource-bedrock-automatedreasoningpolicy-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -2063,6 +2158,7 @@ impl crate::Cfn<markers::AutomatedReasoningPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`KmsKeyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-automatedreasoningpolicy.html#aws-resource-bedrock-automatedreasoningpolicy-return-values).
+    #[inline]
     pub fn attr_kms_key_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KmsKeyArn".into())
     }
@@ -2103,6 +2199,7 @@ pub mod automated_reasoning_policy {
 
     impl PolicyDefinition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PolicyDefinition {
             PolicyDefinition {
                 rules: None,
@@ -2114,12 +2211,14 @@ pub mod automated_reasoning_policy {
     }
 
     impl Default for PolicyDefinition {
+        #[inline]
         fn default() -> PolicyDefinition {
             PolicyDefinition::new()
         }
     }
 
     impl IntoValue for PolicyDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Rules", self.rules);
@@ -2157,6 +2256,7 @@ pub mod automated_reasoning_policy {
 
     impl PolicyDefinitionType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, values: impl Into<List<PolicyDefinitionTypeValue>>) -> PolicyDefinitionType {
             PolicyDefinitionType {
                 description: None,
@@ -2167,6 +2267,7 @@ pub mod automated_reasoning_policy {
     }
 
     impl IntoValue for PolicyDefinitionType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -2197,6 +2298,7 @@ pub mod automated_reasoning_policy {
 
     impl PolicyDefinitionTypeValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<Str>) -> PolicyDefinitionTypeValue {
             PolicyDefinitionTypeValue {
                 description: None,
@@ -2206,6 +2308,7 @@ pub mod automated_reasoning_policy {
     }
 
     impl IntoValue for PolicyDefinitionTypeValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -2241,6 +2344,7 @@ pub mod automated_reasoning_policy {
 
     impl PolicyDefinitionRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(expression: impl Into<Str>, id: impl Into<Str>) -> PolicyDefinitionRule {
             PolicyDefinitionRule {
                 alternate_expression: None,
@@ -2251,6 +2355,7 @@ pub mod automated_reasoning_policy {
     }
 
     impl IntoValue for PolicyDefinitionRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AlternateExpression", self.alternate_expression);
@@ -2288,6 +2393,7 @@ pub mod automated_reasoning_policy {
 
     impl PolicyDefinitionVariable {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(description: impl Into<Str>, name: impl Into<Str>, r#type: impl Into<Str>) -> PolicyDefinitionVariable {
             PolicyDefinitionVariable {
                 description: description.into(),
@@ -2298,6 +2404,7 @@ pub mod automated_reasoning_policy {
     }
 
     impl IntoValue for PolicyDefinitionVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Description", self.description.into_value());
@@ -2339,6 +2446,7 @@ pub struct CfnAutomatedReasoningPolicyVersionProps {
 #[cfg(feature = "bedrock")]
 impl CfnAutomatedReasoningPolicyVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_arn: impl Into<Str>) -> CfnAutomatedReasoningPolicyVersionProps {
         CfnAutomatedReasoningPolicyVersionProps {
             last_updated_definition_hash: None,
@@ -2351,6 +2459,7 @@ impl CfnAutomatedReasoningPolicyVersionProps {
 #[cfg(feature = "bedrock")]
 impl CfnAutomatedReasoningPolicyVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "LastUpdatedDefinitionHash", self.last_updated_definition_hash);
@@ -2361,6 +2470,7 @@ impl CfnAutomatedReasoningPolicyVersionProps {
 
     /// The `AWS::Bedrock::AutomatedReasoningPolicyVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::AutomatedReasoningPolicyVersion").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2369,6 +2479,7 @@ impl CfnAutomatedReasoningPolicyVersionProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::AutomatedReasoningPolicyVersion> {
     /// Adds an `AWS::Bedrock::AutomatedReasoningPolicyVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2381,6 +2492,7 @@ impl crate::Cfn<markers::AutomatedReasoningPolicyVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-automatedreasoningpolicyversion.html#aws-resource-bedrock-automatedreasoningpolicyversion-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -2389,6 +2501,7 @@ impl crate::Cfn<markers::AutomatedReasoningPolicyVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-automatedreasoningpolicyversion.html#aws-resource-bedrock-automatedreasoningpolicyversion-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -2397,6 +2510,7 @@ impl crate::Cfn<markers::AutomatedReasoningPolicyVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-automatedreasoningpolicyversion.html#aws-resource-bedrock-automatedreasoningpolicyversion-return-values).
+    #[inline]
     pub fn attr_description(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Description".into())
     }
@@ -2405,6 +2519,7 @@ impl crate::Cfn<markers::AutomatedReasoningPolicyVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-automatedreasoningpolicyversion.html#aws-resource-bedrock-automatedreasoningpolicyversion-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2413,6 +2528,7 @@ impl crate::Cfn<markers::AutomatedReasoningPolicyVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-automatedreasoningpolicyversion.html#aws-resource-bedrock-automatedreasoningpolicyversion-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -2421,6 +2537,7 @@ impl crate::Cfn<markers::AutomatedReasoningPolicyVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-automatedreasoningpolicyversion.html#aws-resource-bedrock-automatedreasoningpolicyversion-return-values).
+    #[inline]
     pub fn attr_policy_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyId".into())
     }
@@ -2429,6 +2546,7 @@ impl crate::Cfn<markers::AutomatedReasoningPolicyVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`DefinitionHash`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-automatedreasoningpolicyversion.html#aws-resource-bedrock-automatedreasoningpolicyversion-return-values).
+    #[inline]
     pub fn attr_definition_hash(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DefinitionHash".into())
     }
@@ -2480,6 +2598,7 @@ pub struct CfnBlueprintProps {
 #[cfg(feature = "bedrock")]
 impl CfnBlueprintProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(blueprint_name: impl Into<Str>, schema: impl Into<Json>, r#type: impl Into<Str>) -> CfnBlueprintProps {
         CfnBlueprintProps {
             blueprint_name: blueprint_name.into(),
@@ -2495,6 +2614,7 @@ impl CfnBlueprintProps {
 #[cfg(feature = "bedrock")]
 impl CfnBlueprintProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BlueprintName", self.blueprint_name.into_value());
@@ -2508,6 +2628,7 @@ impl CfnBlueprintProps {
 
     /// The `AWS::Bedrock::Blueprint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::Blueprint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2516,6 +2637,7 @@ impl CfnBlueprintProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::Blueprint> {
     /// Adds an `AWS::Bedrock::Blueprint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2528,6 +2650,7 @@ impl crate::Cfn<markers::Blueprint> {
     ///
     /// `Fn::GetAtt` of
     /// [`BlueprintArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-blueprint.html#aws-resource-bedrock-blueprint-return-values).
+    #[inline]
     pub fn attr_blueprint_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BlueprintArn".into())
     }
@@ -2536,6 +2659,7 @@ impl crate::Cfn<markers::Blueprint> {
     ///
     /// `Fn::GetAtt` of
     /// [`BlueprintStage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-blueprint.html#aws-resource-bedrock-blueprint-return-values).
+    #[inline]
     pub fn attr_blueprint_stage(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BlueprintStage".into())
     }
@@ -2544,6 +2668,7 @@ impl crate::Cfn<markers::Blueprint> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-blueprint.html#aws-resource-bedrock-blueprint-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -2552,6 +2677,7 @@ impl crate::Cfn<markers::Blueprint> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-blueprint.html#aws-resource-bedrock-blueprint-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -2592,6 +2718,7 @@ pub struct CfnDataAutomationLibraryProps {
 #[cfg(feature = "bedrock")]
 impl CfnDataAutomationLibraryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(library_name: impl Into<Str>) -> CfnDataAutomationLibraryProps {
         CfnDataAutomationLibraryProps {
             encryption_configuration: None,
@@ -2605,6 +2732,7 @@ impl CfnDataAutomationLibraryProps {
 #[cfg(feature = "bedrock")]
 impl CfnDataAutomationLibraryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
@@ -2616,6 +2744,7 @@ impl CfnDataAutomationLibraryProps {
 
     /// The `AWS::Bedrock::DataAutomationLibrary` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::DataAutomationLibrary").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2624,6 +2753,7 @@ impl CfnDataAutomationLibraryProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::DataAutomationLibrary> {
     /// Adds an `AWS::Bedrock::DataAutomationLibrary` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2636,6 +2766,7 @@ impl crate::Cfn<markers::DataAutomationLibrary> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-dataautomationlibrary.html#aws-resource-bedrock-dataautomationlibrary-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -2644,6 +2775,7 @@ impl crate::Cfn<markers::DataAutomationLibrary> {
     ///
     /// `Fn::GetAtt` of
     /// [`EntityTypes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-dataautomationlibrary.html#aws-resource-bedrock-dataautomationlibrary-return-values).
+    #[inline]
     pub fn attr_entity_types(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EntityTypes".into())
     }
@@ -2652,6 +2784,7 @@ impl crate::Cfn<markers::DataAutomationLibrary> {
     ///
     /// `Fn::GetAtt` of
     /// [`LibraryArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-dataautomationlibrary.html#aws-resource-bedrock-dataautomationlibrary-return-values).
+    #[inline]
     pub fn attr_library_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LibraryArn".into())
     }
@@ -2660,6 +2793,7 @@ impl crate::Cfn<markers::DataAutomationLibrary> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-dataautomationlibrary.html#aws-resource-bedrock-dataautomationlibrary-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2691,6 +2825,7 @@ pub mod data_automation_library {
 
     impl EncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kms_key_id: impl Into<Str>) -> EncryptionConfiguration {
             EncryptionConfiguration {
                 kms_encryption_context: None,
@@ -2700,6 +2835,7 @@ pub mod data_automation_library {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsEncryptionContext", self.kms_encryption_context);
@@ -2769,6 +2905,7 @@ pub struct CfnDataAutomationProjectProps {
 #[cfg(feature = "bedrock")]
 impl CfnDataAutomationProjectProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(project_name: impl Into<Str>) -> CfnDataAutomationProjectProps {
         CfnDataAutomationProjectProps {
             custom_output_configuration: None,
@@ -2787,6 +2924,7 @@ impl CfnDataAutomationProjectProps {
 #[cfg(feature = "bedrock")]
 impl CfnDataAutomationProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CustomOutputConfiguration", self.custom_output_configuration);
@@ -2803,6 +2941,7 @@ impl CfnDataAutomationProjectProps {
 
     /// The `AWS::Bedrock::DataAutomationProject` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::DataAutomationProject").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2811,6 +2950,7 @@ impl CfnDataAutomationProjectProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::DataAutomationProject> {
     /// Adds an `AWS::Bedrock::DataAutomationProject` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2823,6 +2963,7 @@ impl crate::Cfn<markers::DataAutomationProject> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-dataautomationproject.html#aws-resource-bedrock-dataautomationproject-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -2831,6 +2972,7 @@ impl crate::Cfn<markers::DataAutomationProject> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-dataautomationproject.html#aws-resource-bedrock-dataautomationproject-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -2839,6 +2981,7 @@ impl crate::Cfn<markers::DataAutomationProject> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProjectArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-dataautomationproject.html#aws-resource-bedrock-dataautomationproject-return-values).
+    #[inline]
     pub fn attr_project_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProjectArn".into())
     }
@@ -2847,6 +2990,7 @@ impl crate::Cfn<markers::DataAutomationProject> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProjectStage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-dataautomationproject.html#aws-resource-bedrock-dataautomationproject-return-values).
+    #[inline]
     pub fn attr_project_stage(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProjectStage".into())
     }
@@ -2855,6 +2999,7 @@ impl crate::Cfn<markers::DataAutomationProject> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-dataautomationproject.html#aws-resource-bedrock-dataautomationproject-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2880,6 +3025,7 @@ pub mod data_automation_project {
 
     impl CustomOutputConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomOutputConfiguration {
             CustomOutputConfiguration {
                 blueprints: None,
@@ -2888,12 +3034,14 @@ pub mod data_automation_project {
     }
 
     impl Default for CustomOutputConfiguration {
+        #[inline]
         fn default() -> CustomOutputConfiguration {
             CustomOutputConfiguration::new()
         }
     }
 
     impl IntoValue for CustomOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Blueprints", self.blueprints);
@@ -2927,6 +3075,7 @@ pub mod data_automation_project {
 
     impl BlueprintItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(blueprint_arn: impl Into<Str>) -> BlueprintItem {
             BlueprintItem {
                 blueprint_arn: blueprint_arn.into(),
@@ -2937,6 +3086,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for BlueprintItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BlueprintArn", self.blueprint_arn.into_value());
@@ -2981,6 +3131,7 @@ pub mod data_automation_project {
 
     impl OverrideConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OverrideConfiguration {
             OverrideConfiguration {
                 audio: None,
@@ -2993,12 +3144,14 @@ pub mod data_automation_project {
     }
 
     impl Default for OverrideConfiguration {
+        #[inline]
         fn default() -> OverrideConfiguration {
             OverrideConfiguration::new()
         }
     }
 
     impl IntoValue for OverrideConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Audio", self.audio);
@@ -3035,6 +3188,7 @@ pub mod data_automation_project {
 
     impl DocumentOverrideConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DocumentOverrideConfiguration {
             DocumentOverrideConfiguration {
                 modality_processing: None,
@@ -3045,12 +3199,14 @@ pub mod data_automation_project {
     }
 
     impl Default for DocumentOverrideConfiguration {
+        #[inline]
         fn default() -> DocumentOverrideConfiguration {
             DocumentOverrideConfiguration::new()
         }
     }
 
     impl IntoValue for DocumentOverrideConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ModalityProcessing", self.modality_processing);
@@ -3076,6 +3232,7 @@ pub mod data_automation_project {
 
     impl SplitterConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SplitterConfiguration {
             SplitterConfiguration {
                 state: None,
@@ -3084,12 +3241,14 @@ pub mod data_automation_project {
     }
 
     impl Default for SplitterConfiguration {
+        #[inline]
         fn default() -> SplitterConfiguration {
             SplitterConfiguration::new()
         }
     }
 
     impl IntoValue for SplitterConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "State", self.state);
@@ -3113,6 +3272,7 @@ pub mod data_automation_project {
 
     impl ModalityProcessingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ModalityProcessingConfiguration {
             ModalityProcessingConfiguration {
                 state: None,
@@ -3121,12 +3281,14 @@ pub mod data_automation_project {
     }
 
     impl Default for ModalityProcessingConfiguration {
+        #[inline]
         fn default() -> ModalityProcessingConfiguration {
             ModalityProcessingConfiguration::new()
         }
     }
 
     impl IntoValue for ModalityProcessingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "State", self.state);
@@ -3175,6 +3337,7 @@ pub mod data_automation_project {
 
     impl SensitiveDataConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SensitiveDataConfiguration {
             SensitiveDataConfiguration {
                 detection_mode: None,
@@ -3185,12 +3348,14 @@ pub mod data_automation_project {
     }
 
     impl Default for SensitiveDataConfiguration {
+        #[inline]
         fn default() -> SensitiveDataConfiguration {
             SensitiveDataConfiguration::new()
         }
     }
 
     impl IntoValue for SensitiveDataConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DetectionMode", self.detection_mode);
@@ -3228,6 +3393,7 @@ pub mod data_automation_project {
 
     impl PIIEntitiesConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PIIEntitiesConfiguration {
             PIIEntitiesConfiguration {
                 pii_entity_types: None,
@@ -3237,12 +3403,14 @@ pub mod data_automation_project {
     }
 
     impl Default for PIIEntitiesConfiguration {
+        #[inline]
         fn default() -> PIIEntitiesConfiguration {
             PIIEntitiesConfiguration::new()
         }
     }
 
     impl IntoValue for PIIEntitiesConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PiiEntityTypes", self.pii_entity_types);
@@ -3276,6 +3444,7 @@ pub mod data_automation_project {
 
     impl AudioOverrideConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioOverrideConfiguration {
             AudioOverrideConfiguration {
                 language_configuration: None,
@@ -3286,12 +3455,14 @@ pub mod data_automation_project {
     }
 
     impl Default for AudioOverrideConfiguration {
+        #[inline]
         fn default() -> AudioOverrideConfiguration {
             AudioOverrideConfiguration::new()
         }
     }
 
     impl IntoValue for AudioOverrideConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LanguageConfiguration", self.language_configuration);
@@ -3332,6 +3503,7 @@ pub mod data_automation_project {
 
     impl AudioLanguageConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioLanguageConfiguration {
             AudioLanguageConfiguration {
                 generative_output_language: None,
@@ -3342,12 +3514,14 @@ pub mod data_automation_project {
     }
 
     impl Default for AudioLanguageConfiguration {
+        #[inline]
         fn default() -> AudioLanguageConfiguration {
             AudioLanguageConfiguration::new()
         }
     }
 
     impl IntoValue for AudioLanguageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GenerativeOutputLanguage", self.generative_output_language);
@@ -3377,6 +3551,7 @@ pub mod data_automation_project {
 
     impl VideoOverrideConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VideoOverrideConfiguration {
             VideoOverrideConfiguration {
                 modality_processing: None,
@@ -3386,12 +3561,14 @@ pub mod data_automation_project {
     }
 
     impl Default for VideoOverrideConfiguration {
+        #[inline]
         fn default() -> VideoOverrideConfiguration {
             VideoOverrideConfiguration::new()
         }
     }
 
     impl IntoValue for VideoOverrideConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ModalityProcessing", self.modality_processing);
@@ -3420,6 +3597,7 @@ pub mod data_automation_project {
 
     impl ImageOverrideConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImageOverrideConfiguration {
             ImageOverrideConfiguration {
                 modality_processing: None,
@@ -3429,12 +3607,14 @@ pub mod data_automation_project {
     }
 
     impl Default for ImageOverrideConfiguration {
+        #[inline]
         fn default() -> ImageOverrideConfiguration {
             ImageOverrideConfiguration::new()
         }
     }
 
     impl IntoValue for ImageOverrideConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ModalityProcessing", self.modality_processing);
@@ -3474,6 +3654,7 @@ pub mod data_automation_project {
 
     impl ModalityRoutingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ModalityRoutingConfiguration {
             ModalityRoutingConfiguration {
                 jpeg: None,
@@ -3485,12 +3666,14 @@ pub mod data_automation_project {
     }
 
     impl Default for ModalityRoutingConfiguration {
+        #[inline]
         fn default() -> ModalityRoutingConfiguration {
             ModalityRoutingConfiguration::new()
         }
     }
 
     impl IntoValue for ModalityRoutingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "jpeg", self.jpeg);
@@ -3531,6 +3714,7 @@ pub mod data_automation_project {
 
     impl StandardOutputConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StandardOutputConfiguration {
             StandardOutputConfiguration {
                 audio: None,
@@ -3542,12 +3726,14 @@ pub mod data_automation_project {
     }
 
     impl Default for StandardOutputConfiguration {
+        #[inline]
         fn default() -> StandardOutputConfiguration {
             StandardOutputConfiguration::new()
         }
     }
 
     impl IntoValue for StandardOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Audio", self.audio);
@@ -3583,6 +3769,7 @@ pub mod data_automation_project {
 
     impl DocumentStandardOutputConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DocumentStandardOutputConfiguration {
             DocumentStandardOutputConfiguration {
                 extraction: None,
@@ -3593,12 +3780,14 @@ pub mod data_automation_project {
     }
 
     impl Default for DocumentStandardOutputConfiguration {
+        #[inline]
         fn default() -> DocumentStandardOutputConfiguration {
             DocumentStandardOutputConfiguration::new()
         }
     }
 
     impl IntoValue for DocumentStandardOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Extraction", self.extraction);
@@ -3630,6 +3819,7 @@ pub mod data_automation_project {
 
     impl DocumentStandardExtraction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bounding_box: impl Into<DocumentBoundingBox>, granularity: impl Into<DocumentExtractionGranularity>) -> DocumentStandardExtraction {
             DocumentStandardExtraction {
                 bounding_box: bounding_box.into(),
@@ -3639,6 +3829,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for DocumentStandardExtraction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BoundingBox", self.bounding_box.into_value());
@@ -3662,6 +3853,7 @@ pub mod data_automation_project {
 
     impl DocumentExtractionGranularity {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DocumentExtractionGranularity {
             DocumentExtractionGranularity {
                 types: None,
@@ -3670,12 +3862,14 @@ pub mod data_automation_project {
     }
 
     impl Default for DocumentExtractionGranularity {
+        #[inline]
         fn default() -> DocumentExtractionGranularity {
             DocumentExtractionGranularity::new()
         }
     }
 
     impl IntoValue for DocumentExtractionGranularity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Types", self.types);
@@ -3699,6 +3893,7 @@ pub mod data_automation_project {
 
     impl DocumentBoundingBox {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state: impl Into<Str>) -> DocumentBoundingBox {
             DocumentBoundingBox {
                 state: state.into(),
@@ -3707,6 +3902,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for DocumentBoundingBox {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
@@ -3730,6 +3926,7 @@ pub mod data_automation_project {
 
     impl DocumentStandardGenerativeField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state: impl Into<Str>) -> DocumentStandardGenerativeField {
             DocumentStandardGenerativeField {
                 state: state.into(),
@@ -3738,6 +3935,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for DocumentStandardGenerativeField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
@@ -3767,6 +3965,7 @@ pub mod data_automation_project {
 
     impl DocumentOutputFormat {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(additional_file_format: impl Into<DocumentOutputAdditionalFileFormat>, text_format: impl Into<DocumentOutputTextFormat>) -> DocumentOutputFormat {
             DocumentOutputFormat {
                 additional_file_format: additional_file_format.into(),
@@ -3776,6 +3975,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for DocumentOutputFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AdditionalFileFormat", self.additional_file_format.into_value());
@@ -3799,6 +3999,7 @@ pub mod data_automation_project {
 
     impl DocumentOutputTextFormat {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DocumentOutputTextFormat {
             DocumentOutputTextFormat {
                 types: None,
@@ -3807,12 +4008,14 @@ pub mod data_automation_project {
     }
 
     impl Default for DocumentOutputTextFormat {
+        #[inline]
         fn default() -> DocumentOutputTextFormat {
             DocumentOutputTextFormat::new()
         }
     }
 
     impl IntoValue for DocumentOutputTextFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Types", self.types);
@@ -3836,6 +4039,7 @@ pub mod data_automation_project {
 
     impl DocumentOutputAdditionalFileFormat {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state: impl Into<Str>) -> DocumentOutputAdditionalFileFormat {
             DocumentOutputAdditionalFileFormat {
                 state: state.into(),
@@ -3844,6 +4048,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for DocumentOutputAdditionalFileFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
@@ -3871,6 +4076,7 @@ pub mod data_automation_project {
 
     impl ImageStandardOutputConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImageStandardOutputConfiguration {
             ImageStandardOutputConfiguration {
                 extraction: None,
@@ -3880,12 +4086,14 @@ pub mod data_automation_project {
     }
 
     impl Default for ImageStandardOutputConfiguration {
+        #[inline]
         fn default() -> ImageStandardOutputConfiguration {
             ImageStandardOutputConfiguration::new()
         }
     }
 
     impl IntoValue for ImageStandardOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Extraction", self.extraction);
@@ -3916,6 +4124,7 @@ pub mod data_automation_project {
 
     impl ImageStandardExtraction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bounding_box: impl Into<ImageBoundingBox>, category: impl Into<ImageExtractionCategory>) -> ImageStandardExtraction {
             ImageStandardExtraction {
                 bounding_box: bounding_box.into(),
@@ -3925,6 +4134,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for ImageStandardExtraction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BoundingBox", self.bounding_box.into_value());
@@ -3954,6 +4164,7 @@ pub mod data_automation_project {
 
     impl ImageExtractionCategory {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state: impl Into<Str>) -> ImageExtractionCategory {
             ImageExtractionCategory {
                 state: state.into(),
@@ -3963,6 +4174,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for ImageExtractionCategory {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
@@ -3987,6 +4199,7 @@ pub mod data_automation_project {
 
     impl ImageBoundingBox {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state: impl Into<Str>) -> ImageBoundingBox {
             ImageBoundingBox {
                 state: state.into(),
@@ -3995,6 +4208,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for ImageBoundingBox {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
@@ -4023,6 +4237,7 @@ pub mod data_automation_project {
 
     impl ImageStandardGenerativeField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state: impl Into<Str>) -> ImageStandardGenerativeField {
             ImageStandardGenerativeField {
                 state: state.into(),
@@ -4032,6 +4247,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for ImageStandardGenerativeField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
@@ -4060,6 +4276,7 @@ pub mod data_automation_project {
 
     impl VideoStandardOutputConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VideoStandardOutputConfiguration {
             VideoStandardOutputConfiguration {
                 extraction: None,
@@ -4069,12 +4286,14 @@ pub mod data_automation_project {
     }
 
     impl Default for VideoStandardOutputConfiguration {
+        #[inline]
         fn default() -> VideoStandardOutputConfiguration {
             VideoStandardOutputConfiguration::new()
         }
     }
 
     impl IntoValue for VideoStandardOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Extraction", self.extraction);
@@ -4105,6 +4324,7 @@ pub mod data_automation_project {
 
     impl VideoStandardExtraction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bounding_box: impl Into<VideoBoundingBox>, category: impl Into<VideoExtractionCategory>) -> VideoStandardExtraction {
             VideoStandardExtraction {
                 bounding_box: bounding_box.into(),
@@ -4114,6 +4334,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for VideoStandardExtraction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BoundingBox", self.bounding_box.into_value());
@@ -4143,6 +4364,7 @@ pub mod data_automation_project {
 
     impl VideoExtractionCategory {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state: impl Into<Str>) -> VideoExtractionCategory {
             VideoExtractionCategory {
                 state: state.into(),
@@ -4152,6 +4374,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for VideoExtractionCategory {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
@@ -4176,6 +4399,7 @@ pub mod data_automation_project {
 
     impl VideoBoundingBox {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state: impl Into<Str>) -> VideoBoundingBox {
             VideoBoundingBox {
                 state: state.into(),
@@ -4184,6 +4408,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for VideoBoundingBox {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
@@ -4212,6 +4437,7 @@ pub mod data_automation_project {
 
     impl VideoStandardGenerativeField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state: impl Into<Str>) -> VideoStandardGenerativeField {
             VideoStandardGenerativeField {
                 state: state.into(),
@@ -4221,6 +4447,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for VideoStandardGenerativeField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
@@ -4249,6 +4476,7 @@ pub mod data_automation_project {
 
     impl AudioStandardOutputConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioStandardOutputConfiguration {
             AudioStandardOutputConfiguration {
                 extraction: None,
@@ -4258,12 +4486,14 @@ pub mod data_automation_project {
     }
 
     impl Default for AudioStandardOutputConfiguration {
+        #[inline]
         fn default() -> AudioStandardOutputConfiguration {
             AudioStandardOutputConfiguration::new()
         }
     }
 
     impl IntoValue for AudioStandardOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Extraction", self.extraction);
@@ -4288,6 +4518,7 @@ pub mod data_automation_project {
 
     impl AudioStandardExtraction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(category: impl Into<AudioExtractionCategory>) -> AudioStandardExtraction {
             AudioStandardExtraction {
                 category: category.into(),
@@ -4296,6 +4527,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for AudioStandardExtraction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Category", self.category.into_value());
@@ -4330,6 +4562,7 @@ pub mod data_automation_project {
 
     impl AudioExtractionCategory {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state: impl Into<Str>) -> AudioExtractionCategory {
             AudioExtractionCategory {
                 state: state.into(),
@@ -4340,6 +4573,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for AudioExtractionCategory {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
@@ -4366,6 +4600,7 @@ pub mod data_automation_project {
 
     impl AudioExtractionCategoryTypeConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioExtractionCategoryTypeConfiguration {
             AudioExtractionCategoryTypeConfiguration {
                 transcript: None,
@@ -4374,12 +4609,14 @@ pub mod data_automation_project {
     }
 
     impl Default for AudioExtractionCategoryTypeConfiguration {
+        #[inline]
         fn default() -> AudioExtractionCategoryTypeConfiguration {
             AudioExtractionCategoryTypeConfiguration::new()
         }
     }
 
     impl IntoValue for AudioExtractionCategoryTypeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Transcript", self.transcript);
@@ -4410,6 +4647,7 @@ pub mod data_automation_project {
 
     impl TranscriptConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TranscriptConfiguration {
             TranscriptConfiguration {
                 channel_labeling: None,
@@ -4419,12 +4657,14 @@ pub mod data_automation_project {
     }
 
     impl Default for TranscriptConfiguration {
+        #[inline]
         fn default() -> TranscriptConfiguration {
             TranscriptConfiguration::new()
         }
     }
 
     impl IntoValue for TranscriptConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChannelLabeling", self.channel_labeling);
@@ -4452,6 +4692,7 @@ pub mod data_automation_project {
 
     impl SpeakerLabelingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state: impl Into<Str>) -> SpeakerLabelingConfiguration {
             SpeakerLabelingConfiguration {
                 state: state.into(),
@@ -4460,6 +4701,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for SpeakerLabelingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
@@ -4486,6 +4728,7 @@ pub mod data_automation_project {
 
     impl ChannelLabelingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state: impl Into<Str>) -> ChannelLabelingConfiguration {
             ChannelLabelingConfiguration {
                 state: state.into(),
@@ -4494,6 +4737,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for ChannelLabelingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
@@ -4522,6 +4766,7 @@ pub mod data_automation_project {
 
     impl AudioStandardGenerativeField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state: impl Into<Str>) -> AudioStandardGenerativeField {
             AudioStandardGenerativeField {
                 state: state.into(),
@@ -4531,6 +4776,7 @@ pub mod data_automation_project {
     }
 
     impl IntoValue for AudioStandardGenerativeField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
@@ -4588,6 +4834,7 @@ pub struct CfnDataSourceProps {
 #[cfg(feature = "bedrock")]
 impl CfnDataSourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_source_configuration: impl Into<data_source::DataSourceConfiguration>, knowledge_base_id: impl Into<Str>, name: impl Into<Str>) -> CfnDataSourceProps {
         CfnDataSourceProps {
             data_deletion_policy: None,
@@ -4604,6 +4851,7 @@ impl CfnDataSourceProps {
 #[cfg(feature = "bedrock")]
 impl CfnDataSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DataDeletionPolicy", self.data_deletion_policy);
@@ -4618,6 +4866,7 @@ impl CfnDataSourceProps {
 
     /// The `AWS::Bedrock::DataSource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::DataSource").properties(self.into_properties())
     }
@@ -4626,6 +4875,7 @@ impl CfnDataSourceProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::DataSource> {
     /// Adds an `AWS::Bedrock::DataSource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4638,6 +4888,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataSourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-datasource.html#aws-resource-bedrock-datasource-return-values).
+    #[inline]
     pub fn attr_data_source_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataSourceId".into())
     }
@@ -4646,6 +4897,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataSourceStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-datasource.html#aws-resource-bedrock-datasource-return-values).
+    #[inline]
     pub fn attr_data_source_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataSourceStatus".into())
     }
@@ -4654,6 +4906,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-datasource.html#aws-resource-bedrock-datasource-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -4662,6 +4915,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-datasource.html#aws-resource-bedrock-datasource-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -4670,6 +4924,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailureReasons`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-datasource.html#aws-resource-bedrock-datasource-return-values).
+    #[inline]
     pub fn attr_failure_reasons(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailureReasons".into())
     }
@@ -4682,6 +4937,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataSourceConfiguration.WebConfiguration.CrawlerConfiguration.UserAgentHeader`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-datasource.html#aws-resource-bedrock-datasource-return-values).
+    #[inline]
     pub fn attr_data_source_configuration_web_configuration_crawler_configuration_user_agent_header(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataSourceConfiguration.WebConfiguration.CrawlerConfiguration.UserAgentHeader".into())
     }
@@ -4739,6 +4995,7 @@ pub mod data_source {
 
     impl DataSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> DataSourceConfiguration {
             DataSourceConfiguration {
                 confluence_configuration: None,
@@ -4753,6 +5010,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConfluenceConfiguration", self.confluence_configuration);
@@ -4795,6 +5053,7 @@ pub mod data_source {
 
     impl S3DataSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_arn: impl Into<Str>) -> S3DataSourceConfiguration {
             S3DataSourceConfiguration {
                 bucket_arn: bucket_arn.into(),
@@ -4805,6 +5064,7 @@ pub mod data_source {
     }
 
     impl IntoValue for S3DataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketArn", self.bucket_arn.into_value());
@@ -4836,6 +5096,7 @@ pub mod data_source {
 
     impl ConfluenceDataSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_configuration: impl Into<ConfluenceSourceConfiguration>) -> ConfluenceDataSourceConfiguration {
             ConfluenceDataSourceConfiguration {
                 crawler_configuration: None,
@@ -4845,6 +5106,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluenceDataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrawlerConfiguration", self.crawler_configuration);
@@ -4892,6 +5154,7 @@ pub mod data_source {
 
     impl ConfluenceSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(auth_type: impl Into<Str>, credentials_secret_arn: impl Into<Str>, host_type: impl Into<Str>, host_url: impl Into<Str>) -> ConfluenceSourceConfiguration {
             ConfluenceSourceConfiguration {
                 auth_type: auth_type.into(),
@@ -4903,6 +5166,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluenceSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthType", self.auth_type.into_value());
@@ -4930,6 +5194,7 @@ pub mod data_source {
 
     impl ConfluenceCrawlerConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfluenceCrawlerConfiguration {
             ConfluenceCrawlerConfiguration {
                 filter_configuration: None,
@@ -4938,12 +5203,14 @@ pub mod data_source {
     }
 
     impl Default for ConfluenceCrawlerConfiguration {
+        #[inline]
         fn default() -> ConfluenceCrawlerConfiguration {
             ConfluenceCrawlerConfiguration::new()
         }
     }
 
     impl IntoValue for ConfluenceCrawlerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FilterConfiguration", self.filter_configuration);
@@ -4975,6 +5242,7 @@ pub mod data_source {
 
     impl CrawlFilterConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> CrawlFilterConfiguration {
             CrawlFilterConfiguration {
                 pattern_object_filter: None,
@@ -4984,6 +5252,7 @@ pub mod data_source {
     }
 
     impl IntoValue for CrawlFilterConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PatternObjectFilter", self.pattern_object_filter);
@@ -5009,6 +5278,7 @@ pub mod data_source {
 
     impl PatternObjectFilterConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filters: impl Into<List<PatternObjectFilter>>) -> PatternObjectFilterConfiguration {
             PatternObjectFilterConfiguration {
                 filters: filters.into(),
@@ -5017,6 +5287,7 @@ pub mod data_source {
     }
 
     impl IntoValue for PatternObjectFilterConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Filters", self.filters.into_value());
@@ -5057,6 +5328,7 @@ pub mod data_source {
 
     impl PatternObjectFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object_type: impl Into<Str>) -> PatternObjectFilter {
             PatternObjectFilter {
                 exclusion_filters: None,
@@ -5067,6 +5339,7 @@ pub mod data_source {
     }
 
     impl IntoValue for PatternObjectFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExclusionFilters", self.exclusion_filters);
@@ -5098,6 +5371,7 @@ pub mod data_source {
 
     impl SalesforceDataSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_configuration: impl Into<SalesforceSourceConfiguration>) -> SalesforceDataSourceConfiguration {
             SalesforceDataSourceConfiguration {
                 crawler_configuration: None,
@@ -5107,6 +5381,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SalesforceDataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrawlerConfiguration", self.crawler_configuration);
@@ -5148,6 +5423,7 @@ pub mod data_source {
 
     impl SalesforceSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(auth_type: impl Into<Str>, credentials_secret_arn: impl Into<Str>, host_url: impl Into<Str>) -> SalesforceSourceConfiguration {
             SalesforceSourceConfiguration {
                 auth_type: auth_type.into(),
@@ -5158,6 +5434,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SalesforceSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthType", self.auth_type.into_value());
@@ -5184,6 +5461,7 @@ pub mod data_source {
 
     impl SalesforceCrawlerConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SalesforceCrawlerConfiguration {
             SalesforceCrawlerConfiguration {
                 filter_configuration: None,
@@ -5192,12 +5470,14 @@ pub mod data_source {
     }
 
     impl Default for SalesforceCrawlerConfiguration {
+        #[inline]
         fn default() -> SalesforceCrawlerConfiguration {
             SalesforceCrawlerConfiguration::new()
         }
     }
 
     impl IntoValue for SalesforceCrawlerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FilterConfiguration", self.filter_configuration);
@@ -5227,6 +5507,7 @@ pub mod data_source {
 
     impl SharePointDataSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_configuration: impl Into<SharePointSourceConfiguration>) -> SharePointDataSourceConfiguration {
             SharePointDataSourceConfiguration {
                 crawler_configuration: None,
@@ -5236,6 +5517,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SharePointDataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrawlerConfiguration", self.crawler_configuration);
@@ -5294,6 +5576,7 @@ pub mod data_source {
 
     impl SharePointSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(auth_type: impl Into<Str>, credentials_secret_arn: impl Into<Str>, domain: impl Into<Str>, host_type: impl Into<Str>, site_urls: impl Into<List<Str>>) -> SharePointSourceConfiguration {
             SharePointSourceConfiguration {
                 auth_type: auth_type.into(),
@@ -5307,6 +5590,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SharePointSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthType", self.auth_type.into_value());
@@ -5336,6 +5620,7 @@ pub mod data_source {
 
     impl SharePointCrawlerConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SharePointCrawlerConfiguration {
             SharePointCrawlerConfiguration {
                 filter_configuration: None,
@@ -5344,12 +5629,14 @@ pub mod data_source {
     }
 
     impl Default for SharePointCrawlerConfiguration {
+        #[inline]
         fn default() -> SharePointCrawlerConfiguration {
             SharePointCrawlerConfiguration::new()
         }
     }
 
     impl IntoValue for SharePointCrawlerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FilterConfiguration", self.filter_configuration);
@@ -5378,6 +5665,7 @@ pub mod data_source {
 
     impl WebDataSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_configuration: impl Into<WebSourceConfiguration>) -> WebDataSourceConfiguration {
             WebDataSourceConfiguration {
                 crawler_configuration: None,
@@ -5387,6 +5675,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WebDataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrawlerConfiguration", self.crawler_configuration);
@@ -5412,6 +5701,7 @@ pub mod data_source {
 
     impl WebSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(url_configuration: impl Into<UrlConfiguration>) -> WebSourceConfiguration {
             WebSourceConfiguration {
                 url_configuration: url_configuration.into(),
@@ -5420,6 +5710,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WebSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("UrlConfiguration", self.url_configuration.into_value());
@@ -5444,6 +5735,7 @@ pub mod data_source {
 
     impl UrlConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(seed_urls: impl Into<List<SeedUrl>>) -> UrlConfiguration {
             UrlConfiguration {
                 seed_urls: seed_urls.into(),
@@ -5452,6 +5744,7 @@ pub mod data_source {
     }
 
     impl IntoValue for UrlConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SeedUrls", self.seed_urls.into_value());
@@ -5475,6 +5768,7 @@ pub mod data_source {
 
     impl SeedUrl {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(url: impl Into<Str>) -> SeedUrl {
             SeedUrl {
                 url: url.into(),
@@ -5483,6 +5777,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SeedUrl {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Url", self.url.into_value());
@@ -5539,6 +5834,7 @@ pub mod data_source {
 
     impl WebCrawlerConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WebCrawlerConfiguration {
             WebCrawlerConfiguration {
                 crawler_limits: None,
@@ -5552,12 +5848,14 @@ pub mod data_source {
     }
 
     impl Default for WebCrawlerConfiguration {
+        #[inline]
         fn default() -> WebCrawlerConfiguration {
             WebCrawlerConfiguration::new()
         }
     }
 
     impl IntoValue for WebCrawlerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrawlerLimits", self.crawler_limits);
@@ -5592,6 +5890,7 @@ pub mod data_source {
 
     impl WebCrawlerLimits {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WebCrawlerLimits {
             WebCrawlerLimits {
                 max_pages: None,
@@ -5601,12 +5900,14 @@ pub mod data_source {
     }
 
     impl Default for WebCrawlerLimits {
+        #[inline]
         fn default() -> WebCrawlerLimits {
             WebCrawlerLimits::new()
         }
     }
 
     impl IntoValue for WebCrawlerLimits {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxPages", self.max_pages);
@@ -5646,6 +5947,7 @@ pub mod data_source {
 
     impl ManagedKnowledgeBaseConnectorConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManagedKnowledgeBaseConnectorConfiguration {
             ManagedKnowledgeBaseConnectorConfiguration {
                 connector_parameters: None,
@@ -5657,12 +5959,14 @@ pub mod data_source {
     }
 
     impl Default for ManagedKnowledgeBaseConnectorConfiguration {
+        #[inline]
         fn default() -> ManagedKnowledgeBaseConnectorConfiguration {
             ManagedKnowledgeBaseConnectorConfiguration::new()
         }
     }
 
     impl IntoValue for ManagedKnowledgeBaseConnectorConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectorParameters", self.connector_parameters);
@@ -5694,6 +5998,7 @@ pub mod data_source {
 
     impl DeletionProtectionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(deletion_protection_status: impl Into<Str>) -> DeletionProtectionConfiguration {
             DeletionProtectionConfiguration {
                 deletion_protection_status: deletion_protection_status.into(),
@@ -5703,6 +6008,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DeletionProtectionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeletionProtectionStatus", self.deletion_protection_status.into_value());
@@ -5736,6 +6042,7 @@ pub mod data_source {
 
     impl MediaExtractionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MediaExtractionConfiguration {
             MediaExtractionConfiguration {
                 audio_extraction_configuration: None,
@@ -5746,12 +6053,14 @@ pub mod data_source {
     }
 
     impl Default for MediaExtractionConfiguration {
+        #[inline]
         fn default() -> MediaExtractionConfiguration {
             MediaExtractionConfiguration::new()
         }
     }
 
     impl IntoValue for MediaExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioExtractionConfiguration", self.audio_extraction_configuration);
@@ -5777,6 +6086,7 @@ pub mod data_source {
 
     impl ImageExtractionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image_extraction_status: impl Into<Str>) -> ImageExtractionConfiguration {
             ImageExtractionConfiguration {
                 image_extraction_status: image_extraction_status.into(),
@@ -5785,6 +6095,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ImageExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ImageExtractionStatus", self.image_extraction_status.into_value());
@@ -5808,6 +6119,7 @@ pub mod data_source {
 
     impl AudioExtractionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(audio_extraction_status: impl Into<Str>) -> AudioExtractionConfiguration {
             AudioExtractionConfiguration {
                 audio_extraction_status: audio_extraction_status.into(),
@@ -5816,6 +6128,7 @@ pub mod data_source {
     }
 
     impl IntoValue for AudioExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AudioExtractionStatus", self.audio_extraction_status.into_value());
@@ -5839,6 +6152,7 @@ pub mod data_source {
 
     impl VideoExtractionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(video_extraction_status: impl Into<Str>) -> VideoExtractionConfiguration {
             VideoExtractionConfiguration {
                 video_extraction_status: video_extraction_status.into(),
@@ -5847,6 +6161,7 @@ pub mod data_source {
     }
 
     impl IntoValue for VideoExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VideoExtractionStatus", self.video_extraction_status.into_value());
@@ -5880,6 +6195,7 @@ pub mod data_source {
 
     impl SyncSchedule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SyncSchedule {
             SyncSchedule {
                 daily: None,
@@ -5890,12 +6206,14 @@ pub mod data_source {
     }
 
     impl Default for SyncSchedule {
+        #[inline]
         fn default() -> SyncSchedule {
             SyncSchedule::new()
         }
     }
 
     impl IntoValue for SyncSchedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Daily", self.daily);
@@ -5921,6 +6239,7 @@ pub mod data_source {
 
     impl WeeklySchedule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(day_of_week: impl Into<Str>) -> WeeklySchedule {
             WeeklySchedule {
                 day_of_week: day_of_week.into(),
@@ -5929,6 +6248,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WeeklySchedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DayOfWeek", self.day_of_week.into_value());
@@ -5953,6 +6273,7 @@ pub mod data_source {
 
     impl MonthlySchedule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(day_of_month: impl Into<DayOfMonth>) -> MonthlySchedule {
             MonthlySchedule {
                 day_of_month: day_of_month.into(),
@@ -5961,6 +6282,7 @@ pub mod data_source {
     }
 
     impl IntoValue for MonthlySchedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DayOfMonth", self.day_of_month.into_value());
@@ -5989,6 +6311,7 @@ pub mod data_source {
 
     impl DayOfMonth {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DayOfMonth {
             DayOfMonth {
                 day_number: None,
@@ -5998,12 +6321,14 @@ pub mod data_source {
     }
 
     impl Default for DayOfMonth {
+        #[inline]
         fn default() -> DayOfMonth {
             DayOfMonth::new()
         }
     }
 
     impl IntoValue for DayOfMonth {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DayNumber", self.day_number);
@@ -6027,6 +6352,7 @@ pub mod data_source {
 
     impl ServerSideEncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServerSideEncryptionConfiguration {
             ServerSideEncryptionConfiguration {
                 kms_key_arn: None,
@@ -6035,12 +6361,14 @@ pub mod data_source {
     }
 
     impl Default for ServerSideEncryptionConfiguration {
+        #[inline]
         fn default() -> ServerSideEncryptionConfiguration {
             ServerSideEncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for ServerSideEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -6082,6 +6410,7 @@ pub mod data_source {
 
     impl VectorIngestionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VectorIngestionConfiguration {
             VectorIngestionConfiguration {
                 chunking_configuration: None,
@@ -6093,12 +6422,14 @@ pub mod data_source {
     }
 
     impl Default for VectorIngestionConfiguration {
+        #[inline]
         fn default() -> VectorIngestionConfiguration {
             VectorIngestionConfiguration::new()
         }
     }
 
     impl IntoValue for VectorIngestionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChunkingConfiguration", self.chunking_configuration);
@@ -6149,6 +6480,7 @@ pub mod data_source {
 
     impl ChunkingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(chunking_strategy: impl Into<Str>) -> ChunkingConfiguration {
             ChunkingConfiguration {
                 chunking_strategy: chunking_strategy.into(),
@@ -6160,6 +6492,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ChunkingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ChunkingStrategy", self.chunking_strategy.into_value());
@@ -6193,6 +6526,7 @@ pub mod data_source {
 
     impl FixedSizeChunkingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_tokens: impl Into<Int>, overlap_percentage: impl Into<Int>) -> FixedSizeChunkingConfiguration {
             FixedSizeChunkingConfiguration {
                 max_tokens: max_tokens.into(),
@@ -6202,6 +6536,7 @@ pub mod data_source {
     }
 
     impl IntoValue for FixedSizeChunkingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxTokens", self.max_tokens.into_value());
@@ -6234,6 +6569,7 @@ pub mod data_source {
 
     impl HierarchicalChunkingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(level_configurations: impl Into<List<HierarchicalChunkingLevelConfiguration>>, overlap_tokens: impl Into<Int>) -> HierarchicalChunkingConfiguration {
             HierarchicalChunkingConfiguration {
                 level_configurations: level_configurations.into(),
@@ -6243,6 +6579,7 @@ pub mod data_source {
     }
 
     impl IntoValue for HierarchicalChunkingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LevelConfigurations", self.level_configurations.into_value());
@@ -6267,6 +6604,7 @@ pub mod data_source {
 
     impl HierarchicalChunkingLevelConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_tokens: impl Into<Int>) -> HierarchicalChunkingLevelConfiguration {
             HierarchicalChunkingLevelConfiguration {
                 max_tokens: max_tokens.into(),
@@ -6275,6 +6613,7 @@ pub mod data_source {
     }
 
     impl IntoValue for HierarchicalChunkingLevelConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxTokens", self.max_tokens.into_value());
@@ -6312,6 +6651,7 @@ pub mod data_source {
 
     impl SemanticChunkingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(breakpoint_percentile_threshold: impl Into<Int>, buffer_size: impl Into<Int>, max_tokens: impl Into<Int>) -> SemanticChunkingConfiguration {
             SemanticChunkingConfiguration {
                 breakpoint_percentile_threshold: breakpoint_percentile_threshold.into(),
@@ -6322,6 +6662,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SemanticChunkingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BreakpointPercentileThreshold", self.breakpoint_percentile_threshold.into_value());
@@ -6353,6 +6694,7 @@ pub mod data_source {
 
     impl CustomTransformationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(intermediate_storage: impl Into<IntermediateStorage>, transformations: impl Into<List<Transformation>>) -> CustomTransformationConfiguration {
             CustomTransformationConfiguration {
                 intermediate_storage: intermediate_storage.into(),
@@ -6362,6 +6704,7 @@ pub mod data_source {
     }
 
     impl IntoValue for CustomTransformationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IntermediateStorage", self.intermediate_storage.into_value());
@@ -6387,6 +6730,7 @@ pub mod data_source {
 
     impl IntermediateStorage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_location: impl Into<S3Location>) -> IntermediateStorage {
             IntermediateStorage {
                 s3_location: s3_location.into(),
@@ -6395,6 +6739,7 @@ pub mod data_source {
     }
 
     impl IntoValue for IntermediateStorage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Location", self.s3_location.into_value());
@@ -6418,6 +6763,7 @@ pub mod data_source {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(uri: impl Into<Str>) -> S3Location {
             S3Location {
                 uri: uri.into(),
@@ -6426,6 +6772,7 @@ pub mod data_source {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("URI", self.uri.into_value());
@@ -6457,6 +6804,7 @@ pub mod data_source {
 
     impl Transformation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(step_to_apply: impl Into<Str>, transformation_function: impl Into<TransformationFunction>) -> Transformation {
             Transformation {
                 step_to_apply: step_to_apply.into(),
@@ -6466,6 +6814,7 @@ pub mod data_source {
     }
 
     impl IntoValue for Transformation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StepToApply", self.step_to_apply.into_value());
@@ -6490,6 +6839,7 @@ pub mod data_source {
 
     impl TransformationFunction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(transformation_lambda_configuration: impl Into<TransformationLambdaConfiguration>) -> TransformationFunction {
             TransformationFunction {
                 transformation_lambda_configuration: transformation_lambda_configuration.into(),
@@ -6498,6 +6848,7 @@ pub mod data_source {
     }
 
     impl IntoValue for TransformationFunction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TransformationLambdaConfiguration", self.transformation_lambda_configuration.into_value());
@@ -6521,6 +6872,7 @@ pub mod data_source {
 
     impl TransformationLambdaConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lambda_arn: impl Into<Str>) -> TransformationLambdaConfiguration {
             TransformationLambdaConfiguration {
                 lambda_arn: lambda_arn.into(),
@@ -6529,6 +6881,7 @@ pub mod data_source {
     }
 
     impl IntoValue for TransformationLambdaConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LambdaArn", self.lambda_arn.into_value());
@@ -6571,6 +6924,7 @@ pub mod data_source {
 
     impl ParsingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parsing_strategy: impl Into<Str>) -> ParsingConfiguration {
             ParsingConfiguration {
                 bedrock_data_automation_configuration: None,
@@ -6581,6 +6935,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ParsingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BedrockDataAutomationConfiguration", self.bedrock_data_automation_configuration);
@@ -6616,6 +6971,7 @@ pub mod data_source {
 
     impl BedrockFoundationModelConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(model_arn: impl Into<Str>) -> BedrockFoundationModelConfiguration {
             BedrockFoundationModelConfiguration {
                 model_arn: model_arn.into(),
@@ -6626,6 +6982,7 @@ pub mod data_source {
     }
 
     impl IntoValue for BedrockFoundationModelConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ModelArn", self.model_arn.into_value());
@@ -6651,6 +7008,7 @@ pub mod data_source {
 
     impl ParsingPrompt {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parsing_prompt_text: impl Into<Str>) -> ParsingPrompt {
             ParsingPrompt {
                 parsing_prompt_text: parsing_prompt_text.into(),
@@ -6659,6 +7017,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ParsingPrompt {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ParsingPromptText", self.parsing_prompt_text.into_value());
@@ -6682,6 +7041,7 @@ pub mod data_source {
 
     impl BedrockDataAutomationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BedrockDataAutomationConfiguration {
             BedrockDataAutomationConfiguration {
                 parsing_modality: None,
@@ -6690,12 +7050,14 @@ pub mod data_source {
     }
 
     impl Default for BedrockDataAutomationConfiguration {
+        #[inline]
         fn default() -> BedrockDataAutomationConfiguration {
             BedrockDataAutomationConfiguration::new()
         }
     }
 
     impl IntoValue for BedrockDataAutomationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ParsingModality", self.parsing_modality);
@@ -6725,6 +7087,7 @@ pub mod data_source {
 
     impl ContextEnrichmentConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> ContextEnrichmentConfiguration {
             ContextEnrichmentConfiguration {
                 bedrock_foundation_model_configuration: None,
@@ -6734,6 +7097,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ContextEnrichmentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BedrockFoundationModelConfiguration", self.bedrock_foundation_model_configuration);
@@ -6767,6 +7131,7 @@ pub mod data_source {
 
     impl BedrockFoundationModelContextEnrichmentConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enrichment_strategy_configuration: impl Into<EnrichmentStrategyConfiguration>, model_arn: impl Into<Str>) -> BedrockFoundationModelContextEnrichmentConfiguration {
             BedrockFoundationModelContextEnrichmentConfiguration {
                 enrichment_strategy_configuration: enrichment_strategy_configuration.into(),
@@ -6776,6 +7141,7 @@ pub mod data_source {
     }
 
     impl IntoValue for BedrockFoundationModelContextEnrichmentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EnrichmentStrategyConfiguration", self.enrichment_strategy_configuration.into_value());
@@ -6800,6 +7166,7 @@ pub mod data_source {
 
     impl EnrichmentStrategyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(method: impl Into<Str>) -> EnrichmentStrategyConfiguration {
             EnrichmentStrategyConfiguration {
                 method: method.into(),
@@ -6808,6 +7175,7 @@ pub mod data_source {
     }
 
     impl IntoValue for EnrichmentStrategyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Method", self.method.into_value());
@@ -6849,6 +7217,7 @@ pub struct CfnEnforcedGuardrailConfigurationProps {
 #[cfg(feature = "bedrock")]
 impl CfnEnforcedGuardrailConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(guardrail_identifier: impl Into<Str>, guardrail_version: impl Into<Str>) -> CfnEnforcedGuardrailConfigurationProps {
         CfnEnforcedGuardrailConfigurationProps {
             guardrail_identifier: guardrail_identifier.into(),
@@ -6862,6 +7231,7 @@ impl CfnEnforcedGuardrailConfigurationProps {
 #[cfg(feature = "bedrock")]
 impl CfnEnforcedGuardrailConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GuardrailIdentifier", self.guardrail_identifier.into_value());
@@ -6873,6 +7243,7 @@ impl CfnEnforcedGuardrailConfigurationProps {
 
     /// The `AWS::Bedrock::EnforcedGuardrailConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::EnforcedGuardrailConfiguration").properties(self.into_properties())
     }
@@ -6881,6 +7252,7 @@ impl CfnEnforcedGuardrailConfigurationProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::EnforcedGuardrailConfiguration> {
     /// Adds an `AWS::Bedrock::EnforcedGuardrailConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6893,6 +7265,7 @@ impl crate::Cfn<markers::EnforcedGuardrailConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfigId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-enforcedguardrailconfiguration.html#aws-resource-bedrock-enforcedguardrailconfiguration-return-values).
+    #[inline]
     pub fn attr_config_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfigId".into())
     }
@@ -6901,6 +7274,7 @@ impl crate::Cfn<markers::EnforcedGuardrailConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`GuardrailArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-enforcedguardrailconfiguration.html#aws-resource-bedrock-enforcedguardrailconfiguration-return-values).
+    #[inline]
     pub fn attr_guardrail_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GuardrailArn".into())
     }
@@ -6909,6 +7283,7 @@ impl crate::Cfn<markers::EnforcedGuardrailConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`GuardrailId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-enforcedguardrailconfiguration.html#aws-resource-bedrock-enforcedguardrailconfiguration-return-values).
+    #[inline]
     pub fn attr_guardrail_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GuardrailId".into())
     }
@@ -6917,6 +7292,7 @@ impl crate::Cfn<markers::EnforcedGuardrailConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-enforcedguardrailconfiguration.html#aws-resource-bedrock-enforcedguardrailconfiguration-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -6925,6 +7301,7 @@ impl crate::Cfn<markers::EnforcedGuardrailConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-enforcedguardrailconfiguration.html#aws-resource-bedrock-enforcedguardrailconfiguration-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -6933,6 +7310,7 @@ impl crate::Cfn<markers::EnforcedGuardrailConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-enforcedguardrailconfiguration.html#aws-resource-bedrock-enforcedguardrailconfiguration-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -6941,6 +7319,7 @@ impl crate::Cfn<markers::EnforcedGuardrailConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-enforcedguardrailconfiguration.html#aws-resource-bedrock-enforcedguardrailconfiguration-return-values).
+    #[inline]
     pub fn attr_updated_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedBy".into())
     }
@@ -6949,6 +7328,7 @@ impl crate::Cfn<markers::EnforcedGuardrailConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Owner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-enforcedguardrailconfiguration.html#aws-resource-bedrock-enforcedguardrailconfiguration-return-values).
+    #[inline]
     pub fn attr_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Owner".into())
     }
@@ -6980,6 +7360,7 @@ pub mod enforced_guardrail_configuration {
 
     impl SelectiveContentGuarding {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SelectiveContentGuarding {
             SelectiveContentGuarding {
                 messages: None,
@@ -6989,12 +7370,14 @@ pub mod enforced_guardrail_configuration {
     }
 
     impl Default for SelectiveContentGuarding {
+        #[inline]
         fn default() -> SelectiveContentGuarding {
             SelectiveContentGuarding::new()
         }
     }
 
     impl IntoValue for SelectiveContentGuarding {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Messages", self.messages);
@@ -7027,6 +7410,7 @@ pub mod enforced_guardrail_configuration {
 
     impl ModelEnforcement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(excluded_models: impl Into<List<Str>>, included_models: impl Into<List<Str>>) -> ModelEnforcement {
             ModelEnforcement {
                 excluded_models: excluded_models.into(),
@@ -7036,6 +7420,7 @@ pub mod enforced_guardrail_configuration {
     }
 
     impl IntoValue for ModelEnforcement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExcludedModels", self.excluded_models.into_value());
@@ -7119,6 +7504,7 @@ pub struct CfnFlowProps {
 #[cfg(feature = "bedrock")]
 impl CfnFlowProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(execution_role_arn: impl Into<Str>, name: impl Into<Str>) -> CfnFlowProps {
         CfnFlowProps {
             customer_encryption_key_arn: None,
@@ -7138,6 +7524,7 @@ impl CfnFlowProps {
 #[cfg(feature = "bedrock")]
 impl CfnFlowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CustomerEncryptionKeyArn", self.customer_encryption_key_arn);
@@ -7155,6 +7542,7 @@ impl CfnFlowProps {
 
     /// The `AWS::Bedrock::Flow` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::Flow").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -7163,6 +7551,7 @@ impl CfnFlowProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::Flow> {
     /// Adds an `AWS::Bedrock::Flow` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7175,6 +7564,7 @@ impl crate::Cfn<markers::Flow> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flow.html#aws-resource-bedrock-flow-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -7183,6 +7573,7 @@ impl crate::Cfn<markers::Flow> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flow.html#aws-resource-bedrock-flow-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -7191,6 +7582,7 @@ impl crate::Cfn<markers::Flow> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flow.html#aws-resource-bedrock-flow-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -7199,6 +7591,7 @@ impl crate::Cfn<markers::Flow> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flow.html#aws-resource-bedrock-flow-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -7207,6 +7600,7 @@ impl crate::Cfn<markers::Flow> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flow.html#aws-resource-bedrock-flow-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -7215,6 +7609,7 @@ impl crate::Cfn<markers::Flow> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flow.html#aws-resource-bedrock-flow-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -7223,6 +7618,7 @@ impl crate::Cfn<markers::Flow> {
     ///
     /// `Fn::GetAtt` of
     /// [`Validations`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flow.html#aws-resource-bedrock-flow-return-values).
+    #[inline]
     pub fn attr_validations(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Validations".into())
     }
@@ -7253,6 +7649,7 @@ pub mod flow {
 
     impl FlowDefinition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FlowDefinition {
             FlowDefinition {
                 connections: None,
@@ -7262,12 +7659,14 @@ pub mod flow {
     }
 
     impl Default for FlowDefinition {
+        #[inline]
         fn default() -> FlowDefinition {
             FlowDefinition::new()
         }
     }
 
     impl IntoValue for FlowDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Connections", self.connections);
@@ -7314,6 +7713,7 @@ pub mod flow {
 
     impl FlowNode {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> FlowNode {
             FlowNode {
                 configuration: None,
@@ -7326,6 +7726,7 @@ pub mod flow {
     }
 
     impl IntoValue for FlowNode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Configuration", self.configuration);
@@ -7445,6 +7846,7 @@ pub mod flow {
 
     impl FlowNodeConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FlowNodeConfiguration {
             FlowNodeConfiguration {
                 agent: None,
@@ -7468,12 +7870,14 @@ pub mod flow {
     }
 
     impl Default for FlowNodeConfiguration {
+        #[inline]
         fn default() -> FlowNodeConfiguration {
             FlowNodeConfiguration::new()
         }
     }
 
     impl IntoValue for FlowNodeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Agent", self.agent);
@@ -7557,6 +7961,7 @@ pub mod flow {
 
     impl KnowledgeBaseFlowNodeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(knowledge_base_id: impl Into<Str>) -> KnowledgeBaseFlowNodeConfiguration {
             KnowledgeBaseFlowNodeConfiguration {
                 guardrail_configuration: None,
@@ -7572,6 +7977,7 @@ pub mod flow {
     }
 
     impl IntoValue for KnowledgeBaseFlowNodeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GuardrailConfiguration", self.guardrail_configuration);
@@ -7608,6 +8014,7 @@ pub mod flow {
 
     impl GuardrailConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GuardrailConfiguration {
             GuardrailConfiguration {
                 guardrail_identifier: None,
@@ -7617,12 +8024,14 @@ pub mod flow {
     }
 
     impl Default for GuardrailConfiguration {
+        #[inline]
         fn default() -> GuardrailConfiguration {
             GuardrailConfiguration::new()
         }
     }
 
     impl IntoValue for GuardrailConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GuardrailIdentifier", self.guardrail_identifier);
@@ -7647,6 +8056,7 @@ pub mod flow {
 
     impl KnowledgeBasePromptTemplate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(text_prompt_template: impl Into<Str>) -> KnowledgeBasePromptTemplate {
             KnowledgeBasePromptTemplate {
                 text_prompt_template: text_prompt_template.into(),
@@ -7655,6 +8065,7 @@ pub mod flow {
     }
 
     impl IntoValue for KnowledgeBasePromptTemplate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TextPromptTemplate", self.text_prompt_template.into_value());
@@ -7678,6 +8089,7 @@ pub mod flow {
 
     impl PromptInferenceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(text: impl Into<PromptModelInferenceConfiguration>) -> PromptInferenceConfiguration {
             PromptInferenceConfiguration {
                 text: text.into(),
@@ -7686,6 +8098,7 @@ pub mod flow {
     }
 
     impl IntoValue for PromptInferenceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Text", self.text.into_value());
@@ -7727,6 +8140,7 @@ pub mod flow {
 
     impl PromptModelInferenceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PromptModelInferenceConfiguration {
             PromptModelInferenceConfiguration {
                 max_tokens: None,
@@ -7738,12 +8152,14 @@ pub mod flow {
     }
 
     impl Default for PromptModelInferenceConfiguration {
+        #[inline]
         fn default() -> PromptModelInferenceConfiguration {
             PromptModelInferenceConfiguration::new()
         }
     }
 
     impl IntoValue for PromptModelInferenceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxTokens", self.max_tokens);
@@ -7787,6 +8203,7 @@ pub mod flow {
 
     impl KnowledgeBaseOrchestrationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KnowledgeBaseOrchestrationConfiguration {
             KnowledgeBaseOrchestrationConfiguration {
                 additional_model_request_fields: None,
@@ -7798,12 +8215,14 @@ pub mod flow {
     }
 
     impl Default for KnowledgeBaseOrchestrationConfiguration {
+        #[inline]
         fn default() -> KnowledgeBaseOrchestrationConfiguration {
             KnowledgeBaseOrchestrationConfiguration::new()
         }
     }
 
     impl IntoValue for KnowledgeBaseOrchestrationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalModelRequestFields", self.additional_model_request_fields);
@@ -7829,6 +8248,7 @@ pub mod flow {
 
     impl PerformanceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PerformanceConfiguration {
             PerformanceConfiguration {
                 latency: None,
@@ -7837,12 +8257,14 @@ pub mod flow {
     }
 
     impl Default for PerformanceConfiguration {
+        #[inline]
         fn default() -> PerformanceConfiguration {
             PerformanceConfiguration::new()
         }
     }
 
     impl IntoValue for PerformanceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Latency", self.latency);
@@ -7875,6 +8297,7 @@ pub mod flow {
 
     impl VectorSearchRerankingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> VectorSearchRerankingConfiguration {
             VectorSearchRerankingConfiguration {
                 bedrock_reranking_configuration: None,
@@ -7884,6 +8307,7 @@ pub mod flow {
     }
 
     impl IntoValue for VectorSearchRerankingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BedrockRerankingConfiguration", self.bedrock_reranking_configuration);
@@ -7924,6 +8348,7 @@ pub mod flow {
 
     impl VectorSearchBedrockRerankingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(model_configuration: impl Into<VectorSearchBedrockRerankingModelConfiguration>) -> VectorSearchBedrockRerankingConfiguration {
             VectorSearchBedrockRerankingConfiguration {
                 metadata_configuration: None,
@@ -7934,6 +8359,7 @@ pub mod flow {
     }
 
     impl IntoValue for VectorSearchBedrockRerankingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MetadataConfiguration", self.metadata_configuration);
@@ -7968,6 +8394,7 @@ pub mod flow {
 
     impl VectorSearchBedrockRerankingModelConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(model_arn: impl Into<Str>) -> VectorSearchBedrockRerankingModelConfiguration {
             VectorSearchBedrockRerankingModelConfiguration {
                 additional_model_request_fields: None,
@@ -7977,6 +8404,7 @@ pub mod flow {
     }
 
     impl IntoValue for VectorSearchBedrockRerankingModelConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalModelRequestFields", self.additional_model_request_fields);
@@ -8010,6 +8438,7 @@ pub mod flow {
 
     impl MetadataConfigurationForReranking {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(selection_mode: impl Into<Str>) -> MetadataConfigurationForReranking {
             MetadataConfigurationForReranking {
                 selection_mode: selection_mode.into(),
@@ -8019,6 +8448,7 @@ pub mod flow {
     }
 
     impl IntoValue for MetadataConfigurationForReranking {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SelectionMode", self.selection_mode.into_value());
@@ -8053,6 +8483,7 @@ pub mod flow {
 
     impl RerankingMetadataSelectiveModeConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RerankingMetadataSelectiveModeConfiguration {
             RerankingMetadataSelectiveModeConfiguration {
                 fields_to_exclude: None,
@@ -8062,12 +8493,14 @@ pub mod flow {
     }
 
     impl Default for RerankingMetadataSelectiveModeConfiguration {
+        #[inline]
         fn default() -> RerankingMetadataSelectiveModeConfiguration {
             RerankingMetadataSelectiveModeConfiguration::new()
         }
     }
 
     impl IntoValue for RerankingMetadataSelectiveModeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FieldsToExclude", self.fields_to_exclude);
@@ -8094,6 +8527,7 @@ pub mod flow {
 
     impl FieldForReranking {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_name: impl Into<Str>) -> FieldForReranking {
             FieldForReranking {
                 field_name: field_name.into(),
@@ -8102,6 +8536,7 @@ pub mod flow {
     }
 
     impl IntoValue for FieldForReranking {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldName", self.field_name.into_value());
@@ -8129,6 +8564,7 @@ pub mod flow {
 
     impl ConditionFlowNodeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(conditions: impl Into<List<FlowCondition>>) -> ConditionFlowNodeConfiguration {
             ConditionFlowNodeConfiguration {
                 conditions: conditions.into(),
@@ -8137,6 +8573,7 @@ pub mod flow {
     }
 
     impl IntoValue for ConditionFlowNodeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Conditions", self.conditions.into_value());
@@ -8168,6 +8605,7 @@ pub mod flow {
 
     impl FlowCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> FlowCondition {
             FlowCondition {
                 expression: None,
@@ -8177,6 +8615,7 @@ pub mod flow {
     }
 
     impl IntoValue for FlowCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Expression", self.expression);
@@ -8211,6 +8650,7 @@ pub mod flow {
 
     impl LexFlowNodeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bot_alias_arn: impl Into<Str>, locale_id: impl Into<Str>) -> LexFlowNodeConfiguration {
             LexFlowNodeConfiguration {
                 bot_alias_arn: bot_alias_arn.into(),
@@ -8220,6 +8660,7 @@ pub mod flow {
     }
 
     impl IntoValue for LexFlowNodeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BotAliasArn", self.bot_alias_arn.into_value());
@@ -8255,6 +8696,7 @@ pub mod flow {
 
     impl PromptFlowNodeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_configuration: impl Into<PromptFlowNodeSourceConfiguration>) -> PromptFlowNodeConfiguration {
             PromptFlowNodeConfiguration {
                 guardrail_configuration: None,
@@ -8264,6 +8706,7 @@ pub mod flow {
     }
 
     impl IntoValue for PromptFlowNodeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GuardrailConfiguration", self.guardrail_configuration);
@@ -8293,6 +8736,7 @@ pub mod flow {
 
     impl PromptFlowNodeSourceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PromptFlowNodeSourceConfiguration {
             PromptFlowNodeSourceConfiguration {
                 inline: None,
@@ -8302,12 +8746,14 @@ pub mod flow {
     }
 
     impl Default for PromptFlowNodeSourceConfiguration {
+        #[inline]
         fn default() -> PromptFlowNodeSourceConfiguration {
             PromptFlowNodeSourceConfiguration::new()
         }
     }
 
     impl IntoValue for PromptFlowNodeSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Inline", self.inline);
@@ -8332,6 +8778,7 @@ pub mod flow {
 
     impl PromptFlowNodeResourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(prompt_arn: impl Into<Str>) -> PromptFlowNodeResourceConfiguration {
             PromptFlowNodeResourceConfiguration {
                 prompt_arn: prompt_arn.into(),
@@ -8340,6 +8787,7 @@ pub mod flow {
     }
 
     impl IntoValue for PromptFlowNodeResourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PromptArn", self.prompt_arn.into_value());
@@ -8382,6 +8830,7 @@ pub mod flow {
 
     impl PromptFlowNodeInlineConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(model_id: impl Into<Str>, template_configuration: impl Into<PromptTemplateConfiguration>, template_type: impl Into<Str>) -> PromptFlowNodeInlineConfiguration {
             PromptFlowNodeInlineConfiguration {
                 inference_configuration: None,
@@ -8393,6 +8842,7 @@ pub mod flow {
     }
 
     impl IntoValue for PromptFlowNodeInlineConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InferenceConfiguration", self.inference_configuration);
@@ -8421,6 +8871,7 @@ pub mod flow {
 
     impl PromptTemplateConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(text: impl Into<TextPromptTemplateConfiguration>) -> PromptTemplateConfiguration {
             PromptTemplateConfiguration {
                 text: text.into(),
@@ -8429,6 +8880,7 @@ pub mod flow {
     }
 
     impl IntoValue for PromptTemplateConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Text", self.text.into_value());
@@ -8458,6 +8910,7 @@ pub mod flow {
 
     impl TextPromptTemplateConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(text: impl Into<Str>) -> TextPromptTemplateConfiguration {
             TextPromptTemplateConfiguration {
                 input_variables: None,
@@ -8467,6 +8920,7 @@ pub mod flow {
     }
 
     impl IntoValue for TextPromptTemplateConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputVariables", self.input_variables);
@@ -8490,6 +8944,7 @@ pub mod flow {
 
     impl PromptInputVariable {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PromptInputVariable {
             PromptInputVariable {
                 name: None,
@@ -8498,12 +8953,14 @@ pub mod flow {
     }
 
     impl Default for PromptInputVariable {
+        #[inline]
         fn default() -> PromptInputVariable {
             PromptInputVariable::new()
         }
     }
 
     impl IntoValue for PromptInputVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -8531,6 +8988,7 @@ pub mod flow {
 
     impl LambdaFunctionFlowNodeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lambda_arn: impl Into<Str>) -> LambdaFunctionFlowNodeConfiguration {
             LambdaFunctionFlowNodeConfiguration {
                 lambda_arn: lambda_arn.into(),
@@ -8539,6 +8997,7 @@ pub mod flow {
     }
 
     impl IntoValue for LambdaFunctionFlowNodeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LambdaArn", self.lambda_arn.into_value());
@@ -8565,6 +9024,7 @@ pub mod flow {
 
     impl AgentFlowNodeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(agent_alias_arn: impl Into<Str>) -> AgentFlowNodeConfiguration {
             AgentFlowNodeConfiguration {
                 agent_alias_arn: agent_alias_arn.into(),
@@ -8573,6 +9033,7 @@ pub mod flow {
     }
 
     impl IntoValue for AgentFlowNodeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AgentAliasArn", self.agent_alias_arn.into_value());
@@ -8597,6 +9058,7 @@ pub mod flow {
 
     impl StorageFlowNodeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(service_configuration: impl Into<StorageFlowNodeServiceConfiguration>) -> StorageFlowNodeConfiguration {
             StorageFlowNodeConfiguration {
                 service_configuration: service_configuration.into(),
@@ -8605,6 +9067,7 @@ pub mod flow {
     }
 
     impl IntoValue for StorageFlowNodeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ServiceConfiguration", self.service_configuration.into_value());
@@ -8628,6 +9091,7 @@ pub mod flow {
 
     impl StorageFlowNodeServiceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StorageFlowNodeServiceConfiguration {
             StorageFlowNodeServiceConfiguration {
                 s3: None,
@@ -8636,12 +9100,14 @@ pub mod flow {
     }
 
     impl Default for StorageFlowNodeServiceConfiguration {
+        #[inline]
         fn default() -> StorageFlowNodeServiceConfiguration {
             StorageFlowNodeServiceConfiguration::new()
         }
     }
 
     impl IntoValue for StorageFlowNodeServiceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3", self.s3);
@@ -8666,6 +9132,7 @@ pub mod flow {
 
     impl StorageFlowNodeS3Configuration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>) -> StorageFlowNodeS3Configuration {
             StorageFlowNodeS3Configuration {
                 bucket_name: bucket_name.into(),
@@ -8674,6 +9141,7 @@ pub mod flow {
     }
 
     impl IntoValue for StorageFlowNodeS3Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -8699,6 +9167,7 @@ pub mod flow {
 
     impl RetrievalFlowNodeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(service_configuration: impl Into<RetrievalFlowNodeServiceConfiguration>) -> RetrievalFlowNodeConfiguration {
             RetrievalFlowNodeConfiguration {
                 service_configuration: service_configuration.into(),
@@ -8707,6 +9176,7 @@ pub mod flow {
     }
 
     impl IntoValue for RetrievalFlowNodeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ServiceConfiguration", self.service_configuration.into_value());
@@ -8731,6 +9201,7 @@ pub mod flow {
 
     impl RetrievalFlowNodeServiceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RetrievalFlowNodeServiceConfiguration {
             RetrievalFlowNodeServiceConfiguration {
                 s3: None,
@@ -8739,12 +9210,14 @@ pub mod flow {
     }
 
     impl Default for RetrievalFlowNodeServiceConfiguration {
+        #[inline]
         fn default() -> RetrievalFlowNodeServiceConfiguration {
             RetrievalFlowNodeServiceConfiguration::new()
         }
     }
 
     impl IntoValue for RetrievalFlowNodeServiceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3", self.s3);
@@ -8769,6 +9242,7 @@ pub mod flow {
 
     impl RetrievalFlowNodeS3Configuration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>) -> RetrievalFlowNodeS3Configuration {
             RetrievalFlowNodeS3Configuration {
                 bucket_name: bucket_name.into(),
@@ -8777,6 +9251,7 @@ pub mod flow {
     }
 
     impl IntoValue for RetrievalFlowNodeS3Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -8810,6 +9285,7 @@ pub mod flow {
 
     impl InlineCodeFlowNodeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(code: impl Into<Str>, language: impl Into<Str>) -> InlineCodeFlowNodeConfiguration {
             InlineCodeFlowNodeConfiguration {
                 code: code.into(),
@@ -8819,6 +9295,7 @@ pub mod flow {
     }
 
     impl IntoValue for InlineCodeFlowNodeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Code", self.code.into_value());
@@ -8843,6 +9320,7 @@ pub mod flow {
 
     impl LoopFlowNodeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(definition: impl Into<FlowDefinition>) -> LoopFlowNodeConfiguration {
             LoopFlowNodeConfiguration {
                 definition: definition.into(),
@@ -8851,6 +9329,7 @@ pub mod flow {
     }
 
     impl IntoValue for LoopFlowNodeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Definition", self.definition.into_value());
@@ -8894,6 +9373,7 @@ pub mod flow {
 
     impl FlowNodeInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(expression: impl Into<Str>, name: impl Into<Str>, r#type: impl Into<Str>) -> FlowNodeInput {
             FlowNodeInput {
                 category: None,
@@ -8905,6 +9385,7 @@ pub mod flow {
     }
 
     impl IntoValue for FlowNodeInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Category", self.category);
@@ -8938,6 +9419,7 @@ pub mod flow {
 
     impl FlowNodeOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> FlowNodeOutput {
             FlowNodeOutput {
                 name: name.into(),
@@ -8947,6 +9429,7 @@ pub mod flow {
     }
 
     impl IntoValue for FlowNodeOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -8995,6 +9478,7 @@ pub mod flow {
 
     impl FlowConnection {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, source: impl Into<Str>, target: impl Into<Str>, r#type: impl Into<Str>) -> FlowConnection {
             FlowConnection {
                 configuration: None,
@@ -9007,6 +9491,7 @@ pub mod flow {
     }
 
     impl IntoValue for FlowConnection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Configuration", self.configuration);
@@ -9041,6 +9526,7 @@ pub mod flow {
 
     impl LoopControllerFlowNodeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(continue_condition: impl Into<FlowCondition>) -> LoopControllerFlowNodeConfiguration {
             LoopControllerFlowNodeConfiguration {
                 continue_condition: continue_condition.into(),
@@ -9050,6 +9536,7 @@ pub mod flow {
     }
 
     impl IntoValue for LoopControllerFlowNodeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContinueCondition", self.continue_condition.into_value());
@@ -9078,6 +9565,7 @@ pub mod flow {
 
     impl FlowConnectionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FlowConnectionConfiguration {
             FlowConnectionConfiguration {
                 conditional: None,
@@ -9087,12 +9575,14 @@ pub mod flow {
     }
 
     impl Default for FlowConnectionConfiguration {
+        #[inline]
         fn default() -> FlowConnectionConfiguration {
             FlowConnectionConfiguration::new()
         }
     }
 
     impl IntoValue for FlowConnectionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Conditional", self.conditional);
@@ -9123,6 +9613,7 @@ pub mod flow {
 
     impl FlowDataConnectionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_output: impl Into<Str>, target_input: impl Into<Str>) -> FlowDataConnectionConfiguration {
             FlowDataConnectionConfiguration {
                 source_output: source_output.into(),
@@ -9132,6 +9623,7 @@ pub mod flow {
     }
 
     impl IntoValue for FlowDataConnectionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SourceOutput", self.source_output.into_value());
@@ -9159,6 +9651,7 @@ pub mod flow {
 
     impl FlowConditionalConnectionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(condition: impl Into<Str>) -> FlowConditionalConnectionConfiguration {
             FlowConditionalConnectionConfiguration {
                 condition: condition.into(),
@@ -9167,6 +9660,7 @@ pub mod flow {
     }
 
     impl IntoValue for FlowConditionalConnectionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Condition", self.condition.into_value());
@@ -9202,6 +9696,7 @@ pub mod flow {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>) -> S3Location {
             S3Location {
                 bucket: bucket.into(),
@@ -9212,6 +9707,7 @@ pub mod flow {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -9270,6 +9766,7 @@ pub struct CfnFlowAliasProps {
 #[cfg(feature = "bedrock")]
 impl CfnFlowAliasProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(flow_arn: impl Into<Str>, name: impl Into<Str>, routing_configuration: impl Into<List<flow_alias::FlowAliasRoutingConfigurationListItem>>) -> CfnFlowAliasProps {
         CfnFlowAliasProps {
             concurrency_configuration: None,
@@ -9285,6 +9782,7 @@ impl CfnFlowAliasProps {
 #[cfg(feature = "bedrock")]
 impl CfnFlowAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConcurrencyConfiguration", self.concurrency_configuration);
@@ -9298,6 +9796,7 @@ impl CfnFlowAliasProps {
 
     /// The `AWS::Bedrock::FlowAlias` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::FlowAlias").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -9306,6 +9805,7 @@ impl CfnFlowAliasProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::FlowAlias> {
     /// Adds an `AWS::Bedrock::FlowAlias` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -9318,6 +9818,7 @@ impl crate::Cfn<markers::FlowAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flowalias.html#aws-resource-bedrock-flowalias-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -9326,6 +9827,7 @@ impl crate::Cfn<markers::FlowAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flowalias.html#aws-resource-bedrock-flowalias-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -9334,6 +9836,7 @@ impl crate::Cfn<markers::FlowAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`FlowId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flowalias.html#aws-resource-bedrock-flowalias-return-values).
+    #[inline]
     pub fn attr_flow_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FlowId".into())
     }
@@ -9342,6 +9845,7 @@ impl crate::Cfn<markers::FlowAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flowalias.html#aws-resource-bedrock-flowalias-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -9350,6 +9854,7 @@ impl crate::Cfn<markers::FlowAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flowalias.html#aws-resource-bedrock-flowalias-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -9383,6 +9888,7 @@ pub mod flow_alias {
 
     impl FlowAliasConcurrencyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> FlowAliasConcurrencyConfiguration {
             FlowAliasConcurrencyConfiguration {
                 max_concurrency: None,
@@ -9392,6 +9898,7 @@ pub mod flow_alias {
     }
 
     impl IntoValue for FlowAliasConcurrencyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxConcurrency", self.max_concurrency);
@@ -9415,6 +9922,7 @@ pub mod flow_alias {
 
     impl FlowAliasRoutingConfigurationListItem {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FlowAliasRoutingConfigurationListItem {
             FlowAliasRoutingConfigurationListItem {
                 flow_version: None,
@@ -9423,12 +9931,14 @@ pub mod flow_alias {
     }
 
     impl Default for FlowAliasRoutingConfigurationListItem {
+        #[inline]
         fn default() -> FlowAliasRoutingConfigurationListItem {
             FlowAliasRoutingConfigurationListItem::new()
         }
     }
 
     impl IntoValue for FlowAliasRoutingConfigurationListItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FlowVersion", self.flow_version);
@@ -9459,6 +9969,7 @@ pub struct CfnFlowVersionProps {
 #[cfg(feature = "bedrock")]
 impl CfnFlowVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(flow_arn: impl Into<Str>) -> CfnFlowVersionProps {
         CfnFlowVersionProps {
             description: None,
@@ -9470,6 +9981,7 @@ impl CfnFlowVersionProps {
 #[cfg(feature = "bedrock")]
 impl CfnFlowVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -9479,6 +9991,7 @@ impl CfnFlowVersionProps {
 
     /// The `AWS::Bedrock::FlowVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::FlowVersion").properties(self.into_properties())
     }
@@ -9487,6 +10000,7 @@ impl CfnFlowVersionProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::FlowVersion> {
     /// Adds an `AWS::Bedrock::FlowVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -9499,6 +10013,7 @@ impl crate::Cfn<markers::FlowVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flowversion.html#aws-resource-bedrock-flowversion-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -9507,6 +10022,7 @@ impl crate::Cfn<markers::FlowVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Definition`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flowversion.html#aws-resource-bedrock-flowversion-return-values).
+    #[inline]
     pub fn attr_definition(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Definition".into())
     }
@@ -9518,6 +10034,7 @@ impl crate::Cfn<markers::FlowVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`ExecutionRoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flowversion.html#aws-resource-bedrock-flowversion-return-values).
+    #[inline]
     pub fn attr_execution_role_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ExecutionRoleArn".into())
     }
@@ -9526,6 +10043,7 @@ impl crate::Cfn<markers::FlowVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`FlowId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flowversion.html#aws-resource-bedrock-flowversion-return-values).
+    #[inline]
     pub fn attr_flow_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FlowId".into())
     }
@@ -9534,6 +10052,7 @@ impl crate::Cfn<markers::FlowVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flowversion.html#aws-resource-bedrock-flowversion-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -9542,6 +10061,7 @@ impl crate::Cfn<markers::FlowVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flowversion.html#aws-resource-bedrock-flowversion-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -9550,6 +10070,7 @@ impl crate::Cfn<markers::FlowVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flowversion.html#aws-resource-bedrock-flowversion-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -9558,6 +10079,7 @@ impl crate::Cfn<markers::FlowVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`CustomerEncryptionKeyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flowversion.html#aws-resource-bedrock-flowversion-return-values).
+    #[inline]
     pub fn attr_customer_encryption_key_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CustomerEncryptionKeyArn".into())
     }
@@ -9648,6 +10170,7 @@ pub struct CfnGuardrailProps {
 #[cfg(feature = "bedrock")]
 impl CfnGuardrailProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(blocked_input_messaging: impl Into<Str>, blocked_outputs_messaging: impl Into<Str>, name: impl Into<Str>) -> CfnGuardrailProps {
         CfnGuardrailProps {
             automated_reasoning_policy_config: None,
@@ -9670,6 +10193,7 @@ impl CfnGuardrailProps {
 #[cfg(feature = "bedrock")]
 impl CfnGuardrailProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutomatedReasoningPolicyConfig", self.automated_reasoning_policy_config);
@@ -9690,6 +10214,7 @@ impl CfnGuardrailProps {
 
     /// The `AWS::Bedrock::Guardrail` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::Guardrail").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -9698,6 +10223,7 @@ impl CfnGuardrailProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::Guardrail> {
     /// Adds an `AWS::Bedrock::Guardrail` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -9710,6 +10236,7 @@ impl crate::Cfn<markers::Guardrail> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-guardrail.html#aws-resource-bedrock-guardrail-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -9719,6 +10246,7 @@ impl crate::Cfn<markers::Guardrail> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailureRecommendations`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-guardrail.html#aws-resource-bedrock-guardrail-return-values).
+    #[inline]
     pub fn attr_failure_recommendations(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailureRecommendations".into())
     }
@@ -9727,6 +10255,7 @@ impl crate::Cfn<markers::Guardrail> {
     ///
     /// `Fn::GetAtt` of
     /// [`GuardrailArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-guardrail.html#aws-resource-bedrock-guardrail-return-values).
+    #[inline]
     pub fn attr_guardrail_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GuardrailArn".into())
     }
@@ -9735,6 +10264,7 @@ impl crate::Cfn<markers::Guardrail> {
     ///
     /// `Fn::GetAtt` of
     /// [`GuardrailId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-guardrail.html#aws-resource-bedrock-guardrail-return-values).
+    #[inline]
     pub fn attr_guardrail_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GuardrailId".into())
     }
@@ -9743,6 +10273,7 @@ impl crate::Cfn<markers::Guardrail> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-guardrail.html#aws-resource-bedrock-guardrail-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -9752,6 +10283,7 @@ impl crate::Cfn<markers::Guardrail> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusReasons`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-guardrail.html#aws-resource-bedrock-guardrail-return-values).
+    #[inline]
     pub fn attr_status_reasons(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusReasons".into())
     }
@@ -9760,6 +10292,7 @@ impl crate::Cfn<markers::Guardrail> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-guardrail.html#aws-resource-bedrock-guardrail-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -9768,6 +10301,7 @@ impl crate::Cfn<markers::Guardrail> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-guardrail.html#aws-resource-bedrock-guardrail-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -9802,6 +10336,7 @@ pub mod guardrail {
 
     impl AutomatedReasoningPolicyConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policies: impl Into<List<Str>>) -> AutomatedReasoningPolicyConfig {
             AutomatedReasoningPolicyConfig {
                 confidence_threshold: None,
@@ -9811,6 +10346,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for AutomatedReasoningPolicyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConfidenceThreshold", self.confidence_threshold);
@@ -9842,6 +10378,7 @@ pub mod guardrail {
 
     impl ContentPolicyConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filters_config: impl Into<List<ContentFilterConfig>>) -> ContentPolicyConfig {
             ContentPolicyConfig {
                 content_filters_tier_config: None,
@@ -9851,6 +10388,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for ContentPolicyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentFiltersTierConfig", self.content_filters_tier_config);
@@ -9925,6 +10463,7 @@ pub mod guardrail {
 
     impl ContentFilterConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_strength: impl Into<Str>, output_strength: impl Into<Str>, r#type: impl Into<Str>) -> ContentFilterConfig {
             ContentFilterConfig {
                 input_action: None,
@@ -9941,6 +10480,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for ContentFilterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputAction", self.input_action);
@@ -9973,6 +10513,7 @@ pub mod guardrail {
 
     impl ContentFiltersTierConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(tier_name: impl Into<Str>) -> ContentFiltersTierConfig {
             ContentFiltersTierConfig {
                 tier_name: tier_name.into(),
@@ -9981,6 +10522,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for ContentFiltersTierConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TierName", self.tier_name.into_value());
@@ -10004,6 +10546,7 @@ pub mod guardrail {
 
     impl ContextualGroundingPolicyConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filters_config: impl Into<List<ContextualGroundingFilterConfig>>) -> ContextualGroundingPolicyConfig {
             ContextualGroundingPolicyConfig {
                 filters_config: filters_config.into(),
@@ -10012,6 +10555,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for ContextualGroundingPolicyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FiltersConfig", self.filters_config.into_value());
@@ -10053,6 +10597,7 @@ pub mod guardrail {
 
     impl ContextualGroundingFilterConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(threshold: impl Into<Num>, r#type: impl Into<Str>) -> ContextualGroundingFilterConfig {
             ContextualGroundingFilterConfig {
                 action: None,
@@ -10064,6 +10609,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for ContextualGroundingFilterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Action", self.action);
@@ -10097,6 +10643,7 @@ pub mod guardrail {
 
     impl GuardrailCrossRegionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(guardrail_profile_arn: impl Into<Str>) -> GuardrailCrossRegionConfig {
             GuardrailCrossRegionConfig {
                 guardrail_profile_arn: guardrail_profile_arn.into(),
@@ -10105,6 +10652,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for GuardrailCrossRegionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GuardrailProfileArn", self.guardrail_profile_arn.into_value());
@@ -10132,6 +10680,7 @@ pub mod guardrail {
 
     impl SensitiveInformationPolicyConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SensitiveInformationPolicyConfig {
             SensitiveInformationPolicyConfig {
                 pii_entities_config: None,
@@ -10141,12 +10690,14 @@ pub mod guardrail {
     }
 
     impl Default for SensitiveInformationPolicyConfig {
+        #[inline]
         fn default() -> SensitiveInformationPolicyConfig {
             SensitiveInformationPolicyConfig::new()
         }
     }
 
     impl IntoValue for SensitiveInformationPolicyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PiiEntitiesConfig", self.pii_entities_config);
@@ -10201,6 +10752,7 @@ pub mod guardrail {
 
     impl PiiEntityConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, r#type: impl Into<Str>) -> PiiEntityConfig {
             PiiEntityConfig {
                 action: action.into(),
@@ -10214,6 +10766,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for PiiEntityConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -10283,6 +10836,7 @@ pub mod guardrail {
 
     impl RegexConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, name: impl Into<Str>, pattern: impl Into<Str>) -> RegexConfig {
             RegexConfig {
                 action: action.into(),
@@ -10298,6 +10852,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for RegexConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -10333,6 +10888,7 @@ pub mod guardrail {
 
     impl TopicPolicyConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(topics_config: impl Into<List<TopicConfig>>) -> TopicPolicyConfig {
             TopicPolicyConfig {
                 topics_config: topics_config.into(),
@@ -10342,6 +10898,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for TopicPolicyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TopicsConfig", self.topics_config.into_value());
@@ -10408,6 +10965,7 @@ pub mod guardrail {
 
     impl TopicConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(definition: impl Into<Str>, name: impl Into<Str>, r#type: impl Into<Str>) -> TopicConfig {
             TopicConfig {
                 definition: definition.into(),
@@ -10423,6 +10981,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for TopicConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Definition", self.definition.into_value());
@@ -10455,6 +11014,7 @@ pub mod guardrail {
 
     impl TopicsTierConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(tier_name: impl Into<Str>) -> TopicsTierConfig {
             TopicsTierConfig {
                 tier_name: tier_name.into(),
@@ -10463,6 +11023,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for TopicsTierConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TierName", self.tier_name.into_value());
@@ -10490,6 +11051,7 @@ pub mod guardrail {
 
     impl WordPolicyConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WordPolicyConfig {
             WordPolicyConfig {
                 managed_word_lists_config: None,
@@ -10499,12 +11061,14 @@ pub mod guardrail {
     }
 
     impl Default for WordPolicyConfig {
+        #[inline]
         fn default() -> WordPolicyConfig {
             WordPolicyConfig::new()
         }
     }
 
     impl IntoValue for WordPolicyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ManagedWordListsConfig", self.managed_word_lists_config);
@@ -10553,6 +11117,7 @@ pub mod guardrail {
 
     impl WordConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(text: impl Into<Str>) -> WordConfig {
             WordConfig {
                 input_action: None,
@@ -10565,6 +11130,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for WordConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputAction", self.input_action);
@@ -10616,6 +11182,7 @@ pub mod guardrail {
 
     impl ManagedWordsConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> ManagedWordsConfig {
             ManagedWordsConfig {
                 input_action: None,
@@ -10628,6 +11195,7 @@ pub mod guardrail {
     }
 
     impl IntoValue for ManagedWordsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputAction", self.input_action);
@@ -10662,6 +11230,7 @@ pub struct CfnGuardrailVersionProps {
 #[cfg(feature = "bedrock")]
 impl CfnGuardrailVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(guardrail_identifier: impl Into<Str>) -> CfnGuardrailVersionProps {
         CfnGuardrailVersionProps {
             description: None,
@@ -10673,6 +11242,7 @@ impl CfnGuardrailVersionProps {
 #[cfg(feature = "bedrock")]
 impl CfnGuardrailVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -10682,6 +11252,7 @@ impl CfnGuardrailVersionProps {
 
     /// The `AWS::Bedrock::GuardrailVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::GuardrailVersion").properties(self.into_properties())
     }
@@ -10690,6 +11261,7 @@ impl CfnGuardrailVersionProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::GuardrailVersion> {
     /// Adds an `AWS::Bedrock::GuardrailVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -10702,6 +11274,7 @@ impl crate::Cfn<markers::GuardrailVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`GuardrailArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-guardrailversion.html#aws-resource-bedrock-guardrailversion-return-values).
+    #[inline]
     pub fn attr_guardrail_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GuardrailArn".into())
     }
@@ -10710,6 +11283,7 @@ impl crate::Cfn<markers::GuardrailVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`GuardrailId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-guardrailversion.html#aws-resource-bedrock-guardrailversion-return-values).
+    #[inline]
     pub fn attr_guardrail_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GuardrailId".into())
     }
@@ -10718,6 +11292,7 @@ impl crate::Cfn<markers::GuardrailVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-guardrailversion.html#aws-resource-bedrock-guardrailversion-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -10774,6 +11349,7 @@ pub struct CfnIntelligentPromptRouterProps {
 #[cfg(feature = "bedrock")]
 impl CfnIntelligentPromptRouterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(fallback_model: impl Into<intelligent_prompt_router::PromptRouterTargetModel>, models: impl Into<List<intelligent_prompt_router::PromptRouterTargetModel>>, prompt_router_name: impl Into<Str>, routing_criteria: impl Into<intelligent_prompt_router::RoutingCriteria>) -> CfnIntelligentPromptRouterProps {
         CfnIntelligentPromptRouterProps {
             description: None,
@@ -10789,6 +11365,7 @@ impl CfnIntelligentPromptRouterProps {
 #[cfg(feature = "bedrock")]
 impl CfnIntelligentPromptRouterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -10802,6 +11379,7 @@ impl CfnIntelligentPromptRouterProps {
 
     /// The `AWS::Bedrock::IntelligentPromptRouter` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::IntelligentPromptRouter").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -10810,6 +11388,7 @@ impl CfnIntelligentPromptRouterProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::IntelligentPromptRouter> {
     /// Adds an `AWS::Bedrock::IntelligentPromptRouter` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -10822,6 +11401,7 @@ impl crate::Cfn<markers::IntelligentPromptRouter> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-intelligentpromptrouter.html#aws-resource-bedrock-intelligentpromptrouter-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -10830,6 +11410,7 @@ impl crate::Cfn<markers::IntelligentPromptRouter> {
     ///
     /// `Fn::GetAtt` of
     /// [`PromptRouterArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-intelligentpromptrouter.html#aws-resource-bedrock-intelligentpromptrouter-return-values).
+    #[inline]
     pub fn attr_prompt_router_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PromptRouterArn".into())
     }
@@ -10838,6 +11419,7 @@ impl crate::Cfn<markers::IntelligentPromptRouter> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-intelligentpromptrouter.html#aws-resource-bedrock-intelligentpromptrouter-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -10846,6 +11428,7 @@ impl crate::Cfn<markers::IntelligentPromptRouter> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-intelligentpromptrouter.html#aws-resource-bedrock-intelligentpromptrouter-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -10854,6 +11437,7 @@ impl crate::Cfn<markers::IntelligentPromptRouter> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-intelligentpromptrouter.html#aws-resource-bedrock-intelligentpromptrouter-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -10880,6 +11464,7 @@ pub mod intelligent_prompt_router {
 
     impl PromptRouterTargetModel {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(model_arn: impl Into<Str>) -> PromptRouterTargetModel {
             PromptRouterTargetModel {
                 model_arn: model_arn.into(),
@@ -10888,6 +11473,7 @@ pub mod intelligent_prompt_router {
     }
 
     impl IntoValue for PromptRouterTargetModel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ModelArn", self.model_arn.into_value());
@@ -10911,6 +11497,7 @@ pub mod intelligent_prompt_router {
 
     impl RoutingCriteria {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(response_quality_difference: impl Into<Num>) -> RoutingCriteria {
             RoutingCriteria {
                 response_quality_difference: response_quality_difference.into(),
@@ -10919,6 +11506,7 @@ pub mod intelligent_prompt_router {
     }
 
     impl IntoValue for RoutingCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResponseQualityDifference", self.response_quality_difference.into_value());
@@ -10976,6 +11564,7 @@ pub struct CfnKnowledgeBaseProps {
 #[cfg(feature = "bedrock")]
 impl CfnKnowledgeBaseProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(knowledge_base_configuration: impl Into<knowledge_base::KnowledgeBaseConfiguration>, name: impl Into<Str>, role_arn: impl Into<Str>) -> CfnKnowledgeBaseProps {
         CfnKnowledgeBaseProps {
             description: None,
@@ -10991,6 +11580,7 @@ impl CfnKnowledgeBaseProps {
 #[cfg(feature = "bedrock")]
 impl CfnKnowledgeBaseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -11004,6 +11594,7 @@ impl CfnKnowledgeBaseProps {
 
     /// The `AWS::Bedrock::KnowledgeBase` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::KnowledgeBase").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -11012,6 +11603,7 @@ impl CfnKnowledgeBaseProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::KnowledgeBase> {
     /// Adds an `AWS::Bedrock::KnowledgeBase` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -11024,6 +11616,7 @@ impl crate::Cfn<markers::KnowledgeBase> {
     ///
     /// `Fn::GetAtt` of
     /// [`KnowledgeBaseId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-knowledgebase.html#aws-resource-bedrock-knowledgebase-return-values).
+    #[inline]
     pub fn attr_knowledge_base_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KnowledgeBaseId".into())
     }
@@ -11032,6 +11625,7 @@ impl crate::Cfn<markers::KnowledgeBase> {
     ///
     /// `Fn::GetAtt` of
     /// [`KnowledgeBaseArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-knowledgebase.html#aws-resource-bedrock-knowledgebase-return-values).
+    #[inline]
     pub fn attr_knowledge_base_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KnowledgeBaseArn".into())
     }
@@ -11040,6 +11634,7 @@ impl crate::Cfn<markers::KnowledgeBase> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-knowledgebase.html#aws-resource-bedrock-knowledgebase-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -11048,6 +11643,7 @@ impl crate::Cfn<markers::KnowledgeBase> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-knowledgebase.html#aws-resource-bedrock-knowledgebase-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -11056,6 +11652,7 @@ impl crate::Cfn<markers::KnowledgeBase> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailureReasons`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-knowledgebase.html#aws-resource-bedrock-knowledgebase-return-values).
+    #[inline]
     pub fn attr_failure_reasons(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailureReasons".into())
     }
@@ -11064,6 +11661,7 @@ impl crate::Cfn<markers::KnowledgeBase> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-knowledgebase.html#aws-resource-bedrock-knowledgebase-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -11118,6 +11716,7 @@ pub mod knowledge_base {
 
     impl KnowledgeBaseConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> KnowledgeBaseConfiguration {
             KnowledgeBaseConfiguration {
                 kendra_knowledge_base_configuration: None,
@@ -11130,6 +11729,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for KnowledgeBaseConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KendraKnowledgeBaseConfiguration", self.kendra_knowledge_base_configuration);
@@ -11173,6 +11773,7 @@ pub mod knowledge_base {
 
     impl VectorKnowledgeBaseConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(embedding_model_arn: impl Into<Str>) -> VectorKnowledgeBaseConfiguration {
             VectorKnowledgeBaseConfiguration {
                 embedding_model_arn: embedding_model_arn.into(),
@@ -11183,6 +11784,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for VectorKnowledgeBaseConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EmbeddingModelArn", self.embedding_model_arn.into_value());
@@ -11207,6 +11809,7 @@ pub mod knowledge_base {
 
     impl EmbeddingModelConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EmbeddingModelConfiguration {
             EmbeddingModelConfiguration {
                 bedrock_embedding_model_configuration: None,
@@ -11215,12 +11818,14 @@ pub mod knowledge_base {
     }
 
     impl Default for EmbeddingModelConfiguration {
+        #[inline]
         fn default() -> EmbeddingModelConfiguration {
             EmbeddingModelConfiguration::new()
         }
     }
 
     impl IntoValue for EmbeddingModelConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BedrockEmbeddingModelConfiguration", self.bedrock_embedding_model_configuration);
@@ -11268,6 +11873,7 @@ pub mod knowledge_base {
 
     impl BedrockEmbeddingModelConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BedrockEmbeddingModelConfiguration {
             BedrockEmbeddingModelConfiguration {
                 audio: None,
@@ -11280,12 +11886,14 @@ pub mod knowledge_base {
     }
 
     impl Default for BedrockEmbeddingModelConfiguration {
+        #[inline]
         fn default() -> BedrockEmbeddingModelConfiguration {
             BedrockEmbeddingModelConfiguration::new()
         }
     }
 
     impl IntoValue for BedrockEmbeddingModelConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Audio", self.audio);
@@ -11313,6 +11921,7 @@ pub mod knowledge_base {
 
     impl AudioConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(segmentation_configuration: impl Into<AudioSegmentationConfiguration>) -> AudioConfiguration {
             AudioConfiguration {
                 segmentation_configuration: segmentation_configuration.into(),
@@ -11321,6 +11930,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for AudioConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SegmentationConfiguration", self.segmentation_configuration.into_value());
@@ -11346,6 +11956,7 @@ pub mod knowledge_base {
 
     impl AudioSegmentationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fixed_length_duration: impl Into<Int>) -> AudioSegmentationConfiguration {
             AudioSegmentationConfiguration {
                 fixed_length_duration: fixed_length_duration.into(),
@@ -11354,6 +11965,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for AudioSegmentationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FixedLengthDuration", self.fixed_length_duration.into_value());
@@ -11377,6 +11989,7 @@ pub mod knowledge_base {
 
     impl VideoConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(segmentation_configuration: impl Into<VideoSegmentationConfiguration>) -> VideoConfiguration {
             VideoConfiguration {
                 segmentation_configuration: segmentation_configuration.into(),
@@ -11385,6 +11998,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for VideoConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SegmentationConfiguration", self.segmentation_configuration.into_value());
@@ -11410,6 +12024,7 @@ pub mod knowledge_base {
 
     impl VideoSegmentationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fixed_length_duration: impl Into<Int>) -> VideoSegmentationConfiguration {
             VideoSegmentationConfiguration {
                 fixed_length_duration: fixed_length_duration.into(),
@@ -11418,6 +12033,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for VideoSegmentationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FixedLengthDuration", self.fixed_length_duration.into_value());
@@ -11444,6 +12060,7 @@ pub mod knowledge_base {
 
     impl SupplementalDataStorageConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(supplemental_data_storage_locations: impl Into<List<SupplementalDataStorageLocation>>) -> SupplementalDataStorageConfiguration {
             SupplementalDataStorageConfiguration {
                 supplemental_data_storage_locations: supplemental_data_storage_locations.into(),
@@ -11452,6 +12069,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for SupplementalDataStorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SupplementalDataStorageLocations", self.supplemental_data_storage_locations.into_value());
@@ -11481,6 +12099,7 @@ pub mod knowledge_base {
 
     impl SupplementalDataStorageLocation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(supplemental_data_storage_location_type: impl Into<Str>) -> SupplementalDataStorageLocation {
             SupplementalDataStorageLocation {
                 s3_location: None,
@@ -11490,6 +12109,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for SupplementalDataStorageLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Location", self.s3_location);
@@ -11514,6 +12134,7 @@ pub mod knowledge_base {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(uri: impl Into<Str>) -> S3Location {
             S3Location {
                 uri: uri.into(),
@@ -11522,6 +12143,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("URI", self.uri.into_value());
@@ -11545,6 +12167,7 @@ pub mod knowledge_base {
 
     impl KendraKnowledgeBaseConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kendra_index_arn: impl Into<Str>) -> KendraKnowledgeBaseConfiguration {
             KendraKnowledgeBaseConfiguration {
                 kendra_index_arn: kendra_index_arn.into(),
@@ -11553,6 +12176,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for KendraKnowledgeBaseConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KendraIndexArn", self.kendra_index_arn.into_value());
@@ -11585,6 +12209,7 @@ pub mod knowledge_base {
 
     impl SqlKnowledgeBaseConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> SqlKnowledgeBaseConfiguration {
             SqlKnowledgeBaseConfiguration {
                 redshift_configuration: None,
@@ -11594,6 +12219,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for SqlKnowledgeBaseConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RedshiftConfiguration", self.redshift_configuration);
@@ -11632,6 +12258,7 @@ pub mod knowledge_base {
 
     impl RedshiftConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(query_engine_configuration: impl Into<RedshiftQueryEngineConfiguration>, storage_configurations: impl Into<List<RedshiftQueryEngineStorageConfiguration>>) -> RedshiftConfiguration {
             RedshiftConfiguration {
                 query_engine_configuration: query_engine_configuration.into(),
@@ -11642,6 +12269,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RedshiftConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("QueryEngineConfiguration", self.query_engine_configuration.into_value());
@@ -11681,6 +12309,7 @@ pub mod knowledge_base {
 
     impl RedshiftQueryEngineStorageConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> RedshiftQueryEngineStorageConfiguration {
             RedshiftQueryEngineStorageConfiguration {
                 aws_data_catalog_configuration: None,
@@ -11691,6 +12320,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RedshiftQueryEngineStorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsDataCatalogConfiguration", self.aws_data_catalog_configuration);
@@ -11716,6 +12346,7 @@ pub mod knowledge_base {
 
     impl RedshiftQueryEngineAwsDataCatalogStorageConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(table_names: impl Into<List<Str>>) -> RedshiftQueryEngineAwsDataCatalogStorageConfiguration {
             RedshiftQueryEngineAwsDataCatalogStorageConfiguration {
                 table_names: table_names.into(),
@@ -11724,6 +12355,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RedshiftQueryEngineAwsDataCatalogStorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TableNames", self.table_names.into_value());
@@ -11747,6 +12379,7 @@ pub mod knowledge_base {
 
     impl RedshiftQueryEngineRedshiftStorageConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>) -> RedshiftQueryEngineRedshiftStorageConfiguration {
             RedshiftQueryEngineRedshiftStorageConfiguration {
                 database_name: database_name.into(),
@@ -11755,6 +12388,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RedshiftQueryEngineRedshiftStorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatabaseName", self.database_name.into_value());
@@ -11792,6 +12426,7 @@ pub mod knowledge_base {
 
     impl RedshiftQueryEngineConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> RedshiftQueryEngineConfiguration {
             RedshiftQueryEngineConfiguration {
                 provisioned_configuration: None,
@@ -11802,6 +12437,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RedshiftQueryEngineConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ProvisionedConfiguration", self.provisioned_configuration);
@@ -11834,6 +12470,7 @@ pub mod knowledge_base {
 
     impl RedshiftServerlessConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(auth_configuration: impl Into<RedshiftServerlessAuthConfiguration>, workgroup_arn: impl Into<Str>) -> RedshiftServerlessConfiguration {
             RedshiftServerlessConfiguration {
                 auth_configuration: auth_configuration.into(),
@@ -11843,6 +12480,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RedshiftServerlessConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthConfiguration", self.auth_configuration.into_value());
@@ -11874,6 +12512,7 @@ pub mod knowledge_base {
 
     impl RedshiftServerlessAuthConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> RedshiftServerlessAuthConfiguration {
             RedshiftServerlessAuthConfiguration {
                 r#type: r#type.into(),
@@ -11883,6 +12522,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RedshiftServerlessAuthConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -11913,6 +12553,7 @@ pub mod knowledge_base {
 
     impl RedshiftProvisionedConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(auth_configuration: impl Into<RedshiftProvisionedAuthConfiguration>, cluster_identifier: impl Into<Str>) -> RedshiftProvisionedConfiguration {
             RedshiftProvisionedConfiguration {
                 auth_configuration: auth_configuration.into(),
@@ -11922,6 +12563,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RedshiftProvisionedConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthConfiguration", self.auth_configuration.into_value());
@@ -11958,6 +12600,7 @@ pub mod knowledge_base {
 
     impl RedshiftProvisionedAuthConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> RedshiftProvisionedAuthConfiguration {
             RedshiftProvisionedAuthConfiguration {
                 database_user: None,
@@ -11968,6 +12611,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RedshiftProvisionedAuthConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DatabaseUser", self.database_user);
@@ -12000,6 +12644,7 @@ pub mod knowledge_base {
 
     impl QueryGenerationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> QueryGenerationConfiguration {
             QueryGenerationConfiguration {
                 execution_timeout_seconds: None,
@@ -12009,12 +12654,14 @@ pub mod knowledge_base {
     }
 
     impl Default for QueryGenerationConfiguration {
+        #[inline]
         fn default() -> QueryGenerationConfiguration {
             QueryGenerationConfiguration::new()
         }
     }
 
     impl IntoValue for QueryGenerationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExecutionTimeoutSeconds", self.execution_timeout_seconds);
@@ -12044,6 +12691,7 @@ pub mod knowledge_base {
 
     impl QueryGenerationContext {
         /// Every property unset.
+        #[inline]
         pub fn new() -> QueryGenerationContext {
             QueryGenerationContext {
                 curated_queries: None,
@@ -12053,12 +12701,14 @@ pub mod knowledge_base {
     }
 
     impl Default for QueryGenerationContext {
+        #[inline]
         fn default() -> QueryGenerationContext {
             QueryGenerationContext::new()
         }
     }
 
     impl IntoValue for QueryGenerationContext {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CuratedQueries", self.curated_queries);
@@ -12099,6 +12749,7 @@ pub mod knowledge_base {
 
     impl QueryGenerationTable {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> QueryGenerationTable {
             QueryGenerationTable {
                 columns: None,
@@ -12110,6 +12761,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for QueryGenerationTable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Columns", self.columns);
@@ -12148,6 +12800,7 @@ pub mod knowledge_base {
 
     impl QueryGenerationColumn {
         /// Every property unset.
+        #[inline]
         pub fn new() -> QueryGenerationColumn {
             QueryGenerationColumn {
                 description: None,
@@ -12158,12 +12811,14 @@ pub mod knowledge_base {
     }
 
     impl Default for QueryGenerationColumn {
+        #[inline]
         fn default() -> QueryGenerationColumn {
             QueryGenerationColumn::new()
         }
     }
 
     impl IntoValue for QueryGenerationColumn {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -12196,6 +12851,7 @@ pub mod knowledge_base {
 
     impl CuratedQuery {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(natural_language: impl Into<Str>, sql: impl Into<Str>) -> CuratedQuery {
             CuratedQuery {
                 natural_language: natural_language.into(),
@@ -12205,6 +12861,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for CuratedQuery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NaturalLanguage", self.natural_language.into_value());
@@ -12249,6 +12906,7 @@ pub mod knowledge_base {
 
     impl ManagedKnowledgeBaseConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManagedKnowledgeBaseConfiguration {
             ManagedKnowledgeBaseConfiguration {
                 embedding_model_arn: None,
@@ -12261,12 +12919,14 @@ pub mod knowledge_base {
     }
 
     impl Default for ManagedKnowledgeBaseConfiguration {
+        #[inline]
         fn default() -> ManagedKnowledgeBaseConfiguration {
             ManagedKnowledgeBaseConfiguration::new()
         }
     }
 
     impl IntoValue for ManagedKnowledgeBaseConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EmbeddingModelArn", self.embedding_model_arn);
@@ -12293,6 +12953,7 @@ pub mod knowledge_base {
 
     impl ManagedKnowledgeBaseServerSideEncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManagedKnowledgeBaseServerSideEncryptionConfiguration {
             ManagedKnowledgeBaseServerSideEncryptionConfiguration {
                 kms_key_arn: None,
@@ -12301,12 +12962,14 @@ pub mod knowledge_base {
     }
 
     impl Default for ManagedKnowledgeBaseServerSideEncryptionConfiguration {
+        #[inline]
         fn default() -> ManagedKnowledgeBaseServerSideEncryptionConfiguration {
             ManagedKnowledgeBaseServerSideEncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for ManagedKnowledgeBaseServerSideEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -12374,6 +13037,7 @@ pub mod knowledge_base {
 
     impl StorageConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> StorageConfiguration {
             StorageConfiguration {
                 mongo_db_atlas_configuration: None,
@@ -12389,6 +13053,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for StorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MongoDbAtlasConfiguration", self.mongo_db_atlas_configuration);
@@ -12434,6 +13099,7 @@ pub mod knowledge_base {
 
     impl OpenSearchServerlessConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(collection_arn: impl Into<Str>, field_mapping: impl Into<OpenSearchServerlessFieldMapping>, vector_index_name: impl Into<Str>) -> OpenSearchServerlessConfiguration {
             OpenSearchServerlessConfiguration {
                 collection_arn: collection_arn.into(),
@@ -12444,6 +13110,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for OpenSearchServerlessConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CollectionArn", self.collection_arn.into_value());
@@ -12483,6 +13150,7 @@ pub mod knowledge_base {
 
     impl OpenSearchServerlessFieldMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metadata_field: impl Into<Str>, text_field: impl Into<Str>, vector_field: impl Into<Str>) -> OpenSearchServerlessFieldMapping {
             OpenSearchServerlessFieldMapping {
                 metadata_field: metadata_field.into(),
@@ -12493,6 +13161,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for OpenSearchServerlessFieldMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetadataField", self.metadata_field.into_value());
@@ -12539,6 +13208,7 @@ pub mod knowledge_base {
 
     impl PineconeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connection_string: impl Into<Str>, credentials_secret_arn: impl Into<Str>, field_mapping: impl Into<PineconeFieldMapping>) -> PineconeConfiguration {
             PineconeConfiguration {
                 connection_string: connection_string.into(),
@@ -12550,6 +13220,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for PineconeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConnectionString", self.connection_string.into_value());
@@ -12583,6 +13254,7 @@ pub mod knowledge_base {
 
     impl PineconeFieldMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metadata_field: impl Into<Str>, text_field: impl Into<Str>) -> PineconeFieldMapping {
             PineconeFieldMapping {
                 metadata_field: metadata_field.into(),
@@ -12592,6 +13264,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for PineconeFieldMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetadataField", self.metadata_field.into_value());
@@ -12643,6 +13316,7 @@ pub mod knowledge_base {
 
     impl RdsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(credentials_secret_arn: impl Into<Str>, database_name: impl Into<Str>, field_mapping: impl Into<RdsFieldMapping>, resource_arn: impl Into<Str>, table_name: impl Into<Str>) -> RdsConfiguration {
             RdsConfiguration {
                 credentials_secret_arn: credentials_secret_arn.into(),
@@ -12655,6 +13329,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RdsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CredentialsSecretArn", self.credentials_secret_arn.into_value());
@@ -12708,6 +13383,7 @@ pub mod knowledge_base {
 
     impl RdsFieldMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metadata_field: impl Into<Str>, primary_key_field: impl Into<Str>, text_field: impl Into<Str>, vector_field: impl Into<Str>) -> RdsFieldMapping {
             RdsFieldMapping {
                 custom_metadata_field: None,
@@ -12720,6 +13396,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for RdsFieldMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomMetadataField", self.custom_metadata_field);
@@ -12790,6 +13467,7 @@ pub mod knowledge_base {
 
     impl MongoDbAtlasConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(collection_name: impl Into<Str>, credentials_secret_arn: impl Into<Str>, database_name: impl Into<Str>, endpoint: impl Into<Str>, field_mapping: impl Into<MongoDbAtlasFieldMapping>, vector_index_name: impl Into<Str>) -> MongoDbAtlasConfiguration {
             MongoDbAtlasConfiguration {
                 collection_name: collection_name.into(),
@@ -12805,6 +13483,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for MongoDbAtlasConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CollectionName", self.collection_name.into_value());
@@ -12849,6 +13528,7 @@ pub mod knowledge_base {
 
     impl MongoDbAtlasFieldMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metadata_field: impl Into<Str>, text_field: impl Into<Str>, vector_field: impl Into<Str>) -> MongoDbAtlasFieldMapping {
             MongoDbAtlasFieldMapping {
                 metadata_field: metadata_field.into(),
@@ -12859,6 +13539,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for MongoDbAtlasFieldMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetadataField", self.metadata_field.into_value());
@@ -12893,6 +13574,7 @@ pub mod knowledge_base {
 
     impl NeptuneAnalyticsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_mapping: impl Into<NeptuneAnalyticsFieldMapping>, graph_arn: impl Into<Str>) -> NeptuneAnalyticsConfiguration {
             NeptuneAnalyticsConfiguration {
                 field_mapping: field_mapping.into(),
@@ -12902,6 +13584,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for NeptuneAnalyticsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldMapping", self.field_mapping.into_value());
@@ -12933,6 +13616,7 @@ pub mod knowledge_base {
 
     impl NeptuneAnalyticsFieldMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metadata_field: impl Into<Str>, text_field: impl Into<Str>) -> NeptuneAnalyticsFieldMapping {
             NeptuneAnalyticsFieldMapping {
                 metadata_field: metadata_field.into(),
@@ -12942,6 +13626,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for NeptuneAnalyticsFieldMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetadataField", self.metadata_field.into_value());
@@ -12978,6 +13663,7 @@ pub mod knowledge_base {
 
     impl S3VectorsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3VectorsConfiguration {
             S3VectorsConfiguration {
                 index_arn: None,
@@ -12988,12 +13674,14 @@ pub mod knowledge_base {
     }
 
     impl Default for S3VectorsConfiguration {
+        #[inline]
         fn default() -> S3VectorsConfiguration {
             S3VectorsConfiguration::new()
         }
     }
 
     impl IntoValue for S3VectorsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IndexArn", self.index_arn);
@@ -13040,6 +13728,7 @@ pub mod knowledge_base {
 
     impl OpenSearchManagedClusterConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(domain_arn: impl Into<Str>, domain_endpoint: impl Into<Str>, field_mapping: impl Into<OpenSearchManagedClusterFieldMapping>, vector_index_name: impl Into<Str>) -> OpenSearchManagedClusterConfiguration {
             OpenSearchManagedClusterConfiguration {
                 domain_arn: domain_arn.into(),
@@ -13051,6 +13740,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for OpenSearchManagedClusterConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DomainArn", self.domain_arn.into_value());
@@ -13091,6 +13781,7 @@ pub mod knowledge_base {
 
     impl OpenSearchManagedClusterFieldMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metadata_field: impl Into<Str>, text_field: impl Into<Str>, vector_field: impl Into<Str>) -> OpenSearchManagedClusterFieldMapping {
             OpenSearchManagedClusterFieldMapping {
                 metadata_field: metadata_field.into(),
@@ -13101,6 +13792,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for OpenSearchManagedClusterFieldMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetadataField", self.metadata_field.into_value());
@@ -13133,6 +13825,7 @@ pub struct CfnKnowledgeBasePolicyProps {
 #[cfg(feature = "bedrock")]
 impl CfnKnowledgeBasePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(knowledge_base_id: impl Into<Str>, policy_document: impl Into<Json>) -> CfnKnowledgeBasePolicyProps {
         CfnKnowledgeBasePolicyProps {
             knowledge_base_id: knowledge_base_id.into(),
@@ -13144,6 +13837,7 @@ impl CfnKnowledgeBasePolicyProps {
 #[cfg(feature = "bedrock")]
 impl CfnKnowledgeBasePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("KnowledgeBaseId", self.knowledge_base_id.into_value());
@@ -13153,6 +13847,7 @@ impl CfnKnowledgeBasePolicyProps {
 
     /// The `AWS::Bedrock::KnowledgeBasePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::KnowledgeBasePolicy").properties(self.into_properties())
     }
@@ -13161,6 +13856,7 @@ impl CfnKnowledgeBasePolicyProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::KnowledgeBasePolicy> {
     /// Adds an `AWS::Bedrock::KnowledgeBasePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -13173,6 +13869,7 @@ impl crate::Cfn<markers::KnowledgeBasePolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`RevisionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-knowledgebasepolicy.html#aws-resource-bedrock-knowledgebasepolicy-return-values).
+    #[inline]
     pub fn attr_revision_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RevisionId".into())
     }
@@ -13226,6 +13923,7 @@ pub struct CfnPromptProps {
 #[cfg(feature = "bedrock")]
 impl CfnPromptProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnPromptProps {
         CfnPromptProps {
             customer_encryption_key_arn: None,
@@ -13241,6 +13939,7 @@ impl CfnPromptProps {
 #[cfg(feature = "bedrock")]
 impl CfnPromptProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CustomerEncryptionKeyArn", self.customer_encryption_key_arn);
@@ -13254,6 +13953,7 @@ impl CfnPromptProps {
 
     /// The `AWS::Bedrock::Prompt` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::Prompt").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -13262,6 +13962,7 @@ impl CfnPromptProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::Prompt> {
     /// Adds an `AWS::Bedrock::Prompt` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -13275,6 +13976,7 @@ impl crate::Cfn<markers::Prompt> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-prompt.html#aws-resource-bedrock-prompt-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -13283,6 +13985,7 @@ impl crate::Cfn<markers::Prompt> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-prompt.html#aws-resource-bedrock-prompt-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -13291,6 +13994,7 @@ impl crate::Cfn<markers::Prompt> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-prompt.html#aws-resource-bedrock-prompt-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -13299,6 +14003,7 @@ impl crate::Cfn<markers::Prompt> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-prompt.html#aws-resource-bedrock-prompt-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -13307,6 +14012,7 @@ impl crate::Cfn<markers::Prompt> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-prompt.html#aws-resource-bedrock-prompt-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -13376,6 +14082,7 @@ pub mod prompt {
 
     impl PromptVariant {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, template_configuration: impl Into<PromptTemplateConfiguration>, template_type: impl Into<Str>) -> PromptVariant {
             PromptVariant {
                 additional_model_request_fields: None,
@@ -13391,6 +14098,7 @@ pub mod prompt {
     }
 
     impl IntoValue for PromptVariant {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalModelRequestFields", self.additional_model_request_fields);
@@ -13427,6 +14135,7 @@ pub mod prompt {
 
     impl PromptTemplateConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PromptTemplateConfiguration {
             PromptTemplateConfiguration {
                 chat: None,
@@ -13436,12 +14145,14 @@ pub mod prompt {
     }
 
     impl Default for PromptTemplateConfiguration {
+        #[inline]
         fn default() -> PromptTemplateConfiguration {
             PromptTemplateConfiguration::new()
         }
     }
 
     impl IntoValue for PromptTemplateConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Chat", self.chat);
@@ -13481,6 +14192,7 @@ pub mod prompt {
 
     impl TextPromptTemplateConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TextPromptTemplateConfiguration {
             TextPromptTemplateConfiguration {
                 cache_point: None,
@@ -13492,12 +14204,14 @@ pub mod prompt {
     }
 
     impl Default for TextPromptTemplateConfiguration {
+        #[inline]
         fn default() -> TextPromptTemplateConfiguration {
             TextPromptTemplateConfiguration::new()
         }
     }
 
     impl IntoValue for TextPromptTemplateConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CachePoint", self.cache_point);
@@ -13535,6 +14249,7 @@ pub mod prompt {
 
     impl TextS3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>) -> TextS3Location {
             TextS3Location {
                 bucket: bucket.into(),
@@ -13545,6 +14260,7 @@ pub mod prompt {
     }
 
     impl IntoValue for TextS3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -13569,6 +14285,7 @@ pub mod prompt {
 
     impl PromptInputVariable {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PromptInputVariable {
             PromptInputVariable {
                 name: None,
@@ -13577,12 +14294,14 @@ pub mod prompt {
     }
 
     impl Default for PromptInputVariable {
+        #[inline]
         fn default() -> PromptInputVariable {
             PromptInputVariable::new()
         }
     }
 
     impl IntoValue for PromptInputVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -13606,6 +14325,7 @@ pub mod prompt {
 
     impl CachePointBlock {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> CachePointBlock {
             CachePointBlock {
                 r#type: r#type.into(),
@@ -13614,6 +14334,7 @@ pub mod prompt {
     }
 
     impl IntoValue for CachePointBlock {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -13655,6 +14376,7 @@ pub mod prompt {
 
     impl ChatPromptTemplateConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(messages: impl Into<List<Message>>) -> ChatPromptTemplateConfiguration {
             ChatPromptTemplateConfiguration {
                 input_variables: None,
@@ -13666,6 +14388,7 @@ pub mod prompt {
     }
 
     impl IntoValue for ChatPromptTemplateConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputVariables", self.input_variables);
@@ -13702,6 +14425,7 @@ pub mod prompt {
 
     impl Message {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(content: impl Into<List<ContentBlock>>, role: impl Into<Str>) -> Message {
             Message {
                 content: content.into(),
@@ -13711,6 +14435,7 @@ pub mod prompt {
     }
 
     impl IntoValue for Message {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Content", self.content.into_value());
@@ -13743,6 +14468,7 @@ pub mod prompt {
 
     impl ContentBlock {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ContentBlock {
             ContentBlock {
                 cache_point: None,
@@ -13752,12 +14478,14 @@ pub mod prompt {
     }
 
     impl Default for ContentBlock {
+        #[inline]
         fn default() -> ContentBlock {
             ContentBlock::new()
         }
     }
 
     impl IntoValue for ContentBlock {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CachePoint", self.cache_point);
@@ -13789,6 +14517,7 @@ pub mod prompt {
 
     impl SystemContentBlock {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SystemContentBlock {
             SystemContentBlock {
                 cache_point: None,
@@ -13798,12 +14527,14 @@ pub mod prompt {
     }
 
     impl Default for SystemContentBlock {
+        #[inline]
         fn default() -> SystemContentBlock {
             SystemContentBlock::new()
         }
     }
 
     impl IntoValue for SystemContentBlock {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CachePoint", self.cache_point);
@@ -13836,6 +14567,7 @@ pub mod prompt {
 
     impl ToolConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(tools: impl Into<List<Tool>>) -> ToolConfiguration {
             ToolConfiguration {
                 tool_choice: None,
@@ -13845,6 +14577,7 @@ pub mod prompt {
     }
 
     impl IntoValue for ToolConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ToolChoice", self.tool_choice);
@@ -13876,6 +14609,7 @@ pub mod prompt {
 
     impl Tool {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Tool {
             Tool {
                 cache_point: None,
@@ -13885,12 +14619,14 @@ pub mod prompt {
     }
 
     impl Default for Tool {
+        #[inline]
         fn default() -> Tool {
             Tool::new()
         }
     }
 
     impl IntoValue for Tool {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CachePoint", self.cache_point);
@@ -13928,6 +14664,7 @@ pub mod prompt {
 
     impl ToolSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_schema: impl Into<ToolInputSchema>, name: impl Into<Str>) -> ToolSpecification {
             ToolSpecification {
                 description: None,
@@ -13938,6 +14675,7 @@ pub mod prompt {
     }
 
     impl IntoValue for ToolSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -13968,6 +14706,7 @@ pub mod prompt {
 
     impl ToolInputSchema {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(json: impl Into<Json>) -> ToolInputSchema {
             ToolInputSchema {
                 json: json.into(),
@@ -13976,6 +14715,7 @@ pub mod prompt {
     }
 
     impl IntoValue for ToolInputSchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Json", self.json.into_value());
@@ -14013,6 +14753,7 @@ pub mod prompt {
 
     impl ToolChoice {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ToolChoice {
             ToolChoice {
                 any: None,
@@ -14023,12 +14764,14 @@ pub mod prompt {
     }
 
     impl Default for ToolChoice {
+        #[inline]
         fn default() -> ToolChoice {
             ToolChoice::new()
         }
     }
 
     impl IntoValue for ToolChoice {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Any", self.any);
@@ -14057,6 +14800,7 @@ pub mod prompt {
 
     impl SpecificToolChoice {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> SpecificToolChoice {
             SpecificToolChoice {
                 name: name.into(),
@@ -14065,6 +14809,7 @@ pub mod prompt {
     }
 
     impl IntoValue for SpecificToolChoice {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -14088,6 +14833,7 @@ pub mod prompt {
 
     impl PromptInferenceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(text: impl Into<PromptModelInferenceConfiguration>) -> PromptInferenceConfiguration {
             PromptInferenceConfiguration {
                 text: text.into(),
@@ -14096,6 +14842,7 @@ pub mod prompt {
     }
 
     impl IntoValue for PromptInferenceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Text", self.text.into_value());
@@ -14137,6 +14884,7 @@ pub mod prompt {
 
     impl PromptModelInferenceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PromptModelInferenceConfiguration {
             PromptModelInferenceConfiguration {
                 max_tokens: None,
@@ -14148,12 +14896,14 @@ pub mod prompt {
     }
 
     impl Default for PromptModelInferenceConfiguration {
+        #[inline]
         fn default() -> PromptModelInferenceConfiguration {
             PromptModelInferenceConfiguration::new()
         }
     }
 
     impl IntoValue for PromptModelInferenceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxTokens", self.max_tokens);
@@ -14183,6 +14933,7 @@ pub mod prompt {
 
     impl PromptGenAiResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(agent: impl Into<PromptAgentResource>) -> PromptGenAiResource {
             PromptGenAiResource {
                 agent: agent.into(),
@@ -14191,6 +14942,7 @@ pub mod prompt {
     }
 
     impl IntoValue for PromptGenAiResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Agent", self.agent.into_value());
@@ -14218,6 +14970,7 @@ pub mod prompt {
 
     impl PromptAgentResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(agent_identifier: impl Into<Str>) -> PromptAgentResource {
             PromptAgentResource {
                 agent_identifier: agent_identifier.into(),
@@ -14226,6 +14979,7 @@ pub mod prompt {
     }
 
     impl IntoValue for PromptAgentResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AgentIdentifier", self.agent_identifier.into_value());
@@ -14258,6 +15012,7 @@ pub mod prompt {
 
     impl PromptMetadataEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> PromptMetadataEntry {
             PromptMetadataEntry {
                 key: key.into(),
@@ -14267,6 +15022,7 @@ pub mod prompt {
     }
 
     impl IntoValue for PromptMetadataEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -14307,6 +15063,7 @@ pub struct CfnPromptVersionProps {
 #[cfg(feature = "bedrock")]
 impl CfnPromptVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(prompt_arn: impl Into<Str>) -> CfnPromptVersionProps {
         CfnPromptVersionProps {
             description: None,
@@ -14319,6 +15076,7 @@ impl CfnPromptVersionProps {
 #[cfg(feature = "bedrock")]
 impl CfnPromptVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -14329,6 +15087,7 @@ impl CfnPromptVersionProps {
 
     /// The `AWS::Bedrock::PromptVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::PromptVersion").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -14337,6 +15096,7 @@ impl CfnPromptVersionProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::PromptVersion> {
     /// Adds an `AWS::Bedrock::PromptVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -14350,6 +15110,7 @@ impl crate::Cfn<markers::PromptVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-promptversion.html#aws-resource-bedrock-promptversion-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -14358,6 +15119,7 @@ impl crate::Cfn<markers::PromptVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-promptversion.html#aws-resource-bedrock-promptversion-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -14366,6 +15128,7 @@ impl crate::Cfn<markers::PromptVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`PromptId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-promptversion.html#aws-resource-bedrock-promptversion-return-values).
+    #[inline]
     pub fn attr_prompt_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PromptId".into())
     }
@@ -14374,6 +15137,7 @@ impl crate::Cfn<markers::PromptVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-promptversion.html#aws-resource-bedrock-promptversion-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -14382,6 +15146,7 @@ impl crate::Cfn<markers::PromptVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-promptversion.html#aws-resource-bedrock-promptversion-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -14390,6 +15155,7 @@ impl crate::Cfn<markers::PromptVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-promptversion.html#aws-resource-bedrock-promptversion-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -14401,6 +15167,7 @@ impl crate::Cfn<markers::PromptVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`DefaultVariant`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-promptversion.html#aws-resource-bedrock-promptversion-return-values).
+    #[inline]
     pub fn attr_default_variant(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DefaultVariant".into())
     }
@@ -14409,6 +15176,7 @@ impl crate::Cfn<markers::PromptVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Variants`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-promptversion.html#aws-resource-bedrock-promptversion-return-values).
+    #[inline]
     pub fn attr_variants(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Variants".into())
     }
@@ -14417,6 +15185,7 @@ impl crate::Cfn<markers::PromptVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`CustomerEncryptionKeyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-promptversion.html#aws-resource-bedrock-promptversion-return-values).
+    #[inline]
     pub fn attr_customer_encryption_key_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CustomerEncryptionKeyArn".into())
     }
@@ -14445,6 +15214,7 @@ pub struct CfnResourcePolicyProps {
 #[cfg(feature = "bedrock")]
 impl CfnResourcePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_document: impl Into<Json>, resource_arn: impl Into<Str>) -> CfnResourcePolicyProps {
         CfnResourcePolicyProps {
             policy_document: policy_document.into(),
@@ -14456,6 +15226,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "bedrock")]
 impl CfnResourcePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PolicyDocument", self.policy_document.into_value());
@@ -14465,6 +15236,7 @@ impl CfnResourcePolicyProps {
 
     /// The `AWS::Bedrock::ResourcePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::ResourcePolicy").properties(self.into_properties())
     }
@@ -14473,6 +15245,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::ResourcePolicy> {
     /// Adds an `AWS::Bedrock::ResourcePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -14511,6 +15284,7 @@ pub struct CfnSessionProps {
 #[cfg(feature = "bedrock")]
 impl CfnSessionProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnSessionProps {
         CfnSessionProps {
             encryption_key_arn: None,
@@ -14522,6 +15296,7 @@ impl CfnSessionProps {
 
 #[cfg(feature = "bedrock")]
 impl Default for CfnSessionProps {
+    #[inline]
     fn default() -> CfnSessionProps {
         CfnSessionProps::new()
     }
@@ -14530,6 +15305,7 @@ impl Default for CfnSessionProps {
 #[cfg(feature = "bedrock")]
 impl CfnSessionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EncryptionKeyArn", self.encryption_key_arn);
@@ -14540,6 +15316,7 @@ impl CfnSessionProps {
 
     /// The `AWS::Bedrock::Session` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Bedrock::Session").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -14548,6 +15325,7 @@ impl CfnSessionProps {
 #[cfg(feature = "bedrock")]
 impl crate::Cfn<markers::Session> {
     /// Adds an `AWS::Bedrock::Session` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -14560,6 +15338,7 @@ impl crate::Cfn<markers::Session> {
     ///
     /// `Fn::GetAtt` of
     /// [`SessionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-session.html#aws-resource-bedrock-session-return-values).
+    #[inline]
     pub fn attr_session_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SessionArn".into())
     }
@@ -14568,6 +15347,7 @@ impl crate::Cfn<markers::Session> {
     ///
     /// `Fn::GetAtt` of
     /// [`SessionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-session.html#aws-resource-bedrock-session-return-values).
+    #[inline]
     pub fn attr_session_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SessionId".into())
     }
@@ -14576,6 +15356,7 @@ impl crate::Cfn<markers::Session> {
     ///
     /// `Fn::GetAtt` of
     /// [`SessionStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-session.html#aws-resource-bedrock-session-return-values).
+    #[inline]
     pub fn attr_session_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SessionStatus".into())
     }
@@ -14584,6 +15365,7 @@ impl crate::Cfn<markers::Session> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-session.html#aws-resource-bedrock-session-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -14592,6 +15374,7 @@ impl crate::Cfn<markers::Session> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-session.html#aws-resource-bedrock-session-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }

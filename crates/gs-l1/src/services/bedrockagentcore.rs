@@ -447,6 +447,7 @@ pub struct CfnApiKeyCredentialProviderProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnApiKeyCredentialProviderProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnApiKeyCredentialProviderProps {
         CfnApiKeyCredentialProviderProps {
             api_key: None,
@@ -461,6 +462,7 @@ impl CfnApiKeyCredentialProviderProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnApiKeyCredentialProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApiKey", self.api_key);
@@ -473,6 +475,7 @@ impl CfnApiKeyCredentialProviderProps {
 
     /// The `AWS::BedrockAgentCore::ApiKeyCredentialProvider` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::ApiKeyCredentialProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -481,6 +484,7 @@ impl CfnApiKeyCredentialProviderProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::ApiKeyCredentialProvider> {
     /// Adds an `AWS::BedrockAgentCore::ApiKeyCredentialProvider` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -493,6 +497,7 @@ impl crate::Cfn<markers::ApiKeyCredentialProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`CredentialProviderArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-apikeycredentialprovider.html#aws-resource-bedrockagentcore-apikeycredentialprovider-return-values).
+    #[inline]
     pub fn attr_credential_provider_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CredentialProviderArn".into())
     }
@@ -501,6 +506,7 @@ impl crate::Cfn<markers::ApiKeyCredentialProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApiKeySecretArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-apikeycredentialprovider.html#aws-resource-bedrockagentcore-apikeycredentialprovider-return-values).
+    #[inline]
     pub fn attr_api_key_secret_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApiKeySecretArn".into())
     }
@@ -509,6 +515,7 @@ impl crate::Cfn<markers::ApiKeyCredentialProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApiKeySecretJsonKey`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-apikeycredentialprovider.html#aws-resource-bedrockagentcore-apikeycredentialprovider-return-values).
+    #[inline]
     pub fn attr_api_key_secret_json_key(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApiKeySecretJsonKey".into())
     }
@@ -517,6 +524,7 @@ impl crate::Cfn<markers::ApiKeyCredentialProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-apikeycredentialprovider.html#aws-resource-bedrockagentcore-apikeycredentialprovider-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -525,6 +533,7 @@ impl crate::Cfn<markers::ApiKeyCredentialProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-apikeycredentialprovider.html#aws-resource-bedrockagentcore-apikeycredentialprovider-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -557,6 +566,7 @@ pub mod api_key_credential_provider {
 
     impl SecretReference {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(json_key: impl Into<Str>, secret_id: impl Into<Str>) -> SecretReference {
             SecretReference {
                 json_key: json_key.into(),
@@ -566,6 +576,7 @@ pub mod api_key_credential_provider {
     }
 
     impl IntoValue for SecretReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("JsonKey", self.json_key.into_value());
@@ -642,6 +653,7 @@ pub struct CfnBrowserCustomProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnBrowserCustomProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, network_configuration: impl Into<browser_custom::BrowserNetworkConfiguration>) -> CfnBrowserCustomProps {
         CfnBrowserCustomProps {
             browser_signing: None,
@@ -660,6 +672,7 @@ impl CfnBrowserCustomProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnBrowserCustomProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BrowserSigning", self.browser_signing);
@@ -676,6 +689,7 @@ impl CfnBrowserCustomProps {
 
     /// The `AWS::BedrockAgentCore::BrowserCustom` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::BrowserCustom").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -684,6 +698,7 @@ impl CfnBrowserCustomProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::BrowserCustom> {
     /// Adds an `AWS::BedrockAgentCore::BrowserCustom` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -696,6 +711,7 @@ impl crate::Cfn<markers::BrowserCustom> {
     ///
     /// `Fn::GetAtt` of
     /// [`BrowserId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-browsercustom.html#aws-resource-bedrockagentcore-browsercustom-return-values).
+    #[inline]
     pub fn attr_browser_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BrowserId".into())
     }
@@ -704,6 +720,7 @@ impl crate::Cfn<markers::BrowserCustom> {
     ///
     /// `Fn::GetAtt` of
     /// [`BrowserArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-browsercustom.html#aws-resource-bedrockagentcore-browsercustom-return-values).
+    #[inline]
     pub fn attr_browser_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BrowserArn".into())
     }
@@ -712,6 +729,7 @@ impl crate::Cfn<markers::BrowserCustom> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-browsercustom.html#aws-resource-bedrockagentcore-browsercustom-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -720,6 +738,7 @@ impl crate::Cfn<markers::BrowserCustom> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailureReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-browsercustom.html#aws-resource-bedrockagentcore-browsercustom-return-values).
+    #[inline]
     pub fn attr_failure_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailureReason".into())
     }
@@ -728,6 +747,7 @@ impl crate::Cfn<markers::BrowserCustom> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-browsercustom.html#aws-resource-bedrockagentcore-browsercustom-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -736,6 +756,7 @@ impl crate::Cfn<markers::BrowserCustom> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-browsercustom.html#aws-resource-bedrockagentcore-browsercustom-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -767,6 +788,7 @@ pub mod browser_custom {
 
     impl BrowserNetworkConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(network_mode: impl Into<Str>) -> BrowserNetworkConfiguration {
             BrowserNetworkConfiguration {
                 network_mode: network_mode.into(),
@@ -776,6 +798,7 @@ pub mod browser_custom {
     }
 
     impl IntoValue for BrowserNetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NetworkMode", self.network_mode.into_value());
@@ -806,6 +829,7 @@ pub mod browser_custom {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_groups: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> VpcConfig {
             VpcConfig {
                 security_groups: security_groups.into(),
@@ -815,6 +839,7 @@ pub mod browser_custom {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroups", self.security_groups.into_value());
@@ -844,6 +869,7 @@ pub mod browser_custom {
 
     impl RecordingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RecordingConfig {
             RecordingConfig {
                 enabled: None,
@@ -853,12 +879,14 @@ pub mod browser_custom {
     }
 
     impl Default for RecordingConfig {
+        #[inline]
         fn default() -> RecordingConfig {
             RecordingConfig::new()
         }
     }
 
     impl IntoValue for RecordingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -889,6 +917,7 @@ pub mod browser_custom {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, prefix: impl Into<Str>) -> S3Location {
             S3Location {
                 bucket: bucket.into(),
@@ -898,6 +927,7 @@ pub mod browser_custom {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -921,6 +951,7 @@ pub mod browser_custom {
 
     impl BrowserSigning {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BrowserSigning {
             BrowserSigning {
                 enabled: None,
@@ -929,12 +960,14 @@ pub mod browser_custom {
     }
 
     impl Default for BrowserSigning {
+        #[inline]
         fn default() -> BrowserSigning {
             BrowserSigning::new()
         }
     }
 
     impl IntoValue for BrowserSigning {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -958,6 +991,7 @@ pub mod browser_custom {
 
     impl Certificate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_location: impl Into<CertificateLocation>) -> Certificate {
             Certificate {
                 certificate_location: certificate_location.into(),
@@ -966,6 +1000,7 @@ pub mod browser_custom {
     }
 
     impl IntoValue for Certificate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateLocation", self.certificate_location.into_value());
@@ -989,6 +1024,7 @@ pub mod browser_custom {
 
     impl CertificateLocation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_arn: impl Into<Str>) -> CertificateLocation {
             CertificateLocation {
                 secret_arn: secret_arn.into(),
@@ -997,6 +1033,7 @@ pub mod browser_custom {
     }
 
     impl IntoValue for CertificateLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretArn", self.secret_arn.into_value());
@@ -1026,6 +1063,7 @@ pub mod browser_custom {
 
     impl BrowserEnterprisePolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(location: impl Into<S3Location>, r#type: impl Into<Str>) -> BrowserEnterprisePolicy {
             BrowserEnterprisePolicy {
                 location: location.into(),
@@ -1035,6 +1073,7 @@ pub mod browser_custom {
     }
 
     impl IntoValue for BrowserEnterprisePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Location", self.location.into_value());
@@ -1074,6 +1113,7 @@ pub struct CfnBrowserProfileProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnBrowserProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnBrowserProfileProps {
         CfnBrowserProfileProps {
             description: None,
@@ -1086,6 +1126,7 @@ impl CfnBrowserProfileProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnBrowserProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1096,6 +1137,7 @@ impl CfnBrowserProfileProps {
 
     /// The `AWS::BedrockAgentCore::BrowserProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::BrowserProfile").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1104,6 +1146,7 @@ impl CfnBrowserProfileProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::BrowserProfile> {
     /// Adds an `AWS::BedrockAgentCore::BrowserProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1116,6 +1159,7 @@ impl crate::Cfn<markers::BrowserProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProfileId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-browserprofile.html#aws-resource-bedrockagentcore-browserprofile-return-values).
+    #[inline]
     pub fn attr_profile_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProfileId".into())
     }
@@ -1124,6 +1168,7 @@ impl crate::Cfn<markers::BrowserProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProfileArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-browserprofile.html#aws-resource-bedrockagentcore-browserprofile-return-values).
+    #[inline]
     pub fn attr_profile_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProfileArn".into())
     }
@@ -1132,6 +1177,7 @@ impl crate::Cfn<markers::BrowserProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-browserprofile.html#aws-resource-bedrockagentcore-browserprofile-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1140,6 +1186,7 @@ impl crate::Cfn<markers::BrowserProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-browserprofile.html#aws-resource-bedrockagentcore-browserprofile-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1148,6 +1195,7 @@ impl crate::Cfn<markers::BrowserProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-browserprofile.html#aws-resource-bedrockagentcore-browserprofile-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -1156,6 +1204,7 @@ impl crate::Cfn<markers::BrowserProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastSavedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-browserprofile.html#aws-resource-bedrockagentcore-browserprofile-return-values).
+    #[inline]
     pub fn attr_last_saved_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastSavedAt".into())
     }
@@ -1164,6 +1213,7 @@ impl crate::Cfn<markers::BrowserProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastSavedBrowserSessionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-browserprofile.html#aws-resource-bedrockagentcore-browserprofile-return-values).
+    #[inline]
     pub fn attr_last_saved_browser_session_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastSavedBrowserSessionId".into())
     }
@@ -1172,6 +1222,7 @@ impl crate::Cfn<markers::BrowserProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastSavedBrowserId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-browserprofile.html#aws-resource-bedrockagentcore-browserprofile-return-values).
+    #[inline]
     pub fn attr_last_saved_browser_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastSavedBrowserId".into())
     }
@@ -1219,6 +1270,7 @@ pub struct CfnCapacityProviderProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnCapacityProviderProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(compute_configuration: impl Into<capacity_provider::ComputeConfiguration>, name: impl Into<Str>, permissions_configuration: impl Into<capacity_provider::PermissionsConfiguration>) -> CfnCapacityProviderProps {
         CfnCapacityProviderProps {
             compute_configuration: compute_configuration.into(),
@@ -1233,6 +1285,7 @@ impl CfnCapacityProviderProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnCapacityProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ComputeConfiguration", self.compute_configuration.into_value());
@@ -1245,6 +1298,7 @@ impl CfnCapacityProviderProps {
 
     /// The `AWS::BedrockAgentCore::CapacityProvider` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::CapacityProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1253,6 +1307,7 @@ impl CfnCapacityProviderProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::CapacityProvider> {
     /// Adds an `AWS::BedrockAgentCore::CapacityProvider` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1265,6 +1320,7 @@ impl crate::Cfn<markers::CapacityProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-capacityprovider.html#aws-resource-bedrockagentcore-capacityprovider-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1273,6 +1329,7 @@ impl crate::Cfn<markers::CapacityProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`CapacityProviderId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-capacityprovider.html#aws-resource-bedrockagentcore-capacityprovider-return-values).
+    #[inline]
     pub fn attr_capacity_provider_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CapacityProviderId".into())
     }
@@ -1281,6 +1338,7 @@ impl crate::Cfn<markers::CapacityProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-capacityprovider.html#aws-resource-bedrockagentcore-capacityprovider-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1289,6 +1347,7 @@ impl crate::Cfn<markers::CapacityProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-capacityprovider.html#aws-resource-bedrockagentcore-capacityprovider-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1297,6 +1356,7 @@ impl crate::Cfn<markers::CapacityProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-capacityprovider.html#aws-resource-bedrockagentcore-capacityprovider-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -1323,6 +1383,7 @@ pub mod capacity_provider {
 
     impl PermissionsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(capacity_provider_operator_role_arn: impl Into<Str>) -> PermissionsConfiguration {
             PermissionsConfiguration {
                 capacity_provider_operator_role_arn: capacity_provider_operator_role_arn.into(),
@@ -1331,6 +1392,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for PermissionsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CapacityProviderOperatorRoleArn", self.capacity_provider_operator_role_arn.into_value());
@@ -1355,6 +1417,7 @@ pub mod capacity_provider {
 
     impl ComputeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ec2_configuration: impl Into<Ec2Configuration>) -> ComputeConfiguration {
             ComputeConfiguration {
                 ec2_configuration: ec2_configuration.into(),
@@ -1363,6 +1426,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for ComputeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Ec2Configuration", self.ec2_configuration.into_value());
@@ -1411,6 +1475,7 @@ pub mod capacity_provider {
 
     impl Ec2Configuration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(launch_template_source: impl Into<LaunchTemplateSource>, vpc_configuration: impl Into<VpcConfiguration>) -> Ec2Configuration {
             Ec2Configuration {
                 launch_template_source: launch_template_source.into(),
@@ -1423,6 +1488,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for Ec2Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LaunchTemplateSource", self.launch_template_source.into_value());
@@ -1450,6 +1516,7 @@ pub mod capacity_provider {
 
     impl LaunchTemplateSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(launch_parameters: impl Into<LaunchParameters>) -> LaunchTemplateSource {
             LaunchTemplateSource {
                 launch_parameters: launch_parameters.into(),
@@ -1458,6 +1525,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for LaunchTemplateSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LaunchParameters", self.launch_parameters.into_value());
@@ -1523,6 +1591,7 @@ pub mod capacity_provider {
 
     impl LaunchParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_requirements: impl Into<InstanceRequirements>, operating_system: impl Into<Str>) -> LaunchParameters {
             LaunchParameters {
                 capacity_reservation_specification: None,
@@ -1539,6 +1608,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for LaunchParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityReservationSpecification", self.capacity_reservation_specification);
@@ -1570,6 +1640,7 @@ pub mod capacity_provider {
 
     impl InstanceRequirements {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allowed_instance_types: impl Into<List<Str>>) -> InstanceRequirements {
             InstanceRequirements {
                 allowed_instance_types: allowed_instance_types.into(),
@@ -1578,6 +1649,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for InstanceRequirements {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllowedInstanceTypes", self.allowed_instance_types.into_value());
@@ -1610,6 +1682,7 @@ pub mod capacity_provider {
 
     impl EphemeralBlockDeviceMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EphemeralBlockDeviceMapping {
             EphemeralBlockDeviceMapping {
                 device_name: None,
@@ -1620,12 +1693,14 @@ pub mod capacity_provider {
     }
 
     impl Default for EphemeralBlockDeviceMapping {
+        #[inline]
         fn default() -> EphemeralBlockDeviceMapping {
             EphemeralBlockDeviceMapping::new()
         }
     }
 
     impl IntoValue for EphemeralBlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeviceName", self.device_name);
@@ -1693,6 +1768,7 @@ pub mod capacity_provider {
 
     impl EphemeralEBSVolumeConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EphemeralEBSVolumeConfiguration {
             EphemeralEBSVolumeConfiguration {
                 ebs_card_index: None,
@@ -1709,12 +1785,14 @@ pub mod capacity_provider {
     }
 
     impl Default for EphemeralEBSVolumeConfiguration {
+        #[inline]
         fn default() -> EphemeralEBSVolumeConfiguration {
             EphemeralEBSVolumeConfiguration::new()
         }
     }
 
     impl IntoValue for EphemeralEBSVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EbsCardIndex", self.ebs_card_index);
@@ -1746,6 +1824,7 @@ pub mod capacity_provider {
 
     impl LicenseSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(license_configuration_arn: impl Into<Str>) -> LicenseSpecification {
             LicenseSpecification {
                 license_configuration_arn: license_configuration_arn.into(),
@@ -1754,6 +1833,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for LicenseSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LicenseConfigurationArn", self.license_configuration_arn.into_value());
@@ -1781,6 +1861,7 @@ pub mod capacity_provider {
 
     impl CapacityReservationSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityReservationSpecification {
             CapacityReservationSpecification {
                 capacity_reservation_preference: None,
@@ -1790,12 +1871,14 @@ pub mod capacity_provider {
     }
 
     impl Default for CapacityReservationSpecification {
+        #[inline]
         fn default() -> CapacityReservationSpecification {
             CapacityReservationSpecification::new()
         }
     }
 
     impl IntoValue for CapacityReservationSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityReservationPreference", self.capacity_reservation_preference);
@@ -1824,6 +1907,7 @@ pub mod capacity_provider {
 
     impl CapacityReservationTarget {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityReservationTarget {
             CapacityReservationTarget {
                 capacity_reservation_id: None,
@@ -1833,12 +1917,14 @@ pub mod capacity_provider {
     }
 
     impl Default for CapacityReservationTarget {
+        #[inline]
         fn default() -> CapacityReservationTarget {
             CapacityReservationTarget::new()
         }
     }
 
     impl IntoValue for CapacityReservationTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityReservationId", self.capacity_reservation_id);
@@ -1869,6 +1955,7 @@ pub mod capacity_provider {
 
     impl VpcConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_groups: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> VpcConfiguration {
             VpcConfiguration {
                 security_groups: security_groups.into(),
@@ -1878,6 +1965,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroups", self.security_groups.into_value());
@@ -1902,6 +1990,7 @@ pub mod capacity_provider {
 
     impl VolumeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ebs_configuration: impl Into<EbsVolumeConfiguration>) -> VolumeConfiguration {
             VolumeConfiguration {
                 ebs_configuration: ebs_configuration.into(),
@@ -1910,6 +1999,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for VolumeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EbsConfiguration", self.ebs_configuration.into_value());
@@ -1969,6 +2059,7 @@ pub mod capacity_provider {
 
     impl EbsVolumeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, size_gi_b: impl Into<Int>) -> EbsVolumeConfiguration {
             EbsVolumeConfiguration {
                 encrypted: None,
@@ -1984,6 +2075,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for EbsVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Encrypted", self.encrypted);
@@ -2047,6 +2139,7 @@ pub mod capacity_provider {
 
     impl RootVolumeConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RootVolumeConfiguration {
             RootVolumeConfiguration {
                 encrypted: None,
@@ -2060,12 +2153,14 @@ pub mod capacity_provider {
     }
 
     impl Default for RootVolumeConfiguration {
+        #[inline]
         fn default() -> RootVolumeConfiguration {
             RootVolumeConfiguration::new()
         }
     }
 
     impl IntoValue for RootVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Encrypted", self.encrypted);
@@ -2100,6 +2195,7 @@ pub mod capacity_provider {
 
     impl InstanceLifecycleConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceLifecycleConfiguration {
             InstanceLifecycleConfiguration {
                 idle_instance_timeout: None,
@@ -2109,12 +2205,14 @@ pub mod capacity_provider {
     }
 
     impl Default for InstanceLifecycleConfiguration {
+        #[inline]
         fn default() -> InstanceLifecycleConfiguration {
             InstanceLifecycleConfiguration::new()
         }
     }
 
     impl IntoValue for InstanceLifecycleConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IdleInstanceTimeout", self.idle_instance_timeout);
@@ -2173,6 +2271,7 @@ pub struct CfnCodeInterpreterCustomProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnCodeInterpreterCustomProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, network_configuration: impl Into<code_interpreter_custom::CodeInterpreterNetworkConfiguration>) -> CfnCodeInterpreterCustomProps {
         CfnCodeInterpreterCustomProps {
             certificates: None,
@@ -2188,6 +2287,7 @@ impl CfnCodeInterpreterCustomProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnCodeInterpreterCustomProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Certificates", self.certificates);
@@ -2201,6 +2301,7 @@ impl CfnCodeInterpreterCustomProps {
 
     /// The `AWS::BedrockAgentCore::CodeInterpreterCustom` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::CodeInterpreterCustom").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -2209,6 +2310,7 @@ impl CfnCodeInterpreterCustomProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::CodeInterpreterCustom> {
     /// Adds an `AWS::BedrockAgentCore::CodeInterpreterCustom` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2221,6 +2323,7 @@ impl crate::Cfn<markers::CodeInterpreterCustom> {
     ///
     /// `Fn::GetAtt` of
     /// [`CodeInterpreterId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-codeinterpretercustom.html#aws-resource-bedrockagentcore-codeinterpretercustom-return-values).
+    #[inline]
     pub fn attr_code_interpreter_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CodeInterpreterId".into())
     }
@@ -2229,6 +2332,7 @@ impl crate::Cfn<markers::CodeInterpreterCustom> {
     ///
     /// `Fn::GetAtt` of
     /// [`CodeInterpreterArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-codeinterpretercustom.html#aws-resource-bedrockagentcore-codeinterpretercustom-return-values).
+    #[inline]
     pub fn attr_code_interpreter_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CodeInterpreterArn".into())
     }
@@ -2237,6 +2341,7 @@ impl crate::Cfn<markers::CodeInterpreterCustom> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-codeinterpretercustom.html#aws-resource-bedrockagentcore-codeinterpretercustom-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2245,6 +2350,7 @@ impl crate::Cfn<markers::CodeInterpreterCustom> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailureReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-codeinterpretercustom.html#aws-resource-bedrockagentcore-codeinterpretercustom-return-values).
+    #[inline]
     pub fn attr_failure_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailureReason".into())
     }
@@ -2253,6 +2359,7 @@ impl crate::Cfn<markers::CodeInterpreterCustom> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-codeinterpretercustom.html#aws-resource-bedrockagentcore-codeinterpretercustom-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2261,6 +2368,7 @@ impl crate::Cfn<markers::CodeInterpreterCustom> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-codeinterpretercustom.html#aws-resource-bedrockagentcore-codeinterpretercustom-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -2292,6 +2400,7 @@ pub mod code_interpreter_custom {
 
     impl CodeInterpreterNetworkConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(network_mode: impl Into<Str>) -> CodeInterpreterNetworkConfiguration {
             CodeInterpreterNetworkConfiguration {
                 network_mode: network_mode.into(),
@@ -2301,6 +2410,7 @@ pub mod code_interpreter_custom {
     }
 
     impl IntoValue for CodeInterpreterNetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NetworkMode", self.network_mode.into_value());
@@ -2331,6 +2441,7 @@ pub mod code_interpreter_custom {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_groups: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> VpcConfig {
             VpcConfig {
                 security_groups: security_groups.into(),
@@ -2340,6 +2451,7 @@ pub mod code_interpreter_custom {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroups", self.security_groups.into_value());
@@ -2364,6 +2476,7 @@ pub mod code_interpreter_custom {
 
     impl Certificate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_location: impl Into<CertificateLocation>) -> Certificate {
             Certificate {
                 certificate_location: certificate_location.into(),
@@ -2372,6 +2485,7 @@ pub mod code_interpreter_custom {
     }
 
     impl IntoValue for Certificate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateLocation", self.certificate_location.into_value());
@@ -2395,6 +2509,7 @@ pub mod code_interpreter_custom {
 
     impl CertificateLocation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_arn: impl Into<Str>) -> CertificateLocation {
             CertificateLocation {
                 secret_arn: secret_arn.into(),
@@ -2403,6 +2518,7 @@ pub mod code_interpreter_custom {
     }
 
     impl IntoValue for CertificateLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretArn", self.secret_arn.into_value());
@@ -2466,6 +2582,7 @@ pub struct CfnConfigurationBundleProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnConfigurationBundleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bundle_name: impl Into<Str>, components: impl Into<Map<configuration_bundle::ComponentConfiguration>>) -> CfnConfigurationBundleProps {
         CfnConfigurationBundleProps {
             branch_name: None,
@@ -2483,6 +2600,7 @@ impl CfnConfigurationBundleProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnConfigurationBundleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BranchName", self.branch_name);
@@ -2498,6 +2616,7 @@ impl CfnConfigurationBundleProps {
 
     /// The `AWS::BedrockAgentCore::ConfigurationBundle` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::ConfigurationBundle").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2506,6 +2625,7 @@ impl CfnConfigurationBundleProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::ConfigurationBundle> {
     /// Adds an `AWS::BedrockAgentCore::ConfigurationBundle` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2518,6 +2638,7 @@ impl crate::Cfn<markers::ConfigurationBundle> {
     ///
     /// `Fn::GetAtt` of
     /// [`BundleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-configurationbundle.html#aws-resource-bedrockagentcore-configurationbundle-return-values).
+    #[inline]
     pub fn attr_bundle_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BundleArn".into())
     }
@@ -2526,6 +2647,7 @@ impl crate::Cfn<markers::ConfigurationBundle> {
     ///
     /// `Fn::GetAtt` of
     /// [`BundleId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-configurationbundle.html#aws-resource-bedrockagentcore-configurationbundle-return-values).
+    #[inline]
     pub fn attr_bundle_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BundleId".into())
     }
@@ -2534,6 +2656,7 @@ impl crate::Cfn<markers::ConfigurationBundle> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-configurationbundle.html#aws-resource-bedrockagentcore-configurationbundle-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2542,6 +2665,7 @@ impl crate::Cfn<markers::ConfigurationBundle> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-configurationbundle.html#aws-resource-bedrockagentcore-configurationbundle-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -2550,6 +2674,7 @@ impl crate::Cfn<markers::ConfigurationBundle> {
     ///
     /// `Fn::GetAtt` of
     /// [`LineageMetadata`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-configurationbundle.html#aws-resource-bedrockagentcore-configurationbundle-return-values).
+    #[inline]
     pub fn attr_lineage_metadata(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LineageMetadata".into())
     }
@@ -2558,6 +2683,7 @@ impl crate::Cfn<markers::ConfigurationBundle> {
     ///
     /// `Fn::GetAtt` of
     /// [`VersionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-configurationbundle.html#aws-resource-bedrockagentcore-configurationbundle-return-values).
+    #[inline]
     pub fn attr_version_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VersionId".into())
     }
@@ -2584,6 +2710,7 @@ pub mod configuration_bundle {
 
     impl ComponentConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(configuration: impl Into<Json>) -> ComponentConfiguration {
             ComponentConfiguration {
                 configuration: configuration.into(),
@@ -2592,6 +2719,7 @@ pub mod configuration_bundle {
     }
 
     impl IntoValue for ComponentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Configuration", self.configuration.into_value());
@@ -2620,6 +2748,7 @@ pub mod configuration_bundle {
 
     impl VersionCreatedBySource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> VersionCreatedBySource {
             VersionCreatedBySource {
                 arn: None,
@@ -2629,6 +2758,7 @@ pub mod configuration_bundle {
     }
 
     impl IntoValue for VersionCreatedBySource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -2687,6 +2817,7 @@ pub struct CfnDatasetProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnDatasetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(dataset_name: impl Into<Str>, schema_type: impl Into<Str>) -> CfnDatasetProps {
         CfnDatasetProps {
             dataset_name: dataset_name.into(),
@@ -2702,6 +2833,7 @@ impl CfnDatasetProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnDatasetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DatasetName", self.dataset_name.into_value());
@@ -2715,6 +2847,7 @@ impl CfnDatasetProps {
 
     /// The `AWS::BedrockAgentCore::Dataset` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::Dataset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2723,6 +2856,7 @@ impl CfnDatasetProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::Dataset> {
     /// Adds an `AWS::BedrockAgentCore::Dataset` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2735,6 +2869,7 @@ impl crate::Cfn<markers::Dataset> {
     ///
     /// `Fn::GetAtt` of
     /// [`DatasetArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-dataset.html#aws-resource-bedrockagentcore-dataset-return-values).
+    #[inline]
     pub fn attr_dataset_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DatasetArn".into())
     }
@@ -2743,6 +2878,7 @@ impl crate::Cfn<markers::Dataset> {
     ///
     /// `Fn::GetAtt` of
     /// [`DatasetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-dataset.html#aws-resource-bedrockagentcore-dataset-return-values).
+    #[inline]
     pub fn attr_dataset_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DatasetId".into())
     }
@@ -2751,6 +2887,7 @@ impl crate::Cfn<markers::Dataset> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-dataset.html#aws-resource-bedrockagentcore-dataset-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2759,6 +2896,7 @@ impl crate::Cfn<markers::Dataset> {
     ///
     /// `Fn::GetAtt` of
     /// [`ExampleCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-dataset.html#aws-resource-bedrockagentcore-dataset-return-values).
+    #[inline]
     pub fn attr_example_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ExampleCount".into())
     }
@@ -2767,6 +2905,7 @@ impl crate::Cfn<markers::Dataset> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-dataset.html#aws-resource-bedrockagentcore-dataset-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2775,6 +2914,7 @@ impl crate::Cfn<markers::Dataset> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-dataset.html#aws-resource-bedrockagentcore-dataset-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -2806,6 +2946,7 @@ pub mod dataset {
 
     impl DataSourceType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataSourceType {
             DataSourceType {
                 inline_examples: None,
@@ -2815,12 +2956,14 @@ pub mod dataset {
     }
 
     impl Default for DataSourceType {
+        #[inline]
         fn default() -> DataSourceType {
             DataSourceType::new()
         }
     }
 
     impl IntoValue for DataSourceType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InlineExamples", self.inline_examples);
@@ -2846,6 +2989,7 @@ pub mod dataset {
 
     impl InlineExamplesSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(examples: impl Into<List<Json>>) -> InlineExamplesSource {
             InlineExamplesSource {
                 examples: examples.into(),
@@ -2854,6 +2998,7 @@ pub mod dataset {
     }
 
     impl IntoValue for InlineExamplesSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Examples", self.examples.into_value());
@@ -2877,6 +3022,7 @@ pub mod dataset {
 
     impl S3Source {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_uri: impl Into<Str>) -> S3Source {
             S3Source {
                 s3_uri: s3_uri.into(),
@@ -2885,6 +3031,7 @@ pub mod dataset {
     }
 
     impl IntoValue for S3Source {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Uri", self.s3_uri.into_value());
@@ -2939,6 +3086,7 @@ pub struct CfnEvaluatorProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnEvaluatorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(evaluator_config: impl Into<evaluator::EvaluatorConfig>, evaluator_name: impl Into<Str>, level: impl Into<Str>) -> CfnEvaluatorProps {
         CfnEvaluatorProps {
             description: None,
@@ -2954,6 +3102,7 @@ impl CfnEvaluatorProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnEvaluatorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -2967,6 +3116,7 @@ impl CfnEvaluatorProps {
 
     /// The `AWS::BedrockAgentCore::Evaluator` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::Evaluator").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2975,6 +3125,7 @@ impl CfnEvaluatorProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::Evaluator> {
     /// Adds an `AWS::BedrockAgentCore::Evaluator` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2987,6 +3138,7 @@ impl crate::Cfn<markers::Evaluator> {
     ///
     /// `Fn::GetAtt` of
     /// [`EvaluatorId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-evaluator.html#aws-resource-bedrockagentcore-evaluator-return-values).
+    #[inline]
     pub fn attr_evaluator_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EvaluatorId".into())
     }
@@ -2995,6 +3147,7 @@ impl crate::Cfn<markers::Evaluator> {
     ///
     /// `Fn::GetAtt` of
     /// [`EvaluatorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-evaluator.html#aws-resource-bedrockagentcore-evaluator-return-values).
+    #[inline]
     pub fn attr_evaluator_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EvaluatorArn".into())
     }
@@ -3003,6 +3156,7 @@ impl crate::Cfn<markers::Evaluator> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-evaluator.html#aws-resource-bedrockagentcore-evaluator-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -3011,6 +3165,7 @@ impl crate::Cfn<markers::Evaluator> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-evaluator.html#aws-resource-bedrockagentcore-evaluator-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -3019,6 +3174,7 @@ impl crate::Cfn<markers::Evaluator> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-evaluator.html#aws-resource-bedrockagentcore-evaluator-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -3049,6 +3205,7 @@ pub mod evaluator {
 
     impl EvaluatorConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EvaluatorConfig {
             EvaluatorConfig {
                 code_based: None,
@@ -3058,12 +3215,14 @@ pub mod evaluator {
     }
 
     impl Default for EvaluatorConfig {
+        #[inline]
         fn default() -> EvaluatorConfig {
             EvaluatorConfig::new()
         }
     }
 
     impl IntoValue for EvaluatorConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CodeBased", self.code_based);
@@ -3100,6 +3259,7 @@ pub mod evaluator {
 
     impl LlmAsAJudgeEvaluatorConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instructions: impl Into<Str>, model_config: impl Into<EvaluatorModelConfig>, rating_scale: impl Into<RatingScale>) -> LlmAsAJudgeEvaluatorConfig {
             LlmAsAJudgeEvaluatorConfig {
                 instructions: instructions.into(),
@@ -3110,6 +3270,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for LlmAsAJudgeEvaluatorConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Instructions", self.instructions.into_value());
@@ -3139,6 +3300,7 @@ pub mod evaluator {
 
     impl RatingScale {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RatingScale {
             RatingScale {
                 categorical: None,
@@ -3148,12 +3310,14 @@ pub mod evaluator {
     }
 
     impl Default for RatingScale {
+        #[inline]
         fn default() -> RatingScale {
             RatingScale::new()
         }
     }
 
     impl IntoValue for RatingScale {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Categorical", self.categorical);
@@ -3190,6 +3354,7 @@ pub mod evaluator {
 
     impl NumericalScaleDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(definition: impl Into<Str>, label: impl Into<Str>, value: impl Into<Num>) -> NumericalScaleDefinition {
             NumericalScaleDefinition {
                 definition: definition.into(),
@@ -3200,6 +3365,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for NumericalScaleDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Definition", self.definition.into_value());
@@ -3231,6 +3397,7 @@ pub mod evaluator {
 
     impl CategoricalScaleDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(definition: impl Into<Str>, label: impl Into<Str>) -> CategoricalScaleDefinition {
             CategoricalScaleDefinition {
                 definition: definition.into(),
@@ -3240,6 +3407,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for CategoricalScaleDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Definition", self.definition.into_value());
@@ -3268,6 +3436,7 @@ pub mod evaluator {
 
     impl EvaluatorModelConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EvaluatorModelConfig {
             EvaluatorModelConfig {
                 bedrock_evaluator_model_config: None,
@@ -3277,12 +3446,14 @@ pub mod evaluator {
     }
 
     impl Default for EvaluatorModelConfig {
+        #[inline]
         fn default() -> EvaluatorModelConfig {
             EvaluatorModelConfig::new()
         }
     }
 
     impl IntoValue for EvaluatorModelConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BedrockEvaluatorModelConfig", self.bedrock_evaluator_model_config);
@@ -3317,6 +3488,7 @@ pub mod evaluator {
 
     impl BedrockEvaluatorModelConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(model_id: impl Into<Str>) -> BedrockEvaluatorModelConfig {
             BedrockEvaluatorModelConfig {
                 additional_model_request_fields: None,
@@ -3327,6 +3499,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for BedrockEvaluatorModelConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalModelRequestFields", self.additional_model_request_fields);
@@ -3361,6 +3534,7 @@ pub mod evaluator {
 
     impl InferenceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InferenceConfiguration {
             InferenceConfiguration {
                 max_tokens: None,
@@ -3371,12 +3545,14 @@ pub mod evaluator {
     }
 
     impl Default for InferenceConfiguration {
+        #[inline]
         fn default() -> InferenceConfiguration {
             InferenceConfiguration::new()
         }
     }
 
     impl IntoValue for InferenceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxTokens", self.max_tokens);
@@ -3423,6 +3599,7 @@ pub mod evaluator {
 
     impl OpenResponsesEvaluatorModelConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(model_id: impl Into<Str>) -> OpenResponsesEvaluatorModelConfig {
             OpenResponsesEvaluatorModelConfig {
                 max_output_tokens: None,
@@ -3435,6 +3612,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for OpenResponsesEvaluatorModelConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxOutputTokens", self.max_output_tokens);
@@ -3461,6 +3639,7 @@ pub mod evaluator {
 
     impl ReasoningConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReasoningConfiguration {
             ReasoningConfiguration {
                 effort: None,
@@ -3469,12 +3648,14 @@ pub mod evaluator {
     }
 
     impl Default for ReasoningConfiguration {
+        #[inline]
         fn default() -> ReasoningConfiguration {
             ReasoningConfiguration::new()
         }
     }
 
     impl IntoValue for ReasoningConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Effort", self.effort);
@@ -3498,6 +3679,7 @@ pub mod evaluator {
 
     impl CodeBasedEvaluatorConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lambda_config: impl Into<LambdaEvaluatorConfig>) -> CodeBasedEvaluatorConfig {
             CodeBasedEvaluatorConfig {
                 lambda_config: lambda_config.into(),
@@ -3506,6 +3688,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for CodeBasedEvaluatorConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LambdaConfig", self.lambda_config.into_value());
@@ -3534,6 +3717,7 @@ pub mod evaluator {
 
     impl LambdaEvaluatorConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lambda_arn: impl Into<Str>) -> LambdaEvaluatorConfig {
             LambdaEvaluatorConfig {
                 lambda_arn: lambda_arn.into(),
@@ -3543,6 +3727,7 @@ pub mod evaluator {
     }
 
     impl IntoValue for LambdaEvaluatorConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LambdaArn", self.lambda_arn.into_value());
@@ -3633,6 +3818,7 @@ pub struct CfnGatewayProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnGatewayProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(authorizer_type: impl Into<Str>, name: impl Into<Str>, role_arn: impl Into<Str>) -> CfnGatewayProps {
         CfnGatewayProps {
             authorizer_configuration: None,
@@ -3655,6 +3841,7 @@ impl CfnGatewayProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AuthorizerConfiguration", self.authorizer_configuration);
@@ -3675,6 +3862,7 @@ impl CfnGatewayProps {
 
     /// The `AWS::BedrockAgentCore::Gateway` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::Gateway").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -3683,6 +3871,7 @@ impl CfnGatewayProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::Gateway> {
     /// Adds an `AWS::BedrockAgentCore::Gateway` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3695,6 +3884,7 @@ impl crate::Cfn<markers::Gateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gateway.html#aws-resource-bedrockagentcore-gateway-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -3703,6 +3893,7 @@ impl crate::Cfn<markers::Gateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`GatewayArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gateway.html#aws-resource-bedrockagentcore-gateway-return-values).
+    #[inline]
     pub fn attr_gateway_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GatewayArn".into())
     }
@@ -3711,6 +3902,7 @@ impl crate::Cfn<markers::Gateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`GatewayIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gateway.html#aws-resource-bedrockagentcore-gateway-return-values).
+    #[inline]
     pub fn attr_gateway_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GatewayIdentifier".into())
     }
@@ -3719,6 +3911,7 @@ impl crate::Cfn<markers::Gateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`GatewayUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gateway.html#aws-resource-bedrockagentcore-gateway-return-values).
+    #[inline]
     pub fn attr_gateway_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GatewayUrl".into())
     }
@@ -3727,6 +3920,7 @@ impl crate::Cfn<markers::Gateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gateway.html#aws-resource-bedrockagentcore-gateway-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -3735,6 +3929,7 @@ impl crate::Cfn<markers::Gateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusReasons`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gateway.html#aws-resource-bedrockagentcore-gateway-return-values).
+    #[inline]
     pub fn attr_status_reasons(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusReasons".into())
     }
@@ -3743,6 +3938,7 @@ impl crate::Cfn<markers::Gateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gateway.html#aws-resource-bedrockagentcore-gateway-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -3751,6 +3947,7 @@ impl crate::Cfn<markers::Gateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`WebAclArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gateway.html#aws-resource-bedrockagentcore-gateway-return-values).
+    #[inline]
     pub fn attr_web_acl_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WebAclArn".into())
     }
@@ -3759,6 +3956,7 @@ impl crate::Cfn<markers::Gateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkloadIdentityDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gateway.html#aws-resource-bedrockagentcore-gateway-return-values).
+    #[inline]
     pub fn attr_workload_identity_details(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkloadIdentityDetails".into())
     }
@@ -3785,6 +3983,7 @@ pub mod gateway {
 
     impl AuthorizerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(custom_jwt_authorizer: impl Into<CustomJWTAuthorizerConfiguration>) -> AuthorizerConfiguration {
             AuthorizerConfiguration {
                 custom_jwt_authorizer: custom_jwt_authorizer.into(),
@@ -3793,6 +3992,7 @@ pub mod gateway {
     }
 
     impl IntoValue for AuthorizerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CustomJWTAuthorizer", self.custom_jwt_authorizer.into_value());
@@ -3847,6 +4047,7 @@ pub mod gateway {
 
     impl CustomJWTAuthorizerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(discovery_url: impl Into<Str>) -> CustomJWTAuthorizerConfiguration {
             CustomJWTAuthorizerConfiguration {
                 advertised_scope_mapping: None,
@@ -3861,6 +4062,7 @@ pub mod gateway {
     }
 
     impl IntoValue for CustomJWTAuthorizerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdvertisedScopeMapping", self.advertised_scope_mapping);
@@ -3902,6 +4104,7 @@ pub mod gateway {
 
     impl CustomClaimValidationType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorizing_claim_match_value: impl Into<AuthorizingClaimMatchValueType>, inbound_token_claim_name: impl Into<Str>, inbound_token_claim_value_type: impl Into<Str>) -> CustomClaimValidationType {
             CustomClaimValidationType {
                 authorizing_claim_match_value: authorizing_claim_match_value.into(),
@@ -3912,6 +4115,7 @@ pub mod gateway {
     }
 
     impl IntoValue for CustomClaimValidationType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizingClaimMatchValue", self.authorizing_claim_match_value.into_value());
@@ -3943,6 +4147,7 @@ pub mod gateway {
 
     impl AuthorizingClaimMatchValueType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(claim_match_operator: impl Into<Str>, claim_match_value: impl Into<ClaimMatchValueType>) -> AuthorizingClaimMatchValueType {
             AuthorizingClaimMatchValueType {
                 claim_match_operator: claim_match_operator.into(),
@@ -3952,6 +4157,7 @@ pub mod gateway {
     }
 
     impl IntoValue for AuthorizingClaimMatchValueType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClaimMatchOperator", self.claim_match_operator.into_value());
@@ -3980,6 +4186,7 @@ pub mod gateway {
 
     impl ClaimMatchValueType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClaimMatchValueType {
             ClaimMatchValueType {
                 match_value_string: None,
@@ -3989,12 +4196,14 @@ pub mod gateway {
     }
 
     impl Default for ClaimMatchValueType {
+        #[inline]
         fn default() -> ClaimMatchValueType {
             ClaimMatchValueType::new()
         }
     }
 
     impl IntoValue for ClaimMatchValueType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MatchValueString", self.match_value_string);
@@ -4023,6 +4232,7 @@ pub mod gateway {
 
     impl PrivateEndpoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrivateEndpoint {
             PrivateEndpoint {
                 managed_vpc_resource: None,
@@ -4032,12 +4242,14 @@ pub mod gateway {
     }
 
     impl Default for PrivateEndpoint {
+        #[inline]
         fn default() -> PrivateEndpoint {
             PrivateEndpoint::new()
         }
     }
 
     impl IntoValue for PrivateEndpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ManagedVpcResource", self.managed_vpc_resource);
@@ -4062,6 +4274,7 @@ pub mod gateway {
 
     impl SelfManagedLatticeResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_configuration_identifier: impl Into<Str>) -> SelfManagedLatticeResource {
             SelfManagedLatticeResource {
                 resource_configuration_identifier: resource_configuration_identifier.into(),
@@ -4070,6 +4283,7 @@ pub mod gateway {
     }
 
     impl IntoValue for SelfManagedLatticeResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceConfigurationIdentifier", self.resource_configuration_identifier.into_value());
@@ -4120,6 +4334,7 @@ pub mod gateway {
 
     impl ManagedVpcResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint_ip_address_type: impl Into<Str>, subnet_ids: impl Into<List<Str>>, vpc_identifier: impl Into<Str>) -> ManagedVpcResource {
             ManagedVpcResource {
                 endpoint_ip_address_type: endpoint_ip_address_type.into(),
@@ -4133,6 +4348,7 @@ pub mod gateway {
     }
 
     impl IntoValue for ManagedVpcResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointIpAddressType", self.endpoint_ip_address_type.into_value());
@@ -4172,6 +4388,7 @@ pub mod gateway {
 
     impl GatewayInterceptorConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(interception_points: impl Into<List<Str>>, interceptor: impl Into<InterceptorConfiguration>) -> GatewayInterceptorConfiguration {
             GatewayInterceptorConfiguration {
                 input_configuration: None,
@@ -4182,6 +4399,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GatewayInterceptorConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputConfiguration", self.input_configuration);
@@ -4207,6 +4425,7 @@ pub mod gateway {
 
     impl InterceptorConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lambda: impl Into<LambdaInterceptorConfiguration>) -> InterceptorConfiguration {
             InterceptorConfiguration {
                 lambda: lambda.into(),
@@ -4215,6 +4434,7 @@ pub mod gateway {
     }
 
     impl IntoValue for InterceptorConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Lambda", self.lambda.into_value());
@@ -4238,6 +4458,7 @@ pub mod gateway {
 
     impl LambdaInterceptorConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> LambdaInterceptorConfiguration {
             LambdaInterceptorConfiguration {
                 arn: arn.into(),
@@ -4246,6 +4467,7 @@ pub mod gateway {
     }
 
     impl IntoValue for LambdaInterceptorConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -4274,6 +4496,7 @@ pub mod gateway {
 
     impl InterceptorInputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(pass_request_headers: impl Into<Bool>) -> InterceptorInputConfiguration {
             InterceptorInputConfiguration {
                 pass_request_headers: pass_request_headers.into(),
@@ -4283,6 +4506,7 @@ pub mod gateway {
     }
 
     impl IntoValue for InterceptorInputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PassRequestHeaders", self.pass_request_headers.into_value());
@@ -4307,6 +4531,7 @@ pub mod gateway {
 
     impl InterceptorPayloadFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(exclude: impl Into<List<InterceptorPayloadExclusionSelector>>) -> InterceptorPayloadFilter {
             InterceptorPayloadFilter {
                 exclude: exclude.into(),
@@ -4315,6 +4540,7 @@ pub mod gateway {
     }
 
     impl IntoValue for InterceptorPayloadFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Exclude", self.exclude.into_value());
@@ -4338,6 +4564,7 @@ pub mod gateway {
 
     impl InterceptorPayloadExclusionSelector {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field: impl Into<Str>) -> InterceptorPayloadExclusionSelector {
             InterceptorPayloadExclusionSelector {
                 field: field.into(),
@@ -4346,6 +4573,7 @@ pub mod gateway {
     }
 
     impl IntoValue for InterceptorPayloadExclusionSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Field", self.field.into_value());
@@ -4375,6 +4603,7 @@ pub mod gateway {
 
     impl GatewayPolicyEngineConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>, mode: impl Into<Str>) -> GatewayPolicyEngineConfiguration {
             GatewayPolicyEngineConfiguration {
                 arn: arn.into(),
@@ -4384,6 +4613,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GatewayPolicyEngineConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -4408,6 +4638,7 @@ pub mod gateway {
 
     impl GatewayProtocolConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mcp: impl Into<MCPGatewayConfiguration>) -> GatewayProtocolConfiguration {
             GatewayProtocolConfiguration {
                 mcp: mcp.into(),
@@ -4416,6 +4647,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GatewayProtocolConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Mcp", self.mcp.into_value());
@@ -4458,6 +4690,7 @@ pub mod gateway {
 
     impl MCPGatewayConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MCPGatewayConfiguration {
             MCPGatewayConfiguration {
                 instructions: None,
@@ -4470,12 +4703,14 @@ pub mod gateway {
     }
 
     impl Default for MCPGatewayConfiguration {
+        #[inline]
         fn default() -> MCPGatewayConfiguration {
             MCPGatewayConfiguration::new()
         }
     }
 
     impl IntoValue for MCPGatewayConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Instructions", self.instructions);
@@ -4502,6 +4737,7 @@ pub mod gateway {
 
     impl SessionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SessionConfiguration {
             SessionConfiguration {
                 session_timeout_in_seconds: None,
@@ -4510,12 +4746,14 @@ pub mod gateway {
     }
 
     impl Default for SessionConfiguration {
+        #[inline]
         fn default() -> SessionConfiguration {
             SessionConfiguration::new()
         }
     }
 
     impl IntoValue for SessionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SessionTimeoutInSeconds", self.session_timeout_in_seconds);
@@ -4538,6 +4776,7 @@ pub mod gateway {
 
     impl StreamingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StreamingConfiguration {
             StreamingConfiguration {
                 enable_response_streaming: None,
@@ -4546,12 +4785,14 @@ pub mod gateway {
     }
 
     impl Default for StreamingConfiguration {
+        #[inline]
         fn default() -> StreamingConfiguration {
             StreamingConfiguration::new()
         }
     }
 
     impl IntoValue for StreamingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableResponseStreaming", self.enable_response_streaming);
@@ -4574,6 +4815,7 @@ pub mod gateway {
 
     impl WafConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WafConfiguration {
             WafConfiguration {
                 failure_mode: None,
@@ -4582,12 +4824,14 @@ pub mod gateway {
     }
 
     impl Default for WafConfiguration {
+        #[inline]
         fn default() -> WafConfiguration {
             WafConfiguration::new()
         }
     }
 
     impl IntoValue for WafConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FailureMode", self.failure_mode);
@@ -4637,6 +4881,7 @@ pub struct CfnGatewayRateLimitProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnGatewayRateLimitProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(dimension_keys: impl Into<List<Str>>, entries: impl Into<List<gateway_rate_limit::LimitEntry>>) -> CfnGatewayRateLimitProps {
         CfnGatewayRateLimitProps {
             description: None,
@@ -4651,6 +4896,7 @@ impl CfnGatewayRateLimitProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnGatewayRateLimitProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -4663,6 +4909,7 @@ impl CfnGatewayRateLimitProps {
 
     /// The `AWS::BedrockAgentCore::GatewayRateLimit` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::GatewayRateLimit").properties(self.into_properties())
     }
@@ -4671,6 +4918,7 @@ impl CfnGatewayRateLimitProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::GatewayRateLimit> {
     /// Adds an `AWS::BedrockAgentCore::GatewayRateLimit` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4683,6 +4931,7 @@ impl crate::Cfn<markers::GatewayRateLimit> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewayratelimit.html#aws-resource-bedrockagentcore-gatewayratelimit-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -4691,6 +4940,7 @@ impl crate::Cfn<markers::GatewayRateLimit> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewayratelimit.html#aws-resource-bedrockagentcore-gatewayratelimit-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -4699,6 +4949,7 @@ impl crate::Cfn<markers::GatewayRateLimit> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewayratelimit.html#aws-resource-bedrockagentcore-gatewayratelimit-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -4740,6 +4991,7 @@ pub mod gateway_rate_limit {
 
     impl LimitEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dimensions: impl Into<Map<Str>>) -> LimitEntry {
             LimitEntry {
                 connections: None,
@@ -4751,6 +5003,7 @@ pub mod gateway_rate_limit {
     }
 
     impl IntoValue for LimitEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Connections", self.connections);
@@ -4783,6 +5036,7 @@ pub mod gateway_rate_limit {
 
     impl RateConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(period: impl Into<Str>, rate: impl Into<Num>) -> RateConfig {
             RateConfig {
                 period: period.into(),
@@ -4792,6 +5046,7 @@ pub mod gateway_rate_limit {
     }
 
     impl IntoValue for RateConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Period", self.period.into_value());
@@ -4839,6 +5094,7 @@ pub struct CfnGatewayRuleProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnGatewayRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(actions: impl Into<List<gateway_rule::Action>>, priority: impl Into<Num>) -> CfnGatewayRuleProps {
         CfnGatewayRuleProps {
             actions: actions.into(),
@@ -4853,6 +5109,7 @@ impl CfnGatewayRuleProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnGatewayRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
@@ -4865,6 +5122,7 @@ impl CfnGatewayRuleProps {
 
     /// The `AWS::BedrockAgentCore::GatewayRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::GatewayRule").properties(self.into_properties())
     }
@@ -4873,6 +5131,7 @@ impl CfnGatewayRuleProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::GatewayRule> {
     /// Adds an `AWS::BedrockAgentCore::GatewayRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4885,6 +5144,7 @@ impl crate::Cfn<markers::GatewayRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewayrule.html#aws-resource-bedrockagentcore-gatewayrule-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -4893,6 +5153,7 @@ impl crate::Cfn<markers::GatewayRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`GatewayArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewayrule.html#aws-resource-bedrockagentcore-gatewayrule-return-values).
+    #[inline]
     pub fn attr_gateway_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GatewayArn".into())
     }
@@ -4901,6 +5162,7 @@ impl crate::Cfn<markers::GatewayRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewayrule.html#aws-resource-bedrockagentcore-gatewayrule-return-values).
+    #[inline]
     pub fn attr_rule_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleId".into())
     }
@@ -4909,6 +5171,7 @@ impl crate::Cfn<markers::GatewayRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewayrule.html#aws-resource-bedrockagentcore-gatewayrule-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -4917,6 +5180,7 @@ impl crate::Cfn<markers::GatewayRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`System`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewayrule.html#aws-resource-bedrockagentcore-gatewayrule-return-values).
+    #[inline]
     pub fn attr_system(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "System".into())
     }
@@ -4925,6 +5189,7 @@ impl crate::Cfn<markers::GatewayRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewayrule.html#aws-resource-bedrockagentcore-gatewayrule-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -4955,6 +5220,7 @@ pub mod gateway_rule {
 
     impl Action {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Action {
             Action {
                 configuration_bundle: None,
@@ -4964,12 +5230,14 @@ pub mod gateway_rule {
     }
 
     impl Default for Action {
+        #[inline]
         fn default() -> Action {
             Action::new()
         }
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConfigurationBundle", self.configuration_bundle);
@@ -4998,6 +5266,7 @@ pub mod gateway_rule {
 
     impl ConfigurationBundleAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfigurationBundleAction {
             ConfigurationBundleAction {
                 static_override: None,
@@ -5007,12 +5276,14 @@ pub mod gateway_rule {
     }
 
     impl Default for ConfigurationBundleAction {
+        #[inline]
         fn default() -> ConfigurationBundleAction {
             ConfigurationBundleAction::new()
         }
     }
 
     impl IntoValue for ConfigurationBundleAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "StaticOverride", self.static_override);
@@ -5043,6 +5314,7 @@ pub mod gateway_rule {
 
     impl StaticOverride {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bundle_arn: impl Into<Str>, bundle_version: impl Into<Str>) -> StaticOverride {
             StaticOverride {
                 bundle_arn: bundle_arn.into(),
@@ -5052,6 +5324,7 @@ pub mod gateway_rule {
     }
 
     impl IntoValue for StaticOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BundleArn", self.bundle_arn.into_value());
@@ -5076,6 +5349,7 @@ pub mod gateway_rule {
 
     impl WeightedOverride {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(traffic_split: impl Into<List<TrafficSplitEntry>>) -> WeightedOverride {
             WeightedOverride {
                 traffic_split: traffic_split.into(),
@@ -5084,6 +5358,7 @@ pub mod gateway_rule {
     }
 
     impl IntoValue for WeightedOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TrafficSplit", self.traffic_split.into_value());
@@ -5129,6 +5404,7 @@ pub mod gateway_rule {
 
     impl TrafficSplitEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(configuration_bundle: impl Into<ConfigurationBundleReference>, name: impl Into<Str>, weight: impl Into<Num>) -> TrafficSplitEntry {
             TrafficSplitEntry {
                 configuration_bundle: configuration_bundle.into(),
@@ -5141,6 +5417,7 @@ pub mod gateway_rule {
     }
 
     impl IntoValue for TrafficSplitEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConfigurationBundle", self.configuration_bundle.into_value());
@@ -5174,6 +5451,7 @@ pub mod gateway_rule {
 
     impl ConfigurationBundleReference {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bundle_arn: impl Into<Str>, bundle_version: impl Into<Str>) -> ConfigurationBundleReference {
             ConfigurationBundleReference {
                 bundle_arn: bundle_arn.into(),
@@ -5183,6 +5461,7 @@ pub mod gateway_rule {
     }
 
     impl IntoValue for ConfigurationBundleReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BundleArn", self.bundle_arn.into_value());
@@ -5211,6 +5490,7 @@ pub mod gateway_rule {
 
     impl RouteToTargetAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RouteToTargetAction {
             RouteToTargetAction {
                 static_route: None,
@@ -5220,12 +5500,14 @@ pub mod gateway_rule {
     }
 
     impl Default for RouteToTargetAction {
+        #[inline]
         fn default() -> RouteToTargetAction {
             RouteToTargetAction::new()
         }
     }
 
     impl IntoValue for RouteToTargetAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "StaticRoute", self.static_route);
@@ -5250,6 +5532,7 @@ pub mod gateway_rule {
 
     impl StaticRoute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_name: impl Into<Str>) -> StaticRoute {
             StaticRoute {
                 target_name: target_name.into(),
@@ -5258,6 +5541,7 @@ pub mod gateway_rule {
     }
 
     impl IntoValue for StaticRoute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TargetName", self.target_name.into_value());
@@ -5281,6 +5565,7 @@ pub mod gateway_rule {
 
     impl WeightedRoute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(traffic_split: impl Into<List<TargetTrafficSplitEntry>>) -> WeightedRoute {
             WeightedRoute {
                 traffic_split: traffic_split.into(),
@@ -5289,6 +5574,7 @@ pub mod gateway_rule {
     }
 
     impl IntoValue for WeightedRoute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TrafficSplit", self.traffic_split.into_value());
@@ -5334,6 +5620,7 @@ pub mod gateway_rule {
 
     impl TargetTrafficSplitEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, target_name: impl Into<Str>, weight: impl Into<Num>) -> TargetTrafficSplitEntry {
             TargetTrafficSplitEntry {
                 description: None,
@@ -5346,6 +5633,7 @@ pub mod gateway_rule {
     }
 
     impl IntoValue for TargetTrafficSplitEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -5377,6 +5665,7 @@ pub mod gateway_rule {
 
     impl Condition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Condition {
             Condition {
                 match_paths: None,
@@ -5386,12 +5675,14 @@ pub mod gateway_rule {
     }
 
     impl Default for Condition {
+        #[inline]
         fn default() -> Condition {
             Condition::new()
         }
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MatchPaths", self.match_paths);
@@ -5416,6 +5707,7 @@ pub mod gateway_rule {
 
     impl MatchPrincipals {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(any_of: impl Into<List<MatchPrincipalEntry>>) -> MatchPrincipals {
             MatchPrincipals {
                 any_of: any_of.into(),
@@ -5424,6 +5716,7 @@ pub mod gateway_rule {
     }
 
     impl IntoValue for MatchPrincipals {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AnyOf", self.any_of.into_value());
@@ -5447,6 +5740,7 @@ pub mod gateway_rule {
 
     impl MatchPrincipalEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(iam_principal: impl Into<IamPrincipal>) -> MatchPrincipalEntry {
             MatchPrincipalEntry {
                 iam_principal: iam_principal.into(),
@@ -5455,6 +5749,7 @@ pub mod gateway_rule {
     }
 
     impl IntoValue for MatchPrincipalEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IamPrincipal", self.iam_principal.into_value());
@@ -5483,6 +5778,7 @@ pub mod gateway_rule {
 
     impl IamPrincipal {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> IamPrincipal {
             IamPrincipal {
                 arn: arn.into(),
@@ -5492,6 +5788,7 @@ pub mod gateway_rule {
     }
 
     impl IntoValue for IamPrincipal {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -5516,6 +5813,7 @@ pub mod gateway_rule {
 
     impl MatchPaths {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(any_of: impl Into<List<Str>>) -> MatchPaths {
             MatchPaths {
                 any_of: any_of.into(),
@@ -5524,6 +5822,7 @@ pub mod gateway_rule {
     }
 
     impl IntoValue for MatchPaths {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AnyOf", self.any_of.into_value());
@@ -5579,6 +5878,7 @@ pub struct CfnGatewayTargetProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnGatewayTargetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(target_configuration: impl Into<gateway_target::TargetConfiguration>) -> CfnGatewayTargetProps {
         CfnGatewayTargetProps {
             credential_provider_configurations: None,
@@ -5595,6 +5895,7 @@ impl CfnGatewayTargetProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnGatewayTargetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CredentialProviderConfigurations", self.credential_provider_configurations);
@@ -5609,6 +5910,7 @@ impl CfnGatewayTargetProps {
 
     /// The `AWS::BedrockAgentCore::GatewayTarget` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::GatewayTarget").properties(self.into_properties())
     }
@@ -5617,6 +5919,7 @@ impl CfnGatewayTargetProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::GatewayTarget> {
     /// Adds an `AWS::BedrockAgentCore::GatewayTarget` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5629,6 +5932,7 @@ impl crate::Cfn<markers::GatewayTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`AuthorizationData`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewaytarget.html#aws-resource-bedrockagentcore-gatewaytarget-return-values).
+    #[inline]
     pub fn attr_authorization_data(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AuthorizationData".into())
     }
@@ -5637,6 +5941,7 @@ impl crate::Cfn<markers::GatewayTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewaytarget.html#aws-resource-bedrockagentcore-gatewaytarget-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -5645,6 +5950,7 @@ impl crate::Cfn<markers::GatewayTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`GatewayArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewaytarget.html#aws-resource-bedrockagentcore-gatewaytarget-return-values).
+    #[inline]
     pub fn attr_gateway_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GatewayArn".into())
     }
@@ -5653,6 +5959,7 @@ impl crate::Cfn<markers::GatewayTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastSynchronizedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewaytarget.html#aws-resource-bedrockagentcore-gatewaytarget-return-values).
+    #[inline]
     pub fn attr_last_synchronized_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastSynchronizedAt".into())
     }
@@ -5661,6 +5968,7 @@ impl crate::Cfn<markers::GatewayTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrivateEndpointManagedResources`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewaytarget.html#aws-resource-bedrockagentcore-gatewaytarget-return-values).
+    #[inline]
     pub fn attr_private_endpoint_managed_resources(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrivateEndpointManagedResources".into())
     }
@@ -5669,6 +5977,7 @@ impl crate::Cfn<markers::GatewayTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProtocolType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewaytarget.html#aws-resource-bedrockagentcore-gatewaytarget-return-values).
+    #[inline]
     pub fn attr_protocol_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProtocolType".into())
     }
@@ -5677,6 +5986,7 @@ impl crate::Cfn<markers::GatewayTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewaytarget.html#aws-resource-bedrockagentcore-gatewaytarget-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -5685,6 +5995,7 @@ impl crate::Cfn<markers::GatewayTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusReasons`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewaytarget.html#aws-resource-bedrockagentcore-gatewaytarget-return-values).
+    #[inline]
     pub fn attr_status_reasons(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusReasons".into())
     }
@@ -5693,6 +6004,7 @@ impl crate::Cfn<markers::GatewayTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`TargetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewaytarget.html#aws-resource-bedrockagentcore-gatewaytarget-return-values).
+    #[inline]
     pub fn attr_target_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TargetId".into())
     }
@@ -5701,6 +6013,7 @@ impl crate::Cfn<markers::GatewayTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewaytarget.html#aws-resource-bedrockagentcore-gatewaytarget-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -5732,6 +6045,7 @@ pub mod gateway_target {
 
     impl CredentialProviderConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(credential_provider_type: impl Into<Str>) -> CredentialProviderConfiguration {
             CredentialProviderConfiguration {
                 credential_provider: None,
@@ -5741,6 +6055,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for CredentialProviderConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CredentialProvider", self.credential_provider);
@@ -5774,6 +6089,7 @@ pub mod gateway_target {
 
     impl CredentialProvider {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CredentialProvider {
             CredentialProvider {
                 api_key_credential_provider: None,
@@ -5784,12 +6100,14 @@ pub mod gateway_target {
     }
 
     impl Default for CredentialProvider {
+        #[inline]
         fn default() -> CredentialProvider {
             CredentialProvider::new()
         }
     }
 
     impl IntoValue for CredentialProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApiKeyCredentialProvider", self.api_key_credential_provider);
@@ -5836,6 +6154,7 @@ pub mod gateway_target {
 
     impl OAuthCredentialProvider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(provider_arn: impl Into<Str>, scopes: impl Into<List<Str>>) -> OAuthCredentialProvider {
             OAuthCredentialProvider {
                 custom_parameters: None,
@@ -5848,6 +6167,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for OAuthCredentialProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomParameters", self.custom_parameters);
@@ -5890,6 +6210,7 @@ pub mod gateway_target {
 
     impl ApiKeyCredentialProvider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(provider_arn: impl Into<Str>) -> ApiKeyCredentialProvider {
             ApiKeyCredentialProvider {
                 credential_location: None,
@@ -5901,6 +6222,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for ApiKeyCredentialProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CredentialLocation", self.credential_location);
@@ -5932,6 +6254,7 @@ pub mod gateway_target {
 
     impl IamCredentialProvider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(service: impl Into<Str>) -> IamCredentialProvider {
             IamCredentialProvider {
                 region: None,
@@ -5941,6 +6264,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for IamCredentialProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Region", self.region);
@@ -5974,6 +6298,7 @@ pub mod gateway_target {
 
     impl MetadataConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetadataConfiguration {
             MetadataConfiguration {
                 allowed_query_parameters: None,
@@ -5984,12 +6309,14 @@ pub mod gateway_target {
     }
 
     impl Default for MetadataConfiguration {
+        #[inline]
         fn default() -> MetadataConfiguration {
             MetadataConfiguration::new()
         }
     }
 
     impl IntoValue for MetadataConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedQueryParameters", self.allowed_query_parameters);
@@ -6019,6 +6346,7 @@ pub mod gateway_target {
 
     impl PrivateEndpoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrivateEndpoint {
             PrivateEndpoint {
                 managed_vpc_resource: None,
@@ -6028,12 +6356,14 @@ pub mod gateway_target {
     }
 
     impl Default for PrivateEndpoint {
+        #[inline]
         fn default() -> PrivateEndpoint {
             PrivateEndpoint::new()
         }
     }
 
     impl IntoValue for PrivateEndpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ManagedVpcResource", self.managed_vpc_resource);
@@ -6058,6 +6388,7 @@ pub mod gateway_target {
 
     impl SelfManagedLatticeResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_configuration_identifier: impl Into<Str>) -> SelfManagedLatticeResource {
             SelfManagedLatticeResource {
                 resource_configuration_identifier: resource_configuration_identifier.into(),
@@ -6066,6 +6397,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for SelfManagedLatticeResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceConfigurationIdentifier", self.resource_configuration_identifier.into_value());
@@ -6118,6 +6450,7 @@ pub mod gateway_target {
 
     impl ManagedVpcResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint_ip_address_type: impl Into<Str>, subnet_ids: impl Into<List<Str>>, vpc_identifier: impl Into<Str>) -> ManagedVpcResource {
             ManagedVpcResource {
                 endpoint_ip_address_type: endpoint_ip_address_type.into(),
@@ -6131,6 +6464,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for ManagedVpcResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointIpAddressType", self.endpoint_ip_address_type.into_value());
@@ -6168,6 +6502,7 @@ pub mod gateway_target {
 
     impl TargetConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetConfiguration {
             TargetConfiguration {
                 http: None,
@@ -6178,12 +6513,14 @@ pub mod gateway_target {
     }
 
     impl Default for TargetConfiguration {
+        #[inline]
         fn default() -> TargetConfiguration {
             TargetConfiguration::new()
         }
     }
 
     impl IntoValue for TargetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Http", self.http);
@@ -6233,6 +6570,7 @@ pub mod gateway_target {
 
     impl McpTargetConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> McpTargetConfiguration {
             McpTargetConfiguration {
                 api_gateway: None,
@@ -6246,12 +6584,14 @@ pub mod gateway_target {
     }
 
     impl Default for McpTargetConfiguration {
+        #[inline]
         fn default() -> McpTargetConfiguration {
             McpTargetConfiguration::new()
         }
     }
 
     impl IntoValue for McpTargetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApiGateway", self.api_gateway);
@@ -6284,6 +6624,7 @@ pub mod gateway_target {
 
     impl ApiSchemaConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ApiSchemaConfiguration {
             ApiSchemaConfiguration {
                 inline_payload: None,
@@ -6293,12 +6634,14 @@ pub mod gateway_target {
     }
 
     impl Default for ApiSchemaConfiguration {
+        #[inline]
         fn default() -> ApiSchemaConfiguration {
             ApiSchemaConfiguration::new()
         }
     }
 
     impl IntoValue for ApiSchemaConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InlinePayload", self.inline_payload);
@@ -6327,6 +6670,7 @@ pub mod gateway_target {
 
     impl S3Configuration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3Configuration {
             S3Configuration {
                 bucket_owner_account_id: None,
@@ -6336,12 +6680,14 @@ pub mod gateway_target {
     }
 
     impl Default for S3Configuration {
+        #[inline]
         fn default() -> S3Configuration {
             S3Configuration::new()
         }
     }
 
     impl IntoValue for S3Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BucketOwnerAccountId", self.bucket_owner_account_id);
@@ -6372,6 +6718,7 @@ pub mod gateway_target {
 
     impl McpLambdaTargetConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lambda_arn: impl Into<Str>, tool_schema: impl Into<ToolSchema>) -> McpLambdaTargetConfiguration {
             McpLambdaTargetConfiguration {
                 lambda_arn: lambda_arn.into(),
@@ -6381,6 +6728,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for McpLambdaTargetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LambdaArn", self.lambda_arn.into_value());
@@ -6409,6 +6757,7 @@ pub mod gateway_target {
 
     impl ToolSchema {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ToolSchema {
             ToolSchema {
                 inline_payload: None,
@@ -6418,12 +6767,14 @@ pub mod gateway_target {
     }
 
     impl Default for ToolSchema {
+        #[inline]
         fn default() -> ToolSchema {
             ToolSchema::new()
         }
     }
 
     impl IntoValue for ToolSchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InlinePayload", self.inline_payload);
@@ -6465,6 +6816,7 @@ pub mod gateway_target {
 
     impl ToolDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(description: impl Into<Str>, input_schema: impl Into<SchemaDefinition>, name: impl Into<Str>) -> ToolDefinition {
             ToolDefinition {
                 description: description.into(),
@@ -6476,6 +6828,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for ToolDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Description", self.description.into_value());
@@ -6522,6 +6875,7 @@ pub mod gateway_target {
 
     impl SchemaDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> SchemaDefinition {
             SchemaDefinition {
                 description: None,
@@ -6534,6 +6888,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for SchemaDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -6576,6 +6931,7 @@ pub mod gateway_target {
 
     impl McpServerTargetConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint: impl Into<Str>) -> McpServerTargetConfiguration {
             McpServerTargetConfiguration {
                 endpoint: endpoint.into(),
@@ -6587,6 +6943,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for McpServerTargetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Endpoint", self.endpoint.into_value());
@@ -6617,6 +6974,7 @@ pub mod gateway_target {
 
     impl McpToolSchemaConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> McpToolSchemaConfiguration {
             McpToolSchemaConfiguration {
                 inline_payload: None,
@@ -6626,12 +6984,14 @@ pub mod gateway_target {
     }
 
     impl Default for McpToolSchemaConfiguration {
+        #[inline]
         fn default() -> McpToolSchemaConfiguration {
             McpToolSchemaConfiguration::new()
         }
     }
 
     impl IntoValue for McpToolSchemaConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InlinePayload", self.inline_payload);
@@ -6668,6 +7028,7 @@ pub mod gateway_target {
 
     impl ApiGatewayTargetConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(api_gateway_tool_configuration: impl Into<ApiGatewayToolConfiguration>, rest_api_id: impl Into<Str>, stage: impl Into<Str>) -> ApiGatewayTargetConfiguration {
             ApiGatewayTargetConfiguration {
                 api_gateway_tool_configuration: api_gateway_tool_configuration.into(),
@@ -6678,6 +7039,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for ApiGatewayTargetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiGatewayToolConfiguration", self.api_gateway_tool_configuration.into_value());
@@ -6708,6 +7070,7 @@ pub mod gateway_target {
 
     impl ApiGatewayToolConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(tool_filters: impl Into<List<ApiGatewayToolFilter>>) -> ApiGatewayToolConfiguration {
             ApiGatewayToolConfiguration {
                 tool_filters: tool_filters.into(),
@@ -6717,6 +7080,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for ApiGatewayToolConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ToolFilters", self.tool_filters.into_value());
@@ -6758,6 +7122,7 @@ pub mod gateway_target {
 
     impl ApiGatewayToolOverride {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(method: impl Into<Str>, name: impl Into<Str>, path: impl Into<Str>) -> ApiGatewayToolOverride {
             ApiGatewayToolOverride {
                 description: None,
@@ -6769,6 +7134,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for ApiGatewayToolOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -6801,6 +7167,7 @@ pub mod gateway_target {
 
     impl ApiGatewayToolFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filter_path: impl Into<Str>, methods: impl Into<List<Str>>) -> ApiGatewayToolFilter {
             ApiGatewayToolFilter {
                 filter_path: filter_path.into(),
@@ -6810,6 +7177,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for ApiGatewayToolFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FilterPath", self.filter_path.into_value());
@@ -6844,6 +7212,7 @@ pub mod gateway_target {
 
     impl ConnectorTargetConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source: impl Into<ConnectorSource>) -> ConnectorTargetConfiguration {
             ConnectorTargetConfiguration {
                 configurations: None,
@@ -6854,6 +7223,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for ConnectorTargetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Configurations", self.configurations);
@@ -6879,6 +7249,7 @@ pub mod gateway_target {
 
     impl ConnectorSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connector_id: impl Into<Str>) -> ConnectorSource {
             ConnectorSource {
                 connector_id: connector_id.into(),
@@ -6887,6 +7258,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for ConnectorSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConnectorId", self.connector_id.into_value());
@@ -6925,6 +7297,7 @@ pub mod gateway_target {
 
     impl ConnectorConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> ConnectorConfiguration {
             ConnectorConfiguration {
                 description: None,
@@ -6936,6 +7309,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for ConnectorConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -6972,6 +7346,7 @@ pub mod gateway_target {
 
     impl ConnectorParameterOverride {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(path: impl Into<Str>) -> ConnectorParameterOverride {
             ConnectorParameterOverride {
                 description: None,
@@ -6982,6 +7357,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for ConnectorParameterOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -7016,6 +7392,7 @@ pub mod gateway_target {
 
     impl HttpTargetConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpTargetConfiguration {
             HttpTargetConfiguration {
                 agentcore_runtime: None,
@@ -7026,12 +7403,14 @@ pub mod gateway_target {
     }
 
     impl Default for HttpTargetConfiguration {
+        #[inline]
         fn default() -> HttpTargetConfiguration {
             HttpTargetConfiguration::new()
         }
     }
 
     impl IntoValue for HttpTargetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AgentcoreRuntime", self.agentcore_runtime);
@@ -7067,6 +7446,7 @@ pub mod gateway_target {
 
     impl RuntimeTargetConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> RuntimeTargetConfiguration {
             RuntimeTargetConfiguration {
                 arn: arn.into(),
@@ -7077,6 +7457,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for RuntimeTargetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -7102,6 +7483,7 @@ pub mod gateway_target {
 
     impl HttpApiSchemaConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source: impl Into<ApiSchemaConfiguration>) -> HttpApiSchemaConfiguration {
             HttpApiSchemaConfiguration {
                 source: source.into(),
@@ -7110,6 +7492,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for HttpApiSchemaConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Source", self.source.into_value());
@@ -7149,6 +7532,7 @@ pub mod gateway_target {
 
     impl PassthroughTargetConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint: impl Into<Str>, protocol_type: impl Into<Str>) -> PassthroughTargetConfiguration {
             PassthroughTargetConfiguration {
                 endpoint: endpoint.into(),
@@ -7160,6 +7544,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for PassthroughTargetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Endpoint", self.endpoint.into_value());
@@ -7191,6 +7576,7 @@ pub mod gateway_target {
 
     impl StickinessConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(identifier: impl Into<Str>) -> StickinessConfiguration {
             StickinessConfiguration {
                 identifier: identifier.into(),
@@ -7200,6 +7586,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for StickinessConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Identifier", self.identifier.into_value());
@@ -7229,6 +7616,7 @@ pub mod gateway_target {
 
     impl HttpConnectorTargetConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source: impl Into<HttpConnectorSource>) -> HttpConnectorTargetConfiguration {
             HttpConnectorTargetConfiguration {
                 parameters: None,
@@ -7238,6 +7626,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for HttpConnectorTargetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Parameters", self.parameters);
@@ -7262,6 +7651,7 @@ pub mod gateway_target {
 
     impl HttpConnectorSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connector_id: impl Into<Str>) -> HttpConnectorSource {
             HttpConnectorSource {
                 connector_id: connector_id.into(),
@@ -7270,6 +7660,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for HttpConnectorSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConnectorId", self.connector_id.into_value());
@@ -7297,6 +7688,7 @@ pub mod gateway_target {
 
     impl InferenceTargetConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InferenceTargetConfiguration {
             InferenceTargetConfiguration {
                 connector: None,
@@ -7306,12 +7698,14 @@ pub mod gateway_target {
     }
 
     impl Default for InferenceTargetConfiguration {
+        #[inline]
         fn default() -> InferenceTargetConfiguration {
             InferenceTargetConfiguration::new()
         }
     }
 
     impl IntoValue for InferenceTargetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Connector", self.connector);
@@ -7336,6 +7730,7 @@ pub mod gateway_target {
 
     impl InferenceConnectorTargetConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source: impl Into<InferenceConnectorSource>) -> InferenceConnectorTargetConfiguration {
             InferenceConnectorTargetConfiguration {
                 source: source.into(),
@@ -7344,6 +7739,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for InferenceConnectorTargetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Source", self.source.into_value());
@@ -7367,6 +7763,7 @@ pub mod gateway_target {
 
     impl InferenceConnectorSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connector_id: impl Into<Str>) -> InferenceConnectorSource {
             InferenceConnectorSource {
                 connector_id: connector_id.into(),
@@ -7375,6 +7772,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for InferenceConnectorSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConnectorId", self.connector_id.into_value());
@@ -7408,6 +7806,7 @@ pub mod gateway_target {
 
     impl InferenceProviderTargetConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint: impl Into<Str>) -> InferenceProviderTargetConfiguration {
             InferenceProviderTargetConfiguration {
                 endpoint: endpoint.into(),
@@ -7418,6 +7817,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for InferenceProviderTargetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Endpoint", self.endpoint.into_value());
@@ -7442,6 +7842,7 @@ pub mod gateway_target {
 
     impl ModelMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ModelMapping {
             ModelMapping {
                 provider_prefix: None,
@@ -7450,12 +7851,14 @@ pub mod gateway_target {
     }
 
     impl Default for ModelMapping {
+        #[inline]
         fn default() -> ModelMapping {
             ModelMapping::new()
         }
     }
 
     impl IntoValue for ModelMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ProviderPrefix", self.provider_prefix);
@@ -7483,6 +7886,7 @@ pub mod gateway_target {
 
     impl ProviderPrefix {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProviderPrefix {
             ProviderPrefix {
                 separator: None,
@@ -7492,12 +7896,14 @@ pub mod gateway_target {
     }
 
     impl Default for ProviderPrefix {
+        #[inline]
         fn default() -> ProviderPrefix {
             ProviderPrefix::new()
         }
     }
 
     impl IntoValue for ProviderPrefix {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Separator", self.separator);
@@ -7532,6 +7938,7 @@ pub mod gateway_target {
 
     impl InferenceOperationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(path: impl Into<Str>) -> InferenceOperationConfiguration {
             InferenceOperationConfiguration {
                 models: None,
@@ -7542,6 +7949,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for InferenceOperationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Models", self.models);
@@ -7567,6 +7975,7 @@ pub mod gateway_target {
 
     impl ModelEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(model: impl Into<Str>) -> ModelEntry {
             ModelEntry {
                 model: model.into(),
@@ -7575,6 +7984,7 @@ pub mod gateway_target {
     }
 
     impl IntoValue for ModelEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Model", self.model.into_value());
@@ -7684,6 +8094,7 @@ pub struct CfnHarnessProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnHarnessProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(execution_role_arn: impl Into<Str>, harness_name: impl Into<Str>, model: impl Into<harness::HarnessModelConfiguration>) -> CfnHarnessProps {
         CfnHarnessProps {
             allowed_tools: None,
@@ -7710,6 +8121,7 @@ impl CfnHarnessProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnHarnessProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllowedTools", self.allowed_tools);
@@ -7734,6 +8146,7 @@ impl CfnHarnessProps {
 
     /// The `AWS::BedrockAgentCore::Harness` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::Harness").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -7742,6 +8155,7 @@ impl CfnHarnessProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::Harness> {
     /// Adds an `AWS::BedrockAgentCore::Harness` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7754,6 +8168,7 @@ impl crate::Cfn<markers::Harness> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-harness.html#aws-resource-bedrockagentcore-harness-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -7762,6 +8177,7 @@ impl crate::Cfn<markers::Harness> {
     ///
     /// `Fn::GetAtt` of
     /// [`HarnessId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-harness.html#aws-resource-bedrockagentcore-harness-return-values).
+    #[inline]
     pub fn attr_harness_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HarnessId".into())
     }
@@ -7770,6 +8186,7 @@ impl crate::Cfn<markers::Harness> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-harness.html#aws-resource-bedrockagentcore-harness-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -7778,6 +8195,7 @@ impl crate::Cfn<markers::Harness> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-harness.html#aws-resource-bedrockagentcore-harness-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -7786,6 +8204,7 @@ impl crate::Cfn<markers::Harness> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-harness.html#aws-resource-bedrockagentcore-harness-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -7794,6 +8213,7 @@ impl crate::Cfn<markers::Harness> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-harness.html#aws-resource-bedrockagentcore-harness-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -7802,6 +8222,7 @@ impl crate::Cfn<markers::Harness> {
     ///
     /// `Fn::GetAtt` of
     /// [`Memory.ManagedMemoryConfiguration.Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-harness.html#aws-resource-bedrockagentcore-harness-return-values).
+    #[inline]
     pub fn attr_memory_managed_memory_configuration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Memory.ManagedMemoryConfiguration.Arn".into())
     }
@@ -7810,6 +8231,7 @@ impl crate::Cfn<markers::Harness> {
     ///
     /// `Fn::GetAtt` of
     /// [`Environment.AgentCoreRuntimeEnvironment.AgentRuntimeArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-harness.html#aws-resource-bedrockagentcore-harness-return-values).
+    #[inline]
     pub fn attr_environment_agent_core_runtime_environment_agent_runtime_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Environment.AgentCoreRuntimeEnvironment.AgentRuntimeArn".into())
     }
@@ -7818,6 +8240,7 @@ impl crate::Cfn<markers::Harness> {
     ///
     /// `Fn::GetAtt` of
     /// [`Environment.AgentCoreRuntimeEnvironment.AgentRuntimeName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-harness.html#aws-resource-bedrockagentcore-harness-return-values).
+    #[inline]
     pub fn attr_environment_agent_core_runtime_environment_agent_runtime_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Environment.AgentCoreRuntimeEnvironment.AgentRuntimeName".into())
     }
@@ -7826,6 +8249,7 @@ impl crate::Cfn<markers::Harness> {
     ///
     /// `Fn::GetAtt` of
     /// [`Environment.AgentCoreRuntimeEnvironment.AgentRuntimeId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-harness.html#aws-resource-bedrockagentcore-harness-return-values).
+    #[inline]
     pub fn attr_environment_agent_core_runtime_environment_agent_runtime_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Environment.AgentCoreRuntimeEnvironment.AgentRuntimeId".into())
     }
@@ -7851,6 +8275,7 @@ pub mod harness {
 
     impl HarnessEnvironmentProvider {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HarnessEnvironmentProvider {
             HarnessEnvironmentProvider {
                 agent_core_runtime_environment: None,
@@ -7859,12 +8284,14 @@ pub mod harness {
     }
 
     impl Default for HarnessEnvironmentProvider {
+        #[inline]
         fn default() -> HarnessEnvironmentProvider {
             HarnessEnvironmentProvider::new()
         }
     }
 
     impl IntoValue for HarnessEnvironmentProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AgentCoreRuntimeEnvironment", self.agent_core_runtime_environment);
@@ -7912,6 +8339,7 @@ pub mod harness {
 
     impl HarnessAgentCoreRuntimeEnvironment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HarnessAgentCoreRuntimeEnvironment {
             HarnessAgentCoreRuntimeEnvironment {
                 agent_runtime_arn: None,
@@ -7925,12 +8353,14 @@ pub mod harness {
     }
 
     impl Default for HarnessAgentCoreRuntimeEnvironment {
+        #[inline]
         fn default() -> HarnessAgentCoreRuntimeEnvironment {
             HarnessAgentCoreRuntimeEnvironment::new()
         }
     }
 
     impl IntoValue for HarnessAgentCoreRuntimeEnvironment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AgentRuntimeArn", self.agent_runtime_arn);
@@ -7963,6 +8393,7 @@ pub mod harness {
 
     impl LifecycleConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LifecycleConfiguration {
             LifecycleConfiguration {
                 idle_runtime_session_timeout: None,
@@ -7972,12 +8403,14 @@ pub mod harness {
     }
 
     impl Default for LifecycleConfiguration {
+        #[inline]
         fn default() -> LifecycleConfiguration {
             LifecycleConfiguration::new()
         }
     }
 
     impl IntoValue for LifecycleConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IdleRuntimeSessionTimeout", self.idle_runtime_session_timeout);
@@ -8007,6 +8440,7 @@ pub mod harness {
 
     impl NetworkConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(network_mode: impl Into<Str>) -> NetworkConfiguration {
             NetworkConfiguration {
                 network_mode: network_mode.into(),
@@ -8016,6 +8450,7 @@ pub mod harness {
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NetworkMode", self.network_mode.into_value());
@@ -8046,6 +8481,7 @@ pub mod harness {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_groups: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> VpcConfig {
             VpcConfig {
                 security_groups: security_groups.into(),
@@ -8055,6 +8491,7 @@ pub mod harness {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroups", self.security_groups.into_value());
@@ -8088,6 +8525,7 @@ pub mod harness {
 
     impl FilesystemConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FilesystemConfiguration {
             FilesystemConfiguration {
                 efs_access_point: None,
@@ -8098,12 +8536,14 @@ pub mod harness {
     }
 
     impl Default for FilesystemConfiguration {
+        #[inline]
         fn default() -> FilesystemConfiguration {
             FilesystemConfiguration::new()
         }
     }
 
     impl IntoValue for FilesystemConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EfsAccessPoint", self.efs_access_point);
@@ -8129,6 +8569,7 @@ pub mod harness {
 
     impl SessionStorageConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mount_path: impl Into<Str>) -> SessionStorageConfiguration {
             SessionStorageConfiguration {
                 mount_path: mount_path.into(),
@@ -8137,6 +8578,7 @@ pub mod harness {
     }
 
     impl IntoValue for SessionStorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MountPath", self.mount_path.into_value());
@@ -8166,6 +8608,7 @@ pub mod harness {
 
     impl S3FilesAccessPointConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(access_point_arn: impl Into<Str>, mount_path: impl Into<Str>) -> S3FilesAccessPointConfiguration {
             S3FilesAccessPointConfiguration {
                 access_point_arn: access_point_arn.into(),
@@ -8175,6 +8618,7 @@ pub mod harness {
     }
 
     impl IntoValue for S3FilesAccessPointConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccessPointArn", self.access_point_arn.into_value());
@@ -8205,6 +8649,7 @@ pub mod harness {
 
     impl EfsAccessPointConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(access_point_arn: impl Into<Str>, mount_path: impl Into<Str>) -> EfsAccessPointConfiguration {
             EfsAccessPointConfiguration {
                 access_point_arn: access_point_arn.into(),
@@ -8214,6 +8659,7 @@ pub mod harness {
     }
 
     impl IntoValue for EfsAccessPointConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccessPointArn", self.access_point_arn.into_value());
@@ -8237,6 +8683,7 @@ pub mod harness {
 
     impl HarnessEnvironmentArtifact {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HarnessEnvironmentArtifact {
             HarnessEnvironmentArtifact {
                 container_configuration: None,
@@ -8245,12 +8692,14 @@ pub mod harness {
     }
 
     impl Default for HarnessEnvironmentArtifact {
+        #[inline]
         fn default() -> HarnessEnvironmentArtifact {
             HarnessEnvironmentArtifact::new()
         }
     }
 
     impl IntoValue for HarnessEnvironmentArtifact {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerConfiguration", self.container_configuration);
@@ -8274,6 +8723,7 @@ pub mod harness {
 
     impl ContainerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(container_uri: impl Into<Str>) -> ContainerConfiguration {
             ContainerConfiguration {
                 container_uri: container_uri.into(),
@@ -8282,6 +8732,7 @@ pub mod harness {
     }
 
     impl IntoValue for ContainerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContainerUri", self.container_uri.into_value());
@@ -8304,6 +8755,7 @@ pub mod harness {
 
     impl AuthorizerConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuthorizerConfiguration {
             AuthorizerConfiguration {
                 custom_jwt_authorizer: None,
@@ -8312,12 +8764,14 @@ pub mod harness {
     }
 
     impl Default for AuthorizerConfiguration {
+        #[inline]
         fn default() -> AuthorizerConfiguration {
             AuthorizerConfiguration::new()
         }
     }
 
     impl IntoValue for AuthorizerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomJWTAuthorizer", self.custom_jwt_authorizer);
@@ -8372,6 +8826,7 @@ pub mod harness {
 
     impl CustomJWTAuthorizerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(discovery_url: impl Into<Str>) -> CustomJWTAuthorizerConfiguration {
             CustomJWTAuthorizerConfiguration {
                 allowed_audience: None,
@@ -8386,6 +8841,7 @@ pub mod harness {
     }
 
     impl IntoValue for CustomJWTAuthorizerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedAudience", self.allowed_audience);
@@ -8427,6 +8883,7 @@ pub mod harness {
 
     impl CustomClaimValidationType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorizing_claim_match_value: impl Into<AuthorizingClaimMatchValueType>, inbound_token_claim_name: impl Into<Str>, inbound_token_claim_value_type: impl Into<Str>) -> CustomClaimValidationType {
             CustomClaimValidationType {
                 authorizing_claim_match_value: authorizing_claim_match_value.into(),
@@ -8437,6 +8894,7 @@ pub mod harness {
     }
 
     impl IntoValue for CustomClaimValidationType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizingClaimMatchValue", self.authorizing_claim_match_value.into_value());
@@ -8468,6 +8926,7 @@ pub mod harness {
 
     impl AuthorizingClaimMatchValueType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(claim_match_operator: impl Into<Str>, claim_match_value: impl Into<ClaimMatchValueType>) -> AuthorizingClaimMatchValueType {
             AuthorizingClaimMatchValueType {
                 claim_match_operator: claim_match_operator.into(),
@@ -8477,6 +8936,7 @@ pub mod harness {
     }
 
     impl IntoValue for AuthorizingClaimMatchValueType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClaimMatchOperator", self.claim_match_operator.into_value());
@@ -8505,6 +8965,7 @@ pub mod harness {
 
     impl ClaimMatchValueType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClaimMatchValueType {
             ClaimMatchValueType {
                 match_value_string: None,
@@ -8514,12 +8975,14 @@ pub mod harness {
     }
 
     impl Default for ClaimMatchValueType {
+        #[inline]
         fn default() -> ClaimMatchValueType {
             ClaimMatchValueType::new()
         }
     }
 
     impl IntoValue for ClaimMatchValueType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MatchValueString", self.match_value_string);
@@ -8550,6 +9013,7 @@ pub mod harness {
 
     impl PrivateEndpoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrivateEndpoint {
             PrivateEndpoint {
                 managed_vpc_resource: None,
@@ -8559,12 +9023,14 @@ pub mod harness {
     }
 
     impl Default for PrivateEndpoint {
+        #[inline]
         fn default() -> PrivateEndpoint {
             PrivateEndpoint::new()
         }
     }
 
     impl IntoValue for PrivateEndpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ManagedVpcResource", self.managed_vpc_resource);
@@ -8590,6 +9056,7 @@ pub mod harness {
 
     impl SelfManagedLatticeResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_configuration_identifier: impl Into<Str>) -> SelfManagedLatticeResource {
             SelfManagedLatticeResource {
                 resource_configuration_identifier: resource_configuration_identifier.into(),
@@ -8598,6 +9065,7 @@ pub mod harness {
     }
 
     impl IntoValue for SelfManagedLatticeResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceConfigurationIdentifier", self.resource_configuration_identifier.into_value());
@@ -8648,6 +9116,7 @@ pub mod harness {
 
     impl ManagedVpcResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint_ip_address_type: impl Into<Str>, subnet_ids: impl Into<List<Str>>, vpc_identifier: impl Into<Str>) -> ManagedVpcResource {
             ManagedVpcResource {
                 endpoint_ip_address_type: endpoint_ip_address_type.into(),
@@ -8661,6 +9130,7 @@ pub mod harness {
     }
 
     impl IntoValue for ManagedVpcResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointIpAddressType", self.endpoint_ip_address_type.into_value());
@@ -8696,6 +9166,7 @@ pub mod harness {
 
     impl PrivateEndpointOverride {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(domain: impl Into<Str>, private_endpoint: impl Into<PrivateEndpoint>) -> PrivateEndpointOverride {
             PrivateEndpointOverride {
                 domain: domain.into(),
@@ -8705,6 +9176,7 @@ pub mod harness {
     }
 
     impl IntoValue for PrivateEndpointOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Domain", self.domain.into_value());
@@ -8743,6 +9215,7 @@ pub mod harness {
 
     impl HarnessModelConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HarnessModelConfiguration {
             HarnessModelConfiguration {
                 bedrock_model_config: None,
@@ -8754,12 +9227,14 @@ pub mod harness {
     }
 
     impl Default for HarnessModelConfiguration {
+        #[inline]
         fn default() -> HarnessModelConfiguration {
             HarnessModelConfiguration::new()
         }
     }
 
     impl IntoValue for HarnessModelConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BedrockModelConfig", self.bedrock_model_config);
@@ -8806,6 +9281,7 @@ pub mod harness {
 
     impl HarnessBedrockModelConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(model_id: impl Into<Str>) -> HarnessBedrockModelConfig {
             HarnessBedrockModelConfig {
                 api_format: None,
@@ -8818,6 +9294,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessBedrockModelConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApiFormat", self.api_format);
@@ -8871,6 +9348,7 @@ pub mod harness {
 
     impl HarnessOpenAiModelConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(api_key_arn: impl Into<Str>, model_id: impl Into<Str>) -> HarnessOpenAiModelConfig {
             HarnessOpenAiModelConfig {
                 api_format: None,
@@ -8884,6 +9362,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessOpenAiModelConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApiFormat", self.api_format);
@@ -8938,6 +9417,7 @@ pub mod harness {
 
     impl HarnessGeminiModelConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(api_key_arn: impl Into<Str>, model_id: impl Into<Str>) -> HarnessGeminiModelConfig {
             HarnessGeminiModelConfig {
                 api_key_arn: api_key_arn.into(),
@@ -8951,6 +9431,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessGeminiModelConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiKeyArn", self.api_key_arn.into_value());
@@ -9004,6 +9485,7 @@ pub mod harness {
 
     impl HarnessLiteLlmModelConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(model_id: impl Into<Str>) -> HarnessLiteLlmModelConfig {
             HarnessLiteLlmModelConfig {
                 api_base: None,
@@ -9017,6 +9499,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessLiteLlmModelConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApiBase", self.api_base);
@@ -9045,6 +9528,7 @@ pub mod harness {
 
     impl HarnessSystemContentBlock {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(text: impl Into<Str>) -> HarnessSystemContentBlock {
             HarnessSystemContentBlock {
                 text: text.into(),
@@ -9053,6 +9537,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessSystemContentBlock {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Text", self.text.into_value());
@@ -9086,6 +9571,7 @@ pub mod harness {
 
     impl HarnessTool {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> HarnessTool {
             HarnessTool {
                 config: None,
@@ -9096,6 +9582,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessTool {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Config", self.config);
@@ -9140,6 +9627,7 @@ pub mod harness {
 
     impl HarnessToolConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HarnessToolConfiguration {
             HarnessToolConfiguration {
                 agent_core_browser: None,
@@ -9152,12 +9640,14 @@ pub mod harness {
     }
 
     impl Default for HarnessToolConfiguration {
+        #[inline]
         fn default() -> HarnessToolConfiguration {
             HarnessToolConfiguration::new()
         }
     }
 
     impl IntoValue for HarnessToolConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AgentCoreBrowser", self.agent_core_browser);
@@ -9190,6 +9680,7 @@ pub mod harness {
 
     impl HarnessRemoteMcpConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(url: impl Into<Str>) -> HarnessRemoteMcpConfig {
             HarnessRemoteMcpConfig {
                 headers: None,
@@ -9199,6 +9690,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessRemoteMcpConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Headers", self.headers);
@@ -9222,6 +9714,7 @@ pub mod harness {
 
     impl HarnessAgentCoreBrowserConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HarnessAgentCoreBrowserConfig {
             HarnessAgentCoreBrowserConfig {
                 browser_arn: None,
@@ -9230,12 +9723,14 @@ pub mod harness {
     }
 
     impl Default for HarnessAgentCoreBrowserConfig {
+        #[inline]
         fn default() -> HarnessAgentCoreBrowserConfig {
             HarnessAgentCoreBrowserConfig::new()
         }
     }
 
     impl IntoValue for HarnessAgentCoreBrowserConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BrowserArn", self.browser_arn);
@@ -9264,6 +9759,7 @@ pub mod harness {
 
     impl HarnessAgentCoreGatewayConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(gateway_arn: impl Into<Str>) -> HarnessAgentCoreGatewayConfig {
             HarnessAgentCoreGatewayConfig {
                 gateway_arn: gateway_arn.into(),
@@ -9273,6 +9769,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessAgentCoreGatewayConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GatewayArn", self.gateway_arn.into_value());
@@ -9306,6 +9803,7 @@ pub mod harness {
 
     impl HarnessGatewayOutboundAuth {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HarnessGatewayOutboundAuth {
             HarnessGatewayOutboundAuth {
                 aws_iam: None,
@@ -9316,12 +9814,14 @@ pub mod harness {
     }
 
     impl Default for HarnessGatewayOutboundAuth {
+        #[inline]
         fn default() -> HarnessGatewayOutboundAuth {
             HarnessGatewayOutboundAuth::new()
         }
     }
 
     impl IntoValue for HarnessGatewayOutboundAuth {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsIam", self.aws_iam);
@@ -9368,6 +9868,7 @@ pub mod harness {
 
     impl OAuthCredentialProvider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(provider_arn: impl Into<Str>, scopes: impl Into<List<Str>>) -> OAuthCredentialProvider {
             OAuthCredentialProvider {
                 custom_parameters: None,
@@ -9380,6 +9881,7 @@ pub mod harness {
     }
 
     impl IntoValue for OAuthCredentialProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomParameters", self.custom_parameters);
@@ -9413,6 +9915,7 @@ pub mod harness {
 
     impl HarnessInlineFunctionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(description: impl Into<Str>, input_schema: impl Into<Json>) -> HarnessInlineFunctionConfig {
             HarnessInlineFunctionConfig {
                 description: description.into(),
@@ -9422,6 +9925,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessInlineFunctionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Description", self.description.into_value());
@@ -9445,6 +9949,7 @@ pub mod harness {
 
     impl HarnessAgentCoreCodeInterpreterConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HarnessAgentCoreCodeInterpreterConfig {
             HarnessAgentCoreCodeInterpreterConfig {
                 code_interpreter_arn: None,
@@ -9453,12 +9958,14 @@ pub mod harness {
     }
 
     impl Default for HarnessAgentCoreCodeInterpreterConfig {
+        #[inline]
         fn default() -> HarnessAgentCoreCodeInterpreterConfig {
             HarnessAgentCoreCodeInterpreterConfig::new()
         }
     }
 
     impl IntoValue for HarnessAgentCoreCodeInterpreterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CodeInterpreterArn", self.code_interpreter_arn);
@@ -9496,6 +10003,7 @@ pub mod harness {
 
     impl HarnessSkill {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HarnessSkill {
             HarnessSkill {
                 aws_skills: None,
@@ -9507,12 +10015,14 @@ pub mod harness {
     }
 
     impl Default for HarnessSkill {
+        #[inline]
         fn default() -> HarnessSkill {
             HarnessSkill::new()
         }
     }
 
     impl IntoValue for HarnessSkill {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsSkills", self.aws_skills);
@@ -9539,6 +10049,7 @@ pub mod harness {
 
     impl HarnessSkillS3Source {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(uri: impl Into<Str>) -> HarnessSkillS3Source {
             HarnessSkillS3Source {
                 uri: uri.into(),
@@ -9547,6 +10058,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessSkillS3Source {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Uri", self.uri.into_value());
@@ -9580,6 +10092,7 @@ pub mod harness {
 
     impl HarnessSkillGitSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(url: impl Into<Str>) -> HarnessSkillGitSource {
             HarnessSkillGitSource {
                 auth: None,
@@ -9590,6 +10103,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessSkillGitSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Auth", self.auth);
@@ -9621,6 +10135,7 @@ pub mod harness {
 
     impl HarnessSkillGitAuth {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(credential_arn: impl Into<Str>) -> HarnessSkillGitAuth {
             HarnessSkillGitAuth {
                 credential_arn: credential_arn.into(),
@@ -9630,6 +10145,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessSkillGitAuth {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CredentialArn", self.credential_arn.into_value());
@@ -9653,6 +10169,7 @@ pub mod harness {
 
     impl HarnessSkillAwsSkillsSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HarnessSkillAwsSkillsSource {
             HarnessSkillAwsSkillsSource {
                 paths: None,
@@ -9661,12 +10178,14 @@ pub mod harness {
     }
 
     impl Default for HarnessSkillAwsSkillsSource {
+        #[inline]
         fn default() -> HarnessSkillAwsSkillsSource {
             HarnessSkillAwsSkillsSource::new()
         }
     }
 
     impl IntoValue for HarnessSkillAwsSkillsSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Paths", self.paths);
@@ -9700,6 +10219,7 @@ pub mod harness {
 
     impl HarnessMemoryConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HarnessMemoryConfiguration {
             HarnessMemoryConfiguration {
                 agent_core_memory_configuration: None,
@@ -9710,12 +10230,14 @@ pub mod harness {
     }
 
     impl Default for HarnessMemoryConfiguration {
+        #[inline]
         fn default() -> HarnessMemoryConfiguration {
             HarnessMemoryConfiguration::new()
         }
     }
 
     impl IntoValue for HarnessMemoryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AgentCoreMemoryConfiguration", self.agent_core_memory_configuration);
@@ -9756,6 +10278,7 @@ pub mod harness {
 
     impl HarnessAgentCoreMemoryConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> HarnessAgentCoreMemoryConfiguration {
             HarnessAgentCoreMemoryConfiguration {
                 actor_id: None,
@@ -9767,6 +10290,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessAgentCoreMemoryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActorId", self.actor_id);
@@ -9802,6 +10326,7 @@ pub mod harness {
 
     impl HarnessAgentCoreMemoryRetrievalConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HarnessAgentCoreMemoryRetrievalConfig {
             HarnessAgentCoreMemoryRetrievalConfig {
                 relevance_score: None,
@@ -9812,12 +10337,14 @@ pub mod harness {
     }
 
     impl Default for HarnessAgentCoreMemoryRetrievalConfig {
+        #[inline]
         fn default() -> HarnessAgentCoreMemoryRetrievalConfig {
             HarnessAgentCoreMemoryRetrievalConfig::new()
         }
     }
 
     impl IntoValue for HarnessAgentCoreMemoryRetrievalConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RelevanceScore", self.relevance_score);
@@ -9859,6 +10386,7 @@ pub mod harness {
 
     impl HarnessManagedMemoryConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HarnessManagedMemoryConfiguration {
             HarnessManagedMemoryConfiguration {
                 arn: None,
@@ -9870,12 +10398,14 @@ pub mod harness {
     }
 
     impl Default for HarnessManagedMemoryConfiguration {
+        #[inline]
         fn default() -> HarnessManagedMemoryConfiguration {
             HarnessManagedMemoryConfiguration::new()
         }
     }
 
     impl IntoValue for HarnessManagedMemoryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -9907,6 +10437,7 @@ pub mod harness {
 
     impl HarnessTruncationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(strategy: impl Into<Str>) -> HarnessTruncationConfiguration {
             HarnessTruncationConfiguration {
                 config: None,
@@ -9916,6 +10447,7 @@ pub mod harness {
     }
 
     impl IntoValue for HarnessTruncationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Config", self.config);
@@ -9944,6 +10476,7 @@ pub mod harness {
 
     impl HarnessTruncationStrategyConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HarnessTruncationStrategyConfiguration {
             HarnessTruncationStrategyConfiguration {
                 sliding_window: None,
@@ -9953,12 +10486,14 @@ pub mod harness {
     }
 
     impl Default for HarnessTruncationStrategyConfiguration {
+        #[inline]
         fn default() -> HarnessTruncationStrategyConfiguration {
             HarnessTruncationStrategyConfiguration::new()
         }
     }
 
     impl IntoValue for HarnessTruncationStrategyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SlidingWindow", self.sliding_window);
@@ -9982,6 +10517,7 @@ pub mod harness {
 
     impl HarnessSlidingWindowConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HarnessSlidingWindowConfiguration {
             HarnessSlidingWindowConfiguration {
                 messages_count: None,
@@ -9990,12 +10526,14 @@ pub mod harness {
     }
 
     impl Default for HarnessSlidingWindowConfiguration {
+        #[inline]
         fn default() -> HarnessSlidingWindowConfiguration {
             HarnessSlidingWindowConfiguration::new()
         }
     }
 
     impl IntoValue for HarnessSlidingWindowConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MessagesCount", self.messages_count);
@@ -10028,6 +10566,7 @@ pub mod harness {
 
     impl HarnessSummarizationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HarnessSummarizationConfiguration {
             HarnessSummarizationConfiguration {
                 preserve_recent_messages: None,
@@ -10038,12 +10577,14 @@ pub mod harness {
     }
 
     impl Default for HarnessSummarizationConfiguration {
+        #[inline]
         fn default() -> HarnessSummarizationConfiguration {
             HarnessSummarizationConfiguration::new()
         }
     }
 
     impl IntoValue for HarnessSummarizationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PreserveRecentMessages", self.preserve_recent_messages);
@@ -10095,6 +10636,7 @@ pub struct CfnHarnessEndpointProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnHarnessEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(endpoint_name: impl Into<Str>, harness_id: impl Into<Str>) -> CfnHarnessEndpointProps {
         CfnHarnessEndpointProps {
             description: None,
@@ -10109,6 +10651,7 @@ impl CfnHarnessEndpointProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnHarnessEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -10121,6 +10664,7 @@ impl CfnHarnessEndpointProps {
 
     /// The `AWS::BedrockAgentCore::HarnessEndpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::HarnessEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -10129,6 +10673,7 @@ impl CfnHarnessEndpointProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::HarnessEndpoint> {
     /// Adds an `AWS::BedrockAgentCore::HarnessEndpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -10141,6 +10686,7 @@ impl crate::Cfn<markers::HarnessEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-harnessendpoint.html#aws-resource-bedrockagentcore-harnessendpoint-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -10149,6 +10695,7 @@ impl crate::Cfn<markers::HarnessEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`HarnessName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-harnessendpoint.html#aws-resource-bedrockagentcore-harnessendpoint-return-values).
+    #[inline]
     pub fn attr_harness_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HarnessName".into())
     }
@@ -10157,6 +10704,7 @@ impl crate::Cfn<markers::HarnessEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-harnessendpoint.html#aws-resource-bedrockagentcore-harnessendpoint-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -10165,6 +10713,7 @@ impl crate::Cfn<markers::HarnessEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`LiveVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-harnessendpoint.html#aws-resource-bedrockagentcore-harnessendpoint-return-values).
+    #[inline]
     pub fn attr_live_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LiveVersion".into())
     }
@@ -10173,6 +10722,7 @@ impl crate::Cfn<markers::HarnessEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-harnessendpoint.html#aws-resource-bedrockagentcore-harnessendpoint-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -10181,6 +10731,7 @@ impl crate::Cfn<markers::HarnessEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-harnessendpoint.html#aws-resource-bedrockagentcore-harnessendpoint-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -10252,6 +10803,7 @@ pub struct CfnMemoryProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnMemoryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(event_expiry_duration: impl Into<Int>, name: impl Into<Str>) -> CfnMemoryProps {
         CfnMemoryProps {
             description: None,
@@ -10271,6 +10823,7 @@ impl CfnMemoryProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnMemoryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -10288,6 +10841,7 @@ impl CfnMemoryProps {
 
     /// The `AWS::BedrockAgentCore::Memory` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::Memory").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -10296,6 +10850,7 @@ impl CfnMemoryProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::Memory> {
     /// Adds an `AWS::BedrockAgentCore::Memory` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -10308,6 +10863,7 @@ impl crate::Cfn<markers::Memory> {
     ///
     /// `Fn::GetAtt` of
     /// [`MemoryArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-memory.html#aws-resource-bedrockagentcore-memory-return-values).
+    #[inline]
     pub fn attr_memory_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MemoryArn".into())
     }
@@ -10316,6 +10872,7 @@ impl crate::Cfn<markers::Memory> {
     ///
     /// `Fn::GetAtt` of
     /// [`MemoryId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-memory.html#aws-resource-bedrockagentcore-memory-return-values).
+    #[inline]
     pub fn attr_memory_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MemoryId".into())
     }
@@ -10324,6 +10881,7 @@ impl crate::Cfn<markers::Memory> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-memory.html#aws-resource-bedrockagentcore-memory-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -10332,6 +10890,7 @@ impl crate::Cfn<markers::Memory> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-memory.html#aws-resource-bedrockagentcore-memory-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -10340,6 +10899,7 @@ impl crate::Cfn<markers::Memory> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-memory.html#aws-resource-bedrockagentcore-memory-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -10348,6 +10908,7 @@ impl crate::Cfn<markers::Memory> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailureReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-memory.html#aws-resource-bedrockagentcore-memory-return-values).
+    #[inline]
     pub fn attr_failure_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailureReason".into())
     }
@@ -10393,6 +10954,7 @@ pub mod memory {
 
     impl MemoryStrategy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MemoryStrategy {
             MemoryStrategy {
                 custom_memory_strategy: None,
@@ -10405,12 +10967,14 @@ pub mod memory {
     }
 
     impl Default for MemoryStrategy {
+        #[inline]
         fn default() -> MemoryStrategy {
             MemoryStrategy::new()
         }
     }
 
     impl IntoValue for MemoryStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomMemoryStrategy", self.custom_memory_strategy);
@@ -10483,6 +11047,7 @@ pub mod memory {
 
     impl SemanticMemoryStrategy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> SemanticMemoryStrategy {
             SemanticMemoryStrategy {
                 created_at: None,
@@ -10500,6 +11065,7 @@ pub mod memory {
     }
 
     impl IntoValue for SemanticMemoryStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CreatedAt", self.created_at);
@@ -10531,6 +11097,7 @@ pub mod memory {
 
     impl MemoryRecordSchema {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MemoryRecordSchema {
             MemoryRecordSchema {
                 metadata_schema: None,
@@ -10539,12 +11106,14 @@ pub mod memory {
     }
 
     impl Default for MemoryRecordSchema {
+        #[inline]
         fn default() -> MemoryRecordSchema {
             MemoryRecordSchema::new()
         }
     }
 
     impl IntoValue for MemoryRecordSchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MetadataSchema", self.metadata_schema);
@@ -10584,6 +11153,7 @@ pub mod memory {
 
     impl MetadataSchemaEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>) -> MetadataSchemaEntry {
             MetadataSchemaEntry {
                 extraction_config: None,
@@ -10595,6 +11165,7 @@ pub mod memory {
     }
 
     impl IntoValue for MetadataSchemaEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExtractionConfig", self.extraction_config);
@@ -10620,6 +11191,7 @@ pub mod memory {
 
     impl ExtractionConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExtractionConfig {
             ExtractionConfig {
                 llm_extraction_config: None,
@@ -10628,12 +11200,14 @@ pub mod memory {
     }
 
     impl Default for ExtractionConfig {
+        #[inline]
         fn default() -> ExtractionConfig {
             ExtractionConfig::new()
         }
     }
 
     impl IntoValue for ExtractionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LlmExtractionConfig", self.llm_extraction_config);
@@ -10667,6 +11241,7 @@ pub mod memory {
 
     impl LlmExtractionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(definition: impl Into<Str>) -> LlmExtractionConfig {
             LlmExtractionConfig {
                 definition: definition.into(),
@@ -10677,6 +11252,7 @@ pub mod memory {
     }
 
     impl IntoValue for LlmExtractionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Definition", self.definition.into_value());
@@ -10711,6 +11287,7 @@ pub mod memory {
 
     impl Validation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Validation {
             Validation {
                 number_validation: None,
@@ -10721,12 +11298,14 @@ pub mod memory {
     }
 
     impl Default for Validation {
+        #[inline]
         fn default() -> Validation {
             Validation::new()
         }
     }
 
     impl IntoValue for Validation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NumberValidation", self.number_validation);
@@ -10752,6 +11331,7 @@ pub mod memory {
 
     impl StringValidation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allowed_values: impl Into<List<Str>>) -> StringValidation {
             StringValidation {
                 allowed_values: allowed_values.into(),
@@ -10760,6 +11340,7 @@ pub mod memory {
     }
 
     impl IntoValue for StringValidation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllowedValues", self.allowed_values.into_value());
@@ -10787,6 +11368,7 @@ pub mod memory {
 
     impl StringListValidation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StringListValidation {
             StringListValidation {
                 allowed_values: None,
@@ -10796,12 +11378,14 @@ pub mod memory {
     }
 
     impl Default for StringListValidation {
+        #[inline]
         fn default() -> StringListValidation {
             StringListValidation::new()
         }
     }
 
     impl IntoValue for StringListValidation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedValues", self.allowed_values);
@@ -10830,6 +11414,7 @@ pub mod memory {
 
     impl NumberValidation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NumberValidation {
             NumberValidation {
                 max_value: None,
@@ -10839,12 +11424,14 @@ pub mod memory {
     }
 
     impl Default for NumberValidation {
+        #[inline]
         fn default() -> NumberValidation {
             NumberValidation::new()
         }
     }
 
     impl IntoValue for NumberValidation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxValue", self.max_value);
@@ -10914,6 +11501,7 @@ pub mod memory {
 
     impl SummaryMemoryStrategy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> SummaryMemoryStrategy {
             SummaryMemoryStrategy {
                 created_at: None,
@@ -10931,6 +11519,7 @@ pub mod memory {
     }
 
     impl IntoValue for SummaryMemoryStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CreatedAt", self.created_at);
@@ -11008,6 +11597,7 @@ pub mod memory {
 
     impl UserPreferenceMemoryStrategy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> UserPreferenceMemoryStrategy {
             UserPreferenceMemoryStrategy {
                 created_at: None,
@@ -11025,6 +11615,7 @@ pub mod memory {
     }
 
     impl IntoValue for UserPreferenceMemoryStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CreatedAt", self.created_at);
@@ -11107,6 +11698,7 @@ pub mod memory {
 
     impl CustomMemoryStrategy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> CustomMemoryStrategy {
             CustomMemoryStrategy {
                 configuration: None,
@@ -11125,6 +11717,7 @@ pub mod memory {
     }
 
     impl IntoValue for CustomMemoryStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Configuration", self.configuration);
@@ -11177,6 +11770,7 @@ pub mod memory {
 
     impl CustomConfigurationInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomConfigurationInput {
             CustomConfigurationInput {
                 episodic_override: None,
@@ -11189,12 +11783,14 @@ pub mod memory {
     }
 
     impl Default for CustomConfigurationInput {
+        #[inline]
         fn default() -> CustomConfigurationInput {
             CustomConfigurationInput::new()
         }
     }
 
     impl IntoValue for CustomConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EpisodicOverride", self.episodic_override);
@@ -11226,6 +11822,7 @@ pub mod memory {
 
     impl SemanticOverride {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SemanticOverride {
             SemanticOverride {
                 consolidation: None,
@@ -11235,12 +11832,14 @@ pub mod memory {
     }
 
     impl Default for SemanticOverride {
+        #[inline]
         fn default() -> SemanticOverride {
             SemanticOverride::new()
         }
     }
 
     impl IntoValue for SemanticOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Consolidation", self.consolidation);
@@ -11271,6 +11870,7 @@ pub mod memory {
 
     impl SemanticOverrideExtractionConfigurationInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(append_to_prompt: impl Into<Str>, model_id: impl Into<Str>) -> SemanticOverrideExtractionConfigurationInput {
             SemanticOverrideExtractionConfigurationInput {
                 append_to_prompt: append_to_prompt.into(),
@@ -11280,6 +11880,7 @@ pub mod memory {
     }
 
     impl IntoValue for SemanticOverrideExtractionConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppendToPrompt", self.append_to_prompt.into_value());
@@ -11310,6 +11911,7 @@ pub mod memory {
 
     impl SemanticOverrideConsolidationConfigurationInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(append_to_prompt: impl Into<Str>, model_id: impl Into<Str>) -> SemanticOverrideConsolidationConfigurationInput {
             SemanticOverrideConsolidationConfigurationInput {
                 append_to_prompt: append_to_prompt.into(),
@@ -11319,6 +11921,7 @@ pub mod memory {
     }
 
     impl IntoValue for SemanticOverrideConsolidationConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppendToPrompt", self.append_to_prompt.into_value());
@@ -11342,6 +11945,7 @@ pub mod memory {
 
     impl SummaryOverride {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SummaryOverride {
             SummaryOverride {
                 consolidation: None,
@@ -11350,12 +11954,14 @@ pub mod memory {
     }
 
     impl Default for SummaryOverride {
+        #[inline]
         fn default() -> SummaryOverride {
             SummaryOverride::new()
         }
     }
 
     impl IntoValue for SummaryOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Consolidation", self.consolidation);
@@ -11385,6 +11991,7 @@ pub mod memory {
 
     impl SummaryOverrideConsolidationConfigurationInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(append_to_prompt: impl Into<Str>, model_id: impl Into<Str>) -> SummaryOverrideConsolidationConfigurationInput {
             SummaryOverrideConsolidationConfigurationInput {
                 append_to_prompt: append_to_prompt.into(),
@@ -11394,6 +12001,7 @@ pub mod memory {
     }
 
     impl IntoValue for SummaryOverrideConsolidationConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppendToPrompt", self.append_to_prompt.into_value());
@@ -11422,6 +12030,7 @@ pub mod memory {
 
     impl UserPreferenceOverride {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UserPreferenceOverride {
             UserPreferenceOverride {
                 consolidation: None,
@@ -11431,12 +12040,14 @@ pub mod memory {
     }
 
     impl Default for UserPreferenceOverride {
+        #[inline]
         fn default() -> UserPreferenceOverride {
             UserPreferenceOverride::new()
         }
     }
 
     impl IntoValue for UserPreferenceOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Consolidation", self.consolidation);
@@ -11467,6 +12078,7 @@ pub mod memory {
 
     impl UserPreferenceOverrideExtractionConfigurationInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(append_to_prompt: impl Into<Str>, model_id: impl Into<Str>) -> UserPreferenceOverrideExtractionConfigurationInput {
             UserPreferenceOverrideExtractionConfigurationInput {
                 append_to_prompt: append_to_prompt.into(),
@@ -11476,6 +12088,7 @@ pub mod memory {
     }
 
     impl IntoValue for UserPreferenceOverrideExtractionConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppendToPrompt", self.append_to_prompt.into_value());
@@ -11506,6 +12119,7 @@ pub mod memory {
 
     impl UserPreferenceOverrideConsolidationConfigurationInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(append_to_prompt: impl Into<Str>, model_id: impl Into<Str>) -> UserPreferenceOverrideConsolidationConfigurationInput {
             UserPreferenceOverrideConsolidationConfigurationInput {
                 append_to_prompt: append_to_prompt.into(),
@@ -11515,6 +12129,7 @@ pub mod memory {
     }
 
     impl IntoValue for UserPreferenceOverrideConsolidationConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppendToPrompt", self.append_to_prompt.into_value());
@@ -11548,6 +12163,7 @@ pub mod memory {
 
     impl SelfManagedConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SelfManagedConfiguration {
             SelfManagedConfiguration {
                 historical_context_window_size: None,
@@ -11558,12 +12174,14 @@ pub mod memory {
     }
 
     impl Default for SelfManagedConfiguration {
+        #[inline]
         fn default() -> SelfManagedConfiguration {
             SelfManagedConfiguration::new()
         }
     }
 
     impl IntoValue for SelfManagedConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HistoricalContextWindowSize", self.historical_context_window_size);
@@ -11598,6 +12216,7 @@ pub mod memory {
 
     impl TriggerConditionInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TriggerConditionInput {
             TriggerConditionInput {
                 message_based_trigger: None,
@@ -11608,12 +12227,14 @@ pub mod memory {
     }
 
     impl Default for TriggerConditionInput {
+        #[inline]
         fn default() -> TriggerConditionInput {
             TriggerConditionInput::new()
         }
     }
 
     impl IntoValue for TriggerConditionInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MessageBasedTrigger", self.message_based_trigger);
@@ -11638,6 +12259,7 @@ pub mod memory {
 
     impl MessageBasedTriggerInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MessageBasedTriggerInput {
             MessageBasedTriggerInput {
                 message_count: None,
@@ -11646,12 +12268,14 @@ pub mod memory {
     }
 
     impl Default for MessageBasedTriggerInput {
+        #[inline]
         fn default() -> MessageBasedTriggerInput {
             MessageBasedTriggerInput::new()
         }
     }
 
     impl IntoValue for MessageBasedTriggerInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MessageCount", self.message_count);
@@ -11674,6 +12298,7 @@ pub mod memory {
 
     impl TokenBasedTriggerInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TokenBasedTriggerInput {
             TokenBasedTriggerInput {
                 token_count: None,
@@ -11682,12 +12307,14 @@ pub mod memory {
     }
 
     impl Default for TokenBasedTriggerInput {
+        #[inline]
         fn default() -> TokenBasedTriggerInput {
             TokenBasedTriggerInput::new()
         }
     }
 
     impl IntoValue for TokenBasedTriggerInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TokenCount", self.token_count);
@@ -11710,6 +12337,7 @@ pub mod memory {
 
     impl TimeBasedTriggerInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TimeBasedTriggerInput {
             TimeBasedTriggerInput {
                 idle_session_timeout: None,
@@ -11718,12 +12346,14 @@ pub mod memory {
     }
 
     impl Default for TimeBasedTriggerInput {
+        #[inline]
         fn default() -> TimeBasedTriggerInput {
             TimeBasedTriggerInput::new()
         }
     }
 
     impl IntoValue for TimeBasedTriggerInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IdleSessionTimeout", self.idle_session_timeout);
@@ -11751,6 +12381,7 @@ pub mod memory {
 
     impl InvocationConfigurationInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InvocationConfigurationInput {
             InvocationConfigurationInput {
                 payload_delivery_bucket_name: None,
@@ -11760,12 +12391,14 @@ pub mod memory {
     }
 
     impl Default for InvocationConfigurationInput {
+        #[inline]
         fn default() -> InvocationConfigurationInput {
             InvocationConfigurationInput::new()
         }
     }
 
     impl IntoValue for InvocationConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PayloadDeliveryBucketName", self.payload_delivery_bucket_name);
@@ -11799,6 +12432,7 @@ pub mod memory {
 
     impl EpisodicOverride {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EpisodicOverride {
             EpisodicOverride {
                 consolidation: None,
@@ -11809,12 +12443,14 @@ pub mod memory {
     }
 
     impl Default for EpisodicOverride {
+        #[inline]
         fn default() -> EpisodicOverride {
             EpisodicOverride::new()
         }
     }
 
     impl IntoValue for EpisodicOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Consolidation", self.consolidation);
@@ -11846,6 +12482,7 @@ pub mod memory {
 
     impl EpisodicOverrideExtractionConfigurationInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(append_to_prompt: impl Into<Str>, model_id: impl Into<Str>) -> EpisodicOverrideExtractionConfigurationInput {
             EpisodicOverrideExtractionConfigurationInput {
                 append_to_prompt: append_to_prompt.into(),
@@ -11855,6 +12492,7 @@ pub mod memory {
     }
 
     impl IntoValue for EpisodicOverrideExtractionConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppendToPrompt", self.append_to_prompt.into_value());
@@ -11885,6 +12523,7 @@ pub mod memory {
 
     impl EpisodicOverrideConsolidationConfigurationInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(append_to_prompt: impl Into<Str>, model_id: impl Into<Str>) -> EpisodicOverrideConsolidationConfigurationInput {
             EpisodicOverrideConsolidationConfigurationInput {
                 append_to_prompt: append_to_prompt.into(),
@@ -11894,6 +12533,7 @@ pub mod memory {
     }
 
     impl IntoValue for EpisodicOverrideConsolidationConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppendToPrompt", self.append_to_prompt.into_value());
@@ -11939,6 +12579,7 @@ pub mod memory {
 
     impl EpisodicOverrideReflectionConfigurationInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(append_to_prompt: impl Into<Str>, model_id: impl Into<Str>) -> EpisodicOverrideReflectionConfigurationInput {
             EpisodicOverrideReflectionConfigurationInput {
                 append_to_prompt: append_to_prompt.into(),
@@ -11951,6 +12592,7 @@ pub mod memory {
     }
 
     impl IntoValue for EpisodicOverrideReflectionConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppendToPrompt", self.append_to_prompt.into_value());
@@ -12028,6 +12670,7 @@ pub mod memory {
 
     impl EpisodicMemoryStrategy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> EpisodicMemoryStrategy {
             EpisodicMemoryStrategy {
                 created_at: None,
@@ -12046,6 +12689,7 @@ pub mod memory {
     }
 
     impl IntoValue for EpisodicMemoryStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CreatedAt", self.created_at);
@@ -12088,6 +12732,7 @@ pub mod memory {
 
     impl EpisodicReflectionConfigurationInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EpisodicReflectionConfigurationInput {
             EpisodicReflectionConfigurationInput {
                 memory_record_schema: None,
@@ -12098,12 +12743,14 @@ pub mod memory {
     }
 
     impl Default for EpisodicReflectionConfigurationInput {
+        #[inline]
         fn default() -> EpisodicReflectionConfigurationInput {
             EpisodicReflectionConfigurationInput::new()
         }
     }
 
     impl IntoValue for EpisodicReflectionConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MemoryRecordSchema", self.memory_record_schema);
@@ -12135,6 +12782,7 @@ pub mod memory {
 
     impl IndexedKey {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, r#type: impl Into<Str>) -> IndexedKey {
             IndexedKey {
                 key: key.into(),
@@ -12144,6 +12792,7 @@ pub mod memory {
     }
 
     impl IntoValue for IndexedKey {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -12176,6 +12825,7 @@ pub mod memory {
 
     impl NamespaceKeyEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>) -> NamespaceKeyEntry {
             NamespaceKeyEntry {
                 key: key.into(),
@@ -12185,6 +12835,7 @@ pub mod memory {
     }
 
     impl IntoValue for NamespaceKeyEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -12214,6 +12865,7 @@ pub mod memory {
 
     impl NamespaceKeyValidation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NamespaceKeyValidation {
             NamespaceKeyValidation {
                 allowed_values: None,
@@ -12223,12 +12875,14 @@ pub mod memory {
     }
 
     impl Default for NamespaceKeyValidation {
+        #[inline]
         fn default() -> NamespaceKeyValidation {
             NamespaceKeyValidation::new()
         }
     }
 
     impl IntoValue for NamespaceKeyValidation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedValues", self.allowed_values);
@@ -12253,6 +12907,7 @@ pub mod memory {
 
     impl StreamDeliveryResources {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resources: impl Into<List<StreamDeliveryResource>>) -> StreamDeliveryResources {
             StreamDeliveryResources {
                 resources: resources.into(),
@@ -12261,6 +12916,7 @@ pub mod memory {
     }
 
     impl IntoValue for StreamDeliveryResources {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Resources", self.resources.into_value());
@@ -12283,6 +12939,7 @@ pub mod memory {
 
     impl StreamDeliveryResource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StreamDeliveryResource {
             StreamDeliveryResource {
                 kinesis: None,
@@ -12291,12 +12948,14 @@ pub mod memory {
     }
 
     impl Default for StreamDeliveryResource {
+        #[inline]
         fn default() -> StreamDeliveryResource {
             StreamDeliveryResource::new()
         }
     }
 
     impl IntoValue for StreamDeliveryResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Kinesis", self.kinesis);
@@ -12326,6 +12985,7 @@ pub mod memory {
 
     impl KinesisResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(content_configurations: impl Into<List<ContentConfiguration>>, data_stream_arn: impl Into<Str>) -> KinesisResource {
             KinesisResource {
                 content_configurations: content_configurations.into(),
@@ -12335,6 +12995,7 @@ pub mod memory {
     }
 
     impl IntoValue for KinesisResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContentConfigurations", self.content_configurations.into_value());
@@ -12364,6 +13025,7 @@ pub mod memory {
 
     impl ContentConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> ContentConfiguration {
             ContentConfiguration {
                 level: None,
@@ -12373,6 +13035,7 @@ pub mod memory {
     }
 
     impl IntoValue for ContentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Level", self.level);
@@ -12417,6 +13080,7 @@ pub struct CfnOAuth2CredentialProviderProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnOAuth2CredentialProviderProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(credential_provider_vendor: impl Into<Str>, name: impl Into<Str>) -> CfnOAuth2CredentialProviderProps {
         CfnOAuth2CredentialProviderProps {
             credential_provider_vendor: credential_provider_vendor.into(),
@@ -12430,6 +13094,7 @@ impl CfnOAuth2CredentialProviderProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnOAuth2CredentialProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CredentialProviderVendor", self.credential_provider_vendor.into_value());
@@ -12441,6 +13106,7 @@ impl CfnOAuth2CredentialProviderProps {
 
     /// The `AWS::BedrockAgentCore::OAuth2CredentialProvider` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::OAuth2CredentialProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -12449,6 +13115,7 @@ impl CfnOAuth2CredentialProviderProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::OAuth2CredentialProvider> {
     /// Adds an `AWS::BedrockAgentCore::OAuth2CredentialProvider` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -12461,6 +13128,7 @@ impl crate::Cfn<markers::OAuth2CredentialProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`CredentialProviderArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-oauth2credentialprovider.html#aws-resource-bedrockagentcore-oauth2credentialprovider-return-values).
+    #[inline]
     pub fn attr_credential_provider_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CredentialProviderArn".into())
     }
@@ -12469,6 +13137,7 @@ impl crate::Cfn<markers::OAuth2CredentialProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClientSecretArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-oauth2credentialprovider.html#aws-resource-bedrockagentcore-oauth2credentialprovider-return-values).
+    #[inline]
     pub fn attr_client_secret_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClientSecretArn".into())
     }
@@ -12477,6 +13146,7 @@ impl crate::Cfn<markers::OAuth2CredentialProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClientSecretJsonKey`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-oauth2credentialprovider.html#aws-resource-bedrockagentcore-oauth2credentialprovider-return-values).
+    #[inline]
     pub fn attr_client_secret_json_key(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClientSecretJsonKey".into())
     }
@@ -12485,6 +13155,7 @@ impl crate::Cfn<markers::OAuth2CredentialProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClientSecretSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-oauth2credentialprovider.html#aws-resource-bedrockagentcore-oauth2credentialprovider-return-values).
+    #[inline]
     pub fn attr_client_secret_source(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClientSecretSource".into())
     }
@@ -12493,6 +13164,7 @@ impl crate::Cfn<markers::OAuth2CredentialProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`CallbackUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-oauth2credentialprovider.html#aws-resource-bedrockagentcore-oauth2credentialprovider-return-values).
+    #[inline]
     pub fn attr_callback_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CallbackUrl".into())
     }
@@ -12501,6 +13173,7 @@ impl crate::Cfn<markers::OAuth2CredentialProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`Oauth2ProviderConfigOutput`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-oauth2credentialprovider.html#aws-resource-bedrockagentcore-oauth2credentialprovider-return-values).
+    #[inline]
     pub fn attr_oauth2_provider_config_output(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Oauth2ProviderConfigOutput".into())
     }
@@ -12509,6 +13182,7 @@ impl crate::Cfn<markers::OAuth2CredentialProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-oauth2credentialprovider.html#aws-resource-bedrockagentcore-oauth2credentialprovider-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -12517,6 +13191,7 @@ impl crate::Cfn<markers::OAuth2CredentialProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-oauth2credentialprovider.html#aws-resource-bedrockagentcore-oauth2credentialprovider-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -12525,6 +13200,7 @@ impl crate::Cfn<markers::OAuth2CredentialProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-oauth2credentialprovider.html#aws-resource-bedrockagentcore-oauth2credentialprovider-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -12590,6 +13266,7 @@ pub mod o_auth2_credential_provider {
 
     impl Oauth2ProviderConfigInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Oauth2ProviderConfigInput {
             Oauth2ProviderConfigInput {
                 atlassian_oauth2_provider_config: None,
@@ -12606,12 +13283,14 @@ pub mod o_auth2_credential_provider {
     }
 
     impl Default for Oauth2ProviderConfigInput {
+        #[inline]
         fn default() -> Oauth2ProviderConfigInput {
             Oauth2ProviderConfigInput::new()
         }
     }
 
     impl IntoValue for Oauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AtlassianOauth2ProviderConfig", self.atlassian_oauth2_provider_config);
@@ -12689,6 +13368,7 @@ pub mod o_auth2_credential_provider {
 
     impl CustomOauth2ProviderConfigInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(oauth_discovery: impl Into<Oauth2Discovery>) -> CustomOauth2ProviderConfigInput {
             CustomOauth2ProviderConfigInput {
                 client_authentication_method: None,
@@ -12706,6 +13386,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for CustomOauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClientAuthenticationMethod", self.client_authentication_method);
@@ -12742,6 +13423,7 @@ pub mod o_auth2_credential_provider {
 
     impl Oauth2Discovery {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Oauth2Discovery {
             Oauth2Discovery {
                 authorization_server_metadata: None,
@@ -12751,12 +13433,14 @@ pub mod o_auth2_credential_provider {
     }
 
     impl Default for Oauth2Discovery {
+        #[inline]
         fn default() -> Oauth2Discovery {
             Oauth2Discovery::new()
         }
     }
 
     impl IntoValue for Oauth2Discovery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationServerMetadata", self.authorization_server_metadata);
@@ -12798,6 +13482,7 @@ pub mod o_auth2_credential_provider {
 
     impl Oauth2AuthorizationServerMetadata {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorization_endpoint: impl Into<Str>, issuer: impl Into<Str>, token_endpoint: impl Into<Str>) -> Oauth2AuthorizationServerMetadata {
             Oauth2AuthorizationServerMetadata {
                 authorization_endpoint: authorization_endpoint.into(),
@@ -12809,6 +13494,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for Oauth2AuthorizationServerMetadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizationEndpoint", self.authorization_endpoint.into_value());
@@ -12841,6 +13527,7 @@ pub mod o_auth2_credential_provider {
 
     impl SecretReference {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(json_key: impl Into<Str>, secret_id: impl Into<Str>) -> SecretReference {
             SecretReference {
                 json_key: json_key.into(),
@@ -12850,6 +13537,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for SecretReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("JsonKey", self.json_key.into_value());
@@ -12879,6 +13567,7 @@ pub mod o_auth2_credential_provider {
 
     impl OnBehalfOfTokenExchangeConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(grant_type: impl Into<Str>) -> OnBehalfOfTokenExchangeConfig {
             OnBehalfOfTokenExchangeConfig {
                 grant_type: grant_type.into(),
@@ -12888,6 +13577,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for OnBehalfOfTokenExchangeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GrantType", self.grant_type.into_value());
@@ -12917,6 +13607,7 @@ pub mod o_auth2_credential_provider {
 
     impl TokenExchangeGrantTypeConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(actor_token_content: impl Into<Str>) -> TokenExchangeGrantTypeConfig {
             TokenExchangeGrantTypeConfig {
                 actor_token_content: actor_token_content.into(),
@@ -12926,6 +13617,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for TokenExchangeGrantTypeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActorTokenContent", self.actor_token_content.into_value());
@@ -12964,6 +13656,7 @@ pub mod o_auth2_credential_provider {
 
     impl PrivateKeyJwtConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrivateKeyJwtConfig {
             PrivateKeyJwtConfig {
                 additional_header_claims: None,
@@ -12975,12 +13668,14 @@ pub mod o_auth2_credential_provider {
     }
 
     impl Default for PrivateKeyJwtConfig {
+        #[inline]
         fn default() -> PrivateKeyJwtConfig {
             PrivateKeyJwtConfig::new()
         }
     }
 
     impl IntoValue for PrivateKeyJwtConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalHeaderClaims", self.additional_header_claims);
@@ -13006,6 +13701,7 @@ pub mod o_auth2_credential_provider {
 
     impl PrivateKeySource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrivateKeySource {
             PrivateKeySource {
                 kms_key_source: None,
@@ -13014,12 +13710,14 @@ pub mod o_auth2_credential_provider {
     }
 
     impl Default for PrivateKeySource {
+        #[inline]
         fn default() -> PrivateKeySource {
             PrivateKeySource::new()
         }
     }
 
     impl IntoValue for PrivateKeySource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeySource", self.kms_key_source);
@@ -13043,6 +13741,7 @@ pub mod o_auth2_credential_provider {
 
     impl KmsKeySourceType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kms_key_arn: impl Into<Str>) -> KmsKeySourceType {
             KmsKeySourceType {
                 kms_key_arn: kms_key_arn.into(),
@@ -13051,6 +13750,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for KmsKeySourceType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KmsKeyArn", self.kms_key_arn.into_value());
@@ -13081,6 +13781,7 @@ pub mod o_auth2_credential_provider {
 
     impl PrivateEndpoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrivateEndpoint {
             PrivateEndpoint {
                 managed_vpc_resource: None,
@@ -13090,12 +13791,14 @@ pub mod o_auth2_credential_provider {
     }
 
     impl Default for PrivateEndpoint {
+        #[inline]
         fn default() -> PrivateEndpoint {
             PrivateEndpoint::new()
         }
     }
 
     impl IntoValue for PrivateEndpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ManagedVpcResource", self.managed_vpc_resource);
@@ -13122,6 +13825,7 @@ pub mod o_auth2_credential_provider {
 
     impl SelfManagedLatticeResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_configuration_identifier: impl Into<Str>) -> SelfManagedLatticeResource {
             SelfManagedLatticeResource {
                 resource_configuration_identifier: resource_configuration_identifier.into(),
@@ -13130,6 +13834,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for SelfManagedLatticeResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceConfigurationIdentifier", self.resource_configuration_identifier.into_value());
@@ -13182,6 +13887,7 @@ pub mod o_auth2_credential_provider {
 
     impl ManagedVpcResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint_ip_address_type: impl Into<Str>, subnet_ids: impl Into<List<Str>>, vpc_identifier: impl Into<Str>) -> ManagedVpcResource {
             ManagedVpcResource {
                 endpoint_ip_address_type: endpoint_ip_address_type.into(),
@@ -13195,6 +13901,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for ManagedVpcResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointIpAddressType", self.endpoint_ip_address_type.into_value());
@@ -13230,6 +13937,7 @@ pub mod o_auth2_credential_provider {
 
     impl PrivateEndpointOverride {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(domain: impl Into<Str>, private_endpoint: impl Into<PrivateEndpoint>) -> PrivateEndpointOverride {
             PrivateEndpointOverride {
                 domain: domain.into(),
@@ -13239,6 +13947,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for PrivateEndpointOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Domain", self.domain.into_value());
@@ -13278,6 +13987,7 @@ pub mod o_auth2_credential_provider {
 
     impl GoogleOauth2ProviderConfigInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>) -> GoogleOauth2ProviderConfigInput {
             GoogleOauth2ProviderConfigInput {
                 client_id: client_id.into(),
@@ -13289,6 +13999,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for GoogleOauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
@@ -13330,6 +14041,7 @@ pub mod o_auth2_credential_provider {
 
     impl GithubOauth2ProviderConfigInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>) -> GithubOauth2ProviderConfigInput {
             GithubOauth2ProviderConfigInput {
                 client_id: client_id.into(),
@@ -13341,6 +14053,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for GithubOauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
@@ -13382,6 +14095,7 @@ pub mod o_auth2_credential_provider {
 
     impl SlackOauth2ProviderConfigInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>) -> SlackOauth2ProviderConfigInput {
             SlackOauth2ProviderConfigInput {
                 client_id: client_id.into(),
@@ -13393,6 +14107,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for SlackOauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
@@ -13434,6 +14149,7 @@ pub mod o_auth2_credential_provider {
 
     impl SalesforceOauth2ProviderConfigInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>) -> SalesforceOauth2ProviderConfigInput {
             SalesforceOauth2ProviderConfigInput {
                 client_id: client_id.into(),
@@ -13445,6 +14161,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for SalesforceOauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
@@ -13491,6 +14208,7 @@ pub mod o_auth2_credential_provider {
 
     impl MicrosoftOauth2ProviderConfigInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>) -> MicrosoftOauth2ProviderConfigInput {
             MicrosoftOauth2ProviderConfigInput {
                 client_id: client_id.into(),
@@ -13503,6 +14221,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for MicrosoftOauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
@@ -13545,6 +14264,7 @@ pub mod o_auth2_credential_provider {
 
     impl AtlassianOauth2ProviderConfigInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>) -> AtlassianOauth2ProviderConfigInput {
             AtlassianOauth2ProviderConfigInput {
                 client_id: client_id.into(),
@@ -13556,6 +14276,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for AtlassianOauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
@@ -13597,6 +14318,7 @@ pub mod o_auth2_credential_provider {
 
     impl LinkedinOauth2ProviderConfigInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>) -> LinkedinOauth2ProviderConfigInput {
             LinkedinOauth2ProviderConfigInput {
                 client_id: client_id.into(),
@@ -13608,6 +14330,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for LinkedinOauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
@@ -13664,6 +14387,7 @@ pub mod o_auth2_credential_provider {
 
     impl IncludedOauth2ProviderConfigInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>) -> IncludedOauth2ProviderConfigInput {
             IncludedOauth2ProviderConfigInput {
                 authorization_endpoint: None,
@@ -13678,6 +14402,7 @@ pub mod o_auth2_credential_provider {
     }
 
     impl IntoValue for IncludedOauth2ProviderConfigInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationEndpoint", self.authorization_endpoint);
@@ -13760,6 +14485,7 @@ pub struct CfnOnlineEvaluationConfigProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnOnlineEvaluationConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_source_config: impl Into<online_evaluation_config::DataSourceConfig>, evaluation_execution_role_arn: impl Into<Str>, online_evaluation_config_name: impl Into<Str>, rule: impl Into<online_evaluation_config::Rule>) -> CfnOnlineEvaluationConfigProps {
         CfnOnlineEvaluationConfigProps {
             clustering_config: None,
@@ -13779,6 +14505,7 @@ impl CfnOnlineEvaluationConfigProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnOnlineEvaluationConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ClusteringConfig", self.clustering_config);
@@ -13796,6 +14523,7 @@ impl CfnOnlineEvaluationConfigProps {
 
     /// The `AWS::BedrockAgentCore::OnlineEvaluationConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::OnlineEvaluationConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -13804,6 +14532,7 @@ impl CfnOnlineEvaluationConfigProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::OnlineEvaluationConfig> {
     /// Adds an `AWS::BedrockAgentCore::OnlineEvaluationConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -13816,6 +14545,7 @@ impl crate::Cfn<markers::OnlineEvaluationConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`OnlineEvaluationConfigId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-onlineevaluationconfig.html#aws-resource-bedrockagentcore-onlineevaluationconfig-return-values).
+    #[inline]
     pub fn attr_online_evaluation_config_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OnlineEvaluationConfigId".into())
     }
@@ -13824,6 +14554,7 @@ impl crate::Cfn<markers::OnlineEvaluationConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`OnlineEvaluationConfigArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-onlineevaluationconfig.html#aws-resource-bedrockagentcore-onlineevaluationconfig-return-values).
+    #[inline]
     pub fn attr_online_evaluation_config_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OnlineEvaluationConfigArn".into())
     }
@@ -13832,6 +14563,7 @@ impl crate::Cfn<markers::OnlineEvaluationConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-onlineevaluationconfig.html#aws-resource-bedrockagentcore-onlineevaluationconfig-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -13840,6 +14572,7 @@ impl crate::Cfn<markers::OnlineEvaluationConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`OutputConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-onlineevaluationconfig.html#aws-resource-bedrockagentcore-onlineevaluationconfig-return-values).
+    #[inline]
     pub fn attr_output_config(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OutputConfig".into())
     }
@@ -13848,6 +14581,7 @@ impl crate::Cfn<markers::OnlineEvaluationConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-onlineevaluationconfig.html#aws-resource-bedrockagentcore-onlineevaluationconfig-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -13856,6 +14590,7 @@ impl crate::Cfn<markers::OnlineEvaluationConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-onlineevaluationconfig.html#aws-resource-bedrockagentcore-onlineevaluationconfig-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -13882,6 +14617,7 @@ pub mod online_evaluation_config {
 
     impl DataSourceConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cloud_watch_logs: impl Into<CloudWatchLogsInputConfig>) -> DataSourceConfig {
             DataSourceConfig {
                 cloud_watch_logs: cloud_watch_logs.into(),
@@ -13890,6 +14626,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for DataSourceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CloudWatchLogs", self.cloud_watch_logs.into_value());
@@ -13919,6 +14656,7 @@ pub mod online_evaluation_config {
 
     impl CloudWatchLogsInputConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_group_names: impl Into<List<Str>>, service_names: impl Into<List<Str>>) -> CloudWatchLogsInputConfig {
             CloudWatchLogsInputConfig {
                 log_group_names: log_group_names.into(),
@@ -13928,6 +14666,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for CloudWatchLogsInputConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogGroupNames", self.log_group_names.into_value());
@@ -13952,6 +14691,7 @@ pub mod online_evaluation_config {
 
     impl EvaluatorReference {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(evaluator_id: impl Into<Str>) -> EvaluatorReference {
             EvaluatorReference {
                 evaluator_id: evaluator_id.into(),
@@ -13960,6 +14700,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for EvaluatorReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EvaluatorId", self.evaluator_id.into_value());
@@ -13994,6 +14735,7 @@ pub mod online_evaluation_config {
 
     impl Rule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(sampling_config: impl Into<SamplingConfig>) -> Rule {
             Rule {
                 filters: None,
@@ -14004,6 +14746,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Filters", self.filters);
@@ -14029,6 +14772,7 @@ pub mod online_evaluation_config {
 
     impl SamplingConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(sampling_percentage: impl Into<Num>) -> SamplingConfig {
             SamplingConfig {
                 sampling_percentage: sampling_percentage.into(),
@@ -14037,6 +14781,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for SamplingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SamplingPercentage", self.sampling_percentage.into_value());
@@ -14072,6 +14817,7 @@ pub mod online_evaluation_config {
 
     impl Filter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, operator: impl Into<Str>, value: impl Into<FilterValue>) -> Filter {
             Filter {
                 key: key.into(),
@@ -14082,6 +14828,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -14116,6 +14863,7 @@ pub mod online_evaluation_config {
 
     impl FilterValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FilterValue {
             FilterValue {
                 boolean_value: None,
@@ -14126,12 +14874,14 @@ pub mod online_evaluation_config {
     }
 
     impl Default for FilterValue {
+        #[inline]
         fn default() -> FilterValue {
             FilterValue::new()
         }
     }
 
     impl IntoValue for FilterValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BooleanValue", self.boolean_value);
@@ -14157,6 +14907,7 @@ pub mod online_evaluation_config {
 
     impl SessionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(session_timeout_minutes: impl Into<Int>) -> SessionConfig {
             SessionConfig {
                 session_timeout_minutes: session_timeout_minutes.into(),
@@ -14165,6 +14916,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for SessionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SessionTimeoutMinutes", self.session_timeout_minutes.into_value());
@@ -14188,6 +14940,7 @@ pub mod online_evaluation_config {
 
     impl Insight {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(insight_id: impl Into<Str>) -> Insight {
             Insight {
                 insight_id: insight_id.into(),
@@ -14196,6 +14949,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for Insight {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InsightId", self.insight_id.into_value());
@@ -14219,6 +14973,7 @@ pub mod online_evaluation_config {
 
     impl ClusteringConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(frequencies: impl Into<List<Str>>) -> ClusteringConfig {
             ClusteringConfig {
                 frequencies: frequencies.into(),
@@ -14227,6 +14982,7 @@ pub mod online_evaluation_config {
     }
 
     impl IntoValue for ClusteringConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Frequencies", self.frequencies.into_value());
@@ -14280,6 +15036,7 @@ pub struct CfnPaymentConnectorProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnPaymentConnectorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connector_name: impl Into<Str>, connector_type: impl Into<Str>, payment_manager_id: impl Into<Str>) -> CfnPaymentConnectorProps {
         CfnPaymentConnectorProps {
             connector_name: connector_name.into(),
@@ -14295,6 +15052,7 @@ impl CfnPaymentConnectorProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnPaymentConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectorName", self.connector_name.into_value());
@@ -14308,6 +15066,7 @@ impl CfnPaymentConnectorProps {
 
     /// The `AWS::BedrockAgentCore::PaymentConnector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::PaymentConnector").properties(self.into_properties())
     }
@@ -14316,6 +15075,7 @@ impl CfnPaymentConnectorProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::PaymentConnector> {
     /// Adds an `AWS::BedrockAgentCore::PaymentConnector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -14328,6 +15088,7 @@ impl crate::Cfn<markers::PaymentConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`PaymentConnectorId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-paymentconnector.html#aws-resource-bedrockagentcore-paymentconnector-return-values).
+    #[inline]
     pub fn attr_payment_connector_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PaymentConnectorId".into())
     }
@@ -14336,6 +15097,7 @@ impl crate::Cfn<markers::PaymentConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`PaymentConnectorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-paymentconnector.html#aws-resource-bedrockagentcore-paymentconnector-return-values).
+    #[inline]
     pub fn attr_payment_connector_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PaymentConnectorArn".into())
     }
@@ -14344,6 +15106,7 @@ impl crate::Cfn<markers::PaymentConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectorStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-paymentconnector.html#aws-resource-bedrockagentcore-paymentconnector-return-values).
+    #[inline]
     pub fn attr_connector_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectorStatus".into())
     }
@@ -14352,6 +15115,7 @@ impl crate::Cfn<markers::PaymentConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectorCreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-paymentconnector.html#aws-resource-bedrockagentcore-paymentconnector-return-values).
+    #[inline]
     pub fn attr_connector_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectorCreatedAt".into())
     }
@@ -14360,6 +15124,7 @@ impl crate::Cfn<markers::PaymentConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectorLastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-paymentconnector.html#aws-resource-bedrockagentcore-paymentconnector-return-values).
+    #[inline]
     pub fn attr_connector_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectorLastUpdatedAt".into())
     }
@@ -14369,6 +15134,7 @@ impl crate::Cfn<markers::PaymentConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`AuthorizationUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-paymentconnector.html#aws-resource-bedrockagentcore-paymentconnector-return-values).
+    #[inline]
     pub fn attr_authorization_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AuthorizationUrl".into())
     }
@@ -14399,6 +15165,7 @@ pub mod payment_connector {
 
     impl CredentialsProviderConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CredentialsProviderConfiguration {
             CredentialsProviderConfiguration {
                 coinbase_cdp: None,
@@ -14408,12 +15175,14 @@ pub mod payment_connector {
     }
 
     impl Default for CredentialsProviderConfiguration {
+        #[inline]
         fn default() -> CredentialsProviderConfiguration {
             CredentialsProviderConfiguration::new()
         }
     }
 
     impl IntoValue for CredentialsProviderConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CoinbaseCDP", self.coinbase_cdp);
@@ -14438,6 +15207,7 @@ pub mod payment_connector {
 
     impl PaymentCredentialProviderConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(credential_provider_arn: impl Into<Str>) -> PaymentCredentialProviderConfiguration {
             PaymentCredentialProviderConfiguration {
                 credential_provider_arn: credential_provider_arn.into(),
@@ -14446,6 +15216,7 @@ pub mod payment_connector {
     }
 
     impl IntoValue for PaymentCredentialProviderConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CredentialProviderArn", self.credential_provider_arn.into_value());
@@ -14489,6 +15260,7 @@ pub struct CfnPaymentCredentialProviderProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnPaymentCredentialProviderProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(credential_provider_vendor: impl Into<Str>, name: impl Into<Str>) -> CfnPaymentCredentialProviderProps {
         CfnPaymentCredentialProviderProps {
             credential_provider_vendor: credential_provider_vendor.into(),
@@ -14502,6 +15274,7 @@ impl CfnPaymentCredentialProviderProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnPaymentCredentialProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CredentialProviderVendor", self.credential_provider_vendor.into_value());
@@ -14513,6 +15286,7 @@ impl CfnPaymentCredentialProviderProps {
 
     /// The `AWS::BedrockAgentCore::PaymentCredentialProvider` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::PaymentCredentialProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -14521,6 +15295,7 @@ impl CfnPaymentCredentialProviderProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::PaymentCredentialProvider> {
     /// Adds an `AWS::BedrockAgentCore::PaymentCredentialProvider` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -14533,6 +15308,7 @@ impl crate::Cfn<markers::PaymentCredentialProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`CredentialProviderArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-paymentcredentialprovider.html#aws-resource-bedrockagentcore-paymentcredentialprovider-return-values).
+    #[inline]
     pub fn attr_credential_provider_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CredentialProviderArn".into())
     }
@@ -14541,6 +15317,7 @@ impl crate::Cfn<markers::PaymentCredentialProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProviderConfigurationOutput`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-paymentcredentialprovider.html#aws-resource-bedrockagentcore-paymentcredentialprovider-return-values).
+    #[inline]
     pub fn attr_provider_configuration_output(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProviderConfigurationOutput".into())
     }
@@ -14549,6 +15326,7 @@ impl crate::Cfn<markers::PaymentCredentialProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-paymentcredentialprovider.html#aws-resource-bedrockagentcore-paymentcredentialprovider-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -14557,6 +15335,7 @@ impl crate::Cfn<markers::PaymentCredentialProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-paymentcredentialprovider.html#aws-resource-bedrockagentcore-paymentcredentialprovider-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -14588,6 +15367,7 @@ pub mod payment_credential_provider {
 
     impl PaymentProviderConfigurationInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PaymentProviderConfigurationInput {
             PaymentProviderConfigurationInput {
                 coinbase_cdp_configuration: None,
@@ -14597,12 +15377,14 @@ pub mod payment_credential_provider {
     }
 
     impl Default for PaymentProviderConfigurationInput {
+        #[inline]
         fn default() -> PaymentProviderConfigurationInput {
             PaymentProviderConfigurationInput::new()
         }
     }
 
     impl IntoValue for PaymentProviderConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CoinbaseCdpConfiguration", self.coinbase_cdp_configuration);
@@ -14660,6 +15442,7 @@ pub mod payment_credential_provider {
 
     impl CoinbaseCdpConfigurationInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(api_key_id: impl Into<Str>) -> CoinbaseCdpConfigurationInput {
             CoinbaseCdpConfigurationInput {
                 api_key_id: api_key_id.into(),
@@ -14674,6 +15457,7 @@ pub mod payment_credential_provider {
     }
 
     impl IntoValue for CoinbaseCdpConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiKeyId", self.api_key_id.into_value());
@@ -14710,6 +15494,7 @@ pub mod payment_credential_provider {
 
     impl SecretReference {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(json_key: impl Into<Str>, secret_id: impl Into<Str>) -> SecretReference {
             SecretReference {
                 json_key: json_key.into(),
@@ -14719,6 +15504,7 @@ pub mod payment_credential_provider {
     }
 
     impl IntoValue for SecretReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("JsonKey", self.json_key.into_value());
@@ -14782,6 +15568,7 @@ pub mod payment_credential_provider {
 
     impl StripePrivyConfigurationInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(app_id: impl Into<Str>, authorization_id: impl Into<Str>) -> StripePrivyConfigurationInput {
             StripePrivyConfigurationInput {
                 app_id: app_id.into(),
@@ -14797,6 +15584,7 @@ pub mod payment_credential_provider {
     }
 
     impl IntoValue for StripePrivyConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppId", self.app_id.into_value());
@@ -14859,6 +15647,7 @@ pub struct CfnPaymentManagerProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnPaymentManagerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(authorizer_type: impl Into<Str>, name: impl Into<Str>, role_arn: impl Into<Str>) -> CfnPaymentManagerProps {
         CfnPaymentManagerProps {
             authorizer_configuration: None,
@@ -14874,6 +15663,7 @@ impl CfnPaymentManagerProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnPaymentManagerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AuthorizerConfiguration", self.authorizer_configuration);
@@ -14887,6 +15677,7 @@ impl CfnPaymentManagerProps {
 
     /// The `AWS::BedrockAgentCore::PaymentManager` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::PaymentManager").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -14895,6 +15686,7 @@ impl CfnPaymentManagerProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::PaymentManager> {
     /// Adds an `AWS::BedrockAgentCore::PaymentManager` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -14907,6 +15699,7 @@ impl crate::Cfn<markers::PaymentManager> {
     ///
     /// `Fn::GetAtt` of
     /// [`PaymentManagerArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-paymentmanager.html#aws-resource-bedrockagentcore-paymentmanager-return-values).
+    #[inline]
     pub fn attr_payment_manager_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PaymentManagerArn".into())
     }
@@ -14915,6 +15708,7 @@ impl crate::Cfn<markers::PaymentManager> {
     ///
     /// `Fn::GetAtt` of
     /// [`PaymentManagerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-paymentmanager.html#aws-resource-bedrockagentcore-paymentmanager-return-values).
+    #[inline]
     pub fn attr_payment_manager_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PaymentManagerId".into())
     }
@@ -14923,6 +15717,7 @@ impl crate::Cfn<markers::PaymentManager> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-paymentmanager.html#aws-resource-bedrockagentcore-paymentmanager-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -14931,6 +15726,7 @@ impl crate::Cfn<markers::PaymentManager> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-paymentmanager.html#aws-resource-bedrockagentcore-paymentmanager-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -14939,6 +15735,7 @@ impl crate::Cfn<markers::PaymentManager> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-paymentmanager.html#aws-resource-bedrockagentcore-paymentmanager-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -14947,6 +15744,7 @@ impl crate::Cfn<markers::PaymentManager> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkloadIdentityDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-paymentmanager.html#aws-resource-bedrockagentcore-paymentmanager-return-values).
+    #[inline]
     pub fn attr_workload_identity_details(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkloadIdentityDetails".into())
     }
@@ -14973,6 +15771,7 @@ pub mod payment_manager {
 
     impl AuthorizerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(custom_jwt_authorizer: impl Into<CustomJWTAuthorizerConfiguration>) -> AuthorizerConfiguration {
             AuthorizerConfiguration {
                 custom_jwt_authorizer: custom_jwt_authorizer.into(),
@@ -14981,6 +15780,7 @@ pub mod payment_manager {
     }
 
     impl IntoValue for AuthorizerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CustomJWTAuthorizer", self.custom_jwt_authorizer.into_value());
@@ -15024,6 +15824,7 @@ pub mod payment_manager {
 
     impl CustomJWTAuthorizerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(discovery_url: impl Into<Str>) -> CustomJWTAuthorizerConfiguration {
             CustomJWTAuthorizerConfiguration {
                 allowed_audience: None,
@@ -15036,6 +15837,7 @@ pub mod payment_manager {
     }
 
     impl IntoValue for CustomJWTAuthorizerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedAudience", self.allowed_audience);
@@ -15075,6 +15877,7 @@ pub mod payment_manager {
 
     impl CustomClaimValidationType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorizing_claim_match_value: impl Into<AuthorizingClaimMatchValueType>, inbound_token_claim_name: impl Into<Str>, inbound_token_claim_value_type: impl Into<Str>) -> CustomClaimValidationType {
             CustomClaimValidationType {
                 authorizing_claim_match_value: authorizing_claim_match_value.into(),
@@ -15085,6 +15888,7 @@ pub mod payment_manager {
     }
 
     impl IntoValue for CustomClaimValidationType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizingClaimMatchValue", self.authorizing_claim_match_value.into_value());
@@ -15116,6 +15920,7 @@ pub mod payment_manager {
 
     impl AuthorizingClaimMatchValueType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(claim_match_operator: impl Into<Str>, claim_match_value: impl Into<ClaimMatchValueType>) -> AuthorizingClaimMatchValueType {
             AuthorizingClaimMatchValueType {
                 claim_match_operator: claim_match_operator.into(),
@@ -15125,6 +15930,7 @@ pub mod payment_manager {
     }
 
     impl IntoValue for AuthorizingClaimMatchValueType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClaimMatchOperator", self.claim_match_operator.into_value());
@@ -15153,6 +15959,7 @@ pub mod payment_manager {
 
     impl ClaimMatchValueType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClaimMatchValueType {
             ClaimMatchValueType {
                 match_value_string: None,
@@ -15162,12 +15969,14 @@ pub mod payment_manager {
     }
 
     impl Default for ClaimMatchValueType {
+        #[inline]
         fn default() -> ClaimMatchValueType {
             ClaimMatchValueType::new()
         }
     }
 
     impl IntoValue for ClaimMatchValueType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MatchValueString", self.match_value_string);
@@ -15224,6 +16033,7 @@ pub struct CfnPolicyProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(definition: impl Into<policy::PolicyDefinition>, name: impl Into<Str>, policy_engine_id: impl Into<Str>) -> CfnPolicyProps {
         CfnPolicyProps {
             definition: definition.into(),
@@ -15239,6 +16049,7 @@ impl CfnPolicyProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Definition", self.definition.into_value());
@@ -15252,6 +16063,7 @@ impl CfnPolicyProps {
 
     /// The `AWS::BedrockAgentCore::Policy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::Policy").properties(self.into_properties())
     }
@@ -15260,6 +16072,7 @@ impl CfnPolicyProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::Policy> {
     /// Adds an `AWS::BedrockAgentCore::Policy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -15272,6 +16085,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-policy.html#aws-resource-bedrockagentcore-policy-return-values).
+    #[inline]
     pub fn attr_policy_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyId".into())
     }
@@ -15280,6 +16094,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-policy.html#aws-resource-bedrockagentcore-policy-return-values).
+    #[inline]
     pub fn attr_policy_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyArn".into())
     }
@@ -15288,6 +16103,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-policy.html#aws-resource-bedrockagentcore-policy-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -15296,6 +16112,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-policy.html#aws-resource-bedrockagentcore-policy-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -15304,6 +16121,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-policy.html#aws-resource-bedrockagentcore-policy-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -15312,6 +16130,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusReasons`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-policy.html#aws-resource-bedrockagentcore-policy-return-values).
+    #[inline]
     pub fn attr_status_reasons(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusReasons".into())
     }
@@ -15342,6 +16161,7 @@ pub mod policy {
 
     impl PolicyDefinition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PolicyDefinition {
             PolicyDefinition {
                 cedar: None,
@@ -15351,12 +16171,14 @@ pub mod policy {
     }
 
     impl Default for PolicyDefinition {
+        #[inline]
         fn default() -> PolicyDefinition {
             PolicyDefinition::new()
         }
     }
 
     impl IntoValue for PolicyDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Cedar", self.cedar);
@@ -15381,6 +16203,7 @@ pub mod policy {
 
     impl CedarPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(statement: impl Into<Str>) -> CedarPolicy {
             CedarPolicy {
                 statement: statement.into(),
@@ -15389,6 +16212,7 @@ pub mod policy {
     }
 
     impl IntoValue for CedarPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Statement", self.statement.into_value());
@@ -15412,6 +16236,7 @@ pub mod policy {
 
     impl PolicyStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(statement: impl Into<Str>) -> PolicyStatement {
             PolicyStatement {
                 statement: statement.into(),
@@ -15420,6 +16245,7 @@ pub mod policy {
     }
 
     impl IntoValue for PolicyStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Statement", self.statement.into_value());
@@ -15463,6 +16289,7 @@ pub struct CfnPolicyEngineProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnPolicyEngineProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnPolicyEngineProps {
         CfnPolicyEngineProps {
             description: None,
@@ -15476,6 +16303,7 @@ impl CfnPolicyEngineProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnPolicyEngineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -15487,6 +16315,7 @@ impl CfnPolicyEngineProps {
 
     /// The `AWS::BedrockAgentCore::PolicyEngine` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::PolicyEngine").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -15495,6 +16324,7 @@ impl CfnPolicyEngineProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::PolicyEngine> {
     /// Adds an `AWS::BedrockAgentCore::PolicyEngine` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -15507,6 +16337,7 @@ impl crate::Cfn<markers::PolicyEngine> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyEngineId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-policyengine.html#aws-resource-bedrockagentcore-policyengine-return-values).
+    #[inline]
     pub fn attr_policy_engine_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyEngineId".into())
     }
@@ -15515,6 +16346,7 @@ impl crate::Cfn<markers::PolicyEngine> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-policyengine.html#aws-resource-bedrockagentcore-policyengine-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -15523,6 +16355,7 @@ impl crate::Cfn<markers::PolicyEngine> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-policyengine.html#aws-resource-bedrockagentcore-policyengine-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -15531,6 +16364,7 @@ impl crate::Cfn<markers::PolicyEngine> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyEngineArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-policyengine.html#aws-resource-bedrockagentcore-policyengine-return-values).
+    #[inline]
     pub fn attr_policy_engine_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyEngineArn".into())
     }
@@ -15539,6 +16373,7 @@ impl crate::Cfn<markers::PolicyEngine> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-policyengine.html#aws-resource-bedrockagentcore-policyengine-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -15547,6 +16382,7 @@ impl crate::Cfn<markers::PolicyEngine> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusReasons`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-policyengine.html#aws-resource-bedrockagentcore-policyengine-return-values).
+    #[inline]
     pub fn attr_status_reasons(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusReasons".into())
     }
@@ -15575,6 +16411,7 @@ pub struct CfnResourcePolicyProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnResourcePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy: impl Into<Str>, resource_arn: impl Into<Str>) -> CfnResourcePolicyProps {
         CfnResourcePolicyProps {
             policy: policy.into(),
@@ -15586,6 +16423,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnResourcePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Policy", self.policy.into_value());
@@ -15595,6 +16433,7 @@ impl CfnResourcePolicyProps {
 
     /// The `AWS::BedrockAgentCore::ResourcePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::ResourcePolicy").properties(self.into_properties())
     }
@@ -15603,6 +16442,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::ResourcePolicy> {
     /// Adds an `AWS::BedrockAgentCore::ResourcePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -15700,6 +16540,7 @@ pub struct CfnRuntimeProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnRuntimeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(agent_runtime_artifact: impl Into<runtime::AgentRuntimeArtifact>, agent_runtime_name: impl Into<Str>, role_arn: impl Into<Str>) -> CfnRuntimeProps {
         CfnRuntimeProps {
             agent_runtime_artifact: agent_runtime_artifact.into(),
@@ -15723,6 +16564,7 @@ impl CfnRuntimeProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnRuntimeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AgentRuntimeArtifact", self.agent_runtime_artifact.into_value());
@@ -15744,6 +16586,7 @@ impl CfnRuntimeProps {
 
     /// The `AWS::BedrockAgentCore::Runtime` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::Runtime").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -15752,6 +16595,7 @@ impl CfnRuntimeProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::Runtime> {
     /// Adds an `AWS::BedrockAgentCore::Runtime` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -15764,6 +16608,7 @@ impl crate::Cfn<markers::Runtime> {
     ///
     /// `Fn::GetAtt` of
     /// [`AgentRuntimeArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtime.html#aws-resource-bedrockagentcore-runtime-return-values).
+    #[inline]
     pub fn attr_agent_runtime_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AgentRuntimeArn".into())
     }
@@ -15772,6 +16617,7 @@ impl crate::Cfn<markers::Runtime> {
     ///
     /// `Fn::GetAtt` of
     /// [`AgentRuntimeId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtime.html#aws-resource-bedrockagentcore-runtime-return-values).
+    #[inline]
     pub fn attr_agent_runtime_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AgentRuntimeId".into())
     }
@@ -15780,6 +16626,7 @@ impl crate::Cfn<markers::Runtime> {
     ///
     /// `Fn::GetAtt` of
     /// [`AgentRuntimeVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtime.html#aws-resource-bedrockagentcore-runtime-return-values).
+    #[inline]
     pub fn attr_agent_runtime_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AgentRuntimeVersion".into())
     }
@@ -15788,6 +16635,7 @@ impl crate::Cfn<markers::Runtime> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtime.html#aws-resource-bedrockagentcore-runtime-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -15796,6 +16644,7 @@ impl crate::Cfn<markers::Runtime> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtime.html#aws-resource-bedrockagentcore-runtime-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -15804,6 +16653,7 @@ impl crate::Cfn<markers::Runtime> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtime.html#aws-resource-bedrockagentcore-runtime-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -15812,6 +16662,7 @@ impl crate::Cfn<markers::Runtime> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkloadIdentityDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtime.html#aws-resource-bedrockagentcore-runtime-return-values).
+    #[inline]
     pub fn attr_workload_identity_details(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkloadIdentityDetails".into())
     }
@@ -15820,6 +16671,7 @@ impl crate::Cfn<markers::Runtime> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailureReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtime.html#aws-resource-bedrockagentcore-runtime-return-values).
+    #[inline]
     pub fn attr_failure_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailureReason".into())
     }
@@ -15850,6 +16702,7 @@ pub mod runtime {
 
     impl AgentRuntimeArtifact {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AgentRuntimeArtifact {
             AgentRuntimeArtifact {
                 code_configuration: None,
@@ -15859,12 +16712,14 @@ pub mod runtime {
     }
 
     impl Default for AgentRuntimeArtifact {
+        #[inline]
         fn default() -> AgentRuntimeArtifact {
             AgentRuntimeArtifact::new()
         }
     }
 
     impl IntoValue for AgentRuntimeArtifact {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CodeConfiguration", self.code_configuration);
@@ -15889,6 +16744,7 @@ pub mod runtime {
 
     impl ContainerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(container_uri: impl Into<Str>) -> ContainerConfiguration {
             ContainerConfiguration {
                 container_uri: container_uri.into(),
@@ -15897,6 +16753,7 @@ pub mod runtime {
     }
 
     impl IntoValue for ContainerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContainerUri", self.container_uri.into_value());
@@ -15932,6 +16789,7 @@ pub mod runtime {
 
     impl CodeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(code: impl Into<Code>, entry_point: impl Into<List<Str>>, runtime: impl Into<Str>) -> CodeConfiguration {
             CodeConfiguration {
                 code: code.into(),
@@ -15942,6 +16800,7 @@ pub mod runtime {
     }
 
     impl IntoValue for CodeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Code", self.code.into_value());
@@ -15966,6 +16825,7 @@ pub mod runtime {
 
     impl Code {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Code {
             Code {
                 s3: None,
@@ -15974,12 +16834,14 @@ pub mod runtime {
     }
 
     impl Default for Code {
+        #[inline]
         fn default() -> Code {
             Code::new()
         }
     }
 
     impl IntoValue for Code {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3", self.s3);
@@ -16014,6 +16876,7 @@ pub mod runtime {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, prefix: impl Into<Str>) -> S3Location {
             S3Location {
                 bucket: bucket.into(),
@@ -16024,6 +16887,7 @@ pub mod runtime {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -16054,6 +16918,7 @@ pub mod runtime {
 
     impl NetworkConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(network_mode: impl Into<Str>) -> NetworkConfiguration {
             NetworkConfiguration {
                 network_mode: network_mode.into(),
@@ -16063,6 +16928,7 @@ pub mod runtime {
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NetworkMode", self.network_mode.into_value());
@@ -16093,6 +16959,7 @@ pub mod runtime {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_groups: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> VpcConfig {
             VpcConfig {
                 security_groups: security_groups.into(),
@@ -16102,6 +16969,7 @@ pub mod runtime {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroups", self.security_groups.into_value());
@@ -16126,6 +16994,7 @@ pub mod runtime {
 
     impl AuthorizerConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuthorizerConfiguration {
             AuthorizerConfiguration {
                 custom_jwt_authorizer: None,
@@ -16134,12 +17003,14 @@ pub mod runtime {
     }
 
     impl Default for AuthorizerConfiguration {
+        #[inline]
         fn default() -> AuthorizerConfiguration {
             AuthorizerConfiguration::new()
         }
     }
 
     impl IntoValue for AuthorizerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomJWTAuthorizer", self.custom_jwt_authorizer);
@@ -16204,6 +17075,7 @@ pub mod runtime {
 
     impl CustomJWTAuthorizerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(discovery_url: impl Into<Str>) -> CustomJWTAuthorizerConfiguration {
             CustomJWTAuthorizerConfiguration {
                 allowed_audience: None,
@@ -16219,6 +17091,7 @@ pub mod runtime {
     }
 
     impl IntoValue for CustomJWTAuthorizerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedAudience", self.allowed_audience);
@@ -16261,6 +17134,7 @@ pub mod runtime {
 
     impl CustomClaimValidationType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorizing_claim_match_value: impl Into<AuthorizingClaimMatchValueType>, inbound_token_claim_name: impl Into<Str>, inbound_token_claim_value_type: impl Into<Str>) -> CustomClaimValidationType {
             CustomClaimValidationType {
                 authorizing_claim_match_value: authorizing_claim_match_value.into(),
@@ -16271,6 +17145,7 @@ pub mod runtime {
     }
 
     impl IntoValue for CustomClaimValidationType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizingClaimMatchValue", self.authorizing_claim_match_value.into_value());
@@ -16302,6 +17177,7 @@ pub mod runtime {
 
     impl AuthorizingClaimMatchValueType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(claim_match_operator: impl Into<Str>, claim_match_value: impl Into<ClaimMatchValueType>) -> AuthorizingClaimMatchValueType {
             AuthorizingClaimMatchValueType {
                 claim_match_operator: claim_match_operator.into(),
@@ -16311,6 +17187,7 @@ pub mod runtime {
     }
 
     impl IntoValue for AuthorizingClaimMatchValueType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClaimMatchOperator", self.claim_match_operator.into_value());
@@ -16339,6 +17216,7 @@ pub mod runtime {
 
     impl ClaimMatchValueType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClaimMatchValueType {
             ClaimMatchValueType {
                 match_value_string: None,
@@ -16348,12 +17226,14 @@ pub mod runtime {
     }
 
     impl Default for ClaimMatchValueType {
+        #[inline]
         fn default() -> ClaimMatchValueType {
             ClaimMatchValueType::new()
         }
     }
 
     impl IntoValue for ClaimMatchValueType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MatchValueString", self.match_value_string);
@@ -16385,6 +17265,7 @@ pub mod runtime {
 
     impl AllowedWorkloadConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AllowedWorkloadConfiguration {
             AllowedWorkloadConfiguration {
                 hosting_environments: None,
@@ -16394,12 +17275,14 @@ pub mod runtime {
     }
 
     impl Default for AllowedWorkloadConfiguration {
+        #[inline]
         fn default() -> AllowedWorkloadConfiguration {
             AllowedWorkloadConfiguration::new()
         }
     }
 
     impl IntoValue for AllowedWorkloadConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HostingEnvironments", self.hosting_environments);
@@ -16425,6 +17308,7 @@ pub mod runtime {
 
     impl HostingEnvironment {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> HostingEnvironment {
             HostingEnvironment {
                 arn: arn.into(),
@@ -16433,6 +17317,7 @@ pub mod runtime {
     }
 
     impl IntoValue for HostingEnvironment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -16460,6 +17345,7 @@ pub mod runtime {
 
     impl PrivateEndpoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrivateEndpoint {
             PrivateEndpoint {
                 managed_vpc_resource: None,
@@ -16469,12 +17355,14 @@ pub mod runtime {
     }
 
     impl Default for PrivateEndpoint {
+        #[inline]
         fn default() -> PrivateEndpoint {
             PrivateEndpoint::new()
         }
     }
 
     impl IntoValue for PrivateEndpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ManagedVpcResource", self.managed_vpc_resource);
@@ -16499,6 +17387,7 @@ pub mod runtime {
 
     impl SelfManagedLatticeResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_configuration_identifier: impl Into<Str>) -> SelfManagedLatticeResource {
             SelfManagedLatticeResource {
                 resource_configuration_identifier: resource_configuration_identifier.into(),
@@ -16507,6 +17396,7 @@ pub mod runtime {
     }
 
     impl IntoValue for SelfManagedLatticeResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceConfigurationIdentifier", self.resource_configuration_identifier.into_value());
@@ -16558,6 +17448,7 @@ pub mod runtime {
 
     impl ManagedVpcResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint_ip_address_type: impl Into<Str>, subnet_ids: impl Into<List<Str>>, vpc_identifier: impl Into<Str>) -> ManagedVpcResource {
             ManagedVpcResource {
                 endpoint_ip_address_type: endpoint_ip_address_type.into(),
@@ -16571,6 +17462,7 @@ pub mod runtime {
     }
 
     impl IntoValue for ManagedVpcResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointIpAddressType", self.endpoint_ip_address_type.into_value());
@@ -16606,6 +17498,7 @@ pub mod runtime {
 
     impl PrivateEndpointOverride {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(domain: impl Into<Str>, private_endpoint: impl Into<PrivateEndpoint>) -> PrivateEndpointOverride {
             PrivateEndpointOverride {
                 domain: domain.into(),
@@ -16615,6 +17508,7 @@ pub mod runtime {
     }
 
     impl IntoValue for PrivateEndpointOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Domain", self.domain.into_value());
@@ -16643,6 +17537,7 @@ pub mod runtime {
 
     impl LifecycleConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LifecycleConfiguration {
             LifecycleConfiguration {
                 idle_runtime_session_timeout: None,
@@ -16652,12 +17547,14 @@ pub mod runtime {
     }
 
     impl Default for LifecycleConfiguration {
+        #[inline]
         fn default() -> LifecycleConfiguration {
             LifecycleConfiguration::new()
         }
     }
 
     impl IntoValue for LifecycleConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IdleRuntimeSessionTimeout", self.idle_runtime_session_timeout);
@@ -16681,6 +17578,7 @@ pub mod runtime {
 
     impl RequestHeaderConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RequestHeaderConfiguration {
             RequestHeaderConfiguration {
                 request_header_allowlist: None,
@@ -16689,12 +17587,14 @@ pub mod runtime {
     }
 
     impl Default for RequestHeaderConfiguration {
+        #[inline]
         fn default() -> RequestHeaderConfiguration {
             RequestHeaderConfiguration::new()
         }
     }
 
     impl IntoValue for RequestHeaderConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RequestHeaderAllowlist", self.request_header_allowlist);
@@ -16732,6 +17632,7 @@ pub mod runtime {
 
     impl FilesystemConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FilesystemConfiguration {
             FilesystemConfiguration {
                 capacity_provider_volume: None,
@@ -16743,12 +17644,14 @@ pub mod runtime {
     }
 
     impl Default for FilesystemConfiguration {
+        #[inline]
         fn default() -> FilesystemConfiguration {
             FilesystemConfiguration::new()
         }
     }
 
     impl IntoValue for FilesystemConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityProviderVolume", self.capacity_provider_volume);
@@ -16775,6 +17678,7 @@ pub mod runtime {
 
     impl SessionStorageConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mount_path: impl Into<Str>) -> SessionStorageConfiguration {
             SessionStorageConfiguration {
                 mount_path: mount_path.into(),
@@ -16783,6 +17687,7 @@ pub mod runtime {
     }
 
     impl IntoValue for SessionStorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MountPath", self.mount_path.into_value());
@@ -16812,6 +17717,7 @@ pub mod runtime {
 
     impl EfsAccessPointConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(access_point_arn: impl Into<Str>, mount_path: impl Into<Str>) -> EfsAccessPointConfiguration {
             EfsAccessPointConfiguration {
                 access_point_arn: access_point_arn.into(),
@@ -16821,6 +17727,7 @@ pub mod runtime {
     }
 
     impl IntoValue for EfsAccessPointConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccessPointArn", self.access_point_arn.into_value());
@@ -16851,6 +17758,7 @@ pub mod runtime {
 
     impl S3FilesAccessPointConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(access_point_arn: impl Into<Str>, mount_path: impl Into<Str>) -> S3FilesAccessPointConfiguration {
             S3FilesAccessPointConfiguration {
                 access_point_arn: access_point_arn.into(),
@@ -16860,6 +17768,7 @@ pub mod runtime {
     }
 
     impl IntoValue for S3FilesAccessPointConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccessPointArn", self.access_point_arn.into_value());
@@ -16890,6 +17799,7 @@ pub mod runtime {
 
     impl CapacityProviderVolumeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mount_path: impl Into<Str>, volume_name: impl Into<Str>) -> CapacityProviderVolumeConfiguration {
             CapacityProviderVolumeConfiguration {
                 mount_path: mount_path.into(),
@@ -16899,6 +17809,7 @@ pub mod runtime {
     }
 
     impl IntoValue for CapacityProviderVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MountPath", self.mount_path.into_value());
@@ -16923,6 +17834,7 @@ pub mod runtime {
 
     impl CapacityProviderConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(capacity_provider_arn: impl Into<Str>) -> CapacityProviderConfiguration {
             CapacityProviderConfiguration {
                 capacity_provider_arn: capacity_provider_arn.into(),
@@ -16931,6 +17843,7 @@ pub mod runtime {
     }
 
     impl IntoValue for CapacityProviderConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CapacityProviderArn", self.capacity_provider_arn.into_value());
@@ -16980,6 +17893,7 @@ pub struct CfnRuntimeEndpointProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnRuntimeEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(agent_runtime_id: impl Into<Str>, name: impl Into<Str>) -> CfnRuntimeEndpointProps {
         CfnRuntimeEndpointProps {
             agent_runtime_id: agent_runtime_id.into(),
@@ -16994,6 +17908,7 @@ impl CfnRuntimeEndpointProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnRuntimeEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AgentRuntimeId", self.agent_runtime_id.into_value());
@@ -17006,6 +17921,7 @@ impl CfnRuntimeEndpointProps {
 
     /// The `AWS::BedrockAgentCore::RuntimeEndpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::RuntimeEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -17014,6 +17930,7 @@ impl CfnRuntimeEndpointProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::RuntimeEndpoint> {
     /// Adds an `AWS::BedrockAgentCore::RuntimeEndpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -17026,6 +17943,7 @@ impl crate::Cfn<markers::RuntimeEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtimeendpoint.html#aws-resource-bedrockagentcore-runtimeendpoint-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -17034,6 +17952,7 @@ impl crate::Cfn<markers::RuntimeEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`AgentRuntimeEndpointArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtimeendpoint.html#aws-resource-bedrockagentcore-runtimeendpoint-return-values).
+    #[inline]
     pub fn attr_agent_runtime_endpoint_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AgentRuntimeEndpointArn".into())
     }
@@ -17042,6 +17961,7 @@ impl crate::Cfn<markers::RuntimeEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`AgentRuntimeArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtimeendpoint.html#aws-resource-bedrockagentcore-runtimeendpoint-return-values).
+    #[inline]
     pub fn attr_agent_runtime_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AgentRuntimeArn".into())
     }
@@ -17050,6 +17970,7 @@ impl crate::Cfn<markers::RuntimeEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtimeendpoint.html#aws-resource-bedrockagentcore-runtimeendpoint-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -17058,6 +17979,7 @@ impl crate::Cfn<markers::RuntimeEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtimeendpoint.html#aws-resource-bedrockagentcore-runtimeendpoint-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -17066,6 +17988,7 @@ impl crate::Cfn<markers::RuntimeEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtimeendpoint.html#aws-resource-bedrockagentcore-runtimeendpoint-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -17074,6 +17997,7 @@ impl crate::Cfn<markers::RuntimeEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailureReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtimeendpoint.html#aws-resource-bedrockagentcore-runtimeendpoint-return-values).
+    #[inline]
     pub fn attr_failure_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailureReason".into())
     }
@@ -17082,6 +18006,7 @@ impl crate::Cfn<markers::RuntimeEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`TargetVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtimeendpoint.html#aws-resource-bedrockagentcore-runtimeendpoint-return-values).
+    #[inline]
     pub fn attr_target_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TargetVersion".into())
     }
@@ -17090,6 +18015,7 @@ impl crate::Cfn<markers::RuntimeEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`LiveVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtimeendpoint.html#aws-resource-bedrockagentcore-runtimeendpoint-return-values).
+    #[inline]
     pub fn attr_live_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LiveVersion".into())
     }
@@ -17124,6 +18050,7 @@ pub struct CfnWorkloadIdentityProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnWorkloadIdentityProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnWorkloadIdentityProps {
         CfnWorkloadIdentityProps {
             allowed_resource_oauth2_return_urls: None,
@@ -17136,6 +18063,7 @@ impl CfnWorkloadIdentityProps {
 #[cfg(feature = "bedrockagentcore")]
 impl CfnWorkloadIdentityProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllowedResourceOauth2ReturnUrls", self.allowed_resource_oauth2_return_urls);
@@ -17146,6 +18074,7 @@ impl CfnWorkloadIdentityProps {
 
     /// The `AWS::BedrockAgentCore::WorkloadIdentity` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockAgentCore::WorkloadIdentity").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -17154,6 +18083,7 @@ impl CfnWorkloadIdentityProps {
 #[cfg(feature = "bedrockagentcore")]
 impl crate::Cfn<markers::WorkloadIdentity> {
     /// Adds an `AWS::BedrockAgentCore::WorkloadIdentity` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -17166,6 +18096,7 @@ impl crate::Cfn<markers::WorkloadIdentity> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkloadIdentityArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-workloadidentity.html#aws-resource-bedrockagentcore-workloadidentity-return-values).
+    #[inline]
     pub fn attr_workload_identity_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkloadIdentityArn".into())
     }
@@ -17174,6 +18105,7 @@ impl crate::Cfn<markers::WorkloadIdentity> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-workloadidentity.html#aws-resource-bedrockagentcore-workloadidentity-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -17182,6 +18114,7 @@ impl crate::Cfn<markers::WorkloadIdentity> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-workloadidentity.html#aws-resource-bedrockagentcore-workloadidentity-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }

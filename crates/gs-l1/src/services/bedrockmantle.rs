@@ -53,6 +53,7 @@ pub struct CfnProjectProps {
 #[cfg(feature = "bedrockmantle")]
 impl CfnProjectProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnProjectProps {
         CfnProjectProps {
             name: name.into(),
@@ -64,6 +65,7 @@ impl CfnProjectProps {
 #[cfg(feature = "bedrockmantle")]
 impl CfnProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -73,6 +75,7 @@ impl CfnProjectProps {
 
     /// The `AWS::BedrockMantle::Project` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BedrockMantle::Project").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -81,6 +84,7 @@ impl CfnProjectProps {
 #[cfg(feature = "bedrockmantle")]
 impl crate::Cfn<markers::Project> {
     /// Adds an `AWS::BedrockMantle::Project` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -93,6 +97,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockmantle-project.html#aws-resource-bedrockmantle-project-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -101,6 +106,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockmantle-project.html#aws-resource-bedrockmantle-project-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -109,6 +115,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockmantle-project.html#aws-resource-bedrockmantle-project-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }

@@ -72,6 +72,7 @@ pub struct CfnBillingViewProps {
 #[cfg(feature = "billing")]
 impl CfnBillingViewProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, source_views: impl Into<List<Str>>) -> CfnBillingViewProps {
         CfnBillingViewProps {
             data_filter_expression: None,
@@ -86,6 +87,7 @@ impl CfnBillingViewProps {
 #[cfg(feature = "billing")]
 impl CfnBillingViewProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DataFilterExpression", self.data_filter_expression);
@@ -98,6 +100,7 @@ impl CfnBillingViewProps {
 
     /// The `AWS::Billing::BillingView` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Billing::BillingView").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -106,6 +109,7 @@ impl CfnBillingViewProps {
 #[cfg(feature = "billing")]
 impl crate::Cfn<markers::BillingView> {
     /// Adds an `AWS::Billing::BillingView` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -118,6 +122,7 @@ impl crate::Cfn<markers::BillingView> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billing-billingview.html#aws-resource-billing-billingview-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -126,6 +131,7 @@ impl crate::Cfn<markers::BillingView> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billing-billingview.html#aws-resource-billing-billingview-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -134,6 +140,7 @@ impl crate::Cfn<markers::BillingView> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billing-billingview.html#aws-resource-billing-billingview-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -142,6 +149,7 @@ impl crate::Cfn<markers::BillingView> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billing-billingview.html#aws-resource-billing-billingview-return-values).
+    #[inline]
     pub fn attr_owner_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerAccountId".into())
     }
@@ -150,6 +158,7 @@ impl crate::Cfn<markers::BillingView> {
     ///
     /// `Fn::GetAtt` of
     /// [`BillingViewType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billing-billingview.html#aws-resource-billing-billingview-return-values).
+    #[inline]
     pub fn attr_billing_view_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BillingViewType".into())
     }
@@ -187,6 +196,7 @@ pub mod billing_view {
 
     impl DataFilterExpression {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataFilterExpression {
             DataFilterExpression {
                 dimensions: None,
@@ -197,12 +207,14 @@ pub mod billing_view {
     }
 
     impl Default for DataFilterExpression {
+        #[inline]
         fn default() -> DataFilterExpression {
             DataFilterExpression::new()
         }
     }
 
     impl IntoValue for DataFilterExpression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Dimensions", self.dimensions);
@@ -232,6 +244,7 @@ pub mod billing_view {
 
     impl Dimensions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Dimensions {
             Dimensions {
                 key: None,
@@ -241,12 +254,14 @@ pub mod billing_view {
     }
 
     impl Default for Dimensions {
+        #[inline]
         fn default() -> Dimensions {
             Dimensions::new()
         }
     }
 
     impl IntoValue for Dimensions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -275,6 +290,7 @@ pub mod billing_view {
 
     impl Tags {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Tags {
             Tags {
                 key: None,
@@ -284,12 +300,14 @@ pub mod billing_view {
     }
 
     impl Default for Tags {
+        #[inline]
         fn default() -> Tags {
             Tags::new()
         }
     }
 
     impl IntoValue for Tags {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -318,6 +336,7 @@ pub mod billing_view {
 
     impl TimeRange {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TimeRange {
             TimeRange {
                 begin_date_inclusive: None,
@@ -327,12 +346,14 @@ pub mod billing_view {
     }
 
     impl Default for TimeRange {
+        #[inline]
         fn default() -> TimeRange {
             TimeRange::new()
         }
     }
 
     impl IntoValue for TimeRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BeginDateInclusive", self.begin_date_inclusive);

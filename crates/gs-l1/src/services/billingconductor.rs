@@ -125,6 +125,7 @@ pub struct CfnBillingGroupProps {
 #[cfg(feature = "billingconductor")]
 impl CfnBillingGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(account_grouping: impl Into<billing_group::AccountGrouping>, computation_preference: impl Into<billing_group::ComputationPreference>, name: impl Into<Str>) -> CfnBillingGroupProps {
         CfnBillingGroupProps {
             account_grouping: account_grouping.into(),
@@ -140,6 +141,7 @@ impl CfnBillingGroupProps {
 #[cfg(feature = "billingconductor")]
 impl CfnBillingGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccountGrouping", self.account_grouping.into_value());
@@ -153,6 +155,7 @@ impl CfnBillingGroupProps {
 
     /// The `AWS::BillingConductor::BillingGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BillingConductor::BillingGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -161,6 +164,7 @@ impl CfnBillingGroupProps {
 #[cfg(feature = "billingconductor")]
 impl crate::Cfn<markers::BillingGroup> {
     /// Adds an `AWS::BillingConductor::BillingGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -173,6 +177,7 @@ impl crate::Cfn<markers::BillingGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-billinggroup.html#aws-resource-billingconductor-billinggroup-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -181,6 +186,7 @@ impl crate::Cfn<markers::BillingGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Size`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-billinggroup.html#aws-resource-billingconductor-billinggroup-return-values).
+    #[inline]
     pub fn attr_size(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Size".into())
     }
@@ -189,6 +195,7 @@ impl crate::Cfn<markers::BillingGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-billinggroup.html#aws-resource-billingconductor-billinggroup-return-values).
+    #[inline]
     pub fn attr_status_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusReason".into())
     }
@@ -197,6 +204,7 @@ impl crate::Cfn<markers::BillingGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-billinggroup.html#aws-resource-billingconductor-billinggroup-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -205,6 +213,7 @@ impl crate::Cfn<markers::BillingGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-billinggroup.html#aws-resource-billingconductor-billinggroup-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -213,6 +222,7 @@ impl crate::Cfn<markers::BillingGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-billinggroup.html#aws-resource-billingconductor-billinggroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -241,6 +251,7 @@ pub mod billing_group {
 
     impl ComputationPreference {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(pricing_plan_arn: impl Into<Str>) -> ComputationPreference {
             ComputationPreference {
                 pricing_plan_arn: pricing_plan_arn.into(),
@@ -249,6 +260,7 @@ pub mod billing_group {
     }
 
     impl IntoValue for ComputationPreference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PricingPlanArn", self.pricing_plan_arn.into_value());
@@ -286,6 +298,7 @@ pub mod billing_group {
 
     impl AccountGrouping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccountGrouping {
             AccountGrouping {
                 auto_associate: None,
@@ -296,12 +309,14 @@ pub mod billing_group {
     }
 
     impl Default for AccountGrouping {
+        #[inline]
         fn default() -> AccountGrouping {
             AccountGrouping::new()
         }
     }
 
     impl IntoValue for AccountGrouping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoAssociate", self.auto_associate);
@@ -380,6 +395,7 @@ pub struct CfnCustomLineItemProps {
 #[cfg(feature = "billingconductor")]
 impl CfnCustomLineItemProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(billing_group_arn: impl Into<Str>, name: impl Into<Str>) -> CfnCustomLineItemProps {
         CfnCustomLineItemProps {
             account_id: None,
@@ -398,6 +414,7 @@ impl CfnCustomLineItemProps {
 #[cfg(feature = "billingconductor")]
 impl CfnCustomLineItemProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccountId", self.account_id);
@@ -414,6 +431,7 @@ impl CfnCustomLineItemProps {
 
     /// The `AWS::BillingConductor::CustomLineItem` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BillingConductor::CustomLineItem").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -422,6 +440,7 @@ impl CfnCustomLineItemProps {
 #[cfg(feature = "billingconductor")]
 impl crate::Cfn<markers::CustomLineItem> {
     /// Adds an `AWS::BillingConductor::CustomLineItem` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -434,6 +453,7 @@ impl crate::Cfn<markers::CustomLineItem> {
     ///
     /// `Fn::GetAtt` of
     /// [`CurrencyCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-customlineitem.html#aws-resource-billingconductor-customlineitem-return-values).
+    #[inline]
     pub fn attr_currency_code(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CurrencyCode".into())
     }
@@ -442,6 +462,7 @@ impl crate::Cfn<markers::CustomLineItem> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProductCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-customlineitem.html#aws-resource-billingconductor-customlineitem-return-values).
+    #[inline]
     pub fn attr_product_code(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProductCode".into())
     }
@@ -450,6 +471,7 @@ impl crate::Cfn<markers::CustomLineItem> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-customlineitem.html#aws-resource-billingconductor-customlineitem-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -458,6 +480,7 @@ impl crate::Cfn<markers::CustomLineItem> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-customlineitem.html#aws-resource-billingconductor-customlineitem-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -467,6 +490,7 @@ impl crate::Cfn<markers::CustomLineItem> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-customlineitem.html#aws-resource-billingconductor-customlineitem-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -475,6 +499,7 @@ impl crate::Cfn<markers::CustomLineItem> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationSize`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-customlineitem.html#aws-resource-billingconductor-customlineitem-return-values).
+    #[inline]
     pub fn attr_association_size(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationSize".into())
     }
@@ -509,6 +534,7 @@ pub mod custom_line_item {
 
     impl BillingPeriodRange {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BillingPeriodRange {
             BillingPeriodRange {
                 exclusive_end_billing_period: None,
@@ -518,12 +544,14 @@ pub mod custom_line_item {
     }
 
     impl Default for BillingPeriodRange {
+        #[inline]
         fn default() -> BillingPeriodRange {
             BillingPeriodRange::new()
         }
     }
 
     impl IntoValue for BillingPeriodRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExclusiveEndBillingPeriod", self.exclusive_end_billing_period);
@@ -566,6 +594,7 @@ pub mod custom_line_item {
 
     impl CustomLineItemChargeDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> CustomLineItemChargeDetails {
             CustomLineItemChargeDetails {
                 flat: None,
@@ -577,6 +606,7 @@ pub mod custom_line_item {
     }
 
     impl IntoValue for CustomLineItemChargeDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Flat", self.flat);
@@ -624,6 +654,7 @@ pub mod custom_line_item {
 
     impl LineItemFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute: impl Into<Str>, match_option: impl Into<Str>) -> LineItemFilter {
             LineItemFilter {
                 attribute: attribute.into(),
@@ -635,6 +666,7 @@ pub mod custom_line_item {
     }
 
     impl IntoValue for LineItemFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attribute", self.attribute.into_value());
@@ -667,6 +699,7 @@ pub mod custom_line_item {
 
     impl CustomLineItemPercentageChargeDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(percentage_value: impl Into<Num>) -> CustomLineItemPercentageChargeDetails {
             CustomLineItemPercentageChargeDetails {
                 child_associated_resources: None,
@@ -676,6 +709,7 @@ pub mod custom_line_item {
     }
 
     impl IntoValue for CustomLineItemPercentageChargeDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChildAssociatedResources", self.child_associated_resources);
@@ -701,6 +735,7 @@ pub mod custom_line_item {
 
     impl CustomLineItemFlatChargeDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(charge_value: impl Into<Num>) -> CustomLineItemFlatChargeDetails {
             CustomLineItemFlatChargeDetails {
                 charge_value: charge_value.into(),
@@ -709,6 +744,7 @@ pub mod custom_line_item {
     }
 
     impl IntoValue for CustomLineItemFlatChargeDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ChargeValue", self.charge_value.into_value());
@@ -734,6 +770,7 @@ pub mod custom_line_item {
 
     impl PresentationDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(service: impl Into<Str>) -> PresentationDetails {
             PresentationDetails {
                 service: service.into(),
@@ -742,6 +779,7 @@ pub mod custom_line_item {
     }
 
     impl IntoValue for PresentationDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Service", self.service.into_value());
@@ -784,6 +822,7 @@ pub struct CfnPricingPlanProps {
 #[cfg(feature = "billingconductor")]
 impl CfnPricingPlanProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnPricingPlanProps {
         CfnPricingPlanProps {
             description: None,
@@ -797,6 +836,7 @@ impl CfnPricingPlanProps {
 #[cfg(feature = "billingconductor")]
 impl CfnPricingPlanProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -808,6 +848,7 @@ impl CfnPricingPlanProps {
 
     /// The `AWS::BillingConductor::PricingPlan` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BillingConductor::PricingPlan").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -816,6 +857,7 @@ impl CfnPricingPlanProps {
 #[cfg(feature = "billingconductor")]
 impl crate::Cfn<markers::PricingPlan> {
     /// Adds an `AWS::BillingConductor::PricingPlan` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -828,6 +870,7 @@ impl crate::Cfn<markers::PricingPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`Size`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-pricingplan.html#aws-resource-billingconductor-pricingplan-return-values).
+    #[inline]
     pub fn attr_size(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Size".into())
     }
@@ -836,6 +879,7 @@ impl crate::Cfn<markers::PricingPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-pricingplan.html#aws-resource-billingconductor-pricingplan-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -844,6 +888,7 @@ impl crate::Cfn<markers::PricingPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-pricingplan.html#aws-resource-billingconductor-pricingplan-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -852,6 +897,7 @@ impl crate::Cfn<markers::PricingPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-pricingplan.html#aws-resource-billingconductor-pricingplan-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -936,6 +982,7 @@ pub struct CfnPricingRuleProps {
 #[cfg(feature = "billingconductor")]
 impl CfnPricingRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, scope: impl Into<Str>, r#type: impl Into<Str>) -> CfnPricingRuleProps {
         CfnPricingRuleProps {
             billing_entity: None,
@@ -956,6 +1003,7 @@ impl CfnPricingRuleProps {
 #[cfg(feature = "billingconductor")]
 impl CfnPricingRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BillingEntity", self.billing_entity);
@@ -974,6 +1022,7 @@ impl CfnPricingRuleProps {
 
     /// The `AWS::BillingConductor::PricingRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::BillingConductor::PricingRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -982,6 +1031,7 @@ impl CfnPricingRuleProps {
 #[cfg(feature = "billingconductor")]
 impl crate::Cfn<markers::PricingRule> {
     /// Adds an `AWS::BillingConductor::PricingRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -994,6 +1044,7 @@ impl crate::Cfn<markers::PricingRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-pricingrule.html#aws-resource-billingconductor-pricingrule-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -1002,6 +1053,7 @@ impl crate::Cfn<markers::PricingRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-pricingrule.html#aws-resource-billingconductor-pricingrule-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -1010,6 +1062,7 @@ impl crate::Cfn<markers::PricingRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociatedPricingPlanCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-pricingrule.html#aws-resource-billingconductor-pricingrule-return-values).
+    #[inline]
     pub fn attr_associated_pricing_plan_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociatedPricingPlanCount".into())
     }
@@ -1018,6 +1071,7 @@ impl crate::Cfn<markers::PricingRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-pricingrule.html#aws-resource-billingconductor-pricingrule-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1049,6 +1103,7 @@ pub mod pricing_rule {
 
     impl Tiering {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Tiering {
             Tiering {
                 custom_tiers: None,
@@ -1058,12 +1113,14 @@ pub mod pricing_rule {
     }
 
     impl Default for Tiering {
+        #[inline]
         fn default() -> Tiering {
             Tiering::new()
         }
     }
 
     impl IntoValue for Tiering {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomTiers", self.custom_tiers);
@@ -1088,6 +1145,7 @@ pub mod pricing_rule {
 
     impl FreeTier {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(activated: impl Into<Bool>) -> FreeTier {
             FreeTier {
                 activated: activated.into(),
@@ -1096,6 +1154,7 @@ pub mod pricing_rule {
     }
 
     impl IntoValue for FreeTier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Activated", self.activated.into_value());
@@ -1130,6 +1189,7 @@ pub mod pricing_rule {
 
     impl CustomTier {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(begin_range_inclusive: impl Into<Num>, rate_value: impl Into<Num>) -> CustomTier {
             CustomTier {
                 begin_range_inclusive: begin_range_inclusive.into(),
@@ -1140,6 +1200,7 @@ pub mod pricing_rule {
     }
 
     impl IntoValue for CustomTier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BeginRangeInclusive", self.begin_range_inclusive.into_value());

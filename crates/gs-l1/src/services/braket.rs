@@ -66,6 +66,7 @@ pub struct CfnSpendingLimitProps {
 #[cfg(feature = "braket")]
 impl CfnSpendingLimitProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(device_arn: impl Into<Str>, spending_limit: impl Into<Str>) -> CfnSpendingLimitProps {
         CfnSpendingLimitProps {
             device_arn: device_arn.into(),
@@ -79,6 +80,7 @@ impl CfnSpendingLimitProps {
 #[cfg(feature = "braket")]
 impl CfnSpendingLimitProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DeviceArn", self.device_arn.into_value());
@@ -90,6 +92,7 @@ impl CfnSpendingLimitProps {
 
     /// The `AWS::Braket::SpendingLimit` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Braket::SpendingLimit").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -98,6 +101,7 @@ impl CfnSpendingLimitProps {
 #[cfg(feature = "braket")]
 impl crate::Cfn<markers::SpendingLimit> {
     /// Adds an `AWS::Braket::SpendingLimit` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -110,6 +114,7 @@ impl crate::Cfn<markers::SpendingLimit> {
     ///
     /// `Fn::GetAtt` of
     /// [`SpendingLimitArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-braket-spendinglimit.html#aws-resource-braket-spendinglimit-return-values).
+    #[inline]
     pub fn attr_spending_limit_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SpendingLimitArn".into())
     }
@@ -118,6 +123,7 @@ impl crate::Cfn<markers::SpendingLimit> {
     ///
     /// `Fn::GetAtt` of
     /// [`QueuedSpend`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-braket-spendinglimit.html#aws-resource-braket-spendinglimit-return-values).
+    #[inline]
     pub fn attr_queued_spend(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "QueuedSpend".into())
     }
@@ -126,6 +132,7 @@ impl crate::Cfn<markers::SpendingLimit> {
     ///
     /// `Fn::GetAtt` of
     /// [`TotalSpend`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-braket-spendinglimit.html#aws-resource-braket-spendinglimit-return-values).
+    #[inline]
     pub fn attr_total_spend(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TotalSpend".into())
     }
@@ -134,6 +141,7 @@ impl crate::Cfn<markers::SpendingLimit> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-braket-spendinglimit.html#aws-resource-braket-spendinglimit-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -142,6 +150,7 @@ impl crate::Cfn<markers::SpendingLimit> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-braket-spendinglimit.html#aws-resource-braket-spendinglimit-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -174,6 +183,7 @@ pub mod spending_limit {
 
     impl TimePeriod {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(end_at: impl Into<Str>, start_at: impl Into<Str>) -> TimePeriod {
             TimePeriod {
                 end_at: end_at.into(),
@@ -183,6 +193,7 @@ pub mod spending_limit {
     }
 
     impl IntoValue for TimePeriod {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndAt", self.end_at.into_value());

@@ -82,6 +82,7 @@ pub struct CfnBudgetProps {
 #[cfg(feature = "budgets")]
 impl CfnBudgetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(budget: impl Into<budget::BudgetData>) -> CfnBudgetProps {
         CfnBudgetProps {
             budget: budget.into(),
@@ -94,6 +95,7 @@ impl CfnBudgetProps {
 #[cfg(feature = "budgets")]
 impl CfnBudgetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Budget", self.budget.into_value());
@@ -104,6 +106,7 @@ impl CfnBudgetProps {
 
     /// The `AWS::Budgets::Budget` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Budgets::Budget").properties(self.into_properties())
     }
@@ -112,6 +115,7 @@ impl CfnBudgetProps {
 #[cfg(feature = "budgets")]
 impl crate::Cfn<markers::Budget> {
     /// Adds an `AWS::Budgets::Budget` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -124,6 +128,7 @@ impl crate::Cfn<markers::Budget> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-budgets-budget.html#aws-resource-budgets-budget-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -157,6 +162,7 @@ pub mod budget {
 
     impl NotificationWithSubscribers {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(notification: impl Into<Notification>, subscribers: impl Into<List<Subscriber>>) -> NotificationWithSubscribers {
             NotificationWithSubscribers {
                 notification: notification.into(),
@@ -166,6 +172,7 @@ pub mod budget {
     }
 
     impl IntoValue for NotificationWithSubscribers {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Notification", self.notification.into_value());
@@ -198,6 +205,7 @@ pub mod budget {
 
     impl Subscriber {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(address: impl Into<Str>, subscription_type: impl Into<Str>) -> Subscriber {
             Subscriber {
                 address: address.into(),
@@ -207,6 +215,7 @@ pub mod budget {
     }
 
     impl IntoValue for Subscriber {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Address", self.address.into_value());
@@ -255,6 +264,7 @@ pub mod budget {
 
     impl Notification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison_operator: impl Into<Str>, notification_type: impl Into<Str>, threshold: impl Into<Num>) -> Notification {
             Notification {
                 comparison_operator: comparison_operator.into(),
@@ -266,6 +276,7 @@ pub mod budget {
     }
 
     impl IntoValue for Notification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComparisonOperator", self.comparison_operator.into_value());
@@ -359,6 +370,7 @@ pub mod budget {
 
     impl BudgetData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(budget_type: impl Into<Str>, time_unit: impl Into<Str>) -> BudgetData {
             BudgetData {
                 auto_adjust_data: None,
@@ -378,6 +390,7 @@ pub mod budget {
     }
 
     impl IntoValue for BudgetData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoAdjustData", self.auto_adjust_data);
@@ -420,6 +433,7 @@ pub mod budget {
 
     impl Spend {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(amount: impl Into<Num>, unit: impl Into<Str>) -> Spend {
             Spend {
                 amount: amount.into(),
@@ -429,6 +443,7 @@ pub mod budget {
     }
 
     impl IntoValue for Spend {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Amount", self.amount.into_value());
@@ -463,6 +478,7 @@ pub mod budget {
 
     impl TimePeriod {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TimePeriod {
             TimePeriod {
                 end: None,
@@ -472,12 +488,14 @@ pub mod budget {
     }
 
     impl Default for TimePeriod {
+        #[inline]
         fn default() -> TimePeriod {
             TimePeriod::new()
         }
     }
 
     impl IntoValue for TimePeriod {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "End", self.end);
@@ -509,6 +527,7 @@ pub mod budget {
 
     impl AutoAdjustData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(auto_adjust_type: impl Into<Str>) -> AutoAdjustData {
             AutoAdjustData {
                 auto_adjust_type: auto_adjust_type.into(),
@@ -518,6 +537,7 @@ pub mod budget {
     }
 
     impl IntoValue for AutoAdjustData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AutoAdjustType", self.auto_adjust_type.into_value());
@@ -545,6 +565,7 @@ pub mod budget {
 
     impl HistoricalOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(budget_adjustment_period: impl Into<Int>) -> HistoricalOptions {
             HistoricalOptions {
                 budget_adjustment_period: budget_adjustment_period.into(),
@@ -553,6 +574,7 @@ pub mod budget {
     }
 
     impl IntoValue for HistoricalOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BudgetAdjustmentPeriod", self.budget_adjustment_period.into_value());
@@ -625,6 +647,7 @@ pub mod budget {
 
     impl CostTypes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CostTypes {
             CostTypes {
                 include_credit: None,
@@ -643,12 +666,14 @@ pub mod budget {
     }
 
     impl Default for CostTypes {
+        #[inline]
         fn default() -> CostTypes {
             CostTypes::new()
         }
     }
 
     impl IntoValue for CostTypes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IncludeCredit", self.include_credit);
@@ -706,6 +731,7 @@ pub mod budget {
 
     impl Expression {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Expression {
             Expression {
                 and: None,
@@ -719,12 +745,14 @@ pub mod budget {
     }
 
     impl Default for Expression {
+        #[inline]
         fn default() -> Expression {
             Expression::new()
         }
     }
 
     impl IntoValue for Expression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "And", self.and);
@@ -764,6 +792,7 @@ pub mod budget {
 
     impl ExpressionDimensionValues {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExpressionDimensionValues {
             ExpressionDimensionValues {
                 key: None,
@@ -774,12 +803,14 @@ pub mod budget {
     }
 
     impl Default for ExpressionDimensionValues {
+        #[inline]
         fn default() -> ExpressionDimensionValues {
             ExpressionDimensionValues::new()
         }
     }
 
     impl IntoValue for ExpressionDimensionValues {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -814,6 +845,7 @@ pub mod budget {
 
     impl CostCategoryValues {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CostCategoryValues {
             CostCategoryValues {
                 key: None,
@@ -824,12 +856,14 @@ pub mod budget {
     }
 
     impl Default for CostCategoryValues {
+        #[inline]
         fn default() -> CostCategoryValues {
             CostCategoryValues::new()
         }
     }
 
     impl IntoValue for CostCategoryValues {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -864,6 +898,7 @@ pub mod budget {
 
     impl TagValues {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TagValues {
             TagValues {
                 key: None,
@@ -874,12 +909,14 @@ pub mod budget {
     }
 
     impl Default for TagValues {
+        #[inline]
         fn default() -> TagValues {
             TagValues::new()
         }
     }
 
     impl IntoValue for TagValues {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -910,6 +947,7 @@ pub mod budget {
 
     impl ResourceTag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>) -> ResourceTag {
             ResourceTag {
                 key: key.into(),
@@ -919,6 +957,7 @@ pub mod budget {
     }
 
     impl IntoValue for ResourceTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -996,6 +1035,7 @@ pub struct CfnBudgetsActionProps {
 #[cfg(feature = "budgets")]
 impl CfnBudgetsActionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(action_threshold: impl Into<budgets_action::ActionThreshold>, action_type: impl Into<Str>, budget_name: impl Into<Str>, definition: impl Into<budgets_action::Definition>, execution_role_arn: impl Into<Str>, notification_type: impl Into<Str>, subscribers: impl Into<List<budgets_action::Subscriber>>) -> CfnBudgetsActionProps {
         CfnBudgetsActionProps {
             action_threshold: action_threshold.into(),
@@ -1014,6 +1054,7 @@ impl CfnBudgetsActionProps {
 #[cfg(feature = "budgets")]
 impl CfnBudgetsActionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ActionThreshold", self.action_threshold.into_value());
@@ -1030,6 +1071,7 @@ impl CfnBudgetsActionProps {
 
     /// The `AWS::Budgets::BudgetsAction` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Budgets::BudgetsAction").properties(self.into_properties()).tagging(gs_core::Tagging::List("ResourceTags"))
     }
@@ -1038,6 +1080,7 @@ impl CfnBudgetsActionProps {
 #[cfg(feature = "budgets")]
 impl crate::Cfn<markers::BudgetsAction> {
     /// Adds an `AWS::Budgets::BudgetsAction` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1050,6 +1093,7 @@ impl crate::Cfn<markers::BudgetsAction> {
     ///
     /// `Fn::GetAtt` of
     /// [`ActionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-budgets-budgetsaction.html#aws-resource-budgets-budgetsaction-return-values).
+    #[inline]
     pub fn attr_action_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ActionId".into())
     }
@@ -1082,6 +1126,7 @@ pub mod budgets_action {
 
     impl ActionThreshold {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Num>) -> ActionThreshold {
             ActionThreshold {
                 r#type: r#type.into(),
@@ -1091,6 +1136,7 @@ pub mod budgets_action {
     }
 
     impl IntoValue for ActionThreshold {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -1124,6 +1170,7 @@ pub mod budgets_action {
 
     impl Definition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Definition {
             Definition {
                 iam_action_definition: None,
@@ -1134,12 +1181,14 @@ pub mod budgets_action {
     }
 
     impl Default for Definition {
+        #[inline]
         fn default() -> Definition {
             Definition::new()
         }
     }
 
     impl IntoValue for Definition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IamActionDefinition", self.iam_action_definition);
@@ -1177,6 +1226,7 @@ pub mod budgets_action {
 
     impl SsmActionDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_ids: impl Into<List<Str>>, region: impl Into<Str>, subtype: impl Into<Str>) -> SsmActionDefinition {
             SsmActionDefinition {
                 instance_ids: instance_ids.into(),
@@ -1187,6 +1237,7 @@ pub mod budgets_action {
     }
 
     impl IntoValue for SsmActionDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceIds", self.instance_ids.into_value());
@@ -1227,6 +1278,7 @@ pub mod budgets_action {
 
     impl IamActionDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policy_arn: impl Into<Str>) -> IamActionDefinition {
             IamActionDefinition {
                 groups: None,
@@ -1238,6 +1290,7 @@ pub mod budgets_action {
     }
 
     impl IntoValue for IamActionDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Groups", self.groups);
@@ -1270,6 +1323,7 @@ pub mod budgets_action {
 
     impl ScpActionDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policy_id: impl Into<Str>, target_ids: impl Into<List<Str>>) -> ScpActionDefinition {
             ScpActionDefinition {
                 policy_id: policy_id.into(),
@@ -1279,6 +1333,7 @@ pub mod budgets_action {
     }
 
     impl IntoValue for ScpActionDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PolicyId", self.policy_id.into_value());
@@ -1310,6 +1365,7 @@ pub mod budgets_action {
 
     impl Subscriber {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(address: impl Into<Str>, r#type: impl Into<Str>) -> Subscriber {
             Subscriber {
                 address: address.into(),
@@ -1319,6 +1375,7 @@ pub mod budgets_action {
     }
 
     impl IntoValue for Subscriber {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Address", self.address.into_value());
@@ -1349,6 +1406,7 @@ pub mod budgets_action {
 
     impl ResourceTag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> ResourceTag {
             ResourceTag {
                 key: key.into(),
@@ -1358,6 +1416,7 @@ pub mod budgets_action {
     }
 
     impl IntoValue for ResourceTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());

@@ -168,6 +168,7 @@ pub struct CfnCaseProps {
 #[cfg(feature = "cases")]
 impl CfnCaseProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(customer_id: impl Into<Str>, domain_id: impl Into<Str>, template_id: impl Into<Str>, title: impl Into<Str>) -> CfnCaseProps {
         CfnCaseProps {
             customer_id: customer_id.into(),
@@ -182,6 +183,7 @@ impl CfnCaseProps {
 #[cfg(feature = "cases")]
 impl CfnCaseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CustomerId", self.customer_id.into_value());
@@ -194,6 +196,7 @@ impl CfnCaseProps {
 
     /// The `AWS::Cases::Case` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cases::Case").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -202,6 +205,7 @@ impl CfnCaseProps {
 #[cfg(feature = "cases")]
 impl crate::Cfn<markers::Case> {
     /// Adds an `AWS::Cases::Case` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -214,6 +218,7 @@ impl crate::Cfn<markers::Case> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-case.html#aws-resource-cases-case-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -222,6 +227,7 @@ impl crate::Cfn<markers::Case> {
     ///
     /// `Fn::GetAtt` of
     /// [`CaseId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-case.html#aws-resource-cases-case-return-values).
+    #[inline]
     pub fn attr_case_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CaseId".into())
     }
@@ -268,6 +274,7 @@ pub struct CfnCaseRuleProps {
 #[cfg(feature = "cases")]
 impl CfnCaseRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, rule: impl Into<case_rule::CaseRuleDetails>) -> CfnCaseRuleProps {
         CfnCaseRuleProps {
             description: None,
@@ -282,6 +289,7 @@ impl CfnCaseRuleProps {
 #[cfg(feature = "cases")]
 impl CfnCaseRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -294,6 +302,7 @@ impl CfnCaseRuleProps {
 
     /// The `AWS::Cases::CaseRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cases::CaseRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -302,6 +311,7 @@ impl CfnCaseRuleProps {
 #[cfg(feature = "cases")]
 impl crate::Cfn<markers::CaseRule> {
     /// Adds an `AWS::Cases::CaseRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -314,6 +324,7 @@ impl crate::Cfn<markers::CaseRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`CaseRuleId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-caserule.html#aws-resource-cases-caserule-return-values).
+    #[inline]
     pub fn attr_case_rule_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CaseRuleId".into())
     }
@@ -322,6 +333,7 @@ impl crate::Cfn<markers::CaseRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-caserule.html#aws-resource-cases-caserule-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -330,6 +342,7 @@ impl crate::Cfn<markers::CaseRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-caserule.html#aws-resource-cases-caserule-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -338,6 +351,7 @@ impl crate::Cfn<markers::CaseRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`CaseRuleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-caserule.html#aws-resource-cases-caserule-return-values).
+    #[inline]
     pub fn attr_case_rule_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CaseRuleArn".into())
     }
@@ -372,6 +386,7 @@ pub mod case_rule {
 
     impl CaseRuleDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CaseRuleDetails {
             CaseRuleDetails {
                 hidden: None,
@@ -381,12 +396,14 @@ pub mod case_rule {
     }
 
     impl Default for CaseRuleDetails {
+        #[inline]
         fn default() -> CaseRuleDetails {
             CaseRuleDetails::new()
         }
     }
 
     impl IntoValue for CaseRuleDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Hidden", self.hidden);
@@ -423,6 +440,7 @@ pub mod case_rule {
 
     impl RequiredCaseRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(conditions: impl Into<List<BooleanCondition>>, default_value: impl Into<Bool>) -> RequiredCaseRule {
             RequiredCaseRule {
                 conditions: conditions.into(),
@@ -432,6 +450,7 @@ pub mod case_rule {
     }
 
     impl IntoValue for RequiredCaseRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Conditions", self.conditions.into_value());
@@ -464,6 +483,7 @@ pub mod case_rule {
 
     impl BooleanCondition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BooleanCondition {
             BooleanCondition {
                 equal_to: None,
@@ -473,12 +493,14 @@ pub mod case_rule {
     }
 
     impl Default for BooleanCondition {
+        #[inline]
         fn default() -> BooleanCondition {
             BooleanCondition::new()
         }
     }
 
     impl IntoValue for BooleanCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EqualTo", self.equal_to);
@@ -519,6 +541,7 @@ pub mod case_rule {
 
     impl BooleanOperands {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(operand_one: impl Into<OperandOne>, operand_two: impl Into<OperandTwo>, result: impl Into<Bool>) -> BooleanOperands {
             BooleanOperands {
                 operand_one: operand_one.into(),
@@ -529,6 +552,7 @@ pub mod case_rule {
     }
 
     impl IntoValue for BooleanOperands {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OperandOne", self.operand_one.into_value());
@@ -558,6 +582,7 @@ pub mod case_rule {
 
     impl OperandOne {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_id: impl Into<Str>) -> OperandOne {
             OperandOne {
                 field_id: field_id.into(),
@@ -566,6 +591,7 @@ pub mod case_rule {
     }
 
     impl IntoValue for OperandOne {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldId", self.field_id.into_value());
@@ -611,6 +637,7 @@ pub mod case_rule {
 
     impl OperandTwo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OperandTwo {
             OperandTwo {
                 boolean_value: None,
@@ -622,12 +649,14 @@ pub mod case_rule {
     }
 
     impl Default for OperandTwo {
+        #[inline]
         fn default() -> OperandTwo {
             OperandTwo::new()
         }
     }
 
     impl IntoValue for OperandTwo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BooleanValue", self.boolean_value);
@@ -661,6 +690,7 @@ pub mod case_rule {
 
     impl HiddenCaseRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(conditions: impl Into<List<BooleanCondition>>, default_value: impl Into<Bool>) -> HiddenCaseRule {
             HiddenCaseRule {
                 conditions: conditions.into(),
@@ -670,6 +700,7 @@ pub mod case_rule {
     }
 
     impl IntoValue for HiddenCaseRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Conditions", self.conditions.into_value());
@@ -703,6 +734,7 @@ pub struct CfnDomainProps {
 #[cfg(feature = "cases")]
 impl CfnDomainProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnDomainProps {
         CfnDomainProps {
             name: name.into(),
@@ -714,6 +746,7 @@ impl CfnDomainProps {
 #[cfg(feature = "cases")]
 impl CfnDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -723,6 +756,7 @@ impl CfnDomainProps {
 
     /// The `AWS::Cases::Domain` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cases::Domain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -731,6 +765,7 @@ impl CfnDomainProps {
 #[cfg(feature = "cases")]
 impl crate::Cfn<markers::Domain> {
     /// Adds an `AWS::Cases::Domain` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -743,6 +778,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-domain.html#aws-resource-cases-domain-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -751,6 +787,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-domain.html#aws-resource-cases-domain-return-values).
+    #[inline]
     pub fn attr_domain_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainArn".into())
     }
@@ -759,6 +796,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-domain.html#aws-resource-cases-domain-return-values).
+    #[inline]
     pub fn attr_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainId".into())
     }
@@ -767,6 +805,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-domain.html#aws-resource-cases-domain-return-values).
+    #[inline]
     pub fn attr_domain_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainStatus".into())
     }
@@ -818,6 +857,7 @@ pub struct CfnFieldProps {
 #[cfg(feature = "cases")]
 impl CfnFieldProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> CfnFieldProps {
         CfnFieldProps {
             attributes: None,
@@ -833,6 +873,7 @@ impl CfnFieldProps {
 #[cfg(feature = "cases")]
 impl CfnFieldProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Attributes", self.attributes);
@@ -846,6 +887,7 @@ impl CfnFieldProps {
 
     /// The `AWS::Cases::Field` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cases::Field").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -854,6 +896,7 @@ impl CfnFieldProps {
 #[cfg(feature = "cases")]
 impl crate::Cfn<markers::Field> {
     /// Adds an `AWS::Cases::Field` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -866,6 +909,7 @@ impl crate::Cfn<markers::Field> {
     ///
     /// `Fn::GetAtt` of
     /// [`FieldArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-field.html#aws-resource-cases-field-return-values).
+    #[inline]
     pub fn attr_field_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FieldArn".into())
     }
@@ -874,6 +918,7 @@ impl crate::Cfn<markers::Field> {
     ///
     /// `Fn::GetAtt` of
     /// [`FieldId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-field.html#aws-resource-cases-field-return-values).
+    #[inline]
     pub fn attr_field_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FieldId".into())
     }
@@ -882,6 +927,7 @@ impl crate::Cfn<markers::Field> {
     ///
     /// `Fn::GetAtt` of
     /// [`Namespace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-field.html#aws-resource-cases-field-return-values).
+    #[inline]
     pub fn attr_namespace(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Namespace".into())
     }
@@ -890,6 +936,7 @@ impl crate::Cfn<markers::Field> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-field.html#aws-resource-cases-field-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -898,6 +945,7 @@ impl crate::Cfn<markers::Field> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-field.html#aws-resource-cases-field-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -923,6 +971,7 @@ pub mod field {
 
     impl FieldAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FieldAttributes {
             FieldAttributes {
                 text: None,
@@ -931,12 +980,14 @@ pub mod field {
     }
 
     impl Default for FieldAttributes {
+        #[inline]
         fn default() -> FieldAttributes {
             FieldAttributes::new()
         }
     }
 
     impl IntoValue for FieldAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Text", self.text);
@@ -960,6 +1011,7 @@ pub mod field {
 
     impl TextAttributes {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(is_multiline: impl Into<Bool>) -> TextAttributes {
             TextAttributes {
                 is_multiline: is_multiline.into(),
@@ -968,6 +1020,7 @@ pub mod field {
     }
 
     impl IntoValue for TextAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IsMultiline", self.is_multiline.into_value());
@@ -1012,6 +1065,7 @@ pub struct CfnLayoutProps {
 #[cfg(feature = "cases")]
 impl CfnLayoutProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(content: impl Into<layout::LayoutContent>, name: impl Into<Str>) -> CfnLayoutProps {
         CfnLayoutProps {
             content: content.into(),
@@ -1025,6 +1079,7 @@ impl CfnLayoutProps {
 #[cfg(feature = "cases")]
 impl CfnLayoutProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
@@ -1036,6 +1091,7 @@ impl CfnLayoutProps {
 
     /// The `AWS::Cases::Layout` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cases::Layout").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1044,6 +1100,7 @@ impl CfnLayoutProps {
 #[cfg(feature = "cases")]
 impl crate::Cfn<markers::Layout> {
     /// Adds an `AWS::Cases::Layout` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1056,6 +1113,7 @@ impl crate::Cfn<markers::Layout> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-layout.html#aws-resource-cases-layout-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -1064,6 +1122,7 @@ impl crate::Cfn<markers::Layout> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-layout.html#aws-resource-cases-layout-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -1072,6 +1131,7 @@ impl crate::Cfn<markers::Layout> {
     ///
     /// `Fn::GetAtt` of
     /// [`LayoutArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-layout.html#aws-resource-cases-layout-return-values).
+    #[inline]
     pub fn attr_layout_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LayoutArn".into())
     }
@@ -1080,6 +1140,7 @@ impl crate::Cfn<markers::Layout> {
     ///
     /// `Fn::GetAtt` of
     /// [`LayoutId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-layout.html#aws-resource-cases-layout-return-values).
+    #[inline]
     pub fn attr_layout_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LayoutId".into())
     }
@@ -1107,6 +1168,7 @@ pub mod layout {
 
     impl LayoutContent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(basic: impl Into<BasicLayout>) -> LayoutContent {
             LayoutContent {
                 basic: basic.into(),
@@ -1115,6 +1177,7 @@ pub mod layout {
     }
 
     impl IntoValue for LayoutContent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Basic", self.basic.into_value());
@@ -1143,6 +1206,7 @@ pub mod layout {
 
     impl BasicLayout {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BasicLayout {
             BasicLayout {
                 more_info: None,
@@ -1152,12 +1216,14 @@ pub mod layout {
     }
 
     impl Default for BasicLayout {
+        #[inline]
         fn default() -> BasicLayout {
             BasicLayout::new()
         }
     }
 
     impl IntoValue for BasicLayout {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MoreInfo", self.more_info);
@@ -1183,6 +1249,7 @@ pub mod layout {
 
     impl LayoutSections {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LayoutSections {
             LayoutSections {
                 sections: None,
@@ -1191,12 +1258,14 @@ pub mod layout {
     }
 
     impl Default for LayoutSections {
+        #[inline]
         fn default() -> LayoutSections {
             LayoutSections::new()
         }
     }
 
     impl IntoValue for LayoutSections {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Sections", self.sections);
@@ -1220,6 +1289,7 @@ pub mod layout {
 
     impl Section {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_group: impl Into<FieldGroup>) -> Section {
             Section {
                 field_group: field_group.into(),
@@ -1228,6 +1298,7 @@ pub mod layout {
     }
 
     impl IntoValue for Section {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldGroup", self.field_group.into_value());
@@ -1256,6 +1327,7 @@ pub mod layout {
 
     impl FieldGroup {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fields: impl Into<List<FieldItem>>) -> FieldGroup {
             FieldGroup {
                 fields: fields.into(),
@@ -1265,6 +1337,7 @@ pub mod layout {
     }
 
     impl IntoValue for FieldGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fields", self.fields.into_value());
@@ -1289,6 +1362,7 @@ pub mod layout {
 
     impl FieldItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>) -> FieldItem {
             FieldItem {
                 id: id.into(),
@@ -1297,6 +1371,7 @@ pub mod layout {
     }
 
     impl IntoValue for FieldItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -1347,6 +1422,7 @@ pub struct CfnRelatedItemProps {
 #[cfg(feature = "cases")]
 impl CfnRelatedItemProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(case_id: impl Into<Str>, content: impl Into<related_item::RelatedItemContent>, domain_id: impl Into<Str>, r#type: impl Into<Str>) -> CfnRelatedItemProps {
         CfnRelatedItemProps {
             case_id: case_id.into(),
@@ -1361,6 +1437,7 @@ impl CfnRelatedItemProps {
 #[cfg(feature = "cases")]
 impl CfnRelatedItemProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CaseId", self.case_id.into_value());
@@ -1373,6 +1450,7 @@ impl CfnRelatedItemProps {
 
     /// The `AWS::Cases::RelatedItem` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cases::RelatedItem").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1381,6 +1459,7 @@ impl CfnRelatedItemProps {
 #[cfg(feature = "cases")]
 impl crate::Cfn<markers::RelatedItem> {
     /// Adds an `AWS::Cases::RelatedItem` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1393,6 +1472,7 @@ impl crate::Cfn<markers::RelatedItem> {
     ///
     /// `Fn::GetAtt` of
     /// [`RelatedItemArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-relateditem.html#aws-resource-cases-relateditem-return-values).
+    #[inline]
     pub fn attr_related_item_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RelatedItemArn".into())
     }
@@ -1401,6 +1481,7 @@ impl crate::Cfn<markers::RelatedItem> {
     ///
     /// `Fn::GetAtt` of
     /// [`RelatedItemId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-relateditem.html#aws-resource-cases-relateditem-return-values).
+    #[inline]
     pub fn attr_related_item_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RelatedItemId".into())
     }
@@ -1426,6 +1507,7 @@ pub mod related_item {
 
     impl RelatedItemContent {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RelatedItemContent {
             RelatedItemContent {
                 comment: None,
@@ -1434,12 +1516,14 @@ pub mod related_item {
     }
 
     impl Default for RelatedItemContent {
+        #[inline]
         fn default() -> RelatedItemContent {
             RelatedItemContent::new()
         }
     }
 
     impl IntoValue for RelatedItemContent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Comment", self.comment);
@@ -1469,6 +1553,7 @@ pub mod related_item {
 
     impl CommentContent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(body: impl Into<Str>, content_type: impl Into<Str>) -> CommentContent {
             CommentContent {
                 body: body.into(),
@@ -1478,6 +1563,7 @@ pub mod related_item {
     }
 
     impl IntoValue for CommentContent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Body", self.body.into_value());
@@ -1545,6 +1631,7 @@ pub struct CfnTemplateProps {
 #[cfg(feature = "cases")]
 impl CfnTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnTemplateProps {
         CfnTemplateProps {
             description: None,
@@ -1562,6 +1649,7 @@ impl CfnTemplateProps {
 #[cfg(feature = "cases")]
 impl CfnTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1577,6 +1665,7 @@ impl CfnTemplateProps {
 
     /// The `AWS::Cases::Template` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cases::Template").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1585,6 +1674,7 @@ impl CfnTemplateProps {
 #[cfg(feature = "cases")]
 impl crate::Cfn<markers::Template> {
     /// Adds an `AWS::Cases::Template` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1597,6 +1687,7 @@ impl crate::Cfn<markers::Template> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-template.html#aws-resource-cases-template-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -1605,6 +1696,7 @@ impl crate::Cfn<markers::Template> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-template.html#aws-resource-cases-template-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -1613,6 +1705,7 @@ impl crate::Cfn<markers::Template> {
     ///
     /// `Fn::GetAtt` of
     /// [`TemplateArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-template.html#aws-resource-cases-template-return-values).
+    #[inline]
     pub fn attr_template_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TemplateArn".into())
     }
@@ -1621,6 +1714,7 @@ impl crate::Cfn<markers::Template> {
     ///
     /// `Fn::GetAtt` of
     /// [`TemplateId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-template.html#aws-resource-cases-template-return-values).
+    #[inline]
     pub fn attr_template_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TemplateId".into())
     }
@@ -1646,6 +1740,7 @@ pub mod template {
 
     impl LayoutConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LayoutConfiguration {
             LayoutConfiguration {
                 default_layout: None,
@@ -1654,12 +1749,14 @@ pub mod template {
     }
 
     impl Default for LayoutConfiguration {
+        #[inline]
         fn default() -> LayoutConfiguration {
             LayoutConfiguration::new()
         }
     }
 
     impl IntoValue for LayoutConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultLayout", self.default_layout);
@@ -1683,6 +1780,7 @@ pub mod template {
 
     impl RequiredField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_id: impl Into<Str>) -> RequiredField {
             RequiredField {
                 field_id: field_id.into(),
@@ -1691,6 +1789,7 @@ pub mod template {
     }
 
     impl IntoValue for RequiredField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldId", self.field_id.into_value());
@@ -1723,6 +1822,7 @@ pub mod template {
 
     impl TemplateRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(case_rule_id: impl Into<Str>) -> TemplateRule {
             TemplateRule {
                 case_rule_id: case_rule_id.into(),
@@ -1732,6 +1832,7 @@ pub mod template {
     }
 
     impl IntoValue for TemplateRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CaseRuleId", self.case_rule_id.into_value());

@@ -105,6 +105,7 @@ pub struct CfnKeyspaceProps {
 #[cfg(feature = "cassandra")]
 impl CfnKeyspaceProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnKeyspaceProps {
         CfnKeyspaceProps {
             client_side_timestamps_enabled: None,
@@ -117,6 +118,7 @@ impl CfnKeyspaceProps {
 
 #[cfg(feature = "cassandra")]
 impl Default for CfnKeyspaceProps {
+    #[inline]
     fn default() -> CfnKeyspaceProps {
         CfnKeyspaceProps::new()
     }
@@ -125,6 +127,7 @@ impl Default for CfnKeyspaceProps {
 #[cfg(feature = "cassandra")]
 impl CfnKeyspaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ClientSideTimestampsEnabled", self.client_side_timestamps_enabled);
@@ -136,6 +139,7 @@ impl CfnKeyspaceProps {
 
     /// The `AWS::Cassandra::Keyspace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cassandra::Keyspace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -144,6 +148,7 @@ impl CfnKeyspaceProps {
 #[cfg(feature = "cassandra")]
 impl crate::Cfn<markers::Keyspace> {
     /// Adds an `AWS::Cassandra::Keyspace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -182,6 +187,7 @@ pub mod keyspace {
 
     impl ReplicationSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReplicationSpecification {
             ReplicationSpecification {
                 region_list: None,
@@ -191,12 +197,14 @@ pub mod keyspace {
     }
 
     impl Default for ReplicationSpecification {
+        #[inline]
         fn default() -> ReplicationSpecification {
             ReplicationSpecification::new()
         }
     }
 
     impl IntoValue for ReplicationSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RegionList", self.region_list);
@@ -313,6 +321,7 @@ pub struct CfnTableProps {
 #[cfg(feature = "cassandra")]
 impl CfnTableProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(keyspace_name: impl Into<Str>, partition_key_columns: impl Into<List<table::Column>>) -> CfnTableProps {
         CfnTableProps {
             auto_scaling_specifications: None,
@@ -337,6 +346,7 @@ impl CfnTableProps {
 #[cfg(feature = "cassandra")]
 impl CfnTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutoScalingSpecifications", self.auto_scaling_specifications);
@@ -359,6 +369,7 @@ impl CfnTableProps {
 
     /// The `AWS::Cassandra::Table` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cassandra::Table").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -367,6 +378,7 @@ impl CfnTableProps {
 #[cfg(feature = "cassandra")]
 impl crate::Cfn<markers::Table> {
     /// Adds an `AWS::Cassandra::Table` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -403,6 +415,7 @@ pub mod table {
 
     impl ClusteringKeyColumn {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(column: impl Into<Column>) -> ClusteringKeyColumn {
             ClusteringKeyColumn {
                 column: column.into(),
@@ -412,6 +425,7 @@ pub mod table {
     }
 
     impl IntoValue for ClusteringKeyColumn {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Column", self.column.into_value());
@@ -447,6 +461,7 @@ pub mod table {
 
     impl Column {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(column_name: impl Into<Str>, column_type: impl Into<Str>) -> Column {
             Column {
                 column_name: column_name.into(),
@@ -456,6 +471,7 @@ pub mod table {
     }
 
     impl IntoValue for Column {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ColumnName", self.column_name.into_value());
@@ -488,6 +504,7 @@ pub mod table {
 
     impl BillingMode {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mode: impl Into<Str>) -> BillingMode {
             BillingMode {
                 mode: mode.into(),
@@ -497,6 +514,7 @@ pub mod table {
     }
 
     impl IntoValue for BillingMode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Mode", self.mode.into_value());
@@ -534,6 +552,7 @@ pub mod table {
 
     impl ProvisionedThroughput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(read_capacity_units: impl Into<Int>, write_capacity_units: impl Into<Int>) -> ProvisionedThroughput {
             ProvisionedThroughput {
                 read_capacity_units: read_capacity_units.into(),
@@ -543,6 +562,7 @@ pub mod table {
     }
 
     impl IntoValue for ProvisionedThroughput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ReadCapacityUnits", self.read_capacity_units.into_value());
@@ -572,6 +592,7 @@ pub mod table {
 
     impl EncryptionSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_type: impl Into<Str>) -> EncryptionSpecification {
             EncryptionSpecification {
                 encryption_type: encryption_type.into(),
@@ -581,6 +602,7 @@ pub mod table {
     }
 
     impl IntoValue for EncryptionSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionType", self.encryption_type.into_value());
@@ -609,6 +631,7 @@ pub mod table {
 
     impl AutoScalingSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutoScalingSpecification {
             AutoScalingSpecification {
                 read_capacity_auto_scaling: None,
@@ -618,12 +641,14 @@ pub mod table {
     }
 
     impl Default for AutoScalingSpecification {
+        #[inline]
         fn default() -> AutoScalingSpecification {
             AutoScalingSpecification::new()
         }
     }
 
     impl IntoValue for AutoScalingSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReadCapacityAutoScaling", self.read_capacity_auto_scaling);
@@ -667,6 +692,7 @@ pub mod table {
 
     impl AutoScalingSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutoScalingSetting {
             AutoScalingSetting {
                 auto_scaling_disabled: None,
@@ -678,12 +704,14 @@ pub mod table {
     }
 
     impl Default for AutoScalingSetting {
+        #[inline]
         fn default() -> AutoScalingSetting {
             AutoScalingSetting::new()
         }
     }
 
     impl IntoValue for AutoScalingSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoScalingDisabled", self.auto_scaling_disabled);
@@ -713,6 +741,7 @@ pub mod table {
 
     impl ScalingPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ScalingPolicy {
             ScalingPolicy {
                 target_tracking_scaling_policy_configuration: None,
@@ -721,12 +750,14 @@ pub mod table {
     }
 
     impl Default for ScalingPolicy {
+        #[inline]
         fn default() -> ScalingPolicy {
             ScalingPolicy::new()
         }
     }
 
     impl IntoValue for ScalingPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TargetTrackingScalingPolicyConfiguration", self.target_tracking_scaling_policy_configuration);
@@ -767,6 +798,7 @@ pub mod table {
 
     impl TargetTrackingScalingPolicyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_value: impl Into<Int>) -> TargetTrackingScalingPolicyConfiguration {
             TargetTrackingScalingPolicyConfiguration {
                 disable_scale_in: None,
@@ -778,6 +810,7 @@ pub mod table {
     }
 
     impl IntoValue for TargetTrackingScalingPolicyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DisableScaleIn", self.disable_scale_in);
@@ -818,6 +851,7 @@ pub mod table {
 
     impl CdcSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>) -> CdcSpecification {
             CdcSpecification {
                 status: status.into(),
@@ -828,6 +862,7 @@ pub mod table {
     }
 
     impl IntoValue for CdcSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Status", self.status.into_value());
@@ -864,6 +899,7 @@ pub mod table {
 
     impl ReplicaSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(region: impl Into<Str>) -> ReplicaSpecification {
             ReplicaSpecification {
                 read_capacity_auto_scaling: None,
@@ -874,6 +910,7 @@ pub mod table {
     }
 
     impl IntoValue for ReplicaSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReadCapacityAutoScaling", self.read_capacity_auto_scaling);
@@ -903,6 +940,7 @@ pub mod table {
 
     impl WarmThroughput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WarmThroughput {
             WarmThroughput {
                 read_units_per_second: None,
@@ -912,12 +950,14 @@ pub mod table {
     }
 
     impl Default for WarmThroughput {
+        #[inline]
         fn default() -> WarmThroughput {
             WarmThroughput::new()
         }
     }
 
     impl IntoValue for WarmThroughput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReadUnitsPerSecond", self.read_units_per_second);
@@ -960,6 +1000,7 @@ pub struct CfnTypeProps {
 #[cfg(feature = "cassandra")]
 impl CfnTypeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(fields: impl Into<List<r#type::Field>>, keyspace_name: impl Into<Str>, type_name: impl Into<Str>) -> CfnTypeProps {
         CfnTypeProps {
             fields: fields.into(),
@@ -972,6 +1013,7 @@ impl CfnTypeProps {
 #[cfg(feature = "cassandra")]
 impl CfnTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Fields", self.fields.into_value());
@@ -982,6 +1024,7 @@ impl CfnTypeProps {
 
     /// The `AWS::Cassandra::Type` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cassandra::Type").properties(self.into_properties())
     }
@@ -990,6 +1033,7 @@ impl CfnTypeProps {
 #[cfg(feature = "cassandra")]
 impl crate::Cfn<markers::Type> {
     /// Adds an `AWS::Cassandra::Type` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1002,6 +1046,7 @@ impl crate::Cfn<markers::Type> {
     ///
     /// `Fn::GetAtt` of
     /// [`DirectReferringTables`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cassandra-type.html#aws-resource-cassandra-type-return-values).
+    #[inline]
     pub fn attr_direct_referring_tables(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DirectReferringTables".into())
     }
@@ -1010,6 +1055,7 @@ impl crate::Cfn<markers::Type> {
     ///
     /// `Fn::GetAtt` of
     /// [`DirectParentTypes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cassandra-type.html#aws-resource-cassandra-type-return-values).
+    #[inline]
     pub fn attr_direct_parent_types(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DirectParentTypes".into())
     }
@@ -1021,6 +1067,7 @@ impl crate::Cfn<markers::Type> {
     ///
     /// `Fn::GetAtt` of
     /// [`MaxNestingDepth`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cassandra-type.html#aws-resource-cassandra-type-return-values).
+    #[inline]
     pub fn attr_max_nesting_depth(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MaxNestingDepth".into())
     }
@@ -1029,6 +1076,7 @@ impl crate::Cfn<markers::Type> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cassandra-type.html#aws-resource-cassandra-type-return-values).
+    #[inline]
     pub fn attr_last_modified_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTimestamp".into())
     }
@@ -1038,6 +1086,7 @@ impl crate::Cfn<markers::Type> {
     ///
     /// `Fn::GetAtt` of
     /// [`KeyspaceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cassandra-type.html#aws-resource-cassandra-type-return-values).
+    #[inline]
     pub fn attr_keyspace_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KeyspaceArn".into())
     }
@@ -1073,6 +1122,7 @@ pub mod r#type {
 
     impl Field {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_name: impl Into<Str>, field_type: impl Into<Str>) -> Field {
             Field {
                 field_name: field_name.into(),
@@ -1082,6 +1132,7 @@ pub mod r#type {
     }
 
     impl IntoValue for Field {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldName", self.field_name.into_value());

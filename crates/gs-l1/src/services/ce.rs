@@ -113,6 +113,7 @@ pub struct CfnAnomalyMonitorProps {
 #[cfg(feature = "ce")]
 impl CfnAnomalyMonitorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(monitor_name: impl Into<Str>, monitor_type: impl Into<Str>) -> CfnAnomalyMonitorProps {
         CfnAnomalyMonitorProps {
             monitor_dimension: None,
@@ -127,6 +128,7 @@ impl CfnAnomalyMonitorProps {
 #[cfg(feature = "ce")]
 impl CfnAnomalyMonitorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "MonitorDimension", self.monitor_dimension);
@@ -139,6 +141,7 @@ impl CfnAnomalyMonitorProps {
 
     /// The `AWS::CE::AnomalyMonitor` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CE::AnomalyMonitor").properties(self.into_properties()).tagging(gs_core::Tagging::List("ResourceTags"))
     }
@@ -147,6 +150,7 @@ impl CfnAnomalyMonitorProps {
 #[cfg(feature = "ce")]
 impl crate::Cfn<markers::AnomalyMonitor> {
     /// Adds an `AWS::CE::AnomalyMonitor` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -159,6 +163,7 @@ impl crate::Cfn<markers::AnomalyMonitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ce-anomalymonitor.html#aws-resource-ce-anomalymonitor-return-values).
+    #[inline]
     pub fn attr_last_updated_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedDate".into())
     }
@@ -167,6 +172,7 @@ impl crate::Cfn<markers::AnomalyMonitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ce-anomalymonitor.html#aws-resource-ce-anomalymonitor-return-values).
+    #[inline]
     pub fn attr_creation_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationDate".into())
     }
@@ -175,6 +181,7 @@ impl crate::Cfn<markers::AnomalyMonitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastEvaluatedDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ce-anomalymonitor.html#aws-resource-ce-anomalymonitor-return-values).
+    #[inline]
     pub fn attr_last_evaluated_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastEvaluatedDate".into())
     }
@@ -183,6 +190,7 @@ impl crate::Cfn<markers::AnomalyMonitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`MonitorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ce-anomalymonitor.html#aws-resource-ce-anomalymonitor-return-values).
+    #[inline]
     pub fn attr_monitor_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MonitorArn".into())
     }
@@ -191,6 +199,7 @@ impl crate::Cfn<markers::AnomalyMonitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`DimensionalValueCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ce-anomalymonitor.html#aws-resource-ce-anomalymonitor-return-values).
+    #[inline]
     pub fn attr_dimensional_value_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DimensionalValueCount".into())
     }
@@ -223,6 +232,7 @@ pub mod anomaly_monitor {
 
     impl ResourceTag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> ResourceTag {
             ResourceTag {
                 key: key.into(),
@@ -232,6 +242,7 @@ pub mod anomaly_monitor {
     }
 
     impl IntoValue for ResourceTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -309,6 +320,7 @@ pub struct CfnAnomalySubscriptionProps {
 #[cfg(feature = "ce")]
 impl CfnAnomalySubscriptionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(frequency: impl Into<Str>, monitor_arn_list: impl Into<List<Id<crate::ce::CfnAnomalyMonitor>>>, subscribers: impl Into<List<anomaly_subscription::Subscriber>>, subscription_name: impl Into<Str>) -> CfnAnomalySubscriptionProps {
         CfnAnomalySubscriptionProps {
             frequency: frequency.into(),
@@ -325,6 +337,7 @@ impl CfnAnomalySubscriptionProps {
 #[cfg(feature = "ce")]
 impl CfnAnomalySubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Frequency", self.frequency.into_value());
@@ -339,6 +352,7 @@ impl CfnAnomalySubscriptionProps {
 
     /// The `AWS::CE::AnomalySubscription` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CE::AnomalySubscription").properties(self.into_properties()).tagging(gs_core::Tagging::List("ResourceTags"))
     }
@@ -347,6 +361,7 @@ impl CfnAnomalySubscriptionProps {
 #[cfg(feature = "ce")]
 impl crate::Cfn<markers::AnomalySubscription> {
     /// Adds an `AWS::CE::AnomalySubscription` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -359,6 +374,7 @@ impl crate::Cfn<markers::AnomalySubscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ce-anomalysubscription.html#aws-resource-ce-anomalysubscription-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -367,6 +383,7 @@ impl crate::Cfn<markers::AnomalySubscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`SubscriptionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ce-anomalysubscription.html#aws-resource-ce-anomalysubscription-return-values).
+    #[inline]
     pub fn attr_subscription_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SubscriptionArn".into())
     }
@@ -399,6 +416,7 @@ pub mod anomaly_subscription {
 
     impl ResourceTag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> ResourceTag {
             ResourceTag {
                 key: key.into(),
@@ -408,6 +426,7 @@ pub mod anomaly_subscription {
     }
 
     impl IntoValue for ResourceTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -446,6 +465,7 @@ pub mod anomaly_subscription {
 
     impl Subscriber {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(address: impl Into<Id<crate::sns::CfnTopic>>, r#type: impl Into<Str>) -> Subscriber {
             Subscriber {
                 address: address.into(),
@@ -456,6 +476,7 @@ pub mod anomaly_subscription {
     }
 
     impl IntoValue for Subscriber {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Address", self.address.into_ref());
@@ -513,6 +534,7 @@ pub struct CfnCostCategoryProps {
 #[cfg(feature = "ce")]
 impl CfnCostCategoryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, rule_version: impl Into<Str>, rules: impl Into<Str>) -> CfnCostCategoryProps {
         CfnCostCategoryProps {
             default_value: None,
@@ -528,6 +550,7 @@ impl CfnCostCategoryProps {
 #[cfg(feature = "ce")]
 impl CfnCostCategoryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DefaultValue", self.default_value);
@@ -541,6 +564,7 @@ impl CfnCostCategoryProps {
 
     /// The `AWS::CE::CostCategory` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CE::CostCategory").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -549,6 +573,7 @@ impl CfnCostCategoryProps {
 #[cfg(feature = "ce")]
 impl crate::Cfn<markers::CostCategory> {
     /// Adds an `AWS::CE::CostCategory` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -561,6 +586,7 @@ impl crate::Cfn<markers::CostCategory> {
     ///
     /// `Fn::GetAtt` of
     /// [`EffectiveStart`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ce-costcategory.html#aws-resource-ce-costcategory-return-values).
+    #[inline]
     pub fn attr_effective_start(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EffectiveStart".into())
     }
@@ -569,6 +595,7 @@ impl crate::Cfn<markers::CostCategory> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ce-costcategory.html#aws-resource-ce-costcategory-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -601,6 +628,7 @@ pub mod cost_category {
 
     impl ResourceTag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> ResourceTag {
             ResourceTag {
                 key: key.into(),
@@ -610,6 +638,7 @@ pub mod cost_category {
     }
 
     impl IntoValue for ResourceTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());

@@ -112,6 +112,7 @@ pub struct CfnAccountProps {
 #[cfg(feature = "certificatemanager")]
 impl CfnAccountProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(expiry_events_configuration: impl Into<account::ExpiryEventsConfiguration>) -> CfnAccountProps {
         CfnAccountProps {
             expiry_events_configuration: expiry_events_configuration.into(),
@@ -122,6 +123,7 @@ impl CfnAccountProps {
 #[cfg(feature = "certificatemanager")]
 impl CfnAccountProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ExpiryEventsConfiguration", self.expiry_events_configuration.into_value());
@@ -130,6 +132,7 @@ impl CfnAccountProps {
 
     /// The `AWS::CertificateManager::Account` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CertificateManager::Account").properties(self.into_properties())
     }
@@ -138,6 +141,7 @@ impl CfnAccountProps {
 #[cfg(feature = "certificatemanager")]
 impl crate::Cfn<markers::Account> {
     /// Adds an `AWS::CertificateManager::Account` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -150,6 +154,7 @@ impl crate::Cfn<markers::Account> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-certificatemanager-account.html#aws-resource-certificatemanager-account-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -181,6 +186,7 @@ pub mod account {
 
     impl ExpiryEventsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExpiryEventsConfiguration {
             ExpiryEventsConfiguration {
                 days_before_expiry: None,
@@ -189,12 +195,14 @@ pub mod account {
     }
 
     impl Default for ExpiryEventsConfiguration {
+        #[inline]
         fn default() -> ExpiryEventsConfiguration {
             ExpiryEventsConfiguration::new()
         }
     }
 
     impl IntoValue for ExpiryEventsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DaysBeforeExpiry", self.days_before_expiry);
@@ -239,6 +247,7 @@ pub struct CfnAcmeDomainValidationProps {
 #[cfg(feature = "certificatemanager")]
 impl CfnAcmeDomainValidationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(acme_endpoint_arn: impl Into<Str>, domain_name: impl Into<Str>, prevalidation_options: impl Into<acme_domain_validation::PrevalidationOptions>) -> CfnAcmeDomainValidationProps {
         CfnAcmeDomainValidationProps {
             acme_endpoint_arn: acme_endpoint_arn.into(),
@@ -252,6 +261,7 @@ impl CfnAcmeDomainValidationProps {
 #[cfg(feature = "certificatemanager")]
 impl CfnAcmeDomainValidationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AcmeEndpointArn", self.acme_endpoint_arn.into_value());
@@ -263,6 +273,7 @@ impl CfnAcmeDomainValidationProps {
 
     /// The `AWS::CertificateManager::AcmeDomainValidation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CertificateManager::AcmeDomainValidation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -271,6 +282,7 @@ impl CfnAcmeDomainValidationProps {
 #[cfg(feature = "certificatemanager")]
 impl crate::Cfn<markers::AcmeDomainValidation> {
     /// Adds an `AWS::CertificateManager::AcmeDomainValidation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -283,6 +295,7 @@ impl crate::Cfn<markers::AcmeDomainValidation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-certificatemanager-acmedomainvalidation.html#aws-resource-certificatemanager-acmedomainvalidation-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -309,6 +322,7 @@ pub mod acme_domain_validation {
 
     impl PrevalidationOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dns_prevalidation: impl Into<DnsPrevalidationOptions>) -> PrevalidationOptions {
             PrevalidationOptions {
                 dns_prevalidation: dns_prevalidation.into(),
@@ -317,6 +331,7 @@ pub mod acme_domain_validation {
     }
 
     impl IntoValue for PrevalidationOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DnsPrevalidation", self.dns_prevalidation.into_value());
@@ -347,6 +362,7 @@ pub mod acme_domain_validation {
 
     impl DnsPrevalidationOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DnsPrevalidationOptions {
             DnsPrevalidationOptions {
                 domain_scope: None,
@@ -356,12 +372,14 @@ pub mod acme_domain_validation {
     }
 
     impl Default for DnsPrevalidationOptions {
+        #[inline]
         fn default() -> DnsPrevalidationOptions {
             DnsPrevalidationOptions::new()
         }
     }
 
     impl IntoValue for DnsPrevalidationOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DomainScope", self.domain_scope);
@@ -396,6 +414,7 @@ pub mod acme_domain_validation {
 
     impl DomainScope {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DomainScope {
             DomainScope {
                 exact_domain: None,
@@ -406,12 +425,14 @@ pub mod acme_domain_validation {
     }
 
     impl Default for DomainScope {
+        #[inline]
         fn default() -> DomainScope {
             DomainScope::new()
         }
     }
 
     impl IntoValue for DomainScope {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExactDomain", self.exact_domain);
@@ -443,6 +464,7 @@ pub mod acme_domain_validation {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -452,6 +474,7 @@ pub mod acme_domain_validation {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -502,6 +525,7 @@ pub struct CfnAcmeEndpointProps {
 #[cfg(feature = "certificatemanager")]
 impl CfnAcmeEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(authorization_behavior: impl Into<Str>, certificate_authority: impl Into<acme_endpoint::CertificateAuthority>) -> CfnAcmeEndpointProps {
         CfnAcmeEndpointProps {
             authorization_behavior: authorization_behavior.into(),
@@ -516,6 +540,7 @@ impl CfnAcmeEndpointProps {
 #[cfg(feature = "certificatemanager")]
 impl CfnAcmeEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AuthorizationBehavior", self.authorization_behavior.into_value());
@@ -528,6 +553,7 @@ impl CfnAcmeEndpointProps {
 
     /// The `AWS::CertificateManager::AcmeEndpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CertificateManager::AcmeEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -536,6 +562,7 @@ impl CfnAcmeEndpointProps {
 #[cfg(feature = "certificatemanager")]
 impl crate::Cfn<markers::AcmeEndpoint> {
     /// Adds an `AWS::CertificateManager::AcmeEndpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -548,6 +575,7 @@ impl crate::Cfn<markers::AcmeEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`AcmeEndpointArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-certificatemanager-acmeendpoint.html#aws-resource-certificatemanager-acmeendpoint-return-values).
+    #[inline]
     pub fn attr_acme_endpoint_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AcmeEndpointArn".into())
     }
@@ -556,6 +584,7 @@ impl crate::Cfn<markers::AcmeEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-certificatemanager-acmeendpoint.html#aws-resource-certificatemanager-acmeendpoint-return-values).
+    #[inline]
     pub fn attr_endpoint_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointUrl".into())
     }
@@ -582,6 +611,7 @@ pub mod acme_endpoint {
 
     impl CertificateAuthority {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(public_certificate_authority: impl Into<PublicCertificateAuthority>) -> CertificateAuthority {
             CertificateAuthority {
                 public_certificate_authority: public_certificate_authority.into(),
@@ -590,6 +620,7 @@ pub mod acme_endpoint {
     }
 
     impl IntoValue for CertificateAuthority {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PublicCertificateAuthority", self.public_certificate_authority.into_value());
@@ -612,6 +643,7 @@ pub mod acme_endpoint {
 
     impl PublicCertificateAuthority {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PublicCertificateAuthority {
             PublicCertificateAuthority {
                 allowed_key_algorithms: None,
@@ -620,12 +652,14 @@ pub mod acme_endpoint {
     }
 
     impl Default for PublicCertificateAuthority {
+        #[inline]
         fn default() -> PublicCertificateAuthority {
             PublicCertificateAuthority::new()
         }
     }
 
     impl IntoValue for PublicCertificateAuthority {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedKeyAlgorithms", self.allowed_key_algorithms);
@@ -655,6 +689,7 @@ pub mod acme_endpoint {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -664,6 +699,7 @@ pub mod acme_endpoint {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -709,6 +745,7 @@ pub struct CfnAcmeExternalAccountBindingProps {
 #[cfg(feature = "certificatemanager")]
 impl CfnAcmeExternalAccountBindingProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(acme_endpoint_arn: impl Into<Str>, role_arn: impl Into<Str>) -> CfnAcmeExternalAccountBindingProps {
         CfnAcmeExternalAccountBindingProps {
             acme_endpoint_arn: acme_endpoint_arn.into(),
@@ -722,6 +759,7 @@ impl CfnAcmeExternalAccountBindingProps {
 #[cfg(feature = "certificatemanager")]
 impl CfnAcmeExternalAccountBindingProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AcmeEndpointArn", self.acme_endpoint_arn.into_value());
@@ -733,6 +771,7 @@ impl CfnAcmeExternalAccountBindingProps {
 
     /// The `AWS::CertificateManager::AcmeExternalAccountBinding` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CertificateManager::AcmeExternalAccountBinding").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -741,6 +780,7 @@ impl CfnAcmeExternalAccountBindingProps {
 #[cfg(feature = "certificatemanager")]
 impl crate::Cfn<markers::AcmeExternalAccountBinding> {
     /// Adds an `AWS::CertificateManager::AcmeExternalAccountBinding` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -753,6 +793,7 @@ impl crate::Cfn<markers::AcmeExternalAccountBinding> {
     ///
     /// `Fn::GetAtt` of
     /// [`AcmeExternalAccountBindingArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-certificatemanager-acmeexternalaccountbinding.html#aws-resource-certificatemanager-acmeexternalaccountbinding-return-values).
+    #[inline]
     pub fn attr_acme_external_account_binding_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AcmeExternalAccountBindingArn".into())
     }
@@ -786,6 +827,7 @@ pub mod acme_external_account_binding {
 
     impl Expiration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Int>) -> Expiration {
             Expiration {
                 r#type: r#type.into(),
@@ -795,6 +837,7 @@ pub mod acme_external_account_binding {
     }
 
     impl IntoValue for Expiration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -826,6 +869,7 @@ pub mod acme_external_account_binding {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -835,6 +879,7 @@ pub mod acme_external_account_binding {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -934,6 +979,7 @@ pub struct CfnCertificateProps {
 #[cfg(feature = "certificatemanager")]
 impl CfnCertificateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_name: impl Into<Str>) -> CfnCertificateProps {
         CfnCertificateProps {
             certificate_authority_arn: None,
@@ -952,6 +998,7 @@ impl CfnCertificateProps {
 #[cfg(feature = "certificatemanager")]
 impl CfnCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CertificateAuthorityArn", self.certificate_authority_arn);
@@ -968,6 +1015,7 @@ impl CfnCertificateProps {
 
     /// The `AWS::CertificateManager::Certificate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CertificateManager::Certificate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -976,6 +1024,7 @@ impl CfnCertificateProps {
 #[cfg(feature = "certificatemanager")]
 impl crate::Cfn<markers::Certificate> {
     /// Adds an `AWS::CertificateManager::Certificate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -989,6 +1038,7 @@ impl crate::Cfn<markers::Certificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`CertificateArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-certificatemanager-certificate.html#aws-resource-certificatemanager-certificate-return-values).
+    #[inline]
     pub fn attr_certificate_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CertificateArn".into())
     }
@@ -1035,6 +1085,7 @@ pub mod certificate {
 
     impl DomainValidationOption {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DomainValidationOption {
             DomainValidationOption {
                 domain_name: None,
@@ -1045,12 +1096,14 @@ pub mod certificate {
     }
 
     impl Default for DomainValidationOption {
+        #[inline]
         fn default() -> DomainValidationOption {
             DomainValidationOption::new()
         }
     }
 
     impl IntoValue for DomainValidationOption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DomainName", self.domain_name);

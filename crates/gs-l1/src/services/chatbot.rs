@@ -106,6 +106,7 @@ pub struct CfnCustomActionProps {
 #[cfg(feature = "chatbot")]
 impl CfnCustomActionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(action_name: impl Into<Str>, definition: impl Into<custom_action::CustomActionDefinition>) -> CfnCustomActionProps {
         CfnCustomActionProps {
             action_name: action_name.into(),
@@ -120,6 +121,7 @@ impl CfnCustomActionProps {
 #[cfg(feature = "chatbot")]
 impl CfnCustomActionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ActionName", self.action_name.into_value());
@@ -132,6 +134,7 @@ impl CfnCustomActionProps {
 
     /// The `AWS::Chatbot::CustomAction` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Chatbot::CustomAction").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -140,6 +143,7 @@ impl CfnCustomActionProps {
 #[cfg(feature = "chatbot")]
 impl crate::Cfn<markers::CustomAction> {
     /// Adds an `AWS::Chatbot::CustomAction` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -152,6 +156,7 @@ impl crate::Cfn<markers::CustomAction> {
     ///
     /// `Fn::GetAtt` of
     /// [`CustomActionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chatbot-customaction.html#aws-resource-chatbot-customaction-return-values).
+    #[inline]
     pub fn attr_custom_action_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CustomActionArn".into())
     }
@@ -194,6 +199,7 @@ pub mod custom_action {
 
     impl CustomActionAttachment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomActionAttachment {
             CustomActionAttachment {
                 button_text: None,
@@ -205,12 +211,14 @@ pub mod custom_action {
     }
 
     impl Default for CustomActionAttachment {
+        #[inline]
         fn default() -> CustomActionAttachment {
             CustomActionAttachment::new()
         }
     }
 
     impl IntoValue for CustomActionAttachment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ButtonText", self.button_text);
@@ -251,6 +259,7 @@ pub mod custom_action {
 
     impl CustomActionAttachmentCriteria {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(operator: impl Into<Str>, variable_name: impl Into<Str>) -> CustomActionAttachmentCriteria {
             CustomActionAttachmentCriteria {
                 operator: operator.into(),
@@ -261,6 +270,7 @@ pub mod custom_action {
     }
 
     impl IntoValue for CustomActionAttachmentCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Operator", self.operator.into_value());
@@ -288,6 +298,7 @@ pub mod custom_action {
 
     impl CustomActionDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(command_text: impl Into<Str>) -> CustomActionDefinition {
             CustomActionDefinition {
                 command_text: command_text.into(),
@@ -296,6 +307,7 @@ pub mod custom_action {
     }
 
     impl IntoValue for CustomActionDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CommandText", self.command_text.into_value());
@@ -385,6 +397,7 @@ pub struct CfnMicrosoftTeamsChannelConfigurationProps {
 #[cfg(feature = "chatbot")]
 impl CfnMicrosoftTeamsChannelConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configuration_name: impl Into<Str>, iam_role_arn: impl Into<Str>, team_id: impl Into<Str>, teams_channel_id: impl Into<Str>, teams_tenant_id: impl Into<Str>) -> CfnMicrosoftTeamsChannelConfigurationProps {
         CfnMicrosoftTeamsChannelConfigurationProps {
             configuration_name: configuration_name.into(),
@@ -406,6 +419,7 @@ impl CfnMicrosoftTeamsChannelConfigurationProps {
 #[cfg(feature = "chatbot")]
 impl CfnMicrosoftTeamsChannelConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConfigurationName", self.configuration_name.into_value());
@@ -425,6 +439,7 @@ impl CfnMicrosoftTeamsChannelConfigurationProps {
 
     /// The `AWS::Chatbot::MicrosoftTeamsChannelConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Chatbot::MicrosoftTeamsChannelConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -433,6 +448,7 @@ impl CfnMicrosoftTeamsChannelConfigurationProps {
 #[cfg(feature = "chatbot")]
 impl crate::Cfn<markers::MicrosoftTeamsChannelConfiguration> {
     /// Adds an `AWS::Chatbot::MicrosoftTeamsChannelConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -445,6 +461,7 @@ impl crate::Cfn<markers::MicrosoftTeamsChannelConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chatbot-microsoftteamschannelconfiguration.html#aws-resource-chatbot-microsoftteamschannelconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -526,6 +543,7 @@ pub struct CfnSlackChannelConfigurationProps {
 #[cfg(feature = "chatbot")]
 impl CfnSlackChannelConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configuration_name: impl Into<Str>, iam_role_arn: impl Into<Id<crate::iam::CfnRole>>, slack_channel_id: impl Into<Str>, slack_workspace_id: impl Into<Str>) -> CfnSlackChannelConfigurationProps {
         CfnSlackChannelConfigurationProps {
             configuration_name: configuration_name.into(),
@@ -545,6 +563,7 @@ impl CfnSlackChannelConfigurationProps {
 #[cfg(feature = "chatbot")]
 impl CfnSlackChannelConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConfigurationName", self.configuration_name.into_value());
@@ -562,6 +581,7 @@ impl CfnSlackChannelConfigurationProps {
 
     /// The `AWS::Chatbot::SlackChannelConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Chatbot::SlackChannelConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -570,6 +590,7 @@ impl CfnSlackChannelConfigurationProps {
 #[cfg(feature = "chatbot")]
 impl crate::Cfn<markers::SlackChannelConfiguration> {
     /// Adds an `AWS::Chatbot::SlackChannelConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -582,6 +603,7 @@ impl crate::Cfn<markers::SlackChannelConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chatbot-slackchannelconfiguration.html#aws-resource-chatbot-slackchannelconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

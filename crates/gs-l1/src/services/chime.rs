@@ -179,6 +179,7 @@ pub struct CfnAppInstanceProps {
 #[cfg(feature = "chime")]
 impl CfnAppInstanceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnAppInstanceProps {
         CfnAppInstanceProps {
             metadata: None,
@@ -191,6 +192,7 @@ impl CfnAppInstanceProps {
 #[cfg(feature = "chime")]
 impl CfnAppInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Metadata", self.metadata);
@@ -201,6 +203,7 @@ impl CfnAppInstanceProps {
 
     /// The `AWS::Chime::AppInstance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Chime::AppInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -209,6 +212,7 @@ impl CfnAppInstanceProps {
 #[cfg(feature = "chime")]
 impl crate::Cfn<markers::AppInstance> {
     /// Adds an `AWS::Chime::AppInstance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -221,6 +225,7 @@ impl crate::Cfn<markers::AppInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`AppInstanceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-appinstance.html#aws-resource-chime-appinstance-return-values).
+    #[inline]
     pub fn attr_app_instance_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AppInstanceArn".into())
     }
@@ -229,6 +234,7 @@ impl crate::Cfn<markers::AppInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-appinstance.html#aws-resource-chime-appinstance-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -237,6 +243,7 @@ impl crate::Cfn<markers::AppInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-appinstance.html#aws-resource-chime-appinstance-return-values).
+    #[inline]
     pub fn attr_last_updated_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTimestamp".into())
     }
@@ -282,6 +289,7 @@ pub struct CfnAppInstanceBotProps {
 #[cfg(feature = "chime")]
 impl CfnAppInstanceBotProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(app_instance_arn: impl Into<Str>, configuration: impl Into<app_instance_bot::Configuration>) -> CfnAppInstanceBotProps {
         CfnAppInstanceBotProps {
             app_instance_arn: app_instance_arn.into(),
@@ -296,6 +304,7 @@ impl CfnAppInstanceBotProps {
 #[cfg(feature = "chime")]
 impl CfnAppInstanceBotProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppInstanceArn", self.app_instance_arn.into_value());
@@ -308,6 +317,7 @@ impl CfnAppInstanceBotProps {
 
     /// The `AWS::Chime::AppInstanceBot` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Chime::AppInstanceBot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -316,6 +326,7 @@ impl CfnAppInstanceBotProps {
 #[cfg(feature = "chime")]
 impl crate::Cfn<markers::AppInstanceBot> {
     /// Adds an `AWS::Chime::AppInstanceBot` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -328,6 +339,7 @@ impl crate::Cfn<markers::AppInstanceBot> {
     ///
     /// `Fn::GetAtt` of
     /// [`AppInstanceBotArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-appinstancebot.html#aws-resource-chime-appinstancebot-return-values).
+    #[inline]
     pub fn attr_app_instance_bot_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AppInstanceBotArn".into())
     }
@@ -336,6 +348,7 @@ impl crate::Cfn<markers::AppInstanceBot> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-appinstancebot.html#aws-resource-chime-appinstancebot-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -344,6 +357,7 @@ impl crate::Cfn<markers::AppInstanceBot> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-appinstancebot.html#aws-resource-chime-appinstancebot-return-values).
+    #[inline]
     pub fn attr_last_updated_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTimestamp".into())
     }
@@ -370,6 +384,7 @@ pub mod app_instance_bot {
 
     impl Configuration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lex: impl Into<LexConfiguration>) -> Configuration {
             Configuration {
                 lex: lex.into(),
@@ -378,6 +393,7 @@ pub mod app_instance_bot {
     }
 
     impl IntoValue for Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Lex", self.lex.into_value());
@@ -423,6 +439,7 @@ pub mod app_instance_bot {
 
     impl LexConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lex_bot_alias_arn: impl Into<Str>, locale_id: impl Into<Str>) -> LexConfiguration {
             LexConfiguration {
                 invoked_by: None,
@@ -435,6 +452,7 @@ pub mod app_instance_bot {
     }
 
     impl IntoValue for LexConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InvokedBy", self.invoked_by);
@@ -468,6 +486,7 @@ pub mod app_instance_bot {
 
     impl InvokedBy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(standard_messages: impl Into<Str>, targeted_messages: impl Into<Str>) -> InvokedBy {
             InvokedBy {
                 standard_messages: standard_messages.into(),
@@ -477,6 +496,7 @@ pub mod app_instance_bot {
     }
 
     impl IntoValue for InvokedBy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StandardMessages", self.standard_messages.into_value());
@@ -531,6 +551,7 @@ pub struct CfnAppInstanceUserProps {
 #[cfg(feature = "chime")]
 impl CfnAppInstanceUserProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(app_instance_arn: impl Into<Str>, app_instance_user_id: impl Into<Str>) -> CfnAppInstanceUserProps {
         CfnAppInstanceUserProps {
             app_instance_arn: app_instance_arn.into(),
@@ -546,6 +567,7 @@ impl CfnAppInstanceUserProps {
 #[cfg(feature = "chime")]
 impl CfnAppInstanceUserProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppInstanceArn", self.app_instance_arn.into_value());
@@ -559,6 +581,7 @@ impl CfnAppInstanceUserProps {
 
     /// The `AWS::Chime::AppInstanceUser` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Chime::AppInstanceUser").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -567,6 +590,7 @@ impl CfnAppInstanceUserProps {
 #[cfg(feature = "chime")]
 impl crate::Cfn<markers::AppInstanceUser> {
     /// Adds an `AWS::Chime::AppInstanceUser` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -579,6 +603,7 @@ impl crate::Cfn<markers::AppInstanceUser> {
     ///
     /// `Fn::GetAtt` of
     /// [`AppInstanceUserArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-appinstanceuser.html#aws-resource-chime-appinstanceuser-return-values).
+    #[inline]
     pub fn attr_app_instance_user_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AppInstanceUserArn".into())
     }
@@ -611,6 +636,7 @@ pub mod app_instance_user {
 
     impl ExpirationSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(expiration_criterion: impl Into<Str>, expiration_days: impl Into<Int>) -> ExpirationSettings {
             ExpirationSettings {
                 expiration_criterion: expiration_criterion.into(),
@@ -620,6 +646,7 @@ pub mod app_instance_user {
     }
 
     impl IntoValue for ExpirationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExpirationCriterion", self.expiration_criterion.into_value());
@@ -718,6 +745,7 @@ pub struct CfnChannelProps {
 #[cfg(feature = "chime")]
 impl CfnChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(app_instance_arn: impl Into<Str>, chime_bearer: impl Into<Str>, name: impl Into<Str>) -> CfnChannelProps {
         CfnChannelProps {
             app_instance_arn: app_instance_arn.into(),
@@ -739,6 +767,7 @@ impl CfnChannelProps {
 #[cfg(feature = "chime")]
 impl CfnChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppInstanceArn", self.app_instance_arn.into_value());
@@ -758,6 +787,7 @@ impl CfnChannelProps {
 
     /// The `AWS::Chime::Channel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Chime::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -766,6 +796,7 @@ impl CfnChannelProps {
 #[cfg(feature = "chime")]
 impl crate::Cfn<markers::Channel> {
     /// Adds an `AWS::Chime::Channel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -778,6 +809,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-channel.html#aws-resource-chime-channel-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -786,6 +818,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-channel.html#aws-resource-chime-channel-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -794,6 +827,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-channel.html#aws-resource-chime-channel-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -802,6 +836,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-channel.html#aws-resource-chime-channel-return-values).
+    #[inline]
     pub fn attr_last_updated_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTimestamp".into())
     }
@@ -810,6 +845,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastMessageTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-channel.html#aws-resource-chime-channel-return-values).
+    #[inline]
     pub fn attr_last_message_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastMessageTimestamp".into())
     }
@@ -818,6 +854,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`ChannelFlowArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-channel.html#aws-resource-chime-channel-return-values).
+    #[inline]
     pub fn attr_channel_flow_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ChannelFlowArn".into())
     }
@@ -859,6 +896,7 @@ pub mod channel {
 
     impl ElasticChannelConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(maximum_sub_channels: impl Into<Int>, minimum_membership_percentage: impl Into<Int>, target_memberships_per_sub_channel: impl Into<Int>) -> ElasticChannelConfiguration {
             ElasticChannelConfiguration {
                 maximum_sub_channels: maximum_sub_channels.into(),
@@ -869,6 +907,7 @@ pub mod channel {
     }
 
     impl IntoValue for ElasticChannelConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaximumSubChannels", self.maximum_sub_channels.into_value());
@@ -900,6 +939,7 @@ pub mod channel {
 
     impl ExpirationSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(expiration_criterion: impl Into<Str>, expiration_days: impl Into<Int>) -> ExpirationSettings {
             ExpirationSettings {
                 expiration_criterion: expiration_criterion.into(),
@@ -909,6 +949,7 @@ pub mod channel {
     }
 
     impl IntoValue for ExpirationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExpirationCriterion", self.expiration_criterion.into_value());
@@ -954,6 +995,7 @@ pub struct CfnChannelFlowProps {
 #[cfg(feature = "chime")]
 impl CfnChannelFlowProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(app_instance_arn: impl Into<Str>, name: impl Into<Str>, processors: impl Into<List<channel_flow::Processor>>) -> CfnChannelFlowProps {
         CfnChannelFlowProps {
             app_instance_arn: app_instance_arn.into(),
@@ -967,6 +1009,7 @@ impl CfnChannelFlowProps {
 #[cfg(feature = "chime")]
 impl CfnChannelFlowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppInstanceArn", self.app_instance_arn.into_value());
@@ -978,6 +1021,7 @@ impl CfnChannelFlowProps {
 
     /// The `AWS::Chime::ChannelFlow` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Chime::ChannelFlow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -986,6 +1030,7 @@ impl CfnChannelFlowProps {
 #[cfg(feature = "chime")]
 impl crate::Cfn<markers::ChannelFlow> {
     /// Adds an `AWS::Chime::ChannelFlow` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -998,6 +1043,7 @@ impl crate::Cfn<markers::ChannelFlow> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-channelflow.html#aws-resource-chime-channelflow-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1006,6 +1052,7 @@ impl crate::Cfn<markers::ChannelFlow> {
     ///
     /// `Fn::GetAtt` of
     /// [`AppInstanceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-channelflow.html#aws-resource-chime-channelflow-return-values).
+    #[inline]
     pub fn attr_app_instance_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AppInstanceId".into())
     }
@@ -1014,6 +1061,7 @@ impl crate::Cfn<markers::ChannelFlow> {
     ///
     /// `Fn::GetAtt` of
     /// [`ChannelFlowId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-channelflow.html#aws-resource-chime-channelflow-return-values).
+    #[inline]
     pub fn attr_channel_flow_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ChannelFlowId".into())
     }
@@ -1022,6 +1070,7 @@ impl crate::Cfn<markers::ChannelFlow> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-channelflow.html#aws-resource-chime-channelflow-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -1030,6 +1079,7 @@ impl crate::Cfn<markers::ChannelFlow> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-channelflow.html#aws-resource-chime-channelflow-return-values).
+    #[inline]
     pub fn attr_last_updated_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTimestamp".into())
     }
@@ -1074,6 +1124,7 @@ pub mod channel_flow {
 
     impl Processor {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(configuration: impl Into<ProcessorConfiguration>, execution_order: impl Into<Int>, fallback_action: impl Into<Str>, name: impl Into<Str>) -> Processor {
             Processor {
                 configuration: configuration.into(),
@@ -1085,6 +1136,7 @@ pub mod channel_flow {
     }
 
     impl IntoValue for Processor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Configuration", self.configuration.into_value());
@@ -1111,6 +1163,7 @@ pub mod channel_flow {
 
     impl ProcessorConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lambda: impl Into<LambdaConfiguration>) -> ProcessorConfiguration {
             ProcessorConfiguration {
                 lambda: lambda.into(),
@@ -1119,6 +1172,7 @@ pub mod channel_flow {
     }
 
     impl IntoValue for ProcessorConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Lambda", self.lambda.into_value());
@@ -1148,6 +1202,7 @@ pub mod channel_flow {
 
     impl LambdaConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(invocation_type: impl Into<Str>, resource_arn: impl Into<Str>) -> LambdaConfiguration {
             LambdaConfiguration {
                 invocation_type: invocation_type.into(),
@@ -1157,6 +1212,7 @@ pub mod channel_flow {
     }
 
     impl IntoValue for LambdaConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InvocationType", self.invocation_type.into_value());
@@ -1207,6 +1263,7 @@ pub struct CfnMediaInsightsPipelineConfigurationProps {
 #[cfg(feature = "chime")]
 impl CfnMediaInsightsPipelineConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(elements: impl Into<List<media_insights_pipeline_configuration::MediaInsightsPipelineConfigurationElement>>, media_insights_pipeline_configuration_name: impl Into<Str>, resource_access_role_arn: impl Into<Str>) -> CfnMediaInsightsPipelineConfigurationProps {
         CfnMediaInsightsPipelineConfigurationProps {
             elements: elements.into(),
@@ -1221,6 +1278,7 @@ impl CfnMediaInsightsPipelineConfigurationProps {
 #[cfg(feature = "chime")]
 impl CfnMediaInsightsPipelineConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Elements", self.elements.into_value());
@@ -1233,6 +1291,7 @@ impl CfnMediaInsightsPipelineConfigurationProps {
 
     /// The `AWS::Chime::MediaInsightsPipelineConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Chime::MediaInsightsPipelineConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1241,6 +1300,7 @@ impl CfnMediaInsightsPipelineConfigurationProps {
 #[cfg(feature = "chime")]
 impl crate::Cfn<markers::MediaInsightsPipelineConfiguration> {
     /// Adds an `AWS::Chime::MediaInsightsPipelineConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1253,6 +1313,7 @@ impl crate::Cfn<markers::MediaInsightsPipelineConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`MediaInsightsPipelineConfigurationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-mediainsightspipelineconfiguration.html#aws-resource-chime-mediainsightspipelineconfiguration-return-values).
+    #[inline]
     pub fn attr_media_insights_pipeline_configuration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MediaInsightsPipelineConfigurationArn".into())
     }
@@ -1261,6 +1322,7 @@ impl crate::Cfn<markers::MediaInsightsPipelineConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`MediaInsightsPipelineConfigurationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-mediainsightspipelineconfiguration.html#aws-resource-chime-mediainsightspipelineconfiguration-return-values).
+    #[inline]
     pub fn attr_media_insights_pipeline_configuration_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MediaInsightsPipelineConfigurationId".into())
     }
@@ -1269,6 +1331,7 @@ impl crate::Cfn<markers::MediaInsightsPipelineConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-mediainsightspipelineconfiguration.html#aws-resource-chime-mediainsightspipelineconfiguration-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -1277,6 +1340,7 @@ impl crate::Cfn<markers::MediaInsightsPipelineConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-mediainsightspipelineconfiguration.html#aws-resource-chime-mediainsightspipelineconfiguration-return-values).
+    #[inline]
     pub fn attr_updated_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedTimestamp".into())
     }
@@ -1308,6 +1372,7 @@ pub mod media_insights_pipeline_configuration {
 
     impl RealTimeAlertConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RealTimeAlertConfiguration {
             RealTimeAlertConfiguration {
                 disabled: None,
@@ -1317,12 +1382,14 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl Default for RealTimeAlertConfiguration {
+        #[inline]
         fn default() -> RealTimeAlertConfiguration {
             RealTimeAlertConfiguration::new()
         }
     }
 
     impl IntoValue for RealTimeAlertConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Disabled", self.disabled);
@@ -1363,6 +1430,7 @@ pub mod media_insights_pipeline_configuration {
 
     impl RealTimeAlertRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> RealTimeAlertRule {
             RealTimeAlertRule {
                 issue_detection_configuration: None,
@@ -1374,6 +1442,7 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl IntoValue for RealTimeAlertRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IssueDetectionConfiguration", self.issue_detection_configuration);
@@ -1412,6 +1481,7 @@ pub mod media_insights_pipeline_configuration {
 
     impl KeywordMatchConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(keywords: impl Into<List<Str>>, rule_name: impl Into<Str>) -> KeywordMatchConfiguration {
             KeywordMatchConfiguration {
                 keywords: keywords.into(),
@@ -1422,6 +1492,7 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl IntoValue for KeywordMatchConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Keywords", self.keywords.into_value());
@@ -1460,6 +1531,7 @@ pub mod media_insights_pipeline_configuration {
 
     impl SentimentConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rule_name: impl Into<Str>, sentiment_type: impl Into<Str>, time_period: impl Into<Int>) -> SentimentConfiguration {
             SentimentConfiguration {
                 rule_name: rule_name.into(),
@@ -1470,6 +1542,7 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl IntoValue for SentimentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RuleName", self.rule_name.into_value());
@@ -1496,6 +1569,7 @@ pub mod media_insights_pipeline_configuration {
 
     impl IssueDetectionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rule_name: impl Into<Str>) -> IssueDetectionConfiguration {
             IssueDetectionConfiguration {
                 rule_name: rule_name.into(),
@@ -1504,6 +1578,7 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl IntoValue for IssueDetectionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RuleName", self.rule_name.into_value());
@@ -1548,6 +1623,7 @@ pub mod media_insights_pipeline_configuration {
 
     impl MediaInsightsPipelineConfigurationElement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> MediaInsightsPipelineConfigurationElement {
             MediaInsightsPipelineConfigurationElement {
                 amazon_transcribe_call_analytics_processor_configuration: None,
@@ -1560,6 +1636,7 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl IntoValue for MediaInsightsPipelineConfigurationElement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AmazonTranscribeCallAnalyticsProcessorConfiguration", self.amazon_transcribe_call_analytics_processor_configuration);
@@ -1648,6 +1725,7 @@ pub mod media_insights_pipeline_configuration {
 
     impl AmazonTranscribeCallAnalyticsProcessorConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(language_code: impl Into<Str>) -> AmazonTranscribeCallAnalyticsProcessorConfiguration {
             AmazonTranscribeCallAnalyticsProcessorConfiguration {
                 call_analytics_stream_categories: None,
@@ -1668,6 +1746,7 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl IntoValue for AmazonTranscribeCallAnalyticsProcessorConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CallAnalyticsStreamCategories", self.call_analytics_stream_categories);
@@ -1720,6 +1799,7 @@ pub mod media_insights_pipeline_configuration {
 
     impl PostCallAnalyticsSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_access_role_arn: impl Into<Str>, output_location: impl Into<Str>) -> PostCallAnalyticsSettings {
             PostCallAnalyticsSettings {
                 content_redaction_output: None,
@@ -1731,6 +1811,7 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl IntoValue for PostCallAnalyticsSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentRedactionOutput", self.content_redaction_output);
@@ -1842,6 +1923,7 @@ pub mod media_insights_pipeline_configuration {
 
     impl AmazonTranscribeProcessorConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AmazonTranscribeProcessorConfiguration {
             AmazonTranscribeProcessorConfiguration {
                 content_identification_type: None,
@@ -1867,12 +1949,14 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl Default for AmazonTranscribeProcessorConfiguration {
+        #[inline]
         fn default() -> AmazonTranscribeProcessorConfiguration {
             AmazonTranscribeProcessorConfiguration::new()
         }
     }
 
     impl IntoValue for AmazonTranscribeProcessorConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentIdentificationType", self.content_identification_type);
@@ -1913,6 +1997,7 @@ pub mod media_insights_pipeline_configuration {
 
     impl KinesisDataStreamSinkConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KinesisDataStreamSinkConfiguration {
             KinesisDataStreamSinkConfiguration {
                 insights_target: None,
@@ -1921,12 +2006,14 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl Default for KinesisDataStreamSinkConfiguration {
+        #[inline]
         fn default() -> KinesisDataStreamSinkConfiguration {
             KinesisDataStreamSinkConfiguration::new()
         }
     }
 
     impl IntoValue for KinesisDataStreamSinkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InsightsTarget", self.insights_target);
@@ -1955,6 +2042,7 @@ pub mod media_insights_pipeline_configuration {
 
     impl S3RecordingSinkConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3RecordingSinkConfiguration {
             S3RecordingSinkConfiguration {
                 destination: None,
@@ -1964,12 +2052,14 @@ pub mod media_insights_pipeline_configuration {
     }
 
     impl Default for S3RecordingSinkConfiguration {
+        #[inline]
         fn default() -> S3RecordingSinkConfiguration {
             S3RecordingSinkConfiguration::new()
         }
     }
 
     impl IntoValue for S3RecordingSinkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Destination", self.destination);
@@ -2009,6 +2099,7 @@ pub struct CfnMediaPipelineKinesisVideoStreamPoolProps {
 #[cfg(feature = "chime")]
 impl CfnMediaPipelineKinesisVideoStreamPoolProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(pool_name: impl Into<Str>, stream_configuration: impl Into<media_pipeline_kinesis_video_stream_pool::StreamConfiguration>) -> CfnMediaPipelineKinesisVideoStreamPoolProps {
         CfnMediaPipelineKinesisVideoStreamPoolProps {
             pool_name: pool_name.into(),
@@ -2021,6 +2112,7 @@ impl CfnMediaPipelineKinesisVideoStreamPoolProps {
 #[cfg(feature = "chime")]
 impl CfnMediaPipelineKinesisVideoStreamPoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PoolName", self.pool_name.into_value());
@@ -2031,6 +2123,7 @@ impl CfnMediaPipelineKinesisVideoStreamPoolProps {
 
     /// The `AWS::Chime::MediaPipelineKinesisVideoStreamPool` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Chime::MediaPipelineKinesisVideoStreamPool").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2039,6 +2132,7 @@ impl CfnMediaPipelineKinesisVideoStreamPoolProps {
 #[cfg(feature = "chime")]
 impl crate::Cfn<markers::MediaPipelineKinesisVideoStreamPool> {
     /// Adds an `AWS::Chime::MediaPipelineKinesisVideoStreamPool` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2051,6 +2145,7 @@ impl crate::Cfn<markers::MediaPipelineKinesisVideoStreamPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-mediapipelinekinesisvideostreampool.html#aws-resource-chime-mediapipelinekinesisvideostreampool-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2059,6 +2154,7 @@ impl crate::Cfn<markers::MediaPipelineKinesisVideoStreamPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`PoolId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-mediapipelinekinesisvideostreampool.html#aws-resource-chime-mediapipelinekinesisvideostreampool-return-values).
+    #[inline]
     pub fn attr_pool_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PoolId".into())
     }
@@ -2067,6 +2163,7 @@ impl crate::Cfn<markers::MediaPipelineKinesisVideoStreamPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`PoolStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-mediapipelinekinesisvideostreampool.html#aws-resource-chime-mediapipelinekinesisvideostreampool-return-values).
+    #[inline]
     pub fn attr_pool_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PoolStatus".into())
     }
@@ -2075,6 +2172,7 @@ impl crate::Cfn<markers::MediaPipelineKinesisVideoStreamPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-mediapipelinekinesisvideostreampool.html#aws-resource-chime-mediapipelinekinesisvideostreampool-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -2083,6 +2181,7 @@ impl crate::Cfn<markers::MediaPipelineKinesisVideoStreamPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-mediapipelinekinesisvideostreampool.html#aws-resource-chime-mediapipelinekinesisvideostreampool-return-values).
+    #[inline]
     pub fn attr_updated_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedTimestamp".into())
     }
@@ -2115,6 +2214,7 @@ pub mod media_pipeline_kinesis_video_stream_pool {
 
     impl StreamConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(region: impl Into<Str>) -> StreamConfiguration {
             StreamConfiguration {
                 data_retention_in_hours: None,
@@ -2124,6 +2224,7 @@ pub mod media_pipeline_kinesis_video_stream_pool {
     }
 
     impl IntoValue for StreamConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataRetentionInHours", self.data_retention_in_hours);
@@ -2155,6 +2256,7 @@ pub mod media_pipeline_kinesis_video_stream_pool {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -2164,6 +2266,7 @@ pub mod media_pipeline_kinesis_video_stream_pool {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -2209,6 +2312,7 @@ pub struct CfnSipMediaApplicationProps {
 #[cfg(feature = "chime")]
 impl CfnSipMediaApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(aws_region: impl Into<Str>, endpoints: impl Into<List<sip_media_application::SipMediaApplicationEndpoint>>, name: impl Into<Str>) -> CfnSipMediaApplicationProps {
         CfnSipMediaApplicationProps {
             aws_region: aws_region.into(),
@@ -2222,6 +2326,7 @@ impl CfnSipMediaApplicationProps {
 #[cfg(feature = "chime")]
 impl CfnSipMediaApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AwsRegion", self.aws_region.into_value());
@@ -2233,6 +2338,7 @@ impl CfnSipMediaApplicationProps {
 
     /// The `AWS::Chime::SipMediaApplication` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Chime::SipMediaApplication").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2241,6 +2347,7 @@ impl CfnSipMediaApplicationProps {
 #[cfg(feature = "chime")]
 impl crate::Cfn<markers::SipMediaApplication> {
     /// Adds an `AWS::Chime::SipMediaApplication` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2253,6 +2360,7 @@ impl crate::Cfn<markers::SipMediaApplication> {
     ///
     /// `Fn::GetAtt` of
     /// [`SipMediaApplicationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-sipmediaapplication.html#aws-resource-chime-sipmediaapplication-return-values).
+    #[inline]
     pub fn attr_sip_media_application_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SipMediaApplicationId".into())
     }
@@ -2261,6 +2369,7 @@ impl crate::Cfn<markers::SipMediaApplication> {
     ///
     /// `Fn::GetAtt` of
     /// [`SipMediaApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-sipmediaapplication.html#aws-resource-chime-sipmediaapplication-return-values).
+    #[inline]
     pub fn attr_sip_media_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SipMediaApplicationArn".into())
     }
@@ -2269,6 +2378,7 @@ impl crate::Cfn<markers::SipMediaApplication> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-sipmediaapplication.html#aws-resource-chime-sipmediaapplication-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -2277,6 +2387,7 @@ impl crate::Cfn<markers::SipMediaApplication> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-sipmediaapplication.html#aws-resource-chime-sipmediaapplication-return-values).
+    #[inline]
     pub fn attr_updated_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedTimestamp".into())
     }
@@ -2303,6 +2414,7 @@ pub mod sip_media_application {
 
     impl SipMediaApplicationEndpoint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lambda_arn: impl Into<Str>) -> SipMediaApplicationEndpoint {
             SipMediaApplicationEndpoint {
                 lambda_arn: lambda_arn.into(),
@@ -2311,6 +2423,7 @@ pub mod sip_media_application {
     }
 
     impl IntoValue for SipMediaApplicationEndpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LambdaArn", self.lambda_arn.into_value());
@@ -2361,6 +2474,7 @@ pub struct CfnVoiceConnectorProps {
 #[cfg(feature = "chime")]
 impl CfnVoiceConnectorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, require_encryption: impl Into<Bool>) -> CfnVoiceConnectorProps {
         CfnVoiceConnectorProps {
             aws_region: None,
@@ -2375,6 +2489,7 @@ impl CfnVoiceConnectorProps {
 #[cfg(feature = "chime")]
 impl CfnVoiceConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AwsRegion", self.aws_region);
@@ -2387,6 +2502,7 @@ impl CfnVoiceConnectorProps {
 
     /// The `AWS::Chime::VoiceConnector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Chime::VoiceConnector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2395,6 +2511,7 @@ impl CfnVoiceConnectorProps {
 #[cfg(feature = "chime")]
 impl crate::Cfn<markers::VoiceConnector> {
     /// Adds an `AWS::Chime::VoiceConnector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2407,6 +2524,7 @@ impl crate::Cfn<markers::VoiceConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`VoiceConnectorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-voiceconnector.html#aws-resource-chime-voiceconnector-return-values).
+    #[inline]
     pub fn attr_voice_connector_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VoiceConnectorArn".into())
     }
@@ -2415,6 +2533,7 @@ impl crate::Cfn<markers::VoiceConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`VoiceConnectorId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-voiceconnector.html#aws-resource-chime-voiceconnector-return-values).
+    #[inline]
     pub fn attr_voice_connector_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VoiceConnectorId".into())
     }
@@ -2423,6 +2542,7 @@ impl crate::Cfn<markers::VoiceConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`OutboundHostName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-voiceconnector.html#aws-resource-chime-voiceconnector-return-values).
+    #[inline]
     pub fn attr_outbound_host_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OutboundHostName".into())
     }
@@ -2431,6 +2551,7 @@ impl crate::Cfn<markers::VoiceConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-voiceconnector.html#aws-resource-chime-voiceconnector-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -2439,6 +2560,7 @@ impl crate::Cfn<markers::VoiceConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-voiceconnector.html#aws-resource-chime-voiceconnector-return-values).
+    #[inline]
     pub fn attr_updated_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedTimestamp".into())
     }

@@ -230,6 +230,7 @@ pub struct CfnAnalysisTemplateProps {
 #[cfg(feature = "cleanrooms")]
 impl CfnAnalysisTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(format: impl Into<Str>, membership_identifier: impl Into<Str>, name: impl Into<Str>, source: impl Into<analysis_template::AnalysisSource>) -> CfnAnalysisTemplateProps {
         CfnAnalysisTemplateProps {
             analysis_parameters: None,
@@ -250,6 +251,7 @@ impl CfnAnalysisTemplateProps {
 #[cfg(feature = "cleanrooms")]
 impl CfnAnalysisTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AnalysisParameters", self.analysis_parameters);
@@ -268,6 +270,7 @@ impl CfnAnalysisTemplateProps {
 
     /// The `AWS::CleanRooms::AnalysisTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CleanRooms::AnalysisTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -276,6 +279,7 @@ impl CfnAnalysisTemplateProps {
 #[cfg(feature = "cleanrooms")]
 impl crate::Cfn<markers::AnalysisTemplate> {
     /// Adds an `AWS::CleanRooms::AnalysisTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -288,6 +292,7 @@ impl crate::Cfn<markers::AnalysisTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`CollaborationIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-analysistemplate.html#aws-resource-cleanrooms-analysistemplate-return-values).
+    #[inline]
     pub fn attr_collaboration_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CollaborationIdentifier".into())
     }
@@ -296,6 +301,7 @@ impl crate::Cfn<markers::AnalysisTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Schema.ReferencedTables`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-analysistemplate.html#aws-resource-cleanrooms-analysistemplate-return-values).
+    #[inline]
     pub fn attr_schema_referenced_tables(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Schema.ReferencedTables".into())
     }
@@ -304,6 +310,7 @@ impl crate::Cfn<markers::AnalysisTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`MembershipArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-analysistemplate.html#aws-resource-cleanrooms-analysistemplate-return-values).
+    #[inline]
     pub fn attr_membership_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MembershipArn".into())
     }
@@ -312,6 +319,7 @@ impl crate::Cfn<markers::AnalysisTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Schema`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-analysistemplate.html#aws-resource-cleanrooms-analysistemplate-return-values).
+    #[inline]
     pub fn attr_schema(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Schema".into())
     }
@@ -320,6 +328,7 @@ impl crate::Cfn<markers::AnalysisTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-analysistemplate.html#aws-resource-cleanrooms-analysistemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -328,6 +337,7 @@ impl crate::Cfn<markers::AnalysisTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`CollaborationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-analysistemplate.html#aws-resource-cleanrooms-analysistemplate-return-values).
+    #[inline]
     pub fn attr_collaboration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CollaborationArn".into())
     }
@@ -336,6 +346,7 @@ impl crate::Cfn<markers::AnalysisTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`AnalysisTemplateIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-analysistemplate.html#aws-resource-cleanrooms-analysistemplate-return-values).
+    #[inline]
     pub fn attr_analysis_template_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AnalysisTemplateIdentifier".into())
     }
@@ -377,6 +388,7 @@ pub mod analysis_template {
 
     impl AnalysisParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> AnalysisParameter {
             AnalysisParameter {
                 default_value: None,
@@ -387,6 +399,7 @@ pub mod analysis_template {
     }
 
     impl IntoValue for AnalysisParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultValue", self.default_value);
@@ -417,6 +430,7 @@ pub mod analysis_template {
 
     impl AnalysisSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AnalysisSource {
             AnalysisSource {
                 artifacts: None,
@@ -426,12 +440,14 @@ pub mod analysis_template {
     }
 
     impl Default for AnalysisSource {
+        #[inline]
         fn default() -> AnalysisSource {
             AnalysisSource::new()
         }
     }
 
     impl IntoValue for AnalysisSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Artifacts", self.artifacts);
@@ -456,6 +472,7 @@ pub mod analysis_template {
 
     impl AnalysisSchema {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(referenced_tables: impl Into<List<Str>>) -> AnalysisSchema {
             AnalysisSchema {
                 referenced_tables: referenced_tables.into(),
@@ -464,6 +481,7 @@ pub mod analysis_template {
     }
 
     impl IntoValue for AnalysisSchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ReferencedTables", self.referenced_tables.into_value());
@@ -498,6 +516,7 @@ pub mod analysis_template {
 
     impl AnalysisTemplateArtifacts {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entry_point: impl Into<AnalysisTemplateArtifact>, role_arn: impl Into<Str>) -> AnalysisTemplateArtifacts {
             AnalysisTemplateArtifacts {
                 additional_artifacts: None,
@@ -508,6 +527,7 @@ pub mod analysis_template {
     }
 
     impl IntoValue for AnalysisTemplateArtifacts {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalArtifacts", self.additional_artifacts);
@@ -533,6 +553,7 @@ pub mod analysis_template {
 
     impl AnalysisTemplateArtifact {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(location: impl Into<S3Location>) -> AnalysisTemplateArtifact {
             AnalysisTemplateArtifact {
                 location: location.into(),
@@ -541,6 +562,7 @@ pub mod analysis_template {
     }
 
     impl IntoValue for AnalysisTemplateArtifact {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Location", self.location.into_value());
@@ -570,6 +592,7 @@ pub mod analysis_template {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>) -> S3Location {
             S3Location {
                 bucket: bucket.into(),
@@ -579,6 +602,7 @@ pub mod analysis_template {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -603,6 +627,7 @@ pub mod analysis_template {
 
     impl AnalysisSourceMetadata {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(artifacts: impl Into<AnalysisTemplateArtifactMetadata>) -> AnalysisSourceMetadata {
             AnalysisSourceMetadata {
                 artifacts: artifacts.into(),
@@ -611,6 +636,7 @@ pub mod analysis_template {
     }
 
     impl IntoValue for AnalysisSourceMetadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Artifacts", self.artifacts.into_value());
@@ -639,6 +665,7 @@ pub mod analysis_template {
 
     impl AnalysisTemplateArtifactMetadata {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entry_point_hash: impl Into<Hash>) -> AnalysisTemplateArtifactMetadata {
             AnalysisTemplateArtifactMetadata {
                 additional_artifact_hashes: None,
@@ -648,6 +675,7 @@ pub mod analysis_template {
     }
 
     impl IntoValue for AnalysisTemplateArtifactMetadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalArtifactHashes", self.additional_artifact_hashes);
@@ -671,6 +699,7 @@ pub mod analysis_template {
 
     impl Hash {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Hash {
             Hash {
                 sha256: None,
@@ -679,12 +708,14 @@ pub mod analysis_template {
     }
 
     impl Default for Hash {
+        #[inline]
         fn default() -> Hash {
             Hash::new()
         }
     }
 
     impl IntoValue for Hash {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Sha256", self.sha256);
@@ -711,6 +742,7 @@ pub mod analysis_template {
 
     impl ErrorMessageConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> ErrorMessageConfiguration {
             ErrorMessageConfiguration {
                 r#type: r#type.into(),
@@ -719,6 +751,7 @@ pub mod analysis_template {
     }
 
     impl IntoValue for ErrorMessageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -744,6 +777,7 @@ pub mod analysis_template {
 
     impl SyntheticDataParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ml_synthetic_data_parameters: impl Into<MLSyntheticDataParameters>) -> SyntheticDataParameters {
             SyntheticDataParameters {
                 ml_synthetic_data_parameters: ml_synthetic_data_parameters.into(),
@@ -752,6 +786,7 @@ pub mod analysis_template {
     }
 
     impl IntoValue for SyntheticDataParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MlSyntheticDataParameters", self.ml_synthetic_data_parameters.into_value());
@@ -791,6 +826,7 @@ pub mod analysis_template {
 
     impl MLSyntheticDataParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(column_classification: impl Into<ColumnClassificationDetails>, epsilon: impl Into<Num>, max_membership_inference_attack_score: impl Into<Num>) -> MLSyntheticDataParameters {
             MLSyntheticDataParameters {
                 column_classification: column_classification.into(),
@@ -801,6 +837,7 @@ pub mod analysis_template {
     }
 
     impl IntoValue for MLSyntheticDataParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ColumnClassification", self.column_classification.into_value());
@@ -829,6 +866,7 @@ pub mod analysis_template {
 
     impl ColumnClassificationDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(column_mapping: impl Into<List<SyntheticDataColumnProperties>>) -> ColumnClassificationDetails {
             ColumnClassificationDetails {
                 column_mapping: column_mapping.into(),
@@ -837,6 +875,7 @@ pub mod analysis_template {
     }
 
     impl IntoValue for ColumnClassificationDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ColumnMapping", self.column_mapping.into_value());
@@ -876,6 +915,7 @@ pub mod analysis_template {
 
     impl SyntheticDataColumnProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(column_name: impl Into<Str>, column_type: impl Into<Str>, is_predictive_value: impl Into<Bool>) -> SyntheticDataColumnProperties {
             SyntheticDataColumnProperties {
                 column_name: column_name.into(),
@@ -886,6 +926,7 @@ pub mod analysis_template {
     }
 
     impl IntoValue for SyntheticDataColumnProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ColumnName", self.column_name.into_value());
@@ -1002,6 +1043,7 @@ pub struct CfnCollaborationProps {
 #[cfg(feature = "cleanrooms")]
 impl CfnCollaborationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(creator_display_name: impl Into<Str>, description: impl Into<Str>, name: impl Into<Str>, query_log_status: impl Into<Str>) -> CfnCollaborationProps {
         CfnCollaborationProps {
             allowed_result_regions: None,
@@ -1026,6 +1068,7 @@ impl CfnCollaborationProps {
 #[cfg(feature = "cleanrooms")]
 impl CfnCollaborationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllowedResultRegions", self.allowed_result_regions);
@@ -1048,6 +1091,7 @@ impl CfnCollaborationProps {
 
     /// The `AWS::CleanRooms::Collaboration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CleanRooms::Collaboration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1056,6 +1100,7 @@ impl CfnCollaborationProps {
 #[cfg(feature = "cleanrooms")]
 impl crate::Cfn<markers::Collaboration> {
     /// Adds an `AWS::CleanRooms::Collaboration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1068,6 +1113,7 @@ impl crate::Cfn<markers::Collaboration> {
     ///
     /// `Fn::GetAtt` of
     /// [`CollaborationIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-collaboration.html#aws-resource-cleanrooms-collaboration-return-values).
+    #[inline]
     pub fn attr_collaboration_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CollaborationIdentifier".into())
     }
@@ -1076,6 +1122,7 @@ impl crate::Cfn<markers::Collaboration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-collaboration.html#aws-resource-cleanrooms-collaboration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1125,6 +1172,7 @@ pub mod collaboration {
 
     impl DataEncryptionMetadata {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allow_cleartext: impl Into<Bool>, allow_duplicates: impl Into<Bool>, allow_joins_on_columns_with_different_names: impl Into<Bool>, preserve_nulls: impl Into<Bool>) -> DataEncryptionMetadata {
             DataEncryptionMetadata {
                 allow_cleartext: allow_cleartext.into(),
@@ -1136,6 +1184,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for DataEncryptionMetadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllowCleartext", self.allow_cleartext.into_value());
@@ -1185,6 +1234,7 @@ pub mod collaboration {
 
     impl MemberSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(account_id: impl Into<Str>, display_name: impl Into<Str>) -> MemberSpecification {
             MemberSpecification {
                 account_id: account_id.into(),
@@ -1197,6 +1247,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for MemberSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountId", self.account_id.into_value());
@@ -1224,6 +1275,7 @@ pub mod collaboration {
 
     impl MLMemberAbilities {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(custom_ml_member_abilities: impl Into<List<Str>>) -> MLMemberAbilities {
             MLMemberAbilities {
                 custom_ml_member_abilities: custom_ml_member_abilities.into(),
@@ -1232,6 +1284,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for MLMemberAbilities {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CustomMLMemberAbilities", self.custom_ml_member_abilities.into_value());
@@ -1268,6 +1321,7 @@ pub mod collaboration {
 
     impl PaymentConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(query_compute: impl Into<QueryComputePaymentConfig>) -> PaymentConfiguration {
             PaymentConfiguration {
                 job_compute: None,
@@ -1278,6 +1332,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for PaymentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "JobCompute", self.job_compute);
@@ -1306,6 +1361,7 @@ pub mod collaboration {
 
     impl JobComputePaymentConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(is_responsible: impl Into<Bool>) -> JobComputePaymentConfig {
             JobComputePaymentConfig {
                 is_responsible: is_responsible.into(),
@@ -1314,6 +1370,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for JobComputePaymentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IsResponsible", self.is_responsible.into_value());
@@ -1340,6 +1397,7 @@ pub mod collaboration {
 
     impl QueryComputePaymentConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(is_responsible: impl Into<Bool>) -> QueryComputePaymentConfig {
             QueryComputePaymentConfig {
                 is_responsible: is_responsible.into(),
@@ -1348,6 +1406,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for QueryComputePaymentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IsResponsible", self.is_responsible.into_value());
@@ -1381,6 +1440,7 @@ pub mod collaboration {
 
     impl MLPaymentConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MLPaymentConfig {
             MLPaymentConfig {
                 model_inference: None,
@@ -1391,12 +1451,14 @@ pub mod collaboration {
     }
 
     impl Default for MLPaymentConfig {
+        #[inline]
         fn default() -> MLPaymentConfig {
             MLPaymentConfig::new()
         }
     }
 
     impl IntoValue for MLPaymentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ModelInference", self.model_inference);
@@ -1425,6 +1487,7 @@ pub mod collaboration {
 
     impl ModelTrainingPaymentConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(is_responsible: impl Into<Bool>) -> ModelTrainingPaymentConfig {
             ModelTrainingPaymentConfig {
                 is_responsible: is_responsible.into(),
@@ -1433,6 +1496,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for ModelTrainingPaymentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IsResponsible", self.is_responsible.into_value());
@@ -1459,6 +1523,7 @@ pub mod collaboration {
 
     impl ModelInferencePaymentConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(is_responsible: impl Into<Bool>) -> ModelInferencePaymentConfig {
             ModelInferencePaymentConfig {
                 is_responsible: is_responsible.into(),
@@ -1467,6 +1532,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for ModelInferencePaymentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IsResponsible", self.is_responsible.into_value());
@@ -1490,6 +1556,7 @@ pub mod collaboration {
 
     impl SyntheticDataGenerationPaymentConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(is_responsible: impl Into<Bool>) -> SyntheticDataGenerationPaymentConfig {
             SyntheticDataGenerationPaymentConfig {
                 is_responsible: is_responsible.into(),
@@ -1498,6 +1565,7 @@ pub mod collaboration {
     }
 
     impl IntoValue for SyntheticDataGenerationPaymentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IsResponsible", self.is_responsible.into_value());
@@ -1565,6 +1633,7 @@ pub struct CfnConfiguredTableProps {
 #[cfg(feature = "cleanrooms")]
 impl CfnConfiguredTableProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(allowed_columns: impl Into<List<Str>>, analysis_method: impl Into<Str>, name: impl Into<Str>, table_reference: impl Into<configured_table::TableReference>) -> CfnConfiguredTableProps {
         CfnConfiguredTableProps {
             allowed_columns: allowed_columns.into(),
@@ -1582,6 +1651,7 @@ impl CfnConfiguredTableProps {
 #[cfg(feature = "cleanrooms")]
 impl CfnConfiguredTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AllowedColumns", self.allowed_columns.into_value());
@@ -1597,6 +1667,7 @@ impl CfnConfiguredTableProps {
 
     /// The `AWS::CleanRooms::ConfiguredTable` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CleanRooms::ConfiguredTable").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1605,6 +1676,7 @@ impl CfnConfiguredTableProps {
 #[cfg(feature = "cleanrooms")]
 impl crate::Cfn<markers::ConfiguredTable> {
     /// Adds an `AWS::CleanRooms::ConfiguredTable` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1617,6 +1689,7 @@ impl crate::Cfn<markers::ConfiguredTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfiguredTableIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-configuredtable.html#aws-resource-cleanrooms-configuredtable-return-values).
+    #[inline]
     pub fn attr_configured_table_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfiguredTableIdentifier".into())
     }
@@ -1625,6 +1698,7 @@ impl crate::Cfn<markers::ConfiguredTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-configuredtable.html#aws-resource-cleanrooms-configuredtable-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1661,6 +1735,7 @@ pub mod configured_table {
 
     impl TableReference {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TableReference {
             TableReference {
                 athena: None,
@@ -1671,12 +1746,14 @@ pub mod configured_table {
     }
 
     impl Default for TableReference {
+        #[inline]
         fn default() -> TableReference {
             TableReference::new()
         }
     }
 
     impl IntoValue for TableReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Athena", self.athena);
@@ -1714,6 +1791,7 @@ pub mod configured_table {
 
     impl GlueTableReference {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, table_name: impl Into<Str>) -> GlueTableReference {
             GlueTableReference {
                 database_name: database_name.into(),
@@ -1724,6 +1802,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for GlueTableReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatabaseName", self.database_name.into_value());
@@ -1755,6 +1834,7 @@ pub mod configured_table {
 
     impl AnalysisRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policy: impl Into<ConfiguredTableAnalysisRulePolicy>, r#type: impl Into<Str>) -> AnalysisRule {
             AnalysisRule {
                 policy: policy.into(),
@@ -1764,6 +1844,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for AnalysisRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Policy", self.policy.into_value());
@@ -1788,6 +1869,7 @@ pub mod configured_table {
 
     impl ConfiguredTableAnalysisRulePolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(v1: impl Into<ConfiguredTableAnalysisRulePolicyV1>) -> ConfiguredTableAnalysisRulePolicy {
             ConfiguredTableAnalysisRulePolicy {
                 v1: v1.into(),
@@ -1796,6 +1878,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for ConfiguredTableAnalysisRulePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("V1", self.v1.into_value());
@@ -1828,6 +1911,7 @@ pub mod configured_table {
 
     impl ConfiguredTableAnalysisRulePolicyV1 {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfiguredTableAnalysisRulePolicyV1 {
             ConfiguredTableAnalysisRulePolicyV1 {
                 aggregation: None,
@@ -1838,12 +1922,14 @@ pub mod configured_table {
     }
 
     impl Default for ConfiguredTableAnalysisRulePolicyV1 {
+        #[inline]
         fn default() -> ConfiguredTableAnalysisRulePolicyV1 {
             ConfiguredTableAnalysisRulePolicyV1::new()
         }
     }
 
     impl IntoValue for ConfiguredTableAnalysisRulePolicyV1 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Aggregation", self.aggregation);
@@ -1915,6 +2001,7 @@ pub mod configured_table {
 
     impl AnalysisRuleAggregation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(aggregate_columns: impl Into<List<AggregateColumn>>, dimension_columns: impl Into<List<Str>>, join_columns: impl Into<List<Str>>, output_constraints: impl Into<List<AggregationConstraint>>, scalar_functions: impl Into<List<Str>>) -> AnalysisRuleAggregation {
             AnalysisRuleAggregation {
                 additional_analyses: None,
@@ -1930,6 +2017,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for AnalysisRuleAggregation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalAnalyses", self.additional_analyses);
@@ -1976,6 +2064,7 @@ pub mod configured_table {
 
     impl AggregationConstraint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(column_name: impl Into<Str>, minimum: impl Into<Num>, r#type: impl Into<Str>) -> AggregationConstraint {
             AggregationConstraint {
                 column_name: column_name.into(),
@@ -1986,6 +2075,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for AggregationConstraint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ColumnName", self.column_name.into_value());
@@ -2017,6 +2107,7 @@ pub mod configured_table {
 
     impl AggregateColumn {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(column_names: impl Into<List<Str>>, function: impl Into<Str>) -> AggregateColumn {
             AggregateColumn {
                 column_names: column_names.into(),
@@ -2026,6 +2117,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for AggregateColumn {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ColumnNames", self.column_names.into_value());
@@ -2069,6 +2161,7 @@ pub mod configured_table {
 
     impl AnalysisRuleList {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(join_columns: impl Into<List<Str>>, list_columns: impl Into<List<Str>>) -> AnalysisRuleList {
             AnalysisRuleList {
                 additional_analyses: None,
@@ -2080,6 +2173,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for AnalysisRuleList {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalAnalyses", self.additional_analyses);
@@ -2139,6 +2233,7 @@ pub mod configured_table {
 
     impl AnalysisRuleCustom {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allowed_analyses: impl Into<List<Str>>) -> AnalysisRuleCustom {
             AnalysisRuleCustom {
                 additional_analyses: None,
@@ -2153,6 +2248,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for AnalysisRuleCustom {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalAnalyses", self.additional_analyses);
@@ -2185,6 +2281,7 @@ pub mod configured_table {
 
     impl DifferentialPrivacy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(columns: impl Into<List<DifferentialPrivacyColumn>>) -> DifferentialPrivacy {
             DifferentialPrivacy {
                 columns: columns.into(),
@@ -2193,6 +2290,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for DifferentialPrivacy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Columns", self.columns.into_value());
@@ -2220,6 +2318,7 @@ pub mod configured_table {
 
     impl DifferentialPrivacyColumn {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> DifferentialPrivacyColumn {
             DifferentialPrivacyColumn {
                 name: name.into(),
@@ -2228,6 +2327,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for DifferentialPrivacyColumn {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -2274,6 +2374,7 @@ pub mod configured_table {
 
     impl AggregationThreshold {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allowed_aggregate_expression_type: impl Into<Str>, identity_columns: impl Into<List<Str>>, minimum_identity_count: impl Into<Int>, r#type: impl Into<Str>) -> AggregationThreshold {
             AggregationThreshold {
                 allowed_aggregate_expression_type: allowed_aggregate_expression_type.into(),
@@ -2286,6 +2387,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for AggregationThreshold {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllowedAggregateExpressionType", self.allowed_aggregate_expression_type.into_value());
@@ -2319,6 +2421,7 @@ pub mod configured_table {
 
     impl OutputColumnThreshold {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(minimum_identity_count: impl Into<Int>, output_column_name: impl Into<Str>) -> OutputColumnThreshold {
             OutputColumnThreshold {
                 minimum_identity_count: minimum_identity_count.into(),
@@ -2328,6 +2431,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for OutputColumnThreshold {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MinimumIdentityCount", self.minimum_identity_count.into_value());
@@ -2358,6 +2462,7 @@ pub mod configured_table {
 
     impl ComparisonControls {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allowed_column_comparison_columns: impl Into<List<Str>>, allowed_literal_comparison_columns: impl Into<List<Str>>) -> ComparisonControls {
             ComparisonControls {
                 allowed_column_comparison_columns: allowed_column_comparison_columns.into(),
@@ -2367,6 +2472,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for ComparisonControls {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllowedColumnComparisonColumns", self.allowed_column_comparison_columns.into_value());
@@ -2421,6 +2527,7 @@ pub mod configured_table {
 
     impl SnowflakeTableReference {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(account_identifier: impl Into<Str>, database_name: impl Into<Str>, schema_name: impl Into<Str>, secret_arn: impl Into<Str>, table_name: impl Into<Str>, table_schema: impl Into<SnowflakeTableSchema>) -> SnowflakeTableReference {
             SnowflakeTableReference {
                 account_identifier: account_identifier.into(),
@@ -2434,6 +2541,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for SnowflakeTableReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountIdentifier", self.account_identifier.into_value());
@@ -2462,6 +2570,7 @@ pub mod configured_table {
 
     impl SnowflakeTableSchema {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(v1: impl Into<List<SnowflakeTableSchemaV1>>) -> SnowflakeTableSchema {
             SnowflakeTableSchema {
                 v1: v1.into(),
@@ -2470,6 +2579,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for SnowflakeTableSchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("V1", self.v1.into_value());
@@ -2502,6 +2612,7 @@ pub mod configured_table {
 
     impl SnowflakeTableSchemaV1 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(column_name: impl Into<Str>, column_type: impl Into<Str>) -> SnowflakeTableSchemaV1 {
             SnowflakeTableSchemaV1 {
                 column_name: column_name.into(),
@@ -2511,6 +2622,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for SnowflakeTableSchemaV1 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ColumnName", self.column_name.into_value());
@@ -2563,6 +2675,7 @@ pub mod configured_table {
 
     impl AthenaTableReference {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, table_name: impl Into<Str>, work_group: impl Into<Str>) -> AthenaTableReference {
             AthenaTableReference {
                 catalog_name: None,
@@ -2576,6 +2689,7 @@ pub mod configured_table {
     }
 
     impl IntoValue for AthenaTableReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CatalogName", self.catalog_name);
@@ -2647,6 +2761,7 @@ pub struct CfnConfiguredTableAssociationProps {
 #[cfg(feature = "cleanrooms")]
 impl CfnConfiguredTableAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configured_table_identifier: impl Into<Str>, membership_identifier: impl Into<Str>, name: impl Into<Str>, role_arn: impl Into<Str>) -> CfnConfiguredTableAssociationProps {
         CfnConfiguredTableAssociationProps {
             configured_table_association_analysis_rules: None,
@@ -2663,6 +2778,7 @@ impl CfnConfiguredTableAssociationProps {
 #[cfg(feature = "cleanrooms")]
 impl CfnConfiguredTableAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConfiguredTableAssociationAnalysisRules", self.configured_table_association_analysis_rules);
@@ -2677,6 +2793,7 @@ impl CfnConfiguredTableAssociationProps {
 
     /// The `AWS::CleanRooms::ConfiguredTableAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CleanRooms::ConfiguredTableAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2685,6 +2802,7 @@ impl CfnConfiguredTableAssociationProps {
 #[cfg(feature = "cleanrooms")]
 impl crate::Cfn<markers::ConfiguredTableAssociation> {
     /// Adds an `AWS::CleanRooms::ConfiguredTableAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2697,6 +2815,7 @@ impl crate::Cfn<markers::ConfiguredTableAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfiguredTableAssociationIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-configuredtableassociation.html#aws-resource-cleanrooms-configuredtableassociation-return-values).
+    #[inline]
     pub fn attr_configured_table_association_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfiguredTableAssociationIdentifier".into())
     }
@@ -2705,6 +2824,7 @@ impl crate::Cfn<markers::ConfiguredTableAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-configuredtableassociation.html#aws-resource-cleanrooms-configuredtableassociation-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2739,6 +2859,7 @@ pub mod configured_table_association {
 
     impl ConfiguredTableAssociationAnalysisRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policy: impl Into<ConfiguredTableAssociationAnalysisRulePolicy>, r#type: impl Into<Str>) -> ConfiguredTableAssociationAnalysisRule {
             ConfiguredTableAssociationAnalysisRule {
                 policy: policy.into(),
@@ -2748,6 +2869,7 @@ pub mod configured_table_association {
     }
 
     impl IntoValue for ConfiguredTableAssociationAnalysisRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Policy", self.policy.into_value());
@@ -2772,6 +2894,7 @@ pub mod configured_table_association {
 
     impl ConfiguredTableAssociationAnalysisRulePolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(v1: impl Into<ConfiguredTableAssociationAnalysisRulePolicyV1>) -> ConfiguredTableAssociationAnalysisRulePolicy {
             ConfiguredTableAssociationAnalysisRulePolicy {
                 v1: v1.into(),
@@ -2780,6 +2903,7 @@ pub mod configured_table_association {
     }
 
     impl IntoValue for ConfiguredTableAssociationAnalysisRulePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("V1", self.v1.into_value());
@@ -2813,6 +2937,7 @@ pub mod configured_table_association {
 
     impl ConfiguredTableAssociationAnalysisRulePolicyV1 {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfiguredTableAssociationAnalysisRulePolicyV1 {
             ConfiguredTableAssociationAnalysisRulePolicyV1 {
                 aggregation: None,
@@ -2823,12 +2948,14 @@ pub mod configured_table_association {
     }
 
     impl Default for ConfiguredTableAssociationAnalysisRulePolicyV1 {
+        #[inline]
         fn default() -> ConfiguredTableAssociationAnalysisRulePolicyV1 {
             ConfiguredTableAssociationAnalysisRulePolicyV1::new()
         }
     }
 
     impl IntoValue for ConfiguredTableAssociationAnalysisRulePolicyV1 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Aggregation", self.aggregation);
@@ -2861,6 +2988,7 @@ pub mod configured_table_association {
 
     impl ConfiguredTableAssociationAnalysisRuleList {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfiguredTableAssociationAnalysisRuleList {
             ConfiguredTableAssociationAnalysisRuleList {
                 allowed_additional_analyses: None,
@@ -2870,12 +2998,14 @@ pub mod configured_table_association {
     }
 
     impl Default for ConfiguredTableAssociationAnalysisRuleList {
+        #[inline]
         fn default() -> ConfiguredTableAssociationAnalysisRuleList {
             ConfiguredTableAssociationAnalysisRuleList::new()
         }
     }
 
     impl IntoValue for ConfiguredTableAssociationAnalysisRuleList {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedAdditionalAnalyses", self.allowed_additional_analyses);
@@ -2907,6 +3037,7 @@ pub mod configured_table_association {
 
     impl ConfiguredTableAssociationAnalysisRuleAggregation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfiguredTableAssociationAnalysisRuleAggregation {
             ConfiguredTableAssociationAnalysisRuleAggregation {
                 allowed_additional_analyses: None,
@@ -2916,12 +3047,14 @@ pub mod configured_table_association {
     }
 
     impl Default for ConfiguredTableAssociationAnalysisRuleAggregation {
+        #[inline]
         fn default() -> ConfiguredTableAssociationAnalysisRuleAggregation {
             ConfiguredTableAssociationAnalysisRuleAggregation::new()
         }
     }
 
     impl IntoValue for ConfiguredTableAssociationAnalysisRuleAggregation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedAdditionalAnalyses", self.allowed_additional_analyses);
@@ -2953,6 +3086,7 @@ pub mod configured_table_association {
 
     impl ConfiguredTableAssociationAnalysisRuleCustom {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfiguredTableAssociationAnalysisRuleCustom {
             ConfiguredTableAssociationAnalysisRuleCustom {
                 allowed_additional_analyses: None,
@@ -2962,12 +3096,14 @@ pub mod configured_table_association {
     }
 
     impl Default for ConfiguredTableAssociationAnalysisRuleCustom {
+        #[inline]
         fn default() -> ConfiguredTableAssociationAnalysisRuleCustom {
             ConfiguredTableAssociationAnalysisRuleCustom::new()
         }
     }
 
     impl IntoValue for ConfiguredTableAssociationAnalysisRuleCustom {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedAdditionalAnalyses", self.allowed_additional_analyses);
@@ -3025,6 +3161,7 @@ pub struct CfnIdMappingTableProps {
 #[cfg(feature = "cleanrooms")]
 impl CfnIdMappingTableProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(input_reference_config: impl Into<id_mapping_table::IdMappingTableInputReferenceConfig>, membership_identifier: impl Into<Str>, name: impl Into<Str>) -> CfnIdMappingTableProps {
         CfnIdMappingTableProps {
             description: None,
@@ -3040,6 +3177,7 @@ impl CfnIdMappingTableProps {
 #[cfg(feature = "cleanrooms")]
 impl CfnIdMappingTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -3053,6 +3191,7 @@ impl CfnIdMappingTableProps {
 
     /// The `AWS::CleanRooms::IdMappingTable` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CleanRooms::IdMappingTable").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3061,6 +3200,7 @@ impl CfnIdMappingTableProps {
 #[cfg(feature = "cleanrooms")]
 impl crate::Cfn<markers::IdMappingTable> {
     /// Adds an `AWS::CleanRooms::IdMappingTable` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3073,6 +3213,7 @@ impl crate::Cfn<markers::IdMappingTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdMappingTableIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-idmappingtable.html#aws-resource-cleanrooms-idmappingtable-return-values).
+    #[inline]
     pub fn attr_id_mapping_table_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdMappingTableIdentifier".into())
     }
@@ -3081,6 +3222,7 @@ impl crate::Cfn<markers::IdMappingTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-idmappingtable.html#aws-resource-cleanrooms-idmappingtable-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3089,6 +3231,7 @@ impl crate::Cfn<markers::IdMappingTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`MembershipArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-idmappingtable.html#aws-resource-cleanrooms-idmappingtable-return-values).
+    #[inline]
     pub fn attr_membership_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MembershipArn".into())
     }
@@ -3097,6 +3240,7 @@ impl crate::Cfn<markers::IdMappingTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`CollaborationIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-idmappingtable.html#aws-resource-cleanrooms-idmappingtable-return-values).
+    #[inline]
     pub fn attr_collaboration_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CollaborationIdentifier".into())
     }
@@ -3105,6 +3249,7 @@ impl crate::Cfn<markers::IdMappingTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`CollaborationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-idmappingtable.html#aws-resource-cleanrooms-idmappingtable-return-values).
+    #[inline]
     pub fn attr_collaboration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CollaborationArn".into())
     }
@@ -3113,6 +3258,7 @@ impl crate::Cfn<markers::IdMappingTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`InputReferenceProperties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-idmappingtable.html#aws-resource-cleanrooms-idmappingtable-return-values).
+    #[inline]
     pub fn attr_input_reference_properties(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InputReferenceProperties".into())
     }
@@ -3146,6 +3292,7 @@ pub mod id_mapping_table {
 
     impl IdMappingTableInputReferenceConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_reference_arn: impl Into<Str>, manage_resource_policies: impl Into<Bool>) -> IdMappingTableInputReferenceConfig {
             IdMappingTableInputReferenceConfig {
                 input_reference_arn: input_reference_arn.into(),
@@ -3155,6 +3302,7 @@ pub mod id_mapping_table {
     }
 
     impl IntoValue for IdMappingTableInputReferenceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InputReferenceArn", self.input_reference_arn.into_value());
@@ -3212,6 +3360,7 @@ pub struct CfnIdNamespaceAssociationProps {
 #[cfg(feature = "cleanrooms")]
 impl CfnIdNamespaceAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(input_reference_config: impl Into<id_namespace_association::IdNamespaceAssociationInputReferenceConfig>, membership_identifier: impl Into<Str>, name: impl Into<Str>) -> CfnIdNamespaceAssociationProps {
         CfnIdNamespaceAssociationProps {
             description: None,
@@ -3227,6 +3376,7 @@ impl CfnIdNamespaceAssociationProps {
 #[cfg(feature = "cleanrooms")]
 impl CfnIdNamespaceAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -3240,6 +3390,7 @@ impl CfnIdNamespaceAssociationProps {
 
     /// The `AWS::CleanRooms::IdNamespaceAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CleanRooms::IdNamespaceAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3248,6 +3399,7 @@ impl CfnIdNamespaceAssociationProps {
 #[cfg(feature = "cleanrooms")]
 impl crate::Cfn<markers::IdNamespaceAssociation> {
     /// Adds an `AWS::CleanRooms::IdNamespaceAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3260,6 +3412,7 @@ impl crate::Cfn<markers::IdNamespaceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdNamespaceAssociationIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-idnamespaceassociation.html#aws-resource-cleanrooms-idnamespaceassociation-return-values).
+    #[inline]
     pub fn attr_id_namespace_association_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdNamespaceAssociationIdentifier".into())
     }
@@ -3268,6 +3421,7 @@ impl crate::Cfn<markers::IdNamespaceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-idnamespaceassociation.html#aws-resource-cleanrooms-idnamespaceassociation-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3276,6 +3430,7 @@ impl crate::Cfn<markers::IdNamespaceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`MembershipArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-idnamespaceassociation.html#aws-resource-cleanrooms-idnamespaceassociation-return-values).
+    #[inline]
     pub fn attr_membership_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MembershipArn".into())
     }
@@ -3284,6 +3439,7 @@ impl crate::Cfn<markers::IdNamespaceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CollaborationIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-idnamespaceassociation.html#aws-resource-cleanrooms-idnamespaceassociation-return-values).
+    #[inline]
     pub fn attr_collaboration_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CollaborationIdentifier".into())
     }
@@ -3293,6 +3449,7 @@ impl crate::Cfn<markers::IdNamespaceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CollaborationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-idnamespaceassociation.html#aws-resource-cleanrooms-idnamespaceassociation-return-values).
+    #[inline]
     pub fn attr_collaboration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CollaborationArn".into())
     }
@@ -3301,6 +3458,7 @@ impl crate::Cfn<markers::IdNamespaceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`InputReferenceProperties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-idnamespaceassociation.html#aws-resource-cleanrooms-idnamespaceassociation-return-values).
+    #[inline]
     pub fn attr_input_reference_properties(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InputReferenceProperties".into())
     }
@@ -3335,6 +3493,7 @@ pub mod id_namespace_association {
 
     impl IdNamespaceAssociationInputReferenceConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_reference_arn: impl Into<Str>, manage_resource_policies: impl Into<Bool>) -> IdNamespaceAssociationInputReferenceConfig {
             IdNamespaceAssociationInputReferenceConfig {
                 input_reference_arn: input_reference_arn.into(),
@@ -3344,6 +3503,7 @@ pub mod id_namespace_association {
     }
 
     impl IntoValue for IdNamespaceAssociationInputReferenceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InputReferenceArn", self.input_reference_arn.into_value());
@@ -3369,6 +3529,7 @@ pub mod id_namespace_association {
 
     impl IdMappingConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allow_use_as_dimension_column: impl Into<Bool>) -> IdMappingConfig {
             IdMappingConfig {
                 allow_use_as_dimension_column: allow_use_as_dimension_column.into(),
@@ -3377,6 +3538,7 @@ pub mod id_namespace_association {
     }
 
     impl IntoValue for IdMappingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllowUseAsDimensionColumn", self.allow_use_as_dimension_column.into_value());
@@ -3436,6 +3598,7 @@ pub struct CfnIntermediateTableProps {
 #[cfg(feature = "cleanrooms")]
 impl CfnIntermediateTableProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(membership_identifier: impl Into<Str>, name: impl Into<Str>, population_analysis_configuration: impl Into<intermediate_table::PopulationAnalysisConfiguration>) -> CfnIntermediateTableProps {
         CfnIntermediateTableProps {
             analysis_rules: None,
@@ -3452,6 +3615,7 @@ impl CfnIntermediateTableProps {
 #[cfg(feature = "cleanrooms")]
 impl CfnIntermediateTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AnalysisRules", self.analysis_rules);
@@ -3466,6 +3630,7 @@ impl CfnIntermediateTableProps {
 
     /// The `AWS::CleanRooms::IntermediateTable` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CleanRooms::IntermediateTable").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3474,6 +3639,7 @@ impl CfnIntermediateTableProps {
 #[cfg(feature = "cleanrooms")]
 impl crate::Cfn<markers::IntermediateTable> {
     /// Adds an `AWS::CleanRooms::IntermediateTable` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3486,6 +3652,7 @@ impl crate::Cfn<markers::IntermediateTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`IntermediateTableIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-intermediatetable.html#aws-resource-cleanrooms-intermediatetable-return-values).
+    #[inline]
     pub fn attr_intermediate_table_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IntermediateTableIdentifier".into())
     }
@@ -3494,6 +3661,7 @@ impl crate::Cfn<markers::IntermediateTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-intermediatetable.html#aws-resource-cleanrooms-intermediatetable-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3502,6 +3670,7 @@ impl crate::Cfn<markers::IntermediateTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`MembershipArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-intermediatetable.html#aws-resource-cleanrooms-intermediatetable-return-values).
+    #[inline]
     pub fn attr_membership_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MembershipArn".into())
     }
@@ -3510,6 +3679,7 @@ impl crate::Cfn<markers::IntermediateTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`CollaborationIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-intermediatetable.html#aws-resource-cleanrooms-intermediatetable-return-values).
+    #[inline]
     pub fn attr_collaboration_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CollaborationIdentifier".into())
     }
@@ -3518,6 +3688,7 @@ impl crate::Cfn<markers::IntermediateTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`CollaborationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-intermediatetable.html#aws-resource-cleanrooms-intermediatetable-return-values).
+    #[inline]
     pub fn attr_collaboration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CollaborationArn".into())
     }
@@ -3526,6 +3697,7 @@ impl crate::Cfn<markers::IntermediateTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-intermediatetable.html#aws-resource-cleanrooms-intermediatetable-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -3551,6 +3723,7 @@ pub mod intermediate_table {
 
     impl PopulationAnalysisConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PopulationAnalysisConfiguration {
             PopulationAnalysisConfiguration {
                 sql_parameters: None,
@@ -3559,12 +3732,14 @@ pub mod intermediate_table {
     }
 
     impl Default for PopulationAnalysisConfiguration {
+        #[inline]
         fn default() -> PopulationAnalysisConfiguration {
             PopulationAnalysisConfiguration::new()
         }
     }
 
     impl IntoValue for PopulationAnalysisConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SqlParameters", self.sql_parameters);
@@ -3592,6 +3767,7 @@ pub mod intermediate_table {
 
     impl PopulationAnalysisSqlParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PopulationAnalysisSqlParameters {
             PopulationAnalysisSqlParameters {
                 analysis_template_arn: None,
@@ -3601,12 +3777,14 @@ pub mod intermediate_table {
     }
 
     impl Default for PopulationAnalysisSqlParameters {
+        #[inline]
         fn default() -> PopulationAnalysisSqlParameters {
             PopulationAnalysisSqlParameters::new()
         }
     }
 
     impl IntoValue for PopulationAnalysisSqlParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnalysisTemplateArn", self.analysis_template_arn);
@@ -3637,6 +3815,7 @@ pub mod intermediate_table {
 
     impl IntermediateTableAnalysisRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policy: impl Into<IntermediateTableAnalysisRulePolicy>, r#type: impl Into<Str>) -> IntermediateTableAnalysisRule {
             IntermediateTableAnalysisRule {
                 policy: policy.into(),
@@ -3646,6 +3825,7 @@ pub mod intermediate_table {
     }
 
     impl IntoValue for IntermediateTableAnalysisRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Policy", self.policy.into_value());
@@ -3670,6 +3850,7 @@ pub mod intermediate_table {
 
     impl IntermediateTableAnalysisRulePolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(v1: impl Into<IntermediateTableAnalysisRulePolicyV1>) -> IntermediateTableAnalysisRulePolicy {
             IntermediateTableAnalysisRulePolicy {
                 v1: v1.into(),
@@ -3678,6 +3859,7 @@ pub mod intermediate_table {
     }
 
     impl IntoValue for IntermediateTableAnalysisRulePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("V1", self.v1.into_value());
@@ -3701,6 +3883,7 @@ pub mod intermediate_table {
 
     impl IntermediateTableAnalysisRulePolicyV1 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(custom: impl Into<IntermediateTableAnalysisRuleCustom>) -> IntermediateTableAnalysisRulePolicyV1 {
             IntermediateTableAnalysisRulePolicyV1 {
                 custom: custom.into(),
@@ -3709,6 +3892,7 @@ pub mod intermediate_table {
     }
 
     impl IntoValue for IntermediateTableAnalysisRulePolicyV1 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Custom", self.custom.into_value());
@@ -3767,6 +3951,7 @@ pub mod intermediate_table {
 
     impl IntermediateTableAnalysisRuleCustom {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allowed_analyses: impl Into<List<Str>>) -> IntermediateTableAnalysisRuleCustom {
             IntermediateTableAnalysisRuleCustom {
                 additional_analyses: None,
@@ -3782,6 +3967,7 @@ pub mod intermediate_table {
     }
 
     impl IntoValue for IntermediateTableAnalysisRuleCustom {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalAnalyses", self.additional_analyses);
@@ -3812,6 +3998,7 @@ pub mod intermediate_table {
 
     impl DifferentialPrivacy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(columns: impl Into<List<DifferentialPrivacyColumn>>) -> DifferentialPrivacy {
             DifferentialPrivacy {
                 columns: columns.into(),
@@ -3820,6 +4007,7 @@ pub mod intermediate_table {
     }
 
     impl IntoValue for DifferentialPrivacy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Columns", self.columns.into_value());
@@ -3843,6 +4031,7 @@ pub mod intermediate_table {
 
     impl DifferentialPrivacyColumn {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> DifferentialPrivacyColumn {
             DifferentialPrivacyColumn {
                 name: name.into(),
@@ -3851,6 +4040,7 @@ pub mod intermediate_table {
     }
 
     impl IntoValue for DifferentialPrivacyColumn {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -3897,6 +4087,7 @@ pub mod intermediate_table {
 
     impl AggregationThreshold {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allowed_aggregate_expression_type: impl Into<Str>, identity_columns: impl Into<List<Str>>, minimum_identity_count: impl Into<Int>, r#type: impl Into<Str>) -> AggregationThreshold {
             AggregationThreshold {
                 allowed_aggregate_expression_type: allowed_aggregate_expression_type.into(),
@@ -3909,6 +4100,7 @@ pub mod intermediate_table {
     }
 
     impl IntoValue for AggregationThreshold {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllowedAggregateExpressionType", self.allowed_aggregate_expression_type.into_value());
@@ -3942,6 +4134,7 @@ pub mod intermediate_table {
 
     impl OutputColumnThreshold {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(minimum_identity_count: impl Into<Int>, output_column_name: impl Into<Str>) -> OutputColumnThreshold {
             OutputColumnThreshold {
                 minimum_identity_count: minimum_identity_count.into(),
@@ -3951,6 +4144,7 @@ pub mod intermediate_table {
     }
 
     impl IntoValue for OutputColumnThreshold {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MinimumIdentityCount", self.minimum_identity_count.into_value());
@@ -3981,6 +4175,7 @@ pub mod intermediate_table {
 
     impl ComparisonControls {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allowed_column_comparison_columns: impl Into<List<Str>>, allowed_literal_comparison_columns: impl Into<List<Str>>) -> ComparisonControls {
             ComparisonControls {
                 allowed_column_comparison_columns: allowed_column_comparison_columns.into(),
@@ -3990,6 +4185,7 @@ pub mod intermediate_table {
     }
 
     impl IntoValue for ComparisonControls {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllowedColumnComparisonColumns", self.allowed_column_comparison_columns.into_value());
@@ -4057,6 +4253,7 @@ pub struct CfnMembershipProps {
 #[cfg(feature = "cleanrooms")]
 impl CfnMembershipProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(collaboration_identifier: impl Into<Str>, query_log_status: impl Into<Str>) -> CfnMembershipProps {
         CfnMembershipProps {
             collaboration_identifier: collaboration_identifier.into(),
@@ -4074,6 +4271,7 @@ impl CfnMembershipProps {
 #[cfg(feature = "cleanrooms")]
 impl CfnMembershipProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CollaborationIdentifier", self.collaboration_identifier.into_value());
@@ -4089,6 +4287,7 @@ impl CfnMembershipProps {
 
     /// The `AWS::CleanRooms::Membership` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CleanRooms::Membership").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4097,6 +4296,7 @@ impl CfnMembershipProps {
 #[cfg(feature = "cleanrooms")]
 impl crate::Cfn<markers::Membership> {
     /// Adds an `AWS::CleanRooms::Membership` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4109,6 +4309,7 @@ impl crate::Cfn<markers::Membership> {
     ///
     /// `Fn::GetAtt` of
     /// [`MembershipIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-membership.html#aws-resource-cleanrooms-membership-return-values).
+    #[inline]
     pub fn attr_membership_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MembershipIdentifier".into())
     }
@@ -4117,6 +4318,7 @@ impl crate::Cfn<markers::Membership> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-membership.html#aws-resource-cleanrooms-membership-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4125,6 +4327,7 @@ impl crate::Cfn<markers::Membership> {
     ///
     /// `Fn::GetAtt` of
     /// [`CollaborationCreatorAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-membership.html#aws-resource-cleanrooms-membership-return-values).
+    #[inline]
     pub fn attr_collaboration_creator_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CollaborationCreatorAccountId".into())
     }
@@ -4133,6 +4336,7 @@ impl crate::Cfn<markers::Membership> {
     ///
     /// `Fn::GetAtt` of
     /// [`CollaborationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-membership.html#aws-resource-cleanrooms-membership-return-values).
+    #[inline]
     pub fn attr_collaboration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CollaborationArn".into())
     }
@@ -4165,6 +4369,7 @@ pub mod membership {
 
     impl MembershipProtectedQueryResultConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(output_configuration: impl Into<MembershipProtectedQueryOutputConfiguration>) -> MembershipProtectedQueryResultConfiguration {
             MembershipProtectedQueryResultConfiguration {
                 output_configuration: output_configuration.into(),
@@ -4174,6 +4379,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipProtectedQueryResultConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OutputConfiguration", self.output_configuration.into_value());
@@ -4198,6 +4404,7 @@ pub mod membership {
 
     impl MembershipProtectedQueryOutputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3: impl Into<ProtectedQueryS3OutputConfiguration>) -> MembershipProtectedQueryOutputConfiguration {
             MembershipProtectedQueryOutputConfiguration {
                 s3: s3.into(),
@@ -4206,6 +4413,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipProtectedQueryOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3", self.s3.into_value());
@@ -4247,6 +4455,7 @@ pub mod membership {
 
     impl ProtectedQueryS3OutputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, result_format: impl Into<Str>) -> ProtectedQueryS3OutputConfiguration {
             ProtectedQueryS3OutputConfiguration {
                 bucket: bucket.into(),
@@ -4258,6 +4467,7 @@ pub mod membership {
     }
 
     impl IntoValue for ProtectedQueryS3OutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -4291,6 +4501,7 @@ pub mod membership {
 
     impl MembershipProtectedJobResultConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(output_configuration: impl Into<MembershipProtectedJobOutputConfiguration>, role_arn: impl Into<Str>) -> MembershipProtectedJobResultConfiguration {
             MembershipProtectedJobResultConfiguration {
                 output_configuration: output_configuration.into(),
@@ -4300,6 +4511,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipProtectedJobResultConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OutputConfiguration", self.output_configuration.into_value());
@@ -4324,6 +4536,7 @@ pub mod membership {
 
     impl MembershipProtectedJobOutputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3: impl Into<ProtectedJobS3OutputConfigurationInput>) -> MembershipProtectedJobOutputConfiguration {
             MembershipProtectedJobOutputConfiguration {
                 s3: s3.into(),
@@ -4332,6 +4545,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipProtectedJobOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3", self.s3.into_value());
@@ -4360,6 +4574,7 @@ pub mod membership {
 
     impl ProtectedJobS3OutputConfigurationInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>) -> ProtectedJobS3OutputConfigurationInput {
             ProtectedJobS3OutputConfigurationInput {
                 bucket: bucket.into(),
@@ -4369,6 +4584,7 @@ pub mod membership {
     }
 
     impl IntoValue for ProtectedJobS3OutputConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -4404,6 +4620,7 @@ pub mod membership {
 
     impl MembershipPaymentConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(query_compute: impl Into<MembershipQueryComputePaymentConfig>) -> MembershipPaymentConfiguration {
             MembershipPaymentConfiguration {
                 job_compute: None,
@@ -4414,6 +4631,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipPaymentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "JobCompute", self.job_compute);
@@ -4441,6 +4659,7 @@ pub mod membership {
 
     impl MembershipQueryComputePaymentConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(is_responsible: impl Into<Bool>) -> MembershipQueryComputePaymentConfig {
             MembershipQueryComputePaymentConfig {
                 is_responsible: is_responsible.into(),
@@ -4449,6 +4668,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipQueryComputePaymentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IsResponsible", self.is_responsible.into_value());
@@ -4483,6 +4703,7 @@ pub mod membership {
 
     impl MembershipMLPaymentConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MembershipMLPaymentConfig {
             MembershipMLPaymentConfig {
                 model_inference: None,
@@ -4493,12 +4714,14 @@ pub mod membership {
     }
 
     impl Default for MembershipMLPaymentConfig {
+        #[inline]
         fn default() -> MembershipMLPaymentConfig {
             MembershipMLPaymentConfig::new()
         }
     }
 
     impl IntoValue for MembershipMLPaymentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ModelInference", self.model_inference);
@@ -4526,6 +4749,7 @@ pub mod membership {
 
     impl MembershipModelTrainingPaymentConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(is_responsible: impl Into<Bool>) -> MembershipModelTrainingPaymentConfig {
             MembershipModelTrainingPaymentConfig {
                 is_responsible: is_responsible.into(),
@@ -4534,6 +4758,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipModelTrainingPaymentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IsResponsible", self.is_responsible.into_value());
@@ -4559,6 +4784,7 @@ pub mod membership {
 
     impl MembershipModelInferencePaymentConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(is_responsible: impl Into<Bool>) -> MembershipModelInferencePaymentConfig {
             MembershipModelInferencePaymentConfig {
                 is_responsible: is_responsible.into(),
@@ -4567,6 +4793,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipModelInferencePaymentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IsResponsible", self.is_responsible.into_value());
@@ -4590,6 +4817,7 @@ pub mod membership {
 
     impl MembershipSyntheticDataGenerationPaymentConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(is_responsible: impl Into<Bool>) -> MembershipSyntheticDataGenerationPaymentConfig {
             MembershipSyntheticDataGenerationPaymentConfig {
                 is_responsible: is_responsible.into(),
@@ -4598,6 +4826,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipSyntheticDataGenerationPaymentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IsResponsible", self.is_responsible.into_value());
@@ -4623,6 +4852,7 @@ pub mod membership {
 
     impl MembershipJobComputePaymentConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(is_responsible: impl Into<Bool>) -> MembershipJobComputePaymentConfig {
             MembershipJobComputePaymentConfig {
                 is_responsible: is_responsible.into(),
@@ -4631,6 +4861,7 @@ pub mod membership {
     }
 
     impl IntoValue for MembershipJobComputePaymentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IsResponsible", self.is_responsible.into_value());
@@ -4683,6 +4914,7 @@ pub struct CfnPrivacyBudgetTemplateProps {
 #[cfg(feature = "cleanrooms")]
 impl CfnPrivacyBudgetTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(auto_refresh: impl Into<Str>, membership_identifier: impl Into<Str>, parameters: impl Into<privacy_budget_template::Parameters>, privacy_budget_type: impl Into<Str>) -> CfnPrivacyBudgetTemplateProps {
         CfnPrivacyBudgetTemplateProps {
             auto_refresh: auto_refresh.into(),
@@ -4697,6 +4929,7 @@ impl CfnPrivacyBudgetTemplateProps {
 #[cfg(feature = "cleanrooms")]
 impl CfnPrivacyBudgetTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AutoRefresh", self.auto_refresh.into_value());
@@ -4709,6 +4942,7 @@ impl CfnPrivacyBudgetTemplateProps {
 
     /// The `AWS::CleanRooms::PrivacyBudgetTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CleanRooms::PrivacyBudgetTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4717,6 +4951,7 @@ impl CfnPrivacyBudgetTemplateProps {
 #[cfg(feature = "cleanrooms")]
 impl crate::Cfn<markers::PrivacyBudgetTemplate> {
     /// Adds an `AWS::CleanRooms::PrivacyBudgetTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4729,6 +4964,7 @@ impl crate::Cfn<markers::PrivacyBudgetTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`CollaborationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-privacybudgettemplate.html#aws-resource-cleanrooms-privacybudgettemplate-return-values).
+    #[inline]
     pub fn attr_collaboration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CollaborationArn".into())
     }
@@ -4737,6 +4973,7 @@ impl crate::Cfn<markers::PrivacyBudgetTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`CollaborationIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-privacybudgettemplate.html#aws-resource-cleanrooms-privacybudgettemplate-return-values).
+    #[inline]
     pub fn attr_collaboration_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CollaborationIdentifier".into())
     }
@@ -4747,6 +4984,7 @@ impl crate::Cfn<markers::PrivacyBudgetTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrivacyBudgetTemplateIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-privacybudgettemplate.html#aws-resource-cleanrooms-privacybudgettemplate-return-values).
+    #[inline]
     pub fn attr_privacy_budget_template_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrivacyBudgetTemplateIdentifier".into())
     }
@@ -4755,6 +4993,7 @@ impl crate::Cfn<markers::PrivacyBudgetTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-privacybudgettemplate.html#aws-resource-cleanrooms-privacybudgettemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4763,6 +5002,7 @@ impl crate::Cfn<markers::PrivacyBudgetTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`MembershipArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-privacybudgettemplate.html#aws-resource-cleanrooms-privacybudgettemplate-return-values).
+    #[inline]
     pub fn attr_membership_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MembershipArn".into())
     }
@@ -4805,6 +5045,7 @@ pub mod privacy_budget_template {
 
     impl Parameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Parameters {
             Parameters {
                 budget_parameters: None,
@@ -4816,12 +5057,14 @@ pub mod privacy_budget_template {
     }
 
     impl Default for Parameters {
+        #[inline]
         fn default() -> Parameters {
             Parameters::new()
         }
     }
 
     impl IntoValue for Parameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BudgetParameters", self.budget_parameters);
@@ -4861,6 +5104,7 @@ pub mod privacy_budget_template {
 
     impl BudgetParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(budget: impl Into<Int>, r#type: impl Into<Str>) -> BudgetParameter {
             BudgetParameter {
                 auto_refresh: None,
@@ -4871,6 +5115,7 @@ pub mod privacy_budget_template {
     }
 
     impl IntoValue for BudgetParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoRefresh", self.auto_refresh);

@@ -116,6 +116,7 @@ pub struct CfnConfiguredModelAlgorithmProps {
 #[cfg(feature = "cleanroomsml")]
 impl CfnConfiguredModelAlgorithmProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, role_arn: impl Into<Str>) -> CfnConfiguredModelAlgorithmProps {
         CfnConfiguredModelAlgorithmProps {
             description: None,
@@ -132,6 +133,7 @@ impl CfnConfiguredModelAlgorithmProps {
 #[cfg(feature = "cleanroomsml")]
 impl CfnConfiguredModelAlgorithmProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -146,6 +148,7 @@ impl CfnConfiguredModelAlgorithmProps {
 
     /// The `AWS::CleanRoomsML::ConfiguredModelAlgorithm` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CleanRoomsML::ConfiguredModelAlgorithm").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -154,6 +157,7 @@ impl CfnConfiguredModelAlgorithmProps {
 #[cfg(feature = "cleanroomsml")]
 impl crate::Cfn<markers::ConfiguredModelAlgorithm> {
     /// Adds an `AWS::CleanRoomsML::ConfiguredModelAlgorithm` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -166,6 +170,7 @@ impl crate::Cfn<markers::ConfiguredModelAlgorithm> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfiguredModelAlgorithmArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanroomsml-configuredmodelalgorithm.html#aws-resource-cleanroomsml-configuredmodelalgorithm-return-values).
+    #[inline]
     pub fn attr_configured_model_algorithm_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfiguredModelAlgorithmArn".into())
     }
@@ -207,6 +212,7 @@ pub mod configured_model_algorithm {
 
     impl ContainerConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image_uri: impl Into<Str>) -> ContainerConfig {
             ContainerConfig {
                 arguments: None,
@@ -218,6 +224,7 @@ pub mod configured_model_algorithm {
     }
 
     impl IntoValue for ContainerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arguments", self.arguments);
@@ -250,6 +257,7 @@ pub mod configured_model_algorithm {
 
     impl MetricDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, regex: impl Into<Str>) -> MetricDefinition {
             MetricDefinition {
                 name: name.into(),
@@ -259,6 +267,7 @@ pub mod configured_model_algorithm {
     }
 
     impl IntoValue for MetricDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -283,6 +292,7 @@ pub mod configured_model_algorithm {
 
     impl InferenceContainerConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image_uri: impl Into<Str>) -> InferenceContainerConfig {
             InferenceContainerConfig {
                 image_uri: image_uri.into(),
@@ -291,6 +301,7 @@ pub mod configured_model_algorithm {
     }
 
     impl IntoValue for InferenceContainerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ImageUri", self.image_uri.into_value());
@@ -348,6 +359,7 @@ pub struct CfnConfiguredModelAlgorithmAssociationProps {
 #[cfg(feature = "cleanroomsml")]
 impl CfnConfiguredModelAlgorithmAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configured_model_algorithm_arn: impl Into<Str>, membership_identifier: impl Into<Str>, name: impl Into<Str>) -> CfnConfiguredModelAlgorithmAssociationProps {
         CfnConfiguredModelAlgorithmAssociationProps {
             configured_model_algorithm_arn: configured_model_algorithm_arn.into(),
@@ -363,6 +375,7 @@ impl CfnConfiguredModelAlgorithmAssociationProps {
 #[cfg(feature = "cleanroomsml")]
 impl CfnConfiguredModelAlgorithmAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConfiguredModelAlgorithmArn", self.configured_model_algorithm_arn.into_value());
@@ -376,6 +389,7 @@ impl CfnConfiguredModelAlgorithmAssociationProps {
 
     /// The `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -384,6 +398,7 @@ impl CfnConfiguredModelAlgorithmAssociationProps {
 #[cfg(feature = "cleanroomsml")]
 impl crate::Cfn<markers::ConfiguredModelAlgorithmAssociation> {
     /// Adds an `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -396,6 +411,7 @@ impl crate::Cfn<markers::ConfiguredModelAlgorithmAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfiguredModelAlgorithmAssociationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanroomsml-configuredmodelalgorithmassociation.html#aws-resource-cleanroomsml-configuredmodelalgorithmassociation-return-values).
+    #[inline]
     pub fn attr_configured_model_algorithm_association_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfiguredModelAlgorithmAssociationArn".into())
     }
@@ -404,6 +420,7 @@ impl crate::Cfn<markers::ConfiguredModelAlgorithmAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CollaborationIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanroomsml-configuredmodelalgorithmassociation.html#aws-resource-cleanroomsml-configuredmodelalgorithmassociation-return-values).
+    #[inline]
     pub fn attr_collaboration_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CollaborationIdentifier".into())
     }
@@ -431,6 +448,7 @@ pub mod configured_model_algorithm_association {
 
     impl PrivacyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policies: impl Into<PrivacyConfigurationPolicies>) -> PrivacyConfiguration {
             PrivacyConfiguration {
                 policies: policies.into(),
@@ -439,6 +457,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for PrivacyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Policies", self.policies.into_value());
@@ -472,6 +491,7 @@ pub mod configured_model_algorithm_association {
 
     impl PrivacyConfigurationPolicies {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrivacyConfigurationPolicies {
             PrivacyConfigurationPolicies {
                 trained_model_exports: None,
@@ -482,12 +502,14 @@ pub mod configured_model_algorithm_association {
     }
 
     impl Default for PrivacyConfigurationPolicies {
+        #[inline]
         fn default() -> PrivacyConfigurationPolicies {
             PrivacyConfigurationPolicies::new()
         }
     }
 
     impl IntoValue for PrivacyConfigurationPolicies {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TrainedModelExports", self.trained_model_exports);
@@ -523,6 +545,7 @@ pub mod configured_model_algorithm_association {
 
     impl TrainedModelsConfigurationPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TrainedModelsConfigurationPolicy {
             TrainedModelsConfigurationPolicy {
                 container_logs: None,
@@ -533,12 +556,14 @@ pub mod configured_model_algorithm_association {
     }
 
     impl Default for TrainedModelsConfigurationPolicy {
+        #[inline]
         fn default() -> TrainedModelsConfigurationPolicy {
             TrainedModelsConfigurationPolicy::new()
         }
     }
 
     impl IntoValue for TrainedModelsConfigurationPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerLogs", self.container_logs);
@@ -580,6 +605,7 @@ pub mod configured_model_algorithm_association {
 
     impl LogsConfigurationPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allowed_account_ids: impl Into<List<Str>>) -> LogsConfigurationPolicy {
             LogsConfigurationPolicy {
                 allowed_account_ids: allowed_account_ids.into(),
@@ -591,6 +617,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for LogsConfigurationPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllowedAccountIds", self.allowed_account_ids.into_value());
@@ -623,6 +650,7 @@ pub mod configured_model_algorithm_association {
 
     impl LogRedactionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entities_to_redact: impl Into<List<Str>>) -> LogRedactionConfiguration {
             LogRedactionConfiguration {
                 custom_entity_config: None,
@@ -632,6 +660,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for LogRedactionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomEntityConfig", self.custom_entity_config);
@@ -657,6 +686,7 @@ pub mod configured_model_algorithm_association {
 
     impl CustomEntityConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(custom_data_identifiers: impl Into<List<Str>>) -> CustomEntityConfig {
             CustomEntityConfig {
                 custom_data_identifiers: custom_data_identifiers.into(),
@@ -665,6 +695,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for CustomEntityConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CustomDataIdentifiers", self.custom_data_identifiers.into_value());
@@ -689,6 +720,7 @@ pub mod configured_model_algorithm_association {
 
     impl MetricsConfigurationPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(noise_level: impl Into<Str>) -> MetricsConfigurationPolicy {
             MetricsConfigurationPolicy {
                 noise_level: noise_level.into(),
@@ -697,6 +729,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for MetricsConfigurationPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NoiseLevel", self.noise_level.into_value());
@@ -727,6 +760,7 @@ pub mod configured_model_algorithm_association {
 
     impl TrainedModelArtifactMaxSize {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(unit: impl Into<Str>, value: impl Into<Num>) -> TrainedModelArtifactMaxSize {
             TrainedModelArtifactMaxSize {
                 unit: unit.into(),
@@ -736,6 +770,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for TrainedModelArtifactMaxSize {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Unit", self.unit.into_value());
@@ -767,6 +802,7 @@ pub mod configured_model_algorithm_association {
 
     impl TrainedModelExportsConfigurationPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(files_to_export: impl Into<List<Str>>, max_size: impl Into<TrainedModelExportsMaxSize>) -> TrainedModelExportsConfigurationPolicy {
             TrainedModelExportsConfigurationPolicy {
                 files_to_export: files_to_export.into(),
@@ -776,6 +812,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for TrainedModelExportsConfigurationPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FilesToExport", self.files_to_export.into_value());
@@ -807,6 +844,7 @@ pub mod configured_model_algorithm_association {
 
     impl TrainedModelExportsMaxSize {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(unit: impl Into<Str>, value: impl Into<Num>) -> TrainedModelExportsMaxSize {
             TrainedModelExportsMaxSize {
                 unit: unit.into(),
@@ -816,6 +854,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for TrainedModelExportsMaxSize {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Unit", self.unit.into_value());
@@ -845,6 +884,7 @@ pub mod configured_model_algorithm_association {
 
     impl TrainedModelInferenceJobsConfigurationPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TrainedModelInferenceJobsConfigurationPolicy {
             TrainedModelInferenceJobsConfigurationPolicy {
                 container_logs: None,
@@ -854,12 +894,14 @@ pub mod configured_model_algorithm_association {
     }
 
     impl Default for TrainedModelInferenceJobsConfigurationPolicy {
+        #[inline]
         fn default() -> TrainedModelInferenceJobsConfigurationPolicy {
             TrainedModelInferenceJobsConfigurationPolicy::new()
         }
     }
 
     impl IntoValue for TrainedModelInferenceJobsConfigurationPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerLogs", self.container_logs);
@@ -891,6 +933,7 @@ pub mod configured_model_algorithm_association {
 
     impl TrainedModelInferenceMaxOutputSize {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(unit: impl Into<Str>, value: impl Into<Num>) -> TrainedModelInferenceMaxOutputSize {
             TrainedModelInferenceMaxOutputSize {
                 unit: unit.into(),
@@ -900,6 +943,7 @@ pub mod configured_model_algorithm_association {
     }
 
     impl IntoValue for TrainedModelInferenceMaxOutputSize {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Unit", self.unit.into_value());
@@ -955,6 +999,7 @@ pub struct CfnTrainingDatasetProps {
 #[cfg(feature = "cleanroomsml")]
 impl CfnTrainingDatasetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, role_arn: impl Into<Str>, training_data: impl Into<List<training_dataset::Dataset>>) -> CfnTrainingDatasetProps {
         CfnTrainingDatasetProps {
             description: None,
@@ -969,6 +1014,7 @@ impl CfnTrainingDatasetProps {
 #[cfg(feature = "cleanroomsml")]
 impl CfnTrainingDatasetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -981,6 +1027,7 @@ impl CfnTrainingDatasetProps {
 
     /// The `AWS::CleanRoomsML::TrainingDataset` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CleanRoomsML::TrainingDataset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -989,6 +1036,7 @@ impl CfnTrainingDatasetProps {
 #[cfg(feature = "cleanroomsml")]
 impl crate::Cfn<markers::TrainingDataset> {
     /// Adds an `AWS::CleanRoomsML::TrainingDataset` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1001,6 +1049,7 @@ impl crate::Cfn<markers::TrainingDataset> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanroomsml-trainingdataset.html#aws-resource-cleanroomsml-trainingdataset-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1009,6 +1058,7 @@ impl crate::Cfn<markers::TrainingDataset> {
     ///
     /// `Fn::GetAtt` of
     /// [`TrainingDatasetArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanroomsml-trainingdataset.html#aws-resource-cleanroomsml-trainingdataset-return-values).
+    #[inline]
     pub fn attr_training_dataset_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TrainingDatasetArn".into())
     }
@@ -1042,6 +1092,7 @@ pub mod training_dataset {
 
     impl Dataset {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_config: impl Into<DatasetInputConfig>, r#type: impl Into<Str>) -> Dataset {
             Dataset {
                 input_config: input_config.into(),
@@ -1051,6 +1102,7 @@ pub mod training_dataset {
     }
 
     impl IntoValue for Dataset {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InputConfig", self.input_config.into_value());
@@ -1081,6 +1133,7 @@ pub mod training_dataset {
 
     impl DatasetInputConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_source: impl Into<DataSource>, schema: impl Into<List<ColumnSchema>>) -> DatasetInputConfig {
             DatasetInputConfig {
                 data_source: data_source.into(),
@@ -1090,6 +1143,7 @@ pub mod training_dataset {
     }
 
     impl IntoValue for DatasetInputConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataSource", self.data_source.into_value());
@@ -1120,6 +1174,7 @@ pub mod training_dataset {
 
     impl ColumnSchema {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(column_name: impl Into<Str>, column_types: impl Into<List<Str>>) -> ColumnSchema {
             ColumnSchema {
                 column_name: column_name.into(),
@@ -1129,6 +1184,7 @@ pub mod training_dataset {
     }
 
     impl IntoValue for ColumnSchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ColumnName", self.column_name.into_value());
@@ -1154,6 +1210,7 @@ pub mod training_dataset {
 
     impl DataSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(glue_data_source: impl Into<GlueDataSource>) -> DataSource {
             DataSource {
                 glue_data_source: glue_data_source.into(),
@@ -1162,6 +1219,7 @@ pub mod training_dataset {
     }
 
     impl IntoValue for DataSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GlueDataSource", self.glue_data_source.into_value());
@@ -1196,6 +1254,7 @@ pub mod training_dataset {
 
     impl GlueDataSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, table_name: impl Into<Str>) -> GlueDataSource {
             GlueDataSource {
                 catalog_id: None,
@@ -1206,6 +1265,7 @@ pub mod training_dataset {
     }
 
     impl IntoValue for GlueDataSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CatalogId", self.catalog_id);

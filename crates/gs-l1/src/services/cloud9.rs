@@ -110,6 +110,7 @@ pub struct CfnEnvironmentEC2Props {
 #[cfg(feature = "cloud9")]
 impl CfnEnvironmentEC2Props {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(image_id: impl Into<Str>, instance_type: impl Into<Str>) -> CfnEnvironmentEC2Props {
         CfnEnvironmentEC2Props {
             automatic_stop_time_minutes: None,
@@ -129,6 +130,7 @@ impl CfnEnvironmentEC2Props {
 #[cfg(feature = "cloud9")]
 impl CfnEnvironmentEC2Props {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutomaticStopTimeMinutes", self.automatic_stop_time_minutes);
@@ -146,6 +148,7 @@ impl CfnEnvironmentEC2Props {
 
     /// The `AWS::Cloud9::EnvironmentEC2` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cloud9::EnvironmentEC2").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -154,6 +157,7 @@ impl CfnEnvironmentEC2Props {
 #[cfg(feature = "cloud9")]
 impl crate::Cfn<markers::EnvironmentEC2> {
     /// Adds an `AWS::Cloud9::EnvironmentEC2` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -167,6 +171,7 @@ impl crate::Cfn<markers::EnvironmentEC2> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloud9-environmentec2.html#aws-resource-cloud9-environmentec2-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -175,6 +180,7 @@ impl crate::Cfn<markers::EnvironmentEC2> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloud9-environmentec2.html#aws-resource-cloud9-environmentec2-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -183,6 +189,7 @@ impl crate::Cfn<markers::EnvironmentEC2> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloud9-environmentec2.html#aws-resource-cloud9-environmentec2-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -220,6 +227,7 @@ pub mod environment_ec2 {
 
     impl Repository {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(path_component: impl Into<Str>, repository_url: impl Into<Str>) -> Repository {
             Repository {
                 path_component: path_component.into(),
@@ -229,6 +237,7 @@ pub mod environment_ec2 {
     }
 
     impl IntoValue for Repository {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PathComponent", self.path_component.into_value());

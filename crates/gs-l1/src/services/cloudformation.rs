@@ -445,6 +445,7 @@ pub struct CfnChangeSetProps {
 #[cfg(feature = "cloudformation")]
 impl CfnChangeSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(change_set_name: impl Into<Str>, stack_name: impl Into<Str>) -> CfnChangeSetProps {
         CfnChangeSetProps {
             capabilities: None,
@@ -469,6 +470,7 @@ impl CfnChangeSetProps {
 #[cfg(feature = "cloudformation")]
 impl CfnChangeSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Capabilities", self.capabilities);
@@ -491,6 +493,7 @@ impl CfnChangeSetProps {
 
     /// The `AWS::CloudFormation::ChangeSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::ChangeSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -499,6 +502,7 @@ impl CfnChangeSetProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::ChangeSet> {
     /// Adds an `AWS::CloudFormation::ChangeSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -511,6 +515,7 @@ impl crate::Cfn<markers::ChangeSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`ChangeSetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-changeset.html#aws-resource-cloudformation-changeset-return-values).
+    #[inline]
     pub fn attr_change_set_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ChangeSetId".into())
     }
@@ -519,6 +524,7 @@ impl crate::Cfn<markers::ChangeSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`StackId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-changeset.html#aws-resource-cloudformation-changeset-return-values).
+    #[inline]
     pub fn attr_stack_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StackId".into())
     }
@@ -527,6 +533,7 @@ impl crate::Cfn<markers::ChangeSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-changeset.html#aws-resource-cloudformation-changeset-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -559,6 +566,7 @@ pub mod change_set {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -568,6 +576,7 @@ pub mod change_set {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -599,6 +608,7 @@ pub struct CfnCustomResourceProps {
 #[cfg(feature = "cloudformation")]
 impl CfnCustomResourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(service_token: impl Into<Str>) -> CfnCustomResourceProps {
         CfnCustomResourceProps {
             service_timeout: None,
@@ -610,6 +620,7 @@ impl CfnCustomResourceProps {
 #[cfg(feature = "cloudformation")]
 impl CfnCustomResourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ServiceTimeout", self.service_timeout);
@@ -619,6 +630,7 @@ impl CfnCustomResourceProps {
 
     /// The `AWS::CloudFormation::CustomResource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::CustomResource").properties(self.into_properties())
     }
@@ -627,6 +639,7 @@ impl CfnCustomResourceProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::CustomResource> {
     /// Adds an `AWS::CloudFormation::CustomResource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -639,6 +652,7 @@ impl crate::Cfn<markers::CustomResource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-customresource.html#aws-resource-cloudformation-customresource-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -665,6 +679,7 @@ pub struct CfnGeneratedTemplateProps {
 #[cfg(feature = "cloudformation")]
 impl CfnGeneratedTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(generated_template_name: impl Into<Str>) -> CfnGeneratedTemplateProps {
         CfnGeneratedTemplateProps {
             generated_template_name: generated_template_name.into(),
@@ -676,6 +691,7 @@ impl CfnGeneratedTemplateProps {
 #[cfg(feature = "cloudformation")]
 impl CfnGeneratedTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GeneratedTemplateName", self.generated_template_name.into_value());
@@ -685,6 +701,7 @@ impl CfnGeneratedTemplateProps {
 
     /// The `AWS::CloudFormation::GeneratedTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::GeneratedTemplate").properties(self.into_properties())
     }
@@ -693,6 +710,7 @@ impl CfnGeneratedTemplateProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::GeneratedTemplate> {
     /// Adds an `AWS::CloudFormation::GeneratedTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -705,6 +723,7 @@ impl crate::Cfn<markers::GeneratedTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`GeneratedTemplateId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-generatedtemplate.html#aws-resource-cloudformation-generatedtemplate-return-values).
+    #[inline]
     pub fn attr_generated_template_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GeneratedTemplateId".into())
     }
@@ -713,6 +732,7 @@ impl crate::Cfn<markers::GeneratedTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-generatedtemplate.html#aws-resource-cloudformation-generatedtemplate-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -721,6 +741,7 @@ impl crate::Cfn<markers::GeneratedTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-generatedtemplate.html#aws-resource-cloudformation-generatedtemplate-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -729,6 +750,7 @@ impl crate::Cfn<markers::GeneratedTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-generatedtemplate.html#aws-resource-cloudformation-generatedtemplate-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -737,6 +759,7 @@ impl crate::Cfn<markers::GeneratedTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Progress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-generatedtemplate.html#aws-resource-cloudformation-generatedtemplate-return-values).
+    #[inline]
     pub fn attr_progress(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Progress".into())
     }
@@ -745,6 +768,7 @@ impl crate::Cfn<markers::GeneratedTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`TotalWarnings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-generatedtemplate.html#aws-resource-cloudformation-generatedtemplate-return-values).
+    #[inline]
     pub fn attr_total_warnings(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TotalWarnings".into())
     }
@@ -775,6 +799,7 @@ pub mod generated_template {
 
     impl TemplateConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TemplateConfiguration {
             TemplateConfiguration {
                 deletion_policy: None,
@@ -784,12 +809,14 @@ pub mod generated_template {
     }
 
     impl Default for TemplateConfiguration {
+        #[inline]
         fn default() -> TemplateConfiguration {
             TemplateConfiguration::new()
         }
     }
 
     impl IntoValue for TemplateConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeletionPolicy", self.deletion_policy);
@@ -869,6 +896,7 @@ pub struct CfnGuardHookProps {
 #[cfg(feature = "cloudformation")]
 impl CfnGuardHookProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(alias: impl Into<Str>, execution_role: impl Into<Str>, failure_mode: impl Into<Str>, hook_status: impl Into<Str>, rule_location: impl Into<guard_hook::S3Location>, target_operations: impl Into<List<Str>>) -> CfnGuardHookProps {
         CfnGuardHookProps {
             alias: alias.into(),
@@ -888,6 +916,7 @@ impl CfnGuardHookProps {
 #[cfg(feature = "cloudformation")]
 impl CfnGuardHookProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Alias", self.alias.into_value());
@@ -905,6 +934,7 @@ impl CfnGuardHookProps {
 
     /// The `AWS::CloudFormation::GuardHook` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::GuardHook").properties(self.into_properties())
     }
@@ -913,6 +943,7 @@ impl CfnGuardHookProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::GuardHook> {
     /// Adds an `AWS::CloudFormation::GuardHook` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -925,6 +956,7 @@ impl crate::Cfn<markers::GuardHook> {
     ///
     /// `Fn::GetAtt` of
     /// [`HookArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-guardhook.html#aws-resource-cloudformation-guardhook-return-values).
+    #[inline]
     pub fn attr_hook_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HookArn".into())
     }
@@ -958,6 +990,7 @@ pub mod guard_hook {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(uri: impl Into<Str>) -> S3Location {
             S3Location {
                 uri: uri.into(),
@@ -967,6 +1000,7 @@ pub mod guard_hook {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Uri", self.uri.into_value());
@@ -1006,6 +1040,7 @@ pub mod guard_hook {
 
     impl TargetFilters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(targets: impl Into<List<HookTarget>>) -> TargetFilters {
             TargetFilters {
                 actions: None,
@@ -1017,6 +1052,7 @@ pub mod guard_hook {
     }
 
     impl IntoValue for TargetFilters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Actions", self.actions);
@@ -1056,6 +1092,7 @@ pub mod guard_hook {
 
     impl HookTarget {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, invocation_point: impl Into<Str>, target_name: impl Into<Str>) -> HookTarget {
             HookTarget {
                 action: action.into(),
@@ -1066,6 +1103,7 @@ pub mod guard_hook {
     }
 
     impl IntoValue for HookTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -1102,6 +1140,7 @@ pub mod guard_hook {
 
     impl StackFilters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filtering_criteria: impl Into<Str>) -> StackFilters {
             StackFilters {
                 filtering_criteria: filtering_criteria.into(),
@@ -1112,6 +1151,7 @@ pub mod guard_hook {
     }
 
     impl IntoValue for StackFilters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FilteringCriteria", self.filtering_criteria.into_value());
@@ -1142,6 +1182,7 @@ pub mod guard_hook {
 
     impl StackNames {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StackNames {
             StackNames {
                 exclude: None,
@@ -1151,12 +1192,14 @@ pub mod guard_hook {
     }
 
     impl Default for StackNames {
+        #[inline]
         fn default() -> StackNames {
             StackNames::new()
         }
     }
 
     impl IntoValue for StackNames {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exclude", self.exclude);
@@ -1188,6 +1231,7 @@ pub mod guard_hook {
 
     impl StackRoles {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StackRoles {
             StackRoles {
                 exclude: None,
@@ -1197,12 +1241,14 @@ pub mod guard_hook {
     }
 
     impl Default for StackRoles {
+        #[inline]
         fn default() -> StackRoles {
             StackRoles::new()
         }
     }
 
     impl IntoValue for StackRoles {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exclude", self.exclude);
@@ -1226,6 +1272,7 @@ pub mod guard_hook {
 
     impl Options {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Options {
             Options {
                 input_params: None,
@@ -1234,12 +1281,14 @@ pub mod guard_hook {
     }
 
     impl Default for Options {
+        #[inline]
         fn default() -> Options {
             Options::new()
         }
     }
 
     impl IntoValue for Options {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputParams", self.input_params);
@@ -1273,6 +1322,7 @@ pub struct CfnHookDefaultVersionProps {
 #[cfg(feature = "cloudformation")]
 impl CfnHookDefaultVersionProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnHookDefaultVersionProps {
         CfnHookDefaultVersionProps {
             type_name: None,
@@ -1284,6 +1334,7 @@ impl CfnHookDefaultVersionProps {
 
 #[cfg(feature = "cloudformation")]
 impl Default for CfnHookDefaultVersionProps {
+    #[inline]
     fn default() -> CfnHookDefaultVersionProps {
         CfnHookDefaultVersionProps::new()
     }
@@ -1292,6 +1343,7 @@ impl Default for CfnHookDefaultVersionProps {
 #[cfg(feature = "cloudformation")]
 impl CfnHookDefaultVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "TypeName", self.type_name);
@@ -1302,6 +1354,7 @@ impl CfnHookDefaultVersionProps {
 
     /// The `AWS::CloudFormation::HookDefaultVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::HookDefaultVersion").properties(self.into_properties())
     }
@@ -1310,6 +1363,7 @@ impl CfnHookDefaultVersionProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::HookDefaultVersion> {
     /// Adds an `AWS::CloudFormation::HookDefaultVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1322,6 +1376,7 @@ impl crate::Cfn<markers::HookDefaultVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-hookdefaultversion.html#aws-resource-cloudformation-hookdefaultversion-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1360,6 +1415,7 @@ pub struct CfnHookTypeConfigProps {
 #[cfg(feature = "cloudformation")]
 impl CfnHookTypeConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configuration: impl Into<Str>) -> CfnHookTypeConfigProps {
         CfnHookTypeConfigProps {
             configuration: configuration.into(),
@@ -1373,6 +1429,7 @@ impl CfnHookTypeConfigProps {
 #[cfg(feature = "cloudformation")]
 impl CfnHookTypeConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Configuration", self.configuration.into_value());
@@ -1384,6 +1441,7 @@ impl CfnHookTypeConfigProps {
 
     /// The `AWS::CloudFormation::HookTypeConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::HookTypeConfig").properties(self.into_properties())
     }
@@ -1392,6 +1450,7 @@ impl CfnHookTypeConfigProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::HookTypeConfig> {
     /// Adds an `AWS::CloudFormation::HookTypeConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1405,6 +1464,7 @@ impl crate::Cfn<markers::HookTypeConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfigurationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-hooktypeconfig.html#aws-resource-cloudformation-hooktypeconfig-return-values).
+    #[inline]
     pub fn attr_configuration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfigurationArn".into())
     }
@@ -1446,6 +1506,7 @@ pub struct CfnHookVersionProps {
 #[cfg(feature = "cloudformation")]
 impl CfnHookVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(schema_handler_package: impl Into<Str>, type_name: impl Into<Str>) -> CfnHookVersionProps {
         CfnHookVersionProps {
             execution_role_arn: None,
@@ -1459,6 +1520,7 @@ impl CfnHookVersionProps {
 #[cfg(feature = "cloudformation")]
 impl CfnHookVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ExecutionRoleArn", self.execution_role_arn);
@@ -1470,6 +1532,7 @@ impl CfnHookVersionProps {
 
     /// The `AWS::CloudFormation::HookVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::HookVersion").properties(self.into_properties())
     }
@@ -1478,6 +1541,7 @@ impl CfnHookVersionProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::HookVersion> {
     /// Adds an `AWS::CloudFormation::HookVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1490,6 +1554,7 @@ impl crate::Cfn<markers::HookVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`VersionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-hookversion.html#aws-resource-cloudformation-hookversion-return-values).
+    #[inline]
     pub fn attr_version_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VersionId".into())
     }
@@ -1498,6 +1563,7 @@ impl crate::Cfn<markers::HookVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsDefaultVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-hookversion.html#aws-resource-cloudformation-hookversion-return-values).
+    #[inline]
     pub fn attr_is_default_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsDefaultVersion".into())
     }
@@ -1507,6 +1573,7 @@ impl crate::Cfn<markers::HookVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Visibility`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-hookversion.html#aws-resource-cloudformation-hookversion-return-values).
+    #[inline]
     pub fn attr_visibility(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Visibility".into())
     }
@@ -1515,6 +1582,7 @@ impl crate::Cfn<markers::HookVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-hookversion.html#aws-resource-cloudformation-hookversion-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1523,6 +1591,7 @@ impl crate::Cfn<markers::HookVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`TypeArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-hookversion.html#aws-resource-cloudformation-hookversion-return-values).
+    #[inline]
     pub fn attr_type_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TypeArn".into())
     }
@@ -1558,6 +1627,7 @@ pub mod hook_version {
 
     impl LoggingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoggingConfig {
             LoggingConfig {
                 log_group_name: None,
@@ -1567,12 +1637,14 @@ pub mod hook_version {
     }
 
     impl Default for LoggingConfig {
+        #[inline]
         fn default() -> LoggingConfig {
             LoggingConfig::new()
         }
     }
 
     impl IntoValue for LoggingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogGroupName", self.log_group_name);
@@ -1654,6 +1726,7 @@ pub struct CfnLambdaHookProps {
 #[cfg(feature = "cloudformation")]
 impl CfnLambdaHookProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(alias: impl Into<Str>, execution_role: impl Into<Str>, failure_mode: impl Into<Str>, hook_status: impl Into<Str>, lambda_function: impl Into<Str>, target_operations: impl Into<List<Str>>) -> CfnLambdaHookProps {
         CfnLambdaHookProps {
             alias: alias.into(),
@@ -1673,6 +1746,7 @@ impl CfnLambdaHookProps {
 #[cfg(feature = "cloudformation")]
 impl CfnLambdaHookProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Alias", self.alias.into_value());
@@ -1690,6 +1764,7 @@ impl CfnLambdaHookProps {
 
     /// The `AWS::CloudFormation::LambdaHook` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::LambdaHook").properties(self.into_properties())
     }
@@ -1698,6 +1773,7 @@ impl CfnLambdaHookProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::LambdaHook> {
     /// Adds an `AWS::CloudFormation::LambdaHook` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1710,6 +1786,7 @@ impl crate::Cfn<markers::LambdaHook> {
     ///
     /// `Fn::GetAtt` of
     /// [`HookArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-lambdahook.html#aws-resource-cloudformation-lambdahook-return-values).
+    #[inline]
     pub fn attr_hook_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HookArn".into())
     }
@@ -1751,6 +1828,7 @@ pub mod lambda_hook {
 
     impl TargetFilters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(targets: impl Into<List<HookTarget>>) -> TargetFilters {
             TargetFilters {
                 actions: None,
@@ -1762,6 +1840,7 @@ pub mod lambda_hook {
     }
 
     impl IntoValue for TargetFilters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Actions", self.actions);
@@ -1801,6 +1880,7 @@ pub mod lambda_hook {
 
     impl HookTarget {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, invocation_point: impl Into<Str>, target_name: impl Into<Str>) -> HookTarget {
             HookTarget {
                 action: action.into(),
@@ -1811,6 +1891,7 @@ pub mod lambda_hook {
     }
 
     impl IntoValue for HookTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -1847,6 +1928,7 @@ pub mod lambda_hook {
 
     impl StackFilters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filtering_criteria: impl Into<Str>) -> StackFilters {
             StackFilters {
                 filtering_criteria: filtering_criteria.into(),
@@ -1857,6 +1939,7 @@ pub mod lambda_hook {
     }
 
     impl IntoValue for StackFilters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FilteringCriteria", self.filtering_criteria.into_value());
@@ -1887,6 +1970,7 @@ pub mod lambda_hook {
 
     impl StackNames {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StackNames {
             StackNames {
                 exclude: None,
@@ -1896,12 +1980,14 @@ pub mod lambda_hook {
     }
 
     impl Default for StackNames {
+        #[inline]
         fn default() -> StackNames {
             StackNames::new()
         }
     }
 
     impl IntoValue for StackNames {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exclude", self.exclude);
@@ -1933,6 +2019,7 @@ pub mod lambda_hook {
 
     impl StackRoles {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StackRoles {
             StackRoles {
                 exclude: None,
@@ -1942,12 +2029,14 @@ pub mod lambda_hook {
     }
 
     impl Default for StackRoles {
+        #[inline]
         fn default() -> StackRoles {
             StackRoles::new()
         }
     }
 
     impl IntoValue for StackRoles {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exclude", self.exclude);
@@ -1980,6 +2069,7 @@ pub mod lambda_hook {
 
     impl LoggingConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_group_name: impl Into<Str>, log_role_arn: impl Into<Str>) -> LoggingConfig {
             LoggingConfig {
                 log_group_name: log_group_name.into(),
@@ -1989,6 +2079,7 @@ pub mod lambda_hook {
     }
 
     impl IntoValue for LoggingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogGroupName", self.log_group_name.into_value());
@@ -2039,6 +2130,7 @@ pub struct CfnMacroProps {
 #[cfg(feature = "cloudformation")]
 impl CfnMacroProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(function_name: impl Into<Str>, name: impl Into<Str>) -> CfnMacroProps {
         CfnMacroProps {
             description: None,
@@ -2053,6 +2145,7 @@ impl CfnMacroProps {
 #[cfg(feature = "cloudformation")]
 impl CfnMacroProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -2065,6 +2158,7 @@ impl CfnMacroProps {
 
     /// The `AWS::CloudFormation::Macro` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::Macro").properties(self.into_properties())
     }
@@ -2073,6 +2167,7 @@ impl CfnMacroProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::Macro> {
     /// Adds an `AWS::CloudFormation::Macro` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2085,6 +2180,7 @@ impl crate::Cfn<markers::Macro> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-macro.html#aws-resource-cloudformation-macro-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2121,6 +2217,7 @@ pub struct CfnModuleDefaultVersionProps {
 #[cfg(feature = "cloudformation")]
 impl CfnModuleDefaultVersionProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnModuleDefaultVersionProps {
         CfnModuleDefaultVersionProps {
             arn: None,
@@ -2132,6 +2229,7 @@ impl CfnModuleDefaultVersionProps {
 
 #[cfg(feature = "cloudformation")]
 impl Default for CfnModuleDefaultVersionProps {
+    #[inline]
     fn default() -> CfnModuleDefaultVersionProps {
         CfnModuleDefaultVersionProps::new()
     }
@@ -2140,6 +2238,7 @@ impl Default for CfnModuleDefaultVersionProps {
 #[cfg(feature = "cloudformation")]
 impl CfnModuleDefaultVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.arn { m.insert("Arn", v.into_ref()); }
@@ -2150,6 +2249,7 @@ impl CfnModuleDefaultVersionProps {
 
     /// The `AWS::CloudFormation::ModuleDefaultVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::ModuleDefaultVersion").properties(self.into_properties())
     }
@@ -2158,6 +2258,7 @@ impl CfnModuleDefaultVersionProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::ModuleDefaultVersion> {
     /// Adds an `AWS::CloudFormation::ModuleDefaultVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2190,6 +2291,7 @@ pub struct CfnModuleVersionProps {
 #[cfg(feature = "cloudformation")]
 impl CfnModuleVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(module_name: impl Into<Str>, module_package: impl Into<Str>) -> CfnModuleVersionProps {
         CfnModuleVersionProps {
             module_name: module_name.into(),
@@ -2201,6 +2303,7 @@ impl CfnModuleVersionProps {
 #[cfg(feature = "cloudformation")]
 impl CfnModuleVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ModuleName", self.module_name.into_value());
@@ -2210,6 +2313,7 @@ impl CfnModuleVersionProps {
 
     /// The `AWS::CloudFormation::ModuleVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::ModuleVersion").properties(self.into_properties())
     }
@@ -2218,6 +2322,7 @@ impl CfnModuleVersionProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::ModuleVersion> {
     /// Adds an `AWS::CloudFormation::ModuleVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2230,6 +2335,7 @@ impl crate::Cfn<markers::ModuleVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`TimeCreated`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-moduleversion.html#aws-resource-cloudformation-moduleversion-return-values).
+    #[inline]
     pub fn attr_time_created(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TimeCreated".into())
     }
@@ -2238,6 +2344,7 @@ impl crate::Cfn<markers::ModuleVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`VersionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-moduleversion.html#aws-resource-cloudformation-moduleversion-return-values).
+    #[inline]
     pub fn attr_version_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VersionId".into())
     }
@@ -2246,6 +2353,7 @@ impl crate::Cfn<markers::ModuleVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-moduleversion.html#aws-resource-cloudformation-moduleversion-return-values).
+    #[inline]
     pub fn attr_description(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Description".into())
     }
@@ -2254,6 +2362,7 @@ impl crate::Cfn<markers::ModuleVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Schema`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-moduleversion.html#aws-resource-cloudformation-moduleversion-return-values).
+    #[inline]
     pub fn attr_schema(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Schema".into())
     }
@@ -2262,6 +2371,7 @@ impl crate::Cfn<markers::ModuleVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsDefaultVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-moduleversion.html#aws-resource-cloudformation-moduleversion-return-values).
+    #[inline]
     pub fn attr_is_default_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsDefaultVersion".into())
     }
@@ -2271,6 +2381,7 @@ impl crate::Cfn<markers::ModuleVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Visibility`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-moduleversion.html#aws-resource-cloudformation-moduleversion-return-values).
+    #[inline]
     pub fn attr_visibility(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Visibility".into())
     }
@@ -2279,6 +2390,7 @@ impl crate::Cfn<markers::ModuleVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-moduleversion.html#aws-resource-cloudformation-moduleversion-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2287,6 +2399,7 @@ impl crate::Cfn<markers::ModuleVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`DocumentationUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-moduleversion.html#aws-resource-cloudformation-moduleversion-return-values).
+    #[inline]
     pub fn attr_documentation_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DocumentationUrl".into())
     }
@@ -2332,6 +2445,7 @@ pub struct CfnPublicTypeVersionProps {
 #[cfg(feature = "cloudformation")]
 impl CfnPublicTypeVersionProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnPublicTypeVersionProps {
         CfnPublicTypeVersionProps {
             arn: None,
@@ -2345,6 +2459,7 @@ impl CfnPublicTypeVersionProps {
 
 #[cfg(feature = "cloudformation")]
 impl Default for CfnPublicTypeVersionProps {
+    #[inline]
     fn default() -> CfnPublicTypeVersionProps {
         CfnPublicTypeVersionProps::new()
     }
@@ -2353,6 +2468,7 @@ impl Default for CfnPublicTypeVersionProps {
 #[cfg(feature = "cloudformation")]
 impl CfnPublicTypeVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Arn", self.arn);
@@ -2365,6 +2481,7 @@ impl CfnPublicTypeVersionProps {
 
     /// The `AWS::CloudFormation::PublicTypeVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::PublicTypeVersion").properties(self.into_properties())
     }
@@ -2373,6 +2490,7 @@ impl CfnPublicTypeVersionProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::PublicTypeVersion> {
     /// Adds an `AWS::CloudFormation::PublicTypeVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2385,6 +2503,7 @@ impl crate::Cfn<markers::PublicTypeVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublicTypeArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-publictypeversion.html#aws-resource-cloudformation-publictypeversion-return-values).
+    #[inline]
     pub fn attr_public_type_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublicTypeArn".into())
     }
@@ -2393,6 +2512,7 @@ impl crate::Cfn<markers::PublicTypeVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublisherId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-publictypeversion.html#aws-resource-cloudformation-publictypeversion-return-values).
+    #[inline]
     pub fn attr_publisher_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublisherId".into())
     }
@@ -2401,6 +2521,7 @@ impl crate::Cfn<markers::PublicTypeVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`TypeVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-publictypeversion.html#aws-resource-cloudformation-publictypeversion-return-values).
+    #[inline]
     pub fn attr_type_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TypeVersionArn".into())
     }
@@ -2432,6 +2553,7 @@ pub struct CfnPublisherProps {
 #[cfg(feature = "cloudformation")]
 impl CfnPublisherProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(accept_terms_and_conditions: impl Into<Bool>) -> CfnPublisherProps {
         CfnPublisherProps {
             accept_terms_and_conditions: accept_terms_and_conditions.into(),
@@ -2443,6 +2565,7 @@ impl CfnPublisherProps {
 #[cfg(feature = "cloudformation")]
 impl CfnPublisherProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AcceptTermsAndConditions", self.accept_terms_and_conditions.into_value());
@@ -2452,6 +2575,7 @@ impl CfnPublisherProps {
 
     /// The `AWS::CloudFormation::Publisher` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::Publisher").properties(self.into_properties())
     }
@@ -2460,6 +2584,7 @@ impl CfnPublisherProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::Publisher> {
     /// Adds an `AWS::CloudFormation::Publisher` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2472,6 +2597,7 @@ impl crate::Cfn<markers::Publisher> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublisherId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-publisher.html#aws-resource-cloudformation-publisher-return-values).
+    #[inline]
     pub fn attr_publisher_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublisherId".into())
     }
@@ -2481,6 +2607,7 @@ impl crate::Cfn<markers::Publisher> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentityProvider`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-publisher.html#aws-resource-cloudformation-publisher-return-values).
+    #[inline]
     pub fn attr_identity_provider(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentityProvider".into())
     }
@@ -2489,6 +2616,7 @@ impl crate::Cfn<markers::Publisher> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublisherProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-publisher.html#aws-resource-cloudformation-publisher-return-values).
+    #[inline]
     pub fn attr_publisher_profile(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublisherProfile".into())
     }
@@ -2497,6 +2625,7 @@ impl crate::Cfn<markers::Publisher> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublisherStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-publisher.html#aws-resource-cloudformation-publisher-return-values).
+    #[inline]
     pub fn attr_publisher_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublisherStatus".into())
     }
@@ -2531,6 +2660,7 @@ pub struct CfnResourceDefaultVersionProps {
 #[cfg(feature = "cloudformation")]
 impl CfnResourceDefaultVersionProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnResourceDefaultVersionProps {
         CfnResourceDefaultVersionProps {
             type_name: None,
@@ -2542,6 +2672,7 @@ impl CfnResourceDefaultVersionProps {
 
 #[cfg(feature = "cloudformation")]
 impl Default for CfnResourceDefaultVersionProps {
+    #[inline]
     fn default() -> CfnResourceDefaultVersionProps {
         CfnResourceDefaultVersionProps::new()
     }
@@ -2550,6 +2681,7 @@ impl Default for CfnResourceDefaultVersionProps {
 #[cfg(feature = "cloudformation")]
 impl CfnResourceDefaultVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "TypeName", self.type_name);
@@ -2560,6 +2692,7 @@ impl CfnResourceDefaultVersionProps {
 
     /// The `AWS::CloudFormation::ResourceDefaultVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::ResourceDefaultVersion").properties(self.into_properties())
     }
@@ -2568,6 +2701,7 @@ impl CfnResourceDefaultVersionProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::ResourceDefaultVersion> {
     /// Adds an `AWS::CloudFormation::ResourceDefaultVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2580,6 +2714,7 @@ impl crate::Cfn<markers::ResourceDefaultVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-resourcedefaultversion.html#aws-resource-cloudformation-resourcedefaultversion-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2626,6 +2761,7 @@ pub struct CfnResourceVersionProps {
 #[cfg(feature = "cloudformation")]
 impl CfnResourceVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(schema_handler_package: impl Into<Str>, type_name: impl Into<Str>) -> CfnResourceVersionProps {
         CfnResourceVersionProps {
             execution_role_arn: None,
@@ -2639,6 +2775,7 @@ impl CfnResourceVersionProps {
 #[cfg(feature = "cloudformation")]
 impl CfnResourceVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ExecutionRoleArn", self.execution_role_arn);
@@ -2650,6 +2787,7 @@ impl CfnResourceVersionProps {
 
     /// The `AWS::CloudFormation::ResourceVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::ResourceVersion").properties(self.into_properties())
     }
@@ -2658,6 +2796,7 @@ impl CfnResourceVersionProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::ResourceVersion> {
     /// Adds an `AWS::CloudFormation::ResourceVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2671,6 +2810,7 @@ impl crate::Cfn<markers::ResourceVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`VersionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-resourceversion.html#aws-resource-cloudformation-resourceversion-return-values).
+    #[inline]
     pub fn attr_version_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VersionId".into())
     }
@@ -2681,6 +2821,7 @@ impl crate::Cfn<markers::ResourceVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProvisioningType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-resourceversion.html#aws-resource-cloudformation-resourceversion-return-values).
+    #[inline]
     pub fn attr_provisioning_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProvisioningType".into())
     }
@@ -2689,6 +2830,7 @@ impl crate::Cfn<markers::ResourceVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsDefaultVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-resourceversion.html#aws-resource-cloudformation-resourceversion-return-values).
+    #[inline]
     pub fn attr_is_default_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsDefaultVersion".into())
     }
@@ -2698,6 +2840,7 @@ impl crate::Cfn<markers::ResourceVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Visibility`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-resourceversion.html#aws-resource-cloudformation-resourceversion-return-values).
+    #[inline]
     pub fn attr_visibility(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Visibility".into())
     }
@@ -2706,6 +2849,7 @@ impl crate::Cfn<markers::ResourceVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-resourceversion.html#aws-resource-cloudformation-resourceversion-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2714,6 +2858,7 @@ impl crate::Cfn<markers::ResourceVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`TypeArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-resourceversion.html#aws-resource-cloudformation-resourceversion-return-values).
+    #[inline]
     pub fn attr_type_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TypeArn".into())
     }
@@ -2748,6 +2893,7 @@ pub mod resource_version {
 
     impl LoggingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoggingConfig {
             LoggingConfig {
                 log_group_name: None,
@@ -2757,12 +2903,14 @@ pub mod resource_version {
     }
 
     impl Default for LoggingConfig {
+        #[inline]
         fn default() -> LoggingConfig {
             LoggingConfig::new()
         }
     }
 
     impl IntoValue for LoggingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogGroupName", self.log_group_name);
@@ -2821,6 +2969,7 @@ pub struct CfnStackProps {
 #[cfg(feature = "cloudformation")]
 impl CfnStackProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnStackProps {
         CfnStackProps {
             notification_arns: None,
@@ -2834,6 +2983,7 @@ impl CfnStackProps {
 
 #[cfg(feature = "cloudformation")]
 impl Default for CfnStackProps {
+    #[inline]
     fn default() -> CfnStackProps {
         CfnStackProps::new()
     }
@@ -2842,6 +2992,7 @@ impl Default for CfnStackProps {
 #[cfg(feature = "cloudformation")]
 impl CfnStackProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "NotificationARNs", self.notification_arns);
@@ -2854,6 +3005,7 @@ impl CfnStackProps {
 
     /// The `AWS::CloudFormation::Stack` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::Stack").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2862,6 +3014,7 @@ impl CfnStackProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::Stack> {
     /// Adds an `AWS::CloudFormation::Stack` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2874,6 +3027,7 @@ impl crate::Cfn<markers::Stack> {
     ///
     /// `Fn::GetAtt` of
     /// [`StackId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stack.html#aws-resource-cloudformation-stack-return-values).
+    #[inline]
     pub fn attr_stack_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StackId".into())
     }
@@ -2882,6 +3036,7 @@ impl crate::Cfn<markers::Stack> {
     ///
     /// `Fn::GetAtt` of
     /// [`StackStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stack.html#aws-resource-cloudformation-stack-return-values).
+    #[inline]
     pub fn attr_stack_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StackStatus".into())
     }
@@ -2890,6 +3045,7 @@ impl crate::Cfn<markers::Stack> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stack.html#aws-resource-cloudformation-stack-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -2899,6 +3055,7 @@ impl crate::Cfn<markers::Stack> {
     ///
     /// `Fn::GetAtt` of
     /// [`RootId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stack.html#aws-resource-cloudformation-stack-return-values).
+    #[inline]
     pub fn attr_root_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RootId".into())
     }
@@ -2908,6 +3065,7 @@ impl crate::Cfn<markers::Stack> {
     ///
     /// `Fn::GetAtt` of
     /// [`ParentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stack.html#aws-resource-cloudformation-stack-return-values).
+    #[inline]
     pub fn attr_parent_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ParentId".into())
     }
@@ -2916,6 +3074,7 @@ impl crate::Cfn<markers::Stack> {
     ///
     /// `Fn::GetAtt` of
     /// [`ChangeSetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stack.html#aws-resource-cloudformation-stack-return-values).
+    #[inline]
     pub fn attr_change_set_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ChangeSetId".into())
     }
@@ -2924,6 +3083,7 @@ impl crate::Cfn<markers::Stack> {
     ///
     /// `Fn::GetAtt` of
     /// [`Outputs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stack.html#aws-resource-cloudformation-stack-return-values).
+    #[inline]
     pub fn attr_outputs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Outputs".into())
     }
@@ -2933,6 +3093,7 @@ impl crate::Cfn<markers::Stack> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stack.html#aws-resource-cloudformation-stack-return-values).
+    #[inline]
     pub fn attr_last_update_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdateTime".into())
     }
@@ -3053,6 +3214,7 @@ pub struct CfnStackSetProps {
 #[cfg(feature = "cloudformation")]
 impl CfnStackSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(permission_model: impl Into<Str>, stack_set_name: impl Into<Str>) -> CfnStackSetProps {
         CfnStackSetProps {
             administration_role_arn: None,
@@ -3077,6 +3239,7 @@ impl CfnStackSetProps {
 #[cfg(feature = "cloudformation")]
 impl CfnStackSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.administration_role_arn { m.insert("AdministrationRoleARN", v.into_get_att("Arn")); }
@@ -3099,6 +3262,7 @@ impl CfnStackSetProps {
 
     /// The `AWS::CloudFormation::StackSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::StackSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3107,6 +3271,7 @@ impl CfnStackSetProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::StackSet> {
     /// Adds an `AWS::CloudFormation::StackSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3119,6 +3284,7 @@ impl crate::Cfn<markers::StackSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`StackSetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stackset.html#aws-resource-cloudformation-stackset-return-values).
+    #[inline]
     pub fn attr_stack_set_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StackSetId".into())
     }
@@ -3152,6 +3318,7 @@ pub mod stack_set {
 
     impl Parameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parameter_key: impl Into<Str>, parameter_value: impl Into<Str>) -> Parameter {
             Parameter {
                 parameter_key: parameter_key.into(),
@@ -3161,6 +3328,7 @@ pub mod stack_set {
     }
 
     impl IntoValue for Parameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ParameterKey", self.parameter_key.into_value());
@@ -3198,6 +3366,7 @@ pub mod stack_set {
 
     impl StackInstances {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(deployment_targets: impl Into<DeploymentTargets>, regions: impl Into<List<Str>>) -> StackInstances {
             StackInstances {
                 deployment_targets: deployment_targets.into(),
@@ -3208,6 +3377,7 @@ pub mod stack_set {
     }
 
     impl IntoValue for StackInstances {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeploymentTargets", self.deployment_targets.into_value());
@@ -3251,6 +3421,7 @@ pub mod stack_set {
 
     impl DeploymentTargets {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeploymentTargets {
             DeploymentTargets {
                 account_filter_type: None,
@@ -3262,12 +3433,14 @@ pub mod stack_set {
     }
 
     impl Default for DeploymentTargets {
+        #[inline]
         fn default() -> DeploymentTargets {
             DeploymentTargets::new()
         }
     }
 
     impl IntoValue for DeploymentTargets {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccountFilterType", self.account_filter_type);
@@ -3334,6 +3507,7 @@ pub mod stack_set {
 
     impl OperationPreferences {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OperationPreferences {
             OperationPreferences {
                 concurrency_mode: None,
@@ -3348,12 +3522,14 @@ pub mod stack_set {
     }
 
     impl Default for OperationPreferences {
+        #[inline]
         fn default() -> OperationPreferences {
             OperationPreferences::new()
         }
     }
 
     impl IntoValue for OperationPreferences {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConcurrencyMode", self.concurrency_mode);
@@ -3403,6 +3579,7 @@ pub mod stack_set {
 
     impl AutoDeployment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutoDeployment {
             AutoDeployment {
                 depends_on: None,
@@ -3413,12 +3590,14 @@ pub mod stack_set {
     }
 
     impl Default for AutoDeployment {
+        #[inline]
         fn default() -> AutoDeployment {
             AutoDeployment::new()
         }
     }
 
     impl IntoValue for AutoDeployment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DependsOn", self.depends_on);
@@ -3446,6 +3625,7 @@ pub mod stack_set {
 
     impl ManagedExecution {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManagedExecution {
             ManagedExecution {
                 active: None,
@@ -3454,12 +3634,14 @@ pub mod stack_set {
     }
 
     impl Default for ManagedExecution {
+        #[inline]
         fn default() -> ManagedExecution {
             ManagedExecution::new()
         }
     }
 
     impl IntoValue for ManagedExecution {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Active", self.active);
@@ -3537,6 +3719,7 @@ pub struct CfnTypeActivationProps {
 #[cfg(feature = "cloudformation")]
 impl CfnTypeActivationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnTypeActivationProps {
         CfnTypeActivationProps {
             auto_update: None,
@@ -3555,6 +3738,7 @@ impl CfnTypeActivationProps {
 
 #[cfg(feature = "cloudformation")]
 impl Default for CfnTypeActivationProps {
+    #[inline]
     fn default() -> CfnTypeActivationProps {
         CfnTypeActivationProps::new()
     }
@@ -3563,6 +3747,7 @@ impl Default for CfnTypeActivationProps {
 #[cfg(feature = "cloudformation")]
 impl CfnTypeActivationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutoUpdate", self.auto_update);
@@ -3580,6 +3765,7 @@ impl CfnTypeActivationProps {
 
     /// The `AWS::CloudFormation::TypeActivation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::TypeActivation").properties(self.into_properties())
     }
@@ -3588,6 +3774,7 @@ impl CfnTypeActivationProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::TypeActivation> {
     /// Adds an `AWS::CloudFormation::TypeActivation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3600,6 +3787,7 @@ impl crate::Cfn<markers::TypeActivation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-typeactivation.html#aws-resource-cloudformation-typeactivation-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3634,6 +3822,7 @@ pub mod type_activation {
 
     impl LoggingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoggingConfig {
             LoggingConfig {
                 log_group_name: None,
@@ -3643,12 +3832,14 @@ pub mod type_activation {
     }
 
     impl Default for LoggingConfig {
+        #[inline]
         fn default() -> LoggingConfig {
             LoggingConfig::new()
         }
     }
 
     impl IntoValue for LoggingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogGroupName", self.log_group_name);
@@ -3693,6 +3884,7 @@ pub struct CfnWaitConditionProps {
 #[cfg(feature = "cloudformation")]
 impl CfnWaitConditionProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnWaitConditionProps {
         CfnWaitConditionProps {
             count: None,
@@ -3704,6 +3896,7 @@ impl CfnWaitConditionProps {
 
 #[cfg(feature = "cloudformation")]
 impl Default for CfnWaitConditionProps {
+    #[inline]
     fn default() -> CfnWaitConditionProps {
         CfnWaitConditionProps::new()
     }
@@ -3712,6 +3905,7 @@ impl Default for CfnWaitConditionProps {
 #[cfg(feature = "cloudformation")]
 impl CfnWaitConditionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Count", self.count);
@@ -3722,6 +3916,7 @@ impl CfnWaitConditionProps {
 
     /// The `AWS::CloudFormation::WaitCondition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::WaitCondition").properties(self.into_properties())
     }
@@ -3730,6 +3925,7 @@ impl CfnWaitConditionProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::WaitCondition> {
     /// Adds an `AWS::CloudFormation::WaitCondition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3742,6 +3938,7 @@ impl crate::Cfn<markers::WaitCondition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Data`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-waitcondition.html#aws-resource-cloudformation-waitcondition-return-values).
+    #[inline]
     pub fn attr_data(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Data".into())
     }
@@ -3750,6 +3947,7 @@ impl crate::Cfn<markers::WaitCondition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-waitcondition.html#aws-resource-cloudformation-waitcondition-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3764,6 +3962,7 @@ pub struct CfnWaitConditionHandleProps {}
 #[cfg(feature = "cloudformation")]
 impl CfnWaitConditionHandleProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnWaitConditionHandleProps {
         CfnWaitConditionHandleProps {}
     }
@@ -3771,6 +3970,7 @@ impl CfnWaitConditionHandleProps {
 
 #[cfg(feature = "cloudformation")]
 impl Default for CfnWaitConditionHandleProps {
+    #[inline]
     fn default() -> CfnWaitConditionHandleProps {
         CfnWaitConditionHandleProps::new()
     }
@@ -3779,12 +3979,14 @@ impl Default for CfnWaitConditionHandleProps {
 #[cfg(feature = "cloudformation")]
 impl CfnWaitConditionHandleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         gs_core::ValueMap::new()
     }
 
     /// The `AWS::CloudFormation::WaitConditionHandle` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFormation::WaitConditionHandle").properties(self.into_properties())
     }
@@ -3793,6 +3995,7 @@ impl CfnWaitConditionHandleProps {
 #[cfg(feature = "cloudformation")]
 impl crate::Cfn<markers::WaitConditionHandle> {
     /// Adds an `AWS::CloudFormation::WaitConditionHandle` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3805,6 +4008,7 @@ impl crate::Cfn<markers::WaitConditionHandle> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-waitconditionhandle.html#aws-resource-cloudformation-waitconditionhandle-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }

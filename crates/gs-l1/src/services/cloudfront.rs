@@ -390,6 +390,7 @@ pub struct CfnAnycastIpListProps {
 #[cfg(feature = "cloudfront")]
 impl CfnAnycastIpListProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ip_count: impl Into<Int>, name: impl Into<Str>) -> CfnAnycastIpListProps {
         CfnAnycastIpListProps {
             ip_address_type: None,
@@ -404,6 +405,7 @@ impl CfnAnycastIpListProps {
 #[cfg(feature = "cloudfront")]
 impl CfnAnycastIpListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "IpAddressType", self.ip_address_type);
@@ -416,6 +418,7 @@ impl CfnAnycastIpListProps {
 
     /// The `AWS::CloudFront::AnycastIpList` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::AnycastIpList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -424,6 +427,7 @@ impl CfnAnycastIpListProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::AnycastIpList> {
     /// Adds an `AWS::CloudFront::AnycastIpList` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -438,6 +442,7 @@ impl crate::Cfn<markers::AnycastIpList> {
     ///
     /// `Fn::GetAtt` of
     /// [`AnycastIpList`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-anycastiplist.html#aws-resource-cloudfront-anycastiplist-return-values).
+    #[inline]
     pub fn attr_anycast_ip_list(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AnycastIpList".into())
     }
@@ -446,6 +451,7 @@ impl crate::Cfn<markers::AnycastIpList> {
     ///
     /// `Fn::GetAtt` of
     /// [`ETag`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-anycastiplist.html#aws-resource-cloudfront-anycastiplist-return-values).
+    #[inline]
     pub fn attr_e_tag(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ETag".into())
     }
@@ -454,6 +460,7 @@ impl crate::Cfn<markers::AnycastIpList> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-anycastiplist.html#aws-resource-cloudfront-anycastiplist-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -463,6 +470,7 @@ impl crate::Cfn<markers::AnycastIpList> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamCidrConfigResults`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-anycastiplist.html#aws-resource-cloudfront-anycastiplist-return-values).
+    #[inline]
     pub fn attr_ipam_cidr_config_results(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamCidrConfigResults".into())
     }
@@ -496,6 +504,7 @@ pub mod anycast_ip_list {
 
     impl IpamCidrConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cidr: impl Into<Str>, ipam_pool_arn: impl Into<Str>) -> IpamCidrConfig {
             IpamCidrConfig {
                 cidr: cidr.into(),
@@ -505,6 +514,7 @@ pub mod anycast_ip_list {
     }
 
     impl IntoValue for IpamCidrConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Cidr", self.cidr.into_value());
@@ -528,6 +538,7 @@ pub mod anycast_ip_list {
 
     impl Tags {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Tags {
             Tags {
                 items: None,
@@ -536,12 +547,14 @@ pub mod anycast_ip_list {
     }
 
     impl Default for Tags {
+        #[inline]
         fn default() -> Tags {
             Tags::new()
         }
     }
 
     impl IntoValue for Tags {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Items", self.items);
@@ -566,6 +579,7 @@ pub struct CfnCachePolicyProps {
 #[cfg(feature = "cloudfront")]
 impl CfnCachePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cache_policy_config: impl Into<cache_policy::CachePolicyConfig>) -> CfnCachePolicyProps {
         CfnCachePolicyProps {
             cache_policy_config: cache_policy_config.into(),
@@ -576,6 +590,7 @@ impl CfnCachePolicyProps {
 #[cfg(feature = "cloudfront")]
 impl CfnCachePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CachePolicyConfig", self.cache_policy_config.into_value());
@@ -584,6 +599,7 @@ impl CfnCachePolicyProps {
 
     /// The `AWS::CloudFront::CachePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::CachePolicy").properties(self.into_properties())
     }
@@ -592,6 +608,7 @@ impl CfnCachePolicyProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::CachePolicy> {
     /// Adds an `AWS::CloudFront::CachePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -604,6 +621,7 @@ impl crate::Cfn<markers::CachePolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-cachepolicy.html#aws-resource-cloudfront-cachepolicy-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -613,6 +631,7 @@ impl crate::Cfn<markers::CachePolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-cachepolicy.html#aws-resource-cloudfront-cachepolicy-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -684,6 +703,7 @@ pub mod cache_policy {
 
     impl CachePolicyConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(default_ttl: impl Into<Num>, max_ttl: impl Into<Num>, min_ttl: impl Into<Num>, name: impl Into<Str>, parameters_in_cache_key_and_forwarded_to_origin: impl Into<ParametersInCacheKeyAndForwardedToOrigin>) -> CachePolicyConfig {
             CachePolicyConfig {
                 comment: None,
@@ -697,6 +717,7 @@ pub mod cache_policy {
     }
 
     impl IntoValue for CachePolicyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Comment", self.comment);
@@ -756,6 +777,7 @@ pub mod cache_policy {
 
     impl ParametersInCacheKeyAndForwardedToOrigin {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cookies_config: impl Into<CookiesConfig>, enable_accept_encoding_gzip: impl Into<Bool>, headers_config: impl Into<HeadersConfig>, query_strings_config: impl Into<QueryStringsConfig>) -> ParametersInCacheKeyAndForwardedToOrigin {
             ParametersInCacheKeyAndForwardedToOrigin {
                 cookies_config: cookies_config.into(),
@@ -768,6 +790,7 @@ pub mod cache_policy {
     }
 
     impl IntoValue for ParametersInCacheKeyAndForwardedToOrigin {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CookiesConfig", self.cookies_config.into_value());
@@ -802,6 +825,7 @@ pub mod cache_policy {
 
     impl HeadersConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(header_behavior: impl Into<Str>) -> HeadersConfig {
             HeadersConfig {
                 header_behavior: header_behavior.into(),
@@ -811,6 +835,7 @@ pub mod cache_policy {
     }
 
     impl IntoValue for HeadersConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HeaderBehavior", self.header_behavior.into_value());
@@ -842,6 +867,7 @@ pub mod cache_policy {
 
     impl CookiesConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cookie_behavior: impl Into<Str>) -> CookiesConfig {
             CookiesConfig {
                 cookie_behavior: cookie_behavior.into(),
@@ -851,6 +877,7 @@ pub mod cache_policy {
     }
 
     impl IntoValue for CookiesConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CookieBehavior", self.cookie_behavior.into_value());
@@ -883,6 +910,7 @@ pub mod cache_policy {
 
     impl QueryStringsConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(query_string_behavior: impl Into<Str>) -> QueryStringsConfig {
             QueryStringsConfig {
                 query_string_behavior: query_string_behavior.into(),
@@ -892,6 +920,7 @@ pub mod cache_policy {
     }
 
     impl IntoValue for QueryStringsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("QueryStringBehavior", self.query_string_behavior.into_value());
@@ -917,6 +946,7 @@ pub struct CfnCloudFrontOriginAccessIdentityProps {
 #[cfg(feature = "cloudfront")]
 impl CfnCloudFrontOriginAccessIdentityProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cloud_front_origin_access_identity_config: impl Into<cloud_front_origin_access_identity::CloudFrontOriginAccessIdentityConfig>) -> CfnCloudFrontOriginAccessIdentityProps {
         CfnCloudFrontOriginAccessIdentityProps {
             cloud_front_origin_access_identity_config: cloud_front_origin_access_identity_config.into(),
@@ -927,6 +957,7 @@ impl CfnCloudFrontOriginAccessIdentityProps {
 #[cfg(feature = "cloudfront")]
 impl CfnCloudFrontOriginAccessIdentityProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CloudFrontOriginAccessIdentityConfig", self.cloud_front_origin_access_identity_config.into_value());
@@ -935,6 +966,7 @@ impl CfnCloudFrontOriginAccessIdentityProps {
 
     /// The `AWS::CloudFront::CloudFrontOriginAccessIdentity` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::CloudFrontOriginAccessIdentity").properties(self.into_properties())
     }
@@ -943,6 +975,7 @@ impl CfnCloudFrontOriginAccessIdentityProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::CloudFrontOriginAccessIdentity> {
     /// Adds an `AWS::CloudFront::CloudFrontOriginAccessIdentity` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -957,6 +990,7 @@ impl crate::Cfn<markers::CloudFrontOriginAccessIdentity> {
     ///
     /// `Fn::GetAtt` of
     /// [`S3CanonicalUserId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-cloudfrontoriginaccessidentity.html#aws-resource-cloudfront-cloudfrontoriginaccessidentity-return-values).
+    #[inline]
     pub fn attr_s3_canonical_user_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "S3CanonicalUserId".into())
     }
@@ -965,6 +999,7 @@ impl crate::Cfn<markers::CloudFrontOriginAccessIdentity> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-cloudfrontoriginaccessidentity.html#aws-resource-cloudfront-cloudfrontoriginaccessidentity-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -994,6 +1029,7 @@ pub mod cloud_front_origin_access_identity {
 
     impl CloudFrontOriginAccessIdentityConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comment: impl Into<Str>) -> CloudFrontOriginAccessIdentityConfig {
             CloudFrontOriginAccessIdentityConfig {
                 comment: comment.into(),
@@ -1002,6 +1038,7 @@ pub mod cloud_front_origin_access_identity {
     }
 
     impl IntoValue for CloudFrontOriginAccessIdentityConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Comment", self.comment.into_value());
@@ -1053,6 +1090,7 @@ pub struct CfnConnectionFunctionProps {
 #[cfg(feature = "cloudfront")]
 impl CfnConnectionFunctionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connection_function_code: impl Into<Str>, connection_function_config: impl Into<connection_function::ConnectionFunctionConfig>, name: impl Into<Str>) -> CfnConnectionFunctionProps {
         CfnConnectionFunctionProps {
             auto_publish: None,
@@ -1067,6 +1105,7 @@ impl CfnConnectionFunctionProps {
 #[cfg(feature = "cloudfront")]
 impl CfnConnectionFunctionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutoPublish", self.auto_publish);
@@ -1079,6 +1118,7 @@ impl CfnConnectionFunctionProps {
 
     /// The `AWS::CloudFront::ConnectionFunction` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::ConnectionFunction").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1087,6 +1127,7 @@ impl CfnConnectionFunctionProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::ConnectionFunction> {
     /// Adds an `AWS::CloudFront::ConnectionFunction` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1099,6 +1140,7 @@ impl crate::Cfn<markers::ConnectionFunction> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-connectionfunction.html#aws-resource-cloudfront-connectionfunction-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1107,6 +1149,7 @@ impl crate::Cfn<markers::ConnectionFunction> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectionFunctionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-connectionfunction.html#aws-resource-cloudfront-connectionfunction-return-values).
+    #[inline]
     pub fn attr_connection_function_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectionFunctionArn".into())
     }
@@ -1115,6 +1158,7 @@ impl crate::Cfn<markers::ConnectionFunction> {
     ///
     /// `Fn::GetAtt` of
     /// [`Stage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-connectionfunction.html#aws-resource-cloudfront-connectionfunction-return-values).
+    #[inline]
     pub fn attr_stage(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Stage".into())
     }
@@ -1123,6 +1167,7 @@ impl crate::Cfn<markers::ConnectionFunction> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-connectionfunction.html#aws-resource-cloudfront-connectionfunction-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1131,6 +1176,7 @@ impl crate::Cfn<markers::ConnectionFunction> {
     ///
     /// `Fn::GetAtt` of
     /// [`ETag`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-connectionfunction.html#aws-resource-cloudfront-connectionfunction-return-values).
+    #[inline]
     pub fn attr_e_tag(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ETag".into())
     }
@@ -1139,6 +1185,7 @@ impl crate::Cfn<markers::ConnectionFunction> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-connectionfunction.html#aws-resource-cloudfront-connectionfunction-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -1147,6 +1194,7 @@ impl crate::Cfn<markers::ConnectionFunction> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-connectionfunction.html#aws-resource-cloudfront-connectionfunction-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -1184,6 +1232,7 @@ pub mod connection_function {
 
     impl ConnectionFunctionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comment: impl Into<Str>, runtime: impl Into<Str>) -> ConnectionFunctionConfig {
             ConnectionFunctionConfig {
                 comment: comment.into(),
@@ -1194,6 +1243,7 @@ pub mod connection_function {
     }
 
     impl IntoValue for ConnectionFunctionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Comment", self.comment.into_value());
@@ -1219,6 +1269,7 @@ pub mod connection_function {
 
     impl KeyValueStoreAssociation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key_value_store_arn: impl Into<Str>) -> KeyValueStoreAssociation {
             KeyValueStoreAssociation {
                 key_value_store_arn: key_value_store_arn.into(),
@@ -1227,6 +1278,7 @@ pub mod connection_function {
     }
 
     impl IntoValue for KeyValueStoreAssociation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KeyValueStoreARN", self.key_value_store_arn.into_value());
@@ -1274,6 +1326,7 @@ pub struct CfnConnectionGroupProps {
 #[cfg(feature = "cloudfront")]
 impl CfnConnectionGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnConnectionGroupProps {
         CfnConnectionGroupProps {
             anycast_ip_list_id: None,
@@ -1288,6 +1341,7 @@ impl CfnConnectionGroupProps {
 #[cfg(feature = "cloudfront")]
 impl CfnConnectionGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AnycastIpListId", self.anycast_ip_list_id);
@@ -1300,6 +1354,7 @@ impl CfnConnectionGroupProps {
 
     /// The `AWS::CloudFront::ConnectionGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::ConnectionGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1308,6 +1363,7 @@ impl CfnConnectionGroupProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::ConnectionGroup> {
     /// Adds an `AWS::CloudFront::ConnectionGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1320,6 +1376,7 @@ impl crate::Cfn<markers::ConnectionGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-connectiongroup.html#aws-resource-cloudfront-connectiongroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1328,6 +1385,7 @@ impl crate::Cfn<markers::ConnectionGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-connectiongroup.html#aws-resource-cloudfront-connectiongroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1336,6 +1394,7 @@ impl crate::Cfn<markers::ConnectionGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-connectiongroup.html#aws-resource-cloudfront-connectiongroup-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -1344,6 +1403,7 @@ impl crate::Cfn<markers::ConnectionGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-connectiongroup.html#aws-resource-cloudfront-connectiongroup-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -1353,6 +1413,7 @@ impl crate::Cfn<markers::ConnectionGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`RoutingEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-connectiongroup.html#aws-resource-cloudfront-connectiongroup-return-values).
+    #[inline]
     pub fn attr_routing_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RoutingEndpoint".into())
     }
@@ -1361,6 +1422,7 @@ impl crate::Cfn<markers::ConnectionGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-connectiongroup.html#aws-resource-cloudfront-connectiongroup-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1369,6 +1431,7 @@ impl crate::Cfn<markers::ConnectionGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsDefault`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-connectiongroup.html#aws-resource-cloudfront-connectiongroup-return-values).
+    #[inline]
     pub fn attr_is_default(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsDefault".into())
     }
@@ -1377,6 +1440,7 @@ impl crate::Cfn<markers::ConnectionGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ETag`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-connectiongroup.html#aws-resource-cloudfront-connectiongroup-return-values).
+    #[inline]
     pub fn attr_e_tag(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ETag".into())
     }
@@ -1398,6 +1462,7 @@ pub struct CfnContinuousDeploymentPolicyProps {
 #[cfg(feature = "cloudfront")]
 impl CfnContinuousDeploymentPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(continuous_deployment_policy_config: impl Into<continuous_deployment_policy::ContinuousDeploymentPolicyConfig>) -> CfnContinuousDeploymentPolicyProps {
         CfnContinuousDeploymentPolicyProps {
             continuous_deployment_policy_config: continuous_deployment_policy_config.into(),
@@ -1408,6 +1473,7 @@ impl CfnContinuousDeploymentPolicyProps {
 #[cfg(feature = "cloudfront")]
 impl CfnContinuousDeploymentPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContinuousDeploymentPolicyConfig", self.continuous_deployment_policy_config.into_value());
@@ -1416,6 +1482,7 @@ impl CfnContinuousDeploymentPolicyProps {
 
     /// The `AWS::CloudFront::ContinuousDeploymentPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::ContinuousDeploymentPolicy").properties(self.into_properties())
     }
@@ -1424,6 +1491,7 @@ impl CfnContinuousDeploymentPolicyProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::ContinuousDeploymentPolicy> {
     /// Adds an `AWS::CloudFront::ContinuousDeploymentPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1436,6 +1504,7 @@ impl crate::Cfn<markers::ContinuousDeploymentPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-continuousdeploymentpolicy.html#aws-resource-cloudfront-continuousdeploymentpolicy-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -1444,6 +1513,7 @@ impl crate::Cfn<markers::ContinuousDeploymentPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-continuousdeploymentpolicy.html#aws-resource-cloudfront-continuousdeploymentpolicy-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1504,6 +1574,7 @@ pub mod continuous_deployment_policy {
 
     impl ContinuousDeploymentPolicyConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>, staging_distribution_dns_names: impl Into<List<Str>>) -> ContinuousDeploymentPolicyConfig {
             ContinuousDeploymentPolicyConfig {
                 enabled: enabled.into(),
@@ -1517,6 +1588,7 @@ pub mod continuous_deployment_policy {
     }
 
     impl IntoValue for ContinuousDeploymentPolicyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -1551,6 +1623,7 @@ pub mod continuous_deployment_policy {
 
     impl SingleHeaderPolicyConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(header: impl Into<Str>, value: impl Into<Str>) -> SingleHeaderPolicyConfig {
             SingleHeaderPolicyConfig {
                 header: header.into(),
@@ -1560,6 +1633,7 @@ pub mod continuous_deployment_policy {
     }
 
     impl IntoValue for SingleHeaderPolicyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Header", self.header.into_value());
@@ -1594,6 +1668,7 @@ pub mod continuous_deployment_policy {
 
     impl TrafficConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> TrafficConfig {
             TrafficConfig {
                 single_header_config: None,
@@ -1604,6 +1679,7 @@ pub mod continuous_deployment_policy {
     }
 
     impl IntoValue for TrafficConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SingleHeaderConfig", self.single_header_config);
@@ -1640,6 +1716,7 @@ pub mod continuous_deployment_policy {
 
     impl SingleWeightConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(weight: impl Into<Num>) -> SingleWeightConfig {
             SingleWeightConfig {
                 session_stickiness_config: None,
@@ -1649,6 +1726,7 @@ pub mod continuous_deployment_policy {
     }
 
     impl IntoValue for SingleWeightConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SessionStickinessConfig", self.session_stickiness_config);
@@ -1684,6 +1762,7 @@ pub mod continuous_deployment_policy {
 
     impl SessionStickinessConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(idle_ttl: impl Into<Int>, maximum_ttl: impl Into<Int>) -> SessionStickinessConfig {
             SessionStickinessConfig {
                 idle_ttl: idle_ttl.into(),
@@ -1693,6 +1772,7 @@ pub mod continuous_deployment_policy {
     }
 
     impl IntoValue for SessionStickinessConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IdleTTL", self.idle_ttl.into_value());
@@ -1724,6 +1804,7 @@ pub mod continuous_deployment_policy {
 
     impl SingleHeaderConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(header: impl Into<Str>, value: impl Into<Str>) -> SingleHeaderConfig {
             SingleHeaderConfig {
                 header: header.into(),
@@ -1733,6 +1814,7 @@ pub mod continuous_deployment_policy {
     }
 
     impl IntoValue for SingleHeaderConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Header", self.header.into_value());
@@ -1764,6 +1846,7 @@ pub mod continuous_deployment_policy {
 
     impl SingleWeightPolicyConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(weight: impl Into<Num>) -> SingleWeightPolicyConfig {
             SingleWeightPolicyConfig {
                 session_stickiness_config: None,
@@ -1773,6 +1856,7 @@ pub mod continuous_deployment_policy {
     }
 
     impl IntoValue for SingleWeightPolicyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SessionStickinessConfig", self.session_stickiness_config);
@@ -1806,6 +1890,7 @@ pub struct CfnDistributionProps {
 #[cfg(feature = "cloudfront")]
 impl CfnDistributionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(distribution_config: impl Into<distribution::DistributionConfig>) -> CfnDistributionProps {
         CfnDistributionProps {
             distribution_config: distribution_config.into(),
@@ -1817,6 +1902,7 @@ impl CfnDistributionProps {
 #[cfg(feature = "cloudfront")]
 impl CfnDistributionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DistributionConfig", self.distribution_config.into_value());
@@ -1826,6 +1912,7 @@ impl CfnDistributionProps {
 
     /// The `AWS::CloudFront::Distribution` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::Distribution").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1834,6 +1921,7 @@ impl CfnDistributionProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::Distribution> {
     /// Adds an `AWS::CloudFront::Distribution` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1846,6 +1934,7 @@ impl crate::Cfn<markers::Distribution> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-distribution.html#aws-resource-cloudfront-distribution-return-values).
+    #[inline]
     pub fn attr_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainName".into())
     }
@@ -1854,6 +1943,7 @@ impl crate::Cfn<markers::Distribution> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-distribution.html#aws-resource-cloudfront-distribution-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1883,6 +1973,7 @@ pub mod distribution {
 
     impl GrpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> GrpcConfig {
             GrpcConfig {
                 enabled: enabled.into(),
@@ -1891,6 +1982,7 @@ pub mod distribution {
     }
 
     impl IntoValue for GrpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -1914,6 +2006,7 @@ pub mod distribution {
 
     impl ConnectionFunctionAssociation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>) -> ConnectionFunctionAssociation {
             ConnectionFunctionAssociation {
                 id: id.into(),
@@ -1922,6 +2015,7 @@ pub mod distribution {
     }
 
     impl IntoValue for ConnectionFunctionAssociation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -1946,6 +2040,7 @@ pub mod distribution {
 
     impl OriginMtlsConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_certificate_arn: impl Into<Str>) -> OriginMtlsConfig {
             OriginMtlsConfig {
                 client_certificate_arn: client_certificate_arn.into(),
@@ -1954,6 +2049,7 @@ pub mod distribution {
     }
 
     impl IntoValue for OriginMtlsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientCertificateArn", self.client_certificate_arn.into_value());
@@ -1996,6 +2092,7 @@ pub mod distribution {
 
     impl VpcOriginConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(vpc_origin_id: impl Into<Str>) -> VpcOriginConfig {
             VpcOriginConfig {
                 origin_keepalive_timeout: None,
@@ -2007,6 +2104,7 @@ pub mod distribution {
     }
 
     impl IntoValue for VpcOriginConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OriginKeepaliveTimeout", self.origin_keepalive_timeout);
@@ -2036,6 +2134,7 @@ pub mod distribution {
 
     impl TenantConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TenantConfig {
             TenantConfig {
                 parameter_definitions: None,
@@ -2044,12 +2143,14 @@ pub mod distribution {
     }
 
     impl Default for TenantConfig {
+        #[inline]
         fn default() -> TenantConfig {
             TenantConfig::new()
         }
     }
 
     impl IntoValue for TenantConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ParameterDefinitions", self.parameter_definitions);
@@ -2081,6 +2182,7 @@ pub mod distribution {
 
     impl ParameterDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(definition: impl Into<Definition>, name: impl Into<Str>) -> ParameterDefinition {
             ParameterDefinition {
                 definition: definition.into(),
@@ -2090,6 +2192,7 @@ pub mod distribution {
     }
 
     impl IntoValue for ParameterDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Definition", self.definition.into_value());
@@ -2113,6 +2216,7 @@ pub mod distribution {
 
     impl Definition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Definition {
             Definition {
                 string_schema: None,
@@ -2121,12 +2225,14 @@ pub mod distribution {
     }
 
     impl Default for Definition {
+        #[inline]
         fn default() -> Definition {
             Definition::new()
         }
     }
 
     impl IntoValue for Definition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "StringSchema", self.string_schema);
@@ -2160,6 +2266,7 @@ pub mod distribution {
 
     impl StringSchema {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(required: impl Into<Bool>) -> StringSchema {
             StringSchema {
                 comment: None,
@@ -2170,6 +2277,7 @@ pub mod distribution {
     }
 
     impl IntoValue for StringSchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Comment", self.comment);
@@ -2201,6 +2309,7 @@ pub mod distribution {
 
     impl CacheTagConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(header_name: impl Into<Str>) -> CacheTagConfig {
             CacheTagConfig {
                 header_name: header_name.into(),
@@ -2209,6 +2318,7 @@ pub mod distribution {
     }
 
     impl IntoValue for CacheTagConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HeaderName", self.header_name.into_value());
@@ -2236,6 +2346,7 @@ pub mod distribution {
 
     impl ViewerMtlsConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ViewerMtlsConfig {
             ViewerMtlsConfig {
                 mode: None,
@@ -2245,12 +2356,14 @@ pub mod distribution {
     }
 
     impl Default for ViewerMtlsConfig {
+        #[inline]
         fn default() -> ViewerMtlsConfig {
             ViewerMtlsConfig::new()
         }
     }
 
     impl IntoValue for ViewerMtlsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Mode", self.mode);
@@ -2285,6 +2398,7 @@ pub mod distribution {
 
     impl TrustStoreConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(trust_store_id: impl Into<Str>) -> TrustStoreConfig {
             TrustStoreConfig {
                 advertise_trust_store_ca_names: None,
@@ -2295,6 +2409,7 @@ pub mod distribution {
     }
 
     impl IntoValue for TrustStoreConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdvertiseTrustStoreCaNames", self.advertise_trust_store_ca_names);
@@ -2496,6 +2611,7 @@ pub mod distribution {
 
     impl DistributionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(default_cache_behavior: impl Into<DefaultCacheBehavior>, enabled: impl Into<Bool>) -> DistributionConfig {
             DistributionConfig {
                 aliases: None,
@@ -2530,6 +2646,7 @@ pub mod distribution {
     }
 
     impl IntoValue for DistributionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Aliases", self.aliases);
@@ -2599,6 +2716,7 @@ pub mod distribution {
 
     impl Logging {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Logging {
             Logging {
                 bucket: None,
@@ -2609,12 +2727,14 @@ pub mod distribution {
     }
 
     impl Default for Logging {
+        #[inline]
         fn default() -> Logging {
             Logging::new()
         }
     }
 
     impl IntoValue for Logging {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.bucket { m.insert("Bucket", v.into_get_att("RegionalDomainName")); }
@@ -2714,6 +2834,7 @@ pub mod distribution {
 
     impl Origin {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(domain_name: impl Into<Str>, id: impl Into<Id<crate::elasticloadbalancingv2::CfnLoadBalancer>>) -> Origin {
             Origin {
                 connection_attempts: None,
@@ -2733,6 +2854,7 @@ pub mod distribution {
     }
 
     impl IntoValue for Origin {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionAttempts", self.connection_attempts);
@@ -2777,6 +2899,7 @@ pub mod distribution {
 
     impl OriginCustomHeader {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(header_name: impl Into<Str>, header_value: impl Into<Str>) -> OriginCustomHeader {
             OriginCustomHeader {
                 header_name: header_name.into(),
@@ -2786,6 +2909,7 @@ pub mod distribution {
     }
 
     impl IntoValue for OriginCustomHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HeaderName", self.header_name.into_value());
@@ -2814,6 +2938,7 @@ pub mod distribution {
 
     impl OriginShield {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OriginShield {
             OriginShield {
                 enabled: None,
@@ -2823,12 +2948,14 @@ pub mod distribution {
     }
 
     impl Default for OriginShield {
+        #[inline]
         fn default() -> OriginShield {
             OriginShield::new()
         }
     }
 
     impl IntoValue for OriginShield {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -2864,6 +2991,7 @@ pub mod distribution {
 
     impl S3OriginConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3OriginConfig {
             S3OriginConfig {
                 origin_access_identity: None,
@@ -2873,12 +3001,14 @@ pub mod distribution {
     }
 
     impl Default for S3OriginConfig {
+        #[inline]
         fn default() -> S3OriginConfig {
             S3OriginConfig::new()
         }
     }
 
     impl IntoValue for S3OriginConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OriginAccessIdentity", self.origin_access_identity);
@@ -2950,6 +3080,7 @@ pub mod distribution {
 
     impl CustomOriginConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(origin_protocol_policy: impl Into<Str>) -> CustomOriginConfig {
             CustomOriginConfig {
                 http_port: None,
@@ -2965,6 +3096,7 @@ pub mod distribution {
     }
 
     impl IntoValue for CustomOriginConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HTTPPort", self.http_port);
@@ -3025,6 +3157,7 @@ pub mod distribution {
 
     impl ViewerCertificate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ViewerCertificate {
             ViewerCertificate {
                 acm_certificate_arn: None,
@@ -3037,12 +3170,14 @@ pub mod distribution {
     }
 
     impl Default for ViewerCertificate {
+        #[inline]
         fn default() -> ViewerCertificate {
             ViewerCertificate::new()
         }
     }
 
     impl IntoValue for ViewerCertificate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AcmCertificateArn", self.acm_certificate_arn);
@@ -3098,6 +3233,7 @@ pub mod distribution {
 
     impl LegacyCustomOrigin {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dns_name: impl Into<Str>, origin_protocol_policy: impl Into<Str>, origin_ssl_protocols: impl Into<List<Str>>) -> LegacyCustomOrigin {
             LegacyCustomOrigin {
                 dns_name: dns_name.into(),
@@ -3110,6 +3246,7 @@ pub mod distribution {
     }
 
     impl IntoValue for LegacyCustomOrigin {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DNSName", self.dns_name.into_value());
@@ -3144,6 +3281,7 @@ pub mod distribution {
 
     impl LegacyS3Origin {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dns_name: impl Into<Str>) -> LegacyS3Origin {
             LegacyS3Origin {
                 dns_name: dns_name.into(),
@@ -3153,6 +3291,7 @@ pub mod distribution {
     }
 
     impl IntoValue for LegacyS3Origin {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DNSName", self.dns_name.into_value());
@@ -3341,6 +3480,7 @@ pub mod distribution {
 
     impl DefaultCacheBehavior {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_origin_id: impl Into<Id<crate::elasticloadbalancingv2::CfnLoadBalancer>>, viewer_protocol_policy: impl Into<Str>) -> DefaultCacheBehavior {
             DefaultCacheBehavior {
                 allowed_methods: None,
@@ -3368,6 +3508,7 @@ pub mod distribution {
     }
 
     impl IntoValue for DefaultCacheBehavior {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedMethods", self.allowed_methods);
@@ -3419,6 +3560,7 @@ pub mod distribution {
 
     impl FunctionAssociation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FunctionAssociation {
             FunctionAssociation {
                 event_type: None,
@@ -3428,12 +3570,14 @@ pub mod distribution {
     }
 
     impl Default for FunctionAssociation {
+        #[inline]
         fn default() -> FunctionAssociation {
             FunctionAssociation::new()
         }
     }
 
     impl IntoValue for FunctionAssociation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EventType", self.event_type);
@@ -3475,6 +3619,7 @@ pub mod distribution {
 
     impl LambdaFunctionAssociation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LambdaFunctionAssociation {
             LambdaFunctionAssociation {
                 event_type: None,
@@ -3485,12 +3630,14 @@ pub mod distribution {
     }
 
     impl Default for LambdaFunctionAssociation {
+        #[inline]
         fn default() -> LambdaFunctionAssociation {
             LambdaFunctionAssociation::new()
         }
     }
 
     impl IntoValue for LambdaFunctionAssociation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EventType", self.event_type);
@@ -3539,6 +3686,7 @@ pub mod distribution {
 
     impl ForwardedValues {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(query_string: impl Into<Bool>) -> ForwardedValues {
             ForwardedValues {
                 cookies: None,
@@ -3550,6 +3698,7 @@ pub mod distribution {
     }
 
     impl IntoValue for ForwardedValues {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Cookies", self.cookies);
@@ -3584,6 +3733,7 @@ pub mod distribution {
 
     impl Cookies {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(forward: impl Into<Str>) -> Cookies {
             Cookies {
                 forward: forward.into(),
@@ -3593,6 +3743,7 @@ pub mod distribution {
     }
 
     impl IntoValue for Cookies {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Forward", self.forward.into_value());
@@ -3641,6 +3792,7 @@ pub mod distribution {
 
     impl CustomErrorResponse {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(error_code: impl Into<Int>) -> CustomErrorResponse {
             CustomErrorResponse {
                 error_caching_min_ttl: None,
@@ -3652,6 +3804,7 @@ pub mod distribution {
     }
 
     impl IntoValue for CustomErrorResponse {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ErrorCachingMinTTL", self.error_caching_min_ttl);
@@ -3683,6 +3836,7 @@ pub mod distribution {
 
     impl OriginGroups {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(quantity: impl Into<Int>) -> OriginGroups {
             OriginGroups {
                 items: None,
@@ -3692,6 +3846,7 @@ pub mod distribution {
     }
 
     impl IntoValue for OriginGroups {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Items", self.items);
@@ -3739,6 +3894,7 @@ pub mod distribution {
 
     impl OriginGroup {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(failover_criteria: impl Into<OriginGroupFailoverCriteria>, id: impl Into<Str>, members: impl Into<OriginGroupMembers>) -> OriginGroup {
             OriginGroup {
                 failover_criteria: failover_criteria.into(),
@@ -3750,6 +3906,7 @@ pub mod distribution {
     }
 
     impl IntoValue for OriginGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FailoverCriteria", self.failover_criteria.into_value());
@@ -3779,6 +3936,7 @@ pub mod distribution {
 
     impl OriginGroupFailoverCriteria {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status_codes: impl Into<StatusCodes>) -> OriginGroupFailoverCriteria {
             OriginGroupFailoverCriteria {
                 status_codes: status_codes.into(),
@@ -3787,6 +3945,7 @@ pub mod distribution {
     }
 
     impl IntoValue for OriginGroupFailoverCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StatusCodes", self.status_codes.into_value());
@@ -3817,6 +3976,7 @@ pub mod distribution {
 
     impl StatusCodes {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(items: impl Into<List<Int>>, quantity: impl Into<Int>) -> StatusCodes {
             StatusCodes {
                 items: items.into(),
@@ -3826,6 +3986,7 @@ pub mod distribution {
     }
 
     impl IntoValue for StatusCodes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Items", self.items.into_value());
@@ -3856,6 +4017,7 @@ pub mod distribution {
 
     impl OriginGroupMembers {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(items: impl Into<List<OriginGroupMember>>, quantity: impl Into<Int>) -> OriginGroupMembers {
             OriginGroupMembers {
                 items: items.into(),
@@ -3865,6 +4027,7 @@ pub mod distribution {
     }
 
     impl IntoValue for OriginGroupMembers {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Items", self.items.into_value());
@@ -3889,6 +4052,7 @@ pub mod distribution {
 
     impl OriginGroupMember {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(origin_id: impl Into<Str>) -> OriginGroupMember {
             OriginGroupMember {
                 origin_id: origin_id.into(),
@@ -3897,6 +4061,7 @@ pub mod distribution {
     }
 
     impl IntoValue for OriginGroupMember {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OriginId", self.origin_id.into_value());
@@ -3925,6 +4090,7 @@ pub mod distribution {
 
     impl Restrictions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(geo_restriction: impl Into<GeoRestriction>) -> Restrictions {
             Restrictions {
                 geo_restriction: geo_restriction.into(),
@@ -3933,6 +4099,7 @@ pub mod distribution {
     }
 
     impl IntoValue for Restrictions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GeoRestriction", self.geo_restriction.into_value());
@@ -3967,6 +4134,7 @@ pub mod distribution {
 
     impl GeoRestriction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(restriction_type: impl Into<Str>) -> GeoRestriction {
             GeoRestriction {
                 locations: None,
@@ -3976,6 +4144,7 @@ pub mod distribution {
     }
 
     impl IntoValue for GeoRestriction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Locations", self.locations);
@@ -4163,6 +4332,7 @@ pub mod distribution {
 
     impl CacheBehavior {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(path_pattern: impl Into<Str>, target_origin_id: impl Into<Str>, viewer_protocol_policy: impl Into<Str>) -> CacheBehavior {
             CacheBehavior {
                 allowed_methods: None,
@@ -4191,6 +4361,7 @@ pub mod distribution {
     }
 
     impl IntoValue for CacheBehavior {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedMethods", self.allowed_methods);
@@ -4287,6 +4458,7 @@ pub struct CfnDistributionTenantProps {
 #[cfg(feature = "cloudfront")]
 impl CfnDistributionTenantProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(distribution_id: impl Into<Str>, domains: impl Into<List<Str>>, name: impl Into<Str>) -> CfnDistributionTenantProps {
         CfnDistributionTenantProps {
             connection_group_id: None,
@@ -4305,6 +4477,7 @@ impl CfnDistributionTenantProps {
 #[cfg(feature = "cloudfront")]
 impl CfnDistributionTenantProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConnectionGroupId", self.connection_group_id);
@@ -4321,6 +4494,7 @@ impl CfnDistributionTenantProps {
 
     /// The `AWS::CloudFront::DistributionTenant` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::DistributionTenant").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4329,6 +4503,7 @@ impl CfnDistributionTenantProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::DistributionTenant> {
     /// Adds an `AWS::CloudFront::DistributionTenant` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4341,6 +4516,7 @@ impl crate::Cfn<markers::DistributionTenant> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-distributiontenant.html#aws-resource-cloudfront-distributiontenant-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4349,6 +4525,7 @@ impl crate::Cfn<markers::DistributionTenant> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-distributiontenant.html#aws-resource-cloudfront-distributiontenant-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4357,6 +4534,7 @@ impl crate::Cfn<markers::DistributionTenant> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainResults`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-distributiontenant.html#aws-resource-cloudfront-distributiontenant-return-values).
+    #[inline]
     pub fn attr_domain_results(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainResults".into())
     }
@@ -4365,6 +4543,7 @@ impl crate::Cfn<markers::DistributionTenant> {
     ///
     /// `Fn::GetAtt` of
     /// [`ETag`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-distributiontenant.html#aws-resource-cloudfront-distributiontenant-return-values).
+    #[inline]
     pub fn attr_e_tag(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ETag".into())
     }
@@ -4373,6 +4552,7 @@ impl crate::Cfn<markers::DistributionTenant> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-distributiontenant.html#aws-resource-cloudfront-distributiontenant-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -4381,6 +4561,7 @@ impl crate::Cfn<markers::DistributionTenant> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-distributiontenant.html#aws-resource-cloudfront-distributiontenant-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -4389,6 +4570,7 @@ impl crate::Cfn<markers::DistributionTenant> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-distributiontenant.html#aws-resource-cloudfront-distributiontenant-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -4427,6 +4609,7 @@ pub mod distribution_tenant {
 
     impl Customizations {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Customizations {
             Customizations {
                 certificate: None,
@@ -4437,12 +4620,14 @@ pub mod distribution_tenant {
     }
 
     impl Default for Customizations {
+        #[inline]
         fn default() -> Customizations {
             Customizations::new()
         }
     }
 
     impl IntoValue for Customizations {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Certificate", self.certificate);
@@ -4475,6 +4660,7 @@ pub mod distribution_tenant {
 
     impl WebAclCustomization {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WebAclCustomization {
             WebAclCustomization {
                 action: None,
@@ -4484,12 +4670,14 @@ pub mod distribution_tenant {
     }
 
     impl Default for WebAclCustomization {
+        #[inline]
         fn default() -> WebAclCustomization {
             WebAclCustomization::new()
         }
     }
 
     impl IntoValue for WebAclCustomization {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Action", self.action);
@@ -4513,6 +4701,7 @@ pub mod distribution_tenant {
 
     impl Certificate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Certificate {
             Certificate {
                 arn: None,
@@ -4521,12 +4710,14 @@ pub mod distribution_tenant {
     }
 
     impl Default for Certificate {
+        #[inline]
         fn default() -> Certificate {
             Certificate::new()
         }
     }
 
     impl IntoValue for Certificate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -4555,6 +4746,7 @@ pub mod distribution_tenant {
 
     impl GeoRestrictionCustomization {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GeoRestrictionCustomization {
             GeoRestrictionCustomization {
                 locations: None,
@@ -4564,12 +4756,14 @@ pub mod distribution_tenant {
     }
 
     impl Default for GeoRestrictionCustomization {
+        #[inline]
         fn default() -> GeoRestrictionCustomization {
             GeoRestrictionCustomization::new()
         }
     }
 
     impl IntoValue for GeoRestrictionCustomization {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Locations", self.locations);
@@ -4600,6 +4794,7 @@ pub mod distribution_tenant {
 
     impl Parameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Parameter {
             Parameter {
                 name: None,
@@ -4609,12 +4804,14 @@ pub mod distribution_tenant {
     }
 
     impl Default for Parameter {
+        #[inline]
         fn default() -> Parameter {
             Parameter::new()
         }
     }
 
     impl IntoValue for Parameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -4652,6 +4849,7 @@ pub mod distribution_tenant {
 
     impl ManagedCertificateRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManagedCertificateRequest {
             ManagedCertificateRequest {
                 certificate_transparency_logging_preference: None,
@@ -4662,12 +4860,14 @@ pub mod distribution_tenant {
     }
 
     impl Default for ManagedCertificateRequest {
+        #[inline]
         fn default() -> ManagedCertificateRequest {
             ManagedCertificateRequest::new()
         }
     }
 
     impl IntoValue for ManagedCertificateRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateTransparencyLoggingPreference", self.certificate_transparency_logging_preference);
@@ -4694,6 +4894,7 @@ pub struct CfnFieldLevelEncryptionProfileProps {
 #[cfg(feature = "cloudfront")]
 impl CfnFieldLevelEncryptionProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(field_level_encryption_profile_config: impl Into<field_level_encryption_profile::FieldLevelEncryptionProfileConfig>) -> CfnFieldLevelEncryptionProfileProps {
         CfnFieldLevelEncryptionProfileProps {
             field_level_encryption_profile_config: field_level_encryption_profile_config.into(),
@@ -4704,6 +4905,7 @@ impl CfnFieldLevelEncryptionProfileProps {
 #[cfg(feature = "cloudfront")]
 impl CfnFieldLevelEncryptionProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FieldLevelEncryptionProfileConfig", self.field_level_encryption_profile_config.into_value());
@@ -4712,6 +4914,7 @@ impl CfnFieldLevelEncryptionProfileProps {
 
     /// The `AWS::CloudFront::FieldLevelEncryptionProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::FieldLevelEncryptionProfile").properties(self.into_properties())
     }
@@ -4720,6 +4923,7 @@ impl CfnFieldLevelEncryptionProfileProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::FieldLevelEncryptionProfile> {
     /// Adds an `AWS::CloudFront::FieldLevelEncryptionProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4732,6 +4936,7 @@ impl crate::Cfn<markers::FieldLevelEncryptionProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-fieldlevelencryptionprofile.html#aws-resource-cloudfront-fieldlevelencryptionprofile-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4740,6 +4945,7 @@ impl crate::Cfn<markers::FieldLevelEncryptionProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-fieldlevelencryptionprofile.html#aws-resource-cloudfront-fieldlevelencryptionprofile-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4748,6 +4954,7 @@ impl crate::Cfn<markers::FieldLevelEncryptionProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-fieldlevelencryptionprofile.html#aws-resource-cloudfront-fieldlevelencryptionprofile-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -4793,6 +5000,7 @@ pub mod field_level_encryption_profile {
 
     impl FieldLevelEncryptionProfileConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(caller_reference: impl Into<Str>, encryption_entities: impl Into<List<EncryptionEntity>>, name: impl Into<Str>) -> FieldLevelEncryptionProfileConfig {
             FieldLevelEncryptionProfileConfig {
                 caller_reference: caller_reference.into(),
@@ -4804,6 +5012,7 @@ pub mod field_level_encryption_profile {
     }
 
     impl IntoValue for FieldLevelEncryptionProfileConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CallerReference", self.caller_reference.into_value());
@@ -4846,6 +5055,7 @@ pub mod field_level_encryption_profile {
 
     impl EncryptionEntity {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_patterns: impl Into<List<Str>>, provider_id: impl Into<Str>, public_key_id: impl Into<Str>) -> EncryptionEntity {
             EncryptionEntity {
                 field_patterns: field_patterns.into(),
@@ -4856,6 +5066,7 @@ pub mod field_level_encryption_profile {
     }
 
     impl IntoValue for EncryptionEntity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldPatterns", self.field_patterns.into_value());
@@ -4917,6 +5128,7 @@ pub struct CfnFunctionProps {
 #[cfg(feature = "cloudfront")]
 impl CfnFunctionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(function_code: impl Into<Str>, function_config: impl Into<function::FunctionConfig>, name: impl Into<Str>) -> CfnFunctionProps {
         CfnFunctionProps {
             auto_publish: None,
@@ -4932,6 +5144,7 @@ impl CfnFunctionProps {
 #[cfg(feature = "cloudfront")]
 impl CfnFunctionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutoPublish", self.auto_publish);
@@ -4945,6 +5158,7 @@ impl CfnFunctionProps {
 
     /// The `AWS::CloudFront::Function` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::Function").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4953,6 +5167,7 @@ impl CfnFunctionProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::Function> {
     /// Adds an `AWS::CloudFront::Function` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4965,6 +5180,7 @@ impl crate::Cfn<markers::Function> {
     ///
     /// `Fn::GetAtt` of
     /// [`FunctionARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-function.html#aws-resource-cloudfront-function-return-values).
+    #[inline]
     pub fn attr_function_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FunctionARN".into())
     }
@@ -4973,6 +5189,7 @@ impl crate::Cfn<markers::Function> {
     ///
     /// `Fn::GetAtt` of
     /// [`FunctionMetadata.FunctionARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-function.html#aws-resource-cloudfront-function-return-values).
+    #[inline]
     pub fn attr_function_metadata_function_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FunctionMetadata.FunctionARN".into())
     }
@@ -4981,6 +5198,7 @@ impl crate::Cfn<markers::Function> {
     ///
     /// `Fn::GetAtt` of
     /// [`Stage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-function.html#aws-resource-cloudfront-function-return-values).
+    #[inline]
     pub fn attr_stage(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Stage".into())
     }
@@ -5007,6 +5225,7 @@ pub mod function {
 
     impl KeyValueStoreAssociation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key_value_store_arn: impl Into<Str>) -> KeyValueStoreAssociation {
             KeyValueStoreAssociation {
                 key_value_store_arn: key_value_store_arn.into(),
@@ -5015,6 +5234,7 @@ pub mod function {
     }
 
     impl IntoValue for KeyValueStoreAssociation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KeyValueStoreARN", self.key_value_store_arn.into_value());
@@ -5049,6 +5269,7 @@ pub mod function {
 
     impl FunctionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comment: impl Into<Str>, runtime: impl Into<Str>) -> FunctionConfig {
             FunctionConfig {
                 comment: comment.into(),
@@ -5059,6 +5280,7 @@ pub mod function {
     }
 
     impl IntoValue for FunctionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Comment", self.comment.into_value());
@@ -5083,6 +5305,7 @@ pub mod function {
 
     impl FunctionMetadata {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FunctionMetadata {
             FunctionMetadata {
                 function_arn: None,
@@ -5091,12 +5314,14 @@ pub mod function {
     }
 
     impl Default for FunctionMetadata {
+        #[inline]
         fn default() -> FunctionMetadata {
             FunctionMetadata::new()
         }
     }
 
     impl IntoValue for FunctionMetadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FunctionARN", self.function_arn);
@@ -5121,6 +5346,7 @@ pub struct CfnKeyGroupProps {
 #[cfg(feature = "cloudfront")]
 impl CfnKeyGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(key_group_config: impl Into<key_group::KeyGroupConfig>) -> CfnKeyGroupProps {
         CfnKeyGroupProps {
             key_group_config: key_group_config.into(),
@@ -5131,6 +5357,7 @@ impl CfnKeyGroupProps {
 #[cfg(feature = "cloudfront")]
 impl CfnKeyGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("KeyGroupConfig", self.key_group_config.into_value());
@@ -5139,6 +5366,7 @@ impl CfnKeyGroupProps {
 
     /// The `AWS::CloudFront::KeyGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::KeyGroup").properties(self.into_properties())
     }
@@ -5147,6 +5375,7 @@ impl CfnKeyGroupProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::KeyGroup> {
     /// Adds an `AWS::CloudFront::KeyGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5159,6 +5388,7 @@ impl crate::Cfn<markers::KeyGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-keygroup.html#aws-resource-cloudfront-keygroup-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -5167,6 +5397,7 @@ impl crate::Cfn<markers::KeyGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-keygroup.html#aws-resource-cloudfront-keygroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -5207,6 +5438,7 @@ pub mod key_group {
 
     impl KeyGroupConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(items: impl Into<List<Id<crate::cloudfront::CfnPublicKey>>>, name: impl Into<Str>) -> KeyGroupConfig {
             KeyGroupConfig {
                 comment: None,
@@ -5217,6 +5449,7 @@ pub mod key_group {
     }
 
     impl IntoValue for KeyGroupConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Comment", self.comment);
@@ -5261,6 +5494,7 @@ pub struct CfnKeyValueStoreProps {
 #[cfg(feature = "cloudfront")]
 impl CfnKeyValueStoreProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnKeyValueStoreProps {
         CfnKeyValueStoreProps {
             comment: None,
@@ -5274,6 +5508,7 @@ impl CfnKeyValueStoreProps {
 #[cfg(feature = "cloudfront")]
 impl CfnKeyValueStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Comment", self.comment);
@@ -5285,6 +5520,7 @@ impl CfnKeyValueStoreProps {
 
     /// The `AWS::CloudFront::KeyValueStore` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::KeyValueStore").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5293,6 +5529,7 @@ impl CfnKeyValueStoreProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::KeyValueStore> {
     /// Adds an `AWS::CloudFront::KeyValueStore` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5305,6 +5542,7 @@ impl crate::Cfn<markers::KeyValueStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-keyvaluestore.html#aws-resource-cloudfront-keyvaluestore-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -5313,6 +5551,7 @@ impl crate::Cfn<markers::KeyValueStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-keyvaluestore.html#aws-resource-cloudfront-keyvaluestore-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -5323,6 +5562,7 @@ impl crate::Cfn<markers::KeyValueStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-keyvaluestore.html#aws-resource-cloudfront-keyvaluestore-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -5355,6 +5595,7 @@ pub mod key_value_store {
 
     impl ImportSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_arn: impl Into<Str>, source_type: impl Into<Str>) -> ImportSource {
             ImportSource {
                 source_arn: source_arn.into(),
@@ -5364,6 +5605,7 @@ pub mod key_value_store {
     }
 
     impl IntoValue for ImportSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SourceArn", self.source_arn.into_value());
@@ -5398,6 +5640,7 @@ pub struct CfnMonitoringSubscriptionProps {
 #[cfg(feature = "cloudfront")]
 impl CfnMonitoringSubscriptionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(distribution_id: impl Into<Id<crate::cloudfront::CfnDistribution>>, monitoring_subscription: impl Into<monitoring_subscription::MonitoringSubscription>) -> CfnMonitoringSubscriptionProps {
         CfnMonitoringSubscriptionProps {
             distribution_id: distribution_id.into(),
@@ -5409,6 +5652,7 @@ impl CfnMonitoringSubscriptionProps {
 #[cfg(feature = "cloudfront")]
 impl CfnMonitoringSubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DistributionId", self.distribution_id.into_ref());
@@ -5418,6 +5662,7 @@ impl CfnMonitoringSubscriptionProps {
 
     /// The `AWS::CloudFront::MonitoringSubscription` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::MonitoringSubscription").properties(self.into_properties())
     }
@@ -5426,6 +5671,7 @@ impl CfnMonitoringSubscriptionProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::MonitoringSubscription> {
     /// Adds an `AWS::CloudFront::MonitoringSubscription` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5456,6 +5702,7 @@ pub mod monitoring_subscription {
 
     impl MonitoringSubscription {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MonitoringSubscription {
             MonitoringSubscription {
                 realtime_metrics_subscription_config: None,
@@ -5464,12 +5711,14 @@ pub mod monitoring_subscription {
     }
 
     impl Default for MonitoringSubscription {
+        #[inline]
         fn default() -> MonitoringSubscription {
             MonitoringSubscription::new()
         }
     }
 
     impl IntoValue for MonitoringSubscription {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RealtimeMetricsSubscriptionConfig", self.realtime_metrics_subscription_config);
@@ -5494,6 +5743,7 @@ pub mod monitoring_subscription {
 
     impl RealtimeMetricsSubscriptionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(realtime_metrics_subscription_status: impl Into<Str>) -> RealtimeMetricsSubscriptionConfig {
             RealtimeMetricsSubscriptionConfig {
                 realtime_metrics_subscription_status: realtime_metrics_subscription_status.into(),
@@ -5502,6 +5752,7 @@ pub mod monitoring_subscription {
     }
 
     impl IntoValue for RealtimeMetricsSubscriptionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RealtimeMetricsSubscriptionStatus", self.realtime_metrics_subscription_status.into_value());
@@ -5526,6 +5777,7 @@ pub struct CfnOriginAccessControlProps {
 #[cfg(feature = "cloudfront")]
 impl CfnOriginAccessControlProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(origin_access_control_config: impl Into<origin_access_control::OriginAccessControlConfig>) -> CfnOriginAccessControlProps {
         CfnOriginAccessControlProps {
             origin_access_control_config: origin_access_control_config.into(),
@@ -5536,6 +5788,7 @@ impl CfnOriginAccessControlProps {
 #[cfg(feature = "cloudfront")]
 impl CfnOriginAccessControlProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("OriginAccessControlConfig", self.origin_access_control_config.into_value());
@@ -5544,6 +5797,7 @@ impl CfnOriginAccessControlProps {
 
     /// The `AWS::CloudFront::OriginAccessControl` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::OriginAccessControl").properties(self.into_properties())
     }
@@ -5552,6 +5806,7 @@ impl CfnOriginAccessControlProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::OriginAccessControl> {
     /// Adds an `AWS::CloudFront::OriginAccessControl` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5564,6 +5819,7 @@ impl crate::Cfn<markers::OriginAccessControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-originaccesscontrol.html#aws-resource-cloudfront-originaccesscontrol-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -5619,6 +5875,7 @@ pub mod origin_access_control {
 
     impl OriginAccessControlConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, origin_access_control_origin_type: impl Into<Str>, signing_behavior: impl Into<Str>, signing_protocol: impl Into<Str>) -> OriginAccessControlConfig {
             OriginAccessControlConfig {
                 description: None,
@@ -5631,6 +5888,7 @@ pub mod origin_access_control {
     }
 
     impl IntoValue for OriginAccessControlConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -5659,6 +5917,7 @@ pub struct CfnOriginRequestPolicyProps {
 #[cfg(feature = "cloudfront")]
 impl CfnOriginRequestPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(origin_request_policy_config: impl Into<origin_request_policy::OriginRequestPolicyConfig>) -> CfnOriginRequestPolicyProps {
         CfnOriginRequestPolicyProps {
             origin_request_policy_config: origin_request_policy_config.into(),
@@ -5669,6 +5928,7 @@ impl CfnOriginRequestPolicyProps {
 #[cfg(feature = "cloudfront")]
 impl CfnOriginRequestPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("OriginRequestPolicyConfig", self.origin_request_policy_config.into_value());
@@ -5677,6 +5937,7 @@ impl CfnOriginRequestPolicyProps {
 
     /// The `AWS::CloudFront::OriginRequestPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::OriginRequestPolicy").properties(self.into_properties())
     }
@@ -5685,6 +5946,7 @@ impl CfnOriginRequestPolicyProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::OriginRequestPolicy> {
     /// Adds an `AWS::CloudFront::OriginRequestPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5697,6 +5959,7 @@ impl crate::Cfn<markers::OriginRequestPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-originrequestpolicy.html#aws-resource-cloudfront-originrequestpolicy-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -5706,6 +5969,7 @@ impl crate::Cfn<markers::OriginRequestPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-originrequestpolicy.html#aws-resource-cloudfront-originrequestpolicy-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -5757,6 +6021,7 @@ pub mod origin_request_policy {
 
     impl OriginRequestPolicyConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cookies_config: impl Into<CookiesConfig>, headers_config: impl Into<HeadersConfig>, name: impl Into<Str>, query_strings_config: impl Into<QueryStringsConfig>) -> OriginRequestPolicyConfig {
             OriginRequestPolicyConfig {
                 comment: None,
@@ -5769,6 +6034,7 @@ pub mod origin_request_policy {
     }
 
     impl IntoValue for OriginRequestPolicyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Comment", self.comment);
@@ -5803,6 +6069,7 @@ pub mod origin_request_policy {
 
     impl HeadersConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(header_behavior: impl Into<Str>) -> HeadersConfig {
             HeadersConfig {
                 header_behavior: header_behavior.into(),
@@ -5812,6 +6079,7 @@ pub mod origin_request_policy {
     }
 
     impl IntoValue for HeadersConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HeaderBehavior", self.header_behavior.into_value());
@@ -5843,6 +6111,7 @@ pub mod origin_request_policy {
 
     impl CookiesConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cookie_behavior: impl Into<Str>) -> CookiesConfig {
             CookiesConfig {
                 cookie_behavior: cookie_behavior.into(),
@@ -5852,6 +6121,7 @@ pub mod origin_request_policy {
     }
 
     impl IntoValue for CookiesConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CookieBehavior", self.cookie_behavior.into_value());
@@ -5883,6 +6153,7 @@ pub mod origin_request_policy {
 
     impl QueryStringsConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(query_string_behavior: impl Into<Str>) -> QueryStringsConfig {
             QueryStringsConfig {
                 query_string_behavior: query_string_behavior.into(),
@@ -5892,6 +6163,7 @@ pub mod origin_request_policy {
     }
 
     impl IntoValue for QueryStringsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("QueryStringBehavior", self.query_string_behavior.into_value());
@@ -5921,6 +6193,7 @@ pub struct CfnPublicKeyProps {
 #[cfg(feature = "cloudfront")]
 impl CfnPublicKeyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(public_key_config: impl Into<public_key::PublicKeyConfig>) -> CfnPublicKeyProps {
         CfnPublicKeyProps {
             public_key_config: public_key_config.into(),
@@ -5931,6 +6204,7 @@ impl CfnPublicKeyProps {
 #[cfg(feature = "cloudfront")]
 impl CfnPublicKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PublicKeyConfig", self.public_key_config.into_value());
@@ -5939,6 +6213,7 @@ impl CfnPublicKeyProps {
 
     /// The `AWS::CloudFront::PublicKey` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::PublicKey").properties(self.into_properties())
     }
@@ -5947,6 +6222,7 @@ impl CfnPublicKeyProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::PublicKey> {
     /// Adds an `AWS::CloudFront::PublicKey` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5959,6 +6235,7 @@ impl crate::Cfn<markers::PublicKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-publickey.html#aws-resource-cloudfront-publickey-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -5967,6 +6244,7 @@ impl crate::Cfn<markers::PublicKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-publickey.html#aws-resource-cloudfront-publickey-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -6018,6 +6296,7 @@ pub mod public_key {
 
     impl PublicKeyConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(caller_reference: impl Into<Str>, encoded_key: impl Into<Str>, name: impl Into<Str>) -> PublicKeyConfig {
             PublicKeyConfig {
                 caller_reference: caller_reference.into(),
@@ -6029,6 +6308,7 @@ pub mod public_key {
     }
 
     impl IntoValue for PublicKeyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CallerReference", self.caller_reference.into_value());
@@ -6079,6 +6359,7 @@ pub struct CfnRealtimeLogConfigProps {
 #[cfg(feature = "cloudfront")]
 impl CfnRealtimeLogConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(end_points: impl Into<List<realtime_log_config::EndPoint>>, fields: impl Into<List<Str>>, name: impl Into<Str>, sampling_rate: impl Into<Num>) -> CfnRealtimeLogConfigProps {
         CfnRealtimeLogConfigProps {
             end_points: end_points.into(),
@@ -6092,6 +6373,7 @@ impl CfnRealtimeLogConfigProps {
 #[cfg(feature = "cloudfront")]
 impl CfnRealtimeLogConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("EndPoints", self.end_points.into_value());
@@ -6103,6 +6385,7 @@ impl CfnRealtimeLogConfigProps {
 
     /// The `AWS::CloudFront::RealtimeLogConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::RealtimeLogConfig").properties(self.into_properties())
     }
@@ -6111,6 +6394,7 @@ impl CfnRealtimeLogConfigProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::RealtimeLogConfig> {
     /// Adds an `AWS::CloudFront::RealtimeLogConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6124,6 +6408,7 @@ impl crate::Cfn<markers::RealtimeLogConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-realtimelogconfig.html#aws-resource-cloudfront-realtimelogconfig-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -6159,6 +6444,7 @@ pub mod realtime_log_config {
 
     impl EndPoint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kinesis_stream_config: impl Into<KinesisStreamConfig>, stream_type: impl Into<Str>) -> EndPoint {
             EndPoint {
                 kinesis_stream_config: kinesis_stream_config.into(),
@@ -6168,6 +6454,7 @@ pub mod realtime_log_config {
     }
 
     impl IntoValue for EndPoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KinesisStreamConfig", self.kinesis_stream_config.into_value());
@@ -6207,6 +6494,7 @@ pub mod realtime_log_config {
 
     impl KinesisStreamConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Id<crate::iam::CfnRole>>, stream_arn: impl Into<Id<crate::kinesis::CfnStream>>) -> KinesisStreamConfig {
             KinesisStreamConfig {
                 role_arn: role_arn.into(),
@@ -6216,6 +6504,7 @@ pub mod realtime_log_config {
     }
 
     impl IntoValue for KinesisStreamConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
@@ -6241,6 +6530,7 @@ pub struct CfnResponseHeadersPolicyProps {
 #[cfg(feature = "cloudfront")]
 impl CfnResponseHeadersPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(response_headers_policy_config: impl Into<response_headers_policy::ResponseHeadersPolicyConfig>) -> CfnResponseHeadersPolicyProps {
         CfnResponseHeadersPolicyProps {
             response_headers_policy_config: response_headers_policy_config.into(),
@@ -6251,6 +6541,7 @@ impl CfnResponseHeadersPolicyProps {
 #[cfg(feature = "cloudfront")]
 impl CfnResponseHeadersPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ResponseHeadersPolicyConfig", self.response_headers_policy_config.into_value());
@@ -6259,6 +6550,7 @@ impl CfnResponseHeadersPolicyProps {
 
     /// The `AWS::CloudFront::ResponseHeadersPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::ResponseHeadersPolicy").properties(self.into_properties())
     }
@@ -6267,6 +6559,7 @@ impl CfnResponseHeadersPolicyProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::ResponseHeadersPolicy> {
     /// Adds an `AWS::CloudFront::ResponseHeadersPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6279,6 +6572,7 @@ impl crate::Cfn<markers::ResponseHeadersPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-responseheaderspolicy.html#aws-resource-cloudfront-responseheaderspolicy-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -6288,6 +6582,7 @@ impl crate::Cfn<markers::ResponseHeadersPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-responseheaderspolicy.html#aws-resource-cloudfront-responseheaderspolicy-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -6346,6 +6641,7 @@ pub mod response_headers_policy {
 
     impl ResponseHeadersPolicyConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> ResponseHeadersPolicyConfig {
             ResponseHeadersPolicyConfig {
                 comment: None,
@@ -6360,6 +6656,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for ResponseHeadersPolicyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Comment", self.comment);
@@ -6421,6 +6718,7 @@ pub mod response_headers_policy {
 
     impl SecurityHeadersConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SecurityHeadersConfig {
             SecurityHeadersConfig {
                 content_security_policy: None,
@@ -6434,12 +6732,14 @@ pub mod response_headers_policy {
     }
 
     impl Default for SecurityHeadersConfig {
+        #[inline]
         fn default() -> SecurityHeadersConfig {
             SecurityHeadersConfig::new()
         }
     }
 
     impl IntoValue for SecurityHeadersConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentSecurityPolicy", self.content_security_policy);
@@ -6478,6 +6778,7 @@ pub mod response_headers_policy {
 
     impl ContentSecurityPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(content_security_policy: impl Into<Str>, r#override: impl Into<Bool>) -> ContentSecurityPolicy {
             ContentSecurityPolicy {
                 content_security_policy: content_security_policy.into(),
@@ -6487,6 +6788,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for ContentSecurityPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContentSecurityPolicy", self.content_security_policy.into_value());
@@ -6520,6 +6822,7 @@ pub mod response_headers_policy {
 
     impl FrameOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(frame_option: impl Into<Str>, r#override: impl Into<Bool>) -> FrameOptions {
             FrameOptions {
                 frame_option: frame_option.into(),
@@ -6529,6 +6832,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for FrameOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FrameOption", self.frame_option.into_value());
@@ -6556,6 +6860,7 @@ pub mod response_headers_policy {
 
     impl ContentTypeOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#override: impl Into<Bool>) -> ContentTypeOptions {
             ContentTypeOptions {
                 r#override: r#override.into(),
@@ -6564,6 +6869,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for ContentTypeOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Override", self.r#override.into_value());
@@ -6609,6 +6915,7 @@ pub mod response_headers_policy {
 
     impl StrictTransportSecurity {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(access_control_max_age_sec: impl Into<Int>, r#override: impl Into<Bool>) -> StrictTransportSecurity {
             StrictTransportSecurity {
                 access_control_max_age_sec: access_control_max_age_sec.into(),
@@ -6620,6 +6927,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for StrictTransportSecurity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccessControlMaxAgeSec", self.access_control_max_age_sec.into_value());
@@ -6668,6 +6976,7 @@ pub mod response_headers_policy {
 
     impl XSSProtection {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#override: impl Into<Bool>, protection: impl Into<Bool>) -> XSSProtection {
             XSSProtection {
                 mode_block: None,
@@ -6679,6 +6988,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for XSSProtection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ModeBlock", self.mode_block);
@@ -6713,6 +7023,7 @@ pub mod response_headers_policy {
 
     impl ReferrerPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#override: impl Into<Bool>, referrer_policy: impl Into<Str>) -> ReferrerPolicy {
             ReferrerPolicy {
                 r#override: r#override.into(),
@@ -6722,6 +7033,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for ReferrerPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Override", self.r#override.into_value());
@@ -6747,6 +7059,7 @@ pub mod response_headers_policy {
 
     impl RemoveHeadersConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(items: impl Into<List<RemoveHeader>>) -> RemoveHeadersConfig {
             RemoveHeadersConfig {
                 items: items.into(),
@@ -6755,6 +7068,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for RemoveHeadersConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Items", self.items.into_value());
@@ -6779,6 +7093,7 @@ pub mod response_headers_policy {
 
     impl RemoveHeader {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(header: impl Into<Str>) -> RemoveHeader {
             RemoveHeader {
                 header: header.into(),
@@ -6787,6 +7102,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for RemoveHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Header", self.header.into_value());
@@ -6853,6 +7169,7 @@ pub mod response_headers_policy {
 
     impl CorsConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(access_control_allow_credentials: impl Into<Bool>, access_control_allow_headers: impl Into<AccessControlAllowHeaders>, access_control_allow_methods: impl Into<AccessControlAllowMethods>, access_control_allow_origins: impl Into<AccessControlAllowOrigins>, origin_override: impl Into<Bool>) -> CorsConfig {
             CorsConfig {
                 access_control_allow_credentials: access_control_allow_credentials.into(),
@@ -6867,6 +7184,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for CorsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccessControlAllowCredentials", self.access_control_allow_credentials.into_value());
@@ -6897,6 +7215,7 @@ pub mod response_headers_policy {
 
     impl AccessControlAllowHeaders {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(items: impl Into<List<Str>>) -> AccessControlAllowHeaders {
             AccessControlAllowHeaders {
                 items: items.into(),
@@ -6905,6 +7224,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for AccessControlAllowHeaders {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Items", self.items.into_value());
@@ -6929,6 +7249,7 @@ pub mod response_headers_policy {
 
     impl AccessControlAllowMethods {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(items: impl Into<List<Str>>) -> AccessControlAllowMethods {
             AccessControlAllowMethods {
                 items: items.into(),
@@ -6937,6 +7258,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for AccessControlAllowMethods {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Items", self.items.into_value());
@@ -6961,6 +7283,7 @@ pub mod response_headers_policy {
 
     impl AccessControlExposeHeaders {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(items: impl Into<List<Str>>) -> AccessControlExposeHeaders {
             AccessControlExposeHeaders {
                 items: items.into(),
@@ -6969,6 +7292,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for AccessControlExposeHeaders {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Items", self.items.into_value());
@@ -6993,6 +7317,7 @@ pub mod response_headers_policy {
 
     impl AccessControlAllowOrigins {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(items: impl Into<List<Str>>) -> AccessControlAllowOrigins {
             AccessControlAllowOrigins {
                 items: items.into(),
@@ -7001,6 +7326,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for AccessControlAllowOrigins {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Items", self.items.into_value());
@@ -7038,6 +7364,7 @@ pub mod response_headers_policy {
 
     impl ServerTimingHeadersConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> ServerTimingHeadersConfig {
             ServerTimingHeadersConfig {
                 enabled: enabled.into(),
@@ -7047,6 +7374,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for ServerTimingHeadersConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -7073,6 +7401,7 @@ pub mod response_headers_policy {
 
     impl CustomHeadersConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(items: impl Into<List<CustomHeader>>) -> CustomHeadersConfig {
             CustomHeadersConfig {
                 items: items.into(),
@@ -7081,6 +7410,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for CustomHeadersConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Items", self.items.into_value());
@@ -7119,6 +7449,7 @@ pub mod response_headers_policy {
 
     impl CustomHeader {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(header: impl Into<Str>, r#override: impl Into<Bool>, value: impl Into<Str>) -> CustomHeader {
             CustomHeader {
                 header: header.into(),
@@ -7129,6 +7460,7 @@ pub mod response_headers_policy {
     }
 
     impl IntoValue for CustomHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Header", self.header.into_value());
@@ -7164,6 +7496,7 @@ pub struct CfnStreamingDistributionProps {
 #[cfg(feature = "cloudfront")]
 impl CfnStreamingDistributionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(streaming_distribution_config: impl Into<streaming_distribution::StreamingDistributionConfig>, tags: impl Into<List<Tag>>) -> CfnStreamingDistributionProps {
         CfnStreamingDistributionProps {
             streaming_distribution_config: streaming_distribution_config.into(),
@@ -7175,6 +7508,7 @@ impl CfnStreamingDistributionProps {
 #[cfg(feature = "cloudfront")]
 impl CfnStreamingDistributionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("StreamingDistributionConfig", self.streaming_distribution_config.into_value());
@@ -7184,6 +7518,7 @@ impl CfnStreamingDistributionProps {
 
     /// The `AWS::CloudFront::StreamingDistribution` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::StreamingDistribution").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -7192,6 +7527,7 @@ impl CfnStreamingDistributionProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::StreamingDistribution> {
     /// Adds an `AWS::CloudFront::StreamingDistribution` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7204,6 +7540,7 @@ impl crate::Cfn<markers::StreamingDistribution> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-streamingdistribution.html#aws-resource-cloudfront-streamingdistribution-return-values).
+    #[inline]
     pub fn attr_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainName".into())
     }
@@ -7212,6 +7549,7 @@ impl crate::Cfn<markers::StreamingDistribution> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-streamingdistribution.html#aws-resource-cloudfront-streamingdistribution-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -7278,6 +7616,7 @@ pub mod streaming_distribution {
 
     impl StreamingDistributionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comment: impl Into<Str>, enabled: impl Into<Bool>, s3_origin: impl Into<S3Origin>, trusted_signers: impl Into<TrustedSigners>) -> StreamingDistributionConfig {
             StreamingDistributionConfig {
                 aliases: None,
@@ -7292,6 +7631,7 @@ pub mod streaming_distribution {
     }
 
     impl IntoValue for StreamingDistributionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Aliases", self.aliases);
@@ -7341,6 +7681,7 @@ pub mod streaming_distribution {
 
     impl Logging {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, enabled: impl Into<Bool>, prefix: impl Into<Str>) -> Logging {
             Logging {
                 bucket: bucket.into(),
@@ -7351,6 +7692,7 @@ pub mod streaming_distribution {
     }
 
     impl IntoValue for Logging {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -7385,6 +7727,7 @@ pub mod streaming_distribution {
 
     impl S3Origin {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(domain_name: impl Into<Str>, origin_access_identity: impl Into<Str>) -> S3Origin {
             S3Origin {
                 domain_name: domain_name.into(),
@@ -7394,6 +7737,7 @@ pub mod streaming_distribution {
     }
 
     impl IntoValue for S3Origin {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DomainName", self.domain_name.into_value());
@@ -7428,6 +7772,7 @@ pub mod streaming_distribution {
 
     impl TrustedSigners {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> TrustedSigners {
             TrustedSigners {
                 aws_account_numbers: None,
@@ -7437,6 +7782,7 @@ pub mod streaming_distribution {
     }
 
     impl IntoValue for TrustedSigners {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsAccountNumbers", self.aws_account_numbers);
@@ -7481,6 +7827,7 @@ pub struct CfnTrustStoreProps {
 #[cfg(feature = "cloudfront")]
 impl CfnTrustStoreProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnTrustStoreProps {
         CfnTrustStoreProps {
             ca_certificates_bundle_source: None,
@@ -7494,6 +7841,7 @@ impl CfnTrustStoreProps {
 #[cfg(feature = "cloudfront")]
 impl CfnTrustStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CaCertificatesBundleSource", self.ca_certificates_bundle_source);
@@ -7505,6 +7853,7 @@ impl CfnTrustStoreProps {
 
     /// The `AWS::CloudFront::TrustStore` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::TrustStore").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -7513,6 +7862,7 @@ impl CfnTrustStoreProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::TrustStore> {
     /// Adds an `AWS::CloudFront::TrustStore` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7525,6 +7875,7 @@ impl crate::Cfn<markers::TrustStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-truststore.html#aws-resource-cloudfront-truststore-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -7533,6 +7884,7 @@ impl crate::Cfn<markers::TrustStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-truststore.html#aws-resource-cloudfront-truststore-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -7541,6 +7893,7 @@ impl crate::Cfn<markers::TrustStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-truststore.html#aws-resource-cloudfront-truststore-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -7549,6 +7902,7 @@ impl crate::Cfn<markers::TrustStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`ETag`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-truststore.html#aws-resource-cloudfront-truststore-return-values).
+    #[inline]
     pub fn attr_e_tag(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ETag".into())
     }
@@ -7557,6 +7911,7 @@ impl crate::Cfn<markers::TrustStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-truststore.html#aws-resource-cloudfront-truststore-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -7565,6 +7920,7 @@ impl crate::Cfn<markers::TrustStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`NumberOfCaCertificates`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-truststore.html#aws-resource-cloudfront-truststore-return-values).
+    #[inline]
     pub fn attr_number_of_ca_certificates(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NumberOfCaCertificates".into())
     }
@@ -7591,6 +7947,7 @@ pub mod trust_store {
 
     impl CaCertificatesBundleSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ca_certificates_bundle_s3_location: impl Into<CaCertificatesBundleS3Location>) -> CaCertificatesBundleSource {
             CaCertificatesBundleSource {
                 ca_certificates_bundle_s3_location: ca_certificates_bundle_s3_location.into(),
@@ -7599,6 +7956,7 @@ pub mod trust_store {
     }
 
     impl IntoValue for CaCertificatesBundleSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CaCertificatesBundleS3Location", self.ca_certificates_bundle_s3_location.into_value());
@@ -7639,6 +7997,7 @@ pub mod trust_store {
 
     impl CaCertificatesBundleS3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>, region: impl Into<Str>) -> CaCertificatesBundleS3Location {
             CaCertificatesBundleS3Location {
                 bucket: bucket.into(),
@@ -7650,6 +8009,7 @@ pub mod trust_store {
     }
 
     impl IntoValue for CaCertificatesBundleS3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -7685,6 +8045,7 @@ pub struct CfnVpcOriginProps {
 #[cfg(feature = "cloudfront")]
 impl CfnVpcOriginProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(vpc_origin_endpoint_config: impl Into<vpc_origin::VpcOriginEndpointConfig>) -> CfnVpcOriginProps {
         CfnVpcOriginProps {
             tags: None,
@@ -7696,6 +8057,7 @@ impl CfnVpcOriginProps {
 #[cfg(feature = "cloudfront")]
 impl CfnVpcOriginProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Tags", self.tags);
@@ -7705,6 +8067,7 @@ impl CfnVpcOriginProps {
 
     /// The `AWS::CloudFront::VpcOrigin` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudFront::VpcOrigin").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -7713,6 +8076,7 @@ impl CfnVpcOriginProps {
 #[cfg(feature = "cloudfront")]
 impl crate::Cfn<markers::VpcOrigin> {
     /// Adds an `AWS::CloudFront::VpcOrigin` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7725,6 +8089,7 @@ impl crate::Cfn<markers::VpcOrigin> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-vpcorigin.html#aws-resource-cloudfront-vpcorigin-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -7733,6 +8098,7 @@ impl crate::Cfn<markers::VpcOrigin> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-vpcorigin.html#aws-resource-cloudfront-vpcorigin-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -7741,6 +8107,7 @@ impl crate::Cfn<markers::VpcOrigin> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-vpcorigin.html#aws-resource-cloudfront-vpcorigin-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -7749,6 +8116,7 @@ impl crate::Cfn<markers::VpcOrigin> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-vpcorigin.html#aws-resource-cloudfront-vpcorigin-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -7757,6 +8125,7 @@ impl crate::Cfn<markers::VpcOrigin> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-vpcorigin.html#aws-resource-cloudfront-vpcorigin-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -7765,6 +8134,7 @@ impl crate::Cfn<markers::VpcOrigin> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-vpcorigin.html#aws-resource-cloudfront-vpcorigin-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -7825,6 +8195,7 @@ pub mod vpc_origin {
 
     impl VpcOriginEndpointConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>, name: impl Into<Str>) -> VpcOriginEndpointConfig {
             VpcOriginEndpointConfig {
                 arn: arn.into(),
@@ -7839,6 +8210,7 @@ pub mod vpc_origin {
     }
 
     impl IntoValue for VpcOriginEndpointConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());

@@ -77,6 +77,7 @@ pub struct CfnClusterProps {
 #[cfg(feature = "cloudhsm")]
 impl CfnClusterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(hsm_type: impl Into<Str>) -> CfnClusterProps {
         CfnClusterProps {
             backup_retention_policy: None,
@@ -92,6 +93,7 @@ impl CfnClusterProps {
 #[cfg(feature = "cloudhsm")]
 impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BackupRetentionPolicy", self.backup_retention_policy);
@@ -105,6 +107,7 @@ impl CfnClusterProps {
 
     /// The `AWS::CloudHSM::Cluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudHSM::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -113,6 +116,7 @@ impl CfnClusterProps {
 #[cfg(feature = "cloudhsm")]
 impl crate::Cfn<markers::Cluster> {
     /// Adds an `AWS::CloudHSM::Cluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -125,6 +129,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudhsm-cluster.html#aws-resource-cloudhsm-cluster-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -133,6 +138,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudhsm-cluster.html#aws-resource-cloudhsm-cluster-return-values).
+    #[inline]
     pub fn attr_cluster_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterId".into())
     }
@@ -141,6 +147,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudhsm-cluster.html#aws-resource-cloudhsm-cluster-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -149,6 +156,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`SecurityGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudhsm-cluster.html#aws-resource-cloudhsm-cluster-return-values).
+    #[inline]
     pub fn attr_security_group(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SecurityGroup".into())
     }
@@ -157,6 +165,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudhsm-cluster.html#aws-resource-cloudhsm-cluster-return-values).
+    #[inline]
     pub fn attr_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcId".into())
     }
@@ -165,6 +174,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`SubnetMapping`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudhsm-cluster.html#aws-resource-cloudhsm-cluster-return-values).
+    #[inline]
     pub fn attr_subnet_mapping(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SubnetMapping".into())
     }
@@ -173,6 +183,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`BackupPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudhsm-cluster.html#aws-resource-cloudhsm-cluster-return-values).
+    #[inline]
     pub fn attr_backup_policy(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BackupPolicy".into())
     }
@@ -203,6 +214,7 @@ pub mod cluster {
 
     impl BackupRetentionPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BackupRetentionPolicy {
             BackupRetentionPolicy {
                 r#type: None,
@@ -212,12 +224,14 @@ pub mod cluster {
     }
 
     impl Default for BackupRetentionPolicy {
+        #[inline]
         fn default() -> BackupRetentionPolicy {
             BackupRetentionPolicy::new()
         }
     }
 
     impl IntoValue for BackupRetentionPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Type", self.r#type);
@@ -248,6 +262,7 @@ pub mod cluster {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -257,6 +272,7 @@ pub mod cluster {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());

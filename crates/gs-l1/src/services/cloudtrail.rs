@@ -124,6 +124,7 @@ pub struct CfnChannelProps {
 #[cfg(feature = "cloudtrail")]
 impl CfnChannelProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnChannelProps {
         CfnChannelProps {
             destinations: None,
@@ -136,6 +137,7 @@ impl CfnChannelProps {
 
 #[cfg(feature = "cloudtrail")]
 impl Default for CfnChannelProps {
+    #[inline]
     fn default() -> CfnChannelProps {
         CfnChannelProps::new()
     }
@@ -144,6 +146,7 @@ impl Default for CfnChannelProps {
 #[cfg(feature = "cloudtrail")]
 impl CfnChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Destinations", self.destinations);
@@ -155,6 +158,7 @@ impl CfnChannelProps {
 
     /// The `AWS::CloudTrail::Channel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudTrail::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -163,6 +167,7 @@ impl CfnChannelProps {
 #[cfg(feature = "cloudtrail")]
 impl crate::Cfn<markers::Channel> {
     /// Adds an `AWS::CloudTrail::Channel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -176,6 +181,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`ChannelArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-channel.html#aws-resource-cloudtrail-channel-return-values).
+    #[inline]
     pub fn attr_channel_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ChannelArn".into())
     }
@@ -212,6 +218,7 @@ pub mod channel {
 
     impl Destination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(location: impl Into<Str>, r#type: impl Into<Str>) -> Destination {
             Destination {
                 location: location.into(),
@@ -221,6 +228,7 @@ pub mod channel {
     }
 
     impl IntoValue for Destination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Location", self.location.into_value());
@@ -271,6 +279,7 @@ pub struct CfnDashboardProps {
 #[cfg(feature = "cloudtrail")]
 impl CfnDashboardProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDashboardProps {
         CfnDashboardProps {
             name: None,
@@ -284,6 +293,7 @@ impl CfnDashboardProps {
 
 #[cfg(feature = "cloudtrail")]
 impl Default for CfnDashboardProps {
+    #[inline]
     fn default() -> CfnDashboardProps {
         CfnDashboardProps::new()
     }
@@ -292,6 +302,7 @@ impl Default for CfnDashboardProps {
 #[cfg(feature = "cloudtrail")]
 impl CfnDashboardProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Name", self.name);
@@ -304,6 +315,7 @@ impl CfnDashboardProps {
 
     /// The `AWS::CloudTrail::Dashboard` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudTrail::Dashboard").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -312,6 +324,7 @@ impl CfnDashboardProps {
 #[cfg(feature = "cloudtrail")]
 impl crate::Cfn<markers::Dashboard> {
     /// Adds an `AWS::CloudTrail::Dashboard` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -324,6 +337,7 @@ impl crate::Cfn<markers::Dashboard> {
     ///
     /// `Fn::GetAtt` of
     /// [`DashboardArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-dashboard.html#aws-resource-cloudtrail-dashboard-return-values).
+    #[inline]
     pub fn attr_dashboard_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DashboardArn".into())
     }
@@ -332,6 +346,7 @@ impl crate::Cfn<markers::Dashboard> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-dashboard.html#aws-resource-cloudtrail-dashboard-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -340,6 +355,7 @@ impl crate::Cfn<markers::Dashboard> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-dashboard.html#aws-resource-cloudtrail-dashboard-return-values).
+    #[inline]
     pub fn attr_updated_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedTimestamp".into())
     }
@@ -348,6 +364,7 @@ impl crate::Cfn<markers::Dashboard> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-dashboard.html#aws-resource-cloudtrail-dashboard-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -356,6 +373,7 @@ impl crate::Cfn<markers::Dashboard> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-dashboard.html#aws-resource-cloudtrail-dashboard-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -397,6 +415,7 @@ pub mod dashboard {
 
     impl Widget {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(query_statement: impl Into<Str>) -> Widget {
             Widget {
                 query_parameters: None,
@@ -407,6 +426,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for Widget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "QueryParameters", self.query_parameters);
@@ -442,6 +462,7 @@ pub mod dashboard {
 
     impl RefreshSchedule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RefreshSchedule {
             RefreshSchedule {
                 frequency: None,
@@ -452,12 +473,14 @@ pub mod dashboard {
     }
 
     impl Default for RefreshSchedule {
+        #[inline]
         fn default() -> RefreshSchedule {
             RefreshSchedule::new()
         }
     }
 
     impl IntoValue for RefreshSchedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Frequency", self.frequency);
@@ -489,6 +512,7 @@ pub mod dashboard {
 
     impl Frequency {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(unit: impl Into<Str>, value: impl Into<Int>) -> Frequency {
             Frequency {
                 unit: unit.into(),
@@ -498,6 +522,7 @@ pub mod dashboard {
     }
 
     impl IntoValue for Frequency {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Unit", self.unit.into_value());
@@ -621,6 +646,7 @@ pub struct CfnEventDataStoreProps {
 #[cfg(feature = "cloudtrail")]
 impl CfnEventDataStoreProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnEventDataStoreProps {
         CfnEventDataStoreProps {
             advanced_event_selectors: None,
@@ -645,6 +671,7 @@ impl CfnEventDataStoreProps {
 
 #[cfg(feature = "cloudtrail")]
 impl Default for CfnEventDataStoreProps {
+    #[inline]
     fn default() -> CfnEventDataStoreProps {
         CfnEventDataStoreProps::new()
     }
@@ -653,6 +680,7 @@ impl Default for CfnEventDataStoreProps {
 #[cfg(feature = "cloudtrail")]
 impl CfnEventDataStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdvancedEventSelectors", self.advanced_event_selectors);
@@ -676,6 +704,7 @@ impl CfnEventDataStoreProps {
 
     /// The `AWS::CloudTrail::EventDataStore` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudTrail::EventDataStore").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -684,6 +713,7 @@ impl CfnEventDataStoreProps {
 #[cfg(feature = "cloudtrail")]
 impl crate::Cfn<markers::EventDataStore> {
     /// Adds an `AWS::CloudTrail::EventDataStore` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -696,6 +726,7 @@ impl crate::Cfn<markers::EventDataStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-eventdatastore.html#aws-resource-cloudtrail-eventdatastore-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -705,6 +736,7 @@ impl crate::Cfn<markers::EventDataStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-eventdatastore.html#aws-resource-cloudtrail-eventdatastore-return-values).
+    #[inline]
     pub fn attr_updated_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedTimestamp".into())
     }
@@ -714,6 +746,7 @@ impl crate::Cfn<markers::EventDataStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`EventDataStoreArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-eventdatastore.html#aws-resource-cloudtrail-eventdatastore-return-values).
+    #[inline]
     pub fn attr_event_data_store_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EventDataStoreArn".into())
     }
@@ -722,6 +755,7 @@ impl crate::Cfn<markers::EventDataStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-eventdatastore.html#aws-resource-cloudtrail-eventdatastore-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -748,6 +782,7 @@ pub mod event_data_store {
 
     impl InsightSelector {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InsightSelector {
             InsightSelector {
                 insight_type: None,
@@ -756,12 +791,14 @@ pub mod event_data_store {
     }
 
     impl Default for InsightSelector {
+        #[inline]
         fn default() -> InsightSelector {
             InsightSelector::new()
         }
     }
 
     impl IntoValue for InsightSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InsightType", self.insight_type);
@@ -792,6 +829,7 @@ pub mod event_data_store {
 
     impl ContextKeySelector {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(equals: impl Into<List<Str>>, r#type: impl Into<Str>) -> ContextKeySelector {
             ContextKeySelector {
                 equals: equals.into(),
@@ -801,6 +839,7 @@ pub mod event_data_store {
     }
 
     impl IntoValue for ContextKeySelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Equals", self.equals.into_value());
@@ -840,6 +879,7 @@ pub mod event_data_store {
 
     impl AdvancedEventSelector {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_selectors: impl Into<List<AdvancedFieldSelector>>) -> AdvancedEventSelector {
             AdvancedEventSelector {
                 field_selectors: field_selectors.into(),
@@ -849,6 +889,7 @@ pub mod event_data_store {
     }
 
     impl IntoValue for AdvancedEventSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldSelectors", self.field_selectors.into_value());
@@ -913,6 +954,7 @@ pub mod event_data_store {
 
     impl AdvancedFieldSelector {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field: impl Into<Str>) -> AdvancedFieldSelector {
             AdvancedFieldSelector {
                 ends_with: None,
@@ -927,6 +969,7 @@ pub mod event_data_store {
     }
 
     impl IntoValue for AdvancedFieldSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndsWith", self.ends_with);
@@ -964,6 +1007,7 @@ pub struct CfnResourcePolicyProps {
 #[cfg(feature = "cloudtrail")]
 impl CfnResourcePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_arn: impl Into<Str>, resource_policy: impl Into<Union>) -> CfnResourcePolicyProps {
         CfnResourcePolicyProps {
             resource_arn: resource_arn.into(),
@@ -975,6 +1019,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "cloudtrail")]
 impl CfnResourcePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ResourceArn", self.resource_arn.into_value());
@@ -984,6 +1029,7 @@ impl CfnResourcePolicyProps {
 
     /// The `AWS::CloudTrail::ResourcePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudTrail::ResourcePolicy").properties(self.into_properties())
     }
@@ -992,6 +1038,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "cloudtrail")]
 impl crate::Cfn<markers::ResourcePolicy> {
     /// Adds an `AWS::CloudTrail::ResourcePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1146,6 +1193,7 @@ pub struct CfnTrailProps {
 #[cfg(feature = "cloudtrail")]
 impl CfnTrailProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(is_logging: impl Into<Bool>, s3_bucket_name: impl Into<Id<crate::s3::CfnBucket>>) -> CfnTrailProps {
         CfnTrailProps {
             advanced_event_selectors: None,
@@ -1172,6 +1220,7 @@ impl CfnTrailProps {
 #[cfg(feature = "cloudtrail")]
 impl CfnTrailProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdvancedEventSelectors", self.advanced_event_selectors);
@@ -1196,6 +1245,7 @@ impl CfnTrailProps {
 
     /// The `AWS::CloudTrail::Trail` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudTrail::Trail").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1204,6 +1254,7 @@ impl CfnTrailProps {
 #[cfg(feature = "cloudtrail")]
 impl crate::Cfn<markers::Trail> {
     /// Adds an `AWS::CloudTrail::Trail` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1217,6 +1268,7 @@ impl crate::Cfn<markers::Trail> {
     ///
     /// `Fn::GetAtt` of
     /// [`SnsTopicArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-trail.html#aws-resource-cloudtrail-trail-return-values).
+    #[inline]
     pub fn attr_sns_topic_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SnsTopicArn".into())
     }
@@ -1226,6 +1278,7 @@ impl crate::Cfn<markers::Trail> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-trail.html#aws-resource-cloudtrail-trail-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1258,6 +1311,7 @@ pub mod trail {
 
     impl AggregationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_category: impl Into<Str>, templates: impl Into<List<Str>>) -> AggregationConfiguration {
             AggregationConfiguration {
                 event_category: event_category.into(),
@@ -1267,6 +1321,7 @@ pub mod trail {
     }
 
     impl IntoValue for AggregationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventCategory", self.event_category.into_value());
@@ -1321,6 +1376,7 @@ pub mod trail {
 
     impl EventSelector {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EventSelector {
             EventSelector {
                 data_resources: None,
@@ -1332,12 +1388,14 @@ pub mod trail {
     }
 
     impl Default for EventSelector {
+        #[inline]
         fn default() -> EventSelector {
             EventSelector::new()
         }
     }
 
     impl IntoValue for EventSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataResources", self.data_resources);
@@ -1375,6 +1433,7 @@ pub mod trail {
 
     impl DataResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> DataResource {
             DataResource {
                 r#type: r#type.into(),
@@ -1384,6 +1443,7 @@ pub mod trail {
     }
 
     impl IntoValue for DataResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -1423,6 +1483,7 @@ pub mod trail {
 
     impl AdvancedEventSelector {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_selectors: impl Into<List<AdvancedFieldSelector>>) -> AdvancedEventSelector {
             AdvancedEventSelector {
                 field_selectors: field_selectors.into(),
@@ -1432,6 +1493,7 @@ pub mod trail {
     }
 
     impl IntoValue for AdvancedEventSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldSelectors", self.field_selectors.into_value());
@@ -1496,6 +1558,7 @@ pub mod trail {
 
     impl AdvancedFieldSelector {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field: impl Into<Str>) -> AdvancedFieldSelector {
             AdvancedFieldSelector {
                 ends_with: None,
@@ -1510,6 +1573,7 @@ pub mod trail {
     }
 
     impl IntoValue for AdvancedFieldSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndsWith", self.ends_with);
@@ -1544,6 +1608,7 @@ pub mod trail {
 
     impl InsightSelector {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InsightSelector {
             InsightSelector {
                 event_categories: None,
@@ -1553,12 +1618,14 @@ pub mod trail {
     }
 
     impl Default for InsightSelector {
+        #[inline]
         fn default() -> InsightSelector {
             InsightSelector::new()
         }
     }
 
     impl IntoValue for InsightSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EventCategories", self.event_categories);

@@ -354,6 +354,7 @@ pub struct CfnAlarmProps {
 #[cfg(feature = "cloudwatch")]
 impl CfnAlarmProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnAlarmProps {
         CfnAlarmProps {
             actions_enabled: None,
@@ -388,6 +389,7 @@ impl CfnAlarmProps {
 
 #[cfg(feature = "cloudwatch")]
 impl Default for CfnAlarmProps {
+    #[inline]
     fn default() -> CfnAlarmProps {
         CfnAlarmProps::new()
     }
@@ -396,6 +398,7 @@ impl Default for CfnAlarmProps {
 #[cfg(feature = "cloudwatch")]
 impl CfnAlarmProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ActionsEnabled", self.actions_enabled);
@@ -429,6 +432,7 @@ impl CfnAlarmProps {
 
     /// The `AWS::CloudWatch::Alarm` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudWatch::Alarm").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -437,6 +441,7 @@ impl CfnAlarmProps {
 #[cfg(feature = "cloudwatch")]
 impl crate::Cfn<markers::Alarm> {
     /// Adds an `AWS::CloudWatch::Alarm` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -450,6 +455,7 @@ impl crate::Cfn<markers::Alarm> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarm.html#aws-resource-cloudwatch-alarm-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -487,6 +493,7 @@ pub mod alarm {
 
     impl WarmUpConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WarmUpConfiguration {
             WarmUpConfiguration {
                 only_start_evaluating_after_warm_up_period_ends: None,
@@ -496,12 +503,14 @@ pub mod alarm {
     }
 
     impl Default for WarmUpConfiguration {
+        #[inline]
         fn default() -> WarmUpConfiguration {
             WarmUpConfiguration::new()
         }
     }
 
     impl IntoValue for WarmUpConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnlyStartEvaluatingAfterWarmUpPeriodEnds", self.only_start_evaluating_after_warm_up_period_ends);
@@ -543,6 +552,7 @@ pub mod alarm {
 
     impl EvaluationWindow {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EvaluationWindow {
             EvaluationWindow {
                 sliding_window: None,
@@ -552,12 +562,14 @@ pub mod alarm {
     }
 
     impl Default for EvaluationWindow {
+        #[inline]
         fn default() -> EvaluationWindow {
             EvaluationWindow::new()
         }
     }
 
     impl IntoValue for EvaluationWindow {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SlidingWindow", self.sliding_window);
@@ -593,6 +605,7 @@ pub mod alarm {
 
     impl WallClockWindow {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WallClockWindow {
             WallClockWindow {
                 timezone: None,
@@ -601,12 +614,14 @@ pub mod alarm {
     }
 
     impl Default for WallClockWindow {
+        #[inline]
         fn default() -> WallClockWindow {
             WallClockWindow::new()
         }
     }
 
     impl IntoValue for WallClockWindow {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Timezone", self.timezone);
@@ -631,6 +646,7 @@ pub mod alarm {
 
     impl EvaluationCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EvaluationCriteria {
             EvaluationCriteria {
                 prom_ql_criteria: None,
@@ -639,12 +655,14 @@ pub mod alarm {
     }
 
     impl Default for EvaluationCriteria {
+        #[inline]
         fn default() -> EvaluationCriteria {
             EvaluationCriteria::new()
         }
     }
 
     impl IntoValue for EvaluationCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PromQLCriteria", self.prom_ql_criteria);
@@ -682,6 +700,7 @@ pub mod alarm {
 
     impl AlarmPromQLCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AlarmPromQLCriteria {
             AlarmPromQLCriteria {
                 pending_period: None,
@@ -692,12 +711,14 @@ pub mod alarm {
     }
 
     impl Default for AlarmPromQLCriteria {
+        #[inline]
         fn default() -> AlarmPromQLCriteria {
             AlarmPromQLCriteria::new()
         }
     }
 
     impl IntoValue for AlarmPromQLCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PendingPeriod", self.pending_period);
@@ -732,6 +753,7 @@ pub mod alarm {
 
     impl Dimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> Dimension {
             Dimension {
                 name: name.into(),
@@ -741,6 +763,7 @@ pub mod alarm {
     }
 
     impl IntoValue for Dimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -815,6 +838,7 @@ pub mod alarm {
 
     impl MetricDataQuery {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>) -> MetricDataQuery {
             MetricDataQuery {
                 account_id: None,
@@ -829,6 +853,7 @@ pub mod alarm {
     }
 
     impl IntoValue for MetricDataQuery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccountId", self.account_id);
@@ -883,6 +908,7 @@ pub mod alarm {
 
     impl MetricStat {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric: impl Into<Metric>, period: impl Into<Int>, stat: impl Into<Str>) -> MetricStat {
             MetricStat {
                 metric: metric.into(),
@@ -894,6 +920,7 @@ pub mod alarm {
     }
 
     impl IntoValue for MetricStat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Metric", self.metric.into_value());
@@ -931,6 +958,7 @@ pub mod alarm {
 
     impl Metric {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Metric {
             Metric {
                 dimensions: None,
@@ -941,12 +969,14 @@ pub mod alarm {
     }
 
     impl Default for Metric {
+        #[inline]
         fn default() -> Metric {
             Metric::new()
         }
     }
 
     impl IntoValue for Metric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Dimensions", self.dimensions);
@@ -1009,6 +1039,7 @@ pub struct CfnAlarmMuteRuleProps {
 #[cfg(feature = "cloudwatch")]
 impl CfnAlarmMuteRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(rule: impl Into<alarm_mute_rule::Rule>) -> CfnAlarmMuteRuleProps {
         CfnAlarmMuteRuleProps {
             description: None,
@@ -1025,6 +1056,7 @@ impl CfnAlarmMuteRuleProps {
 #[cfg(feature = "cloudwatch")]
 impl CfnAlarmMuteRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1039,6 +1071,7 @@ impl CfnAlarmMuteRuleProps {
 
     /// The `AWS::CloudWatch::AlarmMuteRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudWatch::AlarmMuteRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1047,6 +1080,7 @@ impl CfnAlarmMuteRuleProps {
 #[cfg(feature = "cloudwatch")]
 impl crate::Cfn<markers::AlarmMuteRule> {
     /// Adds an `AWS::CloudWatch::AlarmMuteRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1059,6 +1093,7 @@ impl crate::Cfn<markers::AlarmMuteRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarmmuterule.html#aws-resource-cloudwatch-alarmmuterule-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1067,6 +1102,7 @@ impl crate::Cfn<markers::AlarmMuteRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarmmuterule.html#aws-resource-cloudwatch-alarmmuterule-return-values).
+    #[inline]
     pub fn attr_last_updated_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTimestamp".into())
     }
@@ -1075,6 +1111,7 @@ impl crate::Cfn<markers::AlarmMuteRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`MuteType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarmmuterule.html#aws-resource-cloudwatch-alarmmuterule-return-values).
+    #[inline]
     pub fn attr_mute_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MuteType".into())
     }
@@ -1083,6 +1120,7 @@ impl crate::Cfn<markers::AlarmMuteRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarmmuterule.html#aws-resource-cloudwatch-alarmmuterule-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1109,6 +1147,7 @@ pub mod alarm_mute_rule {
 
     impl Rule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(schedule: impl Into<Schedule>) -> Rule {
             Rule {
                 schedule: schedule.into(),
@@ -1117,6 +1156,7 @@ pub mod alarm_mute_rule {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Schedule", self.schedule.into_value());
@@ -1151,6 +1191,7 @@ pub mod alarm_mute_rule {
 
     impl Schedule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(duration: impl Into<Str>, expression: impl Into<Str>) -> Schedule {
             Schedule {
                 duration: duration.into(),
@@ -1161,6 +1202,7 @@ pub mod alarm_mute_rule {
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Duration", self.duration.into_value());
@@ -1186,6 +1228,7 @@ pub mod alarm_mute_rule {
 
     impl MuteTargets {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(alarm_names: impl Into<List<Str>>) -> MuteTargets {
             MuteTargets {
                 alarm_names: alarm_names.into(),
@@ -1194,6 +1237,7 @@ pub mod alarm_mute_rule {
     }
 
     impl IntoValue for MuteTargets {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlarmNames", self.alarm_names.into_value());
@@ -1263,6 +1307,7 @@ pub struct CfnAnomalyDetectorProps {
 #[cfg(feature = "cloudwatch")]
 impl CfnAnomalyDetectorProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnAnomalyDetectorProps {
         CfnAnomalyDetectorProps {
             configuration: None,
@@ -1279,6 +1324,7 @@ impl CfnAnomalyDetectorProps {
 
 #[cfg(feature = "cloudwatch")]
 impl Default for CfnAnomalyDetectorProps {
+    #[inline]
     fn default() -> CfnAnomalyDetectorProps {
         CfnAnomalyDetectorProps::new()
     }
@@ -1287,6 +1333,7 @@ impl Default for CfnAnomalyDetectorProps {
 #[cfg(feature = "cloudwatch")]
 impl CfnAnomalyDetectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Configuration", self.configuration);
@@ -1302,6 +1349,7 @@ impl CfnAnomalyDetectorProps {
 
     /// The `AWS::CloudWatch::AnomalyDetector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudWatch::AnomalyDetector").properties(self.into_properties())
     }
@@ -1310,6 +1358,7 @@ impl CfnAnomalyDetectorProps {
 #[cfg(feature = "cloudwatch")]
 impl crate::Cfn<markers::AnomalyDetector> {
     /// Adds an `AWS::CloudWatch::AnomalyDetector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1322,6 +1371,7 @@ impl crate::Cfn<markers::AnomalyDetector> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-anomalydetector.html#aws-resource-cloudwatch-anomalydetector-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1351,6 +1401,7 @@ pub mod anomaly_detector {
 
     impl MetricCharacteristics {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetricCharacteristics {
             MetricCharacteristics {
                 periodic_spikes: None,
@@ -1359,12 +1410,14 @@ pub mod anomaly_detector {
     }
 
     impl Default for MetricCharacteristics {
+        #[inline]
         fn default() -> MetricCharacteristics {
             MetricCharacteristics::new()
         }
     }
 
     impl IntoValue for MetricCharacteristics {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PeriodicSpikes", self.periodic_spikes);
@@ -1397,6 +1450,7 @@ pub mod anomaly_detector {
 
     impl Configuration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Configuration {
             Configuration {
                 excluded_time_ranges: None,
@@ -1406,12 +1460,14 @@ pub mod anomaly_detector {
     }
 
     impl Default for Configuration {
+        #[inline]
         fn default() -> Configuration {
             Configuration::new()
         }
     }
 
     impl IntoValue for Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExcludedTimeRanges", self.excluded_time_ranges);
@@ -1445,6 +1501,7 @@ pub mod anomaly_detector {
 
     impl Range {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(end_time: impl Into<Str>, start_time: impl Into<Str>) -> Range {
             Range {
                 end_time: end_time.into(),
@@ -1454,6 +1511,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for Range {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndTime", self.end_time.into_value());
@@ -1485,6 +1543,7 @@ pub mod anomaly_detector {
 
     impl MetricMathAnomalyDetector {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetricMathAnomalyDetector {
             MetricMathAnomalyDetector {
                 metric_data_queries: None,
@@ -1493,12 +1552,14 @@ pub mod anomaly_detector {
     }
 
     impl Default for MetricMathAnomalyDetector {
+        #[inline]
         fn default() -> MetricMathAnomalyDetector {
             MetricMathAnomalyDetector::new()
         }
     }
 
     impl IntoValue for MetricMathAnomalyDetector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MetricDataQueries", self.metric_data_queries);
@@ -1577,6 +1638,7 @@ pub mod anomaly_detector {
 
     impl MetricDataQuery {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>) -> MetricDataQuery {
             MetricDataQuery {
                 account_id: None,
@@ -1591,6 +1653,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for MetricDataQuery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccountId", self.account_id);
@@ -1644,6 +1707,7 @@ pub mod anomaly_detector {
 
     impl MetricStat {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric: impl Into<Metric>, period: impl Into<Int>, stat: impl Into<Str>) -> MetricStat {
             MetricStat {
                 metric: metric.into(),
@@ -1655,6 +1719,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for MetricStat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Metric", self.metric.into_value());
@@ -1693,6 +1758,7 @@ pub mod anomaly_detector {
 
     impl Metric {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_name: impl Into<Str>, namespace: impl Into<Str>) -> Metric {
             Metric {
                 dimensions: None,
@@ -1703,6 +1769,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for Metric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Dimensions", self.dimensions);
@@ -1740,6 +1807,7 @@ pub mod anomaly_detector {
 
     impl Dimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> Dimension {
             Dimension {
                 name: name.into(),
@@ -1749,6 +1817,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for Dimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1800,6 +1869,7 @@ pub mod anomaly_detector {
 
     impl SingleMetricAnomalyDetector {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SingleMetricAnomalyDetector {
             SingleMetricAnomalyDetector {
                 account_id: None,
@@ -1812,12 +1882,14 @@ pub mod anomaly_detector {
     }
 
     impl Default for SingleMetricAnomalyDetector {
+        #[inline]
         fn default() -> SingleMetricAnomalyDetector {
             SingleMetricAnomalyDetector::new()
         }
     }
 
     impl IntoValue for SingleMetricAnomalyDetector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccountId", self.account_id);
@@ -1928,6 +2000,7 @@ pub struct CfnCompositeAlarmProps {
 #[cfg(feature = "cloudwatch")]
 impl CfnCompositeAlarmProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(alarm_rule: impl Into<Str>) -> CfnCompositeAlarmProps {
         CfnCompositeAlarmProps {
             actions_enabled: None,
@@ -1948,6 +2021,7 @@ impl CfnCompositeAlarmProps {
 #[cfg(feature = "cloudwatch")]
 impl CfnCompositeAlarmProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ActionsEnabled", self.actions_enabled);
@@ -1966,6 +2040,7 @@ impl CfnCompositeAlarmProps {
 
     /// The `AWS::CloudWatch::CompositeAlarm` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudWatch::CompositeAlarm").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1974,6 +2049,7 @@ impl CfnCompositeAlarmProps {
 #[cfg(feature = "cloudwatch")]
 impl crate::Cfn<markers::CompositeAlarm> {
     /// Adds an `AWS::CloudWatch::CompositeAlarm` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1987,6 +2063,7 @@ impl crate::Cfn<markers::CompositeAlarm> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-compositealarm.html#aws-resource-cloudwatch-compositealarm-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2025,6 +2102,7 @@ pub struct CfnDashboardProps {
 #[cfg(feature = "cloudwatch")]
 impl CfnDashboardProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(dashboard_body: impl Into<Str>) -> CfnDashboardProps {
         CfnDashboardProps {
             dashboard_body: dashboard_body.into(),
@@ -2037,6 +2115,7 @@ impl CfnDashboardProps {
 #[cfg(feature = "cloudwatch")]
 impl CfnDashboardProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DashboardBody", self.dashboard_body.into_value());
@@ -2047,6 +2126,7 @@ impl CfnDashboardProps {
 
     /// The `AWS::CloudWatch::Dashboard` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudWatch::Dashboard").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2055,6 +2135,7 @@ impl CfnDashboardProps {
 #[cfg(feature = "cloudwatch")]
 impl crate::Cfn<markers::Dashboard> {
     /// Adds an `AWS::CloudWatch::Dashboard` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2110,6 +2191,7 @@ pub struct CfnInsightRuleProps {
 #[cfg(feature = "cloudwatch")]
 impl CfnInsightRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(rule_body: impl Into<Str>, rule_name: impl Into<Str>, rule_state: impl Into<Str>) -> CfnInsightRuleProps {
         CfnInsightRuleProps {
             apply_on_transformed_logs: None,
@@ -2124,6 +2206,7 @@ impl CfnInsightRuleProps {
 #[cfg(feature = "cloudwatch")]
 impl CfnInsightRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApplyOnTransformedLogs", self.apply_on_transformed_logs);
@@ -2136,6 +2219,7 @@ impl CfnInsightRuleProps {
 
     /// The `AWS::CloudWatch::InsightRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudWatch::InsightRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2144,6 +2228,7 @@ impl CfnInsightRuleProps {
 #[cfg(feature = "cloudwatch")]
 impl crate::Cfn<markers::InsightRule> {
     /// Adds an `AWS::CloudWatch::InsightRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2157,6 +2242,7 @@ impl crate::Cfn<markers::InsightRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-insightrule.html#aws-resource-cloudwatch-insightrule-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2165,6 +2251,7 @@ impl crate::Cfn<markers::InsightRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-insightrule.html#aws-resource-cloudwatch-insightrule-return-values).
+    #[inline]
     pub fn attr_rule_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleName".into())
     }
@@ -2279,6 +2366,7 @@ pub struct CfnLogAlarmProps {
 #[cfg(feature = "cloudwatch")]
 impl CfnLogAlarmProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(comparison_operator: impl Into<Str>, query_results_to_alarm: impl Into<Int>, query_results_to_evaluate: impl Into<Int>, scheduled_query_configuration: impl Into<log_alarm::ScheduledQueryConfiguration>, threshold: impl Into<Num>) -> CfnLogAlarmProps {
         CfnLogAlarmProps {
             action_log_line_count: None,
@@ -2304,6 +2392,7 @@ impl CfnLogAlarmProps {
 #[cfg(feature = "cloudwatch")]
 impl CfnLogAlarmProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ActionLogLineCount", self.action_log_line_count);
@@ -2327,6 +2416,7 @@ impl CfnLogAlarmProps {
 
     /// The `AWS::CloudWatch::LogAlarm` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudWatch::LogAlarm").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2335,6 +2425,7 @@ impl CfnLogAlarmProps {
 #[cfg(feature = "cloudwatch")]
 impl crate::Cfn<markers::LogAlarm> {
     /// Adds an `AWS::CloudWatch::LogAlarm` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2347,6 +2438,7 @@ impl crate::Cfn<markers::LogAlarm> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-logalarm.html#aws-resource-cloudwatch-logalarm-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2401,6 +2493,7 @@ pub mod log_alarm {
 
     impl ScheduledQueryConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(aggregation_expression: impl Into<Str>, query_string: impl Into<Str>, schedule_configuration: impl Into<ScheduleConfiguration>, scheduled_query_role_arn: impl Into<Str>) -> ScheduledQueryConfiguration {
             ScheduledQueryConfiguration {
                 aggregation_expression: aggregation_expression.into(),
@@ -2414,6 +2507,7 @@ pub mod log_alarm {
     }
 
     impl IntoValue for ScheduledQueryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AggregationExpression", self.aggregation_expression.into_value());
@@ -2455,6 +2549,7 @@ pub mod log_alarm {
 
     impl ScheduleConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(schedule_expression: impl Into<Str>, start_time_offset: impl Into<Int>) -> ScheduleConfiguration {
             ScheduleConfiguration {
                 end_time_offset: None,
@@ -2465,6 +2560,7 @@ pub mod log_alarm {
     }
 
     impl IntoValue for ScheduleConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndTimeOffset", self.end_time_offset);
@@ -2504,6 +2600,7 @@ pub mod log_alarm {
 
     impl WarmUpConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WarmUpConfiguration {
             WarmUpConfiguration {
                 only_start_evaluating_after_warm_up_period_ends: None,
@@ -2513,12 +2610,14 @@ pub mod log_alarm {
     }
 
     impl Default for WarmUpConfiguration {
+        #[inline]
         fn default() -> WarmUpConfiguration {
             WarmUpConfiguration::new()
         }
     }
 
     impl IntoValue for WarmUpConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnlyStartEvaluatingAfterWarmUpPeriodEnds", self.only_start_evaluating_after_warm_up_period_ends);
@@ -2613,6 +2712,7 @@ pub struct CfnMetricStreamProps {
 #[cfg(feature = "cloudwatch")]
 impl CfnMetricStreamProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(firehose_arn: impl Into<Id<crate::kinesisfirehose::CfnDeliveryStream>>, output_format: impl Into<Str>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> CfnMetricStreamProps {
         CfnMetricStreamProps {
             exclude_filters: None,
@@ -2631,6 +2731,7 @@ impl CfnMetricStreamProps {
 #[cfg(feature = "cloudwatch")]
 impl CfnMetricStreamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ExcludeFilters", self.exclude_filters);
@@ -2647,6 +2748,7 @@ impl CfnMetricStreamProps {
 
     /// The `AWS::CloudWatch::MetricStream` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudWatch::MetricStream").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2655,6 +2757,7 @@ impl CfnMetricStreamProps {
 #[cfg(feature = "cloudwatch")]
 impl crate::Cfn<markers::MetricStream> {
     /// Adds an `AWS::CloudWatch::MetricStream` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2667,6 +2770,7 @@ impl crate::Cfn<markers::MetricStream> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-metricstream.html#aws-resource-cloudwatch-metricstream-return-values).
+    #[inline]
     pub fn attr_creation_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationDate".into())
     }
@@ -2675,6 +2779,7 @@ impl crate::Cfn<markers::MetricStream> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-metricstream.html#aws-resource-cloudwatch-metricstream-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -2683,6 +2788,7 @@ impl crate::Cfn<markers::MetricStream> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-metricstream.html#aws-resource-cloudwatch-metricstream-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2691,6 +2797,7 @@ impl crate::Cfn<markers::MetricStream> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdateDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-metricstream.html#aws-resource-cloudwatch-metricstream-return-values).
+    #[inline]
     pub fn attr_last_update_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdateDate".into())
     }
@@ -2724,6 +2831,7 @@ pub mod metric_stream {
 
     impl MetricStreamStatisticsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(additional_statistics: impl Into<List<Str>>, include_metrics: impl Into<List<MetricStreamStatisticsMetric>>) -> MetricStreamStatisticsConfiguration {
             MetricStreamStatisticsConfiguration {
                 additional_statistics: additional_statistics.into(),
@@ -2733,6 +2841,7 @@ pub mod metric_stream {
     }
 
     impl IntoValue for MetricStreamStatisticsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AdditionalStatistics", self.additional_statistics.into_value());
@@ -2764,6 +2873,7 @@ pub mod metric_stream {
 
     impl MetricStreamStatisticsMetric {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_name: impl Into<Str>, namespace: impl Into<Str>) -> MetricStreamStatisticsMetric {
             MetricStreamStatisticsMetric {
                 metric_name: metric_name.into(),
@@ -2773,6 +2883,7 @@ pub mod metric_stream {
     }
 
     impl IntoValue for MetricStreamStatisticsMetric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetricName", self.metric_name.into_value());
@@ -2803,6 +2914,7 @@ pub mod metric_stream {
 
     impl MetricStreamFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(namespace: impl Into<Str>) -> MetricStreamFilter {
             MetricStreamFilter {
                 metric_names: None,
@@ -2812,6 +2924,7 @@ pub mod metric_stream {
     }
 
     impl IntoValue for MetricStreamFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MetricNames", self.metric_names);
@@ -2830,6 +2943,7 @@ pub struct CfnOTelEnrichmentProps {}
 #[cfg(feature = "cloudwatch")]
 impl CfnOTelEnrichmentProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnOTelEnrichmentProps {
         CfnOTelEnrichmentProps {}
     }
@@ -2837,6 +2951,7 @@ impl CfnOTelEnrichmentProps {
 
 #[cfg(feature = "cloudwatch")]
 impl Default for CfnOTelEnrichmentProps {
+    #[inline]
     fn default() -> CfnOTelEnrichmentProps {
         CfnOTelEnrichmentProps::new()
     }
@@ -2845,12 +2960,14 @@ impl Default for CfnOTelEnrichmentProps {
 #[cfg(feature = "cloudwatch")]
 impl CfnOTelEnrichmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         gs_core::ValueMap::new()
     }
 
     /// The `AWS::CloudWatch::OTelEnrichment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CloudWatch::OTelEnrichment").properties(self.into_properties())
     }
@@ -2859,6 +2976,7 @@ impl CfnOTelEnrichmentProps {
 #[cfg(feature = "cloudwatch")]
 impl crate::Cfn<markers::OTelEnrichment> {
     /// Adds an `AWS::CloudWatch::OTelEnrichment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2871,6 +2989,7 @@ impl crate::Cfn<markers::OTelEnrichment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-otelenrichment.html#aws-resource-cloudwatch-otelenrichment-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -2879,6 +2998,7 @@ impl crate::Cfn<markers::OTelEnrichment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-otelenrichment.html#aws-resource-cloudwatch-otelenrichment-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }

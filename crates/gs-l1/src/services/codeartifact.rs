@@ -109,6 +109,7 @@ pub struct CfnDomainProps {
 #[cfg(feature = "codeartifact")]
 impl CfnDomainProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_name: impl Into<Str>) -> CfnDomainProps {
         CfnDomainProps {
             domain_name: domain_name.into(),
@@ -122,6 +123,7 @@ impl CfnDomainProps {
 #[cfg(feature = "codeartifact")]
 impl CfnDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainName", self.domain_name.into_value());
@@ -133,6 +135,7 @@ impl CfnDomainProps {
 
     /// The `AWS::CodeArtifact::Domain` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeArtifact::Domain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -141,6 +144,7 @@ impl CfnDomainProps {
 #[cfg(feature = "codeartifact")]
 impl crate::Cfn<markers::Domain> {
     /// Adds an `AWS::CodeArtifact::Domain` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -154,6 +158,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`Owner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeartifact-domain.html#aws-resource-codeartifact-domain-return-values).
+    #[inline]
     pub fn attr_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Owner".into())
     }
@@ -163,6 +168,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`EncryptionKey`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeartifact-domain.html#aws-resource-codeartifact-domain-return-values).
+    #[inline]
     pub fn attr_encryption_key(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EncryptionKey".into())
     }
@@ -172,6 +178,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeartifact-domain.html#aws-resource-codeartifact-domain-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -180,6 +187,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeartifact-domain.html#aws-resource-codeartifact-domain-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -237,6 +245,7 @@ pub struct CfnPackageGroupProps {
 #[cfg(feature = "codeartifact")]
 impl CfnPackageGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_name: impl Into<Str>, pattern: impl Into<Str>) -> CfnPackageGroupProps {
         CfnPackageGroupProps {
             contact_info: None,
@@ -253,6 +262,7 @@ impl CfnPackageGroupProps {
 #[cfg(feature = "codeartifact")]
 impl CfnPackageGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ContactInfo", self.contact_info);
@@ -267,6 +277,7 @@ impl CfnPackageGroupProps {
 
     /// The `AWS::CodeArtifact::PackageGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeArtifact::PackageGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -275,6 +286,7 @@ impl CfnPackageGroupProps {
 #[cfg(feature = "codeartifact")]
 impl crate::Cfn<markers::PackageGroup> {
     /// Adds an `AWS::CodeArtifact::PackageGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -287,6 +299,7 @@ impl crate::Cfn<markers::PackageGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeartifact-packagegroup.html#aws-resource-codeartifact-packagegroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -313,6 +326,7 @@ pub mod package_group {
 
     impl OriginConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(restrictions: impl Into<Restrictions>) -> OriginConfiguration {
             OriginConfiguration {
                 restrictions: restrictions.into(),
@@ -321,6 +335,7 @@ pub mod package_group {
     }
 
     impl IntoValue for OriginConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Restrictions", self.restrictions.into_value());
@@ -353,6 +368,7 @@ pub mod package_group {
 
     impl Restrictions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Restrictions {
             Restrictions {
                 external_upstream: None,
@@ -363,12 +379,14 @@ pub mod package_group {
     }
 
     impl Default for Restrictions {
+        #[inline]
         fn default() -> Restrictions {
             Restrictions::new()
         }
     }
 
     impl IntoValue for Restrictions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExternalUpstream", self.external_upstream);
@@ -399,6 +417,7 @@ pub mod package_group {
 
     impl RestrictionType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(restriction_mode: impl Into<Str>) -> RestrictionType {
             RestrictionType {
                 repositories: None,
@@ -408,6 +427,7 @@ pub mod package_group {
     }
 
     impl IntoValue for RestrictionType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Repositories", self.repositories);
@@ -483,6 +503,7 @@ pub struct CfnRepositoryProps {
 #[cfg(feature = "codeartifact")]
 impl CfnRepositoryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_name: impl Into<Id<crate::codeartifact::CfnDomain>>, repository_name: impl Into<Str>) -> CfnRepositoryProps {
         CfnRepositoryProps {
             description: None,
@@ -500,6 +521,7 @@ impl CfnRepositoryProps {
 #[cfg(feature = "codeartifact")]
 impl CfnRepositoryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -515,6 +537,7 @@ impl CfnRepositoryProps {
 
     /// The `AWS::CodeArtifact::Repository` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeArtifact::Repository").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -523,6 +546,7 @@ impl CfnRepositoryProps {
 #[cfg(feature = "codeartifact")]
 impl crate::Cfn<markers::Repository> {
     /// Adds an `AWS::CodeArtifact::Repository` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -536,6 +560,7 @@ impl crate::Cfn<markers::Repository> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeartifact-repository.html#aws-resource-codeartifact-repository-return-values).
+    #[inline]
     pub fn attr_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainName".into())
     }
@@ -545,6 +570,7 @@ impl crate::Cfn<markers::Repository> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeartifact-repository.html#aws-resource-codeartifact-repository-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -554,6 +580,7 @@ impl crate::Cfn<markers::Repository> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeartifact-repository.html#aws-resource-codeartifact-repository-return-values).
+    #[inline]
     pub fn attr_domain_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainOwner".into())
     }
@@ -563,6 +590,7 @@ impl crate::Cfn<markers::Repository> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeartifact-repository.html#aws-resource-codeartifact-repository-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }

@@ -160,6 +160,7 @@ pub struct CfnFleetProps {
 #[cfg(feature = "codebuild")]
 impl CfnFleetProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnFleetProps {
         CfnFleetProps {
             base_capacity: None,
@@ -180,6 +181,7 @@ impl CfnFleetProps {
 
 #[cfg(feature = "codebuild")]
 impl Default for CfnFleetProps {
+    #[inline]
     fn default() -> CfnFleetProps {
         CfnFleetProps::new()
     }
@@ -188,6 +190,7 @@ impl Default for CfnFleetProps {
 #[cfg(feature = "codebuild")]
 impl CfnFleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BaseCapacity", self.base_capacity);
@@ -207,6 +210,7 @@ impl CfnFleetProps {
 
     /// The `AWS::CodeBuild::Fleet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeBuild::Fleet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -215,6 +219,7 @@ impl CfnFleetProps {
 #[cfg(feature = "codebuild")]
 impl crate::Cfn<markers::Fleet> {
     /// Adds an `AWS::CodeBuild::Fleet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -227,6 +232,7 @@ impl crate::Cfn<markers::Fleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-fleet.html#aws-resource-codebuild-fleet-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -262,6 +268,7 @@ pub mod fleet {
 
     impl VpcConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcConfig {
             VpcConfig {
                 security_group_ids: None,
@@ -272,12 +279,14 @@ pub mod fleet {
     }
 
     impl Default for VpcConfig {
+        #[inline]
         fn default() -> VpcConfig {
             VpcConfig::new()
         }
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -309,6 +318,7 @@ pub mod fleet {
 
     impl ProxyConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProxyConfiguration {
             ProxyConfiguration {
                 default_behavior: None,
@@ -318,12 +328,14 @@ pub mod fleet {
     }
 
     impl Default for ProxyConfiguration {
+        #[inline]
         fn default() -> ProxyConfiguration {
             ProxyConfiguration::new()
         }
     }
 
     impl IntoValue for ProxyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultBehavior", self.default_behavior);
@@ -357,6 +369,7 @@ pub mod fleet {
 
     impl FleetProxyRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FleetProxyRule {
             FleetProxyRule {
                 effect: None,
@@ -367,12 +380,14 @@ pub mod fleet {
     }
 
     impl Default for FleetProxyRule {
+        #[inline]
         fn default() -> FleetProxyRule {
             FleetProxyRule::new()
         }
     }
 
     impl IntoValue for FleetProxyRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Effect", self.effect);
@@ -407,6 +422,7 @@ pub mod fleet {
 
     impl ScalingConfigurationInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ScalingConfigurationInput {
             ScalingConfigurationInput {
                 max_capacity: None,
@@ -417,12 +433,14 @@ pub mod fleet {
     }
 
     impl Default for ScalingConfigurationInput {
+        #[inline]
         fn default() -> ScalingConfigurationInput {
             ScalingConfigurationInput::new()
         }
     }
 
     impl IntoValue for ScalingConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxCapacity", self.max_capacity);
@@ -452,6 +470,7 @@ pub mod fleet {
 
     impl TargetTrackingScalingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetTrackingScalingConfiguration {
             TargetTrackingScalingConfiguration {
                 metric_type: None,
@@ -461,12 +480,14 @@ pub mod fleet {
     }
 
     impl Default for TargetTrackingScalingConfiguration {
+        #[inline]
         fn default() -> TargetTrackingScalingConfiguration {
             TargetTrackingScalingConfiguration::new()
         }
     }
 
     impl IntoValue for TargetTrackingScalingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MetricType", self.metric_type);
@@ -511,6 +532,7 @@ pub mod fleet {
 
     impl ComputeConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComputeConfiguration {
             ComputeConfiguration {
                 disk: None,
@@ -523,12 +545,14 @@ pub mod fleet {
     }
 
     impl Default for ComputeConfiguration {
+        #[inline]
         fn default() -> ComputeConfiguration {
             ComputeConfiguration::new()
         }
     }
 
     impl IntoValue for ComputeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "disk", self.disk);
@@ -707,6 +731,7 @@ pub struct CfnProjectProps {
 #[cfg(feature = "codebuild")]
 impl CfnProjectProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(artifacts: impl Into<project::Artifacts>, environment: impl Into<project::Environment>, service_role: impl Into<Str>, source: impl Into<project::Source>) -> CfnProjectProps {
         CfnProjectProps {
             artifacts: artifacts.into(),
@@ -741,6 +766,7 @@ impl CfnProjectProps {
 #[cfg(feature = "codebuild")]
 impl CfnProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Artifacts", self.artifacts.into_value());
@@ -773,6 +799,7 @@ impl CfnProjectProps {
 
     /// The `AWS::CodeBuild::Project` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeBuild::Project").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -781,6 +808,7 @@ impl CfnProjectProps {
 #[cfg(feature = "codebuild")]
 impl crate::Cfn<markers::Project> {
     /// Adds an `AWS::CodeBuild::Project` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -794,6 +822,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html#aws-resource-codebuild-project-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -802,6 +831,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html#aws-resource-codebuild-project-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -841,6 +871,7 @@ pub mod project {
 
     impl ScopeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> ScopeConfiguration {
             ScopeConfiguration {
                 domain: None,
@@ -851,6 +882,7 @@ pub mod project {
     }
 
     impl IntoValue for ScopeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Domain", self.domain);
@@ -881,6 +913,7 @@ pub mod project {
 
     impl PullRequestBuildPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(requires_comment_approval: impl Into<Str>) -> PullRequestBuildPolicy {
             PullRequestBuildPolicy {
                 approver_roles: None,
@@ -890,6 +923,7 @@ pub mod project {
     }
 
     impl IntoValue for PullRequestBuildPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApproverRoles", self.approver_roles);
@@ -915,6 +949,7 @@ pub mod project {
 
     impl ProjectFleet {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProjectFleet {
             ProjectFleet {
                 fleet_arn: None,
@@ -923,12 +958,14 @@ pub mod project {
     }
 
     impl Default for ProjectFleet {
+        #[inline]
         fn default() -> ProjectFleet {
             ProjectFleet::new()
         }
     }
 
     impl IntoValue for ProjectFleet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FleetArn", self.fleet_arn);
@@ -957,6 +994,7 @@ pub mod project {
 
     impl DockerServer {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(compute_type: impl Into<Str>) -> DockerServer {
             DockerServer {
                 compute_type: compute_type.into(),
@@ -966,6 +1004,7 @@ pub mod project {
     }
 
     impl IntoValue for DockerServer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComputeType", self.compute_type.into_value());
@@ -1004,6 +1043,7 @@ pub mod project {
 
     impl VpcConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcConfig {
             VpcConfig {
                 security_group_ids: None,
@@ -1014,12 +1054,14 @@ pub mod project {
     }
 
     impl Default for VpcConfig {
+        #[inline]
         fn default() -> VpcConfig {
             VpcConfig::new()
         }
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -1112,6 +1154,7 @@ pub mod project {
 
     impl Source {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> Source {
             Source {
                 auth: None,
@@ -1129,6 +1172,7 @@ pub mod project {
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Auth", self.auth);
@@ -1169,6 +1213,7 @@ pub mod project {
 
     impl SourceAuth {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> SourceAuth {
             SourceAuth {
                 resource: None,
@@ -1178,6 +1223,7 @@ pub mod project {
     }
 
     impl IntoValue for SourceAuth {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Resource", self.resource);
@@ -1209,6 +1255,7 @@ pub mod project {
 
     impl BuildStatusConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BuildStatusConfig {
             BuildStatusConfig {
                 context: None,
@@ -1218,12 +1265,14 @@ pub mod project {
     }
 
     impl Default for BuildStatusConfig {
+        #[inline]
         fn default() -> BuildStatusConfig {
             BuildStatusConfig::new()
         }
     }
 
     impl IntoValue for BuildStatusConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Context", self.context);
@@ -1251,6 +1300,7 @@ pub mod project {
 
     impl GitSubmodulesConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fetch_submodules: impl Into<Bool>) -> GitSubmodulesConfig {
             GitSubmodulesConfig {
                 fetch_submodules: fetch_submodules.into(),
@@ -1259,6 +1309,7 @@ pub mod project {
     }
 
     impl IntoValue for GitSubmodulesConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FetchSubmodules", self.fetch_submodules.into_value());
@@ -1305,6 +1356,7 @@ pub mod project {
 
     impl ProjectTriggers {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProjectTriggers {
             ProjectTriggers {
                 build_type: None,
@@ -1317,12 +1369,14 @@ pub mod project {
     }
 
     impl Default for ProjectTriggers {
+        #[inline]
         fn default() -> ProjectTriggers {
             ProjectTriggers::new()
         }
     }
 
     impl IntoValue for ProjectTriggers {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BuildType", self.build_type);
@@ -1370,6 +1424,7 @@ pub mod project {
 
     impl WebhookFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(pattern: impl Into<Str>, r#type: impl Into<Str>) -> WebhookFilter {
             WebhookFilter {
                 exclude_matched_pattern: None,
@@ -1380,6 +1435,7 @@ pub mod project {
     }
 
     impl IntoValue for WebhookFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExcludeMatchedPattern", self.exclude_matched_pattern);
@@ -1455,6 +1511,7 @@ pub mod project {
 
     impl Artifacts {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> Artifacts {
             Artifacts {
                 artifact_identifier: None,
@@ -1471,6 +1528,7 @@ pub mod project {
     }
 
     impl IntoValue for Artifacts {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ArtifactIdentifier", self.artifact_identifier);
@@ -1511,6 +1569,7 @@ pub mod project {
 
     impl LogsConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LogsConfig {
             LogsConfig {
                 cloud_watch_logs: None,
@@ -1520,12 +1579,14 @@ pub mod project {
     }
 
     impl Default for LogsConfig {
+        #[inline]
         fn default() -> LogsConfig {
             LogsConfig::new()
         }
     }
 
     impl IntoValue for LogsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
@@ -1569,6 +1630,7 @@ pub mod project {
 
     impl CloudWatchLogsConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>) -> CloudWatchLogsConfig {
             CloudWatchLogsConfig {
                 group_name: None,
@@ -1579,6 +1641,7 @@ pub mod project {
     }
 
     impl IntoValue for CloudWatchLogsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GroupName", self.group_name);
@@ -1620,6 +1683,7 @@ pub mod project {
 
     impl S3LogsConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>) -> S3LogsConfig {
             S3LogsConfig {
                 encryption_disabled: None,
@@ -1630,6 +1694,7 @@ pub mod project {
     }
 
     impl IntoValue for S3LogsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EncryptionDisabled", self.encryption_disabled);
@@ -1691,6 +1756,7 @@ pub mod project {
 
     impl ProjectFileSystemLocation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(identifier: impl Into<Str>, location: impl Into<Str>, mount_point: impl Into<Str>, r#type: impl Into<Str>) -> ProjectFileSystemLocation {
             ProjectFileSystemLocation {
                 identifier: identifier.into(),
@@ -1703,6 +1769,7 @@ pub mod project {
     }
 
     impl IntoValue for ProjectFileSystemLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Identifier", self.identifier.into_value());
@@ -1795,6 +1862,7 @@ pub mod project {
 
     impl Environment {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(compute_type: impl Into<Str>, image: impl Into<Str>, r#type: impl Into<Str>) -> Environment {
             Environment {
                 certificate: None,
@@ -1813,6 +1881,7 @@ pub mod project {
     }
 
     impl IntoValue for Environment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Certificate", self.certificate);
@@ -1862,6 +1931,7 @@ pub mod project {
 
     impl EnvironmentVariable {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> EnvironmentVariable {
             EnvironmentVariable {
                 name: name.into(),
@@ -1872,6 +1942,7 @@ pub mod project {
     }
 
     impl IntoValue for EnvironmentVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1907,6 +1978,7 @@ pub mod project {
 
     impl RegistryCredential {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(credential: impl Into<Str>, credential_provider: impl Into<Str>) -> RegistryCredential {
             RegistryCredential {
                 credential: credential.into(),
@@ -1916,6 +1988,7 @@ pub mod project {
     }
 
     impl IntoValue for RegistryCredential {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Credential", self.credential.into_value());
@@ -1946,6 +2019,7 @@ pub mod project {
 
     impl ProjectSourceVersion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_identifier: impl Into<Str>) -> ProjectSourceVersion {
             ProjectSourceVersion {
                 source_identifier: source_identifier.into(),
@@ -1955,6 +2029,7 @@ pub mod project {
     }
 
     impl IntoValue for ProjectSourceVersion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SourceIdentifier", self.source_identifier.into_value());
@@ -2002,6 +2077,7 @@ pub mod project {
 
     impl ProjectBuildBatchConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProjectBuildBatchConfig {
             ProjectBuildBatchConfig {
                 batch_report_mode: None,
@@ -2014,12 +2090,14 @@ pub mod project {
     }
 
     impl Default for ProjectBuildBatchConfig {
+        #[inline]
         fn default() -> ProjectBuildBatchConfig {
             ProjectBuildBatchConfig::new()
         }
     }
 
     impl IntoValue for ProjectBuildBatchConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchReportMode", self.batch_report_mode);
@@ -2054,6 +2132,7 @@ pub mod project {
 
     impl BatchRestrictions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BatchRestrictions {
             BatchRestrictions {
                 compute_types_allowed: None,
@@ -2063,12 +2142,14 @@ pub mod project {
     }
 
     impl Default for BatchRestrictions {
+        #[inline]
         fn default() -> BatchRestrictions {
             BatchRestrictions::new()
         }
     }
 
     impl IntoValue for BatchRestrictions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComputeTypesAllowed", self.compute_types_allowed);
@@ -2115,6 +2196,7 @@ pub mod project {
 
     impl ProjectCache {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> ProjectCache {
             ProjectCache {
                 cache_namespace: None,
@@ -2126,6 +2208,7 @@ pub mod project {
     }
 
     impl IntoValue for ProjectCache {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CacheNamespace", self.cache_namespace);
@@ -2179,6 +2262,7 @@ pub struct CfnReportGroupProps {
 #[cfg(feature = "codebuild")]
 impl CfnReportGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(export_config: impl Into<report_group::ReportExportConfig>, r#type: impl Into<Str>) -> CfnReportGroupProps {
         CfnReportGroupProps {
             delete_reports: None,
@@ -2193,6 +2277,7 @@ impl CfnReportGroupProps {
 #[cfg(feature = "codebuild")]
 impl CfnReportGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeleteReports", self.delete_reports);
@@ -2205,6 +2290,7 @@ impl CfnReportGroupProps {
 
     /// The `AWS::CodeBuild::ReportGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeBuild::ReportGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2213,6 +2299,7 @@ impl CfnReportGroupProps {
 #[cfg(feature = "codebuild")]
 impl crate::Cfn<markers::ReportGroup> {
     /// Adds an `AWS::CodeBuild::ReportGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2226,6 +2313,7 @@ impl crate::Cfn<markers::ReportGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-reportgroup.html#aws-resource-codebuild-reportgroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2234,6 +2322,7 @@ impl crate::Cfn<markers::ReportGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-reportgroup.html#aws-resource-codebuild-reportgroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2266,6 +2355,7 @@ pub mod report_group {
 
     impl ReportExportConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(export_config_type: impl Into<Str>) -> ReportExportConfig {
             ReportExportConfig {
                 export_config_type: export_config_type.into(),
@@ -2275,6 +2365,7 @@ pub mod report_group {
     }
 
     impl IntoValue for ReportExportConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExportConfigType", self.export_config_type.into_value());
@@ -2326,6 +2417,7 @@ pub mod report_group {
 
     impl S3ReportExportConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>) -> S3ReportExportConfig {
             S3ReportExportConfig {
                 bucket: bucket.into(),
@@ -2339,6 +2431,7 @@ pub mod report_group {
     }
 
     impl IntoValue for S3ReportExportConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -2390,6 +2483,7 @@ pub struct CfnSourceCredentialProps {
 #[cfg(feature = "codebuild")]
 impl CfnSourceCredentialProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(auth_type: impl Into<Str>, server_type: impl Into<Str>, token: impl Into<Str>) -> CfnSourceCredentialProps {
         CfnSourceCredentialProps {
             auth_type: auth_type.into(),
@@ -2403,6 +2497,7 @@ impl CfnSourceCredentialProps {
 #[cfg(feature = "codebuild")]
 impl CfnSourceCredentialProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AuthType", self.auth_type.into_value());
@@ -2414,6 +2509,7 @@ impl CfnSourceCredentialProps {
 
     /// The `AWS::CodeBuild::SourceCredential` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeBuild::SourceCredential").properties(self.into_properties())
     }
@@ -2422,6 +2518,7 @@ impl CfnSourceCredentialProps {
 #[cfg(feature = "codebuild")]
 impl crate::Cfn<markers::SourceCredential> {
     /// Adds an `AWS::CodeBuild::SourceCredential` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2434,6 +2531,7 @@ impl crate::Cfn<markers::SourceCredential> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-sourcecredential.html#aws-resource-codebuild-sourcecredential-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

@@ -77,6 +77,7 @@ pub struct CfnRepositoryProps {
 #[cfg(feature = "codecommit")]
 impl CfnRepositoryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(repository_name: impl Into<Str>) -> CfnRepositoryProps {
         CfnRepositoryProps {
             code: None,
@@ -92,6 +93,7 @@ impl CfnRepositoryProps {
 #[cfg(feature = "codecommit")]
 impl CfnRepositoryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Code", self.code);
@@ -105,6 +107,7 @@ impl CfnRepositoryProps {
 
     /// The `AWS::CodeCommit::Repository` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeCommit::Repository").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -113,6 +116,7 @@ impl CfnRepositoryProps {
 #[cfg(feature = "codecommit")]
 impl crate::Cfn<markers::Repository> {
     /// Adds an `AWS::CodeCommit::Repository` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -126,6 +130,7 @@ impl crate::Cfn<markers::Repository> {
     ///
     /// `Fn::GetAtt` of
     /// [`CloneUrlHttp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codecommit-repository.html#aws-resource-codecommit-repository-return-values).
+    #[inline]
     pub fn attr_clone_url_http(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CloneUrlHttp".into())
     }
@@ -135,6 +140,7 @@ impl crate::Cfn<markers::Repository> {
     ///
     /// `Fn::GetAtt` of
     /// [`CloneUrlSsh`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codecommit-repository.html#aws-resource-codecommit-repository-return-values).
+    #[inline]
     pub fn attr_clone_url_ssh(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CloneUrlSsh".into())
     }
@@ -144,6 +150,7 @@ impl crate::Cfn<markers::Repository> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codecommit-repository.html#aws-resource-codecommit-repository-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -152,6 +159,7 @@ impl crate::Cfn<markers::Repository> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codecommit-repository.html#aws-resource-codecommit-repository-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -160,6 +168,7 @@ impl crate::Cfn<markers::Repository> {
     ///
     /// `Fn::GetAtt` of
     /// [`RepositoryId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codecommit-repository.html#aws-resource-codecommit-repository-return-values).
+    #[inline]
     pub fn attr_repository_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RepositoryId".into())
     }
@@ -212,6 +221,7 @@ pub mod repository {
 
     impl RepositoryTrigger {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_arn: impl Into<Str>, events: impl Into<List<Str>>, name: impl Into<Str>) -> RepositoryTrigger {
             RepositoryTrigger {
                 branches: None,
@@ -224,6 +234,7 @@ pub mod repository {
     }
 
     impl IntoValue for RepositoryTrigger {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Branches", self.branches);
@@ -261,6 +272,7 @@ pub mod repository {
 
     impl Code {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3: impl Into<S3>) -> Code {
             Code {
                 branch_name: None,
@@ -270,6 +282,7 @@ pub mod repository {
     }
 
     impl IntoValue for Code {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BranchName", self.branch_name);
@@ -314,6 +327,7 @@ pub mod repository {
 
     impl S3 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>) -> S3 {
             S3 {
                 bucket: bucket.into(),
@@ -324,6 +338,7 @@ pub mod repository {
     }
 
     impl IntoValue for S3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());

@@ -81,6 +81,7 @@ pub struct CfnConnectionProps {
 #[cfg(feature = "codeconnections")]
 impl CfnConnectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connection_name: impl Into<Str>) -> CfnConnectionProps {
         CfnConnectionProps {
             connection_name: connection_name.into(),
@@ -94,6 +95,7 @@ impl CfnConnectionProps {
 #[cfg(feature = "codeconnections")]
 impl CfnConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectionName", self.connection_name.into_value());
@@ -105,6 +107,7 @@ impl CfnConnectionProps {
 
     /// The `AWS::CodeConnections::Connection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeConnections::Connection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -113,6 +116,7 @@ impl CfnConnectionProps {
 #[cfg(feature = "codeconnections")]
 impl crate::Cfn<markers::Connection> {
     /// Adds an `AWS::CodeConnections::Connection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -126,6 +130,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeconnections-connection.html#aws-resource-codeconnections-connection-return-values).
+    #[inline]
     pub fn attr_connection_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectionArn".into())
     }
@@ -134,6 +139,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectionStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeconnections-connection.html#aws-resource-codeconnections-connection-return-values).
+    #[inline]
     pub fn attr_connection_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectionStatus".into())
     }
@@ -143,6 +149,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeconnections-connection.html#aws-resource-codeconnections-connection-return-values).
+    #[inline]
     pub fn attr_owner_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerAccountId".into())
     }
@@ -189,6 +196,7 @@ pub struct CfnHostProps {
 #[cfg(feature = "codeconnections")]
 impl CfnHostProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, provider_endpoint: impl Into<Str>, provider_type: impl Into<Str>) -> CfnHostProps {
         CfnHostProps {
             name: name.into(),
@@ -203,6 +211,7 @@ impl CfnHostProps {
 #[cfg(feature = "codeconnections")]
 impl CfnHostProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -215,6 +224,7 @@ impl CfnHostProps {
 
     /// The `AWS::CodeConnections::Host` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeConnections::Host").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -223,6 +233,7 @@ impl CfnHostProps {
 #[cfg(feature = "codeconnections")]
 impl crate::Cfn<markers::Host> {
     /// Adds an `AWS::CodeConnections::Host` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -235,6 +246,7 @@ impl crate::Cfn<markers::Host> {
     ///
     /// `Fn::GetAtt` of
     /// [`HostArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeconnections-host.html#aws-resource-codeconnections-host-return-values).
+    #[inline]
     pub fn attr_host_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HostArn".into())
     }
@@ -243,6 +255,7 @@ impl crate::Cfn<markers::Host> {
     ///
     /// `Fn::GetAtt` of
     /// [`HostId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeconnections-host.html#aws-resource-codeconnections-host-return-values).
+    #[inline]
     pub fn attr_host_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HostId".into())
     }
@@ -251,6 +264,7 @@ impl crate::Cfn<markers::Host> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeconnections-host.html#aws-resource-codeconnections-host-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -296,6 +310,7 @@ pub mod host {
 
     impl VpcConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnet_ids: impl Into<List<Str>>, vpc_id: impl Into<Str>) -> VpcConfiguration {
             VpcConfiguration {
                 security_group_ids: security_group_ids.into(),
@@ -307,6 +322,7 @@ pub mod host {
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());

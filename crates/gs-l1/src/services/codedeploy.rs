@@ -110,6 +110,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "codedeploy")]
 impl CfnApplicationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnApplicationProps {
         CfnApplicationProps {
             application_name: None,
@@ -121,6 +122,7 @@ impl CfnApplicationProps {
 
 #[cfg(feature = "codedeploy")]
 impl Default for CfnApplicationProps {
+    #[inline]
     fn default() -> CfnApplicationProps {
         CfnApplicationProps::new()
     }
@@ -129,6 +131,7 @@ impl Default for CfnApplicationProps {
 #[cfg(feature = "codedeploy")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.application_name { m.insert("ApplicationName", v.into_ref()); }
@@ -139,6 +142,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::CodeDeploy::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeDeploy::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -147,6 +151,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "codedeploy")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::CodeDeploy::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -204,6 +209,7 @@ pub struct CfnDeploymentConfigProps {
 #[cfg(feature = "codedeploy")]
 impl CfnDeploymentConfigProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDeploymentConfigProps {
         CfnDeploymentConfigProps {
             compute_platform: None,
@@ -217,6 +223,7 @@ impl CfnDeploymentConfigProps {
 
 #[cfg(feature = "codedeploy")]
 impl Default for CfnDeploymentConfigProps {
+    #[inline]
     fn default() -> CfnDeploymentConfigProps {
         CfnDeploymentConfigProps::new()
     }
@@ -225,6 +232,7 @@ impl Default for CfnDeploymentConfigProps {
 #[cfg(feature = "codedeploy")]
 impl CfnDeploymentConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ComputePlatform", self.compute_platform);
@@ -237,6 +245,7 @@ impl CfnDeploymentConfigProps {
 
     /// The `AWS::CodeDeploy::DeploymentConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeDeploy::DeploymentConfig").properties(self.into_properties())
     }
@@ -245,6 +254,7 @@ impl CfnDeploymentConfigProps {
 #[cfg(feature = "codedeploy")]
 impl crate::Cfn<markers::DeploymentConfig> {
     /// Adds an `AWS::CodeDeploy::DeploymentConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -303,6 +313,7 @@ pub mod deployment_config {
 
     impl ZonalConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ZonalConfig {
             ZonalConfig {
                 first_zone_monitor_duration_in_seconds: None,
@@ -313,12 +324,14 @@ pub mod deployment_config {
     }
 
     impl Default for ZonalConfig {
+        #[inline]
         fn default() -> ZonalConfig {
             ZonalConfig::new()
         }
     }
 
     impl IntoValue for ZonalConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FirstZoneMonitorDurationInSeconds", self.first_zone_monitor_duration_in_seconds);
@@ -350,6 +363,7 @@ pub mod deployment_config {
 
     impl MinimumHealthyHostsPerZone {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Int>) -> MinimumHealthyHostsPerZone {
             MinimumHealthyHostsPerZone {
                 r#type: r#type.into(),
@@ -359,6 +373,7 @@ pub mod deployment_config {
     }
 
     impl IntoValue for MinimumHealthyHostsPerZone {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -403,6 +418,7 @@ pub mod deployment_config {
 
     impl TrafficRoutingConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> TrafficRoutingConfig {
             TrafficRoutingConfig {
                 time_based_canary: None,
@@ -413,6 +429,7 @@ pub mod deployment_config {
     }
 
     impl IntoValue for TrafficRoutingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TimeBasedCanary", self.time_based_canary);
@@ -449,6 +466,7 @@ pub mod deployment_config {
 
     impl TimeBasedLinear {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(linear_interval: impl Into<Int>, linear_percentage: impl Into<Int>) -> TimeBasedLinear {
             TimeBasedLinear {
                 linear_interval: linear_interval.into(),
@@ -458,6 +476,7 @@ pub mod deployment_config {
     }
 
     impl IntoValue for TimeBasedLinear {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LinearInterval", self.linear_interval.into_value());
@@ -491,6 +510,7 @@ pub mod deployment_config {
 
     impl TimeBasedCanary {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(canary_interval: impl Into<Int>, canary_percentage: impl Into<Int>) -> TimeBasedCanary {
             TimeBasedCanary {
                 canary_interval: canary_interval.into(),
@@ -500,6 +520,7 @@ pub mod deployment_config {
     }
 
     impl IntoValue for TimeBasedCanary {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CanaryInterval", self.canary_interval.into_value());
@@ -533,6 +554,7 @@ pub mod deployment_config {
 
     impl MinimumHealthyHosts {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Int>) -> MinimumHealthyHosts {
             MinimumHealthyHosts {
                 r#type: r#type.into(),
@@ -542,6 +564,7 @@ pub mod deployment_config {
     }
 
     impl IntoValue for MinimumHealthyHosts {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -705,6 +728,7 @@ pub struct CfnDeploymentGroupProps {
 #[cfg(feature = "codedeploy")]
 impl CfnDeploymentGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_name: impl Into<Str>, service_role_arn: impl Into<Str>) -> CfnDeploymentGroupProps {
         CfnDeploymentGroupProps {
             alarm_configuration: None,
@@ -734,6 +758,7 @@ impl CfnDeploymentGroupProps {
 #[cfg(feature = "codedeploy")]
 impl CfnDeploymentGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AlarmConfiguration", self.alarm_configuration);
@@ -761,6 +786,7 @@ impl CfnDeploymentGroupProps {
 
     /// The `AWS::CodeDeploy::DeploymentGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeDeploy::DeploymentGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -769,6 +795,7 @@ impl CfnDeploymentGroupProps {
 #[cfg(feature = "codedeploy")]
 impl crate::Cfn<markers::DeploymentGroup> {
     /// Adds an `AWS::CodeDeploy::DeploymentGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -800,6 +827,7 @@ pub mod deployment_group {
 
     impl TrafficRoute {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TrafficRoute {
             TrafficRoute {
                 listener_arns: None,
@@ -808,12 +836,14 @@ pub mod deployment_group {
     }
 
     impl Default for TrafficRoute {
+        #[inline]
         fn default() -> TrafficRoute {
             TrafficRoute::new()
         }
     }
 
     impl IntoValue for TrafficRoute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ListenerArns", self.listener_arns);
@@ -852,6 +882,7 @@ pub mod deployment_group {
 
     impl TagFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TagFilter {
             TagFilter {
                 key: None,
@@ -862,12 +893,14 @@ pub mod deployment_group {
     }
 
     impl Default for TagFilter {
+        #[inline]
         fn default() -> TagFilter {
             TagFilter::new()
         }
     }
 
     impl IntoValue for TagFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -896,6 +929,7 @@ pub mod deployment_group {
 
     impl OnPremisesTagSet {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OnPremisesTagSet {
             OnPremisesTagSet {
                 on_premises_tag_set_list: None,
@@ -904,12 +938,14 @@ pub mod deployment_group {
     }
 
     impl Default for OnPremisesTagSet {
+        #[inline]
         fn default() -> OnPremisesTagSet {
             OnPremisesTagSet::new()
         }
     }
 
     impl IntoValue for OnPremisesTagSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnPremisesTagSetList", self.on_premises_tag_set_list);
@@ -934,6 +970,7 @@ pub mod deployment_group {
 
     impl OnPremisesTagSetListObject {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OnPremisesTagSetListObject {
             OnPremisesTagSetListObject {
                 on_premises_tag_group: None,
@@ -942,12 +979,14 @@ pub mod deployment_group {
     }
 
     impl Default for OnPremisesTagSetListObject {
+        #[inline]
         fn default() -> OnPremisesTagSetListObject {
             OnPremisesTagSetListObject::new()
         }
     }
 
     impl IntoValue for OnPremisesTagSetListObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnPremisesTagGroup", self.on_premises_tag_group);
@@ -981,6 +1020,7 @@ pub mod deployment_group {
 
     impl TriggerConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TriggerConfig {
             TriggerConfig {
                 trigger_events: None,
@@ -991,12 +1031,14 @@ pub mod deployment_group {
     }
 
     impl Default for TriggerConfig {
+        #[inline]
         fn default() -> TriggerConfig {
             TriggerConfig::new()
         }
     }
 
     impl IntoValue for TriggerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TriggerEvents", self.trigger_events);
@@ -1036,6 +1078,7 @@ pub mod deployment_group {
 
     impl AlarmConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AlarmConfiguration {
             AlarmConfiguration {
                 alarms: None,
@@ -1046,12 +1089,14 @@ pub mod deployment_group {
     }
 
     impl Default for AlarmConfiguration {
+        #[inline]
         fn default() -> AlarmConfiguration {
             AlarmConfiguration::new()
         }
     }
 
     impl IntoValue for AlarmConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Alarms", self.alarms);
@@ -1080,6 +1125,7 @@ pub mod deployment_group {
 
     impl Alarm {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Alarm {
             Alarm {
                 name: None,
@@ -1088,12 +1134,14 @@ pub mod deployment_group {
     }
 
     impl Default for Alarm {
+        #[inline]
         fn default() -> Alarm {
             Alarm::new()
         }
     }
 
     impl IntoValue for Alarm {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1126,6 +1174,7 @@ pub mod deployment_group {
 
     impl AutoRollbackConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutoRollbackConfiguration {
             AutoRollbackConfiguration {
                 enabled: None,
@@ -1135,12 +1184,14 @@ pub mod deployment_group {
     }
 
     impl Default for AutoRollbackConfiguration {
+        #[inline]
         fn default() -> AutoRollbackConfiguration {
             AutoRollbackConfiguration::new()
         }
     }
 
     impl IntoValue for AutoRollbackConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -1177,6 +1228,7 @@ pub mod deployment_group {
 
     impl BlueGreenDeploymentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BlueGreenDeploymentConfiguration {
             BlueGreenDeploymentConfiguration {
                 deployment_ready_option: None,
@@ -1187,12 +1239,14 @@ pub mod deployment_group {
     }
 
     impl Default for BlueGreenDeploymentConfiguration {
+        #[inline]
         fn default() -> BlueGreenDeploymentConfiguration {
             BlueGreenDeploymentConfiguration::new()
         }
     }
 
     impl IntoValue for BlueGreenDeploymentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeploymentReadyOption", self.deployment_ready_option);
@@ -1226,6 +1280,7 @@ pub mod deployment_group {
 
     impl DeploymentReadyOption {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeploymentReadyOption {
             DeploymentReadyOption {
                 action_on_timeout: None,
@@ -1235,12 +1290,14 @@ pub mod deployment_group {
     }
 
     impl Default for DeploymentReadyOption {
+        #[inline]
         fn default() -> DeploymentReadyOption {
             DeploymentReadyOption::new()
         }
     }
 
     impl IntoValue for DeploymentReadyOption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActionOnTimeout", self.action_on_timeout);
@@ -1265,6 +1322,7 @@ pub mod deployment_group {
 
     impl GreenFleetProvisioningOption {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GreenFleetProvisioningOption {
             GreenFleetProvisioningOption {
                 action: None,
@@ -1273,12 +1331,14 @@ pub mod deployment_group {
     }
 
     impl Default for GreenFleetProvisioningOption {
+        #[inline]
         fn default() -> GreenFleetProvisioningOption {
             GreenFleetProvisioningOption::new()
         }
     }
 
     impl IntoValue for GreenFleetProvisioningOption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Action", self.action);
@@ -1310,6 +1370,7 @@ pub mod deployment_group {
 
     impl BlueInstanceTerminationOption {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BlueInstanceTerminationOption {
             BlueInstanceTerminationOption {
                 action: None,
@@ -1319,12 +1380,14 @@ pub mod deployment_group {
     }
 
     impl Default for BlueInstanceTerminationOption {
+        #[inline]
         fn default() -> BlueInstanceTerminationOption {
             BlueInstanceTerminationOption::new()
         }
     }
 
     impl IntoValue for BlueInstanceTerminationOption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Action", self.action);
@@ -1368,6 +1431,7 @@ pub mod deployment_group {
 
     impl Deployment {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(revision: impl Into<RevisionLocation>) -> Deployment {
             Deployment {
                 description: None,
@@ -1378,6 +1442,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for Deployment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -1413,6 +1478,7 @@ pub mod deployment_group {
 
     impl RevisionLocation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RevisionLocation {
             RevisionLocation {
                 git_hub_location: None,
@@ -1423,12 +1489,14 @@ pub mod deployment_group {
     }
 
     impl Default for RevisionLocation {
+        #[inline]
         fn default() -> RevisionLocation {
             RevisionLocation::new()
         }
     }
 
     impl IntoValue for RevisionLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GitHubLocation", self.git_hub_location);
@@ -1464,6 +1532,7 @@ pub mod deployment_group {
 
     impl GitHubLocation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(commit_id: impl Into<Str>, repository: impl Into<Str>) -> GitHubLocation {
             GitHubLocation {
                 commit_id: commit_id.into(),
@@ -1473,6 +1542,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for GitHubLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CommitId", self.commit_id.into_value());
@@ -1524,6 +1594,7 @@ pub mod deployment_group {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>) -> S3Location {
             S3Location {
                 bucket: bucket.into(),
@@ -1536,6 +1607,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -1568,6 +1640,7 @@ pub mod deployment_group {
 
     impl DeploymentStyle {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeploymentStyle {
             DeploymentStyle {
                 deployment_option: None,
@@ -1577,12 +1650,14 @@ pub mod deployment_group {
     }
 
     impl Default for DeploymentStyle {
+        #[inline]
         fn default() -> DeploymentStyle {
             DeploymentStyle::new()
         }
     }
 
     impl IntoValue for DeploymentStyle {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeploymentOption", self.deployment_option);
@@ -1613,6 +1688,7 @@ pub mod deployment_group {
 
     impl ECSService {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_name: impl Into<Str>, service_name: impl Into<Str>) -> ECSService {
             ECSService {
                 cluster_name: cluster_name.into(),
@@ -1622,6 +1698,7 @@ pub mod deployment_group {
     }
 
     impl IntoValue for ECSService {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterName", self.cluster_name.into_value());
@@ -1655,6 +1732,7 @@ pub mod deployment_group {
 
     impl EC2TagFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EC2TagFilter {
             EC2TagFilter {
                 key: None,
@@ -1665,12 +1743,14 @@ pub mod deployment_group {
     }
 
     impl Default for EC2TagFilter {
+        #[inline]
         fn default() -> EC2TagFilter {
             EC2TagFilter::new()
         }
     }
 
     impl IntoValue for EC2TagFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -1699,6 +1779,7 @@ pub mod deployment_group {
 
     impl EC2TagSet {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EC2TagSet {
             EC2TagSet {
                 ec2_tag_set_list: None,
@@ -1707,12 +1788,14 @@ pub mod deployment_group {
     }
 
     impl Default for EC2TagSet {
+        #[inline]
         fn default() -> EC2TagSet {
             EC2TagSet::new()
         }
     }
 
     impl IntoValue for EC2TagSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Ec2TagSetList", self.ec2_tag_set_list);
@@ -1739,6 +1822,7 @@ pub mod deployment_group {
 
     impl EC2TagSetListObject {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EC2TagSetListObject {
             EC2TagSetListObject {
                 ec2_tag_group: None,
@@ -1747,12 +1831,14 @@ pub mod deployment_group {
     }
 
     impl Default for EC2TagSetListObject {
+        #[inline]
         fn default() -> EC2TagSetListObject {
             EC2TagSetListObject::new()
         }
     }
 
     impl IntoValue for EC2TagSetListObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Ec2TagGroup", self.ec2_tag_group);
@@ -1794,6 +1880,7 @@ pub mod deployment_group {
 
     impl LoadBalancerInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoadBalancerInfo {
             LoadBalancerInfo {
                 elb_info_list: None,
@@ -1804,12 +1891,14 @@ pub mod deployment_group {
     }
 
     impl Default for LoadBalancerInfo {
+        #[inline]
         fn default() -> LoadBalancerInfo {
             LoadBalancerInfo::new()
         }
     }
 
     impl IntoValue for LoadBalancerInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ElbInfoList", self.elb_info_list);
@@ -1839,6 +1928,7 @@ pub mod deployment_group {
 
     impl ELBInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ELBInfo {
             ELBInfo {
                 name: None,
@@ -1847,12 +1937,14 @@ pub mod deployment_group {
     }
 
     impl Default for ELBInfo {
+        #[inline]
         fn default() -> ELBInfo {
             ELBInfo::new()
         }
     }
 
     impl IntoValue for ELBInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1883,6 +1975,7 @@ pub mod deployment_group {
 
     impl TargetGroupInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetGroupInfo {
             TargetGroupInfo {
                 name: None,
@@ -1891,12 +1984,14 @@ pub mod deployment_group {
     }
 
     impl Default for TargetGroupInfo {
+        #[inline]
         fn default() -> TargetGroupInfo {
             TargetGroupInfo::new()
         }
     }
 
     impl IntoValue for TargetGroupInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1933,6 +2028,7 @@ pub mod deployment_group {
 
     impl TargetGroupPairInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetGroupPairInfo {
             TargetGroupPairInfo {
                 prod_traffic_route: None,
@@ -1943,12 +2039,14 @@ pub mod deployment_group {
     }
 
     impl Default for TargetGroupPairInfo {
+        #[inline]
         fn default() -> TargetGroupPairInfo {
             TargetGroupPairInfo::new()
         }
     }
 
     impl IntoValue for TargetGroupPairInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ProdTrafficRoute", self.prod_traffic_route);

@@ -77,6 +77,7 @@ pub struct CfnProfilingGroupProps {
 #[cfg(feature = "codeguruprofiler")]
 impl CfnProfilingGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(profiling_group_name: impl Into<Id<crate::lambda::CfnFunction>>) -> CfnProfilingGroupProps {
         CfnProfilingGroupProps {
             agent_permissions: None,
@@ -91,6 +92,7 @@ impl CfnProfilingGroupProps {
 #[cfg(feature = "codeguruprofiler")]
 impl CfnProfilingGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AgentPermissions", self.agent_permissions);
@@ -103,6 +105,7 @@ impl CfnProfilingGroupProps {
 
     /// The `AWS::CodeGuruProfiler::ProfilingGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeGuruProfiler::ProfilingGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -111,6 +114,7 @@ impl CfnProfilingGroupProps {
 #[cfg(feature = "codeguruprofiler")]
 impl crate::Cfn<markers::ProfilingGroup> {
     /// Adds an `AWS::CodeGuruProfiler::ProfilingGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -123,6 +127,7 @@ impl crate::Cfn<markers::ProfilingGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeguruprofiler-profilinggroup.html#aws-resource-codeguruprofiler-profilinggroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -155,6 +160,7 @@ pub mod profiling_group {
 
     impl Channel {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(channel_uri: impl Into<Str>) -> Channel {
             Channel {
                 channel_id: None,
@@ -164,6 +170,7 @@ pub mod profiling_group {
     }
 
     impl IntoValue for Channel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "channelId", self.channel_id);
@@ -191,6 +198,7 @@ pub mod profiling_group {
 
     impl AgentPermissions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(principals: impl Into<List<Id<crate::iam::CfnRole>>>) -> AgentPermissions {
             AgentPermissions {
                 principals: principals.into(),
@@ -199,6 +207,7 @@ pub mod profiling_group {
     }
 
     impl IntoValue for AgentPermissions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Principals", self.principals.into_get_atts("Arn"));

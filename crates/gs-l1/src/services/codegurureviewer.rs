@@ -87,6 +87,7 @@ pub struct CfnRepositoryAssociationProps {
 #[cfg(feature = "codegurureviewer")]
 impl CfnRepositoryAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> CfnRepositoryAssociationProps {
         CfnRepositoryAssociationProps {
             bucket_name: None,
@@ -102,6 +103,7 @@ impl CfnRepositoryAssociationProps {
 #[cfg(feature = "codegurureviewer")]
 impl CfnRepositoryAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BucketName", self.bucket_name);
@@ -115,6 +117,7 @@ impl CfnRepositoryAssociationProps {
 
     /// The `AWS::CodeGuruReviewer::RepositoryAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeGuruReviewer::RepositoryAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -123,6 +126,7 @@ impl CfnRepositoryAssociationProps {
 #[cfg(feature = "codegurureviewer")]
 impl crate::Cfn<markers::RepositoryAssociation> {
     /// Adds an `AWS::CodeGuruReviewer::RepositoryAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -137,6 +141,7 @@ impl crate::Cfn<markers::RepositoryAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codegurureviewer-repositoryassociation.html#aws-resource-codegurureviewer-repositoryassociation-return-values).
+    #[inline]
     pub fn attr_association_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationArn".into())
     }

@@ -130,6 +130,7 @@ pub struct CfnCustomActionTypeProps {
 #[cfg(feature = "codepipeline")]
 impl CfnCustomActionTypeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(category: impl Into<Str>, input_artifact_details: impl Into<custom_action_type::ArtifactDetails>, output_artifact_details: impl Into<custom_action_type::ArtifactDetails>, provider: impl Into<Str>, version: impl Into<Str>) -> CfnCustomActionTypeProps {
         CfnCustomActionTypeProps {
             category: category.into(),
@@ -147,6 +148,7 @@ impl CfnCustomActionTypeProps {
 #[cfg(feature = "codepipeline")]
 impl CfnCustomActionTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Category", self.category.into_value());
@@ -162,6 +164,7 @@ impl CfnCustomActionTypeProps {
 
     /// The `AWS::CodePipeline::CustomActionType` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodePipeline::CustomActionType").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -170,6 +173,7 @@ impl CfnCustomActionTypeProps {
 #[cfg(feature = "codepipeline")]
 impl crate::Cfn<markers::CustomActionType> {
     /// Adds an `AWS::CodePipeline::CustomActionType` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -182,6 +186,7 @@ impl crate::Cfn<markers::CustomActionType> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codepipeline-customactiontype.html#aws-resource-codepipeline-customactiontype-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -214,6 +219,7 @@ pub mod custom_action_type {
 
     impl ArtifactDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(maximum_count: impl Into<Int>, minimum_count: impl Into<Int>) -> ArtifactDetails {
             ArtifactDetails {
                 maximum_count: maximum_count.into(),
@@ -223,6 +229,7 @@ pub mod custom_action_type {
     }
 
     impl IntoValue for ArtifactDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaximumCount", self.maximum_count.into_value());
@@ -286,6 +293,7 @@ pub mod custom_action_type {
 
     impl ConfigurationProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Bool>, name: impl Into<Str>, required: impl Into<Bool>, secret: impl Into<Bool>) -> ConfigurationProperties {
             ConfigurationProperties {
                 description: None,
@@ -300,6 +308,7 @@ pub mod custom_action_type {
     }
 
     impl IntoValue for ConfigurationProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -355,6 +364,7 @@ pub mod custom_action_type {
 
     impl Settings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Settings {
             Settings {
                 entity_url_template: None,
@@ -366,12 +376,14 @@ pub mod custom_action_type {
     }
 
     impl Default for Settings {
+        #[inline]
         fn default() -> Settings {
             Settings::new()
         }
     }
 
     impl IntoValue for Settings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EntityUrlTemplate", self.entity_url_template);
@@ -469,6 +481,7 @@ pub struct CfnPipelineProps {
 #[cfg(feature = "codepipeline")]
 impl CfnPipelineProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(role_arn: impl Into<Id<crate::iam::CfnRole>>, stages: impl Into<List<pipeline::StageDeclaration>>) -> CfnPipelineProps {
         CfnPipelineProps {
             artifact_store: None,
@@ -490,6 +503,7 @@ impl CfnPipelineProps {
 #[cfg(feature = "codepipeline")]
 impl CfnPipelineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ArtifactStore", self.artifact_store);
@@ -509,6 +523,7 @@ impl CfnPipelineProps {
 
     /// The `AWS::CodePipeline::Pipeline` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodePipeline::Pipeline").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -517,6 +532,7 @@ impl CfnPipelineProps {
 #[cfg(feature = "codepipeline")]
 impl crate::Cfn<markers::Pipeline> {
     /// Adds an `AWS::CodePipeline::Pipeline` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -529,6 +545,7 @@ impl crate::Cfn<markers::Pipeline> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codepipeline-pipeline.html#aws-resource-codepipeline-pipeline-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -537,6 +554,7 @@ impl crate::Cfn<markers::Pipeline> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codepipeline-pipeline.html#aws-resource-codepipeline-pipeline-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -584,6 +602,7 @@ pub mod pipeline {
 
     impl ArtifactStore {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(location: impl Into<Id<crate::s3::CfnBucket>>, r#type: impl Into<Str>) -> ArtifactStore {
             ArtifactStore {
                 encryption_key: None,
@@ -594,6 +613,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ArtifactStore {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EncryptionKey", self.encryption_key);
@@ -631,6 +651,7 @@ pub mod pipeline {
 
     impl EncryptionKey {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Id<crate::kms::CfnKey>>, r#type: impl Into<Str>) -> EncryptionKey {
             EncryptionKey {
                 id: id.into(),
@@ -640,6 +661,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for EncryptionKey {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_get_att("Arn"));
@@ -671,6 +693,7 @@ pub mod pipeline {
 
     impl ArtifactStoreMap {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(artifact_store: impl Into<ArtifactStore>, region: impl Into<Str>) -> ArtifactStoreMap {
             ArtifactStoreMap {
                 artifact_store: artifact_store.into(),
@@ -680,6 +703,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ArtifactStoreMap {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ArtifactStore", self.artifact_store.into_value());
@@ -713,6 +737,7 @@ pub mod pipeline {
 
     impl StageTransition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(reason: impl Into<Str>, stage_name: impl Into<Str>) -> StageTransition {
             StageTransition {
                 reason: reason.into(),
@@ -722,6 +747,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for StageTransition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Reason", self.reason.into_value());
@@ -776,6 +802,7 @@ pub mod pipeline {
 
     impl StageDeclaration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(actions: impl Into<List<ActionDeclaration>>, name: impl Into<Str>) -> StageDeclaration {
             StageDeclaration {
                 actions: actions.into(),
@@ -789,6 +816,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for StageDeclaration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Actions", self.actions.into_value());
@@ -908,6 +936,7 @@ pub mod pipeline {
 
     impl ActionDeclaration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action_type_id: impl Into<ActionTypeId>, name: impl Into<Str>) -> ActionDeclaration {
             ActionDeclaration {
                 action_type_id: action_type_id.into(),
@@ -928,6 +957,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ActionDeclaration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActionTypeId", self.action_type_id.into_value());
@@ -991,6 +1021,7 @@ pub mod pipeline {
 
     impl ActionTypeId {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(category: impl Into<Str>, owner: impl Into<Str>, provider: impl Into<Str>, version: impl Into<Str>) -> ActionTypeId {
             ActionTypeId {
                 category: category.into(),
@@ -1002,6 +1033,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ActionTypeId {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Category", self.category.into_value());
@@ -1028,6 +1060,7 @@ pub mod pipeline {
 
     impl InputArtifact {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> InputArtifact {
             InputArtifact {
                 name: name.into(),
@@ -1036,6 +1069,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for InputArtifact {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1065,6 +1099,7 @@ pub mod pipeline {
 
     impl OutputArtifact {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> OutputArtifact {
             OutputArtifact {
                 files: None,
@@ -1074,6 +1109,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for OutputArtifact {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Files", self.files);
@@ -1104,6 +1140,7 @@ pub mod pipeline {
 
     impl BlockerDeclaration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> BlockerDeclaration {
             BlockerDeclaration {
                 name: name.into(),
@@ -1113,6 +1150,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for BlockerDeclaration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1150,6 +1188,7 @@ pub mod pipeline {
 
     impl EnvironmentVariable {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> EnvironmentVariable {
             EnvironmentVariable {
                 name: name.into(),
@@ -1160,6 +1199,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for EnvironmentVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1206,6 +1246,7 @@ pub mod pipeline {
 
     impl FailureConditions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FailureConditions {
             FailureConditions {
                 conditions: None,
@@ -1216,12 +1257,14 @@ pub mod pipeline {
     }
 
     impl Default for FailureConditions {
+        #[inline]
         fn default() -> FailureConditions {
             FailureConditions::new()
         }
     }
 
     impl IntoValue for FailureConditions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Conditions", self.conditions);
@@ -1248,6 +1291,7 @@ pub mod pipeline {
 
     impl RetryConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RetryConfiguration {
             RetryConfiguration {
                 retry_mode: None,
@@ -1256,12 +1300,14 @@ pub mod pipeline {
     }
 
     impl Default for RetryConfiguration {
+        #[inline]
         fn default() -> RetryConfiguration {
             RetryConfiguration::new()
         }
     }
 
     impl IntoValue for RetryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RetryMode", self.retry_mode);
@@ -1296,6 +1342,7 @@ pub mod pipeline {
 
     impl Condition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Condition {
             Condition {
                 result: None,
@@ -1305,12 +1352,14 @@ pub mod pipeline {
     }
 
     impl Default for Condition {
+        #[inline]
         fn default() -> Condition {
             Condition::new()
         }
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Result", self.result);
@@ -1375,6 +1424,7 @@ pub mod pipeline {
 
     impl RuleDeclaration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuleDeclaration {
             RuleDeclaration {
                 commands: None,
@@ -1389,12 +1439,14 @@ pub mod pipeline {
     }
 
     impl Default for RuleDeclaration {
+        #[inline]
         fn default() -> RuleDeclaration {
             RuleDeclaration::new()
         }
     }
 
     impl IntoValue for RuleDeclaration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Commands", self.commands);
@@ -1446,6 +1498,7 @@ pub mod pipeline {
 
     impl RuleTypeId {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuleTypeId {
             RuleTypeId {
                 category: None,
@@ -1457,12 +1510,14 @@ pub mod pipeline {
     }
 
     impl Default for RuleTypeId {
+        #[inline]
         fn default() -> RuleTypeId {
             RuleTypeId::new()
         }
     }
 
     impl IntoValue for RuleTypeId {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Category", self.category);
@@ -1493,6 +1548,7 @@ pub mod pipeline {
 
     impl SuccessConditions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SuccessConditions {
             SuccessConditions {
                 conditions: None,
@@ -1501,12 +1557,14 @@ pub mod pipeline {
     }
 
     impl Default for SuccessConditions {
+        #[inline]
         fn default() -> SuccessConditions {
             SuccessConditions::new()
         }
     }
 
     impl IntoValue for SuccessConditions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Conditions", self.conditions);
@@ -1534,6 +1592,7 @@ pub mod pipeline {
 
     impl BeforeEntryConditions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BeforeEntryConditions {
             BeforeEntryConditions {
                 conditions: None,
@@ -1542,12 +1601,14 @@ pub mod pipeline {
     }
 
     impl Default for BeforeEntryConditions {
+        #[inline]
         fn default() -> BeforeEntryConditions {
             BeforeEntryConditions::new()
         }
     }
 
     impl IntoValue for BeforeEntryConditions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Conditions", self.conditions);
@@ -1579,6 +1640,7 @@ pub mod pipeline {
 
     impl PipelineTriggerDeclaration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(provider_type: impl Into<Str>) -> PipelineTriggerDeclaration {
             PipelineTriggerDeclaration {
                 git_configuration: None,
@@ -1588,6 +1650,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for PipelineTriggerDeclaration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GitConfiguration", self.git_configuration);
@@ -1625,6 +1688,7 @@ pub mod pipeline {
 
     impl GitConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_action_name: impl Into<Str>) -> GitConfiguration {
             GitConfiguration {
                 pull_request: None,
@@ -1635,6 +1699,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for GitConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PullRequest", self.pull_request);
@@ -1671,6 +1736,7 @@ pub mod pipeline {
 
     impl GitPushFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GitPushFilter {
             GitPushFilter {
                 branches: None,
@@ -1681,12 +1747,14 @@ pub mod pipeline {
     }
 
     impl Default for GitPushFilter {
+        #[inline]
         fn default() -> GitPushFilter {
             GitPushFilter::new()
         }
     }
 
     impl IntoValue for GitPushFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Branches", self.branches);
@@ -1718,6 +1786,7 @@ pub mod pipeline {
 
     impl GitFilePathFilterCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GitFilePathFilterCriteria {
             GitFilePathFilterCriteria {
                 excludes: None,
@@ -1727,12 +1796,14 @@ pub mod pipeline {
     }
 
     impl Default for GitFilePathFilterCriteria {
+        #[inline]
         fn default() -> GitFilePathFilterCriteria {
             GitFilePathFilterCriteria::new()
         }
     }
 
     impl IntoValue for GitFilePathFilterCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Excludes", self.excludes);
@@ -1763,6 +1834,7 @@ pub mod pipeline {
 
     impl GitBranchFilterCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GitBranchFilterCriteria {
             GitBranchFilterCriteria {
                 excludes: None,
@@ -1772,12 +1844,14 @@ pub mod pipeline {
     }
 
     impl Default for GitBranchFilterCriteria {
+        #[inline]
         fn default() -> GitBranchFilterCriteria {
             GitBranchFilterCriteria::new()
         }
     }
 
     impl IntoValue for GitBranchFilterCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Excludes", self.excludes);
@@ -1809,6 +1883,7 @@ pub mod pipeline {
 
     impl GitTagFilterCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GitTagFilterCriteria {
             GitTagFilterCriteria {
                 excludes: None,
@@ -1818,12 +1893,14 @@ pub mod pipeline {
     }
 
     impl Default for GitTagFilterCriteria {
+        #[inline]
         fn default() -> GitTagFilterCriteria {
             GitTagFilterCriteria::new()
         }
     }
 
     impl IntoValue for GitTagFilterCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Excludes", self.excludes);
@@ -1859,6 +1936,7 @@ pub mod pipeline {
 
     impl GitPullRequestFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GitPullRequestFilter {
             GitPullRequestFilter {
                 branches: None,
@@ -1869,12 +1947,14 @@ pub mod pipeline {
     }
 
     impl Default for GitPullRequestFilter {
+        #[inline]
         fn default() -> GitPullRequestFilter {
             GitPullRequestFilter::new()
         }
     }
 
     impl IntoValue for GitPullRequestFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Branches", self.branches);
@@ -1911,6 +1991,7 @@ pub mod pipeline {
 
     impl VariableDeclaration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> VariableDeclaration {
             VariableDeclaration {
                 default_value: None,
@@ -1921,6 +2002,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for VariableDeclaration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultValue", self.default_value);
@@ -2001,6 +2083,7 @@ pub struct CfnWebhookProps {
 #[cfg(feature = "codepipeline")]
 impl CfnWebhookProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(authentication: impl Into<Str>, authentication_configuration: impl Into<webhook::WebhookAuthConfiguration>, filters: impl Into<List<webhook::WebhookFilterRule>>, target_action: impl Into<Str>, target_pipeline: impl Into<Str>) -> CfnWebhookProps {
         CfnWebhookProps {
             authentication: authentication.into(),
@@ -2019,6 +2102,7 @@ impl CfnWebhookProps {
 #[cfg(feature = "codepipeline")]
 impl CfnWebhookProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Authentication", self.authentication.into_value());
@@ -2035,6 +2119,7 @@ impl CfnWebhookProps {
 
     /// The `AWS::CodePipeline::Webhook` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodePipeline::Webhook").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2043,6 +2128,7 @@ impl CfnWebhookProps {
 #[cfg(feature = "codepipeline")]
 impl crate::Cfn<markers::Webhook> {
     /// Adds an `AWS::CodePipeline::Webhook` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2056,6 +2142,7 @@ impl crate::Cfn<markers::Webhook> {
     ///
     /// `Fn::GetAtt` of
     /// [`Url`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codepipeline-webhook.html#aws-resource-codepipeline-webhook-return-values).
+    #[inline]
     pub fn attr_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Url".into())
     }
@@ -2064,6 +2151,7 @@ impl crate::Cfn<markers::Webhook> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codepipeline-webhook.html#aws-resource-codepipeline-webhook-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2096,6 +2184,7 @@ pub mod webhook {
 
     impl WebhookAuthConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WebhookAuthConfiguration {
             WebhookAuthConfiguration {
                 allowed_ip_range: None,
@@ -2105,12 +2194,14 @@ pub mod webhook {
     }
 
     impl Default for WebhookAuthConfiguration {
+        #[inline]
         fn default() -> WebhookAuthConfiguration {
             WebhookAuthConfiguration::new()
         }
     }
 
     impl IntoValue for WebhookAuthConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedIPRange", self.allowed_ip_range);
@@ -2152,6 +2243,7 @@ pub mod webhook {
 
     impl WebhookFilterRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(json_path: impl Into<Str>) -> WebhookFilterRule {
             WebhookFilterRule {
                 json_path: json_path.into(),
@@ -2161,6 +2253,7 @@ pub mod webhook {
     }
 
     impl IntoValue for WebhookFilterRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("JsonPath", self.json_path.into_value());

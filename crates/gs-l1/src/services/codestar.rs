@@ -91,6 +91,7 @@ pub struct CfnGitHubRepositoryProps {
 #[cfg(feature = "codestar")]
 impl CfnGitHubRepositoryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(repository_name: impl Into<Str>, repository_owner: impl Into<Str>) -> CfnGitHubRepositoryProps {
         CfnGitHubRepositoryProps {
             code: None,
@@ -108,6 +109,7 @@ impl CfnGitHubRepositoryProps {
 #[cfg(feature = "codestar")]
 impl CfnGitHubRepositoryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Code", self.code);
@@ -123,6 +125,7 @@ impl CfnGitHubRepositoryProps {
 
     /// The `AWS::CodeStar::GitHubRepository` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeStar::GitHubRepository").properties(self.into_properties())
     }
@@ -131,6 +134,7 @@ impl CfnGitHubRepositoryProps {
 #[cfg(feature = "codestar")]
 impl crate::Cfn<markers::GitHubRepository> {
     /// Adds an `AWS::CodeStar::GitHubRepository` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -143,6 +147,7 @@ impl crate::Cfn<markers::GitHubRepository> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestar-githubrepository.html#aws-resource-codestar-githubrepository-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -170,6 +175,7 @@ pub mod git_hub_repository {
 
     impl Code {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3: impl Into<S3>) -> Code {
             Code {
                 s3: s3.into(),
@@ -178,6 +184,7 @@ pub mod git_hub_repository {
     }
 
     impl IntoValue for Code {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3", self.s3.into_value());
@@ -214,6 +221,7 @@ pub mod git_hub_repository {
 
     impl S3 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>) -> S3 {
             S3 {
                 bucket: bucket.into(),
@@ -224,6 +232,7 @@ pub mod git_hub_repository {
     }
 
     impl IntoValue for S3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());

@@ -97,6 +97,7 @@ pub struct CfnConnectionProps {
 #[cfg(feature = "codestarconnections")]
 impl CfnConnectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connection_name: impl Into<Str>) -> CfnConnectionProps {
         CfnConnectionProps {
             connection_name: connection_name.into(),
@@ -110,6 +111,7 @@ impl CfnConnectionProps {
 #[cfg(feature = "codestarconnections")]
 impl CfnConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectionName", self.connection_name.into_value());
@@ -121,6 +123,7 @@ impl CfnConnectionProps {
 
     /// The `AWS::CodeStarConnections::Connection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeStarConnections::Connection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -129,6 +132,7 @@ impl CfnConnectionProps {
 #[cfg(feature = "codestarconnections")]
 impl crate::Cfn<markers::Connection> {
     /// Adds an `AWS::CodeStarConnections::Connection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -143,6 +147,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestarconnections-connection.html#aws-resource-codestarconnections-connection-return-values).
+    #[inline]
     pub fn attr_connection_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectionArn".into())
     }
@@ -151,6 +156,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectionStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestarconnections-connection.html#aws-resource-codestarconnections-connection-return-values).
+    #[inline]
     pub fn attr_connection_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectionStatus".into())
     }
@@ -160,6 +166,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestarconnections-connection.html#aws-resource-codestarconnections-connection-return-values).
+    #[inline]
     pub fn attr_owner_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerAccountId".into())
     }
@@ -208,6 +215,7 @@ pub struct CfnRepositoryLinkProps {
 #[cfg(feature = "codestarconnections")]
 impl CfnRepositoryLinkProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connection_arn: impl Into<Str>, owner_id: impl Into<Str>, repository_name: impl Into<Str>) -> CfnRepositoryLinkProps {
         CfnRepositoryLinkProps {
             connection_arn: connection_arn.into(),
@@ -222,6 +230,7 @@ impl CfnRepositoryLinkProps {
 #[cfg(feature = "codestarconnections")]
 impl CfnRepositoryLinkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectionArn", self.connection_arn.into_value());
@@ -234,6 +243,7 @@ impl CfnRepositoryLinkProps {
 
     /// The `AWS::CodeStarConnections::RepositoryLink` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeStarConnections::RepositoryLink").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -242,6 +252,7 @@ impl CfnRepositoryLinkProps {
 #[cfg(feature = "codestarconnections")]
 impl crate::Cfn<markers::RepositoryLink> {
     /// Adds an `AWS::CodeStarConnections::RepositoryLink` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -254,6 +265,7 @@ impl crate::Cfn<markers::RepositoryLink> {
     ///
     /// `Fn::GetAtt` of
     /// [`RepositoryLinkArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestarconnections-repositorylink.html#aws-resource-codestarconnections-repositorylink-return-values).
+    #[inline]
     pub fn attr_repository_link_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RepositoryLinkArn".into())
     }
@@ -262,6 +274,7 @@ impl crate::Cfn<markers::RepositoryLink> {
     ///
     /// `Fn::GetAtt` of
     /// [`RepositoryLinkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestarconnections-repositorylink.html#aws-resource-codestarconnections-repositorylink-return-values).
+    #[inline]
     pub fn attr_repository_link_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RepositoryLinkId".into())
     }
@@ -270,6 +283,7 @@ impl crate::Cfn<markers::RepositoryLink> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProviderType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestarconnections-repositorylink.html#aws-resource-codestarconnections-repositorylink-return-values).
+    #[inline]
     pub fn attr_provider_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProviderType".into())
     }
@@ -333,6 +347,7 @@ pub struct CfnSyncConfigurationProps {
 #[cfg(feature = "codestarconnections")]
 impl CfnSyncConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(branch: impl Into<Str>, config_file: impl Into<Str>, repository_link_id: impl Into<Str>, resource_name: impl Into<Str>, role_arn: impl Into<Str>, sync_type: impl Into<Str>) -> CfnSyncConfigurationProps {
         CfnSyncConfigurationProps {
             branch: branch.into(),
@@ -350,6 +365,7 @@ impl CfnSyncConfigurationProps {
 #[cfg(feature = "codestarconnections")]
 impl CfnSyncConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Branch", self.branch.into_value());
@@ -365,6 +381,7 @@ impl CfnSyncConfigurationProps {
 
     /// The `AWS::CodeStarConnections::SyncConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeStarConnections::SyncConfiguration").properties(self.into_properties())
     }
@@ -373,6 +390,7 @@ impl CfnSyncConfigurationProps {
 #[cfg(feature = "codestarconnections")]
 impl crate::Cfn<markers::SyncConfiguration> {
     /// Adds an `AWS::CodeStarConnections::SyncConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -385,6 +403,7 @@ impl crate::Cfn<markers::SyncConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProviderType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestarconnections-syncconfiguration.html#aws-resource-codestarconnections-syncconfiguration-return-values).
+    #[inline]
     pub fn attr_provider_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProviderType".into())
     }
@@ -394,6 +413,7 @@ impl crate::Cfn<markers::SyncConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestarconnections-syncconfiguration.html#aws-resource-codestarconnections-syncconfiguration-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -402,6 +422,7 @@ impl crate::Cfn<markers::SyncConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`RepositoryName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestarconnections-syncconfiguration.html#aws-resource-codestarconnections-syncconfiguration-return-values).
+    #[inline]
     pub fn attr_repository_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RepositoryName".into())
     }

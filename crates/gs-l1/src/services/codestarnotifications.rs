@@ -114,6 +114,7 @@ pub struct CfnNotificationRuleProps {
 #[cfg(feature = "codestarnotifications")]
 impl CfnNotificationRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(detail_type: impl Into<Str>, event_type_ids: impl Into<List<Str>>, name: impl Into<Str>, resource: impl Into<Str>, targets: impl Into<List<notification_rule::Target>>) -> CfnNotificationRuleProps {
         CfnNotificationRuleProps {
             created_by: None,
@@ -133,6 +134,7 @@ impl CfnNotificationRuleProps {
 #[cfg(feature = "codestarnotifications")]
 impl CfnNotificationRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CreatedBy", self.created_by);
@@ -150,6 +152,7 @@ impl CfnNotificationRuleProps {
 
     /// The `AWS::CodeStarNotifications::NotificationRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CodeStarNotifications::NotificationRule").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -158,6 +161,7 @@ impl CfnNotificationRuleProps {
 #[cfg(feature = "codestarnotifications")]
 impl crate::Cfn<markers::NotificationRule> {
     /// Adds an `AWS::CodeStarNotifications::NotificationRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -170,6 +174,7 @@ impl crate::Cfn<markers::NotificationRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestarnotifications-notificationrule.html#aws-resource-codestarnotifications-notificationrule-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -205,6 +210,7 @@ pub mod notification_rule {
 
     impl Target {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_address: impl Into<Id<crate::sns::CfnTopic>>, target_type: impl Into<Str>) -> Target {
             Target {
                 target_address: target_address.into(),
@@ -214,6 +220,7 @@ pub mod notification_rule {
     }
 
     impl IntoValue for Target {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TargetAddress", self.target_address.into_ref());

@@ -381,6 +381,7 @@ pub struct CfnIdentityPoolProps {
 #[cfg(feature = "cognito")]
 impl CfnIdentityPoolProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(allow_unauthenticated_identities: impl Into<Bool>) -> CfnIdentityPoolProps {
         CfnIdentityPoolProps {
             allow_classic_flow: None,
@@ -402,6 +403,7 @@ impl CfnIdentityPoolProps {
 #[cfg(feature = "cognito")]
 impl CfnIdentityPoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllowClassicFlow", self.allow_classic_flow);
@@ -421,6 +423,7 @@ impl CfnIdentityPoolProps {
 
     /// The `AWS::Cognito::IdentityPool` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cognito::IdentityPool").properties(self.into_properties()).tagging(gs_core::Tagging::List("IdentityPoolTags"))
     }
@@ -429,6 +432,7 @@ impl CfnIdentityPoolProps {
 #[cfg(feature = "cognito")]
 impl crate::Cfn<markers::IdentityPool> {
     /// Adds an `AWS::Cognito::IdentityPool` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -441,6 +445,7 @@ impl crate::Cfn<markers::IdentityPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-identitypool.html#aws-resource-cognito-identitypool-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -449,6 +454,7 @@ impl crate::Cfn<markers::IdentityPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-identitypool.html#aws-resource-cognito-identitypool-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -483,6 +489,7 @@ pub mod identity_pool {
 
     impl PushSync {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PushSync {
             PushSync {
                 application_arns: None,
@@ -492,12 +499,14 @@ pub mod identity_pool {
     }
 
     impl Default for PushSync {
+        #[inline]
         fn default() -> PushSync {
             PushSync::new()
         }
     }
 
     impl IntoValue for PushSync {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationArns", self.application_arns);
@@ -542,6 +551,7 @@ pub mod identity_pool {
 
     impl CognitoIdentityProvider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Id<crate::cognito::CfnUserPoolClient>>, provider_name: impl Into<Id<crate::cognito::CfnUserPool>>) -> CognitoIdentityProvider {
             CognitoIdentityProvider {
                 client_id: client_id.into(),
@@ -552,6 +562,7 @@ pub mod identity_pool {
     }
 
     impl IntoValue for CognitoIdentityProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_ref());
@@ -591,6 +602,7 @@ pub mod identity_pool {
 
     impl CognitoStreams {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CognitoStreams {
             CognitoStreams {
                 role_arn: None,
@@ -601,12 +613,14 @@ pub mod identity_pool {
     }
 
     impl Default for CognitoStreams {
+        #[inline]
         fn default() -> CognitoStreams {
             CognitoStreams::new()
         }
     }
 
     impl IntoValue for CognitoStreams {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RoleArn", self.role_arn);
@@ -653,6 +667,7 @@ pub struct CfnIdentityPoolPrincipalTagProps {
 #[cfg(feature = "cognito")]
 impl CfnIdentityPoolPrincipalTagProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(identity_pool_id: impl Into<Str>, identity_provider_name: impl Into<Str>) -> CfnIdentityPoolPrincipalTagProps {
         CfnIdentityPoolPrincipalTagProps {
             identity_pool_id: identity_pool_id.into(),
@@ -666,6 +681,7 @@ impl CfnIdentityPoolPrincipalTagProps {
 #[cfg(feature = "cognito")]
 impl CfnIdentityPoolPrincipalTagProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IdentityPoolId", self.identity_pool_id.into_value());
@@ -677,6 +693,7 @@ impl CfnIdentityPoolPrincipalTagProps {
 
     /// The `AWS::Cognito::IdentityPoolPrincipalTag` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cognito::IdentityPoolPrincipalTag").properties(self.into_properties())
     }
@@ -685,6 +702,7 @@ impl CfnIdentityPoolPrincipalTagProps {
 #[cfg(feature = "cognito")]
 impl crate::Cfn<markers::IdentityPoolPrincipalTag> {
     /// Adds an `AWS::Cognito::IdentityPoolPrincipalTag` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -726,6 +744,7 @@ pub struct CfnIdentityPoolRoleAttachmentProps {
 #[cfg(feature = "cognito")]
 impl CfnIdentityPoolRoleAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(identity_pool_id: impl Into<Id<crate::cognito::CfnIdentityPool>>) -> CfnIdentityPoolRoleAttachmentProps {
         CfnIdentityPoolRoleAttachmentProps {
             identity_pool_id: identity_pool_id.into(),
@@ -738,6 +757,7 @@ impl CfnIdentityPoolRoleAttachmentProps {
 #[cfg(feature = "cognito")]
 impl CfnIdentityPoolRoleAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IdentityPoolId", self.identity_pool_id.into_ref());
@@ -748,6 +768,7 @@ impl CfnIdentityPoolRoleAttachmentProps {
 
     /// The `AWS::Cognito::IdentityPoolRoleAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cognito::IdentityPoolRoleAttachment").properties(self.into_properties())
     }
@@ -756,6 +777,7 @@ impl CfnIdentityPoolRoleAttachmentProps {
 #[cfg(feature = "cognito")]
 impl crate::Cfn<markers::IdentityPoolRoleAttachment> {
     /// Adds an `AWS::Cognito::IdentityPoolRoleAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -768,6 +790,7 @@ impl crate::Cfn<markers::IdentityPoolRoleAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-identitypoolroleattachment.html#aws-resource-cognito-identitypoolroleattachment-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -817,6 +840,7 @@ pub mod identity_pool_role_attachment {
 
     impl RoleMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> RoleMapping {
             RoleMapping {
                 ambiguous_role_resolution: None,
@@ -828,6 +852,7 @@ pub mod identity_pool_role_attachment {
     }
 
     impl IntoValue for RoleMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AmbiguousRoleResolution", self.ambiguous_role_resolution);
@@ -856,6 +881,7 @@ pub mod identity_pool_role_attachment {
 
     impl RulesConfigurationType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rules: impl Into<List<MappingRule>>) -> RulesConfigurationType {
             RulesConfigurationType {
                 rules: rules.into(),
@@ -864,6 +890,7 @@ pub mod identity_pool_role_attachment {
     }
 
     impl IntoValue for RulesConfigurationType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Rules", self.rules.into_value());
@@ -906,6 +933,7 @@ pub mod identity_pool_role_attachment {
 
     impl MappingRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(claim: impl Into<Str>, match_type: impl Into<Str>, role_arn: impl Into<Str>, value: impl Into<Str>) -> MappingRule {
             MappingRule {
                 claim: claim.into(),
@@ -917,6 +945,7 @@ pub mod identity_pool_role_attachment {
     }
 
     impl IntoValue for MappingRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Claim", self.claim.into_value());
@@ -950,6 +979,7 @@ pub struct CfnLogDeliveryConfigurationProps {
 #[cfg(feature = "cognito")]
 impl CfnLogDeliveryConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(user_pool_id: impl Into<Str>) -> CfnLogDeliveryConfigurationProps {
         CfnLogDeliveryConfigurationProps {
             log_configurations: None,
@@ -961,6 +991,7 @@ impl CfnLogDeliveryConfigurationProps {
 #[cfg(feature = "cognito")]
 impl CfnLogDeliveryConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "LogConfigurations", self.log_configurations);
@@ -970,6 +1001,7 @@ impl CfnLogDeliveryConfigurationProps {
 
     /// The `AWS::Cognito::LogDeliveryConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cognito::LogDeliveryConfiguration").properties(self.into_properties())
     }
@@ -978,6 +1010,7 @@ impl CfnLogDeliveryConfigurationProps {
 #[cfg(feature = "cognito")]
 impl crate::Cfn<markers::LogDeliveryConfiguration> {
     /// Adds an `AWS::Cognito::LogDeliveryConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -990,6 +1023,7 @@ impl crate::Cfn<markers::LogDeliveryConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-logdeliveryconfiguration.html#aws-resource-cognito-logdeliveryconfiguration-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1047,6 +1081,7 @@ pub mod log_delivery_configuration {
 
     impl LogConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LogConfiguration {
             LogConfiguration {
                 cloud_watch_logs_configuration: None,
@@ -1059,12 +1094,14 @@ pub mod log_delivery_configuration {
     }
 
     impl Default for LogConfiguration {
+        #[inline]
         fn default() -> LogConfiguration {
             LogConfiguration::new()
         }
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogsConfiguration", self.cloud_watch_logs_configuration);
@@ -1094,6 +1131,7 @@ pub mod log_delivery_configuration {
 
     impl CloudWatchLogsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CloudWatchLogsConfiguration {
             CloudWatchLogsConfiguration {
                 log_group_arn: None,
@@ -1102,12 +1140,14 @@ pub mod log_delivery_configuration {
     }
 
     impl Default for CloudWatchLogsConfiguration {
+        #[inline]
         fn default() -> CloudWatchLogsConfiguration {
             CloudWatchLogsConfiguration::new()
         }
     }
 
     impl IntoValue for CloudWatchLogsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogGroupArn", self.log_group_arn);
@@ -1131,6 +1171,7 @@ pub mod log_delivery_configuration {
 
     impl S3Configuration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3Configuration {
             S3Configuration {
                 bucket_arn: None,
@@ -1139,12 +1180,14 @@ pub mod log_delivery_configuration {
     }
 
     impl Default for S3Configuration {
+        #[inline]
         fn default() -> S3Configuration {
             S3Configuration::new()
         }
     }
 
     impl IntoValue for S3Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BucketArn", self.bucket_arn);
@@ -1169,6 +1212,7 @@ pub mod log_delivery_configuration {
 
     impl FirehoseConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FirehoseConfiguration {
             FirehoseConfiguration {
                 stream_arn: None,
@@ -1177,12 +1221,14 @@ pub mod log_delivery_configuration {
     }
 
     impl Default for FirehoseConfiguration {
+        #[inline]
         fn default() -> FirehoseConfiguration {
             FirehoseConfiguration::new()
         }
     }
 
     impl IntoValue for FirehoseConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "StreamArn", self.stream_arn);
@@ -1241,6 +1287,7 @@ pub struct CfnManagedLoginBrandingProps {
 #[cfg(feature = "cognito")]
 impl CfnManagedLoginBrandingProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(user_pool_id: impl Into<Str>) -> CfnManagedLoginBrandingProps {
         CfnManagedLoginBrandingProps {
             assets: None,
@@ -1256,6 +1303,7 @@ impl CfnManagedLoginBrandingProps {
 #[cfg(feature = "cognito")]
 impl CfnManagedLoginBrandingProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Assets", self.assets);
@@ -1269,6 +1317,7 @@ impl CfnManagedLoginBrandingProps {
 
     /// The `AWS::Cognito::ManagedLoginBranding` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cognito::ManagedLoginBranding").properties(self.into_properties())
     }
@@ -1277,6 +1326,7 @@ impl CfnManagedLoginBrandingProps {
 #[cfg(feature = "cognito")]
 impl crate::Cfn<markers::ManagedLoginBranding> {
     /// Adds an `AWS::Cognito::ManagedLoginBranding` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1289,6 +1339,7 @@ impl crate::Cfn<markers::ManagedLoginBranding> {
     ///
     /// `Fn::GetAtt` of
     /// [`ManagedLoginBrandingId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-managedloginbranding.html#aws-resource-cognito-managedloginbranding-return-values).
+    #[inline]
     pub fn attr_managed_login_branding_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ManagedLoginBrandingId".into())
     }
@@ -1340,6 +1391,7 @@ pub mod managed_login_branding {
 
     impl AssetType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(category: impl Into<Str>, color_mode: impl Into<Str>, extension: impl Into<Str>) -> AssetType {
             AssetType {
                 bytes: None,
@@ -1352,6 +1404,7 @@ pub mod managed_login_branding {
     }
 
     impl IntoValue for AssetType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Bytes", self.bytes);
@@ -1412,6 +1465,7 @@ pub struct CfnTermsProps {
 #[cfg(feature = "cognito")]
 impl CfnTermsProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(enforcement: impl Into<Str>, links: impl Into<Map<Str>>, terms_name: impl Into<Str>, terms_source: impl Into<Str>, user_pool_id: impl Into<Str>) -> CfnTermsProps {
         CfnTermsProps {
             client_id: None,
@@ -1427,6 +1481,7 @@ impl CfnTermsProps {
 #[cfg(feature = "cognito")]
 impl CfnTermsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ClientId", self.client_id);
@@ -1440,6 +1495,7 @@ impl CfnTermsProps {
 
     /// The `AWS::Cognito::Terms` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cognito::Terms").properties(self.into_properties())
     }
@@ -1448,6 +1504,7 @@ impl CfnTermsProps {
 #[cfg(feature = "cognito")]
 impl crate::Cfn<markers::Terms> {
     /// Adds an `AWS::Cognito::Terms` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1460,6 +1517,7 @@ impl crate::Cfn<markers::Terms> {
     ///
     /// `Fn::GetAtt` of
     /// [`TermsId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-terms.html#aws-resource-cognito-terms-return-values).
+    #[inline]
     pub fn attr_terms_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TermsId".into())
     }
@@ -1709,6 +1767,7 @@ pub struct CfnUserPoolProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnUserPoolProps {
         CfnUserPoolProps {
             account_recovery_setting: None,
@@ -1749,6 +1808,7 @@ impl CfnUserPoolProps {
 
 #[cfg(feature = "cognito")]
 impl Default for CfnUserPoolProps {
+    #[inline]
     fn default() -> CfnUserPoolProps {
         CfnUserPoolProps::new()
     }
@@ -1757,6 +1817,7 @@ impl Default for CfnUserPoolProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccountRecoverySetting", self.account_recovery_setting);
@@ -1796,6 +1857,7 @@ impl CfnUserPoolProps {
 
     /// The `AWS::Cognito::UserPool` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cognito::UserPool").properties(self.into_properties()).tagging(gs_core::Tagging::Map("UserPoolTags"))
     }
@@ -1804,6 +1866,7 @@ impl CfnUserPoolProps {
 #[cfg(feature = "cognito")]
 impl crate::Cfn<markers::UserPool> {
     /// Adds an `AWS::Cognito::UserPool` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1816,6 +1879,7 @@ impl crate::Cfn<markers::UserPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProviderName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpool.html#aws-resource-cognito-userpool-return-values).
+    #[inline]
     pub fn attr_provider_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProviderName".into())
     }
@@ -1824,6 +1888,7 @@ impl crate::Cfn<markers::UserPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProviderURL`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpool.html#aws-resource-cognito-userpool-return-values).
+    #[inline]
     pub fn attr_provider_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProviderURL".into())
     }
@@ -1833,6 +1898,7 @@ impl crate::Cfn<markers::UserPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpool.html#aws-resource-cognito-userpool-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1841,6 +1907,7 @@ impl crate::Cfn<markers::UserPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`UserPoolId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpool.html#aws-resource-cognito-userpool-return-values).
+    #[inline]
     pub fn attr_user_pool_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UserPoolId".into())
     }
@@ -1876,6 +1943,7 @@ pub mod user_pool {
 
     impl Policies {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Policies {
             Policies {
                 password_policy: None,
@@ -1885,12 +1953,14 @@ pub mod user_pool {
     }
 
     impl Default for Policies {
+        #[inline]
         fn default() -> Policies {
             Policies::new()
         }
     }
 
     impl IntoValue for Policies {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PasswordPolicy", self.password_policy);
@@ -1955,6 +2025,7 @@ pub mod user_pool {
 
     impl PasswordPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PasswordPolicy {
             PasswordPolicy {
                 minimum_length: None,
@@ -1969,12 +2040,14 @@ pub mod user_pool {
     }
 
     impl Default for PasswordPolicy {
+        #[inline]
         fn default() -> PasswordPolicy {
             PasswordPolicy::new()
         }
     }
 
     impl IntoValue for PasswordPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MinimumLength", self.minimum_length);
@@ -2049,6 +2122,7 @@ pub mod user_pool {
 
     impl VerificationMessageTemplate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VerificationMessageTemplate {
             VerificationMessageTemplate {
                 default_email_option: None,
@@ -2062,12 +2136,14 @@ pub mod user_pool {
     }
 
     impl Default for VerificationMessageTemplate {
+        #[inline]
         fn default() -> VerificationMessageTemplate {
             VerificationMessageTemplate::new()
         }
     }
 
     impl IntoValue for VerificationMessageTemplate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultEmailOption", self.default_email_option);
@@ -2142,6 +2218,7 @@ pub mod user_pool {
 
     impl SchemaAttribute {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchemaAttribute {
             SchemaAttribute {
                 attribute_data_type: None,
@@ -2156,12 +2233,14 @@ pub mod user_pool {
     }
 
     impl Default for SchemaAttribute {
+        #[inline]
         fn default() -> SchemaAttribute {
             SchemaAttribute::new()
         }
     }
 
     impl IntoValue for SchemaAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttributeDataType", self.attribute_data_type);
@@ -2197,6 +2276,7 @@ pub mod user_pool {
 
     impl StringAttributeConstraints {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StringAttributeConstraints {
             StringAttributeConstraints {
                 max_length: None,
@@ -2206,12 +2286,14 @@ pub mod user_pool {
     }
 
     impl Default for StringAttributeConstraints {
+        #[inline]
         fn default() -> StringAttributeConstraints {
             StringAttributeConstraints::new()
         }
     }
 
     impl IntoValue for StringAttributeConstraints {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxLength", self.max_length);
@@ -2242,6 +2324,7 @@ pub mod user_pool {
 
     impl NumberAttributeConstraints {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NumberAttributeConstraints {
             NumberAttributeConstraints {
                 max_value: None,
@@ -2251,12 +2334,14 @@ pub mod user_pool {
     }
 
     impl Default for NumberAttributeConstraints {
+        #[inline]
         fn default() -> NumberAttributeConstraints {
             NumberAttributeConstraints::new()
         }
     }
 
     impl IntoValue for NumberAttributeConstraints {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxValue", self.max_value);
@@ -2296,6 +2381,7 @@ pub mod user_pool {
 
     impl AdminCreateUserConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdminCreateUserConfig {
             AdminCreateUserConfig {
                 allow_admin_create_user_only: None,
@@ -2306,12 +2392,14 @@ pub mod user_pool {
     }
 
     impl Default for AdminCreateUserConfig {
+        #[inline]
         fn default() -> AdminCreateUserConfig {
             AdminCreateUserConfig::new()
         }
     }
 
     impl IntoValue for AdminCreateUserConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowAdminCreateUserOnly", self.allow_admin_create_user_only);
@@ -2352,6 +2440,7 @@ pub mod user_pool {
 
     impl InviteMessageTemplate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InviteMessageTemplate {
             InviteMessageTemplate {
                 email_message: None,
@@ -2362,12 +2451,14 @@ pub mod user_pool {
     }
 
     impl Default for InviteMessageTemplate {
+        #[inline]
         fn default() -> InviteMessageTemplate {
             InviteMessageTemplate::new()
         }
     }
 
     impl IntoValue for InviteMessageTemplate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EmailMessage", self.email_message);
@@ -2402,6 +2493,7 @@ pub mod user_pool {
 
     impl UsernameConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UsernameConfiguration {
             UsernameConfiguration {
                 case_sensitive: None,
@@ -2410,12 +2502,14 @@ pub mod user_pool {
     }
 
     impl Default for UsernameConfiguration {
+        #[inline]
         fn default() -> UsernameConfiguration {
             UsernameConfiguration::new()
         }
     }
 
     impl IntoValue for UsernameConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CaseSensitive", self.case_sensitive);
@@ -2447,6 +2541,7 @@ pub mod user_pool {
 
     impl UserPoolAddOns {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UserPoolAddOns {
             UserPoolAddOns {
                 advanced_security_additional_flows: None,
@@ -2456,12 +2551,14 @@ pub mod user_pool {
     }
 
     impl Default for UserPoolAddOns {
+        #[inline]
         fn default() -> UserPoolAddOns {
             UserPoolAddOns::new()
         }
     }
 
     impl IntoValue for UserPoolAddOns {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdvancedSecurityAdditionalFlows", self.advanced_security_additional_flows);
@@ -2495,6 +2592,7 @@ pub mod user_pool {
 
     impl UserAttributeUpdateSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attributes_require_verification_before_update: impl Into<List<Str>>) -> UserAttributeUpdateSettings {
             UserAttributeUpdateSettings {
                 attributes_require_verification_before_update: attributes_require_verification_before_update.into(),
@@ -2503,6 +2601,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for UserAttributeUpdateSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributesRequireVerificationBeforeUpdate", self.attributes_require_verification_before_update.into_value());
@@ -2558,6 +2657,7 @@ pub mod user_pool {
 
     impl EmailConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EmailConfiguration {
             EmailConfiguration {
                 configuration_set: None,
@@ -2570,12 +2670,14 @@ pub mod user_pool {
     }
 
     impl Default for EmailConfiguration {
+        #[inline]
         fn default() -> EmailConfiguration {
             EmailConfiguration::new()
         }
     }
 
     impl IntoValue for EmailConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConfigurationSet", self.configuration_set);
@@ -2635,6 +2737,7 @@ pub mod user_pool {
 
     impl SmsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SmsConfiguration {
             SmsConfiguration {
                 eums_sms: None,
@@ -2646,12 +2749,14 @@ pub mod user_pool {
     }
 
     impl Default for SmsConfiguration {
+        #[inline]
         fn default() -> SmsConfiguration {
             SmsConfiguration::new()
         }
     }
 
     impl IntoValue for SmsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EumsSms", self.eums_sms);
@@ -2806,6 +2911,7 @@ pub mod user_pool {
 
     impl LambdaConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LambdaConfig {
             LambdaConfig {
                 create_auth_challenge: None,
@@ -2828,12 +2934,14 @@ pub mod user_pool {
     }
 
     impl Default for LambdaConfig {
+        #[inline]
         fn default() -> LambdaConfig {
             LambdaConfig::new()
         }
     }
 
     impl IntoValue for LambdaConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.create_auth_challenge { m.insert("CreateAuthChallenge", v.into_get_att("Arn")); }
@@ -2882,6 +2990,7 @@ pub mod user_pool {
 
     impl CustomSMSSender {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomSMSSender {
             CustomSMSSender {
                 lambda_arn: None,
@@ -2891,12 +3000,14 @@ pub mod user_pool {
     }
 
     impl Default for CustomSMSSender {
+        #[inline]
         fn default() -> CustomSMSSender {
             CustomSMSSender::new()
         }
     }
 
     impl IntoValue for CustomSMSSender {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.lambda_arn { m.insert("LambdaArn", v.into_get_att("Arn")); }
@@ -2929,6 +3040,7 @@ pub mod user_pool {
 
     impl CustomEmailSender {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomEmailSender {
             CustomEmailSender {
                 lambda_arn: None,
@@ -2938,12 +3050,14 @@ pub mod user_pool {
     }
 
     impl Default for CustomEmailSender {
+        #[inline]
         fn default() -> CustomEmailSender {
             CustomEmailSender::new()
         }
     }
 
     impl IntoValue for CustomEmailSender {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LambdaArn", self.lambda_arn);
@@ -2976,6 +3090,7 @@ pub mod user_pool {
 
     impl DeviceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeviceConfiguration {
             DeviceConfiguration {
                 challenge_required_on_new_device: None,
@@ -2985,12 +3100,14 @@ pub mod user_pool {
     }
 
     impl Default for DeviceConfiguration {
+        #[inline]
         fn default() -> DeviceConfiguration {
             DeviceConfiguration::new()
         }
     }
 
     impl IntoValue for DeviceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChallengeRequiredOnNewDevice", self.challenge_required_on_new_device);
@@ -3022,6 +3139,7 @@ pub mod user_pool {
 
     impl AccountRecoverySetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccountRecoverySetting {
             AccountRecoverySetting {
                 recovery_mechanisms: None,
@@ -3030,12 +3148,14 @@ pub mod user_pool {
     }
 
     impl Default for AccountRecoverySetting {
+        #[inline]
         fn default() -> AccountRecoverySetting {
             AccountRecoverySetting::new()
         }
     }
 
     impl IntoValue for AccountRecoverySetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RecoveryMechanisms", self.recovery_mechanisms);
@@ -3066,6 +3186,7 @@ pub mod user_pool {
 
     impl RecoveryOption {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RecoveryOption {
             RecoveryOption {
                 name: None,
@@ -3075,12 +3196,14 @@ pub mod user_pool {
     }
 
     impl Default for RecoveryOption {
+        #[inline]
         fn default() -> RecoveryOption {
             RecoveryOption::new()
         }
     }
 
     impl IntoValue for RecoveryOption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -3109,6 +3232,7 @@ pub mod user_pool {
 
     impl SignInPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SignInPolicy {
             SignInPolicy {
                 allowed_first_auth_factors: None,
@@ -3117,12 +3241,14 @@ pub mod user_pool {
     }
 
     impl Default for SignInPolicy {
+        #[inline]
         fn default() -> SignInPolicy {
             SignInPolicy::new()
         }
     }
 
     impl IntoValue for SignInPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedFirstAuthFactors", self.allowed_first_auth_factors);
@@ -3152,6 +3278,7 @@ pub mod user_pool {
 
     impl PreTokenGenerationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PreTokenGenerationConfig {
             PreTokenGenerationConfig {
                 lambda_arn: None,
@@ -3161,12 +3288,14 @@ pub mod user_pool {
     }
 
     impl Default for PreTokenGenerationConfig {
+        #[inline]
         fn default() -> PreTokenGenerationConfig {
             PreTokenGenerationConfig::new()
         }
     }
 
     impl IntoValue for PreTokenGenerationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LambdaArn", self.lambda_arn);
@@ -3195,6 +3324,7 @@ pub mod user_pool {
 
     impl InboundFederation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InboundFederation {
             InboundFederation {
                 lambda_arn: None,
@@ -3204,12 +3334,14 @@ pub mod user_pool {
     }
 
     impl Default for InboundFederation {
+        #[inline]
         fn default() -> InboundFederation {
             InboundFederation::new()
         }
     }
 
     impl IntoValue for InboundFederation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LambdaArn", self.lambda_arn);
@@ -3264,6 +3396,7 @@ pub mod user_pool {
 
     impl EumsSmsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(caller_arn: impl Into<Str>) -> EumsSmsConfiguration {
             EumsSmsConfiguration {
                 caller_arn: caller_arn.into(),
@@ -3278,6 +3411,7 @@ pub mod user_pool {
     }
 
     impl IntoValue for EumsSmsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CallerArn", self.caller_arn.into_value());
@@ -3311,6 +3445,7 @@ pub mod user_pool {
 
     impl KeyConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KeyConfiguration {
             KeyConfiguration {
                 key_type: None,
@@ -3320,12 +3455,14 @@ pub mod user_pool {
     }
 
     impl Default for KeyConfiguration {
+        #[inline]
         fn default() -> KeyConfiguration {
             KeyConfiguration::new()
         }
     }
 
     impl IntoValue for KeyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KeyType", self.key_type);
@@ -3353,6 +3490,7 @@ pub mod user_pool {
 
     impl AdvancedSecurityAdditionalFlows {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdvancedSecurityAdditionalFlows {
             AdvancedSecurityAdditionalFlows {
                 custom_auth_mode: None,
@@ -3361,12 +3499,14 @@ pub mod user_pool {
     }
 
     impl Default for AdvancedSecurityAdditionalFlows {
+        #[inline]
         fn default() -> AdvancedSecurityAdditionalFlows {
             AdvancedSecurityAdditionalFlows::new()
         }
     }
 
     impl IntoValue for AdvancedSecurityAdditionalFlows {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomAuthMode", self.custom_auth_mode);
@@ -3389,6 +3529,7 @@ pub mod user_pool {
 
     impl IssuerConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IssuerConfiguration {
             IssuerConfiguration {
                 r#type: None,
@@ -3397,12 +3538,14 @@ pub mod user_pool {
     }
 
     impl Default for IssuerConfiguration {
+        #[inline]
         fn default() -> IssuerConfiguration {
             IssuerConfiguration::new()
         }
     }
 
     impl IntoValue for IssuerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Type", self.r#type);
@@ -3599,6 +3742,7 @@ pub struct CfnUserPoolClientProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolClientProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(user_pool_id: impl Into<Id<crate::cognito::CfnUserPool>>) -> CfnUserPoolClientProps {
         CfnUserPoolClientProps {
             access_token_validity: None,
@@ -3631,6 +3775,7 @@ impl CfnUserPoolClientProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolClientProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessTokenValidity", self.access_token_validity);
@@ -3661,6 +3806,7 @@ impl CfnUserPoolClientProps {
 
     /// The `AWS::Cognito::UserPoolClient` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cognito::UserPoolClient").properties(self.into_properties())
     }
@@ -3669,6 +3815,7 @@ impl CfnUserPoolClientProps {
 #[cfg(feature = "cognito")]
 impl crate::Cfn<markers::UserPoolClient> {
     /// Adds an `AWS::Cognito::UserPoolClient` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3681,6 +3828,7 @@ impl crate::Cfn<markers::UserPoolClient> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClientSecret`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolclient.html#aws-resource-cognito-userpoolclient-return-values).
+    #[inline]
     pub fn attr_client_secret(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClientSecret".into())
     }
@@ -3689,6 +3837,7 @@ impl crate::Cfn<markers::UserPoolClient> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolclient.html#aws-resource-cognito-userpoolclient-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -3697,6 +3846,7 @@ impl crate::Cfn<markers::UserPoolClient> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClientId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolclient.html#aws-resource-cognito-userpoolclient-return-values).
+    #[inline]
     pub fn attr_client_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClientId".into())
     }
@@ -3755,6 +3905,7 @@ pub mod user_pool_client {
 
     impl AnalyticsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AnalyticsConfiguration {
             AnalyticsConfiguration {
                 application_arn: None,
@@ -3767,12 +3918,14 @@ pub mod user_pool_client {
     }
 
     impl Default for AnalyticsConfiguration {
+        #[inline]
         fn default() -> AnalyticsConfiguration {
             AnalyticsConfiguration::new()
         }
     }
 
     impl IntoValue for AnalyticsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationArn", self.application_arn);
@@ -3814,6 +3967,7 @@ pub mod user_pool_client {
 
     impl TokenValidityUnits {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TokenValidityUnits {
             TokenValidityUnits {
                 access_token: None,
@@ -3824,12 +3978,14 @@ pub mod user_pool_client {
     }
 
     impl Default for TokenValidityUnits {
+        #[inline]
         fn default() -> TokenValidityUnits {
             TokenValidityUnits::new()
         }
     }
 
     impl IntoValue for TokenValidityUnits {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessToken", self.access_token);
@@ -3865,6 +4021,7 @@ pub mod user_pool_client {
 
     impl RefreshTokenRotation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RefreshTokenRotation {
             RefreshTokenRotation {
                 feature: None,
@@ -3874,12 +4031,14 @@ pub mod user_pool_client {
     }
 
     impl Default for RefreshTokenRotation {
+        #[inline]
         fn default() -> RefreshTokenRotation {
             RefreshTokenRotation::new()
         }
     }
 
     impl IntoValue for RefreshTokenRotation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Feature", self.feature);
@@ -3933,6 +4092,7 @@ pub struct CfnUserPoolDomainProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolDomainProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain: impl Into<Str>, user_pool_id: impl Into<Str>) -> CfnUserPoolDomainProps {
         CfnUserPoolDomainProps {
             custom_domain_config: None,
@@ -3947,6 +4107,7 @@ impl CfnUserPoolDomainProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CustomDomainConfig", self.custom_domain_config);
@@ -3959,6 +4120,7 @@ impl CfnUserPoolDomainProps {
 
     /// The `AWS::Cognito::UserPoolDomain` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cognito::UserPoolDomain").properties(self.into_properties())
     }
@@ -3967,6 +4129,7 @@ impl CfnUserPoolDomainProps {
 #[cfg(feature = "cognito")]
 impl crate::Cfn<markers::UserPoolDomain> {
     /// Adds an `AWS::Cognito::UserPoolDomain` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3980,6 +4143,7 @@ impl crate::Cfn<markers::UserPoolDomain> {
     ///
     /// `Fn::GetAtt` of
     /// [`CloudFrontDistribution`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpooldomain.html#aws-resource-cognito-userpooldomain-return-values).
+    #[inline]
     pub fn attr_cloud_front_distribution(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CloudFrontDistribution".into())
     }
@@ -4011,6 +4175,7 @@ pub mod user_pool_domain {
 
     impl CustomDomainConfigType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomDomainConfigType {
             CustomDomainConfigType {
                 certificate_arn: None,
@@ -4020,12 +4185,14 @@ pub mod user_pool_domain {
     }
 
     impl Default for CustomDomainConfigType {
+        #[inline]
         fn default() -> CustomDomainConfigType {
             CustomDomainConfigType::new()
         }
     }
 
     impl IntoValue for CustomDomainConfigType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateArn", self.certificate_arn);
@@ -4049,6 +4216,7 @@ pub mod user_pool_domain {
 
     impl RoutingType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RoutingType {
             RoutingType {
                 failover: None,
@@ -4057,12 +4225,14 @@ pub mod user_pool_domain {
     }
 
     impl Default for RoutingType {
+        #[inline]
         fn default() -> RoutingType {
             RoutingType::new()
         }
     }
 
     impl IntoValue for RoutingType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Failover", self.failover);
@@ -4092,6 +4262,7 @@ pub mod user_pool_domain {
 
     impl FailoverType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(primary_route53_health_check_id: impl Into<Str>, secondary_region: impl Into<Str>) -> FailoverType {
             FailoverType {
                 primary_route53_health_check_id: primary_route53_health_check_id.into(),
@@ -4101,6 +4272,7 @@ pub mod user_pool_domain {
     }
 
     impl IntoValue for FailoverType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PrimaryRoute53HealthCheckId", self.primary_route53_health_check_id.into_value());
@@ -4162,6 +4334,7 @@ pub struct CfnUserPoolGroupProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(user_pool_id: impl Into<Id<crate::cognito::CfnUserPool>>) -> CfnUserPoolGroupProps {
         CfnUserPoolGroupProps {
             description: None,
@@ -4176,6 +4349,7 @@ impl CfnUserPoolGroupProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -4188,6 +4362,7 @@ impl CfnUserPoolGroupProps {
 
     /// The `AWS::Cognito::UserPoolGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cognito::UserPoolGroup").properties(self.into_properties())
     }
@@ -4196,6 +4371,7 @@ impl CfnUserPoolGroupProps {
 #[cfg(feature = "cognito")]
 impl crate::Cfn<markers::UserPoolGroup> {
     /// Adds an `AWS::Cognito::UserPoolGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4264,6 +4440,7 @@ pub struct CfnUserPoolIdentityProviderProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolIdentityProviderProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(provider_details: impl Into<Map<Str>>, provider_name: impl Into<Str>, provider_type: impl Into<Str>, user_pool_id: impl Into<Str>) -> CfnUserPoolIdentityProviderProps {
         CfnUserPoolIdentityProviderProps {
             attribute_mapping: None,
@@ -4279,6 +4456,7 @@ impl CfnUserPoolIdentityProviderProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolIdentityProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AttributeMapping", self.attribute_mapping);
@@ -4292,6 +4470,7 @@ impl CfnUserPoolIdentityProviderProps {
 
     /// The `AWS::Cognito::UserPoolIdentityProvider` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cognito::UserPoolIdentityProvider").properties(self.into_properties())
     }
@@ -4300,6 +4479,7 @@ impl CfnUserPoolIdentityProviderProps {
 #[cfg(feature = "cognito")]
 impl crate::Cfn<markers::UserPoolIdentityProvider> {
     /// Adds an `AWS::Cognito::UserPoolIdentityProvider` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4353,6 +4533,7 @@ pub struct CfnUserPoolRegionalConfigurationAttachmentProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolRegionalConfigurationAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(user_pool_id: impl Into<Str>) -> CfnUserPoolRegionalConfigurationAttachmentProps {
         CfnUserPoolRegionalConfigurationAttachmentProps {
             email_configuration: None,
@@ -4368,6 +4549,7 @@ impl CfnUserPoolRegionalConfigurationAttachmentProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolRegionalConfigurationAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EmailConfiguration", self.email_configuration);
@@ -4381,6 +4563,7 @@ impl CfnUserPoolRegionalConfigurationAttachmentProps {
 
     /// The `AWS::Cognito::UserPoolRegionalConfigurationAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cognito::UserPoolRegionalConfigurationAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::Map("UserPoolTags"))
     }
@@ -4389,6 +4572,7 @@ impl CfnUserPoolRegionalConfigurationAttachmentProps {
 #[cfg(feature = "cognito")]
 impl crate::Cfn<markers::UserPoolRegionalConfigurationAttachment> {
     /// Adds an `AWS::Cognito::UserPoolRegionalConfigurationAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4439,6 +4623,7 @@ pub mod user_pool_regional_configuration_attachment {
 
     impl EmailConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EmailConfiguration {
             EmailConfiguration {
                 configuration_set: None,
@@ -4451,12 +4636,14 @@ pub mod user_pool_regional_configuration_attachment {
     }
 
     impl Default for EmailConfiguration {
+        #[inline]
         fn default() -> EmailConfiguration {
             EmailConfiguration::new()
         }
     }
 
     impl IntoValue for EmailConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConfigurationSet", self.configuration_set);
@@ -4554,6 +4741,7 @@ pub mod user_pool_regional_configuration_attachment {
 
     impl LambdaConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LambdaConfig {
             LambdaConfig {
                 create_auth_challenge: None,
@@ -4576,12 +4764,14 @@ pub mod user_pool_regional_configuration_attachment {
     }
 
     impl Default for LambdaConfig {
+        #[inline]
         fn default() -> LambdaConfig {
             LambdaConfig::new()
         }
     }
 
     impl IntoValue for LambdaConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CreateAuthChallenge", self.create_auth_challenge);
@@ -4624,6 +4814,7 @@ pub mod user_pool_regional_configuration_attachment {
 
     impl CustomEmailSender {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomEmailSender {
             CustomEmailSender {
                 lambda_arn: None,
@@ -4633,12 +4824,14 @@ pub mod user_pool_regional_configuration_attachment {
     }
 
     impl Default for CustomEmailSender {
+        #[inline]
         fn default() -> CustomEmailSender {
             CustomEmailSender::new()
         }
     }
 
     impl IntoValue for CustomEmailSender {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LambdaArn", self.lambda_arn);
@@ -4668,6 +4861,7 @@ pub mod user_pool_regional_configuration_attachment {
 
     impl CustomSMSSender {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomSMSSender {
             CustomSMSSender {
                 lambda_arn: None,
@@ -4677,12 +4871,14 @@ pub mod user_pool_regional_configuration_attachment {
     }
 
     impl Default for CustomSMSSender {
+        #[inline]
         fn default() -> CustomSMSSender {
             CustomSMSSender::new()
         }
     }
 
     impl IntoValue for CustomSMSSender {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LambdaArn", self.lambda_arn);
@@ -4712,6 +4908,7 @@ pub mod user_pool_regional_configuration_attachment {
 
     impl PreTokenGenerationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PreTokenGenerationConfig {
             PreTokenGenerationConfig {
                 lambda_arn: None,
@@ -4721,12 +4918,14 @@ pub mod user_pool_regional_configuration_attachment {
     }
 
     impl Default for PreTokenGenerationConfig {
+        #[inline]
         fn default() -> PreTokenGenerationConfig {
             PreTokenGenerationConfig::new()
         }
     }
 
     impl IntoValue for PreTokenGenerationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LambdaArn", self.lambda_arn);
@@ -4756,6 +4955,7 @@ pub mod user_pool_regional_configuration_attachment {
 
     impl InboundFederation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InboundFederation {
             InboundFederation {
                 lambda_arn: None,
@@ -4765,12 +4965,14 @@ pub mod user_pool_regional_configuration_attachment {
     }
 
     impl Default for InboundFederation {
+        #[inline]
         fn default() -> InboundFederation {
             InboundFederation::new()
         }
     }
 
     impl IntoValue for InboundFederation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LambdaArn", self.lambda_arn);
@@ -4810,6 +5012,7 @@ pub mod user_pool_regional_configuration_attachment {
 
     impl SmsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SmsConfiguration {
             SmsConfiguration {
                 eums_sms: None,
@@ -4821,12 +5024,14 @@ pub mod user_pool_regional_configuration_attachment {
     }
 
     impl Default for SmsConfiguration {
+        #[inline]
         fn default() -> SmsConfiguration {
             SmsConfiguration::new()
         }
     }
 
     impl IntoValue for SmsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EumsSms", self.eums_sms);
@@ -4884,6 +5089,7 @@ pub mod user_pool_regional_configuration_attachment {
 
     impl EumsSmsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(caller_arn: impl Into<Str>) -> EumsSmsConfiguration {
             EumsSmsConfiguration {
                 caller_arn: caller_arn.into(),
@@ -4898,6 +5104,7 @@ pub mod user_pool_regional_configuration_attachment {
     }
 
     impl IntoValue for EumsSmsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CallerArn", self.caller_arn.into_value());
@@ -4943,6 +5150,7 @@ pub struct CfnUserPoolReplicaProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolReplicaProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(region_name: impl Into<Str>, user_pool_id: impl Into<Str>) -> CfnUserPoolReplicaProps {
         CfnUserPoolReplicaProps {
             region_name: region_name.into(),
@@ -4955,6 +5163,7 @@ impl CfnUserPoolReplicaProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolReplicaProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("RegionName", self.region_name.into_value());
@@ -4965,6 +5174,7 @@ impl CfnUserPoolReplicaProps {
 
     /// The `AWS::Cognito::UserPoolReplica` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cognito::UserPoolReplica").properties(self.into_properties()).tagging(gs_core::Tagging::Map("UserPoolTagsAtCreate"))
     }
@@ -4973,6 +5183,7 @@ impl CfnUserPoolReplicaProps {
 #[cfg(feature = "cognito")]
 impl crate::Cfn<markers::UserPoolReplica> {
     /// Adds an `AWS::Cognito::UserPoolReplica` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5020,6 +5231,7 @@ pub struct CfnUserPoolResourceServerProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolResourceServerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(identifier: impl Into<Str>, name: impl Into<Str>, user_pool_id: impl Into<Id<crate::cognito::CfnUserPool>>) -> CfnUserPoolResourceServerProps {
         CfnUserPoolResourceServerProps {
             identifier: identifier.into(),
@@ -5033,6 +5245,7 @@ impl CfnUserPoolResourceServerProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolResourceServerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Identifier", self.identifier.into_value());
@@ -5044,6 +5257,7 @@ impl CfnUserPoolResourceServerProps {
 
     /// The `AWS::Cognito::UserPoolResourceServer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cognito::UserPoolResourceServer").properties(self.into_properties())
     }
@@ -5052,6 +5266,7 @@ impl CfnUserPoolResourceServerProps {
 #[cfg(feature = "cognito")]
 impl crate::Cfn<markers::UserPoolResourceServer> {
     /// Adds an `AWS::Cognito::UserPoolResourceServer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5094,6 +5309,7 @@ pub mod user_pool_resource_server {
 
     impl ResourceServerScopeType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(scope_description: impl Into<Str>, scope_name: impl Into<Str>) -> ResourceServerScopeType {
             ResourceServerScopeType {
                 scope_description: scope_description.into(),
@@ -5103,6 +5319,7 @@ pub mod user_pool_resource_server {
     }
 
     impl IntoValue for ResourceServerScopeType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ScopeDescription", self.scope_description.into_value());
@@ -5157,6 +5374,7 @@ pub struct CfnUserPoolRiskConfigurationAttachmentProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolRiskConfigurationAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(client_id: impl Into<Str>, user_pool_id: impl Into<Id<crate::cognito::CfnUserPool>>) -> CfnUserPoolRiskConfigurationAttachmentProps {
         CfnUserPoolRiskConfigurationAttachmentProps {
             account_takeover_risk_configuration: None,
@@ -5171,6 +5389,7 @@ impl CfnUserPoolRiskConfigurationAttachmentProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolRiskConfigurationAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccountTakeoverRiskConfiguration", self.account_takeover_risk_configuration);
@@ -5183,6 +5402,7 @@ impl CfnUserPoolRiskConfigurationAttachmentProps {
 
     /// The `AWS::Cognito::UserPoolRiskConfigurationAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cognito::UserPoolRiskConfigurationAttachment").properties(self.into_properties())
     }
@@ -5191,6 +5411,7 @@ impl CfnUserPoolRiskConfigurationAttachmentProps {
 #[cfg(feature = "cognito")]
 impl crate::Cfn<markers::UserPoolRiskConfigurationAttachment> {
     /// Adds an `AWS::Cognito::UserPoolRiskConfigurationAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5230,6 +5451,7 @@ pub mod user_pool_risk_configuration_attachment {
 
     impl CompromisedCredentialsRiskConfigurationType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(actions: impl Into<CompromisedCredentialsActionsType>) -> CompromisedCredentialsRiskConfigurationType {
             CompromisedCredentialsRiskConfigurationType {
                 actions: actions.into(),
@@ -5239,6 +5461,7 @@ pub mod user_pool_risk_configuration_attachment {
     }
 
     impl IntoValue for CompromisedCredentialsRiskConfigurationType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Actions", self.actions.into_value());
@@ -5265,6 +5488,7 @@ pub mod user_pool_risk_configuration_attachment {
 
     impl CompromisedCredentialsActionsType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_action: impl Into<Str>) -> CompromisedCredentialsActionsType {
             CompromisedCredentialsActionsType {
                 event_action: event_action.into(),
@@ -5273,6 +5497,7 @@ pub mod user_pool_risk_configuration_attachment {
     }
 
     impl IntoValue for CompromisedCredentialsActionsType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventAction", self.event_action.into_value());
@@ -5307,6 +5532,7 @@ pub mod user_pool_risk_configuration_attachment {
 
     impl AccountTakeoverRiskConfigurationType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(actions: impl Into<AccountTakeoverActionsType>) -> AccountTakeoverRiskConfigurationType {
             AccountTakeoverRiskConfigurationType {
                 actions: actions.into(),
@@ -5316,6 +5542,7 @@ pub mod user_pool_risk_configuration_attachment {
     }
 
     impl IntoValue for AccountTakeoverRiskConfigurationType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Actions", self.actions.into_value());
@@ -5351,6 +5578,7 @@ pub mod user_pool_risk_configuration_attachment {
 
     impl AccountTakeoverActionsType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccountTakeoverActionsType {
             AccountTakeoverActionsType {
                 high_action: None,
@@ -5361,12 +5589,14 @@ pub mod user_pool_risk_configuration_attachment {
     }
 
     impl Default for AccountTakeoverActionsType {
+        #[inline]
         fn default() -> AccountTakeoverActionsType {
             AccountTakeoverActionsType::new()
         }
     }
 
     impl IntoValue for AccountTakeoverActionsType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HighAction", self.high_action);
@@ -5403,6 +5633,7 @@ pub mod user_pool_risk_configuration_attachment {
 
     impl AccountTakeoverActionType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_action: impl Into<Str>, notify: impl Into<Bool>) -> AccountTakeoverActionType {
             AccountTakeoverActionType {
                 event_action: event_action.into(),
@@ -5412,6 +5643,7 @@ pub mod user_pool_risk_configuration_attachment {
     }
 
     impl IntoValue for AccountTakeoverActionType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventAction", self.event_action.into_value());
@@ -5471,6 +5703,7 @@ pub mod user_pool_risk_configuration_attachment {
 
     impl NotifyConfigurationType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_arn: impl Into<Str>) -> NotifyConfigurationType {
             NotifyConfigurationType {
                 block_email: None,
@@ -5484,6 +5717,7 @@ pub mod user_pool_risk_configuration_attachment {
     }
 
     impl IntoValue for NotifyConfigurationType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlockEmail", self.block_email);
@@ -5526,6 +5760,7 @@ pub mod user_pool_risk_configuration_attachment {
 
     impl NotifyEmailType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subject: impl Into<Str>) -> NotifyEmailType {
             NotifyEmailType {
                 html_body: None,
@@ -5536,6 +5771,7 @@ pub mod user_pool_risk_configuration_attachment {
     }
 
     impl IntoValue for NotifyEmailType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HtmlBody", self.html_body);
@@ -5569,6 +5805,7 @@ pub mod user_pool_risk_configuration_attachment {
 
     impl RiskExceptionConfigurationType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RiskExceptionConfigurationType {
             RiskExceptionConfigurationType {
                 blocked_ip_range_list: None,
@@ -5578,12 +5815,14 @@ pub mod user_pool_risk_configuration_attachment {
     }
 
     impl Default for RiskExceptionConfigurationType {
+        #[inline]
         fn default() -> RiskExceptionConfigurationType {
             RiskExceptionConfigurationType::new()
         }
     }
 
     impl IntoValue for RiskExceptionConfigurationType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlockedIPRangeList", self.blocked_ip_range_list);
@@ -5627,6 +5866,7 @@ pub struct CfnUserPoolUICustomizationAttachmentProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolUICustomizationAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(client_id: impl Into<Str>, user_pool_id: impl Into<Id<crate::cognito::CfnUserPool>>) -> CfnUserPoolUICustomizationAttachmentProps {
         CfnUserPoolUICustomizationAttachmentProps {
             css: None,
@@ -5639,6 +5879,7 @@ impl CfnUserPoolUICustomizationAttachmentProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolUICustomizationAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CSS", self.css);
@@ -5649,6 +5890,7 @@ impl CfnUserPoolUICustomizationAttachmentProps {
 
     /// The `AWS::Cognito::UserPoolUICustomizationAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cognito::UserPoolUICustomizationAttachment").properties(self.into_properties())
     }
@@ -5657,6 +5899,7 @@ impl CfnUserPoolUICustomizationAttachmentProps {
 #[cfg(feature = "cognito")]
 impl crate::Cfn<markers::UserPoolUICustomizationAttachment> {
     /// Adds an `AWS::Cognito::UserPoolUICustomizationAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5740,6 +5983,7 @@ pub struct CfnUserPoolUserProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolUserProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(user_pool_id: impl Into<Id<crate::cognito::CfnUserPool>>) -> CfnUserPoolUserProps {
         CfnUserPoolUserProps {
             client_metadata: None,
@@ -5757,6 +6001,7 @@ impl CfnUserPoolUserProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolUserProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ClientMetadata", self.client_metadata);
@@ -5772,6 +6017,7 @@ impl CfnUserPoolUserProps {
 
     /// The `AWS::Cognito::UserPoolUser` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cognito::UserPoolUser").properties(self.into_properties())
     }
@@ -5780,6 +6026,7 @@ impl CfnUserPoolUserProps {
 #[cfg(feature = "cognito")]
 impl crate::Cfn<markers::UserPoolUser> {
     /// Adds an `AWS::Cognito::UserPoolUser` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5816,6 +6063,7 @@ pub mod user_pool_user {
 
     impl AttributeType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AttributeType {
             AttributeType {
                 name: None,
@@ -5825,12 +6073,14 @@ pub mod user_pool_user {
     }
 
     impl Default for AttributeType {
+        #[inline]
         fn default() -> AttributeType {
             AttributeType::new()
         }
     }
 
     impl IntoValue for AttributeType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -5877,6 +6127,7 @@ pub struct CfnUserPoolUserToGroupAttachmentProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolUserToGroupAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(group_name: impl Into<Id<crate::cognito::CfnUserPoolGroup>>, user_pool_id: impl Into<Id<crate::cognito::CfnUserPool>>, username: impl Into<Id<crate::cognito::CfnUserPoolUser>>) -> CfnUserPoolUserToGroupAttachmentProps {
         CfnUserPoolUserToGroupAttachmentProps {
             group_name: group_name.into(),
@@ -5889,6 +6140,7 @@ impl CfnUserPoolUserToGroupAttachmentProps {
 #[cfg(feature = "cognito")]
 impl CfnUserPoolUserToGroupAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GroupName", self.group_name.into_ref());
@@ -5899,6 +6151,7 @@ impl CfnUserPoolUserToGroupAttachmentProps {
 
     /// The `AWS::Cognito::UserPoolUserToGroupAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Cognito::UserPoolUserToGroupAttachment").properties(self.into_properties())
     }
@@ -5907,6 +6160,7 @@ impl CfnUserPoolUserToGroupAttachmentProps {
 #[cfg(feature = "cognito")]
 impl crate::Cfn<markers::UserPoolUserToGroupAttachment> {
     /// Adds an `AWS::Cognito::UserPoolUserToGroupAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,

@@ -183,6 +183,7 @@ pub struct CfnDocumentClassifierProps {
 #[cfg(feature = "comprehend")]
 impl CfnDocumentClassifierProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_access_role_arn: impl Into<Str>, document_classifier_name: impl Into<Str>, input_data_config: impl Into<document_classifier::DocumentClassifierInputDataConfig>, language_code: impl Into<Str>) -> CfnDocumentClassifierProps {
         CfnDocumentClassifierProps {
             data_access_role_arn: data_access_role_arn.into(),
@@ -204,6 +205,7 @@ impl CfnDocumentClassifierProps {
 #[cfg(feature = "comprehend")]
 impl CfnDocumentClassifierProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DataAccessRoleArn", self.data_access_role_arn.into_value());
@@ -223,6 +225,7 @@ impl CfnDocumentClassifierProps {
 
     /// The `AWS::Comprehend::DocumentClassifier` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Comprehend::DocumentClassifier").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -231,6 +234,7 @@ impl CfnDocumentClassifierProps {
 #[cfg(feature = "comprehend")]
 impl crate::Cfn<markers::DocumentClassifier> {
     /// Adds an `AWS::Comprehend::DocumentClassifier` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -243,6 +247,7 @@ impl crate::Cfn<markers::DocumentClassifier> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-comprehend-documentclassifier.html#aws-resource-comprehend-documentclassifier-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -280,6 +285,7 @@ pub mod document_classifier {
 
     impl DocumentClassifierOutputDataConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DocumentClassifierOutputDataConfig {
             DocumentClassifierOutputDataConfig {
                 kms_key_id: None,
@@ -289,12 +295,14 @@ pub mod document_classifier {
     }
 
     impl Default for DocumentClassifierOutputDataConfig {
+        #[inline]
         fn default() -> DocumentClassifierOutputDataConfig {
             DocumentClassifierOutputDataConfig::new()
         }
     }
 
     impl IntoValue for DocumentClassifierOutputDataConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -336,6 +344,7 @@ pub mod document_classifier {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> VpcConfig {
             VpcConfig {
                 security_group_ids: security_group_ids.into(),
@@ -345,6 +354,7 @@ pub mod document_classifier {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -422,6 +432,7 @@ pub mod document_classifier {
 
     impl DocumentClassifierInputDataConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DocumentClassifierInputDataConfig {
             DocumentClassifierInputDataConfig {
                 augmented_manifests: None,
@@ -437,12 +448,14 @@ pub mod document_classifier {
     }
 
     impl Default for DocumentClassifierInputDataConfig {
+        #[inline]
         fn default() -> DocumentClassifierInputDataConfig {
             DocumentClassifierInputDataConfig::new()
         }
     }
 
     impl IntoValue for DocumentClassifierInputDataConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AugmentedManifests", self.augmented_manifests);
@@ -488,6 +501,7 @@ pub mod document_classifier {
 
     impl DocumentReaderConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(document_read_action: impl Into<Str>) -> DocumentReaderConfig {
             DocumentReaderConfig {
                 document_read_action: document_read_action.into(),
@@ -498,6 +512,7 @@ pub mod document_classifier {
     }
 
     impl IntoValue for DocumentReaderConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DocumentReadAction", self.document_read_action.into_value());
@@ -531,6 +546,7 @@ pub mod document_classifier {
 
     impl DocumentClassifierDocuments {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_uri: impl Into<Str>) -> DocumentClassifierDocuments {
             DocumentClassifierDocuments {
                 s3_uri: s3_uri.into(),
@@ -540,6 +556,7 @@ pub mod document_classifier {
     }
 
     impl IntoValue for DocumentClassifierDocuments {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Uri", self.s3_uri.into_value());
@@ -580,6 +597,7 @@ pub mod document_classifier {
 
     impl AugmentedManifestsListItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute_names: impl Into<List<Str>>, s3_uri: impl Into<Str>) -> AugmentedManifestsListItem {
             AugmentedManifestsListItem {
                 attribute_names: attribute_names.into(),
@@ -590,6 +608,7 @@ pub mod document_classifier {
     }
 
     impl IntoValue for AugmentedManifestsListItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeNames", self.attribute_names.into_value());
@@ -638,6 +657,7 @@ pub struct CfnDocumentClassifierEndpointProps {
 #[cfg(feature = "comprehend")]
 impl CfnDocumentClassifierEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(desired_inference_units: impl Into<Int>, endpoint_name: impl Into<Str>, model_arn: impl Into<Str>) -> CfnDocumentClassifierEndpointProps {
         CfnDocumentClassifierEndpointProps {
             desired_inference_units: desired_inference_units.into(),
@@ -651,6 +671,7 @@ impl CfnDocumentClassifierEndpointProps {
 #[cfg(feature = "comprehend")]
 impl CfnDocumentClassifierEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DesiredInferenceUnits", self.desired_inference_units.into_value());
@@ -662,6 +683,7 @@ impl CfnDocumentClassifierEndpointProps {
 
     /// The `AWS::Comprehend::DocumentClassifierEndpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Comprehend::DocumentClassifierEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -670,6 +692,7 @@ impl CfnDocumentClassifierEndpointProps {
 #[cfg(feature = "comprehend")]
 impl crate::Cfn<markers::DocumentClassifierEndpoint> {
     /// Adds an `AWS::Comprehend::DocumentClassifierEndpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -682,6 +705,7 @@ impl crate::Cfn<markers::DocumentClassifierEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-comprehend-documentclassifierendpoint.html#aws-resource-comprehend-documentclassifierendpoint-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -690,6 +714,7 @@ impl crate::Cfn<markers::DocumentClassifierEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`CurrentInferenceUnits`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-comprehend-documentclassifierendpoint.html#aws-resource-comprehend-documentclassifierendpoint-return-values).
+    #[inline]
     pub fn attr_current_inference_units(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CurrentInferenceUnits".into())
     }
@@ -698,6 +723,7 @@ impl crate::Cfn<markers::DocumentClassifierEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-comprehend-documentclassifierendpoint.html#aws-resource-comprehend-documentclassifierendpoint-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -706,6 +732,7 @@ impl crate::Cfn<markers::DocumentClassifierEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-comprehend-documentclassifierendpoint.html#aws-resource-comprehend-documentclassifierendpoint-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -786,6 +813,7 @@ pub struct CfnEntityRecognizerProps {
 #[cfg(feature = "comprehend")]
 impl CfnEntityRecognizerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_access_role_arn: impl Into<Str>, input_data_config: impl Into<entity_recognizer::EntityRecognizerInputDataConfig>, language_code: impl Into<Str>, recognizer_name: impl Into<Str>) -> CfnEntityRecognizerProps {
         CfnEntityRecognizerProps {
             data_access_role_arn: data_access_role_arn.into(),
@@ -805,6 +833,7 @@ impl CfnEntityRecognizerProps {
 #[cfg(feature = "comprehend")]
 impl CfnEntityRecognizerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DataAccessRoleArn", self.data_access_role_arn.into_value());
@@ -822,6 +851,7 @@ impl CfnEntityRecognizerProps {
 
     /// The `AWS::Comprehend::EntityRecognizer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Comprehend::EntityRecognizer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -830,6 +860,7 @@ impl CfnEntityRecognizerProps {
 #[cfg(feature = "comprehend")]
 impl crate::Cfn<markers::EntityRecognizer> {
     /// Adds an `AWS::Comprehend::EntityRecognizer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -842,6 +873,7 @@ impl crate::Cfn<markers::EntityRecognizer> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-comprehend-entityrecognizer.html#aws-resource-comprehend-entityrecognizer-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -893,6 +925,7 @@ pub mod entity_recognizer {
 
     impl EntityRecognizerInputDataConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entity_types: impl Into<List<EntityTypesListItem>>) -> EntityRecognizerInputDataConfig {
             EntityRecognizerInputDataConfig {
                 annotations: None,
@@ -906,6 +939,7 @@ pub mod entity_recognizer {
     }
 
     impl IntoValue for EntityRecognizerInputDataConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Annotations", self.annotations);
@@ -935,6 +969,7 @@ pub mod entity_recognizer {
 
     impl EntityTypesListItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> EntityTypesListItem {
             EntityTypesListItem {
                 r#type: r#type.into(),
@@ -943,6 +978,7 @@ pub mod entity_recognizer {
     }
 
     impl IntoValue for EntityTypesListItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -976,6 +1012,7 @@ pub mod entity_recognizer {
 
     impl EntityRecognizerDocuments {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_uri: impl Into<Str>) -> EntityRecognizerDocuments {
             EntityRecognizerDocuments {
                 input_format: None,
@@ -986,6 +1023,7 @@ pub mod entity_recognizer {
     }
 
     impl IntoValue for EntityRecognizerDocuments {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputFormat", self.input_format);
@@ -1016,6 +1054,7 @@ pub mod entity_recognizer {
 
     impl EntityRecognizerAnnotations {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_uri: impl Into<Str>) -> EntityRecognizerAnnotations {
             EntityRecognizerAnnotations {
                 s3_uri: s3_uri.into(),
@@ -1025,6 +1064,7 @@ pub mod entity_recognizer {
     }
 
     impl IntoValue for EntityRecognizerAnnotations {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Uri", self.s3_uri.into_value());
@@ -1049,6 +1089,7 @@ pub mod entity_recognizer {
 
     impl EntityRecognizerEntityList {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_uri: impl Into<Str>) -> EntityRecognizerEntityList {
             EntityRecognizerEntityList {
                 s3_uri: s3_uri.into(),
@@ -1057,6 +1098,7 @@ pub mod entity_recognizer {
     }
 
     impl IntoValue for EntityRecognizerEntityList {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Uri", self.s3_uri.into_value());
@@ -1107,6 +1149,7 @@ pub mod entity_recognizer {
 
     impl AugmentedManifestsListItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute_names: impl Into<List<Str>>, s3_uri: impl Into<Str>) -> AugmentedManifestsListItem {
             AugmentedManifestsListItem {
                 annotation_data_s3_uri: None,
@@ -1120,6 +1163,7 @@ pub mod entity_recognizer {
     }
 
     impl IntoValue for AugmentedManifestsListItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnnotationDataS3Uri", self.annotation_data_s3_uri);
@@ -1155,6 +1199,7 @@ pub mod entity_recognizer {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> VpcConfig {
             VpcConfig {
                 security_group_ids: security_group_ids.into(),
@@ -1164,6 +1209,7 @@ pub mod entity_recognizer {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -1234,6 +1280,7 @@ pub struct CfnFlywheelProps {
 #[cfg(feature = "comprehend")]
 impl CfnFlywheelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_access_role_arn: impl Into<Str>, data_lake_s3_uri: impl Into<Str>, flywheel_name: impl Into<Str>) -> CfnFlywheelProps {
         CfnFlywheelProps {
             active_model_arn: None,
@@ -1251,6 +1298,7 @@ impl CfnFlywheelProps {
 #[cfg(feature = "comprehend")]
 impl CfnFlywheelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ActiveModelArn", self.active_model_arn);
@@ -1266,6 +1314,7 @@ impl CfnFlywheelProps {
 
     /// The `AWS::Comprehend::Flywheel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Comprehend::Flywheel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1274,6 +1323,7 @@ impl CfnFlywheelProps {
 #[cfg(feature = "comprehend")]
 impl crate::Cfn<markers::Flywheel> {
     /// Adds an `AWS::Comprehend::Flywheel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1286,6 +1336,7 @@ impl crate::Cfn<markers::Flywheel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-comprehend-flywheel.html#aws-resource-comprehend-flywheel-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1324,6 +1375,7 @@ pub mod flywheel {
 
     impl TaskConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(language_code: impl Into<Str>) -> TaskConfig {
             TaskConfig {
                 document_classification_config: None,
@@ -1334,6 +1386,7 @@ pub mod flywheel {
     }
 
     impl IntoValue for TaskConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DocumentClassificationConfig", self.document_classification_config);
@@ -1365,6 +1418,7 @@ pub mod flywheel {
 
     impl DocumentClassificationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mode: impl Into<Str>) -> DocumentClassificationConfig {
             DocumentClassificationConfig {
                 labels: None,
@@ -1374,6 +1428,7 @@ pub mod flywheel {
     }
 
     impl IntoValue for DocumentClassificationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Labels", self.labels);
@@ -1398,6 +1453,7 @@ pub mod flywheel {
 
     impl EntityRecognitionConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EntityRecognitionConfig {
             EntityRecognitionConfig {
                 entity_types: None,
@@ -1406,12 +1462,14 @@ pub mod flywheel {
     }
 
     impl Default for EntityRecognitionConfig {
+        #[inline]
         fn default() -> EntityRecognitionConfig {
             EntityRecognitionConfig::new()
         }
     }
 
     impl IntoValue for EntityRecognitionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EntityTypes", self.entity_types);
@@ -1437,6 +1495,7 @@ pub mod flywheel {
 
     impl EntityTypesListItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> EntityTypesListItem {
             EntityTypesListItem {
                 r#type: r#type.into(),
@@ -1445,6 +1504,7 @@ pub mod flywheel {
     }
 
     impl IntoValue for EntityTypesListItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -1485,6 +1545,7 @@ pub mod flywheel {
 
     impl DataSecurityConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataSecurityConfig {
             DataSecurityConfig {
                 data_lake_kms_key_id: None,
@@ -1496,12 +1557,14 @@ pub mod flywheel {
     }
 
     impl Default for DataSecurityConfig {
+        #[inline]
         fn default() -> DataSecurityConfig {
             DataSecurityConfig::new()
         }
     }
 
     impl IntoValue for DataSecurityConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataLakeKmsKeyId", self.data_lake_kms_key_id);
@@ -1545,6 +1608,7 @@ pub mod flywheel {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> VpcConfig {
             VpcConfig {
                 security_group_ids: security_group_ids.into(),
@@ -1554,6 +1618,7 @@ pub mod flywheel {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());

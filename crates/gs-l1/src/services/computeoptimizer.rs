@@ -101,6 +101,7 @@ pub struct CfnAutomationRuleProps {
 #[cfg(feature = "computeoptimizer")]
 impl CfnAutomationRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, recommended_action_types: impl Into<List<Str>>, rule_type: impl Into<Str>, schedule: impl Into<automation_rule::Schedule>, status: impl Into<Str>) -> CfnAutomationRuleProps {
         CfnAutomationRuleProps {
             criteria: None,
@@ -120,6 +121,7 @@ impl CfnAutomationRuleProps {
 #[cfg(feature = "computeoptimizer")]
 impl CfnAutomationRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Criteria", self.criteria);
@@ -137,6 +139,7 @@ impl CfnAutomationRuleProps {
 
     /// The `AWS::ComputeOptimizer::AutomationRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ComputeOptimizer::AutomationRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -145,6 +148,7 @@ impl CfnAutomationRuleProps {
 #[cfg(feature = "computeoptimizer")]
 impl crate::Cfn<markers::AutomationRule> {
     /// Adds an `AWS::ComputeOptimizer::AutomationRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -157,6 +161,7 @@ impl crate::Cfn<markers::AutomationRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-computeoptimizer-automationrule.html#aws-resource-computeoptimizer-automationrule-return-values).
+    #[inline]
     pub fn attr_rule_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleArn".into())
     }
@@ -165,6 +170,7 @@ impl crate::Cfn<markers::AutomationRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-computeoptimizer-automationrule.html#aws-resource-computeoptimizer-automationrule-return-values).
+    #[inline]
     pub fn attr_rule_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleId".into())
     }
@@ -173,6 +179,7 @@ impl crate::Cfn<markers::AutomationRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleRevision`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-computeoptimizer-automationrule.html#aws-resource-computeoptimizer-automationrule-return-values).
+    #[inline]
     pub fn attr_rule_revision(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleRevision".into())
     }
@@ -181,6 +188,7 @@ impl crate::Cfn<markers::AutomationRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-computeoptimizer-automationrule.html#aws-resource-computeoptimizer-automationrule-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -189,6 +197,7 @@ impl crate::Cfn<markers::AutomationRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-computeoptimizer-automationrule.html#aws-resource-computeoptimizer-automationrule-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -197,6 +206,7 @@ impl crate::Cfn<markers::AutomationRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-computeoptimizer-automationrule.html#aws-resource-computeoptimizer-automationrule-return-values).
+    #[inline]
     pub fn attr_last_updated_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTimestamp".into())
     }
@@ -227,6 +237,7 @@ pub mod automation_rule {
 
     impl OrganizationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OrganizationConfiguration {
             OrganizationConfiguration {
                 account_ids: None,
@@ -236,12 +247,14 @@ pub mod automation_rule {
     }
 
     impl Default for OrganizationConfiguration {
+        #[inline]
         fn default() -> OrganizationConfiguration {
             OrganizationConfiguration::new()
         }
     }
 
     impl IntoValue for OrganizationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccountIds", self.account_ids);
@@ -275,6 +288,7 @@ pub mod automation_rule {
 
     impl Schedule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Schedule {
             Schedule {
                 execution_window_in_minutes: None,
@@ -285,12 +299,14 @@ pub mod automation_rule {
     }
 
     impl Default for Schedule {
+        #[inline]
         fn default() -> Schedule {
             Schedule::new()
         }
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExecutionWindowInMinutes", self.execution_window_in_minutes);
@@ -350,6 +366,7 @@ pub mod automation_rule {
 
     impl Criteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Criteria {
             Criteria {
                 ebs_volume_size_in_gib: None,
@@ -365,12 +382,14 @@ pub mod automation_rule {
     }
 
     impl Default for Criteria {
+        #[inline]
         fn default() -> Criteria {
             Criteria::new()
         }
     }
 
     impl IntoValue for Criteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EbsVolumeSizeInGib", self.ebs_volume_size_in_gib);
@@ -405,6 +424,7 @@ pub mod automation_rule {
 
     impl StringCriteriaCondition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StringCriteriaCondition {
             StringCriteriaCondition {
                 comparison: None,
@@ -414,12 +434,14 @@ pub mod automation_rule {
     }
 
     impl Default for StringCriteriaCondition {
+        #[inline]
         fn default() -> StringCriteriaCondition {
             StringCriteriaCondition::new()
         }
     }
 
     impl IntoValue for StringCriteriaCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Comparison", self.comparison);
@@ -448,6 +470,7 @@ pub mod automation_rule {
 
     impl IntegerCriteriaCondition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IntegerCriteriaCondition {
             IntegerCriteriaCondition {
                 comparison: None,
@@ -457,12 +480,14 @@ pub mod automation_rule {
     }
 
     impl Default for IntegerCriteriaCondition {
+        #[inline]
         fn default() -> IntegerCriteriaCondition {
             IntegerCriteriaCondition::new()
         }
     }
 
     impl IntoValue for IntegerCriteriaCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Comparison", self.comparison);
@@ -491,6 +516,7 @@ pub mod automation_rule {
 
     impl DoubleCriteriaCondition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DoubleCriteriaCondition {
             DoubleCriteriaCondition {
                 comparison: None,
@@ -500,12 +526,14 @@ pub mod automation_rule {
     }
 
     impl Default for DoubleCriteriaCondition {
+        #[inline]
         fn default() -> DoubleCriteriaCondition {
             DoubleCriteriaCondition::new()
         }
     }
 
     impl IntoValue for DoubleCriteriaCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Comparison", self.comparison);
@@ -539,6 +567,7 @@ pub mod automation_rule {
 
     impl ResourceTagsCriteriaCondition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceTagsCriteriaCondition {
             ResourceTagsCriteriaCondition {
                 comparison: None,
@@ -549,12 +578,14 @@ pub mod automation_rule {
     }
 
     impl Default for ResourceTagsCriteriaCondition {
+        #[inline]
         fn default() -> ResourceTagsCriteriaCondition {
             ResourceTagsCriteriaCondition::new()
         }
     }
 
     impl IntoValue for ResourceTagsCriteriaCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Comparison", self.comparison);

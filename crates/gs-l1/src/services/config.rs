@@ -226,6 +226,7 @@ pub struct CfnAggregationAuthorizationProps {
 #[cfg(feature = "config")]
 impl CfnAggregationAuthorizationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(authorized_account_id: impl Into<Str>, authorized_aws_region: impl Into<Str>) -> CfnAggregationAuthorizationProps {
         CfnAggregationAuthorizationProps {
             authorized_account_id: authorized_account_id.into(),
@@ -238,6 +239,7 @@ impl CfnAggregationAuthorizationProps {
 #[cfg(feature = "config")]
 impl CfnAggregationAuthorizationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AuthorizedAccountId", self.authorized_account_id.into_value());
@@ -248,6 +250,7 @@ impl CfnAggregationAuthorizationProps {
 
     /// The `AWS::Config::AggregationAuthorization` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Config::AggregationAuthorization").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -256,6 +259,7 @@ impl CfnAggregationAuthorizationProps {
 #[cfg(feature = "config")]
 impl crate::Cfn<markers::AggregationAuthorization> {
     /// Adds an `AWS::Config::AggregationAuthorization` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -268,6 +272,7 @@ impl crate::Cfn<markers::AggregationAuthorization> {
     ///
     /// `Fn::GetAtt` of
     /// [`AggregationAuthorizationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-aggregationauthorization.html#aws-resource-config-aggregationauthorization-return-values).
+    #[inline]
     pub fn attr_aggregation_authorization_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AggregationAuthorizationArn".into())
     }
@@ -337,6 +342,7 @@ pub struct CfnConfigRuleProps {
 #[cfg(feature = "config")]
 impl CfnConfigRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(source: impl Into<config_rule::Source>) -> CfnConfigRuleProps {
         CfnConfigRuleProps {
             compliance: None,
@@ -354,6 +360,7 @@ impl CfnConfigRuleProps {
 #[cfg(feature = "config")]
 impl CfnConfigRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Compliance", self.compliance);
@@ -369,6 +376,7 @@ impl CfnConfigRuleProps {
 
     /// The `AWS::Config::ConfigRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Config::ConfigRule").properties(self.into_properties())
     }
@@ -377,6 +385,7 @@ impl CfnConfigRuleProps {
 #[cfg(feature = "config")]
 impl crate::Cfn<markers::ConfigRule> {
     /// Adds an `AWS::Config::ConfigRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -389,6 +398,7 @@ impl crate::Cfn<markers::ConfigRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfigRuleId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-configrule.html#aws-resource-config-configrule-return-values).
+    #[inline]
     pub fn attr_config_rule_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfigRuleId".into())
     }
@@ -397,6 +407,7 @@ impl crate::Cfn<markers::ConfigRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Compliance.Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-configrule.html#aws-resource-config-configrule-return-values).
+    #[inline]
     pub fn attr_compliance_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Compliance.Type".into())
     }
@@ -406,6 +417,7 @@ impl crate::Cfn<markers::ConfigRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-configrule.html#aws-resource-config-configrule-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -432,6 +444,7 @@ pub mod config_rule {
 
     impl EvaluationModeConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EvaluationModeConfiguration {
             EvaluationModeConfiguration {
                 mode: None,
@@ -440,12 +453,14 @@ pub mod config_rule {
     }
 
     impl Default for EvaluationModeConfiguration {
+        #[inline]
         fn default() -> EvaluationModeConfiguration {
             EvaluationModeConfiguration::new()
         }
     }
 
     impl IntoValue for EvaluationModeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Mode", self.mode);
@@ -496,6 +511,7 @@ pub mod config_rule {
 
     impl Scope {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Scope {
             Scope {
                 compliance_resource_id: None,
@@ -507,12 +523,14 @@ pub mod config_rule {
     }
 
     impl Default for Scope {
+        #[inline]
         fn default() -> Scope {
             Scope::new()
         }
     }
 
     impl IntoValue for Scope {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.compliance_resource_id { m.insert("ComplianceResourceId", v.into_ref()); }
@@ -539,6 +557,7 @@ pub mod config_rule {
 
     impl Compliance {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Compliance {
             Compliance {
                 r#type: None,
@@ -547,12 +566,14 @@ pub mod config_rule {
     }
 
     impl Default for Compliance {
+        #[inline]
         fn default() -> Compliance {
             Compliance::new()
         }
     }
 
     impl IntoValue for Compliance {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Type", self.r#type);
@@ -602,6 +623,7 @@ pub mod config_rule {
 
     impl Source {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(owner: impl Into<Str>) -> Source {
             Source {
                 custom_policy_details: None,
@@ -613,6 +635,7 @@ pub mod config_rule {
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomPolicyDetails", self.custom_policy_details);
@@ -655,6 +678,7 @@ pub mod config_rule {
 
     impl CustomPolicyDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomPolicyDetails {
             CustomPolicyDetails {
                 enable_debug_log_delivery: None,
@@ -665,12 +689,14 @@ pub mod config_rule {
     }
 
     impl Default for CustomPolicyDetails {
+        #[inline]
         fn default() -> CustomPolicyDetails {
             CustomPolicyDetails::new()
         }
     }
 
     impl IntoValue for CustomPolicyDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableDebugLogDelivery", self.enable_debug_log_delivery);
@@ -714,6 +740,7 @@ pub mod config_rule {
 
     impl SourceDetail {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_source: impl Into<Str>, message_type: impl Into<Str>) -> SourceDetail {
             SourceDetail {
                 event_source: event_source.into(),
@@ -724,6 +751,7 @@ pub mod config_rule {
     }
 
     impl IntoValue for SourceDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventSource", self.event_source.into_value());
@@ -768,6 +796,7 @@ pub struct CfnConfigurationAggregatorProps {
 #[cfg(feature = "config")]
 impl CfnConfigurationAggregatorProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnConfigurationAggregatorProps {
         CfnConfigurationAggregatorProps {
             account_aggregation_sources: None,
@@ -780,6 +809,7 @@ impl CfnConfigurationAggregatorProps {
 
 #[cfg(feature = "config")]
 impl Default for CfnConfigurationAggregatorProps {
+    #[inline]
     fn default() -> CfnConfigurationAggregatorProps {
         CfnConfigurationAggregatorProps::new()
     }
@@ -788,6 +818,7 @@ impl Default for CfnConfigurationAggregatorProps {
 #[cfg(feature = "config")]
 impl CfnConfigurationAggregatorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccountAggregationSources", self.account_aggregation_sources);
@@ -799,6 +830,7 @@ impl CfnConfigurationAggregatorProps {
 
     /// The `AWS::Config::ConfigurationAggregator` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Config::ConfigurationAggregator").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -807,6 +839,7 @@ impl CfnConfigurationAggregatorProps {
 #[cfg(feature = "config")]
 impl crate::Cfn<markers::ConfigurationAggregator> {
     /// Adds an `AWS::Config::ConfigurationAggregator` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -819,6 +852,7 @@ impl crate::Cfn<markers::ConfigurationAggregator> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfigurationAggregatorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-configurationaggregator.html#aws-resource-config-configurationaggregator-return-values).
+    #[inline]
     pub fn attr_configuration_aggregator_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfigurationAggregatorArn".into())
     }
@@ -855,6 +889,7 @@ pub mod configuration_aggregator {
 
     impl AccountAggregationSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(account_ids: impl Into<List<Str>>) -> AccountAggregationSource {
             AccountAggregationSource {
                 account_ids: account_ids.into(),
@@ -865,6 +900,7 @@ pub mod configuration_aggregator {
     }
 
     impl IntoValue for AccountAggregationSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountIds", self.account_ids.into_value());
@@ -902,6 +938,7 @@ pub mod configuration_aggregator {
 
     impl OrganizationAggregationSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>) -> OrganizationAggregationSource {
             OrganizationAggregationSource {
                 all_aws_regions: None,
@@ -912,6 +949,7 @@ pub mod configuration_aggregator {
     }
 
     impl IntoValue for OrganizationAggregationSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllAwsRegions", self.all_aws_regions);
@@ -966,6 +1004,7 @@ pub struct CfnConfigurationRecorderProps {
 #[cfg(feature = "config")]
 impl CfnConfigurationRecorderProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(role_arn: impl Into<Str>) -> CfnConfigurationRecorderProps {
         CfnConfigurationRecorderProps {
             name: None,
@@ -980,6 +1019,7 @@ impl CfnConfigurationRecorderProps {
 #[cfg(feature = "config")]
 impl CfnConfigurationRecorderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Name", self.name);
@@ -992,6 +1032,7 @@ impl CfnConfigurationRecorderProps {
 
     /// The `AWS::Config::ConfigurationRecorder` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Config::ConfigurationRecorder").properties(self.into_properties())
     }
@@ -1000,6 +1041,7 @@ impl CfnConfigurationRecorderProps {
 #[cfg(feature = "config")]
 impl crate::Cfn<markers::ConfigurationRecorder> {
     /// Adds an `AWS::Config::ConfigurationRecorder` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1012,6 +1054,7 @@ impl crate::Cfn<markers::ConfigurationRecorder> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-configurationrecorder.html#aws-resource-config-configurationrecorder-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceARN".into())
     }
@@ -1020,6 +1063,7 @@ impl crate::Cfn<markers::ConfigurationRecorder> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-configurationrecorder.html#aws-resource-config-configurationrecorder-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1075,6 +1119,7 @@ pub mod configuration_recorder {
 
     impl RecordingGroup {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RecordingGroup {
             RecordingGroup {
                 all_supported: None,
@@ -1087,12 +1132,14 @@ pub mod configuration_recorder {
     }
 
     impl Default for RecordingGroup {
+        #[inline]
         fn default() -> RecordingGroup {
             RecordingGroup::new()
         }
     }
 
     impl IntoValue for RecordingGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllSupported", self.all_supported);
@@ -1123,6 +1170,7 @@ pub mod configuration_recorder {
 
     impl ExclusionByResourceTypes {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_types: impl Into<List<Str>>) -> ExclusionByResourceTypes {
             ExclusionByResourceTypes {
                 resource_types: resource_types.into(),
@@ -1131,6 +1179,7 @@ pub mod configuration_recorder {
     }
 
     impl IntoValue for ExclusionByResourceTypes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceTypes", self.resource_types.into_value());
@@ -1154,6 +1203,7 @@ pub mod configuration_recorder {
 
     impl RecordingStrategy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(use_only: impl Into<Str>) -> RecordingStrategy {
             RecordingStrategy {
                 use_only: use_only.into(),
@@ -1162,6 +1212,7 @@ pub mod configuration_recorder {
     }
 
     impl IntoValue for RecordingStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("UseOnly", self.use_only.into_value());
@@ -1194,6 +1245,7 @@ pub mod configuration_recorder {
 
     impl RecordingMode {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(recording_frequency: impl Into<Str>) -> RecordingMode {
             RecordingMode {
                 recording_frequency: recording_frequency.into(),
@@ -1203,6 +1255,7 @@ pub mod configuration_recorder {
     }
 
     impl IntoValue for RecordingMode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordingFrequency", self.recording_frequency.into_value());
@@ -1240,6 +1293,7 @@ pub mod configuration_recorder {
 
     impl RecordingModeOverride {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(recording_frequency: impl Into<Str>, resource_types: impl Into<List<Str>>) -> RecordingModeOverride {
             RecordingModeOverride {
                 description: None,
@@ -1250,6 +1304,7 @@ pub mod configuration_recorder {
     }
 
     impl IntoValue for RecordingModeOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -1321,6 +1376,7 @@ pub struct CfnConformancePackProps {
 #[cfg(feature = "config")]
 impl CfnConformancePackProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(conformance_pack_name: impl Into<Str>) -> CfnConformancePackProps {
         CfnConformancePackProps {
             conformance_pack_input_parameters: None,
@@ -1338,6 +1394,7 @@ impl CfnConformancePackProps {
 #[cfg(feature = "config")]
 impl CfnConformancePackProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConformancePackInputParameters", self.conformance_pack_input_parameters);
@@ -1353,6 +1410,7 @@ impl CfnConformancePackProps {
 
     /// The `AWS::Config::ConformancePack` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Config::ConformancePack").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1361,6 +1419,7 @@ impl CfnConformancePackProps {
 #[cfg(feature = "config")]
 impl crate::Cfn<markers::ConformancePack> {
     /// Adds an `AWS::Config::ConformancePack` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1373,6 +1432,7 @@ impl crate::Cfn<markers::ConformancePack> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConformancePackArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-conformancepack.html#aws-resource-config-conformancepack-return-values).
+    #[inline]
     pub fn attr_conformance_pack_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConformancePackArn".into())
     }
@@ -1407,6 +1467,7 @@ pub mod conformance_pack {
 
     impl ConformancePackInputParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parameter_name: impl Into<Str>, parameter_value: impl Into<Str>) -> ConformancePackInputParameter {
             ConformancePackInputParameter {
                 parameter_name: parameter_name.into(),
@@ -1416,6 +1477,7 @@ pub mod conformance_pack {
     }
 
     impl IntoValue for ConformancePackInputParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ParameterName", self.parameter_name.into_value());
@@ -1452,6 +1514,7 @@ pub mod conformance_pack {
 
     impl TemplateSSMDocumentDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TemplateSSMDocumentDetails {
             TemplateSSMDocumentDetails {
                 document_name: None,
@@ -1461,12 +1524,14 @@ pub mod conformance_pack {
     }
 
     impl Default for TemplateSSMDocumentDetails {
+        #[inline]
         fn default() -> TemplateSSMDocumentDetails {
             TemplateSSMDocumentDetails::new()
         }
     }
 
     impl IntoValue for TemplateSSMDocumentDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DocumentName", self.document_name);
@@ -1500,6 +1565,7 @@ pub struct CfnConnectorProps {
 #[cfg(feature = "config")]
 impl CfnConnectorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connector_configuration: impl Into<connector::ConnectorConfiguration>) -> CfnConnectorProps {
         CfnConnectorProps {
             connector_configuration: connector_configuration.into(),
@@ -1511,6 +1577,7 @@ impl CfnConnectorProps {
 #[cfg(feature = "config")]
 impl CfnConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectorConfiguration", self.connector_configuration.into_value());
@@ -1520,6 +1587,7 @@ impl CfnConnectorProps {
 
     /// The `AWS::Config::Connector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Config::Connector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1528,6 +1596,7 @@ impl CfnConnectorProps {
 #[cfg(feature = "config")]
 impl crate::Cfn<markers::Connector> {
     /// Adds an `AWS::Config::Connector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1540,6 +1609,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-connector.html#aws-resource-config-connector-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1549,6 +1619,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-connector.html#aws-resource-config-connector-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -1557,6 +1628,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-connector.html#aws-resource-config-connector-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -1582,6 +1654,7 @@ pub mod connector {
 
     impl ConnectorConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectorConfiguration {
             ConnectorConfiguration {
                 azure: None,
@@ -1590,12 +1663,14 @@ pub mod connector {
     }
 
     impl Default for ConnectorConfiguration {
+        #[inline]
         fn default() -> ConnectorConfiguration {
             ConnectorConfiguration::new()
         }
     }
 
     impl IntoValue for ConnectorConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Azure", self.azure);
@@ -1625,6 +1700,7 @@ pub mod connector {
 
     impl AzureConnectorConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_identifier: impl Into<Str>, tenant_identifier: impl Into<Str>) -> AzureConnectorConfiguration {
             AzureConnectorConfiguration {
                 client_identifier: client_identifier.into(),
@@ -1634,6 +1710,7 @@ pub mod connector {
     }
 
     impl IntoValue for AzureConnectorConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientIdentifier", self.client_identifier.into_value());
@@ -1694,6 +1771,7 @@ pub struct CfnDeliveryChannelProps {
 #[cfg(feature = "config")]
 impl CfnDeliveryChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(s3_bucket_name: impl Into<Str>) -> CfnDeliveryChannelProps {
         CfnDeliveryChannelProps {
             config_snapshot_delivery_properties: None,
@@ -1709,6 +1787,7 @@ impl CfnDeliveryChannelProps {
 #[cfg(feature = "config")]
 impl CfnDeliveryChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConfigSnapshotDeliveryProperties", self.config_snapshot_delivery_properties);
@@ -1722,6 +1801,7 @@ impl CfnDeliveryChannelProps {
 
     /// The `AWS::Config::DeliveryChannel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Config::DeliveryChannel").properties(self.into_properties())
     }
@@ -1730,6 +1810,7 @@ impl CfnDeliveryChannelProps {
 #[cfg(feature = "config")]
 impl crate::Cfn<markers::DeliveryChannel> {
     /// Adds an `AWS::Config::DeliveryChannel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1760,6 +1841,7 @@ pub mod delivery_channel {
 
     impl ConfigSnapshotDeliveryProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfigSnapshotDeliveryProperties {
             ConfigSnapshotDeliveryProperties {
                 delivery_frequency: None,
@@ -1768,12 +1850,14 @@ pub mod delivery_channel {
     }
 
     impl Default for ConfigSnapshotDeliveryProperties {
+        #[inline]
         fn default() -> ConfigSnapshotDeliveryProperties {
             ConfigSnapshotDeliveryProperties::new()
         }
     }
 
     impl IntoValue for ConfigSnapshotDeliveryProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeliveryFrequency", self.delivery_frequency);
@@ -1822,6 +1906,7 @@ pub struct CfnOrganizationConfigRuleProps {
 #[cfg(feature = "config")]
 impl CfnOrganizationConfigRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(organization_config_rule_name: impl Into<Str>) -> CfnOrganizationConfigRuleProps {
         CfnOrganizationConfigRuleProps {
             excluded_accounts: None,
@@ -1836,6 +1921,7 @@ impl CfnOrganizationConfigRuleProps {
 #[cfg(feature = "config")]
 impl CfnOrganizationConfigRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ExcludedAccounts", self.excluded_accounts);
@@ -1848,6 +1934,7 @@ impl CfnOrganizationConfigRuleProps {
 
     /// The `AWS::Config::OrganizationConfigRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Config::OrganizationConfigRule").properties(self.into_properties())
     }
@@ -1856,6 +1943,7 @@ impl CfnOrganizationConfigRuleProps {
 #[cfg(feature = "config")]
 impl crate::Cfn<markers::OrganizationConfigRule> {
     /// Adds an `AWS::Config::OrganizationConfigRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1868,6 +1956,7 @@ impl crate::Cfn<markers::OrganizationConfigRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-organizationconfigrule.html#aws-resource-config-organizationconfigrule-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1938,6 +2027,7 @@ pub mod organization_config_rule {
 
     impl OrganizationManagedRuleMetadata {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rule_identifier: impl Into<Str>) -> OrganizationManagedRuleMetadata {
             OrganizationManagedRuleMetadata {
                 description: None,
@@ -1953,6 +2043,7 @@ pub mod organization_config_rule {
     }
 
     impl IntoValue for OrganizationManagedRuleMetadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -2033,6 +2124,7 @@ pub mod organization_config_rule {
 
     impl OrganizationCustomRuleMetadata {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lambda_function_arn: impl Into<Str>, organization_config_rule_trigger_types: impl Into<List<Str>>) -> OrganizationCustomRuleMetadata {
             OrganizationCustomRuleMetadata {
                 description: None,
@@ -2049,6 +2141,7 @@ pub mod organization_config_rule {
     }
 
     impl IntoValue for OrganizationCustomRuleMetadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -2146,6 +2239,7 @@ pub mod organization_config_rule {
 
     impl OrganizationCustomPolicyRuleMetadata {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policy_text: impl Into<Str>, runtime: impl Into<Str>) -> OrganizationCustomPolicyRuleMetadata {
             OrganizationCustomPolicyRuleMetadata {
                 debug_log_delivery_accounts: None,
@@ -2164,6 +2258,7 @@ pub mod organization_config_rule {
     }
 
     impl IntoValue for OrganizationCustomPolicyRuleMetadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DebugLogDeliveryAccounts", self.debug_log_delivery_accounts);
@@ -2238,6 +2333,7 @@ pub struct CfnOrganizationConformancePackProps {
 #[cfg(feature = "config")]
 impl CfnOrganizationConformancePackProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(organization_conformance_pack_name: impl Into<Str>) -> CfnOrganizationConformancePackProps {
         CfnOrganizationConformancePackProps {
             conformance_pack_input_parameters: None,
@@ -2255,6 +2351,7 @@ impl CfnOrganizationConformancePackProps {
 #[cfg(feature = "config")]
 impl CfnOrganizationConformancePackProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConformancePackInputParameters", self.conformance_pack_input_parameters);
@@ -2270,6 +2367,7 @@ impl CfnOrganizationConformancePackProps {
 
     /// The `AWS::Config::OrganizationConformancePack` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Config::OrganizationConformancePack").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2278,6 +2376,7 @@ impl CfnOrganizationConformancePackProps {
 #[cfg(feature = "config")]
 impl crate::Cfn<markers::OrganizationConformancePack> {
     /// Adds an `AWS::Config::OrganizationConformancePack` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2290,6 +2389,7 @@ impl crate::Cfn<markers::OrganizationConformancePack> {
     ///
     /// `Fn::GetAtt` of
     /// [`OrganizationConformancePackArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-organizationconformancepack.html#aws-resource-config-organizationconformancepack-return-values).
+    #[inline]
     pub fn attr_organization_conformance_pack_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OrganizationConformancePackArn".into())
     }
@@ -2324,6 +2424,7 @@ pub mod organization_conformance_pack {
 
     impl ConformancePackInputParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parameter_name: impl Into<Str>, parameter_value: impl Into<Str>) -> ConformancePackInputParameter {
             ConformancePackInputParameter {
                 parameter_name: parameter_name.into(),
@@ -2333,6 +2434,7 @@ pub mod organization_conformance_pack {
     }
 
     impl IntoValue for ConformancePackInputParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ParameterName", self.parameter_name.into_value());
@@ -2411,6 +2513,7 @@ pub struct CfnRemediationConfigurationProps {
 #[cfg(feature = "config")]
 impl CfnRemediationConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(config_rule_name: impl Into<Str>, target_id: impl Into<Str>, target_type: impl Into<Str>) -> CfnRemediationConfigurationProps {
         CfnRemediationConfigurationProps {
             automatic: None,
@@ -2430,6 +2533,7 @@ impl CfnRemediationConfigurationProps {
 #[cfg(feature = "config")]
 impl CfnRemediationConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Automatic", self.automatic);
@@ -2447,6 +2551,7 @@ impl CfnRemediationConfigurationProps {
 
     /// The `AWS::Config::RemediationConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Config::RemediationConfiguration").properties(self.into_properties())
     }
@@ -2455,6 +2560,7 @@ impl CfnRemediationConfigurationProps {
 #[cfg(feature = "config")]
 impl crate::Cfn<markers::RemediationConfiguration> {
     /// Adds an `AWS::Config::RemediationConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2484,6 +2590,7 @@ pub mod remediation_configuration {
 
     impl ExecutionControls {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExecutionControls {
             ExecutionControls {
                 ssm_controls: None,
@@ -2492,12 +2599,14 @@ pub mod remediation_configuration {
     }
 
     impl Default for ExecutionControls {
+        #[inline]
         fn default() -> ExecutionControls {
             ExecutionControls::new()
         }
     }
 
     impl IntoValue for ExecutionControls {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SsmControls", self.ssm_controls);
@@ -2531,6 +2640,7 @@ pub mod remediation_configuration {
 
     impl SsmControls {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SsmControls {
             SsmControls {
                 concurrent_execution_rate_percentage: None,
@@ -2540,12 +2650,14 @@ pub mod remediation_configuration {
     }
 
     impl Default for SsmControls {
+        #[inline]
         fn default() -> SsmControls {
             SsmControls::new()
         }
     }
 
     impl IntoValue for SsmControls {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConcurrentExecutionRatePercentage", self.concurrent_execution_rate_percentage);
@@ -2575,6 +2687,7 @@ pub mod remediation_configuration {
 
     impl RemediationParameterValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RemediationParameterValue {
             RemediationParameterValue {
                 resource_value: None,
@@ -2584,12 +2697,14 @@ pub mod remediation_configuration {
     }
 
     impl Default for RemediationParameterValue {
+        #[inline]
         fn default() -> RemediationParameterValue {
             RemediationParameterValue::new()
         }
     }
 
     impl IntoValue for RemediationParameterValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourceValue", self.resource_value);
@@ -2613,6 +2728,7 @@ pub mod remediation_configuration {
 
     impl ResourceValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceValue {
             ResourceValue {
                 value: None,
@@ -2621,12 +2737,14 @@ pub mod remediation_configuration {
     }
 
     impl Default for ResourceValue {
+        #[inline]
         fn default() -> ResourceValue {
             ResourceValue::new()
         }
     }
 
     impl IntoValue for ResourceValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Value", self.value);
@@ -2654,6 +2772,7 @@ pub mod remediation_configuration {
 
     impl StaticValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StaticValue {
             StaticValue {
                 value: None,
@@ -2663,12 +2782,14 @@ pub mod remediation_configuration {
     }
 
     impl Default for StaticValue {
+        #[inline]
         fn default() -> StaticValue {
             StaticValue::new()
         }
     }
 
     impl IntoValue for StaticValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Value", self.value);
@@ -2716,6 +2837,7 @@ pub struct CfnStoredQueryProps {
 #[cfg(feature = "config")]
 impl CfnStoredQueryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(query_expression: impl Into<Str>, query_name: impl Into<Str>) -> CfnStoredQueryProps {
         CfnStoredQueryProps {
             query_description: None,
@@ -2729,6 +2851,7 @@ impl CfnStoredQueryProps {
 #[cfg(feature = "config")]
 impl CfnStoredQueryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "QueryDescription", self.query_description);
@@ -2740,6 +2863,7 @@ impl CfnStoredQueryProps {
 
     /// The `AWS::Config::StoredQuery` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Config::StoredQuery").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2748,6 +2872,7 @@ impl CfnStoredQueryProps {
 #[cfg(feature = "config")]
 impl crate::Cfn<markers::StoredQuery> {
     /// Adds an `AWS::Config::StoredQuery` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2761,6 +2886,7 @@ impl crate::Cfn<markers::StoredQuery> {
     ///
     /// `Fn::GetAtt` of
     /// [`QueryArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-storedquery.html#aws-resource-config-storedquery-return-values).
+    #[inline]
     pub fn attr_query_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "QueryArn".into())
     }
@@ -2769,6 +2895,7 @@ impl crate::Cfn<markers::StoredQuery> {
     ///
     /// `Fn::GetAtt` of
     /// [`QueryId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-storedquery.html#aws-resource-config-storedquery-return-values).
+    #[inline]
     pub fn attr_query_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "QueryId".into())
     }

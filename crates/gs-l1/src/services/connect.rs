@@ -631,6 +631,7 @@ pub struct CfnAgentStatusProps {
 #[cfg(feature = "connect")]
 impl CfnAgentStatusProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Str>, name: impl Into<Str>, state: impl Into<Str>) -> CfnAgentStatusProps {
         CfnAgentStatusProps {
             description: None,
@@ -648,6 +649,7 @@ impl CfnAgentStatusProps {
 #[cfg(feature = "connect")]
 impl CfnAgentStatusProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -663,6 +665,7 @@ impl CfnAgentStatusProps {
 
     /// The `AWS::Connect::AgentStatus` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::AgentStatus").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -671,6 +674,7 @@ impl CfnAgentStatusProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::AgentStatus> {
     /// Adds an `AWS::Connect::AgentStatus` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -683,6 +687,7 @@ impl crate::Cfn<markers::AgentStatus> {
     ///
     /// `Fn::GetAtt` of
     /// [`AgentStatusArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-agentstatus.html#aws-resource-connect-agentstatus-return-values).
+    #[inline]
     pub fn attr_agent_status_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AgentStatusArn".into())
     }
@@ -691,6 +696,7 @@ impl crate::Cfn<markers::AgentStatus> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedRegion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-agentstatus.html#aws-resource-connect-agentstatus-return-values).
+    #[inline]
     pub fn attr_last_modified_region(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedRegion".into())
     }
@@ -699,6 +705,7 @@ impl crate::Cfn<markers::AgentStatus> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-agentstatus.html#aws-resource-connect-agentstatus-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -729,6 +736,7 @@ pub struct CfnApprovedOriginProps {
 #[cfg(feature = "connect")]
 impl CfnApprovedOriginProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_id: impl Into<Id<crate::connect::CfnInstance>>, origin: impl Into<Str>) -> CfnApprovedOriginProps {
         CfnApprovedOriginProps {
             instance_id: instance_id.into(),
@@ -740,6 +748,7 @@ impl CfnApprovedOriginProps {
 #[cfg(feature = "connect")]
 impl CfnApprovedOriginProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceId", self.instance_id.into_ref());
@@ -749,6 +758,7 @@ impl CfnApprovedOriginProps {
 
     /// The `AWS::Connect::ApprovedOrigin` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::ApprovedOrigin").properties(self.into_properties())
     }
@@ -757,6 +767,7 @@ impl CfnApprovedOriginProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::ApprovedOrigin> {
     /// Adds an `AWS::Connect::ApprovedOrigin` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -823,6 +834,7 @@ pub struct CfnContactFlowProps {
 #[cfg(feature = "connect")]
 impl CfnContactFlowProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(content: impl Into<Str>, instance_arn: impl Into<Id<crate::connect::CfnInstance>>, name: impl Into<Str>, r#type: impl Into<Str>) -> CfnContactFlowProps {
         CfnContactFlowProps {
             content: content.into(),
@@ -839,6 +851,7 @@ impl CfnContactFlowProps {
 #[cfg(feature = "connect")]
 impl CfnContactFlowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
@@ -853,6 +866,7 @@ impl CfnContactFlowProps {
 
     /// The `AWS::Connect::ContactFlow` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::ContactFlow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -861,6 +875,7 @@ impl CfnContactFlowProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::ContactFlow> {
     /// Adds an `AWS::Connect::ContactFlow` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -873,6 +888,7 @@ impl crate::Cfn<markers::ContactFlow> {
     ///
     /// `Fn::GetAtt` of
     /// [`ContactFlowArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-contactflow.html#aws-resource-connect-contactflow-return-values).
+    #[inline]
     pub fn attr_contact_flow_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ContactFlowArn".into())
     }
@@ -937,6 +953,7 @@ pub struct CfnContactFlowModuleProps {
 #[cfg(feature = "connect")]
 impl CfnContactFlowModuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(content: impl Into<Str>, instance_arn: impl Into<Id<crate::connect::CfnInstance>>, name: impl Into<Str>) -> CfnContactFlowModuleProps {
         CfnContactFlowModuleProps {
             content: content.into(),
@@ -954,6 +971,7 @@ impl CfnContactFlowModuleProps {
 #[cfg(feature = "connect")]
 impl CfnContactFlowModuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
@@ -969,6 +987,7 @@ impl CfnContactFlowModuleProps {
 
     /// The `AWS::Connect::ContactFlowModule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::ContactFlowModule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -977,6 +996,7 @@ impl CfnContactFlowModuleProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::ContactFlowModule> {
     /// Adds an `AWS::Connect::ContactFlowModule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -989,6 +1009,7 @@ impl crate::Cfn<markers::ContactFlowModule> {
     ///
     /// `Fn::GetAtt` of
     /// [`ContactFlowModuleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-contactflowmodule.html#aws-resource-connect-contactflowmodule-return-values).
+    #[inline]
     pub fn attr_contact_flow_module_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ContactFlowModuleArn".into())
     }
@@ -997,6 +1018,7 @@ impl crate::Cfn<markers::ContactFlowModule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-contactflowmodule.html#aws-resource-connect-contactflowmodule-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1022,6 +1044,7 @@ pub mod contact_flow_module {
 
     impl ExternalInvocationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExternalInvocationConfiguration {
             ExternalInvocationConfiguration {
                 enabled: None,
@@ -1030,12 +1053,14 @@ pub mod contact_flow_module {
     }
 
     impl Default for ExternalInvocationConfiguration {
+        #[inline]
         fn default() -> ExternalInvocationConfiguration {
             ExternalInvocationConfiguration::new()
         }
     }
 
     impl IntoValue for ExternalInvocationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -1077,6 +1102,7 @@ pub struct CfnContactFlowModuleAliasProps {
 #[cfg(feature = "connect")]
 impl CfnContactFlowModuleAliasProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(contact_flow_module_id: impl Into<Str>, contact_flow_module_version: impl Into<Int>, name: impl Into<Str>) -> CfnContactFlowModuleAliasProps {
         CfnContactFlowModuleAliasProps {
             contact_flow_module_id: contact_flow_module_id.into(),
@@ -1090,6 +1116,7 @@ impl CfnContactFlowModuleAliasProps {
 #[cfg(feature = "connect")]
 impl CfnContactFlowModuleAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContactFlowModuleId", self.contact_flow_module_id.into_value());
@@ -1101,6 +1128,7 @@ impl CfnContactFlowModuleAliasProps {
 
     /// The `AWS::Connect::ContactFlowModuleAlias` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::ContactFlowModuleAlias").properties(self.into_properties())
     }
@@ -1109,6 +1137,7 @@ impl CfnContactFlowModuleAliasProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::ContactFlowModuleAlias> {
     /// Adds an `AWS::Connect::ContactFlowModuleAlias` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1122,6 +1151,7 @@ impl crate::Cfn<markers::ContactFlowModuleAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`ContactFlowModuleAliasARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-contactflowmodulealias.html#aws-resource-connect-contactflowmodulealias-return-values).
+    #[inline]
     pub fn attr_contact_flow_module_alias_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ContactFlowModuleAliasARN".into())
     }
@@ -1130,6 +1160,7 @@ impl crate::Cfn<markers::ContactFlowModuleAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`AliasId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-contactflowmodulealias.html#aws-resource-connect-contactflowmodulealias-return-values).
+    #[inline]
     pub fn attr_alias_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AliasId".into())
     }
@@ -1157,6 +1188,7 @@ pub struct CfnContactFlowModuleVersionProps {
 #[cfg(feature = "connect")]
 impl CfnContactFlowModuleVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(contact_flow_module_id: impl Into<Str>) -> CfnContactFlowModuleVersionProps {
         CfnContactFlowModuleVersionProps {
             contact_flow_module_id: contact_flow_module_id.into(),
@@ -1168,6 +1200,7 @@ impl CfnContactFlowModuleVersionProps {
 #[cfg(feature = "connect")]
 impl CfnContactFlowModuleVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContactFlowModuleId", self.contact_flow_module_id.into_value());
@@ -1177,6 +1210,7 @@ impl CfnContactFlowModuleVersionProps {
 
     /// The `AWS::Connect::ContactFlowModuleVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::ContactFlowModuleVersion").properties(self.into_properties())
     }
@@ -1185,6 +1219,7 @@ impl CfnContactFlowModuleVersionProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::ContactFlowModuleVersion> {
     /// Adds an `AWS::Connect::ContactFlowModuleVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1197,6 +1232,7 @@ impl crate::Cfn<markers::ContactFlowModuleVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`ContactFlowModuleVersionARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-contactflowmoduleversion.html#aws-resource-connect-contactflowmoduleversion-return-values).
+    #[inline]
     pub fn attr_contact_flow_module_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ContactFlowModuleVersionARN".into())
     }
@@ -1205,6 +1241,7 @@ impl crate::Cfn<markers::ContactFlowModuleVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-contactflowmoduleversion.html#aws-resource-connect-contactflowmoduleversion-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -1213,6 +1250,7 @@ impl crate::Cfn<markers::ContactFlowModuleVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`FlowModuleContentSha256`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-contactflowmoduleversion.html#aws-resource-connect-contactflowmoduleversion-return-values).
+    #[inline]
     pub fn attr_flow_module_content_sha256(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FlowModuleContentSha256".into())
     }
@@ -1240,6 +1278,7 @@ pub struct CfnContactFlowVersionProps {
 #[cfg(feature = "connect")]
 impl CfnContactFlowVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(contact_flow_id: impl Into<Str>) -> CfnContactFlowVersionProps {
         CfnContactFlowVersionProps {
             contact_flow_id: contact_flow_id.into(),
@@ -1251,6 +1290,7 @@ impl CfnContactFlowVersionProps {
 #[cfg(feature = "connect")]
 impl CfnContactFlowVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContactFlowId", self.contact_flow_id.into_value());
@@ -1260,6 +1300,7 @@ impl CfnContactFlowVersionProps {
 
     /// The `AWS::Connect::ContactFlowVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::ContactFlowVersion").properties(self.into_properties())
     }
@@ -1268,6 +1309,7 @@ impl CfnContactFlowVersionProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::ContactFlowVersion> {
     /// Adds an `AWS::Connect::ContactFlowVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1280,6 +1322,7 @@ impl crate::Cfn<markers::ContactFlowVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`ContactFlowVersionARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-contactflowversion.html#aws-resource-connect-contactflowversion-return-values).
+    #[inline]
     pub fn attr_contact_flow_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ContactFlowVersionARN".into())
     }
@@ -1288,6 +1331,7 @@ impl crate::Cfn<markers::ContactFlowVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-contactflowversion.html#aws-resource-connect-contactflowversion-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -1296,6 +1340,7 @@ impl crate::Cfn<markers::ContactFlowVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`FlowContentSha256`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-contactflowversion.html#aws-resource-connect-contactflowversion-return-values).
+    #[inline]
     pub fn attr_flow_content_sha256(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FlowContentSha256".into())
     }
@@ -1329,6 +1374,7 @@ pub struct CfnDataLakeAssociationProps {
 #[cfg(feature = "connect")]
 impl CfnDataLakeAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_set_id: impl Into<Str>, instance_id: impl Into<Str>) -> CfnDataLakeAssociationProps {
         CfnDataLakeAssociationProps {
             data_set_id: data_set_id.into(),
@@ -1341,6 +1387,7 @@ impl CfnDataLakeAssociationProps {
 #[cfg(feature = "connect")]
 impl CfnDataLakeAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DataSetId", self.data_set_id.into_value());
@@ -1351,6 +1398,7 @@ impl CfnDataLakeAssociationProps {
 
     /// The `AWS::Connect::DataLakeAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::DataLakeAssociation").properties(self.into_properties())
     }
@@ -1359,6 +1407,7 @@ impl CfnDataLakeAssociationProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::DataLakeAssociation> {
     /// Adds an `AWS::Connect::DataLakeAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1371,6 +1420,7 @@ impl crate::Cfn<markers::DataLakeAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceShareId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-datalakeassociation.html#aws-resource-connect-datalakeassociation-return-values).
+    #[inline]
     pub fn attr_resource_share_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceShareId".into())
     }
@@ -1379,6 +1429,7 @@ impl crate::Cfn<markers::DataLakeAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceShareArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-datalakeassociation.html#aws-resource-connect-datalakeassociation-return-values).
+    #[inline]
     pub fn attr_resource_share_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceShareArn".into())
     }
@@ -1441,6 +1492,7 @@ pub struct CfnDataTableProps {
 #[cfg(feature = "connect")]
 impl CfnDataTableProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Str>, name: impl Into<Str>, status: impl Into<Str>, time_zone: impl Into<Str>, value_lock_level: impl Into<Str>) -> CfnDataTableProps {
         CfnDataTableProps {
             description: None,
@@ -1457,6 +1509,7 @@ impl CfnDataTableProps {
 #[cfg(feature = "connect")]
 impl CfnDataTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1471,6 +1524,7 @@ impl CfnDataTableProps {
 
     /// The `AWS::Connect::DataTable` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::DataTable").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1479,6 +1533,7 @@ impl CfnDataTableProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::DataTable> {
     /// Adds an `AWS::Connect::DataTable` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1491,6 +1546,7 @@ impl crate::Cfn<markers::DataTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-datatable.html#aws-resource-connect-datatable-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1499,6 +1555,7 @@ impl crate::Cfn<markers::DataTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`LockVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-datatable.html#aws-resource-connect-datatable-return-values).
+    #[inline]
     pub fn attr_lock_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LockVersion".into())
     }
@@ -1507,6 +1564,7 @@ impl crate::Cfn<markers::DataTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-datatable.html#aws-resource-connect-datatable-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -1515,6 +1573,7 @@ impl crate::Cfn<markers::DataTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedRegion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-datatable.html#aws-resource-connect-datatable-return-values).
+    #[inline]
     pub fn attr_last_modified_region(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedRegion".into())
     }
@@ -1523,6 +1582,7 @@ impl crate::Cfn<markers::DataTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-datatable.html#aws-resource-connect-datatable-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -1582,6 +1642,7 @@ pub struct CfnDataTableAttributeProps {
 #[cfg(feature = "connect")]
 impl CfnDataTableAttributeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_table_arn: impl Into<Str>, instance_arn: impl Into<Str>, name: impl Into<Str>, value_type: impl Into<Str>) -> CfnDataTableAttributeProps {
         CfnDataTableAttributeProps {
             data_table_arn: data_table_arn.into(),
@@ -1598,6 +1659,7 @@ impl CfnDataTableAttributeProps {
 #[cfg(feature = "connect")]
 impl CfnDataTableAttributeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DataTableArn", self.data_table_arn.into_value());
@@ -1612,6 +1674,7 @@ impl CfnDataTableAttributeProps {
 
     /// The `AWS::Connect::DataTableAttribute` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::DataTableAttribute").properties(self.into_properties())
     }
@@ -1620,6 +1683,7 @@ impl CfnDataTableAttributeProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::DataTableAttribute> {
     /// Adds an `AWS::Connect::DataTableAttribute` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1632,6 +1696,7 @@ impl crate::Cfn<markers::DataTableAttribute> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttributeId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-datatableattribute.html#aws-resource-connect-datatableattribute-return-values).
+    #[inline]
     pub fn attr_attribute_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttributeId".into())
     }
@@ -1640,6 +1705,7 @@ impl crate::Cfn<markers::DataTableAttribute> {
     ///
     /// `Fn::GetAtt` of
     /// [`LockVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-datatableattribute.html#aws-resource-connect-datatableattribute-return-values).
+    #[inline]
     pub fn attr_lock_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LockVersion".into())
     }
@@ -1648,6 +1714,7 @@ impl crate::Cfn<markers::DataTableAttribute> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedRegion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-datatableattribute.html#aws-resource-connect-datatableattribute-return-values).
+    #[inline]
     pub fn attr_last_modified_region(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedRegion".into())
     }
@@ -1656,6 +1723,7 @@ impl crate::Cfn<markers::DataTableAttribute> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-datatableattribute.html#aws-resource-connect-datatableattribute-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -1743,6 +1811,7 @@ pub mod data_table_attribute {
 
     impl Validation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Validation {
             Validation {
                 r#enum: None,
@@ -1760,12 +1829,14 @@ pub mod data_table_attribute {
     }
 
     impl Default for Validation {
+        #[inline]
         fn default() -> Validation {
             Validation::new()
         }
     }
 
     impl IntoValue for Validation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enum", self.r#enum);
@@ -1802,6 +1873,7 @@ pub mod data_table_attribute {
 
     impl Enum {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Enum {
             Enum {
                 strict: None,
@@ -1811,12 +1883,14 @@ pub mod data_table_attribute {
     }
 
     impl Default for Enum {
+        #[inline]
         fn default() -> Enum {
             Enum::new()
         }
     }
 
     impl IntoValue for Enum {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Strict", self.strict);
@@ -1854,6 +1928,7 @@ pub struct CfnDataTableRecordProps {
 #[cfg(feature = "connect")]
 impl CfnDataTableRecordProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_table_arn: impl Into<Str>, data_table_record: impl Into<data_table_record::DataTableRecord>, instance_arn: impl Into<Str>) -> CfnDataTableRecordProps {
         CfnDataTableRecordProps {
             data_table_arn: data_table_arn.into(),
@@ -1866,6 +1941,7 @@ impl CfnDataTableRecordProps {
 #[cfg(feature = "connect")]
 impl CfnDataTableRecordProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DataTableArn", self.data_table_arn.into_value());
@@ -1876,6 +1952,7 @@ impl CfnDataTableRecordProps {
 
     /// The `AWS::Connect::DataTableRecord` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::DataTableRecord").properties(self.into_properties())
     }
@@ -1884,6 +1961,7 @@ impl CfnDataTableRecordProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::DataTableRecord> {
     /// Adds an `AWS::Connect::DataTableRecord` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1896,6 +1974,7 @@ impl crate::Cfn<markers::DataTableRecord> {
     ///
     /// `Fn::GetAtt` of
     /// [`RecordId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-datatablerecord.html#aws-resource-connect-datatablerecord-return-values).
+    #[inline]
     pub fn attr_record_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RecordId".into())
     }
@@ -1927,6 +2006,7 @@ pub mod data_table_record {
 
     impl DataTableRecord {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(values: impl Into<List<Value>>) -> DataTableRecord {
             DataTableRecord {
                 primary_values: None,
@@ -1936,6 +2016,7 @@ pub mod data_table_record {
     }
 
     impl IntoValue for DataTableRecord {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PrimaryValues", self.primary_values);
@@ -1964,6 +2045,7 @@ pub mod data_table_record {
 
     impl Value {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Value {
             Value {
                 attribute_id: None,
@@ -1973,12 +2055,14 @@ pub mod data_table_record {
     }
 
     impl Default for Value {
+        #[inline]
         fn default() -> Value {
             Value::new()
         }
     }
 
     impl IntoValue for Value {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttributeId", self.attribute_id);
@@ -2035,6 +2119,7 @@ pub struct CfnEmailAddressProps {
 #[cfg(feature = "connect")]
 impl CfnEmailAddressProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(email_address: impl Into<Str>, instance_arn: impl Into<Str>) -> CfnEmailAddressProps {
         CfnEmailAddressProps {
             alias_configurations: None,
@@ -2050,6 +2135,7 @@ impl CfnEmailAddressProps {
 #[cfg(feature = "connect")]
 impl CfnEmailAddressProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AliasConfigurations", self.alias_configurations);
@@ -2063,6 +2149,7 @@ impl CfnEmailAddressProps {
 
     /// The `AWS::Connect::EmailAddress` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::EmailAddress").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2071,6 +2158,7 @@ impl CfnEmailAddressProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::EmailAddress> {
     /// Adds an `AWS::Connect::EmailAddress` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2083,6 +2171,7 @@ impl crate::Cfn<markers::EmailAddress> {
     ///
     /// `Fn::GetAtt` of
     /// [`EmailAddressArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-emailaddress.html#aws-resource-connect-emailaddress-return-values).
+    #[inline]
     pub fn attr_email_address_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EmailAddressArn".into())
     }
@@ -2109,6 +2198,7 @@ pub mod email_address {
 
     impl AliasConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(email_address_arn: impl Into<Str>) -> AliasConfiguration {
             AliasConfiguration {
                 email_address_arn: email_address_arn.into(),
@@ -2117,6 +2207,7 @@ pub mod email_address {
     }
 
     impl IntoValue for AliasConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EmailAddressArn", self.email_address_arn.into_value());
@@ -2207,6 +2298,7 @@ pub struct CfnEvaluationFormProps {
 #[cfg(feature = "connect")]
 impl CfnEvaluationFormProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Id<crate::connect::CfnInstance>>, items: impl Into<List<evaluation_form::EvaluationFormBaseItem>>, status: impl Into<Str>, title: impl Into<Str>) -> CfnEvaluationFormProps {
         CfnEvaluationFormProps {
             ai_version: None,
@@ -2228,6 +2320,7 @@ impl CfnEvaluationFormProps {
 #[cfg(feature = "connect")]
 impl CfnEvaluationFormProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AIVersion", self.ai_version);
@@ -2247,6 +2340,7 @@ impl CfnEvaluationFormProps {
 
     /// The `AWS::Connect::EvaluationForm` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::EvaluationForm").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2255,6 +2349,7 @@ impl CfnEvaluationFormProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::EvaluationForm> {
     /// Adds an `AWS::Connect::EvaluationForm` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2267,6 +2362,7 @@ impl crate::Cfn<markers::EvaluationForm> {
     ///
     /// `Fn::GetAtt` of
     /// [`EvaluationFormArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-evaluationform.html#aws-resource-connect-evaluationform-return-values).
+    #[inline]
     pub fn attr_evaluation_form_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EvaluationFormArn".into())
     }
@@ -2304,6 +2400,7 @@ pub mod evaluation_form {
 
     impl ScoringStrategy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mode: impl Into<Str>, status: impl Into<Str>) -> ScoringStrategy {
             ScoringStrategy {
                 mode: mode.into(),
@@ -2314,6 +2411,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for ScoringStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Mode", self.mode.into_value());
@@ -2339,6 +2437,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormBaseItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(section: impl Into<EvaluationFormSection>) -> EvaluationFormBaseItem {
             EvaluationFormBaseItem {
                 section: section.into(),
@@ -2347,6 +2446,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormBaseItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Section", self.section.into_value());
@@ -2402,6 +2502,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormSection {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ref_id: impl Into<Str>, title: impl Into<Str>) -> EvaluationFormSection {
             EvaluationFormSection {
                 instructions: None,
@@ -2416,6 +2517,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormSection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Instructions", self.instructions);
@@ -2450,6 +2552,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormItem {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EvaluationFormItem {
             EvaluationFormItem {
                 question: None,
@@ -2459,12 +2562,14 @@ pub mod evaluation_form {
     }
 
     impl Default for EvaluationFormItem {
+        #[inline]
         fn default() -> EvaluationFormItem {
             EvaluationFormItem::new()
         }
     }
 
     impl IntoValue for EvaluationFormItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Question", self.question);
@@ -2537,6 +2642,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormQuestion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(question_type: impl Into<Str>, ref_id: impl Into<Str>, title: impl Into<Str>) -> EvaluationFormQuestion {
             EvaluationFormQuestion {
                 enablement: None,
@@ -2554,6 +2660,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormQuestion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enablement", self.enablement);
@@ -2601,6 +2708,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormQuestionTypeProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EvaluationFormQuestionTypeProperties {
             EvaluationFormQuestionTypeProperties {
                 multi_select: None,
@@ -2612,12 +2720,14 @@ pub mod evaluation_form {
     }
 
     impl Default for EvaluationFormQuestionTypeProperties {
+        #[inline]
         fn default() -> EvaluationFormQuestionTypeProperties {
             EvaluationFormQuestionTypeProperties::new()
         }
     }
 
     impl IntoValue for EvaluationFormQuestionTypeProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MultiSelect", self.multi_select);
@@ -2660,6 +2770,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormNumericQuestionProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_value: impl Into<Int>, min_value: impl Into<Int>) -> EvaluationFormNumericQuestionProperties {
             EvaluationFormNumericQuestionProperties {
                 automation: None,
@@ -2671,6 +2782,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormNumericQuestionProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Automation", self.automation);
@@ -2724,6 +2836,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormNumericQuestionOption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_value: impl Into<Int>, min_value: impl Into<Int>) -> EvaluationFormNumericQuestionOption {
             EvaluationFormNumericQuestionOption {
                 automatic_fail: None,
@@ -2737,6 +2850,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormNumericQuestionOption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutomaticFail", self.automatic_fail);
@@ -2769,6 +2883,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormNumericQuestionAutomation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EvaluationFormNumericQuestionAutomation {
             EvaluationFormNumericQuestionAutomation {
                 answer_source: None,
@@ -2778,12 +2893,14 @@ pub mod evaluation_form {
     }
 
     impl Default for EvaluationFormNumericQuestionAutomation {
+        #[inline]
         fn default() -> EvaluationFormNumericQuestionAutomation {
             EvaluationFormNumericQuestionAutomation::new()
         }
     }
 
     impl IntoValue for EvaluationFormNumericQuestionAutomation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnswerSource", self.answer_source);
@@ -2808,6 +2925,7 @@ pub mod evaluation_form {
 
     impl NumericQuestionPropertyValueAutomation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(label: impl Into<Str>) -> NumericQuestionPropertyValueAutomation {
             NumericQuestionPropertyValueAutomation {
                 label: label.into(),
@@ -2816,6 +2934,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for NumericQuestionPropertyValueAutomation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Label", self.label.into_value());
@@ -2849,6 +2968,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormSingleSelectQuestionProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(options: impl Into<List<EvaluationFormSingleSelectQuestionOption>>) -> EvaluationFormSingleSelectQuestionProperties {
             EvaluationFormSingleSelectQuestionProperties {
                 automation: None,
@@ -2859,6 +2979,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormSingleSelectQuestionProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Automation", self.automation);
@@ -2911,6 +3032,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormSingleSelectQuestionOption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ref_id: impl Into<Str>, text: impl Into<Str>) -> EvaluationFormSingleSelectQuestionOption {
             EvaluationFormSingleSelectQuestionOption {
                 automatic_fail: None,
@@ -2924,6 +3046,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormSingleSelectQuestionOption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutomaticFail", self.automatic_fail);
@@ -2964,6 +3087,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormSingleSelectQuestionAutomation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EvaluationFormSingleSelectQuestionAutomation {
             EvaluationFormSingleSelectQuestionAutomation {
                 answer_source: None,
@@ -2974,12 +3098,14 @@ pub mod evaluation_form {
     }
 
     impl Default for EvaluationFormSingleSelectQuestionAutomation {
+        #[inline]
         fn default() -> EvaluationFormSingleSelectQuestionAutomation {
             EvaluationFormSingleSelectQuestionAutomation::new()
         }
     }
 
     impl IntoValue for EvaluationFormSingleSelectQuestionAutomation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnswerSource", self.answer_source);
@@ -3005,6 +3131,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormSingleSelectQuestionAutomationOption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rule_category: impl Into<SingleSelectQuestionRuleCategoryAutomation>) -> EvaluationFormSingleSelectQuestionAutomationOption {
             EvaluationFormSingleSelectQuestionAutomationOption {
                 rule_category: rule_category.into(),
@@ -3013,6 +3140,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormSingleSelectQuestionAutomationOption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RuleCategory", self.rule_category.into_value());
@@ -3052,6 +3180,7 @@ pub mod evaluation_form {
 
     impl SingleSelectQuestionRuleCategoryAutomation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(category: impl Into<Str>, condition: impl Into<Str>, option_ref_id: impl Into<Str>) -> SingleSelectQuestionRuleCategoryAutomation {
             SingleSelectQuestionRuleCategoryAutomation {
                 category: category.into(),
@@ -3062,6 +3191,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for SingleSelectQuestionRuleCategoryAutomation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Category", self.category.into_value());
@@ -3097,6 +3227,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormScoreThreshold {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(performance_category: impl Into<Str>) -> EvaluationFormScoreThreshold {
             EvaluationFormScoreThreshold {
                 max_score_percentage: None,
@@ -3107,6 +3238,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormScoreThreshold {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxScorePercentage", self.max_score_percentage);
@@ -3131,6 +3263,7 @@ pub mod evaluation_form {
 
     impl AutomaticFailConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutomaticFailConfiguration {
             AutomaticFailConfiguration {
                 target_section: None,
@@ -3139,12 +3272,14 @@ pub mod evaluation_form {
     }
 
     impl Default for AutomaticFailConfiguration {
+        #[inline]
         fn default() -> AutomaticFailConfiguration {
             AutomaticFailConfiguration::new()
         }
     }
 
     impl IntoValue for AutomaticFailConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TargetSection", self.target_section);
@@ -3173,6 +3308,7 @@ pub mod evaluation_form {
 
     impl QuestionOptionPointsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(point_value: impl Into<Int>) -> QuestionOptionPointsConfiguration {
             QuestionOptionPointsConfiguration {
                 is_bonus: None,
@@ -3182,6 +3318,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for QuestionOptionPointsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsBonus", self.is_bonus);
@@ -3206,6 +3343,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormQuestionAutomationAnswerSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_type: impl Into<Str>) -> EvaluationFormQuestionAutomationAnswerSource {
             EvaluationFormQuestionAutomationAnswerSource {
                 source_type: source_type.into(),
@@ -3214,6 +3352,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormQuestionAutomationAnswerSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SourceType", self.source_type.into_value());
@@ -3236,6 +3375,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormTextQuestionProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EvaluationFormTextQuestionProperties {
             EvaluationFormTextQuestionProperties {
                 automation: None,
@@ -3244,12 +3384,14 @@ pub mod evaluation_form {
     }
 
     impl Default for EvaluationFormTextQuestionProperties {
+        #[inline]
         fn default() -> EvaluationFormTextQuestionProperties {
             EvaluationFormTextQuestionProperties::new()
         }
     }
 
     impl IntoValue for EvaluationFormTextQuestionProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Automation", self.automation);
@@ -3272,6 +3414,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormTextQuestionAutomation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EvaluationFormTextQuestionAutomation {
             EvaluationFormTextQuestionAutomation {
                 answer_source: None,
@@ -3280,12 +3423,14 @@ pub mod evaluation_form {
     }
 
     impl Default for EvaluationFormTextQuestionAutomation {
+        #[inline]
         fn default() -> EvaluationFormTextQuestionAutomation {
             EvaluationFormTextQuestionAutomation::new()
         }
     }
 
     impl IntoValue for EvaluationFormTextQuestionAutomation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnswerSource", self.answer_source);
@@ -3319,6 +3464,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormMultiSelectQuestionProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(options: impl Into<List<EvaluationFormMultiSelectQuestionOption>>) -> EvaluationFormMultiSelectQuestionProperties {
             EvaluationFormMultiSelectQuestionProperties {
                 automation: None,
@@ -3329,6 +3475,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormMultiSelectQuestionProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Automation", self.automation);
@@ -3381,6 +3528,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormMultiSelectQuestionOption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ref_id: impl Into<Str>, text: impl Into<Str>) -> EvaluationFormMultiSelectQuestionOption {
             EvaluationFormMultiSelectQuestionOption {
                 automatic_fail: None,
@@ -3394,6 +3542,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormMultiSelectQuestionOption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutomaticFail", self.automatic_fail);
@@ -3431,6 +3580,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormMultiSelectQuestionAutomation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EvaluationFormMultiSelectQuestionAutomation {
             EvaluationFormMultiSelectQuestionAutomation {
                 answer_source: None,
@@ -3441,12 +3591,14 @@ pub mod evaluation_form {
     }
 
     impl Default for EvaluationFormMultiSelectQuestionAutomation {
+        #[inline]
         fn default() -> EvaluationFormMultiSelectQuestionAutomation {
             EvaluationFormMultiSelectQuestionAutomation::new()
         }
     }
 
     impl IntoValue for EvaluationFormMultiSelectQuestionAutomation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnswerSource", self.answer_source);
@@ -3472,6 +3624,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormMultiSelectQuestionAutomationOption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rule_category: impl Into<MultiSelectQuestionRuleCategoryAutomation>) -> EvaluationFormMultiSelectQuestionAutomationOption {
             EvaluationFormMultiSelectQuestionAutomationOption {
                 rule_category: rule_category.into(),
@@ -3480,6 +3633,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormMultiSelectQuestionAutomationOption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RuleCategory", self.rule_category.into_value());
@@ -3515,6 +3669,7 @@ pub mod evaluation_form {
 
     impl MultiSelectQuestionRuleCategoryAutomation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(category: impl Into<Str>, condition: impl Into<Str>, option_ref_ids: impl Into<List<Str>>) -> MultiSelectQuestionRuleCategoryAutomation {
             MultiSelectQuestionRuleCategoryAutomation {
                 category: category.into(),
@@ -3525,6 +3680,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for MultiSelectQuestionRuleCategoryAutomation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Category", self.category.into_value());
@@ -3559,6 +3715,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormQuestionScoringConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EvaluationFormQuestionScoringConfiguration {
             EvaluationFormQuestionScoringConfiguration {
                 is_excluded_from_scoring: None,
@@ -3569,12 +3726,14 @@ pub mod evaluation_form {
     }
 
     impl Default for EvaluationFormQuestionScoringConfiguration {
+        #[inline]
         fn default() -> EvaluationFormQuestionScoringConfiguration {
             EvaluationFormQuestionScoringConfiguration::new()
         }
     }
 
     impl IntoValue for EvaluationFormQuestionScoringConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsExcludedFromScoring", self.is_excluded_from_scoring);
@@ -3609,6 +3768,7 @@ pub mod evaluation_form {
 
     impl QuestionPointsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> QuestionPointsConfiguration {
             QuestionPointsConfiguration {
                 is_bonus: None,
@@ -3619,12 +3779,14 @@ pub mod evaluation_form {
     }
 
     impl Default for QuestionPointsConfiguration {
+        #[inline]
         fn default() -> QuestionPointsConfiguration {
             QuestionPointsConfiguration::new()
         }
     }
 
     impl IntoValue for QuestionPointsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsBonus", self.is_bonus);
@@ -3656,6 +3818,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormMetricConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_name: impl Into<Str>, metric_type: impl Into<Str>) -> EvaluationFormMetricConfiguration {
             EvaluationFormMetricConfiguration {
                 metric_name: metric_name.into(),
@@ -3665,6 +3828,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormMetricConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetricName", self.metric_name.into_value());
@@ -3700,6 +3864,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormItemEnablementConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, condition: impl Into<EvaluationFormItemEnablementCondition>) -> EvaluationFormItemEnablementConfiguration {
             EvaluationFormItemEnablementConfiguration {
                 action: action.into(),
@@ -3710,6 +3875,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormItemEnablementConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -3740,6 +3906,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormItemEnablementCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(operands: impl Into<List<EvaluationFormItemEnablementConditionOperand>>) -> EvaluationFormItemEnablementCondition {
             EvaluationFormItemEnablementCondition {
                 operands: operands.into(),
@@ -3749,6 +3916,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormItemEnablementCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Operands", self.operands.into_value());
@@ -3772,6 +3940,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormItemEnablementConditionOperand {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EvaluationFormItemEnablementConditionOperand {
             EvaluationFormItemEnablementConditionOperand {
                 expression: None,
@@ -3780,12 +3949,14 @@ pub mod evaluation_form {
     }
 
     impl Default for EvaluationFormItemEnablementConditionOperand {
+        #[inline]
         fn default() -> EvaluationFormItemEnablementConditionOperand {
             EvaluationFormItemEnablementConditionOperand::new()
         }
     }
 
     impl IntoValue for EvaluationFormItemEnablementConditionOperand {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Expression", self.expression);
@@ -3821,6 +3992,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormItemEnablementExpression {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparator: impl Into<Str>, source: impl Into<EvaluationFormItemEnablementSource>, values: impl Into<List<EvaluationFormItemEnablementSourceValue>>) -> EvaluationFormItemEnablementExpression {
             EvaluationFormItemEnablementExpression {
                 comparator: comparator.into(),
@@ -3831,6 +4003,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormItemEnablementExpression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Comparator", self.comparator.into_value());
@@ -3861,6 +4034,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormItemEnablementSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> EvaluationFormItemEnablementSource {
             EvaluationFormItemEnablementSource {
                 ref_id: None,
@@ -3870,6 +4044,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormItemEnablementSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RefId", self.ref_id);
@@ -3898,6 +4073,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormItemEnablementSourceValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EvaluationFormItemEnablementSourceValue {
             EvaluationFormItemEnablementSourceValue {
                 ref_id: None,
@@ -3907,12 +4083,14 @@ pub mod evaluation_form {
     }
 
     impl Default for EvaluationFormItemEnablementSourceValue {
+        #[inline]
         fn default() -> EvaluationFormItemEnablementSourceValue {
             EvaluationFormItemEnablementSourceValue::new()
         }
     }
 
     impl IntoValue for EvaluationFormItemEnablementSourceValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RefId", self.ref_id);
@@ -3936,6 +4114,7 @@ pub mod evaluation_form {
 
     impl AutoEvaluationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutoEvaluationConfiguration {
             AutoEvaluationConfiguration {
                 enabled: None,
@@ -3944,12 +4123,14 @@ pub mod evaluation_form {
     }
 
     impl Default for AutoEvaluationConfiguration {
+        #[inline]
         fn default() -> AutoEvaluationConfiguration {
             AutoEvaluationConfiguration::new()
         }
     }
 
     impl IntoValue for AutoEvaluationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -3973,6 +4154,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormTargetConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(contact_interaction_type: impl Into<Str>) -> EvaluationFormTargetConfiguration {
             EvaluationFormTargetConfiguration {
                 contact_interaction_type: contact_interaction_type.into(),
@@ -3981,6 +4163,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationFormTargetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContactInteractionType", self.contact_interaction_type.into_value());
@@ -4003,6 +4186,7 @@ pub mod evaluation_form {
 
     impl EvaluationFormLanguageConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EvaluationFormLanguageConfiguration {
             EvaluationFormLanguageConfiguration {
                 form_language: None,
@@ -4011,12 +4195,14 @@ pub mod evaluation_form {
     }
 
     impl Default for EvaluationFormLanguageConfiguration {
+        #[inline]
         fn default() -> EvaluationFormLanguageConfiguration {
             EvaluationFormLanguageConfiguration::new()
         }
     }
 
     impl IntoValue for EvaluationFormLanguageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FormLanguage", self.form_language);
@@ -4046,6 +4232,7 @@ pub mod evaluation_form {
 
     impl EvaluationReviewConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(review_notification_recipients: impl Into<List<EvaluationReviewNotificationRecipient>>) -> EvaluationReviewConfiguration {
             EvaluationReviewConfiguration {
                 eligibility_days: None,
@@ -4055,6 +4242,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationReviewConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EligibilityDays", self.eligibility_days);
@@ -4085,6 +4273,7 @@ pub mod evaluation_form {
 
     impl EvaluationReviewNotificationRecipient {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<EvaluationReviewNotificationRecipientValue>) -> EvaluationReviewNotificationRecipient {
             EvaluationReviewNotificationRecipient {
                 r#type: r#type.into(),
@@ -4094,6 +4283,7 @@ pub mod evaluation_form {
     }
 
     impl IntoValue for EvaluationReviewNotificationRecipient {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -4117,6 +4307,7 @@ pub mod evaluation_form {
 
     impl EvaluationReviewNotificationRecipientValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EvaluationReviewNotificationRecipientValue {
             EvaluationReviewNotificationRecipientValue {
                 user_id: None,
@@ -4125,12 +4316,14 @@ pub mod evaluation_form {
     }
 
     impl Default for EvaluationReviewNotificationRecipientValue {
+        #[inline]
         fn default() -> EvaluationReviewNotificationRecipientValue {
             EvaluationReviewNotificationRecipientValue::new()
         }
     }
 
     impl IntoValue for EvaluationReviewNotificationRecipientValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "UserId", self.user_id);
@@ -4205,6 +4398,7 @@ pub struct CfnHoursOfOperationProps {
 #[cfg(feature = "connect")]
 impl CfnHoursOfOperationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(config: impl Into<List<hours_of_operation::HoursOfOperationConfig>>, instance_arn: impl Into<Id<crate::connect::CfnInstance>>, name: impl Into<Str>, time_zone: impl Into<Str>) -> CfnHoursOfOperationProps {
         CfnHoursOfOperationProps {
             child_hours_of_operations: None,
@@ -4223,6 +4417,7 @@ impl CfnHoursOfOperationProps {
 #[cfg(feature = "connect")]
 impl CfnHoursOfOperationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ChildHoursOfOperations", self.child_hours_of_operations);
@@ -4239,6 +4434,7 @@ impl CfnHoursOfOperationProps {
 
     /// The `AWS::Connect::HoursOfOperation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::HoursOfOperation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4247,6 +4443,7 @@ impl CfnHoursOfOperationProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::HoursOfOperation> {
     /// Adds an `AWS::Connect::HoursOfOperation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4259,6 +4456,7 @@ impl crate::Cfn<markers::HoursOfOperation> {
     ///
     /// `Fn::GetAtt` of
     /// [`HoursOfOperationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-hoursofoperation.html#aws-resource-connect-hoursofoperation-return-values).
+    #[inline]
     pub fn attr_hours_of_operation_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HoursOfOperationArn".into())
     }
@@ -4297,6 +4495,7 @@ pub mod hours_of_operation {
 
     impl HoursOfOperationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(day: impl Into<Str>, end_time: impl Into<HoursOfOperationTimeSlice>, start_time: impl Into<HoursOfOperationTimeSlice>) -> HoursOfOperationConfig {
             HoursOfOperationConfig {
                 day: day.into(),
@@ -4307,6 +4506,7 @@ pub mod hours_of_operation {
     }
 
     impl IntoValue for HoursOfOperationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Day", self.day.into_value());
@@ -4338,6 +4538,7 @@ pub mod hours_of_operation {
 
     impl HoursOfOperationTimeSlice {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(hours: impl Into<Int>, minutes: impl Into<Int>) -> HoursOfOperationTimeSlice {
             HoursOfOperationTimeSlice {
                 hours: hours.into(),
@@ -4347,6 +4548,7 @@ pub mod hours_of_operation {
     }
 
     impl IntoValue for HoursOfOperationTimeSlice {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Hours", self.hours.into_value());
@@ -4410,6 +4612,7 @@ pub mod hours_of_operation {
 
     impl HoursOfOperationOverride {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(effective_from: impl Into<Str>, effective_till: impl Into<Str>, override_config: impl Into<List<HoursOfOperationOverrideConfig>>, override_name: impl Into<Str>) -> HoursOfOperationOverride {
             HoursOfOperationOverride {
                 effective_from: effective_from.into(),
@@ -4425,6 +4628,7 @@ pub mod hours_of_operation {
     }
 
     impl IntoValue for HoursOfOperationOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EffectiveFrom", self.effective_from.into_value());
@@ -4467,6 +4671,7 @@ pub mod hours_of_operation {
 
     impl HoursOfOperationOverrideConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(day: impl Into<Str>, end_time: impl Into<OverrideTimeSlice>, start_time: impl Into<OverrideTimeSlice>) -> HoursOfOperationOverrideConfig {
             HoursOfOperationOverrideConfig {
                 day: day.into(),
@@ -4477,6 +4682,7 @@ pub mod hours_of_operation {
     }
 
     impl IntoValue for HoursOfOperationOverrideConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Day", self.day.into_value());
@@ -4508,6 +4714,7 @@ pub mod hours_of_operation {
 
     impl OverrideTimeSlice {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(hours: impl Into<Int>, minutes: impl Into<Int>) -> OverrideTimeSlice {
             OverrideTimeSlice {
                 hours: hours.into(),
@@ -4517,6 +4724,7 @@ pub mod hours_of_operation {
     }
 
     impl IntoValue for OverrideTimeSlice {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Hours", self.hours.into_value());
@@ -4541,6 +4749,7 @@ pub mod hours_of_operation {
 
     impl RecurrenceConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(recurrence_pattern: impl Into<RecurrencePattern>) -> RecurrenceConfig {
             RecurrenceConfig {
                 recurrence_pattern: recurrence_pattern.into(),
@@ -4549,6 +4758,7 @@ pub mod hours_of_operation {
     }
 
     impl IntoValue for RecurrenceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecurrencePattern", self.recurrence_pattern.into_value());
@@ -4591,6 +4801,7 @@ pub mod hours_of_operation {
 
     impl RecurrencePattern {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RecurrencePattern {
             RecurrencePattern {
                 by_month: None,
@@ -4603,12 +4814,14 @@ pub mod hours_of_operation {
     }
 
     impl Default for RecurrencePattern {
+        #[inline]
         fn default() -> RecurrencePattern {
             RecurrencePattern::new()
         }
     }
 
     impl IntoValue for RecurrencePattern {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ByMonth", self.by_month);
@@ -4641,6 +4854,7 @@ pub mod hours_of_operation {
 
     impl HoursOfOperationsIdentifier {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>) -> HoursOfOperationsIdentifier {
             HoursOfOperationsIdentifier {
                 id: id.into(),
@@ -4650,6 +4864,7 @@ pub mod hours_of_operation {
     }
 
     impl IntoValue for HoursOfOperationsIdentifier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -4703,6 +4918,7 @@ pub struct CfnInstanceProps {
 #[cfg(feature = "connect")]
 impl CfnInstanceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(attributes: impl Into<instance::Attributes>, identity_management_type: impl Into<Str>) -> CfnInstanceProps {
         CfnInstanceProps {
             attributes: attributes.into(),
@@ -4717,6 +4933,7 @@ impl CfnInstanceProps {
 #[cfg(feature = "connect")]
 impl CfnInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Attributes", self.attributes.into_value());
@@ -4729,6 +4946,7 @@ impl CfnInstanceProps {
 
     /// The `AWS::Connect::Instance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::Instance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4737,6 +4955,7 @@ impl CfnInstanceProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::Instance> {
     /// Adds an `AWS::Connect::Instance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4749,6 +4968,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-instance.html#aws-resource-connect-instance-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -4757,6 +4977,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceRole`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-instance.html#aws-resource-connect-instance-return-values).
+    #[inline]
     pub fn attr_service_role(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceRole".into())
     }
@@ -4765,6 +4986,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`InstanceStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-instance.html#aws-resource-connect-instance-return-values).
+    #[inline]
     pub fn attr_instance_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InstanceStatus".into())
     }
@@ -4774,6 +4996,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-instance.html#aws-resource-connect-instance-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4782,6 +5005,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-instance.html#aws-resource-connect-instance-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4869,6 +5093,7 @@ pub mod instance {
 
     impl Attributes {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(inbound_calls: impl Into<Bool>, outbound_calls: impl Into<Bool>) -> Attributes {
             Attributes {
                 auto_resolve_best_voices: None,
@@ -4889,6 +5114,7 @@ pub mod instance {
     }
 
     impl IntoValue for Attributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoResolveBestVoices", self.auto_resolve_best_voices);
@@ -4960,6 +5186,7 @@ pub struct CfnInstanceStorageConfigProps {
 #[cfg(feature = "connect")]
 impl CfnInstanceStorageConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Id<crate::connect::CfnInstance>>, resource_type: impl Into<Str>, storage_type: impl Into<Str>) -> CfnInstanceStorageConfigProps {
         CfnInstanceStorageConfigProps {
             instance_arn: instance_arn.into(),
@@ -4976,6 +5203,7 @@ impl CfnInstanceStorageConfigProps {
 #[cfg(feature = "connect")]
 impl CfnInstanceStorageConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceArn", self.instance_arn.into_ref());
@@ -4990,6 +5218,7 @@ impl CfnInstanceStorageConfigProps {
 
     /// The `AWS::Connect::InstanceStorageConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::InstanceStorageConfig").properties(self.into_properties())
     }
@@ -4998,6 +5227,7 @@ impl CfnInstanceStorageConfigProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::InstanceStorageConfig> {
     /// Adds an `AWS::Connect::InstanceStorageConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5011,6 +5241,7 @@ impl crate::Cfn<markers::InstanceStorageConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-instancestorageconfig.html#aws-resource-connect-instancestorageconfig-return-values).
+    #[inline]
     pub fn attr_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationId".into())
     }
@@ -5037,6 +5268,7 @@ pub mod instance_storage_config {
 
     impl KinesisStreamConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(stream_arn: impl Into<Str>) -> KinesisStreamConfig {
             KinesisStreamConfig {
                 stream_arn: stream_arn.into(),
@@ -5045,6 +5277,7 @@ pub mod instance_storage_config {
     }
 
     impl IntoValue for KinesisStreamConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StreamArn", self.stream_arn.into_value());
@@ -5079,6 +5312,7 @@ pub mod instance_storage_config {
 
     impl S3Config {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>, bucket_prefix: impl Into<Str>) -> S3Config {
             S3Config {
                 bucket_name: bucket_name.into(),
@@ -5089,6 +5323,7 @@ pub mod instance_storage_config {
     }
 
     impl IntoValue for S3Config {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -5120,6 +5355,7 @@ pub mod instance_storage_config {
 
     impl EncryptionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_type: impl Into<Str>, key_id: impl Into<Str>) -> EncryptionConfig {
             EncryptionConfig {
                 encryption_type: encryption_type.into(),
@@ -5129,6 +5365,7 @@ pub mod instance_storage_config {
     }
 
     impl IntoValue for EncryptionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionType", self.encryption_type.into_value());
@@ -5166,6 +5403,7 @@ pub mod instance_storage_config {
 
     impl KinesisVideoStreamConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_config: impl Into<EncryptionConfig>, prefix: impl Into<Str>, retention_period_hours: impl Into<Num>) -> KinesisVideoStreamConfig {
             KinesisVideoStreamConfig {
                 encryption_config: encryption_config.into(),
@@ -5176,6 +5414,7 @@ pub mod instance_storage_config {
     }
 
     impl IntoValue for KinesisVideoStreamConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionConfig", self.encryption_config.into_value());
@@ -5201,6 +5440,7 @@ pub mod instance_storage_config {
 
     impl KinesisFirehoseConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(firehose_arn: impl Into<Str>) -> KinesisFirehoseConfig {
             KinesisFirehoseConfig {
                 firehose_arn: firehose_arn.into(),
@@ -5209,6 +5449,7 @@ pub mod instance_storage_config {
     }
 
     impl IntoValue for KinesisFirehoseConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FirehoseArn", self.firehose_arn.into_value());
@@ -5256,6 +5497,7 @@ pub struct CfnIntegrationAssociationProps {
 #[cfg(feature = "connect")]
 impl CfnIntegrationAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_id: impl Into<Id<crate::connect::CfnInstance>>, integration_arn: impl Into<Str>, integration_type: impl Into<Str>) -> CfnIntegrationAssociationProps {
         CfnIntegrationAssociationProps {
             instance_id: instance_id.into(),
@@ -5269,6 +5511,7 @@ impl CfnIntegrationAssociationProps {
 #[cfg(feature = "connect")]
 impl CfnIntegrationAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceId", self.instance_id.into_ref());
@@ -5280,6 +5523,7 @@ impl CfnIntegrationAssociationProps {
 
     /// The `AWS::Connect::IntegrationAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::IntegrationAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5288,6 +5532,7 @@ impl CfnIntegrationAssociationProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::IntegrationAssociation> {
     /// Adds an `AWS::Connect::IntegrationAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5300,6 +5545,7 @@ impl crate::Cfn<markers::IntegrationAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`IntegrationAssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-integrationassociation.html#aws-resource-connect-integrationassociation-return-values).
+    #[inline]
     pub fn attr_integration_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IntegrationAssociationId".into())
     }
@@ -5363,6 +5609,7 @@ pub struct CfnMetricProps {
 #[cfg(feature = "connect")]
 impl CfnMetricProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Str>, metric_calculation: impl Into<metric::MetricCalculation>, name: impl Into<Str>, status: impl Into<Str>, unit: impl Into<Str>) -> CfnMetricProps {
         CfnMetricProps {
             description: None,
@@ -5380,6 +5627,7 @@ impl CfnMetricProps {
 #[cfg(feature = "connect")]
 impl CfnMetricProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -5395,6 +5643,7 @@ impl CfnMetricProps {
 
     /// The `AWS::Connect::Metric` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::Metric").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5403,6 +5652,7 @@ impl CfnMetricProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::Metric> {
     /// Adds an `AWS::Connect::Metric` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5415,6 +5665,7 @@ impl crate::Cfn<markers::Metric> {
     ///
     /// `Fn::GetAtt` of
     /// [`MetricArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-metric.html#aws-resource-connect-metric-return-values).
+    #[inline]
     pub fn attr_metric_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MetricArn".into())
     }
@@ -5423,6 +5674,7 @@ impl crate::Cfn<markers::Metric> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-metric.html#aws-resource-connect-metric-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -5431,6 +5683,7 @@ impl crate::Cfn<markers::Metric> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedUser`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-metric.html#aws-resource-connect-metric-return-values).
+    #[inline]
     pub fn attr_created_user(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedUser".into())
     }
@@ -5439,6 +5692,7 @@ impl crate::Cfn<markers::Metric> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-metric.html#aws-resource-connect-metric-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -5447,6 +5701,7 @@ impl crate::Cfn<markers::Metric> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedRegion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-metric.html#aws-resource-connect-metric-return-values).
+    #[inline]
     pub fn attr_last_modified_region(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedRegion".into())
     }
@@ -5455,6 +5710,7 @@ impl crate::Cfn<markers::Metric> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedUser`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-metric.html#aws-resource-connect-metric-return-values).
+    #[inline]
     pub fn attr_last_modified_user(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedUser".into())
     }
@@ -5464,6 +5720,7 @@ impl crate::Cfn<markers::Metric> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationMethod`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-metric.html#aws-resource-connect-metric-return-values).
+    #[inline]
     pub fn attr_creation_method(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationMethod".into())
     }
@@ -5472,6 +5729,7 @@ impl crate::Cfn<markers::Metric> {
     ///
     /// `Fn::GetAtt` of
     /// [`Category`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-metric.html#aws-resource-connect-metric-return-values).
+    #[inline]
     pub fn attr_category(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Category".into())
     }
@@ -5480,6 +5738,7 @@ impl crate::Cfn<markers::Metric> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-metric.html#aws-resource-connect-metric-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -5489,6 +5748,7 @@ impl crate::Cfn<markers::Metric> {
     ///
     /// `Fn::GetAtt` of
     /// [`SupportsPreaggregateCalculation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-metric.html#aws-resource-connect-metric-return-values).
+    #[inline]
     pub fn attr_supports_preaggregate_calculation(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SupportsPreaggregateCalculation".into())
     }
@@ -5497,6 +5757,7 @@ impl crate::Cfn<markers::Metric> {
     ///
     /// `Fn::GetAtt` of
     /// [`SupportsCustomCalculation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-metric.html#aws-resource-connect-metric-return-values).
+    #[inline]
     pub fn attr_supports_custom_calculation(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SupportsCustomCalculation".into())
     }
@@ -5505,6 +5766,7 @@ impl crate::Cfn<markers::Metric> {
     ///
     /// `Fn::GetAtt` of
     /// [`Groupings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-metric.html#aws-resource-connect-metric-return-values).
+    #[inline]
     pub fn attr_groupings(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Groupings".into())
     }
@@ -5513,6 +5775,7 @@ impl crate::Cfn<markers::Metric> {
     ///
     /// `Fn::GetAtt` of
     /// [`Filters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-metric.html#aws-resource-connect-metric-return-values).
+    #[inline]
     pub fn attr_filters(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Filters".into())
     }
@@ -5521,6 +5784,7 @@ impl crate::Cfn<markers::Metric> {
     ///
     /// `Fn::GetAtt` of
     /// [`EffectiveTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-metric.html#aws-resource-connect-metric-return-values).
+    #[inline]
     pub fn attr_effective_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EffectiveTime".into())
     }
@@ -5529,6 +5793,7 @@ impl crate::Cfn<markers::Metric> {
     ///
     /// `Fn::GetAtt` of
     /// [`RefreshRate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-metric.html#aws-resource-connect-metric-return-values).
+    #[inline]
     pub fn attr_refresh_rate(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RefreshRate".into())
     }
@@ -5537,6 +5802,7 @@ impl crate::Cfn<markers::Metric> {
     ///
     /// `Fn::GetAtt` of
     /// [`SupportedStats`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-metric.html#aws-resource-connect-metric-return-values).
+    #[inline]
     pub fn attr_supported_stats(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SupportedStats".into())
     }
@@ -5546,6 +5812,7 @@ impl crate::Cfn<markers::Metric> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrimaryEventSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-metric.html#aws-resource-connect-metric-return-values).
+    #[inline]
     pub fn attr_primary_event_source(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrimaryEventSource".into())
     }
@@ -5555,6 +5822,7 @@ impl crate::Cfn<markers::Metric> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrimaryEventSourceEffectiveTimestampType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-metric.html#aws-resource-connect-metric-return-values).
+    #[inline]
     pub fn attr_primary_event_source_effective_timestamp_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrimaryEventSourceEffectiveTimestampType".into())
     }
@@ -5587,6 +5855,7 @@ pub mod metric {
 
     impl MetricCalculation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(calculation: impl Into<Str>, calculation_components: impl Into<List<CalculationComponent>>) -> MetricCalculation {
             MetricCalculation {
                 calculation: calculation.into(),
@@ -5596,6 +5865,7 @@ pub mod metric {
     }
 
     impl IntoValue for MetricCalculation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Calculation", self.calculation.into_value());
@@ -5635,6 +5905,7 @@ pub mod metric {
 
     impl CalculationComponent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(alias: impl Into<Str>) -> CalculationComponent {
             CalculationComponent {
                 alias: alias.into(),
@@ -5646,6 +5917,7 @@ pub mod metric {
     }
 
     impl IntoValue for CalculationComponent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Alias", self.alias.into_value());
@@ -5692,6 +5964,7 @@ pub mod metric {
 
     impl MetricFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_filter_key: impl Into<Str>) -> MetricFilter {
             MetricFilter {
                 boolean_condition: None,
@@ -5704,6 +5977,7 @@ pub mod metric {
     }
 
     impl IntoValue for MetricFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BooleanCondition", self.boolean_condition);
@@ -5737,6 +6011,7 @@ pub mod metric {
 
     impl MetricFilterNumberCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison: impl Into<Str>, values: impl Into<List<Num>>) -> MetricFilterNumberCondition {
             MetricFilterNumberCondition {
                 comparison: comparison.into(),
@@ -5746,6 +6021,7 @@ pub mod metric {
     }
 
     impl IntoValue for MetricFilterNumberCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Comparison", self.comparison.into_value());
@@ -5776,6 +6052,7 @@ pub mod metric {
 
     impl MetricFilterStringCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison: impl Into<Str>, values: impl Into<List<Str>>) -> MetricFilterStringCondition {
             MetricFilterStringCondition {
                 comparison: comparison.into(),
@@ -5785,6 +6062,7 @@ pub mod metric {
     }
 
     impl IntoValue for MetricFilterStringCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Comparison", self.comparison.into_value());
@@ -5809,6 +6087,7 @@ pub mod metric {
 
     impl MetricFilterBooleanCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison: impl Into<Str>) -> MetricFilterBooleanCondition {
             MetricFilterBooleanCondition {
                 comparison: comparison.into(),
@@ -5817,6 +6096,7 @@ pub mod metric {
     }
 
     impl IntoValue for MetricFilterBooleanCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Comparison", self.comparison.into_value());
@@ -5874,6 +6154,7 @@ pub struct CfnNotificationProps {
 #[cfg(feature = "connect")]
 impl CfnNotificationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(content: impl Into<notification::NotificationContent>, instance_arn: impl Into<Str>) -> CfnNotificationProps {
         CfnNotificationProps {
             content: content.into(),
@@ -5889,6 +6170,7 @@ impl CfnNotificationProps {
 #[cfg(feature = "connect")]
 impl CfnNotificationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
@@ -5902,6 +6184,7 @@ impl CfnNotificationProps {
 
     /// The `AWS::Connect::Notification` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::Notification").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5910,6 +6193,7 @@ impl CfnNotificationProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::Notification> {
     /// Adds an `AWS::Connect::Notification` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5922,6 +6206,7 @@ impl crate::Cfn<markers::Notification> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-notification.html#aws-resource-connect-notification-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -5930,6 +6215,7 @@ impl crate::Cfn<markers::Notification> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-notification.html#aws-resource-connect-notification-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -5938,6 +6224,7 @@ impl crate::Cfn<markers::Notification> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-notification.html#aws-resource-connect-notification-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -6013,6 +6300,7 @@ pub mod notification {
 
     impl NotificationContent {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NotificationContent {
             NotificationContent {
                 de_de: None,
@@ -6031,12 +6319,14 @@ pub mod notification {
     }
 
     impl Default for NotificationContent {
+        #[inline]
         fn default() -> NotificationContent {
             NotificationContent::new()
         }
     }
 
     impl IntoValue for NotificationContent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeDE", self.de_de);
@@ -6114,6 +6404,7 @@ pub struct CfnPhoneNumberProps {
 #[cfg(feature = "connect")]
 impl CfnPhoneNumberProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(target_arn: impl Into<Str>) -> CfnPhoneNumberProps {
         CfnPhoneNumberProps {
             country_code: None,
@@ -6130,6 +6421,7 @@ impl CfnPhoneNumberProps {
 #[cfg(feature = "connect")]
 impl CfnPhoneNumberProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CountryCode", self.country_code);
@@ -6144,6 +6436,7 @@ impl CfnPhoneNumberProps {
 
     /// The `AWS::Connect::PhoneNumber` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::PhoneNumber").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6152,6 +6445,7 @@ impl CfnPhoneNumberProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::PhoneNumber> {
     /// Adds an `AWS::Connect::PhoneNumber` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6164,6 +6458,7 @@ impl crate::Cfn<markers::PhoneNumber> {
     ///
     /// `Fn::GetAtt` of
     /// [`Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-phonenumber.html#aws-resource-connect-phonenumber-return-values).
+    #[inline]
     pub fn attr_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Address".into())
     }
@@ -6172,6 +6467,7 @@ impl crate::Cfn<markers::PhoneNumber> {
     ///
     /// `Fn::GetAtt` of
     /// [`PhoneNumberArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-phonenumber.html#aws-resource-connect-phonenumber-return-values).
+    #[inline]
     pub fn attr_phone_number_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PhoneNumberArn".into())
     }
@@ -6217,6 +6513,7 @@ pub struct CfnPredefinedAttributeProps {
 #[cfg(feature = "connect")]
 impl CfnPredefinedAttributeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Str>, name: impl Into<Str>) -> CfnPredefinedAttributeProps {
         CfnPredefinedAttributeProps {
             attribute_configuration: None,
@@ -6231,6 +6528,7 @@ impl CfnPredefinedAttributeProps {
 #[cfg(feature = "connect")]
 impl CfnPredefinedAttributeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AttributeConfiguration", self.attribute_configuration);
@@ -6243,6 +6541,7 @@ impl CfnPredefinedAttributeProps {
 
     /// The `AWS::Connect::PredefinedAttribute` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::PredefinedAttribute").properties(self.into_properties())
     }
@@ -6251,6 +6550,7 @@ impl CfnPredefinedAttributeProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::PredefinedAttribute> {
     /// Adds an `AWS::Connect::PredefinedAttribute` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6263,6 +6563,7 @@ impl crate::Cfn<markers::PredefinedAttribute> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedRegion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-predefinedattribute.html#aws-resource-connect-predefinedattribute-return-values).
+    #[inline]
     pub fn attr_last_modified_region(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedRegion".into())
     }
@@ -6271,6 +6572,7 @@ impl crate::Cfn<markers::PredefinedAttribute> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-predefinedattribute.html#aws-resource-connect-predefinedattribute-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -6296,6 +6598,7 @@ pub mod predefined_attribute {
 
     impl Values {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Values {
             Values {
                 string_list: None,
@@ -6304,12 +6607,14 @@ pub mod predefined_attribute {
     }
 
     impl Default for Values {
+        #[inline]
         fn default() -> Values {
             Values::new()
         }
     }
 
     impl IntoValue for Values {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "StringList", self.string_list);
@@ -6339,6 +6644,7 @@ pub mod predefined_attribute {
 
     impl AttributeConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AttributeConfiguration {
             AttributeConfiguration {
                 enable_value_validation_on_association: None,
@@ -6348,12 +6654,14 @@ pub mod predefined_attribute {
     }
 
     impl Default for AttributeConfiguration {
+        #[inline]
         fn default() -> AttributeConfiguration {
             AttributeConfiguration::new()
         }
     }
 
     impl IntoValue for AttributeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableValueValidationOnAssociation", self.enable_value_validation_on_association);
@@ -6408,6 +6716,7 @@ pub struct CfnPromptProps {
 #[cfg(feature = "connect")]
 impl CfnPromptProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Id<crate::connect::CfnInstance>>, name: impl Into<Str>) -> CfnPromptProps {
         CfnPromptProps {
             description: None,
@@ -6422,6 +6731,7 @@ impl CfnPromptProps {
 #[cfg(feature = "connect")]
 impl CfnPromptProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -6434,6 +6744,7 @@ impl CfnPromptProps {
 
     /// The `AWS::Connect::Prompt` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::Prompt").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6442,6 +6753,7 @@ impl CfnPromptProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::Prompt> {
     /// Adds an `AWS::Connect::Prompt` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6454,6 +6766,7 @@ impl crate::Cfn<markers::Prompt> {
     ///
     /// `Fn::GetAtt` of
     /// [`PromptArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-prompt.html#aws-resource-connect-prompt-return-values).
+    #[inline]
     pub fn attr_prompt_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PromptArn".into())
     }
@@ -6535,6 +6848,7 @@ pub struct CfnQueueProps {
 #[cfg(feature = "connect")]
 impl CfnQueueProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(hours_of_operation_arn: impl Into<Str>, instance_arn: impl Into<Id<crate::connect::CfnInstance>>, name: impl Into<Str>) -> CfnQueueProps {
         CfnQueueProps {
             additional_email_addresses: None,
@@ -6555,6 +6869,7 @@ impl CfnQueueProps {
 #[cfg(feature = "connect")]
 impl CfnQueueProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalEmailAddresses", self.additional_email_addresses);
@@ -6573,6 +6888,7 @@ impl CfnQueueProps {
 
     /// The `AWS::Connect::Queue` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::Queue").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6581,6 +6897,7 @@ impl CfnQueueProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::Queue> {
     /// Adds an `AWS::Connect::Queue` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6593,6 +6910,7 @@ impl crate::Cfn<markers::Queue> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-queue.html#aws-resource-connect-queue-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -6601,6 +6919,7 @@ impl crate::Cfn<markers::Queue> {
     ///
     /// `Fn::GetAtt` of
     /// [`QueueArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-queue.html#aws-resource-connect-queue-return-values).
+    #[inline]
     pub fn attr_queue_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "QueueArn".into())
     }
@@ -6609,6 +6928,7 @@ impl crate::Cfn<markers::Queue> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-queue.html#aws-resource-connect-queue-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -6617,6 +6937,7 @@ impl crate::Cfn<markers::Queue> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedRegion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-queue.html#aws-resource-connect-queue-return-values).
+    #[inline]
     pub fn attr_last_modified_region(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedRegion".into())
     }
@@ -6652,6 +6973,7 @@ pub mod queue {
 
     impl OutboundCallerConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OutboundCallerConfig {
             OutboundCallerConfig {
                 outbound_caller_id_name: None,
@@ -6662,12 +6984,14 @@ pub mod queue {
     }
 
     impl Default for OutboundCallerConfig {
+        #[inline]
         fn default() -> OutboundCallerConfig {
             OutboundCallerConfig::new()
         }
     }
 
     impl IntoValue for OutboundCallerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OutboundCallerIdName", self.outbound_caller_id_name);
@@ -6693,6 +7017,7 @@ pub mod queue {
 
     impl EmailAddress {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(email_address_arn: impl Into<Str>) -> EmailAddress {
             EmailAddress {
                 email_address_arn: email_address_arn.into(),
@@ -6701,6 +7026,7 @@ pub mod queue {
     }
 
     impl IntoValue for EmailAddress {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EmailAddressArn", self.email_address_arn.into_value());
@@ -6723,6 +7049,7 @@ pub mod queue {
 
     impl OutboundEmailConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OutboundEmailConfig {
             OutboundEmailConfig {
                 outbound_email_address_id: None,
@@ -6731,12 +7058,14 @@ pub mod queue {
     }
 
     impl Default for OutboundEmailConfig {
+        #[inline]
         fn default() -> OutboundEmailConfig {
             OutboundEmailConfig::new()
         }
     }
 
     impl IntoValue for OutboundEmailConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OutboundEmailAddressId", self.outbound_email_address_id);
@@ -6790,6 +7119,7 @@ pub struct CfnQuickConnectProps {
 #[cfg(feature = "connect")]
 impl CfnQuickConnectProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Id<crate::connect::CfnInstance>>, name: impl Into<Str>, quick_connect_config: impl Into<quick_connect::QuickConnectConfig>) -> CfnQuickConnectProps {
         CfnQuickConnectProps {
             description: None,
@@ -6804,6 +7134,7 @@ impl CfnQuickConnectProps {
 #[cfg(feature = "connect")]
 impl CfnQuickConnectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -6816,6 +7147,7 @@ impl CfnQuickConnectProps {
 
     /// The `AWS::Connect::QuickConnect` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::QuickConnect").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6824,6 +7156,7 @@ impl CfnQuickConnectProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::QuickConnect> {
     /// Adds an `AWS::Connect::QuickConnect` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6836,6 +7169,7 @@ impl crate::Cfn<markers::QuickConnect> {
     ///
     /// `Fn::GetAtt` of
     /// [`QuickConnectArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-quickconnect.html#aws-resource-connect-quickconnect-return-values).
+    #[inline]
     pub fn attr_quick_connect_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "QuickConnectArn".into())
     }
@@ -6846,6 +7180,7 @@ impl crate::Cfn<markers::QuickConnect> {
     ///
     /// `Fn::GetAtt` of
     /// [`QuickConnectType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-quickconnect.html#aws-resource-connect-quickconnect-return-values).
+    #[inline]
     pub fn attr_quick_connect_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "QuickConnectType".into())
     }
@@ -6894,6 +7229,7 @@ pub mod quick_connect {
 
     impl QuickConnectConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(quick_connect_type: impl Into<Str>) -> QuickConnectConfig {
             QuickConnectConfig {
                 flow_config: None,
@@ -6906,6 +7242,7 @@ pub mod quick_connect {
     }
 
     impl IntoValue for QuickConnectConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FlowConfig", self.flow_config);
@@ -6940,6 +7277,7 @@ pub mod quick_connect {
 
     impl QueueQuickConnectConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(contact_flow_arn: impl Into<Str>, queue_arn: impl Into<Str>) -> QueueQuickConnectConfig {
             QueueQuickConnectConfig {
                 contact_flow_arn: contact_flow_arn.into(),
@@ -6949,6 +7287,7 @@ pub mod quick_connect {
     }
 
     impl IntoValue for QueueQuickConnectConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContactFlowArn", self.contact_flow_arn.into_value());
@@ -6973,6 +7312,7 @@ pub mod quick_connect {
 
     impl PhoneNumberQuickConnectConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(phone_number: impl Into<Str>) -> PhoneNumberQuickConnectConfig {
             PhoneNumberQuickConnectConfig {
                 phone_number: phone_number.into(),
@@ -6981,6 +7321,7 @@ pub mod quick_connect {
     }
 
     impl IntoValue for PhoneNumberQuickConnectConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PhoneNumber", self.phone_number.into_value());
@@ -7011,6 +7352,7 @@ pub mod quick_connect {
 
     impl UserQuickConnectConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(contact_flow_arn: impl Into<Str>, user_arn: impl Into<Str>) -> UserQuickConnectConfig {
             UserQuickConnectConfig {
                 contact_flow_arn: contact_flow_arn.into(),
@@ -7020,6 +7362,7 @@ pub mod quick_connect {
     }
 
     impl IntoValue for UserQuickConnectConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContactFlowArn", self.contact_flow_arn.into_value());
@@ -7044,6 +7387,7 @@ pub mod quick_connect {
 
     impl FlowQuickConnectConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(contact_flow_arn: impl Into<Str>) -> FlowQuickConnectConfig {
             FlowQuickConnectConfig {
                 contact_flow_arn: contact_flow_arn.into(),
@@ -7052,6 +7396,7 @@ pub mod quick_connect {
     }
 
     impl IntoValue for FlowQuickConnectConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContactFlowArn", self.contact_flow_arn.into_value());
@@ -7130,6 +7475,7 @@ pub struct CfnRoutingProfileProps {
 #[cfg(feature = "connect")]
 impl CfnRoutingProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(default_outbound_queue_arn: impl Into<Str>, description: impl Into<Str>, instance_arn: impl Into<Id<crate::connect::CfnInstance>>, media_concurrencies: impl Into<List<routing_profile::MediaConcurrency>>, name: impl Into<Str>) -> CfnRoutingProfileProps {
         CfnRoutingProfileProps {
             agent_availability_timer: None,
@@ -7148,6 +7494,7 @@ impl CfnRoutingProfileProps {
 #[cfg(feature = "connect")]
 impl CfnRoutingProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AgentAvailabilityTimer", self.agent_availability_timer);
@@ -7164,6 +7511,7 @@ impl CfnRoutingProfileProps {
 
     /// The `AWS::Connect::RoutingProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::RoutingProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -7172,6 +7520,7 @@ impl CfnRoutingProfileProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::RoutingProfile> {
     /// Adds an `AWS::Connect::RoutingProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7184,6 +7533,7 @@ impl crate::Cfn<markers::RoutingProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`RoutingProfileArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-routingprofile.html#aws-resource-connect-routingprofile-return-values).
+    #[inline]
     pub fn attr_routing_profile_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RoutingProfileArn".into())
     }
@@ -7224,6 +7574,7 @@ pub mod routing_profile {
 
     impl MediaConcurrency {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(channel: impl Into<Str>, concurrency: impl Into<Int>) -> MediaConcurrency {
             MediaConcurrency {
                 channel: channel.into(),
@@ -7234,6 +7585,7 @@ pub mod routing_profile {
     }
 
     impl IntoValue for MediaConcurrency {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Channel", self.channel.into_value());
@@ -7260,6 +7612,7 @@ pub mod routing_profile {
 
     impl CrossChannelBehavior {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(behavior_type: impl Into<Str>) -> CrossChannelBehavior {
             CrossChannelBehavior {
                 behavior_type: behavior_type.into(),
@@ -7268,6 +7621,7 @@ pub mod routing_profile {
     }
 
     impl IntoValue for CrossChannelBehavior {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BehaviorType", self.behavior_type.into_value());
@@ -7309,6 +7663,7 @@ pub mod routing_profile {
 
     impl RoutingProfileQueueConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(delay: impl Into<Int>, priority: impl Into<Int>, queue_reference: impl Into<RoutingProfileQueueReference>) -> RoutingProfileQueueConfig {
             RoutingProfileQueueConfig {
                 delay: delay.into(),
@@ -7319,6 +7674,7 @@ pub mod routing_profile {
     }
 
     impl IntoValue for RoutingProfileQueueConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Delay", self.delay.into_value());
@@ -7350,6 +7706,7 @@ pub mod routing_profile {
 
     impl RoutingProfileQueueReference {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(channel: impl Into<Str>, queue_arn: impl Into<Str>) -> RoutingProfileQueueReference {
             RoutingProfileQueueReference {
                 channel: channel.into(),
@@ -7359,6 +7716,7 @@ pub mod routing_profile {
     }
 
     impl IntoValue for RoutingProfileQueueReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Channel", self.channel.into_value());
@@ -7384,6 +7742,7 @@ pub mod routing_profile {
 
     impl RoutingProfileManualAssignmentQueueConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(queue_reference: impl Into<RoutingProfileQueueReference>) -> RoutingProfileManualAssignmentQueueConfig {
             RoutingProfileManualAssignmentQueueConfig {
                 queue_reference: queue_reference.into(),
@@ -7392,6 +7751,7 @@ pub mod routing_profile {
     }
 
     impl IntoValue for RoutingProfileManualAssignmentQueueConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("QueueReference", self.queue_reference.into_value());
@@ -7455,6 +7815,7 @@ pub struct CfnRuleProps {
 #[cfg(feature = "connect")]
 impl CfnRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(actions: impl Into<rule::Actions>, function: impl Into<Str>, instance_arn: impl Into<Str>, name: impl Into<Str>, publish_status: impl Into<Str>, trigger_event_source: impl Into<rule::RuleTriggerEventSource>) -> CfnRuleProps {
         CfnRuleProps {
             actions: actions.into(),
@@ -7471,6 +7832,7 @@ impl CfnRuleProps {
 #[cfg(feature = "connect")]
 impl CfnRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
@@ -7485,6 +7847,7 @@ impl CfnRuleProps {
 
     /// The `AWS::Connect::Rule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::Rule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -7493,6 +7856,7 @@ impl CfnRuleProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::Rule> {
     /// Adds an `AWS::Connect::Rule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7505,6 +7869,7 @@ impl crate::Cfn<markers::Rule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-rule.html#aws-resource-connect-rule-return-values).
+    #[inline]
     pub fn attr_rule_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleArn".into())
     }
@@ -7538,6 +7903,7 @@ pub mod rule {
 
     impl RuleTriggerEventSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_source_name: impl Into<Str>) -> RuleTriggerEventSource {
             RuleTriggerEventSource {
                 event_source_name: event_source_name.into(),
@@ -7547,6 +7913,7 @@ pub mod rule {
     }
 
     impl IntoValue for RuleTriggerEventSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventSourceName", self.event_source_name.into_value());
@@ -7611,6 +7978,7 @@ pub mod rule {
 
     impl Actions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Actions {
             Actions {
                 assign_contact_category_actions: None,
@@ -7627,12 +7995,14 @@ pub mod rule {
     }
 
     impl Default for Actions {
+        #[inline]
         fn default() -> Actions {
             Actions::new()
         }
     }
 
     impl IntoValue for Actions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssignContactCategoryActions", self.assign_contact_category_actions);
@@ -7664,6 +8034,7 @@ pub mod rule {
 
     impl EventBridgeAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> EventBridgeAction {
             EventBridgeAction {
                 name: name.into(),
@@ -7672,6 +8043,7 @@ pub mod rule {
     }
 
     impl IntoValue for EventBridgeAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -7717,6 +8089,7 @@ pub mod rule {
 
     impl TaskAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(contact_flow_arn: impl Into<Str>, name: impl Into<Str>) -> TaskAction {
             TaskAction {
                 contact_flow_arn: contact_flow_arn.into(),
@@ -7728,6 +8101,7 @@ pub mod rule {
     }
 
     impl IntoValue for TaskAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContactFlowArn", self.contact_flow_arn.into_value());
@@ -7762,6 +8136,7 @@ pub mod rule {
 
     impl Reference {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Str>) -> Reference {
             Reference {
                 r#type: r#type.into(),
@@ -7771,6 +8146,7 @@ pub mod rule {
     }
 
     impl IntoValue for Reference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -7828,6 +8204,7 @@ pub mod rule {
 
     impl SendNotificationAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(content: impl Into<Str>, content_type: impl Into<Str>, delivery_method: impl Into<Str>, recipient: impl Into<NotificationRecipientType>) -> SendNotificationAction {
             SendNotificationAction {
                 content: content.into(),
@@ -7841,6 +8218,7 @@ pub mod rule {
     }
 
     impl IntoValue for SendNotificationAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Content", self.content.into_value());
@@ -7875,6 +8253,7 @@ pub mod rule {
 
     impl NotificationRecipientType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NotificationRecipientType {
             NotificationRecipientType {
                 user_arns: None,
@@ -7884,12 +8263,14 @@ pub mod rule {
     }
 
     impl Default for NotificationRecipientType {
+        #[inline]
         fn default() -> NotificationRecipientType {
             NotificationRecipientType::new()
         }
     }
 
     impl IntoValue for NotificationRecipientType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "UserArns", self.user_arns);
@@ -7920,6 +8301,7 @@ pub mod rule {
 
     impl CreateCaseAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fields: impl Into<List<Field>>, template_id: impl Into<Str>) -> CreateCaseAction {
             CreateCaseAction {
                 fields: fields.into(),
@@ -7929,6 +8311,7 @@ pub mod rule {
     }
 
     impl IntoValue for CreateCaseAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fields", self.fields.into_value());
@@ -7959,6 +8342,7 @@ pub mod rule {
 
     impl Field {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>, value: impl Into<FieldValue>) -> Field {
             Field {
                 id: id.into(),
@@ -7968,6 +8352,7 @@ pub mod rule {
     }
 
     impl IntoValue for Field {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -8006,6 +8391,7 @@ pub mod rule {
 
     impl FieldValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FieldValue {
             FieldValue {
                 boolean_value: None,
@@ -8017,12 +8403,14 @@ pub mod rule {
     }
 
     impl Default for FieldValue {
+        #[inline]
         fn default() -> FieldValue {
             FieldValue::new()
         }
     }
 
     impl IntoValue for FieldValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BooleanValue", self.boolean_value);
@@ -8049,6 +8437,7 @@ pub mod rule {
 
     impl UpdateCaseAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fields: impl Into<List<Field>>) -> UpdateCaseAction {
             UpdateCaseAction {
                 fields: fields.into(),
@@ -8057,6 +8446,7 @@ pub mod rule {
     }
 
     impl IntoValue for UpdateCaseAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fields", self.fields.into_value());
@@ -8080,6 +8470,7 @@ pub mod rule {
 
     impl SubmitAutoEvaluationAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(evaluation_form_arn: impl Into<Str>) -> SubmitAutoEvaluationAction {
             SubmitAutoEvaluationAction {
                 evaluation_form_arn: evaluation_form_arn.into(),
@@ -8088,6 +8479,7 @@ pub mod rule {
     }
 
     impl IntoValue for SubmitAutoEvaluationAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EvaluationFormArn", self.evaluation_form_arn.into_value());
@@ -8117,6 +8509,7 @@ pub mod rule {
 
     impl AssignSlaAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(case_sla_configuration: impl Into<CaseSlaConfiguration>, sla_assignment_type: impl Into<Str>) -> AssignSlaAction {
             AssignSlaAction {
                 case_sla_configuration: case_sla_configuration.into(),
@@ -8126,6 +8519,7 @@ pub mod rule {
     }
 
     impl IntoValue for AssignSlaAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CaseSlaConfiguration", self.case_sla_configuration.into_value());
@@ -8172,6 +8566,7 @@ pub mod rule {
 
     impl CaseSlaConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, target_sla_minutes: impl Into<Num>, r#type: impl Into<Str>) -> CaseSlaConfiguration {
             CaseSlaConfiguration {
                 field_id: None,
@@ -8184,6 +8579,7 @@ pub mod rule {
     }
 
     impl IntoValue for CaseSlaConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FieldId", self.field_id);
@@ -8210,6 +8606,7 @@ pub mod rule {
 
     impl SlaTargetFieldValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SlaTargetFieldValue {
             SlaTargetFieldValue {
                 string_value: None,
@@ -8218,12 +8615,14 @@ pub mod rule {
     }
 
     impl Default for SlaTargetFieldValue {
+        #[inline]
         fn default() -> SlaTargetFieldValue {
             SlaTargetFieldValue::new()
         }
     }
 
     impl IntoValue for SlaTargetFieldValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "StringValue", self.string_value);
@@ -8257,6 +8656,7 @@ pub struct CfnSecurityKeyProps {
 #[cfg(feature = "connect")]
 impl CfnSecurityKeyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_id: impl Into<Id<crate::connect::CfnInstance>>, key: impl Into<Str>) -> CfnSecurityKeyProps {
         CfnSecurityKeyProps {
             instance_id: instance_id.into(),
@@ -8268,6 +8668,7 @@ impl CfnSecurityKeyProps {
 #[cfg(feature = "connect")]
 impl CfnSecurityKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceId", self.instance_id.into_ref());
@@ -8277,6 +8678,7 @@ impl CfnSecurityKeyProps {
 
     /// The `AWS::Connect::SecurityKey` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::SecurityKey").properties(self.into_properties())
     }
@@ -8285,6 +8687,7 @@ impl CfnSecurityKeyProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::SecurityKey> {
     /// Adds an `AWS::Connect::SecurityKey` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -8298,6 +8701,7 @@ impl crate::Cfn<markers::SecurityKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-securitykey.html#aws-resource-connect-securitykey-return-values).
+    #[inline]
     pub fn attr_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationId".into())
     }
@@ -8389,6 +8793,7 @@ pub struct CfnSecurityProfileProps {
 #[cfg(feature = "connect")]
 impl CfnSecurityProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Id<crate::connect::CfnInstance>>, security_profile_name: impl Into<Str>) -> CfnSecurityProfileProps {
         CfnSecurityProfileProps {
             allowed_access_control_hierarchy_group_id: None,
@@ -8410,6 +8815,7 @@ impl CfnSecurityProfileProps {
 #[cfg(feature = "connect")]
 impl CfnSecurityProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllowedAccessControlHierarchyGroupId", self.allowed_access_control_hierarchy_group_id);
@@ -8429,6 +8835,7 @@ impl CfnSecurityProfileProps {
 
     /// The `AWS::Connect::SecurityProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::SecurityProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -8437,6 +8844,7 @@ impl CfnSecurityProfileProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::SecurityProfile> {
     /// Adds an `AWS::Connect::SecurityProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -8449,6 +8857,7 @@ impl crate::Cfn<markers::SecurityProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`SecurityProfileArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-securityprofile.html#aws-resource-connect-securityprofile-return-values).
+    #[inline]
     pub fn attr_security_profile_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SecurityProfileArn".into())
     }
@@ -8457,6 +8866,7 @@ impl crate::Cfn<markers::SecurityProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedRegion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-securityprofile.html#aws-resource-connect-securityprofile-return-values).
+    #[inline]
     pub fn attr_last_modified_region(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedRegion".into())
     }
@@ -8465,6 +8875,7 @@ impl crate::Cfn<markers::SecurityProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-securityprofile.html#aws-resource-connect-securityprofile-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -8502,6 +8913,7 @@ pub mod security_profile {
 
     impl Application {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Application {
             Application {
                 application_permissions: None,
@@ -8512,12 +8924,14 @@ pub mod security_profile {
     }
 
     impl Default for Application {
+        #[inline]
         fn default() -> Application {
             Application::new()
         }
     }
 
     impl IntoValue for Application {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationPermissions", self.application_permissions);
@@ -8547,6 +8961,7 @@ pub mod security_profile {
 
     impl FlowModule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FlowModule {
             FlowModule {
                 flow_module_id: None,
@@ -8556,12 +8971,14 @@ pub mod security_profile {
     }
 
     impl Default for FlowModule {
+        #[inline]
         fn default() -> FlowModule {
             FlowModule::new()
         }
     }
 
     impl IntoValue for FlowModule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FlowModuleId", self.flow_module_id);
@@ -8586,6 +9003,7 @@ pub mod security_profile {
 
     impl GranularAccessControlConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GranularAccessControlConfiguration {
             GranularAccessControlConfiguration {
                 data_table_access_control_configuration: None,
@@ -8594,12 +9012,14 @@ pub mod security_profile {
     }
 
     impl Default for GranularAccessControlConfiguration {
+        #[inline]
         fn default() -> GranularAccessControlConfiguration {
             GranularAccessControlConfiguration::new()
         }
     }
 
     impl IntoValue for GranularAccessControlConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataTableAccessControlConfiguration", self.data_table_access_control_configuration);
@@ -8622,6 +9042,7 @@ pub mod security_profile {
 
     impl DataTableAccessControlConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataTableAccessControlConfiguration {
             DataTableAccessControlConfiguration {
                 primary_attribute_access_control_configuration: None,
@@ -8630,12 +9051,14 @@ pub mod security_profile {
     }
 
     impl Default for DataTableAccessControlConfiguration {
+        #[inline]
         fn default() -> DataTableAccessControlConfiguration {
             DataTableAccessControlConfiguration::new()
         }
     }
 
     impl IntoValue for DataTableAccessControlConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PrimaryAttributeAccessControlConfiguration", self.primary_attribute_access_control_configuration);
@@ -8658,6 +9081,7 @@ pub mod security_profile {
 
     impl PrimaryAttributeAccessControlConfigurationItem {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrimaryAttributeAccessControlConfigurationItem {
             PrimaryAttributeAccessControlConfigurationItem {
                 primary_attribute_values: None,
@@ -8666,12 +9090,14 @@ pub mod security_profile {
     }
 
     impl Default for PrimaryAttributeAccessControlConfigurationItem {
+        #[inline]
         fn default() -> PrimaryAttributeAccessControlConfigurationItem {
             PrimaryAttributeAccessControlConfigurationItem::new()
         }
     }
 
     impl IntoValue for PrimaryAttributeAccessControlConfigurationItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PrimaryAttributeValues", self.primary_attribute_values);
@@ -8704,6 +9130,7 @@ pub mod security_profile {
 
     impl PrimaryAttributeValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrimaryAttributeValue {
             PrimaryAttributeValue {
                 access_type: None,
@@ -8714,12 +9141,14 @@ pub mod security_profile {
     }
 
     impl Default for PrimaryAttributeValue {
+        #[inline]
         fn default() -> PrimaryAttributeValue {
             PrimaryAttributeValue::new()
         }
     }
 
     impl IntoValue for PrimaryAttributeValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessType", self.access_type);
@@ -8803,6 +9232,7 @@ pub struct CfnTaskTemplateProps {
 #[cfg(feature = "connect")]
 impl CfnTaskTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Str>) -> CfnTaskTemplateProps {
         CfnTaskTemplateProps {
             client_token: None,
@@ -8823,6 +9253,7 @@ impl CfnTaskTemplateProps {
 #[cfg(feature = "connect")]
 impl CfnTaskTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ClientToken", self.client_token);
@@ -8841,6 +9272,7 @@ impl CfnTaskTemplateProps {
 
     /// The `AWS::Connect::TaskTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::TaskTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -8849,6 +9281,7 @@ impl CfnTaskTemplateProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::TaskTemplate> {
     /// Adds an `AWS::Connect::TaskTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -8861,6 +9294,7 @@ impl crate::Cfn<markers::TaskTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-tasktemplate.html#aws-resource-connect-tasktemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -8893,6 +9327,7 @@ pub mod task_template {
 
     impl DefaultFieldValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(default_value: impl Into<Str>, id: impl Into<FieldIdentifier>) -> DefaultFieldValue {
             DefaultFieldValue {
                 default_value: default_value.into(),
@@ -8902,6 +9337,7 @@ pub mod task_template {
     }
 
     impl IntoValue for DefaultFieldValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DefaultValue", self.default_value.into_value());
@@ -8926,6 +9362,7 @@ pub mod task_template {
 
     impl FieldIdentifier {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> FieldIdentifier {
             FieldIdentifier {
                 name: name.into(),
@@ -8934,6 +9371,7 @@ pub mod task_template {
     }
 
     impl IntoValue for FieldIdentifier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -8973,6 +9411,7 @@ pub mod task_template {
 
     impl Field {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<FieldIdentifier>, r#type: impl Into<Str>) -> Field {
             Field {
                 description: None,
@@ -8984,6 +9423,7 @@ pub mod task_template {
     }
 
     impl IntoValue for Field {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -9019,6 +9459,7 @@ pub mod task_template {
 
     impl Constraints {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Constraints {
             Constraints {
                 invisible_fields: None,
@@ -9029,12 +9470,14 @@ pub mod task_template {
     }
 
     impl Default for Constraints {
+        #[inline]
         fn default() -> Constraints {
             Constraints::new()
         }
     }
 
     impl IntoValue for Constraints {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InvisibleFields", self.invisible_fields);
@@ -9060,6 +9503,7 @@ pub mod task_template {
 
     impl ReadOnlyFieldInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<FieldIdentifier>) -> ReadOnlyFieldInfo {
             ReadOnlyFieldInfo {
                 id: id.into(),
@@ -9068,6 +9512,7 @@ pub mod task_template {
     }
 
     impl IntoValue for ReadOnlyFieldInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -9091,6 +9536,7 @@ pub mod task_template {
 
     impl InvisibleFieldInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<FieldIdentifier>) -> InvisibleFieldInfo {
             InvisibleFieldInfo {
                 id: id.into(),
@@ -9099,6 +9545,7 @@ pub mod task_template {
     }
 
     impl IntoValue for InvisibleFieldInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -9122,6 +9569,7 @@ pub mod task_template {
 
     impl RequiredFieldInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<FieldIdentifier>) -> RequiredFieldInfo {
             RequiredFieldInfo {
                 id: id.into(),
@@ -9130,6 +9578,7 @@ pub mod task_template {
     }
 
     impl IntoValue for RequiredFieldInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -9194,6 +9643,7 @@ pub struct CfnTestCaseProps {
 #[cfg(feature = "connect")]
 impl CfnTestCaseProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(content: impl Into<Str>, instance_arn: impl Into<Str>, name: impl Into<Str>) -> CfnTestCaseProps {
         CfnTestCaseProps {
             content: content.into(),
@@ -9211,6 +9661,7 @@ impl CfnTestCaseProps {
 #[cfg(feature = "connect")]
 impl CfnTestCaseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
@@ -9226,6 +9677,7 @@ impl CfnTestCaseProps {
 
     /// The `AWS::Connect::TestCase` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::TestCase").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -9234,6 +9686,7 @@ impl CfnTestCaseProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::TestCase> {
     /// Adds an `AWS::Connect::TestCase` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -9246,6 +9699,7 @@ impl crate::Cfn<markers::TestCase> {
     ///
     /// `Fn::GetAtt` of
     /// [`TestCaseArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-testcase.html#aws-resource-connect-testcase-return-values).
+    #[inline]
     pub fn attr_test_case_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TestCaseArn".into())
     }
@@ -9254,6 +9708,7 @@ impl crate::Cfn<markers::TestCase> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedRegion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-testcase.html#aws-resource-connect-testcase-return-values).
+    #[inline]
     pub fn attr_last_modified_region(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedRegion".into())
     }
@@ -9262,6 +9717,7 @@ impl crate::Cfn<markers::TestCase> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-testcase.html#aws-resource-connect-testcase-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -9297,6 +9753,7 @@ pub mod test_case {
 
     impl EntryPoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EntryPoint {
             EntryPoint {
                 chat_entry_point_parameters: None,
@@ -9307,12 +9764,14 @@ pub mod test_case {
     }
 
     impl Default for EntryPoint {
+        #[inline]
         fn default() -> EntryPoint {
             EntryPoint::new()
         }
     }
 
     impl IntoValue for EntryPoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChatEntryPointParameters", self.chat_entry_point_parameters);
@@ -9347,6 +9806,7 @@ pub mod test_case {
 
     impl VoiceCallEntryPointParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VoiceCallEntryPointParameters {
             VoiceCallEntryPointParameters {
                 destination_phone_number: None,
@@ -9357,12 +9817,14 @@ pub mod test_case {
     }
 
     impl Default for VoiceCallEntryPointParameters {
+        #[inline]
         fn default() -> VoiceCallEntryPointParameters {
             VoiceCallEntryPointParameters::new()
         }
     }
 
     impl IntoValue for VoiceCallEntryPointParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationPhoneNumber", self.destination_phone_number);
@@ -9387,6 +9849,7 @@ pub mod test_case {
 
     impl ChatEntryPointParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ChatEntryPointParameters {
             ChatEntryPointParameters {
                 flow_id: None,
@@ -9395,12 +9858,14 @@ pub mod test_case {
     }
 
     impl Default for ChatEntryPointParameters {
+        #[inline]
         fn default() -> ChatEntryPointParameters {
             ChatEntryPointParameters::new()
         }
     }
 
     impl IntoValue for ChatEntryPointParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FlowId", self.flow_id);
@@ -9446,6 +9911,7 @@ pub struct CfnTrafficDistributionGroupProps {
 #[cfg(feature = "connect")]
 impl CfnTrafficDistributionGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Str>, name: impl Into<Str>) -> CfnTrafficDistributionGroupProps {
         CfnTrafficDistributionGroupProps {
             description: None,
@@ -9459,6 +9925,7 @@ impl CfnTrafficDistributionGroupProps {
 #[cfg(feature = "connect")]
 impl CfnTrafficDistributionGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -9470,6 +9937,7 @@ impl CfnTrafficDistributionGroupProps {
 
     /// The `AWS::Connect::TrafficDistributionGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::TrafficDistributionGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -9478,6 +9946,7 @@ impl CfnTrafficDistributionGroupProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::TrafficDistributionGroup> {
     /// Adds an `AWS::Connect::TrafficDistributionGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -9490,6 +9959,7 @@ impl crate::Cfn<markers::TrafficDistributionGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-trafficdistributiongroup.html#aws-resource-connect-trafficdistributiongroup-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -9498,6 +9968,7 @@ impl crate::Cfn<markers::TrafficDistributionGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsDefault`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-trafficdistributiongroup.html#aws-resource-connect-trafficdistributiongroup-return-values).
+    #[inline]
     pub fn attr_is_default(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsDefault".into())
     }
@@ -9506,6 +9977,7 @@ impl crate::Cfn<markers::TrafficDistributionGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`TrafficDistributionGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-trafficdistributiongroup.html#aws-resource-connect-trafficdistributiongroup-return-values).
+    #[inline]
     pub fn attr_traffic_distribution_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TrafficDistributionGroupArn".into())
     }
@@ -9609,6 +10081,7 @@ pub struct CfnUserProps {
 #[cfg(feature = "connect")]
 impl CfnUserProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Str>, routing_profile_arn: impl Into<Str>, security_profile_arns: impl Into<List<Str>>, username: impl Into<Str>) -> CfnUserProps {
         CfnUserProps {
             after_contact_work_configs: None,
@@ -9634,6 +10107,7 @@ impl CfnUserProps {
 #[cfg(feature = "connect")]
 impl CfnUserProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AfterContactWorkConfigs", self.after_contact_work_configs);
@@ -9657,6 +10131,7 @@ impl CfnUserProps {
 
     /// The `AWS::Connect::User` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::User").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -9665,6 +10140,7 @@ impl CfnUserProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::User> {
     /// Adds an `AWS::Connect::User` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -9677,6 +10153,7 @@ impl crate::Cfn<markers::User> {
     ///
     /// `Fn::GetAtt` of
     /// [`UserArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-user.html#aws-resource-connect-user-return-values).
+    #[inline]
     pub fn attr_user_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UserArn".into())
     }
@@ -9725,6 +10202,7 @@ pub mod user {
 
     impl UserPhoneConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UserPhoneConfig {
             UserPhoneConfig {
                 after_contact_work_time_limit: None,
@@ -9737,12 +10215,14 @@ pub mod user {
     }
 
     impl Default for UserPhoneConfig {
+        #[inline]
         fn default() -> UserPhoneConfig {
             UserPhoneConfig::new()
         }
     }
 
     impl IntoValue for UserPhoneConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AfterContactWorkTimeLimit", self.after_contact_work_time_limit);
@@ -9796,6 +10276,7 @@ pub mod user {
 
     impl UserIdentityInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UserIdentityInfo {
             UserIdentityInfo {
                 email: None,
@@ -9808,12 +10289,14 @@ pub mod user {
     }
 
     impl Default for UserIdentityInfo {
+        #[inline]
         fn default() -> UserIdentityInfo {
             UserIdentityInfo::new()
         }
     }
 
     impl IntoValue for UserIdentityInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Email", self.email);
@@ -9858,6 +10341,7 @@ pub mod user {
 
     impl UserProficiency {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute_name: impl Into<Str>, attribute_value: impl Into<Str>, level: impl Into<Num>) -> UserProficiency {
             UserProficiency {
                 attribute_name: attribute_name.into(),
@@ -9868,6 +10352,7 @@ pub mod user {
     }
 
     impl IntoValue for UserProficiency {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeName", self.attribute_name.into_value());
@@ -9904,6 +10389,7 @@ pub mod user {
 
     impl AutoAcceptConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(auto_accept: impl Into<Bool>, channel: impl Into<Str>) -> AutoAcceptConfig {
             AutoAcceptConfig {
                 agent_first_callback_auto_accept: None,
@@ -9914,6 +10400,7 @@ pub mod user {
     }
 
     impl IntoValue for AutoAcceptConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AgentFirstCallbackAutoAccept", self.agent_first_callback_auto_accept);
@@ -9950,6 +10437,7 @@ pub mod user {
 
     impl AfterContactWorkConfigPerChannel {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(after_contact_work_config: impl Into<AfterContactWorkConfig>, channel: impl Into<Str>) -> AfterContactWorkConfigPerChannel {
             AfterContactWorkConfigPerChannel {
                 after_contact_work_config: after_contact_work_config.into(),
@@ -9960,6 +10448,7 @@ pub mod user {
     }
 
     impl IntoValue for AfterContactWorkConfigPerChannel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AfterContactWorkConfig", self.after_contact_work_config.into_value());
@@ -9989,6 +10478,7 @@ pub mod user {
 
     impl AfterContactWorkConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AfterContactWorkConfig {
             AfterContactWorkConfig {
                 after_contact_work_mode: None,
@@ -9998,12 +10488,14 @@ pub mod user {
     }
 
     impl Default for AfterContactWorkConfig {
+        #[inline]
         fn default() -> AfterContactWorkConfig {
             AfterContactWorkConfig::new()
         }
     }
 
     impl IntoValue for AfterContactWorkConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AfterContactWorkMode", self.after_contact_work_mode);
@@ -10039,6 +10531,7 @@ pub mod user {
 
     impl PhoneNumberConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(channel: impl Into<Str>, phone_type: impl Into<Str>) -> PhoneNumberConfig {
             PhoneNumberConfig {
                 channel: channel.into(),
@@ -10049,6 +10542,7 @@ pub mod user {
     }
 
     impl IntoValue for PhoneNumberConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Channel", self.channel.into_value());
@@ -10080,6 +10574,7 @@ pub mod user {
 
     impl PersistentConnectionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(channel: impl Into<Str>, persistent_connection: impl Into<Bool>) -> PersistentConnectionConfig {
             PersistentConnectionConfig {
                 channel: channel.into(),
@@ -10089,6 +10584,7 @@ pub mod user {
     }
 
     impl IntoValue for PersistentConnectionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Channel", self.channel.into_value());
@@ -10119,6 +10615,7 @@ pub mod user {
 
     impl VoiceEnhancementConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(channel: impl Into<Str>, voice_enhancement_mode: impl Into<Str>) -> VoiceEnhancementConfig {
             VoiceEnhancementConfig {
                 channel: channel.into(),
@@ -10128,6 +10625,7 @@ pub mod user {
     }
 
     impl IntoValue for VoiceEnhancementConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Channel", self.channel.into_value());
@@ -10176,6 +10674,7 @@ pub struct CfnUserHierarchyGroupProps {
 #[cfg(feature = "connect")]
 impl CfnUserHierarchyGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Id<crate::connect::CfnInstance>>, name: impl Into<Str>) -> CfnUserHierarchyGroupProps {
         CfnUserHierarchyGroupProps {
             instance_arn: instance_arn.into(),
@@ -10189,6 +10688,7 @@ impl CfnUserHierarchyGroupProps {
 #[cfg(feature = "connect")]
 impl CfnUserHierarchyGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceArn", self.instance_arn.into_ref());
@@ -10200,6 +10700,7 @@ impl CfnUserHierarchyGroupProps {
 
     /// The `AWS::Connect::UserHierarchyGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::UserHierarchyGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -10208,6 +10709,7 @@ impl CfnUserHierarchyGroupProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::UserHierarchyGroup> {
     /// Adds an `AWS::Connect::UserHierarchyGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -10220,6 +10722,7 @@ impl crate::Cfn<markers::UserHierarchyGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`UserHierarchyGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-userhierarchygroup.html#aws-resource-connect-userhierarchygroup-return-values).
+    #[inline]
     pub fn attr_user_hierarchy_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UserHierarchyGroupArn".into())
     }
@@ -10246,6 +10749,7 @@ pub struct CfnUserHierarchyStructureProps {
 #[cfg(feature = "connect")]
 impl CfnUserHierarchyStructureProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Str>) -> CfnUserHierarchyStructureProps {
         CfnUserHierarchyStructureProps {
             instance_arn: instance_arn.into(),
@@ -10257,6 +10761,7 @@ impl CfnUserHierarchyStructureProps {
 #[cfg(feature = "connect")]
 impl CfnUserHierarchyStructureProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceArn", self.instance_arn.into_value());
@@ -10266,6 +10771,7 @@ impl CfnUserHierarchyStructureProps {
 
     /// The `AWS::Connect::UserHierarchyStructure` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::UserHierarchyStructure").properties(self.into_properties())
     }
@@ -10274,6 +10780,7 @@ impl CfnUserHierarchyStructureProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::UserHierarchyStructure> {
     /// Adds an `AWS::Connect::UserHierarchyStructure` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -10286,6 +10793,7 @@ impl crate::Cfn<markers::UserHierarchyStructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`UserHierarchyStructureArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-userhierarchystructure.html#aws-resource-connect-userhierarchystructure-return-values).
+    #[inline]
     pub fn attr_user_hierarchy_structure_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UserHierarchyStructureArn".into())
     }
@@ -10331,6 +10839,7 @@ pub mod user_hierarchy_structure {
 
     impl UserHierarchyStructure {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UserHierarchyStructure {
             UserHierarchyStructure {
                 level_five: None,
@@ -10343,12 +10852,14 @@ pub mod user_hierarchy_structure {
     }
 
     impl Default for UserHierarchyStructure {
+        #[inline]
         fn default() -> UserHierarchyStructure {
             UserHierarchyStructure::new()
         }
     }
 
     impl IntoValue for UserHierarchyStructure {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LevelFive", self.level_five);
@@ -10386,6 +10897,7 @@ pub mod user_hierarchy_structure {
 
     impl LevelOne {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> LevelOne {
             LevelOne {
                 hierarchy_level_arn: None,
@@ -10396,6 +10908,7 @@ pub mod user_hierarchy_structure {
     }
 
     impl IntoValue for LevelOne {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HierarchyLevelArn", self.hierarchy_level_arn);
@@ -10431,6 +10944,7 @@ pub mod user_hierarchy_structure {
 
     impl LevelTwo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> LevelTwo {
             LevelTwo {
                 hierarchy_level_arn: None,
@@ -10441,6 +10955,7 @@ pub mod user_hierarchy_structure {
     }
 
     impl IntoValue for LevelTwo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HierarchyLevelArn", self.hierarchy_level_arn);
@@ -10476,6 +10991,7 @@ pub mod user_hierarchy_structure {
 
     impl LevelThree {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> LevelThree {
             LevelThree {
                 hierarchy_level_arn: None,
@@ -10486,6 +11002,7 @@ pub mod user_hierarchy_structure {
     }
 
     impl IntoValue for LevelThree {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HierarchyLevelArn", self.hierarchy_level_arn);
@@ -10521,6 +11038,7 @@ pub mod user_hierarchy_structure {
 
     impl LevelFour {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> LevelFour {
             LevelFour {
                 hierarchy_level_arn: None,
@@ -10531,6 +11049,7 @@ pub mod user_hierarchy_structure {
     }
 
     impl IntoValue for LevelFour {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HierarchyLevelArn", self.hierarchy_level_arn);
@@ -10566,6 +11085,7 @@ pub mod user_hierarchy_structure {
 
     impl LevelFive {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> LevelFive {
             LevelFive {
                 hierarchy_level_arn: None,
@@ -10576,6 +11096,7 @@ pub mod user_hierarchy_structure {
     }
 
     impl IntoValue for LevelFive {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HierarchyLevelArn", self.hierarchy_level_arn);
@@ -10636,6 +11157,7 @@ pub struct CfnViewProps {
 #[cfg(feature = "connect")]
 impl CfnViewProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(actions: impl Into<List<Str>>, instance_arn: impl Into<Id<crate::connect::CfnInstance>>, name: impl Into<Str>, template: impl Into<Json>) -> CfnViewProps {
         CfnViewProps {
             actions: actions.into(),
@@ -10651,6 +11173,7 @@ impl CfnViewProps {
 #[cfg(feature = "connect")]
 impl CfnViewProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
@@ -10664,6 +11187,7 @@ impl CfnViewProps {
 
     /// The `AWS::Connect::View` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::View").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -10672,6 +11196,7 @@ impl CfnViewProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::View> {
     /// Adds an `AWS::Connect::View` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -10684,6 +11209,7 @@ impl crate::Cfn<markers::View> {
     ///
     /// `Fn::GetAtt` of
     /// [`ViewArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-view.html#aws-resource-connect-view-return-values).
+    #[inline]
     pub fn attr_view_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ViewArn".into())
     }
@@ -10692,6 +11218,7 @@ impl crate::Cfn<markers::View> {
     ///
     /// `Fn::GetAtt` of
     /// [`ViewContentSha256`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-view.html#aws-resource-connect-view-return-values).
+    #[inline]
     pub fn attr_view_content_sha256(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ViewContentSha256".into())
     }
@@ -10700,6 +11227,7 @@ impl crate::Cfn<markers::View> {
     ///
     /// `Fn::GetAtt` of
     /// [`ViewId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-view.html#aws-resource-connect-view-return-values).
+    #[inline]
     pub fn attr_view_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ViewId".into())
     }
@@ -10736,6 +11264,7 @@ pub struct CfnViewVersionProps {
 #[cfg(feature = "connect")]
 impl CfnViewVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(view_arn: impl Into<Id<crate::connect::CfnView>>) -> CfnViewVersionProps {
         CfnViewVersionProps {
             version_description: None,
@@ -10748,6 +11277,7 @@ impl CfnViewVersionProps {
 #[cfg(feature = "connect")]
 impl CfnViewVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "VersionDescription", self.version_description);
@@ -10758,6 +11288,7 @@ impl CfnViewVersionProps {
 
     /// The `AWS::Connect::ViewVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::ViewVersion").properties(self.into_properties())
     }
@@ -10766,6 +11297,7 @@ impl CfnViewVersionProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::ViewVersion> {
     /// Adds an `AWS::Connect::ViewVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -10778,6 +11310,7 @@ impl crate::Cfn<markers::ViewVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`ViewVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-viewversion.html#aws-resource-connect-viewversion-return-values).
+    #[inline]
     pub fn attr_view_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ViewVersionArn".into())
     }
@@ -10786,6 +11319,7 @@ impl crate::Cfn<markers::ViewVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-viewversion.html#aws-resource-connect-viewversion-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -10833,6 +11367,7 @@ pub struct CfnVocabularyProps {
 #[cfg(feature = "connect")]
 impl CfnVocabularyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(content: impl Into<Str>, instance_id: impl Into<Str>, language_code: impl Into<Str>, vocabulary_name: impl Into<Str>) -> CfnVocabularyProps {
         CfnVocabularyProps {
             content: content.into(),
@@ -10847,6 +11382,7 @@ impl CfnVocabularyProps {
 #[cfg(feature = "connect")]
 impl CfnVocabularyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
@@ -10859,6 +11395,7 @@ impl CfnVocabularyProps {
 
     /// The `AWS::Connect::Vocabulary` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::Vocabulary").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -10867,6 +11404,7 @@ impl CfnVocabularyProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::Vocabulary> {
     /// Adds an `AWS::Connect::Vocabulary` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -10879,6 +11417,7 @@ impl crate::Cfn<markers::Vocabulary> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-vocabulary.html#aws-resource-connect-vocabulary-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -10887,6 +11426,7 @@ impl crate::Cfn<markers::Vocabulary> {
     ///
     /// `Fn::GetAtt` of
     /// [`VocabularyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-vocabulary.html#aws-resource-connect-vocabulary-return-values).
+    #[inline]
     pub fn attr_vocabulary_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VocabularyId".into())
     }
@@ -10895,6 +11435,7 @@ impl crate::Cfn<markers::Vocabulary> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-vocabulary.html#aws-resource-connect-vocabulary-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -10903,6 +11444,7 @@ impl crate::Cfn<markers::Vocabulary> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-vocabulary.html#aws-resource-connect-vocabulary-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -10974,6 +11516,7 @@ pub struct CfnWorkspaceProps {
 #[cfg(feature = "connect")]
 impl CfnWorkspaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Str>, name: impl Into<Str>) -> CfnWorkspaceProps {
         CfnWorkspaceProps {
             associations: None,
@@ -10993,6 +11536,7 @@ impl CfnWorkspaceProps {
 #[cfg(feature = "connect")]
 impl CfnWorkspaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Associations", self.associations);
@@ -11010,6 +11554,7 @@ impl CfnWorkspaceProps {
 
     /// The `AWS::Connect::Workspace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Connect::Workspace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -11018,6 +11563,7 @@ impl CfnWorkspaceProps {
 #[cfg(feature = "connect")]
 impl crate::Cfn<markers::Workspace> {
     /// Adds an `AWS::Connect::Workspace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -11030,6 +11576,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-workspace.html#aws-resource-connect-workspace-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -11038,6 +11585,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-workspace.html#aws-resource-connect-workspace-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -11068,6 +11616,7 @@ pub mod workspace {
 
     impl WorkspaceTheme {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkspaceTheme {
             WorkspaceTheme {
                 dark: None,
@@ -11077,12 +11626,14 @@ pub mod workspace {
     }
 
     impl Default for WorkspaceTheme {
+        #[inline]
         fn default() -> WorkspaceTheme {
             WorkspaceTheme::new()
         }
     }
 
     impl IntoValue for WorkspaceTheme {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Dark", self.dark);
@@ -11112,6 +11663,7 @@ pub mod workspace {
 
     impl WorkspaceThemeConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkspaceThemeConfig {
             WorkspaceThemeConfig {
                 palette: None,
@@ -11121,12 +11673,14 @@ pub mod workspace {
     }
 
     impl Default for WorkspaceThemeConfig {
+        #[inline]
         fn default() -> WorkspaceThemeConfig {
             WorkspaceThemeConfig::new()
         }
     }
 
     impl IntoValue for WorkspaceThemeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Palette", self.palette);
@@ -11165,6 +11719,7 @@ pub mod workspace {
 
     impl WorkspaceThemePalette {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkspaceThemePalette {
             WorkspaceThemePalette {
                 canvas: None,
@@ -11176,12 +11731,14 @@ pub mod workspace {
     }
 
     impl Default for WorkspaceThemePalette {
+        #[inline]
         fn default() -> WorkspaceThemePalette {
             WorkspaceThemePalette::new()
         }
     }
 
     impl IntoValue for WorkspaceThemePalette {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Canvas", self.canvas);
@@ -11222,6 +11779,7 @@ pub mod workspace {
 
     impl PaletteHeader {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PaletteHeader {
             PaletteHeader {
                 background: None,
@@ -11233,12 +11791,14 @@ pub mod workspace {
     }
 
     impl Default for PaletteHeader {
+        #[inline]
         fn default() -> PaletteHeader {
             PaletteHeader::new()
         }
     }
 
     impl IntoValue for PaletteHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Background", self.background);
@@ -11294,6 +11854,7 @@ pub mod workspace {
 
     impl PaletteNavigation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PaletteNavigation {
             PaletteNavigation {
                 background: None,
@@ -11308,12 +11869,14 @@ pub mod workspace {
     }
 
     impl Default for PaletteNavigation {
+        #[inline]
         fn default() -> PaletteNavigation {
             PaletteNavigation::new()
         }
     }
 
     impl IntoValue for PaletteNavigation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Background", self.background);
@@ -11352,6 +11915,7 @@ pub mod workspace {
 
     impl PaletteCanvas {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PaletteCanvas {
             PaletteCanvas {
                 active_background: None,
@@ -11362,12 +11926,14 @@ pub mod workspace {
     }
 
     impl Default for PaletteCanvas {
+        #[inline]
         fn default() -> PaletteCanvas {
             PaletteCanvas::new()
         }
     }
 
     impl IntoValue for PaletteCanvas {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActiveBackground", self.active_background);
@@ -11402,6 +11968,7 @@ pub mod workspace {
 
     impl PalettePrimary {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PalettePrimary {
             PalettePrimary {
                 active: None,
@@ -11412,12 +11979,14 @@ pub mod workspace {
     }
 
     impl Default for PalettePrimary {
+        #[inline]
         fn default() -> PalettePrimary {
             PalettePrimary::new()
         }
     }
 
     impl IntoValue for PalettePrimary {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Active", self.active);
@@ -11442,6 +12011,7 @@ pub mod workspace {
 
     impl WorkspaceThemeTypography {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkspaceThemeTypography {
             WorkspaceThemeTypography {
                 font_family: None,
@@ -11450,12 +12020,14 @@ pub mod workspace {
     }
 
     impl Default for WorkspaceThemeTypography {
+        #[inline]
         fn default() -> WorkspaceThemeTypography {
             WorkspaceThemeTypography::new()
         }
     }
 
     impl IntoValue for WorkspaceThemeTypography {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FontFamily", self.font_family);
@@ -11478,6 +12050,7 @@ pub mod workspace {
 
     impl FontFamily {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FontFamily {
             FontFamily {
                 default: None,
@@ -11486,12 +12059,14 @@ pub mod workspace {
     }
 
     impl Default for FontFamily {
+        #[inline]
         fn default() -> FontFamily {
             FontFamily::new()
         }
     }
 
     impl IntoValue for FontFamily {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Default", self.default);
@@ -11520,6 +12095,7 @@ pub mod workspace {
 
     impl MediaItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> MediaItem {
             MediaItem {
                 source: None,
@@ -11529,6 +12105,7 @@ pub mod workspace {
     }
 
     impl IntoValue for MediaItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Source", self.source);
@@ -11570,6 +12147,7 @@ pub mod workspace {
 
     impl WorkspacePage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(page: impl Into<Str>, resource_arn: impl Into<Str>) -> WorkspacePage {
             WorkspacePage {
                 input_data: None,
@@ -11581,6 +12159,7 @@ pub mod workspace {
     }
 
     impl IntoValue for WorkspacePage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputData", self.input_data);

@@ -72,6 +72,7 @@ pub struct CfnCampaignProps {
 #[cfg(feature = "connectcampaigns")]
 impl CfnCampaignProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connect_instance_arn: impl Into<Str>, dialer_config: impl Into<campaign::DialerConfig>, name: impl Into<Str>, outbound_call_config: impl Into<campaign::OutboundCallConfig>) -> CfnCampaignProps {
         CfnCampaignProps {
             connect_instance_arn: connect_instance_arn.into(),
@@ -86,6 +87,7 @@ impl CfnCampaignProps {
 #[cfg(feature = "connectcampaigns")]
 impl CfnCampaignProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectInstanceArn", self.connect_instance_arn.into_value());
@@ -98,6 +100,7 @@ impl CfnCampaignProps {
 
     /// The `AWS::ConnectCampaigns::Campaign` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ConnectCampaigns::Campaign").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -106,6 +109,7 @@ impl CfnCampaignProps {
 #[cfg(feature = "connectcampaigns")]
 impl crate::Cfn<markers::Campaign> {
     /// Adds an `AWS::ConnectCampaigns::Campaign` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -118,6 +122,7 @@ impl crate::Cfn<markers::Campaign> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connectcampaigns-campaign.html#aws-resource-connectcampaigns-campaign-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -160,6 +165,7 @@ pub mod campaign {
 
     impl OutboundCallConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connect_contact_flow_arn: impl Into<Str>) -> OutboundCallConfig {
             OutboundCallConfig {
                 answer_machine_detection_config: None,
@@ -171,6 +177,7 @@ pub mod campaign {
     }
 
     impl IntoValue for OutboundCallConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnswerMachineDetectionConfig", self.answer_machine_detection_config);
@@ -202,6 +209,7 @@ pub mod campaign {
 
     impl AnswerMachineDetectionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enable_answer_machine_detection: impl Into<Bool>) -> AnswerMachineDetectionConfig {
             AnswerMachineDetectionConfig {
                 await_answer_machine_prompt: None,
@@ -211,6 +219,7 @@ pub mod campaign {
     }
 
     impl IntoValue for AnswerMachineDetectionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwaitAnswerMachinePrompt", self.await_answer_machine_prompt);
@@ -244,6 +253,7 @@ pub mod campaign {
 
     impl DialerConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DialerConfig {
             DialerConfig {
                 agentless_dialer_config: None,
@@ -254,12 +264,14 @@ pub mod campaign {
     }
 
     impl Default for DialerConfig {
+        #[inline]
         fn default() -> DialerConfig {
             DialerConfig::new()
         }
     }
 
     impl IntoValue for DialerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AgentlessDialerConfig", self.agentless_dialer_config);
@@ -284,6 +296,7 @@ pub mod campaign {
 
     impl AgentlessDialerConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AgentlessDialerConfig {
             AgentlessDialerConfig {
                 dialing_capacity: None,
@@ -292,12 +305,14 @@ pub mod campaign {
     }
 
     impl Default for AgentlessDialerConfig {
+        #[inline]
         fn default() -> AgentlessDialerConfig {
             AgentlessDialerConfig::new()
         }
     }
 
     impl IntoValue for AgentlessDialerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DialingCapacity", self.dialing_capacity);
@@ -326,6 +341,7 @@ pub mod campaign {
 
     impl PredictiveDialerConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bandwidth_allocation: impl Into<Num>) -> PredictiveDialerConfig {
             PredictiveDialerConfig {
                 bandwidth_allocation: bandwidth_allocation.into(),
@@ -335,6 +351,7 @@ pub mod campaign {
     }
 
     impl IntoValue for PredictiveDialerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BandwidthAllocation", self.bandwidth_allocation.into_value());
@@ -364,6 +381,7 @@ pub mod campaign {
 
     impl ProgressiveDialerConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bandwidth_allocation: impl Into<Num>) -> ProgressiveDialerConfig {
             ProgressiveDialerConfig {
                 bandwidth_allocation: bandwidth_allocation.into(),
@@ -373,6 +391,7 @@ pub mod campaign {
     }
 
     impl IntoValue for ProgressiveDialerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BandwidthAllocation", self.bandwidth_allocation.into_value());

@@ -102,6 +102,7 @@ pub struct CfnCampaignProps {
 #[cfg(feature = "connectcampaignsv2")]
 impl CfnCampaignProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connect_instance_id: impl Into<Str>, name: impl Into<Str>) -> CfnCampaignProps {
         CfnCampaignProps {
             channel_subtype_config: None,
@@ -122,6 +123,7 @@ impl CfnCampaignProps {
 #[cfg(feature = "connectcampaignsv2")]
 impl CfnCampaignProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ChannelSubtypeConfig", self.channel_subtype_config);
@@ -140,6 +142,7 @@ impl CfnCampaignProps {
 
     /// The `AWS::ConnectCampaignsV2::Campaign` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ConnectCampaignsV2::Campaign").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -148,6 +151,7 @@ impl CfnCampaignProps {
 #[cfg(feature = "connectcampaignsv2")]
 impl crate::Cfn<markers::Campaign> {
     /// Adds an `AWS::ConnectCampaignsV2::Campaign` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -160,6 +164,7 @@ impl crate::Cfn<markers::Campaign> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connectcampaignsv2-campaign.html#aws-resource-connectcampaignsv2-campaign-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -200,6 +205,7 @@ pub mod campaign {
 
     impl ChannelSubtypeConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ChannelSubtypeConfig {
             ChannelSubtypeConfig {
                 email: None,
@@ -211,12 +217,14 @@ pub mod campaign {
     }
 
     impl Default for ChannelSubtypeConfig {
+        #[inline]
         fn default() -> ChannelSubtypeConfig {
             ChannelSubtypeConfig::new()
         }
     }
 
     impl IntoValue for ChannelSubtypeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Email", self.email);
@@ -260,6 +268,7 @@ pub mod campaign {
 
     impl TelephonyChannelSubtypeConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(default_outbound_config: impl Into<TelephonyOutboundConfig>, outbound_mode: impl Into<TelephonyOutboundMode>) -> TelephonyChannelSubtypeConfig {
             TelephonyChannelSubtypeConfig {
                 capacity: None,
@@ -271,6 +280,7 @@ pub mod campaign {
     }
 
     impl IntoValue for TelephonyChannelSubtypeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Capacity", self.capacity);
@@ -311,6 +321,7 @@ pub mod campaign {
 
     impl TelephonyOutboundMode {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TelephonyOutboundMode {
             TelephonyOutboundMode {
                 agentless_config: None,
@@ -322,12 +333,14 @@ pub mod campaign {
     }
 
     impl Default for TelephonyOutboundMode {
+        #[inline]
         fn default() -> TelephonyOutboundMode {
             TelephonyOutboundMode::new()
         }
     }
 
     impl IntoValue for TelephonyOutboundMode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AgentlessConfig", self.agentless_config);
@@ -354,6 +367,7 @@ pub mod campaign {
 
     impl ProgressiveConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bandwidth_allocation: impl Into<Num>) -> ProgressiveConfig {
             ProgressiveConfig {
                 bandwidth_allocation: bandwidth_allocation.into(),
@@ -362,6 +376,7 @@ pub mod campaign {
     }
 
     impl IntoValue for ProgressiveConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BandwidthAllocation", self.bandwidth_allocation.into_value());
@@ -385,6 +400,7 @@ pub mod campaign {
 
     impl PredictiveConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bandwidth_allocation: impl Into<Num>) -> PredictiveConfig {
             PredictiveConfig {
                 bandwidth_allocation: bandwidth_allocation.into(),
@@ -393,6 +409,7 @@ pub mod campaign {
     }
 
     impl IntoValue for PredictiveConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BandwidthAllocation", self.bandwidth_allocation.into_value());
@@ -427,6 +444,7 @@ pub mod campaign {
 
     impl PreviewConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bandwidth_allocation: impl Into<Num>, timeout_config: impl Into<TimeoutConfig>) -> PreviewConfig {
             PreviewConfig {
                 agent_actions: None,
@@ -437,6 +455,7 @@ pub mod campaign {
     }
 
     impl IntoValue for PreviewConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AgentActions", self.agent_actions);
@@ -461,6 +480,7 @@ pub mod campaign {
 
     impl TimeoutConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TimeoutConfig {
             TimeoutConfig {
                 duration_in_seconds: None,
@@ -469,12 +489,14 @@ pub mod campaign {
     }
 
     impl Default for TimeoutConfig {
+        #[inline]
         fn default() -> TimeoutConfig {
             TimeoutConfig::new()
         }
     }
 
     impl IntoValue for TimeoutConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DurationInSeconds", self.duration_in_seconds);
@@ -514,6 +536,7 @@ pub mod campaign {
 
     impl TelephonyOutboundConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connect_contact_flow_id: impl Into<Str>) -> TelephonyOutboundConfig {
             TelephonyOutboundConfig {
                 answer_machine_detection_config: None,
@@ -525,6 +548,7 @@ pub mod campaign {
     }
 
     impl IntoValue for TelephonyOutboundConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnswerMachineDetectionConfig", self.answer_machine_detection_config);
@@ -556,6 +580,7 @@ pub mod campaign {
 
     impl AnswerMachineDetectionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enable_answer_machine_detection: impl Into<Bool>) -> AnswerMachineDetectionConfig {
             AnswerMachineDetectionConfig {
                 await_answer_machine_prompt: None,
@@ -565,6 +590,7 @@ pub mod campaign {
     }
 
     impl IntoValue for AnswerMachineDetectionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwaitAnswerMachinePrompt", self.await_answer_machine_prompt);
@@ -600,6 +626,7 @@ pub mod campaign {
 
     impl SmsChannelSubtypeConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(default_outbound_config: impl Into<SmsOutboundConfig>, outbound_mode: impl Into<SmsOutboundMode>) -> SmsChannelSubtypeConfig {
             SmsChannelSubtypeConfig {
                 capacity: None,
@@ -610,6 +637,7 @@ pub mod campaign {
     }
 
     impl IntoValue for SmsChannelSubtypeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Capacity", self.capacity);
@@ -634,6 +662,7 @@ pub mod campaign {
 
     impl SmsOutboundMode {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SmsOutboundMode {
             SmsOutboundMode {
                 agentless_config: None,
@@ -642,12 +671,14 @@ pub mod campaign {
     }
 
     impl Default for SmsOutboundMode {
+        #[inline]
         fn default() -> SmsOutboundMode {
             SmsOutboundMode::new()
         }
     }
 
     impl IntoValue for SmsOutboundMode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AgentlessConfig", self.agentless_config);
@@ -677,6 +708,7 @@ pub mod campaign {
 
     impl SmsOutboundConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connect_source_phone_number_arn: impl Into<Str>, wisdom_template_arn: impl Into<Str>) -> SmsOutboundConfig {
             SmsOutboundConfig {
                 connect_source_phone_number_arn: connect_source_phone_number_arn.into(),
@@ -686,6 +718,7 @@ pub mod campaign {
     }
 
     impl IntoValue for SmsOutboundConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConnectSourcePhoneNumberArn", self.connect_source_phone_number_arn.into_value());
@@ -721,6 +754,7 @@ pub mod campaign {
 
     impl EmailChannelSubtypeConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(default_outbound_config: impl Into<EmailOutboundConfig>, outbound_mode: impl Into<EmailOutboundMode>) -> EmailChannelSubtypeConfig {
             EmailChannelSubtypeConfig {
                 capacity: None,
@@ -731,6 +765,7 @@ pub mod campaign {
     }
 
     impl IntoValue for EmailChannelSubtypeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Capacity", self.capacity);
@@ -755,6 +790,7 @@ pub mod campaign {
 
     impl EmailOutboundMode {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EmailOutboundMode {
             EmailOutboundMode {
                 agentless_config: None,
@@ -763,12 +799,14 @@ pub mod campaign {
     }
 
     impl Default for EmailOutboundMode {
+        #[inline]
         fn default() -> EmailOutboundMode {
             EmailOutboundMode::new()
         }
     }
 
     impl IntoValue for EmailOutboundMode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AgentlessConfig", self.agentless_config);
@@ -803,6 +841,7 @@ pub mod campaign {
 
     impl EmailOutboundConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connect_source_email_address: impl Into<Str>, wisdom_template_arn: impl Into<Str>) -> EmailOutboundConfig {
             EmailOutboundConfig {
                 connect_source_email_address: connect_source_email_address.into(),
@@ -813,6 +852,7 @@ pub mod campaign {
     }
 
     impl IntoValue for EmailOutboundConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConnectSourceEmailAddress", self.connect_source_email_address.into_value());
@@ -849,6 +889,7 @@ pub mod campaign {
 
     impl WhatsAppChannelSubtypeConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(default_outbound_config: impl Into<WhatsAppOutboundConfig>, outbound_mode: impl Into<WhatsAppOutboundMode>) -> WhatsAppChannelSubtypeConfig {
             WhatsAppChannelSubtypeConfig {
                 capacity: None,
@@ -859,6 +900,7 @@ pub mod campaign {
     }
 
     impl IntoValue for WhatsAppChannelSubtypeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Capacity", self.capacity);
@@ -883,6 +925,7 @@ pub mod campaign {
 
     impl WhatsAppOutboundMode {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WhatsAppOutboundMode {
             WhatsAppOutboundMode {
                 agentless_config: None,
@@ -891,12 +934,14 @@ pub mod campaign {
     }
 
     impl Default for WhatsAppOutboundMode {
+        #[inline]
         fn default() -> WhatsAppOutboundMode {
             WhatsAppOutboundMode::new()
         }
     }
 
     impl IntoValue for WhatsAppOutboundMode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AgentlessConfig", self.agentless_config);
@@ -926,6 +971,7 @@ pub mod campaign {
 
     impl WhatsAppOutboundConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connect_source_phone_number_arn: impl Into<Str>, wisdom_template_arn: impl Into<Str>) -> WhatsAppOutboundConfig {
             WhatsAppOutboundConfig {
                 connect_source_phone_number_arn: connect_source_phone_number_arn.into(),
@@ -935,6 +981,7 @@ pub mod campaign {
     }
 
     impl IntoValue for WhatsAppOutboundConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConnectSourcePhoneNumberArn", self.connect_source_phone_number_arn.into_value());
@@ -963,6 +1010,7 @@ pub mod campaign {
 
     impl Source {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Source {
             Source {
                 customer_profiles_segment_arn: None,
@@ -972,12 +1020,14 @@ pub mod campaign {
     }
 
     impl Default for Source {
+        #[inline]
         fn default() -> Source {
             Source::new()
         }
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomerProfilesSegmentArn", self.customer_profiles_segment_arn);
@@ -1001,6 +1051,7 @@ pub mod campaign {
 
     impl EventTrigger {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EventTrigger {
             EventTrigger {
                 customer_profiles_domain_arn: None,
@@ -1009,12 +1060,14 @@ pub mod campaign {
     }
 
     impl Default for EventTrigger {
+        #[inline]
         fn default() -> EventTrigger {
             EventTrigger::new()
         }
     }
 
     impl IntoValue for EventTrigger {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomerProfilesDomainArn", self.customer_profiles_domain_arn);
@@ -1049,6 +1102,7 @@ pub mod campaign {
 
     impl Schedule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(end_time: impl Into<Str>, start_time: impl Into<Str>) -> Schedule {
             Schedule {
                 end_time: end_time.into(),
@@ -1059,6 +1113,7 @@ pub mod campaign {
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndTime", self.end_time.into_value());
@@ -1104,6 +1159,7 @@ pub mod campaign {
 
     impl CommunicationTimeConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(local_time_zone_config: impl Into<LocalTimeZoneConfig>) -> CommunicationTimeConfig {
             CommunicationTimeConfig {
                 email: None,
@@ -1116,6 +1172,7 @@ pub mod campaign {
     }
 
     impl IntoValue for CommunicationTimeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Email", self.email);
@@ -1152,6 +1209,7 @@ pub mod campaign {
 
     impl LocalTimeZoneConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LocalTimeZoneConfig {
             LocalTimeZoneConfig {
                 default_time_zone: None,
@@ -1162,12 +1220,14 @@ pub mod campaign {
     }
 
     impl Default for LocalTimeZoneConfig {
+        #[inline]
         fn default() -> LocalTimeZoneConfig {
             LocalTimeZoneConfig::new()
         }
     }
 
     impl IntoValue for LocalTimeZoneConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultTimeZone", self.default_time_zone);
@@ -1198,6 +1258,7 @@ pub mod campaign {
 
     impl TimeWindow {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(open_hours: impl Into<OpenHours>) -> TimeWindow {
             TimeWindow {
                 open_hours: open_hours.into(),
@@ -1207,6 +1268,7 @@ pub mod campaign {
     }
 
     impl IntoValue for TimeWindow {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OpenHours", self.open_hours.into_value());
@@ -1231,6 +1293,7 @@ pub mod campaign {
 
     impl OpenHours {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(daily_hours: impl Into<List<DailyHour>>) -> OpenHours {
             OpenHours {
                 daily_hours: daily_hours.into(),
@@ -1239,6 +1302,7 @@ pub mod campaign {
     }
 
     impl IntoValue for OpenHours {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DailyHours", self.daily_hours.into_value());
@@ -1266,6 +1330,7 @@ pub mod campaign {
 
     impl DailyHour {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DailyHour {
             DailyHour {
                 key: None,
@@ -1275,12 +1340,14 @@ pub mod campaign {
     }
 
     impl Default for DailyHour {
+        #[inline]
         fn default() -> DailyHour {
             DailyHour::new()
         }
     }
 
     impl IntoValue for DailyHour {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -1311,6 +1378,7 @@ pub mod campaign {
 
     impl TimeRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(end_time: impl Into<Str>, start_time: impl Into<Str>) -> TimeRange {
             TimeRange {
                 end_time: end_time.into(),
@@ -1320,6 +1388,7 @@ pub mod campaign {
     }
 
     impl IntoValue for TimeRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndTime", self.end_time.into_value());
@@ -1344,6 +1413,7 @@ pub mod campaign {
 
     impl RestrictedPeriods {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(restricted_period_list: impl Into<List<RestrictedPeriod>>) -> RestrictedPeriods {
             RestrictedPeriods {
                 restricted_period_list: restricted_period_list.into(),
@@ -1352,6 +1422,7 @@ pub mod campaign {
     }
 
     impl IntoValue for RestrictedPeriods {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RestrictedPeriodList", self.restricted_period_list.into_value());
@@ -1386,6 +1457,7 @@ pub mod campaign {
 
     impl RestrictedPeriod {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(end_date: impl Into<Str>, start_date: impl Into<Str>) -> RestrictedPeriod {
             RestrictedPeriod {
                 end_date: end_date.into(),
@@ -1396,6 +1468,7 @@ pub mod campaign {
     }
 
     impl IntoValue for RestrictedPeriod {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndDate", self.end_date.into_value());
@@ -1425,6 +1498,7 @@ pub mod campaign {
 
     impl CommunicationLimitsConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CommunicationLimitsConfig {
             CommunicationLimitsConfig {
                 all_channels_subtypes: None,
@@ -1434,12 +1508,14 @@ pub mod campaign {
     }
 
     impl Default for CommunicationLimitsConfig {
+        #[inline]
         fn default() -> CommunicationLimitsConfig {
             CommunicationLimitsConfig::new()
         }
     }
 
     impl IntoValue for CommunicationLimitsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllChannelsSubtypes", self.all_channels_subtypes);
@@ -1463,6 +1539,7 @@ pub mod campaign {
 
     impl CommunicationLimits {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CommunicationLimits {
             CommunicationLimits {
                 communication_limit_list: None,
@@ -1471,12 +1548,14 @@ pub mod campaign {
     }
 
     impl Default for CommunicationLimits {
+        #[inline]
         fn default() -> CommunicationLimits {
             CommunicationLimits::new()
         }
     }
 
     impl IntoValue for CommunicationLimits {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CommunicationLimitList", self.communication_limit_list);
@@ -1512,6 +1591,7 @@ pub mod campaign {
 
     impl CommunicationLimit {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(frequency: impl Into<Int>, max_count_per_recipient: impl Into<Int>, unit: impl Into<Str>) -> CommunicationLimit {
             CommunicationLimit {
                 frequency: frequency.into(),
@@ -1522,6 +1602,7 @@ pub mod campaign {
     }
 
     impl IntoValue for CommunicationLimit {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Frequency", self.frequency.into_value());
@@ -1553,6 +1634,7 @@ pub mod campaign {
 
     impl EntryLimitsConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_entry_count: impl Into<Int>, min_entry_interval: impl Into<Str>) -> EntryLimitsConfig {
             EntryLimitsConfig {
                 max_entry_count: max_entry_count.into(),
@@ -1562,6 +1644,7 @@ pub mod campaign {
     }
 
     impl IntoValue for EntryLimitsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxEntryCount", self.max_entry_count.into_value());

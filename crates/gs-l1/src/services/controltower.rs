@@ -102,6 +102,7 @@ pub struct CfnEnabledBaselineProps {
 #[cfg(feature = "controltower")]
 impl CfnEnabledBaselineProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(baseline_identifier: impl Into<Str>, baseline_version: impl Into<Str>, target_identifier: impl Into<Str>) -> CfnEnabledBaselineProps {
         CfnEnabledBaselineProps {
             baseline_identifier: baseline_identifier.into(),
@@ -116,6 +117,7 @@ impl CfnEnabledBaselineProps {
 #[cfg(feature = "controltower")]
 impl CfnEnabledBaselineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BaselineIdentifier", self.baseline_identifier.into_value());
@@ -128,6 +130,7 @@ impl CfnEnabledBaselineProps {
 
     /// The `AWS::ControlTower::EnabledBaseline` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ControlTower::EnabledBaseline").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -136,6 +139,7 @@ impl CfnEnabledBaselineProps {
 #[cfg(feature = "controltower")]
 impl crate::Cfn<markers::EnabledBaseline> {
     /// Adds an `AWS::ControlTower::EnabledBaseline` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -148,6 +152,7 @@ impl crate::Cfn<markers::EnabledBaseline> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnabledBaselineIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-controltower-enabledbaseline.html#aws-resource-controltower-enabledbaseline-return-values).
+    #[inline]
     pub fn attr_enabled_baseline_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnabledBaselineIdentifier".into())
     }
@@ -178,6 +183,7 @@ pub mod enabled_baseline {
 
     impl Parameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Parameter {
             Parameter {
                 key: None,
@@ -187,12 +193,14 @@ pub mod enabled_baseline {
     }
 
     impl Default for Parameter {
+        #[inline]
         fn default() -> Parameter {
             Parameter::new()
         }
     }
 
     impl IntoValue for Parameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -242,6 +250,7 @@ pub struct CfnEnabledControlProps {
 #[cfg(feature = "controltower")]
 impl CfnEnabledControlProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(control_identifier: impl Into<Str>, target_identifier: impl Into<Str>) -> CfnEnabledControlProps {
         CfnEnabledControlProps {
             control_identifier: control_identifier.into(),
@@ -255,6 +264,7 @@ impl CfnEnabledControlProps {
 #[cfg(feature = "controltower")]
 impl CfnEnabledControlProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ControlIdentifier", self.control_identifier.into_value());
@@ -266,6 +276,7 @@ impl CfnEnabledControlProps {
 
     /// The `AWS::ControlTower::EnabledControl` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ControlTower::EnabledControl").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -274,6 +285,7 @@ impl CfnEnabledControlProps {
 #[cfg(feature = "controltower")]
 impl crate::Cfn<markers::EnabledControl> {
     /// Adds an `AWS::ControlTower::EnabledControl` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -313,6 +325,7 @@ pub mod enabled_control {
 
     impl EnabledControlParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Union>) -> EnabledControlParameter {
             EnabledControlParameter {
                 key: key.into(),
@@ -322,6 +335,7 @@ pub mod enabled_control {
     }
 
     impl IntoValue for EnabledControlParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -367,6 +381,7 @@ pub struct CfnLandingZoneProps {
 #[cfg(feature = "controltower")]
 impl CfnLandingZoneProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(manifest: impl Into<Json>, version: impl Into<Str>) -> CfnLandingZoneProps {
         CfnLandingZoneProps {
             manifest: manifest.into(),
@@ -380,6 +395,7 @@ impl CfnLandingZoneProps {
 #[cfg(feature = "controltower")]
 impl CfnLandingZoneProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Manifest", self.manifest.into_value());
@@ -391,6 +407,7 @@ impl CfnLandingZoneProps {
 
     /// The `AWS::ControlTower::LandingZone` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ControlTower::LandingZone").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -399,6 +416,7 @@ impl CfnLandingZoneProps {
 #[cfg(feature = "controltower")]
 impl crate::Cfn<markers::LandingZone> {
     /// Adds an `AWS::ControlTower::LandingZone` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -411,6 +429,7 @@ impl crate::Cfn<markers::LandingZone> {
     ///
     /// `Fn::GetAtt` of
     /// [`LandingZoneIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-controltower-landingzone.html#aws-resource-controltower-landingzone-return-values).
+    #[inline]
     pub fn attr_landing_zone_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LandingZoneIdentifier".into())
     }
@@ -419,6 +438,7 @@ impl crate::Cfn<markers::LandingZone> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-controltower-landingzone.html#aws-resource-controltower-landingzone-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -427,6 +447,7 @@ impl crate::Cfn<markers::LandingZone> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-controltower-landingzone.html#aws-resource-controltower-landingzone-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -435,6 +456,7 @@ impl crate::Cfn<markers::LandingZone> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestAvailableVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-controltower-landingzone.html#aws-resource-controltower-landingzone-return-values).
+    #[inline]
     pub fn attr_latest_available_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestAvailableVersion".into())
     }
@@ -443,6 +465,7 @@ impl crate::Cfn<markers::LandingZone> {
     ///
     /// `Fn::GetAtt` of
     /// [`DriftStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-controltower-landingzone.html#aws-resource-controltower-landingzone-return-values).
+    #[inline]
     pub fn attr_drift_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DriftStatus".into())
     }

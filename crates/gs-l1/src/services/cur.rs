@@ -132,6 +132,7 @@ pub struct CfnReportDefinitionProps {
 impl CfnReportDefinitionProps {
     /// The required properties as given, every other one unset.
     #[allow(clippy::too_many_arguments)] // one per required property
+    #[inline]
     pub fn new(compression: impl Into<Str>, format: impl Into<Str>, refresh_closed_reports: impl Into<Bool>, report_name: impl Into<Str>, report_versioning: impl Into<Str>, s3_bucket: impl Into<Id<crate::s3::CfnBucket>>, s3_prefix: impl Into<Str>, s3_region: impl Into<Str>, time_unit: impl Into<Str>) -> CfnReportDefinitionProps {
         CfnReportDefinitionProps {
             additional_artifacts: None,
@@ -154,6 +155,7 @@ impl CfnReportDefinitionProps {
 #[cfg(feature = "cur")]
 impl CfnReportDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalArtifacts", self.additional_artifacts);
@@ -174,6 +176,7 @@ impl CfnReportDefinitionProps {
 
     /// The `AWS::CUR::ReportDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CUR::ReportDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -182,6 +185,7 @@ impl CfnReportDefinitionProps {
 #[cfg(feature = "cur")]
 impl crate::Cfn<markers::ReportDefinition> {
     /// Adds an `AWS::CUR::ReportDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,

@@ -224,6 +224,7 @@ pub struct CfnCalculatedAttributeDefinitionProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnCalculatedAttributeDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(attribute_details: impl Into<calculated_attribute_definition::AttributeDetails>, calculated_attribute_name: impl Into<Str>, domain_name: impl Into<Str>, statistic: impl Into<Str>) -> CfnCalculatedAttributeDefinitionProps {
         CfnCalculatedAttributeDefinitionProps {
             attribute_details: attribute_details.into(),
@@ -242,6 +243,7 @@ impl CfnCalculatedAttributeDefinitionProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnCalculatedAttributeDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AttributeDetails", self.attribute_details.into_value());
@@ -258,6 +260,7 @@ impl CfnCalculatedAttributeDefinitionProps {
 
     /// The `AWS::CustomerProfiles::CalculatedAttributeDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CustomerProfiles::CalculatedAttributeDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -266,6 +269,7 @@ impl CfnCalculatedAttributeDefinitionProps {
 #[cfg(feature = "customerprofiles")]
 impl crate::Cfn<markers::CalculatedAttributeDefinition> {
     /// Adds an `AWS::CustomerProfiles::CalculatedAttributeDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -278,6 +282,7 @@ impl crate::Cfn<markers::CalculatedAttributeDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-calculatedattributedefinition.html#aws-resource-customerprofiles-calculatedattributedefinition-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -286,6 +291,7 @@ impl crate::Cfn<markers::CalculatedAttributeDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-calculatedattributedefinition.html#aws-resource-customerprofiles-calculatedattributedefinition-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -294,6 +300,7 @@ impl crate::Cfn<markers::CalculatedAttributeDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-calculatedattributedefinition.html#aws-resource-customerprofiles-calculatedattributedefinition-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -302,6 +309,7 @@ impl crate::Cfn<markers::CalculatedAttributeDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Readiness`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-calculatedattributedefinition.html#aws-resource-customerprofiles-calculatedattributedefinition-return-values).
+    #[inline]
     pub fn attr_readiness(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Readiness".into())
     }
@@ -337,6 +345,7 @@ pub mod calculated_attribute_definition {
 
     impl AttributeDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attributes: impl Into<List<AttributeItem>>, expression: impl Into<Str>) -> AttributeDetails {
             AttributeDetails {
                 attributes: attributes.into(),
@@ -346,6 +355,7 @@ pub mod calculated_attribute_definition {
     }
 
     impl IntoValue for AttributeDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attributes", self.attributes.into_value());
@@ -371,6 +381,7 @@ pub mod calculated_attribute_definition {
 
     impl AttributeItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> AttributeItem {
             AttributeItem {
                 name: name.into(),
@@ -379,6 +390,7 @@ pub mod calculated_attribute_definition {
     }
 
     impl IntoValue for AttributeItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -412,6 +424,7 @@ pub mod calculated_attribute_definition {
 
     impl Conditions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Conditions {
             Conditions {
                 object_count: None,
@@ -422,12 +435,14 @@ pub mod calculated_attribute_definition {
     }
 
     impl Default for Conditions {
+        #[inline]
         fn default() -> Conditions {
             Conditions::new()
         }
     }
 
     impl IntoValue for Conditions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ObjectCount", self.object_count);
@@ -488,6 +503,7 @@ pub mod calculated_attribute_definition {
 
     impl Range {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(unit: impl Into<Str>) -> Range {
             Range {
                 timestamp_format: None,
@@ -500,6 +516,7 @@ pub mod calculated_attribute_definition {
     }
 
     impl IntoValue for Range {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TimestampFormat", self.timestamp_format);
@@ -534,6 +551,7 @@ pub mod calculated_attribute_definition {
 
     impl Threshold {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(operator: impl Into<Str>, value: impl Into<Str>) -> Threshold {
             Threshold {
                 operator: operator.into(),
@@ -543,6 +561,7 @@ pub mod calculated_attribute_definition {
     }
 
     impl IntoValue for Threshold {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Operator", self.operator.into_value());
@@ -579,6 +598,7 @@ pub mod calculated_attribute_definition {
 
     impl ValueRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(end: impl Into<Int>, start: impl Into<Int>) -> ValueRange {
             ValueRange {
                 end: end.into(),
@@ -588,6 +608,7 @@ pub mod calculated_attribute_definition {
     }
 
     impl IntoValue for ValueRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("End", self.end.into_value());
@@ -657,6 +678,7 @@ pub struct CfnDomainProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnDomainProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(default_expiration_days: impl Into<Int>, domain_name: impl Into<Str>) -> CfnDomainProps {
         CfnDomainProps {
             data_store: None,
@@ -674,6 +696,7 @@ impl CfnDomainProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DataStore", self.data_store);
@@ -689,6 +712,7 @@ impl CfnDomainProps {
 
     /// The `AWS::CustomerProfiles::Domain` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CustomerProfiles::Domain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -697,6 +721,7 @@ impl CfnDomainProps {
 #[cfg(feature = "customerprofiles")]
 impl crate::Cfn<markers::Domain> {
     /// Adds an `AWS::CustomerProfiles::Domain` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -709,6 +734,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-domain.html#aws-resource-customerprofiles-domain-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -717,6 +743,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-domain.html#aws-resource-customerprofiles-domain-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -725,6 +752,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleBasedMatching.Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-domain.html#aws-resource-customerprofiles-domain-return-values).
+    #[inline]
     pub fn attr_rule_based_matching_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleBasedMatching.Status".into())
     }
@@ -733,6 +761,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`Stats`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-domain.html#aws-resource-customerprofiles-domain-return-values).
+    #[inline]
     pub fn attr_stats(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Stats".into())
     }
@@ -741,6 +770,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataStore.Readiness`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-domain.html#aws-resource-customerprofiles-domain-return-values).
+    #[inline]
     pub fn attr_data_store_readiness(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataStore.Readiness".into())
     }
@@ -788,6 +818,7 @@ pub mod domain {
 
     impl Matching {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> Matching {
             Matching {
                 auto_merging: None,
@@ -799,6 +830,7 @@ pub mod domain {
     }
 
     impl IntoValue for Matching {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoMerging", self.auto_merging);
@@ -845,6 +877,7 @@ pub mod domain {
 
     impl AutoMerging {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> AutoMerging {
             AutoMerging {
                 conflict_resolution: None,
@@ -856,6 +889,7 @@ pub mod domain {
     }
 
     impl IntoValue for AutoMerging {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConflictResolution", self.conflict_resolution);
@@ -890,6 +924,7 @@ pub mod domain {
 
     impl ConflictResolution {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(conflict_resolving_model: impl Into<Str>) -> ConflictResolution {
             ConflictResolution {
                 conflict_resolving_model: conflict_resolving_model.into(),
@@ -899,6 +934,7 @@ pub mod domain {
     }
 
     impl IntoValue for ConflictResolution {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConflictResolvingModel", self.conflict_resolving_model.into_value());
@@ -924,6 +960,7 @@ pub mod domain {
 
     impl Consolidation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(matching_attributes_list: impl Into<List<List<Str>>>) -> Consolidation {
             Consolidation {
                 matching_attributes_list: matching_attributes_list.into(),
@@ -932,6 +969,7 @@ pub mod domain {
     }
 
     impl IntoValue for Consolidation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MatchingAttributesList", self.matching_attributes_list.into_value());
@@ -955,6 +993,7 @@ pub mod domain {
 
     impl ExportingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExportingConfig {
             ExportingConfig {
                 s3_exporting: None,
@@ -963,12 +1002,14 @@ pub mod domain {
     }
 
     impl Default for ExportingConfig {
+        #[inline]
         fn default() -> ExportingConfig {
             ExportingConfig::new()
         }
     }
 
     impl IntoValue for ExportingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Exporting", self.s3_exporting);
@@ -997,6 +1038,7 @@ pub mod domain {
 
     impl S3ExportingConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_bucket_name: impl Into<Str>) -> S3ExportingConfig {
             S3ExportingConfig {
                 s3_bucket_name: s3_bucket_name.into(),
@@ -1006,6 +1048,7 @@ pub mod domain {
     }
 
     impl IntoValue for S3ExportingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3BucketName", self.s3_bucket_name.into_value());
@@ -1036,6 +1079,7 @@ pub mod domain {
 
     impl JobSchedule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(day_of_the_week: impl Into<Str>, time: impl Into<Str>) -> JobSchedule {
             JobSchedule {
                 day_of_the_week: day_of_the_week.into(),
@@ -1045,6 +1089,7 @@ pub mod domain {
     }
 
     impl IntoValue for JobSchedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DayOfTheWeek", self.day_of_the_week.into_value());
@@ -1112,6 +1157,7 @@ pub mod domain {
 
     impl RuleBasedMatching {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> RuleBasedMatching {
             RuleBasedMatching {
                 attribute_types_selector: None,
@@ -1127,6 +1173,7 @@ pub mod domain {
     }
 
     impl IntoValue for RuleBasedMatching {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttributeTypesSelector", self.attribute_types_selector);
@@ -1185,6 +1232,7 @@ pub mod domain {
 
     impl AttributeTypesSelector {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute_matching_model: impl Into<Str>) -> AttributeTypesSelector {
             AttributeTypesSelector {
                 address: None,
@@ -1196,6 +1244,7 @@ pub mod domain {
     }
 
     impl IntoValue for AttributeTypesSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Address", self.address);
@@ -1223,6 +1272,7 @@ pub mod domain {
 
     impl MatchingRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rule: impl Into<List<Str>>) -> MatchingRule {
             MatchingRule {
                 rule: rule.into(),
@@ -1231,6 +1281,7 @@ pub mod domain {
     }
 
     impl IntoValue for MatchingRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Rule", self.rule.into_value());
@@ -1258,6 +1309,7 @@ pub mod domain {
 
     impl DataStore {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataStore {
             DataStore {
                 enabled: None,
@@ -1267,12 +1319,14 @@ pub mod domain {
     }
 
     impl Default for DataStore {
+        #[inline]
         fn default() -> DataStore {
             DataStore::new()
         }
     }
 
     impl IntoValue for DataStore {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -1301,6 +1355,7 @@ pub mod domain {
 
     impl Readiness {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Readiness {
             Readiness {
                 message: None,
@@ -1310,12 +1365,14 @@ pub mod domain {
     }
 
     impl Default for Readiness {
+        #[inline]
         fn default() -> Readiness {
             Readiness::new()
         }
     }
 
     impl IntoValue for Readiness {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Message", self.message);
@@ -1371,6 +1428,7 @@ pub struct CfnDomainObjectTypeProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnDomainObjectTypeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_name: impl Into<Str>, fields: impl Into<Map<domain_object_type::DomainObjectTypeField>>, object_type_name: impl Into<Str>) -> CfnDomainObjectTypeProps {
         CfnDomainObjectTypeProps {
             description: None,
@@ -1386,6 +1444,7 @@ impl CfnDomainObjectTypeProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnDomainObjectTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1399,6 +1458,7 @@ impl CfnDomainObjectTypeProps {
 
     /// The `AWS::CustomerProfiles::DomainObjectType` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CustomerProfiles::DomainObjectType").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1407,6 +1467,7 @@ impl CfnDomainObjectTypeProps {
 #[cfg(feature = "customerprofiles")]
 impl crate::Cfn<markers::DomainObjectType> {
     /// Adds an `AWS::CustomerProfiles::DomainObjectType` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1419,6 +1480,7 @@ impl crate::Cfn<markers::DomainObjectType> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-domainobjecttype.html#aws-resource-customerprofiles-domainobjecttype-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1427,6 +1489,7 @@ impl crate::Cfn<markers::DomainObjectType> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-domainobjecttype.html#aws-resource-customerprofiles-domainobjecttype-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -1469,6 +1532,7 @@ pub mod domain_object_type {
 
     impl DomainObjectTypeField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source: impl Into<Str>, target: impl Into<Str>) -> DomainObjectTypeField {
             DomainObjectTypeField {
                 content_type: None,
@@ -1480,6 +1544,7 @@ pub mod domain_object_type {
     }
 
     impl IntoValue for DomainObjectTypeField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentType", self.content_type);
@@ -1528,6 +1593,7 @@ pub struct CfnEventStreamProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnEventStreamProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_name: impl Into<Str>, event_stream_name: impl Into<Str>, uri: impl Into<Str>) -> CfnEventStreamProps {
         CfnEventStreamProps {
             domain_name: domain_name.into(),
@@ -1541,6 +1607,7 @@ impl CfnEventStreamProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnEventStreamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainName", self.domain_name.into_value());
@@ -1552,6 +1619,7 @@ impl CfnEventStreamProps {
 
     /// The `AWS::CustomerProfiles::EventStream` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CustomerProfiles::EventStream").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1560,6 +1628,7 @@ impl CfnEventStreamProps {
 #[cfg(feature = "customerprofiles")]
 impl crate::Cfn<markers::EventStream> {
     /// Adds an `AWS::CustomerProfiles::EventStream` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1572,6 +1641,7 @@ impl crate::Cfn<markers::EventStream> {
     ///
     /// `Fn::GetAtt` of
     /// [`DestinationDetails.Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-eventstream.html#aws-resource-customerprofiles-eventstream-return-values).
+    #[inline]
     pub fn attr_destination_details_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DestinationDetails.Status".into())
     }
@@ -1580,6 +1650,7 @@ impl crate::Cfn<markers::EventStream> {
     ///
     /// `Fn::GetAtt` of
     /// [`EventStreamArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-eventstream.html#aws-resource-customerprofiles-eventstream-return-values).
+    #[inline]
     pub fn attr_event_stream_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EventStreamArn".into())
     }
@@ -1588,6 +1659,7 @@ impl crate::Cfn<markers::EventStream> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-eventstream.html#aws-resource-customerprofiles-eventstream-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -1596,6 +1668,7 @@ impl crate::Cfn<markers::EventStream> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-eventstream.html#aws-resource-customerprofiles-eventstream-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1604,6 +1677,7 @@ impl crate::Cfn<markers::EventStream> {
     ///
     /// `Fn::GetAtt` of
     /// [`DestinationDetails.Uri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-eventstream.html#aws-resource-customerprofiles-eventstream-return-values).
+    #[inline]
     pub fn attr_destination_details_uri(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DestinationDetails.Uri".into())
     }
@@ -1612,6 +1686,7 @@ impl crate::Cfn<markers::EventStream> {
     ///
     /// `Fn::GetAtt` of
     /// [`DestinationDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-eventstream.html#aws-resource-customerprofiles-eventstream-return-values).
+    #[inline]
     pub fn attr_destination_details(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DestinationDetails".into())
     }
@@ -1676,6 +1751,7 @@ pub struct CfnEventTriggerProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnEventTriggerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_name: impl Into<Str>, event_trigger_conditions: impl Into<List<event_trigger::EventTriggerCondition>>, event_trigger_name: impl Into<Str>, object_type_name: impl Into<Str>) -> CfnEventTriggerProps {
         CfnEventTriggerProps {
             description: None,
@@ -1693,6 +1769,7 @@ impl CfnEventTriggerProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnEventTriggerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1708,6 +1785,7 @@ impl CfnEventTriggerProps {
 
     /// The `AWS::CustomerProfiles::EventTrigger` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CustomerProfiles::EventTrigger").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1716,6 +1794,7 @@ impl CfnEventTriggerProps {
 #[cfg(feature = "customerprofiles")]
 impl crate::Cfn<markers::EventTrigger> {
     /// Adds an `AWS::CustomerProfiles::EventTrigger` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1728,6 +1807,7 @@ impl crate::Cfn<markers::EventTrigger> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-eventtrigger.html#aws-resource-customerprofiles-eventtrigger-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1736,6 +1816,7 @@ impl crate::Cfn<markers::EventTrigger> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-eventtrigger.html#aws-resource-customerprofiles-eventtrigger-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -1768,6 +1849,7 @@ pub mod event_trigger {
 
     impl EventTriggerCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_trigger_dimensions: impl Into<List<EventTriggerDimension>>, logical_operator: impl Into<Str>) -> EventTriggerCondition {
             EventTriggerCondition {
                 event_trigger_dimensions: event_trigger_dimensions.into(),
@@ -1777,6 +1859,7 @@ pub mod event_trigger {
     }
 
     impl IntoValue for EventTriggerCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventTriggerDimensions", self.event_trigger_dimensions.into_value());
@@ -1801,6 +1884,7 @@ pub mod event_trigger {
 
     impl EventTriggerDimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object_attributes: impl Into<List<ObjectAttribute>>) -> EventTriggerDimension {
             EventTriggerDimension {
                 object_attributes: object_attributes.into(),
@@ -1809,6 +1893,7 @@ pub mod event_trigger {
     }
 
     impl IntoValue for EventTriggerDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ObjectAttributes", self.object_attributes.into_value());
@@ -1848,6 +1933,7 @@ pub mod event_trigger {
 
     impl ObjectAttribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison_operator: impl Into<Str>, values: impl Into<List<Str>>) -> ObjectAttribute {
             ObjectAttribute {
                 comparison_operator: comparison_operator.into(),
@@ -1859,6 +1945,7 @@ pub mod event_trigger {
     }
 
     impl IntoValue for ObjectAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComparisonOperator", self.comparison_operator.into_value());
@@ -1891,6 +1978,7 @@ pub mod event_trigger {
 
     impl EventTriggerLimits {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EventTriggerLimits {
             EventTriggerLimits {
                 event_expiration: None,
@@ -1900,12 +1988,14 @@ pub mod event_trigger {
     }
 
     impl Default for EventTriggerLimits {
+        #[inline]
         fn default() -> EventTriggerLimits {
             EventTriggerLimits::new()
         }
     }
 
     impl IntoValue for EventTriggerLimits {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EventExpiration", self.event_expiration);
@@ -1947,6 +2037,7 @@ pub mod event_trigger {
 
     impl Period {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(unit: impl Into<Str>, value: impl Into<Int>) -> Period {
             Period {
                 max_invocations_per_profile: None,
@@ -1958,6 +2049,7 @@ pub mod event_trigger {
     }
 
     impl IntoValue for Period {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxInvocationsPerProfile", self.max_invocations_per_profile);
@@ -2024,6 +2116,7 @@ pub struct CfnIntegrationProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnIntegrationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_name: impl Into<Str>) -> CfnIntegrationProps {
         CfnIntegrationProps {
             domain_name: domain_name.into(),
@@ -2041,6 +2134,7 @@ impl CfnIntegrationProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnIntegrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainName", self.domain_name.into_value());
@@ -2056,6 +2150,7 @@ impl CfnIntegrationProps {
 
     /// The `AWS::CustomerProfiles::Integration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CustomerProfiles::Integration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2064,6 +2159,7 @@ impl CfnIntegrationProps {
 #[cfg(feature = "customerprofiles")]
 impl crate::Cfn<markers::Integration> {
     /// Adds an `AWS::CustomerProfiles::Integration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2076,6 +2172,7 @@ impl crate::Cfn<markers::Integration> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-integration.html#aws-resource-customerprofiles-integration-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -2084,6 +2181,7 @@ impl crate::Cfn<markers::Integration> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-integration.html#aws-resource-customerprofiles-integration-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2117,6 +2215,7 @@ pub mod integration {
 
     impl ObjectTypeMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> ObjectTypeMapping {
             ObjectTypeMapping {
                 key: key.into(),
@@ -2126,6 +2225,7 @@ pub mod integration {
     }
 
     impl IntoValue for ObjectTypeMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -2183,6 +2283,7 @@ pub mod integration {
 
     impl FlowDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(flow_name: impl Into<Str>, kms_arn: impl Into<Str>, source_flow_config: impl Into<SourceFlowConfig>, tasks: impl Into<List<Task>>, trigger_config: impl Into<TriggerConfig>) -> FlowDefinition {
             FlowDefinition {
                 description: None,
@@ -2196,6 +2297,7 @@ pub mod integration {
     }
 
     impl IntoValue for FlowDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -2248,6 +2350,7 @@ pub mod integration {
 
     impl Task {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_fields: impl Into<List<Str>>, task_type: impl Into<Str>) -> Task {
             Task {
                 connector_operator: None,
@@ -2260,6 +2363,7 @@ pub mod integration {
     }
 
     impl IntoValue for Task {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectorOperator", self.connector_operator);
@@ -2306,6 +2410,7 @@ pub mod integration {
 
     impl ConnectorOperator {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectorOperator {
             ConnectorOperator {
                 marketo: None,
@@ -2318,12 +2423,14 @@ pub mod integration {
     }
 
     impl Default for ConnectorOperator {
+        #[inline]
         fn default() -> ConnectorOperator {
             ConnectorOperator::new()
         }
     }
 
     impl IntoValue for ConnectorOperator {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Marketo", self.marketo);
@@ -2358,6 +2465,7 @@ pub mod integration {
 
     impl TaskPropertiesMap {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(operator_property_key: impl Into<Str>, property: impl Into<Str>) -> TaskPropertiesMap {
             TaskPropertiesMap {
                 operator_property_key: operator_property_key.into(),
@@ -2367,6 +2475,7 @@ pub mod integration {
     }
 
     impl IntoValue for TaskPropertiesMap {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OperatorPropertyKey", self.operator_property_key.into_value());
@@ -2397,6 +2506,7 @@ pub mod integration {
 
     impl TriggerConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(trigger_type: impl Into<Str>) -> TriggerConfig {
             TriggerConfig {
                 trigger_properties: None,
@@ -2406,6 +2516,7 @@ pub mod integration {
     }
 
     impl IntoValue for TriggerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TriggerProperties", self.trigger_properties);
@@ -2430,6 +2541,7 @@ pub mod integration {
 
     impl TriggerProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TriggerProperties {
             TriggerProperties {
                 scheduled: None,
@@ -2438,12 +2550,14 @@ pub mod integration {
     }
 
     impl Default for TriggerProperties {
+        #[inline]
         fn default() -> TriggerProperties {
             TriggerProperties::new()
         }
     }
 
     impl IntoValue for TriggerProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Scheduled", self.scheduled);
@@ -2503,6 +2617,7 @@ pub mod integration {
 
     impl ScheduledTriggerProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(schedule_expression: impl Into<Str>) -> ScheduledTriggerProperties {
             ScheduledTriggerProperties {
                 data_pull_mode: None,
@@ -2517,6 +2632,7 @@ pub mod integration {
     }
 
     impl IntoValue for ScheduledTriggerProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataPullMode", self.data_pull_mode);
@@ -2565,6 +2681,7 @@ pub mod integration {
 
     impl SourceFlowConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connector_type: impl Into<Str>, source_connector_properties: impl Into<SourceConnectorProperties>) -> SourceFlowConfig {
             SourceFlowConfig {
                 connector_profile_name: None,
@@ -2576,6 +2693,7 @@ pub mod integration {
     }
 
     impl IntoValue for SourceFlowConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectorProfileName", self.connector_profile_name);
@@ -2622,6 +2740,7 @@ pub mod integration {
 
     impl SourceConnectorProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceConnectorProperties {
             SourceConnectorProperties {
                 marketo: None,
@@ -2634,12 +2753,14 @@ pub mod integration {
     }
 
     impl Default for SourceConnectorProperties {
+        #[inline]
         fn default() -> SourceConnectorProperties {
             SourceConnectorProperties::new()
         }
     }
 
     impl IntoValue for SourceConnectorProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Marketo", self.marketo);
@@ -2672,6 +2793,7 @@ pub mod integration {
 
     impl S3SourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>) -> S3SourceProperties {
             S3SourceProperties {
                 bucket_name: bucket_name.into(),
@@ -2681,6 +2803,7 @@ pub mod integration {
     }
 
     impl IntoValue for S3SourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -2705,6 +2828,7 @@ pub mod integration {
 
     impl ServiceNowSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> ServiceNowSourceProperties {
             ServiceNowSourceProperties {
                 object: object.into(),
@@ -2713,6 +2837,7 @@ pub mod integration {
     }
 
     impl IntoValue for ServiceNowSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Object", self.object.into_value());
@@ -2736,6 +2861,7 @@ pub mod integration {
 
     impl ZendeskSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> ZendeskSourceProperties {
             ZendeskSourceProperties {
                 object: object.into(),
@@ -2744,6 +2870,7 @@ pub mod integration {
     }
 
     impl IntoValue for ZendeskSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Object", self.object.into_value());
@@ -2767,6 +2894,7 @@ pub mod integration {
 
     impl MarketoSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> MarketoSourceProperties {
             MarketoSourceProperties {
                 object: object.into(),
@@ -2775,6 +2903,7 @@ pub mod integration {
     }
 
     impl IntoValue for MarketoSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Object", self.object.into_value());
@@ -2809,6 +2938,7 @@ pub mod integration {
 
     impl SalesforceSourceProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object: impl Into<Str>) -> SalesforceSourceProperties {
             SalesforceSourceProperties {
                 enable_dynamic_field_update: None,
@@ -2819,6 +2949,7 @@ pub mod integration {
     }
 
     impl IntoValue for SalesforceSourceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableDynamicFieldUpdate", self.enable_dynamic_field_update);
@@ -2844,6 +2975,7 @@ pub mod integration {
 
     impl IncrementalPullConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IncrementalPullConfig {
             IncrementalPullConfig {
                 datetime_type_field_name: None,
@@ -2852,12 +2984,14 @@ pub mod integration {
     }
 
     impl Default for IncrementalPullConfig {
+        #[inline]
         fn default() -> IncrementalPullConfig {
             IncrementalPullConfig::new()
         }
     }
 
     impl IntoValue for IncrementalPullConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DatetimeTypeFieldName", self.datetime_type_field_name);
@@ -2953,6 +3087,7 @@ pub struct CfnObjectTypeProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnObjectTypeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, domain_name: impl Into<Str>, object_type_name: impl Into<Str>) -> CfnObjectTypeProps {
         CfnObjectTypeProps {
             allow_profile_creation: None,
@@ -2975,6 +3110,7 @@ impl CfnObjectTypeProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnObjectTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllowProfileCreation", self.allow_profile_creation);
@@ -2995,6 +3131,7 @@ impl CfnObjectTypeProps {
 
     /// The `AWS::CustomerProfiles::ObjectType` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CustomerProfiles::ObjectType").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3003,6 +3140,7 @@ impl CfnObjectTypeProps {
 #[cfg(feature = "customerprofiles")]
 impl crate::Cfn<markers::ObjectType> {
     /// Adds an `AWS::CustomerProfiles::ObjectType` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3015,6 +3153,7 @@ impl crate::Cfn<markers::ObjectType> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-objecttype.html#aws-resource-customerprofiles-objecttype-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -3023,6 +3162,7 @@ impl crate::Cfn<markers::ObjectType> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-objecttype.html#aws-resource-customerprofiles-objecttype-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -3031,6 +3171,7 @@ impl crate::Cfn<markers::ObjectType> {
     ///
     /// `Fn::GetAtt` of
     /// [`MaxAvailableProfileObjectCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-objecttype.html#aws-resource-customerprofiles-objecttype-return-values).
+    #[inline]
     pub fn attr_max_available_profile_object_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MaxAvailableProfileObjectCount".into())
     }
@@ -3061,6 +3202,7 @@ pub mod object_type {
 
     impl FieldMap {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FieldMap {
             FieldMap {
                 name: None,
@@ -3070,12 +3212,14 @@ pub mod object_type {
     }
 
     impl Default for FieldMap {
+        #[inline]
         fn default() -> FieldMap {
             FieldMap::new()
         }
     }
 
     impl IntoValue for FieldMap {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -3111,6 +3255,7 @@ pub mod object_type {
 
     impl ObjectTypeField {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ObjectTypeField {
             ObjectTypeField {
                 content_type: None,
@@ -3121,12 +3266,14 @@ pub mod object_type {
     }
 
     impl Default for ObjectTypeField {
+        #[inline]
         fn default() -> ObjectTypeField {
             ObjectTypeField::new()
         }
     }
 
     impl IntoValue for ObjectTypeField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentType", self.content_type);
@@ -3156,6 +3303,7 @@ pub mod object_type {
 
     impl KeyMap {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KeyMap {
             KeyMap {
                 name: None,
@@ -3165,12 +3313,14 @@ pub mod object_type {
     }
 
     impl Default for KeyMap {
+        #[inline]
         fn default() -> KeyMap {
             KeyMap::new()
         }
     }
 
     impl IntoValue for KeyMap {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -3207,6 +3357,7 @@ pub mod object_type {
 
     impl ObjectTypeKey {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ObjectTypeKey {
             ObjectTypeKey {
                 field_names: None,
@@ -3216,12 +3367,14 @@ pub mod object_type {
     }
 
     impl Default for ObjectTypeKey {
+        #[inline]
         fn default() -> ObjectTypeKey {
             ObjectTypeKey::new()
         }
     }
 
     impl IntoValue for ObjectTypeKey {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FieldNames", self.field_names);
@@ -3277,6 +3430,7 @@ pub struct CfnRecommenderProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnRecommenderProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_name: impl Into<Str>, recommender_name: impl Into<Str>, recommender_recipe_name: impl Into<Str>) -> CfnRecommenderProps {
         CfnRecommenderProps {
             description: None,
@@ -3292,6 +3446,7 @@ impl CfnRecommenderProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnRecommenderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -3305,6 +3460,7 @@ impl CfnRecommenderProps {
 
     /// The `AWS::CustomerProfiles::Recommender` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CustomerProfiles::Recommender").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3313,6 +3469,7 @@ impl CfnRecommenderProps {
 #[cfg(feature = "customerprofiles")]
 impl crate::Cfn<markers::Recommender> {
     /// Adds an `AWS::CustomerProfiles::Recommender` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3325,6 +3482,7 @@ impl crate::Cfn<markers::Recommender> {
     ///
     /// `Fn::GetAtt` of
     /// [`RecommenderArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-recommender.html#aws-resource-customerprofiles-recommender-return-values).
+    #[inline]
     pub fn attr_recommender_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RecommenderArn".into())
     }
@@ -3333,6 +3491,7 @@ impl crate::Cfn<markers::Recommender> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-recommender.html#aws-resource-customerprofiles-recommender-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -3341,6 +3500,7 @@ impl crate::Cfn<markers::Recommender> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-recommender.html#aws-resource-customerprofiles-recommender-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -3349,6 +3509,7 @@ impl crate::Cfn<markers::Recommender> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-recommender.html#aws-resource-customerprofiles-recommender-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -3357,6 +3518,7 @@ impl crate::Cfn<markers::Recommender> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailureReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-recommender.html#aws-resource-customerprofiles-recommender-return-values).
+    #[inline]
     pub fn attr_failure_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailureReason".into())
     }
@@ -3365,6 +3527,7 @@ impl crate::Cfn<markers::Recommender> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestRecommenderUpdate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-recommender.html#aws-resource-customerprofiles-recommender-return-values).
+    #[inline]
     pub fn attr_latest_recommender_update(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestRecommenderUpdate".into())
     }
@@ -3373,6 +3536,7 @@ impl crate::Cfn<markers::Recommender> {
     ///
     /// `Fn::GetAtt` of
     /// [`TrainingMetrics`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-recommender.html#aws-resource-customerprofiles-recommender-return-values).
+    #[inline]
     pub fn attr_training_metrics(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TrainingMetrics".into())
     }
@@ -3398,6 +3562,7 @@ pub mod recommender {
 
     impl RecommenderConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RecommenderConfig {
             RecommenderConfig {
                 events_config: None,
@@ -3406,12 +3571,14 @@ pub mod recommender {
     }
 
     impl Default for RecommenderConfig {
+        #[inline]
         fn default() -> RecommenderConfig {
             RecommenderConfig::new()
         }
     }
 
     impl IntoValue for RecommenderConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EventsConfig", self.events_config);
@@ -3435,6 +3602,7 @@ pub mod recommender {
 
     impl EventsConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_parameters_list: impl Into<List<EventParameters>>) -> EventsConfig {
             EventsConfig {
                 event_parameters_list: event_parameters_list.into(),
@@ -3443,6 +3611,7 @@ pub mod recommender {
     }
 
     impl IntoValue for EventsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventParametersList", self.event_parameters_list.into_value());
@@ -3472,6 +3641,7 @@ pub mod recommender {
 
     impl EventParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_type: impl Into<Str>) -> EventParameters {
             EventParameters {
                 event_type: event_type.into(),
@@ -3481,6 +3651,7 @@ pub mod recommender {
     }
 
     impl IntoValue for EventParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventType", self.event_type.into_value());
@@ -3526,6 +3697,7 @@ pub struct CfnRecommenderSchemaProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnRecommenderSchemaProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_name: impl Into<Str>, fields: impl Into<Map<List<recommender_schema::RecommenderSchemaField>>>, recommender_schema_name: impl Into<Str>) -> CfnRecommenderSchemaProps {
         CfnRecommenderSchemaProps {
             domain_name: domain_name.into(),
@@ -3539,6 +3711,7 @@ impl CfnRecommenderSchemaProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnRecommenderSchemaProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainName", self.domain_name.into_value());
@@ -3550,6 +3723,7 @@ impl CfnRecommenderSchemaProps {
 
     /// The `AWS::CustomerProfiles::RecommenderSchema` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CustomerProfiles::RecommenderSchema").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3558,6 +3732,7 @@ impl CfnRecommenderSchemaProps {
 #[cfg(feature = "customerprofiles")]
 impl crate::Cfn<markers::RecommenderSchema> {
     /// Adds an `AWS::CustomerProfiles::RecommenderSchema` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3570,6 +3745,7 @@ impl crate::Cfn<markers::RecommenderSchema> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-recommenderschema.html#aws-resource-customerprofiles-recommenderschema-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3578,6 +3754,7 @@ impl crate::Cfn<markers::RecommenderSchema> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-recommenderschema.html#aws-resource-customerprofiles-recommenderschema-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -3586,6 +3763,7 @@ impl crate::Cfn<markers::RecommenderSchema> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-recommenderschema.html#aws-resource-customerprofiles-recommenderschema-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -3622,6 +3800,7 @@ pub mod recommender_schema {
 
     impl RecommenderSchemaField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_field_name: impl Into<Str>) -> RecommenderSchemaField {
             RecommenderSchemaField {
                 content_type: None,
@@ -3632,6 +3811,7 @@ pub mod recommender_schema {
     }
 
     impl IntoValue for RecommenderSchemaField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentType", self.content_type);
@@ -3663,6 +3843,7 @@ pub mod recommender_schema {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -3672,6 +3853,7 @@ pub mod recommender_schema {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -3739,6 +3921,7 @@ pub struct CfnSegmentDefinitionProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnSegmentDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(display_name: impl Into<Str>, domain_name: impl Into<Str>, segment_definition_name: impl Into<Str>) -> CfnSegmentDefinitionProps {
         CfnSegmentDefinitionProps {
             description: None,
@@ -3756,6 +3939,7 @@ impl CfnSegmentDefinitionProps {
 #[cfg(feature = "customerprofiles")]
 impl CfnSegmentDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -3771,6 +3955,7 @@ impl CfnSegmentDefinitionProps {
 
     /// The `AWS::CustomerProfiles::SegmentDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::CustomerProfiles::SegmentDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3779,6 +3964,7 @@ impl CfnSegmentDefinitionProps {
 #[cfg(feature = "customerprofiles")]
 impl crate::Cfn<markers::SegmentDefinition> {
     /// Adds an `AWS::CustomerProfiles::SegmentDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3791,6 +3977,7 @@ impl crate::Cfn<markers::SegmentDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-segmentdefinition.html#aws-resource-customerprofiles-segmentdefinition-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -3799,6 +3986,7 @@ impl crate::Cfn<markers::SegmentDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`SegmentDefinitionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-segmentdefinition.html#aws-resource-customerprofiles-segmentdefinition-return-values).
+    #[inline]
     pub fn attr_segment_definition_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SegmentDefinitionArn".into())
     }
@@ -3807,6 +3995,7 @@ impl crate::Cfn<markers::SegmentDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`SegmentType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-segmentdefinition.html#aws-resource-customerprofiles-segmentdefinition-return-values).
+    #[inline]
     pub fn attr_segment_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SegmentType".into())
     }
@@ -3837,6 +4026,7 @@ pub mod segment_definition {
 
     impl SegmentGroup {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SegmentGroup {
             SegmentGroup {
                 groups: None,
@@ -3846,12 +4036,14 @@ pub mod segment_definition {
     }
 
     impl Default for SegmentGroup {
+        #[inline]
         fn default() -> SegmentGroup {
             SegmentGroup::new()
         }
     }
 
     impl IntoValue for SegmentGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Groups", self.groups);
@@ -3890,6 +4082,7 @@ pub mod segment_definition {
 
     impl Group {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Group {
             Group {
                 dimensions: None,
@@ -3901,12 +4094,14 @@ pub mod segment_definition {
     }
 
     impl Default for Group {
+        #[inline]
         fn default() -> Group {
             Group::new()
         }
     }
 
     impl IntoValue for Group {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Dimensions", self.dimensions);
@@ -3937,6 +4132,7 @@ pub mod segment_definition {
 
     impl Dimension {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Dimension {
             Dimension {
                 calculated_attributes: None,
@@ -3946,12 +4142,14 @@ pub mod segment_definition {
     }
 
     impl Default for Dimension {
+        #[inline]
         fn default() -> Dimension {
             Dimension::new()
         }
     }
 
     impl IntoValue for Dimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CalculatedAttributes", self.calculated_attributes);
@@ -4080,6 +4278,7 @@ pub mod segment_definition {
 
     impl ProfileAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProfileAttributes {
             ProfileAttributes {
                 account_number: None,
@@ -4109,12 +4308,14 @@ pub mod segment_definition {
     }
 
     impl Default for ProfileAttributes {
+        #[inline]
         fn default() -> ProfileAttributes {
             ProfileAttributes::new()
         }
     }
 
     impl IntoValue for ProfileAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccountNumber", self.account_number);
@@ -4165,6 +4366,7 @@ pub mod segment_definition {
 
     impl ProfileDimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dimension_type: impl Into<Str>, values: impl Into<List<Str>>) -> ProfileDimension {
             ProfileDimension {
                 dimension_type: dimension_type.into(),
@@ -4174,6 +4376,7 @@ pub mod segment_definition {
     }
 
     impl IntoValue for ProfileDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DimensionType", self.dimension_type.into_value());
@@ -4204,6 +4407,7 @@ pub mod segment_definition {
 
     impl ExtraLengthValueProfileDimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dimension_type: impl Into<Str>, values: impl Into<List<Str>>) -> ExtraLengthValueProfileDimension {
             ExtraLengthValueProfileDimension {
                 dimension_type: dimension_type.into(),
@@ -4213,6 +4417,7 @@ pub mod segment_definition {
     }
 
     impl IntoValue for ExtraLengthValueProfileDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DimensionType", self.dimension_type.into_value());
@@ -4243,6 +4448,7 @@ pub mod segment_definition {
 
     impl DateDimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dimension_type: impl Into<Str>, values: impl Into<List<Str>>) -> DateDimension {
             DateDimension {
                 dimension_type: dimension_type.into(),
@@ -4252,6 +4458,7 @@ pub mod segment_definition {
     }
 
     impl IntoValue for DateDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DimensionType", self.dimension_type.into_value());
@@ -4300,6 +4507,7 @@ pub mod segment_definition {
 
     impl AddressDimension {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AddressDimension {
             AddressDimension {
                 city: None,
@@ -4313,12 +4521,14 @@ pub mod segment_definition {
     }
 
     impl Default for AddressDimension {
+        #[inline]
         fn default() -> AddressDimension {
             AddressDimension::new()
         }
     }
 
     impl IntoValue for AddressDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "City", self.city);
@@ -4353,6 +4563,7 @@ pub mod segment_definition {
 
     impl AttributeDimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dimension_type: impl Into<Str>, values: impl Into<List<Str>>) -> AttributeDimension {
             AttributeDimension {
                 dimension_type: dimension_type.into(),
@@ -4362,6 +4573,7 @@ pub mod segment_definition {
     }
 
     impl IntoValue for AttributeDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DimensionType", self.dimension_type.into_value());
@@ -4392,6 +4604,7 @@ pub mod segment_definition {
 
     impl ProfileTypeDimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dimension_type: impl Into<Str>, values: impl Into<List<Str>>) -> ProfileTypeDimension {
             ProfileTypeDimension {
                 dimension_type: dimension_type.into(),
@@ -4401,6 +4614,7 @@ pub mod segment_definition {
     }
 
     impl IntoValue for ProfileTypeDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DimensionType", self.dimension_type.into_value());
@@ -4436,6 +4650,7 @@ pub mod segment_definition {
 
     impl CalculatedAttributeDimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dimension_type: impl Into<Str>, values: impl Into<List<Str>>) -> CalculatedAttributeDimension {
             CalculatedAttributeDimension {
                 condition_overrides: None,
@@ -4446,6 +4661,7 @@ pub mod segment_definition {
     }
 
     impl IntoValue for CalculatedAttributeDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConditionOverrides", self.condition_overrides);
@@ -4470,6 +4686,7 @@ pub mod segment_definition {
 
     impl ConditionOverrides {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConditionOverrides {
             ConditionOverrides {
                 range: None,
@@ -4478,12 +4695,14 @@ pub mod segment_definition {
     }
 
     impl Default for ConditionOverrides {
+        #[inline]
         fn default() -> ConditionOverrides {
             ConditionOverrides::new()
         }
     }
 
     impl IntoValue for ConditionOverrides {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Range", self.range);
@@ -4518,6 +4737,7 @@ pub mod segment_definition {
 
     impl RangeOverride {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(start: impl Into<Int>, unit: impl Into<Str>) -> RangeOverride {
             RangeOverride {
                 end: None,
@@ -4528,6 +4748,7 @@ pub mod segment_definition {
     }
 
     impl IntoValue for RangeOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "End", self.end);
@@ -4552,6 +4773,7 @@ pub mod segment_definition {
 
     impl SourceSegment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceSegment {
             SourceSegment {
                 segment_definition_name: None,
@@ -4560,12 +4782,14 @@ pub mod segment_definition {
     }
 
     impl Default for SourceSegment {
+        #[inline]
         fn default() -> SourceSegment {
             SourceSegment::new()
         }
     }
 
     impl IntoValue for SourceSegment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SegmentDefinitionName", self.segment_definition_name);
@@ -4589,6 +4813,7 @@ pub mod segment_definition {
 
     impl SegmentSort {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attributes: impl Into<List<SortAttribute>>) -> SegmentSort {
             SegmentSort {
                 attributes: attributes.into(),
@@ -4597,6 +4822,7 @@ pub mod segment_definition {
     }
 
     impl IntoValue for SegmentSort {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attributes", self.attributes.into_value());
@@ -4636,6 +4862,7 @@ pub mod segment_definition {
 
     impl SortAttribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, order: impl Into<Str>) -> SortAttribute {
             SortAttribute {
                 data_type: None,
@@ -4647,6 +4874,7 @@ pub mod segment_definition {
     }
 
     impl IntoValue for SortAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataType", self.data_type);

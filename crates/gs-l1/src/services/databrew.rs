@@ -153,6 +153,7 @@ pub struct CfnDatasetProps {
 #[cfg(feature = "databrew")]
 impl CfnDatasetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(input: impl Into<dataset::Input>, name: impl Into<Str>) -> CfnDatasetProps {
         CfnDatasetProps {
             format: None,
@@ -169,6 +170,7 @@ impl CfnDatasetProps {
 #[cfg(feature = "databrew")]
 impl CfnDatasetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Format", self.format);
@@ -183,6 +185,7 @@ impl CfnDatasetProps {
 
     /// The `AWS::DataBrew::Dataset` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataBrew::Dataset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -191,6 +194,7 @@ impl CfnDatasetProps {
 #[cfg(feature = "databrew")]
 impl crate::Cfn<markers::Dataset> {
     /// Adds an `AWS::DataBrew::Dataset` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -236,6 +240,7 @@ pub mod dataset {
 
     impl Input {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Input {
             Input {
                 data_catalog_input_definition: None,
@@ -247,12 +252,14 @@ pub mod dataset {
     }
 
     impl Default for Input {
+        #[inline]
         fn default() -> Input {
             Input::new()
         }
     }
 
     impl IntoValue for Input {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataCatalogInputDefinition", self.data_catalog_input_definition);
@@ -295,6 +302,7 @@ pub mod dataset {
 
     impl DatabaseInputDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(glue_connection_name: impl Into<Str>) -> DatabaseInputDefinition {
             DatabaseInputDefinition {
                 database_table_name: None,
@@ -306,6 +314,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DatabaseInputDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DatabaseTableName", self.database_table_name);
@@ -343,6 +352,7 @@ pub mod dataset {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>) -> S3Location {
             S3Location {
                 bucket: bucket.into(),
@@ -353,6 +363,7 @@ pub mod dataset {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -378,6 +389,7 @@ pub mod dataset {
 
     impl Metadata {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Metadata {
             Metadata {
                 source_arn: None,
@@ -386,12 +398,14 @@ pub mod dataset {
     }
 
     impl Default for Metadata {
+        #[inline]
         fn default() -> Metadata {
             Metadata::new()
         }
     }
 
     impl IntoValue for Metadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SourceArn", self.source_arn);
@@ -431,6 +445,7 @@ pub mod dataset {
 
     impl DataCatalogInputDefinition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataCatalogInputDefinition {
             DataCatalogInputDefinition {
                 catalog_id: None,
@@ -442,12 +457,14 @@ pub mod dataset {
     }
 
     impl Default for DataCatalogInputDefinition {
+        #[inline]
         fn default() -> DataCatalogInputDefinition {
             DataCatalogInputDefinition::new()
         }
     }
 
     impl IntoValue for DataCatalogInputDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CatalogId", self.catalog_id);
@@ -484,6 +501,7 @@ pub mod dataset {
 
     impl FormatOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FormatOptions {
             FormatOptions {
                 csv: None,
@@ -494,12 +512,14 @@ pub mod dataset {
     }
 
     impl Default for FormatOptions {
+        #[inline]
         fn default() -> FormatOptions {
             FormatOptions::new()
         }
     }
 
     impl IntoValue for FormatOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Csv", self.csv);
@@ -536,6 +556,7 @@ pub mod dataset {
 
     impl ExcelOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExcelOptions {
             ExcelOptions {
                 header_row: None,
@@ -546,12 +567,14 @@ pub mod dataset {
     }
 
     impl Default for ExcelOptions {
+        #[inline]
         fn default() -> ExcelOptions {
             ExcelOptions::new()
         }
     }
 
     impl IntoValue for ExcelOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HeaderRow", self.header_row);
@@ -583,6 +606,7 @@ pub mod dataset {
 
     impl CsvOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CsvOptions {
             CsvOptions {
                 delimiter: None,
@@ -592,12 +616,14 @@ pub mod dataset {
     }
 
     impl Default for CsvOptions {
+        #[inline]
         fn default() -> CsvOptions {
             CsvOptions::new()
         }
     }
 
     impl IntoValue for CsvOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Delimiter", self.delimiter);
@@ -622,6 +648,7 @@ pub mod dataset {
 
     impl JsonOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JsonOptions {
             JsonOptions {
                 multi_line: None,
@@ -630,12 +657,14 @@ pub mod dataset {
     }
 
     impl Default for JsonOptions {
+        #[inline]
         fn default() -> JsonOptions {
             JsonOptions::new()
         }
     }
 
     impl IntoValue for JsonOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MultiLine", self.multi_line);
@@ -671,6 +700,7 @@ pub mod dataset {
 
     impl PathOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PathOptions {
             PathOptions {
                 files_limit: None,
@@ -681,12 +711,14 @@ pub mod dataset {
     }
 
     impl Default for PathOptions {
+        #[inline]
         fn default() -> PathOptions {
             PathOptions::new()
         }
     }
 
     impl IntoValue for PathOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FilesLimit", self.files_limit);
@@ -719,6 +751,7 @@ pub mod dataset {
 
     impl PathParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dataset_parameter: impl Into<DatasetParameter>, path_parameter_name: impl Into<Str>) -> PathParameter {
             PathParameter {
                 dataset_parameter: dataset_parameter.into(),
@@ -728,6 +761,7 @@ pub mod dataset {
     }
 
     impl IntoValue for PathParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatasetParameter", self.dataset_parameter.into_value());
@@ -777,6 +811,7 @@ pub mod dataset {
 
     impl DatasetParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> DatasetParameter {
             DatasetParameter {
                 create_column: None,
@@ -789,6 +824,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DatasetParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CreateColumn", self.create_column);
@@ -832,6 +868,7 @@ pub mod dataset {
 
     impl DatetimeOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(format: impl Into<Str>) -> DatetimeOptions {
             DatetimeOptions {
                 format: format.into(),
@@ -842,6 +879,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DatetimeOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Format", self.format.into_value());
@@ -876,6 +914,7 @@ pub mod dataset {
 
     impl FilterExpression {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(expression: impl Into<Str>, values_map: impl Into<List<FilterValue>>) -> FilterExpression {
             FilterExpression {
                 expression: expression.into(),
@@ -885,6 +924,7 @@ pub mod dataset {
     }
 
     impl IntoValue for FilterExpression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Expression", self.expression.into_value());
@@ -916,6 +956,7 @@ pub mod dataset {
 
     impl FilterValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<Str>, value_reference: impl Into<Str>) -> FilterValue {
             FilterValue {
                 value: value.into(),
@@ -925,6 +966,7 @@ pub mod dataset {
     }
 
     impl IntoValue for FilterValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Value", self.value.into_value());
@@ -963,6 +1005,7 @@ pub mod dataset {
 
     impl FilesLimit {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_files: impl Into<Int>) -> FilesLimit {
             FilesLimit {
                 max_files: max_files.into(),
@@ -973,6 +1016,7 @@ pub mod dataset {
     }
 
     impl IntoValue for FilesLimit {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxFiles", self.max_files.into_value());
@@ -1108,6 +1152,7 @@ pub struct CfnJobProps {
 #[cfg(feature = "databrew")]
 impl CfnJobProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, role_arn: impl Into<Str>, r#type: impl Into<Str>) -> CfnJobProps {
         CfnJobProps {
             data_catalog_outputs: None,
@@ -1137,6 +1182,7 @@ impl CfnJobProps {
 #[cfg(feature = "databrew")]
 impl CfnJobProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DataCatalogOutputs", self.data_catalog_outputs);
@@ -1164,6 +1210,7 @@ impl CfnJobProps {
 
     /// The `AWS::DataBrew::Job` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataBrew::Job").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1172,6 +1219,7 @@ impl CfnJobProps {
 #[cfg(feature = "databrew")]
 impl crate::Cfn<markers::Job> {
     /// Adds an `AWS::DataBrew::Job` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1207,6 +1255,7 @@ pub mod job {
 
     impl Recipe {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> Recipe {
             Recipe {
                 name: name.into(),
@@ -1216,6 +1265,7 @@ pub mod job {
     }
 
     impl IntoValue for Recipe {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1253,6 +1303,7 @@ pub mod job {
 
     impl DatabaseOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_options: impl Into<DatabaseTableOutputOptions>, glue_connection_name: impl Into<Str>) -> DatabaseOutput {
             DatabaseOutput {
                 database_options: database_options.into(),
@@ -1263,6 +1314,7 @@ pub mod job {
     }
 
     impl IntoValue for DatabaseOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatabaseOptions", self.database_options.into_value());
@@ -1295,6 +1347,7 @@ pub mod job {
 
     impl DatabaseTableOutputOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(table_name: impl Into<Str>) -> DatabaseTableOutputOptions {
             DatabaseTableOutputOptions {
                 table_name: table_name.into(),
@@ -1304,6 +1357,7 @@ pub mod job {
     }
 
     impl IntoValue for DatabaseTableOutputOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TableName", self.table_name.into_value());
@@ -1339,6 +1393,7 @@ pub mod job {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>) -> S3Location {
             S3Location {
                 bucket: bucket.into(),
@@ -1349,6 +1404,7 @@ pub mod job {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -1384,6 +1440,7 @@ pub mod job {
 
     impl OutputLocation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>) -> OutputLocation {
             OutputLocation {
                 bucket: bucket.into(),
@@ -1394,6 +1451,7 @@ pub mod job {
     }
 
     impl IntoValue for OutputLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -1442,6 +1500,7 @@ pub mod job {
 
     impl ProfileConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProfileConfiguration {
             ProfileConfiguration {
                 column_statistics_configurations: None,
@@ -1453,12 +1512,14 @@ pub mod job {
     }
 
     impl Default for ProfileConfiguration {
+        #[inline]
         fn default() -> ProfileConfiguration {
             ProfileConfiguration::new()
         }
     }
 
     impl IntoValue for ProfileConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ColumnStatisticsConfigurations", self.column_statistics_configurations);
@@ -1490,6 +1551,7 @@ pub mod job {
 
     impl ColumnSelector {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ColumnSelector {
             ColumnSelector {
                 name: None,
@@ -1499,12 +1561,14 @@ pub mod job {
     }
 
     impl Default for ColumnSelector {
+        #[inline]
         fn default() -> ColumnSelector {
             ColumnSelector::new()
         }
     }
 
     impl IntoValue for ColumnSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1535,6 +1599,7 @@ pub mod job {
 
     impl StatisticsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StatisticsConfiguration {
             StatisticsConfiguration {
                 included_statistics: None,
@@ -1544,12 +1609,14 @@ pub mod job {
     }
 
     impl Default for StatisticsConfiguration {
+        #[inline]
         fn default() -> StatisticsConfiguration {
             StatisticsConfiguration::new()
         }
     }
 
     impl IntoValue for StatisticsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IncludedStatistics", self.included_statistics);
@@ -1580,6 +1647,7 @@ pub mod job {
 
     impl StatisticOverride {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parameters: impl Into<Map<Str>>, statistic: impl Into<Str>) -> StatisticOverride {
             StatisticOverride {
                 parameters: parameters.into(),
@@ -1589,6 +1657,7 @@ pub mod job {
     }
 
     impl IntoValue for StatisticOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Parameters", self.parameters.into_value());
@@ -1621,6 +1690,7 @@ pub mod job {
 
     impl ColumnStatisticsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(statistics: impl Into<StatisticsConfiguration>) -> ColumnStatisticsConfiguration {
             ColumnStatisticsConfiguration {
                 selectors: None,
@@ -1630,6 +1700,7 @@ pub mod job {
     }
 
     impl IntoValue for ColumnStatisticsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Selectors", self.selectors);
@@ -1662,6 +1733,7 @@ pub mod job {
 
     impl EntityDetectorConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entity_types: impl Into<List<Str>>) -> EntityDetectorConfiguration {
             EntityDetectorConfiguration {
                 allowed_statistics: None,
@@ -1671,6 +1743,7 @@ pub mod job {
     }
 
     impl IntoValue for EntityDetectorConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedStatistics", self.allowed_statistics);
@@ -1697,6 +1770,7 @@ pub mod job {
 
     impl AllowedStatistics {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(statistics: impl Into<List<Str>>) -> AllowedStatistics {
             AllowedStatistics {
                 statistics: statistics.into(),
@@ -1705,6 +1779,7 @@ pub mod job {
     }
 
     impl IntoValue for AllowedStatistics {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Statistics", self.statistics.into_value());
@@ -1760,6 +1835,7 @@ pub mod job {
 
     impl Output {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(location: impl Into<S3Location>) -> Output {
             Output {
                 compression_format: None,
@@ -1774,6 +1850,7 @@ pub mod job {
     }
 
     impl IntoValue for Output {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CompressionFormat", self.compression_format);
@@ -1803,6 +1880,7 @@ pub mod job {
 
     impl OutputFormatOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OutputFormatOptions {
             OutputFormatOptions {
                 csv: None,
@@ -1811,12 +1889,14 @@ pub mod job {
     }
 
     impl Default for OutputFormatOptions {
+        #[inline]
         fn default() -> OutputFormatOptions {
             OutputFormatOptions::new()
         }
     }
 
     impl IntoValue for OutputFormatOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Csv", self.csv);
@@ -1840,6 +1920,7 @@ pub mod job {
 
     impl CsvOutputOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CsvOutputOptions {
             CsvOutputOptions {
                 delimiter: None,
@@ -1848,12 +1929,14 @@ pub mod job {
     }
 
     impl Default for CsvOutputOptions {
+        #[inline]
         fn default() -> CsvOutputOptions {
             CsvOutputOptions::new()
         }
     }
 
     impl IntoValue for CsvOutputOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Delimiter", self.delimiter);
@@ -1887,6 +1970,7 @@ pub mod job {
 
     impl ValidationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ruleset_arn: impl Into<Str>) -> ValidationConfiguration {
             ValidationConfiguration {
                 ruleset_arn: ruleset_arn.into(),
@@ -1896,6 +1980,7 @@ pub mod job {
     }
 
     impl IntoValue for ValidationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RulesetArn", self.ruleset_arn.into_value());
@@ -1928,6 +2013,7 @@ pub mod job {
 
     impl JobSample {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JobSample {
             JobSample {
                 mode: None,
@@ -1937,12 +2023,14 @@ pub mod job {
     }
 
     impl Default for JobSample {
+        #[inline]
         fn default() -> JobSample {
             JobSample::new()
         }
     }
 
     impl IntoValue for JobSample {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Mode", self.mode);
@@ -1997,6 +2085,7 @@ pub mod job {
 
     impl DataCatalogOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, table_name: impl Into<Str>) -> DataCatalogOutput {
             DataCatalogOutput {
                 catalog_id: None,
@@ -2010,6 +2099,7 @@ pub mod job {
     }
 
     impl IntoValue for DataCatalogOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CatalogId", self.catalog_id);
@@ -2040,6 +2130,7 @@ pub mod job {
 
     impl S3TableOutputOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(location: impl Into<S3Location>) -> S3TableOutputOptions {
             S3TableOutputOptions {
                 location: location.into(),
@@ -2048,6 +2139,7 @@ pub mod job {
     }
 
     impl IntoValue for S3TableOutputOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Location", self.location.into_value());
@@ -2105,6 +2197,7 @@ pub struct CfnProjectProps {
 #[cfg(feature = "databrew")]
 impl CfnProjectProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(dataset_name: impl Into<Str>, name: impl Into<Str>, recipe_name: impl Into<Str>, role_arn: impl Into<Str>) -> CfnProjectProps {
         CfnProjectProps {
             dataset_name: dataset_name.into(),
@@ -2120,6 +2213,7 @@ impl CfnProjectProps {
 #[cfg(feature = "databrew")]
 impl CfnProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DatasetName", self.dataset_name.into_value());
@@ -2133,6 +2227,7 @@ impl CfnProjectProps {
 
     /// The `AWS::DataBrew::Project` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataBrew::Project").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2141,6 +2236,7 @@ impl CfnProjectProps {
 #[cfg(feature = "databrew")]
 impl crate::Cfn<markers::Project> {
     /// Adds an `AWS::DataBrew::Project` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2177,6 +2273,7 @@ pub mod project {
 
     impl Sample {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> Sample {
             Sample {
                 size: None,
@@ -2186,6 +2283,7 @@ pub mod project {
     }
 
     impl IntoValue for Sample {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Size", self.size);
@@ -2231,6 +2329,7 @@ pub struct CfnRecipeProps {
 #[cfg(feature = "databrew")]
 impl CfnRecipeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, steps: impl Into<List<recipe::RecipeStep>>) -> CfnRecipeProps {
         CfnRecipeProps {
             description: None,
@@ -2244,6 +2343,7 @@ impl CfnRecipeProps {
 #[cfg(feature = "databrew")]
 impl CfnRecipeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -2255,6 +2355,7 @@ impl CfnRecipeProps {
 
     /// The `AWS::DataBrew::Recipe` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataBrew::Recipe").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2263,6 +2364,7 @@ impl CfnRecipeProps {
 #[cfg(feature = "databrew")]
 impl crate::Cfn<markers::Recipe> {
     /// Adds an `AWS::DataBrew::Recipe` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2298,6 +2400,7 @@ pub mod recipe {
 
     impl RecipeStep {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Action>) -> RecipeStep {
             RecipeStep {
                 action: action.into(),
@@ -2307,6 +2410,7 @@ pub mod recipe {
     }
 
     impl IntoValue for RecipeStep {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -2337,6 +2441,7 @@ pub mod recipe {
 
     impl Action {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(operation: impl Into<Str>) -> Action {
             Action {
                 operation: operation.into(),
@@ -2346,6 +2451,7 @@ pub mod recipe {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Operation", self.operation.into_value());
@@ -2383,6 +2489,7 @@ pub mod recipe {
 
     impl ConditionExpression {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(condition: impl Into<Str>, target_column: impl Into<Str>) -> ConditionExpression {
             ConditionExpression {
                 condition: condition.into(),
@@ -2393,6 +2500,7 @@ pub mod recipe {
     }
 
     impl IntoValue for ConditionExpression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Condition", self.condition.into_value());
@@ -2444,6 +2552,7 @@ pub struct CfnRulesetProps {
 #[cfg(feature = "databrew")]
 impl CfnRulesetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, rules: impl Into<List<ruleset::Rule>>, target_arn: impl Into<Str>) -> CfnRulesetProps {
         CfnRulesetProps {
             description: None,
@@ -2458,6 +2567,7 @@ impl CfnRulesetProps {
 #[cfg(feature = "databrew")]
 impl CfnRulesetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -2470,6 +2580,7 @@ impl CfnRulesetProps {
 
     /// The `AWS::DataBrew::Ruleset` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataBrew::Ruleset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2478,6 +2589,7 @@ impl CfnRulesetProps {
 #[cfg(feature = "databrew")]
 impl crate::Cfn<markers::Ruleset> {
     /// Adds an `AWS::DataBrew::Ruleset` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2550,6 +2662,7 @@ pub mod ruleset {
 
     impl Rule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(check_expression: impl Into<Str>, name: impl Into<Str>) -> Rule {
             Rule {
                 check_expression: check_expression.into(),
@@ -2563,6 +2676,7 @@ pub mod ruleset {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CheckExpression", self.check_expression.into_value());
@@ -2596,6 +2710,7 @@ pub mod ruleset {
 
     impl ColumnSelector {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ColumnSelector {
             ColumnSelector {
                 name: None,
@@ -2605,12 +2720,14 @@ pub mod ruleset {
     }
 
     impl Default for ColumnSelector {
+        #[inline]
         fn default() -> ColumnSelector {
             ColumnSelector::new()
         }
     }
 
     impl IntoValue for ColumnSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -2641,6 +2758,7 @@ pub mod ruleset {
 
     impl SubstitutionValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<Str>, value_reference: impl Into<Str>) -> SubstitutionValue {
             SubstitutionValue {
                 value: value.into(),
@@ -2650,6 +2768,7 @@ pub mod ruleset {
     }
 
     impl IntoValue for SubstitutionValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Value", self.value.into_value());
@@ -2688,6 +2807,7 @@ pub mod ruleset {
 
     impl Threshold {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<Num>) -> Threshold {
             Threshold {
                 r#type: None,
@@ -2698,6 +2818,7 @@ pub mod ruleset {
     }
 
     impl IntoValue for Threshold {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Type", self.r#type);
@@ -2747,6 +2868,7 @@ pub struct CfnScheduleProps {
 #[cfg(feature = "databrew")]
 impl CfnScheduleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cron_expression: impl Into<Str>, name: impl Into<Str>) -> CfnScheduleProps {
         CfnScheduleProps {
             cron_expression: cron_expression.into(),
@@ -2760,6 +2882,7 @@ impl CfnScheduleProps {
 #[cfg(feature = "databrew")]
 impl CfnScheduleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CronExpression", self.cron_expression.into_value());
@@ -2771,6 +2894,7 @@ impl CfnScheduleProps {
 
     /// The `AWS::DataBrew::Schedule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataBrew::Schedule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2779,6 +2903,7 @@ impl CfnScheduleProps {
 #[cfg(feature = "databrew")]
 impl crate::Cfn<markers::Schedule> {
     /// Adds an `AWS::DataBrew::Schedule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,

@@ -80,6 +80,7 @@ pub struct CfnDataSetProps {
 #[cfg(feature = "dataexchange")]
 impl CfnDataSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(asset_type: impl Into<Str>, description: impl Into<Str>, name: impl Into<Str>) -> CfnDataSetProps {
         CfnDataSetProps {
             asset_type: asset_type.into(),
@@ -93,6 +94,7 @@ impl CfnDataSetProps {
 #[cfg(feature = "dataexchange")]
 impl CfnDataSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AssetType", self.asset_type.into_value());
@@ -104,6 +106,7 @@ impl CfnDataSetProps {
 
     /// The `AWS::DataExchange::DataSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataExchange::DataSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -112,6 +115,7 @@ impl CfnDataSetProps {
 #[cfg(feature = "dataexchange")]
 impl crate::Cfn<markers::DataSet> {
     /// Adds an `AWS::DataExchange::DataSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -124,6 +128,7 @@ impl crate::Cfn<markers::DataSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dataexchange-dataset.html#aws-resource-dataexchange-dataset-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -132,6 +137,7 @@ impl crate::Cfn<markers::DataSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dataexchange-dataset.html#aws-resource-dataexchange-dataset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -140,6 +146,7 @@ impl crate::Cfn<markers::DataSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dataexchange-dataset.html#aws-resource-dataexchange-dataset-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -148,6 +155,7 @@ impl crate::Cfn<markers::DataSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dataexchange-dataset.html#aws-resource-dataexchange-dataset-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -157,6 +165,7 @@ impl crate::Cfn<markers::DataSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Origin`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dataexchange-dataset.html#aws-resource-dataexchange-dataset-return-values).
+    #[inline]
     pub fn attr_origin(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Origin".into())
     }
@@ -192,6 +201,7 @@ pub struct CfnEventActionProps {
 #[cfg(feature = "dataexchange")]
 impl CfnEventActionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(action: impl Into<event_action::Action>, event: impl Into<event_action::Event>) -> CfnEventActionProps {
         CfnEventActionProps {
             action: action.into(),
@@ -204,6 +214,7 @@ impl CfnEventActionProps {
 #[cfg(feature = "dataexchange")]
 impl CfnEventActionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Action", self.action.into_value());
@@ -214,6 +225,7 @@ impl CfnEventActionProps {
 
     /// The `AWS::DataExchange::EventAction` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataExchange::EventAction").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -222,6 +234,7 @@ impl CfnEventActionProps {
 #[cfg(feature = "dataexchange")]
 impl crate::Cfn<markers::EventAction> {
     /// Adds an `AWS::DataExchange::EventAction` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -234,6 +247,7 @@ impl crate::Cfn<markers::EventAction> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dataexchange-eventaction.html#aws-resource-dataexchange-eventaction-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -242,6 +256,7 @@ impl crate::Cfn<markers::EventAction> {
     ///
     /// `Fn::GetAtt` of
     /// [`EventActionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dataexchange-eventaction.html#aws-resource-dataexchange-eventaction-return-values).
+    #[inline]
     pub fn attr_event_action_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EventActionId".into())
     }
@@ -250,6 +265,7 @@ impl crate::Cfn<markers::EventAction> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dataexchange-eventaction.html#aws-resource-dataexchange-eventaction-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -258,6 +274,7 @@ impl crate::Cfn<markers::EventAction> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dataexchange-eventaction.html#aws-resource-dataexchange-eventaction-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -283,6 +300,7 @@ pub mod event_action {
 
     impl Action {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Action {
             Action {
                 export_revision_to_s3: None,
@@ -291,12 +309,14 @@ pub mod event_action {
     }
 
     impl Default for Action {
+        #[inline]
         fn default() -> Action {
             Action::new()
         }
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExportRevisionToS3", self.export_revision_to_s3);
@@ -326,6 +346,7 @@ pub mod event_action {
 
     impl AutoExportRevisionToS3RequestDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(revision_destination: impl Into<AutoExportRevisionDestinationEntry>) -> AutoExportRevisionToS3RequestDetails {
             AutoExportRevisionToS3RequestDetails {
                 encryption: None,
@@ -335,6 +356,7 @@ pub mod event_action {
     }
 
     impl IntoValue for AutoExportRevisionToS3RequestDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Encryption", self.encryption);
@@ -365,6 +387,7 @@ pub mod event_action {
 
     impl ExportServerSideEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> ExportServerSideEncryption {
             ExportServerSideEncryption {
                 kms_key_arn: None,
@@ -374,6 +397,7 @@ pub mod event_action {
     }
 
     impl IntoValue for ExportServerSideEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -405,6 +429,7 @@ pub mod event_action {
 
     impl AutoExportRevisionDestinationEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>) -> AutoExportRevisionDestinationEntry {
             AutoExportRevisionDestinationEntry {
                 bucket: bucket.into(),
@@ -414,6 +439,7 @@ pub mod event_action {
     }
 
     impl IntoValue for AutoExportRevisionDestinationEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -437,6 +463,7 @@ pub mod event_action {
 
     impl Event {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Event {
             Event {
                 revision_published: None,
@@ -445,12 +472,14 @@ pub mod event_action {
     }
 
     impl Default for Event {
+        #[inline]
         fn default() -> Event {
             Event::new()
         }
     }
 
     impl IntoValue for Event {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RevisionPublished", self.revision_published);
@@ -474,6 +503,7 @@ pub mod event_action {
 
     impl RevisionPublished {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_set_id: impl Into<Str>) -> RevisionPublished {
             RevisionPublished {
                 data_set_id: data_set_id.into(),
@@ -482,6 +512,7 @@ pub mod event_action {
     }
 
     impl IntoValue for RevisionPublished {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataSetId", self.data_set_id.into_value());

@@ -88,6 +88,7 @@ pub struct CfnPipelineProps {
 #[cfg(feature = "datapipeline")]
 impl CfnPipelineProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnPipelineProps {
         CfnPipelineProps {
             activate: None,
@@ -104,6 +105,7 @@ impl CfnPipelineProps {
 #[cfg(feature = "datapipeline")]
 impl CfnPipelineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Activate", self.activate);
@@ -118,6 +120,7 @@ impl CfnPipelineProps {
 
     /// The `AWS::DataPipeline::Pipeline` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataPipeline::Pipeline").properties(self.into_properties()).tagging(gs_core::Tagging::List("PipelineTags"))
     }
@@ -126,6 +129,7 @@ impl CfnPipelineProps {
 #[cfg(feature = "datapipeline")]
 impl crate::Cfn<markers::Pipeline> {
     /// Adds an `AWS::DataPipeline::Pipeline` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -138,6 +142,7 @@ impl crate::Cfn<markers::Pipeline> {
     ///
     /// `Fn::GetAtt` of
     /// [`PipelineId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datapipeline-pipeline.html#aws-resource-datapipeline-pipeline-return-values).
+    #[inline]
     pub fn attr_pipeline_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PipelineId".into())
     }
@@ -146,6 +151,7 @@ impl crate::Cfn<markers::Pipeline> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datapipeline-pipeline.html#aws-resource-datapipeline-pipeline-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -181,6 +187,7 @@ pub mod pipeline {
 
     impl PipelineTag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> PipelineTag {
             PipelineTag {
                 key: key.into(),
@@ -190,6 +197,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for PipelineTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -220,6 +228,7 @@ pub mod pipeline {
 
     impl ParameterObject {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attributes: impl Into<List<ParameterAttribute>>, id: impl Into<Str>) -> ParameterObject {
             ParameterObject {
                 attributes: attributes.into(),
@@ -229,6 +238,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ParameterObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attributes", self.attributes.into_value());
@@ -260,6 +270,7 @@ pub mod pipeline {
 
     impl ParameterAttribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, string_value: impl Into<Str>) -> ParameterAttribute {
             ParameterAttribute {
                 key: key.into(),
@@ -269,6 +280,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ParameterAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -307,6 +319,7 @@ pub mod pipeline {
 
     impl PipelineObject {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fields: impl Into<List<Field>>, id: impl Into<Str>, name: impl Into<Str>) -> PipelineObject {
             PipelineObject {
                 fields: fields.into(),
@@ -317,6 +330,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for PipelineObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fields", self.fields.into_value());
@@ -363,6 +377,7 @@ pub mod pipeline {
 
     impl Field {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>) -> Field {
             Field {
                 key: key.into(),
@@ -373,6 +388,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for Field {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -407,6 +423,7 @@ pub mod pipeline {
 
     impl ParameterValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>, string_value: impl Into<Id<crate::ec2::CfnSubnet>>) -> ParameterValue {
             ParameterValue {
                 id: id.into(),
@@ -416,6 +433,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ParameterValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());

@@ -283,6 +283,7 @@ pub struct CfnAgentProps {
 #[cfg(feature = "datasync")]
 impl CfnAgentProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnAgentProps {
         CfnAgentProps {
             activation_key: None,
@@ -297,6 +298,7 @@ impl CfnAgentProps {
 
 #[cfg(feature = "datasync")]
 impl Default for CfnAgentProps {
+    #[inline]
     fn default() -> CfnAgentProps {
         CfnAgentProps::new()
     }
@@ -305,6 +307,7 @@ impl Default for CfnAgentProps {
 #[cfg(feature = "datasync")]
 impl CfnAgentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ActivationKey", self.activation_key);
@@ -318,6 +321,7 @@ impl CfnAgentProps {
 
     /// The `AWS::DataSync::Agent` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataSync::Agent").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -326,6 +330,7 @@ impl CfnAgentProps {
 #[cfg(feature = "datasync")]
 impl crate::Cfn<markers::Agent> {
     /// Adds an `AWS::DataSync::Agent` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -339,6 +344,7 @@ impl crate::Cfn<markers::Agent> {
     ///
     /// `Fn::GetAtt` of
     /// [`AgentArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-agent.html#aws-resource-datasync-agent-return-values).
+    #[inline]
     pub fn attr_agent_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AgentArn".into())
     }
@@ -348,6 +354,7 @@ impl crate::Cfn<markers::Agent> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-agent.html#aws-resource-datasync-agent-return-values).
+    #[inline]
     pub fn attr_endpoint_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointType".into())
     }
@@ -441,6 +448,7 @@ pub struct CfnLocationAzureBlobProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationAzureBlobProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(azure_blob_authentication_type: impl Into<Str>) -> CfnLocationAzureBlobProps {
         CfnLocationAzureBlobProps {
             agent_arns: None,
@@ -461,6 +469,7 @@ impl CfnLocationAzureBlobProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationAzureBlobProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AgentArns", self.agent_arns);
@@ -479,6 +488,7 @@ impl CfnLocationAzureBlobProps {
 
     /// The `AWS::DataSync::LocationAzureBlob` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataSync::LocationAzureBlob").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -487,6 +497,7 @@ impl CfnLocationAzureBlobProps {
 #[cfg(feature = "datasync")]
 impl crate::Cfn<markers::LocationAzureBlob> {
     /// Adds an `AWS::DataSync::LocationAzureBlob` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -499,6 +510,7 @@ impl crate::Cfn<markers::LocationAzureBlob> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationazureblob.html#aws-resource-datasync-locationazureblob-return-values).
+    #[inline]
     pub fn attr_location_uri(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationUri".into())
     }
@@ -507,6 +519,7 @@ impl crate::Cfn<markers::LocationAzureBlob> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationazureblob.html#aws-resource-datasync-locationazureblob-return-values).
+    #[inline]
     pub fn attr_location_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationArn".into())
     }
@@ -517,6 +530,7 @@ impl crate::Cfn<markers::LocationAzureBlob> {
     ///
     /// `Fn::GetAtt` of
     /// [`ManagedSecretConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationazureblob.html#aws-resource-datasync-locationazureblob-return-values).
+    #[inline]
     pub fn attr_managed_secret_config(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ManagedSecretConfig".into())
     }
@@ -527,6 +541,7 @@ impl crate::Cfn<markers::LocationAzureBlob> {
     ///
     /// `Fn::GetAtt` of
     /// [`CmkSecretConfig.SecretArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationazureblob.html#aws-resource-datasync-locationazureblob-return-values).
+    #[inline]
     pub fn attr_cmk_secret_config_secret_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CmkSecretConfig.SecretArn".into())
     }
@@ -554,6 +569,7 @@ pub mod location_azure_blob {
 
     impl AzureBlobSasConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(azure_blob_sas_token: impl Into<Str>) -> AzureBlobSasConfiguration {
             AzureBlobSasConfiguration {
                 azure_blob_sas_token: azure_blob_sas_token.into(),
@@ -562,6 +578,7 @@ pub mod location_azure_blob {
     }
 
     impl IntoValue for AzureBlobSasConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AzureBlobSasToken", self.azure_blob_sas_token.into_value());
@@ -595,6 +612,7 @@ pub mod location_azure_blob {
 
     impl CmkSecretConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CmkSecretConfig {
             CmkSecretConfig {
                 kms_key_arn: None,
@@ -604,12 +622,14 @@ pub mod location_azure_blob {
     }
 
     impl Default for CmkSecretConfig {
+        #[inline]
         fn default() -> CmkSecretConfig {
             CmkSecretConfig::new()
         }
     }
 
     impl IntoValue for CmkSecretConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -644,6 +664,7 @@ pub mod location_azure_blob {
 
     impl CustomSecretConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_access_role_arn: impl Into<Str>, secret_arn: impl Into<Str>) -> CustomSecretConfig {
             CustomSecretConfig {
                 secret_access_role_arn: secret_access_role_arn.into(),
@@ -653,6 +674,7 @@ pub mod location_azure_blob {
     }
 
     impl IntoValue for CustomSecretConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretAccessRoleArn", self.secret_access_role_arn.into_value());
@@ -684,6 +706,7 @@ pub mod location_azure_blob {
 
     impl AzureFederatedIdentityConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AzureFederatedIdentityConfig {
             AzureFederatedIdentityConfig {
                 aws_iam_role: None,
@@ -693,12 +716,14 @@ pub mod location_azure_blob {
     }
 
     impl Default for AzureFederatedIdentityConfig {
+        #[inline]
         fn default() -> AzureFederatedIdentityConfig {
             AzureFederatedIdentityConfig::new()
         }
     }
 
     impl IntoValue for AzureFederatedIdentityConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsIamRole", self.aws_iam_role);
@@ -731,6 +756,7 @@ pub mod location_azure_blob {
 
     impl AzureOidcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>, tenant_id: impl Into<Str>) -> AzureOidcConfig {
             AzureOidcConfig {
                 client_id: client_id.into(),
@@ -740,6 +766,7 @@ pub mod location_azure_blob {
     }
 
     impl IntoValue for AzureOidcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
@@ -813,6 +840,7 @@ pub struct CfnLocationEFSProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationEFSProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ec2_config: impl Into<location_efs::Ec2Config>) -> CfnLocationEFSProps {
         CfnLocationEFSProps {
             access_point_arn: None,
@@ -829,6 +857,7 @@ impl CfnLocationEFSProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationEFSProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessPointArn", self.access_point_arn);
@@ -843,6 +872,7 @@ impl CfnLocationEFSProps {
 
     /// The `AWS::DataSync::LocationEFS` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataSync::LocationEFS").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -851,6 +881,7 @@ impl CfnLocationEFSProps {
 #[cfg(feature = "datasync")]
 impl crate::Cfn<markers::LocationEFS> {
     /// Adds an `AWS::DataSync::LocationEFS` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -863,6 +894,7 @@ impl crate::Cfn<markers::LocationEFS> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationefs.html#aws-resource-datasync-locationefs-return-values).
+    #[inline]
     pub fn attr_location_uri(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationUri".into())
     }
@@ -871,6 +903,7 @@ impl crate::Cfn<markers::LocationEFS> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationefs.html#aws-resource-datasync-locationefs-return-values).
+    #[inline]
     pub fn attr_location_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationArn".into())
     }
@@ -907,6 +940,7 @@ pub mod location_efs {
 
     impl Ec2Config {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_arns: impl Into<List<Str>>, subnet_arn: impl Into<Str>) -> Ec2Config {
             Ec2Config {
                 security_group_arns: security_group_arns.into(),
@@ -916,6 +950,7 @@ pub mod location_efs {
     }
 
     impl IntoValue for Ec2Config {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupArns", self.security_group_arns.into_value());
@@ -963,6 +998,7 @@ pub struct CfnLocationFSxLustreProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationFSxLustreProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(security_group_arns: impl Into<List<Str>>) -> CfnLocationFSxLustreProps {
         CfnLocationFSxLustreProps {
             fsx_filesystem_arn: None,
@@ -976,6 +1012,7 @@ impl CfnLocationFSxLustreProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationFSxLustreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "FsxFilesystemArn", self.fsx_filesystem_arn);
@@ -987,6 +1024,7 @@ impl CfnLocationFSxLustreProps {
 
     /// The `AWS::DataSync::LocationFSxLustre` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataSync::LocationFSxLustre").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -995,6 +1033,7 @@ impl CfnLocationFSxLustreProps {
 #[cfg(feature = "datasync")]
 impl crate::Cfn<markers::LocationFSxLustre> {
     /// Adds an `AWS::DataSync::LocationFSxLustre` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1007,6 +1046,7 @@ impl crate::Cfn<markers::LocationFSxLustre> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationfsxlustre.html#aws-resource-datasync-locationfsxlustre-return-values).
+    #[inline]
     pub fn attr_location_uri(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationUri".into())
     }
@@ -1015,6 +1055,7 @@ impl crate::Cfn<markers::LocationFSxLustre> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationfsxlustre.html#aws-resource-datasync-locationfsxlustre-return-values).
+    #[inline]
     pub fn attr_location_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationArn".into())
     }
@@ -1067,6 +1108,7 @@ pub struct CfnLocationFSxONTAPProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationFSxONTAPProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(security_group_arns: impl Into<List<Str>>, storage_virtual_machine_arn: impl Into<Str>) -> CfnLocationFSxONTAPProps {
         CfnLocationFSxONTAPProps {
             protocol: None,
@@ -1081,6 +1123,7 @@ impl CfnLocationFSxONTAPProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationFSxONTAPProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Protocol", self.protocol);
@@ -1093,6 +1136,7 @@ impl CfnLocationFSxONTAPProps {
 
     /// The `AWS::DataSync::LocationFSxONTAP` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataSync::LocationFSxONTAP").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1101,6 +1145,7 @@ impl CfnLocationFSxONTAPProps {
 #[cfg(feature = "datasync")]
 impl crate::Cfn<markers::LocationFSxONTAP> {
     /// Adds an `AWS::DataSync::LocationFSxONTAP` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1113,6 +1158,7 @@ impl crate::Cfn<markers::LocationFSxONTAP> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationfsxontap.html#aws-resource-datasync-locationfsxontap-return-values).
+    #[inline]
     pub fn attr_location_uri(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationUri".into())
     }
@@ -1121,6 +1167,7 @@ impl crate::Cfn<markers::LocationFSxONTAP> {
     ///
     /// `Fn::GetAtt` of
     /// [`FsxFilesystemArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationfsxontap.html#aws-resource-datasync-locationfsxontap-return-values).
+    #[inline]
     pub fn attr_fsx_filesystem_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FsxFilesystemArn".into())
     }
@@ -1129,6 +1176,7 @@ impl crate::Cfn<markers::LocationFSxONTAP> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationfsxontap.html#aws-resource-datasync-locationfsxontap-return-values).
+    #[inline]
     pub fn attr_location_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationArn".into())
     }
@@ -1139,6 +1187,7 @@ impl crate::Cfn<markers::LocationFSxONTAP> {
     ///
     /// `Fn::GetAtt` of
     /// [`Protocol.SMB.ManagedSecretConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationfsxontap.html#aws-resource-datasync-locationfsxontap-return-values).
+    #[inline]
     pub fn attr_protocol_smb_managed_secret_config(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Protocol.SMB.ManagedSecretConfig".into())
     }
@@ -1147,6 +1196,7 @@ impl crate::Cfn<markers::LocationFSxONTAP> {
     ///
     /// `Fn::GetAtt` of
     /// [`Protocol.SMB.CmkSecretConfig.SecretArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationfsxontap.html#aws-resource-datasync-locationfsxontap-return-values).
+    #[inline]
     pub fn attr_protocol_smb_cmk_secret_config_secret_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Protocol.SMB.CmkSecretConfig.SecretArn".into())
     }
@@ -1182,6 +1232,7 @@ pub mod location_f_sx_ontap {
 
     impl Protocol {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Protocol {
             Protocol {
                 nfs: None,
@@ -1191,12 +1242,14 @@ pub mod location_f_sx_ontap {
     }
 
     impl Default for Protocol {
+        #[inline]
         fn default() -> Protocol {
             Protocol::new()
         }
     }
 
     impl IntoValue for Protocol {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NFS", self.nfs);
@@ -1265,6 +1318,7 @@ pub mod location_f_sx_ontap {
 
     impl SMB {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mount_options: impl Into<SmbMountOptions>, user: impl Into<Str>) -> SMB {
             SMB {
                 cmk_secret_config: None,
@@ -1279,6 +1333,7 @@ pub mod location_f_sx_ontap {
     }
 
     impl IntoValue for SMB {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CmkSecretConfig", self.cmk_secret_config);
@@ -1312,6 +1367,7 @@ pub mod location_f_sx_ontap {
 
     impl SmbMountOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SmbMountOptions {
             SmbMountOptions {
                 version: None,
@@ -1320,12 +1376,14 @@ pub mod location_f_sx_ontap {
     }
 
     impl Default for SmbMountOptions {
+        #[inline]
         fn default() -> SmbMountOptions {
             SmbMountOptions::new()
         }
     }
 
     impl IntoValue for SmbMountOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Version", self.version);
@@ -1353,6 +1411,7 @@ pub mod location_f_sx_ontap {
 
     impl NFS {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mount_options: impl Into<NfsMountOptions>) -> NFS {
             NFS {
                 mount_options: mount_options.into(),
@@ -1361,6 +1420,7 @@ pub mod location_f_sx_ontap {
     }
 
     impl IntoValue for NFS {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MountOptions", self.mount_options.into_value());
@@ -1385,6 +1445,7 @@ pub mod location_f_sx_ontap {
 
     impl NfsMountOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NfsMountOptions {
             NfsMountOptions {
                 version: None,
@@ -1393,12 +1454,14 @@ pub mod location_f_sx_ontap {
     }
 
     impl Default for NfsMountOptions {
+        #[inline]
         fn default() -> NfsMountOptions {
             NfsMountOptions::new()
         }
     }
 
     impl IntoValue for NfsMountOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Version", self.version);
@@ -1429,6 +1492,7 @@ pub mod location_f_sx_ontap {
 
     impl CmkSecretConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CmkSecretConfig {
             CmkSecretConfig {
                 kms_key_arn: None,
@@ -1438,12 +1502,14 @@ pub mod location_f_sx_ontap {
     }
 
     impl Default for CmkSecretConfig {
+        #[inline]
         fn default() -> CmkSecretConfig {
             CmkSecretConfig::new()
         }
     }
 
     impl IntoValue for CmkSecretConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -1477,6 +1543,7 @@ pub mod location_f_sx_ontap {
 
     impl CustomSecretConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_access_role_arn: impl Into<Str>, secret_arn: impl Into<Str>) -> CustomSecretConfig {
             CustomSecretConfig {
                 secret_access_role_arn: secret_access_role_arn.into(),
@@ -1486,6 +1553,7 @@ pub mod location_f_sx_ontap {
     }
 
     impl IntoValue for CustomSecretConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretAccessRoleArn", self.secret_access_role_arn.into_value());
@@ -1512,6 +1580,7 @@ pub mod location_f_sx_ontap {
 
     impl ManagedSecretConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_arn: impl Into<Str>) -> ManagedSecretConfig {
             ManagedSecretConfig {
                 secret_arn: secret_arn.into(),
@@ -1520,6 +1589,7 @@ pub mod location_f_sx_ontap {
     }
 
     impl IntoValue for ManagedSecretConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretArn", self.secret_arn.into_value());
@@ -1574,6 +1644,7 @@ pub struct CfnLocationFSxOpenZFSProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationFSxOpenZFSProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(protocol: impl Into<location_f_sx_open_zfs::Protocol>, security_group_arns: impl Into<List<Str>>) -> CfnLocationFSxOpenZFSProps {
         CfnLocationFSxOpenZFSProps {
             fsx_filesystem_arn: None,
@@ -1588,6 +1659,7 @@ impl CfnLocationFSxOpenZFSProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationFSxOpenZFSProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "FsxFilesystemArn", self.fsx_filesystem_arn);
@@ -1600,6 +1672,7 @@ impl CfnLocationFSxOpenZFSProps {
 
     /// The `AWS::DataSync::LocationFSxOpenZFS` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataSync::LocationFSxOpenZFS").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1608,6 +1681,7 @@ impl CfnLocationFSxOpenZFSProps {
 #[cfg(feature = "datasync")]
 impl crate::Cfn<markers::LocationFSxOpenZFS> {
     /// Adds an `AWS::DataSync::LocationFSxOpenZFS` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1620,6 +1694,7 @@ impl crate::Cfn<markers::LocationFSxOpenZFS> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationfsxopenzfs.html#aws-resource-datasync-locationfsxopenzfs-return-values).
+    #[inline]
     pub fn attr_location_uri(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationUri".into())
     }
@@ -1628,6 +1703,7 @@ impl crate::Cfn<markers::LocationFSxOpenZFS> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationfsxopenzfs.html#aws-resource-datasync-locationfsxopenzfs-return-values).
+    #[inline]
     pub fn attr_location_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationArn".into())
     }
@@ -1656,6 +1732,7 @@ pub mod location_f_sx_open_zfs {
 
     impl Protocol {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Protocol {
             Protocol {
                 nfs: None,
@@ -1664,12 +1741,14 @@ pub mod location_f_sx_open_zfs {
     }
 
     impl Default for Protocol {
+        #[inline]
         fn default() -> Protocol {
             Protocol::new()
         }
     }
 
     impl IntoValue for Protocol {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NFS", self.nfs);
@@ -1694,6 +1773,7 @@ pub mod location_f_sx_open_zfs {
 
     impl NFS {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mount_options: impl Into<MountOptions>) -> NFS {
             NFS {
                 mount_options: mount_options.into(),
@@ -1702,6 +1782,7 @@ pub mod location_f_sx_open_zfs {
     }
 
     impl IntoValue for NFS {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MountOptions", self.mount_options.into_value());
@@ -1729,6 +1810,7 @@ pub mod location_f_sx_open_zfs {
 
     impl MountOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MountOptions {
             MountOptions {
                 version: None,
@@ -1737,12 +1819,14 @@ pub mod location_f_sx_open_zfs {
     }
 
     impl Default for MountOptions {
+        #[inline]
         fn default() -> MountOptions {
             MountOptions::new()
         }
     }
 
     impl IntoValue for MountOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Version", self.version);
@@ -1825,6 +1909,7 @@ pub struct CfnLocationFSxWindowsProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationFSxWindowsProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(security_group_arns: impl Into<List<Str>>, user: impl Into<Str>) -> CfnLocationFSxWindowsProps {
         CfnLocationFSxWindowsProps {
             cmk_secret_config: None,
@@ -1843,6 +1928,7 @@ impl CfnLocationFSxWindowsProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationFSxWindowsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CmkSecretConfig", self.cmk_secret_config);
@@ -1859,6 +1945,7 @@ impl CfnLocationFSxWindowsProps {
 
     /// The `AWS::DataSync::LocationFSxWindows` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataSync::LocationFSxWindows").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1867,6 +1954,7 @@ impl CfnLocationFSxWindowsProps {
 #[cfg(feature = "datasync")]
 impl crate::Cfn<markers::LocationFSxWindows> {
     /// Adds an `AWS::DataSync::LocationFSxWindows` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1879,6 +1967,7 @@ impl crate::Cfn<markers::LocationFSxWindows> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationfsxwindows.html#aws-resource-datasync-locationfsxwindows-return-values).
+    #[inline]
     pub fn attr_location_uri(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationUri".into())
     }
@@ -1887,6 +1976,7 @@ impl crate::Cfn<markers::LocationFSxWindows> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationfsxwindows.html#aws-resource-datasync-locationfsxwindows-return-values).
+    #[inline]
     pub fn attr_location_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationArn".into())
     }
@@ -1897,6 +1987,7 @@ impl crate::Cfn<markers::LocationFSxWindows> {
     ///
     /// `Fn::GetAtt` of
     /// [`ManagedSecretConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationfsxwindows.html#aws-resource-datasync-locationfsxwindows-return-values).
+    #[inline]
     pub fn attr_managed_secret_config(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ManagedSecretConfig".into())
     }
@@ -1905,6 +1996,7 @@ impl crate::Cfn<markers::LocationFSxWindows> {
     ///
     /// `Fn::GetAtt` of
     /// [`CmkSecretConfig.SecretArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationfsxwindows.html#aws-resource-datasync-locationfsxwindows-return-values).
+    #[inline]
     pub fn attr_cmk_secret_config_secret_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CmkSecretConfig.SecretArn".into())
     }
@@ -1938,6 +2030,7 @@ pub mod location_f_sx_windows {
 
     impl CmkSecretConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CmkSecretConfig {
             CmkSecretConfig {
                 kms_key_arn: None,
@@ -1947,12 +2040,14 @@ pub mod location_f_sx_windows {
     }
 
     impl Default for CmkSecretConfig {
+        #[inline]
         fn default() -> CmkSecretConfig {
             CmkSecretConfig::new()
         }
     }
 
     impl IntoValue for CmkSecretConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -1986,6 +2081,7 @@ pub mod location_f_sx_windows {
 
     impl CustomSecretConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_access_role_arn: impl Into<Str>, secret_arn: impl Into<Str>) -> CustomSecretConfig {
             CustomSecretConfig {
                 secret_access_role_arn: secret_access_role_arn.into(),
@@ -1995,6 +2091,7 @@ pub mod location_f_sx_windows {
     }
 
     impl IntoValue for CustomSecretConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretAccessRoleArn", self.secret_access_role_arn.into_value());
@@ -2114,6 +2211,7 @@ pub struct CfnLocationHDFSProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationHDFSProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(agent_arns: impl Into<List<Str>>, authentication_type: impl Into<Str>, name_nodes: impl Into<List<location_hdfs::NameNode>>) -> CfnLocationHDFSProps {
         CfnLocationHDFSProps {
             agent_arns: agent_arns.into(),
@@ -2138,6 +2236,7 @@ impl CfnLocationHDFSProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationHDFSProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AgentArns", self.agent_arns.into_value());
@@ -2160,6 +2259,7 @@ impl CfnLocationHDFSProps {
 
     /// The `AWS::DataSync::LocationHDFS` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataSync::LocationHDFS").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2168,6 +2268,7 @@ impl CfnLocationHDFSProps {
 #[cfg(feature = "datasync")]
 impl crate::Cfn<markers::LocationHDFS> {
     /// Adds an `AWS::DataSync::LocationHDFS` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2180,6 +2281,7 @@ impl crate::Cfn<markers::LocationHDFS> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationhdfs.html#aws-resource-datasync-locationhdfs-return-values).
+    #[inline]
     pub fn attr_location_uri(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationUri".into())
     }
@@ -2188,6 +2290,7 @@ impl crate::Cfn<markers::LocationHDFS> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationhdfs.html#aws-resource-datasync-locationhdfs-return-values).
+    #[inline]
     pub fn attr_location_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationArn".into())
     }
@@ -2198,6 +2301,7 @@ impl crate::Cfn<markers::LocationHDFS> {
     ///
     /// `Fn::GetAtt` of
     /// [`ManagedSecretConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationhdfs.html#aws-resource-datasync-locationhdfs-return-values).
+    #[inline]
     pub fn attr_managed_secret_config(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ManagedSecretConfig".into())
     }
@@ -2206,6 +2310,7 @@ impl crate::Cfn<markers::LocationHDFS> {
     ///
     /// `Fn::GetAtt` of
     /// [`CmkSecretConfig.SecretArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationhdfs.html#aws-resource-datasync-locationhdfs-return-values).
+    #[inline]
     pub fn attr_cmk_secret_config_secret_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CmkSecretConfig.SecretArn".into())
     }
@@ -2242,6 +2347,7 @@ pub mod location_hdfs {
 
     impl QopConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> QopConfiguration {
             QopConfiguration {
                 data_transfer_protection: None,
@@ -2251,12 +2357,14 @@ pub mod location_hdfs {
     }
 
     impl Default for QopConfiguration {
+        #[inline]
         fn default() -> QopConfiguration {
             QopConfiguration::new()
         }
     }
 
     impl IntoValue for QopConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataTransferProtection", self.data_transfer_protection);
@@ -2292,6 +2400,7 @@ pub mod location_hdfs {
 
     impl NameNode {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(hostname: impl Into<Str>, port: impl Into<Int>) -> NameNode {
             NameNode {
                 hostname: hostname.into(),
@@ -2301,6 +2410,7 @@ pub mod location_hdfs {
     }
 
     impl IntoValue for NameNode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Hostname", self.hostname.into_value());
@@ -2332,6 +2442,7 @@ pub mod location_hdfs {
 
     impl CmkSecretConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CmkSecretConfig {
             CmkSecretConfig {
                 kms_key_arn: None,
@@ -2341,12 +2452,14 @@ pub mod location_hdfs {
     }
 
     impl Default for CmkSecretConfig {
+        #[inline]
         fn default() -> CmkSecretConfig {
             CmkSecretConfig::new()
         }
     }
 
     impl IntoValue for CmkSecretConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -2380,6 +2493,7 @@ pub mod location_hdfs {
 
     impl CustomSecretConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_access_role_arn: impl Into<Str>, secret_arn: impl Into<Str>) -> CustomSecretConfig {
             CustomSecretConfig {
                 secret_access_role_arn: secret_access_role_arn.into(),
@@ -2389,6 +2503,7 @@ pub mod location_hdfs {
     }
 
     impl IntoValue for CustomSecretConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretAccessRoleArn", self.secret_access_role_arn.into_value());
@@ -2444,6 +2559,7 @@ pub struct CfnLocationNFSProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationNFSProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(on_prem_config: impl Into<location_nfs::OnPremConfig>) -> CfnLocationNFSProps {
         CfnLocationNFSProps {
             mount_options: None,
@@ -2458,6 +2574,7 @@ impl CfnLocationNFSProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationNFSProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "MountOptions", self.mount_options);
@@ -2470,6 +2587,7 @@ impl CfnLocationNFSProps {
 
     /// The `AWS::DataSync::LocationNFS` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataSync::LocationNFS").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2478,6 +2596,7 @@ impl CfnLocationNFSProps {
 #[cfg(feature = "datasync")]
 impl crate::Cfn<markers::LocationNFS> {
     /// Adds an `AWS::DataSync::LocationNFS` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2490,6 +2609,7 @@ impl crate::Cfn<markers::LocationNFS> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationnfs.html#aws-resource-datasync-locationnfs-return-values).
+    #[inline]
     pub fn attr_location_uri(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationUri".into())
     }
@@ -2498,6 +2618,7 @@ impl crate::Cfn<markers::LocationNFS> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationnfs.html#aws-resource-datasync-locationnfs-return-values).
+    #[inline]
     pub fn attr_location_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationArn".into())
     }
@@ -2524,6 +2645,7 @@ pub mod location_nfs {
 
     impl MountOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MountOptions {
             MountOptions {
                 version: None,
@@ -2532,12 +2654,14 @@ pub mod location_nfs {
     }
 
     impl Default for MountOptions {
+        #[inline]
         fn default() -> MountOptions {
             MountOptions::new()
         }
     }
 
     impl IntoValue for MountOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Version", self.version);
@@ -2565,6 +2689,7 @@ pub mod location_nfs {
 
     impl OnPremConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(agent_arns: impl Into<List<Id<crate::datasync::CfnAgent>>>) -> OnPremConfig {
             OnPremConfig {
                 agent_arns: agent_arns.into(),
@@ -2573,6 +2698,7 @@ pub mod location_nfs {
     }
 
     impl IntoValue for OnPremConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AgentArns", self.agent_arns.into_refs());
@@ -2681,6 +2807,7 @@ pub struct CfnLocationObjectStorageProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationObjectStorageProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnLocationObjectStorageProps {
         CfnLocationObjectStorageProps {
             access_key: None,
@@ -2702,6 +2829,7 @@ impl CfnLocationObjectStorageProps {
 
 #[cfg(feature = "datasync")]
 impl Default for CfnLocationObjectStorageProps {
+    #[inline]
     fn default() -> CfnLocationObjectStorageProps {
         CfnLocationObjectStorageProps::new()
     }
@@ -2710,6 +2838,7 @@ impl Default for CfnLocationObjectStorageProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationObjectStorageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessKey", self.access_key);
@@ -2730,6 +2859,7 @@ impl CfnLocationObjectStorageProps {
 
     /// The `AWS::DataSync::LocationObjectStorage` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataSync::LocationObjectStorage").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2738,6 +2868,7 @@ impl CfnLocationObjectStorageProps {
 #[cfg(feature = "datasync")]
 impl crate::Cfn<markers::LocationObjectStorage> {
     /// Adds an `AWS::DataSync::LocationObjectStorage` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2750,6 +2881,7 @@ impl crate::Cfn<markers::LocationObjectStorage> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationobjectstorage.html#aws-resource-datasync-locationobjectstorage-return-values).
+    #[inline]
     pub fn attr_location_uri(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationUri".into())
     }
@@ -2758,6 +2890,7 @@ impl crate::Cfn<markers::LocationObjectStorage> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationobjectstorage.html#aws-resource-datasync-locationobjectstorage-return-values).
+    #[inline]
     pub fn attr_location_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationArn".into())
     }
@@ -2768,6 +2901,7 @@ impl crate::Cfn<markers::LocationObjectStorage> {
     ///
     /// `Fn::GetAtt` of
     /// [`ManagedSecretConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationobjectstorage.html#aws-resource-datasync-locationobjectstorage-return-values).
+    #[inline]
     pub fn attr_managed_secret_config(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ManagedSecretConfig".into())
     }
@@ -2778,6 +2912,7 @@ impl crate::Cfn<markers::LocationObjectStorage> {
     ///
     /// `Fn::GetAtt` of
     /// [`CmkSecretConfig.SecretArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationobjectstorage.html#aws-resource-datasync-locationobjectstorage-return-values).
+    #[inline]
     pub fn attr_cmk_secret_config_secret_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CmkSecretConfig.SecretArn".into())
     }
@@ -2814,6 +2949,7 @@ pub mod location_object_storage {
 
     impl CmkSecretConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CmkSecretConfig {
             CmkSecretConfig {
                 kms_key_arn: None,
@@ -2823,12 +2959,14 @@ pub mod location_object_storage {
     }
 
     impl Default for CmkSecretConfig {
+        #[inline]
         fn default() -> CmkSecretConfig {
             CmkSecretConfig::new()
         }
     }
 
     impl IntoValue for CmkSecretConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -2863,6 +3001,7 @@ pub mod location_object_storage {
 
     impl CustomSecretConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_access_role_arn: impl Into<Str>, secret_arn: impl Into<Str>) -> CustomSecretConfig {
             CustomSecretConfig {
                 secret_access_role_arn: secret_access_role_arn.into(),
@@ -2872,6 +3011,7 @@ pub mod location_object_storage {
     }
 
     impl IntoValue for CustomSecretConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretAccessRoleArn", self.secret_access_role_arn.into_value());
@@ -2903,6 +3043,7 @@ pub mod location_object_storage {
 
     impl ObjectStorageFederatedIdentityConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ObjectStorageFederatedIdentityConfig {
             ObjectStorageFederatedIdentityConfig {
                 aws_iam_role: None,
@@ -2912,12 +3053,14 @@ pub mod location_object_storage {
     }
 
     impl Default for ObjectStorageFederatedIdentityConfig {
+        #[inline]
         fn default() -> ObjectStorageFederatedIdentityConfig {
             ObjectStorageFederatedIdentityConfig::new()
         }
     }
 
     impl IntoValue for ObjectStorageFederatedIdentityConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsIamRole", self.aws_iam_role);
@@ -2943,6 +3086,7 @@ pub mod location_object_storage {
 
     impl ObjectStorageExternalIdentityConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ObjectStorageExternalIdentityConfig {
             ObjectStorageExternalIdentityConfig {
                 google_oidc: None,
@@ -2951,12 +3095,14 @@ pub mod location_object_storage {
     }
 
     impl Default for ObjectStorageExternalIdentityConfig {
+        #[inline]
         fn default() -> ObjectStorageExternalIdentityConfig {
             ObjectStorageExternalIdentityConfig::new()
         }
     }
 
     impl IntoValue for ObjectStorageExternalIdentityConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GoogleOidc", self.google_oidc);
@@ -3000,6 +3146,7 @@ pub mod location_object_storage {
 
     impl GoogleOidcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(identity_pool_name: impl Into<Str>, identity_provider_name: impl Into<Str>, project_name: impl Into<Str>, project_number: impl Into<Str>) -> GoogleOidcConfig {
             GoogleOidcConfig {
                 identity_pool_name: identity_pool_name.into(),
@@ -3011,6 +3158,7 @@ pub mod location_object_storage {
     }
 
     impl IntoValue for GoogleOidcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IdentityPoolName", self.identity_pool_name.into_value());
@@ -3072,6 +3220,7 @@ pub struct CfnLocationS3Props {
 #[cfg(feature = "datasync")]
 impl CfnLocationS3Props {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(s3_config: impl Into<location_s3::S3Config>) -> CfnLocationS3Props {
         CfnLocationS3Props {
             s3_bucket_arn: None,
@@ -3086,6 +3235,7 @@ impl CfnLocationS3Props {
 #[cfg(feature = "datasync")]
 impl CfnLocationS3Props {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.s3_bucket_arn { m.insert("S3BucketArn", v.into_get_att("Arn")); }
@@ -3098,6 +3248,7 @@ impl CfnLocationS3Props {
 
     /// The `AWS::DataSync::LocationS3` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataSync::LocationS3").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3106,6 +3257,7 @@ impl CfnLocationS3Props {
 #[cfg(feature = "datasync")]
 impl crate::Cfn<markers::LocationS3> {
     /// Adds an `AWS::DataSync::LocationS3` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3118,6 +3270,7 @@ impl crate::Cfn<markers::LocationS3> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locations3.html#aws-resource-datasync-locations3-return-values).
+    #[inline]
     pub fn attr_location_uri(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationUri".into())
     }
@@ -3126,6 +3279,7 @@ impl crate::Cfn<markers::LocationS3> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locations3.html#aws-resource-datasync-locations3-return-values).
+    #[inline]
     pub fn attr_location_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationArn".into())
     }
@@ -3156,6 +3310,7 @@ pub mod location_s3 {
 
     impl S3Config {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_access_role_arn: impl Into<Id<crate::iam::CfnRole>>) -> S3Config {
             S3Config {
                 bucket_access_role_arn: bucket_access_role_arn.into(),
@@ -3164,6 +3319,7 @@ pub mod location_s3 {
     }
 
     impl IntoValue for S3Config {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketAccessRoleArn", self.bucket_access_role_arn.into_get_att("Arn"));
@@ -3290,6 +3446,7 @@ pub struct CfnLocationSMBProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationSMBProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(agent_arns: impl Into<List<Str>>) -> CfnLocationSMBProps {
         CfnLocationSMBProps {
             agent_arns: agent_arns.into(),
@@ -3314,6 +3471,7 @@ impl CfnLocationSMBProps {
 #[cfg(feature = "datasync")]
 impl CfnLocationSMBProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AgentArns", self.agent_arns.into_value());
@@ -3336,6 +3494,7 @@ impl CfnLocationSMBProps {
 
     /// The `AWS::DataSync::LocationSMB` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataSync::LocationSMB").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3344,6 +3503,7 @@ impl CfnLocationSMBProps {
 #[cfg(feature = "datasync")]
 impl crate::Cfn<markers::LocationSMB> {
     /// Adds an `AWS::DataSync::LocationSMB` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3356,6 +3516,7 @@ impl crate::Cfn<markers::LocationSMB> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationsmb.html#aws-resource-datasync-locationsmb-return-values).
+    #[inline]
     pub fn attr_location_uri(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationUri".into())
     }
@@ -3364,6 +3525,7 @@ impl crate::Cfn<markers::LocationSMB> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationsmb.html#aws-resource-datasync-locationsmb-return-values).
+    #[inline]
     pub fn attr_location_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationArn".into())
     }
@@ -3374,6 +3536,7 @@ impl crate::Cfn<markers::LocationSMB> {
     ///
     /// `Fn::GetAtt` of
     /// [`ManagedSecretConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationsmb.html#aws-resource-datasync-locationsmb-return-values).
+    #[inline]
     pub fn attr_managed_secret_config(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ManagedSecretConfig".into())
     }
@@ -3384,6 +3547,7 @@ impl crate::Cfn<markers::LocationSMB> {
     ///
     /// `Fn::GetAtt` of
     /// [`CmkSecretConfig.SecretArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationsmb.html#aws-resource-datasync-locationsmb-return-values).
+    #[inline]
     pub fn attr_cmk_secret_config_secret_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CmkSecretConfig.SecretArn".into())
     }
@@ -3412,6 +3576,7 @@ pub mod location_smb {
 
     impl MountOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MountOptions {
             MountOptions {
                 version: None,
@@ -3420,12 +3585,14 @@ pub mod location_smb {
     }
 
     impl Default for MountOptions {
+        #[inline]
         fn default() -> MountOptions {
             MountOptions::new()
         }
     }
 
     impl IntoValue for MountOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Version", self.version);
@@ -3459,6 +3626,7 @@ pub mod location_smb {
 
     impl CmkSecretConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CmkSecretConfig {
             CmkSecretConfig {
                 kms_key_arn: None,
@@ -3468,12 +3636,14 @@ pub mod location_smb {
     }
 
     impl Default for CmkSecretConfig {
+        #[inline]
         fn default() -> CmkSecretConfig {
             CmkSecretConfig::new()
         }
     }
 
     impl IntoValue for CmkSecretConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -3508,6 +3678,7 @@ pub mod location_smb {
 
     impl CustomSecretConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_access_role_arn: impl Into<Str>, secret_arn: impl Into<Str>) -> CustomSecretConfig {
             CustomSecretConfig {
                 secret_access_role_arn: secret_access_role_arn.into(),
@@ -3517,6 +3688,7 @@ pub mod location_smb {
     }
 
     impl IntoValue for CustomSecretConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretAccessRoleArn", self.secret_access_role_arn.into_value());
@@ -3622,6 +3794,7 @@ pub struct CfnTaskProps {
 #[cfg(feature = "datasync")]
 impl CfnTaskProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(destination_location_arn: impl Into<Str>, source_location_arn: impl Into<Str>) -> CfnTaskProps {
         CfnTaskProps {
             cloud_watch_log_group_arn: None,
@@ -3643,6 +3816,7 @@ impl CfnTaskProps {
 #[cfg(feature = "datasync")]
 impl CfnTaskProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.cloud_watch_log_group_arn { m.insert("CloudWatchLogGroupArn", v.into_get_att("Arn")); }
@@ -3662,6 +3836,7 @@ impl CfnTaskProps {
 
     /// The `AWS::DataSync::Task` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataSync::Task").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3670,6 +3845,7 @@ impl CfnTaskProps {
 #[cfg(feature = "datasync")]
 impl crate::Cfn<markers::Task> {
     /// Adds an `AWS::DataSync::Task` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3682,6 +3858,7 @@ impl crate::Cfn<markers::Task> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-task.html#aws-resource-datasync-task-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -3690,6 +3867,7 @@ impl crate::Cfn<markers::Task> {
     ///
     /// `Fn::GetAtt` of
     /// [`SourceNetworkInterfaceArns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-task.html#aws-resource-datasync-task-return-values).
+    #[inline]
     pub fn attr_source_network_interface_arns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SourceNetworkInterfaceArns".into())
     }
@@ -3699,6 +3877,7 @@ impl crate::Cfn<markers::Task> {
     ///
     /// `Fn::GetAtt` of
     /// [`DestinationNetworkInterfaceArns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-task.html#aws-resource-datasync-task-return-values).
+    #[inline]
     pub fn attr_destination_network_interface_arns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DestinationNetworkInterfaceArns".into())
     }
@@ -3707,6 +3886,7 @@ impl crate::Cfn<markers::Task> {
     ///
     /// `Fn::GetAtt` of
     /// [`TaskArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-task.html#aws-resource-datasync-task-return-values).
+    #[inline]
     pub fn attr_task_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TaskArn".into())
     }
@@ -3739,6 +3919,7 @@ pub mod task {
 
     impl FilterRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FilterRule {
             FilterRule {
                 filter_type: None,
@@ -3748,12 +3929,14 @@ pub mod task {
     }
 
     impl Default for FilterRule {
+        #[inline]
         fn default() -> FilterRule {
             FilterRule::new()
         }
     }
 
     impl IntoValue for FilterRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FilterType", self.filter_type);
@@ -3891,6 +4074,7 @@ pub mod task {
 
     impl Options {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Options {
             Options {
                 atime: None,
@@ -3914,12 +4098,14 @@ pub mod task {
     }
 
     impl Default for Options {
+        #[inline]
         fn default() -> Options {
             Options::new()
         }
     }
 
     impl IntoValue for Options {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Atime", self.atime);
@@ -3967,6 +4153,7 @@ pub mod task {
 
     impl TaskSchedule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TaskSchedule {
             TaskSchedule {
                 schedule_expression: None,
@@ -3976,12 +4163,14 @@ pub mod task {
     }
 
     impl Default for TaskSchedule {
+        #[inline]
         fn default() -> TaskSchedule {
             TaskSchedule::new()
         }
     }
 
     impl IntoValue for TaskSchedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ScheduleExpression", self.schedule_expression);
@@ -4039,6 +4228,7 @@ pub mod task {
 
     impl TaskReportConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination: impl Into<Destination>, output_type: impl Into<Str>) -> TaskReportConfig {
             TaskReportConfig {
                 destination: destination.into(),
@@ -4051,6 +4241,7 @@ pub mod task {
     }
 
     impl IntoValue for TaskReportConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
@@ -4077,6 +4268,7 @@ pub mod task {
 
     impl Destination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Destination {
             Destination {
                 s3: None,
@@ -4085,12 +4277,14 @@ pub mod task {
     }
 
     impl Default for Destination {
+        #[inline]
         fn default() -> Destination {
             Destination::new()
         }
     }
 
     impl IntoValue for Destination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3", self.s3);
@@ -4137,6 +4331,7 @@ pub mod task {
 
     impl Overrides {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Overrides {
             Overrides {
                 deleted: None,
@@ -4148,12 +4343,14 @@ pub mod task {
     }
 
     impl Default for Overrides {
+        #[inline]
         fn default() -> Overrides {
             Overrides::new()
         }
     }
 
     impl IntoValue for Overrides {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Deleted", self.deleted);
@@ -4182,6 +4379,7 @@ pub mod task {
 
     impl Verified {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Verified {
             Verified {
                 report_level: None,
@@ -4190,12 +4388,14 @@ pub mod task {
     }
 
     impl Default for Verified {
+        #[inline]
         fn default() -> Verified {
             Verified::new()
         }
     }
 
     impl IntoValue for Verified {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReportLevel", self.report_level);
@@ -4220,6 +4420,7 @@ pub mod task {
 
     impl Skipped {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Skipped {
             Skipped {
                 report_level: None,
@@ -4228,12 +4429,14 @@ pub mod task {
     }
 
     impl Default for Skipped {
+        #[inline]
         fn default() -> Skipped {
             Skipped::new()
         }
     }
 
     impl IntoValue for Skipped {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReportLevel", self.report_level);
@@ -4258,6 +4461,7 @@ pub mod task {
 
     impl Transferred {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Transferred {
             Transferred {
                 report_level: None,
@@ -4266,12 +4470,14 @@ pub mod task {
     }
 
     impl Default for Transferred {
+        #[inline]
         fn default() -> Transferred {
             Transferred::new()
         }
     }
 
     impl IntoValue for Transferred {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReportLevel", self.report_level);
@@ -4297,6 +4503,7 @@ pub mod task {
 
     impl Deleted {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Deleted {
             Deleted {
                 report_level: None,
@@ -4305,12 +4512,14 @@ pub mod task {
     }
 
     impl Default for Deleted {
+        #[inline]
         fn default() -> Deleted {
             Deleted::new()
         }
     }
 
     impl IntoValue for Deleted {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReportLevel", self.report_level);
@@ -4344,6 +4553,7 @@ pub mod task {
 
     impl TaskReportConfigDestinationS3 {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TaskReportConfigDestinationS3 {
             TaskReportConfigDestinationS3 {
                 bucket_access_role_arn: None,
@@ -4354,12 +4564,14 @@ pub mod task {
     }
 
     impl Default for TaskReportConfigDestinationS3 {
+        #[inline]
         fn default() -> TaskReportConfigDestinationS3 {
             TaskReportConfigDestinationS3::new()
         }
     }
 
     impl IntoValue for TaskReportConfigDestinationS3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BucketAccessRoleArn", self.bucket_access_role_arn);
@@ -4401,6 +4613,7 @@ pub mod task {
 
     impl ManifestConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source: impl Into<Source>) -> ManifestConfig {
             ManifestConfig {
                 action: None,
@@ -4411,6 +4624,7 @@ pub mod task {
     }
 
     impl IntoValue for ManifestConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Action", self.action);
@@ -4435,6 +4649,7 @@ pub mod task {
 
     impl Source {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Source {
             Source {
                 s3: None,
@@ -4443,12 +4658,14 @@ pub mod task {
     }
 
     impl Default for Source {
+        #[inline]
         fn default() -> Source {
             Source::new()
         }
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3", self.s3);
@@ -4488,6 +4705,7 @@ pub mod task {
 
     impl ManifestConfigSourceS3 {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManifestConfigSourceS3 {
             ManifestConfigSourceS3 {
                 bucket_access_role_arn: None,
@@ -4499,12 +4717,14 @@ pub mod task {
     }
 
     impl Default for ManifestConfigSourceS3 {
+        #[inline]
         fn default() -> ManifestConfigSourceS3 {
             ManifestConfigSourceS3::new()
         }
     }
 
     impl IntoValue for ManifestConfigSourceS3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BucketAccessRoleArn", self.bucket_access_role_arn);

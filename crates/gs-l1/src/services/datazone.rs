@@ -345,6 +345,7 @@ pub struct CfnConnectionProps {
 #[cfg(feature = "datazone")]
 impl CfnConnectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_identifier: impl Into<Str>, name: impl Into<Str>) -> CfnConnectionProps {
         CfnConnectionProps {
             aws_location: None,
@@ -364,6 +365,7 @@ impl CfnConnectionProps {
 #[cfg(feature = "datazone")]
 impl CfnConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AwsLocation", self.aws_location);
@@ -381,6 +383,7 @@ impl CfnConnectionProps {
 
     /// The `AWS::DataZone::Connection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataZone::Connection").properties(self.into_properties())
     }
@@ -389,6 +392,7 @@ impl CfnConnectionProps {
 #[cfg(feature = "datazone")]
 impl crate::Cfn<markers::Connection> {
     /// Adds an `AWS::DataZone::Connection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -401,6 +405,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-connection.html#aws-resource-datazone-connection-return-values).
+    #[inline]
     pub fn attr_connection_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectionId".into())
     }
@@ -409,6 +414,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-connection.html#aws-resource-datazone-connection-return-values).
+    #[inline]
     pub fn attr_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainId".into())
     }
@@ -417,6 +423,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainUnitId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-connection.html#aws-resource-datazone-connection-return-values).
+    #[inline]
     pub fn attr_domain_unit_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainUnitId".into())
     }
@@ -425,6 +432,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-connection.html#aws-resource-datazone-connection-return-values).
+    #[inline]
     pub fn attr_environment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentId".into())
     }
@@ -433,6 +441,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentUserRole`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-connection.html#aws-resource-datazone-connection-return-values).
+    #[inline]
     pub fn attr_environment_user_role(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentUserRole".into())
     }
@@ -441,6 +450,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProjectId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-connection.html#aws-resource-datazone-connection-return-values).
+    #[inline]
     pub fn attr_project_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProjectId".into())
     }
@@ -449,6 +459,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-connection.html#aws-resource-datazone-connection-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -489,6 +500,7 @@ pub mod connection {
 
     impl AwsLocation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AwsLocation {
             AwsLocation {
                 access_role: None,
@@ -500,12 +512,14 @@ pub mod connection {
     }
 
     impl Default for AwsLocation {
+        #[inline]
         fn default() -> AwsLocation {
             AwsLocation::new()
         }
     }
 
     impl IntoValue for AwsLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessRole", self.access_role);
@@ -536,6 +550,7 @@ pub mod connection {
 
     impl ConnectionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectionConfiguration {
             ConnectionConfiguration {
                 classification: None,
@@ -545,12 +560,14 @@ pub mod connection {
     }
 
     impl Default for ConnectionConfiguration {
+        #[inline]
         fn default() -> ConnectionConfiguration {
             ConnectionConfiguration::new()
         }
     }
 
     impl IntoValue for ConnectionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Classification", self.classification);
@@ -634,6 +651,7 @@ pub mod connection {
 
     impl ConnectionPropertiesInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectionPropertiesInput {
             ConnectionPropertiesInput {
                 amazon_q_properties: None,
@@ -654,12 +672,14 @@ pub mod connection {
     }
 
     impl Default for ConnectionPropertiesInput {
+        #[inline]
         fn default() -> ConnectionPropertiesInput {
             ConnectionPropertiesInput::new()
         }
     }
 
     impl IntoValue for ConnectionPropertiesInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AmazonQProperties", self.amazon_q_properties);
@@ -695,6 +715,7 @@ pub mod connection {
 
     impl AthenaPropertiesInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(workgroup_name: impl Into<Str>) -> AthenaPropertiesInput {
             AthenaPropertiesInput {
                 workgroup_name: workgroup_name.into(),
@@ -703,6 +724,7 @@ pub mod connection {
     }
 
     impl IntoValue for AthenaPropertiesInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("WorkgroupName", self.workgroup_name.into_value());
@@ -725,6 +747,7 @@ pub mod connection {
 
     impl GluePropertiesInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GluePropertiesInput {
             GluePropertiesInput {
                 glue_connection_input: None,
@@ -733,12 +756,14 @@ pub mod connection {
     }
 
     impl Default for GluePropertiesInput {
+        #[inline]
         fn default() -> GluePropertiesInput {
             GluePropertiesInput::new()
         }
     }
 
     impl IntoValue for GluePropertiesInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GlueConnectionInput", self.glue_connection_input);
@@ -816,6 +841,7 @@ pub mod connection {
 
     impl GlueConnectionInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GlueConnectionInput {
             GlueConnectionInput {
                 athena_properties: None,
@@ -835,12 +861,14 @@ pub mod connection {
     }
 
     impl Default for GlueConnectionInput {
+        #[inline]
         fn default() -> GlueConnectionInput {
             GlueConnectionInput::new()
         }
     }
 
     impl IntoValue for GlueConnectionInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AthenaProperties", self.athena_properties);
@@ -889,6 +917,7 @@ pub mod connection {
 
     impl PhysicalConnectionRequirements {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PhysicalConnectionRequirements {
             PhysicalConnectionRequirements {
                 availability_zone: None,
@@ -900,12 +929,14 @@ pub mod connection {
     }
 
     impl Default for PhysicalConnectionRequirements {
+        #[inline]
         fn default() -> PhysicalConnectionRequirements {
             PhysicalConnectionRequirements::new()
         }
     }
 
     impl IntoValue for PhysicalConnectionRequirements {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -956,6 +987,7 @@ pub mod connection {
 
     impl AuthenticationConfigurationInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuthenticationConfigurationInput {
             AuthenticationConfigurationInput {
                 authentication_type: None,
@@ -969,12 +1001,14 @@ pub mod connection {
     }
 
     impl Default for AuthenticationConfigurationInput {
+        #[inline]
         fn default() -> AuthenticationConfigurationInput {
             AuthenticationConfigurationInput::new()
         }
     }
 
     impl IntoValue for AuthenticationConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthenticationType", self.authentication_type);
@@ -1027,6 +1061,7 @@ pub mod connection {
 
     impl OAuth2Properties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OAuth2Properties {
             OAuth2Properties {
                 authorization_code_properties: None,
@@ -1040,12 +1075,14 @@ pub mod connection {
     }
 
     impl Default for OAuth2Properties {
+        #[inline]
         fn default() -> OAuth2Properties {
             OAuth2Properties::new()
         }
     }
 
     impl IntoValue for OAuth2Properties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationCodeProperties", self.authorization_code_properties);
@@ -1078,6 +1115,7 @@ pub mod connection {
 
     impl OAuth2ClientApplication {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OAuth2ClientApplication {
             OAuth2ClientApplication {
                 aws_managed_client_application_reference: None,
@@ -1087,12 +1125,14 @@ pub mod connection {
     }
 
     impl Default for OAuth2ClientApplication {
+        #[inline]
         fn default() -> OAuth2ClientApplication {
             OAuth2ClientApplication::new()
         }
     }
 
     impl IntoValue for OAuth2ClientApplication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AWSManagedClientApplicationReference", self.aws_managed_client_application_reference);
@@ -1121,6 +1161,7 @@ pub mod connection {
 
     impl AuthorizationCodeProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuthorizationCodeProperties {
             AuthorizationCodeProperties {
                 authorization_code: None,
@@ -1130,12 +1171,14 @@ pub mod connection {
     }
 
     impl Default for AuthorizationCodeProperties {
+        #[inline]
         fn default() -> AuthorizationCodeProperties {
             AuthorizationCodeProperties::new()
         }
     }
 
     impl IntoValue for AuthorizationCodeProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationCode", self.authorization_code);
@@ -1174,6 +1217,7 @@ pub mod connection {
 
     impl GlueOAuth2Credentials {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GlueOAuth2Credentials {
             GlueOAuth2Credentials {
                 access_token: None,
@@ -1185,12 +1229,14 @@ pub mod connection {
     }
 
     impl Default for GlueOAuth2Credentials {
+        #[inline]
         fn default() -> GlueOAuth2Credentials {
             GlueOAuth2Credentials::new()
         }
     }
 
     impl IntoValue for GlueOAuth2Credentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessToken", self.access_token);
@@ -1221,6 +1267,7 @@ pub mod connection {
 
     impl BasicAuthenticationCredentials {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BasicAuthenticationCredentials {
             BasicAuthenticationCredentials {
                 password: None,
@@ -1230,12 +1277,14 @@ pub mod connection {
     }
 
     impl Default for BasicAuthenticationCredentials {
+        #[inline]
         fn default() -> BasicAuthenticationCredentials {
             BasicAuthenticationCredentials::new()
         }
     }
 
     impl IntoValue for BasicAuthenticationCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Password", self.password);
@@ -1260,6 +1309,7 @@ pub mod connection {
 
     impl HyperPodPropertiesInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_name: impl Into<Str>) -> HyperPodPropertiesInput {
             HyperPodPropertiesInput {
                 cluster_name: cluster_name.into(),
@@ -1268,6 +1318,7 @@ pub mod connection {
     }
 
     impl IntoValue for HyperPodPropertiesInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterName", self.cluster_name.into_value());
@@ -1295,6 +1346,7 @@ pub mod connection {
 
     impl IamPropertiesInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IamPropertiesInput {
             IamPropertiesInput {
                 glue_lineage_sync_enabled: None,
@@ -1304,12 +1356,14 @@ pub mod connection {
     }
 
     impl Default for IamPropertiesInput {
+        #[inline]
         fn default() -> IamPropertiesInput {
             IamPropertiesInput::new()
         }
     }
 
     impl IntoValue for IamPropertiesInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GlueLineageSyncEnabled", self.glue_lineage_sync_enabled);
@@ -1358,6 +1412,7 @@ pub mod connection {
 
     impl RedshiftPropertiesInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RedshiftPropertiesInput {
             RedshiftPropertiesInput {
                 credentials: None,
@@ -1371,12 +1426,14 @@ pub mod connection {
     }
 
     impl Default for RedshiftPropertiesInput {
+        #[inline]
         fn default() -> RedshiftPropertiesInput {
             RedshiftPropertiesInput::new()
         }
     }
 
     impl IntoValue for RedshiftPropertiesInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Credentials", self.credentials);
@@ -1409,6 +1466,7 @@ pub mod connection {
 
     impl RedshiftStorageProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RedshiftStorageProperties {
             RedshiftStorageProperties {
                 cluster_name: None,
@@ -1418,12 +1476,14 @@ pub mod connection {
     }
 
     impl Default for RedshiftStorageProperties {
+        #[inline]
         fn default() -> RedshiftStorageProperties {
             RedshiftStorageProperties::new()
         }
     }
 
     impl IntoValue for RedshiftStorageProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClusterName", self.cluster_name);
@@ -1452,6 +1512,7 @@ pub mod connection {
 
     impl RedshiftCredentials {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RedshiftCredentials {
             RedshiftCredentials {
                 secret_arn: None,
@@ -1461,12 +1522,14 @@ pub mod connection {
     }
 
     impl Default for RedshiftCredentials {
+        #[inline]
         fn default() -> RedshiftCredentials {
             RedshiftCredentials::new()
         }
     }
 
     impl IntoValue for RedshiftCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecretArn", self.secret_arn);
@@ -1497,6 +1560,7 @@ pub mod connection {
 
     impl UsernamePassword {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(password: impl Into<Str>, username: impl Into<Str>) -> UsernamePassword {
             UsernamePassword {
                 password: password.into(),
@@ -1506,6 +1570,7 @@ pub mod connection {
     }
 
     impl IntoValue for UsernamePassword {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Password", self.password.into_value());
@@ -1534,6 +1599,7 @@ pub mod connection {
 
     impl RedshiftLineageSyncConfigurationInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RedshiftLineageSyncConfigurationInput {
             RedshiftLineageSyncConfigurationInput {
                 enabled: None,
@@ -1543,12 +1609,14 @@ pub mod connection {
     }
 
     impl Default for RedshiftLineageSyncConfigurationInput {
+        #[inline]
         fn default() -> RedshiftLineageSyncConfigurationInput {
             RedshiftLineageSyncConfigurationInput::new()
         }
     }
 
     impl IntoValue for RedshiftLineageSyncConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -1572,6 +1640,7 @@ pub mod connection {
 
     impl LineageSyncSchedule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LineageSyncSchedule {
             LineageSyncSchedule {
                 schedule: None,
@@ -1580,12 +1649,14 @@ pub mod connection {
     }
 
     impl Default for LineageSyncSchedule {
+        #[inline]
         fn default() -> LineageSyncSchedule {
             LineageSyncSchedule::new()
         }
     }
 
     impl IntoValue for LineageSyncSchedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Schedule", self.schedule);
@@ -1643,6 +1714,7 @@ pub mod connection {
 
     impl SparkEmrPropertiesInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SparkEmrPropertiesInput {
             SparkEmrPropertiesInput {
                 compute_arn: None,
@@ -1658,12 +1730,14 @@ pub mod connection {
     }
 
     impl Default for SparkEmrPropertiesInput {
+        #[inline]
         fn default() -> SparkEmrPropertiesInput {
             SparkEmrPropertiesInput::new()
         }
     }
 
     impl IntoValue for SparkEmrPropertiesInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComputeArn", self.compute_arn);
@@ -1703,6 +1777,7 @@ pub mod connection {
 
     impl AmazonQPropertiesInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AmazonQPropertiesInput {
             AmazonQPropertiesInput {
                 auth_mode: None,
@@ -1713,12 +1788,14 @@ pub mod connection {
     }
 
     impl Default for AmazonQPropertiesInput {
+        #[inline]
         fn default() -> AmazonQPropertiesInput {
             AmazonQPropertiesInput::new()
         }
     }
 
     impl IntoValue for AmazonQPropertiesInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthMode", self.auth_mode);
@@ -1778,6 +1855,7 @@ pub mod connection {
 
     impl SparkGluePropertiesInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SparkGluePropertiesInput {
             SparkGluePropertiesInput {
                 additional_args: None,
@@ -1793,12 +1871,14 @@ pub mod connection {
     }
 
     impl Default for SparkGluePropertiesInput {
+        #[inline]
         fn default() -> SparkGluePropertiesInput {
             SparkGluePropertiesInput::new()
         }
     }
 
     impl IntoValue for SparkGluePropertiesInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalArgs", self.additional_args);
@@ -1828,6 +1908,7 @@ pub mod connection {
 
     impl SparkGlueArgs {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SparkGlueArgs {
             SparkGlueArgs {
                 connection: None,
@@ -1836,12 +1917,14 @@ pub mod connection {
     }
 
     impl Default for SparkGlueArgs {
+        #[inline]
         fn default() -> SparkGlueArgs {
             SparkGlueArgs::new()
         }
     }
 
     impl IntoValue for SparkGlueArgs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Connection", self.connection);
@@ -1876,6 +1959,7 @@ pub mod connection {
 
     impl S3PropertiesInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_uri: impl Into<Str>) -> S3PropertiesInput {
             S3PropertiesInput {
                 register_s3_access_grant_location: None,
@@ -1886,6 +1970,7 @@ pub mod connection {
     }
 
     impl IntoValue for S3PropertiesInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RegisterS3AccessGrantLocation", self.register_s3_access_grant_location);
@@ -1910,6 +1995,7 @@ pub mod connection {
 
     impl MlflowPropertiesInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MlflowPropertiesInput {
             MlflowPropertiesInput {
                 tracking_server_arn: None,
@@ -1918,12 +2004,14 @@ pub mod connection {
     }
 
     impl Default for MlflowPropertiesInput {
+        #[inline]
         fn default() -> MlflowPropertiesInput {
             MlflowPropertiesInput::new()
         }
     }
 
     impl IntoValue for MlflowPropertiesInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TrackingServerArn", self.tracking_server_arn);
@@ -1946,6 +2034,7 @@ pub mod connection {
 
     impl WorkflowsMwaaPropertiesInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkflowsMwaaPropertiesInput {
             WorkflowsMwaaPropertiesInput {
                 mwaa_environment_name: None,
@@ -1954,12 +2043,14 @@ pub mod connection {
     }
 
     impl Default for WorkflowsMwaaPropertiesInput {
+        #[inline]
         fn default() -> WorkflowsMwaaPropertiesInput {
             WorkflowsMwaaPropertiesInput::new()
         }
     }
 
     impl IntoValue for WorkflowsMwaaPropertiesInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MwaaEnvironmentName", self.mwaa_environment_name);
@@ -1982,6 +2073,7 @@ pub mod connection {
 
     impl LakehousePropertiesInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LakehousePropertiesInput {
             LakehousePropertiesInput {
                 glue_lineage_sync_enabled: None,
@@ -1990,12 +2082,14 @@ pub mod connection {
     }
 
     impl Default for LakehousePropertiesInput {
+        #[inline]
         fn default() -> LakehousePropertiesInput {
             LakehousePropertiesInput::new()
         }
     }
 
     impl IntoValue for LakehousePropertiesInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GlueLineageSyncEnabled", self.glue_lineage_sync_enabled);
@@ -2091,6 +2185,7 @@ pub struct CfnDataSourceProps {
 #[cfg(feature = "datazone")]
 impl CfnDataSourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_identifier: impl Into<Str>, name: impl Into<Str>, project_identifier: impl Into<Str>, r#type: impl Into<Str>) -> CfnDataSourceProps {
         CfnDataSourceProps {
             asset_forms_input: None,
@@ -2113,6 +2208,7 @@ impl CfnDataSourceProps {
 #[cfg(feature = "datazone")]
 impl CfnDataSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssetFormsInput", self.asset_forms_input);
@@ -2133,6 +2229,7 @@ impl CfnDataSourceProps {
 
     /// The `AWS::DataZone::DataSource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataZone::DataSource").properties(self.into_properties())
     }
@@ -2141,6 +2238,7 @@ impl CfnDataSourceProps {
 #[cfg(feature = "datazone")]
 impl crate::Cfn<markers::DataSource> {
     /// Adds an `AWS::DataZone::DataSource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2153,6 +2251,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-datasource.html#aws-resource-datazone-datasource-return-values).
+    #[inline]
     pub fn attr_connection_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectionId".into())
     }
@@ -2161,6 +2260,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-datasource.html#aws-resource-datazone-datasource-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2169,6 +2269,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-datasource.html#aws-resource-datazone-datasource-return-values).
+    #[inline]
     pub fn attr_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainId".into())
     }
@@ -2177,6 +2278,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-datasource.html#aws-resource-datazone-datasource-return-values).
+    #[inline]
     pub fn attr_environment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentId".into())
     }
@@ -2185,6 +2287,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-datasource.html#aws-resource-datazone-datasource-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2193,6 +2296,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastRunAssetCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-datasource.html#aws-resource-datazone-datasource-return-values).
+    #[inline]
     pub fn attr_last_run_asset_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastRunAssetCount".into())
     }
@@ -2201,6 +2305,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastRunAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-datasource.html#aws-resource-datazone-datasource-return-values).
+    #[inline]
     pub fn attr_last_run_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastRunAt".into())
     }
@@ -2209,6 +2314,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastRunStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-datasource.html#aws-resource-datazone-datasource-return-values).
+    #[inline]
     pub fn attr_last_run_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastRunStatus".into())
     }
@@ -2217,6 +2323,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProjectId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-datasource.html#aws-resource-datazone-datasource-return-values).
+    #[inline]
     pub fn attr_project_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProjectId".into())
     }
@@ -2225,6 +2332,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-datasource.html#aws-resource-datazone-datasource-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2233,6 +2341,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-datasource.html#aws-resource-datazone-datasource-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -2274,6 +2383,7 @@ pub mod data_source {
 
     impl FormInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(form_name: impl Into<Str>) -> FormInput {
             FormInput {
                 content: None,
@@ -2285,6 +2395,7 @@ pub mod data_source {
     }
 
     impl IntoValue for FormInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Content", self.content);
@@ -2320,6 +2431,7 @@ pub mod data_source {
 
     impl DataSourceConfigurationInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataSourceConfigurationInput {
             DataSourceConfigurationInput {
                 glue_run_configuration: None,
@@ -2330,12 +2442,14 @@ pub mod data_source {
     }
 
     impl Default for DataSourceConfigurationInput {
+        #[inline]
         fn default() -> DataSourceConfigurationInput {
             DataSourceConfigurationInput::new()
         }
     }
 
     impl IntoValue for DataSourceConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GlueRunConfiguration", self.glue_run_configuration);
@@ -2378,6 +2492,7 @@ pub mod data_source {
 
     impl GlueRunConfigurationInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(relational_filter_configurations: impl Into<List<RelationalFilterConfiguration>>) -> GlueRunConfigurationInput {
             GlueRunConfigurationInput {
                 auto_import_data_quality_result: None,
@@ -2389,6 +2504,7 @@ pub mod data_source {
     }
 
     impl IntoValue for GlueRunConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoImportDataQualityResult", self.auto_import_data_quality_result);
@@ -2425,6 +2541,7 @@ pub mod data_source {
 
     impl RelationalFilterConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>) -> RelationalFilterConfiguration {
             RelationalFilterConfiguration {
                 database_name: database_name.into(),
@@ -2435,6 +2552,7 @@ pub mod data_source {
     }
 
     impl IntoValue for RelationalFilterConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatabaseName", self.database_name.into_value());
@@ -2466,6 +2584,7 @@ pub mod data_source {
 
     impl FilterExpression {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(expression: impl Into<Str>, r#type: impl Into<Str>) -> FilterExpression {
             FilterExpression {
                 expression: expression.into(),
@@ -2475,6 +2594,7 @@ pub mod data_source {
     }
 
     impl IntoValue for FilterExpression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Expression", self.expression.into_value());
@@ -2518,6 +2638,7 @@ pub mod data_source {
 
     impl RedshiftRunConfigurationInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(relational_filter_configurations: impl Into<List<RelationalFilterConfiguration>>) -> RedshiftRunConfigurationInput {
             RedshiftRunConfigurationInput {
                 data_access_role: None,
@@ -2529,6 +2650,7 @@ pub mod data_source {
     }
 
     impl IntoValue for RedshiftRunConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataAccessRole", self.data_access_role);
@@ -2555,6 +2677,7 @@ pub mod data_source {
 
     impl RedshiftCredentialConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_manager_arn: impl Into<Str>) -> RedshiftCredentialConfiguration {
             RedshiftCredentialConfiguration {
                 secret_manager_arn: secret_manager_arn.into(),
@@ -2563,6 +2686,7 @@ pub mod data_source {
     }
 
     impl IntoValue for RedshiftCredentialConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretManagerArn", self.secret_manager_arn.into_value());
@@ -2591,6 +2715,7 @@ pub mod data_source {
 
     impl RedshiftStorage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RedshiftStorage {
             RedshiftStorage {
                 redshift_cluster_source: None,
@@ -2600,12 +2725,14 @@ pub mod data_source {
     }
 
     impl Default for RedshiftStorage {
+        #[inline]
         fn default() -> RedshiftStorage {
             RedshiftStorage::new()
         }
     }
 
     impl IntoValue for RedshiftStorage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RedshiftClusterSource", self.redshift_cluster_source);
@@ -2630,6 +2757,7 @@ pub mod data_source {
 
     impl RedshiftClusterStorage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_name: impl Into<Str>) -> RedshiftClusterStorage {
             RedshiftClusterStorage {
                 cluster_name: cluster_name.into(),
@@ -2638,6 +2766,7 @@ pub mod data_source {
     }
 
     impl IntoValue for RedshiftClusterStorage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterName", self.cluster_name.into_value());
@@ -2661,6 +2790,7 @@ pub mod data_source {
 
     impl RedshiftServerlessStorage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(workgroup_name: impl Into<Str>) -> RedshiftServerlessStorage {
             RedshiftServerlessStorage {
                 workgroup_name: workgroup_name.into(),
@@ -2669,6 +2799,7 @@ pub mod data_source {
     }
 
     impl IntoValue for RedshiftServerlessStorage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("WorkgroupName", self.workgroup_name.into_value());
@@ -2692,6 +2823,7 @@ pub mod data_source {
 
     impl SageMakerRunConfigurationInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(tracking_assets: impl Into<Map<List<Str>>>) -> SageMakerRunConfigurationInput {
             SageMakerRunConfigurationInput {
                 tracking_assets: tracking_assets.into(),
@@ -2700,6 +2832,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SageMakerRunConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TrackingAssets", self.tracking_assets.into_value());
@@ -2723,6 +2856,7 @@ pub mod data_source {
 
     impl RecommendationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RecommendationConfiguration {
             RecommendationConfiguration {
                 enable_business_name_generation: None,
@@ -2731,12 +2865,14 @@ pub mod data_source {
     }
 
     impl Default for RecommendationConfiguration {
+        #[inline]
         fn default() -> RecommendationConfiguration {
             RecommendationConfiguration::new()
         }
     }
 
     impl IntoValue for RecommendationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableBusinessNameGeneration", self.enable_business_name_generation);
@@ -2764,6 +2900,7 @@ pub mod data_source {
 
     impl ScheduleConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ScheduleConfiguration {
             ScheduleConfiguration {
                 schedule: None,
@@ -2773,12 +2910,14 @@ pub mod data_source {
     }
 
     impl Default for ScheduleConfiguration {
+        #[inline]
         fn default() -> ScheduleConfiguration {
             ScheduleConfiguration::new()
         }
     }
 
     impl IntoValue for ScheduleConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Schedule", self.schedule);
@@ -2846,6 +2985,7 @@ pub struct CfnDomainProps {
 #[cfg(feature = "datazone")]
 impl CfnDomainProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnDomainProps {
         CfnDomainProps {
             description: None,
@@ -2863,6 +3003,7 @@ impl CfnDomainProps {
 #[cfg(feature = "datazone")]
 impl CfnDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -2878,6 +3019,7 @@ impl CfnDomainProps {
 
     /// The `AWS::DataZone::Domain` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataZone::Domain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2886,6 +3028,7 @@ impl CfnDomainProps {
 #[cfg(feature = "datazone")]
 impl crate::Cfn<markers::Domain> {
     /// Adds an `AWS::DataZone::Domain` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2898,6 +3041,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`RootDomainUnitId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-domain.html#aws-resource-datazone-domain-return-values).
+    #[inline]
     pub fn attr_root_domain_unit_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RootDomainUnitId".into())
     }
@@ -2906,6 +3050,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-domain.html#aws-resource-datazone-domain-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2914,6 +3059,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-domain.html#aws-resource-datazone-domain-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2922,6 +3068,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-domain.html#aws-resource-datazone-domain-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2930,6 +3077,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-domain.html#aws-resource-datazone-domain-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -2938,6 +3086,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`ManagedAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-domain.html#aws-resource-datazone-domain-return-values).
+    #[inline]
     pub fn attr_managed_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ManagedAccountId".into())
     }
@@ -2946,6 +3095,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`PortalUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-domain.html#aws-resource-datazone-domain-return-values).
+    #[inline]
     pub fn attr_portal_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PortalUrl".into())
     }
@@ -2954,6 +3104,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-domain.html#aws-resource-datazone-domain-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2989,6 +3140,7 @@ pub mod domain {
 
     impl SingleSignOn {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SingleSignOn {
             SingleSignOn {
                 idc_instance_arn: None,
@@ -2999,12 +3151,14 @@ pub mod domain {
     }
 
     impl Default for SingleSignOn {
+        #[inline]
         fn default() -> SingleSignOn {
             SingleSignOn::new()
         }
     }
 
     impl IntoValue for SingleSignOn {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IdcInstanceArn", self.idc_instance_arn);
@@ -3048,6 +3202,7 @@ pub struct CfnDomainUnitProps {
 #[cfg(feature = "datazone")]
 impl CfnDomainUnitProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_identifier: impl Into<Str>, name: impl Into<Str>, parent_domain_unit_identifier: impl Into<Str>) -> CfnDomainUnitProps {
         CfnDomainUnitProps {
             description: None,
@@ -3061,6 +3216,7 @@ impl CfnDomainUnitProps {
 #[cfg(feature = "datazone")]
 impl CfnDomainUnitProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -3072,6 +3228,7 @@ impl CfnDomainUnitProps {
 
     /// The `AWS::DataZone::DomainUnit` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataZone::DomainUnit").properties(self.into_properties())
     }
@@ -3080,6 +3237,7 @@ impl CfnDomainUnitProps {
 #[cfg(feature = "datazone")]
 impl crate::Cfn<markers::DomainUnit> {
     /// Adds an `AWS::DataZone::DomainUnit` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3092,6 +3250,7 @@ impl crate::Cfn<markers::DomainUnit> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-domainunit.html#aws-resource-datazone-domainunit-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -3100,6 +3259,7 @@ impl crate::Cfn<markers::DomainUnit> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-domainunit.html#aws-resource-datazone-domainunit-return-values).
+    #[inline]
     pub fn attr_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainId".into())
     }
@@ -3108,6 +3268,7 @@ impl crate::Cfn<markers::DomainUnit> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-domainunit.html#aws-resource-datazone-domainunit-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3116,6 +3277,7 @@ impl crate::Cfn<markers::DomainUnit> {
     ///
     /// `Fn::GetAtt` of
     /// [`Identifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-domainunit.html#aws-resource-datazone-domainunit-return-values).
+    #[inline]
     pub fn attr_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Identifier".into())
     }
@@ -3124,6 +3286,7 @@ impl crate::Cfn<markers::DomainUnit> {
     ///
     /// `Fn::GetAtt` of
     /// [`ParentDomainUnitId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-domainunit.html#aws-resource-datazone-domainunit-return-values).
+    #[inline]
     pub fn attr_parent_domain_unit_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ParentDomainUnitId".into())
     }
@@ -3132,6 +3295,7 @@ impl crate::Cfn<markers::DomainUnit> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-domainunit.html#aws-resource-datazone-domainunit-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -3223,6 +3387,7 @@ pub struct CfnEnvironmentProps {
 #[cfg(feature = "datazone")]
 impl CfnEnvironmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_identifier: impl Into<Str>, name: impl Into<Str>, project_identifier: impl Into<Str>) -> CfnEnvironmentProps {
         CfnEnvironmentProps {
             deployment_order: None,
@@ -3245,6 +3410,7 @@ impl CfnEnvironmentProps {
 #[cfg(feature = "datazone")]
 impl CfnEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeploymentOrder", self.deployment_order);
@@ -3265,6 +3431,7 @@ impl CfnEnvironmentProps {
 
     /// The `AWS::DataZone::Environment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataZone::Environment").properties(self.into_properties())
     }
@@ -3273,6 +3440,7 @@ impl CfnEnvironmentProps {
 #[cfg(feature = "datazone")]
 impl crate::Cfn<markers::Environment> {
     /// Adds an `AWS::DataZone::Environment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3285,6 +3453,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AwsAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environment.html#aws-resource-datazone-environment-return-values).
+    #[inline]
     pub fn attr_aws_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AwsAccountId".into())
     }
@@ -3293,6 +3462,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AwsAccountRegion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environment.html#aws-resource-datazone-environment-return-values).
+    #[inline]
     pub fn attr_aws_account_region(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AwsAccountRegion".into())
     }
@@ -3301,6 +3471,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environment.html#aws-resource-datazone-environment-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -3309,6 +3480,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environment.html#aws-resource-datazone-environment-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -3317,6 +3489,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environment.html#aws-resource-datazone-environment-return-values).
+    #[inline]
     pub fn attr_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainId".into())
     }
@@ -3325,6 +3498,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentBlueprintId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environment.html#aws-resource-datazone-environment-return-values).
+    #[inline]
     pub fn attr_environment_blueprint_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentBlueprintId".into())
     }
@@ -3333,6 +3507,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentProfileId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environment.html#aws-resource-datazone-environment-return-values).
+    #[inline]
     pub fn attr_environment_profile_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentProfileId".into())
     }
@@ -3341,6 +3516,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environment.html#aws-resource-datazone-environment-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3349,6 +3525,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProjectId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environment.html#aws-resource-datazone-environment-return-values).
+    #[inline]
     pub fn attr_project_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProjectId".into())
     }
@@ -3357,6 +3534,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Provider`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environment.html#aws-resource-datazone-environment-return-values).
+    #[inline]
     pub fn attr_provider(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Provider".into())
     }
@@ -3365,6 +3543,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environment.html#aws-resource-datazone-environment-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -3373,6 +3552,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environment.html#aws-resource-datazone-environment-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -3403,6 +3583,7 @@ pub mod environment {
 
     impl EnvironmentParameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnvironmentParameter {
             EnvironmentParameter {
                 name: None,
@@ -3412,12 +3593,14 @@ pub mod environment {
     }
 
     impl Default for EnvironmentParameter {
+        #[inline]
         fn default() -> EnvironmentParameter {
             EnvironmentParameter::new()
         }
     }
 
     impl IntoValue for EnvironmentParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -3470,6 +3653,7 @@ pub struct CfnEnvironmentActionsProps {
 #[cfg(feature = "datazone")]
 impl CfnEnvironmentActionsProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnEnvironmentActionsProps {
         CfnEnvironmentActionsProps {
             description: None,
@@ -3485,6 +3669,7 @@ impl CfnEnvironmentActionsProps {
 #[cfg(feature = "datazone")]
 impl CfnEnvironmentActionsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -3498,6 +3683,7 @@ impl CfnEnvironmentActionsProps {
 
     /// The `AWS::DataZone::EnvironmentActions` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataZone::EnvironmentActions").properties(self.into_properties())
     }
@@ -3506,6 +3692,7 @@ impl CfnEnvironmentActionsProps {
 #[cfg(feature = "datazone")]
 impl crate::Cfn<markers::EnvironmentActions> {
     /// Adds an `AWS::DataZone::EnvironmentActions` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3518,6 +3705,7 @@ impl crate::Cfn<markers::EnvironmentActions> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environmentactions.html#aws-resource-datazone-environmentactions-return-values).
+    #[inline]
     pub fn attr_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainId".into())
     }
@@ -3526,6 +3714,7 @@ impl crate::Cfn<markers::EnvironmentActions> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environmentactions.html#aws-resource-datazone-environmentactions-return-values).
+    #[inline]
     pub fn attr_environment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentId".into())
     }
@@ -3534,6 +3723,7 @@ impl crate::Cfn<markers::EnvironmentActions> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environmentactions.html#aws-resource-datazone-environmentactions-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3559,6 +3749,7 @@ pub mod environment_actions {
 
     impl AwsConsoleLinkParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AwsConsoleLinkParameters {
             AwsConsoleLinkParameters {
                 uri: None,
@@ -3567,12 +3758,14 @@ pub mod environment_actions {
     }
 
     impl Default for AwsConsoleLinkParameters {
+        #[inline]
         fn default() -> AwsConsoleLinkParameters {
             AwsConsoleLinkParameters::new()
         }
     }
 
     impl IntoValue for AwsConsoleLinkParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Uri", self.uri);
@@ -3639,6 +3832,7 @@ pub struct CfnEnvironmentBlueprintConfigurationProps {
 #[cfg(feature = "datazone")]
 impl CfnEnvironmentBlueprintConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_identifier: impl Into<Str>, enabled_regions: impl Into<List<Str>>, environment_blueprint_identifier: impl Into<Str>) -> CfnEnvironmentBlueprintConfigurationProps {
         CfnEnvironmentBlueprintConfigurationProps {
             domain_identifier: domain_identifier.into(),
@@ -3657,6 +3851,7 @@ impl CfnEnvironmentBlueprintConfigurationProps {
 #[cfg(feature = "datazone")]
 impl CfnEnvironmentBlueprintConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainIdentifier", self.domain_identifier.into_value());
@@ -3673,6 +3868,7 @@ impl CfnEnvironmentBlueprintConfigurationProps {
 
     /// The `AWS::DataZone::EnvironmentBlueprintConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataZone::EnvironmentBlueprintConfiguration").properties(self.into_properties())
     }
@@ -3681,6 +3877,7 @@ impl CfnEnvironmentBlueprintConfigurationProps {
 #[cfg(feature = "datazone")]
 impl crate::Cfn<markers::EnvironmentBlueprintConfiguration> {
     /// Adds an `AWS::DataZone::EnvironmentBlueprintConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3693,6 +3890,7 @@ impl crate::Cfn<markers::EnvironmentBlueprintConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environmentblueprintconfiguration.html#aws-resource-datazone-environmentblueprintconfiguration-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -3701,6 +3899,7 @@ impl crate::Cfn<markers::EnvironmentBlueprintConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environmentblueprintconfiguration.html#aws-resource-datazone-environmentblueprintconfiguration-return-values).
+    #[inline]
     pub fn attr_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainId".into())
     }
@@ -3710,6 +3909,7 @@ impl crate::Cfn<markers::EnvironmentBlueprintConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentBlueprintId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environmentblueprintconfiguration.html#aws-resource-datazone-environmentblueprintconfiguration-return-values).
+    #[inline]
     pub fn attr_environment_blueprint_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentBlueprintId".into())
     }
@@ -3718,6 +3918,7 @@ impl crate::Cfn<markers::EnvironmentBlueprintConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environmentblueprintconfiguration.html#aws-resource-datazone-environmentblueprintconfiguration-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -3749,6 +3950,7 @@ pub mod environment_blueprint_configuration {
 
     impl RegionalParameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RegionalParameter {
             RegionalParameter {
                 parameters: None,
@@ -3758,12 +3960,14 @@ pub mod environment_blueprint_configuration {
     }
 
     impl Default for RegionalParameter {
+        #[inline]
         fn default() -> RegionalParameter {
             RegionalParameter::new()
         }
     }
 
     impl IntoValue for RegionalParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Parameters", self.parameters);
@@ -3789,6 +3993,7 @@ pub mod environment_blueprint_configuration {
 
     impl ProvisioningConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lake_formation_configuration: impl Into<LakeFormationConfiguration>) -> ProvisioningConfiguration {
             ProvisioningConfiguration {
                 lake_formation_configuration: lake_formation_configuration.into(),
@@ -3797,6 +4002,7 @@ pub mod environment_blueprint_configuration {
     }
 
     impl IntoValue for ProvisioningConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LakeFormationConfiguration", self.lake_formation_configuration.into_value());
@@ -3827,6 +4033,7 @@ pub mod environment_blueprint_configuration {
 
     impl LakeFormationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LakeFormationConfiguration {
             LakeFormationConfiguration {
                 location_registration_exclude_s3_locations: None,
@@ -3836,12 +4043,14 @@ pub mod environment_blueprint_configuration {
     }
 
     impl Default for LakeFormationConfiguration {
+        #[inline]
         fn default() -> LakeFormationConfiguration {
             LakeFormationConfiguration::new()
         }
     }
 
     impl IntoValue for LakeFormationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LocationRegistrationExcludeS3Locations", self.location_registration_exclude_s3_locations);
@@ -3907,6 +4116,7 @@ pub struct CfnEnvironmentProfileProps {
 #[cfg(feature = "datazone")]
 impl CfnEnvironmentProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(aws_account_id: impl Into<Str>, aws_account_region: impl Into<Str>, domain_identifier: impl Into<Str>, environment_blueprint_identifier: impl Into<Str>, name: impl Into<Str>, project_identifier: impl Into<Str>) -> CfnEnvironmentProfileProps {
         CfnEnvironmentProfileProps {
             aws_account_id: aws_account_id.into(),
@@ -3924,6 +4134,7 @@ impl CfnEnvironmentProfileProps {
 #[cfg(feature = "datazone")]
 impl CfnEnvironmentProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AwsAccountId", self.aws_account_id.into_value());
@@ -3939,6 +4150,7 @@ impl CfnEnvironmentProfileProps {
 
     /// The `AWS::DataZone::EnvironmentProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataZone::EnvironmentProfile").properties(self.into_properties())
     }
@@ -3947,6 +4159,7 @@ impl CfnEnvironmentProfileProps {
 #[cfg(feature = "datazone")]
 impl crate::Cfn<markers::EnvironmentProfile> {
     /// Adds an `AWS::DataZone::EnvironmentProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3959,6 +4172,7 @@ impl crate::Cfn<markers::EnvironmentProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environmentprofile.html#aws-resource-datazone-environmentprofile-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -3967,6 +4181,7 @@ impl crate::Cfn<markers::EnvironmentProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environmentprofile.html#aws-resource-datazone-environmentprofile-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -3975,6 +4190,7 @@ impl crate::Cfn<markers::EnvironmentProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environmentprofile.html#aws-resource-datazone-environmentprofile-return-values).
+    #[inline]
     pub fn attr_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainId".into())
     }
@@ -3983,6 +4199,7 @@ impl crate::Cfn<markers::EnvironmentProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentBlueprintId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environmentprofile.html#aws-resource-datazone-environmentprofile-return-values).
+    #[inline]
     pub fn attr_environment_blueprint_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentBlueprintId".into())
     }
@@ -3991,6 +4208,7 @@ impl crate::Cfn<markers::EnvironmentProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environmentprofile.html#aws-resource-datazone-environmentprofile-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3999,6 +4217,7 @@ impl crate::Cfn<markers::EnvironmentProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProjectId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environmentprofile.html#aws-resource-datazone-environmentprofile-return-values).
+    #[inline]
     pub fn attr_project_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProjectId".into())
     }
@@ -4007,6 +4226,7 @@ impl crate::Cfn<markers::EnvironmentProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environmentprofile.html#aws-resource-datazone-environmentprofile-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -4037,6 +4257,7 @@ pub mod environment_profile {
 
     impl EnvironmentParameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnvironmentParameter {
             EnvironmentParameter {
                 name: None,
@@ -4046,12 +4267,14 @@ pub mod environment_profile {
     }
 
     impl Default for EnvironmentParameter {
+        #[inline]
         fn default() -> EnvironmentParameter {
             EnvironmentParameter::new()
         }
     }
 
     impl IntoValue for EnvironmentParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -4105,6 +4328,7 @@ pub struct CfnFormTypeProps {
 #[cfg(feature = "datazone")]
 impl CfnFormTypeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_identifier: impl Into<Str>, model: impl Into<form_type::Model>, name: impl Into<Str>, owning_project_identifier: impl Into<Str>) -> CfnFormTypeProps {
         CfnFormTypeProps {
             description: None,
@@ -4120,6 +4344,7 @@ impl CfnFormTypeProps {
 #[cfg(feature = "datazone")]
 impl CfnFormTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -4133,6 +4358,7 @@ impl CfnFormTypeProps {
 
     /// The `AWS::DataZone::FormType` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataZone::FormType").properties(self.into_properties())
     }
@@ -4141,6 +4367,7 @@ impl CfnFormTypeProps {
 #[cfg(feature = "datazone")]
 impl crate::Cfn<markers::FormType> {
     /// Adds an `AWS::DataZone::FormType` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4153,6 +4380,7 @@ impl crate::Cfn<markers::FormType> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-formtype.html#aws-resource-datazone-formtype-return-values).
+    #[inline]
     pub fn attr_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainId".into())
     }
@@ -4161,6 +4389,7 @@ impl crate::Cfn<markers::FormType> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwningProjectId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-formtype.html#aws-resource-datazone-formtype-return-values).
+    #[inline]
     pub fn attr_owning_project_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwningProjectId".into())
     }
@@ -4169,6 +4398,7 @@ impl crate::Cfn<markers::FormType> {
     ///
     /// `Fn::GetAtt` of
     /// [`Revision`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-formtype.html#aws-resource-datazone-formtype-return-values).
+    #[inline]
     pub fn attr_revision(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Revision".into())
     }
@@ -4177,6 +4407,7 @@ impl crate::Cfn<markers::FormType> {
     ///
     /// `Fn::GetAtt` of
     /// [`FormTypeIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-formtype.html#aws-resource-datazone-formtype-return-values).
+    #[inline]
     pub fn attr_form_type_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FormTypeIdentifier".into())
     }
@@ -4185,6 +4416,7 @@ impl crate::Cfn<markers::FormType> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-formtype.html#aws-resource-datazone-formtype-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -4193,6 +4425,7 @@ impl crate::Cfn<markers::FormType> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-formtype.html#aws-resource-datazone-formtype-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -4218,6 +4451,7 @@ pub mod form_type {
 
     impl Model {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Model {
             Model {
                 smithy: None,
@@ -4226,12 +4460,14 @@ pub mod form_type {
     }
 
     impl Default for Model {
+        #[inline]
         fn default() -> Model {
             Model::new()
         }
     }
 
     impl IntoValue for Model {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Smithy", self.smithy);
@@ -4278,6 +4514,7 @@ pub struct CfnGroupProfileProps {
 #[cfg(feature = "datazone")]
 impl CfnGroupProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_identifier: impl Into<Str>) -> CfnGroupProfileProps {
         CfnGroupProfileProps {
             domain_identifier: domain_identifier.into(),
@@ -4292,6 +4529,7 @@ impl CfnGroupProfileProps {
 #[cfg(feature = "datazone")]
 impl CfnGroupProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainIdentifier", self.domain_identifier.into_value());
@@ -4304,6 +4542,7 @@ impl CfnGroupProfileProps {
 
     /// The `AWS::DataZone::GroupProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataZone::GroupProfile").properties(self.into_properties())
     }
@@ -4312,6 +4551,7 @@ impl CfnGroupProfileProps {
 #[cfg(feature = "datazone")]
 impl crate::Cfn<markers::GroupProfile> {
     /// Adds an `AWS::DataZone::GroupProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4324,6 +4564,7 @@ impl crate::Cfn<markers::GroupProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-groupprofile.html#aws-resource-datazone-groupprofile-return-values).
+    #[inline]
     pub fn attr_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainId".into())
     }
@@ -4332,6 +4573,7 @@ impl crate::Cfn<markers::GroupProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`GroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-groupprofile.html#aws-resource-datazone-groupprofile-return-values).
+    #[inline]
     pub fn attr_group_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GroupName".into())
     }
@@ -4340,6 +4582,7 @@ impl crate::Cfn<markers::GroupProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-groupprofile.html#aws-resource-datazone-groupprofile-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4348,6 +4591,7 @@ impl crate::Cfn<markers::GroupProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`RolePrincipalId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-groupprofile.html#aws-resource-datazone-groupprofile-return-values).
+    #[inline]
     pub fn attr_role_principal_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RolePrincipalId".into())
     }
@@ -4387,6 +4631,7 @@ pub struct CfnOwnerProps {
 #[cfg(feature = "datazone")]
 impl CfnOwnerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_identifier: impl Into<Str>, entity_identifier: impl Into<Str>, entity_type: impl Into<Str>, owner: impl Into<owner::OwnerProperties>) -> CfnOwnerProps {
         CfnOwnerProps {
             domain_identifier: domain_identifier.into(),
@@ -4400,6 +4645,7 @@ impl CfnOwnerProps {
 #[cfg(feature = "datazone")]
 impl CfnOwnerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainIdentifier", self.domain_identifier.into_value());
@@ -4411,6 +4657,7 @@ impl CfnOwnerProps {
 
     /// The `AWS::DataZone::Owner` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataZone::Owner").properties(self.into_properties())
     }
@@ -4419,6 +4666,7 @@ impl CfnOwnerProps {
 #[cfg(feature = "datazone")]
 impl crate::Cfn<markers::Owner> {
     /// Adds an `AWS::DataZone::Owner` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4431,6 +4679,7 @@ impl crate::Cfn<markers::Owner> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-owner.html#aws-resource-datazone-owner-return-values).
+    #[inline]
     pub fn attr_owner_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerType".into())
     }
@@ -4439,6 +4688,7 @@ impl crate::Cfn<markers::Owner> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-owner.html#aws-resource-datazone-owner-return-values).
+    #[inline]
     pub fn attr_owner_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerIdentifier".into())
     }
@@ -4469,6 +4719,7 @@ pub mod owner {
 
     impl OwnerProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OwnerProperties {
             OwnerProperties {
                 group: None,
@@ -4478,12 +4729,14 @@ pub mod owner {
     }
 
     impl Default for OwnerProperties {
+        #[inline]
         fn default() -> OwnerProperties {
             OwnerProperties::new()
         }
     }
 
     impl IntoValue for OwnerProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Group", self.group);
@@ -4507,6 +4760,7 @@ pub mod owner {
 
     impl OwnerGroupProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OwnerGroupProperties {
             OwnerGroupProperties {
                 group_identifier: None,
@@ -4515,12 +4769,14 @@ pub mod owner {
     }
 
     impl Default for OwnerGroupProperties {
+        #[inline]
         fn default() -> OwnerGroupProperties {
             OwnerGroupProperties::new()
         }
     }
 
     impl IntoValue for OwnerGroupProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GroupIdentifier", self.group_identifier);
@@ -4543,6 +4799,7 @@ pub mod owner {
 
     impl OwnerUserProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OwnerUserProperties {
             OwnerUserProperties {
                 user_identifier: None,
@@ -4551,12 +4808,14 @@ pub mod owner {
     }
 
     impl Default for OwnerUserProperties {
+        #[inline]
         fn default() -> OwnerUserProperties {
             OwnerUserProperties::new()
         }
     }
 
     impl IntoValue for OwnerUserProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "UserIdentifier", self.user_identifier);
@@ -4611,6 +4870,7 @@ pub struct CfnPolicyGrantProps {
 #[cfg(feature = "datazone")]
 impl CfnPolicyGrantProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_identifier: impl Into<Str>, entity_identifier: impl Into<Str>, entity_type: impl Into<Str>, policy_type: impl Into<Str>) -> CfnPolicyGrantProps {
         CfnPolicyGrantProps {
             detail: None,
@@ -4626,6 +4886,7 @@ impl CfnPolicyGrantProps {
 #[cfg(feature = "datazone")]
 impl CfnPolicyGrantProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Detail", self.detail);
@@ -4639,6 +4900,7 @@ impl CfnPolicyGrantProps {
 
     /// The `AWS::DataZone::PolicyGrant` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataZone::PolicyGrant").properties(self.into_properties())
     }
@@ -4647,6 +4909,7 @@ impl CfnPolicyGrantProps {
 #[cfg(feature = "datazone")]
 impl crate::Cfn<markers::PolicyGrant> {
     /// Adds an `AWS::DataZone::PolicyGrant` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4659,6 +4922,7 @@ impl crate::Cfn<markers::PolicyGrant> {
     ///
     /// `Fn::GetAtt` of
     /// [`GrantId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-policygrant.html#aws-resource-datazone-policygrant-return-values).
+    #[inline]
     pub fn attr_grant_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GrantId".into())
     }
@@ -4667,6 +4931,7 @@ impl crate::Cfn<markers::PolicyGrant> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-policygrant.html#aws-resource-datazone-policygrant-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -4675,6 +4940,7 @@ impl crate::Cfn<markers::PolicyGrant> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-policygrant.html#aws-resource-datazone-policygrant-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -4760,6 +5026,7 @@ pub mod policy_grant {
 
     impl PolicyGrantDetail {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PolicyGrantDetail {
             PolicyGrantDetail {
                 add_to_project_member_pool: None,
@@ -4780,12 +5047,14 @@ pub mod policy_grant {
     }
 
     impl Default for PolicyGrantDetail {
+        #[inline]
         fn default() -> PolicyGrantDetail {
             PolicyGrantDetail::new()
         }
     }
 
     impl IntoValue for PolicyGrantDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AddToProjectMemberPool", self.add_to_project_member_pool);
@@ -4820,6 +5089,7 @@ pub mod policy_grant {
 
     impl CreateDomainUnitPolicyGrantDetail {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CreateDomainUnitPolicyGrantDetail {
             CreateDomainUnitPolicyGrantDetail {
                 include_child_domain_units: None,
@@ -4828,12 +5098,14 @@ pub mod policy_grant {
     }
 
     impl Default for CreateDomainUnitPolicyGrantDetail {
+        #[inline]
         fn default() -> CreateDomainUnitPolicyGrantDetail {
             CreateDomainUnitPolicyGrantDetail::new()
         }
     }
 
     impl IntoValue for CreateDomainUnitPolicyGrantDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
@@ -4856,6 +5128,7 @@ pub mod policy_grant {
 
     impl OverrideDomainUnitOwnersPolicyGrantDetail {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OverrideDomainUnitOwnersPolicyGrantDetail {
             OverrideDomainUnitOwnersPolicyGrantDetail {
                 include_child_domain_units: None,
@@ -4864,12 +5137,14 @@ pub mod policy_grant {
     }
 
     impl Default for OverrideDomainUnitOwnersPolicyGrantDetail {
+        #[inline]
         fn default() -> OverrideDomainUnitOwnersPolicyGrantDetail {
             OverrideDomainUnitOwnersPolicyGrantDetail::new()
         }
     }
 
     impl IntoValue for OverrideDomainUnitOwnersPolicyGrantDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
@@ -4892,6 +5167,7 @@ pub mod policy_grant {
 
     impl AddToProjectMemberPoolPolicyGrantDetail {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AddToProjectMemberPoolPolicyGrantDetail {
             AddToProjectMemberPoolPolicyGrantDetail {
                 include_child_domain_units: None,
@@ -4900,12 +5176,14 @@ pub mod policy_grant {
     }
 
     impl Default for AddToProjectMemberPoolPolicyGrantDetail {
+        #[inline]
         fn default() -> AddToProjectMemberPoolPolicyGrantDetail {
             AddToProjectMemberPoolPolicyGrantDetail::new()
         }
     }
 
     impl IntoValue for AddToProjectMemberPoolPolicyGrantDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
@@ -4928,6 +5206,7 @@ pub mod policy_grant {
 
     impl OverrideProjectOwnersPolicyGrantDetail {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OverrideProjectOwnersPolicyGrantDetail {
             OverrideProjectOwnersPolicyGrantDetail {
                 include_child_domain_units: None,
@@ -4936,12 +5215,14 @@ pub mod policy_grant {
     }
 
     impl Default for OverrideProjectOwnersPolicyGrantDetail {
+        #[inline]
         fn default() -> OverrideProjectOwnersPolicyGrantDetail {
             OverrideProjectOwnersPolicyGrantDetail::new()
         }
     }
 
     impl IntoValue for OverrideProjectOwnersPolicyGrantDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
@@ -4964,6 +5245,7 @@ pub mod policy_grant {
 
     impl CreateGlossaryPolicyGrantDetail {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CreateGlossaryPolicyGrantDetail {
             CreateGlossaryPolicyGrantDetail {
                 include_child_domain_units: None,
@@ -4972,12 +5254,14 @@ pub mod policy_grant {
     }
 
     impl Default for CreateGlossaryPolicyGrantDetail {
+        #[inline]
         fn default() -> CreateGlossaryPolicyGrantDetail {
             CreateGlossaryPolicyGrantDetail::new()
         }
     }
 
     impl IntoValue for CreateGlossaryPolicyGrantDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
@@ -5000,6 +5284,7 @@ pub mod policy_grant {
 
     impl CreateFormTypePolicyGrantDetail {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CreateFormTypePolicyGrantDetail {
             CreateFormTypePolicyGrantDetail {
                 include_child_domain_units: None,
@@ -5008,12 +5293,14 @@ pub mod policy_grant {
     }
 
     impl Default for CreateFormTypePolicyGrantDetail {
+        #[inline]
         fn default() -> CreateFormTypePolicyGrantDetail {
             CreateFormTypePolicyGrantDetail::new()
         }
     }
 
     impl IntoValue for CreateFormTypePolicyGrantDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
@@ -5036,6 +5323,7 @@ pub mod policy_grant {
 
     impl CreateAssetTypePolicyGrantDetail {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CreateAssetTypePolicyGrantDetail {
             CreateAssetTypePolicyGrantDetail {
                 include_child_domain_units: None,
@@ -5044,12 +5332,14 @@ pub mod policy_grant {
     }
 
     impl Default for CreateAssetTypePolicyGrantDetail {
+        #[inline]
         fn default() -> CreateAssetTypePolicyGrantDetail {
             CreateAssetTypePolicyGrantDetail::new()
         }
     }
 
     impl IntoValue for CreateAssetTypePolicyGrantDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
@@ -5072,6 +5362,7 @@ pub mod policy_grant {
 
     impl CreateProjectPolicyGrantDetail {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CreateProjectPolicyGrantDetail {
             CreateProjectPolicyGrantDetail {
                 include_child_domain_units: None,
@@ -5080,12 +5371,14 @@ pub mod policy_grant {
     }
 
     impl Default for CreateProjectPolicyGrantDetail {
+        #[inline]
         fn default() -> CreateProjectPolicyGrantDetail {
             CreateProjectPolicyGrantDetail::new()
         }
     }
 
     impl IntoValue for CreateProjectPolicyGrantDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
@@ -5108,6 +5401,7 @@ pub mod policy_grant {
 
     impl CreateEnvironmentProfilePolicyGrantDetail {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CreateEnvironmentProfilePolicyGrantDetail {
             CreateEnvironmentProfilePolicyGrantDetail {
                 domain_unit_id: None,
@@ -5116,12 +5410,14 @@ pub mod policy_grant {
     }
 
     impl Default for CreateEnvironmentProfilePolicyGrantDetail {
+        #[inline]
         fn default() -> CreateEnvironmentProfilePolicyGrantDetail {
             CreateEnvironmentProfilePolicyGrantDetail::new()
         }
     }
 
     impl IntoValue for CreateEnvironmentProfilePolicyGrantDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DomainUnitId", self.domain_unit_id);
@@ -5150,6 +5446,7 @@ pub mod policy_grant {
 
     impl CreateProjectFromProjectProfilePolicyGrantDetail {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CreateProjectFromProjectProfilePolicyGrantDetail {
             CreateProjectFromProjectProfilePolicyGrantDetail {
                 include_child_domain_units: None,
@@ -5159,12 +5456,14 @@ pub mod policy_grant {
     }
 
     impl Default for CreateProjectFromProjectProfilePolicyGrantDetail {
+        #[inline]
         fn default() -> CreateProjectFromProjectProfilePolicyGrantDetail {
             CreateProjectFromProjectProfilePolicyGrantDetail::new()
         }
     }
 
     impl IntoValue for CreateProjectFromProjectProfilePolicyGrantDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IncludeChildDomainUnits", self.include_child_domain_units);
@@ -5203,6 +5502,7 @@ pub mod policy_grant {
 
     impl PolicyGrantPrincipal {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PolicyGrantPrincipal {
             PolicyGrantPrincipal {
                 domain_unit: None,
@@ -5214,12 +5514,14 @@ pub mod policy_grant {
     }
 
     impl Default for PolicyGrantPrincipal {
+        #[inline]
         fn default() -> PolicyGrantPrincipal {
             PolicyGrantPrincipal::new()
         }
     }
 
     impl IntoValue for PolicyGrantPrincipal {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DomainUnit", self.domain_unit);
@@ -5250,6 +5552,7 @@ pub mod policy_grant {
 
     impl UserPolicyGrantPrincipal {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UserPolicyGrantPrincipal {
             UserPolicyGrantPrincipal {
                 all_users_grant_filter: None,
@@ -5259,12 +5562,14 @@ pub mod policy_grant {
     }
 
     impl Default for UserPolicyGrantPrincipal {
+        #[inline]
         fn default() -> UserPolicyGrantPrincipal {
             UserPolicyGrantPrincipal::new()
         }
     }
 
     impl IntoValue for UserPolicyGrantPrincipal {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllUsersGrantFilter", self.all_users_grant_filter);
@@ -5289,6 +5594,7 @@ pub mod policy_grant {
 
     impl GroupPolicyGrantPrincipal {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(group_identifier: impl Into<Str>) -> GroupPolicyGrantPrincipal {
             GroupPolicyGrantPrincipal {
                 group_identifier: group_identifier.into(),
@@ -5297,6 +5603,7 @@ pub mod policy_grant {
     }
 
     impl IntoValue for GroupPolicyGrantPrincipal {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GroupIdentifier", self.group_identifier.into_value());
@@ -5329,6 +5636,7 @@ pub mod policy_grant {
 
     impl ProjectPolicyGrantPrincipal {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProjectPolicyGrantPrincipal {
             ProjectPolicyGrantPrincipal {
                 project_designation: None,
@@ -5339,12 +5647,14 @@ pub mod policy_grant {
     }
 
     impl Default for ProjectPolicyGrantPrincipal {
+        #[inline]
         fn default() -> ProjectPolicyGrantPrincipal {
             ProjectPolicyGrantPrincipal::new()
         }
     }
 
     impl IntoValue for ProjectPolicyGrantPrincipal {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ProjectDesignation", self.project_designation);
@@ -5370,6 +5680,7 @@ pub mod policy_grant {
 
     impl ProjectGrantFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(domain_unit_filter: impl Into<DomainUnitFilterForProject>) -> ProjectGrantFilter {
             ProjectGrantFilter {
                 domain_unit_filter: domain_unit_filter.into(),
@@ -5378,6 +5689,7 @@ pub mod policy_grant {
     }
 
     impl IntoValue for ProjectGrantFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DomainUnitFilter", self.domain_unit_filter.into_value());
@@ -5406,6 +5718,7 @@ pub mod policy_grant {
 
     impl DomainUnitFilterForProject {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(domain_unit: impl Into<Str>) -> DomainUnitFilterForProject {
             DomainUnitFilterForProject {
                 domain_unit: domain_unit.into(),
@@ -5415,6 +5728,7 @@ pub mod policy_grant {
     }
 
     impl IntoValue for DomainUnitFilterForProject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DomainUnit", self.domain_unit.into_value());
@@ -5448,6 +5762,7 @@ pub mod policy_grant {
 
     impl DomainUnitPolicyGrantPrincipal {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DomainUnitPolicyGrantPrincipal {
             DomainUnitPolicyGrantPrincipal {
                 domain_unit_designation: None,
@@ -5458,12 +5773,14 @@ pub mod policy_grant {
     }
 
     impl Default for DomainUnitPolicyGrantPrincipal {
+        #[inline]
         fn default() -> DomainUnitPolicyGrantPrincipal {
             DomainUnitPolicyGrantPrincipal::new()
         }
     }
 
     impl IntoValue for DomainUnitPolicyGrantPrincipal {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DomainUnitDesignation", self.domain_unit_designation);
@@ -5490,6 +5807,7 @@ pub mod policy_grant {
 
     impl DomainUnitGrantFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(all_domain_units_grant_filter: impl Into<Json>) -> DomainUnitGrantFilter {
             DomainUnitGrantFilter {
                 all_domain_units_grant_filter: all_domain_units_grant_filter.into(),
@@ -5498,6 +5816,7 @@ pub mod policy_grant {
     }
 
     impl IntoValue for DomainUnitGrantFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllDomainUnitsGrantFilter", self.all_domain_units_grant_filter.into_value());
@@ -5584,6 +5903,7 @@ pub struct CfnProjectProps {
 #[cfg(feature = "datazone")]
 impl CfnProjectProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_identifier: impl Into<Str>, name: impl Into<Str>) -> CfnProjectProps {
         CfnProjectProps {
             description: None,
@@ -5605,6 +5925,7 @@ impl CfnProjectProps {
 #[cfg(feature = "datazone")]
 impl CfnProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -5624,6 +5945,7 @@ impl CfnProjectProps {
 
     /// The `AWS::DataZone::Project` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataZone::Project").properties(self.into_properties())
     }
@@ -5632,6 +5954,7 @@ impl CfnProjectProps {
 #[cfg(feature = "datazone")]
 impl crate::Cfn<markers::Project> {
     /// Adds an `AWS::DataZone::Project` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5644,6 +5967,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-project.html#aws-resource-datazone-project-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -5652,6 +5976,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-project.html#aws-resource-datazone-project-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -5660,6 +5985,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-project.html#aws-resource-datazone-project-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -5668,6 +5994,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-project.html#aws-resource-datazone-project-return-values).
+    #[inline]
     pub fn attr_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainId".into())
     }
@@ -5676,6 +6003,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-project.html#aws-resource-datazone-project-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -5684,6 +6012,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProjectStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-project.html#aws-resource-datazone-project-return-values).
+    #[inline]
     pub fn attr_project_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProjectStatus".into())
     }
@@ -5719,6 +6048,7 @@ pub mod project {
 
     impl EnvironmentConfigurationUserParameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnvironmentConfigurationUserParameter {
             EnvironmentConfigurationUserParameter {
                 environment_configuration_name: None,
@@ -5729,12 +6059,14 @@ pub mod project {
     }
 
     impl Default for EnvironmentConfigurationUserParameter {
+        #[inline]
         fn default() -> EnvironmentConfigurationUserParameter {
             EnvironmentConfigurationUserParameter::new()
         }
     }
 
     impl IntoValue for EnvironmentConfigurationUserParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnvironmentConfigurationName", self.environment_configuration_name);
@@ -5764,6 +6096,7 @@ pub mod project {
 
     impl EnvironmentParameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnvironmentParameter {
             EnvironmentParameter {
                 name: None,
@@ -5773,12 +6106,14 @@ pub mod project {
     }
 
     impl Default for EnvironmentParameter {
+        #[inline]
         fn default() -> EnvironmentParameter {
             EnvironmentParameter::new()
         }
     }
 
     impl IntoValue for EnvironmentParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -5809,6 +6144,7 @@ pub mod project {
 
     impl ResourceTag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> ResourceTag {
             ResourceTag {
                 key: key.into(),
@@ -5818,6 +6154,7 @@ pub mod project {
     }
 
     impl IntoValue for ResourceTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -5848,6 +6185,7 @@ pub mod project {
 
     impl ProjectMembershipAssignment {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(designation: impl Into<Str>, member: impl Into<Member>) -> ProjectMembershipAssignment {
             ProjectMembershipAssignment {
                 designation: designation.into(),
@@ -5857,6 +6195,7 @@ pub mod project {
     }
 
     impl IntoValue for ProjectMembershipAssignment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Designation", self.designation.into_value());
@@ -5885,6 +6224,7 @@ pub mod project {
 
     impl Member {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Member {
             Member {
                 group_identifier: None,
@@ -5894,12 +6234,14 @@ pub mod project {
     }
 
     impl Default for Member {
+        #[inline]
         fn default() -> Member {
             Member::new()
         }
     }
 
     impl IntoValue for Member {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GroupIdentifier", self.group_identifier);
@@ -5943,6 +6285,7 @@ pub struct CfnProjectMembershipProps {
 #[cfg(feature = "datazone")]
 impl CfnProjectMembershipProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(designation: impl Into<Str>, domain_identifier: impl Into<Str>, member: impl Into<project_membership::Member>, project_identifier: impl Into<Str>) -> CfnProjectMembershipProps {
         CfnProjectMembershipProps {
             designation: designation.into(),
@@ -5956,6 +6299,7 @@ impl CfnProjectMembershipProps {
 #[cfg(feature = "datazone")]
 impl CfnProjectMembershipProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Designation", self.designation.into_value());
@@ -5967,6 +6311,7 @@ impl CfnProjectMembershipProps {
 
     /// The `AWS::DataZone::ProjectMembership` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataZone::ProjectMembership").properties(self.into_properties())
     }
@@ -5975,6 +6320,7 @@ impl CfnProjectMembershipProps {
 #[cfg(feature = "datazone")]
 impl crate::Cfn<markers::ProjectMembership> {
     /// Adds an `AWS::DataZone::ProjectMembership` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5987,6 +6333,7 @@ impl crate::Cfn<markers::ProjectMembership> {
     ///
     /// `Fn::GetAtt` of
     /// [`MemberIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-projectmembership.html#aws-resource-datazone-projectmembership-return-values).
+    #[inline]
     pub fn attr_member_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MemberIdentifier".into())
     }
@@ -5995,6 +6342,7 @@ impl crate::Cfn<markers::ProjectMembership> {
     ///
     /// `Fn::GetAtt` of
     /// [`MemberIdentifierType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-projectmembership.html#aws-resource-datazone-projectmembership-return-values).
+    #[inline]
     pub fn attr_member_identifier_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MemberIdentifierType".into())
     }
@@ -6025,6 +6373,7 @@ pub mod project_membership {
 
     impl Member {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Member {
             Member {
                 group_identifier: None,
@@ -6034,12 +6383,14 @@ pub mod project_membership {
     }
 
     impl Default for Member {
+        #[inline]
         fn default() -> Member {
             Member::new()
         }
     }
 
     impl IntoValue for Member {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GroupIdentifier", self.group_identifier);
@@ -6112,6 +6463,7 @@ pub struct CfnProjectProfileProps {
 #[cfg(feature = "datazone")]
 impl CfnProjectProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnProjectProfileProps {
         CfnProjectProfileProps {
             allow_custom_project_resource_tags: None,
@@ -6131,6 +6483,7 @@ impl CfnProjectProfileProps {
 #[cfg(feature = "datazone")]
 impl CfnProjectProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllowCustomProjectResourceTags", self.allow_custom_project_resource_tags);
@@ -6148,6 +6501,7 @@ impl CfnProjectProfileProps {
 
     /// The `AWS::DataZone::ProjectProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataZone::ProjectProfile").properties(self.into_properties())
     }
@@ -6156,6 +6510,7 @@ impl CfnProjectProfileProps {
 #[cfg(feature = "datazone")]
 impl crate::Cfn<markers::ProjectProfile> {
     /// Adds an `AWS::DataZone::ProjectProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6168,6 +6523,7 @@ impl crate::Cfn<markers::ProjectProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-projectprofile.html#aws-resource-datazone-projectprofile-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -6176,6 +6532,7 @@ impl crate::Cfn<markers::ProjectProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-projectprofile.html#aws-resource-datazone-projectprofile-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -6184,6 +6541,7 @@ impl crate::Cfn<markers::ProjectProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-projectprofile.html#aws-resource-datazone-projectprofile-return-values).
+    #[inline]
     pub fn attr_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainId".into())
     }
@@ -6192,6 +6550,7 @@ impl crate::Cfn<markers::ProjectProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainUnitId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-projectprofile.html#aws-resource-datazone-projectprofile-return-values).
+    #[inline]
     pub fn attr_domain_unit_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainUnitId".into())
     }
@@ -6200,6 +6559,7 @@ impl crate::Cfn<markers::ProjectProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-projectprofile.html#aws-resource-datazone-projectprofile-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -6208,6 +6568,7 @@ impl crate::Cfn<markers::ProjectProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Identifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-projectprofile.html#aws-resource-datazone-projectprofile-return-values).
+    #[inline]
     pub fn attr_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Identifier".into())
     }
@@ -6216,6 +6577,7 @@ impl crate::Cfn<markers::ProjectProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-projectprofile.html#aws-resource-datazone-projectprofile-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -6284,6 +6646,7 @@ pub mod project_profile {
 
     impl EnvironmentConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(aws_region: impl Into<Region>, environment_blueprint_id: impl Into<Str>, name: impl Into<Str>) -> EnvironmentConfiguration {
             EnvironmentConfiguration {
                 aws_account: None,
@@ -6300,6 +6663,7 @@ pub mod project_profile {
     }
 
     impl IntoValue for EnvironmentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsAccount", self.aws_account);
@@ -6340,6 +6704,7 @@ pub mod project_profile {
 
     impl EnvironmentConfigurationParametersDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnvironmentConfigurationParametersDetails {
             EnvironmentConfigurationParametersDetails {
                 parameter_overrides: None,
@@ -6350,12 +6715,14 @@ pub mod project_profile {
     }
 
     impl Default for EnvironmentConfigurationParametersDetails {
+        #[inline]
         fn default() -> EnvironmentConfigurationParametersDetails {
             EnvironmentConfigurationParametersDetails::new()
         }
     }
 
     impl IntoValue for EnvironmentConfigurationParametersDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ParameterOverrides", self.parameter_overrides);
@@ -6390,6 +6757,7 @@ pub mod project_profile {
 
     impl EnvironmentConfigurationParameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnvironmentConfigurationParameter {
             EnvironmentConfigurationParameter {
                 is_editable: None,
@@ -6400,12 +6768,14 @@ pub mod project_profile {
     }
 
     impl Default for EnvironmentConfigurationParameter {
+        #[inline]
         fn default() -> EnvironmentConfigurationParameter {
             EnvironmentConfigurationParameter::new()
         }
     }
 
     impl IntoValue for EnvironmentConfigurationParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsEditable", self.is_editable);
@@ -6431,6 +6801,7 @@ pub mod project_profile {
 
     impl AwsAccount {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(aws_account_id: impl Into<Str>) -> AwsAccount {
             AwsAccount {
                 aws_account_id: aws_account_id.into(),
@@ -6439,6 +6810,7 @@ pub mod project_profile {
     }
 
     impl IntoValue for AwsAccount {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AwsAccountId", self.aws_account_id.into_value());
@@ -6462,6 +6834,7 @@ pub mod project_profile {
 
     impl Region {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(region_name: impl Into<Str>) -> Region {
             Region {
                 region_name: region_name.into(),
@@ -6470,6 +6843,7 @@ pub mod project_profile {
     }
 
     impl IntoValue for Region {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RegionName", self.region_name.into_value());
@@ -6505,6 +6879,7 @@ pub mod project_profile {
 
     impl ResourceTagParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(is_value_editable: impl Into<Bool>, key: impl Into<Str>, value: impl Into<Str>) -> ResourceTagParameter {
             ResourceTagParameter {
                 is_value_editable: is_value_editable.into(),
@@ -6515,6 +6890,7 @@ pub mod project_profile {
     }
 
     impl IntoValue for ResourceTagParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IsValueEditable", self.is_value_editable.into_value());
@@ -6587,6 +6963,7 @@ pub struct CfnSubscriptionTargetProps {
 #[cfg(feature = "datazone")]
 impl CfnSubscriptionTargetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(applicable_asset_types: impl Into<List<Str>>, authorized_principals: impl Into<List<Str>>, domain_identifier: impl Into<Str>, environment_identifier: impl Into<Str>, name: impl Into<Str>, subscription_target_config: impl Into<List<subscription_target::SubscriptionTargetForm>>, r#type: impl Into<Str>) -> CfnSubscriptionTargetProps {
         CfnSubscriptionTargetProps {
             applicable_asset_types: applicable_asset_types.into(),
@@ -6605,6 +6982,7 @@ impl CfnSubscriptionTargetProps {
 #[cfg(feature = "datazone")]
 impl CfnSubscriptionTargetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicableAssetTypes", self.applicable_asset_types.into_value());
@@ -6621,6 +6999,7 @@ impl CfnSubscriptionTargetProps {
 
     /// The `AWS::DataZone::SubscriptionTarget` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataZone::SubscriptionTarget").properties(self.into_properties())
     }
@@ -6629,6 +7008,7 @@ impl CfnSubscriptionTargetProps {
 #[cfg(feature = "datazone")]
 impl crate::Cfn<markers::SubscriptionTarget> {
     /// Adds an `AWS::DataZone::SubscriptionTarget` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6641,6 +7021,7 @@ impl crate::Cfn<markers::SubscriptionTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-subscriptiontarget.html#aws-resource-datazone-subscriptiontarget-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -6649,6 +7030,7 @@ impl crate::Cfn<markers::SubscriptionTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-subscriptiontarget.html#aws-resource-datazone-subscriptiontarget-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -6657,6 +7039,7 @@ impl crate::Cfn<markers::SubscriptionTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-subscriptiontarget.html#aws-resource-datazone-subscriptiontarget-return-values).
+    #[inline]
     pub fn attr_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainId".into())
     }
@@ -6665,6 +7048,7 @@ impl crate::Cfn<markers::SubscriptionTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-subscriptiontarget.html#aws-resource-datazone-subscriptiontarget-return-values).
+    #[inline]
     pub fn attr_environment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentId".into())
     }
@@ -6673,6 +7057,7 @@ impl crate::Cfn<markers::SubscriptionTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-subscriptiontarget.html#aws-resource-datazone-subscriptiontarget-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -6681,6 +7066,7 @@ impl crate::Cfn<markers::SubscriptionTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProjectId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-subscriptiontarget.html#aws-resource-datazone-subscriptiontarget-return-values).
+    #[inline]
     pub fn attr_project_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProjectId".into())
     }
@@ -6689,6 +7075,7 @@ impl crate::Cfn<markers::SubscriptionTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-subscriptiontarget.html#aws-resource-datazone-subscriptiontarget-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -6697,6 +7084,7 @@ impl crate::Cfn<markers::SubscriptionTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-subscriptiontarget.html#aws-resource-datazone-subscriptiontarget-return-values).
+    #[inline]
     pub fn attr_updated_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedBy".into())
     }
@@ -6729,6 +7117,7 @@ pub mod subscription_target {
 
     impl SubscriptionTargetForm {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(content: impl Into<Str>, form_name: impl Into<Str>) -> SubscriptionTargetForm {
             SubscriptionTargetForm {
                 content: content.into(),
@@ -6738,6 +7127,7 @@ pub mod subscription_target {
     }
 
     impl IntoValue for SubscriptionTargetForm {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Content", self.content.into_value());
@@ -6785,6 +7175,7 @@ pub struct CfnUserProfileProps {
 #[cfg(feature = "datazone")]
 impl CfnUserProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_identifier: impl Into<Str>, user_identifier: impl Into<Str>) -> CfnUserProfileProps {
         CfnUserProfileProps {
             domain_identifier: domain_identifier.into(),
@@ -6799,6 +7190,7 @@ impl CfnUserProfileProps {
 #[cfg(feature = "datazone")]
 impl CfnUserProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainIdentifier", self.domain_identifier.into_value());
@@ -6811,6 +7203,7 @@ impl CfnUserProfileProps {
 
     /// The `AWS::DataZone::UserProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DataZone::UserProfile").properties(self.into_properties())
     }
@@ -6819,6 +7212,7 @@ impl CfnUserProfileProps {
 #[cfg(feature = "datazone")]
 impl crate::Cfn<markers::UserProfile> {
     /// Adds an `AWS::DataZone::UserProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6831,6 +7225,7 @@ impl crate::Cfn<markers::UserProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-userprofile.html#aws-resource-datazone-userprofile-return-values).
+    #[inline]
     pub fn attr_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainId".into())
     }
@@ -6839,6 +7234,7 @@ impl crate::Cfn<markers::UserProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-userprofile.html#aws-resource-datazone-userprofile-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -6847,6 +7243,7 @@ impl crate::Cfn<markers::UserProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-userprofile.html#aws-resource-datazone-userprofile-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -6855,6 +7252,7 @@ impl crate::Cfn<markers::UserProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Details`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-userprofile.html#aws-resource-datazone-userprofile-return-values).
+    #[inline]
     pub fn attr_details(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Details".into())
     }

@@ -166,6 +166,7 @@ pub struct CfnClusterProps {
 #[cfg(feature = "dax")]
 impl CfnClusterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(iam_role_arn: impl Into<Str>, node_type: impl Into<Str>, replication_factor: impl Into<Int>) -> CfnClusterProps {
         CfnClusterProps {
             availability_zones: None,
@@ -190,6 +191,7 @@ impl CfnClusterProps {
 #[cfg(feature = "dax")]
 impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AvailabilityZones", self.availability_zones);
@@ -212,6 +214,7 @@ impl CfnClusterProps {
 
     /// The `AWS::DAX::Cluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DAX::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -220,6 +223,7 @@ impl CfnClusterProps {
 #[cfg(feature = "dax")]
 impl crate::Cfn<markers::Cluster> {
     /// Adds an `AWS::DAX::Cluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -232,6 +236,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterDiscoveryEndpointURL`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dax-cluster.html#aws-resource-dax-cluster-return-values).
+    #[inline]
     pub fn attr_cluster_discovery_endpoint_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterDiscoveryEndpointURL".into())
     }
@@ -240,6 +245,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterDiscoveryEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dax-cluster.html#aws-resource-dax-cluster-return-values).
+    #[inline]
     pub fn attr_cluster_discovery_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterDiscoveryEndpoint".into())
     }
@@ -248,6 +254,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dax-cluster.html#aws-resource-dax-cluster-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -256,6 +263,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dax-cluster.html#aws-resource-dax-cluster-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -282,6 +290,7 @@ pub mod cluster {
 
     impl SSESpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SSESpecification {
             SSESpecification {
                 sse_enabled: None,
@@ -290,12 +299,14 @@ pub mod cluster {
     }
 
     impl Default for SSESpecification {
+        #[inline]
         fn default() -> SSESpecification {
             SSESpecification::new()
         }
     }
 
     impl IntoValue for SSESpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SSEEnabled", self.sse_enabled);
@@ -332,6 +343,7 @@ pub struct CfnParameterGroupProps {
 #[cfg(feature = "dax")]
 impl CfnParameterGroupProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnParameterGroupProps {
         CfnParameterGroupProps {
             description: None,
@@ -343,6 +355,7 @@ impl CfnParameterGroupProps {
 
 #[cfg(feature = "dax")]
 impl Default for CfnParameterGroupProps {
+    #[inline]
     fn default() -> CfnParameterGroupProps {
         CfnParameterGroupProps::new()
     }
@@ -351,6 +364,7 @@ impl Default for CfnParameterGroupProps {
 #[cfg(feature = "dax")]
 impl CfnParameterGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -361,6 +375,7 @@ impl CfnParameterGroupProps {
 
     /// The `AWS::DAX::ParameterGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DAX::ParameterGroup").properties(self.into_properties())
     }
@@ -369,6 +384,7 @@ impl CfnParameterGroupProps {
 #[cfg(feature = "dax")]
 impl crate::Cfn<markers::ParameterGroup> {
     /// Adds an `AWS::DAX::ParameterGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -405,6 +421,7 @@ pub struct CfnSubnetGroupProps {
 #[cfg(feature = "dax")]
 impl CfnSubnetGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(subnet_ids: impl Into<List<Str>>) -> CfnSubnetGroupProps {
         CfnSubnetGroupProps {
             description: None,
@@ -417,6 +434,7 @@ impl CfnSubnetGroupProps {
 #[cfg(feature = "dax")]
 impl CfnSubnetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -427,6 +445,7 @@ impl CfnSubnetGroupProps {
 
     /// The `AWS::DAX::SubnetGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DAX::SubnetGroup").properties(self.into_properties())
     }
@@ -435,6 +454,7 @@ impl CfnSubnetGroupProps {
 #[cfg(feature = "dax")]
 impl crate::Cfn<markers::SubnetGroup> {
     /// Adds an `AWS::DAX::SubnetGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -447,6 +467,7 @@ impl crate::Cfn<markers::SubnetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dax-subnetgroup.html#aws-resource-dax-subnetgroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }

@@ -274,6 +274,7 @@ pub struct CfnBudgetProps {
 #[cfg(feature = "deadline")]
 impl CfnBudgetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(actions: impl Into<List<budget::BudgetActionToAdd>>, approximate_dollar_limit: impl Into<Num>, display_name: impl Into<Str>, farm_id: impl Into<Str>, schedule: impl Into<budget::BudgetSchedule>, usage_tracking_resource: impl Into<budget::UsageTrackingResource>) -> CfnBudgetProps {
         CfnBudgetProps {
             actions: actions.into(),
@@ -291,6 +292,7 @@ impl CfnBudgetProps {
 #[cfg(feature = "deadline")]
 impl CfnBudgetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
@@ -306,6 +308,7 @@ impl CfnBudgetProps {
 
     /// The `AWS::Deadline::Budget` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Deadline::Budget").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -314,6 +317,7 @@ impl CfnBudgetProps {
 #[cfg(feature = "deadline")]
 impl crate::Cfn<markers::Budget> {
     /// Adds an `AWS::Deadline::Budget` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -326,6 +330,7 @@ impl crate::Cfn<markers::Budget> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-budget.html#aws-resource-deadline-budget-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -334,6 +339,7 @@ impl crate::Cfn<markers::Budget> {
     ///
     /// `Fn::GetAtt` of
     /// [`BudgetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-budget.html#aws-resource-deadline-budget-return-values).
+    #[inline]
     pub fn attr_budget_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BudgetId".into())
     }
@@ -342,6 +348,7 @@ impl crate::Cfn<markers::Budget> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-budget.html#aws-resource-deadline-budget-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -368,6 +375,7 @@ pub mod budget {
 
     impl UsageTrackingResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(queue_id: impl Into<Str>) -> UsageTrackingResource {
             UsageTrackingResource {
                 queue_id: queue_id.into(),
@@ -376,6 +384,7 @@ pub mod budget {
     }
 
     impl IntoValue for UsageTrackingResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("QueueId", self.queue_id.into_value());
@@ -410,6 +419,7 @@ pub mod budget {
 
     impl BudgetActionToAdd {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(threshold_percentage: impl Into<Num>, r#type: impl Into<Str>) -> BudgetActionToAdd {
             BudgetActionToAdd {
                 description: None,
@@ -420,6 +430,7 @@ pub mod budget {
     }
 
     impl IntoValue for BudgetActionToAdd {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -445,6 +456,7 @@ pub mod budget {
 
     impl BudgetSchedule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fixed: impl Into<FixedBudgetSchedule>) -> BudgetSchedule {
             BudgetSchedule {
                 fixed: fixed.into(),
@@ -453,6 +465,7 @@ pub mod budget {
     }
 
     impl IntoValue for BudgetSchedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fixed", self.fixed.into_value());
@@ -482,6 +495,7 @@ pub mod budget {
 
     impl FixedBudgetSchedule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(end_time: impl Into<Str>, start_time: impl Into<Str>) -> FixedBudgetSchedule {
             FixedBudgetSchedule {
                 end_time: end_time.into(),
@@ -491,6 +505,7 @@ pub mod budget {
     }
 
     impl IntoValue for FixedBudgetSchedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndTime", self.end_time.into_value());
@@ -541,6 +556,7 @@ pub struct CfnFarmProps {
 #[cfg(feature = "deadline")]
 impl CfnFarmProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(display_name: impl Into<Str>) -> CfnFarmProps {
         CfnFarmProps {
             cost_scale_factor: None,
@@ -555,6 +571,7 @@ impl CfnFarmProps {
 #[cfg(feature = "deadline")]
 impl CfnFarmProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CostScaleFactor", self.cost_scale_factor);
@@ -567,6 +584,7 @@ impl CfnFarmProps {
 
     /// The `AWS::Deadline::Farm` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Deadline::Farm").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -575,6 +593,7 @@ impl CfnFarmProps {
 #[cfg(feature = "deadline")]
 impl crate::Cfn<markers::Farm> {
     /// Adds an `AWS::Deadline::Farm` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -587,6 +606,7 @@ impl crate::Cfn<markers::Farm> {
     ///
     /// `Fn::GetAtt` of
     /// [`FarmId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-farm.html#aws-resource-deadline-farm-return-values).
+    #[inline]
     pub fn attr_farm_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FarmId".into())
     }
@@ -595,6 +615,7 @@ impl crate::Cfn<markers::Farm> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-farm.html#aws-resource-deadline-farm-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -665,6 +686,7 @@ pub struct CfnFleetProps {
 #[cfg(feature = "deadline")]
 impl CfnFleetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configuration: impl Into<fleet::FleetConfiguration>, display_name: impl Into<Str>, farm_id: impl Into<Str>, max_worker_count: impl Into<Int>, role_arn: impl Into<Str>) -> CfnFleetProps {
         CfnFleetProps {
             configuration: configuration.into(),
@@ -683,6 +705,7 @@ impl CfnFleetProps {
 #[cfg(feature = "deadline")]
 impl CfnFleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Configuration", self.configuration.into_value());
@@ -699,6 +722,7 @@ impl CfnFleetProps {
 
     /// The `AWS::Deadline::Fleet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Deadline::Fleet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -707,6 +731,7 @@ impl CfnFleetProps {
 #[cfg(feature = "deadline")]
 impl crate::Cfn<markers::Fleet> {
     /// Adds an `AWS::Deadline::Fleet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -719,6 +744,7 @@ impl crate::Cfn<markers::Fleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Capabilities`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-fleet.html#aws-resource-deadline-fleet-return-values).
+    #[inline]
     pub fn attr_capabilities(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Capabilities".into())
     }
@@ -727,6 +753,7 @@ impl crate::Cfn<markers::Fleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`FleetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-fleet.html#aws-resource-deadline-fleet-return-values).
+    #[inline]
     pub fn attr_fleet_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FleetId".into())
     }
@@ -735,6 +762,7 @@ impl crate::Cfn<markers::Fleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-fleet.html#aws-resource-deadline-fleet-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -743,6 +771,7 @@ impl crate::Cfn<markers::Fleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-fleet.html#aws-resource-deadline-fleet-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusMessage".into())
     }
@@ -751,6 +780,7 @@ impl crate::Cfn<markers::Fleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkerCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-fleet.html#aws-resource-deadline-fleet-return-values).
+    #[inline]
     pub fn attr_worker_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkerCount".into())
     }
@@ -759,6 +789,7 @@ impl crate::Cfn<markers::Fleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-fleet.html#aws-resource-deadline-fleet-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -796,6 +827,7 @@ pub mod fleet {
 
     impl FleetAmountCapability {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(min: impl Into<Num>, name: impl Into<Str>) -> FleetAmountCapability {
             FleetAmountCapability {
                 max: None,
@@ -806,6 +838,7 @@ pub mod fleet {
     }
 
     impl IntoValue for FleetAmountCapability {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -837,6 +870,7 @@ pub mod fleet {
 
     impl FleetAttributeCapability {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, values: impl Into<List<Str>>) -> FleetAttributeCapability {
             FleetAttributeCapability {
                 name: name.into(),
@@ -846,6 +880,7 @@ pub mod fleet {
     }
 
     impl IntoValue for FleetAttributeCapability {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -874,6 +909,7 @@ pub mod fleet {
 
     impl FleetConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FleetConfiguration {
             FleetConfiguration {
                 customer_managed: None,
@@ -883,12 +919,14 @@ pub mod fleet {
     }
 
     impl Default for FleetConfiguration {
+        #[inline]
         fn default() -> FleetConfiguration {
             FleetConfiguration::new()
         }
     }
 
     impl IntoValue for FleetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomerManaged", self.customer_managed);
@@ -934,6 +972,7 @@ pub mod fleet {
 
     impl CustomerManagedFleetConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mode: impl Into<Str>, worker_capabilities: impl Into<CustomerManagedWorkerCapabilities>) -> CustomerManagedFleetConfiguration {
             CustomerManagedFleetConfiguration {
                 auto_scaling_configuration: None,
@@ -946,6 +985,7 @@ pub mod fleet {
     }
 
     impl IntoValue for CustomerManagedFleetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoScalingConfiguration", self.auto_scaling_configuration);
@@ -982,6 +1022,7 @@ pub mod fleet {
 
     impl CustomerManagedAutoScalingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomerManagedAutoScalingConfiguration {
             CustomerManagedAutoScalingConfiguration {
                 scale_out_workers_per_minute: None,
@@ -992,12 +1033,14 @@ pub mod fleet {
     }
 
     impl Default for CustomerManagedAutoScalingConfiguration {
+        #[inline]
         fn default() -> CustomerManagedAutoScalingConfiguration {
             CustomerManagedAutoScalingConfiguration::new()
         }
     }
 
     impl IntoValue for CustomerManagedAutoScalingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ScaleOutWorkersPerMinute", self.scale_out_workers_per_minute);
@@ -1066,6 +1109,7 @@ pub mod fleet {
 
     impl CustomerManagedWorkerCapabilities {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cpu_architecture_type: impl Into<Str>, memory_mi_b: impl Into<MemoryMiBRange>, os_family: impl Into<Str>, v_cpu_count: impl Into<VCpuCountRange>) -> CustomerManagedWorkerCapabilities {
             CustomerManagedWorkerCapabilities {
                 accelerator_count: None,
@@ -1082,6 +1126,7 @@ pub mod fleet {
     }
 
     impl IntoValue for CustomerManagedWorkerCapabilities {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AcceleratorCount", self.accelerator_count);
@@ -1118,6 +1163,7 @@ pub mod fleet {
 
     impl VCpuCountRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(min: impl Into<Int>) -> VCpuCountRange {
             VCpuCountRange {
                 max: None,
@@ -1127,6 +1173,7 @@ pub mod fleet {
     }
 
     impl IntoValue for VCpuCountRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1156,6 +1203,7 @@ pub mod fleet {
 
     impl MemoryMiBRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(min: impl Into<Int>) -> MemoryMiBRange {
             MemoryMiBRange {
                 max: None,
@@ -1165,6 +1213,7 @@ pub mod fleet {
     }
 
     impl IntoValue for MemoryMiBRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1194,6 +1243,7 @@ pub mod fleet {
 
     impl AcceleratorCountRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(min: impl Into<Int>) -> AcceleratorCountRange {
             AcceleratorCountRange {
                 max: None,
@@ -1203,6 +1253,7 @@ pub mod fleet {
     }
 
     impl IntoValue for AcceleratorCountRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1232,6 +1283,7 @@ pub mod fleet {
 
     impl AcceleratorTotalMemoryMiBRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(min: impl Into<Int>) -> AcceleratorTotalMemoryMiBRange {
             AcceleratorTotalMemoryMiBRange {
                 max: None,
@@ -1241,6 +1293,7 @@ pub mod fleet {
     }
 
     impl IntoValue for AcceleratorTotalMemoryMiBRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1291,6 +1344,7 @@ pub mod fleet {
 
     impl ServiceManagedEc2FleetConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_capabilities: impl Into<ServiceManagedEc2InstanceCapabilities>, instance_market_options: impl Into<ServiceManagedEc2InstanceMarketOptions>) -> ServiceManagedEc2FleetConfiguration {
             ServiceManagedEc2FleetConfiguration {
                 auto_scaling_configuration: None,
@@ -1304,6 +1358,7 @@ pub mod fleet {
     }
 
     impl IntoValue for ServiceManagedEc2FleetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoScalingConfiguration", self.auto_scaling_configuration);
@@ -1380,6 +1435,7 @@ pub mod fleet {
 
     impl ServiceManagedEc2InstanceCapabilities {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cpu_architecture_type: impl Into<Str>, memory_mi_b: impl Into<MemoryMiBRange>, os_family: impl Into<Str>, v_cpu_count: impl Into<VCpuCountRange>) -> ServiceManagedEc2InstanceCapabilities {
             ServiceManagedEc2InstanceCapabilities {
                 accelerator_capabilities: None,
@@ -1397,6 +1453,7 @@ pub mod fleet {
     }
 
     impl IntoValue for ServiceManagedEc2InstanceCapabilities {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AcceleratorCapabilities", self.accelerator_capabilities);
@@ -1438,6 +1495,7 @@ pub mod fleet {
 
     impl Ec2EbsVolume {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Ec2EbsVolume {
             Ec2EbsVolume {
                 iops: None,
@@ -1448,12 +1506,14 @@ pub mod fleet {
     }
 
     impl Default for Ec2EbsVolume {
+        #[inline]
         fn default() -> Ec2EbsVolume {
             Ec2EbsVolume::new()
         }
     }
 
     impl IntoValue for Ec2EbsVolume {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Iops", self.iops);
@@ -1487,6 +1547,7 @@ pub mod fleet {
 
     impl AcceleratorCapabilities {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(selections: impl Into<List<AcceleratorSelection>>) -> AcceleratorCapabilities {
             AcceleratorCapabilities {
                 count: None,
@@ -1496,6 +1557,7 @@ pub mod fleet {
     }
 
     impl IntoValue for AcceleratorCapabilities {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Count", self.count);
@@ -1527,6 +1589,7 @@ pub mod fleet {
 
     impl AcceleratorSelection {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> AcceleratorSelection {
             AcceleratorSelection {
                 name: name.into(),
@@ -1536,6 +1599,7 @@ pub mod fleet {
     }
 
     impl IntoValue for AcceleratorSelection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1560,6 +1624,7 @@ pub mod fleet {
 
     impl ServiceManagedEc2InstanceMarketOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> ServiceManagedEc2InstanceMarketOptions {
             ServiceManagedEc2InstanceMarketOptions {
                 r#type: r#type.into(),
@@ -1568,6 +1633,7 @@ pub mod fleet {
     }
 
     impl IntoValue for ServiceManagedEc2InstanceMarketOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -1590,6 +1656,7 @@ pub mod fleet {
 
     impl VpcConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcConfiguration {
             VpcConfiguration {
                 resource_configuration_arns: None,
@@ -1598,12 +1665,14 @@ pub mod fleet {
     }
 
     impl Default for VpcConfiguration {
+        #[inline]
         fn default() -> VpcConfiguration {
             VpcConfiguration::new()
         }
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourceConfigurationArns", self.resource_configuration_arns);
@@ -1647,6 +1716,7 @@ pub mod fleet {
 
     impl PersistentVolumeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mount_path: impl Into<Str>) -> PersistentVolumeConfiguration {
             PersistentVolumeConfiguration {
                 iops: None,
@@ -1659,6 +1729,7 @@ pub mod fleet {
     }
 
     impl IntoValue for PersistentVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Iops", self.iops);
@@ -1695,6 +1766,7 @@ pub mod fleet {
 
     impl ServiceManagedEc2AutoScalingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServiceManagedEc2AutoScalingConfiguration {
             ServiceManagedEc2AutoScalingConfiguration {
                 scale_out_workers_per_minute: None,
@@ -1705,12 +1777,14 @@ pub mod fleet {
     }
 
     impl Default for ServiceManagedEc2AutoScalingConfiguration {
+        #[inline]
         fn default() -> ServiceManagedEc2AutoScalingConfiguration {
             ServiceManagedEc2AutoScalingConfiguration::new()
         }
     }
 
     impl IntoValue for ServiceManagedEc2AutoScalingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ScaleOutWorkersPerMinute", self.scale_out_workers_per_minute);
@@ -1746,6 +1820,7 @@ pub mod fleet {
 
     impl HostConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(script_body: impl Into<Str>) -> HostConfiguration {
             HostConfiguration {
                 script_body: script_body.into(),
@@ -1755,6 +1830,7 @@ pub mod fleet {
     }
 
     impl IntoValue for HostConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ScriptBody", self.script_body.into_value());
@@ -1802,6 +1878,7 @@ pub struct CfnLicenseEndpointProps {
 #[cfg(feature = "deadline")]
 impl CfnLicenseEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(security_group_ids: impl Into<List<Str>>, subnet_ids: impl Into<List<Str>>, vpc_id: impl Into<Str>) -> CfnLicenseEndpointProps {
         CfnLicenseEndpointProps {
             security_group_ids: security_group_ids.into(),
@@ -1815,6 +1892,7 @@ impl CfnLicenseEndpointProps {
 #[cfg(feature = "deadline")]
 impl CfnLicenseEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -1826,6 +1904,7 @@ impl CfnLicenseEndpointProps {
 
     /// The `AWS::Deadline::LicenseEndpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Deadline::LicenseEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1834,6 +1913,7 @@ impl CfnLicenseEndpointProps {
 #[cfg(feature = "deadline")]
 impl crate::Cfn<markers::LicenseEndpoint> {
     /// Adds an `AWS::Deadline::LicenseEndpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1846,6 +1926,7 @@ impl crate::Cfn<markers::LicenseEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`DnsName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-licenseendpoint.html#aws-resource-deadline-licenseendpoint-return-values).
+    #[inline]
     pub fn attr_dns_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DnsName".into())
     }
@@ -1854,6 +1935,7 @@ impl crate::Cfn<markers::LicenseEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`LicenseEndpointId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-licenseendpoint.html#aws-resource-deadline-licenseendpoint-return-values).
+    #[inline]
     pub fn attr_license_endpoint_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LicenseEndpointId".into())
     }
@@ -1862,6 +1944,7 @@ impl crate::Cfn<markers::LicenseEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-licenseendpoint.html#aws-resource-deadline-licenseendpoint-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1870,6 +1953,7 @@ impl crate::Cfn<markers::LicenseEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-licenseendpoint.html#aws-resource-deadline-licenseendpoint-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusMessage".into())
     }
@@ -1878,6 +1962,7 @@ impl crate::Cfn<markers::LicenseEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-licenseendpoint.html#aws-resource-deadline-licenseendpoint-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1924,6 +2009,7 @@ pub struct CfnLimitProps {
 #[cfg(feature = "deadline")]
 impl CfnLimitProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(amount_requirement_name: impl Into<Str>, display_name: impl Into<Str>, farm_id: impl Into<Str>, max_count: impl Into<Int>) -> CfnLimitProps {
         CfnLimitProps {
             amount_requirement_name: amount_requirement_name.into(),
@@ -1938,6 +2024,7 @@ impl CfnLimitProps {
 #[cfg(feature = "deadline")]
 impl CfnLimitProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AmountRequirementName", self.amount_requirement_name.into_value());
@@ -1950,6 +2037,7 @@ impl CfnLimitProps {
 
     /// The `AWS::Deadline::Limit` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Deadline::Limit").properties(self.into_properties())
     }
@@ -1958,6 +2046,7 @@ impl CfnLimitProps {
 #[cfg(feature = "deadline")]
 impl crate::Cfn<markers::Limit> {
     /// Adds an `AWS::Deadline::Limit` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1971,6 +2060,7 @@ impl crate::Cfn<markers::Limit> {
     ///
     /// `Fn::GetAtt` of
     /// [`CurrentCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-limit.html#aws-resource-deadline-limit-return-values).
+    #[inline]
     pub fn attr_current_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CurrentCount".into())
     }
@@ -1979,6 +2069,7 @@ impl crate::Cfn<markers::Limit> {
     ///
     /// `Fn::GetAtt` of
     /// [`LimitId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-limit.html#aws-resource-deadline-limit-return-values).
+    #[inline]
     pub fn attr_limit_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LimitId".into())
     }
@@ -2006,6 +2097,7 @@ pub struct CfnMeteredProductProps {
 #[cfg(feature = "deadline")]
 impl CfnMeteredProductProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnMeteredProductProps {
         CfnMeteredProductProps {
             license_endpoint_id: None,
@@ -2016,6 +2108,7 @@ impl CfnMeteredProductProps {
 
 #[cfg(feature = "deadline")]
 impl Default for CfnMeteredProductProps {
+    #[inline]
     fn default() -> CfnMeteredProductProps {
         CfnMeteredProductProps::new()
     }
@@ -2024,6 +2117,7 @@ impl Default for CfnMeteredProductProps {
 #[cfg(feature = "deadline")]
 impl CfnMeteredProductProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "LicenseEndpointId", self.license_endpoint_id);
@@ -2033,6 +2127,7 @@ impl CfnMeteredProductProps {
 
     /// The `AWS::Deadline::MeteredProduct` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Deadline::MeteredProduct").properties(self.into_properties())
     }
@@ -2041,6 +2136,7 @@ impl CfnMeteredProductProps {
 #[cfg(feature = "deadline")]
 impl crate::Cfn<markers::MeteredProduct> {
     /// Adds an `AWS::Deadline::MeteredProduct` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2053,6 +2149,7 @@ impl crate::Cfn<markers::MeteredProduct> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-meteredproduct.html#aws-resource-deadline-meteredproduct-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2061,6 +2158,7 @@ impl crate::Cfn<markers::MeteredProduct> {
     ///
     /// `Fn::GetAtt` of
     /// [`Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-meteredproduct.html#aws-resource-deadline-meteredproduct-return-values).
+    #[inline]
     pub fn attr_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Port".into())
     }
@@ -2069,6 +2167,7 @@ impl crate::Cfn<markers::MeteredProduct> {
     ///
     /// `Fn::GetAtt` of
     /// [`Family`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-meteredproduct.html#aws-resource-deadline-meteredproduct-return-values).
+    #[inline]
     pub fn attr_family(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Family".into())
     }
@@ -2077,6 +2176,7 @@ impl crate::Cfn<markers::MeteredProduct> {
     ///
     /// `Fn::GetAtt` of
     /// [`Vendor`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-meteredproduct.html#aws-resource-deadline-meteredproduct-return-values).
+    #[inline]
     pub fn attr_vendor(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Vendor".into())
     }
@@ -2134,6 +2234,7 @@ pub struct CfnMonitorProps {
 #[cfg(feature = "deadline")]
 impl CfnMonitorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(display_name: impl Into<Str>, identity_center_instance_arn: impl Into<Str>, role_arn: impl Into<Str>, subdomain: impl Into<Str>) -> CfnMonitorProps {
         CfnMonitorProps {
             display_name: display_name.into(),
@@ -2149,6 +2250,7 @@ impl CfnMonitorProps {
 #[cfg(feature = "deadline")]
 impl CfnMonitorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DisplayName", self.display_name.into_value());
@@ -2162,6 +2264,7 @@ impl CfnMonitorProps {
 
     /// The `AWS::Deadline::Monitor` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Deadline::Monitor").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2170,6 +2273,7 @@ impl CfnMonitorProps {
 #[cfg(feature = "deadline")]
 impl crate::Cfn<markers::Monitor> {
     /// Adds an `AWS::Deadline::Monitor` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2183,6 +2287,7 @@ impl crate::Cfn<markers::Monitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentityCenterApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-monitor.html#aws-resource-deadline-monitor-return-values).
+    #[inline]
     pub fn attr_identity_center_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentityCenterApplicationArn".into())
     }
@@ -2191,6 +2296,7 @@ impl crate::Cfn<markers::Monitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`MonitorId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-monitor.html#aws-resource-deadline-monitor-return-values).
+    #[inline]
     pub fn attr_monitor_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MonitorId".into())
     }
@@ -2200,6 +2306,7 @@ impl crate::Cfn<markers::Monitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`Url`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-monitor.html#aws-resource-deadline-monitor-return-values).
+    #[inline]
     pub fn attr_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Url".into())
     }
@@ -2208,6 +2315,7 @@ impl crate::Cfn<markers::Monitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-monitor.html#aws-resource-deadline-monitor-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2286,6 +2394,7 @@ pub struct CfnQueueProps {
 #[cfg(feature = "deadline")]
 impl CfnQueueProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(display_name: impl Into<Str>, farm_id: impl Into<Str>) -> CfnQueueProps {
         CfnQueueProps {
             allowed_storage_profile_ids: None,
@@ -2306,6 +2415,7 @@ impl CfnQueueProps {
 #[cfg(feature = "deadline")]
 impl CfnQueueProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllowedStorageProfileIds", self.allowed_storage_profile_ids);
@@ -2324,6 +2434,7 @@ impl CfnQueueProps {
 
     /// The `AWS::Deadline::Queue` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Deadline::Queue").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2332,6 +2443,7 @@ impl CfnQueueProps {
 #[cfg(feature = "deadline")]
 impl crate::Cfn<markers::Queue> {
     /// Adds an `AWS::Deadline::Queue` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2344,6 +2456,7 @@ impl crate::Cfn<markers::Queue> {
     ///
     /// `Fn::GetAtt` of
     /// [`QueueId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-queue.html#aws-resource-deadline-queue-return-values).
+    #[inline]
     pub fn attr_queue_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "QueueId".into())
     }
@@ -2352,6 +2465,7 @@ impl crate::Cfn<markers::Queue> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-queue.html#aws-resource-deadline-queue-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2384,6 +2498,7 @@ pub mod queue {
 
     impl JobAttachmentSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(root_prefix: impl Into<Str>, s3_bucket_name: impl Into<Str>) -> JobAttachmentSettings {
             JobAttachmentSettings {
                 root_prefix: root_prefix.into(),
@@ -2393,6 +2508,7 @@ pub mod queue {
     }
 
     impl IntoValue for JobAttachmentSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RootPrefix", self.root_prefix.into_value());
@@ -2428,6 +2544,7 @@ pub mod queue {
 
     impl JobRunAsUser {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(run_as: impl Into<Str>) -> JobRunAsUser {
             JobRunAsUser {
                 posix: None,
@@ -2438,6 +2555,7 @@ pub mod queue {
     }
 
     impl IntoValue for JobRunAsUser {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Posix", self.posix);
@@ -2469,6 +2587,7 @@ pub mod queue {
 
     impl PosixUser {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(group: impl Into<Str>, user: impl Into<Str>) -> PosixUser {
             PosixUser {
                 group: group.into(),
@@ -2478,6 +2597,7 @@ pub mod queue {
     }
 
     impl IntoValue for PosixUser {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Group", self.group.into_value());
@@ -2508,6 +2628,7 @@ pub mod queue {
 
     impl WindowsUser {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(password_arn: impl Into<Str>, user: impl Into<Str>) -> WindowsUser {
             WindowsUser {
                 password_arn: password_arn.into(),
@@ -2517,6 +2638,7 @@ pub mod queue {
     }
 
     impl IntoValue for WindowsUser {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PasswordArn", self.password_arn.into_value());
@@ -2550,6 +2672,7 @@ pub mod queue {
 
     impl SchedulingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchedulingConfiguration {
             SchedulingConfiguration {
                 priority_balanced: None,
@@ -2560,12 +2683,14 @@ pub mod queue {
     }
 
     impl Default for SchedulingConfiguration {
+        #[inline]
         fn default() -> SchedulingConfiguration {
             SchedulingConfiguration::new()
         }
     }
 
     impl IntoValue for SchedulingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PriorityBalanced", self.priority_balanced);
@@ -2590,6 +2715,7 @@ pub mod queue {
 
     impl PriorityBalancedSchedulingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PriorityBalancedSchedulingConfiguration {
             PriorityBalancedSchedulingConfiguration {
                 rendering_task_buffer: None,
@@ -2598,12 +2724,14 @@ pub mod queue {
     }
 
     impl Default for PriorityBalancedSchedulingConfiguration {
+        #[inline]
         fn default() -> PriorityBalancedSchedulingConfiguration {
             PriorityBalancedSchedulingConfiguration::new()
         }
     }
 
     impl IntoValue for PriorityBalancedSchedulingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RenderingTaskBuffer", self.rendering_task_buffer);
@@ -2656,6 +2784,7 @@ pub mod queue {
 
     impl WeightedBalancedSchedulingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WeightedBalancedSchedulingConfiguration {
             WeightedBalancedSchedulingConfiguration {
                 error_weight: None,
@@ -2670,12 +2799,14 @@ pub mod queue {
     }
 
     impl Default for WeightedBalancedSchedulingConfiguration {
+        #[inline]
         fn default() -> WeightedBalancedSchedulingConfiguration {
             WeightedBalancedSchedulingConfiguration::new()
         }
     }
 
     impl IntoValue for WeightedBalancedSchedulingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ErrorWeight", self.error_weight);
@@ -2705,6 +2836,7 @@ pub mod queue {
 
     impl SchedulingMaxPriorityOverride {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(always_schedule_first: impl Into<Json>) -> SchedulingMaxPriorityOverride {
             SchedulingMaxPriorityOverride {
                 always_schedule_first: always_schedule_first.into(),
@@ -2713,6 +2845,7 @@ pub mod queue {
     }
 
     impl IntoValue for SchedulingMaxPriorityOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlwaysScheduleFirst", self.always_schedule_first.into_value());
@@ -2736,6 +2869,7 @@ pub mod queue {
 
     impl SchedulingMinPriorityOverride {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(always_schedule_last: impl Into<Json>) -> SchedulingMinPriorityOverride {
             SchedulingMinPriorityOverride {
                 always_schedule_last: always_schedule_last.into(),
@@ -2744,6 +2878,7 @@ pub mod queue {
     }
 
     impl IntoValue for SchedulingMinPriorityOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlwaysScheduleLast", self.always_schedule_last.into_value());
@@ -2792,6 +2927,7 @@ pub struct CfnQueueEnvironmentProps {
 #[cfg(feature = "deadline")]
 impl CfnQueueEnvironmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(farm_id: impl Into<Str>, priority: impl Into<Int>, queue_id: impl Into<Str>, template: impl Into<Str>, template_type: impl Into<Str>) -> CfnQueueEnvironmentProps {
         CfnQueueEnvironmentProps {
             farm_id: farm_id.into(),
@@ -2806,6 +2942,7 @@ impl CfnQueueEnvironmentProps {
 #[cfg(feature = "deadline")]
 impl CfnQueueEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FarmId", self.farm_id.into_value());
@@ -2818,6 +2955,7 @@ impl CfnQueueEnvironmentProps {
 
     /// The `AWS::Deadline::QueueEnvironment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Deadline::QueueEnvironment").properties(self.into_properties())
     }
@@ -2826,6 +2964,7 @@ impl CfnQueueEnvironmentProps {
 #[cfg(feature = "deadline")]
 impl crate::Cfn<markers::QueueEnvironment> {
     /// Adds an `AWS::Deadline::QueueEnvironment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2838,6 +2977,7 @@ impl crate::Cfn<markers::QueueEnvironment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-queueenvironment.html#aws-resource-deadline-queueenvironment-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -2846,6 +2986,7 @@ impl crate::Cfn<markers::QueueEnvironment> {
     ///
     /// `Fn::GetAtt` of
     /// [`QueueEnvironmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-queueenvironment.html#aws-resource-deadline-queueenvironment-return-values).
+    #[inline]
     pub fn attr_queue_environment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "QueueEnvironmentId".into())
     }
@@ -2879,6 +3020,7 @@ pub struct CfnQueueFleetAssociationProps {
 #[cfg(feature = "deadline")]
 impl CfnQueueFleetAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(farm_id: impl Into<Str>, fleet_id: impl Into<Str>, queue_id: impl Into<Str>) -> CfnQueueFleetAssociationProps {
         CfnQueueFleetAssociationProps {
             farm_id: farm_id.into(),
@@ -2891,6 +3033,7 @@ impl CfnQueueFleetAssociationProps {
 #[cfg(feature = "deadline")]
 impl CfnQueueFleetAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FarmId", self.farm_id.into_value());
@@ -2901,6 +3044,7 @@ impl CfnQueueFleetAssociationProps {
 
     /// The `AWS::Deadline::QueueFleetAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Deadline::QueueFleetAssociation").properties(self.into_properties())
     }
@@ -2909,6 +3053,7 @@ impl CfnQueueFleetAssociationProps {
 #[cfg(feature = "deadline")]
 impl crate::Cfn<markers::QueueFleetAssociation> {
     /// Adds an `AWS::Deadline::QueueFleetAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2946,6 +3091,7 @@ pub struct CfnQueueLimitAssociationProps {
 #[cfg(feature = "deadline")]
 impl CfnQueueLimitAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(farm_id: impl Into<Str>, limit_id: impl Into<Str>, queue_id: impl Into<Str>) -> CfnQueueLimitAssociationProps {
         CfnQueueLimitAssociationProps {
             farm_id: farm_id.into(),
@@ -2958,6 +3104,7 @@ impl CfnQueueLimitAssociationProps {
 #[cfg(feature = "deadline")]
 impl CfnQueueLimitAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FarmId", self.farm_id.into_value());
@@ -2968,6 +3115,7 @@ impl CfnQueueLimitAssociationProps {
 
     /// The `AWS::Deadline::QueueLimitAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Deadline::QueueLimitAssociation").properties(self.into_properties())
     }
@@ -2976,6 +3124,7 @@ impl CfnQueueLimitAssociationProps {
 #[cfg(feature = "deadline")]
 impl crate::Cfn<markers::QueueLimitAssociation> {
     /// Adds an `AWS::Deadline::QueueLimitAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3018,6 +3167,7 @@ pub struct CfnStorageProfileProps {
 #[cfg(feature = "deadline")]
 impl CfnStorageProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(display_name: impl Into<Str>, farm_id: impl Into<Str>, os_family: impl Into<Str>) -> CfnStorageProfileProps {
         CfnStorageProfileProps {
             display_name: display_name.into(),
@@ -3031,6 +3181,7 @@ impl CfnStorageProfileProps {
 #[cfg(feature = "deadline")]
 impl CfnStorageProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DisplayName", self.display_name.into_value());
@@ -3042,6 +3193,7 @@ impl CfnStorageProfileProps {
 
     /// The `AWS::Deadline::StorageProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Deadline::StorageProfile").properties(self.into_properties())
     }
@@ -3050,6 +3202,7 @@ impl CfnStorageProfileProps {
 #[cfg(feature = "deadline")]
 impl crate::Cfn<markers::StorageProfile> {
     /// Adds an `AWS::Deadline::StorageProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3062,6 +3215,7 @@ impl crate::Cfn<markers::StorageProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`StorageProfileId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-storageprofile.html#aws-resource-deadline-storageprofile-return-values).
+    #[inline]
     pub fn attr_storage_profile_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StorageProfileId".into())
     }
@@ -3100,6 +3254,7 @@ pub mod storage_profile {
 
     impl FileSystemLocation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, path: impl Into<Str>, r#type: impl Into<Str>) -> FileSystemLocation {
             FileSystemLocation {
                 name: name.into(),
@@ -3110,6 +3265,7 @@ pub mod storage_profile {
     }
 
     impl IntoValue for FileSystemLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -3156,6 +3312,7 @@ pub struct CfnWorkerProps {
 #[cfg(feature = "deadline")]
 impl CfnWorkerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(farm_id: impl Into<Str>, fleet_id: impl Into<Str>) -> CfnWorkerProps {
         CfnWorkerProps {
             farm_id: farm_id.into(),
@@ -3169,6 +3326,7 @@ impl CfnWorkerProps {
 #[cfg(feature = "deadline")]
 impl CfnWorkerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FarmId", self.farm_id.into_value());
@@ -3180,6 +3338,7 @@ impl CfnWorkerProps {
 
     /// The `AWS::Deadline::Worker` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Deadline::Worker").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3188,6 +3347,7 @@ impl CfnWorkerProps {
 #[cfg(feature = "deadline")]
 impl crate::Cfn<markers::Worker> {
     /// Adds an `AWS::Deadline::Worker` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3200,6 +3360,7 @@ impl crate::Cfn<markers::Worker> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-worker.html#aws-resource-deadline-worker-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3208,6 +3369,7 @@ impl crate::Cfn<markers::Worker> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-worker.html#aws-resource-deadline-worker-return-values).
+    #[inline]
     pub fn attr_worker_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkerId".into())
     }
@@ -3216,6 +3378,7 @@ impl crate::Cfn<markers::Worker> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-worker.html#aws-resource-deadline-worker-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -3224,6 +3387,7 @@ impl crate::Cfn<markers::Worker> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-worker.html#aws-resource-deadline-worker-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -3232,6 +3396,7 @@ impl crate::Cfn<markers::Worker> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-worker.html#aws-resource-deadline-worker-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -3262,6 +3427,7 @@ pub mod worker {
 
     impl HostPropertiesRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HostPropertiesRequest {
             HostPropertiesRequest {
                 host_name: None,
@@ -3271,12 +3437,14 @@ pub mod worker {
     }
 
     impl Default for HostPropertiesRequest {
+        #[inline]
         fn default() -> HostPropertiesRequest {
             HostPropertiesRequest::new()
         }
     }
 
     impl IntoValue for HostPropertiesRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HostName", self.host_name);
@@ -3305,6 +3473,7 @@ pub mod worker {
 
     impl IpAddresses {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IpAddresses {
             IpAddresses {
                 ip_v4_addresses: None,
@@ -3314,12 +3483,14 @@ pub mod worker {
     }
 
     impl Default for IpAddresses {
+        #[inline]
         fn default() -> IpAddresses {
             IpAddresses::new()
         }
     }
 
     impl IntoValue for IpAddresses {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IpV4Addresses", self.ip_v4_addresses);
@@ -3350,6 +3521,7 @@ pub mod worker {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -3359,6 +3531,7 @@ pub mod worker {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());

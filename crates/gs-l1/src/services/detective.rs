@@ -91,6 +91,7 @@ pub struct CfnGraphProps {
 #[cfg(feature = "detective")]
 impl CfnGraphProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnGraphProps {
         CfnGraphProps {
             auto_enable_members: None,
@@ -101,6 +102,7 @@ impl CfnGraphProps {
 
 #[cfg(feature = "detective")]
 impl Default for CfnGraphProps {
+    #[inline]
     fn default() -> CfnGraphProps {
         CfnGraphProps::new()
     }
@@ -109,6 +111,7 @@ impl Default for CfnGraphProps {
 #[cfg(feature = "detective")]
 impl CfnGraphProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutoEnableMembers", self.auto_enable_members);
@@ -118,6 +121,7 @@ impl CfnGraphProps {
 
     /// The `AWS::Detective::Graph` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Detective::Graph").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -126,6 +130,7 @@ impl CfnGraphProps {
 #[cfg(feature = "detective")]
 impl crate::Cfn<markers::Graph> {
     /// Adds an `AWS::Detective::Graph` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -138,6 +143,7 @@ impl crate::Cfn<markers::Graph> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-detective-graph.html#aws-resource-detective-graph-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -183,6 +189,7 @@ pub struct CfnMemberInvitationProps {
 #[cfg(feature = "detective")]
 impl CfnMemberInvitationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(graph_arn: impl Into<Str>, member_email_address: impl Into<Str>, member_id: impl Into<Str>) -> CfnMemberInvitationProps {
         CfnMemberInvitationProps {
             disable_email_notification: None,
@@ -197,6 +204,7 @@ impl CfnMemberInvitationProps {
 #[cfg(feature = "detective")]
 impl CfnMemberInvitationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DisableEmailNotification", self.disable_email_notification);
@@ -209,6 +217,7 @@ impl CfnMemberInvitationProps {
 
     /// The `AWS::Detective::MemberInvitation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Detective::MemberInvitation").properties(self.into_properties())
     }
@@ -217,6 +226,7 @@ impl CfnMemberInvitationProps {
 #[cfg(feature = "detective")]
 impl crate::Cfn<markers::MemberInvitation> {
     /// Adds an `AWS::Detective::MemberInvitation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -243,6 +253,7 @@ pub struct CfnOrganizationAdminProps {
 #[cfg(feature = "detective")]
 impl CfnOrganizationAdminProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(account_id: impl Into<Str>) -> CfnOrganizationAdminProps {
         CfnOrganizationAdminProps {
             account_id: account_id.into(),
@@ -253,6 +264,7 @@ impl CfnOrganizationAdminProps {
 #[cfg(feature = "detective")]
 impl CfnOrganizationAdminProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccountId", self.account_id.into_value());
@@ -261,6 +273,7 @@ impl CfnOrganizationAdminProps {
 
     /// The `AWS::Detective::OrganizationAdmin` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Detective::OrganizationAdmin").properties(self.into_properties())
     }
@@ -269,6 +282,7 @@ impl CfnOrganizationAdminProps {
 #[cfg(feature = "detective")]
 impl crate::Cfn<markers::OrganizationAdmin> {
     /// Adds an `AWS::Detective::OrganizationAdmin` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -281,6 +295,7 @@ impl crate::Cfn<markers::OrganizationAdmin> {
     ///
     /// `Fn::GetAtt` of
     /// [`GraphArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-detective-organizationadmin.html#aws-resource-detective-organizationadmin-return-values).
+    #[inline]
     pub fn attr_graph_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GraphArn".into())
     }

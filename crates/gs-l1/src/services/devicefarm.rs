@@ -166,6 +166,7 @@ pub struct CfnDevicePoolProps {
 #[cfg(feature = "devicefarm")]
 impl CfnDevicePoolProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, project_arn: impl Into<Str>, rules: impl Into<List<device_pool::Rule>>) -> CfnDevicePoolProps {
         CfnDevicePoolProps {
             description: None,
@@ -181,6 +182,7 @@ impl CfnDevicePoolProps {
 #[cfg(feature = "devicefarm")]
 impl CfnDevicePoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -194,6 +196,7 @@ impl CfnDevicePoolProps {
 
     /// The `AWS::DeviceFarm::DevicePool` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DeviceFarm::DevicePool").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -202,6 +205,7 @@ impl CfnDevicePoolProps {
 #[cfg(feature = "devicefarm")]
 impl crate::Cfn<markers::DevicePool> {
     /// Adds an `AWS::DeviceFarm::DevicePool` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -216,6 +220,7 @@ impl crate::Cfn<markers::DevicePool> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devicefarm-devicepool.html#aws-resource-devicefarm-devicepool-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -252,6 +257,7 @@ pub mod device_pool {
 
     impl Rule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Rule {
             Rule {
                 attribute: None,
@@ -262,12 +268,14 @@ pub mod device_pool {
     }
 
     impl Default for Rule {
+        #[inline]
         fn default() -> Rule {
             Rule::new()
         }
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Attribute", self.attribute);
@@ -325,6 +333,7 @@ pub struct CfnInstanceProfileProps {
 #[cfg(feature = "devicefarm")]
 impl CfnInstanceProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnInstanceProfileProps {
         CfnInstanceProfileProps {
             description: None,
@@ -340,6 +349,7 @@ impl CfnInstanceProfileProps {
 #[cfg(feature = "devicefarm")]
 impl CfnInstanceProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -353,6 +363,7 @@ impl CfnInstanceProfileProps {
 
     /// The `AWS::DeviceFarm::InstanceProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DeviceFarm::InstanceProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -361,6 +372,7 @@ impl CfnInstanceProfileProps {
 #[cfg(feature = "devicefarm")]
 impl crate::Cfn<markers::InstanceProfile> {
     /// Adds an `AWS::DeviceFarm::InstanceProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -375,6 +387,7 @@ impl crate::Cfn<markers::InstanceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devicefarm-instanceprofile.html#aws-resource-devicefarm-instanceprofile-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -455,6 +468,7 @@ pub struct CfnNetworkProfileProps {
 #[cfg(feature = "devicefarm")]
 impl CfnNetworkProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, project_arn: impl Into<Str>) -> CfnNetworkProfileProps {
         CfnNetworkProfileProps {
             description: None,
@@ -476,6 +490,7 @@ impl CfnNetworkProfileProps {
 #[cfg(feature = "devicefarm")]
 impl CfnNetworkProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -495,6 +510,7 @@ impl CfnNetworkProfileProps {
 
     /// The `AWS::DeviceFarm::NetworkProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DeviceFarm::NetworkProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -503,6 +519,7 @@ impl CfnNetworkProfileProps {
 #[cfg(feature = "devicefarm")]
 impl crate::Cfn<markers::NetworkProfile> {
     /// Adds an `AWS::DeviceFarm::NetworkProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -517,6 +534,7 @@ impl crate::Cfn<markers::NetworkProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devicefarm-networkprofile.html#aws-resource-devicefarm-networkprofile-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -569,6 +587,7 @@ pub struct CfnProjectProps {
 #[cfg(feature = "devicefarm")]
 impl CfnProjectProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnProjectProps {
         CfnProjectProps {
             default_job_timeout_minutes: None,
@@ -584,6 +603,7 @@ impl CfnProjectProps {
 #[cfg(feature = "devicefarm")]
 impl CfnProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DefaultJobTimeoutMinutes", self.default_job_timeout_minutes);
@@ -597,6 +617,7 @@ impl CfnProjectProps {
 
     /// The `AWS::DeviceFarm::Project` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DeviceFarm::Project").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -605,6 +626,7 @@ impl CfnProjectProps {
 #[cfg(feature = "devicefarm")]
 impl crate::Cfn<markers::Project> {
     /// Adds an `AWS::DeviceFarm::Project` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -619,6 +641,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devicefarm-project.html#aws-resource-devicefarm-project-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -651,6 +674,7 @@ pub mod project {
 
     impl EnvironmentVariable {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> EnvironmentVariable {
             EnvironmentVariable {
                 name: name.into(),
@@ -660,6 +684,7 @@ pub mod project {
     }
 
     impl IntoValue for EnvironmentVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -700,6 +725,7 @@ pub mod project {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnet_ids: impl Into<List<Str>>, vpc_id: impl Into<Str>) -> VpcConfig {
             VpcConfig {
                 security_group_ids: security_group_ids.into(),
@@ -710,6 +736,7 @@ pub mod project {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -754,6 +781,7 @@ pub struct CfnTestGridProjectProps {
 #[cfg(feature = "devicefarm")]
 impl CfnTestGridProjectProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnTestGridProjectProps {
         CfnTestGridProjectProps {
             description: None,
@@ -767,6 +795,7 @@ impl CfnTestGridProjectProps {
 #[cfg(feature = "devicefarm")]
 impl CfnTestGridProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -778,6 +807,7 @@ impl CfnTestGridProjectProps {
 
     /// The `AWS::DeviceFarm::TestGridProject` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DeviceFarm::TestGridProject").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -786,6 +816,7 @@ impl CfnTestGridProjectProps {
 #[cfg(feature = "devicefarm")]
 impl crate::Cfn<markers::TestGridProject> {
     /// Adds an `AWS::DeviceFarm::TestGridProject` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -800,6 +831,7 @@ impl crate::Cfn<markers::TestGridProject> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devicefarm-testgridproject.html#aws-resource-devicefarm-testgridproject-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -838,6 +870,7 @@ pub mod test_grid_project {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnet_ids: impl Into<List<Str>>, vpc_id: impl Into<Str>) -> VpcConfig {
             VpcConfig {
                 security_group_ids: security_group_ids.into(),
@@ -848,6 +881,7 @@ pub mod test_grid_project {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -892,6 +926,7 @@ pub struct CfnUploadProps {
 #[cfg(feature = "devicefarm")]
 impl CfnUploadProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, project_arn: impl Into<Str>, r#type: impl Into<Str>) -> CfnUploadProps {
         CfnUploadProps {
             content_type: None,
@@ -905,6 +940,7 @@ impl CfnUploadProps {
 #[cfg(feature = "devicefarm")]
 impl CfnUploadProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ContentType", self.content_type);
@@ -916,6 +952,7 @@ impl CfnUploadProps {
 
     /// The `AWS::DeviceFarm::Upload` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DeviceFarm::Upload").properties(self.into_properties())
     }
@@ -924,6 +961,7 @@ impl CfnUploadProps {
 #[cfg(feature = "devicefarm")]
 impl crate::Cfn<markers::Upload> {
     /// Adds an `AWS::DeviceFarm::Upload` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -936,6 +974,7 @@ impl crate::Cfn<markers::Upload> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devicefarm-upload.html#aws-resource-devicefarm-upload-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -944,6 +983,7 @@ impl crate::Cfn<markers::Upload> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devicefarm-upload.html#aws-resource-devicefarm-upload-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -952,6 +992,7 @@ impl crate::Cfn<markers::Upload> {
     ///
     /// `Fn::GetAtt` of
     /// [`Category`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devicefarm-upload.html#aws-resource-devicefarm-upload-return-values).
+    #[inline]
     pub fn attr_category(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Category".into())
     }
@@ -960,6 +1001,7 @@ impl crate::Cfn<markers::Upload> {
     ///
     /// `Fn::GetAtt` of
     /// [`Created`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devicefarm-upload.html#aws-resource-devicefarm-upload-return-values).
+    #[inline]
     pub fn attr_created(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Created".into())
     }
@@ -1007,6 +1049,7 @@ pub struct CfnVPCEConfigurationProps {
 #[cfg(feature = "devicefarm")]
 impl CfnVPCEConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(service_dns_name: impl Into<Str>, vpce_configuration_name: impl Into<Str>, vpce_service_name: impl Into<Str>) -> CfnVPCEConfigurationProps {
         CfnVPCEConfigurationProps {
             service_dns_name: service_dns_name.into(),
@@ -1021,6 +1064,7 @@ impl CfnVPCEConfigurationProps {
 #[cfg(feature = "devicefarm")]
 impl CfnVPCEConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ServiceDnsName", self.service_dns_name.into_value());
@@ -1033,6 +1077,7 @@ impl CfnVPCEConfigurationProps {
 
     /// The `AWS::DeviceFarm::VPCEConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DeviceFarm::VPCEConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1041,6 +1086,7 @@ impl CfnVPCEConfigurationProps {
 #[cfg(feature = "devicefarm")]
 impl crate::Cfn<markers::VPCEConfiguration> {
     /// Adds an `AWS::DeviceFarm::VPCEConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1055,6 +1101,7 @@ impl crate::Cfn<markers::VPCEConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devicefarm-vpceconfiguration.html#aws-resource-devicefarm-vpceconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

@@ -160,6 +160,7 @@ pub struct CfnAgentSpaceProps {
 #[cfg(feature = "devopsagent")]
 impl CfnAgentSpaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnAgentSpaceProps {
         CfnAgentSpaceProps {
             description: None,
@@ -176,6 +177,7 @@ impl CfnAgentSpaceProps {
 #[cfg(feature = "devopsagent")]
 impl CfnAgentSpaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -190,6 +192,7 @@ impl CfnAgentSpaceProps {
 
     /// The `AWS::DevOpsAgent::AgentSpace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DevOpsAgent::AgentSpace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -198,6 +201,7 @@ impl CfnAgentSpaceProps {
 #[cfg(feature = "devopsagent")]
 impl crate::Cfn<markers::AgentSpace> {
     /// Adds an `AWS::DevOpsAgent::AgentSpace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -210,6 +214,7 @@ impl crate::Cfn<markers::AgentSpace> {
     ///
     /// `Fn::GetAtt` of
     /// [`AgentSpaceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-agentspace.html#aws-resource-devopsagent-agentspace-return-values).
+    #[inline]
     pub fn attr_agent_space_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AgentSpaceId".into())
     }
@@ -218,6 +223,7 @@ impl crate::Cfn<markers::AgentSpace> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-agentspace.html#aws-resource-devopsagent-agentspace-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -226,6 +232,7 @@ impl crate::Cfn<markers::AgentSpace> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-agentspace.html#aws-resource-devopsagent-agentspace-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -234,6 +241,7 @@ impl crate::Cfn<markers::AgentSpace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-agentspace.html#aws-resource-devopsagent-agentspace-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -242,6 +250,7 @@ impl crate::Cfn<markers::AgentSpace> {
     ///
     /// `Fn::GetAtt` of
     /// [`OperatorApp.Iam.CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-agentspace.html#aws-resource-devopsagent-agentspace-return-values).
+    #[inline]
     pub fn attr_operator_app_iam_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OperatorApp.Iam.CreatedAt".into())
     }
@@ -250,6 +259,7 @@ impl crate::Cfn<markers::AgentSpace> {
     ///
     /// `Fn::GetAtt` of
     /// [`OperatorApp.Iam.UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-agentspace.html#aws-resource-devopsagent-agentspace-return-values).
+    #[inline]
     pub fn attr_operator_app_iam_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OperatorApp.Iam.UpdatedAt".into())
     }
@@ -258,6 +268,7 @@ impl crate::Cfn<markers::AgentSpace> {
     ///
     /// `Fn::GetAtt` of
     /// [`OperatorApp.Idc.IdcApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-agentspace.html#aws-resource-devopsagent-agentspace-return-values).
+    #[inline]
     pub fn attr_operator_app_idc_idc_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OperatorApp.Idc.IdcApplicationArn".into())
     }
@@ -266,6 +277,7 @@ impl crate::Cfn<markers::AgentSpace> {
     ///
     /// `Fn::GetAtt` of
     /// [`OperatorApp.Idc.CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-agentspace.html#aws-resource-devopsagent-agentspace-return-values).
+    #[inline]
     pub fn attr_operator_app_idc_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OperatorApp.Idc.CreatedAt".into())
     }
@@ -274,6 +286,7 @@ impl crate::Cfn<markers::AgentSpace> {
     ///
     /// `Fn::GetAtt` of
     /// [`OperatorApp.Idc.UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-agentspace.html#aws-resource-devopsagent-agentspace-return-values).
+    #[inline]
     pub fn attr_operator_app_idc_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OperatorApp.Idc.UpdatedAt".into())
     }
@@ -303,6 +316,7 @@ pub mod agent_space {
 
     impl Preferences {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Preferences {
             Preferences {
                 elevated_actions_enabled: None,
@@ -311,12 +325,14 @@ pub mod agent_space {
     }
 
     impl Default for Preferences {
+        #[inline]
         fn default() -> Preferences {
             Preferences::new()
         }
     }
 
     impl IntoValue for Preferences {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ElevatedActionsEnabled", self.elevated_actions_enabled);
@@ -344,6 +360,7 @@ pub mod agent_space {
 
     impl OperatorApp {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OperatorApp {
             OperatorApp {
                 iam: None,
@@ -353,12 +370,14 @@ pub mod agent_space {
     }
 
     impl Default for OperatorApp {
+        #[inline]
         fn default() -> OperatorApp {
             OperatorApp::new()
         }
     }
 
     impl IntoValue for OperatorApp {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Iam", self.iam);
@@ -393,6 +412,7 @@ pub mod agent_space {
 
     impl IamAuthConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(operator_app_role_arn: impl Into<Str>) -> IamAuthConfiguration {
             IamAuthConfiguration {
                 created_at: None,
@@ -403,6 +423,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for IamAuthConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CreatedAt", self.created_at);
@@ -449,6 +470,7 @@ pub mod agent_space {
 
     impl IdcAuthConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(idc_instance_arn: impl Into<Str>, operator_app_role_arn: impl Into<Str>) -> IdcAuthConfiguration {
             IdcAuthConfiguration {
                 created_at: None,
@@ -461,6 +483,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for IdcAuthConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CreatedAt", self.created_at);
@@ -518,6 +541,7 @@ pub struct CfnAssetProps {
 #[cfg(feature = "devopsagent")]
 impl CfnAssetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(agent_space_id: impl Into<Str>, asset_type: impl Into<Str>) -> CfnAssetProps {
         CfnAssetProps {
             agent_space_id: agent_space_id.into(),
@@ -532,6 +556,7 @@ impl CfnAssetProps {
 #[cfg(feature = "devopsagent")]
 impl CfnAssetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AgentSpaceId", self.agent_space_id.into_value());
@@ -544,6 +569,7 @@ impl CfnAssetProps {
 
     /// The `AWS::DevOpsAgent::Asset` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DevOpsAgent::Asset").properties(self.into_properties())
     }
@@ -552,6 +578,7 @@ impl CfnAssetProps {
 #[cfg(feature = "devopsagent")]
 impl crate::Cfn<markers::Asset> {
     /// Adds an `AWS::DevOpsAgent::Asset` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -564,6 +591,7 @@ impl crate::Cfn<markers::Asset> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-asset.html#aws-resource-devopsagent-asset-return-values).
+    #[inline]
     pub fn attr_asset_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssetId".into())
     }
@@ -573,6 +601,7 @@ impl crate::Cfn<markers::Asset> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-asset.html#aws-resource-devopsagent-asset-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -581,6 +610,7 @@ impl crate::Cfn<markers::Asset> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-asset.html#aws-resource-devopsagent-asset-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -589,6 +619,7 @@ impl crate::Cfn<markers::Asset> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-asset.html#aws-resource-devopsagent-asset-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -598,6 +629,7 @@ impl crate::Cfn<markers::Asset> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-asset.html#aws-resource-devopsagent-asset-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -641,6 +673,7 @@ pub mod asset {
 
     impl AssetFile {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(path: impl Into<Str>) -> AssetFile {
             AssetFile {
                 content_bytes: None,
@@ -652,6 +685,7 @@ pub mod asset {
     }
 
     impl IntoValue for AssetFile {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentBytes", self.content_bytes);
@@ -699,6 +733,7 @@ pub struct CfnAssociationProps {
 #[cfg(feature = "devopsagent")]
 impl CfnAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(agent_space_id: impl Into<Str>, configuration: impl Into<association::ServiceConfiguration>, service_id: impl Into<Str>) -> CfnAssociationProps {
         CfnAssociationProps {
             agent_space_id: agent_space_id.into(),
@@ -712,6 +747,7 @@ impl CfnAssociationProps {
 #[cfg(feature = "devopsagent")]
 impl CfnAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AgentSpaceId", self.agent_space_id.into_value());
@@ -723,6 +759,7 @@ impl CfnAssociationProps {
 
     /// The `AWS::DevOpsAgent::Association` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DevOpsAgent::Association").properties(self.into_properties())
     }
@@ -731,6 +768,7 @@ impl CfnAssociationProps {
 #[cfg(feature = "devopsagent")]
 impl crate::Cfn<markers::Association> {
     /// Adds an `AWS::DevOpsAgent::Association` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -743,6 +781,7 @@ impl crate::Cfn<markers::Association> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-association.html#aws-resource-devopsagent-association-return-values).
+    #[inline]
     pub fn attr_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationId".into())
     }
@@ -751,6 +790,7 @@ impl crate::Cfn<markers::Association> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-association.html#aws-resource-devopsagent-association-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -759,6 +799,7 @@ impl crate::Cfn<markers::Association> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-association.html#aws-resource-devopsagent-association-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -881,6 +922,7 @@ pub mod association {
 
     impl ServiceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServiceConfiguration {
             ServiceConfiguration {
                 aws: None,
@@ -904,12 +946,14 @@ pub mod association {
     }
 
     impl Default for ServiceConfiguration {
+        #[inline]
         fn default() -> ServiceConfiguration {
             ServiceConfiguration::new()
         }
     }
 
     impl IntoValue for ServiceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Aws", self.aws);
@@ -971,6 +1015,7 @@ pub mod association {
 
     impl SourceAwsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(account_id: impl Into<Str>, account_type: impl Into<Str>, assumable_role_arn: impl Into<Str>) -> SourceAwsConfiguration {
             SourceAwsConfiguration {
                 account_id: account_id.into(),
@@ -983,6 +1028,7 @@ pub mod association {
     }
 
     impl IntoValue for SourceAwsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountId", self.account_id.into_value());
@@ -1022,6 +1068,7 @@ pub mod association {
 
     impl AWSResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_arn: impl Into<Str>) -> AWSResource {
             AWSResource {
                 resource_arn: resource_arn.into(),
@@ -1032,6 +1079,7 @@ pub mod association {
     }
 
     impl IntoValue for AWSResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceArn", self.resource_arn.into_value());
@@ -1063,6 +1111,7 @@ pub mod association {
 
     impl KeyValuePair {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> KeyValuePair {
             KeyValuePair {
                 key: key.into(),
@@ -1072,6 +1121,7 @@ pub mod association {
     }
 
     impl IntoValue for KeyValuePair {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -1119,6 +1169,7 @@ pub mod association {
 
     impl AWSConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(account_id: impl Into<Str>, account_type: impl Into<Str>, assumable_role_arn: impl Into<Str>) -> AWSConfiguration {
             AWSConfiguration {
                 account_id: account_id.into(),
@@ -1131,6 +1182,7 @@ pub mod association {
     }
 
     impl IntoValue for AWSConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountId", self.account_id.into_value());
@@ -1178,6 +1230,7 @@ pub mod association {
 
     impl GitHubConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(owner: impl Into<Str>, owner_type: impl Into<Str>, repo_id: impl Into<Str>, repo_name: impl Into<Str>) -> GitHubConfiguration {
             GitHubConfiguration {
                 owner: owner.into(),
@@ -1189,6 +1242,7 @@ pub mod association {
     }
 
     impl IntoValue for GitHubConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Owner", self.owner.into_value());
@@ -1228,6 +1282,7 @@ pub mod association {
 
     impl SlackConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(transmission_target: impl Into<SlackTransmissionTarget>, workspace_id: impl Into<Str>, workspace_name: impl Into<Str>) -> SlackConfiguration {
             SlackConfiguration {
                 transmission_target: transmission_target.into(),
@@ -1238,6 +1293,7 @@ pub mod association {
     }
 
     impl IntoValue for SlackConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TransmissionTarget", self.transmission_target.into_value());
@@ -1263,6 +1319,7 @@ pub mod association {
 
     impl SlackTransmissionTarget {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(incident_response_target: impl Into<SlackChannel>) -> SlackTransmissionTarget {
             SlackTransmissionTarget {
                 incident_response_target: incident_response_target.into(),
@@ -1271,6 +1328,7 @@ pub mod association {
     }
 
     impl IntoValue for SlackTransmissionTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IncidentResponseTarget", self.incident_response_target.into_value());
@@ -1299,6 +1357,7 @@ pub mod association {
 
     impl SlackChannel {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(channel_id: impl Into<Str>) -> SlackChannel {
             SlackChannel {
                 channel_id: channel_id.into(),
@@ -1308,6 +1367,7 @@ pub mod association {
     }
 
     impl IntoValue for SlackChannel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ChannelId", self.channel_id.into_value());
@@ -1345,6 +1405,7 @@ pub mod association {
 
     impl DynatraceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(env_id: impl Into<Str>) -> DynatraceConfiguration {
             DynatraceConfiguration {
                 enable_webhook_updates: None,
@@ -1355,6 +1416,7 @@ pub mod association {
     }
 
     impl IntoValue for DynatraceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableWebhookUpdates", self.enable_webhook_updates);
@@ -1387,6 +1449,7 @@ pub mod association {
 
     impl ServiceNowConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServiceNowConfiguration {
             ServiceNowConfiguration {
                 enable_webhook_updates: None,
@@ -1396,12 +1459,14 @@ pub mod association {
     }
 
     impl Default for ServiceNowConfiguration {
+        #[inline]
         fn default() -> ServiceNowConfiguration {
             ServiceNowConfiguration::new()
         }
     }
 
     impl IntoValue for ServiceNowConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableWebhookUpdates", self.enable_webhook_updates);
@@ -1449,6 +1514,7 @@ pub mod association {
 
     impl MCPServerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(tools: impl Into<List<Str>>) -> MCPServerConfiguration {
             MCPServerConfiguration {
                 description: None,
@@ -1461,6 +1527,7 @@ pub mod association {
     }
 
     impl IntoValue for MCPServerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -1507,6 +1574,7 @@ pub mod association {
 
     impl GitLabConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(project_id: impl Into<Str>, project_path: impl Into<Str>) -> GitLabConfiguration {
             GitLabConfiguration {
                 enable_webhook_updates: None,
@@ -1518,6 +1586,7 @@ pub mod association {
     }
 
     impl IntoValue for GitLabConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableWebhookUpdates", self.enable_webhook_updates);
@@ -1560,6 +1629,7 @@ pub mod association {
 
     impl MCPServerDatadogConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MCPServerDatadogConfiguration {
             MCPServerDatadogConfiguration {
                 description: None,
@@ -1571,12 +1641,14 @@ pub mod association {
     }
 
     impl Default for MCPServerDatadogConfiguration {
+        #[inline]
         fn default() -> MCPServerDatadogConfiguration {
             MCPServerDatadogConfiguration::new()
         }
     }
 
     impl IntoValue for MCPServerDatadogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -1619,6 +1691,7 @@ pub mod association {
 
     impl MCPServerSplunkConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MCPServerSplunkConfiguration {
             MCPServerSplunkConfiguration {
                 description: None,
@@ -1630,12 +1703,14 @@ pub mod association {
     }
 
     impl Default for MCPServerSplunkConfiguration {
+        #[inline]
         fn default() -> MCPServerSplunkConfiguration {
             MCPServerSplunkConfiguration::new()
         }
     }
 
     impl IntoValue for MCPServerSplunkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -1670,6 +1745,7 @@ pub mod association {
 
     impl MCPServerNewRelicConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(account_id: impl Into<Str>, endpoint: impl Into<Str>) -> MCPServerNewRelicConfiguration {
             MCPServerNewRelicConfiguration {
                 account_id: account_id.into(),
@@ -1679,6 +1755,7 @@ pub mod association {
     }
 
     impl IntoValue for MCPServerNewRelicConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountId", self.account_id.into_value());
@@ -1714,6 +1791,7 @@ pub mod association {
 
     impl MCPServerGrafanaConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint: impl Into<Str>) -> MCPServerGrafanaConfiguration {
             MCPServerGrafanaConfiguration {
                 enable_webhook_updates: None,
@@ -1724,6 +1802,7 @@ pub mod association {
     }
 
     impl IntoValue for MCPServerGrafanaConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableWebhookUpdates", self.enable_webhook_updates);
@@ -1761,6 +1840,7 @@ pub mod association {
 
     impl PagerDutyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(customer_email: impl Into<Str>, services: impl Into<List<Str>>) -> PagerDutyConfiguration {
             PagerDutyConfiguration {
                 customer_email: customer_email.into(),
@@ -1771,6 +1851,7 @@ pub mod association {
     }
 
     impl IntoValue for PagerDutyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CustomerEmail", self.customer_email.into_value());
@@ -1797,6 +1878,7 @@ pub mod association {
 
     impl EventChannelConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EventChannelConfiguration {
             EventChannelConfiguration {
                 enable_webhook_updates: None,
@@ -1805,12 +1887,14 @@ pub mod association {
     }
 
     impl Default for EventChannelConfiguration {
+        #[inline]
         fn default() -> EventChannelConfiguration {
             EventChannelConfiguration::new()
         }
     }
 
     impl IntoValue for EventChannelConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableWebhookUpdates", self.enable_webhook_updates);
@@ -1834,6 +1918,7 @@ pub mod association {
 
     impl AzureConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subscription_id: impl Into<Str>) -> AzureConfiguration {
             AzureConfiguration {
                 subscription_id: subscription_id.into(),
@@ -1842,6 +1927,7 @@ pub mod association {
     }
 
     impl IntoValue for AzureConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SubscriptionId", self.subscription_id.into_value());
@@ -1865,6 +1951,7 @@ pub mod association {
 
     impl MCPServerSigV4Configuration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(tools: impl Into<List<Str>>) -> MCPServerSigV4Configuration {
             MCPServerSigV4Configuration {
                 tools: tools.into(),
@@ -1873,6 +1960,7 @@ pub mod association {
     }
 
     impl IntoValue for MCPServerSigV4Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Tools", self.tools.into_value());
@@ -1916,6 +2004,7 @@ pub struct CfnPrivateConnectionProps {
 #[cfg(feature = "devopsagent")]
 impl CfnPrivateConnectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connection_configuration: impl Into<private_connection::ConnectionConfiguration>, name: impl Into<Str>) -> CfnPrivateConnectionProps {
         CfnPrivateConnectionProps {
             certificate: None,
@@ -1929,6 +2018,7 @@ impl CfnPrivateConnectionProps {
 #[cfg(feature = "devopsagent")]
 impl CfnPrivateConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Certificate", self.certificate);
@@ -1940,6 +2030,7 @@ impl CfnPrivateConnectionProps {
 
     /// The `AWS::DevOpsAgent::PrivateConnection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DevOpsAgent::PrivateConnection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1948,6 +2039,7 @@ impl CfnPrivateConnectionProps {
 #[cfg(feature = "devopsagent")]
 impl crate::Cfn<markers::PrivateConnection> {
     /// Adds an `AWS::DevOpsAgent::PrivateConnection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1960,6 +2052,7 @@ impl crate::Cfn<markers::PrivateConnection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-privateconnection.html#aws-resource-devopsagent-privateconnection-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1968,6 +2061,7 @@ impl crate::Cfn<markers::PrivateConnection> {
     ///
     /// `Fn::GetAtt` of
     /// [`CertificateExpiryTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-privateconnection.html#aws-resource-devopsagent-privateconnection-return-values).
+    #[inline]
     pub fn attr_certificate_expiry_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CertificateExpiryTime".into())
     }
@@ -1976,6 +2070,7 @@ impl crate::Cfn<markers::PrivateConnection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-privateconnection.html#aws-resource-devopsagent-privateconnection-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2006,6 +2101,7 @@ pub mod private_connection {
 
     impl ConnectionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectionConfiguration {
             ConnectionConfiguration {
                 self_managed: None,
@@ -2015,12 +2111,14 @@ pub mod private_connection {
     }
 
     impl Default for ConnectionConfiguration {
+        #[inline]
         fn default() -> ConnectionConfiguration {
             ConnectionConfiguration::new()
         }
     }
 
     impl IntoValue for ConnectionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SelfManaged", self.self_managed);
@@ -2045,6 +2143,7 @@ pub mod private_connection {
 
     impl SelfManagedMode {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_configuration_id: impl Into<Str>) -> SelfManagedMode {
             SelfManagedMode {
                 resource_configuration_id: resource_configuration_id.into(),
@@ -2053,6 +2152,7 @@ pub mod private_connection {
     }
 
     impl IntoValue for SelfManagedMode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceConfigurationId", self.resource_configuration_id.into_value());
@@ -2112,6 +2212,7 @@ pub mod private_connection {
 
     impl ServiceManagedMode {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(host_address: impl Into<Str>, vpc_id: impl Into<Str>) -> ServiceManagedMode {
             ServiceManagedMode {
                 dns_resolution: None,
@@ -2127,6 +2228,7 @@ pub mod private_connection {
     }
 
     impl IntoValue for ServiceManagedMode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DnsResolution", self.dns_resolution);
@@ -2200,6 +2302,7 @@ pub struct CfnServiceProps {
 #[cfg(feature = "devopsagent")]
 impl CfnServiceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(service_type: impl Into<Str>) -> CfnServiceProps {
         CfnServiceProps {
             exchange_url_private_connection_name: None,
@@ -2216,6 +2319,7 @@ impl CfnServiceProps {
 #[cfg(feature = "devopsagent")]
 impl CfnServiceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ExchangeUrlPrivateConnectionName", self.exchange_url_private_connection_name);
@@ -2230,6 +2334,7 @@ impl CfnServiceProps {
 
     /// The `AWS::DevOpsAgent::Service` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DevOpsAgent::Service").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2238,6 +2343,7 @@ impl CfnServiceProps {
 #[cfg(feature = "devopsagent")]
 impl crate::Cfn<markers::Service> {
     /// Adds an `AWS::DevOpsAgent::Service` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2250,6 +2356,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-service.html#aws-resource-devopsagent-service-return-values).
+    #[inline]
     pub fn attr_service_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceId".into())
     }
@@ -2258,6 +2365,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccessibleResources`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-service.html#aws-resource-devopsagent-service-return-values).
+    #[inline]
     pub fn attr_accessible_resources(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccessibleResources".into())
     }
@@ -2266,6 +2374,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`AdditionalServiceDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-service.html#aws-resource-devopsagent-service-return-values).
+    #[inline]
     pub fn attr_additional_service_details(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AdditionalServiceDetails".into())
     }
@@ -2274,6 +2383,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-service.html#aws-resource-devopsagent-service-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2349,6 +2459,7 @@ pub mod service {
 
     impl ServiceDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServiceDetails {
             ServiceDetails {
                 azure_identity: None,
@@ -2366,12 +2477,14 @@ pub mod service {
     }
 
     impl Default for ServiceDetails {
+        #[inline]
         fn default() -> ServiceDetails {
             ServiceDetails::new()
         }
     }
 
     impl IntoValue for ServiceDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AzureIdentity", self.azure_identity);
@@ -2409,6 +2522,7 @@ pub mod service {
 
     impl DynatraceServiceDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(account_urn: impl Into<Str>) -> DynatraceServiceDetails {
             DynatraceServiceDetails {
                 account_urn: account_urn.into(),
@@ -2418,6 +2532,7 @@ pub mod service {
     }
 
     impl IntoValue for DynatraceServiceDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountUrn", self.account_urn.into_value());
@@ -2441,6 +2556,7 @@ pub mod service {
 
     impl DynatraceAuthorizationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DynatraceAuthorizationConfig {
             DynatraceAuthorizationConfig {
                 o_auth_client_credentials: None,
@@ -2449,12 +2565,14 @@ pub mod service {
     }
 
     impl Default for DynatraceAuthorizationConfig {
+        #[inline]
         fn default() -> DynatraceAuthorizationConfig {
             DynatraceAuthorizationConfig::new()
         }
     }
 
     impl IntoValue for DynatraceAuthorizationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OAuthClientCredentials", self.o_auth_client_credentials);
@@ -2494,6 +2612,7 @@ pub mod service {
 
     impl OAuthClientDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>, client_secret: impl Into<Str>) -> OAuthClientDetails {
             OAuthClientDetails {
                 client_id: client_id.into(),
@@ -2505,6 +2624,7 @@ pub mod service {
     }
 
     impl IntoValue for OAuthClientDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
@@ -2548,6 +2668,7 @@ pub mod service {
 
     impl MCPServerDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorization_config: impl Into<MCPServerAuthorizationConfig>, endpoint: impl Into<Str>, name: impl Into<Str>) -> MCPServerDetails {
             MCPServerDetails {
                 authorization_config: authorization_config.into(),
@@ -2559,6 +2680,7 @@ pub mod service {
     }
 
     impl IntoValue for MCPServerDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizationConfig", self.authorization_config.into_value());
@@ -2594,6 +2716,7 @@ pub mod service {
 
     impl MCPServerAuthorizationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MCPServerAuthorizationConfig {
             MCPServerAuthorizationConfig {
                 api_key: None,
@@ -2604,12 +2727,14 @@ pub mod service {
     }
 
     impl Default for MCPServerAuthorizationConfig {
+        #[inline]
         fn default() -> MCPServerAuthorizationConfig {
             MCPServerAuthorizationConfig::new()
         }
     }
 
     impl IntoValue for MCPServerAuthorizationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApiKey", self.api_key);
@@ -2662,6 +2787,7 @@ pub mod service {
 
     impl MCPServerOAuthClientCredentialsConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>, client_secret: impl Into<Str>, exchange_url: impl Into<Str>) -> MCPServerOAuthClientCredentialsConfig {
             MCPServerOAuthClientCredentialsConfig {
                 client_id: client_id.into(),
@@ -2675,6 +2801,7 @@ pub mod service {
     }
 
     impl IntoValue for MCPServerOAuthClientCredentialsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
@@ -2715,6 +2842,7 @@ pub mod service {
 
     impl ApiKeyDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(api_key_header: impl Into<Str>, api_key_name: impl Into<Str>, api_key_value: impl Into<Str>) -> ApiKeyDetails {
             ApiKeyDetails {
                 api_key_header: api_key_header.into(),
@@ -2725,6 +2853,7 @@ pub mod service {
     }
 
     impl IntoValue for ApiKeyDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiKeyHeader", self.api_key_header.into_value());
@@ -2761,6 +2890,7 @@ pub mod service {
 
     impl BearerTokenDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(token_name: impl Into<Str>, token_value: impl Into<Str>) -> BearerTokenDetails {
             BearerTokenDetails {
                 authorization_header: None,
@@ -2771,6 +2901,7 @@ pub mod service {
     }
 
     impl IntoValue for BearerTokenDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationHeader", self.authorization_header);
@@ -2813,6 +2944,7 @@ pub mod service {
 
     impl MCPServerSplunkDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorization_config: impl Into<MCPServerSplunkAuthorizationConfig>, endpoint: impl Into<Str>, name: impl Into<Str>) -> MCPServerSplunkDetails {
             MCPServerSplunkDetails {
                 authorization_config: authorization_config.into(),
@@ -2824,6 +2956,7 @@ pub mod service {
     }
 
     impl IntoValue for MCPServerSplunkDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizationConfig", self.authorization_config.into_value());
@@ -2850,6 +2983,7 @@ pub mod service {
 
     impl MCPServerSplunkAuthorizationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bearer_token: impl Into<BearerTokenDetails>) -> MCPServerSplunkAuthorizationConfig {
             MCPServerSplunkAuthorizationConfig {
                 bearer_token: bearer_token.into(),
@@ -2858,6 +2992,7 @@ pub mod service {
     }
 
     impl IntoValue for MCPServerSplunkAuthorizationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BearerToken", self.bearer_token.into_value());
@@ -2881,6 +3016,7 @@ pub mod service {
 
     impl NewRelicServiceDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorization_config: impl Into<NewRelicAuthorizationConfig>) -> NewRelicServiceDetails {
             NewRelicServiceDetails {
                 authorization_config: authorization_config.into(),
@@ -2889,6 +3025,7 @@ pub mod service {
     }
 
     impl IntoValue for NewRelicServiceDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizationConfig", self.authorization_config.into_value());
@@ -2912,6 +3049,7 @@ pub mod service {
 
     impl NewRelicAuthorizationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(api_key: impl Into<NewRelicApiKeyConfig>) -> NewRelicAuthorizationConfig {
             NewRelicAuthorizationConfig {
                 api_key: api_key.into(),
@@ -2920,6 +3058,7 @@ pub mod service {
     }
 
     impl IntoValue for NewRelicAuthorizationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiKey", self.api_key.into_value());
@@ -2970,6 +3109,7 @@ pub mod service {
 
     impl NewRelicApiKeyConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(account_id: impl Into<Str>, api_key: impl Into<Str>, region: impl Into<Str>) -> NewRelicApiKeyConfig {
             NewRelicApiKeyConfig {
                 account_id: account_id.into(),
@@ -2983,6 +3123,7 @@ pub mod service {
     }
 
     impl IntoValue for NewRelicApiKeyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountId", self.account_id.into_value());
@@ -3028,6 +3169,7 @@ pub mod service {
 
     impl GitLabDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_url: impl Into<Str>, token_type: impl Into<Str>, token_value: impl Into<Str>) -> GitLabDetails {
             GitLabDetails {
                 group_id: None,
@@ -3039,6 +3181,7 @@ pub mod service {
     }
 
     impl IntoValue for GitLabDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GroupId", self.group_id);
@@ -3070,6 +3213,7 @@ pub mod service {
 
     impl ServiceNowServiceDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_url: impl Into<Str>) -> ServiceNowServiceDetails {
             ServiceNowServiceDetails {
                 authorization_config: None,
@@ -3079,6 +3223,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceNowServiceDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationConfig", self.authorization_config);
@@ -3102,6 +3247,7 @@ pub mod service {
 
     impl ServiceNowAuthorizationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServiceNowAuthorizationConfig {
             ServiceNowAuthorizationConfig {
                 o_auth_client_credentials: None,
@@ -3110,12 +3256,14 @@ pub mod service {
     }
 
     impl Default for ServiceNowAuthorizationConfig {
+        #[inline]
         fn default() -> ServiceNowAuthorizationConfig {
             ServiceNowAuthorizationConfig::new()
         }
     }
 
     impl IntoValue for ServiceNowAuthorizationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OAuthClientCredentials", self.o_auth_client_credentials);
@@ -3145,6 +3293,7 @@ pub mod service {
 
     impl PagerDutyDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorization_config: impl Into<PagerDutyAuthorizationConfig>, scopes: impl Into<List<Str>>) -> PagerDutyDetails {
             PagerDutyDetails {
                 authorization_config: authorization_config.into(),
@@ -3154,6 +3303,7 @@ pub mod service {
     }
 
     impl IntoValue for PagerDutyDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizationConfig", self.authorization_config.into_value());
@@ -3177,6 +3327,7 @@ pub mod service {
 
     impl PagerDutyAuthorizationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PagerDutyAuthorizationConfig {
             PagerDutyAuthorizationConfig {
                 o_auth_client_credentials: None,
@@ -3185,12 +3336,14 @@ pub mod service {
     }
 
     impl Default for PagerDutyAuthorizationConfig {
+        #[inline]
         fn default() -> PagerDutyAuthorizationConfig {
             PagerDutyAuthorizationConfig::new()
         }
     }
 
     impl IntoValue for PagerDutyAuthorizationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OAuthClientCredentials", self.o_auth_client_credentials);
@@ -3232,6 +3385,7 @@ pub mod service {
 
     impl AzureIdentityServiceDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>, tenant_id: impl Into<Str>, web_identity_role_arn: impl Into<Str>, web_identity_token_audiences: impl Into<List<Str>>) -> AzureIdentityServiceDetails {
             AzureIdentityServiceDetails {
                 client_id: client_id.into(),
@@ -3243,6 +3397,7 @@ pub mod service {
     }
 
     impl IntoValue for AzureIdentityServiceDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
@@ -3286,6 +3441,7 @@ pub mod service {
 
     impl MCPServerSigV4Details {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorization_config: impl Into<MCPServerSigV4AuthorizationConfig>, endpoint: impl Into<Str>, name: impl Into<Str>) -> MCPServerSigV4Details {
             MCPServerSigV4Details {
                 authorization_config: authorization_config.into(),
@@ -3297,6 +3453,7 @@ pub mod service {
     }
 
     impl IntoValue for MCPServerSigV4Details {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizationConfig", self.authorization_config.into_value());
@@ -3347,6 +3504,7 @@ pub mod service {
 
     impl MCPServerSigV4AuthorizationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(region: impl Into<Str>, service: impl Into<Str>) -> MCPServerSigV4AuthorizationConfig {
             MCPServerSigV4AuthorizationConfig {
                 custom_headers: None,
@@ -3359,6 +3517,7 @@ pub mod service {
     }
 
     impl IntoValue for MCPServerSigV4AuthorizationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomHeaders", self.custom_headers);
@@ -3403,6 +3562,7 @@ pub mod service {
 
     impl MCPServerGrafanaDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorization_config: impl Into<MCPServerGrafanaAuthorizationConfig>, endpoint: impl Into<Str>, name: impl Into<Str>) -> MCPServerGrafanaDetails {
             MCPServerGrafanaDetails {
                 authorization_config: authorization_config.into(),
@@ -3414,6 +3574,7 @@ pub mod service {
     }
 
     impl IntoValue for MCPServerGrafanaDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizationConfig", self.authorization_config.into_value());
@@ -3440,6 +3601,7 @@ pub mod service {
 
     impl MCPServerGrafanaAuthorizationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bearer_token: impl Into<BearerTokenDetails>) -> MCPServerGrafanaAuthorizationConfig {
             MCPServerGrafanaAuthorizationConfig {
                 bearer_token: bearer_token.into(),
@@ -3448,6 +3610,7 @@ pub mod service {
     }
 
     impl IntoValue for MCPServerGrafanaAuthorizationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BearerToken", self.bearer_token.into_value());
@@ -3495,6 +3658,7 @@ pub struct CfnTriggerProps {
 #[cfg(feature = "devopsagent")]
 impl CfnTriggerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(action: impl Into<Json>, agent_space_id: impl Into<Str>, condition: impl Into<trigger::Condition>, r#type: impl Into<Str>) -> CfnTriggerProps {
         CfnTriggerProps {
             action: action.into(),
@@ -3509,6 +3673,7 @@ impl CfnTriggerProps {
 #[cfg(feature = "devopsagent")]
 impl CfnTriggerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Action", self.action.into_value());
@@ -3521,6 +3686,7 @@ impl CfnTriggerProps {
 
     /// The `AWS::DevOpsAgent::Trigger` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DevOpsAgent::Trigger").properties(self.into_properties())
     }
@@ -3529,6 +3695,7 @@ impl CfnTriggerProps {
 #[cfg(feature = "devopsagent")]
 impl crate::Cfn<markers::Trigger> {
     /// Adds an `AWS::DevOpsAgent::Trigger` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3541,6 +3708,7 @@ impl crate::Cfn<markers::Trigger> {
     ///
     /// `Fn::GetAtt` of
     /// [`TriggerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-trigger.html#aws-resource-devopsagent-trigger-return-values).
+    #[inline]
     pub fn attr_trigger_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TriggerId".into())
     }
@@ -3549,6 +3717,7 @@ impl crate::Cfn<markers::Trigger> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-trigger.html#aws-resource-devopsagent-trigger-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -3557,6 +3726,7 @@ impl crate::Cfn<markers::Trigger> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-trigger.html#aws-resource-devopsagent-trigger-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -3566,6 +3736,7 @@ impl crate::Cfn<markers::Trigger> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-trigger.html#aws-resource-devopsagent-trigger-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3592,6 +3763,7 @@ pub mod trigger {
 
     impl Condition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(schedule: impl Into<Schedule>) -> Condition {
             Condition {
                 schedule: schedule.into(),
@@ -3600,6 +3772,7 @@ pub mod trigger {
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Schedule", self.schedule.into_value());
@@ -3623,6 +3796,7 @@ pub mod trigger {
 
     impl Schedule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(expression: impl Into<Str>) -> Schedule {
             Schedule {
                 expression: expression.into(),
@@ -3631,6 +3805,7 @@ pub mod trigger {
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Expression", self.expression.into_value());

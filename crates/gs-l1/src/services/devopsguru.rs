@@ -73,6 +73,7 @@ pub struct CfnLogAnomalyDetectionIntegrationProps {}
 #[cfg(feature = "devopsguru")]
 impl CfnLogAnomalyDetectionIntegrationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnLogAnomalyDetectionIntegrationProps {
         CfnLogAnomalyDetectionIntegrationProps {}
     }
@@ -80,6 +81,7 @@ impl CfnLogAnomalyDetectionIntegrationProps {
 
 #[cfg(feature = "devopsguru")]
 impl Default for CfnLogAnomalyDetectionIntegrationProps {
+    #[inline]
     fn default() -> CfnLogAnomalyDetectionIntegrationProps {
         CfnLogAnomalyDetectionIntegrationProps::new()
     }
@@ -88,12 +90,14 @@ impl Default for CfnLogAnomalyDetectionIntegrationProps {
 #[cfg(feature = "devopsguru")]
 impl CfnLogAnomalyDetectionIntegrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         gs_core::ValueMap::new()
     }
 
     /// The `AWS::DevOpsGuru::LogAnomalyDetectionIntegration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DevOpsGuru::LogAnomalyDetectionIntegration").properties(self.into_properties())
     }
@@ -102,6 +106,7 @@ impl CfnLogAnomalyDetectionIntegrationProps {
 #[cfg(feature = "devopsguru")]
 impl crate::Cfn<markers::LogAnomalyDetectionIntegration> {
     /// Adds an `AWS::DevOpsGuru::LogAnomalyDetectionIntegration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -115,6 +120,7 @@ impl crate::Cfn<markers::LogAnomalyDetectionIntegration> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsguru-loganomalydetectionintegration.html#aws-resource-devopsguru-loganomalydetectionintegration-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -137,6 +143,7 @@ pub struct CfnNotificationChannelProps {
 #[cfg(feature = "devopsguru")]
 impl CfnNotificationChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(config: impl Into<notification_channel::NotificationChannelConfig>) -> CfnNotificationChannelProps {
         CfnNotificationChannelProps {
             config: config.into(),
@@ -147,6 +154,7 @@ impl CfnNotificationChannelProps {
 #[cfg(feature = "devopsguru")]
 impl CfnNotificationChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Config", self.config.into_value());
@@ -155,6 +163,7 @@ impl CfnNotificationChannelProps {
 
     /// The `AWS::DevOpsGuru::NotificationChannel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DevOpsGuru::NotificationChannel").properties(self.into_properties())
     }
@@ -163,6 +172,7 @@ impl CfnNotificationChannelProps {
 #[cfg(feature = "devopsguru")]
 impl crate::Cfn<markers::NotificationChannel> {
     /// Adds an `AWS::DevOpsGuru::NotificationChannel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -175,6 +185,7 @@ impl crate::Cfn<markers::NotificationChannel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsguru-notificationchannel.html#aws-resource-devopsguru-notificationchannel-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -211,6 +222,7 @@ pub mod notification_channel {
 
     impl NotificationChannelConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NotificationChannelConfig {
             NotificationChannelConfig {
                 filters: None,
@@ -220,12 +232,14 @@ pub mod notification_channel {
     }
 
     impl Default for NotificationChannelConfig {
+        #[inline]
         fn default() -> NotificationChannelConfig {
             NotificationChannelConfig::new()
         }
     }
 
     impl IntoValue for NotificationChannelConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Filters", self.filters);
@@ -263,6 +277,7 @@ pub mod notification_channel {
 
     impl NotificationFilterConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NotificationFilterConfig {
             NotificationFilterConfig {
                 message_types: None,
@@ -272,12 +287,14 @@ pub mod notification_channel {
     }
 
     impl Default for NotificationFilterConfig {
+        #[inline]
         fn default() -> NotificationFilterConfig {
             NotificationFilterConfig::new()
         }
     }
 
     impl IntoValue for NotificationFilterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MessageTypes", self.message_types);
@@ -305,6 +322,7 @@ pub mod notification_channel {
 
     impl SnsChannelConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SnsChannelConfig {
             SnsChannelConfig {
                 topic_arn: None,
@@ -313,12 +331,14 @@ pub mod notification_channel {
     }
 
     impl Default for SnsChannelConfig {
+        #[inline]
         fn default() -> SnsChannelConfig {
             SnsChannelConfig::new()
         }
     }
 
     impl IntoValue for SnsChannelConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.topic_arn { m.insert("TopicArn", v.into_ref()); }
@@ -344,6 +364,7 @@ pub struct CfnResourceCollectionProps {
 #[cfg(feature = "devopsguru")]
 impl CfnResourceCollectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_collection_filter: impl Into<resource_collection::ResourceCollectionFilter>) -> CfnResourceCollectionProps {
         CfnResourceCollectionProps {
             resource_collection_filter: resource_collection_filter.into(),
@@ -354,6 +375,7 @@ impl CfnResourceCollectionProps {
 #[cfg(feature = "devopsguru")]
 impl CfnResourceCollectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ResourceCollectionFilter", self.resource_collection_filter.into_value());
@@ -362,6 +384,7 @@ impl CfnResourceCollectionProps {
 
     /// The `AWS::DevOpsGuru::ResourceCollection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DevOpsGuru::ResourceCollection").properties(self.into_properties())
     }
@@ -370,6 +393,7 @@ impl CfnResourceCollectionProps {
 #[cfg(feature = "devopsguru")]
 impl crate::Cfn<markers::ResourceCollection> {
     /// Adds an `AWS::DevOpsGuru::ResourceCollection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -383,6 +407,7 @@ impl crate::Cfn<markers::ResourceCollection> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceCollectionType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsguru-resourcecollection.html#aws-resource-devopsguru-resourcecollection-return-values).
+    #[inline]
     pub fn attr_resource_collection_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceCollectionType".into())
     }
@@ -417,6 +442,7 @@ pub mod resource_collection {
 
     impl ResourceCollectionFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceCollectionFilter {
             ResourceCollectionFilter {
                 cloud_formation: None,
@@ -426,12 +452,14 @@ pub mod resource_collection {
     }
 
     impl Default for ResourceCollectionFilter {
+        #[inline]
         fn default() -> ResourceCollectionFilter {
             ResourceCollectionFilter::new()
         }
     }
 
     impl IntoValue for ResourceCollectionFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudFormation", self.cloud_formation);
@@ -458,6 +486,7 @@ pub mod resource_collection {
 
     impl CloudFormationCollectionFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CloudFormationCollectionFilter {
             CloudFormationCollectionFilter {
                 stack_names: None,
@@ -466,12 +495,14 @@ pub mod resource_collection {
     }
 
     impl Default for CloudFormationCollectionFilter {
+        #[inline]
         fn default() -> CloudFormationCollectionFilter {
             CloudFormationCollectionFilter::new()
         }
     }
 
     impl IntoValue for CloudFormationCollectionFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "StackNames", self.stack_names);
@@ -501,6 +532,7 @@ pub mod resource_collection {
 
     impl TagCollection {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TagCollection {
             TagCollection {
                 app_boundary_key: None,
@@ -510,12 +542,14 @@ pub mod resource_collection {
     }
 
     impl Default for TagCollection {
+        #[inline]
         fn default() -> TagCollection {
             TagCollection::new()
         }
     }
 
     impl IntoValue for TagCollection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppBoundaryKey", self.app_boundary_key);

@@ -174,6 +174,7 @@ pub struct CfnConnectionProps {
 #[cfg(feature = "directconnect")]
 impl CfnConnectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bandwidth: impl Into<Str>, connection_name: impl Into<Str>, location: impl Into<Str>) -> CfnConnectionProps {
         CfnConnectionProps {
             bandwidth: bandwidth.into(),
@@ -190,6 +191,7 @@ impl CfnConnectionProps {
 #[cfg(feature = "directconnect")]
 impl CfnConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Bandwidth", self.bandwidth.into_value());
@@ -204,6 +206,7 @@ impl CfnConnectionProps {
 
     /// The `AWS::DirectConnect::Connection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DirectConnect::Connection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -212,6 +215,7 @@ impl CfnConnectionProps {
 #[cfg(feature = "directconnect")]
 impl crate::Cfn<markers::Connection> {
     /// Adds an `AWS::DirectConnect::Connection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -224,6 +228,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-connection.html#aws-resource-directconnect-connection-return-values).
+    #[inline]
     pub fn attr_connection_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectionArn".into())
     }
@@ -232,6 +237,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-connection.html#aws-resource-directconnect-connection-return-values).
+    #[inline]
     pub fn attr_connection_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectionId".into())
     }
@@ -240,6 +246,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectionState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-connection.html#aws-resource-directconnect-connection-return-values).
+    #[inline]
     pub fn attr_connection_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectionState".into())
     }
@@ -275,6 +282,7 @@ pub struct CfnDirectConnectGatewayProps {
 #[cfg(feature = "directconnect")]
 impl CfnDirectConnectGatewayProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(direct_connect_gateway_name: impl Into<Str>) -> CfnDirectConnectGatewayProps {
         CfnDirectConnectGatewayProps {
             amazon_side_asn: None,
@@ -287,6 +295,7 @@ impl CfnDirectConnectGatewayProps {
 #[cfg(feature = "directconnect")]
 impl CfnDirectConnectGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AmazonSideAsn", self.amazon_side_asn);
@@ -297,6 +306,7 @@ impl CfnDirectConnectGatewayProps {
 
     /// The `AWS::DirectConnect::DirectConnectGateway` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DirectConnect::DirectConnectGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -305,6 +315,7 @@ impl CfnDirectConnectGatewayProps {
 #[cfg(feature = "directconnect")]
 impl crate::Cfn<markers::DirectConnectGateway> {
     /// Adds an `AWS::DirectConnect::DirectConnectGateway` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -317,6 +328,7 @@ impl crate::Cfn<markers::DirectConnectGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`DirectConnectGatewayArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-directconnectgateway.html#aws-resource-directconnect-directconnectgateway-return-values).
+    #[inline]
     pub fn attr_direct_connect_gateway_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DirectConnectGatewayArn".into())
     }
@@ -325,6 +337,7 @@ impl crate::Cfn<markers::DirectConnectGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`DirectConnectGatewayId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-directconnectgateway.html#aws-resource-directconnect-directconnectgateway-return-values).
+    #[inline]
     pub fn attr_direct_connect_gateway_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DirectConnectGatewayId".into())
     }
@@ -368,6 +381,7 @@ pub struct CfnDirectConnectGatewayAssociationProps {
 #[cfg(feature = "directconnect")]
 impl CfnDirectConnectGatewayAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(associated_gateway_id: impl Into<Str>, direct_connect_gateway_id: impl Into<Id<crate::directconnect::CfnDirectConnectGateway>>) -> CfnDirectConnectGatewayAssociationProps {
         CfnDirectConnectGatewayAssociationProps {
             accept_direct_connect_gateway_association_proposal_role_arn: None,
@@ -381,6 +395,7 @@ impl CfnDirectConnectGatewayAssociationProps {
 #[cfg(feature = "directconnect")]
 impl CfnDirectConnectGatewayAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AcceptDirectConnectGatewayAssociationProposalRoleArn", self.accept_direct_connect_gateway_association_proposal_role_arn);
@@ -392,6 +407,7 @@ impl CfnDirectConnectGatewayAssociationProps {
 
     /// The `AWS::DirectConnect::DirectConnectGatewayAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DirectConnect::DirectConnectGatewayAssociation").properties(self.into_properties())
     }
@@ -400,6 +416,7 @@ impl CfnDirectConnectGatewayAssociationProps {
 #[cfg(feature = "directconnect")]
 impl crate::Cfn<markers::DirectConnectGatewayAssociation> {
     /// Adds an `AWS::DirectConnect::DirectConnectGatewayAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -412,6 +429,7 @@ impl crate::Cfn<markers::DirectConnectGatewayAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-directconnectgatewayassociation.html#aws-resource-directconnect-directconnectgatewayassociation-return-values).
+    #[inline]
     pub fn attr_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationId".into())
     }
@@ -471,6 +489,7 @@ pub struct CfnLagProps {
 #[cfg(feature = "directconnect")]
 impl CfnLagProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connections_bandwidth: impl Into<Str>, lag_name: impl Into<Str>, location: impl Into<Str>) -> CfnLagProps {
         CfnLagProps {
             connections_bandwidth: connections_bandwidth.into(),
@@ -487,6 +506,7 @@ impl CfnLagProps {
 #[cfg(feature = "directconnect")]
 impl CfnLagProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectionsBandwidth", self.connections_bandwidth.into_value());
@@ -501,6 +521,7 @@ impl CfnLagProps {
 
     /// The `AWS::DirectConnect::Lag` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DirectConnect::Lag").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -509,6 +530,7 @@ impl CfnLagProps {
 #[cfg(feature = "directconnect")]
 impl crate::Cfn<markers::Lag> {
     /// Adds an `AWS::DirectConnect::Lag` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -521,6 +543,7 @@ impl crate::Cfn<markers::Lag> {
     ///
     /// `Fn::GetAtt` of
     /// [`LagArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-lag.html#aws-resource-directconnect-lag-return-values).
+    #[inline]
     pub fn attr_lag_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LagArn".into())
     }
@@ -529,6 +552,7 @@ impl crate::Cfn<markers::Lag> {
     ///
     /// `Fn::GetAtt` of
     /// [`LagId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-lag.html#aws-resource-directconnect-lag-return-values).
+    #[inline]
     pub fn attr_lag_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LagId".into())
     }
@@ -537,6 +561,7 @@ impl crate::Cfn<markers::Lag> {
     ///
     /// `Fn::GetAtt` of
     /// [`LagState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-lag.html#aws-resource-directconnect-lag-return-values).
+    #[inline]
     pub fn attr_lag_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LagState".into())
     }
@@ -625,6 +650,7 @@ pub struct CfnPrivateVirtualInterfaceProps {
 #[cfg(feature = "directconnect")]
 impl CfnPrivateVirtualInterfaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bgp_peers: impl Into<List<private_virtual_interface::BgpPeer>>, connection_id: impl Into<Str>, virtual_interface_name: impl Into<Str>, vlan: impl Into<Int>) -> CfnPrivateVirtualInterfaceProps {
         CfnPrivateVirtualInterfaceProps {
             allocate_private_virtual_interface_role_arn: None,
@@ -645,6 +671,7 @@ impl CfnPrivateVirtualInterfaceProps {
 #[cfg(feature = "directconnect")]
 impl CfnPrivateVirtualInterfaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllocatePrivateVirtualInterfaceRoleArn", self.allocate_private_virtual_interface_role_arn);
@@ -663,6 +690,7 @@ impl CfnPrivateVirtualInterfaceProps {
 
     /// The `AWS::DirectConnect::PrivateVirtualInterface` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DirectConnect::PrivateVirtualInterface").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -671,6 +699,7 @@ impl CfnPrivateVirtualInterfaceProps {
 #[cfg(feature = "directconnect")]
 impl crate::Cfn<markers::PrivateVirtualInterface> {
     /// Adds an `AWS::DirectConnect::PrivateVirtualInterface` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -683,6 +712,7 @@ impl crate::Cfn<markers::PrivateVirtualInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`VirtualInterfaceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-privatevirtualinterface.html#aws-resource-directconnect-privatevirtualinterface-return-values).
+    #[inline]
     pub fn attr_virtual_interface_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VirtualInterfaceArn".into())
     }
@@ -691,6 +721,7 @@ impl crate::Cfn<markers::PrivateVirtualInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`VirtualInterfaceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-privatevirtualinterface.html#aws-resource-directconnect-privatevirtualinterface-return-values).
+    #[inline]
     pub fn attr_virtual_interface_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VirtualInterfaceId".into())
     }
@@ -744,6 +775,7 @@ pub mod private_virtual_interface {
 
     impl BgpPeer {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(address_family: impl Into<Str>, asn: impl Into<Str>) -> BgpPeer {
             BgpPeer {
                 address_family: address_family.into(),
@@ -757,6 +789,7 @@ pub mod private_virtual_interface {
     }
 
     impl IntoValue for BgpPeer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AddressFamily", self.address_family.into_value());
@@ -833,6 +866,7 @@ pub struct CfnPublicVirtualInterfaceProps {
 #[cfg(feature = "directconnect")]
 impl CfnPublicVirtualInterfaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bgp_peers: impl Into<List<public_virtual_interface::BgpPeer>>, connection_id: impl Into<Str>, virtual_interface_name: impl Into<Str>, vlan: impl Into<Int>) -> CfnPublicVirtualInterfaceProps {
         CfnPublicVirtualInterfaceProps {
             allocate_public_virtual_interface_role_arn: None,
@@ -850,6 +884,7 @@ impl CfnPublicVirtualInterfaceProps {
 #[cfg(feature = "directconnect")]
 impl CfnPublicVirtualInterfaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllocatePublicVirtualInterfaceRoleArn", self.allocate_public_virtual_interface_role_arn);
@@ -865,6 +900,7 @@ impl CfnPublicVirtualInterfaceProps {
 
     /// The `AWS::DirectConnect::PublicVirtualInterface` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DirectConnect::PublicVirtualInterface").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -873,6 +909,7 @@ impl CfnPublicVirtualInterfaceProps {
 #[cfg(feature = "directconnect")]
 impl crate::Cfn<markers::PublicVirtualInterface> {
     /// Adds an `AWS::DirectConnect::PublicVirtualInterface` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -885,6 +922,7 @@ impl crate::Cfn<markers::PublicVirtualInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`VirtualInterfaceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-publicvirtualinterface.html#aws-resource-directconnect-publicvirtualinterface-return-values).
+    #[inline]
     pub fn attr_virtual_interface_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VirtualInterfaceArn".into())
     }
@@ -893,6 +931,7 @@ impl crate::Cfn<markers::PublicVirtualInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`VirtualInterfaceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-publicvirtualinterface.html#aws-resource-directconnect-publicvirtualinterface-return-values).
+    #[inline]
     pub fn attr_virtual_interface_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VirtualInterfaceId".into())
     }
@@ -946,6 +985,7 @@ pub mod public_virtual_interface {
 
     impl BgpPeer {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(address_family: impl Into<Str>, asn: impl Into<Str>) -> BgpPeer {
             BgpPeer {
                 address_family: address_family.into(),
@@ -959,6 +999,7 @@ pub mod public_virtual_interface {
     }
 
     impl IntoValue for BgpPeer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AddressFamily", self.address_family.into_value());
@@ -1049,6 +1090,7 @@ pub struct CfnTransitVirtualInterfaceProps {
 #[cfg(feature = "directconnect")]
 impl CfnTransitVirtualInterfaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bgp_peers: impl Into<List<transit_virtual_interface::BgpPeer>>, connection_id: impl Into<Str>, direct_connect_gateway_id: impl Into<Id<crate::directconnect::CfnDirectConnectGateway>>, virtual_interface_name: impl Into<Str>, vlan: impl Into<Int>) -> CfnTransitVirtualInterfaceProps {
         CfnTransitVirtualInterfaceProps {
             allocate_transit_virtual_interface_role_arn: None,
@@ -1068,6 +1110,7 @@ impl CfnTransitVirtualInterfaceProps {
 #[cfg(feature = "directconnect")]
 impl CfnTransitVirtualInterfaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllocateTransitVirtualInterfaceRoleArn", self.allocate_transit_virtual_interface_role_arn);
@@ -1085,6 +1128,7 @@ impl CfnTransitVirtualInterfaceProps {
 
     /// The `AWS::DirectConnect::TransitVirtualInterface` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DirectConnect::TransitVirtualInterface").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1093,6 +1137,7 @@ impl CfnTransitVirtualInterfaceProps {
 #[cfg(feature = "directconnect")]
 impl crate::Cfn<markers::TransitVirtualInterface> {
     /// Adds an `AWS::DirectConnect::TransitVirtualInterface` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1105,6 +1150,7 @@ impl crate::Cfn<markers::TransitVirtualInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`VirtualInterfaceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-transitvirtualinterface.html#aws-resource-directconnect-transitvirtualinterface-return-values).
+    #[inline]
     pub fn attr_virtual_interface_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VirtualInterfaceArn".into())
     }
@@ -1113,6 +1159,7 @@ impl crate::Cfn<markers::TransitVirtualInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`VirtualInterfaceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-transitvirtualinterface.html#aws-resource-directconnect-transitvirtualinterface-return-values).
+    #[inline]
     pub fn attr_virtual_interface_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VirtualInterfaceId".into())
     }
@@ -1166,6 +1213,7 @@ pub mod transit_virtual_interface {
 
     impl BgpPeer {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(address_family: impl Into<Str>, asn: impl Into<Str>) -> BgpPeer {
             BgpPeer {
                 address_family: address_family.into(),
@@ -1179,6 +1227,7 @@ pub mod transit_virtual_interface {
     }
 
     impl IntoValue for BgpPeer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AddressFamily", self.address_family.into_value());

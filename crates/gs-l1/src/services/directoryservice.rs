@@ -113,6 +113,7 @@ pub struct CfnMicrosoftADProps {
 #[cfg(feature = "directoryservice")]
 impl CfnMicrosoftADProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, password: impl Into<Str>, vpc_settings: impl Into<microsoft_ad::VpcSettings>) -> CfnMicrosoftADProps {
         CfnMicrosoftADProps {
             create_alias: None,
@@ -129,6 +130,7 @@ impl CfnMicrosoftADProps {
 #[cfg(feature = "directoryservice")]
 impl CfnMicrosoftADProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CreateAlias", self.create_alias);
@@ -143,6 +145,7 @@ impl CfnMicrosoftADProps {
 
     /// The `AWS::DirectoryService::MicrosoftAD` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DirectoryService::MicrosoftAD").properties(self.into_properties())
     }
@@ -151,6 +154,7 @@ impl CfnMicrosoftADProps {
 #[cfg(feature = "directoryservice")]
 impl crate::Cfn<markers::MicrosoftAD> {
     /// Adds an `AWS::DirectoryService::MicrosoftAD` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -164,6 +168,7 @@ impl crate::Cfn<markers::MicrosoftAD> {
     ///
     /// `Fn::GetAtt` of
     /// [`Alias`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directoryservice-microsoftad.html#aws-resource-directoryservice-microsoftad-return-values).
+    #[inline]
     pub fn attr_alias(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Alias".into())
     }
@@ -173,6 +178,7 @@ impl crate::Cfn<markers::MicrosoftAD> {
     ///
     /// `Fn::GetAtt` of
     /// [`DnsIpAddresses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directoryservice-microsoftad.html#aws-resource-directoryservice-microsoftad-return-values).
+    #[inline]
     pub fn attr_dns_ip_addresses(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DnsIpAddresses".into())
     }
@@ -181,6 +187,7 @@ impl crate::Cfn<markers::MicrosoftAD> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directoryservice-microsoftad.html#aws-resource-directoryservice-microsoftad-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -219,6 +226,7 @@ pub mod microsoft_ad {
 
     impl VpcSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subnet_ids: impl Into<List<Str>>, vpc_id: impl Into<Str>) -> VpcSettings {
             VpcSettings {
                 subnet_ids: subnet_ids.into(),
@@ -228,6 +236,7 @@ pub mod microsoft_ad {
     }
 
     impl IntoValue for VpcSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SubnetIds", self.subnet_ids.into_value());
@@ -310,6 +319,7 @@ pub struct CfnSimpleADProps {
 #[cfg(feature = "directoryservice")]
 impl CfnSimpleADProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, size: impl Into<Str>, vpc_settings: impl Into<simple_ad::VpcSettings>) -> CfnSimpleADProps {
         CfnSimpleADProps {
             create_alias: None,
@@ -328,6 +338,7 @@ impl CfnSimpleADProps {
 #[cfg(feature = "directoryservice")]
 impl CfnSimpleADProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CreateAlias", self.create_alias);
@@ -344,6 +355,7 @@ impl CfnSimpleADProps {
 
     /// The `AWS::DirectoryService::SimpleAD` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DirectoryService::SimpleAD").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -352,6 +364,7 @@ impl CfnSimpleADProps {
 #[cfg(feature = "directoryservice")]
 impl crate::Cfn<markers::SimpleAD> {
     /// Adds an `AWS::DirectoryService::SimpleAD` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -364,6 +377,7 @@ impl crate::Cfn<markers::SimpleAD> {
     ///
     /// `Fn::GetAtt` of
     /// [`DirectoryId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directoryservice-simplead.html#aws-resource-directoryservice-simplead-return-values).
+    #[inline]
     pub fn attr_directory_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DirectoryId".into())
     }
@@ -373,6 +387,7 @@ impl crate::Cfn<markers::SimpleAD> {
     ///
     /// `Fn::GetAtt` of
     /// [`Alias`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directoryservice-simplead.html#aws-resource-directoryservice-simplead-return-values).
+    #[inline]
     pub fn attr_alias(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Alias".into())
     }
@@ -382,6 +397,7 @@ impl crate::Cfn<markers::SimpleAD> {
     ///
     /// `Fn::GetAtt` of
     /// [`DnsIpAddresses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directoryservice-simplead.html#aws-resource-directoryservice-simplead-return-values).
+    #[inline]
     pub fn attr_dns_ip_addresses(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DnsIpAddresses".into())
     }
@@ -390,6 +406,7 @@ impl crate::Cfn<markers::SimpleAD> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directoryservice-simplead.html#aws-resource-directoryservice-simplead-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -433,6 +450,7 @@ pub mod simple_ad {
 
     impl VpcSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subnet_ids: impl Into<List<Id<crate::ec2::CfnSubnet>>>, vpc_id: impl Into<Id<crate::ec2::CfnVPC>>) -> VpcSettings {
             VpcSettings {
                 subnet_ids: subnet_ids.into(),
@@ -442,6 +460,7 @@ pub mod simple_ad {
     }
 
     impl IntoValue for VpcSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SubnetIds", self.subnet_ids.into_refs());

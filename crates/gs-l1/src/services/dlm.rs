@@ -116,6 +116,7 @@ pub struct CfnLifecyclePolicyProps {
 #[cfg(feature = "dlm")]
 impl CfnLifecyclePolicyProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnLifecyclePolicyProps {
         CfnLifecyclePolicyProps {
             copy_tags: None,
@@ -136,6 +137,7 @@ impl CfnLifecyclePolicyProps {
 
 #[cfg(feature = "dlm")]
 impl Default for CfnLifecyclePolicyProps {
+    #[inline]
     fn default() -> CfnLifecyclePolicyProps {
         CfnLifecyclePolicyProps::new()
     }
@@ -144,6 +146,7 @@ impl Default for CfnLifecyclePolicyProps {
 #[cfg(feature = "dlm")]
 impl CfnLifecyclePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CopyTags", self.copy_tags);
@@ -163,6 +166,7 @@ impl CfnLifecyclePolicyProps {
 
     /// The `AWS::DLM::LifecyclePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DLM::LifecyclePolicy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -171,6 +175,7 @@ impl CfnLifecyclePolicyProps {
 #[cfg(feature = "dlm")]
 impl crate::Cfn<markers::LifecyclePolicy> {
     /// Adds an `AWS::DLM::LifecyclePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -183,6 +188,7 @@ impl crate::Cfn<markers::LifecyclePolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dlm-lifecyclepolicy.html#aws-resource-dlm-lifecyclepolicy-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -191,6 +197,7 @@ impl crate::Cfn<markers::LifecyclePolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dlm-lifecyclepolicy.html#aws-resource-dlm-lifecyclepolicy-return-values).
+    #[inline]
     pub fn attr_policy_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyId".into())
     }
@@ -314,6 +321,7 @@ pub mod lifecycle_policy {
 
     impl PolicyDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PolicyDetails {
             PolicyDetails {
                 actions: None,
@@ -337,12 +345,14 @@ pub mod lifecycle_policy {
     }
 
     impl Default for PolicyDetails {
+        #[inline]
         fn default() -> PolicyDetails {
             PolicyDetails::new()
         }
     }
 
     impl IntoValue for PolicyDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Actions", self.actions);
@@ -441,6 +451,7 @@ pub mod lifecycle_policy {
 
     impl Schedule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Schedule {
             Schedule {
                 archive_rule: None,
@@ -459,12 +470,14 @@ pub mod lifecycle_policy {
     }
 
     impl Default for Schedule {
+        #[inline]
         fn default() -> Schedule {
             Schedule::new()
         }
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ArchiveRule", self.archive_rule);
@@ -509,6 +522,7 @@ pub mod lifecycle_policy {
 
     impl ShareRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ShareRule {
             ShareRule {
                 target_accounts: None,
@@ -519,12 +533,14 @@ pub mod lifecycle_policy {
     }
 
     impl Default for ShareRule {
+        #[inline]
         fn default() -> ShareRule {
             ShareRule::new()
         }
     }
 
     impl IntoValue for ShareRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TargetAccounts", self.target_accounts);
@@ -565,6 +581,7 @@ pub mod lifecycle_policy {
 
     impl DeprecateRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeprecateRule {
             DeprecateRule {
                 count: None,
@@ -575,12 +592,14 @@ pub mod lifecycle_policy {
     }
 
     impl Default for DeprecateRule {
+        #[inline]
         fn default() -> DeprecateRule {
             DeprecateRule::new()
         }
     }
 
     impl IntoValue for DeprecateRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Count", self.count);
@@ -638,6 +657,7 @@ pub mod lifecycle_policy {
 
     impl CreateRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CreateRule {
             CreateRule {
                 cron_expression: None,
@@ -651,12 +671,14 @@ pub mod lifecycle_policy {
     }
 
     impl Default for CreateRule {
+        #[inline]
         fn default() -> CreateRule {
             CreateRule::new()
         }
     }
 
     impl IntoValue for CreateRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CronExpression", self.cron_expression);
@@ -707,6 +729,7 @@ pub mod lifecycle_policy {
 
     impl FastRestoreRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FastRestoreRule {
             FastRestoreRule {
                 availability_zone_ids: None,
@@ -719,12 +742,14 @@ pub mod lifecycle_policy {
     }
 
     impl Default for FastRestoreRule {
+        #[inline]
         fn default() -> FastRestoreRule {
             FastRestoreRule::new()
         }
     }
 
     impl IntoValue for FastRestoreRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZoneIds", self.availability_zone_ids);
@@ -752,6 +777,7 @@ pub mod lifecycle_policy {
 
     impl ArchiveRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(retain_rule: impl Into<ArchiveRetainRule>) -> ArchiveRule {
             ArchiveRule {
                 retain_rule: retain_rule.into(),
@@ -760,6 +786,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for ArchiveRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RetainRule", self.retain_rule.into_value());
@@ -786,6 +813,7 @@ pub mod lifecycle_policy {
 
     impl ArchiveRetainRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(retention_archive_tier: impl Into<RetentionArchiveTier>) -> ArchiveRetainRule {
             ArchiveRetainRule {
                 retention_archive_tier: retention_archive_tier.into(),
@@ -794,6 +822,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for ArchiveRetainRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RetentionArchiveTier", self.retention_archive_tier.into_value());
@@ -833,6 +862,7 @@ pub mod lifecycle_policy {
 
     impl RetentionArchiveTier {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RetentionArchiveTier {
             RetentionArchiveTier {
                 count: None,
@@ -843,12 +873,14 @@ pub mod lifecycle_policy {
     }
 
     impl Default for RetentionArchiveTier {
+        #[inline]
         fn default() -> RetentionArchiveTier {
             RetentionArchiveTier::new()
         }
     }
 
     impl IntoValue for RetentionArchiveTier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Count", self.count);
@@ -892,6 +924,7 @@ pub mod lifecycle_policy {
 
     impl RetainRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RetainRule {
             RetainRule {
                 count: None,
@@ -902,12 +935,14 @@ pub mod lifecycle_policy {
     }
 
     impl Default for RetainRule {
+        #[inline]
         fn default() -> RetainRule {
             RetainRule::new()
         }
     }
 
     impl IntoValue for RetainRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Count", self.count);
@@ -972,6 +1007,7 @@ pub mod lifecycle_policy {
 
     impl CrossRegionCopyRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encrypted: impl Into<Bool>) -> CrossRegionCopyRule {
             CrossRegionCopyRule {
                 cmk_arn: None,
@@ -986,6 +1022,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for CrossRegionCopyRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CmkArn", self.cmk_arn);
@@ -1025,6 +1062,7 @@ pub mod lifecycle_policy {
 
     impl CrossRegionCopyDeprecateRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(interval: impl Into<Int>, interval_unit: impl Into<Str>) -> CrossRegionCopyDeprecateRule {
             CrossRegionCopyDeprecateRule {
                 interval: interval.into(),
@@ -1034,6 +1072,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for CrossRegionCopyDeprecateRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Interval", self.interval.into_value());
@@ -1068,6 +1107,7 @@ pub mod lifecycle_policy {
 
     impl CrossRegionCopyRetainRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(interval: impl Into<Int>, interval_unit: impl Into<Str>) -> CrossRegionCopyRetainRule {
             CrossRegionCopyRetainRule {
                 interval: interval.into(),
@@ -1077,6 +1117,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for CrossRegionCopyRetainRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Interval", self.interval.into_value());
@@ -1107,6 +1148,7 @@ pub mod lifecycle_policy {
 
     impl EventSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> EventSource {
             EventSource {
                 parameters: None,
@@ -1116,6 +1158,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for EventSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Parameters", self.parameters);
@@ -1155,6 +1198,7 @@ pub mod lifecycle_policy {
 
     impl EventParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_type: impl Into<Str>, snapshot_owner: impl Into<List<Str>>) -> EventParameters {
             EventParameters {
                 description_regex: None,
@@ -1165,6 +1209,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for EventParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DescriptionRegex", self.description_regex);
@@ -1208,6 +1253,7 @@ pub mod lifecycle_policy {
 
     impl Parameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Parameters {
             Parameters {
                 exclude_boot_volume: None,
@@ -1218,12 +1264,14 @@ pub mod lifecycle_policy {
     }
 
     impl Default for Parameters {
+        #[inline]
         fn default() -> Parameters {
             Parameters::new()
         }
     }
 
     impl IntoValue for Parameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExcludeBootVolume", self.exclude_boot_volume);
@@ -1255,6 +1303,7 @@ pub mod lifecycle_policy {
 
     impl Action {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cross_region_copy: impl Into<List<CrossRegionCopyAction>>, name: impl Into<Str>) -> Action {
             Action {
                 cross_region_copy: cross_region_copy.into(),
@@ -1264,6 +1313,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CrossRegionCopy", self.cross_region_copy.into_value());
@@ -1302,6 +1352,7 @@ pub mod lifecycle_policy {
 
     impl CrossRegionCopyAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_configuration: impl Into<EncryptionConfiguration>, target: impl Into<Str>) -> CrossRegionCopyAction {
             CrossRegionCopyAction {
                 encryption_configuration: encryption_configuration.into(),
@@ -1312,6 +1363,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for CrossRegionCopyAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionConfiguration", self.encryption_configuration.into_value());
@@ -1346,6 +1398,7 @@ pub mod lifecycle_policy {
 
     impl EncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encrypted: impl Into<Bool>) -> EncryptionConfiguration {
             EncryptionConfiguration {
                 cmk_arn: None,
@@ -1355,6 +1408,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CmkArn", self.cmk_arn);
@@ -1395,6 +1449,7 @@ pub mod lifecycle_policy {
 
     impl Exclusions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Exclusions {
             Exclusions {
                 exclude_boot_volumes: None,
@@ -1405,12 +1460,14 @@ pub mod lifecycle_policy {
     }
 
     impl Default for Exclusions {
+        #[inline]
         fn default() -> Exclusions {
             Exclusions::new()
         }
     }
 
     impl IntoValue for Exclusions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExcludeBootVolumes", self.exclude_boot_volumes);
@@ -1435,6 +1492,7 @@ pub mod lifecycle_policy {
 
     impl CrossRegionCopyTarget {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CrossRegionCopyTarget {
             CrossRegionCopyTarget {
                 target_region: None,
@@ -1443,12 +1501,14 @@ pub mod lifecycle_policy {
     }
 
     impl Default for CrossRegionCopyTarget {
+        #[inline]
         fn default() -> CrossRegionCopyTarget {
             CrossRegionCopyTarget::new()
         }
     }
 
     impl IntoValue for CrossRegionCopyTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TargetRegion", self.target_region);
@@ -1506,6 +1566,7 @@ pub mod lifecycle_policy {
 
     impl Script {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Script {
             Script {
                 execute_operation_on_script_failure: None,
@@ -1519,12 +1580,14 @@ pub mod lifecycle_policy {
     }
 
     impl Default for Script {
+        #[inline]
         fn default() -> Script {
             Script::new()
         }
     }
 
     impl IntoValue for Script {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExecuteOperationOnScriptFailure", self.execute_operation_on_script_failure);

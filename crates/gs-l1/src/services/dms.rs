@@ -215,6 +215,7 @@ pub struct CfnCertificateProps {
 #[cfg(feature = "dms")]
 impl CfnCertificateProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnCertificateProps {
         CfnCertificateProps {
             certificate_identifier: None,
@@ -226,6 +227,7 @@ impl CfnCertificateProps {
 
 #[cfg(feature = "dms")]
 impl Default for CfnCertificateProps {
+    #[inline]
     fn default() -> CfnCertificateProps {
         CfnCertificateProps::new()
     }
@@ -234,6 +236,7 @@ impl Default for CfnCertificateProps {
 #[cfg(feature = "dms")]
 impl CfnCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CertificateIdentifier", self.certificate_identifier);
@@ -244,6 +247,7 @@ impl CfnCertificateProps {
 
     /// The `AWS::DMS::Certificate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DMS::Certificate").properties(self.into_properties())
     }
@@ -252,6 +256,7 @@ impl CfnCertificateProps {
 #[cfg(feature = "dms")]
 impl crate::Cfn<markers::Certificate> {
     /// Adds an `AWS::DMS::Certificate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -264,6 +269,7 @@ impl crate::Cfn<markers::Certificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`CertificateArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-certificate.html#aws-resource-dms-certificate-return-values).
+    #[inline]
     pub fn attr_certificate_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CertificateArn".into())
     }
@@ -327,6 +333,7 @@ pub struct CfnDataMigrationProps {
 #[cfg(feature = "dms")]
 impl CfnDataMigrationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_migration_type: impl Into<Str>, migration_project_identifier: impl Into<Str>, service_access_role_arn: impl Into<Str>) -> CfnDataMigrationProps {
         CfnDataMigrationProps {
             data_migration_identifier: None,
@@ -344,6 +351,7 @@ impl CfnDataMigrationProps {
 #[cfg(feature = "dms")]
 impl CfnDataMigrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DataMigrationIdentifier", self.data_migration_identifier);
@@ -359,6 +367,7 @@ impl CfnDataMigrationProps {
 
     /// The `AWS::DMS::DataMigration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DMS::DataMigration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -367,6 +376,7 @@ impl CfnDataMigrationProps {
 #[cfg(feature = "dms")]
 impl crate::Cfn<markers::DataMigration> {
     /// Adds an `AWS::DMS::DataMigration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -379,6 +389,7 @@ impl crate::Cfn<markers::DataMigration> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataMigrationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-datamigration.html#aws-resource-dms-datamigration-return-values).
+    #[inline]
     pub fn attr_data_migration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataMigrationArn".into())
     }
@@ -387,6 +398,7 @@ impl crate::Cfn<markers::DataMigration> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataMigrationCreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-datamigration.html#aws-resource-dms-datamigration-return-values).
+    #[inline]
     pub fn attr_data_migration_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataMigrationCreateTime".into())
     }
@@ -424,6 +436,7 @@ pub mod data_migration {
 
     impl DataMigrationSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataMigrationSettings {
             DataMigrationSettings {
                 cloudwatch_logs_enabled: None,
@@ -434,12 +447,14 @@ pub mod data_migration {
     }
 
     impl Default for DataMigrationSettings {
+        #[inline]
         fn default() -> DataMigrationSettings {
             DataMigrationSettings::new()
         }
     }
 
     impl IntoValue for DataMigrationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudwatchLogsEnabled", self.cloudwatch_logs_enabled);
@@ -483,6 +498,7 @@ pub mod data_migration {
 
     impl SourceDataSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceDataSettings {
             SourceDataSettings {
                 cdc_start_position: None,
@@ -494,12 +510,14 @@ pub mod data_migration {
     }
 
     impl Default for SourceDataSettings {
+        #[inline]
         fn default() -> SourceDataSettings {
             SourceDataSettings::new()
         }
     }
 
     impl IntoValue for SourceDataSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CDCStartPosition", self.cdc_start_position);
@@ -567,6 +585,7 @@ pub struct CfnDataProviderProps {
 #[cfg(feature = "dms")]
 impl CfnDataProviderProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(engine: impl Into<Str>) -> CfnDataProviderProps {
         CfnDataProviderProps {
             data_provider_identifier: None,
@@ -583,6 +602,7 @@ impl CfnDataProviderProps {
 #[cfg(feature = "dms")]
 impl CfnDataProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DataProviderIdentifier", self.data_provider_identifier);
@@ -597,6 +617,7 @@ impl CfnDataProviderProps {
 
     /// The `AWS::DMS::DataProvider` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DMS::DataProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -605,6 +626,7 @@ impl CfnDataProviderProps {
 #[cfg(feature = "dms")]
 impl crate::Cfn<markers::DataProvider> {
     /// Adds an `AWS::DMS::DataProvider` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -617,6 +639,7 @@ impl crate::Cfn<markers::DataProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataProviderArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-dataprovider.html#aws-resource-dms-dataprovider-return-values).
+    #[inline]
     pub fn attr_data_provider_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataProviderArn".into())
     }
@@ -625,6 +648,7 @@ impl crate::Cfn<markers::DataProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataProviderCreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-dataprovider.html#aws-resource-dms-dataprovider-return-values).
+    #[inline]
     pub fn attr_data_provider_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataProviderCreationTime".into())
     }
@@ -700,6 +724,7 @@ pub mod data_provider {
 
     impl Settings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Settings {
             Settings {
                 doc_db_settings: None,
@@ -718,12 +743,14 @@ pub mod data_provider {
     }
 
     impl Default for Settings {
+        #[inline]
         fn default() -> Settings {
             Settings::new()
         }
     }
 
     impl IntoValue for Settings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DocDbSettings", self.doc_db_settings);
@@ -780,6 +807,7 @@ pub mod data_provider {
 
     impl PostgreSqlSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, port: impl Into<Int>, server_name: impl Into<Str>, ssl_mode: impl Into<Str>) -> PostgreSqlSettings {
             PostgreSqlSettings {
                 certificate_arn: None,
@@ -792,6 +820,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for PostgreSqlSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateArn", self.certificate_arn);
@@ -836,6 +865,7 @@ pub mod data_provider {
 
     impl MySqlSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(port: impl Into<Int>, server_name: impl Into<Str>, ssl_mode: impl Into<Str>) -> MySqlSettings {
             MySqlSettings {
                 certificate_arn: None,
@@ -847,6 +877,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for MySqlSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateArn", self.certificate_arn);
@@ -931,6 +962,7 @@ pub mod data_provider {
 
     impl OracleSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, port: impl Into<Int>, server_name: impl Into<Str>, ssl_mode: impl Into<Str>) -> OracleSettings {
             OracleSettings {
                 asm_server: None,
@@ -948,6 +980,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for OracleSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AsmServer", self.asm_server);
@@ -1007,6 +1040,7 @@ pub mod data_provider {
 
     impl MicrosoftSqlServerSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, port: impl Into<Int>, server_name: impl Into<Str>, ssl_mode: impl Into<Str>) -> MicrosoftSqlServerSettings {
             MicrosoftSqlServerSettings {
                 certificate_arn: None,
@@ -1019,6 +1053,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for MicrosoftSqlServerSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateArn", self.certificate_arn);
@@ -1058,6 +1093,7 @@ pub mod data_provider {
 
     impl RedshiftSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, port: impl Into<Int>, server_name: impl Into<Str>) -> RedshiftSettings {
             RedshiftSettings {
                 database_name: database_name.into(),
@@ -1068,6 +1104,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for RedshiftSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatabaseName", self.database_name.into_value());
@@ -1110,6 +1147,7 @@ pub mod data_provider {
 
     impl MariaDbSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(port: impl Into<Int>, server_name: impl Into<Str>, ssl_mode: impl Into<Str>) -> MariaDbSettings {
             MariaDbSettings {
                 certificate_arn: None,
@@ -1121,6 +1159,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for MariaDbSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateArn", self.certificate_arn);
@@ -1169,6 +1208,7 @@ pub mod data_provider {
 
     impl DocDbSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, port: impl Into<Int>, server_name: impl Into<Str>) -> DocDbSettings {
             DocDbSettings {
                 certificate_arn: None,
@@ -1181,6 +1221,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for DocDbSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateArn", self.certificate_arn);
@@ -1245,6 +1286,7 @@ pub mod data_provider {
 
     impl MongoDbSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(port: impl Into<Int>, server_name: impl Into<Str>) -> MongoDbSettings {
             MongoDbSettings {
                 auth_mechanism: None,
@@ -1260,6 +1302,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for MongoDbSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthMechanism", self.auth_mechanism);
@@ -1313,6 +1356,7 @@ pub mod data_provider {
 
     impl IbmDb2LuwSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, port: impl Into<Int>, server_name: impl Into<Str>, ssl_mode: impl Into<Str>) -> IbmDb2LuwSettings {
             IbmDb2LuwSettings {
                 certificate_arn: None,
@@ -1325,6 +1369,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for IbmDb2LuwSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateArn", self.certificate_arn);
@@ -1375,6 +1420,7 @@ pub mod data_provider {
 
     impl IbmDb2zOsSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, port: impl Into<Int>, server_name: impl Into<Str>, ssl_mode: impl Into<Str>) -> IbmDb2zOsSettings {
             IbmDb2zOsSettings {
                 certificate_arn: None,
@@ -1387,6 +1433,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for IbmDb2zOsSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateArn", self.certificate_arn);
@@ -1441,6 +1488,7 @@ pub mod data_provider {
 
     impl SybaseAseSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(port: impl Into<Int>, server_name: impl Into<Str>, ssl_mode: impl Into<Str>) -> SybaseAseSettings {
             SybaseAseSettings {
                 certificate_arn: None,
@@ -1454,6 +1502,7 @@ pub mod data_provider {
     }
 
     impl IntoValue for SybaseAseSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateArn", self.certificate_arn);
@@ -1717,6 +1766,7 @@ pub struct CfnEndpointProps {
 #[cfg(feature = "dms")]
 impl CfnEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(endpoint_type: impl Into<Str>, engine_name: impl Into<Str>) -> CfnEndpointProps {
         CfnEndpointProps {
             certificate_arn: None,
@@ -1757,6 +1807,7 @@ impl CfnEndpointProps {
 #[cfg(feature = "dms")]
 impl CfnEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CertificateArn", self.certificate_arn);
@@ -1795,6 +1846,7 @@ impl CfnEndpointProps {
 
     /// The `AWS::DMS::Endpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DMS::Endpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1803,6 +1855,7 @@ impl CfnEndpointProps {
 #[cfg(feature = "dms")]
 impl crate::Cfn<markers::Endpoint> {
     /// Adds an `AWS::DMS::Endpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1815,6 +1868,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`ExternalId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-endpoint.html#aws-resource-dms-endpoint-return-values).
+    #[inline]
     pub fn attr_external_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ExternalId".into())
     }
@@ -1823,6 +1877,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-endpoint.html#aws-resource-dms-endpoint-return-values).
+    #[inline]
     pub fn attr_endpoint_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointArn".into())
     }
@@ -1864,6 +1919,7 @@ pub mod endpoint {
 
     impl SybaseSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SybaseSettings {
             SybaseSettings {
                 secrets_manager_access_role_arn: None,
@@ -1873,12 +1929,14 @@ pub mod endpoint {
     }
 
     impl Default for SybaseSettings {
+        #[inline]
         fn default() -> SybaseSettings {
             SybaseSettings::new()
         }
     }
 
     impl IntoValue for SybaseSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecretsManagerAccessRoleArn", self.secrets_manager_access_role_arn);
@@ -1947,6 +2005,7 @@ pub mod endpoint {
 
     impl RedisSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RedisSettings {
             RedisSettings {
                 auth_password: None,
@@ -1961,12 +2020,14 @@ pub mod endpoint {
     }
 
     impl Default for RedisSettings {
+        #[inline]
         fn default() -> RedisSettings {
             RedisSettings::new()
         }
     }
 
     impl IntoValue for RedisSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthPassword", self.auth_password);
@@ -2268,6 +2329,7 @@ pub mod endpoint {
 
     impl OracleSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OracleSettings {
             OracleSettings {
                 access_alternate_directly: None,
@@ -2310,12 +2372,14 @@ pub mod endpoint {
     }
 
     impl Default for OracleSettings {
+        #[inline]
         fn default() -> OracleSettings {
             OracleSettings::new()
         }
     }
 
     impl IntoValue for OracleSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessAlternateDirectly", self.access_alternate_directly);
@@ -2495,6 +2559,7 @@ pub mod endpoint {
 
     impl KafkaSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KafkaSettings {
             KafkaSettings {
                 broker: None,
@@ -2520,12 +2585,14 @@ pub mod endpoint {
     }
 
     impl Default for KafkaSettings {
+        #[inline]
         fn default() -> KafkaSettings {
             KafkaSettings::new()
         }
     }
 
     impl IntoValue for KafkaSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Broker", self.broker);
@@ -2626,6 +2693,7 @@ pub mod endpoint {
 
     impl MySqlSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MySqlSettings {
             MySqlSettings {
                 after_connect_script: None,
@@ -2642,12 +2710,14 @@ pub mod endpoint {
     }
 
     impl Default for MySqlSettings {
+        #[inline]
         fn default() -> MySqlSettings {
             MySqlSettings::new()
         }
     }
 
     impl IntoValue for MySqlSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AfterConnectScript", self.after_connect_script);
@@ -2978,6 +3048,7 @@ pub mod endpoint {
 
     impl S3Settings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3Settings {
             S3Settings {
                 add_column_name: None,
@@ -3026,12 +3097,14 @@ pub mod endpoint {
     }
 
     impl Default for S3Settings {
+        #[inline]
         fn default() -> S3Settings {
             S3Settings::new()
         }
     }
 
     impl IntoValue for S3Settings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AddColumnName", self.add_column_name);
@@ -3162,6 +3235,7 @@ pub mod endpoint {
 
     impl KinesisSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KinesisSettings {
             KinesisSettings {
                 include_control_details: None,
@@ -3179,12 +3253,14 @@ pub mod endpoint {
     }
 
     impl Default for KinesisSettings {
+        #[inline]
         fn default() -> KinesisSettings {
             KinesisSettings::new()
         }
     }
 
     impl IntoValue for KinesisSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IncludeControlDetails", self.include_control_details);
@@ -3387,6 +3463,7 @@ pub mod endpoint {
 
     impl RedshiftSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RedshiftSettings {
             RedshiftSettings {
                 accept_any_date: None,
@@ -3420,12 +3497,14 @@ pub mod endpoint {
     }
 
     impl Default for RedshiftSettings {
+        #[inline]
         fn default() -> RedshiftSettings {
             RedshiftSettings::new()
         }
     }
 
     impl IntoValue for RedshiftSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AcceptAnyDate", self.accept_any_date);
@@ -3544,6 +3623,7 @@ pub mod endpoint {
 
     impl MongoDbSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MongoDbSettings {
             MongoDbSettings {
                 auth_mechanism: None,
@@ -3564,12 +3644,14 @@ pub mod endpoint {
     }
 
     impl Default for MongoDbSettings {
+        #[inline]
         fn default() -> MongoDbSettings {
             MongoDbSettings::new()
         }
     }
 
     impl IntoValue for MongoDbSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthMechanism", self.auth_mechanism);
@@ -3657,6 +3739,7 @@ pub mod endpoint {
 
     impl IbmDb2Settings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IbmDb2Settings {
             IbmDb2Settings {
                 current_lsn: None,
@@ -3673,12 +3756,14 @@ pub mod endpoint {
     }
 
     impl Default for IbmDb2Settings {
+        #[inline]
         fn default() -> IbmDb2Settings {
             IbmDb2Settings::new()
         }
     }
 
     impl IntoValue for IbmDb2Settings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CurrentLsn", self.current_lsn);
@@ -3755,6 +3840,7 @@ pub mod endpoint {
 
     impl NeptuneSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NeptuneSettings {
             NeptuneSettings {
                 error_retry_duration: None,
@@ -3769,12 +3855,14 @@ pub mod endpoint {
     }
 
     impl Default for NeptuneSettings {
+        #[inline]
         fn default() -> NeptuneSettings {
             NeptuneSettings::new()
         }
     }
 
     impl IntoValue for NeptuneSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ErrorRetryDuration", self.error_retry_duration);
@@ -3828,6 +3916,7 @@ pub mod endpoint {
 
     impl ElasticsearchSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ElasticsearchSettings {
             ElasticsearchSettings {
                 endpoint_uri: None,
@@ -3839,12 +3928,14 @@ pub mod endpoint {
     }
 
     impl Default for ElasticsearchSettings {
+        #[inline]
         fn default() -> ElasticsearchSettings {
             ElasticsearchSettings::new()
         }
     }
 
     impl IntoValue for ElasticsearchSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndpointUri", self.endpoint_uri);
@@ -3902,6 +3993,7 @@ pub mod endpoint {
 
     impl DocDbSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DocDbSettings {
             DocDbSettings {
                 docs_to_investigate: None,
@@ -3914,12 +4006,14 @@ pub mod endpoint {
     }
 
     impl Default for DocDbSettings {
+        #[inline]
         fn default() -> DocDbSettings {
             DocDbSettings::new()
         }
     }
 
     impl IntoValue for DocDbSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DocsToInvestigate", self.docs_to_investigate);
@@ -3953,6 +4047,7 @@ pub mod endpoint {
 
     impl DynamoDbSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DynamoDbSettings {
             DynamoDbSettings {
                 service_access_role_arn: None,
@@ -3961,12 +4056,14 @@ pub mod endpoint {
     }
 
     impl Default for DynamoDbSettings {
+        #[inline]
         fn default() -> DynamoDbSettings {
             DynamoDbSettings::new()
         }
     }
 
     impl IntoValue for DynamoDbSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ServiceAccessRoleArn", self.service_access_role_arn);
@@ -4098,6 +4195,7 @@ pub mod endpoint {
 
     impl MicrosoftSqlServerSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MicrosoftSqlServerSettings {
             MicrosoftSqlServerSettings {
                 bcp_packet_size: None,
@@ -4122,12 +4220,14 @@ pub mod endpoint {
     }
 
     impl Default for MicrosoftSqlServerSettings {
+        #[inline]
         fn default() -> MicrosoftSqlServerSettings {
             MicrosoftSqlServerSettings::new()
         }
     }
 
     impl IntoValue for MicrosoftSqlServerSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BcpPacketSize", self.bcp_packet_size);
@@ -4250,6 +4350,7 @@ pub mod endpoint {
 
     impl GcpMySQLSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GcpMySQLSettings {
             GcpMySQLSettings {
                 after_connect_script: None,
@@ -4270,12 +4371,14 @@ pub mod endpoint {
     }
 
     impl Default for GcpMySQLSettings {
+        #[inline]
         fn default() -> GcpMySQLSettings {
             GcpMySQLSettings::new()
         }
     }
 
     impl IntoValue for GcpMySQLSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AfterConnectScript", self.after_connect_script);
@@ -4407,6 +4510,7 @@ pub mod endpoint {
 
     impl PostgreSqlSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PostgreSqlSettings {
             PostgreSqlSettings {
                 after_connect_script: None,
@@ -4430,12 +4534,14 @@ pub mod endpoint {
     }
 
     impl Default for PostgreSqlSettings {
+        #[inline]
         fn default() -> PostgreSqlSettings {
             PostgreSqlSettings::new()
         }
     }
 
     impl IntoValue for PostgreSqlSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AfterConnectScript", self.after_connect_script);
@@ -4519,6 +4625,7 @@ pub struct CfnEventSubscriptionProps {
 #[cfg(feature = "dms")]
 impl CfnEventSubscriptionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(sns_topic_arn: impl Into<Str>) -> CfnEventSubscriptionProps {
         CfnEventSubscriptionProps {
             enabled: None,
@@ -4535,6 +4642,7 @@ impl CfnEventSubscriptionProps {
 #[cfg(feature = "dms")]
 impl CfnEventSubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Enabled", self.enabled);
@@ -4549,6 +4657,7 @@ impl CfnEventSubscriptionProps {
 
     /// The `AWS::DMS::EventSubscription` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DMS::EventSubscription").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4557,6 +4666,7 @@ impl CfnEventSubscriptionProps {
 #[cfg(feature = "dms")]
 impl crate::Cfn<markers::EventSubscription> {
     /// Adds an `AWS::DMS::EventSubscription` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4641,6 +4751,7 @@ pub struct CfnInstanceProfileProps {
 #[cfg(feature = "dms")]
 impl CfnInstanceProfileProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnInstanceProfileProps {
         CfnInstanceProfileProps {
             availability_zone: None,
@@ -4659,6 +4770,7 @@ impl CfnInstanceProfileProps {
 
 #[cfg(feature = "dms")]
 impl Default for CfnInstanceProfileProps {
+    #[inline]
     fn default() -> CfnInstanceProfileProps {
         CfnInstanceProfileProps::new()
     }
@@ -4667,6 +4779,7 @@ impl Default for CfnInstanceProfileProps {
 #[cfg(feature = "dms")]
 impl CfnInstanceProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -4684,6 +4797,7 @@ impl CfnInstanceProfileProps {
 
     /// The `AWS::DMS::InstanceProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DMS::InstanceProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4692,6 +4806,7 @@ impl CfnInstanceProfileProps {
 #[cfg(feature = "dms")]
 impl crate::Cfn<markers::InstanceProfile> {
     /// Adds an `AWS::DMS::InstanceProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4704,6 +4819,7 @@ impl crate::Cfn<markers::InstanceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`InstanceProfileArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-instanceprofile.html#aws-resource-dms-instanceprofile-return-values).
+    #[inline]
     pub fn attr_instance_profile_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InstanceProfileArn".into())
     }
@@ -4712,6 +4828,7 @@ impl crate::Cfn<markers::InstanceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`InstanceProfileCreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-instanceprofile.html#aws-resource-dms-instanceprofile-return-values).
+    #[inline]
     pub fn attr_instance_profile_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InstanceProfileCreationTime".into())
     }
@@ -4800,6 +4917,7 @@ pub struct CfnMigrationProjectProps {
 #[cfg(feature = "dms")]
 impl CfnMigrationProjectProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnMigrationProjectProps {
         CfnMigrationProjectProps {
             description: None,
@@ -4820,6 +4938,7 @@ impl CfnMigrationProjectProps {
 
 #[cfg(feature = "dms")]
 impl Default for CfnMigrationProjectProps {
+    #[inline]
     fn default() -> CfnMigrationProjectProps {
         CfnMigrationProjectProps::new()
     }
@@ -4828,6 +4947,7 @@ impl Default for CfnMigrationProjectProps {
 #[cfg(feature = "dms")]
 impl CfnMigrationProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -4847,6 +4967,7 @@ impl CfnMigrationProjectProps {
 
     /// The `AWS::DMS::MigrationProject` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DMS::MigrationProject").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4855,6 +4976,7 @@ impl CfnMigrationProjectProps {
 #[cfg(feature = "dms")]
 impl crate::Cfn<markers::MigrationProject> {
     /// Adds an `AWS::DMS::MigrationProject` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4867,6 +4989,7 @@ impl crate::Cfn<markers::MigrationProject> {
     ///
     /// `Fn::GetAtt` of
     /// [`MigrationProjectArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-migrationproject.html#aws-resource-dms-migrationproject-return-values).
+    #[inline]
     pub fn attr_migration_project_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MigrationProjectArn".into())
     }
@@ -4897,6 +5020,7 @@ pub mod migration_project {
 
     impl SchemaConversionApplicationAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchemaConversionApplicationAttributes {
             SchemaConversionApplicationAttributes {
                 s3_bucket_path: None,
@@ -4906,12 +5030,14 @@ pub mod migration_project {
     }
 
     impl Default for SchemaConversionApplicationAttributes {
+        #[inline]
         fn default() -> SchemaConversionApplicationAttributes {
             SchemaConversionApplicationAttributes::new()
         }
     }
 
     impl IntoValue for SchemaConversionApplicationAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3BucketPath", self.s3_bucket_path);
@@ -4956,6 +5082,7 @@ pub mod migration_project {
 
     impl DataProviderDescriptor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataProviderDescriptor {
             DataProviderDescriptor {
                 data_provider_arn: None,
@@ -4968,12 +5095,14 @@ pub mod migration_project {
     }
 
     impl Default for DataProviderDescriptor {
+        #[inline]
         fn default() -> DataProviderDescriptor {
             DataProviderDescriptor::new()
         }
     }
 
     impl IntoValue for DataProviderDescriptor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataProviderArn", self.data_provider_arn);
@@ -5080,6 +5209,7 @@ pub struct CfnReplicationConfigProps {
 #[cfg(feature = "dms")]
 impl CfnReplicationConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(compute_config: impl Into<replication_config::ComputeConfig>, replication_config_identifier: impl Into<Str>, replication_type: impl Into<Str>, source_endpoint_arn: impl Into<Str>, table_mappings: impl Into<Json>, target_endpoint_arn: impl Into<Str>) -> CfnReplicationConfigProps {
         CfnReplicationConfigProps {
             compute_config: compute_config.into(),
@@ -5099,6 +5229,7 @@ impl CfnReplicationConfigProps {
 #[cfg(feature = "dms")]
 impl CfnReplicationConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ComputeConfig", self.compute_config.into_value());
@@ -5116,6 +5247,7 @@ impl CfnReplicationConfigProps {
 
     /// The `AWS::DMS::ReplicationConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DMS::ReplicationConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5124,6 +5256,7 @@ impl CfnReplicationConfigProps {
 #[cfg(feature = "dms")]
 impl crate::Cfn<markers::ReplicationConfig> {
     /// Adds an `AWS::DMS::ReplicationConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5136,6 +5269,7 @@ impl crate::Cfn<markers::ReplicationConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReplicationConfigArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-replicationconfig.html#aws-resource-dms-replicationconfig-return-values).
+    #[inline]
     pub fn attr_replication_config_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReplicationConfigArn".into())
     }
@@ -5222,6 +5356,7 @@ pub mod replication_config {
 
     impl ComputeConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_capacity_units: impl Into<Int>) -> ComputeConfig {
             ComputeConfig {
                 availability_zone: None,
@@ -5238,6 +5373,7 @@ pub mod replication_config {
     }
 
     impl IntoValue for ComputeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -5380,6 +5516,7 @@ pub struct CfnReplicationInstanceProps {
 #[cfg(feature = "dms")]
 impl CfnReplicationInstanceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(replication_instance_class: impl Into<Str>) -> CfnReplicationInstanceProps {
         CfnReplicationInstanceProps {
             allocated_storage: None,
@@ -5406,6 +5543,7 @@ impl CfnReplicationInstanceProps {
 #[cfg(feature = "dms")]
 impl CfnReplicationInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllocatedStorage", self.allocated_storage);
@@ -5430,6 +5568,7 @@ impl CfnReplicationInstanceProps {
 
     /// The `AWS::DMS::ReplicationInstance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DMS::ReplicationInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5438,6 +5577,7 @@ impl CfnReplicationInstanceProps {
 #[cfg(feature = "dms")]
 impl crate::Cfn<markers::ReplicationInstance> {
     /// Adds an `AWS::DMS::ReplicationInstance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5450,6 +5590,7 @@ impl crate::Cfn<markers::ReplicationInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReplicationInstancePublicIpAddresses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-replicationinstance.html#aws-resource-dms-replicationinstance-return-values).
+    #[inline]
     pub fn attr_replication_instance_public_ip_addresses(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReplicationInstancePublicIpAddresses".into())
     }
@@ -5458,6 +5599,7 @@ impl crate::Cfn<markers::ReplicationInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReplicationInstancePrivateIpAddresses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-replicationinstance.html#aws-resource-dms-replicationinstance-return-values).
+    #[inline]
     pub fn attr_replication_instance_private_ip_addresses(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReplicationInstancePrivateIpAddresses".into())
     }
@@ -5466,6 +5608,7 @@ impl crate::Cfn<markers::ReplicationInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-replicationinstance.html#aws-resource-dms-replicationinstance-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -5508,6 +5651,7 @@ pub struct CfnReplicationSubnetGroupProps {
 #[cfg(feature = "dms")]
 impl CfnReplicationSubnetGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(replication_subnet_group_description: impl Into<Str>, subnet_ids: impl Into<List<Str>>) -> CfnReplicationSubnetGroupProps {
         CfnReplicationSubnetGroupProps {
             replication_subnet_group_description: replication_subnet_group_description.into(),
@@ -5521,6 +5665,7 @@ impl CfnReplicationSubnetGroupProps {
 #[cfg(feature = "dms")]
 impl CfnReplicationSubnetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ReplicationSubnetGroupDescription", self.replication_subnet_group_description.into_value());
@@ -5532,6 +5677,7 @@ impl CfnReplicationSubnetGroupProps {
 
     /// The `AWS::DMS::ReplicationSubnetGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DMS::ReplicationSubnetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5540,6 +5686,7 @@ impl CfnReplicationSubnetGroupProps {
 #[cfg(feature = "dms")]
 impl crate::Cfn<markers::ReplicationSubnetGroup> {
     /// Adds an `AWS::DMS::ReplicationSubnetGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5649,6 +5796,7 @@ pub struct CfnReplicationTaskProps {
 #[cfg(feature = "dms")]
 impl CfnReplicationTaskProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(migration_type: impl Into<Str>, replication_instance_arn: impl Into<Str>, source_endpoint_arn: impl Into<Str>, table_mappings: impl Into<Str>, target_endpoint_arn: impl Into<Str>) -> CfnReplicationTaskProps {
         CfnReplicationTaskProps {
             cdc_start_position: None,
@@ -5671,6 +5819,7 @@ impl CfnReplicationTaskProps {
 #[cfg(feature = "dms")]
 impl CfnReplicationTaskProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CdcStartPosition", self.cdc_start_position);
@@ -5691,6 +5840,7 @@ impl CfnReplicationTaskProps {
 
     /// The `AWS::DMS::ReplicationTask` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DMS::ReplicationTask").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5699,6 +5849,7 @@ impl CfnReplicationTaskProps {
 #[cfg(feature = "dms")]
 impl crate::Cfn<markers::ReplicationTask> {
     /// Adds an `AWS::DMS::ReplicationTask` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5711,6 +5862,7 @@ impl crate::Cfn<markers::ReplicationTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReplicationTaskArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-replicationtask.html#aws-resource-dms-replicationtask-return-values).
+    #[inline]
     pub fn attr_replication_task_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReplicationTaskArn".into())
     }

@@ -309,6 +309,7 @@ pub struct CfnDBClusterProps {
 #[cfg(feature = "docdb")]
 impl CfnDBClusterProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDBClusterProps {
         CfnDBClusterProps {
             availability_zones: None,
@@ -347,6 +348,7 @@ impl CfnDBClusterProps {
 
 #[cfg(feature = "docdb")]
 impl Default for CfnDBClusterProps {
+    #[inline]
     fn default() -> CfnDBClusterProps {
         CfnDBClusterProps::new()
     }
@@ -355,6 +357,7 @@ impl Default for CfnDBClusterProps {
 #[cfg(feature = "docdb")]
 impl CfnDBClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AvailabilityZones", self.availability_zones);
@@ -392,6 +395,7 @@ impl CfnDBClusterProps {
 
     /// The `AWS::DocDB::DBCluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DocDB::DBCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -400,6 +404,7 @@ impl CfnDBClusterProps {
 #[cfg(feature = "docdb")]
 impl crate::Cfn<markers::DBCluster> {
     /// Adds an `AWS::DocDB::DBCluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -414,6 +419,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterResourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbcluster.html#aws-resource-docdb-dbcluster-return-values).
+    #[inline]
     pub fn attr_cluster_resource_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterResourceId".into())
     }
@@ -423,6 +429,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbcluster.html#aws-resource-docdb-dbcluster-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -431,6 +438,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbcluster.html#aws-resource-docdb-dbcluster-return-values).
+    #[inline]
     pub fn attr_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Port".into())
     }
@@ -440,6 +448,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReadEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbcluster.html#aws-resource-docdb-dbcluster-return-values).
+    #[inline]
     pub fn attr_read_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReadEndpoint".into())
     }
@@ -448,6 +457,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbcluster.html#aws-resource-docdb-dbcluster-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -484,6 +494,7 @@ pub mod db_cluster {
 
     impl ServerlessV2ScalingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_capacity: impl Into<Num>, min_capacity: impl Into<Num>) -> ServerlessV2ScalingConfiguration {
             ServerlessV2ScalingConfiguration {
                 max_capacity: max_capacity.into(),
@@ -493,6 +504,7 @@ pub mod db_cluster {
     }
 
     impl IntoValue for ServerlessV2ScalingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxCapacity", self.max_capacity.into_value());
@@ -544,6 +556,7 @@ pub struct CfnDBClusterParameterGroupProps {
 #[cfg(feature = "docdb")]
 impl CfnDBClusterParameterGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, family: impl Into<Str>, parameters: impl Into<Json>) -> CfnDBClusterParameterGroupProps {
         CfnDBClusterParameterGroupProps {
             description: description.into(),
@@ -558,6 +571,7 @@ impl CfnDBClusterParameterGroupProps {
 #[cfg(feature = "docdb")]
 impl CfnDBClusterParameterGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
@@ -570,6 +584,7 @@ impl CfnDBClusterParameterGroupProps {
 
     /// The `AWS::DocDB::DBClusterParameterGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DocDB::DBClusterParameterGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -578,6 +593,7 @@ impl CfnDBClusterParameterGroupProps {
 #[cfg(feature = "docdb")]
 impl crate::Cfn<markers::DBClusterParameterGroup> {
     /// Adds an `AWS::DocDB::DBClusterParameterGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -660,6 +676,7 @@ pub struct CfnDBInstanceProps {
 #[cfg(feature = "docdb")]
 impl CfnDBInstanceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(db_cluster_identifier: impl Into<Str>, db_instance_class: impl Into<Str>) -> CfnDBInstanceProps {
         CfnDBInstanceProps {
             auto_minor_version_upgrade: None,
@@ -679,6 +696,7 @@ impl CfnDBInstanceProps {
 #[cfg(feature = "docdb")]
 impl CfnDBInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutoMinorVersionUpgrade", self.auto_minor_version_upgrade);
@@ -696,6 +714,7 @@ impl CfnDBInstanceProps {
 
     /// The `AWS::DocDB::DBInstance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DocDB::DBInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -704,6 +723,7 @@ impl CfnDBInstanceProps {
 #[cfg(feature = "docdb")]
 impl crate::Cfn<markers::DBInstance> {
     /// Adds an `AWS::DocDB::DBInstance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -717,6 +737,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbinstance.html#aws-resource-docdb-dbinstance-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -725,6 +746,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbinstance.html#aws-resource-docdb-dbinstance-return-values).
+    #[inline]
     pub fn attr_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Port".into())
     }
@@ -733,6 +755,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbinstance.html#aws-resource-docdb-dbinstance-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -774,6 +797,7 @@ pub struct CfnDBSubnetGroupProps {
 #[cfg(feature = "docdb")]
 impl CfnDBSubnetGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(db_subnet_group_description: impl Into<Str>, subnet_ids: impl Into<List<Str>>) -> CfnDBSubnetGroupProps {
         CfnDBSubnetGroupProps {
             db_subnet_group_description: db_subnet_group_description.into(),
@@ -787,6 +811,7 @@ impl CfnDBSubnetGroupProps {
 #[cfg(feature = "docdb")]
 impl CfnDBSubnetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DBSubnetGroupDescription", self.db_subnet_group_description.into_value());
@@ -798,6 +823,7 @@ impl CfnDBSubnetGroupProps {
 
     /// The `AWS::DocDB::DBSubnetGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DocDB::DBSubnetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -806,6 +832,7 @@ impl CfnDBSubnetGroupProps {
 #[cfg(feature = "docdb")]
 impl crate::Cfn<markers::DBSubnetGroup> {
     /// Adds an `AWS::DocDB::DBSubnetGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -864,6 +891,7 @@ pub struct CfnEventSubscriptionProps {
 #[cfg(feature = "docdb")]
 impl CfnEventSubscriptionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(sns_topic_arn: impl Into<Str>) -> CfnEventSubscriptionProps {
         CfnEventSubscriptionProps {
             enabled: None,
@@ -879,6 +907,7 @@ impl CfnEventSubscriptionProps {
 #[cfg(feature = "docdb")]
 impl CfnEventSubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Enabled", self.enabled);
@@ -892,6 +921,7 @@ impl CfnEventSubscriptionProps {
 
     /// The `AWS::DocDB::EventSubscription` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DocDB::EventSubscription").properties(self.into_properties())
     }
@@ -900,6 +930,7 @@ impl CfnEventSubscriptionProps {
 #[cfg(feature = "docdb")]
 impl crate::Cfn<markers::EventSubscription> {
     /// Adds an `AWS::DocDB::EventSubscription` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -966,6 +997,7 @@ pub struct CfnGlobalClusterProps {
 #[cfg(feature = "docdb")]
 impl CfnGlobalClusterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(global_cluster_identifier: impl Into<Str>) -> CfnGlobalClusterProps {
         CfnGlobalClusterProps {
             deletion_protection: None,
@@ -982,6 +1014,7 @@ impl CfnGlobalClusterProps {
 #[cfg(feature = "docdb")]
 impl CfnGlobalClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeletionProtection", self.deletion_protection);
@@ -996,6 +1029,7 @@ impl CfnGlobalClusterProps {
 
     /// The `AWS::DocDB::GlobalCluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DocDB::GlobalCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1004,6 +1038,7 @@ impl CfnGlobalClusterProps {
 #[cfg(feature = "docdb")]
 impl crate::Cfn<markers::GlobalCluster> {
     /// Adds an `AWS::DocDB::GlobalCluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1016,6 +1051,7 @@ impl crate::Cfn<markers::GlobalCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`GlobalClusterArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-globalcluster.html#aws-resource-docdb-globalcluster-return-values).
+    #[inline]
     pub fn attr_global_cluster_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GlobalClusterArn".into())
     }
@@ -1026,6 +1062,7 @@ impl crate::Cfn<markers::GlobalCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`GlobalClusterResourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-globalcluster.html#aws-resource-docdb-globalcluster-return-values).
+    #[inline]
     pub fn attr_global_cluster_resource_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GlobalClusterResourceId".into())
     }

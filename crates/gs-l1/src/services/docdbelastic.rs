@@ -146,6 +146,7 @@ pub struct CfnClusterProps {
 #[cfg(feature = "docdbelastic")]
 impl CfnClusterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(admin_user_name: impl Into<Str>, auth_type: impl Into<Str>, cluster_name: impl Into<Str>, shard_capacity: impl Into<Int>, shard_count: impl Into<Int>) -> CfnClusterProps {
         CfnClusterProps {
             admin_user_name: admin_user_name.into(),
@@ -169,6 +170,7 @@ impl CfnClusterProps {
 #[cfg(feature = "docdbelastic")]
 impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AdminUserName", self.admin_user_name.into_value());
@@ -190,6 +192,7 @@ impl CfnClusterProps {
 
     /// The `AWS::DocDBElastic::Cluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DocDBElastic::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -198,6 +201,7 @@ impl CfnClusterProps {
 #[cfg(feature = "docdbelastic")]
 impl crate::Cfn<markers::Cluster> {
     /// Adds an `AWS::DocDBElastic::Cluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -210,6 +214,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdbelastic-cluster.html#aws-resource-docdbelastic-cluster-return-values).
+    #[inline]
     pub fn attr_cluster_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterArn".into())
     }
@@ -218,6 +223,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdbelastic-cluster.html#aws-resource-docdbelastic-cluster-return-values).
+    #[inline]
     pub fn attr_cluster_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterEndpoint".into())
     }
@@ -253,6 +259,7 @@ pub struct CfnClusterSnapshotProps {
 #[cfg(feature = "docdbelastic")]
 impl CfnClusterSnapshotProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_arn: impl Into<Str>, snapshot_name: impl Into<Str>) -> CfnClusterSnapshotProps {
         CfnClusterSnapshotProps {
             cluster_arn: cluster_arn.into(),
@@ -265,6 +272,7 @@ impl CfnClusterSnapshotProps {
 #[cfg(feature = "docdbelastic")]
 impl CfnClusterSnapshotProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterArn", self.cluster_arn.into_value());
@@ -275,6 +283,7 @@ impl CfnClusterSnapshotProps {
 
     /// The `AWS::DocDBElastic::ClusterSnapshot` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DocDBElastic::ClusterSnapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -283,6 +292,7 @@ impl CfnClusterSnapshotProps {
 #[cfg(feature = "docdbelastic")]
 impl crate::Cfn<markers::ClusterSnapshot> {
     /// Adds an `AWS::DocDBElastic::ClusterSnapshot` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -295,6 +305,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SnapshotArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdbelastic-clustersnapshot.html#aws-resource-docdbelastic-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SnapshotArn".into())
     }
@@ -303,6 +314,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdbelastic-clustersnapshot.html#aws-resource-docdbelastic-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -311,6 +323,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SnapshotType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdbelastic-clustersnapshot.html#aws-resource-docdbelastic-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SnapshotType".into())
     }
@@ -319,6 +332,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SnapshotCreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdbelastic-clustersnapshot.html#aws-resource-docdbelastic-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SnapshotCreationTime".into())
     }
@@ -327,6 +341,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterCreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdbelastic-clustersnapshot.html#aws-resource-docdbelastic-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_cluster_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterCreationTime".into())
     }
@@ -335,6 +350,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SubnetIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdbelastic-clustersnapshot.html#aws-resource-docdbelastic-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_subnet_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SubnetIds".into())
     }
@@ -343,6 +359,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcSecurityGroupIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdbelastic-clustersnapshot.html#aws-resource-docdbelastic-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_vpc_security_group_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcSecurityGroupIds".into())
     }
@@ -351,6 +368,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`AdminUserName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdbelastic-clustersnapshot.html#aws-resource-docdbelastic-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_admin_user_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AdminUserName".into())
     }
@@ -359,6 +377,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`KmsKeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdbelastic-clustersnapshot.html#aws-resource-docdbelastic-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_kms_key_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KmsKeyId".into())
     }

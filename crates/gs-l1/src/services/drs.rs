@@ -121,6 +121,7 @@ pub struct CfnLaunchConfigurationTemplateProps {
 #[cfg(feature = "drs")]
 impl CfnLaunchConfigurationTemplateProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnLaunchConfigurationTemplateProps {
         CfnLaunchConfigurationTemplateProps {
             copy_private_ip: None,
@@ -138,6 +139,7 @@ impl CfnLaunchConfigurationTemplateProps {
 
 #[cfg(feature = "drs")]
 impl Default for CfnLaunchConfigurationTemplateProps {
+    #[inline]
     fn default() -> CfnLaunchConfigurationTemplateProps {
         CfnLaunchConfigurationTemplateProps::new()
     }
@@ -146,6 +148,7 @@ impl Default for CfnLaunchConfigurationTemplateProps {
 #[cfg(feature = "drs")]
 impl CfnLaunchConfigurationTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CopyPrivateIp", self.copy_private_ip);
@@ -162,6 +165,7 @@ impl CfnLaunchConfigurationTemplateProps {
 
     /// The `AWS::DRS::LaunchConfigurationTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DRS::LaunchConfigurationTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -170,6 +174,7 @@ impl CfnLaunchConfigurationTemplateProps {
 #[cfg(feature = "drs")]
 impl crate::Cfn<markers::LaunchConfigurationTemplate> {
     /// Adds an `AWS::DRS::LaunchConfigurationTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -182,6 +187,7 @@ impl crate::Cfn<markers::LaunchConfigurationTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-drs-launchconfigurationtemplate.html#aws-resource-drs-launchconfigurationtemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -190,6 +196,7 @@ impl crate::Cfn<markers::LaunchConfigurationTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`LaunchConfigurationTemplateID`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-drs-launchconfigurationtemplate.html#aws-resource-drs-launchconfigurationtemplate-return-values).
+    #[inline]
     pub fn attr_launch_configuration_template_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LaunchConfigurationTemplateID".into())
     }
@@ -215,6 +222,7 @@ pub mod launch_configuration_template {
 
     impl Licensing {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Licensing {
             Licensing {
                 os_byol: None,
@@ -223,12 +231,14 @@ pub mod launch_configuration_template {
     }
 
     impl Default for Licensing {
+        #[inline]
         fn default() -> Licensing {
             Licensing::new()
         }
     }
 
     impl IntoValue for Licensing {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OsByol", self.os_byol);
@@ -339,6 +349,7 @@ pub struct CfnReplicationConfigurationTemplateProps {
 #[cfg(feature = "drs")]
 impl CfnReplicationConfigurationTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bandwidth_throttling: impl Into<Int>, ebs_encryption: impl Into<Str>, pit_policy: impl Into<List<replication_configuration_template::PITPolicyRule>>, replication_servers_security_groups_ids: impl Into<List<Str>>, staging_area_subnet_id: impl Into<Str>, staging_area_tags: impl Into<Map<Str>>) -> CfnReplicationConfigurationTemplateProps {
         CfnReplicationConfigurationTemplateProps {
             associate_default_security_group: None,
@@ -364,6 +375,7 @@ impl CfnReplicationConfigurationTemplateProps {
 #[cfg(feature = "drs")]
 impl CfnReplicationConfigurationTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssociateDefaultSecurityGroup", self.associate_default_security_group);
@@ -387,6 +399,7 @@ impl CfnReplicationConfigurationTemplateProps {
 
     /// The `AWS::DRS::ReplicationConfigurationTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DRS::ReplicationConfigurationTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -395,6 +408,7 @@ impl CfnReplicationConfigurationTemplateProps {
 #[cfg(feature = "drs")]
 impl crate::Cfn<markers::ReplicationConfigurationTemplate> {
     /// Adds an `AWS::DRS::ReplicationConfigurationTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -407,6 +421,7 @@ impl crate::Cfn<markers::ReplicationConfigurationTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-drs-replicationconfigurationtemplate.html#aws-resource-drs-replicationconfigurationtemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -415,6 +430,7 @@ impl crate::Cfn<markers::ReplicationConfigurationTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReplicationConfigurationTemplateID`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-drs-replicationconfigurationtemplate.html#aws-resource-drs-replicationconfigurationtemplate-return-values).
+    #[inline]
     pub fn attr_replication_configuration_template_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReplicationConfigurationTemplateID".into())
     }
@@ -464,6 +480,7 @@ pub mod replication_configuration_template {
 
     impl PITPolicyRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(interval: impl Into<Int>, retention_duration: impl Into<Int>, units: impl Into<Str>) -> PITPolicyRule {
             PITPolicyRule {
                 enabled: None,
@@ -476,6 +493,7 @@ pub mod replication_configuration_template {
     }
 
     impl IntoValue for PITPolicyRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -524,6 +542,7 @@ pub struct CfnSourceNetworkProps {
 #[cfg(feature = "drs")]
 impl CfnSourceNetworkProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(origin_account_id: impl Into<Str>, origin_region: impl Into<Str>, vpc_id: impl Into<Str>) -> CfnSourceNetworkProps {
         CfnSourceNetworkProps {
             origin_account_id: origin_account_id.into(),
@@ -537,6 +556,7 @@ impl CfnSourceNetworkProps {
 #[cfg(feature = "drs")]
 impl CfnSourceNetworkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("OriginAccountID", self.origin_account_id.into_value());
@@ -548,6 +568,7 @@ impl CfnSourceNetworkProps {
 
     /// The `AWS::DRS::SourceNetwork` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DRS::SourceNetwork").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -556,6 +577,7 @@ impl CfnSourceNetworkProps {
 #[cfg(feature = "drs")]
 impl crate::Cfn<markers::SourceNetwork> {
     /// Adds an `AWS::DRS::SourceNetwork` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -568,6 +590,7 @@ impl crate::Cfn<markers::SourceNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-drs-sourcenetwork.html#aws-resource-drs-sourcenetwork-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -576,6 +599,7 @@ impl crate::Cfn<markers::SourceNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`SourceNetworkID`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-drs-sourcenetwork.html#aws-resource-drs-sourcenetwork-return-values).
+    #[inline]
     pub fn attr_source_network_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SourceNetworkID".into())
     }

@@ -70,6 +70,7 @@ pub struct CfnClusterProps {
 #[cfg(feature = "dsql")]
 impl CfnClusterProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnClusterProps {
         CfnClusterProps {
             deletion_protection_enabled: None,
@@ -83,6 +84,7 @@ impl CfnClusterProps {
 
 #[cfg(feature = "dsql")]
 impl Default for CfnClusterProps {
+    #[inline]
     fn default() -> CfnClusterProps {
         CfnClusterProps::new()
     }
@@ -91,6 +93,7 @@ impl Default for CfnClusterProps {
 #[cfg(feature = "dsql")]
 impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeletionProtectionEnabled", self.deletion_protection_enabled);
@@ -103,6 +106,7 @@ impl CfnClusterProps {
 
     /// The `AWS::DSQL::Cluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DSQL::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -111,6 +115,7 @@ impl CfnClusterProps {
 #[cfg(feature = "dsql")]
 impl crate::Cfn<markers::Cluster> {
     /// Adds an `AWS::DSQL::Cluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -124,6 +129,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dsql-cluster.html#aws-resource-dsql-cluster-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceArn".into())
     }
@@ -132,6 +138,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Identifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dsql-cluster.html#aws-resource-dsql-cluster-return-values).
+    #[inline]
     pub fn attr_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Identifier".into())
     }
@@ -140,6 +147,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dsql-cluster.html#aws-resource-dsql-cluster-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -149,6 +157,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dsql-cluster.html#aws-resource-dsql-cluster-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -158,6 +167,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEndpointServiceName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dsql-cluster.html#aws-resource-dsql-cluster-return-values).
+    #[inline]
     pub fn attr_vpc_endpoint_service_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEndpointServiceName".into())
     }
@@ -166,6 +176,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`EncryptionDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dsql-cluster.html#aws-resource-dsql-cluster-return-values).
+    #[inline]
     pub fn attr_encryption_details(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EncryptionDetails".into())
     }
@@ -174,6 +185,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dsql-cluster.html#aws-resource-dsql-cluster-return-values).
+    #[inline]
     pub fn attr_policy_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyVersion".into())
     }
@@ -182,6 +194,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dsql-cluster.html#aws-resource-dsql-cluster-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -190,6 +203,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dsql-cluster.html#aws-resource-dsql-cluster-return-values).
+    #[inline]
     pub fn attr_vpc_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEndpoint".into())
     }
@@ -223,6 +237,7 @@ pub mod cluster {
 
     impl MultiRegionProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MultiRegionProperties {
             MultiRegionProperties {
                 clusters: None,
@@ -232,12 +247,14 @@ pub mod cluster {
     }
 
     impl Default for MultiRegionProperties {
+        #[inline]
         fn default() -> MultiRegionProperties {
             MultiRegionProperties::new()
         }
     }
 
     impl IntoValue for MultiRegionProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Clusters", self.clusters);

@@ -184,6 +184,7 @@ pub struct CfnGlobalTableProps {
 #[cfg(feature = "dynamodb")]
 impl CfnGlobalTableProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(replicas: impl Into<List<global_table::ReplicaSpecification>>) -> CfnGlobalTableProps {
         CfnGlobalTableProps {
             attribute_definitions: None,
@@ -212,6 +213,7 @@ impl CfnGlobalTableProps {
 #[cfg(feature = "dynamodb")]
 impl CfnGlobalTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AttributeDefinitions", self.attribute_definitions);
@@ -238,6 +240,7 @@ impl CfnGlobalTableProps {
 
     /// The `AWS::DynamoDB::GlobalTable` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DynamoDB::GlobalTable").properties(self.into_properties())
     }
@@ -246,6 +249,7 @@ impl CfnGlobalTableProps {
 #[cfg(feature = "dynamodb")]
 impl crate::Cfn<markers::GlobalTable> {
     /// Adds an `AWS::DynamoDB::GlobalTable` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -259,6 +263,7 @@ impl crate::Cfn<markers::GlobalTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`TableId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-globaltable.html#aws-resource-dynamodb-globaltable-return-values).
+    #[inline]
     pub fn attr_table_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TableId".into())
     }
@@ -268,6 +273,7 @@ impl crate::Cfn<markers::GlobalTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-globaltable.html#aws-resource-dynamodb-globaltable-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -277,6 +283,7 @@ impl crate::Cfn<markers::GlobalTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`StreamArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-globaltable.html#aws-resource-dynamodb-globaltable-return-values).
+    #[inline]
     pub fn attr_stream_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StreamArn".into())
     }
@@ -313,6 +320,7 @@ pub mod global_table {
 
     impl SSESpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(sse_enabled: impl Into<Bool>) -> SSESpecification {
             SSESpecification {
                 sse_enabled: sse_enabled.into(),
@@ -322,6 +330,7 @@ pub mod global_table {
     }
 
     impl IntoValue for SSESpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SSEEnabled", self.sse_enabled.into_value());
@@ -352,6 +361,7 @@ pub mod global_table {
 
     impl AttributeDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute_name: impl Into<Str>, attribute_type: impl Into<Str>) -> AttributeDefinition {
             AttributeDefinition {
                 attribute_name: attribute_name.into(),
@@ -361,6 +371,7 @@ pub mod global_table {
     }
 
     impl IntoValue for AttributeDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeName", self.attribute_name.into_value());
@@ -386,6 +397,7 @@ pub mod global_table {
 
     impl StreamSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(stream_view_type: impl Into<Str>) -> StreamSpecification {
             StreamSpecification {
                 stream_view_type: stream_view_type.into(),
@@ -394,6 +406,7 @@ pub mod global_table {
     }
 
     impl IntoValue for StreamSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StreamViewType", self.stream_view_type.into_value());
@@ -464,6 +477,7 @@ pub mod global_table {
 
     impl GlobalSecondaryIndex {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(index_name: impl Into<Str>, key_schema: impl Into<List<KeySchema>>, projection: impl Into<Projection>) -> GlobalSecondaryIndex {
             GlobalSecondaryIndex {
                 index_name: index_name.into(),
@@ -479,6 +493,7 @@ pub mod global_table {
     }
 
     impl IntoValue for GlobalSecondaryIndex {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IndexName", self.index_name.into_value());
@@ -517,6 +532,7 @@ pub mod global_table {
 
     impl Projection {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Projection {
             Projection {
                 non_key_attributes: None,
@@ -526,12 +542,14 @@ pub mod global_table {
     }
 
     impl Default for Projection {
+        #[inline]
         fn default() -> Projection {
             Projection::new()
         }
     }
 
     impl IntoValue for Projection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NonKeyAttributes", self.non_key_attributes);
@@ -563,6 +581,7 @@ pub mod global_table {
 
     impl KeySchema {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute_name: impl Into<Str>, key_type: impl Into<Str>) -> KeySchema {
             KeySchema {
                 attribute_name: attribute_name.into(),
@@ -572,6 +591,7 @@ pub mod global_table {
     }
 
     impl IntoValue for KeySchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeName", self.attribute_name.into_value());
@@ -596,6 +616,7 @@ pub mod global_table {
 
     impl WriteProvisionedThroughputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WriteProvisionedThroughputSettings {
             WriteProvisionedThroughputSettings {
                 write_capacity_auto_scaling_settings: None,
@@ -604,12 +625,14 @@ pub mod global_table {
     }
 
     impl Default for WriteProvisionedThroughputSettings {
+        #[inline]
         fn default() -> WriteProvisionedThroughputSettings {
             WriteProvisionedThroughputSettings::new()
         }
     }
 
     impl IntoValue for WriteProvisionedThroughputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "WriteCapacityAutoScalingSettings", self.write_capacity_auto_scaling_settings);
@@ -656,6 +679,7 @@ pub mod global_table {
 
     impl CapacityAutoScalingSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_capacity: impl Into<Int>, min_capacity: impl Into<Int>, target_tracking_scaling_policy_configuration: impl Into<TargetTrackingScalingPolicyConfiguration>) -> CapacityAutoScalingSettings {
             CapacityAutoScalingSettings {
                 max_capacity: max_capacity.into(),
@@ -667,6 +691,7 @@ pub mod global_table {
     }
 
     impl IntoValue for CapacityAutoScalingSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxCapacity", self.max_capacity.into_value());
@@ -711,6 +736,7 @@ pub mod global_table {
 
     impl TargetTrackingScalingPolicyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_value: impl Into<Num>) -> TargetTrackingScalingPolicyConfiguration {
             TargetTrackingScalingPolicyConfiguration {
                 disable_scale_in: None,
@@ -722,6 +748,7 @@ pub mod global_table {
     }
 
     impl IntoValue for TargetTrackingScalingPolicyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DisableScaleIn", self.disable_scale_in);
@@ -765,6 +792,7 @@ pub mod global_table {
 
     impl LocalSecondaryIndex {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(index_name: impl Into<Str>, key_schema: impl Into<List<KeySchema>>, projection: impl Into<Projection>) -> LocalSecondaryIndex {
             LocalSecondaryIndex {
                 index_name: index_name.into(),
@@ -775,6 +803,7 @@ pub mod global_table {
     }
 
     impl IntoValue for LocalSecondaryIndex {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IndexName", self.index_name.into_value());
@@ -876,6 +905,7 @@ pub mod global_table {
 
     impl ReplicaSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(region: impl Into<Str>) -> ReplicaSpecification {
             ReplicaSpecification {
                 contributor_insights_specification: None,
@@ -897,6 +927,7 @@ pub mod global_table {
     }
 
     impl IntoValue for ReplicaSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContributorInsightsSpecification", self.contributor_insights_specification);
@@ -937,6 +968,7 @@ pub mod global_table {
 
     impl ReplicaSSESpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kms_master_key_id: impl Into<Str>) -> ReplicaSSESpecification {
             ReplicaSSESpecification {
                 kms_master_key_id: kms_master_key_id.into(),
@@ -945,6 +977,7 @@ pub mod global_table {
     }
 
     impl IntoValue for ReplicaSSESpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KMSMasterKeyId", self.kms_master_key_id.into_value());
@@ -973,6 +1006,7 @@ pub mod global_table {
 
     impl KinesisStreamSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(stream_arn: impl Into<Str>) -> KinesisStreamSpecification {
             KinesisStreamSpecification {
                 approximate_creation_date_time_precision: None,
@@ -982,6 +1016,7 @@ pub mod global_table {
     }
 
     impl IntoValue for KinesisStreamSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApproximateCreationDateTimePrecision", self.approximate_creation_date_time_precision);
@@ -1015,6 +1050,7 @@ pub mod global_table {
 
     impl ContributorInsightsSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> ContributorInsightsSpecification {
             ContributorInsightsSpecification {
                 enabled: enabled.into(),
@@ -1024,6 +1060,7 @@ pub mod global_table {
     }
 
     impl IntoValue for ContributorInsightsSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -1072,6 +1109,7 @@ pub mod global_table {
 
     impl ReplicaGlobalSecondaryIndexSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(index_name: impl Into<Str>) -> ReplicaGlobalSecondaryIndexSpecification {
             ReplicaGlobalSecondaryIndexSpecification {
                 contributor_insights_specification: None,
@@ -1083,6 +1121,7 @@ pub mod global_table {
     }
 
     impl IntoValue for ReplicaGlobalSecondaryIndexSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContributorInsightsSpecification", self.contributor_insights_specification);
@@ -1116,6 +1155,7 @@ pub mod global_table {
 
     impl ReadProvisionedThroughputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReadProvisionedThroughputSettings {
             ReadProvisionedThroughputSettings {
                 read_capacity_auto_scaling_settings: None,
@@ -1125,12 +1165,14 @@ pub mod global_table {
     }
 
     impl Default for ReadProvisionedThroughputSettings {
+        #[inline]
         fn default() -> ReadProvisionedThroughputSettings {
             ReadProvisionedThroughputSettings::new()
         }
     }
 
     impl IntoValue for ReadProvisionedThroughputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReadCapacityAutoScalingSettings", self.read_capacity_auto_scaling_settings);
@@ -1161,6 +1203,7 @@ pub mod global_table {
 
     impl PointInTimeRecoverySpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PointInTimeRecoverySpecification {
             PointInTimeRecoverySpecification {
                 point_in_time_recovery_enabled: None,
@@ -1170,12 +1213,14 @@ pub mod global_table {
     }
 
     impl Default for PointInTimeRecoverySpecification {
+        #[inline]
         fn default() -> PointInTimeRecoverySpecification {
             PointInTimeRecoverySpecification::new()
         }
     }
 
     impl IntoValue for PointInTimeRecoverySpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PointInTimeRecoveryEnabled", self.point_in_time_recovery_enabled);
@@ -1206,6 +1251,7 @@ pub mod global_table {
 
     impl TimeToLiveSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> TimeToLiveSpecification {
             TimeToLiveSpecification {
                 attribute_name: None,
@@ -1215,6 +1261,7 @@ pub mod global_table {
     }
 
     impl IntoValue for TimeToLiveSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttributeName", self.attribute_name);
@@ -1245,6 +1292,7 @@ pub mod global_table {
 
     impl WarmThroughput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WarmThroughput {
             WarmThroughput {
                 read_units_per_second: None,
@@ -1254,12 +1302,14 @@ pub mod global_table {
     }
 
     impl Default for WarmThroughput {
+        #[inline]
         fn default() -> WarmThroughput {
             WarmThroughput::new()
         }
     }
 
     impl IntoValue for WarmThroughput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReadUnitsPerSecond", self.read_units_per_second);
@@ -1313,6 +1363,7 @@ pub mod global_table {
 
     impl VectorIndex {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dimensions: impl Into<Int>, distance_function: impl Into<Str>, index_name: impl Into<Str>, projection: impl Into<Projection>, vector_attribute: impl Into<VectorAttribute>) -> VectorIndex {
             VectorIndex {
                 dimensions: dimensions.into(),
@@ -1326,6 +1377,7 @@ pub mod global_table {
     }
 
     impl IntoValue for VectorIndex {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Dimensions", self.dimensions.into_value());
@@ -1354,6 +1406,7 @@ pub mod global_table {
 
     impl VectorAttribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute_name: impl Into<Str>) -> VectorAttribute {
             VectorAttribute {
                 attribute_name: attribute_name.into(),
@@ -1362,6 +1415,7 @@ pub mod global_table {
     }
 
     impl IntoValue for VectorAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeName", self.attribute_name.into_value());
@@ -1391,6 +1445,7 @@ pub mod global_table {
 
     impl SearchSchemaElement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute_name: impl Into<Str>, search_schema_element_type: impl Into<Str>) -> SearchSchemaElement {
             SearchSchemaElement {
                 attribute_name: attribute_name.into(),
@@ -1400,6 +1455,7 @@ pub mod global_table {
     }
 
     impl IntoValue for SearchSchemaElement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeName", self.attribute_name.into_value());
@@ -1431,6 +1487,7 @@ pub mod global_table {
 
     impl ReplicaStreamSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReplicaStreamSpecification {
             ReplicaStreamSpecification {
                 resource_policy: None,
@@ -1440,12 +1497,14 @@ pub mod global_table {
     }
 
     impl Default for ReplicaStreamSpecification {
+        #[inline]
         fn default() -> ReplicaStreamSpecification {
             ReplicaStreamSpecification::new()
         }
     }
 
     impl IntoValue for ReplicaStreamSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourcePolicy", self.resource_policy);
@@ -1481,6 +1540,7 @@ pub mod global_table {
 
     impl ResourcePolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policy_document: impl Into<Json>) -> ResourcePolicy {
             ResourcePolicy {
                 policy_document: policy_document.into(),
@@ -1489,6 +1549,7 @@ pub mod global_table {
     }
 
     impl IntoValue for ResourcePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PolicyDocument", self.policy_document.into_value());
@@ -1512,6 +1573,7 @@ pub mod global_table {
 
     impl ReadOnDemandThroughputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReadOnDemandThroughputSettings {
             ReadOnDemandThroughputSettings {
                 max_read_request_units: None,
@@ -1520,12 +1582,14 @@ pub mod global_table {
     }
 
     impl Default for ReadOnDemandThroughputSettings {
+        #[inline]
         fn default() -> ReadOnDemandThroughputSettings {
             ReadOnDemandThroughputSettings::new()
         }
     }
 
     impl IntoValue for ReadOnDemandThroughputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxReadRequestUnits", self.max_read_request_units);
@@ -1549,6 +1613,7 @@ pub mod global_table {
 
     impl WriteOnDemandThroughputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WriteOnDemandThroughputSettings {
             WriteOnDemandThroughputSettings {
                 max_write_request_units: None,
@@ -1557,12 +1622,14 @@ pub mod global_table {
     }
 
     impl Default for WriteOnDemandThroughputSettings {
+        #[inline]
         fn default() -> WriteOnDemandThroughputSettings {
             WriteOnDemandThroughputSettings::new()
         }
     }
 
     impl IntoValue for WriteOnDemandThroughputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxWriteRequestUnits", self.max_write_request_units);
@@ -1586,6 +1653,7 @@ pub mod global_table {
 
     impl GlobalTableWitness {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GlobalTableWitness {
             GlobalTableWitness {
                 region: None,
@@ -1594,12 +1662,14 @@ pub mod global_table {
     }
 
     impl Default for GlobalTableWitness {
+        #[inline]
         fn default() -> GlobalTableWitness {
             GlobalTableWitness::new()
         }
     }
 
     impl IntoValue for GlobalTableWitness {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Region", self.region);
@@ -1622,6 +1692,7 @@ pub mod global_table {
 
     impl GlobalReadProvisionedThroughputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GlobalReadProvisionedThroughputSettings {
             GlobalReadProvisionedThroughputSettings {
                 read_capacity_units: None,
@@ -1630,12 +1701,14 @@ pub mod global_table {
     }
 
     impl Default for GlobalReadProvisionedThroughputSettings {
+        #[inline]
         fn default() -> GlobalReadProvisionedThroughputSettings {
             GlobalReadProvisionedThroughputSettings::new()
         }
     }
 
     impl IntoValue for GlobalReadProvisionedThroughputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReadCapacityUnits", self.read_capacity_units);
@@ -1787,6 +1860,7 @@ pub struct CfnTableProps {
 #[cfg(feature = "dynamodb")]
 impl CfnTableProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(key_schema: impl Into<Union>) -> CfnTableProps {
         CfnTableProps {
             attribute_definitions: None,
@@ -1817,6 +1891,7 @@ impl CfnTableProps {
 #[cfg(feature = "dynamodb")]
 impl CfnTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AttributeDefinitions", self.attribute_definitions);
@@ -1845,6 +1920,7 @@ impl CfnTableProps {
 
     /// The `AWS::DynamoDB::Table` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::DynamoDB::Table").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1853,6 +1929,7 @@ impl CfnTableProps {
 #[cfg(feature = "dynamodb")]
 impl crate::Cfn<markers::Table> {
     /// Adds an `AWS::DynamoDB::Table` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1866,6 +1943,7 @@ impl crate::Cfn<markers::Table> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-table.html#aws-resource-dynamodb-table-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1875,6 +1953,7 @@ impl crate::Cfn<markers::Table> {
     ///
     /// `Fn::GetAtt` of
     /// [`StreamArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-table.html#aws-resource-dynamodb-table-return-values).
+    #[inline]
     pub fn attr_stream_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StreamArn".into())
     }
@@ -1916,6 +1995,7 @@ pub mod table {
 
     impl SSESpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(sse_enabled: impl Into<Bool>) -> SSESpecification {
             SSESpecification {
                 kms_master_key_id: None,
@@ -1926,6 +2006,7 @@ pub mod table {
     }
 
     impl IntoValue for SSESpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KMSMasterKeyId", self.kms_master_key_id);
@@ -1959,6 +2040,7 @@ pub mod table {
 
     impl KinesisStreamSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(stream_arn: impl Into<Id<crate::kinesis::CfnStream>>) -> KinesisStreamSpecification {
             KinesisStreamSpecification {
                 approximate_creation_date_time_precision: None,
@@ -1968,6 +2050,7 @@ pub mod table {
     }
 
     impl IntoValue for KinesisStreamSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApproximateCreationDateTimePrecision", self.approximate_creation_date_time_precision);
@@ -2006,6 +2089,7 @@ pub mod table {
 
     impl StreamSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(stream_view_type: impl Into<Str>) -> StreamSpecification {
             StreamSpecification {
                 resource_policy: None,
@@ -2016,6 +2100,7 @@ pub mod table {
     }
 
     impl IntoValue for StreamSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourcePolicy", self.resource_policy);
@@ -2049,6 +2134,7 @@ pub mod table {
 
     impl ContributorInsightsSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> ContributorInsightsSpecification {
             ContributorInsightsSpecification {
                 enabled: enabled.into(),
@@ -2058,6 +2144,7 @@ pub mod table {
     }
 
     impl IntoValue for ContributorInsightsSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -2101,6 +2188,7 @@ pub mod table {
 
     impl ImportSourceSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_format: impl Into<Str>, s3_bucket_source: impl Into<S3BucketSource>) -> ImportSourceSpecification {
             ImportSourceSpecification {
                 input_compression_type: None,
@@ -2112,6 +2200,7 @@ pub mod table {
     }
 
     impl IntoValue for ImportSourceSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputCompressionType", self.input_compression_type);
@@ -2151,6 +2240,7 @@ pub mod table {
 
     impl S3BucketSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_bucket: impl Into<Str>) -> S3BucketSource {
             S3BucketSource {
                 s3_bucket: s3_bucket.into(),
@@ -2161,6 +2251,7 @@ pub mod table {
     }
 
     impl IntoValue for S3BucketSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Bucket", self.s3_bucket.into_value());
@@ -2188,6 +2279,7 @@ pub mod table {
 
     impl InputFormatOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputFormatOptions {
             InputFormatOptions {
                 csv: None,
@@ -2196,12 +2288,14 @@ pub mod table {
     }
 
     impl Default for InputFormatOptions {
+        #[inline]
         fn default() -> InputFormatOptions {
             InputFormatOptions::new()
         }
     }
 
     impl IntoValue for InputFormatOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Csv", self.csv);
@@ -2235,6 +2329,7 @@ pub mod table {
 
     impl Csv {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Csv {
             Csv {
                 delimiter: None,
@@ -2244,12 +2339,14 @@ pub mod table {
     }
 
     impl Default for Csv {
+        #[inline]
         fn default() -> Csv {
             Csv::new()
         }
     }
 
     impl IntoValue for Csv {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Delimiter", self.delimiter);
@@ -2280,6 +2377,7 @@ pub mod table {
 
     impl PointInTimeRecoverySpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PointInTimeRecoverySpecification {
             PointInTimeRecoverySpecification {
                 point_in_time_recovery_enabled: None,
@@ -2289,12 +2387,14 @@ pub mod table {
     }
 
     impl Default for PointInTimeRecoverySpecification {
+        #[inline]
         fn default() -> PointInTimeRecoverySpecification {
             PointInTimeRecoverySpecification::new()
         }
     }
 
     impl IntoValue for PointInTimeRecoverySpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PointInTimeRecoveryEnabled", self.point_in_time_recovery_enabled);
@@ -2335,6 +2435,7 @@ pub mod table {
 
     impl ProvisionedThroughput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(read_capacity_units: impl Into<Int>, write_capacity_units: impl Into<Int>) -> ProvisionedThroughput {
             ProvisionedThroughput {
                 read_capacity_units: read_capacity_units.into(),
@@ -2344,6 +2445,7 @@ pub mod table {
     }
 
     impl IntoValue for ProvisionedThroughput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ReadCapacityUnits", self.read_capacity_units.into_value());
@@ -2374,6 +2476,7 @@ pub mod table {
 
     impl AttributeDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute_name: impl Into<Str>, attribute_type: impl Into<Str>) -> AttributeDefinition {
             AttributeDefinition {
                 attribute_name: attribute_name.into(),
@@ -2383,6 +2486,7 @@ pub mod table {
     }
 
     impl IntoValue for AttributeDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeName", self.attribute_name.into_value());
@@ -2451,6 +2555,7 @@ pub mod table {
 
     impl GlobalSecondaryIndex {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(index_name: impl Into<Str>, key_schema: impl Into<List<KeySchema>>, projection: impl Into<Projection>) -> GlobalSecondaryIndex {
             GlobalSecondaryIndex {
                 contributor_insights_specification: None,
@@ -2465,6 +2570,7 @@ pub mod table {
     }
 
     impl IntoValue for GlobalSecondaryIndex {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContributorInsightsSpecification", self.contributor_insights_specification);
@@ -2500,6 +2606,7 @@ pub mod table {
 
     impl Projection {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Projection {
             Projection {
                 non_key_attributes: None,
@@ -2509,12 +2616,14 @@ pub mod table {
     }
 
     impl Default for Projection {
+        #[inline]
         fn default() -> Projection {
             Projection::new()
         }
     }
 
     impl IntoValue for Projection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NonKeyAttributes", self.non_key_attributes);
@@ -2546,6 +2655,7 @@ pub mod table {
 
     impl KeySchema {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute_name: impl Into<Str>, key_type: impl Into<Str>) -> KeySchema {
             KeySchema {
                 attribute_name: attribute_name.into(),
@@ -2555,6 +2665,7 @@ pub mod table {
     }
 
     impl IntoValue for KeySchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeName", self.attribute_name.into_value());
@@ -2596,6 +2707,7 @@ pub mod table {
 
     impl LocalSecondaryIndex {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(index_name: impl Into<Str>, key_schema: impl Into<List<KeySchema>>, projection: impl Into<Projection>) -> LocalSecondaryIndex {
             LocalSecondaryIndex {
                 index_name: index_name.into(),
@@ -2606,6 +2718,7 @@ pub mod table {
     }
 
     impl IntoValue for LocalSecondaryIndex {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IndexName", self.index_name.into_value());
@@ -2637,6 +2750,7 @@ pub mod table {
 
     impl TimeToLiveSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> TimeToLiveSpecification {
             TimeToLiveSpecification {
                 attribute_name: None,
@@ -2646,6 +2760,7 @@ pub mod table {
     }
 
     impl IntoValue for TimeToLiveSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttributeName", self.attribute_name);
@@ -2676,6 +2791,7 @@ pub mod table {
 
     impl OnDemandThroughput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OnDemandThroughput {
             OnDemandThroughput {
                 max_read_request_units: None,
@@ -2685,12 +2801,14 @@ pub mod table {
     }
 
     impl Default for OnDemandThroughput {
+        #[inline]
         fn default() -> OnDemandThroughput {
             OnDemandThroughput::new()
         }
     }
 
     impl IntoValue for OnDemandThroughput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxReadRequestUnits", self.max_read_request_units);
@@ -2725,6 +2843,7 @@ pub mod table {
 
     impl ResourcePolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policy_document: impl Into<Json>) -> ResourcePolicy {
             ResourcePolicy {
                 policy_document: policy_document.into(),
@@ -2733,6 +2852,7 @@ pub mod table {
     }
 
     impl IntoValue for ResourcePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PolicyDocument", self.policy_document.into_value());
@@ -2762,6 +2882,7 @@ pub mod table {
 
     impl WarmThroughput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WarmThroughput {
             WarmThroughput {
                 read_units_per_second: None,
@@ -2771,12 +2892,14 @@ pub mod table {
     }
 
     impl Default for WarmThroughput {
+        #[inline]
         fn default() -> WarmThroughput {
             WarmThroughput::new()
         }
     }
 
     impl IntoValue for WarmThroughput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReadUnitsPerSecond", self.read_units_per_second);
@@ -2832,6 +2955,7 @@ pub mod table {
 
     impl VectorIndex {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dimensions: impl Into<Int>, distance_function: impl Into<Str>, index_name: impl Into<Str>, projection: impl Into<Projection>, vector_attribute: impl Into<VectorAttribute>) -> VectorIndex {
             VectorIndex {
                 dimensions: dimensions.into(),
@@ -2845,6 +2969,7 @@ pub mod table {
     }
 
     impl IntoValue for VectorIndex {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Dimensions", self.dimensions.into_value());
@@ -2873,6 +2998,7 @@ pub mod table {
 
     impl VectorAttribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute_name: impl Into<Str>) -> VectorAttribute {
             VectorAttribute {
                 attribute_name: attribute_name.into(),
@@ -2881,6 +3007,7 @@ pub mod table {
     }
 
     impl IntoValue for VectorAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeName", self.attribute_name.into_value());
@@ -2910,6 +3037,7 @@ pub mod table {
 
     impl SearchSchemaElement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute_name: impl Into<Str>, search_schema_element_type: impl Into<Str>) -> SearchSchemaElement {
             SearchSchemaElement {
                 attribute_name: attribute_name.into(),
@@ -2919,6 +3047,7 @@ pub mod table {
     }
 
     impl IntoValue for SearchSchemaElement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeName", self.attribute_name.into_value());

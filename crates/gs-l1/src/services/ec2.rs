@@ -2056,6 +2056,7 @@ pub struct CfnApplicationStatusCheckProps {
 #[cfg(feature = "ec2")]
 impl CfnApplicationStatusCheckProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(port: impl Into<Int>, protocol: impl Into<Str>) -> CfnApplicationStatusCheckProps {
         CfnApplicationStatusCheckProps {
             aggregation: None,
@@ -2080,6 +2081,7 @@ impl CfnApplicationStatusCheckProps {
 #[cfg(feature = "ec2")]
 impl CfnApplicationStatusCheckProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Aggregation", self.aggregation);
@@ -2102,6 +2104,7 @@ impl CfnApplicationStatusCheckProps {
 
     /// The `AWS::EC2::ApplicationStatusCheck` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::ApplicationStatusCheck").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2110,6 +2113,7 @@ impl CfnApplicationStatusCheckProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::ApplicationStatusCheck> {
     /// Adds an `AWS::EC2::ApplicationStatusCheck` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2122,6 +2126,7 @@ impl crate::Cfn<markers::ApplicationStatusCheck> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-applicationstatuscheck.html#aws-resource-ec2-applicationstatuscheck-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2130,6 +2135,7 @@ impl crate::Cfn<markers::ApplicationStatusCheck> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationStatusCheckId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-applicationstatuscheck.html#aws-resource-ec2-applicationstatuscheck-return-values).
+    #[inline]
     pub fn attr_application_status_check_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationStatusCheckId".into())
     }
@@ -2138,6 +2144,7 @@ impl crate::Cfn<markers::ApplicationStatusCheck> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-applicationstatuscheck.html#aws-resource-ec2-applicationstatuscheck-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -2168,6 +2175,7 @@ pub mod application_status_check {
 
     impl HealthCheckPath {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HealthCheckPath {
             HealthCheckPath {
                 destinations: None,
@@ -2177,12 +2185,14 @@ pub mod application_status_check {
     }
 
     impl Default for HealthCheckPath {
+        #[inline]
         fn default() -> HealthCheckPath {
             HealthCheckPath::new()
         }
     }
 
     impl IntoValue for HealthCheckPath {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Destinations", self.destinations);
@@ -2211,6 +2221,7 @@ pub mod application_status_check {
 
     impl HealthCheckPathSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HealthCheckPathSource {
             HealthCheckPathSource {
                 security_group_id: None,
@@ -2220,12 +2231,14 @@ pub mod application_status_check {
     }
 
     impl Default for HealthCheckPathSource {
+        #[inline]
         fn default() -> HealthCheckPathSource {
             HealthCheckPathSource::new()
         }
     }
 
     impl IntoValue for HealthCheckPathSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroupId", self.security_group_id);
@@ -2254,6 +2267,7 @@ pub mod application_status_check {
 
     impl HealthCheckPathDestination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HealthCheckPathDestination {
             HealthCheckPathDestination {
                 security_group_id: None,
@@ -2263,12 +2277,14 @@ pub mod application_status_check {
     }
 
     impl Default for HealthCheckPathDestination {
+        #[inline]
         fn default() -> HealthCheckPathDestination {
             HealthCheckPathDestination::new()
         }
     }
 
     impl IntoValue for HealthCheckPathDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroupId", self.security_group_id);
@@ -2320,6 +2336,7 @@ pub struct CfnCapacityManagerDataExportProps {
 #[cfg(feature = "ec2")]
 impl CfnCapacityManagerDataExportProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(output_format: impl Into<Str>, s3_bucket_name: impl Into<Str>, schedule: impl Into<Str>) -> CfnCapacityManagerDataExportProps {
         CfnCapacityManagerDataExportProps {
             output_format: output_format.into(),
@@ -2334,6 +2351,7 @@ impl CfnCapacityManagerDataExportProps {
 #[cfg(feature = "ec2")]
 impl CfnCapacityManagerDataExportProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("OutputFormat", self.output_format.into_value());
@@ -2346,6 +2364,7 @@ impl CfnCapacityManagerDataExportProps {
 
     /// The `AWS::EC2::CapacityManagerDataExport` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::CapacityManagerDataExport").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2354,6 +2373,7 @@ impl CfnCapacityManagerDataExportProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::CapacityManagerDataExport> {
     /// Adds an `AWS::EC2::CapacityManagerDataExport` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2366,6 +2386,7 @@ impl crate::Cfn<markers::CapacityManagerDataExport> {
     ///
     /// `Fn::GetAtt` of
     /// [`CapacityManagerDataExportId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacitymanagerdataexport.html#aws-resource-ec2-capacitymanagerdataexport-return-values).
+    #[inline]
     pub fn attr_capacity_manager_data_export_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CapacityManagerDataExportId".into())
     }
@@ -2480,6 +2501,7 @@ pub struct CfnCapacityReservationProps {
 #[cfg(feature = "ec2")]
 impl CfnCapacityReservationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_count: impl Into<Int>, instance_platform: impl Into<Str>, instance_type: impl Into<Str>) -> CfnCapacityReservationProps {
         CfnCapacityReservationProps {
             availability_zone: None,
@@ -2504,6 +2526,7 @@ impl CfnCapacityReservationProps {
 #[cfg(feature = "ec2")]
 impl CfnCapacityReservationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -2526,6 +2549,7 @@ impl CfnCapacityReservationProps {
 
     /// The `AWS::EC2::CapacityReservation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::CapacityReservation").properties(self.into_properties())
     }
@@ -2534,6 +2558,7 @@ impl CfnCapacityReservationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::CapacityReservation> {
     /// Adds an `AWS::EC2::CapacityReservation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2546,6 +2571,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Tenancy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservation.html#aws-resource-ec2-capacityreservation-return-values).
+    #[inline]
     pub fn attr_tenancy(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Tenancy".into())
     }
@@ -2555,6 +2581,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailableInstanceCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservation.html#aws-resource-ec2-capacityreservation-return-values).
+    #[inline]
     pub fn attr_available_instance_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailableInstanceCount".into())
     }
@@ -2563,6 +2590,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailabilityZone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservation.html#aws-resource-ec2-capacityreservation-return-values).
+    #[inline]
     pub fn attr_availability_zone(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailabilityZone".into())
     }
@@ -2572,6 +2600,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`TotalInstanceCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservation.html#aws-resource-ec2-capacityreservation-return-values).
+    #[inline]
     pub fn attr_total_instance_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TotalInstanceCount".into())
     }
@@ -2580,6 +2609,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservation.html#aws-resource-ec2-capacityreservation-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2588,6 +2618,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`InstanceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservation.html#aws-resource-ec2-capacityreservation-return-values).
+    #[inline]
     pub fn attr_instance_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InstanceType".into())
     }
@@ -2596,6 +2627,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`StartDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservation.html#aws-resource-ec2-capacityreservation-return-values).
+    #[inline]
     pub fn attr_start_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StartDate".into())
     }
@@ -2604,6 +2636,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CapacityReservationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservation.html#aws-resource-ec2-capacityreservation-return-values).
+    #[inline]
     pub fn attr_capacity_reservation_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CapacityReservationArn".into())
     }
@@ -2612,6 +2645,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservation.html#aws-resource-ec2-capacityreservation-return-values).
+    #[inline]
     pub fn attr_create_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateDate".into())
     }
@@ -2621,6 +2655,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservation.html#aws-resource-ec2-capacityreservation-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -2629,6 +2664,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservation.html#aws-resource-ec2-capacityreservation-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -2637,6 +2673,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReservationType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservation.html#aws-resource-ec2-capacityreservation-return-values).
+    #[inline]
     pub fn attr_reservation_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReservationType".into())
     }
@@ -2645,6 +2682,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CapacityAllocationSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservation.html#aws-resource-ec2-capacityreservation-return-values).
+    #[inline]
     pub fn attr_capacity_allocation_set(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CapacityAllocationSet".into())
     }
@@ -2653,6 +2691,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CommitmentInfo`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservation.html#aws-resource-ec2-capacityreservation-return-values).
+    #[inline]
     pub fn attr_commitment_info(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CommitmentInfo".into())
     }
@@ -2663,6 +2702,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`DeliveryPreference`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservation.html#aws-resource-ec2-capacityreservation-return-values).
+    #[inline]
     pub fn attr_delivery_preference(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DeliveryPreference".into())
     }
@@ -2672,6 +2712,7 @@ impl crate::Cfn<markers::CapacityReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CapacityReservationFleetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservation.html#aws-resource-ec2-capacityreservation-return-values).
+    #[inline]
     pub fn attr_capacity_reservation_fleet_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CapacityReservationFleetId".into())
     }
@@ -2704,6 +2745,7 @@ pub mod capacity_reservation {
 
     impl TagSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TagSpecification {
             TagSpecification {
                 resource_type: None,
@@ -2713,12 +2755,14 @@ pub mod capacity_reservation {
     }
 
     impl Default for TagSpecification {
+        #[inline]
         fn default() -> TagSpecification {
             TagSpecification::new()
         }
     }
 
     impl IntoValue for TagSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourceType", self.resource_type);
@@ -2809,6 +2853,7 @@ pub struct CfnCapacityReservationFleetProps {
 #[cfg(feature = "ec2")]
 impl CfnCapacityReservationFleetProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnCapacityReservationFleetProps {
         CfnCapacityReservationFleetProps {
             allocation_strategy: None,
@@ -2826,6 +2871,7 @@ impl CfnCapacityReservationFleetProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnCapacityReservationFleetProps {
+    #[inline]
     fn default() -> CfnCapacityReservationFleetProps {
         CfnCapacityReservationFleetProps::new()
     }
@@ -2834,6 +2880,7 @@ impl Default for CfnCapacityReservationFleetProps {
 #[cfg(feature = "ec2")]
 impl CfnCapacityReservationFleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -2850,6 +2897,7 @@ impl CfnCapacityReservationFleetProps {
 
     /// The `AWS::EC2::CapacityReservationFleet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::CapacityReservationFleet").properties(self.into_properties())
     }
@@ -2858,6 +2906,7 @@ impl CfnCapacityReservationFleetProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::CapacityReservationFleet> {
     /// Adds an `AWS::EC2::CapacityReservationFleet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2870,6 +2919,7 @@ impl crate::Cfn<markers::CapacityReservationFleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`CapacityReservationFleetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservationfleet.html#aws-resource-ec2-capacityreservationfleet-return-values).
+    #[inline]
     pub fn attr_capacity_reservation_fleet_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CapacityReservationFleetId".into())
     }
@@ -2903,6 +2953,7 @@ pub mod capacity_reservation_fleet {
 
     impl TagSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TagSpecification {
             TagSpecification {
                 resource_type: None,
@@ -2912,12 +2963,14 @@ pub mod capacity_reservation_fleet {
     }
 
     impl Default for TagSpecification {
+        #[inline]
         fn default() -> TagSpecification {
             TagSpecification::new()
         }
     }
 
     impl IntoValue for TagSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourceType", self.resource_type);
@@ -2994,6 +3047,7 @@ pub mod capacity_reservation_fleet {
 
     impl InstanceTypeSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceTypeSpecification {
             InstanceTypeSpecification {
                 availability_zone: None,
@@ -3008,12 +3062,14 @@ pub mod capacity_reservation_fleet {
     }
 
     impl Default for InstanceTypeSpecification {
+        #[inline]
         fn default() -> InstanceTypeSpecification {
             InstanceTypeSpecification::new()
         }
     }
 
     impl IntoValue for InstanceTypeSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -3054,6 +3110,7 @@ pub struct CfnCarrierGatewayProps {
 #[cfg(feature = "ec2")]
 impl CfnCarrierGatewayProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(vpc_id: impl Into<Id<crate::ec2::CfnVPC>>) -> CfnCarrierGatewayProps {
         CfnCarrierGatewayProps {
             tags: None,
@@ -3065,6 +3122,7 @@ impl CfnCarrierGatewayProps {
 #[cfg(feature = "ec2")]
 impl CfnCarrierGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Tags", self.tags);
@@ -3074,6 +3132,7 @@ impl CfnCarrierGatewayProps {
 
     /// The `AWS::EC2::CarrierGateway` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::CarrierGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3082,6 +3141,7 @@ impl CfnCarrierGatewayProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::CarrierGateway> {
     /// Adds an `AWS::EC2::CarrierGateway` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3094,6 +3154,7 @@ impl crate::Cfn<markers::CarrierGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-carriergateway.html#aws-resource-ec2-carriergateway-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -3102,6 +3163,7 @@ impl crate::Cfn<markers::CarrierGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-carriergateway.html#aws-resource-ec2-carriergateway-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -3110,6 +3172,7 @@ impl crate::Cfn<markers::CarrierGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`CarrierGatewayId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-carriergateway.html#aws-resource-ec2-carriergateway-return-values).
+    #[inline]
     pub fn attr_carrier_gateway_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CarrierGatewayId".into())
     }
@@ -3159,6 +3222,7 @@ pub struct CfnClientVpnAuthorizationRuleProps {
 #[cfg(feature = "ec2")]
 impl CfnClientVpnAuthorizationRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(client_vpn_endpoint_id: impl Into<Str>, target_network_cidr: impl Into<Str>) -> CfnClientVpnAuthorizationRuleProps {
         CfnClientVpnAuthorizationRuleProps {
             access_group_id: None,
@@ -3173,6 +3237,7 @@ impl CfnClientVpnAuthorizationRuleProps {
 #[cfg(feature = "ec2")]
 impl CfnClientVpnAuthorizationRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessGroupId", self.access_group_id);
@@ -3185,6 +3250,7 @@ impl CfnClientVpnAuthorizationRuleProps {
 
     /// The `AWS::EC2::ClientVpnAuthorizationRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::ClientVpnAuthorizationRule").properties(self.into_properties())
     }
@@ -3193,6 +3259,7 @@ impl CfnClientVpnAuthorizationRuleProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::ClientVpnAuthorizationRule> {
     /// Adds an `AWS::EC2::ClientVpnAuthorizationRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3205,6 +3272,7 @@ impl crate::Cfn<markers::ClientVpnAuthorizationRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-clientvpnauthorizationrule.html#aws-resource-ec2-clientvpnauthorizationrule-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3353,6 +3421,7 @@ pub struct CfnClientVpnEndpointProps {
 #[cfg(feature = "ec2")]
 impl CfnClientVpnEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(authentication_options: impl Into<List<client_vpn_endpoint::ClientAuthenticationRequest>>, connection_log_options: impl Into<client_vpn_endpoint::ConnectionLogOptions>, server_certificate_arn: impl Into<Str>) -> CfnClientVpnEndpointProps {
         CfnClientVpnEndpointProps {
             authentication_options: authentication_options.into(),
@@ -3383,6 +3452,7 @@ impl CfnClientVpnEndpointProps {
 #[cfg(feature = "ec2")]
 impl CfnClientVpnEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AuthenticationOptions", self.authentication_options.into_value());
@@ -3411,6 +3481,7 @@ impl CfnClientVpnEndpointProps {
 
     /// The `AWS::EC2::ClientVpnEndpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::ClientVpnEndpoint").properties(self.into_properties())
     }
@@ -3419,6 +3490,7 @@ impl CfnClientVpnEndpointProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::ClientVpnEndpoint> {
     /// Adds an `AWS::EC2::ClientVpnEndpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3431,6 +3503,7 @@ impl crate::Cfn<markers::ClientVpnEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-clientvpnendpoint.html#aws-resource-ec2-clientvpnendpoint-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3462,6 +3535,7 @@ pub mod client_vpn_endpoint {
 
     impl ClientConnectOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> ClientConnectOptions {
             ClientConnectOptions {
                 enabled: enabled.into(),
@@ -3471,6 +3545,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for ClientConnectOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -3502,6 +3577,7 @@ pub mod client_vpn_endpoint {
 
     impl TagSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_type: impl Into<Str>, tags: impl Into<List<Tag>>) -> TagSpecification {
             TagSpecification {
                 resource_type: resource_type.into(),
@@ -3511,6 +3587,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for TagSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceType", self.resource_type.into_value());
@@ -3555,6 +3632,7 @@ pub mod client_vpn_endpoint {
 
     impl ClientAuthenticationRequest {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> ClientAuthenticationRequest {
             ClientAuthenticationRequest {
                 active_directory: None,
@@ -3566,6 +3644,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for ClientAuthenticationRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActiveDirectory", self.active_directory);
@@ -3593,6 +3672,7 @@ pub mod client_vpn_endpoint {
 
     impl CertificateAuthenticationRequest {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_root_certificate_chain_arn: impl Into<Str>) -> CertificateAuthenticationRequest {
             CertificateAuthenticationRequest {
                 client_root_certificate_chain_arn: client_root_certificate_chain_arn.into(),
@@ -3601,6 +3681,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for CertificateAuthenticationRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientRootCertificateChainArn", self.client_root_certificate_chain_arn.into_value());
@@ -3630,6 +3711,7 @@ pub mod client_vpn_endpoint {
 
     impl FederatedAuthenticationRequest {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(saml_provider_arn: impl Into<Str>) -> FederatedAuthenticationRequest {
             FederatedAuthenticationRequest {
                 saml_provider_arn: saml_provider_arn.into(),
@@ -3639,6 +3721,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for FederatedAuthenticationRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SAMLProviderArn", self.saml_provider_arn.into_value());
@@ -3663,6 +3746,7 @@ pub mod client_vpn_endpoint {
 
     impl DirectoryServiceAuthenticationRequest {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(directory_id: impl Into<Str>) -> DirectoryServiceAuthenticationRequest {
             DirectoryServiceAuthenticationRequest {
                 directory_id: directory_id.into(),
@@ -3671,6 +3755,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for DirectoryServiceAuthenticationRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DirectoryId", self.directory_id.into_value());
@@ -3704,6 +3789,7 @@ pub mod client_vpn_endpoint {
 
     impl ConnectionLogOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> ConnectionLogOptions {
             ConnectionLogOptions {
                 cloudwatch_log_group: None,
@@ -3714,6 +3800,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for ConnectionLogOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudwatchLogGroup", self.cloudwatch_log_group);
@@ -3747,6 +3834,7 @@ pub mod client_vpn_endpoint {
 
     impl ClientLoginBannerOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> ClientLoginBannerOptions {
             ClientLoginBannerOptions {
                 banner_text: None,
@@ -3756,6 +3844,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for ClientLoginBannerOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BannerText", self.banner_text);
@@ -3783,6 +3872,7 @@ pub mod client_vpn_endpoint {
 
     impl ClientRouteEnforcementOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClientRouteEnforcementOptions {
             ClientRouteEnforcementOptions {
                 enforced: None,
@@ -3791,12 +3881,14 @@ pub mod client_vpn_endpoint {
     }
 
     impl Default for ClientRouteEnforcementOptions {
+        #[inline]
         fn default() -> ClientRouteEnforcementOptions {
             ClientRouteEnforcementOptions::new()
         }
     }
 
     impl IntoValue for ClientRouteEnforcementOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enforced", self.enforced);
@@ -3830,6 +3922,7 @@ pub mod client_vpn_endpoint {
 
     impl TransitGatewayConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(transit_gateway_id: impl Into<Str>) -> TransitGatewayConfiguration {
             TransitGatewayConfiguration {
                 availability_zone_ids: None,
@@ -3840,6 +3933,7 @@ pub mod client_vpn_endpoint {
     }
 
     impl IntoValue for TransitGatewayConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZoneIds", self.availability_zone_ids);
@@ -3885,6 +3979,7 @@ pub struct CfnClientVpnRouteProps {
 #[cfg(feature = "ec2")]
 impl CfnClientVpnRouteProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(client_vpn_endpoint_id: impl Into<Str>, destination_cidr_block: impl Into<Str>) -> CfnClientVpnRouteProps {
         CfnClientVpnRouteProps {
             client_vpn_endpoint_id: client_vpn_endpoint_id.into(),
@@ -3898,6 +3993,7 @@ impl CfnClientVpnRouteProps {
 #[cfg(feature = "ec2")]
 impl CfnClientVpnRouteProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClientVpnEndpointId", self.client_vpn_endpoint_id.into_value());
@@ -3909,6 +4005,7 @@ impl CfnClientVpnRouteProps {
 
     /// The `AWS::EC2::ClientVpnRoute` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::ClientVpnRoute").properties(self.into_properties())
     }
@@ -3917,6 +4014,7 @@ impl CfnClientVpnRouteProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::ClientVpnRoute> {
     /// Adds an `AWS::EC2::ClientVpnRoute` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3929,6 +4027,7 @@ impl crate::Cfn<markers::ClientVpnRoute> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-clientvpnroute.html#aws-resource-ec2-clientvpnroute-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3968,6 +4067,7 @@ pub struct CfnClientVpnTargetNetworkAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnClientVpnTargetNetworkAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(client_vpn_endpoint_id: impl Into<Str>) -> CfnClientVpnTargetNetworkAssociationProps {
         CfnClientVpnTargetNetworkAssociationProps {
             availability_zone: None,
@@ -3981,6 +4081,7 @@ impl CfnClientVpnTargetNetworkAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnClientVpnTargetNetworkAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -3992,6 +4093,7 @@ impl CfnClientVpnTargetNetworkAssociationProps {
 
     /// The `AWS::EC2::ClientVpnTargetNetworkAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::ClientVpnTargetNetworkAssociation").properties(self.into_properties())
     }
@@ -4000,6 +4102,7 @@ impl CfnClientVpnTargetNetworkAssociationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::ClientVpnTargetNetworkAssociation> {
     /// Adds an `AWS::EC2::ClientVpnTargetNetworkAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4012,6 +4115,7 @@ impl crate::Cfn<markers::ClientVpnTargetNetworkAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-clientvpntargetnetworkassociation.html#aws-resource-ec2-clientvpntargetnetworkassociation-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4081,6 +4185,7 @@ pub struct CfnCustomerGatewayProps {
 #[cfg(feature = "ec2")]
 impl CfnCustomerGatewayProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ip_address: impl Into<Id<crate::ec2::CfnInstance>>, r#type: impl Into<Str>) -> CfnCustomerGatewayProps {
         CfnCustomerGatewayProps {
             bgp_asn: None,
@@ -4097,6 +4202,7 @@ impl CfnCustomerGatewayProps {
 #[cfg(feature = "ec2")]
 impl CfnCustomerGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BgpAsn", self.bgp_asn);
@@ -4111,6 +4217,7 @@ impl CfnCustomerGatewayProps {
 
     /// The `AWS::EC2::CustomerGateway` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::CustomerGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4119,6 +4226,7 @@ impl CfnCustomerGatewayProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::CustomerGateway> {
     /// Adds an `AWS::EC2::CustomerGateway` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4131,6 +4239,7 @@ impl crate::Cfn<markers::CustomerGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`CustomerGatewayId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-customergateway.html#aws-resource-ec2-customergateway-return-values).
+    #[inline]
     pub fn attr_customer_gateway_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CustomerGatewayId".into())
     }
@@ -4201,6 +4310,7 @@ pub struct CfnDHCPOptionsProps {
 #[cfg(feature = "ec2")]
 impl CfnDHCPOptionsProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDHCPOptionsProps {
         CfnDHCPOptionsProps {
             domain_name: None,
@@ -4216,6 +4326,7 @@ impl CfnDHCPOptionsProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnDHCPOptionsProps {
+    #[inline]
     fn default() -> CfnDHCPOptionsProps {
         CfnDHCPOptionsProps::new()
     }
@@ -4224,6 +4335,7 @@ impl Default for CfnDHCPOptionsProps {
 #[cfg(feature = "ec2")]
 impl CfnDHCPOptionsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DomainName", self.domain_name);
@@ -4238,6 +4350,7 @@ impl CfnDHCPOptionsProps {
 
     /// The `AWS::EC2::DHCPOptions` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::DHCPOptions").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4246,6 +4359,7 @@ impl CfnDHCPOptionsProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::DHCPOptions> {
     /// Adds an `AWS::EC2::DHCPOptions` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4258,6 +4372,7 @@ impl crate::Cfn<markers::DHCPOptions> {
     ///
     /// `Fn::GetAtt` of
     /// [`DhcpOptionsId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-dhcpoptions.html#aws-resource-ec2-dhcpoptions-return-values).
+    #[inline]
     pub fn attr_dhcp_options_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DhcpOptionsId".into())
     }
@@ -4359,6 +4474,7 @@ pub struct CfnEC2FleetProps {
 #[cfg(feature = "ec2")]
 impl CfnEC2FleetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(launch_template_configs: impl Into<List<ec2_fleet::FleetLaunchTemplateConfigRequest>>, target_capacity_specification: impl Into<ec2_fleet::TargetCapacitySpecificationRequest>) -> CfnEC2FleetProps {
         CfnEC2FleetProps {
             context: None,
@@ -4381,6 +4497,7 @@ impl CfnEC2FleetProps {
 #[cfg(feature = "ec2")]
 impl CfnEC2FleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Context", self.context);
@@ -4401,6 +4518,7 @@ impl CfnEC2FleetProps {
 
     /// The `AWS::EC2::EC2Fleet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::EC2Fleet").properties(self.into_properties())
     }
@@ -4409,6 +4527,7 @@ impl CfnEC2FleetProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::EC2Fleet> {
     /// Adds an `AWS::EC2::EC2Fleet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4421,6 +4540,7 @@ impl crate::Cfn<markers::EC2Fleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`FleetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ec2fleet.html#aws-resource-ec2-ec2fleet-return-values).
+    #[inline]
     pub fn attr_fleet_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FleetId".into())
     }
@@ -4473,6 +4593,7 @@ pub mod ec2_fleet {
 
     impl TargetCapacitySpecificationRequest {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(total_target_capacity: impl Into<Int>) -> TargetCapacitySpecificationRequest {
             TargetCapacitySpecificationRequest {
                 default_target_capacity_type: None,
@@ -4485,6 +4606,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for TargetCapacitySpecificationRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultTargetCapacityType", self.default_target_capacity_type);
@@ -4545,6 +4667,7 @@ pub mod ec2_fleet {
 
     impl OnDemandOptionsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OnDemandOptionsRequest {
             OnDemandOptionsRequest {
                 allocation_strategy: None,
@@ -4558,12 +4681,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for OnDemandOptionsRequest {
+        #[inline]
         fn default() -> OnDemandOptionsRequest {
             OnDemandOptionsRequest::new()
         }
     }
 
     impl IntoValue for OnDemandOptionsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -4593,6 +4718,7 @@ pub mod ec2_fleet {
 
     impl CapacityReservationOptionsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityReservationOptionsRequest {
             CapacityReservationOptionsRequest {
                 usage_strategy: None,
@@ -4601,12 +4727,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for CapacityReservationOptionsRequest {
+        #[inline]
         fn default() -> CapacityReservationOptionsRequest {
             CapacityReservationOptionsRequest::new()
         }
     }
 
     impl IntoValue for CapacityReservationOptionsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "UsageStrategy", self.usage_strategy);
@@ -4637,6 +4765,7 @@ pub mod ec2_fleet {
 
     impl TagSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TagSpecification {
             TagSpecification {
                 resource_type: None,
@@ -4646,12 +4775,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for TagSpecification {
+        #[inline]
         fn default() -> TagSpecification {
             TagSpecification::new()
         }
     }
 
     impl IntoValue for TagSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourceType", self.resource_type);
@@ -4727,6 +4858,7 @@ pub mod ec2_fleet {
 
     impl SpotOptionsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpotOptionsRequest {
             SpotOptionsRequest {
                 allocation_strategy: None,
@@ -4742,12 +4874,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for SpotOptionsRequest {
+        #[inline]
         fn default() -> SpotOptionsRequest {
             SpotOptionsRequest::new()
         }
     }
 
     impl IntoValue for SpotOptionsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -4780,6 +4914,7 @@ pub mod ec2_fleet {
 
     impl MaintenanceStrategies {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MaintenanceStrategies {
             MaintenanceStrategies {
                 capacity_rebalance: None,
@@ -4788,12 +4923,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for MaintenanceStrategies {
+        #[inline]
         fn default() -> MaintenanceStrategies {
             MaintenanceStrategies::new()
         }
     }
 
     impl IntoValue for MaintenanceStrategies {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityRebalance", self.capacity_rebalance);
@@ -4828,6 +4965,7 @@ pub mod ec2_fleet {
 
     impl CapacityRebalance {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityRebalance {
             CapacityRebalance {
                 replacement_strategy: None,
@@ -4837,12 +4975,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for CapacityRebalance {
+        #[inline]
         fn default() -> CapacityRebalance {
             CapacityRebalance::new()
         }
     }
 
     impl IntoValue for CapacityRebalance {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReplacementStrategy", self.replacement_strategy);
@@ -4874,6 +5014,7 @@ pub mod ec2_fleet {
 
     impl FleetLaunchTemplateConfigRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FleetLaunchTemplateConfigRequest {
             FleetLaunchTemplateConfigRequest {
                 launch_template_specification: None,
@@ -4883,12 +5024,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for FleetLaunchTemplateConfigRequest {
+        #[inline]
         fn default() -> FleetLaunchTemplateConfigRequest {
             FleetLaunchTemplateConfigRequest::new()
         }
     }
 
     impl IntoValue for FleetLaunchTemplateConfigRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LaunchTemplateSpecification", self.launch_template_specification);
@@ -4932,6 +5075,7 @@ pub mod ec2_fleet {
 
     impl FleetLaunchTemplateSpecificationRequest {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(version: impl Into<Str>) -> FleetLaunchTemplateSpecificationRequest {
             FleetLaunchTemplateSpecificationRequest {
                 launch_template_id: None,
@@ -4943,6 +5087,7 @@ pub mod ec2_fleet {
     }
 
     impl IntoValue for FleetLaunchTemplateSpecificationRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LaunchTemplateId", self.launch_template_id);
@@ -5049,6 +5194,7 @@ pub mod ec2_fleet {
 
     impl FleetLaunchTemplateOverridesRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FleetLaunchTemplateOverridesRequest {
             FleetLaunchTemplateOverridesRequest {
                 availability_zone: None,
@@ -5070,12 +5216,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for FleetLaunchTemplateOverridesRequest {
+        #[inline]
         fn default() -> FleetLaunchTemplateOverridesRequest {
             FleetLaunchTemplateOverridesRequest::new()
         }
     }
 
     impl IntoValue for FleetLaunchTemplateOverridesRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -5156,6 +5304,7 @@ pub mod ec2_fleet {
 
     impl Placement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Placement {
             Placement {
                 affinity: None,
@@ -5171,12 +5320,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for Placement {
+        #[inline]
         fn default() -> Placement {
             Placement::new()
         }
     }
 
     impl IntoValue for Placement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Affinity", self.affinity);
@@ -5402,6 +5553,7 @@ pub mod ec2_fleet {
 
     impl InstanceRequirementsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceRequirementsRequest {
             InstanceRequirementsRequest {
                 accelerator_count: None,
@@ -5435,12 +5587,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for InstanceRequirementsRequest {
+        #[inline]
         fn default() -> InstanceRequirementsRequest {
             InstanceRequirementsRequest::new()
         }
     }
 
     impl IntoValue for InstanceRequirementsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AcceleratorCount", self.accelerator_count);
@@ -5495,6 +5649,7 @@ pub mod ec2_fleet {
 
     impl NetworkInterfaceCountRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkInterfaceCountRequest {
             NetworkInterfaceCountRequest {
                 max: None,
@@ -5504,12 +5659,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for NetworkInterfaceCountRequest {
+        #[inline]
         fn default() -> NetworkInterfaceCountRequest {
             NetworkInterfaceCountRequest::new()
         }
     }
 
     impl IntoValue for NetworkInterfaceCountRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -5542,6 +5699,7 @@ pub mod ec2_fleet {
 
     impl MemoryGiBPerVCpuRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MemoryGiBPerVCpuRequest {
             MemoryGiBPerVCpuRequest {
                 max: None,
@@ -5551,12 +5709,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for MemoryGiBPerVCpuRequest {
+        #[inline]
         fn default() -> MemoryGiBPerVCpuRequest {
             MemoryGiBPerVCpuRequest::new()
         }
     }
 
     impl IntoValue for MemoryGiBPerVCpuRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -5587,6 +5747,7 @@ pub mod ec2_fleet {
 
     impl VCpuCountRangeRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VCpuCountRangeRequest {
             VCpuCountRangeRequest {
                 max: None,
@@ -5596,12 +5757,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for VCpuCountRangeRequest {
+        #[inline]
         fn default() -> VCpuCountRangeRequest {
             VCpuCountRangeRequest::new()
         }
     }
 
     impl IntoValue for VCpuCountRangeRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -5634,6 +5797,7 @@ pub mod ec2_fleet {
 
     impl NetworkBandwidthGbpsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkBandwidthGbpsRequest {
             NetworkBandwidthGbpsRequest {
                 max: None,
@@ -5643,12 +5807,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for NetworkBandwidthGbpsRequest {
+        #[inline]
         fn default() -> NetworkBandwidthGbpsRequest {
             NetworkBandwidthGbpsRequest::new()
         }
     }
 
     impl IntoValue for NetworkBandwidthGbpsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -5681,6 +5847,7 @@ pub mod ec2_fleet {
 
     impl AcceleratorCountRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AcceleratorCountRequest {
             AcceleratorCountRequest {
                 max: None,
@@ -5690,12 +5857,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for AcceleratorCountRequest {
+        #[inline]
         fn default() -> AcceleratorCountRequest {
             AcceleratorCountRequest::new()
         }
     }
 
     impl IntoValue for AcceleratorCountRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -5729,6 +5898,7 @@ pub mod ec2_fleet {
 
     impl BaselineEbsBandwidthMbpsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BaselineEbsBandwidthMbpsRequest {
             BaselineEbsBandwidthMbpsRequest {
                 max: None,
@@ -5738,12 +5908,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for BaselineEbsBandwidthMbpsRequest {
+        #[inline]
         fn default() -> BaselineEbsBandwidthMbpsRequest {
             BaselineEbsBandwidthMbpsRequest::new()
         }
     }
 
     impl IntoValue for BaselineEbsBandwidthMbpsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -5776,6 +5948,7 @@ pub mod ec2_fleet {
 
     impl AcceleratorTotalMemoryMiBRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AcceleratorTotalMemoryMiBRequest {
             AcceleratorTotalMemoryMiBRequest {
                 max: None,
@@ -5785,12 +5958,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for AcceleratorTotalMemoryMiBRequest {
+        #[inline]
         fn default() -> AcceleratorTotalMemoryMiBRequest {
             AcceleratorTotalMemoryMiBRequest::new()
         }
     }
 
     impl IntoValue for AcceleratorTotalMemoryMiBRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -5821,6 +5996,7 @@ pub mod ec2_fleet {
 
     impl MemoryMiBRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MemoryMiBRequest {
             MemoryMiBRequest {
                 max: None,
@@ -5830,12 +6006,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for MemoryMiBRequest {
+        #[inline]
         fn default() -> MemoryMiBRequest {
             MemoryMiBRequest::new()
         }
     }
 
     impl IntoValue for MemoryMiBRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -5868,6 +6046,7 @@ pub mod ec2_fleet {
 
     impl TotalLocalStorageGBRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TotalLocalStorageGBRequest {
             TotalLocalStorageGBRequest {
                 max: None,
@@ -5877,12 +6056,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for TotalLocalStorageGBRequest {
+        #[inline]
         fn default() -> TotalLocalStorageGBRequest {
             TotalLocalStorageGBRequest::new()
         }
     }
 
     impl IntoValue for TotalLocalStorageGBRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -5916,6 +6097,7 @@ pub mod ec2_fleet {
 
     impl InstanceMetadataOptionsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceMetadataOptionsRequest {
             InstanceMetadataOptionsRequest {
                 http_endpoint: None,
@@ -5926,12 +6108,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for InstanceMetadataOptionsRequest {
+        #[inline]
         fn default() -> InstanceMetadataOptionsRequest {
             InstanceMetadataOptionsRequest::new()
         }
     }
 
     impl IntoValue for InstanceMetadataOptionsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HttpEndpoint", self.http_endpoint);
@@ -5978,6 +6162,7 @@ pub mod ec2_fleet {
 
     impl BlockDeviceMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BlockDeviceMapping {
             BlockDeviceMapping {
                 device_name: None,
@@ -5989,12 +6174,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for BlockDeviceMapping {
+        #[inline]
         fn default() -> BlockDeviceMapping {
             BlockDeviceMapping::new()
         }
     }
 
     impl IntoValue for BlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeviceName", self.device_name);
@@ -6071,6 +6258,7 @@ pub mod ec2_fleet {
 
     impl EbsBlockDevice {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EbsBlockDevice {
             EbsBlockDevice {
                 delete_on_termination: None,
@@ -6086,12 +6274,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for EbsBlockDevice {
+        #[inline]
         fn default() -> EbsBlockDevice {
             EbsBlockDevice::new()
         }
     }
 
     impl IntoValue for EbsBlockDevice {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeleteOnTermination", self.delete_on_termination);
@@ -6126,6 +6316,7 @@ pub mod ec2_fleet {
 
     impl MultiAvailabilityZoneConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MultiAvailabilityZoneConfiguration {
             MultiAvailabilityZoneConfiguration {
                 configuration_type: None,
@@ -6135,12 +6326,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for MultiAvailabilityZoneConfiguration {
+        #[inline]
         fn default() -> MultiAvailabilityZoneConfiguration {
             MultiAvailabilityZoneConfiguration::new()
         }
     }
 
     impl IntoValue for MultiAvailabilityZoneConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConfigurationType", self.configuration_type);
@@ -6169,6 +6362,7 @@ pub mod ec2_fleet {
 
     impl StandbyAvailabilityZone {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StandbyAvailabilityZone {
             StandbyAvailabilityZone {
                 availability_zone: None,
@@ -6178,12 +6372,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for StandbyAvailabilityZone {
+        #[inline]
         fn default() -> StandbyAvailabilityZone {
             StandbyAvailabilityZone::new()
         }
     }
 
     impl IntoValue for StandbyAvailabilityZone {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -6212,6 +6408,7 @@ pub mod ec2_fleet {
 
     impl IamInstanceProfileSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IamInstanceProfileSpecification {
             IamInstanceProfileSpecification {
                 arn: None,
@@ -6221,12 +6418,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for IamInstanceProfileSpecification {
+        #[inline]
         fn default() -> IamInstanceProfileSpecification {
             IamInstanceProfileSpecification::new()
         }
     }
 
     impl IntoValue for IamInstanceProfileSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -6315,6 +6514,7 @@ pub mod ec2_fleet {
 
     impl NetworkInterfaceSpecificationRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkInterfaceSpecificationRequest {
             NetworkInterfaceSpecificationRequest {
                 associate_public_ip_address: None,
@@ -6336,12 +6536,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for NetworkInterfaceSpecificationRequest {
+        #[inline]
         fn default() -> NetworkInterfaceSpecificationRequest {
             NetworkInterfaceSpecificationRequest::new()
         }
     }
 
     impl IntoValue for NetworkInterfaceSpecificationRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address);
@@ -6382,6 +6584,7 @@ pub mod ec2_fleet {
 
     impl PrivateIpAddressSpecificationRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrivateIpAddressSpecificationRequest {
             PrivateIpAddressSpecificationRequest {
                 primary: None,
@@ -6391,12 +6594,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for PrivateIpAddressSpecificationRequest {
+        #[inline]
         fn default() -> PrivateIpAddressSpecificationRequest {
             PrivateIpAddressSpecificationRequest::new()
         }
     }
 
     impl IntoValue for PrivateIpAddressSpecificationRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Primary", self.primary);
@@ -6420,6 +6625,7 @@ pub mod ec2_fleet {
 
     impl Ipv6AddressRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Ipv6AddressRequest {
             Ipv6AddressRequest {
                 ipv6_address: None,
@@ -6428,12 +6634,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for Ipv6AddressRequest {
+        #[inline]
         fn default() -> Ipv6AddressRequest {
             Ipv6AddressRequest::new()
         }
     }
 
     impl IntoValue for Ipv6AddressRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Ipv6Address", self.ipv6_address);
@@ -6459,6 +6667,7 @@ pub mod ec2_fleet {
 
     impl BaselinePerformanceFactorsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BaselinePerformanceFactorsRequest {
             BaselinePerformanceFactorsRequest {
                 cpu: None,
@@ -6467,12 +6676,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for BaselinePerformanceFactorsRequest {
+        #[inline]
         fn default() -> BaselinePerformanceFactorsRequest {
             BaselinePerformanceFactorsRequest::new()
         }
     }
 
     impl IntoValue for BaselinePerformanceFactorsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Cpu", self.cpu);
@@ -6498,6 +6709,7 @@ pub mod ec2_fleet {
 
     impl CpuPerformanceFactorRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CpuPerformanceFactorRequest {
             CpuPerformanceFactorRequest {
                 references: None,
@@ -6506,12 +6718,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for CpuPerformanceFactorRequest {
+        #[inline]
         fn default() -> CpuPerformanceFactorRequest {
             CpuPerformanceFactorRequest::new()
         }
     }
 
     impl IntoValue for CpuPerformanceFactorRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "References", self.references);
@@ -6537,6 +6751,7 @@ pub mod ec2_fleet {
 
     impl PerformanceFactorReferenceRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PerformanceFactorReferenceRequest {
             PerformanceFactorReferenceRequest {
                 instance_family: None,
@@ -6545,12 +6760,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for PerformanceFactorReferenceRequest {
+        #[inline]
         fn default() -> PerformanceFactorReferenceRequest {
             PerformanceFactorReferenceRequest::new()
         }
     }
 
     impl IntoValue for PerformanceFactorReferenceRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InstanceFamily", self.instance_family);
@@ -6588,6 +6805,7 @@ pub mod ec2_fleet {
 
     impl ReservedCapacityOptionsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReservedCapacityOptionsRequest {
             ReservedCapacityOptionsRequest {
                 allocation_strategy: None,
@@ -6599,12 +6817,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for ReservedCapacityOptionsRequest {
+        #[inline]
         fn default() -> ReservedCapacityOptionsRequest {
             ReservedCapacityOptionsRequest::new()
         }
     }
 
     impl IntoValue for ReservedCapacityOptionsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -6630,6 +6850,7 @@ pub mod ec2_fleet {
 
     impl ReservedCapacityFallbackOptionsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReservedCapacityFallbackOptionsRequest {
             ReservedCapacityFallbackOptionsRequest {
                 market_types: None,
@@ -6638,12 +6859,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for ReservedCapacityFallbackOptionsRequest {
+        #[inline]
         fn default() -> ReservedCapacityFallbackOptionsRequest {
             ReservedCapacityFallbackOptionsRequest::new()
         }
     }
 
     impl IntoValue for ReservedCapacityFallbackOptionsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MarketTypes", self.market_types);
@@ -6671,6 +6894,7 @@ pub mod ec2_fleet {
 
     impl CapacityReservationTargetRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityReservationTargetRequest {
             CapacityReservationTargetRequest {
                 capacity_reservation_ids: None,
@@ -6680,12 +6904,14 @@ pub mod ec2_fleet {
     }
 
     impl Default for CapacityReservationTargetRequest {
+        #[inline]
         fn default() -> CapacityReservationTargetRequest {
             CapacityReservationTargetRequest::new()
         }
     }
 
     impl IntoValue for CapacityReservationTargetRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityReservationIds", self.capacity_reservation_ids);
@@ -6765,6 +6991,7 @@ pub struct CfnEIPProps {
 #[cfg(feature = "ec2")]
 impl CfnEIPProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnEIPProps {
         CfnEIPProps {
             address: None,
@@ -6781,6 +7008,7 @@ impl CfnEIPProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnEIPProps {
+    #[inline]
     fn default() -> CfnEIPProps {
         CfnEIPProps::new()
     }
@@ -6789,6 +7017,7 @@ impl Default for CfnEIPProps {
 #[cfg(feature = "ec2")]
 impl CfnEIPProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Address", self.address);
@@ -6804,6 +7033,7 @@ impl CfnEIPProps {
 
     /// The `AWS::EC2::EIP` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::EIP").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6812,6 +7042,7 @@ impl CfnEIPProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::EIP> {
     /// Adds an `AWS::EC2::EIP` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6824,6 +7055,7 @@ impl crate::Cfn<markers::EIP> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublicIp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-eip.html#aws-resource-ec2-eip-return-values).
+    #[inline]
     pub fn attr_public_ip(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublicIp".into())
     }
@@ -6833,6 +7065,7 @@ impl crate::Cfn<markers::EIP> {
     ///
     /// `Fn::GetAtt` of
     /// [`AllocationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-eip.html#aws-resource-ec2-eip-return-values).
+    #[inline]
     pub fn attr_allocation_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AllocationId".into())
     }
@@ -6892,6 +7125,7 @@ pub struct CfnEIPAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnEIPAssociationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnEIPAssociationProps {
         CfnEIPAssociationProps {
             allocation_id: None,
@@ -6905,6 +7139,7 @@ impl CfnEIPAssociationProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnEIPAssociationProps {
+    #[inline]
     fn default() -> CfnEIPAssociationProps {
         CfnEIPAssociationProps::new()
     }
@@ -6913,6 +7148,7 @@ impl Default for CfnEIPAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnEIPAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllocationId", self.allocation_id);
@@ -6925,6 +7161,7 @@ impl CfnEIPAssociationProps {
 
     /// The `AWS::EC2::EIPAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::EIPAssociation").properties(self.into_properties())
     }
@@ -6933,6 +7170,7 @@ impl CfnEIPAssociationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::EIPAssociation> {
     /// Adds an `AWS::EC2::EIPAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6945,6 +7183,7 @@ impl crate::Cfn<markers::EIPAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-eipassociation.html#aws-resource-ec2-eipassociation-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -6976,6 +7215,7 @@ pub struct CfnEgressOnlyInternetGatewayProps {
 #[cfg(feature = "ec2")]
 impl CfnEgressOnlyInternetGatewayProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(vpc_id: impl Into<Id<crate::ec2::CfnVPC>>) -> CfnEgressOnlyInternetGatewayProps {
         CfnEgressOnlyInternetGatewayProps {
             tags: None,
@@ -6987,6 +7227,7 @@ impl CfnEgressOnlyInternetGatewayProps {
 #[cfg(feature = "ec2")]
 impl CfnEgressOnlyInternetGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Tags", self.tags);
@@ -6996,6 +7237,7 @@ impl CfnEgressOnlyInternetGatewayProps {
 
     /// The `AWS::EC2::EgressOnlyInternetGateway` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::EgressOnlyInternetGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -7004,6 +7246,7 @@ impl CfnEgressOnlyInternetGatewayProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::EgressOnlyInternetGateway> {
     /// Adds an `AWS::EC2::EgressOnlyInternetGateway` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7016,6 +7259,7 @@ impl crate::Cfn<markers::EgressOnlyInternetGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-egressonlyinternetgateway.html#aws-resource-ec2-egressonlyinternetgateway-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -7044,6 +7288,7 @@ pub struct CfnEnclaveCertificateIamRoleAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnEnclaveCertificateIamRoleAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(certificate_arn: impl Into<Str>, role_arn: impl Into<Str>) -> CfnEnclaveCertificateIamRoleAssociationProps {
         CfnEnclaveCertificateIamRoleAssociationProps {
             certificate_arn: certificate_arn.into(),
@@ -7055,6 +7300,7 @@ impl CfnEnclaveCertificateIamRoleAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnEnclaveCertificateIamRoleAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CertificateArn", self.certificate_arn.into_value());
@@ -7064,6 +7310,7 @@ impl CfnEnclaveCertificateIamRoleAssociationProps {
 
     /// The `AWS::EC2::EnclaveCertificateIamRoleAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::EnclaveCertificateIamRoleAssociation").properties(self.into_properties())
     }
@@ -7072,6 +7319,7 @@ impl CfnEnclaveCertificateIamRoleAssociationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::EnclaveCertificateIamRoleAssociation> {
     /// Adds an `AWS::EC2::EnclaveCertificateIamRoleAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7084,6 +7332,7 @@ impl crate::Cfn<markers::EnclaveCertificateIamRoleAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`EncryptionKmsKeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-enclavecertificateiamroleassociation.html#aws-resource-ec2-enclavecertificateiamroleassociation-return-values).
+    #[inline]
     pub fn attr_encryption_kms_key_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EncryptionKmsKeyId".into())
     }
@@ -7092,6 +7341,7 @@ impl crate::Cfn<markers::EnclaveCertificateIamRoleAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CertificateS3BucketName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-enclavecertificateiamroleassociation.html#aws-resource-ec2-enclavecertificateiamroleassociation-return-values).
+    #[inline]
     pub fn attr_certificate_s3_bucket_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CertificateS3BucketName".into())
     }
@@ -7101,6 +7351,7 @@ impl crate::Cfn<markers::EnclaveCertificateIamRoleAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CertificateS3ObjectKey`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-enclavecertificateiamroleassociation.html#aws-resource-ec2-enclavecertificateiamroleassociation-return-values).
+    #[inline]
     pub fn attr_certificate_s3_object_key(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CertificateS3ObjectKey".into())
     }
@@ -7217,6 +7468,7 @@ pub struct CfnFlowLogProps {
 #[cfg(feature = "ec2")]
 impl CfnFlowLogProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_id: impl Into<Str>, resource_type: impl Into<Str>) -> CfnFlowLogProps {
         CfnFlowLogProps {
             deliver_cross_account_role: None,
@@ -7239,6 +7491,7 @@ impl CfnFlowLogProps {
 #[cfg(feature = "ec2")]
 impl CfnFlowLogProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeliverCrossAccountRole", self.deliver_cross_account_role);
@@ -7259,6 +7512,7 @@ impl CfnFlowLogProps {
 
     /// The `AWS::EC2::FlowLog` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::FlowLog").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -7267,6 +7521,7 @@ impl CfnFlowLogProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::FlowLog> {
     /// Adds an `AWS::EC2::FlowLog` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7279,6 +7534,7 @@ impl crate::Cfn<markers::FlowLog> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-flowlog.html#aws-resource-ec2-flowlog-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -7319,6 +7575,7 @@ pub mod flow_log {
 
     impl DestinationOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_format: impl Into<Str>, hive_compatible_partitions: impl Into<Bool>, per_hour_partition: impl Into<Bool>) -> DestinationOptions {
             DestinationOptions {
                 file_format: file_format.into(),
@@ -7329,6 +7586,7 @@ pub mod flow_log {
     }
 
     impl IntoValue for DestinationOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileFormat", self.file_format.into_value());
@@ -7360,6 +7618,7 @@ pub mod flow_log {
 
     impl TagFieldSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_type: impl Into<Str>, tag_keys: impl Into<List<Str>>) -> TagFieldSpecification {
             TagFieldSpecification {
                 resource_type: resource_type.into(),
@@ -7369,6 +7628,7 @@ pub mod flow_log {
     }
 
     impl IntoValue for TagFieldSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceType", self.resource_type.into_value());
@@ -7418,6 +7678,7 @@ pub struct CfnFpgaImageProps {
 #[cfg(feature = "ec2")]
 impl CfnFpgaImageProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnFpgaImageProps {
         CfnFpgaImageProps {
             description: None,
@@ -7431,6 +7692,7 @@ impl CfnFpgaImageProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnFpgaImageProps {
+    #[inline]
     fn default() -> CfnFpgaImageProps {
         CfnFpgaImageProps::new()
     }
@@ -7439,6 +7701,7 @@ impl Default for CfnFpgaImageProps {
 #[cfg(feature = "ec2")]
 impl CfnFpgaImageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -7451,6 +7714,7 @@ impl CfnFpgaImageProps {
 
     /// The `AWS::EC2::FpgaImage` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::FpgaImage").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -7459,6 +7723,7 @@ impl CfnFpgaImageProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::FpgaImage> {
     /// Adds an `AWS::EC2::FpgaImage` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7471,6 +7736,7 @@ impl crate::Cfn<markers::FpgaImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-fpgaimage.html#aws-resource-ec2-fpgaimage-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -7479,6 +7745,7 @@ impl crate::Cfn<markers::FpgaImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`FpgaImageId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-fpgaimage.html#aws-resource-ec2-fpgaimage-return-values).
+    #[inline]
     pub fn attr_fpga_image_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FpgaImageId".into())
     }
@@ -7487,6 +7754,7 @@ impl crate::Cfn<markers::FpgaImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`FpgaImageGlobalId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-fpgaimage.html#aws-resource-ec2-fpgaimage-return-values).
+    #[inline]
     pub fn attr_fpga_image_global_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FpgaImageGlobalId".into())
     }
@@ -7495,6 +7763,7 @@ impl crate::Cfn<markers::FpgaImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-fpgaimage.html#aws-resource-ec2-fpgaimage-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -7503,6 +7772,7 @@ impl crate::Cfn<markers::FpgaImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-fpgaimage.html#aws-resource-ec2-fpgaimage-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -7511,6 +7781,7 @@ impl crate::Cfn<markers::FpgaImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-fpgaimage.html#aws-resource-ec2-fpgaimage-return-values).
+    #[inline]
     pub fn attr_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateTime".into())
     }
@@ -7519,6 +7790,7 @@ impl crate::Cfn<markers::FpgaImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-fpgaimage.html#aws-resource-ec2-fpgaimage-return-values).
+    #[inline]
     pub fn attr_update_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateTime".into())
     }
@@ -7527,6 +7799,7 @@ impl crate::Cfn<markers::FpgaImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataRetentionSupport`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-fpgaimage.html#aws-resource-ec2-fpgaimage-return-values).
+    #[inline]
     pub fn attr_data_retention_support(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataRetentionSupport".into())
     }
@@ -7535,6 +7808,7 @@ impl crate::Cfn<markers::FpgaImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`Public`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-fpgaimage.html#aws-resource-ec2-fpgaimage-return-values).
+    #[inline]
     pub fn attr_public(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Public".into())
     }
@@ -7565,6 +7839,7 @@ pub mod fpga_image {
 
     impl StorageLocation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StorageLocation {
             StorageLocation {
                 bucket: None,
@@ -7574,12 +7849,14 @@ pub mod fpga_image {
     }
 
     impl Default for StorageLocation {
+        #[inline]
         fn default() -> StorageLocation {
             StorageLocation::new()
         }
     }
 
     impl IntoValue for StorageLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Bucket", self.bucket);
@@ -7614,6 +7891,7 @@ pub struct CfnGatewayRouteTableAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnGatewayRouteTableAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(gateway_id: impl Into<Str>, route_table_id: impl Into<Id<crate::ec2::CfnRouteTable>>) -> CfnGatewayRouteTableAssociationProps {
         CfnGatewayRouteTableAssociationProps {
             gateway_id: gateway_id.into(),
@@ -7625,6 +7903,7 @@ impl CfnGatewayRouteTableAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnGatewayRouteTableAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GatewayId", self.gateway_id.into_value());
@@ -7634,6 +7913,7 @@ impl CfnGatewayRouteTableAssociationProps {
 
     /// The `AWS::EC2::GatewayRouteTableAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::GatewayRouteTableAssociation").properties(self.into_properties())
     }
@@ -7642,6 +7922,7 @@ impl CfnGatewayRouteTableAssociationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::GatewayRouteTableAssociation> {
     /// Adds an `AWS::EC2::GatewayRouteTableAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7654,6 +7935,7 @@ impl crate::Cfn<markers::GatewayRouteTableAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-gatewayroutetableassociation.html#aws-resource-ec2-gatewayroutetableassociation-return-values).
+    #[inline]
     pub fn attr_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationId".into())
     }
@@ -7730,6 +8012,7 @@ pub struct CfnHostProps {
 #[cfg(feature = "ec2")]
 impl CfnHostProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(availability_zone: impl Into<Str>) -> CfnHostProps {
         CfnHostProps {
             asset_id: None,
@@ -7748,6 +8031,7 @@ impl CfnHostProps {
 #[cfg(feature = "ec2")]
 impl CfnHostProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssetId", self.asset_id);
@@ -7764,6 +8048,7 @@ impl CfnHostProps {
 
     /// The `AWS::EC2::Host` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::Host").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -7772,6 +8057,7 @@ impl CfnHostProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::Host> {
     /// Adds an `AWS::EC2::Host` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7784,6 +8070,7 @@ impl crate::Cfn<markers::Host> {
     ///
     /// `Fn::GetAtt` of
     /// [`HostId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-host.html#aws-resource-ec2-host-return-values).
+    #[inline]
     pub fn attr_host_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HostId".into())
     }
@@ -7853,6 +8140,7 @@ pub struct CfnIPAMProps {
 #[cfg(feature = "ec2")]
 impl CfnIPAMProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnIPAMProps {
         CfnIPAMProps {
             default_resource_discovery_organizational_unit_exclusions: None,
@@ -7868,6 +8156,7 @@ impl CfnIPAMProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnIPAMProps {
+    #[inline]
     fn default() -> CfnIPAMProps {
         CfnIPAMProps::new()
     }
@@ -7876,6 +8165,7 @@ impl Default for CfnIPAMProps {
 #[cfg(feature = "ec2")]
 impl CfnIPAMProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DefaultResourceDiscoveryOrganizationalUnitExclusions", self.default_resource_discovery_organizational_unit_exclusions);
@@ -7890,6 +8180,7 @@ impl CfnIPAMProps {
 
     /// The `AWS::EC2::IPAM` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::IPAM").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -7898,6 +8189,7 @@ impl CfnIPAMProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::IPAM> {
     /// Adds an `AWS::EC2::IPAM` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7910,6 +8202,7 @@ impl crate::Cfn<markers::IPAM> {
     ///
     /// `Fn::GetAtt` of
     /// [`DefaultResourceDiscoveryAssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipam.html#aws-resource-ec2-ipam-return-values).
+    #[inline]
     pub fn attr_default_resource_discovery_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DefaultResourceDiscoveryAssociationId".into())
     }
@@ -7918,6 +8211,7 @@ impl crate::Cfn<markers::IPAM> {
     ///
     /// `Fn::GetAtt` of
     /// [`DefaultResourceDiscoveryId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipam.html#aws-resource-ec2-ipam-return-values).
+    #[inline]
     pub fn attr_default_resource_discovery_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DefaultResourceDiscoveryId".into())
     }
@@ -7926,6 +8220,7 @@ impl crate::Cfn<markers::IPAM> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipam.html#aws-resource-ec2-ipam-return-values).
+    #[inline]
     pub fn attr_ipam_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamId".into())
     }
@@ -7934,6 +8229,7 @@ impl crate::Cfn<markers::IPAM> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceDiscoveryAssociationCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipam.html#aws-resource-ec2-ipam-return-values).
+    #[inline]
     pub fn attr_resource_discovery_association_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceDiscoveryAssociationCount".into())
     }
@@ -7942,6 +8238,7 @@ impl crate::Cfn<markers::IPAM> {
     ///
     /// `Fn::GetAtt` of
     /// [`ScopeCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipam.html#aws-resource-ec2-ipam-return-values).
+    #[inline]
     pub fn attr_scope_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ScopeCount".into())
     }
@@ -7950,6 +8247,7 @@ impl crate::Cfn<markers::IPAM> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipam.html#aws-resource-ec2-ipam-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -7958,6 +8256,7 @@ impl crate::Cfn<markers::IPAM> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrivateDefaultScopeId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipam.html#aws-resource-ec2-ipam-return-values).
+    #[inline]
     pub fn attr_private_default_scope_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrivateDefaultScopeId".into())
     }
@@ -7966,6 +8265,7 @@ impl crate::Cfn<markers::IPAM> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublicDefaultScopeId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipam.html#aws-resource-ec2-ipam-return-values).
+    #[inline]
     pub fn attr_public_default_scope_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublicDefaultScopeId".into())
     }
@@ -7994,6 +8294,7 @@ pub mod ipam {
 
     impl IpamOperatingRegion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(region_name: impl Into<Str>) -> IpamOperatingRegion {
             IpamOperatingRegion {
                 region_name: region_name.into(),
@@ -8002,6 +8303,7 @@ pub mod ipam {
     }
 
     impl IntoValue for IpamOperatingRegion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RegionName", self.region_name.into_value());
@@ -8033,6 +8335,7 @@ pub mod ipam {
 
     impl IpamOrganizationalUnitExclusion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(organizations_entity_path: impl Into<Str>) -> IpamOrganizationalUnitExclusion {
             IpamOrganizationalUnitExclusion {
                 organizations_entity_path: organizations_entity_path.into(),
@@ -8041,6 +8344,7 @@ pub mod ipam {
     }
 
     impl IntoValue for IpamOrganizationalUnitExclusion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OrganizationsEntityPath", self.organizations_entity_path.into_value());
@@ -8084,6 +8388,7 @@ pub struct CfnIPAMAllocationProps {
 #[cfg(feature = "ec2")]
 impl CfnIPAMAllocationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ipam_pool_id: impl Into<Str>) -> CfnIPAMAllocationProps {
         CfnIPAMAllocationProps {
             cidr: None,
@@ -8097,6 +8402,7 @@ impl CfnIPAMAllocationProps {
 #[cfg(feature = "ec2")]
 impl CfnIPAMAllocationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Cidr", self.cidr);
@@ -8108,6 +8414,7 @@ impl CfnIPAMAllocationProps {
 
     /// The `AWS::EC2::IPAMAllocation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::IPAMAllocation").properties(self.into_properties())
     }
@@ -8116,6 +8423,7 @@ impl CfnIPAMAllocationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::IPAMAllocation> {
     /// Adds an `AWS::EC2::IPAMAllocation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -8128,6 +8436,7 @@ impl crate::Cfn<markers::IPAMAllocation> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamPoolAllocationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamallocation.html#aws-resource-ec2-ipamallocation-return-values).
+    #[inline]
     pub fn attr_ipam_pool_allocation_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamPoolAllocationId".into())
     }
@@ -8261,6 +8570,7 @@ pub struct CfnIPAMPoolProps {
 #[cfg(feature = "ec2")]
 impl CfnIPAMPoolProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(address_family: impl Into<Str>, ipam_scope_id: impl Into<Str>) -> CfnIPAMPoolProps {
         CfnIPAMPoolProps {
             address_family: address_family.into(),
@@ -8286,6 +8596,7 @@ impl CfnIPAMPoolProps {
 #[cfg(feature = "ec2")]
 impl CfnIPAMPoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AddressFamily", self.address_family.into_value());
@@ -8309,6 +8620,7 @@ impl CfnIPAMPoolProps {
 
     /// The `AWS::EC2::IPAMPool` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::IPAMPool").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -8317,6 +8629,7 @@ impl CfnIPAMPoolProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::IPAMPool> {
     /// Adds an `AWS::EC2::IPAMPool` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -8329,6 +8642,7 @@ impl crate::Cfn<markers::IPAMPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamPoolId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipampool.html#aws-resource-ec2-ipampool-return-values).
+    #[inline]
     pub fn attr_ipam_pool_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamPoolId".into())
     }
@@ -8337,6 +8651,7 @@ impl crate::Cfn<markers::IPAMPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipampool.html#aws-resource-ec2-ipampool-return-values).
+    #[inline]
     pub fn attr_ipam_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamArn".into())
     }
@@ -8345,6 +8660,7 @@ impl crate::Cfn<markers::IPAMPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`PoolDepth`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipampool.html#aws-resource-ec2-ipampool-return-values).
+    #[inline]
     pub fn attr_pool_depth(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PoolDepth".into())
     }
@@ -8353,6 +8669,7 @@ impl crate::Cfn<markers::IPAMPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipampool.html#aws-resource-ec2-ipampool-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -8361,6 +8678,7 @@ impl crate::Cfn<markers::IPAMPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamScopeArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipampool.html#aws-resource-ec2-ipampool-return-values).
+    #[inline]
     pub fn attr_ipam_scope_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamScopeArn".into())
     }
@@ -8369,6 +8687,7 @@ impl crate::Cfn<markers::IPAMPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamScopeType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipampool.html#aws-resource-ec2-ipampool-return-values).
+    #[inline]
     pub fn attr_ipam_scope_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamScopeType".into())
     }
@@ -8377,6 +8696,7 @@ impl crate::Cfn<markers::IPAMPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipampool.html#aws-resource-ec2-ipampool-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -8385,6 +8705,7 @@ impl crate::Cfn<markers::IPAMPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipampool.html#aws-resource-ec2-ipampool-return-values).
+    #[inline]
     pub fn attr_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StateMessage".into())
     }
@@ -8415,6 +8736,7 @@ pub mod ipam_pool {
 
     impl ProvisionedCidr {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cidr: impl Into<Str>) -> ProvisionedCidr {
             ProvisionedCidr {
                 cidr: cidr.into(),
@@ -8423,6 +8745,7 @@ pub mod ipam_pool {
     }
 
     impl IntoValue for ProvisionedCidr {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Cidr", self.cidr.into_value());
@@ -8464,6 +8787,7 @@ pub mod ipam_pool {
 
     impl SourceResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_id: impl Into<Str>, resource_owner: impl Into<Str>, resource_region: impl Into<Str>, resource_type: impl Into<Str>) -> SourceResource {
             SourceResource {
                 resource_id: resource_id.into(),
@@ -8475,6 +8799,7 @@ pub mod ipam_pool {
     }
 
     impl IntoValue for SourceResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceId", self.resource_id.into_value());
@@ -8519,6 +8844,7 @@ pub struct CfnIPAMPoolCidrProps {
 #[cfg(feature = "ec2")]
 impl CfnIPAMPoolCidrProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ipam_pool_id: impl Into<Str>) -> CfnIPAMPoolCidrProps {
         CfnIPAMPoolCidrProps {
             cidr: None,
@@ -8531,6 +8857,7 @@ impl CfnIPAMPoolCidrProps {
 #[cfg(feature = "ec2")]
 impl CfnIPAMPoolCidrProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Cidr", self.cidr);
@@ -8541,6 +8868,7 @@ impl CfnIPAMPoolCidrProps {
 
     /// The `AWS::EC2::IPAMPoolCidr` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::IPAMPoolCidr").properties(self.into_properties())
     }
@@ -8549,6 +8877,7 @@ impl CfnIPAMPoolCidrProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::IPAMPoolCidr> {
     /// Adds an `AWS::EC2::IPAMPoolCidr` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -8561,6 +8890,7 @@ impl crate::Cfn<markers::IPAMPoolCidr> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamPoolCidrId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipampoolcidr.html#aws-resource-ec2-ipampoolcidr-return-values).
+    #[inline]
     pub fn attr_ipam_pool_cidr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamPoolCidrId".into())
     }
@@ -8569,6 +8899,7 @@ impl crate::Cfn<markers::IPAMPoolCidr> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipampoolcidr.html#aws-resource-ec2-ipampoolcidr-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -8614,6 +8945,7 @@ pub struct CfnIPAMPrefixListResolverProps {
 #[cfg(feature = "ec2")]
 impl CfnIPAMPrefixListResolverProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(address_family: impl Into<Str>) -> CfnIPAMPrefixListResolverProps {
         CfnIPAMPrefixListResolverProps {
             address_family: address_family.into(),
@@ -8628,6 +8960,7 @@ impl CfnIPAMPrefixListResolverProps {
 #[cfg(feature = "ec2")]
 impl CfnIPAMPrefixListResolverProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AddressFamily", self.address_family.into_value());
@@ -8640,6 +8973,7 @@ impl CfnIPAMPrefixListResolverProps {
 
     /// The `AWS::EC2::IPAMPrefixListResolver` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::IPAMPrefixListResolver").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -8648,6 +8982,7 @@ impl CfnIPAMPrefixListResolverProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::IPAMPrefixListResolver> {
     /// Adds an `AWS::EC2::IPAMPrefixListResolver` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -8660,6 +8995,7 @@ impl crate::Cfn<markers::IPAMPrefixListResolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamprefixlistresolver.html#aws-resource-ec2-ipamprefixlistresolver-return-values).
+    #[inline]
     pub fn attr_ipam_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamArn".into())
     }
@@ -8668,6 +9004,7 @@ impl crate::Cfn<markers::IPAMPrefixListResolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamPrefixListResolverId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamprefixlistresolver.html#aws-resource-ec2-ipamprefixlistresolver-return-values).
+    #[inline]
     pub fn attr_ipam_prefix_list_resolver_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamPrefixListResolverId".into())
     }
@@ -8676,6 +9013,7 @@ impl crate::Cfn<markers::IPAMPrefixListResolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamPrefixListResolverArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamprefixlistresolver.html#aws-resource-ec2-ipamprefixlistresolver-return-values).
+    #[inline]
     pub fn attr_ipam_prefix_list_resolver_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamPrefixListResolverArn".into())
     }
@@ -8733,6 +9071,7 @@ pub mod ipam_prefix_list_resolver {
 
     impl IpamPrefixListResolverRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rule_type: impl Into<Str>) -> IpamPrefixListResolverRule {
             IpamPrefixListResolverRule {
                 conditions: None,
@@ -8745,6 +9084,7 @@ pub mod ipam_prefix_list_resolver {
     }
 
     impl IntoValue for IpamPrefixListResolverRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Conditions", self.conditions);
@@ -8807,6 +9147,7 @@ pub mod ipam_prefix_list_resolver {
 
     impl IpamPrefixListResolverRuleCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(operation: impl Into<Str>) -> IpamPrefixListResolverRuleCondition {
             IpamPrefixListResolverRuleCondition {
                 cidr: None,
@@ -8821,6 +9162,7 @@ pub mod ipam_prefix_list_resolver {
     }
 
     impl IntoValue for IpamPrefixListResolverRuleCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Cidr", self.cidr);
@@ -8883,6 +9225,7 @@ pub struct CfnIPAMPrefixListResolverTargetProps {
 #[cfg(feature = "ec2")]
 impl CfnIPAMPrefixListResolverTargetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ipam_prefix_list_resolver_id: impl Into<Str>, prefix_list_id: impl Into<Str>, prefix_list_region: impl Into<Str>, track_latest_version: impl Into<Bool>) -> CfnIPAMPrefixListResolverTargetProps {
         CfnIPAMPrefixListResolverTargetProps {
             desired_version: None,
@@ -8898,6 +9241,7 @@ impl CfnIPAMPrefixListResolverTargetProps {
 #[cfg(feature = "ec2")]
 impl CfnIPAMPrefixListResolverTargetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DesiredVersion", self.desired_version);
@@ -8911,6 +9255,7 @@ impl CfnIPAMPrefixListResolverTargetProps {
 
     /// The `AWS::EC2::IPAMPrefixListResolverTarget` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::IPAMPrefixListResolverTarget").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -8919,6 +9264,7 @@ impl CfnIPAMPrefixListResolverTargetProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::IPAMPrefixListResolverTarget> {
     /// Adds an `AWS::EC2::IPAMPrefixListResolverTarget` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -8931,6 +9277,7 @@ impl crate::Cfn<markers::IPAMPrefixListResolverTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamPrefixListResolverTargetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamprefixlistresolvertarget.html#aws-resource-ec2-ipamprefixlistresolvertarget-return-values).
+    #[inline]
     pub fn attr_ipam_prefix_list_resolver_target_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamPrefixListResolverTargetId".into())
     }
@@ -8939,6 +9286,7 @@ impl crate::Cfn<markers::IPAMPrefixListResolverTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamPrefixListResolverTargetArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamprefixlistresolvertarget.html#aws-resource-ec2-ipamprefixlistresolvertarget-return-values).
+    #[inline]
     pub fn attr_ipam_prefix_list_resolver_target_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamPrefixListResolverTargetArn".into())
     }
@@ -8986,6 +9334,7 @@ pub struct CfnIPAMResourceDiscoveryProps {
 #[cfg(feature = "ec2")]
 impl CfnIPAMResourceDiscoveryProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnIPAMResourceDiscoveryProps {
         CfnIPAMResourceDiscoveryProps {
             description: None,
@@ -8998,6 +9347,7 @@ impl CfnIPAMResourceDiscoveryProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnIPAMResourceDiscoveryProps {
+    #[inline]
     fn default() -> CfnIPAMResourceDiscoveryProps {
         CfnIPAMResourceDiscoveryProps::new()
     }
@@ -9006,6 +9356,7 @@ impl Default for CfnIPAMResourceDiscoveryProps {
 #[cfg(feature = "ec2")]
 impl CfnIPAMResourceDiscoveryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -9017,6 +9368,7 @@ impl CfnIPAMResourceDiscoveryProps {
 
     /// The `AWS::EC2::IPAMResourceDiscovery` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::IPAMResourceDiscovery").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -9025,6 +9377,7 @@ impl CfnIPAMResourceDiscoveryProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::IPAMResourceDiscovery> {
     /// Adds an `AWS::EC2::IPAMResourceDiscovery` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -9038,6 +9391,7 @@ impl crate::Cfn<markers::IPAMResourceDiscovery> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsDefault`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamresourcediscovery.html#aws-resource-ec2-ipamresourcediscovery-return-values).
+    #[inline]
     pub fn attr_is_default(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsDefault".into())
     }
@@ -9046,6 +9400,7 @@ impl crate::Cfn<markers::IPAMResourceDiscovery> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamresourcediscovery.html#aws-resource-ec2-ipamresourcediscovery-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -9054,6 +9409,7 @@ impl crate::Cfn<markers::IPAMResourceDiscovery> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamresourcediscovery.html#aws-resource-ec2-ipamresourcediscovery-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -9062,6 +9418,7 @@ impl crate::Cfn<markers::IPAMResourceDiscovery> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamResourceDiscoveryRegion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamresourcediscovery.html#aws-resource-ec2-ipamresourcediscovery-return-values).
+    #[inline]
     pub fn attr_ipam_resource_discovery_region(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamResourceDiscoveryRegion".into())
     }
@@ -9070,6 +9427,7 @@ impl crate::Cfn<markers::IPAMResourceDiscovery> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamResourceDiscoveryArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamresourcediscovery.html#aws-resource-ec2-ipamresourcediscovery-return-values).
+    #[inline]
     pub fn attr_ipam_resource_discovery_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamResourceDiscoveryArn".into())
     }
@@ -9078,6 +9436,7 @@ impl crate::Cfn<markers::IPAMResourceDiscovery> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamResourceDiscoveryId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamresourcediscovery.html#aws-resource-ec2-ipamresourcediscovery-return-values).
+    #[inline]
     pub fn attr_ipam_resource_discovery_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamResourceDiscoveryId".into())
     }
@@ -9106,6 +9465,7 @@ pub mod ipam_resource_discovery {
 
     impl IpamOperatingRegion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(region_name: impl Into<Str>) -> IpamOperatingRegion {
             IpamOperatingRegion {
                 region_name: region_name.into(),
@@ -9114,6 +9474,7 @@ pub mod ipam_resource_discovery {
     }
 
     impl IntoValue for IpamOperatingRegion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RegionName", self.region_name.into_value());
@@ -9145,6 +9506,7 @@ pub mod ipam_resource_discovery {
 
     impl IpamResourceDiscoveryOrganizationalUnitExclusion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(organizations_entity_path: impl Into<Str>) -> IpamResourceDiscoveryOrganizationalUnitExclusion {
             IpamResourceDiscoveryOrganizationalUnitExclusion {
                 organizations_entity_path: organizations_entity_path.into(),
@@ -9153,6 +9515,7 @@ pub mod ipam_resource_discovery {
     }
 
     impl IntoValue for IpamResourceDiscoveryOrganizationalUnitExclusion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OrganizationsEntityPath", self.organizations_entity_path.into_value());
@@ -9193,6 +9556,7 @@ pub struct CfnIPAMResourceDiscoveryAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnIPAMResourceDiscoveryAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ipam_id: impl Into<Str>, ipam_resource_discovery_id: impl Into<Str>) -> CfnIPAMResourceDiscoveryAssociationProps {
         CfnIPAMResourceDiscoveryAssociationProps {
             ipam_id: ipam_id.into(),
@@ -9205,6 +9569,7 @@ impl CfnIPAMResourceDiscoveryAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnIPAMResourceDiscoveryAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IpamId", self.ipam_id.into_value());
@@ -9215,6 +9580,7 @@ impl CfnIPAMResourceDiscoveryAssociationProps {
 
     /// The `AWS::EC2::IPAMResourceDiscoveryAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::IPAMResourceDiscoveryAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -9223,6 +9589,7 @@ impl CfnIPAMResourceDiscoveryAssociationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::IPAMResourceDiscoveryAssociation> {
     /// Adds an `AWS::EC2::IPAMResourceDiscoveryAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -9236,6 +9603,7 @@ impl crate::Cfn<markers::IPAMResourceDiscoveryAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsDefault`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamresourcediscoveryassociation.html#aws-resource-ec2-ipamresourcediscoveryassociation-return-values).
+    #[inline]
     pub fn attr_is_default(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsDefault".into())
     }
@@ -9244,6 +9612,7 @@ impl crate::Cfn<markers::IPAMResourceDiscoveryAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceDiscoveryStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamresourcediscoveryassociation.html#aws-resource-ec2-ipamresourcediscoveryassociation-return-values).
+    #[inline]
     pub fn attr_resource_discovery_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceDiscoveryStatus".into())
     }
@@ -9252,6 +9621,7 @@ impl crate::Cfn<markers::IPAMResourceDiscoveryAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamresourcediscoveryassociation.html#aws-resource-ec2-ipamresourcediscoveryassociation-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -9260,6 +9630,7 @@ impl crate::Cfn<markers::IPAMResourceDiscoveryAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamresourcediscoveryassociation.html#aws-resource-ec2-ipamresourcediscoveryassociation-return-values).
+    #[inline]
     pub fn attr_ipam_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamArn".into())
     }
@@ -9268,6 +9639,7 @@ impl crate::Cfn<markers::IPAMResourceDiscoveryAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamResourceDiscoveryAssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamresourcediscoveryassociation.html#aws-resource-ec2-ipamresourcediscoveryassociation-return-values).
+    #[inline]
     pub fn attr_ipam_resource_discovery_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamResourceDiscoveryAssociationId".into())
     }
@@ -9276,6 +9648,7 @@ impl crate::Cfn<markers::IPAMResourceDiscoveryAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamResourceDiscoveryAssociationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamresourcediscoveryassociation.html#aws-resource-ec2-ipamresourcediscoveryassociation-return-values).
+    #[inline]
     pub fn attr_ipam_resource_discovery_association_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamResourceDiscoveryAssociationArn".into())
     }
@@ -9285,6 +9658,7 @@ impl crate::Cfn<markers::IPAMResourceDiscoveryAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamresourcediscoveryassociation.html#aws-resource-ec2-ipamresourcediscoveryassociation-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -9293,6 +9667,7 @@ impl crate::Cfn<markers::IPAMResourceDiscoveryAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamRegion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamresourcediscoveryassociation.html#aws-resource-ec2-ipamresourcediscoveryassociation-return-values).
+    #[inline]
     pub fn attr_ipam_region(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamRegion".into())
     }
@@ -9337,6 +9712,7 @@ pub struct CfnIPAMScopeProps {
 #[cfg(feature = "ec2")]
 impl CfnIPAMScopeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ipam_id: impl Into<Str>) -> CfnIPAMScopeProps {
         CfnIPAMScopeProps {
             description: None,
@@ -9350,6 +9726,7 @@ impl CfnIPAMScopeProps {
 #[cfg(feature = "ec2")]
 impl CfnIPAMScopeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -9361,6 +9738,7 @@ impl CfnIPAMScopeProps {
 
     /// The `AWS::EC2::IPAMScope` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::IPAMScope").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -9369,6 +9747,7 @@ impl CfnIPAMScopeProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::IPAMScope> {
     /// Adds an `AWS::EC2::IPAMScope` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -9381,6 +9760,7 @@ impl crate::Cfn<markers::IPAMScope> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamScopeId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamscope.html#aws-resource-ec2-ipamscope-return-values).
+    #[inline]
     pub fn attr_ipam_scope_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamScopeId".into())
     }
@@ -9389,6 +9769,7 @@ impl crate::Cfn<markers::IPAMScope> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsDefault`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamscope.html#aws-resource-ec2-ipamscope-return-values).
+    #[inline]
     pub fn attr_is_default(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsDefault".into())
     }
@@ -9397,6 +9778,7 @@ impl crate::Cfn<markers::IPAMScope> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamscope.html#aws-resource-ec2-ipamscope-return-values).
+    #[inline]
     pub fn attr_ipam_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamArn".into())
     }
@@ -9405,6 +9787,7 @@ impl crate::Cfn<markers::IPAMScope> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamScopeType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamscope.html#aws-resource-ec2-ipamscope-return-values).
+    #[inline]
     pub fn attr_ipam_scope_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamScopeType".into())
     }
@@ -9413,6 +9796,7 @@ impl crate::Cfn<markers::IPAMScope> {
     ///
     /// `Fn::GetAtt` of
     /// [`PoolCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamscope.html#aws-resource-ec2-ipamscope-return-values).
+    #[inline]
     pub fn attr_pool_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PoolCount".into())
     }
@@ -9421,6 +9805,7 @@ impl crate::Cfn<markers::IPAMScope> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamscope.html#aws-resource-ec2-ipamscope-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -9458,6 +9843,7 @@ pub mod ipam_scope {
 
     impl IpamScopeExternalAuthorityConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(external_resource_identifier: impl Into<Str>, ipam_scope_external_authority_type: impl Into<Str>) -> IpamScopeExternalAuthorityConfiguration {
             IpamScopeExternalAuthorityConfiguration {
                 external_resource_identifier: external_resource_identifier.into(),
@@ -9467,6 +9853,7 @@ pub mod ipam_scope {
     }
 
     impl IntoValue for IpamScopeExternalAuthorityConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExternalResourceIdentifier", self.external_resource_identifier.into_value());
@@ -9494,6 +9881,7 @@ pub struct CfnIPv4PoolProps {
 #[cfg(feature = "ec2")]
 impl CfnIPv4PoolProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnIPv4PoolProps {
         CfnIPv4PoolProps {
             tags: None,
@@ -9503,6 +9891,7 @@ impl CfnIPv4PoolProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnIPv4PoolProps {
+    #[inline]
     fn default() -> CfnIPv4PoolProps {
         CfnIPv4PoolProps::new()
     }
@@ -9511,6 +9900,7 @@ impl Default for CfnIPv4PoolProps {
 #[cfg(feature = "ec2")]
 impl CfnIPv4PoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Tags", self.tags);
@@ -9519,6 +9909,7 @@ impl CfnIPv4PoolProps {
 
     /// The `AWS::EC2::IPv4Pool` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::IPv4Pool").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -9527,6 +9918,7 @@ impl CfnIPv4PoolProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::IPv4Pool> {
     /// Adds an `AWS::EC2::IPv4Pool` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -9539,6 +9931,7 @@ impl crate::Cfn<markers::IPv4Pool> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipv4pool.html#aws-resource-ec2-ipv4pool-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -9547,6 +9940,7 @@ impl crate::Cfn<markers::IPv4Pool> {
     ///
     /// `Fn::GetAtt` of
     /// [`PoolId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipv4pool.html#aws-resource-ec2-ipv4pool-return-values).
+    #[inline]
     pub fn attr_pool_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PoolId".into())
     }
@@ -9555,6 +9949,7 @@ impl crate::Cfn<markers::IPv4Pool> {
     ///
     /// `Fn::GetAtt` of
     /// [`Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipv4pool.html#aws-resource-ec2-ipv4pool-return-values).
+    #[inline]
     pub fn attr_description(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Description".into())
     }
@@ -9563,6 +9958,7 @@ impl crate::Cfn<markers::IPv4Pool> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkBorderGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipv4pool.html#aws-resource-ec2-ipv4pool-return-values).
+    #[inline]
     pub fn attr_network_border_group(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkBorderGroup".into())
     }
@@ -9571,6 +9967,7 @@ impl crate::Cfn<markers::IPv4Pool> {
     ///
     /// `Fn::GetAtt` of
     /// [`TotalAddressCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipv4pool.html#aws-resource-ec2-ipv4pool-return-values).
+    #[inline]
     pub fn attr_total_address_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TotalAddressCount".into())
     }
@@ -9579,6 +9976,7 @@ impl crate::Cfn<markers::IPv4Pool> {
     ///
     /// `Fn::GetAtt` of
     /// [`TotalAvailableAddressCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipv4pool.html#aws-resource-ec2-ipv4pool-return-values).
+    #[inline]
     pub fn attr_total_available_address_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TotalAvailableAddressCount".into())
     }
@@ -9919,6 +10317,7 @@ pub struct CfnInstanceProps {
 #[cfg(feature = "ec2")]
 impl CfnInstanceProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnInstanceProps {
         CfnInstanceProps {
             additional_info: None,
@@ -9968,6 +10367,7 @@ impl CfnInstanceProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnInstanceProps {
+    #[inline]
     fn default() -> CfnInstanceProps {
         CfnInstanceProps::new()
     }
@@ -9976,6 +10376,7 @@ impl Default for CfnInstanceProps {
 #[cfg(feature = "ec2")]
 impl CfnInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalInfo", self.additional_info);
@@ -10024,6 +10425,7 @@ impl CfnInstanceProps {
 
     /// The `AWS::EC2::Instance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::Instance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -10032,6 +10434,7 @@ impl CfnInstanceProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::Instance> {
     /// Adds an `AWS::EC2::Instance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -10044,6 +10447,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailabilityZone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html#aws-resource-ec2-instance-return-values).
+    #[inline]
     pub fn attr_availability_zone(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailabilityZone".into())
     }
@@ -10052,6 +10456,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrivateDnsName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html#aws-resource-ec2-instance-return-values).
+    #[inline]
     pub fn attr_private_dns_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrivateDnsName".into())
     }
@@ -10060,6 +10465,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrivateIp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html#aws-resource-ec2-instance-return-values).
+    #[inline]
     pub fn attr_private_ip(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrivateIp".into())
     }
@@ -10069,6 +10475,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublicDnsName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html#aws-resource-ec2-instance-return-values).
+    #[inline]
     pub fn attr_public_dns_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublicDnsName".into())
     }
@@ -10077,6 +10484,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublicIp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html#aws-resource-ec2-instance-return-values).
+    #[inline]
     pub fn attr_public_ip(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublicIp".into())
     }
@@ -10085,6 +10493,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`InstanceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html#aws-resource-ec2-instance-return-values).
+    #[inline]
     pub fn attr_instance_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InstanceId".into())
     }
@@ -10093,6 +10502,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html#aws-resource-ec2-instance-return-values).
+    #[inline]
     pub fn attr_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcId".into())
     }
@@ -10101,6 +10511,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html#aws-resource-ec2-instance-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -10148,6 +10559,7 @@ pub mod instance {
 
     impl BlockDeviceMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(device_name: impl Into<Str>) -> BlockDeviceMapping {
             BlockDeviceMapping {
                 device_name: device_name.into(),
@@ -10159,6 +10571,7 @@ pub mod instance {
     }
 
     impl IntoValue for BlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeviceName", self.device_name.into_value());
@@ -10236,6 +10649,7 @@ pub mod instance {
 
     impl Ebs {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Ebs {
             Ebs {
                 delete_on_termination: None,
@@ -10250,12 +10664,14 @@ pub mod instance {
     }
 
     impl Default for Ebs {
+        #[inline]
         fn default() -> Ebs {
             Ebs::new()
         }
     }
 
     impl IntoValue for Ebs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeleteOnTermination", self.delete_on_termination);
@@ -10290,6 +10706,7 @@ pub mod instance {
 
     impl CpuOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CpuOptions {
             CpuOptions {
                 core_count: None,
@@ -10299,12 +10716,14 @@ pub mod instance {
     }
 
     impl Default for CpuOptions {
+        #[inline]
         fn default() -> CpuOptions {
             CpuOptions::new()
         }
     }
 
     impl IntoValue for CpuOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CoreCount", self.core_count);
@@ -10328,6 +10747,7 @@ pub mod instance {
 
     impl CreditSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CreditSpecification {
             CreditSpecification {
                 cpu_credits: None,
@@ -10336,12 +10756,14 @@ pub mod instance {
     }
 
     impl Default for CreditSpecification {
+        #[inline]
         fn default() -> CreditSpecification {
             CreditSpecification::new()
         }
     }
 
     impl IntoValue for CreditSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CPUCredits", self.cpu_credits);
@@ -10365,6 +10787,7 @@ pub mod instance {
 
     impl ElasticGpuSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> ElasticGpuSpecification {
             ElasticGpuSpecification {
                 r#type: r#type.into(),
@@ -10373,6 +10796,7 @@ pub mod instance {
     }
 
     impl IntoValue for ElasticGpuSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -10402,6 +10826,7 @@ pub mod instance {
 
     impl ElasticInferenceAccelerator {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> ElasticInferenceAccelerator {
             ElasticInferenceAccelerator {
                 count: None,
@@ -10411,6 +10836,7 @@ pub mod instance {
     }
 
     impl IntoValue for ElasticInferenceAccelerator {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Count", self.count);
@@ -10435,6 +10861,7 @@ pub mod instance {
 
     impl EnclaveOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnclaveOptions {
             EnclaveOptions {
                 enabled: None,
@@ -10443,12 +10870,14 @@ pub mod instance {
     }
 
     impl Default for EnclaveOptions {
+        #[inline]
         fn default() -> EnclaveOptions {
             EnclaveOptions::new()
         }
     }
 
     impl IntoValue for EnclaveOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -10471,6 +10900,7 @@ pub mod instance {
 
     impl HibernationOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HibernationOptions {
             HibernationOptions {
                 configured: None,
@@ -10479,12 +10909,14 @@ pub mod instance {
     }
 
     impl Default for HibernationOptions {
+        #[inline]
         fn default() -> HibernationOptions {
             HibernationOptions::new()
         }
     }
 
     impl IntoValue for HibernationOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Configured", self.configured);
@@ -10508,6 +10940,7 @@ pub mod instance {
 
     impl InstanceIpv6Address {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ipv6_address: impl Into<Str>) -> InstanceIpv6Address {
             InstanceIpv6Address {
                 ipv6_address: ipv6_address.into(),
@@ -10516,6 +10949,7 @@ pub mod instance {
     }
 
     impl IntoValue for InstanceIpv6Address {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Ipv6Address", self.ipv6_address.into_value());
@@ -10555,6 +10989,7 @@ pub mod instance {
 
     impl LaunchTemplateSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(version: impl Into<Id<crate::ec2::CfnLaunchTemplate>>) -> LaunchTemplateSpecification {
             LaunchTemplateSpecification {
                 launch_template_id: None,
@@ -10565,6 +11000,7 @@ pub mod instance {
     }
 
     impl IntoValue for LaunchTemplateSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.launch_template_id { m.insert("LaunchTemplateId", v.into_ref()); }
@@ -10590,6 +11026,7 @@ pub mod instance {
 
     impl LicenseSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(license_configuration_arn: impl Into<Str>) -> LicenseSpecification {
             LicenseSpecification {
                 license_configuration_arn: license_configuration_arn.into(),
@@ -10598,6 +11035,7 @@ pub mod instance {
     }
 
     impl IntoValue for LicenseSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LicenseConfigurationArn", self.license_configuration_arn.into_value());
@@ -10709,6 +11147,7 @@ pub mod instance {
 
     impl NetworkInterface {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(device_index: impl Into<Str>) -> NetworkInterface {
             NetworkInterface {
                 associate_carrier_ip_address: None,
@@ -10730,6 +11169,7 @@ pub mod instance {
     }
 
     impl IntoValue for NetworkInterface {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssociateCarrierIpAddress", self.associate_carrier_ip_address);
@@ -10773,6 +11213,7 @@ pub mod instance {
 
     impl PrivateIpAddressSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(primary: impl Into<Bool>, private_ip_address: impl Into<Str>) -> PrivateIpAddressSpecification {
             PrivateIpAddressSpecification {
                 primary: primary.into(),
@@ -10782,6 +11223,7 @@ pub mod instance {
     }
 
     impl IntoValue for PrivateIpAddressSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Primary", self.primary.into_value());
@@ -10833,6 +11275,7 @@ pub mod instance {
 
     impl PrivateDnsNameOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrivateDnsNameOptions {
             PrivateDnsNameOptions {
                 enable_resource_name_dns_aaaa_record: None,
@@ -10843,12 +11286,14 @@ pub mod instance {
     }
 
     impl Default for PrivateDnsNameOptions {
+        #[inline]
         fn default() -> PrivateDnsNameOptions {
             PrivateDnsNameOptions::new()
         }
     }
 
     impl IntoValue for PrivateDnsNameOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableResourceNameDnsAAAARecord", self.enable_resource_name_dns_aaaa_record);
@@ -10883,6 +11328,7 @@ pub mod instance {
 
     impl SsmAssociation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(document_name: impl Into<Id<crate::ssm::CfnDocument>>) -> SsmAssociation {
             SsmAssociation {
                 association_parameters: None,
@@ -10892,6 +11338,7 @@ pub mod instance {
     }
 
     impl IntoValue for SsmAssociation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssociationParameters", self.association_parameters);
@@ -10922,6 +11369,7 @@ pub mod instance {
 
     impl AssociationParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<List<Str>>) -> AssociationParameter {
             AssociationParameter {
                 key: key.into(),
@@ -10931,6 +11379,7 @@ pub mod instance {
     }
 
     impl IntoValue for AssociationParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -10964,6 +11413,7 @@ pub mod instance {
 
     impl Volume {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(device: impl Into<Str>, volume_id: impl Into<Id<crate::ec2::CfnVolume>>) -> Volume {
             Volume {
                 device: device.into(),
@@ -10973,6 +11423,7 @@ pub mod instance {
     }
 
     impl IntoValue for Volume {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Device", self.device.into_value());
@@ -11020,6 +11471,7 @@ pub mod instance {
 
     impl MetadataOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetadataOptions {
             MetadataOptions {
                 http_endpoint: None,
@@ -11032,12 +11484,14 @@ pub mod instance {
     }
 
     impl Default for MetadataOptions {
+        #[inline]
         fn default() -> MetadataOptions {
             MetadataOptions::new()
         }
     }
 
     impl IntoValue for MetadataOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HttpEndpoint", self.http_endpoint);
@@ -11073,6 +11527,7 @@ pub mod instance {
 
     impl EnaSrdSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnaSrdSpecification {
             EnaSrdSpecification {
                 ena_srd_enabled: None,
@@ -11082,12 +11537,14 @@ pub mod instance {
     }
 
     impl Default for EnaSrdSpecification {
+        #[inline]
         fn default() -> EnaSrdSpecification {
             EnaSrdSpecification::new()
         }
     }
 
     impl IntoValue for EnaSrdSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnaSrdEnabled", self.ena_srd_enabled);
@@ -11116,6 +11573,7 @@ pub mod instance {
 
     impl EnaSrdUdpSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnaSrdUdpSpecification {
             EnaSrdUdpSpecification {
                 ena_srd_udp_enabled: None,
@@ -11124,12 +11582,14 @@ pub mod instance {
     }
 
     impl Default for EnaSrdUdpSpecification {
+        #[inline]
         fn default() -> EnaSrdUdpSpecification {
             EnaSrdUdpSpecification::new()
         }
     }
 
     impl IntoValue for EnaSrdUdpSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnaSrdUdpEnabled", self.ena_srd_udp_enabled);
@@ -11182,6 +11642,7 @@ pub struct CfnInstanceConnectEndpointProps {
 #[cfg(feature = "ec2")]
 impl CfnInstanceConnectEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(subnet_id: impl Into<Str>) -> CfnInstanceConnectEndpointProps {
         CfnInstanceConnectEndpointProps {
             client_token: None,
@@ -11196,6 +11657,7 @@ impl CfnInstanceConnectEndpointProps {
 #[cfg(feature = "ec2")]
 impl CfnInstanceConnectEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ClientToken", self.client_token);
@@ -11208,6 +11670,7 @@ impl CfnInstanceConnectEndpointProps {
 
     /// The `AWS::EC2::InstanceConnectEndpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::InstanceConnectEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -11216,6 +11679,7 @@ impl CfnInstanceConnectEndpointProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::InstanceConnectEndpoint> {
     /// Adds an `AWS::EC2::InstanceConnectEndpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -11228,6 +11692,7 @@ impl crate::Cfn<markers::InstanceConnectEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instanceconnectendpoint.html#aws-resource-ec2-instanceconnectendpoint-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -11236,6 +11701,7 @@ impl crate::Cfn<markers::InstanceConnectEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailabilityZone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instanceconnectendpoint.html#aws-resource-ec2-instanceconnectendpoint-return-values).
+    #[inline]
     pub fn attr_availability_zone(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailabilityZone".into())
     }
@@ -11244,6 +11710,7 @@ impl crate::Cfn<markers::InstanceConnectEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailabilityZoneId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instanceconnectendpoint.html#aws-resource-ec2-instanceconnectendpoint-return-values).
+    #[inline]
     pub fn attr_availability_zone_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailabilityZoneId".into())
     }
@@ -11252,6 +11719,7 @@ impl crate::Cfn<markers::InstanceConnectEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instanceconnectendpoint.html#aws-resource-ec2-instanceconnectendpoint-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -11260,6 +11728,7 @@ impl crate::Cfn<markers::InstanceConnectEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`InstanceConnectEndpointArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instanceconnectendpoint.html#aws-resource-ec2-instanceconnectendpoint-return-values).
+    #[inline]
     pub fn attr_instance_connect_endpoint_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InstanceConnectEndpointArn".into())
     }
@@ -11269,6 +11738,7 @@ impl crate::Cfn<markers::InstanceConnectEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkInterfaceIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instanceconnectendpoint.html#aws-resource-ec2-instanceconnectendpoint-return-values).
+    #[inline]
     pub fn attr_network_interface_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkInterfaceIds".into())
     }
@@ -11277,6 +11747,7 @@ impl crate::Cfn<markers::InstanceConnectEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instanceconnectendpoint.html#aws-resource-ec2-instanceconnectendpoint-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -11285,6 +11756,7 @@ impl crate::Cfn<markers::InstanceConnectEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublicDnsNames`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instanceconnectendpoint.html#aws-resource-ec2-instanceconnectendpoint-return-values).
+    #[inline]
     pub fn attr_public_dns_names(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublicDnsNames".into())
     }
@@ -11293,6 +11765,7 @@ impl crate::Cfn<markers::InstanceConnectEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instanceconnectendpoint.html#aws-resource-ec2-instanceconnectendpoint-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -11302,6 +11775,7 @@ impl crate::Cfn<markers::InstanceConnectEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instanceconnectendpoint.html#aws-resource-ec2-instanceconnectendpoint-return-values).
+    #[inline]
     pub fn attr_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StateMessage".into())
     }
@@ -11310,6 +11784,7 @@ impl crate::Cfn<markers::InstanceConnectEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instanceconnectendpoint.html#aws-resource-ec2-instanceconnectendpoint-return-values).
+    #[inline]
     pub fn attr_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcId".into())
     }
@@ -11350,6 +11825,7 @@ pub struct CfnInstanceEventWindowProps {
 #[cfg(feature = "ec2")]
 impl CfnInstanceEventWindowProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnInstanceEventWindowProps {
         CfnInstanceEventWindowProps {
             cron_expression: None,
@@ -11362,6 +11838,7 @@ impl CfnInstanceEventWindowProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnInstanceEventWindowProps {
+    #[inline]
     fn default() -> CfnInstanceEventWindowProps {
         CfnInstanceEventWindowProps::new()
     }
@@ -11370,6 +11847,7 @@ impl Default for CfnInstanceEventWindowProps {
 #[cfg(feature = "ec2")]
 impl CfnInstanceEventWindowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CronExpression", self.cron_expression);
@@ -11381,6 +11859,7 @@ impl CfnInstanceEventWindowProps {
 
     /// The `AWS::EC2::InstanceEventWindow` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::InstanceEventWindow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -11389,6 +11868,7 @@ impl CfnInstanceEventWindowProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::InstanceEventWindow> {
     /// Adds an `AWS::EC2::InstanceEventWindow` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -11401,6 +11881,7 @@ impl crate::Cfn<markers::InstanceEventWindow> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instanceeventwindow.html#aws-resource-ec2-instanceeventwindow-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -11409,6 +11890,7 @@ impl crate::Cfn<markers::InstanceEventWindow> {
     ///
     /// `Fn::GetAtt` of
     /// [`InstanceEventWindowId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instanceeventwindow.html#aws-resource-ec2-instanceeventwindow-return-values).
+    #[inline]
     pub fn attr_instance_event_window_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InstanceEventWindowId".into())
     }
@@ -11418,6 +11900,7 @@ impl crate::Cfn<markers::InstanceEventWindow> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instanceeventwindow.html#aws-resource-ec2-instanceeventwindow-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -11458,6 +11941,7 @@ pub mod instance_event_window {
 
     impl TimeRange {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TimeRange {
             TimeRange {
                 end_hour: None,
@@ -11469,12 +11953,14 @@ pub mod instance_event_window {
     }
 
     impl Default for TimeRange {
+        #[inline]
         fn default() -> TimeRange {
             TimeRange::new()
         }
     }
 
     impl IntoValue for TimeRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndHour", self.end_hour);
@@ -11504,6 +11990,7 @@ pub struct CfnInternetGatewayProps {
 #[cfg(feature = "ec2")]
 impl CfnInternetGatewayProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnInternetGatewayProps {
         CfnInternetGatewayProps {
             tags: None,
@@ -11513,6 +12000,7 @@ impl CfnInternetGatewayProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnInternetGatewayProps {
+    #[inline]
     fn default() -> CfnInternetGatewayProps {
         CfnInternetGatewayProps::new()
     }
@@ -11521,6 +12009,7 @@ impl Default for CfnInternetGatewayProps {
 #[cfg(feature = "ec2")]
 impl CfnInternetGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Tags", self.tags);
@@ -11529,6 +12018,7 @@ impl CfnInternetGatewayProps {
 
     /// The `AWS::EC2::InternetGateway` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::InternetGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -11537,6 +12027,7 @@ impl CfnInternetGatewayProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::InternetGateway> {
     /// Adds an `AWS::EC2::InternetGateway` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -11549,6 +12040,7 @@ impl crate::Cfn<markers::InternetGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`InternetGatewayId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-internetgateway.html#aws-resource-ec2-internetgateway-return-values).
+    #[inline]
     pub fn attr_internet_gateway_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InternetGatewayId".into())
     }
@@ -11576,6 +12068,7 @@ pub struct CfnIpPoolRouteTableAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnIpPoolRouteTableAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(public_ipv4_pool: impl Into<Str>, route_table_id: impl Into<Str>) -> CfnIpPoolRouteTableAssociationProps {
         CfnIpPoolRouteTableAssociationProps {
             public_ipv4_pool: public_ipv4_pool.into(),
@@ -11587,6 +12080,7 @@ impl CfnIpPoolRouteTableAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnIpPoolRouteTableAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PublicIpv4Pool", self.public_ipv4_pool.into_value());
@@ -11596,6 +12090,7 @@ impl CfnIpPoolRouteTableAssociationProps {
 
     /// The `AWS::EC2::IpPoolRouteTableAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::IpPoolRouteTableAssociation").properties(self.into_properties())
     }
@@ -11604,6 +12099,7 @@ impl CfnIpPoolRouteTableAssociationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::IpPoolRouteTableAssociation> {
     /// Adds an `AWS::EC2::IpPoolRouteTableAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -11616,6 +12112,7 @@ impl crate::Cfn<markers::IpPoolRouteTableAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ippoolroutetableassociation.html#aws-resource-ec2-ippoolroutetableassociation-return-values).
+    #[inline]
     pub fn attr_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationId".into())
     }
@@ -11645,6 +12142,7 @@ pub struct CfnIpamExternalResourceVerificationTokenProps {
 #[cfg(feature = "ec2")]
 impl CfnIpamExternalResourceVerificationTokenProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ipam_id: impl Into<Str>) -> CfnIpamExternalResourceVerificationTokenProps {
         CfnIpamExternalResourceVerificationTokenProps {
             ipam_id: ipam_id.into(),
@@ -11656,6 +12154,7 @@ impl CfnIpamExternalResourceVerificationTokenProps {
 #[cfg(feature = "ec2")]
 impl CfnIpamExternalResourceVerificationTokenProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IpamId", self.ipam_id.into_value());
@@ -11665,6 +12164,7 @@ impl CfnIpamExternalResourceVerificationTokenProps {
 
     /// The `AWS::EC2::IpamExternalResourceVerificationToken` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::IpamExternalResourceVerificationToken").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -11673,6 +12173,7 @@ impl CfnIpamExternalResourceVerificationTokenProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::IpamExternalResourceVerificationToken> {
     /// Adds an `AWS::EC2::IpamExternalResourceVerificationToken` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -11685,6 +12186,7 @@ impl crate::Cfn<markers::IpamExternalResourceVerificationToken> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamExternalResourceVerificationTokenArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamexternalresourceverificationtoken.html#aws-resource-ec2-ipamexternalresourceverificationtoken-return-values).
+    #[inline]
     pub fn attr_ipam_external_resource_verification_token_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamExternalResourceVerificationTokenArn".into())
     }
@@ -11693,6 +12195,7 @@ impl crate::Cfn<markers::IpamExternalResourceVerificationToken> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamExternalResourceVerificationTokenId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamexternalresourceverificationtoken.html#aws-resource-ec2-ipamexternalresourceverificationtoken-return-values).
+    #[inline]
     pub fn attr_ipam_external_resource_verification_token_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamExternalResourceVerificationTokenId".into())
     }
@@ -11701,6 +12204,7 @@ impl crate::Cfn<markers::IpamExternalResourceVerificationToken> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamexternalresourceverificationtoken.html#aws-resource-ec2-ipamexternalresourceverificationtoken-return-values).
+    #[inline]
     pub fn attr_ipam_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamArn".into())
     }
@@ -11709,6 +12213,7 @@ impl crate::Cfn<markers::IpamExternalResourceVerificationToken> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpamRegion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamexternalresourceverificationtoken.html#aws-resource-ec2-ipamexternalresourceverificationtoken-return-values).
+    #[inline]
     pub fn attr_ipam_region(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpamRegion".into())
     }
@@ -11717,6 +12222,7 @@ impl crate::Cfn<markers::IpamExternalResourceVerificationToken> {
     ///
     /// `Fn::GetAtt` of
     /// [`TokenValue`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamexternalresourceverificationtoken.html#aws-resource-ec2-ipamexternalresourceverificationtoken-return-values).
+    #[inline]
     pub fn attr_token_value(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TokenValue".into())
     }
@@ -11725,6 +12231,7 @@ impl crate::Cfn<markers::IpamExternalResourceVerificationToken> {
     ///
     /// `Fn::GetAtt` of
     /// [`TokenName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamexternalresourceverificationtoken.html#aws-resource-ec2-ipamexternalresourceverificationtoken-return-values).
+    #[inline]
     pub fn attr_token_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TokenName".into())
     }
@@ -11733,6 +12240,7 @@ impl crate::Cfn<markers::IpamExternalResourceVerificationToken> {
     ///
     /// `Fn::GetAtt` of
     /// [`NotAfter`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamexternalresourceverificationtoken.html#aws-resource-ec2-ipamexternalresourceverificationtoken-return-values).
+    #[inline]
     pub fn attr_not_after(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NotAfter".into())
     }
@@ -11741,6 +12249,7 @@ impl crate::Cfn<markers::IpamExternalResourceVerificationToken> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamexternalresourceverificationtoken.html#aws-resource-ec2-ipamexternalresourceverificationtoken-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -11749,6 +12258,7 @@ impl crate::Cfn<markers::IpamExternalResourceVerificationToken> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamexternalresourceverificationtoken.html#aws-resource-ec2-ipamexternalresourceverificationtoken-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -11798,6 +12308,7 @@ pub struct CfnKeyPairProps {
 #[cfg(feature = "ec2")]
 impl CfnKeyPairProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(key_name: impl Into<Str>) -> CfnKeyPairProps {
         CfnKeyPairProps {
             key_format: None,
@@ -11812,6 +12323,7 @@ impl CfnKeyPairProps {
 #[cfg(feature = "ec2")]
 impl CfnKeyPairProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "KeyFormat", self.key_format);
@@ -11824,6 +12336,7 @@ impl CfnKeyPairProps {
 
     /// The `AWS::EC2::KeyPair` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::KeyPair").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -11832,6 +12345,7 @@ impl CfnKeyPairProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::KeyPair> {
     /// Adds an `AWS::EC2::KeyPair` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -11844,6 +12358,7 @@ impl crate::Cfn<markers::KeyPair> {
     ///
     /// `Fn::GetAtt` of
     /// [`KeyPairId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-keypair.html#aws-resource-ec2-keypair-return-values).
+    #[inline]
     pub fn attr_key_pair_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KeyPairId".into())
     }
@@ -11852,6 +12367,7 @@ impl crate::Cfn<markers::KeyPair> {
     ///
     /// `Fn::GetAtt` of
     /// [`KeyFingerprint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-keypair.html#aws-resource-ec2-keypair-return-values).
+    #[inline]
     pub fn attr_key_fingerprint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KeyFingerprint".into())
     }
@@ -11890,6 +12406,7 @@ pub struct CfnLaunchTemplateProps {
 #[cfg(feature = "ec2")]
 impl CfnLaunchTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(launch_template_data: impl Into<launch_template::LaunchTemplateData>) -> CfnLaunchTemplateProps {
         CfnLaunchTemplateProps {
             launch_template_data: launch_template_data.into(),
@@ -11903,6 +12420,7 @@ impl CfnLaunchTemplateProps {
 #[cfg(feature = "ec2")]
 impl CfnLaunchTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LaunchTemplateData", self.launch_template_data.into_value());
@@ -11914,6 +12432,7 @@ impl CfnLaunchTemplateProps {
 
     /// The `AWS::EC2::LaunchTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::LaunchTemplate").properties(self.into_properties())
     }
@@ -11922,6 +12441,7 @@ impl CfnLaunchTemplateProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::LaunchTemplate> {
     /// Adds an `AWS::EC2::LaunchTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -11934,6 +12454,7 @@ impl crate::Cfn<markers::LaunchTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersionNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html#aws-resource-ec2-launchtemplate-return-values).
+    #[inline]
     pub fn attr_latest_version_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersionNumber".into())
     }
@@ -11942,6 +12463,7 @@ impl crate::Cfn<markers::LaunchTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`LaunchTemplateId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html#aws-resource-ec2-launchtemplate-return-values).
+    #[inline]
     pub fn attr_launch_template_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LaunchTemplateId".into())
     }
@@ -11950,6 +12472,7 @@ impl crate::Cfn<markers::LaunchTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`DefaultVersionNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html#aws-resource-ec2-launchtemplate-return-values).
+    #[inline]
     pub fn attr_default_version_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DefaultVersionNumber".into())
     }
@@ -12179,6 +12702,7 @@ pub mod launch_template {
 
     impl LaunchTemplateData {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LaunchTemplateData {
             LaunchTemplateData {
                 block_device_mappings: None,
@@ -12218,12 +12742,14 @@ pub mod launch_template {
     }
 
     impl Default for LaunchTemplateData {
+        #[inline]
         fn default() -> LaunchTemplateData {
             LaunchTemplateData::new()
         }
     }
 
     impl IntoValue for LaunchTemplateData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlockDeviceMappings", self.block_device_mappings);
@@ -12284,6 +12810,7 @@ pub mod launch_template {
 
     impl TagSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TagSpecification {
             TagSpecification {
                 resource_type: None,
@@ -12293,12 +12820,14 @@ pub mod launch_template {
     }
 
     impl Default for TagSpecification {
+        #[inline]
         fn default() -> TagSpecification {
             TagSpecification::new()
         }
     }
 
     impl IntoValue for TagSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourceType", self.resource_type);
@@ -12341,6 +12870,7 @@ pub mod launch_template {
 
     impl BlockDeviceMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BlockDeviceMapping {
             BlockDeviceMapping {
                 device_name: None,
@@ -12352,12 +12882,14 @@ pub mod launch_template {
     }
 
     impl Default for BlockDeviceMapping {
+        #[inline]
         fn default() -> BlockDeviceMapping {
             BlockDeviceMapping::new()
         }
     }
 
     impl IntoValue for BlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeviceName", self.device_name);
@@ -12443,6 +12975,7 @@ pub mod launch_template {
 
     impl Ebs {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Ebs {
             Ebs {
                 delete_on_termination: None,
@@ -12460,12 +12993,14 @@ pub mod launch_template {
     }
 
     impl Default for Ebs {
+        #[inline]
         fn default() -> Ebs {
             Ebs::new()
         }
     }
 
     impl IntoValue for Ebs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeleteOnTermination", self.delete_on_termination);
@@ -12497,6 +13032,7 @@ pub mod launch_template {
 
     impl MaintenanceOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MaintenanceOptions {
             MaintenanceOptions {
                 auto_recovery: None,
@@ -12505,12 +13041,14 @@ pub mod launch_template {
     }
 
     impl Default for MaintenanceOptions {
+        #[inline]
         fn default() -> MaintenanceOptions {
             MaintenanceOptions::new()
         }
     }
 
     impl IntoValue for MaintenanceOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoRecovery", self.auto_recovery);
@@ -12542,6 +13080,7 @@ pub mod launch_template {
 
     impl IamInstanceProfile {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IamInstanceProfile {
             IamInstanceProfile {
                 arn: None,
@@ -12551,12 +13090,14 @@ pub mod launch_template {
     }
 
     impl Default for IamInstanceProfile {
+        #[inline]
         fn default() -> IamInstanceProfile {
             IamInstanceProfile::new()
         }
     }
 
     impl IntoValue for IamInstanceProfile {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -12580,6 +13121,7 @@ pub mod launch_template {
 
     impl ElasticGpuSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ElasticGpuSpecification {
             ElasticGpuSpecification {
                 r#type: None,
@@ -12588,12 +13130,14 @@ pub mod launch_template {
     }
 
     impl Default for ElasticGpuSpecification {
+        #[inline]
         fn default() -> ElasticGpuSpecification {
             ElasticGpuSpecification::new()
         }
     }
 
     impl IntoValue for ElasticGpuSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Type", self.r#type);
@@ -12621,6 +13165,7 @@ pub mod launch_template {
 
     impl LaunchTemplateElasticInferenceAccelerator {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LaunchTemplateElasticInferenceAccelerator {
             LaunchTemplateElasticInferenceAccelerator {
                 count: None,
@@ -12630,12 +13175,14 @@ pub mod launch_template {
     }
 
     impl Default for LaunchTemplateElasticInferenceAccelerator {
+        #[inline]
         fn default() -> LaunchTemplateElasticInferenceAccelerator {
             LaunchTemplateElasticInferenceAccelerator::new()
         }
     }
 
     impl IntoValue for LaunchTemplateElasticInferenceAccelerator {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Count", self.count);
@@ -12706,6 +13253,7 @@ pub mod launch_template {
 
     impl Placement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Placement {
             Placement {
                 affinity: None,
@@ -12722,12 +13270,14 @@ pub mod launch_template {
     }
 
     impl Default for Placement {
+        #[inline]
         fn default() -> Placement {
             Placement::new()
         }
     }
 
     impl IntoValue for Placement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Affinity", self.affinity);
@@ -12896,6 +13446,7 @@ pub mod launch_template {
 
     impl NetworkInterface {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkInterface {
             NetworkInterface {
                 associate_carrier_ip_address: None,
@@ -12926,12 +13477,14 @@ pub mod launch_template {
     }
 
     impl Default for NetworkInterface {
+        #[inline]
         fn default() -> NetworkInterface {
             NetworkInterface::new()
         }
     }
 
     impl IntoValue for NetworkInterface {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssociateCarrierIpAddress", self.associate_carrier_ip_address);
@@ -12982,6 +13535,7 @@ pub mod launch_template {
 
     impl PrivateIpAdd {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrivateIpAdd {
             PrivateIpAdd {
                 primary: None,
@@ -12991,12 +13545,14 @@ pub mod launch_template {
     }
 
     impl Default for PrivateIpAdd {
+        #[inline]
         fn default() -> PrivateIpAdd {
             PrivateIpAdd::new()
         }
     }
 
     impl IntoValue for PrivateIpAdd {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Primary", self.primary);
@@ -13022,6 +13578,7 @@ pub mod launch_template {
 
     impl Ipv4PrefixSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Ipv4PrefixSpecification {
             Ipv4PrefixSpecification {
                 ipv4_prefix: None,
@@ -13030,12 +13587,14 @@ pub mod launch_template {
     }
 
     impl Default for Ipv4PrefixSpecification {
+        #[inline]
         fn default() -> Ipv4PrefixSpecification {
             Ipv4PrefixSpecification::new()
         }
     }
 
     impl IntoValue for Ipv4PrefixSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Ipv4Prefix", self.ipv4_prefix);
@@ -13058,6 +13617,7 @@ pub mod launch_template {
 
     impl Ipv6PrefixSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Ipv6PrefixSpecification {
             Ipv6PrefixSpecification {
                 ipv6_prefix: None,
@@ -13066,12 +13626,14 @@ pub mod launch_template {
     }
 
     impl Default for Ipv6PrefixSpecification {
+        #[inline]
         fn default() -> Ipv6PrefixSpecification {
             Ipv6PrefixSpecification::new()
         }
     }
 
     impl IntoValue for Ipv6PrefixSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Ipv6Prefix", self.ipv6_prefix);
@@ -13095,6 +13657,7 @@ pub mod launch_template {
 
     impl Ipv6Add {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Ipv6Add {
             Ipv6Add {
                 ipv6_address: None,
@@ -13103,12 +13666,14 @@ pub mod launch_template {
     }
 
     impl Default for Ipv6Add {
+        #[inline]
         fn default() -> Ipv6Add {
             Ipv6Add::new()
         }
     }
 
     impl IntoValue for Ipv6Add {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Ipv6Address", self.ipv6_address);
@@ -13132,6 +13697,7 @@ pub mod launch_template {
 
     impl EnclaveOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnclaveOptions {
             EnclaveOptions {
                 enabled: None,
@@ -13140,12 +13706,14 @@ pub mod launch_template {
     }
 
     impl Default for EnclaveOptions {
+        #[inline]
         fn default() -> EnclaveOptions {
             EnclaveOptions::new()
         }
     }
 
     impl IntoValue for EnclaveOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -13171,6 +13739,7 @@ pub mod launch_template {
 
     impl Monitoring {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Monitoring {
             Monitoring {
                 enabled: None,
@@ -13179,12 +13748,14 @@ pub mod launch_template {
     }
 
     impl Default for Monitoring {
+        #[inline]
         fn default() -> Monitoring {
             Monitoring::new()
         }
     }
 
     impl IntoValue for Monitoring {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -13212,6 +13783,7 @@ pub mod launch_template {
 
     impl HibernationOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HibernationOptions {
             HibernationOptions {
                 configured: None,
@@ -13220,12 +13792,14 @@ pub mod launch_template {
     }
 
     impl Default for HibernationOptions {
+        #[inline]
         fn default() -> HibernationOptions {
             HibernationOptions::new()
         }
     }
 
     impl IntoValue for HibernationOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Configured", self.configured);
@@ -13275,6 +13849,7 @@ pub mod launch_template {
 
     impl MetadataOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetadataOptions {
             MetadataOptions {
                 http_endpoint: None,
@@ -13287,12 +13862,14 @@ pub mod launch_template {
     }
 
     impl Default for MetadataOptions {
+        #[inline]
         fn default() -> MetadataOptions {
             MetadataOptions::new()
         }
     }
 
     impl IntoValue for MetadataOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HttpEndpoint", self.http_endpoint);
@@ -13319,6 +13896,7 @@ pub mod launch_template {
 
     impl LicenseSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LicenseSpecification {
             LicenseSpecification {
                 license_configuration_arn: None,
@@ -13327,12 +13905,14 @@ pub mod launch_template {
     }
 
     impl Default for LicenseSpecification {
+        #[inline]
         fn default() -> LicenseSpecification {
             LicenseSpecification::new()
         }
     }
 
     impl IntoValue for LicenseSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LicenseConfigurationArn", self.license_configuration_arn);
@@ -13375,6 +13955,7 @@ pub mod launch_template {
 
     impl CpuOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CpuOptions {
             CpuOptions {
                 amd_sev_snp: None,
@@ -13386,12 +13967,14 @@ pub mod launch_template {
     }
 
     impl Default for CpuOptions {
+        #[inline]
         fn default() -> CpuOptions {
             CpuOptions::new()
         }
     }
 
     impl IntoValue for CpuOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AmdSevSnp", self.amd_sev_snp);
@@ -13436,6 +14019,7 @@ pub mod launch_template {
 
     impl PrivateDnsNameOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrivateDnsNameOptions {
             PrivateDnsNameOptions {
                 enable_resource_name_dns_aaaa_record: None,
@@ -13446,12 +14030,14 @@ pub mod launch_template {
     }
 
     impl Default for PrivateDnsNameOptions {
+        #[inline]
         fn default() -> PrivateDnsNameOptions {
             PrivateDnsNameOptions::new()
         }
     }
 
     impl IntoValue for PrivateDnsNameOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableResourceNameDnsAAAARecord", self.enable_resource_name_dns_aaaa_record);
@@ -13481,6 +14067,7 @@ pub mod launch_template {
 
     impl InstanceMarketOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceMarketOptions {
             InstanceMarketOptions {
                 market_type: None,
@@ -13490,12 +14077,14 @@ pub mod launch_template {
     }
 
     impl Default for InstanceMarketOptions {
+        #[inline]
         fn default() -> InstanceMarketOptions {
             InstanceMarketOptions::new()
         }
     }
 
     impl IntoValue for InstanceMarketOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MarketType", self.market_type);
@@ -13544,6 +14133,7 @@ pub mod launch_template {
 
     impl SpotOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpotOptions {
             SpotOptions {
                 block_duration_minutes: None,
@@ -13556,12 +14146,14 @@ pub mod launch_template {
     }
 
     impl Default for SpotOptions {
+        #[inline]
         fn default() -> SpotOptions {
             SpotOptions::new()
         }
     }
 
     impl IntoValue for SpotOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlockDurationMinutes", self.block_duration_minutes);
@@ -13750,6 +14342,7 @@ pub mod launch_template {
 
     impl InstanceRequirements {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceRequirements {
             InstanceRequirements {
                 accelerator_count: None,
@@ -13782,12 +14375,14 @@ pub mod launch_template {
     }
 
     impl Default for InstanceRequirements {
+        #[inline]
         fn default() -> InstanceRequirements {
             InstanceRequirements::new()
         }
     }
 
     impl IntoValue for InstanceRequirements {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AcceleratorCount", self.accelerator_count);
@@ -13839,6 +14434,7 @@ pub mod launch_template {
 
     impl NetworkInterfaceCount {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkInterfaceCount {
             NetworkInterfaceCount {
                 max: None,
@@ -13848,12 +14444,14 @@ pub mod launch_template {
     }
 
     impl Default for NetworkInterfaceCount {
+        #[inline]
         fn default() -> NetworkInterfaceCount {
             NetworkInterfaceCount::new()
         }
     }
 
     impl IntoValue for NetworkInterfaceCount {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -13884,6 +14482,7 @@ pub mod launch_template {
 
     impl MemoryGiBPerVCpu {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MemoryGiBPerVCpu {
             MemoryGiBPerVCpu {
                 max: None,
@@ -13893,12 +14492,14 @@ pub mod launch_template {
     }
 
     impl Default for MemoryGiBPerVCpu {
+        #[inline]
         fn default() -> MemoryGiBPerVCpu {
             MemoryGiBPerVCpu::new()
         }
     }
 
     impl IntoValue for MemoryGiBPerVCpu {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -13927,6 +14528,7 @@ pub mod launch_template {
 
     impl VCpuCount {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VCpuCount {
             VCpuCount {
                 max: None,
@@ -13936,12 +14538,14 @@ pub mod launch_template {
     }
 
     impl Default for VCpuCount {
+        #[inline]
         fn default() -> VCpuCount {
             VCpuCount::new()
         }
     }
 
     impl IntoValue for VCpuCount {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -13972,6 +14576,7 @@ pub mod launch_template {
 
     impl AcceleratorCount {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AcceleratorCount {
             AcceleratorCount {
                 max: None,
@@ -13981,12 +14586,14 @@ pub mod launch_template {
     }
 
     impl Default for AcceleratorCount {
+        #[inline]
         fn default() -> AcceleratorCount {
             AcceleratorCount::new()
         }
     }
 
     impl IntoValue for AcceleratorCount {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -14017,6 +14624,7 @@ pub mod launch_template {
 
     impl NetworkBandwidthGbps {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkBandwidthGbps {
             NetworkBandwidthGbps {
                 max: None,
@@ -14026,12 +14634,14 @@ pub mod launch_template {
     }
 
     impl Default for NetworkBandwidthGbps {
+        #[inline]
         fn default() -> NetworkBandwidthGbps {
             NetworkBandwidthGbps::new()
         }
     }
 
     impl IntoValue for NetworkBandwidthGbps {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -14063,6 +14673,7 @@ pub mod launch_template {
 
     impl BaselineEbsBandwidthMbps {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BaselineEbsBandwidthMbps {
             BaselineEbsBandwidthMbps {
                 max: None,
@@ -14072,12 +14683,14 @@ pub mod launch_template {
     }
 
     impl Default for BaselineEbsBandwidthMbps {
+        #[inline]
         fn default() -> BaselineEbsBandwidthMbps {
             BaselineEbsBandwidthMbps::new()
         }
     }
 
     impl IntoValue for BaselineEbsBandwidthMbps {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -14108,6 +14721,7 @@ pub mod launch_template {
 
     impl AcceleratorTotalMemoryMiB {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AcceleratorTotalMemoryMiB {
             AcceleratorTotalMemoryMiB {
                 max: None,
@@ -14117,12 +14731,14 @@ pub mod launch_template {
     }
 
     impl Default for AcceleratorTotalMemoryMiB {
+        #[inline]
         fn default() -> AcceleratorTotalMemoryMiB {
             AcceleratorTotalMemoryMiB::new()
         }
     }
 
     impl IntoValue for AcceleratorTotalMemoryMiB {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -14151,6 +14767,7 @@ pub mod launch_template {
 
     impl MemoryMiB {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MemoryMiB {
             MemoryMiB {
                 max: None,
@@ -14160,12 +14777,14 @@ pub mod launch_template {
     }
 
     impl Default for MemoryMiB {
+        #[inline]
         fn default() -> MemoryMiB {
             MemoryMiB::new()
         }
     }
 
     impl IntoValue for MemoryMiB {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -14196,6 +14815,7 @@ pub mod launch_template {
 
     impl TotalLocalStorageGB {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TotalLocalStorageGB {
             TotalLocalStorageGB {
                 max: None,
@@ -14205,12 +14825,14 @@ pub mod launch_template {
     }
 
     impl Default for TotalLocalStorageGB {
+        #[inline]
         fn default() -> TotalLocalStorageGB {
             TotalLocalStorageGB::new()
         }
     }
 
     impl IntoValue for TotalLocalStorageGB {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -14240,6 +14862,7 @@ pub mod launch_template {
 
     impl CapacityReservationSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityReservationSpecification {
             CapacityReservationSpecification {
                 capacity_reservation_preference: None,
@@ -14249,12 +14872,14 @@ pub mod launch_template {
     }
 
     impl Default for CapacityReservationSpecification {
+        #[inline]
         fn default() -> CapacityReservationSpecification {
             CapacityReservationSpecification::new()
         }
     }
 
     impl IntoValue for CapacityReservationSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityReservationPreference", self.capacity_reservation_preference);
@@ -14283,6 +14908,7 @@ pub mod launch_template {
 
     impl CapacityReservationTarget {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityReservationTarget {
             CapacityReservationTarget {
                 capacity_reservation_id: None,
@@ -14292,12 +14918,14 @@ pub mod launch_template {
     }
 
     impl Default for CapacityReservationTarget {
+        #[inline]
         fn default() -> CapacityReservationTarget {
             CapacityReservationTarget::new()
         }
     }
 
     impl IntoValue for CapacityReservationTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityReservationId", self.capacity_reservation_id);
@@ -14321,6 +14949,7 @@ pub mod launch_template {
 
     impl CreditSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CreditSpecification {
             CreditSpecification {
                 cpu_credits: None,
@@ -14329,12 +14958,14 @@ pub mod launch_template {
     }
 
     impl Default for CreditSpecification {
+        #[inline]
         fn default() -> CreditSpecification {
             CreditSpecification::new()
         }
     }
 
     impl IntoValue for CreditSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CpuCredits", self.cpu_credits);
@@ -14362,6 +14993,7 @@ pub mod launch_template {
 
     impl LaunchTemplateTagSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LaunchTemplateTagSpecification {
             LaunchTemplateTagSpecification {
                 resource_type: None,
@@ -14371,12 +15003,14 @@ pub mod launch_template {
     }
 
     impl Default for LaunchTemplateTagSpecification {
+        #[inline]
         fn default() -> LaunchTemplateTagSpecification {
             LaunchTemplateTagSpecification::new()
         }
     }
 
     impl IntoValue for LaunchTemplateTagSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourceType", self.resource_type);
@@ -14401,6 +15035,7 @@ pub mod launch_template {
 
     impl NetworkPerformanceOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkPerformanceOptions {
             NetworkPerformanceOptions {
                 bandwidth_weighting: None,
@@ -14409,12 +15044,14 @@ pub mod launch_template {
     }
 
     impl Default for NetworkPerformanceOptions {
+        #[inline]
         fn default() -> NetworkPerformanceOptions {
             NetworkPerformanceOptions::new()
         }
     }
 
     impl IntoValue for NetworkPerformanceOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BandwidthWeighting", self.bandwidth_weighting);
@@ -14446,6 +15083,7 @@ pub mod launch_template {
 
     impl EnaSrdSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnaSrdSpecification {
             EnaSrdSpecification {
                 ena_srd_enabled: None,
@@ -14455,12 +15093,14 @@ pub mod launch_template {
     }
 
     impl Default for EnaSrdSpecification {
+        #[inline]
         fn default() -> EnaSrdSpecification {
             EnaSrdSpecification::new()
         }
     }
 
     impl IntoValue for EnaSrdSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnaSrdEnabled", self.ena_srd_enabled);
@@ -14489,6 +15129,7 @@ pub mod launch_template {
 
     impl EnaSrdUdpSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnaSrdUdpSpecification {
             EnaSrdUdpSpecification {
                 ena_srd_udp_enabled: None,
@@ -14497,12 +15138,14 @@ pub mod launch_template {
     }
 
     impl Default for EnaSrdUdpSpecification {
+        #[inline]
         fn default() -> EnaSrdUdpSpecification {
             EnaSrdUdpSpecification::new()
         }
     }
 
     impl IntoValue for EnaSrdUdpSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnaSrdUdpEnabled", self.ena_srd_udp_enabled);
@@ -14544,6 +15187,7 @@ pub mod launch_template {
 
     impl ConnectionTrackingSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectionTrackingSpecification {
             ConnectionTrackingSpecification {
                 tcp_established_timeout: None,
@@ -14554,12 +15198,14 @@ pub mod launch_template {
     }
 
     impl Default for ConnectionTrackingSpecification {
+        #[inline]
         fn default() -> ConnectionTrackingSpecification {
             ConnectionTrackingSpecification::new()
         }
     }
 
     impl IntoValue for ConnectionTrackingSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TcpEstablishedTimeout", self.tcp_established_timeout);
@@ -14587,6 +15233,7 @@ pub mod launch_template {
 
     impl BaselinePerformanceFactors {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BaselinePerformanceFactors {
             BaselinePerformanceFactors {
                 cpu: None,
@@ -14595,12 +15242,14 @@ pub mod launch_template {
     }
 
     impl Default for BaselinePerformanceFactors {
+        #[inline]
         fn default() -> BaselinePerformanceFactors {
             BaselinePerformanceFactors::new()
         }
     }
 
     impl IntoValue for BaselinePerformanceFactors {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Cpu", self.cpu);
@@ -14626,6 +15275,7 @@ pub mod launch_template {
 
     impl Cpu {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Cpu {
             Cpu {
                 references: None,
@@ -14634,12 +15284,14 @@ pub mod launch_template {
     }
 
     impl Default for Cpu {
+        #[inline]
         fn default() -> Cpu {
             Cpu::new()
         }
     }
 
     impl IntoValue for Cpu {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "References", self.references);
@@ -14662,6 +15314,7 @@ pub mod launch_template {
 
     impl Reference {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Reference {
             Reference {
                 instance_family: None,
@@ -14670,12 +15323,14 @@ pub mod launch_template {
     }
 
     impl Default for Reference {
+        #[inline]
         fn default() -> Reference {
             Reference::new()
         }
     }
 
     impl IntoValue for Reference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InstanceFamily", self.instance_family);
@@ -14716,6 +15371,7 @@ pub struct CfnLocalGatewayRouteProps {
 #[cfg(feature = "ec2")]
 impl CfnLocalGatewayRouteProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(destination_cidr_block: impl Into<Str>, local_gateway_route_table_id: impl Into<Str>) -> CfnLocalGatewayRouteProps {
         CfnLocalGatewayRouteProps {
             destination_cidr_block: destination_cidr_block.into(),
@@ -14729,6 +15385,7 @@ impl CfnLocalGatewayRouteProps {
 #[cfg(feature = "ec2")]
 impl CfnLocalGatewayRouteProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DestinationCidrBlock", self.destination_cidr_block.into_value());
@@ -14740,6 +15397,7 @@ impl CfnLocalGatewayRouteProps {
 
     /// The `AWS::EC2::LocalGatewayRoute` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::LocalGatewayRoute").properties(self.into_properties())
     }
@@ -14748,6 +15406,7 @@ impl CfnLocalGatewayRouteProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::LocalGatewayRoute> {
     /// Adds an `AWS::EC2::LocalGatewayRoute` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -14760,6 +15419,7 @@ impl crate::Cfn<markers::LocalGatewayRoute> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroute.html#aws-resource-ec2-localgatewayroute-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -14768,6 +15428,7 @@ impl crate::Cfn<markers::LocalGatewayRoute> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroute.html#aws-resource-ec2-localgatewayroute-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -14803,6 +15464,7 @@ pub struct CfnLocalGatewayRouteTableProps {
 #[cfg(feature = "ec2")]
 impl CfnLocalGatewayRouteTableProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(local_gateway_id: impl Into<Str>) -> CfnLocalGatewayRouteTableProps {
         CfnLocalGatewayRouteTableProps {
             local_gateway_id: local_gateway_id.into(),
@@ -14815,6 +15477,7 @@ impl CfnLocalGatewayRouteTableProps {
 #[cfg(feature = "ec2")]
 impl CfnLocalGatewayRouteTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LocalGatewayId", self.local_gateway_id.into_value());
@@ -14825,6 +15488,7 @@ impl CfnLocalGatewayRouteTableProps {
 
     /// The `AWS::EC2::LocalGatewayRouteTable` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::LocalGatewayRouteTable").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -14833,6 +15497,7 @@ impl CfnLocalGatewayRouteTableProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::LocalGatewayRouteTable> {
     /// Adds an `AWS::EC2::LocalGatewayRouteTable` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -14845,6 +15510,7 @@ impl crate::Cfn<markers::LocalGatewayRouteTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroutetable.html#aws-resource-ec2-localgatewayroutetable-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -14853,6 +15519,7 @@ impl crate::Cfn<markers::LocalGatewayRouteTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroutetable.html#aws-resource-ec2-localgatewayroutetable-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -14861,6 +15528,7 @@ impl crate::Cfn<markers::LocalGatewayRouteTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`OutpostArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroutetable.html#aws-resource-ec2-localgatewayroutetable-return-values).
+    #[inline]
     pub fn attr_outpost_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OutpostArn".into())
     }
@@ -14869,6 +15537,7 @@ impl crate::Cfn<markers::LocalGatewayRouteTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocalGatewayRouteTableId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroutetable.html#aws-resource-ec2-localgatewayroutetable-return-values).
+    #[inline]
     pub fn attr_local_gateway_route_table_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocalGatewayRouteTableId".into())
     }
@@ -14877,6 +15546,7 @@ impl crate::Cfn<markers::LocalGatewayRouteTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocalGatewayRouteTableArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroutetable.html#aws-resource-ec2-localgatewayroutetable-return-values).
+    #[inline]
     pub fn attr_local_gateway_route_table_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocalGatewayRouteTableArn".into())
     }
@@ -14914,6 +15584,7 @@ pub struct CfnLocalGatewayRouteTableVPCAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnLocalGatewayRouteTableVPCAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(local_gateway_route_table_id: impl Into<Str>, vpc_id: impl Into<Id<crate::ec2::CfnVPC>>) -> CfnLocalGatewayRouteTableVPCAssociationProps {
         CfnLocalGatewayRouteTableVPCAssociationProps {
             local_gateway_route_table_id: local_gateway_route_table_id.into(),
@@ -14926,6 +15597,7 @@ impl CfnLocalGatewayRouteTableVPCAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnLocalGatewayRouteTableVPCAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LocalGatewayRouteTableId", self.local_gateway_route_table_id.into_value());
@@ -14936,6 +15608,7 @@ impl CfnLocalGatewayRouteTableVPCAssociationProps {
 
     /// The `AWS::EC2::LocalGatewayRouteTableVPCAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::LocalGatewayRouteTableVPCAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -14944,6 +15617,7 @@ impl CfnLocalGatewayRouteTableVPCAssociationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::LocalGatewayRouteTableVPCAssociation> {
     /// Adds an `AWS::EC2::LocalGatewayRouteTableVPCAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -14956,6 +15630,7 @@ impl crate::Cfn<markers::LocalGatewayRouteTableVPCAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocalGatewayId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroutetablevpcassociation.html#aws-resource-ec2-localgatewayroutetablevpcassociation-return-values).
+    #[inline]
     pub fn attr_local_gateway_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocalGatewayId".into())
     }
@@ -14964,6 +15639,7 @@ impl crate::Cfn<markers::LocalGatewayRouteTableVPCAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroutetablevpcassociation.html#aws-resource-ec2-localgatewayroutetablevpcassociation-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -14972,6 +15648,7 @@ impl crate::Cfn<markers::LocalGatewayRouteTableVPCAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocalGatewayRouteTableVpcAssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroutetablevpcassociation.html#aws-resource-ec2-localgatewayroutetablevpcassociation-return-values).
+    #[inline]
     pub fn attr_local_gateway_route_table_vpc_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocalGatewayRouteTableVpcAssociationId".into())
     }
@@ -15007,6 +15684,7 @@ pub struct CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(local_gateway_route_table_id: impl Into<Str>, local_gateway_virtual_interface_group_id: impl Into<Str>) -> CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationProps {
         CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationProps {
             local_gateway_route_table_id: local_gateway_route_table_id.into(),
@@ -15019,6 +15697,7 @@ impl CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LocalGatewayRouteTableId", self.local_gateway_route_table_id.into_value());
@@ -15029,6 +15708,7 @@ impl CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationProps {
 
     /// The `AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -15037,6 +15717,7 @@ impl CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::LocalGatewayRouteTableVirtualInterfaceGroupAssociation> {
     /// Adds an `AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -15049,6 +15730,7 @@ impl crate::Cfn<markers::LocalGatewayRouteTableVirtualInterfaceGroupAssociation>
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroutetablevirtualinterfacegroupassociation.html#aws-resource-ec2-localgatewayroutetablevirtualinterfacegroupassociation-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -15057,6 +15739,7 @@ impl crate::Cfn<markers::LocalGatewayRouteTableVirtualInterfaceGroupAssociation>
     ///
     /// `Fn::GetAtt` of
     /// [`LocalGatewayId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroutetablevirtualinterfacegroupassociation.html#aws-resource-ec2-localgatewayroutetablevirtualinterfacegroupassociation-return-values).
+    #[inline]
     pub fn attr_local_gateway_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocalGatewayId".into())
     }
@@ -15065,6 +15748,7 @@ impl crate::Cfn<markers::LocalGatewayRouteTableVirtualInterfaceGroupAssociation>
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroutetablevirtualinterfacegroupassociation.html#aws-resource-ec2-localgatewayroutetablevirtualinterfacegroupassociation-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -15073,6 +15757,7 @@ impl crate::Cfn<markers::LocalGatewayRouteTableVirtualInterfaceGroupAssociation>
     ///
     /// `Fn::GetAtt` of
     /// [`LocalGatewayRouteTableVirtualInterfaceGroupAssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroutetablevirtualinterfacegroupassociation.html#aws-resource-ec2-localgatewayroutetablevirtualinterfacegroupassociation-return-values).
+    #[inline]
     pub fn attr_local_gateway_route_table_virtual_interface_group_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocalGatewayRouteTableVirtualInterfaceGroupAssociationId".into())
     }
@@ -15082,6 +15767,7 @@ impl crate::Cfn<markers::LocalGatewayRouteTableVirtualInterfaceGroupAssociation>
     ///
     /// `Fn::GetAtt` of
     /// [`LocalGatewayRouteTableArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroutetablevirtualinterfacegroupassociation.html#aws-resource-ec2-localgatewayroutetablevirtualinterfacegroupassociation-return-values).
+    #[inline]
     pub fn attr_local_gateway_route_table_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocalGatewayRouteTableArn".into())
     }
@@ -15147,6 +15833,7 @@ pub struct CfnLocalGatewayVirtualInterfaceProps {
 #[cfg(feature = "ec2")]
 impl CfnLocalGatewayVirtualInterfaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(local_address: impl Into<Str>, local_gateway_virtual_interface_group_id: impl Into<Str>, outpost_lag_id: impl Into<Str>, peer_address: impl Into<Str>, vlan: impl Into<Int>) -> CfnLocalGatewayVirtualInterfaceProps {
         CfnLocalGatewayVirtualInterfaceProps {
             local_address: local_address.into(),
@@ -15164,6 +15851,7 @@ impl CfnLocalGatewayVirtualInterfaceProps {
 #[cfg(feature = "ec2")]
 impl CfnLocalGatewayVirtualInterfaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LocalAddress", self.local_address.into_value());
@@ -15179,6 +15867,7 @@ impl CfnLocalGatewayVirtualInterfaceProps {
 
     /// The `AWS::EC2::LocalGatewayVirtualInterface` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::LocalGatewayVirtualInterface").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -15187,6 +15876,7 @@ impl CfnLocalGatewayVirtualInterfaceProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::LocalGatewayVirtualInterface> {
     /// Adds an `AWS::EC2::LocalGatewayVirtualInterface` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -15199,6 +15889,7 @@ impl crate::Cfn<markers::LocalGatewayVirtualInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocalGatewayVirtualInterfaceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayvirtualinterface.html#aws-resource-ec2-localgatewayvirtualinterface-return-values).
+    #[inline]
     pub fn attr_local_gateway_virtual_interface_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocalGatewayVirtualInterfaceId".into())
     }
@@ -15207,6 +15898,7 @@ impl crate::Cfn<markers::LocalGatewayVirtualInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocalGatewayId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayvirtualinterface.html#aws-resource-ec2-localgatewayvirtualinterface-return-values).
+    #[inline]
     pub fn attr_local_gateway_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocalGatewayId".into())
     }
@@ -15215,6 +15907,7 @@ impl crate::Cfn<markers::LocalGatewayVirtualInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocalBgpAsn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayvirtualinterface.html#aws-resource-ec2-localgatewayvirtualinterface-return-values).
+    #[inline]
     pub fn attr_local_bgp_asn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocalBgpAsn".into())
     }
@@ -15223,6 +15916,7 @@ impl crate::Cfn<markers::LocalGatewayVirtualInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayvirtualinterface.html#aws-resource-ec2-localgatewayvirtualinterface-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -15231,6 +15925,7 @@ impl crate::Cfn<markers::LocalGatewayVirtualInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfigurationState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayvirtualinterface.html#aws-resource-ec2-localgatewayvirtualinterface-return-values).
+    #[inline]
     pub fn attr_configuration_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfigurationState".into())
     }
@@ -15272,6 +15967,7 @@ pub struct CfnLocalGatewayVirtualInterfaceGroupProps {
 #[cfg(feature = "ec2")]
 impl CfnLocalGatewayVirtualInterfaceGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(local_gateway_id: impl Into<Str>) -> CfnLocalGatewayVirtualInterfaceGroupProps {
         CfnLocalGatewayVirtualInterfaceGroupProps {
             local_bgp_asn: None,
@@ -15285,6 +15981,7 @@ impl CfnLocalGatewayVirtualInterfaceGroupProps {
 #[cfg(feature = "ec2")]
 impl CfnLocalGatewayVirtualInterfaceGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "LocalBgpAsn", self.local_bgp_asn);
@@ -15296,6 +15993,7 @@ impl CfnLocalGatewayVirtualInterfaceGroupProps {
 
     /// The `AWS::EC2::LocalGatewayVirtualInterfaceGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::LocalGatewayVirtualInterfaceGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -15304,6 +16002,7 @@ impl CfnLocalGatewayVirtualInterfaceGroupProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::LocalGatewayVirtualInterfaceGroup> {
     /// Adds an `AWS::EC2::LocalGatewayVirtualInterfaceGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -15316,6 +16015,7 @@ impl crate::Cfn<markers::LocalGatewayVirtualInterfaceGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocalGatewayVirtualInterfaceGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayvirtualinterfacegroup.html#aws-resource-ec2-localgatewayvirtualinterfacegroup-return-values).
+    #[inline]
     pub fn attr_local_gateway_virtual_interface_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocalGatewayVirtualInterfaceGroupArn".into())
     }
@@ -15324,6 +16024,7 @@ impl crate::Cfn<markers::LocalGatewayVirtualInterfaceGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocalGatewayVirtualInterfaceGroupId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayvirtualinterfacegroup.html#aws-resource-ec2-localgatewayvirtualinterfacegroup-return-values).
+    #[inline]
     pub fn attr_local_gateway_virtual_interface_group_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocalGatewayVirtualInterfaceGroupId".into())
     }
@@ -15332,6 +16033,7 @@ impl crate::Cfn<markers::LocalGatewayVirtualInterfaceGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocalGatewayVirtualInterfaceIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayvirtualinterfacegroup.html#aws-resource-ec2-localgatewayvirtualinterfacegroup-return-values).
+    #[inline]
     pub fn attr_local_gateway_virtual_interface_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocalGatewayVirtualInterfaceIds".into())
     }
@@ -15340,6 +16042,7 @@ impl crate::Cfn<markers::LocalGatewayVirtualInterfaceGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayvirtualinterfacegroup.html#aws-resource-ec2-localgatewayvirtualinterfacegroup-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -15348,6 +16051,7 @@ impl crate::Cfn<markers::LocalGatewayVirtualInterfaceGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfigurationState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayvirtualinterfacegroup.html#aws-resource-ec2-localgatewayvirtualinterfacegroup-return-values).
+    #[inline]
     pub fn attr_configuration_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfigurationState".into())
     }
@@ -15456,6 +16160,7 @@ pub struct CfnNatGatewayProps {
 #[cfg(feature = "ec2")]
 impl CfnNatGatewayProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnNatGatewayProps {
         CfnNatGatewayProps {
             allocation_id: None,
@@ -15476,6 +16181,7 @@ impl CfnNatGatewayProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnNatGatewayProps {
+    #[inline]
     fn default() -> CfnNatGatewayProps {
         CfnNatGatewayProps::new()
     }
@@ -15484,6 +16190,7 @@ impl Default for CfnNatGatewayProps {
 #[cfg(feature = "ec2")]
 impl CfnNatGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.allocation_id { m.insert("AllocationId", v.into_get_att("AllocationId")); }
@@ -15503,6 +16210,7 @@ impl CfnNatGatewayProps {
 
     /// The `AWS::EC2::NatGateway` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::NatGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -15511,6 +16219,7 @@ impl CfnNatGatewayProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::NatGateway> {
     /// Adds an `AWS::EC2::NatGateway` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -15523,6 +16232,7 @@ impl crate::Cfn<markers::NatGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`NatGatewayId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-natgateway.html#aws-resource-ec2-natgateway-return-values).
+    #[inline]
     pub fn attr_nat_gateway_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NatGatewayId".into())
     }
@@ -15531,6 +16241,7 @@ impl crate::Cfn<markers::NatGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`EniId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-natgateway.html#aws-resource-ec2-natgateway-return-values).
+    #[inline]
     pub fn attr_eni_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EniId".into())
     }
@@ -15543,6 +16254,7 @@ impl crate::Cfn<markers::NatGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`AutoProvisionZones`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-natgateway.html#aws-resource-ec2-natgateway-return-values).
+    #[inline]
     pub fn attr_auto_provision_zones(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AutoProvisionZones".into())
     }
@@ -15553,6 +16265,7 @@ impl crate::Cfn<markers::NatGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`AutoScalingIps`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-natgateway.html#aws-resource-ec2-natgateway-return-values).
+    #[inline]
     pub fn attr_auto_scaling_ips(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AutoScalingIps".into())
     }
@@ -15561,6 +16274,7 @@ impl crate::Cfn<markers::NatGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`RouteTableId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-natgateway.html#aws-resource-ec2-natgateway-return-values).
+    #[inline]
     pub fn attr_route_table_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RouteTableId".into())
     }
@@ -15604,6 +16318,7 @@ pub mod nat_gateway {
 
     impl AvailabilityZoneAddress {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allocation_ids: impl Into<List<Str>>) -> AvailabilityZoneAddress {
             AvailabilityZoneAddress {
                 allocation_ids: allocation_ids.into(),
@@ -15614,6 +16329,7 @@ pub mod nat_gateway {
     }
 
     impl IntoValue for AvailabilityZoneAddress {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllocationIds", self.allocation_ids.into_value());
@@ -15650,6 +16366,7 @@ pub struct CfnNetworkAclProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkAclProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(vpc_id: impl Into<Id<crate::ec2::CfnVPC>>) -> CfnNetworkAclProps {
         CfnNetworkAclProps {
             tags: None,
@@ -15661,6 +16378,7 @@ impl CfnNetworkAclProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkAclProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Tags", self.tags);
@@ -15670,6 +16388,7 @@ impl CfnNetworkAclProps {
 
     /// The `AWS::EC2::NetworkAcl` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::NetworkAcl").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -15678,6 +16397,7 @@ impl CfnNetworkAclProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::NetworkAcl> {
     /// Adds an `AWS::EC2::NetworkAcl` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -15690,6 +16410,7 @@ impl crate::Cfn<markers::NetworkAcl> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkacl.html#aws-resource-ec2-networkacl-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -15763,6 +16484,7 @@ pub struct CfnNetworkAclEntryProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkAclEntryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(network_acl_id: impl Into<Str>, protocol: impl Into<Int>, rule_action: impl Into<Str>, rule_number: impl Into<Int>) -> CfnNetworkAclEntryProps {
         CfnNetworkAclEntryProps {
             cidr_block: None,
@@ -15781,6 +16503,7 @@ impl CfnNetworkAclEntryProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkAclEntryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CidrBlock", self.cidr_block);
@@ -15797,6 +16520,7 @@ impl CfnNetworkAclEntryProps {
 
     /// The `AWS::EC2::NetworkAclEntry` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::NetworkAclEntry").properties(self.into_properties())
     }
@@ -15805,6 +16529,7 @@ impl CfnNetworkAclEntryProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::NetworkAclEntry> {
     /// Adds an `AWS::EC2::NetworkAclEntry` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -15817,6 +16542,7 @@ impl crate::Cfn<markers::NetworkAclEntry> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkaclentry.html#aws-resource-ec2-networkaclentry-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -15850,6 +16576,7 @@ pub mod network_acl_entry {
 
     impl Icmp {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Icmp {
             Icmp {
                 code: None,
@@ -15859,12 +16586,14 @@ pub mod network_acl_entry {
     }
 
     impl Default for Icmp {
+        #[inline]
         fn default() -> Icmp {
             Icmp::new()
         }
     }
 
     impl IntoValue for Icmp {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Code", self.code);
@@ -15895,6 +16624,7 @@ pub mod network_acl_entry {
 
     impl PortRange {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PortRange {
             PortRange {
                 from: None,
@@ -15904,12 +16634,14 @@ pub mod network_acl_entry {
     }
 
     impl Default for PortRange {
+        #[inline]
         fn default() -> PortRange {
             PortRange::new()
         }
     }
 
     impl IntoValue for PortRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "From", self.from);
@@ -15949,6 +16681,7 @@ pub struct CfnNetworkInsightsAccessScopeProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkInsightsAccessScopeProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnNetworkInsightsAccessScopeProps {
         CfnNetworkInsightsAccessScopeProps {
             exclude_paths: None,
@@ -15960,6 +16693,7 @@ impl CfnNetworkInsightsAccessScopeProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnNetworkInsightsAccessScopeProps {
+    #[inline]
     fn default() -> CfnNetworkInsightsAccessScopeProps {
         CfnNetworkInsightsAccessScopeProps::new()
     }
@@ -15968,6 +16702,7 @@ impl Default for CfnNetworkInsightsAccessScopeProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkInsightsAccessScopeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ExcludePaths", self.exclude_paths);
@@ -15978,6 +16713,7 @@ impl CfnNetworkInsightsAccessScopeProps {
 
     /// The `AWS::EC2::NetworkInsightsAccessScope` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::NetworkInsightsAccessScope").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -15986,6 +16722,7 @@ impl CfnNetworkInsightsAccessScopeProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::NetworkInsightsAccessScope> {
     /// Adds an `AWS::EC2::NetworkInsightsAccessScope` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -15998,6 +16735,7 @@ impl crate::Cfn<markers::NetworkInsightsAccessScope> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsaccessscope.html#aws-resource-ec2-networkinsightsaccessscope-return-values).
+    #[inline]
     pub fn attr_updated_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedDate".into())
     }
@@ -16006,6 +16744,7 @@ impl crate::Cfn<markers::NetworkInsightsAccessScope> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsaccessscope.html#aws-resource-ec2-networkinsightsaccessscope-return-values).
+    #[inline]
     pub fn attr_created_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedDate".into())
     }
@@ -16014,6 +16753,7 @@ impl crate::Cfn<markers::NetworkInsightsAccessScope> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkInsightsAccessScopeArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsaccessscope.html#aws-resource-ec2-networkinsightsaccessscope-return-values).
+    #[inline]
     pub fn attr_network_insights_access_scope_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkInsightsAccessScopeArn".into())
     }
@@ -16022,6 +16762,7 @@ impl crate::Cfn<markers::NetworkInsightsAccessScope> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkInsightsAccessScopeId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsaccessscope.html#aws-resource-ec2-networkinsightsaccessscope-return-values).
+    #[inline]
     pub fn attr_network_insights_access_scope_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkInsightsAccessScopeId".into())
     }
@@ -16060,6 +16801,7 @@ pub mod network_insights_access_scope {
 
     impl AccessScopePathRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccessScopePathRequest {
             AccessScopePathRequest {
                 destination: None,
@@ -16070,12 +16812,14 @@ pub mod network_insights_access_scope {
     }
 
     impl Default for AccessScopePathRequest {
+        #[inline]
         fn default() -> AccessScopePathRequest {
             AccessScopePathRequest::new()
         }
     }
 
     impl IntoValue for AccessScopePathRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Destination", self.destination);
@@ -16107,6 +16851,7 @@ pub mod network_insights_access_scope {
 
     impl PathStatementRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PathStatementRequest {
             PathStatementRequest {
                 packet_header_statement: None,
@@ -16116,12 +16861,14 @@ pub mod network_insights_access_scope {
     }
 
     impl Default for PathStatementRequest {
+        #[inline]
         fn default() -> PathStatementRequest {
             PathStatementRequest::new()
         }
     }
 
     impl IntoValue for PathStatementRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PacketHeaderStatement", self.packet_header_statement);
@@ -16152,6 +16899,7 @@ pub mod network_insights_access_scope {
 
     impl ResourceStatementRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceStatementRequest {
             ResourceStatementRequest {
                 resource_types: None,
@@ -16161,12 +16909,14 @@ pub mod network_insights_access_scope {
     }
 
     impl Default for ResourceStatementRequest {
+        #[inline]
         fn default() -> ResourceStatementRequest {
             ResourceStatementRequest::new()
         }
     }
 
     impl IntoValue for ResourceStatementRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourceTypes", self.resource_types);
@@ -16227,6 +16977,7 @@ pub mod network_insights_access_scope {
 
     impl PacketHeaderStatementRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PacketHeaderStatementRequest {
             PacketHeaderStatementRequest {
                 destination_addresses: None,
@@ -16241,12 +16992,14 @@ pub mod network_insights_access_scope {
     }
 
     impl Default for PacketHeaderStatementRequest {
+        #[inline]
         fn default() -> PacketHeaderStatementRequest {
             PacketHeaderStatementRequest::new()
         }
     }
 
     impl IntoValue for PacketHeaderStatementRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationAddresses", self.destination_addresses);
@@ -16276,6 +17029,7 @@ pub mod network_insights_access_scope {
 
     impl ThroughResourcesStatementRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ThroughResourcesStatementRequest {
             ThroughResourcesStatementRequest {
                 resource_statement: None,
@@ -16284,12 +17038,14 @@ pub mod network_insights_access_scope {
     }
 
     impl Default for ThroughResourcesStatementRequest {
+        #[inline]
         fn default() -> ThroughResourcesStatementRequest {
             ThroughResourcesStatementRequest::new()
         }
     }
 
     impl IntoValue for ThroughResourcesStatementRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourceStatement", self.resource_statement);
@@ -16322,6 +17078,7 @@ pub struct CfnNetworkInsightsAccessScopeAnalysisProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkInsightsAccessScopeAnalysisProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(network_insights_access_scope_id: impl Into<Str>) -> CfnNetworkInsightsAccessScopeAnalysisProps {
         CfnNetworkInsightsAccessScopeAnalysisProps {
             network_insights_access_scope_id: network_insights_access_scope_id.into(),
@@ -16333,6 +17090,7 @@ impl CfnNetworkInsightsAccessScopeAnalysisProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkInsightsAccessScopeAnalysisProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("NetworkInsightsAccessScopeId", self.network_insights_access_scope_id.into_value());
@@ -16342,6 +17100,7 @@ impl CfnNetworkInsightsAccessScopeAnalysisProps {
 
     /// The `AWS::EC2::NetworkInsightsAccessScopeAnalysis` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::NetworkInsightsAccessScopeAnalysis").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -16350,6 +17109,7 @@ impl CfnNetworkInsightsAccessScopeAnalysisProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::NetworkInsightsAccessScopeAnalysis> {
     /// Adds an `AWS::EC2::NetworkInsightsAccessScopeAnalysis` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -16362,6 +17122,7 @@ impl crate::Cfn<markers::NetworkInsightsAccessScopeAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsaccessscopeanalysis.html#aws-resource-ec2-networkinsightsaccessscopeanalysis-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -16370,6 +17131,7 @@ impl crate::Cfn<markers::NetworkInsightsAccessScopeAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`StartDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsaccessscopeanalysis.html#aws-resource-ec2-networkinsightsaccessscopeanalysis-return-values).
+    #[inline]
     pub fn attr_start_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StartDate".into())
     }
@@ -16378,6 +17140,7 @@ impl crate::Cfn<markers::NetworkInsightsAccessScopeAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkInsightsAccessScopeAnalysisId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsaccessscopeanalysis.html#aws-resource-ec2-networkinsightsaccessscopeanalysis-return-values).
+    #[inline]
     pub fn attr_network_insights_access_scope_analysis_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkInsightsAccessScopeAnalysisId".into())
     }
@@ -16386,6 +17149,7 @@ impl crate::Cfn<markers::NetworkInsightsAccessScopeAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkInsightsAccessScopeAnalysisArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsaccessscopeanalysis.html#aws-resource-ec2-networkinsightsaccessscopeanalysis-return-values).
+    #[inline]
     pub fn attr_network_insights_access_scope_analysis_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkInsightsAccessScopeAnalysisArn".into())
     }
@@ -16394,6 +17158,7 @@ impl crate::Cfn<markers::NetworkInsightsAccessScopeAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsaccessscopeanalysis.html#aws-resource-ec2-networkinsightsaccessscopeanalysis-return-values).
+    #[inline]
     pub fn attr_end_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndDate".into())
     }
@@ -16402,6 +17167,7 @@ impl crate::Cfn<markers::NetworkInsightsAccessScopeAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`AnalyzedEniCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsaccessscopeanalysis.html#aws-resource-ec2-networkinsightsaccessscopeanalysis-return-values).
+    #[inline]
     pub fn attr_analyzed_eni_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AnalyzedEniCount".into())
     }
@@ -16410,6 +17176,7 @@ impl crate::Cfn<markers::NetworkInsightsAccessScopeAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`FindingsFound`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsaccessscopeanalysis.html#aws-resource-ec2-networkinsightsaccessscopeanalysis-return-values).
+    #[inline]
     pub fn attr_findings_found(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FindingsFound".into())
     }
@@ -16418,6 +17185,7 @@ impl crate::Cfn<markers::NetworkInsightsAccessScopeAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsaccessscopeanalysis.html#aws-resource-ec2-networkinsightsaccessscopeanalysis-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusMessage".into())
     }
@@ -16464,6 +17232,7 @@ pub struct CfnNetworkInsightsAnalysisProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkInsightsAnalysisProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(network_insights_path_id: impl Into<Str>) -> CfnNetworkInsightsAnalysisProps {
         CfnNetworkInsightsAnalysisProps {
             additional_accounts: None,
@@ -16478,6 +17247,7 @@ impl CfnNetworkInsightsAnalysisProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkInsightsAnalysisProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalAccounts", self.additional_accounts);
@@ -16490,6 +17260,7 @@ impl CfnNetworkInsightsAnalysisProps {
 
     /// The `AWS::EC2::NetworkInsightsAnalysis` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::NetworkInsightsAnalysis").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -16498,6 +17269,7 @@ impl CfnNetworkInsightsAnalysisProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::NetworkInsightsAnalysis> {
     /// Adds an `AWS::EC2::NetworkInsightsAnalysis` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -16510,6 +17282,7 @@ impl crate::Cfn<markers::NetworkInsightsAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsanalysis.html#aws-resource-ec2-networkinsightsanalysis-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -16518,6 +17291,7 @@ impl crate::Cfn<markers::NetworkInsightsAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReturnPathComponents`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsanalysis.html#aws-resource-ec2-networkinsightsanalysis-return-values).
+    #[inline]
     pub fn attr_return_path_components(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReturnPathComponents".into())
     }
@@ -16526,6 +17300,7 @@ impl crate::Cfn<markers::NetworkInsightsAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`StartDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsanalysis.html#aws-resource-ec2-networkinsightsanalysis-return-values).
+    #[inline]
     pub fn attr_start_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StartDate".into())
     }
@@ -16534,6 +17309,7 @@ impl crate::Cfn<markers::NetworkInsightsAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkInsightsAnalysisId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsanalysis.html#aws-resource-ec2-networkinsightsanalysis-return-values).
+    #[inline]
     pub fn attr_network_insights_analysis_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkInsightsAnalysisId".into())
     }
@@ -16542,6 +17318,7 @@ impl crate::Cfn<markers::NetworkInsightsAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`AlternatePathHints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsanalysis.html#aws-resource-ec2-networkinsightsanalysis-return-values).
+    #[inline]
     pub fn attr_alternate_path_hints(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AlternatePathHints".into())
     }
@@ -16551,6 +17328,7 @@ impl crate::Cfn<markers::NetworkInsightsAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`Explanations`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsanalysis.html#aws-resource-ec2-networkinsightsanalysis-return-values).
+    #[inline]
     pub fn attr_explanations(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Explanations".into())
     }
@@ -16559,6 +17337,7 @@ impl crate::Cfn<markers::NetworkInsightsAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkPathFound`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsanalysis.html#aws-resource-ec2-networkinsightsanalysis-return-values).
+    #[inline]
     pub fn attr_network_path_found(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkPathFound".into())
     }
@@ -16567,6 +17346,7 @@ impl crate::Cfn<markers::NetworkInsightsAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`SuggestedAccounts`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsanalysis.html#aws-resource-ec2-networkinsightsanalysis-return-values).
+    #[inline]
     pub fn attr_suggested_accounts(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SuggestedAccounts".into())
     }
@@ -16575,6 +17355,7 @@ impl crate::Cfn<markers::NetworkInsightsAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`ForwardPathComponents`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsanalysis.html#aws-resource-ec2-networkinsightsanalysis-return-values).
+    #[inline]
     pub fn attr_forward_path_components(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ForwardPathComponents".into())
     }
@@ -16583,6 +17364,7 @@ impl crate::Cfn<markers::NetworkInsightsAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkInsightsAnalysisArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsanalysis.html#aws-resource-ec2-networkinsightsanalysis-return-values).
+    #[inline]
     pub fn attr_network_insights_analysis_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkInsightsAnalysisArn".into())
     }
@@ -16591,6 +17373,7 @@ impl crate::Cfn<markers::NetworkInsightsAnalysis> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsanalysis.html#aws-resource-ec2-networkinsightsanalysis-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusMessage".into())
     }
@@ -16666,6 +17449,7 @@ pub struct CfnNetworkInsightsPathProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkInsightsPathProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(protocol: impl Into<Str>, source: impl Into<Str>) -> CfnNetworkInsightsPathProps {
         CfnNetworkInsightsPathProps {
             destination: None,
@@ -16684,6 +17468,7 @@ impl CfnNetworkInsightsPathProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkInsightsPathProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Destination", self.destination);
@@ -16700,6 +17485,7 @@ impl CfnNetworkInsightsPathProps {
 
     /// The `AWS::EC2::NetworkInsightsPath` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::NetworkInsightsPath").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -16708,6 +17494,7 @@ impl CfnNetworkInsightsPathProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::NetworkInsightsPath> {
     /// Adds an `AWS::EC2::NetworkInsightsPath` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -16720,6 +17507,7 @@ impl crate::Cfn<markers::NetworkInsightsPath> {
     ///
     /// `Fn::GetAtt` of
     /// [`SourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightspath.html#aws-resource-ec2-networkinsightspath-return-values).
+    #[inline]
     pub fn attr_source_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SourceArn".into())
     }
@@ -16728,6 +17516,7 @@ impl crate::Cfn<markers::NetworkInsightsPath> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkInsightsPathId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightspath.html#aws-resource-ec2-networkinsightspath-return-values).
+    #[inline]
     pub fn attr_network_insights_path_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkInsightsPathId".into())
     }
@@ -16736,6 +17525,7 @@ impl crate::Cfn<markers::NetworkInsightsPath> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightspath.html#aws-resource-ec2-networkinsightspath-return-values).
+    #[inline]
     pub fn attr_created_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedDate".into())
     }
@@ -16744,6 +17534,7 @@ impl crate::Cfn<markers::NetworkInsightsPath> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkInsightsPathArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightspath.html#aws-resource-ec2-networkinsightspath-return-values).
+    #[inline]
     pub fn attr_network_insights_path_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkInsightsPathArn".into())
     }
@@ -16752,6 +17543,7 @@ impl crate::Cfn<markers::NetworkInsightsPath> {
     ///
     /// `Fn::GetAtt` of
     /// [`DestinationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightspath.html#aws-resource-ec2-networkinsightspath-return-values).
+    #[inline]
     pub fn attr_destination_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DestinationArn".into())
     }
@@ -16797,6 +17589,7 @@ pub mod network_insights_path {
 
     impl PathFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PathFilter {
             PathFilter {
                 destination_address: None,
@@ -16808,12 +17601,14 @@ pub mod network_insights_path {
     }
 
     impl Default for PathFilter {
+        #[inline]
         fn default() -> PathFilter {
             PathFilter::new()
         }
     }
 
     impl IntoValue for PathFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationAddress", self.destination_address);
@@ -16846,6 +17641,7 @@ pub mod network_insights_path {
 
     impl FilterPortRange {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FilterPortRange {
             FilterPortRange {
                 from_port: None,
@@ -16855,12 +17651,14 @@ pub mod network_insights_path {
     }
 
     impl Default for FilterPortRange {
+        #[inline]
         fn default() -> FilterPortRange {
             FilterPortRange::new()
         }
     }
 
     impl IntoValue for FilterPortRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FromPort", self.from_port);
@@ -17010,6 +17808,7 @@ pub struct CfnNetworkInterfaceProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkInterfaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(subnet_id: impl Into<Id<crate::ec2::CfnSubnet>>) -> CfnNetworkInterfaceProps {
         CfnNetworkInterfaceProps {
             connection_tracking_specification: None,
@@ -17037,6 +17836,7 @@ impl CfnNetworkInterfaceProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkInterfaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConnectionTrackingSpecification", self.connection_tracking_specification);
@@ -17062,6 +17862,7 @@ impl CfnNetworkInterfaceProps {
 
     /// The `AWS::EC2::NetworkInterface` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::NetworkInterface").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -17070,6 +17871,7 @@ impl CfnNetworkInterfaceProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::NetworkInterface> {
     /// Adds an `AWS::EC2::NetworkInterface` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -17083,6 +17885,7 @@ impl crate::Cfn<markers::NetworkInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`SecondaryPrivateIpAddresses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinterface.html#aws-resource-ec2-networkinterface-return-values).
+    #[inline]
     pub fn attr_secondary_private_ip_addresses(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SecondaryPrivateIpAddresses".into())
     }
@@ -17091,6 +17894,7 @@ impl crate::Cfn<markers::NetworkInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrimaryPrivateIpAddress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinterface.html#aws-resource-ec2-networkinterface-return-values).
+    #[inline]
     pub fn attr_primary_private_ip_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrimaryPrivateIpAddress".into())
     }
@@ -17099,6 +17903,7 @@ impl crate::Cfn<markers::NetworkInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinterface.html#aws-resource-ec2-networkinterface-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -17107,6 +17912,7 @@ impl crate::Cfn<markers::NetworkInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrimaryIpv6Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinterface.html#aws-resource-ec2-networkinterface-return-values).
+    #[inline]
     pub fn attr_primary_ipv6_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrimaryIpv6Address".into())
     }
@@ -17115,6 +17921,7 @@ impl crate::Cfn<markers::NetworkInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinterface.html#aws-resource-ec2-networkinterface-return-values).
+    #[inline]
     pub fn attr_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcId".into())
     }
@@ -17124,6 +17931,7 @@ impl crate::Cfn<markers::NetworkInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublicIpDnsNameOptions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinterface.html#aws-resource-ec2-networkinterface-return-values).
+    #[inline]
     pub fn attr_public_ip_dns_name_options(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublicIpDnsNameOptions".into())
     }
@@ -17158,6 +17966,7 @@ pub mod network_interface {
 
     impl PrivateIpAddressSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(primary: impl Into<Bool>, private_ip_address: impl Into<Str>) -> PrivateIpAddressSpecification {
             PrivateIpAddressSpecification {
                 primary: primary.into(),
@@ -17167,6 +17976,7 @@ pub mod network_interface {
     }
 
     impl IntoValue for PrivateIpAddressSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Primary", self.primary.into_value());
@@ -17193,6 +18003,7 @@ pub mod network_interface {
 
     impl Ipv4PrefixSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ipv4_prefix: impl Into<Str>) -> Ipv4PrefixSpecification {
             Ipv4PrefixSpecification {
                 ipv4_prefix: ipv4_prefix.into(),
@@ -17201,6 +18012,7 @@ pub mod network_interface {
     }
 
     impl IntoValue for Ipv4PrefixSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Ipv4Prefix", self.ipv4_prefix.into_value());
@@ -17224,6 +18036,7 @@ pub mod network_interface {
 
     impl InstanceIpv6Address {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ipv6_address: impl Into<Str>) -> InstanceIpv6Address {
             InstanceIpv6Address {
                 ipv6_address: ipv6_address.into(),
@@ -17232,6 +18045,7 @@ pub mod network_interface {
     }
 
     impl IntoValue for InstanceIpv6Address {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Ipv6Address", self.ipv6_address.into_value());
@@ -17257,6 +18071,7 @@ pub mod network_interface {
 
     impl Ipv6PrefixSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ipv6_prefix: impl Into<Str>) -> Ipv6PrefixSpecification {
             Ipv6PrefixSpecification {
                 ipv6_prefix: ipv6_prefix.into(),
@@ -17265,6 +18080,7 @@ pub mod network_interface {
     }
 
     impl IntoValue for Ipv6PrefixSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Ipv6Prefix", self.ipv6_prefix.into_value());
@@ -17305,6 +18121,7 @@ pub mod network_interface {
 
     impl ConnectionTrackingSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectionTrackingSpecification {
             ConnectionTrackingSpecification {
                 tcp_established_timeout: None,
@@ -17315,12 +18132,14 @@ pub mod network_interface {
     }
 
     impl Default for ConnectionTrackingSpecification {
+        #[inline]
         fn default() -> ConnectionTrackingSpecification {
             ConnectionTrackingSpecification::new()
         }
     }
 
     impl IntoValue for ConnectionTrackingSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TcpEstablishedTimeout", self.tcp_established_timeout);
@@ -17376,6 +18195,7 @@ pub struct CfnNetworkInterfaceAttachmentProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkInterfaceAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(device_index: impl Into<Str>, instance_id: impl Into<Str>, network_interface_id: impl Into<Str>) -> CfnNetworkInterfaceAttachmentProps {
         CfnNetworkInterfaceAttachmentProps {
             delete_on_termination: None,
@@ -17391,6 +18211,7 @@ impl CfnNetworkInterfaceAttachmentProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkInterfaceAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeleteOnTermination", self.delete_on_termination);
@@ -17404,6 +18225,7 @@ impl CfnNetworkInterfaceAttachmentProps {
 
     /// The `AWS::EC2::NetworkInterfaceAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::NetworkInterfaceAttachment").properties(self.into_properties())
     }
@@ -17412,6 +18234,7 @@ impl CfnNetworkInterfaceAttachmentProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::NetworkInterfaceAttachment> {
     /// Adds an `AWS::EC2::NetworkInterfaceAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -17424,6 +18247,7 @@ impl crate::Cfn<markers::NetworkInterfaceAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinterfaceattachment.html#aws-resource-ec2-networkinterfaceattachment-return-values).
+    #[inline]
     pub fn attr_attachment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentId".into())
     }
@@ -17458,6 +18282,7 @@ pub mod network_interface_attachment {
 
     impl EnaSrdSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnaSrdSpecification {
             EnaSrdSpecification {
                 ena_srd_enabled: None,
@@ -17467,12 +18292,14 @@ pub mod network_interface_attachment {
     }
 
     impl Default for EnaSrdSpecification {
+        #[inline]
         fn default() -> EnaSrdSpecification {
             EnaSrdSpecification::new()
         }
     }
 
     impl IntoValue for EnaSrdSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnaSrdEnabled", self.ena_srd_enabled);
@@ -17501,6 +18328,7 @@ pub mod network_interface_attachment {
 
     impl EnaSrdUdpSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnaSrdUdpSpecification {
             EnaSrdUdpSpecification {
                 ena_srd_udp_enabled: None,
@@ -17509,12 +18337,14 @@ pub mod network_interface_attachment {
     }
 
     impl Default for EnaSrdUdpSpecification {
+        #[inline]
         fn default() -> EnaSrdUdpSpecification {
             EnaSrdUdpSpecification::new()
         }
     }
 
     impl IntoValue for EnaSrdUdpSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnaSrdUdpEnabled", self.ena_srd_udp_enabled);
@@ -17551,6 +18381,7 @@ pub struct CfnNetworkInterfacePermissionProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkInterfacePermissionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(aws_account_id: impl Into<Str>, network_interface_id: impl Into<Str>, permission: impl Into<Str>) -> CfnNetworkInterfacePermissionProps {
         CfnNetworkInterfacePermissionProps {
             aws_account_id: aws_account_id.into(),
@@ -17563,6 +18394,7 @@ impl CfnNetworkInterfacePermissionProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkInterfacePermissionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AwsAccountId", self.aws_account_id.into_value());
@@ -17573,6 +18405,7 @@ impl CfnNetworkInterfacePermissionProps {
 
     /// The `AWS::EC2::NetworkInterfacePermission` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::NetworkInterfacePermission").properties(self.into_properties())
     }
@@ -17581,6 +18414,7 @@ impl CfnNetworkInterfacePermissionProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::NetworkInterfacePermission> {
     /// Adds an `AWS::EC2::NetworkInterfacePermission` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -17593,6 +18427,7 @@ impl crate::Cfn<markers::NetworkInterfacePermission> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinterfacepermission.html#aws-resource-ec2-networkinterfacepermission-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -17634,6 +18469,7 @@ pub struct CfnNetworkPerformanceMetricSubscriptionProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkPerformanceMetricSubscriptionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(destination: impl Into<Str>, metric: impl Into<Str>, source: impl Into<Str>, statistic: impl Into<Str>) -> CfnNetworkPerformanceMetricSubscriptionProps {
         CfnNetworkPerformanceMetricSubscriptionProps {
             destination: destination.into(),
@@ -17647,6 +18483,7 @@ impl CfnNetworkPerformanceMetricSubscriptionProps {
 #[cfg(feature = "ec2")]
 impl CfnNetworkPerformanceMetricSubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Destination", self.destination.into_value());
@@ -17658,6 +18495,7 @@ impl CfnNetworkPerformanceMetricSubscriptionProps {
 
     /// The `AWS::EC2::NetworkPerformanceMetricSubscription` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::NetworkPerformanceMetricSubscription").properties(self.into_properties())
     }
@@ -17666,6 +18504,7 @@ impl CfnNetworkPerformanceMetricSubscriptionProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::NetworkPerformanceMetricSubscription> {
     /// Adds an `AWS::EC2::NetworkPerformanceMetricSubscription` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -17718,6 +18557,7 @@ pub struct CfnPlacementGroupProps {
 #[cfg(feature = "ec2")]
 impl CfnPlacementGroupProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnPlacementGroupProps {
         CfnPlacementGroupProps {
             parent_group_id: None,
@@ -17731,6 +18571,7 @@ impl CfnPlacementGroupProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnPlacementGroupProps {
+    #[inline]
     fn default() -> CfnPlacementGroupProps {
         CfnPlacementGroupProps::new()
     }
@@ -17739,6 +18580,7 @@ impl Default for CfnPlacementGroupProps {
 #[cfg(feature = "ec2")]
 impl CfnPlacementGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ParentGroupId", self.parent_group_id);
@@ -17751,6 +18593,7 @@ impl CfnPlacementGroupProps {
 
     /// The `AWS::EC2::PlacementGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::PlacementGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -17759,6 +18602,7 @@ impl CfnPlacementGroupProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::PlacementGroup> {
     /// Adds an `AWS::EC2::PlacementGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -17771,6 +18615,7 @@ impl crate::Cfn<markers::PlacementGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`GroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-placementgroup.html#aws-resource-ec2-placementgroup-return-values).
+    #[inline]
     pub fn attr_group_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GroupName".into())
     }
@@ -17779,6 +18624,7 @@ impl crate::Cfn<markers::PlacementGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`GroupId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-placementgroup.html#aws-resource-ec2-placementgroup-return-values).
+    #[inline]
     pub fn attr_group_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GroupId".into())
     }
@@ -17825,6 +18671,7 @@ pub struct CfnPrefixListProps {
 #[cfg(feature = "ec2")]
 impl CfnPrefixListProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(address_family: impl Into<Str>, prefix_list_name: impl Into<Str>) -> CfnPrefixListProps {
         CfnPrefixListProps {
             address_family: address_family.into(),
@@ -17839,6 +18686,7 @@ impl CfnPrefixListProps {
 #[cfg(feature = "ec2")]
 impl CfnPrefixListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AddressFamily", self.address_family.into_value());
@@ -17851,6 +18699,7 @@ impl CfnPrefixListProps {
 
     /// The `AWS::EC2::PrefixList` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::PrefixList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -17859,6 +18708,7 @@ impl CfnPrefixListProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::PrefixList> {
     /// Adds an `AWS::EC2::PrefixList` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -17871,6 +18721,7 @@ impl crate::Cfn<markers::PrefixList> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-prefixlist.html#aws-resource-ec2-prefixlist-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -17879,6 +18730,7 @@ impl crate::Cfn<markers::PrefixList> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrefixListId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-prefixlist.html#aws-resource-ec2-prefixlist-return-values).
+    #[inline]
     pub fn attr_prefix_list_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrefixListId".into())
     }
@@ -17887,6 +18739,7 @@ impl crate::Cfn<markers::PrefixList> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-prefixlist.html#aws-resource-ec2-prefixlist-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -17896,6 +18749,7 @@ impl crate::Cfn<markers::PrefixList> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-prefixlist.html#aws-resource-ec2-prefixlist-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -17927,6 +18781,7 @@ pub mod prefix_list {
 
     impl Entry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cidr: impl Into<Str>) -> Entry {
             Entry {
                 cidr: cidr.into(),
@@ -17936,6 +18791,7 @@ pub mod prefix_list {
     }
 
     impl IntoValue for Entry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Cidr", self.cidr.into_value());
@@ -18064,6 +18920,7 @@ pub struct CfnRouteProps {
 #[cfg(feature = "ec2")]
 impl CfnRouteProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(route_table_id: impl Into<Id<crate::ec2::CfnRouteTable>>) -> CfnRouteProps {
         CfnRouteProps {
             carrier_gateway_id: None,
@@ -18089,6 +18946,7 @@ impl CfnRouteProps {
 #[cfg(feature = "ec2")]
 impl CfnRouteProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.carrier_gateway_id { m.insert("CarrierGatewayId", v.into_ref()); }
@@ -18112,6 +18970,7 @@ impl CfnRouteProps {
 
     /// The `AWS::EC2::Route` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::Route").properties(self.into_properties())
     }
@@ -18120,6 +18979,7 @@ impl CfnRouteProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::Route> {
     /// Adds an `AWS::EC2::Route` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -18132,6 +18992,7 @@ impl crate::Cfn<markers::Route> {
     ///
     /// `Fn::GetAtt` of
     /// [`CidrBlock`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-route.html#aws-resource-ec2-route-return-values).
+    #[inline]
     pub fn attr_cidr_block(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CidrBlock".into())
     }
@@ -18181,6 +19042,7 @@ pub struct CfnRouteServerProps {
 #[cfg(feature = "ec2")]
 impl CfnRouteServerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(amazon_side_asn: impl Into<Int>) -> CfnRouteServerProps {
         CfnRouteServerProps {
             amazon_side_asn: amazon_side_asn.into(),
@@ -18195,6 +19057,7 @@ impl CfnRouteServerProps {
 #[cfg(feature = "ec2")]
 impl CfnRouteServerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AmazonSideAsn", self.amazon_side_asn.into_value());
@@ -18207,6 +19070,7 @@ impl CfnRouteServerProps {
 
     /// The `AWS::EC2::RouteServer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::RouteServer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -18215,6 +19079,7 @@ impl CfnRouteServerProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::RouteServer> {
     /// Adds an `AWS::EC2::RouteServer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -18227,6 +19092,7 @@ impl crate::Cfn<markers::RouteServer> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserver.html#aws-resource-ec2-routeserver-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -18235,6 +19101,7 @@ impl crate::Cfn<markers::RouteServer> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserver.html#aws-resource-ec2-routeserver-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -18262,6 +19129,7 @@ pub struct CfnRouteServerAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnRouteServerAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(route_server_id: impl Into<Str>, vpc_id: impl Into<Str>) -> CfnRouteServerAssociationProps {
         CfnRouteServerAssociationProps {
             route_server_id: route_server_id.into(),
@@ -18273,6 +19141,7 @@ impl CfnRouteServerAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnRouteServerAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("RouteServerId", self.route_server_id.into_value());
@@ -18282,6 +19151,7 @@ impl CfnRouteServerAssociationProps {
 
     /// The `AWS::EC2::RouteServerAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::RouteServerAssociation").properties(self.into_properties())
     }
@@ -18290,6 +19160,7 @@ impl CfnRouteServerAssociationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::RouteServerAssociation> {
     /// Adds an `AWS::EC2::RouteServerAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -18329,6 +19200,7 @@ pub struct CfnRouteServerEndpointProps {
 #[cfg(feature = "ec2")]
 impl CfnRouteServerEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(route_server_id: impl Into<Str>, subnet_id: impl Into<Str>) -> CfnRouteServerEndpointProps {
         CfnRouteServerEndpointProps {
             route_server_id: route_server_id.into(),
@@ -18341,6 +19213,7 @@ impl CfnRouteServerEndpointProps {
 #[cfg(feature = "ec2")]
 impl CfnRouteServerEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("RouteServerId", self.route_server_id.into_value());
@@ -18351,6 +19224,7 @@ impl CfnRouteServerEndpointProps {
 
     /// The `AWS::EC2::RouteServerEndpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::RouteServerEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -18359,6 +19233,7 @@ impl CfnRouteServerEndpointProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::RouteServerEndpoint> {
     /// Adds an `AWS::EC2::RouteServerEndpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -18371,6 +19246,7 @@ impl crate::Cfn<markers::RouteServerEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserverendpoint.html#aws-resource-ec2-routeserverendpoint-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -18379,6 +19255,7 @@ impl crate::Cfn<markers::RouteServerEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserverendpoint.html#aws-resource-ec2-routeserverendpoint-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -18387,6 +19264,7 @@ impl crate::Cfn<markers::RouteServerEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`EniId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserverendpoint.html#aws-resource-ec2-routeserverendpoint-return-values).
+    #[inline]
     pub fn attr_eni_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EniId".into())
     }
@@ -18395,6 +19273,7 @@ impl crate::Cfn<markers::RouteServerEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`EniAddress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserverendpoint.html#aws-resource-ec2-routeserverendpoint-return-values).
+    #[inline]
     pub fn attr_eni_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EniAddress".into())
     }
@@ -18403,6 +19282,7 @@ impl crate::Cfn<markers::RouteServerEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserverendpoint.html#aws-resource-ec2-routeserverendpoint-return-values).
+    #[inline]
     pub fn attr_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcId".into())
     }
@@ -18445,6 +19325,7 @@ pub struct CfnRouteServerPeerProps {
 #[cfg(feature = "ec2")]
 impl CfnRouteServerPeerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bgp_options: impl Into<route_server_peer::BgpOptions>, peer_address: impl Into<Str>, route_server_endpoint_id: impl Into<Str>) -> CfnRouteServerPeerProps {
         CfnRouteServerPeerProps {
             bgp_options: bgp_options.into(),
@@ -18458,6 +19339,7 @@ impl CfnRouteServerPeerProps {
 #[cfg(feature = "ec2")]
 impl CfnRouteServerPeerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BgpOptions", self.bgp_options.into_value());
@@ -18469,6 +19351,7 @@ impl CfnRouteServerPeerProps {
 
     /// The `AWS::EC2::RouteServerPeer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::RouteServerPeer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -18477,6 +19360,7 @@ impl CfnRouteServerPeerProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::RouteServerPeer> {
     /// Adds an `AWS::EC2::RouteServerPeer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -18489,6 +19373,7 @@ impl crate::Cfn<markers::RouteServerPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserverpeer.html#aws-resource-ec2-routeserverpeer-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -18497,6 +19382,7 @@ impl crate::Cfn<markers::RouteServerPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserverpeer.html#aws-resource-ec2-routeserverpeer-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -18505,6 +19391,7 @@ impl crate::Cfn<markers::RouteServerPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`RouteServerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserverpeer.html#aws-resource-ec2-routeserverpeer-return-values).
+    #[inline]
     pub fn attr_route_server_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RouteServerId".into())
     }
@@ -18513,6 +19400,7 @@ impl crate::Cfn<markers::RouteServerPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointEniId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserverpeer.html#aws-resource-ec2-routeserverpeer-return-values).
+    #[inline]
     pub fn attr_endpoint_eni_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointEniId".into())
     }
@@ -18521,6 +19409,7 @@ impl crate::Cfn<markers::RouteServerPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointEniAddress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserverpeer.html#aws-resource-ec2-routeserverpeer-return-values).
+    #[inline]
     pub fn attr_endpoint_eni_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointEniAddress".into())
     }
@@ -18529,6 +19418,7 @@ impl crate::Cfn<markers::RouteServerPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`SubnetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserverpeer.html#aws-resource-ec2-routeserverpeer-return-values).
+    #[inline]
     pub fn attr_subnet_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SubnetId".into())
     }
@@ -18537,6 +19427,7 @@ impl crate::Cfn<markers::RouteServerPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserverpeer.html#aws-resource-ec2-routeserverpeer-return-values).
+    #[inline]
     pub fn attr_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcId".into())
     }
@@ -18570,6 +19461,7 @@ pub mod route_server_peer {
 
     impl BgpOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BgpOptions {
             BgpOptions {
                 peer_asn: None,
@@ -18579,12 +19471,14 @@ pub mod route_server_peer {
     }
 
     impl Default for BgpOptions {
+        #[inline]
         fn default() -> BgpOptions {
             BgpOptions::new()
         }
     }
 
     impl IntoValue for BgpOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PeerAsn", self.peer_asn);
@@ -18616,6 +19510,7 @@ pub struct CfnRouteServerPropagationProps {
 #[cfg(feature = "ec2")]
 impl CfnRouteServerPropagationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(route_server_id: impl Into<Str>, route_table_id: impl Into<Str>) -> CfnRouteServerPropagationProps {
         CfnRouteServerPropagationProps {
             route_server_id: route_server_id.into(),
@@ -18627,6 +19522,7 @@ impl CfnRouteServerPropagationProps {
 #[cfg(feature = "ec2")]
 impl CfnRouteServerPropagationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("RouteServerId", self.route_server_id.into_value());
@@ -18636,6 +19532,7 @@ impl CfnRouteServerPropagationProps {
 
     /// The `AWS::EC2::RouteServerPropagation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::RouteServerPropagation").properties(self.into_properties())
     }
@@ -18644,6 +19541,7 @@ impl CfnRouteServerPropagationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::RouteServerPropagation> {
     /// Adds an `AWS::EC2::RouteServerPropagation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -18679,6 +19577,7 @@ pub struct CfnRouteTableProps {
 #[cfg(feature = "ec2")]
 impl CfnRouteTableProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(vpc_id: impl Into<Id<crate::ec2::CfnVPC>>) -> CfnRouteTableProps {
         CfnRouteTableProps {
             tags: None,
@@ -18690,6 +19589,7 @@ impl CfnRouteTableProps {
 #[cfg(feature = "ec2")]
 impl CfnRouteTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Tags", self.tags);
@@ -18699,6 +19599,7 @@ impl CfnRouteTableProps {
 
     /// The `AWS::EC2::RouteTable` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::RouteTable").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -18707,6 +19608,7 @@ impl CfnRouteTableProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::RouteTable> {
     /// Adds an `AWS::EC2::RouteTable` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -18719,6 +19621,7 @@ impl crate::Cfn<markers::RouteTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`RouteTableId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routetable.html#aws-resource-ec2-routetable-return-values).
+    #[inline]
     pub fn attr_route_table_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RouteTableId".into())
     }
@@ -18775,6 +19678,7 @@ pub struct CfnSecurityGroupProps {
 #[cfg(feature = "ec2")]
 impl CfnSecurityGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(group_description: impl Into<Str>) -> CfnSecurityGroupProps {
         CfnSecurityGroupProps {
             group_description: group_description.into(),
@@ -18790,6 +19694,7 @@ impl CfnSecurityGroupProps {
 #[cfg(feature = "ec2")]
 impl CfnSecurityGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GroupDescription", self.group_description.into_value());
@@ -18803,6 +19708,7 @@ impl CfnSecurityGroupProps {
 
     /// The `AWS::EC2::SecurityGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::SecurityGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -18811,6 +19717,7 @@ impl CfnSecurityGroupProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::SecurityGroup> {
     /// Adds an `AWS::EC2::SecurityGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -18823,6 +19730,7 @@ impl crate::Cfn<markers::SecurityGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`GroupId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroup.html#aws-resource-ec2-securitygroup-return-values).
+    #[inline]
     pub fn attr_group_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GroupId".into())
     }
@@ -18831,6 +19739,7 @@ impl crate::Cfn<markers::SecurityGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroup.html#aws-resource-ec2-securitygroup-return-values).
+    #[inline]
     pub fn attr_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcId".into())
     }
@@ -18839,6 +19748,7 @@ impl crate::Cfn<markers::SecurityGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroup.html#aws-resource-ec2-securitygroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -18909,6 +19819,7 @@ pub mod security_group {
 
     impl Egress {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ip_protocol: impl Into<Str>) -> Egress {
             Egress {
                 cidr_ip: None,
@@ -18924,6 +19835,7 @@ pub mod security_group {
     }
 
     impl IntoValue for Egress {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CidrIp", self.cidr_ip);
@@ -19015,6 +19927,7 @@ pub mod security_group {
 
     impl Ingress {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ip_protocol: impl Into<Str>) -> Ingress {
             Ingress {
                 cidr_ip: None,
@@ -19032,6 +19945,7 @@ pub mod security_group {
     }
 
     impl IntoValue for Ingress {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CidrIp", self.cidr_ip);
@@ -19126,6 +20040,7 @@ pub struct CfnSecurityGroupEgressProps {
 #[cfg(feature = "ec2")]
 impl CfnSecurityGroupEgressProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(group_id: impl Into<Id<crate::ec2::CfnSecurityGroup>>, ip_protocol: impl Into<Str>) -> CfnSecurityGroupEgressProps {
         CfnSecurityGroupEgressProps {
             cidr_ip: None,
@@ -19144,6 +20059,7 @@ impl CfnSecurityGroupEgressProps {
 #[cfg(feature = "ec2")]
 impl CfnSecurityGroupEgressProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CidrIp", self.cidr_ip);
@@ -19160,6 +20076,7 @@ impl CfnSecurityGroupEgressProps {
 
     /// The `AWS::EC2::SecurityGroupEgress` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::SecurityGroupEgress").properties(self.into_properties())
     }
@@ -19168,6 +20085,7 @@ impl CfnSecurityGroupEgressProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::SecurityGroupEgress> {
     /// Adds an `AWS::EC2::SecurityGroupEgress` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -19180,6 +20098,7 @@ impl crate::Cfn<markers::SecurityGroupEgress> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroupegress.html#aws-resource-ec2-securitygroupegress-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -19289,6 +20208,7 @@ pub struct CfnSecurityGroupIngressProps {
 #[cfg(feature = "ec2")]
 impl CfnSecurityGroupIngressProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ip_protocol: impl Into<Str>) -> CfnSecurityGroupIngressProps {
         CfnSecurityGroupIngressProps {
             cidr_ip: None,
@@ -19310,6 +20230,7 @@ impl CfnSecurityGroupIngressProps {
 #[cfg(feature = "ec2")]
 impl CfnSecurityGroupIngressProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.cidr_ip { m.insert("CidrIp", v.into_get_att("CidrBlock")); }
@@ -19329,6 +20250,7 @@ impl CfnSecurityGroupIngressProps {
 
     /// The `AWS::EC2::SecurityGroupIngress` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::SecurityGroupIngress").properties(self.into_properties())
     }
@@ -19337,6 +20259,7 @@ impl CfnSecurityGroupIngressProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::SecurityGroupIngress> {
     /// Adds an `AWS::EC2::SecurityGroupIngress` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -19349,6 +20272,7 @@ impl crate::Cfn<markers::SecurityGroupIngress> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroupingress.html#aws-resource-ec2-securitygroupingress-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -19376,6 +20300,7 @@ pub struct CfnSecurityGroupVpcAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnSecurityGroupVpcAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(group_id: impl Into<Str>, vpc_id: impl Into<Str>) -> CfnSecurityGroupVpcAssociationProps {
         CfnSecurityGroupVpcAssociationProps {
             group_id: group_id.into(),
@@ -19387,6 +20312,7 @@ impl CfnSecurityGroupVpcAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnSecurityGroupVpcAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GroupId", self.group_id.into_value());
@@ -19396,6 +20322,7 @@ impl CfnSecurityGroupVpcAssociationProps {
 
     /// The `AWS::EC2::SecurityGroupVpcAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::SecurityGroupVpcAssociation").properties(self.into_properties())
     }
@@ -19404,6 +20331,7 @@ impl CfnSecurityGroupVpcAssociationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::SecurityGroupVpcAssociation> {
     /// Adds an `AWS::EC2::SecurityGroupVpcAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -19416,6 +20344,7 @@ impl crate::Cfn<markers::SecurityGroupVpcAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcOwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroupvpcassociation.html#aws-resource-ec2-securitygroupvpcassociation-return-values).
+    #[inline]
     pub fn attr_vpc_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcOwnerId".into())
     }
@@ -19424,6 +20353,7 @@ impl crate::Cfn<markers::SecurityGroupVpcAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroupvpcassociation.html#aws-resource-ec2-securitygroupvpcassociation-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -19432,6 +20362,7 @@ impl crate::Cfn<markers::SecurityGroupVpcAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`StateReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroupvpcassociation.html#aws-resource-ec2-securitygroupvpcassociation-return-values).
+    #[inline]
     pub fn attr_state_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StateReason".into())
     }
@@ -19454,6 +20385,7 @@ pub struct CfnSnapshotBlockPublicAccessProps {
 #[cfg(feature = "ec2")]
 impl CfnSnapshotBlockPublicAccessProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(state: impl Into<Str>) -> CfnSnapshotBlockPublicAccessProps {
         CfnSnapshotBlockPublicAccessProps {
             state: state.into(),
@@ -19464,6 +20396,7 @@ impl CfnSnapshotBlockPublicAccessProps {
 #[cfg(feature = "ec2")]
 impl CfnSnapshotBlockPublicAccessProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("State", self.state.into_value());
@@ -19472,6 +20405,7 @@ impl CfnSnapshotBlockPublicAccessProps {
 
     /// The `AWS::EC2::SnapshotBlockPublicAccess` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::SnapshotBlockPublicAccess").properties(self.into_properties())
     }
@@ -19480,6 +20414,7 @@ impl CfnSnapshotBlockPublicAccessProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::SnapshotBlockPublicAccess> {
     /// Adds an `AWS::EC2::SnapshotBlockPublicAccess` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -19492,6 +20427,7 @@ impl crate::Cfn<markers::SnapshotBlockPublicAccess> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-snapshotblockpublicaccess.html#aws-resource-ec2-snapshotblockpublicaccess-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -19518,6 +20454,7 @@ pub struct CfnSpotFleetProps {
 #[cfg(feature = "ec2")]
 impl CfnSpotFleetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(spot_fleet_request_config_data: impl Into<spot_fleet::SpotFleetRequestConfigData>) -> CfnSpotFleetProps {
         CfnSpotFleetProps {
             spot_fleet_request_config_data: spot_fleet_request_config_data.into(),
@@ -19529,6 +20466,7 @@ impl CfnSpotFleetProps {
 #[cfg(feature = "ec2")]
 impl CfnSpotFleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("SpotFleetRequestConfigData", self.spot_fleet_request_config_data.into_value());
@@ -19538,6 +20476,7 @@ impl CfnSpotFleetProps {
 
     /// The `AWS::EC2::SpotFleet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::SpotFleet").properties(self.into_properties())
     }
@@ -19546,6 +20485,7 @@ impl CfnSpotFleetProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::SpotFleet> {
     /// Adds an `AWS::EC2::SpotFleet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -19558,6 +20498,7 @@ impl crate::Cfn<markers::SpotFleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-spotfleet.html#aws-resource-ec2-spotfleet-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -19780,6 +20721,7 @@ pub mod spot_fleet {
 
     impl SpotFleetRequestConfigData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(iam_fleet_role: impl Into<Id<crate::iam::CfnRole>>, target_capacity: impl Into<Int>) -> SpotFleetRequestConfigData {
             SpotFleetRequestConfigData {
                 allocation_strategy: None,
@@ -19810,6 +20752,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for SpotFleetRequestConfigData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -19863,6 +20806,7 @@ pub mod spot_fleet {
 
     impl SpotFleetTagSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpotFleetTagSpecification {
             SpotFleetTagSpecification {
                 resource_type: None,
@@ -19872,12 +20816,14 @@ pub mod spot_fleet {
     }
 
     impl Default for SpotFleetTagSpecification {
+        #[inline]
         fn default() -> SpotFleetTagSpecification {
             SpotFleetTagSpecification::new()
         }
     }
 
     impl IntoValue for SpotFleetTagSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourceType", self.resource_type);
@@ -19909,6 +20855,7 @@ pub mod spot_fleet {
 
     impl LaunchTemplateConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LaunchTemplateConfig {
             LaunchTemplateConfig {
                 launch_template_specification: None,
@@ -19918,12 +20865,14 @@ pub mod spot_fleet {
     }
 
     impl Default for LaunchTemplateConfig {
+        #[inline]
         fn default() -> LaunchTemplateConfig {
             LaunchTemplateConfig::new()
         }
     }
 
     impl IntoValue for LaunchTemplateConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LaunchTemplateSpecification", self.launch_template_specification);
@@ -19964,6 +20913,7 @@ pub mod spot_fleet {
 
     impl FleetLaunchTemplateSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(version: impl Into<Str>) -> FleetLaunchTemplateSpecification {
             FleetLaunchTemplateSpecification {
                 launch_template_id: None,
@@ -19974,6 +20924,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for FleetLaunchTemplateSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.launch_template_id { m.insert("LaunchTemplateId", v.into_ref()); }
@@ -20047,6 +20998,7 @@ pub mod spot_fleet {
 
     impl LaunchTemplateOverrides {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LaunchTemplateOverrides {
             LaunchTemplateOverrides {
                 availability_zone: None,
@@ -20062,12 +21014,14 @@ pub mod spot_fleet {
     }
 
     impl Default for LaunchTemplateOverrides {
+        #[inline]
         fn default() -> LaunchTemplateOverrides {
             LaunchTemplateOverrides::new()
         }
     }
 
     impl IntoValue for LaunchTemplateOverrides {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -20293,6 +21247,7 @@ pub mod spot_fleet {
 
     impl InstanceRequirementsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceRequirementsRequest {
             InstanceRequirementsRequest {
                 accelerator_count: None,
@@ -20326,12 +21281,14 @@ pub mod spot_fleet {
     }
 
     impl Default for InstanceRequirementsRequest {
+        #[inline]
         fn default() -> InstanceRequirementsRequest {
             InstanceRequirementsRequest::new()
         }
     }
 
     impl IntoValue for InstanceRequirementsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AcceleratorCount", self.accelerator_count);
@@ -20386,6 +21343,7 @@ pub mod spot_fleet {
 
     impl NetworkInterfaceCountRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkInterfaceCountRequest {
             NetworkInterfaceCountRequest {
                 max: None,
@@ -20395,12 +21353,14 @@ pub mod spot_fleet {
     }
 
     impl Default for NetworkInterfaceCountRequest {
+        #[inline]
         fn default() -> NetworkInterfaceCountRequest {
             NetworkInterfaceCountRequest::new()
         }
     }
 
     impl IntoValue for NetworkInterfaceCountRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -20433,6 +21393,7 @@ pub mod spot_fleet {
 
     impl MemoryGiBPerVCpuRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MemoryGiBPerVCpuRequest {
             MemoryGiBPerVCpuRequest {
                 max: None,
@@ -20442,12 +21403,14 @@ pub mod spot_fleet {
     }
 
     impl Default for MemoryGiBPerVCpuRequest {
+        #[inline]
         fn default() -> MemoryGiBPerVCpuRequest {
             MemoryGiBPerVCpuRequest::new()
         }
     }
 
     impl IntoValue for MemoryGiBPerVCpuRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -20478,6 +21441,7 @@ pub mod spot_fleet {
 
     impl VCpuCountRangeRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VCpuCountRangeRequest {
             VCpuCountRangeRequest {
                 max: None,
@@ -20487,12 +21451,14 @@ pub mod spot_fleet {
     }
 
     impl Default for VCpuCountRangeRequest {
+        #[inline]
         fn default() -> VCpuCountRangeRequest {
             VCpuCountRangeRequest::new()
         }
     }
 
     impl IntoValue for VCpuCountRangeRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -20528,6 +21494,7 @@ pub mod spot_fleet {
 
     impl NetworkBandwidthGbpsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkBandwidthGbpsRequest {
             NetworkBandwidthGbpsRequest {
                 max: None,
@@ -20537,12 +21504,14 @@ pub mod spot_fleet {
     }
 
     impl Default for NetworkBandwidthGbpsRequest {
+        #[inline]
         fn default() -> NetworkBandwidthGbpsRequest {
             NetworkBandwidthGbpsRequest::new()
         }
     }
 
     impl IntoValue for NetworkBandwidthGbpsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -20575,6 +21544,7 @@ pub mod spot_fleet {
 
     impl AcceleratorCountRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AcceleratorCountRequest {
             AcceleratorCountRequest {
                 max: None,
@@ -20584,12 +21554,14 @@ pub mod spot_fleet {
     }
 
     impl Default for AcceleratorCountRequest {
+        #[inline]
         fn default() -> AcceleratorCountRequest {
             AcceleratorCountRequest::new()
         }
     }
 
     impl IntoValue for AcceleratorCountRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -20623,6 +21595,7 @@ pub mod spot_fleet {
 
     impl BaselineEbsBandwidthMbpsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BaselineEbsBandwidthMbpsRequest {
             BaselineEbsBandwidthMbpsRequest {
                 max: None,
@@ -20632,12 +21605,14 @@ pub mod spot_fleet {
     }
 
     impl Default for BaselineEbsBandwidthMbpsRequest {
+        #[inline]
         fn default() -> BaselineEbsBandwidthMbpsRequest {
             BaselineEbsBandwidthMbpsRequest::new()
         }
     }
 
     impl IntoValue for BaselineEbsBandwidthMbpsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -20670,6 +21645,7 @@ pub mod spot_fleet {
 
     impl AcceleratorTotalMemoryMiBRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AcceleratorTotalMemoryMiBRequest {
             AcceleratorTotalMemoryMiBRequest {
                 max: None,
@@ -20679,12 +21655,14 @@ pub mod spot_fleet {
     }
 
     impl Default for AcceleratorTotalMemoryMiBRequest {
+        #[inline]
         fn default() -> AcceleratorTotalMemoryMiBRequest {
             AcceleratorTotalMemoryMiBRequest::new()
         }
     }
 
     impl IntoValue for AcceleratorTotalMemoryMiBRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -20715,6 +21693,7 @@ pub mod spot_fleet {
 
     impl MemoryMiBRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MemoryMiBRequest {
             MemoryMiBRequest {
                 max: None,
@@ -20724,12 +21703,14 @@ pub mod spot_fleet {
     }
 
     impl Default for MemoryMiBRequest {
+        #[inline]
         fn default() -> MemoryMiBRequest {
             MemoryMiBRequest::new()
         }
     }
 
     impl IntoValue for MemoryMiBRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -20762,6 +21743,7 @@ pub mod spot_fleet {
 
     impl TotalLocalStorageGBRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TotalLocalStorageGBRequest {
             TotalLocalStorageGBRequest {
                 max: None,
@@ -20771,12 +21753,14 @@ pub mod spot_fleet {
     }
 
     impl Default for TotalLocalStorageGBRequest {
+        #[inline]
         fn default() -> TotalLocalStorageGBRequest {
             TotalLocalStorageGBRequest::new()
         }
     }
 
     impl IntoValue for TotalLocalStorageGBRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -20805,6 +21789,7 @@ pub mod spot_fleet {
 
     impl SpotMaintenanceStrategies {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpotMaintenanceStrategies {
             SpotMaintenanceStrategies {
                 capacity_rebalance: None,
@@ -20813,12 +21798,14 @@ pub mod spot_fleet {
     }
 
     impl Default for SpotMaintenanceStrategies {
+        #[inline]
         fn default() -> SpotMaintenanceStrategies {
             SpotMaintenanceStrategies::new()
         }
     }
 
     impl IntoValue for SpotMaintenanceStrategies {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityRebalance", self.capacity_rebalance);
@@ -20852,6 +21839,7 @@ pub mod spot_fleet {
 
     impl SpotCapacityRebalance {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpotCapacityRebalance {
             SpotCapacityRebalance {
                 replacement_strategy: None,
@@ -20861,12 +21849,14 @@ pub mod spot_fleet {
     }
 
     impl Default for SpotCapacityRebalance {
+        #[inline]
         fn default() -> SpotCapacityRebalance {
             SpotCapacityRebalance::new()
         }
     }
 
     impl IntoValue for SpotCapacityRebalance {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReplacementStrategy", self.replacement_strategy);
@@ -21012,6 +22002,7 @@ pub mod spot_fleet {
 
     impl SpotFleetLaunchSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image_id: impl Into<Str>) -> SpotFleetLaunchSpecification {
             SpotFleetLaunchSpecification {
                 block_device_mappings: None,
@@ -21037,6 +22028,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for SpotFleetLaunchSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlockDeviceMappings", self.block_device_mappings);
@@ -21077,6 +22069,7 @@ pub mod spot_fleet {
 
     impl GroupIdentifier {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(group_id: impl Into<Str>) -> GroupIdentifier {
             GroupIdentifier {
                 group_id: group_id.into(),
@@ -21085,6 +22078,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for GroupIdentifier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GroupId", self.group_id.into_value());
@@ -21132,6 +22126,7 @@ pub mod spot_fleet {
 
     impl BlockDeviceMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(device_name: impl Into<Str>) -> BlockDeviceMapping {
             BlockDeviceMapping {
                 device_name: device_name.into(),
@@ -21143,6 +22138,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for BlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeviceName", self.device_name.into_value());
@@ -21214,6 +22210,7 @@ pub mod spot_fleet {
 
     impl EbsBlockDevice {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EbsBlockDevice {
             EbsBlockDevice {
                 delete_on_termination: None,
@@ -21227,12 +22224,14 @@ pub mod spot_fleet {
     }
 
     impl Default for EbsBlockDevice {
+        #[inline]
         fn default() -> EbsBlockDevice {
             EbsBlockDevice::new()
         }
     }
 
     impl IntoValue for EbsBlockDevice {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeleteOnTermination", self.delete_on_termination);
@@ -21261,6 +22260,7 @@ pub mod spot_fleet {
 
     impl IamInstanceProfileSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IamInstanceProfileSpecification {
             IamInstanceProfileSpecification {
                 arn: None,
@@ -21269,12 +22269,14 @@ pub mod spot_fleet {
     }
 
     impl Default for IamInstanceProfileSpecification {
+        #[inline]
         fn default() -> IamInstanceProfileSpecification {
             IamInstanceProfileSpecification::new()
         }
     }
 
     impl IntoValue for IamInstanceProfileSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -21317,6 +22319,7 @@ pub mod spot_fleet {
 
     impl SpotPlacement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpotPlacement {
             SpotPlacement {
                 availability_zone: None,
@@ -21328,12 +22331,14 @@ pub mod spot_fleet {
     }
 
     impl Default for SpotPlacement {
+        #[inline]
         fn default() -> SpotPlacement {
             SpotPlacement::new()
         }
     }
 
     impl IntoValue for SpotPlacement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -21437,6 +22442,7 @@ pub mod spot_fleet {
 
     impl InstanceNetworkInterfaceSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceNetworkInterfaceSpecification {
             InstanceNetworkInterfaceSpecification {
                 associate_public_ip_address: None,
@@ -21455,12 +22461,14 @@ pub mod spot_fleet {
     }
 
     impl Default for InstanceNetworkInterfaceSpecification {
+        #[inline]
         fn default() -> InstanceNetworkInterfaceSpecification {
             InstanceNetworkInterfaceSpecification::new()
         }
     }
 
     impl IntoValue for InstanceNetworkInterfaceSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address);
@@ -21501,6 +22509,7 @@ pub mod spot_fleet {
 
     impl PrivateIpAddressSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(private_ip_address: impl Into<Str>) -> PrivateIpAddressSpecification {
             PrivateIpAddressSpecification {
                 primary: None,
@@ -21510,6 +22519,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for PrivateIpAddressSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Primary", self.primary);
@@ -21534,6 +22544,7 @@ pub mod spot_fleet {
 
     impl InstanceIpv6Address {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ipv6_address: impl Into<Str>) -> InstanceIpv6Address {
             InstanceIpv6Address {
                 ipv6_address: ipv6_address.into(),
@@ -21542,6 +22553,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for InstanceIpv6Address {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Ipv6Address", self.ipv6_address.into_value());
@@ -21565,6 +22577,7 @@ pub mod spot_fleet {
 
     impl SpotFleetMonitoring {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpotFleetMonitoring {
             SpotFleetMonitoring {
                 enabled: None,
@@ -21573,12 +22586,14 @@ pub mod spot_fleet {
     }
 
     impl Default for SpotFleetMonitoring {
+        #[inline]
         fn default() -> SpotFleetMonitoring {
             SpotFleetMonitoring::new()
         }
     }
 
     impl IntoValue for SpotFleetMonitoring {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -21608,6 +22623,7 @@ pub mod spot_fleet {
 
     impl LoadBalancersConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoadBalancersConfig {
             LoadBalancersConfig {
                 classic_load_balancers_config: None,
@@ -21617,12 +22633,14 @@ pub mod spot_fleet {
     }
 
     impl Default for LoadBalancersConfig {
+        #[inline]
         fn default() -> LoadBalancersConfig {
             LoadBalancersConfig::new()
         }
     }
 
     impl IntoValue for LoadBalancersConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClassicLoadBalancersConfig", self.classic_load_balancers_config);
@@ -21648,6 +22666,7 @@ pub mod spot_fleet {
 
     impl ClassicLoadBalancersConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(classic_load_balancers: impl Into<List<ClassicLoadBalancer>>) -> ClassicLoadBalancersConfig {
             ClassicLoadBalancersConfig {
                 classic_load_balancers: classic_load_balancers.into(),
@@ -21656,6 +22675,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for ClassicLoadBalancersConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClassicLoadBalancers", self.classic_load_balancers.into_value());
@@ -21679,6 +22699,7 @@ pub mod spot_fleet {
 
     impl ClassicLoadBalancer {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> ClassicLoadBalancer {
             ClassicLoadBalancer {
                 name: name.into(),
@@ -21687,6 +22708,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for ClassicLoadBalancer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -21711,6 +22733,7 @@ pub mod spot_fleet {
 
     impl TargetGroupsConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_groups: impl Into<List<TargetGroup>>) -> TargetGroupsConfig {
             TargetGroupsConfig {
                 target_groups: target_groups.into(),
@@ -21719,6 +22742,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for TargetGroupsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TargetGroups", self.target_groups.into_value());
@@ -21742,6 +22766,7 @@ pub mod spot_fleet {
 
     impl TargetGroup {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> TargetGroup {
             TargetGroup {
                 arn: arn.into(),
@@ -21750,6 +22775,7 @@ pub mod spot_fleet {
     }
 
     impl IntoValue for TargetGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -21775,6 +22801,7 @@ pub mod spot_fleet {
 
     impl BaselinePerformanceFactorsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BaselinePerformanceFactorsRequest {
             BaselinePerformanceFactorsRequest {
                 cpu: None,
@@ -21783,12 +22810,14 @@ pub mod spot_fleet {
     }
 
     impl Default for BaselinePerformanceFactorsRequest {
+        #[inline]
         fn default() -> BaselinePerformanceFactorsRequest {
             BaselinePerformanceFactorsRequest::new()
         }
     }
 
     impl IntoValue for BaselinePerformanceFactorsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Cpu", self.cpu);
@@ -21814,6 +22843,7 @@ pub mod spot_fleet {
 
     impl CpuPerformanceFactorRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CpuPerformanceFactorRequest {
             CpuPerformanceFactorRequest {
                 references: None,
@@ -21822,12 +22852,14 @@ pub mod spot_fleet {
     }
 
     impl Default for CpuPerformanceFactorRequest {
+        #[inline]
         fn default() -> CpuPerformanceFactorRequest {
             CpuPerformanceFactorRequest::new()
         }
     }
 
     impl IntoValue for CpuPerformanceFactorRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "References", self.references);
@@ -21853,6 +22885,7 @@ pub mod spot_fleet {
 
     impl PerformanceFactorReferenceRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PerformanceFactorReferenceRequest {
             PerformanceFactorReferenceRequest {
                 instance_family: None,
@@ -21861,12 +22894,14 @@ pub mod spot_fleet {
     }
 
     impl Default for PerformanceFactorReferenceRequest {
+        #[inline]
         fn default() -> PerformanceFactorReferenceRequest {
             PerformanceFactorReferenceRequest::new()
         }
     }
 
     impl IntoValue for PerformanceFactorReferenceRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InstanceFamily", self.instance_family);
@@ -21898,6 +22933,7 @@ pub struct CfnSqlHaStandbyDetectedInstanceProps {
 #[cfg(feature = "ec2")]
 impl CfnSqlHaStandbyDetectedInstanceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_id: impl Into<Str>) -> CfnSqlHaStandbyDetectedInstanceProps {
         CfnSqlHaStandbyDetectedInstanceProps {
             instance_id: instance_id.into(),
@@ -21909,6 +22945,7 @@ impl CfnSqlHaStandbyDetectedInstanceProps {
 #[cfg(feature = "ec2")]
 impl CfnSqlHaStandbyDetectedInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceId", self.instance_id.into_value());
@@ -21918,6 +22955,7 @@ impl CfnSqlHaStandbyDetectedInstanceProps {
 
     /// The `AWS::EC2::SqlHaStandbyDetectedInstance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::SqlHaStandbyDetectedInstance").properties(self.into_properties())
     }
@@ -21926,6 +22964,7 @@ impl CfnSqlHaStandbyDetectedInstanceProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::SqlHaStandbyDetectedInstance> {
     /// Adds an `AWS::EC2::SqlHaStandbyDetectedInstance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -21938,6 +22977,7 @@ impl crate::Cfn<markers::SqlHaStandbyDetectedInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`HaStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-sqlhastandbydetectedinstance.html#aws-resource-ec2-sqlhastandbydetectedinstance-return-values).
+    #[inline]
     pub fn attr_ha_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HaStatus".into())
     }
@@ -21946,6 +22986,7 @@ impl crate::Cfn<markers::SqlHaStandbyDetectedInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`SqlServerLicenseUsage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-sqlhastandbydetectedinstance.html#aws-resource-ec2-sqlhastandbydetectedinstance-return-values).
+    #[inline]
     pub fn attr_sql_server_license_usage(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SqlServerLicenseUsage".into())
     }
@@ -21954,6 +22995,7 @@ impl crate::Cfn<markers::SqlHaStandbyDetectedInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-sqlhastandbydetectedinstance.html#aws-resource-ec2-sqlhastandbydetectedinstance-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -22081,6 +23123,7 @@ pub struct CfnSubnetProps {
 #[cfg(feature = "ec2")]
 impl CfnSubnetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(vpc_id: impl Into<Id<crate::ec2::CfnVPC>>) -> CfnSubnetProps {
         CfnSubnetProps {
             assign_ipv6_address_on_creation: None,
@@ -22107,6 +23150,7 @@ impl CfnSubnetProps {
 #[cfg(feature = "ec2")]
 impl CfnSubnetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssignIpv6AddressOnCreation", self.assign_ipv6_address_on_creation);
@@ -22131,6 +23175,7 @@ impl CfnSubnetProps {
 
     /// The `AWS::EC2::Subnet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::Subnet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -22139,6 +23184,7 @@ impl CfnSubnetProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::Subnet> {
     /// Adds an `AWS::EC2::Subnet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -22151,6 +23197,7 @@ impl crate::Cfn<markers::Subnet> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnet.html#aws-resource-ec2-subnet-return-values).
+    #[inline]
     pub fn attr_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcId".into())
     }
@@ -22159,6 +23206,7 @@ impl crate::Cfn<markers::Subnet> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkAclAssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnet.html#aws-resource-ec2-subnet-return-values).
+    #[inline]
     pub fn attr_network_acl_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkAclAssociationId".into())
     }
@@ -22167,6 +23215,7 @@ impl crate::Cfn<markers::Subnet> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailabilityZoneId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnet.html#aws-resource-ec2-subnet-return-values).
+    #[inline]
     pub fn attr_availability_zone_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailabilityZoneId".into())
     }
@@ -22175,6 +23224,7 @@ impl crate::Cfn<markers::Subnet> {
     ///
     /// `Fn::GetAtt` of
     /// [`OutpostArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnet.html#aws-resource-ec2-subnet-return-values).
+    #[inline]
     pub fn attr_outpost_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OutpostArn".into())
     }
@@ -22183,6 +23233,7 @@ impl crate::Cfn<markers::Subnet> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailabilityZone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnet.html#aws-resource-ec2-subnet-return-values).
+    #[inline]
     pub fn attr_availability_zone(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailabilityZone".into())
     }
@@ -22191,6 +23242,7 @@ impl crate::Cfn<markers::Subnet> {
     ///
     /// `Fn::GetAtt` of
     /// [`CidrBlock`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnet.html#aws-resource-ec2-subnet-return-values).
+    #[inline]
     pub fn attr_cidr_block(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CidrBlock".into())
     }
@@ -22199,6 +23251,7 @@ impl crate::Cfn<markers::Subnet> {
     ///
     /// `Fn::GetAtt` of
     /// [`SubnetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnet.html#aws-resource-ec2-subnet-return-values).
+    #[inline]
     pub fn attr_subnet_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SubnetId".into())
     }
@@ -22207,6 +23260,7 @@ impl crate::Cfn<markers::Subnet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Ipv6CidrBlocks`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnet.html#aws-resource-ec2-subnet-return-values).
+    #[inline]
     pub fn attr_ipv6_cidr_blocks(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Ipv6CidrBlocks".into())
     }
@@ -22215,6 +23269,7 @@ impl crate::Cfn<markers::Subnet> {
     ///
     /// `Fn::GetAtt` of
     /// [`BlockPublicAccessStates`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnet.html#aws-resource-ec2-subnet-return-values).
+    #[inline]
     pub fn attr_block_public_access_states(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BlockPublicAccessStates".into())
     }
@@ -22253,6 +23308,7 @@ pub mod subnet {
 
     impl PrivateDnsNameOptionsOnLaunch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrivateDnsNameOptionsOnLaunch {
             PrivateDnsNameOptionsOnLaunch {
                 enable_resource_name_dns_aaaa_record: None,
@@ -22263,12 +23319,14 @@ pub mod subnet {
     }
 
     impl Default for PrivateDnsNameOptionsOnLaunch {
+        #[inline]
         fn default() -> PrivateDnsNameOptionsOnLaunch {
             PrivateDnsNameOptionsOnLaunch::new()
         }
     }
 
     impl IntoValue for PrivateDnsNameOptionsOnLaunch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableResourceNameDnsAAAARecord", self.enable_resource_name_dns_aaaa_record);
@@ -22316,6 +23374,7 @@ pub struct CfnSubnetCidrBlockProps {
 #[cfg(feature = "ec2")]
 impl CfnSubnetCidrBlockProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(subnet_id: impl Into<Id<crate::ec2::CfnSubnet>>) -> CfnSubnetCidrBlockProps {
         CfnSubnetCidrBlockProps {
             ipv6_cidr_block: None,
@@ -22329,6 +23388,7 @@ impl CfnSubnetCidrBlockProps {
 #[cfg(feature = "ec2")]
 impl CfnSubnetCidrBlockProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Ipv6CidrBlock", self.ipv6_cidr_block);
@@ -22340,6 +23400,7 @@ impl CfnSubnetCidrBlockProps {
 
     /// The `AWS::EC2::SubnetCidrBlock` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::SubnetCidrBlock").properties(self.into_properties())
     }
@@ -22348,6 +23409,7 @@ impl CfnSubnetCidrBlockProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::SubnetCidrBlock> {
     /// Adds an `AWS::EC2::SubnetCidrBlock` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -22360,6 +23422,7 @@ impl crate::Cfn<markers::SubnetCidrBlock> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnetcidrblock.html#aws-resource-ec2-subnetcidrblock-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -22369,6 +23432,7 @@ impl crate::Cfn<markers::SubnetCidrBlock> {
     ///
     /// `Fn::GetAtt` of
     /// [`Ipv6AddressAttribute`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnetcidrblock.html#aws-resource-ec2-subnetcidrblock-return-values).
+    #[inline]
     pub fn attr_ipv6_address_attribute(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Ipv6AddressAttribute".into())
     }
@@ -22379,6 +23443,7 @@ impl crate::Cfn<markers::SubnetCidrBlock> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnetcidrblock.html#aws-resource-ec2-subnetcidrblock-return-values).
+    #[inline]
     pub fn attr_ip_source(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpSource".into())
     }
@@ -22431,6 +23496,7 @@ pub struct CfnSubnetCidrReservationProps {
 #[cfg(feature = "ec2")]
 impl CfnSubnetCidrReservationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cidr: impl Into<Str>, reservation_type: impl Into<Str>, subnet_id: impl Into<Str>) -> CfnSubnetCidrReservationProps {
         CfnSubnetCidrReservationProps {
             cidr: cidr.into(),
@@ -22445,6 +23511,7 @@ impl CfnSubnetCidrReservationProps {
 #[cfg(feature = "ec2")]
 impl CfnSubnetCidrReservationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Cidr", self.cidr.into_value());
@@ -22457,6 +23524,7 @@ impl CfnSubnetCidrReservationProps {
 
     /// The `AWS::EC2::SubnetCidrReservation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::SubnetCidrReservation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -22465,6 +23533,7 @@ impl CfnSubnetCidrReservationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::SubnetCidrReservation> {
     /// Adds an `AWS::EC2::SubnetCidrReservation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -22477,6 +23546,7 @@ impl crate::Cfn<markers::SubnetCidrReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnetcidrreservation.html#aws-resource-ec2-subnetcidrreservation-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -22485,6 +23555,7 @@ impl crate::Cfn<markers::SubnetCidrReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`SubnetCidrReservationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnetcidrreservation.html#aws-resource-ec2-subnetcidrreservation-return-values).
+    #[inline]
     pub fn attr_subnet_cidr_reservation_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SubnetCidrReservationId".into())
     }
@@ -22493,6 +23564,7 @@ impl crate::Cfn<markers::SubnetCidrReservation> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnetcidrreservation.html#aws-resource-ec2-subnetcidrreservation-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -22526,6 +23598,7 @@ pub struct CfnSubnetNetworkAclAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnSubnetNetworkAclAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(network_acl_id: impl Into<Id<crate::ec2::CfnNetworkAcl>>, subnet_id: impl Into<Id<crate::ec2::CfnSubnet>>) -> CfnSubnetNetworkAclAssociationProps {
         CfnSubnetNetworkAclAssociationProps {
             network_acl_id: network_acl_id.into(),
@@ -22537,6 +23610,7 @@ impl CfnSubnetNetworkAclAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnSubnetNetworkAclAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("NetworkAclId", self.network_acl_id.into_ref());
@@ -22546,6 +23620,7 @@ impl CfnSubnetNetworkAclAssociationProps {
 
     /// The `AWS::EC2::SubnetNetworkAclAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::SubnetNetworkAclAssociation").properties(self.into_properties())
     }
@@ -22554,6 +23629,7 @@ impl CfnSubnetNetworkAclAssociationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::SubnetNetworkAclAssociation> {
     /// Adds an `AWS::EC2::SubnetNetworkAclAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -22566,6 +23642,7 @@ impl crate::Cfn<markers::SubnetNetworkAclAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnetnetworkaclassociation.html#aws-resource-ec2-subnetnetworkaclassociation-return-values).
+    #[inline]
     pub fn attr_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationId".into())
     }
@@ -22599,6 +23676,7 @@ pub struct CfnSubnetRouteTableAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnSubnetRouteTableAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(route_table_id: impl Into<Id<crate::ec2::CfnRouteTable>>, subnet_id: impl Into<Id<crate::ec2::CfnSubnet>>) -> CfnSubnetRouteTableAssociationProps {
         CfnSubnetRouteTableAssociationProps {
             route_table_id: route_table_id.into(),
@@ -22610,6 +23688,7 @@ impl CfnSubnetRouteTableAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnSubnetRouteTableAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("RouteTableId", self.route_table_id.into_ref());
@@ -22619,6 +23698,7 @@ impl CfnSubnetRouteTableAssociationProps {
 
     /// The `AWS::EC2::SubnetRouteTableAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::SubnetRouteTableAssociation").properties(self.into_properties())
     }
@@ -22627,6 +23707,7 @@ impl CfnSubnetRouteTableAssociationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::SubnetRouteTableAssociation> {
     /// Adds an `AWS::EC2::SubnetRouteTableAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -22639,6 +23720,7 @@ impl crate::Cfn<markers::SubnetRouteTableAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnetroutetableassociation.html#aws-resource-ec2-subnetroutetableassociation-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -22673,6 +23755,7 @@ pub struct CfnTrafficMirrorFilterProps {
 #[cfg(feature = "ec2")]
 impl CfnTrafficMirrorFilterProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnTrafficMirrorFilterProps {
         CfnTrafficMirrorFilterProps {
             description: None,
@@ -22684,6 +23767,7 @@ impl CfnTrafficMirrorFilterProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnTrafficMirrorFilterProps {
+    #[inline]
     fn default() -> CfnTrafficMirrorFilterProps {
         CfnTrafficMirrorFilterProps::new()
     }
@@ -22692,6 +23776,7 @@ impl Default for CfnTrafficMirrorFilterProps {
 #[cfg(feature = "ec2")]
 impl CfnTrafficMirrorFilterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -22702,6 +23787,7 @@ impl CfnTrafficMirrorFilterProps {
 
     /// The `AWS::EC2::TrafficMirrorFilter` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TrafficMirrorFilter").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -22710,6 +23796,7 @@ impl CfnTrafficMirrorFilterProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TrafficMirrorFilter> {
     /// Adds an `AWS::EC2::TrafficMirrorFilter` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -22722,6 +23809,7 @@ impl crate::Cfn<markers::TrafficMirrorFilter> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-trafficmirrorfilter.html#aws-resource-ec2-trafficmirrorfilter-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -22802,6 +23890,7 @@ pub struct CfnTrafficMirrorFilterRuleProps {
 #[cfg(feature = "ec2")]
 impl CfnTrafficMirrorFilterRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(destination_cidr_block: impl Into<Str>, rule_action: impl Into<Str>, rule_number: impl Into<Int>, source_cidr_block: impl Into<Str>, traffic_direction: impl Into<Str>, traffic_mirror_filter_id: impl Into<Str>) -> CfnTrafficMirrorFilterRuleProps {
         CfnTrafficMirrorFilterRuleProps {
             description: None,
@@ -22822,6 +23911,7 @@ impl CfnTrafficMirrorFilterRuleProps {
 #[cfg(feature = "ec2")]
 impl CfnTrafficMirrorFilterRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -22840,6 +23930,7 @@ impl CfnTrafficMirrorFilterRuleProps {
 
     /// The `AWS::EC2::TrafficMirrorFilterRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TrafficMirrorFilterRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -22848,6 +23939,7 @@ impl CfnTrafficMirrorFilterRuleProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TrafficMirrorFilterRule> {
     /// Adds an `AWS::EC2::TrafficMirrorFilterRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -22860,6 +23952,7 @@ impl crate::Cfn<markers::TrafficMirrorFilterRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`TrafficMirrorFilterRuleId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-trafficmirrorfilterrule.html#aws-resource-ec2-trafficmirrorfilterrule-return-values).
+    #[inline]
     pub fn attr_traffic_mirror_filter_rule_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TrafficMirrorFilterRuleId".into())
     }
@@ -22892,6 +23985,7 @@ pub mod traffic_mirror_filter_rule {
 
     impl TrafficMirrorPortRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(from_port: impl Into<Int>, to_port: impl Into<Int>) -> TrafficMirrorPortRange {
             TrafficMirrorPortRange {
                 from_port: from_port.into(),
@@ -22901,6 +23995,7 @@ pub mod traffic_mirror_filter_rule {
     }
 
     impl IntoValue for TrafficMirrorPortRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FromPort", self.from_port.into_value());
@@ -22980,6 +24075,7 @@ pub struct CfnTrafficMirrorSessionProps {
 #[cfg(feature = "ec2")]
 impl CfnTrafficMirrorSessionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(network_interface_id: impl Into<Str>, session_number: impl Into<Int>, traffic_mirror_filter_id: impl Into<Str>, traffic_mirror_target_id: impl Into<Str>) -> CfnTrafficMirrorSessionProps {
         CfnTrafficMirrorSessionProps {
             description: None,
@@ -22998,6 +24094,7 @@ impl CfnTrafficMirrorSessionProps {
 #[cfg(feature = "ec2")]
 impl CfnTrafficMirrorSessionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -23014,6 +24111,7 @@ impl CfnTrafficMirrorSessionProps {
 
     /// The `AWS::EC2::TrafficMirrorSession` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TrafficMirrorSession").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -23022,6 +24120,7 @@ impl CfnTrafficMirrorSessionProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TrafficMirrorSession> {
     /// Adds an `AWS::EC2::TrafficMirrorSession` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -23034,6 +24133,7 @@ impl crate::Cfn<markers::TrafficMirrorSession> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-trafficmirrorsession.html#aws-resource-ec2-trafficmirrorsession-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -23082,6 +24182,7 @@ pub struct CfnTrafficMirrorTargetProps {
 #[cfg(feature = "ec2")]
 impl CfnTrafficMirrorTargetProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnTrafficMirrorTargetProps {
         CfnTrafficMirrorTargetProps {
             description: None,
@@ -23095,6 +24196,7 @@ impl CfnTrafficMirrorTargetProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnTrafficMirrorTargetProps {
+    #[inline]
     fn default() -> CfnTrafficMirrorTargetProps {
         CfnTrafficMirrorTargetProps::new()
     }
@@ -23103,6 +24205,7 @@ impl Default for CfnTrafficMirrorTargetProps {
 #[cfg(feature = "ec2")]
 impl CfnTrafficMirrorTargetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -23115,6 +24218,7 @@ impl CfnTrafficMirrorTargetProps {
 
     /// The `AWS::EC2::TrafficMirrorTarget` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TrafficMirrorTarget").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -23123,6 +24227,7 @@ impl CfnTrafficMirrorTargetProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TrafficMirrorTarget> {
     /// Adds an `AWS::EC2::TrafficMirrorTarget` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -23135,6 +24240,7 @@ impl crate::Cfn<markers::TrafficMirrorTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-trafficmirrortarget.html#aws-resource-ec2-trafficmirrortarget-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -23235,6 +24341,7 @@ pub struct CfnTransitGatewayProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnTransitGatewayProps {
         CfnTransitGatewayProps {
             amazon_side_asn: None,
@@ -23257,6 +24364,7 @@ impl CfnTransitGatewayProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnTransitGatewayProps {
+    #[inline]
     fn default() -> CfnTransitGatewayProps {
         CfnTransitGatewayProps::new()
     }
@@ -23265,6 +24373,7 @@ impl Default for CfnTransitGatewayProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AmazonSideAsn", self.amazon_side_asn);
@@ -23286,6 +24395,7 @@ impl CfnTransitGatewayProps {
 
     /// The `AWS::EC2::TransitGateway` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -23294,6 +24404,7 @@ impl CfnTransitGatewayProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGateway> {
     /// Adds an `AWS::EC2::TransitGateway` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -23306,6 +24417,7 @@ impl crate::Cfn<markers::TransitGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgateway.html#aws-resource-ec2-transitgateway-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -23314,6 +24426,7 @@ impl crate::Cfn<markers::TransitGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransitGatewayArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgateway.html#aws-resource-ec2-transitgateway-return-values).
+    #[inline]
     pub fn attr_transit_gateway_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransitGatewayArn".into())
     }
@@ -23322,6 +24435,7 @@ impl crate::Cfn<markers::TransitGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`EncryptionSupportState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgateway.html#aws-resource-ec2-transitgateway-return-values).
+    #[inline]
     pub fn attr_encryption_support_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EncryptionSupportState".into())
     }
@@ -23378,6 +24492,7 @@ pub struct CfnTransitGatewayAttachmentProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(subnet_ids: impl Into<List<Id<crate::ec2::CfnSubnet>>>, transit_gateway_id: impl Into<Id<crate::ec2::CfnTransitGateway>>, vpc_id: impl Into<Id<crate::ec2::CfnVPC>>) -> CfnTransitGatewayAttachmentProps {
         CfnTransitGatewayAttachmentProps {
             options: None,
@@ -23392,6 +24507,7 @@ impl CfnTransitGatewayAttachmentProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Options", self.options);
@@ -23404,6 +24520,7 @@ impl CfnTransitGatewayAttachmentProps {
 
     /// The `AWS::EC2::TransitGatewayAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGatewayAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -23412,6 +24529,7 @@ impl CfnTransitGatewayAttachmentProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGatewayAttachment> {
     /// Adds an `AWS::EC2::TransitGatewayAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -23424,6 +24542,7 @@ impl crate::Cfn<markers::TransitGatewayAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayattachment.html#aws-resource-ec2-transitgatewayattachment-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -23469,6 +24588,7 @@ pub mod transit_gateway_attachment {
 
     impl Options {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Options {
             Options {
                 appliance_mode_support: None,
@@ -23480,12 +24600,14 @@ pub mod transit_gateway_attachment {
     }
 
     impl Default for Options {
+        #[inline]
         fn default() -> Options {
             Options::new()
         }
     }
 
     impl IntoValue for Options {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplianceModeSupport", self.appliance_mode_support);
@@ -23530,6 +24652,7 @@ pub struct CfnTransitGatewayConnectProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayConnectProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(options: impl Into<transit_gateway_connect::TransitGatewayConnectOptions>, transport_transit_gateway_attachment_id: impl Into<Id<crate::ec2::CfnTransitGatewayVpcAttachment>>) -> CfnTransitGatewayConnectProps {
         CfnTransitGatewayConnectProps {
             options: options.into(),
@@ -23542,6 +24665,7 @@ impl CfnTransitGatewayConnectProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayConnectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Options", self.options.into_value());
@@ -23552,6 +24676,7 @@ impl CfnTransitGatewayConnectProps {
 
     /// The `AWS::EC2::TransitGatewayConnect` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGatewayConnect").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -23560,6 +24685,7 @@ impl CfnTransitGatewayConnectProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGatewayConnect> {
     /// Adds an `AWS::EC2::TransitGatewayConnect` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -23572,6 +24698,7 @@ impl crate::Cfn<markers::TransitGatewayConnect> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransitGatewayId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayconnect.html#aws-resource-ec2-transitgatewayconnect-return-values).
+    #[inline]
     pub fn attr_transit_gateway_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransitGatewayId".into())
     }
@@ -23580,6 +24707,7 @@ impl crate::Cfn<markers::TransitGatewayConnect> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayconnect.html#aws-resource-ec2-transitgatewayconnect-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -23588,6 +24716,7 @@ impl crate::Cfn<markers::TransitGatewayConnect> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayconnect.html#aws-resource-ec2-transitgatewayconnect-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -23596,6 +24725,7 @@ impl crate::Cfn<markers::TransitGatewayConnect> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransitGatewayAttachmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayconnect.html#aws-resource-ec2-transitgatewayconnect-return-values).
+    #[inline]
     pub fn attr_transit_gateway_attachment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransitGatewayAttachmentId".into())
     }
@@ -23622,6 +24752,7 @@ pub mod transit_gateway_connect {
 
     impl TransitGatewayConnectOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TransitGatewayConnectOptions {
             TransitGatewayConnectOptions {
                 protocol: None,
@@ -23630,12 +24761,14 @@ pub mod transit_gateway_connect {
     }
 
     impl Default for TransitGatewayConnectOptions {
+        #[inline]
         fn default() -> TransitGatewayConnectOptions {
             TransitGatewayConnectOptions::new()
         }
     }
 
     impl IntoValue for TransitGatewayConnectOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Protocol", self.protocol);
@@ -23674,6 +24807,7 @@ pub struct CfnTransitGatewayConnectPeerProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayConnectPeerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connect_peer_configuration: impl Into<transit_gateway_connect_peer::TransitGatewayConnectPeerConfiguration>, transit_gateway_attachment_id: impl Into<Str>) -> CfnTransitGatewayConnectPeerProps {
         CfnTransitGatewayConnectPeerProps {
             connect_peer_configuration: connect_peer_configuration.into(),
@@ -23686,6 +24820,7 @@ impl CfnTransitGatewayConnectPeerProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayConnectPeerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectPeerConfiguration", self.connect_peer_configuration.into_value());
@@ -23696,6 +24831,7 @@ impl CfnTransitGatewayConnectPeerProps {
 
     /// The `AWS::EC2::TransitGatewayConnectPeer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGatewayConnectPeer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -23704,6 +24840,7 @@ impl CfnTransitGatewayConnectPeerProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGatewayConnectPeer> {
     /// Adds an `AWS::EC2::TransitGatewayConnectPeer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -23716,6 +24853,7 @@ impl crate::Cfn<markers::TransitGatewayConnectPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransitGatewayConnectPeerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayconnectpeer.html#aws-resource-ec2-transitgatewayconnectpeer-return-values).
+    #[inline]
     pub fn attr_transit_gateway_connect_peer_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransitGatewayConnectPeerId".into())
     }
@@ -23724,6 +24862,7 @@ impl crate::Cfn<markers::TransitGatewayConnectPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectPeerConfiguration.Protocol`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayconnectpeer.html#aws-resource-ec2-transitgatewayconnectpeer-return-values).
+    #[inline]
     pub fn attr_connect_peer_configuration_protocol(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectPeerConfiguration.Protocol".into())
     }
@@ -23732,6 +24871,7 @@ impl crate::Cfn<markers::TransitGatewayConnectPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectPeerConfiguration.BgpConfigurations`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayconnectpeer.html#aws-resource-ec2-transitgatewayconnectpeer-return-values).
+    #[inline]
     pub fn attr_connect_peer_configuration_bgp_configurations(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectPeerConfiguration.BgpConfigurations".into())
     }
@@ -23740,6 +24880,7 @@ impl crate::Cfn<markers::TransitGatewayConnectPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayconnectpeer.html#aws-resource-ec2-transitgatewayconnectpeer-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -23748,6 +24889,7 @@ impl crate::Cfn<markers::TransitGatewayConnectPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayconnectpeer.html#aws-resource-ec2-transitgatewayconnectpeer-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -23796,6 +24938,7 @@ pub mod transit_gateway_connect_peer {
 
     impl TransitGatewayConnectPeerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(inside_cidr_blocks: impl Into<List<Str>>, peer_address: impl Into<Str>) -> TransitGatewayConnectPeerConfiguration {
             TransitGatewayConnectPeerConfiguration {
                 bgp_configurations: None,
@@ -23808,6 +24951,7 @@ pub mod transit_gateway_connect_peer {
     }
 
     impl IntoValue for TransitGatewayConnectPeerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BgpConfigurations", self.bgp_configurations);
@@ -23855,6 +24999,7 @@ pub mod transit_gateway_connect_peer {
 
     impl TransitGatewayAttachmentBgpConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TransitGatewayAttachmentBgpConfiguration {
             TransitGatewayAttachmentBgpConfiguration {
                 bgp_status: None,
@@ -23867,12 +25012,14 @@ pub mod transit_gateway_connect_peer {
     }
 
     impl Default for TransitGatewayAttachmentBgpConfiguration {
+        #[inline]
         fn default() -> TransitGatewayAttachmentBgpConfiguration {
             TransitGatewayAttachmentBgpConfiguration::new()
         }
     }
 
     impl IntoValue for TransitGatewayAttachmentBgpConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BgpStatus", self.bgp_status);
@@ -23914,6 +25061,7 @@ pub struct CfnTransitGatewayMeteringPolicyProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayMeteringPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(transit_gateway_id: impl Into<Str>) -> CfnTransitGatewayMeteringPolicyProps {
         CfnTransitGatewayMeteringPolicyProps {
             middlebox_attachment_ids: None,
@@ -23926,6 +25074,7 @@ impl CfnTransitGatewayMeteringPolicyProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayMeteringPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "MiddleboxAttachmentIds", self.middlebox_attachment_ids);
@@ -23936,6 +25085,7 @@ impl CfnTransitGatewayMeteringPolicyProps {
 
     /// The `AWS::EC2::TransitGatewayMeteringPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGatewayMeteringPolicy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -23944,6 +25094,7 @@ impl CfnTransitGatewayMeteringPolicyProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGatewayMeteringPolicy> {
     /// Adds an `AWS::EC2::TransitGatewayMeteringPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -23956,6 +25107,7 @@ impl crate::Cfn<markers::TransitGatewayMeteringPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransitGatewayMeteringPolicyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymeteringpolicy.html#aws-resource-ec2-transitgatewaymeteringpolicy-return-values).
+    #[inline]
     pub fn attr_transit_gateway_metering_policy_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransitGatewayMeteringPolicyId".into())
     }
@@ -23964,6 +25116,7 @@ impl crate::Cfn<markers::TransitGatewayMeteringPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymeteringpolicy.html#aws-resource-ec2-transitgatewaymeteringpolicy-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -23972,6 +25125,7 @@ impl crate::Cfn<markers::TransitGatewayMeteringPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateEffectiveAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymeteringpolicy.html#aws-resource-ec2-transitgatewaymeteringpolicy-return-values).
+    #[inline]
     pub fn attr_update_effective_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateEffectiveAt".into())
     }
@@ -24059,6 +25213,7 @@ pub struct CfnTransitGatewayMeteringPolicyEntryProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayMeteringPolicyEntryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(metered_account: impl Into<Str>, policy_rule_number: impl Into<Int>, transit_gateway_metering_policy_id: impl Into<Str>) -> CfnTransitGatewayMeteringPolicyEntryProps {
         CfnTransitGatewayMeteringPolicyEntryProps {
             destination_cidr_block: None,
@@ -24080,6 +25235,7 @@ impl CfnTransitGatewayMeteringPolicyEntryProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayMeteringPolicyEntryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DestinationCidrBlock", self.destination_cidr_block);
@@ -24099,6 +25255,7 @@ impl CfnTransitGatewayMeteringPolicyEntryProps {
 
     /// The `AWS::EC2::TransitGatewayMeteringPolicyEntry` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGatewayMeteringPolicyEntry").properties(self.into_properties())
     }
@@ -24107,6 +25264,7 @@ impl CfnTransitGatewayMeteringPolicyEntryProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGatewayMeteringPolicyEntry> {
     /// Adds an `AWS::EC2::TransitGatewayMeteringPolicyEntry` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -24119,6 +25277,7 @@ impl crate::Cfn<markers::TransitGatewayMeteringPolicyEntry> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateEffectiveAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymeteringpolicyentry.html#aws-resource-ec2-transitgatewaymeteringpolicyentry-return-values).
+    #[inline]
     pub fn attr_update_effective_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateEffectiveAt".into())
     }
@@ -24127,6 +25286,7 @@ impl crate::Cfn<markers::TransitGatewayMeteringPolicyEntry> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymeteringpolicyentry.html#aws-resource-ec2-transitgatewaymeteringpolicyentry-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -24161,6 +25321,7 @@ pub struct CfnTransitGatewayMulticastDomainProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayMulticastDomainProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(transit_gateway_id: impl Into<Str>) -> CfnTransitGatewayMulticastDomainProps {
         CfnTransitGatewayMulticastDomainProps {
             options: None,
@@ -24173,6 +25334,7 @@ impl CfnTransitGatewayMulticastDomainProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayMulticastDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Options", self.options);
@@ -24183,6 +25345,7 @@ impl CfnTransitGatewayMulticastDomainProps {
 
     /// The `AWS::EC2::TransitGatewayMulticastDomain` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGatewayMulticastDomain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -24191,6 +25354,7 @@ impl CfnTransitGatewayMulticastDomainProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGatewayMulticastDomain> {
     /// Adds an `AWS::EC2::TransitGatewayMulticastDomain` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -24203,6 +25367,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastDomain> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransitGatewayMulticastDomainArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastdomain.html#aws-resource-ec2-transitgatewaymulticastdomain-return-values).
+    #[inline]
     pub fn attr_transit_gateway_multicast_domain_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransitGatewayMulticastDomainArn".into())
     }
@@ -24211,6 +25376,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastDomain> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastdomain.html#aws-resource-ec2-transitgatewaymulticastdomain-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -24219,6 +25385,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastDomain> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastdomain.html#aws-resource-ec2-transitgatewaymulticastdomain-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -24227,6 +25394,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastDomain> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransitGatewayMulticastDomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastdomain.html#aws-resource-ec2-transitgatewaymulticastdomain-return-values).
+    #[inline]
     pub fn attr_transit_gateway_multicast_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransitGatewayMulticastDomainId".into())
     }
@@ -24265,6 +25433,7 @@ pub mod transit_gateway_multicast_domain {
 
     impl Options {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Options {
             Options {
                 auto_accept_shared_associations: None,
@@ -24275,12 +25444,14 @@ pub mod transit_gateway_multicast_domain {
     }
 
     impl Default for Options {
+        #[inline]
         fn default() -> Options {
             Options::new()
         }
     }
 
     impl IntoValue for Options {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoAcceptSharedAssociations", self.auto_accept_shared_associations);
@@ -24319,6 +25490,7 @@ pub struct CfnTransitGatewayMulticastDomainAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayMulticastDomainAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(subnet_id: impl Into<Str>, transit_gateway_attachment_id: impl Into<Str>, transit_gateway_multicast_domain_id: impl Into<Str>) -> CfnTransitGatewayMulticastDomainAssociationProps {
         CfnTransitGatewayMulticastDomainAssociationProps {
             subnet_id: subnet_id.into(),
@@ -24331,6 +25503,7 @@ impl CfnTransitGatewayMulticastDomainAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayMulticastDomainAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("SubnetId", self.subnet_id.into_value());
@@ -24341,6 +25514,7 @@ impl CfnTransitGatewayMulticastDomainAssociationProps {
 
     /// The `AWS::EC2::TransitGatewayMulticastDomainAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGatewayMulticastDomainAssociation").properties(self.into_properties())
     }
@@ -24349,6 +25523,7 @@ impl CfnTransitGatewayMulticastDomainAssociationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGatewayMulticastDomainAssociation> {
     /// Adds an `AWS::EC2::TransitGatewayMulticastDomainAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -24361,6 +25536,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastDomainAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastdomainassociation.html#aws-resource-ec2-transitgatewaymulticastdomainassociation-return-values).
+    #[inline]
     pub fn attr_resource_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceId".into())
     }
@@ -24369,6 +25545,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastDomainAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastdomainassociation.html#aws-resource-ec2-transitgatewaymulticastdomainassociation-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -24377,6 +25554,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastDomainAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastdomainassociation.html#aws-resource-ec2-transitgatewaymulticastdomainassociation-return-values).
+    #[inline]
     pub fn attr_resource_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceType".into())
     }
@@ -24411,6 +25589,7 @@ pub struct CfnTransitGatewayMulticastGroupMemberProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayMulticastGroupMemberProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(group_ip_address: impl Into<Str>, network_interface_id: impl Into<Str>, transit_gateway_multicast_domain_id: impl Into<Str>) -> CfnTransitGatewayMulticastGroupMemberProps {
         CfnTransitGatewayMulticastGroupMemberProps {
             group_ip_address: group_ip_address.into(),
@@ -24423,6 +25602,7 @@ impl CfnTransitGatewayMulticastGroupMemberProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayMulticastGroupMemberProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GroupIpAddress", self.group_ip_address.into_value());
@@ -24433,6 +25613,7 @@ impl CfnTransitGatewayMulticastGroupMemberProps {
 
     /// The `AWS::EC2::TransitGatewayMulticastGroupMember` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGatewayMulticastGroupMember").properties(self.into_properties())
     }
@@ -24441,6 +25622,7 @@ impl CfnTransitGatewayMulticastGroupMemberProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGatewayMulticastGroupMember> {
     /// Adds an `AWS::EC2::TransitGatewayMulticastGroupMember` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -24453,6 +25635,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastGroupMember> {
     ///
     /// `Fn::GetAtt` of
     /// [`GroupMember`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastgroupmember.html#aws-resource-ec2-transitgatewaymulticastgroupmember-return-values).
+    #[inline]
     pub fn attr_group_member(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GroupMember".into())
     }
@@ -24461,6 +25644,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastGroupMember> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastgroupmember.html#aws-resource-ec2-transitgatewaymulticastgroupmember-return-values).
+    #[inline]
     pub fn attr_resource_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceId".into())
     }
@@ -24469,6 +25653,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastGroupMember> {
     ///
     /// `Fn::GetAtt` of
     /// [`MemberType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastgroupmember.html#aws-resource-ec2-transitgatewaymulticastgroupmember-return-values).
+    #[inline]
     pub fn attr_member_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MemberType".into())
     }
@@ -24477,6 +25662,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastGroupMember> {
     ///
     /// `Fn::GetAtt` of
     /// [`SourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastgroupmember.html#aws-resource-ec2-transitgatewaymulticastgroupmember-return-values).
+    #[inline]
     pub fn attr_source_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SourceType".into())
     }
@@ -24485,6 +25671,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastGroupMember> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastgroupmember.html#aws-resource-ec2-transitgatewaymulticastgroupmember-return-values).
+    #[inline]
     pub fn attr_resource_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceType".into())
     }
@@ -24493,6 +25680,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastGroupMember> {
     ///
     /// `Fn::GetAtt` of
     /// [`SubnetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastgroupmember.html#aws-resource-ec2-transitgatewaymulticastgroupmember-return-values).
+    #[inline]
     pub fn attr_subnet_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SubnetId".into())
     }
@@ -24501,6 +25689,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastGroupMember> {
     ///
     /// `Fn::GetAtt` of
     /// [`GroupSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastgroupmember.html#aws-resource-ec2-transitgatewaymulticastgroupmember-return-values).
+    #[inline]
     pub fn attr_group_source(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GroupSource".into())
     }
@@ -24509,6 +25698,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastGroupMember> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransitGatewayAttachmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastgroupmember.html#aws-resource-ec2-transitgatewaymulticastgroupmember-return-values).
+    #[inline]
     pub fn attr_transit_gateway_attachment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransitGatewayAttachmentId".into())
     }
@@ -24543,6 +25733,7 @@ pub struct CfnTransitGatewayMulticastGroupSourceProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayMulticastGroupSourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(group_ip_address: impl Into<Str>, network_interface_id: impl Into<Str>, transit_gateway_multicast_domain_id: impl Into<Str>) -> CfnTransitGatewayMulticastGroupSourceProps {
         CfnTransitGatewayMulticastGroupSourceProps {
             group_ip_address: group_ip_address.into(),
@@ -24555,6 +25746,7 @@ impl CfnTransitGatewayMulticastGroupSourceProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayMulticastGroupSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GroupIpAddress", self.group_ip_address.into_value());
@@ -24565,6 +25757,7 @@ impl CfnTransitGatewayMulticastGroupSourceProps {
 
     /// The `AWS::EC2::TransitGatewayMulticastGroupSource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGatewayMulticastGroupSource").properties(self.into_properties())
     }
@@ -24573,6 +25766,7 @@ impl CfnTransitGatewayMulticastGroupSourceProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGatewayMulticastGroupSource> {
     /// Adds an `AWS::EC2::TransitGatewayMulticastGroupSource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -24585,6 +25779,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastGroupSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`GroupMember`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastgroupsource.html#aws-resource-ec2-transitgatewaymulticastgroupsource-return-values).
+    #[inline]
     pub fn attr_group_member(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GroupMember".into())
     }
@@ -24593,6 +25788,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastGroupSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastgroupsource.html#aws-resource-ec2-transitgatewaymulticastgroupsource-return-values).
+    #[inline]
     pub fn attr_resource_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceId".into())
     }
@@ -24601,6 +25797,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastGroupSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`MemberType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastgroupsource.html#aws-resource-ec2-transitgatewaymulticastgroupsource-return-values).
+    #[inline]
     pub fn attr_member_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MemberType".into())
     }
@@ -24609,6 +25806,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastGroupSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`SourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastgroupsource.html#aws-resource-ec2-transitgatewaymulticastgroupsource-return-values).
+    #[inline]
     pub fn attr_source_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SourceType".into())
     }
@@ -24617,6 +25815,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastGroupSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastgroupsource.html#aws-resource-ec2-transitgatewaymulticastgroupsource-return-values).
+    #[inline]
     pub fn attr_resource_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceType".into())
     }
@@ -24625,6 +25824,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastGroupSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`SubnetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastgroupsource.html#aws-resource-ec2-transitgatewaymulticastgroupsource-return-values).
+    #[inline]
     pub fn attr_subnet_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SubnetId".into())
     }
@@ -24633,6 +25833,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastGroupSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`GroupSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastgroupsource.html#aws-resource-ec2-transitgatewaymulticastgroupsource-return-values).
+    #[inline]
     pub fn attr_group_source(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GroupSource".into())
     }
@@ -24641,6 +25842,7 @@ impl crate::Cfn<markers::TransitGatewayMulticastGroupSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransitGatewayAttachmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastgroupsource.html#aws-resource-ec2-transitgatewaymulticastgroupsource-return-values).
+    #[inline]
     pub fn attr_transit_gateway_attachment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransitGatewayAttachmentId".into())
     }
@@ -24691,6 +25893,7 @@ pub struct CfnTransitGatewayPeeringAttachmentProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayPeeringAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(peer_account_id: impl Into<Str>, peer_region: impl Into<Str>, peer_transit_gateway_id: impl Into<Str>, transit_gateway_id: impl Into<Id<crate::ec2::CfnTransitGateway>>) -> CfnTransitGatewayPeeringAttachmentProps {
         CfnTransitGatewayPeeringAttachmentProps {
             peer_account_id: peer_account_id.into(),
@@ -24705,6 +25908,7 @@ impl CfnTransitGatewayPeeringAttachmentProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayPeeringAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PeerAccountId", self.peer_account_id.into_value());
@@ -24717,6 +25921,7 @@ impl CfnTransitGatewayPeeringAttachmentProps {
 
     /// The `AWS::EC2::TransitGatewayPeeringAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGatewayPeeringAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -24725,6 +25930,7 @@ impl CfnTransitGatewayPeeringAttachmentProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGatewayPeeringAttachment> {
     /// Adds an `AWS::EC2::TransitGatewayPeeringAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -24737,6 +25943,7 @@ impl crate::Cfn<markers::TransitGatewayPeeringAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypeeringattachment.html#aws-resource-ec2-transitgatewaypeeringattachment-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -24746,6 +25953,7 @@ impl crate::Cfn<markers::TransitGatewayPeeringAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypeeringattachment.html#aws-resource-ec2-transitgatewaypeeringattachment-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -24754,6 +25962,7 @@ impl crate::Cfn<markers::TransitGatewayPeeringAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypeeringattachment.html#aws-resource-ec2-transitgatewaypeeringattachment-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -24762,6 +25971,7 @@ impl crate::Cfn<markers::TransitGatewayPeeringAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status.Message`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypeeringattachment.html#aws-resource-ec2-transitgatewaypeeringattachment-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status.Message".into())
     }
@@ -24770,6 +25980,7 @@ impl crate::Cfn<markers::TransitGatewayPeeringAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status.Code`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypeeringattachment.html#aws-resource-ec2-transitgatewaypeeringattachment-return-values).
+    #[inline]
     pub fn attr_status_code(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status.Code".into())
     }
@@ -24778,6 +25989,7 @@ impl crate::Cfn<markers::TransitGatewayPeeringAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransitGatewayAttachmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypeeringattachment.html#aws-resource-ec2-transitgatewaypeeringattachment-return-values).
+    #[inline]
     pub fn attr_transit_gateway_attachment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransitGatewayAttachmentId".into())
     }
@@ -24807,6 +26019,7 @@ pub struct CfnTransitGatewayPolicyTableProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayPolicyTableProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(transit_gateway_id: impl Into<Str>) -> CfnTransitGatewayPolicyTableProps {
         CfnTransitGatewayPolicyTableProps {
             tags: None,
@@ -24818,6 +26031,7 @@ impl CfnTransitGatewayPolicyTableProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayPolicyTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Tags", self.tags);
@@ -24827,6 +26041,7 @@ impl CfnTransitGatewayPolicyTableProps {
 
     /// The `AWS::EC2::TransitGatewayPolicyTable` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGatewayPolicyTable").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -24835,6 +26050,7 @@ impl CfnTransitGatewayPolicyTableProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGatewayPolicyTable> {
     /// Adds an `AWS::EC2::TransitGatewayPolicyTable` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -24847,6 +26063,7 @@ impl crate::Cfn<markers::TransitGatewayPolicyTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransitGatewayPolicyTableId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypolicytable.html#aws-resource-ec2-transitgatewaypolicytable-return-values).
+    #[inline]
     pub fn attr_transit_gateway_policy_table_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransitGatewayPolicyTableId".into())
     }
@@ -24855,6 +26072,7 @@ impl crate::Cfn<markers::TransitGatewayPolicyTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypolicytable.html#aws-resource-ec2-transitgatewaypolicytable-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -24863,6 +26081,7 @@ impl crate::Cfn<markers::TransitGatewayPolicyTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypolicytable.html#aws-resource-ec2-transitgatewaypolicytable-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -24890,6 +26109,7 @@ pub struct CfnTransitGatewayPolicyTableAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayPolicyTableAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(transit_gateway_attachment_id: impl Into<Str>, transit_gateway_policy_table_id: impl Into<Str>) -> CfnTransitGatewayPolicyTableAssociationProps {
         CfnTransitGatewayPolicyTableAssociationProps {
             transit_gateway_attachment_id: transit_gateway_attachment_id.into(),
@@ -24901,6 +26121,7 @@ impl CfnTransitGatewayPolicyTableAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayPolicyTableAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("TransitGatewayAttachmentId", self.transit_gateway_attachment_id.into_value());
@@ -24910,6 +26131,7 @@ impl CfnTransitGatewayPolicyTableAssociationProps {
 
     /// The `AWS::EC2::TransitGatewayPolicyTableAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGatewayPolicyTableAssociation").properties(self.into_properties())
     }
@@ -24918,6 +26140,7 @@ impl CfnTransitGatewayPolicyTableAssociationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGatewayPolicyTableAssociation> {
     /// Adds an `AWS::EC2::TransitGatewayPolicyTableAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -24930,6 +26153,7 @@ impl crate::Cfn<markers::TransitGatewayPolicyTableAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypolicytableassociation.html#aws-resource-ec2-transitgatewaypolicytableassociation-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -24969,6 +26193,7 @@ pub struct CfnTransitGatewayPolicyTableEntryProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayPolicyTableEntryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_rule: impl Into<transit_gateway_policy_table_entry::TransitGatewayPolicyRule>, policy_rule_number: impl Into<Str>, target_route_table_id: impl Into<Str>, transit_gateway_policy_table_id: impl Into<Str>) -> CfnTransitGatewayPolicyTableEntryProps {
         CfnTransitGatewayPolicyTableEntryProps {
             policy_rule: policy_rule.into(),
@@ -24982,6 +26207,7 @@ impl CfnTransitGatewayPolicyTableEntryProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayPolicyTableEntryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PolicyRule", self.policy_rule.into_value());
@@ -24993,6 +26219,7 @@ impl CfnTransitGatewayPolicyTableEntryProps {
 
     /// The `AWS::EC2::TransitGatewayPolicyTableEntry` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGatewayPolicyTableEntry").properties(self.into_properties())
     }
@@ -25001,6 +26228,7 @@ impl CfnTransitGatewayPolicyTableEntryProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGatewayPolicyTableEntry> {
     /// Adds an `AWS::EC2::TransitGatewayPolicyTableEntry` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -25013,6 +26241,7 @@ impl crate::Cfn<markers::TransitGatewayPolicyTableEntry> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypolicytableentry.html#aws-resource-ec2-transitgatewaypolicytableentry-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -25058,6 +26287,7 @@ pub mod transit_gateway_policy_table_entry {
 
     impl TransitGatewayPolicyRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TransitGatewayPolicyRule {
             TransitGatewayPolicyRule {
                 destination_cidr_block: None,
@@ -25070,12 +26300,14 @@ pub mod transit_gateway_policy_table_entry {
     }
 
     impl Default for TransitGatewayPolicyRule {
+        #[inline]
         fn default() -> TransitGatewayPolicyRule {
             TransitGatewayPolicyRule::new()
         }
     }
 
     impl IntoValue for TransitGatewayPolicyRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationCidrBlock", self.destination_cidr_block);
@@ -25125,6 +26357,7 @@ pub struct CfnTransitGatewayRouteProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayRouteProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(destination_cidr_block: impl Into<Str>, transit_gateway_route_table_id: impl Into<Id<crate::ec2::CfnTransitGatewayRouteTable>>) -> CfnTransitGatewayRouteProps {
         CfnTransitGatewayRouteProps {
             blackhole: None,
@@ -25138,6 +26371,7 @@ impl CfnTransitGatewayRouteProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayRouteProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Blackhole", self.blackhole);
@@ -25149,6 +26383,7 @@ impl CfnTransitGatewayRouteProps {
 
     /// The `AWS::EC2::TransitGatewayRoute` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGatewayRoute").properties(self.into_properties())
     }
@@ -25157,6 +26392,7 @@ impl CfnTransitGatewayRouteProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGatewayRoute> {
     /// Adds an `AWS::EC2::TransitGatewayRoute` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -25194,6 +26430,7 @@ pub struct CfnTransitGatewayRouteTableProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayRouteTableProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(transit_gateway_id: impl Into<Id<crate::ec2::CfnTransitGateway>>) -> CfnTransitGatewayRouteTableProps {
         CfnTransitGatewayRouteTableProps {
             tags: None,
@@ -25205,6 +26442,7 @@ impl CfnTransitGatewayRouteTableProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayRouteTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Tags", self.tags);
@@ -25214,6 +26452,7 @@ impl CfnTransitGatewayRouteTableProps {
 
     /// The `AWS::EC2::TransitGatewayRouteTable` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGatewayRouteTable").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -25222,6 +26461,7 @@ impl CfnTransitGatewayRouteTableProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGatewayRouteTable> {
     /// Adds an `AWS::EC2::TransitGatewayRouteTable` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -25234,6 +26474,7 @@ impl crate::Cfn<markers::TransitGatewayRouteTable> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransitGatewayRouteTableId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayroutetable.html#aws-resource-ec2-transitgatewayroutetable-return-values).
+    #[inline]
     pub fn attr_transit_gateway_route_table_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransitGatewayRouteTableId".into())
     }
@@ -25267,6 +26508,7 @@ pub struct CfnTransitGatewayRouteTableAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayRouteTableAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(transit_gateway_attachment_id: impl Into<Id<crate::ec2::CfnTransitGatewayAttachment>>, transit_gateway_route_table_id: impl Into<Id<crate::ec2::CfnTransitGatewayRouteTable>>) -> CfnTransitGatewayRouteTableAssociationProps {
         CfnTransitGatewayRouteTableAssociationProps {
             transit_gateway_attachment_id: transit_gateway_attachment_id.into(),
@@ -25278,6 +26520,7 @@ impl CfnTransitGatewayRouteTableAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayRouteTableAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("TransitGatewayAttachmentId", self.transit_gateway_attachment_id.into_ref());
@@ -25287,6 +26530,7 @@ impl CfnTransitGatewayRouteTableAssociationProps {
 
     /// The `AWS::EC2::TransitGatewayRouteTableAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGatewayRouteTableAssociation").properties(self.into_properties())
     }
@@ -25295,6 +26539,7 @@ impl CfnTransitGatewayRouteTableAssociationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGatewayRouteTableAssociation> {
     /// Adds an `AWS::EC2::TransitGatewayRouteTableAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -25332,6 +26577,7 @@ pub struct CfnTransitGatewayRouteTablePropagationProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayRouteTablePropagationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(transit_gateway_attachment_id: impl Into<Id<crate::ec2::CfnTransitGatewayAttachment>>, transit_gateway_route_table_id: impl Into<Id<crate::ec2::CfnTransitGatewayRouteTable>>) -> CfnTransitGatewayRouteTablePropagationProps {
         CfnTransitGatewayRouteTablePropagationProps {
             transit_gateway_attachment_id: transit_gateway_attachment_id.into(),
@@ -25343,6 +26589,7 @@ impl CfnTransitGatewayRouteTablePropagationProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayRouteTablePropagationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("TransitGatewayAttachmentId", self.transit_gateway_attachment_id.into_ref());
@@ -25352,6 +26599,7 @@ impl CfnTransitGatewayRouteTablePropagationProps {
 
     /// The `AWS::EC2::TransitGatewayRouteTablePropagation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGatewayRouteTablePropagation").properties(self.into_properties())
     }
@@ -25360,6 +26608,7 @@ impl CfnTransitGatewayRouteTablePropagationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGatewayRouteTablePropagation> {
     /// Adds an `AWS::EC2::TransitGatewayRouteTablePropagation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -25424,6 +26673,7 @@ pub struct CfnTransitGatewayVpcAttachmentProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayVpcAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(subnet_ids: impl Into<List<Str>>, transit_gateway_id: impl Into<Id<crate::ec2::CfnTransitGateway>>, vpc_id: impl Into<Str>) -> CfnTransitGatewayVpcAttachmentProps {
         CfnTransitGatewayVpcAttachmentProps {
             add_subnet_ids: None,
@@ -25440,6 +26690,7 @@ impl CfnTransitGatewayVpcAttachmentProps {
 #[cfg(feature = "ec2")]
 impl CfnTransitGatewayVpcAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AddSubnetIds", self.add_subnet_ids);
@@ -25454,6 +26705,7 @@ impl CfnTransitGatewayVpcAttachmentProps {
 
     /// The `AWS::EC2::TransitGatewayVpcAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::TransitGatewayVpcAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -25462,6 +26714,7 @@ impl CfnTransitGatewayVpcAttachmentProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::TransitGatewayVpcAttachment> {
     /// Adds an `AWS::EC2::TransitGatewayVpcAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -25474,6 +26727,7 @@ impl crate::Cfn<markers::TransitGatewayVpcAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayvpcattachment.html#aws-resource-ec2-transitgatewayvpcattachment-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -25519,6 +26773,7 @@ pub mod transit_gateway_vpc_attachment {
 
     impl Options {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Options {
             Options {
                 appliance_mode_support: None,
@@ -25530,12 +26785,14 @@ pub mod transit_gateway_vpc_attachment {
     }
 
     impl Default for Options {
+        #[inline]
         fn default() -> Options {
             Options::new()
         }
     }
 
     impl IntoValue for Options {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplianceModeSupport", self.appliance_mode_support);
@@ -25624,6 +26881,7 @@ pub struct CfnVPCProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnVPCProps {
         CfnVPCProps {
             cidr_block: None,
@@ -25640,6 +26898,7 @@ impl CfnVPCProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnVPCProps {
+    #[inline]
     fn default() -> CfnVPCProps {
         CfnVPCProps::new()
     }
@@ -25648,6 +26907,7 @@ impl Default for CfnVPCProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CidrBlock", self.cidr_block);
@@ -25663,6 +26923,7 @@ impl CfnVPCProps {
 
     /// The `AWS::EC2::VPC` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VPC").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -25671,6 +26932,7 @@ impl CfnVPCProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VPC> {
     /// Adds an `AWS::EC2::VPC` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -25683,6 +26945,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcId".into())
     }
@@ -25692,6 +26955,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`CidrBlockAssociations`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_cidr_block_associations(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CidrBlockAssociations".into())
     }
@@ -25700,6 +26964,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`CidrBlock`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_cidr_block(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CidrBlock".into())
     }
@@ -25708,6 +26973,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`DefaultNetworkAcl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_default_network_acl(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DefaultNetworkAcl".into())
     }
@@ -25716,6 +26982,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`Ipv6CidrBlocks`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_ipv6_cidr_blocks(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Ipv6CidrBlocks".into())
     }
@@ -25724,6 +26991,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`DefaultSecurityGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_default_security_group(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DefaultSecurityGroup".into())
     }
@@ -25732,6 +27000,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.VpcId".into())
     }
@@ -25740,6 +27009,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.VpcEncryptionControlId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_vpc_encryption_control_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.VpcEncryptionControlId".into())
     }
@@ -25748,6 +27018,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.State".into())
     }
@@ -25756,6 +27027,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.StateMessage".into())
     }
@@ -25767,6 +27039,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions".into())
     }
@@ -25778,6 +27051,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.InternetGateway`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_internet_gateway(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.InternetGateway".into())
     }
@@ -25786,6 +27060,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.InternetGateway.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_internet_gateway_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.InternetGateway.State".into())
     }
@@ -25794,6 +27069,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.InternetGateway.StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_internet_gateway_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.InternetGateway.StateMessage".into())
     }
@@ -25805,6 +27081,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_egress_only_internet_gateway(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway".into())
     }
@@ -25813,6 +27090,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_egress_only_internet_gateway_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway.State".into())
     }
@@ -25821,6 +27099,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway.StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_egress_only_internet_gateway_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.EgressOnlyInternetGateway.StateMessage".into())
     }
@@ -25832,6 +27111,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.NatGateway`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_nat_gateway(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.NatGateway".into())
     }
@@ -25840,6 +27120,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.NatGateway.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_nat_gateway_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.NatGateway.State".into())
     }
@@ -25848,6 +27129,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.NatGateway.StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_nat_gateway_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.NatGateway.StateMessage".into())
     }
@@ -25859,6 +27141,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_virtual_private_gateway(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway".into())
     }
@@ -25867,6 +27150,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_virtual_private_gateway_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.State".into())
     }
@@ -25875,6 +27159,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_virtual_private_gateway_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.VirtualPrivateGateway.StateMessage".into())
     }
@@ -25886,6 +27171,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.VpcPeering`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_vpc_peering(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.VpcPeering".into())
     }
@@ -25894,6 +27180,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.VpcPeering.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_vpc_peering_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.VpcPeering.State".into())
     }
@@ -25902,6 +27189,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.VpcPeering.StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_vpc_peering_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.VpcPeering.StateMessage".into())
     }
@@ -25913,6 +27201,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.Lambda`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_lambda(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.Lambda".into())
     }
@@ -25921,6 +27210,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.Lambda.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_lambda_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.Lambda.State".into())
     }
@@ -25929,6 +27219,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.Lambda.StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_lambda_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.Lambda.StateMessage".into())
     }
@@ -25940,6 +27231,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.VpcLattice`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_vpc_lattice(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.VpcLattice".into())
     }
@@ -25948,6 +27240,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.VpcLattice.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_vpc_lattice_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.VpcLattice.State".into())
     }
@@ -25956,6 +27249,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.VpcLattice.StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_vpc_lattice_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.VpcLattice.StateMessage".into())
     }
@@ -25967,6 +27261,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.ElasticFileSystem`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_elastic_file_system(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.ElasticFileSystem".into())
     }
@@ -25975,6 +27270,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_elastic_file_system_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.State".into())
     }
@@ -25983,6 +27279,7 @@ impl crate::Cfn<markers::VPC> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_resource_exclusions_elastic_file_system_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControl.ResourceExclusions.ElasticFileSystem.StateMessage".into())
     }
@@ -26079,6 +27376,7 @@ pub mod vpc {
 
     impl VpcEncryptionControl {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcEncryptionControl {
             VpcEncryptionControl {
                 egress_only_internet_gateway_exclusion: None,
@@ -26100,12 +27398,14 @@ pub mod vpc {
     }
 
     impl Default for VpcEncryptionControl {
+        #[inline]
         fn default() -> VpcEncryptionControl {
             VpcEncryptionControl::new()
         }
     }
 
     impl IntoValue for VpcEncryptionControl {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EgressOnlyInternetGatewayExclusion", self.egress_only_internet_gateway_exclusion);
@@ -26203,6 +27503,7 @@ pub mod vpc {
 
     impl VpcEncryptionControlExclusions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcEncryptionControlExclusions {
             VpcEncryptionControlExclusions {
                 egress_only_internet_gateway: None,
@@ -26218,12 +27519,14 @@ pub mod vpc {
     }
 
     impl Default for VpcEncryptionControlExclusions {
+        #[inline]
         fn default() -> VpcEncryptionControlExclusions {
             VpcEncryptionControlExclusions::new()
         }
     }
 
     impl IntoValue for VpcEncryptionControlExclusions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EgressOnlyInternetGateway", self.egress_only_internet_gateway);
@@ -26261,6 +27564,7 @@ pub mod vpc {
 
     impl VpcEncryptionControlExclusion {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcEncryptionControlExclusion {
             VpcEncryptionControlExclusion {
                 state: None,
@@ -26270,12 +27574,14 @@ pub mod vpc {
     }
 
     impl Default for VpcEncryptionControlExclusion {
+        #[inline]
         fn default() -> VpcEncryptionControlExclusion {
             VpcEncryptionControlExclusion::new()
         }
     }
 
     impl IntoValue for VpcEncryptionControlExclusion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "State", self.state);
@@ -26321,6 +27627,7 @@ pub struct CfnVPCBlockPublicAccessExclusionProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCBlockPublicAccessExclusionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(internet_gateway_exclusion_mode: impl Into<Str>) -> CfnVPCBlockPublicAccessExclusionProps {
         CfnVPCBlockPublicAccessExclusionProps {
             internet_gateway_exclusion_mode: internet_gateway_exclusion_mode.into(),
@@ -26334,6 +27641,7 @@ impl CfnVPCBlockPublicAccessExclusionProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCBlockPublicAccessExclusionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InternetGatewayExclusionMode", self.internet_gateway_exclusion_mode.into_value());
@@ -26345,6 +27653,7 @@ impl CfnVPCBlockPublicAccessExclusionProps {
 
     /// The `AWS::EC2::VPCBlockPublicAccessExclusion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VPCBlockPublicAccessExclusion").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -26353,6 +27662,7 @@ impl CfnVPCBlockPublicAccessExclusionProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VPCBlockPublicAccessExclusion> {
     /// Adds an `AWS::EC2::VPCBlockPublicAccessExclusion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -26365,6 +27675,7 @@ impl crate::Cfn<markers::VPCBlockPublicAccessExclusion> {
     ///
     /// `Fn::GetAtt` of
     /// [`ExclusionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcblockpublicaccessexclusion.html#aws-resource-ec2-vpcblockpublicaccessexclusion-return-values).
+    #[inline]
     pub fn attr_exclusion_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ExclusionId".into())
     }
@@ -26387,6 +27698,7 @@ pub struct CfnVPCBlockPublicAccessOptionsProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCBlockPublicAccessOptionsProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(internet_gateway_block_mode: impl Into<Str>) -> CfnVPCBlockPublicAccessOptionsProps {
         CfnVPCBlockPublicAccessOptionsProps {
             internet_gateway_block_mode: internet_gateway_block_mode.into(),
@@ -26397,6 +27709,7 @@ impl CfnVPCBlockPublicAccessOptionsProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCBlockPublicAccessOptionsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InternetGatewayBlockMode", self.internet_gateway_block_mode.into_value());
@@ -26405,6 +27718,7 @@ impl CfnVPCBlockPublicAccessOptionsProps {
 
     /// The `AWS::EC2::VPCBlockPublicAccessOptions` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VPCBlockPublicAccessOptions").properties(self.into_properties())
     }
@@ -26413,6 +27727,7 @@ impl CfnVPCBlockPublicAccessOptionsProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VPCBlockPublicAccessOptions> {
     /// Adds an `AWS::EC2::VPCBlockPublicAccessOptions` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -26425,6 +27740,7 @@ impl crate::Cfn<markers::VPCBlockPublicAccessOptions> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcblockpublicaccessoptions.html#aws-resource-ec2-vpcblockpublicaccessoptions-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -26434,6 +27750,7 @@ impl crate::Cfn<markers::VPCBlockPublicAccessOptions> {
     ///
     /// `Fn::GetAtt` of
     /// [`ExclusionsAllowed`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcblockpublicaccessoptions.html#aws-resource-ec2-vpcblockpublicaccessoptions-return-values).
+    #[inline]
     pub fn attr_exclusions_allowed(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ExclusionsAllowed".into())
     }
@@ -26526,6 +27843,7 @@ pub struct CfnVPCCidrBlockProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCCidrBlockProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(vpc_id: impl Into<Id<crate::ec2::CfnVPC>>) -> CfnVPCCidrBlockProps {
         CfnVPCCidrBlockProps {
             amazon_provided_ipv6_cidr_block: None,
@@ -26545,6 +27863,7 @@ impl CfnVPCCidrBlockProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCCidrBlockProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AmazonProvidedIpv6CidrBlock", self.amazon_provided_ipv6_cidr_block);
@@ -26562,6 +27881,7 @@ impl CfnVPCCidrBlockProps {
 
     /// The `AWS::EC2::VPCCidrBlock` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VPCCidrBlock").properties(self.into_properties())
     }
@@ -26570,6 +27890,7 @@ impl CfnVPCCidrBlockProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VPCCidrBlock> {
     /// Adds an `AWS::EC2::VPCCidrBlock` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -26582,6 +27903,7 @@ impl crate::Cfn<markers::VPCCidrBlock> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpccidrblock.html#aws-resource-ec2-vpccidrblock-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -26591,6 +27913,7 @@ impl crate::Cfn<markers::VPCCidrBlock> {
     ///
     /// `Fn::GetAtt` of
     /// [`Ipv6AddressAttribute`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpccidrblock.html#aws-resource-ec2-vpccidrblock-return-values).
+    #[inline]
     pub fn attr_ipv6_address_attribute(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Ipv6AddressAttribute".into())
     }
@@ -26601,6 +27924,7 @@ impl crate::Cfn<markers::VPCCidrBlock> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpccidrblock.html#aws-resource-ec2-vpccidrblock-return-values).
+    #[inline]
     pub fn attr_ip_source(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpSource".into())
     }
@@ -26633,6 +27957,7 @@ pub struct CfnVPCDHCPOptionsAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCDHCPOptionsAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(dhcp_options_id: impl Into<Id<crate::ec2::CfnDHCPOptions>>, vpc_id: impl Into<Id<crate::ec2::CfnVPC>>) -> CfnVPCDHCPOptionsAssociationProps {
         CfnVPCDHCPOptionsAssociationProps {
             dhcp_options_id: dhcp_options_id.into(),
@@ -26644,6 +27969,7 @@ impl CfnVPCDHCPOptionsAssociationProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCDHCPOptionsAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DhcpOptionsId", self.dhcp_options_id.into_ref());
@@ -26653,6 +27979,7 @@ impl CfnVPCDHCPOptionsAssociationProps {
 
     /// The `AWS::EC2::VPCDHCPOptionsAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VPCDHCPOptionsAssociation").properties(self.into_properties())
     }
@@ -26661,6 +27988,7 @@ impl CfnVPCDHCPOptionsAssociationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VPCDHCPOptionsAssociation> {
     /// Adds an `AWS::EC2::VPCDHCPOptionsAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -26740,6 +28068,7 @@ pub struct CfnVPCEncryptionControlProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCEncryptionControlProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnVPCEncryptionControlProps {
         CfnVPCEncryptionControlProps {
             egress_only_internet_gateway_exclusion_input: None,
@@ -26759,6 +28088,7 @@ impl CfnVPCEncryptionControlProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnVPCEncryptionControlProps {
+    #[inline]
     fn default() -> CfnVPCEncryptionControlProps {
         CfnVPCEncryptionControlProps::new()
     }
@@ -26767,6 +28097,7 @@ impl Default for CfnVPCEncryptionControlProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCEncryptionControlProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EgressOnlyInternetGatewayExclusionInput", self.egress_only_internet_gateway_exclusion_input);
@@ -26785,6 +28116,7 @@ impl CfnVPCEncryptionControlProps {
 
     /// The `AWS::EC2::VPCEncryptionControl` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VPCEncryptionControl").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -26793,6 +28125,7 @@ impl CfnVPCEncryptionControlProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VPCEncryptionControl> {
     /// Adds an `AWS::EC2::VPCEncryptionControl` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -26805,6 +28138,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEncryptionControlId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_vpc_encryption_control_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEncryptionControlId".into())
     }
@@ -26813,6 +28147,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -26821,6 +28156,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StateMessage".into())
     }
@@ -26829,6 +28165,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions".into())
     }
@@ -26837,6 +28174,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.InternetGateway`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_internet_gateway(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.InternetGateway".into())
     }
@@ -26845,6 +28183,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.InternetGateway.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_internet_gateway_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.InternetGateway.State".into())
     }
@@ -26853,6 +28192,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.InternetGateway.StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_internet_gateway_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.InternetGateway.StateMessage".into())
     }
@@ -26862,6 +28202,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.EgressOnlyInternetGateway`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_egress_only_internet_gateway(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.EgressOnlyInternetGateway".into())
     }
@@ -26870,6 +28211,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.EgressOnlyInternetGateway.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_egress_only_internet_gateway_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.EgressOnlyInternetGateway.State".into())
     }
@@ -26878,6 +28220,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.EgressOnlyInternetGateway.StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_egress_only_internet_gateway_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.EgressOnlyInternetGateway.StateMessage".into())
     }
@@ -26886,6 +28229,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.NatGateway`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_nat_gateway(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.NatGateway".into())
     }
@@ -26894,6 +28238,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.NatGateway.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_nat_gateway_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.NatGateway.State".into())
     }
@@ -26902,6 +28247,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.NatGateway.StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_nat_gateway_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.NatGateway.StateMessage".into())
     }
@@ -26910,6 +28256,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.VirtualPrivateGateway`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_virtual_private_gateway(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.VirtualPrivateGateway".into())
     }
@@ -26918,6 +28265,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.VirtualPrivateGateway.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_virtual_private_gateway_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.VirtualPrivateGateway.State".into())
     }
@@ -26926,6 +28274,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.VirtualPrivateGateway.StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_virtual_private_gateway_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.VirtualPrivateGateway.StateMessage".into())
     }
@@ -26934,6 +28283,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.VpcPeering`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_vpc_peering(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.VpcPeering".into())
     }
@@ -26942,6 +28292,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.VpcPeering.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_vpc_peering_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.VpcPeering.State".into())
     }
@@ -26950,6 +28301,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.VpcPeering.StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_vpc_peering_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.VpcPeering.StateMessage".into())
     }
@@ -26958,6 +28310,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.VpcLattice`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_vpc_lattice(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.VpcLattice".into())
     }
@@ -26966,6 +28319,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.VpcLattice.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_vpc_lattice_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.VpcLattice.State".into())
     }
@@ -26974,6 +28328,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.VpcLattice.StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_vpc_lattice_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.VpcLattice.StateMessage".into())
     }
@@ -26982,6 +28337,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.ElasticFileSystem`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_elastic_file_system(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.ElasticFileSystem".into())
     }
@@ -26990,6 +28346,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.ElasticFileSystem.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_elastic_file_system_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.ElasticFileSystem.State".into())
     }
@@ -26998,6 +28355,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.ElasticFileSystem.StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_elastic_file_system_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.ElasticFileSystem.StateMessage".into())
     }
@@ -27006,6 +28364,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.Lambda`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_lambda(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.Lambda".into())
     }
@@ -27014,6 +28373,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.Lambda.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_lambda_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.Lambda.State".into())
     }
@@ -27022,6 +28382,7 @@ impl crate::Cfn<markers::VPCEncryptionControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceExclusions.Lambda.StateMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html#aws-resource-ec2-vpcencryptioncontrol-return-values).
+    #[inline]
     pub fn attr_resource_exclusions_lambda_state_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceExclusions.Lambda.StateMessage".into())
     }
@@ -27136,6 +28497,7 @@ pub struct CfnVPCEndpointProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(vpc_id: impl Into<Id<crate::ec2::CfnVPC>>) -> CfnVPCEndpointProps {
         CfnVPCEndpointProps {
             dns_options: None,
@@ -27159,6 +28521,7 @@ impl CfnVPCEndpointProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DnsOptions", self.dns_options);
@@ -27180,6 +28543,7 @@ impl CfnVPCEndpointProps {
 
     /// The `AWS::EC2::VPCEndpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VPCEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -27188,6 +28552,7 @@ impl CfnVPCEndpointProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VPCEndpoint> {
     /// Adds an `AWS::EC2::VPCEndpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -27200,6 +28565,7 @@ impl crate::Cfn<markers::VPCEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpoint.html#aws-resource-ec2-vpcendpoint-return-values).
+    #[inline]
     pub fn attr_creation_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTimestamp".into())
     }
@@ -27209,6 +28575,7 @@ impl crate::Cfn<markers::VPCEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkInterfaceIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpoint.html#aws-resource-ec2-vpcendpoint-return-values).
+    #[inline]
     pub fn attr_network_interface_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkInterfaceIds".into())
     }
@@ -27217,6 +28584,7 @@ impl crate::Cfn<markers::VPCEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpoint.html#aws-resource-ec2-vpcendpoint-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -27228,6 +28596,7 @@ impl crate::Cfn<markers::VPCEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`DnsEntries`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpoint.html#aws-resource-ec2-vpcendpoint-return-values).
+    #[inline]
     pub fn attr_dns_entries(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DnsEntries".into())
     }
@@ -27277,6 +28646,7 @@ pub mod vpc_endpoint {
 
     impl DnsOptionsSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DnsOptionsSpecification {
             DnsOptionsSpecification {
                 dns_record_ip_type: None,
@@ -27288,12 +28658,14 @@ pub mod vpc_endpoint {
     }
 
     impl Default for DnsOptionsSpecification {
+        #[inline]
         fn default() -> DnsOptionsSpecification {
             DnsOptionsSpecification::new()
         }
     }
 
     impl IntoValue for DnsOptionsSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DnsRecordIpType", self.dns_record_ip_type);
@@ -27346,6 +28718,7 @@ pub struct CfnVPCEndpointConnectionNotificationProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCEndpointConnectionNotificationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connection_events: impl Into<List<Str>>, connection_notification_arn: impl Into<Id<crate::sns::CfnTopic>>) -> CfnVPCEndpointConnectionNotificationProps {
         CfnVPCEndpointConnectionNotificationProps {
             connection_events: connection_events.into(),
@@ -27359,6 +28732,7 @@ impl CfnVPCEndpointConnectionNotificationProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCEndpointConnectionNotificationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectionEvents", self.connection_events.into_value());
@@ -27370,6 +28744,7 @@ impl CfnVPCEndpointConnectionNotificationProps {
 
     /// The `AWS::EC2::VPCEndpointConnectionNotification` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VPCEndpointConnectionNotification").properties(self.into_properties())
     }
@@ -27378,6 +28753,7 @@ impl CfnVPCEndpointConnectionNotificationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VPCEndpointConnectionNotification> {
     /// Adds an `AWS::EC2::VPCEndpointConnectionNotification` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -27390,6 +28766,7 @@ impl crate::Cfn<markers::VPCEndpointConnectionNotification> {
     ///
     /// `Fn::GetAtt` of
     /// [`VPCEndpointConnectionNotificationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpointconnectionnotification.html#aws-resource-ec2-vpcendpointconnectionnotification-return-values).
+    #[inline]
     pub fn attr_vpc_endpoint_connection_notification_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VPCEndpointConnectionNotificationId".into())
     }
@@ -27465,6 +28842,7 @@ pub struct CfnVPCEndpointServiceProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCEndpointServiceProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnVPCEndpointServiceProps {
         CfnVPCEndpointServiceProps {
             acceptance_required: None,
@@ -27483,6 +28861,7 @@ impl CfnVPCEndpointServiceProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnVPCEndpointServiceProps {
+    #[inline]
     fn default() -> CfnVPCEndpointServiceProps {
         CfnVPCEndpointServiceProps::new()
     }
@@ -27491,6 +28870,7 @@ impl Default for CfnVPCEndpointServiceProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCEndpointServiceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AcceptanceRequired", self.acceptance_required);
@@ -27508,6 +28888,7 @@ impl CfnVPCEndpointServiceProps {
 
     /// The `AWS::EC2::VPCEndpointService` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VPCEndpointService").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -27516,6 +28897,7 @@ impl CfnVPCEndpointServiceProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VPCEndpointService> {
     /// Adds an `AWS::EC2::VPCEndpointService` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -27528,6 +28910,7 @@ impl crate::Cfn<markers::VPCEndpointService> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpointservice.html#aws-resource-ec2-vpcendpointservice-return-values).
+    #[inline]
     pub fn attr_service_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceId".into())
     }
@@ -27536,6 +28919,7 @@ impl crate::Cfn<markers::VPCEndpointService> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrivateDnsNameConfiguration.Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpointservice.html#aws-resource-ec2-vpcendpointservice-return-values).
+    #[inline]
     pub fn attr_private_dns_name_configuration_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrivateDnsNameConfiguration.Name".into())
     }
@@ -27544,6 +28928,7 @@ impl crate::Cfn<markers::VPCEndpointService> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrivateDnsNameConfiguration.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpointservice.html#aws-resource-ec2-vpcendpointservice-return-values).
+    #[inline]
     pub fn attr_private_dns_name_configuration_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrivateDnsNameConfiguration.State".into())
     }
@@ -27552,6 +28937,7 @@ impl crate::Cfn<markers::VPCEndpointService> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrivateDnsNameConfiguration.Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpointservice.html#aws-resource-ec2-vpcendpointservice-return-values).
+    #[inline]
     pub fn attr_private_dns_name_configuration_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrivateDnsNameConfiguration.Type".into())
     }
@@ -27560,6 +28946,7 @@ impl crate::Cfn<markers::VPCEndpointService> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrivateDnsNameConfiguration.Value`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpointservice.html#aws-resource-ec2-vpcendpointservice-return-values).
+    #[inline]
     pub fn attr_private_dns_name_configuration_value(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrivateDnsNameConfiguration.Value".into())
     }
@@ -27600,6 +28987,7 @@ pub mod vpc_endpoint_service {
 
     impl PrivateDnsNameConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrivateDnsNameConfiguration {
             PrivateDnsNameConfiguration {
                 name: None,
@@ -27611,12 +28999,14 @@ pub mod vpc_endpoint_service {
     }
 
     impl Default for PrivateDnsNameConfiguration {
+        #[inline]
         fn default() -> PrivateDnsNameConfiguration {
             PrivateDnsNameConfiguration::new()
         }
     }
 
     impl IntoValue for PrivateDnsNameConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -27655,6 +29045,7 @@ pub struct CfnVPCEndpointServicePermissionsProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCEndpointServicePermissionsProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(service_id: impl Into<Id<crate::ec2::CfnVPCEndpointService>>) -> CfnVPCEndpointServicePermissionsProps {
         CfnVPCEndpointServicePermissionsProps {
             allowed_principals: None,
@@ -27666,6 +29057,7 @@ impl CfnVPCEndpointServicePermissionsProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCEndpointServicePermissionsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllowedPrincipals", self.allowed_principals);
@@ -27675,6 +29067,7 @@ impl CfnVPCEndpointServicePermissionsProps {
 
     /// The `AWS::EC2::VPCEndpointServicePermissions` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VPCEndpointServicePermissions").properties(self.into_properties())
     }
@@ -27683,6 +29076,7 @@ impl CfnVPCEndpointServicePermissionsProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VPCEndpointServicePermissions> {
     /// Adds an `AWS::EC2::VPCEndpointServicePermissions` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -27726,6 +29120,7 @@ pub struct CfnVPCGatewayAttachmentProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCGatewayAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(vpc_id: impl Into<Id<crate::ec2::CfnVPC>>) -> CfnVPCGatewayAttachmentProps {
         CfnVPCGatewayAttachmentProps {
             internet_gateway_id: None,
@@ -27738,6 +29133,7 @@ impl CfnVPCGatewayAttachmentProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCGatewayAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.internet_gateway_id { m.insert("InternetGatewayId", v.into_ref()); }
@@ -27748,6 +29144,7 @@ impl CfnVPCGatewayAttachmentProps {
 
     /// The `AWS::EC2::VPCGatewayAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VPCGatewayAttachment").properties(self.into_properties())
     }
@@ -27756,6 +29153,7 @@ impl CfnVPCGatewayAttachmentProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VPCGatewayAttachment> {
     /// Adds an `AWS::EC2::VPCGatewayAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -27768,6 +29166,7 @@ impl crate::Cfn<markers::VPCGatewayAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcgatewayattachment.html#aws-resource-ec2-vpcgatewayattachment-return-values).
+    #[inline]
     pub fn attr_attachment_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentType".into())
     }
@@ -27835,6 +29234,7 @@ pub struct CfnVPCPeeringConnectionProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCPeeringConnectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(peer_vpc_id: impl Into<Id<crate::ec2::CfnVPC>>, vpc_id: impl Into<Id<crate::ec2::CfnVPC>>) -> CfnVPCPeeringConnectionProps {
         CfnVPCPeeringConnectionProps {
             assume_role_region: None,
@@ -27851,6 +29251,7 @@ impl CfnVPCPeeringConnectionProps {
 #[cfg(feature = "ec2")]
 impl CfnVPCPeeringConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssumeRoleRegion", self.assume_role_region);
@@ -27865,6 +29266,7 @@ impl CfnVPCPeeringConnectionProps {
 
     /// The `AWS::EC2::VPCPeeringConnection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VPCPeeringConnection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -27873,6 +29275,7 @@ impl CfnVPCPeeringConnectionProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VPCPeeringConnection> {
     /// Adds an `AWS::EC2::VPCPeeringConnection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -27885,6 +29288,7 @@ impl crate::Cfn<markers::VPCPeeringConnection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcpeeringconnection.html#aws-resource-ec2-vpcpeeringconnection-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -27920,6 +29324,7 @@ pub struct CfnVPNConcentratorProps {
 #[cfg(feature = "ec2")]
 impl CfnVPNConcentratorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(transit_gateway_id: impl Into<Str>, r#type: impl Into<Str>) -> CfnVPNConcentratorProps {
         CfnVPNConcentratorProps {
             tags: None,
@@ -27932,6 +29337,7 @@ impl CfnVPNConcentratorProps {
 #[cfg(feature = "ec2")]
 impl CfnVPNConcentratorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Tags", self.tags);
@@ -27942,6 +29348,7 @@ impl CfnVPNConcentratorProps {
 
     /// The `AWS::EC2::VPNConcentrator` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VPNConcentrator").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -27950,6 +29357,7 @@ impl CfnVPNConcentratorProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VPNConcentrator> {
     /// Adds an `AWS::EC2::VPNConcentrator` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -27962,6 +29370,7 @@ impl crate::Cfn<markers::VPNConcentrator> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpnConcentratorId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpnconcentrator.html#aws-resource-ec2-vpnconcentrator-return-values).
+    #[inline]
     pub fn attr_vpn_concentrator_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpnConcentratorId".into())
     }
@@ -27970,6 +29379,7 @@ impl crate::Cfn<markers::VPNConcentrator> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransitGatewayAttachmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpnconcentrator.html#aws-resource-ec2-vpnconcentrator-return-values).
+    #[inline]
     pub fn attr_transit_gateway_attachment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransitGatewayAttachmentId".into())
     }
@@ -28108,6 +29518,7 @@ pub struct CfnVPNConnectionProps {
 #[cfg(feature = "ec2")]
 impl CfnVPNConnectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(customer_gateway_id: impl Into<Id<crate::ec2::CfnCustomerGateway>>, r#type: impl Into<Str>) -> CfnVPNConnectionProps {
         CfnVPNConnectionProps {
             customer_gateway_id: customer_gateway_id.into(),
@@ -28135,6 +29546,7 @@ impl CfnVPNConnectionProps {
 #[cfg(feature = "ec2")]
 impl CfnVPNConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CustomerGatewayId", self.customer_gateway_id.into_ref());
@@ -28160,6 +29572,7 @@ impl CfnVPNConnectionProps {
 
     /// The `AWS::EC2::VPNConnection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VPNConnection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -28168,6 +29581,7 @@ impl CfnVPNConnectionProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VPNConnection> {
     /// Adds an `AWS::EC2::VPNConnection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -28180,6 +29594,7 @@ impl crate::Cfn<markers::VPNConnection> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpnConnectionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpnconnection.html#aws-resource-ec2-vpnconnection-return-values).
+    #[inline]
     pub fn attr_vpn_connection_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpnConnectionId".into())
     }
@@ -28317,6 +29732,7 @@ pub mod vpn_connection {
 
     impl VpnTunnelOptionsSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpnTunnelOptionsSpecification {
             VpnTunnelOptionsSpecification {
                 dpd_timeout_action: None,
@@ -28344,12 +29760,14 @@ pub mod vpn_connection {
     }
 
     impl Default for VpnTunnelOptionsSpecification {
+        #[inline]
         fn default() -> VpnTunnelOptionsSpecification {
             VpnTunnelOptionsSpecification::new()
         }
     }
 
     impl IntoValue for VpnTunnelOptionsSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DPDTimeoutAction", self.dpd_timeout_action);
@@ -28391,6 +29809,7 @@ pub mod vpn_connection {
 
     impl Phase2EncryptionAlgorithmsRequestListValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Phase2EncryptionAlgorithmsRequestListValue {
             Phase2EncryptionAlgorithmsRequestListValue {
                 value: None,
@@ -28399,12 +29818,14 @@ pub mod vpn_connection {
     }
 
     impl Default for Phase2EncryptionAlgorithmsRequestListValue {
+        #[inline]
         fn default() -> Phase2EncryptionAlgorithmsRequestListValue {
             Phase2EncryptionAlgorithmsRequestListValue::new()
         }
     }
 
     impl IntoValue for Phase2EncryptionAlgorithmsRequestListValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Value", self.value);
@@ -28427,6 +29848,7 @@ pub mod vpn_connection {
 
     impl Phase2DHGroupNumbersRequestListValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Phase2DHGroupNumbersRequestListValue {
             Phase2DHGroupNumbersRequestListValue {
                 value: None,
@@ -28435,12 +29857,14 @@ pub mod vpn_connection {
     }
 
     impl Default for Phase2DHGroupNumbersRequestListValue {
+        #[inline]
         fn default() -> Phase2DHGroupNumbersRequestListValue {
             Phase2DHGroupNumbersRequestListValue::new()
         }
     }
 
     impl IntoValue for Phase2DHGroupNumbersRequestListValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Value", self.value);
@@ -28463,6 +29887,7 @@ pub mod vpn_connection {
 
     impl IKEVersionsRequestListValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IKEVersionsRequestListValue {
             IKEVersionsRequestListValue {
                 value: None,
@@ -28471,12 +29896,14 @@ pub mod vpn_connection {
     }
 
     impl Default for IKEVersionsRequestListValue {
+        #[inline]
         fn default() -> IKEVersionsRequestListValue {
             IKEVersionsRequestListValue::new()
         }
     }
 
     impl IntoValue for IKEVersionsRequestListValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Value", self.value);
@@ -28499,6 +29926,7 @@ pub mod vpn_connection {
 
     impl VpnTunnelLogOptionsSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpnTunnelLogOptionsSpecification {
             VpnTunnelLogOptionsSpecification {
                 cloudwatch_log_options: None,
@@ -28507,12 +29935,14 @@ pub mod vpn_connection {
     }
 
     impl Default for VpnTunnelLogOptionsSpecification {
+        #[inline]
         fn default() -> VpnTunnelLogOptionsSpecification {
             VpnTunnelLogOptionsSpecification::new()
         }
     }
 
     impl IntoValue for VpnTunnelLogOptionsSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudwatchLogOptions", self.cloudwatch_log_options);
@@ -28560,6 +29990,7 @@ pub mod vpn_connection {
 
     impl CloudwatchLogOptionsSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CloudwatchLogOptionsSpecification {
             CloudwatchLogOptionsSpecification {
                 bgp_log_enabled: None,
@@ -28573,12 +30004,14 @@ pub mod vpn_connection {
     }
 
     impl Default for CloudwatchLogOptionsSpecification {
+        #[inline]
         fn default() -> CloudwatchLogOptionsSpecification {
             CloudwatchLogOptionsSpecification::new()
         }
     }
 
     impl IntoValue for CloudwatchLogOptionsSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BgpLogEnabled", self.bgp_log_enabled);
@@ -28606,6 +30039,7 @@ pub mod vpn_connection {
 
     impl Phase1DHGroupNumbersRequestListValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Phase1DHGroupNumbersRequestListValue {
             Phase1DHGroupNumbersRequestListValue {
                 value: None,
@@ -28614,12 +30048,14 @@ pub mod vpn_connection {
     }
 
     impl Default for Phase1DHGroupNumbersRequestListValue {
+        #[inline]
         fn default() -> Phase1DHGroupNumbersRequestListValue {
             Phase1DHGroupNumbersRequestListValue::new()
         }
     }
 
     impl IntoValue for Phase1DHGroupNumbersRequestListValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Value", self.value);
@@ -28642,6 +30078,7 @@ pub mod vpn_connection {
 
     impl Phase2IntegrityAlgorithmsRequestListValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Phase2IntegrityAlgorithmsRequestListValue {
             Phase2IntegrityAlgorithmsRequestListValue {
                 value: None,
@@ -28650,12 +30087,14 @@ pub mod vpn_connection {
     }
 
     impl Default for Phase2IntegrityAlgorithmsRequestListValue {
+        #[inline]
         fn default() -> Phase2IntegrityAlgorithmsRequestListValue {
             Phase2IntegrityAlgorithmsRequestListValue::new()
         }
     }
 
     impl IntoValue for Phase2IntegrityAlgorithmsRequestListValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Value", self.value);
@@ -28678,6 +30117,7 @@ pub mod vpn_connection {
 
     impl Phase1IntegrityAlgorithmsRequestListValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Phase1IntegrityAlgorithmsRequestListValue {
             Phase1IntegrityAlgorithmsRequestListValue {
                 value: None,
@@ -28686,12 +30126,14 @@ pub mod vpn_connection {
     }
 
     impl Default for Phase1IntegrityAlgorithmsRequestListValue {
+        #[inline]
         fn default() -> Phase1IntegrityAlgorithmsRequestListValue {
             Phase1IntegrityAlgorithmsRequestListValue::new()
         }
     }
 
     impl IntoValue for Phase1IntegrityAlgorithmsRequestListValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Value", self.value);
@@ -28714,6 +30156,7 @@ pub mod vpn_connection {
 
     impl Phase1EncryptionAlgorithmsRequestListValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Phase1EncryptionAlgorithmsRequestListValue {
             Phase1EncryptionAlgorithmsRequestListValue {
                 value: None,
@@ -28722,12 +30165,14 @@ pub mod vpn_connection {
     }
 
     impl Default for Phase1EncryptionAlgorithmsRequestListValue {
+        #[inline]
         fn default() -> Phase1EncryptionAlgorithmsRequestListValue {
             Phase1EncryptionAlgorithmsRequestListValue::new()
         }
     }
 
     impl IntoValue for Phase1EncryptionAlgorithmsRequestListValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Value", self.value);
@@ -28761,6 +30206,7 @@ pub struct CfnVPNConnectionRouteProps {
 #[cfg(feature = "ec2")]
 impl CfnVPNConnectionRouteProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(destination_cidr_block: impl Into<Str>, vpn_connection_id: impl Into<Id<crate::ec2::CfnVPNConnection>>) -> CfnVPNConnectionRouteProps {
         CfnVPNConnectionRouteProps {
             destination_cidr_block: destination_cidr_block.into(),
@@ -28772,6 +30218,7 @@ impl CfnVPNConnectionRouteProps {
 #[cfg(feature = "ec2")]
 impl CfnVPNConnectionRouteProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DestinationCidrBlock", self.destination_cidr_block.into_value());
@@ -28781,6 +30228,7 @@ impl CfnVPNConnectionRouteProps {
 
     /// The `AWS::EC2::VPNConnectionRoute` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VPNConnectionRoute").properties(self.into_properties())
     }
@@ -28789,6 +30237,7 @@ impl CfnVPNConnectionRouteProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VPNConnectionRoute> {
     /// Adds an `AWS::EC2::VPNConnectionRoute` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -28828,6 +30277,7 @@ pub struct CfnVPNGatewayProps {
 #[cfg(feature = "ec2")]
 impl CfnVPNGatewayProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(r#type: impl Into<Str>) -> CfnVPNGatewayProps {
         CfnVPNGatewayProps {
             amazon_side_asn: None,
@@ -28840,6 +30290,7 @@ impl CfnVPNGatewayProps {
 #[cfg(feature = "ec2")]
 impl CfnVPNGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AmazonSideAsn", self.amazon_side_asn);
@@ -28850,6 +30301,7 @@ impl CfnVPNGatewayProps {
 
     /// The `AWS::EC2::VPNGateway` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VPNGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -28858,6 +30310,7 @@ impl CfnVPNGatewayProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VPNGateway> {
     /// Adds an `AWS::EC2::VPNGateway` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -28870,6 +30323,7 @@ impl crate::Cfn<markers::VPNGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`VPNGatewayId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpngateway.html#aws-resource-ec2-vpngateway-return-values).
+    #[inline]
     pub fn attr_vpn_gateway_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VPNGatewayId".into())
     }
@@ -28899,6 +30353,7 @@ pub struct CfnVPNGatewayRoutePropagationProps {
 #[cfg(feature = "ec2")]
 impl CfnVPNGatewayRoutePropagationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(route_table_ids: impl Into<List<Str>>, vpn_gateway_id: impl Into<Str>) -> CfnVPNGatewayRoutePropagationProps {
         CfnVPNGatewayRoutePropagationProps {
             route_table_ids: route_table_ids.into(),
@@ -28910,6 +30365,7 @@ impl CfnVPNGatewayRoutePropagationProps {
 #[cfg(feature = "ec2")]
 impl CfnVPNGatewayRoutePropagationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("RouteTableIds", self.route_table_ids.into_value());
@@ -28919,6 +30375,7 @@ impl CfnVPNGatewayRoutePropagationProps {
 
     /// The `AWS::EC2::VPNGatewayRoutePropagation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VPNGatewayRoutePropagation").properties(self.into_properties())
     }
@@ -28927,6 +30384,7 @@ impl CfnVPNGatewayRoutePropagationProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VPNGatewayRoutePropagation> {
     /// Adds an `AWS::EC2::VPNGatewayRoutePropagation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -28939,6 +30397,7 @@ impl crate::Cfn<markers::VPNGatewayRoutePropagation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpngatewayroutepropagation.html#aws-resource-ec2-vpngatewayroutepropagation-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -29047,6 +30506,7 @@ pub struct CfnVerifiedAccessEndpointProps {
 #[cfg(feature = "ec2")]
 impl CfnVerifiedAccessEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(attachment_type: impl Into<Str>, endpoint_type: impl Into<Str>, verified_access_group_id: impl Into<Str>) -> CfnVerifiedAccessEndpointProps {
         CfnVerifiedAccessEndpointProps {
             application_domain: None,
@@ -29072,6 +30532,7 @@ impl CfnVerifiedAccessEndpointProps {
 #[cfg(feature = "ec2")]
 impl CfnVerifiedAccessEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApplicationDomain", self.application_domain);
@@ -29095,6 +30556,7 @@ impl CfnVerifiedAccessEndpointProps {
 
     /// The `AWS::EC2::VerifiedAccessEndpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VerifiedAccessEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -29103,6 +30565,7 @@ impl CfnVerifiedAccessEndpointProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VerifiedAccessEndpoint> {
     /// Adds an `AWS::EC2::VerifiedAccessEndpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -29115,6 +30578,7 @@ impl crate::Cfn<markers::VerifiedAccessEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessendpoint.html#aws-resource-ec2-verifiedaccessendpoint-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -29123,6 +30587,7 @@ impl crate::Cfn<markers::VerifiedAccessEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointDomain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessendpoint.html#aws-resource-ec2-verifiedaccessendpoint-return-values).
+    #[inline]
     pub fn attr_endpoint_domain(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointDomain".into())
     }
@@ -29131,6 +30596,7 @@ impl crate::Cfn<markers::VerifiedAccessEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessendpoint.html#aws-resource-ec2-verifiedaccessendpoint-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -29139,6 +30605,7 @@ impl crate::Cfn<markers::VerifiedAccessEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessendpoint.html#aws-resource-ec2-verifiedaccessendpoint-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -29147,6 +30614,7 @@ impl crate::Cfn<markers::VerifiedAccessEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`DeviceValidationDomain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessendpoint.html#aws-resource-ec2-verifiedaccessendpoint-return-values).
+    #[inline]
     pub fn attr_device_validation_domain(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DeviceValidationDomain".into())
     }
@@ -29155,6 +30623,7 @@ impl crate::Cfn<markers::VerifiedAccessEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`VerifiedAccessInstanceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessendpoint.html#aws-resource-ec2-verifiedaccessendpoint-return-values).
+    #[inline]
     pub fn attr_verified_access_instance_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VerifiedAccessInstanceId".into())
     }
@@ -29163,6 +30632,7 @@ impl crate::Cfn<markers::VerifiedAccessEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`VerifiedAccessEndpointId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessendpoint.html#aws-resource-ec2-verifiedaccessendpoint-return-values).
+    #[inline]
     pub fn attr_verified_access_endpoint_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VerifiedAccessEndpointId".into())
     }
@@ -29210,6 +30680,7 @@ pub mod verified_access_endpoint {
 
     impl LoadBalancerOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoadBalancerOptions {
             LoadBalancerOptions {
                 load_balancer_arn: None,
@@ -29222,12 +30693,14 @@ pub mod verified_access_endpoint {
     }
 
     impl Default for LoadBalancerOptions {
+        #[inline]
         fn default() -> LoadBalancerOptions {
             LoadBalancerOptions::new()
         }
     }
 
     impl IntoValue for LoadBalancerOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LoadBalancerArn", self.load_balancer_arn);
@@ -29271,6 +30744,7 @@ pub mod verified_access_endpoint {
 
     impl NetworkInterfaceOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkInterfaceOptions {
             NetworkInterfaceOptions {
                 network_interface_id: None,
@@ -29282,12 +30756,14 @@ pub mod verified_access_endpoint {
     }
 
     impl Default for NetworkInterfaceOptions {
+        #[inline]
         fn default() -> NetworkInterfaceOptions {
             NetworkInterfaceOptions::new()
         }
     }
 
     impl IntoValue for NetworkInterfaceOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NetworkInterfaceId", self.network_interface_id);
@@ -29318,6 +30794,7 @@ pub mod verified_access_endpoint {
 
     impl PortRange {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PortRange {
             PortRange {
                 from_port: None,
@@ -29327,12 +30804,14 @@ pub mod verified_access_endpoint {
     }
 
     impl Default for PortRange {
+        #[inline]
         fn default() -> PortRange {
             PortRange::new()
         }
     }
 
     impl IntoValue for PortRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FromPort", self.from_port);
@@ -29390,6 +30869,7 @@ pub mod verified_access_endpoint {
 
     impl RdsOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RdsOptions {
             RdsOptions {
                 port: None,
@@ -29404,12 +30884,14 @@ pub mod verified_access_endpoint {
     }
 
     impl Default for RdsOptions {
+        #[inline]
         fn default() -> RdsOptions {
             RdsOptions::new()
         }
     }
 
     impl IntoValue for RdsOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Port", self.port);
@@ -29456,6 +30938,7 @@ pub mod verified_access_endpoint {
 
     impl CidrOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CidrOptions {
             CidrOptions {
                 cidr: None,
@@ -29467,12 +30950,14 @@ pub mod verified_access_endpoint {
     }
 
     impl Default for CidrOptions {
+        #[inline]
         fn default() -> CidrOptions {
             CidrOptions::new()
         }
     }
 
     impl IntoValue for CidrOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Cidr", self.cidr);
@@ -29505,6 +30990,7 @@ pub mod verified_access_endpoint {
 
     impl SseSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SseSpecification {
             SseSpecification {
                 customer_managed_key_enabled: None,
@@ -29514,12 +31000,14 @@ pub mod verified_access_endpoint {
     }
 
     impl Default for SseSpecification {
+        #[inline]
         fn default() -> SseSpecification {
             SseSpecification::new()
         }
     }
 
     impl IntoValue for SseSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomerManagedKeyEnabled", self.customer_managed_key_enabled);
@@ -29573,6 +31061,7 @@ pub struct CfnVerifiedAccessGroupProps {
 #[cfg(feature = "ec2")]
 impl CfnVerifiedAccessGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(verified_access_instance_id: impl Into<Str>) -> CfnVerifiedAccessGroupProps {
         CfnVerifiedAccessGroupProps {
             description: None,
@@ -29588,6 +31077,7 @@ impl CfnVerifiedAccessGroupProps {
 #[cfg(feature = "ec2")]
 impl CfnVerifiedAccessGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -29601,6 +31091,7 @@ impl CfnVerifiedAccessGroupProps {
 
     /// The `AWS::EC2::VerifiedAccessGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VerifiedAccessGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -29609,6 +31100,7 @@ impl CfnVerifiedAccessGroupProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VerifiedAccessGroup> {
     /// Adds an `AWS::EC2::VerifiedAccessGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -29621,6 +31113,7 @@ impl crate::Cfn<markers::VerifiedAccessGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Owner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessgroup.html#aws-resource-ec2-verifiedaccessgroup-return-values).
+    #[inline]
     pub fn attr_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Owner".into())
     }
@@ -29629,6 +31122,7 @@ impl crate::Cfn<markers::VerifiedAccessGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessgroup.html#aws-resource-ec2-verifiedaccessgroup-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -29637,6 +31131,7 @@ impl crate::Cfn<markers::VerifiedAccessGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessgroup.html#aws-resource-ec2-verifiedaccessgroup-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -29645,6 +31140,7 @@ impl crate::Cfn<markers::VerifiedAccessGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`VerifiedAccessGroupId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessgroup.html#aws-resource-ec2-verifiedaccessgroup-return-values).
+    #[inline]
     pub fn attr_verified_access_group_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VerifiedAccessGroupId".into())
     }
@@ -29653,6 +31149,7 @@ impl crate::Cfn<markers::VerifiedAccessGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`VerifiedAccessGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessgroup.html#aws-resource-ec2-verifiedaccessgroup-return-values).
+    #[inline]
     pub fn attr_verified_access_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VerifiedAccessGroupArn".into())
     }
@@ -29685,6 +31182,7 @@ pub mod verified_access_group {
 
     impl SseSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SseSpecification {
             SseSpecification {
                 customer_managed_key_enabled: None,
@@ -29694,12 +31192,14 @@ pub mod verified_access_group {
     }
 
     impl Default for SseSpecification {
+        #[inline]
         fn default() -> SseSpecification {
             SseSpecification::new()
         }
     }
 
     impl IntoValue for SseSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomerManagedKeyEnabled", self.customer_managed_key_enabled);
@@ -29758,6 +31258,7 @@ pub struct CfnVerifiedAccessInstanceProps {
 #[cfg(feature = "ec2")]
 impl CfnVerifiedAccessInstanceProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnVerifiedAccessInstanceProps {
         CfnVerifiedAccessInstanceProps {
             cidr_endpoints_custom_sub_domain: None,
@@ -29773,6 +31274,7 @@ impl CfnVerifiedAccessInstanceProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnVerifiedAccessInstanceProps {
+    #[inline]
     fn default() -> CfnVerifiedAccessInstanceProps {
         CfnVerifiedAccessInstanceProps::new()
     }
@@ -29781,6 +31283,7 @@ impl Default for CfnVerifiedAccessInstanceProps {
 #[cfg(feature = "ec2")]
 impl CfnVerifiedAccessInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CidrEndpointsCustomSubDomain", self.cidr_endpoints_custom_sub_domain);
@@ -29795,6 +31298,7 @@ impl CfnVerifiedAccessInstanceProps {
 
     /// The `AWS::EC2::VerifiedAccessInstance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VerifiedAccessInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -29803,6 +31307,7 @@ impl CfnVerifiedAccessInstanceProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VerifiedAccessInstance> {
     /// Adds an `AWS::EC2::VerifiedAccessInstance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -29815,6 +31320,7 @@ impl crate::Cfn<markers::VerifiedAccessInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessinstance.html#aws-resource-ec2-verifiedaccessinstance-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -29823,6 +31329,7 @@ impl crate::Cfn<markers::VerifiedAccessInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessinstance.html#aws-resource-ec2-verifiedaccessinstance-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -29831,6 +31338,7 @@ impl crate::Cfn<markers::VerifiedAccessInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`VerifiedAccessInstanceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessinstance.html#aws-resource-ec2-verifiedaccessinstance-return-values).
+    #[inline]
     pub fn attr_verified_access_instance_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VerifiedAccessInstanceId".into())
     }
@@ -29839,6 +31347,7 @@ impl crate::Cfn<markers::VerifiedAccessInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`CidrEndpointsCustomSubDomainNameServers`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessinstance.html#aws-resource-ec2-verifiedaccessinstance-return-values).
+    #[inline]
     pub fn attr_cidr_endpoints_custom_sub_domain_name_servers(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CidrEndpointsCustomSubDomainNameServers".into())
     }
@@ -29887,6 +31396,7 @@ pub mod verified_access_instance {
 
     impl VerifiedAccessTrustProvider {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VerifiedAccessTrustProvider {
             VerifiedAccessTrustProvider {
                 description: None,
@@ -29899,12 +31409,14 @@ pub mod verified_access_instance {
     }
 
     impl Default for VerifiedAccessTrustProvider {
+        #[inline]
         fn default() -> VerifiedAccessTrustProvider {
             VerifiedAccessTrustProvider::new()
         }
     }
 
     impl IntoValue for VerifiedAccessTrustProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -29951,6 +31463,7 @@ pub mod verified_access_instance {
 
     impl VerifiedAccessLogs {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VerifiedAccessLogs {
             VerifiedAccessLogs {
                 cloud_watch_logs: None,
@@ -29963,12 +31476,14 @@ pub mod verified_access_instance {
     }
 
     impl Default for VerifiedAccessLogs {
+        #[inline]
         fn default() -> VerifiedAccessLogs {
             VerifiedAccessLogs::new()
         }
     }
 
     impl IntoValue for VerifiedAccessLogs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
@@ -30010,6 +31525,7 @@ pub mod verified_access_instance {
 
     impl S3 {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3 {
             S3 {
                 bucket_name: None,
@@ -30021,12 +31537,14 @@ pub mod verified_access_instance {
     }
 
     impl Default for S3 {
+        #[inline]
         fn default() -> S3 {
             S3::new()
         }
     }
 
     impl IntoValue for S3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BucketName", self.bucket_name);
@@ -30057,6 +31575,7 @@ pub mod verified_access_instance {
 
     impl KinesisDataFirehose {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KinesisDataFirehose {
             KinesisDataFirehose {
                 delivery_stream: None,
@@ -30066,12 +31585,14 @@ pub mod verified_access_instance {
     }
 
     impl Default for KinesisDataFirehose {
+        #[inline]
         fn default() -> KinesisDataFirehose {
             KinesisDataFirehose::new()
         }
     }
 
     impl IntoValue for KinesisDataFirehose {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeliveryStream", self.delivery_stream);
@@ -30100,6 +31621,7 @@ pub mod verified_access_instance {
 
     impl CloudWatchLogs {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CloudWatchLogs {
             CloudWatchLogs {
                 enabled: None,
@@ -30109,12 +31631,14 @@ pub mod verified_access_instance {
     }
 
     impl Default for CloudWatchLogs {
+        #[inline]
         fn default() -> CloudWatchLogs {
             CloudWatchLogs::new()
         }
     }
 
     impl IntoValue for CloudWatchLogs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -30192,6 +31716,7 @@ pub struct CfnVerifiedAccessTrustProviderProps {
 #[cfg(feature = "ec2")]
 impl CfnVerifiedAccessTrustProviderProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_reference_name: impl Into<Str>, trust_provider_type: impl Into<Str>) -> CfnVerifiedAccessTrustProviderProps {
         CfnVerifiedAccessTrustProviderProps {
             description: None,
@@ -30211,6 +31736,7 @@ impl CfnVerifiedAccessTrustProviderProps {
 #[cfg(feature = "ec2")]
 impl CfnVerifiedAccessTrustProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -30228,6 +31754,7 @@ impl CfnVerifiedAccessTrustProviderProps {
 
     /// The `AWS::EC2::VerifiedAccessTrustProvider` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VerifiedAccessTrustProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -30236,6 +31763,7 @@ impl CfnVerifiedAccessTrustProviderProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VerifiedAccessTrustProvider> {
     /// Adds an `AWS::EC2::VerifiedAccessTrustProvider` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -30248,6 +31776,7 @@ impl crate::Cfn<markers::VerifiedAccessTrustProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`VerifiedAccessTrustProviderId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccesstrustprovider.html#aws-resource-ec2-verifiedaccesstrustprovider-return-values).
+    #[inline]
     pub fn attr_verified_access_trust_provider_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VerifiedAccessTrustProviderId".into())
     }
@@ -30256,6 +31785,7 @@ impl crate::Cfn<markers::VerifiedAccessTrustProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccesstrustprovider.html#aws-resource-ec2-verifiedaccesstrustprovider-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -30264,6 +31794,7 @@ impl crate::Cfn<markers::VerifiedAccessTrustProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccesstrustprovider.html#aws-resource-ec2-verifiedaccesstrustprovider-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -30295,6 +31826,7 @@ pub mod verified_access_trust_provider {
 
     impl DeviceOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeviceOptions {
             DeviceOptions {
                 public_signing_key_url: None,
@@ -30304,12 +31836,14 @@ pub mod verified_access_trust_provider {
     }
 
     impl Default for DeviceOptions {
+        #[inline]
         fn default() -> DeviceOptions {
             DeviceOptions::new()
         }
     }
 
     impl IntoValue for DeviceOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PublicSigningKeyUrl", self.public_signing_key_url);
@@ -30363,6 +31897,7 @@ pub mod verified_access_trust_provider {
 
     impl OidcOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OidcOptions {
             OidcOptions {
                 authorization_endpoint: None,
@@ -30377,12 +31912,14 @@ pub mod verified_access_trust_provider {
     }
 
     impl Default for OidcOptions {
+        #[inline]
         fn default() -> OidcOptions {
             OidcOptions::new()
         }
     }
 
     impl IntoValue for OidcOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationEndpoint", self.authorization_endpoint);
@@ -30418,6 +31955,7 @@ pub mod verified_access_trust_provider {
 
     impl SseSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SseSpecification {
             SseSpecification {
                 customer_managed_key_enabled: None,
@@ -30427,12 +31965,14 @@ pub mod verified_access_trust_provider {
     }
 
     impl Default for SseSpecification {
+        #[inline]
         fn default() -> SseSpecification {
             SseSpecification::new()
         }
     }
 
     impl IntoValue for SseSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomerManagedKeyEnabled", self.customer_managed_key_enabled);
@@ -30491,6 +32031,7 @@ pub mod verified_access_trust_provider {
 
     impl NativeApplicationOidcOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NativeApplicationOidcOptions {
             NativeApplicationOidcOptions {
                 authorization_endpoint: None,
@@ -30506,12 +32047,14 @@ pub mod verified_access_trust_provider {
     }
 
     impl Default for NativeApplicationOidcOptions {
+        #[inline]
         fn default() -> NativeApplicationOidcOptions {
             NativeApplicationOidcOptions::new()
         }
     }
 
     impl IntoValue for NativeApplicationOidcOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationEndpoint", self.authorization_endpoint);
@@ -30633,6 +32176,7 @@ pub struct CfnVolumeProps {
 #[cfg(feature = "ec2")]
 impl CfnVolumeProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnVolumeProps {
         CfnVolumeProps {
             auto_enable_io: None,
@@ -30656,6 +32200,7 @@ impl CfnVolumeProps {
 
 #[cfg(feature = "ec2")]
 impl Default for CfnVolumeProps {
+    #[inline]
     fn default() -> CfnVolumeProps {
         CfnVolumeProps::new()
     }
@@ -30664,6 +32209,7 @@ impl Default for CfnVolumeProps {
 #[cfg(feature = "ec2")]
 impl CfnVolumeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutoEnableIO", self.auto_enable_io);
@@ -30686,6 +32232,7 @@ impl CfnVolumeProps {
 
     /// The `AWS::EC2::Volume` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::Volume").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -30694,6 +32241,7 @@ impl CfnVolumeProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::Volume> {
     /// Adds an `AWS::EC2::Volume` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -30706,6 +32254,7 @@ impl crate::Cfn<markers::Volume> {
     ///
     /// `Fn::GetAtt` of
     /// [`VolumeId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-volume.html#aws-resource-ec2-volume-return-values).
+    #[inline]
     pub fn attr_volume_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VolumeId".into())
     }
@@ -30757,6 +32306,7 @@ pub struct CfnVolumeAttachmentProps {
 #[cfg(feature = "ec2")]
 impl CfnVolumeAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_id: impl Into<Id<crate::ec2::CfnInstance>>, volume_id: impl Into<Id<crate::ec2::CfnVolume>>) -> CfnVolumeAttachmentProps {
         CfnVolumeAttachmentProps {
             device: None,
@@ -30770,6 +32320,7 @@ impl CfnVolumeAttachmentProps {
 #[cfg(feature = "ec2")]
 impl CfnVolumeAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Device", self.device);
@@ -30781,6 +32332,7 @@ impl CfnVolumeAttachmentProps {
 
     /// The `AWS::EC2::VolumeAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EC2::VolumeAttachment").properties(self.into_properties())
     }
@@ -30789,6 +32341,7 @@ impl CfnVolumeAttachmentProps {
 #[cfg(feature = "ec2")]
 impl crate::Cfn<markers::VolumeAttachment> {
     /// Adds an `AWS::EC2::VolumeAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,

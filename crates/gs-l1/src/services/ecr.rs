@@ -212,6 +212,7 @@ pub struct CfnPublicRepositoryProps {
 #[cfg(feature = "ecr")]
 impl CfnPublicRepositoryProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnPublicRepositoryProps {
         CfnPublicRepositoryProps {
             repository_catalog_data: None,
@@ -224,6 +225,7 @@ impl CfnPublicRepositoryProps {
 
 #[cfg(feature = "ecr")]
 impl Default for CfnPublicRepositoryProps {
+    #[inline]
     fn default() -> CfnPublicRepositoryProps {
         CfnPublicRepositoryProps::new()
     }
@@ -232,6 +234,7 @@ impl Default for CfnPublicRepositoryProps {
 #[cfg(feature = "ecr")]
 impl CfnPublicRepositoryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "RepositoryCatalogData", self.repository_catalog_data);
@@ -243,6 +246,7 @@ impl CfnPublicRepositoryProps {
 
     /// The `AWS::ECR::PublicRepository` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECR::PublicRepository").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -251,6 +255,7 @@ impl CfnPublicRepositoryProps {
 #[cfg(feature = "ecr")]
 impl crate::Cfn<markers::PublicRepository> {
     /// Adds an `AWS::ECR::PublicRepository` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -265,6 +270,7 @@ impl crate::Cfn<markers::PublicRepository> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-publicrepository.html#aws-resource-ecr-publicrepository-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -315,6 +321,7 @@ pub mod public_repository {
 
     impl RepositoryCatalogData {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RepositoryCatalogData {
             RepositoryCatalogData {
                 about_text: None,
@@ -327,12 +334,14 @@ pub mod public_repository {
     }
 
     impl Default for RepositoryCatalogData {
+        #[inline]
         fn default() -> RepositoryCatalogData {
             RepositoryCatalogData::new()
         }
     }
 
     impl IntoValue for RepositoryCatalogData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AboutText", self.about_text);
@@ -391,6 +400,7 @@ pub struct CfnPullThroughCacheRuleProps {
 #[cfg(feature = "ecr")]
 impl CfnPullThroughCacheRuleProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnPullThroughCacheRuleProps {
         CfnPullThroughCacheRuleProps {
             credential_arn: None,
@@ -405,6 +415,7 @@ impl CfnPullThroughCacheRuleProps {
 
 #[cfg(feature = "ecr")]
 impl Default for CfnPullThroughCacheRuleProps {
+    #[inline]
     fn default() -> CfnPullThroughCacheRuleProps {
         CfnPullThroughCacheRuleProps::new()
     }
@@ -413,6 +424,7 @@ impl Default for CfnPullThroughCacheRuleProps {
 #[cfg(feature = "ecr")]
 impl CfnPullThroughCacheRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CredentialArn", self.credential_arn);
@@ -426,6 +438,7 @@ impl CfnPullThroughCacheRuleProps {
 
     /// The `AWS::ECR::PullThroughCacheRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECR::PullThroughCacheRule").properties(self.into_properties())
     }
@@ -434,6 +447,7 @@ impl CfnPullThroughCacheRuleProps {
 #[cfg(feature = "ecr")]
 impl crate::Cfn<markers::PullThroughCacheRule> {
     /// Adds an `AWS::ECR::PullThroughCacheRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -459,6 +473,7 @@ pub struct CfnPullTimeUpdateExclusionProps {
 #[cfg(feature = "ecr")]
 impl CfnPullTimeUpdateExclusionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(principal_arn: impl Into<Str>) -> CfnPullTimeUpdateExclusionProps {
         CfnPullTimeUpdateExclusionProps {
             principal_arn: principal_arn.into(),
@@ -469,6 +484,7 @@ impl CfnPullTimeUpdateExclusionProps {
 #[cfg(feature = "ecr")]
 impl CfnPullTimeUpdateExclusionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PrincipalArn", self.principal_arn.into_value());
@@ -477,6 +493,7 @@ impl CfnPullTimeUpdateExclusionProps {
 
     /// The `AWS::ECR::PullTimeUpdateExclusion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECR::PullTimeUpdateExclusion").properties(self.into_properties())
     }
@@ -485,6 +502,7 @@ impl CfnPullTimeUpdateExclusionProps {
 #[cfg(feature = "ecr")]
 impl crate::Cfn<markers::PullTimeUpdateExclusion> {
     /// Adds an `AWS::ECR::PullTimeUpdateExclusion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -510,6 +528,7 @@ pub struct CfnRegistryPolicyProps {
 #[cfg(feature = "ecr")]
 impl CfnRegistryPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_text: impl Into<Json>) -> CfnRegistryPolicyProps {
         CfnRegistryPolicyProps {
             policy_text: policy_text.into(),
@@ -520,6 +539,7 @@ impl CfnRegistryPolicyProps {
 #[cfg(feature = "ecr")]
 impl CfnRegistryPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PolicyText", self.policy_text.into_value());
@@ -528,6 +548,7 @@ impl CfnRegistryPolicyProps {
 
     /// The `AWS::ECR::RegistryPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECR::RegistryPolicy").properties(self.into_properties())
     }
@@ -536,6 +557,7 @@ impl CfnRegistryPolicyProps {
 #[cfg(feature = "ecr")]
 impl crate::Cfn<markers::RegistryPolicy> {
     /// Adds an `AWS::ECR::RegistryPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -548,6 +570,7 @@ impl crate::Cfn<markers::RegistryPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegistryId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-registrypolicy.html#aws-resource-ecr-registrypolicy-return-values).
+    #[inline]
     pub fn attr_registry_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegistryId".into())
     }
@@ -575,6 +598,7 @@ pub struct CfnRegistryScanningConfigurationProps {
 #[cfg(feature = "ecr")]
 impl CfnRegistryScanningConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(rules: impl Into<List<registry_scanning_configuration::ScanningRule>>, scan_type: impl Into<Str>) -> CfnRegistryScanningConfigurationProps {
         CfnRegistryScanningConfigurationProps {
             rules: rules.into(),
@@ -586,6 +610,7 @@ impl CfnRegistryScanningConfigurationProps {
 #[cfg(feature = "ecr")]
 impl CfnRegistryScanningConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Rules", self.rules.into_value());
@@ -595,6 +620,7 @@ impl CfnRegistryScanningConfigurationProps {
 
     /// The `AWS::ECR::RegistryScanningConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECR::RegistryScanningConfiguration").properties(self.into_properties())
     }
@@ -603,6 +629,7 @@ impl CfnRegistryScanningConfigurationProps {
 #[cfg(feature = "ecr")]
 impl crate::Cfn<markers::RegistryScanningConfiguration> {
     /// Adds an `AWS::ECR::RegistryScanningConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -615,6 +642,7 @@ impl crate::Cfn<markers::RegistryScanningConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegistryId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-registryscanningconfiguration.html#aws-resource-ecr-registryscanningconfiguration-return-values).
+    #[inline]
     pub fn attr_registry_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegistryId".into())
     }
@@ -653,6 +681,7 @@ pub mod registry_scanning_configuration {
 
     impl ScanningRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(repository_filters: impl Into<List<RepositoryFilter>>, scan_frequency: impl Into<Str>) -> ScanningRule {
             ScanningRule {
                 repository_filters: repository_filters.into(),
@@ -662,6 +691,7 @@ pub mod registry_scanning_configuration {
     }
 
     impl IntoValue for ScanningRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RepositoryFilters", self.repository_filters.into_value());
@@ -694,6 +724,7 @@ pub mod registry_scanning_configuration {
 
     impl RepositoryFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filter: impl Into<Str>, filter_type: impl Into<Str>) -> RepositoryFilter {
             RepositoryFilter {
                 filter: filter.into(),
@@ -703,6 +734,7 @@ pub mod registry_scanning_configuration {
     }
 
     impl IntoValue for RepositoryFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Filter", self.filter.into_value());
@@ -728,6 +760,7 @@ pub struct CfnReplicationConfigurationProps {
 #[cfg(feature = "ecr")]
 impl CfnReplicationConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(replication_configuration: impl Into<replication_configuration::ReplicationConfiguration>) -> CfnReplicationConfigurationProps {
         CfnReplicationConfigurationProps {
             replication_configuration: replication_configuration.into(),
@@ -738,6 +771,7 @@ impl CfnReplicationConfigurationProps {
 #[cfg(feature = "ecr")]
 impl CfnReplicationConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ReplicationConfiguration", self.replication_configuration.into_value());
@@ -746,6 +780,7 @@ impl CfnReplicationConfigurationProps {
 
     /// The `AWS::ECR::ReplicationConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECR::ReplicationConfiguration").properties(self.into_properties())
     }
@@ -754,6 +789,7 @@ impl CfnReplicationConfigurationProps {
 #[cfg(feature = "ecr")]
 impl crate::Cfn<markers::ReplicationConfiguration> {
     /// Adds an `AWS::ECR::ReplicationConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -766,6 +802,7 @@ impl crate::Cfn<markers::ReplicationConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegistryId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-replicationconfiguration.html#aws-resource-ecr-replicationconfiguration-return-values).
+    #[inline]
     pub fn attr_registry_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegistryId".into())
     }
@@ -793,6 +830,7 @@ pub mod replication_configuration {
 
     impl ReplicationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rules: impl Into<List<ReplicationRule>>) -> ReplicationConfiguration {
             ReplicationConfiguration {
                 rules: rules.into(),
@@ -801,6 +839,7 @@ pub mod replication_configuration {
     }
 
     impl IntoValue for ReplicationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Rules", self.rules.into_value());
@@ -832,6 +871,7 @@ pub mod replication_configuration {
 
     impl ReplicationRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destinations: impl Into<List<ReplicationDestination>>) -> ReplicationRule {
             ReplicationRule {
                 destinations: destinations.into(),
@@ -841,6 +881,7 @@ pub mod replication_configuration {
     }
 
     impl IntoValue for ReplicationRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destinations", self.destinations.into_value());
@@ -878,6 +919,7 @@ pub mod replication_configuration {
 
     impl RepositoryFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filter: impl Into<Id<crate::ecr::CfnRepository>>, filter_type: impl Into<Str>) -> RepositoryFilter {
             RepositoryFilter {
                 filter: filter.into(),
@@ -887,6 +929,7 @@ pub mod replication_configuration {
     }
 
     impl IntoValue for RepositoryFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Filter", self.filter.into_ref());
@@ -918,6 +961,7 @@ pub mod replication_configuration {
 
     impl ReplicationDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(region: impl Into<Str>, registry_id: impl Into<Str>) -> ReplicationDestination {
             ReplicationDestination {
                 region: region.into(),
@@ -927,6 +971,7 @@ pub mod replication_configuration {
     }
 
     impl IntoValue for ReplicationDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Region", self.region.into_value());
@@ -1014,6 +1059,7 @@ pub struct CfnRepositoryProps {
 #[cfg(feature = "ecr")]
 impl CfnRepositoryProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnRepositoryProps {
         CfnRepositoryProps {
             empty_on_delete: None,
@@ -1031,6 +1077,7 @@ impl CfnRepositoryProps {
 
 #[cfg(feature = "ecr")]
 impl Default for CfnRepositoryProps {
+    #[inline]
     fn default() -> CfnRepositoryProps {
         CfnRepositoryProps::new()
     }
@@ -1039,6 +1086,7 @@ impl Default for CfnRepositoryProps {
 #[cfg(feature = "ecr")]
 impl CfnRepositoryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EmptyOnDelete", self.empty_on_delete);
@@ -1055,6 +1103,7 @@ impl CfnRepositoryProps {
 
     /// The `AWS::ECR::Repository` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECR::Repository").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1063,6 +1112,7 @@ impl CfnRepositoryProps {
 #[cfg(feature = "ecr")]
 impl crate::Cfn<markers::Repository> {
     /// Adds an `AWS::ECR::Repository` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1076,6 +1126,7 @@ impl crate::Cfn<markers::Repository> {
     ///
     /// `Fn::GetAtt` of
     /// [`RepositoryUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-repository.html#aws-resource-ecr-repository-return-values).
+    #[inline]
     pub fn attr_repository_uri(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RepositoryUri".into())
     }
@@ -1085,6 +1136,7 @@ impl crate::Cfn<markers::Repository> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-repository.html#aws-resource-ecr-repository-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1113,6 +1165,7 @@ pub mod repository {
 
     impl ImageScanningConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImageScanningConfiguration {
             ImageScanningConfiguration {
                 scan_on_push: None,
@@ -1121,12 +1174,14 @@ pub mod repository {
     }
 
     impl Default for ImageScanningConfiguration {
+        #[inline]
         fn default() -> ImageScanningConfiguration {
             ImageScanningConfiguration::new()
         }
     }
 
     impl IntoValue for ImageScanningConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ScanOnPush", self.scan_on_push);
@@ -1163,6 +1218,7 @@ pub mod repository {
 
     impl EncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_type: impl Into<Str>) -> EncryptionConfiguration {
             EncryptionConfiguration {
                 encryption_type: encryption_type.into(),
@@ -1172,6 +1228,7 @@ pub mod repository {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionType", self.encryption_type.into_value());
@@ -1204,6 +1261,7 @@ pub mod repository {
 
     impl LifecyclePolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LifecyclePolicy {
             LifecyclePolicy {
                 lifecycle_policy_text: None,
@@ -1213,12 +1271,14 @@ pub mod repository {
     }
 
     impl Default for LifecyclePolicy {
+        #[inline]
         fn default() -> LifecyclePolicy {
             LifecyclePolicy::new()
         }
     }
 
     impl IntoValue for LifecyclePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LifecyclePolicyText", self.lifecycle_policy_text);
@@ -1251,6 +1311,7 @@ pub mod repository {
 
     impl ImageTagMutabilityExclusionFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image_tag_mutability_exclusion_filter_type: impl Into<Str>, image_tag_mutability_exclusion_filter_value: impl Into<Str>) -> ImageTagMutabilityExclusionFilter {
             ImageTagMutabilityExclusionFilter {
                 image_tag_mutability_exclusion_filter_type: image_tag_mutability_exclusion_filter_type.into(),
@@ -1260,6 +1321,7 @@ pub mod repository {
     }
 
     impl IntoValue for ImageTagMutabilityExclusionFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ImageTagMutabilityExclusionFilterType", self.image_tag_mutability_exclusion_filter_type.into_value());
@@ -1343,6 +1405,7 @@ pub struct CfnRepositoryCreationTemplateProps {
 #[cfg(feature = "ecr")]
 impl CfnRepositoryCreationTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(applied_for: impl Into<List<Str>>, prefix: impl Into<Str>) -> CfnRepositoryCreationTemplateProps {
         CfnRepositoryCreationTemplateProps {
             applied_for: applied_for.into(),
@@ -1362,6 +1425,7 @@ impl CfnRepositoryCreationTemplateProps {
 #[cfg(feature = "ecr")]
 impl CfnRepositoryCreationTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppliedFor", self.applied_for.into_value());
@@ -1379,6 +1443,7 @@ impl CfnRepositoryCreationTemplateProps {
 
     /// The `AWS::ECR::RepositoryCreationTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECR::RepositoryCreationTemplate").properties(self.into_properties())
     }
@@ -1387,6 +1452,7 @@ impl CfnRepositoryCreationTemplateProps {
 #[cfg(feature = "ecr")]
 impl crate::Cfn<markers::RepositoryCreationTemplate> {
     /// Adds an `AWS::ECR::RepositoryCreationTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1400,6 +1466,7 @@ impl crate::Cfn<markers::RepositoryCreationTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-repositorycreationtemplate.html#aws-resource-ecr-repositorycreationtemplate-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1409,6 +1476,7 @@ impl crate::Cfn<markers::RepositoryCreationTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-repositorycreationtemplate.html#aws-resource-ecr-repositorycreationtemplate-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -1442,6 +1510,7 @@ pub mod repository_creation_template {
 
     impl ImageTagMutabilityExclusionFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image_tag_mutability_exclusion_filter_type: impl Into<Str>, image_tag_mutability_exclusion_filter_value: impl Into<Str>) -> ImageTagMutabilityExclusionFilter {
             ImageTagMutabilityExclusionFilter {
                 image_tag_mutability_exclusion_filter_type: image_tag_mutability_exclusion_filter_type.into(),
@@ -1451,6 +1520,7 @@ pub mod repository_creation_template {
     }
 
     impl IntoValue for ImageTagMutabilityExclusionFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ImageTagMutabilityExclusionFilterType", self.image_tag_mutability_exclusion_filter_type.into_value());
@@ -1484,6 +1554,7 @@ pub mod repository_creation_template {
 
     impl EncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_type: impl Into<Str>) -> EncryptionConfiguration {
             EncryptionConfiguration {
                 encryption_type: encryption_type.into(),
@@ -1493,6 +1564,7 @@ pub mod repository_creation_template {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionType", self.encryption_type.into_value());
@@ -1519,6 +1591,7 @@ pub struct CfnSigningConfigurationProps {
 #[cfg(feature = "ecr")]
 impl CfnSigningConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(rules: impl Into<List<signing_configuration::Rule>>) -> CfnSigningConfigurationProps {
         CfnSigningConfigurationProps {
             rules: rules.into(),
@@ -1529,6 +1602,7 @@ impl CfnSigningConfigurationProps {
 #[cfg(feature = "ecr")]
 impl CfnSigningConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Rules", self.rules.into_value());
@@ -1537,6 +1611,7 @@ impl CfnSigningConfigurationProps {
 
     /// The `AWS::ECR::SigningConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECR::SigningConfiguration").properties(self.into_properties())
     }
@@ -1545,6 +1620,7 @@ impl CfnSigningConfigurationProps {
 #[cfg(feature = "ecr")]
 impl crate::Cfn<markers::SigningConfiguration> {
     /// Adds an `AWS::ECR::SigningConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1557,6 +1633,7 @@ impl crate::Cfn<markers::SigningConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegistryId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-signingconfiguration.html#aws-resource-ecr-signingconfiguration-return-values).
+    #[inline]
     pub fn attr_registry_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegistryId".into())
     }
@@ -1595,6 +1672,7 @@ pub mod signing_configuration {
 
     impl Rule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(signing_profile_arn: impl Into<Str>) -> Rule {
             Rule {
                 repository_filters: None,
@@ -1604,6 +1682,7 @@ pub mod signing_configuration {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RepositoryFilters", self.repository_filters);
@@ -1637,6 +1716,7 @@ pub mod signing_configuration {
 
     impl RepositoryFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filter: impl Into<Str>, filter_type: impl Into<Str>) -> RepositoryFilter {
             RepositoryFilter {
                 filter: filter.into(),
@@ -1646,6 +1726,7 @@ pub mod signing_configuration {
     }
 
     impl IntoValue for RepositoryFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Filter", self.filter.into_value());

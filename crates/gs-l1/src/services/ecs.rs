@@ -227,6 +227,7 @@ pub struct CfnCapacityProviderProps {
 #[cfg(feature = "ecs")]
 impl CfnCapacityProviderProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnCapacityProviderProps {
         CfnCapacityProviderProps {
             auto_scaling_group_provider: None,
@@ -240,6 +241,7 @@ impl CfnCapacityProviderProps {
 
 #[cfg(feature = "ecs")]
 impl Default for CfnCapacityProviderProps {
+    #[inline]
     fn default() -> CfnCapacityProviderProps {
         CfnCapacityProviderProps::new()
     }
@@ -248,6 +250,7 @@ impl Default for CfnCapacityProviderProps {
 #[cfg(feature = "ecs")]
 impl CfnCapacityProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutoScalingGroupProvider", self.auto_scaling_group_provider);
@@ -260,6 +263,7 @@ impl CfnCapacityProviderProps {
 
     /// The `AWS::ECS::CapacityProvider` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECS::CapacityProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -268,6 +272,7 @@ impl CfnCapacityProviderProps {
 #[cfg(feature = "ecs")]
 impl crate::Cfn<markers::CapacityProvider> {
     /// Adds an `AWS::ECS::CapacityProvider` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -321,6 +326,7 @@ pub mod capacity_provider {
 
     impl AutoScalingGroupProvider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(auto_scaling_group_arn: impl Into<Id<crate::autoscaling::CfnAutoScalingGroup>>) -> AutoScalingGroupProvider {
             AutoScalingGroupProvider {
                 auto_scaling_group_arn: auto_scaling_group_arn.into(),
@@ -332,6 +338,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for AutoScalingGroupProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AutoScalingGroupArn", self.auto_scaling_group_arn.into_ref());
@@ -386,6 +393,7 @@ pub mod capacity_provider {
 
     impl ManagedScaling {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManagedScaling {
             ManagedScaling {
                 instance_warmup_period: None,
@@ -398,12 +406,14 @@ pub mod capacity_provider {
     }
 
     impl Default for ManagedScaling {
+        #[inline]
         fn default() -> ManagedScaling {
             ManagedScaling::new()
         }
     }
 
     impl IntoValue for ManagedScaling {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InstanceWarmupPeriod", self.instance_warmup_period);
@@ -463,6 +473,7 @@ pub mod capacity_provider {
 
     impl ManagedInstancesProvider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(infrastructure_role_arn: impl Into<Str>, instance_launch_template: impl Into<InstanceLaunchTemplate>) -> ManagedInstancesProvider {
             ManagedInstancesProvider {
                 auto_repair_configuration: None,
@@ -475,6 +486,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for ManagedInstancesProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoRepairConfiguration", self.auto_repair_configuration);
@@ -501,6 +513,7 @@ pub mod capacity_provider {
 
     impl AutoRepairConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutoRepairConfiguration {
             AutoRepairConfiguration {
                 actions_status: None,
@@ -509,12 +522,14 @@ pub mod capacity_provider {
     }
 
     impl Default for AutoRepairConfiguration {
+        #[inline]
         fn default() -> AutoRepairConfiguration {
             AutoRepairConfiguration::new()
         }
     }
 
     impl IntoValue for AutoRepairConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActionsStatus", self.actions_status);
@@ -541,6 +556,7 @@ pub mod capacity_provider {
 
     impl InfrastructureOptimization {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InfrastructureOptimization {
             InfrastructureOptimization {
                 scale_in_after: None,
@@ -549,12 +565,14 @@ pub mod capacity_provider {
     }
 
     impl Default for InfrastructureOptimization {
+        #[inline]
         fn default() -> InfrastructureOptimization {
             InfrastructureOptimization::new()
         }
     }
 
     impl IntoValue for InfrastructureOptimization {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ScaleInAfter", self.scale_in_after);
@@ -639,6 +657,7 @@ pub mod capacity_provider {
 
     impl InstanceLaunchTemplate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ec2_instance_profile_arn: impl Into<Str>, network_configuration: impl Into<ManagedInstancesNetworkConfiguration>) -> InstanceLaunchTemplate {
             InstanceLaunchTemplate {
                 capacity_option_type: None,
@@ -656,6 +675,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for InstanceLaunchTemplate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityOptionType", self.capacity_option_type);
@@ -689,6 +709,7 @@ pub mod capacity_provider {
 
     impl ManagedInstancesStorageConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(storage_size_gi_b: impl Into<Int>) -> ManagedInstancesStorageConfiguration {
             ManagedInstancesStorageConfiguration {
                 storage_size_gi_b: storage_size_gi_b.into(),
@@ -697,6 +718,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for ManagedInstancesStorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StorageSizeGiB", self.storage_size_gi_b.into_value());
@@ -734,6 +756,7 @@ pub mod capacity_provider {
 
     impl ManagedInstancesNetworkConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_groups: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> ManagedInstancesNetworkConfiguration {
             ManagedInstancesNetworkConfiguration {
                 security_groups: security_groups.into(),
@@ -743,6 +766,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for ManagedInstancesNetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroups", self.security_groups.into_value());
@@ -920,6 +944,7 @@ pub mod capacity_provider {
 
     impl InstanceRequirementsRequest {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(memory_mi_b: impl Into<MemoryMiBRequest>, v_cpu_count: impl Into<VCpuCountRangeRequest>) -> InstanceRequirementsRequest {
             InstanceRequirementsRequest {
                 accelerator_count: None,
@@ -951,6 +976,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for InstanceRequirementsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AcceleratorCount", self.accelerator_count);
@@ -1004,6 +1030,7 @@ pub mod capacity_provider {
 
     impl NetworkInterfaceCountRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkInterfaceCountRequest {
             NetworkInterfaceCountRequest {
                 max: None,
@@ -1013,12 +1040,14 @@ pub mod capacity_provider {
     }
 
     impl Default for NetworkInterfaceCountRequest {
+        #[inline]
         fn default() -> NetworkInterfaceCountRequest {
             NetworkInterfaceCountRequest::new()
         }
     }
 
     impl IntoValue for NetworkInterfaceCountRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1050,6 +1079,7 @@ pub mod capacity_provider {
 
     impl MemoryGiBPerVCpuRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MemoryGiBPerVCpuRequest {
             MemoryGiBPerVCpuRequest {
                 max: None,
@@ -1059,12 +1089,14 @@ pub mod capacity_provider {
     }
 
     impl Default for MemoryGiBPerVCpuRequest {
+        #[inline]
         fn default() -> MemoryGiBPerVCpuRequest {
             MemoryGiBPerVCpuRequest::new()
         }
     }
 
     impl IntoValue for MemoryGiBPerVCpuRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1097,6 +1129,7 @@ pub mod capacity_provider {
 
     impl VCpuCountRangeRequest {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(min: impl Into<Int>) -> VCpuCountRangeRequest {
             VCpuCountRangeRequest {
                 max: None,
@@ -1106,6 +1139,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for VCpuCountRangeRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1137,6 +1171,7 @@ pub mod capacity_provider {
 
     impl NetworkBandwidthGbpsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkBandwidthGbpsRequest {
             NetworkBandwidthGbpsRequest {
                 max: None,
@@ -1146,12 +1181,14 @@ pub mod capacity_provider {
     }
 
     impl Default for NetworkBandwidthGbpsRequest {
+        #[inline]
         fn default() -> NetworkBandwidthGbpsRequest {
             NetworkBandwidthGbpsRequest::new()
         }
     }
 
     impl IntoValue for NetworkBandwidthGbpsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1183,6 +1220,7 @@ pub mod capacity_provider {
 
     impl AcceleratorCountRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AcceleratorCountRequest {
             AcceleratorCountRequest {
                 max: None,
@@ -1192,12 +1230,14 @@ pub mod capacity_provider {
     }
 
     impl Default for AcceleratorCountRequest {
+        #[inline]
         fn default() -> AcceleratorCountRequest {
             AcceleratorCountRequest::new()
         }
     }
 
     impl IntoValue for AcceleratorCountRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1229,6 +1269,7 @@ pub mod capacity_provider {
 
     impl BaselineEbsBandwidthMbpsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BaselineEbsBandwidthMbpsRequest {
             BaselineEbsBandwidthMbpsRequest {
                 max: None,
@@ -1238,12 +1279,14 @@ pub mod capacity_provider {
     }
 
     impl Default for BaselineEbsBandwidthMbpsRequest {
+        #[inline]
         fn default() -> BaselineEbsBandwidthMbpsRequest {
             BaselineEbsBandwidthMbpsRequest::new()
         }
     }
 
     impl IntoValue for BaselineEbsBandwidthMbpsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1276,6 +1319,7 @@ pub mod capacity_provider {
 
     impl AcceleratorTotalMemoryMiBRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AcceleratorTotalMemoryMiBRequest {
             AcceleratorTotalMemoryMiBRequest {
                 max: None,
@@ -1285,12 +1329,14 @@ pub mod capacity_provider {
     }
 
     impl Default for AcceleratorTotalMemoryMiBRequest {
+        #[inline]
         fn default() -> AcceleratorTotalMemoryMiBRequest {
             AcceleratorTotalMemoryMiBRequest::new()
         }
     }
 
     impl IntoValue for AcceleratorTotalMemoryMiBRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1323,6 +1369,7 @@ pub mod capacity_provider {
 
     impl MemoryMiBRequest {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(min: impl Into<Int>) -> MemoryMiBRequest {
             MemoryMiBRequest {
                 max: None,
@@ -1332,6 +1379,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for MemoryMiBRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1364,6 +1412,7 @@ pub mod capacity_provider {
 
     impl TotalLocalStorageGBRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TotalLocalStorageGBRequest {
             TotalLocalStorageGBRequest {
                 max: None,
@@ -1373,12 +1422,14 @@ pub mod capacity_provider {
     }
 
     impl Default for TotalLocalStorageGBRequest {
+        #[inline]
         fn default() -> TotalLocalStorageGBRequest {
             TotalLocalStorageGBRequest::new()
         }
     }
 
     impl IntoValue for TotalLocalStorageGBRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Max", self.max);
@@ -1407,6 +1458,7 @@ pub mod capacity_provider {
 
     impl CapacityReservationRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityReservationRequest {
             CapacityReservationRequest {
                 reservation_group_arn: None,
@@ -1416,12 +1468,14 @@ pub mod capacity_provider {
     }
 
     impl Default for CapacityReservationRequest {
+        #[inline]
         fn default() -> CapacityReservationRequest {
             CapacityReservationRequest::new()
         }
     }
 
     impl IntoValue for CapacityReservationRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReservationGroupArn", self.reservation_group_arn);
@@ -1445,6 +1499,7 @@ pub mod capacity_provider {
 
     impl ManagedInstancesLocalStorageConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManagedInstancesLocalStorageConfiguration {
             ManagedInstancesLocalStorageConfiguration {
                 use_local_storage: None,
@@ -1453,12 +1508,14 @@ pub mod capacity_provider {
     }
 
     impl Default for ManagedInstancesLocalStorageConfiguration {
+        #[inline]
         fn default() -> ManagedInstancesLocalStorageConfiguration {
             ManagedInstancesLocalStorageConfiguration::new()
         }
     }
 
     impl IntoValue for ManagedInstancesLocalStorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "UseLocalStorage", self.use_local_storage);
@@ -1536,6 +1593,7 @@ pub struct CfnClusterProps {
 #[cfg(feature = "ecs")]
 impl CfnClusterProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnClusterProps {
         CfnClusterProps {
             capacity_providers: None,
@@ -1551,6 +1609,7 @@ impl CfnClusterProps {
 
 #[cfg(feature = "ecs")]
 impl Default for CfnClusterProps {
+    #[inline]
     fn default() -> CfnClusterProps {
         CfnClusterProps::new()
     }
@@ -1559,6 +1618,7 @@ impl Default for CfnClusterProps {
 #[cfg(feature = "ecs")]
 impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.capacity_providers { m.insert("CapacityProviders", v.into_refs()); }
@@ -1573,6 +1633,7 @@ impl CfnClusterProps {
 
     /// The `AWS::ECS::Cluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECS::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1581,6 +1642,7 @@ impl CfnClusterProps {
 #[cfg(feature = "ecs")]
 impl crate::Cfn<markers::Cluster> {
     /// Adds an `AWS::ECS::Cluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1594,6 +1656,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-cluster.html#aws-resource-ecs-cluster-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1627,6 +1690,7 @@ pub mod cluster {
 
     impl ClusterSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClusterSettings {
             ClusterSettings {
                 name: None,
@@ -1636,12 +1700,14 @@ pub mod cluster {
     }
 
     impl Default for ClusterSettings {
+        #[inline]
         fn default() -> ClusterSettings {
             ClusterSettings::new()
         }
     }
 
     impl IntoValue for ClusterSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1683,6 +1749,7 @@ pub mod cluster {
 
     impl CapacityProviderStrategyItem {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityProviderStrategyItem {
             CapacityProviderStrategyItem {
                 base: None,
@@ -1693,12 +1760,14 @@ pub mod cluster {
     }
 
     impl Default for CapacityProviderStrategyItem {
+        #[inline]
         fn default() -> CapacityProviderStrategyItem {
             CapacityProviderStrategyItem::new()
         }
     }
 
     impl IntoValue for CapacityProviderStrategyItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Base", self.base);
@@ -1728,6 +1797,7 @@ pub mod cluster {
 
     impl ClusterConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClusterConfiguration {
             ClusterConfiguration {
                 execute_command_configuration: None,
@@ -1737,12 +1807,14 @@ pub mod cluster {
     }
 
     impl Default for ClusterConfiguration {
+        #[inline]
         fn default() -> ClusterConfiguration {
             ClusterConfiguration::new()
         }
     }
 
     impl IntoValue for ClusterConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExecuteCommandConfiguration", self.execute_command_configuration);
@@ -1783,6 +1855,7 @@ pub mod cluster {
 
     impl ExecuteCommandConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExecuteCommandConfiguration {
             ExecuteCommandConfiguration {
                 kms_key_id: None,
@@ -1793,12 +1866,14 @@ pub mod cluster {
     }
 
     impl Default for ExecuteCommandConfiguration {
+        #[inline]
         fn default() -> ExecuteCommandConfiguration {
             ExecuteCommandConfiguration::new()
         }
     }
 
     impl IntoValue for ExecuteCommandConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_get_att("Arn")); }
@@ -1849,6 +1924,7 @@ pub mod cluster {
 
     impl ExecuteCommandLogConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExecuteCommandLogConfiguration {
             ExecuteCommandLogConfiguration {
                 cloud_watch_encryption_enabled: None,
@@ -1861,12 +1937,14 @@ pub mod cluster {
     }
 
     impl Default for ExecuteCommandLogConfiguration {
+        #[inline]
         fn default() -> ExecuteCommandLogConfiguration {
             ExecuteCommandLogConfiguration::new()
         }
     }
 
     impl IntoValue for ExecuteCommandLogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchEncryptionEnabled", self.cloud_watch_encryption_enabled);
@@ -1901,6 +1979,7 @@ pub mod cluster {
 
     impl ServiceConnectDefaults {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServiceConnectDefaults {
             ServiceConnectDefaults {
                 namespace: None,
@@ -1909,12 +1988,14 @@ pub mod cluster {
     }
 
     impl Default for ServiceConnectDefaults {
+        #[inline]
         fn default() -> ServiceConnectDefaults {
             ServiceConnectDefaults::new()
         }
     }
 
     impl IntoValue for ServiceConnectDefaults {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Namespace", self.namespace);
@@ -1942,6 +2023,7 @@ pub mod cluster {
 
     impl ManagedStorageConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManagedStorageConfiguration {
             ManagedStorageConfiguration {
                 fargate_ephemeral_storage_kms_key_id: None,
@@ -1951,12 +2033,14 @@ pub mod cluster {
     }
 
     impl Default for ManagedStorageConfiguration {
+        #[inline]
         fn default() -> ManagedStorageConfiguration {
             ManagedStorageConfiguration::new()
         }
     }
 
     impl IntoValue for ManagedStorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FargateEphemeralStorageKmsKeyId", self.fargate_ephemeral_storage_kms_key_id);
@@ -1999,6 +2083,7 @@ pub struct CfnClusterCapacityProviderAssociationsProps {
 #[cfg(feature = "ecs")]
 impl CfnClusterCapacityProviderAssociationsProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster: impl Into<Id<crate::ecs::CfnCluster>>, default_capacity_provider_strategy: impl Into<List<cluster_capacity_provider_associations::CapacityProviderStrategy>>) -> CfnClusterCapacityProviderAssociationsProps {
         CfnClusterCapacityProviderAssociationsProps {
             capacity_providers: None,
@@ -2011,6 +2096,7 @@ impl CfnClusterCapacityProviderAssociationsProps {
 #[cfg(feature = "ecs")]
 impl CfnClusterCapacityProviderAssociationsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.capacity_providers { m.insert("CapacityProviders", v.into_refs()); }
@@ -2021,6 +2107,7 @@ impl CfnClusterCapacityProviderAssociationsProps {
 
     /// The `AWS::ECS::ClusterCapacityProviderAssociations` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECS::ClusterCapacityProviderAssociations").properties(self.into_properties())
     }
@@ -2029,6 +2116,7 @@ impl CfnClusterCapacityProviderAssociationsProps {
 #[cfg(feature = "ecs")]
 impl crate::Cfn<markers::ClusterCapacityProviderAssociations> {
     /// Adds an `AWS::ECS::ClusterCapacityProviderAssociations` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2078,6 +2166,7 @@ pub mod cluster_capacity_provider_associations {
 
     impl CapacityProviderStrategy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(capacity_provider: impl Into<Str>) -> CapacityProviderStrategy {
             CapacityProviderStrategy {
                 base: None,
@@ -2088,6 +2177,7 @@ pub mod cluster_capacity_provider_associations {
     }
 
     impl IntoValue for CapacityProviderStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Base", self.base);
@@ -2164,6 +2254,7 @@ pub struct CfnDaemonProps {
 #[cfg(feature = "ecs")]
 impl CfnDaemonProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDaemonProps {
         CfnDaemonProps {
             capacity_provider_arns: None,
@@ -2182,6 +2273,7 @@ impl CfnDaemonProps {
 
 #[cfg(feature = "ecs")]
 impl Default for CfnDaemonProps {
+    #[inline]
     fn default() -> CfnDaemonProps {
         CfnDaemonProps::new()
     }
@@ -2190,6 +2282,7 @@ impl Default for CfnDaemonProps {
 #[cfg(feature = "ecs")]
 impl CfnDaemonProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CapacityProviderArns", self.capacity_provider_arns);
@@ -2207,6 +2300,7 @@ impl CfnDaemonProps {
 
     /// The `AWS::ECS::Daemon` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECS::Daemon").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2215,6 +2309,7 @@ impl CfnDaemonProps {
 #[cfg(feature = "ecs")]
 impl crate::Cfn<markers::Daemon> {
     /// Adds an `AWS::ECS::Daemon` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2227,6 +2322,7 @@ impl crate::Cfn<markers::Daemon> {
     ///
     /// `Fn::GetAtt` of
     /// [`DaemonArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-daemon.html#aws-resource-ecs-daemon-return-values).
+    #[inline]
     pub fn attr_daemon_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DaemonArn".into())
     }
@@ -2235,6 +2331,7 @@ impl crate::Cfn<markers::Daemon> {
     ///
     /// `Fn::GetAtt` of
     /// [`DeploymentArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-daemon.html#aws-resource-ecs-daemon-return-values).
+    #[inline]
     pub fn attr_deployment_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DeploymentArn".into())
     }
@@ -2243,6 +2340,7 @@ impl crate::Cfn<markers::Daemon> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-daemon.html#aws-resource-ecs-daemon-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2251,6 +2349,7 @@ impl crate::Cfn<markers::Daemon> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-daemon.html#aws-resource-ecs-daemon-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -2259,6 +2358,7 @@ impl crate::Cfn<markers::Daemon> {
     ///
     /// `Fn::GetAtt` of
     /// [`DaemonStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-daemon.html#aws-resource-ecs-daemon-return-values).
+    #[inline]
     pub fn attr_daemon_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DaemonStatus".into())
     }
@@ -2298,6 +2398,7 @@ pub mod daemon {
 
     impl DaemonDeploymentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DaemonDeploymentConfiguration {
             DaemonDeploymentConfiguration {
                 alarms: None,
@@ -2308,12 +2409,14 @@ pub mod daemon {
     }
 
     impl Default for DaemonDeploymentConfiguration {
+        #[inline]
         fn default() -> DaemonDeploymentConfiguration {
             DaemonDeploymentConfiguration::new()
         }
     }
 
     impl IntoValue for DaemonDeploymentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Alarms", self.alarms);
@@ -2345,6 +2448,7 @@ pub mod daemon {
 
     impl DaemonAlarmConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DaemonAlarmConfiguration {
             DaemonAlarmConfiguration {
                 alarm_names: None,
@@ -2354,12 +2458,14 @@ pub mod daemon {
     }
 
     impl Default for DaemonAlarmConfiguration {
+        #[inline]
         fn default() -> DaemonAlarmConfiguration {
             DaemonAlarmConfiguration::new()
         }
     }
 
     impl IntoValue for DaemonAlarmConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AlarmNames", self.alarm_names);
@@ -2452,6 +2558,7 @@ pub struct CfnDaemonTaskDefinitionProps {
 #[cfg(feature = "ecs")]
 impl CfnDaemonTaskDefinitionProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDaemonTaskDefinitionProps {
         CfnDaemonTaskDefinitionProps {
             container_definitions: None,
@@ -2470,6 +2577,7 @@ impl CfnDaemonTaskDefinitionProps {
 
 #[cfg(feature = "ecs")]
 impl Default for CfnDaemonTaskDefinitionProps {
+    #[inline]
     fn default() -> CfnDaemonTaskDefinitionProps {
         CfnDaemonTaskDefinitionProps::new()
     }
@@ -2478,6 +2586,7 @@ impl Default for CfnDaemonTaskDefinitionProps {
 #[cfg(feature = "ecs")]
 impl CfnDaemonTaskDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ContainerDefinitions", self.container_definitions);
@@ -2495,6 +2604,7 @@ impl CfnDaemonTaskDefinitionProps {
 
     /// The `AWS::ECS::DaemonTaskDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECS::DaemonTaskDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2503,6 +2613,7 @@ impl CfnDaemonTaskDefinitionProps {
 #[cfg(feature = "ecs")]
 impl crate::Cfn<markers::DaemonTaskDefinition> {
     /// Adds an `AWS::ECS::DaemonTaskDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2515,6 +2626,7 @@ impl crate::Cfn<markers::DaemonTaskDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`DaemonTaskDefinitionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-daemontaskdefinition.html#aws-resource-ecs-daemontaskdefinition-return-values).
+    #[inline]
     pub fn attr_daemon_task_definition_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DaemonTaskDefinitionArn".into())
     }
@@ -2557,6 +2669,7 @@ pub mod daemon_task_definition {
 
     impl Volume {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Volume {
             Volume {
                 host: None,
@@ -2566,12 +2679,14 @@ pub mod daemon_task_definition {
     }
 
     impl Default for Volume {
+        #[inline]
         fn default() -> Volume {
             Volume::new()
         }
     }
 
     impl IntoValue for Volume {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Host", self.host);
@@ -2602,6 +2717,7 @@ pub mod daemon_task_definition {
 
     impl HostVolumeProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HostVolumeProperties {
             HostVolumeProperties {
                 source_path: None,
@@ -2610,12 +2726,14 @@ pub mod daemon_task_definition {
     }
 
     impl Default for HostVolumeProperties {
+        #[inline]
         fn default() -> HostVolumeProperties {
             HostVolumeProperties::new()
         }
     }
 
     impl IntoValue for HostVolumeProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SourcePath", self.source_path);
@@ -2889,6 +3007,7 @@ pub mod daemon_task_definition {
 
     impl DaemonContainerDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image: impl Into<Str>, name: impl Into<Str>) -> DaemonContainerDefinition {
             DaemonContainerDefinition {
                 command: None,
@@ -2925,6 +3044,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for DaemonContainerDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Command", self.command);
@@ -2997,6 +3117,7 @@ pub mod daemon_task_definition {
 
     impl Secret {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value_from: impl Into<Str>) -> Secret {
             Secret {
                 name: name.into(),
@@ -3006,6 +3127,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for Secret {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -3138,6 +3260,7 @@ pub mod daemon_task_definition {
 
     impl HealthCheck {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HealthCheck {
             HealthCheck {
                 command: None,
@@ -3150,12 +3273,14 @@ pub mod daemon_task_definition {
     }
 
     impl Default for HealthCheck {
+        #[inline]
         fn default() -> HealthCheck {
             HealthCheck::new()
         }
     }
 
     impl IntoValue for HealthCheck {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Command", self.command);
@@ -3315,6 +3440,7 @@ pub mod daemon_task_definition {
 
     impl LogConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_driver: impl Into<Str>) -> LogConfiguration {
             LogConfiguration {
                 log_driver: log_driver.into(),
@@ -3325,6 +3451,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogDriver", self.log_driver.into_value());
@@ -3372,6 +3499,7 @@ pub mod daemon_task_definition {
 
     impl EnvironmentFile {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnvironmentFile {
             EnvironmentFile {
                 r#type: None,
@@ -3381,12 +3509,14 @@ pub mod daemon_task_definition {
     }
 
     impl Default for EnvironmentFile {
+        #[inline]
         fn default() -> EnvironmentFile {
             EnvironmentFile::new()
         }
     }
 
     impl IntoValue for EnvironmentFile {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Type", self.r#type);
@@ -3425,6 +3555,7 @@ pub mod daemon_task_definition {
 
     impl FirelensConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FirelensConfiguration {
             FirelensConfiguration {
                 options: None,
@@ -3434,12 +3565,14 @@ pub mod daemon_task_definition {
     }
 
     impl Default for FirelensConfiguration {
+        #[inline]
         fn default() -> FirelensConfiguration {
             FirelensConfiguration::new()
         }
     }
 
     impl IntoValue for FirelensConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Options", self.options);
@@ -3492,6 +3625,7 @@ pub mod daemon_task_definition {
 
     impl SystemControl {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SystemControl {
             SystemControl {
                 namespace: None,
@@ -3501,12 +3635,14 @@ pub mod daemon_task_definition {
     }
 
     impl Default for SystemControl {
+        #[inline]
         fn default() -> SystemControl {
             SystemControl::new()
         }
     }
 
     impl IntoValue for SystemControl {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Namespace", self.namespace);
@@ -3550,6 +3686,7 @@ pub mod daemon_task_definition {
 
     impl Ulimit {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(hard_limit: impl Into<Int>, name: impl Into<Str>, soft_limit: impl Into<Int>) -> Ulimit {
             Ulimit {
                 hard_limit: hard_limit.into(),
@@ -3560,6 +3697,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for Ulimit {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HardLimit", self.hard_limit.into_value());
@@ -3588,6 +3726,7 @@ pub mod daemon_task_definition {
 
     impl RepositoryCredentials {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RepositoryCredentials {
             RepositoryCredentials {
                 credentials_parameter: None,
@@ -3596,12 +3735,14 @@ pub mod daemon_task_definition {
     }
 
     impl Default for RepositoryCredentials {
+        #[inline]
         fn default() -> RepositoryCredentials {
             RepositoryCredentials::new()
         }
     }
 
     impl IntoValue for RepositoryCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CredentialsParameter", self.credentials_parameter);
@@ -3665,6 +3806,7 @@ pub mod daemon_task_definition {
 
     impl LinuxParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LinuxParameters {
             LinuxParameters {
                 capabilities: None,
@@ -3676,12 +3818,14 @@ pub mod daemon_task_definition {
     }
 
     impl Default for LinuxParameters {
+        #[inline]
         fn default() -> LinuxParameters {
             LinuxParameters::new()
         }
     }
 
     impl IntoValue for LinuxParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Capabilities", self.capabilities);
@@ -3748,6 +3892,7 @@ pub mod daemon_task_definition {
 
     impl KernelCapabilities {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KernelCapabilities {
             KernelCapabilities {
                 add: None,
@@ -3757,12 +3902,14 @@ pub mod daemon_task_definition {
     }
 
     impl Default for KernelCapabilities {
+        #[inline]
         fn default() -> KernelCapabilities {
             KernelCapabilities::new()
         }
     }
 
     impl IntoValue for KernelCapabilities {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Add", self.add);
@@ -3802,6 +3949,7 @@ pub mod daemon_task_definition {
 
     impl Tmpfs {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(size: impl Into<Int>) -> Tmpfs {
             Tmpfs {
                 container_path: None,
@@ -3812,6 +3960,7 @@ pub mod daemon_task_definition {
     }
 
     impl IntoValue for Tmpfs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerPath", self.container_path);
@@ -3847,6 +3996,7 @@ pub mod daemon_task_definition {
 
     impl Device {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Device {
             Device {
                 container_path: None,
@@ -3857,12 +4007,14 @@ pub mod daemon_task_definition {
     }
 
     impl Default for Device {
+        #[inline]
         fn default() -> Device {
             Device::new()
         }
     }
 
     impl IntoValue for Device {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerPath", self.container_path);
@@ -3897,6 +4049,7 @@ pub mod daemon_task_definition {
 
     impl RestartPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RestartPolicy {
             RestartPolicy {
                 enabled: None,
@@ -3907,12 +4060,14 @@ pub mod daemon_task_definition {
     }
 
     impl Default for RestartPolicy {
+        #[inline]
         fn default() -> RestartPolicy {
             RestartPolicy::new()
         }
     }
 
     impl IntoValue for RestartPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -3949,6 +4104,7 @@ pub mod daemon_task_definition {
 
     impl MountPoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MountPoint {
             MountPoint {
                 container_path: None,
@@ -3959,12 +4115,14 @@ pub mod daemon_task_definition {
     }
 
     impl Default for MountPoint {
+        #[inline]
         fn default() -> MountPoint {
             MountPoint::new()
         }
     }
 
     impl IntoValue for MountPoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerPath", self.container_path);
@@ -4023,6 +4181,7 @@ pub mod daemon_task_definition {
 
     impl ContainerDependency {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ContainerDependency {
             ContainerDependency {
                 condition: None,
@@ -4032,12 +4191,14 @@ pub mod daemon_task_definition {
     }
 
     impl Default for ContainerDependency {
+        #[inline]
         fn default() -> ContainerDependency {
             ContainerDependency::new()
         }
     }
 
     impl IntoValue for ContainerDependency {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Condition", self.condition);
@@ -4068,6 +4229,7 @@ pub mod daemon_task_definition {
 
     impl KeyValuePair {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KeyValuePair {
             KeyValuePair {
                 name: None,
@@ -4077,12 +4239,14 @@ pub mod daemon_task_definition {
     }
 
     impl Default for KeyValuePair {
+        #[inline]
         fn default() -> KeyValuePair {
             KeyValuePair::new()
         }
     }
 
     impl IntoValue for KeyValuePair {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -4174,6 +4338,7 @@ pub struct CfnExpressGatewayServiceProps {
 #[cfg(feature = "ecs")]
 impl CfnExpressGatewayServiceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(infrastructure_role_arn: impl Into<Str>) -> CfnExpressGatewayServiceProps {
         CfnExpressGatewayServiceProps {
             cluster: None,
@@ -4196,6 +4361,7 @@ impl CfnExpressGatewayServiceProps {
 #[cfg(feature = "ecs")]
 impl CfnExpressGatewayServiceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Cluster", self.cluster);
@@ -4216,6 +4382,7 @@ impl CfnExpressGatewayServiceProps {
 
     /// The `AWS::ECS::ExpressGatewayService` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECS::ExpressGatewayService").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4224,6 +4391,7 @@ impl CfnExpressGatewayServiceProps {
 #[cfg(feature = "ecs")]
 impl crate::Cfn<markers::ExpressGatewayService> {
     /// Adds an `AWS::ECS::ExpressGatewayService` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4236,6 +4404,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_service_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceArn".into())
     }
@@ -4244,6 +4413,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`ActiveConfigurations`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_active_configurations(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ActiveConfigurations".into())
     }
@@ -4252,6 +4422,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -4260,6 +4431,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -4268,6 +4440,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -4276,6 +4449,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -4284,6 +4458,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`ECSManagedResourceArns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_ecs_managed_resource_arns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ECSManagedResourceArns".into())
     }
@@ -4292,6 +4467,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`ECSManagedResourceArns.ServiceSecurityGroups`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_service_security_groups(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ECSManagedResourceArns.ServiceSecurityGroups".into())
     }
@@ -4300,6 +4476,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`ECSManagedResourceArns.AutoScaling`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_auto_scaling(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ECSManagedResourceArns.AutoScaling".into())
     }
@@ -4308,6 +4485,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`ECSManagedResourceArns.AutoScaling.ScalableTarget`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_auto_scaling_scalable_target(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ECSManagedResourceArns.AutoScaling.ScalableTarget".into())
     }
@@ -4316,6 +4494,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`ECSManagedResourceArns.AutoScaling.ApplicationAutoScalingPolicies`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_auto_scaling_application_auto_scaling_policies(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ECSManagedResourceArns.AutoScaling.ApplicationAutoScalingPolicies".into())
     }
@@ -4324,6 +4503,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`ECSManagedResourceArns.LogGroups`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_log_groups(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ECSManagedResourceArns.LogGroups".into())
     }
@@ -4332,6 +4512,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`ECSManagedResourceArns.MetricAlarms`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_metric_alarms(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ECSManagedResourceArns.MetricAlarms".into())
     }
@@ -4340,6 +4521,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`ECSManagedResourceArns.IngressPath`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ECSManagedResourceArns.IngressPath".into())
     }
@@ -4348,6 +4530,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`ECSManagedResourceArns.IngressPath.CertificateArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_certificate_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ECSManagedResourceArns.IngressPath.CertificateArn".into())
     }
@@ -4356,6 +4539,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`ECSManagedResourceArns.IngressPath.LoadBalancerSecurityGroups`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_load_balancer_security_groups(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ECSManagedResourceArns.IngressPath.LoadBalancerSecurityGroups".into())
     }
@@ -4364,6 +4548,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`ECSManagedResourceArns.IngressPath.ListenerRuleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_listener_rule_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ECSManagedResourceArns.IngressPath.ListenerRuleArn".into())
     }
@@ -4372,6 +4557,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`ECSManagedResourceArns.IngressPath.ListenerArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_listener_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ECSManagedResourceArns.IngressPath.ListenerArn".into())
     }
@@ -4380,6 +4566,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`ECSManagedResourceArns.IngressPath.LoadBalancerArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_load_balancer_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ECSManagedResourceArns.IngressPath.LoadBalancerArn".into())
     }
@@ -4388,6 +4575,7 @@ impl crate::Cfn<markers::ExpressGatewayService> {
     ///
     /// `Fn::GetAtt` of
     /// [`ECSManagedResourceArns.IngressPath.TargetGroupArns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html#aws-resource-ecs-expressgatewayservice-return-values).
+    #[inline]
     pub fn attr_ecs_managed_resource_arns_ingress_path_target_group_arns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ECSManagedResourceArns.IngressPath.TargetGroupArns".into())
     }
@@ -4447,6 +4635,7 @@ pub mod express_gateway_service {
 
     impl ExpressGatewayContainer {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image: impl Into<Str>) -> ExpressGatewayContainer {
             ExpressGatewayContainer {
                 aws_logs_configuration: None,
@@ -4461,6 +4650,7 @@ pub mod express_gateway_service {
     }
 
     impl IntoValue for ExpressGatewayContainer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsLogsConfiguration", self.aws_logs_configuration);
@@ -4490,6 +4680,7 @@ pub mod express_gateway_service {
 
     impl ExpressGatewayRepositoryCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(credentials_parameter: impl Into<Str>) -> ExpressGatewayRepositoryCredentials {
             ExpressGatewayRepositoryCredentials {
                 credentials_parameter: credentials_parameter.into(),
@@ -4498,6 +4689,7 @@ pub mod express_gateway_service {
     }
 
     impl IntoValue for ExpressGatewayRepositoryCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CredentialsParameter", self.credentials_parameter.into_value());
@@ -4529,6 +4721,7 @@ pub mod express_gateway_service {
 
     impl Secret {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value_from: impl Into<Str>) -> Secret {
             Secret {
                 name: name.into(),
@@ -4538,6 +4731,7 @@ pub mod express_gateway_service {
     }
 
     impl IntoValue for Secret {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -4569,6 +4763,7 @@ pub mod express_gateway_service {
 
     impl ExpressGatewayServiceAwsLogsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_group: impl Into<Str>, log_stream_prefix: impl Into<Str>) -> ExpressGatewayServiceAwsLogsConfiguration {
             ExpressGatewayServiceAwsLogsConfiguration {
                 log_group: log_group.into(),
@@ -4578,6 +4773,7 @@ pub mod express_gateway_service {
     }
 
     impl IntoValue for ExpressGatewayServiceAwsLogsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogGroup", self.log_group.into_value());
@@ -4610,6 +4806,7 @@ pub mod express_gateway_service {
 
     impl KeyValuePair {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> KeyValuePair {
             KeyValuePair {
                 name: name.into(),
@@ -4619,6 +4816,7 @@ pub mod express_gateway_service {
     }
 
     impl IntoValue for KeyValuePair {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -4660,6 +4858,7 @@ pub mod express_gateway_service {
 
     impl ExpressGatewayScalingTarget {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExpressGatewayScalingTarget {
             ExpressGatewayScalingTarget {
                 auto_scaling_metric: None,
@@ -4671,12 +4870,14 @@ pub mod express_gateway_service {
     }
 
     impl Default for ExpressGatewayScalingTarget {
+        #[inline]
         fn default() -> ExpressGatewayScalingTarget {
             ExpressGatewayScalingTarget::new()
         }
     }
 
     impl IntoValue for ExpressGatewayScalingTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoScalingMetric", self.auto_scaling_metric);
@@ -4708,6 +4909,7 @@ pub mod express_gateway_service {
 
     impl ExpressGatewayServiceNetworkConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExpressGatewayServiceNetworkConfiguration {
             ExpressGatewayServiceNetworkConfiguration {
                 security_groups: None,
@@ -4717,12 +4919,14 @@ pub mod express_gateway_service {
     }
 
     impl Default for ExpressGatewayServiceNetworkConfiguration {
+        #[inline]
         fn default() -> ExpressGatewayServiceNetworkConfiguration {
             ExpressGatewayServiceNetworkConfiguration::new()
         }
     }
 
     impl IntoValue for ExpressGatewayServiceNetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroups", self.security_groups);
@@ -4763,6 +4967,7 @@ pub struct CfnPrimaryTaskSetProps {
 #[cfg(feature = "ecs")]
 impl CfnPrimaryTaskSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster: impl Into<Str>, service: impl Into<Str>, task_set_id: impl Into<Str>) -> CfnPrimaryTaskSetProps {
         CfnPrimaryTaskSetProps {
             cluster: cluster.into(),
@@ -4775,6 +4980,7 @@ impl CfnPrimaryTaskSetProps {
 #[cfg(feature = "ecs")]
 impl CfnPrimaryTaskSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Cluster", self.cluster.into_value());
@@ -4785,6 +4991,7 @@ impl CfnPrimaryTaskSetProps {
 
     /// The `AWS::ECS::PrimaryTaskSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECS::PrimaryTaskSet").properties(self.into_properties())
     }
@@ -4793,6 +5000,7 @@ impl CfnPrimaryTaskSetProps {
 #[cfg(feature = "ecs")]
 impl crate::Cfn<markers::PrimaryTaskSet> {
     /// Adds an `AWS::ECS::PrimaryTaskSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5020,6 +5228,7 @@ pub struct CfnServiceProps {
 #[cfg(feature = "ecs")]
 impl CfnServiceProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnServiceProps {
         CfnServiceProps {
             availability_zone_rebalancing: None,
@@ -5055,6 +5264,7 @@ impl CfnServiceProps {
 
 #[cfg(feature = "ecs")]
 impl Default for CfnServiceProps {
+    #[inline]
     fn default() -> CfnServiceProps {
         CfnServiceProps::new()
     }
@@ -5063,6 +5273,7 @@ impl Default for CfnServiceProps {
 #[cfg(feature = "ecs")]
 impl CfnServiceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AvailabilityZoneRebalancing", self.availability_zone_rebalancing);
@@ -5097,6 +5308,7 @@ impl CfnServiceProps {
 
     /// The `AWS::ECS::Service` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECS::Service").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5105,6 +5317,7 @@ impl CfnServiceProps {
 #[cfg(feature = "ecs")]
 impl crate::Cfn<markers::Service> {
     /// Adds an `AWS::ECS::Service` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5120,6 +5333,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-service.html#aws-resource-ecs-service-return-values).
+    #[inline]
     pub fn attr_service_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceArn".into())
     }
@@ -5128,6 +5342,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-service.html#aws-resource-ecs-service-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -5168,6 +5383,7 @@ pub mod service {
 
     impl PlacementConstraint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> PlacementConstraint {
             PlacementConstraint {
                 expression: None,
@@ -5177,6 +5393,7 @@ pub mod service {
     }
 
     impl IntoValue for PlacementConstraint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Expression", self.expression);
@@ -5231,6 +5448,7 @@ pub mod service {
 
     impl LoadBalancer {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoadBalancer {
             LoadBalancer {
                 advanced_configuration: None,
@@ -5243,12 +5461,14 @@ pub mod service {
     }
 
     impl Default for LoadBalancer {
+        #[inline]
         fn default() -> LoadBalancer {
             LoadBalancer::new()
         }
     }
 
     impl IntoValue for LoadBalancer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdvancedConfiguration", self.advanced_configuration);
@@ -5309,6 +5529,7 @@ pub mod service {
 
     impl ServiceConnectConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> ServiceConnectConfiguration {
             ServiceConnectConfiguration {
                 access_log_configuration: None,
@@ -5321,6 +5542,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceConnectConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessLogConfiguration", self.access_log_configuration);
@@ -5381,6 +5603,7 @@ pub mod service {
 
     impl ServiceConnectService {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(port_name: impl Into<Str>) -> ServiceConnectService {
             ServiceConnectService {
                 client_aliases: None,
@@ -5394,6 +5617,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceConnectService {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClientAliases", self.client_aliases);
@@ -5439,6 +5663,7 @@ pub mod service {
 
     impl ServiceConnectClientAlias {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(port: impl Into<Int>) -> ServiceConnectClientAlias {
             ServiceConnectClientAlias {
                 dns_name: None,
@@ -5449,6 +5674,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceConnectClientAlias {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DnsName", self.dns_name);
@@ -5487,6 +5713,7 @@ pub mod service {
 
     impl LogConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LogConfiguration {
             LogConfiguration {
                 log_driver: None,
@@ -5497,12 +5724,14 @@ pub mod service {
     }
 
     impl Default for LogConfiguration {
+        #[inline]
         fn default() -> LogConfiguration {
             LogConfiguration::new()
         }
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogDriver", self.log_driver);
@@ -5536,6 +5765,7 @@ pub mod service {
 
     impl Secret {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value_from: impl Into<Str>) -> Secret {
             Secret {
                 name: name.into(),
@@ -5545,6 +5775,7 @@ pub mod service {
     }
 
     impl IntoValue for Secret {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -5585,6 +5816,7 @@ pub mod service {
 
     impl PlacementStrategy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> PlacementStrategy {
             PlacementStrategy {
                 field: None,
@@ -5594,6 +5826,7 @@ pub mod service {
     }
 
     impl IntoValue for PlacementStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Field", self.field);
@@ -5618,6 +5851,7 @@ pub mod service {
 
     impl DeploymentController {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeploymentController {
             DeploymentController {
                 r#type: None,
@@ -5626,12 +5860,14 @@ pub mod service {
     }
 
     impl Default for DeploymentController {
+        #[inline]
         fn default() -> DeploymentController {
             DeploymentController::new()
         }
     }
 
     impl IntoValue for DeploymentController {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Type", self.r#type);
@@ -5683,6 +5919,7 @@ pub mod service {
 
     impl ServiceRegistry {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServiceRegistry {
             ServiceRegistry {
                 container_name: None,
@@ -5694,12 +5931,14 @@ pub mod service {
     }
 
     impl Default for ServiceRegistry {
+        #[inline]
         fn default() -> ServiceRegistry {
             ServiceRegistry::new()
         }
     }
 
     impl IntoValue for ServiceRegistry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerName", self.container_name);
@@ -5745,6 +5984,7 @@ pub mod service {
 
     impl CapacityProviderStrategyItem {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityProviderStrategyItem {
             CapacityProviderStrategyItem {
                 base: None,
@@ -5755,12 +5995,14 @@ pub mod service {
     }
 
     impl Default for CapacityProviderStrategyItem {
+        #[inline]
         fn default() -> CapacityProviderStrategyItem {
             CapacityProviderStrategyItem::new()
         }
     }
 
     impl IntoValue for CapacityProviderStrategyItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Base", self.base);
@@ -5785,6 +6027,7 @@ pub mod service {
 
     impl NetworkConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkConfiguration {
             NetworkConfiguration {
                 awsvpc_configuration: None,
@@ -5793,12 +6036,14 @@ pub mod service {
     }
 
     impl Default for NetworkConfiguration {
+        #[inline]
         fn default() -> NetworkConfiguration {
             NetworkConfiguration::new()
         }
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsvpcConfiguration", self.awsvpc_configuration);
@@ -5841,6 +6086,7 @@ pub mod service {
 
     impl AwsVpcConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AwsVpcConfiguration {
             AwsVpcConfiguration {
                 assign_public_ip: None,
@@ -5851,12 +6097,14 @@ pub mod service {
     }
 
     impl Default for AwsVpcConfiguration {
+        #[inline]
         fn default() -> AwsVpcConfiguration {
             AwsVpcConfiguration::new()
         }
     }
 
     impl IntoValue for AwsVpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssignPublicIp", self.assign_public_ip);
@@ -5948,6 +6196,7 @@ pub mod service {
 
     impl DeploymentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeploymentConfiguration {
             DeploymentConfiguration {
                 alarms: None,
@@ -5965,12 +6214,14 @@ pub mod service {
     }
 
     impl Default for DeploymentConfiguration {
+        #[inline]
         fn default() -> DeploymentConfiguration {
             DeploymentConfiguration::new()
         }
     }
 
     impl IntoValue for DeploymentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Alarms", self.alarms);
@@ -6021,6 +6272,7 @@ pub mod service {
 
     impl DeploymentAlarms {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(alarm_names: impl Into<List<Id<crate::cloudwatch::CfnAlarm>>>, enable: impl Into<Bool>, rollback: impl Into<Bool>) -> DeploymentAlarms {
             DeploymentAlarms {
                 alarm_names: alarm_names.into(),
@@ -6031,6 +6283,7 @@ pub mod service {
     }
 
     impl IntoValue for DeploymentAlarms {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlarmNames", self.alarm_names.into_refs());
@@ -6081,6 +6334,7 @@ pub mod service {
 
     impl DeploymentCircuitBreaker {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enable: impl Into<Bool>, rollback: impl Into<Bool>) -> DeploymentCircuitBreaker {
             DeploymentCircuitBreaker {
                 enable: enable.into(),
@@ -6092,6 +6346,7 @@ pub mod service {
     }
 
     impl IntoValue for DeploymentCircuitBreaker {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enable", self.enable.into_value());
@@ -6129,6 +6384,7 @@ pub mod service {
 
     impl ServiceVolumeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> ServiceVolumeConfiguration {
             ServiceVolumeConfiguration {
                 managed_ebs_volume: None,
@@ -6138,6 +6394,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ManagedEBSVolume", self.managed_ebs_volume);
@@ -6264,6 +6521,7 @@ pub mod service {
 
     impl ServiceManagedEBSVolumeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>) -> ServiceManagedEBSVolumeConfiguration {
             ServiceManagedEBSVolumeConfiguration {
                 encrypted: None,
@@ -6282,6 +6540,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceManagedEBSVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Encrypted", self.encrypted);
@@ -6328,6 +6587,7 @@ pub mod service {
 
     impl EBSTagSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_type: impl Into<Str>) -> EBSTagSpecification {
             EBSTagSpecification {
                 propagate_tags: None,
@@ -6338,6 +6598,7 @@ pub mod service {
     }
 
     impl IntoValue for EBSTagSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PropagateTags", self.propagate_tags);
@@ -6365,6 +6626,7 @@ pub mod service {
 
     impl MonitoringConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_configurations: impl Into<List<MetricConfiguration>>) -> MonitoringConfiguration {
             MonitoringConfiguration {
                 metric_configurations: metric_configurations.into(),
@@ -6373,6 +6635,7 @@ pub mod service {
     }
 
     impl IntoValue for MonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetricConfigurations", self.metric_configurations.into_value());
@@ -6402,6 +6665,7 @@ pub mod service {
 
     impl MetricConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_names: impl Into<List<Str>>, resolution_seconds: impl Into<Int>) -> MetricConfiguration {
             MetricConfiguration {
                 metric_names: metric_names.into(),
@@ -6411,6 +6675,7 @@ pub mod service {
     }
 
     impl IntoValue for MetricConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetricNames", self.metric_names.into_value());
@@ -6452,6 +6717,7 @@ pub mod service {
 
     impl ForceNewDeployment {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enable_force_new_deployment: impl Into<Bool>) -> ForceNewDeployment {
             ForceNewDeployment {
                 enable_force_new_deployment: enable_force_new_deployment.into(),
@@ -6461,6 +6727,7 @@ pub mod service {
     }
 
     impl IntoValue for ForceNewDeployment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EnableForceNewDeployment", self.enable_force_new_deployment.into_value());
@@ -6511,6 +6778,7 @@ pub mod service {
 
     impl AdvancedConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(alternate_target_group_arn: impl Into<Str>) -> AdvancedConfiguration {
             AdvancedConfiguration {
                 alternate_target_group_arn: alternate_target_group_arn.into(),
@@ -6522,6 +6790,7 @@ pub mod service {
     }
 
     impl IntoValue for AdvancedConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlternateTargetGroupArn", self.alternate_target_group_arn.into_value());
@@ -6556,6 +6825,7 @@ pub mod service {
 
     impl TimeoutConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TimeoutConfiguration {
             TimeoutConfiguration {
                 idle_timeout_seconds: None,
@@ -6565,12 +6835,14 @@ pub mod service {
     }
 
     impl Default for TimeoutConfiguration {
+        #[inline]
         fn default() -> TimeoutConfiguration {
             TimeoutConfiguration::new()
         }
     }
 
     impl IntoValue for TimeoutConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IdleTimeoutSeconds", self.idle_timeout_seconds);
@@ -6600,6 +6872,7 @@ pub mod service {
 
     impl ServiceConnectTestTrafficRules {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(header: impl Into<ServiceConnectTestTrafficRulesHeader>) -> ServiceConnectTestTrafficRules {
             ServiceConnectTestTrafficRules {
                 header: header.into(),
@@ -6608,6 +6881,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceConnectTestTrafficRules {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Header", self.header.into_value());
@@ -6636,6 +6910,7 @@ pub mod service {
 
     impl ServiceConnectTestTrafficRulesHeader {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> ServiceConnectTestTrafficRulesHeader {
             ServiceConnectTestTrafficRulesHeader {
                 name: name.into(),
@@ -6645,6 +6920,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceConnectTestTrafficRulesHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -6669,6 +6945,7 @@ pub mod service {
 
     impl ServiceConnectTestTrafficRulesHeaderValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(exact: impl Into<Str>) -> ServiceConnectTestTrafficRulesHeaderValue {
             ServiceConnectTestTrafficRulesHeaderValue {
                 exact: exact.into(),
@@ -6677,6 +6954,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceConnectTestTrafficRulesHeaderValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Exact", self.exact.into_value());
@@ -6711,6 +6989,7 @@ pub mod service {
 
     impl ServiceConnectTlsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(issuer_certificate_authority: impl Into<ServiceConnectTlsCertificateAuthority>) -> ServiceConnectTlsConfiguration {
             ServiceConnectTlsConfiguration {
                 issuer_certificate_authority: issuer_certificate_authority.into(),
@@ -6721,6 +7000,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceConnectTlsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IssuerCertificateAuthority", self.issuer_certificate_authority.into_value());
@@ -6745,6 +7025,7 @@ pub mod service {
 
     impl ServiceConnectTlsCertificateAuthority {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServiceConnectTlsCertificateAuthority {
             ServiceConnectTlsCertificateAuthority {
                 aws_pca_authority_arn: None,
@@ -6753,12 +7034,14 @@ pub mod service {
     }
 
     impl Default for ServiceConnectTlsCertificateAuthority {
+        #[inline]
         fn default() -> ServiceConnectTlsCertificateAuthority {
             ServiceConnectTlsCertificateAuthority::new()
         }
     }
 
     impl IntoValue for ServiceConnectTlsCertificateAuthority {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsPcaAuthorityArn", self.aws_pca_authority_arn);
@@ -6790,6 +7073,7 @@ pub mod service {
 
     impl ServiceConnectAccessLogConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(format: impl Into<Str>) -> ServiceConnectAccessLogConfiguration {
             ServiceConnectAccessLogConfiguration {
                 format: format.into(),
@@ -6799,6 +7083,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceConnectAccessLogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Format", self.format.into_value());
@@ -6839,6 +7124,7 @@ pub mod service {
 
     impl VpcLatticeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(port_name: impl Into<Str>, role_arn: impl Into<Str>, target_group_arn: impl Into<Str>) -> VpcLatticeConfiguration {
             VpcLatticeConfiguration {
                 port_name: port_name.into(),
@@ -6849,6 +7135,7 @@ pub mod service {
     }
 
     impl IntoValue for VpcLatticeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PortName", self.port_name.into_value());
@@ -6883,6 +7170,7 @@ pub mod service {
 
     impl CanaryConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CanaryConfiguration {
             CanaryConfiguration {
                 canary_bake_time_in_minutes: None,
@@ -6892,12 +7180,14 @@ pub mod service {
     }
 
     impl Default for CanaryConfiguration {
+        #[inline]
         fn default() -> CanaryConfiguration {
             CanaryConfiguration::new()
         }
     }
 
     impl IntoValue for CanaryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CanaryBakeTimeInMinutes", self.canary_bake_time_in_minutes);
@@ -6954,6 +7244,7 @@ pub mod service {
 
     impl DeploymentLifecycleHook {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lifecycle_stages: impl Into<List<Str>>) -> DeploymentLifecycleHook {
             DeploymentLifecycleHook {
                 hook_details: None,
@@ -6967,6 +7258,7 @@ pub mod service {
     }
 
     impl IntoValue for DeploymentLifecycleHook {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HookDetails", self.hook_details);
@@ -6999,6 +7291,7 @@ pub mod service {
 
     impl HookTimeoutConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HookTimeoutConfig {
             HookTimeoutConfig {
                 action: None,
@@ -7008,12 +7301,14 @@ pub mod service {
     }
 
     impl Default for HookTimeoutConfig {
+        #[inline]
         fn default() -> HookTimeoutConfig {
             HookTimeoutConfig::new()
         }
     }
 
     impl IntoValue for HookTimeoutConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Action", self.action);
@@ -7047,6 +7342,7 @@ pub mod service {
 
     impl DeploymentEarlySuccessCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeploymentEarlySuccessCriteria {
             DeploymentEarlySuccessCriteria {
                 enable: None,
@@ -7057,12 +7353,14 @@ pub mod service {
     }
 
     impl Default for DeploymentEarlySuccessCriteria {
+        #[inline]
         fn default() -> DeploymentEarlySuccessCriteria {
             DeploymentEarlySuccessCriteria::new()
         }
     }
 
     impl IntoValue for DeploymentEarlySuccessCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enable", self.enable);
@@ -7103,6 +7401,7 @@ pub mod service {
 
     impl ThresholdConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Int>) -> ThresholdConfiguration {
             ThresholdConfiguration {
                 r#type: r#type.into(),
@@ -7112,6 +7411,7 @@ pub mod service {
     }
 
     impl IntoValue for ThresholdConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -7145,6 +7445,7 @@ pub mod service {
 
     impl LinearConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LinearConfiguration {
             LinearConfiguration {
                 step_bake_time_in_minutes: None,
@@ -7154,12 +7455,14 @@ pub mod service {
     }
 
     impl Default for LinearConfiguration {
+        #[inline]
         fn default() -> LinearConfiguration {
             LinearConfiguration::new()
         }
     }
 
     impl IntoValue for LinearConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "StepBakeTimeInMinutes", self.step_bake_time_in_minutes);
@@ -7333,6 +7636,7 @@ pub struct CfnTaskDefinitionProps {
 #[cfg(feature = "ecs")]
 impl CfnTaskDefinitionProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnTaskDefinitionProps {
         CfnTaskDefinitionProps {
             container_definitions: None,
@@ -7359,6 +7663,7 @@ impl CfnTaskDefinitionProps {
 
 #[cfg(feature = "ecs")]
 impl Default for CfnTaskDefinitionProps {
+    #[inline]
     fn default() -> CfnTaskDefinitionProps {
         CfnTaskDefinitionProps::new()
     }
@@ -7367,6 +7672,7 @@ impl Default for CfnTaskDefinitionProps {
 #[cfg(feature = "ecs")]
 impl CfnTaskDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ContainerDefinitions", self.container_definitions);
@@ -7392,6 +7698,7 @@ impl CfnTaskDefinitionProps {
 
     /// The `AWS::ECS::TaskDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECS::TaskDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -7400,6 +7707,7 @@ impl CfnTaskDefinitionProps {
 #[cfg(feature = "ecs")]
 impl crate::Cfn<markers::TaskDefinition> {
     /// Adds an `AWS::ECS::TaskDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7412,6 +7720,7 @@ impl crate::Cfn<markers::TaskDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`TaskDefinitionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-taskdefinition.html#aws-resource-ecs-taskdefinition-return-values).
+    #[inline]
     pub fn attr_task_definition_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TaskDefinitionArn".into())
     }
@@ -7444,6 +7753,7 @@ pub mod task_definition {
 
     impl InferenceAccelerator {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InferenceAccelerator {
             InferenceAccelerator {
                 device_name: None,
@@ -7453,12 +7763,14 @@ pub mod task_definition {
     }
 
     impl Default for InferenceAccelerator {
+        #[inline]
         fn default() -> InferenceAccelerator {
             InferenceAccelerator::new()
         }
     }
 
     impl IntoValue for InferenceAccelerator {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeviceName", self.device_name);
@@ -7496,6 +7808,7 @@ pub mod task_definition {
 
     impl TaskDefinitionPlacementConstraint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> TaskDefinitionPlacementConstraint {
             TaskDefinitionPlacementConstraint {
                 expression: None,
@@ -7505,6 +7818,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for TaskDefinitionPlacementConstraint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Expression", self.expression);
@@ -7535,6 +7849,7 @@ pub mod task_definition {
 
     impl RuntimePlatform {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuntimePlatform {
             RuntimePlatform {
                 cpu_architecture: None,
@@ -7544,12 +7859,14 @@ pub mod task_definition {
     }
 
     impl Default for RuntimePlatform {
+        #[inline]
         fn default() -> RuntimePlatform {
             RuntimePlatform::new()
         }
     }
 
     impl IntoValue for RuntimePlatform {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CpuArchitecture", self.cpu_architecture);
@@ -7587,6 +7904,7 @@ pub mod task_definition {
 
     impl ProxyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(container_name: impl Into<Str>) -> ProxyConfiguration {
             ProxyConfiguration {
                 container_name: container_name.into(),
@@ -7597,6 +7915,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for ProxyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContainerName", self.container_name.into_value());
@@ -7630,6 +7949,7 @@ pub mod task_definition {
 
     impl KeyValuePair {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KeyValuePair {
             KeyValuePair {
                 name: None,
@@ -7639,12 +7959,14 @@ pub mod task_definition {
     }
 
     impl Default for KeyValuePair {
+        #[inline]
         fn default() -> KeyValuePair {
             KeyValuePair::new()
         }
     }
 
     impl IntoValue for KeyValuePair {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -7726,6 +8048,7 @@ pub mod task_definition {
 
     impl Volume {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Volume {
             Volume {
                 configured_at_launch: None,
@@ -7740,12 +8063,14 @@ pub mod task_definition {
     }
 
     impl Default for Volume {
+        #[inline]
         fn default() -> Volume {
             Volume::new()
         }
     }
 
     impl IntoValue for Volume {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConfiguredAtLaunch", self.configured_at_launch);
@@ -7816,6 +8141,7 @@ pub mod task_definition {
 
     impl EFSVolumeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filesystem_id: impl Into<Id<crate::efs::CfnFileSystem>>) -> EFSVolumeConfiguration {
             EFSVolumeConfiguration {
                 authorization_config: None,
@@ -7828,6 +8154,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for EFSVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationConfig", self.authorization_config);
@@ -7875,6 +8202,7 @@ pub mod task_definition {
 
     impl AuthorizationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuthorizationConfig {
             AuthorizationConfig {
                 access_point_id: None,
@@ -7884,12 +8212,14 @@ pub mod task_definition {
     }
 
     impl Default for AuthorizationConfig {
+        #[inline]
         fn default() -> AuthorizationConfig {
             AuthorizationConfig::new()
         }
     }
 
     impl IntoValue for AuthorizationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.access_point_id { m.insert("AccessPointId", v.into_ref()); }
@@ -7921,6 +8251,7 @@ pub mod task_definition {
 
     impl HostVolumeProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HostVolumeProperties {
             HostVolumeProperties {
                 source_path: None,
@@ -7929,12 +8260,14 @@ pub mod task_definition {
     }
 
     impl Default for HostVolumeProperties {
+        #[inline]
         fn default() -> HostVolumeProperties {
             HostVolumeProperties::new()
         }
     }
 
     impl IntoValue for HostVolumeProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SourcePath", self.source_path);
@@ -7994,6 +8327,7 @@ pub mod task_definition {
 
     impl DockerVolumeConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DockerVolumeConfiguration {
             DockerVolumeConfiguration {
                 autoprovision: None,
@@ -8006,12 +8340,14 @@ pub mod task_definition {
     }
 
     impl Default for DockerVolumeConfiguration {
+        #[inline]
         fn default() -> DockerVolumeConfiguration {
             DockerVolumeConfiguration::new()
         }
     }
 
     impl IntoValue for DockerVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Autoprovision", self.autoprovision);
@@ -8396,6 +8732,7 @@ pub mod task_definition {
 
     impl ContainerDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image: impl Into<Str>, name: impl Into<Str>) -> ContainerDefinition {
             ContainerDefinition {
                 command: None,
@@ -8445,6 +8782,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for ContainerDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Command", self.command);
@@ -8517,6 +8855,7 @@ pub mod task_definition {
 
     impl Secret {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value_from: impl Into<Str>) -> Secret {
             Secret {
                 name: name.into(),
@@ -8526,6 +8865,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for Secret {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -8589,6 +8929,7 @@ pub mod task_definition {
 
     impl HealthCheck {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HealthCheck {
             HealthCheck {
                 command: None,
@@ -8601,12 +8942,14 @@ pub mod task_definition {
     }
 
     impl Default for HealthCheck {
+        #[inline]
         fn default() -> HealthCheck {
             HealthCheck::new()
         }
     }
 
     impl IntoValue for HealthCheck {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Command", self.command);
@@ -8641,6 +8984,7 @@ pub mod task_definition {
 
     impl VolumeFrom {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VolumeFrom {
             VolumeFrom {
                 read_only: None,
@@ -8650,12 +8994,14 @@ pub mod task_definition {
     }
 
     impl Default for VolumeFrom {
+        #[inline]
         fn default() -> VolumeFrom {
             VolumeFrom::new()
         }
     }
 
     impl IntoValue for VolumeFrom {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReadOnly", self.read_only);
@@ -8696,6 +9042,7 @@ pub mod task_definition {
 
     impl LogConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_driver: impl Into<Str>) -> LogConfiguration {
             LogConfiguration {
                 log_driver: log_driver.into(),
@@ -8706,6 +9053,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogDriver", self.log_driver.into_value());
@@ -8742,6 +9090,7 @@ pub mod task_definition {
 
     impl ResourceRequirement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Str>) -> ResourceRequirement {
             ResourceRequirement {
                 r#type: r#type.into(),
@@ -8751,6 +9100,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for ResourceRequirement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -8786,6 +9136,7 @@ pub mod task_definition {
 
     impl EnvironmentFile {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnvironmentFile {
             EnvironmentFile {
                 r#type: None,
@@ -8795,12 +9146,14 @@ pub mod task_definition {
     }
 
     impl Default for EnvironmentFile {
+        #[inline]
         fn default() -> EnvironmentFile {
             EnvironmentFile::new()
         }
     }
 
     impl IntoValue for EnvironmentFile {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Type", self.r#type);
@@ -8836,6 +9189,7 @@ pub mod task_definition {
 
     impl FirelensConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FirelensConfiguration {
             FirelensConfiguration {
                 options: None,
@@ -8845,12 +9199,14 @@ pub mod task_definition {
     }
 
     impl Default for FirelensConfiguration {
+        #[inline]
         fn default() -> FirelensConfiguration {
             FirelensConfiguration::new()
         }
     }
 
     impl IntoValue for FirelensConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Options", self.options);
@@ -8884,6 +9240,7 @@ pub mod task_definition {
 
     impl SystemControl {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SystemControl {
             SystemControl {
                 namespace: None,
@@ -8893,12 +9250,14 @@ pub mod task_definition {
     }
 
     impl Default for SystemControl {
+        #[inline]
         fn default() -> SystemControl {
             SystemControl::new()
         }
     }
 
     impl IntoValue for SystemControl {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Namespace", self.namespace);
@@ -8937,6 +9296,7 @@ pub mod task_definition {
 
     impl Ulimit {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(hard_limit: impl Into<Int>, name: impl Into<Str>, soft_limit: impl Into<Int>) -> Ulimit {
             Ulimit {
                 hard_limit: hard_limit.into(),
@@ -8947,6 +9307,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for Ulimit {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HardLimit", self.hard_limit.into_value());
@@ -8972,6 +9333,7 @@ pub mod task_definition {
 
     impl RepositoryCredentials {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RepositoryCredentials {
             RepositoryCredentials {
                 credentials_parameter: None,
@@ -8980,12 +9342,14 @@ pub mod task_definition {
     }
 
     impl Default for RepositoryCredentials {
+        #[inline]
         fn default() -> RepositoryCredentials {
             RepositoryCredentials::new()
         }
     }
 
     impl IntoValue for RepositoryCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CredentialsParameter", self.credentials_parameter);
@@ -9017,6 +9381,7 @@ pub mod task_definition {
 
     impl HostEntry {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HostEntry {
             HostEntry {
                 hostname: None,
@@ -9026,12 +9391,14 @@ pub mod task_definition {
     }
 
     impl Default for HostEntry {
+        #[inline]
         fn default() -> HostEntry {
             HostEntry::new()
         }
     }
 
     impl IntoValue for HostEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Hostname", self.hostname);
@@ -9109,6 +9476,7 @@ pub mod task_definition {
 
     impl LinuxParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LinuxParameters {
             LinuxParameters {
                 capabilities: None,
@@ -9123,12 +9491,14 @@ pub mod task_definition {
     }
 
     impl Default for LinuxParameters {
+        #[inline]
         fn default() -> LinuxParameters {
             LinuxParameters::new()
         }
     }
 
     impl IntoValue for LinuxParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Capabilities", self.capabilities);
@@ -9172,6 +9542,7 @@ pub mod task_definition {
 
     impl KernelCapabilities {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KernelCapabilities {
             KernelCapabilities {
                 add: None,
@@ -9181,12 +9552,14 @@ pub mod task_definition {
     }
 
     impl Default for KernelCapabilities {
+        #[inline]
         fn default() -> KernelCapabilities {
             KernelCapabilities::new()
         }
     }
 
     impl IntoValue for KernelCapabilities {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Add", self.add);
@@ -9223,6 +9596,7 @@ pub mod task_definition {
 
     impl Tmpfs {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(size: impl Into<Int>) -> Tmpfs {
             Tmpfs {
                 container_path: None,
@@ -9233,6 +9607,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for Tmpfs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerPath", self.container_path);
@@ -9271,6 +9646,7 @@ pub mod task_definition {
 
     impl Device {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Device {
             Device {
                 container_path: None,
@@ -9281,12 +9657,14 @@ pub mod task_definition {
     }
 
     impl Default for Device {
+        #[inline]
         fn default() -> Device {
             Device::new()
         }
     }
 
     impl IntoValue for Device {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerPath", self.container_path);
@@ -9326,6 +9704,7 @@ pub mod task_definition {
 
     impl MountPoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MountPoint {
             MountPoint {
                 container_path: None,
@@ -9336,12 +9715,14 @@ pub mod task_definition {
     }
 
     impl Default for MountPoint {
+        #[inline]
         fn default() -> MountPoint {
             MountPoint::new()
         }
     }
 
     impl IntoValue for MountPoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerPath", self.container_path);
@@ -9376,6 +9757,7 @@ pub mod task_definition {
 
     impl ContainerDependency {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ContainerDependency {
             ContainerDependency {
                 condition: None,
@@ -9385,12 +9767,14 @@ pub mod task_definition {
     }
 
     impl Default for ContainerDependency {
+        #[inline]
         fn default() -> ContainerDependency {
             ContainerDependency::new()
         }
     }
 
     impl IntoValue for ContainerDependency {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Condition", self.condition);
@@ -9458,6 +9842,7 @@ pub mod task_definition {
 
     impl PortMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PortMapping {
             PortMapping {
                 app_protocol: None,
@@ -9471,12 +9856,14 @@ pub mod task_definition {
     }
 
     impl Default for PortMapping {
+        #[inline]
         fn default() -> PortMapping {
             PortMapping::new()
         }
     }
 
     impl IntoValue for PortMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppProtocol", self.app_protocol);
@@ -9510,6 +9897,7 @@ pub mod task_definition {
 
     impl EphemeralStorage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EphemeralStorage {
             EphemeralStorage {
                 size_in_gi_b: None,
@@ -9518,12 +9906,14 @@ pub mod task_definition {
     }
 
     impl Default for EphemeralStorage {
+        #[inline]
         fn default() -> EphemeralStorage {
             EphemeralStorage::new()
         }
     }
 
     impl IntoValue for EphemeralStorage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SizeInGiB", self.size_in_gi_b);
@@ -9579,6 +9969,7 @@ pub mod task_definition {
 
     impl S3FilesVolumeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_system_arn: impl Into<Str>) -> S3FilesVolumeConfiguration {
             S3FilesVolumeConfiguration {
                 access_point_arn: None,
@@ -9590,6 +9981,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for S3FilesVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessPointArn", self.access_point_arn);
@@ -9631,6 +10023,7 @@ pub mod task_definition {
 
     impl FSxWindowsFileServerVolumeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_system_id: impl Into<Str>, root_directory: impl Into<Str>) -> FSxWindowsFileServerVolumeConfiguration {
             FSxWindowsFileServerVolumeConfiguration {
                 authorization_config: None,
@@ -9641,6 +10034,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for FSxWindowsFileServerVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationConfig", self.authorization_config);
@@ -9679,6 +10073,7 @@ pub mod task_definition {
 
     impl FSxAuthorizationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(credentials_parameter: impl Into<Str>, domain: impl Into<Str>) -> FSxAuthorizationConfig {
             FSxAuthorizationConfig {
                 credentials_parameter: credentials_parameter.into(),
@@ -9688,6 +10083,7 @@ pub mod task_definition {
     }
 
     impl IntoValue for FSxAuthorizationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CredentialsParameter", self.credentials_parameter.into_value());
@@ -9734,6 +10130,7 @@ pub mod task_definition {
 
     impl RestartPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RestartPolicy {
             RestartPolicy {
                 enabled: None,
@@ -9744,12 +10141,14 @@ pub mod task_definition {
     }
 
     impl Default for RestartPolicy {
+        #[inline]
         fn default() -> RestartPolicy {
             RestartPolicy::new()
         }
     }
 
     impl IntoValue for RestartPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -9858,6 +10257,7 @@ pub struct CfnTaskSetProps {
 #[cfg(feature = "ecs")]
 impl CfnTaskSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster: impl Into<Str>, service: impl Into<Str>, task_definition: impl Into<Str>) -> CfnTaskSetProps {
         CfnTaskSetProps {
             capacity_provider_strategy: None,
@@ -9879,6 +10279,7 @@ impl CfnTaskSetProps {
 #[cfg(feature = "ecs")]
 impl CfnTaskSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CapacityProviderStrategy", self.capacity_provider_strategy);
@@ -9898,6 +10299,7 @@ impl CfnTaskSetProps {
 
     /// The `AWS::ECS::TaskSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ECS::TaskSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -9906,6 +10308,7 @@ impl CfnTaskSetProps {
 #[cfg(feature = "ecs")]
 impl crate::Cfn<markers::TaskSet> {
     /// Adds an `AWS::ECS::TaskSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -9918,6 +10321,7 @@ impl crate::Cfn<markers::TaskSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-taskset.html#aws-resource-ecs-taskset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -9961,6 +10365,7 @@ pub mod task_set {
 
     impl LoadBalancer {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoadBalancer {
             LoadBalancer {
                 container_name: None,
@@ -9971,12 +10376,14 @@ pub mod task_set {
     }
 
     impl Default for LoadBalancer {
+        #[inline]
         fn default() -> LoadBalancer {
             LoadBalancer::new()
         }
     }
 
     impl IntoValue for LoadBalancer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerName", self.container_name);
@@ -10002,6 +10409,7 @@ pub mod task_set {
 
     impl NetworkConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkConfiguration {
             NetworkConfiguration {
                 aws_vpc_configuration: None,
@@ -10010,12 +10418,14 @@ pub mod task_set {
     }
 
     impl Default for NetworkConfiguration {
+        #[inline]
         fn default() -> NetworkConfiguration {
             NetworkConfiguration::new()
         }
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsVpcConfiguration", self.aws_vpc_configuration);
@@ -10055,6 +10465,7 @@ pub mod task_set {
 
     impl AwsVpcConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subnets: impl Into<List<Str>>) -> AwsVpcConfiguration {
             AwsVpcConfiguration {
                 assign_public_ip: None,
@@ -10065,6 +10476,7 @@ pub mod task_set {
     }
 
     impl IntoValue for AwsVpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssignPublicIp", self.assign_public_ip);
@@ -10096,6 +10508,7 @@ pub mod task_set {
 
     impl Scale {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Scale {
             Scale {
                 unit: None,
@@ -10105,12 +10518,14 @@ pub mod task_set {
     }
 
     impl Default for Scale {
+        #[inline]
         fn default() -> Scale {
             Scale::new()
         }
     }
 
     impl IntoValue for Scale {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Unit", self.unit);
@@ -10167,6 +10582,7 @@ pub mod task_set {
 
     impl ServiceRegistry {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServiceRegistry {
             ServiceRegistry {
                 container_name: None,
@@ -10178,12 +10594,14 @@ pub mod task_set {
     }
 
     impl Default for ServiceRegistry {
+        #[inline]
         fn default() -> ServiceRegistry {
             ServiceRegistry::new()
         }
     }
 
     impl IntoValue for ServiceRegistry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerName", self.container_name);
@@ -10229,6 +10647,7 @@ pub mod task_set {
 
     impl CapacityProviderStrategyItem {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityProviderStrategyItem {
             CapacityProviderStrategyItem {
                 base: None,
@@ -10239,12 +10658,14 @@ pub mod task_set {
     }
 
     impl Default for CapacityProviderStrategyItem {
+        #[inline]
         fn default() -> CapacityProviderStrategyItem {
             CapacityProviderStrategyItem::new()
         }
     }
 
     impl IntoValue for CapacityProviderStrategyItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Base", self.base);

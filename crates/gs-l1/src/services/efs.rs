@@ -117,6 +117,7 @@ pub struct CfnAccessPointProps {
 #[cfg(feature = "efs")]
 impl CfnAccessPointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(file_system_id: impl Into<Id<crate::efs::CfnFileSystem>>) -> CfnAccessPointProps {
         CfnAccessPointProps {
             access_point_tags: None,
@@ -131,6 +132,7 @@ impl CfnAccessPointProps {
 #[cfg(feature = "efs")]
 impl CfnAccessPointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessPointTags", self.access_point_tags);
@@ -143,6 +145,7 @@ impl CfnAccessPointProps {
 
     /// The `AWS::EFS::AccessPoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EFS::AccessPoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("AccessPointTags"))
     }
@@ -151,6 +154,7 @@ impl CfnAccessPointProps {
 #[cfg(feature = "efs")]
 impl crate::Cfn<markers::AccessPoint> {
     /// Adds an `AWS::EFS::AccessPoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -163,6 +167,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccessPointId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-accesspoint.html#aws-resource-efs-accesspoint-return-values).
+    #[inline]
     pub fn attr_access_point_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccessPointId".into())
     }
@@ -171,6 +176,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-accesspoint.html#aws-resource-efs-accesspoint-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -212,6 +218,7 @@ pub mod access_point {
 
     impl RootDirectory {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RootDirectory {
             RootDirectory {
                 creation_info: None,
@@ -221,12 +228,14 @@ pub mod access_point {
     }
 
     impl Default for RootDirectory {
+        #[inline]
         fn default() -> RootDirectory {
             RootDirectory::new()
         }
     }
 
     impl IntoValue for RootDirectory {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CreationInfo", self.creation_info);
@@ -270,6 +279,7 @@ pub mod access_point {
 
     impl CreationInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(owner_gid: impl Into<Str>, owner_uid: impl Into<Str>, permissions: impl Into<Str>) -> CreationInfo {
             CreationInfo {
                 owner_gid: owner_gid.into(),
@@ -280,6 +290,7 @@ pub mod access_point {
     }
 
     impl IntoValue for CreationInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OwnerGid", self.owner_gid.into_value());
@@ -311,6 +322,7 @@ pub mod access_point {
 
     impl AccessPointTag {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccessPointTag {
             AccessPointTag {
                 key: None,
@@ -320,12 +332,14 @@ pub mod access_point {
     }
 
     impl Default for AccessPointTag {
+        #[inline]
         fn default() -> AccessPointTag {
             AccessPointTag::new()
         }
     }
 
     impl IntoValue for AccessPointTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -364,6 +378,7 @@ pub mod access_point {
 
     impl PosixUser {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(gid: impl Into<Str>, uid: impl Into<Str>) -> PosixUser {
             PosixUser {
                 gid: gid.into(),
@@ -374,6 +389,7 @@ pub mod access_point {
     }
 
     impl IntoValue for PosixUser {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Gid", self.gid.into_value());
@@ -507,6 +523,7 @@ pub struct CfnFileSystemProps {
 #[cfg(feature = "efs")]
 impl CfnFileSystemProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnFileSystemProps {
         CfnFileSystemProps {
             availability_zone_name: None,
@@ -528,6 +545,7 @@ impl CfnFileSystemProps {
 
 #[cfg(feature = "efs")]
 impl Default for CfnFileSystemProps {
+    #[inline]
     fn default() -> CfnFileSystemProps {
         CfnFileSystemProps::new()
     }
@@ -536,6 +554,7 @@ impl Default for CfnFileSystemProps {
 #[cfg(feature = "efs")]
 impl CfnFileSystemProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AvailabilityZoneName", self.availability_zone_name);
@@ -556,6 +575,7 @@ impl CfnFileSystemProps {
 
     /// The `AWS::EFS::FileSystem` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EFS::FileSystem").properties(self.into_properties()).tagging(gs_core::Tagging::List("FileSystemTags"))
     }
@@ -564,6 +584,7 @@ impl CfnFileSystemProps {
 #[cfg(feature = "efs")]
 impl crate::Cfn<markers::FileSystem> {
     /// Adds an `AWS::EFS::FileSystem` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -576,6 +597,7 @@ impl crate::Cfn<markers::FileSystem> {
     ///
     /// `Fn::GetAtt` of
     /// [`FileSystemId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-filesystem.html#aws-resource-efs-filesystem-return-values).
+    #[inline]
     pub fn attr_file_system_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FileSystemId".into())
     }
@@ -584,6 +606,7 @@ impl crate::Cfn<markers::FileSystem> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-filesystem.html#aws-resource-efs-filesystem-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -618,6 +641,7 @@ pub mod file_system {
 
     impl ElasticFileSystemTag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> ElasticFileSystemTag {
             ElasticFileSystemTag {
                 key: key.into(),
@@ -627,6 +651,7 @@ pub mod file_system {
     }
 
     impl IntoValue for ElasticFileSystemTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -668,6 +693,7 @@ pub mod file_system {
 
     impl LifecyclePolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LifecyclePolicy {
             LifecyclePolicy {
                 transition_to_archive: None,
@@ -678,12 +704,14 @@ pub mod file_system {
     }
 
     impl Default for LifecyclePolicy {
+        #[inline]
         fn default() -> LifecyclePolicy {
             LifecyclePolicy::new()
         }
     }
 
     impl IntoValue for LifecyclePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TransitionToArchive", self.transition_to_archive);
@@ -708,6 +736,7 @@ pub mod file_system {
 
     impl ReplicationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReplicationConfiguration {
             ReplicationConfiguration {
                 destinations: None,
@@ -716,12 +745,14 @@ pub mod file_system {
     }
 
     impl Default for ReplicationConfiguration {
+        #[inline]
         fn default() -> ReplicationConfiguration {
             ReplicationConfiguration::new()
         }
     }
 
     impl IntoValue for ReplicationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Destinations", self.destinations);
@@ -783,6 +814,7 @@ pub mod file_system {
 
     impl ReplicationDestination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReplicationDestination {
             ReplicationDestination {
                 availability_zone_name: None,
@@ -797,12 +829,14 @@ pub mod file_system {
     }
 
     impl Default for ReplicationDestination {
+        #[inline]
         fn default() -> ReplicationDestination {
             ReplicationDestination::new()
         }
     }
 
     impl IntoValue for ReplicationDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZoneName", self.availability_zone_name);
@@ -832,6 +866,7 @@ pub mod file_system {
 
     impl BackupPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>) -> BackupPolicy {
             BackupPolicy {
                 status: status.into(),
@@ -840,6 +875,7 @@ pub mod file_system {
     }
 
     impl IntoValue for BackupPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Status", self.status.into_value());
@@ -862,6 +898,7 @@ pub mod file_system {
 
     impl FileSystemProtection {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FileSystemProtection {
             FileSystemProtection {
                 replication_overwrite_protection: None,
@@ -870,12 +907,14 @@ pub mod file_system {
     }
 
     impl Default for FileSystemProtection {
+        #[inline]
         fn default() -> FileSystemProtection {
             FileSystemProtection::new()
         }
     }
 
     impl IntoValue for FileSystemProtection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReplicationOverwriteProtection", self.replication_overwrite_protection);
@@ -952,6 +991,7 @@ pub struct CfnMountTargetProps {
 #[cfg(feature = "efs")]
 impl CfnMountTargetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(file_system_id: impl Into<Id<crate::efs::CfnFileSystem>>, security_groups: impl Into<List<Id<crate::ec2::CfnSecurityGroup>>>, subnet_id: impl Into<Id<crate::ec2::CfnSubnet>>) -> CfnMountTargetProps {
         CfnMountTargetProps {
             file_system_id: file_system_id.into(),
@@ -967,6 +1007,7 @@ impl CfnMountTargetProps {
 #[cfg(feature = "efs")]
 impl CfnMountTargetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FileSystemId", self.file_system_id.into_ref());
@@ -980,6 +1021,7 @@ impl CfnMountTargetProps {
 
     /// The `AWS::EFS::MountTarget` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EFS::MountTarget").properties(self.into_properties())
     }
@@ -988,6 +1030,7 @@ impl CfnMountTargetProps {
 #[cfg(feature = "efs")]
 impl crate::Cfn<markers::MountTarget> {
     /// Adds an `AWS::EFS::MountTarget` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1000,6 +1043,7 @@ impl crate::Cfn<markers::MountTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpAddress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-mounttarget.html#aws-resource-efs-mounttarget-return-values).
+    #[inline]
     pub fn attr_ip_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpAddress".into())
     }
@@ -1008,6 +1052,7 @@ impl crate::Cfn<markers::MountTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-mounttarget.html#aws-resource-efs-mounttarget-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }

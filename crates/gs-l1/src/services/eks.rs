@@ -210,6 +210,7 @@ pub struct CfnAccessEntryProps {
 #[cfg(feature = "eks")]
 impl CfnAccessEntryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_name: impl Into<Str>, principal_arn: impl Into<Str>) -> CfnAccessEntryProps {
         CfnAccessEntryProps {
             access_policies: None,
@@ -226,6 +227,7 @@ impl CfnAccessEntryProps {
 #[cfg(feature = "eks")]
 impl CfnAccessEntryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessPolicies", self.access_policies);
@@ -240,6 +242,7 @@ impl CfnAccessEntryProps {
 
     /// The `AWS::EKS::AccessEntry` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EKS::AccessEntry").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -248,6 +251,7 @@ impl CfnAccessEntryProps {
 #[cfg(feature = "eks")]
 impl crate::Cfn<markers::AccessEntry> {
     /// Adds an `AWS::EKS::AccessEntry` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -260,6 +264,7 @@ impl crate::Cfn<markers::AccessEntry> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccessEntryArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-accessentry.html#aws-resource-eks-accessentry-return-values).
+    #[inline]
     pub fn attr_access_entry_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccessEntryArn".into())
     }
@@ -301,6 +306,7 @@ pub mod access_entry {
 
     impl AccessPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(access_scope: impl Into<AccessScope>, policy_arn: impl Into<Str>) -> AccessPolicy {
             AccessPolicy {
                 access_scope: access_scope.into(),
@@ -310,6 +316,7 @@ pub mod access_entry {
     }
 
     impl IntoValue for AccessPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccessScope", self.access_scope.into_value());
@@ -340,6 +347,7 @@ pub mod access_entry {
 
     impl AccessScope {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> AccessScope {
             AccessScope {
                 namespaces: None,
@@ -349,6 +357,7 @@ pub mod access_entry {
     }
 
     impl IntoValue for AccessScope {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Namespaces", self.namespaces);
@@ -439,6 +448,7 @@ pub struct CfnAddonProps {
 #[cfg(feature = "eks")]
 impl CfnAddonProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(addon_name: impl Into<Str>, cluster_name: impl Into<Str>) -> CfnAddonProps {
         CfnAddonProps {
             addon_name: addon_name.into(),
@@ -458,6 +468,7 @@ impl CfnAddonProps {
 #[cfg(feature = "eks")]
 impl CfnAddonProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AddonName", self.addon_name.into_value());
@@ -475,6 +486,7 @@ impl CfnAddonProps {
 
     /// The `AWS::EKS::Addon` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EKS::Addon").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -483,6 +495,7 @@ impl CfnAddonProps {
 #[cfg(feature = "eks")]
 impl crate::Cfn<markers::Addon> {
     /// Adds an `AWS::EKS::Addon` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -496,6 +509,7 @@ impl crate::Cfn<markers::Addon> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-addon.html#aws-resource-eks-addon-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -533,6 +547,7 @@ pub mod addon {
 
     impl PodIdentityAssociation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>, service_account: impl Into<Str>) -> PodIdentityAssociation {
             PodIdentityAssociation {
                 role_arn: role_arn.into(),
@@ -542,6 +557,7 @@ pub mod addon {
     }
 
     impl IntoValue for PodIdentityAssociation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RoleArn", self.role_arn.into_value());
@@ -566,6 +582,7 @@ pub mod addon {
 
     impl NamespaceConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(namespace: impl Into<Str>) -> NamespaceConfig {
             NamespaceConfig {
                 namespace: namespace.into(),
@@ -574,6 +591,7 @@ pub mod addon {
     }
 
     impl IntoValue for NamespaceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Namespace", self.namespace.into_value());
@@ -638,6 +656,7 @@ pub struct CfnCapabilityProps {
 #[cfg(feature = "eks")]
 impl CfnCapabilityProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(capability_name: impl Into<Str>, cluster_name: impl Into<Str>, delete_propagation_policy: impl Into<Str>, role_arn: impl Into<Str>, r#type: impl Into<Str>) -> CfnCapabilityProps {
         CfnCapabilityProps {
             capability_name: capability_name.into(),
@@ -654,6 +673,7 @@ impl CfnCapabilityProps {
 #[cfg(feature = "eks")]
 impl CfnCapabilityProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CapabilityName", self.capability_name.into_value());
@@ -668,6 +688,7 @@ impl CfnCapabilityProps {
 
     /// The `AWS::EKS::Capability` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EKS::Capability").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -676,6 +697,7 @@ impl CfnCapabilityProps {
 #[cfg(feature = "eks")]
 impl crate::Cfn<markers::Capability> {
     /// Adds an `AWS::EKS::Capability` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -688,6 +710,7 @@ impl crate::Cfn<markers::Capability> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-capability.html#aws-resource-eks-capability-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -696,6 +719,7 @@ impl crate::Cfn<markers::Capability> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-capability.html#aws-resource-eks-capability-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -704,6 +728,7 @@ impl crate::Cfn<markers::Capability> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-capability.html#aws-resource-eks-capability-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -712,6 +737,7 @@ impl crate::Cfn<markers::Capability> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-capability.html#aws-resource-eks-capability-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -720,6 +746,7 @@ impl crate::Cfn<markers::Capability> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-capability.html#aws-resource-eks-capability-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -728,6 +755,7 @@ impl crate::Cfn<markers::Capability> {
     ///
     /// `Fn::GetAtt` of
     /// [`Configuration.ArgoCd.ServerUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-capability.html#aws-resource-eks-capability-return-values).
+    #[inline]
     pub fn attr_configuration_argo_cd_server_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Configuration.ArgoCd.ServerUrl".into())
     }
@@ -737,6 +765,7 @@ impl crate::Cfn<markers::Capability> {
     ///
     /// `Fn::GetAtt` of
     /// [`Configuration.ArgoCd.AwsIdc.IdcManagedApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-capability.html#aws-resource-eks-capability-return-values).
+    #[inline]
     pub fn attr_configuration_argo_cd_aws_idc_idc_managed_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Configuration.ArgoCd.AwsIdc.IdcManagedApplicationArn".into())
     }
@@ -769,6 +798,7 @@ pub mod capability {
 
     impl CapabilityConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapabilityConfiguration {
             CapabilityConfiguration {
                 ack: None,
@@ -778,12 +808,14 @@ pub mod capability {
     }
 
     impl Default for CapabilityConfiguration {
+        #[inline]
         fn default() -> CapabilityConfiguration {
             CapabilityConfiguration::new()
         }
     }
 
     impl IntoValue for CapabilityConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Ack", self.ack);
@@ -836,6 +868,7 @@ pub mod capability {
 
     impl ArgoCd {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(aws_idc: impl Into<AwsIdc>) -> ArgoCd {
             ArgoCd {
                 aws_idc: aws_idc.into(),
@@ -848,6 +881,7 @@ pub mod capability {
     }
 
     impl IntoValue for ArgoCd {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AwsIdc", self.aws_idc.into_value());
@@ -887,6 +921,7 @@ pub mod capability {
 
     impl AwsIdc {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(idc_instance_arn: impl Into<Str>) -> AwsIdc {
             AwsIdc {
                 idc_instance_arn: idc_instance_arn.into(),
@@ -897,6 +932,7 @@ pub mod capability {
     }
 
     impl IntoValue for AwsIdc {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IdcInstanceArn", self.idc_instance_arn.into_value());
@@ -930,6 +966,7 @@ pub mod capability {
 
     impl ArgoCdRoleMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(identities: impl Into<List<SsoIdentity>>, role: impl Into<Str>) -> ArgoCdRoleMapping {
             ArgoCdRoleMapping {
                 identities: identities.into(),
@@ -939,6 +976,7 @@ pub mod capability {
     }
 
     impl IntoValue for ArgoCdRoleMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Identities", self.identities.into_value());
@@ -970,6 +1008,7 @@ pub mod capability {
 
     impl SsoIdentity {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>, r#type: impl Into<Str>) -> SsoIdentity {
             SsoIdentity {
                 id: id.into(),
@@ -979,6 +1018,7 @@ pub mod capability {
     }
 
     impl IntoValue for SsoIdentity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -1006,6 +1046,7 @@ pub mod capability {
 
     impl NetworkAccess {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkAccess {
             NetworkAccess {
                 vpce_ids: None,
@@ -1014,12 +1055,14 @@ pub mod capability {
     }
 
     impl Default for NetworkAccess {
+        #[inline]
         fn default() -> NetworkAccess {
             NetworkAccess::new()
         }
     }
 
     impl IntoValue for NetworkAccess {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "VpceIds", self.vpce_ids);
@@ -1049,6 +1092,7 @@ pub mod capability {
 
     impl Ack {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Ack {
             Ack {
                 disabled_services: None,
@@ -1058,12 +1102,14 @@ pub mod capability {
     }
 
     impl Default for Ack {
+        #[inline]
         fn default() -> Ack {
             Ack::new()
         }
     }
 
     impl IntoValue for Ack {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DisabledServices", self.disabled_services);
@@ -1089,6 +1135,7 @@ pub struct CfnCertificateAuthorityProps {
 #[cfg(feature = "eks")]
 impl CfnCertificateAuthorityProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_name: impl Into<Str>) -> CfnCertificateAuthorityProps {
         CfnCertificateAuthorityProps {
             cluster_name: cluster_name.into(),
@@ -1099,6 +1146,7 @@ impl CfnCertificateAuthorityProps {
 #[cfg(feature = "eks")]
 impl CfnCertificateAuthorityProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterName", self.cluster_name.into_value());
@@ -1107,6 +1155,7 @@ impl CfnCertificateAuthorityProps {
 
     /// The `AWS::EKS::CertificateAuthority` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EKS::CertificateAuthority").properties(self.into_properties())
     }
@@ -1115,6 +1164,7 @@ impl CfnCertificateAuthorityProps {
 #[cfg(feature = "eks")]
 impl crate::Cfn<markers::CertificateAuthority> {
     /// Adds an `AWS::EKS::CertificateAuthority` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1127,6 +1177,7 @@ impl crate::Cfn<markers::CertificateAuthority> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-certificateauthority.html#aws-resource-eks-certificateauthority-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1135,6 +1186,7 @@ impl crate::Cfn<markers::CertificateAuthority> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-certificateauthority.html#aws-resource-eks-certificateauthority-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1143,6 +1195,7 @@ impl crate::Cfn<markers::CertificateAuthority> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-certificateauthority.html#aws-resource-eks-certificateauthority-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -1151,6 +1204,7 @@ impl crate::Cfn<markers::CertificateAuthority> {
     ///
     /// `Fn::GetAtt` of
     /// [`ActivatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-certificateauthority.html#aws-resource-eks-certificateauthority-return-values).
+    #[inline]
     pub fn attr_activated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ActivatedAt".into())
     }
@@ -1159,6 +1213,7 @@ impl crate::Cfn<markers::CertificateAuthority> {
     ///
     /// `Fn::GetAtt` of
     /// [`ActivatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-certificateauthority.html#aws-resource-eks-certificateauthority-return-values).
+    #[inline]
     pub fn attr_activated_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ActivatedBy".into())
     }
@@ -1167,6 +1222,7 @@ impl crate::Cfn<markers::CertificateAuthority> {
     ///
     /// `Fn::GetAtt` of
     /// [`SigningStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-certificateauthority.html#aws-resource-eks-certificateauthority-return-values).
+    #[inline]
     pub fn attr_signing_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SigningStatus".into())
     }
@@ -1175,6 +1231,7 @@ impl crate::Cfn<markers::CertificateAuthority> {
     ///
     /// `Fn::GetAtt` of
     /// [`DistributionStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-certificateauthority.html#aws-resource-eks-certificateauthority-return-values).
+    #[inline]
     pub fn attr_distribution_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DistributionStatus".into())
     }
@@ -1183,6 +1240,7 @@ impl crate::Cfn<markers::CertificateAuthority> {
     ///
     /// `Fn::GetAtt` of
     /// [`Validity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-certificateauthority.html#aws-resource-eks-certificateauthority-return-values).
+    #[inline]
     pub fn attr_validity(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Validity".into())
     }
@@ -1191,6 +1249,7 @@ impl crate::Cfn<markers::CertificateAuthority> {
     ///
     /// `Fn::GetAtt` of
     /// [`Validity.NotBefore`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-certificateauthority.html#aws-resource-eks-certificateauthority-return-values).
+    #[inline]
     pub fn attr_validity_not_before(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Validity.NotBefore".into())
     }
@@ -1199,6 +1258,7 @@ impl crate::Cfn<markers::CertificateAuthority> {
     ///
     /// `Fn::GetAtt` of
     /// [`Validity.NotAfter`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-certificateauthority.html#aws-resource-eks-certificateauthority-return-values).
+    #[inline]
     pub fn attr_validity_not_after(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Validity.NotAfter".into())
     }
@@ -1208,6 +1268,7 @@ impl crate::Cfn<markers::CertificateAuthority> {
     ///
     /// `Fn::GetAtt` of
     /// [`ScheduledEvents`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-certificateauthority.html#aws-resource-eks-certificateauthority-return-values).
+    #[inline]
     pub fn attr_scheduled_events(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ScheduledEvents".into())
     }
@@ -1217,6 +1278,7 @@ impl crate::Cfn<markers::CertificateAuthority> {
     ///
     /// `Fn::GetAtt` of
     /// [`ScheduledEvents.FirstAutoActivation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-certificateauthority.html#aws-resource-eks-certificateauthority-return-values).
+    #[inline]
     pub fn attr_scheduled_events_first_auto_activation(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ScheduledEvents.FirstAutoActivation".into())
     }
@@ -1226,6 +1288,7 @@ impl crate::Cfn<markers::CertificateAuthority> {
     ///
     /// `Fn::GetAtt` of
     /// [`ScheduledEvents.FinalAutoActivation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-certificateauthority.html#aws-resource-eks-certificateauthority-return-values).
+    #[inline]
     pub fn attr_scheduled_events_final_auto_activation(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ScheduledEvents.FinalAutoActivation".into())
     }
@@ -1234,6 +1297,7 @@ impl crate::Cfn<markers::CertificateAuthority> {
     ///
     /// `Fn::GetAtt` of
     /// [`RollbackAvailable`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-certificateauthority.html#aws-resource-eks-certificateauthority-return-values).
+    #[inline]
     pub fn attr_rollback_available(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RollbackAvailable".into())
     }
@@ -1242,6 +1306,7 @@ impl crate::Cfn<markers::CertificateAuthority> {
     ///
     /// `Fn::GetAtt` of
     /// [`Data`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-certificateauthority.html#aws-resource-eks-certificateauthority-return-values).
+    #[inline]
     pub fn attr_data(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Data".into())
     }
@@ -1430,6 +1495,7 @@ pub struct CfnClusterProps {
 #[cfg(feature = "eks")]
 impl CfnClusterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resources_vpc_config: impl Into<cluster::ResourcesVpcConfig>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> CfnClusterProps {
         CfnClusterProps {
             access_config: None,
@@ -1464,6 +1530,7 @@ impl CfnClusterProps {
 #[cfg(feature = "eks")]
 impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessConfig", self.access_config);
@@ -1496,6 +1563,7 @@ impl CfnClusterProps {
 
     /// The `AWS::EKS::Cluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EKS::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1504,6 +1572,7 @@ impl CfnClusterProps {
 #[cfg(feature = "eks")]
 impl crate::Cfn<markers::Cluster> {
     /// Adds an `AWS::EKS::Cluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1517,6 +1586,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-cluster.html#aws-resource-eks-cluster-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -1526,6 +1596,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterSecurityGroupId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-cluster.html#aws-resource-eks-cluster-return-values).
+    #[inline]
     pub fn attr_cluster_security_group_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterSecurityGroupId".into())
     }
@@ -1534,6 +1605,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`EncryptionConfigKeyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-cluster.html#aws-resource-eks-cluster-return-values).
+    #[inline]
     pub fn attr_encryption_config_key_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EncryptionConfigKeyArn".into())
     }
@@ -1543,6 +1615,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-cluster.html#aws-resource-eks-cluster-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1551,6 +1624,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`CertificateAuthorityData`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-cluster.html#aws-resource-eks-cluster-return-values).
+    #[inline]
     pub fn attr_certificate_authority_data(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CertificateAuthorityData".into())
     }
@@ -1559,6 +1633,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-cluster.html#aws-resource-eks-cluster-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1571,6 +1646,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`KubernetesNetworkConfig.ServiceIpv6Cidr`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-cluster.html#aws-resource-eks-cluster-return-values).
+    #[inline]
     pub fn attr_kubernetes_network_config_service_ipv6_cidr(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KubernetesNetworkConfig.ServiceIpv6Cidr".into())
     }
@@ -1581,6 +1657,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`OpenIdConnectIssuerUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-cluster.html#aws-resource-eks-cluster-return-values).
+    #[inline]
     pub fn attr_open_id_connect_issuer_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OpenIdConnectIssuerUrl".into())
     }
@@ -1589,6 +1666,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`CertificateAuthority.Data`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-cluster.html#aws-resource-eks-cluster-return-values).
+    #[inline]
     pub fn attr_certificate_authority_data_2(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CertificateAuthority.Data".into())
     }
@@ -1597,6 +1675,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`CertificateAuthority.Active.Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-cluster.html#aws-resource-eks-cluster-return-values).
+    #[inline]
     pub fn attr_certificate_authority_active_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CertificateAuthority.Active.Id".into())
     }
@@ -1605,6 +1684,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`CertificateAuthority.Active.ActivatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-cluster.html#aws-resource-eks-cluster-return-values).
+    #[inline]
     pub fn attr_certificate_authority_active_activated_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CertificateAuthority.Active.ActivatedBy".into())
     }
@@ -1634,6 +1714,7 @@ pub mod cluster {
 
     impl Logging {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Logging {
             Logging {
                 cluster_logging: None,
@@ -1642,12 +1723,14 @@ pub mod cluster {
     }
 
     impl Default for Logging {
+        #[inline]
         fn default() -> Logging {
             Logging::new()
         }
     }
 
     impl IntoValue for Logging {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClusterLogging", self.cluster_logging);
@@ -1671,6 +1754,7 @@ pub mod cluster {
 
     impl ClusterLogging {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClusterLogging {
             ClusterLogging {
                 enabled_types: None,
@@ -1679,12 +1763,14 @@ pub mod cluster {
     }
 
     impl Default for ClusterLogging {
+        #[inline]
         fn default() -> ClusterLogging {
             ClusterLogging::new()
         }
     }
 
     impl IntoValue for ClusterLogging {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnabledTypes", self.enabled_types);
@@ -1709,6 +1795,7 @@ pub mod cluster {
 
     impl LoggingTypeConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoggingTypeConfig {
             LoggingTypeConfig {
                 r#type: None,
@@ -1717,12 +1804,14 @@ pub mod cluster {
     }
 
     impl Default for LoggingTypeConfig {
+        #[inline]
         fn default() -> LoggingTypeConfig {
             LoggingTypeConfig::new()
         }
     }
 
     impl IntoValue for LoggingTypeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Type", self.r#type);
@@ -1783,6 +1872,7 @@ pub mod cluster {
 
     impl OutpostConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(control_plane_instance_type: impl Into<Str>, outpost_arns: impl Into<List<Str>>) -> OutpostConfig {
             OutpostConfig {
                 control_plane_instance_type: control_plane_instance_type.into(),
@@ -1795,6 +1885,7 @@ pub mod cluster {
     }
 
     impl IntoValue for OutpostConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ControlPlaneInstanceType", self.control_plane_instance_type.into_value());
@@ -1832,6 +1923,7 @@ pub mod cluster {
 
     impl ControlPlanePlacement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ControlPlanePlacement {
             ControlPlanePlacement {
                 group_name: None,
@@ -1841,12 +1933,14 @@ pub mod cluster {
     }
 
     impl Default for ControlPlanePlacement {
+        #[inline]
         fn default() -> ControlPlanePlacement {
             ControlPlanePlacement::new()
         }
     }
 
     impl IntoValue for ControlPlanePlacement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GroupName", self.group_name);
@@ -1877,6 +1971,7 @@ pub mod cluster {
 
     impl EncryptionConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionConfig {
             EncryptionConfig {
                 provider: None,
@@ -1886,12 +1981,14 @@ pub mod cluster {
     }
 
     impl Default for EncryptionConfig {
+        #[inline]
         fn default() -> EncryptionConfig {
             EncryptionConfig::new()
         }
     }
 
     impl IntoValue for EncryptionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Provider", self.provider);
@@ -1923,6 +2020,7 @@ pub mod cluster {
 
     impl Provider {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Provider {
             Provider {
                 key_arn: None,
@@ -1931,12 +2029,14 @@ pub mod cluster {
     }
 
     impl Default for Provider {
+        #[inline]
         fn default() -> Provider {
             Provider::new()
         }
     }
 
     impl IntoValue for Provider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KeyArn", self.key_arn);
@@ -1991,6 +2091,7 @@ pub mod cluster {
 
     impl KubernetesNetworkConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KubernetesNetworkConfig {
             KubernetesNetworkConfig {
                 elastic_load_balancing: None,
@@ -2002,12 +2103,14 @@ pub mod cluster {
     }
 
     impl Default for KubernetesNetworkConfig {
+        #[inline]
         fn default() -> KubernetesNetworkConfig {
             KubernetesNetworkConfig::new()
         }
     }
 
     impl IntoValue for KubernetesNetworkConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ElasticLoadBalancing", self.elastic_load_balancing);
@@ -2098,6 +2201,7 @@ pub mod cluster {
 
     impl ResourcesVpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subnet_ids: impl Into<List<Id<crate::ec2::CfnSubnet>>>) -> ResourcesVpcConfig {
             ResourcesVpcConfig {
                 control_plane_egress_mode: None,
@@ -2111,6 +2215,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ResourcesVpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ControlPlaneEgressMode", self.control_plane_egress_mode);
@@ -2142,6 +2247,7 @@ pub mod cluster {
 
     impl ElasticLoadBalancing {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ElasticLoadBalancing {
             ElasticLoadBalancing {
                 enabled: None,
@@ -2150,12 +2256,14 @@ pub mod cluster {
     }
 
     impl Default for ElasticLoadBalancing {
+        #[inline]
         fn default() -> ElasticLoadBalancing {
             ElasticLoadBalancing::new()
         }
     }
 
     impl IntoValue for ElasticLoadBalancing {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -2180,6 +2288,7 @@ pub mod cluster {
 
     impl EtcdPlacement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EtcdPlacement {
             EtcdPlacement {
                 spread_level: None,
@@ -2188,12 +2297,14 @@ pub mod cluster {
     }
 
     impl Default for EtcdPlacement {
+        #[inline]
         fn default() -> EtcdPlacement {
             EtcdPlacement::new()
         }
     }
 
     impl IntoValue for EtcdPlacement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SpreadLevel", self.spread_level);
@@ -2225,6 +2336,7 @@ pub mod cluster {
 
     impl AccessConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccessConfig {
             AccessConfig {
                 authentication_mode: None,
@@ -2234,12 +2346,14 @@ pub mod cluster {
     }
 
     impl Default for AccessConfig {
+        #[inline]
         fn default() -> AccessConfig {
             AccessConfig::new()
         }
     }
 
     impl IntoValue for AccessConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthenticationMode", self.authentication_mode);
@@ -2267,6 +2381,7 @@ pub mod cluster {
 
     impl UpgradePolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UpgradePolicy {
             UpgradePolicy {
                 support_type: None,
@@ -2275,12 +2390,14 @@ pub mod cluster {
     }
 
     impl Default for UpgradePolicy {
+        #[inline]
         fn default() -> UpgradePolicy {
             UpgradePolicy::new()
         }
     }
 
     impl IntoValue for UpgradePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SupportType", self.support_type);
@@ -2310,6 +2427,7 @@ pub mod cluster {
 
     impl RemoteNetworkConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RemoteNetworkConfig {
             RemoteNetworkConfig {
                 remote_node_networks: None,
@@ -2319,12 +2437,14 @@ pub mod cluster {
     }
 
     impl Default for RemoteNetworkConfig {
+        #[inline]
         fn default() -> RemoteNetworkConfig {
             RemoteNetworkConfig::new()
         }
     }
 
     impl IntoValue for RemoteNetworkConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RemoteNodeNetworks", self.remote_node_networks);
@@ -2349,6 +2469,7 @@ pub mod cluster {
 
     impl RemoteNodeNetwork {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cidrs: impl Into<List<Str>>) -> RemoteNodeNetwork {
             RemoteNodeNetwork {
                 cidrs: cidrs.into(),
@@ -2357,6 +2478,7 @@ pub mod cluster {
     }
 
     impl IntoValue for RemoteNodeNetwork {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Cidrs", self.cidrs.into_value());
@@ -2380,6 +2502,7 @@ pub mod cluster {
 
     impl RemotePodNetwork {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cidrs: impl Into<List<Str>>) -> RemotePodNetwork {
             RemotePodNetwork {
                 cidrs: cidrs.into(),
@@ -2388,6 +2511,7 @@ pub mod cluster {
     }
 
     impl IntoValue for RemotePodNetwork {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Cidrs", self.cidrs.into_value());
@@ -2428,6 +2552,7 @@ pub mod cluster {
 
     impl ComputeConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComputeConfig {
             ComputeConfig {
                 enabled: None,
@@ -2438,12 +2563,14 @@ pub mod cluster {
     }
 
     impl Default for ComputeConfig {
+        #[inline]
         fn default() -> ComputeConfig {
             ComputeConfig::new()
         }
     }
 
     impl IntoValue for ComputeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -2470,6 +2597,7 @@ pub mod cluster {
 
     impl StorageConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StorageConfig {
             StorageConfig {
                 block_storage: None,
@@ -2478,12 +2606,14 @@ pub mod cluster {
     }
 
     impl Default for StorageConfig {
+        #[inline]
         fn default() -> StorageConfig {
             StorageConfig::new()
         }
     }
 
     impl IntoValue for StorageConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlockStorage", self.block_storage);
@@ -2512,6 +2642,7 @@ pub mod cluster {
 
     impl BlockStorage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BlockStorage {
             BlockStorage {
                 enabled: None,
@@ -2520,12 +2651,14 @@ pub mod cluster {
     }
 
     impl Default for BlockStorage {
+        #[inline]
         fn default() -> BlockStorage {
             BlockStorage::new()
         }
     }
 
     impl IntoValue for BlockStorage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -2549,6 +2682,7 @@ pub mod cluster {
 
     impl RollbackConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RollbackConfig {
             RollbackConfig {
                 timeout_minutes: None,
@@ -2557,12 +2691,14 @@ pub mod cluster {
     }
 
     impl Default for RollbackConfig {
+        #[inline]
         fn default() -> RollbackConfig {
             RollbackConfig::new()
         }
     }
 
     impl IntoValue for RollbackConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TimeoutMinutes", self.timeout_minutes);
@@ -2591,6 +2727,7 @@ pub mod cluster {
 
     impl CertificateAuthority {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CertificateAuthority {
             CertificateAuthority {
                 active: None,
@@ -2600,12 +2737,14 @@ pub mod cluster {
     }
 
     impl Default for CertificateAuthority {
+        #[inline]
         fn default() -> CertificateAuthority {
             CertificateAuthority::new()
         }
     }
 
     impl IntoValue for CertificateAuthority {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Active", self.active);
@@ -2634,6 +2773,7 @@ pub mod cluster {
 
     impl ActiveCertificateAuthority {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ActiveCertificateAuthority {
             ActiveCertificateAuthority {
                 activated_by: None,
@@ -2643,12 +2783,14 @@ pub mod cluster {
     }
 
     impl Default for ActiveCertificateAuthority {
+        #[inline]
         fn default() -> ActiveCertificateAuthority {
             ActiveCertificateAuthority::new()
         }
     }
 
     impl IntoValue for ActiveCertificateAuthority {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActivatedBy", self.activated_by);
@@ -2672,6 +2814,7 @@ pub mod cluster {
 
     impl ZonalShiftConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ZonalShiftConfig {
             ZonalShiftConfig {
                 enabled: None,
@@ -2680,12 +2823,14 @@ pub mod cluster {
     }
 
     impl Default for ZonalShiftConfig {
+        #[inline]
         fn default() -> ZonalShiftConfig {
             ZonalShiftConfig::new()
         }
     }
 
     impl IntoValue for ZonalShiftConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -2711,6 +2856,7 @@ pub mod cluster {
 
     impl ControlPlaneScalingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ControlPlaneScalingConfig {
             ControlPlaneScalingConfig {
                 tier: None,
@@ -2719,12 +2865,14 @@ pub mod cluster {
     }
 
     impl Default for ControlPlaneScalingConfig {
+        #[inline]
         fn default() -> ControlPlaneScalingConfig {
             ControlPlaneScalingConfig::new()
         }
     }
 
     impl IntoValue for ControlPlaneScalingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Tier", self.tier);
@@ -2752,6 +2900,7 @@ pub mod cluster {
 
     impl KubeApiServerConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KubeApiServerConfig {
             KubeApiServerConfig {
                 event_ttl: None,
@@ -2761,12 +2910,14 @@ pub mod cluster {
     }
 
     impl Default for KubeApiServerConfig {
+        #[inline]
         fn default() -> KubeApiServerConfig {
             KubeApiServerConfig::new()
         }
     }
 
     impl IntoValue for KubeApiServerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EventTtl", self.event_ttl);
@@ -2795,6 +2946,7 @@ pub mod cluster {
 
     impl ServiceNodePortRange {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServiceNodePortRange {
             ServiceNodePortRange {
                 max_port: None,
@@ -2804,12 +2956,14 @@ pub mod cluster {
     }
 
     impl Default for ServiceNodePortRange {
+        #[inline]
         fn default() -> ServiceNodePortRange {
             ServiceNodePortRange::new()
         }
     }
 
     impl IntoValue for ServiceNodePortRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxPort", self.max_port);
@@ -2833,6 +2987,7 @@ pub mod cluster {
 
     impl KubeSchedulerConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KubeSchedulerConfig {
             KubeSchedulerConfig {
                 node_resources_fit: None,
@@ -2841,12 +2996,14 @@ pub mod cluster {
     }
 
     impl Default for KubeSchedulerConfig {
+        #[inline]
         fn default() -> KubeSchedulerConfig {
             KubeSchedulerConfig::new()
         }
     }
 
     impl IntoValue for KubeSchedulerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NodeResourcesFit", self.node_resources_fit);
@@ -2869,6 +3026,7 @@ pub mod cluster {
 
     impl NodeResourcesFitConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NodeResourcesFitConfig {
             NodeResourcesFitConfig {
                 scoring_strategy: None,
@@ -2877,12 +3035,14 @@ pub mod cluster {
     }
 
     impl Default for NodeResourcesFitConfig {
+        #[inline]
         fn default() -> NodeResourcesFitConfig {
             NodeResourcesFitConfig::new()
         }
     }
 
     impl IntoValue for NodeResourcesFitConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ScoringStrategy", self.scoring_strategy);
@@ -2910,6 +3070,7 @@ pub mod cluster {
 
     impl ScoringStrategy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ScoringStrategy {
             ScoringStrategy {
                 resources: None,
@@ -2919,12 +3080,14 @@ pub mod cluster {
     }
 
     impl Default for ScoringStrategy {
+        #[inline]
         fn default() -> ScoringStrategy {
             ScoringStrategy::new()
         }
     }
 
     impl IntoValue for ScoringStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Resources", self.resources);
@@ -2953,6 +3116,7 @@ pub mod cluster {
 
     impl ResourceWeight {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceWeight {
             ResourceWeight {
                 name: None,
@@ -2962,12 +3126,14 @@ pub mod cluster {
     }
 
     impl Default for ResourceWeight {
+        #[inline]
         fn default() -> ResourceWeight {
             ResourceWeight::new()
         }
     }
 
     impl IntoValue for ResourceWeight {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -2996,6 +3162,7 @@ pub mod cluster {
 
     impl KubeControllerManagerConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KubeControllerManagerConfig {
             KubeControllerManagerConfig {
                 horizontal_pod_autoscaler_controller_config: None,
@@ -3005,12 +3172,14 @@ pub mod cluster {
     }
 
     impl Default for KubeControllerManagerConfig {
+        #[inline]
         fn default() -> KubeControllerManagerConfig {
             KubeControllerManagerConfig::new()
         }
     }
 
     impl IntoValue for KubeControllerManagerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HorizontalPodAutoscalerControllerConfig", self.horizontal_pod_autoscaler_controller_config);
@@ -3035,6 +3204,7 @@ pub mod cluster {
 
     impl PodGcControllerConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PodGcControllerConfig {
             PodGcControllerConfig {
                 terminated_pod_gc_threshold: None,
@@ -3043,12 +3213,14 @@ pub mod cluster {
     }
 
     impl Default for PodGcControllerConfig {
+        #[inline]
         fn default() -> PodGcControllerConfig {
             PodGcControllerConfig::new()
         }
     }
 
     impl IntoValue for PodGcControllerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TerminatedPodGcThreshold", self.terminated_pod_gc_threshold);
@@ -3071,6 +3243,7 @@ pub mod cluster {
 
     impl HorizontalPodAutoscalerControllerConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HorizontalPodAutoscalerControllerConfig {
             HorizontalPodAutoscalerControllerConfig {
                 horizontal_pod_autoscaler_sync_period: None,
@@ -3079,12 +3252,14 @@ pub mod cluster {
     }
 
     impl Default for HorizontalPodAutoscalerControllerConfig {
+        #[inline]
         fn default() -> HorizontalPodAutoscalerControllerConfig {
             HorizontalPodAutoscalerControllerConfig::new()
         }
     }
 
     impl IntoValue for HorizontalPodAutoscalerControllerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HorizontalPodAutoscalerSyncPeriod", self.horizontal_pod_autoscaler_sync_period);
@@ -3152,6 +3327,7 @@ pub struct CfnFargateProfileProps {
 #[cfg(feature = "eks")]
 impl CfnFargateProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_name: impl Into<Str>, pod_execution_role_arn: impl Into<Str>, selectors: impl Into<List<fargate_profile::Selector>>) -> CfnFargateProfileProps {
         CfnFargateProfileProps {
             cluster_name: cluster_name.into(),
@@ -3167,6 +3343,7 @@ impl CfnFargateProfileProps {
 #[cfg(feature = "eks")]
 impl CfnFargateProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterName", self.cluster_name.into_value());
@@ -3180,6 +3357,7 @@ impl CfnFargateProfileProps {
 
     /// The `AWS::EKS::FargateProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EKS::FargateProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3188,6 +3366,7 @@ impl CfnFargateProfileProps {
 #[cfg(feature = "eks")]
 impl crate::Cfn<markers::FargateProfile> {
     /// Adds an `AWS::EKS::FargateProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3201,6 +3380,7 @@ impl crate::Cfn<markers::FargateProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-fargateprofile.html#aws-resource-eks-fargateprofile-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3234,6 +3414,7 @@ pub mod fargate_profile {
 
     impl Selector {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(namespace: impl Into<Str>) -> Selector {
             Selector {
                 labels: None,
@@ -3243,6 +3424,7 @@ pub mod fargate_profile {
     }
 
     impl IntoValue for Selector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Labels", self.labels);
@@ -3273,6 +3455,7 @@ pub mod fargate_profile {
 
     impl Label {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> Label {
             Label {
                 key: key.into(),
@@ -3282,6 +3465,7 @@ pub mod fargate_profile {
     }
 
     impl IntoValue for Label {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -3335,6 +3519,7 @@ pub struct CfnIdentityProviderConfigProps {
 #[cfg(feature = "eks")]
 impl CfnIdentityProviderConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_name: impl Into<Str>, r#type: impl Into<Str>) -> CfnIdentityProviderConfigProps {
         CfnIdentityProviderConfigProps {
             cluster_name: cluster_name.into(),
@@ -3349,6 +3534,7 @@ impl CfnIdentityProviderConfigProps {
 #[cfg(feature = "eks")]
 impl CfnIdentityProviderConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterName", self.cluster_name.into_value());
@@ -3361,6 +3547,7 @@ impl CfnIdentityProviderConfigProps {
 
     /// The `AWS::EKS::IdentityProviderConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EKS::IdentityProviderConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3369,6 +3556,7 @@ impl CfnIdentityProviderConfigProps {
 #[cfg(feature = "eks")]
 impl crate::Cfn<markers::IdentityProviderConfig> {
     /// Adds an `AWS::EKS::IdentityProviderConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3381,6 +3569,7 @@ impl crate::Cfn<markers::IdentityProviderConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentityProviderConfigArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-identityproviderconfig.html#aws-resource-eks-identityproviderconfig-return-values).
+    #[inline]
     pub fn attr_identity_provider_config_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentityProviderConfigArn".into())
     }
@@ -3449,6 +3638,7 @@ pub mod identity_provider_config {
 
     impl OidcIdentityProviderConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>, issuer_url: impl Into<Str>) -> OidcIdentityProviderConfig {
             OidcIdentityProviderConfig {
                 client_id: client_id.into(),
@@ -3463,6 +3653,7 @@ pub mod identity_provider_config {
     }
 
     impl IntoValue for OidcIdentityProviderConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
@@ -3499,6 +3690,7 @@ pub mod identity_provider_config {
 
     impl RequiredClaim {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> RequiredClaim {
             RequiredClaim {
                 key: key.into(),
@@ -3508,6 +3700,7 @@ pub mod identity_provider_config {
     }
 
     impl IntoValue for RequiredClaim {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -3715,6 +3908,7 @@ pub struct CfnNodegroupProps {
 #[cfg(feature = "eks")]
 impl CfnNodegroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_name: impl Into<Id<crate::eks::CfnCluster>>, node_role: impl Into<Id<crate::iam::CfnRole>>, subnets: impl Into<List<Id<crate::ec2::CfnSubnet>>>) -> CfnNodegroupProps {
         CfnNodegroupProps {
             ami_type: None,
@@ -3744,6 +3938,7 @@ impl CfnNodegroupProps {
 #[cfg(feature = "eks")]
 impl CfnNodegroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AmiType", self.ami_type);
@@ -3771,6 +3966,7 @@ impl CfnNodegroupProps {
 
     /// The `AWS::EKS::Nodegroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EKS::Nodegroup").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -3779,6 +3975,7 @@ impl CfnNodegroupProps {
 #[cfg(feature = "eks")]
 impl crate::Cfn<markers::Nodegroup> {
     /// Adds an `AWS::EKS::Nodegroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3791,6 +3988,7 @@ impl crate::Cfn<markers::Nodegroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`NodegroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-nodegroup.html#aws-resource-eks-nodegroup-return-values).
+    #[inline]
     pub fn attr_nodegroup_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NodegroupName".into())
     }
@@ -3799,6 +3997,7 @@ impl crate::Cfn<markers::Nodegroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-nodegroup.html#aws-resource-eks-nodegroup-return-values).
+    #[inline]
     pub fn attr_cluster_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterName".into())
     }
@@ -3807,6 +4006,7 @@ impl crate::Cfn<markers::Nodegroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-nodegroup.html#aws-resource-eks-nodegroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3815,6 +4015,7 @@ impl crate::Cfn<markers::Nodegroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-nodegroup.html#aws-resource-eks-nodegroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3857,6 +4058,7 @@ pub mod nodegroup {
 
     impl UpdateConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UpdateConfig {
             UpdateConfig {
                 max_unavailable: None,
@@ -3867,12 +4069,14 @@ pub mod nodegroup {
     }
 
     impl Default for UpdateConfig {
+        #[inline]
         fn default() -> UpdateConfig {
             UpdateConfig::new()
         }
     }
 
     impl IntoValue for UpdateConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxUnavailable", self.max_unavailable);
@@ -3912,6 +4116,7 @@ pub mod nodegroup {
 
     impl ScalingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ScalingConfig {
             ScalingConfig {
                 desired_size: None,
@@ -3922,12 +4127,14 @@ pub mod nodegroup {
     }
 
     impl Default for ScalingConfig {
+        #[inline]
         fn default() -> ScalingConfig {
             ScalingConfig::new()
         }
     }
 
     impl IntoValue for ScalingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DesiredSize", self.desired_size);
@@ -3965,6 +4172,7 @@ pub mod nodegroup {
 
     impl Taint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Taint {
             Taint {
                 effect: None,
@@ -3975,12 +4183,14 @@ pub mod nodegroup {
     }
 
     impl Default for Taint {
+        #[inline]
         fn default() -> Taint {
             Taint::new()
         }
     }
 
     impl IntoValue for Taint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Effect", self.effect);
@@ -4036,6 +4246,7 @@ pub mod nodegroup {
 
     impl LaunchTemplateSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LaunchTemplateSpecification {
             LaunchTemplateSpecification {
                 id: None,
@@ -4046,12 +4257,14 @@ pub mod nodegroup {
     }
 
     impl Default for LaunchTemplateSpecification {
+        #[inline]
         fn default() -> LaunchTemplateSpecification {
             LaunchTemplateSpecification::new()
         }
     }
 
     impl IntoValue for LaunchTemplateSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.id { m.insert("Id", v.into_ref()); }
@@ -4095,6 +4308,7 @@ pub mod nodegroup {
 
     impl RemoteAccess {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ec2_ssh_key: impl Into<Str>) -> RemoteAccess {
             RemoteAccess {
                 ec2_ssh_key: ec2_ssh_key.into(),
@@ -4104,6 +4318,7 @@ pub mod nodegroup {
     }
 
     impl IntoValue for RemoteAccess {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Ec2SshKey", self.ec2_ssh_key.into_value());
@@ -4165,6 +4380,7 @@ pub mod nodegroup {
 
     impl NodeRepairConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NodeRepairConfig {
             NodeRepairConfig {
                 enabled: None,
@@ -4178,12 +4394,14 @@ pub mod nodegroup {
     }
 
     impl Default for NodeRepairConfig {
+        #[inline]
         fn default() -> NodeRepairConfig {
             NodeRepairConfig::new()
         }
     }
 
     impl IntoValue for NodeRepairConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -4230,6 +4448,7 @@ pub mod nodegroup {
 
     impl NodeRepairConfigOverrides {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NodeRepairConfigOverrides {
             NodeRepairConfigOverrides {
                 min_repair_wait_time_mins: None,
@@ -4241,12 +4460,14 @@ pub mod nodegroup {
     }
 
     impl Default for NodeRepairConfigOverrides {
+        #[inline]
         fn default() -> NodeRepairConfigOverrides {
             NodeRepairConfigOverrides::new()
         }
     }
 
     impl IntoValue for NodeRepairConfigOverrides {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MinRepairWaitTimeMins", self.min_repair_wait_time_mins);
@@ -4292,6 +4513,7 @@ pub mod nodegroup {
 
     impl WarmPoolConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WarmPoolConfig {
             WarmPoolConfig {
                 enabled: None,
@@ -4304,12 +4526,14 @@ pub mod nodegroup {
     }
 
     impl Default for WarmPoolConfig {
+        #[inline]
         fn default() -> WarmPoolConfig {
             WarmPoolConfig::new()
         }
     }
 
     impl IntoValue for WarmPoolConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -4387,6 +4611,7 @@ pub struct CfnPodIdentityAssociationProps {
 #[cfg(feature = "eks")]
 impl CfnPodIdentityAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_name: impl Into<Str>, namespace: impl Into<Str>, role_arn: impl Into<Str>, service_account: impl Into<Str>) -> CfnPodIdentityAssociationProps {
         CfnPodIdentityAssociationProps {
             cluster_name: cluster_name.into(),
@@ -4404,6 +4629,7 @@ impl CfnPodIdentityAssociationProps {
 #[cfg(feature = "eks")]
 impl CfnPodIdentityAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterName", self.cluster_name.into_value());
@@ -4419,6 +4645,7 @@ impl CfnPodIdentityAssociationProps {
 
     /// The `AWS::EKS::PodIdentityAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EKS::PodIdentityAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4427,6 +4654,7 @@ impl CfnPodIdentityAssociationProps {
 #[cfg(feature = "eks")]
 impl crate::Cfn<markers::PodIdentityAssociation> {
     /// Adds an `AWS::EKS::PodIdentityAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4439,6 +4667,7 @@ impl crate::Cfn<markers::PodIdentityAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-podidentityassociation.html#aws-resource-eks-podidentityassociation-return-values).
+    #[inline]
     pub fn attr_association_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationArn".into())
     }
@@ -4447,6 +4676,7 @@ impl crate::Cfn<markers::PodIdentityAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-podidentityassociation.html#aws-resource-eks-podidentityassociation-return-values).
+    #[inline]
     pub fn attr_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationId".into())
     }
@@ -4461,6 +4691,7 @@ impl crate::Cfn<markers::PodIdentityAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ExternalId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-podidentityassociation.html#aws-resource-eks-podidentityassociation-return-values).
+    #[inline]
     pub fn attr_external_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ExternalId".into())
     }

@@ -376,6 +376,7 @@ pub struct CfnCacheClusterProps {
 #[cfg(feature = "elasticache")]
 impl CfnCacheClusterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cache_node_type: impl Into<Str>, engine: impl Into<Str>, num_cache_nodes: impl Into<Int>) -> CfnCacheClusterProps {
         CfnCacheClusterProps {
             az_mode: None,
@@ -410,6 +411,7 @@ impl CfnCacheClusterProps {
 #[cfg(feature = "elasticache")]
 impl CfnCacheClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AZMode", self.az_mode);
@@ -442,6 +444,7 @@ impl CfnCacheClusterProps {
 
     /// The `AWS::ElastiCache::CacheCluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElastiCache::CacheCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -450,6 +453,7 @@ impl CfnCacheClusterProps {
 #[cfg(feature = "elasticache")]
 impl crate::Cfn<markers::CacheCluster> {
     /// Adds an `AWS::ElastiCache::CacheCluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -462,6 +466,7 @@ impl crate::Cfn<markers::CacheCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfigurationEndpoint.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-cachecluster.html#aws-resource-elasticache-cachecluster-return-values).
+    #[inline]
     pub fn attr_configuration_endpoint_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfigurationEndpoint.Address".into())
     }
@@ -470,6 +475,7 @@ impl crate::Cfn<markers::CacheCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfigurationEndpoint.Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-cachecluster.html#aws-resource-elasticache-cachecluster-return-values).
+    #[inline]
     pub fn attr_configuration_endpoint_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfigurationEndpoint.Port".into())
     }
@@ -478,6 +484,7 @@ impl crate::Cfn<markers::CacheCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`RedisEndpoint.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-cachecluster.html#aws-resource-elasticache-cachecluster-return-values).
+    #[inline]
     pub fn attr_redis_endpoint_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RedisEndpoint.Address".into())
     }
@@ -486,6 +493,7 @@ impl crate::Cfn<markers::CacheCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`RedisEndpoint.Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-cachecluster.html#aws-resource-elasticache-cachecluster-return-values).
+    #[inline]
     pub fn attr_redis_endpoint_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RedisEndpoint.Port".into())
     }
@@ -494,6 +502,7 @@ impl crate::Cfn<markers::CacheCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfigurationEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-cachecluster.html#aws-resource-elasticache-cachecluster-return-values).
+    #[inline]
     pub fn attr_configuration_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfigurationEndpoint".into())
     }
@@ -502,6 +511,7 @@ impl crate::Cfn<markers::CacheCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`RedisEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-cachecluster.html#aws-resource-elasticache-cachecluster-return-values).
+    #[inline]
     pub fn attr_redis_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RedisEndpoint".into())
     }
@@ -549,6 +559,7 @@ pub mod cache_cluster {
 
     impl LogDeliveryConfigurationRequest {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_details: impl Into<DestinationDetails>, destination_type: impl Into<Str>, log_format: impl Into<Str>, log_type: impl Into<Str>) -> LogDeliveryConfigurationRequest {
             LogDeliveryConfigurationRequest {
                 destination_details: destination_details.into(),
@@ -560,6 +571,7 @@ pub mod cache_cluster {
     }
 
     impl IntoValue for LogDeliveryConfigurationRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationDetails", self.destination_details.into_value());
@@ -593,6 +605,7 @@ pub mod cache_cluster {
 
     impl DestinationDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DestinationDetails {
             DestinationDetails {
                 cloud_watch_logs_details: None,
@@ -602,12 +615,14 @@ pub mod cache_cluster {
     }
 
     impl Default for DestinationDetails {
+        #[inline]
         fn default() -> DestinationDetails {
             DestinationDetails::new()
         }
     }
 
     impl IntoValue for DestinationDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogsDetails", self.cloud_watch_logs_details);
@@ -633,6 +648,7 @@ pub mod cache_cluster {
 
     impl CloudWatchLogsDestinationDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_group: impl Into<Str>) -> CloudWatchLogsDestinationDetails {
             CloudWatchLogsDestinationDetails {
                 log_group: log_group.into(),
@@ -641,6 +657,7 @@ pub mod cache_cluster {
     }
 
     impl IntoValue for CloudWatchLogsDestinationDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogGroup", self.log_group.into_value());
@@ -665,6 +682,7 @@ pub mod cache_cluster {
 
     impl KinesisFirehoseDestinationDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(delivery_stream: impl Into<Str>) -> KinesisFirehoseDestinationDetails {
             KinesisFirehoseDestinationDetails {
                 delivery_stream: delivery_stream.into(),
@@ -673,6 +691,7 @@ pub mod cache_cluster {
     }
 
     impl IntoValue for KinesisFirehoseDestinationDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeliveryStream", self.delivery_stream.into_value());
@@ -753,6 +772,7 @@ pub struct CfnGlobalReplicationGroupProps {
 #[cfg(feature = "elasticache")]
 impl CfnGlobalReplicationGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(members: impl Into<List<global_replication_group::GlobalReplicationGroupMember>>) -> CfnGlobalReplicationGroupProps {
         CfnGlobalReplicationGroupProps {
             automatic_failover_enabled: None,
@@ -773,6 +793,7 @@ impl CfnGlobalReplicationGroupProps {
 #[cfg(feature = "elasticache")]
 impl CfnGlobalReplicationGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutomaticFailoverEnabled", self.automatic_failover_enabled);
@@ -791,6 +812,7 @@ impl CfnGlobalReplicationGroupProps {
 
     /// The `AWS::ElastiCache::GlobalReplicationGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElastiCache::GlobalReplicationGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -799,6 +821,7 @@ impl CfnGlobalReplicationGroupProps {
 #[cfg(feature = "elasticache")]
 impl crate::Cfn<markers::GlobalReplicationGroup> {
     /// Adds an `AWS::ElastiCache::GlobalReplicationGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -813,6 +836,7 @@ impl crate::Cfn<markers::GlobalReplicationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-globalreplicationgroup.html#aws-resource-elasticache-globalreplicationgroup-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -821,6 +845,7 @@ impl crate::Cfn<markers::GlobalReplicationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`GlobalReplicationGroupId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-globalreplicationgroup.html#aws-resource-elasticache-globalreplicationgroup-return-values).
+    #[inline]
     pub fn attr_global_replication_group_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GlobalReplicationGroupId".into())
     }
@@ -829,6 +854,7 @@ impl crate::Cfn<markers::GlobalReplicationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-globalreplicationgroup.html#aws-resource-elasticache-globalreplicationgroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -865,6 +891,7 @@ pub mod global_replication_group {
 
     impl RegionalConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RegionalConfiguration {
             RegionalConfiguration {
                 replication_group_id: None,
@@ -875,12 +902,14 @@ pub mod global_replication_group {
     }
 
     impl Default for RegionalConfiguration {
+        #[inline]
         fn default() -> RegionalConfiguration {
             RegionalConfiguration::new()
         }
     }
 
     impl IntoValue for RegionalConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReplicationGroupId", self.replication_group_id);
@@ -912,6 +941,7 @@ pub mod global_replication_group {
 
     impl ReshardingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReshardingConfiguration {
             ReshardingConfiguration {
                 node_group_id: None,
@@ -921,12 +951,14 @@ pub mod global_replication_group {
     }
 
     impl Default for ReshardingConfiguration {
+        #[inline]
         fn default() -> ReshardingConfiguration {
             ReshardingConfiguration::new()
         }
     }
 
     impl IntoValue for ReshardingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NodeGroupId", self.node_group_id);
@@ -961,6 +993,7 @@ pub mod global_replication_group {
 
     impl GlobalReplicationGroupMember {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GlobalReplicationGroupMember {
             GlobalReplicationGroupMember {
                 replication_group_id: None,
@@ -971,12 +1004,14 @@ pub mod global_replication_group {
     }
 
     impl Default for GlobalReplicationGroupMember {
+        #[inline]
         fn default() -> GlobalReplicationGroupMember {
             GlobalReplicationGroupMember::new()
         }
     }
 
     impl IntoValue for GlobalReplicationGroupMember {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReplicationGroupId", self.replication_group_id);
@@ -1025,6 +1060,7 @@ pub struct CfnParameterGroupProps {
 #[cfg(feature = "elasticache")]
 impl CfnParameterGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cache_parameter_group_family: impl Into<Str>, description: impl Into<Str>) -> CfnParameterGroupProps {
         CfnParameterGroupProps {
             cache_parameter_group_family: cache_parameter_group_family.into(),
@@ -1038,6 +1074,7 @@ impl CfnParameterGroupProps {
 #[cfg(feature = "elasticache")]
 impl CfnParameterGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CacheParameterGroupFamily", self.cache_parameter_group_family.into_value());
@@ -1049,6 +1086,7 @@ impl CfnParameterGroupProps {
 
     /// The `AWS::ElastiCache::ParameterGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElastiCache::ParameterGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1057,6 +1095,7 @@ impl CfnParameterGroupProps {
 #[cfg(feature = "elasticache")]
 impl crate::Cfn<markers::ParameterGroup> {
     /// Adds an `AWS::ElastiCache::ParameterGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1069,6 +1108,7 @@ impl crate::Cfn<markers::ParameterGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`CacheParameterGroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-parametergroup.html#aws-resource-elasticache-parametergroup-return-values).
+    #[inline]
     pub fn attr_cache_parameter_group_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CacheParameterGroupName".into())
     }
@@ -1357,6 +1397,7 @@ pub struct CfnReplicationGroupProps {
 #[cfg(feature = "elasticache")]
 impl CfnReplicationGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(replication_group_description: impl Into<Str>) -> CfnReplicationGroupProps {
         CfnReplicationGroupProps {
             at_rest_encryption_enabled: None,
@@ -1406,6 +1447,7 @@ impl CfnReplicationGroupProps {
 #[cfg(feature = "elasticache")]
 impl CfnReplicationGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AtRestEncryptionEnabled", self.at_rest_encryption_enabled);
@@ -1453,6 +1495,7 @@ impl CfnReplicationGroupProps {
 
     /// The `AWS::ElastiCache::ReplicationGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElastiCache::ReplicationGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1461,6 +1504,7 @@ impl CfnReplicationGroupProps {
 #[cfg(feature = "elasticache")]
 impl crate::Cfn<markers::ReplicationGroup> {
     /// Adds an `AWS::ElastiCache::ReplicationGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1473,6 +1517,7 @@ impl crate::Cfn<markers::ReplicationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfigurationEndPoint.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#aws-resource-elasticache-replicationgroup-return-values).
+    #[inline]
     pub fn attr_configuration_end_point_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfigurationEndPoint.Address".into())
     }
@@ -1481,6 +1526,7 @@ impl crate::Cfn<markers::ReplicationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfigurationEndPoint.Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#aws-resource-elasticache-replicationgroup-return-values).
+    #[inline]
     pub fn attr_configuration_end_point_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfigurationEndPoint.Port".into())
     }
@@ -1489,6 +1535,7 @@ impl crate::Cfn<markers::ReplicationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrimaryEndPoint.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#aws-resource-elasticache-replicationgroup-return-values).
+    #[inline]
     pub fn attr_primary_end_point_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrimaryEndPoint.Address".into())
     }
@@ -1497,6 +1544,7 @@ impl crate::Cfn<markers::ReplicationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrimaryEndPoint.Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#aws-resource-elasticache-replicationgroup-return-values).
+    #[inline]
     pub fn attr_primary_end_point_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrimaryEndPoint.Port".into())
     }
@@ -1506,6 +1554,7 @@ impl crate::Cfn<markers::ReplicationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReadEndPoint.Addresses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#aws-resource-elasticache-replicationgroup-return-values).
+    #[inline]
     pub fn attr_read_end_point_addresses(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReadEndPoint.Addresses".into())
     }
@@ -1515,6 +1564,7 @@ impl crate::Cfn<markers::ReplicationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReadEndPoint.Ports`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#aws-resource-elasticache-replicationgroup-return-values).
+    #[inline]
     pub fn attr_read_end_point_ports(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReadEndPoint.Ports".into())
     }
@@ -1523,6 +1573,7 @@ impl crate::Cfn<markers::ReplicationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReaderEndPoint.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#aws-resource-elasticache-replicationgroup-return-values).
+    #[inline]
     pub fn attr_reader_end_point_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReaderEndPoint.Address".into())
     }
@@ -1531,6 +1582,7 @@ impl crate::Cfn<markers::ReplicationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReaderEndPoint.Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#aws-resource-elasticache-replicationgroup-return-values).
+    #[inline]
     pub fn attr_reader_end_point_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReaderEndPoint.Port".into())
     }
@@ -1539,6 +1591,7 @@ impl crate::Cfn<markers::ReplicationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfigurationEndPoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#aws-resource-elasticache-replicationgroup-return-values).
+    #[inline]
     pub fn attr_configuration_end_point(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfigurationEndPoint".into())
     }
@@ -1547,6 +1600,7 @@ impl crate::Cfn<markers::ReplicationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrimaryEndPoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#aws-resource-elasticache-replicationgroup-return-values).
+    #[inline]
     pub fn attr_primary_end_point(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrimaryEndPoint".into())
     }
@@ -1555,6 +1609,7 @@ impl crate::Cfn<markers::ReplicationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReadEndPoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#aws-resource-elasticache-replicationgroup-return-values).
+    #[inline]
     pub fn attr_read_end_point(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReadEndPoint".into())
     }
@@ -1564,6 +1619,7 @@ impl crate::Cfn<markers::ReplicationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReadEndPoint.AddressesList`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#aws-resource-elasticache-replicationgroup-return-values).
+    #[inline]
     pub fn attr_read_end_point_addresses_list(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReadEndPoint.AddressesList".into())
     }
@@ -1573,6 +1629,7 @@ impl crate::Cfn<markers::ReplicationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReadEndPoint.PortsList`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#aws-resource-elasticache-replicationgroup-return-values).
+    #[inline]
     pub fn attr_read_end_point_ports_list(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReadEndPoint.PortsList".into())
     }
@@ -1581,6 +1638,7 @@ impl crate::Cfn<markers::ReplicationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReaderEndPoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#aws-resource-elasticache-replicationgroup-return-values).
+    #[inline]
     pub fn attr_reader_end_point(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReaderEndPoint".into())
     }
@@ -1590,6 +1648,7 @@ impl crate::Cfn<markers::ReplicationGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`EffectiveDurability`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#aws-resource-elasticache-replicationgroup-return-values).
+    #[inline]
     pub fn attr_effective_durability(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EffectiveDurability".into())
     }
@@ -1637,6 +1696,7 @@ pub mod replication_group {
 
     impl LogDeliveryConfigurationRequest {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_details: impl Into<DestinationDetails>, destination_type: impl Into<Str>, log_format: impl Into<Str>, log_type: impl Into<Str>) -> LogDeliveryConfigurationRequest {
             LogDeliveryConfigurationRequest {
                 destination_details: destination_details.into(),
@@ -1648,6 +1708,7 @@ pub mod replication_group {
     }
 
     impl IntoValue for LogDeliveryConfigurationRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationDetails", self.destination_details.into_value());
@@ -1681,6 +1742,7 @@ pub mod replication_group {
 
     impl DestinationDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DestinationDetails {
             DestinationDetails {
                 cloud_watch_logs_details: None,
@@ -1690,12 +1752,14 @@ pub mod replication_group {
     }
 
     impl Default for DestinationDetails {
+        #[inline]
         fn default() -> DestinationDetails {
             DestinationDetails::new()
         }
     }
 
     impl IntoValue for DestinationDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogsDetails", self.cloud_watch_logs_details);
@@ -1721,6 +1785,7 @@ pub mod replication_group {
 
     impl CloudWatchLogsDestinationDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_group: impl Into<Str>) -> CloudWatchLogsDestinationDetails {
             CloudWatchLogsDestinationDetails {
                 log_group: log_group.into(),
@@ -1729,6 +1794,7 @@ pub mod replication_group {
     }
 
     impl IntoValue for CloudWatchLogsDestinationDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogGroup", self.log_group.into_value());
@@ -1753,6 +1819,7 @@ pub mod replication_group {
 
     impl KinesisFirehoseDestinationDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(delivery_stream: impl Into<Str>) -> KinesisFirehoseDestinationDetails {
             KinesisFirehoseDestinationDetails {
                 delivery_stream: delivery_stream.into(),
@@ -1761,6 +1828,7 @@ pub mod replication_group {
     }
 
     impl IntoValue for KinesisFirehoseDestinationDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeliveryStream", self.delivery_stream.into_value());
@@ -1814,6 +1882,7 @@ pub mod replication_group {
 
     impl NodeGroupConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NodeGroupConfiguration {
             NodeGroupConfiguration {
                 node_group_id: None,
@@ -1826,12 +1895,14 @@ pub mod replication_group {
     }
 
     impl Default for NodeGroupConfiguration {
+        #[inline]
         fn default() -> NodeGroupConfiguration {
             NodeGroupConfiguration::new()
         }
     }
 
     impl IntoValue for NodeGroupConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NodeGroupId", self.node_group_id);
@@ -1870,6 +1941,7 @@ pub struct CfnSecurityGroupProps {
 #[cfg(feature = "elasticache")]
 impl CfnSecurityGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>) -> CfnSecurityGroupProps {
         CfnSecurityGroupProps {
             description: description.into(),
@@ -1881,6 +1953,7 @@ impl CfnSecurityGroupProps {
 #[cfg(feature = "elasticache")]
 impl CfnSecurityGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
@@ -1890,6 +1963,7 @@ impl CfnSecurityGroupProps {
 
     /// The `AWS::ElastiCache::SecurityGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElastiCache::SecurityGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1898,6 +1972,7 @@ impl CfnSecurityGroupProps {
 #[cfg(feature = "elasticache")]
 impl crate::Cfn<markers::SecurityGroup> {
     /// Adds an `AWS::ElastiCache::SecurityGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1910,6 +1985,7 @@ impl crate::Cfn<markers::SecurityGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-securitygroup.html#aws-resource-elasticache-securitygroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1943,6 +2019,7 @@ pub struct CfnSecurityGroupIngressProps {
 #[cfg(feature = "elasticache")]
 impl CfnSecurityGroupIngressProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cache_security_group_name: impl Into<Str>, ec2_security_group_name: impl Into<Str>) -> CfnSecurityGroupIngressProps {
         CfnSecurityGroupIngressProps {
             cache_security_group_name: cache_security_group_name.into(),
@@ -1955,6 +2032,7 @@ impl CfnSecurityGroupIngressProps {
 #[cfg(feature = "elasticache")]
 impl CfnSecurityGroupIngressProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CacheSecurityGroupName", self.cache_security_group_name.into_value());
@@ -1965,6 +2043,7 @@ impl CfnSecurityGroupIngressProps {
 
     /// The `AWS::ElastiCache::SecurityGroupIngress` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElastiCache::SecurityGroupIngress").properties(self.into_properties())
     }
@@ -1973,6 +2052,7 @@ impl CfnSecurityGroupIngressProps {
 #[cfg(feature = "elasticache")]
 impl crate::Cfn<markers::SecurityGroupIngress> {
     /// Adds an `AWS::ElastiCache::SecurityGroupIngress` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1985,6 +2065,7 @@ impl crate::Cfn<markers::SecurityGroupIngress> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-securitygroupingress.html#aws-resource-elasticache-securitygroupingress-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2114,6 +2195,7 @@ pub struct CfnServerlessCacheProps {
 #[cfg(feature = "elasticache")]
 impl CfnServerlessCacheProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(engine: impl Into<Str>, serverless_cache_name: impl Into<Str>) -> CfnServerlessCacheProps {
         CfnServerlessCacheProps {
             cache_usage_limits: None,
@@ -2140,6 +2222,7 @@ impl CfnServerlessCacheProps {
 #[cfg(feature = "elasticache")]
 impl CfnServerlessCacheProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CacheUsageLimits", self.cache_usage_limits);
@@ -2164,6 +2247,7 @@ impl CfnServerlessCacheProps {
 
     /// The `AWS::ElastiCache::ServerlessCache` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElastiCache::ServerlessCache").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2172,6 +2256,7 @@ impl CfnServerlessCacheProps {
 #[cfg(feature = "elasticache")]
 impl crate::Cfn<markers::ServerlessCache> {
     /// Adds an `AWS::ElastiCache::ServerlessCache` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2184,6 +2269,7 @@ impl crate::Cfn<markers::ServerlessCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`FullEngineVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscache.html#aws-resource-elasticache-serverlesscache-return-values).
+    #[inline]
     pub fn attr_full_engine_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FullEngineVersion".into())
     }
@@ -2192,6 +2278,7 @@ impl crate::Cfn<markers::ServerlessCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscache.html#aws-resource-elasticache-serverlesscache-return-values).
+    #[inline]
     pub fn attr_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateTime".into())
     }
@@ -2201,6 +2288,7 @@ impl crate::Cfn<markers::ServerlessCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscache.html#aws-resource-elasticache-serverlesscache-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2209,6 +2297,7 @@ impl crate::Cfn<markers::ServerlessCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscache.html#aws-resource-elasticache-serverlesscache-return-values).
+    #[inline]
     pub fn attr_endpoint_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint.Address".into())
     }
@@ -2217,6 +2306,7 @@ impl crate::Cfn<markers::ServerlessCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint.Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscache.html#aws-resource-elasticache-serverlesscache-return-values).
+    #[inline]
     pub fn attr_endpoint_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint.Port".into())
     }
@@ -2225,6 +2315,7 @@ impl crate::Cfn<markers::ServerlessCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReaderEndpoint.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscache.html#aws-resource-elasticache-serverlesscache-return-values).
+    #[inline]
     pub fn attr_reader_endpoint_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReaderEndpoint.Address".into())
     }
@@ -2233,6 +2324,7 @@ impl crate::Cfn<markers::ServerlessCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReaderEndpoint.Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscache.html#aws-resource-elasticache-serverlesscache-return-values).
+    #[inline]
     pub fn attr_reader_endpoint_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReaderEndpoint.Port".into())
     }
@@ -2241,6 +2333,7 @@ impl crate::Cfn<markers::ServerlessCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`ARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscache.html#aws-resource-elasticache-serverlesscache-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ARN".into())
     }
@@ -2271,6 +2364,7 @@ pub mod serverless_cache {
 
     impl CacheUsageLimits {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CacheUsageLimits {
             CacheUsageLimits {
                 data_storage: None,
@@ -2280,12 +2374,14 @@ pub mod serverless_cache {
     }
 
     impl Default for CacheUsageLimits {
+        #[inline]
         fn default() -> CacheUsageLimits {
             CacheUsageLimits::new()
         }
     }
 
     impl IntoValue for CacheUsageLimits {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataStorage", self.data_storage);
@@ -2320,6 +2416,7 @@ pub mod serverless_cache {
 
     impl DataStorage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(unit: impl Into<Str>) -> DataStorage {
             DataStorage {
                 maximum: None,
@@ -2330,6 +2427,7 @@ pub mod serverless_cache {
     }
 
     impl IntoValue for DataStorage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Maximum", self.maximum);
@@ -2361,6 +2459,7 @@ pub mod serverless_cache {
 
     impl ECPUPerSecond {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ECPUPerSecond {
             ECPUPerSecond {
                 maximum: None,
@@ -2370,12 +2469,14 @@ pub mod serverless_cache {
     }
 
     impl Default for ECPUPerSecond {
+        #[inline]
         fn default() -> ECPUPerSecond {
             ECPUPerSecond::new()
         }
     }
 
     impl IntoValue for ECPUPerSecond {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Maximum", self.maximum);
@@ -2405,6 +2506,7 @@ pub mod serverless_cache {
 
     impl Endpoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Endpoint {
             Endpoint {
                 address: None,
@@ -2414,12 +2516,14 @@ pub mod serverless_cache {
     }
 
     impl Default for Endpoint {
+        #[inline]
         fn default() -> Endpoint {
             Endpoint::new()
         }
     }
 
     impl IntoValue for Endpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Address", self.address);
@@ -2468,6 +2572,7 @@ pub struct CfnServerlessCacheSnapshotProps {
 #[cfg(feature = "elasticache")]
 impl CfnServerlessCacheSnapshotProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(serverless_cache_name: impl Into<Str>, serverless_cache_snapshot_name: impl Into<Str>) -> CfnServerlessCacheSnapshotProps {
         CfnServerlessCacheSnapshotProps {
             kms_key_id: None,
@@ -2481,6 +2586,7 @@ impl CfnServerlessCacheSnapshotProps {
 #[cfg(feature = "elasticache")]
 impl CfnServerlessCacheSnapshotProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -2492,6 +2598,7 @@ impl CfnServerlessCacheSnapshotProps {
 
     /// The `AWS::ElastiCache::ServerlessCacheSnapshot` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElastiCache::ServerlessCacheSnapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2500,6 +2607,7 @@ impl CfnServerlessCacheSnapshotProps {
 #[cfg(feature = "elasticache")]
 impl crate::Cfn<markers::ServerlessCacheSnapshot> {
     /// Adds an `AWS::ElastiCache::ServerlessCacheSnapshot` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2512,6 +2620,7 @@ impl crate::Cfn<markers::ServerlessCacheSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`ARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscachesnapshot.html#aws-resource-elasticache-serverlesscachesnapshot-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ARN".into())
     }
@@ -2520,6 +2629,7 @@ impl crate::Cfn<markers::ServerlessCacheSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SnapshotType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscachesnapshot.html#aws-resource-elasticache-serverlesscachesnapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SnapshotType".into())
     }
@@ -2528,6 +2638,7 @@ impl crate::Cfn<markers::ServerlessCacheSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscachesnapshot.html#aws-resource-elasticache-serverlesscachesnapshot-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2537,6 +2648,7 @@ impl crate::Cfn<markers::ServerlessCacheSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscachesnapshot.html#aws-resource-elasticache-serverlesscachesnapshot-return-values).
+    #[inline]
     pub fn attr_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateTime".into())
     }
@@ -2545,6 +2657,7 @@ impl crate::Cfn<markers::ServerlessCacheSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`BytesUsedForCache`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscachesnapshot.html#aws-resource-elasticache-serverlesscachesnapshot-return-values).
+    #[inline]
     pub fn attr_bytes_used_for_cache(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BytesUsedForCache".into())
     }
@@ -2553,6 +2666,7 @@ impl crate::Cfn<markers::ServerlessCacheSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServerlessCacheConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscachesnapshot.html#aws-resource-elasticache-serverlesscachesnapshot-return-values).
+    #[inline]
     pub fn attr_serverless_cache_configuration(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServerlessCacheConfiguration".into())
     }
@@ -2599,6 +2713,7 @@ pub struct CfnSubnetGroupProps {
 #[cfg(feature = "elasticache")]
 impl CfnSubnetGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, subnet_ids: impl Into<List<Id<crate::ec2::CfnSubnet>>>) -> CfnSubnetGroupProps {
         CfnSubnetGroupProps {
             cache_subnet_group_name: None,
@@ -2612,6 +2727,7 @@ impl CfnSubnetGroupProps {
 #[cfg(feature = "elasticache")]
 impl CfnSubnetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CacheSubnetGroupName", self.cache_subnet_group_name);
@@ -2623,6 +2739,7 @@ impl CfnSubnetGroupProps {
 
     /// The `AWS::ElastiCache::SubnetGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElastiCache::SubnetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2631,6 +2748,7 @@ impl CfnSubnetGroupProps {
 #[cfg(feature = "elasticache")]
 impl crate::Cfn<markers::SubnetGroup> {
     /// Adds an `AWS::ElastiCache::SubnetGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2696,6 +2814,7 @@ pub struct CfnUserProps {
 #[cfg(feature = "elasticache")]
 impl CfnUserProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(engine: impl Into<Str>, user_id: impl Into<Str>, user_name: impl Into<Str>) -> CfnUserProps {
         CfnUserProps {
             access_string: None,
@@ -2713,6 +2832,7 @@ impl CfnUserProps {
 #[cfg(feature = "elasticache")]
 impl CfnUserProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessString", self.access_string);
@@ -2728,6 +2848,7 @@ impl CfnUserProps {
 
     /// The `AWS::ElastiCache::User` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElastiCache::User").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2736,6 +2857,7 @@ impl CfnUserProps {
 #[cfg(feature = "elasticache")]
 impl crate::Cfn<markers::User> {
     /// Adds an `AWS::ElastiCache::User` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2748,6 +2870,7 @@ impl crate::Cfn<markers::User> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-user.html#aws-resource-elasticache-user-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2756,6 +2879,7 @@ impl crate::Cfn<markers::User> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-user.html#aws-resource-elasticache-user-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2788,6 +2912,7 @@ pub mod user {
 
     impl AuthenticationMode {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> AuthenticationMode {
             AuthenticationMode {
                 passwords: None,
@@ -2797,6 +2922,7 @@ pub mod user {
     }
 
     impl IntoValue for AuthenticationMode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Passwords", self.passwords);
@@ -2842,6 +2968,7 @@ pub struct CfnUserGroupProps {
 #[cfg(feature = "elasticache")]
 impl CfnUserGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(engine: impl Into<Str>, user_group_id: impl Into<Str>, user_ids: impl Into<List<Str>>) -> CfnUserGroupProps {
         CfnUserGroupProps {
             engine: engine.into(),
@@ -2855,6 +2982,7 @@ impl CfnUserGroupProps {
 #[cfg(feature = "elasticache")]
 impl CfnUserGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Engine", self.engine.into_value());
@@ -2866,6 +2994,7 @@ impl CfnUserGroupProps {
 
     /// The `AWS::ElastiCache::UserGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElastiCache::UserGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2874,6 +3003,7 @@ impl CfnUserGroupProps {
 #[cfg(feature = "elasticache")]
 impl crate::Cfn<markers::UserGroup> {
     /// Adds an `AWS::ElastiCache::UserGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2886,6 +3016,7 @@ impl crate::Cfn<markers::UserGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-usergroup.html#aws-resource-elasticache-usergroup-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2894,6 +3025,7 @@ impl crate::Cfn<markers::UserGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-usergroup.html#aws-resource-elasticache-usergroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

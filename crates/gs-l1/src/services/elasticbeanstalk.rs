@@ -108,6 +108,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "elasticbeanstalk")]
 impl CfnApplicationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnApplicationProps {
         CfnApplicationProps {
             application_name: None,
@@ -119,6 +120,7 @@ impl CfnApplicationProps {
 
 #[cfg(feature = "elasticbeanstalk")]
 impl Default for CfnApplicationProps {
+    #[inline]
     fn default() -> CfnApplicationProps {
         CfnApplicationProps::new()
     }
@@ -127,6 +129,7 @@ impl Default for CfnApplicationProps {
 #[cfg(feature = "elasticbeanstalk")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApplicationName", self.application_name);
@@ -137,6 +140,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::ElasticBeanstalk::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElasticBeanstalk::Application").properties(self.into_properties())
     }
@@ -145,6 +149,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "elasticbeanstalk")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::ElasticBeanstalk::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -181,6 +186,7 @@ pub mod application {
 
     impl ApplicationResourceLifecycleConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ApplicationResourceLifecycleConfig {
             ApplicationResourceLifecycleConfig {
                 service_role: None,
@@ -190,12 +196,14 @@ pub mod application {
     }
 
     impl Default for ApplicationResourceLifecycleConfig {
+        #[inline]
         fn default() -> ApplicationResourceLifecycleConfig {
             ApplicationResourceLifecycleConfig::new()
         }
     }
 
     impl IntoValue for ApplicationResourceLifecycleConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ServiceRole", self.service_role);
@@ -228,6 +236,7 @@ pub mod application {
 
     impl ApplicationVersionLifecycleConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ApplicationVersionLifecycleConfig {
             ApplicationVersionLifecycleConfig {
                 max_age_rule: None,
@@ -237,12 +246,14 @@ pub mod application {
     }
 
     impl Default for ApplicationVersionLifecycleConfig {
+        #[inline]
         fn default() -> ApplicationVersionLifecycleConfig {
             ApplicationVersionLifecycleConfig::new()
         }
     }
 
     impl IntoValue for ApplicationVersionLifecycleConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxAgeRule", self.max_age_rule);
@@ -279,6 +290,7 @@ pub mod application {
 
     impl MaxCountRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MaxCountRule {
             MaxCountRule {
                 delete_source_from_s3: None,
@@ -289,12 +301,14 @@ pub mod application {
     }
 
     impl Default for MaxCountRule {
+        #[inline]
         fn default() -> MaxCountRule {
             MaxCountRule::new()
         }
     }
 
     impl IntoValue for MaxCountRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeleteSourceFromS3", self.delete_source_from_s3);
@@ -332,6 +346,7 @@ pub mod application {
 
     impl MaxAgeRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MaxAgeRule {
             MaxAgeRule {
                 delete_source_from_s3: None,
@@ -342,12 +357,14 @@ pub mod application {
     }
 
     impl Default for MaxAgeRule {
+        #[inline]
         fn default() -> MaxAgeRule {
             MaxAgeRule::new()
         }
     }
 
     impl IntoValue for MaxAgeRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeleteSourceFromS3", self.delete_source_from_s3);
@@ -409,6 +426,7 @@ pub struct CfnApplicationVersionProps {
 #[cfg(feature = "elasticbeanstalk")]
 impl CfnApplicationVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_name: impl Into<Id<crate::elasticbeanstalk::CfnApplication>>) -> CfnApplicationVersionProps {
         CfnApplicationVersionProps {
             application_name: application_name.into(),
@@ -424,6 +442,7 @@ impl CfnApplicationVersionProps {
 #[cfg(feature = "elasticbeanstalk")]
 impl CfnApplicationVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationName", self.application_name.into_ref());
@@ -437,6 +456,7 @@ impl CfnApplicationVersionProps {
 
     /// The `AWS::ElasticBeanstalk::ApplicationVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElasticBeanstalk::ApplicationVersion").properties(self.into_properties())
     }
@@ -445,6 +465,7 @@ impl CfnApplicationVersionProps {
 #[cfg(feature = "elasticbeanstalk")]
 impl crate::Cfn<markers::ApplicationVersion> {
     /// Adds an `AWS::ElasticBeanstalk::ApplicationVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -457,6 +478,7 @@ impl crate::Cfn<markers::ApplicationVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticbeanstalk-applicationversion.html#aws-resource-elasticbeanstalk-applicationversion-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -491,6 +513,7 @@ pub mod application_version {
 
     impl SourceBundle {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_bucket: impl Into<Str>, s3_key: impl Into<Str>) -> SourceBundle {
             SourceBundle {
                 s3_bucket: s3_bucket.into(),
@@ -500,6 +523,7 @@ pub mod application_version {
     }
 
     impl IntoValue for SourceBundle {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Bucket", self.s3_bucket.into_value());
@@ -545,6 +569,7 @@ pub mod application_version {
 
     impl BuildConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(code_build_service_role: impl Into<Str>, image: impl Into<Str>) -> BuildConfiguration {
             BuildConfiguration {
                 artifact_name: None,
@@ -557,6 +582,7 @@ pub mod application_version {
     }
 
     impl IntoValue for BuildConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ArtifactName", self.artifact_name);
@@ -588,6 +614,7 @@ pub mod application_version {
 
     impl ImageConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImageConfiguration {
             ImageConfiguration {
                 build: None,
@@ -597,12 +624,14 @@ pub mod application_version {
     }
 
     impl Default for ImageConfiguration {
+        #[inline]
         fn default() -> ImageConfiguration {
             ImageConfiguration::new()
         }
     }
 
     impl IntoValue for ImageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Build", self.build);
@@ -626,6 +655,7 @@ pub mod application_version {
 
     impl ImageSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImageSource {
             ImageSource {
                 uri: None,
@@ -634,12 +664,14 @@ pub mod application_version {
     }
 
     impl Default for ImageSource {
+        #[inline]
         fn default() -> ImageSource {
             ImageSource::new()
         }
     }
 
     impl IntoValue for ImageSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Uri", self.uri);
@@ -694,6 +726,7 @@ pub mod application_version {
 
     impl ImageBuildConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(code_build_service_role: impl Into<Str>, r#type: impl Into<Str>) -> ImageBuildConfiguration {
             ImageBuildConfiguration {
                 architecture: None,
@@ -708,6 +741,7 @@ pub mod application_version {
     }
 
     impl IntoValue for ImageBuildConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Architecture", self.architecture);
@@ -791,6 +825,7 @@ pub struct CfnConfigurationTemplateProps {
 #[cfg(feature = "elasticbeanstalk")]
 impl CfnConfigurationTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_name: impl Into<Id<crate::elasticbeanstalk::CfnApplication>>) -> CfnConfigurationTemplateProps {
         CfnConfigurationTemplateProps {
             application_name: application_name.into(),
@@ -807,6 +842,7 @@ impl CfnConfigurationTemplateProps {
 #[cfg(feature = "elasticbeanstalk")]
 impl CfnConfigurationTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationName", self.application_name.into_ref());
@@ -821,6 +857,7 @@ impl CfnConfigurationTemplateProps {
 
     /// The `AWS::ElasticBeanstalk::ConfigurationTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElasticBeanstalk::ConfigurationTemplate").properties(self.into_properties())
     }
@@ -829,6 +866,7 @@ impl CfnConfigurationTemplateProps {
 #[cfg(feature = "elasticbeanstalk")]
 impl crate::Cfn<markers::ConfigurationTemplate> {
     /// Adds an `AWS::ElasticBeanstalk::ConfigurationTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -841,6 +879,7 @@ impl crate::Cfn<markers::ConfigurationTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`TemplateName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticbeanstalk-configurationtemplate.html#aws-resource-elasticbeanstalk-configurationtemplate-return-values).
+    #[inline]
     pub fn attr_template_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TemplateName".into())
     }
@@ -886,6 +925,7 @@ pub mod configuration_template {
 
     impl ConfigurationOptionSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(namespace: impl Into<Str>, option_name: impl Into<Str>) -> ConfigurationOptionSetting {
             ConfigurationOptionSetting {
                 namespace: namespace.into(),
@@ -897,6 +937,7 @@ pub mod configuration_template {
     }
 
     impl IntoValue for ConfigurationOptionSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Namespace", self.namespace.into_value());
@@ -931,6 +972,7 @@ pub mod configuration_template {
 
     impl SourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(application_name: impl Into<Str>, template_name: impl Into<Str>) -> SourceConfiguration {
             SourceConfiguration {
                 application_name: application_name.into(),
@@ -940,6 +982,7 @@ pub mod configuration_template {
     }
 
     impl IntoValue for SourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApplicationName", self.application_name.into_value());
@@ -1050,6 +1093,7 @@ pub struct CfnEnvironmentProps {
 #[cfg(feature = "elasticbeanstalk")]
 impl CfnEnvironmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_name: impl Into<Id<crate::elasticbeanstalk::CfnApplication>>) -> CfnEnvironmentProps {
         CfnEnvironmentProps {
             application_name: application_name.into(),
@@ -1071,6 +1115,7 @@ impl CfnEnvironmentProps {
 #[cfg(feature = "elasticbeanstalk")]
 impl CfnEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationName", self.application_name.into_ref());
@@ -1090,6 +1135,7 @@ impl CfnEnvironmentProps {
 
     /// The `AWS::ElasticBeanstalk::Environment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElasticBeanstalk::Environment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1098,6 +1144,7 @@ impl CfnEnvironmentProps {
 #[cfg(feature = "elasticbeanstalk")]
 impl crate::Cfn<markers::Environment> {
     /// Adds an `AWS::ElasticBeanstalk::Environment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1111,6 +1158,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointURL`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticbeanstalk-environment.html#aws-resource-elasticbeanstalk-environment-return-values).
+    #[inline]
     pub fn attr_endpoint_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointURL".into())
     }
@@ -1151,6 +1199,7 @@ pub mod environment {
 
     impl Tier {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Tier {
             Tier {
                 name: None,
@@ -1161,12 +1210,14 @@ pub mod environment {
     }
 
     impl Default for Tier {
+        #[inline]
         fn default() -> Tier {
             Tier::new()
         }
     }
 
     impl IntoValue for Tier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1211,6 +1262,7 @@ pub mod environment {
 
     impl OptionSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(namespace: impl Into<Str>, option_name: impl Into<Str>) -> OptionSetting {
             OptionSetting {
                 namespace: namespace.into(),
@@ -1222,6 +1274,7 @@ pub mod environment {
     }
 
     impl IntoValue for OptionSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Namespace", self.namespace.into_value());

@@ -143,6 +143,7 @@ pub struct CfnLoadBalancerProps {
 #[cfg(feature = "elasticloadbalancing")]
 impl CfnLoadBalancerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(listeners: impl Into<List<load_balancer::Listeners>>) -> CfnLoadBalancerProps {
         CfnLoadBalancerProps {
             access_logging_policy: None,
@@ -168,6 +169,7 @@ impl CfnLoadBalancerProps {
 #[cfg(feature = "elasticloadbalancing")]
 impl CfnLoadBalancerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessLoggingPolicy", self.access_logging_policy);
@@ -191,6 +193,7 @@ impl CfnLoadBalancerProps {
 
     /// The `AWS::ElasticLoadBalancing::LoadBalancer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElasticLoadBalancing::LoadBalancer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -199,6 +202,7 @@ impl CfnLoadBalancerProps {
 #[cfg(feature = "elasticloadbalancing")]
 impl crate::Cfn<markers::LoadBalancer> {
     /// Adds an `AWS::ElasticLoadBalancing::LoadBalancer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -212,6 +216,7 @@ impl crate::Cfn<markers::LoadBalancer> {
     ///
     /// `Fn::GetAtt` of
     /// [`CanonicalHostedZoneName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancing-loadbalancer.html#aws-resource-elasticloadbalancing-loadbalancer-return-values).
+    #[inline]
     pub fn attr_canonical_hosted_zone_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CanonicalHostedZoneName".into())
     }
@@ -220,6 +225,7 @@ impl crate::Cfn<markers::LoadBalancer> {
     ///
     /// `Fn::GetAtt` of
     /// [`CanonicalHostedZoneNameID`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancing-loadbalancer.html#aws-resource-elasticloadbalancing-loadbalancer-return-values).
+    #[inline]
     pub fn attr_canonical_hosted_zone_name_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CanonicalHostedZoneNameID".into())
     }
@@ -228,6 +234,7 @@ impl crate::Cfn<markers::LoadBalancer> {
     ///
     /// `Fn::GetAtt` of
     /// [`DNSName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancing-loadbalancer.html#aws-resource-elasticloadbalancing-loadbalancer-return-values).
+    #[inline]
     pub fn attr_dns_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DNSName".into())
     }
@@ -237,6 +244,7 @@ impl crate::Cfn<markers::LoadBalancer> {
     ///
     /// `Fn::GetAtt` of
     /// [`SourceSecurityGroup.GroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancing-loadbalancer.html#aws-resource-elasticloadbalancing-loadbalancer-return-values).
+    #[inline]
     pub fn attr_source_security_group_group_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SourceSecurityGroup.GroupName".into())
     }
@@ -245,6 +253,7 @@ impl crate::Cfn<markers::LoadBalancer> {
     ///
     /// `Fn::GetAtt` of
     /// [`SourceSecurityGroup.OwnerAlias`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancing-loadbalancer.html#aws-resource-elasticloadbalancing-loadbalancer-return-values).
+    #[inline]
     pub fn attr_source_security_group_owner_alias(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SourceSecurityGroup.OwnerAlias".into())
     }
@@ -253,6 +262,7 @@ impl crate::Cfn<markers::LoadBalancer> {
     ///
     /// `Fn::GetAtt` of
     /// [`SourceSecurityGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancing-loadbalancer.html#aws-resource-elasticloadbalancing-loadbalancer-return-values).
+    #[inline]
     pub fn attr_source_security_group(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SourceSecurityGroup".into())
     }
@@ -300,6 +310,7 @@ pub mod load_balancer {
 
     impl AccessLoggingPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>, s3_bucket_name: impl Into<Id<crate::s3::CfnBucket>>) -> AccessLoggingPolicy {
             AccessLoggingPolicy {
                 emit_interval: None,
@@ -311,6 +322,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for AccessLoggingPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EmitInterval", self.emit_interval);
@@ -345,6 +357,7 @@ pub mod load_balancer {
 
     impl AppCookieStickinessPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cookie_name: impl Into<Str>, policy_name: impl Into<Str>) -> AppCookieStickinessPolicy {
             AppCookieStickinessPolicy {
                 cookie_name: cookie_name.into(),
@@ -354,6 +367,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for AppCookieStickinessPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CookieName", self.cookie_name.into_value());
@@ -384,6 +398,7 @@ pub mod load_balancer {
 
     impl ConnectionDrainingPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> ConnectionDrainingPolicy {
             ConnectionDrainingPolicy {
                 enabled: enabled.into(),
@@ -393,6 +408,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for ConnectionDrainingPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -418,6 +434,7 @@ pub mod load_balancer {
 
     impl ConnectionSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(idle_timeout: impl Into<Int>) -> ConnectionSettings {
             ConnectionSettings {
                 idle_timeout: idle_timeout.into(),
@@ -426,6 +443,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for ConnectionSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IdleTimeout", self.idle_timeout.into_value());
@@ -476,6 +494,7 @@ pub mod load_balancer {
 
     impl HealthCheck {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(healthy_threshold: impl Into<Str>, interval: impl Into<Str>, target: impl Into<Str>, timeout: impl Into<Str>, unhealthy_threshold: impl Into<Str>) -> HealthCheck {
             HealthCheck {
                 healthy_threshold: healthy_threshold.into(),
@@ -488,6 +507,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for HealthCheck {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HealthyThreshold", self.healthy_threshold.into_value());
@@ -522,6 +542,7 @@ pub mod load_balancer {
 
     impl LBCookieStickinessPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LBCookieStickinessPolicy {
             LBCookieStickinessPolicy {
                 cookie_expiration_period: None,
@@ -531,12 +552,14 @@ pub mod load_balancer {
     }
 
     impl Default for LBCookieStickinessPolicy {
+        #[inline]
         fn default() -> LBCookieStickinessPolicy {
             LBCookieStickinessPolicy::new()
         }
     }
 
     impl IntoValue for LBCookieStickinessPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CookieExpirationPeriod", self.cookie_expiration_period);
@@ -589,6 +612,7 @@ pub mod load_balancer {
 
     impl Listeners {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_port: impl Into<Str>, load_balancer_port: impl Into<Str>, protocol: impl Into<Str>) -> Listeners {
             Listeners {
                 instance_port: instance_port.into(),
@@ -602,6 +626,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for Listeners {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstancePort", self.instance_port.into_value());
@@ -652,6 +677,7 @@ pub mod load_balancer {
 
     impl Policies {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attributes: impl Into<List<PolicyItem>>, policy_name: impl Into<Str>, policy_type: impl Into<Str>) -> Policies {
             Policies {
                 attributes: attributes.into(),
@@ -664,6 +690,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for Policies {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attributes", self.attributes.into_value());
@@ -695,6 +722,7 @@ pub mod load_balancer {
 
     impl PolicyItem {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PolicyItem {
             PolicyItem {
                 name: None,
@@ -704,12 +732,14 @@ pub mod load_balancer {
     }
 
     impl Default for PolicyItem {
+        #[inline]
         fn default() -> PolicyItem {
             PolicyItem::new()
         }
     }
 
     impl IntoValue for PolicyItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);

@@ -200,6 +200,7 @@ pub struct CfnListenerProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl CfnListenerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(default_actions: impl Into<List<listener::Action>>, load_balancer_arn: impl Into<Id<crate::elasticloadbalancingv2::CfnLoadBalancer>>) -> CfnListenerProps {
         CfnListenerProps {
             alpn_policy: None,
@@ -219,6 +220,7 @@ impl CfnListenerProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl CfnListenerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AlpnPolicy", self.alpn_policy);
@@ -236,6 +238,7 @@ impl CfnListenerProps {
 
     /// The `AWS::ElasticLoadBalancingV2::Listener` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElasticLoadBalancingV2::Listener").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -244,6 +247,7 @@ impl CfnListenerProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl crate::Cfn<markers::Listener> {
     /// Adds an `AWS::ElasticLoadBalancingV2::Listener` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -256,6 +260,7 @@ impl crate::Cfn<markers::Listener> {
     ///
     /// `Fn::GetAtt` of
     /// [`ListenerArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listener.html#aws-resource-elasticloadbalancingv2-listener-return-values).
+    #[inline]
     pub fn attr_listener_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ListenerArn".into())
     }
@@ -334,6 +339,7 @@ pub mod listener {
 
     impl Action {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> Action {
             Action {
                 authenticate_cognito_config: None,
@@ -350,6 +356,7 @@ pub mod listener {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthenticateCognitoConfig", self.authenticate_cognito_config);
@@ -391,6 +398,7 @@ pub mod listener {
 
     impl FixedResponseConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status_code: impl Into<Str>) -> FixedResponseConfig {
             FixedResponseConfig {
                 content_type: None,
@@ -401,6 +409,7 @@ pub mod listener {
     }
 
     impl IntoValue for FixedResponseConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentType", self.content_type);
@@ -469,6 +478,7 @@ pub mod listener {
 
     impl AuthenticateCognitoConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(user_pool_arn: impl Into<Id<crate::cognito::CfnUserPool>>, user_pool_client_id: impl Into<Str>, user_pool_domain: impl Into<Str>) -> AuthenticateCognitoConfig {
             AuthenticateCognitoConfig {
                 authentication_request_extra_params: None,
@@ -484,6 +494,7 @@ pub mod listener {
     }
 
     impl IntoValue for AuthenticateCognitoConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthenticationRequestExtraParams", self.authentication_request_extra_params);
@@ -542,6 +553,7 @@ pub mod listener {
 
     impl RedirectConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status_code: impl Into<Str>) -> RedirectConfig {
             RedirectConfig {
                 host: None,
@@ -555,6 +567,7 @@ pub mod listener {
     }
 
     impl IntoValue for RedirectConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Host", self.host);
@@ -589,6 +602,7 @@ pub mod listener {
 
     impl ForwardConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ForwardConfig {
             ForwardConfig {
                 target_group_stickiness_config: None,
@@ -598,12 +612,14 @@ pub mod listener {
     }
 
     impl Default for ForwardConfig {
+        #[inline]
         fn default() -> ForwardConfig {
             ForwardConfig::new()
         }
     }
 
     impl IntoValue for ForwardConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TargetGroupStickinessConfig", self.target_group_stickiness_config);
@@ -634,6 +650,7 @@ pub mod listener {
 
     impl TargetGroupStickinessConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetGroupStickinessConfig {
             TargetGroupStickinessConfig {
                 duration_seconds: None,
@@ -643,12 +660,14 @@ pub mod listener {
     }
 
     impl Default for TargetGroupStickinessConfig {
+        #[inline]
         fn default() -> TargetGroupStickinessConfig {
             TargetGroupStickinessConfig::new()
         }
     }
 
     impl IntoValue for TargetGroupStickinessConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DurationSeconds", self.duration_seconds);
@@ -681,6 +700,7 @@ pub mod listener {
 
     impl TargetGroupTuple {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetGroupTuple {
             TargetGroupTuple {
                 target_group_arn: None,
@@ -690,12 +710,14 @@ pub mod listener {
     }
 
     impl Default for TargetGroupTuple {
+        #[inline]
         fn default() -> TargetGroupTuple {
             TargetGroupTuple::new()
         }
     }
 
     impl IntoValue for TargetGroupTuple {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.target_group_arn { m.insert("TargetGroupArn", v.into_ref()); }
@@ -790,6 +812,7 @@ pub mod listener {
 
     impl AuthenticateOidcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorization_endpoint: impl Into<Str>, client_id: impl Into<Str>, issuer: impl Into<Str>, token_endpoint: impl Into<Str>, user_info_endpoint: impl Into<Str>) -> AuthenticateOidcConfig {
             AuthenticateOidcConfig {
                 authentication_request_extra_params: None,
@@ -809,6 +832,7 @@ pub mod listener {
     }
 
     impl IntoValue for AuthenticateOidcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthenticationRequestExtraParams", self.authentication_request_extra_params);
@@ -842,6 +866,7 @@ pub mod listener {
 
     impl Certificate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Certificate {
             Certificate {
                 certificate_arn: None,
@@ -850,12 +875,14 @@ pub mod listener {
     }
 
     impl Default for Certificate {
+        #[inline]
         fn default() -> Certificate {
             Certificate::new()
         }
     }
 
     impl IntoValue for Certificate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateArn", self.certificate_arn);
@@ -894,6 +921,7 @@ pub mod listener {
 
     impl MutualAuthentication {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MutualAuthentication {
             MutualAuthentication {
                 advertise_trust_store_ca_names: None,
@@ -905,12 +933,14 @@ pub mod listener {
     }
 
     impl Default for MutualAuthentication {
+        #[inline]
         fn default() -> MutualAuthentication {
             MutualAuthentication::new()
         }
     }
 
     impl IntoValue for MutualAuthentication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdvertiseTrustStoreCaNames", self.advertise_trust_store_ca_names);
@@ -941,6 +971,7 @@ pub mod listener {
 
     impl ListenerAttribute {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ListenerAttribute {
             ListenerAttribute {
                 key: None,
@@ -950,12 +981,14 @@ pub mod listener {
     }
 
     impl Default for ListenerAttribute {
+        #[inline]
         fn default() -> ListenerAttribute {
             ListenerAttribute::new()
         }
     }
 
     impl IntoValue for ListenerAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -991,6 +1024,7 @@ pub mod listener {
 
     impl JwtValidationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(issuer: impl Into<Str>, jwks_endpoint: impl Into<Str>) -> JwtValidationConfig {
             JwtValidationConfig {
                 additional_claims: None,
@@ -1001,6 +1035,7 @@ pub mod listener {
     }
 
     impl IntoValue for JwtValidationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalClaims", self.additional_claims);
@@ -1040,6 +1075,7 @@ pub mod listener {
 
     impl JwtValidationActionAdditionalClaim {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(format: impl Into<Str>, name: impl Into<Str>, values: impl Into<List<Str>>) -> JwtValidationActionAdditionalClaim {
             JwtValidationActionAdditionalClaim {
                 format: format.into(),
@@ -1050,6 +1086,7 @@ pub mod listener {
     }
 
     impl IntoValue for JwtValidationActionAdditionalClaim {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Format", self.format.into_value());
@@ -1082,6 +1119,7 @@ pub struct CfnListenerCertificateProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl CfnListenerCertificateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(certificates: impl Into<List<listener_certificate::Certificate>>, listener_arn: impl Into<Str>) -> CfnListenerCertificateProps {
         CfnListenerCertificateProps {
             certificates: certificates.into(),
@@ -1093,6 +1131,7 @@ impl CfnListenerCertificateProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl CfnListenerCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Certificates", self.certificates.into_value());
@@ -1102,6 +1141,7 @@ impl CfnListenerCertificateProps {
 
     /// The `AWS::ElasticLoadBalancingV2::ListenerCertificate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElasticLoadBalancingV2::ListenerCertificate").properties(self.into_properties())
     }
@@ -1110,6 +1150,7 @@ impl CfnListenerCertificateProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl crate::Cfn<markers::ListenerCertificate> {
     /// Adds an `AWS::ElasticLoadBalancingV2::ListenerCertificate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1122,6 +1163,7 @@ impl crate::Cfn<markers::ListenerCertificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listenercertificate.html#aws-resource-elasticloadbalancingv2-listenercertificate-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1147,6 +1189,7 @@ pub mod listener_certificate {
 
     impl Certificate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Certificate {
             Certificate {
                 certificate_arn: None,
@@ -1155,12 +1198,14 @@ pub mod listener_certificate {
     }
 
     impl Default for Certificate {
+        #[inline]
         fn default() -> Certificate {
             Certificate::new()
         }
     }
 
     impl IntoValue for Certificate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateArn", self.certificate_arn);
@@ -1219,6 +1264,7 @@ pub struct CfnListenerRuleProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl CfnListenerRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(actions: impl Into<List<listener_rule::Action>>, conditions: impl Into<List<listener_rule::RuleCondition>>, priority: impl Into<Int>) -> CfnListenerRuleProps {
         CfnListenerRuleProps {
             actions: actions.into(),
@@ -1234,6 +1280,7 @@ impl CfnListenerRuleProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl CfnListenerRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
@@ -1247,6 +1294,7 @@ impl CfnListenerRuleProps {
 
     /// The `AWS::ElasticLoadBalancingV2::ListenerRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElasticLoadBalancingV2::ListenerRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1255,6 +1303,7 @@ impl CfnListenerRuleProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl crate::Cfn<markers::ListenerRule> {
     /// Adds an `AWS::ElasticLoadBalancingV2::ListenerRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1267,6 +1316,7 @@ impl crate::Cfn<markers::ListenerRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsDefault`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listenerrule.html#aws-resource-elasticloadbalancingv2-listenerrule-return-values).
+    #[inline]
     pub fn attr_is_default(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsDefault".into())
     }
@@ -1275,6 +1325,7 @@ impl crate::Cfn<markers::ListenerRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listenerrule.html#aws-resource-elasticloadbalancingv2-listenerrule-return-values).
+    #[inline]
     pub fn attr_rule_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleArn".into())
     }
@@ -1353,6 +1404,7 @@ pub mod listener_rule {
 
     impl Action {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> Action {
             Action {
                 authenticate_cognito_config: None,
@@ -1369,6 +1421,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthenticateCognitoConfig", self.authenticate_cognito_config);
@@ -1410,6 +1463,7 @@ pub mod listener_rule {
 
     impl FixedResponseConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status_code: impl Into<Str>) -> FixedResponseConfig {
             FixedResponseConfig {
                 content_type: None,
@@ -1420,6 +1474,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for FixedResponseConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentType", self.content_type);
@@ -1491,6 +1546,7 @@ pub mod listener_rule {
 
     impl AuthenticateCognitoConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(user_pool_arn: impl Into<Id<crate::cognito::CfnUserPool>>, user_pool_client_id: impl Into<Id<crate::cognito::CfnUserPoolClient>>, user_pool_domain: impl Into<Str>) -> AuthenticateCognitoConfig {
             AuthenticateCognitoConfig {
                 authentication_request_extra_params: None,
@@ -1506,6 +1562,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for AuthenticateCognitoConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthenticationRequestExtraParams", self.authentication_request_extra_params);
@@ -1564,6 +1621,7 @@ pub mod listener_rule {
 
     impl RedirectConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status_code: impl Into<Str>) -> RedirectConfig {
             RedirectConfig {
                 host: None,
@@ -1577,6 +1635,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for RedirectConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Host", self.host);
@@ -1611,6 +1670,7 @@ pub mod listener_rule {
 
     impl ForwardConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ForwardConfig {
             ForwardConfig {
                 target_group_stickiness_config: None,
@@ -1620,12 +1680,14 @@ pub mod listener_rule {
     }
 
     impl Default for ForwardConfig {
+        #[inline]
         fn default() -> ForwardConfig {
             ForwardConfig::new()
         }
     }
 
     impl IntoValue for ForwardConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TargetGroupStickinessConfig", self.target_group_stickiness_config);
@@ -1656,6 +1718,7 @@ pub mod listener_rule {
 
     impl TargetGroupStickinessConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetGroupStickinessConfig {
             TargetGroupStickinessConfig {
                 duration_seconds: None,
@@ -1665,12 +1728,14 @@ pub mod listener_rule {
     }
 
     impl Default for TargetGroupStickinessConfig {
+        #[inline]
         fn default() -> TargetGroupStickinessConfig {
             TargetGroupStickinessConfig::new()
         }
     }
 
     impl IntoValue for TargetGroupStickinessConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DurationSeconds", self.duration_seconds);
@@ -1703,6 +1768,7 @@ pub mod listener_rule {
 
     impl TargetGroupTuple {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetGroupTuple {
             TargetGroupTuple {
                 target_group_arn: None,
@@ -1712,12 +1778,14 @@ pub mod listener_rule {
     }
 
     impl Default for TargetGroupTuple {
+        #[inline]
         fn default() -> TargetGroupTuple {
             TargetGroupTuple::new()
         }
     }
 
     impl IntoValue for TargetGroupTuple {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.target_group_arn { m.insert("TargetGroupArn", v.into_ref()); }
@@ -1812,6 +1880,7 @@ pub mod listener_rule {
 
     impl AuthenticateOidcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorization_endpoint: impl Into<Str>, client_id: impl Into<Str>, issuer: impl Into<Str>, token_endpoint: impl Into<Str>, user_info_endpoint: impl Into<Str>) -> AuthenticateOidcConfig {
             AuthenticateOidcConfig {
                 authentication_request_extra_params: None,
@@ -1831,6 +1900,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for AuthenticateOidcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthenticationRequestExtraParams", self.authentication_request_extra_params);
@@ -1909,6 +1979,7 @@ pub mod listener_rule {
 
     impl RuleCondition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuleCondition {
             RuleCondition {
                 field: None,
@@ -1925,12 +1996,14 @@ pub mod listener_rule {
     }
 
     impl Default for RuleCondition {
+        #[inline]
         fn default() -> RuleCondition {
             RuleCondition::new()
         }
     }
 
     impl IntoValue for RuleCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Field", self.field);
@@ -1976,6 +2049,7 @@ pub mod listener_rule {
 
     impl HttpHeaderConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpHeaderConfig {
             HttpHeaderConfig {
                 http_header_name: None,
@@ -1986,12 +2060,14 @@ pub mod listener_rule {
     }
 
     impl Default for HttpHeaderConfig {
+        #[inline]
         fn default() -> HttpHeaderConfig {
             HttpHeaderConfig::new()
         }
     }
 
     impl IntoValue for HttpHeaderConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HttpHeaderName", self.http_header_name);
@@ -2020,6 +2096,7 @@ pub mod listener_rule {
 
     impl QueryStringConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> QueryStringConfig {
             QueryStringConfig {
                 values: None,
@@ -2028,12 +2105,14 @@ pub mod listener_rule {
     }
 
     impl Default for QueryStringConfig {
+        #[inline]
         fn default() -> QueryStringConfig {
             QueryStringConfig::new()
         }
     }
 
     impl IntoValue for QueryStringConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Values", self.values);
@@ -2061,6 +2140,7 @@ pub mod listener_rule {
 
     impl QueryStringKeyValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> QueryStringKeyValue {
             QueryStringKeyValue {
                 key: None,
@@ -2070,12 +2150,14 @@ pub mod listener_rule {
     }
 
     impl Default for QueryStringKeyValue {
+        #[inline]
         fn default() -> QueryStringKeyValue {
             QueryStringKeyValue::new()
         }
     }
 
     impl IntoValue for QueryStringKeyValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -2107,6 +2189,7 @@ pub mod listener_rule {
 
     impl HostHeaderConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HostHeaderConfig {
             HostHeaderConfig {
                 regex_values: None,
@@ -2116,12 +2199,14 @@ pub mod listener_rule {
     }
 
     impl Default for HostHeaderConfig {
+        #[inline]
         fn default() -> HostHeaderConfig {
             HostHeaderConfig::new()
         }
     }
 
     impl IntoValue for HostHeaderConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RegexValues", self.regex_values);
@@ -2147,6 +2232,7 @@ pub mod listener_rule {
 
     impl HttpRequestMethodConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpRequestMethodConfig {
             HttpRequestMethodConfig {
                 values: None,
@@ -2155,12 +2241,14 @@ pub mod listener_rule {
     }
 
     impl Default for HttpRequestMethodConfig {
+        #[inline]
         fn default() -> HttpRequestMethodConfig {
             HttpRequestMethodConfig::new()
         }
     }
 
     impl IntoValue for HttpRequestMethodConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Values", self.values);
@@ -2190,6 +2278,7 @@ pub mod listener_rule {
 
     impl PathPatternConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PathPatternConfig {
             PathPatternConfig {
                 regex_values: None,
@@ -2199,12 +2288,14 @@ pub mod listener_rule {
     }
 
     impl Default for PathPatternConfig {
+        #[inline]
         fn default() -> PathPatternConfig {
             PathPatternConfig::new()
         }
     }
 
     impl IntoValue for PathPatternConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RegexValues", self.regex_values);
@@ -2234,6 +2325,7 @@ pub mod listener_rule {
 
     impl SourceIpConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceIpConfig {
             SourceIpConfig {
                 ip_address_type: None,
@@ -2243,12 +2335,14 @@ pub mod listener_rule {
     }
 
     impl Default for SourceIpConfig {
+        #[inline]
         fn default() -> SourceIpConfig {
             SourceIpConfig::new()
         }
     }
 
     impl IntoValue for SourceIpConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IpAddressType", self.ip_address_type);
@@ -2284,6 +2378,7 @@ pub mod listener_rule {
 
     impl JwtValidationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(issuer: impl Into<Str>, jwks_endpoint: impl Into<Str>) -> JwtValidationConfig {
             JwtValidationConfig {
                 additional_claims: None,
@@ -2294,6 +2389,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for JwtValidationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalClaims", self.additional_claims);
@@ -2333,6 +2429,7 @@ pub mod listener_rule {
 
     impl JwtValidationActionAdditionalClaim {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(format: impl Into<Str>, name: impl Into<Str>, values: impl Into<List<Str>>) -> JwtValidationActionAdditionalClaim {
             JwtValidationActionAdditionalClaim {
                 format: format.into(),
@@ -2343,6 +2440,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for JwtValidationActionAdditionalClaim {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Format", self.format.into_value());
@@ -2378,6 +2476,7 @@ pub mod listener_rule {
 
     impl Transform {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> Transform {
             Transform {
                 host_header_rewrite_config: None,
@@ -2388,6 +2487,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for Transform {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HostHeaderRewriteConfig", self.host_header_rewrite_config);
@@ -2413,6 +2513,7 @@ pub mod listener_rule {
 
     impl RewriteConfigObject {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rewrites: impl Into<List<RewriteConfig>>) -> RewriteConfigObject {
             RewriteConfigObject {
                 rewrites: rewrites.into(),
@@ -2421,6 +2522,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for RewriteConfigObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Rewrites", self.rewrites.into_value());
@@ -2454,6 +2556,7 @@ pub mod listener_rule {
 
     impl RewriteConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(regex: impl Into<Str>, replace: impl Into<Str>) -> RewriteConfig {
             RewriteConfig {
                 regex: regex.into(),
@@ -2463,6 +2566,7 @@ pub mod listener_rule {
     }
 
     impl IntoValue for RewriteConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Regex", self.regex.into_value());
@@ -2578,6 +2682,7 @@ pub struct CfnLoadBalancerProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl CfnLoadBalancerProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnLoadBalancerProps {
         CfnLoadBalancerProps {
             enable_capacity_reservation_provision_stabilize: None,
@@ -2600,6 +2705,7 @@ impl CfnLoadBalancerProps {
 
 #[cfg(feature = "elasticloadbalancingv2")]
 impl Default for CfnLoadBalancerProps {
+    #[inline]
     fn default() -> CfnLoadBalancerProps {
         CfnLoadBalancerProps::new()
     }
@@ -2608,6 +2714,7 @@ impl Default for CfnLoadBalancerProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl CfnLoadBalancerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EnableCapacityReservationProvisionStabilize", self.enable_capacity_reservation_provision_stabilize);
@@ -2629,6 +2736,7 @@ impl CfnLoadBalancerProps {
 
     /// The `AWS::ElasticLoadBalancingV2::LoadBalancer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElasticLoadBalancingV2::LoadBalancer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2637,6 +2745,7 @@ impl CfnLoadBalancerProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl crate::Cfn<markers::LoadBalancer> {
     /// Adds an `AWS::ElasticLoadBalancingV2::LoadBalancer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2649,6 +2758,7 @@ impl crate::Cfn<markers::LoadBalancer> {
     ///
     /// `Fn::GetAtt` of
     /// [`SecurityGroups`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-loadbalancer.html#aws-resource-elasticloadbalancingv2-loadbalancer-return-values).
+    #[inline]
     pub fn attr_security_groups(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SecurityGroups".into())
     }
@@ -2657,6 +2767,7 @@ impl crate::Cfn<markers::LoadBalancer> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoadBalancerName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-loadbalancer.html#aws-resource-elasticloadbalancingv2-loadbalancer-return-values).
+    #[inline]
     pub fn attr_load_balancer_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoadBalancerName".into())
     }
@@ -2666,6 +2777,7 @@ impl crate::Cfn<markers::LoadBalancer> {
     ///
     /// `Fn::GetAtt` of
     /// [`CanonicalHostedZoneID`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-loadbalancer.html#aws-resource-elasticloadbalancingv2-loadbalancer-return-values).
+    #[inline]
     pub fn attr_canonical_hosted_zone_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CanonicalHostedZoneID".into())
     }
@@ -2674,6 +2786,7 @@ impl crate::Cfn<markers::LoadBalancer> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoadBalancerArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-loadbalancer.html#aws-resource-elasticloadbalancingv2-loadbalancer-return-values).
+    #[inline]
     pub fn attr_load_balancer_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoadBalancerArn".into())
     }
@@ -2683,6 +2796,7 @@ impl crate::Cfn<markers::LoadBalancer> {
     ///
     /// `Fn::GetAtt` of
     /// [`DNSName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-loadbalancer.html#aws-resource-elasticloadbalancingv2-loadbalancer-return-values).
+    #[inline]
     pub fn attr_dns_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DNSName".into())
     }
@@ -2691,6 +2805,7 @@ impl crate::Cfn<markers::LoadBalancer> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoadBalancerFullName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-loadbalancer.html#aws-resource-elasticloadbalancingv2-loadbalancer-return-values).
+    #[inline]
     pub fn attr_load_balancer_full_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoadBalancerFullName".into())
     }
@@ -2725,6 +2840,7 @@ pub mod load_balancer {
 
     impl LoadBalancerAttribute {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoadBalancerAttribute {
             LoadBalancerAttribute {
                 key: None,
@@ -2734,12 +2850,14 @@ pub mod load_balancer {
     }
 
     impl Default for LoadBalancerAttribute {
+        #[inline]
         fn default() -> LoadBalancerAttribute {
             LoadBalancerAttribute::new()
         }
     }
 
     impl IntoValue for LoadBalancerAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -2790,6 +2908,7 @@ pub mod load_balancer {
 
     impl SubnetMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subnet_id: impl Into<Id<crate::ec2::CfnSubnet>>) -> SubnetMapping {
             SubnetMapping {
                 allocation_id: None,
@@ -2802,6 +2921,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for SubnetMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllocationId", self.allocation_id);
@@ -2829,6 +2949,7 @@ pub mod load_balancer {
 
     impl MinimumLoadBalancerCapacity {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(capacity_units: impl Into<Int>) -> MinimumLoadBalancerCapacity {
             MinimumLoadBalancerCapacity {
                 capacity_units: capacity_units.into(),
@@ -2837,6 +2958,7 @@ pub mod load_balancer {
     }
 
     impl IntoValue for MinimumLoadBalancerCapacity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CapacityUnits", self.capacity_units.into_value());
@@ -3003,6 +3125,7 @@ pub struct CfnTargetGroupProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl CfnTargetGroupProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnTargetGroupProps {
         CfnTargetGroupProps {
             health_check_enabled: None,
@@ -3031,6 +3154,7 @@ impl CfnTargetGroupProps {
 
 #[cfg(feature = "elasticloadbalancingv2")]
 impl Default for CfnTargetGroupProps {
+    #[inline]
     fn default() -> CfnTargetGroupProps {
         CfnTargetGroupProps::new()
     }
@@ -3039,6 +3163,7 @@ impl Default for CfnTargetGroupProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl CfnTargetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "HealthCheckEnabled", self.health_check_enabled);
@@ -3066,6 +3191,7 @@ impl CfnTargetGroupProps {
 
     /// The `AWS::ElasticLoadBalancingV2::TargetGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElasticLoadBalancingV2::TargetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3074,6 +3200,7 @@ impl CfnTargetGroupProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl crate::Cfn<markers::TargetGroup> {
     /// Adds an `AWS::ElasticLoadBalancingV2::TargetGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3086,6 +3213,7 @@ impl crate::Cfn<markers::TargetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`TargetGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-targetgroup.html#aws-resource-elasticloadbalancingv2-targetgroup-return-values).
+    #[inline]
     pub fn attr_target_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TargetGroupArn".into())
     }
@@ -3095,6 +3223,7 @@ impl crate::Cfn<markers::TargetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoadBalancerArns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-targetgroup.html#aws-resource-elasticloadbalancingv2-targetgroup-return-values).
+    #[inline]
     pub fn attr_load_balancer_arns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoadBalancerArns".into())
     }
@@ -3104,6 +3233,7 @@ impl crate::Cfn<markers::TargetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`TargetGroupFullName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-targetgroup.html#aws-resource-elasticloadbalancingv2-targetgroup-return-values).
+    #[inline]
     pub fn attr_target_group_full_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TargetGroupFullName".into())
     }
@@ -3112,6 +3242,7 @@ impl crate::Cfn<markers::TargetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`TargetGroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-targetgroup.html#aws-resource-elasticloadbalancingv2-targetgroup-return-values).
+    #[inline]
     pub fn attr_target_group_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TargetGroupName".into())
     }
@@ -3146,6 +3277,7 @@ pub mod target_group {
 
     impl Matcher {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Matcher {
             Matcher {
                 grpc_code: None,
@@ -3155,12 +3287,14 @@ pub mod target_group {
     }
 
     impl Default for Matcher {
+        #[inline]
         fn default() -> Matcher {
             Matcher::new()
         }
     }
 
     impl IntoValue for Matcher {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GrpcCode", self.grpc_code);
@@ -3209,6 +3343,7 @@ pub mod target_group {
 
     impl TargetDescription {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>) -> TargetDescription {
             TargetDescription {
                 availability_zone: None,
@@ -3220,6 +3355,7 @@ pub mod target_group {
     }
 
     impl IntoValue for TargetDescription {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -3250,6 +3386,7 @@ pub mod target_group {
 
     impl TargetGroupAttribute {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetGroupAttribute {
             TargetGroupAttribute {
                 key: None,
@@ -3259,12 +3396,14 @@ pub mod target_group {
     }
 
     impl Default for TargetGroupAttribute {
+        #[inline]
         fn default() -> TargetGroupAttribute {
             TargetGroupAttribute::new()
         }
     }
 
     impl IntoValue for TargetGroupAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -3314,6 +3453,7 @@ pub struct CfnTrustStoreProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl CfnTrustStoreProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnTrustStoreProps {
         CfnTrustStoreProps {
             ca_certificates_bundle_s3_bucket: None,
@@ -3327,6 +3467,7 @@ impl CfnTrustStoreProps {
 
 #[cfg(feature = "elasticloadbalancingv2")]
 impl Default for CfnTrustStoreProps {
+    #[inline]
     fn default() -> CfnTrustStoreProps {
         CfnTrustStoreProps::new()
     }
@@ -3335,6 +3476,7 @@ impl Default for CfnTrustStoreProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl CfnTrustStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CaCertificatesBundleS3Bucket", self.ca_certificates_bundle_s3_bucket);
@@ -3347,6 +3489,7 @@ impl CfnTrustStoreProps {
 
     /// The `AWS::ElasticLoadBalancingV2::TrustStore` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElasticLoadBalancingV2::TrustStore").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3355,6 +3498,7 @@ impl CfnTrustStoreProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl crate::Cfn<markers::TrustStore> {
     /// Adds an `AWS::ElasticLoadBalancingV2::TrustStore` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3367,6 +3511,7 @@ impl crate::Cfn<markers::TrustStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`TrustStoreArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-truststore.html#aws-resource-elasticloadbalancingv2-truststore-return-values).
+    #[inline]
     pub fn attr_trust_store_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TrustStoreArn".into())
     }
@@ -3375,6 +3520,7 @@ impl crate::Cfn<markers::TrustStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-truststore.html#aws-resource-elasticloadbalancingv2-truststore-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -3383,6 +3529,7 @@ impl crate::Cfn<markers::TrustStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`NumberOfCaCertificates`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-truststore.html#aws-resource-elasticloadbalancingv2-truststore-return-values).
+    #[inline]
     pub fn attr_number_of_ca_certificates(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NumberOfCaCertificates".into())
     }
@@ -3410,6 +3557,7 @@ pub struct CfnTrustStoreRevocationProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl CfnTrustStoreRevocationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnTrustStoreRevocationProps {
         CfnTrustStoreRevocationProps {
             revocation_contents: None,
@@ -3420,6 +3568,7 @@ impl CfnTrustStoreRevocationProps {
 
 #[cfg(feature = "elasticloadbalancingv2")]
 impl Default for CfnTrustStoreRevocationProps {
+    #[inline]
     fn default() -> CfnTrustStoreRevocationProps {
         CfnTrustStoreRevocationProps::new()
     }
@@ -3428,6 +3577,7 @@ impl Default for CfnTrustStoreRevocationProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl CfnTrustStoreRevocationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "RevocationContents", self.revocation_contents);
@@ -3437,6 +3587,7 @@ impl CfnTrustStoreRevocationProps {
 
     /// The `AWS::ElasticLoadBalancingV2::TrustStoreRevocation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElasticLoadBalancingV2::TrustStoreRevocation").properties(self.into_properties())
     }
@@ -3445,6 +3596,7 @@ impl CfnTrustStoreRevocationProps {
 #[cfg(feature = "elasticloadbalancingv2")]
 impl crate::Cfn<markers::TrustStoreRevocation> {
     /// Adds an `AWS::ElasticLoadBalancingV2::TrustStoreRevocation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3457,6 +3609,7 @@ impl crate::Cfn<markers::TrustStoreRevocation> {
     ///
     /// `Fn::GetAtt` of
     /// [`RevocationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-truststorerevocation.html#aws-resource-elasticloadbalancingv2-truststorerevocation-return-values).
+    #[inline]
     pub fn attr_revocation_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RevocationId".into())
     }
@@ -3467,6 +3620,7 @@ impl crate::Cfn<markers::TrustStoreRevocation> {
     ///
     /// `Fn::GetAtt` of
     /// [`TrustStoreRevocations`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-truststorerevocation.html#aws-resource-elasticloadbalancingv2-truststorerevocation-return-values).
+    #[inline]
     pub fn attr_trust_store_revocations(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TrustStoreRevocations".into())
     }
@@ -3507,6 +3661,7 @@ pub mod trust_store_revocation {
 
     impl RevocationContent {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RevocationContent {
             RevocationContent {
                 revocation_type: None,
@@ -3518,12 +3673,14 @@ pub mod trust_store_revocation {
     }
 
     impl Default for RevocationContent {
+        #[inline]
         fn default() -> RevocationContent {
             RevocationContent::new()
         }
     }
 
     impl IntoValue for RevocationContent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RevocationType", self.revocation_type);

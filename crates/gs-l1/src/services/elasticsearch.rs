@@ -162,6 +162,7 @@ pub struct CfnDomainProps {
 #[cfg(feature = "elasticsearch")]
 impl CfnDomainProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDomainProps {
         CfnDomainProps {
             access_policies: None,
@@ -186,6 +187,7 @@ impl CfnDomainProps {
 
 #[cfg(feature = "elasticsearch")]
 impl Default for CfnDomainProps {
+    #[inline]
     fn default() -> CfnDomainProps {
         CfnDomainProps::new()
     }
@@ -194,6 +196,7 @@ impl Default for CfnDomainProps {
 #[cfg(feature = "elasticsearch")]
 impl CfnDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessPolicies", self.access_policies);
@@ -217,6 +220,7 @@ impl CfnDomainProps {
 
     /// The `AWS::Elasticsearch::Domain` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Elasticsearch::Domain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -225,6 +229,7 @@ impl CfnDomainProps {
 #[cfg(feature = "elasticsearch")]
 impl crate::Cfn<markers::Domain> {
     /// Adds an `AWS::Elasticsearch::Domain` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -239,6 +244,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticsearch-domain.html#aws-resource-elasticsearch-domain-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -248,6 +254,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticsearch-domain.html#aws-resource-elasticsearch-domain-return-values).
+    #[inline]
     pub fn attr_domain_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainEndpoint".into())
     }
@@ -256,6 +263,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticsearch-domain.html#aws-resource-elasticsearch-domain-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -298,6 +306,7 @@ pub mod domain {
 
     impl AdvancedSecurityOptionsInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdvancedSecurityOptionsInput {
             AdvancedSecurityOptionsInput {
                 anonymous_auth_enabled: None,
@@ -309,12 +318,14 @@ pub mod domain {
     }
 
     impl Default for AdvancedSecurityOptionsInput {
+        #[inline]
         fn default() -> AdvancedSecurityOptionsInput {
             AdvancedSecurityOptionsInput::new()
         }
     }
 
     impl IntoValue for AdvancedSecurityOptionsInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnonymousAuthEnabled", self.anonymous_auth_enabled);
@@ -354,6 +365,7 @@ pub mod domain {
 
     impl MasterUserOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MasterUserOptions {
             MasterUserOptions {
                 master_user_arn: None,
@@ -364,12 +376,14 @@ pub mod domain {
     }
 
     impl Default for MasterUserOptions {
+        #[inline]
         fn default() -> MasterUserOptions {
             MasterUserOptions::new()
         }
     }
 
     impl IntoValue for MasterUserOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MasterUserARN", self.master_user_arn);
@@ -416,6 +430,7 @@ pub mod domain {
 
     impl CognitoOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CognitoOptions {
             CognitoOptions {
                 enabled: None,
@@ -427,12 +442,14 @@ pub mod domain {
     }
 
     impl Default for CognitoOptions {
+        #[inline]
         fn default() -> CognitoOptions {
             CognitoOptions::new()
         }
     }
 
     impl IntoValue for CognitoOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -483,6 +500,7 @@ pub mod domain {
 
     impl DomainEndpointOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DomainEndpointOptions {
             DomainEndpointOptions {
                 custom_endpoint: None,
@@ -495,12 +513,14 @@ pub mod domain {
     }
 
     impl Default for DomainEndpointOptions {
+        #[inline]
         fn default() -> DomainEndpointOptions {
             DomainEndpointOptions::new()
         }
     }
 
     impl IntoValue for DomainEndpointOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomEndpoint", self.custom_endpoint);
@@ -554,6 +574,7 @@ pub mod domain {
 
     impl EBSOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EBSOptions {
             EBSOptions {
                 ebs_enabled: None,
@@ -565,12 +586,14 @@ pub mod domain {
     }
 
     impl Default for EBSOptions {
+        #[inline]
         fn default() -> EBSOptions {
             EBSOptions::new()
         }
     }
 
     impl IntoValue for EBSOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EBSEnabled", self.ebs_enabled);
@@ -672,6 +695,7 @@ pub mod domain {
 
     impl ElasticsearchClusterConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ElasticsearchClusterConfig {
             ElasticsearchClusterConfig {
                 cold_storage_options: None,
@@ -690,12 +714,14 @@ pub mod domain {
     }
 
     impl Default for ElasticsearchClusterConfig {
+        #[inline]
         fn default() -> ElasticsearchClusterConfig {
             ElasticsearchClusterConfig::new()
         }
     }
 
     impl IntoValue for ElasticsearchClusterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ColdStorageOptions", self.cold_storage_options);
@@ -732,6 +758,7 @@ pub mod domain {
 
     impl ColdStorageOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ColdStorageOptions {
             ColdStorageOptions {
                 enabled: None,
@@ -740,12 +767,14 @@ pub mod domain {
     }
 
     impl Default for ColdStorageOptions {
+        #[inline]
         fn default() -> ColdStorageOptions {
             ColdStorageOptions::new()
         }
     }
 
     impl IntoValue for ColdStorageOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -770,6 +799,7 @@ pub mod domain {
 
     impl ZoneAwarenessConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ZoneAwarenessConfig {
             ZoneAwarenessConfig {
                 availability_zone_count: None,
@@ -778,12 +808,14 @@ pub mod domain {
     }
 
     impl Default for ZoneAwarenessConfig {
+        #[inline]
         fn default() -> ZoneAwarenessConfig {
             ZoneAwarenessConfig::new()
         }
     }
 
     impl IntoValue for ZoneAwarenessConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZoneCount", self.availability_zone_count);
@@ -815,6 +847,7 @@ pub mod domain {
 
     impl EncryptionAtRestOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionAtRestOptions {
             EncryptionAtRestOptions {
                 enabled: None,
@@ -824,12 +857,14 @@ pub mod domain {
     }
 
     impl Default for EncryptionAtRestOptions {
+        #[inline]
         fn default() -> EncryptionAtRestOptions {
             EncryptionAtRestOptions::new()
         }
     }
 
     impl IntoValue for EncryptionAtRestOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -866,6 +901,7 @@ pub mod domain {
 
     impl LogPublishingOption {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LogPublishingOption {
             LogPublishingOption {
                 cloud_watch_logs_log_group_arn: None,
@@ -875,12 +911,14 @@ pub mod domain {
     }
 
     impl Default for LogPublishingOption {
+        #[inline]
         fn default() -> LogPublishingOption {
             LogPublishingOption::new()
         }
     }
 
     impl IntoValue for LogPublishingOption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogsLogGroupArn", self.cloud_watch_logs_log_group_arn);
@@ -905,6 +943,7 @@ pub mod domain {
 
     impl NodeToNodeEncryptionOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NodeToNodeEncryptionOptions {
             NodeToNodeEncryptionOptions {
                 enabled: None,
@@ -913,12 +952,14 @@ pub mod domain {
     }
 
     impl Default for NodeToNodeEncryptionOptions {
+        #[inline]
         fn default() -> NodeToNodeEncryptionOptions {
             NodeToNodeEncryptionOptions::new()
         }
     }
 
     impl IntoValue for NodeToNodeEncryptionOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -950,6 +991,7 @@ pub mod domain {
 
     impl SnapshotOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SnapshotOptions {
             SnapshotOptions {
                 automated_snapshot_start_hour: None,
@@ -958,12 +1000,14 @@ pub mod domain {
     }
 
     impl Default for SnapshotOptions {
+        #[inline]
         fn default() -> SnapshotOptions {
             SnapshotOptions::new()
         }
     }
 
     impl IntoValue for SnapshotOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutomatedSnapshotStartHour", self.automated_snapshot_start_hour);
@@ -1001,6 +1045,7 @@ pub mod domain {
 
     impl VPCOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VPCOptions {
             VPCOptions {
                 security_group_ids: None,
@@ -1010,12 +1055,14 @@ pub mod domain {
     }
 
     impl Default for VPCOptions {
+        #[inline]
         fn default() -> VPCOptions {
             VPCOptions::new()
         }
     }
 
     impl IntoValue for VPCOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroupIds", self.security_group_ids);

@@ -78,6 +78,7 @@ pub struct CfnDictionaryProps {
 #[cfg(feature = "elementalinference")]
 impl CfnDictionaryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(language: impl Into<Str>, name: impl Into<Str>) -> CfnDictionaryProps {
         CfnDictionaryProps {
             entries: None,
@@ -91,6 +92,7 @@ impl CfnDictionaryProps {
 #[cfg(feature = "elementalinference")]
 impl CfnDictionaryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Entries", self.entries);
@@ -102,6 +104,7 @@ impl CfnDictionaryProps {
 
     /// The `AWS::ElementalInference::Dictionary` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElementalInference::Dictionary").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -110,6 +113,7 @@ impl CfnDictionaryProps {
 #[cfg(feature = "elementalinference")]
 impl crate::Cfn<markers::Dictionary> {
     /// Adds an `AWS::ElementalInference::Dictionary` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -122,6 +126,7 @@ impl crate::Cfn<markers::Dictionary> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elementalinference-dictionary.html#aws-resource-elementalinference-dictionary-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -130,6 +135,7 @@ impl crate::Cfn<markers::Dictionary> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elementalinference-dictionary.html#aws-resource-elementalinference-dictionary-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -170,6 +176,7 @@ pub struct CfnFeedProps {
 #[cfg(feature = "elementalinference")]
 impl CfnFeedProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, outputs: impl Into<List<feed::GetOutput>>) -> CfnFeedProps {
         CfnFeedProps {
             access_role_arn: None,
@@ -183,6 +190,7 @@ impl CfnFeedProps {
 #[cfg(feature = "elementalinference")]
 impl CfnFeedProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessRoleArn", self.access_role_arn);
@@ -194,6 +202,7 @@ impl CfnFeedProps {
 
     /// The `AWS::ElementalInference::Feed` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ElementalInference::Feed").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -202,6 +211,7 @@ impl CfnFeedProps {
 #[cfg(feature = "elementalinference")]
 impl crate::Cfn<markers::Feed> {
     /// Adds an `AWS::ElementalInference::Feed` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -214,6 +224,7 @@ impl crate::Cfn<markers::Feed> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elementalinference-feed.html#aws-resource-elementalinference-feed-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -222,6 +233,7 @@ impl crate::Cfn<markers::Feed> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataEndpoints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elementalinference-feed.html#aws-resource-elementalinference-feed-return-values).
+    #[inline]
     pub fn attr_data_endpoints(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataEndpoints".into())
     }
@@ -230,6 +242,7 @@ impl crate::Cfn<markers::Feed> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elementalinference-feed.html#aws-resource-elementalinference-feed-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -273,6 +286,7 @@ pub mod feed {
 
     impl GetOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, output_config: impl Into<OutputConfig>, status: impl Into<Str>) -> GetOutput {
             GetOutput {
                 description: None,
@@ -284,6 +298,7 @@ pub mod feed {
     }
 
     impl IntoValue for GetOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -319,6 +334,7 @@ pub mod feed {
 
     impl OutputConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OutputConfig {
             OutputConfig {
                 clipping: None,
@@ -329,12 +345,14 @@ pub mod feed {
     }
 
     impl Default for OutputConfig {
+        #[inline]
         fn default() -> OutputConfig {
             OutputConfig::new()
         }
     }
 
     impl IntoValue for OutputConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Clipping", self.clipping);
@@ -359,6 +377,7 @@ pub mod feed {
 
     impl CroppingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CroppingConfig {
             CroppingConfig {
                 template_groups: None,
@@ -367,12 +386,14 @@ pub mod feed {
     }
 
     impl Default for CroppingConfig {
+        #[inline]
         fn default() -> CroppingConfig {
             CroppingConfig::new()
         }
     }
 
     impl IntoValue for CroppingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TemplateGroups", self.template_groups);
@@ -402,6 +423,7 @@ pub mod feed {
 
     impl TemplateGroup {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, template_uris: impl Into<List<Str>>) -> TemplateGroup {
             TemplateGroup {
                 name: name.into(),
@@ -411,6 +433,7 @@ pub mod feed {
     }
 
     impl IntoValue for TemplateGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -440,6 +463,7 @@ pub mod feed {
 
     impl ClippingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClippingConfig {
             ClippingConfig {
                 callback_metadata: None,
@@ -449,12 +473,14 @@ pub mod feed {
     }
 
     impl Default for ClippingConfig {
+        #[inline]
         fn default() -> ClippingConfig {
             ClippingConfig::new()
         }
     }
 
     impl IntoValue for ClippingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CallbackMetadata", self.callback_metadata);
@@ -481,6 +507,7 @@ pub mod feed {
 
     impl DataSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fixture_id: impl Into<Str>) -> DataSourceConfiguration {
             DataSourceConfiguration {
                 fixture_id: fixture_id.into(),
@@ -489,6 +516,7 @@ pub mod feed {
     }
 
     impl IntoValue for DataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FixtureId", self.fixture_id.into_value());
@@ -527,6 +555,7 @@ pub mod feed {
 
     impl SubtitlingConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(language: impl Into<Str>) -> SubtitlingConfig {
             SubtitlingConfig {
                 aspect_ratio: None,
@@ -538,6 +567,7 @@ pub mod feed {
     }
 
     impl IntoValue for SubtitlingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AspectRatio", self.aspect_ratio);
@@ -570,6 +600,7 @@ pub mod feed {
 
     impl AspectRatio {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(height: impl Into<Int>, width: impl Into<Int>) -> AspectRatio {
             AspectRatio {
                 height: height.into(),
@@ -579,6 +610,7 @@ pub mod feed {
     }
 
     impl IntoValue for AspectRatio {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Height", self.height.into_value());

@@ -366,6 +366,7 @@ pub struct CfnClusterProps {
 #[cfg(feature = "emr")]
 impl CfnClusterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instances: impl Into<cluster::JobFlowInstancesConfig>, job_flow_role: impl Into<Str>, name: impl Into<Str>, service_role: impl Into<Str>) -> CfnClusterProps {
         CfnClusterProps {
             additional_info: None,
@@ -402,6 +403,7 @@ impl CfnClusterProps {
 #[cfg(feature = "emr")]
 impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalInfo", self.additional_info);
@@ -436,6 +438,7 @@ impl CfnClusterProps {
 
     /// The `AWS::EMR::Cluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EMR::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -444,6 +447,7 @@ impl CfnClusterProps {
 #[cfg(feature = "emr")]
 impl crate::Cfn<markers::Cluster> {
     /// Adds an `AWS::EMR::Cluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -457,6 +461,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`MasterPublicDNS`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-cluster.html#aws-resource-emr-cluster-return-values).
+    #[inline]
     pub fn attr_master_public_dns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MasterPublicDNS".into())
     }
@@ -465,6 +470,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-cluster.html#aws-resource-emr-cluster-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -508,6 +514,7 @@ pub mod cluster {
 
     impl Application {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Application {
             Application {
                 additional_info: None,
@@ -519,12 +526,14 @@ pub mod cluster {
     }
 
     impl Default for Application {
+        #[inline]
         fn default() -> Application {
             Application::new()
         }
     }
 
     impl IntoValue for Application {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalInfo", self.additional_info);
@@ -556,6 +565,7 @@ pub mod cluster {
 
     impl AutoTerminationPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutoTerminationPolicy {
             AutoTerminationPolicy {
                 idle_timeout: None,
@@ -564,12 +574,14 @@ pub mod cluster {
     }
 
     impl Default for AutoTerminationPolicy {
+        #[inline]
         fn default() -> AutoTerminationPolicy {
             AutoTerminationPolicy::new()
         }
     }
 
     impl IntoValue for AutoTerminationPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IdleTimeout", self.idle_timeout);
@@ -605,6 +617,7 @@ pub mod cluster {
 
     impl BootstrapActionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, script_bootstrap_action: impl Into<ScriptBootstrapActionConfig>) -> BootstrapActionConfig {
             BootstrapActionConfig {
                 name: name.into(),
@@ -614,6 +627,7 @@ pub mod cluster {
     }
 
     impl IntoValue for BootstrapActionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -645,6 +659,7 @@ pub mod cluster {
 
     impl ScriptBootstrapActionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(path: impl Into<Str>) -> ScriptBootstrapActionConfig {
             ScriptBootstrapActionConfig {
                 args: None,
@@ -654,6 +669,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ScriptBootstrapActionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Args", self.args);
@@ -687,6 +703,7 @@ pub mod cluster {
 
     impl Configuration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Configuration {
             Configuration {
                 classification: None,
@@ -697,12 +714,14 @@ pub mod cluster {
     }
 
     impl Default for Configuration {
+        #[inline]
         fn default() -> Configuration {
             Configuration::new()
         }
     }
 
     impl IntoValue for Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Classification", self.classification);
@@ -866,6 +885,7 @@ pub mod cluster {
 
     impl JobFlowInstancesConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JobFlowInstancesConfig {
             JobFlowInstancesConfig {
                 additional_master_security_groups: None,
@@ -892,12 +912,14 @@ pub mod cluster {
     }
 
     impl Default for JobFlowInstancesConfig {
+        #[inline]
         fn default() -> JobFlowInstancesConfig {
             JobFlowInstancesConfig::new()
         }
     }
 
     impl IntoValue for JobFlowInstancesConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalMasterSecurityGroups", self.additional_master_security_groups);
@@ -984,6 +1006,7 @@ pub mod cluster {
 
     impl InstanceFleetConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceFleetConfig {
             InstanceFleetConfig {
                 instance_type_configs: None,
@@ -997,12 +1020,14 @@ pub mod cluster {
     }
 
     impl Default for InstanceFleetConfig {
+        #[inline]
         fn default() -> InstanceFleetConfig {
             InstanceFleetConfig::new()
         }
     }
 
     impl IntoValue for InstanceFleetConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InstanceTypeConfigs", self.instance_type_configs);
@@ -1085,6 +1110,7 @@ pub mod cluster {
 
     impl InstanceTypeConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_type: impl Into<Str>) -> InstanceTypeConfig {
             InstanceTypeConfig {
                 bid_price: None,
@@ -1100,6 +1126,7 @@ pub mod cluster {
     }
 
     impl IntoValue for InstanceTypeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BidPrice", self.bid_price);
@@ -1137,6 +1164,7 @@ pub mod cluster {
 
     impl EbsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EbsConfiguration {
             EbsConfiguration {
                 ebs_block_device_configs: None,
@@ -1146,12 +1174,14 @@ pub mod cluster {
     }
 
     impl Default for EbsConfiguration {
+        #[inline]
         fn default() -> EbsConfiguration {
             EbsConfiguration::new()
         }
     }
 
     impl IntoValue for EbsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EbsBlockDeviceConfigs", self.ebs_block_device_configs);
@@ -1185,6 +1215,7 @@ pub mod cluster {
 
     impl EbsBlockDeviceConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(volume_specification: impl Into<VolumeSpecification>) -> EbsBlockDeviceConfig {
             EbsBlockDeviceConfig {
                 volume_specification: volume_specification.into(),
@@ -1194,6 +1225,7 @@ pub mod cluster {
     }
 
     impl IntoValue for EbsBlockDeviceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VolumeSpecification", self.volume_specification.into_value());
@@ -1237,6 +1269,7 @@ pub mod cluster {
 
     impl VolumeSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(size_in_gb: impl Into<Int>, volume_type: impl Into<Str>) -> VolumeSpecification {
             VolumeSpecification {
                 iops: None,
@@ -1248,6 +1281,7 @@ pub mod cluster {
     }
 
     impl IntoValue for VolumeSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Iops", self.iops);
@@ -1282,6 +1316,7 @@ pub mod cluster {
 
     impl InstanceFleetProvisioningSpecifications {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceFleetProvisioningSpecifications {
             InstanceFleetProvisioningSpecifications {
                 on_demand_specification: None,
@@ -1291,12 +1326,14 @@ pub mod cluster {
     }
 
     impl Default for InstanceFleetProvisioningSpecifications {
+        #[inline]
         fn default() -> InstanceFleetProvisioningSpecifications {
             InstanceFleetProvisioningSpecifications::new()
         }
     }
 
     impl IntoValue for InstanceFleetProvisioningSpecifications {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnDemandSpecification", self.on_demand_specification);
@@ -1331,6 +1368,7 @@ pub mod cluster {
 
     impl OnDemandProvisioningSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allocation_strategy: impl Into<Str>) -> OnDemandProvisioningSpecification {
             OnDemandProvisioningSpecification {
                 allocation_strategy: allocation_strategy.into(),
@@ -1340,6 +1378,7 @@ pub mod cluster {
     }
 
     impl IntoValue for OnDemandProvisioningSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllocationStrategy", self.allocation_strategy.into_value());
@@ -1400,6 +1439,7 @@ pub mod cluster {
 
     impl SpotProvisioningSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(timeout_action: impl Into<Str>, timeout_duration_minutes: impl Into<Int>) -> SpotProvisioningSpecification {
             SpotProvisioningSpecification {
                 allocation_strategy: None,
@@ -1411,6 +1451,7 @@ pub mod cluster {
     }
 
     impl IntoValue for SpotProvisioningSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -1497,6 +1538,7 @@ pub mod cluster {
 
     impl InstanceGroupConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_count: impl Into<Int>, instance_type: impl Into<Str>) -> InstanceGroupConfig {
             InstanceGroupConfig {
                 auto_scaling_policy: None,
@@ -1513,6 +1555,7 @@ pub mod cluster {
     }
 
     impl IntoValue for InstanceGroupConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoScalingPolicy", self.auto_scaling_policy);
@@ -1555,6 +1598,7 @@ pub mod cluster {
 
     impl AutoScalingPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(constraints: impl Into<ScalingConstraints>, rules: impl Into<List<ScalingRule>>) -> AutoScalingPolicy {
             AutoScalingPolicy {
                 constraints: constraints.into(),
@@ -1564,6 +1608,7 @@ pub mod cluster {
     }
 
     impl IntoValue for AutoScalingPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Constraints", self.constraints.into_value());
@@ -1601,6 +1646,7 @@ pub mod cluster {
 
     impl ScalingConstraints {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_capacity: impl Into<Int>, min_capacity: impl Into<Int>) -> ScalingConstraints {
             ScalingConstraints {
                 max_capacity: max_capacity.into(),
@@ -1610,6 +1656,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ScalingConstraints {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxCapacity", self.max_capacity.into_value());
@@ -1657,6 +1704,7 @@ pub mod cluster {
 
     impl ScalingRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<ScalingAction>, name: impl Into<Str>, trigger: impl Into<ScalingTrigger>) -> ScalingRule {
             ScalingRule {
                 action: action.into(),
@@ -1668,6 +1716,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ScalingRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -1703,6 +1752,7 @@ pub mod cluster {
 
     impl ScalingAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(simple_scaling_policy_configuration: impl Into<SimpleScalingPolicyConfiguration>) -> ScalingAction {
             ScalingAction {
                 market: None,
@@ -1712,6 +1762,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ScalingAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Market", self.market);
@@ -1764,6 +1815,7 @@ pub mod cluster {
 
     impl SimpleScalingPolicyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(scaling_adjustment: impl Into<Int>) -> SimpleScalingPolicyConfiguration {
             SimpleScalingPolicyConfiguration {
                 adjustment_type: None,
@@ -1774,6 +1826,7 @@ pub mod cluster {
     }
 
     impl IntoValue for SimpleScalingPolicyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdjustmentType", self.adjustment_type);
@@ -1801,6 +1854,7 @@ pub mod cluster {
 
     impl ScalingTrigger {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cloud_watch_alarm_definition: impl Into<CloudWatchAlarmDefinition>) -> ScalingTrigger {
             ScalingTrigger {
                 cloud_watch_alarm_definition: cloud_watch_alarm_definition.into(),
@@ -1809,6 +1863,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ScalingTrigger {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CloudWatchAlarmDefinition", self.cloud_watch_alarm_definition.into_value());
@@ -1882,6 +1937,7 @@ pub mod cluster {
 
     impl CloudWatchAlarmDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison_operator: impl Into<Str>, metric_name: impl Into<Str>, period: impl Into<Int>, threshold: impl Into<Num>) -> CloudWatchAlarmDefinition {
             CloudWatchAlarmDefinition {
                 comparison_operator: comparison_operator.into(),
@@ -1898,6 +1954,7 @@ pub mod cluster {
     }
 
     impl IntoValue for CloudWatchAlarmDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComparisonOperator", self.comparison_operator.into_value());
@@ -1940,6 +1997,7 @@ pub mod cluster {
 
     impl MetricDimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> MetricDimension {
             MetricDimension {
                 key: key.into(),
@@ -1949,6 +2007,7 @@ pub mod cluster {
     }
 
     impl IntoValue for MetricDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -1975,6 +2034,7 @@ pub mod cluster {
 
     impl PlacementType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(availability_zone: impl Into<Str>) -> PlacementType {
             PlacementType {
                 availability_zone: availability_zone.into(),
@@ -1983,6 +2043,7 @@ pub mod cluster {
     }
 
     impl IntoValue for PlacementType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AvailabilityZone", self.availability_zone.into_value());
@@ -2036,6 +2097,7 @@ pub mod cluster {
 
     impl KerberosAttributes {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kdc_admin_password: impl Into<Str>, realm: impl Into<Str>) -> KerberosAttributes {
             KerberosAttributes {
                 ad_domain_join_password: None,
@@ -2048,6 +2110,7 @@ pub mod cluster {
     }
 
     impl IntoValue for KerberosAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ADDomainJoinPassword", self.ad_domain_join_password);
@@ -2092,6 +2155,7 @@ pub mod cluster {
 
     impl ManagedScalingPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManagedScalingPolicy {
             ManagedScalingPolicy {
                 compute_limits: None,
@@ -2102,12 +2166,14 @@ pub mod cluster {
     }
 
     impl Default for ManagedScalingPolicy {
+        #[inline]
         fn default() -> ManagedScalingPolicy {
             ManagedScalingPolicy::new()
         }
     }
 
     impl IntoValue for ManagedScalingPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComputeLimits", self.compute_limits);
@@ -2169,6 +2235,7 @@ pub mod cluster {
 
     impl ComputeLimits {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(maximum_capacity_units: impl Into<Int>, minimum_capacity_units: impl Into<Int>, unit_type: impl Into<Str>) -> ComputeLimits {
             ComputeLimits {
                 maximum_capacity_units: maximum_capacity_units.into(),
@@ -2181,6 +2248,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ComputeLimits {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaximumCapacityUnits", self.maximum_capacity_units.into_value());
@@ -2222,6 +2290,7 @@ pub mod cluster {
 
     impl StepConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(hadoop_jar_step: impl Into<HadoopJarStepConfig>, name: impl Into<Str>) -> StepConfig {
             StepConfig {
                 action_on_failure: None,
@@ -2232,6 +2301,7 @@ pub mod cluster {
     }
 
     impl IntoValue for StepConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActionOnFailure", self.action_on_failure);
@@ -2277,6 +2347,7 @@ pub mod cluster {
 
     impl HadoopJarStepConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(jar: impl Into<Str>) -> HadoopJarStepConfig {
             HadoopJarStepConfig {
                 args: None,
@@ -2288,6 +2359,7 @@ pub mod cluster {
     }
 
     impl IntoValue for HadoopJarStepConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Args", self.args);
@@ -2319,6 +2391,7 @@ pub mod cluster {
 
     impl KeyValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KeyValue {
             KeyValue {
                 key: None,
@@ -2328,12 +2401,14 @@ pub mod cluster {
     }
 
     impl Default for KeyValue {
+        #[inline]
         fn default() -> KeyValue {
             KeyValue::new()
         }
     }
 
     impl IntoValue for KeyValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -2364,6 +2439,7 @@ pub mod cluster {
 
     impl PlacementGroupConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_role: impl Into<Str>) -> PlacementGroupConfig {
             PlacementGroupConfig {
                 instance_role: instance_role.into(),
@@ -2373,6 +2449,7 @@ pub mod cluster {
     }
 
     impl IntoValue for PlacementGroupConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceRole", self.instance_role.into_value());
@@ -2407,6 +2484,7 @@ pub mod cluster {
 
     impl OnDemandCapacityReservationOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OnDemandCapacityReservationOptions {
             OnDemandCapacityReservationOptions {
                 capacity_reservation_preference: None,
@@ -2417,12 +2495,14 @@ pub mod cluster {
     }
 
     impl Default for OnDemandCapacityReservationOptions {
+        #[inline]
         fn default() -> OnDemandCapacityReservationOptions {
             OnDemandCapacityReservationOptions::new()
         }
     }
 
     impl IntoValue for OnDemandCapacityReservationOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityReservationPreference", self.capacity_reservation_preference);
@@ -2454,6 +2534,7 @@ pub mod cluster {
 
     impl InstanceFleetResizingSpecifications {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceFleetResizingSpecifications {
             InstanceFleetResizingSpecifications {
                 on_demand_resize_specification: None,
@@ -2463,12 +2544,14 @@ pub mod cluster {
     }
 
     impl Default for InstanceFleetResizingSpecifications {
+        #[inline]
         fn default() -> InstanceFleetResizingSpecifications {
             InstanceFleetResizingSpecifications::new()
         }
     }
 
     impl IntoValue for InstanceFleetResizingSpecifications {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnDemandResizeSpecification", self.on_demand_resize_specification);
@@ -2509,6 +2592,7 @@ pub mod cluster {
 
     impl OnDemandResizingSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OnDemandResizingSpecification {
             OnDemandResizingSpecification {
                 allocation_strategy: None,
@@ -2519,12 +2603,14 @@ pub mod cluster {
     }
 
     impl Default for OnDemandResizingSpecification {
+        #[inline]
         fn default() -> OnDemandResizingSpecification {
             OnDemandResizingSpecification::new()
         }
     }
 
     impl IntoValue for OnDemandResizingSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -2562,6 +2648,7 @@ pub mod cluster {
 
     impl SpotResizingSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpotResizingSpecification {
             SpotResizingSpecification {
                 allocation_strategy: None,
@@ -2571,12 +2658,14 @@ pub mod cluster {
     }
 
     impl Default for SpotResizingSpecification {
+        #[inline]
         fn default() -> SpotResizingSpecification {
             SpotResizingSpecification::new()
         }
     }
 
     impl IntoValue for SpotResizingSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -2657,6 +2746,7 @@ pub struct CfnInstanceFleetConfigProps {
 #[cfg(feature = "emr")]
 impl CfnInstanceFleetConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_id: impl Into<Str>, instance_fleet_type: impl Into<Str>) -> CfnInstanceFleetConfigProps {
         CfnInstanceFleetConfigProps {
             cluster_id: cluster_id.into(),
@@ -2674,6 +2764,7 @@ impl CfnInstanceFleetConfigProps {
 #[cfg(feature = "emr")]
 impl CfnInstanceFleetConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterId", self.cluster_id.into_value());
@@ -2689,6 +2780,7 @@ impl CfnInstanceFleetConfigProps {
 
     /// The `AWS::EMR::InstanceFleetConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EMR::InstanceFleetConfig").properties(self.into_properties())
     }
@@ -2697,6 +2789,7 @@ impl CfnInstanceFleetConfigProps {
 #[cfg(feature = "emr")]
 impl crate::Cfn<markers::InstanceFleetConfig> {
     /// Adds an `AWS::EMR::InstanceFleetConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2709,6 +2802,7 @@ impl crate::Cfn<markers::InstanceFleetConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-instancefleetconfig.html#aws-resource-emr-instancefleetconfig-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2790,6 +2884,7 @@ pub mod instance_fleet_config {
 
     impl InstanceTypeConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_type: impl Into<Str>) -> InstanceTypeConfig {
             InstanceTypeConfig {
                 bid_price: None,
@@ -2805,6 +2900,7 @@ pub mod instance_fleet_config {
     }
 
     impl IntoValue for InstanceTypeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BidPrice", self.bid_price);
@@ -2848,6 +2944,7 @@ pub mod instance_fleet_config {
 
     impl Configuration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Configuration {
             Configuration {
                 classification: None,
@@ -2858,12 +2955,14 @@ pub mod instance_fleet_config {
     }
 
     impl Default for Configuration {
+        #[inline]
         fn default() -> Configuration {
             Configuration::new()
         }
     }
 
     impl IntoValue for Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Classification", self.classification);
@@ -2897,6 +2996,7 @@ pub mod instance_fleet_config {
 
     impl EbsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EbsConfiguration {
             EbsConfiguration {
                 ebs_block_device_configs: None,
@@ -2906,12 +3006,14 @@ pub mod instance_fleet_config {
     }
 
     impl Default for EbsConfiguration {
+        #[inline]
         fn default() -> EbsConfiguration {
             EbsConfiguration::new()
         }
     }
 
     impl IntoValue for EbsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EbsBlockDeviceConfigs", self.ebs_block_device_configs);
@@ -2946,6 +3048,7 @@ pub mod instance_fleet_config {
 
     impl EbsBlockDeviceConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(volume_specification: impl Into<VolumeSpecification>) -> EbsBlockDeviceConfig {
             EbsBlockDeviceConfig {
                 volume_specification: volume_specification.into(),
@@ -2955,6 +3058,7 @@ pub mod instance_fleet_config {
     }
 
     impl IntoValue for EbsBlockDeviceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VolumeSpecification", self.volume_specification.into_value());
@@ -3000,6 +3104,7 @@ pub mod instance_fleet_config {
 
     impl VolumeSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(size_in_gb: impl Into<Int>, volume_type: impl Into<Str>) -> VolumeSpecification {
             VolumeSpecification {
                 iops: None,
@@ -3011,6 +3116,7 @@ pub mod instance_fleet_config {
     }
 
     impl IntoValue for VolumeSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Iops", self.iops);
@@ -3044,6 +3150,7 @@ pub mod instance_fleet_config {
 
     impl InstanceFleetProvisioningSpecifications {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceFleetProvisioningSpecifications {
             InstanceFleetProvisioningSpecifications {
                 on_demand_specification: None,
@@ -3053,12 +3160,14 @@ pub mod instance_fleet_config {
     }
 
     impl Default for InstanceFleetProvisioningSpecifications {
+        #[inline]
         fn default() -> InstanceFleetProvisioningSpecifications {
             InstanceFleetProvisioningSpecifications::new()
         }
     }
 
     impl IntoValue for InstanceFleetProvisioningSpecifications {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnDemandSpecification", self.on_demand_specification);
@@ -3093,6 +3202,7 @@ pub mod instance_fleet_config {
 
     impl OnDemandProvisioningSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allocation_strategy: impl Into<Str>) -> OnDemandProvisioningSpecification {
             OnDemandProvisioningSpecification {
                 allocation_strategy: allocation_strategy.into(),
@@ -3102,6 +3212,7 @@ pub mod instance_fleet_config {
     }
 
     impl IntoValue for OnDemandProvisioningSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllocationStrategy", self.allocation_strategy.into_value());
@@ -3162,6 +3273,7 @@ pub mod instance_fleet_config {
 
     impl SpotProvisioningSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(timeout_action: impl Into<Str>, timeout_duration_minutes: impl Into<Int>) -> SpotProvisioningSpecification {
             SpotProvisioningSpecification {
                 allocation_strategy: None,
@@ -3173,6 +3285,7 @@ pub mod instance_fleet_config {
     }
 
     impl IntoValue for SpotProvisioningSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -3209,6 +3322,7 @@ pub mod instance_fleet_config {
 
     impl OnDemandCapacityReservationOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OnDemandCapacityReservationOptions {
             OnDemandCapacityReservationOptions {
                 capacity_reservation_preference: None,
@@ -3219,12 +3333,14 @@ pub mod instance_fleet_config {
     }
 
     impl Default for OnDemandCapacityReservationOptions {
+        #[inline]
         fn default() -> OnDemandCapacityReservationOptions {
             OnDemandCapacityReservationOptions::new()
         }
     }
 
     impl IntoValue for OnDemandCapacityReservationOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityReservationPreference", self.capacity_reservation_preference);
@@ -3256,6 +3372,7 @@ pub mod instance_fleet_config {
 
     impl InstanceFleetResizingSpecifications {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceFleetResizingSpecifications {
             InstanceFleetResizingSpecifications {
                 on_demand_resize_specification: None,
@@ -3265,12 +3382,14 @@ pub mod instance_fleet_config {
     }
 
     impl Default for InstanceFleetResizingSpecifications {
+        #[inline]
         fn default() -> InstanceFleetResizingSpecifications {
             InstanceFleetResizingSpecifications::new()
         }
     }
 
     impl IntoValue for InstanceFleetResizingSpecifications {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnDemandResizeSpecification", self.on_demand_resize_specification);
@@ -3311,6 +3430,7 @@ pub mod instance_fleet_config {
 
     impl OnDemandResizingSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OnDemandResizingSpecification {
             OnDemandResizingSpecification {
                 allocation_strategy: None,
@@ -3321,12 +3441,14 @@ pub mod instance_fleet_config {
     }
 
     impl Default for OnDemandResizingSpecification {
+        #[inline]
         fn default() -> OnDemandResizingSpecification {
             OnDemandResizingSpecification::new()
         }
     }
 
     impl IntoValue for OnDemandResizingSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -3364,6 +3486,7 @@ pub mod instance_fleet_config {
 
     impl SpotResizingSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpotResizingSpecification {
             SpotResizingSpecification {
                 allocation_strategy: None,
@@ -3373,12 +3496,14 @@ pub mod instance_fleet_config {
     }
 
     impl Default for SpotResizingSpecification {
+        #[inline]
         fn default() -> SpotResizingSpecification {
             SpotResizingSpecification::new()
         }
     }
 
     impl IntoValue for SpotResizingSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -3469,6 +3594,7 @@ pub struct CfnInstanceGroupConfigProps {
 #[cfg(feature = "emr")]
 impl CfnInstanceGroupConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_count: impl Into<Int>, instance_role: impl Into<Str>, instance_type: impl Into<Str>, job_flow_id: impl Into<Str>) -> CfnInstanceGroupConfigProps {
         CfnInstanceGroupConfigProps {
             auto_scaling_policy: None,
@@ -3489,6 +3615,7 @@ impl CfnInstanceGroupConfigProps {
 #[cfg(feature = "emr")]
 impl CfnInstanceGroupConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutoScalingPolicy", self.auto_scaling_policy);
@@ -3507,6 +3634,7 @@ impl CfnInstanceGroupConfigProps {
 
     /// The `AWS::EMR::InstanceGroupConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EMR::InstanceGroupConfig").properties(self.into_properties())
     }
@@ -3515,6 +3643,7 @@ impl CfnInstanceGroupConfigProps {
 #[cfg(feature = "emr")]
 impl crate::Cfn<markers::InstanceGroupConfig> {
     /// Adds an `AWS::EMR::InstanceGroupConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3527,6 +3656,7 @@ impl crate::Cfn<markers::InstanceGroupConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`InstanceGroupId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-instancegroupconfig.html#aws-resource-emr-instancegroupconfig-return-values).
+    #[inline]
     pub fn attr_instance_group_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InstanceGroupId".into())
     }
@@ -3564,6 +3694,7 @@ pub mod instance_group_config {
 
     impl AutoScalingPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(constraints: impl Into<ScalingConstraints>, rules: impl Into<List<ScalingRule>>) -> AutoScalingPolicy {
             AutoScalingPolicy {
                 constraints: constraints.into(),
@@ -3573,6 +3704,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for AutoScalingPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Constraints", self.constraints.into_value());
@@ -3610,6 +3742,7 @@ pub mod instance_group_config {
 
     impl ScalingConstraints {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_capacity: impl Into<Int>, min_capacity: impl Into<Int>) -> ScalingConstraints {
             ScalingConstraints {
                 max_capacity: max_capacity.into(),
@@ -3619,6 +3752,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for ScalingConstraints {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxCapacity", self.max_capacity.into_value());
@@ -3666,6 +3800,7 @@ pub mod instance_group_config {
 
     impl ScalingRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<ScalingAction>, name: impl Into<Str>, trigger: impl Into<ScalingTrigger>) -> ScalingRule {
             ScalingRule {
                 action: action.into(),
@@ -3677,6 +3812,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for ScalingRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -3712,6 +3848,7 @@ pub mod instance_group_config {
 
     impl ScalingAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(simple_scaling_policy_configuration: impl Into<SimpleScalingPolicyConfiguration>) -> ScalingAction {
             ScalingAction {
                 market: None,
@@ -3721,6 +3858,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for ScalingAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Market", self.market);
@@ -3773,6 +3911,7 @@ pub mod instance_group_config {
 
     impl SimpleScalingPolicyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(scaling_adjustment: impl Into<Int>) -> SimpleScalingPolicyConfiguration {
             SimpleScalingPolicyConfiguration {
                 adjustment_type: None,
@@ -3783,6 +3922,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for SimpleScalingPolicyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdjustmentType", self.adjustment_type);
@@ -3810,6 +3950,7 @@ pub mod instance_group_config {
 
     impl ScalingTrigger {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cloud_watch_alarm_definition: impl Into<CloudWatchAlarmDefinition>) -> ScalingTrigger {
             ScalingTrigger {
                 cloud_watch_alarm_definition: cloud_watch_alarm_definition.into(),
@@ -3818,6 +3959,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for ScalingTrigger {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CloudWatchAlarmDefinition", self.cloud_watch_alarm_definition.into_value());
@@ -3891,6 +4033,7 @@ pub mod instance_group_config {
 
     impl CloudWatchAlarmDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison_operator: impl Into<Str>, metric_name: impl Into<Str>, period: impl Into<Int>, threshold: impl Into<Num>) -> CloudWatchAlarmDefinition {
             CloudWatchAlarmDefinition {
                 comparison_operator: comparison_operator.into(),
@@ -3907,6 +4050,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for CloudWatchAlarmDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComparisonOperator", self.comparison_operator.into_value());
@@ -3949,6 +4093,7 @@ pub mod instance_group_config {
 
     impl MetricDimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> MetricDimension {
             MetricDimension {
                 key: key.into(),
@@ -3958,6 +4103,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for MetricDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -3988,6 +4134,7 @@ pub mod instance_group_config {
 
     impl EbsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EbsConfiguration {
             EbsConfiguration {
                 ebs_block_device_configs: None,
@@ -3997,12 +4144,14 @@ pub mod instance_group_config {
     }
 
     impl Default for EbsConfiguration {
+        #[inline]
         fn default() -> EbsConfiguration {
             EbsConfiguration::new()
         }
     }
 
     impl IntoValue for EbsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EbsBlockDeviceConfigs", self.ebs_block_device_configs);
@@ -4035,6 +4184,7 @@ pub mod instance_group_config {
 
     impl EbsBlockDeviceConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(volume_specification: impl Into<VolumeSpecification>) -> EbsBlockDeviceConfig {
             EbsBlockDeviceConfig {
                 volume_specification: volume_specification.into(),
@@ -4044,6 +4194,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for EbsBlockDeviceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VolumeSpecification", self.volume_specification.into_value());
@@ -4087,6 +4238,7 @@ pub mod instance_group_config {
 
     impl VolumeSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(size_in_gb: impl Into<Int>, volume_type: impl Into<Str>) -> VolumeSpecification {
             VolumeSpecification {
                 iops: None,
@@ -4098,6 +4250,7 @@ pub mod instance_group_config {
     }
 
     impl IntoValue for VolumeSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Iops", self.iops);
@@ -4133,6 +4286,7 @@ pub mod instance_group_config {
 
     impl AppConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AppConfiguration {
             AppConfiguration {
                 classification: None,
@@ -4143,12 +4297,14 @@ pub mod instance_group_config {
     }
 
     impl Default for AppConfiguration {
+        #[inline]
         fn default() -> AppConfiguration {
             AppConfiguration::new()
         }
     }
 
     impl IntoValue for AppConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Classification", self.classification);
@@ -4184,6 +4340,7 @@ pub struct CfnSecurityConfigurationProps {
 #[cfg(feature = "emr")]
 impl CfnSecurityConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(security_configuration: impl Into<Union>) -> CfnSecurityConfigurationProps {
         CfnSecurityConfigurationProps {
             name: None,
@@ -4195,6 +4352,7 @@ impl CfnSecurityConfigurationProps {
 #[cfg(feature = "emr")]
 impl CfnSecurityConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Name", self.name);
@@ -4204,6 +4362,7 @@ impl CfnSecurityConfigurationProps {
 
     /// The `AWS::EMR::SecurityConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EMR::SecurityConfiguration").properties(self.into_properties())
     }
@@ -4212,6 +4371,7 @@ impl CfnSecurityConfigurationProps {
 #[cfg(feature = "emr")]
 impl crate::Cfn<markers::SecurityConfiguration> {
     /// Adds an `AWS::EMR::SecurityConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4273,6 +4433,7 @@ pub struct CfnStepProps {
 #[cfg(feature = "emr")]
 impl CfnStepProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(action_on_failure: impl Into<Str>, hadoop_jar_step: impl Into<step::HadoopJarStepConfig>, job_flow_id: impl Into<Str>, name: impl Into<Str>) -> CfnStepProps {
         CfnStepProps {
             action_on_failure: action_on_failure.into(),
@@ -4288,6 +4449,7 @@ impl CfnStepProps {
 #[cfg(feature = "emr")]
 impl CfnStepProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ActionOnFailure", self.action_on_failure.into_value());
@@ -4301,6 +4463,7 @@ impl CfnStepProps {
 
     /// The `AWS::EMR::Step` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EMR::Step").properties(self.into_properties())
     }
@@ -4309,6 +4472,7 @@ impl CfnStepProps {
 #[cfg(feature = "emr")]
 impl crate::Cfn<markers::Step> {
     /// Adds an `AWS::EMR::Step` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4321,6 +4485,7 @@ impl crate::Cfn<markers::Step> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-step.html#aws-resource-emr-step-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4368,6 +4533,7 @@ pub mod step {
 
     impl HadoopJarStepConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(jar: impl Into<Str>) -> HadoopJarStepConfig {
             HadoopJarStepConfig {
                 args: None,
@@ -4379,6 +4545,7 @@ pub mod step {
     }
 
     impl IntoValue for HadoopJarStepConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Args", self.args);
@@ -4412,6 +4579,7 @@ pub mod step {
 
     impl KeyValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KeyValue {
             KeyValue {
                 key: None,
@@ -4421,12 +4589,14 @@ pub mod step {
     }
 
     impl Default for KeyValue {
+        #[inline]
         fn default() -> KeyValue {
             KeyValue::new()
         }
     }
 
     impl IntoValue for KeyValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -4587,6 +4757,7 @@ pub struct CfnStudioProps {
 impl CfnStudioProps {
     /// The required properties as given, every other one unset.
     #[allow(clippy::too_many_arguments)] // one per required property
+    #[inline]
     pub fn new(auth_mode: impl Into<Str>, default_s3_location: impl Into<Id<crate::s3::CfnBucket>>, engine_security_group_id: impl Into<Id<crate::ec2::CfnSecurityGroup>>, name: impl Into<Str>, service_role: impl Into<Id<crate::iam::CfnRole>>, subnet_ids: impl Into<List<Id<crate::ec2::CfnSubnet>>>, vpc_id: impl Into<Id<crate::ec2::CfnVPC>>, workspace_security_group_id: impl Into<Id<crate::ec2::CfnSecurityGroup>>) -> CfnStudioProps {
         CfnStudioProps {
             auth_mode: auth_mode.into(),
@@ -4613,6 +4784,7 @@ impl CfnStudioProps {
 #[cfg(feature = "emr")]
 impl CfnStudioProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AuthMode", self.auth_mode.into_value());
@@ -4637,6 +4809,7 @@ impl CfnStudioProps {
 
     /// The `AWS::EMR::Studio` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EMR::Studio").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4645,6 +4818,7 @@ impl CfnStudioProps {
 #[cfg(feature = "emr")]
 impl crate::Cfn<markers::Studio> {
     /// Adds an `AWS::EMR::Studio` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4658,6 +4832,7 @@ impl crate::Cfn<markers::Studio> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-studio.html#aws-resource-emr-studio-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4666,6 +4841,7 @@ impl crate::Cfn<markers::Studio> {
     ///
     /// `Fn::GetAtt` of
     /// [`StudioId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-studio.html#aws-resource-emr-studio-return-values).
+    #[inline]
     pub fn attr_studio_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StudioId".into())
     }
@@ -4675,6 +4851,7 @@ impl crate::Cfn<markers::Studio> {
     ///
     /// `Fn::GetAtt` of
     /// [`Url`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-studio.html#aws-resource-emr-studio-return-values).
+    #[inline]
     pub fn attr_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Url".into())
     }
@@ -4728,6 +4905,7 @@ pub struct CfnStudioSessionMappingProps {
 #[cfg(feature = "emr")]
 impl CfnStudioSessionMappingProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(identity_name: impl Into<Str>, identity_type: impl Into<Str>, session_policy_arn: impl Into<Id<crate::iam::CfnManagedPolicy>>, studio_id: impl Into<Id<crate::emr::CfnStudio>>) -> CfnStudioSessionMappingProps {
         CfnStudioSessionMappingProps {
             identity_name: identity_name.into(),
@@ -4741,6 +4919,7 @@ impl CfnStudioSessionMappingProps {
 #[cfg(feature = "emr")]
 impl CfnStudioSessionMappingProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IdentityName", self.identity_name.into_value());
@@ -4752,6 +4931,7 @@ impl CfnStudioSessionMappingProps {
 
     /// The `AWS::EMR::StudioSessionMapping` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EMR::StudioSessionMapping").properties(self.into_properties())
     }
@@ -4760,6 +4940,7 @@ impl CfnStudioSessionMappingProps {
 #[cfg(feature = "emr")]
 impl crate::Cfn<markers::StudioSessionMapping> {
     /// Adds an `AWS::EMR::StudioSessionMapping` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4793,6 +4974,7 @@ pub struct CfnWALWorkspaceProps {
 #[cfg(feature = "emr")]
 impl CfnWALWorkspaceProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnWALWorkspaceProps {
         CfnWALWorkspaceProps {
             tags: None,
@@ -4803,6 +4985,7 @@ impl CfnWALWorkspaceProps {
 
 #[cfg(feature = "emr")]
 impl Default for CfnWALWorkspaceProps {
+    #[inline]
     fn default() -> CfnWALWorkspaceProps {
         CfnWALWorkspaceProps::new()
     }
@@ -4811,6 +4994,7 @@ impl Default for CfnWALWorkspaceProps {
 #[cfg(feature = "emr")]
 impl CfnWALWorkspaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Tags", self.tags);
@@ -4820,6 +5004,7 @@ impl CfnWALWorkspaceProps {
 
     /// The `AWS::EMR::WALWorkspace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EMR::WALWorkspace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4828,6 +5013,7 @@ impl CfnWALWorkspaceProps {
 #[cfg(feature = "emr")]
 impl crate::Cfn<markers::WALWorkspace> {
     /// Adds an `AWS::EMR::WALWorkspace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,

@@ -139,6 +139,7 @@ pub struct CfnEndpointProps {
 #[cfg(feature = "emrcontainers")]
 impl CfnEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(execution_role_arn: impl Into<Str>, release_label: impl Into<Str>, r#type: impl Into<Str>, virtual_cluster_id: impl Into<Str>) -> CfnEndpointProps {
         CfnEndpointProps {
             configuration_overrides: None,
@@ -156,6 +157,7 @@ impl CfnEndpointProps {
 #[cfg(feature = "emrcontainers")]
 impl CfnEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConfigurationOverrides", self.configuration_overrides);
@@ -171,6 +173,7 @@ impl CfnEndpointProps {
 
     /// The `AWS::EMRContainers::Endpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EMRContainers::Endpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -179,6 +182,7 @@ impl CfnEndpointProps {
 #[cfg(feature = "emrcontainers")]
 impl crate::Cfn<markers::Endpoint> {
     /// Adds an `AWS::EMRContainers::Endpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -191,6 +195,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-endpoint.html#aws-resource-emrcontainers-endpoint-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -199,6 +204,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-endpoint.html#aws-resource-emrcontainers-endpoint-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -207,6 +213,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServerUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-endpoint.html#aws-resource-emrcontainers-endpoint-return-values).
+    #[inline]
     pub fn attr_server_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServerUrl".into())
     }
@@ -215,6 +222,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-endpoint.html#aws-resource-emrcontainers-endpoint-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -223,6 +231,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`StateDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-endpoint.html#aws-resource-emrcontainers-endpoint-return-values).
+    #[inline]
     pub fn attr_state_details(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StateDetails".into())
     }
@@ -231,6 +240,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailureReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-endpoint.html#aws-resource-emrcontainers-endpoint-return-values).
+    #[inline]
     pub fn attr_failure_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailureReason".into())
     }
@@ -239,6 +249,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-endpoint.html#aws-resource-emrcontainers-endpoint-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -247,6 +258,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`SecurityGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-endpoint.html#aws-resource-emrcontainers-endpoint-return-values).
+    #[inline]
     pub fn attr_security_group(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SecurityGroup".into())
     }
@@ -255,6 +267,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`CertificateAuthority`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-endpoint.html#aws-resource-emrcontainers-endpoint-return-values).
+    #[inline]
     pub fn attr_certificate_authority(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CertificateAuthority".into())
     }
@@ -263,6 +276,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`AuthProxyUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-endpoint.html#aws-resource-emrcontainers-endpoint-return-values).
+    #[inline]
     pub fn attr_auth_proxy_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AuthProxyUrl".into())
     }
@@ -293,6 +307,7 @@ pub mod endpoint {
 
     impl ConfigurationOverrides {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfigurationOverrides {
             ConfigurationOverrides {
                 application_configuration: None,
@@ -302,12 +317,14 @@ pub mod endpoint {
     }
 
     impl Default for ConfigurationOverrides {
+        #[inline]
         fn default() -> ConfigurationOverrides {
             ConfigurationOverrides::new()
         }
     }
 
     impl IntoValue for ConfigurationOverrides {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationConfiguration", self.application_configuration);
@@ -342,6 +359,7 @@ pub mod endpoint {
 
     impl EMREKSConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(classification: impl Into<Str>) -> EMREKSConfiguration {
             EMREKSConfiguration {
                 classification: classification.into(),
@@ -352,6 +370,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for EMREKSConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Classification", self.classification.into_value());
@@ -391,6 +410,7 @@ pub mod endpoint {
 
     impl MonitoringConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MonitoringConfiguration {
             MonitoringConfiguration {
                 cloud_watch_monitoring_configuration: None,
@@ -402,12 +422,14 @@ pub mod endpoint {
     }
 
     impl Default for MonitoringConfiguration {
+        #[inline]
         fn default() -> MonitoringConfiguration {
             MonitoringConfiguration::new()
         }
     }
 
     impl IntoValue for MonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchMonitoringConfiguration", self.cloud_watch_monitoring_configuration);
@@ -440,6 +462,7 @@ pub mod endpoint {
 
     impl ContainerLogRotationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_files_to_keep: impl Into<Int>, rotation_size: impl Into<Str>) -> ContainerLogRotationConfiguration {
             ContainerLogRotationConfiguration {
                 max_files_to_keep: max_files_to_keep.into(),
@@ -449,6 +472,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for ContainerLogRotationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxFilesToKeep", self.max_files_to_keep.into_value());
@@ -478,6 +502,7 @@ pub mod endpoint {
 
     impl CloudWatchMonitoringConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_group_name: impl Into<Str>) -> CloudWatchMonitoringConfiguration {
             CloudWatchMonitoringConfiguration {
                 log_group_name: log_group_name.into(),
@@ -487,6 +512,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for CloudWatchMonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogGroupName", self.log_group_name.into_value());
@@ -511,6 +537,7 @@ pub mod endpoint {
 
     impl S3MonitoringConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_uri: impl Into<Str>) -> S3MonitoringConfiguration {
             S3MonitoringConfiguration {
                 log_uri: log_uri.into(),
@@ -519,6 +546,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for S3MonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogUri", self.log_uri.into_value());
@@ -558,6 +586,7 @@ pub struct CfnJobTemplateProps {
 #[cfg(feature = "emrcontainers")]
 impl CfnJobTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(job_template_data: impl Into<job_template::JobTemplateData>, name: impl Into<Str>) -> CfnJobTemplateProps {
         CfnJobTemplateProps {
             job_template_data: job_template_data.into(),
@@ -570,6 +599,7 @@ impl CfnJobTemplateProps {
 #[cfg(feature = "emrcontainers")]
 impl CfnJobTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("JobTemplateData", self.job_template_data.into_value());
@@ -580,6 +610,7 @@ impl CfnJobTemplateProps {
 
     /// The `AWS::EMRContainers::JobTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EMRContainers::JobTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -588,6 +619,7 @@ impl CfnJobTemplateProps {
 #[cfg(feature = "emrcontainers")]
 impl crate::Cfn<markers::JobTemplate> {
     /// Adds an `AWS::EMRContainers::JobTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -600,6 +632,7 @@ impl crate::Cfn<markers::JobTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-jobtemplate.html#aws-resource-emrcontainers-jobtemplate-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -608,6 +641,7 @@ impl crate::Cfn<markers::JobTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-jobtemplate.html#aws-resource-emrcontainers-jobtemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -616,6 +650,7 @@ impl crate::Cfn<markers::JobTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-jobtemplate.html#aws-resource-emrcontainers-jobtemplate-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -624,6 +659,7 @@ impl crate::Cfn<markers::JobTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-jobtemplate.html#aws-resource-emrcontainers-jobtemplate-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -679,6 +715,7 @@ pub mod job_template {
 
     impl JobTemplateData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(execution_role_arn: impl Into<Str>, job_driver: impl Into<JobDriver>, release_label: impl Into<Str>) -> JobTemplateData {
             JobTemplateData {
                 configuration_overrides: None,
@@ -692,6 +729,7 @@ pub mod job_template {
     }
 
     impl IntoValue for JobTemplateData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConfigurationOverrides", self.configuration_overrides);
@@ -726,6 +764,7 @@ pub mod job_template {
 
     impl ParametricConfigurationOverrides {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ParametricConfigurationOverrides {
             ParametricConfigurationOverrides {
                 application_configuration: None,
@@ -735,12 +774,14 @@ pub mod job_template {
     }
 
     impl Default for ParametricConfigurationOverrides {
+        #[inline]
         fn default() -> ParametricConfigurationOverrides {
             ParametricConfigurationOverrides::new()
         }
     }
 
     impl IntoValue for ParametricConfigurationOverrides {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationConfiguration", self.application_configuration);
@@ -776,6 +817,7 @@ pub mod job_template {
 
     impl Configuration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(classification: impl Into<Str>) -> Configuration {
             Configuration {
                 classification: classification.into(),
@@ -786,6 +828,7 @@ pub mod job_template {
     }
 
     impl IntoValue for Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Classification", self.classification.into_value());
@@ -824,6 +867,7 @@ pub mod job_template {
 
     impl ParametricMonitoringConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ParametricMonitoringConfiguration {
             ParametricMonitoringConfiguration {
                 cloud_watch_monitoring_configuration: None,
@@ -834,12 +878,14 @@ pub mod job_template {
     }
 
     impl Default for ParametricMonitoringConfiguration {
+        #[inline]
         fn default() -> ParametricMonitoringConfiguration {
             ParametricMonitoringConfiguration::new()
         }
     }
 
     impl IntoValue for ParametricMonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchMonitoringConfiguration", self.cloud_watch_monitoring_configuration);
@@ -870,6 +916,7 @@ pub mod job_template {
 
     impl ParametricCloudWatchMonitoringConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ParametricCloudWatchMonitoringConfiguration {
             ParametricCloudWatchMonitoringConfiguration {
                 log_group_name: None,
@@ -879,12 +926,14 @@ pub mod job_template {
     }
 
     impl Default for ParametricCloudWatchMonitoringConfiguration {
+        #[inline]
         fn default() -> ParametricCloudWatchMonitoringConfiguration {
             ParametricCloudWatchMonitoringConfiguration::new()
         }
     }
 
     impl IntoValue for ParametricCloudWatchMonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogGroupName", self.log_group_name);
@@ -909,6 +958,7 @@ pub mod job_template {
 
     impl ParametricS3MonitoringConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ParametricS3MonitoringConfiguration {
             ParametricS3MonitoringConfiguration {
                 log_uri: None,
@@ -917,12 +967,14 @@ pub mod job_template {
     }
 
     impl Default for ParametricS3MonitoringConfiguration {
+        #[inline]
         fn default() -> ParametricS3MonitoringConfiguration {
             ParametricS3MonitoringConfiguration::new()
         }
     }
 
     impl IntoValue for ParametricS3MonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogUri", self.log_uri);
@@ -951,6 +1003,7 @@ pub mod job_template {
 
     impl JobDriver {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JobDriver {
             JobDriver {
                 spark_sql_job_driver: None,
@@ -960,12 +1013,14 @@ pub mod job_template {
     }
 
     impl Default for JobDriver {
+        #[inline]
         fn default() -> JobDriver {
             JobDriver::new()
         }
     }
 
     impl IntoValue for JobDriver {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SparkSqlJobDriver", self.spark_sql_job_driver);
@@ -1000,6 +1055,7 @@ pub mod job_template {
 
     impl SparkSubmitJobDriver {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entry_point: impl Into<Str>) -> SparkSubmitJobDriver {
             SparkSubmitJobDriver {
                 entry_point: entry_point.into(),
@@ -1010,6 +1066,7 @@ pub mod job_template {
     }
 
     impl IntoValue for SparkSubmitJobDriver {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EntryPoint", self.entry_point.into_value());
@@ -1039,6 +1096,7 @@ pub mod job_template {
 
     impl SparkSqlJobDriver {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SparkSqlJobDriver {
             SparkSqlJobDriver {
                 entry_point: None,
@@ -1048,12 +1106,14 @@ pub mod job_template {
     }
 
     impl Default for SparkSqlJobDriver {
+        #[inline]
         fn default() -> SparkSqlJobDriver {
             SparkSqlJobDriver::new()
         }
     }
 
     impl IntoValue for SparkSqlJobDriver {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EntryPoint", self.entry_point);
@@ -1082,6 +1142,7 @@ pub mod job_template {
 
     impl TemplateParameterConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TemplateParameterConfiguration {
             TemplateParameterConfiguration {
                 default_value: None,
@@ -1091,12 +1152,14 @@ pub mod job_template {
     }
 
     impl Default for TemplateParameterConfiguration {
+        #[inline]
         fn default() -> TemplateParameterConfiguration {
             TemplateParameterConfiguration::new()
         }
     }
 
     impl IntoValue for TemplateParameterConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultValue", self.default_value);
@@ -1142,6 +1205,7 @@ pub struct CfnSecurityConfigurationProps {
 #[cfg(feature = "emrcontainers")]
 impl CfnSecurityConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(security_configuration_data: impl Into<security_configuration::SecurityConfigurationData>) -> CfnSecurityConfigurationProps {
         CfnSecurityConfigurationProps {
             container_provider: None,
@@ -1155,6 +1219,7 @@ impl CfnSecurityConfigurationProps {
 #[cfg(feature = "emrcontainers")]
 impl CfnSecurityConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ContainerProvider", self.container_provider);
@@ -1166,6 +1231,7 @@ impl CfnSecurityConfigurationProps {
 
     /// The `AWS::EMRContainers::SecurityConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EMRContainers::SecurityConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1174,6 +1240,7 @@ impl CfnSecurityConfigurationProps {
 #[cfg(feature = "emrcontainers")]
 impl crate::Cfn<markers::SecurityConfiguration> {
     /// Adds an `AWS::EMRContainers::SecurityConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1186,6 +1253,7 @@ impl crate::Cfn<markers::SecurityConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-securityconfiguration.html#aws-resource-emrcontainers-securityconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1194,6 +1262,7 @@ impl crate::Cfn<markers::SecurityConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-securityconfiguration.html#aws-resource-emrcontainers-securityconfiguration-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1231,6 +1300,7 @@ pub mod security_configuration {
 
     impl ContainerProvider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>, r#type: impl Into<Str>) -> ContainerProvider {
             ContainerProvider {
                 id: id.into(),
@@ -1241,6 +1311,7 @@ pub mod security_configuration {
     }
 
     impl IntoValue for ContainerProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -1265,6 +1336,7 @@ pub mod security_configuration {
 
     impl ContainerInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ContainerInfo {
             ContainerInfo {
                 eks_info: None,
@@ -1273,12 +1345,14 @@ pub mod security_configuration {
     }
 
     impl Default for ContainerInfo {
+        #[inline]
         fn default() -> ContainerInfo {
             ContainerInfo::new()
         }
     }
 
     impl IntoValue for ContainerInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EksInfo", self.eks_info);
@@ -1301,6 +1375,7 @@ pub mod security_configuration {
 
     impl EksInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EksInfo {
             EksInfo {
                 namespace: None,
@@ -1309,12 +1384,14 @@ pub mod security_configuration {
     }
 
     impl Default for EksInfo {
+        #[inline]
         fn default() -> EksInfo {
             EksInfo::new()
         }
     }
 
     impl IntoValue for EksInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Namespace", self.namespace);
@@ -1347,6 +1424,7 @@ pub mod security_configuration {
 
     impl SecurityConfigurationData {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SecurityConfigurationData {
             SecurityConfigurationData {
                 authentication_configuration: None,
@@ -1357,12 +1435,14 @@ pub mod security_configuration {
     }
 
     impl Default for SecurityConfigurationData {
+        #[inline]
         fn default() -> SecurityConfigurationData {
             SecurityConfigurationData::new()
         }
     }
 
     impl IntoValue for SecurityConfigurationData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthenticationConfiguration", self.authentication_configuration);
@@ -1387,6 +1467,7 @@ pub mod security_configuration {
 
     impl AuthorizationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuthorizationConfiguration {
             AuthorizationConfiguration {
                 lake_formation_configuration: None,
@@ -1395,12 +1476,14 @@ pub mod security_configuration {
     }
 
     impl Default for AuthorizationConfiguration {
+        #[inline]
         fn default() -> AuthorizationConfiguration {
             AuthorizationConfiguration::new()
         }
     }
 
     impl IntoValue for AuthorizationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LakeFormationConfiguration", self.lake_formation_configuration);
@@ -1438,6 +1521,7 @@ pub mod security_configuration {
 
     impl LakeFormationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LakeFormationConfiguration {
             LakeFormationConfiguration {
                 authorized_session_tag_value: None,
@@ -1449,12 +1533,14 @@ pub mod security_configuration {
     }
 
     impl Default for LakeFormationConfiguration {
+        #[inline]
         fn default() -> LakeFormationConfiguration {
             LakeFormationConfiguration::new()
         }
     }
 
     impl IntoValue for LakeFormationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizedSessionTagValue", self.authorized_session_tag_value);
@@ -1485,6 +1571,7 @@ pub mod security_configuration {
 
     impl SecureNamespaceInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SecureNamespaceInfo {
             SecureNamespaceInfo {
                 cluster_id: None,
@@ -1494,12 +1581,14 @@ pub mod security_configuration {
     }
 
     impl Default for SecureNamespaceInfo {
+        #[inline]
         fn default() -> SecureNamespaceInfo {
             SecureNamespaceInfo::new()
         }
     }
 
     impl IntoValue for SecureNamespaceInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClusterId", self.cluster_id);
@@ -1528,6 +1617,7 @@ pub mod security_configuration {
 
     impl AuthenticationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuthenticationConfiguration {
             AuthenticationConfiguration {
                 iam_configuration: None,
@@ -1537,12 +1627,14 @@ pub mod security_configuration {
     }
 
     impl Default for AuthenticationConfiguration {
+        #[inline]
         fn default() -> AuthenticationConfiguration {
             AuthenticationConfiguration::new()
         }
     }
 
     impl IntoValue for AuthenticationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IAMConfiguration", self.iam_configuration);
@@ -1576,6 +1668,7 @@ pub mod security_configuration {
 
     impl IdentityCenterConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IdentityCenterConfiguration {
             IdentityCenterConfiguration {
                 enable_identity_center: None,
@@ -1586,12 +1679,14 @@ pub mod security_configuration {
     }
 
     impl Default for IdentityCenterConfiguration {
+        #[inline]
         fn default() -> IdentityCenterConfiguration {
             IdentityCenterConfiguration::new()
         }
     }
 
     impl IntoValue for IdentityCenterConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableIdentityCenter", self.enable_identity_center);
@@ -1616,6 +1711,7 @@ pub mod security_configuration {
 
     impl IAMConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IAMConfiguration {
             IAMConfiguration {
                 system_role: None,
@@ -1624,12 +1720,14 @@ pub mod security_configuration {
     }
 
     impl Default for IAMConfiguration {
+        #[inline]
         fn default() -> IAMConfiguration {
             IAMConfiguration::new()
         }
     }
 
     impl IntoValue for IAMConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SystemRole", self.system_role);
@@ -1657,6 +1755,7 @@ pub mod security_configuration {
 
     impl EncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionConfiguration {
             EncryptionConfiguration {
                 at_rest_encryption_configuration: None,
@@ -1666,12 +1765,14 @@ pub mod security_configuration {
     }
 
     impl Default for EncryptionConfiguration {
+        #[inline]
         fn default() -> EncryptionConfiguration {
             EncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AtRestEncryptionConfiguration", self.at_rest_encryption_configuration);
@@ -1695,6 +1796,7 @@ pub mod security_configuration {
 
     impl InTransitEncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InTransitEncryptionConfiguration {
             InTransitEncryptionConfiguration {
                 tls_certificate_configuration: None,
@@ -1703,12 +1805,14 @@ pub mod security_configuration {
     }
 
     impl Default for InTransitEncryptionConfiguration {
+        #[inline]
         fn default() -> InTransitEncryptionConfiguration {
             InTransitEncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for InTransitEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TLSCertificateConfiguration", self.tls_certificate_configuration);
@@ -1741,6 +1845,7 @@ pub mod security_configuration {
 
     impl TLSCertificateConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TLSCertificateConfiguration {
             TLSCertificateConfiguration {
                 certificate_provider_type: None,
@@ -1751,12 +1856,14 @@ pub mod security_configuration {
     }
 
     impl Default for TLSCertificateConfiguration {
+        #[inline]
         fn default() -> TLSCertificateConfiguration {
             TLSCertificateConfiguration::new()
         }
     }
 
     impl IntoValue for TLSCertificateConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateProviderType", self.certificate_provider_type);
@@ -1786,6 +1893,7 @@ pub mod security_configuration {
 
     impl AtRestEncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AtRestEncryptionConfiguration {
             AtRestEncryptionConfiguration {
                 local_disk_encryption_configuration: None,
@@ -1795,12 +1903,14 @@ pub mod security_configuration {
     }
 
     impl Default for AtRestEncryptionConfiguration {
+        #[inline]
         fn default() -> AtRestEncryptionConfiguration {
             AtRestEncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for AtRestEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LocalDiskEncryptionConfiguration", self.local_disk_encryption_configuration);
@@ -1829,6 +1939,7 @@ pub mod security_configuration {
 
     impl S3EncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3EncryptionConfiguration {
             S3EncryptionConfiguration {
                 encryption_option: None,
@@ -1838,12 +1949,14 @@ pub mod security_configuration {
     }
 
     impl Default for S3EncryptionConfiguration {
+        #[inline]
         fn default() -> S3EncryptionConfiguration {
             S3EncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for S3EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EncryptionOption", self.encryption_option);
@@ -1872,6 +1985,7 @@ pub mod security_configuration {
 
     impl LocalDiskEncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LocalDiskEncryptionConfiguration {
             LocalDiskEncryptionConfiguration {
                 aws_kms_key_id: None,
@@ -1881,12 +1995,14 @@ pub mod security_configuration {
     }
 
     impl Default for LocalDiskEncryptionConfiguration {
+        #[inline]
         fn default() -> LocalDiskEncryptionConfiguration {
             LocalDiskEncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for LocalDiskEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsKmsKeyId", self.aws_kms_key_id);
@@ -1938,6 +2054,7 @@ pub struct CfnVirtualClusterProps {
 #[cfg(feature = "emrcontainers")]
 impl CfnVirtualClusterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(container_provider: impl Into<virtual_cluster::ContainerProvider>, name: impl Into<Str>) -> CfnVirtualClusterProps {
         CfnVirtualClusterProps {
             container_provider: container_provider.into(),
@@ -1952,6 +2069,7 @@ impl CfnVirtualClusterProps {
 #[cfg(feature = "emrcontainers")]
 impl CfnVirtualClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContainerProvider", self.container_provider.into_value());
@@ -1964,6 +2082,7 @@ impl CfnVirtualClusterProps {
 
     /// The `AWS::EMRContainers::VirtualCluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EMRContainers::VirtualCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1972,6 +2091,7 @@ impl CfnVirtualClusterProps {
 #[cfg(feature = "emrcontainers")]
 impl crate::Cfn<markers::VirtualCluster> {
     /// Adds an `AWS::EMRContainers::VirtualCluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1984,6 +2104,7 @@ impl crate::Cfn<markers::VirtualCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-virtualcluster.html#aws-resource-emrcontainers-virtualcluster-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1993,6 +2114,7 @@ impl crate::Cfn<markers::VirtualCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-virtualcluster.html#aws-resource-emrcontainers-virtualcluster-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2031,6 +2153,7 @@ pub mod virtual_cluster {
 
     impl ContainerProvider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>, info: impl Into<ContainerInfo>, r#type: impl Into<Str>) -> ContainerProvider {
             ContainerProvider {
                 id: id.into(),
@@ -2041,6 +2164,7 @@ pub mod virtual_cluster {
     }
 
     impl IntoValue for ContainerProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -2066,6 +2190,7 @@ pub mod virtual_cluster {
 
     impl ContainerInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(eks_info: impl Into<EksInfo>) -> ContainerInfo {
             ContainerInfo {
                 eks_info: eks_info.into(),
@@ -2074,6 +2199,7 @@ pub mod virtual_cluster {
     }
 
     impl IntoValue for ContainerInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EksInfo", self.eks_info.into_value());
@@ -2097,6 +2223,7 @@ pub mod virtual_cluster {
 
     impl EksInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(namespace: impl Into<Str>) -> EksInfo {
             EksInfo {
                 namespace: namespace.into(),
@@ -2105,6 +2232,7 @@ pub mod virtual_cluster {
     }
 
     impl IntoValue for EksInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Namespace", self.namespace.into_value());

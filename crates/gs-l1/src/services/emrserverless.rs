@@ -157,6 +157,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "emrserverless")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(release_label: impl Into<Str>, r#type: impl Into<Str>) -> CfnApplicationProps {
         CfnApplicationProps {
             architecture: None,
@@ -183,6 +184,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "emrserverless")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Architecture", self.architecture);
@@ -207,6 +209,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::EMRServerless::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EMRServerless::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -215,6 +218,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "emrserverless")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::EMRServerless::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -227,6 +231,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrserverless-application.html#aws-resource-emrserverless-application-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -235,6 +240,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrserverless-application.html#aws-resource-emrserverless-application-return-values).
+    #[inline]
     pub fn attr_application_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationId".into())
     }
@@ -261,6 +267,7 @@ pub mod application {
 
     impl AutoStartConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutoStartConfiguration {
             AutoStartConfiguration {
                 enabled: None,
@@ -269,12 +276,14 @@ pub mod application {
     }
 
     impl Default for AutoStartConfiguration {
+        #[inline]
         fn default() -> AutoStartConfiguration {
             AutoStartConfiguration::new()
         }
     }
 
     impl IntoValue for AutoStartConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -298,6 +307,7 @@ pub mod application {
 
     impl WorkerTypeSpecificationInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkerTypeSpecificationInput {
             WorkerTypeSpecificationInput {
                 image_configuration: None,
@@ -306,12 +316,14 @@ pub mod application {
     }
 
     impl Default for WorkerTypeSpecificationInput {
+        #[inline]
         fn default() -> WorkerTypeSpecificationInput {
             WorkerTypeSpecificationInput::new()
         }
     }
 
     impl IntoValue for WorkerTypeSpecificationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ImageConfiguration", self.image_configuration);
@@ -337,6 +349,7 @@ pub mod application {
 
     impl ImageConfigurationInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImageConfigurationInput {
             ImageConfigurationInput {
                 image_uri: None,
@@ -345,12 +358,14 @@ pub mod application {
     }
 
     impl Default for ImageConfigurationInput {
+        #[inline]
         fn default() -> ImageConfigurationInput {
             ImageConfigurationInput::new()
         }
     }
 
     impl IntoValue for ImageConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ImageUri", self.image_uri);
@@ -380,6 +395,7 @@ pub mod application {
 
     impl InitialCapacityConfigKeyValuePair {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<InitialCapacityConfig>) -> InitialCapacityConfigKeyValuePair {
             InitialCapacityConfigKeyValuePair {
                 key: key.into(),
@@ -389,6 +405,7 @@ pub mod application {
     }
 
     impl IntoValue for InitialCapacityConfigKeyValuePair {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -419,6 +436,7 @@ pub mod application {
 
     impl InitialCapacityConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(worker_configuration: impl Into<WorkerConfiguration>, worker_count: impl Into<Int>) -> InitialCapacityConfig {
             InitialCapacityConfig {
                 worker_configuration: worker_configuration.into(),
@@ -428,6 +446,7 @@ pub mod application {
     }
 
     impl IntoValue for InitialCapacityConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("WorkerConfiguration", self.worker_configuration.into_value());
@@ -474,6 +493,7 @@ pub mod application {
 
     impl WorkerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cpu: impl Into<Str>, memory: impl Into<Str>) -> WorkerConfiguration {
             WorkerConfiguration {
                 cpu: cpu.into(),
@@ -485,6 +505,7 @@ pub mod application {
     }
 
     impl IntoValue for WorkerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Cpu", self.cpu.into_value());
@@ -524,6 +545,7 @@ pub mod application {
 
     impl MaximumAllowedResources {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cpu: impl Into<Str>, memory: impl Into<Str>) -> MaximumAllowedResources {
             MaximumAllowedResources {
                 cpu: cpu.into(),
@@ -534,6 +556,7 @@ pub mod application {
     }
 
     impl IntoValue for MaximumAllowedResources {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Cpu", self.cpu.into_value());
@@ -568,6 +591,7 @@ pub mod application {
 
     impl AutoStopConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutoStopConfiguration {
             AutoStopConfiguration {
                 enabled: None,
@@ -577,12 +601,14 @@ pub mod application {
     }
 
     impl Default for AutoStopConfiguration {
+        #[inline]
         fn default() -> AutoStopConfiguration {
             AutoStopConfiguration::new()
         }
     }
 
     impl IntoValue for AutoStopConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -613,6 +639,7 @@ pub mod application {
 
     impl NetworkConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkConfiguration {
             NetworkConfiguration {
                 security_group_ids: None,
@@ -622,12 +649,14 @@ pub mod application {
     }
 
     impl Default for NetworkConfiguration {
+        #[inline]
         fn default() -> NetworkConfiguration {
             NetworkConfiguration::new()
         }
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -668,6 +697,7 @@ pub mod application {
 
     impl MonitoringConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MonitoringConfiguration {
             MonitoringConfiguration {
                 cloud_watch_logging_configuration: None,
@@ -679,12 +709,14 @@ pub mod application {
     }
 
     impl Default for MonitoringConfiguration {
+        #[inline]
         fn default() -> MonitoringConfiguration {
             MonitoringConfiguration::new()
         }
     }
 
     impl IntoValue for MonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLoggingConfiguration", self.cloud_watch_logging_configuration);
@@ -716,6 +748,7 @@ pub mod application {
 
     impl S3MonitoringConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3MonitoringConfiguration {
             S3MonitoringConfiguration {
                 encryption_key_arn: None,
@@ -725,12 +758,14 @@ pub mod application {
     }
 
     impl Default for S3MonitoringConfiguration {
+        #[inline]
         fn default() -> S3MonitoringConfiguration {
             S3MonitoringConfiguration::new()
         }
     }
 
     impl IntoValue for S3MonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EncryptionKeyArn", self.encryption_key_arn);
@@ -760,6 +795,7 @@ pub mod application {
 
     impl ManagedPersistenceMonitoringConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManagedPersistenceMonitoringConfiguration {
             ManagedPersistenceMonitoringConfiguration {
                 enabled: None,
@@ -769,12 +805,14 @@ pub mod application {
     }
 
     impl Default for ManagedPersistenceMonitoringConfiguration {
+        #[inline]
         fn default() -> ManagedPersistenceMonitoringConfiguration {
             ManagedPersistenceMonitoringConfiguration::new()
         }
     }
 
     impl IntoValue for ManagedPersistenceMonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -820,6 +858,7 @@ pub mod application {
 
     impl CloudWatchLoggingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CloudWatchLoggingConfiguration {
             CloudWatchLoggingConfiguration {
                 enabled: None,
@@ -832,12 +871,14 @@ pub mod application {
     }
 
     impl Default for CloudWatchLoggingConfiguration {
+        #[inline]
         fn default() -> CloudWatchLoggingConfiguration {
             CloudWatchLoggingConfiguration::new()
         }
     }
 
     impl IntoValue for CloudWatchLoggingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -871,6 +912,7 @@ pub mod application {
 
     impl LogTypeMapKeyValuePair {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<List<Str>>) -> LogTypeMapKeyValuePair {
             LogTypeMapKeyValuePair {
                 key: key.into(),
@@ -880,6 +922,7 @@ pub mod application {
     }
 
     impl IntoValue for LogTypeMapKeyValuePair {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -905,6 +948,7 @@ pub mod application {
 
     impl PrometheusMonitoringConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrometheusMonitoringConfiguration {
             PrometheusMonitoringConfiguration {
                 remote_write_url: None,
@@ -913,12 +957,14 @@ pub mod application {
     }
 
     impl Default for PrometheusMonitoringConfiguration {
+        #[inline]
         fn default() -> PrometheusMonitoringConfiguration {
             PrometheusMonitoringConfiguration::new()
         }
     }
 
     impl IntoValue for PrometheusMonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RemoteWriteUrl", self.remote_write_url);
@@ -955,6 +1001,7 @@ pub mod application {
 
     impl ConfigurationObject {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(classification: impl Into<Str>) -> ConfigurationObject {
             ConfigurationObject {
                 classification: classification.into(),
@@ -965,6 +1012,7 @@ pub mod application {
     }
 
     impl IntoValue for ConfigurationObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Classification", self.classification.into_value());
@@ -1001,6 +1049,7 @@ pub mod application {
 
     impl InteractiveConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InteractiveConfiguration {
             InteractiveConfiguration {
                 livy_endpoint_enabled: None,
@@ -1011,12 +1060,14 @@ pub mod application {
     }
 
     impl Default for InteractiveConfiguration {
+        #[inline]
         fn default() -> InteractiveConfiguration {
             InteractiveConfiguration::new()
         }
     }
 
     impl IntoValue for InteractiveConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LivyEndpointEnabled", self.livy_endpoint_enabled);
@@ -1050,6 +1101,7 @@ pub mod application {
 
     impl SchedulerConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchedulerConfiguration {
             SchedulerConfiguration {
                 max_concurrent_runs: None,
@@ -1059,12 +1111,14 @@ pub mod application {
     }
 
     impl Default for SchedulerConfiguration {
+        #[inline]
         fn default() -> SchedulerConfiguration {
             SchedulerConfiguration::new()
         }
     }
 
     impl IntoValue for SchedulerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxConcurrentRuns", self.max_concurrent_runs);
@@ -1090,6 +1144,7 @@ pub mod application {
 
     impl IdentityCenterConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IdentityCenterConfiguration {
             IdentityCenterConfiguration {
                 identity_center_instance_arn: None,
@@ -1098,12 +1153,14 @@ pub mod application {
     }
 
     impl Default for IdentityCenterConfiguration {
+        #[inline]
         fn default() -> IdentityCenterConfiguration {
             IdentityCenterConfiguration::new()
         }
     }
 
     impl IntoValue for IdentityCenterConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IdentityCenterInstanceArn", self.identity_center_instance_arn);

@@ -155,6 +155,7 @@ pub struct CfnIdMappingWorkflowProps {
 #[cfg(feature = "entityresolution")]
 impl CfnIdMappingWorkflowProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(id_mapping_techniques: impl Into<id_mapping_workflow::IdMappingTechniques>, input_source_config: impl Into<List<id_mapping_workflow::IdMappingWorkflowInputSource>>, role_arn: impl Into<Str>, workflow_name: impl Into<Str>) -> CfnIdMappingWorkflowProps {
         CfnIdMappingWorkflowProps {
             description: None,
@@ -172,6 +173,7 @@ impl CfnIdMappingWorkflowProps {
 #[cfg(feature = "entityresolution")]
 impl CfnIdMappingWorkflowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -187,6 +189,7 @@ impl CfnIdMappingWorkflowProps {
 
     /// The `AWS::EntityResolution::IdMappingWorkflow` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EntityResolution::IdMappingWorkflow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -195,6 +198,7 @@ impl CfnIdMappingWorkflowProps {
 #[cfg(feature = "entityresolution")]
 impl crate::Cfn<markers::IdMappingWorkflow> {
     /// Adds an `AWS::EntityResolution::IdMappingWorkflow` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -207,6 +211,7 @@ impl crate::Cfn<markers::IdMappingWorkflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkflowArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-idmappingworkflow.html#aws-resource-entityresolution-idmappingworkflow-return-values).
+    #[inline]
     pub fn attr_workflow_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkflowArn".into())
     }
@@ -215,6 +220,7 @@ impl crate::Cfn<markers::IdMappingWorkflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-idmappingworkflow.html#aws-resource-entityresolution-idmappingworkflow-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -223,6 +229,7 @@ impl crate::Cfn<markers::IdMappingWorkflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-idmappingworkflow.html#aws-resource-entityresolution-idmappingworkflow-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -261,6 +268,7 @@ pub mod id_mapping_workflow {
 
     impl IdMappingWorkflowInputSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_source_arn: impl Into<Str>) -> IdMappingWorkflowInputSource {
             IdMappingWorkflowInputSource {
                 input_source_arn: input_source_arn.into(),
@@ -271,6 +279,7 @@ pub mod id_mapping_workflow {
     }
 
     impl IntoValue for IdMappingWorkflowInputSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InputSourceARN", self.input_source_arn.into_value());
@@ -310,6 +319,7 @@ pub mod id_mapping_workflow {
 
     impl IdMappingTechniques {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IdMappingTechniques {
             IdMappingTechniques {
                 id_mapping_type: None,
@@ -321,12 +331,14 @@ pub mod id_mapping_workflow {
     }
 
     impl Default for IdMappingTechniques {
+        #[inline]
         fn default() -> IdMappingTechniques {
             IdMappingTechniques::new()
         }
     }
 
     impl IntoValue for IdMappingTechniques {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IdMappingType", self.id_mapping_type);
@@ -371,6 +383,7 @@ pub mod id_mapping_workflow {
 
     impl IdMappingRuleBasedProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute_matching_model: impl Into<Str>, record_matching_model: impl Into<Str>) -> IdMappingRuleBasedProperties {
             IdMappingRuleBasedProperties {
                 attribute_matching_model: attribute_matching_model.into(),
@@ -382,6 +395,7 @@ pub mod id_mapping_workflow {
     }
 
     impl IntoValue for IdMappingRuleBasedProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeMatchingModel", self.attribute_matching_model.into_value());
@@ -416,6 +430,7 @@ pub mod id_mapping_workflow {
 
     impl Rule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(matching_keys: impl Into<List<Str>>, rule_name: impl Into<Str>) -> Rule {
             Rule {
                 matching_keys: matching_keys.into(),
@@ -425,6 +440,7 @@ pub mod id_mapping_workflow {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MatchingKeys", self.matching_keys.into_value());
@@ -461,6 +477,7 @@ pub mod id_mapping_workflow {
 
     impl ProviderProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(provider_service_arn: impl Into<Str>) -> ProviderProperties {
             ProviderProperties {
                 intermediate_source_configuration: None,
@@ -471,6 +488,7 @@ pub mod id_mapping_workflow {
     }
 
     impl IntoValue for ProviderProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IntermediateSourceConfiguration", self.intermediate_source_configuration);
@@ -497,6 +515,7 @@ pub mod id_mapping_workflow {
 
     impl IntermediateSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(intermediate_s3_path: impl Into<Str>) -> IntermediateSourceConfiguration {
             IntermediateSourceConfiguration {
                 intermediate_s3_path: intermediate_s3_path.into(),
@@ -505,6 +524,7 @@ pub mod id_mapping_workflow {
     }
 
     impl IntoValue for IntermediateSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IntermediateS3Path", self.intermediate_s3_path.into_value());
@@ -535,6 +555,7 @@ pub mod id_mapping_workflow {
 
     impl IdMappingWorkflowOutputSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(output_s3_path: impl Into<Str>) -> IdMappingWorkflowOutputSource {
             IdMappingWorkflowOutputSource {
                 kms_arn: None,
@@ -544,6 +565,7 @@ pub mod id_mapping_workflow {
     }
 
     impl IntoValue for IdMappingWorkflowOutputSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KMSArn", self.kms_arn);
@@ -568,6 +590,7 @@ pub mod id_mapping_workflow {
 
     impl IdMappingIncrementalRunConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(incremental_run_type: impl Into<Str>) -> IdMappingIncrementalRunConfig {
             IdMappingIncrementalRunConfig {
                 incremental_run_type: incremental_run_type.into(),
@@ -576,6 +599,7 @@ pub mod id_mapping_workflow {
     }
 
     impl IntoValue for IdMappingIncrementalRunConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IncrementalRunType", self.incremental_run_type.into_value());
@@ -637,6 +661,7 @@ pub struct CfnIdNamespaceProps {
 #[cfg(feature = "entityresolution")]
 impl CfnIdNamespaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(id_namespace_name: impl Into<Str>, r#type: impl Into<Str>) -> CfnIdNamespaceProps {
         CfnIdNamespaceProps {
             description: None,
@@ -653,6 +678,7 @@ impl CfnIdNamespaceProps {
 #[cfg(feature = "entityresolution")]
 impl CfnIdNamespaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -667,6 +693,7 @@ impl CfnIdNamespaceProps {
 
     /// The `AWS::EntityResolution::IdNamespace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EntityResolution::IdNamespace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -675,6 +702,7 @@ impl CfnIdNamespaceProps {
 #[cfg(feature = "entityresolution")]
 impl crate::Cfn<markers::IdNamespace> {
     /// Adds an `AWS::EntityResolution::IdNamespace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -687,6 +715,7 @@ impl crate::Cfn<markers::IdNamespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdNamespaceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-idnamespace.html#aws-resource-entityresolution-idnamespace-return-values).
+    #[inline]
     pub fn attr_id_namespace_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdNamespaceArn".into())
     }
@@ -695,6 +724,7 @@ impl crate::Cfn<markers::IdNamespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-idnamespace.html#aws-resource-entityresolution-idnamespace-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -703,6 +733,7 @@ impl crate::Cfn<markers::IdNamespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-idnamespace.html#aws-resource-entityresolution-idnamespace-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -735,6 +766,7 @@ pub mod id_namespace {
 
     impl IdNamespaceInputSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_source_arn: impl Into<Str>) -> IdNamespaceInputSource {
             IdNamespaceInputSource {
                 input_source_arn: input_source_arn.into(),
@@ -744,6 +776,7 @@ pub mod id_namespace {
     }
 
     impl IntoValue for IdNamespaceInputSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InputSourceARN", self.input_source_arn.into_value());
@@ -778,6 +811,7 @@ pub mod id_namespace {
 
     impl IdNamespaceIdMappingWorkflowProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id_mapping_type: impl Into<Str>) -> IdNamespaceIdMappingWorkflowProperties {
             IdNamespaceIdMappingWorkflowProperties {
                 id_mapping_type: id_mapping_type.into(),
@@ -788,6 +822,7 @@ pub mod id_namespace {
     }
 
     impl IntoValue for IdNamespaceIdMappingWorkflowProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IdMappingType", self.id_mapping_type.into_value());
@@ -830,6 +865,7 @@ pub mod id_namespace {
 
     impl NamespaceRuleBasedProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NamespaceRuleBasedProperties {
             NamespaceRuleBasedProperties {
                 attribute_matching_model: None,
@@ -841,12 +877,14 @@ pub mod id_namespace {
     }
 
     impl Default for NamespaceRuleBasedProperties {
+        #[inline]
         fn default() -> NamespaceRuleBasedProperties {
             NamespaceRuleBasedProperties::new()
         }
     }
 
     impl IntoValue for NamespaceRuleBasedProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttributeMatchingModel", self.attribute_matching_model);
@@ -881,6 +919,7 @@ pub mod id_namespace {
 
     impl Rule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(matching_keys: impl Into<List<Str>>, rule_name: impl Into<Str>) -> Rule {
             Rule {
                 matching_keys: matching_keys.into(),
@@ -890,6 +929,7 @@ pub mod id_namespace {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MatchingKeys", self.matching_keys.into_value());
@@ -919,6 +959,7 @@ pub mod id_namespace {
 
     impl NamespaceProviderProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(provider_service_arn: impl Into<Str>) -> NamespaceProviderProperties {
             NamespaceProviderProperties {
                 provider_configuration: None,
@@ -928,6 +969,7 @@ pub mod id_namespace {
     }
 
     impl IntoValue for NamespaceProviderProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ProviderConfiguration", self.provider_configuration);
@@ -998,6 +1040,7 @@ pub struct CfnMatchingWorkflowProps {
 #[cfg(feature = "entityresolution")]
 impl CfnMatchingWorkflowProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(input_source_config: impl Into<List<matching_workflow::InputSource>>, output_source_config: impl Into<List<matching_workflow::OutputSource>>, resolution_techniques: impl Into<matching_workflow::ResolutionTechniques>, role_arn: impl Into<Str>, workflow_name: impl Into<Str>) -> CfnMatchingWorkflowProps {
         CfnMatchingWorkflowProps {
             description: None,
@@ -1015,6 +1058,7 @@ impl CfnMatchingWorkflowProps {
 #[cfg(feature = "entityresolution")]
 impl CfnMatchingWorkflowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1030,6 +1074,7 @@ impl CfnMatchingWorkflowProps {
 
     /// The `AWS::EntityResolution::MatchingWorkflow` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EntityResolution::MatchingWorkflow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1038,6 +1083,7 @@ impl CfnMatchingWorkflowProps {
 #[cfg(feature = "entityresolution")]
 impl crate::Cfn<markers::MatchingWorkflow> {
     /// Adds an `AWS::EntityResolution::MatchingWorkflow` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1050,6 +1096,7 @@ impl crate::Cfn<markers::MatchingWorkflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-matchingworkflow.html#aws-resource-entityresolution-matchingworkflow-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1058,6 +1105,7 @@ impl crate::Cfn<markers::MatchingWorkflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkflowArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-matchingworkflow.html#aws-resource-entityresolution-matchingworkflow-return-values).
+    #[inline]
     pub fn attr_workflow_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkflowArn".into())
     }
@@ -1066,6 +1114,7 @@ impl crate::Cfn<markers::MatchingWorkflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-matchingworkflow.html#aws-resource-entityresolution-matchingworkflow-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -1114,6 +1163,7 @@ pub mod matching_workflow {
 
     impl ResolutionTechniques {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResolutionTechniques {
             ResolutionTechniques {
                 enable_real_time_matching: None,
@@ -1126,12 +1176,14 @@ pub mod matching_workflow {
     }
 
     impl Default for ResolutionTechniques {
+        #[inline]
         fn default() -> ResolutionTechniques {
             ResolutionTechniques::new()
         }
     }
 
     impl IntoValue for ResolutionTechniques {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableRealTimeMatching", self.enable_real_time_matching);
@@ -1171,6 +1223,7 @@ pub mod matching_workflow {
 
     impl RuleBasedProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute_matching_model: impl Into<Str>, rules: impl Into<List<Rule>>) -> RuleBasedProperties {
             RuleBasedProperties {
                 attribute_matching_model: attribute_matching_model.into(),
@@ -1181,6 +1234,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for RuleBasedProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeMatchingModel", self.attribute_matching_model.into_value());
@@ -1214,6 +1268,7 @@ pub mod matching_workflow {
 
     impl Rule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(matching_keys: impl Into<List<Str>>, rule_name: impl Into<Str>) -> Rule {
             Rule {
                 matching_keys: matching_keys.into(),
@@ -1223,6 +1278,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MatchingKeys", self.matching_keys.into_value());
@@ -1261,6 +1317,7 @@ pub mod matching_workflow {
 
     impl InputSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_source_arn: impl Into<Str>, schema_arn: impl Into<Str>) -> InputSource {
             InputSource {
                 apply_normalization: None,
@@ -1271,6 +1328,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for InputSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplyNormalization", self.apply_normalization);
@@ -1324,6 +1382,7 @@ pub mod matching_workflow {
 
     impl OutputSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(output: impl Into<List<OutputAttribute>>) -> OutputSource {
             OutputSource {
                 apply_normalization: None,
@@ -1336,6 +1395,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for OutputSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplyNormalization", self.apply_normalization);
@@ -1371,6 +1431,7 @@ pub mod matching_workflow {
 
     impl OutputAttribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> OutputAttribute {
             OutputAttribute {
                 hashed: None,
@@ -1380,6 +1441,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for OutputAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Hashed", self.hashed);
@@ -1410,6 +1472,7 @@ pub mod matching_workflow {
 
     impl CustomerProfilesIntegrationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(domain_arn: impl Into<Str>, object_type_arn: impl Into<Str>) -> CustomerProfilesIntegrationConfig {
             CustomerProfilesIntegrationConfig {
                 domain_arn: domain_arn.into(),
@@ -1419,6 +1482,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for CustomerProfilesIntegrationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DomainArn", self.domain_arn.into_value());
@@ -1448,6 +1512,7 @@ pub mod matching_workflow {
 
     impl RuleConditionProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rules: impl Into<List<RuleCondition>>) -> RuleConditionProperties {
             RuleConditionProperties {
                 matching_config: None,
@@ -1457,6 +1522,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for RuleConditionProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MatchingConfig", self.matching_config);
@@ -1485,6 +1551,7 @@ pub mod matching_workflow {
 
     impl RuleCondition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuleCondition {
             RuleCondition {
                 condition: None,
@@ -1494,12 +1561,14 @@ pub mod matching_workflow {
     }
 
     impl Default for RuleCondition {
+        #[inline]
         fn default() -> RuleCondition {
             RuleCondition::new()
         }
     }
 
     impl IntoValue for RuleCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Condition", self.condition);
@@ -1524,6 +1593,7 @@ pub mod matching_workflow {
 
     impl MatchingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MatchingConfig {
             MatchingConfig {
                 enable_transitive_matching: None,
@@ -1532,12 +1602,14 @@ pub mod matching_workflow {
     }
 
     impl Default for MatchingConfig {
+        #[inline]
         fn default() -> MatchingConfig {
             MatchingConfig::new()
         }
     }
 
     impl IntoValue for MatchingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableTransitiveMatching", self.enable_transitive_matching);
@@ -1573,6 +1645,7 @@ pub mod matching_workflow {
 
     impl ProviderProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(provider_service_arn: impl Into<Str>) -> ProviderProperties {
             ProviderProperties {
                 intermediate_source_configuration: None,
@@ -1583,6 +1656,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for ProviderProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IntermediateSourceConfiguration", self.intermediate_source_configuration);
@@ -1609,6 +1683,7 @@ pub mod matching_workflow {
 
     impl IntermediateSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(intermediate_s3_path: impl Into<Str>) -> IntermediateSourceConfiguration {
             IntermediateSourceConfiguration {
                 intermediate_s3_path: intermediate_s3_path.into(),
@@ -1617,6 +1692,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for IntermediateSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IntermediateS3Path", self.intermediate_s3_path.into_value());
@@ -1642,6 +1718,7 @@ pub mod matching_workflow {
 
     impl IncrementalRunConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(incremental_run_type: impl Into<Str>) -> IncrementalRunConfig {
             IncrementalRunConfig {
                 incremental_run_type: incremental_run_type.into(),
@@ -1650,6 +1727,7 @@ pub mod matching_workflow {
     }
 
     impl IntoValue for IncrementalRunConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IncrementalRunType", self.incremental_run_type.into_value());
@@ -1701,6 +1779,7 @@ pub struct CfnPolicyStatementProps {
 #[cfg(feature = "entityresolution")]
 impl CfnPolicyStatementProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(arn: impl Into<Str>, statement_id: impl Into<Str>) -> CfnPolicyStatementProps {
         CfnPolicyStatementProps {
             action: None,
@@ -1716,6 +1795,7 @@ impl CfnPolicyStatementProps {
 #[cfg(feature = "entityresolution")]
 impl CfnPolicyStatementProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Action", self.action);
@@ -1729,6 +1809,7 @@ impl CfnPolicyStatementProps {
 
     /// The `AWS::EntityResolution::PolicyStatement` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EntityResolution::PolicyStatement").properties(self.into_properties())
     }
@@ -1737,6 +1818,7 @@ impl CfnPolicyStatementProps {
 #[cfg(feature = "entityresolution")]
 impl crate::Cfn<markers::PolicyStatement> {
     /// Adds an `AWS::EntityResolution::PolicyStatement` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1784,6 +1866,7 @@ pub struct CfnSchemaMappingProps {
 #[cfg(feature = "entityresolution")]
 impl CfnSchemaMappingProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(mapped_input_fields: impl Into<List<schema_mapping::SchemaInputAttribute>>, schema_name: impl Into<Str>) -> CfnSchemaMappingProps {
         CfnSchemaMappingProps {
             description: None,
@@ -1797,6 +1880,7 @@ impl CfnSchemaMappingProps {
 #[cfg(feature = "entityresolution")]
 impl CfnSchemaMappingProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1808,6 +1892,7 @@ impl CfnSchemaMappingProps {
 
     /// The `AWS::EntityResolution::SchemaMapping` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EntityResolution::SchemaMapping").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1816,6 +1901,7 @@ impl CfnSchemaMappingProps {
 #[cfg(feature = "entityresolution")]
 impl crate::Cfn<markers::SchemaMapping> {
     /// Adds an `AWS::EntityResolution::SchemaMapping` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1828,6 +1914,7 @@ impl crate::Cfn<markers::SchemaMapping> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-schemamapping.html#aws-resource-entityresolution-schemamapping-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1836,6 +1923,7 @@ impl crate::Cfn<markers::SchemaMapping> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-schemamapping.html#aws-resource-entityresolution-schemamapping-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -1844,6 +1932,7 @@ impl crate::Cfn<markers::SchemaMapping> {
     ///
     /// `Fn::GetAtt` of
     /// [`SchemaArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-schemamapping.html#aws-resource-entityresolution-schemamapping-return-values).
+    #[inline]
     pub fn attr_schema_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SchemaArn".into())
     }
@@ -1853,6 +1942,7 @@ impl crate::Cfn<markers::SchemaMapping> {
     ///
     /// `Fn::GetAtt` of
     /// [`HasWorkflows`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-schemamapping.html#aws-resource-entityresolution-schemamapping-return-values).
+    #[inline]
     pub fn attr_has_workflows(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HasWorkflows".into())
     }
@@ -1909,6 +1999,7 @@ pub mod schema_mapping {
 
     impl SchemaInputAttribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_name: impl Into<Str>, r#type: impl Into<Str>) -> SchemaInputAttribute {
             SchemaInputAttribute {
                 field_name: field_name.into(),
@@ -1922,6 +2013,7 @@ pub mod schema_mapping {
     }
 
     impl IntoValue for SchemaInputAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldName", self.field_name.into_value());

@@ -175,6 +175,7 @@ pub struct CfnApiDestinationProps {
 #[cfg(feature = "events")]
 impl CfnApiDestinationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connection_arn: impl Into<Str>, http_method: impl Into<Str>, invocation_endpoint: impl Into<Str>) -> CfnApiDestinationProps {
         CfnApiDestinationProps {
             connection_arn: connection_arn.into(),
@@ -190,6 +191,7 @@ impl CfnApiDestinationProps {
 #[cfg(feature = "events")]
 impl CfnApiDestinationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectionArn", self.connection_arn.into_value());
@@ -203,6 +205,7 @@ impl CfnApiDestinationProps {
 
     /// The `AWS::Events::ApiDestination` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Events::ApiDestination").properties(self.into_properties())
     }
@@ -211,6 +214,7 @@ impl CfnApiDestinationProps {
 #[cfg(feature = "events")]
 impl crate::Cfn<markers::ApiDestination> {
     /// Adds an `AWS::Events::ApiDestination` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -223,6 +227,7 @@ impl crate::Cfn<markers::ApiDestination> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-apidestination.html#aws-resource-events-apidestination-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -235,6 +240,7 @@ impl crate::Cfn<markers::ApiDestination> {
     ///
     /// `Fn::GetAtt` of
     /// [`ArnForPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-apidestination.html#aws-resource-events-apidestination-return-values).
+    #[inline]
     pub fn attr_arn_for_policy(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ArnForPolicy".into())
     }
@@ -288,6 +294,7 @@ pub struct CfnArchiveProps {
 #[cfg(feature = "events")]
 impl CfnArchiveProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(source_arn: impl Into<Id<crate::events::CfnEventBus>>) -> CfnArchiveProps {
         CfnArchiveProps {
             archive_name: None,
@@ -303,6 +310,7 @@ impl CfnArchiveProps {
 #[cfg(feature = "events")]
 impl CfnArchiveProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ArchiveName", self.archive_name);
@@ -316,6 +324,7 @@ impl CfnArchiveProps {
 
     /// The `AWS::Events::Archive` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Events::Archive").properties(self.into_properties())
     }
@@ -324,6 +333,7 @@ impl CfnArchiveProps {
 #[cfg(feature = "events")]
 impl crate::Cfn<markers::Archive> {
     /// Adds an `AWS::Events::Archive` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -336,6 +346,7 @@ impl crate::Cfn<markers::Archive> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-archive.html#aws-resource-events-archive-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -384,6 +395,7 @@ pub struct CfnConnectionProps {
 #[cfg(feature = "events")]
 impl CfnConnectionProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnConnectionProps {
         CfnConnectionProps {
             auth_parameters: None,
@@ -398,6 +410,7 @@ impl CfnConnectionProps {
 
 #[cfg(feature = "events")]
 impl Default for CfnConnectionProps {
+    #[inline]
     fn default() -> CfnConnectionProps {
         CfnConnectionProps::new()
     }
@@ -406,6 +419,7 @@ impl Default for CfnConnectionProps {
 #[cfg(feature = "events")]
 impl CfnConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AuthParameters", self.auth_parameters);
@@ -419,6 +433,7 @@ impl CfnConnectionProps {
 
     /// The `AWS::Events::Connection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Events::Connection").properties(self.into_properties())
     }
@@ -427,6 +442,7 @@ impl CfnConnectionProps {
 #[cfg(feature = "events")]
 impl crate::Cfn<markers::Connection> {
     /// Adds an `AWS::Events::Connection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -439,6 +455,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`SecretArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-connection.html#aws-resource-events-connection-return-values).
+    #[inline]
     pub fn attr_secret_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SecretArn".into())
     }
@@ -447,6 +464,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-connection.html#aws-resource-events-connection-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -459,6 +477,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`ArnForPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-connection.html#aws-resource-events-connection-return-values).
+    #[inline]
     pub fn attr_arn_for_policy(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ArnForPolicy".into())
     }
@@ -468,6 +487,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`AuthParameters.ConnectivityParameters.ResourceParameters.ResourceAssociationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-connection.html#aws-resource-events-connection-return-values).
+    #[inline]
     pub fn attr_auth_parameters_connectivity_parameters_resource_parameters_resource_association_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AuthParameters.ConnectivityParameters.ResourceParameters.ResourceAssociationArn".into())
     }
@@ -477,6 +497,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`InvocationConnectivityParameters.ResourceParameters.ResourceAssociationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-connection.html#aws-resource-events-connection-return-values).
+    #[inline]
     pub fn attr_invocation_connectivity_parameters_resource_parameters_resource_association_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InvocationConnectivityParameters.ResourceParameters.ResourceAssociationArn".into())
     }
@@ -524,6 +545,7 @@ pub mod connection {
 
     impl AuthParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuthParameters {
             AuthParameters {
                 api_key_auth_parameters: None,
@@ -536,12 +558,14 @@ pub mod connection {
     }
 
     impl Default for AuthParameters {
+        #[inline]
         fn default() -> AuthParameters {
             AuthParameters::new()
         }
     }
 
     impl IntoValue for AuthParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApiKeyAuthParameters", self.api_key_auth_parameters);
@@ -578,6 +602,7 @@ pub mod connection {
 
     impl ConnectionHttpParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectionHttpParameters {
             ConnectionHttpParameters {
                 body_parameters: None,
@@ -588,12 +613,14 @@ pub mod connection {
     }
 
     impl Default for ConnectionHttpParameters {
+        #[inline]
         fn default() -> ConnectionHttpParameters {
             ConnectionHttpParameters::new()
         }
     }
 
     impl IntoValue for ConnectionHttpParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BodyParameters", self.body_parameters);
@@ -632,6 +659,7 @@ pub mod connection {
 
     impl Parameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> Parameter {
             Parameter {
                 is_value_secret: None,
@@ -642,6 +670,7 @@ pub mod connection {
     }
 
     impl IntoValue for Parameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsValueSecret", self.is_value_secret);
@@ -673,6 +702,7 @@ pub mod connection {
 
     impl BasicAuthParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(password: impl Into<Str>, username: impl Into<Str>) -> BasicAuthParameters {
             BasicAuthParameters {
                 password: password.into(),
@@ -682,6 +712,7 @@ pub mod connection {
     }
 
     impl IntoValue for BasicAuthParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Password", self.password.into_value());
@@ -712,6 +743,7 @@ pub mod connection {
 
     impl ApiKeyAuthParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(api_key_name: impl Into<Str>, api_key_value: impl Into<Str>) -> ApiKeyAuthParameters {
             ApiKeyAuthParameters {
                 api_key_name: api_key_name.into(),
@@ -721,6 +753,7 @@ pub mod connection {
     }
 
     impl IntoValue for ApiKeyAuthParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiKeyName", self.api_key_name.into_value());
@@ -762,6 +795,7 @@ pub mod connection {
 
     impl OAuthParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorization_endpoint: impl Into<Str>, client_parameters: impl Into<ClientParameters>, http_method: impl Into<Str>) -> OAuthParameters {
             OAuthParameters {
                 authorization_endpoint: authorization_endpoint.into(),
@@ -773,6 +807,7 @@ pub mod connection {
     }
 
     impl IntoValue for OAuthParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizationEndpoint", self.authorization_endpoint.into_value());
@@ -805,6 +840,7 @@ pub mod connection {
 
     impl ClientParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>, client_secret: impl Into<Str>) -> ClientParameters {
             ClientParameters {
                 client_id: client_id.into(),
@@ -814,6 +850,7 @@ pub mod connection {
     }
 
     impl IntoValue for ClientParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientID", self.client_id.into_value());
@@ -839,6 +876,7 @@ pub mod connection {
 
     impl ConnectivityParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_parameters: impl Into<ResourceParameters>) -> ConnectivityParameters {
             ConnectivityParameters {
                 resource_parameters: resource_parameters.into(),
@@ -847,6 +885,7 @@ pub mod connection {
     }
 
     impl IntoValue for ConnectivityParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceParameters", self.resource_parameters.into_value());
@@ -877,6 +916,7 @@ pub mod connection {
 
     impl ResourceParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_configuration_arn: impl Into<Str>) -> ResourceParameters {
             ResourceParameters {
                 resource_association_arn: None,
@@ -886,6 +926,7 @@ pub mod connection {
     }
 
     impl IntoValue for ResourceParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourceAssociationArn", self.resource_association_arn);
@@ -910,6 +951,7 @@ pub mod connection {
 
     impl InvocationConnectivityParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_parameters: impl Into<ResourceParameters>) -> InvocationConnectivityParameters {
             InvocationConnectivityParameters {
                 resource_parameters: resource_parameters.into(),
@@ -918,6 +960,7 @@ pub mod connection {
     }
 
     impl IntoValue for InvocationConnectivityParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceParameters", self.resource_parameters.into_value());
@@ -971,6 +1014,7 @@ pub struct CfnEndpointProps {
 #[cfg(feature = "events")]
 impl CfnEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(event_buses: impl Into<List<endpoint::EndpointEventBus>>, routing_config: impl Into<endpoint::RoutingConfig>) -> CfnEndpointProps {
         CfnEndpointProps {
             description: None,
@@ -986,6 +1030,7 @@ impl CfnEndpointProps {
 #[cfg(feature = "events")]
 impl CfnEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -999,6 +1044,7 @@ impl CfnEndpointProps {
 
     /// The `AWS::Events::Endpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Events::Endpoint").properties(self.into_properties())
     }
@@ -1007,6 +1053,7 @@ impl CfnEndpointProps {
 #[cfg(feature = "events")]
 impl crate::Cfn<markers::Endpoint> {
     /// Adds an `AWS::Events::Endpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1019,6 +1066,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-endpoint.html#aws-resource-events-endpoint-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -1027,6 +1075,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`StateReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-endpoint.html#aws-resource-events-endpoint-return-values).
+    #[inline]
     pub fn attr_state_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StateReason".into())
     }
@@ -1035,6 +1084,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-endpoint.html#aws-resource-events-endpoint-return-values).
+    #[inline]
     pub fn attr_endpoint_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointId".into())
     }
@@ -1043,6 +1093,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-endpoint.html#aws-resource-events-endpoint-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1051,6 +1102,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-endpoint.html#aws-resource-events-endpoint-return-values).
+    #[inline]
     pub fn attr_endpoint_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointUrl".into())
     }
@@ -1077,6 +1129,7 @@ pub mod endpoint {
 
     impl EndpointEventBus {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_bus_arn: impl Into<Str>) -> EndpointEventBus {
             EndpointEventBus {
                 event_bus_arn: event_bus_arn.into(),
@@ -1085,6 +1138,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for EndpointEventBus {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventBusArn", self.event_bus_arn.into_value());
@@ -1108,6 +1162,7 @@ pub mod endpoint {
 
     impl ReplicationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state: impl Into<Str>) -> ReplicationConfig {
             ReplicationConfig {
                 state: state.into(),
@@ -1116,6 +1171,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for ReplicationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
@@ -1140,6 +1196,7 @@ pub mod endpoint {
 
     impl RoutingConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(failover_config: impl Into<FailoverConfig>) -> RoutingConfig {
             RoutingConfig {
                 failover_config: failover_config.into(),
@@ -1148,6 +1205,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for RoutingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FailoverConfig", self.failover_config.into_value());
@@ -1179,6 +1237,7 @@ pub mod endpoint {
 
     impl FailoverConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(primary: impl Into<Primary>, secondary: impl Into<Secondary>) -> FailoverConfig {
             FailoverConfig {
                 primary: primary.into(),
@@ -1188,6 +1247,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for FailoverConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Primary", self.primary.into_value());
@@ -1213,6 +1273,7 @@ pub mod endpoint {
 
     impl Secondary {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(route: impl Into<Str>) -> Secondary {
             Secondary {
                 route: route.into(),
@@ -1221,6 +1282,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for Secondary {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Route", self.route.into_value());
@@ -1244,6 +1306,7 @@ pub mod endpoint {
 
     impl Primary {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(health_check: impl Into<Str>) -> Primary {
             Primary {
                 health_check: health_check.into(),
@@ -1252,6 +1315,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for Primary {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HealthCheck", self.health_check.into_value());
@@ -1320,6 +1384,7 @@ pub struct CfnEventBusProps {
 #[cfg(feature = "events")]
 impl CfnEventBusProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnEventBusProps {
         CfnEventBusProps {
             dead_letter_config: None,
@@ -1337,6 +1402,7 @@ impl CfnEventBusProps {
 #[cfg(feature = "events")]
 impl CfnEventBusProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeadLetterConfig", self.dead_letter_config);
@@ -1352,6 +1418,7 @@ impl CfnEventBusProps {
 
     /// The `AWS::Events::EventBus` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Events::EventBus").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1360,6 +1427,7 @@ impl CfnEventBusProps {
 #[cfg(feature = "events")]
 impl crate::Cfn<markers::EventBus> {
     /// Adds an `AWS::Events::EventBus` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1372,6 +1440,7 @@ impl crate::Cfn<markers::EventBus> {
     ///
     /// `Fn::GetAtt` of
     /// [`Policy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-eventbus.html#aws-resource-events-eventbus-return-values).
+    #[inline]
     pub fn attr_policy(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Policy".into())
     }
@@ -1381,6 +1450,7 @@ impl crate::Cfn<markers::EventBus> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-eventbus.html#aws-resource-events-eventbus-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1389,6 +1459,7 @@ impl crate::Cfn<markers::EventBus> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-eventbus.html#aws-resource-events-eventbus-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -1415,6 +1486,7 @@ pub mod event_bus {
 
     impl DeadLetterConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeadLetterConfig {
             DeadLetterConfig {
                 arn: None,
@@ -1423,12 +1495,14 @@ pub mod event_bus {
     }
 
     impl Default for DeadLetterConfig {
+        #[inline]
         fn default() -> DeadLetterConfig {
             DeadLetterConfig::new()
         }
     }
 
     impl IntoValue for DeadLetterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -1459,6 +1533,7 @@ pub mod event_bus {
 
     impl LogConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LogConfig {
             LogConfig {
                 include_detail: None,
@@ -1468,12 +1543,14 @@ pub mod event_bus {
     }
 
     impl Default for LogConfig {
+        #[inline]
         fn default() -> LogConfig {
             LogConfig::new()
         }
     }
 
     impl IntoValue for LogConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IncludeDetail", self.include_detail);
@@ -1540,6 +1617,7 @@ pub struct CfnEventBusPolicyProps {
 #[cfg(feature = "events")]
 impl CfnEventBusPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(statement_id: impl Into<Str>) -> CfnEventBusPolicyProps {
         CfnEventBusPolicyProps {
             action: None,
@@ -1555,6 +1633,7 @@ impl CfnEventBusPolicyProps {
 #[cfg(feature = "events")]
 impl CfnEventBusPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Action", self.action);
@@ -1568,6 +1647,7 @@ impl CfnEventBusPolicyProps {
 
     /// The `AWS::Events::EventBusPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Events::EventBusPolicy").properties(self.into_properties())
     }
@@ -1576,6 +1656,7 @@ impl CfnEventBusPolicyProps {
 #[cfg(feature = "events")]
 impl crate::Cfn<markers::EventBusPolicy> {
     /// Adds an `AWS::Events::EventBusPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1616,6 +1697,7 @@ pub mod event_bus_policy {
 
     impl Condition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Condition {
             Condition {
                 key: None,
@@ -1626,12 +1708,14 @@ pub mod event_bus_policy {
     }
 
     impl Default for Condition {
+        #[inline]
         fn default() -> Condition {
             Condition::new()
         }
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -1715,6 +1799,7 @@ pub struct CfnRuleProps {
 #[cfg(feature = "events")]
 impl CfnRuleProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnRuleProps {
         CfnRuleProps {
             description: None,
@@ -1732,6 +1817,7 @@ impl CfnRuleProps {
 
 #[cfg(feature = "events")]
 impl Default for CfnRuleProps {
+    #[inline]
     fn default() -> CfnRuleProps {
         CfnRuleProps::new()
     }
@@ -1740,6 +1826,7 @@ impl Default for CfnRuleProps {
 #[cfg(feature = "events")]
 impl CfnRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1756,6 +1843,7 @@ impl CfnRuleProps {
 
     /// The `AWS::Events::Rule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Events::Rule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1764,6 +1852,7 @@ impl CfnRuleProps {
 #[cfg(feature = "events")]
 impl crate::Cfn<markers::Rule> {
     /// Adds an `AWS::Events::Rule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1776,6 +1865,7 @@ impl crate::Cfn<markers::Rule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-rule.html#aws-resource-events-rule-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1784,6 +1874,7 @@ impl crate::Cfn<markers::Rule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-rule.html#aws-resource-events-rule-return-values).
+    #[inline]
     pub fn attr_rule_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleName".into())
     }
@@ -1919,6 +2010,7 @@ pub mod rule {
 
     impl Target {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>, id: impl Into<Str>) -> Target {
             Target {
                 app_sync_parameters: None,
@@ -1943,6 +2035,7 @@ pub mod rule {
     }
 
     impl IntoValue for Target {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppSyncParameters", self.app_sync_parameters);
@@ -2004,6 +2097,7 @@ pub mod rule {
 
     impl BatchParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(job_definition: impl Into<Str>, job_name: impl Into<Str>) -> BatchParameters {
             BatchParameters {
                 array_properties: None,
@@ -2015,6 +2109,7 @@ pub mod rule {
     }
 
     impl IntoValue for BatchParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ArrayProperties", self.array_properties);
@@ -2043,6 +2138,7 @@ pub mod rule {
 
     impl BatchArrayProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BatchArrayProperties {
             BatchArrayProperties {
                 size: None,
@@ -2051,12 +2147,14 @@ pub mod rule {
     }
 
     impl Default for BatchArrayProperties {
+        #[inline]
         fn default() -> BatchArrayProperties {
             BatchArrayProperties::new()
         }
     }
 
     impl IntoValue for BatchArrayProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Size", self.size);
@@ -2080,6 +2178,7 @@ pub mod rule {
 
     impl BatchRetryStrategy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BatchRetryStrategy {
             BatchRetryStrategy {
                 attempts: None,
@@ -2088,12 +2187,14 @@ pub mod rule {
     }
 
     impl Default for BatchRetryStrategy {
+        #[inline]
         fn default() -> BatchRetryStrategy {
             BatchRetryStrategy::new()
         }
     }
 
     impl IntoValue for BatchRetryStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Attempts", self.attempts);
@@ -2120,6 +2221,7 @@ pub mod rule {
 
     impl DeadLetterConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeadLetterConfig {
             DeadLetterConfig {
                 arn: None,
@@ -2128,12 +2230,14 @@ pub mod rule {
     }
 
     impl Default for DeadLetterConfig {
+        #[inline]
         fn default() -> DeadLetterConfig {
             DeadLetterConfig::new()
         }
     }
 
     impl IntoValue for DeadLetterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.arn { m.insert("Arn", v.into_get_att("Arn")); }
@@ -2246,6 +2350,7 @@ pub mod rule {
 
     impl EcsParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(task_definition_arn: impl Into<Id<crate::ecs::CfnTaskDefinition>>) -> EcsParameters {
             EcsParameters {
                 capacity_provider_strategy: None,
@@ -2267,6 +2372,7 @@ pub mod rule {
     }
 
     impl IntoValue for EcsParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityProviderStrategy", self.capacity_provider_strategy);
@@ -2319,6 +2425,7 @@ pub mod rule {
 
     impl CapacityProviderStrategyItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(capacity_provider: impl Into<Str>) -> CapacityProviderStrategyItem {
             CapacityProviderStrategyItem {
                 base: None,
@@ -2329,6 +2436,7 @@ pub mod rule {
     }
 
     impl IntoValue for CapacityProviderStrategyItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Base", self.base);
@@ -2355,6 +2463,7 @@ pub mod rule {
 
     impl NetworkConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkConfiguration {
             NetworkConfiguration {
                 aws_vpc_configuration: None,
@@ -2363,12 +2472,14 @@ pub mod rule {
     }
 
     impl Default for NetworkConfiguration {
+        #[inline]
         fn default() -> NetworkConfiguration {
             NetworkConfiguration::new()
         }
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsVpcConfiguration", self.aws_vpc_configuration);
@@ -2414,6 +2525,7 @@ pub mod rule {
 
     impl AwsVpcConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subnets: impl Into<List<Id<crate::ec2::CfnSubnet>>>) -> AwsVpcConfiguration {
             AwsVpcConfiguration {
                 assign_public_ip: None,
@@ -2424,6 +2536,7 @@ pub mod rule {
     }
 
     impl IntoValue for AwsVpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssignPublicIp", self.assign_public_ip);
@@ -2460,6 +2573,7 @@ pub mod rule {
 
     impl PlacementConstraint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PlacementConstraint {
             PlacementConstraint {
                 expression: None,
@@ -2469,12 +2583,14 @@ pub mod rule {
     }
 
     impl Default for PlacementConstraint {
+        #[inline]
         fn default() -> PlacementConstraint {
             PlacementConstraint::new()
         }
     }
 
     impl IntoValue for PlacementConstraint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Expression", self.expression);
@@ -2514,6 +2630,7 @@ pub mod rule {
 
     impl PlacementStrategy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PlacementStrategy {
             PlacementStrategy {
                 field: None,
@@ -2523,12 +2640,14 @@ pub mod rule {
     }
 
     impl Default for PlacementStrategy {
+        #[inline]
         fn default() -> PlacementStrategy {
             PlacementStrategy::new()
         }
     }
 
     impl IntoValue for PlacementStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Field", self.field);
@@ -2567,6 +2686,7 @@ pub mod rule {
 
     impl HttpParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpParameters {
             HttpParameters {
                 header_parameters: None,
@@ -2577,12 +2697,14 @@ pub mod rule {
     }
 
     impl Default for HttpParameters {
+        #[inline]
         fn default() -> HttpParameters {
             HttpParameters::new()
         }
     }
 
     impl IntoValue for HttpParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HeaderParameters", self.header_parameters);
@@ -2617,6 +2739,7 @@ pub mod rule {
 
     impl InputTransformer {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_template: impl Into<Str>) -> InputTransformer {
             InputTransformer {
                 input_paths_map: None,
@@ -2626,6 +2749,7 @@ pub mod rule {
     }
 
     impl IntoValue for InputTransformer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputPathsMap", self.input_paths_map);
@@ -2656,6 +2780,7 @@ pub mod rule {
 
     impl KinesisParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(partition_key_path: impl Into<Str>) -> KinesisParameters {
             KinesisParameters {
                 partition_key_path: partition_key_path.into(),
@@ -2664,6 +2789,7 @@ pub mod rule {
     }
 
     impl IntoValue for KinesisParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PartitionKeyPath", self.partition_key_path.into_value());
@@ -2723,6 +2849,7 @@ pub mod rule {
 
     impl RedshiftDataParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database: impl Into<Str>) -> RedshiftDataParameters {
             RedshiftDataParameters {
                 database: database.into(),
@@ -2737,6 +2864,7 @@ pub mod rule {
     }
 
     impl IntoValue for RedshiftDataParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Database", self.database.into_value());
@@ -2772,6 +2900,7 @@ pub mod rule {
 
     impl RetryPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RetryPolicy {
             RetryPolicy {
                 maximum_event_age_in_seconds: None,
@@ -2781,12 +2910,14 @@ pub mod rule {
     }
 
     impl Default for RetryPolicy {
+        #[inline]
         fn default() -> RetryPolicy {
             RetryPolicy::new()
         }
     }
 
     impl IntoValue for RetryPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaximumEventAgeInSeconds", self.maximum_event_age_in_seconds);
@@ -2813,6 +2944,7 @@ pub mod rule {
 
     impl RunCommandParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(run_command_targets: impl Into<List<RunCommandTarget>>) -> RunCommandParameters {
             RunCommandParameters {
                 run_command_targets: run_command_targets.into(),
@@ -2821,6 +2953,7 @@ pub mod rule {
     }
 
     impl IntoValue for RunCommandParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RunCommandTargets", self.run_command_targets.into_value());
@@ -2856,6 +2989,7 @@ pub mod rule {
 
     impl RunCommandTarget {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, values: impl Into<List<Id<crate::ec2::CfnInstance>>>) -> RunCommandTarget {
             RunCommandTarget {
                 key: key.into(),
@@ -2865,6 +2999,7 @@ pub mod rule {
     }
 
     impl IntoValue for RunCommandTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -2889,6 +3024,7 @@ pub mod rule {
 
     impl SageMakerPipelineParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SageMakerPipelineParameters {
             SageMakerPipelineParameters {
                 pipeline_parameter_list: None,
@@ -2897,12 +3033,14 @@ pub mod rule {
     }
 
     impl Default for SageMakerPipelineParameters {
+        #[inline]
         fn default() -> SageMakerPipelineParameters {
             SageMakerPipelineParameters::new()
         }
     }
 
     impl IntoValue for SageMakerPipelineParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PipelineParameterList", self.pipeline_parameter_list);
@@ -2932,6 +3070,7 @@ pub mod rule {
 
     impl SageMakerPipelineParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> SageMakerPipelineParameter {
             SageMakerPipelineParameter {
                 name: name.into(),
@@ -2941,6 +3080,7 @@ pub mod rule {
     }
 
     impl IntoValue for SageMakerPipelineParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -2966,6 +3106,7 @@ pub mod rule {
 
     impl SqsParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(message_group_id: impl Into<Str>) -> SqsParameters {
             SqsParameters {
                 message_group_id: message_group_id.into(),
@@ -2974,6 +3115,7 @@ pub mod rule {
     }
 
     impl IntoValue for SqsParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MessageGroupId", self.message_group_id.into_value());
@@ -2999,6 +3141,7 @@ pub mod rule {
 
     impl AppSyncParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(graph_ql_operation: impl Into<Str>) -> AppSyncParameters {
             AppSyncParameters {
                 graph_ql_operation: graph_ql_operation.into(),
@@ -3007,6 +3150,7 @@ pub mod rule {
     }
 
     impl IntoValue for AppSyncParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GraphQLOperation", self.graph_ql_operation.into_value());

@@ -114,6 +114,7 @@ pub struct CfnDiscovererProps {
 #[cfg(feature = "eventschemas")]
 impl CfnDiscovererProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(source_arn: impl Into<Id<crate::events::CfnEventBus>>) -> CfnDiscovererProps {
         CfnDiscovererProps {
             cross_account: None,
@@ -127,6 +128,7 @@ impl CfnDiscovererProps {
 #[cfg(feature = "eventschemas")]
 impl CfnDiscovererProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CrossAccount", self.cross_account);
@@ -138,6 +140,7 @@ impl CfnDiscovererProps {
 
     /// The `AWS::EventSchemas::Discoverer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EventSchemas::Discoverer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -146,6 +149,7 @@ impl CfnDiscovererProps {
 #[cfg(feature = "eventschemas")]
 impl crate::Cfn<markers::Discoverer> {
     /// Adds an `AWS::EventSchemas::Discoverer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -158,6 +162,7 @@ impl crate::Cfn<markers::Discoverer> {
     ///
     /// `Fn::GetAtt` of
     /// [`DiscovererArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-discoverer.html#aws-resource-eventschemas-discoverer-return-values).
+    #[inline]
     pub fn attr_discoverer_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DiscovererArn".into())
     }
@@ -166,6 +171,7 @@ impl crate::Cfn<markers::Discoverer> {
     ///
     /// `Fn::GetAtt` of
     /// [`DiscovererId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-discoverer.html#aws-resource-eventschemas-discoverer-return-values).
+    #[inline]
     pub fn attr_discoverer_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DiscovererId".into())
     }
@@ -174,6 +180,7 @@ impl crate::Cfn<markers::Discoverer> {
     ///
     /// `Fn::GetAtt` of
     /// [`CrossAccount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-discoverer.html#aws-resource-eventschemas-discoverer-return-values).
+    #[inline]
     pub fn attr_cross_account(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CrossAccount".into())
     }
@@ -182,6 +189,7 @@ impl crate::Cfn<markers::Discoverer> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-discoverer.html#aws-resource-eventschemas-discoverer-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -214,6 +222,7 @@ pub mod discoverer {
 
     impl TagsEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsEntry {
             TagsEntry {
                 key: key.into(),
@@ -223,6 +232,7 @@ pub mod discoverer {
     }
 
     impl IntoValue for TagsEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -264,6 +274,7 @@ pub struct CfnRegistryProps {
 #[cfg(feature = "eventschemas")]
 impl CfnRegistryProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnRegistryProps {
         CfnRegistryProps {
             description: None,
@@ -275,6 +286,7 @@ impl CfnRegistryProps {
 
 #[cfg(feature = "eventschemas")]
 impl Default for CfnRegistryProps {
+    #[inline]
     fn default() -> CfnRegistryProps {
         CfnRegistryProps::new()
     }
@@ -283,6 +295,7 @@ impl Default for CfnRegistryProps {
 #[cfg(feature = "eventschemas")]
 impl CfnRegistryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -293,6 +306,7 @@ impl CfnRegistryProps {
 
     /// The `AWS::EventSchemas::Registry` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EventSchemas::Registry").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -301,6 +315,7 @@ impl CfnRegistryProps {
 #[cfg(feature = "eventschemas")]
 impl crate::Cfn<markers::Registry> {
     /// Adds an `AWS::EventSchemas::Registry` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -313,6 +328,7 @@ impl crate::Cfn<markers::Registry> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegistryName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-registry.html#aws-resource-eventschemas-registry-return-values).
+    #[inline]
     pub fn attr_registry_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegistryName".into())
     }
@@ -321,6 +337,7 @@ impl crate::Cfn<markers::Registry> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegistryArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-registry.html#aws-resource-eventschemas-registry-return-values).
+    #[inline]
     pub fn attr_registry_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegistryArn".into())
     }
@@ -353,6 +370,7 @@ pub mod registry {
 
     impl TagsEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsEntry {
             TagsEntry {
                 key: key.into(),
@@ -362,6 +380,7 @@ pub mod registry {
     }
 
     impl IntoValue for TagsEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -398,6 +417,7 @@ pub struct CfnRegistryPolicyProps {
 #[cfg(feature = "eventschemas")]
 impl CfnRegistryPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy: impl Into<Json>, registry_name: impl Into<Str>) -> CfnRegistryPolicyProps {
         CfnRegistryPolicyProps {
             policy: policy.into(),
@@ -410,6 +430,7 @@ impl CfnRegistryPolicyProps {
 #[cfg(feature = "eventschemas")]
 impl CfnRegistryPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Policy", self.policy.into_value());
@@ -420,6 +441,7 @@ impl CfnRegistryPolicyProps {
 
     /// The `AWS::EventSchemas::RegistryPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EventSchemas::RegistryPolicy").properties(self.into_properties())
     }
@@ -428,6 +450,7 @@ impl CfnRegistryPolicyProps {
 #[cfg(feature = "eventschemas")]
 impl crate::Cfn<markers::RegistryPolicy> {
     /// Adds an `AWS::EventSchemas::RegistryPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -440,6 +463,7 @@ impl crate::Cfn<markers::RegistryPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-registrypolicy.html#aws-resource-eventschemas-registrypolicy-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -492,6 +516,7 @@ pub struct CfnSchemaProps {
 #[cfg(feature = "eventschemas")]
 impl CfnSchemaProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(content: impl Into<Str>, registry_name: impl Into<Str>, r#type: impl Into<Str>) -> CfnSchemaProps {
         CfnSchemaProps {
             content: content.into(),
@@ -507,6 +532,7 @@ impl CfnSchemaProps {
 #[cfg(feature = "eventschemas")]
 impl CfnSchemaProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
@@ -520,6 +546,7 @@ impl CfnSchemaProps {
 
     /// The `AWS::EventSchemas::Schema` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EventSchemas::Schema").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -528,6 +555,7 @@ impl CfnSchemaProps {
 #[cfg(feature = "eventschemas")]
 impl crate::Cfn<markers::Schema> {
     /// Adds an `AWS::EventSchemas::Schema` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -540,6 +568,7 @@ impl crate::Cfn<markers::Schema> {
     ///
     /// `Fn::GetAtt` of
     /// [`SchemaVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-schema.html#aws-resource-eventschemas-schema-return-values).
+    #[inline]
     pub fn attr_schema_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SchemaVersion".into())
     }
@@ -548,6 +577,7 @@ impl crate::Cfn<markers::Schema> {
     ///
     /// `Fn::GetAtt` of
     /// [`SchemaArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-schema.html#aws-resource-eventschemas-schema-return-values).
+    #[inline]
     pub fn attr_schema_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SchemaArn".into())
     }
@@ -556,6 +586,7 @@ impl crate::Cfn<markers::Schema> {
     ///
     /// `Fn::GetAtt` of
     /// [`SchemaName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-schema.html#aws-resource-eventschemas-schema-return-values).
+    #[inline]
     pub fn attr_schema_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SchemaName".into())
     }
@@ -564,6 +595,7 @@ impl crate::Cfn<markers::Schema> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModified`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-schema.html#aws-resource-eventschemas-schema-return-values).
+    #[inline]
     pub fn attr_last_modified(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModified".into())
     }
@@ -572,6 +604,7 @@ impl crate::Cfn<markers::Schema> {
     ///
     /// `Fn::GetAtt` of
     /// [`VersionCreatedDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-schema.html#aws-resource-eventschemas-schema-return-values).
+    #[inline]
     pub fn attr_version_created_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VersionCreatedDate".into())
     }
@@ -604,6 +637,7 @@ pub mod schema {
 
     impl TagsEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsEntry {
             TagsEntry {
                 key: key.into(),
@@ -613,6 +647,7 @@ pub mod schema {
     }
 
     impl IntoValue for TagsEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());

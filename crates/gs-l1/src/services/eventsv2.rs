@@ -125,6 +125,7 @@ pub struct CfnEventBusProps {
 #[cfg(feature = "eventsv2")]
 impl CfnEventBusProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnEventBusProps {
         CfnEventBusProps {
             description: None,
@@ -139,6 +140,7 @@ impl CfnEventBusProps {
 #[cfg(feature = "eventsv2")]
 impl CfnEventBusProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -151,6 +153,7 @@ impl CfnEventBusProps {
 
     /// The `AWS::EventsV2::EventBus` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EventsV2::EventBus").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -159,6 +162,7 @@ impl CfnEventBusProps {
 #[cfg(feature = "eventsv2")]
 impl crate::Cfn<markers::EventBus> {
     /// Adds an `AWS::EventsV2::EventBus` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -171,6 +175,7 @@ impl crate::Cfn<markers::EventBus> {
     ///
     /// `Fn::GetAtt` of
     /// [`EventBusArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventsv2-eventbus.html#aws-resource-eventsv2-eventbus-return-values).
+    #[inline]
     pub fn attr_event_bus_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EventBusArn".into())
     }
@@ -179,6 +184,7 @@ impl crate::Cfn<markers::EventBus> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventsv2-eventbus.html#aws-resource-eventsv2-eventbus-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -187,6 +193,7 @@ impl crate::Cfn<markers::EventBus> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventsv2-eventbus.html#aws-resource-eventsv2-eventbus-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -195,6 +202,7 @@ impl crate::Cfn<markers::EventBus> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventsv2-eventbus.html#aws-resource-eventsv2-eventbus-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -220,6 +228,7 @@ pub mod event_bus {
 
     impl StorageConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StorageConfiguration {
             StorageConfiguration {
                 retention_period_in_days: None,
@@ -228,12 +237,14 @@ pub mod event_bus {
     }
 
     impl Default for StorageConfiguration {
+        #[inline]
         fn default() -> StorageConfiguration {
             StorageConfiguration::new()
         }
     }
 
     impl IntoValue for StorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RetentionPeriodInDays", self.retention_period_in_days);
@@ -258,6 +269,7 @@ pub mod event_bus {
 
     impl EncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionConfiguration {
             EncryptionConfiguration {
                 kms_key_identifier: None,
@@ -266,12 +278,14 @@ pub mod event_bus {
     }
 
     impl Default for EncryptionConfiguration {
+        #[inline]
         fn default() -> EncryptionConfiguration {
             EncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyIdentifier", self.kms_key_identifier);
@@ -324,6 +338,7 @@ pub struct CfnEventSourceProps {
 #[cfg(feature = "eventsv2")]
 impl CfnEventSourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configuration: impl Into<event_source::EventSourceConfiguration>, event_bus_arn: impl Into<Str>, name: impl Into<Str>) -> CfnEventSourceProps {
         CfnEventSourceProps {
             configuration: configuration.into(),
@@ -338,6 +353,7 @@ impl CfnEventSourceProps {
 #[cfg(feature = "eventsv2")]
 impl CfnEventSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Configuration", self.configuration.into_value());
@@ -350,6 +366,7 @@ impl CfnEventSourceProps {
 
     /// The `AWS::EventsV2::EventSource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EventsV2::EventSource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -358,6 +375,7 @@ impl CfnEventSourceProps {
 #[cfg(feature = "eventsv2")]
 impl crate::Cfn<markers::EventSource> {
     /// Adds an `AWS::EventsV2::EventSource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -373,6 +391,7 @@ impl crate::Cfn<markers::EventSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`EventSourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventsv2-eventsource.html#aws-resource-eventsv2-eventsource-return-values).
+    #[inline]
     pub fn attr_event_source_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EventSourceArn".into())
     }
@@ -383,6 +402,7 @@ impl crate::Cfn<markers::EventSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventsv2-eventsource.html#aws-resource-eventsv2-eventsource-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -392,6 +412,7 @@ impl crate::Cfn<markers::EventSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Revoked`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventsv2-eventsource.html#aws-resource-eventsv2-eventsource-return-values).
+    #[inline]
     pub fn attr_revoked(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Revoked".into())
     }
@@ -400,6 +421,7 @@ impl crate::Cfn<markers::EventSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventsv2-eventsource.html#aws-resource-eventsv2-eventsource-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -408,6 +430,7 @@ impl crate::Cfn<markers::EventSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventsv2-eventsource.html#aws-resource-eventsv2-eventsource-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -438,6 +461,7 @@ pub mod event_source {
 
     impl EventSourceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EventSourceConfiguration {
             EventSourceConfiguration {
                 aws_service_events_configuration: None,
@@ -447,12 +471,14 @@ pub mod event_source {
     }
 
     impl Default for EventSourceConfiguration {
+        #[inline]
         fn default() -> EventSourceConfiguration {
             EventSourceConfiguration::new()
         }
     }
 
     impl IntoValue for EventSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsServiceEventsConfiguration", self.aws_service_events_configuration);
@@ -492,6 +518,7 @@ pub mod event_source {
 
     impl AwsServiceEventsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(aws_service: impl Into<Str>) -> AwsServiceEventsConfiguration {
             AwsServiceEventsConfiguration {
                 aws_service: aws_service.into(),
@@ -502,6 +529,7 @@ pub mod event_source {
     }
 
     impl IntoValue for AwsServiceEventsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AwsService", self.aws_service.into_value());
@@ -529,6 +557,7 @@ pub mod event_source {
 
     impl OnFailureConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OnFailureConfiguration {
             OnFailureConfiguration {
                 arn: None,
@@ -537,12 +566,14 @@ pub mod event_source {
     }
 
     impl Default for OnFailureConfiguration {
+        #[inline]
         fn default() -> OnFailureConfiguration {
             OnFailureConfiguration::new()
         }
     }
 
     impl IntoValue for OnFailureConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -592,6 +623,7 @@ pub mod event_source {
 
     impl PartnerEventsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(partner_event_source_arn: impl Into<Str>) -> PartnerEventsConfiguration {
             PartnerEventsConfiguration {
                 on_failure_configuration: None,
@@ -603,6 +635,7 @@ pub mod event_source {
     }
 
     impl IntoValue for PartnerEventsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnFailureConfiguration", self.on_failure_configuration);
@@ -649,6 +682,7 @@ pub struct CfnResourcePolicyProps {
 #[cfg(feature = "eventsv2")]
 impl CfnResourcePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(event_bus_arn: impl Into<Str>, policy_document: impl Into<Json>) -> CfnResourcePolicyProps {
         CfnResourcePolicyProps {
             event_bus_arn: event_bus_arn.into(),
@@ -660,6 +694,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "eventsv2")]
 impl CfnResourcePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("EventBusArn", self.event_bus_arn.into_value());
@@ -669,6 +704,7 @@ impl CfnResourcePolicyProps {
 
     /// The `AWS::EventsV2::ResourcePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EventsV2::ResourcePolicy").properties(self.into_properties())
     }
@@ -677,6 +713,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "eventsv2")]
 impl crate::Cfn<markers::ResourcePolicy> {
     /// Adds an `AWS::EventsV2::ResourcePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -690,6 +727,7 @@ impl crate::Cfn<markers::ResourcePolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`RevisionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventsv2-resourcepolicy.html#aws-resource-eventsv2-resourcepolicy-return-values).
+    #[inline]
     pub fn attr_revision_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RevisionId".into())
     }
@@ -800,6 +838,7 @@ pub struct CfnSubscriberProps {
 #[cfg(feature = "eventsv2")]
 impl CfnSubscriberProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(event_bus_arn: impl Into<Str>, name: impl Into<Str>) -> CfnSubscriberProps {
         CfnSubscriberProps {
             batch_configuration: None,
@@ -824,6 +863,7 @@ impl CfnSubscriberProps {
 #[cfg(feature = "eventsv2")]
 impl CfnSubscriberProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BatchConfiguration", self.batch_configuration);
@@ -846,6 +886,7 @@ impl CfnSubscriberProps {
 
     /// The `AWS::EventsV2::Subscriber` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EventsV2::Subscriber").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -854,6 +895,7 @@ impl CfnSubscriberProps {
 #[cfg(feature = "eventsv2")]
 impl crate::Cfn<markers::Subscriber> {
     /// Adds an `AWS::EventsV2::Subscriber` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -866,6 +908,7 @@ impl crate::Cfn<markers::Subscriber> {
     ///
     /// `Fn::GetAtt` of
     /// [`SubscriberArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventsv2-subscriber.html#aws-resource-eventsv2-subscriber-return-values).
+    #[inline]
     pub fn attr_subscriber_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SubscriberArn".into())
     }
@@ -874,6 +917,7 @@ impl crate::Cfn<markers::Subscriber> {
     ///
     /// `Fn::GetAtt` of
     /// [`BusName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventsv2-subscriber.html#aws-resource-eventsv2-subscriber-return-values).
+    #[inline]
     pub fn attr_bus_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BusName".into())
     }
@@ -882,6 +926,7 @@ impl crate::Cfn<markers::Subscriber> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventsv2-subscriber.html#aws-resource-eventsv2-subscriber-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -890,6 +935,7 @@ impl crate::Cfn<markers::Subscriber> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventsv2-subscriber.html#aws-resource-eventsv2-subscriber-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -922,6 +968,7 @@ pub mod subscriber {
 
     impl FilterConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filters: impl Into<List<Filter>>) -> FilterConfiguration {
             FilterConfiguration {
                 filters: filters.into(),
@@ -931,6 +978,7 @@ pub mod subscriber {
     }
 
     impl IntoValue for FilterConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Filters", self.filters.into_value());
@@ -962,6 +1010,7 @@ pub mod subscriber {
 
     impl Filter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(pattern: impl Into<Str>, scope: impl Into<Str>) -> Filter {
             Filter {
                 pattern: pattern.into(),
@@ -971,6 +1020,7 @@ pub mod subscriber {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Pattern", self.pattern.into_value());
@@ -1008,6 +1058,7 @@ pub mod subscriber {
 
     impl PointInTimeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(point_type: impl Into<Str>) -> PointInTimeConfiguration {
             PointInTimeConfiguration {
                 end_point: None,
@@ -1018,6 +1069,7 @@ pub mod subscriber {
     }
 
     impl IntoValue for PointInTimeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndPoint", self.end_point);
@@ -1055,6 +1107,7 @@ pub mod subscriber {
 
     impl BatchConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BatchConfiguration {
             BatchConfiguration {
                 max_batch_size: None,
@@ -1064,12 +1117,14 @@ pub mod subscriber {
     }
 
     impl Default for BatchConfiguration {
+        #[inline]
         fn default() -> BatchConfiguration {
             BatchConfiguration::new()
         }
     }
 
     impl IntoValue for BatchConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxBatchSize", self.max_batch_size);
@@ -1101,6 +1156,7 @@ pub mod subscriber {
 
     impl Transformer {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Transformer {
             Transformer {
                 jsonata_configuration: None,
@@ -1110,12 +1166,14 @@ pub mod subscriber {
     }
 
     impl Default for Transformer {
+        #[inline]
         fn default() -> Transformer {
             Transformer::new()
         }
     }
 
     impl IntoValue for Transformer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "JsonataConfiguration", self.jsonata_configuration);
@@ -1140,6 +1198,7 @@ pub mod subscriber {
 
     impl JsonataConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(expression: impl Into<Str>) -> JsonataConfiguration {
             JsonataConfiguration {
                 expression: expression.into(),
@@ -1148,6 +1207,7 @@ pub mod subscriber {
     }
 
     impl IntoValue for JsonataConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Expression", self.expression.into_value());
@@ -1184,6 +1244,7 @@ pub mod subscriber {
 
     impl RetryPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RetryPolicy {
             RetryPolicy {
                 max_event_age_in_seconds: None,
@@ -1194,12 +1255,14 @@ pub mod subscriber {
     }
 
     impl Default for RetryPolicy {
+        #[inline]
         fn default() -> RetryPolicy {
             RetryPolicy::new()
         }
     }
 
     impl IntoValue for RetryPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxEventAgeInSeconds", self.max_event_age_in_seconds);
@@ -1225,6 +1288,7 @@ pub mod subscriber {
 
     impl OnFailureConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OnFailureConfiguration {
             OnFailureConfiguration {
                 arn: None,
@@ -1233,12 +1297,14 @@ pub mod subscriber {
     }
 
     impl Default for OnFailureConfiguration {
+        #[inline]
         fn default() -> OnFailureConfiguration {
             OnFailureConfiguration::new()
         }
     }
 
     impl IntoValue for OnFailureConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -1269,6 +1335,7 @@ pub mod subscriber {
 
     impl LogConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LogConfiguration {
             LogConfiguration {
                 include_payload: None,
@@ -1278,12 +1345,14 @@ pub mod subscriber {
     }
 
     impl Default for LogConfiguration {
+        #[inline]
         fn default() -> LogConfiguration {
             LogConfiguration::new()
         }
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IncludePayload", self.include_payload);

@@ -185,6 +185,7 @@ pub struct CfnExperimentProps {
 #[cfg(feature = "evidently")]
 impl CfnExperimentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(metric_goals: impl Into<List<experiment::MetricGoalObject>>, name: impl Into<Str>, online_ab_config: impl Into<experiment::OnlineAbConfigObject>, project: impl Into<Str>, treatments: impl Into<List<experiment::TreatmentObject>>) -> CfnExperimentProps {
         CfnExperimentProps {
             description: None,
@@ -206,6 +207,7 @@ impl CfnExperimentProps {
 #[cfg(feature = "evidently")]
 impl CfnExperimentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -225,6 +227,7 @@ impl CfnExperimentProps {
 
     /// The `AWS::Evidently::Experiment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Evidently::Experiment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -233,6 +236,7 @@ impl CfnExperimentProps {
 #[cfg(feature = "evidently")]
 impl crate::Cfn<markers::Experiment> {
     /// Adds an `AWS::Evidently::Experiment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -245,6 +249,7 @@ impl crate::Cfn<markers::Experiment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-experiment.html#aws-resource-evidently-experiment-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -292,6 +297,7 @@ pub mod experiment {
 
     impl RunningStatusObject {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>) -> RunningStatusObject {
             RunningStatusObject {
                 analysis_complete_time: None,
@@ -303,6 +309,7 @@ pub mod experiment {
     }
 
     impl IntoValue for RunningStatusObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnalysisCompleteTime", self.analysis_complete_time);
@@ -359,6 +366,7 @@ pub mod experiment {
 
     impl MetricGoalObject {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(desired_change: impl Into<Str>, entity_id_key: impl Into<Str>, metric_name: impl Into<Str>, value_key: impl Into<Str>) -> MetricGoalObject {
             MetricGoalObject {
                 desired_change: desired_change.into(),
@@ -372,6 +380,7 @@ pub mod experiment {
     }
 
     impl IntoValue for MetricGoalObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DesiredChange", self.desired_change.into_value());
@@ -410,6 +419,7 @@ pub mod experiment {
 
     impl OnlineAbConfigObject {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OnlineAbConfigObject {
             OnlineAbConfigObject {
                 control_treatment_name: None,
@@ -419,12 +429,14 @@ pub mod experiment {
     }
 
     impl Default for OnlineAbConfigObject {
+        #[inline]
         fn default() -> OnlineAbConfigObject {
             OnlineAbConfigObject::new()
         }
     }
 
     impl IntoValue for OnlineAbConfigObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ControlTreatmentName", self.control_treatment_name);
@@ -458,6 +470,7 @@ pub mod experiment {
 
     impl TreatmentToWeight {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(split_weight: impl Into<Int>, treatment: impl Into<Str>) -> TreatmentToWeight {
             TreatmentToWeight {
                 split_weight: split_weight.into(),
@@ -467,6 +480,7 @@ pub mod experiment {
     }
 
     impl IntoValue for TreatmentToWeight {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SplitWeight", self.split_weight.into_value());
@@ -509,6 +523,7 @@ pub mod experiment {
 
     impl TreatmentObject {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(feature: impl Into<Str>, treatment_name: impl Into<Str>, variation: impl Into<Str>) -> TreatmentObject {
             TreatmentObject {
                 description: None,
@@ -520,6 +535,7 @@ pub mod experiment {
     }
 
     impl IntoValue for TreatmentObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -596,6 +612,7 @@ pub struct CfnFeatureProps {
 #[cfg(feature = "evidently")]
 impl CfnFeatureProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, project: impl Into<Id<crate::evidently::CfnProject>>, variations: impl Into<List<feature::VariationObject>>) -> CfnFeatureProps {
         CfnFeatureProps {
             default_variation: None,
@@ -613,6 +630,7 @@ impl CfnFeatureProps {
 #[cfg(feature = "evidently")]
 impl CfnFeatureProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DefaultVariation", self.default_variation);
@@ -628,6 +646,7 @@ impl CfnFeatureProps {
 
     /// The `AWS::Evidently::Feature` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Evidently::Feature").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -636,6 +655,7 @@ impl CfnFeatureProps {
 #[cfg(feature = "evidently")]
 impl crate::Cfn<markers::Feature> {
     /// Adds an `AWS::Evidently::Feature` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -649,6 +669,7 @@ impl crate::Cfn<markers::Feature> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-feature.html#aws-resource-evidently-feature-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -681,6 +702,7 @@ pub mod feature {
 
     impl EntityOverride {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EntityOverride {
             EntityOverride {
                 entity_id: None,
@@ -690,12 +712,14 @@ pub mod feature {
     }
 
     impl Default for EntityOverride {
+        #[inline]
         fn default() -> EntityOverride {
             EntityOverride::new()
         }
     }
 
     impl IntoValue for EntityOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EntityId", self.entity_id);
@@ -742,6 +766,7 @@ pub mod feature {
 
     impl VariationObject {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(variation_name: impl Into<Str>) -> VariationObject {
             VariationObject {
                 boolean_value: None,
@@ -754,6 +779,7 @@ pub mod feature {
     }
 
     impl IntoValue for VariationObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BooleanValue", self.boolean_value);
@@ -837,6 +863,7 @@ pub struct CfnLaunchProps {
 #[cfg(feature = "evidently")]
 impl CfnLaunchProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(groups: impl Into<List<launch::LaunchGroupObject>>, name: impl Into<Str>, project: impl Into<Id<crate::evidently::CfnProject>>, scheduled_splits_config: impl Into<List<launch::StepConfig>>) -> CfnLaunchProps {
         CfnLaunchProps {
             description: None,
@@ -855,6 +882,7 @@ impl CfnLaunchProps {
 #[cfg(feature = "evidently")]
 impl CfnLaunchProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -871,6 +899,7 @@ impl CfnLaunchProps {
 
     /// The `AWS::Evidently::Launch` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Evidently::Launch").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -879,6 +908,7 @@ impl CfnLaunchProps {
 #[cfg(feature = "evidently")]
 impl crate::Cfn<markers::Launch> {
     /// Adds an `AWS::Evidently::Launch` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -891,6 +921,7 @@ impl crate::Cfn<markers::Launch> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-launch.html#aws-resource-evidently-launch-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -931,6 +962,7 @@ pub mod launch {
 
     impl ExecutionStatusObject {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>) -> ExecutionStatusObject {
             ExecutionStatusObject {
                 desired_state: None,
@@ -941,6 +973,7 @@ pub mod launch {
     }
 
     impl IntoValue for ExecutionStatusObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DesiredState", self.desired_state);
@@ -984,6 +1017,7 @@ pub mod launch {
 
     impl LaunchGroupObject {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(feature: impl Into<Str>, group_name: impl Into<Str>, variation: impl Into<Str>) -> LaunchGroupObject {
             LaunchGroupObject {
                 description: None,
@@ -995,6 +1029,7 @@ pub mod launch {
     }
 
     impl IntoValue for LaunchGroupObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -1045,6 +1080,7 @@ pub mod launch {
 
     impl MetricDefinitionObject {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entity_id_key: impl Into<Str>, metric_name: impl Into<Str>, value_key: impl Into<Str>) -> MetricDefinitionObject {
             MetricDefinitionObject {
                 entity_id_key: entity_id_key.into(),
@@ -1057,6 +1093,7 @@ pub mod launch {
     }
 
     impl IntoValue for MetricDefinitionObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EntityIdKey", self.entity_id_key.into_value());
@@ -1101,6 +1138,7 @@ pub mod launch {
 
     impl StepConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(group_weights: impl Into<List<GroupToWeight>>, start_time: impl Into<Str>) -> StepConfig {
             StepConfig {
                 group_weights: group_weights.into(),
@@ -1111,6 +1149,7 @@ pub mod launch {
     }
 
     impl IntoValue for StepConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GroupWeights", self.group_weights.into_value());
@@ -1142,6 +1181,7 @@ pub mod launch {
 
     impl GroupToWeight {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(group_name: impl Into<Str>, split_weight: impl Into<Int>) -> GroupToWeight {
             GroupToWeight {
                 group_name: group_name.into(),
@@ -1151,6 +1191,7 @@ pub mod launch {
     }
 
     impl IntoValue for GroupToWeight {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GroupName", self.group_name.into_value());
@@ -1194,6 +1235,7 @@ pub mod launch {
 
     impl SegmentOverride {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(evaluation_order: impl Into<Int>, segment: impl Into<Str>, weights: impl Into<List<GroupToWeight>>) -> SegmentOverride {
             SegmentOverride {
                 evaluation_order: evaluation_order.into(),
@@ -1204,6 +1246,7 @@ pub mod launch {
     }
 
     impl IntoValue for SegmentOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EvaluationOrder", self.evaluation_order.into_value());
@@ -1262,6 +1305,7 @@ pub struct CfnProjectProps {
 #[cfg(feature = "evidently")]
 impl CfnProjectProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnProjectProps {
         CfnProjectProps {
             app_config_resource: None,
@@ -1276,6 +1320,7 @@ impl CfnProjectProps {
 #[cfg(feature = "evidently")]
 impl CfnProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AppConfigResource", self.app_config_resource);
@@ -1288,6 +1333,7 @@ impl CfnProjectProps {
 
     /// The `AWS::Evidently::Project` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Evidently::Project").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1296,6 +1342,7 @@ impl CfnProjectProps {
 #[cfg(feature = "evidently")]
 impl crate::Cfn<markers::Project> {
     /// Adds an `AWS::Evidently::Project` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1308,6 +1355,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-project.html#aws-resource-evidently-project-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1344,6 +1392,7 @@ pub mod project {
 
     impl DataDeliveryObject {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataDeliveryObject {
             DataDeliveryObject {
                 log_group: None,
@@ -1353,12 +1402,14 @@ pub mod project {
     }
 
     impl Default for DataDeliveryObject {
+        #[inline]
         fn default() -> DataDeliveryObject {
             DataDeliveryObject::new()
         }
     }
 
     impl IntoValue for DataDeliveryObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.log_group { m.insert("LogGroup", v.into_ref()); }
@@ -1392,6 +1443,7 @@ pub mod project {
 
     impl S3Destination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Id<crate::s3::CfnBucket>>) -> S3Destination {
             S3Destination {
                 bucket_name: bucket_name.into(),
@@ -1401,6 +1453,7 @@ pub mod project {
     }
 
     impl IntoValue for S3Destination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_ref());
@@ -1435,6 +1488,7 @@ pub mod project {
 
     impl AppConfigResourceObject {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(application_id: impl Into<Id<crate::appconfig::CfnApplication>>, environment_id: impl Into<Str>) -> AppConfigResourceObject {
             AppConfigResourceObject {
                 application_id: application_id.into(),
@@ -1444,6 +1498,7 @@ pub mod project {
     }
 
     impl IntoValue for AppConfigResourceObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApplicationId", self.application_id.into_ref());
@@ -1490,6 +1545,7 @@ pub struct CfnSegmentProps {
 #[cfg(feature = "evidently")]
 impl CfnSegmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnSegmentProps {
         CfnSegmentProps {
             description: None,
@@ -1503,6 +1559,7 @@ impl CfnSegmentProps {
 #[cfg(feature = "evidently")]
 impl CfnSegmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1514,6 +1571,7 @@ impl CfnSegmentProps {
 
     /// The `AWS::Evidently::Segment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Evidently::Segment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1522,6 +1580,7 @@ impl CfnSegmentProps {
 #[cfg(feature = "evidently")]
 impl crate::Cfn<markers::Segment> {
     /// Adds an `AWS::Evidently::Segment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1534,6 +1593,7 @@ impl crate::Cfn<markers::Segment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-segment.html#aws-resource-evidently-segment-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

@@ -142,6 +142,7 @@ pub struct CfnEnvironmentProps {
 #[cfg(feature = "evs")]
 impl CfnEnvironmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(service_access_subnet_id: impl Into<Str>, terms_accepted: impl Into<Bool>, vcf_version: impl Into<Str>, vpc_id: impl Into<Str>) -> CfnEnvironmentProps {
         CfnEnvironmentProps {
             connectivity_info: None,
@@ -165,6 +166,7 @@ impl CfnEnvironmentProps {
 #[cfg(feature = "evs")]
 impl CfnEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConnectivityInfo", self.connectivity_info);
@@ -186,6 +188,7 @@ impl CfnEnvironmentProps {
 
     /// The `AWS::EVS::Environment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::EVS::Environment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -194,6 +197,7 @@ impl CfnEnvironmentProps {
 #[cfg(feature = "evs")]
 impl crate::Cfn<markers::Environment> {
     /// Adds an `AWS::EVS::Environment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -206,6 +210,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evs-environment.html#aws-resource-evs-environment-return-values).
+    #[inline]
     pub fn attr_environment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentId".into())
     }
@@ -215,6 +220,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Checks`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evs-environment.html#aws-resource-evs-environment-return-values).
+    #[inline]
     pub fn attr_checks(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Checks".into())
     }
@@ -224,6 +230,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evs-environment.html#aws-resource-evs-environment-return-values).
+    #[inline]
     pub fn attr_environment_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentArn".into())
     }
@@ -234,6 +241,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Credentials`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evs-environment.html#aws-resource-evs-environment-return-values).
+    #[inline]
     pub fn attr_credentials(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Credentials".into())
     }
@@ -242,6 +250,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evs-environment.html#aws-resource-evs-environment-return-values).
+    #[inline]
     pub fn attr_environment_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentState".into())
     }
@@ -251,6 +260,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`StateDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evs-environment.html#aws-resource-evs-environment-return-values).
+    #[inline]
     pub fn attr_state_details(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StateDetails".into())
     }
@@ -259,6 +269,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evs-environment.html#aws-resource-evs-environment-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -267,6 +278,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evs-environment.html#aws-resource-evs-environment-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -303,6 +315,7 @@ pub mod environment {
 
     impl LicenseInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(solution_key: impl Into<Str>, vsan_key: impl Into<Str>) -> LicenseInfo {
             LicenseInfo {
                 solution_key: solution_key.into(),
@@ -312,6 +325,7 @@ pub mod environment {
     }
 
     impl IntoValue for LicenseInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SolutionKey", self.solution_key.into_value());
@@ -414,6 +428,7 @@ pub mod environment {
     impl InitialVlans {
         /// The required properties as given, every other one unset.
         #[allow(clippy::too_many_arguments)] // one per required property
+        #[inline]
         pub fn new(edge_v_tep: impl Into<InitialVlanInfo>, expansion_vlan1: impl Into<InitialVlanInfo>, expansion_vlan2: impl Into<InitialVlanInfo>, hcx: impl Into<InitialVlanInfo>, nsx_up_link: impl Into<InitialVlanInfo>, v_motion: impl Into<InitialVlanInfo>, v_san: impl Into<InitialVlanInfo>, v_tep: impl Into<InitialVlanInfo>, vm_management: impl Into<InitialVlanInfo>, vmk_management: impl Into<InitialVlanInfo>) -> InitialVlans {
             InitialVlans {
                 edge_v_tep: edge_v_tep.into(),
@@ -433,6 +448,7 @@ pub mod environment {
     }
 
     impl IntoValue for InitialVlans {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EdgeVTep", self.edge_v_tep.into_value());
@@ -473,6 +489,7 @@ pub mod environment {
 
     impl InitialVlanInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cidr: impl Into<Str>) -> InitialVlanInfo {
             InitialVlanInfo {
                 cidr: cidr.into(),
@@ -481,6 +498,7 @@ pub mod environment {
     }
 
     impl IntoValue for InitialVlanInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Cidr", self.cidr.into_value());
@@ -527,6 +545,7 @@ pub mod environment {
 
     impl HostInfoForCreate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(host_name: impl Into<Str>, instance_type: impl Into<Str>, key_name: impl Into<Str>) -> HostInfoForCreate {
             HostInfoForCreate {
                 dedicated_host_id: None,
@@ -539,6 +558,7 @@ pub mod environment {
     }
 
     impl IntoValue for HostInfoForCreate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DedicatedHostId", self.dedicated_host_id);
@@ -568,6 +588,7 @@ pub mod environment {
 
     impl ConnectivityInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(private_route_server_peerings: impl Into<List<Str>>) -> ConnectivityInfo {
             ConnectivityInfo {
                 private_route_server_peerings: private_route_server_peerings.into(),
@@ -576,6 +597,7 @@ pub mod environment {
     }
 
     impl IntoValue for ConnectivityInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PrivateRouteServerPeerings", self.private_route_server_peerings.into_value());
@@ -650,6 +672,7 @@ pub mod environment {
     impl VcfHostnames {
         /// The required properties as given, every other one unset.
         #[allow(clippy::too_many_arguments)] // one per required property
+        #[inline]
         pub fn new(cloud_builder: impl Into<Str>, nsx: impl Into<Str>, nsx_edge1: impl Into<Str>, nsx_edge2: impl Into<Str>, nsx_manager1: impl Into<Str>, nsx_manager2: impl Into<Str>, nsx_manager3: impl Into<Str>, sddc_manager: impl Into<Str>, v_center: impl Into<Str>) -> VcfHostnames {
             VcfHostnames {
                 cloud_builder: cloud_builder.into(),
@@ -666,6 +689,7 @@ pub mod environment {
     }
 
     impl IntoValue for VcfHostnames {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CloudBuilder", self.cloud_builder.into_value());
@@ -698,6 +722,7 @@ pub mod environment {
 
     impl ServiceAccessSecurityGroups {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServiceAccessSecurityGroups {
             ServiceAccessSecurityGroups {
                 security_groups: None,
@@ -706,12 +731,14 @@ pub mod environment {
     }
 
     impl Default for ServiceAccessSecurityGroups {
+        #[inline]
         fn default() -> ServiceAccessSecurityGroups {
             ServiceAccessSecurityGroups::new()
         }
     }
 
     impl IntoValue for ServiceAccessSecurityGroups {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroups", self.security_groups);

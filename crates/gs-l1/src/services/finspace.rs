@@ -90,6 +90,7 @@ pub struct CfnEnvironmentProps {
 #[cfg(feature = "finspace")]
 impl CfnEnvironmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnEnvironmentProps {
         CfnEnvironmentProps {
             data_bundles: None,
@@ -107,6 +108,7 @@ impl CfnEnvironmentProps {
 #[cfg(feature = "finspace")]
 impl CfnEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DataBundles", self.data_bundles);
@@ -122,6 +124,7 @@ impl CfnEnvironmentProps {
 
     /// The `AWS::FinSpace::Environment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FinSpace::Environment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -130,6 +133,7 @@ impl CfnEnvironmentProps {
 #[cfg(feature = "finspace")]
 impl crate::Cfn<markers::Environment> {
     /// Adds an `AWS::FinSpace::Environment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -142,6 +146,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-finspace-environment.html#aws-resource-finspace-environment-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -150,6 +155,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-finspace-environment.html#aws-resource-finspace-environment-return-values).
+    #[inline]
     pub fn attr_environment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentId".into())
     }
@@ -158,6 +164,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-finspace-environment.html#aws-resource-finspace-environment-return-values).
+    #[inline]
     pub fn attr_environment_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentArn".into())
     }
@@ -166,6 +173,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`SageMakerStudioDomainUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-finspace-environment.html#aws-resource-finspace-environment-return-values).
+    #[inline]
     pub fn attr_sage_maker_studio_domain_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SageMakerStudioDomainUrl".into())
     }
@@ -174,6 +182,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-finspace-environment.html#aws-resource-finspace-environment-return-values).
+    #[inline]
     pub fn attr_environment_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentUrl".into())
     }
@@ -182,6 +191,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AwsAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-finspace-environment.html#aws-resource-finspace-environment-return-values).
+    #[inline]
     pub fn attr_aws_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AwsAccountId".into())
     }
@@ -191,6 +201,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`DedicatedServiceAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-finspace-environment.html#aws-resource-finspace-environment-return-values).
+    #[inline]
     pub fn attr_dedicated_service_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DedicatedServiceAccountId".into())
     }
@@ -252,6 +263,7 @@ pub mod environment {
 
     impl FederationParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FederationParameters {
             FederationParameters {
                 application_call_back_url: None,
@@ -265,12 +277,14 @@ pub mod environment {
     }
 
     impl Default for FederationParameters {
+        #[inline]
         fn default() -> FederationParameters {
             FederationParameters::new()
         }
     }
 
     impl IntoValue for FederationParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationCallBackURL", self.application_call_back_url);
@@ -309,6 +323,7 @@ pub mod environment {
 
     impl AttributeMapItems {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AttributeMapItems {
             AttributeMapItems {
                 key: None,
@@ -318,12 +333,14 @@ pub mod environment {
     }
 
     impl Default for AttributeMapItems {
+        #[inline]
         fn default() -> AttributeMapItems {
             AttributeMapItems::new()
         }
     }
 
     impl IntoValue for AttributeMapItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -360,6 +377,7 @@ pub mod environment {
 
     impl SuperuserParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SuperuserParameters {
             SuperuserParameters {
                 email_address: None,
@@ -370,12 +388,14 @@ pub mod environment {
     }
 
     impl Default for SuperuserParameters {
+        #[inline]
         fn default() -> SuperuserParameters {
             SuperuserParameters::new()
         }
     }
 
     impl IntoValue for SuperuserParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EmailAddress", self.email_address);

@@ -115,6 +115,7 @@ pub struct CfnExperimentTemplateProps {
 #[cfg(feature = "fis")]
 impl CfnExperimentTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, role_arn: impl Into<Id<crate::iam::CfnRole>>, stop_conditions: impl Into<List<experiment_template::ExperimentTemplateStopCondition>>, targets: impl Into<Map<experiment_template::ExperimentTemplateTarget>>) -> CfnExperimentTemplateProps {
         CfnExperimentTemplateProps {
             actions: None,
@@ -133,6 +134,7 @@ impl CfnExperimentTemplateProps {
 #[cfg(feature = "fis")]
 impl CfnExperimentTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Actions", self.actions);
@@ -149,6 +151,7 @@ impl CfnExperimentTemplateProps {
 
     /// The `AWS::FIS::ExperimentTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FIS::ExperimentTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -157,6 +160,7 @@ impl CfnExperimentTemplateProps {
 #[cfg(feature = "fis")]
 impl crate::Cfn<markers::ExperimentTemplate> {
     /// Adds an `AWS::FIS::ExperimentTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -169,6 +173,7 @@ impl crate::Cfn<markers::ExperimentTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fis-experimenttemplate.html#aws-resource-fis-experimenttemplate-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -215,6 +220,7 @@ pub mod experiment_template {
 
     impl ExperimentTemplateAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action_id: impl Into<Str>) -> ExperimentTemplateAction {
             ExperimentTemplateAction {
                 action_id: action_id.into(),
@@ -227,6 +233,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for ExperimentTemplateAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActionId", self.action_id.into_value());
@@ -262,6 +269,7 @@ pub mod experiment_template {
 
     impl ExperimentTemplateStopCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source: impl Into<Str>) -> ExperimentTemplateStopCondition {
             ExperimentTemplateStopCondition {
                 source: source.into(),
@@ -271,6 +279,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for ExperimentTemplateStopCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Source", self.source.into_value());
@@ -322,6 +331,7 @@ pub mod experiment_template {
 
     impl ExperimentTemplateTarget {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_type: impl Into<Str>, selection_mode: impl Into<Str>) -> ExperimentTemplateTarget {
             ExperimentTemplateTarget {
                 filters: None,
@@ -335,6 +345,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for ExperimentTemplateTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Filters", self.filters);
@@ -369,6 +380,7 @@ pub mod experiment_template {
 
     impl ExperimentTemplateTargetFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(path: impl Into<Str>, values: impl Into<List<Str>>) -> ExperimentTemplateTargetFilter {
             ExperimentTemplateTargetFilter {
                 path: path.into(),
@@ -378,6 +390,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for ExperimentTemplateTargetFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Path", self.path.into_value());
@@ -412,6 +425,7 @@ pub mod experiment_template {
 
     impl ExperimentTemplateLogConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_schema_version: impl Into<Int>) -> ExperimentTemplateLogConfiguration {
             ExperimentTemplateLogConfiguration {
                 cloud_watch_logs_configuration: None,
@@ -422,6 +436,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for ExperimentTemplateLogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogsConfiguration", self.cloud_watch_logs_configuration);
@@ -450,6 +465,7 @@ pub mod experiment_template {
 
     impl CloudWatchLogsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_group_arn: impl Into<Id<crate::logs::CfnLogGroup>>) -> CloudWatchLogsConfiguration {
             CloudWatchLogsConfiguration {
                 log_group_arn: log_group_arn.into(),
@@ -458,6 +474,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for CloudWatchLogsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogGroupArn", self.log_group_arn.into_get_att("Arn"));
@@ -486,6 +503,7 @@ pub mod experiment_template {
 
     impl S3Configuration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>) -> S3Configuration {
             S3Configuration {
                 bucket_name: bucket_name.into(),
@@ -495,6 +513,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for S3Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -524,6 +543,7 @@ pub mod experiment_template {
 
     impl ExperimentTemplateExperimentOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExperimentTemplateExperimentOptions {
             ExperimentTemplateExperimentOptions {
                 account_targeting: None,
@@ -533,12 +553,14 @@ pub mod experiment_template {
     }
 
     impl Default for ExperimentTemplateExperimentOptions {
+        #[inline]
         fn default() -> ExperimentTemplateExperimentOptions {
             ExperimentTemplateExperimentOptions::new()
         }
     }
 
     impl IntoValue for ExperimentTemplateExperimentOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccountTargeting", self.account_targeting);
@@ -578,6 +600,7 @@ pub mod experiment_template {
 
     impl ExperimentTemplateExperimentReportConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(outputs: impl Into<Outputs>) -> ExperimentTemplateExperimentReportConfiguration {
             ExperimentTemplateExperimentReportConfiguration {
                 data_sources: None,
@@ -589,6 +612,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for ExperimentTemplateExperimentReportConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataSources", self.data_sources);
@@ -615,6 +639,7 @@ pub mod experiment_template {
 
     impl Outputs {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(experiment_report_s3_configuration: impl Into<ExperimentReportS3Configuration>) -> Outputs {
             Outputs {
                 experiment_report_s3_configuration: experiment_report_s3_configuration.into(),
@@ -623,6 +648,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for Outputs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExperimentReportS3Configuration", self.experiment_report_s3_configuration.into_value());
@@ -651,6 +677,7 @@ pub mod experiment_template {
 
     impl ExperimentReportS3Configuration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>) -> ExperimentReportS3Configuration {
             ExperimentReportS3Configuration {
                 bucket_name: bucket_name.into(),
@@ -660,6 +687,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for ExperimentReportS3Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -683,6 +711,7 @@ pub mod experiment_template {
 
     impl DataSources {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataSources {
             DataSources {
                 cloud_watch_dashboards: None,
@@ -691,12 +720,14 @@ pub mod experiment_template {
     }
 
     impl Default for DataSources {
+        #[inline]
         fn default() -> DataSources {
             DataSources::new()
         }
     }
 
     impl IntoValue for DataSources {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchDashboards", self.cloud_watch_dashboards);
@@ -721,6 +752,7 @@ pub mod experiment_template {
 
     impl CloudWatchDashboard {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dashboard_identifier: impl Into<Str>) -> CloudWatchDashboard {
             CloudWatchDashboard {
                 dashboard_identifier: dashboard_identifier.into(),
@@ -729,6 +761,7 @@ pub mod experiment_template {
     }
 
     impl IntoValue for CloudWatchDashboard {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DashboardIdentifier", self.dashboard_identifier.into_value());
@@ -770,6 +803,7 @@ pub struct CfnTargetAccountConfigurationProps {
 #[cfg(feature = "fis")]
 impl CfnTargetAccountConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(account_id: impl Into<Str>, experiment_template_id: impl Into<Str>, role_arn: impl Into<Str>) -> CfnTargetAccountConfigurationProps {
         CfnTargetAccountConfigurationProps {
             account_id: account_id.into(),
@@ -783,6 +817,7 @@ impl CfnTargetAccountConfigurationProps {
 #[cfg(feature = "fis")]
 impl CfnTargetAccountConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccountId", self.account_id.into_value());
@@ -794,6 +829,7 @@ impl CfnTargetAccountConfigurationProps {
 
     /// The `AWS::FIS::TargetAccountConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FIS::TargetAccountConfiguration").properties(self.into_properties())
     }
@@ -802,6 +838,7 @@ impl CfnTargetAccountConfigurationProps {
 #[cfg(feature = "fis")]
 impl crate::Cfn<markers::TargetAccountConfiguration> {
     /// Adds an `AWS::FIS::TargetAccountConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,

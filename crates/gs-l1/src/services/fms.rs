@@ -118,6 +118,7 @@ pub struct CfnApplicationsListProps {
 #[cfg(feature = "fms")]
 impl CfnApplicationsListProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(apps_list: impl Into<List<applications_list::App>>, list_name: impl Into<Str>) -> CfnApplicationsListProps {
         CfnApplicationsListProps {
             apps_list: apps_list.into(),
@@ -130,6 +131,7 @@ impl CfnApplicationsListProps {
 #[cfg(feature = "fms")]
 impl CfnApplicationsListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppsList", self.apps_list.into_value());
@@ -140,6 +142,7 @@ impl CfnApplicationsListProps {
 
     /// The `AWS::FMS::ApplicationsList` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FMS::ApplicationsList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -148,6 +151,7 @@ impl CfnApplicationsListProps {
 #[cfg(feature = "fms")]
 impl crate::Cfn<markers::ApplicationsList> {
     /// Adds an `AWS::FMS::ApplicationsList` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -160,6 +164,7 @@ impl crate::Cfn<markers::ApplicationsList> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fms-applicationslist.html#aws-resource-fms-applicationslist-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -168,6 +173,7 @@ impl crate::Cfn<markers::ApplicationsList> {
     ///
     /// `Fn::GetAtt` of
     /// [`ListId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fms-applicationslist.html#aws-resource-fms-applicationslist-return-values).
+    #[inline]
     pub fn attr_list_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ListId".into())
     }
@@ -176,6 +182,7 @@ impl crate::Cfn<markers::ApplicationsList> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fms-applicationslist.html#aws-resource-fms-applicationslist-return-values).
+    #[inline]
     pub fn attr_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateTime".into())
     }
@@ -184,6 +191,7 @@ impl crate::Cfn<markers::ApplicationsList> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fms-applicationslist.html#aws-resource-fms-applicationslist-return-values).
+    #[inline]
     pub fn attr_last_update_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdateTime".into())
     }
@@ -224,6 +232,7 @@ pub mod applications_list {
 
     impl App {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(app_name: impl Into<Str>, port: impl Into<Int>, protocol: impl Into<Str>) -> App {
             App {
                 app_name: app_name.into(),
@@ -234,6 +243,7 @@ pub mod applications_list {
     }
 
     impl IntoValue for App {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppName", self.app_name.into_value());
@@ -268,6 +278,7 @@ pub struct CfnNotificationChannelProps {
 #[cfg(feature = "fms")]
 impl CfnNotificationChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(sns_role_name: impl Into<Str>, sns_topic_arn: impl Into<Str>) -> CfnNotificationChannelProps {
         CfnNotificationChannelProps {
             sns_role_name: sns_role_name.into(),
@@ -279,6 +290,7 @@ impl CfnNotificationChannelProps {
 #[cfg(feature = "fms")]
 impl CfnNotificationChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("SnsRoleName", self.sns_role_name.into_value());
@@ -288,6 +300,7 @@ impl CfnNotificationChannelProps {
 
     /// The `AWS::FMS::NotificationChannel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FMS::NotificationChannel").properties(self.into_properties())
     }
@@ -296,6 +309,7 @@ impl CfnNotificationChannelProps {
 #[cfg(feature = "fms")]
 impl crate::Cfn<markers::NotificationChannel> {
     /// Adds an `AWS::FMS::NotificationChannel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -420,6 +434,7 @@ pub struct CfnPolicyProps {
 #[cfg(feature = "fms")]
 impl CfnPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(exclude_resource_tags: impl Into<Bool>, policy_name: impl Into<Str>, remediation_enabled: impl Into<Bool>, security_service_policy_data: impl Into<policy::SecurityServicePolicyData>) -> CfnPolicyProps {
         CfnPolicyProps {
             delete_all_policy_resources: None,
@@ -444,6 +459,7 @@ impl CfnPolicyProps {
 #[cfg(feature = "fms")]
 impl CfnPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeleteAllPolicyResources", self.delete_all_policy_resources);
@@ -466,6 +482,7 @@ impl CfnPolicyProps {
 
     /// The `AWS::FMS::Policy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FMS::Policy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -474,6 +491,7 @@ impl CfnPolicyProps {
 #[cfg(feature = "fms")]
 impl crate::Cfn<markers::Policy> {
     /// Adds an `AWS::FMS::Policy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -486,6 +504,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fms-policy.html#aws-resource-fms-policy-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -494,6 +513,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fms-policy.html#aws-resource-fms-policy-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -532,6 +552,7 @@ pub mod policy {
 
     impl ResourceTag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>) -> ResourceTag {
             ResourceTag {
                 key: key.into(),
@@ -541,6 +562,7 @@ pub mod policy {
     }
 
     impl IntoValue for ResourceTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -580,6 +602,7 @@ pub mod policy {
 
     impl SecurityServicePolicyData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> SecurityServicePolicyData {
             SecurityServicePolicyData {
                 managed_service_data: None,
@@ -590,6 +613,7 @@ pub mod policy {
     }
 
     impl IntoValue for SecurityServicePolicyData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ManagedServiceData", self.managed_service_data);
@@ -625,6 +649,7 @@ pub mod policy {
 
     impl PolicyOption {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PolicyOption {
             PolicyOption {
                 network_acl_common_policy: None,
@@ -635,12 +660,14 @@ pub mod policy {
     }
 
     impl Default for PolicyOption {
+        #[inline]
         fn default() -> PolicyOption {
             PolicyOption::new()
         }
     }
 
     impl IntoValue for PolicyOption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NetworkAclCommonPolicy", self.network_acl_common_policy);
@@ -672,6 +699,7 @@ pub mod policy {
 
     impl NetworkFirewallPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(firewall_deployment_model: impl Into<Str>) -> NetworkFirewallPolicy {
             NetworkFirewallPolicy {
                 firewall_deployment_model: firewall_deployment_model.into(),
@@ -680,6 +708,7 @@ pub mod policy {
     }
 
     impl IntoValue for NetworkFirewallPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FirewallDeploymentModel", self.firewall_deployment_model.into_value());
@@ -703,6 +732,7 @@ pub mod policy {
 
     impl ThirdPartyFirewallPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(firewall_deployment_model: impl Into<Str>) -> ThirdPartyFirewallPolicy {
             ThirdPartyFirewallPolicy {
                 firewall_deployment_model: firewall_deployment_model.into(),
@@ -711,6 +741,7 @@ pub mod policy {
     }
 
     impl IntoValue for ThirdPartyFirewallPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FirewallDeploymentModel", self.firewall_deployment_model.into_value());
@@ -741,6 +772,7 @@ pub mod policy {
 
     impl IEMap {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IEMap {
             IEMap {
                 account: None,
@@ -750,12 +782,14 @@ pub mod policy {
     }
 
     impl Default for IEMap {
+        #[inline]
         fn default() -> IEMap {
             IEMap::new()
         }
     }
 
     impl IntoValue for IEMap {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ACCOUNT", self.account);
@@ -792,6 +826,7 @@ pub mod policy {
 
     impl PolicyTag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> PolicyTag {
             PolicyTag {
                 key: key.into(),
@@ -801,6 +836,7 @@ pub mod policy {
     }
 
     impl IntoValue for PolicyTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -826,6 +862,7 @@ pub mod policy {
 
     impl NetworkAclCommonPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(network_acl_entry_set: impl Into<NetworkAclEntrySet>) -> NetworkAclCommonPolicy {
             NetworkAclCommonPolicy {
                 network_acl_entry_set: network_acl_entry_set.into(),
@@ -834,6 +871,7 @@ pub mod policy {
     }
 
     impl IntoValue for NetworkAclCommonPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NetworkAclEntrySet", self.network_acl_entry_set.into_value());
@@ -878,6 +916,7 @@ pub mod policy {
 
     impl NetworkAclEntrySet {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(force_remediate_for_first_entries: impl Into<Bool>, force_remediate_for_last_entries: impl Into<Bool>) -> NetworkAclEntrySet {
             NetworkAclEntrySet {
                 first_entries: None,
@@ -889,6 +928,7 @@ pub mod policy {
     }
 
     impl IntoValue for NetworkAclEntrySet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FirstEntries", self.first_entries);
@@ -948,6 +988,7 @@ pub mod policy {
 
     impl NetworkAclEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(egress: impl Into<Bool>, protocol: impl Into<Str>, rule_action: impl Into<Str>) -> NetworkAclEntry {
             NetworkAclEntry {
                 cidr_block: None,
@@ -962,6 +1003,7 @@ pub mod policy {
     }
 
     impl IntoValue for NetworkAclEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CidrBlock", self.cidr_block);
@@ -997,6 +1039,7 @@ pub mod policy {
 
     impl IcmpTypeCode {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(code: impl Into<Int>, r#type: impl Into<Int>) -> IcmpTypeCode {
             IcmpTypeCode {
                 code: code.into(),
@@ -1006,6 +1049,7 @@ pub mod policy {
     }
 
     impl IntoValue for IcmpTypeCode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Code", self.code.into_value());
@@ -1036,6 +1080,7 @@ pub mod policy {
 
     impl PortRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(from: impl Into<Int>, to: impl Into<Int>) -> PortRange {
             PortRange {
                 from: from.into(),
@@ -1045,6 +1090,7 @@ pub mod policy {
     }
 
     impl IntoValue for PortRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("From", self.from.into_value());
@@ -1084,6 +1130,7 @@ pub struct CfnProtocolsListProps {
 #[cfg(feature = "fms")]
 impl CfnProtocolsListProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(list_name: impl Into<Str>, protocols_list: impl Into<List<Str>>) -> CfnProtocolsListProps {
         CfnProtocolsListProps {
             list_name: list_name.into(),
@@ -1096,6 +1143,7 @@ impl CfnProtocolsListProps {
 #[cfg(feature = "fms")]
 impl CfnProtocolsListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ListName", self.list_name.into_value());
@@ -1106,6 +1154,7 @@ impl CfnProtocolsListProps {
 
     /// The `AWS::FMS::ProtocolsList` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FMS::ProtocolsList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1114,6 +1163,7 @@ impl CfnProtocolsListProps {
 #[cfg(feature = "fms")]
 impl crate::Cfn<markers::ProtocolsList> {
     /// Adds an `AWS::FMS::ProtocolsList` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1126,6 +1176,7 @@ impl crate::Cfn<markers::ProtocolsList> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fms-protocolslist.html#aws-resource-fms-protocolslist-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1134,6 +1185,7 @@ impl crate::Cfn<markers::ProtocolsList> {
     ///
     /// `Fn::GetAtt` of
     /// [`ListId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fms-protocolslist.html#aws-resource-fms-protocolslist-return-values).
+    #[inline]
     pub fn attr_list_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ListId".into())
     }
@@ -1142,6 +1194,7 @@ impl crate::Cfn<markers::ProtocolsList> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fms-protocolslist.html#aws-resource-fms-protocolslist-return-values).
+    #[inline]
     pub fn attr_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateTime".into())
     }
@@ -1150,6 +1203,7 @@ impl crate::Cfn<markers::ProtocolsList> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fms-protocolslist.html#aws-resource-fms-protocolslist-return-values).
+    #[inline]
     pub fn attr_last_update_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdateTime".into())
     }
@@ -1198,6 +1252,7 @@ pub struct CfnResourceSetProps {
 #[cfg(feature = "fms")]
 impl CfnResourceSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, resource_type_list: impl Into<List<Str>>) -> CfnResourceSetProps {
         CfnResourceSetProps {
             description: None,
@@ -1212,6 +1267,7 @@ impl CfnResourceSetProps {
 #[cfg(feature = "fms")]
 impl CfnResourceSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1224,6 +1280,7 @@ impl CfnResourceSetProps {
 
     /// The `AWS::FMS::ResourceSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FMS::ResourceSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1232,6 +1289,7 @@ impl CfnResourceSetProps {
 #[cfg(feature = "fms")]
 impl crate::Cfn<markers::ResourceSet> {
     /// Adds an `AWS::FMS::ResourceSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1245,6 +1303,7 @@ impl crate::Cfn<markers::ResourceSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fms-resourceset.html#aws-resource-fms-resourceset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }

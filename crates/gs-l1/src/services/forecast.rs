@@ -101,6 +101,7 @@ pub struct CfnDatasetProps {
 #[cfg(feature = "forecast")]
 impl CfnDatasetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(dataset_name: impl Into<Str>, dataset_type: impl Into<Str>, domain: impl Into<Str>, schema: impl Into<dataset::Schema>) -> CfnDatasetProps {
         CfnDatasetProps {
             data_frequency: None,
@@ -117,6 +118,7 @@ impl CfnDatasetProps {
 #[cfg(feature = "forecast")]
 impl CfnDatasetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DataFrequency", self.data_frequency);
@@ -131,6 +133,7 @@ impl CfnDatasetProps {
 
     /// The `AWS::Forecast::Dataset` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Forecast::Dataset").properties(self.into_properties())
     }
@@ -139,6 +142,7 @@ impl CfnDatasetProps {
 #[cfg(feature = "forecast")]
 impl crate::Cfn<markers::Dataset> {
     /// Adds an `AWS::Forecast::Dataset` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -151,6 +155,7 @@ impl crate::Cfn<markers::Dataset> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-forecast-dataset.html#aws-resource-forecast-dataset-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -187,6 +192,7 @@ pub mod dataset {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -196,6 +202,7 @@ pub mod dataset {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -224,6 +231,7 @@ pub mod dataset {
 
     impl AttributesItems {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AttributesItems {
             AttributesItems {
                 attribute_name: None,
@@ -233,12 +241,14 @@ pub mod dataset {
     }
 
     impl Default for AttributesItems {
+        #[inline]
         fn default() -> AttributesItems {
             AttributesItems::new()
         }
     }
 
     impl IntoValue for AttributesItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttributeName", self.attribute_name);
@@ -272,6 +282,7 @@ pub mod dataset {
 
     impl EncryptionConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionConfig {
             EncryptionConfig {
                 kms_key_arn: None,
@@ -281,12 +292,14 @@ pub mod dataset {
     }
 
     impl Default for EncryptionConfig {
+        #[inline]
         fn default() -> EncryptionConfig {
             EncryptionConfig::new()
         }
     }
 
     impl IntoValue for EncryptionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -310,6 +323,7 @@ pub mod dataset {
 
     impl Schema {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Schema {
             Schema {
                 attributes: None,
@@ -318,12 +332,14 @@ pub mod dataset {
     }
 
     impl Default for Schema {
+        #[inline]
         fn default() -> Schema {
             Schema::new()
         }
     }
 
     impl IntoValue for Schema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Attributes", self.attributes);
@@ -371,6 +387,7 @@ pub struct CfnDatasetGroupProps {
 #[cfg(feature = "forecast")]
 impl CfnDatasetGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(dataset_group_name: impl Into<Str>, domain: impl Into<Str>) -> CfnDatasetGroupProps {
         CfnDatasetGroupProps {
             dataset_arns: None,
@@ -384,6 +401,7 @@ impl CfnDatasetGroupProps {
 #[cfg(feature = "forecast")]
 impl CfnDatasetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DatasetArns", self.dataset_arns);
@@ -395,6 +413,7 @@ impl CfnDatasetGroupProps {
 
     /// The `AWS::Forecast::DatasetGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Forecast::DatasetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -403,6 +422,7 @@ impl CfnDatasetGroupProps {
 #[cfg(feature = "forecast")]
 impl crate::Cfn<markers::DatasetGroup> {
     /// Adds an `AWS::Forecast::DatasetGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -415,6 +435,7 @@ impl crate::Cfn<markers::DatasetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`DatasetGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-forecast-datasetgroup.html#aws-resource-forecast-datasetgroup-return-values).
+    #[inline]
     pub fn attr_dataset_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DatasetGroupArn".into())
     }

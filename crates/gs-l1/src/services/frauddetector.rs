@@ -181,6 +181,7 @@ pub struct CfnDetectorProps {
 #[cfg(feature = "frauddetector")]
 impl CfnDetectorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(detector_id: impl Into<Str>, event_type: impl Into<detector::EventType>, rules: impl Into<List<detector::Rule>>) -> CfnDetectorProps {
         CfnDetectorProps {
             associated_models: None,
@@ -198,6 +199,7 @@ impl CfnDetectorProps {
 #[cfg(feature = "frauddetector")]
 impl CfnDetectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssociatedModels", self.associated_models);
@@ -213,6 +215,7 @@ impl CfnDetectorProps {
 
     /// The `AWS::FraudDetector::Detector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FraudDetector::Detector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -221,6 +224,7 @@ impl CfnDetectorProps {
 #[cfg(feature = "frauddetector")]
 impl crate::Cfn<markers::Detector> {
     /// Adds an `AWS::FraudDetector::Detector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -233,6 +237,7 @@ impl crate::Cfn<markers::Detector> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-detector.html#aws-resource-frauddetector-detector-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -241,6 +246,7 @@ impl crate::Cfn<markers::Detector> {
     ///
     /// `Fn::GetAtt` of
     /// [`EventType.Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-detector.html#aws-resource-frauddetector-detector-return-values).
+    #[inline]
     pub fn attr_event_type_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EventType.Arn".into())
     }
@@ -249,6 +255,7 @@ impl crate::Cfn<markers::Detector> {
     ///
     /// `Fn::GetAtt` of
     /// [`EventType.LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-detector.html#aws-resource-frauddetector-detector-return-values).
+    #[inline]
     pub fn attr_event_type_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EventType.LastUpdatedTime".into())
     }
@@ -257,6 +264,7 @@ impl crate::Cfn<markers::Detector> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-detector.html#aws-resource-frauddetector-detector-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -265,6 +273,7 @@ impl crate::Cfn<markers::Detector> {
     ///
     /// `Fn::GetAtt` of
     /// [`EventType.CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-detector.html#aws-resource-frauddetector-detector-return-values).
+    #[inline]
     pub fn attr_event_type_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EventType.CreatedTime".into())
     }
@@ -273,6 +282,7 @@ impl crate::Cfn<markers::Detector> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-detector.html#aws-resource-frauddetector-detector-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -281,6 +291,7 @@ impl crate::Cfn<markers::Detector> {
     ///
     /// `Fn::GetAtt` of
     /// [`DetectorVersionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-detector.html#aws-resource-frauddetector-detector-return-values).
+    #[inline]
     pub fn attr_detector_version_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DetectorVersionId".into())
     }
@@ -355,6 +366,7 @@ pub mod detector {
 
     impl EventType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EventType {
             EventType {
                 arn: None,
@@ -372,12 +384,14 @@ pub mod detector {
     }
 
     impl Default for EventType {
+        #[inline]
         fn default() -> EventType {
             EventType::new()
         }
     }
 
     impl IntoValue for EventType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -443,6 +457,7 @@ pub mod detector {
 
     impl EntityType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EntityType {
             EntityType {
                 arn: None,
@@ -457,12 +472,14 @@ pub mod detector {
     }
 
     impl Default for EntityType {
+        #[inline]
         fn default() -> EntityType {
             EntityType::new()
         }
     }
 
     impl IntoValue for EntityType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -525,6 +542,7 @@ pub mod detector {
 
     impl Label {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Label {
             Label {
                 arn: None,
@@ -539,12 +557,14 @@ pub mod detector {
     }
 
     impl Default for Label {
+        #[inline]
         fn default() -> Label {
             Label::new()
         }
     }
 
     impl IntoValue for Label {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -630,6 +650,7 @@ pub mod detector {
 
     impl EventVariable {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EventVariable {
             EventVariable {
                 arn: None,
@@ -648,12 +669,14 @@ pub mod detector {
     }
 
     impl Default for EventVariable {
+        #[inline]
         fn default() -> EventVariable {
             EventVariable::new()
         }
     }
 
     impl IntoValue for EventVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -686,6 +709,7 @@ pub mod detector {
 
     impl Model {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Model {
             Model {
                 arn: None,
@@ -694,12 +718,14 @@ pub mod detector {
     }
 
     impl Default for Model {
+        #[inline]
         fn default() -> Model {
             Model::new()
         }
     }
 
     impl IntoValue for Model {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -775,6 +801,7 @@ pub mod detector {
 
     impl Rule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Rule {
             Rule {
                 arn: None,
@@ -793,12 +820,14 @@ pub mod detector {
     }
 
     impl Default for Rule {
+        #[inline]
         fn default() -> Rule {
             Rule::new()
         }
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -865,6 +894,7 @@ pub mod detector {
 
     impl Outcome {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Outcome {
             Outcome {
                 arn: None,
@@ -879,12 +909,14 @@ pub mod detector {
     }
 
     impl Default for Outcome {
+        #[inline]
         fn default() -> Outcome {
             Outcome::new()
         }
     }
 
     impl IntoValue for Outcome {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -928,6 +960,7 @@ pub struct CfnEntityTypeProps {
 #[cfg(feature = "frauddetector")]
 impl CfnEntityTypeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnEntityTypeProps {
         CfnEntityTypeProps {
             description: None,
@@ -940,6 +973,7 @@ impl CfnEntityTypeProps {
 #[cfg(feature = "frauddetector")]
 impl CfnEntityTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -950,6 +984,7 @@ impl CfnEntityTypeProps {
 
     /// The `AWS::FraudDetector::EntityType` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FraudDetector::EntityType").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -958,6 +993,7 @@ impl CfnEntityTypeProps {
 #[cfg(feature = "frauddetector")]
 impl crate::Cfn<markers::EntityType> {
     /// Adds an `AWS::FraudDetector::EntityType` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -970,6 +1006,7 @@ impl crate::Cfn<markers::EntityType> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-entitytype.html#aws-resource-frauddetector-entitytype-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -978,6 +1015,7 @@ impl crate::Cfn<markers::EntityType> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-entitytype.html#aws-resource-frauddetector-entitytype-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -986,6 +1024,7 @@ impl crate::Cfn<markers::EntityType> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-entitytype.html#aws-resource-frauddetector-entitytype-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1038,6 +1077,7 @@ pub struct CfnEventTypeProps {
 #[cfg(feature = "frauddetector")]
 impl CfnEventTypeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(entity_types: impl Into<List<event_type::EntityType>>, event_variables: impl Into<List<event_type::EventVariable>>, labels: impl Into<List<event_type::Label>>, name: impl Into<Str>) -> CfnEventTypeProps {
         CfnEventTypeProps {
             description: None,
@@ -1053,6 +1093,7 @@ impl CfnEventTypeProps {
 #[cfg(feature = "frauddetector")]
 impl CfnEventTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1066,6 +1107,7 @@ impl CfnEventTypeProps {
 
     /// The `AWS::FraudDetector::EventType` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FraudDetector::EventType").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1074,6 +1116,7 @@ impl CfnEventTypeProps {
 #[cfg(feature = "frauddetector")]
 impl crate::Cfn<markers::EventType> {
     /// Adds an `AWS::FraudDetector::EventType` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1086,6 +1129,7 @@ impl crate::Cfn<markers::EventType> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-eventtype.html#aws-resource-frauddetector-eventtype-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -1094,6 +1138,7 @@ impl crate::Cfn<markers::EventType> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-eventtype.html#aws-resource-frauddetector-eventtype-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -1102,6 +1147,7 @@ impl crate::Cfn<markers::EventType> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-eventtype.html#aws-resource-frauddetector-eventtype-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1161,6 +1207,7 @@ pub mod event_type {
 
     impl EntityType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EntityType {
             EntityType {
                 arn: None,
@@ -1175,12 +1222,14 @@ pub mod event_type {
     }
 
     impl Default for EntityType {
+        #[inline]
         fn default() -> EntityType {
             EntityType::new()
         }
     }
 
     impl IntoValue for EntityType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -1243,6 +1292,7 @@ pub mod event_type {
 
     impl Label {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Label {
             Label {
                 arn: None,
@@ -1257,12 +1307,14 @@ pub mod event_type {
     }
 
     impl Default for Label {
+        #[inline]
         fn default() -> Label {
             Label::new()
         }
     }
 
     impl IntoValue for Label {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -1347,6 +1399,7 @@ pub mod event_type {
 
     impl EventVariable {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EventVariable {
             EventVariable {
                 arn: None,
@@ -1365,12 +1418,14 @@ pub mod event_type {
     }
 
     impl Default for EventVariable {
+        #[inline]
         fn default() -> EventVariable {
             EventVariable::new()
         }
     }
 
     impl IntoValue for EventVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -1418,6 +1473,7 @@ pub struct CfnLabelProps {
 #[cfg(feature = "frauddetector")]
 impl CfnLabelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnLabelProps {
         CfnLabelProps {
             description: None,
@@ -1430,6 +1486,7 @@ impl CfnLabelProps {
 #[cfg(feature = "frauddetector")]
 impl CfnLabelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1440,6 +1497,7 @@ impl CfnLabelProps {
 
     /// The `AWS::FraudDetector::Label` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FraudDetector::Label").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1448,6 +1506,7 @@ impl CfnLabelProps {
 #[cfg(feature = "frauddetector")]
 impl crate::Cfn<markers::Label> {
     /// Adds an `AWS::FraudDetector::Label` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1460,6 +1519,7 @@ impl crate::Cfn<markers::Label> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-label.html#aws-resource-frauddetector-label-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -1468,6 +1528,7 @@ impl crate::Cfn<markers::Label> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-label.html#aws-resource-frauddetector-label-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -1476,6 +1537,7 @@ impl crate::Cfn<markers::Label> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-label.html#aws-resource-frauddetector-label-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1521,6 +1583,7 @@ pub struct CfnListProps {
 #[cfg(feature = "frauddetector")]
 impl CfnListProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnListProps {
         CfnListProps {
             description: None,
@@ -1535,6 +1598,7 @@ impl CfnListProps {
 #[cfg(feature = "frauddetector")]
 impl CfnListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1547,6 +1611,7 @@ impl CfnListProps {
 
     /// The `AWS::FraudDetector::List` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FraudDetector::List").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1555,6 +1620,7 @@ impl CfnListProps {
 #[cfg(feature = "frauddetector")]
 impl crate::Cfn<markers::List> {
     /// Adds an `AWS::FraudDetector::List` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1567,6 +1633,7 @@ impl crate::Cfn<markers::List> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-list.html#aws-resource-frauddetector-list-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -1575,6 +1642,7 @@ impl crate::Cfn<markers::List> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-list.html#aws-resource-frauddetector-list-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -1583,6 +1651,7 @@ impl crate::Cfn<markers::List> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-list.html#aws-resource-frauddetector-list-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1617,6 +1686,7 @@ pub struct CfnOutcomeProps {
 #[cfg(feature = "frauddetector")]
 impl CfnOutcomeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnOutcomeProps {
         CfnOutcomeProps {
             description: None,
@@ -1629,6 +1699,7 @@ impl CfnOutcomeProps {
 #[cfg(feature = "frauddetector")]
 impl CfnOutcomeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1639,6 +1710,7 @@ impl CfnOutcomeProps {
 
     /// The `AWS::FraudDetector::Outcome` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FraudDetector::Outcome").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1647,6 +1719,7 @@ impl CfnOutcomeProps {
 #[cfg(feature = "frauddetector")]
 impl crate::Cfn<markers::Outcome> {
     /// Adds an `AWS::FraudDetector::Outcome` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1659,6 +1732,7 @@ impl crate::Cfn<markers::Outcome> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-outcome.html#aws-resource-frauddetector-outcome-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -1667,6 +1741,7 @@ impl crate::Cfn<markers::Outcome> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-outcome.html#aws-resource-frauddetector-outcome-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -1675,6 +1750,7 @@ impl crate::Cfn<markers::Outcome> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-outcome.html#aws-resource-frauddetector-outcome-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1734,6 +1810,7 @@ pub struct CfnVariableProps {
 #[cfg(feature = "frauddetector")]
 impl CfnVariableProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_source: impl Into<Str>, data_type: impl Into<Str>, default_value: impl Into<Str>, name: impl Into<Str>) -> CfnVariableProps {
         CfnVariableProps {
             data_source: data_source.into(),
@@ -1750,6 +1827,7 @@ impl CfnVariableProps {
 #[cfg(feature = "frauddetector")]
 impl CfnVariableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DataSource", self.data_source.into_value());
@@ -1764,6 +1842,7 @@ impl CfnVariableProps {
 
     /// The `AWS::FraudDetector::Variable` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FraudDetector::Variable").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1772,6 +1851,7 @@ impl CfnVariableProps {
 #[cfg(feature = "frauddetector")]
 impl crate::Cfn<markers::Variable> {
     /// Adds an `AWS::FraudDetector::Variable` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1784,6 +1864,7 @@ impl crate::Cfn<markers::Variable> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-variable.html#aws-resource-frauddetector-variable-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -1792,6 +1873,7 @@ impl crate::Cfn<markers::Variable> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-variable.html#aws-resource-frauddetector-variable-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -1800,6 +1882,7 @@ impl crate::Cfn<markers::Variable> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-variable.html#aws-resource-frauddetector-variable-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

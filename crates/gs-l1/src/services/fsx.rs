@@ -161,6 +161,7 @@ pub struct CfnBackupProps {
 #[cfg(feature = "fsx")]
 impl CfnBackupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(file_system_id: impl Into<Str>) -> CfnBackupProps {
         CfnBackupProps {
             file_system_id: file_system_id.into(),
@@ -172,6 +173,7 @@ impl CfnBackupProps {
 #[cfg(feature = "fsx")]
 impl CfnBackupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FileSystemId", self.file_system_id.into_value());
@@ -181,6 +183,7 @@ impl CfnBackupProps {
 
     /// The `AWS::FSx::Backup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FSx::Backup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -189,6 +192,7 @@ impl CfnBackupProps {
 #[cfg(feature = "fsx")]
 impl crate::Cfn<markers::Backup> {
     /// Adds an `AWS::FSx::Backup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -201,6 +205,7 @@ impl crate::Cfn<markers::Backup> {
     ///
     /// `Fn::GetAtt` of
     /// [`BackupId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-backup.html#aws-resource-fsx-backup-return-values).
+    #[inline]
     pub fn attr_backup_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BackupId".into())
     }
@@ -209,6 +214,7 @@ impl crate::Cfn<markers::Backup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-backup.html#aws-resource-fsx-backup-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceARN".into())
     }
@@ -217,6 +223,7 @@ impl crate::Cfn<markers::Backup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Lifecycle`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-backup.html#aws-resource-fsx-backup-return-values).
+    #[inline]
     pub fn attr_lifecycle(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Lifecycle".into())
     }
@@ -225,6 +232,7 @@ impl crate::Cfn<markers::Backup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-backup.html#aws-resource-fsx-backup-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -233,6 +241,7 @@ impl crate::Cfn<markers::Backup> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-backup.html#aws-resource-fsx-backup-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -306,6 +315,7 @@ pub struct CfnDataRepositoryAssociationProps {
 #[cfg(feature = "fsx")]
 impl CfnDataRepositoryAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_repository_path: impl Into<Str>, file_system_id: impl Into<Str>, file_system_path: impl Into<Str>) -> CfnDataRepositoryAssociationProps {
         CfnDataRepositoryAssociationProps {
             batch_import_meta_data_on_create: None,
@@ -322,6 +332,7 @@ impl CfnDataRepositoryAssociationProps {
 #[cfg(feature = "fsx")]
 impl CfnDataRepositoryAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BatchImportMetaDataOnCreate", self.batch_import_meta_data_on_create);
@@ -336,6 +347,7 @@ impl CfnDataRepositoryAssociationProps {
 
     /// The `AWS::FSx::DataRepositoryAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FSx::DataRepositoryAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -344,6 +356,7 @@ impl CfnDataRepositoryAssociationProps {
 #[cfg(feature = "fsx")]
 impl crate::Cfn<markers::DataRepositoryAssociation> {
     /// Adds an `AWS::FSx::DataRepositoryAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -356,6 +369,7 @@ impl crate::Cfn<markers::DataRepositoryAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-datarepositoryassociation.html#aws-resource-fsx-datarepositoryassociation-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceARN".into())
     }
@@ -364,6 +378,7 @@ impl crate::Cfn<markers::DataRepositoryAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-datarepositoryassociation.html#aws-resource-fsx-datarepositoryassociation-return-values).
+    #[inline]
     pub fn attr_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationId".into())
     }
@@ -405,6 +420,7 @@ pub mod data_repository_association {
 
     impl S3 {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3 {
             S3 {
                 auto_export_policy: None,
@@ -414,12 +430,14 @@ pub mod data_repository_association {
     }
 
     impl Default for S3 {
+        #[inline]
         fn default() -> S3 {
             S3::new()
         }
     }
 
     impl IntoValue for S3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoExportPolicy", self.auto_export_policy);
@@ -447,6 +465,7 @@ pub mod data_repository_association {
 
     impl AutoImportPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(events: impl Into<List<Str>>) -> AutoImportPolicy {
             AutoImportPolicy {
                 events: events.into(),
@@ -455,6 +474,7 @@ pub mod data_repository_association {
     }
 
     impl IntoValue for AutoImportPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Events", self.events.into_value());
@@ -482,6 +502,7 @@ pub mod data_repository_association {
 
     impl AutoExportPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(events: impl Into<List<Str>>) -> AutoExportPolicy {
             AutoExportPolicy {
                 events: events.into(),
@@ -490,6 +511,7 @@ pub mod data_repository_association {
     }
 
     impl IntoValue for AutoExportPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Events", self.events.into_value());
@@ -569,6 +591,7 @@ pub struct CfnFileCacheProps {
 #[cfg(feature = "fsx")]
 impl CfnFileCacheProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(file_cache_type: impl Into<Str>, file_cache_type_version: impl Into<Str>, storage_capacity: impl Into<Int>, subnet_ids: impl Into<List<Str>>) -> CfnFileCacheProps {
         CfnFileCacheProps {
             copy_tags_to_data_repository_associations: None,
@@ -588,6 +611,7 @@ impl CfnFileCacheProps {
 #[cfg(feature = "fsx")]
 impl CfnFileCacheProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CopyTagsToDataRepositoryAssociations", self.copy_tags_to_data_repository_associations);
@@ -605,6 +629,7 @@ impl CfnFileCacheProps {
 
     /// The `AWS::FSx::FileCache` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FSx::FileCache").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -613,6 +638,7 @@ impl CfnFileCacheProps {
 #[cfg(feature = "fsx")]
 impl crate::Cfn<markers::FileCache> {
     /// Adds an `AWS::FSx::FileCache` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -625,6 +651,7 @@ impl crate::Cfn<markers::FileCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filecache.html#aws-resource-fsx-filecache-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceARN".into())
     }
@@ -633,6 +660,7 @@ impl crate::Cfn<markers::FileCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`FileCacheId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filecache.html#aws-resource-fsx-filecache-return-values).
+    #[inline]
     pub fn attr_file_cache_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FileCacheId".into())
     }
@@ -641,6 +669,7 @@ impl crate::Cfn<markers::FileCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`DNSName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filecache.html#aws-resource-fsx-filecache-return-values).
+    #[inline]
     pub fn attr_dns_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DNSName".into())
     }
@@ -649,6 +678,7 @@ impl crate::Cfn<markers::FileCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filecache.html#aws-resource-fsx-filecache-return-values).
+    #[inline]
     pub fn attr_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcId".into())
     }
@@ -657,6 +687,7 @@ impl crate::Cfn<markers::FileCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkInterfaceIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filecache.html#aws-resource-fsx-filecache-return-values).
+    #[inline]
     pub fn attr_network_interface_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkInterfaceIds".into())
     }
@@ -665,6 +696,7 @@ impl crate::Cfn<markers::FileCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataRepositoryAssociationIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filecache.html#aws-resource-fsx-filecache-return-values).
+    #[inline]
     pub fn attr_data_repository_association_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataRepositoryAssociationIds".into())
     }
@@ -673,6 +705,7 @@ impl crate::Cfn<markers::FileCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filecache.html#aws-resource-fsx-filecache-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -681,6 +714,7 @@ impl crate::Cfn<markers::FileCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filecache.html#aws-resource-fsx-filecache-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -689,6 +723,7 @@ impl crate::Cfn<markers::FileCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`Lifecycle`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filecache.html#aws-resource-fsx-filecache-return-values).
+    #[inline]
     pub fn attr_lifecycle(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Lifecycle".into())
     }
@@ -697,6 +732,7 @@ impl crate::Cfn<markers::FileCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`LustreConfiguration.MountName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filecache.html#aws-resource-fsx-filecache-return-values).
+    #[inline]
     pub fn attr_lustre_configuration_mount_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LustreConfiguration.MountName".into())
     }
@@ -705,6 +741,7 @@ impl crate::Cfn<markers::FileCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`LustreConfiguration.LogConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filecache.html#aws-resource-fsx-filecache-return-values).
+    #[inline]
     pub fn attr_lustre_configuration_log_configuration(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LustreConfiguration.LogConfiguration".into())
     }
@@ -758,6 +795,7 @@ pub mod file_cache {
 
     impl LustreConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(deployment_type: impl Into<Str>, metadata_configuration: impl Into<MetadataConfiguration>, per_unit_storage_throughput: impl Into<Int>) -> LustreConfiguration {
             LustreConfiguration {
                 deployment_type: deployment_type.into(),
@@ -771,6 +809,7 @@ pub mod file_cache {
     }
 
     impl IntoValue for LustreConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeploymentType", self.deployment_type.into_value());
@@ -799,6 +838,7 @@ pub mod file_cache {
 
     impl MetadataConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(storage_capacity: impl Into<Int>) -> MetadataConfiguration {
             MetadataConfiguration {
                 storage_capacity: storage_capacity.into(),
@@ -807,6 +847,7 @@ pub mod file_cache {
     }
 
     impl IntoValue for MetadataConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StorageCapacity", self.storage_capacity.into_value());
@@ -835,6 +876,7 @@ pub mod file_cache {
 
     impl LogConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(level: impl Into<Str>) -> LogConfiguration {
             LogConfiguration {
                 destination: None,
@@ -844,6 +886,7 @@ pub mod file_cache {
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Destination", self.destination);
@@ -874,6 +917,7 @@ pub mod file_cache {
 
     impl DataRepositoryAssociation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_repository_path: impl Into<Str>, file_cache_path: impl Into<Str>) -> DataRepositoryAssociation {
             DataRepositoryAssociation {
                 data_repository_path: data_repository_path.into(),
@@ -883,6 +927,7 @@ pub mod file_cache {
     }
 
     impl IntoValue for DataRepositoryAssociation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataRepositoryPath", self.data_repository_path.into_value());
@@ -1004,6 +1049,7 @@ pub struct CfnFileSystemProps {
 #[cfg(feature = "fsx")]
 impl CfnFileSystemProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(file_system_type: impl Into<Str>, subnet_ids: impl Into<List<Str>>) -> CfnFileSystemProps {
         CfnFileSystemProps {
             backup_id: None,
@@ -1027,6 +1073,7 @@ impl CfnFileSystemProps {
 #[cfg(feature = "fsx")]
 impl CfnFileSystemProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BackupId", self.backup_id);
@@ -1048,6 +1095,7 @@ impl CfnFileSystemProps {
 
     /// The `AWS::FSx::FileSystem` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FSx::FileSystem").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1056,6 +1104,7 @@ impl CfnFileSystemProps {
 #[cfg(feature = "fsx")]
 impl crate::Cfn<markers::FileSystem> {
     /// Adds an `AWS::FSx::FileSystem` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1068,6 +1117,7 @@ impl crate::Cfn<markers::FileSystem> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filesystem.html#aws-resource-fsx-filesystem-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceARN".into())
     }
@@ -1076,6 +1126,7 @@ impl crate::Cfn<markers::FileSystem> {
     ///
     /// `Fn::GetAtt` of
     /// [`RootVolumeId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filesystem.html#aws-resource-fsx-filesystem-return-values).
+    #[inline]
     pub fn attr_root_volume_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RootVolumeId".into())
     }
@@ -1084,6 +1135,7 @@ impl crate::Cfn<markers::FileSystem> {
     ///
     /// `Fn::GetAtt` of
     /// [`DNSName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filesystem.html#aws-resource-fsx-filesystem-return-values).
+    #[inline]
     pub fn attr_dns_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DNSName".into())
     }
@@ -1092,6 +1144,7 @@ impl crate::Cfn<markers::FileSystem> {
     ///
     /// `Fn::GetAtt` of
     /// [`LustreMountName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filesystem.html#aws-resource-fsx-filesystem-return-values).
+    #[inline]
     pub fn attr_lustre_mount_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LustreMountName".into())
     }
@@ -1100,6 +1153,7 @@ impl crate::Cfn<markers::FileSystem> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filesystem.html#aws-resource-fsx-filesystem-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1257,6 +1311,7 @@ pub mod file_system {
 
     impl LustreConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LustreConfiguration {
             LustreConfiguration {
                 auto_import_policy: None,
@@ -1281,12 +1336,14 @@ pub mod file_system {
     }
 
     impl Default for LustreConfiguration {
+        #[inline]
         fn default() -> LustreConfiguration {
             LustreConfiguration::new()
         }
     }
 
     impl IntoValue for LustreConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoImportPolicy", self.auto_import_policy);
@@ -1419,6 +1476,7 @@ pub mod file_system {
 
     impl OntapConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(deployment_type: impl Into<Str>) -> OntapConfiguration {
             OntapConfiguration {
                 automatic_backup_retention_days: None,
@@ -1439,6 +1497,7 @@ pub mod file_system {
     }
 
     impl IntoValue for OntapConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutomaticBackupRetentionDays", self.automatic_backup_retention_days);
@@ -1484,6 +1543,7 @@ pub mod file_system {
 
     impl DiskIopsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DiskIopsConfiguration {
             DiskIopsConfiguration {
                 iops: None,
@@ -1493,12 +1553,14 @@ pub mod file_system {
     }
 
     impl Default for DiskIopsConfiguration {
+        #[inline]
         fn default() -> DiskIopsConfiguration {
             DiskIopsConfiguration::new()
         }
     }
 
     impl IntoValue for DiskIopsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Iops", self.iops);
@@ -1617,6 +1679,7 @@ pub mod file_system {
 
     impl WindowsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(throughput_capacity: impl Into<Int>) -> WindowsConfiguration {
             WindowsConfiguration {
                 active_directory_id: None,
@@ -1637,6 +1700,7 @@ pub mod file_system {
     }
 
     impl IntoValue for WindowsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActiveDirectoryId", self.active_directory_id);
@@ -1728,6 +1792,7 @@ pub mod file_system {
 
     impl SelfManagedActiveDirectoryConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SelfManagedActiveDirectoryConfiguration {
             SelfManagedActiveDirectoryConfiguration {
                 dns_ips: None,
@@ -1742,12 +1807,14 @@ pub mod file_system {
     }
 
     impl Default for SelfManagedActiveDirectoryConfiguration {
+        #[inline]
         fn default() -> SelfManagedActiveDirectoryConfiguration {
             SelfManagedActiveDirectoryConfiguration::new()
         }
     }
 
     impl IntoValue for SelfManagedActiveDirectoryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DnsIps", self.dns_ips);
@@ -1792,6 +1859,7 @@ pub mod file_system {
 
     impl AuditLogConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_access_audit_log_level: impl Into<Str>, file_share_access_audit_log_level: impl Into<Str>) -> AuditLogConfiguration {
             AuditLogConfiguration {
                 audit_log_destination: None,
@@ -1802,6 +1870,7 @@ pub mod file_system {
     }
 
     impl IntoValue for AuditLogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuditLogDestination", self.audit_log_destination);
@@ -1937,6 +2006,7 @@ pub mod file_system {
 
     impl OpenZFSConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(deployment_type: impl Into<Str>) -> OpenZFSConfiguration {
             OpenZFSConfiguration {
                 automatic_backup_retention_days: None,
@@ -1959,6 +2029,7 @@ pub mod file_system {
     }
 
     impl IntoValue for OpenZFSConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutomaticBackupRetentionDays", self.automatic_backup_retention_days);
@@ -2039,6 +2110,7 @@ pub mod file_system {
 
     impl RootVolumeConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RootVolumeConfiguration {
             RootVolumeConfiguration {
                 copy_tags_to_snapshots: None,
@@ -2052,12 +2124,14 @@ pub mod file_system {
     }
 
     impl Default for RootVolumeConfiguration {
+        #[inline]
         fn default() -> RootVolumeConfiguration {
             RootVolumeConfiguration::new()
         }
     }
 
     impl IntoValue for RootVolumeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CopyTagsToSnapshots", self.copy_tags_to_snapshots);
@@ -2087,6 +2161,7 @@ pub mod file_system {
 
     impl NfsExports {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NfsExports {
             NfsExports {
                 client_configurations: None,
@@ -2095,12 +2170,14 @@ pub mod file_system {
     }
 
     impl Default for NfsExports {
+        #[inline]
         fn default() -> NfsExports {
             NfsExports::new()
         }
     }
 
     impl IntoValue for NfsExports {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClientConfigurations", self.client_configurations);
@@ -2136,6 +2213,7 @@ pub mod file_system {
 
     impl ClientConfigurations {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClientConfigurations {
             ClientConfigurations {
                 clients: None,
@@ -2145,12 +2223,14 @@ pub mod file_system {
     }
 
     impl Default for ClientConfigurations {
+        #[inline]
         fn default() -> ClientConfigurations {
             ClientConfigurations::new()
         }
     }
 
     impl IntoValue for ClientConfigurations {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Clients", self.clients);
@@ -2190,6 +2270,7 @@ pub mod file_system {
 
     impl UserAndGroupQuotas {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UserAndGroupQuotas {
             UserAndGroupQuotas {
                 id: None,
@@ -2200,12 +2281,14 @@ pub mod file_system {
     }
 
     impl Default for UserAndGroupQuotas {
+        #[inline]
         fn default() -> UserAndGroupQuotas {
             UserAndGroupQuotas::new()
         }
     }
 
     impl IntoValue for UserAndGroupQuotas {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Id", self.id);
@@ -2236,6 +2319,7 @@ pub mod file_system {
 
     impl LogConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(level: impl Into<Str>) -> LogConfiguration {
             LogConfiguration {
                 destination: None,
@@ -2245,6 +2329,7 @@ pub mod file_system {
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Destination", self.destination);
@@ -2275,6 +2360,7 @@ pub mod file_system {
 
     impl DataReadCacheConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataReadCacheConfiguration {
             DataReadCacheConfiguration {
                 size_gi_b: None,
@@ -2284,12 +2370,14 @@ pub mod file_system {
     }
 
     impl Default for DataReadCacheConfiguration {
+        #[inline]
         fn default() -> DataReadCacheConfiguration {
             DataReadCacheConfiguration::new()
         }
     }
 
     impl IntoValue for DataReadCacheConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SizeGiB", self.size_gi_b);
@@ -2320,6 +2408,7 @@ pub mod file_system {
 
     impl MetadataConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetadataConfiguration {
             MetadataConfiguration {
                 iops: None,
@@ -2329,12 +2418,14 @@ pub mod file_system {
     }
 
     impl Default for MetadataConfiguration {
+        #[inline]
         fn default() -> MetadataConfiguration {
             MetadataConfiguration::new()
         }
     }
 
     impl IntoValue for MetadataConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Iops", self.iops);
@@ -2364,6 +2455,7 @@ pub mod file_system {
 
     impl FsrmConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fsrm_service_enabled: impl Into<Bool>) -> FsrmConfiguration {
             FsrmConfiguration {
                 event_log_destination: None,
@@ -2373,6 +2465,7 @@ pub mod file_system {
     }
 
     impl IntoValue for FsrmConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EventLogDestination", self.event_log_destination);
@@ -2403,6 +2496,7 @@ pub mod file_system {
 
     impl ReadCacheConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReadCacheConfiguration {
             ReadCacheConfiguration {
                 size_gi_b: None,
@@ -2412,12 +2506,14 @@ pub mod file_system {
     }
 
     impl Default for ReadCacheConfiguration {
+        #[inline]
         fn default() -> ReadCacheConfiguration {
             ReadCacheConfiguration::new()
         }
     }
 
     impl IntoValue for ReadCacheConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SizeGiB", self.size_gi_b);
@@ -2467,6 +2563,7 @@ pub struct CfnS3AccessPointAttachmentProps {
 #[cfg(feature = "fsx")]
 impl CfnS3AccessPointAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> CfnS3AccessPointAttachmentProps {
         CfnS3AccessPointAttachmentProps {
             name: name.into(),
@@ -2481,6 +2578,7 @@ impl CfnS3AccessPointAttachmentProps {
 #[cfg(feature = "fsx")]
 impl CfnS3AccessPointAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -2493,6 +2591,7 @@ impl CfnS3AccessPointAttachmentProps {
 
     /// The `AWS::FSx::S3AccessPointAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FSx::S3AccessPointAttachment").properties(self.into_properties())
     }
@@ -2501,6 +2600,7 @@ impl CfnS3AccessPointAttachmentProps {
 #[cfg(feature = "fsx")]
 impl crate::Cfn<markers::S3AccessPointAttachment> {
     /// Adds an `AWS::FSx::S3AccessPointAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2513,6 +2613,7 @@ impl crate::Cfn<markers::S3AccessPointAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`S3AccessPoint.ResourceARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-s3accesspointattachment.html#aws-resource-fsx-s3accesspointattachment-return-values).
+    #[inline]
     pub fn attr_s3_access_point_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "S3AccessPoint.ResourceARN".into())
     }
@@ -2521,6 +2622,7 @@ impl crate::Cfn<markers::S3AccessPointAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`S3AccessPoint.Alias`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-s3accesspointattachment.html#aws-resource-fsx-s3accesspointattachment-return-values).
+    #[inline]
     pub fn attr_s3_access_point_alias(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "S3AccessPoint.Alias".into())
     }
@@ -2529,6 +2631,7 @@ impl crate::Cfn<markers::S3AccessPointAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Lifecycle`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-s3accesspointattachment.html#aws-resource-fsx-s3accesspointattachment-return-values).
+    #[inline]
     pub fn attr_lifecycle(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Lifecycle".into())
     }
@@ -2562,6 +2665,7 @@ pub mod s3_access_point_attachment {
 
     impl S3AccessPointOntapConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_system_identity: impl Into<OntapFileSystemIdentity>, volume_id: impl Into<Str>) -> S3AccessPointOntapConfiguration {
             S3AccessPointOntapConfiguration {
                 file_system_identity: file_system_identity.into(),
@@ -2571,6 +2675,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for S3AccessPointOntapConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileSystemIdentity", self.file_system_identity.into_value());
@@ -2607,6 +2712,7 @@ pub mod s3_access_point_attachment {
 
     impl OntapFileSystemIdentity {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> OntapFileSystemIdentity {
             OntapFileSystemIdentity {
                 r#type: r#type.into(),
@@ -2617,6 +2723,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for OntapFileSystemIdentity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -2643,6 +2750,7 @@ pub mod s3_access_point_attachment {
 
     impl OntapUnixFileSystemUser {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> OntapUnixFileSystemUser {
             OntapUnixFileSystemUser {
                 name: name.into(),
@@ -2651,6 +2759,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for OntapUnixFileSystemUser {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -2676,6 +2785,7 @@ pub mod s3_access_point_attachment {
 
     impl OntapWindowsFileSystemUser {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> OntapWindowsFileSystemUser {
             OntapWindowsFileSystemUser {
                 name: name.into(),
@@ -2684,6 +2794,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for OntapWindowsFileSystemUser {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -2714,6 +2825,7 @@ pub mod s3_access_point_attachment {
 
     impl S3AccessPointOpenZFSConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_system_identity: impl Into<OpenZFSFileSystemIdentity>, volume_id: impl Into<Str>) -> S3AccessPointOpenZFSConfiguration {
             S3AccessPointOpenZFSConfiguration {
                 file_system_identity: file_system_identity.into(),
@@ -2723,6 +2835,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for S3AccessPointOpenZFSConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileSystemIdentity", self.file_system_identity.into_value());
@@ -2754,6 +2867,7 @@ pub mod s3_access_point_attachment {
 
     impl OpenZFSFileSystemIdentity {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(posix_user: impl Into<OpenZFSPosixFileSystemUser>, r#type: impl Into<Str>) -> OpenZFSFileSystemIdentity {
             OpenZFSFileSystemIdentity {
                 posix_user: posix_user.into(),
@@ -2763,6 +2877,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for OpenZFSFileSystemIdentity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PosixUser", self.posix_user.into_value());
@@ -2799,6 +2914,7 @@ pub mod s3_access_point_attachment {
 
     impl OpenZFSPosixFileSystemUser {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(gid: impl Into<Num>, uid: impl Into<Num>) -> OpenZFSPosixFileSystemUser {
             OpenZFSPosixFileSystemUser {
                 gid: gid.into(),
@@ -2809,6 +2925,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for OpenZFSPosixFileSystemUser {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Gid", self.gid.into_value());
@@ -2834,6 +2951,7 @@ pub mod s3_access_point_attachment {
 
     impl FileSystemGID {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(gid: impl Into<Num>) -> FileSystemGID {
             FileSystemGID {
                 gid: gid.into(),
@@ -2842,6 +2960,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for FileSystemGID {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Gid", self.gid.into_value());
@@ -2879,6 +2998,7 @@ pub mod s3_access_point_attachment {
 
     impl S3AccessPoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3AccessPoint {
             S3AccessPoint {
                 alias: None,
@@ -2890,12 +3010,14 @@ pub mod s3_access_point_attachment {
     }
 
     impl Default for S3AccessPoint {
+        #[inline]
         fn default() -> S3AccessPoint {
             S3AccessPoint::new()
         }
     }
 
     impl IntoValue for S3AccessPoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Alias", self.alias);
@@ -2924,6 +3046,7 @@ pub mod s3_access_point_attachment {
 
     impl S3AccessPointVpcConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(vpc_id: impl Into<Str>) -> S3AccessPointVpcConfiguration {
             S3AccessPointVpcConfiguration {
                 vpc_id: vpc_id.into(),
@@ -2932,6 +3055,7 @@ pub mod s3_access_point_attachment {
     }
 
     impl IntoValue for S3AccessPointVpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VpcId", self.vpc_id.into_value());
@@ -2970,6 +3094,7 @@ pub struct CfnSnapshotProps {
 #[cfg(feature = "fsx")]
 impl CfnSnapshotProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, volume_id: impl Into<Str>) -> CfnSnapshotProps {
         CfnSnapshotProps {
             name: name.into(),
@@ -2982,6 +3107,7 @@ impl CfnSnapshotProps {
 #[cfg(feature = "fsx")]
 impl CfnSnapshotProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -2992,6 +3118,7 @@ impl CfnSnapshotProps {
 
     /// The `AWS::FSx::Snapshot` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FSx::Snapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3000,6 +3127,7 @@ impl CfnSnapshotProps {
 #[cfg(feature = "fsx")]
 impl crate::Cfn<markers::Snapshot> {
     /// Adds an `AWS::FSx::Snapshot` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3012,6 +3140,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-snapshot.html#aws-resource-fsx-snapshot-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceARN".into())
     }
@@ -3020,6 +3149,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-snapshot.html#aws-resource-fsx-snapshot-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3078,6 +3208,7 @@ pub struct CfnStorageVirtualMachineProps {
 #[cfg(feature = "fsx")]
 impl CfnStorageVirtualMachineProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(file_system_id: impl Into<Str>, name: impl Into<Str>) -> CfnStorageVirtualMachineProps {
         CfnStorageVirtualMachineProps {
             active_directory_configuration: None,
@@ -3093,6 +3224,7 @@ impl CfnStorageVirtualMachineProps {
 #[cfg(feature = "fsx")]
 impl CfnStorageVirtualMachineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ActiveDirectoryConfiguration", self.active_directory_configuration);
@@ -3106,6 +3238,7 @@ impl CfnStorageVirtualMachineProps {
 
     /// The `AWS::FSx::StorageVirtualMachine` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FSx::StorageVirtualMachine").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3114,6 +3247,7 @@ impl CfnStorageVirtualMachineProps {
 #[cfg(feature = "fsx")]
 impl crate::Cfn<markers::StorageVirtualMachine> {
     /// Adds an `AWS::FSx::StorageVirtualMachine` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3126,6 +3260,7 @@ impl crate::Cfn<markers::StorageVirtualMachine> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-storagevirtualmachine.html#aws-resource-fsx-storagevirtualmachine-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceARN".into())
     }
@@ -3134,6 +3269,7 @@ impl crate::Cfn<markers::StorageVirtualMachine> {
     ///
     /// `Fn::GetAtt` of
     /// [`StorageVirtualMachineId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-storagevirtualmachine.html#aws-resource-fsx-storagevirtualmachine-return-values).
+    #[inline]
     pub fn attr_storage_virtual_machine_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StorageVirtualMachineId".into())
     }
@@ -3142,6 +3278,7 @@ impl crate::Cfn<markers::StorageVirtualMachine> {
     ///
     /// `Fn::GetAtt` of
     /// [`UUID`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-storagevirtualmachine.html#aws-resource-fsx-storagevirtualmachine-return-values).
+    #[inline]
     pub fn attr_uuid(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UUID".into())
     }
@@ -3175,6 +3312,7 @@ pub mod storage_virtual_machine {
 
     impl ActiveDirectoryConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ActiveDirectoryConfiguration {
             ActiveDirectoryConfiguration {
                 net_bios_name: None,
@@ -3184,12 +3322,14 @@ pub mod storage_virtual_machine {
     }
 
     impl Default for ActiveDirectoryConfiguration {
+        #[inline]
         fn default() -> ActiveDirectoryConfiguration {
             ActiveDirectoryConfiguration::new()
         }
     }
 
     impl IntoValue for ActiveDirectoryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NetBiosName", self.net_bios_name);
@@ -3262,6 +3402,7 @@ pub mod storage_virtual_machine {
 
     impl SelfManagedActiveDirectoryConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SelfManagedActiveDirectoryConfiguration {
             SelfManagedActiveDirectoryConfiguration {
                 dns_ips: None,
@@ -3276,12 +3417,14 @@ pub mod storage_virtual_machine {
     }
 
     impl Default for SelfManagedActiveDirectoryConfiguration {
+        #[inline]
         fn default() -> SelfManagedActiveDirectoryConfiguration {
             SelfManagedActiveDirectoryConfiguration::new()
         }
     }
 
     impl IntoValue for SelfManagedActiveDirectoryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DnsIps", self.dns_ips);
@@ -3342,6 +3485,7 @@ pub struct CfnVolumeProps {
 #[cfg(feature = "fsx")]
 impl CfnVolumeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnVolumeProps {
         CfnVolumeProps {
             backup_id: None,
@@ -3357,6 +3501,7 @@ impl CfnVolumeProps {
 #[cfg(feature = "fsx")]
 impl CfnVolumeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BackupId", self.backup_id);
@@ -3370,6 +3515,7 @@ impl CfnVolumeProps {
 
     /// The `AWS::FSx::Volume` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::FSx::Volume").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3378,6 +3524,7 @@ impl CfnVolumeProps {
 #[cfg(feature = "fsx")]
 impl crate::Cfn<markers::Volume> {
     /// Adds an `AWS::FSx::Volume` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3390,6 +3537,7 @@ impl crate::Cfn<markers::Volume> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-volume.html#aws-resource-fsx-volume-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceARN".into())
     }
@@ -3398,6 +3546,7 @@ impl crate::Cfn<markers::Volume> {
     ///
     /// `Fn::GetAtt` of
     /// [`VolumeId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-volume.html#aws-resource-fsx-volume-return-values).
+    #[inline]
     pub fn attr_volume_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VolumeId".into())
     }
@@ -3406,6 +3555,7 @@ impl crate::Cfn<markers::Volume> {
     ///
     /// `Fn::GetAtt` of
     /// [`UUID`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-volume.html#aws-resource-fsx-volume-return-values).
+    #[inline]
     pub fn attr_uuid(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UUID".into())
     }
@@ -3510,6 +3660,7 @@ pub mod volume {
 
     impl OpenZFSConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parent_volume_id: impl Into<Str>) -> OpenZFSConfiguration {
             OpenZFSConfiguration {
                 copy_tags_to_snapshots: None,
@@ -3528,6 +3679,7 @@ pub mod volume {
     }
 
     impl IntoValue for OpenZFSConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CopyTagsToSnapshots", self.copy_tags_to_snapshots);
@@ -3562,6 +3714,7 @@ pub mod volume {
 
     impl NfsExports {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_configurations: impl Into<List<ClientConfigurations>>) -> NfsExports {
             NfsExports {
                 client_configurations: client_configurations.into(),
@@ -3570,6 +3723,7 @@ pub mod volume {
     }
 
     impl IntoValue for NfsExports {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientConfigurations", self.client_configurations.into_value());
@@ -3605,6 +3759,7 @@ pub mod volume {
 
     impl ClientConfigurations {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(clients: impl Into<Str>, options: impl Into<List<Str>>) -> ClientConfigurations {
             ClientConfigurations {
                 clients: clients.into(),
@@ -3614,6 +3769,7 @@ pub mod volume {
     }
 
     impl IntoValue for ClientConfigurations {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Clients", self.clients.into_value());
@@ -3645,6 +3801,7 @@ pub mod volume {
 
     impl OriginSnapshot {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(copy_strategy: impl Into<Str>, snapshot_arn: impl Into<Str>) -> OriginSnapshot {
             OriginSnapshot {
                 copy_strategy: copy_strategy.into(),
@@ -3654,6 +3811,7 @@ pub mod volume {
     }
 
     impl IntoValue for OriginSnapshot {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CopyStrategy", self.copy_strategy.into_value());
@@ -3690,6 +3848,7 @@ pub mod volume {
 
     impl UserAndGroupQuotas {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Int>, storage_capacity_quota_gi_b: impl Into<Int>, r#type: impl Into<Str>) -> UserAndGroupQuotas {
             UserAndGroupQuotas {
                 id: id.into(),
@@ -3700,6 +3859,7 @@ pub mod volume {
     }
 
     impl IntoValue for UserAndGroupQuotas {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -3804,6 +3964,7 @@ pub mod volume {
 
     impl OntapConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(storage_virtual_machine_id: impl Into<Str>) -> OntapConfiguration {
             OntapConfiguration {
                 aggregate_configuration: None,
@@ -3824,6 +3985,7 @@ pub mod volume {
     }
 
     impl IntoValue for OntapConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AggregateConfiguration", self.aggregate_configuration);
@@ -3868,6 +4030,7 @@ pub mod volume {
 
     impl TieringPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TieringPolicy {
             TieringPolicy {
                 cooling_period: None,
@@ -3877,12 +4040,14 @@ pub mod volume {
     }
 
     impl Default for TieringPolicy {
+        #[inline]
         fn default() -> TieringPolicy {
             TieringPolicy::new()
         }
     }
 
     impl IntoValue for TieringPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CoolingPeriod", self.cooling_period);
@@ -3942,6 +4107,7 @@ pub mod volume {
 
     impl SnaplockConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(snaplock_type: impl Into<Str>) -> SnaplockConfiguration {
             SnaplockConfiguration {
                 audit_log_volume: None,
@@ -3955,6 +4121,7 @@ pub mod volume {
     }
 
     impl IntoValue for SnaplockConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuditLogVolume", self.audit_log_volume);
@@ -3992,6 +4159,7 @@ pub mod volume {
 
     impl AutocommitPeriod {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> AutocommitPeriod {
             AutocommitPeriod {
                 r#type: r#type.into(),
@@ -4001,6 +4169,7 @@ pub mod volume {
     }
 
     impl IntoValue for AutocommitPeriod {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -4045,6 +4214,7 @@ pub mod volume {
 
     impl SnaplockRetentionPeriod {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(default_retention: impl Into<RetentionPeriod>, maximum_retention: impl Into<RetentionPeriod>, minimum_retention: impl Into<RetentionPeriod>) -> SnaplockRetentionPeriod {
             SnaplockRetentionPeriod {
                 default_retention: default_retention.into(),
@@ -4055,6 +4225,7 @@ pub mod volume {
     }
 
     impl IntoValue for SnaplockRetentionPeriod {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DefaultRetention", self.default_retention.into_value());
@@ -4091,6 +4262,7 @@ pub mod volume {
 
     impl RetentionPeriod {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> RetentionPeriod {
             RetentionPeriod {
                 r#type: r#type.into(),
@@ -4100,6 +4272,7 @@ pub mod volume {
     }
 
     impl IntoValue for RetentionPeriod {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -4133,6 +4306,7 @@ pub mod volume {
 
     impl AggregateConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AggregateConfiguration {
             AggregateConfiguration {
                 aggregates: None,
@@ -4142,12 +4316,14 @@ pub mod volume {
     }
 
     impl Default for AggregateConfiguration {
+        #[inline]
         fn default() -> AggregateConfiguration {
             AggregateConfiguration::new()
         }
     }
 
     impl IntoValue for AggregateConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Aggregates", self.aggregates);

@@ -237,6 +237,7 @@ pub struct CfnAliasProps {
 #[cfg(feature = "gamelift")]
 impl CfnAliasProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, routing_strategy: impl Into<alias::RoutingStrategy>) -> CfnAliasProps {
         CfnAliasProps {
             description: None,
@@ -250,6 +251,7 @@ impl CfnAliasProps {
 #[cfg(feature = "gamelift")]
 impl CfnAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -261,6 +263,7 @@ impl CfnAliasProps {
 
     /// The `AWS::GameLift::Alias` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GameLift::Alias").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -269,6 +272,7 @@ impl CfnAliasProps {
 #[cfg(feature = "gamelift")]
 impl crate::Cfn<markers::Alias> {
     /// Adds an `AWS::GameLift::Alias` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -281,6 +285,7 @@ impl crate::Cfn<markers::Alias> {
     ///
     /// `Fn::GetAtt` of
     /// [`AliasId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-alias.html#aws-resource-gamelift-alias-return-values).
+    #[inline]
     pub fn attr_alias_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AliasId".into())
     }
@@ -293,6 +298,7 @@ impl crate::Cfn<markers::Alias> {
     ///
     /// `Fn::GetAtt` of
     /// [`AliasArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-alias.html#aws-resource-gamelift-alias-return-values).
+    #[inline]
     pub fn attr_alias_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AliasArn".into())
     }
@@ -331,6 +337,7 @@ pub mod alias {
 
     impl RoutingStrategy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> RoutingStrategy {
             RoutingStrategy {
                 fleet_id: None,
@@ -341,6 +348,7 @@ pub mod alias {
     }
 
     impl IntoValue for RoutingStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FleetId", self.fleet_id);
@@ -409,6 +417,7 @@ pub struct CfnBuildProps {
 #[cfg(feature = "gamelift")]
 impl CfnBuildProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnBuildProps {
         CfnBuildProps {
             name: None,
@@ -423,6 +432,7 @@ impl CfnBuildProps {
 
 #[cfg(feature = "gamelift")]
 impl Default for CfnBuildProps {
+    #[inline]
     fn default() -> CfnBuildProps {
         CfnBuildProps::new()
     }
@@ -431,6 +441,7 @@ impl Default for CfnBuildProps {
 #[cfg(feature = "gamelift")]
 impl CfnBuildProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Name", self.name);
@@ -444,6 +455,7 @@ impl CfnBuildProps {
 
     /// The `AWS::GameLift::Build` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GameLift::Build").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -452,6 +464,7 @@ impl CfnBuildProps {
 #[cfg(feature = "gamelift")]
 impl crate::Cfn<markers::Build> {
     /// Adds an `AWS::GameLift::Build` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -464,6 +477,7 @@ impl crate::Cfn<markers::Build> {
     ///
     /// `Fn::GetAtt` of
     /// [`BuildId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-build.html#aws-resource-gamelift-build-return-values).
+    #[inline]
     pub fn attr_build_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BuildId".into())
     }
@@ -476,6 +490,7 @@ impl crate::Cfn<markers::Build> {
     ///
     /// `Fn::GetAtt` of
     /// [`BuildArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-build.html#aws-resource-gamelift-build-return-values).
+    #[inline]
     pub fn attr_build_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BuildArn".into())
     }
@@ -523,6 +538,7 @@ pub mod build {
 
     impl StorageLocation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>, role_arn: impl Into<Str>) -> StorageLocation {
             StorageLocation {
                 bucket: bucket.into(),
@@ -534,6 +550,7 @@ pub mod build {
     }
 
     impl IntoValue for StorageLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -674,6 +691,7 @@ pub struct CfnContainerFleetProps {
 #[cfg(feature = "gamelift")]
 impl CfnContainerFleetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(fleet_role_arn: impl Into<Str>) -> CfnContainerFleetProps {
         CfnContainerFleetProps {
             billing_type: None,
@@ -701,6 +719,7 @@ impl CfnContainerFleetProps {
 #[cfg(feature = "gamelift")]
 impl CfnContainerFleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BillingType", self.billing_type);
@@ -726,6 +745,7 @@ impl CfnContainerFleetProps {
 
     /// The `AWS::GameLift::ContainerFleet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GameLift::ContainerFleet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -734,6 +754,7 @@ impl CfnContainerFleetProps {
 #[cfg(feature = "gamelift")]
 impl crate::Cfn<markers::ContainerFleet> {
     /// Adds an `AWS::GameLift::ContainerFleet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -747,6 +768,7 @@ impl crate::Cfn<markers::ContainerFleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-containerfleet.html#aws-resource-gamelift-containerfleet-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -755,6 +777,7 @@ impl crate::Cfn<markers::ContainerFleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-containerfleet.html#aws-resource-gamelift-containerfleet-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -763,6 +786,7 @@ impl crate::Cfn<markers::ContainerFleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`FleetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-containerfleet.html#aws-resource-gamelift-containerfleet-return-values).
+    #[inline]
     pub fn attr_fleet_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FleetId".into())
     }
@@ -775,6 +799,7 @@ impl crate::Cfn<markers::ContainerFleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`FleetArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-containerfleet.html#aws-resource-gamelift-containerfleet-return-values).
+    #[inline]
     pub fn attr_fleet_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FleetArn".into())
     }
@@ -783,6 +808,7 @@ impl crate::Cfn<markers::ContainerFleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`DeploymentDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-containerfleet.html#aws-resource-gamelift-containerfleet-return-values).
+    #[inline]
     pub fn attr_deployment_details(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DeploymentDetails".into())
     }
@@ -794,6 +820,7 @@ impl crate::Cfn<markers::ContainerFleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`GameServerContainerGroupDefinitionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-containerfleet.html#aws-resource-gamelift-containerfleet-return-values).
+    #[inline]
     pub fn attr_game_server_container_group_definition_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GameServerContainerGroupDefinitionArn".into())
     }
@@ -805,6 +832,7 @@ impl crate::Cfn<markers::ContainerFleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`PerInstanceContainerGroupDefinitionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-containerfleet.html#aws-resource-gamelift-containerfleet-return-values).
+    #[inline]
     pub fn attr_per_instance_container_group_definition_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PerInstanceContainerGroupDefinitionArn".into())
     }
@@ -815,6 +843,7 @@ impl crate::Cfn<markers::ContainerFleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`MaximumGameServerContainerGroupsPerInstance`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-containerfleet.html#aws-resource-gamelift-containerfleet-return-values).
+    #[inline]
     pub fn attr_maximum_game_server_container_groups_per_instance(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MaximumGameServerContainerGroupsPerInstance".into())
     }
@@ -850,6 +879,7 @@ pub mod container_fleet {
 
     impl ConnectionPortRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(from_port: impl Into<Int>, to_port: impl Into<Int>) -> ConnectionPortRange {
             ConnectionPortRange {
                 from_port: from_port.into(),
@@ -859,6 +889,7 @@ pub mod container_fleet {
     }
 
     impl IntoValue for ConnectionPortRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FromPort", self.from_port.into_value());
@@ -905,6 +936,7 @@ pub mod container_fleet {
 
     impl IpPermission {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(from_port: impl Into<Int>, ip_range: impl Into<Str>, protocol: impl Into<Str>, to_port: impl Into<Int>) -> IpPermission {
             IpPermission {
                 from_port: from_port.into(),
@@ -916,6 +948,7 @@ pub mod container_fleet {
     }
 
     impl IntoValue for IpPermission {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FromPort", self.from_port.into_value());
@@ -959,6 +992,7 @@ pub mod container_fleet {
 
     impl DeploymentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeploymentConfiguration {
             DeploymentConfiguration {
                 impairment_strategy: None,
@@ -969,12 +1003,14 @@ pub mod container_fleet {
     }
 
     impl Default for DeploymentConfiguration {
+        #[inline]
         fn default() -> DeploymentConfiguration {
             DeploymentConfiguration::new()
         }
     }
 
     impl IntoValue for DeploymentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ImpairmentStrategy", self.impairment_strategy);
@@ -1019,6 +1055,7 @@ pub mod container_fleet {
 
     impl LocationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(location: impl Into<Str>) -> LocationConfiguration {
             LocationConfiguration {
                 location: location.into(),
@@ -1030,6 +1067,7 @@ pub mod container_fleet {
     }
 
     impl IntoValue for LocationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Location", self.location.into_value());
@@ -1078,6 +1116,7 @@ pub mod container_fleet {
 
     impl LocationCapacity {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_size: impl Into<Int>) -> LocationCapacity {
             LocationCapacity {
                 desired_ec2_instances: None,
@@ -1089,6 +1128,7 @@ pub mod container_fleet {
     }
 
     impl IntoValue for LocationCapacity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DesiredEC2Instances", self.desired_ec2_instances);
@@ -1124,6 +1164,7 @@ pub mod container_fleet {
 
     impl ManagedCapacityConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(zero_capacity_strategy: impl Into<Str>) -> ManagedCapacityConfiguration {
             ManagedCapacityConfiguration {
                 scale_in_after_inactivity_minutes: None,
@@ -1133,6 +1174,7 @@ pub mod container_fleet {
     }
 
     impl IntoValue for ManagedCapacityConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ScaleInAfterInactivityMinutes", self.scale_in_after_inactivity_minutes);
@@ -1207,6 +1249,7 @@ pub mod container_fleet {
 
     impl ScalingPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> ScalingPolicy {
             ScalingPolicy {
                 comparison_operator: None,
@@ -1223,6 +1266,7 @@ pub mod container_fleet {
     }
 
     impl IntoValue for ScalingPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComparisonOperator", self.comparison_operator);
@@ -1261,6 +1305,7 @@ pub mod container_fleet {
 
     impl TargetConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_value: impl Into<Num>) -> TargetConfiguration {
             TargetConfiguration {
                 target_value: target_value.into(),
@@ -1269,6 +1314,7 @@ pub mod container_fleet {
     }
 
     impl IntoValue for TargetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TargetValue", self.target_value.into_value());
@@ -1300,6 +1346,7 @@ pub mod container_fleet {
 
     impl GameSessionCreationLimitPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GameSessionCreationLimitPolicy {
             GameSessionCreationLimitPolicy {
                 new_game_sessions_per_creator: None,
@@ -1309,12 +1356,14 @@ pub mod container_fleet {
     }
 
     impl Default for GameSessionCreationLimitPolicy {
+        #[inline]
         fn default() -> GameSessionCreationLimitPolicy {
             GameSessionCreationLimitPolicy::new()
         }
     }
 
     impl IntoValue for GameSessionCreationLimitPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NewGameSessionsPerCreator", self.new_game_sessions_per_creator);
@@ -1351,6 +1400,7 @@ pub mod container_fleet {
 
     impl LogConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LogConfiguration {
             LogConfiguration {
                 log_destination: None,
@@ -1361,12 +1411,14 @@ pub mod container_fleet {
     }
 
     impl Default for LogConfiguration {
+        #[inline]
         fn default() -> LogConfiguration {
             LogConfiguration::new()
         }
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogDestination", self.log_destination);
@@ -1457,6 +1509,7 @@ pub struct CfnContainerGroupDefinitionProps {
 #[cfg(feature = "gamelift")]
 impl CfnContainerGroupDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, operating_system: impl Into<Str>, total_memory_limit_mebibytes: impl Into<Int>, total_vcpu_limit: impl Into<Num>) -> CfnContainerGroupDefinitionProps {
         CfnContainerGroupDefinitionProps {
             container_group_type: None,
@@ -1476,6 +1529,7 @@ impl CfnContainerGroupDefinitionProps {
 #[cfg(feature = "gamelift")]
 impl CfnContainerGroupDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ContainerGroupType", self.container_group_type);
@@ -1493,6 +1547,7 @@ impl CfnContainerGroupDefinitionProps {
 
     /// The `AWS::GameLift::ContainerGroupDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GameLift::ContainerGroupDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1501,6 +1556,7 @@ impl CfnContainerGroupDefinitionProps {
 #[cfg(feature = "gamelift")]
 impl crate::Cfn<markers::ContainerGroupDefinition> {
     /// Adds an `AWS::GameLift::ContainerGroupDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1517,6 +1573,7 @@ impl crate::Cfn<markers::ContainerGroupDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`ContainerGroupDefinitionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-containergroupdefinition.html#aws-resource-gamelift-containergroupdefinition-return-values).
+    #[inline]
     pub fn attr_container_group_definition_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ContainerGroupDefinitionArn".into())
     }
@@ -1526,6 +1583,7 @@ impl crate::Cfn<markers::ContainerGroupDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-containergroupdefinition.html#aws-resource-gamelift-containergroupdefinition-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -1536,6 +1594,7 @@ impl crate::Cfn<markers::ContainerGroupDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`VersionNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-containergroupdefinition.html#aws-resource-gamelift-containergroupdefinition-return-values).
+    #[inline]
     pub fn attr_version_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VersionNumber".into())
     }
@@ -1544,6 +1603,7 @@ impl crate::Cfn<markers::ContainerGroupDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-containergroupdefinition.html#aws-resource-gamelift-containergroupdefinition-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1553,6 +1613,7 @@ impl crate::Cfn<markers::ContainerGroupDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-containergroupdefinition.html#aws-resource-gamelift-containergroupdefinition-return-values).
+    #[inline]
     pub fn attr_status_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusReason".into())
     }
@@ -1638,6 +1699,7 @@ pub mod container_group_definition {
 
     impl GameServerContainerDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(container_name: impl Into<Str>, image_uri: impl Into<Str>, server_sdk_version: impl Into<Str>) -> GameServerContainerDefinition {
             GameServerContainerDefinition {
                 container_name: container_name.into(),
@@ -1654,6 +1716,7 @@ pub mod container_group_definition {
     }
 
     impl IntoValue for GameServerContainerDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContainerName", self.container_name.into_value());
@@ -1694,6 +1757,7 @@ pub mod container_group_definition {
 
     impl ContainerDependency {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(condition: impl Into<Str>, container_name: impl Into<Str>) -> ContainerDependency {
             ContainerDependency {
                 condition: condition.into(),
@@ -1703,6 +1767,7 @@ pub mod container_group_definition {
     }
 
     impl IntoValue for ContainerDependency {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Condition", self.condition.into_value());
@@ -1733,6 +1798,7 @@ pub mod container_group_definition {
 
     impl ContainerEnvironment {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> ContainerEnvironment {
             ContainerEnvironment {
                 name: name.into(),
@@ -1742,6 +1808,7 @@ pub mod container_group_definition {
     }
 
     impl IntoValue for ContainerEnvironment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1766,6 +1833,7 @@ pub mod container_group_definition {
 
     impl PortConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(container_port_ranges: impl Into<List<ContainerPortRange>>) -> PortConfiguration {
             PortConfiguration {
                 container_port_ranges: container_port_ranges.into(),
@@ -1774,6 +1842,7 @@ pub mod container_group_definition {
     }
 
     impl IntoValue for PortConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContainerPortRanges", self.container_port_ranges.into_value());
@@ -1811,6 +1880,7 @@ pub mod container_group_definition {
 
     impl ContainerPortRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(from_port: impl Into<Int>, protocol: impl Into<Str>, to_port: impl Into<Int>) -> ContainerPortRange {
             ContainerPortRange {
                 from_port: from_port.into(),
@@ -1821,6 +1891,7 @@ pub mod container_group_definition {
     }
 
     impl IntoValue for ContainerPortRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FromPort", self.from_port.into_value());
@@ -1856,6 +1927,7 @@ pub mod container_group_definition {
 
     impl ContainerMountPoint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_path: impl Into<Str>) -> ContainerMountPoint {
             ContainerMountPoint {
                 access_level: None,
@@ -1866,6 +1938,7 @@ pub mod container_group_definition {
     }
 
     impl IntoValue for ContainerMountPoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessLevel", self.access_level);
@@ -1891,6 +1964,7 @@ pub mod container_group_definition {
 
     impl LinuxCapabilities {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LinuxCapabilities {
             LinuxCapabilities {
                 include: None,
@@ -1899,12 +1973,14 @@ pub mod container_group_definition {
     }
 
     impl Default for LinuxCapabilities {
+        #[inline]
         fn default() -> LinuxCapabilities {
             LinuxCapabilities::new()
         }
     }
 
     impl IntoValue for LinuxCapabilities {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Include", self.include);
@@ -2004,6 +2080,7 @@ pub mod container_group_definition {
 
     impl SupportContainerDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(container_name: impl Into<Str>, image_uri: impl Into<Str>) -> SupportContainerDefinition {
             SupportContainerDefinition {
                 container_name: container_name.into(),
@@ -2023,6 +2100,7 @@ pub mod container_group_definition {
     }
 
     impl IntoValue for SupportContainerDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContainerName", self.container_name.into_value());
@@ -2087,6 +2165,7 @@ pub mod container_group_definition {
 
     impl ContainerHealthCheck {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(command: impl Into<List<Str>>) -> ContainerHealthCheck {
             ContainerHealthCheck {
                 command: command.into(),
@@ -2099,6 +2178,7 @@ pub mod container_group_definition {
     }
 
     impl IntoValue for ContainerHealthCheck {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Command", self.command.into_value());
@@ -2375,6 +2455,7 @@ pub struct CfnFleetProps {
 #[cfg(feature = "gamelift")]
 impl CfnFleetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnFleetProps {
         CfnFleetProps {
             anywhere_configuration: None,
@@ -2414,6 +2495,7 @@ impl CfnFleetProps {
 #[cfg(feature = "gamelift")]
 impl CfnFleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AnywhereConfiguration", self.anywhere_configuration);
@@ -2451,6 +2533,7 @@ impl CfnFleetProps {
 
     /// The `AWS::GameLift::Fleet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GameLift::Fleet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2459,6 +2542,7 @@ impl CfnFleetProps {
 #[cfg(feature = "gamelift")]
 impl crate::Cfn<markers::Fleet> {
     /// Adds an `AWS::GameLift::Fleet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2471,6 +2555,7 @@ impl crate::Cfn<markers::Fleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`FleetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-fleet.html#aws-resource-gamelift-fleet-return-values).
+    #[inline]
     pub fn attr_fleet_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FleetId".into())
     }
@@ -2483,6 +2568,7 @@ impl crate::Cfn<markers::Fleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`FleetArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-fleet.html#aws-resource-gamelift-fleet-return-values).
+    #[inline]
     pub fn attr_fleet_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FleetArn".into())
     }
@@ -2533,6 +2619,7 @@ pub mod fleet {
 
     impl IpPermission {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(from_port: impl Into<Int>, ip_range: impl Into<Str>, protocol: impl Into<Str>, to_port: impl Into<Int>) -> IpPermission {
             IpPermission {
                 from_port: from_port.into(),
@@ -2544,6 +2631,7 @@ pub mod fleet {
     }
 
     impl IntoValue for IpPermission {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FromPort", self.from_port.into_value());
@@ -2585,6 +2673,7 @@ pub mod fleet {
 
     impl LocationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(location: impl Into<Str>) -> LocationConfiguration {
             LocationConfiguration {
                 location: location.into(),
@@ -2595,6 +2684,7 @@ pub mod fleet {
     }
 
     impl IntoValue for LocationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Location", self.location.into_value());
@@ -2642,6 +2732,7 @@ pub mod fleet {
 
     impl LocationCapacity {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_size: impl Into<Int>) -> LocationCapacity {
             LocationCapacity {
                 desired_ec2_instances: None,
@@ -2653,6 +2744,7 @@ pub mod fleet {
     }
 
     impl IntoValue for LocationCapacity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DesiredEC2Instances", self.desired_ec2_instances);
@@ -2698,6 +2790,7 @@ pub mod fleet {
 
     impl RuntimeConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuntimeConfiguration {
             RuntimeConfiguration {
                 game_session_activation_timeout_seconds: None,
@@ -2708,12 +2801,14 @@ pub mod fleet {
     }
 
     impl Default for RuntimeConfiguration {
+        #[inline]
         fn default() -> RuntimeConfiguration {
             RuntimeConfiguration::new()
         }
     }
 
     impl IntoValue for RuntimeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GameSessionActivationTimeoutSeconds", self.game_session_activation_timeout_seconds);
@@ -2754,6 +2849,7 @@ pub mod fleet {
 
     impl ServerProcess {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(concurrent_executions: impl Into<Int>, launch_path: impl Into<Str>) -> ServerProcess {
             ServerProcess {
                 concurrent_executions: concurrent_executions.into(),
@@ -2764,6 +2860,7 @@ pub mod fleet {
     }
 
     impl IntoValue for ServerProcess {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConcurrentExecutions", self.concurrent_executions.into_value());
@@ -2792,6 +2889,7 @@ pub mod fleet {
 
     impl AnywhereConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cost: impl Into<Str>) -> AnywhereConfiguration {
             AnywhereConfiguration {
                 cost: cost.into(),
@@ -2800,6 +2898,7 @@ pub mod fleet {
     }
 
     impl IntoValue for AnywhereConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Cost", self.cost.into_value());
@@ -2832,6 +2931,7 @@ pub mod fleet {
 
     impl ResourceCreationLimitPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceCreationLimitPolicy {
             ResourceCreationLimitPolicy {
                 new_game_sessions_per_creator: None,
@@ -2841,12 +2941,14 @@ pub mod fleet {
     }
 
     impl Default for ResourceCreationLimitPolicy {
+        #[inline]
         fn default() -> ResourceCreationLimitPolicy {
             ResourceCreationLimitPolicy::new()
         }
     }
 
     impl IntoValue for ResourceCreationLimitPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NewGameSessionsPerCreator", self.new_game_sessions_per_creator);
@@ -2875,6 +2977,7 @@ pub mod fleet {
 
     impl CertificateConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_type: impl Into<Str>) -> CertificateConfiguration {
             CertificateConfiguration {
                 certificate_type: certificate_type.into(),
@@ -2883,6 +2986,7 @@ pub mod fleet {
     }
 
     impl IntoValue for CertificateConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateType", self.certificate_type.into_value());
@@ -2975,6 +3079,7 @@ pub mod fleet {
 
     impl ScalingPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> ScalingPolicy {
             ScalingPolicy {
                 comparison_operator: None,
@@ -2994,6 +3099,7 @@ pub mod fleet {
     }
 
     impl IntoValue for ScalingPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComparisonOperator", self.comparison_operator);
@@ -3035,6 +3141,7 @@ pub mod fleet {
 
     impl TargetConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_value: impl Into<Num>) -> TargetConfiguration {
             TargetConfiguration {
                 target_value: target_value.into(),
@@ -3043,6 +3150,7 @@ pub mod fleet {
     }
 
     impl IntoValue for TargetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TargetValue", self.target_value.into_value());
@@ -3075,6 +3183,7 @@ pub mod fleet {
 
     impl ManagedCapacityConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(zero_capacity_strategy: impl Into<Str>) -> ManagedCapacityConfiguration {
             ManagedCapacityConfiguration {
                 scale_in_after_inactivity_minutes: None,
@@ -3084,6 +3193,7 @@ pub mod fleet {
     }
 
     impl IntoValue for ManagedCapacityConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ScaleInAfterInactivityMinutes", self.scale_in_after_inactivity_minutes);
@@ -3107,6 +3217,7 @@ pub mod fleet {
 
     impl PlayerGatewayConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PlayerGatewayConfiguration {
             PlayerGatewayConfiguration {
                 game_server_ip_protocol_supported: None,
@@ -3115,12 +3226,14 @@ pub mod fleet {
     }
 
     impl Default for PlayerGatewayConfiguration {
+        #[inline]
         fn default() -> PlayerGatewayConfiguration {
             PlayerGatewayConfiguration::new()
         }
     }
 
     impl IntoValue for PlayerGatewayConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GameServerIpProtocolSupported", self.game_server_ip_protocol_supported);
@@ -3244,6 +3357,7 @@ pub struct CfnGameServerGroupProps {
 #[cfg(feature = "gamelift")]
 impl CfnGameServerGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(game_server_group_name: impl Into<Str>, instance_definitions: impl Into<List<game_server_group::InstanceDefinition>>, role_arn: impl Into<Str>) -> CfnGameServerGroupProps {
         CfnGameServerGroupProps {
             auto_scaling_policy: None,
@@ -3265,6 +3379,7 @@ impl CfnGameServerGroupProps {
 #[cfg(feature = "gamelift")]
 impl CfnGameServerGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutoScalingPolicy", self.auto_scaling_policy);
@@ -3284,6 +3399,7 @@ impl CfnGameServerGroupProps {
 
     /// The `AWS::GameLift::GameServerGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GameLift::GameServerGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3292,6 +3408,7 @@ impl CfnGameServerGroupProps {
 #[cfg(feature = "gamelift")]
 impl crate::Cfn<markers::GameServerGroup> {
     /// Adds an `AWS::GameLift::GameServerGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3304,6 +3421,7 @@ impl crate::Cfn<markers::GameServerGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`AutoScalingGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-gameservergroup.html#aws-resource-gamelift-gameservergroup-return-values).
+    #[inline]
     pub fn attr_auto_scaling_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AutoScalingGroupArn".into())
     }
@@ -3312,6 +3430,7 @@ impl crate::Cfn<markers::GameServerGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`GameServerGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-gameservergroup.html#aws-resource-gamelift-gameservergroup-return-values).
+    #[inline]
     pub fn attr_game_server_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GameServerGroupArn".into())
     }
@@ -3349,6 +3468,7 @@ pub mod game_server_group {
 
     impl AutoScalingPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_tracking_configuration: impl Into<TargetTrackingConfiguration>) -> AutoScalingPolicy {
             AutoScalingPolicy {
                 estimated_instance_warmup: None,
@@ -3358,6 +3478,7 @@ pub mod game_server_group {
     }
 
     impl IntoValue for AutoScalingPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EstimatedInstanceWarmup", self.estimated_instance_warmup);
@@ -3382,6 +3503,7 @@ pub mod game_server_group {
 
     impl TargetTrackingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_value: impl Into<Num>) -> TargetTrackingConfiguration {
             TargetTrackingConfiguration {
                 target_value: target_value.into(),
@@ -3390,6 +3512,7 @@ pub mod game_server_group {
     }
 
     impl IntoValue for TargetTrackingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TargetValue", self.target_value.into_value());
@@ -3424,6 +3547,7 @@ pub mod game_server_group {
 
     impl LaunchTemplate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LaunchTemplate {
             LaunchTemplate {
                 launch_template_id: None,
@@ -3434,12 +3558,14 @@ pub mod game_server_group {
     }
 
     impl Default for LaunchTemplate {
+        #[inline]
         fn default() -> LaunchTemplate {
             LaunchTemplate::new()
         }
     }
 
     impl IntoValue for LaunchTemplate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LaunchTemplateId", self.launch_template_id);
@@ -3476,6 +3602,7 @@ pub mod game_server_group {
 
     impl InstanceDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_type: impl Into<Str>) -> InstanceDefinition {
             InstanceDefinition {
                 instance_type: instance_type.into(),
@@ -3485,6 +3612,7 @@ pub mod game_server_group {
     }
 
     impl IntoValue for InstanceDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceType", self.instance_type.into_value());
@@ -3575,6 +3703,7 @@ pub struct CfnGameSessionQueueProps {
 #[cfg(feature = "gamelift")]
 impl CfnGameSessionQueueProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnGameSessionQueueProps {
         CfnGameSessionQueueProps {
             custom_event_data: None,
@@ -3593,6 +3722,7 @@ impl CfnGameSessionQueueProps {
 #[cfg(feature = "gamelift")]
 impl CfnGameSessionQueueProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CustomEventData", self.custom_event_data);
@@ -3609,6 +3739,7 @@ impl CfnGameSessionQueueProps {
 
     /// The `AWS::GameLift::GameSessionQueue` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GameLift::GameSessionQueue").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3617,6 +3748,7 @@ impl CfnGameSessionQueueProps {
 #[cfg(feature = "gamelift")]
 impl crate::Cfn<markers::GameSessionQueue> {
     /// Adds an `AWS::GameLift::GameSessionQueue` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3629,6 +3761,7 @@ impl crate::Cfn<markers::GameSessionQueue> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-gamesessionqueue.html#aws-resource-gamelift-gamesessionqueue-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3638,6 +3771,7 @@ impl crate::Cfn<markers::GameSessionQueue> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-gamesessionqueue.html#aws-resource-gamelift-gamesessionqueue-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -3674,6 +3808,7 @@ pub mod game_session_queue {
 
     impl PlayerLatencyPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PlayerLatencyPolicy {
             PlayerLatencyPolicy {
                 maximum_individual_player_latency_milliseconds: None,
@@ -3683,12 +3818,14 @@ pub mod game_session_queue {
     }
 
     impl Default for PlayerLatencyPolicy {
+        #[inline]
         fn default() -> PlayerLatencyPolicy {
             PlayerLatencyPolicy::new()
         }
     }
 
     impl IntoValue for PlayerLatencyPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaximumIndividualPlayerLatencyMilliseconds", self.maximum_individual_player_latency_milliseconds);
@@ -3716,6 +3853,7 @@ pub mod game_session_queue {
 
     impl FilterConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FilterConfiguration {
             FilterConfiguration {
                 allowed_locations: None,
@@ -3724,12 +3862,14 @@ pub mod game_session_queue {
     }
 
     impl Default for FilterConfiguration {
+        #[inline]
         fn default() -> FilterConfiguration {
             FilterConfiguration::new()
         }
     }
 
     impl IntoValue for FilterConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedLocations", self.allowed_locations);
@@ -3764,6 +3904,7 @@ pub mod game_session_queue {
 
     impl PriorityConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PriorityConfiguration {
             PriorityConfiguration {
                 location_order: None,
@@ -3773,12 +3914,14 @@ pub mod game_session_queue {
     }
 
     impl Default for PriorityConfiguration {
+        #[inline]
         fn default() -> PriorityConfiguration {
             PriorityConfiguration::new()
         }
     }
 
     impl IntoValue for PriorityConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LocationOrder", self.location_order);
@@ -3804,6 +3947,7 @@ pub mod game_session_queue {
 
     impl GameSessionQueueDestination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GameSessionQueueDestination {
             GameSessionQueueDestination {
                 destination_arn: None,
@@ -3812,12 +3956,14 @@ pub mod game_session_queue {
     }
 
     impl Default for GameSessionQueueDestination {
+        #[inline]
         fn default() -> GameSessionQueueDestination {
             GameSessionQueueDestination::new()
         }
     }
 
     impl IntoValue for GameSessionQueueDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationArn", self.destination_arn);
@@ -3854,6 +4000,7 @@ pub struct CfnLocationProps {
 #[cfg(feature = "gamelift")]
 impl CfnLocationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(location_name: impl Into<Str>) -> CfnLocationProps {
         CfnLocationProps {
             location_name: location_name.into(),
@@ -3865,6 +4012,7 @@ impl CfnLocationProps {
 #[cfg(feature = "gamelift")]
 impl CfnLocationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LocationName", self.location_name.into_value());
@@ -3874,6 +4022,7 @@ impl CfnLocationProps {
 
     /// The `AWS::GameLift::Location` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GameLift::Location").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3882,6 +4031,7 @@ impl CfnLocationProps {
 #[cfg(feature = "gamelift")]
 impl crate::Cfn<markers::Location> {
     /// Adds an `AWS::GameLift::Location` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3895,6 +4045,7 @@ impl crate::Cfn<markers::Location> {
     ///
     /// `Fn::GetAtt` of
     /// [`LocationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-location.html#aws-resource-gamelift-location-return-values).
+    #[inline]
     pub fn attr_location_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LocationArn".into())
     }
@@ -4046,6 +4197,7 @@ pub struct CfnMatchmakingConfigurationProps {
 #[cfg(feature = "gamelift")]
 impl CfnMatchmakingConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(acceptance_required: impl Into<Bool>, name: impl Into<Str>, request_timeout_seconds: impl Into<Int>, rule_set_name: impl Into<Str>) -> CfnMatchmakingConfigurationProps {
         CfnMatchmakingConfigurationProps {
             acceptance_required: acceptance_required.into(),
@@ -4072,6 +4224,7 @@ impl CfnMatchmakingConfigurationProps {
 #[cfg(feature = "gamelift")]
 impl CfnMatchmakingConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AcceptanceRequired", self.acceptance_required.into_value());
@@ -4096,6 +4249,7 @@ impl CfnMatchmakingConfigurationProps {
 
     /// The `AWS::GameLift::MatchmakingConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GameLift::MatchmakingConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4104,6 +4258,7 @@ impl CfnMatchmakingConfigurationProps {
 #[cfg(feature = "gamelift")]
 impl crate::Cfn<markers::MatchmakingConfiguration> {
     /// Adds an `AWS::GameLift::MatchmakingConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4116,6 +4271,7 @@ impl crate::Cfn<markers::MatchmakingConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-matchmakingconfiguration.html#aws-resource-gamelift-matchmakingconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4124,6 +4280,7 @@ impl crate::Cfn<markers::MatchmakingConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-matchmakingconfiguration.html#aws-resource-gamelift-matchmakingconfiguration-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -4158,6 +4315,7 @@ pub mod matchmaking_configuration {
 
     impl GameProperty {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> GameProperty {
             GameProperty {
                 key: key.into(),
@@ -4167,6 +4325,7 @@ pub mod matchmaking_configuration {
     }
 
     impl IntoValue for GameProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -4215,6 +4374,7 @@ pub struct CfnMatchmakingRuleSetProps {
 #[cfg(feature = "gamelift")]
 impl CfnMatchmakingRuleSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, rule_set_body: impl Into<Str>) -> CfnMatchmakingRuleSetProps {
         CfnMatchmakingRuleSetProps {
             name: name.into(),
@@ -4227,6 +4387,7 @@ impl CfnMatchmakingRuleSetProps {
 #[cfg(feature = "gamelift")]
 impl CfnMatchmakingRuleSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -4237,6 +4398,7 @@ impl CfnMatchmakingRuleSetProps {
 
     /// The `AWS::GameLift::MatchmakingRuleSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GameLift::MatchmakingRuleSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4245,6 +4407,7 @@ impl CfnMatchmakingRuleSetProps {
 #[cfg(feature = "gamelift")]
 impl crate::Cfn<markers::MatchmakingRuleSet> {
     /// Adds an `AWS::GameLift::MatchmakingRuleSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4257,6 +4420,7 @@ impl crate::Cfn<markers::MatchmakingRuleSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-matchmakingruleset.html#aws-resource-gamelift-matchmakingruleset-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4265,6 +4429,7 @@ impl crate::Cfn<markers::MatchmakingRuleSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-matchmakingruleset.html#aws-resource-gamelift-matchmakingruleset-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -4274,6 +4439,7 @@ impl crate::Cfn<markers::MatchmakingRuleSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-matchmakingruleset.html#aws-resource-gamelift-matchmakingruleset-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -4332,6 +4498,7 @@ pub struct CfnScriptProps {
 #[cfg(feature = "gamelift")]
 impl CfnScriptProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(storage_location: impl Into<script::S3Location>) -> CfnScriptProps {
         CfnScriptProps {
             name: None,
@@ -4346,6 +4513,7 @@ impl CfnScriptProps {
 #[cfg(feature = "gamelift")]
 impl CfnScriptProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Name", self.name);
@@ -4358,6 +4526,7 @@ impl CfnScriptProps {
 
     /// The `AWS::GameLift::Script` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GameLift::Script").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4366,6 +4535,7 @@ impl CfnScriptProps {
 #[cfg(feature = "gamelift")]
 impl crate::Cfn<markers::Script> {
     /// Adds an `AWS::GameLift::Script` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4378,6 +4548,7 @@ impl crate::Cfn<markers::Script> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-script.html#aws-resource-gamelift-script-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4386,6 +4557,7 @@ impl crate::Cfn<markers::Script> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-script.html#aws-resource-gamelift-script-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4395,6 +4567,7 @@ impl crate::Cfn<markers::Script> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-script.html#aws-resource-gamelift-script-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -4404,6 +4577,7 @@ impl crate::Cfn<markers::Script> {
     ///
     /// `Fn::GetAtt` of
     /// [`SizeOnDisk`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-script.html#aws-resource-gamelift-script-return-values).
+    #[inline]
     pub fn attr_size_on_disk(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SizeOnDisk".into())
     }
@@ -4453,6 +4627,7 @@ pub mod script {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>, role_arn: impl Into<Str>) -> S3Location {
             S3Location {
                 bucket: bucket.into(),
@@ -4464,6 +4639,7 @@ pub mod script {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());

@@ -123,6 +123,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "gameliftstreams")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_source_uri: impl Into<Str>, description: impl Into<Str>, executable_path: impl Into<Str>, runtime_environment: impl Into<application::RuntimeEnvironment>) -> CfnApplicationProps {
         CfnApplicationProps {
             application_log_output_uri: None,
@@ -139,6 +140,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "gameliftstreams")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApplicationLogOutputUri", self.application_log_output_uri);
@@ -153,6 +155,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::GameLiftStreams::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GameLiftStreams::Application").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -161,6 +164,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "gameliftstreams")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::GameLiftStreams::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -175,6 +179,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gameliftstreams-application.html#aws-resource-gameliftstreams-application-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -183,6 +188,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gameliftstreams-application.html#aws-resource-gameliftstreams-application-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -217,6 +223,7 @@ pub mod application {
 
     impl RuntimeEnvironment {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, version: impl Into<Str>) -> RuntimeEnvironment {
             RuntimeEnvironment {
                 r#type: r#type.into(),
@@ -226,6 +233,7 @@ pub mod application {
     }
 
     impl IntoValue for RuntimeEnvironment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -286,6 +294,7 @@ pub struct CfnStreamGroupProps {
 #[cfg(feature = "gameliftstreams")]
 impl CfnStreamGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, location_configurations: impl Into<List<stream_group::LocationConfiguration>>, stream_class: impl Into<Str>) -> CfnStreamGroupProps {
         CfnStreamGroupProps {
             default_application: None,
@@ -300,6 +309,7 @@ impl CfnStreamGroupProps {
 #[cfg(feature = "gameliftstreams")]
 impl CfnStreamGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DefaultApplication", self.default_application);
@@ -312,6 +322,7 @@ impl CfnStreamGroupProps {
 
     /// The `AWS::GameLiftStreams::StreamGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GameLiftStreams::StreamGroup").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -320,6 +331,7 @@ impl CfnStreamGroupProps {
 #[cfg(feature = "gameliftstreams")]
 impl crate::Cfn<markers::StreamGroup> {
     /// Adds an `AWS::GameLiftStreams::StreamGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -335,6 +347,7 @@ impl crate::Cfn<markers::StreamGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gameliftstreams-streamgroup.html#aws-resource-gameliftstreams-streamgroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -343,6 +356,7 @@ impl crate::Cfn<markers::StreamGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gameliftstreams-streamgroup.html#aws-resource-gameliftstreams-streamgroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -377,6 +391,7 @@ pub mod stream_group {
 
     impl DefaultApplication {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DefaultApplication {
             DefaultApplication {
                 arn: None,
@@ -386,12 +401,14 @@ pub mod stream_group {
     }
 
     impl Default for DefaultApplication {
+        #[inline]
         fn default() -> DefaultApplication {
             DefaultApplication::new()
         }
     }
 
     impl IntoValue for DefaultApplication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -449,6 +466,7 @@ pub mod stream_group {
 
     impl LocationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(location_name: impl Into<Str>) -> LocationConfiguration {
             LocationConfiguration {
                 always_on_capacity: None,
@@ -462,6 +480,7 @@ pub mod stream_group {
     }
 
     impl IntoValue for LocationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AlwaysOnCapacity", self.always_on_capacity);
@@ -496,6 +515,7 @@ pub mod stream_group {
 
     impl VpcTransitConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ipv4_cidr_blocks: impl Into<List<Str>>, vpc_id: impl Into<Str>) -> VpcTransitConfiguration {
             VpcTransitConfiguration {
                 ipv4_cidr_blocks: ipv4_cidr_blocks.into(),
@@ -505,6 +525,7 @@ pub mod stream_group {
     }
 
     impl IntoValue for VpcTransitConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Ipv4CidrBlocks", self.ipv4_cidr_blocks.into_value());

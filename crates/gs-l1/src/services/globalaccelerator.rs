@@ -144,6 +144,7 @@ pub struct CfnAcceleratorProps {
 #[cfg(feature = "globalaccelerator")]
 impl CfnAcceleratorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnAcceleratorProps {
         CfnAcceleratorProps {
             enabled: None,
@@ -161,6 +162,7 @@ impl CfnAcceleratorProps {
 #[cfg(feature = "globalaccelerator")]
 impl CfnAcceleratorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Enabled", self.enabled);
@@ -176,6 +178,7 @@ impl CfnAcceleratorProps {
 
     /// The `AWS::GlobalAccelerator::Accelerator` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GlobalAccelerator::Accelerator").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -184,6 +187,7 @@ impl CfnAcceleratorProps {
 #[cfg(feature = "globalaccelerator")]
 impl crate::Cfn<markers::Accelerator> {
     /// Adds an `AWS::GlobalAccelerator::Accelerator` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -197,6 +201,7 @@ impl crate::Cfn<markers::Accelerator> {
     ///
     /// `Fn::GetAtt` of
     /// [`Ipv4Addresses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-globalaccelerator-accelerator.html#aws-resource-globalaccelerator-accelerator-return-values).
+    #[inline]
     pub fn attr_ipv4_addresses(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Ipv4Addresses".into())
     }
@@ -206,6 +211,7 @@ impl crate::Cfn<markers::Accelerator> {
     ///
     /// `Fn::GetAtt` of
     /// [`DnsName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-globalaccelerator-accelerator.html#aws-resource-globalaccelerator-accelerator-return-values).
+    #[inline]
     pub fn attr_dns_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DnsName".into())
     }
@@ -215,6 +221,7 @@ impl crate::Cfn<markers::Accelerator> {
     ///
     /// `Fn::GetAtt` of
     /// [`DualStackDnsName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-globalaccelerator-accelerator.html#aws-resource-globalaccelerator-accelerator-return-values).
+    #[inline]
     pub fn attr_dual_stack_dns_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DualStackDnsName".into())
     }
@@ -224,6 +231,7 @@ impl crate::Cfn<markers::Accelerator> {
     ///
     /// `Fn::GetAtt` of
     /// [`AcceleratorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-globalaccelerator-accelerator.html#aws-resource-globalaccelerator-accelerator-return-values).
+    #[inline]
     pub fn attr_accelerator_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AcceleratorArn".into())
     }
@@ -233,6 +241,7 @@ impl crate::Cfn<markers::Accelerator> {
     ///
     /// `Fn::GetAtt` of
     /// [`Ipv6Addresses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-globalaccelerator-accelerator.html#aws-resource-globalaccelerator-accelerator-return-values).
+    #[inline]
     pub fn attr_ipv6_addresses(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Ipv6Addresses".into())
     }
@@ -272,6 +281,7 @@ pub struct CfnCrossAccountAttachmentProps {
 #[cfg(feature = "globalaccelerator")]
 impl CfnCrossAccountAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnCrossAccountAttachmentProps {
         CfnCrossAccountAttachmentProps {
             name: name.into(),
@@ -285,6 +295,7 @@ impl CfnCrossAccountAttachmentProps {
 #[cfg(feature = "globalaccelerator")]
 impl CfnCrossAccountAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -296,6 +307,7 @@ impl CfnCrossAccountAttachmentProps {
 
     /// The `AWS::GlobalAccelerator::CrossAccountAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GlobalAccelerator::CrossAccountAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -304,6 +316,7 @@ impl CfnCrossAccountAttachmentProps {
 #[cfg(feature = "globalaccelerator")]
 impl crate::Cfn<markers::CrossAccountAttachment> {
     /// Adds an `AWS::GlobalAccelerator::CrossAccountAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -316,6 +329,7 @@ impl crate::Cfn<markers::CrossAccountAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-globalaccelerator-crossaccountattachment.html#aws-resource-globalaccelerator-crossaccountattachment-return-values).
+    #[inline]
     pub fn attr_attachment_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentArn".into())
     }
@@ -355,6 +369,7 @@ pub mod cross_account_attachment {
 
     impl Resource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Resource {
             Resource {
                 cidr: None,
@@ -365,12 +380,14 @@ pub mod cross_account_attachment {
     }
 
     impl Default for Resource {
+        #[inline]
         fn default() -> Resource {
             Resource::new()
         }
     }
 
     impl IntoValue for Resource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Cidr", self.cidr);
@@ -455,6 +472,7 @@ pub struct CfnEndpointGroupProps {
 #[cfg(feature = "globalaccelerator")]
 impl CfnEndpointGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(endpoint_group_region: impl Into<Str>, listener_arn: impl Into<Id<crate::globalaccelerator::CfnListener>>) -> CfnEndpointGroupProps {
         CfnEndpointGroupProps {
             endpoint_configurations: None,
@@ -474,6 +492,7 @@ impl CfnEndpointGroupProps {
 #[cfg(feature = "globalaccelerator")]
 impl CfnEndpointGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EndpointConfigurations", self.endpoint_configurations);
@@ -491,6 +510,7 @@ impl CfnEndpointGroupProps {
 
     /// The `AWS::GlobalAccelerator::EndpointGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GlobalAccelerator::EndpointGroup").properties(self.into_properties())
     }
@@ -499,6 +519,7 @@ impl CfnEndpointGroupProps {
 #[cfg(feature = "globalaccelerator")]
 impl crate::Cfn<markers::EndpointGroup> {
     /// Adds an `AWS::GlobalAccelerator::EndpointGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -512,6 +533,7 @@ impl crate::Cfn<markers::EndpointGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-globalaccelerator-endpointgroup.html#aws-resource-globalaccelerator-endpointgroup-return-values).
+    #[inline]
     pub fn attr_endpoint_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointGroupArn".into())
     }
@@ -549,6 +571,7 @@ pub mod endpoint_group {
 
     impl PortOverride {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint_port: impl Into<Int>, listener_port: impl Into<Int>) -> PortOverride {
             PortOverride {
                 endpoint_port: endpoint_port.into(),
@@ -558,6 +581,7 @@ pub mod endpoint_group {
     }
 
     impl IntoValue for PortOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointPort", self.endpoint_port.into_value());
@@ -615,6 +639,7 @@ pub mod endpoint_group {
 
     impl EndpointConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint_id: impl Into<Id<crate::elasticloadbalancingv2::CfnLoadBalancer>>) -> EndpointConfiguration {
             EndpointConfiguration {
                 attachment_arn: None,
@@ -626,6 +651,7 @@ pub mod endpoint_group {
     }
 
     impl IntoValue for EndpointConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttachmentArn", self.attachment_arn);
@@ -676,6 +702,7 @@ pub struct CfnListenerProps {
 #[cfg(feature = "globalaccelerator")]
 impl CfnListenerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(accelerator_arn: impl Into<Id<crate::globalaccelerator::CfnAccelerator>>, port_ranges: impl Into<List<listener::PortRange>>, protocol: impl Into<Str>) -> CfnListenerProps {
         CfnListenerProps {
             accelerator_arn: accelerator_arn.into(),
@@ -689,6 +716,7 @@ impl CfnListenerProps {
 #[cfg(feature = "globalaccelerator")]
 impl CfnListenerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AcceleratorArn", self.accelerator_arn.into_ref());
@@ -700,6 +728,7 @@ impl CfnListenerProps {
 
     /// The `AWS::GlobalAccelerator::Listener` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GlobalAccelerator::Listener").properties(self.into_properties())
     }
@@ -708,6 +737,7 @@ impl CfnListenerProps {
 #[cfg(feature = "globalaccelerator")]
 impl crate::Cfn<markers::Listener> {
     /// Adds an `AWS::GlobalAccelerator::Listener` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -721,6 +751,7 @@ impl crate::Cfn<markers::Listener> {
     ///
     /// `Fn::GetAtt` of
     /// [`ListenerArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-globalaccelerator-listener.html#aws-resource-globalaccelerator-listener-return-values).
+    #[inline]
     pub fn attr_listener_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ListenerArn".into())
     }
@@ -753,6 +784,7 @@ pub mod listener {
 
     impl PortRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(from_port: impl Into<Int>, to_port: impl Into<Int>) -> PortRange {
             PortRange {
                 from_port: from_port.into(),
@@ -762,6 +794,7 @@ pub mod listener {
     }
 
     impl IntoValue for PortRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FromPort", self.from_port.into_value());

@@ -534,6 +534,7 @@ pub struct CfnBlueprintProps {
 #[cfg(feature = "glue")]
 impl CfnBlueprintProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(blueprint_location: impl Into<Str>, name: impl Into<Str>) -> CfnBlueprintProps {
         CfnBlueprintProps {
             blueprint_location: blueprint_location.into(),
@@ -547,6 +548,7 @@ impl CfnBlueprintProps {
 #[cfg(feature = "glue")]
 impl CfnBlueprintProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BlueprintLocation", self.blueprint_location.into_value());
@@ -558,6 +560,7 @@ impl CfnBlueprintProps {
 
     /// The `AWS::Glue::Blueprint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::Blueprint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -566,6 +569,7 @@ impl CfnBlueprintProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::Blueprint> {
     /// Adds an `AWS::Glue::Blueprint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -578,6 +582,7 @@ impl crate::Cfn<markers::Blueprint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-blueprint.html#aws-resource-glue-blueprint-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -586,6 +591,7 @@ impl crate::Cfn<markers::Blueprint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-blueprint.html#aws-resource-glue-blueprint-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -594,6 +600,7 @@ impl crate::Cfn<markers::Blueprint> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedOn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-blueprint.html#aws-resource-glue-blueprint-return-values).
+    #[inline]
     pub fn attr_created_on(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedOn".into())
     }
@@ -602,6 +609,7 @@ impl crate::Cfn<markers::Blueprint> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedOn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-blueprint.html#aws-resource-glue-blueprint-return-values).
+    #[inline]
     pub fn attr_last_modified_on(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedOn".into())
     }
@@ -610,6 +618,7 @@ impl crate::Cfn<markers::Blueprint> {
     ///
     /// `Fn::GetAtt` of
     /// [`ParameterSpec`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-blueprint.html#aws-resource-glue-blueprint-return-values).
+    #[inline]
     pub fn attr_parameter_spec(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ParameterSpec".into())
     }
@@ -685,6 +694,7 @@ pub struct CfnCatalogProps {
 #[cfg(feature = "glue")]
 impl CfnCatalogProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnCatalogProps {
         CfnCatalogProps {
             allow_full_table_external_data_access: None,
@@ -705,6 +715,7 @@ impl CfnCatalogProps {
 #[cfg(feature = "glue")]
 impl CfnCatalogProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllowFullTableExternalDataAccess", self.allow_full_table_external_data_access);
@@ -723,6 +734,7 @@ impl CfnCatalogProps {
 
     /// The `AWS::Glue::Catalog` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::Catalog").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -731,6 +743,7 @@ impl CfnCatalogProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::Catalog> {
     /// Adds an `AWS::Glue::Catalog` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -743,6 +756,7 @@ impl crate::Cfn<markers::Catalog> {
     ///
     /// `Fn::GetAtt` of
     /// [`CatalogId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-catalog.html#aws-resource-glue-catalog-return-values).
+    #[inline]
     pub fn attr_catalog_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CatalogId".into())
     }
@@ -751,6 +765,7 @@ impl crate::Cfn<markers::Catalog> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-catalog.html#aws-resource-glue-catalog-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceArn".into())
     }
@@ -759,6 +774,7 @@ impl crate::Cfn<markers::Catalog> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-catalog.html#aws-resource-glue-catalog-return-values).
+    #[inline]
     pub fn attr_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateTime".into())
     }
@@ -767,6 +783,7 @@ impl crate::Cfn<markers::Catalog> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-catalog.html#aws-resource-glue-catalog-return-values).
+    #[inline]
     pub fn attr_update_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateTime".into())
     }
@@ -775,6 +792,7 @@ impl crate::Cfn<markers::Catalog> {
     ///
     /// `Fn::GetAtt` of
     /// [`CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-catalog.html#aws-resource-glue-catalog-return-values).
+    #[inline]
     pub fn attr_catalog_properties_data_lake_access_properties_managed_workgroup_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupName".into())
     }
@@ -783,6 +801,7 @@ impl crate::Cfn<markers::Catalog> {
     ///
     /// `Fn::GetAtt` of
     /// [`CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-catalog.html#aws-resource-glue-catalog-return-values).
+    #[inline]
     pub fn attr_catalog_properties_data_lake_access_properties_managed_workgroup_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CatalogProperties.DataLakeAccessProperties.ManagedWorkgroupStatus".into())
     }
@@ -791,6 +810,7 @@ impl crate::Cfn<markers::Catalog> {
     ///
     /// `Fn::GetAtt` of
     /// [`CatalogProperties.DataLakeAccessProperties.RedshiftDatabaseName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-catalog.html#aws-resource-glue-catalog-return-values).
+    #[inline]
     pub fn attr_catalog_properties_data_lake_access_properties_redshift_database_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CatalogProperties.DataLakeAccessProperties.RedshiftDatabaseName".into())
     }
@@ -799,6 +819,7 @@ impl crate::Cfn<markers::Catalog> {
     ///
     /// `Fn::GetAtt` of
     /// [`CatalogProperties.CustomProperties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-catalog.html#aws-resource-glue-catalog-return-values).
+    #[inline]
     pub fn attr_catalog_properties_custom_properties(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CatalogProperties.CustomProperties".into())
     }
@@ -829,6 +850,7 @@ pub mod catalog {
 
     impl FederatedCatalog {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FederatedCatalog {
             FederatedCatalog {
                 connection_name: None,
@@ -838,12 +860,14 @@ pub mod catalog {
     }
 
     impl Default for FederatedCatalog {
+        #[inline]
         fn default() -> FederatedCatalog {
             FederatedCatalog::new()
         }
     }
 
     impl IntoValue for FederatedCatalog {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionName", self.connection_name);
@@ -868,6 +892,7 @@ pub mod catalog {
 
     impl TargetRedshiftCatalog {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(catalog_arn: impl Into<Str>) -> TargetRedshiftCatalog {
             TargetRedshiftCatalog {
                 catalog_arn: catalog_arn.into(),
@@ -876,6 +901,7 @@ pub mod catalog {
     }
 
     impl IntoValue for TargetRedshiftCatalog {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CatalogArn", self.catalog_arn.into_value());
@@ -903,6 +929,7 @@ pub mod catalog {
 
     impl CatalogProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CatalogProperties {
             CatalogProperties {
                 custom_properties: None,
@@ -912,12 +939,14 @@ pub mod catalog {
     }
 
     impl Default for CatalogProperties {
+        #[inline]
         fn default() -> CatalogProperties {
             CatalogProperties::new()
         }
     }
 
     impl IntoValue for CatalogProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomProperties", self.custom_properties);
@@ -980,6 +1009,7 @@ pub mod catalog {
 
     impl DataLakeAccessProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataLakeAccessProperties {
             DataLakeAccessProperties {
                 allow_full_table_external_data_access: None,
@@ -995,12 +1025,14 @@ pub mod catalog {
     }
 
     impl Default for DataLakeAccessProperties {
+        #[inline]
         fn default() -> DataLakeAccessProperties {
             DataLakeAccessProperties::new()
         }
     }
 
     impl IntoValue for DataLakeAccessProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowFullTableExternalDataAccess", self.allow_full_table_external_data_access);
@@ -1035,6 +1067,7 @@ pub mod catalog {
 
     impl PrincipalPermissions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrincipalPermissions {
             PrincipalPermissions {
                 permissions: None,
@@ -1044,12 +1077,14 @@ pub mod catalog {
     }
 
     impl Default for PrincipalPermissions {
+        #[inline]
         fn default() -> PrincipalPermissions {
             PrincipalPermissions::new()
         }
     }
 
     impl IntoValue for PrincipalPermissions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Permissions", self.permissions);
@@ -1073,6 +1108,7 @@ pub mod catalog {
 
     impl DataLakePrincipal {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataLakePrincipal {
             DataLakePrincipal {
                 data_lake_principal_identifier: None,
@@ -1081,12 +1117,14 @@ pub mod catalog {
     }
 
     impl Default for DataLakePrincipal {
+        #[inline]
         fn default() -> DataLakePrincipal {
             DataLakePrincipal::new()
         }
     }
 
     impl IntoValue for DataLakePrincipal {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataLakePrincipalIdentifier", self.data_lake_principal_identifier);
@@ -1125,6 +1163,7 @@ pub struct CfnClassifierProps {
 #[cfg(feature = "glue")]
 impl CfnClassifierProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnClassifierProps {
         CfnClassifierProps {
             csv_classifier: None,
@@ -1137,6 +1176,7 @@ impl CfnClassifierProps {
 
 #[cfg(feature = "glue")]
 impl Default for CfnClassifierProps {
+    #[inline]
     fn default() -> CfnClassifierProps {
         CfnClassifierProps::new()
     }
@@ -1145,6 +1185,7 @@ impl Default for CfnClassifierProps {
 #[cfg(feature = "glue")]
 impl CfnClassifierProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CsvClassifier", self.csv_classifier);
@@ -1156,6 +1197,7 @@ impl CfnClassifierProps {
 
     /// The `AWS::Glue::Classifier` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::Classifier").properties(self.into_properties())
     }
@@ -1164,6 +1206,7 @@ impl CfnClassifierProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::Classifier> {
     /// Adds an `AWS::Glue::Classifier` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1176,6 +1219,7 @@ impl crate::Cfn<markers::Classifier> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-classifier.html#aws-resource-glue-classifier-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -1218,6 +1262,7 @@ pub mod classifier {
 
     impl XMLClassifier {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(classification: impl Into<Str>, row_tag: impl Into<Str>) -> XMLClassifier {
             XMLClassifier {
                 classification: classification.into(),
@@ -1228,6 +1273,7 @@ pub mod classifier {
     }
 
     impl IntoValue for XMLClassifier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Classification", self.classification.into_value());
@@ -1262,6 +1308,7 @@ pub mod classifier {
 
     impl JsonClassifier {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(json_path: impl Into<Str>) -> JsonClassifier {
             JsonClassifier {
                 json_path: json_path.into(),
@@ -1271,6 +1318,7 @@ pub mod classifier {
     }
 
     impl IntoValue for JsonClassifier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("JsonPath", self.json_path.into_value());
@@ -1337,6 +1385,7 @@ pub mod classifier {
 
     impl CsvClassifier {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CsvClassifier {
             CsvClassifier {
                 allow_single_column: None,
@@ -1353,12 +1402,14 @@ pub mod classifier {
     }
 
     impl Default for CsvClassifier {
+        #[inline]
         fn default() -> CsvClassifier {
             CsvClassifier::new()
         }
     }
 
     impl IntoValue for CsvClassifier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowSingleColumn", self.allow_single_column);
@@ -1412,6 +1463,7 @@ pub mod classifier {
 
     impl GrokClassifier {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(classification: impl Into<Str>, grok_pattern: impl Into<Str>) -> GrokClassifier {
             GrokClassifier {
                 classification: classification.into(),
@@ -1423,6 +1475,7 @@ pub mod classifier {
     }
 
     impl IntoValue for GrokClassifier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Classification", self.classification.into_value());
@@ -1465,6 +1518,7 @@ pub struct CfnConnectionProps {
 #[cfg(feature = "glue")]
 impl CfnConnectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(catalog_id: impl Into<Str>, connection_input: impl Into<connection::ConnectionInput>) -> CfnConnectionProps {
         CfnConnectionProps {
             catalog_id: catalog_id.into(),
@@ -1477,6 +1531,7 @@ impl CfnConnectionProps {
 #[cfg(feature = "glue")]
 impl CfnConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CatalogId", self.catalog_id.into_value());
@@ -1487,6 +1542,7 @@ impl CfnConnectionProps {
 
     /// The `AWS::Glue::Connection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::Connection").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1495,6 +1551,7 @@ impl CfnConnectionProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::Connection> {
     /// Adds an `AWS::Glue::Connection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1507,6 +1564,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-connection.html#aws-resource-glue-connection-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -1590,6 +1648,7 @@ pub mod connection {
 
     impl ConnectionInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connection_type: impl Into<Str>) -> ConnectionInput {
             ConnectionInput {
                 athena_properties: None,
@@ -1609,6 +1668,7 @@ pub mod connection {
     }
 
     impl IntoValue for ConnectionInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AthenaProperties", self.athena_properties);
@@ -1652,6 +1712,7 @@ pub mod connection {
 
     impl PhysicalConnectionRequirements {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PhysicalConnectionRequirements {
             PhysicalConnectionRequirements {
                 availability_zone: None,
@@ -1662,12 +1723,14 @@ pub mod connection {
     }
 
     impl Default for PhysicalConnectionRequirements {
+        #[inline]
         fn default() -> PhysicalConnectionRequirements {
             PhysicalConnectionRequirements::new()
         }
     }
 
     impl IntoValue for PhysicalConnectionRequirements {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -1718,6 +1781,7 @@ pub mod connection {
 
     impl AuthenticationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authentication_type: impl Into<Str>) -> AuthenticationConfiguration {
             AuthenticationConfiguration {
                 authentication_type: authentication_type.into(),
@@ -1731,6 +1795,7 @@ pub mod connection {
     }
 
     impl IntoValue for AuthenticationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthenticationType", self.authentication_type.into_value());
@@ -1763,6 +1828,7 @@ pub mod connection {
 
     impl BasicAuthenticationCredentials {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BasicAuthenticationCredentials {
             BasicAuthenticationCredentials {
                 password: None,
@@ -1772,12 +1838,14 @@ pub mod connection {
     }
 
     impl Default for BasicAuthenticationCredentials {
+        #[inline]
         fn default() -> BasicAuthenticationCredentials {
             BasicAuthenticationCredentials::new()
         }
     }
 
     impl IntoValue for BasicAuthenticationCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Password", self.password);
@@ -1826,6 +1894,7 @@ pub mod connection {
 
     impl OAuth2Properties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OAuth2Properties {
             OAuth2Properties {
                 authorization_code_properties: None,
@@ -1839,12 +1908,14 @@ pub mod connection {
     }
 
     impl Default for OAuth2Properties {
+        #[inline]
         fn default() -> OAuth2Properties {
             OAuth2Properties::new()
         }
     }
 
     impl IntoValue for OAuth2Properties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationCodeProperties", self.authorization_code_properties);
@@ -1881,6 +1952,7 @@ pub mod connection {
 
     impl AuthorizationCodeProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuthorizationCodeProperties {
             AuthorizationCodeProperties {
                 authorization_code: None,
@@ -1890,12 +1962,14 @@ pub mod connection {
     }
 
     impl Default for AuthorizationCodeProperties {
+        #[inline]
         fn default() -> AuthorizationCodeProperties {
             AuthorizationCodeProperties::new()
         }
     }
 
     impl IntoValue for AuthorizationCodeProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationCode", self.authorization_code);
@@ -1924,6 +1998,7 @@ pub mod connection {
 
     impl OAuth2ClientApplication {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OAuth2ClientApplication {
             OAuth2ClientApplication {
                 aws_managed_client_application_reference: None,
@@ -1933,12 +2008,14 @@ pub mod connection {
     }
 
     impl Default for OAuth2ClientApplication {
+        #[inline]
         fn default() -> OAuth2ClientApplication {
             OAuth2ClientApplication::new()
         }
     }
 
     impl IntoValue for OAuth2ClientApplication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AWSManagedClientApplicationReference", self.aws_managed_client_application_reference);
@@ -1977,6 +2054,7 @@ pub mod connection {
 
     impl OAuth2Credentials {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OAuth2Credentials {
             OAuth2Credentials {
                 access_token: None,
@@ -1988,12 +2066,14 @@ pub mod connection {
     }
 
     impl Default for OAuth2Credentials {
+        #[inline]
         fn default() -> OAuth2Credentials {
             OAuth2Credentials::new()
         }
     }
 
     impl IntoValue for OAuth2Credentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessToken", self.access_token);
@@ -2060,6 +2140,7 @@ pub struct CfnConnectionTypeProps {
 #[cfg(feature = "glue")]
 impl CfnConnectionTypeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connection_type: impl Into<Str>, rest_configuration: impl Into<connection_type::RestConfiguration>) -> CfnConnectionTypeProps {
         CfnConnectionTypeProps {
             connection_properties: None,
@@ -2076,6 +2157,7 @@ impl CfnConnectionTypeProps {
 #[cfg(feature = "glue")]
 impl CfnConnectionTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConnectionProperties", self.connection_properties);
@@ -2090,6 +2172,7 @@ impl CfnConnectionTypeProps {
 
     /// The `AWS::Glue::ConnectionType` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::ConnectionType").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2098,6 +2181,7 @@ impl CfnConnectionTypeProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::ConnectionType> {
     /// Adds an `AWS::Glue::ConnectionType` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2110,6 +2194,7 @@ impl crate::Cfn<markers::ConnectionType> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectionTypeArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-connectiontype.html#aws-resource-glue-connectiontype-return-values).
+    #[inline]
     pub fn attr_connection_type_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectionTypeArn".into())
     }
@@ -2141,6 +2226,7 @@ pub mod connection_type {
 
     impl ConnectionPropertiesConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectionPropertiesConfiguration {
             ConnectionPropertiesConfiguration {
                 additional_request_parameters: None,
@@ -2150,12 +2236,14 @@ pub mod connection_type {
     }
 
     impl Default for ConnectionPropertiesConfiguration {
+        #[inline]
         fn default() -> ConnectionPropertiesConfiguration {
             ConnectionPropertiesConfiguration::new()
         }
     }
 
     impl IntoValue for ConnectionPropertiesConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalRequestParameters", self.additional_request_parameters);
@@ -2212,6 +2300,7 @@ pub mod connection_type {
 
     impl ConnectorProperty {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, property_type: impl Into<Str>, required: impl Into<Bool>) -> ConnectorProperty {
             ConnectorProperty {
                 allowed_values: None,
@@ -2226,6 +2315,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for ConnectorProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedValues", self.allowed_values);
@@ -2270,6 +2360,7 @@ pub mod connection_type {
 
     impl ConnectorAuthenticationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authentication_types: impl Into<List<Str>>) -> ConnectorAuthenticationConfiguration {
             ConnectorAuthenticationConfiguration {
                 authentication_types: authentication_types.into(),
@@ -2281,6 +2372,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for ConnectorAuthenticationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthenticationTypes", self.authentication_types.into_value());
@@ -2322,6 +2414,7 @@ pub mod connection_type {
 
     impl ConnectorOAuth2Properties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(o_auth2_grant_type: impl Into<Str>) -> ConnectorOAuth2Properties {
             ConnectorOAuth2Properties {
                 authorization_code_properties: None,
@@ -2333,6 +2426,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for ConnectorOAuth2Properties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationCodeProperties", self.authorization_code_properties);
@@ -2390,6 +2484,7 @@ pub mod connection_type {
 
     impl ClientCredentialsProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClientCredentialsProperties {
             ClientCredentialsProperties {
                 client_id: None,
@@ -2404,12 +2499,14 @@ pub mod connection_type {
     }
 
     impl Default for ClientCredentialsProperties {
+        #[inline]
         fn default() -> ClientCredentialsProperties {
             ClientCredentialsProperties::new()
         }
     }
 
     impl IntoValue for ClientCredentialsProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClientId", self.client_id);
@@ -2462,6 +2559,7 @@ pub mod connection_type {
 
     impl SecretConnectorProperty {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, property_type: impl Into<Str>, required: impl Into<Bool>) -> SecretConnectorProperty {
             SecretConnectorProperty {
                 key_override: None,
@@ -2474,6 +2572,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for SecretConnectorProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KeyOverride", self.key_override);
@@ -2521,6 +2620,7 @@ pub mod connection_type {
 
     impl JWTBearerProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JWTBearerProperties {
             JWTBearerProperties {
                 content_type: None,
@@ -2533,12 +2633,14 @@ pub mod connection_type {
     }
 
     impl Default for JWTBearerProperties {
+        #[inline]
         fn default() -> JWTBearerProperties {
             JWTBearerProperties::new()
         }
     }
 
     impl IntoValue for JWTBearerProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentType", self.content_type);
@@ -2617,6 +2719,7 @@ pub mod connection_type {
 
     impl ConnectorAuthorizationCodeProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectorAuthorizationCodeProperties {
             ConnectorAuthorizationCodeProperties {
                 authorization_code: None,
@@ -2635,12 +2738,14 @@ pub mod connection_type {
     }
 
     impl Default for ConnectorAuthorizationCodeProperties {
+        #[inline]
         fn default() -> ConnectorAuthorizationCodeProperties {
             ConnectorAuthorizationCodeProperties::new()
         }
     }
 
     impl IntoValue for ConnectorAuthorizationCodeProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationCode", self.authorization_code);
@@ -2680,6 +2785,7 @@ pub mod connection_type {
 
     impl BasicAuthenticationProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BasicAuthenticationProperties {
             BasicAuthenticationProperties {
                 password: None,
@@ -2689,12 +2795,14 @@ pub mod connection_type {
     }
 
     impl Default for BasicAuthenticationProperties {
+        #[inline]
         fn default() -> BasicAuthenticationProperties {
             BasicAuthenticationProperties::new()
         }
     }
 
     impl IntoValue for BasicAuthenticationProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Password", self.password);
@@ -2719,6 +2827,7 @@ pub mod connection_type {
 
     impl CustomAuthenticationProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authentication_parameters: impl Into<List<SecretConnectorProperty>>) -> CustomAuthenticationProperties {
             CustomAuthenticationProperties {
                 authentication_parameters: authentication_parameters.into(),
@@ -2727,6 +2836,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for CustomAuthenticationProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthenticationParameters", self.authentication_parameters.into_value());
@@ -2759,6 +2869,7 @@ pub mod connection_type {
 
     impl RestConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RestConfiguration {
             RestConfiguration {
                 entity_configurations: None,
@@ -2769,12 +2880,14 @@ pub mod connection_type {
     }
 
     impl Default for RestConfiguration {
+        #[inline]
         fn default() -> RestConfiguration {
             RestConfiguration::new()
         }
     }
 
     impl IntoValue for RestConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EntityConfigurations", self.entity_configurations);
@@ -2825,6 +2938,7 @@ pub mod connection_type {
 
     impl SourceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceConfiguration {
             SourceConfiguration {
                 filter_configuration: None,
@@ -2838,12 +2952,14 @@ pub mod connection_type {
     }
 
     impl Default for SourceConfiguration {
+        #[inline]
         fn default() -> SourceConfiguration {
             SourceConfiguration::new()
         }
     }
 
     impl IntoValue for SourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FilterConfiguration", self.filter_configuration);
@@ -2877,6 +2993,7 @@ pub mod connection_type {
 
     impl ResponseConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(result_path: impl Into<Str>) -> ResponseConfiguration {
             ResponseConfiguration {
                 error_path: None,
@@ -2886,6 +3003,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for ResponseConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ErrorPath", self.error_path);
@@ -2914,6 +3032,7 @@ pub mod connection_type {
 
     impl PaginationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PaginationConfiguration {
             PaginationConfiguration {
                 cursor_configuration: None,
@@ -2923,12 +3042,14 @@ pub mod connection_type {
     }
 
     impl Default for PaginationConfiguration {
+        #[inline]
         fn default() -> PaginationConfiguration {
             PaginationConfiguration::new()
         }
     }
 
     impl IntoValue for PaginationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CursorConfiguration", self.cursor_configuration);
@@ -2958,6 +3079,7 @@ pub mod connection_type {
 
     impl CursorConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(next_page: impl Into<ExtractedParameter>) -> CursorConfiguration {
             CursorConfiguration {
                 limit_parameter: None,
@@ -2967,6 +3089,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for CursorConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LimitParameter", self.limit_parameter);
@@ -3005,6 +3128,7 @@ pub mod connection_type {
 
     impl ExtractedParameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExtractedParameter {
             ExtractedParameter {
                 default_value: None,
@@ -3016,12 +3140,14 @@ pub mod connection_type {
     }
 
     impl Default for ExtractedParameter {
+        #[inline]
         fn default() -> ExtractedParameter {
             ExtractedParameter::new()
         }
     }
 
     impl IntoValue for ExtractedParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultValue", self.default_value);
@@ -3052,6 +3178,7 @@ pub mod connection_type {
 
     impl ResponseExtractionMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResponseExtractionMapping {
             ResponseExtractionMapping {
                 content_path: None,
@@ -3061,12 +3188,14 @@ pub mod connection_type {
     }
 
     impl Default for ResponseExtractionMapping {
+        #[inline]
         fn default() -> ResponseExtractionMapping {
             ResponseExtractionMapping::new()
         }
     }
 
     impl IntoValue for ResponseExtractionMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentPath", self.content_path);
@@ -3097,6 +3226,7 @@ pub mod connection_type {
 
     impl OffsetConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(limit_parameter: impl Into<ExtractedParameter>, offset_parameter: impl Into<ExtractedParameter>) -> OffsetConfiguration {
             OffsetConfiguration {
                 limit_parameter: limit_parameter.into(),
@@ -3106,6 +3236,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for OffsetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LimitParameter", self.limit_parameter.into_value());
@@ -3159,6 +3290,7 @@ pub mod connection_type {
 
     impl FilterConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filter_mode: impl Into<Str>) -> FilterConfiguration {
             FilterConfiguration {
                 between_configuration: None,
@@ -3172,6 +3304,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for FilterConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BetweenConfiguration", self.between_configuration);
@@ -3210,6 +3343,7 @@ pub mod connection_type {
 
     impl BetweenConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BetweenConfiguration {
             BetweenConfiguration {
                 high_bound_key: None,
@@ -3220,12 +3354,14 @@ pub mod connection_type {
     }
 
     impl Default for BetweenConfiguration {
+        #[inline]
         fn default() -> BetweenConfiguration {
             BetweenConfiguration::new()
         }
     }
 
     impl IntoValue for BetweenConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HighBoundKey", self.high_bound_key);
@@ -3265,6 +3401,7 @@ pub mod connection_type {
 
     impl FilterStringConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(query_parameter_name: impl Into<Str>) -> FilterStringConfiguration {
             FilterStringConfiguration {
                 query_parameter_name: query_parameter_name.into(),
@@ -3275,6 +3412,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for FilterStringConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("QueryParameterName", self.query_parameter_name.into_value());
@@ -3304,6 +3442,7 @@ pub mod connection_type {
 
     impl ValidationEndpointConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ValidationEndpointConfiguration {
             ValidationEndpointConfiguration {
                 request_method: None,
@@ -3313,12 +3452,14 @@ pub mod connection_type {
     }
 
     impl Default for ValidationEndpointConfiguration {
+        #[inline]
         fn default() -> ValidationEndpointConfiguration {
             ValidationEndpointConfiguration::new()
         }
     }
 
     impl IntoValue for ValidationEndpointConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RequestMethod", self.request_method);
@@ -3347,6 +3488,7 @@ pub mod connection_type {
 
     impl EntityConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EntityConfiguration {
             EntityConfiguration {
                 schema: None,
@@ -3356,12 +3498,14 @@ pub mod connection_type {
     }
 
     impl Default for EntityConfiguration {
+        #[inline]
         fn default() -> EntityConfiguration {
             EntityConfiguration::new()
         }
     }
 
     impl IntoValue for EntityConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Schema", self.schema);
@@ -3424,6 +3568,7 @@ pub mod connection_type {
 
     impl FieldDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_data_type: impl Into<Str>, name: impl Into<Str>) -> FieldDefinition {
             FieldDefinition {
                 field_data_type: field_data_type.into(),
@@ -3439,6 +3584,7 @@ pub mod connection_type {
     }
 
     impl IntoValue for FieldDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldDataType", self.field_data_type.into_value());
@@ -3488,6 +3634,7 @@ pub mod connection_type {
 
     impl FilterOverrides {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FilterOverrides {
             FilterOverrides {
                 between_configuration: None,
@@ -3499,12 +3646,14 @@ pub mod connection_type {
     }
 
     impl Default for FilterOverrides {
+        #[inline]
         fn default() -> FilterOverrides {
             FilterOverrides::new()
         }
     }
 
     impl IntoValue for FilterOverrides {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BetweenConfiguration", self.between_configuration);
@@ -3615,6 +3764,7 @@ pub struct CfnCrawlerProps {
 #[cfg(feature = "glue")]
 impl CfnCrawlerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(role: impl Into<Id<crate::iam::CfnRole>>, targets: impl Into<crawler::Targets>) -> CfnCrawlerProps {
         CfnCrawlerProps {
             classifiers: None,
@@ -3638,6 +3788,7 @@ impl CfnCrawlerProps {
 #[cfg(feature = "glue")]
 impl CfnCrawlerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Classifiers", self.classifiers);
@@ -3659,6 +3810,7 @@ impl CfnCrawlerProps {
 
     /// The `AWS::Glue::Crawler` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::Crawler").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -3667,6 +3819,7 @@ impl CfnCrawlerProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::Crawler> {
     /// Adds an `AWS::Glue::Crawler` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3705,6 +3858,7 @@ pub mod crawler {
 
     impl SchemaChangePolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchemaChangePolicy {
             SchemaChangePolicy {
                 delete_behavior: None,
@@ -3714,12 +3868,14 @@ pub mod crawler {
     }
 
     impl Default for SchemaChangePolicy {
+        #[inline]
         fn default() -> SchemaChangePolicy {
             SchemaChangePolicy::new()
         }
     }
 
     impl IntoValue for SchemaChangePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeleteBehavior", self.delete_behavior);
@@ -3748,6 +3904,7 @@ pub mod crawler {
 
     impl RecrawlPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RecrawlPolicy {
             RecrawlPolicy {
                 recrawl_behavior: None,
@@ -3756,12 +3913,14 @@ pub mod crawler {
     }
 
     impl Default for RecrawlPolicy {
+        #[inline]
         fn default() -> RecrawlPolicy {
             RecrawlPolicy::new()
         }
     }
 
     impl IntoValue for RecrawlPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RecrawlBehavior", self.recrawl_behavior);
@@ -3819,6 +3978,7 @@ pub mod crawler {
 
     impl Targets {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Targets {
             Targets {
                 catalog_targets: None,
@@ -3834,12 +3994,14 @@ pub mod crawler {
     }
 
     impl Default for Targets {
+        #[inline]
         fn default() -> Targets {
             Targets::new()
         }
     }
 
     impl IntoValue for Targets {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CatalogTargets", self.catalog_targets);
@@ -3907,6 +4069,7 @@ pub mod crawler {
 
     impl S3Target {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3Target {
             S3Target {
                 connection_name: None,
@@ -3920,12 +4083,14 @@ pub mod crawler {
     }
 
     impl Default for S3Target {
+        #[inline]
         fn default() -> S3Target {
             S3Target::new()
         }
     }
 
     impl IntoValue for S3Target {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionName", self.connection_name);
@@ -3975,6 +4140,7 @@ pub mod crawler {
 
     impl CatalogTarget {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CatalogTarget {
             CatalogTarget {
                 connection_name: None,
@@ -3987,12 +4153,14 @@ pub mod crawler {
     }
 
     impl Default for CatalogTarget {
+        #[inline]
         fn default() -> CatalogTarget {
             CatalogTarget::new()
         }
     }
 
     impl IntoValue for CatalogTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionName", self.connection_name);
@@ -4035,6 +4203,7 @@ pub mod crawler {
 
     impl DeltaTarget {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeltaTarget {
             DeltaTarget {
                 connection_name: None,
@@ -4046,12 +4215,14 @@ pub mod crawler {
     }
 
     impl Default for DeltaTarget {
+        #[inline]
         fn default() -> DeltaTarget {
             DeltaTarget::new()
         }
     }
 
     impl IntoValue for DeltaTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionName", self.connection_name);
@@ -4082,6 +4253,7 @@ pub mod crawler {
 
     impl MongoDBTarget {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MongoDBTarget {
             MongoDBTarget {
                 connection_name: None,
@@ -4091,12 +4263,14 @@ pub mod crawler {
     }
 
     impl Default for MongoDBTarget {
+        #[inline]
         fn default() -> MongoDBTarget {
             MongoDBTarget::new()
         }
     }
 
     impl IntoValue for MongoDBTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionName", self.connection_name);
@@ -4138,6 +4312,7 @@ pub mod crawler {
 
     impl JdbcTarget {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JdbcTarget {
             JdbcTarget {
                 connection_name: None,
@@ -4149,12 +4324,14 @@ pub mod crawler {
     }
 
     impl Default for JdbcTarget {
+        #[inline]
         fn default() -> JdbcTarget {
             JdbcTarget::new()
         }
     }
 
     impl IntoValue for JdbcTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionName", self.connection_name);
@@ -4196,6 +4373,7 @@ pub mod crawler {
 
     impl DynamoDBTarget {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DynamoDBTarget {
             DynamoDBTarget {
                 path: None,
@@ -4206,12 +4384,14 @@ pub mod crawler {
     }
 
     impl Default for DynamoDBTarget {
+        #[inline]
         fn default() -> DynamoDBTarget {
             DynamoDBTarget::new()
         }
     }
 
     impl IntoValue for DynamoDBTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.path { m.insert("Path", v.into_ref()); }
@@ -4252,6 +4432,7 @@ pub mod crawler {
 
     impl IcebergTarget {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IcebergTarget {
             IcebergTarget {
                 connection_name: None,
@@ -4263,12 +4444,14 @@ pub mod crawler {
     }
 
     impl Default for IcebergTarget {
+        #[inline]
         fn default() -> IcebergTarget {
             IcebergTarget::new()
         }
     }
 
     impl IntoValue for IcebergTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionName", self.connection_name);
@@ -4297,6 +4480,7 @@ pub mod crawler {
 
     impl Schedule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Schedule {
             Schedule {
                 schedule_expression: None,
@@ -4305,12 +4489,14 @@ pub mod crawler {
     }
 
     impl Default for Schedule {
+        #[inline]
         fn default() -> Schedule {
             Schedule::new()
         }
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ScheduleExpression", self.schedule_expression);
@@ -4354,6 +4540,7 @@ pub mod crawler {
 
     impl HudiTarget {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HudiTarget {
             HudiTarget {
                 connection_name: None,
@@ -4365,12 +4552,14 @@ pub mod crawler {
     }
 
     impl Default for HudiTarget {
+        #[inline]
         fn default() -> HudiTarget {
             HudiTarget::new()
         }
     }
 
     impl IntoValue for HudiTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionName", self.connection_name);
@@ -4403,6 +4592,7 @@ pub mod crawler {
 
     impl LakeFormationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LakeFormationConfiguration {
             LakeFormationConfiguration {
                 account_id: None,
@@ -4412,12 +4602,14 @@ pub mod crawler {
     }
 
     impl Default for LakeFormationConfiguration {
+        #[inline]
         fn default() -> LakeFormationConfiguration {
             LakeFormationConfiguration::new()
         }
     }
 
     impl IntoValue for LakeFormationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccountId", self.account_id);
@@ -4460,6 +4652,7 @@ pub struct CfnCustomEntityTypeProps {
 #[cfg(feature = "glue")]
 impl CfnCustomEntityTypeProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnCustomEntityTypeProps {
         CfnCustomEntityTypeProps {
             context_words: None,
@@ -4472,6 +4665,7 @@ impl CfnCustomEntityTypeProps {
 
 #[cfg(feature = "glue")]
 impl Default for CfnCustomEntityTypeProps {
+    #[inline]
     fn default() -> CfnCustomEntityTypeProps {
         CfnCustomEntityTypeProps::new()
     }
@@ -4480,6 +4674,7 @@ impl Default for CfnCustomEntityTypeProps {
 #[cfg(feature = "glue")]
 impl CfnCustomEntityTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ContextWords", self.context_words);
@@ -4491,6 +4686,7 @@ impl CfnCustomEntityTypeProps {
 
     /// The `AWS::Glue::CustomEntityType` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::CustomEntityType").properties(self.into_properties())
     }
@@ -4499,6 +4695,7 @@ impl CfnCustomEntityTypeProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::CustomEntityType> {
     /// Adds an `AWS::Glue::CustomEntityType` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4530,6 +4727,7 @@ pub struct CfnDataCatalogEncryptionSettingsProps {
 #[cfg(feature = "glue")]
 impl CfnDataCatalogEncryptionSettingsProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(catalog_id: impl Into<Str>, data_catalog_encryption_settings: impl Into<data_catalog_encryption_settings::DataCatalogEncryptionSettings>) -> CfnDataCatalogEncryptionSettingsProps {
         CfnDataCatalogEncryptionSettingsProps {
             catalog_id: catalog_id.into(),
@@ -4541,6 +4739,7 @@ impl CfnDataCatalogEncryptionSettingsProps {
 #[cfg(feature = "glue")]
 impl CfnDataCatalogEncryptionSettingsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CatalogId", self.catalog_id.into_value());
@@ -4550,6 +4749,7 @@ impl CfnDataCatalogEncryptionSettingsProps {
 
     /// The `AWS::Glue::DataCatalogEncryptionSettings` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::DataCatalogEncryptionSettings").properties(self.into_properties())
     }
@@ -4558,6 +4758,7 @@ impl CfnDataCatalogEncryptionSettingsProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::DataCatalogEncryptionSettings> {
     /// Adds an `AWS::Glue::DataCatalogEncryptionSettings` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4595,6 +4796,7 @@ pub mod data_catalog_encryption_settings {
 
     impl DataCatalogEncryptionSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataCatalogEncryptionSettings {
             DataCatalogEncryptionSettings {
                 connection_password_encryption: None,
@@ -4604,12 +4806,14 @@ pub mod data_catalog_encryption_settings {
     }
 
     impl Default for DataCatalogEncryptionSettings {
+        #[inline]
         fn default() -> DataCatalogEncryptionSettings {
             DataCatalogEncryptionSettings::new()
         }
     }
 
     impl IntoValue for DataCatalogEncryptionSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionPasswordEncryption", self.connection_password_encryption);
@@ -4642,6 +4846,7 @@ pub mod data_catalog_encryption_settings {
 
     impl ConnectionPasswordEncryption {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectionPasswordEncryption {
             ConnectionPasswordEncryption {
                 kms_key_id: None,
@@ -4651,12 +4856,14 @@ pub mod data_catalog_encryption_settings {
     }
 
     impl Default for ConnectionPasswordEncryption {
+        #[inline]
         fn default() -> ConnectionPasswordEncryption {
             ConnectionPasswordEncryption::new()
         }
     }
 
     impl IntoValue for ConnectionPasswordEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -4691,6 +4898,7 @@ pub mod data_catalog_encryption_settings {
 
     impl EncryptionAtRest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionAtRest {
             EncryptionAtRest {
                 catalog_encryption_mode: None,
@@ -4701,12 +4909,14 @@ pub mod data_catalog_encryption_settings {
     }
 
     impl Default for EncryptionAtRest {
+        #[inline]
         fn default() -> EncryptionAtRest {
             EncryptionAtRest::new()
         }
     }
 
     impl IntoValue for EncryptionAtRest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CatalogEncryptionMode", self.catalog_encryption_mode);
@@ -4763,6 +4973,7 @@ pub struct CfnDataQualityRulesetProps {
 #[cfg(feature = "glue")]
 impl CfnDataQualityRulesetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnDataQualityRulesetProps {
         CfnDataQualityRulesetProps {
             client_token: None,
@@ -4778,6 +4989,7 @@ impl CfnDataQualityRulesetProps {
 #[cfg(feature = "glue")]
 impl CfnDataQualityRulesetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ClientToken", self.client_token);
@@ -4791,6 +5003,7 @@ impl CfnDataQualityRulesetProps {
 
     /// The `AWS::Glue::DataQualityRuleset` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::DataQualityRuleset").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -4799,6 +5012,7 @@ impl CfnDataQualityRulesetProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::DataQualityRuleset> {
     /// Adds an `AWS::Glue::DataQualityRuleset` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4835,6 +5049,7 @@ pub mod data_quality_ruleset {
 
     impl DataQualityTargetTable {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, table_name: impl Into<Str>) -> DataQualityTargetTable {
             DataQualityTargetTable {
                 database_name: database_name.into(),
@@ -4844,6 +5059,7 @@ pub mod data_quality_ruleset {
     }
 
     impl IntoValue for DataQualityTargetTable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatabaseName", self.database_name.into_value());
@@ -4881,6 +5097,7 @@ pub struct CfnDatabaseProps {
 #[cfg(feature = "glue")]
 impl CfnDatabaseProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(catalog_id: impl Into<Str>, database_input: impl Into<database::DatabaseInput>) -> CfnDatabaseProps {
         CfnDatabaseProps {
             catalog_id: catalog_id.into(),
@@ -4893,6 +5110,7 @@ impl CfnDatabaseProps {
 #[cfg(feature = "glue")]
 impl CfnDatabaseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CatalogId", self.catalog_id.into_value());
@@ -4903,6 +5121,7 @@ impl CfnDatabaseProps {
 
     /// The `AWS::Glue::Database` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::Database").properties(self.into_properties())
     }
@@ -4911,6 +5130,7 @@ impl CfnDatabaseProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::Database> {
     /// Adds an `AWS::Glue::Database` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4977,6 +5197,7 @@ pub mod database {
 
     impl DatabaseInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DatabaseInput {
             DatabaseInput {
                 create_table_default_permissions: None,
@@ -4991,12 +5212,14 @@ pub mod database {
     }
 
     impl Default for DatabaseInput {
+        #[inline]
         fn default() -> DatabaseInput {
             DatabaseInput::new()
         }
     }
 
     impl IntoValue for DatabaseInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CreateTableDefaultPermissions", self.create_table_default_permissions);
@@ -5030,6 +5253,7 @@ pub mod database {
 
     impl PrincipalPrivileges {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrincipalPrivileges {
             PrincipalPrivileges {
                 permissions: None,
@@ -5039,12 +5263,14 @@ pub mod database {
     }
 
     impl Default for PrincipalPrivileges {
+        #[inline]
         fn default() -> PrincipalPrivileges {
             PrincipalPrivileges::new()
         }
     }
 
     impl IntoValue for PrincipalPrivileges {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Permissions", self.permissions);
@@ -5068,6 +5294,7 @@ pub mod database {
 
     impl DataLakePrincipal {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataLakePrincipal {
             DataLakePrincipal {
                 data_lake_principal_identifier: None,
@@ -5076,12 +5303,14 @@ pub mod database {
     }
 
     impl Default for DataLakePrincipal {
+        #[inline]
         fn default() -> DataLakePrincipal {
             DataLakePrincipal::new()
         }
     }
 
     impl IntoValue for DataLakePrincipal {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataLakePrincipalIdentifier", self.data_lake_principal_identifier);
@@ -5114,6 +5343,7 @@ pub mod database {
 
     impl DatabaseIdentifier {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DatabaseIdentifier {
             DatabaseIdentifier {
                 catalog_id: None,
@@ -5124,12 +5354,14 @@ pub mod database {
     }
 
     impl Default for DatabaseIdentifier {
+        #[inline]
         fn default() -> DatabaseIdentifier {
             DatabaseIdentifier::new()
         }
     }
 
     impl IntoValue for DatabaseIdentifier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CatalogId", self.catalog_id);
@@ -5160,6 +5392,7 @@ pub mod database {
 
     impl FederatedDatabase {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FederatedDatabase {
             FederatedDatabase {
                 connection_name: None,
@@ -5169,12 +5402,14 @@ pub mod database {
     }
 
     impl Default for FederatedDatabase {
+        #[inline]
         fn default() -> FederatedDatabase {
             FederatedDatabase::new()
         }
     }
 
     impl IntoValue for FederatedDatabase {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionName", self.connection_name);
@@ -5283,6 +5518,7 @@ pub struct CfnDevEndpointProps {
 #[cfg(feature = "glue")]
 impl CfnDevEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(role_arn: impl Into<Str>) -> CfnDevEndpointProps {
         CfnDevEndpointProps {
             arguments: None,
@@ -5307,6 +5543,7 @@ impl CfnDevEndpointProps {
 #[cfg(feature = "glue")]
 impl CfnDevEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Arguments", self.arguments);
@@ -5329,6 +5566,7 @@ impl CfnDevEndpointProps {
 
     /// The `AWS::Glue::DevEndpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::DevEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -5337,6 +5575,7 @@ impl CfnDevEndpointProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::DevEndpoint> {
     /// Adds an `AWS::Glue::DevEndpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5349,6 +5588,7 @@ impl crate::Cfn<markers::DevEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-devendpoint.html#aws-resource-glue-devendpoint-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -5383,6 +5623,7 @@ pub struct CfnIdentityCenterConfigurationProps {
 #[cfg(feature = "glue")]
 impl CfnIdentityCenterConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Str>) -> CfnIdentityCenterConfigurationProps {
         CfnIdentityCenterConfigurationProps {
             instance_arn: instance_arn.into(),
@@ -5395,6 +5636,7 @@ impl CfnIdentityCenterConfigurationProps {
 #[cfg(feature = "glue")]
 impl CfnIdentityCenterConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceArn", self.instance_arn.into_value());
@@ -5405,6 +5647,7 @@ impl CfnIdentityCenterConfigurationProps {
 
     /// The `AWS::Glue::IdentityCenterConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::IdentityCenterConfiguration").properties(self.into_properties())
     }
@@ -5413,6 +5656,7 @@ impl CfnIdentityCenterConfigurationProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::IdentityCenterConfiguration> {
     /// Adds an `AWS::Glue::IdentityCenterConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5426,6 +5670,7 @@ impl crate::Cfn<markers::IdentityCenterConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-identitycenterconfiguration.html#aws-resource-glue-identitycenterconfiguration-return-values).
+    #[inline]
     pub fn attr_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationArn".into())
     }
@@ -5434,6 +5679,7 @@ impl crate::Cfn<markers::IdentityCenterConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-identitycenterconfiguration.html#aws-resource-glue-identitycenterconfiguration-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -5506,6 +5752,7 @@ pub struct CfnIntegrationProps {
 #[cfg(feature = "glue")]
 impl CfnIntegrationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(integration_name: impl Into<Str>, source_arn: impl Into<Str>, target_arn: impl Into<Str>) -> CfnIntegrationProps {
         CfnIntegrationProps {
             additional_encryption_context: None,
@@ -5524,6 +5771,7 @@ impl CfnIntegrationProps {
 #[cfg(feature = "glue")]
 impl CfnIntegrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
@@ -5540,6 +5788,7 @@ impl CfnIntegrationProps {
 
     /// The `AWS::Glue::Integration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::Integration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5548,6 +5797,7 @@ impl CfnIntegrationProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::Integration> {
     /// Adds an `AWS::Glue::Integration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5560,6 +5810,7 @@ impl crate::Cfn<markers::Integration> {
     ///
     /// `Fn::GetAtt` of
     /// [`IntegrationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-integration.html#aws-resource-glue-integration-return-values).
+    #[inline]
     pub fn attr_integration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IntegrationArn".into())
     }
@@ -5568,6 +5819,7 @@ impl crate::Cfn<markers::Integration> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-integration.html#aws-resource-glue-integration-return-values).
+    #[inline]
     pub fn attr_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateTime".into())
     }
@@ -5576,6 +5828,7 @@ impl crate::Cfn<markers::Integration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-integration.html#aws-resource-glue-integration-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -5618,6 +5871,7 @@ pub mod integration {
 
     impl IntegrationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IntegrationConfig {
             IntegrationConfig {
                 continuous_sync: None,
@@ -5628,12 +5882,14 @@ pub mod integration {
     }
 
     impl Default for IntegrationConfig {
+        #[inline]
         fn default() -> IntegrationConfig {
             IntegrationConfig::new()
         }
     }
 
     impl IntoValue for IntegrationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContinuousSync", self.continuous_sync);
@@ -5678,6 +5934,7 @@ pub struct CfnIntegrationResourcePropertyProps {
 #[cfg(feature = "glue")]
 impl CfnIntegrationResourcePropertyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_arn: impl Into<Str>) -> CfnIntegrationResourcePropertyProps {
         CfnIntegrationResourcePropertyProps {
             resource_arn: resource_arn.into(),
@@ -5691,6 +5948,7 @@ impl CfnIntegrationResourcePropertyProps {
 #[cfg(feature = "glue")]
 impl CfnIntegrationResourcePropertyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ResourceArn", self.resource_arn.into_value());
@@ -5702,6 +5960,7 @@ impl CfnIntegrationResourcePropertyProps {
 
     /// The `AWS::Glue::IntegrationResourceProperty` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::IntegrationResourceProperty").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5710,6 +5969,7 @@ impl CfnIntegrationResourcePropertyProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::IntegrationResourceProperty> {
     /// Adds an `AWS::Glue::IntegrationResourceProperty` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5722,6 +5982,7 @@ impl crate::Cfn<markers::IntegrationResourceProperty> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourcePropertyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-integrationresourceproperty.html#aws-resource-glue-integrationresourceproperty-return-values).
+    #[inline]
     pub fn attr_resource_property_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourcePropertyArn".into())
     }
@@ -5748,6 +6009,7 @@ pub mod integration_resource_property {
 
     impl SourceProcessingProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>) -> SourceProcessingProperties {
             SourceProcessingProperties {
                 role_arn: role_arn.into(),
@@ -5756,6 +6018,7 @@ pub mod integration_resource_property {
     }
 
     impl IntoValue for SourceProcessingProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RoleArn", self.role_arn.into_value());
@@ -5794,6 +6057,7 @@ pub mod integration_resource_property {
 
     impl TargetProcessingProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>) -> TargetProcessingProperties {
             TargetProcessingProperties {
                 connection_name: None,
@@ -5805,6 +6069,7 @@ pub mod integration_resource_property {
     }
 
     impl IntoValue for TargetProcessingProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionName", self.connection_name);
@@ -5958,6 +6223,7 @@ pub struct CfnJobProps {
 #[cfg(feature = "glue")]
 impl CfnJobProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(command: impl Into<job::JobCommand>, role: impl Into<Id<crate::iam::CfnRole>>) -> CfnJobProps {
         CfnJobProps {
             allocated_capacity: None,
@@ -5990,6 +6256,7 @@ impl CfnJobProps {
 #[cfg(feature = "glue")]
 impl CfnJobProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllocatedCapacity", self.allocated_capacity);
@@ -6020,6 +6287,7 @@ impl CfnJobProps {
 
     /// The `AWS::Glue::Job` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::Job").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -6028,6 +6296,7 @@ impl CfnJobProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::Job> {
     /// Adds an `AWS::Glue::Job` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6057,6 +6326,7 @@ pub mod job {
 
     impl ConnectionsList {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectionsList {
             ConnectionsList {
                 connections: None,
@@ -6065,12 +6335,14 @@ pub mod job {
     }
 
     impl Default for ConnectionsList {
+        #[inline]
         fn default() -> ConnectionsList {
             ConnectionsList::new()
         }
     }
 
     impl IntoValue for ConnectionsList {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Connections", self.connections);
@@ -6094,6 +6366,7 @@ pub mod job {
 
     impl NotificationProperty {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NotificationProperty {
             NotificationProperty {
                 notify_delay_after: None,
@@ -6102,12 +6375,14 @@ pub mod job {
     }
 
     impl Default for NotificationProperty {
+        #[inline]
         fn default() -> NotificationProperty {
             NotificationProperty::new()
         }
     }
 
     impl IntoValue for NotificationProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NotifyDelayAfter", self.notify_delay_after);
@@ -6153,6 +6428,7 @@ pub mod job {
 
     impl JobCommand {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JobCommand {
             JobCommand {
                 name: None,
@@ -6164,12 +6440,14 @@ pub mod job {
     }
 
     impl Default for JobCommand {
+        #[inline]
         fn default() -> JobCommand {
             JobCommand::new()
         }
     }
 
     impl IntoValue for JobCommand {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -6197,6 +6475,7 @@ pub mod job {
 
     impl ExecutionProperty {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExecutionProperty {
             ExecutionProperty {
                 max_concurrent_runs: None,
@@ -6205,12 +6484,14 @@ pub mod job {
     }
 
     impl Default for ExecutionProperty {
+        #[inline]
         fn default() -> ExecutionProperty {
             ExecutionProperty::new()
         }
     }
 
     impl IntoValue for ExecutionProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxConcurrentRuns", self.max_concurrent_runs);
@@ -6319,6 +6600,7 @@ pub struct CfnMLTransformProps {
 #[cfg(feature = "glue")]
 impl CfnMLTransformProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(input_record_tables: impl Into<ml_transform::InputRecordTables>, role: impl Into<Str>, transform_parameters: impl Into<ml_transform::TransformParameters>) -> CfnMLTransformProps {
         CfnMLTransformProps {
             description: None,
@@ -6341,6 +6623,7 @@ impl CfnMLTransformProps {
 #[cfg(feature = "glue")]
 impl CfnMLTransformProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -6361,6 +6644,7 @@ impl CfnMLTransformProps {
 
     /// The `AWS::Glue::MLTransform` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::MLTransform").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -6369,6 +6653,7 @@ impl CfnMLTransformProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::MLTransform> {
     /// Adds an `AWS::Glue::MLTransform` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6381,6 +6666,7 @@ impl crate::Cfn<markers::MLTransform> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransformId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-mltransform.html#aws-resource-glue-mltransform-return-values).
+    #[inline]
     pub fn attr_transform_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransformId".into())
     }
@@ -6412,6 +6698,7 @@ pub mod ml_transform {
 
     impl TransformEncryption {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TransformEncryption {
             TransformEncryption {
                 ml_user_data_encryption: None,
@@ -6421,12 +6708,14 @@ pub mod ml_transform {
     }
 
     impl Default for TransformEncryption {
+        #[inline]
         fn default() -> TransformEncryption {
             TransformEncryption::new()
         }
     }
 
     impl IntoValue for TransformEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MLUserDataEncryption", self.ml_user_data_encryption);
@@ -6456,6 +6745,7 @@ pub mod ml_transform {
 
     impl MLUserDataEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ml_user_data_encryption_mode: impl Into<Str>) -> MLUserDataEncryption {
             MLUserDataEncryption {
                 kms_key_id: None,
@@ -6465,6 +6755,7 @@ pub mod ml_transform {
     }
 
     impl IntoValue for MLUserDataEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -6494,6 +6785,7 @@ pub mod ml_transform {
 
     impl TransformParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(transform_type: impl Into<Str>) -> TransformParameters {
             TransformParameters {
                 find_matches_parameters: None,
@@ -6503,6 +6795,7 @@ pub mod ml_transform {
     }
 
     impl IntoValue for TransformParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FindMatchesParameters", self.find_matches_parameters);
@@ -6554,6 +6847,7 @@ pub mod ml_transform {
 
     impl FindMatchesParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(primary_key_column_name: impl Into<Str>) -> FindMatchesParameters {
             FindMatchesParameters {
                 accuracy_cost_tradeoff: None,
@@ -6565,6 +6859,7 @@ pub mod ml_transform {
     }
 
     impl IntoValue for FindMatchesParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccuracyCostTradeoff", self.accuracy_cost_tradeoff);
@@ -6590,6 +6885,7 @@ pub mod ml_transform {
 
     impl InputRecordTables {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputRecordTables {
             InputRecordTables {
                 glue_tables: None,
@@ -6598,12 +6894,14 @@ pub mod ml_transform {
     }
 
     impl Default for InputRecordTables {
+        #[inline]
         fn default() -> InputRecordTables {
             InputRecordTables::new()
         }
     }
 
     impl IntoValue for InputRecordTables {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GlueTables", self.glue_tables);
@@ -6643,6 +6941,7 @@ pub mod ml_transform {
 
     impl GlueTables {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, table_name: impl Into<Str>) -> GlueTables {
             GlueTables {
                 catalog_id: None,
@@ -6654,6 +6953,7 @@ pub mod ml_transform {
     }
 
     impl IntoValue for GlueTables {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CatalogId", self.catalog_id);
@@ -6699,6 +6999,7 @@ pub struct CfnPartitionProps {
 #[cfg(feature = "glue")]
 impl CfnPartitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(catalog_id: impl Into<Str>, database_name: impl Into<Str>, partition_input: impl Into<partition::PartitionInput>, table_name: impl Into<Str>) -> CfnPartitionProps {
         CfnPartitionProps {
             catalog_id: catalog_id.into(),
@@ -6712,6 +7013,7 @@ impl CfnPartitionProps {
 #[cfg(feature = "glue")]
 impl CfnPartitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CatalogId", self.catalog_id.into_value());
@@ -6723,6 +7025,7 @@ impl CfnPartitionProps {
 
     /// The `AWS::Glue::Partition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::Partition").properties(self.into_properties())
     }
@@ -6731,6 +7034,7 @@ impl CfnPartitionProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::Partition> {
     /// Adds an `AWS::Glue::Partition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6744,6 +7048,7 @@ impl crate::Cfn<markers::Partition> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentifierPartitionInputValues`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-partition.html#aws-resource-glue-partition-return-values).
+    #[inline]
     pub fn attr_identifier_partition_input_values(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentifierPartitionInputValues".into())
     }
@@ -6781,6 +7086,7 @@ pub mod partition {
 
     impl PartitionInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(values: impl Into<List<Str>>) -> PartitionInput {
             PartitionInput {
                 parameters: None,
@@ -6791,6 +7097,7 @@ pub mod partition {
     }
 
     impl IntoValue for PartitionInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Parameters", self.parameters);
@@ -6878,6 +7185,7 @@ pub mod partition {
 
     impl StorageDescriptor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StorageDescriptor {
             StorageDescriptor {
                 bucket_columns: None,
@@ -6898,12 +7206,14 @@ pub mod partition {
     }
 
     impl Default for StorageDescriptor {
+        #[inline]
         fn default() -> StorageDescriptor {
             StorageDescriptor::new()
         }
     }
 
     impl IntoValue for StorageDescriptor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BucketColumns", self.bucket_columns);
@@ -6949,6 +7259,7 @@ pub mod partition {
 
     impl Column {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> Column {
             Column {
                 comment: None,
@@ -6959,6 +7270,7 @@ pub mod partition {
     }
 
     impl IntoValue for Column {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Comment", self.comment);
@@ -6995,6 +7307,7 @@ pub mod partition {
 
     impl SerdeInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SerdeInfo {
             SerdeInfo {
                 name: None,
@@ -7005,12 +7318,14 @@ pub mod partition {
     }
 
     impl Default for SerdeInfo {
+        #[inline]
         fn default() -> SerdeInfo {
             SerdeInfo::new()
         }
     }
 
     impl IntoValue for SerdeInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -7042,6 +7357,7 @@ pub mod partition {
 
     impl Order {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(column: impl Into<Str>) -> Order {
             Order {
                 column: column.into(),
@@ -7051,6 +7367,7 @@ pub mod partition {
     }
 
     impl IntoValue for Order {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Column", self.column.into_value());
@@ -7086,6 +7403,7 @@ pub mod partition {
 
     impl SchemaReference {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchemaReference {
             SchemaReference {
                 schema_id: None,
@@ -7096,12 +7414,14 @@ pub mod partition {
     }
 
     impl Default for SchemaReference {
+        #[inline]
         fn default() -> SchemaReference {
             SchemaReference::new()
         }
     }
 
     impl IntoValue for SchemaReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SchemaId", self.schema_id);
@@ -7138,6 +7458,7 @@ pub mod partition {
 
     impl SchemaId {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchemaId {
             SchemaId {
                 registry_name: None,
@@ -7148,12 +7469,14 @@ pub mod partition {
     }
 
     impl Default for SchemaId {
+        #[inline]
         fn default() -> SchemaId {
             SchemaId::new()
         }
     }
 
     impl IntoValue for SchemaId {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RegistryName", self.registry_name);
@@ -7189,6 +7512,7 @@ pub mod partition {
 
     impl SkewedInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SkewedInfo {
             SkewedInfo {
                 skewed_column_names: None,
@@ -7199,12 +7523,14 @@ pub mod partition {
     }
 
     impl Default for SkewedInfo {
+        #[inline]
         fn default() -> SkewedInfo {
             SkewedInfo::new()
         }
     }
 
     impl IntoValue for SkewedInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SkewedColumnNames", self.skewed_column_names);
@@ -7244,6 +7570,7 @@ pub struct CfnRegistryProps {
 #[cfg(feature = "glue")]
 impl CfnRegistryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnRegistryProps {
         CfnRegistryProps {
             description: None,
@@ -7256,6 +7583,7 @@ impl CfnRegistryProps {
 #[cfg(feature = "glue")]
 impl CfnRegistryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -7266,6 +7594,7 @@ impl CfnRegistryProps {
 
     /// The `AWS::Glue::Registry` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::Registry").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -7274,6 +7603,7 @@ impl CfnRegistryProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::Registry> {
     /// Adds an `AWS::Glue::Registry` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7286,6 +7616,7 @@ impl crate::Cfn<markers::Registry> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-registry.html#aws-resource-glue-registry-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -7351,6 +7682,7 @@ pub struct CfnSchemaProps {
 #[cfg(feature = "glue")]
 impl CfnSchemaProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(compatibility: impl Into<Str>, data_format: impl Into<Str>, name: impl Into<Str>) -> CfnSchemaProps {
         CfnSchemaProps {
             checkpoint_version: None,
@@ -7368,6 +7700,7 @@ impl CfnSchemaProps {
 #[cfg(feature = "glue")]
 impl CfnSchemaProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CheckpointVersion", self.checkpoint_version);
@@ -7383,6 +7716,7 @@ impl CfnSchemaProps {
 
     /// The `AWS::Glue::Schema` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::Schema").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -7391,6 +7725,7 @@ impl CfnSchemaProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::Schema> {
     /// Adds an `AWS::Glue::Schema` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7403,6 +7738,7 @@ impl crate::Cfn<markers::Schema> {
     ///
     /// `Fn::GetAtt` of
     /// [`InitialSchemaVersionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-schema.html#aws-resource-glue-schema-return-values).
+    #[inline]
     pub fn attr_initial_schema_version_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InitialSchemaVersionId".into())
     }
@@ -7411,6 +7747,7 @@ impl crate::Cfn<markers::Schema> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-schema.html#aws-resource-glue-schema-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -7446,6 +7783,7 @@ pub mod schema {
 
     impl Registry {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Registry {
             Registry {
                 arn: None,
@@ -7455,12 +7793,14 @@ pub mod schema {
     }
 
     impl Default for Registry {
+        #[inline]
         fn default() -> Registry {
             Registry::new()
         }
     }
 
     impl IntoValue for Registry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.arn { m.insert("Arn", v.into_ref()); }
@@ -7489,6 +7829,7 @@ pub mod schema {
 
     impl SchemaVersion {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchemaVersion {
             SchemaVersion {
                 is_latest: None,
@@ -7498,12 +7839,14 @@ pub mod schema {
     }
 
     impl Default for SchemaVersion {
+        #[inline]
         fn default() -> SchemaVersion {
             SchemaVersion::new()
         }
     }
 
     impl IntoValue for SchemaVersion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsLatest", self.is_latest);
@@ -7535,6 +7878,7 @@ pub struct CfnSchemaVersionProps {
 #[cfg(feature = "glue")]
 impl CfnSchemaVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(schema: impl Into<schema_version::Schema>, schema_definition: impl Into<Str>) -> CfnSchemaVersionProps {
         CfnSchemaVersionProps {
             schema: schema.into(),
@@ -7546,6 +7890,7 @@ impl CfnSchemaVersionProps {
 #[cfg(feature = "glue")]
 impl CfnSchemaVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Schema", self.schema.into_value());
@@ -7555,6 +7900,7 @@ impl CfnSchemaVersionProps {
 
     /// The `AWS::Glue::SchemaVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::SchemaVersion").properties(self.into_properties())
     }
@@ -7563,6 +7909,7 @@ impl CfnSchemaVersionProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::SchemaVersion> {
     /// Adds an `AWS::Glue::SchemaVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7575,6 +7922,7 @@ impl crate::Cfn<markers::SchemaVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`VersionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-schemaversion.html#aws-resource-glue-schemaversion-return-values).
+    #[inline]
     pub fn attr_version_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VersionId".into())
     }
@@ -7620,6 +7968,7 @@ pub mod schema_version {
 
     impl Schema {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Schema {
             Schema {
                 registry_name: None,
@@ -7630,12 +7979,14 @@ pub mod schema_version {
     }
 
     impl Default for Schema {
+        #[inline]
         fn default() -> Schema {
             Schema::new()
         }
     }
 
     impl IntoValue for Schema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RegistryName", self.registry_name);
@@ -7677,6 +8028,7 @@ pub struct CfnSchemaVersionMetadataProps {
 #[cfg(feature = "glue")]
 impl CfnSchemaVersionMetadataProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(key: impl Into<Str>, schema_version_id: impl Into<Id<crate::glue::CfnSchemaVersion>>, value: impl Into<Str>) -> CfnSchemaVersionMetadataProps {
         CfnSchemaVersionMetadataProps {
             key: key.into(),
@@ -7689,6 +8041,7 @@ impl CfnSchemaVersionMetadataProps {
 #[cfg(feature = "glue")]
 impl CfnSchemaVersionMetadataProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Key", self.key.into_value());
@@ -7699,6 +8052,7 @@ impl CfnSchemaVersionMetadataProps {
 
     /// The `AWS::Glue::SchemaVersionMetadata` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::SchemaVersionMetadata").properties(self.into_properties())
     }
@@ -7707,6 +8061,7 @@ impl CfnSchemaVersionMetadataProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::SchemaVersionMetadata> {
     /// Adds an `AWS::Glue::SchemaVersionMetadata` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7738,6 +8093,7 @@ pub struct CfnSecurityConfigurationProps {
 #[cfg(feature = "glue")]
 impl CfnSecurityConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(encryption_configuration: impl Into<security_configuration::EncryptionConfiguration>, name: impl Into<Str>) -> CfnSecurityConfigurationProps {
         CfnSecurityConfigurationProps {
             encryption_configuration: encryption_configuration.into(),
@@ -7749,6 +8105,7 @@ impl CfnSecurityConfigurationProps {
 #[cfg(feature = "glue")]
 impl CfnSecurityConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("EncryptionConfiguration", self.encryption_configuration.into_value());
@@ -7758,6 +8115,7 @@ impl CfnSecurityConfigurationProps {
 
     /// The `AWS::Glue::SecurityConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::SecurityConfiguration").properties(self.into_properties())
     }
@@ -7766,6 +8124,7 @@ impl CfnSecurityConfigurationProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::SecurityConfiguration> {
     /// Adds an `AWS::Glue::SecurityConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7805,6 +8164,7 @@ pub mod security_configuration {
 
     impl EncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionConfiguration {
             EncryptionConfiguration {
                 cloud_watch_encryption: None,
@@ -7815,12 +8175,14 @@ pub mod security_configuration {
     }
 
     impl Default for EncryptionConfiguration {
+        #[inline]
         fn default() -> EncryptionConfiguration {
             EncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchEncryption", self.cloud_watch_encryption);
@@ -7850,6 +8212,7 @@ pub mod security_configuration {
 
     impl S3Encryption {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3Encryption {
             S3Encryption {
                 kms_key_arn: None,
@@ -7859,12 +8222,14 @@ pub mod security_configuration {
     }
 
     impl Default for S3Encryption {
+        #[inline]
         fn default() -> S3Encryption {
             S3Encryption::new()
         }
     }
 
     impl IntoValue for S3Encryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -7893,6 +8258,7 @@ pub mod security_configuration {
 
     impl CloudWatchEncryption {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CloudWatchEncryption {
             CloudWatchEncryption {
                 cloud_watch_encryption_mode: None,
@@ -7902,12 +8268,14 @@ pub mod security_configuration {
     }
 
     impl Default for CloudWatchEncryption {
+        #[inline]
         fn default() -> CloudWatchEncryption {
             CloudWatchEncryption::new()
         }
     }
 
     impl IntoValue for CloudWatchEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchEncryptionMode", self.cloud_watch_encryption_mode);
@@ -7936,6 +8304,7 @@ pub mod security_configuration {
 
     impl JobBookmarksEncryption {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JobBookmarksEncryption {
             JobBookmarksEncryption {
                 job_bookmarks_encryption_mode: None,
@@ -7945,12 +8314,14 @@ pub mod security_configuration {
     }
 
     impl Default for JobBookmarksEncryption {
+        #[inline]
         fn default() -> JobBookmarksEncryption {
             JobBookmarksEncryption::new()
         }
     }
 
     impl IntoValue for JobBookmarksEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "JobBookmarksEncryptionMode", self.job_bookmarks_encryption_mode);
@@ -8063,6 +8434,7 @@ pub struct CfnSessionProps {
 #[cfg(feature = "glue")]
 impl CfnSessionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(command: impl Into<session::SessionCommand>, id: impl Into<Str>, role: impl Into<Str>) -> CfnSessionProps {
         CfnSessionProps {
             command: command.into(),
@@ -8087,6 +8459,7 @@ impl CfnSessionProps {
 #[cfg(feature = "glue")]
 impl CfnSessionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Command", self.command.into_value());
@@ -8109,6 +8482,7 @@ impl CfnSessionProps {
 
     /// The `AWS::Glue::Session` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::Session").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -8117,6 +8491,7 @@ impl CfnSessionProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::Session> {
     /// Adds an `AWS::Glue::Session` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -8129,6 +8504,7 @@ impl crate::Cfn<markers::Session> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-session.html#aws-resource-glue-session-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -8137,6 +8513,7 @@ impl crate::Cfn<markers::Session> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedOn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-session.html#aws-resource-glue-session-return-values).
+    #[inline]
     pub fn attr_created_on(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedOn".into())
     }
@@ -8145,6 +8522,7 @@ impl crate::Cfn<markers::Session> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-session.html#aws-resource-glue-session-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -8153,6 +8531,7 @@ impl crate::Cfn<markers::Session> {
     ///
     /// `Fn::GetAtt` of
     /// [`Progress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-session.html#aws-resource-glue-session-return-values).
+    #[inline]
     pub fn attr_progress(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Progress".into())
     }
@@ -8184,6 +8563,7 @@ pub mod session {
 
     impl SessionCommand {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SessionCommand {
             SessionCommand {
                 name: None,
@@ -8193,12 +8573,14 @@ pub mod session {
     }
 
     impl Default for SessionCommand {
+        #[inline]
         fn default() -> SessionCommand {
             SessionCommand::new()
         }
     }
 
     impl IntoValue for SessionCommand {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -8222,6 +8604,7 @@ pub mod session {
 
     impl ConnectionsList {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectionsList {
             ConnectionsList {
                 connections: None,
@@ -8230,12 +8613,14 @@ pub mod session {
     }
 
     impl Default for ConnectionsList {
+        #[inline]
         fn default() -> ConnectionsList {
             ConnectionsList::new()
         }
     }
 
     impl IntoValue for ConnectionsList {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Connections", self.connections);
@@ -8283,6 +8668,7 @@ pub struct CfnTableProps {
 #[cfg(feature = "glue")]
 impl CfnTableProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(catalog_id: impl Into<Str>, database_name: impl Into<Str>) -> CfnTableProps {
         CfnTableProps {
             catalog_id: catalog_id.into(),
@@ -8297,6 +8683,7 @@ impl CfnTableProps {
 #[cfg(feature = "glue")]
 impl CfnTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CatalogId", self.catalog_id.into_value());
@@ -8309,6 +8696,7 @@ impl CfnTableProps {
 
     /// The `AWS::Glue::Table` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::Table").properties(self.into_properties())
     }
@@ -8317,6 +8705,7 @@ impl CfnTableProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::Table> {
     /// Adds an `AWS::Glue::Table` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -8329,6 +8718,7 @@ impl crate::Cfn<markers::Table> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-table.html#aws-resource-glue-table-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -8416,6 +8806,7 @@ pub mod table {
 
     impl TableInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TableInput {
             TableInput {
                 description: None,
@@ -8435,12 +8826,14 @@ pub mod table {
     }
 
     impl Default for TableInput {
+        #[inline]
         fn default() -> TableInput {
             TableInput::new()
         }
     }
 
     impl IntoValue for TableInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -8537,6 +8930,7 @@ pub mod table {
 
     impl StorageDescriptor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StorageDescriptor {
             StorageDescriptor {
                 bucket_columns: None,
@@ -8557,12 +8951,14 @@ pub mod table {
     }
 
     impl Default for StorageDescriptor {
+        #[inline]
         fn default() -> StorageDescriptor {
             StorageDescriptor::new()
         }
     }
 
     impl IntoValue for StorageDescriptor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BucketColumns", self.bucket_columns);
@@ -8608,6 +9004,7 @@ pub mod table {
 
     impl Column {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> Column {
             Column {
                 comment: None,
@@ -8618,6 +9015,7 @@ pub mod table {
     }
 
     impl IntoValue for Column {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Comment", self.comment);
@@ -8654,6 +9052,7 @@ pub mod table {
 
     impl SerdeInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SerdeInfo {
             SerdeInfo {
                 name: None,
@@ -8664,12 +9063,14 @@ pub mod table {
     }
 
     impl Default for SerdeInfo {
+        #[inline]
         fn default() -> SerdeInfo {
             SerdeInfo::new()
         }
     }
 
     impl IntoValue for SerdeInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -8702,6 +9103,7 @@ pub mod table {
 
     impl Order {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(column: impl Into<Str>, sort_order: impl Into<Int>) -> Order {
             Order {
                 column: column.into(),
@@ -8711,6 +9113,7 @@ pub mod table {
     }
 
     impl IntoValue for Order {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Column", self.column.into_value());
@@ -8746,6 +9149,7 @@ pub mod table {
 
     impl SchemaReference {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchemaReference {
             SchemaReference {
                 schema_id: None,
@@ -8756,12 +9160,14 @@ pub mod table {
     }
 
     impl Default for SchemaReference {
+        #[inline]
         fn default() -> SchemaReference {
             SchemaReference::new()
         }
     }
 
     impl IntoValue for SchemaReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SchemaId", self.schema_id);
@@ -8798,6 +9204,7 @@ pub mod table {
 
     impl SchemaId {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchemaId {
             SchemaId {
                 registry_name: None,
@@ -8808,12 +9215,14 @@ pub mod table {
     }
 
     impl Default for SchemaId {
+        #[inline]
         fn default() -> SchemaId {
             SchemaId::new()
         }
     }
 
     impl IntoValue for SchemaId {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RegistryName", self.registry_name);
@@ -8849,6 +9258,7 @@ pub mod table {
 
     impl SkewedInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SkewedInfo {
             SkewedInfo {
                 skewed_column_names: None,
@@ -8859,12 +9269,14 @@ pub mod table {
     }
 
     impl Default for SkewedInfo {
+        #[inline]
         fn default() -> SkewedInfo {
             SkewedInfo::new()
         }
     }
 
     impl IntoValue for SkewedInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SkewedColumnNames", self.skewed_column_names);
@@ -8904,6 +9316,7 @@ pub mod table {
 
     impl TableIdentifier {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TableIdentifier {
             TableIdentifier {
                 catalog_id: None,
@@ -8915,12 +9328,14 @@ pub mod table {
     }
 
     impl Default for TableIdentifier {
+        #[inline]
         fn default() -> TableIdentifier {
             TableIdentifier::new()
         }
     }
 
     impl IntoValue for TableIdentifier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CatalogId", self.catalog_id);
@@ -8946,6 +9361,7 @@ pub mod table {
 
     impl OpenTableFormatInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OpenTableFormatInput {
             OpenTableFormatInput {
                 iceberg_input: None,
@@ -8954,12 +9370,14 @@ pub mod table {
     }
 
     impl Default for OpenTableFormatInput {
+        #[inline]
         fn default() -> OpenTableFormatInput {
             OpenTableFormatInput::new()
         }
     }
 
     impl IntoValue for OpenTableFormatInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IcebergInput", self.iceberg_input);
@@ -8992,6 +9410,7 @@ pub mod table {
 
     impl IcebergInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IcebergInput {
             IcebergInput {
                 iceberg_table_input: None,
@@ -9002,12 +9421,14 @@ pub mod table {
     }
 
     impl Default for IcebergInput {
+        #[inline]
         fn default() -> IcebergInput {
             IcebergInput::new()
         }
     }
 
     impl IntoValue for IcebergInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IcebergTableInput", self.iceberg_table_input);
@@ -9047,6 +9468,7 @@ pub mod table {
 
     impl ViewDefinition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ViewDefinition {
             ViewDefinition {
                 definer: None,
@@ -9058,12 +9480,14 @@ pub mod table {
     }
 
     impl Default for ViewDefinition {
+        #[inline]
         fn default() -> ViewDefinition {
             ViewDefinition::new()
         }
     }
 
     impl IntoValue for ViewDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Definer", self.definer);
@@ -9109,6 +9533,7 @@ pub mod table {
 
     impl ViewRepresentation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ViewRepresentation {
             ViewRepresentation {
                 dialect: None,
@@ -9121,12 +9546,14 @@ pub mod table {
     }
 
     impl Default for ViewRepresentation {
+        #[inline]
         fn default() -> ViewRepresentation {
             ViewRepresentation::new()
         }
     }
 
     impl IntoValue for ViewRepresentation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Dialect", self.dialect);
@@ -9175,6 +9602,7 @@ pub mod table {
 
     impl IcebergTableInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(location: impl Into<Str>, schema: impl Into<IcebergSchema>) -> IcebergTableInput {
             IcebergTableInput {
                 location: location.into(),
@@ -9187,6 +9615,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergTableInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Location", self.location.into_value());
@@ -9220,6 +9649,7 @@ pub mod table {
 
     impl IcebergSortOrder {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fields: impl Into<List<IcebergSortField>>, order_id: impl Into<Int>) -> IcebergSortOrder {
             IcebergSortOrder {
                 fields: fields.into(),
@@ -9229,6 +9659,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergSortOrder {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fields", self.fields.into_value());
@@ -9271,6 +9702,7 @@ pub mod table {
 
     impl IcebergSortField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(direction: impl Into<Str>, null_order: impl Into<Str>, source_id: impl Into<Int>, transform: impl Into<Str>) -> IcebergSortField {
             IcebergSortField {
                 direction: direction.into(),
@@ -9282,6 +9714,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergSortField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Direction", self.direction.into_value());
@@ -9313,6 +9746,7 @@ pub mod table {
 
     impl IcebergPartitionSpec {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fields: impl Into<List<IcebergPartitionField>>) -> IcebergPartitionSpec {
             IcebergPartitionSpec {
                 fields: fields.into(),
@@ -9322,6 +9756,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergPartitionSpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fields", self.fields.into_value());
@@ -9363,6 +9798,7 @@ pub mod table {
 
     impl IcebergPartitionField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, source_id: impl Into<Int>, transform: impl Into<Str>) -> IcebergPartitionField {
             IcebergPartitionField {
                 field_id: None,
@@ -9374,6 +9810,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergPartitionField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FieldId", self.field_id);
@@ -9415,6 +9852,7 @@ pub mod table {
 
     impl IcebergSchema {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fields: impl Into<List<IcebergStructField>>) -> IcebergSchema {
             IcebergSchema {
                 fields: fields.into(),
@@ -9426,6 +9864,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergSchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fields", self.fields.into_value());
@@ -9475,6 +9914,7 @@ pub mod table {
 
     impl IcebergStructField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Int>, name: impl Into<Str>, required: impl Into<Bool>, r#type: impl Into<Str>) -> IcebergStructField {
             IcebergStructField {
                 doc: None,
@@ -9487,6 +9927,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergStructField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Doc", self.doc);
@@ -9540,6 +9981,7 @@ pub struct CfnTableOptimizerProps {
 #[cfg(feature = "glue")]
 impl CfnTableOptimizerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(catalog_id: impl Into<Str>, database_name: impl Into<Str>, table_name: impl Into<Str>, table_optimizer_configuration: impl Into<table_optimizer::TableOptimizerConfiguration>, r#type: impl Into<Str>) -> CfnTableOptimizerProps {
         CfnTableOptimizerProps {
             catalog_id: catalog_id.into(),
@@ -9554,6 +9996,7 @@ impl CfnTableOptimizerProps {
 #[cfg(feature = "glue")]
 impl CfnTableOptimizerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CatalogId", self.catalog_id.into_value());
@@ -9566,6 +10009,7 @@ impl CfnTableOptimizerProps {
 
     /// The `AWS::Glue::TableOptimizer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::TableOptimizer").properties(self.into_properties())
     }
@@ -9574,6 +10018,7 @@ impl CfnTableOptimizerProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::TableOptimizer> {
     /// Adds an `AWS::Glue::TableOptimizer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -9634,6 +10079,7 @@ pub mod table_optimizer {
 
     impl TableOptimizerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>, role_arn: impl Into<Str>) -> TableOptimizerConfiguration {
             TableOptimizerConfiguration {
                 compaction_configuration: None,
@@ -9647,6 +10093,7 @@ pub mod table_optimizer {
     }
 
     impl IntoValue for TableOptimizerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CompactionConfiguration", self.compaction_configuration);
@@ -9674,6 +10121,7 @@ pub mod table_optimizer {
 
     impl RetentionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RetentionConfiguration {
             RetentionConfiguration {
                 iceberg_configuration: None,
@@ -9682,12 +10130,14 @@ pub mod table_optimizer {
     }
 
     impl Default for RetentionConfiguration {
+        #[inline]
         fn default() -> RetentionConfiguration {
             RetentionConfiguration::new()
         }
     }
 
     impl IntoValue for RetentionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IcebergConfiguration", self.iceberg_configuration);
@@ -9720,6 +10170,7 @@ pub mod table_optimizer {
 
     impl IcebergRetentionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IcebergRetentionConfiguration {
             IcebergRetentionConfiguration {
                 clean_expired_files: None,
@@ -9730,12 +10181,14 @@ pub mod table_optimizer {
     }
 
     impl Default for IcebergRetentionConfiguration {
+        #[inline]
         fn default() -> IcebergRetentionConfiguration {
             IcebergRetentionConfiguration::new()
         }
     }
 
     impl IntoValue for IcebergRetentionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CleanExpiredFiles", self.clean_expired_files);
@@ -9761,6 +10214,7 @@ pub mod table_optimizer {
 
     impl VpcConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcConfiguration {
             VpcConfiguration {
                 glue_connection_name: None,
@@ -9769,12 +10223,14 @@ pub mod table_optimizer {
     }
 
     impl Default for VpcConfiguration {
+        #[inline]
         fn default() -> VpcConfiguration {
             VpcConfiguration::new()
         }
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GlueConnectionName", self.glue_connection_name);
@@ -9801,6 +10257,7 @@ pub mod table_optimizer {
 
     impl OrphanFileDeletionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OrphanFileDeletionConfiguration {
             OrphanFileDeletionConfiguration {
                 iceberg_configuration: None,
@@ -9809,12 +10266,14 @@ pub mod table_optimizer {
     }
 
     impl Default for OrphanFileDeletionConfiguration {
+        #[inline]
         fn default() -> OrphanFileDeletionConfiguration {
             OrphanFileDeletionConfiguration::new()
         }
     }
 
     impl IntoValue for OrphanFileDeletionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IcebergConfiguration", self.iceberg_configuration);
@@ -9845,6 +10304,7 @@ pub mod table_optimizer {
 
     impl IcebergConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IcebergConfiguration {
             IcebergConfiguration {
                 location: None,
@@ -9854,12 +10314,14 @@ pub mod table_optimizer {
     }
 
     impl Default for IcebergConfiguration {
+        #[inline]
         fn default() -> IcebergConfiguration {
             IcebergConfiguration::new()
         }
     }
 
     impl IntoValue for IcebergConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Location", self.location);
@@ -9883,6 +10345,7 @@ pub mod table_optimizer {
 
     impl CompactionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CompactionConfiguration {
             CompactionConfiguration {
                 iceberg_configuration: None,
@@ -9891,12 +10354,14 @@ pub mod table_optimizer {
     }
 
     impl Default for CompactionConfiguration {
+        #[inline]
         fn default() -> CompactionConfiguration {
             CompactionConfiguration::new()
         }
     }
 
     impl IntoValue for CompactionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IcebergConfiguration", self.iceberg_configuration);
@@ -9929,6 +10394,7 @@ pub mod table_optimizer {
 
     impl IcebergCompactionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IcebergCompactionConfiguration {
             IcebergCompactionConfiguration {
                 delete_file_threshold: None,
@@ -9939,12 +10405,14 @@ pub mod table_optimizer {
     }
 
     impl Default for IcebergCompactionConfiguration {
+        #[inline]
         fn default() -> IcebergCompactionConfiguration {
             IcebergCompactionConfiguration::new()
         }
     }
 
     impl IntoValue for IcebergCompactionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeleteFileThreshold", self.delete_file_threshold);
@@ -10028,6 +10496,7 @@ pub struct CfnTriggerProps {
 #[cfg(feature = "glue")]
 impl CfnTriggerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(actions: impl Into<List<trigger::Action>>, r#type: impl Into<Str>) -> CfnTriggerProps {
         CfnTriggerProps {
             actions: actions.into(),
@@ -10047,6 +10516,7 @@ impl CfnTriggerProps {
 #[cfg(feature = "glue")]
 impl CfnTriggerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
@@ -10064,6 +10534,7 @@ impl CfnTriggerProps {
 
     /// The `AWS::Glue::Trigger` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::Trigger").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -10072,6 +10543,7 @@ impl CfnTriggerProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::Trigger> {
     /// Adds an `AWS::Glue::Trigger` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -10129,6 +10601,7 @@ pub mod trigger {
 
     impl Action {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Action {
             Action {
                 arguments: None,
@@ -10142,12 +10615,14 @@ pub mod trigger {
     }
 
     impl Default for Action {
+        #[inline]
         fn default() -> Action {
             Action::new()
         }
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arguments", self.arguments);
@@ -10176,6 +10651,7 @@ pub mod trigger {
 
     impl NotificationProperty {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NotificationProperty {
             NotificationProperty {
                 notify_delay_after: None,
@@ -10184,12 +10660,14 @@ pub mod trigger {
     }
 
     impl Default for NotificationProperty {
+        #[inline]
         fn default() -> NotificationProperty {
             NotificationProperty::new()
         }
     }
 
     impl IntoValue for NotificationProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NotifyDelayAfter", self.notify_delay_after);
@@ -10221,6 +10699,7 @@ pub mod trigger {
 
     impl EventBatchingCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(batch_size: impl Into<Int>) -> EventBatchingCondition {
             EventBatchingCondition {
                 batch_size: batch_size.into(),
@@ -10230,6 +10709,7 @@ pub mod trigger {
     }
 
     impl IntoValue for EventBatchingCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BatchSize", self.batch_size.into_value());
@@ -10259,6 +10739,7 @@ pub mod trigger {
 
     impl Predicate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Predicate {
             Predicate {
                 conditions: None,
@@ -10268,12 +10749,14 @@ pub mod trigger {
     }
 
     impl Default for Predicate {
+        #[inline]
         fn default() -> Predicate {
             Predicate::new()
         }
     }
 
     impl IntoValue for Predicate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Conditions", self.conditions);
@@ -10319,6 +10802,7 @@ pub mod trigger {
 
     impl Condition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Condition {
             Condition {
                 crawl_state: None,
@@ -10331,12 +10815,14 @@ pub mod trigger {
     }
 
     impl Default for Condition {
+        #[inline]
         fn default() -> Condition {
             Condition::new()
         }
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrawlState", self.crawl_state);
@@ -10383,6 +10869,7 @@ pub struct CfnUsageProfileProps {
 #[cfg(feature = "glue")]
 impl CfnUsageProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnUsageProfileProps {
         CfnUsageProfileProps {
             configuration: None,
@@ -10396,6 +10883,7 @@ impl CfnUsageProfileProps {
 #[cfg(feature = "glue")]
 impl CfnUsageProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Configuration", self.configuration);
@@ -10407,6 +10895,7 @@ impl CfnUsageProfileProps {
 
     /// The `AWS::Glue::UsageProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::UsageProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -10415,6 +10904,7 @@ impl CfnUsageProfileProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::UsageProfile> {
     /// Adds an `AWS::Glue::UsageProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -10427,6 +10917,7 @@ impl crate::Cfn<markers::UsageProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedOn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-usageprofile.html#aws-resource-glue-usageprofile-return-values).
+    #[inline]
     pub fn attr_created_on(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedOn".into())
     }
@@ -10457,6 +10948,7 @@ pub mod usage_profile {
 
     impl ProfileConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProfileConfiguration {
             ProfileConfiguration {
                 job_configuration: None,
@@ -10466,12 +10958,14 @@ pub mod usage_profile {
     }
 
     impl Default for ProfileConfiguration {
+        #[inline]
         fn default() -> ProfileConfiguration {
             ProfileConfiguration::new()
         }
     }
 
     impl IntoValue for ProfileConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "JobConfiguration", self.job_configuration);
@@ -10511,6 +11005,7 @@ pub mod usage_profile {
 
     impl ConfigurationObject {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfigurationObject {
             ConfigurationObject {
                 allowed_values: None,
@@ -10522,12 +11017,14 @@ pub mod usage_profile {
     }
 
     impl Default for ConfigurationObject {
+        #[inline]
         fn default() -> ConfigurationObject {
             ConfigurationObject::new()
         }
     }
 
     impl IntoValue for ConfigurationObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedValues", self.allowed_values);
@@ -10587,6 +11084,7 @@ pub struct CfnUserDefinedFunctionProps {
 #[cfg(feature = "glue")]
 impl CfnUserDefinedFunctionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(database_name: impl Into<Str>, function_name: impl Into<Str>) -> CfnUserDefinedFunctionProps {
         CfnUserDefinedFunctionProps {
             class_name: None,
@@ -10603,6 +11101,7 @@ impl CfnUserDefinedFunctionProps {
 #[cfg(feature = "glue")]
 impl CfnUserDefinedFunctionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ClassName", self.class_name);
@@ -10617,6 +11116,7 @@ impl CfnUserDefinedFunctionProps {
 
     /// The `AWS::Glue::UserDefinedFunction` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::UserDefinedFunction").properties(self.into_properties())
     }
@@ -10625,6 +11125,7 @@ impl CfnUserDefinedFunctionProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::UserDefinedFunction> {
     /// Adds an `AWS::Glue::UserDefinedFunction` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -10637,6 +11138,7 @@ impl crate::Cfn<markers::UserDefinedFunction> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-userdefinedfunction.html#aws-resource-glue-userdefinedfunction-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -10667,6 +11169,7 @@ pub mod user_defined_function {
 
     impl ResourceUri {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceUri {
             ResourceUri {
                 resource_type: None,
@@ -10676,12 +11179,14 @@ pub mod user_defined_function {
     }
 
     impl Default for ResourceUri {
+        #[inline]
         fn default() -> ResourceUri {
             ResourceUri::new()
         }
     }
 
     impl IntoValue for ResourceUri {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourceType", self.resource_type);
@@ -10733,6 +11238,7 @@ pub struct CfnWorkflowProps {
 #[cfg(feature = "glue")]
 impl CfnWorkflowProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnWorkflowProps {
         CfnWorkflowProps {
             default_run_properties: None,
@@ -10746,6 +11252,7 @@ impl CfnWorkflowProps {
 
 #[cfg(feature = "glue")]
 impl Default for CfnWorkflowProps {
+    #[inline]
     fn default() -> CfnWorkflowProps {
         CfnWorkflowProps::new()
     }
@@ -10754,6 +11261,7 @@ impl Default for CfnWorkflowProps {
 #[cfg(feature = "glue")]
 impl CfnWorkflowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DefaultRunProperties", self.default_run_properties);
@@ -10766,6 +11274,7 @@ impl CfnWorkflowProps {
 
     /// The `AWS::Glue::Workflow` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Glue::Workflow").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -10774,6 +11283,7 @@ impl CfnWorkflowProps {
 #[cfg(feature = "glue")]
 impl crate::Cfn<markers::Workflow> {
     /// Adds an `AWS::Glue::Workflow` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,

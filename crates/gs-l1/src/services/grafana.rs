@@ -161,6 +161,7 @@ pub struct CfnWorkspaceProps {
 #[cfg(feature = "grafana")]
 impl CfnWorkspaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(account_access_type: impl Into<Str>, authentication_providers: impl Into<List<Str>>, permission_type: impl Into<Str>) -> CfnWorkspaceProps {
         CfnWorkspaceProps {
             account_access_type: account_access_type.into(),
@@ -188,6 +189,7 @@ impl CfnWorkspaceProps {
 #[cfg(feature = "grafana")]
 impl CfnWorkspaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccountAccessType", self.account_access_type.into_value());
@@ -213,6 +215,7 @@ impl CfnWorkspaceProps {
 
     /// The `AWS::Grafana::Workspace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Grafana::Workspace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -221,6 +224,7 @@ impl CfnWorkspaceProps {
 #[cfg(feature = "grafana")]
 impl crate::Cfn<markers::Workspace> {
     /// Adds an `AWS::Grafana::Workspace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -233,6 +237,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-grafana-workspace.html#aws-resource-grafana-workspace-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -241,6 +246,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`GrafanaVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-grafana-workspace.html#aws-resource-grafana-workspace-return-values).
+    #[inline]
     pub fn attr_grafana_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GrafanaVersion".into())
     }
@@ -249,6 +255,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-grafana-workspace.html#aws-resource-grafana-workspace-return-values).
+    #[inline]
     pub fn attr_creation_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTimestamp".into())
     }
@@ -257,6 +264,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-grafana-workspace.html#aws-resource-grafana-workspace-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -266,6 +274,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`SsoClientId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-grafana-workspace.html#aws-resource-grafana-workspace-return-values).
+    #[inline]
     pub fn attr_sso_client_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SsoClientId".into())
     }
@@ -274,6 +283,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-grafana-workspace.html#aws-resource-grafana-workspace-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -282,6 +292,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`SamlConfigurationStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-grafana-workspace.html#aws-resource-grafana-workspace-return-values).
+    #[inline]
     pub fn attr_saml_configuration_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SamlConfigurationStatus".into())
     }
@@ -290,6 +301,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModificationTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-grafana-workspace.html#aws-resource-grafana-workspace-return-values).
+    #[inline]
     pub fn attr_modification_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModificationTimestamp".into())
     }
@@ -341,6 +353,7 @@ pub mod workspace {
 
     impl SamlConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(idp_metadata: impl Into<IdpMetadata>) -> SamlConfiguration {
             SamlConfiguration {
                 allowed_organizations: None,
@@ -353,6 +366,7 @@ pub mod workspace {
     }
 
     impl IntoValue for SamlConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedOrganizations", self.allowed_organizations);
@@ -386,6 +400,7 @@ pub mod workspace {
 
     impl RoleValues {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RoleValues {
             RoleValues {
                 admin: None,
@@ -395,12 +410,14 @@ pub mod workspace {
     }
 
     impl Default for RoleValues {
+        #[inline]
         fn default() -> RoleValues {
             RoleValues::new()
         }
     }
 
     impl IntoValue for RoleValues {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Admin", self.admin);
@@ -432,6 +449,7 @@ pub mod workspace {
 
     impl IdpMetadata {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IdpMetadata {
             IdpMetadata {
                 url: None,
@@ -441,12 +459,14 @@ pub mod workspace {
     }
 
     impl Default for IdpMetadata {
+        #[inline]
         fn default() -> IdpMetadata {
             IdpMetadata::new()
         }
     }
 
     impl IntoValue for IdpMetadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Url", self.url);
@@ -501,6 +521,7 @@ pub mod workspace {
 
     impl AssertionAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AssertionAttributes {
             AssertionAttributes {
                 email: None,
@@ -514,12 +535,14 @@ pub mod workspace {
     }
 
     impl Default for AssertionAttributes {
+        #[inline]
         fn default() -> AssertionAttributes {
             AssertionAttributes::new()
         }
     }
 
     impl IntoValue for AssertionAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Email", self.email);
@@ -557,6 +580,7 @@ pub mod workspace {
 
     impl VpcConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnet_ids: impl Into<List<Str>>) -> VpcConfiguration {
             VpcConfiguration {
                 security_group_ids: security_group_ids.into(),
@@ -566,6 +590,7 @@ pub mod workspace {
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -600,6 +625,7 @@ pub mod workspace {
 
     impl NetworkAccessControl {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkAccessControl {
             NetworkAccessControl {
                 prefix_list_ids: None,
@@ -609,12 +635,14 @@ pub mod workspace {
     }
 
     impl Default for NetworkAccessControl {
+        #[inline]
         fn default() -> NetworkAccessControl {
             NetworkAccessControl::new()
         }
     }
 
     impl IntoValue for NetworkAccessControl {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PrefixListIds", self.prefix_list_ids);
@@ -645,6 +673,7 @@ pub mod workspace {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -654,6 +683,7 @@ pub mod workspace {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());

@@ -322,6 +322,7 @@ pub struct CfnConnectorDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl CfnConnectorDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnConnectorDefinitionProps {
         CfnConnectorDefinitionProps {
             initial_version: None,
@@ -334,6 +335,7 @@ impl CfnConnectorDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl CfnConnectorDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "InitialVersion", self.initial_version);
@@ -344,6 +346,7 @@ impl CfnConnectorDefinitionProps {
 
     /// The `AWS::Greengrass::ConnectorDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Greengrass::ConnectorDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -352,6 +355,7 @@ impl CfnConnectorDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl crate::Cfn<markers::ConnectorDefinition> {
     /// Adds an `AWS::Greengrass::ConnectorDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -366,6 +370,7 @@ impl crate::Cfn<markers::ConnectorDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-connectordefinition.html#aws-resource-greengrass-connectordefinition-return-values).
+    #[inline]
     pub fn attr_latest_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersionArn".into())
     }
@@ -374,6 +379,7 @@ impl crate::Cfn<markers::ConnectorDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-connectordefinition.html#aws-resource-greengrass-connectordefinition-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -383,6 +389,7 @@ impl crate::Cfn<markers::ConnectorDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-connectordefinition.html#aws-resource-greengrass-connectordefinition-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -391,6 +398,7 @@ impl crate::Cfn<markers::ConnectorDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-connectordefinition.html#aws-resource-greengrass-connectordefinition-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -418,6 +426,7 @@ pub mod connector_definition {
 
     impl ConnectorDefinitionVersion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connectors: impl Into<List<Connector>>) -> ConnectorDefinitionVersion {
             ConnectorDefinitionVersion {
                 connectors: connectors.into(),
@@ -426,6 +435,7 @@ pub mod connector_definition {
     }
 
     impl IntoValue for ConnectorDefinitionVersion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Connectors", self.connectors.into_value());
@@ -467,6 +477,7 @@ pub mod connector_definition {
 
     impl Connector {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connector_arn: impl Into<Str>, id: impl Into<Str>) -> Connector {
             Connector {
                 connector_arn: connector_arn.into(),
@@ -477,6 +488,7 @@ pub mod connector_definition {
     }
 
     impl IntoValue for Connector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConnectorArn", self.connector_arn.into_value());
@@ -510,6 +522,7 @@ pub struct CfnConnectorDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl CfnConnectorDefinitionVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connector_definition_id: impl Into<Str>, connectors: impl Into<List<connector_definition_version::Connector>>) -> CfnConnectorDefinitionVersionProps {
         CfnConnectorDefinitionVersionProps {
             connector_definition_id: connector_definition_id.into(),
@@ -521,6 +534,7 @@ impl CfnConnectorDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl CfnConnectorDefinitionVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectorDefinitionId", self.connector_definition_id.into_value());
@@ -530,6 +544,7 @@ impl CfnConnectorDefinitionVersionProps {
 
     /// The `AWS::Greengrass::ConnectorDefinitionVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Greengrass::ConnectorDefinitionVersion").properties(self.into_properties())
     }
@@ -538,6 +553,7 @@ impl CfnConnectorDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl crate::Cfn<markers::ConnectorDefinitionVersion> {
     /// Adds an `AWS::Greengrass::ConnectorDefinitionVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -550,6 +566,7 @@ impl crate::Cfn<markers::ConnectorDefinitionVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-connectordefinitionversion.html#aws-resource-greengrass-connectordefinitionversion-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -594,6 +611,7 @@ pub mod connector_definition_version {
 
     impl Connector {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connector_arn: impl Into<Str>, id: impl Into<Str>) -> Connector {
             Connector {
                 connector_arn: connector_arn.into(),
@@ -604,6 +622,7 @@ pub mod connector_definition_version {
     }
 
     impl IntoValue for Connector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConnectorArn", self.connector_arn.into_value());
@@ -651,6 +670,7 @@ pub struct CfnCoreDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl CfnCoreDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnCoreDefinitionProps {
         CfnCoreDefinitionProps {
             initial_version: None,
@@ -663,6 +683,7 @@ impl CfnCoreDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl CfnCoreDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "InitialVersion", self.initial_version);
@@ -673,6 +694,7 @@ impl CfnCoreDefinitionProps {
 
     /// The `AWS::Greengrass::CoreDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Greengrass::CoreDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -681,6 +703,7 @@ impl CfnCoreDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl crate::Cfn<markers::CoreDefinition> {
     /// Adds an `AWS::Greengrass::CoreDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -694,6 +717,7 @@ impl crate::Cfn<markers::CoreDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-coredefinition.html#aws-resource-greengrass-coredefinition-return-values).
+    #[inline]
     pub fn attr_latest_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersionArn".into())
     }
@@ -702,6 +726,7 @@ impl crate::Cfn<markers::CoreDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-coredefinition.html#aws-resource-greengrass-coredefinition-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -711,6 +736,7 @@ impl crate::Cfn<markers::CoreDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-coredefinition.html#aws-resource-greengrass-coredefinition-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -719,6 +745,7 @@ impl crate::Cfn<markers::CoreDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-coredefinition.html#aws-resource-greengrass-coredefinition-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -748,6 +775,7 @@ pub mod core_definition {
 
     impl CoreDefinitionVersion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cores: impl Into<List<Core>>) -> CoreDefinitionVersion {
             CoreDefinitionVersion {
                 cores: cores.into(),
@@ -756,6 +784,7 @@ pub mod core_definition {
     }
 
     impl IntoValue for CoreDefinitionVersion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Cores", self.cores.into_value());
@@ -803,6 +832,7 @@ pub mod core_definition {
 
     impl Core {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_arn: impl Into<Str>, id: impl Into<Str>, thing_arn: impl Into<Str>) -> Core {
             Core {
                 certificate_arn: certificate_arn.into(),
@@ -814,6 +844,7 @@ pub mod core_definition {
     }
 
     impl IntoValue for Core {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateArn", self.certificate_arn.into_value());
@@ -848,6 +879,7 @@ pub struct CfnCoreDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl CfnCoreDefinitionVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(core_definition_id: impl Into<Str>, cores: impl Into<List<core_definition_version::Core>>) -> CfnCoreDefinitionVersionProps {
         CfnCoreDefinitionVersionProps {
             core_definition_id: core_definition_id.into(),
@@ -859,6 +891,7 @@ impl CfnCoreDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl CfnCoreDefinitionVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CoreDefinitionId", self.core_definition_id.into_value());
@@ -868,6 +901,7 @@ impl CfnCoreDefinitionVersionProps {
 
     /// The `AWS::Greengrass::CoreDefinitionVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Greengrass::CoreDefinitionVersion").properties(self.into_properties())
     }
@@ -876,6 +910,7 @@ impl CfnCoreDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl crate::Cfn<markers::CoreDefinitionVersion> {
     /// Adds an `AWS::Greengrass::CoreDefinitionVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -888,6 +923,7 @@ impl crate::Cfn<markers::CoreDefinitionVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-coredefinitionversion.html#aws-resource-greengrass-coredefinitionversion-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -938,6 +974,7 @@ pub mod core_definition_version {
 
     impl Core {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_arn: impl Into<Str>, id: impl Into<Str>, thing_arn: impl Into<Str>) -> Core {
             Core {
                 certificate_arn: certificate_arn.into(),
@@ -949,6 +986,7 @@ pub mod core_definition_version {
     }
 
     impl IntoValue for Core {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateArn", self.certificate_arn.into_value());
@@ -997,6 +1035,7 @@ pub struct CfnDeviceDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl CfnDeviceDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnDeviceDefinitionProps {
         CfnDeviceDefinitionProps {
             initial_version: None,
@@ -1009,6 +1048,7 @@ impl CfnDeviceDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl CfnDeviceDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "InitialVersion", self.initial_version);
@@ -1019,6 +1059,7 @@ impl CfnDeviceDefinitionProps {
 
     /// The `AWS::Greengrass::DeviceDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Greengrass::DeviceDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1027,6 +1068,7 @@ impl CfnDeviceDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl crate::Cfn<markers::DeviceDefinition> {
     /// Adds an `AWS::Greengrass::DeviceDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1041,6 +1083,7 @@ impl crate::Cfn<markers::DeviceDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-devicedefinition.html#aws-resource-greengrass-devicedefinition-return-values).
+    #[inline]
     pub fn attr_latest_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersionArn".into())
     }
@@ -1049,6 +1092,7 @@ impl crate::Cfn<markers::DeviceDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-devicedefinition.html#aws-resource-greengrass-devicedefinition-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1058,6 +1102,7 @@ impl crate::Cfn<markers::DeviceDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-devicedefinition.html#aws-resource-greengrass-devicedefinition-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1066,6 +1111,7 @@ impl crate::Cfn<markers::DeviceDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-devicedefinition.html#aws-resource-greengrass-devicedefinition-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -1094,6 +1140,7 @@ pub mod device_definition {
 
     impl DeviceDefinitionVersion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(devices: impl Into<List<Device>>) -> DeviceDefinitionVersion {
             DeviceDefinitionVersion {
                 devices: devices.into(),
@@ -1102,6 +1149,7 @@ pub mod device_definition {
     }
 
     impl IntoValue for DeviceDefinitionVersion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Devices", self.devices.into_value());
@@ -1149,6 +1197,7 @@ pub mod device_definition {
 
     impl Device {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_arn: impl Into<Str>, id: impl Into<Str>, thing_arn: impl Into<Str>) -> Device {
             Device {
                 certificate_arn: certificate_arn.into(),
@@ -1160,6 +1209,7 @@ pub mod device_definition {
     }
 
     impl IntoValue for Device {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateArn", self.certificate_arn.into_value());
@@ -1193,6 +1243,7 @@ pub struct CfnDeviceDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl CfnDeviceDefinitionVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(device_definition_id: impl Into<Str>, devices: impl Into<List<device_definition_version::Device>>) -> CfnDeviceDefinitionVersionProps {
         CfnDeviceDefinitionVersionProps {
             device_definition_id: device_definition_id.into(),
@@ -1204,6 +1255,7 @@ impl CfnDeviceDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl CfnDeviceDefinitionVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DeviceDefinitionId", self.device_definition_id.into_value());
@@ -1213,6 +1265,7 @@ impl CfnDeviceDefinitionVersionProps {
 
     /// The `AWS::Greengrass::DeviceDefinitionVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Greengrass::DeviceDefinitionVersion").properties(self.into_properties())
     }
@@ -1221,6 +1274,7 @@ impl CfnDeviceDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl crate::Cfn<markers::DeviceDefinitionVersion> {
     /// Adds an `AWS::Greengrass::DeviceDefinitionVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1233,6 +1287,7 @@ impl crate::Cfn<markers::DeviceDefinitionVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-devicedefinitionversion.html#aws-resource-greengrass-devicedefinitionversion-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1283,6 +1338,7 @@ pub mod device_definition_version {
 
     impl Device {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_arn: impl Into<Str>, id: impl Into<Str>, thing_arn: impl Into<Str>) -> Device {
             Device {
                 certificate_arn: certificate_arn.into(),
@@ -1294,6 +1350,7 @@ pub mod device_definition_version {
     }
 
     impl IntoValue for Device {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateArn", self.certificate_arn.into_value());
@@ -1342,6 +1399,7 @@ pub struct CfnFunctionDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl CfnFunctionDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnFunctionDefinitionProps {
         CfnFunctionDefinitionProps {
             initial_version: None,
@@ -1354,6 +1412,7 @@ impl CfnFunctionDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl CfnFunctionDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "InitialVersion", self.initial_version);
@@ -1364,6 +1423,7 @@ impl CfnFunctionDefinitionProps {
 
     /// The `AWS::Greengrass::FunctionDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Greengrass::FunctionDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1372,6 +1432,7 @@ impl CfnFunctionDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl crate::Cfn<markers::FunctionDefinition> {
     /// Adds an `AWS::Greengrass::FunctionDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1386,6 +1447,7 @@ impl crate::Cfn<markers::FunctionDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-functiondefinition.html#aws-resource-greengrass-functiondefinition-return-values).
+    #[inline]
     pub fn attr_latest_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersionArn".into())
     }
@@ -1394,6 +1456,7 @@ impl crate::Cfn<markers::FunctionDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-functiondefinition.html#aws-resource-greengrass-functiondefinition-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1403,6 +1466,7 @@ impl crate::Cfn<markers::FunctionDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-functiondefinition.html#aws-resource-greengrass-functiondefinition-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1411,6 +1475,7 @@ impl crate::Cfn<markers::FunctionDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-functiondefinition.html#aws-resource-greengrass-functiondefinition-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -1444,6 +1509,7 @@ pub mod function_definition {
 
     impl FunctionDefinitionVersion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(functions: impl Into<List<Function>>) -> FunctionDefinitionVersion {
             FunctionDefinitionVersion {
                 default_config: None,
@@ -1453,6 +1519,7 @@ pub mod function_definition {
     }
 
     impl IntoValue for FunctionDefinitionVersion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultConfig", self.default_config);
@@ -1478,6 +1545,7 @@ pub mod function_definition {
 
     impl DefaultConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(execution: impl Into<Execution>) -> DefaultConfig {
             DefaultConfig {
                 execution: execution.into(),
@@ -1486,6 +1554,7 @@ pub mod function_definition {
     }
 
     impl IntoValue for DefaultConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Execution", self.execution.into_value());
@@ -1521,6 +1590,7 @@ pub mod function_definition {
 
     impl Execution {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Execution {
             Execution {
                 isolation_mode: None,
@@ -1530,12 +1600,14 @@ pub mod function_definition {
     }
 
     impl Default for Execution {
+        #[inline]
         fn default() -> Execution {
             Execution::new()
         }
     }
 
     impl IntoValue for Execution {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsolationMode", self.isolation_mode);
@@ -1572,6 +1644,7 @@ pub mod function_definition {
 
     impl RunAs {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RunAs {
             RunAs {
                 gid: None,
@@ -1581,12 +1654,14 @@ pub mod function_definition {
     }
 
     impl Default for RunAs {
+        #[inline]
         fn default() -> RunAs {
             RunAs::new()
         }
     }
 
     impl IntoValue for RunAs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Gid", self.gid);
@@ -1631,6 +1706,7 @@ pub mod function_definition {
 
     impl Function {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(function_arn: impl Into<Str>, function_configuration: impl Into<FunctionConfiguration>, id: impl Into<Str>) -> Function {
             Function {
                 function_arn: function_arn.into(),
@@ -1641,6 +1717,7 @@ pub mod function_definition {
     }
 
     impl IntoValue for Function {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FunctionArn", self.function_arn.into_value());
@@ -1708,6 +1785,7 @@ pub mod function_definition {
 
     impl FunctionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FunctionConfiguration {
             FunctionConfiguration {
                 encoding_type: None,
@@ -1722,12 +1800,14 @@ pub mod function_definition {
     }
 
     impl Default for FunctionConfiguration {
+        #[inline]
         fn default() -> FunctionConfiguration {
             FunctionConfiguration::new()
         }
     }
 
     impl IntoValue for FunctionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EncodingType", self.encoding_type);
@@ -1779,6 +1859,7 @@ pub mod function_definition {
 
     impl Environment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Environment {
             Environment {
                 access_sysfs: None,
@@ -1790,12 +1871,14 @@ pub mod function_definition {
     }
 
     impl Default for Environment {
+        #[inline]
         fn default() -> Environment {
             Environment::new()
         }
     }
 
     impl IntoValue for Environment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessSysfs", self.access_sysfs);
@@ -1833,6 +1916,7 @@ pub mod function_definition {
 
     impl ResourceAccessPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_id: impl Into<Str>) -> ResourceAccessPolicy {
             ResourceAccessPolicy {
                 permission: None,
@@ -1842,6 +1926,7 @@ pub mod function_definition {
     }
 
     impl IntoValue for ResourceAccessPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Permission", self.permission);
@@ -1880,6 +1965,7 @@ pub struct CfnFunctionDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl CfnFunctionDefinitionVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(function_definition_id: impl Into<Str>, functions: impl Into<List<function_definition_version::Function>>) -> CfnFunctionDefinitionVersionProps {
         CfnFunctionDefinitionVersionProps {
             default_config: None,
@@ -1892,6 +1978,7 @@ impl CfnFunctionDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl CfnFunctionDefinitionVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DefaultConfig", self.default_config);
@@ -1902,6 +1989,7 @@ impl CfnFunctionDefinitionVersionProps {
 
     /// The `AWS::Greengrass::FunctionDefinitionVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Greengrass::FunctionDefinitionVersion").properties(self.into_properties())
     }
@@ -1910,6 +1998,7 @@ impl CfnFunctionDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl crate::Cfn<markers::FunctionDefinitionVersion> {
     /// Adds an `AWS::Greengrass::FunctionDefinitionVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1922,6 +2011,7 @@ impl crate::Cfn<markers::FunctionDefinitionVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-functiondefinitionversion.html#aws-resource-greengrass-functiondefinitionversion-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1949,6 +2039,7 @@ pub mod function_definition_version {
 
     impl DefaultConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(execution: impl Into<Execution>) -> DefaultConfig {
             DefaultConfig {
                 execution: execution.into(),
@@ -1957,6 +2048,7 @@ pub mod function_definition_version {
     }
 
     impl IntoValue for DefaultConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Execution", self.execution.into_value());
@@ -1992,6 +2084,7 @@ pub mod function_definition_version {
 
     impl Execution {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Execution {
             Execution {
                 isolation_mode: None,
@@ -2001,12 +2094,14 @@ pub mod function_definition_version {
     }
 
     impl Default for Execution {
+        #[inline]
         fn default() -> Execution {
             Execution::new()
         }
     }
 
     impl IntoValue for Execution {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsolationMode", self.isolation_mode);
@@ -2043,6 +2138,7 @@ pub mod function_definition_version {
 
     impl RunAs {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RunAs {
             RunAs {
                 gid: None,
@@ -2052,12 +2148,14 @@ pub mod function_definition_version {
     }
 
     impl Default for RunAs {
+        #[inline]
         fn default() -> RunAs {
             RunAs::new()
         }
     }
 
     impl IntoValue for RunAs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Gid", self.gid);
@@ -2102,6 +2200,7 @@ pub mod function_definition_version {
 
     impl Function {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(function_arn: impl Into<Str>, function_configuration: impl Into<FunctionConfiguration>, id: impl Into<Str>) -> Function {
             Function {
                 function_arn: function_arn.into(),
@@ -2112,6 +2211,7 @@ pub mod function_definition_version {
     }
 
     impl IntoValue for Function {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FunctionArn", self.function_arn.into_value());
@@ -2179,6 +2279,7 @@ pub mod function_definition_version {
 
     impl FunctionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FunctionConfiguration {
             FunctionConfiguration {
                 encoding_type: None,
@@ -2193,12 +2294,14 @@ pub mod function_definition_version {
     }
 
     impl Default for FunctionConfiguration {
+        #[inline]
         fn default() -> FunctionConfiguration {
             FunctionConfiguration::new()
         }
     }
 
     impl IntoValue for FunctionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EncodingType", self.encoding_type);
@@ -2250,6 +2353,7 @@ pub mod function_definition_version {
 
     impl Environment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Environment {
             Environment {
                 access_sysfs: None,
@@ -2261,12 +2365,14 @@ pub mod function_definition_version {
     }
 
     impl Default for Environment {
+        #[inline]
         fn default() -> Environment {
             Environment::new()
         }
     }
 
     impl IntoValue for Environment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessSysfs", self.access_sysfs);
@@ -2304,6 +2410,7 @@ pub mod function_definition_version {
 
     impl ResourceAccessPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_id: impl Into<Str>) -> ResourceAccessPolicy {
             ResourceAccessPolicy {
                 permission: None,
@@ -2313,6 +2420,7 @@ pub mod function_definition_version {
     }
 
     impl IntoValue for ResourceAccessPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Permission", self.permission);
@@ -2366,6 +2474,7 @@ pub struct CfnGroupProps {
 #[cfg(feature = "greengrass")]
 impl CfnGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnGroupProps {
         CfnGroupProps {
             initial_version: None,
@@ -2379,6 +2488,7 @@ impl CfnGroupProps {
 #[cfg(feature = "greengrass")]
 impl CfnGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "InitialVersion", self.initial_version);
@@ -2390,6 +2500,7 @@ impl CfnGroupProps {
 
     /// The `AWS::Greengrass::Group` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Greengrass::Group").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -2398,6 +2509,7 @@ impl CfnGroupProps {
 #[cfg(feature = "greengrass")]
 impl crate::Cfn<markers::Group> {
     /// Adds an `AWS::Greengrass::Group` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2410,6 +2522,7 @@ impl crate::Cfn<markers::Group> {
     ///
     /// `Fn::GetAtt` of
     /// [`RoleAttachedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-group.html#aws-resource-greengrass-group-return-values).
+    #[inline]
     pub fn attr_role_attached_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RoleAttachedAt".into())
     }
@@ -2419,6 +2532,7 @@ impl crate::Cfn<markers::Group> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-group.html#aws-resource-greengrass-group-return-values).
+    #[inline]
     pub fn attr_latest_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersionArn".into())
     }
@@ -2427,6 +2541,7 @@ impl crate::Cfn<markers::Group> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-group.html#aws-resource-greengrass-group-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2436,6 +2551,7 @@ impl crate::Cfn<markers::Group> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-group.html#aws-resource-greengrass-group-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2445,6 +2561,7 @@ impl crate::Cfn<markers::Group> {
     ///
     /// `Fn::GetAtt` of
     /// [`RoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-group.html#aws-resource-greengrass-group-return-values).
+    #[inline]
     pub fn attr_role_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RoleArn".into())
     }
@@ -2453,6 +2570,7 @@ impl crate::Cfn<markers::Group> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-group.html#aws-resource-greengrass-group-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -2526,6 +2644,7 @@ pub mod group {
 
     impl GroupVersion {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GroupVersion {
             GroupVersion {
                 connector_definition_version_arn: None,
@@ -2540,12 +2659,14 @@ pub mod group {
     }
 
     impl Default for GroupVersion {
+        #[inline]
         fn default() -> GroupVersion {
             GroupVersion::new()
         }
     }
 
     impl IntoValue for GroupVersion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectorDefinitionVersionArn", self.connector_definition_version_arn);
@@ -2625,6 +2746,7 @@ pub struct CfnGroupVersionProps {
 #[cfg(feature = "greengrass")]
 impl CfnGroupVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(group_id: impl Into<Str>) -> CfnGroupVersionProps {
         CfnGroupVersionProps {
             connector_definition_version_arn: None,
@@ -2642,6 +2764,7 @@ impl CfnGroupVersionProps {
 #[cfg(feature = "greengrass")]
 impl CfnGroupVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConnectorDefinitionVersionArn", self.connector_definition_version_arn);
@@ -2657,6 +2780,7 @@ impl CfnGroupVersionProps {
 
     /// The `AWS::Greengrass::GroupVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Greengrass::GroupVersion").properties(self.into_properties())
     }
@@ -2665,6 +2789,7 @@ impl CfnGroupVersionProps {
 #[cfg(feature = "greengrass")]
 impl crate::Cfn<markers::GroupVersion> {
     /// Adds an `AWS::Greengrass::GroupVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2677,6 +2802,7 @@ impl crate::Cfn<markers::GroupVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-groupversion.html#aws-resource-greengrass-groupversion-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2719,6 +2845,7 @@ pub struct CfnLoggerDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl CfnLoggerDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnLoggerDefinitionProps {
         CfnLoggerDefinitionProps {
             initial_version: None,
@@ -2731,6 +2858,7 @@ impl CfnLoggerDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl CfnLoggerDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "InitialVersion", self.initial_version);
@@ -2741,6 +2869,7 @@ impl CfnLoggerDefinitionProps {
 
     /// The `AWS::Greengrass::LoggerDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Greengrass::LoggerDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -2749,6 +2878,7 @@ impl CfnLoggerDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl crate::Cfn<markers::LoggerDefinition> {
     /// Adds an `AWS::Greengrass::LoggerDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2763,6 +2893,7 @@ impl crate::Cfn<markers::LoggerDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-loggerdefinition.html#aws-resource-greengrass-loggerdefinition-return-values).
+    #[inline]
     pub fn attr_latest_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersionArn".into())
     }
@@ -2771,6 +2902,7 @@ impl crate::Cfn<markers::LoggerDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-loggerdefinition.html#aws-resource-greengrass-loggerdefinition-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2780,6 +2912,7 @@ impl crate::Cfn<markers::LoggerDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-loggerdefinition.html#aws-resource-greengrass-loggerdefinition-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2788,6 +2921,7 @@ impl crate::Cfn<markers::LoggerDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-loggerdefinition.html#aws-resource-greengrass-loggerdefinition-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -2816,6 +2950,7 @@ pub mod logger_definition {
 
     impl LoggerDefinitionVersion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(loggers: impl Into<List<Logger>>) -> LoggerDefinitionVersion {
             LoggerDefinitionVersion {
                 loggers: loggers.into(),
@@ -2824,6 +2959,7 @@ pub mod logger_definition {
     }
 
     impl IntoValue for LoggerDefinitionVersion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Loggers", self.loggers.into_value());
@@ -2883,6 +3019,7 @@ pub mod logger_definition {
 
     impl Logger {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(component: impl Into<Str>, id: impl Into<Str>, level: impl Into<Str>, r#type: impl Into<Str>) -> Logger {
             Logger {
                 component: component.into(),
@@ -2895,6 +3032,7 @@ pub mod logger_definition {
     }
 
     impl IntoValue for Logger {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Component", self.component.into_value());
@@ -2929,6 +3067,7 @@ pub struct CfnLoggerDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl CfnLoggerDefinitionVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(logger_definition_id: impl Into<Str>, loggers: impl Into<List<logger_definition_version::Logger>>) -> CfnLoggerDefinitionVersionProps {
         CfnLoggerDefinitionVersionProps {
             logger_definition_id: logger_definition_id.into(),
@@ -2940,6 +3079,7 @@ impl CfnLoggerDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl CfnLoggerDefinitionVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LoggerDefinitionId", self.logger_definition_id.into_value());
@@ -2949,6 +3089,7 @@ impl CfnLoggerDefinitionVersionProps {
 
     /// The `AWS::Greengrass::LoggerDefinitionVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Greengrass::LoggerDefinitionVersion").properties(self.into_properties())
     }
@@ -2957,6 +3098,7 @@ impl CfnLoggerDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl crate::Cfn<markers::LoggerDefinitionVersion> {
     /// Adds an `AWS::Greengrass::LoggerDefinitionVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2969,6 +3111,7 @@ impl crate::Cfn<markers::LoggerDefinitionVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-loggerdefinitionversion.html#aws-resource-greengrass-loggerdefinitionversion-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3031,6 +3174,7 @@ pub mod logger_definition_version {
 
     impl Logger {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(component: impl Into<Str>, id: impl Into<Str>, level: impl Into<Str>, r#type: impl Into<Str>) -> Logger {
             Logger {
                 component: component.into(),
@@ -3043,6 +3187,7 @@ pub mod logger_definition_version {
     }
 
     impl IntoValue for Logger {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Component", self.component.into_value());
@@ -3092,6 +3237,7 @@ pub struct CfnResourceDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl CfnResourceDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnResourceDefinitionProps {
         CfnResourceDefinitionProps {
             initial_version: None,
@@ -3104,6 +3250,7 @@ impl CfnResourceDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl CfnResourceDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "InitialVersion", self.initial_version);
@@ -3114,6 +3261,7 @@ impl CfnResourceDefinitionProps {
 
     /// The `AWS::Greengrass::ResourceDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Greengrass::ResourceDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -3122,6 +3270,7 @@ impl CfnResourceDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl crate::Cfn<markers::ResourceDefinition> {
     /// Adds an `AWS::Greengrass::ResourceDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3136,6 +3285,7 @@ impl crate::Cfn<markers::ResourceDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-resourcedefinition.html#aws-resource-greengrass-resourcedefinition-return-values).
+    #[inline]
     pub fn attr_latest_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersionArn".into())
     }
@@ -3144,6 +3294,7 @@ impl crate::Cfn<markers::ResourceDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-resourcedefinition.html#aws-resource-greengrass-resourcedefinition-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3153,6 +3304,7 @@ impl crate::Cfn<markers::ResourceDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-resourcedefinition.html#aws-resource-greengrass-resourcedefinition-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3161,6 +3313,7 @@ impl crate::Cfn<markers::ResourceDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-resourcedefinition.html#aws-resource-greengrass-resourcedefinition-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -3188,6 +3341,7 @@ pub mod resource_definition {
 
     impl ResourceDefinitionVersion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resources: impl Into<List<ResourceInstance>>) -> ResourceDefinitionVersion {
             ResourceDefinitionVersion {
                 resources: resources.into(),
@@ -3196,6 +3350,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for ResourceDefinitionVersion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Resources", self.resources.into_value());
@@ -3244,6 +3399,7 @@ pub mod resource_definition {
 
     impl ResourceInstance {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>, name: impl Into<Str>, resource_data_container: impl Into<ResourceDataContainer>) -> ResourceInstance {
             ResourceInstance {
                 id: id.into(),
@@ -3254,6 +3410,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for ResourceInstance {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -3306,6 +3463,7 @@ pub mod resource_definition {
 
     impl ResourceDataContainer {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceDataContainer {
             ResourceDataContainer {
                 local_device_resource_data: None,
@@ -3318,12 +3476,14 @@ pub mod resource_definition {
     }
 
     impl Default for ResourceDataContainer {
+        #[inline]
         fn default() -> ResourceDataContainer {
             ResourceDataContainer::new()
         }
     }
 
     impl IntoValue for ResourceDataContainer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LocalDeviceResourceData", self.local_device_resource_data);
@@ -3365,6 +3525,7 @@ pub mod resource_definition {
 
     impl SecretsManagerSecretResourceData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> SecretsManagerSecretResourceData {
             SecretsManagerSecretResourceData {
                 arn: arn.into(),
@@ -3374,6 +3535,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for SecretsManagerSecretResourceData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ARN", self.arn.into_value());
@@ -3417,6 +3579,7 @@ pub mod resource_definition {
 
     impl SageMakerMachineLearningModelResourceData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_path: impl Into<Str>, sage_maker_job_arn: impl Into<Str>) -> SageMakerMachineLearningModelResourceData {
             SageMakerMachineLearningModelResourceData {
                 destination_path: destination_path.into(),
@@ -3427,6 +3590,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for SageMakerMachineLearningModelResourceData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationPath", self.destination_path.into_value());
@@ -3463,6 +3627,7 @@ pub mod resource_definition {
 
     impl ResourceDownloadOwnerSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(group_owner: impl Into<Str>, group_permission: impl Into<Str>) -> ResourceDownloadOwnerSetting {
             ResourceDownloadOwnerSetting {
                 group_owner: group_owner.into(),
@@ -3472,6 +3637,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for ResourceDownloadOwnerSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GroupOwner", self.group_owner.into_value());
@@ -3513,6 +3679,7 @@ pub mod resource_definition {
 
     impl LocalVolumeResourceData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_path: impl Into<Str>, source_path: impl Into<Str>) -> LocalVolumeResourceData {
             LocalVolumeResourceData {
                 destination_path: destination_path.into(),
@@ -3523,6 +3690,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for LocalVolumeResourceData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationPath", self.destination_path.into_value());
@@ -3560,6 +3728,7 @@ pub mod resource_definition {
 
     impl GroupOwnerSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(auto_add_group_owner: impl Into<Bool>) -> GroupOwnerSetting {
             GroupOwnerSetting {
                 auto_add_group_owner: auto_add_group_owner.into(),
@@ -3569,6 +3738,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for GroupOwnerSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AutoAddGroupOwner", self.auto_add_group_owner.into_value());
@@ -3604,6 +3774,7 @@ pub mod resource_definition {
 
     impl LocalDeviceResourceData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_path: impl Into<Str>) -> LocalDeviceResourceData {
             LocalDeviceResourceData {
                 group_owner_setting: None,
@@ -3613,6 +3784,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for LocalDeviceResourceData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GroupOwnerSetting", self.group_owner_setting);
@@ -3656,6 +3828,7 @@ pub mod resource_definition {
 
     impl S3MachineLearningModelResourceData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_path: impl Into<Str>, s3_uri: impl Into<Str>) -> S3MachineLearningModelResourceData {
             S3MachineLearningModelResourceData {
                 destination_path: destination_path.into(),
@@ -3666,6 +3839,7 @@ pub mod resource_definition {
     }
 
     impl IntoValue for S3MachineLearningModelResourceData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationPath", self.destination_path.into_value());
@@ -3698,6 +3872,7 @@ pub struct CfnResourceDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl CfnResourceDefinitionVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_definition_id: impl Into<Str>, resources: impl Into<List<resource_definition_version::ResourceInstance>>) -> CfnResourceDefinitionVersionProps {
         CfnResourceDefinitionVersionProps {
             resource_definition_id: resource_definition_id.into(),
@@ -3709,6 +3884,7 @@ impl CfnResourceDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl CfnResourceDefinitionVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ResourceDefinitionId", self.resource_definition_id.into_value());
@@ -3718,6 +3894,7 @@ impl CfnResourceDefinitionVersionProps {
 
     /// The `AWS::Greengrass::ResourceDefinitionVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Greengrass::ResourceDefinitionVersion").properties(self.into_properties())
     }
@@ -3726,6 +3903,7 @@ impl CfnResourceDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl crate::Cfn<markers::ResourceDefinitionVersion> {
     /// Adds an `AWS::Greengrass::ResourceDefinitionVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3738,6 +3916,7 @@ impl crate::Cfn<markers::ResourceDefinitionVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-resourcedefinitionversion.html#aws-resource-greengrass-resourcedefinitionversion-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3789,6 +3968,7 @@ pub mod resource_definition_version {
 
     impl ResourceInstance {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>, name: impl Into<Str>, resource_data_container: impl Into<ResourceDataContainer>) -> ResourceInstance {
             ResourceInstance {
                 id: id.into(),
@@ -3799,6 +3979,7 @@ pub mod resource_definition_version {
     }
 
     impl IntoValue for ResourceInstance {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -3851,6 +4032,7 @@ pub mod resource_definition_version {
 
     impl ResourceDataContainer {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceDataContainer {
             ResourceDataContainer {
                 local_device_resource_data: None,
@@ -3863,12 +4045,14 @@ pub mod resource_definition_version {
     }
 
     impl Default for ResourceDataContainer {
+        #[inline]
         fn default() -> ResourceDataContainer {
             ResourceDataContainer::new()
         }
     }
 
     impl IntoValue for ResourceDataContainer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LocalDeviceResourceData", self.local_device_resource_data);
@@ -3910,6 +4094,7 @@ pub mod resource_definition_version {
 
     impl SecretsManagerSecretResourceData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> SecretsManagerSecretResourceData {
             SecretsManagerSecretResourceData {
                 arn: arn.into(),
@@ -3919,6 +4104,7 @@ pub mod resource_definition_version {
     }
 
     impl IntoValue for SecretsManagerSecretResourceData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ARN", self.arn.into_value());
@@ -3962,6 +4148,7 @@ pub mod resource_definition_version {
 
     impl SageMakerMachineLearningModelResourceData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_path: impl Into<Str>, sage_maker_job_arn: impl Into<Str>) -> SageMakerMachineLearningModelResourceData {
             SageMakerMachineLearningModelResourceData {
                 destination_path: destination_path.into(),
@@ -3972,6 +4159,7 @@ pub mod resource_definition_version {
     }
 
     impl IntoValue for SageMakerMachineLearningModelResourceData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationPath", self.destination_path.into_value());
@@ -4008,6 +4196,7 @@ pub mod resource_definition_version {
 
     impl ResourceDownloadOwnerSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(group_owner: impl Into<Str>, group_permission: impl Into<Str>) -> ResourceDownloadOwnerSetting {
             ResourceDownloadOwnerSetting {
                 group_owner: group_owner.into(),
@@ -4017,6 +4206,7 @@ pub mod resource_definition_version {
     }
 
     impl IntoValue for ResourceDownloadOwnerSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GroupOwner", self.group_owner.into_value());
@@ -4058,6 +4248,7 @@ pub mod resource_definition_version {
 
     impl LocalVolumeResourceData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_path: impl Into<Str>, source_path: impl Into<Str>) -> LocalVolumeResourceData {
             LocalVolumeResourceData {
                 destination_path: destination_path.into(),
@@ -4068,6 +4259,7 @@ pub mod resource_definition_version {
     }
 
     impl IntoValue for LocalVolumeResourceData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationPath", self.destination_path.into_value());
@@ -4105,6 +4297,7 @@ pub mod resource_definition_version {
 
     impl GroupOwnerSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(auto_add_group_owner: impl Into<Bool>) -> GroupOwnerSetting {
             GroupOwnerSetting {
                 auto_add_group_owner: auto_add_group_owner.into(),
@@ -4114,6 +4307,7 @@ pub mod resource_definition_version {
     }
 
     impl IntoValue for GroupOwnerSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AutoAddGroupOwner", self.auto_add_group_owner.into_value());
@@ -4149,6 +4343,7 @@ pub mod resource_definition_version {
 
     impl LocalDeviceResourceData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_path: impl Into<Str>) -> LocalDeviceResourceData {
             LocalDeviceResourceData {
                 group_owner_setting: None,
@@ -4158,6 +4353,7 @@ pub mod resource_definition_version {
     }
 
     impl IntoValue for LocalDeviceResourceData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GroupOwnerSetting", self.group_owner_setting);
@@ -4201,6 +4397,7 @@ pub mod resource_definition_version {
 
     impl S3MachineLearningModelResourceData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_path: impl Into<Str>, s3_uri: impl Into<Str>) -> S3MachineLearningModelResourceData {
             S3MachineLearningModelResourceData {
                 destination_path: destination_path.into(),
@@ -4211,6 +4408,7 @@ pub mod resource_definition_version {
     }
 
     impl IntoValue for S3MachineLearningModelResourceData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationPath", self.destination_path.into_value());
@@ -4258,6 +4456,7 @@ pub struct CfnSubscriptionDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl CfnSubscriptionDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnSubscriptionDefinitionProps {
         CfnSubscriptionDefinitionProps {
             initial_version: None,
@@ -4270,6 +4469,7 @@ impl CfnSubscriptionDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl CfnSubscriptionDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "InitialVersion", self.initial_version);
@@ -4280,6 +4480,7 @@ impl CfnSubscriptionDefinitionProps {
 
     /// The `AWS::Greengrass::SubscriptionDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Greengrass::SubscriptionDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -4288,6 +4489,7 @@ impl CfnSubscriptionDefinitionProps {
 #[cfg(feature = "greengrass")]
 impl crate::Cfn<markers::SubscriptionDefinition> {
     /// Adds an `AWS::Greengrass::SubscriptionDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4302,6 +4504,7 @@ impl crate::Cfn<markers::SubscriptionDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-subscriptiondefinition.html#aws-resource-greengrass-subscriptiondefinition-return-values).
+    #[inline]
     pub fn attr_latest_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersionArn".into())
     }
@@ -4310,6 +4513,7 @@ impl crate::Cfn<markers::SubscriptionDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-subscriptiondefinition.html#aws-resource-greengrass-subscriptiondefinition-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4319,6 +4523,7 @@ impl crate::Cfn<markers::SubscriptionDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-subscriptiondefinition.html#aws-resource-greengrass-subscriptiondefinition-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4327,6 +4532,7 @@ impl crate::Cfn<markers::SubscriptionDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-subscriptiondefinition.html#aws-resource-greengrass-subscriptiondefinition-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -4355,6 +4561,7 @@ pub mod subscription_definition {
 
     impl SubscriptionDefinitionVersion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subscriptions: impl Into<List<Subscription>>) -> SubscriptionDefinitionVersion {
             SubscriptionDefinitionVersion {
                 subscriptions: subscriptions.into(),
@@ -4363,6 +4570,7 @@ pub mod subscription_definition {
     }
 
     impl IntoValue for SubscriptionDefinitionVersion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Subscriptions", self.subscriptions.into_value());
@@ -4415,6 +4623,7 @@ pub mod subscription_definition {
 
     impl Subscription {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>, source: impl Into<Str>, subject: impl Into<Str>, target: impl Into<Str>) -> Subscription {
             Subscription {
                 id: id.into(),
@@ -4426,6 +4635,7 @@ pub mod subscription_definition {
     }
 
     impl IntoValue for Subscription {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -4459,6 +4669,7 @@ pub struct CfnSubscriptionDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl CfnSubscriptionDefinitionVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(subscription_definition_id: impl Into<Str>, subscriptions: impl Into<List<subscription_definition_version::Subscription>>) -> CfnSubscriptionDefinitionVersionProps {
         CfnSubscriptionDefinitionVersionProps {
             subscription_definition_id: subscription_definition_id.into(),
@@ -4470,6 +4681,7 @@ impl CfnSubscriptionDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl CfnSubscriptionDefinitionVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("SubscriptionDefinitionId", self.subscription_definition_id.into_value());
@@ -4479,6 +4691,7 @@ impl CfnSubscriptionDefinitionVersionProps {
 
     /// The `AWS::Greengrass::SubscriptionDefinitionVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Greengrass::SubscriptionDefinitionVersion").properties(self.into_properties())
     }
@@ -4487,6 +4700,7 @@ impl CfnSubscriptionDefinitionVersionProps {
 #[cfg(feature = "greengrass")]
 impl crate::Cfn<markers::SubscriptionDefinitionVersion> {
     /// Adds an `AWS::Greengrass::SubscriptionDefinitionVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4499,6 +4713,7 @@ impl crate::Cfn<markers::SubscriptionDefinitionVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-subscriptiondefinitionversion.html#aws-resource-greengrass-subscriptiondefinitionversion-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4555,6 +4770,7 @@ pub mod subscription_definition_version {
 
     impl Subscription {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>, source: impl Into<Str>, subject: impl Into<Str>, target: impl Into<Str>) -> Subscription {
             Subscription {
                 id: id.into(),
@@ -4566,6 +4782,7 @@ pub mod subscription_definition_version {
     }
 
     impl IntoValue for Subscription {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());

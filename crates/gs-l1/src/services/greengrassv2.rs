@@ -84,6 +84,7 @@ pub struct CfnComponentVersionProps {
 #[cfg(feature = "greengrassv2")]
 impl CfnComponentVersionProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnComponentVersionProps {
         CfnComponentVersionProps {
             inline_recipe: None,
@@ -95,6 +96,7 @@ impl CfnComponentVersionProps {
 
 #[cfg(feature = "greengrassv2")]
 impl Default for CfnComponentVersionProps {
+    #[inline]
     fn default() -> CfnComponentVersionProps {
         CfnComponentVersionProps::new()
     }
@@ -103,6 +105,7 @@ impl Default for CfnComponentVersionProps {
 #[cfg(feature = "greengrassv2")]
 impl CfnComponentVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "InlineRecipe", self.inline_recipe);
@@ -113,6 +116,7 @@ impl CfnComponentVersionProps {
 
     /// The `AWS::GreengrassV2::ComponentVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GreengrassV2::ComponentVersion").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -121,6 +125,7 @@ impl CfnComponentVersionProps {
 #[cfg(feature = "greengrassv2")]
 impl crate::Cfn<markers::ComponentVersion> {
     /// Adds an `AWS::GreengrassV2::ComponentVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -133,6 +138,7 @@ impl crate::Cfn<markers::ComponentVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`ComponentName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrassv2-componentversion.html#aws-resource-greengrassv2-componentversion-return-values).
+    #[inline]
     pub fn attr_component_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ComponentName".into())
     }
@@ -141,6 +147,7 @@ impl crate::Cfn<markers::ComponentVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrassv2-componentversion.html#aws-resource-greengrassv2-componentversion-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -149,6 +156,7 @@ impl crate::Cfn<markers::ComponentVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`ComponentVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrassv2-componentversion.html#aws-resource-greengrassv2-componentversion-return-values).
+    #[inline]
     pub fn attr_component_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ComponentVersion".into())
     }
@@ -207,6 +215,7 @@ pub mod component_version {
 
     impl LambdaFunctionRecipeSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LambdaFunctionRecipeSource {
             LambdaFunctionRecipeSource {
                 component_dependencies: None,
@@ -220,12 +229,14 @@ pub mod component_version {
     }
 
     impl Default for LambdaFunctionRecipeSource {
+        #[inline]
         fn default() -> LambdaFunctionRecipeSource {
             LambdaFunctionRecipeSource::new()
         }
     }
 
     impl IntoValue for LambdaFunctionRecipeSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComponentDependencies", self.component_dependencies);
@@ -260,6 +271,7 @@ pub mod component_version {
 
     impl ComponentDependencyRequirement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComponentDependencyRequirement {
             ComponentDependencyRequirement {
                 dependency_type: None,
@@ -269,12 +281,14 @@ pub mod component_version {
     }
 
     impl Default for ComponentDependencyRequirement {
+        #[inline]
         fn default() -> ComponentDependencyRequirement {
             ComponentDependencyRequirement::new()
         }
     }
 
     impl IntoValue for ComponentDependencyRequirement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DependencyType", self.dependency_type);
@@ -365,6 +379,7 @@ pub mod component_version {
 
     impl LambdaExecutionParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LambdaExecutionParameters {
             LambdaExecutionParameters {
                 environment_variables: None,
@@ -383,12 +398,14 @@ pub mod component_version {
     }
 
     impl Default for LambdaExecutionParameters {
+        #[inline]
         fn default() -> LambdaExecutionParameters {
             LambdaExecutionParameters::new()
         }
     }
 
     impl IntoValue for LambdaExecutionParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnvironmentVariables", self.environment_variables);
@@ -430,6 +447,7 @@ pub mod component_version {
 
     impl LambdaEventSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LambdaEventSource {
             LambdaEventSource {
                 topic: None,
@@ -439,12 +457,14 @@ pub mod component_version {
     }
 
     impl Default for LambdaEventSource {
+        #[inline]
         fn default() -> LambdaEventSource {
             LambdaEventSource::new()
         }
     }
 
     impl IntoValue for LambdaEventSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Topic", self.topic);
@@ -477,6 +497,7 @@ pub mod component_version {
 
     impl LambdaLinuxProcessParams {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LambdaLinuxProcessParams {
             LambdaLinuxProcessParams {
                 container_params: None,
@@ -486,12 +507,14 @@ pub mod component_version {
     }
 
     impl Default for LambdaLinuxProcessParams {
+        #[inline]
         fn default() -> LambdaLinuxProcessParams {
             LambdaLinuxProcessParams::new()
         }
     }
 
     impl IntoValue for LambdaLinuxProcessParams {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerParams", self.container_params);
@@ -535,6 +558,7 @@ pub mod component_version {
 
     impl LambdaContainerParams {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LambdaContainerParams {
             LambdaContainerParams {
                 devices: None,
@@ -546,12 +570,14 @@ pub mod component_version {
     }
 
     impl Default for LambdaContainerParams {
+        #[inline]
         fn default() -> LambdaContainerParams {
             LambdaContainerParams::new()
         }
     }
 
     impl IntoValue for LambdaContainerParams {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Devices", self.devices);
@@ -598,6 +624,7 @@ pub mod component_version {
 
     impl LambdaVolumeMount {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LambdaVolumeMount {
             LambdaVolumeMount {
                 add_group_owner: None,
@@ -609,12 +636,14 @@ pub mod component_version {
     }
 
     impl Default for LambdaVolumeMount {
+        #[inline]
         fn default() -> LambdaVolumeMount {
             LambdaVolumeMount::new()
         }
     }
 
     impl IntoValue for LambdaVolumeMount {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AddGroupOwner", self.add_group_owner);
@@ -653,6 +682,7 @@ pub mod component_version {
 
     impl LambdaDeviceMount {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LambdaDeviceMount {
             LambdaDeviceMount {
                 add_group_owner: None,
@@ -663,12 +693,14 @@ pub mod component_version {
     }
 
     impl Default for LambdaDeviceMount {
+        #[inline]
         fn default() -> LambdaDeviceMount {
             LambdaDeviceMount::new()
         }
     }
 
     impl IntoValue for LambdaDeviceMount {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AddGroupOwner", self.add_group_owner);
@@ -705,6 +737,7 @@ pub mod component_version {
 
     impl ComponentPlatform {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComponentPlatform {
             ComponentPlatform {
                 attributes: None,
@@ -714,12 +747,14 @@ pub mod component_version {
     }
 
     impl Default for ComponentPlatform {
+        #[inline]
         fn default() -> ComponentPlatform {
             ComponentPlatform::new()
         }
     }
 
     impl IntoValue for ComponentPlatform {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Attributes", self.attributes);
@@ -792,6 +827,7 @@ pub struct CfnDeploymentProps {
 #[cfg(feature = "greengrassv2")]
 impl CfnDeploymentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(target_arn: impl Into<Str>) -> CfnDeploymentProps {
         CfnDeploymentProps {
             components: None,
@@ -808,6 +844,7 @@ impl CfnDeploymentProps {
 #[cfg(feature = "greengrassv2")]
 impl CfnDeploymentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Components", self.components);
@@ -822,6 +859,7 @@ impl CfnDeploymentProps {
 
     /// The `AWS::GreengrassV2::Deployment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GreengrassV2::Deployment").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -830,6 +868,7 @@ impl CfnDeploymentProps {
 #[cfg(feature = "greengrassv2")]
 impl crate::Cfn<markers::Deployment> {
     /// Adds an `AWS::GreengrassV2::Deployment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -842,6 +881,7 @@ impl crate::Cfn<markers::Deployment> {
     ///
     /// `Fn::GetAtt` of
     /// [`DeploymentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrassv2-deployment.html#aws-resource-greengrassv2-deployment-return-values).
+    #[inline]
     pub fn attr_deployment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DeploymentId".into())
     }
@@ -891,6 +931,7 @@ pub mod deployment {
 
     impl ComponentDeploymentSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComponentDeploymentSpecification {
             ComponentDeploymentSpecification {
                 component_version: None,
@@ -901,12 +942,14 @@ pub mod deployment {
     }
 
     impl Default for ComponentDeploymentSpecification {
+        #[inline]
         fn default() -> ComponentDeploymentSpecification {
             ComponentDeploymentSpecification::new()
         }
     }
 
     impl IntoValue for ComponentDeploymentSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComponentVersion", self.component_version);
@@ -954,6 +997,7 @@ pub mod deployment {
 
     impl ComponentRunWith {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComponentRunWith {
             ComponentRunWith {
                 posix_user: None,
@@ -964,12 +1008,14 @@ pub mod deployment {
     }
 
     impl Default for ComponentRunWith {
+        #[inline]
         fn default() -> ComponentRunWith {
             ComponentRunWith::new()
         }
     }
 
     impl IntoValue for ComponentRunWith {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PosixUser", self.posix_user);
@@ -1011,6 +1057,7 @@ pub mod deployment {
 
     impl SystemResourceLimits {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SystemResourceLimits {
             SystemResourceLimits {
                 cpus: None,
@@ -1020,12 +1067,14 @@ pub mod deployment {
     }
 
     impl Default for SystemResourceLimits {
+        #[inline]
         fn default() -> SystemResourceLimits {
             SystemResourceLimits::new()
         }
     }
 
     impl IntoValue for SystemResourceLimits {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Cpus", self.cpus);
@@ -1073,6 +1122,7 @@ pub mod deployment {
 
     impl ComponentConfigurationUpdate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComponentConfigurationUpdate {
             ComponentConfigurationUpdate {
                 merge: None,
@@ -1082,12 +1132,14 @@ pub mod deployment {
     }
 
     impl Default for ComponentConfigurationUpdate {
+        #[inline]
         fn default() -> ComponentConfigurationUpdate {
             ComponentConfigurationUpdate::new()
         }
     }
 
     impl IntoValue for ComponentConfigurationUpdate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Merge", self.merge);
@@ -1127,6 +1179,7 @@ pub mod deployment {
 
     impl DeploymentIoTJobConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeploymentIoTJobConfiguration {
             DeploymentIoTJobConfiguration {
                 abort_config: None,
@@ -1137,12 +1190,14 @@ pub mod deployment {
     }
 
     impl Default for DeploymentIoTJobConfiguration {
+        #[inline]
         fn default() -> DeploymentIoTJobConfiguration {
             DeploymentIoTJobConfiguration::new()
         }
     }
 
     impl IntoValue for DeploymentIoTJobConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AbortConfig", self.abort_config);
@@ -1175,6 +1230,7 @@ pub mod deployment {
 
     impl IoTJobExecutionsRolloutConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IoTJobExecutionsRolloutConfig {
             IoTJobExecutionsRolloutConfig {
                 exponential_rate: None,
@@ -1184,12 +1240,14 @@ pub mod deployment {
     }
 
     impl Default for IoTJobExecutionsRolloutConfig {
+        #[inline]
         fn default() -> IoTJobExecutionsRolloutConfig {
             IoTJobExecutionsRolloutConfig::new()
         }
     }
 
     impl IntoValue for IoTJobExecutionsRolloutConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExponentialRate", self.exponential_rate);
@@ -1227,6 +1285,7 @@ pub mod deployment {
 
     impl IoTJobExponentialRolloutRate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(base_rate_per_minute: impl Into<Int>, increment_factor: impl Into<Num>, rate_increase_criteria: impl Into<IoTJobRateIncreaseCriteria>) -> IoTJobExponentialRolloutRate {
             IoTJobExponentialRolloutRate {
                 base_rate_per_minute: base_rate_per_minute.into(),
@@ -1237,6 +1296,7 @@ pub mod deployment {
     }
 
     impl IntoValue for IoTJobExponentialRolloutRate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BaseRatePerMinute", self.base_rate_per_minute.into_value());
@@ -1264,6 +1324,7 @@ pub mod deployment {
 
     impl IoTJobTimeoutConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IoTJobTimeoutConfig {
             IoTJobTimeoutConfig {
                 in_progress_timeout_in_minutes: None,
@@ -1272,12 +1333,14 @@ pub mod deployment {
     }
 
     impl Default for IoTJobTimeoutConfig {
+        #[inline]
         fn default() -> IoTJobTimeoutConfig {
             IoTJobTimeoutConfig::new()
         }
     }
 
     impl IntoValue for IoTJobTimeoutConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InProgressTimeoutInMinutes", self.in_progress_timeout_in_minutes);
@@ -1301,6 +1364,7 @@ pub mod deployment {
 
     impl IoTJobAbortConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(criteria_list: impl Into<List<IoTJobAbortCriteria>>) -> IoTJobAbortConfig {
             IoTJobAbortConfig {
                 criteria_list: criteria_list.into(),
@@ -1309,6 +1373,7 @@ pub mod deployment {
     }
 
     impl IntoValue for IoTJobAbortConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CriteriaList", self.criteria_list.into_value());
@@ -1350,6 +1415,7 @@ pub mod deployment {
 
     impl IoTJobAbortCriteria {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, failure_type: impl Into<Str>, min_number_of_executed_things: impl Into<Int>, threshold_percentage: impl Into<Num>) -> IoTJobAbortCriteria {
             IoTJobAbortCriteria {
                 action: action.into(),
@@ -1361,6 +1427,7 @@ pub mod deployment {
     }
 
     impl IntoValue for IoTJobAbortCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -1403,6 +1470,7 @@ pub mod deployment {
 
     impl DeploymentPolicies {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeploymentPolicies {
             DeploymentPolicies {
                 component_update_policy: None,
@@ -1413,12 +1481,14 @@ pub mod deployment {
     }
 
     impl Default for DeploymentPolicies {
+        #[inline]
         fn default() -> DeploymentPolicies {
             DeploymentPolicies::new()
         }
     }
 
     impl IntoValue for DeploymentPolicies {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComponentUpdatePolicy", self.component_update_policy);
@@ -1454,6 +1524,7 @@ pub mod deployment {
 
     impl DeploymentComponentUpdatePolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeploymentComponentUpdatePolicy {
             DeploymentComponentUpdatePolicy {
                 action: None,
@@ -1463,12 +1534,14 @@ pub mod deployment {
     }
 
     impl Default for DeploymentComponentUpdatePolicy {
+        #[inline]
         fn default() -> DeploymentComponentUpdatePolicy {
             DeploymentComponentUpdatePolicy::new()
         }
     }
 
     impl IntoValue for DeploymentComponentUpdatePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Action", self.action);
@@ -1502,6 +1575,7 @@ pub mod deployment {
 
     impl DeploymentConfigurationValidationPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeploymentConfigurationValidationPolicy {
             DeploymentConfigurationValidationPolicy {
                 timeout_in_seconds: None,
@@ -1510,12 +1584,14 @@ pub mod deployment {
     }
 
     impl Default for DeploymentConfigurationValidationPolicy {
+        #[inline]
         fn default() -> DeploymentConfigurationValidationPolicy {
             DeploymentConfigurationValidationPolicy::new()
         }
     }
 
     impl IntoValue for DeploymentConfigurationValidationPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TimeoutInSeconds", self.timeout_in_seconds);
@@ -1545,6 +1621,7 @@ pub mod deployment {
 
     impl IoTJobRateIncreaseCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IoTJobRateIncreaseCriteria {
             IoTJobRateIncreaseCriteria {
                 number_of_notified_things: None,
@@ -1554,12 +1631,14 @@ pub mod deployment {
     }
 
     impl Default for IoTJobRateIncreaseCriteria {
+        #[inline]
         fn default() -> IoTJobRateIncreaseCriteria {
             IoTJobRateIncreaseCriteria::new()
         }
     }
 
     impl IntoValue for IoTJobRateIncreaseCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NumberOfNotifiedThings", self.number_of_notified_things);

@@ -106,6 +106,7 @@ pub struct CfnConfigProps {
 #[cfg(feature = "groundstation")]
 impl CfnConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(config_data: impl Into<config::ConfigData>, name: impl Into<Str>) -> CfnConfigProps {
         CfnConfigProps {
             config_data: config_data.into(),
@@ -118,6 +119,7 @@ impl CfnConfigProps {
 #[cfg(feature = "groundstation")]
 impl CfnConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConfigData", self.config_data.into_value());
@@ -128,6 +130,7 @@ impl CfnConfigProps {
 
     /// The `AWS::GroundStation::Config` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GroundStation::Config").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -136,6 +139,7 @@ impl CfnConfigProps {
 #[cfg(feature = "groundstation")]
 impl crate::Cfn<markers::Config> {
     /// Adds an `AWS::GroundStation::Config` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -148,6 +152,7 @@ impl crate::Cfn<markers::Config> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-groundstation-config.html#aws-resource-groundstation-config-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -156,6 +161,7 @@ impl crate::Cfn<markers::Config> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-groundstation-config.html#aws-resource-groundstation-config-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -165,6 +171,7 @@ impl crate::Cfn<markers::Config> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-groundstation-config.html#aws-resource-groundstation-config-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -237,6 +244,7 @@ pub mod config {
 
     impl ConfigData {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfigData {
             ConfigData {
                 antenna_downlink_config: None,
@@ -252,12 +260,14 @@ pub mod config {
     }
 
     impl Default for ConfigData {
+        #[inline]
         fn default() -> ConfigData {
             ConfigData::new()
         }
     }
 
     impl IntoValue for ConfigData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AntennaDownlinkConfig", self.antenna_downlink_config);
@@ -293,6 +303,7 @@ pub mod config {
 
     impl DataflowEndpointConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataflowEndpointConfig {
             DataflowEndpointConfig {
                 dataflow_endpoint_name: None,
@@ -302,12 +313,14 @@ pub mod config {
     }
 
     impl Default for DataflowEndpointConfig {
+        #[inline]
         fn default() -> DataflowEndpointConfig {
             DataflowEndpointConfig::new()
         }
     }
 
     impl IntoValue for DataflowEndpointConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataflowEndpointName", self.dataflow_endpoint_name);
@@ -337,6 +350,7 @@ pub mod config {
 
     impl UplinkEchoConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UplinkEchoConfig {
             UplinkEchoConfig {
                 antenna_uplink_config_arn: None,
@@ -346,12 +360,14 @@ pub mod config {
     }
 
     impl Default for UplinkEchoConfig {
+        #[inline]
         fn default() -> UplinkEchoConfig {
             UplinkEchoConfig::new()
         }
     }
 
     impl IntoValue for UplinkEchoConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AntennaUplinkConfigArn", self.antenna_uplink_config_arn);
@@ -377,6 +393,7 @@ pub mod config {
 
     impl AntennaDownlinkConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AntennaDownlinkConfig {
             AntennaDownlinkConfig {
                 spectrum_config: None,
@@ -385,12 +402,14 @@ pub mod config {
     }
 
     impl Default for AntennaDownlinkConfig {
+        #[inline]
         fn default() -> AntennaDownlinkConfig {
             AntennaDownlinkConfig::new()
         }
     }
 
     impl IntoValue for AntennaDownlinkConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SpectrumConfig", self.spectrum_config);
@@ -426,6 +445,7 @@ pub mod config {
 
     impl SpectrumConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpectrumConfig {
             SpectrumConfig {
                 bandwidth: None,
@@ -436,12 +456,14 @@ pub mod config {
     }
 
     impl Default for SpectrumConfig {
+        #[inline]
         fn default() -> SpectrumConfig {
             SpectrumConfig::new()
         }
     }
 
     impl IntoValue for SpectrumConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Bandwidth", self.bandwidth);
@@ -472,6 +494,7 @@ pub mod config {
 
     impl FrequencyBandwidth {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FrequencyBandwidth {
             FrequencyBandwidth {
                 units: None,
@@ -481,12 +504,14 @@ pub mod config {
     }
 
     impl Default for FrequencyBandwidth {
+        #[inline]
         fn default() -> FrequencyBandwidth {
             FrequencyBandwidth::new()
         }
     }
 
     impl IntoValue for FrequencyBandwidth {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Units", self.units);
@@ -516,6 +541,7 @@ pub mod config {
 
     impl Frequency {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Frequency {
             Frequency {
                 units: None,
@@ -525,12 +551,14 @@ pub mod config {
     }
 
     impl Default for Frequency {
+        #[inline]
         fn default() -> Frequency {
             Frequency::new()
         }
     }
 
     impl IntoValue for Frequency {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Units", self.units);
@@ -566,6 +594,7 @@ pub mod config {
 
     impl AntennaDownlinkDemodDecodeConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AntennaDownlinkDemodDecodeConfig {
             AntennaDownlinkDemodDecodeConfig {
                 decode_config: None,
@@ -576,12 +605,14 @@ pub mod config {
     }
 
     impl Default for AntennaDownlinkDemodDecodeConfig {
+        #[inline]
         fn default() -> AntennaDownlinkDemodDecodeConfig {
             AntennaDownlinkDemodDecodeConfig::new()
         }
     }
 
     impl IntoValue for AntennaDownlinkDemodDecodeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DecodeConfig", self.decode_config);
@@ -607,6 +638,7 @@ pub mod config {
 
     impl DemodulationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DemodulationConfig {
             DemodulationConfig {
                 unvalidated_json: None,
@@ -615,12 +647,14 @@ pub mod config {
     }
 
     impl Default for DemodulationConfig {
+        #[inline]
         fn default() -> DemodulationConfig {
             DemodulationConfig::new()
         }
     }
 
     impl IntoValue for DemodulationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "UnvalidatedJSON", self.unvalidated_json);
@@ -644,6 +678,7 @@ pub mod config {
 
     impl DecodeConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DecodeConfig {
             DecodeConfig {
                 unvalidated_json: None,
@@ -652,12 +687,14 @@ pub mod config {
     }
 
     impl Default for DecodeConfig {
+        #[inline]
         fn default() -> DecodeConfig {
             DecodeConfig::new()
         }
     }
 
     impl IntoValue for DecodeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "UnvalidatedJSON", self.unvalidated_json);
@@ -685,6 +722,7 @@ pub mod config {
 
     impl TrackingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TrackingConfig {
             TrackingConfig {
                 autotrack: None,
@@ -693,12 +731,14 @@ pub mod config {
     }
 
     impl Default for TrackingConfig {
+        #[inline]
         fn default() -> TrackingConfig {
             TrackingConfig::new()
         }
     }
 
     impl IntoValue for TrackingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Autotrack", self.autotrack);
@@ -733,6 +773,7 @@ pub mod config {
 
     impl AntennaUplinkConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AntennaUplinkConfig {
             AntennaUplinkConfig {
                 spectrum_config: None,
@@ -743,12 +784,14 @@ pub mod config {
     }
 
     impl Default for AntennaUplinkConfig {
+        #[inline]
         fn default() -> AntennaUplinkConfig {
             AntennaUplinkConfig::new()
         }
     }
 
     impl IntoValue for AntennaUplinkConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SpectrumConfig", self.spectrum_config);
@@ -779,6 +822,7 @@ pub mod config {
 
     impl UplinkSpectrumConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UplinkSpectrumConfig {
             UplinkSpectrumConfig {
                 center_frequency: None,
@@ -788,12 +832,14 @@ pub mod config {
     }
 
     impl Default for UplinkSpectrumConfig {
+        #[inline]
         fn default() -> UplinkSpectrumConfig {
             UplinkSpectrumConfig::new()
         }
     }
 
     impl IntoValue for UplinkSpectrumConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CenterFrequency", self.center_frequency);
@@ -822,6 +868,7 @@ pub mod config {
 
     impl Eirp {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Eirp {
             Eirp {
                 units: None,
@@ -831,12 +878,14 @@ pub mod config {
     }
 
     impl Default for Eirp {
+        #[inline]
         fn default() -> Eirp {
             Eirp::new()
         }
     }
 
     impl IntoValue for Eirp {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Units", self.units);
@@ -879,6 +928,7 @@ pub mod config {
 
     impl S3RecordingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3RecordingConfig {
             S3RecordingConfig {
                 bucket_arn: None,
@@ -889,12 +939,14 @@ pub mod config {
     }
 
     impl Default for S3RecordingConfig {
+        #[inline]
         fn default() -> S3RecordingConfig {
             S3RecordingConfig::new()
         }
     }
 
     impl IntoValue for S3RecordingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.bucket_arn { m.insert("BucketArn", v.into_get_att("Arn")); }
@@ -926,6 +978,7 @@ pub mod config {
 
     impl TelemetrySinkConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(telemetry_sink_data: impl Into<TelemetrySinkData>, telemetry_sink_type: impl Into<Str>) -> TelemetrySinkConfig {
             TelemetrySinkConfig {
                 telemetry_sink_data: telemetry_sink_data.into(),
@@ -935,6 +988,7 @@ pub mod config {
     }
 
     impl IntoValue for TelemetrySinkConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TelemetrySinkData", self.telemetry_sink_data.into_value());
@@ -959,6 +1013,7 @@ pub mod config {
 
     impl TelemetrySinkData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kinesis_data_stream_data: impl Into<KinesisDataStreamData>) -> TelemetrySinkData {
             TelemetrySinkData {
                 kinesis_data_stream_data: kinesis_data_stream_data.into(),
@@ -967,6 +1022,7 @@ pub mod config {
     }
 
     impl IntoValue for TelemetrySinkData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KinesisDataStreamData", self.kinesis_data_stream_data.into_value());
@@ -996,6 +1052,7 @@ pub mod config {
 
     impl KinesisDataStreamData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kinesis_data_stream_arn: impl Into<Str>, kinesis_role_arn: impl Into<Str>) -> KinesisDataStreamData {
             KinesisDataStreamData {
                 kinesis_data_stream_arn: kinesis_data_stream_arn.into(),
@@ -1005,6 +1062,7 @@ pub mod config {
     }
 
     impl IntoValue for KinesisDataStreamData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KinesisDataStreamArn", self.kinesis_data_stream_arn.into_value());
@@ -1060,6 +1118,7 @@ pub struct CfnDataflowEndpointGroupProps {
 #[cfg(feature = "groundstation")]
 impl CfnDataflowEndpointGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(endpoint_details: impl Into<List<dataflow_endpoint_group::EndpointDetails>>) -> CfnDataflowEndpointGroupProps {
         CfnDataflowEndpointGroupProps {
             contact_post_pass_duration_seconds: None,
@@ -1073,6 +1132,7 @@ impl CfnDataflowEndpointGroupProps {
 #[cfg(feature = "groundstation")]
 impl CfnDataflowEndpointGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ContactPostPassDurationSeconds", self.contact_post_pass_duration_seconds);
@@ -1084,6 +1144,7 @@ impl CfnDataflowEndpointGroupProps {
 
     /// The `AWS::GroundStation::DataflowEndpointGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GroundStation::DataflowEndpointGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1092,6 +1153,7 @@ impl CfnDataflowEndpointGroupProps {
 #[cfg(feature = "groundstation")]
 impl crate::Cfn<markers::DataflowEndpointGroup> {
     /// Adds an `AWS::GroundStation::DataflowEndpointGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1104,6 +1166,7 @@ impl crate::Cfn<markers::DataflowEndpointGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-groundstation-dataflowendpointgroup.html#aws-resource-groundstation-dataflowendpointgroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1113,6 +1176,7 @@ impl crate::Cfn<markers::DataflowEndpointGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-groundstation-dataflowendpointgroup.html#aws-resource-groundstation-dataflowendpointgroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1148,6 +1212,7 @@ pub mod dataflow_endpoint_group {
 
     impl EndpointDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EndpointDetails {
             EndpointDetails {
                 aws_ground_station_agent_endpoint: None,
@@ -1158,12 +1223,14 @@ pub mod dataflow_endpoint_group {
     }
 
     impl Default for EndpointDetails {
+        #[inline]
         fn default() -> EndpointDetails {
             EndpointDetails::new()
         }
     }
 
     impl IntoValue for EndpointDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsGroundStationAgentEndpoint", self.aws_ground_station_agent_endpoint);
@@ -1199,6 +1266,7 @@ pub mod dataflow_endpoint_group {
 
     impl DataflowEndpoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataflowEndpoint {
             DataflowEndpoint {
                 address: None,
@@ -1209,12 +1277,14 @@ pub mod dataflow_endpoint_group {
     }
 
     impl Default for DataflowEndpoint {
+        #[inline]
         fn default() -> DataflowEndpoint {
             DataflowEndpoint::new()
         }
     }
 
     impl IntoValue for DataflowEndpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Address", self.address);
@@ -1244,6 +1314,7 @@ pub mod dataflow_endpoint_group {
 
     impl SocketAddress {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SocketAddress {
             SocketAddress {
                 name: None,
@@ -1253,12 +1324,14 @@ pub mod dataflow_endpoint_group {
     }
 
     impl Default for SocketAddress {
+        #[inline]
         fn default() -> SocketAddress {
             SocketAddress::new()
         }
     }
 
     impl IntoValue for SocketAddress {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1303,6 +1376,7 @@ pub mod dataflow_endpoint_group {
 
     impl AwsGroundStationAgentEndpoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AwsGroundStationAgentEndpoint {
             AwsGroundStationAgentEndpoint {
                 agent_status: None,
@@ -1315,12 +1389,14 @@ pub mod dataflow_endpoint_group {
     }
 
     impl Default for AwsGroundStationAgentEndpoint {
+        #[inline]
         fn default() -> AwsGroundStationAgentEndpoint {
             AwsGroundStationAgentEndpoint::new()
         }
     }
 
     impl IntoValue for AwsGroundStationAgentEndpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AgentStatus", self.agent_status);
@@ -1352,6 +1428,7 @@ pub mod dataflow_endpoint_group {
 
     impl RangedConnectionDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RangedConnectionDetails {
             RangedConnectionDetails {
                 mtu: None,
@@ -1361,12 +1438,14 @@ pub mod dataflow_endpoint_group {
     }
 
     impl Default for RangedConnectionDetails {
+        #[inline]
         fn default() -> RangedConnectionDetails {
             RangedConnectionDetails::new()
         }
     }
 
     impl IntoValue for RangedConnectionDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Mtu", self.mtu);
@@ -1395,6 +1474,7 @@ pub mod dataflow_endpoint_group {
 
     impl RangedSocketAddress {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RangedSocketAddress {
             RangedSocketAddress {
                 name: None,
@@ -1404,12 +1484,14 @@ pub mod dataflow_endpoint_group {
     }
 
     impl Default for RangedSocketAddress {
+        #[inline]
         fn default() -> RangedSocketAddress {
             RangedSocketAddress::new()
         }
     }
 
     impl IntoValue for RangedSocketAddress {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1438,6 +1520,7 @@ pub mod dataflow_endpoint_group {
 
     impl IntegerRange {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IntegerRange {
             IntegerRange {
                 maximum: None,
@@ -1447,12 +1530,14 @@ pub mod dataflow_endpoint_group {
     }
 
     impl Default for IntegerRange {
+        #[inline]
         fn default() -> IntegerRange {
             IntegerRange::new()
         }
     }
 
     impl IntoValue for IntegerRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Maximum", self.maximum);
@@ -1481,6 +1566,7 @@ pub mod dataflow_endpoint_group {
 
     impl ConnectionDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectionDetails {
             ConnectionDetails {
                 mtu: None,
@@ -1490,12 +1576,14 @@ pub mod dataflow_endpoint_group {
     }
 
     impl Default for ConnectionDetails {
+        #[inline]
         fn default() -> ConnectionDetails {
             ConnectionDetails::new()
         }
     }
 
     impl IntoValue for ConnectionDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Mtu", self.mtu);
@@ -1531,6 +1619,7 @@ pub mod dataflow_endpoint_group {
 
     impl SecurityDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SecurityDetails {
             SecurityDetails {
                 role_arn: None,
@@ -1541,12 +1630,14 @@ pub mod dataflow_endpoint_group {
     }
 
     impl Default for SecurityDetails {
+        #[inline]
         fn default() -> SecurityDetails {
             SecurityDetails::new()
         }
     }
 
     impl IntoValue for SecurityDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RoleArn", self.role_arn);
@@ -1595,6 +1686,7 @@ pub struct CfnDataflowEndpointGroupV2Props {
 #[cfg(feature = "groundstation")]
 impl CfnDataflowEndpointGroupV2Props {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDataflowEndpointGroupV2Props {
         CfnDataflowEndpointGroupV2Props {
             contact_post_pass_duration_seconds: None,
@@ -1607,6 +1699,7 @@ impl CfnDataflowEndpointGroupV2Props {
 
 #[cfg(feature = "groundstation")]
 impl Default for CfnDataflowEndpointGroupV2Props {
+    #[inline]
     fn default() -> CfnDataflowEndpointGroupV2Props {
         CfnDataflowEndpointGroupV2Props::new()
     }
@@ -1615,6 +1708,7 @@ impl Default for CfnDataflowEndpointGroupV2Props {
 #[cfg(feature = "groundstation")]
 impl CfnDataflowEndpointGroupV2Props {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ContactPostPassDurationSeconds", self.contact_post_pass_duration_seconds);
@@ -1626,6 +1720,7 @@ impl CfnDataflowEndpointGroupV2Props {
 
     /// The `AWS::GroundStation::DataflowEndpointGroupV2` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GroundStation::DataflowEndpointGroupV2").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1634,6 +1729,7 @@ impl CfnDataflowEndpointGroupV2Props {
 #[cfg(feature = "groundstation")]
 impl crate::Cfn<markers::DataflowEndpointGroupV2> {
     /// Adds an `AWS::GroundStation::DataflowEndpointGroupV2` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1646,6 +1742,7 @@ impl crate::Cfn<markers::DataflowEndpointGroupV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-groundstation-dataflowendpointgroupv2.html#aws-resource-groundstation-dataflowendpointgroupv2-return-values).
+    #[inline]
     pub fn attr_endpoint_details(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointDetails".into())
     }
@@ -1654,6 +1751,7 @@ impl crate::Cfn<markers::DataflowEndpointGroupV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-groundstation-dataflowendpointgroupv2.html#aws-resource-groundstation-dataflowendpointgroupv2-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1662,6 +1760,7 @@ impl crate::Cfn<markers::DataflowEndpointGroupV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-groundstation-dataflowendpointgroupv2.html#aws-resource-groundstation-dataflowendpointgroupv2-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1688,6 +1787,7 @@ pub mod dataflow_endpoint_group_v2 {
 
     impl UplinkDataflowDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(agent_connection_details: impl Into<UplinkConnectionDetails>) -> UplinkDataflowDetails {
             UplinkDataflowDetails {
                 agent_connection_details: agent_connection_details.into(),
@@ -1696,6 +1796,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for UplinkDataflowDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AgentConnectionDetails", self.agent_connection_details.into_value());
@@ -1725,6 +1826,7 @@ pub mod dataflow_endpoint_group_v2 {
 
     impl UplinkConnectionDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(agent_ip_and_port_address: impl Into<RangedConnectionDetails>, ingress_address_and_port: impl Into<ConnectionDetails>) -> UplinkConnectionDetails {
             UplinkConnectionDetails {
                 agent_ip_and_port_address: agent_ip_and_port_address.into(),
@@ -1734,6 +1836,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for UplinkConnectionDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AgentIpAndPortAddress", self.agent_ip_and_port_address.into_value());
@@ -1763,6 +1866,7 @@ pub mod dataflow_endpoint_group_v2 {
 
     impl ConnectionDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(socket_address: impl Into<SocketAddress>) -> ConnectionDetails {
             ConnectionDetails {
                 mtu: None,
@@ -1772,6 +1876,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for ConnectionDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Mtu", self.mtu);
@@ -1802,6 +1907,7 @@ pub mod dataflow_endpoint_group_v2 {
 
     impl SocketAddress {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, port: impl Into<Int>) -> SocketAddress {
             SocketAddress {
                 name: name.into(),
@@ -1811,6 +1917,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for SocketAddress {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1840,6 +1947,7 @@ pub mod dataflow_endpoint_group_v2 {
 
     impl RangedConnectionDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(socket_address: impl Into<RangedSocketAddress>) -> RangedConnectionDetails {
             RangedConnectionDetails {
                 mtu: None,
@@ -1849,6 +1957,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for RangedConnectionDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Mtu", self.mtu);
@@ -1879,6 +1988,7 @@ pub mod dataflow_endpoint_group_v2 {
 
     impl RangedSocketAddress {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, port_range: impl Into<IntegerRange>) -> RangedSocketAddress {
             RangedSocketAddress {
                 name: name.into(),
@@ -1888,6 +1998,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for RangedSocketAddress {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1918,6 +2029,7 @@ pub mod dataflow_endpoint_group_v2 {
 
     impl IntegerRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(maximum: impl Into<Int>, minimum: impl Into<Int>) -> IntegerRange {
             IntegerRange {
                 maximum: maximum.into(),
@@ -1927,6 +2039,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for IntegerRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Maximum", self.maximum.into_value());
@@ -1951,6 +2064,7 @@ pub mod dataflow_endpoint_group_v2 {
 
     impl DownlinkDataflowDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(agent_connection_details: impl Into<DownlinkConnectionDetails>) -> DownlinkDataflowDetails {
             DownlinkDataflowDetails {
                 agent_connection_details: agent_connection_details.into(),
@@ -1959,6 +2073,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for DownlinkDataflowDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AgentConnectionDetails", self.agent_connection_details.into_value());
@@ -1988,6 +2103,7 @@ pub mod dataflow_endpoint_group_v2 {
 
     impl DownlinkConnectionDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(agent_ip_and_port_address: impl Into<RangedConnectionDetails>, egress_address_and_port: impl Into<ConnectionDetails>) -> DownlinkConnectionDetails {
             DownlinkConnectionDetails {
                 agent_ip_and_port_address: agent_ip_and_port_address.into(),
@@ -1997,6 +2113,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for DownlinkConnectionDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AgentIpAndPortAddress", self.agent_ip_and_port_address.into_value());
@@ -2025,6 +2142,7 @@ pub mod dataflow_endpoint_group_v2 {
 
     impl CreateEndpointDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CreateEndpointDetails {
             CreateEndpointDetails {
                 downlink_aws_ground_station_agent_endpoint: None,
@@ -2034,12 +2152,14 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl Default for CreateEndpointDetails {
+        #[inline]
         fn default() -> CreateEndpointDetails {
             CreateEndpointDetails::new()
         }
     }
 
     impl IntoValue for CreateEndpointDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DownlinkAwsGroundStationAgentEndpoint", self.downlink_aws_ground_station_agent_endpoint);
@@ -2070,6 +2190,7 @@ pub mod dataflow_endpoint_group_v2 {
 
     impl UplinkAwsGroundStationAgentEndpoint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dataflow_details: impl Into<UplinkDataflowDetails>, name: impl Into<Str>) -> UplinkAwsGroundStationAgentEndpoint {
             UplinkAwsGroundStationAgentEndpoint {
                 dataflow_details: dataflow_details.into(),
@@ -2079,6 +2200,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for UplinkAwsGroundStationAgentEndpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataflowDetails", self.dataflow_details.into_value());
@@ -2109,6 +2231,7 @@ pub mod dataflow_endpoint_group_v2 {
 
     impl DownlinkAwsGroundStationAgentEndpoint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dataflow_details: impl Into<DownlinkDataflowDetails>, name: impl Into<Str>) -> DownlinkAwsGroundStationAgentEndpoint {
             DownlinkAwsGroundStationAgentEndpoint {
                 dataflow_details: dataflow_details.into(),
@@ -2118,6 +2241,7 @@ pub mod dataflow_endpoint_group_v2 {
     }
 
     impl IntoValue for DownlinkAwsGroundStationAgentEndpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataflowDetails", self.dataflow_details.into_value());
@@ -2203,6 +2327,7 @@ pub struct CfnMissionProfileProps {
 #[cfg(feature = "groundstation")]
 impl CfnMissionProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(dataflow_edges: impl Into<List<mission_profile::DataflowEdge>>, minimum_viable_contact_duration_seconds: impl Into<Int>, name: impl Into<Str>, tracking_config_arn: impl Into<Id<crate::groundstation::CfnConfig>>) -> CfnMissionProfileProps {
         CfnMissionProfileProps {
             contact_post_pass_duration_seconds: None,
@@ -2222,6 +2347,7 @@ impl CfnMissionProfileProps {
 #[cfg(feature = "groundstation")]
 impl CfnMissionProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ContactPostPassDurationSeconds", self.contact_post_pass_duration_seconds);
@@ -2239,6 +2365,7 @@ impl CfnMissionProfileProps {
 
     /// The `AWS::GroundStation::MissionProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GroundStation::MissionProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2247,6 +2374,7 @@ impl CfnMissionProfileProps {
 #[cfg(feature = "groundstation")]
 impl crate::Cfn<markers::MissionProfile> {
     /// Adds an `AWS::GroundStation::MissionProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2259,6 +2387,7 @@ impl crate::Cfn<markers::MissionProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Region`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-groundstation-missionprofile.html#aws-resource-groundstation-missionprofile-return-values).
+    #[inline]
     pub fn attr_region(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Region".into())
     }
@@ -2267,6 +2396,7 @@ impl crate::Cfn<markers::MissionProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-groundstation-missionprofile.html#aws-resource-groundstation-missionprofile-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2276,6 +2406,7 @@ impl crate::Cfn<markers::MissionProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-groundstation-missionprofile.html#aws-resource-groundstation-missionprofile-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2311,6 +2442,7 @@ pub mod mission_profile {
 
     impl StreamsKmsKey {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StreamsKmsKey {
             StreamsKmsKey {
                 kms_alias_arn: None,
@@ -2321,12 +2453,14 @@ pub mod mission_profile {
     }
 
     impl Default for StreamsKmsKey {
+        #[inline]
         fn default() -> StreamsKmsKey {
             StreamsKmsKey::new()
         }
     }
 
     impl IntoValue for StreamsKmsKey {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsAliasArn", self.kms_alias_arn);
@@ -2364,6 +2498,7 @@ pub mod mission_profile {
 
     impl DataflowEdge {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataflowEdge {
             DataflowEdge {
                 destination: None,
@@ -2373,12 +2508,14 @@ pub mod mission_profile {
     }
 
     impl Default for DataflowEdge {
+        #[inline]
         fn default() -> DataflowEdge {
             DataflowEdge::new()
         }
     }
 
     impl IntoValue for DataflowEdge {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.destination { m.insert("Destination", v.into_ref()); }

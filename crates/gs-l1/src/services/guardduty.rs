@@ -235,6 +235,7 @@ pub struct CfnCustomDetectionRuleAssociationProps {
 #[cfg(feature = "guardduty")]
 impl CfnCustomDetectionRuleAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(mode: impl Into<Str>, rule_id: impl Into<Str>) -> CfnCustomDetectionRuleAssociationProps {
         CfnCustomDetectionRuleAssociationProps {
             mode: mode.into(),
@@ -247,6 +248,7 @@ impl CfnCustomDetectionRuleAssociationProps {
 #[cfg(feature = "guardduty")]
 impl CfnCustomDetectionRuleAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Mode", self.mode.into_value());
@@ -257,6 +259,7 @@ impl CfnCustomDetectionRuleAssociationProps {
 
     /// The `AWS::GuardDuty::CustomDetectionRuleAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GuardDuty::CustomDetectionRuleAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -265,6 +268,7 @@ impl CfnCustomDetectionRuleAssociationProps {
 #[cfg(feature = "guardduty")]
 impl crate::Cfn<markers::CustomDetectionRuleAssociation> {
     /// Adds an `AWS::GuardDuty::CustomDetectionRuleAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -277,6 +281,7 @@ impl crate::Cfn<markers::CustomDetectionRuleAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-customdetectionruleassociation.html#aws-resource-guardduty-customdetectionruleassociation-return-values).
+    #[inline]
     pub fn attr_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationId".into())
     }
@@ -285,6 +290,7 @@ impl crate::Cfn<markers::CustomDetectionRuleAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-customdetectionruleassociation.html#aws-resource-guardduty-customdetectionruleassociation-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -293,6 +299,7 @@ impl crate::Cfn<markers::CustomDetectionRuleAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-customdetectionruleassociation.html#aws-resource-guardduty-customdetectionruleassociation-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -301,6 +308,7 @@ impl crate::Cfn<markers::CustomDetectionRuleAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-customdetectionruleassociation.html#aws-resource-guardduty-customdetectionruleassociation-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -309,6 +317,7 @@ impl crate::Cfn<markers::CustomDetectionRuleAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-customdetectionruleassociation.html#aws-resource-guardduty-customdetectionruleassociation-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -342,6 +351,7 @@ pub mod custom_detection_rule_association {
 
     impl TagItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagItem {
             TagItem {
                 key: key.into(),
@@ -351,6 +361,7 @@ pub mod custom_detection_rule_association {
     }
 
     impl IntoValue for TagItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -400,6 +411,7 @@ pub struct CfnDetectorProps {
 #[cfg(feature = "guardduty")]
 impl CfnDetectorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(enable: impl Into<Bool>) -> CfnDetectorProps {
         CfnDetectorProps {
             data_sources: None,
@@ -414,6 +426,7 @@ impl CfnDetectorProps {
 #[cfg(feature = "guardduty")]
 impl CfnDetectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DataSources", self.data_sources);
@@ -426,6 +439,7 @@ impl CfnDetectorProps {
 
     /// The `AWS::GuardDuty::Detector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GuardDuty::Detector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -434,6 +448,7 @@ impl CfnDetectorProps {
 #[cfg(feature = "guardduty")]
 impl crate::Cfn<markers::Detector> {
     /// Adds an `AWS::GuardDuty::Detector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -446,6 +461,7 @@ impl crate::Cfn<markers::Detector> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-detector.html#aws-resource-guardduty-detector-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -482,6 +498,7 @@ pub mod detector {
 
     impl CFNDataSourceConfigurations {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CFNDataSourceConfigurations {
             CFNDataSourceConfigurations {
                 kubernetes: None,
@@ -492,12 +509,14 @@ pub mod detector {
     }
 
     impl Default for CFNDataSourceConfigurations {
+        #[inline]
         fn default() -> CFNDataSourceConfigurations {
             CFNDataSourceConfigurations::new()
         }
     }
 
     impl IntoValue for CFNDataSourceConfigurations {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Kubernetes", self.kubernetes);
@@ -522,6 +541,7 @@ pub mod detector {
 
     impl CFNMalwareProtectionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CFNMalwareProtectionConfiguration {
             CFNMalwareProtectionConfiguration {
                 scan_ec2_instance_with_findings: None,
@@ -530,12 +550,14 @@ pub mod detector {
     }
 
     impl Default for CFNMalwareProtectionConfiguration {
+        #[inline]
         fn default() -> CFNMalwareProtectionConfiguration {
             CFNMalwareProtectionConfiguration::new()
         }
     }
 
     impl IntoValue for CFNMalwareProtectionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ScanEc2InstanceWithFindings", self.scan_ec2_instance_with_findings);
@@ -559,6 +581,7 @@ pub mod detector {
 
     impl CFNScanEc2InstanceWithFindingsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CFNScanEc2InstanceWithFindingsConfiguration {
             CFNScanEc2InstanceWithFindingsConfiguration {
                 ebs_volumes: None,
@@ -567,12 +590,14 @@ pub mod detector {
     }
 
     impl Default for CFNScanEc2InstanceWithFindingsConfiguration {
+        #[inline]
         fn default() -> CFNScanEc2InstanceWithFindingsConfiguration {
             CFNScanEc2InstanceWithFindingsConfiguration::new()
         }
     }
 
     impl IntoValue for CFNScanEc2InstanceWithFindingsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EbsVolumes", self.ebs_volumes);
@@ -597,6 +622,7 @@ pub mod detector {
 
     impl CFNS3LogsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enable: impl Into<Bool>) -> CFNS3LogsConfiguration {
             CFNS3LogsConfiguration {
                 enable: enable.into(),
@@ -605,6 +631,7 @@ pub mod detector {
     }
 
     impl IntoValue for CFNS3LogsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enable", self.enable.into_value());
@@ -628,6 +655,7 @@ pub mod detector {
 
     impl CFNKubernetesConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(audit_logs: impl Into<CFNKubernetesAuditLogsConfiguration>) -> CFNKubernetesConfiguration {
             CFNKubernetesConfiguration {
                 audit_logs: audit_logs.into(),
@@ -636,6 +664,7 @@ pub mod detector {
     }
 
     impl IntoValue for CFNKubernetesConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuditLogs", self.audit_logs.into_value());
@@ -659,6 +688,7 @@ pub mod detector {
 
     impl CFNKubernetesAuditLogsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enable: impl Into<Bool>) -> CFNKubernetesAuditLogsConfiguration {
             CFNKubernetesAuditLogsConfiguration {
                 enable: enable.into(),
@@ -667,6 +697,7 @@ pub mod detector {
     }
 
     impl IntoValue for CFNKubernetesAuditLogsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enable", self.enable.into_value());
@@ -703,6 +734,7 @@ pub mod detector {
 
     impl CFNFeatureConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, status: impl Into<Str>) -> CFNFeatureConfiguration {
             CFNFeatureConfiguration {
                 additional_configuration: None,
@@ -713,6 +745,7 @@ pub mod detector {
     }
 
     impl IntoValue for CFNFeatureConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalConfiguration", self.additional_configuration);
@@ -742,6 +775,7 @@ pub mod detector {
 
     impl CFNFeatureAdditionalConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CFNFeatureAdditionalConfiguration {
             CFNFeatureAdditionalConfiguration {
                 name: None,
@@ -751,12 +785,14 @@ pub mod detector {
     }
 
     impl Default for CFNFeatureAdditionalConfiguration {
+        #[inline]
         fn default() -> CFNFeatureAdditionalConfiguration {
             CFNFeatureAdditionalConfiguration::new()
         }
     }
 
     impl IntoValue for CFNFeatureAdditionalConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -787,6 +823,7 @@ pub mod detector {
 
     impl TagItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagItem {
             TagItem {
                 key: key.into(),
@@ -796,6 +833,7 @@ pub mod detector {
     }
 
     impl IntoValue for TagItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -863,6 +901,7 @@ pub struct CfnFilterProps {
 #[cfg(feature = "guardduty")]
 impl CfnFilterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(detector_id: impl Into<Str>, finding_criteria: impl Into<filter::FindingCriteria>, name: impl Into<Str>) -> CfnFilterProps {
         CfnFilterProps {
             action: None,
@@ -879,6 +918,7 @@ impl CfnFilterProps {
 #[cfg(feature = "guardduty")]
 impl CfnFilterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Action", self.action);
@@ -893,6 +933,7 @@ impl CfnFilterProps {
 
     /// The `AWS::GuardDuty::Filter` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GuardDuty::Filter").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -901,6 +942,7 @@ impl CfnFilterProps {
 #[cfg(feature = "guardduty")]
 impl crate::Cfn<markers::Filter> {
     /// Adds an `AWS::GuardDuty::Filter` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -937,6 +979,7 @@ pub mod filter {
 
     impl FindingCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FindingCriteria {
             FindingCriteria {
                 criterion: None,
@@ -946,12 +989,14 @@ pub mod filter {
     }
 
     impl Default for FindingCriteria {
+        #[inline]
         fn default() -> FindingCriteria {
             FindingCriteria::new()
         }
     }
 
     impl IntoValue for FindingCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Criterion", self.criterion);
@@ -1050,6 +1095,7 @@ pub mod filter {
 
     impl Condition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Condition {
             Condition {
                 eq: None,
@@ -1071,12 +1117,14 @@ pub mod filter {
     }
 
     impl Default for Condition {
+        #[inline]
         fn default() -> Condition {
             Condition::new()
         }
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Eq", self.eq);
@@ -1119,6 +1167,7 @@ pub mod filter {
 
     impl TagItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagItem {
             TagItem {
                 key: key.into(),
@@ -1128,6 +1177,7 @@ pub mod filter {
     }
 
     impl IntoValue for TagItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -1195,6 +1245,7 @@ pub struct CfnIPSetProps {
 #[cfg(feature = "guardduty")]
 impl CfnIPSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(format: impl Into<Str>, location: impl Into<Str>) -> CfnIPSetProps {
         CfnIPSetProps {
             activate: None,
@@ -1211,6 +1262,7 @@ impl CfnIPSetProps {
 #[cfg(feature = "guardduty")]
 impl CfnIPSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Activate", self.activate);
@@ -1225,6 +1277,7 @@ impl CfnIPSetProps {
 
     /// The `AWS::GuardDuty::IPSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GuardDuty::IPSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1233,6 +1286,7 @@ impl CfnIPSetProps {
 #[cfg(feature = "guardduty")]
 impl crate::Cfn<markers::IPSet> {
     /// Adds an `AWS::GuardDuty::IPSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1245,6 +1299,7 @@ impl crate::Cfn<markers::IPSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-ipset.html#aws-resource-guardduty-ipset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1277,6 +1332,7 @@ pub mod ip_set {
 
     impl TagItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagItem {
             TagItem {
                 key: key.into(),
@@ -1286,6 +1342,7 @@ pub mod ip_set {
     }
 
     impl IntoValue for TagItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -1333,6 +1390,7 @@ pub struct CfnMalwareProtectionPlanProps {
 #[cfg(feature = "guardduty")]
 impl CfnMalwareProtectionPlanProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(protected_resource: impl Into<malware_protection_plan::CFNProtectedResource>, role: impl Into<Str>) -> CfnMalwareProtectionPlanProps {
         CfnMalwareProtectionPlanProps {
             actions: None,
@@ -1346,6 +1404,7 @@ impl CfnMalwareProtectionPlanProps {
 #[cfg(feature = "guardduty")]
 impl CfnMalwareProtectionPlanProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Actions", self.actions);
@@ -1357,6 +1416,7 @@ impl CfnMalwareProtectionPlanProps {
 
     /// The `AWS::GuardDuty::MalwareProtectionPlan` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GuardDuty::MalwareProtectionPlan").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1365,6 +1425,7 @@ impl CfnMalwareProtectionPlanProps {
 #[cfg(feature = "guardduty")]
 impl crate::Cfn<markers::MalwareProtectionPlan> {
     /// Adds an `AWS::GuardDuty::MalwareProtectionPlan` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1377,6 +1438,7 @@ impl crate::Cfn<markers::MalwareProtectionPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`MalwareProtectionPlanId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-malwareprotectionplan.html#aws-resource-guardduty-malwareprotectionplan-return-values).
+    #[inline]
     pub fn attr_malware_protection_plan_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MalwareProtectionPlanId".into())
     }
@@ -1385,6 +1447,7 @@ impl crate::Cfn<markers::MalwareProtectionPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-malwareprotectionplan.html#aws-resource-guardduty-malwareprotectionplan-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1393,6 +1456,7 @@ impl crate::Cfn<markers::MalwareProtectionPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-malwareprotectionplan.html#aws-resource-guardduty-malwareprotectionplan-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1401,6 +1465,7 @@ impl crate::Cfn<markers::MalwareProtectionPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-malwareprotectionplan.html#aws-resource-guardduty-malwareprotectionplan-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1409,6 +1474,7 @@ impl crate::Cfn<markers::MalwareProtectionPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusReasons`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-malwareprotectionplan.html#aws-resource-guardduty-malwareprotectionplan-return-values).
+    #[inline]
     pub fn attr_status_reasons(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusReasons".into())
     }
@@ -1436,6 +1502,7 @@ pub mod malware_protection_plan {
 
     impl CFNProtectedResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_bucket: impl Into<S3Bucket>) -> CFNProtectedResource {
             CFNProtectedResource {
                 s3_bucket: s3_bucket.into(),
@@ -1444,6 +1511,7 @@ pub mod malware_protection_plan {
     }
 
     impl IntoValue for CFNProtectedResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Bucket", self.s3_bucket.into_value());
@@ -1472,6 +1540,7 @@ pub mod malware_protection_plan {
 
     impl S3Bucket {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3Bucket {
             S3Bucket {
                 bucket_name: None,
@@ -1481,12 +1550,14 @@ pub mod malware_protection_plan {
     }
 
     impl Default for S3Bucket {
+        #[inline]
         fn default() -> S3Bucket {
             S3Bucket::new()
         }
     }
 
     impl IntoValue for S3Bucket {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BucketName", self.bucket_name);
@@ -1510,6 +1581,7 @@ pub mod malware_protection_plan {
 
     impl CFNActions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CFNActions {
             CFNActions {
                 tagging: None,
@@ -1518,12 +1590,14 @@ pub mod malware_protection_plan {
     }
 
     impl Default for CFNActions {
+        #[inline]
         fn default() -> CFNActions {
             CFNActions::new()
         }
     }
 
     impl IntoValue for CFNActions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Tagging", self.tagging);
@@ -1547,6 +1621,7 @@ pub mod malware_protection_plan {
 
     impl CFNTagging {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CFNTagging {
             CFNTagging {
                 status: None,
@@ -1555,12 +1630,14 @@ pub mod malware_protection_plan {
     }
 
     impl Default for CFNTagging {
+        #[inline]
         fn default() -> CFNTagging {
             CFNTagging::new()
         }
     }
 
     impl IntoValue for CFNTagging {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Status", self.status);
@@ -1590,6 +1667,7 @@ pub mod malware_protection_plan {
 
     impl TagItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagItem {
             TagItem {
                 key: key.into(),
@@ -1599,6 +1677,7 @@ pub mod malware_protection_plan {
     }
 
     impl IntoValue for TagItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -1639,6 +1718,7 @@ pub struct CfnMasterProps {
 #[cfg(feature = "guardduty")]
 impl CfnMasterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(detector_id: impl Into<Str>, master_id: impl Into<Str>) -> CfnMasterProps {
         CfnMasterProps {
             detector_id: detector_id.into(),
@@ -1651,6 +1731,7 @@ impl CfnMasterProps {
 #[cfg(feature = "guardduty")]
 impl CfnMasterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DetectorId", self.detector_id.into_value());
@@ -1661,6 +1742,7 @@ impl CfnMasterProps {
 
     /// The `AWS::GuardDuty::Master` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GuardDuty::Master").properties(self.into_properties())
     }
@@ -1669,6 +1751,7 @@ impl CfnMasterProps {
 #[cfg(feature = "guardduty")]
 impl crate::Cfn<markers::Master> {
     /// Adds an `AWS::GuardDuty::Master` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1727,6 +1810,7 @@ pub struct CfnMemberProps {
 #[cfg(feature = "guardduty")]
 impl CfnMemberProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(email: impl Into<Str>) -> CfnMemberProps {
         CfnMemberProps {
             detector_id: None,
@@ -1742,6 +1826,7 @@ impl CfnMemberProps {
 #[cfg(feature = "guardduty")]
 impl CfnMemberProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DetectorId", self.detector_id);
@@ -1755,6 +1840,7 @@ impl CfnMemberProps {
 
     /// The `AWS::GuardDuty::Member` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GuardDuty::Member").properties(self.into_properties())
     }
@@ -1763,6 +1849,7 @@ impl CfnMemberProps {
 #[cfg(feature = "guardduty")]
 impl crate::Cfn<markers::Member> {
     /// Adds an `AWS::GuardDuty::Member` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1810,6 +1897,7 @@ pub struct CfnPublishingDestinationProps {
 #[cfg(feature = "guardduty")]
 impl CfnPublishingDestinationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(destination_properties: impl Into<publishing_destination::CFNDestinationProperties>, destination_type: impl Into<Str>, detector_id: impl Into<Str>) -> CfnPublishingDestinationProps {
         CfnPublishingDestinationProps {
             destination_properties: destination_properties.into(),
@@ -1823,6 +1911,7 @@ impl CfnPublishingDestinationProps {
 #[cfg(feature = "guardduty")]
 impl CfnPublishingDestinationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DestinationProperties", self.destination_properties.into_value());
@@ -1834,6 +1923,7 @@ impl CfnPublishingDestinationProps {
 
     /// The `AWS::GuardDuty::PublishingDestination` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GuardDuty::PublishingDestination").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1842,6 +1932,7 @@ impl CfnPublishingDestinationProps {
 #[cfg(feature = "guardduty")]
 impl crate::Cfn<markers::PublishingDestination> {
     /// Adds an `AWS::GuardDuty::PublishingDestination` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1854,6 +1945,7 @@ impl crate::Cfn<markers::PublishingDestination> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-publishingdestination.html#aws-resource-guardduty-publishingdestination-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1862,6 +1954,7 @@ impl crate::Cfn<markers::PublishingDestination> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-publishingdestination.html#aws-resource-guardduty-publishingdestination-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1871,6 +1964,7 @@ impl crate::Cfn<markers::PublishingDestination> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublishingFailureStartTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-publishingdestination.html#aws-resource-guardduty-publishingdestination-return-values).
+    #[inline]
     pub fn attr_publishing_failure_start_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublishingFailureStartTimestamp".into())
     }
@@ -1903,6 +1997,7 @@ pub mod publishing_destination {
 
     impl CFNDestinationProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CFNDestinationProperties {
             CFNDestinationProperties {
                 destination_arn: None,
@@ -1912,12 +2007,14 @@ pub mod publishing_destination {
     }
 
     impl Default for CFNDestinationProperties {
+        #[inline]
         fn default() -> CFNDestinationProperties {
             CFNDestinationProperties::new()
         }
     }
 
     impl IntoValue for CFNDestinationProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationArn", self.destination_arn);
@@ -1948,6 +2045,7 @@ pub mod publishing_destination {
 
     impl TagItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagItem {
             TagItem {
                 key: key.into(),
@@ -1957,6 +2055,7 @@ pub mod publishing_destination {
     }
 
     impl IntoValue for TagItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -2025,6 +2124,7 @@ pub struct CfnThreatEntitySetProps {
 #[cfg(feature = "guardduty")]
 impl CfnThreatEntitySetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(format: impl Into<Str>, location: impl Into<Str>) -> CfnThreatEntitySetProps {
         CfnThreatEntitySetProps {
             activate: None,
@@ -2041,6 +2141,7 @@ impl CfnThreatEntitySetProps {
 #[cfg(feature = "guardduty")]
 impl CfnThreatEntitySetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Activate", self.activate);
@@ -2055,6 +2156,7 @@ impl CfnThreatEntitySetProps {
 
     /// The `AWS::GuardDuty::ThreatEntitySet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GuardDuty::ThreatEntitySet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2063,6 +2165,7 @@ impl CfnThreatEntitySetProps {
 #[cfg(feature = "guardduty")]
 impl crate::Cfn<markers::ThreatEntitySet> {
     /// Adds an `AWS::GuardDuty::ThreatEntitySet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2075,6 +2178,7 @@ impl crate::Cfn<markers::ThreatEntitySet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-threatentityset.html#aws-resource-guardduty-threatentityset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2086,6 +2190,7 @@ impl crate::Cfn<markers::ThreatEntitySet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-threatentityset.html#aws-resource-guardduty-threatentityset-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2094,6 +2199,7 @@ impl crate::Cfn<markers::ThreatEntitySet> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-threatentityset.html#aws-resource-guardduty-threatentityset-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2102,6 +2208,7 @@ impl crate::Cfn<markers::ThreatEntitySet> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-threatentityset.html#aws-resource-guardduty-threatentityset-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -2110,6 +2217,7 @@ impl crate::Cfn<markers::ThreatEntitySet> {
     ///
     /// `Fn::GetAtt` of
     /// [`ErrorDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-threatentityset.html#aws-resource-guardduty-threatentityset-return-values).
+    #[inline]
     pub fn attr_error_details(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ErrorDetails".into())
     }
@@ -2144,6 +2252,7 @@ pub mod threat_entity_set {
 
     impl TagItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagItem {
             TagItem {
                 key: key.into(),
@@ -2153,6 +2262,7 @@ pub mod threat_entity_set {
     }
 
     impl IntoValue for TagItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -2220,6 +2330,7 @@ pub struct CfnThreatIntelSetProps {
 #[cfg(feature = "guardduty")]
 impl CfnThreatIntelSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(format: impl Into<Str>, location: impl Into<Str>) -> CfnThreatIntelSetProps {
         CfnThreatIntelSetProps {
             activate: None,
@@ -2236,6 +2347,7 @@ impl CfnThreatIntelSetProps {
 #[cfg(feature = "guardduty")]
 impl CfnThreatIntelSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Activate", self.activate);
@@ -2250,6 +2362,7 @@ impl CfnThreatIntelSetProps {
 
     /// The `AWS::GuardDuty::ThreatIntelSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GuardDuty::ThreatIntelSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2258,6 +2371,7 @@ impl CfnThreatIntelSetProps {
 #[cfg(feature = "guardduty")]
 impl crate::Cfn<markers::ThreatIntelSet> {
     /// Adds an `AWS::GuardDuty::ThreatIntelSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2270,6 +2384,7 @@ impl crate::Cfn<markers::ThreatIntelSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-threatintelset.html#aws-resource-guardduty-threatintelset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2302,6 +2417,7 @@ pub mod threat_intel_set {
 
     impl TagItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagItem {
             TagItem {
                 key: key.into(),
@@ -2311,6 +2427,7 @@ pub mod threat_intel_set {
     }
 
     impl IntoValue for TagItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -2379,6 +2496,7 @@ pub struct CfnTrustedEntitySetProps {
 #[cfg(feature = "guardduty")]
 impl CfnTrustedEntitySetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(format: impl Into<Str>, location: impl Into<Str>) -> CfnTrustedEntitySetProps {
         CfnTrustedEntitySetProps {
             activate: None,
@@ -2395,6 +2513,7 @@ impl CfnTrustedEntitySetProps {
 #[cfg(feature = "guardduty")]
 impl CfnTrustedEntitySetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Activate", self.activate);
@@ -2409,6 +2528,7 @@ impl CfnTrustedEntitySetProps {
 
     /// The `AWS::GuardDuty::TrustedEntitySet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::GuardDuty::TrustedEntitySet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2417,6 +2537,7 @@ impl CfnTrustedEntitySetProps {
 #[cfg(feature = "guardduty")]
 impl crate::Cfn<markers::TrustedEntitySet> {
     /// Adds an `AWS::GuardDuty::TrustedEntitySet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2429,6 +2550,7 @@ impl crate::Cfn<markers::TrustedEntitySet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-trustedentityset.html#aws-resource-guardduty-trustedentityset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2440,6 +2562,7 @@ impl crate::Cfn<markers::TrustedEntitySet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-trustedentityset.html#aws-resource-guardduty-trustedentityset-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2448,6 +2571,7 @@ impl crate::Cfn<markers::TrustedEntitySet> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-trustedentityset.html#aws-resource-guardduty-trustedentityset-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2456,6 +2580,7 @@ impl crate::Cfn<markers::TrustedEntitySet> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-trustedentityset.html#aws-resource-guardduty-trustedentityset-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -2464,6 +2589,7 @@ impl crate::Cfn<markers::TrustedEntitySet> {
     ///
     /// `Fn::GetAtt` of
     /// [`ErrorDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-trustedentityset.html#aws-resource-guardduty-trustedentityset-return-values).
+    #[inline]
     pub fn attr_error_details(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ErrorDetails".into())
     }
@@ -2498,6 +2624,7 @@ pub mod trusted_entity_set {
 
     impl TagItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagItem {
             TagItem {
                 key: key.into(),
@@ -2507,6 +2634,7 @@ pub mod trusted_entity_set {
     }
 
     impl IntoValue for TagItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());

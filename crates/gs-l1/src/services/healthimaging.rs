@@ -61,6 +61,7 @@ pub struct CfnDatastoreProps {
 #[cfg(feature = "healthimaging")]
 impl CfnDatastoreProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDatastoreProps {
         CfnDatastoreProps {
             datastore_name: None,
@@ -72,6 +73,7 @@ impl CfnDatastoreProps {
 
 #[cfg(feature = "healthimaging")]
 impl Default for CfnDatastoreProps {
+    #[inline]
     fn default() -> CfnDatastoreProps {
         CfnDatastoreProps::new()
     }
@@ -80,6 +82,7 @@ impl Default for CfnDatastoreProps {
 #[cfg(feature = "healthimaging")]
 impl CfnDatastoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DatastoreName", self.datastore_name);
@@ -90,6 +93,7 @@ impl CfnDatastoreProps {
 
     /// The `AWS::HealthImaging::Datastore` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::HealthImaging::Datastore").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -98,6 +102,7 @@ impl CfnDatastoreProps {
 #[cfg(feature = "healthimaging")]
 impl crate::Cfn<markers::Datastore> {
     /// Adds an `AWS::HealthImaging::Datastore` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -110,6 +115,7 @@ impl crate::Cfn<markers::Datastore> {
     ///
     /// `Fn::GetAtt` of
     /// [`DatastoreArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthimaging-datastore.html#aws-resource-healthimaging-datastore-return-values).
+    #[inline]
     pub fn attr_datastore_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DatastoreArn".into())
     }
@@ -118,6 +124,7 @@ impl crate::Cfn<markers::Datastore> {
     ///
     /// `Fn::GetAtt` of
     /// [`DatastoreId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthimaging-datastore.html#aws-resource-healthimaging-datastore-return-values).
+    #[inline]
     pub fn attr_datastore_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DatastoreId".into())
     }
@@ -126,6 +133,7 @@ impl crate::Cfn<markers::Datastore> {
     ///
     /// `Fn::GetAtt` of
     /// [`DatastoreStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthimaging-datastore.html#aws-resource-healthimaging-datastore-return-values).
+    #[inline]
     pub fn attr_datastore_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DatastoreStatus".into())
     }
@@ -134,6 +142,7 @@ impl crate::Cfn<markers::Datastore> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthimaging-datastore.html#aws-resource-healthimaging-datastore-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -142,6 +151,7 @@ impl crate::Cfn<markers::Datastore> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthimaging-datastore.html#aws-resource-healthimaging-datastore-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }

@@ -98,6 +98,7 @@ pub struct CfnDataTransformationProfileProps {
 #[cfg(feature = "healthlake")]
 impl CfnDataTransformationProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(profile_name: impl Into<Str>, source_format: impl Into<Str>) -> CfnDataTransformationProfileProps {
         CfnDataTransformationProfileProps {
             kms_key_id: None,
@@ -113,6 +114,7 @@ impl CfnDataTransformationProfileProps {
 #[cfg(feature = "healthlake")]
 impl CfnDataTransformationProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -126,6 +128,7 @@ impl CfnDataTransformationProfileProps {
 
     /// The `AWS::HealthLake::DataTransformationProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::HealthLake::DataTransformationProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -134,6 +137,7 @@ impl CfnDataTransformationProfileProps {
 #[cfg(feature = "healthlake")]
 impl crate::Cfn<markers::DataTransformationProfile> {
     /// Adds an `AWS::HealthLake::DataTransformationProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -146,6 +150,7 @@ impl crate::Cfn<markers::DataTransformationProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthlake-datatransformationprofile.html#aws-resource-healthlake-datatransformationprofile-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -154,6 +159,7 @@ impl crate::Cfn<markers::DataTransformationProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProfileId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthlake-datatransformationprofile.html#aws-resource-healthlake-datatransformationprofile-return-values).
+    #[inline]
     pub fn attr_profile_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProfileId".into())
     }
@@ -162,6 +168,7 @@ impl crate::Cfn<markers::DataTransformationProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`TargetFormat`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthlake-datatransformationprofile.html#aws-resource-healthlake-datatransformationprofile-return-values).
+    #[inline]
     pub fn attr_target_format(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TargetFormat".into())
     }
@@ -200,6 +207,7 @@ pub mod data_transformation_profile {
 
     impl Source {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Source {
             Source {
                 existing_versioned_profile_id: None,
@@ -210,12 +218,14 @@ pub mod data_transformation_profile {
     }
 
     impl Default for Source {
+        #[inline]
         fn default() -> Source {
             Source::new()
         }
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExistingVersionedProfileId", self.existing_versioned_profile_id);
@@ -241,6 +251,7 @@ pub mod data_transformation_profile {
 
     impl StarterProfileSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(starter_profile_name: impl Into<Str>) -> StarterProfileSource {
             StarterProfileSource {
                 starter_profile_name: starter_profile_name.into(),
@@ -249,6 +260,7 @@ pub mod data_transformation_profile {
     }
 
     impl IntoValue for StarterProfileSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StarterProfileName", self.starter_profile_name.into_value());
@@ -278,6 +290,7 @@ pub mod data_transformation_profile {
 
     impl ExistingVersionedProfileSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(profile_id: impl Into<Str>, version: impl Into<Int>) -> ExistingVersionedProfileSource {
             ExistingVersionedProfileSource {
                 profile_id: profile_id.into(),
@@ -287,6 +300,7 @@ pub mod data_transformation_profile {
     }
 
     impl IntoValue for ExistingVersionedProfileSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ProfileId", self.profile_id.into_value());
@@ -311,6 +325,7 @@ pub mod data_transformation_profile {
 
     impl ProfileMappingSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(profile_mapping: impl Into<Map<Str>>) -> ProfileMappingSource {
             ProfileMappingSource {
                 profile_mapping: profile_mapping.into(),
@@ -319,6 +334,7 @@ pub mod data_transformation_profile {
     }
 
     impl IntoValue for ProfileMappingSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ProfileMapping", self.profile_mapping.into_value());
@@ -376,6 +392,7 @@ pub struct CfnFHIRDatastoreProps {
 #[cfg(feature = "healthlake")]
 impl CfnFHIRDatastoreProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(datastore_type_version: impl Into<Str>) -> CfnFHIRDatastoreProps {
         CfnFHIRDatastoreProps {
             datastore_name: None,
@@ -391,6 +408,7 @@ impl CfnFHIRDatastoreProps {
 #[cfg(feature = "healthlake")]
 impl CfnFHIRDatastoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DatastoreName", self.datastore_name);
@@ -404,6 +422,7 @@ impl CfnFHIRDatastoreProps {
 
     /// The `AWS::HealthLake::FHIRDatastore` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::HealthLake::FHIRDatastore").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -412,6 +431,7 @@ impl CfnFHIRDatastoreProps {
 #[cfg(feature = "healthlake")]
 impl crate::Cfn<markers::FHIRDatastore> {
     /// Adds an `AWS::HealthLake::FHIRDatastore` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -425,6 +445,7 @@ impl crate::Cfn<markers::FHIRDatastore> {
     ///
     /// `Fn::GetAtt` of
     /// [`DatastoreArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthlake-fhirdatastore.html#aws-resource-healthlake-fhirdatastore-return-values).
+    #[inline]
     pub fn attr_datastore_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DatastoreArn".into())
     }
@@ -433,6 +454,7 @@ impl crate::Cfn<markers::FHIRDatastore> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt.Nanos`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthlake-fhirdatastore.html#aws-resource-healthlake-fhirdatastore-return-values).
+    #[inline]
     pub fn attr_created_at_nanos(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt.Nanos".into())
     }
@@ -442,6 +464,7 @@ impl crate::Cfn<markers::FHIRDatastore> {
     ///
     /// `Fn::GetAtt` of
     /// [`DatastoreId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthlake-fhirdatastore.html#aws-resource-healthlake-fhirdatastore-return-values).
+    #[inline]
     pub fn attr_datastore_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DatastoreId".into())
     }
@@ -450,6 +473,7 @@ impl crate::Cfn<markers::FHIRDatastore> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthlake-fhirdatastore.html#aws-resource-healthlake-fhirdatastore-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -459,6 +483,7 @@ impl crate::Cfn<markers::FHIRDatastore> {
     ///
     /// `Fn::GetAtt` of
     /// [`DatastoreStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthlake-fhirdatastore.html#aws-resource-healthlake-fhirdatastore-return-values).
+    #[inline]
     pub fn attr_datastore_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DatastoreStatus".into())
     }
@@ -467,6 +492,7 @@ impl crate::Cfn<markers::FHIRDatastore> {
     ///
     /// `Fn::GetAtt` of
     /// [`DatastoreEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthlake-fhirdatastore.html#aws-resource-healthlake-fhirdatastore-return-values).
+    #[inline]
     pub fn attr_datastore_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DatastoreEndpoint".into())
     }
@@ -475,6 +501,7 @@ impl crate::Cfn<markers::FHIRDatastore> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt.Seconds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthlake-fhirdatastore.html#aws-resource-healthlake-fhirdatastore-return-values).
+    #[inline]
     pub fn attr_created_at_seconds(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt.Seconds".into())
     }
@@ -524,6 +551,7 @@ pub mod fhir_datastore {
 
     impl IdentityProviderConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorization_strategy: impl Into<Str>) -> IdentityProviderConfiguration {
             IdentityProviderConfiguration {
                 authorization_strategy: authorization_strategy.into(),
@@ -535,6 +563,7 @@ pub mod fhir_datastore {
     }
 
     impl IntoValue for IdentityProviderConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthorizationStrategy", self.authorization_strategy.into_value());
@@ -562,6 +591,7 @@ pub mod fhir_datastore {
 
     impl PreloadDataConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(preload_data_type: impl Into<Str>) -> PreloadDataConfig {
             PreloadDataConfig {
                 preload_data_type: preload_data_type.into(),
@@ -570,6 +600,7 @@ pub mod fhir_datastore {
     }
 
     impl IntoValue for PreloadDataConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PreloadDataType", self.preload_data_type.into_value());
@@ -593,6 +624,7 @@ pub mod fhir_datastore {
 
     impl SseConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kms_encryption_config: impl Into<KmsEncryptionConfig>) -> SseConfiguration {
             SseConfiguration {
                 kms_encryption_config: kms_encryption_config.into(),
@@ -601,6 +633,7 @@ pub mod fhir_datastore {
     }
 
     impl IntoValue for SseConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KmsEncryptionConfig", self.kms_encryption_config.into_value());
@@ -635,6 +668,7 @@ pub mod fhir_datastore {
 
     impl KmsEncryptionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cmk_type: impl Into<Str>) -> KmsEncryptionConfig {
             KmsEncryptionConfig {
                 cmk_type: cmk_type.into(),
@@ -644,6 +678,7 @@ pub mod fhir_datastore {
     }
 
     impl IntoValue for KmsEncryptionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CmkType", self.cmk_type.into_value());

@@ -293,6 +293,7 @@ pub struct CfnAccessKeyProps {
 #[cfg(feature = "iam")]
 impl CfnAccessKeyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(user_name: impl Into<Str>) -> CfnAccessKeyProps {
         CfnAccessKeyProps {
             serial: None,
@@ -305,6 +306,7 @@ impl CfnAccessKeyProps {
 #[cfg(feature = "iam")]
 impl CfnAccessKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Serial", self.serial);
@@ -315,6 +317,7 @@ impl CfnAccessKeyProps {
 
     /// The `AWS::IAM::AccessKey` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IAM::AccessKey").properties(self.into_properties())
     }
@@ -323,6 +326,7 @@ impl CfnAccessKeyProps {
 #[cfg(feature = "iam")]
 impl crate::Cfn<markers::AccessKey> {
     /// Adds an `AWS::IAM::AccessKey` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -336,6 +340,7 @@ impl crate::Cfn<markers::AccessKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`SecretAccessKey`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-accesskey.html#aws-resource-iam-accesskey-return-values).
+    #[inline]
     pub fn attr_secret_access_key(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SecretAccessKey".into())
     }
@@ -344,6 +349,7 @@ impl crate::Cfn<markers::AccessKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-accesskey.html#aws-resource-iam-accesskey-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -388,6 +394,7 @@ pub struct CfnGroupProps {
 #[cfg(feature = "iam")]
 impl CfnGroupProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnGroupProps {
         CfnGroupProps {
             group_name: None,
@@ -400,6 +407,7 @@ impl CfnGroupProps {
 
 #[cfg(feature = "iam")]
 impl Default for CfnGroupProps {
+    #[inline]
     fn default() -> CfnGroupProps {
         CfnGroupProps::new()
     }
@@ -408,6 +416,7 @@ impl Default for CfnGroupProps {
 #[cfg(feature = "iam")]
 impl CfnGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "GroupName", self.group_name);
@@ -419,6 +428,7 @@ impl CfnGroupProps {
 
     /// The `AWS::IAM::Group` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IAM::Group").properties(self.into_properties())
     }
@@ -427,6 +437,7 @@ impl CfnGroupProps {
 #[cfg(feature = "iam")]
 impl crate::Cfn<markers::Group> {
     /// Adds an `AWS::IAM::Group` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -440,6 +451,7 @@ impl crate::Cfn<markers::Group> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-group.html#aws-resource-iam-group-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -472,6 +484,7 @@ pub mod group {
 
     impl Policy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policy_document: impl Into<Union>, policy_name: impl Into<Str>) -> Policy {
             Policy {
                 policy_document: policy_document.into(),
@@ -481,6 +494,7 @@ pub mod group {
     }
 
     impl IntoValue for Policy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PolicyDocument", self.policy_document.into_value());
@@ -517,6 +531,7 @@ pub struct CfnGroupPolicyProps {
 #[cfg(feature = "iam")]
 impl CfnGroupPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(group_name: impl Into<Str>, policy_name: impl Into<Str>) -> CfnGroupPolicyProps {
         CfnGroupPolicyProps {
             group_name: group_name.into(),
@@ -529,6 +544,7 @@ impl CfnGroupPolicyProps {
 #[cfg(feature = "iam")]
 impl CfnGroupPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GroupName", self.group_name.into_value());
@@ -539,6 +555,7 @@ impl CfnGroupPolicyProps {
 
     /// The `AWS::IAM::GroupPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IAM::GroupPolicy").properties(self.into_properties())
     }
@@ -547,6 +564,7 @@ impl CfnGroupPolicyProps {
 #[cfg(feature = "iam")]
 impl crate::Cfn<markers::GroupPolicy> {
     /// Adds an `AWS::IAM::GroupPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -591,6 +609,7 @@ pub struct CfnInstanceProfileProps {
 #[cfg(feature = "iam")]
 impl CfnInstanceProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(roles: impl Into<List<Id<crate::iam::CfnRole>>>) -> CfnInstanceProfileProps {
         CfnInstanceProfileProps {
             instance_profile_name: None,
@@ -603,6 +622,7 @@ impl CfnInstanceProfileProps {
 #[cfg(feature = "iam")]
 impl CfnInstanceProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "InstanceProfileName", self.instance_profile_name);
@@ -613,6 +633,7 @@ impl CfnInstanceProfileProps {
 
     /// The `AWS::IAM::InstanceProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IAM::InstanceProfile").properties(self.into_properties())
     }
@@ -621,6 +642,7 @@ impl CfnInstanceProfileProps {
 #[cfg(feature = "iam")]
 impl crate::Cfn<markers::InstanceProfile> {
     /// Adds an `AWS::IAM::InstanceProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -633,6 +655,7 @@ impl crate::Cfn<markers::InstanceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-instanceprofile.html#aws-resource-iam-instanceprofile-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -696,6 +719,7 @@ pub struct CfnManagedPolicyProps {
 #[cfg(feature = "iam")]
 impl CfnManagedPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_document: impl Into<Union>) -> CfnManagedPolicyProps {
         CfnManagedPolicyProps {
             description: None,
@@ -712,6 +736,7 @@ impl CfnManagedPolicyProps {
 #[cfg(feature = "iam")]
 impl CfnManagedPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -726,6 +751,7 @@ impl CfnManagedPolicyProps {
 
     /// The `AWS::IAM::ManagedPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IAM::ManagedPolicy").properties(self.into_properties())
     }
@@ -734,6 +760,7 @@ impl CfnManagedPolicyProps {
 #[cfg(feature = "iam")]
 impl crate::Cfn<markers::ManagedPolicy> {
     /// Adds an `AWS::IAM::ManagedPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -746,6 +773,7 @@ impl crate::Cfn<markers::ManagedPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsAttachable`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-managedpolicy.html#aws-resource-iam-managedpolicy-return-values).
+    #[inline]
     pub fn attr_is_attachable(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsAttachable".into())
     }
@@ -756,6 +784,7 @@ impl crate::Cfn<markers::ManagedPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-managedpolicy.html#aws-resource-iam-managedpolicy-return-values).
+    #[inline]
     pub fn attr_update_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateDate".into())
     }
@@ -765,6 +794,7 @@ impl crate::Cfn<markers::ManagedPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`PermissionsBoundaryUsageCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-managedpolicy.html#aws-resource-iam-managedpolicy-return-values).
+    #[inline]
     pub fn attr_permissions_boundary_usage_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PermissionsBoundaryUsageCount".into())
     }
@@ -773,6 +803,7 @@ impl crate::Cfn<markers::ManagedPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-managedpolicy.html#aws-resource-iam-managedpolicy-return-values).
+    #[inline]
     pub fn attr_attachment_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentCount".into())
     }
@@ -781,6 +812,7 @@ impl crate::Cfn<markers::ManagedPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-managedpolicy.html#aws-resource-iam-managedpolicy-return-values).
+    #[inline]
     pub fn attr_policy_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyArn".into())
     }
@@ -789,6 +821,7 @@ impl crate::Cfn<markers::ManagedPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`DefaultVersionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-managedpolicy.html#aws-resource-iam-managedpolicy-return-values).
+    #[inline]
     pub fn attr_default_version_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DefaultVersionId".into())
     }
@@ -799,6 +832,7 @@ impl crate::Cfn<markers::ManagedPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-managedpolicy.html#aws-resource-iam-managedpolicy-return-values).
+    #[inline]
     pub fn attr_create_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateDate".into())
     }
@@ -807,6 +841,7 @@ impl crate::Cfn<markers::ManagedPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-managedpolicy.html#aws-resource-iam-managedpolicy-return-values).
+    #[inline]
     pub fn attr_policy_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyId".into())
     }
@@ -858,6 +893,7 @@ pub struct CfnOIDCProviderProps {
 #[cfg(feature = "iam")]
 impl CfnOIDCProviderProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnOIDCProviderProps {
         CfnOIDCProviderProps {
             client_id_list: None,
@@ -870,6 +906,7 @@ impl CfnOIDCProviderProps {
 
 #[cfg(feature = "iam")]
 impl Default for CfnOIDCProviderProps {
+    #[inline]
     fn default() -> CfnOIDCProviderProps {
         CfnOIDCProviderProps::new()
     }
@@ -878,6 +915,7 @@ impl Default for CfnOIDCProviderProps {
 #[cfg(feature = "iam")]
 impl CfnOIDCProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ClientIdList", self.client_id_list);
@@ -889,6 +927,7 @@ impl CfnOIDCProviderProps {
 
     /// The `AWS::IAM::OIDCProvider` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IAM::OIDCProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -897,6 +936,7 @@ impl CfnOIDCProviderProps {
 #[cfg(feature = "iam")]
 impl crate::Cfn<markers::OIDCProvider> {
     /// Adds an `AWS::IAM::OIDCProvider` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -909,6 +949,7 @@ impl crate::Cfn<markers::OIDCProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-oidcprovider.html#aws-resource-iam-oidcprovider-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -951,6 +992,7 @@ pub struct CfnPolicyProps {
 #[cfg(feature = "iam")]
 impl CfnPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_document: impl Into<Union>, policy_name: impl Into<Str>) -> CfnPolicyProps {
         CfnPolicyProps {
             groups: None,
@@ -965,6 +1007,7 @@ impl CfnPolicyProps {
 #[cfg(feature = "iam")]
 impl CfnPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Groups", self.groups);
@@ -977,6 +1020,7 @@ impl CfnPolicyProps {
 
     /// The `AWS::IAM::Policy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IAM::Policy").properties(self.into_properties())
     }
@@ -985,6 +1029,7 @@ impl CfnPolicyProps {
 #[cfg(feature = "iam")]
 impl crate::Cfn<markers::Policy> {
     /// Adds an `AWS::IAM::Policy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -997,6 +1042,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-policy.html#aws-resource-iam-policy-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1086,6 +1132,7 @@ pub struct CfnRoleProps {
 #[cfg(feature = "iam")]
 impl CfnRoleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(assume_role_policy_document: impl Into<Union>) -> CfnRoleProps {
         CfnRoleProps {
             assume_role_policy_document: assume_role_policy_document.into(),
@@ -1104,6 +1151,7 @@ impl CfnRoleProps {
 #[cfg(feature = "iam")]
 impl CfnRoleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AssumeRolePolicyDocument", self.assume_role_policy_document.into_value());
@@ -1120,6 +1168,7 @@ impl CfnRoleProps {
 
     /// The `AWS::IAM::Role` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IAM::Role").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1128,6 +1177,7 @@ impl CfnRoleProps {
 #[cfg(feature = "iam")]
 impl crate::Cfn<markers::Role> {
     /// Adds an `AWS::IAM::Role` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1140,6 +1190,7 @@ impl crate::Cfn<markers::Role> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html#aws-resource-iam-role-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1149,6 +1200,7 @@ impl crate::Cfn<markers::Role> {
     ///
     /// `Fn::GetAtt` of
     /// [`RoleId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html#aws-resource-iam-role-return-values).
+    #[inline]
     pub fn attr_role_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RoleId".into())
     }
@@ -1184,6 +1236,7 @@ pub mod role {
 
     impl Policy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policy_document: impl Into<Union>, policy_name: impl Into<Str>) -> Policy {
             Policy {
                 policy_document: policy_document.into(),
@@ -1193,6 +1246,7 @@ pub mod role {
     }
 
     impl IntoValue for Policy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PolicyDocument", self.policy_document.into_value());
@@ -1229,6 +1283,7 @@ pub struct CfnRolePolicyProps {
 #[cfg(feature = "iam")]
 impl CfnRolePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_name: impl Into<Str>, role_name: impl Into<Str>) -> CfnRolePolicyProps {
         CfnRolePolicyProps {
             policy_document: None,
@@ -1241,6 +1296,7 @@ impl CfnRolePolicyProps {
 #[cfg(feature = "iam")]
 impl CfnRolePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "PolicyDocument", self.policy_document);
@@ -1251,6 +1307,7 @@ impl CfnRolePolicyProps {
 
     /// The `AWS::IAM::RolePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IAM::RolePolicy").properties(self.into_properties())
     }
@@ -1259,6 +1316,7 @@ impl CfnRolePolicyProps {
 #[cfg(feature = "iam")]
 impl crate::Cfn<markers::RolePolicy> {
     /// Adds an `AWS::IAM::RolePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1327,6 +1385,7 @@ pub struct CfnSAMLProviderProps {
 #[cfg(feature = "iam")]
 impl CfnSAMLProviderProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnSAMLProviderProps {
         CfnSAMLProviderProps {
             add_private_key: None,
@@ -1342,6 +1401,7 @@ impl CfnSAMLProviderProps {
 
 #[cfg(feature = "iam")]
 impl Default for CfnSAMLProviderProps {
+    #[inline]
     fn default() -> CfnSAMLProviderProps {
         CfnSAMLProviderProps::new()
     }
@@ -1350,6 +1410,7 @@ impl Default for CfnSAMLProviderProps {
 #[cfg(feature = "iam")]
 impl CfnSAMLProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AddPrivateKey", self.add_private_key);
@@ -1364,6 +1425,7 @@ impl CfnSAMLProviderProps {
 
     /// The `AWS::IAM::SAMLProvider` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IAM::SAMLProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1372,6 +1434,7 @@ impl CfnSAMLProviderProps {
 #[cfg(feature = "iam")]
 impl crate::Cfn<markers::SAMLProvider> {
     /// Adds an `AWS::IAM::SAMLProvider` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1384,6 +1447,7 @@ impl crate::Cfn<markers::SAMLProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-samlprovider.html#aws-resource-iam-samlprovider-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1392,6 +1456,7 @@ impl crate::Cfn<markers::SAMLProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`SamlProviderUUID`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-samlprovider.html#aws-resource-iam-samlprovider-return-values).
+    #[inline]
     pub fn attr_saml_provider_uuid(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SamlProviderUUID".into())
     }
@@ -1426,6 +1491,7 @@ pub mod saml_provider {
 
     impl SAMLPrivateKey {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key_id: impl Into<Str>, timestamp: impl Into<Str>) -> SAMLPrivateKey {
             SAMLPrivateKey {
                 key_id: key_id.into(),
@@ -1435,6 +1501,7 @@ pub mod saml_provider {
     }
 
     impl IntoValue for SAMLPrivateKey {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KeyId", self.key_id.into_value());
@@ -1497,6 +1564,7 @@ pub struct CfnServerCertificateProps {
 #[cfg(feature = "iam")]
 impl CfnServerCertificateProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnServerCertificateProps {
         CfnServerCertificateProps {
             certificate_body: None,
@@ -1511,6 +1579,7 @@ impl CfnServerCertificateProps {
 
 #[cfg(feature = "iam")]
 impl Default for CfnServerCertificateProps {
+    #[inline]
     fn default() -> CfnServerCertificateProps {
         CfnServerCertificateProps::new()
     }
@@ -1519,6 +1588,7 @@ impl Default for CfnServerCertificateProps {
 #[cfg(feature = "iam")]
 impl CfnServerCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CertificateBody", self.certificate_body);
@@ -1532,6 +1602,7 @@ impl CfnServerCertificateProps {
 
     /// The `AWS::IAM::ServerCertificate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IAM::ServerCertificate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1540,6 +1611,7 @@ impl CfnServerCertificateProps {
 #[cfg(feature = "iam")]
 impl crate::Cfn<markers::ServerCertificate> {
     /// Adds an `AWS::IAM::ServerCertificate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1553,6 +1625,7 @@ impl crate::Cfn<markers::ServerCertificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-servercertificate.html#aws-resource-iam-servercertificate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1590,6 +1663,7 @@ pub struct CfnServiceLinkedRoleProps {
 #[cfg(feature = "iam")]
 impl CfnServiceLinkedRoleProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnServiceLinkedRoleProps {
         CfnServiceLinkedRoleProps {
             aws_service_name: None,
@@ -1601,6 +1675,7 @@ impl CfnServiceLinkedRoleProps {
 
 #[cfg(feature = "iam")]
 impl Default for CfnServiceLinkedRoleProps {
+    #[inline]
     fn default() -> CfnServiceLinkedRoleProps {
         CfnServiceLinkedRoleProps::new()
     }
@@ -1609,6 +1684,7 @@ impl Default for CfnServiceLinkedRoleProps {
 #[cfg(feature = "iam")]
 impl CfnServiceLinkedRoleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AWSServiceName", self.aws_service_name);
@@ -1619,6 +1695,7 @@ impl CfnServiceLinkedRoleProps {
 
     /// The `AWS::IAM::ServiceLinkedRole` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IAM::ServiceLinkedRole").properties(self.into_properties())
     }
@@ -1627,6 +1704,7 @@ impl CfnServiceLinkedRoleProps {
 #[cfg(feature = "iam")]
 impl crate::Cfn<markers::ServiceLinkedRole> {
     /// Adds an `AWS::IAM::ServiceLinkedRole` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1640,6 +1718,7 @@ impl crate::Cfn<markers::ServiceLinkedRole> {
     ///
     /// `Fn::GetAtt` of
     /// [`RoleName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-servicelinkedrole.html#aws-resource-iam-servicelinkedrole-return-values).
+    #[inline]
     pub fn attr_role_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RoleName".into())
     }
@@ -1718,6 +1797,7 @@ pub struct CfnUserProps {
 #[cfg(feature = "iam")]
 impl CfnUserProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnUserProps {
         CfnUserProps {
             groups: None,
@@ -1734,6 +1814,7 @@ impl CfnUserProps {
 
 #[cfg(feature = "iam")]
 impl Default for CfnUserProps {
+    #[inline]
     fn default() -> CfnUserProps {
         CfnUserProps::new()
     }
@@ -1742,6 +1823,7 @@ impl Default for CfnUserProps {
 #[cfg(feature = "iam")]
 impl CfnUserProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.groups { m.insert("Groups", v.into_refs()); }
@@ -1757,6 +1839,7 @@ impl CfnUserProps {
 
     /// The `AWS::IAM::User` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IAM::User").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1765,6 +1848,7 @@ impl CfnUserProps {
 #[cfg(feature = "iam")]
 impl crate::Cfn<markers::User> {
     /// Adds an `AWS::IAM::User` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1778,6 +1862,7 @@ impl crate::Cfn<markers::User> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-user.html#aws-resource-iam-user-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1813,6 +1898,7 @@ pub mod user {
 
     impl LoginProfile {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(password: impl Into<Str>) -> LoginProfile {
             LoginProfile {
                 password: password.into(),
@@ -1822,6 +1908,7 @@ pub mod user {
     }
 
     impl IntoValue for LoginProfile {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Password", self.password.into_value());
@@ -1855,6 +1942,7 @@ pub mod user {
 
     impl Policy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policy_document: impl Into<Union>, policy_name: impl Into<Str>) -> Policy {
             Policy {
                 policy_document: policy_document.into(),
@@ -1864,6 +1952,7 @@ pub mod user {
     }
 
     impl IntoValue for Policy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PolicyDocument", self.policy_document.into_value());
@@ -1900,6 +1989,7 @@ pub struct CfnUserPolicyProps {
 #[cfg(feature = "iam")]
 impl CfnUserPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_name: impl Into<Str>, user_name: impl Into<Str>) -> CfnUserPolicyProps {
         CfnUserPolicyProps {
             policy_document: None,
@@ -1912,6 +2002,7 @@ impl CfnUserPolicyProps {
 #[cfg(feature = "iam")]
 impl CfnUserPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "PolicyDocument", self.policy_document);
@@ -1922,6 +2013,7 @@ impl CfnUserPolicyProps {
 
     /// The `AWS::IAM::UserPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IAM::UserPolicy").properties(self.into_properties())
     }
@@ -1930,6 +2022,7 @@ impl CfnUserPolicyProps {
 #[cfg(feature = "iam")]
 impl crate::Cfn<markers::UserPolicy> {
     /// Adds an `AWS::IAM::UserPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1961,6 +2054,7 @@ pub struct CfnUserToGroupAdditionProps {
 #[cfg(feature = "iam")]
 impl CfnUserToGroupAdditionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(group_name: impl Into<Str>, users: impl Into<List<Str>>) -> CfnUserToGroupAdditionProps {
         CfnUserToGroupAdditionProps {
             group_name: group_name.into(),
@@ -1972,6 +2066,7 @@ impl CfnUserToGroupAdditionProps {
 #[cfg(feature = "iam")]
 impl CfnUserToGroupAdditionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GroupName", self.group_name.into_value());
@@ -1981,6 +2076,7 @@ impl CfnUserToGroupAdditionProps {
 
     /// The `AWS::IAM::UserToGroupAddition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IAM::UserToGroupAddition").properties(self.into_properties())
     }
@@ -1989,6 +2085,7 @@ impl CfnUserToGroupAdditionProps {
 #[cfg(feature = "iam")]
 impl crate::Cfn<markers::UserToGroupAddition> {
     /// Adds an `AWS::IAM::UserToGroupAddition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2003,6 +2100,7 @@ impl crate::Cfn<markers::UserToGroupAddition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-usertogroupaddition.html#aws-resource-iam-usertogroupaddition-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2050,6 +2148,7 @@ pub struct CfnVirtualMFADeviceProps {
 #[cfg(feature = "iam")]
 impl CfnVirtualMFADeviceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(users: impl Into<List<Str>>) -> CfnVirtualMFADeviceProps {
         CfnVirtualMFADeviceProps {
             path: None,
@@ -2063,6 +2162,7 @@ impl CfnVirtualMFADeviceProps {
 #[cfg(feature = "iam")]
 impl CfnVirtualMFADeviceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Path", self.path);
@@ -2074,6 +2174,7 @@ impl CfnVirtualMFADeviceProps {
 
     /// The `AWS::IAM::VirtualMFADevice` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IAM::VirtualMFADevice").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2082,6 +2183,7 @@ impl CfnVirtualMFADeviceProps {
 #[cfg(feature = "iam")]
 impl crate::Cfn<markers::VirtualMFADevice> {
     /// Adds an `AWS::IAM::VirtualMFADevice` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2094,6 +2196,7 @@ impl crate::Cfn<markers::VirtualMFADevice> {
     ///
     /// `Fn::GetAtt` of
     /// [`SerialNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-virtualmfadevice.html#aws-resource-iam-virtualmfadevice-return-values).
+    #[inline]
     pub fn attr_serial_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SerialNumber".into())
     }

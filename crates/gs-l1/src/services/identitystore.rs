@@ -90,6 +90,7 @@ pub struct CfnGroupProps {
 #[cfg(feature = "identitystore")]
 impl CfnGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(display_name: impl Into<Str>, identity_store_id: impl Into<Str>) -> CfnGroupProps {
         CfnGroupProps {
             description: None,
@@ -102,6 +103,7 @@ impl CfnGroupProps {
 #[cfg(feature = "identitystore")]
 impl CfnGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -112,6 +114,7 @@ impl CfnGroupProps {
 
     /// The `AWS::IdentityStore::Group` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IdentityStore::Group").properties(self.into_properties())
     }
@@ -120,6 +123,7 @@ impl CfnGroupProps {
 #[cfg(feature = "identitystore")]
 impl crate::Cfn<markers::Group> {
     /// Adds an `AWS::IdentityStore::Group` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -132,6 +136,7 @@ impl crate::Cfn<markers::Group> {
     ///
     /// `Fn::GetAtt` of
     /// [`GroupId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-identitystore-group.html#aws-resource-identitystore-group-return-values).
+    #[inline]
     pub fn attr_group_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GroupId".into())
     }
@@ -166,6 +171,7 @@ pub struct CfnGroupMembershipProps {
 #[cfg(feature = "identitystore")]
 impl CfnGroupMembershipProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(group_id: impl Into<Str>, identity_store_id: impl Into<Str>, member_id: impl Into<group_membership::MemberId>) -> CfnGroupMembershipProps {
         CfnGroupMembershipProps {
             group_id: group_id.into(),
@@ -178,6 +184,7 @@ impl CfnGroupMembershipProps {
 #[cfg(feature = "identitystore")]
 impl CfnGroupMembershipProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GroupId", self.group_id.into_value());
@@ -188,6 +195,7 @@ impl CfnGroupMembershipProps {
 
     /// The `AWS::IdentityStore::GroupMembership` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IdentityStore::GroupMembership").properties(self.into_properties())
     }
@@ -196,6 +204,7 @@ impl CfnGroupMembershipProps {
 #[cfg(feature = "identitystore")]
 impl crate::Cfn<markers::GroupMembership> {
     /// Adds an `AWS::IdentityStore::GroupMembership` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -208,6 +217,7 @@ impl crate::Cfn<markers::GroupMembership> {
     ///
     /// `Fn::GetAtt` of
     /// [`MembershipId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-identitystore-groupmembership.html#aws-resource-identitystore-groupmembership-return-values).
+    #[inline]
     pub fn attr_membership_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MembershipId".into())
     }
@@ -235,6 +245,7 @@ pub mod group_membership {
 
     impl MemberId {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(user_id: impl Into<Str>) -> MemberId {
             MemberId {
                 user_id: user_id.into(),
@@ -243,6 +254,7 @@ pub mod group_membership {
     }
 
     impl IntoValue for MemberId {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("UserId", self.user_id.into_value());
@@ -358,6 +370,7 @@ pub struct CfnUserProps {
 #[cfg(feature = "identitystore")]
 impl CfnUserProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(identity_store_id: impl Into<Str>) -> CfnUserProps {
         CfnUserProps {
             addresses: None,
@@ -385,6 +398,7 @@ impl CfnUserProps {
 #[cfg(feature = "identitystore")]
 impl CfnUserProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Addresses", self.addresses);
@@ -410,6 +424,7 @@ impl CfnUserProps {
 
     /// The `AWS::IdentityStore::User` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IdentityStore::User").properties(self.into_properties())
     }
@@ -418,6 +433,7 @@ impl CfnUserProps {
 #[cfg(feature = "identitystore")]
 impl crate::Cfn<markers::User> {
     /// Adds an `AWS::IdentityStore::User` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -430,6 +446,7 @@ impl crate::Cfn<markers::User> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-identitystore-user.html#aws-resource-identitystore-user-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -438,6 +455,7 @@ impl crate::Cfn<markers::User> {
     ///
     /// `Fn::GetAtt` of
     /// [`UserId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-identitystore-user.html#aws-resource-identitystore-user-return-values).
+    #[inline]
     pub fn attr_user_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UserId".into())
     }
@@ -446,6 +464,7 @@ impl crate::Cfn<markers::User> {
     ///
     /// `Fn::GetAtt` of
     /// [`UserStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-identitystore-user.html#aws-resource-identitystore-user-return-values).
+    #[inline]
     pub fn attr_user_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UserStatus".into())
     }
@@ -454,6 +473,7 @@ impl crate::Cfn<markers::User> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-identitystore-user.html#aws-resource-identitystore-user-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -462,6 +482,7 @@ impl crate::Cfn<markers::User> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-identitystore-user.html#aws-resource-identitystore-user-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -470,6 +491,7 @@ impl crate::Cfn<markers::User> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-identitystore-user.html#aws-resource-identitystore-user-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -478,6 +500,7 @@ impl crate::Cfn<markers::User> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-identitystore-user.html#aws-resource-identitystore-user-return-values).
+    #[inline]
     pub fn attr_updated_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedBy".into())
     }
@@ -528,6 +551,7 @@ pub mod user {
 
     impl Name {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Name {
             Name {
                 family_name: None,
@@ -541,12 +565,14 @@ pub mod user {
     }
 
     impl Default for Name {
+        #[inline]
         fn default() -> Name {
             Name::new()
         }
     }
 
     impl IntoValue for Name {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FamilyName", self.family_name);
@@ -584,6 +610,7 @@ pub mod user {
 
     impl EmailsItems {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EmailsItems {
             EmailsItems {
                 primary: None,
@@ -594,12 +621,14 @@ pub mod user {
     }
 
     impl Default for EmailsItems {
+        #[inline]
         fn default() -> EmailsItems {
             EmailsItems::new()
         }
     }
 
     impl IntoValue for EmailsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Primary", self.primary);
@@ -659,6 +688,7 @@ pub mod user {
 
     impl AddressesItems {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AddressesItems {
             AddressesItems {
                 country: None,
@@ -674,12 +704,14 @@ pub mod user {
     }
 
     impl Default for AddressesItems {
+        #[inline]
         fn default() -> AddressesItems {
             AddressesItems::new()
         }
     }
 
     impl IntoValue for AddressesItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Country", self.country);
@@ -719,6 +751,7 @@ pub mod user {
 
     impl PhoneNumbersItems {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PhoneNumbersItems {
             PhoneNumbersItems {
                 primary: None,
@@ -729,12 +762,14 @@ pub mod user {
     }
 
     impl Default for PhoneNumbersItems {
+        #[inline]
         fn default() -> PhoneNumbersItems {
             PhoneNumbersItems::new()
         }
     }
 
     impl IntoValue for PhoneNumbersItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Primary", self.primary);
@@ -775,6 +810,7 @@ pub mod user {
 
     impl PhotosItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<Str>) -> PhotosItems {
             PhotosItems {
                 display: None,
@@ -786,6 +822,7 @@ pub mod user {
     }
 
     impl IntoValue for PhotosItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Display", self.display);
@@ -821,6 +858,7 @@ pub mod user {
 
     impl RolesItems {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RolesItems {
             RolesItems {
                 primary: None,
@@ -831,12 +869,14 @@ pub mod user {
     }
 
     impl Default for RolesItems {
+        #[inline]
         fn default() -> RolesItems {
             RolesItems::new()
         }
     }
 
     impl IntoValue for RolesItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Primary", self.primary);

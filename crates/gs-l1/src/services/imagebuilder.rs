@@ -245,6 +245,7 @@ pub struct CfnComponentProps {
 #[cfg(feature = "imagebuilder")]
 impl CfnComponentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, platform: impl Into<Str>, version: impl Into<Str>) -> CfnComponentProps {
         CfnComponentProps {
             change_description: None,
@@ -264,6 +265,7 @@ impl CfnComponentProps {
 #[cfg(feature = "imagebuilder")]
 impl CfnComponentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ChangeDescription", self.change_description);
@@ -281,6 +283,7 @@ impl CfnComponentProps {
 
     /// The `AWS::ImageBuilder::Component` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ImageBuilder::Component").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -289,6 +292,7 @@ impl CfnComponentProps {
 #[cfg(feature = "imagebuilder")]
 impl crate::Cfn<markers::Component> {
     /// Adds an `AWS::ImageBuilder::Component` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -303,6 +307,7 @@ impl crate::Cfn<markers::Component> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-component.html#aws-resource-imagebuilder-component-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -311,6 +316,7 @@ impl crate::Cfn<markers::Component> {
     ///
     /// `Fn::GetAtt` of
     /// [`Encrypted`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-component.html#aws-resource-imagebuilder-component-return-values).
+    #[inline]
     pub fn attr_encrypted(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Encrypted".into())
     }
@@ -320,6 +326,7 @@ impl crate::Cfn<markers::Component> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-component.html#aws-resource-imagebuilder-component-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -328,6 +335,7 @@ impl crate::Cfn<markers::Component> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-component.html#aws-resource-imagebuilder-component-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -336,6 +344,7 @@ impl crate::Cfn<markers::Component> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-component.html#aws-resource-imagebuilder-component-return-values).
+    #[inline]
     pub fn attr_latest_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion".into())
     }
@@ -344,6 +353,7 @@ impl crate::Cfn<markers::Component> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-component.html#aws-resource-imagebuilder-component-return-values).
+    #[inline]
     pub fn attr_latest_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Arn".into())
     }
@@ -353,6 +363,7 @@ impl crate::Cfn<markers::Component> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Major`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-component.html#aws-resource-imagebuilder-component-return-values).
+    #[inline]
     pub fn attr_latest_version_major(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Major".into())
     }
@@ -362,6 +373,7 @@ impl crate::Cfn<markers::Component> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Minor`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-component.html#aws-resource-imagebuilder-component-return-values).
+    #[inline]
     pub fn attr_latest_version_minor(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Minor".into())
     }
@@ -371,6 +383,7 @@ impl crate::Cfn<markers::Component> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Patch`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-component.html#aws-resource-imagebuilder-component-return-values).
+    #[inline]
     pub fn attr_latest_version_patch(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Patch".into())
     }
@@ -492,6 +505,7 @@ pub struct CfnContainerRecipeProps {
 #[cfg(feature = "imagebuilder")]
 impl CfnContainerRecipeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(container_type: impl Into<Str>, name: impl Into<Str>, parent_image: impl Into<Str>, target_repository: impl Into<container_recipe::TargetContainerRepository>, version: impl Into<Str>) -> CfnContainerRecipeProps {
         CfnContainerRecipeProps {
             components: None,
@@ -516,6 +530,7 @@ impl CfnContainerRecipeProps {
 #[cfg(feature = "imagebuilder")]
 impl CfnContainerRecipeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Components", self.components);
@@ -538,6 +553,7 @@ impl CfnContainerRecipeProps {
 
     /// The `AWS::ImageBuilder::ContainerRecipe` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ImageBuilder::ContainerRecipe").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -546,6 +562,7 @@ impl CfnContainerRecipeProps {
 #[cfg(feature = "imagebuilder")]
 impl crate::Cfn<markers::ContainerRecipe> {
     /// Adds an `AWS::ImageBuilder::ContainerRecipe` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -559,6 +576,7 @@ impl crate::Cfn<markers::ContainerRecipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-containerrecipe.html#aws-resource-imagebuilder-containerrecipe-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -567,6 +585,7 @@ impl crate::Cfn<markers::ContainerRecipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-containerrecipe.html#aws-resource-imagebuilder-containerrecipe-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -575,6 +594,7 @@ impl crate::Cfn<markers::ContainerRecipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-containerrecipe.html#aws-resource-imagebuilder-containerrecipe-return-values).
+    #[inline]
     pub fn attr_latest_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion".into())
     }
@@ -583,6 +603,7 @@ impl crate::Cfn<markers::ContainerRecipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-containerrecipe.html#aws-resource-imagebuilder-containerrecipe-return-values).
+    #[inline]
     pub fn attr_latest_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Arn".into())
     }
@@ -592,6 +613,7 @@ impl crate::Cfn<markers::ContainerRecipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Major`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-containerrecipe.html#aws-resource-imagebuilder-containerrecipe-return-values).
+    #[inline]
     pub fn attr_latest_version_major(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Major".into())
     }
@@ -601,6 +623,7 @@ impl crate::Cfn<markers::ContainerRecipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Minor`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-containerrecipe.html#aws-resource-imagebuilder-containerrecipe-return-values).
+    #[inline]
     pub fn attr_latest_version_minor(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Minor".into())
     }
@@ -610,6 +633,7 @@ impl crate::Cfn<markers::ContainerRecipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Patch`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-containerrecipe.html#aws-resource-imagebuilder-containerrecipe-return-values).
+    #[inline]
     pub fn attr_latest_version_patch(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Patch".into())
     }
@@ -645,6 +669,7 @@ pub mod container_recipe {
 
     impl InstanceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceConfiguration {
             InstanceConfiguration {
                 block_device_mappings: None,
@@ -654,12 +679,14 @@ pub mod container_recipe {
     }
 
     impl Default for InstanceConfiguration {
+        #[inline]
         fn default() -> InstanceConfiguration {
             InstanceConfiguration::new()
         }
     }
 
     impl IntoValue for InstanceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlockDeviceMappings", self.block_device_mappings);
@@ -702,6 +729,7 @@ pub mod container_recipe {
 
     impl InstanceBlockDeviceMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceBlockDeviceMapping {
             InstanceBlockDeviceMapping {
                 device_name: None,
@@ -713,12 +741,14 @@ pub mod container_recipe {
     }
 
     impl Default for InstanceBlockDeviceMapping {
+        #[inline]
         fn default() -> InstanceBlockDeviceMapping {
             InstanceBlockDeviceMapping::new()
         }
     }
 
     impl IntoValue for InstanceBlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeviceName", self.device_name);
@@ -791,6 +821,7 @@ pub mod container_recipe {
 
     impl EbsInstanceBlockDeviceSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EbsInstanceBlockDeviceSpecification {
             EbsInstanceBlockDeviceSpecification {
                 delete_on_termination: None,
@@ -806,12 +837,14 @@ pub mod container_recipe {
     }
 
     impl Default for EbsInstanceBlockDeviceSpecification {
+        #[inline]
         fn default() -> EbsInstanceBlockDeviceSpecification {
             EbsInstanceBlockDeviceSpecification::new()
         }
     }
 
     impl IntoValue for EbsInstanceBlockDeviceSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeleteOnTermination", self.delete_on_termination);
@@ -849,6 +882,7 @@ pub mod container_recipe {
 
     impl ComponentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComponentConfiguration {
             ComponentConfiguration {
                 component_arn: None,
@@ -858,12 +892,14 @@ pub mod container_recipe {
     }
 
     impl Default for ComponentConfiguration {
+        #[inline]
         fn default() -> ComponentConfiguration {
             ComponentConfiguration::new()
         }
     }
 
     impl IntoValue for ComponentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComponentArn", self.component_arn);
@@ -894,6 +930,7 @@ pub mod container_recipe {
 
     impl ComponentParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<List<Str>>) -> ComponentParameter {
             ComponentParameter {
                 name: name.into(),
@@ -903,6 +940,7 @@ pub mod container_recipe {
     }
 
     impl IntoValue for ComponentParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -938,6 +976,7 @@ pub mod container_recipe {
 
     impl TargetContainerRepository {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetContainerRepository {
             TargetContainerRepository {
                 repository_name: None,
@@ -947,12 +986,14 @@ pub mod container_recipe {
     }
 
     impl Default for TargetContainerRepository {
+        #[inline]
         fn default() -> TargetContainerRepository {
             TargetContainerRepository::new()
         }
     }
 
     impl IntoValue for TargetContainerRepository {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.repository_name { m.insert("RepositoryName", v.into_ref()); }
@@ -998,6 +1039,7 @@ pub struct CfnDistributionConfigurationProps {
 #[cfg(feature = "imagebuilder")]
 impl CfnDistributionConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(distributions: impl Into<List<distribution_configuration::Distribution>>, name: impl Into<Str>) -> CfnDistributionConfigurationProps {
         CfnDistributionConfigurationProps {
             description: None,
@@ -1011,6 +1053,7 @@ impl CfnDistributionConfigurationProps {
 #[cfg(feature = "imagebuilder")]
 impl CfnDistributionConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1022,6 +1065,7 @@ impl CfnDistributionConfigurationProps {
 
     /// The `AWS::ImageBuilder::DistributionConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ImageBuilder::DistributionConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1030,6 +1074,7 @@ impl CfnDistributionConfigurationProps {
 #[cfg(feature = "imagebuilder")]
 impl crate::Cfn<markers::DistributionConfiguration> {
     /// Adds an `AWS::ImageBuilder::DistributionConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1044,6 +1089,7 @@ impl crate::Cfn<markers::DistributionConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-distributionconfiguration.html#aws-resource-imagebuilder-distributionconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1052,6 +1098,7 @@ impl crate::Cfn<markers::DistributionConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-distributionconfiguration.html#aws-resource-imagebuilder-distributionconfiguration-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -1118,6 +1165,7 @@ pub mod distribution_configuration {
 
     impl Distribution {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(region: impl Into<Str>) -> Distribution {
             Distribution {
                 ami_distribution_configuration: None,
@@ -1132,6 +1180,7 @@ pub mod distribution_configuration {
     }
 
     impl IntoValue for Distribution {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AmiDistributionConfiguration", self.ami_distribution_configuration);
@@ -1183,6 +1232,7 @@ pub mod distribution_configuration {
 
     impl FastLaunchConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FastLaunchConfiguration {
             FastLaunchConfiguration {
                 account_id: None,
@@ -1195,12 +1245,14 @@ pub mod distribution_configuration {
     }
 
     impl Default for FastLaunchConfiguration {
+        #[inline]
         fn default() -> FastLaunchConfiguration {
             FastLaunchConfiguration::new()
         }
     }
 
     impl IntoValue for FastLaunchConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccountId", self.account_id);
@@ -1238,6 +1290,7 @@ pub mod distribution_configuration {
 
     impl FastLaunchLaunchTemplateSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FastLaunchLaunchTemplateSpecification {
             FastLaunchLaunchTemplateSpecification {
                 launch_template_id: None,
@@ -1248,12 +1301,14 @@ pub mod distribution_configuration {
     }
 
     impl Default for FastLaunchLaunchTemplateSpecification {
+        #[inline]
         fn default() -> FastLaunchLaunchTemplateSpecification {
             FastLaunchLaunchTemplateSpecification::new()
         }
     }
 
     impl IntoValue for FastLaunchLaunchTemplateSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LaunchTemplateId", self.launch_template_id);
@@ -1280,6 +1335,7 @@ pub mod distribution_configuration {
 
     impl FastLaunchSnapshotConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FastLaunchSnapshotConfiguration {
             FastLaunchSnapshotConfiguration {
                 target_resource_count: None,
@@ -1288,12 +1344,14 @@ pub mod distribution_configuration {
     }
 
     impl Default for FastLaunchSnapshotConfiguration {
+        #[inline]
         fn default() -> FastLaunchSnapshotConfiguration {
             FastLaunchSnapshotConfiguration::new()
         }
     }
 
     impl IntoValue for FastLaunchSnapshotConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TargetResourceCount", self.target_resource_count);
@@ -1330,6 +1388,7 @@ pub mod distribution_configuration {
 
     impl LaunchTemplateConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LaunchTemplateConfiguration {
             LaunchTemplateConfiguration {
                 account_id: None,
@@ -1340,12 +1399,14 @@ pub mod distribution_configuration {
     }
 
     impl Default for LaunchTemplateConfiguration {
+        #[inline]
         fn default() -> LaunchTemplateConfiguration {
             LaunchTemplateConfiguration::new()
         }
     }
 
     impl IntoValue for LaunchTemplateConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccountId", self.account_id);
@@ -1401,6 +1462,7 @@ pub mod distribution_configuration {
 
     impl AmiDistributionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AmiDistributionConfiguration {
             AmiDistributionConfiguration {
                 ami_tags: None,
@@ -1414,12 +1476,14 @@ pub mod distribution_configuration {
     }
 
     impl Default for AmiDistributionConfiguration {
+        #[inline]
         fn default() -> AmiDistributionConfiguration {
             AmiDistributionConfiguration::new()
         }
     }
 
     impl IntoValue for AmiDistributionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AmiTags", self.ami_tags);
@@ -1475,6 +1539,7 @@ pub mod distribution_configuration {
 
     impl LaunchPermissionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LaunchPermissionConfiguration {
             LaunchPermissionConfiguration {
                 organization_arns: None,
@@ -1486,12 +1551,14 @@ pub mod distribution_configuration {
     }
 
     impl Default for LaunchPermissionConfiguration {
+        #[inline]
         fn default() -> LaunchPermissionConfiguration {
             LaunchPermissionConfiguration::new()
         }
     }
 
     impl IntoValue for LaunchPermissionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OrganizationArns", self.organization_arns);
@@ -1527,6 +1594,7 @@ pub mod distribution_configuration {
 
     impl ContainerDistributionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ContainerDistributionConfiguration {
             ContainerDistributionConfiguration {
                 container_tags: None,
@@ -1537,12 +1605,14 @@ pub mod distribution_configuration {
     }
 
     impl Default for ContainerDistributionConfiguration {
+        #[inline]
         fn default() -> ContainerDistributionConfiguration {
             ContainerDistributionConfiguration::new()
         }
     }
 
     impl IntoValue for ContainerDistributionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerTags", self.container_tags);
@@ -1574,6 +1644,7 @@ pub mod distribution_configuration {
 
     impl TargetContainerRepository {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetContainerRepository {
             TargetContainerRepository {
                 repository_name: None,
@@ -1583,12 +1654,14 @@ pub mod distribution_configuration {
     }
 
     impl Default for TargetContainerRepository {
+        #[inline]
         fn default() -> TargetContainerRepository {
             TargetContainerRepository::new()
         }
     }
 
     impl IntoValue for TargetContainerRepository {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RepositoryName", self.repository_name);
@@ -1627,6 +1700,7 @@ pub mod distribution_configuration {
 
     impl SsmParameterConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parameter_name: impl Into<Str>) -> SsmParameterConfiguration {
             SsmParameterConfiguration {
                 ami_account_id: None,
@@ -1637,6 +1711,7 @@ pub mod distribution_configuration {
     }
 
     impl IntoValue for SsmParameterConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AmiAccountId", self.ami_account_id);
@@ -1753,6 +1828,7 @@ pub struct CfnImageProps {
 #[cfg(feature = "imagebuilder")]
 impl CfnImageProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnImageProps {
         CfnImageProps {
             container_recipe_arn: None,
@@ -1774,6 +1850,7 @@ impl CfnImageProps {
 
 #[cfg(feature = "imagebuilder")]
 impl Default for CfnImageProps {
+    #[inline]
     fn default() -> CfnImageProps {
         CfnImageProps::new()
     }
@@ -1782,6 +1859,7 @@ impl Default for CfnImageProps {
 #[cfg(feature = "imagebuilder")]
 impl CfnImageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ContainerRecipeArn", self.container_recipe_arn);
@@ -1802,6 +1880,7 @@ impl CfnImageProps {
 
     /// The `AWS::ImageBuilder::Image` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ImageBuilder::Image").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1810,6 +1889,7 @@ impl CfnImageProps {
 #[cfg(feature = "imagebuilder")]
 impl crate::Cfn<markers::Image> {
     /// Adds an `AWS::ImageBuilder::Image` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1823,6 +1903,7 @@ impl crate::Cfn<markers::Image> {
     ///
     /// `Fn::GetAtt` of
     /// [`ImageId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-image.html#aws-resource-imagebuilder-image-return-values).
+    #[inline]
     pub fn attr_image_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ImageId".into())
     }
@@ -1832,6 +1913,7 @@ impl crate::Cfn<markers::Image> {
     ///
     /// `Fn::GetAtt` of
     /// [`ImageUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-image.html#aws-resource-imagebuilder-image-return-values).
+    #[inline]
     pub fn attr_image_uri(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ImageUri".into())
     }
@@ -1841,6 +1923,7 @@ impl crate::Cfn<markers::Image> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-image.html#aws-resource-imagebuilder-image-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1849,6 +1932,7 @@ impl crate::Cfn<markers::Image> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-image.html#aws-resource-imagebuilder-image-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -1857,6 +1941,7 @@ impl crate::Cfn<markers::Image> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-image.html#aws-resource-imagebuilder-image-return-values).
+    #[inline]
     pub fn attr_latest_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion".into())
     }
@@ -1865,6 +1950,7 @@ impl crate::Cfn<markers::Image> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-image.html#aws-resource-imagebuilder-image-return-values).
+    #[inline]
     pub fn attr_latest_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Arn".into())
     }
@@ -1874,6 +1960,7 @@ impl crate::Cfn<markers::Image> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Major`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-image.html#aws-resource-imagebuilder-image-return-values).
+    #[inline]
     pub fn attr_latest_version_major(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Major".into())
     }
@@ -1883,6 +1970,7 @@ impl crate::Cfn<markers::Image> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Minor`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-image.html#aws-resource-imagebuilder-image-return-values).
+    #[inline]
     pub fn attr_latest_version_minor(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Minor".into())
     }
@@ -1892,6 +1980,7 @@ impl crate::Cfn<markers::Image> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Patch`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-image.html#aws-resource-imagebuilder-image-return-values).
+    #[inline]
     pub fn attr_latest_version_patch(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Patch".into())
     }
@@ -1925,6 +2014,7 @@ pub mod image {
 
     impl ImageScanningConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImageScanningConfiguration {
             ImageScanningConfiguration {
                 ecr_configuration: None,
@@ -1934,12 +2024,14 @@ pub mod image {
     }
 
     impl Default for ImageScanningConfiguration {
+        #[inline]
         fn default() -> ImageScanningConfiguration {
             ImageScanningConfiguration::new()
         }
     }
 
     impl IntoValue for ImageScanningConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EcrConfiguration", self.ecr_configuration);
@@ -1975,6 +2067,7 @@ pub mod image {
 
     impl EcrConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EcrConfiguration {
             EcrConfiguration {
                 container_tags: None,
@@ -1984,12 +2077,14 @@ pub mod image {
     }
 
     impl Default for EcrConfiguration {
+        #[inline]
         fn default() -> EcrConfiguration {
             EcrConfiguration::new()
         }
     }
 
     impl IntoValue for EcrConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerTags", self.container_tags);
@@ -2025,6 +2120,7 @@ pub mod image {
 
     impl ImageTestsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImageTestsConfiguration {
             ImageTestsConfiguration {
                 image_tests_enabled: None,
@@ -2034,12 +2130,14 @@ pub mod image {
     }
 
     impl Default for ImageTestsConfiguration {
+        #[inline]
         fn default() -> ImageTestsConfiguration {
             ImageTestsConfiguration::new()
         }
     }
 
     impl IntoValue for ImageTestsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ImageTestsEnabled", self.image_tests_enabled);
@@ -2083,6 +2181,7 @@ pub mod image {
 
     impl WorkflowConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkflowConfiguration {
             WorkflowConfiguration {
                 on_failure: None,
@@ -2094,12 +2193,14 @@ pub mod image {
     }
 
     impl Default for WorkflowConfiguration {
+        #[inline]
         fn default() -> WorkflowConfiguration {
             WorkflowConfiguration::new()
         }
     }
 
     impl IntoValue for WorkflowConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnFailure", self.on_failure);
@@ -2130,6 +2231,7 @@ pub mod image {
 
     impl WorkflowParameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkflowParameter {
             WorkflowParameter {
                 name: None,
@@ -2139,12 +2241,14 @@ pub mod image {
     }
 
     impl Default for WorkflowParameter {
+        #[inline]
         fn default() -> WorkflowParameter {
             WorkflowParameter::new()
         }
     }
 
     impl IntoValue for WorkflowParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -2174,6 +2278,7 @@ pub mod image {
 
     impl ImagePipelineExecutionSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImagePipelineExecutionSettings {
             ImagePipelineExecutionSettings {
                 deployment_id: None,
@@ -2183,12 +2288,14 @@ pub mod image {
     }
 
     impl Default for ImagePipelineExecutionSettings {
+        #[inline]
         fn default() -> ImagePipelineExecutionSettings {
             ImagePipelineExecutionSettings::new()
         }
     }
 
     impl IntoValue for ImagePipelineExecutionSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeploymentId", self.deployment_id);
@@ -2215,6 +2322,7 @@ pub mod image {
 
     impl DeletionSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(execution_role: impl Into<Str>) -> DeletionSettings {
             DeletionSettings {
                 execution_role: execution_role.into(),
@@ -2223,6 +2331,7 @@ pub mod image {
     }
 
     impl IntoValue for DeletionSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExecutionRole", self.execution_role.into_value());
@@ -2247,6 +2356,7 @@ pub mod image {
 
     impl ImageLoggingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImageLoggingConfiguration {
             ImageLoggingConfiguration {
                 log_group_name: None,
@@ -2255,12 +2365,14 @@ pub mod image {
     }
 
     impl Default for ImageLoggingConfiguration {
+        #[inline]
         fn default() -> ImageLoggingConfiguration {
             ImageLoggingConfiguration::new()
         }
     }
 
     impl IntoValue for ImageLoggingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogGroupName", self.log_group_name);
@@ -2384,6 +2496,7 @@ pub struct CfnImagePipelineProps {
 #[cfg(feature = "imagebuilder")]
 impl CfnImagePipelineProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(infrastructure_configuration_arn: impl Into<Id<crate::imagebuilder::CfnInfrastructureConfiguration>>, name: impl Into<Str>) -> CfnImagePipelineProps {
         CfnImagePipelineProps {
             container_recipe_arn: None,
@@ -2409,6 +2522,7 @@ impl CfnImagePipelineProps {
 #[cfg(feature = "imagebuilder")]
 impl CfnImagePipelineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.container_recipe_arn { m.insert("ContainerRecipeArn", v.into_ref()); }
@@ -2432,6 +2546,7 @@ impl CfnImagePipelineProps {
 
     /// The `AWS::ImageBuilder::ImagePipeline` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ImageBuilder::ImagePipeline").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -2440,6 +2555,7 @@ impl CfnImagePipelineProps {
 #[cfg(feature = "imagebuilder")]
 impl crate::Cfn<markers::ImagePipeline> {
     /// Adds an `AWS::ImageBuilder::ImagePipeline` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2453,6 +2569,7 @@ impl crate::Cfn<markers::ImagePipeline> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-imagepipeline.html#aws-resource-imagebuilder-imagepipeline-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2461,6 +2578,7 @@ impl crate::Cfn<markers::ImagePipeline> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-imagepipeline.html#aws-resource-imagebuilder-imagepipeline-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -2469,6 +2587,7 @@ impl crate::Cfn<markers::ImagePipeline> {
     ///
     /// `Fn::GetAtt` of
     /// [`DeploymentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-imagepipeline.html#aws-resource-imagebuilder-imagepipeline-return-values).
+    #[inline]
     pub fn attr_deployment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DeploymentId".into())
     }
@@ -2500,6 +2619,7 @@ pub mod image_pipeline {
 
     impl ImageScanningConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImageScanningConfiguration {
             ImageScanningConfiguration {
                 ecr_configuration: None,
@@ -2509,12 +2629,14 @@ pub mod image_pipeline {
     }
 
     impl Default for ImageScanningConfiguration {
+        #[inline]
         fn default() -> ImageScanningConfiguration {
             ImageScanningConfiguration::new()
         }
     }
 
     impl IntoValue for ImageScanningConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EcrConfiguration", self.ecr_configuration);
@@ -2548,6 +2670,7 @@ pub mod image_pipeline {
 
     impl EcrConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EcrConfiguration {
             EcrConfiguration {
                 container_tags: None,
@@ -2557,12 +2680,14 @@ pub mod image_pipeline {
     }
 
     impl Default for EcrConfiguration {
+        #[inline]
         fn default() -> EcrConfiguration {
             EcrConfiguration::new()
         }
     }
 
     impl IntoValue for EcrConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerTags", self.container_tags);
@@ -2612,6 +2737,7 @@ pub mod image_pipeline {
 
     impl Schedule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Schedule {
             Schedule {
                 auto_disable_policy: None,
@@ -2623,12 +2749,14 @@ pub mod image_pipeline {
     }
 
     impl Default for Schedule {
+        #[inline]
         fn default() -> Schedule {
             Schedule::new()
         }
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoDisablePolicy", self.auto_disable_policy);
@@ -2664,6 +2792,7 @@ pub mod image_pipeline {
 
     impl ImageTestsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImageTestsConfiguration {
             ImageTestsConfiguration {
                 image_tests_enabled: None,
@@ -2673,12 +2802,14 @@ pub mod image_pipeline {
     }
 
     impl Default for ImageTestsConfiguration {
+        #[inline]
         fn default() -> ImageTestsConfiguration {
             ImageTestsConfiguration::new()
         }
     }
 
     impl IntoValue for ImageTestsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ImageTestsEnabled", self.image_tests_enabled);
@@ -2704,6 +2835,7 @@ pub mod image_pipeline {
 
     impl AutoDisablePolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(failure_count: impl Into<Int>) -> AutoDisablePolicy {
             AutoDisablePolicy {
                 failure_count: failure_count.into(),
@@ -2712,6 +2844,7 @@ pub mod image_pipeline {
     }
 
     impl IntoValue for AutoDisablePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FailureCount", self.failure_count.into_value());
@@ -2754,6 +2887,7 @@ pub mod image_pipeline {
 
     impl WorkflowConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkflowConfiguration {
             WorkflowConfiguration {
                 on_failure: None,
@@ -2765,12 +2899,14 @@ pub mod image_pipeline {
     }
 
     impl Default for WorkflowConfiguration {
+        #[inline]
         fn default() -> WorkflowConfiguration {
             WorkflowConfiguration::new()
         }
     }
 
     impl IntoValue for WorkflowConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnFailure", self.on_failure);
@@ -2801,6 +2937,7 @@ pub mod image_pipeline {
 
     impl WorkflowParameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkflowParameter {
             WorkflowParameter {
                 name: None,
@@ -2810,12 +2947,14 @@ pub mod image_pipeline {
     }
 
     impl Default for WorkflowParameter {
+        #[inline]
         fn default() -> WorkflowParameter {
             WorkflowParameter::new()
         }
     }
 
     impl IntoValue for WorkflowParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -2847,6 +2986,7 @@ pub mod image_pipeline {
 
     impl PipelineLoggingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PipelineLoggingConfiguration {
             PipelineLoggingConfiguration {
                 image_log_group_name: None,
@@ -2856,12 +2996,14 @@ pub mod image_pipeline {
     }
 
     impl Default for PipelineLoggingConfiguration {
+        #[inline]
         fn default() -> PipelineLoggingConfiguration {
             PipelineLoggingConfiguration::new()
         }
     }
 
     impl IntoValue for PipelineLoggingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ImageLogGroupName", self.image_log_group_name);
@@ -2958,6 +3100,7 @@ pub struct CfnImageRecipeProps {
 #[cfg(feature = "imagebuilder")]
 impl CfnImageRecipeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, parent_image: impl Into<Str>, version: impl Into<Str>) -> CfnImageRecipeProps {
         CfnImageRecipeProps {
             additional_instance_configuration: None,
@@ -2978,6 +3121,7 @@ impl CfnImageRecipeProps {
 #[cfg(feature = "imagebuilder")]
 impl CfnImageRecipeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalInstanceConfiguration", self.additional_instance_configuration);
@@ -2996,6 +3140,7 @@ impl CfnImageRecipeProps {
 
     /// The `AWS::ImageBuilder::ImageRecipe` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ImageBuilder::ImageRecipe").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -3004,6 +3149,7 @@ impl CfnImageRecipeProps {
 #[cfg(feature = "imagebuilder")]
 impl crate::Cfn<markers::ImageRecipe> {
     /// Adds an `AWS::ImageBuilder::ImageRecipe` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3017,6 +3163,7 @@ impl crate::Cfn<markers::ImageRecipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-imagerecipe.html#aws-resource-imagebuilder-imagerecipe-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3025,6 +3172,7 @@ impl crate::Cfn<markers::ImageRecipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-imagerecipe.html#aws-resource-imagebuilder-imagerecipe-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -3033,6 +3181,7 @@ impl crate::Cfn<markers::ImageRecipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-imagerecipe.html#aws-resource-imagebuilder-imagerecipe-return-values).
+    #[inline]
     pub fn attr_latest_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion".into())
     }
@@ -3041,6 +3190,7 @@ impl crate::Cfn<markers::ImageRecipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-imagerecipe.html#aws-resource-imagebuilder-imagerecipe-return-values).
+    #[inline]
     pub fn attr_latest_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Arn".into())
     }
@@ -3050,6 +3200,7 @@ impl crate::Cfn<markers::ImageRecipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Major`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-imagerecipe.html#aws-resource-imagebuilder-imagerecipe-return-values).
+    #[inline]
     pub fn attr_latest_version_major(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Major".into())
     }
@@ -3059,6 +3210,7 @@ impl crate::Cfn<markers::ImageRecipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Minor`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-imagerecipe.html#aws-resource-imagebuilder-imagerecipe-return-values).
+    #[inline]
     pub fn attr_latest_version_minor(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Minor".into())
     }
@@ -3068,6 +3220,7 @@ impl crate::Cfn<markers::ImageRecipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Patch`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-imagerecipe.html#aws-resource-imagebuilder-imagerecipe-return-values).
+    #[inline]
     pub fn attr_latest_version_patch(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Patch".into())
     }
@@ -3104,6 +3257,7 @@ pub mod image_recipe {
 
     impl ComponentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComponentConfiguration {
             ComponentConfiguration {
                 component_arn: None,
@@ -3113,12 +3267,14 @@ pub mod image_recipe {
     }
 
     impl Default for ComponentConfiguration {
+        #[inline]
         fn default() -> ComponentConfiguration {
             ComponentConfiguration::new()
         }
     }
 
     impl IntoValue for ComponentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.component_arn { m.insert("ComponentArn", v.into_ref()); }
@@ -3149,6 +3305,7 @@ pub mod image_recipe {
 
     impl ComponentParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<List<Str>>) -> ComponentParameter {
             ComponentParameter {
                 name: name.into(),
@@ -3158,6 +3315,7 @@ pub mod image_recipe {
     }
 
     impl IntoValue for ComponentParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -3200,6 +3358,7 @@ pub mod image_recipe {
 
     impl InstanceBlockDeviceMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceBlockDeviceMapping {
             InstanceBlockDeviceMapping {
                 device_name: None,
@@ -3211,12 +3370,14 @@ pub mod image_recipe {
     }
 
     impl Default for InstanceBlockDeviceMapping {
+        #[inline]
         fn default() -> InstanceBlockDeviceMapping {
             InstanceBlockDeviceMapping::new()
         }
     }
 
     impl IntoValue for InstanceBlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeviceName", self.device_name);
@@ -3290,6 +3451,7 @@ pub mod image_recipe {
 
     impl EbsInstanceBlockDeviceSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EbsInstanceBlockDeviceSpecification {
             EbsInstanceBlockDeviceSpecification {
                 delete_on_termination: None,
@@ -3305,12 +3467,14 @@ pub mod image_recipe {
     }
 
     impl Default for EbsInstanceBlockDeviceSpecification {
+        #[inline]
         fn default() -> EbsInstanceBlockDeviceSpecification {
             EbsInstanceBlockDeviceSpecification::new()
         }
     }
 
     impl IntoValue for EbsInstanceBlockDeviceSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeleteOnTermination", self.delete_on_termination);
@@ -3348,6 +3512,7 @@ pub mod image_recipe {
 
     impl AdditionalInstanceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdditionalInstanceConfiguration {
             AdditionalInstanceConfiguration {
                 systems_manager_agent: None,
@@ -3357,12 +3522,14 @@ pub mod image_recipe {
     }
 
     impl Default for AdditionalInstanceConfiguration {
+        #[inline]
         fn default() -> AdditionalInstanceConfiguration {
             AdditionalInstanceConfiguration::new()
         }
     }
 
     impl IntoValue for AdditionalInstanceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SystemsManagerAgent", self.systems_manager_agent);
@@ -3389,6 +3556,7 @@ pub mod image_recipe {
 
     impl SystemsManagerAgent {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SystemsManagerAgent {
             SystemsManagerAgent {
                 uninstall_after_build: None,
@@ -3397,12 +3565,14 @@ pub mod image_recipe {
     }
 
     impl Default for SystemsManagerAgent {
+        #[inline]
         fn default() -> SystemsManagerAgent {
             SystemsManagerAgent::new()
         }
     }
 
     impl IntoValue for SystemsManagerAgent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "UninstallAfterBuild", self.uninstall_after_build);
@@ -3512,6 +3682,7 @@ pub struct CfnInfrastructureConfigurationProps {
 #[cfg(feature = "imagebuilder")]
 impl CfnInfrastructureConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_profile_name: impl Into<Id<crate::iam::CfnInstanceProfile>>, name: impl Into<Str>) -> CfnInfrastructureConfigurationProps {
         CfnInfrastructureConfigurationProps {
             description: None,
@@ -3535,6 +3706,7 @@ impl CfnInfrastructureConfigurationProps {
 #[cfg(feature = "imagebuilder")]
 impl CfnInfrastructureConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -3556,6 +3728,7 @@ impl CfnInfrastructureConfigurationProps {
 
     /// The `AWS::ImageBuilder::InfrastructureConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ImageBuilder::InfrastructureConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -3564,6 +3737,7 @@ impl CfnInfrastructureConfigurationProps {
 #[cfg(feature = "imagebuilder")]
 impl crate::Cfn<markers::InfrastructureConfiguration> {
     /// Adds an `AWS::ImageBuilder::InfrastructureConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3578,6 +3752,7 @@ impl crate::Cfn<markers::InfrastructureConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-infrastructureconfiguration.html#aws-resource-imagebuilder-infrastructureconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3586,6 +3761,7 @@ impl crate::Cfn<markers::InfrastructureConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-infrastructureconfiguration.html#aws-resource-imagebuilder-infrastructureconfiguration-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -3612,6 +3788,7 @@ pub mod infrastructure_configuration {
 
     impl Logging {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Logging {
             Logging {
                 s3_logs: None,
@@ -3620,12 +3797,14 @@ pub mod infrastructure_configuration {
     }
 
     impl Default for Logging {
+        #[inline]
         fn default() -> Logging {
             Logging::new()
         }
     }
 
     impl IntoValue for Logging {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Logs", self.s3_logs);
@@ -3657,6 +3836,7 @@ pub mod infrastructure_configuration {
 
     impl S3Logs {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3Logs {
             S3Logs {
                 s3_bucket_name: None,
@@ -3666,12 +3846,14 @@ pub mod infrastructure_configuration {
     }
 
     impl Default for S3Logs {
+        #[inline]
         fn default() -> S3Logs {
             S3Logs::new()
         }
     }
 
     impl IntoValue for S3Logs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.s3_bucket_name { m.insert("S3BucketName", v.into_ref()); }
@@ -3710,6 +3892,7 @@ pub mod infrastructure_configuration {
 
     impl InstanceMetadataOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceMetadataOptions {
             InstanceMetadataOptions {
                 http_put_response_hop_limit: None,
@@ -3719,12 +3902,14 @@ pub mod infrastructure_configuration {
     }
 
     impl Default for InstanceMetadataOptions {
+        #[inline]
         fn default() -> InstanceMetadataOptions {
             InstanceMetadataOptions::new()
         }
     }
 
     impl IntoValue for InstanceMetadataOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HttpPutResponseHopLimit", self.http_put_response_hop_limit);
@@ -3773,6 +3958,7 @@ pub mod infrastructure_configuration {
 
     impl Placement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Placement {
             Placement {
                 availability_zone: None,
@@ -3784,12 +3970,14 @@ pub mod infrastructure_configuration {
     }
 
     impl Default for Placement {
+        #[inline]
         fn default() -> Placement {
             Placement::new()
         }
     }
 
     impl IntoValue for Placement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -3860,6 +4048,7 @@ pub struct CfnLifecyclePolicyProps {
 #[cfg(feature = "imagebuilder")]
 impl CfnLifecyclePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(execution_role: impl Into<Str>, name: impl Into<Str>, policy_details: impl Into<List<lifecycle_policy::PolicyDetail>>, resource_selection: impl Into<lifecycle_policy::ResourceSelection>, resource_type: impl Into<Str>) -> CfnLifecyclePolicyProps {
         CfnLifecyclePolicyProps {
             description: None,
@@ -3877,6 +4066,7 @@ impl CfnLifecyclePolicyProps {
 #[cfg(feature = "imagebuilder")]
 impl CfnLifecyclePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -3892,6 +4082,7 @@ impl CfnLifecyclePolicyProps {
 
     /// The `AWS::ImageBuilder::LifecyclePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ImageBuilder::LifecyclePolicy").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -3900,6 +4091,7 @@ impl CfnLifecyclePolicyProps {
 #[cfg(feature = "imagebuilder")]
 impl crate::Cfn<markers::LifecyclePolicy> {
     /// Adds an `AWS::ImageBuilder::LifecyclePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3912,6 +4104,7 @@ impl crate::Cfn<markers::LifecyclePolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-lifecyclepolicy.html#aws-resource-imagebuilder-lifecyclepolicy-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3949,6 +4142,7 @@ pub mod lifecycle_policy {
 
     impl PolicyDetail {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Action>, filter: impl Into<Filter>) -> PolicyDetail {
             PolicyDetail {
                 action: action.into(),
@@ -3959,6 +4153,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for PolicyDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -3989,6 +4184,7 @@ pub mod lifecycle_policy {
 
     impl Action {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> Action {
             Action {
                 include_resources: None,
@@ -3998,6 +4194,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IncludeResources", self.include_resources);
@@ -4032,6 +4229,7 @@ pub mod lifecycle_policy {
 
     impl IncludeResources {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IncludeResources {
             IncludeResources {
                 amis: None,
@@ -4042,12 +4240,14 @@ pub mod lifecycle_policy {
     }
 
     impl Default for IncludeResources {
+        #[inline]
         fn default() -> IncludeResources {
             IncludeResources::new()
         }
     }
 
     impl IntoValue for IncludeResources {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Amis", self.amis);
@@ -4094,6 +4294,7 @@ pub mod lifecycle_policy {
 
     impl Filter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Int>) -> Filter {
             Filter {
                 retain_at_least: None,
@@ -4105,6 +4306,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RetainAtLeast", self.retain_at_least);
@@ -4137,6 +4339,7 @@ pub mod lifecycle_policy {
 
     impl ExclusionRules {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExclusionRules {
             ExclusionRules {
                 amis: None,
@@ -4146,12 +4349,14 @@ pub mod lifecycle_policy {
     }
 
     impl Default for ExclusionRules {
+        #[inline]
         fn default() -> ExclusionRules {
             ExclusionRules::new()
         }
     }
 
     impl IntoValue for ExclusionRules {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Amis", self.amis);
@@ -4196,6 +4401,7 @@ pub mod lifecycle_policy {
 
     impl AmiExclusionRules {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AmiExclusionRules {
             AmiExclusionRules {
                 is_public: None,
@@ -4208,12 +4414,14 @@ pub mod lifecycle_policy {
     }
 
     impl Default for AmiExclusionRules {
+        #[inline]
         fn default() -> AmiExclusionRules {
             AmiExclusionRules::new()
         }
     }
 
     impl IntoValue for AmiExclusionRules {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsPublic", self.is_public);
@@ -4249,6 +4457,7 @@ pub mod lifecycle_policy {
 
     impl LastLaunched {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(unit: impl Into<Str>, value: impl Into<Int>) -> LastLaunched {
             LastLaunched {
                 unit: unit.into(),
@@ -4258,6 +4467,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for LastLaunched {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Unit", self.unit.into_value());
@@ -4288,6 +4498,7 @@ pub mod lifecycle_policy {
 
     impl ResourceSelection {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceSelection {
             ResourceSelection {
                 recipes: None,
@@ -4297,12 +4508,14 @@ pub mod lifecycle_policy {
     }
 
     impl Default for ResourceSelection {
+        #[inline]
         fn default() -> ResourceSelection {
             ResourceSelection::new()
         }
     }
 
     impl IntoValue for ResourceSelection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Recipes", self.recipes);
@@ -4333,6 +4546,7 @@ pub mod lifecycle_policy {
 
     impl RecipeSelection {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, semantic_version: impl Into<Str>) -> RecipeSelection {
             RecipeSelection {
                 name: name.into(),
@@ -4342,6 +4556,7 @@ pub mod lifecycle_policy {
     }
 
     impl IntoValue for RecipeSelection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -4427,6 +4642,7 @@ pub struct CfnWorkflowProps {
 #[cfg(feature = "imagebuilder")]
 impl CfnWorkflowProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, r#type: impl Into<Str>, version: impl Into<Str>) -> CfnWorkflowProps {
         CfnWorkflowProps {
             change_description: None,
@@ -4445,6 +4661,7 @@ impl CfnWorkflowProps {
 #[cfg(feature = "imagebuilder")]
 impl CfnWorkflowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ChangeDescription", self.change_description);
@@ -4461,6 +4678,7 @@ impl CfnWorkflowProps {
 
     /// The `AWS::ImageBuilder::Workflow` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ImageBuilder::Workflow").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -4469,6 +4687,7 @@ impl CfnWorkflowProps {
 #[cfg(feature = "imagebuilder")]
 impl crate::Cfn<markers::Workflow> {
     /// Adds an `AWS::ImageBuilder::Workflow` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4481,6 +4700,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-workflow.html#aws-resource-imagebuilder-workflow-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4489,6 +4709,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-workflow.html#aws-resource-imagebuilder-workflow-return-values).
+    #[inline]
     pub fn attr_latest_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion".into())
     }
@@ -4497,6 +4718,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-workflow.html#aws-resource-imagebuilder-workflow-return-values).
+    #[inline]
     pub fn attr_latest_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Arn".into())
     }
@@ -4506,6 +4728,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Major`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-workflow.html#aws-resource-imagebuilder-workflow-return-values).
+    #[inline]
     pub fn attr_latest_version_major(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Major".into())
     }
@@ -4515,6 +4738,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Minor`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-workflow.html#aws-resource-imagebuilder-workflow-return-values).
+    #[inline]
     pub fn attr_latest_version_minor(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Minor".into())
     }
@@ -4524,6 +4748,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestVersion.Patch`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-workflow.html#aws-resource-imagebuilder-workflow-return-values).
+    #[inline]
     pub fn attr_latest_version_patch(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestVersion.Patch".into())
     }

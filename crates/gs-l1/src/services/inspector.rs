@@ -92,6 +92,7 @@ pub struct CfnAssessmentTargetProps {
 #[cfg(feature = "inspector")]
 impl CfnAssessmentTargetProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnAssessmentTargetProps {
         CfnAssessmentTargetProps {
             assessment_target_name: None,
@@ -102,6 +103,7 @@ impl CfnAssessmentTargetProps {
 
 #[cfg(feature = "inspector")]
 impl Default for CfnAssessmentTargetProps {
+    #[inline]
     fn default() -> CfnAssessmentTargetProps {
         CfnAssessmentTargetProps::new()
     }
@@ -110,6 +112,7 @@ impl Default for CfnAssessmentTargetProps {
 #[cfg(feature = "inspector")]
 impl CfnAssessmentTargetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssessmentTargetName", self.assessment_target_name);
@@ -119,6 +122,7 @@ impl CfnAssessmentTargetProps {
 
     /// The `AWS::Inspector::AssessmentTarget` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Inspector::AssessmentTarget").properties(self.into_properties())
     }
@@ -127,6 +131,7 @@ impl CfnAssessmentTargetProps {
 #[cfg(feature = "inspector")]
 impl crate::Cfn<markers::AssessmentTarget> {
     /// Adds an `AWS::Inspector::AssessmentTarget` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -139,6 +144,7 @@ impl crate::Cfn<markers::AssessmentTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspector-assessmenttarget.html#aws-resource-inspector-assessmenttarget-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -191,6 +197,7 @@ pub struct CfnAssessmentTemplateProps {
 #[cfg(feature = "inspector")]
 impl CfnAssessmentTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(assessment_target_arn: impl Into<Id<crate::inspector::CfnAssessmentTarget>>, duration_in_seconds: impl Into<Int>, rules_package_arns: impl Into<List<Str>>) -> CfnAssessmentTemplateProps {
         CfnAssessmentTemplateProps {
             assessment_target_arn: assessment_target_arn.into(),
@@ -205,6 +212,7 @@ impl CfnAssessmentTemplateProps {
 #[cfg(feature = "inspector")]
 impl CfnAssessmentTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AssessmentTargetArn", self.assessment_target_arn.into_ref());
@@ -217,6 +225,7 @@ impl CfnAssessmentTemplateProps {
 
     /// The `AWS::Inspector::AssessmentTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Inspector::AssessmentTemplate").properties(self.into_properties())
     }
@@ -225,6 +234,7 @@ impl CfnAssessmentTemplateProps {
 #[cfg(feature = "inspector")]
 impl crate::Cfn<markers::AssessmentTemplate> {
     /// Adds an `AWS::Inspector::AssessmentTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -237,6 +247,7 @@ impl crate::Cfn<markers::AssessmentTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspector-assessmenttemplate.html#aws-resource-inspector-assessmenttemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -258,6 +269,7 @@ pub struct CfnResourceGroupProps {
 #[cfg(feature = "inspector")]
 impl CfnResourceGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_group_tags: impl Into<List<Tag>>) -> CfnResourceGroupProps {
         CfnResourceGroupProps {
             resource_group_tags: resource_group_tags.into(),
@@ -268,6 +280,7 @@ impl CfnResourceGroupProps {
 #[cfg(feature = "inspector")]
 impl CfnResourceGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ResourceGroupTags", self.resource_group_tags.into_value());
@@ -276,6 +289,7 @@ impl CfnResourceGroupProps {
 
     /// The `AWS::Inspector::ResourceGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Inspector::ResourceGroup").properties(self.into_properties())
     }
@@ -284,6 +298,7 @@ impl CfnResourceGroupProps {
 #[cfg(feature = "inspector")]
 impl crate::Cfn<markers::ResourceGroup> {
     /// Adds an `AWS::Inspector::ResourceGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -296,6 +311,7 @@ impl crate::Cfn<markers::ResourceGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspector-resourcegroup.html#aws-resource-inspector-resourcegroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

@@ -131,6 +131,7 @@ pub struct CfnCisScanConfigurationProps {
 #[cfg(feature = "inspectorv2")]
 impl CfnCisScanConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(scan_name: impl Into<Str>, schedule: impl Into<cis_scan_configuration::Schedule>, security_level: impl Into<Str>, targets: impl Into<cis_scan_configuration::CisTargets>) -> CfnCisScanConfigurationProps {
         CfnCisScanConfigurationProps {
             scan_name: scan_name.into(),
@@ -145,6 +146,7 @@ impl CfnCisScanConfigurationProps {
 #[cfg(feature = "inspectorv2")]
 impl CfnCisScanConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ScanName", self.scan_name.into_value());
@@ -157,6 +159,7 @@ impl CfnCisScanConfigurationProps {
 
     /// The `AWS::InspectorV2::CisScanConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::InspectorV2::CisScanConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -165,6 +168,7 @@ impl CfnCisScanConfigurationProps {
 #[cfg(feature = "inspectorv2")]
 impl crate::Cfn<markers::CisScanConfiguration> {
     /// Adds an `AWS::InspectorV2::CisScanConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -177,6 +181,7 @@ impl crate::Cfn<markers::CisScanConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-cisscanconfiguration.html#aws-resource-inspectorv2-cisscanconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -218,6 +223,7 @@ pub mod cis_scan_configuration {
 
     impl Schedule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Schedule {
             Schedule {
                 daily: None,
@@ -229,12 +235,14 @@ pub mod cis_scan_configuration {
     }
 
     impl Default for Schedule {
+        #[inline]
         fn default() -> Schedule {
             Schedule::new()
         }
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Daily", self.daily);
@@ -261,6 +269,7 @@ pub mod cis_scan_configuration {
 
     impl DailySchedule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(start_time: impl Into<Time>) -> DailySchedule {
             DailySchedule {
                 start_time: start_time.into(),
@@ -269,6 +278,7 @@ pub mod cis_scan_configuration {
     }
 
     impl IntoValue for DailySchedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StartTime", self.start_time.into_value());
@@ -298,6 +308,7 @@ pub mod cis_scan_configuration {
 
     impl Time {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(time_of_day: impl Into<Str>, time_zone: impl Into<Str>) -> Time {
             Time {
                 time_of_day: time_of_day.into(),
@@ -307,6 +318,7 @@ pub mod cis_scan_configuration {
     }
 
     impl IntoValue for Time {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TimeOfDay", self.time_of_day.into_value());
@@ -337,6 +349,7 @@ pub mod cis_scan_configuration {
 
     impl WeeklySchedule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(days: impl Into<List<Str>>, start_time: impl Into<Time>) -> WeeklySchedule {
             WeeklySchedule {
                 days: days.into(),
@@ -346,6 +359,7 @@ pub mod cis_scan_configuration {
     }
 
     impl IntoValue for WeeklySchedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Days", self.days.into_value());
@@ -376,6 +390,7 @@ pub mod cis_scan_configuration {
 
     impl MonthlySchedule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(day: impl Into<Str>, start_time: impl Into<Time>) -> MonthlySchedule {
             MonthlySchedule {
                 day: day.into(),
@@ -385,6 +400,7 @@ pub mod cis_scan_configuration {
     }
 
     impl IntoValue for MonthlySchedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Day", self.day.into_value());
@@ -415,6 +431,7 @@ pub mod cis_scan_configuration {
 
     impl CisTargets {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(account_ids: impl Into<List<Str>>, target_resource_tags: impl Into<Map<List<Str>>>) -> CisTargets {
             CisTargets {
                 account_ids: account_ids.into(),
@@ -424,6 +441,7 @@ pub mod cis_scan_configuration {
     }
 
     impl IntoValue for CisTargets {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountIds", self.account_ids.into_value());
@@ -473,6 +491,7 @@ pub struct CfnCodeSecurityIntegrationProps {
 #[cfg(feature = "inspectorv2")]
 impl CfnCodeSecurityIntegrationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnCodeSecurityIntegrationProps {
         CfnCodeSecurityIntegrationProps {
             create_integration_details: None,
@@ -486,6 +505,7 @@ impl CfnCodeSecurityIntegrationProps {
 
 #[cfg(feature = "inspectorv2")]
 impl Default for CfnCodeSecurityIntegrationProps {
+    #[inline]
     fn default() -> CfnCodeSecurityIntegrationProps {
         CfnCodeSecurityIntegrationProps::new()
     }
@@ -494,6 +514,7 @@ impl Default for CfnCodeSecurityIntegrationProps {
 #[cfg(feature = "inspectorv2")]
 impl CfnCodeSecurityIntegrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CreateIntegrationDetails", self.create_integration_details);
@@ -506,6 +527,7 @@ impl CfnCodeSecurityIntegrationProps {
 
     /// The `AWS::InspectorV2::CodeSecurityIntegration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::InspectorV2::CodeSecurityIntegration").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -514,6 +536,7 @@ impl CfnCodeSecurityIntegrationProps {
 #[cfg(feature = "inspectorv2")]
 impl crate::Cfn<markers::CodeSecurityIntegration> {
     /// Adds an `AWS::InspectorV2::CodeSecurityIntegration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -526,6 +549,7 @@ impl crate::Cfn<markers::CodeSecurityIntegration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-codesecurityintegration.html#aws-resource-inspectorv2-codesecurityintegration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -534,6 +558,7 @@ impl crate::Cfn<markers::CodeSecurityIntegration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-codesecurityintegration.html#aws-resource-inspectorv2-codesecurityintegration-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -542,6 +567,7 @@ impl crate::Cfn<markers::CodeSecurityIntegration> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-codesecurityintegration.html#aws-resource-inspectorv2-codesecurityintegration-return-values).
+    #[inline]
     pub fn attr_status_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusReason".into())
     }
@@ -550,6 +576,7 @@ impl crate::Cfn<markers::CodeSecurityIntegration> {
     ///
     /// `Fn::GetAtt` of
     /// [`AuthorizationUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-codesecurityintegration.html#aws-resource-inspectorv2-codesecurityintegration-return-values).
+    #[inline]
     pub fn attr_authorization_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AuthorizationUrl".into())
     }
@@ -558,6 +585,7 @@ impl crate::Cfn<markers::CodeSecurityIntegration> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-codesecurityintegration.html#aws-resource-inspectorv2-codesecurityintegration-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -566,6 +594,7 @@ impl crate::Cfn<markers::CodeSecurityIntegration> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-codesecurityintegration.html#aws-resource-inspectorv2-codesecurityintegration-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -593,6 +622,7 @@ pub mod code_security_integration {
 
     impl CreateDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(gitlab_self_managed: impl Into<CreateGitLabSelfManagedIntegrationDetail>) -> CreateDetails {
             CreateDetails {
                 gitlab_self_managed: gitlab_self_managed.into(),
@@ -601,6 +631,7 @@ pub mod code_security_integration {
     }
 
     impl IntoValue for CreateDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("gitlabSelfManaged", self.gitlab_self_managed.into_value());
@@ -630,6 +661,7 @@ pub mod code_security_integration {
 
     impl CreateGitLabSelfManagedIntegrationDetail {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(access_token: impl Into<Str>, instance_url: impl Into<Str>) -> CreateGitLabSelfManagedIntegrationDetail {
             CreateGitLabSelfManagedIntegrationDetail {
                 access_token: access_token.into(),
@@ -639,6 +671,7 @@ pub mod code_security_integration {
     }
 
     impl IntoValue for CreateGitLabSelfManagedIntegrationDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("accessToken", self.access_token.into_value());
@@ -668,6 +701,7 @@ pub mod code_security_integration {
 
     impl UpdateDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UpdateDetails {
             UpdateDetails {
                 github: None,
@@ -677,12 +711,14 @@ pub mod code_security_integration {
     }
 
     impl Default for UpdateDetails {
+        #[inline]
         fn default() -> UpdateDetails {
             UpdateDetails::new()
         }
     }
 
     impl IntoValue for UpdateDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "github", self.github);
@@ -708,6 +744,7 @@ pub mod code_security_integration {
 
     impl UpdateGitLabSelfManagedIntegrationDetail {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(auth_code: impl Into<Str>) -> UpdateGitLabSelfManagedIntegrationDetail {
             UpdateGitLabSelfManagedIntegrationDetail {
                 auth_code: auth_code.into(),
@@ -716,6 +753,7 @@ pub mod code_security_integration {
     }
 
     impl IntoValue for UpdateGitLabSelfManagedIntegrationDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("authCode", self.auth_code.into_value());
@@ -745,6 +783,7 @@ pub mod code_security_integration {
 
     impl UpdateGitHubIntegrationDetail {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(code: impl Into<Str>, installation_id: impl Into<Str>) -> UpdateGitHubIntegrationDetail {
             UpdateGitHubIntegrationDetail {
                 code: code.into(),
@@ -754,6 +793,7 @@ pub mod code_security_integration {
     }
 
     impl IntoValue for UpdateGitHubIntegrationDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("code", self.code.into_value());
@@ -804,6 +844,7 @@ pub struct CfnCodeSecurityScanConfigurationProps {
 #[cfg(feature = "inspectorv2")]
 impl CfnCodeSecurityScanConfigurationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnCodeSecurityScanConfigurationProps {
         CfnCodeSecurityScanConfigurationProps {
             configuration: None,
@@ -817,6 +858,7 @@ impl CfnCodeSecurityScanConfigurationProps {
 
 #[cfg(feature = "inspectorv2")]
 impl Default for CfnCodeSecurityScanConfigurationProps {
+    #[inline]
     fn default() -> CfnCodeSecurityScanConfigurationProps {
         CfnCodeSecurityScanConfigurationProps::new()
     }
@@ -825,6 +867,7 @@ impl Default for CfnCodeSecurityScanConfigurationProps {
 #[cfg(feature = "inspectorv2")]
 impl CfnCodeSecurityScanConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Configuration", self.configuration);
@@ -837,6 +880,7 @@ impl CfnCodeSecurityScanConfigurationProps {
 
     /// The `AWS::InspectorV2::CodeSecurityScanConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::InspectorV2::CodeSecurityScanConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -845,6 +889,7 @@ impl CfnCodeSecurityScanConfigurationProps {
 #[cfg(feature = "inspectorv2")]
 impl crate::Cfn<markers::CodeSecurityScanConfiguration> {
     /// Adds an `AWS::InspectorV2::CodeSecurityScanConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -857,6 +902,7 @@ impl crate::Cfn<markers::CodeSecurityScanConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-codesecurityscanconfiguration.html#aws-resource-inspectorv2-codesecurityscanconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -895,6 +941,7 @@ pub mod code_security_scan_configuration {
 
     impl CodeSecurityScanConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rule_set_categories: impl Into<List<Str>>) -> CodeSecurityScanConfiguration {
             CodeSecurityScanConfiguration {
                 continuous_integration_scan_configuration: None,
@@ -905,6 +952,7 @@ pub mod code_security_scan_configuration {
     }
 
     impl IntoValue for CodeSecurityScanConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "continuousIntegrationScanConfiguration", self.continuous_integration_scan_configuration);
@@ -935,6 +983,7 @@ pub mod code_security_scan_configuration {
 
     impl PeriodicScanConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PeriodicScanConfiguration {
             PeriodicScanConfiguration {
                 frequency: None,
@@ -944,12 +993,14 @@ pub mod code_security_scan_configuration {
     }
 
     impl Default for PeriodicScanConfiguration {
+        #[inline]
         fn default() -> PeriodicScanConfiguration {
             PeriodicScanConfiguration::new()
         }
     }
 
     impl IntoValue for PeriodicScanConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "frequency", self.frequency);
@@ -977,6 +1028,7 @@ pub mod code_security_scan_configuration {
 
     impl ContinuousIntegrationScanConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(supported_events: impl Into<List<Str>>) -> ContinuousIntegrationScanConfiguration {
             ContinuousIntegrationScanConfiguration {
                 supported_events: supported_events.into(),
@@ -985,6 +1037,7 @@ pub mod code_security_scan_configuration {
     }
 
     impl IntoValue for ContinuousIntegrationScanConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("supportedEvents", self.supported_events.into_value());
@@ -1010,6 +1063,7 @@ pub mod code_security_scan_configuration {
 
     impl ScopeSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ScopeSettings {
             ScopeSettings {
                 project_selection_scope: None,
@@ -1018,12 +1072,14 @@ pub mod code_security_scan_configuration {
     }
 
     impl Default for ScopeSettings {
+        #[inline]
         fn default() -> ScopeSettings {
             ScopeSettings::new()
         }
     }
 
     impl IntoValue for ScopeSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "projectSelectionScope", self.project_selection_scope);
@@ -1073,6 +1129,7 @@ pub struct CfnConnectorProps {
 #[cfg(feature = "inspectorv2")]
 impl CfnConnectorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, provider: impl Into<Str>, provider_configuration: impl Into<connector::ProviderConfiguration>) -> CfnConnectorProps {
         CfnConnectorProps {
             description: None,
@@ -1087,6 +1144,7 @@ impl CfnConnectorProps {
 #[cfg(feature = "inspectorv2")]
 impl CfnConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1099,6 +1157,7 @@ impl CfnConnectorProps {
 
     /// The `AWS::InspectorV2::Connector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::InspectorV2::Connector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1107,6 +1166,7 @@ impl CfnConnectorProps {
 #[cfg(feature = "inspectorv2")]
 impl crate::Cfn<markers::Connector> {
     /// Adds an `AWS::InspectorV2::Connector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1119,6 +1179,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-connector.html#aws-resource-inspectorv2-connector-return-values).
+    #[inline]
     pub fn attr_connector_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectorArn".into())
     }
@@ -1127,6 +1188,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnablementStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-connector.html#aws-resource-inspectorv2-connector-return-values).
+    #[inline]
     pub fn attr_enablement_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnablementStatus".into())
     }
@@ -1135,6 +1197,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnablementStatusReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-connector.html#aws-resource-inspectorv2-connector-return-values).
+    #[inline]
     pub fn attr_enablement_status_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnablementStatusReason".into())
     }
@@ -1143,6 +1206,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`Health`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-connector.html#aws-resource-inspectorv2-connector-return-values).
+    #[inline]
     pub fn attr_health(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Health".into())
     }
@@ -1151,6 +1215,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-connector.html#aws-resource-inspectorv2-connector-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1159,6 +1224,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-connector.html#aws-resource-inspectorv2-connector-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -1167,6 +1233,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProviderConfiguration.Azure.ScopeConfiguration.VmScanning.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-connector.html#aws-resource-inspectorv2-connector-return-values).
+    #[inline]
     pub fn attr_provider_configuration_azure_scope_configuration_vm_scanning_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProviderConfiguration.Azure.ScopeConfiguration.VmScanning.State".into())
     }
@@ -1175,6 +1242,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProviderConfiguration.Azure.ScopeConfiguration.VmScanning.StateReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-connector.html#aws-resource-inspectorv2-connector-return-values).
+    #[inline]
     pub fn attr_provider_configuration_azure_scope_configuration_vm_scanning_state_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProviderConfiguration.Azure.ScopeConfiguration.VmScanning.StateReason".into())
     }
@@ -1183,6 +1251,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProviderConfiguration.Azure.ScopeConfiguration.ContainerImageScanning.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-connector.html#aws-resource-inspectorv2-connector-return-values).
+    #[inline]
     pub fn attr_provider_configuration_azure_scope_configuration_container_image_scanning_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProviderConfiguration.Azure.ScopeConfiguration.ContainerImageScanning.State".into())
     }
@@ -1191,6 +1260,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProviderConfiguration.Azure.ScopeConfiguration.ContainerImageScanning.StateReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-connector.html#aws-resource-inspectorv2-connector-return-values).
+    #[inline]
     pub fn attr_provider_configuration_azure_scope_configuration_container_image_scanning_state_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProviderConfiguration.Azure.ScopeConfiguration.ContainerImageScanning.StateReason".into())
     }
@@ -1199,6 +1269,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProviderConfiguration.Azure.ScopeConfiguration.ServerlessScanning.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-connector.html#aws-resource-inspectorv2-connector-return-values).
+    #[inline]
     pub fn attr_provider_configuration_azure_scope_configuration_serverless_scanning_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProviderConfiguration.Azure.ScopeConfiguration.ServerlessScanning.State".into())
     }
@@ -1207,6 +1278,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProviderConfiguration.Azure.ScopeConfiguration.ServerlessScanning.StateReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-connector.html#aws-resource-inspectorv2-connector-return-values).
+    #[inline]
     pub fn attr_provider_configuration_azure_scope_configuration_serverless_scanning_state_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProviderConfiguration.Azure.ScopeConfiguration.ServerlessScanning.StateReason".into())
     }
@@ -1233,6 +1305,7 @@ pub mod connector {
 
     impl ProviderConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(azure: impl Into<AzureProviderConfiguration>) -> ProviderConfiguration {
             ProviderConfiguration {
                 azure: azure.into(),
@@ -1241,6 +1314,7 @@ pub mod connector {
     }
 
     impl IntoValue for ProviderConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Azure", self.azure.into_value());
@@ -1281,6 +1355,7 @@ pub mod connector {
 
     impl AzureProviderConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(aws_config_connector_arn: impl Into<Str>, azure_regions: impl Into<List<Str>>, scope_configuration: impl Into<AzureScopeConfigurationMap>) -> AzureProviderConfiguration {
             AzureProviderConfiguration {
                 auto_install_vm_scanner: None,
@@ -1292,6 +1367,7 @@ pub mod connector {
     }
 
     impl IntoValue for AzureProviderConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoInstallVMScanner", self.auto_install_vm_scanner);
@@ -1327,6 +1403,7 @@ pub mod connector {
 
     impl AzureScopeConfigurationMap {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AzureScopeConfigurationMap {
             AzureScopeConfigurationMap {
                 container_image_scanning: None,
@@ -1337,12 +1414,14 @@ pub mod connector {
     }
 
     impl Default for AzureScopeConfigurationMap {
+        #[inline]
         fn default() -> AzureScopeConfigurationMap {
             AzureScopeConfigurationMap::new()
         }
     }
 
     impl IntoValue for AzureScopeConfigurationMap {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerImageScanning", self.container_image_scanning);
@@ -1383,6 +1462,7 @@ pub mod connector {
 
     impl ScopeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(scope_type: impl Into<Str>) -> ScopeConfiguration {
             ScopeConfiguration {
                 scope_type: scope_type.into(),
@@ -1394,6 +1474,7 @@ pub mod connector {
     }
 
     impl IntoValue for ScopeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ScopeType", self.scope_type.into_value());
@@ -1446,6 +1527,7 @@ pub struct CfnFilterProps {
 #[cfg(feature = "inspectorv2")]
 impl CfnFilterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(filter_action: impl Into<Str>, filter_criteria: impl Into<filter::FilterCriteria>, name: impl Into<Str>) -> CfnFilterProps {
         CfnFilterProps {
             description: None,
@@ -1460,6 +1542,7 @@ impl CfnFilterProps {
 #[cfg(feature = "inspectorv2")]
 impl CfnFilterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1472,6 +1555,7 @@ impl CfnFilterProps {
 
     /// The `AWS::InspectorV2::Filter` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::InspectorV2::Filter").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1480,6 +1564,7 @@ impl CfnFilterProps {
 #[cfg(feature = "inspectorv2")]
 impl crate::Cfn<markers::Filter> {
     /// Adds an `AWS::InspectorV2::Filter` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1492,6 +1577,7 @@ impl crate::Cfn<markers::Filter> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-filter.html#aws-resource-inspectorv2-filter-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1722,6 +1808,7 @@ pub mod filter {
 
     impl FilterCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FilterCriteria {
             FilterCriteria {
                 aws_account_id: None,
@@ -1771,12 +1858,14 @@ pub mod filter {
     }
 
     impl Default for FilterCriteria {
+        #[inline]
         fn default() -> FilterCriteria {
             FilterCriteria::new()
         }
     }
 
     impl IntoValue for FilterCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsAccountId", self.aws_account_id);
@@ -1851,6 +1940,7 @@ pub mod filter {
 
     impl MapFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison: impl Into<Str>) -> MapFilter {
             MapFilter {
                 comparison: comparison.into(),
@@ -1861,6 +1951,7 @@ pub mod filter {
     }
 
     impl IntoValue for MapFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Comparison", self.comparison.into_value());
@@ -1892,6 +1983,7 @@ pub mod filter {
 
     impl StringFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison: impl Into<Str>, value: impl Into<Str>) -> StringFilter {
             StringFilter {
                 comparison: comparison.into(),
@@ -1901,6 +1993,7 @@ pub mod filter {
     }
 
     impl IntoValue for StringFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Comparison", self.comparison.into_value());
@@ -1929,6 +2022,7 @@ pub mod filter {
 
     impl DateFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DateFilter {
             DateFilter {
                 end_inclusive: None,
@@ -1938,12 +2032,14 @@ pub mod filter {
     }
 
     impl Default for DateFilter {
+        #[inline]
         fn default() -> DateFilter {
             DateFilter::new()
         }
     }
 
     impl IntoValue for DateFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndInclusive", self.end_inclusive);
@@ -1972,6 +2068,7 @@ pub mod filter {
 
     impl NumberFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NumberFilter {
             NumberFilter {
                 lower_inclusive: None,
@@ -1981,12 +2078,14 @@ pub mod filter {
     }
 
     impl Default for NumberFilter {
+        #[inline]
         fn default() -> NumberFilter {
             NumberFilter::new()
         }
     }
 
     impl IntoValue for NumberFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LowerInclusive", self.lower_inclusive);
@@ -2015,6 +2114,7 @@ pub mod filter {
 
     impl PortRangeFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PortRangeFilter {
             PortRangeFilter {
                 begin_inclusive: None,
@@ -2024,12 +2124,14 @@ pub mod filter {
     }
 
     impl Default for PortRangeFilter {
+        #[inline]
         fn default() -> PortRangeFilter {
             PortRangeFilter::new()
         }
     }
 
     impl IntoValue for PortRangeFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BeginInclusive", self.begin_inclusive);
@@ -2088,6 +2190,7 @@ pub mod filter {
 
     impl PackageFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PackageFilter {
             PackageFilter {
                 architecture: None,
@@ -2103,12 +2206,14 @@ pub mod filter {
     }
 
     impl Default for PackageFilter {
+        #[inline]
         fn default() -> PackageFilter {
             PackageFilter::new()
         }
     }
 
     impl IntoValue for PackageFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Architecture", self.architecture);

@@ -95,6 +95,7 @@ pub struct CfnConnectionProps {
 #[cfg(feature = "interconnect")]
 impl CfnConnectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(attach_point: impl Into<connection::AttachPoint>) -> CfnConnectionProps {
         CfnConnectionProps {
             activation_key: None,
@@ -112,6 +113,7 @@ impl CfnConnectionProps {
 #[cfg(feature = "interconnect")]
 impl CfnConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ActivationKey", self.activation_key);
@@ -127,6 +129,7 @@ impl CfnConnectionProps {
 
     /// The `AWS::Interconnect::Connection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Interconnect::Connection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -135,6 +138,7 @@ impl CfnConnectionProps {
 #[cfg(feature = "interconnect")]
 impl crate::Cfn<markers::Connection> {
     /// Adds an `AWS::Interconnect::Connection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -147,6 +151,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-interconnect-connection.html#aws-resource-interconnect-connection-return-values).
+    #[inline]
     pub fn attr_connection_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectionId".into())
     }
@@ -155,6 +160,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-interconnect-connection.html#aws-resource-interconnect-connection-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -163,6 +169,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Provider`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-interconnect-connection.html#aws-resource-interconnect-connection-return-values).
+    #[inline]
     pub fn attr_provider(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Provider".into())
     }
@@ -171,6 +178,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-interconnect-connection.html#aws-resource-interconnect-connection-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -179,6 +187,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-interconnect-connection.html#aws-resource-interconnect-connection-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -187,6 +196,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`SharedId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-interconnect-connection.html#aws-resource-interconnect-connection-return-values).
+    #[inline]
     pub fn attr_shared_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SharedId".into())
     }
@@ -195,6 +205,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerAccount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-interconnect-connection.html#aws-resource-interconnect-connection-return-values).
+    #[inline]
     pub fn attr_owner_account(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerAccount".into())
     }
@@ -203,6 +214,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`BillingTier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-interconnect-connection.html#aws-resource-interconnect-connection-return-values).
+    #[inline]
     pub fn attr_billing_tier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BillingTier".into())
     }
@@ -234,6 +246,7 @@ pub mod connection {
 
     impl AttachPoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AttachPoint {
             AttachPoint {
                 arn: None,
@@ -243,12 +256,14 @@ pub mod connection {
     }
 
     impl Default for AttachPoint {
+        #[inline]
         fn default() -> AttachPoint {
             AttachPoint::new()
         }
     }
 
     impl IntoValue for AttachPoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -274,6 +289,7 @@ pub mod connection {
 
     impl RemoteAccount {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(identifier: impl Into<Str>) -> RemoteAccount {
             RemoteAccount {
                 identifier: identifier.into(),
@@ -282,6 +298,7 @@ pub mod connection {
     }
 
     impl IntoValue for RemoteAccount {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Identifier", self.identifier.into_value());

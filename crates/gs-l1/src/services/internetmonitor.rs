@@ -135,6 +135,7 @@ pub struct CfnMonitorProps {
 #[cfg(feature = "internetmonitor")]
 impl CfnMonitorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(monitor_name: impl Into<Str>) -> CfnMonitorProps {
         CfnMonitorProps {
             health_events_config: None,
@@ -156,6 +157,7 @@ impl CfnMonitorProps {
 #[cfg(feature = "internetmonitor")]
 impl CfnMonitorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "HealthEventsConfig", self.health_events_config);
@@ -175,6 +177,7 @@ impl CfnMonitorProps {
 
     /// The `AWS::InternetMonitor::Monitor` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::InternetMonitor::Monitor").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -183,6 +186,7 @@ impl CfnMonitorProps {
 #[cfg(feature = "internetmonitor")]
 impl crate::Cfn<markers::Monitor> {
     /// Adds an `AWS::InternetMonitor::Monitor` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -195,6 +199,7 @@ impl crate::Cfn<markers::Monitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-internetmonitor-monitor.html#aws-resource-internetmonitor-monitor-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -203,6 +208,7 @@ impl crate::Cfn<markers::Monitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`MonitorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-internetmonitor-monitor.html#aws-resource-internetmonitor-monitor-return-values).
+    #[inline]
     pub fn attr_monitor_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MonitorArn".into())
     }
@@ -211,6 +217,7 @@ impl crate::Cfn<markers::Monitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-internetmonitor-monitor.html#aws-resource-internetmonitor-monitor-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -219,6 +226,7 @@ impl crate::Cfn<markers::Monitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProcessingStatusInfo`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-internetmonitor-monitor.html#aws-resource-internetmonitor-monitor-return-values).
+    #[inline]
     pub fn attr_processing_status_info(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProcessingStatusInfo".into())
     }
@@ -230,6 +238,7 @@ impl crate::Cfn<markers::Monitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProcessingStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-internetmonitor-monitor.html#aws-resource-internetmonitor-monitor-return-values).
+    #[inline]
     pub fn attr_processing_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProcessingStatus".into())
     }
@@ -277,6 +286,7 @@ pub mod monitor {
 
     impl HealthEventsConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HealthEventsConfig {
             HealthEventsConfig {
                 availability_local_health_events_config: None,
@@ -288,12 +298,14 @@ pub mod monitor {
     }
 
     impl Default for HealthEventsConfig {
+        #[inline]
         fn default() -> HealthEventsConfig {
             HealthEventsConfig::new()
         }
     }
 
     impl IntoValue for HealthEventsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityLocalHealthEventsConfig", self.availability_local_health_events_config);
@@ -334,6 +346,7 @@ pub mod monitor {
 
     impl LocalHealthEventsConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LocalHealthEventsConfig {
             LocalHealthEventsConfig {
                 health_score_threshold: None,
@@ -344,12 +357,14 @@ pub mod monitor {
     }
 
     impl Default for LocalHealthEventsConfig {
+        #[inline]
         fn default() -> LocalHealthEventsConfig {
             LocalHealthEventsConfig::new()
         }
     }
 
     impl IntoValue for LocalHealthEventsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HealthScoreThreshold", self.health_score_threshold);
@@ -375,6 +390,7 @@ pub mod monitor {
 
     impl InternetMeasurementsLogDelivery {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InternetMeasurementsLogDelivery {
             InternetMeasurementsLogDelivery {
                 s3_config: None,
@@ -383,12 +399,14 @@ pub mod monitor {
     }
 
     impl Default for InternetMeasurementsLogDelivery {
+        #[inline]
         fn default() -> InternetMeasurementsLogDelivery {
             InternetMeasurementsLogDelivery::new()
         }
     }
 
     impl IntoValue for InternetMeasurementsLogDelivery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Config", self.s3_config);
@@ -426,6 +444,7 @@ pub mod monitor {
 
     impl S3Config {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3Config {
             S3Config {
                 bucket_name: None,
@@ -436,12 +455,14 @@ pub mod monitor {
     }
 
     impl Default for S3Config {
+        #[inline]
         fn default() -> S3Config {
             S3Config::new()
         }
     }
 
     impl IntoValue for S3Config {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BucketName", self.bucket_name);

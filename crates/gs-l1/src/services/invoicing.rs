@@ -93,6 +93,7 @@ pub struct CfnInvoiceUnitProps {
 #[cfg(feature = "invoicing")]
 impl CfnInvoiceUnitProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(invoice_receiver: impl Into<Str>, name: impl Into<Str>, rule: impl Into<invoice_unit::Rule>) -> CfnInvoiceUnitProps {
         CfnInvoiceUnitProps {
             description: None,
@@ -108,6 +109,7 @@ impl CfnInvoiceUnitProps {
 #[cfg(feature = "invoicing")]
 impl CfnInvoiceUnitProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -121,6 +123,7 @@ impl CfnInvoiceUnitProps {
 
     /// The `AWS::Invoicing::InvoiceUnit` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Invoicing::InvoiceUnit").properties(self.into_properties()).tagging(gs_core::Tagging::List("ResourceTags"))
     }
@@ -129,6 +132,7 @@ impl CfnInvoiceUnitProps {
 #[cfg(feature = "invoicing")]
 impl crate::Cfn<markers::InvoiceUnit> {
     /// Adds an `AWS::Invoicing::InvoiceUnit` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -141,6 +145,7 @@ impl crate::Cfn<markers::InvoiceUnit> {
     ///
     /// `Fn::GetAtt` of
     /// [`InvoiceUnitArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-invoicing-invoiceunit.html#aws-resource-invoicing-invoiceunit-return-values).
+    #[inline]
     pub fn attr_invoice_unit_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InvoiceUnitArn".into())
     }
@@ -151,6 +156,7 @@ impl crate::Cfn<markers::InvoiceUnit> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModified`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-invoicing-invoiceunit.html#aws-resource-invoicing-invoiceunit-return-values).
+    #[inline]
     pub fn attr_last_modified(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModified".into())
     }
@@ -177,6 +183,7 @@ pub mod invoice_unit {
 
     impl Rule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(linked_accounts: impl Into<List<Str>>) -> Rule {
             Rule {
                 linked_accounts: linked_accounts.into(),
@@ -185,6 +192,7 @@ pub mod invoice_unit {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LinkedAccounts", self.linked_accounts.into_value());
@@ -214,6 +222,7 @@ pub mod invoice_unit {
 
     impl ResourceTag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> ResourceTag {
             ResourceTag {
                 key: key.into(),
@@ -223,6 +232,7 @@ pub mod invoice_unit {
     }
 
     impl IntoValue for ResourceTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -326,6 +336,7 @@ pub struct CfnProcurementPortalPreferenceProps {
 impl CfnProcurementPortalPreferenceProps {
     /// The required properties as given, every other one unset.
     #[allow(clippy::too_many_arguments)] // one per required property
+    #[inline]
     pub fn new(buyer_domain: impl Into<Str>, buyer_identifier: impl Into<Str>, contacts: impl Into<List<procurement_portal_preference::Contact>>, einvoice_delivery_enabled: impl Into<Bool>, procurement_portal_name: impl Into<Str>, purchase_order_retrieval_enabled: impl Into<Bool>, supplier_domain: impl Into<Str>, supplier_identifier: impl Into<Str>) -> CfnProcurementPortalPreferenceProps {
         CfnProcurementPortalPreferenceProps {
             buyer_domain: buyer_domain.into(),
@@ -349,6 +360,7 @@ impl CfnProcurementPortalPreferenceProps {
 #[cfg(feature = "invoicing")]
 impl CfnProcurementPortalPreferenceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BuyerDomain", self.buyer_domain.into_value());
@@ -370,6 +382,7 @@ impl CfnProcurementPortalPreferenceProps {
 
     /// The `AWS::Invoicing::ProcurementPortalPreference` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Invoicing::ProcurementPortalPreference").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -378,6 +391,7 @@ impl CfnProcurementPortalPreferenceProps {
 #[cfg(feature = "invoicing")]
 impl crate::Cfn<markers::ProcurementPortalPreference> {
     /// Adds an `AWS::Invoicing::ProcurementPortalPreference` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -390,6 +404,7 @@ impl crate::Cfn<markers::ProcurementPortalPreference> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProcurementPortalPreferenceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-invoicing-procurementportalpreference.html#aws-resource-invoicing-procurementportalpreference-return-values).
+    #[inline]
     pub fn attr_procurement_portal_preference_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProcurementPortalPreferenceArn".into())
     }
@@ -398,6 +413,7 @@ impl crate::Cfn<markers::ProcurementPortalPreference> {
     ///
     /// `Fn::GetAtt` of
     /// [`AwsAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-invoicing-procurementportalpreference.html#aws-resource-invoicing-procurementportalpreference-return-values).
+    #[inline]
     pub fn attr_aws_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AwsAccountId".into())
     }
@@ -406,6 +422,7 @@ impl crate::Cfn<markers::ProcurementPortalPreference> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-invoicing-procurementportalpreference.html#aws-resource-invoicing-procurementportalpreference-return-values).
+    #[inline]
     pub fn attr_create_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateDate".into())
     }
@@ -414,6 +431,7 @@ impl crate::Cfn<markers::ProcurementPortalPreference> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdateDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-invoicing-procurementportalpreference.html#aws-resource-invoicing-procurementportalpreference-return-values).
+    #[inline]
     pub fn attr_last_update_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdateDate".into())
     }
@@ -422,6 +440,7 @@ impl crate::Cfn<markers::ProcurementPortalPreference> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-invoicing-procurementportalpreference.html#aws-resource-invoicing-procurementportalpreference-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -430,6 +449,7 @@ impl crate::Cfn<markers::ProcurementPortalPreference> {
     ///
     /// `Fn::GetAtt` of
     /// [`EinvoiceDeliveryPreferenceStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-invoicing-procurementportalpreference.html#aws-resource-invoicing-procurementportalpreference-return-values).
+    #[inline]
     pub fn attr_einvoice_delivery_preference_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EinvoiceDeliveryPreferenceStatus".into())
     }
@@ -438,6 +458,7 @@ impl crate::Cfn<markers::ProcurementPortalPreference> {
     ///
     /// `Fn::GetAtt` of
     /// [`PurchaseOrderRetrievalPreferenceStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-invoicing-procurementportalpreference.html#aws-resource-invoicing-procurementportalpreference-return-values).
+    #[inline]
     pub fn attr_purchase_order_retrieval_preference_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PurchaseOrderRetrievalPreferenceStatus".into())
     }
@@ -446,6 +467,7 @@ impl crate::Cfn<markers::ProcurementPortalPreference> {
     ///
     /// `Fn::GetAtt` of
     /// [`PurchaseOrderRetrievalEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-invoicing-procurementportalpreference.html#aws-resource-invoicing-procurementportalpreference-return-values).
+    #[inline]
     pub fn attr_purchase_order_retrieval_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PurchaseOrderRetrievalEndpoint".into())
     }
@@ -471,6 +493,7 @@ pub mod procurement_portal_preference {
 
     impl ProcurementPortalPreferenceSelector {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProcurementPortalPreferenceSelector {
             ProcurementPortalPreferenceSelector {
                 invoice_unit_arns: None,
@@ -479,12 +502,14 @@ pub mod procurement_portal_preference {
     }
 
     impl Default for ProcurementPortalPreferenceSelector {
+        #[inline]
         fn default() -> ProcurementPortalPreferenceSelector {
             ProcurementPortalPreferenceSelector::new()
         }
     }
 
     impl IntoValue for ProcurementPortalPreferenceSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InvoiceUnitArns", self.invoice_unit_arns);
@@ -532,6 +557,7 @@ pub mod procurement_portal_preference {
 
     impl TestEnvPreference {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TestEnvPreference {
             TestEnvPreference {
                 buyer_domain: None,
@@ -545,12 +571,14 @@ pub mod procurement_portal_preference {
     }
 
     impl Default for TestEnvPreference {
+        #[inline]
         fn default() -> TestEnvPreference {
             TestEnvPreference::new()
         }
     }
 
     impl IntoValue for TestEnvPreference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BuyerDomain", self.buyer_domain);
@@ -603,6 +631,7 @@ pub mod procurement_portal_preference {
 
     impl EinvoiceDeliveryPreference {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EinvoiceDeliveryPreference {
             EinvoiceDeliveryPreference {
                 connection_testing_method: None,
@@ -616,12 +645,14 @@ pub mod procurement_portal_preference {
     }
 
     impl Default for EinvoiceDeliveryPreference {
+        #[inline]
         fn default() -> EinvoiceDeliveryPreference {
             EinvoiceDeliveryPreference::new()
         }
     }
 
     impl IntoValue for EinvoiceDeliveryPreference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionTestingMethod", self.connection_testing_method);
@@ -654,6 +685,7 @@ pub mod procurement_portal_preference {
 
     impl PurchaseOrderDataSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PurchaseOrderDataSource {
             PurchaseOrderDataSource {
                 einvoice_delivery_document_type: None,
@@ -663,12 +695,14 @@ pub mod procurement_portal_preference {
     }
 
     impl Default for PurchaseOrderDataSource {
+        #[inline]
         fn default() -> PurchaseOrderDataSource {
             PurchaseOrderDataSource::new()
         }
     }
 
     impl IntoValue for PurchaseOrderDataSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EinvoiceDeliveryDocumentType", self.einvoice_delivery_document_type);
@@ -697,6 +731,7 @@ pub mod procurement_portal_preference {
 
     impl Contact {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Contact {
             Contact {
                 email: None,
@@ -706,12 +741,14 @@ pub mod procurement_portal_preference {
     }
 
     impl Default for Contact {
+        #[inline]
         fn default() -> Contact {
             Contact::new()
         }
     }
 
     impl IntoValue for Contact {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Email", self.email);

@@ -567,6 +567,7 @@ pub struct CfnAccountAuditConfigurationProps {
 #[cfg(feature = "iot")]
 impl CfnAccountAuditConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(account_id: impl Into<Str>, audit_check_configurations: impl Into<account_audit_configuration::AuditCheckConfigurations>, role_arn: impl Into<Str>) -> CfnAccountAuditConfigurationProps {
         CfnAccountAuditConfigurationProps {
             account_id: account_id.into(),
@@ -580,6 +581,7 @@ impl CfnAccountAuditConfigurationProps {
 #[cfg(feature = "iot")]
 impl CfnAccountAuditConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccountId", self.account_id.into_value());
@@ -591,6 +593,7 @@ impl CfnAccountAuditConfigurationProps {
 
     /// The `AWS::IoT::AccountAuditConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::AccountAuditConfiguration").properties(self.into_properties())
     }
@@ -599,6 +602,7 @@ impl CfnAccountAuditConfigurationProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::AccountAuditConfiguration> {
     /// Adds an `AWS::IoT::AccountAuditConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -725,6 +729,7 @@ pub mod account_audit_configuration {
 
     impl AuditCheckConfigurations {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuditCheckConfigurations {
             AuditCheckConfigurations {
                 authenticated_cognito_role_overly_permissive_check: None,
@@ -749,12 +754,14 @@ pub mod account_audit_configuration {
     }
 
     impl Default for AuditCheckConfigurations {
+        #[inline]
         fn default() -> AuditCheckConfigurations {
             AuditCheckConfigurations::new()
         }
     }
 
     impl IntoValue for AuditCheckConfigurations {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthenticatedCognitoRoleOverlyPermissiveCheck", self.authenticated_cognito_role_overly_permissive_check);
@@ -793,6 +800,7 @@ pub mod account_audit_configuration {
 
     impl AuditCheckConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuditCheckConfiguration {
             AuditCheckConfiguration {
                 enabled: None,
@@ -801,12 +809,14 @@ pub mod account_audit_configuration {
     }
 
     impl Default for AuditCheckConfiguration {
+        #[inline]
         fn default() -> AuditCheckConfiguration {
             AuditCheckConfiguration::new()
         }
     }
 
     impl IntoValue for AuditCheckConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -829,6 +839,7 @@ pub mod account_audit_configuration {
 
     impl AuditNotificationTargetConfigurations {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuditNotificationTargetConfigurations {
             AuditNotificationTargetConfigurations {
                 sns: None,
@@ -837,12 +848,14 @@ pub mod account_audit_configuration {
     }
 
     impl Default for AuditNotificationTargetConfigurations {
+        #[inline]
         fn default() -> AuditNotificationTargetConfigurations {
             AuditNotificationTargetConfigurations::new()
         }
     }
 
     impl IntoValue for AuditNotificationTargetConfigurations {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Sns", self.sns);
@@ -875,6 +888,7 @@ pub mod account_audit_configuration {
 
     impl AuditNotificationTarget {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuditNotificationTarget {
             AuditNotificationTarget {
                 enabled: None,
@@ -885,12 +899,14 @@ pub mod account_audit_configuration {
     }
 
     impl Default for AuditNotificationTarget {
+        #[inline]
         fn default() -> AuditNotificationTarget {
             AuditNotificationTarget::new()
         }
     }
 
     impl IntoValue for AuditNotificationTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -921,6 +937,7 @@ pub mod account_audit_configuration {
 
     impl DeviceCertExpirationAuditCheckConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeviceCertExpirationAuditCheckConfiguration {
             DeviceCertExpirationAuditCheckConfiguration {
                 configuration: None,
@@ -930,12 +947,14 @@ pub mod account_audit_configuration {
     }
 
     impl Default for DeviceCertExpirationAuditCheckConfiguration {
+        #[inline]
         fn default() -> DeviceCertExpirationAuditCheckConfiguration {
             DeviceCertExpirationAuditCheckConfiguration::new()
         }
     }
 
     impl IntoValue for DeviceCertExpirationAuditCheckConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Configuration", self.configuration);
@@ -961,6 +980,7 @@ pub mod account_audit_configuration {
 
     impl CertExpirationCheckCustomConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CertExpirationCheckCustomConfiguration {
             CertExpirationCheckCustomConfiguration {
                 cert_expiration_threshold_in_days: None,
@@ -969,12 +989,14 @@ pub mod account_audit_configuration {
     }
 
     impl Default for CertExpirationCheckCustomConfiguration {
+        #[inline]
         fn default() -> CertExpirationCheckCustomConfiguration {
             CertExpirationCheckCustomConfiguration::new()
         }
     }
 
     impl IntoValue for CertExpirationCheckCustomConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertExpirationThresholdInDays", self.cert_expiration_threshold_in_days);
@@ -1003,6 +1025,7 @@ pub mod account_audit_configuration {
 
     impl DeviceCertAgeAuditCheckConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeviceCertAgeAuditCheckConfiguration {
             DeviceCertAgeAuditCheckConfiguration {
                 configuration: None,
@@ -1012,12 +1035,14 @@ pub mod account_audit_configuration {
     }
 
     impl Default for DeviceCertAgeAuditCheckConfiguration {
+        #[inline]
         fn default() -> DeviceCertAgeAuditCheckConfiguration {
             DeviceCertAgeAuditCheckConfiguration::new()
         }
     }
 
     impl IntoValue for DeviceCertAgeAuditCheckConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Configuration", self.configuration);
@@ -1043,6 +1068,7 @@ pub mod account_audit_configuration {
 
     impl CertAgeCheckCustomConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CertAgeCheckCustomConfiguration {
             CertAgeCheckCustomConfiguration {
                 cert_age_threshold_in_days: None,
@@ -1051,12 +1077,14 @@ pub mod account_audit_configuration {
     }
 
     impl Default for CertAgeCheckCustomConfiguration {
+        #[inline]
         fn default() -> CertAgeCheckCustomConfiguration {
             CertAgeCheckCustomConfiguration::new()
         }
     }
 
     impl IntoValue for CertAgeCheckCustomConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertAgeThresholdInDays", self.cert_age_threshold_in_days);
@@ -1125,6 +1153,7 @@ pub struct CfnAuthorizerProps {
 #[cfg(feature = "iot")]
 impl CfnAuthorizerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(authorizer_function_arn: impl Into<Str>) -> CfnAuthorizerProps {
         CfnAuthorizerProps {
             authorizer_function_arn: authorizer_function_arn.into(),
@@ -1142,6 +1171,7 @@ impl CfnAuthorizerProps {
 #[cfg(feature = "iot")]
 impl CfnAuthorizerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AuthorizerFunctionArn", self.authorizer_function_arn.into_value());
@@ -1157,6 +1187,7 @@ impl CfnAuthorizerProps {
 
     /// The `AWS::IoT::Authorizer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::Authorizer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1165,6 +1196,7 @@ impl CfnAuthorizerProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::Authorizer> {
     /// Adds an `AWS::IoT::Authorizer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1177,6 +1209,7 @@ impl crate::Cfn<markers::Authorizer> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-authorizer.html#aws-resource-iot-authorizer-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1211,6 +1244,7 @@ pub struct CfnBillingGroupProps {
 #[cfg(feature = "iot")]
 impl CfnBillingGroupProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnBillingGroupProps {
         CfnBillingGroupProps {
             billing_group_name: None,
@@ -1222,6 +1256,7 @@ impl CfnBillingGroupProps {
 
 #[cfg(feature = "iot")]
 impl Default for CfnBillingGroupProps {
+    #[inline]
     fn default() -> CfnBillingGroupProps {
         CfnBillingGroupProps::new()
     }
@@ -1230,6 +1265,7 @@ impl Default for CfnBillingGroupProps {
 #[cfg(feature = "iot")]
 impl CfnBillingGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BillingGroupName", self.billing_group_name);
@@ -1240,6 +1276,7 @@ impl CfnBillingGroupProps {
 
     /// The `AWS::IoT::BillingGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::BillingGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1248,6 +1285,7 @@ impl CfnBillingGroupProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::BillingGroup> {
     /// Adds an `AWS::IoT::BillingGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1260,6 +1298,7 @@ impl crate::Cfn<markers::BillingGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-billinggroup.html#aws-resource-iot-billinggroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1268,6 +1307,7 @@ impl crate::Cfn<markers::BillingGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-billinggroup.html#aws-resource-iot-billinggroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1293,6 +1333,7 @@ pub mod billing_group {
 
     impl BillingGroupProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BillingGroupProperties {
             BillingGroupProperties {
                 billing_group_description: None,
@@ -1301,12 +1342,14 @@ pub mod billing_group {
     }
 
     impl Default for BillingGroupProperties {
+        #[inline]
         fn default() -> BillingGroupProperties {
             BillingGroupProperties::new()
         }
     }
 
     impl IntoValue for BillingGroupProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BillingGroupDescription", self.billing_group_description);
@@ -1373,6 +1416,7 @@ pub struct CfnCACertificateProps {
 #[cfg(feature = "iot")]
 impl CfnCACertificateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ca_certificate_pem: impl Into<Str>, status: impl Into<Str>) -> CfnCACertificateProps {
         CfnCACertificateProps {
             auto_registration_status: None,
@@ -1390,6 +1434,7 @@ impl CfnCACertificateProps {
 #[cfg(feature = "iot")]
 impl CfnCACertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutoRegistrationStatus", self.auto_registration_status);
@@ -1405,6 +1450,7 @@ impl CfnCACertificateProps {
 
     /// The `AWS::IoT::CACertificate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::CACertificate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1413,6 +1459,7 @@ impl CfnCACertificateProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::CACertificate> {
     /// Adds an `AWS::IoT::CACertificate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1425,6 +1472,7 @@ impl crate::Cfn<markers::CACertificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-cacertificate.html#aws-resource-iot-cacertificate-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1433,6 +1481,7 @@ impl crate::Cfn<markers::CACertificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-cacertificate.html#aws-resource-iot-cacertificate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1468,6 +1517,7 @@ pub mod ca_certificate {
 
     impl RegistrationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RegistrationConfig {
             RegistrationConfig {
                 role_arn: None,
@@ -1478,12 +1528,14 @@ pub mod ca_certificate {
     }
 
     impl Default for RegistrationConfig {
+        #[inline]
         fn default() -> RegistrationConfig {
             RegistrationConfig::new()
         }
     }
 
     impl IntoValue for RegistrationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RoleArn", self.role_arn);
@@ -1538,6 +1590,7 @@ pub struct CfnCertificateProps {
 #[cfg(feature = "iot")]
 impl CfnCertificateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(status: impl Into<Str>) -> CfnCertificateProps {
         CfnCertificateProps {
             ca_certificate_pem: None,
@@ -1552,6 +1605,7 @@ impl CfnCertificateProps {
 #[cfg(feature = "iot")]
 impl CfnCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CACertificatePem", self.ca_certificate_pem);
@@ -1564,6 +1618,7 @@ impl CfnCertificateProps {
 
     /// The `AWS::IoT::Certificate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::Certificate").properties(self.into_properties())
     }
@@ -1572,6 +1627,7 @@ impl CfnCertificateProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::Certificate> {
     /// Adds an `AWS::IoT::Certificate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1584,6 +1640,7 @@ impl crate::Cfn<markers::Certificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-certificate.html#aws-resource-iot-certificate-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1592,6 +1649,7 @@ impl crate::Cfn<markers::Certificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-certificate.html#aws-resource-iot-certificate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1634,6 +1692,7 @@ pub struct CfnCertificateProviderProps {
 #[cfg(feature = "iot")]
 impl CfnCertificateProviderProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(account_default_for_operations: impl Into<List<Str>>, lambda_function_arn: impl Into<Str>) -> CfnCertificateProviderProps {
         CfnCertificateProviderProps {
             account_default_for_operations: account_default_for_operations.into(),
@@ -1647,6 +1706,7 @@ impl CfnCertificateProviderProps {
 #[cfg(feature = "iot")]
 impl CfnCertificateProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccountDefaultForOperations", self.account_default_for_operations.into_value());
@@ -1658,6 +1718,7 @@ impl CfnCertificateProviderProps {
 
     /// The `AWS::IoT::CertificateProvider` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::CertificateProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1666,6 +1727,7 @@ impl CfnCertificateProviderProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::CertificateProvider> {
     /// Adds an `AWS::IoT::CertificateProvider` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1678,6 +1740,7 @@ impl crate::Cfn<markers::CertificateProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-certificateprovider.html#aws-resource-iot-certificateprovider-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1769,6 +1832,7 @@ pub struct CfnCommandProps {
 #[cfg(feature = "iot")]
 impl CfnCommandProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(command_id: impl Into<Str>) -> CfnCommandProps {
         CfnCommandProps {
             command_id: command_id.into(),
@@ -1792,6 +1856,7 @@ impl CfnCommandProps {
 #[cfg(feature = "iot")]
 impl CfnCommandProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CommandId", self.command_id.into_value());
@@ -1813,6 +1878,7 @@ impl CfnCommandProps {
 
     /// The `AWS::IoT::Command` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::Command").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1821,6 +1887,7 @@ impl CfnCommandProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::Command> {
     /// Adds an `AWS::IoT::Command` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1833,6 +1900,7 @@ impl crate::Cfn<markers::Command> {
     ///
     /// `Fn::GetAtt` of
     /// [`CommandArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-command.html#aws-resource-iot-command-return-values).
+    #[inline]
     pub fn attr_command_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CommandArn".into())
     }
@@ -1884,6 +1952,7 @@ pub mod command {
 
     impl CommandParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> CommandParameter {
             CommandParameter {
                 default_value: None,
@@ -1897,6 +1966,7 @@ pub mod command {
     }
 
     impl IntoValue for CommandParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultValue", self.default_value);
@@ -1954,6 +2024,7 @@ pub mod command {
 
     impl CommandParameterValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CommandParameterValue {
             CommandParameterValue {
                 b: None,
@@ -1968,12 +2039,14 @@ pub mod command {
     }
 
     impl Default for CommandParameterValue {
+        #[inline]
         fn default() -> CommandParameterValue {
             CommandParameterValue::new()
         }
     }
 
     impl IntoValue for CommandParameterValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "B", self.b);
@@ -2009,6 +2082,7 @@ pub mod command {
 
     impl CommandParameterValueCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison_operator: impl Into<Str>, operand: impl Into<CommandParameterValueComparisonOperand>) -> CommandParameterValueCondition {
             CommandParameterValueCondition {
                 comparison_operator: comparison_operator.into(),
@@ -2018,6 +2092,7 @@ pub mod command {
     }
 
     impl IntoValue for CommandParameterValueCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComparisonOperator", self.comparison_operator.into_value());
@@ -2061,6 +2136,7 @@ pub mod command {
 
     impl CommandParameterValueComparisonOperand {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CommandParameterValueComparisonOperand {
             CommandParameterValueComparisonOperand {
                 number: None,
@@ -2073,12 +2149,14 @@ pub mod command {
     }
 
     impl Default for CommandParameterValueComparisonOperand {
+        #[inline]
         fn default() -> CommandParameterValueComparisonOperand {
             CommandParameterValueComparisonOperand::new()
         }
     }
 
     impl IntoValue for CommandParameterValueComparisonOperand {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Number", self.number);
@@ -2112,6 +2190,7 @@ pub mod command {
 
     impl CommandParameterValueNumberRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max: impl Into<Str>, min: impl Into<Str>) -> CommandParameterValueNumberRange {
             CommandParameterValueNumberRange {
                 max: max.into(),
@@ -2121,6 +2200,7 @@ pub mod command {
     }
 
     impl IntoValue for CommandParameterValueNumberRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Max", self.max.into_value());
@@ -2149,6 +2229,7 @@ pub mod command {
 
     impl CommandPayload {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CommandPayload {
             CommandPayload {
                 content: None,
@@ -2158,12 +2239,14 @@ pub mod command {
     }
 
     impl Default for CommandPayload {
+        #[inline]
         fn default() -> CommandPayload {
             CommandPayload::new()
         }
     }
 
     impl IntoValue for CommandPayload {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Content", self.content);
@@ -2187,6 +2270,7 @@ pub mod command {
 
     impl CommandPreprocessor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CommandPreprocessor {
             CommandPreprocessor {
                 aws_json_substitution: None,
@@ -2195,12 +2279,14 @@ pub mod command {
     }
 
     impl Default for CommandPreprocessor {
+        #[inline]
         fn default() -> CommandPreprocessor {
             CommandPreprocessor::new()
         }
     }
 
     impl IntoValue for CommandPreprocessor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsJsonSubstitution", self.aws_json_substitution);
@@ -2224,6 +2310,7 @@ pub mod command {
 
     impl AwsJsonSubstitutionCommandPreprocessorConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(output_format: impl Into<Str>) -> AwsJsonSubstitutionCommandPreprocessorConfig {
             AwsJsonSubstitutionCommandPreprocessorConfig {
                 output_format: output_format.into(),
@@ -2232,6 +2319,7 @@ pub mod command {
     }
 
     impl IntoValue for AwsJsonSubstitutionCommandPreprocessorConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OutputFormat", self.output_format.into_value());
@@ -2280,6 +2368,7 @@ pub struct CfnCustomMetricProps {
 #[cfg(feature = "iot")]
 impl CfnCustomMetricProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(metric_type: impl Into<Str>) -> CfnCustomMetricProps {
         CfnCustomMetricProps {
             display_name: None,
@@ -2293,6 +2382,7 @@ impl CfnCustomMetricProps {
 #[cfg(feature = "iot")]
 impl CfnCustomMetricProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DisplayName", self.display_name);
@@ -2304,6 +2394,7 @@ impl CfnCustomMetricProps {
 
     /// The `AWS::IoT::CustomMetric` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::CustomMetric").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2312,6 +2403,7 @@ impl CfnCustomMetricProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::CustomMetric> {
     /// Adds an `AWS::IoT::CustomMetric` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2325,6 +2417,7 @@ impl crate::Cfn<markers::CustomMetric> {
     ///
     /// `Fn::GetAtt` of
     /// [`MetricArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-custommetric.html#aws-resource-iot-custommetric-return-values).
+    #[inline]
     pub fn attr_metric_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MetricArn".into())
     }
@@ -2367,6 +2460,7 @@ pub struct CfnDimensionProps {
 #[cfg(feature = "iot")]
 impl CfnDimensionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(string_values: impl Into<List<Str>>, r#type: impl Into<Str>) -> CfnDimensionProps {
         CfnDimensionProps {
             name: None,
@@ -2380,6 +2474,7 @@ impl CfnDimensionProps {
 #[cfg(feature = "iot")]
 impl CfnDimensionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Name", self.name);
@@ -2391,6 +2486,7 @@ impl CfnDimensionProps {
 
     /// The `AWS::IoT::Dimension` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::Dimension").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2399,6 +2495,7 @@ impl CfnDimensionProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::Dimension> {
     /// Adds an `AWS::IoT::Dimension` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2411,6 +2508,7 @@ impl crate::Cfn<markers::Dimension> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-dimension.html#aws-resource-iot-dimension-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2503,6 +2601,7 @@ pub struct CfnDomainConfigurationProps {
 #[cfg(feature = "iot")]
 impl CfnDomainConfigurationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDomainConfigurationProps {
         CfnDomainConfigurationProps {
             application_protocol: None,
@@ -2524,6 +2623,7 @@ impl CfnDomainConfigurationProps {
 
 #[cfg(feature = "iot")]
 impl Default for CfnDomainConfigurationProps {
+    #[inline]
     fn default() -> CfnDomainConfigurationProps {
         CfnDomainConfigurationProps::new()
     }
@@ -2532,6 +2632,7 @@ impl Default for CfnDomainConfigurationProps {
 #[cfg(feature = "iot")]
 impl CfnDomainConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApplicationProtocol", self.application_protocol);
@@ -2552,6 +2653,7 @@ impl CfnDomainConfigurationProps {
 
     /// The `AWS::IoT::DomainConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::DomainConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2560,6 +2662,7 @@ impl CfnDomainConfigurationProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::DomainConfiguration> {
     /// Adds an `AWS::IoT::DomainConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2572,6 +2675,7 @@ impl crate::Cfn<markers::DomainConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-domainconfiguration.html#aws-resource-iot-domainconfiguration-return-values).
+    #[inline]
     pub fn attr_domain_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainType".into())
     }
@@ -2582,6 +2686,7 @@ impl crate::Cfn<markers::DomainConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServerCertificates`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-domainconfiguration.html#aws-resource-iot-domainconfiguration-return-values).
+    #[inline]
     pub fn attr_server_certificates(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServerCertificates".into())
     }
@@ -2590,6 +2695,7 @@ impl crate::Cfn<markers::DomainConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-domainconfiguration.html#aws-resource-iot-domainconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2617,6 +2723,7 @@ pub mod domain_configuration {
 
     impl TlsConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TlsConfig {
             TlsConfig {
                 security_policy: None,
@@ -2625,12 +2732,14 @@ pub mod domain_configuration {
     }
 
     impl Default for TlsConfig {
+        #[inline]
         fn default() -> TlsConfig {
             TlsConfig::new()
         }
     }
 
     impl IntoValue for TlsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityPolicy", self.security_policy);
@@ -2659,6 +2768,7 @@ pub mod domain_configuration {
 
     impl AuthorizerConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuthorizerConfig {
             AuthorizerConfig {
                 allow_authorizer_override: None,
@@ -2668,12 +2778,14 @@ pub mod domain_configuration {
     }
 
     impl Default for AuthorizerConfig {
+        #[inline]
         fn default() -> AuthorizerConfig {
             AuthorizerConfig::new()
         }
     }
 
     impl IntoValue for AuthorizerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowAuthorizerOverride", self.allow_authorizer_override);
@@ -2720,6 +2832,7 @@ pub mod domain_configuration {
 
     impl ServerCertificateConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServerCertificateConfig {
             ServerCertificateConfig {
                 enable_ocsp_check: None,
@@ -2730,12 +2843,14 @@ pub mod domain_configuration {
     }
 
     impl Default for ServerCertificateConfig {
+        #[inline]
         fn default() -> ServerCertificateConfig {
             ServerCertificateConfig::new()
         }
     }
 
     impl IntoValue for ServerCertificateConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableOCSPCheck", self.enable_ocsp_check);
@@ -2761,6 +2876,7 @@ pub mod domain_configuration {
 
     impl ClientCertificateConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClientCertificateConfig {
             ClientCertificateConfig {
                 client_certificate_callback_arn: None,
@@ -2769,12 +2885,14 @@ pub mod domain_configuration {
     }
 
     impl Default for ClientCertificateConfig {
+        #[inline]
         fn default() -> ClientCertificateConfig {
             ClientCertificateConfig::new()
         }
     }
 
     impl IntoValue for ClientCertificateConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClientCertificateCallbackArn", self.client_certificate_callback_arn);
@@ -2810,6 +2928,7 @@ pub struct CfnEncryptionConfigurationProps {
 #[cfg(feature = "iot")]
 impl CfnEncryptionConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(encryption_type: impl Into<Str>) -> CfnEncryptionConfigurationProps {
         CfnEncryptionConfigurationProps {
             encryption_type: encryption_type.into(),
@@ -2822,6 +2941,7 @@ impl CfnEncryptionConfigurationProps {
 #[cfg(feature = "iot")]
 impl CfnEncryptionConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("EncryptionType", self.encryption_type.into_value());
@@ -2832,6 +2952,7 @@ impl CfnEncryptionConfigurationProps {
 
     /// The `AWS::IoT::EncryptionConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::EncryptionConfiguration").properties(self.into_properties())
     }
@@ -2840,6 +2961,7 @@ impl CfnEncryptionConfigurationProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::EncryptionConfiguration> {
     /// Adds an `AWS::IoT::EncryptionConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2852,6 +2974,7 @@ impl crate::Cfn<markers::EncryptionConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-encryptionconfiguration.html#aws-resource-iot-encryptionconfiguration-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -2860,6 +2983,7 @@ impl crate::Cfn<markers::EncryptionConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConfigurationDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-encryptionconfiguration.html#aws-resource-iot-encryptionconfiguration-return-values).
+    #[inline]
     pub fn attr_configuration_details(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConfigurationDetails".into())
     }
@@ -2868,6 +2992,7 @@ impl crate::Cfn<markers::EncryptionConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-encryptionconfiguration.html#aws-resource-iot-encryptionconfiguration-return-values).
+    #[inline]
     pub fn attr_last_modified_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedDate".into())
     }
@@ -2939,6 +3064,7 @@ pub struct CfnFleetMetricProps {
 #[cfg(feature = "iot")]
 impl CfnFleetMetricProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(metric_name: impl Into<Str>) -> CfnFleetMetricProps {
         CfnFleetMetricProps {
             aggregation_field: None,
@@ -2958,6 +3084,7 @@ impl CfnFleetMetricProps {
 #[cfg(feature = "iot")]
 impl CfnFleetMetricProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AggregationField", self.aggregation_field);
@@ -2975,6 +3102,7 @@ impl CfnFleetMetricProps {
 
     /// The `AWS::IoT::FleetMetric` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::FleetMetric").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2983,6 +3111,7 @@ impl CfnFleetMetricProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::FleetMetric> {
     /// Adds an `AWS::IoT::FleetMetric` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2995,6 +3124,7 @@ impl crate::Cfn<markers::FleetMetric> {
     ///
     /// `Fn::GetAtt` of
     /// [`MetricArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-fleetmetric.html#aws-resource-iot-fleetmetric-return-values).
+    #[inline]
     pub fn attr_metric_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MetricArn".into())
     }
@@ -3003,6 +3133,7 @@ impl crate::Cfn<markers::FleetMetric> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-fleetmetric.html#aws-resource-iot-fleetmetric-return-values).
+    #[inline]
     pub fn attr_creation_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationDate".into())
     }
@@ -3011,6 +3142,7 @@ impl crate::Cfn<markers::FleetMetric> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-fleetmetric.html#aws-resource-iot-fleetmetric-return-values).
+    #[inline]
     pub fn attr_last_modified_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedDate".into())
     }
@@ -3019,6 +3151,7 @@ impl crate::Cfn<markers::FleetMetric> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-fleetmetric.html#aws-resource-iot-fleetmetric-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -3051,6 +3184,7 @@ pub mod fleet_metric {
 
     impl AggregationType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, values: impl Into<List<Str>>) -> AggregationType {
             AggregationType {
                 name: name.into(),
@@ -3060,6 +3194,7 @@ pub mod fleet_metric {
     }
 
     impl IntoValue for AggregationType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -3179,6 +3314,7 @@ pub struct CfnJobProps {
 #[cfg(feature = "iot")]
 impl CfnJobProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(job_id: impl Into<Str>, targets: impl Into<List<Str>>) -> CfnJobProps {
         CfnJobProps {
             abort_config: None,
@@ -3204,6 +3340,7 @@ impl CfnJobProps {
 #[cfg(feature = "iot")]
 impl CfnJobProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AbortConfig", self.abort_config);
@@ -3227,6 +3364,7 @@ impl CfnJobProps {
 
     /// The `AWS::IoT::Job` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::Job").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3235,6 +3373,7 @@ impl CfnJobProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::Job> {
     /// Adds an `AWS::IoT::Job` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3247,6 +3386,7 @@ impl crate::Cfn<markers::Job> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-job.html#aws-resource-iot-job-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3255,6 +3395,7 @@ impl crate::Cfn<markers::Job> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-job.html#aws-resource-iot-job-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -3287,6 +3428,7 @@ pub mod job {
 
     impl PresignedUrlConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PresignedUrlConfig {
             PresignedUrlConfig {
                 expires_in_sec: None,
@@ -3296,12 +3438,14 @@ pub mod job {
     }
 
     impl Default for PresignedUrlConfig {
+        #[inline]
         fn default() -> PresignedUrlConfig {
             PresignedUrlConfig::new()
         }
     }
 
     impl IntoValue for PresignedUrlConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExpiresInSec", self.expires_in_sec);
@@ -3331,6 +3475,7 @@ pub mod job {
 
     impl JobExecutionsRolloutConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JobExecutionsRolloutConfig {
             JobExecutionsRolloutConfig {
                 exponential_rate: None,
@@ -3340,12 +3485,14 @@ pub mod job {
     }
 
     impl Default for JobExecutionsRolloutConfig {
+        #[inline]
         fn default() -> JobExecutionsRolloutConfig {
             JobExecutionsRolloutConfig::new()
         }
     }
 
     impl IntoValue for JobExecutionsRolloutConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExponentialRate", self.exponential_rate);
@@ -3383,6 +3530,7 @@ pub mod job {
 
     impl ExponentialRolloutRate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(base_rate_per_minute: impl Into<Int>, increment_factor: impl Into<Num>, rate_increase_criteria: impl Into<RateIncreaseCriteria>) -> ExponentialRolloutRate {
             ExponentialRolloutRate {
                 base_rate_per_minute: base_rate_per_minute.into(),
@@ -3393,6 +3541,7 @@ pub mod job {
     }
 
     impl IntoValue for ExponentialRolloutRate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BaseRatePerMinute", self.base_rate_per_minute.into_value());
@@ -3424,6 +3573,7 @@ pub mod job {
 
     impl RateIncreaseCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RateIncreaseCriteria {
             RateIncreaseCriteria {
                 number_of_notified_things: None,
@@ -3433,12 +3583,14 @@ pub mod job {
     }
 
     impl Default for RateIncreaseCriteria {
+        #[inline]
         fn default() -> RateIncreaseCriteria {
             RateIncreaseCriteria::new()
         }
     }
 
     impl IntoValue for RateIncreaseCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NumberOfNotifiedThings", self.number_of_notified_things);
@@ -3463,6 +3615,7 @@ pub mod job {
 
     impl AbortConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(criteria_list: impl Into<List<AbortCriteria>>) -> AbortConfig {
             AbortConfig {
                 criteria_list: criteria_list.into(),
@@ -3471,6 +3624,7 @@ pub mod job {
     }
 
     impl IntoValue for AbortConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CriteriaList", self.criteria_list.into_value());
@@ -3513,6 +3667,7 @@ pub mod job {
 
     impl AbortCriteria {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, failure_type: impl Into<Str>, min_number_of_executed_things: impl Into<Int>, threshold_percentage: impl Into<Num>) -> AbortCriteria {
             AbortCriteria {
                 action: action.into(),
@@ -3524,6 +3679,7 @@ pub mod job {
     }
 
     impl IntoValue for AbortCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -3550,6 +3706,7 @@ pub mod job {
 
     impl TimeoutConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TimeoutConfig {
             TimeoutConfig {
                 in_progress_timeout_in_minutes: None,
@@ -3558,12 +3715,14 @@ pub mod job {
     }
 
     impl Default for TimeoutConfig {
+        #[inline]
         fn default() -> TimeoutConfig {
             TimeoutConfig::new()
         }
     }
 
     impl IntoValue for TimeoutConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InProgressTimeoutInMinutes", self.in_progress_timeout_in_minutes);
@@ -3589,6 +3748,7 @@ pub mod job {
 
     impl JobExecutionsRetryConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(criteria_list: impl Into<List<RetryCriteria>>) -> JobExecutionsRetryConfig {
             JobExecutionsRetryConfig {
                 criteria_list: criteria_list.into(),
@@ -3597,6 +3757,7 @@ pub mod job {
     }
 
     impl IntoValue for JobExecutionsRetryConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CriteriaList", self.criteria_list.into_value());
@@ -3626,6 +3787,7 @@ pub mod job {
 
     impl RetryCriteria {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(failure_type: impl Into<Str>, number_of_retries: impl Into<Int>) -> RetryCriteria {
             RetryCriteria {
                 failure_type: failure_type.into(),
@@ -3635,6 +3797,7 @@ pub mod job {
     }
 
     impl IntoValue for RetryCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FailureType", self.failure_type.into_value());
@@ -3677,6 +3840,7 @@ pub mod job {
 
     impl SchedulingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchedulingConfig {
             SchedulingConfig {
                 end_behavior: None,
@@ -3688,12 +3852,14 @@ pub mod job {
     }
 
     impl Default for SchedulingConfig {
+        #[inline]
         fn default() -> SchedulingConfig {
             SchedulingConfig::new()
         }
     }
 
     impl IntoValue for SchedulingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndBehavior", self.end_behavior);
@@ -3728,6 +3894,7 @@ pub mod job {
 
     impl MaintenanceWindow {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(duration_in_minutes: impl Into<Int>, start_time: impl Into<Str>) -> MaintenanceWindow {
             MaintenanceWindow {
                 duration_in_minutes: duration_in_minutes.into(),
@@ -3737,6 +3904,7 @@ pub mod job {
     }
 
     impl IntoValue for MaintenanceWindow {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DurationInMinutes", self.duration_in_minutes.into_value());
@@ -3845,6 +4013,7 @@ pub struct CfnJobTemplateProps {
 #[cfg(feature = "iot")]
 impl CfnJobTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, job_template_id: impl Into<Str>) -> CfnJobTemplateProps {
         CfnJobTemplateProps {
             abort_config: None,
@@ -3867,6 +4036,7 @@ impl CfnJobTemplateProps {
 #[cfg(feature = "iot")]
 impl CfnJobTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AbortConfig", self.abort_config);
@@ -3887,6 +4057,7 @@ impl CfnJobTemplateProps {
 
     /// The `AWS::IoT::JobTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::JobTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3895,6 +4066,7 @@ impl CfnJobTemplateProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::JobTemplate> {
     /// Adds an `AWS::IoT::JobTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3907,6 +4079,7 @@ impl crate::Cfn<markers::JobTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-jobtemplate.html#aws-resource-iot-jobtemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3934,6 +4107,7 @@ pub mod job_template {
 
     impl JobExecutionsRetryConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JobExecutionsRetryConfig {
             JobExecutionsRetryConfig {
                 retry_criteria_list: None,
@@ -3942,12 +4116,14 @@ pub mod job_template {
     }
 
     impl Default for JobExecutionsRetryConfig {
+        #[inline]
         fn default() -> JobExecutionsRetryConfig {
             JobExecutionsRetryConfig::new()
         }
     }
 
     impl IntoValue for JobExecutionsRetryConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RetryCriteriaList", self.retry_criteria_list);
@@ -3975,6 +4151,7 @@ pub mod job_template {
 
     impl RetryCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RetryCriteria {
             RetryCriteria {
                 failure_type: None,
@@ -3984,12 +4161,14 @@ pub mod job_template {
     }
 
     impl Default for RetryCriteria {
+        #[inline]
         fn default() -> RetryCriteria {
             RetryCriteria::new()
         }
     }
 
     impl IntoValue for RetryCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FailureType", self.failure_type);
@@ -4020,6 +4199,7 @@ pub mod job_template {
 
     impl MaintenanceWindow {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MaintenanceWindow {
             MaintenanceWindow {
                 duration_in_minutes: None,
@@ -4029,12 +4209,14 @@ pub mod job_template {
     }
 
     impl Default for MaintenanceWindow {
+        #[inline]
         fn default() -> MaintenanceWindow {
             MaintenanceWindow::new()
         }
     }
 
     impl IntoValue for MaintenanceWindow {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DurationInMinutes", self.duration_in_minutes);
@@ -4059,6 +4241,7 @@ pub mod job_template {
 
     impl AbortConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(criteria_list: impl Into<List<AbortCriteria>>) -> AbortConfig {
             AbortConfig {
                 criteria_list: criteria_list.into(),
@@ -4067,6 +4250,7 @@ pub mod job_template {
     }
 
     impl IntoValue for AbortConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CriteriaList", self.criteria_list.into_value());
@@ -4109,6 +4293,7 @@ pub mod job_template {
 
     impl AbortCriteria {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, failure_type: impl Into<Str>, min_number_of_executed_things: impl Into<Int>, threshold_percentage: impl Into<Num>) -> AbortCriteria {
             AbortCriteria {
                 action: action.into(),
@@ -4120,6 +4305,7 @@ pub mod job_template {
     }
 
     impl IntoValue for AbortCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -4159,6 +4345,7 @@ pub mod job_template {
 
     impl ExponentialRolloutRate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(base_rate_per_minute: impl Into<Int>, increment_factor: impl Into<Num>, rate_increase_criteria: impl Into<RateIncreaseCriteria>) -> ExponentialRolloutRate {
             ExponentialRolloutRate {
                 base_rate_per_minute: base_rate_per_minute.into(),
@@ -4169,6 +4356,7 @@ pub mod job_template {
     }
 
     impl IntoValue for ExponentialRolloutRate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BaseRatePerMinute", self.base_rate_per_minute.into_value());
@@ -4202,6 +4390,7 @@ pub mod job_template {
 
     impl RateIncreaseCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RateIncreaseCriteria {
             RateIncreaseCriteria {
                 number_of_notified_things: None,
@@ -4211,12 +4400,14 @@ pub mod job_template {
     }
 
     impl Default for RateIncreaseCriteria {
+        #[inline]
         fn default() -> RateIncreaseCriteria {
             RateIncreaseCriteria::new()
         }
     }
 
     impl IntoValue for RateIncreaseCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NumberOfNotifiedThings", self.number_of_notified_things);
@@ -4249,6 +4440,7 @@ pub mod job_template {
 
     impl JobExecutionsRolloutConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JobExecutionsRolloutConfig {
             JobExecutionsRolloutConfig {
                 exponential_rollout_rate: None,
@@ -4258,12 +4450,14 @@ pub mod job_template {
     }
 
     impl Default for JobExecutionsRolloutConfig {
+        #[inline]
         fn default() -> JobExecutionsRolloutConfig {
             JobExecutionsRolloutConfig::new()
         }
     }
 
     impl IntoValue for JobExecutionsRolloutConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExponentialRolloutRate", self.exponential_rollout_rate);
@@ -4298,6 +4492,7 @@ pub mod job_template {
 
     impl PresignedUrlConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>) -> PresignedUrlConfig {
             PresignedUrlConfig {
                 expires_in_sec: None,
@@ -4307,6 +4502,7 @@ pub mod job_template {
     }
 
     impl IntoValue for PresignedUrlConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExpiresInSec", self.expires_in_sec);
@@ -4338,6 +4534,7 @@ pub mod job_template {
 
     impl TimeoutConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(in_progress_timeout_in_minutes: impl Into<Int>) -> TimeoutConfig {
             TimeoutConfig {
                 in_progress_timeout_in_minutes: in_progress_timeout_in_minutes.into(),
@@ -4346,6 +4543,7 @@ pub mod job_template {
     }
 
     impl IntoValue for TimeoutConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InProgressTimeoutInMinutes", self.in_progress_timeout_in_minutes.into_value());
@@ -4391,6 +4589,7 @@ pub struct CfnLoggingProps {
 #[cfg(feature = "iot")]
 impl CfnLoggingProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(account_id: impl Into<Str>, default_log_level: impl Into<Str>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> CfnLoggingProps {
         CfnLoggingProps {
             account_id: account_id.into(),
@@ -4404,6 +4603,7 @@ impl CfnLoggingProps {
 #[cfg(feature = "iot")]
 impl CfnLoggingProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccountId", self.account_id.into_value());
@@ -4415,6 +4615,7 @@ impl CfnLoggingProps {
 
     /// The `AWS::IoT::Logging` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::Logging").properties(self.into_properties())
     }
@@ -4423,6 +4624,7 @@ impl CfnLoggingProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::Logging> {
     /// Adds an `AWS::IoT::Logging` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4467,6 +4669,7 @@ pub mod logging {
 
     impl EventConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_type: impl Into<Str>) -> EventConfiguration {
             EventConfiguration {
                 event_type: event_type.into(),
@@ -4477,6 +4680,7 @@ pub mod logging {
     }
 
     impl IntoValue for EventConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventType", self.event_type.into_value());
@@ -4524,6 +4728,7 @@ pub struct CfnMitigationActionProps {
 #[cfg(feature = "iot")]
 impl CfnMitigationActionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(action_params: impl Into<mitigation_action::ActionParams>, role_arn: impl Into<Str>) -> CfnMitigationActionProps {
         CfnMitigationActionProps {
             action_name: None,
@@ -4537,6 +4742,7 @@ impl CfnMitigationActionProps {
 #[cfg(feature = "iot")]
 impl CfnMitigationActionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ActionName", self.action_name);
@@ -4548,6 +4754,7 @@ impl CfnMitigationActionProps {
 
     /// The `AWS::IoT::MitigationAction` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::MitigationAction").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4556,6 +4763,7 @@ impl CfnMitigationActionProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::MitigationAction> {
     /// Adds an `AWS::IoT::MitigationAction` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4568,6 +4776,7 @@ impl crate::Cfn<markers::MitigationAction> {
     ///
     /// `Fn::GetAtt` of
     /// [`MitigationActionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-mitigationaction.html#aws-resource-iot-mitigationaction-return-values).
+    #[inline]
     pub fn attr_mitigation_action_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MitigationActionArn".into())
     }
@@ -4576,6 +4785,7 @@ impl crate::Cfn<markers::MitigationAction> {
     ///
     /// `Fn::GetAtt` of
     /// [`MitigationActionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-mitigationaction.html#aws-resource-iot-mitigationaction-return-values).
+    #[inline]
     pub fn attr_mitigation_action_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MitigationActionId".into())
     }
@@ -4630,6 +4840,7 @@ pub mod mitigation_action {
 
     impl ActionParams {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ActionParams {
             ActionParams {
                 add_things_to_thing_group_params: None,
@@ -4643,12 +4854,14 @@ pub mod mitigation_action {
     }
 
     impl Default for ActionParams {
+        #[inline]
         fn default() -> ActionParams {
             ActionParams::new()
         }
     }
 
     impl IntoValue for ActionParams {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AddThingsToThingGroupParams", self.add_things_to_thing_group_params);
@@ -4679,6 +4892,7 @@ pub mod mitigation_action {
 
     impl UpdateDeviceCertificateParams {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>) -> UpdateDeviceCertificateParams {
             UpdateDeviceCertificateParams {
                 action: action.into(),
@@ -4687,6 +4901,7 @@ pub mod mitigation_action {
     }
 
     impl IntoValue for UpdateDeviceCertificateParams {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -4719,6 +4934,7 @@ pub mod mitigation_action {
 
     impl AddThingsToThingGroupParams {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(thing_group_names: impl Into<List<Str>>) -> AddThingsToThingGroupParams {
             AddThingsToThingGroupParams {
                 override_dynamic_groups: None,
@@ -4728,6 +4944,7 @@ pub mod mitigation_action {
     }
 
     impl IntoValue for AddThingsToThingGroupParams {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OverrideDynamicGroups", self.override_dynamic_groups);
@@ -4753,6 +4970,7 @@ pub mod mitigation_action {
 
     impl PublishFindingToSnsParams {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(topic_arn: impl Into<Str>) -> PublishFindingToSnsParams {
             PublishFindingToSnsParams {
                 topic_arn: topic_arn.into(),
@@ -4761,6 +4979,7 @@ pub mod mitigation_action {
     }
 
     impl IntoValue for PublishFindingToSnsParams {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TopicArn", self.topic_arn.into_value());
@@ -4790,6 +5009,7 @@ pub mod mitigation_action {
 
     impl EnableIoTLoggingParams {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_level: impl Into<Str>, role_arn_for_logging: impl Into<Str>) -> EnableIoTLoggingParams {
             EnableIoTLoggingParams {
                 log_level: log_level.into(),
@@ -4799,6 +5019,7 @@ pub mod mitigation_action {
     }
 
     impl IntoValue for EnableIoTLoggingParams {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogLevel", self.log_level.into_value());
@@ -4823,6 +5044,7 @@ pub mod mitigation_action {
 
     impl ReplaceDefaultPolicyVersionParams {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(template_name: impl Into<Str>) -> ReplaceDefaultPolicyVersionParams {
             ReplaceDefaultPolicyVersionParams {
                 template_name: template_name.into(),
@@ -4831,6 +5053,7 @@ pub mod mitigation_action {
     }
 
     impl IntoValue for ReplaceDefaultPolicyVersionParams {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TemplateName", self.template_name.into_value());
@@ -4856,6 +5079,7 @@ pub mod mitigation_action {
 
     impl UpdateCACertificateParams {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>) -> UpdateCACertificateParams {
             UpdateCACertificateParams {
                 action: action.into(),
@@ -4864,6 +5088,7 @@ pub mod mitigation_action {
     }
 
     impl IntoValue for UpdateCACertificateParams {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -4902,6 +5127,7 @@ pub struct CfnPolicyProps {
 #[cfg(feature = "iot")]
 impl CfnPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_document: impl Into<Union>) -> CfnPolicyProps {
         CfnPolicyProps {
             policy_document: policy_document.into(),
@@ -4914,6 +5140,7 @@ impl CfnPolicyProps {
 #[cfg(feature = "iot")]
 impl CfnPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PolicyDocument", self.policy_document.into_value());
@@ -4924,6 +5151,7 @@ impl CfnPolicyProps {
 
     /// The `AWS::IoT::Policy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::Policy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4932,6 +5160,7 @@ impl CfnPolicyProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::Policy> {
     /// Adds an `AWS::IoT::Policy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4944,6 +5173,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-policy.html#aws-resource-iot-policy-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4953,6 +5183,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-policy.html#aws-resource-iot-policy-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4981,6 +5212,7 @@ pub struct CfnPolicyPrincipalAttachmentProps {
 #[cfg(feature = "iot")]
 impl CfnPolicyPrincipalAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_name: impl Into<Str>, principal: impl Into<Str>) -> CfnPolicyPrincipalAttachmentProps {
         CfnPolicyPrincipalAttachmentProps {
             policy_name: policy_name.into(),
@@ -4992,6 +5224,7 @@ impl CfnPolicyPrincipalAttachmentProps {
 #[cfg(feature = "iot")]
 impl CfnPolicyPrincipalAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PolicyName", self.policy_name.into_value());
@@ -5001,6 +5234,7 @@ impl CfnPolicyPrincipalAttachmentProps {
 
     /// The `AWS::IoT::PolicyPrincipalAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::PolicyPrincipalAttachment").properties(self.into_properties())
     }
@@ -5009,6 +5243,7 @@ impl CfnPolicyPrincipalAttachmentProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::PolicyPrincipalAttachment> {
     /// Adds an `AWS::IoT::PolicyPrincipalAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5021,6 +5256,7 @@ impl crate::Cfn<markers::PolicyPrincipalAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-policyprincipalattachment.html#aws-resource-iot-policyprincipalattachment-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -5087,6 +5323,7 @@ pub struct CfnProvisioningTemplateProps {
 #[cfg(feature = "iot")]
 impl CfnProvisioningTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(provisioning_role_arn: impl Into<Id<crate::iam::CfnRole>>, template_body: impl Into<Str>) -> CfnProvisioningTemplateProps {
         CfnProvisioningTemplateProps {
             description: None,
@@ -5104,6 +5341,7 @@ impl CfnProvisioningTemplateProps {
 #[cfg(feature = "iot")]
 impl CfnProvisioningTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -5119,6 +5357,7 @@ impl CfnProvisioningTemplateProps {
 
     /// The `AWS::IoT::ProvisioningTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::ProvisioningTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5127,6 +5366,7 @@ impl CfnProvisioningTemplateProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::ProvisioningTemplate> {
     /// Adds an `AWS::IoT::ProvisioningTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5139,6 +5379,7 @@ impl crate::Cfn<markers::ProvisioningTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`TemplateArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-provisioningtemplate.html#aws-resource-iot-provisioningtemplate-return-values).
+    #[inline]
     pub fn attr_template_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TemplateArn".into())
     }
@@ -5174,6 +5415,7 @@ pub mod provisioning_template {
 
     impl ProvisioningHook {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProvisioningHook {
             ProvisioningHook {
                 payload_version: None,
@@ -5183,12 +5425,14 @@ pub mod provisioning_template {
     }
 
     impl Default for ProvisioningHook {
+        #[inline]
         fn default() -> ProvisioningHook {
             ProvisioningHook::new()
         }
     }
 
     impl IntoValue for ProvisioningHook {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PayloadVersion", self.payload_version);
@@ -5226,6 +5470,7 @@ pub struct CfnResourceSpecificLoggingProps {
 #[cfg(feature = "iot")]
 impl CfnResourceSpecificLoggingProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(log_level: impl Into<Str>, target_name: impl Into<Str>, target_type: impl Into<Str>) -> CfnResourceSpecificLoggingProps {
         CfnResourceSpecificLoggingProps {
             log_level: log_level.into(),
@@ -5238,6 +5483,7 @@ impl CfnResourceSpecificLoggingProps {
 #[cfg(feature = "iot")]
 impl CfnResourceSpecificLoggingProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LogLevel", self.log_level.into_value());
@@ -5248,6 +5494,7 @@ impl CfnResourceSpecificLoggingProps {
 
     /// The `AWS::IoT::ResourceSpecificLogging` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::ResourceSpecificLogging").properties(self.into_properties())
     }
@@ -5256,6 +5503,7 @@ impl CfnResourceSpecificLoggingProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::ResourceSpecificLogging> {
     /// Adds an `AWS::IoT::ResourceSpecificLogging` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5268,6 +5516,7 @@ impl crate::Cfn<markers::ResourceSpecificLogging> {
     ///
     /// `Fn::GetAtt` of
     /// [`TargetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-resourcespecificlogging.html#aws-resource-iot-resourcespecificlogging-return-values).
+    #[inline]
     pub fn attr_target_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TargetId".into())
     }
@@ -5311,6 +5560,7 @@ pub struct CfnRoleAliasProps {
 #[cfg(feature = "iot")]
 impl CfnRoleAliasProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(role_arn: impl Into<Id<crate::iam::CfnRole>>) -> CfnRoleAliasProps {
         CfnRoleAliasProps {
             credential_duration_seconds: None,
@@ -5324,6 +5574,7 @@ impl CfnRoleAliasProps {
 #[cfg(feature = "iot")]
 impl CfnRoleAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CredentialDurationSeconds", self.credential_duration_seconds);
@@ -5335,6 +5586,7 @@ impl CfnRoleAliasProps {
 
     /// The `AWS::IoT::RoleAlias` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::RoleAlias").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5343,6 +5595,7 @@ impl CfnRoleAliasProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::RoleAlias> {
     /// Adds an `AWS::IoT::RoleAlias` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5355,6 +5608,7 @@ impl crate::Cfn<markers::RoleAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`RoleAliasArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-rolealias.html#aws-resource-iot-rolealias-return-values).
+    #[inline]
     pub fn attr_role_alias_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RoleAliasArn".into())
     }
@@ -5412,6 +5666,7 @@ pub struct CfnScheduledAuditProps {
 #[cfg(feature = "iot")]
 impl CfnScheduledAuditProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(frequency: impl Into<Str>, target_check_names: impl Into<List<Str>>) -> CfnScheduledAuditProps {
         CfnScheduledAuditProps {
             day_of_month: None,
@@ -5427,6 +5682,7 @@ impl CfnScheduledAuditProps {
 #[cfg(feature = "iot")]
 impl CfnScheduledAuditProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DayOfMonth", self.day_of_month);
@@ -5440,6 +5696,7 @@ impl CfnScheduledAuditProps {
 
     /// The `AWS::IoT::ScheduledAudit` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::ScheduledAudit").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5448,6 +5705,7 @@ impl CfnScheduledAuditProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::ScheduledAudit> {
     /// Adds an `AWS::IoT::ScheduledAudit` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5460,6 +5718,7 @@ impl crate::Cfn<markers::ScheduledAudit> {
     ///
     /// `Fn::GetAtt` of
     /// [`ScheduledAuditArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-scheduledaudit.html#aws-resource-iot-scheduledaudit-return-values).
+    #[inline]
     pub fn attr_scheduled_audit_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ScheduledAuditArn".into())
     }
@@ -5522,6 +5781,7 @@ pub struct CfnSecurityProfileProps {
 #[cfg(feature = "iot")]
 impl CfnSecurityProfileProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnSecurityProfileProps {
         CfnSecurityProfileProps {
             additional_metrics_to_retain_v2: None,
@@ -5538,6 +5798,7 @@ impl CfnSecurityProfileProps {
 
 #[cfg(feature = "iot")]
 impl Default for CfnSecurityProfileProps {
+    #[inline]
     fn default() -> CfnSecurityProfileProps {
         CfnSecurityProfileProps::new()
     }
@@ -5546,6 +5807,7 @@ impl Default for CfnSecurityProfileProps {
 #[cfg(feature = "iot")]
 impl CfnSecurityProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalMetricsToRetainV2", self.additional_metrics_to_retain_v2);
@@ -5561,6 +5823,7 @@ impl CfnSecurityProfileProps {
 
     /// The `AWS::IoT::SecurityProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::SecurityProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5569,6 +5832,7 @@ impl CfnSecurityProfileProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::SecurityProfile> {
     /// Adds an `AWS::IoT::SecurityProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5581,6 +5845,7 @@ impl crate::Cfn<markers::SecurityProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`SecurityProfileArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-securityprofile.html#aws-resource-iot-securityprofile-return-values).
+    #[inline]
     pub fn attr_security_profile_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SecurityProfileArn".into())
     }
@@ -5617,6 +5882,7 @@ pub mod security_profile {
 
     impl MetricToRetain {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric: impl Into<Str>) -> MetricToRetain {
             MetricToRetain {
                 export_metric: None,
@@ -5627,6 +5893,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for MetricToRetain {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExportMetric", self.export_metric);
@@ -5658,6 +5925,7 @@ pub mod security_profile {
 
     impl MetricDimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dimension_name: impl Into<Str>) -> MetricDimension {
             MetricDimension {
                 dimension_name: dimension_name.into(),
@@ -5667,6 +5935,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for MetricDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DimensionName", self.dimension_name.into_value());
@@ -5716,6 +5985,7 @@ pub mod security_profile {
 
     impl Behavior {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> Behavior {
             Behavior {
                 criteria: None,
@@ -5729,6 +5999,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for Behavior {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Criteria", self.criteria);
@@ -5796,6 +6067,7 @@ pub mod security_profile {
 
     impl BehaviorCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BehaviorCriteria {
             BehaviorCriteria {
                 comparison_operator: None,
@@ -5810,12 +6082,14 @@ pub mod security_profile {
     }
 
     impl Default for BehaviorCriteria {
+        #[inline]
         fn default() -> BehaviorCriteria {
             BehaviorCriteria::new()
         }
     }
 
     impl IntoValue for BehaviorCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComparisonOperator", self.comparison_operator);
@@ -5845,6 +6119,7 @@ pub mod security_profile {
 
     impl MachineLearningDetectionConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MachineLearningDetectionConfig {
             MachineLearningDetectionConfig {
                 confidence_level: None,
@@ -5853,12 +6128,14 @@ pub mod security_profile {
     }
 
     impl Default for MachineLearningDetectionConfig {
+        #[inline]
         fn default() -> MachineLearningDetectionConfig {
             MachineLearningDetectionConfig::new()
         }
     }
 
     impl IntoValue for MachineLearningDetectionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConfidenceLevel", self.confidence_level);
@@ -5909,6 +6186,7 @@ pub mod security_profile {
 
     impl MetricValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetricValue {
             MetricValue {
                 cidrs: None,
@@ -5922,12 +6200,14 @@ pub mod security_profile {
     }
 
     impl Default for MetricValue {
+        #[inline]
         fn default() -> MetricValue {
             MetricValue::new()
         }
     }
 
     impl IntoValue for MetricValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Cidrs", self.cidrs);
@@ -5962,6 +6242,7 @@ pub mod security_profile {
 
     impl StatisticalThreshold {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StatisticalThreshold {
             StatisticalThreshold {
                 statistic: None,
@@ -5970,12 +6251,14 @@ pub mod security_profile {
     }
 
     impl Default for StatisticalThreshold {
+        #[inline]
         fn default() -> StatisticalThreshold {
             StatisticalThreshold::new()
         }
     }
 
     impl IntoValue for StatisticalThreshold {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Statistic", self.statistic);
@@ -6005,6 +6288,7 @@ pub mod security_profile {
 
     impl AlertTarget {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(alert_target_arn: impl Into<Str>, role_arn: impl Into<Str>) -> AlertTarget {
             AlertTarget {
                 alert_target_arn: alert_target_arn.into(),
@@ -6014,6 +6298,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for AlertTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlertTargetArn", self.alert_target_arn.into_value());
@@ -6045,6 +6330,7 @@ pub mod security_profile {
 
     impl MetricsExportConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mqtt_topic: impl Into<Str>, role_arn: impl Into<Str>) -> MetricsExportConfig {
             MetricsExportConfig {
                 mqtt_topic: mqtt_topic.into(),
@@ -6054,6 +6340,7 @@ pub mod security_profile {
     }
 
     impl IntoValue for MetricsExportConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MqttTopic", self.mqtt_topic.into_value());
@@ -6093,6 +6380,7 @@ pub struct CfnSoftwarePackageProps {
 #[cfg(feature = "iot")]
 impl CfnSoftwarePackageProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnSoftwarePackageProps {
         CfnSoftwarePackageProps {
             description: None,
@@ -6104,6 +6392,7 @@ impl CfnSoftwarePackageProps {
 
 #[cfg(feature = "iot")]
 impl Default for CfnSoftwarePackageProps {
+    #[inline]
     fn default() -> CfnSoftwarePackageProps {
         CfnSoftwarePackageProps::new()
     }
@@ -6112,6 +6401,7 @@ impl Default for CfnSoftwarePackageProps {
 #[cfg(feature = "iot")]
 impl CfnSoftwarePackageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -6122,6 +6412,7 @@ impl CfnSoftwarePackageProps {
 
     /// The `AWS::IoT::SoftwarePackage` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::SoftwarePackage").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6130,6 +6421,7 @@ impl CfnSoftwarePackageProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::SoftwarePackage> {
     /// Adds an `AWS::IoT::SoftwarePackage` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6142,6 +6434,7 @@ impl crate::Cfn<markers::SoftwarePackage> {
     ///
     /// `Fn::GetAtt` of
     /// [`PackageArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-softwarepackage.html#aws-resource-iot-softwarepackage-return-values).
+    #[inline]
     pub fn attr_package_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PackageArn".into())
     }
@@ -6204,6 +6497,7 @@ pub struct CfnSoftwarePackageVersionProps {
 #[cfg(feature = "iot")]
 impl CfnSoftwarePackageVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(package_name: impl Into<Str>) -> CfnSoftwarePackageVersionProps {
         CfnSoftwarePackageVersionProps {
             artifact: None,
@@ -6221,6 +6515,7 @@ impl CfnSoftwarePackageVersionProps {
 #[cfg(feature = "iot")]
 impl CfnSoftwarePackageVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Artifact", self.artifact);
@@ -6236,6 +6531,7 @@ impl CfnSoftwarePackageVersionProps {
 
     /// The `AWS::IoT::SoftwarePackageVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::SoftwarePackageVersion").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6244,6 +6540,7 @@ impl CfnSoftwarePackageVersionProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::SoftwarePackageVersion> {
     /// Adds an `AWS::IoT::SoftwarePackageVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6256,6 +6553,7 @@ impl crate::Cfn<markers::SoftwarePackageVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`PackageVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-softwarepackageversion.html#aws-resource-iot-softwarepackageversion-return-values).
+    #[inline]
     pub fn attr_package_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PackageVersionArn".into())
     }
@@ -6266,6 +6564,7 @@ impl crate::Cfn<markers::SoftwarePackageVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-softwarepackageversion.html#aws-resource-iot-softwarepackageversion-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -6274,6 +6573,7 @@ impl crate::Cfn<markers::SoftwarePackageVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`ErrorReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-softwarepackageversion.html#aws-resource-iot-softwarepackageversion-return-values).
+    #[inline]
     pub fn attr_error_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ErrorReason".into())
     }
@@ -6282,6 +6582,7 @@ impl crate::Cfn<markers::SoftwarePackageVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`SbomValidationStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-softwarepackageversion.html#aws-resource-iot-softwarepackageversion-return-values).
+    #[inline]
     pub fn attr_sbom_validation_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SbomValidationStatus".into())
     }
@@ -6308,6 +6609,7 @@ pub mod software_package_version {
 
     impl PackageVersionArtifact {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_location: impl Into<S3Location>) -> PackageVersionArtifact {
             PackageVersionArtifact {
                 s3_location: s3_location.into(),
@@ -6316,6 +6618,7 @@ pub mod software_package_version {
     }
 
     impl IntoValue for PackageVersionArtifact {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Location", self.s3_location.into_value());
@@ -6351,6 +6654,7 @@ pub mod software_package_version {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>, version: impl Into<Str>) -> S3Location {
             S3Location {
                 bucket: bucket.into(),
@@ -6361,6 +6665,7 @@ pub mod software_package_version {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -6386,6 +6691,7 @@ pub mod software_package_version {
 
     impl Sbom {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_location: impl Into<S3Location>) -> Sbom {
             Sbom {
                 s3_location: s3_location.into(),
@@ -6394,6 +6700,7 @@ pub mod software_package_version {
     }
 
     impl IntoValue for Sbom {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Location", self.s3_location.into_value());
@@ -6443,6 +6750,7 @@ pub struct CfnStreamProps {
 #[cfg(feature = "iot")]
 impl CfnStreamProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(files: impl Into<List<stream::StreamFile>>, role_arn: impl Into<Str>, stream_id: impl Into<Str>) -> CfnStreamProps {
         CfnStreamProps {
             description: None,
@@ -6457,6 +6765,7 @@ impl CfnStreamProps {
 #[cfg(feature = "iot")]
 impl CfnStreamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -6469,6 +6778,7 @@ impl CfnStreamProps {
 
     /// The `AWS::IoT::Stream` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::Stream").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6477,6 +6787,7 @@ impl CfnStreamProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::Stream> {
     /// Adds an `AWS::IoT::Stream` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6489,6 +6800,7 @@ impl crate::Cfn<markers::Stream> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-stream.html#aws-resource-iot-stream-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -6497,6 +6809,7 @@ impl crate::Cfn<markers::Stream> {
     ///
     /// `Fn::GetAtt` of
     /// [`StreamVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-stream.html#aws-resource-iot-stream-return-values).
+    #[inline]
     pub fn attr_stream_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StreamVersion".into())
     }
@@ -6505,6 +6818,7 @@ impl crate::Cfn<markers::Stream> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-stream.html#aws-resource-iot-stream-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -6513,6 +6827,7 @@ impl crate::Cfn<markers::Stream> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-stream.html#aws-resource-iot-stream-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -6543,6 +6858,7 @@ pub mod stream {
 
     impl StreamFile {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StreamFile {
             StreamFile {
                 file_id: None,
@@ -6552,12 +6868,14 @@ pub mod stream {
     }
 
     impl Default for StreamFile {
+        #[inline]
         fn default() -> StreamFile {
             StreamFile::new()
         }
     }
 
     impl IntoValue for StreamFile {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FileId", self.file_id);
@@ -6591,6 +6909,7 @@ pub mod stream {
 
     impl S3Location {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3Location {
             S3Location {
                 bucket: None,
@@ -6601,12 +6920,14 @@ pub mod stream {
     }
 
     impl Default for S3Location {
+        #[inline]
         fn default() -> S3Location {
             S3Location::new()
         }
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Bucket", self.bucket);
@@ -6639,6 +6960,7 @@ pub struct CfnThingProps {
 #[cfg(feature = "iot")]
 impl CfnThingProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnThingProps {
         CfnThingProps {
             attribute_payload: None,
@@ -6649,6 +6971,7 @@ impl CfnThingProps {
 
 #[cfg(feature = "iot")]
 impl Default for CfnThingProps {
+    #[inline]
     fn default() -> CfnThingProps {
         CfnThingProps::new()
     }
@@ -6657,6 +6980,7 @@ impl Default for CfnThingProps {
 #[cfg(feature = "iot")]
 impl CfnThingProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AttributePayload", self.attribute_payload);
@@ -6666,6 +6990,7 @@ impl CfnThingProps {
 
     /// The `AWS::IoT::Thing` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::Thing").properties(self.into_properties())
     }
@@ -6674,6 +6999,7 @@ impl CfnThingProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::Thing> {
     /// Adds an `AWS::IoT::Thing` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6686,6 +7012,7 @@ impl crate::Cfn<markers::Thing> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-thing.html#aws-resource-iot-thing-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -6695,6 +7022,7 @@ impl crate::Cfn<markers::Thing> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-thing.html#aws-resource-iot-thing-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -6723,6 +7051,7 @@ pub mod thing {
 
     impl AttributePayload {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AttributePayload {
             AttributePayload {
                 attributes: None,
@@ -6731,12 +7060,14 @@ pub mod thing {
     }
 
     impl Default for AttributePayload {
+        #[inline]
         fn default() -> AttributePayload {
             AttributePayload::new()
         }
     }
 
     impl IntoValue for AttributePayload {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Attributes", self.attributes);
@@ -6785,6 +7116,7 @@ pub struct CfnThingGroupProps {
 #[cfg(feature = "iot")]
 impl CfnThingGroupProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnThingGroupProps {
         CfnThingGroupProps {
             parent_group_name: None,
@@ -6798,6 +7130,7 @@ impl CfnThingGroupProps {
 
 #[cfg(feature = "iot")]
 impl Default for CfnThingGroupProps {
+    #[inline]
     fn default() -> CfnThingGroupProps {
         CfnThingGroupProps::new()
     }
@@ -6806,6 +7139,7 @@ impl Default for CfnThingGroupProps {
 #[cfg(feature = "iot")]
 impl CfnThingGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ParentGroupName", self.parent_group_name);
@@ -6818,6 +7152,7 @@ impl CfnThingGroupProps {
 
     /// The `AWS::IoT::ThingGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::ThingGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6826,6 +7161,7 @@ impl CfnThingGroupProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::ThingGroup> {
     /// Adds an `AWS::IoT::ThingGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6838,6 +7174,7 @@ impl crate::Cfn<markers::ThingGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-thinggroup.html#aws-resource-iot-thinggroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -6846,6 +7183,7 @@ impl crate::Cfn<markers::ThingGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-thinggroup.html#aws-resource-iot-thinggroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -6876,6 +7214,7 @@ pub mod thing_group {
 
     impl ThingGroupProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ThingGroupProperties {
             ThingGroupProperties {
                 attribute_payload: None,
@@ -6885,12 +7224,14 @@ pub mod thing_group {
     }
 
     impl Default for ThingGroupProperties {
+        #[inline]
         fn default() -> ThingGroupProperties {
             ThingGroupProperties::new()
         }
     }
 
     impl IntoValue for ThingGroupProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttributePayload", self.attribute_payload);
@@ -6914,6 +7255,7 @@ pub mod thing_group {
 
     impl AttributePayload {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AttributePayload {
             AttributePayload {
                 attributes: None,
@@ -6922,12 +7264,14 @@ pub mod thing_group {
     }
 
     impl Default for AttributePayload {
+        #[inline]
         fn default() -> AttributePayload {
             AttributePayload::new()
         }
     }
 
     impl IntoValue for AttributePayload {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Attributes", self.attributes);
@@ -6965,6 +7309,7 @@ pub struct CfnThingPrincipalAttachmentProps {
 #[cfg(feature = "iot")]
 impl CfnThingPrincipalAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(principal: impl Into<Str>, thing_name: impl Into<Str>) -> CfnThingPrincipalAttachmentProps {
         CfnThingPrincipalAttachmentProps {
             principal: principal.into(),
@@ -6977,6 +7322,7 @@ impl CfnThingPrincipalAttachmentProps {
 #[cfg(feature = "iot")]
 impl CfnThingPrincipalAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Principal", self.principal.into_value());
@@ -6987,6 +7333,7 @@ impl CfnThingPrincipalAttachmentProps {
 
     /// The `AWS::IoT::ThingPrincipalAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::ThingPrincipalAttachment").properties(self.into_properties())
     }
@@ -6995,6 +7342,7 @@ impl CfnThingPrincipalAttachmentProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::ThingPrincipalAttachment> {
     /// Adds an `AWS::IoT::ThingPrincipalAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7042,6 +7390,7 @@ pub struct CfnThingTypeProps {
 #[cfg(feature = "iot")]
 impl CfnThingTypeProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnThingTypeProps {
         CfnThingTypeProps {
             deprecate_thing_type: None,
@@ -7054,6 +7403,7 @@ impl CfnThingTypeProps {
 
 #[cfg(feature = "iot")]
 impl Default for CfnThingTypeProps {
+    #[inline]
     fn default() -> CfnThingTypeProps {
         CfnThingTypeProps::new()
     }
@@ -7062,6 +7412,7 @@ impl Default for CfnThingTypeProps {
 #[cfg(feature = "iot")]
 impl CfnThingTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeprecateThingType", self.deprecate_thing_type);
@@ -7073,6 +7424,7 @@ impl CfnThingTypeProps {
 
     /// The `AWS::IoT::ThingType` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::ThingType").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -7081,6 +7433,7 @@ impl CfnThingTypeProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::ThingType> {
     /// Adds an `AWS::IoT::ThingType` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7093,6 +7446,7 @@ impl crate::Cfn<markers::ThingType> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-thingtype.html#aws-resource-iot-thingtype-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -7101,6 +7455,7 @@ impl crate::Cfn<markers::ThingType> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-thingtype.html#aws-resource-iot-thingtype-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -7139,6 +7494,7 @@ pub mod thing_type {
 
     impl ThingTypeProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ThingTypeProperties {
             ThingTypeProperties {
                 mqtt5_configuration: None,
@@ -7149,12 +7505,14 @@ pub mod thing_type {
     }
 
     impl Default for ThingTypeProperties {
+        #[inline]
         fn default() -> ThingTypeProperties {
             ThingTypeProperties::new()
         }
     }
 
     impl IntoValue for ThingTypeProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Mqtt5Configuration", self.mqtt5_configuration);
@@ -7180,6 +7538,7 @@ pub mod thing_type {
 
     impl Mqtt5Configuration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Mqtt5Configuration {
             Mqtt5Configuration {
                 propagating_attributes: None,
@@ -7188,12 +7547,14 @@ pub mod thing_type {
     }
 
     impl Default for Mqtt5Configuration {
+        #[inline]
         fn default() -> Mqtt5Configuration {
             Mqtt5Configuration::new()
         }
     }
 
     impl IntoValue for Mqtt5Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PropagatingAttributes", self.propagating_attributes);
@@ -7228,6 +7589,7 @@ pub mod thing_type {
 
     impl PropagatingAttribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(user_property_key: impl Into<Str>) -> PropagatingAttribute {
             PropagatingAttribute {
                 connection_attribute: None,
@@ -7238,6 +7600,7 @@ pub mod thing_type {
     }
 
     impl IntoValue for PropagatingAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionAttribute", self.connection_attribute);
@@ -7278,6 +7641,7 @@ pub struct CfnTopicRuleProps {
 #[cfg(feature = "iot")]
 impl CfnTopicRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(topic_rule_payload: impl Into<topic_rule::TopicRulePayload>) -> CfnTopicRuleProps {
         CfnTopicRuleProps {
             rule_name: None,
@@ -7290,6 +7654,7 @@ impl CfnTopicRuleProps {
 #[cfg(feature = "iot")]
 impl CfnTopicRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "RuleName", self.rule_name);
@@ -7300,6 +7665,7 @@ impl CfnTopicRuleProps {
 
     /// The `AWS::IoT::TopicRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::TopicRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -7308,6 +7674,7 @@ impl CfnTopicRuleProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::TopicRule> {
     /// Adds an `AWS::IoT::TopicRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -7321,6 +7688,7 @@ impl crate::Cfn<markers::TopicRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-topicrule.html#aws-resource-iot-topicrule-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -7375,6 +7743,7 @@ pub mod topic_rule {
 
     impl TopicRulePayload {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(actions: impl Into<List<Action>>, sql: impl Into<Str>) -> TopicRulePayload {
             TopicRulePayload {
                 actions: actions.into(),
@@ -7388,6 +7757,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for TopicRulePayload {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Actions", self.actions.into_value());
@@ -7529,6 +7899,7 @@ pub mod topic_rule {
 
     impl Action {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Action {
             Action {
                 cloudwatch_alarm: None,
@@ -7559,12 +7930,14 @@ pub mod topic_rule {
     }
 
     impl Default for Action {
+        #[inline]
         fn default() -> Action {
             Action::new()
         }
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudwatchAlarm", self.cloudwatch_alarm);
@@ -7636,6 +8009,7 @@ pub mod topic_rule {
 
     impl S3Action {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Id<crate::s3::CfnBucket>>, key: impl Into<Str>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> S3Action {
             S3Action {
                 bucket_name: bucket_name.into(),
@@ -7647,6 +8021,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for S3Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_ref());
@@ -7691,6 +8066,7 @@ pub mod topic_rule {
 
     impl CloudwatchAlarmAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(alarm_name: impl Into<Str>, role_arn: impl Into<Str>, state_reason: impl Into<Str>, state_value: impl Into<Str>) -> CloudwatchAlarmAction {
             CloudwatchAlarmAction {
                 alarm_name: alarm_name.into(),
@@ -7702,6 +8078,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for CloudwatchAlarmAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlarmName", self.alarm_name.into_value());
@@ -7751,6 +8128,7 @@ pub mod topic_rule {
 
     impl IotEventsAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_name: impl Into<Id<crate::iotevents::CfnInput>>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> IotEventsAction {
             IotEventsAction {
                 batch_mode: None,
@@ -7762,6 +8140,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for IotEventsAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchMode", self.batch_mode);
@@ -7813,6 +8192,7 @@ pub mod topic_rule {
 
     impl FirehoseAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(delivery_stream_name: impl Into<Id<crate::kinesisfirehose::CfnDeliveryStream>>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> FirehoseAction {
             FirehoseAction {
                 batch_mode: None,
@@ -7824,6 +8204,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for FirehoseAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchMode", self.batch_mode);
@@ -7871,6 +8252,7 @@ pub mod topic_rule {
 
     impl RepublishAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Id<crate::iam::CfnRole>>, topic: impl Into<Str>) -> RepublishAction {
             RepublishAction {
                 headers: None,
@@ -7882,6 +8264,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for RepublishAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Headers", self.headers);
@@ -7943,6 +8326,7 @@ pub mod topic_rule {
 
     impl RepublishActionHeaders {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RepublishActionHeaders {
             RepublishActionHeaders {
                 content_type: None,
@@ -7956,12 +8340,14 @@ pub mod topic_rule {
     }
 
     impl Default for RepublishActionHeaders {
+        #[inline]
         fn default() -> RepublishActionHeaders {
             RepublishActionHeaders::new()
         }
     }
 
     impl IntoValue for RepublishActionHeaders {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentType", self.content_type);
@@ -7996,6 +8382,7 @@ pub mod topic_rule {
 
     impl UserProperty {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> UserProperty {
             UserProperty {
                 key: key.into(),
@@ -8005,6 +8392,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for UserProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -8057,6 +8445,7 @@ pub mod topic_rule {
 
     impl KafkaAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_properties: impl Into<Map<Str>>, destination_arn: impl Into<Str>, topic: impl Into<Str>) -> KafkaAction {
             KafkaAction {
                 client_properties: client_properties.into(),
@@ -8070,6 +8459,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for KafkaAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientProperties", self.client_properties.into_value());
@@ -8112,6 +8502,7 @@ pub mod topic_rule {
 
     impl StepFunctionsAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>, state_machine_name: impl Into<Str>) -> StepFunctionsAction {
             StepFunctionsAction {
                 execution_name_prefix: None,
@@ -8122,6 +8513,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for StepFunctionsAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExecutionNamePrefix", self.execution_name_prefix);
@@ -8190,6 +8582,7 @@ pub mod topic_rule {
 
     impl DynamoDBAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(hash_key_field: impl Into<Str>, hash_key_value: impl Into<Str>, role_arn: impl Into<Str>, table_name: impl Into<Str>) -> DynamoDBAction {
             DynamoDBAction {
                 hash_key_field: hash_key_field.into(),
@@ -8206,6 +8599,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for DynamoDBAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HashKeyField", self.hash_key_field.into_value());
@@ -8267,6 +8661,7 @@ pub mod topic_rule {
 
     impl HttpAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(url: impl Into<Str>) -> HttpAction {
             HttpAction {
                 auth: None,
@@ -8280,6 +8675,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for HttpAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Auth", self.auth);
@@ -8314,6 +8710,7 @@ pub mod topic_rule {
 
     impl HttpActionHeader {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> HttpActionHeader {
             HttpActionHeader {
                 key: key.into(),
@@ -8323,6 +8720,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for HttpActionHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -8347,6 +8745,7 @@ pub mod topic_rule {
 
     impl HttpAuthorization {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpAuthorization {
             HttpAuthorization {
                 sigv4: None,
@@ -8355,12 +8754,14 @@ pub mod topic_rule {
     }
 
     impl Default for HttpAuthorization {
+        #[inline]
         fn default() -> HttpAuthorization {
             HttpAuthorization::new()
         }
     }
 
     impl IntoValue for HttpAuthorization {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Sigv4", self.sigv4);
@@ -8397,6 +8798,7 @@ pub mod topic_rule {
 
     impl SigV4Authorization {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>, service_name: impl Into<Str>, signing_region: impl Into<Str>) -> SigV4Authorization {
             SigV4Authorization {
                 role_arn: role_arn.into(),
@@ -8407,6 +8809,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for SigV4Authorization {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RoleArn", self.role_arn.into_value());
@@ -8456,6 +8859,7 @@ pub mod topic_rule {
 
     impl OpenSearchAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint: impl Into<Str>, id: impl Into<Str>, index: impl Into<Str>, role_arn: impl Into<Str>, r#type: impl Into<Str>) -> OpenSearchAction {
             OpenSearchAction {
                 endpoint: endpoint.into(),
@@ -8468,6 +8872,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for OpenSearchAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Endpoint", self.endpoint.into_value());
@@ -8502,6 +8907,7 @@ pub mod topic_rule {
 
     impl DynamoDBv2Action {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DynamoDBv2Action {
             DynamoDBv2Action {
                 put_item: None,
@@ -8511,12 +8917,14 @@ pub mod topic_rule {
     }
 
     impl Default for DynamoDBv2Action {
+        #[inline]
         fn default() -> DynamoDBv2Action {
             DynamoDBv2Action::new()
         }
     }
 
     impl IntoValue for DynamoDBv2Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PutItem", self.put_item);
@@ -8545,6 +8953,7 @@ pub mod topic_rule {
 
     impl PutItemInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(table_name: impl Into<Id<crate::dynamodb::CfnTable>>) -> PutItemInput {
             PutItemInput {
                 table_name: table_name.into(),
@@ -8553,6 +8962,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for PutItemInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TableName", self.table_name.into_ref());
@@ -8609,6 +9019,7 @@ pub mod topic_rule {
 
     impl CloudwatchMetricAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_name: impl Into<Str>, metric_namespace: impl Into<Str>, metric_unit: impl Into<Str>, metric_value: impl Into<Str>, role_arn: impl Into<Str>) -> CloudwatchMetricAction {
             CloudwatchMetricAction {
                 metric_name: metric_name.into(),
@@ -8622,6 +9033,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for CloudwatchMetricAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetricName", self.metric_name.into_value());
@@ -8659,6 +9071,7 @@ pub mod topic_rule {
 
     impl IotSiteWiseAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(put_asset_property_value_entries: impl Into<List<PutAssetPropertyValueEntry>>, role_arn: impl Into<Str>) -> IotSiteWiseAction {
             IotSiteWiseAction {
                 put_asset_property_value_entries: put_asset_property_value_entries.into(),
@@ -8668,6 +9081,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for IotSiteWiseAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PutAssetPropertyValueEntries", self.put_asset_property_value_entries.into_value());
@@ -8718,6 +9132,7 @@ pub mod topic_rule {
 
     impl PutAssetPropertyValueEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(property_values: impl Into<List<AssetPropertyValue>>) -> PutAssetPropertyValueEntry {
             PutAssetPropertyValueEntry {
                 asset_id: None,
@@ -8730,6 +9145,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for PutAssetPropertyValueEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssetId", self.asset_id);
@@ -8769,6 +9185,7 @@ pub mod topic_rule {
 
     impl AssetPropertyValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(timestamp: impl Into<AssetPropertyTimestamp>, value: impl Into<AssetPropertyVariant>) -> AssetPropertyValue {
             AssetPropertyValue {
                 quality: None,
@@ -8779,6 +9196,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for AssetPropertyValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Quality", self.quality);
@@ -8821,6 +9239,7 @@ pub mod topic_rule {
 
     impl AssetPropertyVariant {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AssetPropertyVariant {
             AssetPropertyVariant {
                 boolean_value: None,
@@ -8832,12 +9251,14 @@ pub mod topic_rule {
     }
 
     impl Default for AssetPropertyVariant {
+        #[inline]
         fn default() -> AssetPropertyVariant {
             AssetPropertyVariant::new()
         }
     }
 
     impl IntoValue for AssetPropertyVariant {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BooleanValue", self.boolean_value);
@@ -8869,6 +9290,7 @@ pub mod topic_rule {
 
     impl AssetPropertyTimestamp {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(time_in_seconds: impl Into<Str>) -> AssetPropertyTimestamp {
             AssetPropertyTimestamp {
                 offset_in_nanos: None,
@@ -8878,6 +9300,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for AssetPropertyTimestamp {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OffsetInNanos", self.offset_in_nanos);
@@ -8926,6 +9349,7 @@ pub mod topic_rule {
 
     impl ElasticsearchAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint: impl Into<Str>, id: impl Into<Str>, index: impl Into<Str>, role_arn: impl Into<Str>, r#type: impl Into<Str>) -> ElasticsearchAction {
             ElasticsearchAction {
                 endpoint: endpoint.into(),
@@ -8938,6 +9362,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for ElasticsearchAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Endpoint", self.endpoint.into_value());
@@ -8982,6 +9407,7 @@ pub mod topic_rule {
 
     impl SqsAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(queue_url: impl Into<Id<crate::sqs::CfnQueue>>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> SqsAction {
             SqsAction {
                 queue_url: queue_url.into(),
@@ -8992,6 +9418,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for SqsAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("QueueUrl", self.queue_url.into_ref());
@@ -9028,6 +9455,7 @@ pub mod topic_rule {
 
     impl KinesisAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>, stream_name: impl Into<Str>) -> KinesisAction {
             KinesisAction {
                 partition_key: None,
@@ -9038,6 +9466,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for KinesisAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PartitionKey", self.partition_key);
@@ -9074,6 +9503,7 @@ pub mod topic_rule {
 
     impl CloudwatchLogsAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_group_name: impl Into<Str>, role_arn: impl Into<Str>) -> CloudwatchLogsAction {
             CloudwatchLogsAction {
                 batch_mode: None,
@@ -9084,6 +9514,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for CloudwatchLogsAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchMode", self.batch_mode);
@@ -9134,6 +9565,7 @@ pub mod topic_rule {
 
     impl TimestreamAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, dimensions: impl Into<List<TimestreamDimension>>, role_arn: impl Into<Str>, table_name: impl Into<Str>) -> TimestreamAction {
             TimestreamAction {
                 database_name: database_name.into(),
@@ -9146,6 +9578,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for TimestreamAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatabaseName", self.database_name.into_value());
@@ -9180,6 +9613,7 @@ pub mod topic_rule {
 
     impl TimestreamDimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> TimestreamDimension {
             TimestreamDimension {
                 name: name.into(),
@@ -9189,6 +9623,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for TimestreamDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -9220,6 +9655,7 @@ pub mod topic_rule {
 
     impl TimestreamTimestamp {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(unit: impl Into<Str>, value: impl Into<Str>) -> TimestreamTimestamp {
             TimestreamTimestamp {
                 unit: unit.into(),
@@ -9229,6 +9665,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for TimestreamTimestamp {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Unit", self.unit.into_value());
@@ -9268,6 +9705,7 @@ pub mod topic_rule {
 
     impl IotAnalyticsAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(channel_name: impl Into<Str>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> IotAnalyticsAction {
             IotAnalyticsAction {
                 batch_mode: None,
@@ -9278,6 +9716,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for IotAnalyticsAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchMode", self.batch_mode);
@@ -9325,6 +9764,7 @@ pub mod topic_rule {
 
     impl SnsAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Id<crate::iam::CfnRole>>, target_arn: impl Into<Id<crate::sns::CfnTopic>>) -> SnsAction {
             SnsAction {
                 message_format: None,
@@ -9335,6 +9775,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for SnsAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MessageFormat", self.message_format);
@@ -9359,6 +9800,7 @@ pub mod topic_rule {
 
     impl LambdaAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LambdaAction {
             LambdaAction {
                 function_arn: None,
@@ -9367,12 +9809,14 @@ pub mod topic_rule {
     }
 
     impl Default for LambdaAction {
+        #[inline]
         fn default() -> LambdaAction {
             LambdaAction::new()
         }
     }
 
     impl IntoValue for LambdaAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FunctionArn", self.function_arn);
@@ -9429,6 +9873,7 @@ pub mod topic_rule {
 
     impl LocationAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(device_id: impl Into<Str>, latitude: impl Into<Str>, longitude: impl Into<Str>, role_arn: impl Into<Str>, tracker_name: impl Into<Str>) -> LocationAction {
             LocationAction {
                 device_id: device_id.into(),
@@ -9442,6 +9887,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for LocationAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeviceId", self.device_id.into_value());
@@ -9476,6 +9922,7 @@ pub mod topic_rule {
 
     impl Timestamp {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<Str>) -> Timestamp {
             Timestamp {
                 unit: None,
@@ -9485,6 +9932,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for Timestamp {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Unit", self.unit);
@@ -9523,6 +9971,7 @@ pub mod topic_rule {
 
     impl BatchConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BatchConfig {
             BatchConfig {
                 batch_across_topics: None,
@@ -9534,12 +9983,14 @@ pub mod topic_rule {
     }
 
     impl Default for BatchConfig {
+        #[inline]
         fn default() -> BatchConfig {
             BatchConfig::new()
         }
     }
 
     impl IntoValue for BatchConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchAcrossTopics", self.batch_across_topics);
@@ -9604,6 +10055,7 @@ pub mod topic_rule {
 
     impl InfluxDBAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, destination_arn: impl Into<Str>, role_arn: impl Into<Str>, table_name: impl Into<Str>) -> InfluxDBAction {
             InfluxDBAction {
                 batch_config: None,
@@ -9619,6 +10071,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for InfluxDBAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchConfig", self.batch_config);
@@ -9663,6 +10116,7 @@ pub mod topic_rule {
 
     impl InfluxDBBatchConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InfluxDBBatchConfig {
             InfluxDBBatchConfig {
                 batch_across_topics: None,
@@ -9674,12 +10128,14 @@ pub mod topic_rule {
     }
 
     impl Default for InfluxDBBatchConfig {
+        #[inline]
         fn default() -> InfluxDBBatchConfig {
             InfluxDBBatchConfig::new()
         }
     }
 
     impl IntoValue for InfluxDBBatchConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchAcrossTopics", self.batch_across_topics);
@@ -9714,6 +10170,7 @@ pub mod topic_rule {
 
     impl KafkaActionHeader {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> KafkaActionHeader {
             KafkaActionHeader {
                 key: key.into(),
@@ -9723,6 +10180,7 @@ pub mod topic_rule {
     }
 
     impl IntoValue for KafkaActionHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -9775,6 +10233,7 @@ pub struct CfnTopicRuleDestinationProps {
 #[cfg(feature = "iot")]
 impl CfnTopicRuleDestinationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnTopicRuleDestinationProps {
         CfnTopicRuleDestinationProps {
             http_url_properties: None,
@@ -9787,6 +10246,7 @@ impl CfnTopicRuleDestinationProps {
 
 #[cfg(feature = "iot")]
 impl Default for CfnTopicRuleDestinationProps {
+    #[inline]
     fn default() -> CfnTopicRuleDestinationProps {
         CfnTopicRuleDestinationProps::new()
     }
@@ -9795,6 +10255,7 @@ impl Default for CfnTopicRuleDestinationProps {
 #[cfg(feature = "iot")]
 impl CfnTopicRuleDestinationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "HttpUrlProperties", self.http_url_properties);
@@ -9806,6 +10267,7 @@ impl CfnTopicRuleDestinationProps {
 
     /// The `AWS::IoT::TopicRuleDestination` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoT::TopicRuleDestination").properties(self.into_properties())
     }
@@ -9814,6 +10276,7 @@ impl CfnTopicRuleDestinationProps {
 #[cfg(feature = "iot")]
 impl crate::Cfn<markers::TopicRuleDestination> {
     /// Adds an `AWS::IoT::TopicRuleDestination` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -9826,6 +10289,7 @@ impl crate::Cfn<markers::TopicRuleDestination> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-topicruledestination.html#aws-resource-iot-topicruledestination-return-values).
+    #[inline]
     pub fn attr_status_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusReason".into())
     }
@@ -9834,6 +10298,7 @@ impl crate::Cfn<markers::TopicRuleDestination> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-topicruledestination.html#aws-resource-iot-topicruledestination-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -9860,6 +10325,7 @@ pub mod topic_rule_destination {
 
     impl HttpUrlDestinationSummary {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpUrlDestinationSummary {
             HttpUrlDestinationSummary {
                 confirmation_url: None,
@@ -9868,12 +10334,14 @@ pub mod topic_rule_destination {
     }
 
     impl Default for HttpUrlDestinationSummary {
+        #[inline]
         fn default() -> HttpUrlDestinationSummary {
             HttpUrlDestinationSummary::new()
         }
     }
 
     impl IntoValue for HttpUrlDestinationSummary {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConfirmationUrl", self.confirmation_url);
@@ -9916,6 +10384,7 @@ pub mod topic_rule_destination {
 
     impl VpcDestinationProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcDestinationProperties {
             VpcDestinationProperties {
                 role_arn: None,
@@ -9927,12 +10396,14 @@ pub mod topic_rule_destination {
     }
 
     impl Default for VpcDestinationProperties {
+        #[inline]
         fn default() -> VpcDestinationProperties {
             VpcDestinationProperties::new()
         }
     }
 
     impl IntoValue for VpcDestinationProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RoleArn", self.role_arn);
@@ -9981,6 +10452,7 @@ pub mod topic_rule_destination {
 
     impl InfluxDBDestinationProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint: impl Into<Str>, influx_db_version: impl Into<Str>, secret_id: impl Into<Str>) -> InfluxDBDestinationProperties {
             InfluxDBDestinationProperties {
                 endpoint: endpoint.into(),
@@ -9993,6 +10465,7 @@ pub mod topic_rule_destination {
     }
 
     impl IntoValue for InfluxDBDestinationProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Endpoint", self.endpoint.into_value());

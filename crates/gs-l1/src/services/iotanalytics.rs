@@ -122,6 +122,7 @@ pub struct CfnChannelProps {
 #[cfg(feature = "iotanalytics")]
 impl CfnChannelProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnChannelProps {
         CfnChannelProps {
             channel_name: None,
@@ -134,6 +135,7 @@ impl CfnChannelProps {
 
 #[cfg(feature = "iotanalytics")]
 impl Default for CfnChannelProps {
+    #[inline]
     fn default() -> CfnChannelProps {
         CfnChannelProps::new()
     }
@@ -142,6 +144,7 @@ impl Default for CfnChannelProps {
 #[cfg(feature = "iotanalytics")]
 impl CfnChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ChannelName", self.channel_name);
@@ -153,6 +156,7 @@ impl CfnChannelProps {
 
     /// The `AWS::IoTAnalytics::Channel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTAnalytics::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -161,6 +165,7 @@ impl CfnChannelProps {
 #[cfg(feature = "iotanalytics")]
 impl crate::Cfn<markers::Channel> {
     /// Adds an `AWS::IoTAnalytics::Channel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -173,6 +178,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotanalytics-channel.html#aws-resource-iotanalytics-channel-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -208,6 +214,7 @@ pub mod channel {
 
     impl ChannelStorage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ChannelStorage {
             ChannelStorage {
                 customer_managed_s3: None,
@@ -217,12 +224,14 @@ pub mod channel {
     }
 
     impl Default for ChannelStorage {
+        #[inline]
         fn default() -> ChannelStorage {
             ChannelStorage::new()
         }
     }
 
     impl IntoValue for ChannelStorage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomerManagedS3", self.customer_managed_s3);
@@ -260,6 +269,7 @@ pub mod channel {
 
     impl CustomerManagedS3 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, role_arn: impl Into<Str>) -> CustomerManagedS3 {
             CustomerManagedS3 {
                 bucket: bucket.into(),
@@ -270,6 +280,7 @@ pub mod channel {
     }
 
     impl IntoValue for CustomerManagedS3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -299,6 +310,7 @@ pub mod channel {
 
     impl RetentionPeriod {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RetentionPeriod {
             RetentionPeriod {
                 number_of_days: None,
@@ -308,12 +320,14 @@ pub mod channel {
     }
 
     impl Default for RetentionPeriod {
+        #[inline]
         fn default() -> RetentionPeriod {
             RetentionPeriod::new()
         }
     }
 
     impl IntoValue for RetentionPeriod {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NumberOfDays", self.number_of_days);
@@ -386,6 +400,7 @@ pub struct CfnDatasetProps {
 #[cfg(feature = "iotanalytics")]
 impl CfnDatasetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(actions: impl Into<List<dataset::Action>>) -> CfnDatasetProps {
         CfnDatasetProps {
             actions: actions.into(),
@@ -403,6 +418,7 @@ impl CfnDatasetProps {
 #[cfg(feature = "iotanalytics")]
 impl CfnDatasetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
@@ -418,6 +434,7 @@ impl CfnDatasetProps {
 
     /// The `AWS::IoTAnalytics::Dataset` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTAnalytics::Dataset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -426,6 +443,7 @@ impl CfnDatasetProps {
 #[cfg(feature = "iotanalytics")]
 impl crate::Cfn<markers::Dataset> {
     /// Adds an `AWS::IoTAnalytics::Dataset` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -438,6 +456,7 @@ impl crate::Cfn<markers::Dataset> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotanalytics-dataset.html#aws-resource-iotanalytics-dataset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -477,6 +496,7 @@ pub mod dataset {
 
     impl Action {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action_name: impl Into<Str>) -> Action {
             Action {
                 action_name: action_name.into(),
@@ -487,6 +507,7 @@ pub mod dataset {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActionName", self.action_name.into_value());
@@ -535,6 +556,7 @@ pub mod dataset {
 
     impl ContainerAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(execution_role_arn: impl Into<Str>, image: impl Into<Str>, resource_configuration: impl Into<ResourceConfiguration>) -> ContainerAction {
             ContainerAction {
                 execution_role_arn: execution_role_arn.into(),
@@ -546,6 +568,7 @@ pub mod dataset {
     }
 
     impl IntoValue for ContainerAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExecutionRoleArn", self.execution_role_arn.into_value());
@@ -594,6 +617,7 @@ pub mod dataset {
 
     impl Variable {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(variable_name: impl Into<Str>) -> Variable {
             Variable {
                 dataset_content_version_value: None,
@@ -606,6 +630,7 @@ pub mod dataset {
     }
 
     impl IntoValue for Variable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DatasetContentVersionValue", self.dataset_content_version_value);
@@ -634,6 +659,7 @@ pub mod dataset {
 
     impl DatasetContentVersionValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dataset_name: impl Into<Str>) -> DatasetContentVersionValue {
             DatasetContentVersionValue {
                 dataset_name: dataset_name.into(),
@@ -642,6 +668,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DatasetContentVersionValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatasetName", self.dataset_name.into_value());
@@ -666,6 +693,7 @@ pub mod dataset {
 
     impl OutputFileUriValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_name: impl Into<Str>) -> OutputFileUriValue {
             OutputFileUriValue {
                 file_name: file_name.into(),
@@ -674,6 +702,7 @@ pub mod dataset {
     }
 
     impl IntoValue for OutputFileUriValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileName", self.file_name.into_value());
@@ -705,6 +734,7 @@ pub mod dataset {
 
     impl ResourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(compute_type: impl Into<Str>, volume_size_in_gb: impl Into<Int>) -> ResourceConfiguration {
             ResourceConfiguration {
                 compute_type: compute_type.into(),
@@ -714,6 +744,7 @@ pub mod dataset {
     }
 
     impl IntoValue for ResourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComputeType", self.compute_type.into_value());
@@ -745,6 +776,7 @@ pub mod dataset {
 
     impl QueryAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(sql_query: impl Into<Str>) -> QueryAction {
             QueryAction {
                 filters: None,
@@ -754,6 +786,7 @@ pub mod dataset {
     }
 
     impl IntoValue for QueryAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Filters", self.filters);
@@ -778,6 +811,7 @@ pub mod dataset {
 
     impl Filter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Filter {
             Filter {
                 delta_time: None,
@@ -786,12 +820,14 @@ pub mod dataset {
     }
 
     impl Default for Filter {
+        #[inline]
         fn default() -> Filter {
             Filter::new()
         }
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeltaTime", self.delta_time);
@@ -829,6 +865,7 @@ pub mod dataset {
 
     impl DeltaTime {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(offset_seconds: impl Into<Int>, time_expression: impl Into<Str>) -> DeltaTime {
             DeltaTime {
                 offset_seconds: offset_seconds.into(),
@@ -838,6 +875,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DeltaTime {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OffsetSeconds", self.offset_seconds.into_value());
@@ -867,6 +905,7 @@ pub mod dataset {
 
     impl LateDataRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rule_configuration: impl Into<LateDataRuleConfiguration>) -> LateDataRule {
             LateDataRule {
                 rule_configuration: rule_configuration.into(),
@@ -876,6 +915,7 @@ pub mod dataset {
     }
 
     impl IntoValue for LateDataRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RuleConfiguration", self.rule_configuration.into_value());
@@ -899,6 +939,7 @@ pub mod dataset {
 
     impl LateDataRuleConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LateDataRuleConfiguration {
             LateDataRuleConfiguration {
                 delta_time_session_window_configuration: None,
@@ -907,12 +948,14 @@ pub mod dataset {
     }
 
     impl Default for LateDataRuleConfiguration {
+        #[inline]
         fn default() -> LateDataRuleConfiguration {
             LateDataRuleConfiguration::new()
         }
     }
 
     impl IntoValue for LateDataRuleConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeltaTimeSessionWindowConfiguration", self.delta_time_session_window_configuration);
@@ -938,6 +981,7 @@ pub mod dataset {
 
     impl DeltaTimeSessionWindowConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(timeout_in_minutes: impl Into<Int>) -> DeltaTimeSessionWindowConfiguration {
             DeltaTimeSessionWindowConfiguration {
                 timeout_in_minutes: timeout_in_minutes.into(),
@@ -946,6 +990,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DeltaTimeSessionWindowConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TimeoutInMinutes", self.timeout_in_minutes.into_value());
@@ -974,6 +1019,7 @@ pub mod dataset {
 
     impl DatasetContentDeliveryRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination: impl Into<DatasetContentDeliveryRuleDestination>) -> DatasetContentDeliveryRule {
             DatasetContentDeliveryRule {
                 destination: destination.into(),
@@ -983,6 +1029,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DatasetContentDeliveryRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
@@ -1011,6 +1058,7 @@ pub mod dataset {
 
     impl DatasetContentDeliveryRuleDestination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DatasetContentDeliveryRuleDestination {
             DatasetContentDeliveryRuleDestination {
                 iot_events_destination_configuration: None,
@@ -1020,12 +1068,14 @@ pub mod dataset {
     }
 
     impl Default for DatasetContentDeliveryRuleDestination {
+        #[inline]
         fn default() -> DatasetContentDeliveryRuleDestination {
             DatasetContentDeliveryRuleDestination::new()
         }
     }
 
     impl IntoValue for DatasetContentDeliveryRuleDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IotEventsDestinationConfiguration", self.iot_events_destination_configuration);
@@ -1057,6 +1107,7 @@ pub mod dataset {
 
     impl IotEventsDestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_name: impl Into<Str>, role_arn: impl Into<Str>) -> IotEventsDestinationConfiguration {
             IotEventsDestinationConfiguration {
                 input_name: input_name.into(),
@@ -1066,6 +1117,7 @@ pub mod dataset {
     }
 
     impl IntoValue for IotEventsDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InputName", self.input_name.into_value());
@@ -1117,6 +1169,7 @@ pub mod dataset {
 
     impl S3DestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Id<crate::s3::CfnBucket>>, key: impl Into<Str>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> S3DestinationConfiguration {
             S3DestinationConfiguration {
                 bucket: bucket.into(),
@@ -1128,6 +1181,7 @@ pub mod dataset {
     }
 
     impl IntoValue for S3DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_ref());
@@ -1164,6 +1218,7 @@ pub mod dataset {
 
     impl GlueConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, table_name: impl Into<Str>) -> GlueConfiguration {
             GlueConfiguration {
                 database_name: database_name.into(),
@@ -1173,6 +1228,7 @@ pub mod dataset {
     }
 
     impl IntoValue for GlueConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatabaseName", self.database_name.into_value());
@@ -1202,6 +1258,7 @@ pub mod dataset {
 
     impl Trigger {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Trigger {
             Trigger {
                 schedule: None,
@@ -1211,12 +1268,14 @@ pub mod dataset {
     }
 
     impl Default for Trigger {
+        #[inline]
         fn default() -> Trigger {
             Trigger::new()
         }
     }
 
     impl IntoValue for Trigger {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Schedule", self.schedule);
@@ -1244,6 +1303,7 @@ pub mod dataset {
 
     impl Schedule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(schedule_expression: impl Into<Str>) -> Schedule {
             Schedule {
                 schedule_expression: schedule_expression.into(),
@@ -1252,6 +1312,7 @@ pub mod dataset {
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ScheduleExpression", self.schedule_expression.into_value());
@@ -1277,6 +1338,7 @@ pub mod dataset {
 
     impl TriggeringDataset {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dataset_name: impl Into<Str>) -> TriggeringDataset {
             TriggeringDataset {
                 dataset_name: dataset_name.into(),
@@ -1285,6 +1347,7 @@ pub mod dataset {
     }
 
     impl IntoValue for TriggeringDataset {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatasetName", self.dataset_name.into_value());
@@ -1312,6 +1375,7 @@ pub mod dataset {
 
     impl VersioningConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VersioningConfiguration {
             VersioningConfiguration {
                 max_versions: None,
@@ -1321,12 +1385,14 @@ pub mod dataset {
     }
 
     impl Default for VersioningConfiguration {
+        #[inline]
         fn default() -> VersioningConfiguration {
             VersioningConfiguration::new()
         }
     }
 
     impl IntoValue for VersioningConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxVersions", self.max_versions);
@@ -1355,6 +1421,7 @@ pub mod dataset {
 
     impl RetentionPeriod {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RetentionPeriod {
             RetentionPeriod {
                 number_of_days: None,
@@ -1364,12 +1431,14 @@ pub mod dataset {
     }
 
     impl Default for RetentionPeriod {
+        #[inline]
         fn default() -> RetentionPeriod {
             RetentionPeriod::new()
         }
     }
 
     impl IntoValue for RetentionPeriod {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NumberOfDays", self.number_of_days);
@@ -1425,6 +1494,7 @@ pub struct CfnDatastoreProps {
 #[cfg(feature = "iotanalytics")]
 impl CfnDatastoreProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDatastoreProps {
         CfnDatastoreProps {
             datastore_name: None,
@@ -1439,6 +1509,7 @@ impl CfnDatastoreProps {
 
 #[cfg(feature = "iotanalytics")]
 impl Default for CfnDatastoreProps {
+    #[inline]
     fn default() -> CfnDatastoreProps {
         CfnDatastoreProps::new()
     }
@@ -1447,6 +1518,7 @@ impl Default for CfnDatastoreProps {
 #[cfg(feature = "iotanalytics")]
 impl CfnDatastoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DatastoreName", self.datastore_name);
@@ -1460,6 +1532,7 @@ impl CfnDatastoreProps {
 
     /// The `AWS::IoTAnalytics::Datastore` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTAnalytics::Datastore").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1468,6 +1541,7 @@ impl CfnDatastoreProps {
 #[cfg(feature = "iotanalytics")]
 impl crate::Cfn<markers::Datastore> {
     /// Adds an `AWS::IoTAnalytics::Datastore` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1480,6 +1554,7 @@ impl crate::Cfn<markers::Datastore> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotanalytics-datastore.html#aws-resource-iotanalytics-datastore-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1520,6 +1595,7 @@ pub mod datastore {
 
     impl DatastoreStorage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DatastoreStorage {
             DatastoreStorage {
                 customer_managed_s3: None,
@@ -1530,12 +1606,14 @@ pub mod datastore {
     }
 
     impl Default for DatastoreStorage {
+        #[inline]
         fn default() -> DatastoreStorage {
             DatastoreStorage::new()
         }
     }
 
     impl IntoValue for DatastoreStorage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomerManagedS3", self.customer_managed_s3);
@@ -1576,6 +1654,7 @@ pub mod datastore {
 
     impl CustomerManagedS3 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, role_arn: impl Into<Str>) -> CustomerManagedS3 {
             CustomerManagedS3 {
                 bucket: bucket.into(),
@@ -1586,6 +1665,7 @@ pub mod datastore {
     }
 
     impl IntoValue for CustomerManagedS3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -1611,6 +1691,7 @@ pub mod datastore {
 
     impl IotSiteWiseMultiLayerStorage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IotSiteWiseMultiLayerStorage {
             IotSiteWiseMultiLayerStorage {
                 customer_managed_s3_storage: None,
@@ -1619,12 +1700,14 @@ pub mod datastore {
     }
 
     impl Default for IotSiteWiseMultiLayerStorage {
+        #[inline]
         fn default() -> IotSiteWiseMultiLayerStorage {
             IotSiteWiseMultiLayerStorage::new()
         }
     }
 
     impl IntoValue for IotSiteWiseMultiLayerStorage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomerManagedS3Storage", self.customer_managed_s3_storage);
@@ -1657,6 +1740,7 @@ pub mod datastore {
 
     impl CustomerManagedS3Storage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>) -> CustomerManagedS3Storage {
             CustomerManagedS3Storage {
                 bucket: bucket.into(),
@@ -1666,6 +1750,7 @@ pub mod datastore {
     }
 
     impl IntoValue for CustomerManagedS3Storage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -1695,6 +1780,7 @@ pub mod datastore {
 
     impl FileFormatConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FileFormatConfiguration {
             FileFormatConfiguration {
                 json_configuration: None,
@@ -1704,12 +1790,14 @@ pub mod datastore {
     }
 
     impl Default for FileFormatConfiguration {
+        #[inline]
         fn default() -> FileFormatConfiguration {
             FileFormatConfiguration::new()
         }
     }
 
     impl IntoValue for FileFormatConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "JsonConfiguration", self.json_configuration);
@@ -1733,6 +1821,7 @@ pub mod datastore {
 
     impl ParquetConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ParquetConfiguration {
             ParquetConfiguration {
                 schema_definition: None,
@@ -1741,12 +1830,14 @@ pub mod datastore {
     }
 
     impl Default for ParquetConfiguration {
+        #[inline]
         fn default() -> ParquetConfiguration {
             ParquetConfiguration::new()
         }
     }
 
     impl IntoValue for ParquetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SchemaDefinition", self.schema_definition);
@@ -1769,6 +1860,7 @@ pub mod datastore {
 
     impl SchemaDefinition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchemaDefinition {
             SchemaDefinition {
                 columns: None,
@@ -1777,12 +1869,14 @@ pub mod datastore {
     }
 
     impl Default for SchemaDefinition {
+        #[inline]
         fn default() -> SchemaDefinition {
             SchemaDefinition::new()
         }
     }
 
     impl IntoValue for SchemaDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Columns", self.columns);
@@ -1814,6 +1908,7 @@ pub mod datastore {
 
     impl Column {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> Column {
             Column {
                 name: name.into(),
@@ -1823,6 +1918,7 @@ pub mod datastore {
     }
 
     impl IntoValue for Column {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1846,6 +1942,7 @@ pub mod datastore {
 
     impl DatastorePartitions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DatastorePartitions {
             DatastorePartitions {
                 partitions: None,
@@ -1854,12 +1951,14 @@ pub mod datastore {
     }
 
     impl Default for DatastorePartitions {
+        #[inline]
         fn default() -> DatastorePartitions {
             DatastorePartitions::new()
         }
     }
 
     impl IntoValue for DatastorePartitions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Partitions", self.partitions);
@@ -1888,6 +1987,7 @@ pub mod datastore {
 
     impl DatastorePartition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DatastorePartition {
             DatastorePartition {
                 partition: None,
@@ -1897,12 +1997,14 @@ pub mod datastore {
     }
 
     impl Default for DatastorePartition {
+        #[inline]
         fn default() -> DatastorePartition {
             DatastorePartition::new()
         }
     }
 
     impl IntoValue for DatastorePartition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Partition", self.partition);
@@ -1928,6 +2030,7 @@ pub mod datastore {
 
     impl Partition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute_name: impl Into<Str>) -> Partition {
             Partition {
                 attribute_name: attribute_name.into(),
@@ -1936,6 +2039,7 @@ pub mod datastore {
     }
 
     impl IntoValue for Partition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeName", self.attribute_name.into_value());
@@ -1965,6 +2069,7 @@ pub mod datastore {
 
     impl TimestampPartition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute_name: impl Into<Str>) -> TimestampPartition {
             TimestampPartition {
                 attribute_name: attribute_name.into(),
@@ -1974,6 +2079,7 @@ pub mod datastore {
     }
 
     impl IntoValue for TimestampPartition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeName", self.attribute_name.into_value());
@@ -2002,6 +2108,7 @@ pub mod datastore {
 
     impl RetentionPeriod {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RetentionPeriod {
             RetentionPeriod {
                 number_of_days: None,
@@ -2011,12 +2118,14 @@ pub mod datastore {
     }
 
     impl Default for RetentionPeriod {
+        #[inline]
         fn default() -> RetentionPeriod {
             RetentionPeriod::new()
         }
     }
 
     impl IntoValue for RetentionPeriod {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NumberOfDays", self.number_of_days);
@@ -2059,6 +2168,7 @@ pub struct CfnPipelineProps {
 #[cfg(feature = "iotanalytics")]
 impl CfnPipelineProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(pipeline_activities: impl Into<List<pipeline::Activity>>) -> CfnPipelineProps {
         CfnPipelineProps {
             pipeline_activities: pipeline_activities.into(),
@@ -2071,6 +2181,7 @@ impl CfnPipelineProps {
 #[cfg(feature = "iotanalytics")]
 impl CfnPipelineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PipelineActivities", self.pipeline_activities.into_value());
@@ -2081,6 +2192,7 @@ impl CfnPipelineProps {
 
     /// The `AWS::IoTAnalytics::Pipeline` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTAnalytics::Pipeline").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2089,6 +2201,7 @@ impl CfnPipelineProps {
 #[cfg(feature = "iotanalytics")]
 impl crate::Cfn<markers::Pipeline> {
     /// Adds an `AWS::IoTAnalytics::Pipeline` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2101,6 +2214,7 @@ impl crate::Cfn<markers::Pipeline> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotanalytics-pipeline.html#aws-resource-iotanalytics-pipeline-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2171,6 +2285,7 @@ pub mod pipeline {
 
     impl Activity {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Activity {
             Activity {
                 add_attributes: None,
@@ -2188,12 +2303,14 @@ pub mod pipeline {
     }
 
     impl Default for Activity {
+        #[inline]
         fn default() -> Activity {
             Activity::new()
         }
     }
 
     impl IntoValue for Activity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AddAttributes", self.add_attributes);
@@ -2237,6 +2354,7 @@ pub mod pipeline {
 
     impl SelectAttributes {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attributes: impl Into<List<Str>>, name: impl Into<Str>) -> SelectAttributes {
             SelectAttributes {
                 attributes: attributes.into(),
@@ -2247,6 +2365,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for SelectAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attributes", self.attributes.into_value());
@@ -2278,6 +2397,7 @@ pub mod pipeline {
 
     impl Datastore {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(datastore_name: impl Into<Str>, name: impl Into<Str>) -> Datastore {
             Datastore {
                 datastore_name: datastore_name.into(),
@@ -2287,6 +2407,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for Datastore {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatastoreName", self.datastore_name.into_value());
@@ -2322,6 +2443,7 @@ pub mod pipeline {
 
     impl Filter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filter: impl Into<Str>, name: impl Into<Str>) -> Filter {
             Filter {
                 filter: filter.into(),
@@ -2332,6 +2454,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Filter", self.filter.into_value());
@@ -2369,6 +2492,7 @@ pub mod pipeline {
 
     impl AddAttributes {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attributes: impl Into<Map<Str>>, name: impl Into<Str>) -> AddAttributes {
             AddAttributes {
                 attributes: attributes.into(),
@@ -2379,6 +2503,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for AddAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attributes", self.attributes.into_value());
@@ -2415,6 +2540,7 @@ pub mod pipeline {
 
     impl Channel {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(channel_name: impl Into<Str>, name: impl Into<Str>) -> Channel {
             Channel {
                 channel_name: channel_name.into(),
@@ -2425,6 +2551,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for Channel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ChannelName", self.channel_name.into_value());
@@ -2473,6 +2600,7 @@ pub mod pipeline {
 
     impl DeviceShadowEnrich {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute: impl Into<Str>, name: impl Into<Str>, role_arn: impl Into<Str>, thing_name: impl Into<Str>) -> DeviceShadowEnrich {
             DeviceShadowEnrich {
                 attribute: attribute.into(),
@@ -2485,6 +2613,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for DeviceShadowEnrich {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attribute", self.attribute.into_value());
@@ -2529,6 +2658,7 @@ pub mod pipeline {
 
     impl Math {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute: impl Into<Str>, math: impl Into<Str>, name: impl Into<Str>) -> Math {
             Math {
                 attribute: attribute.into(),
@@ -2540,6 +2670,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for Math {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attribute", self.attribute.into_value());
@@ -2586,6 +2717,7 @@ pub mod pipeline {
 
     impl Lambda {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(batch_size: impl Into<Int>, lambda_name: impl Into<Id<crate::lambda::CfnFunction>>, name: impl Into<Str>) -> Lambda {
             Lambda {
                 batch_size: batch_size.into(),
@@ -2597,6 +2729,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for Lambda {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BatchSize", self.batch_size.into_value());
@@ -2646,6 +2779,7 @@ pub mod pipeline {
 
     impl DeviceRegistryEnrich {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute: impl Into<Str>, name: impl Into<Str>, role_arn: impl Into<Str>, thing_name: impl Into<Str>) -> DeviceRegistryEnrich {
             DeviceRegistryEnrich {
                 attribute: attribute.into(),
@@ -2658,6 +2792,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for DeviceRegistryEnrich {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attribute", self.attribute.into_value());
@@ -2696,6 +2831,7 @@ pub mod pipeline {
 
     impl RemoveAttributes {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attributes: impl Into<List<Str>>, name: impl Into<Str>) -> RemoveAttributes {
             RemoveAttributes {
                 attributes: attributes.into(),
@@ -2706,6 +2842,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for RemoveAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attributes", self.attributes.into_value());

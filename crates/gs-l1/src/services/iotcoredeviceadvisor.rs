@@ -54,6 +54,7 @@ pub struct CfnSuiteDefinitionProps {
 #[cfg(feature = "iotcoredeviceadvisor")]
 impl CfnSuiteDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(suite_definition_configuration: impl Into<suite_definition::SuiteDefinitionConfiguration>) -> CfnSuiteDefinitionProps {
         CfnSuiteDefinitionProps {
             suite_definition_configuration: suite_definition_configuration.into(),
@@ -65,6 +66,7 @@ impl CfnSuiteDefinitionProps {
 #[cfg(feature = "iotcoredeviceadvisor")]
 impl CfnSuiteDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("SuiteDefinitionConfiguration", self.suite_definition_configuration.into_value());
@@ -74,6 +76,7 @@ impl CfnSuiteDefinitionProps {
 
     /// The `AWS::IoTCoreDeviceAdvisor::SuiteDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTCoreDeviceAdvisor::SuiteDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -82,6 +85,7 @@ impl CfnSuiteDefinitionProps {
 #[cfg(feature = "iotcoredeviceadvisor")]
 impl crate::Cfn<markers::SuiteDefinition> {
     /// Adds an `AWS::IoTCoreDeviceAdvisor::SuiteDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -94,6 +98,7 @@ impl crate::Cfn<markers::SuiteDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`SuiteDefinitionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotcoredeviceadvisor-suitedefinition.html#aws-resource-iotcoredeviceadvisor-suitedefinition-return-values).
+    #[inline]
     pub fn attr_suite_definition_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SuiteDefinitionArn".into())
     }
@@ -102,6 +107,7 @@ impl crate::Cfn<markers::SuiteDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`SuiteDefinitionVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotcoredeviceadvisor-suitedefinition.html#aws-resource-iotcoredeviceadvisor-suitedefinition-return-values).
+    #[inline]
     pub fn attr_suite_definition_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SuiteDefinitionVersion".into())
     }
@@ -110,6 +116,7 @@ impl crate::Cfn<markers::SuiteDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`SuiteDefinitionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotcoredeviceadvisor-suitedefinition.html#aws-resource-iotcoredeviceadvisor-suitedefinition-return-values).
+    #[inline]
     pub fn attr_suite_definition_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SuiteDefinitionId".into())
     }
@@ -140,6 +147,7 @@ pub mod suite_definition {
 
     impl DeviceUnderTest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeviceUnderTest {
             DeviceUnderTest {
                 certificate_arn: None,
@@ -149,12 +157,14 @@ pub mod suite_definition {
     }
 
     impl Default for DeviceUnderTest {
+        #[inline]
         fn default() -> DeviceUnderTest {
             DeviceUnderTest::new()
         }
     }
 
     impl IntoValue for DeviceUnderTest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateArn", self.certificate_arn);
@@ -205,6 +215,7 @@ pub mod suite_definition {
 
     impl SuiteDefinitionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(device_permission_role_arn: impl Into<Str>, root_group: impl Into<Str>) -> SuiteDefinitionConfiguration {
             SuiteDefinitionConfiguration {
                 device_permission_role_arn: device_permission_role_arn.into(),
@@ -217,6 +228,7 @@ pub mod suite_definition {
     }
 
     impl IntoValue for SuiteDefinitionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DevicePermissionRoleArn", self.device_permission_role_arn.into_value());

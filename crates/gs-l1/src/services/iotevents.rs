@@ -143,6 +143,7 @@ pub struct CfnAlarmModelProps {
 #[cfg(feature = "iotevents")]
 impl CfnAlarmModelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(alarm_rule: impl Into<alarm_model::AlarmRule>, role_arn: impl Into<Str>) -> CfnAlarmModelProps {
         CfnAlarmModelProps {
             alarm_capabilities: None,
@@ -161,6 +162,7 @@ impl CfnAlarmModelProps {
 #[cfg(feature = "iotevents")]
 impl CfnAlarmModelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AlarmCapabilities", self.alarm_capabilities);
@@ -177,6 +179,7 @@ impl CfnAlarmModelProps {
 
     /// The `AWS::IoTEvents::AlarmModel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTEvents::AlarmModel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -185,6 +188,7 @@ impl CfnAlarmModelProps {
 #[cfg(feature = "iotevents")]
 impl crate::Cfn<markers::AlarmModel> {
     /// Adds an `AWS::IoTEvents::AlarmModel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -215,6 +219,7 @@ pub mod alarm_model {
 
     impl AlarmRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AlarmRule {
             AlarmRule {
                 simple_rule: None,
@@ -223,12 +228,14 @@ pub mod alarm_model {
     }
 
     impl Default for AlarmRule {
+        #[inline]
         fn default() -> AlarmRule {
             AlarmRule::new()
         }
     }
 
     impl IntoValue for AlarmRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SimpleRule", self.simple_rule);
@@ -267,6 +274,7 @@ pub mod alarm_model {
 
     impl SimpleRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison_operator: impl Into<Str>, input_property: impl Into<Str>, threshold: impl Into<Str>) -> SimpleRule {
             SimpleRule {
                 comparison_operator: comparison_operator.into(),
@@ -277,6 +285,7 @@ pub mod alarm_model {
     }
 
     impl IntoValue for SimpleRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComparisonOperator", self.comparison_operator.into_value());
@@ -307,6 +316,7 @@ pub mod alarm_model {
 
     impl AlarmCapabilities {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AlarmCapabilities {
             AlarmCapabilities {
                 acknowledge_flow: None,
@@ -316,12 +326,14 @@ pub mod alarm_model {
     }
 
     impl Default for AlarmCapabilities {
+        #[inline]
         fn default() -> AlarmCapabilities {
             AlarmCapabilities::new()
         }
     }
 
     impl IntoValue for AlarmCapabilities {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AcknowledgeFlow", self.acknowledge_flow);
@@ -348,6 +360,7 @@ pub mod alarm_model {
 
     impl AcknowledgeFlow {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AcknowledgeFlow {
             AcknowledgeFlow {
                 enabled: None,
@@ -356,12 +369,14 @@ pub mod alarm_model {
     }
 
     impl Default for AcknowledgeFlow {
+        #[inline]
         fn default() -> AcknowledgeFlow {
             AcknowledgeFlow::new()
         }
     }
 
     impl IntoValue for AcknowledgeFlow {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -387,6 +402,7 @@ pub mod alarm_model {
 
     impl InitializationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(disabled_on_initialization: impl Into<Bool>) -> InitializationConfiguration {
             InitializationConfiguration {
                 disabled_on_initialization: disabled_on_initialization.into(),
@@ -395,6 +411,7 @@ pub mod alarm_model {
     }
 
     impl IntoValue for InitializationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DisabledOnInitialization", self.disabled_on_initialization.into_value());
@@ -418,6 +435,7 @@ pub mod alarm_model {
 
     impl AlarmEventActions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AlarmEventActions {
             AlarmEventActions {
                 alarm_actions: None,
@@ -426,12 +444,14 @@ pub mod alarm_model {
     }
 
     impl Default for AlarmEventActions {
+        #[inline]
         fn default() -> AlarmEventActions {
             AlarmEventActions::new()
         }
     }
 
     impl IntoValue for AlarmEventActions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AlarmActions", self.alarm_actions);
@@ -510,6 +530,7 @@ pub mod alarm_model {
 
     impl AlarmAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AlarmAction {
             AlarmAction {
                 dynamo_db: None,
@@ -526,12 +547,14 @@ pub mod alarm_model {
     }
 
     impl Default for AlarmAction {
+        #[inline]
         fn default() -> AlarmAction {
             AlarmAction::new()
         }
     }
 
     impl IntoValue for AlarmAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DynamoDB", self.dynamo_db);
@@ -573,6 +596,7 @@ pub mod alarm_model {
 
     impl DynamoDBv2 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(table_name: impl Into<Str>) -> DynamoDBv2 {
             DynamoDBv2 {
                 payload: None,
@@ -582,6 +606,7 @@ pub mod alarm_model {
     }
 
     impl IntoValue for DynamoDBv2 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Payload", self.payload);
@@ -615,6 +640,7 @@ pub mod alarm_model {
 
     impl Payload {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(content_expression: impl Into<Str>, r#type: impl Into<Str>) -> Payload {
             Payload {
                 content_expression: content_expression.into(),
@@ -624,6 +650,7 @@ pub mod alarm_model {
     }
 
     impl IntoValue for Payload {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContentExpression", self.content_expression.into_value());
@@ -654,6 +681,7 @@ pub mod alarm_model {
 
     impl IotEvents {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_name: impl Into<Str>) -> IotEvents {
             IotEvents {
                 input_name: input_name.into(),
@@ -663,6 +691,7 @@ pub mod alarm_model {
     }
 
     impl IntoValue for IotEvents {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InputName", self.input_name.into_value());
@@ -709,6 +738,7 @@ pub mod alarm_model {
 
     impl IotSiteWise {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IotSiteWise {
             IotSiteWise {
                 asset_id: None,
@@ -721,12 +751,14 @@ pub mod alarm_model {
     }
 
     impl Default for IotSiteWise {
+        #[inline]
         fn default() -> IotSiteWise {
             IotSiteWise::new()
         }
     }
 
     impl IntoValue for IotSiteWise {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssetId", self.asset_id);
@@ -768,6 +800,7 @@ pub mod alarm_model {
 
     impl AssetPropertyValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<AssetPropertyVariant>) -> AssetPropertyValue {
             AssetPropertyValue {
                 quality: None,
@@ -778,6 +811,7 @@ pub mod alarm_model {
     }
 
     impl IntoValue for AssetPropertyValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Quality", self.quality);
@@ -823,6 +857,7 @@ pub mod alarm_model {
 
     impl AssetPropertyVariant {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AssetPropertyVariant {
             AssetPropertyVariant {
                 boolean_value: None,
@@ -834,12 +869,14 @@ pub mod alarm_model {
     }
 
     impl Default for AssetPropertyVariant {
+        #[inline]
         fn default() -> AssetPropertyVariant {
             AssetPropertyVariant::new()
         }
     }
 
     impl IntoValue for AssetPropertyVariant {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BooleanValue", self.boolean_value);
@@ -873,6 +910,7 @@ pub mod alarm_model {
 
     impl AssetPropertyTimestamp {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(time_in_seconds: impl Into<Str>) -> AssetPropertyTimestamp {
             AssetPropertyTimestamp {
                 offset_in_nanos: None,
@@ -882,6 +920,7 @@ pub mod alarm_model {
     }
 
     impl IntoValue for AssetPropertyTimestamp {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OffsetInNanos", self.offset_in_nanos);
@@ -918,6 +957,7 @@ pub mod alarm_model {
 
     impl Sqs {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(queue_url: impl Into<Str>) -> Sqs {
             Sqs {
                 payload: None,
@@ -928,6 +968,7 @@ pub mod alarm_model {
     }
 
     impl IntoValue for Sqs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Payload", self.payload);
@@ -967,6 +1008,7 @@ pub mod alarm_model {
 
     impl Firehose {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(delivery_stream_name: impl Into<Str>) -> Firehose {
             Firehose {
                 delivery_stream_name: delivery_stream_name.into(),
@@ -977,6 +1019,7 @@ pub mod alarm_model {
     }
 
     impl IntoValue for Firehose {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeliveryStreamName", self.delivery_stream_name.into_value());
@@ -1059,6 +1102,7 @@ pub mod alarm_model {
 
     impl DynamoDB {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(hash_key_field: impl Into<Str>, hash_key_value: impl Into<Str>, table_name: impl Into<Str>) -> DynamoDB {
             DynamoDB {
                 hash_key_field: hash_key_field.into(),
@@ -1076,6 +1120,7 @@ pub mod alarm_model {
     }
 
     impl IntoValue for DynamoDB {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HashKeyField", self.hash_key_field.into_value());
@@ -1114,6 +1159,7 @@ pub mod alarm_model {
 
     impl IotTopicPublish {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mqtt_topic: impl Into<Str>) -> IotTopicPublish {
             IotTopicPublish {
                 mqtt_topic: mqtt_topic.into(),
@@ -1123,6 +1169,7 @@ pub mod alarm_model {
     }
 
     impl IntoValue for IotTopicPublish {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MqttTopic", self.mqtt_topic.into_value());
@@ -1153,6 +1200,7 @@ pub mod alarm_model {
 
     impl Sns {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_arn: impl Into<Str>) -> Sns {
             Sns {
                 payload: None,
@@ -1162,6 +1210,7 @@ pub mod alarm_model {
     }
 
     impl IntoValue for Sns {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Payload", self.payload);
@@ -1192,6 +1241,7 @@ pub mod alarm_model {
 
     impl Lambda {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(function_arn: impl Into<Str>) -> Lambda {
             Lambda {
                 function_arn: function_arn.into(),
@@ -1201,6 +1251,7 @@ pub mod alarm_model {
     }
 
     impl IntoValue for Lambda {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FunctionArn", self.function_arn.into_value());
@@ -1267,6 +1318,7 @@ pub struct CfnDetectorModelProps {
 #[cfg(feature = "iotevents")]
 impl CfnDetectorModelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(detector_model_definition: impl Into<detector_model::DetectorModelDefinition>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> CfnDetectorModelProps {
         CfnDetectorModelProps {
             detector_model_definition: detector_model_definition.into(),
@@ -1283,6 +1335,7 @@ impl CfnDetectorModelProps {
 #[cfg(feature = "iotevents")]
 impl CfnDetectorModelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DetectorModelDefinition", self.detector_model_definition.into_value());
@@ -1297,6 +1350,7 @@ impl CfnDetectorModelProps {
 
     /// The `AWS::IoTEvents::DetectorModel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTEvents::DetectorModel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1305,6 +1359,7 @@ impl CfnDetectorModelProps {
 #[cfg(feature = "iotevents")]
 impl crate::Cfn<markers::DetectorModel> {
     /// Adds an `AWS::IoTEvents::DetectorModel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1341,6 +1396,7 @@ pub mod detector_model {
 
     impl DetectorModelDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(initial_state_name: impl Into<Str>, states: impl Into<List<State>>) -> DetectorModelDefinition {
             DetectorModelDefinition {
                 initial_state_name: initial_state_name.into(),
@@ -1350,6 +1406,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for DetectorModelDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InitialStateName", self.initial_state_name.into_value());
@@ -1389,6 +1446,7 @@ pub mod detector_model {
 
     impl State {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state_name: impl Into<Str>) -> State {
             State {
                 on_enter: None,
@@ -1400,6 +1458,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for State {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnEnter", self.on_enter);
@@ -1431,6 +1490,7 @@ pub mod detector_model {
 
     impl OnInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OnInput {
             OnInput {
                 events: None,
@@ -1440,12 +1500,14 @@ pub mod detector_model {
     }
 
     impl Default for OnInput {
+        #[inline]
         fn default() -> OnInput {
             OnInput::new()
         }
     }
 
     impl IntoValue for OnInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Events", self.events);
@@ -1482,6 +1544,7 @@ pub mod detector_model {
 
     impl Event {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_name: impl Into<Str>) -> Event {
             Event {
                 actions: None,
@@ -1492,6 +1555,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for Event {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Actions", self.actions);
@@ -1594,6 +1658,7 @@ pub mod detector_model {
 
     impl Action {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Action {
             Action {
                 clear_timer: None,
@@ -1614,12 +1679,14 @@ pub mod detector_model {
     }
 
     impl Default for Action {
+        #[inline]
         fn default() -> Action {
             Action::new()
         }
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClearTimer", self.clear_timer);
@@ -1661,6 +1728,7 @@ pub mod detector_model {
 
     impl IotEvents {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_name: impl Into<Str>) -> IotEvents {
             IotEvents {
                 input_name: input_name.into(),
@@ -1670,6 +1738,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for IotEvents {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InputName", self.input_name.into_value());
@@ -1703,6 +1772,7 @@ pub mod detector_model {
 
     impl Payload {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(content_expression: impl Into<Str>, r#type: impl Into<Str>) -> Payload {
             Payload {
                 content_expression: content_expression.into(),
@@ -1712,6 +1782,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for Payload {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContentExpression", self.content_expression.into_value());
@@ -1750,6 +1821,7 @@ pub mod detector_model {
 
     impl Firehose {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(delivery_stream_name: impl Into<Str>) -> Firehose {
             Firehose {
                 delivery_stream_name: delivery_stream_name.into(),
@@ -1760,6 +1832,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for Firehose {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeliveryStreamName", self.delivery_stream_name.into_value());
@@ -1842,6 +1915,7 @@ pub mod detector_model {
 
     impl DynamoDB {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(hash_key_field: impl Into<Str>, hash_key_value: impl Into<Str>, table_name: impl Into<Str>) -> DynamoDB {
             DynamoDB {
                 hash_key_field: hash_key_field.into(),
@@ -1859,6 +1933,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for DynamoDB {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HashKeyField", self.hash_key_field.into_value());
@@ -1897,6 +1972,7 @@ pub mod detector_model {
 
     impl IotTopicPublish {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mqtt_topic: impl Into<Str>) -> IotTopicPublish {
             IotTopicPublish {
                 mqtt_topic: mqtt_topic.into(),
@@ -1906,6 +1982,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for IotTopicPublish {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MqttTopic", self.mqtt_topic.into_value());
@@ -1940,6 +2017,7 @@ pub mod detector_model {
 
     impl DynamoDBv2 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(table_name: impl Into<Str>) -> DynamoDBv2 {
             DynamoDBv2 {
                 payload: None,
@@ -1949,6 +2027,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for DynamoDBv2 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Payload", self.payload);
@@ -1996,6 +2075,7 @@ pub mod detector_model {
 
     impl IotSiteWise {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(property_value: impl Into<AssetPropertyValue>) -> IotSiteWise {
             IotSiteWise {
                 asset_id: None,
@@ -2008,6 +2088,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for IotSiteWise {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssetId", self.asset_id);
@@ -2049,6 +2130,7 @@ pub mod detector_model {
 
     impl AssetPropertyValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<AssetPropertyVariant>) -> AssetPropertyValue {
             AssetPropertyValue {
                 quality: None,
@@ -2059,6 +2141,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for AssetPropertyValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Quality", self.quality);
@@ -2104,6 +2187,7 @@ pub mod detector_model {
 
     impl AssetPropertyVariant {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AssetPropertyVariant {
             AssetPropertyVariant {
                 boolean_value: None,
@@ -2115,12 +2199,14 @@ pub mod detector_model {
     }
 
     impl Default for AssetPropertyVariant {
+        #[inline]
         fn default() -> AssetPropertyVariant {
             AssetPropertyVariant::new()
         }
     }
 
     impl IntoValue for AssetPropertyVariant {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BooleanValue", self.boolean_value);
@@ -2154,6 +2240,7 @@ pub mod detector_model {
 
     impl AssetPropertyTimestamp {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(time_in_seconds: impl Into<Str>) -> AssetPropertyTimestamp {
             AssetPropertyTimestamp {
                 offset_in_nanos: None,
@@ -2163,6 +2250,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for AssetPropertyTimestamp {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OffsetInNanos", self.offset_in_nanos);
@@ -2188,6 +2276,7 @@ pub mod detector_model {
 
     impl ResetTimer {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(timer_name: impl Into<Str>) -> ResetTimer {
             ResetTimer {
                 timer_name: timer_name.into(),
@@ -2196,6 +2285,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for ResetTimer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TimerName", self.timer_name.into_value());
@@ -2231,6 +2321,7 @@ pub mod detector_model {
 
     impl Sqs {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(queue_url: impl Into<Str>) -> Sqs {
             Sqs {
                 payload: None,
@@ -2241,6 +2332,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for Sqs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Payload", self.payload);
@@ -2281,6 +2373,7 @@ pub mod detector_model {
 
     impl SetTimer {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(timer_name: impl Into<Str>) -> SetTimer {
             SetTimer {
                 duration_expression: None,
@@ -2291,6 +2384,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for SetTimer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DurationExpression", self.duration_expression);
@@ -2325,6 +2419,7 @@ pub mod detector_model {
 
     impl Sns {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_arn: impl Into<Id<crate::sns::CfnTopic>>) -> Sns {
             Sns {
                 payload: None,
@@ -2334,6 +2429,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for Sns {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Payload", self.payload);
@@ -2358,6 +2454,7 @@ pub mod detector_model {
 
     impl ClearTimer {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(timer_name: impl Into<Str>) -> ClearTimer {
             ClearTimer {
                 timer_name: timer_name.into(),
@@ -2366,6 +2463,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for ClearTimer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TimerName", self.timer_name.into_value());
@@ -2395,6 +2493,7 @@ pub mod detector_model {
 
     impl Lambda {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(function_arn: impl Into<Str>) -> Lambda {
             Lambda {
                 function_arn: function_arn.into(),
@@ -2404,6 +2503,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for Lambda {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FunctionArn", self.function_arn.into_value());
@@ -2434,6 +2534,7 @@ pub mod detector_model {
 
     impl SetVariable {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<Str>, variable_name: impl Into<Str>) -> SetVariable {
             SetVariable {
                 value: value.into(),
@@ -2443,6 +2544,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for SetVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Value", self.value.into_value());
@@ -2486,6 +2588,7 @@ pub mod detector_model {
 
     impl TransitionEvent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(condition: impl Into<Str>, event_name: impl Into<Str>, next_state: impl Into<Str>) -> TransitionEvent {
             TransitionEvent {
                 actions: None,
@@ -2497,6 +2600,7 @@ pub mod detector_model {
     }
 
     impl IntoValue for TransitionEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Actions", self.actions);
@@ -2523,6 +2627,7 @@ pub mod detector_model {
 
     impl OnExit {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OnExit {
             OnExit {
                 events: None,
@@ -2531,12 +2636,14 @@ pub mod detector_model {
     }
 
     impl Default for OnExit {
+        #[inline]
         fn default() -> OnExit {
             OnExit::new()
         }
     }
 
     impl IntoValue for OnExit {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Events", self.events);
@@ -2560,6 +2667,7 @@ pub mod detector_model {
 
     impl OnEnter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OnEnter {
             OnEnter {
                 events: None,
@@ -2568,12 +2676,14 @@ pub mod detector_model {
     }
 
     impl Default for OnEnter {
+        #[inline]
         fn default() -> OnEnter {
             OnEnter::new()
         }
     }
 
     impl IntoValue for OnEnter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Events", self.events);
@@ -2617,6 +2727,7 @@ pub struct CfnInputProps {
 #[cfg(feature = "iotevents")]
 impl CfnInputProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(input_definition: impl Into<input::InputDefinition>) -> CfnInputProps {
         CfnInputProps {
             input_definition: input_definition.into(),
@@ -2630,6 +2741,7 @@ impl CfnInputProps {
 #[cfg(feature = "iotevents")]
 impl CfnInputProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InputDefinition", self.input_definition.into_value());
@@ -2641,6 +2753,7 @@ impl CfnInputProps {
 
     /// The `AWS::IoTEvents::Input` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTEvents::Input").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2649,6 +2762,7 @@ impl CfnInputProps {
 #[cfg(feature = "iotevents")]
 impl crate::Cfn<markers::Input> {
     /// Adds an `AWS::IoTEvents::Input` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2683,6 +2797,7 @@ pub mod input {
 
     impl InputDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attributes: impl Into<List<Attribute>>) -> InputDefinition {
             InputDefinition {
                 attributes: attributes.into(),
@@ -2691,6 +2806,7 @@ pub mod input {
     }
 
     impl IntoValue for InputDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attributes", self.attributes.into_value());
@@ -2721,6 +2837,7 @@ pub mod input {
 
     impl Attribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(json_path: impl Into<Str>) -> Attribute {
             Attribute {
                 json_path: json_path.into(),
@@ -2729,6 +2846,7 @@ pub mod input {
     }
 
     impl IntoValue for Attribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("JsonPath", self.json_path.into_value());

@@ -61,6 +61,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "iotfleethub")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_name: impl Into<Str>, role_arn: impl Into<Str>) -> CfnApplicationProps {
         CfnApplicationProps {
             application_description: None,
@@ -74,6 +75,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "iotfleethub")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApplicationDescription", self.application_description);
@@ -85,6 +87,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::IoTFleetHub::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTFleetHub::Application").properties(self.into_properties())
     }
@@ -93,6 +96,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "iotfleethub")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::IoTFleetHub::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -105,6 +109,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleethub-application.html#aws-resource-iotfleethub-application-return-values).
+    #[inline]
     pub fn attr_application_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationUrl".into())
     }
@@ -113,6 +118,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleethub-application.html#aws-resource-iotfleethub-application-return-values).
+    #[inline]
     pub fn attr_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationArn".into())
     }
@@ -121,6 +127,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleethub-application.html#aws-resource-iotfleethub-application-return-values).
+    #[inline]
     pub fn attr_application_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationState".into())
     }
@@ -130,6 +137,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`SsoClientId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleethub-application.html#aws-resource-iotfleethub-application-return-values).
+    #[inline]
     pub fn attr_sso_client_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SsoClientId".into())
     }
@@ -138,6 +146,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleethub-application.html#aws-resource-iotfleethub-application-return-values).
+    #[inline]
     pub fn attr_application_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationId".into())
     }
@@ -146,6 +155,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationLastUpdateDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleethub-application.html#aws-resource-iotfleethub-application-return-values).
+    #[inline]
     pub fn attr_application_last_update_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationLastUpdateDate".into())
     }
@@ -155,6 +165,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ErrorMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleethub-application.html#aws-resource-iotfleethub-application-return-values).
+    #[inline]
     pub fn attr_error_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ErrorMessage".into())
     }
@@ -163,6 +174,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationCreationDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleethub-application.html#aws-resource-iotfleethub-application-return-values).
+    #[inline]
     pub fn attr_application_creation_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationCreationDate".into())
     }

@@ -258,6 +258,7 @@ pub struct CfnCampaignProps {
 #[cfg(feature = "iotfleetwise")]
 impl CfnCampaignProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(collection_scheme: impl Into<campaign::CollectionScheme>, name: impl Into<Str>, signal_catalog_arn: impl Into<Str>, target_arn: impl Into<Str>) -> CfnCampaignProps {
         CfnCampaignProps {
             action: None,
@@ -286,6 +287,7 @@ impl CfnCampaignProps {
 #[cfg(feature = "iotfleetwise")]
 impl CfnCampaignProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Action", self.action);
@@ -312,6 +314,7 @@ impl CfnCampaignProps {
 
     /// The `AWS::IoTFleetWise::Campaign` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTFleetWise::Campaign").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -320,6 +323,7 @@ impl CfnCampaignProps {
 #[cfg(feature = "iotfleetwise")]
 impl crate::Cfn<markers::Campaign> {
     /// Adds an `AWS::IoTFleetWise::Campaign` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -333,6 +337,7 @@ impl crate::Cfn<markers::Campaign> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-campaign.html#aws-resource-iotfleetwise-campaign-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -341,6 +346,7 @@ impl crate::Cfn<markers::Campaign> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModificationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-campaign.html#aws-resource-iotfleetwise-campaign-return-values).
+    #[inline]
     pub fn attr_last_modification_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModificationTime".into())
     }
@@ -350,6 +356,7 @@ impl crate::Cfn<markers::Campaign> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-campaign.html#aws-resource-iotfleetwise-campaign-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -358,6 +365,7 @@ impl crate::Cfn<markers::Campaign> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-campaign.html#aws-resource-iotfleetwise-campaign-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -400,6 +408,7 @@ pub mod campaign {
 
     impl SignalInformation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> SignalInformation {
             SignalInformation {
                 data_partition_id: None,
@@ -411,6 +420,7 @@ pub mod campaign {
     }
 
     impl IntoValue for SignalInformation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataPartitionId", self.data_partition_id);
@@ -447,6 +457,7 @@ pub mod campaign {
 
     impl DataDestinationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataDestinationConfig {
             DataDestinationConfig {
                 mqtt_topic_config: None,
@@ -457,12 +468,14 @@ pub mod campaign {
     }
 
     impl Default for DataDestinationConfig {
+        #[inline]
         fn default() -> DataDestinationConfig {
             DataDestinationConfig::new()
         }
     }
 
     impl IntoValue for DataDestinationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MqttTopicConfig", self.mqtt_topic_config);
@@ -513,6 +526,7 @@ pub mod campaign {
 
     impl S3Config {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_arn: impl Into<Str>) -> S3Config {
             S3Config {
                 bucket_arn: bucket_arn.into(),
@@ -524,6 +538,7 @@ pub mod campaign {
     }
 
     impl IntoValue for S3Config {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketArn", self.bucket_arn.into_value());
@@ -561,6 +576,7 @@ pub mod campaign {
 
     impl TimestreamConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(execution_role_arn: impl Into<Str>, timestream_table_arn: impl Into<Str>) -> TimestreamConfig {
             TimestreamConfig {
                 execution_role_arn: execution_role_arn.into(),
@@ -570,6 +586,7 @@ pub mod campaign {
     }
 
     impl IntoValue for TimestreamConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExecutionRoleArn", self.execution_role_arn.into_value());
@@ -602,6 +619,7 @@ pub mod campaign {
 
     impl CollectionScheme {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CollectionScheme {
             CollectionScheme {
                 condition_based_collection_scheme: None,
@@ -611,12 +629,14 @@ pub mod campaign {
     }
 
     impl Default for CollectionScheme {
+        #[inline]
         fn default() -> CollectionScheme {
             CollectionScheme::new()
         }
     }
 
     impl IntoValue for CollectionScheme {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConditionBasedCollectionScheme", self.condition_based_collection_scheme);
@@ -643,6 +663,7 @@ pub mod campaign {
 
     impl TimeBasedCollectionScheme {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(period_ms: impl Into<Num>) -> TimeBasedCollectionScheme {
             TimeBasedCollectionScheme {
                 period_ms: period_ms.into(),
@@ -651,6 +672,7 @@ pub mod campaign {
     }
 
     impl IntoValue for TimeBasedCollectionScheme {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PeriodMs", self.period_ms.into_value());
@@ -697,6 +719,7 @@ pub mod campaign {
 
     impl ConditionBasedCollectionScheme {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(expression: impl Into<Str>) -> ConditionBasedCollectionScheme {
             ConditionBasedCollectionScheme {
                 condition_language_version: None,
@@ -708,6 +731,7 @@ pub mod campaign {
     }
 
     impl IntoValue for ConditionBasedCollectionScheme {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConditionLanguageVersion", self.condition_language_version);
@@ -751,6 +775,7 @@ pub mod campaign {
 
     impl SignalFetchInformation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(actions: impl Into<List<Str>>, fully_qualified_name: impl Into<Str>, signal_fetch_config: impl Into<SignalFetchConfig>) -> SignalFetchInformation {
             SignalFetchInformation {
                 actions: actions.into(),
@@ -762,6 +787,7 @@ pub mod campaign {
     }
 
     impl IntoValue for SignalFetchInformation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Actions", self.actions.into_value());
@@ -792,6 +818,7 @@ pub mod campaign {
 
     impl SignalFetchConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SignalFetchConfig {
             SignalFetchConfig {
                 condition_based: None,
@@ -801,12 +828,14 @@ pub mod campaign {
     }
 
     impl Default for SignalFetchConfig {
+        #[inline]
         fn default() -> SignalFetchConfig {
             SignalFetchConfig::new()
         }
     }
 
     impl IntoValue for SignalFetchConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConditionBased", self.condition_based);
@@ -831,6 +860,7 @@ pub mod campaign {
 
     impl TimeBasedSignalFetchConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(execution_frequency_ms: impl Into<Num>) -> TimeBasedSignalFetchConfig {
             TimeBasedSignalFetchConfig {
                 execution_frequency_ms: execution_frequency_ms.into(),
@@ -839,6 +869,7 @@ pub mod campaign {
     }
 
     impl IntoValue for TimeBasedSignalFetchConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExecutionFrequencyMs", self.execution_frequency_ms.into_value());
@@ -868,6 +899,7 @@ pub mod campaign {
 
     impl ConditionBasedSignalFetchConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(condition_expression: impl Into<Str>, trigger_mode: impl Into<Str>) -> ConditionBasedSignalFetchConfig {
             ConditionBasedSignalFetchConfig {
                 condition_expression: condition_expression.into(),
@@ -877,6 +909,7 @@ pub mod campaign {
     }
 
     impl IntoValue for ConditionBasedSignalFetchConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConditionExpression", self.condition_expression.into_value());
@@ -911,6 +944,7 @@ pub mod campaign {
 
     impl MqttTopicConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(execution_role_arn: impl Into<Str>, mqtt_topic_arn: impl Into<Str>) -> MqttTopicConfig {
             MqttTopicConfig {
                 execution_role_arn: execution_role_arn.into(),
@@ -920,6 +954,7 @@ pub mod campaign {
     }
 
     impl IntoValue for MqttTopicConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExecutionRoleArn", self.execution_role_arn.into_value());
@@ -958,6 +993,7 @@ pub mod campaign {
 
     impl DataPartition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>, storage_options: impl Into<DataPartitionStorageOptions>) -> DataPartition {
             DataPartition {
                 id: id.into(),
@@ -968,6 +1004,7 @@ pub mod campaign {
     }
 
     impl IntoValue for DataPartition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -1005,6 +1042,7 @@ pub mod campaign {
 
     impl DataPartitionStorageOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(maximum_size: impl Into<StorageMaximumSize>, minimum_time_to_live: impl Into<StorageMinimumTimeToLive>, storage_location: impl Into<Str>) -> DataPartitionStorageOptions {
             DataPartitionStorageOptions {
                 maximum_size: maximum_size.into(),
@@ -1015,6 +1053,7 @@ pub mod campaign {
     }
 
     impl IntoValue for DataPartitionStorageOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaximumSize", self.maximum_size.into_value());
@@ -1046,6 +1085,7 @@ pub mod campaign {
 
     impl StorageMaximumSize {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(unit: impl Into<Str>, value: impl Into<Int>) -> StorageMaximumSize {
             StorageMaximumSize {
                 unit: unit.into(),
@@ -1055,6 +1095,7 @@ pub mod campaign {
     }
 
     impl IntoValue for StorageMaximumSize {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Unit", self.unit.into_value());
@@ -1085,6 +1126,7 @@ pub mod campaign {
 
     impl StorageMinimumTimeToLive {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(unit: impl Into<Str>, value: impl Into<Int>) -> StorageMinimumTimeToLive {
             StorageMinimumTimeToLive {
                 unit: unit.into(),
@@ -1094,6 +1136,7 @@ pub mod campaign {
     }
 
     impl IntoValue for StorageMinimumTimeToLive {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Unit", self.unit.into_value());
@@ -1128,6 +1171,7 @@ pub mod campaign {
 
     impl DataPartitionUploadOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(expression: impl Into<Str>) -> DataPartitionUploadOptions {
             DataPartitionUploadOptions {
                 condition_language_version: None,
@@ -1137,6 +1181,7 @@ pub mod campaign {
     }
 
     impl IntoValue for DataPartitionUploadOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConditionLanguageVersion", self.condition_language_version);
@@ -1204,6 +1249,7 @@ pub struct CfnDecoderManifestProps {
 #[cfg(feature = "iotfleetwise")]
 impl CfnDecoderManifestProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(model_manifest_arn: impl Into<Str>, name: impl Into<Str>) -> CfnDecoderManifestProps {
         CfnDecoderManifestProps {
             default_for_unmapped_signals: None,
@@ -1221,6 +1267,7 @@ impl CfnDecoderManifestProps {
 #[cfg(feature = "iotfleetwise")]
 impl CfnDecoderManifestProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DefaultForUnmappedSignals", self.default_for_unmapped_signals);
@@ -1236,6 +1283,7 @@ impl CfnDecoderManifestProps {
 
     /// The `AWS::IoTFleetWise::DecoderManifest` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTFleetWise::DecoderManifest").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1244,6 +1292,7 @@ impl CfnDecoderManifestProps {
 #[cfg(feature = "iotfleetwise")]
 impl crate::Cfn<markers::DecoderManifest> {
     /// Adds an `AWS::IoTFleetWise::DecoderManifest` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1257,6 +1306,7 @@ impl crate::Cfn<markers::DecoderManifest> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModificationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-decodermanifest.html#aws-resource-iotfleetwise-decodermanifest-return-values).
+    #[inline]
     pub fn attr_last_modification_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModificationTime".into())
     }
@@ -1266,6 +1316,7 @@ impl crate::Cfn<markers::DecoderManifest> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-decodermanifest.html#aws-resource-iotfleetwise-decodermanifest-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -1274,6 +1325,7 @@ impl crate::Cfn<markers::DecoderManifest> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-decodermanifest.html#aws-resource-iotfleetwise-decodermanifest-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1361,6 +1413,7 @@ pub mod decoder_manifest {
 
     impl ObdSignal {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(byte_length: impl Into<Union>, offset: impl Into<Union>, pid: impl Into<Union>, pid_response_length: impl Into<Union>, scaling: impl Into<Union>, service_mode: impl Into<Union>, start_byte: impl Into<Union>) -> ObdSignal {
             ObdSignal {
                 bit_mask_length: None,
@@ -1379,6 +1432,7 @@ pub mod decoder_manifest {
     }
 
     impl IntoValue for ObdSignal {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BitMaskLength", self.bit_mask_length);
@@ -1460,6 +1514,7 @@ pub mod decoder_manifest {
 
     impl CanSignal {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(factor: impl Into<Union>, is_big_endian: impl Into<Union>, is_signed: impl Into<Union>, length: impl Into<Union>, message_id: impl Into<Union>, offset: impl Into<Union>, start_bit: impl Into<Union>) -> CanSignal {
             CanSignal {
                 factor: factor.into(),
@@ -1476,6 +1531,7 @@ pub mod decoder_manifest {
     }
 
     impl IntoValue for CanSignal {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Factor", self.factor.into_value());
@@ -1517,6 +1573,7 @@ pub mod decoder_manifest {
 
     impl CanInterface {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> CanInterface {
             CanInterface {
                 name: name.into(),
@@ -1527,6 +1584,7 @@ pub mod decoder_manifest {
     }
 
     impl IntoValue for CanInterface {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1583,6 +1641,7 @@ pub mod decoder_manifest {
 
     impl ObdInterface {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, request_message_id: impl Into<Union>) -> ObdInterface {
             ObdInterface {
                 dtc_request_interval_seconds: None,
@@ -1597,6 +1656,7 @@ pub mod decoder_manifest {
     }
 
     impl IntoValue for ObdInterface {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DtcRequestIntervalSeconds", self.dtc_request_interval_seconds);
@@ -1642,6 +1702,7 @@ pub mod decoder_manifest {
 
     impl CanNetworkInterface {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(can_interface: impl Into<CanInterface>, interface_id: impl Into<Str>, r#type: impl Into<Str>) -> CanNetworkInterface {
             CanNetworkInterface {
                 can_interface: can_interface.into(),
@@ -1652,6 +1713,7 @@ pub mod decoder_manifest {
     }
 
     impl IntoValue for CanNetworkInterface {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CanInterface", self.can_interface.into_value());
@@ -1693,6 +1755,7 @@ pub mod decoder_manifest {
 
     impl ObdNetworkInterface {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(interface_id: impl Into<Str>, obd_interface: impl Into<ObdInterface>, r#type: impl Into<Str>) -> ObdNetworkInterface {
             ObdNetworkInterface {
                 interface_id: interface_id.into(),
@@ -1703,6 +1766,7 @@ pub mod decoder_manifest {
     }
 
     impl IntoValue for ObdNetworkInterface {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InterfaceId", self.interface_id.into_value());
@@ -1749,6 +1813,7 @@ pub mod decoder_manifest {
 
     impl CanSignalDecoder {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(can_signal: impl Into<CanSignal>, fully_qualified_name: impl Into<Str>, interface_id: impl Into<Str>, r#type: impl Into<Str>) -> CanSignalDecoder {
             CanSignalDecoder {
                 can_signal: can_signal.into(),
@@ -1760,6 +1825,7 @@ pub mod decoder_manifest {
     }
 
     impl IntoValue for CanSignalDecoder {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CanSignal", self.can_signal.into_value());
@@ -1807,6 +1873,7 @@ pub mod decoder_manifest {
 
     impl ObdSignalDecoder {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fully_qualified_name: impl Into<Str>, interface_id: impl Into<Str>, obd_signal: impl Into<ObdSignal>, r#type: impl Into<Str>) -> ObdSignalDecoder {
             ObdSignalDecoder {
                 fully_qualified_name: fully_qualified_name.into(),
@@ -1818,6 +1885,7 @@ pub mod decoder_manifest {
     }
 
     impl IntoValue for ObdSignalDecoder {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FullyQualifiedName", self.fully_qualified_name.into_value());
@@ -1864,6 +1932,7 @@ pub struct CfnFleetProps {
 #[cfg(feature = "iotfleetwise")]
 impl CfnFleetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(id: impl Into<Str>, signal_catalog_arn: impl Into<Str>) -> CfnFleetProps {
         CfnFleetProps {
             description: None,
@@ -1877,6 +1946,7 @@ impl CfnFleetProps {
 #[cfg(feature = "iotfleetwise")]
 impl CfnFleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1888,6 +1958,7 @@ impl CfnFleetProps {
 
     /// The `AWS::IoTFleetWise::Fleet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTFleetWise::Fleet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1896,6 +1967,7 @@ impl CfnFleetProps {
 #[cfg(feature = "iotfleetwise")]
 impl crate::Cfn<markers::Fleet> {
     /// Adds an `AWS::IoTFleetWise::Fleet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1909,6 +1981,7 @@ impl crate::Cfn<markers::Fleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModificationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-fleet.html#aws-resource-iotfleetwise-fleet-return-values).
+    #[inline]
     pub fn attr_last_modification_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModificationTime".into())
     }
@@ -1918,6 +1991,7 @@ impl crate::Cfn<markers::Fleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-fleet.html#aws-resource-iotfleetwise-fleet-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -1926,6 +2000,7 @@ impl crate::Cfn<markers::Fleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-fleet.html#aws-resource-iotfleetwise-fleet-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1977,6 +2052,7 @@ pub struct CfnModelManifestProps {
 #[cfg(feature = "iotfleetwise")]
 impl CfnModelManifestProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, signal_catalog_arn: impl Into<Str>) -> CfnModelManifestProps {
         CfnModelManifestProps {
             description: None,
@@ -1992,6 +2068,7 @@ impl CfnModelManifestProps {
 #[cfg(feature = "iotfleetwise")]
 impl CfnModelManifestProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -2005,6 +2082,7 @@ impl CfnModelManifestProps {
 
     /// The `AWS::IoTFleetWise::ModelManifest` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTFleetWise::ModelManifest").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2013,6 +2091,7 @@ impl CfnModelManifestProps {
 #[cfg(feature = "iotfleetwise")]
 impl crate::Cfn<markers::ModelManifest> {
     /// Adds an `AWS::IoTFleetWise::ModelManifest` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2026,6 +2105,7 @@ impl crate::Cfn<markers::ModelManifest> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModificationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-modelmanifest.html#aws-resource-iotfleetwise-modelmanifest-return-values).
+    #[inline]
     pub fn attr_last_modification_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModificationTime".into())
     }
@@ -2035,6 +2115,7 @@ impl crate::Cfn<markers::ModelManifest> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-modelmanifest.html#aws-resource-iotfleetwise-modelmanifest-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -2043,6 +2124,7 @@ impl crate::Cfn<markers::ModelManifest> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-modelmanifest.html#aws-resource-iotfleetwise-modelmanifest-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2087,6 +2169,7 @@ pub struct CfnSignalCatalogProps {
 #[cfg(feature = "iotfleetwise")]
 impl CfnSignalCatalogProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnSignalCatalogProps {
         CfnSignalCatalogProps {
             description: None,
@@ -2100,6 +2183,7 @@ impl CfnSignalCatalogProps {
 
 #[cfg(feature = "iotfleetwise")]
 impl Default for CfnSignalCatalogProps {
+    #[inline]
     fn default() -> CfnSignalCatalogProps {
         CfnSignalCatalogProps::new()
     }
@@ -2108,6 +2192,7 @@ impl Default for CfnSignalCatalogProps {
 #[cfg(feature = "iotfleetwise")]
 impl CfnSignalCatalogProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -2120,6 +2205,7 @@ impl CfnSignalCatalogProps {
 
     /// The `AWS::IoTFleetWise::SignalCatalog` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTFleetWise::SignalCatalog").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2128,6 +2214,7 @@ impl CfnSignalCatalogProps {
 #[cfg(feature = "iotfleetwise")]
 impl crate::Cfn<markers::SignalCatalog> {
     /// Adds an `AWS::IoTFleetWise::SignalCatalog` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2141,6 +2228,7 @@ impl crate::Cfn<markers::SignalCatalog> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModificationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-signalcatalog.html#aws-resource-iotfleetwise-signalcatalog-return-values).
+    #[inline]
     pub fn attr_last_modification_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModificationTime".into())
     }
@@ -2149,6 +2237,7 @@ impl crate::Cfn<markers::SignalCatalog> {
     ///
     /// `Fn::GetAtt` of
     /// [`NodeCounts.TotalNodes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-signalcatalog.html#aws-resource-iotfleetwise-signalcatalog-return-values).
+    #[inline]
     pub fn attr_node_counts_total_nodes(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NodeCounts.TotalNodes".into())
     }
@@ -2157,6 +2246,7 @@ impl crate::Cfn<markers::SignalCatalog> {
     ///
     /// `Fn::GetAtt` of
     /// [`NodeCounts.TotalSensors`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-signalcatalog.html#aws-resource-iotfleetwise-signalcatalog-return-values).
+    #[inline]
     pub fn attr_node_counts_total_sensors(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NodeCounts.TotalSensors".into())
     }
@@ -2165,6 +2255,7 @@ impl crate::Cfn<markers::SignalCatalog> {
     ///
     /// `Fn::GetAtt` of
     /// [`NodeCounts.TotalAttributes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-signalcatalog.html#aws-resource-iotfleetwise-signalcatalog-return-values).
+    #[inline]
     pub fn attr_node_counts_total_attributes(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NodeCounts.TotalAttributes".into())
     }
@@ -2173,6 +2264,7 @@ impl crate::Cfn<markers::SignalCatalog> {
     ///
     /// `Fn::GetAtt` of
     /// [`NodeCounts.TotalBranches`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-signalcatalog.html#aws-resource-iotfleetwise-signalcatalog-return-values).
+    #[inline]
     pub fn attr_node_counts_total_branches(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NodeCounts.TotalBranches".into())
     }
@@ -2181,6 +2273,7 @@ impl crate::Cfn<markers::SignalCatalog> {
     ///
     /// `Fn::GetAtt` of
     /// [`NodeCounts.TotalActuators`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-signalcatalog.html#aws-resource-iotfleetwise-signalcatalog-return-values).
+    #[inline]
     pub fn attr_node_counts_total_actuators(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NodeCounts.TotalActuators".into())
     }
@@ -2190,6 +2283,7 @@ impl crate::Cfn<markers::SignalCatalog> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-signalcatalog.html#aws-resource-iotfleetwise-signalcatalog-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -2198,6 +2292,7 @@ impl crate::Cfn<markers::SignalCatalog> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-signalcatalog.html#aws-resource-iotfleetwise-signalcatalog-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2243,6 +2338,7 @@ pub mod signal_catalog {
 
     impl NodeCounts {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NodeCounts {
             NodeCounts {
                 total_actuators: None,
@@ -2255,12 +2351,14 @@ pub mod signal_catalog {
     }
 
     impl Default for NodeCounts {
+        #[inline]
         fn default() -> NodeCounts {
             NodeCounts::new()
         }
     }
 
     impl IntoValue for NodeCounts {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TotalActuators", self.total_actuators);
@@ -2303,6 +2401,7 @@ pub mod signal_catalog {
 
     impl Node {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Node {
             Node {
                 actuator: None,
@@ -2314,12 +2413,14 @@ pub mod signal_catalog {
     }
 
     impl Default for Node {
+        #[inline]
         fn default() -> Node {
             Node::new()
         }
     }
 
     impl IntoValue for Node {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Actuator", self.actuator);
@@ -2389,6 +2490,7 @@ pub mod signal_catalog {
 
     impl Attribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_type: impl Into<Str>, fully_qualified_name: impl Into<Str>) -> Attribute {
             Attribute {
                 allowed_values: None,
@@ -2405,6 +2507,7 @@ pub mod signal_catalog {
     }
 
     impl IntoValue for Attribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedValues", self.allowed_values);
@@ -2442,6 +2545,7 @@ pub mod signal_catalog {
 
     impl Branch {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fully_qualified_name: impl Into<Str>) -> Branch {
             Branch {
                 description: None,
@@ -2451,6 +2555,7 @@ pub mod signal_catalog {
     }
 
     impl IntoValue for Branch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -2507,6 +2612,7 @@ pub mod signal_catalog {
 
     impl Sensor {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_type: impl Into<Str>, fully_qualified_name: impl Into<Str>) -> Sensor {
             Sensor {
                 allowed_values: None,
@@ -2521,6 +2627,7 @@ pub mod signal_catalog {
     }
 
     impl IntoValue for Sensor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedValues", self.allowed_values);
@@ -2588,6 +2695,7 @@ pub mod signal_catalog {
 
     impl Actuator {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_type: impl Into<Str>, fully_qualified_name: impl Into<Str>) -> Actuator {
             Actuator {
                 allowed_values: None,
@@ -2603,6 +2711,7 @@ pub mod signal_catalog {
     }
 
     impl IntoValue for Actuator {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedValues", self.allowed_values);
@@ -2673,6 +2782,7 @@ pub struct CfnStateTemplateProps {
 #[cfg(feature = "iotfleetwise")]
 impl CfnStateTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, signal_catalog_arn: impl Into<Str>, state_template_properties: impl Into<List<Str>>) -> CfnStateTemplateProps {
         CfnStateTemplateProps {
             data_extra_dimensions: None,
@@ -2689,6 +2799,7 @@ impl CfnStateTemplateProps {
 #[cfg(feature = "iotfleetwise")]
 impl CfnStateTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DataExtraDimensions", self.data_extra_dimensions);
@@ -2703,6 +2814,7 @@ impl CfnStateTemplateProps {
 
     /// The `AWS::IoTFleetWise::StateTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTFleetWise::StateTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2711,6 +2823,7 @@ impl CfnStateTemplateProps {
 #[cfg(feature = "iotfleetwise")]
 impl crate::Cfn<markers::StateTemplate> {
     /// Adds an `AWS::IoTFleetWise::StateTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2723,6 +2836,7 @@ impl crate::Cfn<markers::StateTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-statetemplate.html#aws-resource-iotfleetwise-statetemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2731,6 +2845,7 @@ impl crate::Cfn<markers::StateTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-statetemplate.html#aws-resource-iotfleetwise-statetemplate-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2740,6 +2855,7 @@ impl crate::Cfn<markers::StateTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-statetemplate.html#aws-resource-iotfleetwise-statetemplate-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -2749,6 +2865,7 @@ impl crate::Cfn<markers::StateTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModificationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-statetemplate.html#aws-resource-iotfleetwise-statetemplate-return-values).
+    #[inline]
     pub fn attr_last_modification_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModificationTime".into())
     }
@@ -2808,6 +2925,7 @@ pub struct CfnVehicleProps {
 #[cfg(feature = "iotfleetwise")]
 impl CfnVehicleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(decoder_manifest_arn: impl Into<Str>, model_manifest_arn: impl Into<Str>, name: impl Into<Str>) -> CfnVehicleProps {
         CfnVehicleProps {
             association_behavior: None,
@@ -2824,6 +2942,7 @@ impl CfnVehicleProps {
 #[cfg(feature = "iotfleetwise")]
 impl CfnVehicleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssociationBehavior", self.association_behavior);
@@ -2838,6 +2957,7 @@ impl CfnVehicleProps {
 
     /// The `AWS::IoTFleetWise::Vehicle` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTFleetWise::Vehicle").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2846,6 +2966,7 @@ impl CfnVehicleProps {
 #[cfg(feature = "iotfleetwise")]
 impl crate::Cfn<markers::Vehicle> {
     /// Adds an `AWS::IoTFleetWise::Vehicle` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2859,6 +2980,7 @@ impl crate::Cfn<markers::Vehicle> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModificationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-vehicle.html#aws-resource-iotfleetwise-vehicle-return-values).
+    #[inline]
     pub fn attr_last_modification_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModificationTime".into())
     }
@@ -2868,6 +2990,7 @@ impl crate::Cfn<markers::Vehicle> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-vehicle.html#aws-resource-iotfleetwise-vehicle-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -2876,6 +2999,7 @@ impl crate::Cfn<markers::Vehicle> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-vehicle.html#aws-resource-iotfleetwise-vehicle-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2910,6 +3034,7 @@ pub mod vehicle {
 
     impl StateTemplateAssociation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(identifier: impl Into<Str>, state_template_update_strategy: impl Into<StateTemplateUpdateStrategy>) -> StateTemplateAssociation {
             StateTemplateAssociation {
                 identifier: identifier.into(),
@@ -2919,6 +3044,7 @@ pub mod vehicle {
     }
 
     impl IntoValue for StateTemplateAssociation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Identifier", self.identifier.into_value());
@@ -2948,6 +3074,7 @@ pub mod vehicle {
 
     impl StateTemplateUpdateStrategy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StateTemplateUpdateStrategy {
             StateTemplateUpdateStrategy {
                 on_change: None,
@@ -2957,12 +3084,14 @@ pub mod vehicle {
     }
 
     impl Default for StateTemplateUpdateStrategy {
+        #[inline]
         fn default() -> StateTemplateUpdateStrategy {
             StateTemplateUpdateStrategy::new()
         }
     }
 
     impl IntoValue for StateTemplateUpdateStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnChange", self.on_change);
@@ -2988,6 +3117,7 @@ pub mod vehicle {
 
     impl PeriodicStateTemplateUpdateStrategy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state_template_update_rate: impl Into<TimePeriod>) -> PeriodicStateTemplateUpdateStrategy {
             PeriodicStateTemplateUpdateStrategy {
                 state_template_update_rate: state_template_update_rate.into(),
@@ -2996,6 +3126,7 @@ pub mod vehicle {
     }
 
     impl IntoValue for PeriodicStateTemplateUpdateStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StateTemplateUpdateRate", self.state_template_update_rate.into_value());
@@ -3025,6 +3156,7 @@ pub mod vehicle {
 
     impl TimePeriod {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(unit: impl Into<Str>, value: impl Into<Num>) -> TimePeriod {
             TimePeriod {
                 unit: unit.into(),
@@ -3034,6 +3166,7 @@ pub mod vehicle {
     }
 
     impl IntoValue for TimePeriod {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Unit", self.unit.into_value());

@@ -66,6 +66,7 @@ pub struct CfnTunnelProps {
 #[cfg(feature = "iotsecuretunneling")]
 impl CfnTunnelProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnTunnelProps {
         CfnTunnelProps {
             description: None,
@@ -78,6 +79,7 @@ impl CfnTunnelProps {
 
 #[cfg(feature = "iotsecuretunneling")]
 impl Default for CfnTunnelProps {
+    #[inline]
     fn default() -> CfnTunnelProps {
         CfnTunnelProps::new()
     }
@@ -86,6 +88,7 @@ impl Default for CfnTunnelProps {
 #[cfg(feature = "iotsecuretunneling")]
 impl CfnTunnelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -97,6 +100,7 @@ impl CfnTunnelProps {
 
     /// The `AWS::IoTSecureTunneling::Tunnel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTSecureTunneling::Tunnel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -105,6 +109,7 @@ impl CfnTunnelProps {
 #[cfg(feature = "iotsecuretunneling")]
 impl crate::Cfn<markers::Tunnel> {
     /// Adds an `AWS::IoTSecureTunneling::Tunnel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -117,6 +122,7 @@ impl crate::Cfn<markers::Tunnel> {
     ///
     /// `Fn::GetAtt` of
     /// [`TunnelArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsecuretunneling-tunnel.html#aws-resource-iotsecuretunneling-tunnel-return-values).
+    #[inline]
     pub fn attr_tunnel_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TunnelArn".into())
     }
@@ -125,6 +131,7 @@ impl crate::Cfn<markers::Tunnel> {
     ///
     /// `Fn::GetAtt` of
     /// [`TunnelId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsecuretunneling-tunnel.html#aws-resource-iotsecuretunneling-tunnel-return-values).
+    #[inline]
     pub fn attr_tunnel_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TunnelId".into())
     }
@@ -133,6 +140,7 @@ impl crate::Cfn<markers::Tunnel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsecuretunneling-tunnel.html#aws-resource-iotsecuretunneling-tunnel-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -164,6 +172,7 @@ pub mod tunnel {
 
     impl DestinationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(services: impl Into<List<Str>>) -> DestinationConfig {
             DestinationConfig {
                 services: services.into(),
@@ -173,6 +182,7 @@ pub mod tunnel {
     }
 
     impl IntoValue for DestinationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Services", self.services.into_value());
@@ -196,6 +206,7 @@ pub mod tunnel {
 
     impl TimeoutConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TimeoutConfig {
             TimeoutConfig {
                 max_lifetime_timeout_minutes: None,
@@ -204,12 +215,14 @@ pub mod tunnel {
     }
 
     impl Default for TimeoutConfig {
+        #[inline]
         fn default() -> TimeoutConfig {
             TimeoutConfig::new()
         }
     }
 
     impl IntoValue for TimeoutConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxLifetimeTimeoutMinutes", self.max_lifetime_timeout_minutes);

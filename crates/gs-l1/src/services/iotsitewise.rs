@@ -264,6 +264,7 @@ pub struct CfnAccessPolicyProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnAccessPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(access_policy_identity: impl Into<access_policy::AccessPolicyIdentity>, access_policy_permission: impl Into<Str>, access_policy_resource: impl Into<access_policy::AccessPolicyResource>) -> CfnAccessPolicyProps {
         CfnAccessPolicyProps {
             access_policy_identity: access_policy_identity.into(),
@@ -276,6 +277,7 @@ impl CfnAccessPolicyProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnAccessPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccessPolicyIdentity", self.access_policy_identity.into_value());
@@ -286,6 +288,7 @@ impl CfnAccessPolicyProps {
 
     /// The `AWS::IoTSiteWise::AccessPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTSiteWise::AccessPolicy").properties(self.into_properties())
     }
@@ -294,6 +297,7 @@ impl CfnAccessPolicyProps {
 #[cfg(feature = "iotsitewise")]
 impl crate::Cfn<markers::AccessPolicy> {
     /// Adds an `AWS::IoTSiteWise::AccessPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -307,6 +311,7 @@ impl crate::Cfn<markers::AccessPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccessPolicyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-accesspolicy.html#aws-resource-iotsitewise-accesspolicy-return-values).
+    #[inline]
     pub fn attr_access_policy_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccessPolicyArn".into())
     }
@@ -315,6 +320,7 @@ impl crate::Cfn<markers::AccessPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccessPolicyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-accesspolicy.html#aws-resource-iotsitewise-accesspolicy-return-values).
+    #[inline]
     pub fn attr_access_policy_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccessPolicyId".into())
     }
@@ -346,6 +352,7 @@ pub mod access_policy {
 
     impl AccessPolicyResource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccessPolicyResource {
             AccessPolicyResource {
                 portal: None,
@@ -355,12 +362,14 @@ pub mod access_policy {
     }
 
     impl Default for AccessPolicyResource {
+        #[inline]
         fn default() -> AccessPolicyResource {
             AccessPolicyResource::new()
         }
     }
 
     impl IntoValue for AccessPolicyResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Portal", self.portal);
@@ -384,6 +393,7 @@ pub mod access_policy {
 
     impl Project {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Project {
             Project {
                 id: None,
@@ -392,12 +402,14 @@ pub mod access_policy {
     }
 
     impl Default for Project {
+        #[inline]
         fn default() -> Project {
             Project::new()
         }
     }
 
     impl IntoValue for Project {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "id", self.id);
@@ -420,6 +432,7 @@ pub mod access_policy {
 
     impl Portal {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Portal {
             Portal {
                 id: None,
@@ -428,12 +441,14 @@ pub mod access_policy {
     }
 
     impl Default for Portal {
+        #[inline]
         fn default() -> Portal {
             Portal::new()
         }
     }
 
     impl IntoValue for Portal {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "id", self.id);
@@ -467,6 +482,7 @@ pub mod access_policy {
 
     impl AccessPolicyIdentity {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccessPolicyIdentity {
             AccessPolicyIdentity {
                 iam_role: None,
@@ -477,12 +493,14 @@ pub mod access_policy {
     }
 
     impl Default for AccessPolicyIdentity {
+        #[inline]
         fn default() -> AccessPolicyIdentity {
             AccessPolicyIdentity::new()
         }
     }
 
     impl IntoValue for AccessPolicyIdentity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IamRole", self.iam_role);
@@ -507,6 +525,7 @@ pub mod access_policy {
 
     impl User {
         /// Every property unset.
+        #[inline]
         pub fn new() -> User {
             User {
                 id: None,
@@ -515,12 +534,14 @@ pub mod access_policy {
     }
 
     impl Default for User {
+        #[inline]
         fn default() -> User {
             User::new()
         }
     }
 
     impl IntoValue for User {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "id", self.id);
@@ -545,6 +566,7 @@ pub mod access_policy {
 
     impl IamUser {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IamUser {
             IamUser {
                 arn: None,
@@ -553,12 +575,14 @@ pub mod access_policy {
     }
 
     impl Default for IamUser {
+        #[inline]
         fn default() -> IamUser {
             IamUser::new()
         }
     }
 
     impl IntoValue for IamUser {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "arn", self.arn);
@@ -585,6 +609,7 @@ pub mod access_policy {
 
     impl IamRole {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IamRole {
             IamRole {
                 arn: None,
@@ -593,12 +618,14 @@ pub mod access_policy {
     }
 
     impl Default for IamRole {
+        #[inline]
         fn default() -> IamRole {
             IamRole::new()
         }
     }
 
     impl IntoValue for IamRole {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "arn", self.arn);
@@ -649,6 +676,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, workspace_name: impl Into<Str>) -> CfnApplicationProps {
         CfnApplicationProps {
             description: None,
@@ -663,6 +691,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -675,6 +704,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::IoTSiteWise::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTSiteWise::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -683,6 +713,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "iotsitewise")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::IoTSiteWise::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -695,6 +726,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-application.html#aws-resource-iotsitewise-application-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -703,6 +735,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-application.html#aws-resource-iotsitewise-application-return-values).
+    #[inline]
     pub fn attr_application_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationId".into())
     }
@@ -711,6 +744,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdcApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-application.html#aws-resource-iotsitewise-application-return-values).
+    #[inline]
     pub fn attr_idc_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdcApplicationArn".into())
     }
@@ -719,6 +753,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`DnsSubdomain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-application.html#aws-resource-iotsitewise-application-return-values).
+    #[inline]
     pub fn attr_dns_subdomain(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DnsSubdomain".into())
     }
@@ -727,6 +762,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-application.html#aws-resource-iotsitewise-application-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -735,6 +771,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-application.html#aws-resource-iotsitewise-application-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -743,6 +780,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-application.html#aws-resource-iotsitewise-application-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -812,6 +850,7 @@ pub struct CfnAssetProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnAssetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(asset_model_id: impl Into<Id<crate::iotsitewise::CfnAssetModel>>, asset_name: impl Into<Str>) -> CfnAssetProps {
         CfnAssetProps {
             asset_description: None,
@@ -828,6 +867,7 @@ impl CfnAssetProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnAssetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssetDescription", self.asset_description);
@@ -842,6 +882,7 @@ impl CfnAssetProps {
 
     /// The `AWS::IoTSiteWise::Asset` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTSiteWise::Asset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -850,6 +891,7 @@ impl CfnAssetProps {
 #[cfg(feature = "iotsitewise")]
 impl crate::Cfn<markers::Asset> {
     /// Adds an `AWS::IoTSiteWise::Asset` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -862,6 +904,7 @@ impl crate::Cfn<markers::Asset> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssetArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-asset.html#aws-resource-iotsitewise-asset-return-values).
+    #[inline]
     pub fn attr_asset_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssetArn".into())
     }
@@ -870,6 +913,7 @@ impl crate::Cfn<markers::Asset> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-asset.html#aws-resource-iotsitewise-asset-return-values).
+    #[inline]
     pub fn attr_asset_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssetId".into())
     }
@@ -930,6 +974,7 @@ pub mod asset {
 
     impl AssetProperty {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AssetProperty {
             AssetProperty {
                 alias: None,
@@ -943,12 +988,14 @@ pub mod asset {
     }
 
     impl Default for AssetProperty {
+        #[inline]
         fn default() -> AssetProperty {
             AssetProperty::new()
         }
     }
 
     impl IntoValue for AssetProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Alias", self.alias);
@@ -996,6 +1043,7 @@ pub mod asset {
 
     impl AssetHierarchy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(child_asset_id: impl Into<Str>) -> AssetHierarchy {
             AssetHierarchy {
                 child_asset_id: child_asset_id.into(),
@@ -1007,6 +1055,7 @@ pub mod asset {
     }
 
     impl IntoValue for AssetHierarchy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ChildAssetId", self.child_asset_id.into_value());
@@ -1093,6 +1142,7 @@ pub struct CfnAssetModelProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnAssetModelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(asset_model_name: impl Into<Str>) -> CfnAssetModelProps {
         CfnAssetModelProps {
             asset_model_composite_models: None,
@@ -1111,6 +1161,7 @@ impl CfnAssetModelProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnAssetModelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssetModelCompositeModels", self.asset_model_composite_models);
@@ -1127,6 +1178,7 @@ impl CfnAssetModelProps {
 
     /// The `AWS::IoTSiteWise::AssetModel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTSiteWise::AssetModel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1135,6 +1187,7 @@ impl CfnAssetModelProps {
 #[cfg(feature = "iotsitewise")]
 impl crate::Cfn<markers::AssetModel> {
     /// Adds an `AWS::IoTSiteWise::AssetModel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1147,6 +1200,7 @@ impl crate::Cfn<markers::AssetModel> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssetModelId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-assetmodel.html#aws-resource-iotsitewise-assetmodel-return-values).
+    #[inline]
     pub fn attr_asset_model_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssetModelId".into())
     }
@@ -1155,6 +1209,7 @@ impl crate::Cfn<markers::AssetModel> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssetModelArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-assetmodel.html#aws-resource-iotsitewise-assetmodel-return-values).
+    #[inline]
     pub fn attr_asset_model_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssetModelArn".into())
     }
@@ -1229,6 +1284,7 @@ pub mod asset_model {
 
     impl AssetModelCompositeModel {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> AssetModelCompositeModel {
             AssetModelCompositeModel {
                 composed_asset_model_id: None,
@@ -1245,6 +1301,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for AssetModelCompositeModel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComposedAssetModelId", self.composed_asset_model_id);
@@ -1317,6 +1374,7 @@ pub mod asset_model {
 
     impl AssetModelProperty {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_type: impl Into<Str>, name: impl Into<Str>, r#type: impl Into<PropertyType>) -> AssetModelProperty {
             AssetModelProperty {
                 data_type: data_type.into(),
@@ -1332,6 +1390,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for AssetModelProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataType", self.data_type.into_value());
@@ -1386,6 +1445,7 @@ pub mod asset_model {
 
     impl PropertyType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(type_name: impl Into<Str>) -> PropertyType {
             PropertyType {
                 attribute: None,
@@ -1397,6 +1457,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for PropertyType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Attribute", self.attribute);
@@ -1428,6 +1489,7 @@ pub mod asset_model {
 
     impl Attribute {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Attribute {
             Attribute {
                 default_value: None,
@@ -1436,12 +1498,14 @@ pub mod asset_model {
     }
 
     impl Default for Attribute {
+        #[inline]
         fn default() -> Attribute {
             Attribute::new()
         }
     }
 
     impl IntoValue for Attribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultValue", self.default_value);
@@ -1481,6 +1545,7 @@ pub mod asset_model {
 
     impl Metric {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(expression: impl Into<Str>, variables: impl Into<List<ExpressionVariable>>, window: impl Into<MetricWindow>) -> Metric {
             Metric {
                 expression: expression.into(),
@@ -1491,6 +1556,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for Metric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Expression", self.expression.into_value());
@@ -1522,6 +1588,7 @@ pub mod asset_model {
 
     impl ExpressionVariable {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<VariableValue>) -> ExpressionVariable {
             ExpressionVariable {
                 name: name.into(),
@@ -1531,6 +1598,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for ExpressionVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1597,6 +1665,7 @@ pub mod asset_model {
 
     impl VariableValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VariableValue {
             VariableValue {
                 hierarchy_external_id: None,
@@ -1611,12 +1680,14 @@ pub mod asset_model {
     }
 
     impl Default for VariableValue {
+        #[inline]
         fn default() -> VariableValue {
             VariableValue::new()
         }
     }
 
     impl IntoValue for VariableValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HierarchyExternalId", self.hierarchy_external_id);
@@ -1646,6 +1717,7 @@ pub mod asset_model {
 
     impl MetricWindow {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetricWindow {
             MetricWindow {
                 tumbling: None,
@@ -1654,12 +1726,14 @@ pub mod asset_model {
     }
 
     impl Default for MetricWindow {
+        #[inline]
         fn default() -> MetricWindow {
             MetricWindow::new()
         }
     }
 
     impl IntoValue for MetricWindow {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Tumbling", self.tumbling);
@@ -1691,6 +1765,7 @@ pub mod asset_model {
 
     impl TumblingWindow {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(interval: impl Into<Str>) -> TumblingWindow {
             TumblingWindow {
                 interval: interval.into(),
@@ -1700,6 +1775,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for TumblingWindow {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Interval", self.interval.into_value());
@@ -1735,6 +1811,7 @@ pub mod asset_model {
 
     impl Transform {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(expression: impl Into<Str>, variables: impl Into<List<ExpressionVariable>>) -> Transform {
             Transform {
                 expression: expression.into(),
@@ -1744,6 +1821,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for Transform {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Expression", self.expression.into_value());
@@ -1810,6 +1888,7 @@ pub mod asset_model {
 
     impl AssetModelHierarchy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(child_asset_model_id: impl Into<Str>, name: impl Into<Str>) -> AssetModelHierarchy {
             AssetModelHierarchy {
                 child_asset_model_id: child_asset_model_id.into(),
@@ -1822,6 +1901,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for AssetModelHierarchy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ChildAssetModelId", self.child_asset_model_id.into_value());
@@ -1849,6 +1929,7 @@ pub mod asset_model {
 
     impl PropertyPathDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> PropertyPathDefinition {
             PropertyPathDefinition {
                 name: name.into(),
@@ -1857,6 +1938,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for PropertyPathDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1885,6 +1967,7 @@ pub mod asset_model {
 
     impl EnforcedAssetModelInterfaceRelationship {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnforcedAssetModelInterfaceRelationship {
             EnforcedAssetModelInterfaceRelationship {
                 interface_asset_model_id: None,
@@ -1894,12 +1977,14 @@ pub mod asset_model {
     }
 
     impl Default for EnforcedAssetModelInterfaceRelationship {
+        #[inline]
         fn default() -> EnforcedAssetModelInterfaceRelationship {
             EnforcedAssetModelInterfaceRelationship::new()
         }
     }
 
     impl IntoValue for EnforcedAssetModelInterfaceRelationship {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InterfaceAssetModelId", self.interface_asset_model_id);
@@ -1934,6 +2019,7 @@ pub mod asset_model {
 
     impl EnforcedAssetModelInterfacePropertyMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(interface_asset_model_property_external_id: impl Into<Str>) -> EnforcedAssetModelInterfacePropertyMapping {
             EnforcedAssetModelInterfacePropertyMapping {
                 asset_model_property_external_id: None,
@@ -1944,6 +2030,7 @@ pub mod asset_model {
     }
 
     impl IntoValue for EnforcedAssetModelInterfacePropertyMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssetModelPropertyExternalId", self.asset_model_property_external_id);
@@ -1999,6 +2086,7 @@ pub struct CfnComputationModelProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnComputationModelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(computation_model_configuration: impl Into<computation_model::ComputationModelConfiguration>, computation_model_data_binding: impl Into<Map<computation_model::ComputationModelDataBindingValue>>, computation_model_name: impl Into<Str>) -> CfnComputationModelProps {
         CfnComputationModelProps {
             computation_model_configuration: computation_model_configuration.into(),
@@ -2013,6 +2101,7 @@ impl CfnComputationModelProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnComputationModelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ComputationModelConfiguration", self.computation_model_configuration.into_value());
@@ -2025,6 +2114,7 @@ impl CfnComputationModelProps {
 
     /// The `AWS::IoTSiteWise::ComputationModel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTSiteWise::ComputationModel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2033,6 +2123,7 @@ impl CfnComputationModelProps {
 #[cfg(feature = "iotsitewise")]
 impl crate::Cfn<markers::ComputationModel> {
     /// Adds an `AWS::IoTSiteWise::ComputationModel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2045,6 +2136,7 @@ impl crate::Cfn<markers::ComputationModel> {
     ///
     /// `Fn::GetAtt` of
     /// [`ComputationModelArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-computationmodel.html#aws-resource-iotsitewise-computationmodel-return-values).
+    #[inline]
     pub fn attr_computation_model_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ComputationModelArn".into())
     }
@@ -2053,6 +2145,7 @@ impl crate::Cfn<markers::ComputationModel> {
     ///
     /// `Fn::GetAtt` of
     /// [`ComputationModelId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-computationmodel.html#aws-resource-iotsitewise-computationmodel-return-values).
+    #[inline]
     pub fn attr_computation_model_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ComputationModelId".into())
     }
@@ -2078,6 +2171,7 @@ pub mod computation_model {
 
     impl ComputationModelConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComputationModelConfiguration {
             ComputationModelConfiguration {
                 anomaly_detection: None,
@@ -2086,12 +2180,14 @@ pub mod computation_model {
     }
 
     impl Default for ComputationModelConfiguration {
+        #[inline]
         fn default() -> ComputationModelConfiguration {
             ComputationModelConfiguration::new()
         }
     }
 
     impl IntoValue for ComputationModelConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnomalyDetection", self.anomaly_detection);
@@ -2121,6 +2217,7 @@ pub mod computation_model {
 
     impl AnomalyDetectionComputationModelConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_properties: impl Into<Str>, result_property: impl Into<Str>) -> AnomalyDetectionComputationModelConfiguration {
             AnomalyDetectionComputationModelConfiguration {
                 input_properties: input_properties.into(),
@@ -2130,6 +2227,7 @@ pub mod computation_model {
     }
 
     impl IntoValue for AnomalyDetectionComputationModelConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InputProperties", self.input_properties.into_value());
@@ -2164,6 +2262,7 @@ pub mod computation_model {
 
     impl ComputationModelDataBindingValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComputationModelDataBindingValue {
             ComputationModelDataBindingValue {
                 asset_model_property: None,
@@ -2174,12 +2273,14 @@ pub mod computation_model {
     }
 
     impl Default for ComputationModelDataBindingValue {
+        #[inline]
         fn default() -> ComputationModelDataBindingValue {
             ComputationModelDataBindingValue::new()
         }
     }
 
     impl IntoValue for ComputationModelDataBindingValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssetModelProperty", self.asset_model_property);
@@ -2211,6 +2312,7 @@ pub mod computation_model {
 
     impl AssetModelPropertyBindingValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(asset_model_id: impl Into<Str>, property_id: impl Into<Str>) -> AssetModelPropertyBindingValue {
             AssetModelPropertyBindingValue {
                 asset_model_id: asset_model_id.into(),
@@ -2220,6 +2322,7 @@ pub mod computation_model {
     }
 
     impl IntoValue for AssetModelPropertyBindingValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AssetModelId", self.asset_model_id.into_value());
@@ -2253,6 +2356,7 @@ pub mod computation_model {
 
     impl AssetPropertyBindingValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(asset_id: impl Into<Str>, property_id: impl Into<Str>) -> AssetPropertyBindingValue {
             AssetPropertyBindingValue {
                 asset_id: asset_id.into(),
@@ -2262,6 +2366,7 @@ pub mod computation_model {
     }
 
     impl IntoValue for AssetPropertyBindingValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AssetId", self.asset_id.into_value());
@@ -2316,6 +2421,7 @@ pub struct CfnDashboardProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnDashboardProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(dashboard_definition: impl Into<Str>, dashboard_description: impl Into<Str>, dashboard_name: impl Into<Str>) -> CfnDashboardProps {
         CfnDashboardProps {
             dashboard_definition: dashboard_definition.into(),
@@ -2330,6 +2436,7 @@ impl CfnDashboardProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnDashboardProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DashboardDefinition", self.dashboard_definition.into_value());
@@ -2342,6 +2449,7 @@ impl CfnDashboardProps {
 
     /// The `AWS::IoTSiteWise::Dashboard` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTSiteWise::Dashboard").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2350,6 +2458,7 @@ impl CfnDashboardProps {
 #[cfg(feature = "iotsitewise")]
 impl crate::Cfn<markers::Dashboard> {
     /// Adds an `AWS::IoTSiteWise::Dashboard` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2362,6 +2471,7 @@ impl crate::Cfn<markers::Dashboard> {
     ///
     /// `Fn::GetAtt` of
     /// [`DashboardId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-dashboard.html#aws-resource-iotsitewise-dashboard-return-values).
+    #[inline]
     pub fn attr_dashboard_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DashboardId".into())
     }
@@ -2371,6 +2481,7 @@ impl crate::Cfn<markers::Dashboard> {
     ///
     /// `Fn::GetAtt` of
     /// [`DashboardArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-dashboard.html#aws-resource-iotsitewise-dashboard-return-values).
+    #[inline]
     pub fn attr_dashboard_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DashboardArn".into())
     }
@@ -2430,6 +2541,7 @@ pub struct CfnDatasetProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnDatasetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(dataset_name: impl Into<Str>) -> CfnDatasetProps {
         CfnDatasetProps {
             dataset_config: None,
@@ -2446,6 +2558,7 @@ impl CfnDatasetProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnDatasetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DatasetConfig", self.dataset_config);
@@ -2460,6 +2573,7 @@ impl CfnDatasetProps {
 
     /// The `AWS::IoTSiteWise::Dataset` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTSiteWise::Dataset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2468,6 +2582,7 @@ impl CfnDatasetProps {
 #[cfg(feature = "iotsitewise")]
 impl crate::Cfn<markers::Dataset> {
     /// Adds an `AWS::IoTSiteWise::Dataset` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2480,6 +2595,7 @@ impl crate::Cfn<markers::Dataset> {
     ///
     /// `Fn::GetAtt` of
     /// [`DatasetArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-dataset.html#aws-resource-iotsitewise-dataset-return-values).
+    #[inline]
     pub fn attr_dataset_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DatasetArn".into())
     }
@@ -2488,6 +2604,7 @@ impl crate::Cfn<markers::Dataset> {
     ///
     /// `Fn::GetAtt` of
     /// [`DatasetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-dataset.html#aws-resource-iotsitewise-dataset-return-values).
+    #[inline]
     pub fn attr_dataset_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DatasetId".into())
     }
@@ -2525,6 +2642,7 @@ pub mod dataset {
 
     impl DatasetSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_format: impl Into<Str>, source_type: impl Into<Str>) -> DatasetSource {
             DatasetSource {
                 source_detail: None,
@@ -2535,6 +2653,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DatasetSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SourceDetail", self.source_detail);
@@ -2559,6 +2678,7 @@ pub mod dataset {
 
     impl SourceDetail {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceDetail {
             SourceDetail {
                 kendra: None,
@@ -2567,12 +2687,14 @@ pub mod dataset {
     }
 
     impl Default for SourceDetail {
+        #[inline]
         fn default() -> SourceDetail {
             SourceDetail::new()
         }
     }
 
     impl IntoValue for SourceDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Kendra", self.kendra);
@@ -2602,6 +2724,7 @@ pub mod dataset {
 
     impl KendraSourceDetail {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(knowledge_base_arn: impl Into<Str>, role_arn: impl Into<Str>) -> KendraSourceDetail {
             KendraSourceDetail {
                 knowledge_base_arn: knowledge_base_arn.into(),
@@ -2611,6 +2734,7 @@ pub mod dataset {
     }
 
     impl IntoValue for KendraSourceDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KnowledgeBaseArn", self.knowledge_base_arn.into_value());
@@ -2634,6 +2758,7 @@ pub mod dataset {
 
     impl DatasetConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DatasetConfig {
             DatasetConfig {
                 session: None,
@@ -2642,12 +2767,14 @@ pub mod dataset {
     }
 
     impl Default for DatasetConfig {
+        #[inline]
         fn default() -> DatasetConfig {
             DatasetConfig::new()
         }
     }
 
     impl IntoValue for DatasetConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Session", self.session);
@@ -2677,6 +2804,7 @@ pub mod dataset {
 
     impl SessionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(session_end_time: impl Into<Str>, session_start_time: impl Into<Str>) -> SessionConfig {
             SessionConfig {
                 session_end_time: session_end_time.into(),
@@ -2686,6 +2814,7 @@ pub mod dataset {
     }
 
     impl IntoValue for SessionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SessionEndTime", self.session_end_time.into_value());
@@ -2744,6 +2873,7 @@ pub struct CfnGatewayProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnGatewayProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(gateway_name: impl Into<Str>, gateway_platform: impl Into<gateway::GatewayPlatform>) -> CfnGatewayProps {
         CfnGatewayProps {
             gateway_capability_summaries: None,
@@ -2758,6 +2888,7 @@ impl CfnGatewayProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "GatewayCapabilitySummaries", self.gateway_capability_summaries);
@@ -2770,6 +2901,7 @@ impl CfnGatewayProps {
 
     /// The `AWS::IoTSiteWise::Gateway` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTSiteWise::Gateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2778,6 +2910,7 @@ impl CfnGatewayProps {
 #[cfg(feature = "iotsitewise")]
 impl crate::Cfn<markers::Gateway> {
     /// Adds an `AWS::IoTSiteWise::Gateway` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2790,6 +2923,7 @@ impl crate::Cfn<markers::Gateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`GatewayId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-gateway.html#aws-resource-iotsitewise-gateway-return-values).
+    #[inline]
     pub fn attr_gateway_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GatewayId".into())
     }
@@ -2826,6 +2960,7 @@ pub mod gateway {
 
     impl GatewayCapabilitySummary {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(capability_namespace: impl Into<Str>) -> GatewayCapabilitySummary {
             GatewayCapabilitySummary {
                 capability_configuration: None,
@@ -2835,6 +2970,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GatewayCapabilitySummary {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapabilityConfiguration", self.capability_configuration);
@@ -2870,6 +3006,7 @@ pub mod gateway {
 
     impl GatewayPlatform {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GatewayPlatform {
             GatewayPlatform {
                 greengrass: None,
@@ -2880,12 +3017,14 @@ pub mod gateway {
     }
 
     impl Default for GatewayPlatform {
+        #[inline]
         fn default() -> GatewayPlatform {
             GatewayPlatform::new()
         }
     }
 
     impl IntoValue for GatewayPlatform {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Greengrass", self.greengrass);
@@ -2923,6 +3062,7 @@ pub mod gateway {
 
     impl GreengrassV2 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(core_device_thing_name: impl Into<Str>) -> GreengrassV2 {
             GreengrassV2 {
                 core_device_operating_system: None,
@@ -2932,6 +3072,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GreengrassV2 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CoreDeviceOperatingSystem", self.core_device_operating_system);
@@ -2956,6 +3097,7 @@ pub mod gateway {
 
     impl Greengrass {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(group_arn: impl Into<Str>) -> Greengrass {
             Greengrass {
                 group_arn: group_arn.into(),
@@ -2964,6 +3106,7 @@ pub mod gateway {
     }
 
     impl IntoValue for Greengrass {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GroupArn", self.group_arn.into_value());
@@ -2988,6 +3131,7 @@ pub mod gateway {
 
     impl SiemensIE {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(iot_core_thing_name: impl Into<Str>) -> SiemensIE {
             SiemensIE {
                 iot_core_thing_name: iot_core_thing_name.into(),
@@ -2996,6 +3140,7 @@ pub mod gateway {
     }
 
     impl IntoValue for SiemensIE {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IotCoreThingName", self.iot_core_thing_name.into_value());
@@ -3050,6 +3195,7 @@ pub struct CfnPipelineProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnPipelineProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(computations: impl Into<List<pipeline::ComputeNode>>, pipeline_name: impl Into<Str>, workspace_name: impl Into<Str>) -> CfnPipelineProps {
         CfnPipelineProps {
             computations: computations.into(),
@@ -3065,6 +3211,7 @@ impl CfnPipelineProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnPipelineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Computations", self.computations.into_value());
@@ -3078,6 +3225,7 @@ impl CfnPipelineProps {
 
     /// The `AWS::IoTSiteWise::Pipeline` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTSiteWise::Pipeline").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3086,6 +3234,7 @@ impl CfnPipelineProps {
 #[cfg(feature = "iotsitewise")]
 impl crate::Cfn<markers::Pipeline> {
     /// Adds an `AWS::IoTSiteWise::Pipeline` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3098,6 +3247,7 @@ impl crate::Cfn<markers::Pipeline> {
     ///
     /// `Fn::GetAtt` of
     /// [`PipelineArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-pipeline.html#aws-resource-iotsitewise-pipeline-return-values).
+    #[inline]
     pub fn attr_pipeline_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PipelineArn".into())
     }
@@ -3106,6 +3256,7 @@ impl crate::Cfn<markers::Pipeline> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-pipeline.html#aws-resource-iotsitewise-pipeline-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -3148,6 +3299,7 @@ pub mod pipeline {
 
     impl ComputeNode {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(compute_node_name: impl Into<Str>, task_name: impl Into<Str>) -> ComputeNode {
             ComputeNode {
                 compute_node_name: compute_node_name.into(),
@@ -3159,6 +3311,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ComputeNode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComputeNodeName", self.compute_node_name.into_value());
@@ -3250,6 +3403,7 @@ pub struct CfnPortalProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnPortalProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(portal_contact_email: impl Into<Str>, portal_name: impl Into<Str>, role_arn: impl Into<Str>) -> CfnPortalProps {
         CfnPortalProps {
             alarms: None,
@@ -3269,6 +3423,7 @@ impl CfnPortalProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnPortalProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Alarms", self.alarms);
@@ -3286,6 +3441,7 @@ impl CfnPortalProps {
 
     /// The `AWS::IoTSiteWise::Portal` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTSiteWise::Portal").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3294,6 +3450,7 @@ impl CfnPortalProps {
 #[cfg(feature = "iotsitewise")]
 impl crate::Cfn<markers::Portal> {
     /// Adds an `AWS::IoTSiteWise::Portal` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3307,6 +3464,7 @@ impl crate::Cfn<markers::Portal> {
     ///
     /// `Fn::GetAtt` of
     /// [`PortalArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-portal.html#aws-resource-iotsitewise-portal-return-values).
+    #[inline]
     pub fn attr_portal_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PortalArn".into())
     }
@@ -3315,6 +3473,7 @@ impl crate::Cfn<markers::Portal> {
     ///
     /// `Fn::GetAtt` of
     /// [`PortalStartUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-portal.html#aws-resource-iotsitewise-portal-return-values).
+    #[inline]
     pub fn attr_portal_start_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PortalStartUrl".into())
     }
@@ -3323,6 +3482,7 @@ impl crate::Cfn<markers::Portal> {
     ///
     /// `Fn::GetAtt` of
     /// [`PortalId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-portal.html#aws-resource-iotsitewise-portal-return-values).
+    #[inline]
     pub fn attr_portal_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PortalId".into())
     }
@@ -3331,6 +3491,7 @@ impl crate::Cfn<markers::Portal> {
     ///
     /// `Fn::GetAtt` of
     /// [`PortalClientId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-portal.html#aws-resource-iotsitewise-portal-return-values).
+    #[inline]
     pub fn attr_portal_client_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PortalClientId".into())
     }
@@ -3370,6 +3531,7 @@ pub mod portal {
 
     impl Alarms {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Alarms {
             Alarms {
                 alarm_role_arn: None,
@@ -3379,12 +3541,14 @@ pub mod portal {
     }
 
     impl Default for Alarms {
+        #[inline]
         fn default() -> Alarms {
             Alarms::new()
         }
     }
 
     impl IntoValue for Alarms {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AlarmRoleArn", self.alarm_role_arn);
@@ -3410,6 +3574,7 @@ pub mod portal {
 
     impl PortalTypeEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(portal_tools: impl Into<List<Str>>) -> PortalTypeEntry {
             PortalTypeEntry {
                 portal_tools: portal_tools.into(),
@@ -3418,6 +3583,7 @@ pub mod portal {
     }
 
     impl IntoValue for PortalTypeEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PortalTools", self.portal_tools.into_value());
@@ -3469,6 +3635,7 @@ pub struct CfnProjectProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnProjectProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(portal_id: impl Into<Str>, project_name: impl Into<Str>) -> CfnProjectProps {
         CfnProjectProps {
             asset_ids: None,
@@ -3483,6 +3650,7 @@ impl CfnProjectProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssetIds", self.asset_ids);
@@ -3495,6 +3663,7 @@ impl CfnProjectProps {
 
     /// The `AWS::IoTSiteWise::Project` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTSiteWise::Project").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3503,6 +3672,7 @@ impl CfnProjectProps {
 #[cfg(feature = "iotsitewise")]
 impl crate::Cfn<markers::Project> {
     /// Adds an `AWS::IoTSiteWise::Project` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3516,6 +3686,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProjectArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-project.html#aws-resource-iotsitewise-project-return-values).
+    #[inline]
     pub fn attr_project_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProjectArn".into())
     }
@@ -3524,6 +3695,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProjectId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-project.html#aws-resource-iotsitewise-project-return-values).
+    #[inline]
     pub fn attr_project_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProjectId".into())
     }
@@ -3570,6 +3742,7 @@ pub struct CfnTaskProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnTaskProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(task_configuration: impl Into<task::TaskConfiguration>, task_name: impl Into<Str>, workspace_name: impl Into<Str>) -> CfnTaskProps {
         CfnTaskProps {
             description: None,
@@ -3584,6 +3757,7 @@ impl CfnTaskProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnTaskProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -3596,6 +3770,7 @@ impl CfnTaskProps {
 
     /// The `AWS::IoTSiteWise::Task` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTSiteWise::Task").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3604,6 +3779,7 @@ impl CfnTaskProps {
 #[cfg(feature = "iotsitewise")]
 impl crate::Cfn<markers::Task> {
     /// Adds an `AWS::IoTSiteWise::Task` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3616,6 +3792,7 @@ impl crate::Cfn<markers::Task> {
     ///
     /// `Fn::GetAtt` of
     /// [`TaskArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-task.html#aws-resource-iotsitewise-task-return-values).
+    #[inline]
     pub fn attr_task_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TaskArn".into())
     }
@@ -3624,6 +3801,7 @@ impl crate::Cfn<markers::Task> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-task.html#aws-resource-iotsitewise-task-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -3650,6 +3828,7 @@ pub mod task {
 
     impl TaskConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(container_task_configuration: impl Into<ContainerTaskConfiguration>) -> TaskConfiguration {
             TaskConfiguration {
                 container_task_configuration: container_task_configuration.into(),
@@ -3658,6 +3837,7 @@ pub mod task {
     }
 
     impl IntoValue for TaskConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContainerTaskConfiguration", self.container_task_configuration.into_value());
@@ -3726,6 +3906,7 @@ pub mod task {
 
     impl ContainerTaskConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ecr_uri: impl Into<Str>, processing_type: impl Into<Str>, processing_unit: impl Into<Str>, task_execution_role: impl Into<Str>) -> ContainerTaskConfiguration {
             ContainerTaskConfiguration {
                 command: None,
@@ -3742,6 +3923,7 @@ pub mod task {
     }
 
     impl IntoValue for ContainerTaskConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Command", self.command);
@@ -3780,6 +3962,7 @@ pub mod task {
 
     impl EphemeralStorageConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(storage_class: impl Into<Str>, storage_size_in_gi_b: impl Into<Int>) -> EphemeralStorageConfiguration {
             EphemeralStorageConfiguration {
                 storage_class: storage_class.into(),
@@ -3789,6 +3972,7 @@ pub mod task {
     }
 
     impl IntoValue for EphemeralStorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StorageClass", self.storage_class.into_value());
@@ -3833,6 +4017,7 @@ pub mod task {
 
     impl Mount {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, relative_path: impl Into<Str>, source: impl Into<MountSource>, storage_type: impl Into<Str>) -> Mount {
             Mount {
                 name: name.into(),
@@ -3844,6 +4029,7 @@ pub mod task {
     }
 
     impl IntoValue for Mount {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -3870,6 +4056,7 @@ pub mod task {
 
     impl MountSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_access_point: impl Into<S3AccessPointSource>) -> MountSource {
             MountSource {
                 s3_access_point: s3_access_point.into(),
@@ -3878,6 +4065,7 @@ pub mod task {
     }
 
     impl IntoValue for MountSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3AccessPoint", self.s3_access_point.into_value());
@@ -3909,6 +4097,7 @@ pub mod task {
 
     impl S3AccessPointSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(access_point_arn: impl Into<Str>) -> S3AccessPointSource {
             S3AccessPointSource {
                 access_point_arn: access_point_arn.into(),
@@ -3918,6 +4107,7 @@ pub mod task {
     }
 
     impl IntoValue for S3AccessPointSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccessPointArn", self.access_point_arn.into_value());
@@ -3969,6 +4159,7 @@ pub struct CfnWorkspaceProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnWorkspaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(encryption_configuration: impl Into<workspace::EncryptionConfiguration>, workspace_name: impl Into<Str>) -> CfnWorkspaceProps {
         CfnWorkspaceProps {
             encryption_configuration: encryption_configuration.into(),
@@ -3983,6 +4174,7 @@ impl CfnWorkspaceProps {
 #[cfg(feature = "iotsitewise")]
 impl CfnWorkspaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("EncryptionConfiguration", self.encryption_configuration.into_value());
@@ -3995,6 +4187,7 @@ impl CfnWorkspaceProps {
 
     /// The `AWS::IoTSiteWise::Workspace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTSiteWise::Workspace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4003,6 +4196,7 @@ impl CfnWorkspaceProps {
 #[cfg(feature = "iotsitewise")]
 impl crate::Cfn<markers::Workspace> {
     /// Adds an `AWS::IoTSiteWise::Workspace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4015,6 +4209,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkspaceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-workspace.html#aws-resource-iotsitewise-workspace-return-values).
+    #[inline]
     pub fn attr_workspace_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkspaceArn".into())
     }
@@ -4023,6 +4218,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-workspace.html#aws-resource-iotsitewise-workspace-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -4031,6 +4227,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-workspace.html#aws-resource-iotsitewise-workspace-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -4039,6 +4236,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-workspace.html#aws-resource-iotsitewise-workspace-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -4065,6 +4263,7 @@ pub mod workspace {
 
     impl EncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_type: impl Into<Str>) -> EncryptionConfiguration {
             EncryptionConfiguration {
                 encryption_type: encryption_type.into(),
@@ -4073,6 +4272,7 @@ pub mod workspace {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionType", self.encryption_type.into_value());

@@ -50,6 +50,7 @@ pub struct CfnFlowTemplateProps {
 #[cfg(feature = "iotthingsgraph")]
 impl CfnFlowTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(definition: impl Into<flow_template::DefinitionDocument>) -> CfnFlowTemplateProps {
         CfnFlowTemplateProps {
             compatible_namespace_version: None,
@@ -61,6 +62,7 @@ impl CfnFlowTemplateProps {
 #[cfg(feature = "iotthingsgraph")]
 impl CfnFlowTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CompatibleNamespaceVersion", self.compatible_namespace_version);
@@ -70,6 +72,7 @@ impl CfnFlowTemplateProps {
 
     /// The `AWS::IoTThingsGraph::FlowTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTThingsGraph::FlowTemplate").properties(self.into_properties())
     }
@@ -78,6 +81,7 @@ impl CfnFlowTemplateProps {
 #[cfg(feature = "iotthingsgraph")]
 impl crate::Cfn<markers::FlowTemplate> {
     /// Adds an `AWS::IoTThingsGraph::FlowTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -90,6 +94,7 @@ impl crate::Cfn<markers::FlowTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotthingsgraph-flowtemplate.html#aws-resource-iotthingsgraph-flowtemplate-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -122,6 +127,7 @@ pub mod flow_template {
 
     impl DefinitionDocument {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(language: impl Into<Str>, text: impl Into<Str>) -> DefinitionDocument {
             DefinitionDocument {
                 language: language.into(),
@@ -131,6 +137,7 @@ pub mod flow_template {
     }
 
     impl IntoValue for DefinitionDocument {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Language", self.language.into_value());

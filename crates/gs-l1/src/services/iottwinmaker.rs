@@ -155,6 +155,7 @@ pub struct CfnComponentTypeProps {
 #[cfg(feature = "iottwinmaker")]
 impl CfnComponentTypeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(component_type_id: impl Into<Str>, workspace_id: impl Into<Str>) -> CfnComponentTypeProps {
         CfnComponentTypeProps {
             component_type_id: component_type_id.into(),
@@ -174,6 +175,7 @@ impl CfnComponentTypeProps {
 #[cfg(feature = "iottwinmaker")]
 impl CfnComponentTypeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ComponentTypeId", self.component_type_id.into_value());
@@ -191,6 +193,7 @@ impl CfnComponentTypeProps {
 
     /// The `AWS::IoTTwinMaker::ComponentType` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTTwinMaker::ComponentType").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -199,6 +202,7 @@ impl CfnComponentTypeProps {
 #[cfg(feature = "iottwinmaker")]
 impl crate::Cfn<markers::ComponentType> {
     /// Adds an `AWS::IoTTwinMaker::ComponentType` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -211,6 +215,7 @@ impl crate::Cfn<markers::ComponentType> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-componenttype.html#aws-resource-iottwinmaker-componenttype-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -219,6 +224,7 @@ impl crate::Cfn<markers::ComponentType> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationDateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-componenttype.html#aws-resource-iottwinmaker-componenttype-return-values).
+    #[inline]
     pub fn attr_creation_date_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationDateTime".into())
     }
@@ -227,6 +233,7 @@ impl crate::Cfn<markers::ComponentType> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status.Error.Message`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-componenttype.html#aws-resource-iottwinmaker-componenttype-return-values).
+    #[inline]
     pub fn attr_status_error_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status.Error.Message".into())
     }
@@ -236,6 +243,7 @@ impl crate::Cfn<markers::ComponentType> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsSchemaInitialized`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-componenttype.html#aws-resource-iottwinmaker-componenttype-return-values).
+    #[inline]
     pub fn attr_is_schema_initialized(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsSchemaInitialized".into())
     }
@@ -244,6 +252,7 @@ impl crate::Cfn<markers::ComponentType> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-componenttype.html#aws-resource-iottwinmaker-componenttype-return-values).
+    #[inline]
     pub fn attr_status_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status.State".into())
     }
@@ -252,6 +261,7 @@ impl crate::Cfn<markers::ComponentType> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status.Error`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-componenttype.html#aws-resource-iottwinmaker-componenttype-return-values).
+    #[inline]
     pub fn attr_status_error(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status.Error".into())
     }
@@ -260,6 +270,7 @@ impl crate::Cfn<markers::ComponentType> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateDateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-componenttype.html#aws-resource-iottwinmaker-componenttype-return-values).
+    #[inline]
     pub fn attr_update_date_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateDateTime".into())
     }
@@ -268,6 +279,7 @@ impl crate::Cfn<markers::ComponentType> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status.Error.Code`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-componenttype.html#aws-resource-iottwinmaker-componenttype-return-values).
+    #[inline]
     pub fn attr_status_error_code(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status.Error.Code".into())
     }
@@ -276,6 +288,7 @@ impl crate::Cfn<markers::ComponentType> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-componenttype.html#aws-resource-iottwinmaker-componenttype-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -284,6 +297,7 @@ impl crate::Cfn<markers::ComponentType> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsAbstract`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-componenttype.html#aws-resource-iottwinmaker-componenttype-return-values).
+    #[inline]
     pub fn attr_is_abstract(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsAbstract".into())
     }
@@ -340,6 +354,7 @@ pub mod component_type {
 
     impl PropertyDefinition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PropertyDefinition {
             PropertyDefinition {
                 configurations: None,
@@ -354,12 +369,14 @@ pub mod component_type {
     }
 
     impl Default for PropertyDefinition {
+        #[inline]
         fn default() -> PropertyDefinition {
             PropertyDefinition::new()
         }
     }
 
     impl IntoValue for PropertyDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Configurations", self.configurations);
@@ -428,6 +445,7 @@ pub mod component_type {
 
     impl DataValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataValue {
             DataValue {
                 boolean_value: None,
@@ -444,12 +462,14 @@ pub mod component_type {
     }
 
     impl Default for DataValue {
+        #[inline]
         fn default() -> DataValue {
             DataValue::new()
         }
     }
 
     impl IntoValue for DataValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BooleanValue", self.boolean_value);
@@ -501,6 +521,7 @@ pub mod component_type {
 
     impl DataType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> DataType {
             DataType {
                 allowed_values: None,
@@ -513,6 +534,7 @@ pub mod component_type {
     }
 
     impl IntoValue for DataType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedValues", self.allowed_values);
@@ -544,6 +566,7 @@ pub mod component_type {
 
     impl Relationship {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Relationship {
             Relationship {
                 relationship_type: None,
@@ -553,12 +576,14 @@ pub mod component_type {
     }
 
     impl Default for Relationship {
+        #[inline]
         fn default() -> Relationship {
             Relationship::new()
         }
     }
 
     impl IntoValue for Relationship {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RelationshipType", self.relationship_type);
@@ -587,6 +612,7 @@ pub mod component_type {
 
     impl PropertyGroup {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PropertyGroup {
             PropertyGroup {
                 group_type: None,
@@ -596,12 +622,14 @@ pub mod component_type {
     }
 
     impl Default for PropertyGroup {
+        #[inline]
         fn default() -> PropertyGroup {
             PropertyGroup::new()
         }
     }
 
     impl IntoValue for PropertyGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GroupType", self.group_type);
@@ -635,6 +663,7 @@ pub mod component_type {
 
     impl Function {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Function {
             Function {
                 implemented_by: None,
@@ -645,12 +674,14 @@ pub mod component_type {
     }
 
     impl Default for Function {
+        #[inline]
         fn default() -> Function {
             Function::new()
         }
     }
 
     impl IntoValue for Function {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ImplementedBy", self.implemented_by);
@@ -680,6 +711,7 @@ pub mod component_type {
 
     impl DataConnector {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataConnector {
             DataConnector {
                 is_native: None,
@@ -689,12 +721,14 @@ pub mod component_type {
     }
 
     impl Default for DataConnector {
+        #[inline]
         fn default() -> DataConnector {
             DataConnector::new()
         }
     }
 
     impl IntoValue for DataConnector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsNative", self.is_native);
@@ -719,6 +753,7 @@ pub mod component_type {
 
     impl LambdaFunction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> LambdaFunction {
             LambdaFunction {
                 arn: arn.into(),
@@ -727,6 +762,7 @@ pub mod component_type {
     }
 
     impl IntoValue for LambdaFunction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -754,6 +790,7 @@ pub mod component_type {
 
     impl RelationshipValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RelationshipValue {
             RelationshipValue {
                 target_component_name: None,
@@ -763,12 +800,14 @@ pub mod component_type {
     }
 
     impl Default for RelationshipValue {
+        #[inline]
         fn default() -> RelationshipValue {
             RelationshipValue::new()
         }
     }
 
     impl IntoValue for RelationshipValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TargetComponentName", self.target_component_name);
@@ -792,6 +831,7 @@ pub mod component_type {
 
     impl CompositeComponentType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CompositeComponentType {
             CompositeComponentType {
                 component_type_id: None,
@@ -800,12 +840,14 @@ pub mod component_type {
     }
 
     impl Default for CompositeComponentType {
+        #[inline]
         fn default() -> CompositeComponentType {
             CompositeComponentType::new()
         }
     }
 
     impl IntoValue for CompositeComponentType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComponentTypeId", self.component_type_id);
@@ -872,6 +914,7 @@ pub struct CfnEntityProps {
 #[cfg(feature = "iottwinmaker")]
 impl CfnEntityProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(entity_name: impl Into<Str>, workspace_id: impl Into<Str>) -> CfnEntityProps {
         CfnEntityProps {
             components: None,
@@ -889,6 +932,7 @@ impl CfnEntityProps {
 #[cfg(feature = "iottwinmaker")]
 impl CfnEntityProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Components", self.components);
@@ -904,6 +948,7 @@ impl CfnEntityProps {
 
     /// The `AWS::IoTTwinMaker::Entity` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTTwinMaker::Entity").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -912,6 +957,7 @@ impl CfnEntityProps {
 #[cfg(feature = "iottwinmaker")]
 impl crate::Cfn<markers::Entity> {
     /// Adds an `AWS::IoTTwinMaker::Entity` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -924,6 +970,7 @@ impl crate::Cfn<markers::Entity> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-entity.html#aws-resource-iottwinmaker-entity-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -932,6 +979,7 @@ impl crate::Cfn<markers::Entity> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationDateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-entity.html#aws-resource-iottwinmaker-entity-return-values).
+    #[inline]
     pub fn attr_creation_date_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationDateTime".into())
     }
@@ -940,6 +988,7 @@ impl crate::Cfn<markers::Entity> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status.Error.Message`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-entity.html#aws-resource-iottwinmaker-entity-return-values).
+    #[inline]
     pub fn attr_status_error_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status.Error.Message".into())
     }
@@ -948,6 +997,7 @@ impl crate::Cfn<markers::Entity> {
     ///
     /// `Fn::GetAtt` of
     /// [`HasChildEntities`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-entity.html#aws-resource-iottwinmaker-entity-return-values).
+    #[inline]
     pub fn attr_has_child_entities(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HasChildEntities".into())
     }
@@ -956,6 +1006,7 @@ impl crate::Cfn<markers::Entity> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status.State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-entity.html#aws-resource-iottwinmaker-entity-return-values).
+    #[inline]
     pub fn attr_status_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status.State".into())
     }
@@ -964,6 +1015,7 @@ impl crate::Cfn<markers::Entity> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status.Error`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-entity.html#aws-resource-iottwinmaker-entity-return-values).
+    #[inline]
     pub fn attr_status_error(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status.Error".into())
     }
@@ -972,6 +1024,7 @@ impl crate::Cfn<markers::Entity> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateDateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-entity.html#aws-resource-iottwinmaker-entity-return-values).
+    #[inline]
     pub fn attr_update_date_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateDateTime".into())
     }
@@ -980,6 +1033,7 @@ impl crate::Cfn<markers::Entity> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status.Error.Code`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-entity.html#aws-resource-iottwinmaker-entity-return-values).
+    #[inline]
     pub fn attr_status_error_code(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status.Error.Code".into())
     }
@@ -988,6 +1042,7 @@ impl crate::Cfn<markers::Entity> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-entity.html#aws-resource-iottwinmaker-entity-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1045,6 +1100,7 @@ pub mod entity {
 
     impl Component {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Component {
             Component {
                 component_name: None,
@@ -1059,12 +1115,14 @@ pub mod entity {
     }
 
     impl Default for Component {
+        #[inline]
         fn default() -> Component {
             Component::new()
         }
     }
 
     impl IntoValue for Component {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComponentName", self.component_name);
@@ -1098,6 +1156,7 @@ pub mod entity {
 
     impl Status {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Status {
             Status {
                 error: None,
@@ -1107,12 +1166,14 @@ pub mod entity {
     }
 
     impl Default for Status {
+        #[inline]
         fn default() -> Status {
             Status::new()
         }
     }
 
     impl IntoValue for Status {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Error", self.error);
@@ -1141,6 +1202,7 @@ pub mod entity {
 
     impl PropertyGroup {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PropertyGroup {
             PropertyGroup {
                 group_type: None,
@@ -1150,12 +1212,14 @@ pub mod entity {
     }
 
     impl Default for PropertyGroup {
+        #[inline]
         fn default() -> PropertyGroup {
             PropertyGroup::new()
         }
     }
 
     impl IntoValue for PropertyGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GroupType", self.group_type);
@@ -1184,6 +1248,7 @@ pub mod entity {
 
     impl Property {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Property {
             Property {
                 definition: None,
@@ -1193,12 +1258,14 @@ pub mod entity {
     }
 
     impl Default for Property {
+        #[inline]
         fn default() -> Property {
             Property::new()
         }
     }
 
     impl IntoValue for Property {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Definition", self.definition);
@@ -1262,6 +1329,7 @@ pub mod entity {
 
     impl DataValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataValue {
             DataValue {
                 boolean_value: None,
@@ -1278,12 +1346,14 @@ pub mod entity {
     }
 
     impl Default for DataValue {
+        #[inline]
         fn default() -> DataValue {
             DataValue::new()
         }
     }
 
     impl IntoValue for DataValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BooleanValue", self.boolean_value);
@@ -1319,6 +1389,7 @@ pub mod entity {
 
     impl Error {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Error {
             Error {
                 code: None,
@@ -1328,12 +1399,14 @@ pub mod entity {
     }
 
     impl Default for Error {
+        #[inline]
         fn default() -> Error {
             Error::new()
         }
     }
 
     impl IntoValue for Error {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Code", self.code);
@@ -1377,6 +1450,7 @@ pub mod entity {
 
     impl DataType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataType {
             DataType {
                 allowed_values: None,
@@ -1389,12 +1463,14 @@ pub mod entity {
     }
 
     impl Default for DataType {
+        #[inline]
         fn default() -> DataType {
             DataType::new()
         }
     }
 
     impl IntoValue for DataType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedValues", self.allowed_values);
@@ -1426,6 +1502,7 @@ pub mod entity {
 
     impl Relationship {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Relationship {
             Relationship {
                 relationship_type: None,
@@ -1435,12 +1512,14 @@ pub mod entity {
     }
 
     impl Default for Relationship {
+        #[inline]
         fn default() -> Relationship {
             Relationship::new()
         }
     }
 
     impl IntoValue for Relationship {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RelationshipType", self.relationship_type);
@@ -1509,6 +1588,7 @@ pub mod entity {
 
     impl Definition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Definition {
             Definition {
                 configuration: None,
@@ -1526,12 +1606,14 @@ pub mod entity {
     }
 
     impl Default for Definition {
+        #[inline]
         fn default() -> Definition {
             Definition::new()
         }
     }
 
     impl IntoValue for Definition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Configuration", self.configuration);
@@ -1568,6 +1650,7 @@ pub mod entity {
 
     impl RelationshipValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RelationshipValue {
             RelationshipValue {
                 target_component_name: None,
@@ -1577,12 +1660,14 @@ pub mod entity {
     }
 
     impl Default for RelationshipValue {
+        #[inline]
         fn default() -> RelationshipValue {
             RelationshipValue::new()
         }
     }
 
     impl IntoValue for RelationshipValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TargetComponentName", self.target_component_name);
@@ -1637,6 +1722,7 @@ pub mod entity {
 
     impl CompositeComponent {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CompositeComponent {
             CompositeComponent {
                 component_name: None,
@@ -1651,12 +1737,14 @@ pub mod entity {
     }
 
     impl Default for CompositeComponent {
+        #[inline]
         fn default() -> CompositeComponent {
             CompositeComponent::new()
         }
     }
 
     impl IntoValue for CompositeComponent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComponentName", self.component_name);
@@ -1722,6 +1810,7 @@ pub struct CfnSceneProps {
 #[cfg(feature = "iottwinmaker")]
 impl CfnSceneProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(content_location: impl Into<Str>, scene_id: impl Into<Str>, workspace_id: impl Into<Str>) -> CfnSceneProps {
         CfnSceneProps {
             capabilities: None,
@@ -1738,6 +1827,7 @@ impl CfnSceneProps {
 #[cfg(feature = "iottwinmaker")]
 impl CfnSceneProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Capabilities", self.capabilities);
@@ -1752,6 +1842,7 @@ impl CfnSceneProps {
 
     /// The `AWS::IoTTwinMaker::Scene` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTTwinMaker::Scene").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1760,6 +1851,7 @@ impl CfnSceneProps {
 #[cfg(feature = "iottwinmaker")]
 impl crate::Cfn<markers::Scene> {
     /// Adds an `AWS::IoTTwinMaker::Scene` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1772,6 +1864,7 @@ impl crate::Cfn<markers::Scene> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationDateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-scene.html#aws-resource-iottwinmaker-scene-return-values).
+    #[inline]
     pub fn attr_creation_date_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationDateTime".into())
     }
@@ -1780,6 +1873,7 @@ impl crate::Cfn<markers::Scene> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateDateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-scene.html#aws-resource-iottwinmaker-scene-return-values).
+    #[inline]
     pub fn attr_update_date_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateDateTime".into())
     }
@@ -1788,6 +1882,7 @@ impl crate::Cfn<markers::Scene> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-scene.html#aws-resource-iottwinmaker-scene-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1796,6 +1891,7 @@ impl crate::Cfn<markers::Scene> {
     ///
     /// `Fn::GetAtt` of
     /// [`GeneratedSceneMetadata`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-scene.html#aws-resource-iottwinmaker-scene-return-values).
+    #[inline]
     pub fn attr_generated_scene_metadata(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GeneratedSceneMetadata".into())
     }
@@ -1839,6 +1935,7 @@ pub struct CfnSyncJobProps {
 #[cfg(feature = "iottwinmaker")]
 impl CfnSyncJobProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(sync_role: impl Into<Str>, sync_source: impl Into<Str>, workspace_id: impl Into<Str>) -> CfnSyncJobProps {
         CfnSyncJobProps {
             sync_role: sync_role.into(),
@@ -1852,6 +1949,7 @@ impl CfnSyncJobProps {
 #[cfg(feature = "iottwinmaker")]
 impl CfnSyncJobProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("SyncRole", self.sync_role.into_value());
@@ -1863,6 +1961,7 @@ impl CfnSyncJobProps {
 
     /// The `AWS::IoTTwinMaker::SyncJob` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTTwinMaker::SyncJob").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1871,6 +1970,7 @@ impl CfnSyncJobProps {
 #[cfg(feature = "iottwinmaker")]
 impl crate::Cfn<markers::SyncJob> {
     /// Adds an `AWS::IoTTwinMaker::SyncJob` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1883,6 +1983,7 @@ impl crate::Cfn<markers::SyncJob> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationDateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-syncjob.html#aws-resource-iottwinmaker-syncjob-return-values).
+    #[inline]
     pub fn attr_creation_date_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationDateTime".into())
     }
@@ -1891,6 +1992,7 @@ impl crate::Cfn<markers::SyncJob> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-syncjob.html#aws-resource-iottwinmaker-syncjob-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -1899,6 +2001,7 @@ impl crate::Cfn<markers::SyncJob> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateDateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-syncjob.html#aws-resource-iottwinmaker-syncjob-return-values).
+    #[inline]
     pub fn attr_update_date_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateDateTime".into())
     }
@@ -1907,6 +2010,7 @@ impl crate::Cfn<markers::SyncJob> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-syncjob.html#aws-resource-iottwinmaker-syncjob-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1959,6 +2063,7 @@ pub struct CfnWorkspaceProps {
 #[cfg(feature = "iottwinmaker")]
 impl CfnWorkspaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(role: impl Into<Id<crate::iam::CfnRole>>, s3_location: impl Into<Id<crate::s3::CfnBucket>>, workspace_id: impl Into<Str>) -> CfnWorkspaceProps {
         CfnWorkspaceProps {
             description: None,
@@ -1973,6 +2078,7 @@ impl CfnWorkspaceProps {
 #[cfg(feature = "iottwinmaker")]
 impl CfnWorkspaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1985,6 +2091,7 @@ impl CfnWorkspaceProps {
 
     /// The `AWS::IoTTwinMaker::Workspace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTTwinMaker::Workspace").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1993,6 +2100,7 @@ impl CfnWorkspaceProps {
 #[cfg(feature = "iottwinmaker")]
 impl crate::Cfn<markers::Workspace> {
     /// Adds an `AWS::IoTTwinMaker::Workspace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2005,6 +2113,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationDateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-workspace.html#aws-resource-iottwinmaker-workspace-return-values).
+    #[inline]
     pub fn attr_creation_date_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationDateTime".into())
     }
@@ -2013,6 +2122,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateDateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-workspace.html#aws-resource-iottwinmaker-workspace-return-values).
+    #[inline]
     pub fn attr_update_date_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateDateTime".into())
     }
@@ -2021,6 +2131,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-workspace.html#aws-resource-iottwinmaker-workspace-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

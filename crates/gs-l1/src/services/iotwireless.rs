@@ -223,6 +223,7 @@ pub struct CfnDestinationProps {
 #[cfg(feature = "iotwireless")]
 impl CfnDestinationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(expression: impl Into<Str>, expression_type: impl Into<Str>, name: impl Into<Str>) -> CfnDestinationProps {
         CfnDestinationProps {
             description: None,
@@ -238,6 +239,7 @@ impl CfnDestinationProps {
 #[cfg(feature = "iotwireless")]
 impl CfnDestinationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -251,6 +253,7 @@ impl CfnDestinationProps {
 
     /// The `AWS::IoTWireless::Destination` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTWireless::Destination").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -259,6 +262,7 @@ impl CfnDestinationProps {
 #[cfg(feature = "iotwireless")]
 impl crate::Cfn<markers::Destination> {
     /// Adds an `AWS::IoTWireless::Destination` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -271,6 +275,7 @@ impl crate::Cfn<markers::Destination> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-destination.html#aws-resource-iotwireless-destination-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -307,6 +312,7 @@ pub struct CfnDeviceProfileProps {
 #[cfg(feature = "iotwireless")]
 impl CfnDeviceProfileProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDeviceProfileProps {
         CfnDeviceProfileProps {
             lo_ra_wan: None,
@@ -318,6 +324,7 @@ impl CfnDeviceProfileProps {
 
 #[cfg(feature = "iotwireless")]
 impl Default for CfnDeviceProfileProps {
+    #[inline]
     fn default() -> CfnDeviceProfileProps {
         CfnDeviceProfileProps::new()
     }
@@ -326,6 +333,7 @@ impl Default for CfnDeviceProfileProps {
 #[cfg(feature = "iotwireless")]
 impl CfnDeviceProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "LoRaWAN", self.lo_ra_wan);
@@ -336,6 +344,7 @@ impl CfnDeviceProfileProps {
 
     /// The `AWS::IoTWireless::DeviceProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTWireless::DeviceProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -344,6 +353,7 @@ impl CfnDeviceProfileProps {
 #[cfg(feature = "iotwireless")]
 impl crate::Cfn<markers::DeviceProfile> {
     /// Adds an `AWS::IoTWireless::DeviceProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -356,6 +366,7 @@ impl crate::Cfn<markers::DeviceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-deviceprofile.html#aws-resource-iotwireless-deviceprofile-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -364,6 +375,7 @@ impl crate::Cfn<markers::DeviceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-deviceprofile.html#aws-resource-iotwireless-deviceprofile-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -480,6 +492,7 @@ pub mod device_profile {
 
     impl LoRaWANDeviceProfile {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoRaWANDeviceProfile {
             LoRaWANDeviceProfile {
                 class_b_timeout: None,
@@ -506,12 +519,14 @@ pub mod device_profile {
     }
 
     impl Default for LoRaWANDeviceProfile {
+        #[inline]
         fn default() -> LoRaWANDeviceProfile {
             LoRaWANDeviceProfile::new()
         }
     }
 
     impl IntoValue for LoRaWANDeviceProfile {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClassBTimeout", self.class_b_timeout);
@@ -605,6 +620,7 @@ pub struct CfnFuotaTaskProps {
 #[cfg(feature = "iotwireless")]
 impl CfnFuotaTaskProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(firmware_update_image: impl Into<Str>, firmware_update_role: impl Into<Str>, lo_ra_wan: impl Into<fuota_task::LoRaWAN>) -> CfnFuotaTaskProps {
         CfnFuotaTaskProps {
             associate_multicast_group: None,
@@ -624,6 +640,7 @@ impl CfnFuotaTaskProps {
 #[cfg(feature = "iotwireless")]
 impl CfnFuotaTaskProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssociateMulticastGroup", self.associate_multicast_group);
@@ -641,6 +658,7 @@ impl CfnFuotaTaskProps {
 
     /// The `AWS::IoTWireless::FuotaTask` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTWireless::FuotaTask").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -649,6 +667,7 @@ impl CfnFuotaTaskProps {
 #[cfg(feature = "iotwireless")]
 impl crate::Cfn<markers::FuotaTask> {
     /// Adds an `AWS::IoTWireless::FuotaTask` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -661,6 +680,7 @@ impl crate::Cfn<markers::FuotaTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`FuotaTaskStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-fuotatask.html#aws-resource-iotwireless-fuotatask-return-values).
+    #[inline]
     pub fn attr_fuota_task_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FuotaTaskStatus".into())
     }
@@ -669,6 +689,7 @@ impl crate::Cfn<markers::FuotaTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.StartTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-fuotatask.html#aws-resource-iotwireless-fuotatask-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_start_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.StartTime".into())
     }
@@ -677,6 +698,7 @@ impl crate::Cfn<markers::FuotaTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-fuotatask.html#aws-resource-iotwireless-fuotatask-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -685,6 +707,7 @@ impl crate::Cfn<markers::FuotaTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-fuotatask.html#aws-resource-iotwireless-fuotatask-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -716,6 +739,7 @@ pub mod fuota_task {
 
     impl LoRaWAN {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rf_region: impl Into<Str>) -> LoRaWAN {
             LoRaWAN {
                 rf_region: rf_region.into(),
@@ -725,6 +749,7 @@ pub mod fuota_task {
     }
 
     impl IntoValue for LoRaWAN {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RfRegion", self.rf_region.into_value());
@@ -779,6 +804,7 @@ pub struct CfnMulticastGroupProps {
 #[cfg(feature = "iotwireless")]
 impl CfnMulticastGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(lo_ra_wan: impl Into<multicast_group::LoRaWAN>) -> CfnMulticastGroupProps {
         CfnMulticastGroupProps {
             associate_wireless_device: None,
@@ -794,6 +820,7 @@ impl CfnMulticastGroupProps {
 #[cfg(feature = "iotwireless")]
 impl CfnMulticastGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssociateWirelessDevice", self.associate_wireless_device);
@@ -807,6 +834,7 @@ impl CfnMulticastGroupProps {
 
     /// The `AWS::IoTWireless::MulticastGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTWireless::MulticastGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -815,6 +843,7 @@ impl CfnMulticastGroupProps {
 #[cfg(feature = "iotwireless")]
 impl crate::Cfn<markers::MulticastGroup> {
     /// Adds an `AWS::IoTWireless::MulticastGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -827,6 +856,7 @@ impl crate::Cfn<markers::MulticastGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-multicastgroup.html#aws-resource-iotwireless-multicastgroup-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -835,6 +865,7 @@ impl crate::Cfn<markers::MulticastGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.NumberOfDevicesRequested`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-multicastgroup.html#aws-resource-iotwireless-multicastgroup-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_number_of_devices_requested(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.NumberOfDevicesRequested".into())
     }
@@ -843,6 +874,7 @@ impl crate::Cfn<markers::MulticastGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-multicastgroup.html#aws-resource-iotwireless-multicastgroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -851,6 +883,7 @@ impl crate::Cfn<markers::MulticastGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.NumberOfDevicesInGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-multicastgroup.html#aws-resource-iotwireless-multicastgroup-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_number_of_devices_in_group(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.NumberOfDevicesInGroup".into())
     }
@@ -859,6 +892,7 @@ impl crate::Cfn<markers::MulticastGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-multicastgroup.html#aws-resource-iotwireless-multicastgroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -901,6 +935,7 @@ pub mod multicast_group {
 
     impl LoRaWAN {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dl_class: impl Into<Str>, rf_region: impl Into<Str>) -> LoRaWAN {
             LoRaWAN {
                 dl_class: dl_class.into(),
@@ -912,6 +947,7 @@ pub mod multicast_group {
     }
 
     impl IntoValue for LoRaWAN {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DlClass", self.dl_class.into_value());
@@ -971,6 +1007,7 @@ pub struct CfnNetworkAnalyzerConfigurationProps {
 #[cfg(feature = "iotwireless")]
 impl CfnNetworkAnalyzerConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnNetworkAnalyzerConfigurationProps {
         CfnNetworkAnalyzerConfigurationProps {
             description: None,
@@ -986,6 +1023,7 @@ impl CfnNetworkAnalyzerConfigurationProps {
 #[cfg(feature = "iotwireless")]
 impl CfnNetworkAnalyzerConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -999,6 +1037,7 @@ impl CfnNetworkAnalyzerConfigurationProps {
 
     /// The `AWS::IoTWireless::NetworkAnalyzerConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTWireless::NetworkAnalyzerConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1007,6 +1046,7 @@ impl CfnNetworkAnalyzerConfigurationProps {
 #[cfg(feature = "iotwireless")]
 impl crate::Cfn<markers::NetworkAnalyzerConfiguration> {
     /// Adds an `AWS::IoTWireless::NetworkAnalyzerConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1019,6 +1059,7 @@ impl crate::Cfn<markers::NetworkAnalyzerConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-networkanalyzerconfiguration.html#aws-resource-iotwireless-networkanalyzerconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1053,6 +1094,7 @@ pub mod network_analyzer_configuration {
 
     impl TraceContent {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TraceContent {
             TraceContent {
                 log_level: None,
@@ -1062,12 +1104,14 @@ pub mod network_analyzer_configuration {
     }
 
     impl Default for TraceContent {
+        #[inline]
         fn default() -> TraceContent {
             TraceContent::new()
         }
     }
 
     impl IntoValue for TraceContent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogLevel", self.log_level);
@@ -1127,6 +1171,7 @@ pub struct CfnPartnerAccountProps {
 #[cfg(feature = "iotwireless")]
 impl CfnPartnerAccountProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnPartnerAccountProps {
         CfnPartnerAccountProps {
             account_linked: None,
@@ -1142,6 +1187,7 @@ impl CfnPartnerAccountProps {
 
 #[cfg(feature = "iotwireless")]
 impl Default for CfnPartnerAccountProps {
+    #[inline]
     fn default() -> CfnPartnerAccountProps {
         CfnPartnerAccountProps::new()
     }
@@ -1150,6 +1196,7 @@ impl Default for CfnPartnerAccountProps {
 #[cfg(feature = "iotwireless")]
 impl CfnPartnerAccountProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccountLinked", self.account_linked);
@@ -1164,6 +1211,7 @@ impl CfnPartnerAccountProps {
 
     /// The `AWS::IoTWireless::PartnerAccount` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTWireless::PartnerAccount").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1172,6 +1220,7 @@ impl CfnPartnerAccountProps {
 #[cfg(feature = "iotwireless")]
 impl crate::Cfn<markers::PartnerAccount> {
     /// Adds an `AWS::IoTWireless::PartnerAccount` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1184,6 +1233,7 @@ impl crate::Cfn<markers::PartnerAccount> {
     ///
     /// `Fn::GetAtt` of
     /// [`Fingerprint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-partneraccount.html#aws-resource-iotwireless-partneraccount-return-values).
+    #[inline]
     pub fn attr_fingerprint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Fingerprint".into())
     }
@@ -1192,6 +1242,7 @@ impl crate::Cfn<markers::PartnerAccount> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-partneraccount.html#aws-resource-iotwireless-partneraccount-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1227,6 +1278,7 @@ pub mod partner_account {
 
     impl SidewalkAccountInfoWithFingerprint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SidewalkAccountInfoWithFingerprint {
             SidewalkAccountInfoWithFingerprint {
                 amazon_id: None,
@@ -1237,12 +1289,14 @@ pub mod partner_account {
     }
 
     impl Default for SidewalkAccountInfoWithFingerprint {
+        #[inline]
         fn default() -> SidewalkAccountInfoWithFingerprint {
             SidewalkAccountInfoWithFingerprint::new()
         }
     }
 
     impl IntoValue for SidewalkAccountInfoWithFingerprint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AmazonId", self.amazon_id);
@@ -1273,6 +1327,7 @@ pub mod partner_account {
 
     impl SidewalkAccountInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(app_server_private_key: impl Into<Str>) -> SidewalkAccountInfo {
             SidewalkAccountInfo {
                 app_server_private_key: app_server_private_key.into(),
@@ -1281,6 +1336,7 @@ pub mod partner_account {
     }
 
     impl IntoValue for SidewalkAccountInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppServerPrivateKey", self.app_server_private_key.into_value());
@@ -1303,6 +1359,7 @@ pub mod partner_account {
 
     impl SidewalkUpdateAccount {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SidewalkUpdateAccount {
             SidewalkUpdateAccount {
                 app_server_private_key: None,
@@ -1311,12 +1368,14 @@ pub mod partner_account {
     }
 
     impl Default for SidewalkUpdateAccount {
+        #[inline]
         fn default() -> SidewalkUpdateAccount {
             SidewalkUpdateAccount::new()
         }
     }
 
     impl IntoValue for SidewalkUpdateAccount {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppServerPrivateKey", self.app_server_private_key);
@@ -1356,6 +1415,7 @@ pub struct CfnServiceProfileProps {
 #[cfg(feature = "iotwireless")]
 impl CfnServiceProfileProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnServiceProfileProps {
         CfnServiceProfileProps {
             lo_ra_wan: None,
@@ -1367,6 +1427,7 @@ impl CfnServiceProfileProps {
 
 #[cfg(feature = "iotwireless")]
 impl Default for CfnServiceProfileProps {
+    #[inline]
     fn default() -> CfnServiceProfileProps {
         CfnServiceProfileProps::new()
     }
@@ -1375,6 +1436,7 @@ impl Default for CfnServiceProfileProps {
 #[cfg(feature = "iotwireless")]
 impl CfnServiceProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "LoRaWAN", self.lo_ra_wan);
@@ -1385,6 +1447,7 @@ impl CfnServiceProfileProps {
 
     /// The `AWS::IoTWireless::ServiceProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTWireless::ServiceProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1393,6 +1456,7 @@ impl CfnServiceProfileProps {
 #[cfg(feature = "iotwireless")]
 impl crate::Cfn<markers::ServiceProfile> {
     /// Adds an `AWS::IoTWireless::ServiceProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1405,6 +1469,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.DrMin`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_dr_min(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.DrMin".into())
     }
@@ -1413,6 +1478,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.ReportDevStatusMargin`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_report_dev_status_margin(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.ReportDevStatusMargin".into())
     }
@@ -1421,6 +1487,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.UlRatePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_ul_rate_policy(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.UlRatePolicy".into())
     }
@@ -1429,6 +1496,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.MinGwDiversity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_min_gw_diversity(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.MinGwDiversity".into())
     }
@@ -1437,6 +1505,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.TargetPer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_target_per(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.TargetPer".into())
     }
@@ -1445,6 +1514,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.ChannelMask`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_channel_mask(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.ChannelMask".into())
     }
@@ -1453,6 +1523,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.ReportDevStatusBattery`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_report_dev_status_battery(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.ReportDevStatusBattery".into())
     }
@@ -1461,6 +1532,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.DlRate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_dl_rate(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.DlRate".into())
     }
@@ -1469,6 +1541,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.DlRatePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_dl_rate_policy(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.DlRatePolicy".into())
     }
@@ -1477,6 +1550,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.HrAllowed`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_hr_allowed(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.HrAllowed".into())
     }
@@ -1485,6 +1559,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.DlBucketSize`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_dl_bucket_size(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.DlBucketSize".into())
     }
@@ -1493,6 +1568,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.DrMax`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_dr_max(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.DrMax".into())
     }
@@ -1501,6 +1577,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.UlBucketSize`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_ul_bucket_size(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.UlBucketSize".into())
     }
@@ -1509,6 +1586,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.UlRate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_ul_rate(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.UlRate".into())
     }
@@ -1517,6 +1595,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.NwkGeoLoc`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_nwk_geo_loc(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.NwkGeoLoc".into())
     }
@@ -1525,6 +1604,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWAN.DevStatusReqFreq`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_dev_status_req_freq(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWAN.DevStatusReqFreq".into())
     }
@@ -1533,6 +1613,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1541,6 +1622,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1549,6 +1631,7 @@ impl crate::Cfn<markers::ServiceProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoRaWANResponse`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html#aws-resource-iotwireless-serviceprofile-return-values).
+    #[inline]
     pub fn attr_lo_ra_wan_response(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoRaWANResponse".into())
     }
@@ -1664,6 +1747,7 @@ pub mod service_profile {
 
     impl LoRaWANServiceProfile {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoRaWANServiceProfile {
             LoRaWANServiceProfile {
                 add_gw_metadata: None,
@@ -1690,12 +1774,14 @@ pub mod service_profile {
     }
 
     impl Default for LoRaWANServiceProfile {
+        #[inline]
         fn default() -> LoRaWANServiceProfile {
             LoRaWANServiceProfile::new()
         }
     }
 
     impl IntoValue for LoRaWANServiceProfile {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AddGwMetadata", self.add_gw_metadata);
@@ -1770,6 +1856,7 @@ pub struct CfnTaskDefinitionProps {
 #[cfg(feature = "iotwireless")]
 impl CfnTaskDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(auto_create_tasks: impl Into<Bool>) -> CfnTaskDefinitionProps {
         CfnTaskDefinitionProps {
             auto_create_tasks: auto_create_tasks.into(),
@@ -1785,6 +1872,7 @@ impl CfnTaskDefinitionProps {
 #[cfg(feature = "iotwireless")]
 impl CfnTaskDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AutoCreateTasks", self.auto_create_tasks.into_value());
@@ -1798,6 +1886,7 @@ impl CfnTaskDefinitionProps {
 
     /// The `AWS::IoTWireless::TaskDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTWireless::TaskDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1806,6 +1895,7 @@ impl CfnTaskDefinitionProps {
 #[cfg(feature = "iotwireless")]
 impl crate::Cfn<markers::TaskDefinition> {
     /// Adds an `AWS::IoTWireless::TaskDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1818,6 +1908,7 @@ impl crate::Cfn<markers::TaskDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-taskdefinition.html#aws-resource-iotwireless-taskdefinition-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1826,6 +1917,7 @@ impl crate::Cfn<markers::TaskDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-taskdefinition.html#aws-resource-iotwireless-taskdefinition-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1856,6 +1948,7 @@ pub mod task_definition {
 
     impl LoRaWANUpdateGatewayTaskEntry {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoRaWANUpdateGatewayTaskEntry {
             LoRaWANUpdateGatewayTaskEntry {
                 current_version: None,
@@ -1865,12 +1958,14 @@ pub mod task_definition {
     }
 
     impl Default for LoRaWANUpdateGatewayTaskEntry {
+        #[inline]
         fn default() -> LoRaWANUpdateGatewayTaskEntry {
             LoRaWANUpdateGatewayTaskEntry::new()
         }
     }
 
     impl IntoValue for LoRaWANUpdateGatewayTaskEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CurrentVersion", self.current_version);
@@ -1904,6 +1999,7 @@ pub mod task_definition {
 
     impl LoRaWANGatewayVersion {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoRaWANGatewayVersion {
             LoRaWANGatewayVersion {
                 model: None,
@@ -1914,12 +2010,14 @@ pub mod task_definition {
     }
 
     impl Default for LoRaWANGatewayVersion {
+        #[inline]
         fn default() -> LoRaWANGatewayVersion {
             LoRaWANGatewayVersion::new()
         }
     }
 
     impl IntoValue for LoRaWANGatewayVersion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Model", self.model);
@@ -1954,6 +2052,7 @@ pub mod task_definition {
 
     impl UpdateWirelessGatewayTaskCreate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UpdateWirelessGatewayTaskCreate {
             UpdateWirelessGatewayTaskCreate {
                 lo_ra_wan: None,
@@ -1964,12 +2063,14 @@ pub mod task_definition {
     }
 
     impl Default for UpdateWirelessGatewayTaskCreate {
+        #[inline]
         fn default() -> UpdateWirelessGatewayTaskCreate {
             UpdateWirelessGatewayTaskCreate::new()
         }
     }
 
     impl IntoValue for UpdateWirelessGatewayTaskCreate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LoRaWAN", self.lo_ra_wan);
@@ -2009,6 +2110,7 @@ pub mod task_definition {
 
     impl LoRaWANUpdateGatewayTaskCreate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoRaWANUpdateGatewayTaskCreate {
             LoRaWANUpdateGatewayTaskCreate {
                 current_version: None,
@@ -2020,12 +2122,14 @@ pub mod task_definition {
     }
 
     impl Default for LoRaWANUpdateGatewayTaskCreate {
+        #[inline]
         fn default() -> LoRaWANUpdateGatewayTaskCreate {
             LoRaWANUpdateGatewayTaskCreate::new()
         }
     }
 
     impl IntoValue for LoRaWANUpdateGatewayTaskCreate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CurrentVersion", self.current_version);
@@ -2100,6 +2204,7 @@ pub struct CfnWirelessDeviceProps {
 #[cfg(feature = "iotwireless")]
 impl CfnWirelessDeviceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(destination_name: impl Into<Str>, r#type: impl Into<Str>) -> CfnWirelessDeviceProps {
         CfnWirelessDeviceProps {
             description: None,
@@ -2118,6 +2223,7 @@ impl CfnWirelessDeviceProps {
 #[cfg(feature = "iotwireless")]
 impl CfnWirelessDeviceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -2134,6 +2240,7 @@ impl CfnWirelessDeviceProps {
 
     /// The `AWS::IoTWireless::WirelessDevice` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTWireless::WirelessDevice").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2142,6 +2249,7 @@ impl CfnWirelessDeviceProps {
 #[cfg(feature = "iotwireless")]
 impl crate::Cfn<markers::WirelessDevice> {
     /// Adds an `AWS::IoTWireless::WirelessDevice` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2154,6 +2262,7 @@ impl crate::Cfn<markers::WirelessDevice> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessdevice.html#aws-resource-iotwireless-wirelessdevice-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2163,6 +2272,7 @@ impl crate::Cfn<markers::WirelessDevice> {
     ///
     /// `Fn::GetAtt` of
     /// [`ThingName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessdevice.html#aws-resource-iotwireless-wirelessdevice-return-values).
+    #[inline]
     pub fn attr_thing_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ThingName".into())
     }
@@ -2171,6 +2281,7 @@ impl crate::Cfn<markers::WirelessDevice> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessdevice.html#aws-resource-iotwireless-wirelessdevice-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2231,6 +2342,7 @@ pub mod wireless_device {
 
     impl LoRaWANDevice {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoRaWANDevice {
             LoRaWANDevice {
                 abp_v10x: None,
@@ -2246,12 +2358,14 @@ pub mod wireless_device {
     }
 
     impl Default for LoRaWANDevice {
+        #[inline]
         fn default() -> LoRaWANDevice {
             LoRaWANDevice::new()
         }
     }
 
     impl IntoValue for LoRaWANDevice {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AbpV10x", self.abp_v10x);
@@ -2288,6 +2402,7 @@ pub mod wireless_device {
 
     impl AbpV10x {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dev_addr: impl Into<Str>, session_keys: impl Into<SessionKeysAbpV10x>) -> AbpV10x {
             AbpV10x {
                 dev_addr: dev_addr.into(),
@@ -2297,6 +2412,7 @@ pub mod wireless_device {
     }
 
     impl IntoValue for AbpV10x {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DevAddr", self.dev_addr.into_value());
@@ -2327,6 +2443,7 @@ pub mod wireless_device {
 
     impl SessionKeysAbpV10x {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(app_s_key: impl Into<Str>, nwk_s_key: impl Into<Str>) -> SessionKeysAbpV10x {
             SessionKeysAbpV10x {
                 app_s_key: app_s_key.into(),
@@ -2336,6 +2453,7 @@ pub mod wireless_device {
     }
 
     impl IntoValue for SessionKeysAbpV10x {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppSKey", self.app_s_key.into_value());
@@ -2380,6 +2498,7 @@ pub mod wireless_device {
 
     impl OtaaV11 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(app_key: impl Into<Str>, join_eui: impl Into<Str>, nwk_key: impl Into<Str>) -> OtaaV11 {
             OtaaV11 {
                 app_key: app_key.into(),
@@ -2390,6 +2509,7 @@ pub mod wireless_device {
     }
 
     impl IntoValue for OtaaV11 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppKey", self.app_key.into_value());
@@ -2421,6 +2541,7 @@ pub mod wireless_device {
 
     impl AbpV11 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dev_addr: impl Into<Str>, session_keys: impl Into<SessionKeysAbpV11>) -> AbpV11 {
             AbpV11 {
                 dev_addr: dev_addr.into(),
@@ -2430,6 +2551,7 @@ pub mod wireless_device {
     }
 
     impl IntoValue for AbpV11 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DevAddr", self.dev_addr.into_value());
@@ -2488,6 +2610,7 @@ pub mod wireless_device {
 
     impl SessionKeysAbpV11 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(app_s_key: impl Into<Str>, f_nwk_s_int_key: impl Into<Str>, nwk_s_enc_key: impl Into<Str>, s_nwk_s_int_key: impl Into<Str>) -> SessionKeysAbpV11 {
             SessionKeysAbpV11 {
                 app_s_key: app_s_key.into(),
@@ -2499,6 +2622,7 @@ pub mod wireless_device {
     }
 
     impl IntoValue for SessionKeysAbpV11 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppSKey", self.app_s_key.into_value());
@@ -2531,6 +2655,7 @@ pub mod wireless_device {
 
     impl OtaaV10x {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(app_eui: impl Into<Str>, app_key: impl Into<Str>) -> OtaaV10x {
             OtaaV10x {
                 app_eui: app_eui.into(),
@@ -2540,6 +2665,7 @@ pub mod wireless_device {
     }
 
     impl IntoValue for OtaaV10x {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppEui", self.app_eui.into_value());
@@ -2563,6 +2689,7 @@ pub mod wireless_device {
 
     impl FPorts {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FPorts {
             FPorts {
                 applications: None,
@@ -2571,12 +2698,14 @@ pub mod wireless_device {
     }
 
     impl Default for FPorts {
+        #[inline]
         fn default() -> FPorts {
             FPorts::new()
         }
     }
 
     impl IntoValue for FPorts {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Applications", self.applications);
@@ -2611,6 +2740,7 @@ pub mod wireless_device {
 
     impl Application {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Application {
             Application {
                 destination_name: None,
@@ -2621,12 +2751,14 @@ pub mod wireless_device {
     }
 
     impl Default for Application {
+        #[inline]
         fn default() -> Application {
             Application::new()
         }
     }
 
     impl IntoValue for Application {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationName", self.destination_name);
@@ -2669,6 +2801,7 @@ pub struct CfnWirelessDeviceImportTaskProps {
 #[cfg(feature = "iotwireless")]
 impl CfnWirelessDeviceImportTaskProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(destination_name: impl Into<Str>, sidewalk: impl Into<wireless_device_import_task::Sidewalk>) -> CfnWirelessDeviceImportTaskProps {
         CfnWirelessDeviceImportTaskProps {
             destination_name: destination_name.into(),
@@ -2681,6 +2814,7 @@ impl CfnWirelessDeviceImportTaskProps {
 #[cfg(feature = "iotwireless")]
 impl CfnWirelessDeviceImportTaskProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DestinationName", self.destination_name.into_value());
@@ -2691,6 +2825,7 @@ impl CfnWirelessDeviceImportTaskProps {
 
     /// The `AWS::IoTWireless::WirelessDeviceImportTask` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTWireless::WirelessDeviceImportTask").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2699,6 +2834,7 @@ impl CfnWirelessDeviceImportTaskProps {
 #[cfg(feature = "iotwireless")]
 impl crate::Cfn<markers::WirelessDeviceImportTask> {
     /// Adds an `AWS::IoTWireless::WirelessDeviceImportTask` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2712,6 +2848,7 @@ impl crate::Cfn<markers::WirelessDeviceImportTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessdeviceimporttask.html#aws-resource-iotwireless-wirelessdeviceimporttask-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2720,6 +2857,7 @@ impl crate::Cfn<markers::WirelessDeviceImportTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessdeviceimporttask.html#aws-resource-iotwireless-wirelessdeviceimporttask-return-values).
+    #[inline]
     pub fn attr_creation_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationDate".into())
     }
@@ -2728,6 +2866,7 @@ impl crate::Cfn<markers::WirelessDeviceImportTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`Sidewalk.DeviceCreationFileList`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessdeviceimporttask.html#aws-resource-iotwireless-wirelessdeviceimporttask-return-values).
+    #[inline]
     pub fn attr_sidewalk_device_creation_file_list(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Sidewalk.DeviceCreationFileList".into())
     }
@@ -2737,6 +2876,7 @@ impl crate::Cfn<markers::WirelessDeviceImportTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`InitializedImportedDevicesCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessdeviceimporttask.html#aws-resource-iotwireless-wirelessdeviceimporttask-return-values).
+    #[inline]
     pub fn attr_initialized_imported_devices_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InitializedImportedDevicesCount".into())
     }
@@ -2745,6 +2885,7 @@ impl crate::Cfn<markers::WirelessDeviceImportTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessdeviceimporttask.html#aws-resource-iotwireless-wirelessdeviceimporttask-return-values).
+    #[inline]
     pub fn attr_status_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusReason".into())
     }
@@ -2754,6 +2895,7 @@ impl crate::Cfn<markers::WirelessDeviceImportTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`OnboardedImportedDevicesCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessdeviceimporttask.html#aws-resource-iotwireless-wirelessdeviceimporttask-return-values).
+    #[inline]
     pub fn attr_onboarded_imported_devices_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OnboardedImportedDevicesCount".into())
     }
@@ -2763,6 +2905,7 @@ impl crate::Cfn<markers::WirelessDeviceImportTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailedImportedDevicesCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessdeviceimporttask.html#aws-resource-iotwireless-wirelessdeviceimporttask-return-values).
+    #[inline]
     pub fn attr_failed_imported_devices_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailedImportedDevicesCount".into())
     }
@@ -2771,6 +2914,7 @@ impl crate::Cfn<markers::WirelessDeviceImportTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessdeviceimporttask.html#aws-resource-iotwireless-wirelessdeviceimporttask-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2780,6 +2924,7 @@ impl crate::Cfn<markers::WirelessDeviceImportTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`PendingImportedDevicesCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessdeviceimporttask.html#aws-resource-iotwireless-wirelessdeviceimporttask-return-values).
+    #[inline]
     pub fn attr_pending_imported_devices_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PendingImportedDevicesCount".into())
     }
@@ -2788,6 +2933,7 @@ impl crate::Cfn<markers::WirelessDeviceImportTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessdeviceimporttask.html#aws-resource-iotwireless-wirelessdeviceimporttask-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2828,6 +2974,7 @@ pub mod wireless_device_import_task {
 
     impl Sidewalk {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Sidewalk {
             Sidewalk {
                 device_creation_file: None,
@@ -2839,12 +2986,14 @@ pub mod wireless_device_import_task {
     }
 
     impl Default for Sidewalk {
+        #[inline]
         fn default() -> Sidewalk {
             Sidewalk::new()
         }
     }
 
     impl IntoValue for Sidewalk {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeviceCreationFile", self.device_creation_file);
@@ -2907,6 +3056,7 @@ pub struct CfnWirelessGatewayProps {
 #[cfg(feature = "iotwireless")]
 impl CfnWirelessGatewayProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(lo_ra_wan: impl Into<wireless_gateway::LoRaWANGateway>) -> CfnWirelessGatewayProps {
         CfnWirelessGatewayProps {
             description: None,
@@ -2923,6 +3073,7 @@ impl CfnWirelessGatewayProps {
 #[cfg(feature = "iotwireless")]
 impl CfnWirelessGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -2937,6 +3088,7 @@ impl CfnWirelessGatewayProps {
 
     /// The `AWS::IoTWireless::WirelessGateway` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IoTWireless::WirelessGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2945,6 +3097,7 @@ impl CfnWirelessGatewayProps {
 #[cfg(feature = "iotwireless")]
 impl crate::Cfn<markers::WirelessGateway> {
     /// Adds an `AWS::IoTWireless::WirelessGateway` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2957,6 +3110,7 @@ impl crate::Cfn<markers::WirelessGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessgateway.html#aws-resource-iotwireless-wirelessgateway-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2965,6 +3119,7 @@ impl crate::Cfn<markers::WirelessGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessgateway.html#aws-resource-iotwireless-wirelessgateway-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2997,6 +3152,7 @@ pub mod wireless_gateway {
 
     impl LoRaWANGateway {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(gateway_eui: impl Into<Str>, rf_region: impl Into<Str>) -> LoRaWANGateway {
             LoRaWANGateway {
                 gateway_eui: gateway_eui.into(),
@@ -3006,6 +3162,7 @@ pub mod wireless_gateway {
     }
 
     impl IntoValue for LoRaWANGateway {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GatewayEui", self.gateway_eui.into_value());

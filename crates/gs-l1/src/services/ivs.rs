@@ -272,6 +272,7 @@ pub struct CfnChannelProps {
 #[cfg(feature = "ivs")]
 impl CfnChannelProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnChannelProps {
         CfnChannelProps {
             authorized: None,
@@ -290,6 +291,7 @@ impl CfnChannelProps {
 
 #[cfg(feature = "ivs")]
 impl Default for CfnChannelProps {
+    #[inline]
     fn default() -> CfnChannelProps {
         CfnChannelProps::new()
     }
@@ -298,6 +300,7 @@ impl Default for CfnChannelProps {
 #[cfg(feature = "ivs")]
 impl CfnChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Authorized", self.authorized);
@@ -315,6 +318,7 @@ impl CfnChannelProps {
 
     /// The `AWS::IVS::Channel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IVS::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -323,6 +327,7 @@ impl CfnChannelProps {
 #[cfg(feature = "ivs")]
 impl crate::Cfn<markers::Channel> {
     /// Adds an `AWS::IVS::Channel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -335,6 +340,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`PlaybackUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-channel.html#aws-resource-ivs-channel-return-values).
+    #[inline]
     pub fn attr_playback_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PlaybackUrl".into())
     }
@@ -344,6 +350,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`IngestEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-channel.html#aws-resource-ivs-channel-return-values).
+    #[inline]
     pub fn attr_ingest_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IngestEndpoint".into())
     }
@@ -352,6 +359,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-channel.html#aws-resource-ivs-channel-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -390,6 +398,7 @@ pub mod channel {
 
     impl MultitrackInputConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MultitrackInputConfiguration {
             MultitrackInputConfiguration {
                 enabled: None,
@@ -400,12 +409,14 @@ pub mod channel {
     }
 
     impl Default for MultitrackInputConfiguration {
+        #[inline]
         fn default() -> MultitrackInputConfiguration {
             MultitrackInputConfiguration::new()
         }
     }
 
     impl IntoValue for MultitrackInputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -448,6 +459,7 @@ pub struct CfnEncoderConfigurationProps {
 #[cfg(feature = "ivs")]
 impl CfnEncoderConfigurationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnEncoderConfigurationProps {
         CfnEncoderConfigurationProps {
             name: None,
@@ -459,6 +471,7 @@ impl CfnEncoderConfigurationProps {
 
 #[cfg(feature = "ivs")]
 impl Default for CfnEncoderConfigurationProps {
+    #[inline]
     fn default() -> CfnEncoderConfigurationProps {
         CfnEncoderConfigurationProps::new()
     }
@@ -467,6 +480,7 @@ impl Default for CfnEncoderConfigurationProps {
 #[cfg(feature = "ivs")]
 impl CfnEncoderConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Name", self.name);
@@ -477,6 +491,7 @@ impl CfnEncoderConfigurationProps {
 
     /// The `AWS::IVS::EncoderConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IVS::EncoderConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -485,6 +500,7 @@ impl CfnEncoderConfigurationProps {
 #[cfg(feature = "ivs")]
 impl crate::Cfn<markers::EncoderConfiguration> {
     /// Adds an `AWS::IVS::EncoderConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -497,6 +513,7 @@ impl crate::Cfn<markers::EncoderConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-encoderconfiguration.html#aws-resource-ivs-encoderconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -543,6 +560,7 @@ pub mod encoder_configuration {
 
     impl Video {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Video {
             Video {
                 bitrate: None,
@@ -554,12 +572,14 @@ pub mod encoder_configuration {
     }
 
     impl Default for Video {
+        #[inline]
         fn default() -> Video {
             Video::new()
         }
     }
 
     impl IntoValue for Video {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Bitrate", self.bitrate);
@@ -621,6 +641,7 @@ pub struct CfnIngestConfigurationProps {
 #[cfg(feature = "ivs")]
 impl CfnIngestConfigurationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnIngestConfigurationProps {
         CfnIngestConfigurationProps {
             ingest_protocol: None,
@@ -635,6 +656,7 @@ impl CfnIngestConfigurationProps {
 
 #[cfg(feature = "ivs")]
 impl Default for CfnIngestConfigurationProps {
+    #[inline]
     fn default() -> CfnIngestConfigurationProps {
         CfnIngestConfigurationProps::new()
     }
@@ -643,6 +665,7 @@ impl Default for CfnIngestConfigurationProps {
 #[cfg(feature = "ivs")]
 impl CfnIngestConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "IngestProtocol", self.ingest_protocol);
@@ -656,6 +679,7 @@ impl CfnIngestConfigurationProps {
 
     /// The `AWS::IVS::IngestConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IVS::IngestConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -664,6 +688,7 @@ impl CfnIngestConfigurationProps {
 #[cfg(feature = "ivs")]
 impl crate::Cfn<markers::IngestConfiguration> {
     /// Adds an `AWS::IVS::IngestConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -676,6 +701,7 @@ impl crate::Cfn<markers::IngestConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-ingestconfiguration.html#aws-resource-ivs-ingestconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -684,6 +710,7 @@ impl crate::Cfn<markers::IngestConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`ParticipantId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-ingestconfiguration.html#aws-resource-ivs-ingestconfiguration-return-values).
+    #[inline]
     pub fn attr_participant_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ParticipantId".into())
     }
@@ -692,6 +719,7 @@ impl crate::Cfn<markers::IngestConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`StreamKey`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-ingestconfiguration.html#aws-resource-ivs-ingestconfiguration-return-values).
+    #[inline]
     pub fn attr_stream_key(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StreamKey".into())
     }
@@ -701,6 +729,7 @@ impl crate::Cfn<markers::IngestConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-ingestconfiguration.html#aws-resource-ivs-ingestconfiguration-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -737,6 +766,7 @@ pub struct CfnPlaybackKeyPairProps {
 #[cfg(feature = "ivs")]
 impl CfnPlaybackKeyPairProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnPlaybackKeyPairProps {
         CfnPlaybackKeyPairProps {
             name: None,
@@ -748,6 +778,7 @@ impl CfnPlaybackKeyPairProps {
 
 #[cfg(feature = "ivs")]
 impl Default for CfnPlaybackKeyPairProps {
+    #[inline]
     fn default() -> CfnPlaybackKeyPairProps {
         CfnPlaybackKeyPairProps::new()
     }
@@ -756,6 +787,7 @@ impl Default for CfnPlaybackKeyPairProps {
 #[cfg(feature = "ivs")]
 impl CfnPlaybackKeyPairProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Name", self.name);
@@ -766,6 +798,7 @@ impl CfnPlaybackKeyPairProps {
 
     /// The `AWS::IVS::PlaybackKeyPair` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IVS::PlaybackKeyPair").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -774,6 +807,7 @@ impl CfnPlaybackKeyPairProps {
 #[cfg(feature = "ivs")]
 impl crate::Cfn<markers::PlaybackKeyPair> {
     /// Adds an `AWS::IVS::PlaybackKeyPair` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -786,6 +820,7 @@ impl crate::Cfn<markers::PlaybackKeyPair> {
     ///
     /// `Fn::GetAtt` of
     /// [`Fingerprint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-playbackkeypair.html#aws-resource-ivs-playbackkeypair-return-values).
+    #[inline]
     pub fn attr_fingerprint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Fingerprint".into())
     }
@@ -794,6 +829,7 @@ impl crate::Cfn<markers::PlaybackKeyPair> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-playbackkeypair.html#aws-resource-ivs-playbackkeypair-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -840,6 +876,7 @@ pub struct CfnPlaybackRestrictionPolicyProps {
 #[cfg(feature = "ivs")]
 impl CfnPlaybackRestrictionPolicyProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnPlaybackRestrictionPolicyProps {
         CfnPlaybackRestrictionPolicyProps {
             allowed_countries: None,
@@ -853,6 +890,7 @@ impl CfnPlaybackRestrictionPolicyProps {
 
 #[cfg(feature = "ivs")]
 impl Default for CfnPlaybackRestrictionPolicyProps {
+    #[inline]
     fn default() -> CfnPlaybackRestrictionPolicyProps {
         CfnPlaybackRestrictionPolicyProps::new()
     }
@@ -861,6 +899,7 @@ impl Default for CfnPlaybackRestrictionPolicyProps {
 #[cfg(feature = "ivs")]
 impl CfnPlaybackRestrictionPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllowedCountries", self.allowed_countries);
@@ -873,6 +912,7 @@ impl CfnPlaybackRestrictionPolicyProps {
 
     /// The `AWS::IVS::PlaybackRestrictionPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IVS::PlaybackRestrictionPolicy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -881,6 +921,7 @@ impl CfnPlaybackRestrictionPolicyProps {
 #[cfg(feature = "ivs")]
 impl crate::Cfn<markers::PlaybackRestrictionPolicy> {
     /// Adds an `AWS::IVS::PlaybackRestrictionPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -893,6 +934,7 @@ impl crate::Cfn<markers::PlaybackRestrictionPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-playbackrestrictionpolicy.html#aws-resource-ivs-playbackrestrictionpolicy-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -929,6 +971,7 @@ pub struct CfnPublicKeyProps {
 #[cfg(feature = "ivs")]
 impl CfnPublicKeyProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnPublicKeyProps {
         CfnPublicKeyProps {
             name: None,
@@ -940,6 +983,7 @@ impl CfnPublicKeyProps {
 
 #[cfg(feature = "ivs")]
 impl Default for CfnPublicKeyProps {
+    #[inline]
     fn default() -> CfnPublicKeyProps {
         CfnPublicKeyProps::new()
     }
@@ -948,6 +992,7 @@ impl Default for CfnPublicKeyProps {
 #[cfg(feature = "ivs")]
 impl CfnPublicKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Name", self.name);
@@ -958,6 +1003,7 @@ impl CfnPublicKeyProps {
 
     /// The `AWS::IVS::PublicKey` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IVS::PublicKey").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -966,6 +1012,7 @@ impl CfnPublicKeyProps {
 #[cfg(feature = "ivs")]
 impl crate::Cfn<markers::PublicKey> {
     /// Adds an `AWS::IVS::PublicKey` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -978,6 +1025,7 @@ impl crate::Cfn<markers::PublicKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-publickey.html#aws-resource-ivs-publickey-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -986,6 +1034,7 @@ impl crate::Cfn<markers::PublicKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`Fingerprint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-publickey.html#aws-resource-ivs-publickey-return-values).
+    #[inline]
     pub fn attr_fingerprint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Fingerprint".into())
     }
@@ -1044,6 +1093,7 @@ pub struct CfnRecordingConfigurationProps {
 #[cfg(feature = "ivs")]
 impl CfnRecordingConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(destination_configuration: impl Into<recording_configuration::DestinationConfiguration>) -> CfnRecordingConfigurationProps {
         CfnRecordingConfigurationProps {
             destination_configuration: destination_configuration.into(),
@@ -1059,6 +1109,7 @@ impl CfnRecordingConfigurationProps {
 #[cfg(feature = "ivs")]
 impl CfnRecordingConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DestinationConfiguration", self.destination_configuration.into_value());
@@ -1072,6 +1123,7 @@ impl CfnRecordingConfigurationProps {
 
     /// The `AWS::IVS::RecordingConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IVS::RecordingConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1080,6 +1132,7 @@ impl CfnRecordingConfigurationProps {
 #[cfg(feature = "ivs")]
 impl crate::Cfn<markers::RecordingConfiguration> {
     /// Adds an `AWS::IVS::RecordingConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1094,6 +1147,7 @@ impl crate::Cfn<markers::RecordingConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-recordingconfiguration.html#aws-resource-ivs-recordingconfiguration-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -1102,6 +1156,7 @@ impl crate::Cfn<markers::RecordingConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-recordingconfiguration.html#aws-resource-ivs-recordingconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1132,6 +1187,7 @@ pub mod recording_configuration {
 
     impl DestinationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DestinationConfiguration {
             DestinationConfiguration {
                 s3: None,
@@ -1140,12 +1196,14 @@ pub mod recording_configuration {
     }
 
     impl Default for DestinationConfiguration {
+        #[inline]
         fn default() -> DestinationConfiguration {
             DestinationConfiguration::new()
         }
     }
 
     impl IntoValue for DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3", self.s3);
@@ -1173,6 +1231,7 @@ pub mod recording_configuration {
 
     impl S3DestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Id<crate::s3::CfnBucket>>) -> S3DestinationConfiguration {
             S3DestinationConfiguration {
                 bucket_name: bucket_name.into(),
@@ -1181,6 +1240,7 @@ pub mod recording_configuration {
     }
 
     impl IntoValue for S3DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_ref());
@@ -1218,6 +1278,7 @@ pub mod recording_configuration {
 
     impl RenditionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RenditionConfiguration {
             RenditionConfiguration {
                 rendition_selection: None,
@@ -1227,12 +1288,14 @@ pub mod recording_configuration {
     }
 
     impl Default for RenditionConfiguration {
+        #[inline]
         fn default() -> RenditionConfiguration {
             RenditionConfiguration::new()
         }
     }
 
     impl IntoValue for RenditionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RenditionSelection", self.rendition_selection);
@@ -1287,6 +1350,7 @@ pub mod recording_configuration {
 
     impl ThumbnailConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ThumbnailConfiguration {
             ThumbnailConfiguration {
                 recording_mode: None,
@@ -1298,12 +1362,14 @@ pub mod recording_configuration {
     }
 
     impl Default for ThumbnailConfiguration {
+        #[inline]
         fn default() -> ThumbnailConfiguration {
             ThumbnailConfiguration::new()
         }
     }
 
     impl IntoValue for ThumbnailConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RecordingMode", self.recording_mode);
@@ -1343,6 +1409,7 @@ pub struct CfnStageProps {
 #[cfg(feature = "ivs")]
 impl CfnStageProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnStageProps {
         CfnStageProps {
             auto_participant_recording_configuration: None,
@@ -1354,6 +1421,7 @@ impl CfnStageProps {
 
 #[cfg(feature = "ivs")]
 impl Default for CfnStageProps {
+    #[inline]
     fn default() -> CfnStageProps {
         CfnStageProps::new()
     }
@@ -1362,6 +1430,7 @@ impl Default for CfnStageProps {
 #[cfg(feature = "ivs")]
 impl CfnStageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutoParticipantRecordingConfiguration", self.auto_participant_recording_configuration);
@@ -1372,6 +1441,7 @@ impl CfnStageProps {
 
     /// The `AWS::IVS::Stage` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IVS::Stage").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1380,6 +1450,7 @@ impl CfnStageProps {
 #[cfg(feature = "ivs")]
 impl crate::Cfn<markers::Stage> {
     /// Adds an `AWS::IVS::Stage` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1392,6 +1463,7 @@ impl crate::Cfn<markers::Stage> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-stage.html#aws-resource-ivs-stage-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1400,6 +1472,7 @@ impl crate::Cfn<markers::Stage> {
     ///
     /// `Fn::GetAtt` of
     /// [`ActiveSessionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-stage.html#aws-resource-ivs-stage-return-values).
+    #[inline]
     pub fn attr_active_session_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ActiveSessionId".into())
     }
@@ -1453,6 +1526,7 @@ pub mod stage {
 
     impl AutoParticipantRecordingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(storage_configuration_arn: impl Into<Str>) -> AutoParticipantRecordingConfiguration {
             AutoParticipantRecordingConfiguration {
                 hls_configuration: None,
@@ -1465,6 +1539,7 @@ pub mod stage {
     }
 
     impl IntoValue for AutoParticipantRecordingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HlsConfiguration", self.hls_configuration);
@@ -1492,6 +1567,7 @@ pub mod stage {
 
     impl HlsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HlsConfiguration {
             HlsConfiguration {
                 participant_recording_hls_configuration: None,
@@ -1500,12 +1576,14 @@ pub mod stage {
     }
 
     impl Default for HlsConfiguration {
+        #[inline]
         fn default() -> HlsConfiguration {
             HlsConfiguration::new()
         }
     }
 
     impl IntoValue for HlsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ParticipantRecordingHlsConfiguration", self.participant_recording_hls_configuration);
@@ -1531,6 +1609,7 @@ pub mod stage {
 
     impl ParticipantRecordingHlsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ParticipantRecordingHlsConfiguration {
             ParticipantRecordingHlsConfiguration {
                 target_segment_duration_seconds: None,
@@ -1539,12 +1618,14 @@ pub mod stage {
     }
 
     impl Default for ParticipantRecordingHlsConfiguration {
+        #[inline]
         fn default() -> ParticipantRecordingHlsConfiguration {
             ParticipantRecordingHlsConfiguration::new()
         }
     }
 
     impl IntoValue for ParticipantRecordingHlsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TargetSegmentDurationSeconds", self.target_segment_duration_seconds);
@@ -1568,6 +1649,7 @@ pub mod stage {
 
     impl ThumbnailConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ThumbnailConfiguration {
             ThumbnailConfiguration {
                 participant_thumbnail_configuration: None,
@@ -1576,12 +1658,14 @@ pub mod stage {
     }
 
     impl Default for ThumbnailConfiguration {
+        #[inline]
         fn default() -> ThumbnailConfiguration {
             ThumbnailConfiguration::new()
         }
     }
 
     impl IntoValue for ThumbnailConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ParticipantThumbnailConfiguration", self.participant_thumbnail_configuration);
@@ -1620,6 +1704,7 @@ pub mod stage {
 
     impl ParticipantThumbnailConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ParticipantThumbnailConfiguration {
             ParticipantThumbnailConfiguration {
                 recording_mode: None,
@@ -1630,12 +1715,14 @@ pub mod stage {
     }
 
     impl Default for ParticipantThumbnailConfiguration {
+        #[inline]
         fn default() -> ParticipantThumbnailConfiguration {
             ParticipantThumbnailConfiguration::new()
         }
     }
 
     impl IntoValue for ParticipantThumbnailConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RecordingMode", self.recording_mode);
@@ -1679,6 +1766,7 @@ pub struct CfnStorageConfigurationProps {
 #[cfg(feature = "ivs")]
 impl CfnStorageConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(s3: impl Into<storage_configuration::S3StorageConfiguration>) -> CfnStorageConfigurationProps {
         CfnStorageConfigurationProps {
             name: None,
@@ -1691,6 +1779,7 @@ impl CfnStorageConfigurationProps {
 #[cfg(feature = "ivs")]
 impl CfnStorageConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Name", self.name);
@@ -1701,6 +1790,7 @@ impl CfnStorageConfigurationProps {
 
     /// The `AWS::IVS::StorageConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IVS::StorageConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1709,6 +1799,7 @@ impl CfnStorageConfigurationProps {
 #[cfg(feature = "ivs")]
 impl crate::Cfn<markers::StorageConfiguration> {
     /// Adds an `AWS::IVS::StorageConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1721,6 +1812,7 @@ impl crate::Cfn<markers::StorageConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-storageconfiguration.html#aws-resource-ivs-storageconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1748,6 +1840,7 @@ pub mod storage_configuration {
 
     impl S3StorageConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>) -> S3StorageConfiguration {
             S3StorageConfiguration {
                 bucket_name: bucket_name.into(),
@@ -1756,6 +1849,7 @@ pub mod storage_configuration {
     }
 
     impl IntoValue for S3StorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -1791,6 +1885,7 @@ pub struct CfnStreamKeyProps {
 #[cfg(feature = "ivs")]
 impl CfnStreamKeyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(channel_arn: impl Into<Id<crate::ivs::CfnChannel>>) -> CfnStreamKeyProps {
         CfnStreamKeyProps {
             channel_arn: channel_arn.into(),
@@ -1802,6 +1897,7 @@ impl CfnStreamKeyProps {
 #[cfg(feature = "ivs")]
 impl CfnStreamKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelArn", self.channel_arn.into_ref());
@@ -1811,6 +1907,7 @@ impl CfnStreamKeyProps {
 
     /// The `AWS::IVS::StreamKey` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IVS::StreamKey").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1819,6 +1916,7 @@ impl CfnStreamKeyProps {
 #[cfg(feature = "ivs")]
 impl crate::Cfn<markers::StreamKey> {
     /// Adds an `AWS::IVS::StreamKey` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1831,6 +1929,7 @@ impl crate::Cfn<markers::StreamKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`Value`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-streamkey.html#aws-resource-ivs-streamkey-return-values).
+    #[inline]
     pub fn attr_value(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Value".into())
     }
@@ -1839,6 +1938,7 @@ impl crate::Cfn<markers::StreamKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-streamkey.html#aws-resource-ivs-streamkey-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

@@ -80,6 +80,7 @@ pub struct CfnLoggingConfigurationProps {
 #[cfg(feature = "ivschat")]
 impl CfnLoggingConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(destination_configuration: impl Into<logging_configuration::DestinationConfiguration>) -> CfnLoggingConfigurationProps {
         CfnLoggingConfigurationProps {
             destination_configuration: destination_configuration.into(),
@@ -92,6 +93,7 @@ impl CfnLoggingConfigurationProps {
 #[cfg(feature = "ivschat")]
 impl CfnLoggingConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DestinationConfiguration", self.destination_configuration.into_value());
@@ -102,6 +104,7 @@ impl CfnLoggingConfigurationProps {
 
     /// The `AWS::IVSChat::LoggingConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IVSChat::LoggingConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -110,6 +113,7 @@ impl CfnLoggingConfigurationProps {
 #[cfg(feature = "ivschat")]
 impl crate::Cfn<markers::LoggingConfiguration> {
     /// Adds an `AWS::IVSChat::LoggingConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -124,6 +128,7 @@ impl crate::Cfn<markers::LoggingConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivschat-loggingconfiguration.html#aws-resource-ivschat-loggingconfiguration-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -132,6 +137,7 @@ impl crate::Cfn<markers::LoggingConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivschat-loggingconfiguration.html#aws-resource-ivschat-loggingconfiguration-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -140,6 +146,7 @@ impl crate::Cfn<markers::LoggingConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivschat-loggingconfiguration.html#aws-resource-ivschat-loggingconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -178,6 +185,7 @@ pub mod logging_configuration {
 
     impl DestinationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DestinationConfiguration {
             DestinationConfiguration {
                 cloud_watch_logs: None,
@@ -188,12 +196,14 @@ pub mod logging_configuration {
     }
 
     impl Default for DestinationConfiguration {
+        #[inline]
         fn default() -> DestinationConfiguration {
             DestinationConfiguration::new()
         }
     }
 
     impl IntoValue for DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
@@ -223,6 +233,7 @@ pub mod logging_configuration {
 
     impl S3DestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Id<crate::s3::CfnBucket>>) -> S3DestinationConfiguration {
             S3DestinationConfiguration {
                 bucket_name: bucket_name.into(),
@@ -231,6 +242,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for S3DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_ref());
@@ -258,6 +270,7 @@ pub mod logging_configuration {
 
     impl FirehoseDestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(delivery_stream_name: impl Into<Id<crate::kinesisfirehose::CfnDeliveryStream>>) -> FirehoseDestinationConfiguration {
             FirehoseDestinationConfiguration {
                 delivery_stream_name: delivery_stream_name.into(),
@@ -266,6 +279,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for FirehoseDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeliveryStreamName", self.delivery_stream_name.into_ref());
@@ -293,6 +307,7 @@ pub mod logging_configuration {
 
     impl CloudWatchLogsDestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_group_name: impl Into<Id<crate::logs::CfnLogGroup>>) -> CloudWatchLogsDestinationConfiguration {
             CloudWatchLogsDestinationConfiguration {
                 log_group_name: log_group_name.into(),
@@ -301,6 +316,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for CloudWatchLogsDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogGroupName", self.log_group_name.into_ref());
@@ -356,6 +372,7 @@ pub struct CfnRoomProps {
 #[cfg(feature = "ivschat")]
 impl CfnRoomProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnRoomProps {
         CfnRoomProps {
             logging_configuration_identifiers: None,
@@ -370,6 +387,7 @@ impl CfnRoomProps {
 
 #[cfg(feature = "ivschat")]
 impl Default for CfnRoomProps {
+    #[inline]
     fn default() -> CfnRoomProps {
         CfnRoomProps::new()
     }
@@ -378,6 +396,7 @@ impl Default for CfnRoomProps {
 #[cfg(feature = "ivschat")]
 impl CfnRoomProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.logging_configuration_identifiers { m.insert("LoggingConfigurationIdentifiers", v.into_refs()); }
@@ -391,6 +410,7 @@ impl CfnRoomProps {
 
     /// The `AWS::IVSChat::Room` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::IVSChat::Room").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -399,6 +419,7 @@ impl CfnRoomProps {
 #[cfg(feature = "ivschat")]
 impl crate::Cfn<markers::Room> {
     /// Adds an `AWS::IVSChat::Room` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -411,6 +432,7 @@ impl crate::Cfn<markers::Room> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivschat-room.html#aws-resource-ivschat-room-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -419,6 +441,7 @@ impl crate::Cfn<markers::Room> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivschat-room.html#aws-resource-ivschat-room-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -459,6 +482,7 @@ pub mod room {
 
     impl MessageReviewHandler {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MessageReviewHandler {
             MessageReviewHandler {
                 fallback_result: None,
@@ -468,12 +492,14 @@ pub mod room {
     }
 
     impl Default for MessageReviewHandler {
+        #[inline]
         fn default() -> MessageReviewHandler {
             MessageReviewHandler::new()
         }
     }
 
     impl IntoValue for MessageReviewHandler {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FallbackResult", self.fallback_result);

@@ -160,6 +160,7 @@ pub struct CfnConnectorProps {
 impl CfnConnectorProps {
     /// The required properties as given, every other one unset.
     #[allow(clippy::too_many_arguments)] // one per required property
+    #[inline]
     pub fn new(capacity: impl Into<connector::Capacity>, connector_configuration: impl Into<Map<Str>>, connector_name: impl Into<Str>, kafka_cluster: impl Into<connector::KafkaCluster>, kafka_cluster_client_authentication: impl Into<connector::KafkaClusterClientAuthentication>, kafka_cluster_encryption_in_transit: impl Into<connector::KafkaClusterEncryptionInTransit>, kafka_connect_version: impl Into<Str>, plugins: impl Into<List<connector::Plugin>>, service_execution_role_arn: impl Into<Str>) -> CfnConnectorProps {
         CfnConnectorProps {
             capacity: capacity.into(),
@@ -183,6 +184,7 @@ impl CfnConnectorProps {
 #[cfg(feature = "kafkaconnect")]
 impl CfnConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Capacity", self.capacity.into_value());
@@ -204,6 +206,7 @@ impl CfnConnectorProps {
 
     /// The `AWS::KafkaConnect::Connector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::KafkaConnect::Connector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -212,6 +215,7 @@ impl CfnConnectorProps {
 #[cfg(feature = "kafkaconnect")]
 impl crate::Cfn<markers::Connector> {
     /// Adds an `AWS::KafkaConnect::Connector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -224,6 +228,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kafkaconnect-connector.html#aws-resource-kafkaconnect-connector-return-values).
+    #[inline]
     pub fn attr_connector_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectorArn".into())
     }
@@ -250,6 +255,7 @@ pub mod connector {
 
     impl KafkaCluster {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(apache_kafka_cluster: impl Into<ApacheKafkaCluster>) -> KafkaCluster {
             KafkaCluster {
                 apache_kafka_cluster: apache_kafka_cluster.into(),
@@ -258,6 +264,7 @@ pub mod connector {
     }
 
     impl IntoValue for KafkaCluster {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApacheKafkaCluster", self.apache_kafka_cluster.into_value());
@@ -287,6 +294,7 @@ pub mod connector {
 
     impl ApacheKafkaCluster {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bootstrap_servers: impl Into<Str>, vpc: impl Into<Vpc>) -> ApacheKafkaCluster {
             ApacheKafkaCluster {
                 bootstrap_servers: bootstrap_servers.into(),
@@ -296,6 +304,7 @@ pub mod connector {
     }
 
     impl IntoValue for ApacheKafkaCluster {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BootstrapServers", self.bootstrap_servers.into_value());
@@ -326,6 +335,7 @@ pub mod connector {
 
     impl Vpc {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_groups: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> Vpc {
             Vpc {
                 security_groups: security_groups.into(),
@@ -335,6 +345,7 @@ pub mod connector {
     }
 
     impl IntoValue for Vpc {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroups", self.security_groups.into_value());
@@ -365,6 +376,7 @@ pub mod connector {
 
     impl WorkerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(revision: impl Into<Int>, worker_configuration_arn: impl Into<Str>) -> WorkerConfiguration {
             WorkerConfiguration {
                 revision: revision.into(),
@@ -374,6 +386,7 @@ pub mod connector {
     }
 
     impl IntoValue for WorkerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Revision", self.revision.into_value());
@@ -402,6 +415,7 @@ pub mod connector {
 
     impl Capacity {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Capacity {
             Capacity {
                 auto_scaling: None,
@@ -411,12 +425,14 @@ pub mod connector {
     }
 
     impl Default for Capacity {
+        #[inline]
         fn default() -> Capacity {
             Capacity::new()
         }
     }
 
     impl IntoValue for Capacity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoScaling", self.auto_scaling);
@@ -448,6 +464,7 @@ pub mod connector {
 
     impl ProvisionedCapacity {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mcu_count: impl Into<Int>, worker_count: impl Into<Int>) -> ProvisionedCapacity {
             ProvisionedCapacity {
                 mcu_count: mcu_count.into(),
@@ -457,6 +474,7 @@ pub mod connector {
     }
 
     impl IntoValue for ProvisionedCapacity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("McuCount", self.mcu_count.into_value());
@@ -511,6 +529,7 @@ pub mod connector {
 
     impl AutoScaling {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_worker_count: impl Into<Int>, mcu_count: impl Into<Int>, min_worker_count: impl Into<Int>, scale_in_policy: impl Into<ScaleInPolicy>, scale_out_policy: impl Into<ScaleOutPolicy>) -> AutoScaling {
             AutoScaling {
                 max_autoscaling_task_count: None,
@@ -524,6 +543,7 @@ pub mod connector {
     }
 
     impl IntoValue for AutoScaling {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxAutoscalingTaskCount", self.max_autoscaling_task_count);
@@ -553,6 +573,7 @@ pub mod connector {
 
     impl ScaleOutPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cpu_utilization_percentage: impl Into<Int>) -> ScaleOutPolicy {
             ScaleOutPolicy {
                 cpu_utilization_percentage: cpu_utilization_percentage.into(),
@@ -561,6 +582,7 @@ pub mod connector {
     }
 
     impl IntoValue for ScaleOutPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CpuUtilizationPercentage", self.cpu_utilization_percentage.into_value());
@@ -585,6 +607,7 @@ pub mod connector {
 
     impl ScaleInPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cpu_utilization_percentage: impl Into<Int>) -> ScaleInPolicy {
             ScaleInPolicy {
                 cpu_utilization_percentage: cpu_utilization_percentage.into(),
@@ -593,6 +616,7 @@ pub mod connector {
     }
 
     impl IntoValue for ScaleInPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CpuUtilizationPercentage", self.cpu_utilization_percentage.into_value());
@@ -616,6 +640,7 @@ pub mod connector {
 
     impl KafkaClusterEncryptionInTransit {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_type: impl Into<Str>) -> KafkaClusterEncryptionInTransit {
             KafkaClusterEncryptionInTransit {
                 encryption_type: encryption_type.into(),
@@ -624,6 +649,7 @@ pub mod connector {
     }
 
     impl IntoValue for KafkaClusterEncryptionInTransit {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionType", self.encryption_type.into_value());
@@ -649,6 +675,7 @@ pub mod connector {
 
     impl KafkaClusterClientAuthentication {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authentication_type: impl Into<Str>) -> KafkaClusterClientAuthentication {
             KafkaClusterClientAuthentication {
                 authentication_type: authentication_type.into(),
@@ -657,6 +684,7 @@ pub mod connector {
     }
 
     impl IntoValue for KafkaClusterClientAuthentication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthenticationType", self.authentication_type.into_value());
@@ -681,6 +709,7 @@ pub mod connector {
 
     impl LogDelivery {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(worker_log_delivery: impl Into<WorkerLogDelivery>) -> LogDelivery {
             LogDelivery {
                 worker_log_delivery: worker_log_delivery.into(),
@@ -689,6 +718,7 @@ pub mod connector {
     }
 
     impl IntoValue for LogDelivery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("WorkerLogDelivery", self.worker_log_delivery.into_value());
@@ -725,6 +755,7 @@ pub mod connector {
 
     impl WorkerLogDelivery {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkerLogDelivery {
             WorkerLogDelivery {
                 cloud_watch_logs: None,
@@ -735,12 +766,14 @@ pub mod connector {
     }
 
     impl Default for WorkerLogDelivery {
+        #[inline]
         fn default() -> WorkerLogDelivery {
             WorkerLogDelivery::new()
         }
     }
 
     impl IntoValue for WorkerLogDelivery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
@@ -778,6 +811,7 @@ pub mod connector {
 
     impl S3LogDelivery {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> S3LogDelivery {
             S3LogDelivery {
                 bucket: None,
@@ -788,6 +822,7 @@ pub mod connector {
     }
 
     impl IntoValue for S3LogDelivery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Bucket", self.bucket);
@@ -820,6 +855,7 @@ pub mod connector {
 
     impl FirehoseLogDelivery {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> FirehoseLogDelivery {
             FirehoseLogDelivery {
                 delivery_stream: None,
@@ -829,6 +865,7 @@ pub mod connector {
     }
 
     impl IntoValue for FirehoseLogDelivery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeliveryStream", self.delivery_stream);
@@ -859,6 +896,7 @@ pub mod connector {
 
     impl CloudWatchLogsLogDelivery {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> CloudWatchLogsLogDelivery {
             CloudWatchLogsLogDelivery {
                 enabled: enabled.into(),
@@ -868,6 +906,7 @@ pub mod connector {
     }
 
     impl IntoValue for CloudWatchLogsLogDelivery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -892,6 +931,7 @@ pub mod connector {
 
     impl Plugin {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(custom_plugin: impl Into<CustomPlugin>) -> Plugin {
             Plugin {
                 custom_plugin: custom_plugin.into(),
@@ -900,6 +940,7 @@ pub mod connector {
     }
 
     impl IntoValue for Plugin {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CustomPlugin", self.custom_plugin.into_value());
@@ -929,6 +970,7 @@ pub mod connector {
 
     impl CustomPlugin {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(custom_plugin_arn: impl Into<Str>, revision: impl Into<Int>) -> CustomPlugin {
             CustomPlugin {
                 custom_plugin_arn: custom_plugin_arn.into(),
@@ -938,6 +980,7 @@ pub mod connector {
     }
 
     impl IntoValue for CustomPlugin {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CustomPluginArn", self.custom_plugin_arn.into_value());
@@ -989,6 +1032,7 @@ pub struct CfnCustomPluginProps {
 #[cfg(feature = "kafkaconnect")]
 impl CfnCustomPluginProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(content_type: impl Into<Str>, location: impl Into<custom_plugin::CustomPluginLocation>, name: impl Into<Str>) -> CfnCustomPluginProps {
         CfnCustomPluginProps {
             content_type: content_type.into(),
@@ -1003,6 +1047,7 @@ impl CfnCustomPluginProps {
 #[cfg(feature = "kafkaconnect")]
 impl CfnCustomPluginProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContentType", self.content_type.into_value());
@@ -1015,6 +1060,7 @@ impl CfnCustomPluginProps {
 
     /// The `AWS::KafkaConnect::CustomPlugin` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::KafkaConnect::CustomPlugin").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1023,6 +1069,7 @@ impl CfnCustomPluginProps {
 #[cfg(feature = "kafkaconnect")]
 impl crate::Cfn<markers::CustomPlugin> {
     /// Adds an `AWS::KafkaConnect::CustomPlugin` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1035,6 +1082,7 @@ impl crate::Cfn<markers::CustomPlugin> {
     ///
     /// `Fn::GetAtt` of
     /// [`CustomPluginArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kafkaconnect-customplugin.html#aws-resource-kafkaconnect-customplugin-return-values).
+    #[inline]
     pub fn attr_custom_plugin_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CustomPluginArn".into())
     }
@@ -1043,6 +1091,7 @@ impl crate::Cfn<markers::CustomPlugin> {
     ///
     /// `Fn::GetAtt` of
     /// [`Revision`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kafkaconnect-customplugin.html#aws-resource-kafkaconnect-customplugin-return-values).
+    #[inline]
     pub fn attr_revision(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Revision".into())
     }
@@ -1051,6 +1100,7 @@ impl crate::Cfn<markers::CustomPlugin> {
     ///
     /// `Fn::GetAtt` of
     /// [`FileDescription`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kafkaconnect-customplugin.html#aws-resource-kafkaconnect-customplugin-return-values).
+    #[inline]
     pub fn attr_file_description(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FileDescription".into())
     }
@@ -1078,6 +1128,7 @@ pub mod custom_plugin {
 
     impl CustomPluginLocation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_location: impl Into<S3Location>) -> CustomPluginLocation {
             CustomPluginLocation {
                 s3_location: s3_location.into(),
@@ -1086,6 +1137,7 @@ pub mod custom_plugin {
     }
 
     impl IntoValue for CustomPluginLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Location", self.s3_location.into_value());
@@ -1120,6 +1172,7 @@ pub mod custom_plugin {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_arn: impl Into<Str>, file_key: impl Into<Str>) -> S3Location {
             S3Location {
                 bucket_arn: bucket_arn.into(),
@@ -1130,6 +1183,7 @@ pub mod custom_plugin {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketArn", self.bucket_arn.into_value());
@@ -1176,6 +1230,7 @@ pub struct CfnWorkerConfigurationProps {
 #[cfg(feature = "kafkaconnect")]
 impl CfnWorkerConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, properties_file_content: impl Into<Str>) -> CfnWorkerConfigurationProps {
         CfnWorkerConfigurationProps {
             description: None,
@@ -1189,6 +1244,7 @@ impl CfnWorkerConfigurationProps {
 #[cfg(feature = "kafkaconnect")]
 impl CfnWorkerConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1200,6 +1256,7 @@ impl CfnWorkerConfigurationProps {
 
     /// The `AWS::KafkaConnect::WorkerConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::KafkaConnect::WorkerConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1208,6 +1265,7 @@ impl CfnWorkerConfigurationProps {
 #[cfg(feature = "kafkaconnect")]
 impl crate::Cfn<markers::WorkerConfiguration> {
     /// Adds an `AWS::KafkaConnect::WorkerConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1220,6 +1278,7 @@ impl crate::Cfn<markers::WorkerConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkerConfigurationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kafkaconnect-workerconfiguration.html#aws-resource-kafkaconnect-workerconfiguration-return-values).
+    #[inline]
     pub fn attr_worker_configuration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkerConfigurationArn".into())
     }
@@ -1228,6 +1287,7 @@ impl crate::Cfn<markers::WorkerConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Revision`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kafkaconnect-workerconfiguration.html#aws-resource-kafkaconnect-workerconfiguration-return-values).
+    #[inline]
     pub fn attr_revision(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Revision".into())
     }

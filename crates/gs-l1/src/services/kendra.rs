@@ -185,6 +185,7 @@ pub struct CfnDataSourceProps {
 #[cfg(feature = "kendra")]
 impl CfnDataSourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(index_id: impl Into<Id<crate::kendra::CfnIndex>>, name: impl Into<Str>, r#type: impl Into<Str>) -> CfnDataSourceProps {
         CfnDataSourceProps {
             custom_document_enrichment_configuration: None,
@@ -204,6 +205,7 @@ impl CfnDataSourceProps {
 #[cfg(feature = "kendra")]
 impl CfnDataSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CustomDocumentEnrichmentConfiguration", self.custom_document_enrichment_configuration);
@@ -221,6 +223,7 @@ impl CfnDataSourceProps {
 
     /// The `AWS::Kendra::DataSource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Kendra::DataSource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -229,6 +232,7 @@ impl CfnDataSourceProps {
 #[cfg(feature = "kendra")]
 impl crate::Cfn<markers::DataSource> {
     /// Adds an `AWS::Kendra::DataSource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -241,6 +245,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendra-datasource.html#aws-resource-kendra-datasource-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -249,6 +254,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendra-datasource.html#aws-resource-kendra-datasource-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -307,6 +313,7 @@ pub mod data_source {
 
     impl CustomDocumentEnrichmentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomDocumentEnrichmentConfiguration {
             CustomDocumentEnrichmentConfiguration {
                 inline_configurations: None,
@@ -318,12 +325,14 @@ pub mod data_source {
     }
 
     impl Default for CustomDocumentEnrichmentConfiguration {
+        #[inline]
         fn default() -> CustomDocumentEnrichmentConfiguration {
             CustomDocumentEnrichmentConfiguration::new()
         }
     }
 
     impl IntoValue for CustomDocumentEnrichmentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InlineConfigurations", self.inline_configurations);
@@ -365,6 +374,7 @@ pub mod data_source {
 
     impl InlineCustomDocumentEnrichmentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InlineCustomDocumentEnrichmentConfiguration {
             InlineCustomDocumentEnrichmentConfiguration {
                 condition: None,
@@ -375,12 +385,14 @@ pub mod data_source {
     }
 
     impl Default for InlineCustomDocumentEnrichmentConfiguration {
+        #[inline]
         fn default() -> InlineCustomDocumentEnrichmentConfiguration {
             InlineCustomDocumentEnrichmentConfiguration::new()
         }
     }
 
     impl IntoValue for InlineCustomDocumentEnrichmentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Condition", self.condition);
@@ -419,6 +431,7 @@ pub mod data_source {
 
     impl DocumentAttributeCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(condition_document_attribute_key: impl Into<Str>, operator: impl Into<Str>) -> DocumentAttributeCondition {
             DocumentAttributeCondition {
                 condition_document_attribute_key: condition_document_attribute_key.into(),
@@ -429,6 +442,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DocumentAttributeCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConditionDocumentAttributeKey", self.condition_document_attribute_key.into_value());
@@ -468,6 +482,7 @@ pub mod data_source {
 
     impl DocumentAttributeValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DocumentAttributeValue {
             DocumentAttributeValue {
                 date_value: None,
@@ -479,12 +494,14 @@ pub mod data_source {
     }
 
     impl Default for DocumentAttributeValue {
+        #[inline]
         fn default() -> DocumentAttributeValue {
             DocumentAttributeValue::new()
         }
     }
 
     impl IntoValue for DocumentAttributeValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DateValue", self.date_value);
@@ -524,6 +541,7 @@ pub mod data_source {
 
     impl DocumentAttributeTarget {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_document_attribute_key: impl Into<Str>) -> DocumentAttributeTarget {
             DocumentAttributeTarget {
                 target_document_attribute_key: target_document_attribute_key.into(),
@@ -534,6 +552,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DocumentAttributeTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TargetDocumentAttributeKey", self.target_document_attribute_key.into_value());
@@ -587,6 +606,7 @@ pub mod data_source {
 
     impl HookConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lambda_arn: impl Into<Str>, s3_bucket: impl Into<Id<crate::s3::CfnBucket>>) -> HookConfiguration {
             HookConfiguration {
                 invocation_condition: None,
@@ -597,6 +617,7 @@ pub mod data_source {
     }
 
     impl IntoValue for HookConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InvocationCondition", self.invocation_condition);
@@ -673,6 +694,7 @@ pub mod data_source {
 
     impl DataSourceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataSourceConfiguration {
             DataSourceConfiguration {
                 confluence_configuration: None,
@@ -691,12 +713,14 @@ pub mod data_source {
     }
 
     impl Default for DataSourceConfiguration {
+        #[inline]
         fn default() -> DataSourceConfiguration {
             DataSourceConfiguration::new()
         }
     }
 
     impl IntoValue for DataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConfluenceConfiguration", self.confluence_configuration);
@@ -779,6 +803,7 @@ pub mod data_source {
 
     impl GoogleDriveConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_arn: impl Into<Str>) -> GoogleDriveConfiguration {
             GoogleDriveConfiguration {
                 exclude_mime_types: None,
@@ -793,6 +818,7 @@ pub mod data_source {
     }
 
     impl IntoValue for GoogleDriveConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExcludeMimeTypes", self.exclude_mime_types);
@@ -839,6 +865,7 @@ pub mod data_source {
 
     impl DataSourceToIndexFieldMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_source_field_name: impl Into<Str>, index_field_name: impl Into<Str>) -> DataSourceToIndexFieldMapping {
             DataSourceToIndexFieldMapping {
                 data_source_field_name: data_source_field_name.into(),
@@ -849,6 +876,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DataSourceToIndexFieldMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataSourceFieldName", self.data_source_field_name.into_value());
@@ -923,6 +951,7 @@ pub mod data_source {
 
     impl WebCrawlerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(urls: impl Into<WebCrawlerUrls>) -> WebCrawlerConfiguration {
             WebCrawlerConfiguration {
                 authentication_configuration: None,
@@ -939,6 +968,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WebCrawlerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthenticationConfiguration", self.authentication_configuration);
@@ -971,6 +1001,7 @@ pub mod data_source {
 
     impl WebCrawlerAuthenticationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WebCrawlerAuthenticationConfiguration {
             WebCrawlerAuthenticationConfiguration {
                 basic_authentication: None,
@@ -979,12 +1010,14 @@ pub mod data_source {
     }
 
     impl Default for WebCrawlerAuthenticationConfiguration {
+        #[inline]
         fn default() -> WebCrawlerAuthenticationConfiguration {
             WebCrawlerAuthenticationConfiguration::new()
         }
     }
 
     impl IntoValue for WebCrawlerAuthenticationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BasicAuthentication", self.basic_authentication);
@@ -1023,6 +1056,7 @@ pub mod data_source {
 
     impl WebCrawlerBasicAuthentication {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(credentials: impl Into<Str>, host: impl Into<Str>, port: impl Into<Int>) -> WebCrawlerBasicAuthentication {
             WebCrawlerBasicAuthentication {
                 credentials: credentials.into(),
@@ -1033,6 +1067,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WebCrawlerBasicAuthentication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Credentials", self.credentials.into_value());
@@ -1071,6 +1106,7 @@ pub mod data_source {
 
     impl ProxyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(host: impl Into<Str>, port: impl Into<Int>) -> ProxyConfiguration {
             ProxyConfiguration {
                 credentials: None,
@@ -1081,6 +1117,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ProxyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Credentials", self.credentials);
@@ -1111,6 +1148,7 @@ pub mod data_source {
 
     impl WebCrawlerUrls {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WebCrawlerUrls {
             WebCrawlerUrls {
                 seed_url_configuration: None,
@@ -1120,12 +1158,14 @@ pub mod data_source {
     }
 
     impl Default for WebCrawlerUrls {
+        #[inline]
         fn default() -> WebCrawlerUrls {
             WebCrawlerUrls::new()
         }
     }
 
     impl IntoValue for WebCrawlerUrls {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SeedUrlConfiguration", self.seed_url_configuration);
@@ -1150,6 +1190,7 @@ pub mod data_source {
 
     impl WebCrawlerSiteMapsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(site_maps: impl Into<List<Str>>) -> WebCrawlerSiteMapsConfiguration {
             WebCrawlerSiteMapsConfiguration {
                 site_maps: site_maps.into(),
@@ -1158,6 +1199,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WebCrawlerSiteMapsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SiteMaps", self.site_maps.into_value());
@@ -1186,6 +1228,7 @@ pub mod data_source {
 
     impl WebCrawlerSeedUrlConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(seed_urls: impl Into<List<Str>>) -> WebCrawlerSeedUrlConfiguration {
             WebCrawlerSeedUrlConfiguration {
                 seed_urls: seed_urls.into(),
@@ -1195,6 +1238,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WebCrawlerSeedUrlConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SeedUrls", self.seed_urls.into_value());
@@ -1259,6 +1303,7 @@ pub mod data_source {
 
     impl S3DataSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Id<crate::s3::CfnBucket>>) -> S3DataSourceConfiguration {
             S3DataSourceConfiguration {
                 access_control_list_configuration: None,
@@ -1272,6 +1317,7 @@ pub mod data_source {
     }
 
     impl IntoValue for S3DataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessControlListConfiguration", self.access_control_list_configuration);
@@ -1299,6 +1345,7 @@ pub mod data_source {
 
     impl AccessControlListConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccessControlListConfiguration {
             AccessControlListConfiguration {
                 key_path: None,
@@ -1307,12 +1354,14 @@ pub mod data_source {
     }
 
     impl Default for AccessControlListConfiguration {
+        #[inline]
         fn default() -> AccessControlListConfiguration {
             AccessControlListConfiguration::new()
         }
     }
 
     impl IntoValue for AccessControlListConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KeyPath", self.key_path);
@@ -1339,6 +1388,7 @@ pub mod data_source {
 
     impl DocumentsMetadataConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DocumentsMetadataConfiguration {
             DocumentsMetadataConfiguration {
                 s3_prefix: None,
@@ -1347,12 +1397,14 @@ pub mod data_source {
     }
 
     impl Default for DocumentsMetadataConfiguration {
+        #[inline]
         fn default() -> DocumentsMetadataConfiguration {
             DocumentsMetadataConfiguration::new()
         }
     }
 
     impl IntoValue for DocumentsMetadataConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Prefix", self.s3_prefix);
@@ -1429,6 +1481,7 @@ pub mod data_source {
 
     impl SalesforceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_arn: impl Into<Str>, server_url: impl Into<Str>) -> SalesforceConfiguration {
             SalesforceConfiguration {
                 chatter_feed_configuration: None,
@@ -1445,6 +1498,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SalesforceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChatterFeedConfiguration", self.chatter_feed_configuration);
@@ -1496,6 +1550,7 @@ pub mod data_source {
 
     impl SalesforceStandardObjectConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(document_data_field_name: impl Into<Str>, name: impl Into<Str>) -> SalesforceStandardObjectConfiguration {
             SalesforceStandardObjectConfiguration {
                 document_data_field_name: document_data_field_name.into(),
@@ -1507,6 +1562,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SalesforceStandardObjectConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DocumentDataFieldName", self.document_data_field_name.into_value());
@@ -1538,6 +1594,7 @@ pub mod data_source {
 
     impl SalesforceStandardObjectAttachmentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SalesforceStandardObjectAttachmentConfiguration {
             SalesforceStandardObjectAttachmentConfiguration {
                 document_title_field_name: None,
@@ -1547,12 +1604,14 @@ pub mod data_source {
     }
 
     impl Default for SalesforceStandardObjectAttachmentConfiguration {
+        #[inline]
         fn default() -> SalesforceStandardObjectAttachmentConfiguration {
             SalesforceStandardObjectAttachmentConfiguration::new()
         }
     }
 
     impl IntoValue for SalesforceStandardObjectAttachmentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DocumentTitleFieldName", self.document_title_field_name);
@@ -1597,6 +1656,7 @@ pub mod data_source {
 
     impl SalesforceChatterFeedConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(document_data_field_name: impl Into<Str>) -> SalesforceChatterFeedConfiguration {
             SalesforceChatterFeedConfiguration {
                 document_data_field_name: document_data_field_name.into(),
@@ -1608,6 +1668,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SalesforceChatterFeedConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DocumentDataFieldName", self.document_data_field_name.into_value());
@@ -1647,6 +1708,7 @@ pub mod data_source {
 
     impl SalesforceKnowledgeArticleConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(included_states: impl Into<List<Str>>) -> SalesforceKnowledgeArticleConfiguration {
             SalesforceKnowledgeArticleConfiguration {
                 custom_knowledge_article_type_configurations: None,
@@ -1657,6 +1719,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SalesforceKnowledgeArticleConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomKnowledgeArticleTypeConfigurations", self.custom_knowledge_article_type_configurations);
@@ -1696,6 +1759,7 @@ pub mod data_source {
 
     impl SalesforceStandardKnowledgeArticleTypeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(document_data_field_name: impl Into<Str>) -> SalesforceStandardKnowledgeArticleTypeConfiguration {
             SalesforceStandardKnowledgeArticleTypeConfiguration {
                 document_data_field_name: document_data_field_name.into(),
@@ -1706,6 +1770,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SalesforceStandardKnowledgeArticleTypeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DocumentDataFieldName", self.document_data_field_name.into_value());
@@ -1752,6 +1817,7 @@ pub mod data_source {
 
     impl SalesforceCustomKnowledgeArticleTypeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(document_data_field_name: impl Into<Str>, name: impl Into<Str>) -> SalesforceCustomKnowledgeArticleTypeConfiguration {
             SalesforceCustomKnowledgeArticleTypeConfiguration {
                 document_data_field_name: document_data_field_name.into(),
@@ -1763,6 +1829,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SalesforceCustomKnowledgeArticleTypeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DocumentDataFieldName", self.document_data_field_name.into_value());
@@ -1818,6 +1885,7 @@ pub mod data_source {
 
     impl DatabaseConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(column_configuration: impl Into<ColumnConfiguration>, connection_configuration: impl Into<ConnectionConfiguration>, database_engine_type: impl Into<Str>) -> DatabaseConfiguration {
             DatabaseConfiguration {
                 acl_configuration: None,
@@ -1831,6 +1899,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DatabaseConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AclConfiguration", self.acl_configuration);
@@ -1860,6 +1929,7 @@ pub mod data_source {
 
     impl SqlConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SqlConfiguration {
             SqlConfiguration {
                 query_identifiers_enclosing_option: None,
@@ -1868,12 +1938,14 @@ pub mod data_source {
     }
 
     impl Default for SqlConfiguration {
+        #[inline]
         fn default() -> SqlConfiguration {
             SqlConfiguration::new()
         }
     }
 
     impl IntoValue for SqlConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "QueryIdentifiersEnclosingOption", self.query_identifiers_enclosing_option);
@@ -1927,6 +1999,7 @@ pub mod data_source {
 
     impl ConnectionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_host: impl Into<Str>, database_name: impl Into<Str>, database_port: impl Into<Int>, secret_arn: impl Into<Str>, table_name: impl Into<Str>) -> ConnectionConfiguration {
             ConnectionConfiguration {
                 database_host: database_host.into(),
@@ -1939,6 +2012,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConnectionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatabaseHost", self.database_host.into_value());
@@ -1991,6 +2065,7 @@ pub mod data_source {
 
     impl ColumnConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(change_detecting_columns: impl Into<List<Str>>, document_data_column_name: impl Into<Str>, document_id_column_name: impl Into<Str>) -> ColumnConfiguration {
             ColumnConfiguration {
                 change_detecting_columns: change_detecting_columns.into(),
@@ -2003,6 +2078,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ColumnConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ChangeDetectingColumns", self.change_detecting_columns.into_value());
@@ -2039,6 +2115,7 @@ pub mod data_source {
 
     impl DataSourceVpcConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnet_ids: impl Into<List<Str>>) -> DataSourceVpcConfiguration {
             DataSourceVpcConfiguration {
                 security_group_ids: security_group_ids.into(),
@@ -2048,6 +2125,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DataSourceVpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -2076,6 +2154,7 @@ pub mod data_source {
 
     impl AclConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allowed_groups_column_name: impl Into<Str>) -> AclConfiguration {
             AclConfiguration {
                 allowed_groups_column_name: allowed_groups_column_name.into(),
@@ -2084,6 +2163,7 @@ pub mod data_source {
     }
 
     impl IntoValue for AclConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllowedGroupsColumnName", self.allowed_groups_column_name.into_value());
@@ -2181,6 +2261,7 @@ pub mod data_source {
 
     impl SharePointConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_arn: impl Into<Str>, share_point_version: impl Into<Str>, urls: impl Into<List<Str>>) -> SharePointConfiguration {
             SharePointConfiguration {
                 crawl_attachments: None,
@@ -2200,6 +2281,7 @@ pub mod data_source {
     }
 
     impl IntoValue for SharePointConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrawlAttachments", self.crawl_attachments);
@@ -2243,6 +2325,7 @@ pub mod data_source {
 
     impl S3Path {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Id<crate::s3::CfnBucket>>, key: impl Into<Str>) -> S3Path {
             S3Path {
                 bucket: bucket.into(),
@@ -2252,6 +2335,7 @@ pub mod data_source {
     }
 
     impl IntoValue for S3Path {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_ref());
@@ -2336,6 +2420,7 @@ pub mod data_source {
 
     impl ConfluenceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_arn: impl Into<Str>, server_url: impl Into<Str>, version: impl Into<Str>) -> ConfluenceConfiguration {
             ConfluenceConfiguration {
                 attachment_configuration: None,
@@ -2353,6 +2438,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluenceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttachmentConfiguration", self.attachment_configuration);
@@ -2394,6 +2480,7 @@ pub mod data_source {
 
     impl ConfluenceAttachmentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfluenceAttachmentConfiguration {
             ConfluenceAttachmentConfiguration {
                 attachment_field_mappings: None,
@@ -2403,12 +2490,14 @@ pub mod data_source {
     }
 
     impl Default for ConfluenceAttachmentConfiguration {
+        #[inline]
         fn default() -> ConfluenceAttachmentConfiguration {
             ConfluenceAttachmentConfiguration::new()
         }
     }
 
     impl IntoValue for ConfluenceAttachmentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttachmentFieldMappings", self.attachment_field_mappings);
@@ -2451,6 +2540,7 @@ pub mod data_source {
 
     impl ConfluenceAttachmentToIndexFieldMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_source_field_name: impl Into<Str>, index_field_name: impl Into<Str>) -> ConfluenceAttachmentToIndexFieldMapping {
             ConfluenceAttachmentToIndexFieldMapping {
                 data_source_field_name: data_source_field_name.into(),
@@ -2461,6 +2551,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluenceAttachmentToIndexFieldMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataSourceFieldName", self.data_source_field_name.into_value());
@@ -2489,6 +2580,7 @@ pub mod data_source {
 
     impl ConfluencePageConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfluencePageConfiguration {
             ConfluencePageConfiguration {
                 page_field_mappings: None,
@@ -2497,12 +2589,14 @@ pub mod data_source {
     }
 
     impl Default for ConfluencePageConfiguration {
+        #[inline]
         fn default() -> ConfluencePageConfiguration {
             ConfluencePageConfiguration::new()
         }
     }
 
     impl IntoValue for ConfluencePageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PageFieldMappings", self.page_field_mappings);
@@ -2544,6 +2638,7 @@ pub mod data_source {
 
     impl ConfluencePageToIndexFieldMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_source_field_name: impl Into<Str>, index_field_name: impl Into<Str>) -> ConfluencePageToIndexFieldMapping {
             ConfluencePageToIndexFieldMapping {
                 data_source_field_name: data_source_field_name.into(),
@@ -2554,6 +2649,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluencePageToIndexFieldMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataSourceFieldName", self.data_source_field_name.into_value());
@@ -2584,6 +2680,7 @@ pub mod data_source {
 
     impl ConfluenceBlogConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfluenceBlogConfiguration {
             ConfluenceBlogConfiguration {
                 blog_field_mappings: None,
@@ -2592,12 +2689,14 @@ pub mod data_source {
     }
 
     impl Default for ConfluenceBlogConfiguration {
+        #[inline]
         fn default() -> ConfluenceBlogConfiguration {
             ConfluenceBlogConfiguration::new()
         }
     }
 
     impl IntoValue for ConfluenceBlogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlogFieldMappings", self.blog_field_mappings);
@@ -2639,6 +2738,7 @@ pub mod data_source {
 
     impl ConfluenceBlogToIndexFieldMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_source_field_name: impl Into<Str>, index_field_name: impl Into<Str>) -> ConfluenceBlogToIndexFieldMapping {
             ConfluenceBlogToIndexFieldMapping {
                 data_source_field_name: data_source_field_name.into(),
@@ -2649,6 +2749,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluenceBlogToIndexFieldMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataSourceFieldName", self.data_source_field_name.into_value());
@@ -2706,6 +2807,7 @@ pub mod data_source {
 
     impl ConfluenceSpaceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfluenceSpaceConfiguration {
             ConfluenceSpaceConfiguration {
                 crawl_archived_spaces: None,
@@ -2718,12 +2820,14 @@ pub mod data_source {
     }
 
     impl Default for ConfluenceSpaceConfiguration {
+        #[inline]
         fn default() -> ConfluenceSpaceConfiguration {
             ConfluenceSpaceConfiguration::new()
         }
     }
 
     impl IntoValue for ConfluenceSpaceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrawlArchivedSpaces", self.crawl_archived_spaces);
@@ -2769,6 +2873,7 @@ pub mod data_source {
 
     impl ConfluenceSpaceToIndexFieldMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_source_field_name: impl Into<Str>, index_field_name: impl Into<Str>) -> ConfluenceSpaceToIndexFieldMapping {
             ConfluenceSpaceToIndexFieldMapping {
                 data_source_field_name: data_source_field_name.into(),
@@ -2779,6 +2884,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ConfluenceSpaceToIndexFieldMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataSourceFieldName", self.data_source_field_name.into_value());
@@ -2843,6 +2949,7 @@ pub mod data_source {
 
     impl WorkDocsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(organization_id: impl Into<Str>) -> WorkDocsConfiguration {
             WorkDocsConfiguration {
                 crawl_comments: None,
@@ -2856,6 +2963,7 @@ pub mod data_source {
     }
 
     impl IntoValue for WorkDocsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrawlComments", self.crawl_comments);
@@ -2930,6 +3038,7 @@ pub mod data_source {
 
     impl OneDriveConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(one_drive_users: impl Into<OneDriveUsers>, secret_arn: impl Into<Str>, tenant_domain: impl Into<Str>) -> OneDriveConfiguration {
             OneDriveConfiguration {
                 disable_local_groups: None,
@@ -2944,6 +3053,7 @@ pub mod data_source {
     }
 
     impl IntoValue for OneDriveConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DisableLocalGroups", self.disable_local_groups);
@@ -2981,6 +3091,7 @@ pub mod data_source {
 
     impl OneDriveUsers {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OneDriveUsers {
             OneDriveUsers {
                 one_drive_user_list: None,
@@ -2990,12 +3101,14 @@ pub mod data_source {
     }
 
     impl Default for OneDriveUsers {
+        #[inline]
         fn default() -> OneDriveUsers {
             OneDriveUsers::new()
         }
     }
 
     impl IntoValue for OneDriveUsers {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OneDriveUserList", self.one_drive_user_list);
@@ -3020,6 +3133,7 @@ pub mod data_source {
 
     impl TemplateConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(template: impl Into<Json>) -> TemplateConfiguration {
             TemplateConfiguration {
                 template: template.into(),
@@ -3028,6 +3142,7 @@ pub mod data_source {
     }
 
     impl IntoValue for TemplateConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Template", self.template.into_value());
@@ -3087,6 +3202,7 @@ pub mod data_source {
 
     impl ServiceNowConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(host_url: impl Into<Str>, secret_arn: impl Into<Str>, service_now_build_version: impl Into<Str>) -> ServiceNowConfiguration {
             ServiceNowConfiguration {
                 authentication_type: None,
@@ -3100,6 +3216,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ServiceNowConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthenticationType", self.authentication_type);
@@ -3165,6 +3282,7 @@ pub mod data_source {
 
     impl ServiceNowServiceCatalogConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(document_data_field_name: impl Into<Str>) -> ServiceNowServiceCatalogConfiguration {
             ServiceNowServiceCatalogConfiguration {
                 crawl_attachments: None,
@@ -3178,6 +3296,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ServiceNowServiceCatalogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrawlAttachments", self.crawl_attachments);
@@ -3250,6 +3369,7 @@ pub mod data_source {
 
     impl ServiceNowKnowledgeArticleConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(document_data_field_name: impl Into<Str>) -> ServiceNowKnowledgeArticleConfiguration {
             ServiceNowKnowledgeArticleConfiguration {
                 crawl_attachments: None,
@@ -3264,6 +3384,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ServiceNowKnowledgeArticleConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrawlAttachments", self.crawl_attachments);
@@ -3342,6 +3463,7 @@ pub struct CfnFaqProps {
 #[cfg(feature = "kendra")]
 impl CfnFaqProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(index_id: impl Into<Str>, name: impl Into<Str>, role_arn: impl Into<Str>, s3_path: impl Into<faq::S3Path>) -> CfnFaqProps {
         CfnFaqProps {
             description: None,
@@ -3359,6 +3481,7 @@ impl CfnFaqProps {
 #[cfg(feature = "kendra")]
 impl CfnFaqProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -3374,6 +3497,7 @@ impl CfnFaqProps {
 
     /// The `AWS::Kendra::Faq` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Kendra::Faq").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3382,6 +3506,7 @@ impl CfnFaqProps {
 #[cfg(feature = "kendra")]
 impl crate::Cfn<markers::Faq> {
     /// Adds an `AWS::Kendra::Faq` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3394,6 +3519,7 @@ impl crate::Cfn<markers::Faq> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendra-faq.html#aws-resource-kendra-faq-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3402,6 +3528,7 @@ impl crate::Cfn<markers::Faq> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendra-faq.html#aws-resource-kendra-faq-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3434,6 +3561,7 @@ pub mod faq {
 
     impl S3Path {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>) -> S3Path {
             S3Path {
                 bucket: bucket.into(),
@@ -3443,6 +3571,7 @@ pub mod faq {
     }
 
     impl IntoValue for S3Path {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -3504,6 +3633,7 @@ pub struct CfnFeaturedResultsSetProps {
 #[cfg(feature = "kendra")]
 impl CfnFeaturedResultsSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(featured_results_set_name: impl Into<Str>, index_id: impl Into<Str>) -> CfnFeaturedResultsSetProps {
         CfnFeaturedResultsSetProps {
             description: None,
@@ -3520,6 +3650,7 @@ impl CfnFeaturedResultsSetProps {
 #[cfg(feature = "kendra")]
 impl CfnFeaturedResultsSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -3534,6 +3665,7 @@ impl CfnFeaturedResultsSetProps {
 
     /// The `AWS::Kendra::FeaturedResultsSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Kendra::FeaturedResultsSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3542,6 +3674,7 @@ impl CfnFeaturedResultsSetProps {
 #[cfg(feature = "kendra")]
 impl crate::Cfn<markers::FeaturedResultsSet> {
     /// Adds an `AWS::Kendra::FeaturedResultsSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3554,6 +3687,7 @@ impl crate::Cfn<markers::FeaturedResultsSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendra-featuredresultsset.html#aws-resource-kendra-featuredresultsset-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3562,6 +3696,7 @@ impl crate::Cfn<markers::FeaturedResultsSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`FeaturedResultsSetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendra-featuredresultsset.html#aws-resource-kendra-featuredresultsset-return-values).
+    #[inline]
     pub fn attr_featured_results_set_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FeaturedResultsSetId".into())
     }
@@ -3587,6 +3722,7 @@ pub mod featured_results_set {
 
     impl FeaturedDocument {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FeaturedDocument {
             FeaturedDocument {
                 id: None,
@@ -3595,12 +3731,14 @@ pub mod featured_results_set {
     }
 
     impl Default for FeaturedDocument {
+        #[inline]
         fn default() -> FeaturedDocument {
             FeaturedDocument::new()
         }
     }
 
     impl IntoValue for FeaturedDocument {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Id", self.id);
@@ -3688,6 +3826,7 @@ pub struct CfnIndexProps {
 #[cfg(feature = "kendra")]
 impl CfnIndexProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(edition: impl Into<Str>, name: impl Into<Str>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> CfnIndexProps {
         CfnIndexProps {
             capacity_units: None,
@@ -3707,6 +3846,7 @@ impl CfnIndexProps {
 #[cfg(feature = "kendra")]
 impl CfnIndexProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CapacityUnits", self.capacity_units);
@@ -3724,6 +3864,7 @@ impl CfnIndexProps {
 
     /// The `AWS::Kendra::Index` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Kendra::Index").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3732,6 +3873,7 @@ impl CfnIndexProps {
 #[cfg(feature = "kendra")]
 impl crate::Cfn<markers::Index> {
     /// Adds an `AWS::Kendra::Index` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3744,6 +3886,7 @@ impl crate::Cfn<markers::Index> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendra-index.html#aws-resource-kendra-index-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3753,6 +3896,7 @@ impl crate::Cfn<markers::Index> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendra-index.html#aws-resource-kendra-index-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3790,6 +3934,7 @@ pub mod index {
 
     impl CapacityUnitsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(query_capacity_units: impl Into<Int>, storage_capacity_units: impl Into<Int>) -> CapacityUnitsConfiguration {
             CapacityUnitsConfiguration {
                 query_capacity_units: query_capacity_units.into(),
@@ -3799,6 +3944,7 @@ pub mod index {
     }
 
     impl IntoValue for CapacityUnitsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("QueryCapacityUnits", self.query_capacity_units.into_value());
@@ -3827,6 +3973,7 @@ pub mod index {
 
     impl ServerSideEncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServerSideEncryptionConfiguration {
             ServerSideEncryptionConfiguration {
                 kms_key_id: None,
@@ -3835,12 +3982,14 @@ pub mod index {
     }
 
     impl Default for ServerSideEncryptionConfiguration {
+        #[inline]
         fn default() -> ServerSideEncryptionConfiguration {
             ServerSideEncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for ServerSideEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_ref()); }
@@ -3880,6 +4029,7 @@ pub mod index {
 
     impl DocumentMetadataConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> DocumentMetadataConfiguration {
             DocumentMetadataConfiguration {
                 name: name.into(),
@@ -3891,6 +4041,7 @@ pub mod index {
     }
 
     impl IntoValue for DocumentMetadataConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -3949,6 +4100,7 @@ pub mod index {
 
     impl Relevance {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Relevance {
             Relevance {
                 duration: None,
@@ -3961,12 +4113,14 @@ pub mod index {
     }
 
     impl Default for Relevance {
+        #[inline]
         fn default() -> Relevance {
             Relevance::new()
         }
     }
 
     impl IntoValue for Relevance {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Duration", self.duration);
@@ -3999,6 +4153,7 @@ pub mod index {
 
     impl ValueImportanceItem {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ValueImportanceItem {
             ValueImportanceItem {
                 key: None,
@@ -4008,12 +4163,14 @@ pub mod index {
     }
 
     impl Default for ValueImportanceItem {
+        #[inline]
         fn default() -> ValueImportanceItem {
             ValueImportanceItem::new()
         }
     }
 
     impl IntoValue for ValueImportanceItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -4056,6 +4213,7 @@ pub mod index {
 
     impl Search {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Search {
             Search {
                 displayable: None,
@@ -4067,12 +4225,14 @@ pub mod index {
     }
 
     impl Default for Search {
+        #[inline]
         fn default() -> Search {
             Search::new()
         }
     }
 
     impl IntoValue for Search {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Displayable", self.displayable);
@@ -4103,6 +4263,7 @@ pub mod index {
 
     impl UserTokenConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UserTokenConfiguration {
             UserTokenConfiguration {
                 json_token_type_configuration: None,
@@ -4112,12 +4273,14 @@ pub mod index {
     }
 
     impl Default for UserTokenConfiguration {
+        #[inline]
         fn default() -> UserTokenConfiguration {
             UserTokenConfiguration::new()
         }
     }
 
     impl IntoValue for UserTokenConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "JsonTokenTypeConfiguration", self.json_token_type_configuration);
@@ -4172,6 +4335,7 @@ pub mod index {
 
     impl JwtTokenTypeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key_location: impl Into<Str>) -> JwtTokenTypeConfiguration {
             JwtTokenTypeConfiguration {
                 claim_regex: None,
@@ -4186,6 +4350,7 @@ pub mod index {
     }
 
     impl IntoValue for JwtTokenTypeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClaimRegex", self.claim_regex);
@@ -4221,6 +4386,7 @@ pub mod index {
 
     impl JsonTokenTypeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(group_attribute_field: impl Into<Str>, user_name_attribute_field: impl Into<Str>) -> JsonTokenTypeConfiguration {
             JsonTokenTypeConfiguration {
                 group_attribute_field: group_attribute_field.into(),
@@ -4230,6 +4396,7 @@ pub mod index {
     }
 
     impl IntoValue for JsonTokenTypeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GroupAttributeField", self.group_attribute_field.into_value());
@@ -4287,6 +4454,7 @@ pub struct CfnQuerySuggestionsBlockListProps {
 #[cfg(feature = "kendra")]
 impl CfnQuerySuggestionsBlockListProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(index_id: impl Into<Str>, name: impl Into<Str>, role_arn: impl Into<Str>, source_s3_path: impl Into<query_suggestions_block_list::S3Path>) -> CfnQuerySuggestionsBlockListProps {
         CfnQuerySuggestionsBlockListProps {
             description: None,
@@ -4302,6 +4470,7 @@ impl CfnQuerySuggestionsBlockListProps {
 #[cfg(feature = "kendra")]
 impl CfnQuerySuggestionsBlockListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -4315,6 +4484,7 @@ impl CfnQuerySuggestionsBlockListProps {
 
     /// The `AWS::Kendra::QuerySuggestionsBlockList` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Kendra::QuerySuggestionsBlockList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4323,6 +4493,7 @@ impl CfnQuerySuggestionsBlockListProps {
 #[cfg(feature = "kendra")]
 impl crate::Cfn<markers::QuerySuggestionsBlockList> {
     /// Adds an `AWS::Kendra::QuerySuggestionsBlockList` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4335,6 +4506,7 @@ impl crate::Cfn<markers::QuerySuggestionsBlockList> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendra-querysuggestionsblocklist.html#aws-resource-kendra-querysuggestionsblocklist-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4343,6 +4515,7 @@ impl crate::Cfn<markers::QuerySuggestionsBlockList> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendra-querysuggestionsblocklist.html#aws-resource-kendra-querysuggestionsblocklist-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4375,6 +4548,7 @@ pub mod query_suggestions_block_list {
 
     impl S3Path {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>) -> S3Path {
             S3Path {
                 bucket: bucket.into(),
@@ -4384,6 +4558,7 @@ pub mod query_suggestions_block_list {
     }
 
     impl IntoValue for S3Path {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -4441,6 +4616,7 @@ pub struct CfnThesaurusProps {
 #[cfg(feature = "kendra")]
 impl CfnThesaurusProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(index_id: impl Into<Str>, name: impl Into<Str>, role_arn: impl Into<Str>, source_s3_path: impl Into<thesaurus::S3Path>) -> CfnThesaurusProps {
         CfnThesaurusProps {
             description: None,
@@ -4456,6 +4632,7 @@ impl CfnThesaurusProps {
 #[cfg(feature = "kendra")]
 impl CfnThesaurusProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -4469,6 +4646,7 @@ impl CfnThesaurusProps {
 
     /// The `AWS::Kendra::Thesaurus` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Kendra::Thesaurus").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4477,6 +4655,7 @@ impl CfnThesaurusProps {
 #[cfg(feature = "kendra")]
 impl crate::Cfn<markers::Thesaurus> {
     /// Adds an `AWS::Kendra::Thesaurus` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4489,6 +4668,7 @@ impl crate::Cfn<markers::Thesaurus> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendra-thesaurus.html#aws-resource-kendra-thesaurus-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4497,6 +4677,7 @@ impl crate::Cfn<markers::Thesaurus> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendra-thesaurus.html#aws-resource-kendra-thesaurus-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4529,6 +4710,7 @@ pub mod thesaurus {
 
     impl S3Path {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>) -> S3Path {
             S3Path {
                 bucket: bucket.into(),
@@ -4538,6 +4720,7 @@ pub mod thesaurus {
     }
 
     impl IntoValue for S3Path {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());

@@ -73,6 +73,7 @@ pub struct CfnExecutionPlanProps {
 #[cfg(feature = "kendraranking")]
 impl CfnExecutionPlanProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnExecutionPlanProps {
         CfnExecutionPlanProps {
             capacity_units: None,
@@ -86,6 +87,7 @@ impl CfnExecutionPlanProps {
 #[cfg(feature = "kendraranking")]
 impl CfnExecutionPlanProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CapacityUnits", self.capacity_units);
@@ -97,6 +99,7 @@ impl CfnExecutionPlanProps {
 
     /// The `AWS::KendraRanking::ExecutionPlan` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::KendraRanking::ExecutionPlan").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -105,6 +108,7 @@ impl CfnExecutionPlanProps {
 #[cfg(feature = "kendraranking")]
 impl crate::Cfn<markers::ExecutionPlan> {
     /// Adds an `AWS::KendraRanking::ExecutionPlan` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -117,6 +121,7 @@ impl crate::Cfn<markers::ExecutionPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendraranking-executionplan.html#aws-resource-kendraranking-executionplan-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -125,6 +130,7 @@ impl crate::Cfn<markers::ExecutionPlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendraranking-executionplan.html#aws-resource-kendraranking-executionplan-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -153,6 +159,7 @@ pub mod execution_plan {
 
     impl CapacityUnitsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rescore_capacity_units: impl Into<Int>) -> CapacityUnitsConfiguration {
             CapacityUnitsConfiguration {
                 rescore_capacity_units: rescore_capacity_units.into(),
@@ -161,6 +168,7 @@ pub mod execution_plan {
     }
 
     impl IntoValue for CapacityUnitsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RescoreCapacityUnits", self.rescore_capacity_units.into_value());

@@ -149,6 +149,7 @@ pub struct CfnChannelProps {
 #[cfg(feature = "kinesis")]
 impl CfnChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(channel_name: impl Into<Str>, service_execution_role_arn: impl Into<Str>, stream_configuration_list: impl Into<List<channel::StreamConfiguration>>) -> CfnChannelProps {
         CfnChannelProps {
             channel_name: channel_name.into(),
@@ -166,6 +167,7 @@ impl CfnChannelProps {
 #[cfg(feature = "kinesis")]
 impl CfnChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelName", self.channel_name.into_value());
@@ -181,6 +183,7 @@ impl CfnChannelProps {
 
     /// The `AWS::Kinesis::Channel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Kinesis::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -189,6 +192,7 @@ impl CfnChannelProps {
 #[cfg(feature = "kinesis")]
 impl crate::Cfn<markers::Channel> {
     /// Adds an `AWS::Kinesis::Channel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -201,6 +205,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`ChannelARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesis-channel.html#aws-resource-kinesis-channel-return-values).
+    #[inline]
     pub fn attr_channel_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ChannelARN".into())
     }
@@ -209,6 +214,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`ChannelId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesis-channel.html#aws-resource-kinesis-channel-return-values).
+    #[inline]
     pub fn attr_channel_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ChannelId".into())
     }
@@ -217,6 +223,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`ChannelStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesis-channel.html#aws-resource-kinesis-channel-return-values).
+    #[inline]
     pub fn attr_channel_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ChannelStatus".into())
     }
@@ -225,6 +232,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`ChannelCreationTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesis-channel.html#aws-resource-kinesis-channel-return-values).
+    #[inline]
     pub fn attr_channel_creation_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ChannelCreationTimestamp".into())
     }
@@ -260,6 +268,7 @@ pub mod channel {
 
     impl EncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_type: impl Into<Str>, key_id: impl Into<Str>) -> EncryptionConfiguration {
             EncryptionConfiguration {
                 encryption_type: encryption_type.into(),
@@ -269,6 +278,7 @@ pub mod channel {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionType", self.encryption_type.into_value());
@@ -309,6 +319,7 @@ pub mod channel {
 
     impl S3DestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(storage_configuration: impl Into<S3StorageConfiguration>) -> S3DestinationConfiguration {
             S3DestinationConfiguration {
                 data_freshness_in_seconds: None,
@@ -319,6 +330,7 @@ pub mod channel {
     }
 
     impl IntoValue for S3DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataFreshnessInSeconds", self.data_freshness_in_seconds);
@@ -358,6 +370,7 @@ pub mod channel {
 
     impl DeadLetterQueueS3Configuration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_arn: impl Into<Str>, expected_bucket_owner: impl Into<Str>) -> DeadLetterQueueS3Configuration {
             DeadLetterQueueS3Configuration {
                 bucket_arn: bucket_arn.into(),
@@ -368,6 +381,7 @@ pub mod channel {
     }
 
     impl IntoValue for DeadLetterQueueS3Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketARN", self.bucket_arn.into_value());
@@ -422,6 +436,7 @@ pub mod channel {
 
     impl S3StorageConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_arn: impl Into<Str>, compression_type: impl Into<Str>, expected_bucket_owner: impl Into<Str>) -> S3StorageConfiguration {
             S3StorageConfiguration {
                 bucket_arn: bucket_arn.into(),
@@ -434,6 +449,7 @@ pub mod channel {
     }
 
     impl IntoValue for S3StorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketARN", self.bucket_arn.into_value());
@@ -463,6 +479,7 @@ pub mod channel {
 
     impl LoggingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cloud_watch_logs: impl Into<CloudWatchLogsConfiguration>) -> LoggingConfiguration {
             LoggingConfiguration {
                 cloud_watch_logs: cloud_watch_logs.into(),
@@ -471,6 +488,7 @@ pub mod channel {
     }
 
     impl IntoValue for LoggingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CloudWatchLogs", self.cloud_watch_logs.into_value());
@@ -508,6 +526,7 @@ pub mod channel {
 
     impl CloudWatchLogsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> CloudWatchLogsConfiguration {
             CloudWatchLogsConfiguration {
                 enabled: enabled.into(),
@@ -518,6 +537,7 @@ pub mod channel {
     }
 
     impl IntoValue for CloudWatchLogsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -549,6 +569,7 @@ pub mod channel {
 
     impl StreamConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_configuration: impl Into<RecordConfiguration>, stream_arn: impl Into<Str>) -> StreamConfiguration {
             StreamConfiguration {
                 record_configuration: record_configuration.into(),
@@ -558,6 +579,7 @@ pub mod channel {
     }
 
     impl IntoValue for StreamConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordConfiguration", self.record_configuration.into_value());
@@ -591,6 +613,7 @@ pub mod channel {
 
     impl RecordConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_format_type: impl Into<Str>) -> RecordConfiguration {
             RecordConfiguration {
                 gsr_schema_arn: None,
@@ -600,6 +623,7 @@ pub mod channel {
     }
 
     impl IntoValue for RecordConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GSRSchemaARN", self.gsr_schema_arn);
@@ -640,6 +664,7 @@ pub mod channel {
 
     impl S3TablesDestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dead_letter_queue_s3_configuration: impl Into<DeadLetterQueueS3Configuration>, s3_tables_configuration_list: impl Into<List<S3TableConfiguration>>) -> S3TablesDestinationConfiguration {
             S3TablesDestinationConfiguration {
                 data_freshness_in_seconds: None,
@@ -650,6 +675,7 @@ pub mod channel {
     }
 
     impl IntoValue for S3TablesDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataFreshnessInSeconds", self.data_freshness_in_seconds);
@@ -702,6 +728,7 @@ pub mod channel {
 
     impl S3TableConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(compression_type: impl Into<Str>, namespace: impl Into<Str>, table_bucket_arn: impl Into<Str>, table_name: impl Into<Str>) -> S3TableConfiguration {
             S3TableConfiguration {
                 compression_type: compression_type.into(),
@@ -714,6 +741,7 @@ pub mod channel {
     }
 
     impl IntoValue for S3TableConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CompressionType", self.compression_type.into_value());
@@ -743,6 +771,7 @@ pub mod channel {
 
     impl PartitionSpec {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(partition_fields: impl Into<List<PartitionField>>) -> PartitionSpec {
             PartitionSpec {
                 partition_fields: partition_fields.into(),
@@ -751,6 +780,7 @@ pub mod channel {
     }
 
     impl IntoValue for PartitionSpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PartitionFields", self.partition_fields.into_value());
@@ -780,6 +810,7 @@ pub mod channel {
 
     impl PartitionField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_name: impl Into<Str>, transform: impl Into<Str>) -> PartitionField {
             PartitionField {
                 source_name: source_name.into(),
@@ -789,6 +820,7 @@ pub mod channel {
     }
 
     impl IntoValue for PartitionField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SourceName", self.source_name.into_value());
@@ -820,6 +852,7 @@ pub struct CfnResourcePolicyProps {
 #[cfg(feature = "kinesis")]
 impl CfnResourcePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_arn: impl Into<Str>, resource_policy: impl Into<Json>) -> CfnResourcePolicyProps {
         CfnResourcePolicyProps {
             resource_arn: resource_arn.into(),
@@ -831,6 +864,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "kinesis")]
 impl CfnResourcePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ResourceArn", self.resource_arn.into_value());
@@ -840,6 +874,7 @@ impl CfnResourcePolicyProps {
 
     /// The `AWS::Kinesis::ResourcePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Kinesis::ResourcePolicy").properties(self.into_properties())
     }
@@ -848,6 +883,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "kinesis")]
 impl crate::Cfn<markers::ResourcePolicy> {
     /// Adds an `AWS::Kinesis::ResourcePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -933,6 +969,7 @@ pub struct CfnStreamProps {
 #[cfg(feature = "kinesis")]
 impl CfnStreamProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnStreamProps {
         CfnStreamProps {
             desired_shard_level_metrics: None,
@@ -950,6 +987,7 @@ impl CfnStreamProps {
 
 #[cfg(feature = "kinesis")]
 impl Default for CfnStreamProps {
+    #[inline]
     fn default() -> CfnStreamProps {
         CfnStreamProps::new()
     }
@@ -958,6 +996,7 @@ impl Default for CfnStreamProps {
 #[cfg(feature = "kinesis")]
 impl CfnStreamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DesiredShardLevelMetrics", self.desired_shard_level_metrics);
@@ -974,6 +1013,7 @@ impl CfnStreamProps {
 
     /// The `AWS::Kinesis::Stream` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Kinesis::Stream").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -982,6 +1022,7 @@ impl CfnStreamProps {
 #[cfg(feature = "kinesis")]
 impl crate::Cfn<markers::Stream> {
     /// Adds an `AWS::Kinesis::Stream` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -995,6 +1036,7 @@ impl crate::Cfn<markers::Stream> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesis-stream.html#aws-resource-kinesis-stream-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1003,6 +1045,7 @@ impl crate::Cfn<markers::Stream> {
     ///
     /// `Fn::GetAtt` of
     /// [`WarmThroughputObject`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesis-stream.html#aws-resource-kinesis-stream-return-values).
+    #[inline]
     pub fn attr_warm_throughput_object(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WarmThroughputObject".into())
     }
@@ -1033,6 +1076,7 @@ pub mod stream {
 
     impl StreamModeDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(stream_mode: impl Into<Str>) -> StreamModeDetails {
             StreamModeDetails {
                 stream_mode: stream_mode.into(),
@@ -1041,6 +1085,7 @@ pub mod stream {
     }
 
     impl IntoValue for StreamModeDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StreamMode", self.stream_mode.into_value());
@@ -1076,6 +1121,7 @@ pub mod stream {
 
     impl StreamEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_type: impl Into<Str>, key_id: impl Into<Id<crate::kms::CfnKey>>) -> StreamEncryption {
             StreamEncryption {
                 encryption_type: encryption_type.into(),
@@ -1085,6 +1131,7 @@ pub mod stream {
     }
 
     impl IntoValue for StreamEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionType", self.encryption_type.into_value());
@@ -1126,6 +1173,7 @@ pub struct CfnStreamConsumerProps {
 #[cfg(feature = "kinesis")]
 impl CfnStreamConsumerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(consumer_name: impl Into<Str>, stream_arn: impl Into<Str>) -> CfnStreamConsumerProps {
         CfnStreamConsumerProps {
             consumer_name: consumer_name.into(),
@@ -1138,6 +1186,7 @@ impl CfnStreamConsumerProps {
 #[cfg(feature = "kinesis")]
 impl CfnStreamConsumerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConsumerName", self.consumer_name.into_value());
@@ -1148,6 +1197,7 @@ impl CfnStreamConsumerProps {
 
     /// The `AWS::Kinesis::StreamConsumer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Kinesis::StreamConsumer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1156,6 +1206,7 @@ impl CfnStreamConsumerProps {
 #[cfg(feature = "kinesis")]
 impl crate::Cfn<markers::StreamConsumer> {
     /// Adds an `AWS::Kinesis::StreamConsumer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1168,6 +1219,7 @@ impl crate::Cfn<markers::StreamConsumer> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConsumerCreationTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesis-streamconsumer.html#aws-resource-kinesis-streamconsumer-return-values).
+    #[inline]
     pub fn attr_consumer_creation_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConsumerCreationTimestamp".into())
     }
@@ -1176,6 +1228,7 @@ impl crate::Cfn<markers::StreamConsumer> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConsumerName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesis-streamconsumer.html#aws-resource-kinesis-streamconsumer-return-values).
+    #[inline]
     pub fn attr_consumer_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConsumerName".into())
     }
@@ -1187,6 +1240,7 @@ impl crate::Cfn<markers::StreamConsumer> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConsumerARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesis-streamconsumer.html#aws-resource-kinesis-streamconsumer-return-values).
+    #[inline]
     pub fn attr_consumer_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConsumerARN".into())
     }
@@ -1195,6 +1249,7 @@ impl crate::Cfn<markers::StreamConsumer> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConsumerStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesis-streamconsumer.html#aws-resource-kinesis-streamconsumer-return-values).
+    #[inline]
     pub fn attr_consumer_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConsumerStatus".into())
     }
@@ -1203,6 +1258,7 @@ impl crate::Cfn<markers::StreamConsumer> {
     ///
     /// `Fn::GetAtt` of
     /// [`StreamARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesis-streamconsumer.html#aws-resource-kinesis-streamconsumer-return-values).
+    #[inline]
     pub fn attr_stream_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StreamARN".into())
     }

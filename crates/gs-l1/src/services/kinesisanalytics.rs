@@ -98,6 +98,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "kinesisanalytics")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(inputs: impl Into<List<application::Input>>) -> CfnApplicationProps {
         CfnApplicationProps {
             application_code: None,
@@ -111,6 +112,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "kinesisanalytics")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApplicationCode", self.application_code);
@@ -122,6 +124,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::KinesisAnalytics::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::KinesisAnalytics::Application").properties(self.into_properties())
     }
@@ -130,6 +133,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "kinesisanalytics")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::KinesisAnalytics::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -142,6 +146,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisanalytics-application.html#aws-resource-kinesisanalytics-application-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -211,6 +216,7 @@ pub mod application {
 
     impl Input {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_schema: impl Into<InputSchema>, name_prefix: impl Into<Str>) -> Input {
             Input {
                 input_parallelism: None,
@@ -224,6 +230,7 @@ pub mod application {
     }
 
     impl IntoValue for Input {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputParallelism", self.input_parallelism);
@@ -264,6 +271,7 @@ pub mod application {
 
     impl InputSchema {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_columns: impl Into<List<RecordColumn>>, record_format: impl Into<RecordFormat>) -> InputSchema {
             InputSchema {
                 record_columns: record_columns.into(),
@@ -274,6 +282,7 @@ pub mod application {
     }
 
     impl IntoValue for InputSchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordColumns", self.record_columns.into_value());
@@ -314,6 +323,7 @@ pub mod application {
 
     impl RecordColumn {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, sql_type: impl Into<Str>) -> RecordColumn {
             RecordColumn {
                 mapping: None,
@@ -324,6 +334,7 @@ pub mod application {
     }
 
     impl IntoValue for RecordColumn {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Mapping", self.mapping);
@@ -357,6 +368,7 @@ pub mod application {
 
     impl RecordFormat {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_format_type: impl Into<Str>) -> RecordFormat {
             RecordFormat {
                 mapping_parameters: None,
@@ -366,6 +378,7 @@ pub mod application {
     }
 
     impl IntoValue for RecordFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MappingParameters", self.mapping_parameters);
@@ -398,6 +411,7 @@ pub mod application {
 
     impl MappingParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MappingParameters {
             MappingParameters {
                 csv_mapping_parameters: None,
@@ -407,12 +421,14 @@ pub mod application {
     }
 
     impl Default for MappingParameters {
+        #[inline]
         fn default() -> MappingParameters {
             MappingParameters::new()
         }
     }
 
     impl IntoValue for MappingParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CSVMappingParameters", self.csv_mapping_parameters);
@@ -438,6 +454,7 @@ pub mod application {
 
     impl JSONMappingParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_row_path: impl Into<Str>) -> JSONMappingParameters {
             JSONMappingParameters {
                 record_row_path: record_row_path.into(),
@@ -446,6 +463,7 @@ pub mod application {
     }
 
     impl IntoValue for JSONMappingParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordRowPath", self.record_row_path.into_value());
@@ -478,6 +496,7 @@ pub mod application {
 
     impl CSVMappingParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_column_delimiter: impl Into<Str>, record_row_delimiter: impl Into<Str>) -> CSVMappingParameters {
             CSVMappingParameters {
                 record_column_delimiter: record_column_delimiter.into(),
@@ -487,6 +506,7 @@ pub mod application {
     }
 
     impl IntoValue for CSVMappingParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordColumnDelimiter", self.record_column_delimiter.into_value());
@@ -520,6 +540,7 @@ pub mod application {
 
     impl KinesisStreamsInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_arn: impl Into<Str>, role_arn: impl Into<Str>) -> KinesisStreamsInput {
             KinesisStreamsInput {
                 resource_arn: resource_arn.into(),
@@ -529,6 +550,7 @@ pub mod application {
     }
 
     impl IntoValue for KinesisStreamsInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceARN", self.resource_arn.into_value());
@@ -563,6 +585,7 @@ pub mod application {
 
     impl KinesisFirehoseInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_arn: impl Into<Str>, role_arn: impl Into<Str>) -> KinesisFirehoseInput {
             KinesisFirehoseInput {
                 resource_arn: resource_arn.into(),
@@ -572,6 +595,7 @@ pub mod application {
     }
 
     impl IntoValue for KinesisFirehoseInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceARN", self.resource_arn.into_value());
@@ -600,6 +624,7 @@ pub mod application {
 
     impl InputProcessingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputProcessingConfiguration {
             InputProcessingConfiguration {
                 input_lambda_processor: None,
@@ -608,12 +633,14 @@ pub mod application {
     }
 
     impl Default for InputProcessingConfiguration {
+        #[inline]
         fn default() -> InputProcessingConfiguration {
             InputProcessingConfiguration::new()
         }
     }
 
     impl IntoValue for InputProcessingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputLambdaProcessor", self.input_lambda_processor);
@@ -646,6 +673,7 @@ pub mod application {
 
     impl InputLambdaProcessor {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_arn: impl Into<Str>, role_arn: impl Into<Str>) -> InputLambdaProcessor {
             InputLambdaProcessor {
                 resource_arn: resource_arn.into(),
@@ -655,6 +683,7 @@ pub mod application {
     }
 
     impl IntoValue for InputLambdaProcessor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceARN", self.resource_arn.into_value());
@@ -681,6 +710,7 @@ pub mod application {
 
     impl InputParallelism {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputParallelism {
             InputParallelism {
                 count: None,
@@ -689,12 +719,14 @@ pub mod application {
     }
 
     impl Default for InputParallelism {
+        #[inline]
         fn default() -> InputParallelism {
             InputParallelism::new()
         }
     }
 
     impl IntoValue for InputParallelism {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Count", self.count);
@@ -728,6 +760,7 @@ pub struct CfnApplicationOutputProps {
 #[cfg(feature = "kinesisanalytics")]
 impl CfnApplicationOutputProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_name: impl Into<Str>, output: impl Into<application_output::Output>) -> CfnApplicationOutputProps {
         CfnApplicationOutputProps {
             application_name: application_name.into(),
@@ -739,6 +772,7 @@ impl CfnApplicationOutputProps {
 #[cfg(feature = "kinesisanalytics")]
 impl CfnApplicationOutputProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationName", self.application_name.into_value());
@@ -748,6 +782,7 @@ impl CfnApplicationOutputProps {
 
     /// The `AWS::KinesisAnalytics::ApplicationOutput` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::KinesisAnalytics::ApplicationOutput").properties(self.into_properties())
     }
@@ -756,6 +791,7 @@ impl CfnApplicationOutputProps {
 #[cfg(feature = "kinesisanalytics")]
 impl crate::Cfn<markers::ApplicationOutput> {
     /// Adds an `AWS::KinesisAnalytics::ApplicationOutput` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -768,6 +804,7 @@ impl crate::Cfn<markers::ApplicationOutput> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisanalytics-applicationoutput.html#aws-resource-kinesisanalytics-applicationoutput-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -819,6 +856,7 @@ pub mod application_output {
 
     impl Output {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_schema: impl Into<DestinationSchema>) -> Output {
             Output {
                 destination_schema: destination_schema.into(),
@@ -831,6 +869,7 @@ pub mod application_output {
     }
 
     impl IntoValue for Output {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationSchema", self.destination_schema.into_value());
@@ -859,6 +898,7 @@ pub mod application_output {
 
     impl DestinationSchema {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DestinationSchema {
             DestinationSchema {
                 record_format_type: None,
@@ -867,12 +907,14 @@ pub mod application_output {
     }
 
     impl Default for DestinationSchema {
+        #[inline]
         fn default() -> DestinationSchema {
             DestinationSchema::new()
         }
     }
 
     impl IntoValue for DestinationSchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RecordFormatType", self.record_format_type);
@@ -905,6 +947,7 @@ pub mod application_output {
 
     impl LambdaOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_arn: impl Into<Str>, role_arn: impl Into<Str>) -> LambdaOutput {
             LambdaOutput {
                 resource_arn: resource_arn.into(),
@@ -914,6 +957,7 @@ pub mod application_output {
     }
 
     impl IntoValue for LambdaOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceARN", self.resource_arn.into_value());
@@ -947,6 +991,7 @@ pub mod application_output {
 
     impl KinesisFirehoseOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_arn: impl Into<Str>, role_arn: impl Into<Str>) -> KinesisFirehoseOutput {
             KinesisFirehoseOutput {
                 resource_arn: resource_arn.into(),
@@ -956,6 +1001,7 @@ pub mod application_output {
     }
 
     impl IntoValue for KinesisFirehoseOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceARN", self.resource_arn.into_value());
@@ -989,6 +1035,7 @@ pub mod application_output {
 
     impl KinesisStreamsOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_arn: impl Into<Str>, role_arn: impl Into<Str>) -> KinesisStreamsOutput {
             KinesisStreamsOutput {
                 resource_arn: resource_arn.into(),
@@ -998,6 +1045,7 @@ pub mod application_output {
     }
 
     impl IntoValue for KinesisStreamsOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceARN", self.resource_arn.into_value());
@@ -1033,6 +1081,7 @@ pub struct CfnApplicationReferenceDataSourceProps {
 #[cfg(feature = "kinesisanalytics")]
 impl CfnApplicationReferenceDataSourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_name: impl Into<Str>, reference_data_source: impl Into<application_reference_data_source::ReferenceDataSource>) -> CfnApplicationReferenceDataSourceProps {
         CfnApplicationReferenceDataSourceProps {
             application_name: application_name.into(),
@@ -1044,6 +1093,7 @@ impl CfnApplicationReferenceDataSourceProps {
 #[cfg(feature = "kinesisanalytics")]
 impl CfnApplicationReferenceDataSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationName", self.application_name.into_value());
@@ -1053,6 +1103,7 @@ impl CfnApplicationReferenceDataSourceProps {
 
     /// The `AWS::KinesisAnalytics::ApplicationReferenceDataSource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::KinesisAnalytics::ApplicationReferenceDataSource").properties(self.into_properties())
     }
@@ -1061,6 +1112,7 @@ impl CfnApplicationReferenceDataSourceProps {
 #[cfg(feature = "kinesisanalytics")]
 impl crate::Cfn<markers::ApplicationReferenceDataSource> {
     /// Adds an `AWS::KinesisAnalytics::ApplicationReferenceDataSource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1073,6 +1125,7 @@ impl crate::Cfn<markers::ApplicationReferenceDataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisanalytics-applicationreferencedatasource.html#aws-resource-kinesisanalytics-applicationreferencedatasource-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1116,6 +1169,7 @@ pub mod application_reference_data_source {
 
     impl ReferenceDataSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(reference_schema: impl Into<ReferenceSchema>) -> ReferenceDataSource {
             ReferenceDataSource {
                 reference_schema: reference_schema.into(),
@@ -1126,6 +1180,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for ReferenceDataSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ReferenceSchema", self.reference_schema.into_value());
@@ -1164,6 +1219,7 @@ pub mod application_reference_data_source {
 
     impl ReferenceSchema {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_columns: impl Into<List<RecordColumn>>, record_format: impl Into<RecordFormat>) -> ReferenceSchema {
             ReferenceSchema {
                 record_columns: record_columns.into(),
@@ -1174,6 +1230,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for ReferenceSchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordColumns", self.record_columns.into_value());
@@ -1215,6 +1272,7 @@ pub mod application_reference_data_source {
 
     impl RecordColumn {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, sql_type: impl Into<Str>) -> RecordColumn {
             RecordColumn {
                 mapping: None,
@@ -1225,6 +1283,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for RecordColumn {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Mapping", self.mapping);
@@ -1259,6 +1318,7 @@ pub mod application_reference_data_source {
 
     impl RecordFormat {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_format_type: impl Into<Str>) -> RecordFormat {
             RecordFormat {
                 mapping_parameters: None,
@@ -1268,6 +1328,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for RecordFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MappingParameters", self.mapping_parameters);
@@ -1301,6 +1362,7 @@ pub mod application_reference_data_source {
 
     impl MappingParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MappingParameters {
             MappingParameters {
                 csv_mapping_parameters: None,
@@ -1310,12 +1372,14 @@ pub mod application_reference_data_source {
     }
 
     impl Default for MappingParameters {
+        #[inline]
         fn default() -> MappingParameters {
             MappingParameters::new()
         }
     }
 
     impl IntoValue for MappingParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CSVMappingParameters", self.csv_mapping_parameters);
@@ -1342,6 +1406,7 @@ pub mod application_reference_data_source {
 
     impl JSONMappingParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_row_path: impl Into<Str>) -> JSONMappingParameters {
             JSONMappingParameters {
                 record_row_path: record_row_path.into(),
@@ -1350,6 +1415,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for JSONMappingParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordRowPath", self.record_row_path.into_value());
@@ -1383,6 +1449,7 @@ pub mod application_reference_data_source {
 
     impl CSVMappingParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_column_delimiter: impl Into<Str>, record_row_delimiter: impl Into<Str>) -> CSVMappingParameters {
             CSVMappingParameters {
                 record_column_delimiter: record_column_delimiter.into(),
@@ -1392,6 +1459,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for CSVMappingParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordColumnDelimiter", self.record_column_delimiter.into_value());
@@ -1432,6 +1500,7 @@ pub mod application_reference_data_source {
 
     impl S3ReferenceDataSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_arn: impl Into<Str>, file_key: impl Into<Str>, reference_role_arn: impl Into<Str>) -> S3ReferenceDataSource {
             S3ReferenceDataSource {
                 bucket_arn: bucket_arn.into(),
@@ -1442,6 +1511,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for S3ReferenceDataSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketARN", self.bucket_arn.into_value());

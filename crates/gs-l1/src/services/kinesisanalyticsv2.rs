@@ -144,6 +144,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "kinesisanalyticsv2")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(runtime_environment: impl Into<Str>, service_execution_role: impl Into<Id<crate::iam::CfnRole>>) -> CfnApplicationProps {
         CfnApplicationProps {
             application_configuration: None,
@@ -162,6 +163,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "kinesisanalyticsv2")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApplicationConfiguration", self.application_configuration);
@@ -178,6 +180,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::KinesisAnalyticsV2::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::KinesisAnalyticsV2::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -186,6 +189,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "kinesisanalyticsv2")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::KinesisAnalyticsV2::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -220,6 +224,7 @@ pub mod application {
 
     impl RunConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RunConfiguration {
             RunConfiguration {
                 application_restore_configuration: None,
@@ -229,12 +234,14 @@ pub mod application {
     }
 
     impl Default for RunConfiguration {
+        #[inline]
         fn default() -> RunConfiguration {
             RunConfiguration::new()
         }
     }
 
     impl IntoValue for RunConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationRestoreConfiguration", self.application_restore_configuration);
@@ -265,6 +272,7 @@ pub mod application {
 
     impl FlinkRunConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FlinkRunConfiguration {
             FlinkRunConfiguration {
                 allow_non_restored_state: None,
@@ -273,12 +281,14 @@ pub mod application {
     }
 
     impl Default for FlinkRunConfiguration {
+        #[inline]
         fn default() -> FlinkRunConfiguration {
             FlinkRunConfiguration::new()
         }
     }
 
     impl IntoValue for FlinkRunConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowNonRestoredState", self.allow_non_restored_state);
@@ -310,6 +320,7 @@ pub mod application {
 
     impl ApplicationRestoreConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(application_restore_type: impl Into<Str>) -> ApplicationRestoreConfiguration {
             ApplicationRestoreConfiguration {
                 application_restore_type: application_restore_type.into(),
@@ -319,6 +330,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationRestoreConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApplicationRestoreType", self.application_restore_type.into_value());
@@ -344,6 +356,7 @@ pub mod application {
 
     impl ApplicationMaintenanceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(application_maintenance_window_start_time: impl Into<Str>) -> ApplicationMaintenanceConfiguration {
             ApplicationMaintenanceConfiguration {
                 application_maintenance_window_start_time: application_maintenance_window_start_time.into(),
@@ -352,6 +365,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationMaintenanceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApplicationMaintenanceWindowStartTime", self.application_maintenance_window_start_time.into_value());
@@ -415,6 +429,7 @@ pub mod application {
 
     impl ApplicationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ApplicationConfiguration {
             ApplicationConfiguration {
                 application_code_configuration: None,
@@ -431,12 +446,14 @@ pub mod application {
     }
 
     impl Default for ApplicationConfiguration {
+        #[inline]
         fn default() -> ApplicationConfiguration {
             ApplicationConfiguration::new()
         }
     }
 
     impl IntoValue for ApplicationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationCodeConfiguration", self.application_code_configuration);
@@ -474,6 +491,7 @@ pub mod application {
 
     impl ApplicationCodeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(code_content: impl Into<CodeContent>, code_content_type: impl Into<Str>) -> ApplicationCodeConfiguration {
             ApplicationCodeConfiguration {
                 code_content: code_content.into(),
@@ -483,6 +501,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationCodeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CodeContent", self.code_content.into_value());
@@ -517,6 +536,7 @@ pub mod application {
 
     impl CodeContent {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CodeContent {
             CodeContent {
                 s3_content_location: None,
@@ -527,12 +547,14 @@ pub mod application {
     }
 
     impl Default for CodeContent {
+        #[inline]
         fn default() -> CodeContent {
             CodeContent::new()
         }
     }
 
     impl IntoValue for CodeContent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3ContentLocation", self.s3_content_location);
@@ -569,6 +591,7 @@ pub mod application {
 
     impl S3ContentLocation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_arn: impl Into<Str>, file_key: impl Into<Str>) -> S3ContentLocation {
             S3ContentLocation {
                 bucket_arn: bucket_arn.into(),
@@ -579,6 +602,7 @@ pub mod application {
     }
 
     impl IntoValue for S3ContentLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketARN", self.bucket_arn.into_value());
@@ -603,6 +627,7 @@ pub mod application {
 
     impl EnvironmentProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnvironmentProperties {
             EnvironmentProperties {
                 property_groups: None,
@@ -611,12 +636,14 @@ pub mod application {
     }
 
     impl Default for EnvironmentProperties {
+        #[inline]
         fn default() -> EnvironmentProperties {
             EnvironmentProperties::new()
         }
     }
 
     impl IntoValue for EnvironmentProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PropertyGroups", self.property_groups);
@@ -644,6 +671,7 @@ pub mod application {
 
     impl PropertyGroup {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PropertyGroup {
             PropertyGroup {
                 property_group_id: None,
@@ -653,12 +681,14 @@ pub mod application {
     }
 
     impl Default for PropertyGroup {
+        #[inline]
         fn default() -> PropertyGroup {
             PropertyGroup::new()
         }
     }
 
     impl IntoValue for PropertyGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PropertyGroupId", self.property_group_id);
@@ -699,6 +729,7 @@ pub mod application {
 
     impl FlinkApplicationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FlinkApplicationConfiguration {
             FlinkApplicationConfiguration {
                 checkpoint_configuration: None,
@@ -709,12 +740,14 @@ pub mod application {
     }
 
     impl Default for FlinkApplicationConfiguration {
+        #[inline]
         fn default() -> FlinkApplicationConfiguration {
             FlinkApplicationConfiguration::new()
         }
     }
 
     impl IntoValue for FlinkApplicationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CheckpointConfiguration", self.checkpoint_configuration);
@@ -771,6 +804,7 @@ pub mod application {
 
     impl CheckpointConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(configuration_type: impl Into<Str>) -> CheckpointConfiguration {
             CheckpointConfiguration {
                 checkpoint_interval: None,
@@ -782,6 +816,7 @@ pub mod application {
     }
 
     impl IntoValue for CheckpointConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CheckpointInterval", self.checkpoint_interval);
@@ -838,6 +873,7 @@ pub mod application {
 
     impl ParallelismConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(configuration_type: impl Into<Str>) -> ParallelismConfiguration {
             ParallelismConfiguration {
                 auto_scaling_enabled: None,
@@ -849,6 +885,7 @@ pub mod application {
     }
 
     impl IntoValue for ParallelismConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoScalingEnabled", self.auto_scaling_enabled);
@@ -890,6 +927,7 @@ pub mod application {
 
     impl MonitoringConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(configuration_type: impl Into<Str>) -> MonitoringConfiguration {
             MonitoringConfiguration {
                 configuration_type: configuration_type.into(),
@@ -900,6 +938,7 @@ pub mod application {
     }
 
     impl IntoValue for MonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConfigurationType", self.configuration_type.into_value());
@@ -926,6 +965,7 @@ pub mod application {
 
     impl SqlApplicationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SqlApplicationConfiguration {
             SqlApplicationConfiguration {
                 inputs: None,
@@ -934,12 +974,14 @@ pub mod application {
     }
 
     impl Default for SqlApplicationConfiguration {
+        #[inline]
         fn default() -> SqlApplicationConfiguration {
             SqlApplicationConfiguration::new()
         }
     }
 
     impl IntoValue for SqlApplicationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Inputs", self.inputs);
@@ -1003,6 +1045,7 @@ pub mod application {
 
     impl Input {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_schema: impl Into<InputSchema>, name_prefix: impl Into<Str>) -> Input {
             Input {
                 input_parallelism: None,
@@ -1016,6 +1059,7 @@ pub mod application {
     }
 
     impl IntoValue for Input {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputParallelism", self.input_parallelism);
@@ -1057,6 +1101,7 @@ pub mod application {
 
     impl InputSchema {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_columns: impl Into<List<RecordColumn>>, record_format: impl Into<RecordFormat>) -> InputSchema {
             InputSchema {
                 record_columns: record_columns.into(),
@@ -1067,6 +1112,7 @@ pub mod application {
     }
 
     impl IntoValue for InputSchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordColumns", self.record_columns.into_value());
@@ -1105,6 +1151,7 @@ pub mod application {
 
     impl RecordColumn {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, sql_type: impl Into<Str>) -> RecordColumn {
             RecordColumn {
                 mapping: None,
@@ -1115,6 +1162,7 @@ pub mod application {
     }
 
     impl IntoValue for RecordColumn {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Mapping", self.mapping);
@@ -1148,6 +1196,7 @@ pub mod application {
 
     impl RecordFormat {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_format_type: impl Into<Str>) -> RecordFormat {
             RecordFormat {
                 mapping_parameters: None,
@@ -1157,6 +1206,7 @@ pub mod application {
     }
 
     impl IntoValue for RecordFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MappingParameters", self.mapping_parameters);
@@ -1190,6 +1240,7 @@ pub mod application {
 
     impl MappingParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MappingParameters {
             MappingParameters {
                 csv_mapping_parameters: None,
@@ -1199,12 +1250,14 @@ pub mod application {
     }
 
     impl Default for MappingParameters {
+        #[inline]
         fn default() -> MappingParameters {
             MappingParameters::new()
         }
     }
 
     impl IntoValue for MappingParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CSVMappingParameters", self.csv_mapping_parameters);
@@ -1230,6 +1283,7 @@ pub mod application {
 
     impl JSONMappingParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_row_path: impl Into<Str>) -> JSONMappingParameters {
             JSONMappingParameters {
                 record_row_path: record_row_path.into(),
@@ -1238,6 +1292,7 @@ pub mod application {
     }
 
     impl IntoValue for JSONMappingParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordRowPath", self.record_row_path.into_value());
@@ -1271,6 +1326,7 @@ pub mod application {
 
     impl CSVMappingParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_column_delimiter: impl Into<Str>, record_row_delimiter: impl Into<Str>) -> CSVMappingParameters {
             CSVMappingParameters {
                 record_column_delimiter: record_column_delimiter.into(),
@@ -1280,6 +1336,7 @@ pub mod application {
     }
 
     impl IntoValue for CSVMappingParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordColumnDelimiter", self.record_column_delimiter.into_value());
@@ -1305,6 +1362,7 @@ pub mod application {
 
     impl KinesisStreamsInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_arn: impl Into<Str>) -> KinesisStreamsInput {
             KinesisStreamsInput {
                 resource_arn: resource_arn.into(),
@@ -1313,6 +1371,7 @@ pub mod application {
     }
 
     impl IntoValue for KinesisStreamsInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceARN", self.resource_arn.into_value());
@@ -1338,6 +1397,7 @@ pub mod application {
 
     impl KinesisFirehoseInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_arn: impl Into<Str>) -> KinesisFirehoseInput {
             KinesisFirehoseInput {
                 resource_arn: resource_arn.into(),
@@ -1346,6 +1406,7 @@ pub mod application {
     }
 
     impl IntoValue for KinesisFirehoseInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceARN", self.resource_arn.into_value());
@@ -1374,6 +1435,7 @@ pub mod application {
 
     impl InputProcessingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputProcessingConfiguration {
             InputProcessingConfiguration {
                 input_lambda_processor: None,
@@ -1382,12 +1444,14 @@ pub mod application {
     }
 
     impl Default for InputProcessingConfiguration {
+        #[inline]
         fn default() -> InputProcessingConfiguration {
             InputProcessingConfiguration::new()
         }
     }
 
     impl IntoValue for InputProcessingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputLambdaProcessor", self.input_lambda_processor);
@@ -1412,6 +1476,7 @@ pub mod application {
 
     impl InputLambdaProcessor {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_arn: impl Into<Str>) -> InputLambdaProcessor {
             InputLambdaProcessor {
                 resource_arn: resource_arn.into(),
@@ -1420,6 +1485,7 @@ pub mod application {
     }
 
     impl IntoValue for InputLambdaProcessor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceARN", self.resource_arn.into_value());
@@ -1443,6 +1509,7 @@ pub mod application {
 
     impl InputParallelism {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputParallelism {
             InputParallelism {
                 count: None,
@@ -1451,12 +1518,14 @@ pub mod application {
     }
 
     impl Default for InputParallelism {
+        #[inline]
         fn default() -> InputParallelism {
             InputParallelism::new()
         }
     }
 
     impl IntoValue for InputParallelism {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Count", self.count);
@@ -1496,6 +1565,7 @@ pub mod application {
 
     impl ZeppelinApplicationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ZeppelinApplicationConfiguration {
             ZeppelinApplicationConfiguration {
                 catalog_configuration: None,
@@ -1507,12 +1577,14 @@ pub mod application {
     }
 
     impl Default for ZeppelinApplicationConfiguration {
+        #[inline]
         fn default() -> ZeppelinApplicationConfiguration {
             ZeppelinApplicationConfiguration::new()
         }
     }
 
     impl IntoValue for ZeppelinApplicationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CatalogConfiguration", self.catalog_configuration);
@@ -1541,6 +1613,7 @@ pub mod application {
 
     impl CatalogConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CatalogConfiguration {
             CatalogConfiguration {
                 glue_data_catalog_configuration: None,
@@ -1549,12 +1622,14 @@ pub mod application {
     }
 
     impl Default for CatalogConfiguration {
+        #[inline]
         fn default() -> CatalogConfiguration {
             CatalogConfiguration::new()
         }
     }
 
     impl IntoValue for CatalogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GlueDataCatalogConfiguration", self.glue_data_catalog_configuration);
@@ -1578,6 +1653,7 @@ pub mod application {
 
     impl GlueDataCatalogConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GlueDataCatalogConfiguration {
             GlueDataCatalogConfiguration {
                 database_arn: None,
@@ -1586,12 +1662,14 @@ pub mod application {
     }
 
     impl Default for GlueDataCatalogConfiguration {
+        #[inline]
         fn default() -> GlueDataCatalogConfiguration {
             GlueDataCatalogConfiguration::new()
         }
     }
 
     impl IntoValue for GlueDataCatalogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DatabaseARN", self.database_arn);
@@ -1618,6 +1696,7 @@ pub mod application {
 
     impl ZeppelinMonitoringConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ZeppelinMonitoringConfiguration {
             ZeppelinMonitoringConfiguration {
                 log_level: None,
@@ -1626,12 +1705,14 @@ pub mod application {
     }
 
     impl Default for ZeppelinMonitoringConfiguration {
+        #[inline]
         fn default() -> ZeppelinMonitoringConfiguration {
             ZeppelinMonitoringConfiguration::new()
         }
     }
 
     impl IntoValue for ZeppelinMonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogLevel", self.log_level);
@@ -1659,6 +1740,7 @@ pub mod application {
 
     impl DeployAsApplicationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_content_location: impl Into<S3ContentBaseLocation>) -> DeployAsApplicationConfiguration {
             DeployAsApplicationConfiguration {
                 s3_content_location: s3_content_location.into(),
@@ -1667,6 +1749,7 @@ pub mod application {
     }
 
     impl IntoValue for DeployAsApplicationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3ContentLocation", self.s3_content_location.into_value());
@@ -1695,6 +1778,7 @@ pub mod application {
 
     impl S3ContentBaseLocation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_arn: impl Into<Str>) -> S3ContentBaseLocation {
             S3ContentBaseLocation {
                 base_path: None,
@@ -1704,6 +1788,7 @@ pub mod application {
     }
 
     impl IntoValue for S3ContentBaseLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BasePath", self.base_path);
@@ -1740,6 +1825,7 @@ pub mod application {
 
     impl CustomArtifactConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(artifact_type: impl Into<Str>) -> CustomArtifactConfiguration {
             CustomArtifactConfiguration {
                 artifact_type: artifact_type.into(),
@@ -1750,6 +1836,7 @@ pub mod application {
     }
 
     impl IntoValue for CustomArtifactConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ArtifactType", self.artifact_type.into_value());
@@ -1788,6 +1875,7 @@ pub mod application {
 
     impl MavenReference {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(artifact_id: impl Into<Str>, group_id: impl Into<Str>, version: impl Into<Str>) -> MavenReference {
             MavenReference {
                 artifact_id: artifact_id.into(),
@@ -1798,6 +1886,7 @@ pub mod application {
     }
 
     impl IntoValue for MavenReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ArtifactId", self.artifact_id.into_value());
@@ -1833,6 +1922,7 @@ pub mod application {
 
     impl VpcConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnet_ids: impl Into<List<Str>>) -> VpcConfiguration {
             VpcConfiguration {
                 security_group_ids: security_group_ids.into(),
@@ -1842,6 +1932,7 @@ pub mod application {
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -1866,6 +1957,7 @@ pub mod application {
 
     impl ApplicationSnapshotConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(snapshots_enabled: impl Into<Bool>) -> ApplicationSnapshotConfiguration {
             ApplicationSnapshotConfiguration {
                 snapshots_enabled: snapshots_enabled.into(),
@@ -1874,6 +1966,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationSnapshotConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SnapshotsEnabled", self.snapshots_enabled.into_value());
@@ -1902,6 +1995,7 @@ pub mod application {
 
     impl ApplicationEncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key_type: impl Into<Str>) -> ApplicationEncryptionConfiguration {
             ApplicationEncryptionConfiguration {
                 key_id: None,
@@ -1911,6 +2005,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KeyId", self.key_id);
@@ -1937,6 +2032,7 @@ pub mod application {
 
     impl ApplicationSystemRollbackConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rollback_enabled: impl Into<Bool>) -> ApplicationSystemRollbackConfiguration {
             ApplicationSystemRollbackConfiguration {
                 rollback_enabled: rollback_enabled.into(),
@@ -1945,6 +2041,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationSystemRollbackConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RollbackEnabled", self.rollback_enabled.into_value());
@@ -1976,6 +2073,7 @@ pub struct CfnApplicationCloudWatchLoggingOptionProps {
 #[cfg(feature = "kinesisanalyticsv2")]
 impl CfnApplicationCloudWatchLoggingOptionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_name: impl Into<Str>, cloud_watch_logging_option: impl Into<application_cloud_watch_logging_option::CloudWatchLoggingOption>) -> CfnApplicationCloudWatchLoggingOptionProps {
         CfnApplicationCloudWatchLoggingOptionProps {
             application_name: application_name.into(),
@@ -1987,6 +2085,7 @@ impl CfnApplicationCloudWatchLoggingOptionProps {
 #[cfg(feature = "kinesisanalyticsv2")]
 impl CfnApplicationCloudWatchLoggingOptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationName", self.application_name.into_value());
@@ -1996,6 +2095,7 @@ impl CfnApplicationCloudWatchLoggingOptionProps {
 
     /// The `AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption").properties(self.into_properties())
     }
@@ -2004,6 +2104,7 @@ impl CfnApplicationCloudWatchLoggingOptionProps {
 #[cfg(feature = "kinesisanalyticsv2")]
 impl crate::Cfn<markers::ApplicationCloudWatchLoggingOption> {
     /// Adds an `AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2016,6 +2117,7 @@ impl crate::Cfn<markers::ApplicationCloudWatchLoggingOption> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisanalyticsv2-applicationcloudwatchloggingoption.html#aws-resource-kinesisanalyticsv2-applicationcloudwatchloggingoption-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2044,6 +2146,7 @@ pub mod application_cloud_watch_logging_option {
 
     impl CloudWatchLoggingOption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_stream_arn: impl Into<Str>) -> CloudWatchLoggingOption {
             CloudWatchLoggingOption {
                 log_stream_arn: log_stream_arn.into(),
@@ -2052,6 +2155,7 @@ pub mod application_cloud_watch_logging_option {
     }
 
     impl IntoValue for CloudWatchLoggingOption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogStreamARN", self.log_stream_arn.into_value());
@@ -2085,6 +2189,7 @@ pub struct CfnApplicationOutputProps {
 #[cfg(feature = "kinesisanalyticsv2")]
 impl CfnApplicationOutputProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_name: impl Into<Str>, output: impl Into<application_output::Output>) -> CfnApplicationOutputProps {
         CfnApplicationOutputProps {
             application_name: application_name.into(),
@@ -2096,6 +2201,7 @@ impl CfnApplicationOutputProps {
 #[cfg(feature = "kinesisanalyticsv2")]
 impl CfnApplicationOutputProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationName", self.application_name.into_value());
@@ -2105,6 +2211,7 @@ impl CfnApplicationOutputProps {
 
     /// The `AWS::KinesisAnalyticsV2::ApplicationOutput` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::KinesisAnalyticsV2::ApplicationOutput").properties(self.into_properties())
     }
@@ -2113,6 +2220,7 @@ impl CfnApplicationOutputProps {
 #[cfg(feature = "kinesisanalyticsv2")]
 impl crate::Cfn<markers::ApplicationOutput> {
     /// Adds an `AWS::KinesisAnalyticsV2::ApplicationOutput` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2125,6 +2233,7 @@ impl crate::Cfn<markers::ApplicationOutput> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisanalyticsv2-applicationoutput.html#aws-resource-kinesisanalyticsv2-applicationoutput-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2175,6 +2284,7 @@ pub mod application_output {
 
     impl Output {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_schema: impl Into<DestinationSchema>) -> Output {
             Output {
                 destination_schema: destination_schema.into(),
@@ -2187,6 +2297,7 @@ pub mod application_output {
     }
 
     impl IntoValue for Output {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationSchema", self.destination_schema.into_value());
@@ -2214,6 +2325,7 @@ pub mod application_output {
 
     impl DestinationSchema {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DestinationSchema {
             DestinationSchema {
                 record_format_type: None,
@@ -2222,12 +2334,14 @@ pub mod application_output {
     }
 
     impl Default for DestinationSchema {
+        #[inline]
         fn default() -> DestinationSchema {
             DestinationSchema::new()
         }
     }
 
     impl IntoValue for DestinationSchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RecordFormatType", self.record_format_type);
@@ -2253,6 +2367,7 @@ pub mod application_output {
 
     impl LambdaOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_arn: impl Into<Str>) -> LambdaOutput {
             LambdaOutput {
                 resource_arn: resource_arn.into(),
@@ -2261,6 +2376,7 @@ pub mod application_output {
     }
 
     impl IntoValue for LambdaOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceARN", self.resource_arn.into_value());
@@ -2286,6 +2402,7 @@ pub mod application_output {
 
     impl KinesisFirehoseOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_arn: impl Into<Str>) -> KinesisFirehoseOutput {
             KinesisFirehoseOutput {
                 resource_arn: resource_arn.into(),
@@ -2294,6 +2411,7 @@ pub mod application_output {
     }
 
     impl IntoValue for KinesisFirehoseOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceARN", self.resource_arn.into_value());
@@ -2318,6 +2436,7 @@ pub mod application_output {
 
     impl KinesisStreamsOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_arn: impl Into<Str>) -> KinesisStreamsOutput {
             KinesisStreamsOutput {
                 resource_arn: resource_arn.into(),
@@ -2326,6 +2445,7 @@ pub mod application_output {
     }
 
     impl IntoValue for KinesisStreamsOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceARN", self.resource_arn.into_value());
@@ -2359,6 +2479,7 @@ pub struct CfnApplicationReferenceDataSourceProps {
 #[cfg(feature = "kinesisanalyticsv2")]
 impl CfnApplicationReferenceDataSourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_name: impl Into<Str>, reference_data_source: impl Into<application_reference_data_source::ReferenceDataSource>) -> CfnApplicationReferenceDataSourceProps {
         CfnApplicationReferenceDataSourceProps {
             application_name: application_name.into(),
@@ -2370,6 +2491,7 @@ impl CfnApplicationReferenceDataSourceProps {
 #[cfg(feature = "kinesisanalyticsv2")]
 impl CfnApplicationReferenceDataSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationName", self.application_name.into_value());
@@ -2379,6 +2501,7 @@ impl CfnApplicationReferenceDataSourceProps {
 
     /// The `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource").properties(self.into_properties())
     }
@@ -2387,6 +2510,7 @@ impl CfnApplicationReferenceDataSourceProps {
 #[cfg(feature = "kinesisanalyticsv2")]
 impl crate::Cfn<markers::ApplicationReferenceDataSource> {
     /// Adds an `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2399,6 +2523,7 @@ impl crate::Cfn<markers::ApplicationReferenceDataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisanalyticsv2-applicationreferencedatasource.html#aws-resource-kinesisanalyticsv2-applicationreferencedatasource-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2444,6 +2569,7 @@ pub mod application_reference_data_source {
 
     impl ReferenceDataSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(reference_schema: impl Into<ReferenceSchema>) -> ReferenceDataSource {
             ReferenceDataSource {
                 reference_schema: reference_schema.into(),
@@ -2454,6 +2580,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for ReferenceDataSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ReferenceSchema", self.reference_schema.into_value());
@@ -2493,6 +2620,7 @@ pub mod application_reference_data_source {
 
     impl ReferenceSchema {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_columns: impl Into<List<RecordColumn>>, record_format: impl Into<RecordFormat>) -> ReferenceSchema {
             ReferenceSchema {
                 record_columns: record_columns.into(),
@@ -2503,6 +2631,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for ReferenceSchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordColumns", self.record_columns.into_value());
@@ -2542,6 +2671,7 @@ pub mod application_reference_data_source {
 
     impl RecordColumn {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, sql_type: impl Into<Str>) -> RecordColumn {
             RecordColumn {
                 mapping: None,
@@ -2552,6 +2682,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for RecordColumn {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Mapping", self.mapping);
@@ -2586,6 +2717,7 @@ pub mod application_reference_data_source {
 
     impl RecordFormat {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_format_type: impl Into<Str>) -> RecordFormat {
             RecordFormat {
                 mapping_parameters: None,
@@ -2595,6 +2727,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for RecordFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MappingParameters", self.mapping_parameters);
@@ -2629,6 +2762,7 @@ pub mod application_reference_data_source {
 
     impl MappingParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MappingParameters {
             MappingParameters {
                 csv_mapping_parameters: None,
@@ -2638,12 +2772,14 @@ pub mod application_reference_data_source {
     }
 
     impl Default for MappingParameters {
+        #[inline]
         fn default() -> MappingParameters {
             MappingParameters::new()
         }
     }
 
     impl IntoValue for MappingParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CSVMappingParameters", self.csv_mapping_parameters);
@@ -2670,6 +2806,7 @@ pub mod application_reference_data_source {
 
     impl JSONMappingParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_row_path: impl Into<Str>) -> JSONMappingParameters {
             JSONMappingParameters {
                 record_row_path: record_row_path.into(),
@@ -2678,6 +2815,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for JSONMappingParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordRowPath", self.record_row_path.into_value());
@@ -2712,6 +2850,7 @@ pub mod application_reference_data_source {
 
     impl CSVMappingParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_column_delimiter: impl Into<Str>, record_row_delimiter: impl Into<Str>) -> CSVMappingParameters {
             CSVMappingParameters {
                 record_column_delimiter: record_column_delimiter.into(),
@@ -2721,6 +2860,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for CSVMappingParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordColumnDelimiter", self.record_column_delimiter.into_value());
@@ -2753,6 +2893,7 @@ pub mod application_reference_data_source {
 
     impl S3ReferenceDataSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_arn: impl Into<Str>, file_key: impl Into<Str>) -> S3ReferenceDataSource {
             S3ReferenceDataSource {
                 bucket_arn: bucket_arn.into(),
@@ -2762,6 +2903,7 @@ pub mod application_reference_data_source {
     }
 
     impl IntoValue for S3ReferenceDataSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketARN", self.bucket_arn.into_value());

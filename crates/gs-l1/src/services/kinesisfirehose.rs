@@ -159,6 +159,7 @@ pub struct CfnDeliveryStreamProps {
 #[cfg(feature = "kinesisfirehose")]
 impl CfnDeliveryStreamProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDeliveryStreamProps {
         CfnDeliveryStreamProps {
             amazon_open_search_serverless_destination_configuration: None,
@@ -185,6 +186,7 @@ impl CfnDeliveryStreamProps {
 
 #[cfg(feature = "kinesisfirehose")]
 impl Default for CfnDeliveryStreamProps {
+    #[inline]
     fn default() -> CfnDeliveryStreamProps {
         CfnDeliveryStreamProps::new()
     }
@@ -193,6 +195,7 @@ impl Default for CfnDeliveryStreamProps {
 #[cfg(feature = "kinesisfirehose")]
 impl CfnDeliveryStreamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AmazonOpenSearchServerlessDestinationConfiguration", self.amazon_open_search_serverless_destination_configuration);
@@ -218,6 +221,7 @@ impl CfnDeliveryStreamProps {
 
     /// The `AWS::KinesisFirehose::DeliveryStream` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::KinesisFirehose::DeliveryStream").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -226,6 +230,7 @@ impl CfnDeliveryStreamProps {
 #[cfg(feature = "kinesisfirehose")]
 impl crate::Cfn<markers::DeliveryStream> {
     /// Adds an `AWS::KinesisFirehose::DeliveryStream` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -239,6 +244,7 @@ impl crate::Cfn<markers::DeliveryStream> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisfirehose-deliverystream.html#aws-resource-kinesisfirehose-deliverystream-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -278,6 +284,7 @@ pub mod delivery_stream {
 
     impl DeliveryStreamEncryptionConfigurationInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key_type: impl Into<Str>) -> DeliveryStreamEncryptionConfigurationInput {
             DeliveryStreamEncryptionConfigurationInput {
                 key_arn: None,
@@ -287,6 +294,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for DeliveryStreamEncryptionConfigurationInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.key_arn { m.insert("KeyARN", v.into_get_att("Arn")); }
@@ -368,6 +376,7 @@ pub mod delivery_stream {
 
     impl HttpEndpointDestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint_configuration: impl Into<HttpEndpointConfiguration>, s3_configuration: impl Into<S3DestinationConfiguration>) -> HttpEndpointDestinationConfiguration {
             HttpEndpointDestinationConfiguration {
                 buffering_hints: None,
@@ -385,6 +394,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for HttpEndpointDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BufferingHints", self.buffering_hints);
@@ -425,6 +435,7 @@ pub mod delivery_stream {
 
     impl HttpEndpointRequestConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpEndpointRequestConfiguration {
             HttpEndpointRequestConfiguration {
                 common_attributes: None,
@@ -434,12 +445,14 @@ pub mod delivery_stream {
     }
 
     impl Default for HttpEndpointRequestConfiguration {
+        #[inline]
         fn default() -> HttpEndpointRequestConfiguration {
             HttpEndpointRequestConfiguration::new()
         }
     }
 
     impl IntoValue for HttpEndpointRequestConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CommonAttributes", self.common_attributes);
@@ -472,6 +485,7 @@ pub mod delivery_stream {
 
     impl HttpEndpointCommonAttribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute_name: impl Into<Str>, attribute_value: impl Into<Str>) -> HttpEndpointCommonAttribute {
             HttpEndpointCommonAttribute {
                 attribute_name: attribute_name.into(),
@@ -481,6 +495,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for HttpEndpointCommonAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttributeName", self.attribute_name.into_value());
@@ -564,6 +579,7 @@ pub mod delivery_stream {
 
     impl S3DestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_arn: impl Into<Id<crate::s3::CfnBucket>>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> S3DestinationConfiguration {
             S3DestinationConfiguration {
                 bucket_arn: bucket_arn.into(),
@@ -579,6 +595,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for S3DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketARN", self.bucket_arn.into_get_att("Arn"));
@@ -622,6 +639,7 @@ pub mod delivery_stream {
 
     impl BufferingHints {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BufferingHints {
             BufferingHints {
                 interval_in_seconds: None,
@@ -631,12 +649,14 @@ pub mod delivery_stream {
     }
 
     impl Default for BufferingHints {
+        #[inline]
         fn default() -> BufferingHints {
             BufferingHints::new()
         }
     }
 
     impl IntoValue for BufferingHints {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IntervalInSeconds", self.interval_in_seconds);
@@ -670,6 +690,7 @@ pub mod delivery_stream {
 
     impl EncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionConfiguration {
             EncryptionConfiguration {
                 kms_encryption_config: None,
@@ -679,12 +700,14 @@ pub mod delivery_stream {
     }
 
     impl Default for EncryptionConfiguration {
+        #[inline]
         fn default() -> EncryptionConfiguration {
             EncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KMSEncryptionConfig", self.kms_encryption_config);
@@ -716,6 +739,7 @@ pub mod delivery_stream {
 
     impl KMSEncryptionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(awskms_key_arn: impl Into<Id<crate::kms::CfnKey>>) -> KMSEncryptionConfig {
             KMSEncryptionConfig {
                 awskms_key_arn: awskms_key_arn.into(),
@@ -724,6 +748,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for KMSEncryptionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AWSKMSKeyARN", self.awskms_key_arn.into_get_att("Arn"));
@@ -763,6 +788,7 @@ pub mod delivery_stream {
 
     impl CloudWatchLoggingOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CloudWatchLoggingOptions {
             CloudWatchLoggingOptions {
                 enabled: None,
@@ -773,12 +799,14 @@ pub mod delivery_stream {
     }
 
     impl Default for CloudWatchLoggingOptions {
+        #[inline]
         fn default() -> CloudWatchLoggingOptions {
             CloudWatchLoggingOptions::new()
         }
     }
 
     impl IntoValue for CloudWatchLoggingOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -810,6 +838,7 @@ pub mod delivery_stream {
 
     impl RetryOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RetryOptions {
             RetryOptions {
                 duration_in_seconds: None,
@@ -818,12 +847,14 @@ pub mod delivery_stream {
     }
 
     impl Default for RetryOptions {
+        #[inline]
         fn default() -> RetryOptions {
             RetryOptions::new()
         }
     }
 
     impl IntoValue for RetryOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DurationInSeconds", self.duration_in_seconds);
@@ -860,6 +891,7 @@ pub mod delivery_stream {
 
     impl HttpEndpointConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(url: impl Into<Str>) -> HttpEndpointConfiguration {
             HttpEndpointConfiguration {
                 access_key: None,
@@ -870,6 +902,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for HttpEndpointConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessKey", self.access_key);
@@ -900,6 +933,7 @@ pub mod delivery_stream {
 
     impl ProcessingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProcessingConfiguration {
             ProcessingConfiguration {
                 enabled: None,
@@ -909,12 +943,14 @@ pub mod delivery_stream {
     }
 
     impl Default for ProcessingConfiguration {
+        #[inline]
         fn default() -> ProcessingConfiguration {
             ProcessingConfiguration::new()
         }
     }
 
     impl IntoValue for ProcessingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -945,6 +981,7 @@ pub mod delivery_stream {
 
     impl Processor {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> Processor {
             Processor {
                 parameters: None,
@@ -954,6 +991,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for Processor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Parameters", self.parameters);
@@ -988,6 +1026,7 @@ pub mod delivery_stream {
 
     impl ProcessorParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parameter_name: impl Into<Str>, parameter_value: impl Into<Str>) -> ProcessorParameter {
             ProcessorParameter {
                 parameter_name: parameter_name.into(),
@@ -997,6 +1036,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for ProcessorParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ParameterName", self.parameter_name.into_value());
@@ -1034,6 +1074,7 @@ pub mod delivery_stream {
 
     impl KinesisStreamSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kinesis_stream_arn: impl Into<Id<crate::kinesis::CfnStream>>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> KinesisStreamSourceConfiguration {
             KinesisStreamSourceConfiguration {
                 kinesis_stream_arn: kinesis_stream_arn.into(),
@@ -1043,6 +1084,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for KinesisStreamSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KinesisStreamARN", self.kinesis_stream_arn.into_get_att("Arn"));
@@ -1143,6 +1185,7 @@ pub mod delivery_stream {
 
     impl RedshiftDestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_jdbcurl: impl Into<Str>, copy_command: impl Into<CopyCommand>, role_arn: impl Into<Id<crate::iam::CfnRole>>, s3_configuration: impl Into<S3DestinationConfiguration>) -> RedshiftDestinationConfiguration {
             RedshiftDestinationConfiguration {
                 cloud_watch_logging_options: None,
@@ -1162,6 +1205,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for RedshiftDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLoggingOptions", self.cloud_watch_logging_options);
@@ -1211,6 +1255,7 @@ pub mod delivery_stream {
 
     impl CopyCommand {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_table_name: impl Into<Str>) -> CopyCommand {
             CopyCommand {
                 copy_options: None,
@@ -1221,6 +1266,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for CopyCommand {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CopyOptions", self.copy_options);
@@ -1249,6 +1295,7 @@ pub mod delivery_stream {
 
     impl RedshiftRetryOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RedshiftRetryOptions {
             RedshiftRetryOptions {
                 duration_in_seconds: None,
@@ -1257,12 +1304,14 @@ pub mod delivery_stream {
     }
 
     impl Default for RedshiftRetryOptions {
+        #[inline]
         fn default() -> RedshiftRetryOptions {
             RedshiftRetryOptions::new()
         }
     }
 
     impl IntoValue for RedshiftRetryOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DurationInSeconds", self.duration_in_seconds);
@@ -1366,6 +1415,7 @@ pub mod delivery_stream {
 
     impl AmazonopensearchserviceDestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(index_name: impl Into<Str>, role_arn: impl Into<Id<crate::iam::CfnRole>>, s3_configuration: impl Into<S3DestinationConfiguration>) -> AmazonopensearchserviceDestinationConfiguration {
             AmazonopensearchserviceDestinationConfiguration {
                 buffering_hints: None,
@@ -1387,6 +1437,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for AmazonopensearchserviceDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BufferingHints", self.buffering_hints);
@@ -1427,6 +1478,7 @@ pub mod delivery_stream {
 
     impl DocumentIdOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(default_document_id_format: impl Into<Str>) -> DocumentIdOptions {
             DocumentIdOptions {
                 default_document_id_format: default_document_id_format.into(),
@@ -1435,6 +1487,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for DocumentIdOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DefaultDocumentIdFormat", self.default_document_id_format.into_value());
@@ -1467,6 +1520,7 @@ pub mod delivery_stream {
 
     impl AmazonopensearchserviceBufferingHints {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AmazonopensearchserviceBufferingHints {
             AmazonopensearchserviceBufferingHints {
                 interval_in_seconds: None,
@@ -1476,12 +1530,14 @@ pub mod delivery_stream {
     }
 
     impl Default for AmazonopensearchserviceBufferingHints {
+        #[inline]
         fn default() -> AmazonopensearchserviceBufferingHints {
             AmazonopensearchserviceBufferingHints::new()
         }
     }
 
     impl IntoValue for AmazonopensearchserviceBufferingHints {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IntervalInSeconds", self.interval_in_seconds);
@@ -1509,6 +1565,7 @@ pub mod delivery_stream {
 
     impl AmazonopensearchserviceRetryOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AmazonopensearchserviceRetryOptions {
             AmazonopensearchserviceRetryOptions {
                 duration_in_seconds: None,
@@ -1517,12 +1574,14 @@ pub mod delivery_stream {
     }
 
     impl Default for AmazonopensearchserviceRetryOptions {
+        #[inline]
         fn default() -> AmazonopensearchserviceRetryOptions {
             AmazonopensearchserviceRetryOptions::new()
         }
     }
 
     impl IntoValue for AmazonopensearchserviceRetryOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DurationInSeconds", self.duration_in_seconds);
@@ -1580,6 +1639,7 @@ pub mod delivery_stream {
 
     impl VpcConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Id<crate::iam::CfnRole>>, security_group_ids: impl Into<List<Id<crate::ec2::CfnSecurityGroup>>>, subnet_ids: impl Into<List<Id<crate::ec2::CfnSubnet>>>) -> VpcConfiguration {
             VpcConfiguration {
                 role_arn: role_arn.into(),
@@ -1590,6 +1650,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RoleARN", self.role_arn.into_get_att("Arn"));
@@ -1633,6 +1694,7 @@ pub mod delivery_stream {
 
     impl MSKSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authentication_configuration: impl Into<AuthenticationConfiguration>, msk_cluster_arn: impl Into<Str>, topic_name: impl Into<Str>) -> MSKSourceConfiguration {
             MSKSourceConfiguration {
                 authentication_configuration: authentication_configuration.into(),
@@ -1644,6 +1706,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for MSKSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthenticationConfiguration", self.authentication_configuration.into_value());
@@ -1676,6 +1739,7 @@ pub mod delivery_stream {
 
     impl AuthenticationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connectivity: impl Into<Str>, role_arn: impl Into<Str>) -> AuthenticationConfiguration {
             AuthenticationConfiguration {
                 connectivity: connectivity.into(),
@@ -1685,6 +1749,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for AuthenticationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Connectivity", self.connectivity.into_value());
@@ -1768,6 +1833,7 @@ pub mod delivery_stream {
 
     impl SplunkDestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(hec_endpoint: impl Into<Str>, hec_endpoint_type: impl Into<Str>, s3_configuration: impl Into<S3DestinationConfiguration>) -> SplunkDestinationConfiguration {
             SplunkDestinationConfiguration {
                 buffering_hints: None,
@@ -1786,6 +1852,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for SplunkDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BufferingHints", self.buffering_hints);
@@ -1822,6 +1889,7 @@ pub mod delivery_stream {
 
     impl SplunkRetryOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SplunkRetryOptions {
             SplunkRetryOptions {
                 duration_in_seconds: None,
@@ -1830,12 +1898,14 @@ pub mod delivery_stream {
     }
 
     impl Default for SplunkRetryOptions {
+        #[inline]
         fn default() -> SplunkRetryOptions {
             SplunkRetryOptions::new()
         }
     }
 
     impl IntoValue for SplunkRetryOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DurationInSeconds", self.duration_in_seconds);
@@ -1952,6 +2022,7 @@ pub mod delivery_stream {
 
     impl ExtendedS3DestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_arn: impl Into<Id<crate::s3::CfnBucket>>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> ExtendedS3DestinationConfiguration {
             ExtendedS3DestinationConfiguration {
                 bucket_arn: bucket_arn.into(),
@@ -1974,6 +2045,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for ExtendedS3DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketARN", self.bucket_arn.into_get_att("Arn"));
@@ -2034,6 +2106,7 @@ pub mod delivery_stream {
 
     impl DataFormatConversionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataFormatConversionConfiguration {
             DataFormatConversionConfiguration {
                 enabled: None,
@@ -2045,12 +2118,14 @@ pub mod delivery_stream {
     }
 
     impl Default for DataFormatConversionConfiguration {
+        #[inline]
         fn default() -> DataFormatConversionConfiguration {
             DataFormatConversionConfiguration::new()
         }
     }
 
     impl IntoValue for DataFormatConversionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -2078,6 +2153,7 @@ pub mod delivery_stream {
 
     impl InputFormatConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputFormatConfiguration {
             InputFormatConfiguration {
                 deserializer: None,
@@ -2086,12 +2162,14 @@ pub mod delivery_stream {
     }
 
     impl Default for InputFormatConfiguration {
+        #[inline]
         fn default() -> InputFormatConfiguration {
             InputFormatConfiguration::new()
         }
     }
 
     impl IntoValue for InputFormatConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Deserializer", self.deserializer);
@@ -2130,6 +2208,7 @@ pub mod delivery_stream {
 
     impl Deserializer {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Deserializer {
             Deserializer {
                 hive_json_ser_de: None,
@@ -2139,12 +2218,14 @@ pub mod delivery_stream {
     }
 
     impl Default for Deserializer {
+        #[inline]
         fn default() -> Deserializer {
             Deserializer::new()
         }
     }
 
     impl IntoValue for Deserializer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HiveJsonSerDe", self.hive_json_ser_de);
@@ -2176,6 +2257,7 @@ pub mod delivery_stream {
 
     impl HiveJsonSerDe {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HiveJsonSerDe {
             HiveJsonSerDe {
                 timestamp_formats: None,
@@ -2184,12 +2266,14 @@ pub mod delivery_stream {
     }
 
     impl Default for HiveJsonSerDe {
+        #[inline]
         fn default() -> HiveJsonSerDe {
             HiveJsonSerDe::new()
         }
     }
 
     impl IntoValue for HiveJsonSerDe {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TimestampFormats", self.timestamp_formats);
@@ -2232,6 +2316,7 @@ pub mod delivery_stream {
 
     impl OpenXJsonSerDe {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OpenXJsonSerDe {
             OpenXJsonSerDe {
                 case_insensitive: None,
@@ -2242,12 +2327,14 @@ pub mod delivery_stream {
     }
 
     impl Default for OpenXJsonSerDe {
+        #[inline]
         fn default() -> OpenXJsonSerDe {
             OpenXJsonSerDe::new()
         }
     }
 
     impl IntoValue for OpenXJsonSerDe {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CaseInsensitive", self.case_insensitive);
@@ -2306,6 +2393,7 @@ pub mod delivery_stream {
 
     impl SchemaConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchemaConfiguration {
             SchemaConfiguration {
                 catalog_id: None,
@@ -2319,12 +2407,14 @@ pub mod delivery_stream {
     }
 
     impl Default for SchemaConfiguration {
+        #[inline]
         fn default() -> SchemaConfiguration {
             SchemaConfiguration::new()
         }
     }
 
     impl IntoValue for SchemaConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CatalogId", self.catalog_id);
@@ -2354,6 +2444,7 @@ pub mod delivery_stream {
 
     impl OutputFormatConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OutputFormatConfiguration {
             OutputFormatConfiguration {
                 serializer: None,
@@ -2362,12 +2453,14 @@ pub mod delivery_stream {
     }
 
     impl Default for OutputFormatConfiguration {
+        #[inline]
         fn default() -> OutputFormatConfiguration {
             OutputFormatConfiguration::new()
         }
     }
 
     impl IntoValue for OutputFormatConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Serializer", self.serializer);
@@ -2402,6 +2495,7 @@ pub mod delivery_stream {
 
     impl Serializer {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Serializer {
             Serializer {
                 orc_ser_de: None,
@@ -2411,12 +2505,14 @@ pub mod delivery_stream {
     }
 
     impl Default for Serializer {
+        #[inline]
         fn default() -> Serializer {
             Serializer::new()
         }
     }
 
     impl IntoValue for Serializer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OrcSerDe", self.orc_ser_de);
@@ -2497,6 +2593,7 @@ pub mod delivery_stream {
 
     impl OrcSerDe {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OrcSerDe {
             OrcSerDe {
                 block_size_bytes: None,
@@ -2514,12 +2611,14 @@ pub mod delivery_stream {
     }
 
     impl Default for OrcSerDe {
+        #[inline]
         fn default() -> OrcSerDe {
             OrcSerDe::new()
         }
     }
 
     impl IntoValue for OrcSerDe {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlockSizeBytes", self.block_size_bytes);
@@ -2586,6 +2685,7 @@ pub mod delivery_stream {
 
     impl ParquetSerDe {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ParquetSerDe {
             ParquetSerDe {
                 block_size_bytes: None,
@@ -2599,12 +2699,14 @@ pub mod delivery_stream {
     }
 
     impl Default for ParquetSerDe {
+        #[inline]
         fn default() -> ParquetSerDe {
             ParquetSerDe::new()
         }
     }
 
     impl IntoValue for ParquetSerDe {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlockSizeBytes", self.block_size_bytes);
@@ -2641,6 +2743,7 @@ pub mod delivery_stream {
 
     impl DynamicPartitioningConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DynamicPartitioningConfiguration {
             DynamicPartitioningConfiguration {
                 enabled: None,
@@ -2650,12 +2753,14 @@ pub mod delivery_stream {
     }
 
     impl Default for DynamicPartitioningConfiguration {
+        #[inline]
         fn default() -> DynamicPartitioningConfiguration {
             DynamicPartitioningConfiguration::new()
         }
     }
 
     impl IntoValue for DynamicPartitioningConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -2741,6 +2846,7 @@ pub mod delivery_stream {
 
     impl AmazonOpenSearchServerlessDestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(index_name: impl Into<Str>, role_arn: impl Into<Id<crate::iam::CfnRole>>, s3_configuration: impl Into<S3DestinationConfiguration>) -> AmazonOpenSearchServerlessDestinationConfiguration {
             AmazonOpenSearchServerlessDestinationConfiguration {
                 buffering_hints: None,
@@ -2758,6 +2864,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for AmazonOpenSearchServerlessDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BufferingHints", self.buffering_hints);
@@ -2797,6 +2904,7 @@ pub mod delivery_stream {
 
     impl AmazonOpenSearchServerlessBufferingHints {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AmazonOpenSearchServerlessBufferingHints {
             AmazonOpenSearchServerlessBufferingHints {
                 interval_in_seconds: None,
@@ -2806,12 +2914,14 @@ pub mod delivery_stream {
     }
 
     impl Default for AmazonOpenSearchServerlessBufferingHints {
+        #[inline]
         fn default() -> AmazonOpenSearchServerlessBufferingHints {
             AmazonOpenSearchServerlessBufferingHints::new()
         }
     }
 
     impl IntoValue for AmazonOpenSearchServerlessBufferingHints {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IntervalInSeconds", self.interval_in_seconds);
@@ -2839,6 +2949,7 @@ pub mod delivery_stream {
 
     impl AmazonOpenSearchServerlessRetryOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AmazonOpenSearchServerlessRetryOptions {
             AmazonOpenSearchServerlessRetryOptions {
                 duration_in_seconds: None,
@@ -2847,12 +2958,14 @@ pub mod delivery_stream {
     }
 
     impl Default for AmazonOpenSearchServerlessRetryOptions {
+        #[inline]
         fn default() -> AmazonOpenSearchServerlessRetryOptions {
             AmazonOpenSearchServerlessRetryOptions::new()
         }
     }
 
     impl IntoValue for AmazonOpenSearchServerlessRetryOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DurationInSeconds", self.duration_in_seconds);
@@ -2967,6 +3080,7 @@ pub mod delivery_stream {
 
     impl ElasticsearchDestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(index_name: impl Into<Str>, role_arn: impl Into<Id<crate::iam::CfnRole>>, s3_configuration: impl Into<S3DestinationConfiguration>) -> ElasticsearchDestinationConfiguration {
             ElasticsearchDestinationConfiguration {
                 buffering_hints: None,
@@ -2988,6 +3102,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for ElasticsearchDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BufferingHints", self.buffering_hints);
@@ -3037,6 +3152,7 @@ pub mod delivery_stream {
 
     impl ElasticsearchBufferingHints {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ElasticsearchBufferingHints {
             ElasticsearchBufferingHints {
                 interval_in_seconds: None,
@@ -3046,12 +3162,14 @@ pub mod delivery_stream {
     }
 
     impl Default for ElasticsearchBufferingHints {
+        #[inline]
         fn default() -> ElasticsearchBufferingHints {
             ElasticsearchBufferingHints::new()
         }
     }
 
     impl IntoValue for ElasticsearchBufferingHints {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IntervalInSeconds", self.interval_in_seconds);
@@ -3082,6 +3200,7 @@ pub mod delivery_stream {
 
     impl ElasticsearchRetryOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ElasticsearchRetryOptions {
             ElasticsearchRetryOptions {
                 duration_in_seconds: None,
@@ -3090,12 +3209,14 @@ pub mod delivery_stream {
     }
 
     impl Default for ElasticsearchRetryOptions {
+        #[inline]
         fn default() -> ElasticsearchRetryOptions {
             ElasticsearchRetryOptions::new()
         }
     }
 
     impl IntoValue for ElasticsearchRetryOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DurationInSeconds", self.duration_in_seconds);
@@ -3138,6 +3259,7 @@ pub mod delivery_stream {
 
     impl SecretsManagerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> SecretsManagerConfiguration {
             SecretsManagerConfiguration {
                 enabled: enabled.into(),
@@ -3148,6 +3270,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for SecretsManagerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -3236,6 +3359,7 @@ pub mod delivery_stream {
 
     impl IcebergDestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(catalog_configuration: impl Into<CatalogConfiguration>, role_arn: impl Into<Str>, s3_configuration: impl Into<S3DestinationConfiguration>) -> IcebergDestinationConfiguration {
             IcebergDestinationConfiguration {
                 append_only: None,
@@ -3255,6 +3379,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for IcebergDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppendOnly", self.append_only);
@@ -3295,6 +3420,7 @@ pub mod delivery_stream {
 
     impl CatalogConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CatalogConfiguration {
             CatalogConfiguration {
                 catalog_arn: None,
@@ -3304,12 +3430,14 @@ pub mod delivery_stream {
     }
 
     impl Default for CatalogConfiguration {
+        #[inline]
         fn default() -> CatalogConfiguration {
             CatalogConfiguration::new()
         }
     }
 
     impl IntoValue for CatalogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CatalogArn", self.catalog_arn);
@@ -3358,6 +3486,7 @@ pub mod delivery_stream {
 
     impl DestinationTableConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_database_name: impl Into<Str>, destination_table_name: impl Into<Str>) -> DestinationTableConfiguration {
             DestinationTableConfiguration {
                 destination_database_name: destination_database_name.into(),
@@ -3370,6 +3499,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for DestinationTableConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationDatabaseName", self.destination_database_name.into_value());
@@ -3401,6 +3531,7 @@ pub mod delivery_stream {
 
     impl PartitionSpec {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PartitionSpec {
             PartitionSpec {
                 identity: None,
@@ -3409,12 +3540,14 @@ pub mod delivery_stream {
     }
 
     impl Default for PartitionSpec {
+        #[inline]
         fn default() -> PartitionSpec {
             PartitionSpec::new()
         }
     }
 
     impl IntoValue for PartitionSpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Identity", self.identity);
@@ -3438,6 +3571,7 @@ pub mod delivery_stream {
 
     impl PartitionField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_name: impl Into<Str>) -> PartitionField {
             PartitionField {
                 source_name: source_name.into(),
@@ -3446,6 +3580,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for PartitionField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SourceName", self.source_name.into_value());
@@ -3468,6 +3603,7 @@ pub mod delivery_stream {
 
     impl TableCreationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TableCreationConfiguration {
             TableCreationConfiguration {
                 enabled: None,
@@ -3476,12 +3612,14 @@ pub mod delivery_stream {
     }
 
     impl Default for TableCreationConfiguration {
+        #[inline]
         fn default() -> TableCreationConfiguration {
             TableCreationConfiguration::new()
         }
     }
 
     impl IntoValue for TableCreationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -3504,6 +3642,7 @@ pub mod delivery_stream {
 
     impl SchemaEvolutionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchemaEvolutionConfiguration {
             SchemaEvolutionConfiguration {
                 enabled: None,
@@ -3512,12 +3651,14 @@ pub mod delivery_stream {
     }
 
     impl Default for SchemaEvolutionConfiguration {
+        #[inline]
         fn default() -> SchemaEvolutionConfiguration {
             SchemaEvolutionConfiguration::new()
         }
     }
 
     impl IntoValue for SchemaEvolutionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -3544,6 +3685,7 @@ pub mod delivery_stream {
 
     impl DirectPutSourceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DirectPutSourceConfiguration {
             DirectPutSourceConfiguration {
                 throughput_hint_in_mbs: None,
@@ -3552,12 +3694,14 @@ pub mod delivery_stream {
     }
 
     impl Default for DirectPutSourceConfiguration {
+        #[inline]
         fn default() -> DirectPutSourceConfiguration {
             DirectPutSourceConfiguration::new()
         }
     }
 
     impl IntoValue for DirectPutSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ThroughputHintInMBs", self.throughput_hint_in_mbs);
@@ -3587,6 +3731,7 @@ pub mod delivery_stream {
 
     impl SplunkBufferingHints {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SplunkBufferingHints {
             SplunkBufferingHints {
                 interval_in_seconds: None,
@@ -3596,12 +3741,14 @@ pub mod delivery_stream {
     }
 
     impl Default for SplunkBufferingHints {
+        #[inline]
         fn default() -> SplunkBufferingHints {
             SplunkBufferingHints::new()
         }
     }
 
     impl IntoValue for SplunkBufferingHints {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IntervalInSeconds", self.interval_in_seconds);
@@ -3745,6 +3892,7 @@ pub mod delivery_stream {
 
     impl SnowflakeDestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(account_url: impl Into<Str>, database: impl Into<Str>, role_arn: impl Into<Str>, s3_configuration: impl Into<S3DestinationConfiguration>, schema: impl Into<Str>, table: impl Into<Str>) -> SnowflakeDestinationConfiguration {
             SnowflakeDestinationConfiguration {
                 account_url: account_url.into(),
@@ -3772,6 +3920,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for SnowflakeDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountUrl", self.account_url.into_value());
@@ -3817,6 +3966,7 @@ pub mod delivery_stream {
 
     impl SnowflakeVpcConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(private_link_vpce_id: impl Into<Str>) -> SnowflakeVpcConfiguration {
             SnowflakeVpcConfiguration {
                 private_link_vpce_id: private_link_vpce_id.into(),
@@ -3825,6 +3975,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for SnowflakeVpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PrivateLinkVpceId", self.private_link_vpce_id.into_value());
@@ -3852,6 +4003,7 @@ pub mod delivery_stream {
 
     impl SnowflakeRoleConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SnowflakeRoleConfiguration {
             SnowflakeRoleConfiguration {
                 enabled: None,
@@ -3861,12 +4013,14 @@ pub mod delivery_stream {
     }
 
     impl Default for SnowflakeRoleConfiguration {
+        #[inline]
         fn default() -> SnowflakeRoleConfiguration {
             SnowflakeRoleConfiguration::new()
         }
     }
 
     impl IntoValue for SnowflakeRoleConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -3898,6 +4052,7 @@ pub mod delivery_stream {
 
     impl SnowflakeBufferingHints {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SnowflakeBufferingHints {
             SnowflakeBufferingHints {
                 interval_in_seconds: None,
@@ -3907,12 +4062,14 @@ pub mod delivery_stream {
     }
 
     impl Default for SnowflakeBufferingHints {
+        #[inline]
         fn default() -> SnowflakeBufferingHints {
             SnowflakeBufferingHints::new()
         }
     }
 
     impl IntoValue for SnowflakeBufferingHints {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IntervalInSeconds", self.interval_in_seconds);
@@ -3948,6 +4105,7 @@ pub mod delivery_stream {
 
     impl SnowflakeRetryOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SnowflakeRetryOptions {
             SnowflakeRetryOptions {
                 duration_in_seconds: None,
@@ -3956,12 +4114,14 @@ pub mod delivery_stream {
     }
 
     impl Default for SnowflakeRetryOptions {
+        #[inline]
         fn default() -> SnowflakeRetryOptions {
             SnowflakeRetryOptions::new()
         }
     }
 
     impl IntoValue for SnowflakeRetryOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DurationInSeconds", self.duration_in_seconds);
@@ -4057,6 +4217,7 @@ pub mod delivery_stream {
     impl DatabaseSourceConfiguration {
         /// The required properties as given, every other one unset.
         #[allow(clippy::too_many_arguments)] // one per required property
+        #[inline]
         pub fn new(database_source_authentication_configuration: impl Into<DatabaseSourceAuthenticationConfiguration>, database_source_vpc_configuration: impl Into<DatabaseSourceVPCConfiguration>, databases: impl Into<Databases>, endpoint: impl Into<Str>, port: impl Into<Int>, snapshot_watermark_table: impl Into<Str>, tables: impl Into<DatabaseTables>, r#type: impl Into<Str>) -> DatabaseSourceConfiguration {
             DatabaseSourceConfiguration {
                 columns: None,
@@ -4077,6 +4238,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for DatabaseSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Columns", self.columns);
@@ -4116,6 +4278,7 @@ pub mod delivery_stream {
 
     impl DatabaseColumns {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DatabaseColumns {
             DatabaseColumns {
                 exclude: None,
@@ -4125,12 +4288,14 @@ pub mod delivery_stream {
     }
 
     impl Default for DatabaseColumns {
+        #[inline]
         fn default() -> DatabaseColumns {
             DatabaseColumns::new()
         }
     }
 
     impl IntoValue for DatabaseColumns {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exclude", self.exclude);
@@ -4159,6 +4324,7 @@ pub mod delivery_stream {
 
     impl Databases {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Databases {
             Databases {
                 exclude: None,
@@ -4168,12 +4334,14 @@ pub mod delivery_stream {
     }
 
     impl Default for Databases {
+        #[inline]
         fn default() -> Databases {
             Databases::new()
         }
     }
 
     impl IntoValue for Databases {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exclude", self.exclude);
@@ -4199,6 +4367,7 @@ pub mod delivery_stream {
 
     impl DatabaseSourceAuthenticationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secrets_manager_configuration: impl Into<SecretsManagerConfiguration>) -> DatabaseSourceAuthenticationConfiguration {
             DatabaseSourceAuthenticationConfiguration {
                 secrets_manager_configuration: secrets_manager_configuration.into(),
@@ -4207,6 +4376,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for DatabaseSourceAuthenticationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretsManagerConfiguration", self.secrets_manager_configuration.into_value());
@@ -4234,6 +4404,7 @@ pub mod delivery_stream {
 
     impl DatabaseTables {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DatabaseTables {
             DatabaseTables {
                 exclude: None,
@@ -4243,12 +4414,14 @@ pub mod delivery_stream {
     }
 
     impl Default for DatabaseTables {
+        #[inline]
         fn default() -> DatabaseTables {
             DatabaseTables::new()
         }
     }
 
     impl IntoValue for DatabaseTables {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exclude", self.exclude);
@@ -4277,6 +4450,7 @@ pub mod delivery_stream {
 
     impl DatabaseSourceVPCConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(vpc_endpoint_service_name: impl Into<Str>) -> DatabaseSourceVPCConfiguration {
             DatabaseSourceVPCConfiguration {
                 vpc_endpoint_service_name: vpc_endpoint_service_name.into(),
@@ -4285,6 +4459,7 @@ pub mod delivery_stream {
     }
 
     impl IntoValue for DatabaseSourceVPCConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VpcEndpointServiceName", self.vpc_endpoint_service_name.into_value());

@@ -81,6 +81,7 @@ pub struct CfnSignalingChannelProps {
 #[cfg(feature = "kinesisvideo")]
 impl CfnSignalingChannelProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnSignalingChannelProps {
         CfnSignalingChannelProps {
             message_ttl_seconds: None,
@@ -93,6 +94,7 @@ impl CfnSignalingChannelProps {
 
 #[cfg(feature = "kinesisvideo")]
 impl Default for CfnSignalingChannelProps {
+    #[inline]
     fn default() -> CfnSignalingChannelProps {
         CfnSignalingChannelProps::new()
     }
@@ -101,6 +103,7 @@ impl Default for CfnSignalingChannelProps {
 #[cfg(feature = "kinesisvideo")]
 impl CfnSignalingChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "MessageTtlSeconds", self.message_ttl_seconds);
@@ -112,6 +115,7 @@ impl CfnSignalingChannelProps {
 
     /// The `AWS::KinesisVideo::SignalingChannel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::KinesisVideo::SignalingChannel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -120,6 +124,7 @@ impl CfnSignalingChannelProps {
 #[cfg(feature = "kinesisvideo")]
 impl crate::Cfn<markers::SignalingChannel> {
     /// Adds an `AWS::KinesisVideo::SignalingChannel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -132,6 +137,7 @@ impl crate::Cfn<markers::SignalingChannel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisvideo-signalingchannel.html#aws-resource-kinesisvideo-signalingchannel-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -189,6 +195,7 @@ pub struct CfnStreamProps {
 #[cfg(feature = "kinesisvideo")]
 impl CfnStreamProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnStreamProps {
         CfnStreamProps {
             data_retention_in_hours: None,
@@ -204,6 +211,7 @@ impl CfnStreamProps {
 
 #[cfg(feature = "kinesisvideo")]
 impl Default for CfnStreamProps {
+    #[inline]
     fn default() -> CfnStreamProps {
         CfnStreamProps::new()
     }
@@ -212,6 +220,7 @@ impl Default for CfnStreamProps {
 #[cfg(feature = "kinesisvideo")]
 impl CfnStreamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DataRetentionInHours", self.data_retention_in_hours);
@@ -226,6 +235,7 @@ impl CfnStreamProps {
 
     /// The `AWS::KinesisVideo::Stream` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::KinesisVideo::Stream").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -234,6 +244,7 @@ impl CfnStreamProps {
 #[cfg(feature = "kinesisvideo")]
 impl crate::Cfn<markers::Stream> {
     /// Adds an `AWS::KinesisVideo::Stream` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -246,6 +257,7 @@ impl crate::Cfn<markers::Stream> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisvideo-stream.html#aws-resource-kinesisvideo-stream-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -274,6 +286,7 @@ pub mod stream {
 
     impl StreamStorageConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StreamStorageConfiguration {
             StreamStorageConfiguration {
                 default_storage_tier: None,
@@ -282,12 +295,14 @@ pub mod stream {
     }
 
     impl Default for StreamStorageConfiguration {
+        #[inline]
         fn default() -> StreamStorageConfiguration {
             StreamStorageConfiguration::new()
         }
     }
 
     impl IntoValue for StreamStorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultStorageTier", self.default_storage_tier);

@@ -99,6 +99,7 @@ pub struct CfnAliasProps {
 #[cfg(feature = "kms")]
 impl CfnAliasProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(alias_name: impl Into<Str>, target_key_id: impl Into<Str>) -> CfnAliasProps {
         CfnAliasProps {
             alias_name: alias_name.into(),
@@ -110,6 +111,7 @@ impl CfnAliasProps {
 #[cfg(feature = "kms")]
 impl CfnAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AliasName", self.alias_name.into_value());
@@ -119,6 +121,7 @@ impl CfnAliasProps {
 
     /// The `AWS::KMS::Alias` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::KMS::Alias").properties(self.into_properties())
     }
@@ -127,6 +130,7 @@ impl CfnAliasProps {
 #[cfg(feature = "kms")]
 impl crate::Cfn<markers::Alias> {
     /// Adds an `AWS::KMS::Alias` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -228,6 +232,7 @@ pub struct CfnKeyProps {
 #[cfg(feature = "kms")]
 impl CfnKeyProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnKeyProps {
         CfnKeyProps {
             bypass_policy_lockout_safety_check: None,
@@ -248,6 +253,7 @@ impl CfnKeyProps {
 
 #[cfg(feature = "kms")]
 impl Default for CfnKeyProps {
+    #[inline]
     fn default() -> CfnKeyProps {
         CfnKeyProps::new()
     }
@@ -256,6 +262,7 @@ impl Default for CfnKeyProps {
 #[cfg(feature = "kms")]
 impl CfnKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BypassPolicyLockoutSafetyCheck", self.bypass_policy_lockout_safety_check);
@@ -275,6 +282,7 @@ impl CfnKeyProps {
 
     /// The `AWS::KMS::Key` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::KMS::Key").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -283,6 +291,7 @@ impl CfnKeyProps {
 #[cfg(feature = "kms")]
 impl crate::Cfn<markers::Key> {
     /// Adds an `AWS::KMS::Key` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -295,6 +304,7 @@ impl crate::Cfn<markers::Key> {
     ///
     /// `Fn::GetAtt` of
     /// [`KeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html#aws-resource-kms-key-return-values).
+    #[inline]
     pub fn attr_key_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KeyId".into())
     }
@@ -304,6 +314,7 @@ impl crate::Cfn<markers::Key> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html#aws-resource-kms-key-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -359,6 +370,7 @@ pub struct CfnReplicaKeyProps {
 #[cfg(feature = "kms")]
 impl CfnReplicaKeyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(key_policy: impl Into<Union>, primary_key_arn: impl Into<Str>) -> CfnReplicaKeyProps {
         CfnReplicaKeyProps {
             description: None,
@@ -374,6 +386,7 @@ impl CfnReplicaKeyProps {
 #[cfg(feature = "kms")]
 impl CfnReplicaKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -387,6 +400,7 @@ impl CfnReplicaKeyProps {
 
     /// The `AWS::KMS::ReplicaKey` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::KMS::ReplicaKey").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -395,6 +409,7 @@ impl CfnReplicaKeyProps {
 #[cfg(feature = "kms")]
 impl crate::Cfn<markers::ReplicaKey> {
     /// Adds an `AWS::KMS::ReplicaKey` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -407,6 +422,7 @@ impl crate::Cfn<markers::ReplicaKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`KeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-replicakey.html#aws-resource-kms-replicakey-return-values).
+    #[inline]
     pub fn attr_key_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KeyId".into())
     }
@@ -416,6 +432,7 @@ impl crate::Cfn<markers::ReplicaKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-replicakey.html#aws-resource-kms-replicakey-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

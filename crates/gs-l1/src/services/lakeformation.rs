@@ -208,6 +208,7 @@ pub struct CfnDataCellsFilterProps {
 #[cfg(feature = "lakeformation")]
 impl CfnDataCellsFilterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(database_name: impl Into<Str>, name: impl Into<Str>, table_catalog_id: impl Into<Str>, table_name: impl Into<Str>) -> CfnDataCellsFilterProps {
         CfnDataCellsFilterProps {
             column_names: None,
@@ -224,6 +225,7 @@ impl CfnDataCellsFilterProps {
 #[cfg(feature = "lakeformation")]
 impl CfnDataCellsFilterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ColumnNames", self.column_names);
@@ -238,6 +240,7 @@ impl CfnDataCellsFilterProps {
 
     /// The `AWS::LakeFormation::DataCellsFilter` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::LakeFormation::DataCellsFilter").properties(self.into_properties())
     }
@@ -246,6 +249,7 @@ impl CfnDataCellsFilterProps {
 #[cfg(feature = "lakeformation")]
 impl crate::Cfn<markers::DataCellsFilter> {
     /// Adds an `AWS::LakeFormation::DataCellsFilter` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -282,6 +286,7 @@ pub mod data_cells_filter {
 
     impl RowFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RowFilter {
             RowFilter {
                 all_rows_wildcard: None,
@@ -291,12 +296,14 @@ pub mod data_cells_filter {
     }
 
     impl Default for RowFilter {
+        #[inline]
         fn default() -> RowFilter {
             RowFilter::new()
         }
     }
 
     impl IntoValue for RowFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllRowsWildcard", self.all_rows_wildcard);
@@ -321,6 +328,7 @@ pub mod data_cells_filter {
 
     impl ColumnWildcard {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ColumnWildcard {
             ColumnWildcard {
                 excluded_column_names: None,
@@ -329,12 +337,14 @@ pub mod data_cells_filter {
     }
 
     impl Default for ColumnWildcard {
+        #[inline]
         fn default() -> ColumnWildcard {
             ColumnWildcard::new()
         }
     }
 
     impl IntoValue for ColumnWildcard {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExcludedColumnNames", self.excluded_column_names);
@@ -422,6 +432,7 @@ pub struct CfnDataLakeSettingsProps {
 #[cfg(feature = "lakeformation")]
 impl CfnDataLakeSettingsProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDataLakeSettingsProps {
         CfnDataLakeSettingsProps {
             admins: None,
@@ -441,6 +452,7 @@ impl CfnDataLakeSettingsProps {
 
 #[cfg(feature = "lakeformation")]
 impl Default for CfnDataLakeSettingsProps {
+    #[inline]
     fn default() -> CfnDataLakeSettingsProps {
         CfnDataLakeSettingsProps::new()
     }
@@ -449,6 +461,7 @@ impl Default for CfnDataLakeSettingsProps {
 #[cfg(feature = "lakeformation")]
 impl CfnDataLakeSettingsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Admins", self.admins);
@@ -467,6 +480,7 @@ impl CfnDataLakeSettingsProps {
 
     /// The `AWS::LakeFormation::DataLakeSettings` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::LakeFormation::DataLakeSettings").properties(self.into_properties())
     }
@@ -475,6 +489,7 @@ impl CfnDataLakeSettingsProps {
 #[cfg(feature = "lakeformation")]
 impl crate::Cfn<markers::DataLakeSettings> {
     /// Adds an `AWS::LakeFormation::DataLakeSettings` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -487,6 +502,7 @@ impl crate::Cfn<markers::DataLakeSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-datalakesettings.html#aws-resource-lakeformation-datalakesettings-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -513,6 +529,7 @@ pub mod data_lake_settings {
 
     impl DataLakePrincipal {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_lake_principal_identifier: impl Into<Str>) -> DataLakePrincipal {
             DataLakePrincipal {
                 data_lake_principal_identifier: data_lake_principal_identifier.into(),
@@ -521,6 +538,7 @@ pub mod data_lake_settings {
     }
 
     impl IntoValue for DataLakePrincipal {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataLakePrincipalIdentifier", self.data_lake_principal_identifier.into_value());
@@ -550,6 +568,7 @@ pub mod data_lake_settings {
 
     impl PrincipalPermissions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(permissions: impl Into<List<Str>>, principal: impl Into<DataLakePrincipal>) -> PrincipalPermissions {
             PrincipalPermissions {
                 permissions: permissions.into(),
@@ -559,6 +578,7 @@ pub mod data_lake_settings {
     }
 
     impl IntoValue for PrincipalPermissions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Permissions", self.permissions.into_value());
@@ -600,6 +620,7 @@ pub struct CfnPermissionsProps {
 #[cfg(feature = "lakeformation")]
 impl CfnPermissionsProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_lake_principal: impl Into<permissions::DataLakePrincipal>, resource: impl Into<permissions::Resource>) -> CfnPermissionsProps {
         CfnPermissionsProps {
             data_lake_principal: data_lake_principal.into(),
@@ -613,6 +634,7 @@ impl CfnPermissionsProps {
 #[cfg(feature = "lakeformation")]
 impl CfnPermissionsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DataLakePrincipal", self.data_lake_principal.into_value());
@@ -624,6 +646,7 @@ impl CfnPermissionsProps {
 
     /// The `AWS::LakeFormation::Permissions` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::LakeFormation::Permissions").properties(self.into_properties())
     }
@@ -632,6 +655,7 @@ impl CfnPermissionsProps {
 #[cfg(feature = "lakeformation")]
 impl crate::Cfn<markers::Permissions> {
     /// Adds an `AWS::LakeFormation::Permissions` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -644,6 +668,7 @@ impl crate::Cfn<markers::Permissions> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-permissions.html#aws-resource-lakeformation-permissions-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -669,6 +694,7 @@ pub mod permissions {
 
     impl DataLakePrincipal {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataLakePrincipal {
             DataLakePrincipal {
                 data_lake_principal_identifier: None,
@@ -677,12 +703,14 @@ pub mod permissions {
     }
 
     impl Default for DataLakePrincipal {
+        #[inline]
         fn default() -> DataLakePrincipal {
             DataLakePrincipal::new()
         }
     }
 
     impl IntoValue for DataLakePrincipal {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataLakePrincipalIdentifier", self.data_lake_principal_identifier);
@@ -722,6 +750,7 @@ pub mod permissions {
 
     impl Resource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Resource {
             Resource {
                 data_location_resource: None,
@@ -733,12 +762,14 @@ pub mod permissions {
     }
 
     impl Default for Resource {
+        #[inline]
         fn default() -> Resource {
             Resource::new()
         }
     }
 
     impl IntoValue for Resource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataLocationResource", self.data_location_resource);
@@ -783,6 +814,7 @@ pub mod permissions {
 
     impl TableResource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TableResource {
             TableResource {
                 catalog_id: None,
@@ -794,12 +826,14 @@ pub mod permissions {
     }
 
     impl Default for TableResource {
+        #[inline]
         fn default() -> TableResource {
             TableResource::new()
         }
     }
 
     impl IntoValue for TableResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CatalogId", self.catalog_id);
@@ -830,6 +864,7 @@ pub mod permissions {
 
     impl DatabaseResource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DatabaseResource {
             DatabaseResource {
                 catalog_id: None,
@@ -839,12 +874,14 @@ pub mod permissions {
     }
 
     impl Default for DatabaseResource {
+        #[inline]
         fn default() -> DatabaseResource {
             DatabaseResource::new()
         }
     }
 
     impl IntoValue for DatabaseResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CatalogId", self.catalog_id);
@@ -873,6 +910,7 @@ pub mod permissions {
 
     impl DataLocationResource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataLocationResource {
             DataLocationResource {
                 catalog_id: None,
@@ -882,12 +920,14 @@ pub mod permissions {
     }
 
     impl Default for DataLocationResource {
+        #[inline]
         fn default() -> DataLocationResource {
             DataLocationResource::new()
         }
     }
 
     impl IntoValue for DataLocationResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CatalogId", self.catalog_id);
@@ -937,6 +977,7 @@ pub mod permissions {
 
     impl TableWithColumnsResource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TableWithColumnsResource {
             TableWithColumnsResource {
                 catalog_id: None,
@@ -949,12 +990,14 @@ pub mod permissions {
     }
 
     impl Default for TableWithColumnsResource {
+        #[inline]
         fn default() -> TableWithColumnsResource {
             TableWithColumnsResource::new()
         }
     }
 
     impl IntoValue for TableWithColumnsResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CatalogId", self.catalog_id);
@@ -981,6 +1024,7 @@ pub mod permissions {
 
     impl ColumnWildcard {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ColumnWildcard {
             ColumnWildcard {
                 excluded_column_names: None,
@@ -989,12 +1033,14 @@ pub mod permissions {
     }
 
     impl Default for ColumnWildcard {
+        #[inline]
         fn default() -> ColumnWildcard {
             ColumnWildcard::new()
         }
     }
 
     impl IntoValue for ColumnWildcard {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExcludedColumnNames", self.excluded_column_names);
@@ -1045,6 +1091,7 @@ pub struct CfnPrincipalPermissionsProps {
 #[cfg(feature = "lakeformation")]
 impl CfnPrincipalPermissionsProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(permissions: impl Into<List<Str>>, permissions_with_grant_option: impl Into<List<Str>>, principal: impl Into<principal_permissions::DataLakePrincipal>, resource: impl Into<principal_permissions::Resource>) -> CfnPrincipalPermissionsProps {
         CfnPrincipalPermissionsProps {
             catalog: None,
@@ -1059,6 +1106,7 @@ impl CfnPrincipalPermissionsProps {
 #[cfg(feature = "lakeformation")]
 impl CfnPrincipalPermissionsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Catalog", self.catalog);
@@ -1071,6 +1119,7 @@ impl CfnPrincipalPermissionsProps {
 
     /// The `AWS::LakeFormation::PrincipalPermissions` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::LakeFormation::PrincipalPermissions").properties(self.into_properties())
     }
@@ -1079,6 +1128,7 @@ impl CfnPrincipalPermissionsProps {
 #[cfg(feature = "lakeformation")]
 impl crate::Cfn<markers::PrincipalPermissions> {
     /// Adds an `AWS::LakeFormation::PrincipalPermissions` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1091,6 +1141,7 @@ impl crate::Cfn<markers::PrincipalPermissions> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-principalpermissions.html#aws-resource-lakeformation-principalpermissions-return-values).
+    #[inline]
     pub fn attr_resource_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceIdentifier".into())
     }
@@ -1099,6 +1150,7 @@ impl crate::Cfn<markers::PrincipalPermissions> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrincipalIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-principalpermissions.html#aws-resource-lakeformation-principalpermissions-return-values).
+    #[inline]
     pub fn attr_principal_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrincipalIdentifier".into())
     }
@@ -1174,6 +1226,7 @@ pub mod principal_permissions {
 
     impl Resource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Resource {
             Resource {
                 catalog: None,
@@ -1189,12 +1242,14 @@ pub mod principal_permissions {
     }
 
     impl Default for Resource {
+        #[inline]
         fn default() -> Resource {
             Resource::new()
         }
     }
 
     impl IntoValue for Resource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Catalog", self.catalog);
@@ -1237,6 +1292,7 @@ pub mod principal_permissions {
 
     impl LFTagKeyResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(catalog_id: impl Into<Str>, tag_key: impl Into<Str>, tag_values: impl Into<List<Str>>) -> LFTagKeyResource {
             LFTagKeyResource {
                 catalog_id: catalog_id.into(),
@@ -1247,6 +1303,7 @@ pub mod principal_permissions {
     }
 
     impl IntoValue for LFTagKeyResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CatalogId", self.catalog_id.into_value());
@@ -1293,6 +1350,7 @@ pub mod principal_permissions {
 
     impl TableResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(catalog_id: impl Into<Str>, database_name: impl Into<Str>) -> TableResource {
             TableResource {
                 catalog_id: catalog_id.into(),
@@ -1304,6 +1362,7 @@ pub mod principal_permissions {
     }
 
     impl IntoValue for TableResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CatalogId", self.catalog_id.into_value());
@@ -1348,6 +1407,7 @@ pub mod principal_permissions {
 
     impl DataCellsFilterResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, name: impl Into<Str>, table_catalog_id: impl Into<Str>, table_name: impl Into<Str>) -> DataCellsFilterResource {
             DataCellsFilterResource {
                 database_name: database_name.into(),
@@ -1359,6 +1419,7 @@ pub mod principal_permissions {
     }
 
     impl IntoValue for DataCellsFilterResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatabaseName", self.database_name.into_value());
@@ -1416,6 +1477,7 @@ pub mod principal_permissions {
 
     impl TableWithColumnsResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(catalog_id: impl Into<Str>, database_name: impl Into<Str>, name: impl Into<Str>) -> TableWithColumnsResource {
             TableWithColumnsResource {
                 catalog_id: catalog_id.into(),
@@ -1428,6 +1490,7 @@ pub mod principal_permissions {
     }
 
     impl IntoValue for TableWithColumnsResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CatalogId", self.catalog_id.into_value());
@@ -1455,6 +1518,7 @@ pub mod principal_permissions {
 
     impl ColumnWildcard {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ColumnWildcard {
             ColumnWildcard {
                 excluded_column_names: None,
@@ -1463,12 +1527,14 @@ pub mod principal_permissions {
     }
 
     impl Default for ColumnWildcard {
+        #[inline]
         fn default() -> ColumnWildcard {
             ColumnWildcard::new()
         }
     }
 
     impl IntoValue for ColumnWildcard {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExcludedColumnNames", self.excluded_column_names);
@@ -1506,6 +1572,7 @@ pub mod principal_permissions {
 
     impl LFTagPolicyResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(catalog_id: impl Into<Str>, expression: impl Into<List<LFTag>>, resource_type: impl Into<Str>) -> LFTagPolicyResource {
             LFTagPolicyResource {
                 catalog_id: catalog_id.into(),
@@ -1516,6 +1583,7 @@ pub mod principal_permissions {
     }
 
     impl IntoValue for LFTagPolicyResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CatalogId", self.catalog_id.into_value());
@@ -1547,6 +1615,7 @@ pub mod principal_permissions {
 
     impl LFTag {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LFTag {
             LFTag {
                 tag_key: None,
@@ -1556,12 +1625,14 @@ pub mod principal_permissions {
     }
 
     impl Default for LFTag {
+        #[inline]
         fn default() -> LFTag {
             LFTag::new()
         }
     }
 
     impl IntoValue for LFTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TagKey", self.tag_key);
@@ -1592,6 +1663,7 @@ pub mod principal_permissions {
 
     impl DatabaseResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(catalog_id: impl Into<Str>, name: impl Into<Str>) -> DatabaseResource {
             DatabaseResource {
                 catalog_id: catalog_id.into(),
@@ -1601,6 +1673,7 @@ pub mod principal_permissions {
     }
 
     impl IntoValue for DatabaseResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CatalogId", self.catalog_id.into_value());
@@ -1632,6 +1705,7 @@ pub mod principal_permissions {
 
     impl DataLocationResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(catalog_id: impl Into<Str>, resource_arn: impl Into<Str>) -> DataLocationResource {
             DataLocationResource {
                 catalog_id: catalog_id.into(),
@@ -1641,6 +1715,7 @@ pub mod principal_permissions {
     }
 
     impl IntoValue for DataLocationResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CatalogId", self.catalog_id.into_value());
@@ -1668,6 +1743,7 @@ pub mod principal_permissions {
 
     impl DataLakePrincipal {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataLakePrincipal {
             DataLakePrincipal {
                 data_lake_principal_identifier: None,
@@ -1676,12 +1752,14 @@ pub mod principal_permissions {
     }
 
     impl Default for DataLakePrincipal {
+        #[inline]
         fn default() -> DataLakePrincipal {
             DataLakePrincipal::new()
         }
     }
 
     impl IntoValue for DataLakePrincipal {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.data_lake_principal_identifier { m.insert("DataLakePrincipalIdentifier", v.into_get_att("Arn")); }
@@ -1706,6 +1784,7 @@ pub mod principal_permissions {
 
     impl CatalogResource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CatalogResource {
             CatalogResource {
                 id: None,
@@ -1714,12 +1793,14 @@ pub mod principal_permissions {
     }
 
     impl Default for CatalogResource {
+        #[inline]
         fn default() -> CatalogResource {
             CatalogResource::new()
         }
     }
 
     impl IntoValue for CatalogResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Id", self.id);
@@ -1767,6 +1848,7 @@ pub struct CfnResourceProps {
 #[cfg(feature = "lakeformation")]
 impl CfnResourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_arn: impl Into<Str>, use_service_linked_role: impl Into<Bool>) -> CfnResourceProps {
         CfnResourceProps {
             hybrid_access_enabled: None,
@@ -1781,6 +1863,7 @@ impl CfnResourceProps {
 #[cfg(feature = "lakeformation")]
 impl CfnResourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "HybridAccessEnabled", self.hybrid_access_enabled);
@@ -1793,6 +1876,7 @@ impl CfnResourceProps {
 
     /// The `AWS::LakeFormation::Resource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::LakeFormation::Resource").properties(self.into_properties())
     }
@@ -1801,6 +1885,7 @@ impl CfnResourceProps {
 #[cfg(feature = "lakeformation")]
 impl crate::Cfn<markers::Resource> {
     /// Adds an `AWS::LakeFormation::Resource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1813,6 +1898,7 @@ impl crate::Cfn<markers::Resource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-resource.html#aws-resource-lakeformation-resource-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1851,6 +1937,7 @@ pub struct CfnTagProps {
 #[cfg(feature = "lakeformation")]
 impl CfnTagProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(tag_key: impl Into<Str>, tag_values: impl Into<List<Str>>) -> CfnTagProps {
         CfnTagProps {
             catalog_id: None,
@@ -1863,6 +1950,7 @@ impl CfnTagProps {
 #[cfg(feature = "lakeformation")]
 impl CfnTagProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CatalogId", self.catalog_id);
@@ -1873,6 +1961,7 @@ impl CfnTagProps {
 
     /// The `AWS::LakeFormation::Tag` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::LakeFormation::Tag").properties(self.into_properties())
     }
@@ -1881,6 +1970,7 @@ impl CfnTagProps {
 #[cfg(feature = "lakeformation")]
 impl crate::Cfn<markers::Tag> {
     /// Adds an `AWS::LakeFormation::Tag` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1912,6 +2002,7 @@ pub struct CfnTagAssociationProps {
 #[cfg(feature = "lakeformation")]
 impl CfnTagAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(lf_tags: impl Into<List<tag_association::LFTagPair>>, resource: impl Into<tag_association::Resource>) -> CfnTagAssociationProps {
         CfnTagAssociationProps {
             lf_tags: lf_tags.into(),
@@ -1923,6 +2014,7 @@ impl CfnTagAssociationProps {
 #[cfg(feature = "lakeformation")]
 impl CfnTagAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LFTags", self.lf_tags.into_value());
@@ -1932,6 +2024,7 @@ impl CfnTagAssociationProps {
 
     /// The `AWS::LakeFormation::TagAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::LakeFormation::TagAssociation").properties(self.into_properties())
     }
@@ -1940,6 +2033,7 @@ impl CfnTagAssociationProps {
 #[cfg(feature = "lakeformation")]
 impl crate::Cfn<markers::TagAssociation> {
     /// Adds an `AWS::LakeFormation::TagAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1952,6 +2046,7 @@ impl crate::Cfn<markers::TagAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-tagassociation.html#aws-resource-lakeformation-tagassociation-return-values).
+    #[inline]
     pub fn attr_resource_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceIdentifier".into())
     }
@@ -1960,6 +2055,7 @@ impl crate::Cfn<markers::TagAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`TagsIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-tagassociation.html#aws-resource-lakeformation-tagassociation-return-values).
+    #[inline]
     pub fn attr_tags_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TagsIdentifier".into())
     }
@@ -1998,6 +2094,7 @@ pub mod tag_association {
 
     impl LFTagPair {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(catalog_id: impl Into<Str>, tag_key: impl Into<Str>, tag_values: impl Into<List<Str>>) -> LFTagPair {
             LFTagPair {
                 catalog_id: catalog_id.into(),
@@ -2008,6 +2105,7 @@ pub mod tag_association {
     }
 
     impl IntoValue for LFTagPair {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CatalogId", self.catalog_id.into_value());
@@ -2058,6 +2156,7 @@ pub mod tag_association {
 
     impl Resource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Resource {
             Resource {
                 catalog: None,
@@ -2069,12 +2168,14 @@ pub mod tag_association {
     }
 
     impl Default for Resource {
+        #[inline]
         fn default() -> Resource {
             Resource::new()
         }
     }
 
     impl IntoValue for Resource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Catalog", self.catalog);
@@ -2125,6 +2226,7 @@ pub mod tag_association {
 
     impl TableResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(catalog_id: impl Into<Str>, database_name: impl Into<Str>) -> TableResource {
             TableResource {
                 catalog_id: catalog_id.into(),
@@ -2136,6 +2238,7 @@ pub mod tag_association {
     }
 
     impl IntoValue for TableResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CatalogId", self.catalog_id.into_value());
@@ -2185,6 +2288,7 @@ pub mod tag_association {
 
     impl TableWithColumnsResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(catalog_id: impl Into<Str>, column_names: impl Into<List<Str>>, database_name: impl Into<Str>, name: impl Into<Str>) -> TableWithColumnsResource {
             TableWithColumnsResource {
                 catalog_id: catalog_id.into(),
@@ -2196,6 +2300,7 @@ pub mod tag_association {
     }
 
     impl IntoValue for TableWithColumnsResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CatalogId", self.catalog_id.into_value());
@@ -2228,6 +2333,7 @@ pub mod tag_association {
 
     impl DatabaseResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(catalog_id: impl Into<Str>, name: impl Into<Str>) -> DatabaseResource {
             DatabaseResource {
                 catalog_id: catalog_id.into(),
@@ -2237,6 +2343,7 @@ pub mod tag_association {
     }
 
     impl IntoValue for DatabaseResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CatalogId", self.catalog_id.into_value());

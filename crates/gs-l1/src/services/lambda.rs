@@ -339,6 +339,7 @@ pub struct CfnAliasProps {
 #[cfg(feature = "lambda")]
 impl CfnAliasProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(function_name: impl Into<Id<crate::lambda::CfnFunction>>, function_version: impl Into<Id<crate::lambda::CfnVersion>>, name: impl Into<Str>) -> CfnAliasProps {
         CfnAliasProps {
             description: None,
@@ -354,6 +355,7 @@ impl CfnAliasProps {
 #[cfg(feature = "lambda")]
 impl CfnAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -367,6 +369,7 @@ impl CfnAliasProps {
 
     /// The `AWS::Lambda::Alias` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lambda::Alias").properties(self.into_properties())
     }
@@ -375,6 +378,7 @@ impl CfnAliasProps {
 #[cfg(feature = "lambda")]
 impl crate::Cfn<markers::Alias> {
     /// Adds an `AWS::Lambda::Alias` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -387,6 +391,7 @@ impl crate::Cfn<markers::Alias> {
     ///
     /// `Fn::GetAtt` of
     /// [`AliasArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-alias.html#aws-resource-lambda-alias-return-values).
+    #[inline]
     pub fn attr_alias_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AliasArn".into())
     }
@@ -413,6 +418,7 @@ pub mod alias {
 
     impl ProvisionedConcurrencyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(provisioned_concurrent_executions: impl Into<Int>) -> ProvisionedConcurrencyConfiguration {
             ProvisionedConcurrencyConfiguration {
                 provisioned_concurrent_executions: provisioned_concurrent_executions.into(),
@@ -421,6 +427,7 @@ pub mod alias {
     }
 
     impl IntoValue for ProvisionedConcurrencyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ProvisionedConcurrentExecutions", self.provisioned_concurrent_executions.into_value());
@@ -445,6 +452,7 @@ pub mod alias {
 
     impl AliasRoutingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AliasRoutingConfiguration {
             AliasRoutingConfiguration {
                 additional_version_weights: None,
@@ -453,12 +461,14 @@ pub mod alias {
     }
 
     impl Default for AliasRoutingConfiguration {
+        #[inline]
         fn default() -> AliasRoutingConfiguration {
             AliasRoutingConfiguration::new()
         }
     }
 
     impl IntoValue for AliasRoutingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalVersionWeights", self.additional_version_weights);
@@ -490,6 +500,7 @@ pub mod alias {
 
     impl VersionWeight {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(function_version: impl Into<Str>, function_weight: impl Into<Num>) -> VersionWeight {
             VersionWeight {
                 function_version: function_version.into(),
@@ -499,6 +510,7 @@ pub mod alias {
     }
 
     impl IntoValue for VersionWeight {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FunctionVersion", self.function_version.into_value());
@@ -571,6 +583,7 @@ pub struct CfnCapacityProviderProps {
 #[cfg(feature = "lambda")]
 impl CfnCapacityProviderProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(permissions_config: impl Into<capacity_provider::CapacityProviderPermissionsConfig>, vpc_config: impl Into<capacity_provider::CapacityProviderVpcConfig>) -> CfnCapacityProviderProps {
         CfnCapacityProviderProps {
             capacity_provider_name: None,
@@ -589,6 +602,7 @@ impl CfnCapacityProviderProps {
 #[cfg(feature = "lambda")]
 impl CfnCapacityProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CapacityProviderName", self.capacity_provider_name);
@@ -605,6 +619,7 @@ impl CfnCapacityProviderProps {
 
     /// The `AWS::Lambda::CapacityProvider` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lambda::CapacityProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -613,6 +628,7 @@ impl CfnCapacityProviderProps {
 #[cfg(feature = "lambda")]
 impl crate::Cfn<markers::CapacityProvider> {
     /// Adds an `AWS::Lambda::CapacityProvider` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -625,6 +641,7 @@ impl crate::Cfn<markers::CapacityProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-capacityprovider.html#aws-resource-lambda-capacityprovider-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -633,6 +650,7 @@ impl crate::Cfn<markers::CapacityProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-capacityprovider.html#aws-resource-lambda-capacityprovider-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -670,6 +688,7 @@ pub mod capacity_provider {
 
     impl CapacityProviderScalingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityProviderScalingConfig {
             CapacityProviderScalingConfig {
                 max_v_cpu_count: None,
@@ -680,12 +699,14 @@ pub mod capacity_provider {
     }
 
     impl Default for CapacityProviderScalingConfig {
+        #[inline]
         fn default() -> CapacityProviderScalingConfig {
             CapacityProviderScalingConfig::new()
         }
     }
 
     impl IntoValue for CapacityProviderScalingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxVCpuCount", self.max_v_cpu_count);
@@ -719,6 +740,7 @@ pub mod capacity_provider {
 
     impl TargetTrackingScalingPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(predefined_metric_type: impl Into<Str>, target_value: impl Into<Num>) -> TargetTrackingScalingPolicy {
             TargetTrackingScalingPolicy {
                 predefined_metric_type: predefined_metric_type.into(),
@@ -728,6 +750,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for TargetTrackingScalingPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PredefinedMetricType", self.predefined_metric_type.into_value());
@@ -765,6 +788,7 @@ pub mod capacity_provider {
 
     impl InstanceRequirements {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceRequirements {
             InstanceRequirements {
                 allowed_instance_types: None,
@@ -775,12 +799,14 @@ pub mod capacity_provider {
     }
 
     impl Default for InstanceRequirements {
+        #[inline]
         fn default() -> InstanceRequirements {
             InstanceRequirements::new()
         }
     }
 
     impl IntoValue for InstanceRequirements {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedInstanceTypes", self.allowed_instance_types);
@@ -808,6 +834,7 @@ pub mod capacity_provider {
 
     impl CapacityProviderPermissionsConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(capacity_provider_operator_role_arn: impl Into<Str>) -> CapacityProviderPermissionsConfig {
             CapacityProviderPermissionsConfig {
                 capacity_provider_operator_role_arn: capacity_provider_operator_role_arn.into(),
@@ -816,6 +843,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for CapacityProviderPermissionsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CapacityProviderOperatorRoleArn", self.capacity_provider_operator_role_arn.into_value());
@@ -847,6 +875,7 @@ pub mod capacity_provider {
 
     impl CapacityProviderVpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnet_ids: impl Into<List<Str>>) -> CapacityProviderVpcConfig {
             CapacityProviderVpcConfig {
                 security_group_ids: security_group_ids.into(),
@@ -856,6 +885,7 @@ pub mod capacity_provider {
     }
 
     impl IntoValue for CapacityProviderVpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -884,6 +914,7 @@ pub mod capacity_provider {
 
     impl PropagateTagsConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PropagateTagsConfig {
             PropagateTagsConfig {
                 explicit_tags: None,
@@ -893,12 +924,14 @@ pub mod capacity_provider {
     }
 
     impl Default for PropagateTagsConfig {
+        #[inline]
         fn default() -> PropagateTagsConfig {
             PropagateTagsConfig::new()
         }
     }
 
     impl IntoValue for PropagateTagsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExplicitTags", self.explicit_tags);
@@ -922,6 +955,7 @@ pub mod capacity_provider {
 
     impl CapacityProviderTelemetryConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityProviderTelemetryConfig {
             CapacityProviderTelemetryConfig {
                 logging_config: None,
@@ -930,12 +964,14 @@ pub mod capacity_provider {
     }
 
     impl Default for CapacityProviderTelemetryConfig {
+        #[inline]
         fn default() -> CapacityProviderTelemetryConfig {
             CapacityProviderTelemetryConfig::new()
         }
     }
 
     impl IntoValue for CapacityProviderTelemetryConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LoggingConfig", self.logging_config);
@@ -968,6 +1004,7 @@ pub mod capacity_provider {
 
     impl CapacityProviderLoggingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityProviderLoggingConfig {
             CapacityProviderLoggingConfig {
                 log_group: None,
@@ -977,12 +1014,14 @@ pub mod capacity_provider {
     }
 
     impl Default for CapacityProviderLoggingConfig {
+        #[inline]
         fn default() -> CapacityProviderLoggingConfig {
             CapacityProviderLoggingConfig::new()
         }
     }
 
     impl IntoValue for CapacityProviderLoggingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogGroup", self.log_group);
@@ -1027,6 +1066,7 @@ pub struct CfnCodeSigningConfigProps {
 #[cfg(feature = "lambda")]
 impl CfnCodeSigningConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(allowed_publishers: impl Into<code_signing_config::AllowedPublishers>) -> CfnCodeSigningConfigProps {
         CfnCodeSigningConfigProps {
             allowed_publishers: allowed_publishers.into(),
@@ -1040,6 +1080,7 @@ impl CfnCodeSigningConfigProps {
 #[cfg(feature = "lambda")]
 impl CfnCodeSigningConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AllowedPublishers", self.allowed_publishers.into_value());
@@ -1051,6 +1092,7 @@ impl CfnCodeSigningConfigProps {
 
     /// The `AWS::Lambda::CodeSigningConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lambda::CodeSigningConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1059,6 +1101,7 @@ impl CfnCodeSigningConfigProps {
 #[cfg(feature = "lambda")]
 impl crate::Cfn<markers::CodeSigningConfig> {
     /// Adds an `AWS::Lambda::CodeSigningConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1071,6 +1114,7 @@ impl crate::Cfn<markers::CodeSigningConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`CodeSigningConfigId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-codesigningconfig.html#aws-resource-lambda-codesigningconfig-return-values).
+    #[inline]
     pub fn attr_code_signing_config_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CodeSigningConfigId".into())
     }
@@ -1079,6 +1123,7 @@ impl crate::Cfn<markers::CodeSigningConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`CodeSigningConfigArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-codesigningconfig.html#aws-resource-lambda-codesigningconfig-return-values).
+    #[inline]
     pub fn attr_code_signing_config_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CodeSigningConfigArn".into())
     }
@@ -1109,6 +1154,7 @@ pub mod code_signing_config {
 
     impl AllowedPublishers {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(signing_profile_version_arns: impl Into<List<Id<crate::signer::CfnSigningProfile>>>) -> AllowedPublishers {
             AllowedPublishers {
                 signing_profile_version_arns: signing_profile_version_arns.into(),
@@ -1117,6 +1163,7 @@ pub mod code_signing_config {
     }
 
     impl IntoValue for AllowedPublishers {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SigningProfileVersionArns", self.signing_profile_version_arns.into_refs());
@@ -1146,6 +1193,7 @@ pub mod code_signing_config {
 
     impl CodeSigningPolicies {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(untrusted_artifact_on_deployment: impl Into<Str>) -> CodeSigningPolicies {
             CodeSigningPolicies {
                 untrusted_artifact_on_deployment: untrusted_artifact_on_deployment.into(),
@@ -1154,6 +1202,7 @@ pub mod code_signing_config {
     }
 
     impl IntoValue for CodeSigningPolicies {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("UntrustedArtifactOnDeployment", self.untrusted_artifact_on_deployment.into_value());
@@ -1205,6 +1254,7 @@ pub struct CfnEventInvokeConfigProps {
 #[cfg(feature = "lambda")]
 impl CfnEventInvokeConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(function_name: impl Into<Id<crate::lambda::CfnFunction>>, qualifier: impl Into<Id<crate::lambda::CfnVersion>>) -> CfnEventInvokeConfigProps {
         CfnEventInvokeConfigProps {
             destination_config: None,
@@ -1219,6 +1269,7 @@ impl CfnEventInvokeConfigProps {
 #[cfg(feature = "lambda")]
 impl CfnEventInvokeConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DestinationConfig", self.destination_config);
@@ -1231,6 +1282,7 @@ impl CfnEventInvokeConfigProps {
 
     /// The `AWS::Lambda::EventInvokeConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lambda::EventInvokeConfig").properties(self.into_properties())
     }
@@ -1239,6 +1291,7 @@ impl CfnEventInvokeConfigProps {
 #[cfg(feature = "lambda")]
 impl crate::Cfn<markers::EventInvokeConfig> {
     /// Adds an `AWS::Lambda::EventInvokeConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1276,6 +1329,7 @@ pub mod event_invoke_config {
 
     impl DestinationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DestinationConfig {
             DestinationConfig {
                 on_failure: None,
@@ -1285,12 +1339,14 @@ pub mod event_invoke_config {
     }
 
     impl Default for DestinationConfig {
+        #[inline]
         fn default() -> DestinationConfig {
             DestinationConfig::new()
         }
     }
 
     impl IntoValue for DestinationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnFailure", self.on_failure);
@@ -1315,6 +1371,7 @@ pub mod event_invoke_config {
 
     impl OnSuccess {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination: impl Into<Str>) -> OnSuccess {
             OnSuccess {
                 destination: destination.into(),
@@ -1323,6 +1380,7 @@ pub mod event_invoke_config {
     }
 
     impl IntoValue for OnSuccess {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
@@ -1348,6 +1406,7 @@ pub mod event_invoke_config {
 
     impl OnFailure {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination: impl Into<Str>) -> OnFailure {
             OnFailure {
                 destination: destination.into(),
@@ -1356,6 +1415,7 @@ pub mod event_invoke_config {
     }
 
     impl IntoValue for OnFailure {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
@@ -1556,6 +1616,7 @@ pub struct CfnEventSourceMappingProps {
 #[cfg(feature = "lambda")]
 impl CfnEventSourceMappingProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(function_name: impl Into<Str>) -> CfnEventSourceMappingProps {
         CfnEventSourceMappingProps {
             amazon_managed_kafka_event_source_config: None,
@@ -1593,6 +1654,7 @@ impl CfnEventSourceMappingProps {
 #[cfg(feature = "lambda")]
 impl CfnEventSourceMappingProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AmazonManagedKafkaEventSourceConfig", self.amazon_managed_kafka_event_source_config);
@@ -1628,6 +1690,7 @@ impl CfnEventSourceMappingProps {
 
     /// The `AWS::Lambda::EventSourceMapping` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lambda::EventSourceMapping").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1636,6 +1699,7 @@ impl CfnEventSourceMappingProps {
 #[cfg(feature = "lambda")]
 impl crate::Cfn<markers::EventSourceMapping> {
     /// Adds an `AWS::Lambda::EventSourceMapping` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1648,6 +1712,7 @@ impl crate::Cfn<markers::EventSourceMapping> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventsourcemapping.html#aws-resource-lambda-eventsourcemapping-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1656,6 +1721,7 @@ impl crate::Cfn<markers::EventSourceMapping> {
     ///
     /// `Fn::GetAtt` of
     /// [`EventSourceMappingArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventsourcemapping.html#aws-resource-lambda-eventsourcemapping-return-values).
+    #[inline]
     pub fn attr_event_source_mapping_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EventSourceMappingArn".into())
     }
@@ -1682,6 +1748,7 @@ pub mod event_source_mapping {
 
     impl ScalingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ScalingConfig {
             ScalingConfig {
                 maximum_concurrency: None,
@@ -1690,12 +1757,14 @@ pub mod event_source_mapping {
     }
 
     impl Default for ScalingConfig {
+        #[inline]
         fn default() -> ScalingConfig {
             ScalingConfig::new()
         }
     }
 
     impl IntoValue for ScalingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaximumConcurrency", self.maximum_concurrency);
@@ -1720,6 +1789,7 @@ pub mod event_source_mapping {
 
     impl SelfManagedEventSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SelfManagedEventSource {
             SelfManagedEventSource {
                 endpoints: None,
@@ -1728,12 +1798,14 @@ pub mod event_source_mapping {
     }
 
     impl Default for SelfManagedEventSource {
+        #[inline]
         fn default() -> SelfManagedEventSource {
             SelfManagedEventSource::new()
         }
     }
 
     impl IntoValue for SelfManagedEventSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Endpoints", self.endpoints);
@@ -1759,6 +1831,7 @@ pub mod event_source_mapping {
 
     impl Endpoints {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Endpoints {
             Endpoints {
                 kafka_bootstrap_servers: None,
@@ -1767,12 +1840,14 @@ pub mod event_source_mapping {
     }
 
     impl Default for Endpoints {
+        #[inline]
         fn default() -> Endpoints {
             Endpoints::new()
         }
     }
 
     impl IntoValue for Endpoints {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KafkaBootstrapServers", self.kafka_bootstrap_servers);
@@ -1795,6 +1870,7 @@ pub mod event_source_mapping {
 
     impl FilterCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FilterCriteria {
             FilterCriteria {
                 filters: None,
@@ -1803,12 +1879,14 @@ pub mod event_source_mapping {
     }
 
     impl Default for FilterCriteria {
+        #[inline]
         fn default() -> FilterCriteria {
             FilterCriteria::new()
         }
     }
 
     impl IntoValue for FilterCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Filters", self.filters);
@@ -1833,6 +1911,7 @@ pub mod event_source_mapping {
 
     impl Filter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Filter {
             Filter {
                 pattern: None,
@@ -1841,12 +1920,14 @@ pub mod event_source_mapping {
     }
 
     impl Default for Filter {
+        #[inline]
         fn default() -> Filter {
             Filter::new()
         }
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Pattern", self.pattern);
@@ -1886,6 +1967,7 @@ pub mod event_source_mapping {
 
     impl SelfManagedKafkaEventSourceConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SelfManagedKafkaEventSourceConfig {
             SelfManagedKafkaEventSourceConfig {
                 consumer_group_id: None,
@@ -1896,12 +1978,14 @@ pub mod event_source_mapping {
     }
 
     impl Default for SelfManagedKafkaEventSourceConfig {
+        #[inline]
         fn default() -> SelfManagedKafkaEventSourceConfig {
             SelfManagedKafkaEventSourceConfig::new()
         }
     }
 
     impl IntoValue for SelfManagedKafkaEventSourceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConsumerGroupId", self.consumer_group_id);
@@ -1940,6 +2024,7 @@ pub mod event_source_mapping {
 
     impl DocumentDBEventSourceConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DocumentDBEventSourceConfig {
             DocumentDBEventSourceConfig {
                 collection_name: None,
@@ -1950,12 +2035,14 @@ pub mod event_source_mapping {
     }
 
     impl Default for DocumentDBEventSourceConfig {
+        #[inline]
         fn default() -> DocumentDBEventSourceConfig {
             DocumentDBEventSourceConfig::new()
         }
     }
 
     impl IntoValue for DocumentDBEventSourceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CollectionName", self.collection_name);
@@ -1983,6 +2070,7 @@ pub mod event_source_mapping {
 
     impl DestinationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DestinationConfig {
             DestinationConfig {
                 on_failure: None,
@@ -1991,12 +2079,14 @@ pub mod event_source_mapping {
     }
 
     impl Default for DestinationConfig {
+        #[inline]
         fn default() -> DestinationConfig {
             DestinationConfig::new()
         }
     }
 
     impl IntoValue for DestinationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnFailure", self.on_failure);
@@ -2021,6 +2111,7 @@ pub mod event_source_mapping {
 
     impl OnFailure {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OnFailure {
             OnFailure {
                 destination: None,
@@ -2029,12 +2120,14 @@ pub mod event_source_mapping {
     }
 
     impl Default for OnFailure {
+        #[inline]
         fn default() -> OnFailure {
             OnFailure::new()
         }
     }
 
     impl IntoValue for OnFailure {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Destination", self.destination);
@@ -2069,6 +2162,7 @@ pub mod event_source_mapping {
 
     impl AmazonManagedKafkaEventSourceConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AmazonManagedKafkaEventSourceConfig {
             AmazonManagedKafkaEventSourceConfig {
                 consumer_group_id: None,
@@ -2078,12 +2172,14 @@ pub mod event_source_mapping {
     }
 
     impl Default for AmazonManagedKafkaEventSourceConfig {
+        #[inline]
         fn default() -> AmazonManagedKafkaEventSourceConfig {
             AmazonManagedKafkaEventSourceConfig::new()
         }
     }
 
     impl IntoValue for AmazonManagedKafkaEventSourceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConsumerGroupId", self.consumer_group_id);
@@ -2115,6 +2211,7 @@ pub mod event_source_mapping {
 
     impl SourceAccessConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceAccessConfiguration {
             SourceAccessConfiguration {
                 r#type: None,
@@ -2124,12 +2221,14 @@ pub mod event_source_mapping {
     }
 
     impl Default for SourceAccessConfiguration {
+        #[inline]
         fn default() -> SourceAccessConfiguration {
             SourceAccessConfiguration::new()
         }
     }
 
     impl IntoValue for SourceAccessConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Type", self.r#type);
@@ -2175,6 +2274,7 @@ pub mod event_source_mapping {
 
     impl ProvisionedPollerConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProvisionedPollerConfig {
             ProvisionedPollerConfig {
                 maximum_pollers: None,
@@ -2185,12 +2285,14 @@ pub mod event_source_mapping {
     }
 
     impl Default for ProvisionedPollerConfig {
+        #[inline]
         fn default() -> ProvisionedPollerConfig {
             ProvisionedPollerConfig::new()
         }
     }
 
     impl IntoValue for ProvisionedPollerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaximumPollers", self.maximum_pollers);
@@ -2220,6 +2322,7 @@ pub mod event_source_mapping {
 
     impl MetricsConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetricsConfig {
             MetricsConfig {
                 metrics: None,
@@ -2228,12 +2331,14 @@ pub mod event_source_mapping {
     }
 
     impl Default for MetricsConfig {
+        #[inline]
         fn default() -> MetricsConfig {
             MetricsConfig::new()
         }
     }
 
     impl IntoValue for MetricsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Metrics", self.metrics);
@@ -2274,6 +2379,7 @@ pub mod event_source_mapping {
 
     impl SchemaRegistryConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchemaRegistryConfig {
             SchemaRegistryConfig {
                 access_configs: None,
@@ -2285,12 +2391,14 @@ pub mod event_source_mapping {
     }
 
     impl Default for SchemaRegistryConfig {
+        #[inline]
         fn default() -> SchemaRegistryConfig {
             SchemaRegistryConfig::new()
         }
     }
 
     impl IntoValue for SchemaRegistryConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessConfigs", self.access_configs);
@@ -2318,6 +2426,7 @@ pub mod event_source_mapping {
 
     impl SchemaValidationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchemaValidationConfig {
             SchemaValidationConfig {
                 attribute: None,
@@ -2326,12 +2435,14 @@ pub mod event_source_mapping {
     }
 
     impl Default for SchemaValidationConfig {
+        #[inline]
         fn default() -> SchemaValidationConfig {
             SchemaValidationConfig::new()
         }
     }
 
     impl IntoValue for SchemaValidationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Attribute", self.attribute);
@@ -2361,6 +2472,7 @@ pub mod event_source_mapping {
 
     impl SchemaRegistryAccessConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchemaRegistryAccessConfig {
             SchemaRegistryAccessConfig {
                 r#type: None,
@@ -2370,12 +2482,14 @@ pub mod event_source_mapping {
     }
 
     impl Default for SchemaRegistryAccessConfig {
+        #[inline]
         fn default() -> SchemaRegistryAccessConfig {
             SchemaRegistryAccessConfig::new()
         }
     }
 
     impl IntoValue for SchemaRegistryAccessConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Type", self.r#type);
@@ -2401,6 +2515,7 @@ pub mod event_source_mapping {
 
     impl LoggingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoggingConfig {
             LoggingConfig {
                 system_log_level: None,
@@ -2409,12 +2524,14 @@ pub mod event_source_mapping {
     }
 
     impl Default for LoggingConfig {
+        #[inline]
         fn default() -> LoggingConfig {
             LoggingConfig::new()
         }
     }
 
     impl IntoValue for LoggingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SystemLogLevel", self.system_log_level);
@@ -2653,6 +2770,7 @@ pub struct CfnFunctionProps {
 #[cfg(feature = "lambda")]
 impl CfnFunctionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(code: impl Into<function::Code>, role: impl Into<Id<crate::iam::CfnRole>>) -> CfnFunctionProps {
         CfnFunctionProps {
             architectures: None,
@@ -2693,6 +2811,7 @@ impl CfnFunctionProps {
 #[cfg(feature = "lambda")]
 impl CfnFunctionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Architectures", self.architectures);
@@ -2731,6 +2850,7 @@ impl CfnFunctionProps {
 
     /// The `AWS::Lambda::Function` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lambda::Function").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2739,6 +2859,7 @@ impl CfnFunctionProps {
 #[cfg(feature = "lambda")]
 impl crate::Cfn<markers::Function> {
     /// Adds an `AWS::Lambda::Function` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2754,6 +2875,7 @@ impl crate::Cfn<markers::Function> {
     ///
     /// `Fn::GetAtt` of
     /// [`SnapStartResponse.OptimizationStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-function.html#aws-resource-lambda-function-return-values).
+    #[inline]
     pub fn attr_snap_start_response_optimization_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SnapStartResponse.OptimizationStatus".into())
     }
@@ -2763,6 +2885,7 @@ impl crate::Cfn<markers::Function> {
     ///
     /// `Fn::GetAtt` of
     /// [`SnapStartResponse.ApplyOn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-function.html#aws-resource-lambda-function-return-values).
+    #[inline]
     pub fn attr_snap_start_response_apply_on(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SnapStartResponse.ApplyOn".into())
     }
@@ -2772,6 +2895,7 @@ impl crate::Cfn<markers::Function> {
     ///
     /// `Fn::GetAtt` of
     /// [`SnapStartResponse`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-function.html#aws-resource-lambda-function-return-values).
+    #[inline]
     pub fn attr_snap_start_response(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SnapStartResponse".into())
     }
@@ -2780,6 +2904,7 @@ impl crate::Cfn<markers::Function> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-function.html#aws-resource-lambda-function-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2820,6 +2945,7 @@ pub mod function {
 
     impl ImageConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImageConfig {
             ImageConfig {
                 command: None,
@@ -2830,12 +2956,14 @@ pub mod function {
     }
 
     impl Default for ImageConfig {
+        #[inline]
         fn default() -> ImageConfig {
             ImageConfig::new()
         }
     }
 
     impl IntoValue for ImageConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Command", self.command);
@@ -2861,6 +2989,7 @@ pub mod function {
 
     impl TracingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TracingConfig {
             TracingConfig {
                 mode: None,
@@ -2869,12 +2998,14 @@ pub mod function {
     }
 
     impl Default for TracingConfig {
+        #[inline]
         fn default() -> TracingConfig {
             TracingConfig::new()
         }
     }
 
     impl IntoValue for TracingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Mode", self.mode);
@@ -2917,6 +3048,7 @@ pub mod function {
 
     impl VpcConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcConfig {
             VpcConfig {
                 ipv6_allowed_for_dual_stack: None,
@@ -2927,12 +3059,14 @@ pub mod function {
     }
 
     impl Default for VpcConfig {
+        #[inline]
         fn default() -> VpcConfig {
             VpcConfig::new()
         }
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Ipv6AllowedForDualStack", self.ipv6_allowed_for_dual_stack);
@@ -2959,6 +3093,7 @@ pub mod function {
 
     impl DeadLetterConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeadLetterConfig {
             DeadLetterConfig {
                 target_arn: None,
@@ -2967,12 +3102,14 @@ pub mod function {
     }
 
     impl Default for DeadLetterConfig {
+        #[inline]
         fn default() -> DeadLetterConfig {
             DeadLetterConfig::new()
         }
     }
 
     impl IntoValue for DeadLetterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TargetArn", self.target_arn);
@@ -3002,6 +3139,7 @@ pub mod function {
 
     impl RuntimeManagementConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(update_runtime_on: impl Into<Str>) -> RuntimeManagementConfig {
             RuntimeManagementConfig {
                 runtime_version_arn: None,
@@ -3011,6 +3149,7 @@ pub mod function {
     }
 
     impl IntoValue for RuntimeManagementConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RuntimeVersionArn", self.runtime_version_arn);
@@ -3037,6 +3176,7 @@ pub mod function {
 
     impl SnapStart {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(apply_on: impl Into<Str>) -> SnapStart {
             SnapStart {
                 apply_on: apply_on.into(),
@@ -3045,6 +3185,7 @@ pub mod function {
     }
 
     impl IntoValue for SnapStart {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApplyOn", self.apply_on.into_value());
@@ -3117,6 +3258,7 @@ pub mod function {
 
     impl Code {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Code {
             Code {
                 image_uri: None,
@@ -3131,12 +3273,14 @@ pub mod function {
     }
 
     impl Default for Code {
+        #[inline]
         fn default() -> Code {
             Code::new()
         }
     }
 
     impl IntoValue for Code {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ImageUri", self.image_uri);
@@ -3182,6 +3326,7 @@ pub mod function {
 
     impl FileSystemConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Id<crate::efs::CfnAccessPoint>>, local_mount_path: impl Into<Str>) -> FileSystemConfig {
             FileSystemConfig {
                 arn: arn.into(),
@@ -3192,6 +3337,7 @@ pub mod function {
     }
 
     impl IntoValue for FileSystemConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_get_att("Arn"));
@@ -3219,6 +3365,7 @@ pub mod function {
 
     impl Environment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Environment {
             Environment {
                 variables: None,
@@ -3227,12 +3374,14 @@ pub mod function {
     }
 
     impl Default for Environment {
+        #[inline]
         fn default() -> Environment {
             Environment::new()
         }
     }
 
     impl IntoValue for Environment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Variables", self.variables);
@@ -3257,6 +3406,7 @@ pub mod function {
 
     impl EphemeralStorage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(size: impl Into<Int>) -> EphemeralStorage {
             EphemeralStorage {
                 size: size.into(),
@@ -3265,6 +3415,7 @@ pub mod function {
     }
 
     impl IntoValue for EphemeralStorage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Size", self.size.into_value());
@@ -3293,6 +3444,7 @@ pub mod function {
 
     impl FunctionScalingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FunctionScalingConfig {
             FunctionScalingConfig {
                 max_execution_environments: None,
@@ -3302,12 +3454,14 @@ pub mod function {
     }
 
     impl Default for FunctionScalingConfig {
+        #[inline]
         fn default() -> FunctionScalingConfig {
             FunctionScalingConfig::new()
         }
     }
 
     impl IntoValue for FunctionScalingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxExecutionEnvironments", self.max_execution_environments);
@@ -3348,6 +3502,7 @@ pub mod function {
 
     impl DurableConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(execution_timeout: impl Into<Int>) -> DurableConfig {
             DurableConfig {
                 execution_timeout: execution_timeout.into(),
@@ -3358,6 +3513,7 @@ pub mod function {
     }
 
     impl IntoValue for DurableConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExecutionTimeout", self.execution_timeout.into_value());
@@ -3389,6 +3545,7 @@ pub mod function {
 
     impl S3FilesConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3FilesConfig {
             S3FilesConfig {
                 direct_s3_read: None,
@@ -3397,12 +3554,14 @@ pub mod function {
     }
 
     impl Default for S3FilesConfig {
+        #[inline]
         fn default() -> S3FilesConfig {
             S3FilesConfig::new()
         }
     }
 
     impl IntoValue for S3FilesConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DirectS3Read", self.direct_s3_read);
@@ -3429,6 +3588,7 @@ pub mod function {
 
     impl TenancyConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(tenant_isolation_mode: impl Into<Str>) -> TenancyConfig {
             TenancyConfig {
                 tenant_isolation_mode: tenant_isolation_mode.into(),
@@ -3437,6 +3597,7 @@ pub mod function {
     }
 
     impl IntoValue for TenancyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TenantIsolationMode", self.tenant_isolation_mode.into_value());
@@ -3460,6 +3621,7 @@ pub mod function {
 
     impl CapacityProviderConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lambda_managed_instances_capacity_provider_config: impl Into<LambdaManagedInstancesCapacityProviderConfig>) -> CapacityProviderConfig {
             CapacityProviderConfig {
                 lambda_managed_instances_capacity_provider_config: lambda_managed_instances_capacity_provider_config.into(),
@@ -3468,6 +3630,7 @@ pub mod function {
     }
 
     impl IntoValue for CapacityProviderConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LambdaManagedInstancesCapacityProviderConfig", self.lambda_managed_instances_capacity_provider_config.into_value());
@@ -3501,6 +3664,7 @@ pub mod function {
 
     impl LambdaManagedInstancesCapacityProviderConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(capacity_provider_arn: impl Into<Str>) -> LambdaManagedInstancesCapacityProviderConfig {
             LambdaManagedInstancesCapacityProviderConfig {
                 capacity_provider_arn: capacity_provider_arn.into(),
@@ -3511,6 +3675,7 @@ pub mod function {
     }
 
     impl IntoValue for LambdaManagedInstancesCapacityProviderConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CapacityProviderArn", self.capacity_provider_arn.into_value());
@@ -3560,6 +3725,7 @@ pub mod function {
 
     impl LoggingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoggingConfig {
             LoggingConfig {
                 application_log_level: None,
@@ -3571,12 +3737,14 @@ pub mod function {
     }
 
     impl Default for LoggingConfig {
+        #[inline]
         fn default() -> LoggingConfig {
             LoggingConfig::new()
         }
     }
 
     impl IntoValue for LoggingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationLogLevel", self.application_log_level);
@@ -3640,6 +3808,7 @@ pub struct CfnLayerVersionProps {
 #[cfg(feature = "lambda")]
 impl CfnLayerVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(content: impl Into<layer_version::Content>) -> CfnLayerVersionProps {
         CfnLayerVersionProps {
             compatible_architectures: None,
@@ -3655,6 +3824,7 @@ impl CfnLayerVersionProps {
 #[cfg(feature = "lambda")]
 impl CfnLayerVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CompatibleArchitectures", self.compatible_architectures);
@@ -3668,6 +3838,7 @@ impl CfnLayerVersionProps {
 
     /// The `AWS::Lambda::LayerVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lambda::LayerVersion").properties(self.into_properties())
     }
@@ -3676,6 +3847,7 @@ impl CfnLayerVersionProps {
 #[cfg(feature = "lambda")]
 impl crate::Cfn<markers::LayerVersion> {
     /// Adds an `AWS::Lambda::LayerVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3688,6 +3860,7 @@ impl crate::Cfn<markers::LayerVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`LayerVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-layerversion.html#aws-resource-lambda-layerversion-return-values).
+    #[inline]
     pub fn attr_layer_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LayerVersionArn".into())
     }
@@ -3736,6 +3909,7 @@ pub mod layer_version {
 
     impl Content {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_bucket: impl Into<Id<crate::s3::CfnBucket>>, s3_key: impl Into<Str>) -> Content {
             Content {
                 s3_bucket: s3_bucket.into(),
@@ -3747,6 +3921,7 @@ pub mod layer_version {
     }
 
     impl IntoValue for Content {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Bucket", self.s3_bucket.into_ref());
@@ -3798,6 +3973,7 @@ pub struct CfnLayerVersionPermissionProps {
 #[cfg(feature = "lambda")]
 impl CfnLayerVersionPermissionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(action: impl Into<Str>, layer_version_arn: impl Into<Id<crate::lambda::CfnLayerVersion>>, principal: impl Into<Str>) -> CfnLayerVersionPermissionProps {
         CfnLayerVersionPermissionProps {
             action: action.into(),
@@ -3811,6 +3987,7 @@ impl CfnLayerVersionPermissionProps {
 #[cfg(feature = "lambda")]
 impl CfnLayerVersionPermissionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Action", self.action.into_value());
@@ -3822,6 +3999,7 @@ impl CfnLayerVersionPermissionProps {
 
     /// The `AWS::Lambda::LayerVersionPermission` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lambda::LayerVersionPermission").properties(self.into_properties())
     }
@@ -3830,6 +4008,7 @@ impl CfnLayerVersionPermissionProps {
 #[cfg(feature = "lambda")]
 impl crate::Cfn<markers::LayerVersionPermission> {
     /// Adds an `AWS::Lambda::LayerVersionPermission` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3842,6 +4021,7 @@ impl crate::Cfn<markers::LayerVersionPermission> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-layerversionpermission.html#aws-resource-lambda-layerversionpermission-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3944,6 +4124,7 @@ pub struct CfnMicrovmImageProps {
 impl CfnMicrovmImageProps {
     /// The required properties as given, every other one unset.
     #[allow(clippy::too_many_arguments)] // one per required property
+    #[inline]
     pub fn new(additional_os_capabilities: impl Into<List<Str>>, base_image_arn: impl Into<Str>, base_image_version: impl Into<Str>, build_role_arn: impl Into<Str>, code_artifact: impl Into<microvm_image::CodeArtifact>, cpu_configurations: impl Into<List<microvm_image::CpuConfiguration>>, description: impl Into<Str>, egress_network_connectors: impl Into<List<Str>>, environment_variables: impl Into<List<microvm_image::EnvironmentVariable>>, hooks: impl Into<microvm_image::Hooks>, logging: impl Into<microvm_image::Logging>, name: impl Into<Str>, resources: impl Into<List<microvm_image::Resources>>) -> CfnMicrovmImageProps {
         CfnMicrovmImageProps {
             additional_os_capabilities: additional_os_capabilities.into(),
@@ -3967,6 +4148,7 @@ impl CfnMicrovmImageProps {
 #[cfg(feature = "lambda")]
 impl CfnMicrovmImageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AdditionalOsCapabilities", self.additional_os_capabilities.into_value());
@@ -3988,6 +4170,7 @@ impl CfnMicrovmImageProps {
 
     /// The `AWS::Lambda::MicrovmImage` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lambda::MicrovmImage").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3996,6 +4179,7 @@ impl CfnMicrovmImageProps {
 #[cfg(feature = "lambda")]
 impl crate::Cfn<markers::MicrovmImage> {
     /// Adds an `AWS::Lambda::MicrovmImage` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4008,6 +4192,7 @@ impl crate::Cfn<markers::MicrovmImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`ImageArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-microvmimage.html#aws-resource-lambda-microvmimage-return-values).
+    #[inline]
     pub fn attr_image_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ImageArn".into())
     }
@@ -4016,6 +4201,7 @@ impl crate::Cfn<markers::MicrovmImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-microvmimage.html#aws-resource-lambda-microvmimage-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -4024,6 +4210,7 @@ impl crate::Cfn<markers::MicrovmImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestActiveImageVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-microvmimage.html#aws-resource-lambda-microvmimage-return-values).
+    #[inline]
     pub fn attr_latest_active_image_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestActiveImageVersion".into())
     }
@@ -4032,6 +4219,7 @@ impl crate::Cfn<markers::MicrovmImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestFailedImageVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-microvmimage.html#aws-resource-lambda-microvmimage-return-values).
+    #[inline]
     pub fn attr_latest_failed_image_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestFailedImageVersion".into())
     }
@@ -4040,6 +4228,7 @@ impl crate::Cfn<markers::MicrovmImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-microvmimage.html#aws-resource-lambda-microvmimage-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -4048,6 +4237,7 @@ impl crate::Cfn<markers::MicrovmImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-microvmimage.html#aws-resource-lambda-microvmimage-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -4074,6 +4264,7 @@ pub mod microvm_image {
 
     impl CodeArtifact {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(uri: impl Into<Str>) -> CodeArtifact {
             CodeArtifact {
                 uri: uri.into(),
@@ -4082,6 +4273,7 @@ pub mod microvm_image {
     }
 
     impl IntoValue for CodeArtifact {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Uri", self.uri.into_value());
@@ -4109,6 +4301,7 @@ pub mod microvm_image {
 
     impl Logging {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Logging {
             Logging {
                 cloud_watch: None,
@@ -4118,12 +4311,14 @@ pub mod microvm_image {
     }
 
     impl Default for Logging {
+        #[inline]
         fn default() -> Logging {
             Logging::new()
         }
     }
 
     impl IntoValue for Logging {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatch", self.cloud_watch);
@@ -4152,6 +4347,7 @@ pub mod microvm_image {
 
     impl CloudWatchLogging {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CloudWatchLogging {
             CloudWatchLogging {
                 log_group: None,
@@ -4161,12 +4357,14 @@ pub mod microvm_image {
     }
 
     impl Default for CloudWatchLogging {
+        #[inline]
         fn default() -> CloudWatchLogging {
             CloudWatchLogging::new()
         }
     }
 
     impl IntoValue for CloudWatchLogging {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogGroup", self.log_group);
@@ -4191,6 +4389,7 @@ pub mod microvm_image {
 
     impl CpuConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(architecture: impl Into<Str>) -> CpuConfiguration {
             CpuConfiguration {
                 architecture: architecture.into(),
@@ -4199,6 +4398,7 @@ pub mod microvm_image {
     }
 
     impl IntoValue for CpuConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Architecture", self.architecture.into_value());
@@ -4222,6 +4422,7 @@ pub mod microvm_image {
 
     impl Resources {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(minimum_memory_in_mi_b: impl Into<Int>) -> Resources {
             Resources {
                 minimum_memory_in_mi_b: minimum_memory_in_mi_b.into(),
@@ -4230,6 +4431,7 @@ pub mod microvm_image {
     }
 
     impl IntoValue for Resources {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MinimumMemoryInMiB", self.minimum_memory_in_mi_b.into_value());
@@ -4262,6 +4464,7 @@ pub mod microvm_image {
 
     impl Hooks {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Hooks {
             Hooks {
                 microvm_hooks: None,
@@ -4272,12 +4475,14 @@ pub mod microvm_image {
     }
 
     impl Default for Hooks {
+        #[inline]
         fn default() -> Hooks {
             Hooks::new()
         }
     }
 
     impl IntoValue for Hooks {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MicrovmHooks", self.microvm_hooks);
@@ -4337,6 +4542,7 @@ pub mod microvm_image {
 
     impl MicrovmHooks {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MicrovmHooks {
             MicrovmHooks {
                 resume: None,
@@ -4352,12 +4558,14 @@ pub mod microvm_image {
     }
 
     impl Default for MicrovmHooks {
+        #[inline]
         fn default() -> MicrovmHooks {
             MicrovmHooks::new()
         }
     }
 
     impl IntoValue for MicrovmHooks {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Resume", self.resume);
@@ -4402,6 +4610,7 @@ pub mod microvm_image {
 
     impl MicrovmImageHooks {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MicrovmImageHooks {
             MicrovmImageHooks {
                 ready: None,
@@ -4413,12 +4622,14 @@ pub mod microvm_image {
     }
 
     impl Default for MicrovmImageHooks {
+        #[inline]
         fn default() -> MicrovmImageHooks {
             MicrovmImageHooks::new()
         }
     }
 
     impl IntoValue for MicrovmImageHooks {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Ready", self.ready);
@@ -4451,6 +4662,7 @@ pub mod microvm_image {
 
     impl EnvironmentVariable {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> EnvironmentVariable {
             EnvironmentVariable {
                 key: key.into(),
@@ -4460,6 +4672,7 @@ pub mod microvm_image {
     }
 
     impl IntoValue for EnvironmentVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -4509,6 +4722,7 @@ pub struct CfnNetworkConnectorProps {
 #[cfg(feature = "lambda")]
 impl CfnNetworkConnectorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configuration: impl Into<network_connector::Config>) -> CfnNetworkConnectorProps {
         CfnNetworkConnectorProps {
             configuration: configuration.into(),
@@ -4522,6 +4736,7 @@ impl CfnNetworkConnectorProps {
 #[cfg(feature = "lambda")]
 impl CfnNetworkConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Configuration", self.configuration.into_value());
@@ -4533,6 +4748,7 @@ impl CfnNetworkConnectorProps {
 
     /// The `AWS::Lambda::NetworkConnector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lambda::NetworkConnector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4541,6 +4757,7 @@ impl CfnNetworkConnectorProps {
 #[cfg(feature = "lambda")]
 impl crate::Cfn<markers::NetworkConnector> {
     /// Adds an `AWS::Lambda::NetworkConnector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4553,6 +4770,7 @@ impl crate::Cfn<markers::NetworkConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-networkconnector.html#aws-resource-lambda-networkconnector-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4561,6 +4779,7 @@ impl crate::Cfn<markers::NetworkConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-networkconnector.html#aws-resource-lambda-networkconnector-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -4589,6 +4808,7 @@ pub mod network_connector {
 
     impl Config {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(vpc_egress_configuration: impl Into<VpcEgressConfiguration>) -> Config {
             Config {
                 vpc_egress_configuration: vpc_egress_configuration.into(),
@@ -4597,6 +4817,7 @@ pub mod network_connector {
     }
 
     impl IntoValue for Config {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VpcEgressConfiguration", self.vpc_egress_configuration.into_value());
@@ -4641,6 +4862,7 @@ pub mod network_connector {
 
     impl VpcEgressConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(associated_compute_resource_types: impl Into<List<Str>>, subnet_ids: impl Into<List<Str>>) -> VpcEgressConfiguration {
             VpcEgressConfiguration {
                 associated_compute_resource_types: associated_compute_resource_types.into(),
@@ -4652,6 +4874,7 @@ pub mod network_connector {
     }
 
     impl IntoValue for VpcEgressConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AssociatedComputeResourceTypes", self.associated_compute_resource_types.into_value());
@@ -4738,6 +4961,7 @@ pub struct CfnPermissionProps {
 #[cfg(feature = "lambda")]
 impl CfnPermissionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(action: impl Into<Str>, function_name: impl Into<Str>, principal: impl Into<Str>) -> CfnPermissionProps {
         CfnPermissionProps {
             action: action.into(),
@@ -4756,6 +4980,7 @@ impl CfnPermissionProps {
 #[cfg(feature = "lambda")]
 impl CfnPermissionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Action", self.action.into_value());
@@ -4772,6 +4997,7 @@ impl CfnPermissionProps {
 
     /// The `AWS::Lambda::Permission` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lambda::Permission").properties(self.into_properties())
     }
@@ -4780,6 +5006,7 @@ impl CfnPermissionProps {
 #[cfg(feature = "lambda")]
 impl crate::Cfn<markers::Permission> {
     /// Adds an `AWS::Lambda::Permission` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4792,6 +5019,7 @@ impl crate::Cfn<markers::Permission> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-permission.html#aws-resource-lambda-permission-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4822,6 +5050,7 @@ pub struct CfnResourcePolicyProps {
 #[cfg(feature = "lambda")]
 impl CfnResourcePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_document: impl Into<Json>, resource_arn: impl Into<Str>) -> CfnResourcePolicyProps {
         CfnResourcePolicyProps {
             policy_document: policy_document.into(),
@@ -4833,6 +5062,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "lambda")]
 impl CfnResourcePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PolicyDocument", self.policy_document.into_value());
@@ -4842,6 +5072,7 @@ impl CfnResourcePolicyProps {
 
     /// The `AWS::Lambda::ResourcePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lambda::ResourcePolicy").properties(self.into_properties())
     }
@@ -4850,6 +5081,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "lambda")]
 impl crate::Cfn<markers::ResourcePolicy> {
     /// Adds an `AWS::Lambda::ResourcePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4906,6 +5138,7 @@ pub struct CfnUrlProps {
 #[cfg(feature = "lambda")]
 impl CfnUrlProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(auth_type: impl Into<Str>, target_function_arn: impl Into<Id<crate::lambda::CfnFunction>>) -> CfnUrlProps {
         CfnUrlProps {
             auth_type: auth_type.into(),
@@ -4920,6 +5153,7 @@ impl CfnUrlProps {
 #[cfg(feature = "lambda")]
 impl CfnUrlProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AuthType", self.auth_type.into_value());
@@ -4932,6 +5166,7 @@ impl CfnUrlProps {
 
     /// The `AWS::Lambda::Url` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lambda::Url").properties(self.into_properties())
     }
@@ -4940,6 +5175,7 @@ impl CfnUrlProps {
 #[cfg(feature = "lambda")]
 impl crate::Cfn<markers::Url> {
     /// Adds an `AWS::Lambda::Url` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4952,6 +5188,7 @@ impl crate::Cfn<markers::Url> {
     ///
     /// `Fn::GetAtt` of
     /// [`FunctionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-url.html#aws-resource-lambda-url-return-values).
+    #[inline]
     pub fn attr_function_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FunctionArn".into())
     }
@@ -4960,6 +5197,7 @@ impl crate::Cfn<markers::Url> {
     ///
     /// `Fn::GetAtt` of
     /// [`FunctionUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-url.html#aws-resource-lambda-url-return-values).
+    #[inline]
     pub fn attr_function_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FunctionUrl".into())
     }
@@ -5020,6 +5258,7 @@ pub mod url {
 
     impl Cors {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Cors {
             Cors {
                 allow_credentials: None,
@@ -5033,12 +5272,14 @@ pub mod url {
     }
 
     impl Default for Cors {
+        #[inline]
         fn default() -> Cors {
             Cors::new()
         }
     }
 
     impl IntoValue for Cors {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowCredentials", self.allow_credentials);
@@ -5105,6 +5346,7 @@ pub struct CfnVersionProps {
 #[cfg(feature = "lambda")]
 impl CfnVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(function_name: impl Into<Id<crate::lambda::CfnFunction>>) -> CfnVersionProps {
         CfnVersionProps {
             code_sha256: None,
@@ -5120,6 +5362,7 @@ impl CfnVersionProps {
 #[cfg(feature = "lambda")]
 impl CfnVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CodeSha256", self.code_sha256);
@@ -5133,6 +5376,7 @@ impl CfnVersionProps {
 
     /// The `AWS::Lambda::Version` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lambda::Version").properties(self.into_properties())
     }
@@ -5141,6 +5385,7 @@ impl CfnVersionProps {
 #[cfg(feature = "lambda")]
 impl crate::Cfn<markers::Version> {
     /// Adds an `AWS::Lambda::Version` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5153,6 +5398,7 @@ impl crate::Cfn<markers::Version> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-version.html#aws-resource-lambda-version-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -5161,6 +5407,7 @@ impl crate::Cfn<markers::Version> {
     ///
     /// `Fn::GetAtt` of
     /// [`FunctionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-version.html#aws-resource-lambda-version-return-values).
+    #[inline]
     pub fn attr_function_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FunctionArn".into())
     }
@@ -5189,6 +5436,7 @@ pub mod version {
 
     impl ProvisionedConcurrencyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(provisioned_concurrent_executions: impl Into<Int>) -> ProvisionedConcurrencyConfiguration {
             ProvisionedConcurrencyConfiguration {
                 provisioned_concurrent_executions: provisioned_concurrent_executions.into(),
@@ -5197,6 +5445,7 @@ pub mod version {
     }
 
     impl IntoValue for ProvisionedConcurrencyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ProvisionedConcurrentExecutions", self.provisioned_concurrent_executions.into_value());
@@ -5226,6 +5475,7 @@ pub mod version {
 
     impl RuntimePolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(update_runtime_on: impl Into<Str>) -> RuntimePolicy {
             RuntimePolicy {
                 runtime_version_arn: None,
@@ -5235,6 +5485,7 @@ pub mod version {
     }
 
     impl IntoValue for RuntimePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RuntimeVersionArn", self.runtime_version_arn);
@@ -5264,6 +5515,7 @@ pub mod version {
 
     impl FunctionScalingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FunctionScalingConfig {
             FunctionScalingConfig {
                 max_execution_environments: None,
@@ -5273,12 +5525,14 @@ pub mod version {
     }
 
     impl Default for FunctionScalingConfig {
+        #[inline]
         fn default() -> FunctionScalingConfig {
             FunctionScalingConfig::new()
         }
     }
 
     impl IntoValue for FunctionScalingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxExecutionEnvironments", self.max_execution_environments);

@@ -78,6 +78,7 @@ pub struct CfnDeploymentProps {
 #[cfg(feature = "launchwizard")]
 impl CfnDeploymentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(deployment_pattern_name: impl Into<Str>, name: impl Into<Str>, workload_name: impl Into<Str>) -> CfnDeploymentProps {
         CfnDeploymentProps {
             deployment_pattern_name: deployment_pattern_name.into(),
@@ -92,6 +93,7 @@ impl CfnDeploymentProps {
 #[cfg(feature = "launchwizard")]
 impl CfnDeploymentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DeploymentPatternName", self.deployment_pattern_name.into_value());
@@ -104,6 +106,7 @@ impl CfnDeploymentProps {
 
     /// The `AWS::LaunchWizard::Deployment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::LaunchWizard::Deployment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -112,6 +115,7 @@ impl CfnDeploymentProps {
 #[cfg(feature = "launchwizard")]
 impl crate::Cfn<markers::Deployment> {
     /// Adds an `AWS::LaunchWizard::Deployment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -124,6 +128,7 @@ impl crate::Cfn<markers::Deployment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-launchwizard-deployment.html#aws-resource-launchwizard-deployment-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -132,6 +137,7 @@ impl crate::Cfn<markers::Deployment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-launchwizard-deployment.html#aws-resource-launchwizard-deployment-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -140,6 +146,7 @@ impl crate::Cfn<markers::Deployment> {
     ///
     /// `Fn::GetAtt` of
     /// [`DeletedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-launchwizard-deployment.html#aws-resource-launchwizard-deployment-return-values).
+    #[inline]
     pub fn attr_deleted_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DeletedAt".into())
     }
@@ -148,6 +155,7 @@ impl crate::Cfn<markers::Deployment> {
     ///
     /// `Fn::GetAtt` of
     /// [`DeploymentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-launchwizard-deployment.html#aws-resource-launchwizard-deployment-return-values).
+    #[inline]
     pub fn attr_deployment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DeploymentId".into())
     }
@@ -156,6 +164,7 @@ impl crate::Cfn<markers::Deployment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-launchwizard-deployment.html#aws-resource-launchwizard-deployment-return-values).
+    #[inline]
     pub fn attr_resource_group(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceGroup".into())
     }
@@ -164,6 +173,7 @@ impl crate::Cfn<markers::Deployment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-launchwizard-deployment.html#aws-resource-launchwizard-deployment-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }

@@ -178,6 +178,7 @@ pub struct CfnBotProps {
 #[cfg(feature = "lex")]
 impl CfnBotProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_privacy: impl Into<bot::DataPrivacy>, idle_session_ttl_in_seconds: impl Into<Int>, name: impl Into<Str>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> CfnBotProps {
         CfnBotProps {
             auto_build_bot_locales: None,
@@ -202,6 +203,7 @@ impl CfnBotProps {
 #[cfg(feature = "lex")]
 impl CfnBotProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutoBuildBotLocales", self.auto_build_bot_locales);
@@ -224,6 +226,7 @@ impl CfnBotProps {
 
     /// The `AWS::Lex::Bot` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lex::Bot").properties(self.into_properties()).tagging(gs_core::Tagging::List("BotTags"))
     }
@@ -232,6 +235,7 @@ impl CfnBotProps {
 #[cfg(feature = "lex")]
 impl crate::Cfn<markers::Bot> {
     /// Adds an `AWS::Lex::Bot` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -244,6 +248,7 @@ impl crate::Cfn<markers::Bot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lex-bot.html#aws-resource-lex-bot-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -252,6 +257,7 @@ impl crate::Cfn<markers::Bot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lex-bot.html#aws-resource-lex-bot-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -337,6 +343,7 @@ pub mod bot {
 
     impl BotLocale {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(locale_id: impl Into<Str>, nlu_confidence_threshold: impl Into<Num>) -> BotLocale {
             BotLocale {
                 audio_filler_settings: None,
@@ -356,6 +363,7 @@ pub mod bot {
     }
 
     impl IntoValue for BotLocale {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioFillerSettings", self.audio_filler_settings);
@@ -391,6 +399,7 @@ pub mod bot {
 
     impl CustomVocabulary {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(custom_vocabulary_items: impl Into<List<CustomVocabularyItem>>) -> CustomVocabulary {
             CustomVocabulary {
                 custom_vocabulary_items: custom_vocabulary_items.into(),
@@ -399,6 +408,7 @@ pub mod bot {
     }
 
     impl IntoValue for CustomVocabulary {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CustomVocabularyItems", self.custom_vocabulary_items.into_value());
@@ -432,6 +442,7 @@ pub mod bot {
 
     impl CustomVocabularyItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(phrase: impl Into<Str>) -> CustomVocabularyItem {
             CustomVocabularyItem {
                 display_as: None,
@@ -442,6 +453,7 @@ pub mod bot {
     }
 
     impl IntoValue for CustomVocabularyItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DisplayAs", self.display_as);
@@ -501,6 +513,7 @@ pub mod bot {
 
     impl SlotType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> SlotType {
             SlotType {
                 composite_slot_type_setting: None,
@@ -515,6 +528,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CompositeSlotTypeSetting", self.composite_slot_type_setting);
@@ -550,6 +564,7 @@ pub mod bot {
 
     impl SlotTypeValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(sample_value: impl Into<SampleValue>) -> SlotTypeValue {
             SlotTypeValue {
                 sample_value: sample_value.into(),
@@ -559,6 +574,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotTypeValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SampleValue", self.sample_value.into_value());
@@ -583,6 +599,7 @@ pub mod bot {
 
     impl SampleValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<Str>) -> SampleValue {
             SampleValue {
                 value: value.into(),
@@ -591,6 +608,7 @@ pub mod bot {
     }
 
     impl IntoValue for SampleValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Value", self.value.into_value());
@@ -626,6 +644,7 @@ pub mod bot {
 
     impl SlotValueSelectionSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resolution_strategy: impl Into<Str>) -> SlotValueSelectionSetting {
             SlotValueSelectionSetting {
                 advanced_recognition_setting: None,
@@ -636,6 +655,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotValueSelectionSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdvancedRecognitionSetting", self.advanced_recognition_setting);
@@ -660,6 +680,7 @@ pub mod bot {
 
     impl AdvancedRecognitionSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdvancedRecognitionSetting {
             AdvancedRecognitionSetting {
                 audio_recognition_strategy: None,
@@ -668,12 +689,14 @@ pub mod bot {
     }
 
     impl Default for AdvancedRecognitionSetting {
+        #[inline]
         fn default() -> AdvancedRecognitionSetting {
             AdvancedRecognitionSetting::new()
         }
     }
 
     impl IntoValue for AdvancedRecognitionSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioRecognitionStrategy", self.audio_recognition_strategy);
@@ -697,6 +720,7 @@ pub mod bot {
 
     impl SlotValueRegexFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(pattern: impl Into<Str>) -> SlotValueRegexFilter {
             SlotValueRegexFilter {
                 pattern: pattern.into(),
@@ -705,6 +729,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotValueRegexFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Pattern", self.pattern.into_value());
@@ -727,6 +752,7 @@ pub mod bot {
 
     impl ExternalSourceSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExternalSourceSetting {
             ExternalSourceSetting {
                 grammar_slot_type_setting: None,
@@ -735,12 +761,14 @@ pub mod bot {
     }
 
     impl Default for ExternalSourceSetting {
+        #[inline]
         fn default() -> ExternalSourceSetting {
             ExternalSourceSetting::new()
         }
     }
 
     impl IntoValue for ExternalSourceSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GrammarSlotTypeSetting", self.grammar_slot_type_setting);
@@ -763,6 +791,7 @@ pub mod bot {
 
     impl GrammarSlotTypeSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GrammarSlotTypeSetting {
             GrammarSlotTypeSetting {
                 source: None,
@@ -771,12 +800,14 @@ pub mod bot {
     }
 
     impl Default for GrammarSlotTypeSetting {
+        #[inline]
         fn default() -> GrammarSlotTypeSetting {
             GrammarSlotTypeSetting::new()
         }
     }
 
     impl IntoValue for GrammarSlotTypeSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Source", self.source);
@@ -812,6 +843,7 @@ pub mod bot {
 
     impl GrammarSlotTypeSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_bucket_name: impl Into<Str>, s3_object_key: impl Into<Str>) -> GrammarSlotTypeSource {
             GrammarSlotTypeSource {
                 kms_key_arn: None,
@@ -822,6 +854,7 @@ pub mod bot {
     }
 
     impl IntoValue for GrammarSlotTypeSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -941,6 +974,7 @@ pub mod bot {
 
     impl Intent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> Intent {
             Intent {
                 bedrock_agent_intent_configuration: None,
@@ -966,6 +1000,7 @@ pub mod bot {
     }
 
     impl IntoValue for Intent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BedrockAgentIntentConfiguration", self.bedrock_agent_intent_configuration);
@@ -1026,6 +1061,7 @@ pub mod bot {
 
     impl InitialResponseSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InitialResponseSetting {
             InitialResponseSetting {
                 code_hook: None,
@@ -1037,12 +1073,14 @@ pub mod bot {
     }
 
     impl Default for InitialResponseSetting {
+        #[inline]
         fn default() -> InitialResponseSetting {
             InitialResponseSetting::new()
         }
     }
 
     impl IntoValue for InitialResponseSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CodeHook", self.code_hook);
@@ -1088,6 +1126,7 @@ pub mod bot {
 
     impl DialogCodeHookInvocationSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enable_code_hook_invocation: impl Into<Bool>, is_active: impl Into<Bool>, post_code_hook_specification: impl Into<PostDialogCodeHookInvocationSpecification>) -> DialogCodeHookInvocationSetting {
             DialogCodeHookInvocationSetting {
                 enable_code_hook_invocation: enable_code_hook_invocation.into(),
@@ -1099,6 +1138,7 @@ pub mod bot {
     }
 
     impl IntoValue for DialogCodeHookInvocationSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EnableCodeHookInvocation", self.enable_code_hook_invocation.into_value());
@@ -1169,6 +1209,7 @@ pub mod bot {
 
     impl PostDialogCodeHookInvocationSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PostDialogCodeHookInvocationSpecification {
             PostDialogCodeHookInvocationSpecification {
                 failure_conditional: None,
@@ -1185,12 +1226,14 @@ pub mod bot {
     }
 
     impl Default for PostDialogCodeHookInvocationSpecification {
+        #[inline]
         fn default() -> PostDialogCodeHookInvocationSpecification {
             PostDialogCodeHookInvocationSpecification::new()
         }
     }
 
     impl IntoValue for PostDialogCodeHookInvocationSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FailureConditional", self.failure_conditional);
@@ -1228,6 +1271,7 @@ pub mod bot {
 
     impl ResponseSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(message_groups_list: impl Into<List<MessageGroup>>) -> ResponseSpecification {
             ResponseSpecification {
                 allow_interrupt: None,
@@ -1237,6 +1281,7 @@ pub mod bot {
     }
 
     impl IntoValue for ResponseSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowInterrupt", self.allow_interrupt);
@@ -1267,6 +1312,7 @@ pub mod bot {
 
     impl MessageGroup {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(message: impl Into<Message>) -> MessageGroup {
             MessageGroup {
                 message: message.into(),
@@ -1276,6 +1322,7 @@ pub mod bot {
     }
 
     impl IntoValue for MessageGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Message", self.message.into_value());
@@ -1314,6 +1361,7 @@ pub mod bot {
 
     impl Message {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Message {
             Message {
                 custom_payload: None,
@@ -1325,12 +1373,14 @@ pub mod bot {
     }
 
     impl Default for Message {
+        #[inline]
         fn default() -> Message {
             Message::new()
         }
     }
 
     impl IntoValue for Message {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomPayload", self.custom_payload);
@@ -1358,6 +1408,7 @@ pub mod bot {
 
     impl CustomPayload {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<Str>) -> CustomPayload {
             CustomPayload {
                 value: value.into(),
@@ -1366,6 +1417,7 @@ pub mod bot {
     }
 
     impl IntoValue for CustomPayload {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Value", self.value.into_value());
@@ -1409,6 +1461,7 @@ pub mod bot {
 
     impl ImageResponseCard {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(title: impl Into<Str>) -> ImageResponseCard {
             ImageResponseCard {
                 buttons: None,
@@ -1420,6 +1473,7 @@ pub mod bot {
     }
 
     impl IntoValue for ImageResponseCard {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Buttons", self.buttons);
@@ -1454,6 +1508,7 @@ pub mod bot {
 
     impl Button {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(text: impl Into<Str>, value: impl Into<Str>) -> Button {
             Button {
                 text: text.into(),
@@ -1463,6 +1518,7 @@ pub mod bot {
     }
 
     impl IntoValue for Button {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Text", self.text.into_value());
@@ -1487,6 +1543,7 @@ pub mod bot {
 
     impl PlainTextMessage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<Str>) -> PlainTextMessage {
             PlainTextMessage {
                 value: value.into(),
@@ -1495,6 +1552,7 @@ pub mod bot {
     }
 
     impl IntoValue for PlainTextMessage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Value", self.value.into_value());
@@ -1518,6 +1576,7 @@ pub mod bot {
 
     impl SSMLMessage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<Str>) -> SSMLMessage {
             SSMLMessage {
                 value: value.into(),
@@ -1526,6 +1585,7 @@ pub mod bot {
     }
 
     impl IntoValue for SSMLMessage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Value", self.value.into_value());
@@ -1568,6 +1628,7 @@ pub mod bot {
 
     impl ConditionalSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(conditional_branches: impl Into<List<ConditionalBranch>>, default_branch: impl Into<DefaultConditionalBranch>, is_active: impl Into<Bool>) -> ConditionalSpecification {
             ConditionalSpecification {
                 conditional_branches: conditional_branches.into(),
@@ -1578,6 +1639,7 @@ pub mod bot {
     }
 
     impl IntoValue for ConditionalSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConditionalBranches", self.conditional_branches.into_value());
@@ -1607,6 +1669,7 @@ pub mod bot {
 
     impl DefaultConditionalBranch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DefaultConditionalBranch {
             DefaultConditionalBranch {
                 next_step: None,
@@ -1616,12 +1679,14 @@ pub mod bot {
     }
 
     impl Default for DefaultConditionalBranch {
+        #[inline]
         fn default() -> DefaultConditionalBranch {
             DefaultConditionalBranch::new()
         }
     }
 
     impl IntoValue for DefaultConditionalBranch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NextStep", self.next_step);
@@ -1656,6 +1721,7 @@ pub mod bot {
 
     impl DialogState {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DialogState {
             DialogState {
                 dialog_action: None,
@@ -1666,12 +1732,14 @@ pub mod bot {
     }
 
     impl Default for DialogState {
+        #[inline]
         fn default() -> DialogState {
             DialogState::new()
         }
     }
 
     impl IntoValue for DialogState {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DialogAction", self.dialog_action);
@@ -1707,6 +1775,7 @@ pub mod bot {
 
     impl DialogAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> DialogAction {
             DialogAction {
                 slot_to_elicit: None,
@@ -1717,6 +1786,7 @@ pub mod bot {
     }
 
     impl IntoValue for DialogAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SlotToElicit", self.slot_to_elicit);
@@ -1748,6 +1818,7 @@ pub mod bot {
 
     impl SessionAttribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>) -> SessionAttribute {
             SessionAttribute {
                 key: key.into(),
@@ -1757,6 +1828,7 @@ pub mod bot {
     }
 
     impl IntoValue for SessionAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -1786,6 +1858,7 @@ pub mod bot {
 
     impl IntentOverride {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IntentOverride {
             IntentOverride {
                 name: None,
@@ -1795,12 +1868,14 @@ pub mod bot {
     }
 
     impl Default for IntentOverride {
+        #[inline]
         fn default() -> IntentOverride {
             IntentOverride::new()
         }
     }
 
     impl IntoValue for IntentOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1831,6 +1906,7 @@ pub mod bot {
 
     impl SlotValueOverrideMap {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SlotValueOverrideMap {
             SlotValueOverrideMap {
                 slot_name: None,
@@ -1840,12 +1916,14 @@ pub mod bot {
     }
 
     impl Default for SlotValueOverrideMap {
+        #[inline]
         fn default() -> SlotValueOverrideMap {
             SlotValueOverrideMap::new()
         }
     }
 
     impl IntoValue for SlotValueOverrideMap {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SlotName", self.slot_name);
@@ -1882,6 +1960,7 @@ pub mod bot {
 
     impl SlotValueOverride {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SlotValueOverride {
             SlotValueOverride {
                 shape: None,
@@ -1892,12 +1971,14 @@ pub mod bot {
     }
 
     impl Default for SlotValueOverride {
+        #[inline]
         fn default() -> SlotValueOverride {
             SlotValueOverride::new()
         }
     }
 
     impl IntoValue for SlotValueOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Shape", self.shape);
@@ -1924,6 +2005,7 @@ pub mod bot {
 
     impl SlotValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SlotValue {
             SlotValue {
                 interpreted_value: None,
@@ -1932,12 +2014,14 @@ pub mod bot {
     }
 
     impl Default for SlotValue {
+        #[inline]
         fn default() -> SlotValue {
             SlotValue::new()
         }
     }
 
     impl IntoValue for SlotValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InterpretedValue", self.interpreted_value);
@@ -1979,6 +2063,7 @@ pub mod bot {
 
     impl ConditionalBranch {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(condition: impl Into<Condition>, name: impl Into<Str>, next_step: impl Into<DialogState>) -> ConditionalBranch {
             ConditionalBranch {
                 condition: condition.into(),
@@ -1990,6 +2075,7 @@ pub mod bot {
     }
 
     impl IntoValue for ConditionalBranch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Condition", self.condition.into_value());
@@ -2016,6 +2102,7 @@ pub mod bot {
 
     impl Condition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(expression_string: impl Into<Str>) -> Condition {
             Condition {
                 expression_string: expression_string.into(),
@@ -2024,6 +2111,7 @@ pub mod bot {
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExpressionString", self.expression_string.into_value());
@@ -2066,6 +2154,7 @@ pub mod bot {
 
     impl FulfillmentCodeHookSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> FulfillmentCodeHookSetting {
             FulfillmentCodeHookSetting {
                 enabled: enabled.into(),
@@ -2077,6 +2166,7 @@ pub mod bot {
     }
 
     impl IntoValue for FulfillmentCodeHookSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -2150,6 +2240,7 @@ pub mod bot {
 
     impl PostFulfillmentStatusSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PostFulfillmentStatusSpecification {
             PostFulfillmentStatusSpecification {
                 failure_conditional: None,
@@ -2166,12 +2257,14 @@ pub mod bot {
     }
 
     impl Default for PostFulfillmentStatusSpecification {
+        #[inline]
         fn default() -> PostFulfillmentStatusSpecification {
             PostFulfillmentStatusSpecification::new()
         }
     }
 
     impl IntoValue for PostFulfillmentStatusSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FailureConditional", self.failure_conditional);
@@ -2221,6 +2314,7 @@ pub mod bot {
 
     impl FulfillmentUpdatesSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(active: impl Into<Bool>) -> FulfillmentUpdatesSpecification {
             FulfillmentUpdatesSpecification {
                 active: active.into(),
@@ -2232,6 +2326,7 @@ pub mod bot {
     }
 
     impl IntoValue for FulfillmentUpdatesSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Active", self.active.into_value());
@@ -2273,6 +2368,7 @@ pub mod bot {
 
     impl FulfillmentUpdateResponseSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(frequency_in_seconds: impl Into<Int>, message_groups: impl Into<List<MessageGroup>>) -> FulfillmentUpdateResponseSpecification {
             FulfillmentUpdateResponseSpecification {
                 allow_interrupt: None,
@@ -2283,6 +2379,7 @@ pub mod bot {
     }
 
     impl IntoValue for FulfillmentUpdateResponseSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowInterrupt", self.allow_interrupt);
@@ -2323,6 +2420,7 @@ pub mod bot {
 
     impl FulfillmentStartResponseSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(delay_in_seconds: impl Into<Int>, message_groups: impl Into<List<MessageGroup>>) -> FulfillmentStartResponseSpecification {
             FulfillmentStartResponseSpecification {
                 allow_interrupt: None,
@@ -2333,6 +2431,7 @@ pub mod bot {
     }
 
     impl IntoValue for FulfillmentStartResponseSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowInterrupt", self.allow_interrupt);
@@ -2429,6 +2528,7 @@ pub mod bot {
 
     impl IntentConfirmationSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(prompt_specification: impl Into<PromptSpecification>) -> IntentConfirmationSetting {
             IntentConfirmationSetting {
                 code_hook: None,
@@ -2449,6 +2549,7 @@ pub mod bot {
     }
 
     impl IntoValue for IntentConfirmationSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CodeHook", self.code_hook);
@@ -2507,6 +2608,7 @@ pub mod bot {
 
     impl PromptSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_retries: impl Into<Int>, message_groups_list: impl Into<List<MessageGroup>>) -> PromptSpecification {
             PromptSpecification {
                 allow_interrupt: None,
@@ -2519,6 +2621,7 @@ pub mod bot {
     }
 
     impl IntoValue for PromptSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowInterrupt", self.allow_interrupt);
@@ -2561,6 +2664,7 @@ pub mod bot {
 
     impl PromptAttemptSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allowed_input_types: impl Into<AllowedInputTypes>) -> PromptAttemptSpecification {
             PromptAttemptSpecification {
                 allow_interrupt: None,
@@ -2572,6 +2676,7 @@ pub mod bot {
     }
 
     impl IntoValue for PromptAttemptSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowInterrupt", self.allow_interrupt);
@@ -2598,6 +2703,7 @@ pub mod bot {
 
     impl TextInputSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(start_timeout_ms: impl Into<Int>) -> TextInputSpecification {
             TextInputSpecification {
                 start_timeout_ms: start_timeout_ms.into(),
@@ -2606,6 +2712,7 @@ pub mod bot {
     }
 
     impl IntoValue for TextInputSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StartTimeoutMs", self.start_timeout_ms.into_value());
@@ -2635,6 +2742,7 @@ pub mod bot {
 
     impl AllowedInputTypes {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allow_audio_input: impl Into<Bool>, allow_dtmf_input: impl Into<Bool>) -> AllowedInputTypes {
             AllowedInputTypes {
                 allow_audio_input: allow_audio_input.into(),
@@ -2644,6 +2752,7 @@ pub mod bot {
     }
 
     impl IntoValue for AllowedInputTypes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllowAudioInput", self.allow_audio_input.into_value());
@@ -2679,6 +2788,7 @@ pub mod bot {
 
     impl AudioAndDTMFInputSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(start_timeout_ms: impl Into<Int>) -> AudioAndDTMFInputSpecification {
             AudioAndDTMFInputSpecification {
                 audio_specification: None,
@@ -2689,6 +2799,7 @@ pub mod bot {
     }
 
     impl IntoValue for AudioAndDTMFInputSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioSpecification", self.audio_specification);
@@ -2734,6 +2845,7 @@ pub mod bot {
 
     impl DTMFSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(deletion_character: impl Into<Str>, end_character: impl Into<Str>, end_timeout_ms: impl Into<Int>, max_length: impl Into<Int>) -> DTMFSpecification {
             DTMFSpecification {
                 deletion_character: deletion_character.into(),
@@ -2745,6 +2857,7 @@ pub mod bot {
     }
 
     impl IntoValue for DTMFSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeletionCharacter", self.deletion_character.into_value());
@@ -2779,6 +2892,7 @@ pub mod bot {
 
     impl AudioSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(end_timeout_ms: impl Into<Int>, max_length_ms: impl Into<Int>) -> AudioSpecification {
             AudioSpecification {
                 end_timeout_ms: end_timeout_ms.into(),
@@ -2788,6 +2902,7 @@ pub mod bot {
     }
 
     impl IntoValue for AudioSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndTimeoutMs", self.end_timeout_ms.into_value());
@@ -2818,6 +2933,7 @@ pub mod bot {
 
     impl ElicitationCodeHookInvocationSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enable_code_hook_invocation: impl Into<Bool>) -> ElicitationCodeHookInvocationSetting {
             ElicitationCodeHookInvocationSetting {
                 enable_code_hook_invocation: enable_code_hook_invocation.into(),
@@ -2827,6 +2943,7 @@ pub mod bot {
     }
 
     impl IntoValue for ElicitationCodeHookInvocationSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EnableCodeHookInvocation", self.enable_code_hook_invocation.into_value());
@@ -2888,6 +3005,7 @@ pub mod bot {
 
     impl Slot {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, slot_type_name: impl Into<Str>, value_elicitation_setting: impl Into<SlotValueElicitationSetting>) -> Slot {
             Slot {
                 description: None,
@@ -2902,6 +3020,7 @@ pub mod bot {
     }
 
     impl IntoValue for Slot {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -2961,6 +3080,7 @@ pub mod bot {
 
     impl SlotValueElicitationSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(slot_constraint: impl Into<Str>) -> SlotValueElicitationSetting {
             SlotValueElicitationSetting {
                 default_value_specification: None,
@@ -2974,6 +3094,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotValueElicitationSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultValueSpecification", self.default_value_specification);
@@ -3023,6 +3144,7 @@ pub mod bot {
 
     impl WaitAndContinueSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(continue_response: impl Into<ResponseSpecification>, waiting_response: impl Into<ResponseSpecification>) -> WaitAndContinueSpecification {
             WaitAndContinueSpecification {
                 continue_response: continue_response.into(),
@@ -3034,6 +3156,7 @@ pub mod bot {
     }
 
     impl IntoValue for WaitAndContinueSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContinueResponse", self.continue_response.into_value());
@@ -3081,6 +3204,7 @@ pub mod bot {
 
     impl StillWaitingResponseSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(frequency_in_seconds: impl Into<Int>, message_groups_list: impl Into<List<MessageGroup>>, timeout_in_seconds: impl Into<Int>) -> StillWaitingResponseSpecification {
             StillWaitingResponseSpecification {
                 allow_interrupt: None,
@@ -3092,6 +3216,7 @@ pub mod bot {
     }
 
     impl IntoValue for StillWaitingResponseSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowInterrupt", self.allow_interrupt);
@@ -3154,6 +3279,7 @@ pub mod bot {
 
     impl SlotCaptureSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SlotCaptureSetting {
             SlotCaptureSetting {
                 capture_conditional: None,
@@ -3169,12 +3295,14 @@ pub mod bot {
     }
 
     impl Default for SlotCaptureSetting {
+        #[inline]
         fn default() -> SlotCaptureSetting {
             SlotCaptureSetting::new()
         }
     }
 
     impl IntoValue for SlotCaptureSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CaptureConditional", self.capture_conditional);
@@ -3205,6 +3333,7 @@ pub mod bot {
 
     impl SampleUtterance {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(utterance: impl Into<Str>) -> SampleUtterance {
             SampleUtterance {
                 utterance: utterance.into(),
@@ -3213,6 +3342,7 @@ pub mod bot {
     }
 
     impl IntoValue for SampleUtterance {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Utterance", self.utterance.into_value());
@@ -3237,6 +3367,7 @@ pub mod bot {
 
     impl SlotDefaultValueSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(default_value_list: impl Into<List<SlotDefaultValue>>) -> SlotDefaultValueSpecification {
             SlotDefaultValueSpecification {
                 default_value_list: default_value_list.into(),
@@ -3245,6 +3376,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotDefaultValueSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DefaultValueList", self.default_value_list.into_value());
@@ -3268,6 +3400,7 @@ pub mod bot {
 
     impl SlotDefaultValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(default_value: impl Into<Str>) -> SlotDefaultValue {
             SlotDefaultValue {
                 default_value: default_value.into(),
@@ -3276,6 +3409,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotDefaultValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DefaultValue", self.default_value.into_value());
@@ -3300,6 +3434,7 @@ pub mod bot {
 
     impl ObfuscationSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(obfuscation_setting_type: impl Into<Str>) -> ObfuscationSetting {
             ObfuscationSetting {
                 obfuscation_setting_type: obfuscation_setting_type.into(),
@@ -3308,6 +3443,7 @@ pub mod bot {
     }
 
     impl IntoValue for ObfuscationSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ObfuscationSettingType", self.obfuscation_setting_type.into_value());
@@ -3331,6 +3467,7 @@ pub mod bot {
 
     impl MultipleValuesSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MultipleValuesSetting {
             MultipleValuesSetting {
                 allow_multiple_values: None,
@@ -3339,12 +3476,14 @@ pub mod bot {
     }
 
     impl Default for MultipleValuesSetting {
+        #[inline]
         fn default() -> MultipleValuesSetting {
             MultipleValuesSetting::new()
         }
     }
 
     impl IntoValue for MultipleValuesSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowMultipleValues", self.allow_multiple_values);
@@ -3369,6 +3508,7 @@ pub mod bot {
 
     impl DialogCodeHookSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> DialogCodeHookSetting {
             DialogCodeHookSetting {
                 enabled: enabled.into(),
@@ -3377,6 +3517,7 @@ pub mod bot {
     }
 
     impl IntoValue for DialogCodeHookSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -3400,6 +3541,7 @@ pub mod bot {
 
     impl InputContext {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> InputContext {
             InputContext {
                 name: name.into(),
@@ -3408,6 +3550,7 @@ pub mod bot {
     }
 
     impl IntoValue for InputContext {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -3447,6 +3590,7 @@ pub mod bot {
 
     impl KendraConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kendra_index: impl Into<Str>) -> KendraConfiguration {
             KendraConfiguration {
                 kendra_index: kendra_index.into(),
@@ -3457,6 +3601,7 @@ pub mod bot {
     }
 
     impl IntoValue for KendraConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KendraIndex", self.kendra_index.into_value());
@@ -3500,6 +3645,7 @@ pub mod bot {
 
     impl IntentClosingSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IntentClosingSetting {
             IntentClosingSetting {
                 closing_response: None,
@@ -3511,12 +3657,14 @@ pub mod bot {
     }
 
     impl Default for IntentClosingSetting {
+        #[inline]
         fn default() -> IntentClosingSetting {
             IntentClosingSetting::new()
         }
     }
 
     impl IntoValue for IntentClosingSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClosingResponse", self.closing_response);
@@ -3557,6 +3705,7 @@ pub mod bot {
 
     impl OutputContext {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, time_to_live_in_seconds: impl Into<Int>, turns_to_live: impl Into<Int>) -> OutputContext {
             OutputContext {
                 name: name.into(),
@@ -3567,6 +3716,7 @@ pub mod bot {
     }
 
     impl IntoValue for OutputContext {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -3598,6 +3748,7 @@ pub mod bot {
 
     impl SlotPriority {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(priority: impl Into<Int>, slot_name: impl Into<Str>) -> SlotPriority {
             SlotPriority {
                 priority: priority.into(),
@@ -3607,6 +3758,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotPriority {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Priority", self.priority.into_value());
@@ -3639,6 +3791,7 @@ pub mod bot {
 
     impl VoiceSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(voice_id: impl Into<Str>) -> VoiceSettings {
             VoiceSettings {
                 engine: None,
@@ -3648,6 +3801,7 @@ pub mod bot {
     }
 
     impl IntoValue for VoiceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Engine", self.engine);
@@ -3683,6 +3837,7 @@ pub mod bot {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_bucket: impl Into<Str>, s3_object_key: impl Into<Str>) -> S3Location {
             S3Location {
                 s3_bucket: s3_bucket.into(),
@@ -3693,6 +3848,7 @@ pub mod bot {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Bucket", self.s3_bucket.into_value());
@@ -3736,6 +3892,7 @@ pub mod bot {
 
     impl TestBotAliasSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TestBotAliasSettings {
             TestBotAliasSettings {
                 bot_alias_locale_settings: None,
@@ -3747,12 +3904,14 @@ pub mod bot {
     }
 
     impl Default for TestBotAliasSettings {
+        #[inline]
         fn default() -> TestBotAliasSettings {
             TestBotAliasSettings::new()
         }
     }
 
     impl IntoValue for TestBotAliasSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BotAliasLocaleSettings", self.bot_alias_locale_settings);
@@ -3785,6 +3944,7 @@ pub mod bot {
 
     impl BotAliasLocaleSettingsItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bot_alias_locale_setting: impl Into<BotAliasLocaleSettings>, locale_id: impl Into<Str>) -> BotAliasLocaleSettingsItem {
             BotAliasLocaleSettingsItem {
                 bot_alias_locale_setting: bot_alias_locale_setting.into(),
@@ -3794,6 +3954,7 @@ pub mod bot {
     }
 
     impl IntoValue for BotAliasLocaleSettingsItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BotAliasLocaleSetting", self.bot_alias_locale_setting.into_value());
@@ -3825,6 +3986,7 @@ pub mod bot {
 
     impl BotAliasLocaleSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> BotAliasLocaleSettings {
             BotAliasLocaleSettings {
                 code_hook_specification: None,
@@ -3834,6 +3996,7 @@ pub mod bot {
     }
 
     impl IntoValue for BotAliasLocaleSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CodeHookSpecification", self.code_hook_specification);
@@ -3859,6 +4022,7 @@ pub mod bot {
 
     impl CodeHookSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lambda_code_hook: impl Into<LambdaCodeHook>) -> CodeHookSpecification {
             CodeHookSpecification {
                 lambda_code_hook: lambda_code_hook.into(),
@@ -3867,6 +4031,7 @@ pub mod bot {
     }
 
     impl IntoValue for CodeHookSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LambdaCodeHook", self.lambda_code_hook.into_value());
@@ -3898,6 +4063,7 @@ pub mod bot {
 
     impl LambdaCodeHook {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(code_hook_interface_version: impl Into<Str>, lambda_arn: impl Into<Str>) -> LambdaCodeHook {
             LambdaCodeHook {
                 code_hook_interface_version: code_hook_interface_version.into(),
@@ -3907,6 +4073,7 @@ pub mod bot {
     }
 
     impl IntoValue for LambdaCodeHook {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CodeHookInterfaceVersion", self.code_hook_interface_version.into_value());
@@ -3936,6 +4103,7 @@ pub mod bot {
 
     impl ConversationLogSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConversationLogSettings {
             ConversationLogSettings {
                 audio_log_settings: None,
@@ -3945,12 +4113,14 @@ pub mod bot {
     }
 
     impl Default for ConversationLogSettings {
+        #[inline]
         fn default() -> ConversationLogSettings {
             ConversationLogSettings::new()
         }
     }
 
     impl IntoValue for ConversationLogSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioLogSettings", self.audio_log_settings);
@@ -3981,6 +4151,7 @@ pub mod bot {
 
     impl TextLogSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination: impl Into<TextLogDestination>, enabled: impl Into<Bool>) -> TextLogSetting {
             TextLogSetting {
                 destination: destination.into(),
@@ -3990,6 +4161,7 @@ pub mod bot {
     }
 
     impl IntoValue for TextLogSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
@@ -4014,6 +4186,7 @@ pub mod bot {
 
     impl TextLogDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cloud_watch: impl Into<CloudWatchLogGroupLogDestination>) -> TextLogDestination {
             TextLogDestination {
                 cloud_watch: cloud_watch.into(),
@@ -4022,6 +4195,7 @@ pub mod bot {
     }
 
     impl IntoValue for TextLogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CloudWatch", self.cloud_watch.into_value());
@@ -4052,6 +4226,7 @@ pub mod bot {
 
     impl CloudWatchLogGroupLogDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cloud_watch_log_group_arn: impl Into<Str>, log_prefix: impl Into<Str>) -> CloudWatchLogGroupLogDestination {
             CloudWatchLogGroupLogDestination {
                 cloud_watch_log_group_arn: cloud_watch_log_group_arn.into(),
@@ -4061,6 +4236,7 @@ pub mod bot {
     }
 
     impl IntoValue for CloudWatchLogGroupLogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CloudWatchLogGroupArn", self.cloud_watch_log_group_arn.into_value());
@@ -4093,6 +4269,7 @@ pub mod bot {
 
     impl AudioLogSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination: impl Into<AudioLogDestination>, enabled: impl Into<Bool>) -> AudioLogSetting {
             AudioLogSetting {
                 destination: destination.into(),
@@ -4102,6 +4279,7 @@ pub mod bot {
     }
 
     impl IntoValue for AudioLogSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
@@ -4126,6 +4304,7 @@ pub mod bot {
 
     impl AudioLogDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_bucket: impl Into<S3BucketLogDestination>) -> AudioLogDestination {
             AudioLogDestination {
                 s3_bucket: s3_bucket.into(),
@@ -4134,6 +4313,7 @@ pub mod bot {
     }
 
     impl IntoValue for AudioLogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Bucket", self.s3_bucket.into_value());
@@ -4169,6 +4349,7 @@ pub mod bot {
 
     impl S3BucketLogDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_prefix: impl Into<Str>, s3_bucket_arn: impl Into<Str>) -> S3BucketLogDestination {
             S3BucketLogDestination {
                 kms_key_arn: None,
@@ -4179,6 +4360,7 @@ pub mod bot {
     }
 
     impl IntoValue for S3BucketLogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -4223,6 +4405,7 @@ pub mod bot {
 
     impl DataPrivacy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(child_directed: impl Into<Bool>) -> DataPrivacy {
             DataPrivacy {
                 child_directed: child_directed.into(),
@@ -4231,6 +4414,7 @@ pub mod bot {
     }
 
     impl IntoValue for DataPrivacy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ChildDirected", self.child_directed.into_value());
@@ -4255,6 +4439,7 @@ pub mod bot {
 
     impl SentimentAnalysisSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(detect_sentiment: impl Into<Bool>) -> SentimentAnalysisSettings {
             SentimentAnalysisSettings {
                 detect_sentiment: detect_sentiment.into(),
@@ -4263,6 +4448,7 @@ pub mod bot {
     }
 
     impl IntoValue for SentimentAnalysisSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DetectSentiment", self.detect_sentiment.into_value());
@@ -4286,6 +4472,7 @@ pub mod bot {
 
     impl ErrorLogSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> ErrorLogSettings {
             ErrorLogSettings {
                 enabled: enabled.into(),
@@ -4294,6 +4481,7 @@ pub mod bot {
     }
 
     impl IntoValue for ErrorLogSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -4322,6 +4510,7 @@ pub mod bot {
 
     impl GenerativeAISettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GenerativeAISettings {
             GenerativeAISettings {
                 buildtime_settings: None,
@@ -4331,12 +4520,14 @@ pub mod bot {
     }
 
     impl Default for GenerativeAISettings {
+        #[inline]
         fn default() -> GenerativeAISettings {
             GenerativeAISettings::new()
         }
     }
 
     impl IntoValue for GenerativeAISettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BuildtimeSettings", self.buildtime_settings);
@@ -4366,6 +4557,7 @@ pub mod bot {
 
     impl RuntimeSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuntimeSettings {
             RuntimeSettings {
                 nlu_improvement_specification: None,
@@ -4375,12 +4567,14 @@ pub mod bot {
     }
 
     impl Default for RuntimeSettings {
+        #[inline]
         fn default() -> RuntimeSettings {
             RuntimeSettings::new()
         }
     }
 
     impl IntoValue for RuntimeSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NluImprovementSpecification", self.nlu_improvement_specification);
@@ -4411,6 +4605,7 @@ pub mod bot {
 
     impl SlotResolutionImprovementSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> SlotResolutionImprovementSpecification {
             SlotResolutionImprovementSpecification {
                 bedrock_model_specification: None,
@@ -4420,6 +4615,7 @@ pub mod bot {
     }
 
     impl IntoValue for SlotResolutionImprovementSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BedrockModelSpecification", self.bedrock_model_specification);
@@ -4460,6 +4656,7 @@ pub mod bot {
 
     impl BedrockModelSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(model_arn: impl Into<Str>) -> BedrockModelSpecification {
             BedrockModelSpecification {
                 bedrock_guardrail_configuration: None,
@@ -4471,6 +4668,7 @@ pub mod bot {
     }
 
     impl IntoValue for BedrockModelSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BedrockGuardrailConfiguration", self.bedrock_guardrail_configuration);
@@ -4501,6 +4699,7 @@ pub mod bot {
 
     impl BedrockGuardrailConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BedrockGuardrailConfiguration {
             BedrockGuardrailConfiguration {
                 bedrock_guardrail_identifier: None,
@@ -4510,12 +4709,14 @@ pub mod bot {
     }
 
     impl Default for BedrockGuardrailConfiguration {
+        #[inline]
         fn default() -> BedrockGuardrailConfiguration {
             BedrockGuardrailConfiguration::new()
         }
     }
 
     impl IntoValue for BedrockGuardrailConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BedrockGuardrailIdentifier", self.bedrock_guardrail_identifier);
@@ -4558,6 +4759,7 @@ pub mod bot {
 
     impl NluImprovementSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> NluImprovementSpecification {
             NluImprovementSpecification {
                 assisted_nlu_mode: None,
@@ -4568,6 +4770,7 @@ pub mod bot {
     }
 
     impl IntoValue for NluImprovementSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssistedNluMode", self.assisted_nlu_mode);
@@ -4611,6 +4814,7 @@ pub mod bot {
 
     impl IntentDisambiguationSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> IntentDisambiguationSettings {
             IntentDisambiguationSettings {
                 custom_disambiguation_message: None,
@@ -4621,6 +4825,7 @@ pub mod bot {
     }
 
     impl IntoValue for IntentDisambiguationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomDisambiguationMessage", self.custom_disambiguation_message);
@@ -4651,6 +4856,7 @@ pub mod bot {
 
     impl BuildtimeSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BuildtimeSettings {
             BuildtimeSettings {
                 descriptive_bot_builder_specification: None,
@@ -4660,12 +4866,14 @@ pub mod bot {
     }
 
     impl Default for BuildtimeSettings {
+        #[inline]
         fn default() -> BuildtimeSettings {
             BuildtimeSettings::new()
         }
     }
 
     impl IntoValue for BuildtimeSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DescriptiveBotBuilderSpecification", self.descriptive_bot_builder_specification);
@@ -4696,6 +4904,7 @@ pub mod bot {
 
     impl DescriptiveBotBuilderSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> DescriptiveBotBuilderSpecification {
             DescriptiveBotBuilderSpecification {
                 bedrock_model_specification: None,
@@ -4705,6 +4914,7 @@ pub mod bot {
     }
 
     impl IntoValue for DescriptiveBotBuilderSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BedrockModelSpecification", self.bedrock_model_specification);
@@ -4734,6 +4944,7 @@ pub mod bot {
 
     impl SampleUtteranceGenerationSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> SampleUtteranceGenerationSpecification {
             SampleUtteranceGenerationSpecification {
                 bedrock_model_specification: None,
@@ -4743,6 +4954,7 @@ pub mod bot {
     }
 
     impl IntoValue for SampleUtteranceGenerationSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BedrockModelSpecification", self.bedrock_model_specification);
@@ -4771,6 +4983,7 @@ pub mod bot {
 
     impl SpeechRecognitionSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpeechRecognitionSettings {
             SpeechRecognitionSettings {
                 speech_model_config: None,
@@ -4780,12 +4993,14 @@ pub mod bot {
     }
 
     impl Default for SpeechRecognitionSettings {
+        #[inline]
         fn default() -> SpeechRecognitionSettings {
             SpeechRecognitionSettings::new()
         }
     }
 
     impl IntoValue for SpeechRecognitionSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SpeechModelConfig", self.speech_model_config);
@@ -4809,6 +5024,7 @@ pub mod bot {
 
     impl SpeechModelConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpeechModelConfig {
             SpeechModelConfig {
                 deepgram_config: None,
@@ -4817,12 +5033,14 @@ pub mod bot {
     }
 
     impl Default for SpeechModelConfig {
+        #[inline]
         fn default() -> SpeechModelConfig {
             SpeechModelConfig::new()
         }
     }
 
     impl IntoValue for SpeechModelConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeepgramConfig", self.deepgram_config);
@@ -4851,6 +5069,7 @@ pub mod bot {
 
     impl DeepgramSpeechModelConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(api_token_secret_arn: impl Into<Str>) -> DeepgramSpeechModelConfig {
             DeepgramSpeechModelConfig {
                 api_token_secret_arn: api_token_secret_arn.into(),
@@ -4860,6 +5079,7 @@ pub mod bot {
     }
 
     impl IntoValue for DeepgramSpeechModelConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiTokenSecretArn", self.api_token_secret_arn.into_value());
@@ -4884,6 +5104,7 @@ pub mod bot {
 
     impl CompositeSlotTypeSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CompositeSlotTypeSetting {
             CompositeSlotTypeSetting {
                 sub_slots: None,
@@ -4892,12 +5113,14 @@ pub mod bot {
     }
 
     impl Default for CompositeSlotTypeSetting {
+        #[inline]
         fn default() -> CompositeSlotTypeSetting {
             CompositeSlotTypeSetting::new()
         }
     }
 
     impl IntoValue for CompositeSlotTypeSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SubSlots", self.sub_slots);
@@ -4932,6 +5155,7 @@ pub mod bot {
 
     impl SubSlotTypeComposition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> SubSlotTypeComposition {
             SubSlotTypeComposition {
                 name: name.into(),
@@ -4942,6 +5166,7 @@ pub mod bot {
     }
 
     impl IntoValue for SubSlotTypeComposition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -4967,6 +5192,7 @@ pub mod bot {
 
     impl UnifiedSpeechSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(speech_foundation_model: impl Into<SpeechFoundationModel>) -> UnifiedSpeechSettings {
             UnifiedSpeechSettings {
                 speech_foundation_model: speech_foundation_model.into(),
@@ -4975,6 +5201,7 @@ pub mod bot {
     }
 
     impl IntoValue for UnifiedSpeechSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SpeechFoundationModel", self.speech_foundation_model.into_value());
@@ -5003,6 +5230,7 @@ pub mod bot {
 
     impl SpeechFoundationModel {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(model_arn: impl Into<Str>) -> SpeechFoundationModel {
             SpeechFoundationModel {
                 model_arn: model_arn.into(),
@@ -5012,6 +5240,7 @@ pub mod bot {
     }
 
     impl IntoValue for SpeechFoundationModel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ModelArn", self.model_arn.into_value());
@@ -5056,6 +5285,7 @@ pub mod bot {
 
     impl AudioFillerSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> AudioFillerSettings {
             AudioFillerSettings {
                 audio_type: None,
@@ -5068,6 +5298,7 @@ pub mod bot {
     }
 
     impl IntoValue for AudioFillerSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioType", self.audio_type);
@@ -5094,6 +5325,7 @@ pub mod bot {
 
     impl QInConnectIntentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> QInConnectIntentConfiguration {
             QInConnectIntentConfiguration {
                 q_in_connect_assistant_configuration: None,
@@ -5102,12 +5334,14 @@ pub mod bot {
     }
 
     impl Default for QInConnectIntentConfiguration {
+        #[inline]
         fn default() -> QInConnectIntentConfiguration {
             QInConnectIntentConfiguration::new()
         }
     }
 
     impl IntoValue for QInConnectIntentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "QInConnectAssistantConfiguration", self.q_in_connect_assistant_configuration);
@@ -5131,6 +5365,7 @@ pub mod bot {
 
     impl QInConnectAssistantConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(assistant_arn: impl Into<Str>) -> QInConnectAssistantConfiguration {
             QInConnectAssistantConfiguration {
                 assistant_arn: assistant_arn.into(),
@@ -5139,6 +5374,7 @@ pub mod bot {
     }
 
     impl IntoValue for QInConnectAssistantConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AssistantArn", self.assistant_arn.into_value());
@@ -5166,6 +5402,7 @@ pub mod bot {
 
     impl BedrockAgentIntentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BedrockAgentIntentConfiguration {
             BedrockAgentIntentConfiguration {
                 bedrock_agent_configuration: None,
@@ -5175,12 +5412,14 @@ pub mod bot {
     }
 
     impl Default for BedrockAgentIntentConfiguration {
+        #[inline]
         fn default() -> BedrockAgentIntentConfiguration {
             BedrockAgentIntentConfiguration::new()
         }
     }
 
     impl IntoValue for BedrockAgentIntentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BedrockAgentConfiguration", self.bedrock_agent_configuration);
@@ -5209,6 +5448,7 @@ pub mod bot {
 
     impl BedrockAgentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BedrockAgentConfiguration {
             BedrockAgentConfiguration {
                 bedrock_agent_alias_id: None,
@@ -5218,12 +5458,14 @@ pub mod bot {
     }
 
     impl Default for BedrockAgentConfiguration {
+        #[inline]
         fn default() -> BedrockAgentConfiguration {
             BedrockAgentConfiguration::new()
         }
     }
 
     impl IntoValue for BedrockAgentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BedrockAgentAliasId", self.bedrock_agent_alias_id);
@@ -5254,6 +5496,7 @@ pub mod bot {
 
     impl BedrockAgentIntentKnowledgeBaseConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bedrock_knowledge_base_arn: impl Into<Str>, bedrock_model_configuration: impl Into<BedrockModelSpecification>) -> BedrockAgentIntentKnowledgeBaseConfiguration {
             BedrockAgentIntentKnowledgeBaseConfiguration {
                 bedrock_knowledge_base_arn: bedrock_knowledge_base_arn.into(),
@@ -5263,6 +5506,7 @@ pub mod bot {
     }
 
     impl IntoValue for BedrockAgentIntentKnowledgeBaseConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BedrockKnowledgeBaseArn", self.bedrock_knowledge_base_arn.into_value());
@@ -5292,6 +5536,7 @@ pub mod bot {
 
     impl SubSlotSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SubSlotSetting {
             SubSlotSetting {
                 expression: None,
@@ -5301,12 +5546,14 @@ pub mod bot {
     }
 
     impl Default for SubSlotSetting {
+        #[inline]
         fn default() -> SubSlotSetting {
             SubSlotSetting::new()
         }
     }
 
     impl IntoValue for SubSlotSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Expression", self.expression);
@@ -5341,6 +5588,7 @@ pub mod bot {
 
     impl Specifications {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value_elicitation_setting: impl Into<SubSlotValueElicitationSetting>) -> Specifications {
             Specifications {
                 slot_type_id: None,
@@ -5351,6 +5599,7 @@ pub mod bot {
     }
 
     impl IntoValue for Specifications {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SlotTypeId", self.slot_type_id);
@@ -5393,6 +5642,7 @@ pub mod bot {
 
     impl SubSlotValueElicitationSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SubSlotValueElicitationSetting {
             SubSlotValueElicitationSetting {
                 default_value_specification: None,
@@ -5404,12 +5654,14 @@ pub mod bot {
     }
 
     impl Default for SubSlotValueElicitationSetting {
+        #[inline]
         fn default() -> SubSlotValueElicitationSetting {
             SubSlotValueElicitationSetting::new()
         }
     }
 
     impl IntoValue for SubSlotValueElicitationSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultValueSpecification", self.default_value_specification);
@@ -5443,6 +5695,7 @@ pub mod bot {
 
     impl QnAIntentConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bedrock_model_configuration: impl Into<BedrockModelSpecification>, data_source_configuration: impl Into<DataSourceConfiguration>) -> QnAIntentConfiguration {
             QnAIntentConfiguration {
                 bedrock_model_configuration: bedrock_model_configuration.into(),
@@ -5452,6 +5705,7 @@ pub mod bot {
     }
 
     impl IntoValue for QnAIntentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BedrockModelConfiguration", self.bedrock_model_configuration.into_value());
@@ -5494,6 +5748,7 @@ pub mod bot {
 
     impl DataSourceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataSourceConfiguration {
             DataSourceConfiguration {
                 bedrock_knowledge_store_configuration: None,
@@ -5504,12 +5759,14 @@ pub mod bot {
     }
 
     impl Default for DataSourceConfiguration {
+        #[inline]
         fn default() -> DataSourceConfiguration {
             DataSourceConfiguration::new()
         }
     }
 
     impl IntoValue for DataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BedrockKnowledgeStoreConfiguration", self.bedrock_knowledge_store_configuration);
@@ -5545,6 +5802,7 @@ pub mod bot {
 
     impl BedrockKnowledgeStoreConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BedrockKnowledgeStoreConfiguration {
             BedrockKnowledgeStoreConfiguration {
                 bkb_exact_response_fields: None,
@@ -5555,12 +5813,14 @@ pub mod bot {
     }
 
     impl Default for BedrockKnowledgeStoreConfiguration {
+        #[inline]
         fn default() -> BedrockKnowledgeStoreConfiguration {
             BedrockKnowledgeStoreConfiguration::new()
         }
     }
 
     impl IntoValue for BedrockKnowledgeStoreConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BKBExactResponseFields", self.bkb_exact_response_fields);
@@ -5585,6 +5845,7 @@ pub mod bot {
 
     impl BKBExactResponseFields {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BKBExactResponseFields {
             BKBExactResponseFields {
                 answer_field: None,
@@ -5593,12 +5854,14 @@ pub mod bot {
     }
 
     impl Default for BKBExactResponseFields {
+        #[inline]
         fn default() -> BKBExactResponseFields {
             BKBExactResponseFields::new()
         }
     }
 
     impl IntoValue for BKBExactResponseFields {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnswerField", self.answer_field);
@@ -5646,6 +5909,7 @@ pub mod bot {
 
     impl QnAKendraConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(exact_response: impl Into<Bool>, kendra_index: impl Into<Str>, query_filter_string_enabled: impl Into<Bool>) -> QnAKendraConfiguration {
             QnAKendraConfiguration {
                 exact_response: exact_response.into(),
@@ -5657,6 +5921,7 @@ pub mod bot {
     }
 
     impl IntoValue for QnAKendraConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExactResponse", self.exact_response.into_value());
@@ -5705,6 +5970,7 @@ pub mod bot {
 
     impl OpensearchConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OpensearchConfiguration {
             OpensearchConfiguration {
                 domain_endpoint: None,
@@ -5717,12 +5983,14 @@ pub mod bot {
     }
 
     impl Default for OpensearchConfiguration {
+        #[inline]
         fn default() -> OpensearchConfiguration {
             OpensearchConfiguration::new()
         }
     }
 
     impl IntoValue for OpensearchConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DomainEndpoint", self.domain_endpoint);
@@ -5755,6 +6023,7 @@ pub mod bot {
 
     impl ExactResponseFields {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExactResponseFields {
             ExactResponseFields {
                 answer_field: None,
@@ -5764,12 +6033,14 @@ pub mod bot {
     }
 
     impl Default for ExactResponseFields {
+        #[inline]
         fn default() -> ExactResponseFields {
             ExactResponseFields::new()
         }
     }
 
     impl IntoValue for ExactResponseFields {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnswerField", self.answer_field);
@@ -5794,6 +6065,7 @@ pub mod bot {
 
     impl Replication {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(replica_regions: impl Into<List<Str>>) -> Replication {
             Replication {
                 replica_regions: replica_regions.into(),
@@ -5802,6 +6074,7 @@ pub mod bot {
     }
 
     impl IntoValue for Replication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ReplicaRegions", self.replica_regions.into_value());
@@ -5849,6 +6122,7 @@ pub mod bot {
 
     impl BotMember {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bot_member_alias_id: impl Into<Str>, bot_member_alias_name: impl Into<Str>, bot_member_id: impl Into<Str>, bot_member_name: impl Into<Str>, bot_member_version: impl Into<Str>) -> BotMember {
             BotMember {
                 bot_member_alias_id: bot_member_alias_id.into(),
@@ -5861,6 +6135,7 @@ pub mod bot {
     }
 
     impl IntoValue for BotMember {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BotMemberAliasId", self.bot_member_alias_id.into_value());
@@ -5932,6 +6207,7 @@ pub struct CfnBotAliasProps {
 #[cfg(feature = "lex")]
 impl CfnBotAliasProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bot_alias_name: impl Into<Str>, bot_id: impl Into<Str>) -> CfnBotAliasProps {
         CfnBotAliasProps {
             bot_alias_locale_settings: None,
@@ -5949,6 +6225,7 @@ impl CfnBotAliasProps {
 #[cfg(feature = "lex")]
 impl CfnBotAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BotAliasLocaleSettings", self.bot_alias_locale_settings);
@@ -5964,6 +6241,7 @@ impl CfnBotAliasProps {
 
     /// The `AWS::Lex::BotAlias` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lex::BotAlias").properties(self.into_properties()).tagging(gs_core::Tagging::List("BotAliasTags"))
     }
@@ -5972,6 +6250,7 @@ impl CfnBotAliasProps {
 #[cfg(feature = "lex")]
 impl crate::Cfn<markers::BotAlias> {
     /// Adds an `AWS::Lex::BotAlias` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5985,6 +6264,7 @@ impl crate::Cfn<markers::BotAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`BotAliasStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lex-botalias.html#aws-resource-lex-botalias-return-values).
+    #[inline]
     pub fn attr_bot_alias_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BotAliasStatus".into())
     }
@@ -5993,6 +6273,7 @@ impl crate::Cfn<markers::BotAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lex-botalias.html#aws-resource-lex-botalias-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -6001,6 +6282,7 @@ impl crate::Cfn<markers::BotAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`BotAliasId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lex-botalias.html#aws-resource-lex-botalias-return-values).
+    #[inline]
     pub fn attr_bot_alias_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BotAliasId".into())
     }
@@ -6034,6 +6316,7 @@ pub mod bot_alias {
 
     impl BotAliasLocaleSettingsItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bot_alias_locale_setting: impl Into<BotAliasLocaleSettings>, locale_id: impl Into<Str>) -> BotAliasLocaleSettingsItem {
             BotAliasLocaleSettingsItem {
                 bot_alias_locale_setting: bot_alias_locale_setting.into(),
@@ -6043,6 +6326,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for BotAliasLocaleSettingsItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BotAliasLocaleSetting", self.bot_alias_locale_setting.into_value());
@@ -6074,6 +6358,7 @@ pub mod bot_alias {
 
     impl BotAliasLocaleSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> BotAliasLocaleSettings {
             BotAliasLocaleSettings {
                 code_hook_specification: None,
@@ -6083,6 +6368,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for BotAliasLocaleSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CodeHookSpecification", self.code_hook_specification);
@@ -6108,6 +6394,7 @@ pub mod bot_alias {
 
     impl CodeHookSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lambda_code_hook: impl Into<LambdaCodeHook>) -> CodeHookSpecification {
             CodeHookSpecification {
                 lambda_code_hook: lambda_code_hook.into(),
@@ -6116,6 +6403,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for CodeHookSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LambdaCodeHook", self.lambda_code_hook.into_value());
@@ -6150,6 +6438,7 @@ pub mod bot_alias {
 
     impl LambdaCodeHook {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(code_hook_interface_version: impl Into<Str>, lambda_arn: impl Into<Id<crate::lambda::CfnFunction>>) -> LambdaCodeHook {
             LambdaCodeHook {
                 code_hook_interface_version: code_hook_interface_version.into(),
@@ -6159,6 +6448,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for LambdaCodeHook {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CodeHookInterfaceVersion", self.code_hook_interface_version.into_value());
@@ -6188,6 +6478,7 @@ pub mod bot_alias {
 
     impl ConversationLogSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConversationLogSettings {
             ConversationLogSettings {
                 audio_log_settings: None,
@@ -6197,12 +6488,14 @@ pub mod bot_alias {
     }
 
     impl Default for ConversationLogSettings {
+        #[inline]
         fn default() -> ConversationLogSettings {
             ConversationLogSettings::new()
         }
     }
 
     impl IntoValue for ConversationLogSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioLogSettings", self.audio_log_settings);
@@ -6233,6 +6526,7 @@ pub mod bot_alias {
 
     impl TextLogSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination: impl Into<TextLogDestination>, enabled: impl Into<Bool>) -> TextLogSetting {
             TextLogSetting {
                 destination: destination.into(),
@@ -6242,6 +6536,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for TextLogSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
@@ -6266,6 +6561,7 @@ pub mod bot_alias {
 
     impl TextLogDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cloud_watch: impl Into<CloudWatchLogGroupLogDestination>) -> TextLogDestination {
             TextLogDestination {
                 cloud_watch: cloud_watch.into(),
@@ -6274,6 +6570,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for TextLogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CloudWatch", self.cloud_watch.into_value());
@@ -6307,6 +6604,7 @@ pub mod bot_alias {
 
     impl CloudWatchLogGroupLogDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cloud_watch_log_group_arn: impl Into<Id<crate::logs::CfnLogGroup>>, log_prefix: impl Into<Str>) -> CloudWatchLogGroupLogDestination {
             CloudWatchLogGroupLogDestination {
                 cloud_watch_log_group_arn: cloud_watch_log_group_arn.into(),
@@ -6316,6 +6614,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for CloudWatchLogGroupLogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CloudWatchLogGroupArn", self.cloud_watch_log_group_arn.into_get_att("Arn"));
@@ -6347,6 +6646,7 @@ pub mod bot_alias {
 
     impl AudioLogSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination: impl Into<AudioLogDestination>, enabled: impl Into<Bool>) -> AudioLogSetting {
             AudioLogSetting {
                 destination: destination.into(),
@@ -6356,6 +6656,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for AudioLogSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
@@ -6380,6 +6681,7 @@ pub mod bot_alias {
 
     impl AudioLogDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_bucket: impl Into<S3BucketLogDestination>) -> AudioLogDestination {
             AudioLogDestination {
                 s3_bucket: s3_bucket.into(),
@@ -6388,6 +6690,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for AudioLogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Bucket", self.s3_bucket.into_value());
@@ -6426,6 +6729,7 @@ pub mod bot_alias {
 
     impl S3BucketLogDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_prefix: impl Into<Str>, s3_bucket_arn: impl Into<Id<crate::s3::CfnBucket>>) -> S3BucketLogDestination {
             S3BucketLogDestination {
                 kms_key_arn: None,
@@ -6436,6 +6740,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for S3BucketLogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -6462,6 +6767,7 @@ pub mod bot_alias {
 
     impl SentimentAnalysisSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(detect_sentiment: impl Into<Bool>) -> SentimentAnalysisSettings {
             SentimentAnalysisSettings {
                 detect_sentiment: detect_sentiment.into(),
@@ -6470,6 +6776,7 @@ pub mod bot_alias {
     }
 
     impl IntoValue for SentimentAnalysisSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DetectSentiment", self.detect_sentiment.into_value());
@@ -6509,6 +6816,7 @@ pub struct CfnBotVersionProps {
 #[cfg(feature = "lex")]
 impl CfnBotVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bot_id: impl Into<Id<crate::lex::CfnBot>>, bot_version_locale_specification: impl Into<List<bot_version::BotVersionLocaleSpecification>>) -> CfnBotVersionProps {
         CfnBotVersionProps {
             bot_id: bot_id.into(),
@@ -6521,6 +6829,7 @@ impl CfnBotVersionProps {
 #[cfg(feature = "lex")]
 impl CfnBotVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BotId", self.bot_id.into_ref());
@@ -6531,6 +6840,7 @@ impl CfnBotVersionProps {
 
     /// The `AWS::Lex::BotVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lex::BotVersion").properties(self.into_properties())
     }
@@ -6539,6 +6849,7 @@ impl CfnBotVersionProps {
 #[cfg(feature = "lex")]
 impl crate::Cfn<markers::BotVersion> {
     /// Adds an `AWS::Lex::BotVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6551,6 +6862,7 @@ impl crate::Cfn<markers::BotVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`BotVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lex-botversion.html#aws-resource-lex-botversion-return-values).
+    #[inline]
     pub fn attr_bot_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BotVersion".into())
     }
@@ -6585,6 +6897,7 @@ pub mod bot_version {
 
     impl BotVersionLocaleSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bot_version_locale_details: impl Into<BotVersionLocaleDetails>, locale_id: impl Into<Str>) -> BotVersionLocaleSpecification {
             BotVersionLocaleSpecification {
                 bot_version_locale_details: bot_version_locale_details.into(),
@@ -6594,6 +6907,7 @@ pub mod bot_version {
     }
 
     impl IntoValue for BotVersionLocaleSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BotVersionLocaleDetails", self.bot_version_locale_details.into_value());
@@ -6618,6 +6932,7 @@ pub mod bot_version {
 
     impl BotVersionLocaleDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_bot_version: impl Into<Str>) -> BotVersionLocaleDetails {
             BotVersionLocaleDetails {
                 source_bot_version: source_bot_version.into(),
@@ -6626,6 +6941,7 @@ pub mod bot_version {
     }
 
     impl IntoValue for BotVersionLocaleDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SourceBotVersion", self.source_bot_version.into_value());
@@ -6659,6 +6975,7 @@ pub struct CfnResourcePolicyProps {
 #[cfg(feature = "lex")]
 impl CfnResourcePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy: impl Into<Json>, resource_arn: impl Into<Str>) -> CfnResourcePolicyProps {
         CfnResourcePolicyProps {
             policy: policy.into(),
@@ -6670,6 +6987,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "lex")]
 impl CfnResourcePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Policy", self.policy.into_value());
@@ -6679,6 +6997,7 @@ impl CfnResourcePolicyProps {
 
     /// The `AWS::Lex::ResourcePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lex::ResourcePolicy").properties(self.into_properties())
     }
@@ -6687,6 +7006,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "lex")]
 impl crate::Cfn<markers::ResourcePolicy> {
     /// Adds an `AWS::Lex::ResourcePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6699,6 +7019,7 @@ impl crate::Cfn<markers::ResourcePolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lex-resourcepolicy.html#aws-resource-lex-resourcepolicy-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -6707,6 +7028,7 @@ impl crate::Cfn<markers::ResourcePolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`RevisionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lex-resourcepolicy.html#aws-resource-lex-resourcepolicy-return-values).
+    #[inline]
     pub fn attr_revision_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RevisionId".into())
     }

@@ -121,6 +121,7 @@ pub struct CfnGrantProps {
 #[cfg(feature = "licensemanager")]
 impl CfnGrantProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnGrantProps {
         CfnGrantProps {
             allowed_operations: None,
@@ -136,6 +137,7 @@ impl CfnGrantProps {
 
 #[cfg(feature = "licensemanager")]
 impl Default for CfnGrantProps {
+    #[inline]
     fn default() -> CfnGrantProps {
         CfnGrantProps::new()
     }
@@ -144,6 +146,7 @@ impl Default for CfnGrantProps {
 #[cfg(feature = "licensemanager")]
 impl CfnGrantProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllowedOperations", self.allowed_operations);
@@ -158,6 +161,7 @@ impl CfnGrantProps {
 
     /// The `AWS::LicenseManager::Grant` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::LicenseManager::Grant").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -166,6 +170,7 @@ impl CfnGrantProps {
 #[cfg(feature = "licensemanager")]
 impl crate::Cfn<markers::Grant> {
     /// Adds an `AWS::LicenseManager::Grant` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -178,6 +183,7 @@ impl crate::Cfn<markers::Grant> {
     ///
     /// `Fn::GetAtt` of
     /// [`GrantArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-licensemanager-grant.html#aws-resource-licensemanager-grant-return-values).
+    #[inline]
     pub fn attr_grant_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GrantArn".into())
     }
@@ -186,6 +192,7 @@ impl crate::Cfn<markers::Grant> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-licensemanager-grant.html#aws-resource-licensemanager-grant-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -274,6 +281,7 @@ pub struct CfnLicenseProps {
 impl CfnLicenseProps {
     /// The required properties as given, every other one unset.
     #[allow(clippy::too_many_arguments)] // one per required property
+    #[inline]
     pub fn new(beneficiary: impl Into<Str>, consumption_configuration: impl Into<license::ConsumptionConfiguration>, entitlements: impl Into<List<license::Entitlement>>, home_region: impl Into<Str>, issuer: impl Into<license::IssuerData>, license_name: impl Into<Str>, product_name: impl Into<Str>, product_sku: impl Into<Str>, validity: impl Into<license::ValidityDateFormat>) -> CfnLicenseProps {
         CfnLicenseProps {
             beneficiary: beneficiary.into(),
@@ -295,6 +303,7 @@ impl CfnLicenseProps {
 #[cfg(feature = "licensemanager")]
 impl CfnLicenseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Beneficiary", self.beneficiary.into_value());
@@ -314,6 +323,7 @@ impl CfnLicenseProps {
 
     /// The `AWS::LicenseManager::License` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::LicenseManager::License").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -322,6 +332,7 @@ impl CfnLicenseProps {
 #[cfg(feature = "licensemanager")]
 impl crate::Cfn<markers::License> {
     /// Adds an `AWS::LicenseManager::License` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -334,6 +345,7 @@ impl crate::Cfn<markers::License> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-licensemanager-license.html#aws-resource-licensemanager-license-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -342,6 +354,7 @@ impl crate::Cfn<markers::License> {
     ///
     /// `Fn::GetAtt` of
     /// [`LicenseArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-licensemanager-license.html#aws-resource-licensemanager-license-return-values).
+    #[inline]
     pub fn attr_license_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LicenseArn".into())
     }
@@ -377,6 +390,7 @@ pub mod license {
 
     impl ConsumptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConsumptionConfiguration {
             ConsumptionConfiguration {
                 borrow_configuration: None,
@@ -387,12 +401,14 @@ pub mod license {
     }
 
     impl Default for ConsumptionConfiguration {
+        #[inline]
         fn default() -> ConsumptionConfiguration {
             ConsumptionConfiguration::new()
         }
     }
 
     impl IntoValue for ConsumptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BorrowConfiguration", self.borrow_configuration);
@@ -424,6 +440,7 @@ pub mod license {
 
     impl BorrowConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allow_early_check_in: impl Into<Bool>, max_time_to_live_in_minutes: impl Into<Int>) -> BorrowConfiguration {
             BorrowConfiguration {
                 allow_early_check_in: allow_early_check_in.into(),
@@ -433,6 +450,7 @@ pub mod license {
     }
 
     impl IntoValue for BorrowConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllowEarlyCheckIn", self.allow_early_check_in.into_value());
@@ -457,6 +475,7 @@ pub mod license {
 
     impl ProvisionalConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_time_to_live_in_minutes: impl Into<Int>) -> ProvisionalConfiguration {
             ProvisionalConfiguration {
                 max_time_to_live_in_minutes: max_time_to_live_in_minutes.into(),
@@ -465,6 +484,7 @@ pub mod license {
     }
 
     impl IntoValue for ProvisionalConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxTimeToLiveInMinutes", self.max_time_to_live_in_minutes.into_value());
@@ -494,6 +514,7 @@ pub mod license {
 
     impl ValidityDateFormat {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(begin: impl Into<Str>, end: impl Into<Str>) -> ValidityDateFormat {
             ValidityDateFormat {
                 begin: begin.into(),
@@ -503,6 +524,7 @@ pub mod license {
     }
 
     impl IntoValue for ValidityDateFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Begin", self.begin.into_value());
@@ -533,6 +555,7 @@ pub mod license {
 
     impl IssuerData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> IssuerData {
             IssuerData {
                 name: name.into(),
@@ -542,6 +565,7 @@ pub mod license {
     }
 
     impl IntoValue for IssuerData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -592,6 +616,7 @@ pub mod license {
 
     impl Entitlement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, unit: impl Into<Str>) -> Entitlement {
             Entitlement {
                 allow_check_in: None,
@@ -605,6 +630,7 @@ pub mod license {
     }
 
     impl IntoValue for Entitlement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowCheckIn", self.allow_check_in);
@@ -639,6 +665,7 @@ pub mod license {
 
     impl Metadata {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> Metadata {
             Metadata {
                 name: name.into(),
@@ -648,6 +675,7 @@ pub mod license {
     }
 
     impl IntoValue for Metadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -703,6 +731,7 @@ pub struct CfnLicenseAssetGroupProps {
 #[cfg(feature = "licensemanager")]
 impl CfnLicenseAssetGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(associated_license_asset_ruleset_arns: impl Into<List<Str>>, license_asset_group_configurations: impl Into<List<license_asset_group::LicenseAssetGroupConfiguration>>, name: impl Into<Str>) -> CfnLicenseAssetGroupProps {
         CfnLicenseAssetGroupProps {
             associated_license_asset_ruleset_arns: associated_license_asset_ruleset_arns.into(),
@@ -718,6 +747,7 @@ impl CfnLicenseAssetGroupProps {
 #[cfg(feature = "licensemanager")]
 impl CfnLicenseAssetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AssociatedLicenseAssetRulesetARNs", self.associated_license_asset_ruleset_arns.into_value());
@@ -731,6 +761,7 @@ impl CfnLicenseAssetGroupProps {
 
     /// The `AWS::LicenseManager::LicenseAssetGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::LicenseManager::LicenseAssetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -739,6 +770,7 @@ impl CfnLicenseAssetGroupProps {
 #[cfg(feature = "licensemanager")]
 impl crate::Cfn<markers::LicenseAssetGroup> {
     /// Adds an `AWS::LicenseManager::LicenseAssetGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -751,6 +783,7 @@ impl crate::Cfn<markers::LicenseAssetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`LicenseAssetGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-licensemanager-licenseassetgroup.html#aws-resource-licensemanager-licenseassetgroup-return-values).
+    #[inline]
     pub fn attr_license_asset_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LicenseAssetGroupArn".into())
     }
@@ -776,6 +809,7 @@ pub mod license_asset_group {
 
     impl LicenseAssetGroupConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LicenseAssetGroupConfiguration {
             LicenseAssetGroupConfiguration {
                 usage_dimension: None,
@@ -784,12 +818,14 @@ pub mod license_asset_group {
     }
 
     impl Default for LicenseAssetGroupConfiguration {
+        #[inline]
         fn default() -> LicenseAssetGroupConfiguration {
             LicenseAssetGroupConfiguration::new()
         }
     }
 
     impl IntoValue for LicenseAssetGroupConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "UsageDimension", self.usage_dimension);
@@ -817,6 +853,7 @@ pub mod license_asset_group {
 
     impl LicenseAssetGroupProperty {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LicenseAssetGroupProperty {
             LicenseAssetGroupProperty {
                 key: None,
@@ -826,12 +863,14 @@ pub mod license_asset_group {
     }
 
     impl Default for LicenseAssetGroupProperty {
+        #[inline]
         fn default() -> LicenseAssetGroupProperty {
             LicenseAssetGroupProperty::new()
         }
     }
 
     impl IntoValue for LicenseAssetGroupProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -876,6 +915,7 @@ pub struct CfnLicenseAssetRuleSetProps {
 #[cfg(feature = "licensemanager")]
 impl CfnLicenseAssetRuleSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, rules: impl Into<List<license_asset_rule_set::LicenseAssetRule>>) -> CfnLicenseAssetRuleSetProps {
         CfnLicenseAssetRuleSetProps {
             description: None,
@@ -889,6 +929,7 @@ impl CfnLicenseAssetRuleSetProps {
 #[cfg(feature = "licensemanager")]
 impl CfnLicenseAssetRuleSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -900,6 +941,7 @@ impl CfnLicenseAssetRuleSetProps {
 
     /// The `AWS::LicenseManager::LicenseAssetRuleSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::LicenseManager::LicenseAssetRuleSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -908,6 +950,7 @@ impl CfnLicenseAssetRuleSetProps {
 #[cfg(feature = "licensemanager")]
 impl crate::Cfn<markers::LicenseAssetRuleSet> {
     /// Adds an `AWS::LicenseManager::LicenseAssetRuleSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -920,6 +963,7 @@ impl crate::Cfn<markers::LicenseAssetRuleSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`LicenseAssetRulesetArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-licensemanager-licenseassetruleset.html#aws-resource-licensemanager-licenseassetruleset-return-values).
+    #[inline]
     pub fn attr_license_asset_ruleset_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LicenseAssetRulesetArn".into())
     }
@@ -947,6 +991,7 @@ pub mod license_asset_rule_set {
 
     impl LicenseAssetRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rule_statement: impl Into<RuleStatement>) -> LicenseAssetRule {
             LicenseAssetRule {
                 rule_statement: rule_statement.into(),
@@ -955,6 +1000,7 @@ pub mod license_asset_rule_set {
     }
 
     impl IntoValue for LicenseAssetRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RuleStatement", self.rule_statement.into_value());
@@ -988,6 +1034,7 @@ pub mod license_asset_rule_set {
 
     impl RuleStatement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuleStatement {
             RuleStatement {
                 instance_rule_statement: None,
@@ -998,12 +1045,14 @@ pub mod license_asset_rule_set {
     }
 
     impl Default for RuleStatement {
+        #[inline]
         fn default() -> RuleStatement {
             RuleStatement::new()
         }
     }
 
     impl IntoValue for RuleStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InstanceRuleStatement", self.instance_rule_statement);
@@ -1038,6 +1087,7 @@ pub mod license_asset_rule_set {
 
     impl InstanceRuleStatement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceRuleStatement {
             InstanceRuleStatement {
                 and_rule_statement: None,
@@ -1048,12 +1098,14 @@ pub mod license_asset_rule_set {
     }
 
     impl Default for InstanceRuleStatement {
+        #[inline]
         fn default() -> InstanceRuleStatement {
             InstanceRuleStatement::new()
         }
     }
 
     impl IntoValue for InstanceRuleStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AndRuleStatement", self.and_rule_statement);
@@ -1078,6 +1130,7 @@ pub mod license_asset_rule_set {
 
     impl AndRuleStatement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AndRuleStatement {
             AndRuleStatement {
                 matching_rule_statements: None,
@@ -1086,12 +1139,14 @@ pub mod license_asset_rule_set {
     }
 
     impl Default for AndRuleStatement {
+        #[inline]
         fn default() -> AndRuleStatement {
             AndRuleStatement::new()
         }
     }
 
     impl IntoValue for AndRuleStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MatchingRuleStatements", self.matching_rule_statements);
@@ -1127,6 +1182,7 @@ pub mod license_asset_rule_set {
 
     impl MatchingRuleStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(constraint: impl Into<Str>, key_to_match: impl Into<Str>, value_to_match: impl Into<List<Str>>) -> MatchingRuleStatement {
             MatchingRuleStatement {
                 constraint: constraint.into(),
@@ -1137,6 +1193,7 @@ pub mod license_asset_rule_set {
     }
 
     impl IntoValue for MatchingRuleStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Constraint", self.constraint.into_value());
@@ -1161,6 +1218,7 @@ pub mod license_asset_rule_set {
 
     impl OrRuleStatement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OrRuleStatement {
             OrRuleStatement {
                 matching_rule_statements: None,
@@ -1169,12 +1227,14 @@ pub mod license_asset_rule_set {
     }
 
     impl Default for OrRuleStatement {
+        #[inline]
         fn default() -> OrRuleStatement {
             OrRuleStatement::new()
         }
     }
 
     impl IntoValue for OrRuleStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MatchingRuleStatements", self.matching_rule_statements);
@@ -1207,6 +1267,7 @@ pub mod license_asset_rule_set {
 
     impl LicenseRuleStatement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LicenseRuleStatement {
             LicenseRuleStatement {
                 and_rule_statement: None,
@@ -1217,12 +1278,14 @@ pub mod license_asset_rule_set {
     }
 
     impl Default for LicenseRuleStatement {
+        #[inline]
         fn default() -> LicenseRuleStatement {
             LicenseRuleStatement::new()
         }
     }
 
     impl IntoValue for LicenseRuleStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AndRuleStatement", self.and_rule_statement);
@@ -1257,6 +1320,7 @@ pub mod license_asset_rule_set {
 
     impl LicenseConfigurationRuleStatement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LicenseConfigurationRuleStatement {
             LicenseConfigurationRuleStatement {
                 and_rule_statement: None,
@@ -1267,12 +1331,14 @@ pub mod license_asset_rule_set {
     }
 
     impl Default for LicenseConfigurationRuleStatement {
+        #[inline]
         fn default() -> LicenseConfigurationRuleStatement {
             LicenseConfigurationRuleStatement::new()
         }
     }
 
     impl IntoValue for LicenseConfigurationRuleStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AndRuleStatement", self.and_rule_statement);

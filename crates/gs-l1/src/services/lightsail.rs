@@ -335,6 +335,7 @@ pub struct CfnAlarmProps {
 #[cfg(feature = "lightsail")]
 impl CfnAlarmProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(alarm_name: impl Into<Str>, comparison_operator: impl Into<Str>, evaluation_periods: impl Into<Int>, metric_name: impl Into<Str>, monitored_resource_name: impl Into<Str>, threshold: impl Into<Num>) -> CfnAlarmProps {
         CfnAlarmProps {
             alarm_name: alarm_name.into(),
@@ -355,6 +356,7 @@ impl CfnAlarmProps {
 #[cfg(feature = "lightsail")]
 impl CfnAlarmProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AlarmName", self.alarm_name.into_value());
@@ -373,6 +375,7 @@ impl CfnAlarmProps {
 
     /// The `AWS::Lightsail::Alarm` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lightsail::Alarm").properties(self.into_properties())
     }
@@ -381,6 +384,7 @@ impl CfnAlarmProps {
 #[cfg(feature = "lightsail")]
 impl crate::Cfn<markers::Alarm> {
     /// Adds an `AWS::Lightsail::Alarm` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -393,6 +397,7 @@ impl crate::Cfn<markers::Alarm> {
     ///
     /// `Fn::GetAtt` of
     /// [`AlarmArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-alarm.html#aws-resource-lightsail-alarm-return-values).
+    #[inline]
     pub fn attr_alarm_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AlarmArn".into())
     }
@@ -401,6 +406,7 @@ impl crate::Cfn<markers::Alarm> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-alarm.html#aws-resource-lightsail-alarm-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -456,6 +462,7 @@ pub struct CfnBucketProps {
 #[cfg(feature = "lightsail")]
 impl CfnBucketProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bucket_name: impl Into<Str>, bundle_id: impl Into<Str>) -> CfnBucketProps {
         CfnBucketProps {
             access_rules: None,
@@ -472,6 +479,7 @@ impl CfnBucketProps {
 #[cfg(feature = "lightsail")]
 impl CfnBucketProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessRules", self.access_rules);
@@ -486,6 +494,7 @@ impl CfnBucketProps {
 
     /// The `AWS::Lightsail::Bucket` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lightsail::Bucket").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -494,6 +503,7 @@ impl CfnBucketProps {
 #[cfg(feature = "lightsail")]
 impl crate::Cfn<markers::Bucket> {
     /// Adds an `AWS::Lightsail::Bucket` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -506,6 +516,7 @@ impl crate::Cfn<markers::Bucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`BucketArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-bucket.html#aws-resource-lightsail-bucket-return-values).
+    #[inline]
     pub fn attr_bucket_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BucketArn".into())
     }
@@ -515,6 +526,7 @@ impl crate::Cfn<markers::Bucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`AbleToUpdateBundle`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-bucket.html#aws-resource-lightsail-bucket-return-values).
+    #[inline]
     pub fn attr_able_to_update_bundle(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AbleToUpdateBundle".into())
     }
@@ -523,6 +535,7 @@ impl crate::Cfn<markers::Bucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`Url`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-bucket.html#aws-resource-lightsail-bucket-return-values).
+    #[inline]
     pub fn attr_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Url".into())
     }
@@ -556,6 +569,7 @@ pub mod bucket {
 
     impl AccessRules {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccessRules {
             AccessRules {
                 allow_public_overrides: None,
@@ -565,12 +579,14 @@ pub mod bucket {
     }
 
     impl Default for AccessRules {
+        #[inline]
         fn default() -> AccessRules {
             AccessRules::new()
         }
     }
 
     impl IntoValue for AccessRules {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowPublicOverrides", self.allow_public_overrides);
@@ -617,6 +633,7 @@ pub struct CfnCertificateProps {
 #[cfg(feature = "lightsail")]
 impl CfnCertificateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(certificate_name: impl Into<Str>, domain_name: impl Into<Str>) -> CfnCertificateProps {
         CfnCertificateProps {
             certificate_name: certificate_name.into(),
@@ -630,6 +647,7 @@ impl CfnCertificateProps {
 #[cfg(feature = "lightsail")]
 impl CfnCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CertificateName", self.certificate_name.into_value());
@@ -641,6 +659,7 @@ impl CfnCertificateProps {
 
     /// The `AWS::Lightsail::Certificate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lightsail::Certificate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -649,6 +668,7 @@ impl CfnCertificateProps {
 #[cfg(feature = "lightsail")]
 impl crate::Cfn<markers::Certificate> {
     /// Adds an `AWS::Lightsail::Certificate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -661,6 +681,7 @@ impl crate::Cfn<markers::Certificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-certificate.html#aws-resource-lightsail-certificate-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -669,6 +690,7 @@ impl crate::Cfn<markers::Certificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`CertificateArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-certificate.html#aws-resource-lightsail-certificate-return-values).
+    #[inline]
     pub fn attr_certificate_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CertificateArn".into())
     }
@@ -696,6 +718,7 @@ pub struct CfnContactMethodProps {
 #[cfg(feature = "lightsail")]
 impl CfnContactMethodProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(contact_endpoint: impl Into<Str>, protocol: impl Into<Str>) -> CfnContactMethodProps {
         CfnContactMethodProps {
             contact_endpoint: contact_endpoint.into(),
@@ -707,6 +730,7 @@ impl CfnContactMethodProps {
 #[cfg(feature = "lightsail")]
 impl CfnContactMethodProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContactEndpoint", self.contact_endpoint.into_value());
@@ -716,6 +740,7 @@ impl CfnContactMethodProps {
 
     /// The `AWS::Lightsail::ContactMethod` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lightsail::ContactMethod").properties(self.into_properties())
     }
@@ -724,6 +749,7 @@ impl CfnContactMethodProps {
 #[cfg(feature = "lightsail")]
 impl crate::Cfn<markers::ContactMethod> {
     /// Adds an `AWS::Lightsail::ContactMethod` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -736,6 +762,7 @@ impl crate::Cfn<markers::ContactMethod> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-contactmethod.html#aws-resource-lightsail-contactmethod-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -744,6 +771,7 @@ impl crate::Cfn<markers::ContactMethod> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-contactmethod.html#aws-resource-lightsail-contactmethod-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -752,6 +780,7 @@ impl crate::Cfn<markers::ContactMethod> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-contactmethod.html#aws-resource-lightsail-contactmethod-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -760,6 +789,7 @@ impl crate::Cfn<markers::ContactMethod> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-contactmethod.html#aws-resource-lightsail-contactmethod-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -768,6 +798,7 @@ impl crate::Cfn<markers::ContactMethod> {
     ///
     /// `Fn::GetAtt` of
     /// [`SupportCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-contactmethod.html#aws-resource-lightsail-contactmethod-return-values).
+    #[inline]
     pub fn attr_support_code(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SupportCode".into())
     }
@@ -776,6 +807,7 @@ impl crate::Cfn<markers::ContactMethod> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-contactmethod.html#aws-resource-lightsail-contactmethod-return-values).
+    #[inline]
     pub fn attr_resource_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceType".into())
     }
@@ -839,6 +871,7 @@ pub struct CfnContainerProps {
 #[cfg(feature = "lightsail")]
 impl CfnContainerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(power: impl Into<Str>, scale: impl Into<Int>, service_name: impl Into<Str>) -> CfnContainerProps {
         CfnContainerProps {
             container_service_deployment: None,
@@ -856,6 +889,7 @@ impl CfnContainerProps {
 #[cfg(feature = "lightsail")]
 impl CfnContainerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ContainerServiceDeployment", self.container_service_deployment);
@@ -871,6 +905,7 @@ impl CfnContainerProps {
 
     /// The `AWS::Lightsail::Container` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lightsail::Container").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -879,6 +914,7 @@ impl CfnContainerProps {
 #[cfg(feature = "lightsail")]
 impl crate::Cfn<markers::Container> {
     /// Adds an `AWS::Lightsail::Container` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -891,6 +927,7 @@ impl crate::Cfn<markers::Container> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrincipalArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-container.html#aws-resource-lightsail-container-return-values).
+    #[inline]
     pub fn attr_principal_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrincipalArn".into())
     }
@@ -899,6 +936,7 @@ impl crate::Cfn<markers::Container> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrivateRegistryAccess.EcrImagePullerRole.PrincipalArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-container.html#aws-resource-lightsail-container-return-values).
+    #[inline]
     pub fn attr_private_registry_access_ecr_image_puller_role_principal_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrivateRegistryAccess.EcrImagePullerRole.PrincipalArn".into())
     }
@@ -907,6 +945,7 @@ impl crate::Cfn<markers::Container> {
     ///
     /// `Fn::GetAtt` of
     /// [`ContainerArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-container.html#aws-resource-lightsail-container-return-values).
+    #[inline]
     pub fn attr_container_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ContainerArn".into())
     }
@@ -915,6 +954,7 @@ impl crate::Cfn<markers::Container> {
     ///
     /// `Fn::GetAtt` of
     /// [`Url`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-container.html#aws-resource-lightsail-container-return-values).
+    #[inline]
     pub fn attr_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Url".into())
     }
@@ -948,6 +988,7 @@ pub mod container {
 
     impl PublicDomainName {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PublicDomainName {
             PublicDomainName {
                 certificate_name: None,
@@ -957,12 +998,14 @@ pub mod container {
     }
 
     impl Default for PublicDomainName {
+        #[inline]
         fn default() -> PublicDomainName {
             PublicDomainName::new()
         }
     }
 
     impl IntoValue for PublicDomainName {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateName", self.certificate_name);
@@ -989,6 +1032,7 @@ pub mod container {
 
     impl PrivateRegistryAccess {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrivateRegistryAccess {
             PrivateRegistryAccess {
                 ecr_image_puller_role: None,
@@ -997,12 +1041,14 @@ pub mod container {
     }
 
     impl Default for PrivateRegistryAccess {
+        #[inline]
         fn default() -> PrivateRegistryAccess {
             PrivateRegistryAccess::new()
         }
     }
 
     impl IntoValue for PrivateRegistryAccess {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EcrImagePullerRole", self.ecr_image_puller_role);
@@ -1031,6 +1077,7 @@ pub mod container {
 
     impl EcrImagePullerRole {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EcrImagePullerRole {
             EcrImagePullerRole {
                 is_active: None,
@@ -1040,12 +1087,14 @@ pub mod container {
     }
 
     impl Default for EcrImagePullerRole {
+        #[inline]
         fn default() -> EcrImagePullerRole {
             EcrImagePullerRole::new()
         }
     }
 
     impl IntoValue for EcrImagePullerRole {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsActive", self.is_active);
@@ -1076,6 +1125,7 @@ pub mod container {
 
     impl ContainerServiceDeployment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ContainerServiceDeployment {
             ContainerServiceDeployment {
                 containers: None,
@@ -1085,12 +1135,14 @@ pub mod container {
     }
 
     impl Default for ContainerServiceDeployment {
+        #[inline]
         fn default() -> ContainerServiceDeployment {
             ContainerServiceDeployment::new()
         }
     }
 
     impl IntoValue for ContainerServiceDeployment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Containers", self.containers);
@@ -1137,6 +1189,7 @@ pub mod container {
 
     impl Container {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Container {
             Container {
                 command: None,
@@ -1149,12 +1202,14 @@ pub mod container {
     }
 
     impl Default for Container {
+        #[inline]
         fn default() -> Container {
             Container::new()
         }
     }
 
     impl IntoValue for Container {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Command", self.command);
@@ -1190,6 +1245,7 @@ pub mod container {
 
     impl EnvironmentVariable {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnvironmentVariable {
             EnvironmentVariable {
                 value: None,
@@ -1199,12 +1255,14 @@ pub mod container {
     }
 
     impl Default for EnvironmentVariable {
+        #[inline]
         fn default() -> EnvironmentVariable {
             EnvironmentVariable::new()
         }
     }
 
     impl IntoValue for EnvironmentVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Value", self.value);
@@ -1236,6 +1294,7 @@ pub mod container {
 
     impl PortInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PortInfo {
             PortInfo {
                 port: None,
@@ -1245,12 +1304,14 @@ pub mod container {
     }
 
     impl Default for PortInfo {
+        #[inline]
         fn default() -> PortInfo {
             PortInfo::new()
         }
     }
 
     impl IntoValue for PortInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Port", self.port);
@@ -1288,6 +1349,7 @@ pub mod container {
 
     impl PublicEndpoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PublicEndpoint {
             PublicEndpoint {
                 container_name: None,
@@ -1298,12 +1360,14 @@ pub mod container {
     }
 
     impl Default for PublicEndpoint {
+        #[inline]
         fn default() -> PublicEndpoint {
             PublicEndpoint::new()
         }
     }
 
     impl IntoValue for PublicEndpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerName", self.container_name);
@@ -1362,6 +1426,7 @@ pub mod container {
 
     impl HealthCheckConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HealthCheckConfig {
             HealthCheckConfig {
                 healthy_threshold: None,
@@ -1375,12 +1440,14 @@ pub mod container {
     }
 
     impl Default for HealthCheckConfig {
+        #[inline]
         fn default() -> HealthCheckConfig {
             HealthCheckConfig::new()
         }
     }
 
     impl IntoValue for HealthCheckConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HealthyThreshold", self.healthy_threshold);
@@ -1494,6 +1561,7 @@ pub struct CfnDatabaseProps {
 #[cfg(feature = "lightsail")]
 impl CfnDatabaseProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(master_database_name: impl Into<Str>, master_username: impl Into<Str>, relational_database_blueprint_id: impl Into<Str>, relational_database_bundle_id: impl Into<Str>, relational_database_name: impl Into<Str>) -> CfnDatabaseProps {
         CfnDatabaseProps {
             availability_zone: None,
@@ -1518,6 +1586,7 @@ impl CfnDatabaseProps {
 #[cfg(feature = "lightsail")]
 impl CfnDatabaseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -1540,6 +1609,7 @@ impl CfnDatabaseProps {
 
     /// The `AWS::Lightsail::Database` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lightsail::Database").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1548,6 +1618,7 @@ impl CfnDatabaseProps {
 #[cfg(feature = "lightsail")]
 impl crate::Cfn<markers::Database> {
     /// Adds an `AWS::Lightsail::Database` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1561,6 +1632,7 @@ impl crate::Cfn<markers::Database> {
     ///
     /// `Fn::GetAtt` of
     /// [`DatabaseArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-database.html#aws-resource-lightsail-database-return-values).
+    #[inline]
     pub fn attr_database_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DatabaseArn".into())
     }
@@ -1623,6 +1695,7 @@ pub mod database {
 
     impl RelationalDatabaseParameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RelationalDatabaseParameter {
             RelationalDatabaseParameter {
                 allowed_values: None,
@@ -1638,12 +1711,14 @@ pub mod database {
     }
 
     impl Default for RelationalDatabaseParameter {
+        #[inline]
         fn default() -> RelationalDatabaseParameter {
             RelationalDatabaseParameter::new()
         }
     }
 
     impl IntoValue for RelationalDatabaseParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedValues", self.allowed_values);
@@ -1689,6 +1764,7 @@ pub struct CfnDatabaseSnapshotProps {
 #[cfg(feature = "lightsail")]
 impl CfnDatabaseSnapshotProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(relational_database_name: impl Into<Str>, relational_database_snapshot_name: impl Into<Str>) -> CfnDatabaseSnapshotProps {
         CfnDatabaseSnapshotProps {
             relational_database_name: relational_database_name.into(),
@@ -1701,6 +1777,7 @@ impl CfnDatabaseSnapshotProps {
 #[cfg(feature = "lightsail")]
 impl CfnDatabaseSnapshotProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("RelationalDatabaseName", self.relational_database_name.into_value());
@@ -1711,6 +1788,7 @@ impl CfnDatabaseSnapshotProps {
 
     /// The `AWS::Lightsail::DatabaseSnapshot` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lightsail::DatabaseSnapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1719,6 +1797,7 @@ impl CfnDatabaseSnapshotProps {
 #[cfg(feature = "lightsail")]
 impl crate::Cfn<markers::DatabaseSnapshot> {
     /// Adds an `AWS::Lightsail::DatabaseSnapshot` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1731,6 +1810,7 @@ impl crate::Cfn<markers::DatabaseSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-databasesnapshot.html#aws-resource-lightsail-databasesnapshot-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1739,6 +1819,7 @@ impl crate::Cfn<markers::DatabaseSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-databasesnapshot.html#aws-resource-lightsail-databasesnapshot-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1747,6 +1828,7 @@ impl crate::Cfn<markers::DatabaseSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Engine`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-databasesnapshot.html#aws-resource-lightsail-databasesnapshot-return-values).
+    #[inline]
     pub fn attr_engine(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Engine".into())
     }
@@ -1755,6 +1837,7 @@ impl crate::Cfn<markers::DatabaseSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`EngineVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-databasesnapshot.html#aws-resource-lightsail-databasesnapshot-return-values).
+    #[inline]
     pub fn attr_engine_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EngineVersion".into())
     }
@@ -1763,6 +1846,7 @@ impl crate::Cfn<markers::DatabaseSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`FromRelationalDatabaseArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-databasesnapshot.html#aws-resource-lightsail-databasesnapshot-return-values).
+    #[inline]
     pub fn attr_from_relational_database_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FromRelationalDatabaseArn".into())
     }
@@ -1772,6 +1856,7 @@ impl crate::Cfn<markers::DatabaseSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`FromRelationalDatabaseBlueprintId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-databasesnapshot.html#aws-resource-lightsail-databasesnapshot-return-values).
+    #[inline]
     pub fn attr_from_relational_database_blueprint_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FromRelationalDatabaseBlueprintId".into())
     }
@@ -1780,6 +1865,7 @@ impl crate::Cfn<markers::DatabaseSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`FromRelationalDatabaseBundleId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-databasesnapshot.html#aws-resource-lightsail-databasesnapshot-return-values).
+    #[inline]
     pub fn attr_from_relational_database_bundle_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FromRelationalDatabaseBundleId".into())
     }
@@ -1788,6 +1874,7 @@ impl crate::Cfn<markers::DatabaseSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`FromRelationalDatabaseName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-databasesnapshot.html#aws-resource-lightsail-databasesnapshot-return-values).
+    #[inline]
     pub fn attr_from_relational_database_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FromRelationalDatabaseName".into())
     }
@@ -1796,6 +1883,7 @@ impl crate::Cfn<markers::DatabaseSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Location`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-databasesnapshot.html#aws-resource-lightsail-databasesnapshot-return-values).
+    #[inline]
     pub fn attr_location(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Location".into())
     }
@@ -1804,6 +1892,7 @@ impl crate::Cfn<markers::DatabaseSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-databasesnapshot.html#aws-resource-lightsail-databasesnapshot-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -1812,6 +1901,7 @@ impl crate::Cfn<markers::DatabaseSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-databasesnapshot.html#aws-resource-lightsail-databasesnapshot-return-values).
+    #[inline]
     pub fn attr_resource_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceType".into())
     }
@@ -1820,6 +1910,7 @@ impl crate::Cfn<markers::DatabaseSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SizeInGb`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-databasesnapshot.html#aws-resource-lightsail-databasesnapshot-return-values).
+    #[inline]
     pub fn attr_size_in_gb(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SizeInGb".into())
     }
@@ -1828,6 +1919,7 @@ impl crate::Cfn<markers::DatabaseSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-databasesnapshot.html#aws-resource-lightsail-databasesnapshot-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -1838,6 +1930,7 @@ impl crate::Cfn<markers::DatabaseSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SupportCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-databasesnapshot.html#aws-resource-lightsail-databasesnapshot-return-values).
+    #[inline]
     pub fn attr_support_code(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SupportCode".into())
     }
@@ -1889,6 +1982,7 @@ pub struct CfnDiskProps {
 #[cfg(feature = "lightsail")]
 impl CfnDiskProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(disk_name: impl Into<Str>, size_in_gb: impl Into<Int>) -> CfnDiskProps {
         CfnDiskProps {
             add_ons: None,
@@ -1904,6 +1998,7 @@ impl CfnDiskProps {
 #[cfg(feature = "lightsail")]
 impl CfnDiskProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AddOns", self.add_ons);
@@ -1917,6 +2012,7 @@ impl CfnDiskProps {
 
     /// The `AWS::Lightsail::Disk` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lightsail::Disk").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1925,6 +2021,7 @@ impl CfnDiskProps {
 #[cfg(feature = "lightsail")]
 impl crate::Cfn<markers::Disk> {
     /// Adds an `AWS::Lightsail::Disk` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1937,6 +2034,7 @@ impl crate::Cfn<markers::Disk> {
     ///
     /// `Fn::GetAtt` of
     /// [`Path`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disk.html#aws-resource-lightsail-disk-return-values).
+    #[inline]
     pub fn attr_path(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Path".into())
     }
@@ -1945,6 +2043,7 @@ impl crate::Cfn<markers::Disk> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disk.html#aws-resource-lightsail-disk-return-values).
+    #[inline]
     pub fn attr_attachment_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentState".into())
     }
@@ -1953,6 +2052,7 @@ impl crate::Cfn<markers::Disk> {
     ///
     /// `Fn::GetAtt` of
     /// [`Location.AvailabilityZone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disk.html#aws-resource-lightsail-disk-return-values).
+    #[inline]
     pub fn attr_location_availability_zone(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Location.AvailabilityZone".into())
     }
@@ -1961,6 +2061,7 @@ impl crate::Cfn<markers::Disk> {
     ///
     /// `Fn::GetAtt` of
     /// [`SupportCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disk.html#aws-resource-lightsail-disk-return-values).
+    #[inline]
     pub fn attr_support_code(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SupportCode".into())
     }
@@ -1969,6 +2070,7 @@ impl crate::Cfn<markers::Disk> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disk.html#aws-resource-lightsail-disk-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -1977,6 +2079,7 @@ impl crate::Cfn<markers::Disk> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsAttached`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disk.html#aws-resource-lightsail-disk-return-values).
+    #[inline]
     pub fn attr_is_attached(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsAttached".into())
     }
@@ -1985,6 +2088,7 @@ impl crate::Cfn<markers::Disk> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disk.html#aws-resource-lightsail-disk-return-values).
+    #[inline]
     pub fn attr_resource_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceType".into())
     }
@@ -1993,6 +2097,7 @@ impl crate::Cfn<markers::Disk> {
     ///
     /// `Fn::GetAtt` of
     /// [`DiskArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disk.html#aws-resource-lightsail-disk-return-values).
+    #[inline]
     pub fn attr_disk_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DiskArn".into())
     }
@@ -2001,6 +2106,7 @@ impl crate::Cfn<markers::Disk> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachedTo`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disk.html#aws-resource-lightsail-disk-return-values).
+    #[inline]
     pub fn attr_attached_to(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachedTo".into())
     }
@@ -2009,6 +2115,7 @@ impl crate::Cfn<markers::Disk> {
     ///
     /// `Fn::GetAtt` of
     /// [`Iops`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disk.html#aws-resource-lightsail-disk-return-values).
+    #[inline]
     pub fn attr_iops(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Iops".into())
     }
@@ -2017,6 +2124,7 @@ impl crate::Cfn<markers::Disk> {
     ///
     /// `Fn::GetAtt` of
     /// [`Location.RegionName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disk.html#aws-resource-lightsail-disk-return-values).
+    #[inline]
     pub fn attr_location_region_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Location.RegionName".into())
     }
@@ -2056,6 +2164,7 @@ pub mod disk {
 
     impl AddOn {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(add_on_type: impl Into<Str>) -> AddOn {
             AddOn {
                 add_on_type: add_on_type.into(),
@@ -2066,6 +2175,7 @@ pub mod disk {
     }
 
     impl IntoValue for AddOn {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AddOnType", self.add_on_type.into_value());
@@ -2092,6 +2202,7 @@ pub mod disk {
 
     impl AutoSnapshotAddOn {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutoSnapshotAddOn {
             AutoSnapshotAddOn {
                 snapshot_time_of_day: None,
@@ -2100,12 +2211,14 @@ pub mod disk {
     }
 
     impl Default for AutoSnapshotAddOn {
+        #[inline]
         fn default() -> AutoSnapshotAddOn {
             AutoSnapshotAddOn::new()
         }
     }
 
     impl IntoValue for AutoSnapshotAddOn {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SnapshotTimeOfDay", self.snapshot_time_of_day);
@@ -2133,6 +2246,7 @@ pub mod disk {
 
     impl Location {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Location {
             Location {
                 availability_zone: None,
@@ -2142,12 +2256,14 @@ pub mod disk {
     }
 
     impl Default for Location {
+        #[inline]
         fn default() -> Location {
             Location::new()
         }
     }
 
     impl IntoValue for Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -2189,6 +2305,7 @@ pub struct CfnDiskSnapshotProps {
 #[cfg(feature = "lightsail")]
 impl CfnDiskSnapshotProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(disk_name: impl Into<Str>, disk_snapshot_name: impl Into<Str>) -> CfnDiskSnapshotProps {
         CfnDiskSnapshotProps {
             disk_name: disk_name.into(),
@@ -2201,6 +2318,7 @@ impl CfnDiskSnapshotProps {
 #[cfg(feature = "lightsail")]
 impl CfnDiskSnapshotProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DiskName", self.disk_name.into_value());
@@ -2211,6 +2329,7 @@ impl CfnDiskSnapshotProps {
 
     /// The `AWS::Lightsail::DiskSnapshot` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lightsail::DiskSnapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2219,6 +2338,7 @@ impl CfnDiskSnapshotProps {
 #[cfg(feature = "lightsail")]
 impl crate::Cfn<markers::DiskSnapshot> {
     /// Adds an `AWS::Lightsail::DiskSnapshot` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2231,6 +2351,7 @@ impl crate::Cfn<markers::DiskSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`DiskSnapshotArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disksnapshot.html#aws-resource-lightsail-disksnapshot-return-values).
+    #[inline]
     pub fn attr_disk_snapshot_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DiskSnapshotArn".into())
     }
@@ -2239,6 +2360,7 @@ impl crate::Cfn<markers::DiskSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Location`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disksnapshot.html#aws-resource-lightsail-disksnapshot-return-values).
+    #[inline]
     pub fn attr_location(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Location".into())
     }
@@ -2247,6 +2369,7 @@ impl crate::Cfn<markers::DiskSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disksnapshot.html#aws-resource-lightsail-disksnapshot-return-values).
+    #[inline]
     pub fn attr_resource_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceType".into())
     }
@@ -2255,6 +2378,7 @@ impl crate::Cfn<markers::DiskSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disksnapshot.html#aws-resource-lightsail-disksnapshot-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -2263,6 +2387,7 @@ impl crate::Cfn<markers::DiskSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Progress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disksnapshot.html#aws-resource-lightsail-disksnapshot-return-values).
+    #[inline]
     pub fn attr_progress(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Progress".into())
     }
@@ -2271,6 +2396,7 @@ impl crate::Cfn<markers::DiskSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`FromDiskName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disksnapshot.html#aws-resource-lightsail-disksnapshot-return-values).
+    #[inline]
     pub fn attr_from_disk_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FromDiskName".into())
     }
@@ -2279,6 +2405,7 @@ impl crate::Cfn<markers::DiskSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SizeInGb`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disksnapshot.html#aws-resource-lightsail-disksnapshot-return-values).
+    #[inline]
     pub fn attr_size_in_gb(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SizeInGb".into())
     }
@@ -2287,6 +2414,7 @@ impl crate::Cfn<markers::DiskSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsFromAutoSnapshot`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disksnapshot.html#aws-resource-lightsail-disksnapshot-return-values).
+    #[inline]
     pub fn attr_is_from_auto_snapshot(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsFromAutoSnapshot".into())
     }
@@ -2295,6 +2423,7 @@ impl crate::Cfn<markers::DiskSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disksnapshot.html#aws-resource-lightsail-disksnapshot-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2305,6 +2434,7 @@ impl crate::Cfn<markers::DiskSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SupportCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disksnapshot.html#aws-resource-lightsail-disksnapshot-return-values).
+    #[inline]
     pub fn attr_support_code(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SupportCode".into())
     }
@@ -2379,6 +2509,7 @@ pub struct CfnDistributionProps {
 #[cfg(feature = "lightsail")]
 impl CfnDistributionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bundle_id: impl Into<Str>, default_cache_behavior: impl Into<distribution::CacheBehavior>, distribution_name: impl Into<Str>, origin: impl Into<distribution::InputOrigin>) -> CfnDistributionProps {
         CfnDistributionProps {
             bundle_id: bundle_id.into(),
@@ -2398,6 +2529,7 @@ impl CfnDistributionProps {
 #[cfg(feature = "lightsail")]
 impl CfnDistributionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BundleId", self.bundle_id.into_value());
@@ -2415,6 +2547,7 @@ impl CfnDistributionProps {
 
     /// The `AWS::Lightsail::Distribution` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lightsail::Distribution").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2423,6 +2556,7 @@ impl CfnDistributionProps {
 #[cfg(feature = "lightsail")]
 impl crate::Cfn<markers::Distribution> {
     /// Adds an `AWS::Lightsail::Distribution` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2435,6 +2569,7 @@ impl crate::Cfn<markers::Distribution> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-distribution.html#aws-resource-lightsail-distribution-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2443,6 +2578,7 @@ impl crate::Cfn<markers::Distribution> {
     ///
     /// `Fn::GetAtt` of
     /// [`DistributionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-distribution.html#aws-resource-lightsail-distribution-return-values).
+    #[inline]
     pub fn attr_distribution_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DistributionArn".into())
     }
@@ -2451,6 +2587,7 @@ impl crate::Cfn<markers::Distribution> {
     ///
     /// `Fn::GetAtt` of
     /// [`AbleToUpdateBundle`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-distribution.html#aws-resource-lightsail-distribution-return-values).
+    #[inline]
     pub fn attr_able_to_update_bundle(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AbleToUpdateBundle".into())
     }
@@ -2490,6 +2627,7 @@ pub mod distribution {
 
     impl InputOrigin {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputOrigin {
             InputOrigin {
                 name: None,
@@ -2500,12 +2638,14 @@ pub mod distribution {
     }
 
     impl Default for InputOrigin {
+        #[inline]
         fn default() -> InputOrigin {
             InputOrigin::new()
         }
     }
 
     impl IntoValue for InputOrigin {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -2533,6 +2673,7 @@ pub mod distribution {
 
     impl CacheBehavior {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CacheBehavior {
             CacheBehavior {
                 behavior: None,
@@ -2541,12 +2682,14 @@ pub mod distribution {
     }
 
     impl Default for CacheBehavior {
+        #[inline]
         fn default() -> CacheBehavior {
             CacheBehavior::new()
         }
     }
 
     impl IntoValue for CacheBehavior {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Behavior", self.behavior);
@@ -2616,6 +2759,7 @@ pub mod distribution {
 
     impl CacheSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CacheSettings {
             CacheSettings {
                 allowed_http_methods: None,
@@ -2631,12 +2775,14 @@ pub mod distribution {
     }
 
     impl Default for CacheSettings {
+        #[inline]
         fn default() -> CacheSettings {
             CacheSettings::new()
         }
     }
 
     impl IntoValue for CacheSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedHTTPMethods", self.allowed_http_methods);
@@ -2674,6 +2820,7 @@ pub mod distribution {
 
     impl CookieObject {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CookieObject {
             CookieObject {
                 cookies_allow_list: None,
@@ -2683,12 +2830,14 @@ pub mod distribution {
     }
 
     impl Default for CookieObject {
+        #[inline]
         fn default() -> CookieObject {
             CookieObject::new()
         }
     }
 
     impl IntoValue for CookieObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CookiesAllowList", self.cookies_allow_list);
@@ -2721,6 +2870,7 @@ pub mod distribution {
 
     impl HeaderObject {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HeaderObject {
             HeaderObject {
                 headers_allow_list: None,
@@ -2730,12 +2880,14 @@ pub mod distribution {
     }
 
     impl Default for HeaderObject {
+        #[inline]
         fn default() -> HeaderObject {
             HeaderObject::new()
         }
     }
 
     impl IntoValue for HeaderObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HeadersAllowList", self.headers_allow_list);
@@ -2767,6 +2919,7 @@ pub mod distribution {
 
     impl QueryStringObject {
         /// Every property unset.
+        #[inline]
         pub fn new() -> QueryStringObject {
             QueryStringObject {
                 option: None,
@@ -2776,12 +2929,14 @@ pub mod distribution {
     }
 
     impl Default for QueryStringObject {
+        #[inline]
         fn default() -> QueryStringObject {
             QueryStringObject::new()
         }
     }
 
     impl IntoValue for QueryStringObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Option", self.option);
@@ -2815,6 +2970,7 @@ pub mod distribution {
 
     impl CacheBehaviorPerPath {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CacheBehaviorPerPath {
             CacheBehaviorPerPath {
                 behavior: None,
@@ -2824,12 +2980,14 @@ pub mod distribution {
     }
 
     impl Default for CacheBehaviorPerPath {
+        #[inline]
         fn default() -> CacheBehaviorPerPath {
             CacheBehaviorPerPath::new()
         }
     }
 
     impl IntoValue for CacheBehaviorPerPath {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Behavior", self.behavior);
@@ -2870,6 +3028,7 @@ pub struct CfnDomainProps {
 #[cfg(feature = "lightsail")]
 impl CfnDomainProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_name: impl Into<Str>) -> CfnDomainProps {
         CfnDomainProps {
             domain_entries: None,
@@ -2882,6 +3041,7 @@ impl CfnDomainProps {
 #[cfg(feature = "lightsail")]
 impl CfnDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DomainEntries", self.domain_entries);
@@ -2892,6 +3052,7 @@ impl CfnDomainProps {
 
     /// The `AWS::Lightsail::Domain` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lightsail::Domain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2900,6 +3061,7 @@ impl CfnDomainProps {
 #[cfg(feature = "lightsail")]
 impl crate::Cfn<markers::Domain> {
     /// Adds an `AWS::Lightsail::Domain` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2913,6 +3075,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-domain.html#aws-resource-lightsail-domain-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2923,6 +3086,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`SupportCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-domain.html#aws-resource-lightsail-domain-return-values).
+    #[inline]
     pub fn attr_support_code(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SupportCode".into())
     }
@@ -2931,6 +3095,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-domain.html#aws-resource-lightsail-domain-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2939,6 +3104,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`Location`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-domain.html#aws-resource-lightsail-domain-return-values).
+    #[inline]
     pub fn attr_location(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Location".into())
     }
@@ -2947,6 +3113,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-domain.html#aws-resource-lightsail-domain-return-values).
+    #[inline]
     pub fn attr_resource_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceType".into())
     }
@@ -3001,6 +3168,7 @@ pub mod domain {
 
     impl DomainEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, target: impl Into<Str>, r#type: impl Into<Str>) -> DomainEntry {
             DomainEntry {
                 id: None,
@@ -3013,6 +3181,7 @@ pub mod domain {
     }
 
     impl IntoValue for DomainEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Id", self.id);
@@ -3103,6 +3272,7 @@ pub struct CfnInstanceProps {
 #[cfg(feature = "lightsail")]
 impl CfnInstanceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(blueprint_id: impl Into<Str>, bundle_id: impl Into<Str>, instance_name: impl Into<Str>) -> CfnInstanceProps {
         CfnInstanceProps {
             add_ons: None,
@@ -3124,6 +3294,7 @@ impl CfnInstanceProps {
 #[cfg(feature = "lightsail")]
 impl CfnInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AddOns", self.add_ons);
@@ -3143,6 +3314,7 @@ impl CfnInstanceProps {
 
     /// The `AWS::Lightsail::Instance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lightsail::Instance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3151,6 +3323,7 @@ impl CfnInstanceProps {
 #[cfg(feature = "lightsail")]
 impl crate::Cfn<markers::Instance> {
     /// Adds an `AWS::Lightsail::Instance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3163,6 +3336,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`SshKeyName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html#aws-resource-lightsail-instance-return-values).
+    #[inline]
     pub fn attr_ssh_key_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SshKeyName".into())
     }
@@ -3171,6 +3345,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Networking.MonthlyTransfer.GbPerMonthAllocated`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html#aws-resource-lightsail-instance-return-values).
+    #[inline]
     pub fn attr_networking_monthly_transfer_gb_per_month_allocated(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Networking.MonthlyTransfer.GbPerMonthAllocated".into())
     }
@@ -3179,6 +3354,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Hardware.CpuCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html#aws-resource-lightsail-instance-return-values).
+    #[inline]
     pub fn attr_hardware_cpu_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Hardware.CpuCount".into())
     }
@@ -3187,6 +3363,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsStaticIp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html#aws-resource-lightsail-instance-return-values).
+    #[inline]
     pub fn attr_is_static_ip(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsStaticIp".into())
     }
@@ -3195,6 +3372,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrivateIpAddress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html#aws-resource-lightsail-instance-return-values).
+    #[inline]
     pub fn attr_private_ip_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrivateIpAddress".into())
     }
@@ -3203,6 +3381,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`UserName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html#aws-resource-lightsail-instance-return-values).
+    #[inline]
     pub fn attr_user_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UserName".into())
     }
@@ -3211,6 +3390,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html#aws-resource-lightsail-instance-return-values).
+    #[inline]
     pub fn attr_resource_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceType".into())
     }
@@ -3219,6 +3399,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Location.RegionName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html#aws-resource-lightsail-instance-return-values).
+    #[inline]
     pub fn attr_location_region_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Location.RegionName".into())
     }
@@ -3227,6 +3408,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublicIpAddress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html#aws-resource-lightsail-instance-return-values).
+    #[inline]
     pub fn attr_public_ip_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublicIpAddress".into())
     }
@@ -3235,6 +3417,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Location.AvailabilityZone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html#aws-resource-lightsail-instance-return-values).
+    #[inline]
     pub fn attr_location_availability_zone(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Location.AvailabilityZone".into())
     }
@@ -3243,6 +3426,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`State.Code`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html#aws-resource-lightsail-instance-return-values).
+    #[inline]
     pub fn attr_state_code(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State.Code".into())
     }
@@ -3251,6 +3435,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`SupportCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html#aws-resource-lightsail-instance-return-values).
+    #[inline]
     pub fn attr_support_code(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SupportCode".into())
     }
@@ -3259,6 +3444,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`State.Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html#aws-resource-lightsail-instance-return-values).
+    #[inline]
     pub fn attr_state_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State.Name".into())
     }
@@ -3268,6 +3454,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`InstanceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html#aws-resource-lightsail-instance-return-values).
+    #[inline]
     pub fn attr_instance_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InstanceArn".into())
     }
@@ -3276,6 +3463,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Hardware.RamSizeInGb`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html#aws-resource-lightsail-instance-return-values).
+    #[inline]
     pub fn attr_hardware_ram_size_in_gb(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Hardware.RamSizeInGb".into())
     }
@@ -3284,6 +3472,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Ipv6Addresses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html#aws-resource-lightsail-instance-return-values).
+    #[inline]
     pub fn attr_ipv6_addresses(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Ipv6Addresses".into())
     }
@@ -3318,6 +3507,7 @@ pub mod instance {
 
     impl Networking {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ports: impl Into<List<Port>>) -> Networking {
             Networking {
                 monthly_transfer: None,
@@ -3327,6 +3517,7 @@ pub mod instance {
     }
 
     impl IntoValue for Networking {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MonthlyTransfer", self.monthly_transfer);
@@ -3401,6 +3592,7 @@ pub mod instance {
 
     impl Port {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Port {
             Port {
                 access_direction: None,
@@ -3418,12 +3610,14 @@ pub mod instance {
     }
 
     impl Default for Port {
+        #[inline]
         fn default() -> Port {
             Port::new()
         }
     }
 
     impl IntoValue for Port {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessDirection", self.access_direction);
@@ -3458,6 +3652,7 @@ pub mod instance {
 
     impl MonthlyTransfer {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MonthlyTransfer {
             MonthlyTransfer {
                 gb_per_month_allocated: None,
@@ -3466,12 +3661,14 @@ pub mod instance {
     }
 
     impl Default for MonthlyTransfer {
+        #[inline]
         fn default() -> MonthlyTransfer {
             MonthlyTransfer::new()
         }
     }
 
     impl IntoValue for MonthlyTransfer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GbPerMonthAllocated", self.gb_per_month_allocated);
@@ -3502,6 +3699,7 @@ pub mod instance {
 
     impl State {
         /// Every property unset.
+        #[inline]
         pub fn new() -> State {
             State {
                 code: None,
@@ -3511,12 +3709,14 @@ pub mod instance {
     }
 
     impl Default for State {
+        #[inline]
         fn default() -> State {
             State::new()
         }
     }
 
     impl IntoValue for State {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Code", self.code);
@@ -3554,6 +3754,7 @@ pub mod instance {
 
     impl AddOn {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(add_on_type: impl Into<Str>) -> AddOn {
             AddOn {
                 add_on_type: add_on_type.into(),
@@ -3564,6 +3765,7 @@ pub mod instance {
     }
 
     impl IntoValue for AddOn {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AddOnType", self.add_on_type.into_value());
@@ -3590,6 +3792,7 @@ pub mod instance {
 
     impl AutoSnapshotAddOn {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutoSnapshotAddOn {
             AutoSnapshotAddOn {
                 snapshot_time_of_day: None,
@@ -3598,12 +3801,14 @@ pub mod instance {
     }
 
     impl Default for AutoSnapshotAddOn {
+        #[inline]
         fn default() -> AutoSnapshotAddOn {
             AutoSnapshotAddOn::new()
         }
     }
 
     impl IntoValue for AutoSnapshotAddOn {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SnapshotTimeOfDay", self.snapshot_time_of_day);
@@ -3639,6 +3844,7 @@ pub mod instance {
 
     impl Hardware {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Hardware {
             Hardware {
                 cpu_count: None,
@@ -3649,12 +3855,14 @@ pub mod instance {
     }
 
     impl Default for Hardware {
+        #[inline]
         fn default() -> Hardware {
             Hardware::new()
         }
     }
 
     impl IntoValue for Hardware {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CpuCount", self.cpu_count);
@@ -3714,6 +3922,7 @@ pub mod instance {
 
     impl Disk {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(disk_name: impl Into<Str>, path: impl Into<Str>) -> Disk {
             Disk {
                 attached_to: None,
@@ -3728,6 +3937,7 @@ pub mod instance {
     }
 
     impl IntoValue for Disk {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttachedTo", self.attached_to);
@@ -3763,6 +3973,7 @@ pub mod instance {
 
     impl Location {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Location {
             Location {
                 availability_zone: None,
@@ -3772,12 +3983,14 @@ pub mod instance {
     }
 
     impl Default for Location {
+        #[inline]
         fn default() -> Location {
             Location::new()
         }
     }
 
     impl IntoValue for Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -3819,6 +4032,7 @@ pub struct CfnInstanceSnapshotProps {
 #[cfg(feature = "lightsail")]
 impl CfnInstanceSnapshotProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_name: impl Into<Str>, instance_snapshot_name: impl Into<Str>) -> CfnInstanceSnapshotProps {
         CfnInstanceSnapshotProps {
             instance_name: instance_name.into(),
@@ -3831,6 +4045,7 @@ impl CfnInstanceSnapshotProps {
 #[cfg(feature = "lightsail")]
 impl CfnInstanceSnapshotProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceName", self.instance_name.into_value());
@@ -3841,6 +4056,7 @@ impl CfnInstanceSnapshotProps {
 
     /// The `AWS::Lightsail::InstanceSnapshot` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lightsail::InstanceSnapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3849,6 +4065,7 @@ impl CfnInstanceSnapshotProps {
 #[cfg(feature = "lightsail")]
 impl crate::Cfn<markers::InstanceSnapshot> {
     /// Adds an `AWS::Lightsail::InstanceSnapshot` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3862,6 +4079,7 @@ impl crate::Cfn<markers::InstanceSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instancesnapshot.html#aws-resource-lightsail-instancesnapshot-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3870,6 +4088,7 @@ impl crate::Cfn<markers::InstanceSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsFromAutoSnapshot`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instancesnapshot.html#aws-resource-lightsail-instancesnapshot-return-values).
+    #[inline]
     pub fn attr_is_from_auto_snapshot(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsFromAutoSnapshot".into())
     }
@@ -3878,6 +4097,7 @@ impl crate::Cfn<markers::InstanceSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Location`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instancesnapshot.html#aws-resource-lightsail-instancesnapshot-return-values).
+    #[inline]
     pub fn attr_location(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Location".into())
     }
@@ -3886,6 +4106,7 @@ impl crate::Cfn<markers::InstanceSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`FromInstanceName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instancesnapshot.html#aws-resource-lightsail-instancesnapshot-return-values).
+    #[inline]
     pub fn attr_from_instance_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FromInstanceName".into())
     }
@@ -3895,6 +4116,7 @@ impl crate::Cfn<markers::InstanceSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`FromInstanceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instancesnapshot.html#aws-resource-lightsail-instancesnapshot-return-values).
+    #[inline]
     pub fn attr_from_instance_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FromInstanceArn".into())
     }
@@ -3903,6 +4125,7 @@ impl crate::Cfn<markers::InstanceSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instancesnapshot.html#aws-resource-lightsail-instancesnapshot-return-values).
+    #[inline]
     pub fn attr_resource_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceType".into())
     }
@@ -3911,6 +4134,7 @@ impl crate::Cfn<markers::InstanceSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SizeInGb`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instancesnapshot.html#aws-resource-lightsail-instancesnapshot-return-values).
+    #[inline]
     pub fn attr_size_in_gb(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SizeInGb".into())
     }
@@ -3919,6 +4143,7 @@ impl crate::Cfn<markers::InstanceSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instancesnapshot.html#aws-resource-lightsail-instancesnapshot-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -3929,6 +4154,7 @@ impl crate::Cfn<markers::InstanceSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SupportCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instancesnapshot.html#aws-resource-lightsail-instancesnapshot-return-values).
+    #[inline]
     pub fn attr_support_code(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SupportCode".into())
     }
@@ -3958,6 +4184,7 @@ pub struct CfnKeyPairProps {
 #[cfg(feature = "lightsail")]
 impl CfnKeyPairProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(key_pair_name: impl Into<Str>) -> CfnKeyPairProps {
         CfnKeyPairProps {
             key_pair_name: key_pair_name.into(),
@@ -3969,6 +4196,7 @@ impl CfnKeyPairProps {
 #[cfg(feature = "lightsail")]
 impl CfnKeyPairProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("KeyPairName", self.key_pair_name.into_value());
@@ -3978,6 +4206,7 @@ impl CfnKeyPairProps {
 
     /// The `AWS::Lightsail::KeyPair` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lightsail::KeyPair").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3986,6 +4215,7 @@ impl CfnKeyPairProps {
 #[cfg(feature = "lightsail")]
 impl crate::Cfn<markers::KeyPair> {
     /// Adds an `AWS::Lightsail::KeyPair` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3998,6 +4228,7 @@ impl crate::Cfn<markers::KeyPair> {
     ///
     /// `Fn::GetAtt` of
     /// [`KeyPairArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-keypair.html#aws-resource-lightsail-keypair-return-values).
+    #[inline]
     pub fn attr_key_pair_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KeyPairArn".into())
     }
@@ -4006,6 +4237,7 @@ impl crate::Cfn<markers::KeyPair> {
     ///
     /// `Fn::GetAtt` of
     /// [`Fingerprint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-keypair.html#aws-resource-lightsail-keypair-return-values).
+    #[inline]
     pub fn attr_fingerprint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Fingerprint".into())
     }
@@ -4014,6 +4246,7 @@ impl crate::Cfn<markers::KeyPair> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-keypair.html#aws-resource-lightsail-keypair-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -4023,6 +4256,7 @@ impl crate::Cfn<markers::KeyPair> {
     ///
     /// `Fn::GetAtt` of
     /// [`SupportCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-keypair.html#aws-resource-lightsail-keypair-return-values).
+    #[inline]
     pub fn attr_support_code(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SupportCode".into())
     }
@@ -4031,6 +4265,7 @@ impl crate::Cfn<markers::KeyPair> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-keypair.html#aws-resource-lightsail-keypair-return-values).
+    #[inline]
     pub fn attr_resource_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceType".into())
     }
@@ -4039,6 +4274,7 @@ impl crate::Cfn<markers::KeyPair> {
     ///
     /// `Fn::GetAtt` of
     /// [`Location`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-keypair.html#aws-resource-lightsail-keypair-return-values).
+    #[inline]
     pub fn attr_location(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Location".into())
     }
@@ -4110,6 +4346,7 @@ pub struct CfnLoadBalancerProps {
 #[cfg(feature = "lightsail")]
 impl CfnLoadBalancerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_port: impl Into<Int>, load_balancer_name: impl Into<Str>) -> CfnLoadBalancerProps {
         CfnLoadBalancerProps {
             attached_instances: None,
@@ -4128,6 +4365,7 @@ impl CfnLoadBalancerProps {
 #[cfg(feature = "lightsail")]
 impl CfnLoadBalancerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AttachedInstances", self.attached_instances);
@@ -4144,6 +4382,7 @@ impl CfnLoadBalancerProps {
 
     /// The `AWS::Lightsail::LoadBalancer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lightsail::LoadBalancer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4152,6 +4391,7 @@ impl CfnLoadBalancerProps {
 #[cfg(feature = "lightsail")]
 impl crate::Cfn<markers::LoadBalancer> {
     /// Adds an `AWS::Lightsail::LoadBalancer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4164,6 +4404,7 @@ impl crate::Cfn<markers::LoadBalancer> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoadBalancerArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-loadbalancer.html#aws-resource-lightsail-loadbalancer-return-values).
+    #[inline]
     pub fn attr_load_balancer_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoadBalancerArn".into())
     }
@@ -4216,6 +4457,7 @@ pub struct CfnLoadBalancerTlsCertificateProps {
 #[cfg(feature = "lightsail")]
 impl CfnLoadBalancerTlsCertificateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(certificate_domain_name: impl Into<Str>, certificate_name: impl Into<Str>, load_balancer_name: impl Into<Str>) -> CfnLoadBalancerTlsCertificateProps {
         CfnLoadBalancerTlsCertificateProps {
             certificate_alternative_names: None,
@@ -4231,6 +4473,7 @@ impl CfnLoadBalancerTlsCertificateProps {
 #[cfg(feature = "lightsail")]
 impl CfnLoadBalancerTlsCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CertificateAlternativeNames", self.certificate_alternative_names);
@@ -4244,6 +4487,7 @@ impl CfnLoadBalancerTlsCertificateProps {
 
     /// The `AWS::Lightsail::LoadBalancerTlsCertificate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lightsail::LoadBalancerTlsCertificate").properties(self.into_properties())
     }
@@ -4252,6 +4496,7 @@ impl CfnLoadBalancerTlsCertificateProps {
 #[cfg(feature = "lightsail")]
 impl crate::Cfn<markers::LoadBalancerTlsCertificate> {
     /// Adds an `AWS::Lightsail::LoadBalancerTlsCertificate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4264,6 +4509,7 @@ impl crate::Cfn<markers::LoadBalancerTlsCertificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-loadbalancertlscertificate.html#aws-resource-lightsail-loadbalancertlscertificate-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -4272,6 +4518,7 @@ impl crate::Cfn<markers::LoadBalancerTlsCertificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoadBalancerTlsCertificateArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-loadbalancertlscertificate.html#aws-resource-lightsail-loadbalancertlscertificate-return-values).
+    #[inline]
     pub fn attr_load_balancer_tls_certificate_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoadBalancerTlsCertificateArn".into())
     }
@@ -4298,6 +4545,7 @@ pub struct CfnStaticIpProps {
 #[cfg(feature = "lightsail")]
 impl CfnStaticIpProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(static_ip_name: impl Into<Str>) -> CfnStaticIpProps {
         CfnStaticIpProps {
             attached_to: None,
@@ -4309,6 +4557,7 @@ impl CfnStaticIpProps {
 #[cfg(feature = "lightsail")]
 impl CfnStaticIpProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AttachedTo", self.attached_to);
@@ -4318,6 +4567,7 @@ impl CfnStaticIpProps {
 
     /// The `AWS::Lightsail::StaticIp` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Lightsail::StaticIp").properties(self.into_properties())
     }
@@ -4326,6 +4576,7 @@ impl CfnStaticIpProps {
 #[cfg(feature = "lightsail")]
 impl crate::Cfn<markers::StaticIp> {
     /// Adds an `AWS::Lightsail::StaticIp` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4339,6 +4590,7 @@ impl crate::Cfn<markers::StaticIp> {
     ///
     /// `Fn::GetAtt` of
     /// [`StaticIpArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-staticip.html#aws-resource-lightsail-staticip-return-values).
+    #[inline]
     pub fn attr_static_ip_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StaticIpArn".into())
     }
@@ -4347,6 +4599,7 @@ impl crate::Cfn<markers::StaticIp> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsAttached`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-staticip.html#aws-resource-lightsail-staticip-return-values).
+    #[inline]
     pub fn attr_is_attached(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsAttached".into())
     }
@@ -4355,6 +4608,7 @@ impl crate::Cfn<markers::StaticIp> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpAddress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-staticip.html#aws-resource-lightsail-staticip-return-values).
+    #[inline]
     pub fn attr_ip_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpAddress".into())
     }

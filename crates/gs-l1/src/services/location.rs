@@ -188,6 +188,7 @@ pub struct CfnAPIKeyProps {
 #[cfg(feature = "location")]
 impl CfnAPIKeyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(key_name: impl Into<Str>, restrictions: impl Into<api_key::ApiKeyRestrictions>) -> CfnAPIKeyProps {
         CfnAPIKeyProps {
             description: None,
@@ -205,6 +206,7 @@ impl CfnAPIKeyProps {
 #[cfg(feature = "location")]
 impl CfnAPIKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -220,6 +222,7 @@ impl CfnAPIKeyProps {
 
     /// The `AWS::Location::APIKey` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Location::APIKey").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -228,6 +231,7 @@ impl CfnAPIKeyProps {
 #[cfg(feature = "location")]
 impl crate::Cfn<markers::APIKey> {
     /// Adds an `AWS::Location::APIKey` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -241,6 +245,7 @@ impl crate::Cfn<markers::APIKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-apikey.html#aws-resource-location-apikey-return-values).
+    #[inline]
     pub fn attr_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateTime".into())
     }
@@ -250,6 +255,7 @@ impl crate::Cfn<markers::APIKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-apikey.html#aws-resource-location-apikey-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -259,6 +265,7 @@ impl crate::Cfn<markers::APIKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`KeyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-apikey.html#aws-resource-location-apikey-return-values).
+    #[inline]
     pub fn attr_key_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KeyArn".into())
     }
@@ -268,6 +275,7 @@ impl crate::Cfn<markers::APIKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-apikey.html#aws-resource-location-apikey-return-values).
+    #[inline]
     pub fn attr_update_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateTime".into())
     }
@@ -318,6 +326,7 @@ pub mod api_key {
 
     impl ApiKeyRestrictions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allow_actions: impl Into<List<Str>>, allow_resources: impl Into<List<Str>>) -> ApiKeyRestrictions {
             ApiKeyRestrictions {
                 allow_actions: allow_actions.into(),
@@ -330,6 +339,7 @@ pub mod api_key {
     }
 
     impl IntoValue for ApiKeyRestrictions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllowActions", self.allow_actions.into_value());
@@ -363,6 +373,7 @@ pub mod api_key {
 
     impl AndroidApp {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_fingerprint: impl Into<Str>, package: impl Into<Str>) -> AndroidApp {
             AndroidApp {
                 certificate_fingerprint: certificate_fingerprint.into(),
@@ -372,6 +383,7 @@ pub mod api_key {
     }
 
     impl IntoValue for AndroidApp {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateFingerprint", self.certificate_fingerprint.into_value());
@@ -396,6 +408,7 @@ pub mod api_key {
 
     impl AppleApp {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bundle_id: impl Into<Str>) -> AppleApp {
             AppleApp {
                 bundle_id: bundle_id.into(),
@@ -404,6 +417,7 @@ pub mod api_key {
     }
 
     impl IntoValue for AppleApp {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BundleId", self.bundle_id.into_value());
@@ -465,6 +479,7 @@ pub struct CfnGeofenceCollectionProps {
 #[cfg(feature = "location")]
 impl CfnGeofenceCollectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(collection_name: impl Into<Str>) -> CfnGeofenceCollectionProps {
         CfnGeofenceCollectionProps {
             collection_name: collection_name.into(),
@@ -480,6 +495,7 @@ impl CfnGeofenceCollectionProps {
 #[cfg(feature = "location")]
 impl CfnGeofenceCollectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CollectionName", self.collection_name.into_value());
@@ -493,6 +509,7 @@ impl CfnGeofenceCollectionProps {
 
     /// The `AWS::Location::GeofenceCollection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Location::GeofenceCollection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -501,6 +518,7 @@ impl CfnGeofenceCollectionProps {
 #[cfg(feature = "location")]
 impl crate::Cfn<markers::GeofenceCollection> {
     /// Adds an `AWS::Location::GeofenceCollection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -514,6 +532,7 @@ impl crate::Cfn<markers::GeofenceCollection> {
     ///
     /// `Fn::GetAtt` of
     /// [`CollectionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-geofencecollection.html#aws-resource-location-geofencecollection-return-values).
+    #[inline]
     pub fn attr_collection_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CollectionArn".into())
     }
@@ -523,6 +542,7 @@ impl crate::Cfn<markers::GeofenceCollection> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-geofencecollection.html#aws-resource-location-geofencecollection-return-values).
+    #[inline]
     pub fn attr_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateTime".into())
     }
@@ -532,6 +552,7 @@ impl crate::Cfn<markers::GeofenceCollection> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-geofencecollection.html#aws-resource-location-geofencecollection-return-values).
+    #[inline]
     pub fn attr_update_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateTime".into())
     }
@@ -541,6 +562,7 @@ impl crate::Cfn<markers::GeofenceCollection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-geofencecollection.html#aws-resource-location-geofencecollection-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -590,6 +612,7 @@ pub struct CfnMapProps {
 #[cfg(feature = "location")]
 impl CfnMapProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configuration: impl Into<map::MapConfiguration>, map_name: impl Into<Str>) -> CfnMapProps {
         CfnMapProps {
             configuration: configuration.into(),
@@ -604,6 +627,7 @@ impl CfnMapProps {
 #[cfg(feature = "location")]
 impl CfnMapProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Configuration", self.configuration.into_value());
@@ -616,6 +640,7 @@ impl CfnMapProps {
 
     /// The `AWS::Location::Map` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Location::Map").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -624,6 +649,7 @@ impl CfnMapProps {
 #[cfg(feature = "location")]
 impl crate::Cfn<markers::Map> {
     /// Adds an `AWS::Location::Map` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -637,6 +663,7 @@ impl crate::Cfn<markers::Map> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-map.html#aws-resource-location-map-return-values).
+    #[inline]
     pub fn attr_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateTime".into())
     }
@@ -646,6 +673,7 @@ impl crate::Cfn<markers::Map> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-map.html#aws-resource-location-map-return-values).
+    #[inline]
     pub fn attr_update_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateTime".into())
     }
@@ -655,6 +683,7 @@ impl crate::Cfn<markers::Map> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-map.html#aws-resource-location-map-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -664,6 +693,7 @@ impl crate::Cfn<markers::Map> {
     ///
     /// `Fn::GetAtt` of
     /// [`MapArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-map.html#aws-resource-location-map-return-values).
+    #[inline]
     pub fn attr_map_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MapArn".into())
     }
@@ -672,6 +702,7 @@ impl crate::Cfn<markers::Map> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-map.html#aws-resource-location-map-return-values).
+    #[inline]
     pub fn attr_data_source(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataSource".into())
     }
@@ -710,6 +741,7 @@ pub mod map {
 
     impl MapConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(style: impl Into<Str>) -> MapConfiguration {
             MapConfiguration {
                 custom_layers: None,
@@ -720,6 +752,7 @@ pub mod map {
     }
 
     impl IntoValue for MapConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomLayers", self.custom_layers);
@@ -778,6 +811,7 @@ pub struct CfnPlaceIndexProps {
 #[cfg(feature = "location")]
 impl CfnPlaceIndexProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_source: impl Into<Str>, index_name: impl Into<Str>) -> CfnPlaceIndexProps {
         CfnPlaceIndexProps {
             data_source: data_source.into(),
@@ -793,6 +827,7 @@ impl CfnPlaceIndexProps {
 #[cfg(feature = "location")]
 impl CfnPlaceIndexProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DataSource", self.data_source.into_value());
@@ -806,6 +841,7 @@ impl CfnPlaceIndexProps {
 
     /// The `AWS::Location::PlaceIndex` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Location::PlaceIndex").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -814,6 +850,7 @@ impl CfnPlaceIndexProps {
 #[cfg(feature = "location")]
 impl crate::Cfn<markers::PlaceIndex> {
     /// Adds an `AWS::Location::PlaceIndex` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -827,6 +864,7 @@ impl crate::Cfn<markers::PlaceIndex> {
     ///
     /// `Fn::GetAtt` of
     /// [`IndexArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-placeindex.html#aws-resource-location-placeindex-return-values).
+    #[inline]
     pub fn attr_index_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IndexArn".into())
     }
@@ -836,6 +874,7 @@ impl crate::Cfn<markers::PlaceIndex> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-placeindex.html#aws-resource-location-placeindex-return-values).
+    #[inline]
     pub fn attr_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateTime".into())
     }
@@ -845,6 +884,7 @@ impl crate::Cfn<markers::PlaceIndex> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-placeindex.html#aws-resource-location-placeindex-return-values).
+    #[inline]
     pub fn attr_update_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateTime".into())
     }
@@ -854,6 +894,7 @@ impl crate::Cfn<markers::PlaceIndex> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-placeindex.html#aws-resource-location-placeindex-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -880,6 +921,7 @@ pub mod place_index {
 
     impl DataSourceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataSourceConfiguration {
             DataSourceConfiguration {
                 intended_use: None,
@@ -888,12 +930,14 @@ pub mod place_index {
     }
 
     impl Default for DataSourceConfiguration {
+        #[inline]
         fn default() -> DataSourceConfiguration {
             DataSourceConfiguration::new()
         }
     }
 
     impl IntoValue for DataSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IntendedUse", self.intended_use);
@@ -944,6 +988,7 @@ pub struct CfnRouteCalculatorProps {
 #[cfg(feature = "location")]
 impl CfnRouteCalculatorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(calculator_name: impl Into<Str>, data_source: impl Into<Str>) -> CfnRouteCalculatorProps {
         CfnRouteCalculatorProps {
             calculator_name: calculator_name.into(),
@@ -958,6 +1003,7 @@ impl CfnRouteCalculatorProps {
 #[cfg(feature = "location")]
 impl CfnRouteCalculatorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CalculatorName", self.calculator_name.into_value());
@@ -970,6 +1016,7 @@ impl CfnRouteCalculatorProps {
 
     /// The `AWS::Location::RouteCalculator` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Location::RouteCalculator").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -978,6 +1025,7 @@ impl CfnRouteCalculatorProps {
 #[cfg(feature = "location")]
 impl crate::Cfn<markers::RouteCalculator> {
     /// Adds an `AWS::Location::RouteCalculator` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -991,6 +1039,7 @@ impl crate::Cfn<markers::RouteCalculator> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-routecalculator.html#aws-resource-location-routecalculator-return-values).
+    #[inline]
     pub fn attr_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateTime".into())
     }
@@ -1000,6 +1049,7 @@ impl crate::Cfn<markers::RouteCalculator> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-routecalculator.html#aws-resource-location-routecalculator-return-values).
+    #[inline]
     pub fn attr_update_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateTime".into())
     }
@@ -1009,6 +1059,7 @@ impl crate::Cfn<markers::RouteCalculator> {
     ///
     /// `Fn::GetAtt` of
     /// [`CalculatorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-routecalculator.html#aws-resource-location-routecalculator-return-values).
+    #[inline]
     pub fn attr_calculator_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CalculatorArn".into())
     }
@@ -1018,6 +1069,7 @@ impl crate::Cfn<markers::RouteCalculator> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-routecalculator.html#aws-resource-location-routecalculator-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1091,6 +1143,7 @@ pub struct CfnTrackerProps {
 #[cfg(feature = "location")]
 impl CfnTrackerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(tracker_name: impl Into<Str>) -> CfnTrackerProps {
         CfnTrackerProps {
             description: None,
@@ -1109,6 +1162,7 @@ impl CfnTrackerProps {
 #[cfg(feature = "location")]
 impl CfnTrackerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1125,6 +1179,7 @@ impl CfnTrackerProps {
 
     /// The `AWS::Location::Tracker` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Location::Tracker").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1133,6 +1188,7 @@ impl CfnTrackerProps {
 #[cfg(feature = "location")]
 impl crate::Cfn<markers::Tracker> {
     /// Adds an `AWS::Location::Tracker` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1146,6 +1202,7 @@ impl crate::Cfn<markers::Tracker> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-tracker.html#aws-resource-location-tracker-return-values).
+    #[inline]
     pub fn attr_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateTime".into())
     }
@@ -1155,6 +1212,7 @@ impl crate::Cfn<markers::Tracker> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-tracker.html#aws-resource-location-tracker-return-values).
+    #[inline]
     pub fn attr_update_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateTime".into())
     }
@@ -1164,6 +1222,7 @@ impl crate::Cfn<markers::Tracker> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-tracker.html#aws-resource-location-tracker-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1173,6 +1232,7 @@ impl crate::Cfn<markers::Tracker> {
     ///
     /// `Fn::GetAtt` of
     /// [`TrackerArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-tracker.html#aws-resource-location-tracker-return-values).
+    #[inline]
     pub fn attr_tracker_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TrackerArn".into())
     }
@@ -1201,6 +1261,7 @@ pub struct CfnTrackerConsumerProps {
 #[cfg(feature = "location")]
 impl CfnTrackerConsumerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(consumer_arn: impl Into<Str>, tracker_name: impl Into<Str>) -> CfnTrackerConsumerProps {
         CfnTrackerConsumerProps {
             consumer_arn: consumer_arn.into(),
@@ -1212,6 +1273,7 @@ impl CfnTrackerConsumerProps {
 #[cfg(feature = "location")]
 impl CfnTrackerConsumerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConsumerArn", self.consumer_arn.into_value());
@@ -1221,6 +1283,7 @@ impl CfnTrackerConsumerProps {
 
     /// The `AWS::Location::TrackerConsumer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Location::TrackerConsumer").properties(self.into_properties())
     }
@@ -1229,6 +1292,7 @@ impl CfnTrackerConsumerProps {
 #[cfg(feature = "location")]
 impl crate::Cfn<markers::TrackerConsumer> {
     /// Adds an `AWS::Location::TrackerConsumer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,

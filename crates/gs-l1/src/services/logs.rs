@@ -315,6 +315,7 @@ pub struct CfnAccountPolicyProps {
 #[cfg(feature = "logs")]
 impl CfnAccountPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_document: impl Into<Str>, policy_name: impl Into<Str>, policy_type: impl Into<Str>) -> CfnAccountPolicyProps {
         CfnAccountPolicyProps {
             policy_document: policy_document.into(),
@@ -329,6 +330,7 @@ impl CfnAccountPolicyProps {
 #[cfg(feature = "logs")]
 impl CfnAccountPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PolicyDocument", self.policy_document.into_value());
@@ -341,6 +343,7 @@ impl CfnAccountPolicyProps {
 
     /// The `AWS::Logs::AccountPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Logs::AccountPolicy").properties(self.into_properties())
     }
@@ -349,6 +352,7 @@ impl CfnAccountPolicyProps {
 #[cfg(feature = "logs")]
 impl crate::Cfn<markers::AccountPolicy> {
     /// Adds an `AWS::Logs::AccountPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -361,6 +365,7 @@ impl crate::Cfn<markers::AccountPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-accountpolicy.html#aws-resource-logs-accountpolicy-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -423,6 +428,7 @@ pub struct CfnDeliveryProps {
 #[cfg(feature = "logs")]
 impl CfnDeliveryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(delivery_destination_arn: impl Into<Str>, delivery_source_name: impl Into<Str>) -> CfnDeliveryProps {
         CfnDeliveryProps {
             delivery_destination_arn: delivery_destination_arn.into(),
@@ -439,6 +445,7 @@ impl CfnDeliveryProps {
 #[cfg(feature = "logs")]
 impl CfnDeliveryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DeliveryDestinationArn", self.delivery_destination_arn.into_value());
@@ -453,6 +460,7 @@ impl CfnDeliveryProps {
 
     /// The `AWS::Logs::Delivery` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Logs::Delivery").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -461,6 +469,7 @@ impl CfnDeliveryProps {
 #[cfg(feature = "logs")]
 impl crate::Cfn<markers::Delivery> {
     /// Adds an `AWS::Logs::Delivery` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -473,6 +482,7 @@ impl crate::Cfn<markers::Delivery> {
     ///
     /// `Fn::GetAtt` of
     /// [`DeliveryId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-delivery.html#aws-resource-logs-delivery-return-values).
+    #[inline]
     pub fn attr_delivery_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DeliveryId".into())
     }
@@ -481,6 +491,7 @@ impl crate::Cfn<markers::Delivery> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-delivery.html#aws-resource-logs-delivery-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -490,6 +501,7 @@ impl crate::Cfn<markers::Delivery> {
     ///
     /// `Fn::GetAtt` of
     /// [`DeliveryDestinationType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-delivery.html#aws-resource-logs-delivery-return-values).
+    #[inline]
     pub fn attr_delivery_destination_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DeliveryDestinationType".into())
     }
@@ -548,6 +560,7 @@ pub struct CfnDeliveryDestinationProps {
 #[cfg(feature = "logs")]
 impl CfnDeliveryDestinationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnDeliveryDestinationProps {
         CfnDeliveryDestinationProps {
             delivery_destination_policy: None,
@@ -563,6 +576,7 @@ impl CfnDeliveryDestinationProps {
 #[cfg(feature = "logs")]
 impl CfnDeliveryDestinationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeliveryDestinationPolicy", self.delivery_destination_policy);
@@ -576,6 +590,7 @@ impl CfnDeliveryDestinationProps {
 
     /// The `AWS::Logs::DeliveryDestination` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Logs::DeliveryDestination").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -584,6 +599,7 @@ impl CfnDeliveryDestinationProps {
 #[cfg(feature = "logs")]
 impl crate::Cfn<markers::DeliveryDestination> {
     /// Adds an `AWS::Logs::DeliveryDestination` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -596,6 +612,7 @@ impl crate::Cfn<markers::DeliveryDestination> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-deliverydestination.html#aws-resource-logs-deliverydestination-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -630,6 +647,7 @@ pub mod delivery_destination {
 
     impl DestinationPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DestinationPolicy {
             DestinationPolicy {
                 delivery_destination_name: None,
@@ -639,12 +657,14 @@ pub mod delivery_destination {
     }
 
     impl Default for DestinationPolicy {
+        #[inline]
         fn default() -> DestinationPolicy {
             DestinationPolicy::new()
         }
     }
 
     impl IntoValue for DestinationPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeliveryDestinationName", self.delivery_destination_name);
@@ -695,6 +715,7 @@ pub struct CfnDeliverySourceProps {
 #[cfg(feature = "logs")]
 impl CfnDeliverySourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnDeliverySourceProps {
         CfnDeliverySourceProps {
             delivery_source_configuration: None,
@@ -709,6 +730,7 @@ impl CfnDeliverySourceProps {
 #[cfg(feature = "logs")]
 impl CfnDeliverySourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeliverySourceConfiguration", self.delivery_source_configuration);
@@ -721,6 +743,7 @@ impl CfnDeliverySourceProps {
 
     /// The `AWS::Logs::DeliverySource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Logs::DeliverySource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -729,6 +752,7 @@ impl CfnDeliverySourceProps {
 #[cfg(feature = "logs")]
 impl crate::Cfn<markers::DeliverySource> {
     /// Adds an `AWS::Logs::DeliverySource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -741,6 +765,7 @@ impl crate::Cfn<markers::DeliverySource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Service`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-deliverysource.html#aws-resource-logs-deliverysource-return-values).
+    #[inline]
     pub fn attr_service(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Service".into())
     }
@@ -750,6 +775,7 @@ impl crate::Cfn<markers::DeliverySource> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceArns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-deliverysource.html#aws-resource-logs-deliverysource-return-values).
+    #[inline]
     pub fn attr_resource_arns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceArns".into())
     }
@@ -758,6 +784,7 @@ impl crate::Cfn<markers::DeliverySource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-deliverysource.html#aws-resource-logs-deliverysource-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -766,6 +793,7 @@ impl crate::Cfn<markers::DeliverySource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-deliverysource.html#aws-resource-logs-deliverysource-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -774,6 +802,7 @@ impl crate::Cfn<markers::DeliverySource> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-deliverysource.html#aws-resource-logs-deliverysource-return-values).
+    #[inline]
     pub fn attr_status_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusReason".into())
     }
@@ -826,6 +855,7 @@ pub struct CfnDestinationProps {
 #[cfg(feature = "logs")]
 impl CfnDestinationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(destination_name: impl Into<Str>, role_arn: impl Into<Id<crate::iam::CfnRole>>, target_arn: impl Into<Str>) -> CfnDestinationProps {
         CfnDestinationProps {
             destination_name: destination_name.into(),
@@ -840,6 +870,7 @@ impl CfnDestinationProps {
 #[cfg(feature = "logs")]
 impl CfnDestinationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DestinationName", self.destination_name.into_value());
@@ -852,6 +883,7 @@ impl CfnDestinationProps {
 
     /// The `AWS::Logs::Destination` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Logs::Destination").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -860,6 +892,7 @@ impl CfnDestinationProps {
 #[cfg(feature = "logs")]
 impl crate::Cfn<markers::Destination> {
     /// Adds an `AWS::Logs::Destination` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -873,6 +906,7 @@ impl crate::Cfn<markers::Destination> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-destination.html#aws-resource-logs-destination-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -907,6 +941,7 @@ pub struct CfnIntegrationProps {
 #[cfg(feature = "logs")]
 impl CfnIntegrationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(integration_name: impl Into<Str>, integration_type: impl Into<Str>, resource_config: impl Into<integration::ResourceConfig>) -> CfnIntegrationProps {
         CfnIntegrationProps {
             integration_name: integration_name.into(),
@@ -919,6 +954,7 @@ impl CfnIntegrationProps {
 #[cfg(feature = "logs")]
 impl CfnIntegrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IntegrationName", self.integration_name.into_value());
@@ -929,6 +965,7 @@ impl CfnIntegrationProps {
 
     /// The `AWS::Logs::Integration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Logs::Integration").properties(self.into_properties())
     }
@@ -937,6 +974,7 @@ impl CfnIntegrationProps {
 #[cfg(feature = "logs")]
 impl crate::Cfn<markers::Integration> {
     /// Adds an `AWS::Logs::Integration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -949,6 +987,7 @@ impl crate::Cfn<markers::Integration> {
     ///
     /// `Fn::GetAtt` of
     /// [`IntegrationStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-integration.html#aws-resource-logs-integration-return-values).
+    #[inline]
     pub fn attr_integration_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IntegrationStatus".into())
     }
@@ -976,6 +1015,7 @@ pub mod integration {
 
     impl ResourceConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceConfig {
             ResourceConfig {
                 open_search_resource_config: None,
@@ -984,12 +1024,14 @@ pub mod integration {
     }
 
     impl Default for ResourceConfig {
+        #[inline]
         fn default() -> ResourceConfig {
             ResourceConfig::new()
         }
     }
 
     impl IntoValue for ResourceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OpenSearchResourceConfig", self.open_search_resource_config);
@@ -1046,6 +1088,7 @@ pub mod integration {
 
     impl OpenSearchResourceConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dashboard_viewer_principals: impl Into<List<Str>>, data_source_role_arn: impl Into<Str>) -> OpenSearchResourceConfig {
             OpenSearchResourceConfig {
                 application_arn: None,
@@ -1058,6 +1101,7 @@ pub mod integration {
     }
 
     impl IntoValue for OpenSearchResourceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationARN", self.application_arn);
@@ -1130,6 +1174,7 @@ pub struct CfnLogAnomalyDetectorProps {
 #[cfg(feature = "logs")]
 impl CfnLogAnomalyDetectorProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnLogAnomalyDetectorProps {
         CfnLogAnomalyDetectorProps {
             account_id: None,
@@ -1145,6 +1190,7 @@ impl CfnLogAnomalyDetectorProps {
 
 #[cfg(feature = "logs")]
 impl Default for CfnLogAnomalyDetectorProps {
+    #[inline]
     fn default() -> CfnLogAnomalyDetectorProps {
         CfnLogAnomalyDetectorProps::new()
     }
@@ -1153,6 +1199,7 @@ impl Default for CfnLogAnomalyDetectorProps {
 #[cfg(feature = "logs")]
 impl CfnLogAnomalyDetectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccountId", self.account_id);
@@ -1167,6 +1214,7 @@ impl CfnLogAnomalyDetectorProps {
 
     /// The `AWS::Logs::LogAnomalyDetector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Logs::LogAnomalyDetector").properties(self.into_properties())
     }
@@ -1175,6 +1223,7 @@ impl CfnLogAnomalyDetectorProps {
 #[cfg(feature = "logs")]
 impl crate::Cfn<markers::LogAnomalyDetector> {
     /// Adds an `AWS::Logs::LogAnomalyDetector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1187,6 +1236,7 @@ impl crate::Cfn<markers::LogAnomalyDetector> {
     ///
     /// `Fn::GetAtt` of
     /// [`AnomalyDetectorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loganomalydetector.html#aws-resource-logs-loganomalydetector-return-values).
+    #[inline]
     pub fn attr_anomaly_detector_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AnomalyDetectorArn".into())
     }
@@ -1195,6 +1245,7 @@ impl crate::Cfn<markers::LogAnomalyDetector> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTimeStamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loganomalydetector.html#aws-resource-logs-loganomalydetector-return-values).
+    #[inline]
     pub fn attr_creation_time_stamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTimeStamp".into())
     }
@@ -1203,6 +1254,7 @@ impl crate::Cfn<markers::LogAnomalyDetector> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTimeStamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loganomalydetector.html#aws-resource-logs-loganomalydetector-return-values).
+    #[inline]
     pub fn attr_last_modified_time_stamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTimeStamp".into())
     }
@@ -1211,6 +1263,7 @@ impl crate::Cfn<markers::LogAnomalyDetector> {
     ///
     /// `Fn::GetAtt` of
     /// [`AnomalyDetectorStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loganomalydetector.html#aws-resource-logs-loganomalydetector-return-values).
+    #[inline]
     pub fn attr_anomaly_detector_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AnomalyDetectorStatus".into())
     }
@@ -1298,6 +1351,7 @@ pub struct CfnLogGroupProps {
 #[cfg(feature = "logs")]
 impl CfnLogGroupProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnLogGroupProps {
         CfnLogGroupProps {
             bearer_token_authentication_enabled: None,
@@ -1316,6 +1370,7 @@ impl CfnLogGroupProps {
 
 #[cfg(feature = "logs")]
 impl Default for CfnLogGroupProps {
+    #[inline]
     fn default() -> CfnLogGroupProps {
         CfnLogGroupProps::new()
     }
@@ -1324,6 +1379,7 @@ impl Default for CfnLogGroupProps {
 #[cfg(feature = "logs")]
 impl CfnLogGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BearerTokenAuthenticationEnabled", self.bearer_token_authentication_enabled);
@@ -1341,6 +1397,7 @@ impl CfnLogGroupProps {
 
     /// The `AWS::Logs::LogGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Logs::LogGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1349,6 +1406,7 @@ impl CfnLogGroupProps {
 #[cfg(feature = "logs")]
 impl crate::Cfn<markers::LogGroup> {
     /// Adds an `AWS::Logs::LogGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1361,6 +1419,7 @@ impl crate::Cfn<markers::LogGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loggroup.html#aws-resource-logs-loggroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1391,6 +1450,7 @@ pub struct CfnLogStreamProps {
 #[cfg(feature = "logs")]
 impl CfnLogStreamProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(log_group_name: impl Into<Id<crate::logs::CfnLogGroup>>) -> CfnLogStreamProps {
         CfnLogStreamProps {
             log_group_name: log_group_name.into(),
@@ -1402,6 +1462,7 @@ impl CfnLogStreamProps {
 #[cfg(feature = "logs")]
 impl CfnLogStreamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LogGroupName", self.log_group_name.into_ref());
@@ -1411,6 +1472,7 @@ impl CfnLogStreamProps {
 
     /// The `AWS::Logs::LogStream` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Logs::LogStream").properties(self.into_properties())
     }
@@ -1419,6 +1481,7 @@ impl CfnLogStreamProps {
 #[cfg(feature = "logs")]
 impl crate::Cfn<markers::LogStream> {
     /// Adds an `AWS::Logs::LogStream` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1490,6 +1553,7 @@ pub struct CfnMetricFilterProps {
 #[cfg(feature = "logs")]
 impl CfnMetricFilterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(filter_pattern: impl Into<Str>, log_group_name: impl Into<Id<crate::logs::CfnLogGroup>>, metric_transformations: impl Into<List<metric_filter::MetricTransformation>>) -> CfnMetricFilterProps {
         CfnMetricFilterProps {
             apply_on_transformed_logs: None,
@@ -1506,6 +1570,7 @@ impl CfnMetricFilterProps {
 #[cfg(feature = "logs")]
 impl CfnMetricFilterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApplyOnTransformedLogs", self.apply_on_transformed_logs);
@@ -1520,6 +1585,7 @@ impl CfnMetricFilterProps {
 
     /// The `AWS::Logs::MetricFilter` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Logs::MetricFilter").properties(self.into_properties())
     }
@@ -1528,6 +1594,7 @@ impl CfnMetricFilterProps {
 #[cfg(feature = "logs")]
 impl crate::Cfn<markers::MetricFilter> {
     /// Adds an `AWS::Logs::MetricFilter` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1595,6 +1662,7 @@ pub mod metric_filter {
 
     impl MetricTransformation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_name: impl Into<Str>, metric_namespace: impl Into<Str>, metric_value: impl Into<Str>) -> MetricTransformation {
             MetricTransformation {
                 default_value: None,
@@ -1608,6 +1676,7 @@ pub mod metric_filter {
     }
 
     impl IntoValue for MetricTransformation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultValue", self.default_value);
@@ -1644,6 +1713,7 @@ pub mod metric_filter {
 
     impl Dimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> Dimension {
             Dimension {
                 key: key.into(),
@@ -1653,6 +1723,7 @@ pub mod metric_filter {
     }
 
     impl IntoValue for Dimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -1711,6 +1782,7 @@ pub struct CfnQueryDefinitionProps {
 #[cfg(feature = "logs")]
 impl CfnQueryDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, query_string: impl Into<Str>) -> CfnQueryDefinitionProps {
         CfnQueryDefinitionProps {
             log_group_names: None,
@@ -1725,6 +1797,7 @@ impl CfnQueryDefinitionProps {
 #[cfg(feature = "logs")]
 impl CfnQueryDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.log_group_names { m.insert("LogGroupNames", v.into_refs()); }
@@ -1737,6 +1810,7 @@ impl CfnQueryDefinitionProps {
 
     /// The `AWS::Logs::QueryDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Logs::QueryDefinition").properties(self.into_properties())
     }
@@ -1745,6 +1819,7 @@ impl CfnQueryDefinitionProps {
 #[cfg(feature = "logs")]
 impl crate::Cfn<markers::QueryDefinition> {
     /// Adds an `AWS::Logs::QueryDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1757,6 +1832,7 @@ impl crate::Cfn<markers::QueryDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`QueryDefinitionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-querydefinition.html#aws-resource-logs-querydefinition-return-values).
+    #[inline]
     pub fn attr_query_definition_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "QueryDefinitionId".into())
     }
@@ -1797,6 +1873,7 @@ pub mod query_definition {
 
     impl QueryParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> QueryParameter {
             QueryParameter {
                 default_value: None,
@@ -1807,6 +1884,7 @@ pub mod query_definition {
     }
 
     impl IntoValue for QueryParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultValue", self.default_value);
@@ -1840,6 +1918,7 @@ pub struct CfnResourcePolicyProps {
 #[cfg(feature = "logs")]
 impl CfnResourcePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_document: impl Into<Union>, policy_name: impl Into<Str>) -> CfnResourcePolicyProps {
         CfnResourcePolicyProps {
             policy_document: policy_document.into(),
@@ -1851,6 +1930,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "logs")]
 impl CfnResourcePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PolicyDocument", self.policy_document.into_value());
@@ -1860,6 +1940,7 @@ impl CfnResourcePolicyProps {
 
     /// The `AWS::Logs::ResourcePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Logs::ResourcePolicy").properties(self.into_properties())
     }
@@ -1868,6 +1949,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "logs")]
 impl crate::Cfn<markers::ResourcePolicy> {
     /// Adds an `AWS::Logs::ResourcePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1965,6 +2047,7 @@ pub struct CfnScheduledQueryProps {
 #[cfg(feature = "logs")]
 impl CfnScheduledQueryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(execution_role_arn: impl Into<Str>, name: impl Into<Str>, query_language: impl Into<Str>, query_string: impl Into<Str>, schedule_expression: impl Into<Str>) -> CfnScheduledQueryProps {
         CfnScheduledQueryProps {
             description: None,
@@ -1988,6 +2071,7 @@ impl CfnScheduledQueryProps {
 #[cfg(feature = "logs")]
 impl CfnScheduledQueryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -2009,6 +2093,7 @@ impl CfnScheduledQueryProps {
 
     /// The `AWS::Logs::ScheduledQuery` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Logs::ScheduledQuery").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2017,6 +2102,7 @@ impl CfnScheduledQueryProps {
 #[cfg(feature = "logs")]
 impl crate::Cfn<markers::ScheduledQuery> {
     /// Adds an `AWS::Logs::ScheduledQuery` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2029,6 +2115,7 @@ impl crate::Cfn<markers::ScheduledQuery> {
     ///
     /// `Fn::GetAtt` of
     /// [`ScheduledQueryArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-scheduledquery.html#aws-resource-logs-scheduledquery-return-values).
+    #[inline]
     pub fn attr_scheduled_query_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ScheduledQueryArn".into())
     }
@@ -2037,6 +2124,7 @@ impl crate::Cfn<markers::ScheduledQuery> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastTriggeredTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-scheduledquery.html#aws-resource-logs-scheduledquery-return-values).
+    #[inline]
     pub fn attr_last_triggered_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastTriggeredTime".into())
     }
@@ -2045,6 +2133,7 @@ impl crate::Cfn<markers::ScheduledQuery> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastExecutionStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-scheduledquery.html#aws-resource-logs-scheduledquery-return-values).
+    #[inline]
     pub fn attr_last_execution_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastExecutionStatus".into())
     }
@@ -2053,6 +2142,7 @@ impl crate::Cfn<markers::ScheduledQuery> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-scheduledquery.html#aws-resource-logs-scheduledquery-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -2061,6 +2151,7 @@ impl crate::Cfn<markers::ScheduledQuery> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-scheduledquery.html#aws-resource-logs-scheduledquery-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -2086,6 +2177,7 @@ pub mod scheduled_query {
 
     impl DestinationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DestinationConfiguration {
             DestinationConfiguration {
                 s3_configuration: None,
@@ -2094,12 +2186,14 @@ pub mod scheduled_query {
     }
 
     impl Default for DestinationConfiguration {
+        #[inline]
         fn default() -> DestinationConfiguration {
             DestinationConfiguration::new()
         }
     }
 
     impl IntoValue for DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Configuration", self.s3_configuration);
@@ -2129,6 +2223,7 @@ pub mod scheduled_query {
 
     impl S3Configuration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_identifier: impl Into<Str>, role_arn: impl Into<Str>) -> S3Configuration {
             S3Configuration {
                 destination_identifier: destination_identifier.into(),
@@ -2138,6 +2233,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for S3Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationIdentifier", self.destination_identifier.into_value());
@@ -2168,6 +2264,7 @@ pub mod scheduled_query {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -2177,6 +2274,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -2202,6 +2300,7 @@ pub struct CfnStorageTierPolicyProps {
 #[cfg(feature = "logs")]
 impl CfnStorageTierPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(storage_tier: impl Into<Str>) -> CfnStorageTierPolicyProps {
         CfnStorageTierPolicyProps {
             storage_tier: storage_tier.into(),
@@ -2212,6 +2311,7 @@ impl CfnStorageTierPolicyProps {
 #[cfg(feature = "logs")]
 impl CfnStorageTierPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("StorageTier", self.storage_tier.into_value());
@@ -2220,6 +2320,7 @@ impl CfnStorageTierPolicyProps {
 
     /// The `AWS::Logs::StorageTierPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Logs::StorageTierPolicy").properties(self.into_properties())
     }
@@ -2228,6 +2329,7 @@ impl CfnStorageTierPolicyProps {
 #[cfg(feature = "logs")]
 impl crate::Cfn<markers::StorageTierPolicy> {
     /// Adds an `AWS::Logs::StorageTierPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2240,6 +2342,7 @@ impl crate::Cfn<markers::StorageTierPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-storagetierpolicy.html#aws-resource-logs-storagetierpolicy-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -2249,6 +2352,7 @@ impl crate::Cfn<markers::StorageTierPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-storagetierpolicy.html#aws-resource-logs-storagetierpolicy-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -2334,6 +2438,7 @@ pub struct CfnSubscriptionFilterProps {
 #[cfg(feature = "logs")]
 impl CfnSubscriptionFilterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(destination_arn: impl Into<Str>, filter_pattern: impl Into<Str>, log_group_name: impl Into<Id<crate::logs::CfnLogGroup>>) -> CfnSubscriptionFilterProps {
         CfnSubscriptionFilterProps {
             apply_on_transformed_logs: None,
@@ -2352,6 +2457,7 @@ impl CfnSubscriptionFilterProps {
 #[cfg(feature = "logs")]
 impl CfnSubscriptionFilterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApplyOnTransformedLogs", self.apply_on_transformed_logs);
@@ -2368,6 +2474,7 @@ impl CfnSubscriptionFilterProps {
 
     /// The `AWS::Logs::SubscriptionFilter` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Logs::SubscriptionFilter").properties(self.into_properties())
     }
@@ -2376,6 +2483,7 @@ impl CfnSubscriptionFilterProps {
 #[cfg(feature = "logs")]
 impl crate::Cfn<markers::SubscriptionFilter> {
     /// Adds an `AWS::Logs::SubscriptionFilter` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2409,6 +2517,7 @@ pub struct CfnTransformerProps {
 #[cfg(feature = "logs")]
 impl CfnTransformerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(log_group_identifier: impl Into<Str>, transformer_config: impl Into<List<transformer::Processor>>) -> CfnTransformerProps {
         CfnTransformerProps {
             log_group_identifier: log_group_identifier.into(),
@@ -2420,6 +2529,7 @@ impl CfnTransformerProps {
 #[cfg(feature = "logs")]
 impl CfnTransformerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LogGroupIdentifier", self.log_group_identifier.into_value());
@@ -2429,6 +2539,7 @@ impl CfnTransformerProps {
 
     /// The `AWS::Logs::Transformer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Logs::Transformer").properties(self.into_properties())
     }
@@ -2437,6 +2548,7 @@ impl CfnTransformerProps {
 #[cfg(feature = "logs")]
 impl crate::Cfn<markers::Transformer> {
     /// Adds an `AWS::Logs::Transformer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2620,6 +2732,7 @@ pub mod transformer {
 
     impl Processor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Processor {
             Processor {
                 add_keys: None,
@@ -2650,12 +2763,14 @@ pub mod transformer {
     }
 
     impl Default for Processor {
+        #[inline]
         fn default() -> Processor {
             Processor::new()
         }
     }
 
     impl IntoValue for Processor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AddKeys", self.add_keys);
@@ -2704,6 +2819,7 @@ pub mod transformer {
 
     impl ParseCloudfront {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ParseCloudfront {
             ParseCloudfront {
                 source: None,
@@ -2712,12 +2828,14 @@ pub mod transformer {
     }
 
     impl Default for ParseCloudfront {
+        #[inline]
         fn default() -> ParseCloudfront {
             ParseCloudfront::new()
         }
     }
 
     impl IntoValue for ParseCloudfront {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Source", self.source);
@@ -2742,6 +2860,7 @@ pub mod transformer {
 
     impl ParseVPC {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ParseVPC {
             ParseVPC {
                 source: None,
@@ -2750,12 +2869,14 @@ pub mod transformer {
     }
 
     impl Default for ParseVPC {
+        #[inline]
         fn default() -> ParseVPC {
             ParseVPC::new()
         }
     }
 
     impl IntoValue for ParseVPC {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Source", self.source);
@@ -2783,6 +2904,7 @@ pub mod transformer {
 
     impl ParseWAF {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ParseWAF {
             ParseWAF {
                 source: None,
@@ -2791,12 +2913,14 @@ pub mod transformer {
     }
 
     impl Default for ParseWAF {
+        #[inline]
         fn default() -> ParseWAF {
             ParseWAF::new()
         }
     }
 
     impl IntoValue for ParseWAF {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Source", self.source);
@@ -2827,6 +2951,7 @@ pub mod transformer {
 
     impl ParseJSON {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ParseJSON {
             ParseJSON {
                 destination: None,
@@ -2836,12 +2961,14 @@ pub mod transformer {
     }
 
     impl Default for ParseJSON {
+        #[inline]
         fn default() -> ParseJSON {
             ParseJSON::new()
         }
     }
 
     impl IntoValue for ParseJSON {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Destination", self.destination);
@@ -2870,6 +2997,7 @@ pub mod transformer {
 
     impl ParseRoute53 {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ParseRoute53 {
             ParseRoute53 {
                 source: None,
@@ -2878,12 +3006,14 @@ pub mod transformer {
     }
 
     impl Default for ParseRoute53 {
+        #[inline]
         fn default() -> ParseRoute53 {
             ParseRoute53::new()
         }
     }
 
     impl IntoValue for ParseRoute53 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Source", self.source);
@@ -2911,6 +3041,7 @@ pub mod transformer {
 
     impl ParsePostgres {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ParsePostgres {
             ParsePostgres {
                 source: None,
@@ -2919,12 +3050,14 @@ pub mod transformer {
     }
 
     impl Default for ParsePostgres {
+        #[inline]
         fn default() -> ParsePostgres {
             ParsePostgres::new()
         }
     }
 
     impl IntoValue for ParsePostgres {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Source", self.source);
@@ -2967,6 +3100,7 @@ pub mod transformer {
 
     impl ParseToOCSF {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_source: impl Into<Str>, ocsf_version: impl Into<Str>) -> ParseToOCSF {
             ParseToOCSF {
                 event_source: event_source.into(),
@@ -2978,6 +3112,7 @@ pub mod transformer {
     }
 
     impl IntoValue for ParseToOCSF {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventSource", self.event_source.into_value());
@@ -3038,6 +3173,7 @@ pub mod transformer {
 
     impl ParseKeyValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ParseKeyValue {
             ParseKeyValue {
                 destination: None,
@@ -3052,12 +3188,14 @@ pub mod transformer {
     }
 
     impl Default for ParseKeyValue {
+        #[inline]
         fn default() -> ParseKeyValue {
             ParseKeyValue::new()
         }
     }
 
     impl IntoValue for ParseKeyValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Destination", self.destination);
@@ -3090,6 +3228,7 @@ pub mod transformer {
 
     impl CopyValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entries: impl Into<List<CopyValueEntry>>) -> CopyValue {
             CopyValue {
                 entries: entries.into(),
@@ -3098,6 +3237,7 @@ pub mod transformer {
     }
 
     impl IntoValue for CopyValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Entries", self.entries.into_value());
@@ -3135,6 +3275,7 @@ pub mod transformer {
 
     impl CopyValueEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source: impl Into<Str>, target: impl Into<Str>) -> CopyValueEntry {
             CopyValueEntry {
                 overwrite_if_exists: None,
@@ -3145,6 +3286,7 @@ pub mod transformer {
     }
 
     impl IntoValue for CopyValueEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OverwriteIfExists", self.overwrite_if_exists);
@@ -3187,6 +3329,7 @@ pub mod transformer {
 
     impl Csv {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Csv {
             Csv {
                 columns: None,
@@ -3198,12 +3341,14 @@ pub mod transformer {
     }
 
     impl Default for Csv {
+        #[inline]
         fn default() -> Csv {
             Csv::new()
         }
     }
 
     impl IntoValue for Csv {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Columns", self.columns);
@@ -3262,6 +3407,7 @@ pub mod transformer {
 
     impl DateTimeConverter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(match_patterns: impl Into<List<Str>>, source: impl Into<Str>, target: impl Into<Str>) -> DateTimeConverter {
             DateTimeConverter {
                 locale: None,
@@ -3276,6 +3422,7 @@ pub mod transformer {
     }
 
     impl IntoValue for DateTimeConverter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Locale", self.locale);
@@ -3305,6 +3452,7 @@ pub mod transformer {
 
     impl DeleteKeys {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(with_keys: impl Into<List<Str>>) -> DeleteKeys {
             DeleteKeys {
                 with_keys: with_keys.into(),
@@ -3313,6 +3461,7 @@ pub mod transformer {
     }
 
     impl IntoValue for DeleteKeys {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("WithKeys", self.with_keys.into_value());
@@ -3346,6 +3495,7 @@ pub mod transformer {
 
     impl Grok {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#match: impl Into<Str>) -> Grok {
             Grok {
                 r#match: r#match.into(),
@@ -3355,6 +3505,7 @@ pub mod transformer {
     }
 
     impl IntoValue for Grok {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Match", self.r#match.into_value());
@@ -3410,6 +3561,7 @@ pub mod transformer {
 
     impl ListToMap {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, source: impl Into<Str>) -> ListToMap {
             ListToMap {
                 flatten: None,
@@ -3423,6 +3575,7 @@ pub mod transformer {
     }
 
     impl IntoValue for ListToMap {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Flatten", self.flatten);
@@ -3452,6 +3605,7 @@ pub mod transformer {
 
     impl AddKeys {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entries: impl Into<List<AddKeyEntry>>) -> AddKeys {
             AddKeys {
                 entries: entries.into(),
@@ -3460,6 +3614,7 @@ pub mod transformer {
     }
 
     impl IntoValue for AddKeys {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Entries", self.entries.into_value());
@@ -3497,6 +3652,7 @@ pub mod transformer {
 
     impl AddKeyEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> AddKeyEntry {
             AddKeyEntry {
                 key: key.into(),
@@ -3507,6 +3663,7 @@ pub mod transformer {
     }
 
     impl IntoValue for AddKeyEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -3532,6 +3689,7 @@ pub mod transformer {
 
     impl MoveKeys {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entries: impl Into<List<MoveKeyEntry>>) -> MoveKeys {
             MoveKeys {
                 entries: entries.into(),
@@ -3540,6 +3698,7 @@ pub mod transformer {
     }
 
     impl IntoValue for MoveKeys {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Entries", self.entries.into_value());
@@ -3577,6 +3736,7 @@ pub mod transformer {
 
     impl MoveKeyEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source: impl Into<Str>, target: impl Into<Str>) -> MoveKeyEntry {
             MoveKeyEntry {
                 overwrite_if_exists: None,
@@ -3587,6 +3747,7 @@ pub mod transformer {
     }
 
     impl IntoValue for MoveKeyEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OverwriteIfExists", self.overwrite_if_exists);
@@ -3613,6 +3774,7 @@ pub mod transformer {
 
     impl RenameKeys {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entries: impl Into<List<RenameKeyEntry>>) -> RenameKeys {
             RenameKeys {
                 entries: entries.into(),
@@ -3621,6 +3783,7 @@ pub mod transformer {
     }
 
     impl IntoValue for RenameKeys {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Entries", self.entries.into_value());
@@ -3658,6 +3821,7 @@ pub mod transformer {
 
     impl RenameKeyEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, rename_to: impl Into<Str>) -> RenameKeyEntry {
             RenameKeyEntry {
                 key: key.into(),
@@ -3668,6 +3832,7 @@ pub mod transformer {
     }
 
     impl IntoValue for RenameKeyEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -3693,6 +3858,7 @@ pub mod transformer {
 
     impl LowerCaseString {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(with_keys: impl Into<List<Str>>) -> LowerCaseString {
             LowerCaseString {
                 with_keys: with_keys.into(),
@@ -3701,6 +3867,7 @@ pub mod transformer {
     }
 
     impl IntoValue for LowerCaseString {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("WithKeys", self.with_keys.into_value());
@@ -3725,6 +3892,7 @@ pub mod transformer {
 
     impl SplitString {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entries: impl Into<List<SplitStringEntry>>) -> SplitString {
             SplitString {
                 entries: entries.into(),
@@ -3733,6 +3901,7 @@ pub mod transformer {
     }
 
     impl IntoValue for SplitString {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Entries", self.entries.into_value());
@@ -3764,6 +3933,7 @@ pub mod transformer {
 
     impl SplitStringEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(delimiter: impl Into<Str>, source: impl Into<Str>) -> SplitStringEntry {
             SplitStringEntry {
                 delimiter: delimiter.into(),
@@ -3773,6 +3943,7 @@ pub mod transformer {
     }
 
     impl IntoValue for SplitStringEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Delimiter", self.delimiter.into_value());
@@ -3799,6 +3970,7 @@ pub mod transformer {
 
     impl SubstituteString {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entries: impl Into<List<SubstituteStringEntry>>) -> SubstituteString {
             SubstituteString {
                 entries: entries.into(),
@@ -3807,6 +3979,7 @@ pub mod transformer {
     }
 
     impl IntoValue for SubstituteString {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Entries", self.entries.into_value());
@@ -3848,6 +4021,7 @@ pub mod transformer {
 
     impl SubstituteStringEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(from: impl Into<Str>, source: impl Into<Str>, to: impl Into<Str>) -> SubstituteStringEntry {
             SubstituteStringEntry {
                 from: from.into(),
@@ -3858,6 +4032,7 @@ pub mod transformer {
     }
 
     impl IntoValue for SubstituteStringEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("From", self.from.into_value());
@@ -3883,6 +4058,7 @@ pub mod transformer {
 
     impl TrimString {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(with_keys: impl Into<List<Str>>) -> TrimString {
             TrimString {
                 with_keys: with_keys.into(),
@@ -3891,6 +4067,7 @@ pub mod transformer {
     }
 
     impl IntoValue for TrimString {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("WithKeys", self.with_keys.into_value());
@@ -3914,6 +4091,7 @@ pub mod transformer {
 
     impl UpperCaseString {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(with_keys: impl Into<List<Str>>) -> UpperCaseString {
             UpperCaseString {
                 with_keys: with_keys.into(),
@@ -3922,6 +4100,7 @@ pub mod transformer {
     }
 
     impl IntoValue for UpperCaseString {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("WithKeys", self.with_keys.into_value());
@@ -3949,6 +4128,7 @@ pub mod transformer {
 
     impl TypeConverter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entries: impl Into<List<TypeConverterEntry>>) -> TypeConverter {
             TypeConverter {
                 entries: entries.into(),
@@ -3957,6 +4137,7 @@ pub mod transformer {
     }
 
     impl IntoValue for TypeConverter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Entries", self.entries.into_value());
@@ -3989,6 +4170,7 @@ pub mod transformer {
 
     impl TypeConverterEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, r#type: impl Into<Str>) -> TypeConverterEntry {
             TypeConverterEntry {
                 key: key.into(),
@@ -3998,6 +4180,7 @@ pub mod transformer {
     }
 
     impl IntoValue for TypeConverterEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());

@@ -112,6 +112,7 @@ pub struct CfnInferenceSchedulerProps {
 #[cfg(feature = "lookoutequipment")]
 impl CfnInferenceSchedulerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_input_configuration: impl Into<inference_scheduler::DataInputConfiguration>, data_output_configuration: impl Into<inference_scheduler::DataOutputConfiguration>, data_upload_frequency: impl Into<Str>, model_name: impl Into<Str>, role_arn: impl Into<Str>) -> CfnInferenceSchedulerProps {
         CfnInferenceSchedulerProps {
             data_delay_offset_in_minutes: None,
@@ -130,6 +131,7 @@ impl CfnInferenceSchedulerProps {
 #[cfg(feature = "lookoutequipment")]
 impl CfnInferenceSchedulerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DataDelayOffsetInMinutes", self.data_delay_offset_in_minutes);
@@ -146,6 +148,7 @@ impl CfnInferenceSchedulerProps {
 
     /// The `AWS::LookoutEquipment::InferenceScheduler` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::LookoutEquipment::InferenceScheduler").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -154,6 +157,7 @@ impl CfnInferenceSchedulerProps {
 #[cfg(feature = "lookoutequipment")]
 impl crate::Cfn<markers::InferenceScheduler> {
     /// Adds an `AWS::LookoutEquipment::InferenceScheduler` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -166,6 +170,7 @@ impl crate::Cfn<markers::InferenceScheduler> {
     ///
     /// `Fn::GetAtt` of
     /// [`InferenceSchedulerArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lookoutequipment-inferencescheduler.html#aws-resource-lookoutequipment-inferencescheduler-return-values).
+    #[inline]
     pub fn attr_inference_scheduler_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InferenceSchedulerArn".into())
     }
@@ -205,6 +210,7 @@ pub mod inference_scheduler {
 
     impl DataInputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_input_configuration: impl Into<S3InputConfiguration>) -> DataInputConfiguration {
             DataInputConfiguration {
                 inference_input_name_configuration: None,
@@ -215,6 +221,7 @@ pub mod inference_scheduler {
     }
 
     impl IntoValue for DataInputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InferenceInputNameConfiguration", self.inference_input_name_configuration);
@@ -245,6 +252,7 @@ pub mod inference_scheduler {
 
     impl InputNameConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputNameConfiguration {
             InputNameConfiguration {
                 component_timestamp_delimiter: None,
@@ -254,12 +262,14 @@ pub mod inference_scheduler {
     }
 
     impl Default for InputNameConfiguration {
+        #[inline]
         fn default() -> InputNameConfiguration {
             InputNameConfiguration::new()
         }
     }
 
     impl IntoValue for InputNameConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComponentTimestampDelimiter", self.component_timestamp_delimiter);
@@ -290,6 +300,7 @@ pub mod inference_scheduler {
 
     impl S3InputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>) -> S3InputConfiguration {
             S3InputConfiguration {
                 bucket: bucket.into(),
@@ -299,6 +310,7 @@ pub mod inference_scheduler {
     }
 
     impl IntoValue for S3InputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -330,6 +342,7 @@ pub mod inference_scheduler {
 
     impl DataOutputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_output_configuration: impl Into<S3OutputConfiguration>) -> DataOutputConfiguration {
             DataOutputConfiguration {
                 kms_key_id: None,
@@ -339,6 +352,7 @@ pub mod inference_scheduler {
     }
 
     impl IntoValue for DataOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -369,6 +383,7 @@ pub mod inference_scheduler {
 
     impl S3OutputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>) -> S3OutputConfiguration {
             S3OutputConfiguration {
                 bucket: bucket.into(),
@@ -378,6 +393,7 @@ pub mod inference_scheduler {
     }
 
     impl IntoValue for S3OutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());

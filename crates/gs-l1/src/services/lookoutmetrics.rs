@@ -94,6 +94,7 @@ pub struct CfnAlertProps {
 #[cfg(feature = "lookoutmetrics")]
 impl CfnAlertProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(action: impl Into<alert::Action>, alert_sensitivity_threshold: impl Into<Int>, anomaly_detector_arn: impl Into<Str>) -> CfnAlertProps {
         CfnAlertProps {
             action: action.into(),
@@ -108,6 +109,7 @@ impl CfnAlertProps {
 #[cfg(feature = "lookoutmetrics")]
 impl CfnAlertProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Action", self.action.into_value());
@@ -120,6 +122,7 @@ impl CfnAlertProps {
 
     /// The `AWS::LookoutMetrics::Alert` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::LookoutMetrics::Alert").properties(self.into_properties())
     }
@@ -128,6 +131,7 @@ impl CfnAlertProps {
 #[cfg(feature = "lookoutmetrics")]
 impl crate::Cfn<markers::Alert> {
     /// Adds an `AWS::LookoutMetrics::Alert` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -140,6 +144,7 @@ impl crate::Cfn<markers::Alert> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lookoutmetrics-alert.html#aws-resource-lookoutmetrics-alert-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -172,6 +177,7 @@ pub mod alert {
 
     impl Action {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Action {
             Action {
                 lambda_configuration: None,
@@ -181,12 +187,14 @@ pub mod alert {
     }
 
     impl Default for Action {
+        #[inline]
         fn default() -> Action {
             Action::new()
         }
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LambdaConfiguration", self.lambda_configuration);
@@ -220,6 +228,7 @@ pub mod alert {
 
     impl LambdaConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(lambda_arn: impl Into<Str>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> LambdaConfiguration {
             LambdaConfiguration {
                 lambda_arn: lambda_arn.into(),
@@ -229,6 +238,7 @@ pub mod alert {
     }
 
     impl IntoValue for LambdaConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LambdaArn", self.lambda_arn.into_value());
@@ -263,6 +273,7 @@ pub mod alert {
 
     impl SNSConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Id<crate::iam::CfnRole>>, sns_topic_arn: impl Into<Str>) -> SNSConfiguration {
             SNSConfiguration {
                 role_arn: role_arn.into(),
@@ -272,6 +283,7 @@ pub mod alert {
     }
 
     impl IntoValue for SNSConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
@@ -322,6 +334,7 @@ pub struct CfnAnomalyDetectorProps {
 #[cfg(feature = "lookoutmetrics")]
 impl CfnAnomalyDetectorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(anomaly_detector_config: impl Into<anomaly_detector::AnomalyDetectorConfig>, metric_set_list: impl Into<List<anomaly_detector::MetricSet>>) -> CfnAnomalyDetectorProps {
         CfnAnomalyDetectorProps {
             anomaly_detector_config: anomaly_detector_config.into(),
@@ -336,6 +349,7 @@ impl CfnAnomalyDetectorProps {
 #[cfg(feature = "lookoutmetrics")]
 impl CfnAnomalyDetectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AnomalyDetectorConfig", self.anomaly_detector_config.into_value());
@@ -348,6 +362,7 @@ impl CfnAnomalyDetectorProps {
 
     /// The `AWS::LookoutMetrics::AnomalyDetector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::LookoutMetrics::AnomalyDetector").properties(self.into_properties())
     }
@@ -356,6 +371,7 @@ impl CfnAnomalyDetectorProps {
 #[cfg(feature = "lookoutmetrics")]
 impl crate::Cfn<markers::AnomalyDetector> {
     /// Adds an `AWS::LookoutMetrics::AnomalyDetector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -368,6 +384,7 @@ impl crate::Cfn<markers::AnomalyDetector> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lookoutmetrics-anomalydetector.html#aws-resource-lookoutmetrics-anomalydetector-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -394,6 +411,7 @@ pub mod anomaly_detector {
 
     impl AnomalyDetectorConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(anomaly_detector_frequency: impl Into<Str>) -> AnomalyDetectorConfig {
             AnomalyDetectorConfig {
                 anomaly_detector_frequency: anomaly_detector_frequency.into(),
@@ -402,6 +420,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for AnomalyDetectorConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AnomalyDetectorFrequency", self.anomaly_detector_frequency.into_value());
@@ -468,6 +487,7 @@ pub mod anomaly_detector {
 
     impl MetricSet {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_list: impl Into<List<Metric>>, metric_set_name: impl Into<Str>, metric_source: impl Into<MetricSource>) -> MetricSet {
             MetricSet {
                 dimension_list: None,
@@ -484,6 +504,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for MetricSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DimensionList", self.dimension_list);
@@ -526,6 +547,7 @@ pub mod anomaly_detector {
 
     impl Metric {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(aggregation_function: impl Into<Str>, metric_name: impl Into<Str>) -> Metric {
             Metric {
                 aggregation_function: aggregation_function.into(),
@@ -536,6 +558,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for Metric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AggregationFunction", self.aggregation_function.into_value());
@@ -580,6 +603,7 @@ pub mod anomaly_detector {
 
     impl MetricSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetricSource {
             MetricSource {
                 app_flow_config: None,
@@ -592,12 +616,14 @@ pub mod anomaly_detector {
     }
 
     impl Default for MetricSource {
+        #[inline]
         fn default() -> MetricSource {
             MetricSource::new()
         }
     }
 
     impl IntoValue for MetricSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppFlowConfig", self.app_flow_config);
@@ -644,6 +670,7 @@ pub mod anomaly_detector {
 
     impl S3SourceConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_format_descriptor: impl Into<FileFormatDescriptor>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> S3SourceConfig {
             S3SourceConfig {
                 file_format_descriptor: file_format_descriptor.into(),
@@ -655,6 +682,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for S3SourceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileFormatDescriptor", self.file_format_descriptor.into_value());
@@ -685,6 +713,7 @@ pub mod anomaly_detector {
 
     impl FileFormatDescriptor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FileFormatDescriptor {
             FileFormatDescriptor {
                 csv_format_descriptor: None,
@@ -694,12 +723,14 @@ pub mod anomaly_detector {
     }
 
     impl Default for FileFormatDescriptor {
+        #[inline]
         fn default() -> FileFormatDescriptor {
             FileFormatDescriptor::new()
         }
     }
 
     impl IntoValue for FileFormatDescriptor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CsvFormatDescriptor", self.csv_format_descriptor);
@@ -728,6 +759,7 @@ pub mod anomaly_detector {
 
     impl JsonFormatDescriptor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JsonFormatDescriptor {
             JsonFormatDescriptor {
                 charset: None,
@@ -737,12 +769,14 @@ pub mod anomaly_detector {
     }
 
     impl Default for JsonFormatDescriptor {
+        #[inline]
         fn default() -> JsonFormatDescriptor {
             JsonFormatDescriptor::new()
         }
     }
 
     impl IntoValue for JsonFormatDescriptor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Charset", self.charset);
@@ -791,6 +825,7 @@ pub mod anomaly_detector {
 
     impl CsvFormatDescriptor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CsvFormatDescriptor {
             CsvFormatDescriptor {
                 charset: None,
@@ -804,12 +839,14 @@ pub mod anomaly_detector {
     }
 
     impl Default for CsvFormatDescriptor {
+        #[inline]
         fn default() -> CsvFormatDescriptor {
             CsvFormatDescriptor::new()
         }
     }
 
     impl IntoValue for CsvFormatDescriptor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Charset", self.charset);
@@ -842,6 +879,7 @@ pub mod anomaly_detector {
 
     impl CloudwatchConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Id<crate::iam::CfnRole>>) -> CloudwatchConfig {
             CloudwatchConfig {
                 role_arn: role_arn.into(),
@@ -850,6 +888,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for CloudwatchConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RoleArn", self.role_arn.into_get_att("Arn"));
@@ -919,6 +958,7 @@ pub mod anomaly_detector {
     impl RDSSourceConfig {
         /// The required properties as given, every other one unset.
         #[allow(clippy::too_many_arguments)] // one per required property
+        #[inline]
         pub fn new(db_instance_identifier: impl Into<Str>, database_host: impl Into<Str>, database_name: impl Into<Str>, database_port: impl Into<Int>, role_arn: impl Into<Id<crate::iam::CfnRole>>, secret_manager_arn: impl Into<Str>, table_name: impl Into<Str>, vpc_configuration: impl Into<VpcConfiguration>) -> RDSSourceConfig {
             RDSSourceConfig {
                 db_instance_identifier: db_instance_identifier.into(),
@@ -934,6 +974,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for RDSSourceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DBInstanceIdentifier", self.db_instance_identifier.into_value());
@@ -970,6 +1011,7 @@ pub mod anomaly_detector {
 
     impl VpcConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_id_list: impl Into<List<Str>>, subnet_id_list: impl Into<List<Str>>) -> VpcConfiguration {
             VpcConfiguration {
                 security_group_id_list: security_group_id_list.into(),
@@ -979,6 +1021,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIdList", self.security_group_id_list.into_value());
@@ -1012,6 +1055,7 @@ pub mod anomaly_detector {
 
     impl AppFlowConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(flow_name: impl Into<Str>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> AppFlowConfig {
             AppFlowConfig {
                 flow_name: flow_name.into(),
@@ -1021,6 +1065,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for AppFlowConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FlowName", self.flow_name.into_value());
@@ -1091,6 +1136,7 @@ pub mod anomaly_detector {
     impl RedshiftSourceConfig {
         /// The required properties as given, every other one unset.
         #[allow(clippy::too_many_arguments)] // one per required property
+        #[inline]
         pub fn new(cluster_identifier: impl Into<Str>, database_host: impl Into<Str>, database_name: impl Into<Str>, database_port: impl Into<Int>, role_arn: impl Into<Id<crate::iam::CfnRole>>, secret_manager_arn: impl Into<Str>, table_name: impl Into<Str>, vpc_configuration: impl Into<VpcConfiguration>) -> RedshiftSourceConfig {
             RedshiftSourceConfig {
                 cluster_identifier: cluster_identifier.into(),
@@ -1106,6 +1152,7 @@ pub mod anomaly_detector {
     }
 
     impl IntoValue for RedshiftSourceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterIdentifier", self.cluster_identifier.into_value());
@@ -1140,6 +1187,7 @@ pub mod anomaly_detector {
 
     impl TimestampColumn {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TimestampColumn {
             TimestampColumn {
                 column_format: None,
@@ -1149,12 +1197,14 @@ pub mod anomaly_detector {
     }
 
     impl Default for TimestampColumn {
+        #[inline]
         fn default() -> TimestampColumn {
             TimestampColumn::new()
         }
     }
 
     impl IntoValue for TimestampColumn {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ColumnFormat", self.column_format);

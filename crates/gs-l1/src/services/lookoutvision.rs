@@ -47,6 +47,7 @@ pub struct CfnProjectProps {
 #[cfg(feature = "lookoutvision")]
 impl CfnProjectProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(project_name: impl Into<Str>) -> CfnProjectProps {
         CfnProjectProps {
             project_name: project_name.into(),
@@ -57,6 +58,7 @@ impl CfnProjectProps {
 #[cfg(feature = "lookoutvision")]
 impl CfnProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ProjectName", self.project_name.into_value());
@@ -65,6 +67,7 @@ impl CfnProjectProps {
 
     /// The `AWS::LookoutVision::Project` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::LookoutVision::Project").properties(self.into_properties())
     }
@@ -73,6 +76,7 @@ impl CfnProjectProps {
 #[cfg(feature = "lookoutvision")]
 impl crate::Cfn<markers::Project> {
     /// Adds an `AWS::LookoutVision::Project` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -85,6 +89,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lookoutvision-project.html#aws-resource-lookoutvision-project-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

@@ -118,6 +118,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "m2")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(engine_type: impl Into<Str>, name: impl Into<Str>) -> CfnApplicationProps {
         CfnApplicationProps {
             definition: None,
@@ -134,6 +135,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "m2")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Definition", self.definition);
@@ -148,6 +150,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::M2::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::M2::Application").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -156,6 +159,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "m2")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::M2::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -168,6 +172,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-m2-application.html#aws-resource-m2-application-return-values).
+    #[inline]
     pub fn attr_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationArn".into())
     }
@@ -176,6 +181,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-m2-application.html#aws-resource-m2-application-return-values).
+    #[inline]
     pub fn attr_application_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationId".into())
     }
@@ -208,6 +214,7 @@ pub mod application {
 
     impl Definition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Definition {
             Definition {
                 content: None,
@@ -217,12 +224,14 @@ pub mod application {
     }
 
     impl Default for Definition {
+        #[inline]
         fn default() -> Definition {
             Definition::new()
         }
     }
 
     impl IntoValue for Definition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Content", self.content);
@@ -260,6 +269,7 @@ pub struct CfnDeploymentProps {
 #[cfg(feature = "m2")]
 impl CfnDeploymentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>, application_version: impl Into<Int>, environment_id: impl Into<Str>) -> CfnDeploymentProps {
         CfnDeploymentProps {
             application_id: application_id.into(),
@@ -272,6 +282,7 @@ impl CfnDeploymentProps {
 #[cfg(feature = "m2")]
 impl CfnDeploymentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
@@ -282,6 +293,7 @@ impl CfnDeploymentProps {
 
     /// The `AWS::M2::Deployment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::M2::Deployment").properties(self.into_properties())
     }
@@ -290,6 +302,7 @@ impl CfnDeploymentProps {
 #[cfg(feature = "m2")]
 impl crate::Cfn<markers::Deployment> {
     /// Adds an `AWS::M2::Deployment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -302,6 +315,7 @@ impl crate::Cfn<markers::Deployment> {
     ///
     /// `Fn::GetAtt` of
     /// [`DeploymentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-m2-deployment.html#aws-resource-m2-deployment-return-values).
+    #[inline]
     pub fn attr_deployment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DeploymentId".into())
     }
@@ -310,6 +324,7 @@ impl crate::Cfn<markers::Deployment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-m2-deployment.html#aws-resource-m2-deployment-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -425,6 +440,7 @@ pub struct CfnEnvironmentProps {
 #[cfg(feature = "m2")]
 impl CfnEnvironmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(engine_type: impl Into<Str>, instance_type: impl Into<Str>, name: impl Into<Str>) -> CfnEnvironmentProps {
         CfnEnvironmentProps {
             description: None,
@@ -448,6 +464,7 @@ impl CfnEnvironmentProps {
 #[cfg(feature = "m2")]
 impl CfnEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -469,6 +486,7 @@ impl CfnEnvironmentProps {
 
     /// The `AWS::M2::Environment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::M2::Environment").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -477,6 +495,7 @@ impl CfnEnvironmentProps {
 #[cfg(feature = "m2")]
 impl crate::Cfn<markers::Environment> {
     /// Adds an `AWS::M2::Environment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -489,6 +508,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-m2-environment.html#aws-resource-m2-environment-return-values).
+    #[inline]
     pub fn attr_environment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentId".into())
     }
@@ -497,6 +517,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-m2-environment.html#aws-resource-m2-environment-return-values).
+    #[inline]
     pub fn attr_environment_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentArn".into())
     }
@@ -531,6 +552,7 @@ pub mod environment {
 
     impl HighAvailabilityConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(desired_capacity: impl Into<Int>) -> HighAvailabilityConfig {
             HighAvailabilityConfig {
                 desired_capacity: desired_capacity.into(),
@@ -539,6 +561,7 @@ pub mod environment {
     }
 
     impl IntoValue for HighAvailabilityConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DesiredCapacity", self.desired_capacity.into_value());
@@ -575,6 +598,7 @@ pub mod environment {
 
     impl StorageConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StorageConfiguration {
             StorageConfiguration {
                 efs: None,
@@ -584,12 +608,14 @@ pub mod environment {
     }
 
     impl Default for StorageConfiguration {
+        #[inline]
         fn default() -> StorageConfiguration {
             StorageConfiguration::new()
         }
     }
 
     impl IntoValue for StorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Efs", self.efs);
@@ -627,6 +653,7 @@ pub mod environment {
 
     impl EfsStorageConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_system_id: impl Into<Str>, mount_point: impl Into<Str>) -> EfsStorageConfiguration {
             EfsStorageConfiguration {
                 file_system_id: file_system_id.into(),
@@ -636,6 +663,7 @@ pub mod environment {
     }
 
     impl IntoValue for EfsStorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileSystemId", self.file_system_id.into_value());
@@ -673,6 +701,7 @@ pub mod environment {
 
     impl FsxStorageConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_system_id: impl Into<Str>, mount_point: impl Into<Str>) -> FsxStorageConfiguration {
             FsxStorageConfiguration {
                 file_system_id: file_system_id.into(),
@@ -682,6 +711,7 @@ pub mod environment {
     }
 
     impl IntoValue for FsxStorageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileSystemId", self.file_system_id.into_value());

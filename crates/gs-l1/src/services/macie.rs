@@ -146,6 +146,7 @@ pub struct CfnAllowListProps {
 #[cfg(feature = "macie")]
 impl CfnAllowListProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(criteria: impl Into<allow_list::Criteria>, name: impl Into<Str>) -> CfnAllowListProps {
         CfnAllowListProps {
             criteria: criteria.into(),
@@ -159,6 +160,7 @@ impl CfnAllowListProps {
 #[cfg(feature = "macie")]
 impl CfnAllowListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Criteria", self.criteria.into_value());
@@ -170,6 +172,7 @@ impl CfnAllowListProps {
 
     /// The `AWS::Macie::AllowList` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Macie::AllowList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -178,6 +181,7 @@ impl CfnAllowListProps {
 #[cfg(feature = "macie")]
 impl crate::Cfn<markers::AllowList> {
     /// Adds an `AWS::Macie::AllowList` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -193,6 +197,7 @@ impl crate::Cfn<markers::AllowList> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-allowlist.html#aws-resource-macie-allowlist-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -201,6 +206,7 @@ impl crate::Cfn<markers::AllowList> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-allowlist.html#aws-resource-macie-allowlist-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -209,6 +215,7 @@ impl crate::Cfn<markers::AllowList> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-allowlist.html#aws-resource-macie-allowlist-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -241,6 +248,7 @@ pub mod allow_list {
 
     impl Criteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Criteria {
             Criteria {
                 regex: None,
@@ -250,12 +258,14 @@ pub mod allow_list {
     }
 
     impl Default for Criteria {
+        #[inline]
         fn default() -> Criteria {
             Criteria::new()
         }
     }
 
     impl IntoValue for Criteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Regex", self.regex);
@@ -291,6 +301,7 @@ pub mod allow_list {
 
     impl S3WordsList {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>, object_key: impl Into<Str>) -> S3WordsList {
             S3WordsList {
                 bucket_name: bucket_name.into(),
@@ -300,6 +311,7 @@ pub mod allow_list {
     }
 
     impl IntoValue for S3WordsList {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -372,6 +384,7 @@ pub struct CfnCustomDataIdentifierProps {
 #[cfg(feature = "macie")]
 impl CfnCustomDataIdentifierProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, regex: impl Into<Str>) -> CfnCustomDataIdentifierProps {
         CfnCustomDataIdentifierProps {
             description: None,
@@ -388,6 +401,7 @@ impl CfnCustomDataIdentifierProps {
 #[cfg(feature = "macie")]
 impl CfnCustomDataIdentifierProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -402,6 +416,7 @@ impl CfnCustomDataIdentifierProps {
 
     /// The `AWS::Macie::CustomDataIdentifier` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Macie::CustomDataIdentifier").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -410,6 +425,7 @@ impl CfnCustomDataIdentifierProps {
 #[cfg(feature = "macie")]
 impl crate::Cfn<markers::CustomDataIdentifier> {
     /// Adds an `AWS::Macie::CustomDataIdentifier` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -422,6 +438,7 @@ impl crate::Cfn<markers::CustomDataIdentifier> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-customdataidentifier.html#aws-resource-macie-customdataidentifier-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -430,6 +447,7 @@ impl crate::Cfn<markers::CustomDataIdentifier> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-customdataidentifier.html#aws-resource-macie-customdataidentifier-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -483,6 +501,7 @@ pub struct CfnFindingsFilterProps {
 #[cfg(feature = "macie")]
 impl CfnFindingsFilterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(finding_criteria: impl Into<findings_filter::FindingCriteria>, name: impl Into<Str>) -> CfnFindingsFilterProps {
         CfnFindingsFilterProps {
             action: None,
@@ -498,6 +517,7 @@ impl CfnFindingsFilterProps {
 #[cfg(feature = "macie")]
 impl CfnFindingsFilterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Action", self.action);
@@ -511,6 +531,7 @@ impl CfnFindingsFilterProps {
 
     /// The `AWS::Macie::FindingsFilter` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Macie::FindingsFilter").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -519,6 +540,7 @@ impl CfnFindingsFilterProps {
 #[cfg(feature = "macie")]
 impl crate::Cfn<markers::FindingsFilter> {
     /// Adds an `AWS::Macie::FindingsFilter` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -531,6 +553,7 @@ impl crate::Cfn<markers::FindingsFilter> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-findingsfilter.html#aws-resource-macie-findingsfilter-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -539,6 +562,7 @@ impl crate::Cfn<markers::FindingsFilter> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-findingsfilter.html#aws-resource-macie-findingsfilter-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -547,6 +571,7 @@ impl crate::Cfn<markers::FindingsFilter> {
     ///
     /// `Fn::GetAtt` of
     /// [`FindingsFilterListItems`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-findingsfilter.html#aws-resource-macie-findingsfilter-return-values).
+    #[inline]
     pub fn attr_findings_filter_list_items(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FindingsFilterListItems".into())
     }
@@ -579,6 +604,7 @@ pub mod findings_filter {
 
     impl FindingCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FindingCriteria {
             FindingCriteria {
                 criterion: None,
@@ -587,12 +613,14 @@ pub mod findings_filter {
     }
 
     impl Default for FindingCriteria {
+        #[inline]
         fn default() -> FindingCriteria {
             FindingCriteria::new()
         }
     }
 
     impl IntoValue for FindingCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Criterion", self.criterion);
@@ -648,6 +676,7 @@ pub mod findings_filter {
 
     impl CriterionAdditionalProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CriterionAdditionalProperties {
             CriterionAdditionalProperties {
                 eq: None,
@@ -661,12 +690,14 @@ pub mod findings_filter {
     }
 
     impl Default for CriterionAdditionalProperties {
+        #[inline]
         fn default() -> CriterionAdditionalProperties {
             CriterionAdditionalProperties::new()
         }
     }
 
     impl IntoValue for CriterionAdditionalProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "eq", self.eq);
@@ -713,6 +744,7 @@ pub struct CfnMemberProps {
 #[cfg(feature = "macie")]
 impl CfnMemberProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(account_id: impl Into<Str>) -> CfnMemberProps {
         CfnMemberProps {
             account_id: account_id.into(),
@@ -725,6 +757,7 @@ impl CfnMemberProps {
 #[cfg(feature = "macie")]
 impl CfnMemberProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccountId", self.account_id.into_value());
@@ -735,6 +768,7 @@ impl CfnMemberProps {
 
     /// The `AWS::Macie::Member` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Macie::Member").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -743,6 +777,7 @@ impl CfnMemberProps {
 #[cfg(feature = "macie")]
 impl crate::Cfn<markers::Member> {
     /// Adds an `AWS::Macie::Member` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -756,6 +791,7 @@ impl crate::Cfn<markers::Member> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-member.html#aws-resource-macie-member-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -764,6 +800,7 @@ impl crate::Cfn<markers::Member> {
     ///
     /// `Fn::GetAtt` of
     /// [`AdministratorAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-member.html#aws-resource-macie-member-return-values).
+    #[inline]
     pub fn attr_administrator_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AdministratorAccountId".into())
     }
@@ -773,6 +810,7 @@ impl crate::Cfn<markers::Member> {
     ///
     /// `Fn::GetAtt` of
     /// [`RelationshipStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-member.html#aws-resource-macie-member-return-values).
+    #[inline]
     pub fn attr_relationship_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RelationshipStatus".into())
     }
@@ -782,6 +820,7 @@ impl crate::Cfn<markers::Member> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-member.html#aws-resource-macie-member-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -810,6 +849,7 @@ pub struct CfnSessionProps {
 #[cfg(feature = "macie")]
 impl CfnSessionProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnSessionProps {
         CfnSessionProps {
             finding_publishing_frequency: None,
@@ -820,6 +860,7 @@ impl CfnSessionProps {
 
 #[cfg(feature = "macie")]
 impl Default for CfnSessionProps {
+    #[inline]
     fn default() -> CfnSessionProps {
         CfnSessionProps::new()
     }
@@ -828,6 +869,7 @@ impl Default for CfnSessionProps {
 #[cfg(feature = "macie")]
 impl CfnSessionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "FindingPublishingFrequency", self.finding_publishing_frequency);
@@ -837,6 +879,7 @@ impl CfnSessionProps {
 
     /// The `AWS::Macie::Session` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Macie::Session").properties(self.into_properties())
     }
@@ -845,6 +888,7 @@ impl CfnSessionProps {
 #[cfg(feature = "macie")]
 impl crate::Cfn<markers::Session> {
     /// Adds an `AWS::Macie::Session` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -858,6 +902,7 @@ impl crate::Cfn<markers::Session> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceRole`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-session.html#aws-resource-macie-session-return-values).
+    #[inline]
     pub fn attr_service_role(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceRole".into())
     }
@@ -866,6 +911,7 @@ impl crate::Cfn<markers::Session> {
     ///
     /// `Fn::GetAtt` of
     /// [`AwsAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-session.html#aws-resource-macie-session-return-values).
+    #[inline]
     pub fn attr_aws_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AwsAccountId".into())
     }
@@ -876,6 +922,7 @@ impl crate::Cfn<markers::Session> {
     ///
     /// `Fn::GetAtt` of
     /// [`AutomatedDiscoveryStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-session.html#aws-resource-macie-session-return-values).
+    #[inline]
     pub fn attr_automated_discovery_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AutomatedDiscoveryStatus".into())
     }

@@ -88,6 +88,7 @@ pub struct CfnAccessorProps {
 #[cfg(feature = "managedblockchain")]
 impl CfnAccessorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(accessor_type: impl Into<Str>) -> CfnAccessorProps {
         CfnAccessorProps {
             accessor_type: accessor_type.into(),
@@ -100,6 +101,7 @@ impl CfnAccessorProps {
 #[cfg(feature = "managedblockchain")]
 impl CfnAccessorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccessorType", self.accessor_type.into_value());
@@ -110,6 +112,7 @@ impl CfnAccessorProps {
 
     /// The `AWS::ManagedBlockchain::Accessor` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ManagedBlockchain::Accessor").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -118,6 +121,7 @@ impl CfnAccessorProps {
 #[cfg(feature = "managedblockchain")]
 impl crate::Cfn<markers::Accessor> {
     /// Adds an `AWS::ManagedBlockchain::Accessor` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -130,6 +134,7 @@ impl crate::Cfn<markers::Accessor> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-managedblockchain-accessor.html#aws-resource-managedblockchain-accessor-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -138,6 +143,7 @@ impl crate::Cfn<markers::Accessor> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-managedblockchain-accessor.html#aws-resource-managedblockchain-accessor-return-values).
+    #[inline]
     pub fn attr_creation_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationDate".into())
     }
@@ -148,6 +154,7 @@ impl crate::Cfn<markers::Accessor> {
     ///
     /// `Fn::GetAtt` of
     /// [`BillingToken`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-managedblockchain-accessor.html#aws-resource-managedblockchain-accessor-return-values).
+    #[inline]
     pub fn attr_billing_token(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BillingToken".into())
     }
@@ -156,6 +163,7 @@ impl crate::Cfn<markers::Accessor> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-managedblockchain-accessor.html#aws-resource-managedblockchain-accessor-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -167,6 +175,7 @@ impl crate::Cfn<markers::Accessor> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-managedblockchain-accessor.html#aws-resource-managedblockchain-accessor-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -204,6 +213,7 @@ pub struct CfnMemberProps {
 #[cfg(feature = "managedblockchain")]
 impl CfnMemberProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(member_configuration: impl Into<member::MemberConfiguration>) -> CfnMemberProps {
         CfnMemberProps {
             invitation_id: None,
@@ -217,6 +227,7 @@ impl CfnMemberProps {
 #[cfg(feature = "managedblockchain")]
 impl CfnMemberProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "InvitationId", self.invitation_id);
@@ -228,6 +239,7 @@ impl CfnMemberProps {
 
     /// The `AWS::ManagedBlockchain::Member` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ManagedBlockchain::Member").properties(self.into_properties())
     }
@@ -236,6 +248,7 @@ impl CfnMemberProps {
 #[cfg(feature = "managedblockchain")]
 impl crate::Cfn<markers::Member> {
     /// Adds an `AWS::ManagedBlockchain::Member` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -248,6 +261,7 @@ impl crate::Cfn<markers::Member> {
     ///
     /// `Fn::GetAtt` of
     /// [`MemberId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-managedblockchain-member.html#aws-resource-managedblockchain-member-return-values).
+    #[inline]
     pub fn attr_member_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MemberId".into())
     }
@@ -256,6 +270,7 @@ impl crate::Cfn<markers::Member> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-managedblockchain-member.html#aws-resource-managedblockchain-member-return-values).
+    #[inline]
     pub fn attr_network_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkId".into())
     }
@@ -292,6 +307,7 @@ pub mod member {
 
     impl MemberConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> MemberConfiguration {
             MemberConfiguration {
                 description: None,
@@ -302,6 +318,7 @@ pub mod member {
     }
 
     impl IntoValue for MemberConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -327,6 +344,7 @@ pub mod member {
 
     impl MemberFrameworkConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MemberFrameworkConfiguration {
             MemberFrameworkConfiguration {
                 member_fabric_configuration: None,
@@ -335,12 +353,14 @@ pub mod member {
     }
 
     impl Default for MemberFrameworkConfiguration {
+        #[inline]
         fn default() -> MemberFrameworkConfiguration {
             MemberFrameworkConfiguration::new()
         }
     }
 
     impl IntoValue for MemberFrameworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MemberFabricConfiguration", self.member_fabric_configuration);
@@ -375,6 +395,7 @@ pub mod member {
 
     impl MemberFabricConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(admin_password: impl Into<Str>, admin_username: impl Into<Str>) -> MemberFabricConfiguration {
             MemberFabricConfiguration {
                 admin_password: admin_password.into(),
@@ -384,6 +405,7 @@ pub mod member {
     }
 
     impl IntoValue for MemberFabricConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AdminPassword", self.admin_password.into_value());
@@ -437,6 +459,7 @@ pub mod member {
 
     impl NetworkConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(framework: impl Into<Str>, framework_version: impl Into<Str>, name: impl Into<Str>, voting_policy: impl Into<VotingPolicy>) -> NetworkConfiguration {
             NetworkConfiguration {
                 description: None,
@@ -450,6 +473,7 @@ pub mod member {
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -479,6 +503,7 @@ pub mod member {
 
     impl VotingPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VotingPolicy {
             VotingPolicy {
                 approval_threshold_policy: None,
@@ -487,12 +512,14 @@ pub mod member {
     }
 
     impl Default for VotingPolicy {
+        #[inline]
         fn default() -> VotingPolicy {
             VotingPolicy::new()
         }
     }
 
     impl IntoValue for VotingPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApprovalThresholdPolicy", self.approval_threshold_policy);
@@ -536,6 +563,7 @@ pub mod member {
 
     impl ApprovalThresholdPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ApprovalThresholdPolicy {
             ApprovalThresholdPolicy {
                 proposal_duration_in_hours: None,
@@ -546,12 +574,14 @@ pub mod member {
     }
 
     impl Default for ApprovalThresholdPolicy {
+        #[inline]
         fn default() -> ApprovalThresholdPolicy {
             ApprovalThresholdPolicy::new()
         }
     }
 
     impl IntoValue for ApprovalThresholdPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ProposalDurationInHours", self.proposal_duration_in_hours);
@@ -578,6 +608,7 @@ pub mod member {
 
     impl NetworkFrameworkConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkFrameworkConfiguration {
             NetworkFrameworkConfiguration {
                 network_fabric_configuration: None,
@@ -586,12 +617,14 @@ pub mod member {
     }
 
     impl Default for NetworkFrameworkConfiguration {
+        #[inline]
         fn default() -> NetworkFrameworkConfiguration {
             NetworkFrameworkConfiguration::new()
         }
     }
 
     impl IntoValue for NetworkFrameworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NetworkFabricConfiguration", self.network_fabric_configuration);
@@ -617,6 +650,7 @@ pub mod member {
 
     impl NetworkFabricConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(edition: impl Into<Str>) -> NetworkFabricConfiguration {
             NetworkFabricConfiguration {
                 edition: edition.into(),
@@ -625,6 +659,7 @@ pub mod member {
     }
 
     impl IntoValue for NetworkFabricConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Edition", self.edition.into_value());
@@ -661,6 +696,7 @@ pub struct CfnNodeProps {
 #[cfg(feature = "managedblockchain")]
 impl CfnNodeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(network_id: impl Into<Str>, node_configuration: impl Into<node::NodeConfiguration>) -> CfnNodeProps {
         CfnNodeProps {
             member_id: None,
@@ -673,6 +709,7 @@ impl CfnNodeProps {
 #[cfg(feature = "managedblockchain")]
 impl CfnNodeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "MemberId", self.member_id);
@@ -683,6 +720,7 @@ impl CfnNodeProps {
 
     /// The `AWS::ManagedBlockchain::Node` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ManagedBlockchain::Node").properties(self.into_properties())
     }
@@ -691,6 +729,7 @@ impl CfnNodeProps {
 #[cfg(feature = "managedblockchain")]
 impl crate::Cfn<markers::Node> {
     /// Adds an `AWS::ManagedBlockchain::Node` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -704,6 +743,7 @@ impl crate::Cfn<markers::Node> {
     ///
     /// `Fn::GetAtt` of
     /// [`MemberId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-managedblockchain-node.html#aws-resource-managedblockchain-node-return-values).
+    #[inline]
     pub fn attr_member_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MemberId".into())
     }
@@ -712,6 +752,7 @@ impl crate::Cfn<markers::Node> {
     ///
     /// `Fn::GetAtt` of
     /// [`NodeId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-managedblockchain-node.html#aws-resource-managedblockchain-node-return-values).
+    #[inline]
     pub fn attr_node_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NodeId".into())
     }
@@ -720,6 +761,7 @@ impl crate::Cfn<markers::Node> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-managedblockchain-node.html#aws-resource-managedblockchain-node-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -728,6 +770,7 @@ impl crate::Cfn<markers::Node> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-managedblockchain-node.html#aws-resource-managedblockchain-node-return-values).
+    #[inline]
     pub fn attr_network_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkId".into())
     }
@@ -760,6 +803,7 @@ pub mod node {
 
     impl NodeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(availability_zone: impl Into<Str>, instance_type: impl Into<Str>) -> NodeConfiguration {
             NodeConfiguration {
                 availability_zone: availability_zone.into(),
@@ -769,6 +813,7 @@ pub mod node {
     }
 
     impl IntoValue for NodeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AvailabilityZone", self.availability_zone.into_value());

@@ -284,6 +284,7 @@ pub struct CfnBridgeProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnBridgeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, placement_arn: impl Into<Str>, sources: impl Into<List<bridge::BridgeSource>>) -> CfnBridgeProps {
         CfnBridgeProps {
             egress_gateway_bridge: None,
@@ -300,6 +301,7 @@ impl CfnBridgeProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnBridgeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EgressGatewayBridge", self.egress_gateway_bridge);
@@ -314,6 +316,7 @@ impl CfnBridgeProps {
 
     /// The `AWS::MediaConnect::Bridge` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaConnect::Bridge").properties(self.into_properties())
     }
@@ -322,6 +325,7 @@ impl CfnBridgeProps {
 #[cfg(feature = "mediaconnect")]
 impl crate::Cfn<markers::Bridge> {
     /// Adds an `AWS::MediaConnect::Bridge` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -334,6 +338,7 @@ impl crate::Cfn<markers::Bridge> {
     ///
     /// `Fn::GetAtt` of
     /// [`BridgeArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-bridge.html#aws-resource-mediaconnect-bridge-return-values).
+    #[inline]
     pub fn attr_bridge_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BridgeArn".into())
     }
@@ -342,6 +347,7 @@ impl crate::Cfn<markers::Bridge> {
     ///
     /// `Fn::GetAtt` of
     /// [`BridgeState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-bridge.html#aws-resource-mediaconnect-bridge-return-values).
+    #[inline]
     pub fn attr_bridge_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BridgeState".into())
     }
@@ -382,6 +388,7 @@ pub mod bridge {
 
     impl FailoverConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(failover_mode: impl Into<Str>) -> FailoverConfig {
             FailoverConfig {
                 failover_mode: failover_mode.into(),
@@ -392,6 +399,7 @@ pub mod bridge {
     }
 
     impl IntoValue for FailoverConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FailoverMode", self.failover_mode.into_value());
@@ -417,6 +425,7 @@ pub mod bridge {
 
     impl SourcePriority {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourcePriority {
             SourcePriority {
                 primary_source: None,
@@ -425,12 +434,14 @@ pub mod bridge {
     }
 
     impl Default for SourcePriority {
+        #[inline]
         fn default() -> SourcePriority {
             SourcePriority::new()
         }
     }
 
     impl IntoValue for SourcePriority {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PrimarySource", self.primary_source);
@@ -461,6 +472,7 @@ pub mod bridge {
 
     impl IngressGatewayBridge {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_bitrate: impl Into<Int>, max_outputs: impl Into<Int>) -> IngressGatewayBridge {
             IngressGatewayBridge {
                 max_bitrate: max_bitrate.into(),
@@ -470,6 +482,7 @@ pub mod bridge {
     }
 
     impl IntoValue for IngressGatewayBridge {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxBitrate", self.max_bitrate.into_value());
@@ -495,6 +508,7 @@ pub mod bridge {
 
     impl EgressGatewayBridge {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_bitrate: impl Into<Int>) -> EgressGatewayBridge {
             EgressGatewayBridge {
                 max_bitrate: max_bitrate.into(),
@@ -503,6 +517,7 @@ pub mod bridge {
     }
 
     impl IntoValue for EgressGatewayBridge {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxBitrate", self.max_bitrate.into_value());
@@ -525,6 +540,7 @@ pub mod bridge {
 
     impl BridgeOutput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BridgeOutput {
             BridgeOutput {
                 network_output: None,
@@ -533,12 +549,14 @@ pub mod bridge {
     }
 
     impl Default for BridgeOutput {
+        #[inline]
         fn default() -> BridgeOutput {
             BridgeOutput::new()
         }
     }
 
     impl IntoValue for BridgeOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NetworkOutput", self.network_output);
@@ -592,6 +610,7 @@ pub mod bridge {
 
     impl BridgeNetworkOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ip_address: impl Into<Str>, name: impl Into<Str>, network_name: impl Into<Str>, port: impl Into<Int>, protocol: impl Into<Str>, ttl: impl Into<Int>) -> BridgeNetworkOutput {
             BridgeNetworkOutput {
                 ip_address: ip_address.into(),
@@ -605,6 +624,7 @@ pub mod bridge {
     }
 
     impl IntoValue for BridgeNetworkOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IpAddress", self.ip_address.into_value());
@@ -638,6 +658,7 @@ pub mod bridge {
 
     impl BridgeSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BridgeSource {
             BridgeSource {
                 flow_source: None,
@@ -647,12 +668,14 @@ pub mod bridge {
     }
 
     impl Default for BridgeSource {
+        #[inline]
         fn default() -> BridgeSource {
             BridgeSource::new()
         }
     }
 
     impl IntoValue for BridgeSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FlowSource", self.flow_source);
@@ -706,6 +729,7 @@ pub mod bridge {
 
     impl BridgeNetworkSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(multicast_ip: impl Into<Str>, name: impl Into<Str>, network_name: impl Into<Str>, port: impl Into<Int>, protocol: impl Into<Str>) -> BridgeNetworkSource {
             BridgeNetworkSource {
                 multicast_ip: multicast_ip.into(),
@@ -719,6 +743,7 @@ pub mod bridge {
     }
 
     impl IntoValue for BridgeNetworkSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MulticastIp", self.multicast_ip.into_value());
@@ -759,6 +784,7 @@ pub mod bridge {
 
     impl BridgeFlowSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(flow_arn: impl Into<Str>, name: impl Into<Str>) -> BridgeFlowSource {
             BridgeFlowSource {
                 flow_arn: flow_arn.into(),
@@ -769,6 +795,7 @@ pub mod bridge {
     }
 
     impl IntoValue for BridgeFlowSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FlowArn", self.flow_arn.into_value());
@@ -793,6 +820,7 @@ pub mod bridge {
 
     impl VpcInterfaceAttachment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcInterfaceAttachment {
             VpcInterfaceAttachment {
                 vpc_interface_name: None,
@@ -801,12 +829,14 @@ pub mod bridge {
     }
 
     impl Default for VpcInterfaceAttachment {
+        #[inline]
         fn default() -> VpcInterfaceAttachment {
             VpcInterfaceAttachment::new()
         }
     }
 
     impl IntoValue for VpcInterfaceAttachment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "VpcInterfaceName", self.vpc_interface_name);
@@ -829,6 +859,7 @@ pub mod bridge {
 
     impl MulticastSourceSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MulticastSourceSettings {
             MulticastSourceSettings {
                 multicast_source_ip: None,
@@ -837,12 +868,14 @@ pub mod bridge {
     }
 
     impl Default for MulticastSourceSettings {
+        #[inline]
         fn default() -> MulticastSourceSettings {
             MulticastSourceSettings::new()
         }
     }
 
     impl IntoValue for MulticastSourceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MulticastSourceIp", self.multicast_source_ip);
@@ -880,6 +913,7 @@ pub struct CfnBridgeOutputProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnBridgeOutputProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bridge_arn: impl Into<Str>, name: impl Into<Str>, network_output: impl Into<bridge_output::BridgeNetworkOutput>) -> CfnBridgeOutputProps {
         CfnBridgeOutputProps {
             bridge_arn: bridge_arn.into(),
@@ -892,6 +926,7 @@ impl CfnBridgeOutputProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnBridgeOutputProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BridgeArn", self.bridge_arn.into_value());
@@ -902,6 +937,7 @@ impl CfnBridgeOutputProps {
 
     /// The `AWS::MediaConnect::BridgeOutput` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaConnect::BridgeOutput").properties(self.into_properties())
     }
@@ -910,6 +946,7 @@ impl CfnBridgeOutputProps {
 #[cfg(feature = "mediaconnect")]
 impl crate::Cfn<markers::BridgeOutput> {
     /// Adds an `AWS::MediaConnect::BridgeOutput` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -964,6 +1001,7 @@ pub mod bridge_output {
 
     impl BridgeNetworkOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ip_address: impl Into<Str>, network_name: impl Into<Str>, port: impl Into<Int>, protocol: impl Into<Str>, ttl: impl Into<Int>) -> BridgeNetworkOutput {
             BridgeNetworkOutput {
                 ip_address: ip_address.into(),
@@ -976,6 +1014,7 @@ pub mod bridge_output {
     }
 
     impl IntoValue for BridgeNetworkOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IpAddress", self.ip_address.into_value());
@@ -1021,6 +1060,7 @@ pub struct CfnBridgeSourceProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnBridgeSourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bridge_arn: impl Into<Str>, name: impl Into<Str>) -> CfnBridgeSourceProps {
         CfnBridgeSourceProps {
             bridge_arn: bridge_arn.into(),
@@ -1034,6 +1074,7 @@ impl CfnBridgeSourceProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnBridgeSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BridgeArn", self.bridge_arn.into_value());
@@ -1045,6 +1086,7 @@ impl CfnBridgeSourceProps {
 
     /// The `AWS::MediaConnect::BridgeSource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaConnect::BridgeSource").properties(self.into_properties())
     }
@@ -1053,6 +1095,7 @@ impl CfnBridgeSourceProps {
 #[cfg(feature = "mediaconnect")]
 impl crate::Cfn<markers::BridgeSource> {
     /// Adds an `AWS::MediaConnect::BridgeSource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1106,6 +1149,7 @@ pub mod bridge_source {
 
     impl BridgeNetworkSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(multicast_ip: impl Into<Str>, network_name: impl Into<Str>, port: impl Into<Int>, protocol: impl Into<Str>) -> BridgeNetworkSource {
             BridgeNetworkSource {
                 multicast_ip: multicast_ip.into(),
@@ -1118,6 +1162,7 @@ pub mod bridge_source {
     }
 
     impl IntoValue for BridgeNetworkSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MulticastIp", self.multicast_ip.into_value());
@@ -1151,6 +1196,7 @@ pub mod bridge_source {
 
     impl BridgeFlowSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(flow_arn: impl Into<Str>) -> BridgeFlowSource {
             BridgeFlowSource {
                 flow_arn: flow_arn.into(),
@@ -1160,6 +1206,7 @@ pub mod bridge_source {
     }
 
     impl IntoValue for BridgeFlowSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FlowArn", self.flow_arn.into_value());
@@ -1183,6 +1230,7 @@ pub mod bridge_source {
 
     impl VpcInterfaceAttachment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcInterfaceAttachment {
             VpcInterfaceAttachment {
                 vpc_interface_name: None,
@@ -1191,12 +1239,14 @@ pub mod bridge_source {
     }
 
     impl Default for VpcInterfaceAttachment {
+        #[inline]
         fn default() -> VpcInterfaceAttachment {
             VpcInterfaceAttachment::new()
         }
     }
 
     impl IntoValue for VpcInterfaceAttachment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "VpcInterfaceName", self.vpc_interface_name);
@@ -1219,6 +1269,7 @@ pub mod bridge_source {
 
     impl MulticastSourceSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MulticastSourceSettings {
             MulticastSourceSettings {
                 multicast_source_ip: None,
@@ -1227,12 +1278,14 @@ pub mod bridge_source {
     }
 
     impl Default for MulticastSourceSettings {
+        #[inline]
         fn default() -> MulticastSourceSettings {
             MulticastSourceSettings::new()
         }
     }
 
     impl IntoValue for MulticastSourceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MulticastSourceIp", self.multicast_source_ip);
@@ -1321,6 +1374,7 @@ pub struct CfnFlowProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnFlowProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, source: impl Into<flow::Source>) -> CfnFlowProps {
         CfnFlowProps {
             availability_zone: None,
@@ -1342,6 +1396,7 @@ impl CfnFlowProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnFlowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -1361,6 +1416,7 @@ impl CfnFlowProps {
 
     /// The `AWS::MediaConnect::Flow` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaConnect::Flow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1369,6 +1425,7 @@ impl CfnFlowProps {
 #[cfg(feature = "mediaconnect")]
 impl crate::Cfn<markers::Flow> {
     /// Adds an `AWS::MediaConnect::Flow` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1382,6 +1439,7 @@ impl crate::Cfn<markers::Flow> {
     ///
     /// `Fn::GetAtt` of
     /// [`FlowAvailabilityZone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flow.html#aws-resource-mediaconnect-flow-return-values).
+    #[inline]
     pub fn attr_flow_availability_zone(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FlowAvailabilityZone".into())
     }
@@ -1391,6 +1449,7 @@ impl crate::Cfn<markers::Flow> {
     ///
     /// `Fn::GetAtt` of
     /// [`Source.SourceIngestPort`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flow.html#aws-resource-mediaconnect-flow-return-values).
+    #[inline]
     pub fn attr_source_source_ingest_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Source.SourceIngestPort".into())
     }
@@ -1399,6 +1458,7 @@ impl crate::Cfn<markers::Flow> {
     ///
     /// `Fn::GetAtt` of
     /// [`Source.IngestIp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flow.html#aws-resource-mediaconnect-flow-return-values).
+    #[inline]
     pub fn attr_source_ingest_ip(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Source.IngestIp".into())
     }
@@ -1407,6 +1467,7 @@ impl crate::Cfn<markers::Flow> {
     ///
     /// `Fn::GetAtt` of
     /// [`Source.SourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flow.html#aws-resource-mediaconnect-flow-return-values).
+    #[inline]
     pub fn attr_source_source_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Source.SourceArn".into())
     }
@@ -1415,6 +1476,7 @@ impl crate::Cfn<markers::Flow> {
     ///
     /// `Fn::GetAtt` of
     /// [`FlowArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flow.html#aws-resource-mediaconnect-flow-return-values).
+    #[inline]
     pub fn attr_flow_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FlowArn".into())
     }
@@ -1423,6 +1485,7 @@ impl crate::Cfn<markers::Flow> {
     ///
     /// `Fn::GetAtt` of
     /// [`EgressIp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flow.html#aws-resource-mediaconnect-flow-return-values).
+    #[inline]
     pub fn attr_egress_ip(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EgressIp".into())
     }
@@ -1433,6 +1496,7 @@ impl crate::Cfn<markers::Flow> {
     ///
     /// `Fn::GetAtt` of
     /// [`FlowNdiMachineName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flow.html#aws-resource-mediaconnect-flow-return-values).
+    #[inline]
     pub fn attr_flow_ndi_machine_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FlowNdiMachineName".into())
     }
@@ -1465,6 +1529,7 @@ pub mod flow {
 
     impl InputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_port: impl Into<Int>, interface: impl Into<Interface>) -> InputConfiguration {
             InputConfiguration {
                 input_port: input_port.into(),
@@ -1474,6 +1539,7 @@ pub mod flow {
     }
 
     impl IntoValue for InputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InputPort", self.input_port.into_value());
@@ -1498,6 +1564,7 @@ pub mod flow {
 
     impl Interface {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> Interface {
             Interface {
                 name: name.into(),
@@ -1506,6 +1573,7 @@ pub mod flow {
     }
 
     impl IntoValue for Interface {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1528,6 +1596,7 @@ pub mod flow {
 
     impl NdiSourceSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NdiSourceSettings {
             NdiSourceSettings {
                 source_name: None,
@@ -1536,12 +1605,14 @@ pub mod flow {
     }
 
     impl Default for NdiSourceSettings {
+        #[inline]
         fn default() -> NdiSourceSettings {
             NdiSourceSettings::new()
         }
     }
 
     impl IntoValue for NdiSourceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SourceName", self.source_name);
@@ -1571,6 +1642,7 @@ pub mod flow {
 
     impl FlowTransitEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_key_configuration: impl Into<FlowTransitEncryptionKeyConfiguration>) -> FlowTransitEncryption {
             FlowTransitEncryption {
                 encryption_key_configuration: encryption_key_configuration.into(),
@@ -1580,6 +1652,7 @@ pub mod flow {
     }
 
     impl IntoValue for FlowTransitEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionKeyConfiguration", self.encryption_key_configuration.into_value());
@@ -1610,6 +1683,7 @@ pub mod flow {
 
     impl FlowTransitEncryptionKeyConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FlowTransitEncryptionKeyConfiguration {
             FlowTransitEncryptionKeyConfiguration {
                 automatic: None,
@@ -1619,12 +1693,14 @@ pub mod flow {
     }
 
     impl Default for FlowTransitEncryptionKeyConfiguration {
+        #[inline]
         fn default() -> FlowTransitEncryptionKeyConfiguration {
             FlowTransitEncryptionKeyConfiguration::new()
         }
     }
 
     impl IntoValue for FlowTransitEncryptionKeyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Automatic", self.automatic);
@@ -1658,6 +1734,7 @@ pub mod flow {
 
     impl SecretsManagerEncryptionKeyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>, secret_arn: impl Into<Str>) -> SecretsManagerEncryptionKeyConfiguration {
             SecretsManagerEncryptionKeyConfiguration {
                 role_arn: role_arn.into(),
@@ -1667,6 +1744,7 @@ pub mod flow {
     }
 
     impl IntoValue for SecretsManagerEncryptionKeyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RoleArn", self.role_arn.into_value());
@@ -1724,6 +1802,7 @@ pub mod flow {
 
     impl VpcInterface {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, role_arn: impl Into<Str>, security_group_ids: impl Into<List<Str>>, subnet_id: impl Into<Str>) -> VpcInterface {
             VpcInterface {
                 name: name.into(),
@@ -1738,6 +1817,7 @@ pub mod flow {
     }
 
     impl IntoValue for VpcInterface {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1813,6 +1893,7 @@ pub mod flow {
 
     impl MediaStream {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(media_stream_id: impl Into<Int>, media_stream_name: impl Into<Str>, media_stream_type: impl Into<Str>) -> MediaStream {
             MediaStream {
                 attributes: None,
@@ -1829,6 +1910,7 @@ pub mod flow {
     }
 
     impl IntoValue for MediaStream {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Attributes", self.attributes);
@@ -1864,6 +1946,7 @@ pub mod flow {
 
     impl MediaStreamAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MediaStreamAttributes {
             MediaStreamAttributes {
                 fmtp: None,
@@ -1873,12 +1956,14 @@ pub mod flow {
     }
 
     impl Default for MediaStreamAttributes {
+        #[inline]
         fn default() -> MediaStreamAttributes {
             MediaStreamAttributes::new()
         }
     }
 
     impl IntoValue for MediaStreamAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Fmtp", self.fmtp);
@@ -1932,6 +2017,7 @@ pub mod flow {
 
     impl Fmtp {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Fmtp {
             Fmtp {
                 channel_order: None,
@@ -1946,12 +2032,14 @@ pub mod flow {
     }
 
     impl Default for Fmtp {
+        #[inline]
         fn default() -> Fmtp {
             Fmtp::new()
         }
     }
 
     impl IntoValue for Fmtp {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChannelOrder", self.channel_order);
@@ -1989,6 +2077,7 @@ pub mod flow {
 
     impl Maintenance {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(maintenance_day: impl Into<Str>, maintenance_start_hour: impl Into<Str>) -> Maintenance {
             Maintenance {
                 maintenance_day: maintenance_day.into(),
@@ -1998,6 +2087,7 @@ pub mod flow {
     }
 
     impl IntoValue for Maintenance {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaintenanceDay", self.maintenance_day.into_value());
@@ -2037,6 +2127,7 @@ pub mod flow {
 
     impl SourceMonitoringConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceMonitoringConfig {
             SourceMonitoringConfig {
                 audio_monitoring_settings: None,
@@ -2048,12 +2139,14 @@ pub mod flow {
     }
 
     impl Default for SourceMonitoringConfig {
+        #[inline]
         fn default() -> SourceMonitoringConfig {
             SourceMonitoringConfig::new()
         }
     }
 
     impl IntoValue for SourceMonitoringConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioMonitoringSettings", self.audio_monitoring_settings);
@@ -2079,6 +2172,7 @@ pub mod flow {
 
     impl AudioMonitoringSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioMonitoringSetting {
             AudioMonitoringSetting {
                 silent_audio: None,
@@ -2087,12 +2181,14 @@ pub mod flow {
     }
 
     impl Default for AudioMonitoringSetting {
+        #[inline]
         fn default() -> AudioMonitoringSetting {
             AudioMonitoringSetting::new()
         }
     }
 
     impl IntoValue for AudioMonitoringSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SilentAudio", self.silent_audio);
@@ -2120,6 +2216,7 @@ pub mod flow {
 
     impl SilentAudio {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SilentAudio {
             SilentAudio {
                 state: None,
@@ -2129,12 +2226,14 @@ pub mod flow {
     }
 
     impl Default for SilentAudio {
+        #[inline]
         fn default() -> SilentAudio {
             SilentAudio::new()
         }
     }
 
     impl IntoValue for SilentAudio {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "State", self.state);
@@ -2163,6 +2262,7 @@ pub mod flow {
 
     impl VideoMonitoringSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VideoMonitoringSetting {
             VideoMonitoringSetting {
                 black_frames: None,
@@ -2172,12 +2272,14 @@ pub mod flow {
     }
 
     impl Default for VideoMonitoringSetting {
+        #[inline]
         fn default() -> VideoMonitoringSetting {
             VideoMonitoringSetting::new()
         }
     }
 
     impl IntoValue for VideoMonitoringSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlackFrames", self.black_frames);
@@ -2206,6 +2308,7 @@ pub mod flow {
 
     impl BlackFrames {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BlackFrames {
             BlackFrames {
                 state: None,
@@ -2215,12 +2318,14 @@ pub mod flow {
     }
 
     impl Default for BlackFrames {
+        #[inline]
         fn default() -> BlackFrames {
             BlackFrames::new()
         }
     }
 
     impl IntoValue for BlackFrames {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "State", self.state);
@@ -2250,6 +2355,7 @@ pub mod flow {
 
     impl FrozenFrames {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FrozenFrames {
             FrozenFrames {
                 state: None,
@@ -2259,12 +2365,14 @@ pub mod flow {
     }
 
     impl Default for FrozenFrames {
+        #[inline]
         fn default() -> FrozenFrames {
             FrozenFrames::new()
         }
     }
 
     impl IntoValue for FrozenFrames {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "State", self.state);
@@ -2302,6 +2410,7 @@ pub mod flow {
 
     impl NdiConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NdiConfig {
             NdiConfig {
                 machine_name: None,
@@ -2312,12 +2421,14 @@ pub mod flow {
     }
 
     impl Default for NdiConfig {
+        #[inline]
         fn default() -> NdiConfig {
             NdiConfig::new()
         }
     }
 
     impl IntoValue for NdiConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MachineName", self.machine_name);
@@ -2355,6 +2466,7 @@ pub mod flow {
 
     impl NdiDiscoveryServerConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(discovery_server_address: impl Into<Str>, vpc_interface_adapter: impl Into<Str>) -> NdiDiscoveryServerConfig {
             NdiDiscoveryServerConfig {
                 discovery_server_address: discovery_server_address.into(),
@@ -2365,6 +2477,7 @@ pub mod flow {
     }
 
     impl IntoValue for NdiDiscoveryServerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DiscoveryServerAddress", self.discovery_server_address.into_value());
@@ -2398,6 +2511,7 @@ pub mod flow {
 
     impl EncodingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncodingConfig {
             EncodingConfig {
                 encoding_profile: None,
@@ -2407,12 +2521,14 @@ pub mod flow {
     }
 
     impl Default for EncodingConfig {
+        #[inline]
         fn default() -> EncodingConfig {
             EncodingConfig::new()
         }
     }
 
     impl IntoValue for EncodingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EncodingProfile", self.encoding_profile);
@@ -2456,6 +2572,7 @@ pub mod flow {
 
     impl FailoverConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FailoverConfig {
             FailoverConfig {
                 failover_mode: None,
@@ -2467,12 +2584,14 @@ pub mod flow {
     }
 
     impl Default for FailoverConfig {
+        #[inline]
         fn default() -> FailoverConfig {
             FailoverConfig::new()
         }
     }
 
     impl IntoValue for FailoverConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FailoverMode", self.failover_mode);
@@ -2500,6 +2619,7 @@ pub mod flow {
 
     impl SourcePriority {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(primary_source: impl Into<Str>) -> SourcePriority {
             SourcePriority {
                 primary_source: primary_source.into(),
@@ -2508,6 +2628,7 @@ pub mod flow {
     }
 
     impl IntoValue for SourcePriority {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PrimarySource", self.primary_source.into_value());
@@ -2669,6 +2790,7 @@ pub mod flow {
 
     impl Source {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Source {
             Source {
                 decryption: None,
@@ -2702,12 +2824,14 @@ pub mod flow {
     }
 
     impl Default for Source {
+        #[inline]
         fn default() -> Source {
             Source::new()
         }
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Decryption", self.decryption);
@@ -2809,6 +2933,7 @@ pub mod flow {
 
     impl Encryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>) -> Encryption {
             Encryption {
                 algorithm: None,
@@ -2825,6 +2950,7 @@ pub mod flow {
     }
 
     impl IntoValue for Encryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Algorithm", self.algorithm);
@@ -2861,6 +2987,7 @@ pub mod flow {
 
     impl GatewayBridgeSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bridge_arn: impl Into<Str>) -> GatewayBridgeSource {
             GatewayBridgeSource {
                 bridge_arn: bridge_arn.into(),
@@ -2870,6 +2997,7 @@ pub mod flow {
     }
 
     impl IntoValue for GatewayBridgeSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BridgeArn", self.bridge_arn.into_value());
@@ -2893,6 +3021,7 @@ pub mod flow {
 
     impl VpcInterfaceAttachment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcInterfaceAttachment {
             VpcInterfaceAttachment {
                 vpc_interface_name: None,
@@ -2901,12 +3030,14 @@ pub mod flow {
     }
 
     impl Default for VpcInterfaceAttachment {
+        #[inline]
         fn default() -> VpcInterfaceAttachment {
             VpcInterfaceAttachment::new()
         }
     }
 
     impl IntoValue for VpcInterfaceAttachment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "VpcInterfaceName", self.vpc_interface_name);
@@ -2944,6 +3075,7 @@ pub mod flow {
 
     impl MediaStreamSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encoding_name: impl Into<Str>, media_stream_name: impl Into<Str>) -> MediaStreamSourceConfiguration {
             MediaStreamSourceConfiguration {
                 encoding_name: encoding_name.into(),
@@ -2954,6 +3086,7 @@ pub mod flow {
     }
 
     impl IntoValue for MediaStreamSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncodingName", self.encoding_name.into_value());
@@ -3027,6 +3160,7 @@ pub struct CfnFlowEntitlementProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnFlowEntitlementProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, flow_arn: impl Into<Str>, name: impl Into<Str>, subscribers: impl Into<List<Str>>) -> CfnFlowEntitlementProps {
         CfnFlowEntitlementProps {
             data_transfer_subscriber_fee_percent: None,
@@ -3044,6 +3178,7 @@ impl CfnFlowEntitlementProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnFlowEntitlementProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DataTransferSubscriberFeePercent", self.data_transfer_subscriber_fee_percent);
@@ -3059,6 +3194,7 @@ impl CfnFlowEntitlementProps {
 
     /// The `AWS::MediaConnect::FlowEntitlement` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaConnect::FlowEntitlement").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3067,6 +3203,7 @@ impl CfnFlowEntitlementProps {
 #[cfg(feature = "mediaconnect")]
 impl crate::Cfn<markers::FlowEntitlement> {
     /// Adds an `AWS::MediaConnect::FlowEntitlement` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3079,6 +3216,7 @@ impl crate::Cfn<markers::FlowEntitlement> {
     ///
     /// `Fn::GetAtt` of
     /// [`EntitlementArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flowentitlement.html#aws-resource-mediaconnect-flowentitlement-return-values).
+    #[inline]
     pub fn attr_entitlement_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EntitlementArn".into())
     }
@@ -3159,6 +3297,7 @@ pub mod flow_entitlement {
 
     impl Encryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(algorithm: impl Into<Str>, role_arn: impl Into<Str>) -> Encryption {
             Encryption {
                 algorithm: algorithm.into(),
@@ -3175,6 +3314,7 @@ pub mod flow_entitlement {
     }
 
     impl IntoValue for Encryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Algorithm", self.algorithm.into_value());
@@ -3256,6 +3396,7 @@ pub struct CfnFlowMediaStreamProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnFlowMediaStreamProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(flow_arn: impl Into<Str>, media_stream_id: impl Into<Int>, media_stream_name: impl Into<Str>, media_stream_type: impl Into<Str>) -> CfnFlowMediaStreamProps {
         CfnFlowMediaStreamProps {
             attributes: None,
@@ -3274,6 +3415,7 @@ impl CfnFlowMediaStreamProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnFlowMediaStreamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Attributes", self.attributes);
@@ -3290,6 +3432,7 @@ impl CfnFlowMediaStreamProps {
 
     /// The `AWS::MediaConnect::FlowMediaStream` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaConnect::FlowMediaStream").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3298,6 +3441,7 @@ impl CfnFlowMediaStreamProps {
 #[cfg(feature = "mediaconnect")]
 impl crate::Cfn<markers::FlowMediaStream> {
     /// Adds an `AWS::MediaConnect::FlowMediaStream` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3311,6 +3455,7 @@ impl crate::Cfn<markers::FlowMediaStream> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flowmediastream.html#aws-resource-mediaconnect-flowmediastream-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3320,6 +3465,7 @@ impl crate::Cfn<markers::FlowMediaStream> {
     ///
     /// `Fn::GetAtt` of
     /// [`Fmt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flowmediastream.html#aws-resource-mediaconnect-flowmediastream-return-values).
+    #[inline]
     pub fn attr_fmt(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Fmt".into())
     }
@@ -3351,6 +3497,7 @@ pub mod flow_media_stream {
 
     impl MediaStreamAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MediaStreamAttributes {
             MediaStreamAttributes {
                 fmtp: None,
@@ -3360,12 +3507,14 @@ pub mod flow_media_stream {
     }
 
     impl Default for MediaStreamAttributes {
+        #[inline]
         fn default() -> MediaStreamAttributes {
             MediaStreamAttributes::new()
         }
     }
 
     impl IntoValue for MediaStreamAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Fmtp", self.fmtp);
@@ -3419,6 +3568,7 @@ pub mod flow_media_stream {
 
     impl Fmtp {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Fmtp {
             Fmtp {
                 channel_order: None,
@@ -3433,12 +3583,14 @@ pub mod flow_media_stream {
     }
 
     impl Default for Fmtp {
+        #[inline]
         fn default() -> Fmtp {
             Fmtp::new()
         }
     }
 
     impl IntoValue for Fmtp {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChannelOrder", self.channel_order);
@@ -3589,6 +3741,7 @@ pub struct CfnFlowOutputProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnFlowOutputProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(flow_arn: impl Into<Str>) -> CfnFlowOutputProps {
         CfnFlowOutputProps {
             cidr_allow_list: None,
@@ -3620,6 +3773,7 @@ impl CfnFlowOutputProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnFlowOutputProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CidrAllowList", self.cidr_allow_list);
@@ -3649,6 +3803,7 @@ impl CfnFlowOutputProps {
 
     /// The `AWS::MediaConnect::FlowOutput` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaConnect::FlowOutput").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3657,6 +3812,7 @@ impl CfnFlowOutputProps {
 #[cfg(feature = "mediaconnect")]
 impl crate::Cfn<markers::FlowOutput> {
     /// Adds an `AWS::MediaConnect::FlowOutput` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3669,6 +3825,7 @@ impl crate::Cfn<markers::FlowOutput> {
     ///
     /// `Fn::GetAtt` of
     /// [`OutputArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flowoutput.html#aws-resource-mediaconnect-flowoutput-return-values).
+    #[inline]
     pub fn attr_output_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OutputArn".into())
     }
@@ -3715,6 +3872,7 @@ pub mod flow_output {
 
     impl MediaStreamOutputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encoding_name: impl Into<Str>, media_stream_name: impl Into<Str>) -> MediaStreamOutputConfiguration {
             MediaStreamOutputConfiguration {
                 destination_configurations: None,
@@ -3726,6 +3884,7 @@ pub mod flow_output {
     }
 
     impl IntoValue for MediaStreamOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationConfigurations", self.destination_configurations);
@@ -3765,6 +3924,7 @@ pub mod flow_output {
 
     impl DestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_ip: impl Into<Str>, destination_port: impl Into<Int>, interface: impl Into<Interface>) -> DestinationConfiguration {
             DestinationConfiguration {
                 destination_ip: destination_ip.into(),
@@ -3775,6 +3935,7 @@ pub mod flow_output {
     }
 
     impl IntoValue for DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationIp", self.destination_ip.into_value());
@@ -3800,6 +3961,7 @@ pub mod flow_output {
 
     impl Interface {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> Interface {
             Interface {
                 name: name.into(),
@@ -3808,6 +3970,7 @@ pub mod flow_output {
     }
 
     impl IntoValue for Interface {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -3843,6 +4006,7 @@ pub mod flow_output {
 
     impl EncodingParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(compression_factor: impl Into<Num>) -> EncodingParameters {
             EncodingParameters {
                 compression_factor: compression_factor.into(),
@@ -3852,6 +4016,7 @@ pub mod flow_output {
     }
 
     impl IntoValue for EncodingParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CompressionFactor", self.compression_factor.into_value());
@@ -3882,6 +4047,7 @@ pub mod flow_output {
 
     impl FlowTransitEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_key_configuration: impl Into<FlowTransitEncryptionKeyConfiguration>) -> FlowTransitEncryption {
             FlowTransitEncryption {
                 encryption_key_configuration: encryption_key_configuration.into(),
@@ -3891,6 +4057,7 @@ pub mod flow_output {
     }
 
     impl IntoValue for FlowTransitEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionKeyConfiguration", self.encryption_key_configuration.into_value());
@@ -3921,6 +4088,7 @@ pub mod flow_output {
 
     impl FlowTransitEncryptionKeyConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FlowTransitEncryptionKeyConfiguration {
             FlowTransitEncryptionKeyConfiguration {
                 automatic: None,
@@ -3930,12 +4098,14 @@ pub mod flow_output {
     }
 
     impl Default for FlowTransitEncryptionKeyConfiguration {
+        #[inline]
         fn default() -> FlowTransitEncryptionKeyConfiguration {
             FlowTransitEncryptionKeyConfiguration::new()
         }
     }
 
     impl IntoValue for FlowTransitEncryptionKeyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Automatic", self.automatic);
@@ -3968,6 +4138,7 @@ pub mod flow_output {
 
     impl SecretsManagerEncryptionKeyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>, secret_arn: impl Into<Str>) -> SecretsManagerEncryptionKeyConfiguration {
             SecretsManagerEncryptionKeyConfiguration {
                 role_arn: role_arn.into(),
@@ -3977,6 +4148,7 @@ pub mod flow_output {
     }
 
     impl IntoValue for SecretsManagerEncryptionKeyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RoleArn", self.role_arn.into_value());
@@ -4023,6 +4195,7 @@ pub mod flow_output {
 
     impl Encryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>, secret_arn: impl Into<Str>) -> Encryption {
             Encryption {
                 algorithm: None,
@@ -4034,6 +4207,7 @@ pub mod flow_output {
     }
 
     impl IntoValue for Encryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Algorithm", self.algorithm);
@@ -4059,6 +4233,7 @@ pub mod flow_output {
 
     impl VpcInterfaceAttachment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcInterfaceAttachment {
             VpcInterfaceAttachment {
                 vpc_interface_name: None,
@@ -4067,12 +4242,14 @@ pub mod flow_output {
     }
 
     impl Default for VpcInterfaceAttachment {
+        #[inline]
         fn default() -> VpcInterfaceAttachment {
             VpcInterfaceAttachment::new()
         }
     }
 
     impl IntoValue for VpcInterfaceAttachment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "VpcInterfaceName", self.vpc_interface_name);
@@ -4215,6 +4392,7 @@ pub struct CfnFlowSourceProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnFlowSourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, flow_arn: impl Into<Str>, name: impl Into<Str>) -> CfnFlowSourceProps {
         CfnFlowSourceProps {
             decryption: None,
@@ -4243,6 +4421,7 @@ impl CfnFlowSourceProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnFlowSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Decryption", self.decryption);
@@ -4269,6 +4448,7 @@ impl CfnFlowSourceProps {
 
     /// The `AWS::MediaConnect::FlowSource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaConnect::FlowSource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4277,6 +4457,7 @@ impl CfnFlowSourceProps {
 #[cfg(feature = "mediaconnect")]
 impl crate::Cfn<markers::FlowSource> {
     /// Adds an `AWS::MediaConnect::FlowSource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4289,6 +4470,7 @@ impl crate::Cfn<markers::FlowSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`IngestIp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flowsource.html#aws-resource-mediaconnect-flowsource-return-values).
+    #[inline]
     pub fn attr_ingest_ip(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IngestIp".into())
     }
@@ -4297,6 +4479,7 @@ impl crate::Cfn<markers::FlowSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`SourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flowsource.html#aws-resource-mediaconnect-flowsource-return-values).
+    #[inline]
     pub fn attr_source_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SourceArn".into())
     }
@@ -4306,6 +4489,7 @@ impl crate::Cfn<markers::FlowSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`SourceIngestPort`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flowsource.html#aws-resource-mediaconnect-flowsource-return-values).
+    #[inline]
     pub fn attr_source_ingest_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SourceIngestPort".into())
     }
@@ -4385,6 +4569,7 @@ pub mod flow_source {
 
     impl Encryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>) -> Encryption {
             Encryption {
                 algorithm: None,
@@ -4401,6 +4586,7 @@ pub mod flow_source {
     }
 
     impl IntoValue for Encryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Algorithm", self.algorithm);
@@ -4437,6 +4623,7 @@ pub mod flow_source {
 
     impl GatewayBridgeSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bridge_arn: impl Into<Str>) -> GatewayBridgeSource {
             GatewayBridgeSource {
                 bridge_arn: bridge_arn.into(),
@@ -4446,6 +4633,7 @@ pub mod flow_source {
     }
 
     impl IntoValue for GatewayBridgeSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BridgeArn", self.bridge_arn.into_value());
@@ -4469,6 +4657,7 @@ pub mod flow_source {
 
     impl VpcInterfaceAttachment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcInterfaceAttachment {
             VpcInterfaceAttachment {
                 vpc_interface_name: None,
@@ -4477,12 +4666,14 @@ pub mod flow_source {
     }
 
     impl Default for VpcInterfaceAttachment {
+        #[inline]
         fn default() -> VpcInterfaceAttachment {
             VpcInterfaceAttachment::new()
         }
     }
 
     impl IntoValue for VpcInterfaceAttachment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "VpcInterfaceName", self.vpc_interface_name);
@@ -4545,6 +4736,7 @@ pub struct CfnFlowVpcInterfaceProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnFlowVpcInterfaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(flow_arn: impl Into<Str>, name: impl Into<Str>, role_arn: impl Into<Str>, security_group_ids: impl Into<List<Str>>, subnet_id: impl Into<Str>) -> CfnFlowVpcInterfaceProps {
         CfnFlowVpcInterfaceProps {
             flow_arn: flow_arn.into(),
@@ -4560,6 +4752,7 @@ impl CfnFlowVpcInterfaceProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnFlowVpcInterfaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FlowArn", self.flow_arn.into_value());
@@ -4573,6 +4766,7 @@ impl CfnFlowVpcInterfaceProps {
 
     /// The `AWS::MediaConnect::FlowVpcInterface` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaConnect::FlowVpcInterface").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4581,6 +4775,7 @@ impl CfnFlowVpcInterfaceProps {
 #[cfg(feature = "mediaconnect")]
 impl crate::Cfn<markers::FlowVpcInterface> {
     /// Adds an `AWS::MediaConnect::FlowVpcInterface` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4593,6 +4788,7 @@ impl crate::Cfn<markers::FlowVpcInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkInterfaceIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flowvpcinterface.html#aws-resource-mediaconnect-flowvpcinterface-return-values).
+    #[inline]
     pub fn attr_network_interface_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkInterfaceIds".into())
     }
@@ -4628,6 +4824,7 @@ pub struct CfnGatewayProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnGatewayProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(egress_cidr_blocks: impl Into<List<Str>>, name: impl Into<Str>, networks: impl Into<List<gateway::GatewayNetwork>>) -> CfnGatewayProps {
         CfnGatewayProps {
             egress_cidr_blocks: egress_cidr_blocks.into(),
@@ -4640,6 +4837,7 @@ impl CfnGatewayProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("EgressCidrBlocks", self.egress_cidr_blocks.into_value());
@@ -4650,6 +4848,7 @@ impl CfnGatewayProps {
 
     /// The `AWS::MediaConnect::Gateway` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaConnect::Gateway").properties(self.into_properties())
     }
@@ -4658,6 +4857,7 @@ impl CfnGatewayProps {
 #[cfg(feature = "mediaconnect")]
 impl crate::Cfn<markers::Gateway> {
     /// Adds an `AWS::MediaConnect::Gateway` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4670,6 +4870,7 @@ impl crate::Cfn<markers::Gateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`GatewayArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-gateway.html#aws-resource-mediaconnect-gateway-return-values).
+    #[inline]
     pub fn attr_gateway_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GatewayArn".into())
     }
@@ -4679,6 +4880,7 @@ impl crate::Cfn<markers::Gateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`GatewayState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-gateway.html#aws-resource-mediaconnect-gateway-return-values).
+    #[inline]
     pub fn attr_gateway_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GatewayState".into())
     }
@@ -4713,6 +4915,7 @@ pub mod gateway {
 
     impl GatewayNetwork {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cidr_block: impl Into<Str>, name: impl Into<Str>) -> GatewayNetwork {
             GatewayNetwork {
                 cidr_block: cidr_block.into(),
@@ -4722,6 +4925,7 @@ pub mod gateway {
     }
 
     impl IntoValue for GatewayNetwork {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CidrBlock", self.cidr_block.into_value());
@@ -4808,6 +5012,7 @@ pub struct CfnRouterInputProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnRouterInputProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configuration: impl Into<router_input::RouterInputConfiguration>, maximum_bitrate: impl Into<Int>, name: impl Into<Str>, routing_scope: impl Into<Str>, tier: impl Into<Str>) -> CfnRouterInputProps {
         CfnRouterInputProps {
             availability_zone: None,
@@ -4828,6 +5033,7 @@ impl CfnRouterInputProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnRouterInputProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -4846,6 +5052,7 @@ impl CfnRouterInputProps {
 
     /// The `AWS::MediaConnect::RouterInput` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaConnect::RouterInput").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4854,6 +5061,7 @@ impl CfnRouterInputProps {
 #[cfg(feature = "mediaconnect")]
 impl crate::Cfn<markers::RouterInput> {
     /// Adds an `AWS::MediaConnect::RouterInput` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4866,6 +5074,7 @@ impl crate::Cfn<markers::RouterInput> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routerinput.html#aws-resource-mediaconnect-routerinput-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4874,6 +5083,7 @@ impl crate::Cfn<markers::RouterInput> {
     ///
     /// `Fn::GetAtt` of
     /// [`ContentQualityAnalysisType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routerinput.html#aws-resource-mediaconnect-routerinput-return-values).
+    #[inline]
     pub fn attr_content_quality_analysis_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ContentQualityAnalysisType".into())
     }
@@ -4882,6 +5092,7 @@ impl crate::Cfn<markers::RouterInput> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routerinput.html#aws-resource-mediaconnect-routerinput-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -4890,6 +5101,7 @@ impl crate::Cfn<markers::RouterInput> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routerinput.html#aws-resource-mediaconnect-routerinput-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4898,6 +5110,7 @@ impl crate::Cfn<markers::RouterInput> {
     ///
     /// `Fn::GetAtt` of
     /// [`InputType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routerinput.html#aws-resource-mediaconnect-routerinput-return-values).
+    #[inline]
     pub fn attr_input_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InputType".into())
     }
@@ -4906,6 +5119,7 @@ impl crate::Cfn<markers::RouterInput> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpAddress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routerinput.html#aws-resource-mediaconnect-routerinput-return-values).
+    #[inline]
     pub fn attr_ip_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpAddress".into())
     }
@@ -4914,6 +5128,7 @@ impl crate::Cfn<markers::RouterInput> {
     ///
     /// `Fn::GetAtt` of
     /// [`MaintenanceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routerinput.html#aws-resource-mediaconnect-routerinput-return-values).
+    #[inline]
     pub fn attr_maintenance_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MaintenanceType".into())
     }
@@ -4922,6 +5137,7 @@ impl crate::Cfn<markers::RouterInput> {
     ///
     /// `Fn::GetAtt` of
     /// [`RoutedOutputs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routerinput.html#aws-resource-mediaconnect-routerinput-return-values).
+    #[inline]
     pub fn attr_routed_outputs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RoutedOutputs".into())
     }
@@ -4930,6 +5146,7 @@ impl crate::Cfn<markers::RouterInput> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routerinput.html#aws-resource-mediaconnect-routerinput-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -4938,6 +5155,7 @@ impl crate::Cfn<markers::RouterInput> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routerinput.html#aws-resource-mediaconnect-routerinput-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -4985,6 +5203,7 @@ pub mod router_input {
 
     impl RouterInputConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RouterInputConfiguration {
             RouterInputConfiguration {
                 failover: None,
@@ -4997,12 +5216,14 @@ pub mod router_input {
     }
 
     impl Default for RouterInputConfiguration {
+        #[inline]
         fn default() -> RouterInputConfiguration {
             RouterInputConfiguration::new()
         }
     }
 
     impl IntoValue for RouterInputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Failover", self.failover);
@@ -5043,6 +5264,7 @@ pub mod router_input {
 
     impl StandardRouterInputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(network_interface_arn: impl Into<Str>, protocol_configuration: impl Into<RouterInputProtocolConfiguration>) -> StandardRouterInputConfiguration {
             StandardRouterInputConfiguration {
                 network_interface_arn: network_interface_arn.into(),
@@ -5053,6 +5275,7 @@ pub mod router_input {
     }
 
     impl IntoValue for StandardRouterInputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NetworkInterfaceArn", self.network_interface_arn.into_value());
@@ -5098,6 +5321,7 @@ pub mod router_input {
 
     impl RouterInputProtocolConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RouterInputProtocolConfiguration {
             RouterInputProtocolConfiguration {
                 rist: None,
@@ -5109,12 +5333,14 @@ pub mod router_input {
     }
 
     impl Default for RouterInputProtocolConfiguration {
+        #[inline]
         fn default() -> RouterInputProtocolConfiguration {
             RouterInputProtocolConfiguration::new()
         }
     }
 
     impl IntoValue for RouterInputProtocolConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Rist", self.rist);
@@ -5147,6 +5373,7 @@ pub mod router_input {
 
     impl RtpRouterInputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(port: impl Into<Int>) -> RtpRouterInputConfiguration {
             RtpRouterInputConfiguration {
                 forward_error_correction: None,
@@ -5156,6 +5383,7 @@ pub mod router_input {
     }
 
     impl IntoValue for RtpRouterInputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ForwardErrorCorrection", self.forward_error_correction);
@@ -5188,6 +5416,7 @@ pub mod router_input {
 
     impl RistRouterInputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(port: impl Into<Int>, recovery_latency_milliseconds: impl Into<Int>) -> RistRouterInputConfiguration {
             RistRouterInputConfiguration {
                 port: port.into(),
@@ -5197,6 +5426,7 @@ pub mod router_input {
     }
 
     impl IntoValue for RistRouterInputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Port", self.port.into_value());
@@ -5235,6 +5465,7 @@ pub mod router_input {
 
     impl SrtListenerRouterInputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(minimum_latency_milliseconds: impl Into<Int>, port: impl Into<Int>) -> SrtListenerRouterInputConfiguration {
             SrtListenerRouterInputConfiguration {
                 decryption_configuration: None,
@@ -5245,6 +5476,7 @@ pub mod router_input {
     }
 
     impl IntoValue for SrtListenerRouterInputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DecryptionConfiguration", self.decryption_configuration);
@@ -5272,6 +5504,7 @@ pub mod router_input {
 
     impl SrtDecryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_key: impl Into<SecretsManagerEncryptionKeyConfiguration>) -> SrtDecryptionConfiguration {
             SrtDecryptionConfiguration {
                 encryption_key: encryption_key.into(),
@@ -5280,6 +5513,7 @@ pub mod router_input {
     }
 
     impl IntoValue for SrtDecryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionKey", self.encryption_key.into_value());
@@ -5310,6 +5544,7 @@ pub mod router_input {
 
     impl SecretsManagerEncryptionKeyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>, secret_arn: impl Into<Str>) -> SecretsManagerEncryptionKeyConfiguration {
             SecretsManagerEncryptionKeyConfiguration {
                 role_arn: role_arn.into(),
@@ -5319,6 +5554,7 @@ pub mod router_input {
     }
 
     impl IntoValue for SecretsManagerEncryptionKeyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RoleArn", self.role_arn.into_value());
@@ -5368,6 +5604,7 @@ pub mod router_input {
 
     impl SrtCallerRouterInputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(minimum_latency_milliseconds: impl Into<Int>, source_address: impl Into<Str>, source_port: impl Into<Int>) -> SrtCallerRouterInputConfiguration {
             SrtCallerRouterInputConfiguration {
                 decryption_configuration: None,
@@ -5380,6 +5617,7 @@ pub mod router_input {
     }
 
     impl IntoValue for SrtCallerRouterInputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DecryptionConfiguration", self.decryption_configuration);
@@ -5428,6 +5666,7 @@ pub mod router_input {
 
     impl FailoverRouterInputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(network_interface_arn: impl Into<Str>, protocol_configurations: impl Into<List<FailoverRouterInputProtocolConfiguration>>, source_priority_mode: impl Into<Str>) -> FailoverRouterInputConfiguration {
             FailoverRouterInputConfiguration {
                 network_interface_arn: network_interface_arn.into(),
@@ -5439,6 +5678,7 @@ pub mod router_input {
     }
 
     impl IntoValue for FailoverRouterInputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NetworkInterfaceArn", self.network_interface_arn.into_value());
@@ -5485,6 +5725,7 @@ pub mod router_input {
 
     impl FailoverRouterInputProtocolConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FailoverRouterInputProtocolConfiguration {
             FailoverRouterInputProtocolConfiguration {
                 rist: None,
@@ -5496,12 +5737,14 @@ pub mod router_input {
     }
 
     impl Default for FailoverRouterInputProtocolConfiguration {
+        #[inline]
         fn default() -> FailoverRouterInputProtocolConfiguration {
             FailoverRouterInputProtocolConfiguration::new()
         }
     }
 
     impl IntoValue for FailoverRouterInputProtocolConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Rist", self.rist);
@@ -5541,6 +5784,7 @@ pub mod router_input {
 
     impl MergeRouterInputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(merge_recovery_window_milliseconds: impl Into<Int>, network_interface_arn: impl Into<Str>, protocol_configurations: impl Into<List<MergeRouterInputProtocolConfiguration>>) -> MergeRouterInputConfiguration {
             MergeRouterInputConfiguration {
                 merge_recovery_window_milliseconds: merge_recovery_window_milliseconds.into(),
@@ -5551,6 +5795,7 @@ pub mod router_input {
     }
 
     impl IntoValue for MergeRouterInputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MergeRecoveryWindowMilliseconds", self.merge_recovery_window_milliseconds.into_value());
@@ -5582,6 +5827,7 @@ pub mod router_input {
 
     impl MergeRouterInputProtocolConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MergeRouterInputProtocolConfiguration {
             MergeRouterInputProtocolConfiguration {
                 rist: None,
@@ -5591,12 +5837,14 @@ pub mod router_input {
     }
 
     impl Default for MergeRouterInputProtocolConfiguration {
+        #[inline]
         fn default() -> MergeRouterInputProtocolConfiguration {
             MergeRouterInputProtocolConfiguration::new()
         }
     }
 
     impl IntoValue for MergeRouterInputProtocolConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Rist", self.rist);
@@ -5632,6 +5880,7 @@ pub mod router_input {
 
     impl MediaConnectFlowRouterInputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_transit_decryption: impl Into<FlowTransitEncryption>) -> MediaConnectFlowRouterInputConfiguration {
             MediaConnectFlowRouterInputConfiguration {
                 flow_arn: None,
@@ -5642,6 +5891,7 @@ pub mod router_input {
     }
 
     impl IntoValue for MediaConnectFlowRouterInputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FlowArn", self.flow_arn);
@@ -5673,6 +5923,7 @@ pub mod router_input {
 
     impl FlowTransitEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_key_configuration: impl Into<FlowTransitEncryptionKeyConfiguration>) -> FlowTransitEncryption {
             FlowTransitEncryption {
                 encryption_key_configuration: encryption_key_configuration.into(),
@@ -5682,6 +5933,7 @@ pub mod router_input {
     }
 
     impl IntoValue for FlowTransitEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionKeyConfiguration", self.encryption_key_configuration.into_value());
@@ -5712,6 +5964,7 @@ pub mod router_input {
 
     impl FlowTransitEncryptionKeyConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FlowTransitEncryptionKeyConfiguration {
             FlowTransitEncryptionKeyConfiguration {
                 automatic: None,
@@ -5721,12 +5974,14 @@ pub mod router_input {
     }
 
     impl Default for FlowTransitEncryptionKeyConfiguration {
+        #[inline]
         fn default() -> FlowTransitEncryptionKeyConfiguration {
             FlowTransitEncryptionKeyConfiguration::new()
         }
     }
 
     impl IntoValue for FlowTransitEncryptionKeyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Automatic", self.automatic);
@@ -5768,6 +6023,7 @@ pub mod router_input {
 
     impl MediaLiveChannelRouterInputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_transit_decryption: impl Into<MediaLiveTransitEncryption>) -> MediaLiveChannelRouterInputConfiguration {
             MediaLiveChannelRouterInputConfiguration {
                 media_live_channel_arn: None,
@@ -5779,6 +6035,7 @@ pub mod router_input {
     }
 
     impl IntoValue for MediaLiveChannelRouterInputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MediaLiveChannelArn", self.media_live_channel_arn);
@@ -5812,6 +6069,7 @@ pub mod router_input {
 
     impl MediaLiveTransitEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_key_configuration: impl Into<MediaLiveTransitEncryptionKeyConfiguration>) -> MediaLiveTransitEncryption {
             MediaLiveTransitEncryption {
                 encryption_key_configuration: encryption_key_configuration.into(),
@@ -5821,6 +6079,7 @@ pub mod router_input {
     }
 
     impl IntoValue for MediaLiveTransitEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionKeyConfiguration", self.encryption_key_configuration.into_value());
@@ -5851,6 +6110,7 @@ pub mod router_input {
 
     impl MediaLiveTransitEncryptionKeyConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MediaLiveTransitEncryptionKeyConfiguration {
             MediaLiveTransitEncryptionKeyConfiguration {
                 automatic: None,
@@ -5860,12 +6120,14 @@ pub mod router_input {
     }
 
     impl Default for MediaLiveTransitEncryptionKeyConfiguration {
+        #[inline]
         fn default() -> MediaLiveTransitEncryptionKeyConfiguration {
             MediaLiveTransitEncryptionKeyConfiguration::new()
         }
     }
 
     impl IntoValue for MediaLiveTransitEncryptionKeyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Automatic", self.automatic);
@@ -5892,6 +6154,7 @@ pub mod router_input {
 
     impl RouterContentQualityAnalysisConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(content_level: impl Into<ContentQualityAnalysisFeatureConfiguration>) -> RouterContentQualityAnalysisConfiguration {
             RouterContentQualityAnalysisConfiguration {
                 content_level: content_level.into(),
@@ -5900,6 +6163,7 @@ pub mod router_input {
     }
 
     impl IntoValue for RouterContentQualityAnalysisConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContentLevel", self.content_level.into_value());
@@ -5935,6 +6199,7 @@ pub mod router_input {
 
     impl ContentQualityAnalysisFeatureConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ContentQualityAnalysisFeatureConfiguration {
             ContentQualityAnalysisFeatureConfiguration {
                 black_frames: None,
@@ -5945,12 +6210,14 @@ pub mod router_input {
     }
 
     impl Default for ContentQualityAnalysisFeatureConfiguration {
+        #[inline]
         fn default() -> ContentQualityAnalysisFeatureConfiguration {
             ContentQualityAnalysisFeatureConfiguration::new()
         }
     }
 
     impl IntoValue for ContentQualityAnalysisFeatureConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlackFrames", self.black_frames);
@@ -5984,6 +6251,7 @@ pub mod router_input {
 
     impl BlackFramesConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state: impl Into<Str>, threshold_seconds: impl Into<Int>) -> BlackFramesConfiguration {
             BlackFramesConfiguration {
                 state: state.into(),
@@ -5993,6 +6261,7 @@ pub mod router_input {
     }
 
     impl IntoValue for BlackFramesConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
@@ -6025,6 +6294,7 @@ pub mod router_input {
 
     impl FrozenFramesConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state: impl Into<Str>, threshold_seconds: impl Into<Int>) -> FrozenFramesConfiguration {
             FrozenFramesConfiguration {
                 state: state.into(),
@@ -6034,6 +6304,7 @@ pub mod router_input {
     }
 
     impl IntoValue for FrozenFramesConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
@@ -6066,6 +6337,7 @@ pub mod router_input {
 
     impl SilentAudioConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state: impl Into<Str>, threshold_seconds: impl Into<Int>) -> SilentAudioConfiguration {
             SilentAudioConfiguration {
                 state: state.into(),
@@ -6075,6 +6347,7 @@ pub mod router_input {
     }
 
     impl IntoValue for SilentAudioConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("State", self.state.into_value());
@@ -6103,6 +6376,7 @@ pub mod router_input {
 
     impl MaintenanceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MaintenanceConfiguration {
             MaintenanceConfiguration {
                 default: None,
@@ -6112,12 +6386,14 @@ pub mod router_input {
     }
 
     impl Default for MaintenanceConfiguration {
+        #[inline]
         fn default() -> MaintenanceConfiguration {
             MaintenanceConfiguration::new()
         }
     }
 
     impl IntoValue for MaintenanceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Default", self.default);
@@ -6148,6 +6424,7 @@ pub mod router_input {
 
     impl PreferredDayTimeMaintenanceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(day: impl Into<Str>, time: impl Into<Str>) -> PreferredDayTimeMaintenanceConfiguration {
             PreferredDayTimeMaintenanceConfiguration {
                 day: day.into(),
@@ -6157,6 +6434,7 @@ pub mod router_input {
     }
 
     impl IntoValue for PreferredDayTimeMaintenanceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Day", self.day.into_value());
@@ -6186,6 +6464,7 @@ pub mod router_input {
 
     impl RouterInputTransitEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_key_configuration: impl Into<RouterInputTransitEncryptionKeyConfiguration>) -> RouterInputTransitEncryption {
             RouterInputTransitEncryption {
                 encryption_key_configuration: encryption_key_configuration.into(),
@@ -6195,6 +6474,7 @@ pub mod router_input {
     }
 
     impl IntoValue for RouterInputTransitEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionKeyConfiguration", self.encryption_key_configuration.into_value());
@@ -6225,6 +6505,7 @@ pub mod router_input {
 
     impl RouterInputTransitEncryptionKeyConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RouterInputTransitEncryptionKeyConfiguration {
             RouterInputTransitEncryptionKeyConfiguration {
                 automatic: None,
@@ -6234,12 +6515,14 @@ pub mod router_input {
     }
 
     impl Default for RouterInputTransitEncryptionKeyConfiguration {
+        #[inline]
         fn default() -> RouterInputTransitEncryptionKeyConfiguration {
             RouterInputTransitEncryptionKeyConfiguration::new()
         }
     }
 
     impl IntoValue for RouterInputTransitEncryptionKeyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Automatic", self.automatic);
@@ -6285,6 +6568,7 @@ pub struct CfnRouterNetworkInterfaceProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnRouterNetworkInterfaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configuration: impl Into<router_network_interface::RouterNetworkInterfaceConfiguration>, name: impl Into<Str>) -> CfnRouterNetworkInterfaceProps {
         CfnRouterNetworkInterfaceProps {
             configuration: configuration.into(),
@@ -6298,6 +6582,7 @@ impl CfnRouterNetworkInterfaceProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnRouterNetworkInterfaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Configuration", self.configuration.into_value());
@@ -6309,6 +6594,7 @@ impl CfnRouterNetworkInterfaceProps {
 
     /// The `AWS::MediaConnect::RouterNetworkInterface` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaConnect::RouterNetworkInterface").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6317,6 +6603,7 @@ impl CfnRouterNetworkInterfaceProps {
 #[cfg(feature = "mediaconnect")]
 impl crate::Cfn<markers::RouterNetworkInterface> {
     /// Adds an `AWS::MediaConnect::RouterNetworkInterface` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6329,6 +6616,7 @@ impl crate::Cfn<markers::RouterNetworkInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routernetworkinterface.html#aws-resource-mediaconnect-routernetworkinterface-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -6337,6 +6625,7 @@ impl crate::Cfn<markers::RouterNetworkInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociatedInputCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routernetworkinterface.html#aws-resource-mediaconnect-routernetworkinterface-return-values).
+    #[inline]
     pub fn attr_associated_input_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociatedInputCount".into())
     }
@@ -6345,6 +6634,7 @@ impl crate::Cfn<markers::RouterNetworkInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociatedOutputCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routernetworkinterface.html#aws-resource-mediaconnect-routernetworkinterface-return-values).
+    #[inline]
     pub fn attr_associated_output_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociatedOutputCount".into())
     }
@@ -6353,6 +6643,7 @@ impl crate::Cfn<markers::RouterNetworkInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routernetworkinterface.html#aws-resource-mediaconnect-routernetworkinterface-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -6361,6 +6652,7 @@ impl crate::Cfn<markers::RouterNetworkInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routernetworkinterface.html#aws-resource-mediaconnect-routernetworkinterface-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -6369,6 +6661,7 @@ impl crate::Cfn<markers::RouterNetworkInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkInterfaceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routernetworkinterface.html#aws-resource-mediaconnect-routernetworkinterface-return-values).
+    #[inline]
     pub fn attr_network_interface_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkInterfaceType".into())
     }
@@ -6377,6 +6670,7 @@ impl crate::Cfn<markers::RouterNetworkInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routernetworkinterface.html#aws-resource-mediaconnect-routernetworkinterface-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -6385,6 +6679,7 @@ impl crate::Cfn<markers::RouterNetworkInterface> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routernetworkinterface.html#aws-resource-mediaconnect-routernetworkinterface-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -6417,6 +6712,7 @@ pub mod router_network_interface {
 
     impl RouterNetworkInterfaceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RouterNetworkInterfaceConfiguration {
             RouterNetworkInterfaceConfiguration {
                 public: None,
@@ -6426,12 +6722,14 @@ pub mod router_network_interface {
     }
 
     impl Default for RouterNetworkInterfaceConfiguration {
+        #[inline]
         fn default() -> RouterNetworkInterfaceConfiguration {
             RouterNetworkInterfaceConfiguration::new()
         }
     }
 
     impl IntoValue for RouterNetworkInterfaceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Public", self.public);
@@ -6457,6 +6755,7 @@ pub mod router_network_interface {
 
     impl PublicRouterNetworkInterfaceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allow_rules: impl Into<List<PublicRouterNetworkInterfaceRule>>) -> PublicRouterNetworkInterfaceConfiguration {
             PublicRouterNetworkInterfaceConfiguration {
                 allow_rules: allow_rules.into(),
@@ -6465,6 +6764,7 @@ pub mod router_network_interface {
     }
 
     impl IntoValue for PublicRouterNetworkInterfaceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AllowRules", self.allow_rules.into_value());
@@ -6488,6 +6788,7 @@ pub mod router_network_interface {
 
     impl PublicRouterNetworkInterfaceRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cidr: impl Into<Str>) -> PublicRouterNetworkInterfaceRule {
             PublicRouterNetworkInterfaceRule {
                 cidr: cidr.into(),
@@ -6496,6 +6797,7 @@ pub mod router_network_interface {
     }
 
     impl IntoValue for PublicRouterNetworkInterfaceRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Cidr", self.cidr.into_value());
@@ -6527,6 +6829,7 @@ pub mod router_network_interface {
 
     impl VpcRouterNetworkInterfaceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnet_id: impl Into<Str>) -> VpcRouterNetworkInterfaceConfiguration {
             VpcRouterNetworkInterfaceConfiguration {
                 security_group_ids: security_group_ids.into(),
@@ -6536,6 +6839,7 @@ pub mod router_network_interface {
     }
 
     impl IntoValue for VpcRouterNetworkInterfaceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -6615,6 +6919,7 @@ pub struct CfnRouterOutputProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnRouterOutputProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configuration: impl Into<router_output::RouterOutputConfiguration>, maximum_bitrate: impl Into<Int>, name: impl Into<Str>, routing_scope: impl Into<Str>, tier: impl Into<Str>) -> CfnRouterOutputProps {
         CfnRouterOutputProps {
             availability_zone: None,
@@ -6634,6 +6939,7 @@ impl CfnRouterOutputProps {
 #[cfg(feature = "mediaconnect")]
 impl CfnRouterOutputProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -6651,6 +6957,7 @@ impl CfnRouterOutputProps {
 
     /// The `AWS::MediaConnect::RouterOutput` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaConnect::RouterOutput").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6659,6 +6966,7 @@ impl CfnRouterOutputProps {
 #[cfg(feature = "mediaconnect")]
 impl crate::Cfn<markers::RouterOutput> {
     /// Adds an `AWS::MediaConnect::RouterOutput` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6671,6 +6979,7 @@ impl crate::Cfn<markers::RouterOutput> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routeroutput.html#aws-resource-mediaconnect-routeroutput-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -6679,6 +6988,7 @@ impl crate::Cfn<markers::RouterOutput> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routeroutput.html#aws-resource-mediaconnect-routeroutput-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -6687,6 +6997,7 @@ impl crate::Cfn<markers::RouterOutput> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routeroutput.html#aws-resource-mediaconnect-routeroutput-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -6695,6 +7006,7 @@ impl crate::Cfn<markers::RouterOutput> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpAddress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routeroutput.html#aws-resource-mediaconnect-routeroutput-return-values).
+    #[inline]
     pub fn attr_ip_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpAddress".into())
     }
@@ -6703,6 +7015,7 @@ impl crate::Cfn<markers::RouterOutput> {
     ///
     /// `Fn::GetAtt` of
     /// [`MaintenanceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routeroutput.html#aws-resource-mediaconnect-routeroutput-return-values).
+    #[inline]
     pub fn attr_maintenance_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MaintenanceType".into())
     }
@@ -6711,6 +7024,7 @@ impl crate::Cfn<markers::RouterOutput> {
     ///
     /// `Fn::GetAtt` of
     /// [`OutputType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routeroutput.html#aws-resource-mediaconnect-routeroutput-return-values).
+    #[inline]
     pub fn attr_output_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OutputType".into())
     }
@@ -6719,6 +7033,7 @@ impl crate::Cfn<markers::RouterOutput> {
     ///
     /// `Fn::GetAtt` of
     /// [`RoutedState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routeroutput.html#aws-resource-mediaconnect-routeroutput-return-values).
+    #[inline]
     pub fn attr_routed_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RoutedState".into())
     }
@@ -6727,6 +7042,7 @@ impl crate::Cfn<markers::RouterOutput> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routeroutput.html#aws-resource-mediaconnect-routeroutput-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -6735,6 +7051,7 @@ impl crate::Cfn<markers::RouterOutput> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routeroutput.html#aws-resource-mediaconnect-routeroutput-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -6771,6 +7088,7 @@ pub mod router_output {
 
     impl RouterOutputConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RouterOutputConfiguration {
             RouterOutputConfiguration {
                 media_connect_flow: None,
@@ -6781,12 +7099,14 @@ pub mod router_output {
     }
 
     impl Default for RouterOutputConfiguration {
+        #[inline]
         fn default() -> RouterOutputConfiguration {
             RouterOutputConfiguration::new()
         }
     }
 
     impl IntoValue for RouterOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MediaConnectFlow", self.media_connect_flow);
@@ -6825,6 +7145,7 @@ pub mod router_output {
 
     impl StandardRouterOutputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(network_interface_arn: impl Into<Str>, protocol_configuration: impl Into<RouterOutputProtocolConfiguration>) -> StandardRouterOutputConfiguration {
             StandardRouterOutputConfiguration {
                 network_interface_arn: network_interface_arn.into(),
@@ -6835,6 +7156,7 @@ pub mod router_output {
     }
 
     impl IntoValue for StandardRouterOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NetworkInterfaceArn", self.network_interface_arn.into_value());
@@ -6888,6 +7210,7 @@ pub mod router_output {
 
     impl RouterOutputProtocolConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RouterOutputProtocolConfiguration {
             RouterOutputProtocolConfiguration {
                 rist: None,
@@ -6900,12 +7223,14 @@ pub mod router_output {
     }
 
     impl Default for RouterOutputProtocolConfiguration {
+        #[inline]
         fn default() -> RouterOutputProtocolConfiguration {
             RouterOutputProtocolConfiguration::new()
         }
     }
 
     impl IntoValue for RouterOutputProtocolConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Rist", self.rist);
@@ -6945,6 +7270,7 @@ pub mod router_output {
 
     impl RtpRouterOutputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_address: impl Into<Str>, destination_port: impl Into<Int>) -> RtpRouterOutputConfiguration {
             RtpRouterOutputConfiguration {
                 destination_address: destination_address.into(),
@@ -6955,6 +7281,7 @@ pub mod router_output {
     }
 
     impl IntoValue for RtpRouterOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationAddress", self.destination_address.into_value());
@@ -6987,6 +7314,7 @@ pub mod router_output {
 
     impl RistRouterOutputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_address: impl Into<Str>, destination_port: impl Into<Int>) -> RistRouterOutputConfiguration {
             RistRouterOutputConfiguration {
                 destination_address: destination_address.into(),
@@ -6996,6 +7324,7 @@ pub mod router_output {
     }
 
     impl IntoValue for RistRouterOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationAddress", self.destination_address.into_value());
@@ -7034,6 +7363,7 @@ pub mod router_output {
 
     impl SrtListenerRouterOutputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(minimum_latency_milliseconds: impl Into<Int>, port: impl Into<Int>) -> SrtListenerRouterOutputConfiguration {
             SrtListenerRouterOutputConfiguration {
                 encryption_configuration: None,
@@ -7044,6 +7374,7 @@ pub mod router_output {
     }
 
     impl IntoValue for SrtListenerRouterOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
@@ -7071,6 +7402,7 @@ pub mod router_output {
 
     impl SrtEncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_key: impl Into<SecretsManagerEncryptionKeyConfiguration>) -> SrtEncryptionConfiguration {
             SrtEncryptionConfiguration {
                 encryption_key: encryption_key.into(),
@@ -7079,6 +7411,7 @@ pub mod router_output {
     }
 
     impl IntoValue for SrtEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionKey", self.encryption_key.into_value());
@@ -7109,6 +7442,7 @@ pub mod router_output {
 
     impl SecretsManagerEncryptionKeyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>, secret_arn: impl Into<Str>) -> SecretsManagerEncryptionKeyConfiguration {
             SecretsManagerEncryptionKeyConfiguration {
                 role_arn: role_arn.into(),
@@ -7118,6 +7452,7 @@ pub mod router_output {
     }
 
     impl IntoValue for SecretsManagerEncryptionKeyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RoleArn", self.role_arn.into_value());
@@ -7167,6 +7502,7 @@ pub mod router_output {
 
     impl SrtCallerRouterOutputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_address: impl Into<Str>, destination_port: impl Into<Int>, minimum_latency_milliseconds: impl Into<Int>) -> SrtCallerRouterOutputConfiguration {
             SrtCallerRouterOutputConfiguration {
                 destination_address: destination_address.into(),
@@ -7179,6 +7515,7 @@ pub mod router_output {
     }
 
     impl IntoValue for SrtCallerRouterOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationAddress", self.destination_address.into_value());
@@ -7240,6 +7577,7 @@ pub mod router_output {
 
     impl RtmpPushRouterOutputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(application_name: impl Into<Str>, destination_address: impl Into<Str>, destination_port: impl Into<Int>, stream_name: impl Into<Str>) -> RtmpPushRouterOutputConfiguration {
             RtmpPushRouterOutputConfiguration {
                 application_name: application_name.into(),
@@ -7252,6 +7590,7 @@ pub mod router_output {
     }
 
     impl IntoValue for RtmpPushRouterOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApplicationName", self.application_name.into_value());
@@ -7285,6 +7624,7 @@ pub mod router_output {
 
     impl TlsEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_configuration: impl Into<TlsEncryptionConfiguration>) -> TlsEncryption {
             TlsEncryption {
                 encryption_configuration: encryption_configuration.into(),
@@ -7294,6 +7634,7 @@ pub mod router_output {
     }
 
     impl IntoValue for TlsEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionConfiguration", self.encryption_configuration.into_value());
@@ -7319,6 +7660,7 @@ pub mod router_output {
 
     impl TlsEncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(public: impl Into<Json>) -> TlsEncryptionConfiguration {
             TlsEncryptionConfiguration {
                 public: public.into(),
@@ -7327,6 +7669,7 @@ pub mod router_output {
     }
 
     impl IntoValue for TlsEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Public", self.public.into_value());
@@ -7361,6 +7704,7 @@ pub mod router_output {
 
     impl MediaConnectFlowRouterOutputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_transit_encryption: impl Into<FlowTransitEncryption>) -> MediaConnectFlowRouterOutputConfiguration {
             MediaConnectFlowRouterOutputConfiguration {
                 destination_transit_encryption: destination_transit_encryption.into(),
@@ -7371,6 +7715,7 @@ pub mod router_output {
     }
 
     impl IntoValue for MediaConnectFlowRouterOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationTransitEncryption", self.destination_transit_encryption.into_value());
@@ -7402,6 +7747,7 @@ pub mod router_output {
 
     impl FlowTransitEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_key_configuration: impl Into<FlowTransitEncryptionKeyConfiguration>) -> FlowTransitEncryption {
             FlowTransitEncryption {
                 encryption_key_configuration: encryption_key_configuration.into(),
@@ -7411,6 +7757,7 @@ pub mod router_output {
     }
 
     impl IntoValue for FlowTransitEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionKeyConfiguration", self.encryption_key_configuration.into_value());
@@ -7441,6 +7788,7 @@ pub mod router_output {
 
     impl FlowTransitEncryptionKeyConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FlowTransitEncryptionKeyConfiguration {
             FlowTransitEncryptionKeyConfiguration {
                 automatic: None,
@@ -7450,12 +7798,14 @@ pub mod router_output {
     }
 
     impl Default for FlowTransitEncryptionKeyConfiguration {
+        #[inline]
         fn default() -> FlowTransitEncryptionKeyConfiguration {
             FlowTransitEncryptionKeyConfiguration::new()
         }
     }
 
     impl IntoValue for FlowTransitEncryptionKeyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Automatic", self.automatic);
@@ -7492,6 +7842,7 @@ pub mod router_output {
 
     impl MediaLiveInputRouterOutputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_transit_encryption: impl Into<MediaLiveTransitEncryption>) -> MediaLiveInputRouterOutputConfiguration {
             MediaLiveInputRouterOutputConfiguration {
                 destination_transit_encryption: destination_transit_encryption.into(),
@@ -7502,6 +7853,7 @@ pub mod router_output {
     }
 
     impl IntoValue for MediaLiveInputRouterOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationTransitEncryption", self.destination_transit_encryption.into_value());
@@ -7534,6 +7886,7 @@ pub mod router_output {
 
     impl MediaLiveTransitEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_key_configuration: impl Into<MediaLiveTransitEncryptionKeyConfiguration>) -> MediaLiveTransitEncryption {
             MediaLiveTransitEncryption {
                 encryption_key_configuration: encryption_key_configuration.into(),
@@ -7543,6 +7896,7 @@ pub mod router_output {
     }
 
     impl IntoValue for MediaLiveTransitEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionKeyConfiguration", self.encryption_key_configuration.into_value());
@@ -7573,6 +7927,7 @@ pub mod router_output {
 
     impl MediaLiveTransitEncryptionKeyConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MediaLiveTransitEncryptionKeyConfiguration {
             MediaLiveTransitEncryptionKeyConfiguration {
                 automatic: None,
@@ -7582,12 +7937,14 @@ pub mod router_output {
     }
 
     impl Default for MediaLiveTransitEncryptionKeyConfiguration {
+        #[inline]
         fn default() -> MediaLiveTransitEncryptionKeyConfiguration {
             MediaLiveTransitEncryptionKeyConfiguration::new()
         }
     }
 
     impl IntoValue for MediaLiveTransitEncryptionKeyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Automatic", self.automatic);
@@ -7612,6 +7969,7 @@ pub mod router_output {
 
     impl FabricConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(recovery_latency_mode: impl Into<Str>) -> FabricConfiguration {
             FabricConfiguration {
                 recovery_latency_mode: recovery_latency_mode.into(),
@@ -7620,6 +7978,7 @@ pub mod router_output {
     }
 
     impl IntoValue for FabricConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecoveryLatencyMode", self.recovery_latency_mode.into_value());
@@ -7647,6 +8006,7 @@ pub mod router_output {
 
     impl MaintenanceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MaintenanceConfiguration {
             MaintenanceConfiguration {
                 default: None,
@@ -7656,12 +8016,14 @@ pub mod router_output {
     }
 
     impl Default for MaintenanceConfiguration {
+        #[inline]
         fn default() -> MaintenanceConfiguration {
             MaintenanceConfiguration::new()
         }
     }
 
     impl IntoValue for MaintenanceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Default", self.default);
@@ -7692,6 +8054,7 @@ pub mod router_output {
 
     impl PreferredDayTimeMaintenanceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(day: impl Into<Str>, time: impl Into<Str>) -> PreferredDayTimeMaintenanceConfiguration {
             PreferredDayTimeMaintenanceConfiguration {
                 day: day.into(),
@@ -7701,6 +8064,7 @@ pub mod router_output {
     }
 
     impl IntoValue for PreferredDayTimeMaintenanceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Day", self.day.into_value());

@@ -149,6 +149,7 @@ pub struct CfnJobTemplateProps {
 #[cfg(feature = "mediaconvert")]
 impl CfnJobTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(settings_json: impl Into<Json>) -> CfnJobTemplateProps {
         CfnJobTemplateProps {
             acceleration_settings: None,
@@ -168,6 +169,7 @@ impl CfnJobTemplateProps {
 #[cfg(feature = "mediaconvert")]
 impl CfnJobTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccelerationSettings", self.acceleration_settings);
@@ -185,6 +187,7 @@ impl CfnJobTemplateProps {
 
     /// The `AWS::MediaConvert::JobTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaConvert::JobTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -193,6 +196,7 @@ impl CfnJobTemplateProps {
 #[cfg(feature = "mediaconvert")]
 impl crate::Cfn<markers::JobTemplate> {
     /// Adds an `AWS::MediaConvert::JobTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -206,6 +210,7 @@ impl crate::Cfn<markers::JobTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconvert-jobtemplate.html#aws-resource-mediaconvert-jobtemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -214,6 +219,7 @@ impl crate::Cfn<markers::JobTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconvert-jobtemplate.html#aws-resource-mediaconvert-jobtemplate-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -245,6 +251,7 @@ pub mod job_template {
 
     impl AccelerationSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mode: impl Into<Str>) -> AccelerationSettings {
             AccelerationSettings {
                 mode: mode.into(),
@@ -253,6 +260,7 @@ pub mod job_template {
     }
 
     impl IntoValue for AccelerationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Mode", self.mode.into_value());
@@ -295,6 +303,7 @@ pub mod job_template {
 
     impl HopDestination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HopDestination {
             HopDestination {
                 priority: None,
@@ -305,12 +314,14 @@ pub mod job_template {
     }
 
     impl Default for HopDestination {
+        #[inline]
         fn default() -> HopDestination {
             HopDestination::new()
         }
     }
 
     impl IntoValue for HopDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Priority", self.priority);
@@ -363,6 +374,7 @@ pub struct CfnPresetProps {
 #[cfg(feature = "mediaconvert")]
 impl CfnPresetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(settings_json: impl Into<Json>) -> CfnPresetProps {
         CfnPresetProps {
             category: None,
@@ -377,6 +389,7 @@ impl CfnPresetProps {
 #[cfg(feature = "mediaconvert")]
 impl CfnPresetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Category", self.category);
@@ -389,6 +402,7 @@ impl CfnPresetProps {
 
     /// The `AWS::MediaConvert::Preset` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaConvert::Preset").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -397,6 +411,7 @@ impl CfnPresetProps {
 #[cfg(feature = "mediaconvert")]
 impl crate::Cfn<markers::Preset> {
     /// Adds an `AWS::MediaConvert::Preset` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -410,6 +425,7 @@ impl crate::Cfn<markers::Preset> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconvert-preset.html#aws-resource-mediaconvert-preset-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -418,6 +434,7 @@ impl crate::Cfn<markers::Preset> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconvert-preset.html#aws-resource-mediaconvert-preset-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -479,6 +496,7 @@ pub struct CfnQueueProps {
 #[cfg(feature = "mediaconvert")]
 impl CfnQueueProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnQueueProps {
         CfnQueueProps {
             concurrent_jobs: None,
@@ -494,6 +512,7 @@ impl CfnQueueProps {
 
 #[cfg(feature = "mediaconvert")]
 impl Default for CfnQueueProps {
+    #[inline]
     fn default() -> CfnQueueProps {
         CfnQueueProps::new()
     }
@@ -502,6 +521,7 @@ impl Default for CfnQueueProps {
 #[cfg(feature = "mediaconvert")]
 impl CfnQueueProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConcurrentJobs", self.concurrent_jobs);
@@ -516,6 +536,7 @@ impl CfnQueueProps {
 
     /// The `AWS::MediaConvert::Queue` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaConvert::Queue").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -524,6 +545,7 @@ impl CfnQueueProps {
 #[cfg(feature = "mediaconvert")]
 impl crate::Cfn<markers::Queue> {
     /// Adds an `AWS::MediaConvert::Queue` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -537,6 +559,7 @@ impl crate::Cfn<markers::Queue> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconvert-queue.html#aws-resource-mediaconvert-queue-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -545,6 +568,7 @@ impl crate::Cfn<markers::Queue> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconvert-queue.html#aws-resource-mediaconvert-queue-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }

@@ -342,6 +342,7 @@ pub struct CfnChannelProps {
 #[cfg(feature = "medialive")]
 impl CfnChannelProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnChannelProps {
         CfnChannelProps {
             anywhere_settings: None,
@@ -368,6 +369,7 @@ impl CfnChannelProps {
 
 #[cfg(feature = "medialive")]
 impl Default for CfnChannelProps {
+    #[inline]
     fn default() -> CfnChannelProps {
         CfnChannelProps::new()
     }
@@ -376,6 +378,7 @@ impl Default for CfnChannelProps {
 #[cfg(feature = "medialive")]
 impl CfnChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AnywhereSettings", self.anywhere_settings);
@@ -401,6 +404,7 @@ impl CfnChannelProps {
 
     /// The `AWS::MediaLive::Channel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaLive::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -409,6 +413,7 @@ impl CfnChannelProps {
 #[cfg(feature = "medialive")]
 impl crate::Cfn<markers::Channel> {
     /// Adds an `AWS::MediaLive::Channel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -422,6 +427,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-channel.html#aws-resource-medialive-channel-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -431,6 +437,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Inputs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-channel.html#aws-resource-medialive-channel-return-values).
+    #[inline]
     pub fn attr_inputs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Inputs".into())
     }
@@ -439,6 +446,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-channel.html#aws-resource-medialive-channel-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -479,6 +487,7 @@ pub mod channel {
 
     impl AudioPreMixerSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioPreMixerSettings {
             AudioPreMixerSettings {
                 audio_normalization_settings: None,
@@ -490,12 +499,14 @@ pub mod channel {
     }
 
     impl Default for AudioPreMixerSettings {
+        #[inline]
         fn default() -> AudioPreMixerSettings {
             AudioPreMixerSettings::new()
         }
     }
 
     impl IntoValue for AudioPreMixerSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioNormalizationSettings", self.audio_normalization_settings);
@@ -531,6 +542,7 @@ pub mod channel {
 
     impl AudioPid {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioPid {
             AudioPid {
                 dolby_e_decode: None,
@@ -541,12 +553,14 @@ pub mod channel {
     }
 
     impl Default for AudioPid {
+        #[inline]
         fn default() -> AudioPid {
             AudioPid::new()
         }
     }
 
     impl IntoValue for AudioPid {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DolbyEDecode", self.dolby_e_decode);
@@ -576,6 +590,7 @@ pub mod channel {
 
     impl Scte27DvbSubSourceSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Scte27DvbSubSourceSettings {
             Scte27DvbSubSourceSettings {
                 ocr_language: None,
@@ -585,12 +600,14 @@ pub mod channel {
     }
 
     impl Default for Scte27DvbSubSourceSettings {
+        #[inline]
         fn default() -> Scte27DvbSubSourceSettings {
             Scte27DvbSubSourceSettings::new()
         }
     }
 
     impl IntoValue for Scte27DvbSubSourceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OcrLanguage", self.ocr_language);
@@ -619,6 +636,7 @@ pub mod channel {
 
     impl SmartSubtitleSourceSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SmartSubtitleSourceSettings {
             SmartSubtitleSourceSettings {
                 caption_synchronization_mode: None,
@@ -628,12 +646,14 @@ pub mod channel {
     }
 
     impl Default for SmartSubtitleSourceSettings {
+        #[inline]
         fn default() -> SmartSubtitleSourceSettings {
             SmartSubtitleSourceSettings::new()
         }
     }
 
     impl IntoValue for SmartSubtitleSourceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CaptionSynchronizationMode", self.caption_synchronization_mode);
@@ -657,6 +677,7 @@ pub mod channel {
 
     impl MulticastInputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MulticastInputSettings {
             MulticastInputSettings {
                 source_ip_address: None,
@@ -665,12 +686,14 @@ pub mod channel {
     }
 
     impl Default for MulticastInputSettings {
+        #[inline]
         fn default() -> MulticastInputSettings {
             MulticastInputSettings::new()
         }
     }
 
     impl IntoValue for MulticastInputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SourceIpAddress", self.source_ip_address);
@@ -713,6 +736,7 @@ pub mod channel {
 
     impl SrtOutputDestinationSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SrtOutputDestinationSettings {
             SrtOutputDestinationSettings {
                 connection_mode: None,
@@ -725,12 +749,14 @@ pub mod channel {
     }
 
     impl Default for SrtOutputDestinationSettings {
+        #[inline]
         fn default() -> SrtOutputDestinationSettings {
             SrtOutputDestinationSettings::new()
         }
     }
 
     impl IntoValue for SrtOutputDestinationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionMode", self.connection_mode);
@@ -762,6 +788,7 @@ pub mod channel {
 
     impl MediaConnectRouterOutputDestinationSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MediaConnectRouterOutputDestinationSettings {
             MediaConnectRouterOutputDestinationSettings {
                 encryption_type: None,
@@ -771,12 +798,14 @@ pub mod channel {
     }
 
     impl Default for MediaConnectRouterOutputDestinationSettings {
+        #[inline]
         fn default() -> MediaConnectRouterOutputDestinationSettings {
             MediaConnectRouterOutputDestinationSettings::new()
         }
     }
 
     impl IntoValue for MediaConnectRouterOutputDestinationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EncryptionType", self.encryption_type);
@@ -800,6 +829,7 @@ pub mod channel {
 
     impl ChannelEngineVersionRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ChannelEngineVersionRequest {
             ChannelEngineVersionRequest {
                 version: None,
@@ -808,12 +838,14 @@ pub mod channel {
     }
 
     impl Default for ChannelEngineVersionRequest {
+        #[inline]
         fn default() -> ChannelEngineVersionRequest {
             ChannelEngineVersionRequest::new()
         }
     }
 
     impl IntoValue for ChannelEngineVersionRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Version", self.version);
@@ -846,6 +878,7 @@ pub mod channel {
 
     impl NielsenNaesIiNwOnlySettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NielsenNaesIiNwOnlySettings {
             NielsenNaesIiNwOnlySettings {
                 check_digit_string: None,
@@ -856,12 +889,14 @@ pub mod channel {
     }
 
     impl Default for NielsenNaesIiNwOnlySettings {
+        #[inline]
         fn default() -> NielsenNaesIiNwOnlySettings {
             NielsenNaesIiNwOnlySettings::new()
         }
     }
 
     impl IntoValue for NielsenNaesIiNwOnlySettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CheckDigitString", self.check_digit_string);
@@ -901,6 +936,7 @@ pub mod channel {
 
     impl VideoPositionRectangle {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VideoPositionRectangle {
             VideoPositionRectangle {
                 height: None,
@@ -912,12 +948,14 @@ pub mod channel {
     }
 
     impl Default for VideoPositionRectangle {
+        #[inline]
         fn default() -> VideoPositionRectangle {
             VideoPositionRectangle::new()
         }
     }
 
     impl IntoValue for VideoPositionRectangle {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Height", self.height);
@@ -948,6 +986,7 @@ pub mod channel {
 
     impl BandwidthReductionFilterSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BandwidthReductionFilterSettings {
             BandwidthReductionFilterSettings {
                 post_filter_sharpening: None,
@@ -957,12 +996,14 @@ pub mod channel {
     }
 
     impl Default for BandwidthReductionFilterSettings {
+        #[inline]
         fn default() -> BandwidthReductionFilterSettings {
             BandwidthReductionFilterSettings::new()
         }
     }
 
     impl IntoValue for BandwidthReductionFilterSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PostFilterSharpening", self.post_filter_sharpening);
@@ -1101,6 +1142,7 @@ pub mod channel {
 
     impl Av1Settings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Av1Settings {
             Av1Settings {
                 afd_signaling: None,
@@ -1132,12 +1174,14 @@ pub mod channel {
     }
 
     impl Default for Av1Settings {
+        #[inline]
         fn default() -> Av1Settings {
             Av1Settings::new()
         }
     }
 
     impl IntoValue for Av1Settings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AfdSignaling", self.afd_signaling);
@@ -1203,6 +1247,7 @@ pub mod channel {
 
     impl Av1ColorSpaceSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Av1ColorSpaceSettings {
             Av1ColorSpaceSettings {
                 color_space_passthrough_settings: None,
@@ -1215,12 +1260,14 @@ pub mod channel {
     }
 
     impl Default for Av1ColorSpaceSettings {
+        #[inline]
         fn default() -> Av1ColorSpaceSettings {
             Av1ColorSpaceSettings::new()
         }
     }
 
     impl IntoValue for Av1ColorSpaceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ColorSpacePassthroughSettings", self.color_space_passthrough_settings);
@@ -1257,6 +1304,7 @@ pub mod channel {
 
     impl OutputLockingSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OutputLockingSettings {
             OutputLockingSettings {
                 disabled_locking_settings: None,
@@ -1267,12 +1315,14 @@ pub mod channel {
     }
 
     impl Default for OutputLockingSettings {
+        #[inline]
         fn default() -> OutputLockingSettings {
             OutputLockingSettings::new()
         }
     }
 
     impl IntoValue for OutputLockingSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DisabledLockingSettings", self.disabled_locking_settings);
@@ -1297,6 +1347,7 @@ pub mod channel {
 
     impl DisabledLockingSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DisabledLockingSettings {
             DisabledLockingSettings {
                 custom_epoch: None,
@@ -1305,12 +1356,14 @@ pub mod channel {
     }
 
     impl Default for DisabledLockingSettings {
+        #[inline]
         fn default() -> DisabledLockingSettings {
             DisabledLockingSettings::new()
         }
     }
 
     impl IntoValue for DisabledLockingSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomEpoch", self.custom_epoch);
@@ -1338,6 +1391,7 @@ pub mod channel {
 
     impl EpochLockingSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EpochLockingSettings {
             EpochLockingSettings {
                 custom_epoch: None,
@@ -1347,12 +1401,14 @@ pub mod channel {
     }
 
     impl Default for EpochLockingSettings {
+        #[inline]
         fn default() -> EpochLockingSettings {
             EpochLockingSettings::new()
         }
     }
 
     impl IntoValue for EpochLockingSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomEpoch", self.custom_epoch);
@@ -1381,6 +1437,7 @@ pub mod channel {
 
     impl PipelineLockingSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PipelineLockingSettings {
             PipelineLockingSettings {
                 custom_epoch: None,
@@ -1390,12 +1447,14 @@ pub mod channel {
     }
 
     impl Default for PipelineLockingSettings {
+        #[inline]
         fn default() -> PipelineLockingSettings {
             PipelineLockingSettings::new()
         }
     }
 
     impl IntoValue for PipelineLockingSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomEpoch", self.custom_epoch);
@@ -1419,6 +1478,7 @@ pub mod channel {
 
     impl TextCaptionPositionSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TextCaptionPositionSettings {
             TextCaptionPositionSettings {
                 y_position_percentage: None,
@@ -1427,12 +1487,14 @@ pub mod channel {
     }
 
     impl Default for TextCaptionPositionSettings {
+        #[inline]
         fn default() -> TextCaptionPositionSettings {
             TextCaptionPositionSettings::new()
         }
     }
 
     impl IntoValue for TextCaptionPositionSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "YPositionPercentage", self.y_position_percentage);
@@ -1455,6 +1517,7 @@ pub mod channel {
 
     impl EmbeddedCaptionPositionSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EmbeddedCaptionPositionSettings {
             EmbeddedCaptionPositionSettings {
                 y_position_line: None,
@@ -1463,12 +1526,14 @@ pub mod channel {
     }
 
     impl Default for EmbeddedCaptionPositionSettings {
+        #[inline]
         fn default() -> EmbeddedCaptionPositionSettings {
             EmbeddedCaptionPositionSettings::new()
         }
     }
 
     impl IntoValue for EmbeddedCaptionPositionSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "YPositionLine", self.y_position_line);
@@ -1501,6 +1566,7 @@ pub mod channel {
 
     impl Scte35SpliceInsertTimeSignalAposSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Scte35SpliceInsertTimeSignalAposSettings {
             Scte35SpliceInsertTimeSignalAposSettings {
                 ad_avail_offset: None,
@@ -1511,12 +1577,14 @@ pub mod channel {
     }
 
     impl Default for Scte35SpliceInsertTimeSignalAposSettings {
+        #[inline]
         fn default() -> Scte35SpliceInsertTimeSignalAposSettings {
             Scte35SpliceInsertTimeSignalAposSettings::new()
         }
     }
 
     impl IntoValue for Scte35SpliceInsertTimeSignalAposSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdAvailOffset", self.ad_avail_offset);
@@ -1541,6 +1609,7 @@ pub mod channel {
 
     impl ColorCorrectionSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ColorCorrectionSettings {
             ColorCorrectionSettings {
                 global_color_corrections: None,
@@ -1549,12 +1618,14 @@ pub mod channel {
     }
 
     impl Default for ColorCorrectionSettings {
+        #[inline]
         fn default() -> ColorCorrectionSettings {
             ColorCorrectionSettings::new()
         }
     }
 
     impl IntoValue for ColorCorrectionSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GlobalColorCorrections", self.global_color_corrections);
@@ -1587,6 +1658,7 @@ pub mod channel {
 
     impl ColorCorrection {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ColorCorrection {
             ColorCorrection {
                 input_color_space: None,
@@ -1597,12 +1669,14 @@ pub mod channel {
     }
 
     impl Default for ColorCorrection {
+        #[inline]
         fn default() -> ColorCorrection {
             ColorCorrection::new()
         }
     }
 
     impl IntoValue for ColorCorrection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputColorSpace", self.input_color_space);
@@ -1647,6 +1721,7 @@ pub mod channel {
 
     impl MediaPackageV2DestinationSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MediaPackageV2DestinationSettings {
             MediaPackageV2DestinationSettings {
                 audio_group_id: None,
@@ -1659,12 +1734,14 @@ pub mod channel {
     }
 
     impl Default for MediaPackageV2DestinationSettings {
+        #[inline]
         fn default() -> MediaPackageV2DestinationSettings {
             MediaPackageV2DestinationSettings::new()
         }
     }
 
     impl IntoValue for MediaPackageV2DestinationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioGroupId", self.audio_group_id);
@@ -1691,6 +1768,7 @@ pub mod channel {
 
     impl CmafIngestFrameCaptureOutputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CmafIngestFrameCaptureOutputSettings {
             CmafIngestFrameCaptureOutputSettings {
                 name_modifier: None,
@@ -1699,12 +1777,14 @@ pub mod channel {
     }
 
     impl Default for CmafIngestFrameCaptureOutputSettings {
+        #[inline]
         fn default() -> CmafIngestFrameCaptureOutputSettings {
             CmafIngestFrameCaptureOutputSettings::new()
         }
     }
 
     impl IntoValue for CmafIngestFrameCaptureOutputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NameModifier", self.name_modifier);
@@ -1727,6 +1807,7 @@ pub mod channel {
 
     impl UdpMediaConnectRouterContainerSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UdpMediaConnectRouterContainerSettings {
             UdpMediaConnectRouterContainerSettings {
                 m2ts_settings: None,
@@ -1735,12 +1816,14 @@ pub mod channel {
     }
 
     impl Default for UdpMediaConnectRouterContainerSettings {
+        #[inline]
         fn default() -> UdpMediaConnectRouterContainerSettings {
             UdpMediaConnectRouterContainerSettings::new()
         }
     }
 
     impl IntoValue for UdpMediaConnectRouterContainerSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "M2tsSettings", self.m2ts_settings);
@@ -1763,6 +1846,7 @@ pub mod channel {
 
     impl MultiplexContainerSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MultiplexContainerSettings {
             MultiplexContainerSettings {
                 multiplex_m2ts_settings: None,
@@ -1771,12 +1855,14 @@ pub mod channel {
     }
 
     impl Default for MultiplexContainerSettings {
+        #[inline]
         fn default() -> MultiplexContainerSettings {
             MultiplexContainerSettings::new()
         }
     }
 
     impl IntoValue for MultiplexContainerSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MultiplexM2tsSettings", self.multiplex_m2ts_settings);
@@ -1864,6 +1950,7 @@ pub mod channel {
 
     impl MultiplexM2tsSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MultiplexM2tsSettings {
             MultiplexM2tsSettings {
                 absent_input_audio_behavior: None,
@@ -1885,12 +1972,14 @@ pub mod channel {
     }
 
     impl Default for MultiplexM2tsSettings {
+        #[inline]
         fn default() -> MultiplexM2tsSettings {
             MultiplexM2tsSettings::new()
         }
     }
 
     impl IntoValue for MultiplexM2tsSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AbsentInputAudioBehavior", self.absent_input_audio_behavior);
@@ -1936,6 +2025,7 @@ pub mod channel {
 
     impl MediaConnectRouterOutputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MediaConnectRouterOutputSettings {
             MediaConnectRouterOutputSettings {
                 connected_router_inputs: None,
@@ -1946,12 +2036,14 @@ pub mod channel {
     }
 
     impl Default for MediaConnectRouterOutputSettings {
+        #[inline]
         fn default() -> MediaConnectRouterOutputSettings {
             MediaConnectRouterOutputSettings::new()
         }
     }
 
     impl IntoValue for MediaConnectRouterOutputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectedRouterInputs", self.connected_router_inputs);
@@ -1981,6 +2073,7 @@ pub mod channel {
 
     impl MediaConnectRouterOutputConnectionMap {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MediaConnectRouterOutputConnectionMap {
             MediaConnectRouterOutputConnectionMap {
                 pipeline0: None,
@@ -1990,12 +2083,14 @@ pub mod channel {
     }
 
     impl Default for MediaConnectRouterOutputConnectionMap {
+        #[inline]
         fn default() -> MediaConnectRouterOutputConnectionMap {
             MediaConnectRouterOutputConnectionMap::new()
         }
     }
 
     impl IntoValue for MediaConnectRouterOutputConnectionMap {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Pipeline0", self.pipeline0);
@@ -2039,6 +2134,7 @@ pub mod channel {
 
     impl SrtOutputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SrtOutputSettings {
             SrtOutputSettings {
                 buffer_msec: None,
@@ -2051,12 +2147,14 @@ pub mod channel {
     }
 
     impl Default for SrtOutputSettings {
+        #[inline]
         fn default() -> SrtOutputSettings {
             SrtOutputSettings::new()
         }
     }
 
     impl IntoValue for SrtOutputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BufferMsec", self.buffer_msec);
@@ -2083,6 +2181,7 @@ pub mod channel {
 
     impl ArchiveFrameCaptureHlsS3Settings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ArchiveFrameCaptureHlsS3Settings {
             ArchiveFrameCaptureHlsS3Settings {
                 canned_acl: None,
@@ -2091,12 +2190,14 @@ pub mod channel {
     }
 
     impl Default for ArchiveFrameCaptureHlsS3Settings {
+        #[inline]
         fn default() -> ArchiveFrameCaptureHlsS3Settings {
             ArchiveFrameCaptureHlsS3Settings::new()
         }
     }
 
     impl IntoValue for ArchiveFrameCaptureHlsS3Settings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CannedAcl", self.canned_acl);
@@ -2119,6 +2220,7 @@ pub mod channel {
 
     impl SrtGroupSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SrtGroupSettings {
             SrtGroupSettings {
                 input_loss_action: None,
@@ -2127,12 +2229,14 @@ pub mod channel {
     }
 
     impl Default for SrtGroupSettings {
+        #[inline]
         fn default() -> SrtGroupSettings {
             SrtGroupSettings::new()
         }
     }
 
     impl IntoValue for SrtGroupSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputLossAction", self.input_loss_action);
@@ -2155,6 +2259,7 @@ pub mod channel {
 
     impl MediaConnectRouterGroupSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MediaConnectRouterGroupSettings {
             MediaConnectRouterGroupSettings {
                 availability_zones: None,
@@ -2163,12 +2268,14 @@ pub mod channel {
     }
 
     impl Default for MediaConnectRouterGroupSettings {
+        #[inline]
         fn default() -> MediaConnectRouterGroupSettings {
             MediaConnectRouterGroupSettings::new()
         }
     }
 
     impl IntoValue for MediaConnectRouterGroupSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZones", self.availability_zones);
@@ -2246,6 +2353,7 @@ pub mod channel {
 
     impl MediaPackageV2GroupSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MediaPackageV2GroupSettings {
             MediaPackageV2GroupSettings {
                 additional_destinations: None,
@@ -2265,12 +2373,14 @@ pub mod channel {
     }
 
     impl Default for MediaPackageV2GroupSettings {
+        #[inline]
         fn default() -> MediaPackageV2GroupSettings {
             MediaPackageV2GroupSettings::new()
         }
     }
 
     impl IntoValue for MediaPackageV2GroupSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalDestinations", self.additional_destinations);
@@ -2304,6 +2414,7 @@ pub mod channel {
 
     impl MediaPackageV2WatermarkingSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MediaPackageV2WatermarkingSettings {
             MediaPackageV2WatermarkingSettings {
                 media_package_v2_ab_watermarker_irdeto_settings: None,
@@ -2312,12 +2423,14 @@ pub mod channel {
     }
 
     impl Default for MediaPackageV2WatermarkingSettings {
+        #[inline]
         fn default() -> MediaPackageV2WatermarkingSettings {
             MediaPackageV2WatermarkingSettings::new()
         }
     }
 
     impl IntoValue for MediaPackageV2WatermarkingSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MediaPackageV2AbWatermarkerIrdetoSettings", self.media_package_v2_ab_watermarker_irdeto_settings);
@@ -2375,6 +2488,7 @@ pub mod channel {
 
     impl CmafIngestMediaPackageV2AbWatermarkerIrdetoSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CmafIngestMediaPackageV2AbWatermarkerIrdetoSettings {
             CmafIngestMediaPackageV2AbWatermarkerIrdetoSettings {
                 additional_destinations_alternate_destinations: None,
@@ -2390,12 +2504,14 @@ pub mod channel {
     }
 
     impl Default for CmafIngestMediaPackageV2AbWatermarkerIrdetoSettings {
+        #[inline]
         fn default() -> CmafIngestMediaPackageV2AbWatermarkerIrdetoSettings {
             CmafIngestMediaPackageV2AbWatermarkerIrdetoSettings::new()
         }
     }
 
     impl IntoValue for CmafIngestMediaPackageV2AbWatermarkerIrdetoSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalDestinationsAlternateDestinations", self.additional_destinations_alternate_destinations);
@@ -2435,6 +2551,7 @@ pub mod channel {
 
     impl AbWatermarkingCustomProfile {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AbWatermarkingCustomProfile {
             AbWatermarkingCustomProfile {
                 embedding_frequency: None,
@@ -2445,12 +2562,14 @@ pub mod channel {
     }
 
     impl Default for AbWatermarkingCustomProfile {
+        #[inline]
         fn default() -> AbWatermarkingCustomProfile {
             AbWatermarkingCustomProfile::new()
         }
     }
 
     impl IntoValue for AbWatermarkingCustomProfile {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EmbeddingFrequency", self.embedding_frequency);
@@ -2475,6 +2594,7 @@ pub mod channel {
 
     impl AdditionalDestinations {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdditionalDestinations {
             AdditionalDestinations {
                 destination: None,
@@ -2483,12 +2603,14 @@ pub mod channel {
     }
 
     impl Default for AdditionalDestinations {
+        #[inline]
         fn default() -> AdditionalDestinations {
             AdditionalDestinations::new()
         }
     }
 
     impl IntoValue for AdditionalDestinations {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Destination", self.destination);
@@ -2596,6 +2718,7 @@ pub mod channel {
 
     impl CmafIngestGroupSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CmafIngestGroupSettings {
             CmafIngestGroupSettings {
                 additional_destinations: None,
@@ -2621,12 +2744,14 @@ pub mod channel {
     }
 
     impl Default for CmafIngestGroupSettings {
+        #[inline]
         fn default() -> CmafIngestGroupSettings {
             CmafIngestGroupSettings::new()
         }
     }
 
     impl IntoValue for CmafIngestGroupSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalDestinations", self.additional_destinations);
@@ -2671,6 +2796,7 @@ pub mod channel {
 
     impl CmafIngestCaptionLanguageMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CmafIngestCaptionLanguageMapping {
             CmafIngestCaptionLanguageMapping {
                 caption_channel: None,
@@ -2680,12 +2806,14 @@ pub mod channel {
     }
 
     impl Default for CmafIngestCaptionLanguageMapping {
+        #[inline]
         fn default() -> CmafIngestCaptionLanguageMapping {
             CmafIngestCaptionLanguageMapping::new()
         }
     }
 
     impl IntoValue for CmafIngestCaptionLanguageMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CaptionChannel", self.caption_channel);
@@ -2709,6 +2837,7 @@ pub mod channel {
 
     impl CmafIngestWatermarkingSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CmafIngestWatermarkingSettings {
             CmafIngestWatermarkingSettings {
                 cmaf_ingest_ab_watermarker_irdeto_settings: None,
@@ -2717,12 +2846,14 @@ pub mod channel {
     }
 
     impl Default for CmafIngestWatermarkingSettings {
+        #[inline]
         fn default() -> CmafIngestWatermarkingSettings {
             CmafIngestWatermarkingSettings::new()
         }
     }
 
     impl IntoValue for CmafIngestWatermarkingSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CmafIngestAbWatermarkerIrdetoSettings", self.cmaf_ingest_ab_watermarker_irdeto_settings);
@@ -2750,6 +2881,7 @@ pub mod channel {
 
     impl LinkedChannelSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LinkedChannelSettings {
             LinkedChannelSettings {
                 follower_channel_settings: None,
@@ -2759,12 +2891,14 @@ pub mod channel {
     }
 
     impl Default for LinkedChannelSettings {
+        #[inline]
         fn default() -> LinkedChannelSettings {
             LinkedChannelSettings::new()
         }
     }
 
     impl IntoValue for LinkedChannelSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FollowerChannelSettings", self.follower_channel_settings);
@@ -2788,6 +2922,7 @@ pub mod channel {
 
     impl PrimaryChannelSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrimaryChannelSettings {
             PrimaryChannelSettings {
                 linked_channel_type: None,
@@ -2796,12 +2931,14 @@ pub mod channel {
     }
 
     impl Default for PrimaryChannelSettings {
+        #[inline]
         fn default() -> PrimaryChannelSettings {
             PrimaryChannelSettings::new()
         }
     }
 
     impl IntoValue for PrimaryChannelSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LinkedChannelType", self.linked_channel_type);
@@ -2829,6 +2966,7 @@ pub mod channel {
 
     impl FollowerChannelSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FollowerChannelSettings {
             FollowerChannelSettings {
                 linked_channel_type: None,
@@ -2838,12 +2976,14 @@ pub mod channel {
     }
 
     impl Default for FollowerChannelSettings {
+        #[inline]
         fn default() -> FollowerChannelSettings {
             FollowerChannelSettings::new()
         }
     }
 
     impl IntoValue for FollowerChannelSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LinkedChannelType", self.linked_channel_type);
@@ -2872,6 +3012,7 @@ pub mod channel {
 
     impl AnywhereSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AnywhereSettings {
             AnywhereSettings {
                 channel_placement_group_id: None,
@@ -2881,12 +3022,14 @@ pub mod channel {
     }
 
     impl Default for AnywhereSettings {
+        #[inline]
         fn default() -> AnywhereSettings {
             AnywhereSettings::new()
         }
     }
 
     impl IntoValue for AnywhereSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChannelPlacementGroupId", self.channel_placement_group_id);
@@ -2920,6 +3063,7 @@ pub mod channel {
 
     impl InferenceSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InferenceSettings {
             InferenceSettings {
                 audio_feed_inputs: None,
@@ -2930,12 +3074,14 @@ pub mod channel {
     }
 
     impl Default for InferenceSettings {
+        #[inline]
         fn default() -> InferenceSettings {
             InferenceSettings::new()
         }
     }
 
     impl IntoValue for InferenceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioFeedInputs", self.audio_feed_inputs);
@@ -2965,6 +3111,7 @@ pub mod channel {
 
     impl AudioFeedInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioFeedInput {
             AudioFeedInput {
                 audio_selector_name: None,
@@ -2974,12 +3121,14 @@ pub mod channel {
     }
 
     impl Default for AudioFeedInput {
+        #[inline]
         fn default() -> AudioFeedInput {
             AudioFeedInput::new()
         }
     }
 
     impl IntoValue for AudioFeedInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioSelectorName", self.audio_selector_name);
@@ -3026,6 +3175,7 @@ pub mod channel {
 
     impl InputAttachment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputAttachment {
             InputAttachment {
                 automatic_input_failover_settings: None,
@@ -3038,12 +3188,14 @@ pub mod channel {
     }
 
     impl Default for InputAttachment {
+        #[inline]
         fn default() -> InputAttachment {
             InputAttachment::new()
         }
     }
 
     impl IntoValue for InputAttachment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutomaticInputFailoverSettings", self.automatic_input_failover_settings);
@@ -3092,6 +3244,7 @@ pub mod channel {
 
     impl AutomaticInputFailoverSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutomaticInputFailoverSettings {
             AutomaticInputFailoverSettings {
                 error_clear_time_msec: None,
@@ -3103,12 +3256,14 @@ pub mod channel {
     }
 
     impl Default for AutomaticInputFailoverSettings {
+        #[inline]
         fn default() -> AutomaticInputFailoverSettings {
             AutomaticInputFailoverSettings::new()
         }
     }
 
     impl IntoValue for AutomaticInputFailoverSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ErrorClearTimeMsec", self.error_clear_time_msec);
@@ -3135,6 +3290,7 @@ pub mod channel {
 
     impl FailoverCondition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FailoverCondition {
             FailoverCondition {
                 failover_condition_settings: None,
@@ -3143,12 +3299,14 @@ pub mod channel {
     }
 
     impl Default for FailoverCondition {
+        #[inline]
         fn default() -> FailoverCondition {
             FailoverCondition::new()
         }
     }
 
     impl IntoValue for FailoverCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FailoverConditionSettings", self.failover_condition_settings);
@@ -3183,6 +3341,7 @@ pub mod channel {
 
     impl FailoverConditionSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FailoverConditionSettings {
             FailoverConditionSettings {
                 audio_silence_settings: None,
@@ -3193,12 +3352,14 @@ pub mod channel {
     }
 
     impl Default for FailoverConditionSettings {
+        #[inline]
         fn default() -> FailoverConditionSettings {
             FailoverConditionSettings::new()
         }
     }
 
     impl IntoValue for FailoverConditionSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioSilenceSettings", self.audio_silence_settings);
@@ -3232,6 +3393,7 @@ pub mod channel {
 
     impl AudioSilenceFailoverSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioSilenceFailoverSettings {
             AudioSilenceFailoverSettings {
                 audio_selector_name: None,
@@ -3241,12 +3403,14 @@ pub mod channel {
     }
 
     impl Default for AudioSilenceFailoverSettings {
+        #[inline]
         fn default() -> AudioSilenceFailoverSettings {
             AudioSilenceFailoverSettings::new()
         }
     }
 
     impl IntoValue for AudioSilenceFailoverSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioSelectorName", self.audio_selector_name);
@@ -3283,6 +3447,7 @@ pub mod channel {
 
     impl VideoBlackFailoverSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VideoBlackFailoverSettings {
             VideoBlackFailoverSettings {
                 black_detect_threshold: None,
@@ -3292,12 +3457,14 @@ pub mod channel {
     }
 
     impl Default for VideoBlackFailoverSettings {
+        #[inline]
         fn default() -> VideoBlackFailoverSettings {
             VideoBlackFailoverSettings::new()
         }
     }
 
     impl IntoValue for VideoBlackFailoverSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlackDetectThreshold", self.black_detect_threshold);
@@ -3323,6 +3490,7 @@ pub mod channel {
 
     impl InputLossFailoverSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputLossFailoverSettings {
             InputLossFailoverSettings {
                 input_loss_threshold_msec: None,
@@ -3331,12 +3499,14 @@ pub mod channel {
     }
 
     impl Default for InputLossFailoverSettings {
+        #[inline]
         fn default() -> InputLossFailoverSettings {
             InputLossFailoverSettings::new()
         }
     }
 
     impl IntoValue for InputLossFailoverSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputLossThresholdMsec", self.input_loss_threshold_msec);
@@ -3415,6 +3585,7 @@ pub mod channel {
 
     impl InputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputSettings {
             InputSettings {
                 audio_selectors: None,
@@ -3433,12 +3604,14 @@ pub mod channel {
     }
 
     impl Default for InputSettings {
+        #[inline]
         fn default() -> InputSettings {
             InputSettings::new()
         }
     }
 
     impl IntoValue for InputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioSelectors", self.audio_selectors);
@@ -3494,6 +3667,7 @@ pub mod channel {
 
     impl VideoSelector {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VideoSelector {
             VideoSelector {
                 color_space: None,
@@ -3505,12 +3679,14 @@ pub mod channel {
     }
 
     impl Default for VideoSelector {
+        #[inline]
         fn default() -> VideoSelector {
             VideoSelector::new()
         }
     }
 
     impl IntoValue for VideoSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ColorSpace", self.color_space);
@@ -3536,6 +3712,7 @@ pub mod channel {
 
     impl VideoSelectorColorSpaceSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VideoSelectorColorSpaceSettings {
             VideoSelectorColorSpaceSettings {
                 hdr10_settings: None,
@@ -3544,12 +3721,14 @@ pub mod channel {
     }
 
     impl Default for VideoSelectorColorSpaceSettings {
+        #[inline]
         fn default() -> VideoSelectorColorSpaceSettings {
             VideoSelectorColorSpaceSettings::new()
         }
     }
 
     impl IntoValue for VideoSelectorColorSpaceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Hdr10Settings", self.hdr10_settings);
@@ -3579,6 +3758,7 @@ pub mod channel {
 
     impl Hdr10Settings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Hdr10Settings {
             Hdr10Settings {
                 max_cll: None,
@@ -3588,12 +3768,14 @@ pub mod channel {
     }
 
     impl Default for Hdr10Settings {
+        #[inline]
         fn default() -> Hdr10Settings {
             Hdr10Settings::new()
         }
     }
 
     impl IntoValue for Hdr10Settings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxCll", self.max_cll);
@@ -3622,6 +3804,7 @@ pub mod channel {
 
     impl VideoSelectorSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VideoSelectorSettings {
             VideoSelectorSettings {
                 video_selector_pid: None,
@@ -3631,12 +3814,14 @@ pub mod channel {
     }
 
     impl Default for VideoSelectorSettings {
+        #[inline]
         fn default() -> VideoSelectorSettings {
             VideoSelectorSettings::new()
         }
     }
 
     impl IntoValue for VideoSelectorSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "VideoSelectorPid", self.video_selector_pid);
@@ -3661,6 +3846,7 @@ pub mod channel {
 
     impl VideoSelectorProgramId {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VideoSelectorProgramId {
             VideoSelectorProgramId {
                 program_id: None,
@@ -3669,12 +3855,14 @@ pub mod channel {
     }
 
     impl Default for VideoSelectorProgramId {
+        #[inline]
         fn default() -> VideoSelectorProgramId {
             VideoSelectorProgramId::new()
         }
     }
 
     impl IntoValue for VideoSelectorProgramId {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ProgramId", self.program_id);
@@ -3697,6 +3885,7 @@ pub mod channel {
 
     impl VideoSelectorPid {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VideoSelectorPid {
             VideoSelectorPid {
                 pid: None,
@@ -3705,12 +3894,14 @@ pub mod channel {
     }
 
     impl Default for VideoSelectorPid {
+        #[inline]
         fn default() -> VideoSelectorPid {
             VideoSelectorPid::new()
         }
     }
 
     impl IntoValue for VideoSelectorPid {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Pid", self.pid);
@@ -3738,6 +3929,7 @@ pub mod channel {
 
     impl AudioSelector {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioSelector {
             AudioSelector {
                 name: None,
@@ -3747,12 +3939,14 @@ pub mod channel {
     }
 
     impl Default for AudioSelector {
+        #[inline]
         fn default() -> AudioSelector {
             AudioSelector::new()
         }
     }
 
     impl IntoValue for AudioSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -3791,6 +3985,7 @@ pub mod channel {
 
     impl AudioSelectorSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioSelectorSettings {
             AudioSelectorSettings {
                 audio_hls_rendition_selection: None,
@@ -3802,12 +3997,14 @@ pub mod channel {
     }
 
     impl Default for AudioSelectorSettings {
+        #[inline]
         fn default() -> AudioSelectorSettings {
             AudioSelectorSettings::new()
         }
     }
 
     impl IntoValue for AudioSelectorSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioHlsRenditionSelection", self.audio_hls_rendition_selection);
@@ -3838,6 +4035,7 @@ pub mod channel {
 
     impl AudioPidSelection {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioPidSelection {
             AudioPidSelection {
                 pid: None,
@@ -3847,12 +4045,14 @@ pub mod channel {
     }
 
     impl Default for AudioPidSelection {
+        #[inline]
         fn default() -> AudioPidSelection {
             AudioPidSelection::new()
         }
     }
 
     impl IntoValue for AudioPidSelection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Pid", self.pid);
@@ -3885,6 +4085,7 @@ pub mod channel {
 
     impl AudioLanguageSelection {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioLanguageSelection {
             AudioLanguageSelection {
                 language_code: None,
@@ -3894,12 +4095,14 @@ pub mod channel {
     }
 
     impl Default for AudioLanguageSelection {
+        #[inline]
         fn default() -> AudioLanguageSelection {
             AudioLanguageSelection::new()
         }
     }
 
     impl IntoValue for AudioLanguageSelection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LanguageCode", self.language_code);
@@ -3928,6 +4131,7 @@ pub mod channel {
 
     impl AudioTrackSelection {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioTrackSelection {
             AudioTrackSelection {
                 dolby_e_decode: None,
@@ -3937,12 +4141,14 @@ pub mod channel {
     }
 
     impl Default for AudioTrackSelection {
+        #[inline]
         fn default() -> AudioTrackSelection {
             AudioTrackSelection::new()
         }
     }
 
     impl IntoValue for AudioTrackSelection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DolbyEDecode", self.dolby_e_decode);
@@ -3966,6 +4172,7 @@ pub mod channel {
 
     impl AudioDolbyEDecode {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioDolbyEDecode {
             AudioDolbyEDecode {
                 program_selection: None,
@@ -3974,12 +4181,14 @@ pub mod channel {
     }
 
     impl Default for AudioDolbyEDecode {
+        #[inline]
         fn default() -> AudioDolbyEDecode {
             AudioDolbyEDecode::new()
         }
     }
 
     impl IntoValue for AudioDolbyEDecode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ProgramSelection", self.program_selection);
@@ -4007,6 +4216,7 @@ pub mod channel {
 
     impl AudioTrack {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioTrack {
             AudioTrack {
                 premix_settings: None,
@@ -4016,12 +4226,14 @@ pub mod channel {
     }
 
     impl Default for AudioTrack {
+        #[inline]
         fn default() -> AudioTrack {
             AudioTrack::new()
         }
     }
 
     impl IntoValue for AudioTrack {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PremixSettings", self.premix_settings);
@@ -4050,6 +4262,7 @@ pub mod channel {
 
     impl AudioHlsRenditionSelection {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioHlsRenditionSelection {
             AudioHlsRenditionSelection {
                 group_id: None,
@@ -4059,12 +4272,14 @@ pub mod channel {
     }
 
     impl Default for AudioHlsRenditionSelection {
+        #[inline]
         fn default() -> AudioHlsRenditionSelection {
             AudioHlsRenditionSelection::new()
         }
     }
 
     impl IntoValue for AudioHlsRenditionSelection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GroupId", self.group_id);
@@ -4100,6 +4315,7 @@ pub mod channel {
 
     impl CaptionSelector {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CaptionSelector {
             CaptionSelector {
                 language_code: None,
@@ -4110,12 +4326,14 @@ pub mod channel {
     }
 
     impl Default for CaptionSelector {
+        #[inline]
         fn default() -> CaptionSelector {
             CaptionSelector::new()
         }
     }
 
     impl IntoValue for CaptionSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LanguageCode", self.language_code);
@@ -4175,6 +4393,7 @@ pub mod channel {
 
     impl CaptionSelectorSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CaptionSelectorSettings {
             CaptionSelectorSettings {
                 ancillary_source_settings: None,
@@ -4190,12 +4409,14 @@ pub mod channel {
     }
 
     impl Default for CaptionSelectorSettings {
+        #[inline]
         fn default() -> CaptionSelectorSettings {
             CaptionSelectorSettings::new()
         }
     }
 
     impl IntoValue for CaptionSelectorSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AncillarySourceSettings", self.ancillary_source_settings);
@@ -4244,6 +4465,7 @@ pub mod channel {
 
     impl EmbeddedSourceSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EmbeddedSourceSettings {
             EmbeddedSourceSettings {
                 convert608_to708: None,
@@ -4255,12 +4477,14 @@ pub mod channel {
     }
 
     impl Default for EmbeddedSourceSettings {
+        #[inline]
         fn default() -> EmbeddedSourceSettings {
             EmbeddedSourceSettings::new()
         }
     }
 
     impl IntoValue for EmbeddedSourceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Convert608To708", self.convert608_to708);
@@ -4293,6 +4517,7 @@ pub mod channel {
 
     impl Scte20SourceSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Scte20SourceSettings {
             Scte20SourceSettings {
                 convert608_to708: None,
@@ -4302,12 +4527,14 @@ pub mod channel {
     }
 
     impl Default for Scte20SourceSettings {
+        #[inline]
         fn default() -> Scte20SourceSettings {
             Scte20SourceSettings::new()
         }
     }
 
     impl IntoValue for Scte20SourceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Convert608To708", self.convert608_to708);
@@ -4339,6 +4566,7 @@ pub mod channel {
 
     impl TeletextSourceSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TeletextSourceSettings {
             TeletextSourceSettings {
                 output_rectangle: None,
@@ -4348,12 +4576,14 @@ pub mod channel {
     }
 
     impl Default for TeletextSourceSettings {
+        #[inline]
         fn default() -> TeletextSourceSettings {
             TeletextSourceSettings::new()
         }
     }
 
     impl IntoValue for TeletextSourceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OutputRectangle", self.output_rectangle);
@@ -4399,6 +4629,7 @@ pub mod channel {
 
     impl CaptionRectangle {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CaptionRectangle {
             CaptionRectangle {
                 height: None,
@@ -4410,12 +4641,14 @@ pub mod channel {
     }
 
     impl Default for CaptionRectangle {
+        #[inline]
         fn default() -> CaptionRectangle {
             CaptionRectangle::new()
         }
     }
 
     impl IntoValue for CaptionRectangle {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Height", self.height);
@@ -4445,6 +4678,7 @@ pub mod channel {
 
     impl AncillarySourceSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AncillarySourceSettings {
             AncillarySourceSettings {
                 source_ancillary_channel_number: None,
@@ -4453,12 +4687,14 @@ pub mod channel {
     }
 
     impl Default for AncillarySourceSettings {
+        #[inline]
         fn default() -> AncillarySourceSettings {
             AncillarySourceSettings::new()
         }
     }
 
     impl IntoValue for AncillarySourceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SourceAncillaryChannelNumber", self.source_ancillary_channel_number);
@@ -4495,6 +4731,7 @@ pub mod channel {
 
     impl NetworkInputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkInputSettings {
             NetworkInputSettings {
                 hls_input_settings: None,
@@ -4505,12 +4742,14 @@ pub mod channel {
     }
 
     impl Default for NetworkInputSettings {
+        #[inline]
         fn default() -> NetworkInputSettings {
             NetworkInputSettings::new()
         }
     }
 
     impl IntoValue for NetworkInputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HlsInputSettings", self.hls_input_settings);
@@ -4562,6 +4801,7 @@ pub mod channel {
 
     impl HlsInputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HlsInputSettings {
             HlsInputSettings {
                 bandwidth: None,
@@ -4574,12 +4814,14 @@ pub mod channel {
     }
 
     impl Default for HlsInputSettings {
+        #[inline]
         fn default() -> HlsInputSettings {
             HlsInputSettings::new()
         }
     }
 
     impl IntoValue for HlsInputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Bandwidth", self.bandwidth);
@@ -4617,6 +4859,7 @@ pub mod channel {
 
     impl InputSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputSpecification {
             InputSpecification {
                 codec: None,
@@ -4627,12 +4870,14 @@ pub mod channel {
     }
 
     impl Default for InputSpecification {
+        #[inline]
         fn default() -> InputSpecification {
             InputSpecification::new()
         }
     }
 
     impl IntoValue for InputSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Codec", self.codec);
@@ -4722,6 +4967,7 @@ pub mod channel {
 
     impl EncoderSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncoderSettings {
             EncoderSettings {
                 audio_descriptions: None,
@@ -4743,12 +4989,14 @@ pub mod channel {
     }
 
     impl Default for EncoderSettings {
+        #[inline]
         fn default() -> EncoderSettings {
             EncoderSettings::new()
         }
     }
 
     impl IntoValue for EncoderSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioDescriptions", self.audio_descriptions);
@@ -4855,6 +5103,7 @@ pub mod channel {
 
     impl AudioDescription {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioDescription {
             AudioDescription {
                 audio_dash_roles: None,
@@ -4875,12 +5124,14 @@ pub mod channel {
     }
 
     impl Default for AudioDescription {
+        #[inline]
         fn default() -> AudioDescription {
             AudioDescription::new()
         }
     }
 
     impl IntoValue for AudioDescription {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioDashRoles", self.audio_dash_roles);
@@ -4939,6 +5190,7 @@ pub mod channel {
 
     impl AudioNormalizationSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioNormalizationSettings {
             AudioNormalizationSettings {
                 algorithm: None,
@@ -4951,12 +5203,14 @@ pub mod channel {
     }
 
     impl Default for AudioNormalizationSettings {
+        #[inline]
         fn default() -> AudioNormalizationSettings {
             AudioNormalizationSettings::new()
         }
     }
 
     impl IntoValue for AudioNormalizationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Algorithm", self.algorithm);
@@ -4993,6 +5247,7 @@ pub mod channel {
 
     impl RemixSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RemixSettings {
             RemixSettings {
                 channel_mappings: None,
@@ -5003,12 +5258,14 @@ pub mod channel {
     }
 
     impl Default for RemixSettings {
+        #[inline]
         fn default() -> RemixSettings {
             RemixSettings::new()
         }
     }
 
     impl IntoValue for RemixSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChannelMappings", self.channel_mappings);
@@ -5039,6 +5296,7 @@ pub mod channel {
 
     impl AudioChannelMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioChannelMapping {
             AudioChannelMapping {
                 input_channel_levels: None,
@@ -5048,12 +5306,14 @@ pub mod channel {
     }
 
     impl Default for AudioChannelMapping {
+        #[inline]
         fn default() -> AudioChannelMapping {
             AudioChannelMapping::new()
         }
     }
 
     impl IntoValue for AudioChannelMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputChannelLevels", self.input_channel_levels);
@@ -5083,6 +5343,7 @@ pub mod channel {
 
     impl InputChannelLevel {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputChannelLevel {
             InputChannelLevel {
                 gain: None,
@@ -5092,12 +5353,14 @@ pub mod channel {
     }
 
     impl Default for InputChannelLevel {
+        #[inline]
         fn default() -> InputChannelLevel {
             InputChannelLevel::new()
         }
     }
 
     impl IntoValue for InputChannelLevel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Gain", self.gain);
@@ -5151,6 +5414,7 @@ pub mod channel {
 
     impl AudioCodecSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioCodecSettings {
             AudioCodecSettings {
                 aac_settings: None,
@@ -5165,12 +5429,14 @@ pub mod channel {
     }
 
     impl Default for AudioCodecSettings {
+        #[inline]
         fn default() -> AudioCodecSettings {
             AudioCodecSettings::new()
         }
     }
 
     impl IntoValue for AudioCodecSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AacSettings", self.aac_settings);
@@ -5307,6 +5573,7 @@ pub mod channel {
 
     impl Eac3Settings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Eac3Settings {
             Eac3Settings {
                 attenuation_control: None,
@@ -5334,12 +5601,14 @@ pub mod channel {
     }
 
     impl Default for Eac3Settings {
+        #[inline]
         fn default() -> Eac3Settings {
             Eac3Settings::new()
         }
     }
 
     impl IntoValue for Eac3Settings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttenuationControl", self.attenuation_control);
@@ -5422,6 +5691,7 @@ pub mod channel {
 
     impl Ac3Settings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Ac3Settings {
             Ac3Settings {
                 attenuation_control: None,
@@ -5437,12 +5707,14 @@ pub mod channel {
     }
 
     impl Default for Ac3Settings {
+        #[inline]
         fn default() -> Ac3Settings {
             Ac3Settings::new()
         }
     }
 
     impl IntoValue for Ac3Settings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttenuationControl", self.attenuation_control);
@@ -5483,6 +5755,7 @@ pub mod channel {
 
     impl Mp2Settings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Mp2Settings {
             Mp2Settings {
                 bitrate: None,
@@ -5493,12 +5766,14 @@ pub mod channel {
     }
 
     impl Default for Mp2Settings {
+        #[inline]
         fn default() -> Mp2Settings {
             Mp2Settings::new()
         }
     }
 
     impl IntoValue for Mp2Settings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Bitrate", self.bitrate);
@@ -5553,6 +5828,7 @@ pub mod channel {
 
     impl Eac3AtmosSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Eac3AtmosSettings {
             Eac3AtmosSettings {
                 bitrate: None,
@@ -5567,12 +5843,14 @@ pub mod channel {
     }
 
     impl Default for Eac3AtmosSettings {
+        #[inline]
         fn default() -> Eac3AtmosSettings {
             Eac3AtmosSettings::new()
         }
     }
 
     impl IntoValue for Eac3AtmosSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Bitrate", self.bitrate);
@@ -5612,6 +5890,7 @@ pub mod channel {
 
     impl WavSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WavSettings {
             WavSettings {
                 bit_depth: None,
@@ -5622,12 +5901,14 @@ pub mod channel {
     }
 
     impl Default for WavSettings {
+        #[inline]
         fn default() -> WavSettings {
             WavSettings::new()
         }
     }
 
     impl IntoValue for WavSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BitDepth", self.bit_depth);
@@ -5703,6 +5984,7 @@ pub mod channel {
 
     impl AacSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AacSettings {
             AacSettings {
                 bitrate: None,
@@ -5719,12 +6001,14 @@ pub mod channel {
     }
 
     impl Default for AacSettings {
+        #[inline]
         fn default() -> AacSettings {
             AacSettings::new()
         }
     }
 
     impl IntoValue for AacSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Bitrate", self.bitrate);
@@ -5755,6 +6039,7 @@ pub mod channel {
 
     impl AudioWatermarkSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioWatermarkSettings {
             AudioWatermarkSettings {
                 nielsen_watermarks_settings: None,
@@ -5763,12 +6048,14 @@ pub mod channel {
     }
 
     impl Default for AudioWatermarkSettings {
+        #[inline]
         fn default() -> AudioWatermarkSettings {
             AudioWatermarkSettings::new()
         }
     }
 
     impl IntoValue for AudioWatermarkSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NielsenWatermarksSettings", self.nielsen_watermarks_settings);
@@ -5808,6 +6095,7 @@ pub mod channel {
 
     impl NielsenWatermarksSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NielsenWatermarksSettings {
             NielsenWatermarksSettings {
                 nielsen_cbet_settings: None,
@@ -5819,12 +6107,14 @@ pub mod channel {
     }
 
     impl Default for NielsenWatermarksSettings {
+        #[inline]
         fn default() -> NielsenWatermarksSettings {
             NielsenWatermarksSettings::new()
         }
     }
 
     impl IntoValue for NielsenWatermarksSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NielsenCbetSettings", self.nielsen_cbet_settings);
@@ -5861,6 +6151,7 @@ pub mod channel {
 
     impl NielsenCBET {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NielsenCBET {
             NielsenCBET {
                 cbet_check_digit_string: None,
@@ -5871,12 +6162,14 @@ pub mod channel {
     }
 
     impl Default for NielsenCBET {
+        #[inline]
         fn default() -> NielsenCBET {
             NielsenCBET::new()
         }
     }
 
     impl IntoValue for NielsenCBET {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CbetCheckDigitString", self.cbet_check_digit_string);
@@ -5962,6 +6255,7 @@ pub mod channel {
 
     impl VideoDescription {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VideoDescription {
             VideoDescription {
                 border: None,
@@ -5979,12 +6273,14 @@ pub mod channel {
     }
 
     impl Default for VideoDescription {
+        #[inline]
         fn default() -> VideoDescription {
             VideoDescription::new()
         }
     }
 
     impl IntoValue for VideoDescription {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Border", self.border);
@@ -6036,6 +6332,7 @@ pub mod channel {
 
     impl VideoCodecSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VideoCodecSettings {
             VideoCodecSettings {
                 av1_settings: None,
@@ -6048,12 +6345,14 @@ pub mod channel {
     }
 
     impl Default for VideoCodecSettings {
+        #[inline]
         fn default() -> VideoCodecSettings {
             VideoCodecSettings::new()
         }
     }
 
     impl IntoValue for VideoCodecSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Av1Settings", self.av1_settings);
@@ -6192,6 +6491,7 @@ pub mod channel {
 
     impl Mpeg2Settings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Mpeg2Settings {
             Mpeg2Settings {
                 adaptive_quantization: None,
@@ -6216,12 +6516,14 @@ pub mod channel {
     }
 
     impl Default for Mpeg2Settings {
+        #[inline]
         fn default() -> Mpeg2Settings {
             Mpeg2Settings::new()
         }
     }
 
     impl IntoValue for Mpeg2Settings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdaptiveQuantization", self.adaptive_quantization);
@@ -6270,6 +6572,7 @@ pub mod channel {
 
     impl TimecodeBurninSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TimecodeBurninSettings {
             TimecodeBurninSettings {
                 font_size: None,
@@ -6280,12 +6583,14 @@ pub mod channel {
     }
 
     impl Default for TimecodeBurninSettings {
+        #[inline]
         fn default() -> TimecodeBurninSettings {
             TimecodeBurninSettings::new()
         }
     }
 
     impl IntoValue for TimecodeBurninSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FontSize", self.font_size);
@@ -6310,6 +6615,7 @@ pub mod channel {
 
     impl Mpeg2FilterSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Mpeg2FilterSettings {
             Mpeg2FilterSettings {
                 temporal_filter_settings: None,
@@ -6318,12 +6624,14 @@ pub mod channel {
     }
 
     impl Default for Mpeg2FilterSettings {
+        #[inline]
         fn default() -> Mpeg2FilterSettings {
             Mpeg2FilterSettings::new()
         }
     }
 
     impl IntoValue for Mpeg2FilterSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TemporalFilterSettings", self.temporal_filter_settings);
@@ -6355,6 +6663,7 @@ pub mod channel {
 
     impl TemporalFilterSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TemporalFilterSettings {
             TemporalFilterSettings {
                 post_filter_sharpening: None,
@@ -6364,12 +6673,14 @@ pub mod channel {
     }
 
     impl Default for TemporalFilterSettings {
+        #[inline]
         fn default() -> TemporalFilterSettings {
             TemporalFilterSettings::new()
         }
     }
 
     impl IntoValue for TemporalFilterSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PostFilterSharpening", self.post_filter_sharpening);
@@ -6404,6 +6715,7 @@ pub mod channel {
 
     impl FrameCaptureSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FrameCaptureSettings {
             FrameCaptureSettings {
                 capture_interval: None,
@@ -6414,12 +6726,14 @@ pub mod channel {
     }
 
     impl Default for FrameCaptureSettings {
+        #[inline]
         fn default() -> FrameCaptureSettings {
             FrameCaptureSettings::new()
         }
     }
 
     impl IntoValue for FrameCaptureSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CaptureInterval", self.capture_interval);
@@ -6714,6 +7028,7 @@ pub mod channel {
 
     impl H264Settings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> H264Settings {
             H264Settings {
                 adaptive_quantization: None,
@@ -6765,12 +7080,14 @@ pub mod channel {
     }
 
     impl Default for H264Settings {
+        #[inline]
         fn default() -> H264Settings {
             H264Settings::new()
         }
     }
 
     impl IntoValue for H264Settings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdaptiveQuantization", self.adaptive_quantization);
@@ -6841,6 +7158,7 @@ pub mod channel {
 
     impl H264FilterSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> H264FilterSettings {
             H264FilterSettings {
                 bandwidth_reduction_filter_settings: None,
@@ -6850,12 +7168,14 @@ pub mod channel {
     }
 
     impl Default for H264FilterSettings {
+        #[inline]
         fn default() -> H264FilterSettings {
             H264FilterSettings::new()
         }
     }
 
     impl IntoValue for H264FilterSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BandwidthReductionFilterSettings", self.bandwidth_reduction_filter_settings);
@@ -6889,6 +7209,7 @@ pub mod channel {
 
     impl H264ColorSpaceSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> H264ColorSpaceSettings {
             H264ColorSpaceSettings {
                 color_space_passthrough_settings: None,
@@ -6899,12 +7220,14 @@ pub mod channel {
     }
 
     impl Default for H264ColorSpaceSettings {
+        #[inline]
         fn default() -> H264ColorSpaceSettings {
             H264ColorSpaceSettings::new()
         }
     }
 
     impl IntoValue for H264ColorSpaceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ColorSpacePassthroughSettings", self.color_space_passthrough_settings);
@@ -7168,6 +7491,7 @@ pub mod channel {
 
     impl H265Settings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> H265Settings {
             H265Settings {
                 adaptive_quantization: None,
@@ -7217,12 +7541,14 @@ pub mod channel {
     }
 
     impl Default for H265Settings {
+        #[inline]
         fn default() -> H265Settings {
             H265Settings::new()
         }
     }
 
     impl IntoValue for H265Settings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdaptiveQuantization", self.adaptive_quantization);
@@ -7291,6 +7617,7 @@ pub mod channel {
 
     impl H265FilterSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> H265FilterSettings {
             H265FilterSettings {
                 bandwidth_reduction_filter_settings: None,
@@ -7300,12 +7627,14 @@ pub mod channel {
     }
 
     impl Default for H265FilterSettings {
+        #[inline]
         fn default() -> H265FilterSettings {
             H265FilterSettings::new()
         }
     }
 
     impl IntoValue for H265FilterSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BandwidthReductionFilterSettings", self.bandwidth_reduction_filter_settings);
@@ -7354,6 +7683,7 @@ pub mod channel {
 
     impl H265ColorSpaceSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> H265ColorSpaceSettings {
             H265ColorSpaceSettings {
                 color_space_passthrough_settings: None,
@@ -7367,12 +7697,14 @@ pub mod channel {
     }
 
     impl Default for H265ColorSpaceSettings {
+        #[inline]
         fn default() -> H265ColorSpaceSettings {
             H265ColorSpaceSettings::new()
         }
     }
 
     impl IntoValue for H265ColorSpaceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ColorSpacePassthroughSettings", self.color_space_passthrough_settings);
@@ -7439,6 +7771,7 @@ pub mod channel {
 
     impl GlobalConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GlobalConfiguration {
             GlobalConfiguration {
                 initial_audio_gain: None,
@@ -7453,12 +7786,14 @@ pub mod channel {
     }
 
     impl Default for GlobalConfiguration {
+        #[inline]
         fn default() -> GlobalConfiguration {
             GlobalConfiguration::new()
         }
     }
 
     impl IntoValue for GlobalConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InitialAudioGain", self.initial_audio_gain);
@@ -7514,6 +7849,7 @@ pub mod channel {
 
     impl InputLossBehavior {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputLossBehavior {
             InputLossBehavior {
                 black_frame_msec: None,
@@ -7526,12 +7862,14 @@ pub mod channel {
     }
 
     impl Default for InputLossBehavior {
+        #[inline]
         fn default() -> InputLossBehavior {
             InputLossBehavior::new()
         }
     }
 
     impl IntoValue for InputLossBehavior {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlackFrameMsec", self.black_frame_msec);
@@ -7572,6 +7910,7 @@ pub mod channel {
 
     impl InputLocation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputLocation {
             InputLocation {
                 password_param: None,
@@ -7582,12 +7921,14 @@ pub mod channel {
     }
 
     impl Default for InputLocation {
+        #[inline]
         fn default() -> InputLocation {
             InputLocation::new()
         }
     }
 
     impl IntoValue for InputLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PasswordParam", self.password_param);
@@ -7617,6 +7958,7 @@ pub mod channel {
 
     impl MotionGraphicsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MotionGraphicsConfiguration {
             MotionGraphicsConfiguration {
                 motion_graphics_insertion: None,
@@ -7626,12 +7968,14 @@ pub mod channel {
     }
 
     impl Default for MotionGraphicsConfiguration {
+        #[inline]
         fn default() -> MotionGraphicsConfiguration {
             MotionGraphicsConfiguration::new()
         }
     }
 
     impl IntoValue for MotionGraphicsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MotionGraphicsInsertion", self.motion_graphics_insertion);
@@ -7655,6 +7999,7 @@ pub mod channel {
 
     impl MotionGraphicsSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MotionGraphicsSettings {
             MotionGraphicsSettings {
                 html_motion_graphics_settings: None,
@@ -7663,12 +8008,14 @@ pub mod channel {
     }
 
     impl Default for MotionGraphicsSettings {
+        #[inline]
         fn default() -> MotionGraphicsSettings {
             MotionGraphicsSettings::new()
         }
     }
 
     impl IntoValue for MotionGraphicsSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HtmlMotionGraphicsSettings", self.html_motion_graphics_settings);
@@ -7691,6 +8038,7 @@ pub mod channel {
 
     impl ThumbnailConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ThumbnailConfiguration {
             ThumbnailConfiguration {
                 state: None,
@@ -7699,12 +8047,14 @@ pub mod channel {
     }
 
     impl Default for ThumbnailConfiguration {
+        #[inline]
         fn default() -> ThumbnailConfiguration {
             ThumbnailConfiguration::new()
         }
     }
 
     impl IntoValue for ThumbnailConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "State", self.state);
@@ -7735,6 +8085,7 @@ pub mod channel {
 
     impl FeatureActivations {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FeatureActivations {
             FeatureActivations {
                 input_prepare_schedule_actions: None,
@@ -7744,12 +8095,14 @@ pub mod channel {
     }
 
     impl Default for FeatureActivations {
+        #[inline]
         fn default() -> FeatureActivations {
             FeatureActivations::new()
         }
     }
 
     impl IntoValue for FeatureActivations {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputPrepareScheduleActions", self.input_prepare_schedule_actions);
@@ -7811,6 +8164,7 @@ pub mod channel {
 
     impl CaptionDescription {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CaptionDescription {
             CaptionDescription {
                 accessibility: None,
@@ -7826,12 +8180,14 @@ pub mod channel {
     }
 
     impl Default for CaptionDescription {
+        #[inline]
         fn default() -> CaptionDescription {
             CaptionDescription::new()
         }
     }
 
     impl IntoValue for CaptionDescription {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Accessibility", self.accessibility);
@@ -7921,6 +8277,7 @@ pub mod channel {
 
     impl CaptionDestinationSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CaptionDestinationSettings {
             CaptionDestinationSettings {
                 arib_destination_settings: None,
@@ -7941,12 +8298,14 @@ pub mod channel {
     }
 
     impl Default for CaptionDestinationSettings {
+        #[inline]
         fn default() -> CaptionDestinationSettings {
             CaptionDestinationSettings::new()
         }
     }
 
     impl IntoValue for CaptionDestinationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AribDestinationSettings", self.arib_destination_settings);
@@ -8024,6 +8383,7 @@ pub mod channel {
 
     impl EbuTtDDestinationSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EbuTtDDestinationSettings {
             EbuTtDDestinationSettings {
                 copyright_holder: None,
@@ -8037,12 +8397,14 @@ pub mod channel {
     }
 
     impl Default for EbuTtDDestinationSettings {
+        #[inline]
         fn default() -> EbuTtDDestinationSettings {
             EbuTtDDestinationSettings::new()
         }
     }
 
     impl IntoValue for EbuTtDDestinationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CopyrightHolder", self.copyright_holder);
@@ -8076,6 +8438,7 @@ pub mod channel {
 
     impl TtmlDestinationSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TtmlDestinationSettings {
             TtmlDestinationSettings {
                 position: None,
@@ -8085,12 +8448,14 @@ pub mod channel {
     }
 
     impl Default for TtmlDestinationSettings {
+        #[inline]
         fn default() -> TtmlDestinationSettings {
             TtmlDestinationSettings::new()
         }
     }
 
     impl IntoValue for TtmlDestinationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Position", self.position);
@@ -8241,6 +8606,7 @@ pub mod channel {
 
     impl DvbSubDestinationSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DvbSubDestinationSettings {
             DvbSubDestinationSettings {
                 alignment: None,
@@ -8266,12 +8632,14 @@ pub mod channel {
     }
 
     impl Default for DvbSubDestinationSettings {
+        #[inline]
         fn default() -> DvbSubDestinationSettings {
             DvbSubDestinationSettings::new()
         }
     }
 
     impl IntoValue for DvbSubDestinationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Alignment", self.alignment);
@@ -8432,6 +8800,7 @@ pub mod channel {
 
     impl BurnInDestinationSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BurnInDestinationSettings {
             BurnInDestinationSettings {
                 alignment: None,
@@ -8457,12 +8826,14 @@ pub mod channel {
     }
 
     impl Default for BurnInDestinationSettings {
+        #[inline]
         fn default() -> BurnInDestinationSettings {
             BurnInDestinationSettings::new()
         }
     }
 
     impl IntoValue for BurnInDestinationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Alignment", self.alignment);
@@ -8510,6 +8881,7 @@ pub mod channel {
 
     impl WebvttDestinationSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WebvttDestinationSettings {
             WebvttDestinationSettings {
                 position: None,
@@ -8519,12 +8891,14 @@ pub mod channel {
     }
 
     impl Default for WebvttDestinationSettings {
+        #[inline]
         fn default() -> WebvttDestinationSettings {
             WebvttDestinationSettings::new()
         }
     }
 
     impl IntoValue for WebvttDestinationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Position", self.position);
@@ -8553,6 +8927,7 @@ pub mod channel {
 
     impl EmbeddedDestinationSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EmbeddedDestinationSettings {
             EmbeddedDestinationSettings {
                 position: None,
@@ -8562,12 +8937,14 @@ pub mod channel {
     }
 
     impl Default for EmbeddedDestinationSettings {
+        #[inline]
         fn default() -> EmbeddedDestinationSettings {
             EmbeddedDestinationSettings::new()
         }
     }
 
     impl IntoValue for EmbeddedDestinationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Position", self.position);
@@ -8596,6 +8973,7 @@ pub mod channel {
 
     impl AvailConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AvailConfiguration {
             AvailConfiguration {
                 avail_settings: None,
@@ -8605,12 +8983,14 @@ pub mod channel {
     }
 
     impl Default for AvailConfiguration {
+        #[inline]
         fn default() -> AvailConfiguration {
             AvailConfiguration::new()
         }
     }
 
     impl IntoValue for AvailConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailSettings", self.avail_settings);
@@ -8644,6 +9024,7 @@ pub mod channel {
 
     impl AvailSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AvailSettings {
             AvailSettings {
                 esam: None,
@@ -8654,12 +9035,14 @@ pub mod channel {
     }
 
     impl Default for AvailSettings {
+        #[inline]
         fn default() -> AvailSettings {
             AvailSettings::new()
         }
     }
 
     impl IntoValue for AvailSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Esam", self.esam);
@@ -8709,6 +9092,7 @@ pub mod channel {
 
     impl Esam {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Esam {
             Esam {
                 acquisition_point_id: None,
@@ -8722,12 +9106,14 @@ pub mod channel {
     }
 
     impl Default for Esam {
+        #[inline]
         fn default() -> Esam {
             Esam::new()
         }
     }
 
     impl IntoValue for Esam {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AcquisitionPointId", self.acquisition_point_id);
@@ -8766,6 +9152,7 @@ pub mod channel {
 
     impl OutputGroup {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OutputGroup {
             OutputGroup {
                 name: None,
@@ -8776,12 +9163,14 @@ pub mod channel {
     }
 
     impl Default for OutputGroup {
+        #[inline]
         fn default() -> OutputGroup {
             OutputGroup::new()
         }
     }
 
     impl IntoValue for OutputGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -8826,6 +9215,7 @@ pub mod channel {
 
     impl Output {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Output {
             Output {
                 audio_description_names: None,
@@ -8838,12 +9228,14 @@ pub mod channel {
     }
 
     impl Default for Output {
+        #[inline]
         fn default() -> Output {
             Output::new()
         }
     }
 
     impl IntoValue for Output {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioDescriptionNames", self.audio_description_names);
@@ -8920,6 +9312,7 @@ pub mod channel {
 
     impl OutputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OutputSettings {
             OutputSettings {
                 archive_output_settings: None,
@@ -8938,12 +9331,14 @@ pub mod channel {
     }
 
     impl Default for OutputSettings {
+        #[inline]
         fn default() -> OutputSettings {
             OutputSettings::new()
         }
     }
 
     impl IntoValue for OutputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ArchiveOutputSettings", self.archive_output_settings);
@@ -8976,6 +9371,7 @@ pub mod channel {
 
     impl MediaPackageOutputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MediaPackageOutputSettings {
             MediaPackageOutputSettings {
                 media_package_v2_destination_settings: None,
@@ -8984,12 +9380,14 @@ pub mod channel {
     }
 
     impl Default for MediaPackageOutputSettings {
+        #[inline]
         fn default() -> MediaPackageOutputSettings {
             MediaPackageOutputSettings::new()
         }
     }
 
     impl IntoValue for MediaPackageOutputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MediaPackageV2DestinationSettings", self.media_package_v2_destination_settings);
@@ -9019,6 +9417,7 @@ pub mod channel {
 
     impl MsSmoothOutputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MsSmoothOutputSettings {
             MsSmoothOutputSettings {
                 h265_packaging_type: None,
@@ -9028,12 +9427,14 @@ pub mod channel {
     }
 
     impl Default for MsSmoothOutputSettings {
+        #[inline]
         fn default() -> MsSmoothOutputSettings {
             MsSmoothOutputSettings::new()
         }
     }
 
     impl IntoValue for MsSmoothOutputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "H265PackagingType", self.h265_packaging_type);
@@ -9075,6 +9476,7 @@ pub mod channel {
 
     impl HlsOutputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HlsOutputSettings {
             HlsOutputSettings {
                 h265_packaging_type: None,
@@ -9086,12 +9488,14 @@ pub mod channel {
     }
 
     impl Default for HlsOutputSettings {
+        #[inline]
         fn default() -> HlsOutputSettings {
             HlsOutputSettings::new()
         }
     }
 
     impl IntoValue for HlsOutputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "H265PackagingType", self.h265_packaging_type);
@@ -9132,6 +9536,7 @@ pub mod channel {
 
     impl HlsSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HlsSettings {
             HlsSettings {
                 audio_only_hls_settings: None,
@@ -9143,12 +9548,14 @@ pub mod channel {
     }
 
     impl Default for HlsSettings {
+        #[inline]
         fn default() -> HlsSettings {
             HlsSettings::new()
         }
     }
 
     impl IntoValue for HlsSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioOnlyHlsSettings", self.audio_only_hls_settings);
@@ -9180,6 +9587,7 @@ pub mod channel {
 
     impl StandardHlsSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StandardHlsSettings {
             StandardHlsSettings {
                 audio_rendition_sets: None,
@@ -9189,12 +9597,14 @@ pub mod channel {
     }
 
     impl Default for StandardHlsSettings {
+        #[inline]
         fn default() -> StandardHlsSettings {
             StandardHlsSettings::new()
         }
     }
 
     impl IntoValue for StandardHlsSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioRenditionSets", self.audio_rendition_sets);
@@ -9322,6 +9732,7 @@ pub mod channel {
 
     impl M3u8Settings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> M3u8Settings {
             M3u8Settings {
                 audio_frames_per_pes: None,
@@ -9348,12 +9759,14 @@ pub mod channel {
     }
 
     impl Default for M3u8Settings {
+        #[inline]
         fn default() -> M3u8Settings {
             M3u8Settings::new()
         }
     }
 
     impl IntoValue for M3u8Settings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioFramesPerPes", self.audio_frames_per_pes);
@@ -9422,6 +9835,7 @@ pub mod channel {
 
     impl AudioOnlyHlsSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AudioOnlyHlsSettings {
             AudioOnlyHlsSettings {
                 audio_group_id: None,
@@ -9433,12 +9847,14 @@ pub mod channel {
     }
 
     impl Default for AudioOnlyHlsSettings {
+        #[inline]
         fn default() -> AudioOnlyHlsSettings {
             AudioOnlyHlsSettings::new()
         }
     }
 
     impl IntoValue for AudioOnlyHlsSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioGroupId", self.audio_group_id);
@@ -9476,6 +9892,7 @@ pub mod channel {
 
     impl Fmp4HlsSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Fmp4HlsSettings {
             Fmp4HlsSettings {
                 audio_rendition_sets: None,
@@ -9486,12 +9903,14 @@ pub mod channel {
     }
 
     impl Default for Fmp4HlsSettings {
+        #[inline]
         fn default() -> Fmp4HlsSettings {
             Fmp4HlsSettings::new()
         }
     }
 
     impl IntoValue for Fmp4HlsSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioRenditionSets", self.audio_rendition_sets);
@@ -9533,6 +9952,7 @@ pub mod channel {
 
     impl RtmpOutputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RtmpOutputSettings {
             RtmpOutputSettings {
                 certificate_mode: None,
@@ -9544,12 +9964,14 @@ pub mod channel {
     }
 
     impl Default for RtmpOutputSettings {
+        #[inline]
         fn default() -> RtmpOutputSettings {
             RtmpOutputSettings::new()
         }
     }
 
     impl IntoValue for RtmpOutputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateMode", self.certificate_mode);
@@ -9575,6 +9997,7 @@ pub mod channel {
 
     impl OutputLocationRef {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OutputLocationRef {
             OutputLocationRef {
                 destination_ref_id: None,
@@ -9583,12 +10006,14 @@ pub mod channel {
     }
 
     impl Default for OutputLocationRef {
+        #[inline]
         fn default() -> OutputLocationRef {
             OutputLocationRef::new()
         }
     }
 
     impl IntoValue for OutputLocationRef {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationRefId", self.destination_ref_id);
@@ -9630,6 +10055,7 @@ pub mod channel {
 
     impl UdpOutputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UdpOutputSettings {
             UdpOutputSettings {
                 buffer_msec: None,
@@ -9641,12 +10067,14 @@ pub mod channel {
     }
 
     impl Default for UdpOutputSettings {
+        #[inline]
         fn default() -> UdpOutputSettings {
             UdpOutputSettings::new()
         }
     }
 
     impl IntoValue for UdpOutputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BufferMsec", self.buffer_msec);
@@ -9688,6 +10116,7 @@ pub mod channel {
 
     impl FecOutputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FecOutputSettings {
             FecOutputSettings {
                 column_depth: None,
@@ -9698,12 +10127,14 @@ pub mod channel {
     }
 
     impl Default for FecOutputSettings {
+        #[inline]
         fn default() -> FecOutputSettings {
             FecOutputSettings::new()
         }
     }
 
     impl IntoValue for FecOutputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ColumnDepth", self.column_depth);
@@ -10025,6 +10456,7 @@ pub mod channel {
 
     impl M2tsSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> M2tsSettings {
             M2tsSettings {
                 absent_input_audio_behavior: None,
@@ -10080,12 +10512,14 @@ pub mod channel {
     }
 
     impl Default for M2tsSettings {
+        #[inline]
         fn default() -> M2tsSettings {
             M2tsSettings::new()
         }
     }
 
     impl IntoValue for M2tsSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AbsentInputAudioBehavior", self.absent_input_audio_behavior);
@@ -10155,6 +10589,7 @@ pub mod channel {
 
     impl DvbTdtSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DvbTdtSettings {
             DvbTdtSettings {
                 rep_interval: None,
@@ -10163,12 +10598,14 @@ pub mod channel {
     }
 
     impl Default for DvbTdtSettings {
+        #[inline]
         fn default() -> DvbTdtSettings {
             DvbTdtSettings::new()
         }
     }
 
     impl IntoValue for DvbTdtSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RepInterval", self.rep_interval);
@@ -10202,6 +10639,7 @@ pub mod channel {
 
     impl DvbNitSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DvbNitSettings {
             DvbNitSettings {
                 network_id: None,
@@ -10212,12 +10650,14 @@ pub mod channel {
     }
 
     impl Default for DvbNitSettings {
+        #[inline]
         fn default() -> DvbNitSettings {
             DvbNitSettings::new()
         }
     }
 
     impl IntoValue for DvbNitSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NetworkId", self.network_id);
@@ -10264,6 +10704,7 @@ pub mod channel {
 
     impl DvbSdtSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DvbSdtSettings {
             DvbSdtSettings {
                 output_sdt: None,
@@ -10275,12 +10716,14 @@ pub mod channel {
     }
 
     impl Default for DvbSdtSettings {
+        #[inline]
         fn default() -> DvbSdtSettings {
             DvbSdtSettings::new()
         }
     }
 
     impl IntoValue for DvbSdtSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OutputSdt", self.output_sdt);
@@ -10311,6 +10754,7 @@ pub mod channel {
 
     impl MultiplexOutputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MultiplexOutputSettings {
             MultiplexOutputSettings {
                 container_settings: None,
@@ -10320,12 +10764,14 @@ pub mod channel {
     }
 
     impl Default for MultiplexOutputSettings {
+        #[inline]
         fn default() -> MultiplexOutputSettings {
             MultiplexOutputSettings::new()
         }
     }
 
     impl IntoValue for MultiplexOutputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerSettings", self.container_settings);
@@ -10360,6 +10806,7 @@ pub mod channel {
 
     impl ArchiveOutputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ArchiveOutputSettings {
             ArchiveOutputSettings {
                 container_settings: None,
@@ -10370,12 +10817,14 @@ pub mod channel {
     }
 
     impl Default for ArchiveOutputSettings {
+        #[inline]
         fn default() -> ArchiveOutputSettings {
             ArchiveOutputSettings::new()
         }
     }
 
     impl IntoValue for ArchiveOutputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerSettings", self.container_settings);
@@ -10405,6 +10854,7 @@ pub mod channel {
 
     impl ArchiveContainerSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ArchiveContainerSettings {
             ArchiveContainerSettings {
                 m2ts_settings: None,
@@ -10414,12 +10864,14 @@ pub mod channel {
     }
 
     impl Default for ArchiveContainerSettings {
+        #[inline]
         fn default() -> ArchiveContainerSettings {
             ArchiveContainerSettings::new()
         }
     }
 
     impl IntoValue for ArchiveContainerSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "M2tsSettings", self.m2ts_settings);
@@ -10493,6 +10945,7 @@ pub mod channel {
 
     impl OutputGroupSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OutputGroupSettings {
             OutputGroupSettings {
                 archive_group_settings: None,
@@ -10511,12 +10964,14 @@ pub mod channel {
     }
 
     impl Default for OutputGroupSettings {
+        #[inline]
         fn default() -> OutputGroupSettings {
             OutputGroupSettings::new()
         }
     }
 
     impl IntoValue for OutputGroupSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ArchiveGroupSettings", self.archive_group_settings);
@@ -10841,6 +11296,7 @@ pub mod channel {
 
     impl HlsGroupSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HlsGroupSettings {
             HlsGroupSettings {
                 ad_markers: None,
@@ -10891,12 +11347,14 @@ pub mod channel {
     }
 
     impl Default for HlsGroupSettings {
+        #[inline]
         fn default() -> HlsGroupSettings {
             HlsGroupSettings::new()
         }
     }
 
     impl IntoValue for HlsGroupSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdMarkers", self.ad_markers);
@@ -10961,6 +11419,7 @@ pub mod channel {
 
     impl KeyProviderSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KeyProviderSettings {
             KeyProviderSettings {
                 static_key_settings: None,
@@ -10969,12 +11428,14 @@ pub mod channel {
     }
 
     impl Default for KeyProviderSettings {
+        #[inline]
         fn default() -> KeyProviderSettings {
             KeyProviderSettings::new()
         }
     }
 
     impl IntoValue for KeyProviderSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "StaticKeySettings", self.static_key_settings);
@@ -11002,6 +11463,7 @@ pub mod channel {
 
     impl StaticKeySettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StaticKeySettings {
             StaticKeySettings {
                 key_provider_server: None,
@@ -11011,12 +11473,14 @@ pub mod channel {
     }
 
     impl Default for StaticKeySettings {
+        #[inline]
         fn default() -> StaticKeySettings {
             StaticKeySettings::new()
         }
     }
 
     impl IntoValue for StaticKeySettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KeyProviderServer", self.key_provider_server);
@@ -11052,6 +11516,7 @@ pub mod channel {
 
     impl CaptionLanguageMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CaptionLanguageMapping {
             CaptionLanguageMapping {
                 caption_channel: None,
@@ -11062,12 +11527,14 @@ pub mod channel {
     }
 
     impl Default for CaptionLanguageMapping {
+        #[inline]
         fn default() -> CaptionLanguageMapping {
             CaptionLanguageMapping::new()
         }
     }
 
     impl IntoValue for CaptionLanguageMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CaptionChannel", self.caption_channel);
@@ -11112,6 +11579,7 @@ pub mod channel {
 
     impl HlsCdnSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HlsCdnSettings {
             HlsCdnSettings {
                 hls_akamai_settings: None,
@@ -11124,12 +11592,14 @@ pub mod channel {
     }
 
     impl Default for HlsCdnSettings {
+        #[inline]
         fn default() -> HlsCdnSettings {
             HlsCdnSettings::new()
         }
     }
 
     impl IntoValue for HlsCdnSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HlsAkamaiSettings", self.hls_akamai_settings);
@@ -11178,6 +11648,7 @@ pub mod channel {
 
     impl HlsWebdavSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HlsWebdavSettings {
             HlsWebdavSettings {
                 connection_retry_interval: None,
@@ -11190,12 +11661,14 @@ pub mod channel {
     }
 
     impl Default for HlsWebdavSettings {
+        #[inline]
         fn default() -> HlsWebdavSettings {
             HlsWebdavSettings::new()
         }
     }
 
     impl IntoValue for HlsWebdavSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionRetryInterval", self.connection_retry_interval);
@@ -11256,6 +11729,7 @@ pub mod channel {
 
     impl HlsAkamaiSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HlsAkamaiSettings {
             HlsAkamaiSettings {
                 connection_retry_interval: None,
@@ -11270,12 +11744,14 @@ pub mod channel {
     }
 
     impl Default for HlsAkamaiSettings {
+        #[inline]
         fn default() -> HlsAkamaiSettings {
             HlsAkamaiSettings::new()
         }
     }
 
     impl IntoValue for HlsAkamaiSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionRetryInterval", self.connection_retry_interval);
@@ -11322,6 +11798,7 @@ pub mod channel {
 
     impl HlsBasicPutSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HlsBasicPutSettings {
             HlsBasicPutSettings {
                 connection_retry_interval: None,
@@ -11333,12 +11810,14 @@ pub mod channel {
     }
 
     impl Default for HlsBasicPutSettings {
+        #[inline]
         fn default() -> HlsBasicPutSettings {
             HlsBasicPutSettings::new()
         }
     }
 
     impl IntoValue for HlsBasicPutSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionRetryInterval", self.connection_retry_interval);
@@ -11387,6 +11866,7 @@ pub mod channel {
 
     impl HlsMediaStoreSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HlsMediaStoreSettings {
             HlsMediaStoreSettings {
                 connection_retry_interval: None,
@@ -11399,12 +11879,14 @@ pub mod channel {
     }
 
     impl Default for HlsMediaStoreSettings {
+        #[inline]
         fn default() -> HlsMediaStoreSettings {
             HlsMediaStoreSettings::new()
         }
     }
 
     impl IntoValue for HlsMediaStoreSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionRetryInterval", self.connection_retry_interval);
@@ -11442,6 +11924,7 @@ pub mod channel {
 
     impl FrameCaptureGroupSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FrameCaptureGroupSettings {
             FrameCaptureGroupSettings {
                 destination: None,
@@ -11451,12 +11934,14 @@ pub mod channel {
     }
 
     impl Default for FrameCaptureGroupSettings {
+        #[inline]
         fn default() -> FrameCaptureGroupSettings {
             FrameCaptureGroupSettings::new()
         }
     }
 
     impl IntoValue for FrameCaptureGroupSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Destination", self.destination);
@@ -11480,6 +11965,7 @@ pub mod channel {
 
     impl FrameCaptureCdnSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FrameCaptureCdnSettings {
             FrameCaptureCdnSettings {
                 frame_capture_s3_settings: None,
@@ -11488,12 +11974,14 @@ pub mod channel {
     }
 
     impl Default for FrameCaptureCdnSettings {
+        #[inline]
         fn default() -> FrameCaptureCdnSettings {
             FrameCaptureCdnSettings::new()
         }
     }
 
     impl IntoValue for FrameCaptureCdnSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FrameCaptureS3Settings", self.frame_capture_s3_settings);
@@ -11526,6 +12014,7 @@ pub mod channel {
 
     impl ArchiveGroupSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ArchiveGroupSettings {
             ArchiveGroupSettings {
                 archive_cdn_settings: None,
@@ -11536,12 +12025,14 @@ pub mod channel {
     }
 
     impl Default for ArchiveGroupSettings {
+        #[inline]
         fn default() -> ArchiveGroupSettings {
             ArchiveGroupSettings::new()
         }
     }
 
     impl IntoValue for ArchiveGroupSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ArchiveCdnSettings", self.archive_cdn_settings);
@@ -11566,6 +12057,7 @@ pub mod channel {
 
     impl ArchiveCdnSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ArchiveCdnSettings {
             ArchiveCdnSettings {
                 archive_s3_settings: None,
@@ -11574,12 +12066,14 @@ pub mod channel {
     }
 
     impl Default for ArchiveCdnSettings {
+        #[inline]
         fn default() -> ArchiveCdnSettings {
             ArchiveCdnSettings::new()
         }
     }
 
     impl IntoValue for ArchiveCdnSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ArchiveS3Settings", self.archive_s3_settings);
@@ -11607,6 +12101,7 @@ pub mod channel {
 
     impl MediaPackageGroupSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MediaPackageGroupSettings {
             MediaPackageGroupSettings {
                 destination: None,
@@ -11616,12 +12111,14 @@ pub mod channel {
     }
 
     impl Default for MediaPackageGroupSettings {
+        #[inline]
         fn default() -> MediaPackageGroupSettings {
             MediaPackageGroupSettings::new()
         }
     }
 
     impl IntoValue for MediaPackageGroupSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Destination", self.destination);
@@ -11660,6 +12157,7 @@ pub mod channel {
 
     impl UdpGroupSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UdpGroupSettings {
             UdpGroupSettings {
                 input_loss_action: None,
@@ -11670,12 +12168,14 @@ pub mod channel {
     }
 
     impl Default for UdpGroupSettings {
+        #[inline]
         fn default() -> UdpGroupSettings {
             UdpGroupSettings::new()
         }
     }
 
     impl IntoValue for UdpGroupSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InputLossAction", self.input_loss_action);
@@ -11809,6 +12309,7 @@ pub mod channel {
 
     impl MsSmoothGroupSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MsSmoothGroupSettings {
             MsSmoothGroupSettings {
                 acquisition_point_id: None,
@@ -11835,12 +12336,14 @@ pub mod channel {
     }
 
     impl Default for MsSmoothGroupSettings {
+        #[inline]
         fn default() -> MsSmoothGroupSettings {
             MsSmoothGroupSettings::new()
         }
     }
 
     impl IntoValue for MsSmoothGroupSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AcquisitionPointId", self.acquisition_point_id);
@@ -11929,6 +12432,7 @@ pub mod channel {
 
     impl RtmpGroupSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RtmpGroupSettings {
             RtmpGroupSettings {
                 ad_markers: None,
@@ -11944,12 +12448,14 @@ pub mod channel {
     }
 
     impl Default for RtmpGroupSettings {
+        #[inline]
         fn default() -> RtmpGroupSettings {
             RtmpGroupSettings::new()
         }
     }
 
     impl IntoValue for RtmpGroupSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdMarkers", self.ad_markers);
@@ -11986,6 +12492,7 @@ pub mod channel {
 
     impl AvailBlanking {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AvailBlanking {
             AvailBlanking {
                 avail_blanking_image: None,
@@ -11995,12 +12502,14 @@ pub mod channel {
     }
 
     impl Default for AvailBlanking {
+        #[inline]
         fn default() -> AvailBlanking {
             AvailBlanking::new()
         }
     }
 
     impl IntoValue for AvailBlanking {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailBlankingImage", self.avail_blanking_image);
@@ -12029,6 +12538,7 @@ pub mod channel {
 
     impl NielsenConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NielsenConfiguration {
             NielsenConfiguration {
                 distributor_id: None,
@@ -12038,12 +12548,14 @@ pub mod channel {
     }
 
     impl Default for NielsenConfiguration {
+        #[inline]
         fn default() -> NielsenConfiguration {
             NielsenConfiguration::new()
         }
     }
 
     impl IntoValue for NielsenConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DistributorId", self.distributor_id);
@@ -12095,6 +12607,7 @@ pub mod channel {
 
     impl BlackoutSlate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BlackoutSlate {
             BlackoutSlate {
                 blackout_slate_image: None,
@@ -12107,12 +12620,14 @@ pub mod channel {
     }
 
     impl Default for BlackoutSlate {
+        #[inline]
         fn default() -> BlackoutSlate {
             BlackoutSlate::new()
         }
     }
 
     impl IntoValue for BlackoutSlate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlackoutSlateImage", self.blackout_slate_image);
@@ -12151,6 +12666,7 @@ pub mod channel {
 
     impl TimecodeConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TimecodeConfig {
             TimecodeConfig {
                 source: None,
@@ -12160,12 +12676,14 @@ pub mod channel {
     }
 
     impl Default for TimecodeConfig {
+        #[inline]
         fn default() -> TimecodeConfig {
             TimecodeConfig::new()
         }
     }
 
     impl IntoValue for TimecodeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Source", self.source);
@@ -12219,6 +12737,7 @@ pub mod channel {
 
     impl OutputDestination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OutputDestination {
             OutputDestination {
                 id: None,
@@ -12233,12 +12752,14 @@ pub mod channel {
     }
 
     impl Default for OutputDestination {
+        #[inline]
         fn default() -> OutputDestination {
             OutputDestination::new()
         }
     }
 
     impl IntoValue for OutputDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Id", self.id);
@@ -12275,6 +12796,7 @@ pub mod channel {
 
     impl MultiplexProgramChannelDestinationSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MultiplexProgramChannelDestinationSettings {
             MultiplexProgramChannelDestinationSettings {
                 multiplex_id: None,
@@ -12284,12 +12806,14 @@ pub mod channel {
     }
 
     impl Default for MultiplexProgramChannelDestinationSettings {
+        #[inline]
         fn default() -> MultiplexProgramChannelDestinationSettings {
             MultiplexProgramChannelDestinationSettings::new()
         }
     }
 
     impl IntoValue for MultiplexProgramChannelDestinationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MultiplexId", self.multiplex_id);
@@ -12335,6 +12859,7 @@ pub mod channel {
 
     impl OutputDestinationSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OutputDestinationSettings {
             OutputDestinationSettings {
                 password_param: None,
@@ -12347,12 +12872,14 @@ pub mod channel {
     }
 
     impl Default for OutputDestinationSettings {
+        #[inline]
         fn default() -> OutputDestinationSettings {
             OutputDestinationSettings::new()
         }
     }
 
     impl IntoValue for OutputDestinationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PasswordParam", self.password_param);
@@ -12402,6 +12929,7 @@ pub mod channel {
 
     impl MediaPackageOutputDestinationSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MediaPackageOutputDestinationSettings {
             MediaPackageOutputDestinationSettings {
                 channel_endpoint_id: None,
@@ -12414,12 +12942,14 @@ pub mod channel {
     }
 
     impl Default for MediaPackageOutputDestinationSettings {
+        #[inline]
         fn default() -> MediaPackageOutputDestinationSettings {
             MediaPackageOutputDestinationSettings::new()
         }
     }
 
     impl IntoValue for MediaPackageOutputDestinationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChannelEndpointId", self.channel_endpoint_id);
@@ -12460,6 +12990,7 @@ pub mod channel {
 
     impl VpcOutputSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcOutputSettings {
             VpcOutputSettings {
                 public_address_allocation_ids: None,
@@ -12470,12 +13001,14 @@ pub mod channel {
     }
 
     impl Default for VpcOutputSettings {
+        #[inline]
         fn default() -> VpcOutputSettings {
             VpcOutputSettings::new()
         }
     }
 
     impl IntoValue for VpcOutputSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PublicAddressAllocationIds", self.public_address_allocation_ids);
@@ -12501,6 +13034,7 @@ pub mod channel {
 
     impl CdiInputSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CdiInputSpecification {
             CdiInputSpecification {
                 resolution: None,
@@ -12509,12 +13043,14 @@ pub mod channel {
     }
 
     impl Default for CdiInputSpecification {
+        #[inline]
         fn default() -> CdiInputSpecification {
             CdiInputSpecification::new()
         }
     }
 
     impl IntoValue for CdiInputSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Resolution", self.resolution);
@@ -12544,6 +13080,7 @@ pub mod channel {
 
     impl MaintenanceCreateSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MaintenanceCreateSettings {
             MaintenanceCreateSettings {
                 maintenance_day: None,
@@ -12553,12 +13090,14 @@ pub mod channel {
     }
 
     impl Default for MaintenanceCreateSettings {
+        #[inline]
         fn default() -> MaintenanceCreateSettings {
             MaintenanceCreateSettings::new()
         }
     }
 
     impl IntoValue for MaintenanceCreateSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaintenanceDay", self.maintenance_day);
@@ -12602,6 +13141,7 @@ pub struct CfnChannelPlacementGroupProps {
 #[cfg(feature = "medialive")]
 impl CfnChannelPlacementGroupProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnChannelPlacementGroupProps {
         CfnChannelPlacementGroupProps {
             cluster_id: None,
@@ -12614,6 +13154,7 @@ impl CfnChannelPlacementGroupProps {
 
 #[cfg(feature = "medialive")]
 impl Default for CfnChannelPlacementGroupProps {
+    #[inline]
     fn default() -> CfnChannelPlacementGroupProps {
         CfnChannelPlacementGroupProps::new()
     }
@@ -12622,6 +13163,7 @@ impl Default for CfnChannelPlacementGroupProps {
 #[cfg(feature = "medialive")]
 impl CfnChannelPlacementGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ClusterId", self.cluster_id);
@@ -12633,6 +13175,7 @@ impl CfnChannelPlacementGroupProps {
 
     /// The `AWS::MediaLive::ChannelPlacementGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaLive::ChannelPlacementGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -12641,6 +13184,7 @@ impl CfnChannelPlacementGroupProps {
 #[cfg(feature = "medialive")]
 impl crate::Cfn<markers::ChannelPlacementGroup> {
     /// Adds an `AWS::MediaLive::ChannelPlacementGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -12653,6 +13197,7 @@ impl crate::Cfn<markers::ChannelPlacementGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-channelplacementgroup.html#aws-resource-medialive-channelplacementgroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -12661,6 +13206,7 @@ impl crate::Cfn<markers::ChannelPlacementGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Channels`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-channelplacementgroup.html#aws-resource-medialive-channelplacementgroup-return-values).
+    #[inline]
     pub fn attr_channels(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Channels".into())
     }
@@ -12669,6 +13215,7 @@ impl crate::Cfn<markers::ChannelPlacementGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-channelplacementgroup.html#aws-resource-medialive-channelplacementgroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -12677,6 +13224,7 @@ impl crate::Cfn<markers::ChannelPlacementGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-channelplacementgroup.html#aws-resource-medialive-channelplacementgroup-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -12774,6 +13322,7 @@ pub struct CfnCloudWatchAlarmTemplateProps {
 impl CfnCloudWatchAlarmTemplateProps {
     /// The required properties as given, every other one unset.
     #[allow(clippy::too_many_arguments)] // one per required property
+    #[inline]
     pub fn new(comparison_operator: impl Into<Str>, evaluation_periods: impl Into<Num>, metric_name: impl Into<Str>, name: impl Into<Str>, period: impl Into<Num>, statistic: impl Into<Str>, target_resource_type: impl Into<Str>, threshold: impl Into<Num>, treat_missing_data: impl Into<Str>) -> CfnCloudWatchAlarmTemplateProps {
         CfnCloudWatchAlarmTemplateProps {
             comparison_operator: comparison_operator.into(),
@@ -12796,6 +13345,7 @@ impl CfnCloudWatchAlarmTemplateProps {
 #[cfg(feature = "medialive")]
 impl CfnCloudWatchAlarmTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ComparisonOperator", self.comparison_operator.into_value());
@@ -12816,6 +13366,7 @@ impl CfnCloudWatchAlarmTemplateProps {
 
     /// The `AWS::MediaLive::CloudWatchAlarmTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaLive::CloudWatchAlarmTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -12824,6 +13375,7 @@ impl CfnCloudWatchAlarmTemplateProps {
 #[cfg(feature = "medialive")]
 impl crate::Cfn<markers::CloudWatchAlarmTemplate> {
     /// Adds an `AWS::MediaLive::CloudWatchAlarmTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -12836,6 +13388,7 @@ impl crate::Cfn<markers::CloudWatchAlarmTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-cloudwatchalarmtemplate.html#aws-resource-medialive-cloudwatchalarmtemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -12844,6 +13397,7 @@ impl crate::Cfn<markers::CloudWatchAlarmTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-cloudwatchalarmtemplate.html#aws-resource-medialive-cloudwatchalarmtemplate-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -12853,6 +13407,7 @@ impl crate::Cfn<markers::CloudWatchAlarmTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-cloudwatchalarmtemplate.html#aws-resource-medialive-cloudwatchalarmtemplate-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -12862,6 +13417,7 @@ impl crate::Cfn<markers::CloudWatchAlarmTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`GroupId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-cloudwatchalarmtemplate.html#aws-resource-medialive-cloudwatchalarmtemplate-return-values).
+    #[inline]
     pub fn attr_group_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GroupId".into())
     }
@@ -12870,6 +13426,7 @@ impl crate::Cfn<markers::CloudWatchAlarmTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Identifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-cloudwatchalarmtemplate.html#aws-resource-medialive-cloudwatchalarmtemplate-return-values).
+    #[inline]
     pub fn attr_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Identifier".into())
     }
@@ -12878,6 +13435,7 @@ impl crate::Cfn<markers::CloudWatchAlarmTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-cloudwatchalarmtemplate.html#aws-resource-medialive-cloudwatchalarmtemplate-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -12914,6 +13472,7 @@ pub struct CfnCloudWatchAlarmTemplateGroupProps {
 #[cfg(feature = "medialive")]
 impl CfnCloudWatchAlarmTemplateGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnCloudWatchAlarmTemplateGroupProps {
         CfnCloudWatchAlarmTemplateGroupProps {
             description: None,
@@ -12926,6 +13485,7 @@ impl CfnCloudWatchAlarmTemplateGroupProps {
 #[cfg(feature = "medialive")]
 impl CfnCloudWatchAlarmTemplateGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -12936,6 +13496,7 @@ impl CfnCloudWatchAlarmTemplateGroupProps {
 
     /// The `AWS::MediaLive::CloudWatchAlarmTemplateGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaLive::CloudWatchAlarmTemplateGroup").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -12944,6 +13505,7 @@ impl CfnCloudWatchAlarmTemplateGroupProps {
 #[cfg(feature = "medialive")]
 impl crate::Cfn<markers::CloudWatchAlarmTemplateGroup> {
     /// Adds an `AWS::MediaLive::CloudWatchAlarmTemplateGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -12956,6 +13518,7 @@ impl crate::Cfn<markers::CloudWatchAlarmTemplateGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-cloudwatchalarmtemplategroup.html#aws-resource-medialive-cloudwatchalarmtemplategroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -12964,6 +13527,7 @@ impl crate::Cfn<markers::CloudWatchAlarmTemplateGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-cloudwatchalarmtemplategroup.html#aws-resource-medialive-cloudwatchalarmtemplategroup-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -12973,6 +13537,7 @@ impl crate::Cfn<markers::CloudWatchAlarmTemplateGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-cloudwatchalarmtemplategroup.html#aws-resource-medialive-cloudwatchalarmtemplategroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -12981,6 +13546,7 @@ impl crate::Cfn<markers::CloudWatchAlarmTemplateGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Identifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-cloudwatchalarmtemplategroup.html#aws-resource-medialive-cloudwatchalarmtemplategroup-return-values).
+    #[inline]
     pub fn attr_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Identifier".into())
     }
@@ -12989,6 +13555,7 @@ impl crate::Cfn<markers::CloudWatchAlarmTemplateGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-cloudwatchalarmtemplategroup.html#aws-resource-medialive-cloudwatchalarmtemplategroup-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -13035,6 +13602,7 @@ pub struct CfnClusterProps {
 #[cfg(feature = "medialive")]
 impl CfnClusterProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnClusterProps {
         CfnClusterProps {
             cluster_type: None,
@@ -13048,6 +13616,7 @@ impl CfnClusterProps {
 
 #[cfg(feature = "medialive")]
 impl Default for CfnClusterProps {
+    #[inline]
     fn default() -> CfnClusterProps {
         CfnClusterProps::new()
     }
@@ -13056,6 +13625,7 @@ impl Default for CfnClusterProps {
 #[cfg(feature = "medialive")]
 impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ClusterType", self.cluster_type);
@@ -13068,6 +13638,7 @@ impl CfnClusterProps {
 
     /// The `AWS::MediaLive::Cluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaLive::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -13076,6 +13647,7 @@ impl CfnClusterProps {
 #[cfg(feature = "medialive")]
 impl crate::Cfn<markers::Cluster> {
     /// Adds an `AWS::MediaLive::Cluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -13088,6 +13660,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-cluster.html#aws-resource-medialive-cluster-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -13096,6 +13669,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ChannelIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-cluster.html#aws-resource-medialive-cluster-return-values).
+    #[inline]
     pub fn attr_channel_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ChannelIds".into())
     }
@@ -13104,6 +13678,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-cluster.html#aws-resource-medialive-cluster-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -13112,6 +13687,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-cluster.html#aws-resource-medialive-cluster-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -13143,6 +13719,7 @@ pub mod cluster {
 
     impl ClusterNetworkSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClusterNetworkSettings {
             ClusterNetworkSettings {
                 default_route: None,
@@ -13152,12 +13729,14 @@ pub mod cluster {
     }
 
     impl Default for ClusterNetworkSettings {
+        #[inline]
         fn default() -> ClusterNetworkSettings {
             ClusterNetworkSettings::new()
         }
     }
 
     impl IntoValue for ClusterNetworkSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultRoute", self.default_route);
@@ -13186,6 +13765,7 @@ pub mod cluster {
 
     impl InterfaceMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InterfaceMapping {
             InterfaceMapping {
                 logical_interface_name: None,
@@ -13195,12 +13775,14 @@ pub mod cluster {
     }
 
     impl Default for InterfaceMapping {
+        #[inline]
         fn default() -> InterfaceMapping {
             InterfaceMapping::new()
         }
     }
 
     impl IntoValue for InterfaceMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogicalInterfaceName", self.logical_interface_name);
@@ -13257,6 +13839,7 @@ pub struct CfnEventBridgeRuleTemplateProps {
 #[cfg(feature = "medialive")]
 impl CfnEventBridgeRuleTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(event_type: impl Into<Str>, name: impl Into<Str>) -> CfnEventBridgeRuleTemplateProps {
         CfnEventBridgeRuleTemplateProps {
             description: None,
@@ -13272,6 +13855,7 @@ impl CfnEventBridgeRuleTemplateProps {
 #[cfg(feature = "medialive")]
 impl CfnEventBridgeRuleTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -13285,6 +13869,7 @@ impl CfnEventBridgeRuleTemplateProps {
 
     /// The `AWS::MediaLive::EventBridgeRuleTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaLive::EventBridgeRuleTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -13293,6 +13878,7 @@ impl CfnEventBridgeRuleTemplateProps {
 #[cfg(feature = "medialive")]
 impl crate::Cfn<markers::EventBridgeRuleTemplate> {
     /// Adds an `AWS::MediaLive::EventBridgeRuleTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -13305,6 +13891,7 @@ impl crate::Cfn<markers::EventBridgeRuleTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-eventbridgeruletemplate.html#aws-resource-medialive-eventbridgeruletemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -13313,6 +13900,7 @@ impl crate::Cfn<markers::EventBridgeRuleTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-eventbridgeruletemplate.html#aws-resource-medialive-eventbridgeruletemplate-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -13322,6 +13910,7 @@ impl crate::Cfn<markers::EventBridgeRuleTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`GroupId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-eventbridgeruletemplate.html#aws-resource-medialive-eventbridgeruletemplate-return-values).
+    #[inline]
     pub fn attr_group_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GroupId".into())
     }
@@ -13331,6 +13920,7 @@ impl crate::Cfn<markers::EventBridgeRuleTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-eventbridgeruletemplate.html#aws-resource-medialive-eventbridgeruletemplate-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -13339,6 +13929,7 @@ impl crate::Cfn<markers::EventBridgeRuleTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Identifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-eventbridgeruletemplate.html#aws-resource-medialive-eventbridgeruletemplate-return-values).
+    #[inline]
     pub fn attr_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Identifier".into())
     }
@@ -13347,6 +13938,7 @@ impl crate::Cfn<markers::EventBridgeRuleTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-eventbridgeruletemplate.html#aws-resource-medialive-eventbridgeruletemplate-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -13373,6 +13965,7 @@ pub mod event_bridge_rule_template {
 
     impl EventBridgeRuleTemplateTarget {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> EventBridgeRuleTemplateTarget {
             EventBridgeRuleTemplateTarget {
                 arn: arn.into(),
@@ -13381,6 +13974,7 @@ pub mod event_bridge_rule_template {
     }
 
     impl IntoValue for EventBridgeRuleTemplateTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -13420,6 +14014,7 @@ pub struct CfnEventBridgeRuleTemplateGroupProps {
 #[cfg(feature = "medialive")]
 impl CfnEventBridgeRuleTemplateGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnEventBridgeRuleTemplateGroupProps {
         CfnEventBridgeRuleTemplateGroupProps {
             description: None,
@@ -13432,6 +14027,7 @@ impl CfnEventBridgeRuleTemplateGroupProps {
 #[cfg(feature = "medialive")]
 impl CfnEventBridgeRuleTemplateGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -13442,6 +14038,7 @@ impl CfnEventBridgeRuleTemplateGroupProps {
 
     /// The `AWS::MediaLive::EventBridgeRuleTemplateGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaLive::EventBridgeRuleTemplateGroup").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -13450,6 +14047,7 @@ impl CfnEventBridgeRuleTemplateGroupProps {
 #[cfg(feature = "medialive")]
 impl crate::Cfn<markers::EventBridgeRuleTemplateGroup> {
     /// Adds an `AWS::MediaLive::EventBridgeRuleTemplateGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -13462,6 +14060,7 @@ impl crate::Cfn<markers::EventBridgeRuleTemplateGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-eventbridgeruletemplategroup.html#aws-resource-medialive-eventbridgeruletemplategroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -13470,6 +14069,7 @@ impl crate::Cfn<markers::EventBridgeRuleTemplateGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-eventbridgeruletemplategroup.html#aws-resource-medialive-eventbridgeruletemplategroup-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -13479,6 +14079,7 @@ impl crate::Cfn<markers::EventBridgeRuleTemplateGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-eventbridgeruletemplategroup.html#aws-resource-medialive-eventbridgeruletemplategroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -13487,6 +14088,7 @@ impl crate::Cfn<markers::EventBridgeRuleTemplateGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Identifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-eventbridgeruletemplategroup.html#aws-resource-medialive-eventbridgeruletemplategroup-return-values).
+    #[inline]
     pub fn attr_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Identifier".into())
     }
@@ -13495,6 +14097,7 @@ impl crate::Cfn<markers::EventBridgeRuleTemplateGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-eventbridgeruletemplategroup.html#aws-resource-medialive-eventbridgeruletemplategroup-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -13599,6 +14202,7 @@ pub struct CfnInputProps {
 #[cfg(feature = "medialive")]
 impl CfnInputProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnInputProps {
         CfnInputProps {
             destinations: None,
@@ -13623,6 +14227,7 @@ impl CfnInputProps {
 
 #[cfg(feature = "medialive")]
 impl Default for CfnInputProps {
+    #[inline]
     fn default() -> CfnInputProps {
         CfnInputProps::new()
     }
@@ -13631,6 +14236,7 @@ impl Default for CfnInputProps {
 #[cfg(feature = "medialive")]
 impl CfnInputProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Destinations", self.destinations);
@@ -13654,6 +14260,7 @@ impl CfnInputProps {
 
     /// The `AWS::MediaLive::Input` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaLive::Input").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -13662,6 +14269,7 @@ impl CfnInputProps {
 #[cfg(feature = "medialive")]
 impl crate::Cfn<markers::Input> {
     /// Adds an `AWS::MediaLive::Input` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -13676,6 +14284,7 @@ impl crate::Cfn<markers::Input> {
     ///
     /// `Fn::GetAtt` of
     /// [`Destinations`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-input.html#aws-resource-medialive-input-return-values).
+    #[inline]
     pub fn attr_destinations(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Destinations".into())
     }
@@ -13686,6 +14295,7 @@ impl crate::Cfn<markers::Input> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-input.html#aws-resource-medialive-input-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -13696,6 +14306,7 @@ impl crate::Cfn<markers::Input> {
     ///
     /// `Fn::GetAtt` of
     /// [`Sources`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-input.html#aws-resource-medialive-input-return-values).
+    #[inline]
     pub fn attr_sources(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Sources".into())
     }
@@ -13704,6 +14315,7 @@ impl crate::Cfn<markers::Input> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-input.html#aws-resource-medialive-input-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -13734,6 +14346,7 @@ pub mod input {
 
     impl SrtSettingsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SrtSettingsRequest {
             SrtSettingsRequest {
                 srt_caller_sources: None,
@@ -13743,12 +14356,14 @@ pub mod input {
     }
 
     impl Default for SrtSettingsRequest {
+        #[inline]
         fn default() -> SrtSettingsRequest {
             SrtSettingsRequest::new()
         }
     }
 
     impl IntoValue for SrtSettingsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SrtCallerSources", self.srt_caller_sources);
@@ -13792,6 +14407,7 @@ pub mod input {
 
     impl SrtCallerSourceRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SrtCallerSourceRequest {
             SrtCallerSourceRequest {
                 decryption: None,
@@ -13804,12 +14420,14 @@ pub mod input {
     }
 
     impl Default for SrtCallerSourceRequest {
+        #[inline]
         fn default() -> SrtCallerSourceRequest {
             SrtCallerSourceRequest::new()
         }
     }
 
     impl IntoValue for SrtCallerSourceRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Decryption", self.decryption);
@@ -13841,6 +14459,7 @@ pub mod input {
 
     impl SrtCallerDecryptionRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SrtCallerDecryptionRequest {
             SrtCallerDecryptionRequest {
                 algorithm: None,
@@ -13850,12 +14469,14 @@ pub mod input {
     }
 
     impl Default for SrtCallerDecryptionRequest {
+        #[inline]
         fn default() -> SrtCallerDecryptionRequest {
             SrtCallerDecryptionRequest::new()
         }
     }
 
     impl IntoValue for SrtCallerDecryptionRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Algorithm", self.algorithm);
@@ -13889,6 +14510,7 @@ pub mod input {
 
     impl SrtListenerSettingsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SrtListenerSettingsRequest {
             SrtListenerSettingsRequest {
                 decryption: None,
@@ -13899,12 +14521,14 @@ pub mod input {
     }
 
     impl Default for SrtListenerSettingsRequest {
+        #[inline]
         fn default() -> SrtListenerSettingsRequest {
             SrtListenerSettingsRequest::new()
         }
     }
 
     impl IntoValue for SrtListenerSettingsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Decryption", self.decryption);
@@ -13934,6 +14558,7 @@ pub mod input {
 
     impl SrtListenerDecryptionRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SrtListenerDecryptionRequest {
             SrtListenerDecryptionRequest {
                 algorithm: None,
@@ -13943,12 +14568,14 @@ pub mod input {
     }
 
     impl Default for SrtListenerDecryptionRequest {
+        #[inline]
         fn default() -> SrtListenerDecryptionRequest {
             SrtListenerDecryptionRequest::new()
         }
     }
 
     impl IntoValue for SrtListenerDecryptionRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Algorithm", self.algorithm);
@@ -13977,6 +14604,7 @@ pub mod input {
 
     impl InputRequestDestinationRoute {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputRequestDestinationRoute {
             InputRequestDestinationRoute {
                 cidr: None,
@@ -13986,12 +14614,14 @@ pub mod input {
     }
 
     impl Default for InputRequestDestinationRoute {
+        #[inline]
         fn default() -> InputRequestDestinationRoute {
             InputRequestDestinationRoute::new()
         }
     }
 
     impl IntoValue for InputRequestDestinationRoute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Cidr", self.cidr);
@@ -14025,6 +14655,7 @@ pub mod input {
 
     impl RouterSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RouterSettings {
             RouterSettings {
                 destinations: None,
@@ -14035,12 +14666,14 @@ pub mod input {
     }
 
     impl Default for RouterSettings {
+        #[inline]
         fn default() -> RouterSettings {
             RouterSettings::new()
         }
     }
 
     impl IntoValue for RouterSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Destinations", self.destinations);
@@ -14065,6 +14698,7 @@ pub mod input {
 
     impl RouterDestinationSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RouterDestinationSettings {
             RouterDestinationSettings {
                 availability_zone_name: None,
@@ -14073,12 +14707,14 @@ pub mod input {
     }
 
     impl Default for RouterDestinationSettings {
+        #[inline]
         fn default() -> RouterDestinationSettings {
             RouterDestinationSettings::new()
         }
     }
 
     impl IntoValue for RouterDestinationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZoneName", self.availability_zone_name);
@@ -14101,6 +14737,7 @@ pub mod input {
 
     impl Smpte2110ReceiverGroupSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Smpte2110ReceiverGroupSettings {
             Smpte2110ReceiverGroupSettings {
                 smpte2110_receiver_groups: None,
@@ -14109,12 +14746,14 @@ pub mod input {
     }
 
     impl Default for Smpte2110ReceiverGroupSettings {
+        #[inline]
         fn default() -> Smpte2110ReceiverGroupSettings {
             Smpte2110ReceiverGroupSettings::new()
         }
     }
 
     impl IntoValue for Smpte2110ReceiverGroupSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Smpte2110ReceiverGroups", self.smpte2110_receiver_groups);
@@ -14137,6 +14776,7 @@ pub mod input {
 
     impl Smpte2110ReceiverGroup {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Smpte2110ReceiverGroup {
             Smpte2110ReceiverGroup {
                 sdp_settings: None,
@@ -14145,12 +14785,14 @@ pub mod input {
     }
 
     impl Default for Smpte2110ReceiverGroup {
+        #[inline]
         fn default() -> Smpte2110ReceiverGroup {
             Smpte2110ReceiverGroup::new()
         }
     }
 
     impl IntoValue for Smpte2110ReceiverGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SdpSettings", self.sdp_settings);
@@ -14183,6 +14825,7 @@ pub mod input {
 
     impl Smpte2110ReceiverGroupSdpSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Smpte2110ReceiverGroupSdpSettings {
             Smpte2110ReceiverGroupSdpSettings {
                 ancillary_sdps: None,
@@ -14193,12 +14836,14 @@ pub mod input {
     }
 
     impl Default for Smpte2110ReceiverGroupSdpSettings {
+        #[inline]
         fn default() -> Smpte2110ReceiverGroupSdpSettings {
             Smpte2110ReceiverGroupSdpSettings::new()
         }
     }
 
     impl IntoValue for Smpte2110ReceiverGroupSdpSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AncillarySdps", self.ancillary_sdps);
@@ -14228,6 +14873,7 @@ pub mod input {
 
     impl InputSdpLocation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputSdpLocation {
             InputSdpLocation {
                 media_index: None,
@@ -14237,12 +14883,14 @@ pub mod input {
     }
 
     impl Default for InputSdpLocation {
+        #[inline]
         fn default() -> InputSdpLocation {
             InputSdpLocation::new()
         }
     }
 
     impl IntoValue for InputSdpLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MediaIndex", self.media_index);
@@ -14266,6 +14914,7 @@ pub mod input {
 
     impl MulticastSettingsCreateRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MulticastSettingsCreateRequest {
             MulticastSettingsCreateRequest {
                 sources: None,
@@ -14274,12 +14923,14 @@ pub mod input {
     }
 
     impl Default for MulticastSettingsCreateRequest {
+        #[inline]
         fn default() -> MulticastSettingsCreateRequest {
             MulticastSettingsCreateRequest::new()
         }
     }
 
     impl IntoValue for MulticastSettingsCreateRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Sources", self.sources);
@@ -14307,6 +14958,7 @@ pub mod input {
 
     impl MulticastSourceCreateRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MulticastSourceCreateRequest {
             MulticastSourceCreateRequest {
                 source_ip: None,
@@ -14316,12 +14968,14 @@ pub mod input {
     }
 
     impl Default for MulticastSourceCreateRequest {
+        #[inline]
         fn default() -> MulticastSourceCreateRequest {
             MulticastSourceCreateRequest::new()
         }
     }
 
     impl IntoValue for MulticastSourceCreateRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SourceIp", self.source_ip);
@@ -14361,6 +15015,7 @@ pub mod input {
 
     impl InputDestinationRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputDestinationRequest {
             InputDestinationRequest {
                 network: None,
@@ -14372,12 +15027,14 @@ pub mod input {
     }
 
     impl Default for InputDestinationRequest {
+        #[inline]
         fn default() -> InputDestinationRequest {
             InputDestinationRequest::new()
         }
     }
 
     impl IntoValue for InputDestinationRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Network", self.network);
@@ -14411,6 +15068,7 @@ pub mod input {
 
     impl InputVpcRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputVpcRequest {
             InputVpcRequest {
                 security_group_ids: None,
@@ -14420,12 +15078,14 @@ pub mod input {
     }
 
     impl Default for InputVpcRequest {
+        #[inline]
         fn default() -> InputVpcRequest {
             InputVpcRequest::new()
         }
     }
 
     impl IntoValue for InputVpcRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -14449,6 +15109,7 @@ pub mod input {
 
     impl MediaConnectFlowRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MediaConnectFlowRequest {
             MediaConnectFlowRequest {
                 flow_arn: None,
@@ -14457,12 +15118,14 @@ pub mod input {
     }
 
     impl Default for MediaConnectFlowRequest {
+        #[inline]
         fn default() -> MediaConnectFlowRequest {
             MediaConnectFlowRequest::new()
         }
     }
 
     impl IntoValue for MediaConnectFlowRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FlowArn", self.flow_arn);
@@ -14485,6 +15148,7 @@ pub mod input {
 
     impl InputDeviceSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputDeviceSettings {
             InputDeviceSettings {
                 id: None,
@@ -14493,12 +15157,14 @@ pub mod input {
     }
 
     impl Default for InputDeviceSettings {
+        #[inline]
         fn default() -> InputDeviceSettings {
             InputDeviceSettings::new()
         }
     }
 
     impl IntoValue for InputDeviceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Id", self.id);
@@ -14533,6 +15199,7 @@ pub mod input {
 
     impl InputSourceRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputSourceRequest {
             InputSourceRequest {
                 password_param: None,
@@ -14543,12 +15210,14 @@ pub mod input {
     }
 
     impl Default for InputSourceRequest {
+        #[inline]
         fn default() -> InputSourceRequest {
             InputSourceRequest::new()
         }
     }
 
     impl IntoValue for InputSourceRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PasswordParam", self.password_param);
@@ -14584,6 +15253,7 @@ pub struct CfnInputSecurityGroupProps {
 #[cfg(feature = "medialive")]
 impl CfnInputSecurityGroupProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnInputSecurityGroupProps {
         CfnInputSecurityGroupProps {
             tags: None,
@@ -14594,6 +15264,7 @@ impl CfnInputSecurityGroupProps {
 
 #[cfg(feature = "medialive")]
 impl Default for CfnInputSecurityGroupProps {
+    #[inline]
     fn default() -> CfnInputSecurityGroupProps {
         CfnInputSecurityGroupProps::new()
     }
@@ -14602,6 +15273,7 @@ impl Default for CfnInputSecurityGroupProps {
 #[cfg(feature = "medialive")]
 impl CfnInputSecurityGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Tags", self.tags);
@@ -14611,6 +15283,7 @@ impl CfnInputSecurityGroupProps {
 
     /// The `AWS::MediaLive::InputSecurityGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaLive::InputSecurityGroup").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -14619,6 +15292,7 @@ impl CfnInputSecurityGroupProps {
 #[cfg(feature = "medialive")]
 impl crate::Cfn<markers::InputSecurityGroup> {
     /// Adds an `AWS::MediaLive::InputSecurityGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -14632,6 +15306,7 @@ impl crate::Cfn<markers::InputSecurityGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-inputsecuritygroup.html#aws-resource-medialive-inputsecuritygroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -14640,6 +15315,7 @@ impl crate::Cfn<markers::InputSecurityGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-inputsecuritygroup.html#aws-resource-medialive-inputsecuritygroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -14665,6 +15341,7 @@ pub mod input_security_group {
 
     impl InputWhitelistRuleCidr {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputWhitelistRuleCidr {
             InputWhitelistRuleCidr {
                 cidr: None,
@@ -14673,12 +15350,14 @@ pub mod input_security_group {
     }
 
     impl Default for InputWhitelistRuleCidr {
+        #[inline]
         fn default() -> InputWhitelistRuleCidr {
             InputWhitelistRuleCidr::new()
         }
     }
 
     impl IntoValue for InputWhitelistRuleCidr {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Cidr", self.cidr);
@@ -14728,6 +15407,7 @@ pub struct CfnMultiplexProps {
 #[cfg(feature = "medialive")]
 impl CfnMultiplexProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(availability_zones: impl Into<List<Str>>, multiplex_settings: impl Into<multiplex::MultiplexSettings>, name: impl Into<Str>) -> CfnMultiplexProps {
         CfnMultiplexProps {
             availability_zones: availability_zones.into(),
@@ -14742,6 +15422,7 @@ impl CfnMultiplexProps {
 #[cfg(feature = "medialive")]
 impl CfnMultiplexProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AvailabilityZones", self.availability_zones.into_value());
@@ -14754,6 +15435,7 @@ impl CfnMultiplexProps {
 
     /// The `AWS::MediaLive::Multiplex` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaLive::Multiplex").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -14762,6 +15444,7 @@ impl CfnMultiplexProps {
 #[cfg(feature = "medialive")]
 impl crate::Cfn<markers::Multiplex> {
     /// Adds an `AWS::MediaLive::Multiplex` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -14774,6 +15457,7 @@ impl crate::Cfn<markers::Multiplex> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-multiplex.html#aws-resource-medialive-multiplex-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -14782,6 +15466,7 @@ impl crate::Cfn<markers::Multiplex> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-multiplex.html#aws-resource-medialive-multiplex-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -14790,6 +15475,7 @@ impl crate::Cfn<markers::Multiplex> {
     ///
     /// `Fn::GetAtt` of
     /// [`PipelinesRunningCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-multiplex.html#aws-resource-medialive-multiplex-return-values).
+    #[inline]
     pub fn attr_pipelines_running_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PipelinesRunningCount".into())
     }
@@ -14798,6 +15484,7 @@ impl crate::Cfn<markers::Multiplex> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProgramCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-multiplex.html#aws-resource-medialive-multiplex-return-values).
+    #[inline]
     pub fn attr_program_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProgramCount".into())
     }
@@ -14806,6 +15493,7 @@ impl crate::Cfn<markers::Multiplex> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-multiplex.html#aws-resource-medialive-multiplex-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -14831,6 +15519,7 @@ pub mod multiplex {
 
     impl MultiplexOutputDestination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MultiplexOutputDestination {
             MultiplexOutputDestination {
                 multiplex_media_connect_output_destination_settings: None,
@@ -14839,12 +15528,14 @@ pub mod multiplex {
     }
 
     impl Default for MultiplexOutputDestination {
+        #[inline]
         fn default() -> MultiplexOutputDestination {
             MultiplexOutputDestination::new()
         }
     }
 
     impl IntoValue for MultiplexOutputDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MultiplexMediaConnectOutputDestinationSettings", self.multiplex_media_connect_output_destination_settings);
@@ -14867,6 +15558,7 @@ pub mod multiplex {
 
     impl MultiplexMediaConnectOutputDestinationSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MultiplexMediaConnectOutputDestinationSettings {
             MultiplexMediaConnectOutputDestinationSettings {
                 entitlement_arn: None,
@@ -14875,12 +15567,14 @@ pub mod multiplex {
     }
 
     impl Default for MultiplexMediaConnectOutputDestinationSettings {
+        #[inline]
         fn default() -> MultiplexMediaConnectOutputDestinationSettings {
             MultiplexMediaConnectOutputDestinationSettings::new()
         }
     }
 
     impl IntoValue for MultiplexMediaConnectOutputDestinationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EntitlementArn", self.entitlement_arn);
@@ -14920,6 +15614,7 @@ pub mod multiplex {
 
     impl MultiplexSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(transport_stream_bitrate: impl Into<Int>, transport_stream_id: impl Into<Int>) -> MultiplexSettings {
             MultiplexSettings {
                 maximum_video_buffer_delay_milliseconds: None,
@@ -14931,6 +15626,7 @@ pub mod multiplex {
     }
 
     impl IntoValue for MultiplexSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaximumVideoBufferDelayMilliseconds", self.maximum_video_buffer_delay_milliseconds);
@@ -14991,6 +15687,7 @@ pub struct CfnMultiplexprogramProps {
 #[cfg(feature = "medialive")]
 impl CfnMultiplexprogramProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnMultiplexprogramProps {
         CfnMultiplexprogramProps {
             multiplex_id: None,
@@ -15005,6 +15702,7 @@ impl CfnMultiplexprogramProps {
 
 #[cfg(feature = "medialive")]
 impl Default for CfnMultiplexprogramProps {
+    #[inline]
     fn default() -> CfnMultiplexprogramProps {
         CfnMultiplexprogramProps::new()
     }
@@ -15013,6 +15711,7 @@ impl Default for CfnMultiplexprogramProps {
 #[cfg(feature = "medialive")]
 impl CfnMultiplexprogramProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "MultiplexId", self.multiplex_id);
@@ -15026,6 +15725,7 @@ impl CfnMultiplexprogramProps {
 
     /// The `AWS::MediaLive::Multiplexprogram` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaLive::Multiplexprogram").properties(self.into_properties())
     }
@@ -15034,6 +15734,7 @@ impl CfnMultiplexprogramProps {
 #[cfg(feature = "medialive")]
 impl crate::Cfn<markers::Multiplexprogram> {
     /// Adds an `AWS::MediaLive::Multiplexprogram` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -15046,6 +15747,7 @@ impl crate::Cfn<markers::Multiplexprogram> {
     ///
     /// `Fn::GetAtt` of
     /// [`ChannelId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-multiplexprogram.html#aws-resource-medialive-multiplexprogram-return-values).
+    #[inline]
     pub fn attr_channel_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ChannelId".into())
     }
@@ -15087,6 +15789,7 @@ pub mod multiplexprogram {
 
     impl MultiplexProgramSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(program_number: impl Into<Int>) -> MultiplexProgramSettings {
             MultiplexProgramSettings {
                 preferred_channel_pipeline: None,
@@ -15098,6 +15801,7 @@ pub mod multiplexprogram {
     }
 
     impl IntoValue for MultiplexProgramSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PreferredChannelPipeline", self.preferred_channel_pipeline);
@@ -15130,6 +15834,7 @@ pub mod multiplexprogram {
 
     impl MultiplexProgramServiceDescriptor {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(provider_name: impl Into<Str>, service_name: impl Into<Str>) -> MultiplexProgramServiceDescriptor {
             MultiplexProgramServiceDescriptor {
                 provider_name: provider_name.into(),
@@ -15139,6 +15844,7 @@ pub mod multiplexprogram {
     }
 
     impl IntoValue for MultiplexProgramServiceDescriptor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ProviderName", self.provider_name.into_value());
@@ -15169,6 +15875,7 @@ pub mod multiplexprogram {
 
     impl MultiplexVideoSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MultiplexVideoSettings {
             MultiplexVideoSettings {
                 constant_bitrate: None,
@@ -15178,12 +15885,14 @@ pub mod multiplexprogram {
     }
 
     impl Default for MultiplexVideoSettings {
+        #[inline]
         fn default() -> MultiplexVideoSettings {
             MultiplexVideoSettings::new()
         }
     }
 
     impl IntoValue for MultiplexVideoSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConstantBitrate", self.constant_bitrate);
@@ -15221,6 +15930,7 @@ pub mod multiplexprogram {
 
     impl MultiplexStatmuxVideoSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MultiplexStatmuxVideoSettings {
             MultiplexStatmuxVideoSettings {
                 maximum_bitrate: None,
@@ -15231,12 +15941,14 @@ pub mod multiplexprogram {
     }
 
     impl Default for MultiplexStatmuxVideoSettings {
+        #[inline]
         fn default() -> MultiplexStatmuxVideoSettings {
             MultiplexStatmuxVideoSettings::new()
         }
     }
 
     impl IntoValue for MultiplexStatmuxVideoSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaximumBitrate", self.maximum_bitrate);
@@ -15321,6 +16033,7 @@ pub mod multiplexprogram {
 
     impl MultiplexProgramPacketIdentifiersMap {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MultiplexProgramPacketIdentifiersMap {
             MultiplexProgramPacketIdentifiersMap {
                 audio_pids: None,
@@ -15341,12 +16054,14 @@ pub mod multiplexprogram {
     }
 
     impl Default for MultiplexProgramPacketIdentifiersMap {
+        #[inline]
         fn default() -> MultiplexProgramPacketIdentifiersMap {
             MultiplexProgramPacketIdentifiersMap::new()
         }
     }
 
     impl IntoValue for MultiplexProgramPacketIdentifiersMap {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioPids", self.audio_pids);
@@ -15387,6 +16102,7 @@ pub mod multiplexprogram {
 
     impl MultiplexProgramPipelineDetail {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MultiplexProgramPipelineDetail {
             MultiplexProgramPipelineDetail {
                 active_channel_pipeline: None,
@@ -15396,12 +16112,14 @@ pub mod multiplexprogram {
     }
 
     impl Default for MultiplexProgramPipelineDetail {
+        #[inline]
         fn default() -> MultiplexProgramPipelineDetail {
             MultiplexProgramPipelineDetail::new()
         }
     }
 
     impl IntoValue for MultiplexProgramPipelineDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActiveChannelPipeline", self.active_channel_pipeline);
@@ -15446,6 +16164,7 @@ pub struct CfnNetworkProps {
 #[cfg(feature = "medialive")]
 impl CfnNetworkProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ip_pools: impl Into<List<network::IpPool>>, name: impl Into<Str>) -> CfnNetworkProps {
         CfnNetworkProps {
             ip_pools: ip_pools.into(),
@@ -15459,6 +16178,7 @@ impl CfnNetworkProps {
 #[cfg(feature = "medialive")]
 impl CfnNetworkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IpPools", self.ip_pools.into_value());
@@ -15470,6 +16190,7 @@ impl CfnNetworkProps {
 
     /// The `AWS::MediaLive::Network` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaLive::Network").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -15478,6 +16199,7 @@ impl CfnNetworkProps {
 #[cfg(feature = "medialive")]
 impl crate::Cfn<markers::Network> {
     /// Adds an `AWS::MediaLive::Network` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -15490,6 +16212,7 @@ impl crate::Cfn<markers::Network> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-network.html#aws-resource-medialive-network-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -15498,6 +16221,7 @@ impl crate::Cfn<markers::Network> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-network.html#aws-resource-medialive-network-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -15506,6 +16230,7 @@ impl crate::Cfn<markers::Network> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-network.html#aws-resource-medialive-network-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -15514,6 +16239,7 @@ impl crate::Cfn<markers::Network> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociatedClusterIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-network.html#aws-resource-medialive-network-return-values).
+    #[inline]
     pub fn attr_associated_cluster_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociatedClusterIds".into())
     }
@@ -15539,6 +16265,7 @@ pub mod network {
 
     impl IpPool {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IpPool {
             IpPool {
                 cidr: None,
@@ -15547,12 +16274,14 @@ pub mod network {
     }
 
     impl Default for IpPool {
+        #[inline]
         fn default() -> IpPool {
             IpPool::new()
         }
     }
 
     impl IntoValue for IpPool {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Cidr", self.cidr);
@@ -15580,6 +16309,7 @@ pub mod network {
 
     impl Route {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Route {
             Route {
                 cidr: None,
@@ -15589,12 +16319,14 @@ pub mod network {
     }
 
     impl Default for Route {
+        #[inline]
         fn default() -> Route {
             Route::new()
         }
     }
 
     impl IntoValue for Route {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Cidr", self.cidr);
@@ -15650,6 +16382,7 @@ pub struct CfnNodeProps {
 #[cfg(feature = "medialive")]
 impl CfnNodeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_id: impl Into<Str>) -> CfnNodeProps {
         CfnNodeProps {
             cluster_id: cluster_id.into(),
@@ -15665,6 +16398,7 @@ impl CfnNodeProps {
 #[cfg(feature = "medialive")]
 impl CfnNodeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterId", self.cluster_id.into_value());
@@ -15678,6 +16412,7 @@ impl CfnNodeProps {
 
     /// The `AWS::MediaLive::Node` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaLive::Node").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -15686,6 +16421,7 @@ impl CfnNodeProps {
 #[cfg(feature = "medialive")]
 impl crate::Cfn<markers::Node> {
     /// Adds an `AWS::MediaLive::Node` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -15698,6 +16434,7 @@ impl crate::Cfn<markers::Node> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-node.html#aws-resource-medialive-node-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -15707,6 +16444,7 @@ impl crate::Cfn<markers::Node> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-node.html#aws-resource-medialive-node-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -15715,6 +16453,7 @@ impl crate::Cfn<markers::Node> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-node.html#aws-resource-medialive-node-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -15723,6 +16462,7 @@ impl crate::Cfn<markers::Node> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectionState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-node.html#aws-resource-medialive-node-return-values).
+    #[inline]
     pub fn attr_connection_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectionState".into())
     }
@@ -15731,6 +16471,7 @@ impl crate::Cfn<markers::Node> {
     ///
     /// `Fn::GetAtt` of
     /// [`InstanceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-node.html#aws-resource-medialive-node-return-values).
+    #[inline]
     pub fn attr_instance_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InstanceArn".into())
     }
@@ -15739,6 +16480,7 @@ impl crate::Cfn<markers::Node> {
     ///
     /// `Fn::GetAtt` of
     /// [`ChannelPlacementGroups`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-node.html#aws-resource-medialive-node-return-values).
+    #[inline]
     pub fn attr_channel_placement_groups(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ChannelPlacementGroups".into())
     }
@@ -15774,6 +16516,7 @@ pub mod node {
 
     impl NodeInterfaceMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NodeInterfaceMapping {
             NodeInterfaceMapping {
                 logical_interface_name: None,
@@ -15784,12 +16527,14 @@ pub mod node {
     }
 
     impl Default for NodeInterfaceMapping {
+        #[inline]
         fn default() -> NodeInterfaceMapping {
             NodeInterfaceMapping::new()
         }
     }
 
     impl IntoValue for NodeInterfaceMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogicalInterfaceName", self.logical_interface_name);
@@ -15824,6 +16569,7 @@ pub mod node {
 
     impl SdiSourceMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SdiSourceMapping {
             SdiSourceMapping {
                 card_number: None,
@@ -15834,12 +16580,14 @@ pub mod node {
     }
 
     impl Default for SdiSourceMapping {
+        #[inline]
         fn default() -> SdiSourceMapping {
             SdiSourceMapping::new()
         }
     }
 
     impl IntoValue for SdiSourceMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CardNumber", self.card_number);
@@ -15885,6 +16633,7 @@ pub struct CfnSdiSourceProps {
 #[cfg(feature = "medialive")]
 impl CfnSdiSourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> CfnSdiSourceProps {
         CfnSdiSourceProps {
             mode: None,
@@ -15898,6 +16647,7 @@ impl CfnSdiSourceProps {
 #[cfg(feature = "medialive")]
 impl CfnSdiSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Mode", self.mode);
@@ -15909,6 +16659,7 @@ impl CfnSdiSourceProps {
 
     /// The `AWS::MediaLive::SdiSource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaLive::SdiSource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -15917,6 +16668,7 @@ impl CfnSdiSourceProps {
 #[cfg(feature = "medialive")]
 impl crate::Cfn<markers::SdiSource> {
     /// Adds an `AWS::MediaLive::SdiSource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -15929,6 +16681,7 @@ impl crate::Cfn<markers::SdiSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-sdisource.html#aws-resource-medialive-sdisource-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -15937,6 +16690,7 @@ impl crate::Cfn<markers::SdiSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-sdisource.html#aws-resource-medialive-sdisource-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -15945,6 +16699,7 @@ impl crate::Cfn<markers::SdiSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-sdisource.html#aws-resource-medialive-sdisource-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -15953,6 +16708,7 @@ impl crate::Cfn<markers::SdiSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Inputs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-sdisource.html#aws-resource-medialive-sdisource-return-values).
+    #[inline]
     pub fn attr_inputs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Inputs".into())
     }
@@ -16011,6 +16767,7 @@ pub struct CfnSignalMapProps {
 #[cfg(feature = "medialive")]
 impl CfnSignalMapProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(discovery_entry_point_arn: impl Into<Str>, name: impl Into<Str>) -> CfnSignalMapProps {
         CfnSignalMapProps {
             cloud_watch_alarm_template_group_identifiers: None,
@@ -16027,6 +16784,7 @@ impl CfnSignalMapProps {
 #[cfg(feature = "medialive")]
 impl CfnSignalMapProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CloudWatchAlarmTemplateGroupIdentifiers", self.cloud_watch_alarm_template_group_identifiers);
@@ -16041,6 +16799,7 @@ impl CfnSignalMapProps {
 
     /// The `AWS::MediaLive::SignalMap` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaLive::SignalMap").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -16049,6 +16808,7 @@ impl CfnSignalMapProps {
 #[cfg(feature = "medialive")]
 impl crate::Cfn<markers::SignalMap> {
     /// Adds an `AWS::MediaLive::SignalMap` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -16061,6 +16821,7 @@ impl crate::Cfn<markers::SignalMap> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-signalmap.html#aws-resource-medialive-signalmap-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -16069,6 +16830,7 @@ impl crate::Cfn<markers::SignalMap> {
     ///
     /// `Fn::GetAtt` of
     /// [`CloudWatchAlarmTemplateGroupIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-signalmap.html#aws-resource-medialive-signalmap-return-values).
+    #[inline]
     pub fn attr_cloud_watch_alarm_template_group_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CloudWatchAlarmTemplateGroupIds".into())
     }
@@ -16077,6 +16839,7 @@ impl crate::Cfn<markers::SignalMap> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-signalmap.html#aws-resource-medialive-signalmap-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -16085,6 +16848,7 @@ impl crate::Cfn<markers::SignalMap> {
     ///
     /// `Fn::GetAtt` of
     /// [`ErrorMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-signalmap.html#aws-resource-medialive-signalmap-return-values).
+    #[inline]
     pub fn attr_error_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ErrorMessage".into())
     }
@@ -16093,6 +16857,7 @@ impl crate::Cfn<markers::SignalMap> {
     ///
     /// `Fn::GetAtt` of
     /// [`EventBridgeRuleTemplateGroupIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-signalmap.html#aws-resource-medialive-signalmap-return-values).
+    #[inline]
     pub fn attr_event_bridge_rule_template_group_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EventBridgeRuleTemplateGroupIds".into())
     }
@@ -16101,6 +16866,7 @@ impl crate::Cfn<markers::SignalMap> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailedMediaResourceMap`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-signalmap.html#aws-resource-medialive-signalmap-return-values).
+    #[inline]
     pub fn attr_failed_media_resource_map(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailedMediaResourceMap".into())
     }
@@ -16109,6 +16875,7 @@ impl crate::Cfn<markers::SignalMap> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-signalmap.html#aws-resource-medialive-signalmap-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -16117,6 +16884,7 @@ impl crate::Cfn<markers::SignalMap> {
     ///
     /// `Fn::GetAtt` of
     /// [`Identifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-signalmap.html#aws-resource-medialive-signalmap-return-values).
+    #[inline]
     pub fn attr_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Identifier".into())
     }
@@ -16125,6 +16893,7 @@ impl crate::Cfn<markers::SignalMap> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastDiscoveredAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-signalmap.html#aws-resource-medialive-signalmap-return-values).
+    #[inline]
     pub fn attr_last_discovered_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastDiscoveredAt".into())
     }
@@ -16133,6 +16902,7 @@ impl crate::Cfn<markers::SignalMap> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastSuccessfulMonitorDeployment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-signalmap.html#aws-resource-medialive-signalmap-return-values).
+    #[inline]
     pub fn attr_last_successful_monitor_deployment(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastSuccessfulMonitorDeployment".into())
     }
@@ -16141,6 +16911,7 @@ impl crate::Cfn<markers::SignalMap> {
     ///
     /// `Fn::GetAtt` of
     /// [`MediaResourceMap`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-signalmap.html#aws-resource-medialive-signalmap-return-values).
+    #[inline]
     pub fn attr_media_resource_map(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MediaResourceMap".into())
     }
@@ -16149,6 +16920,7 @@ impl crate::Cfn<markers::SignalMap> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-signalmap.html#aws-resource-medialive-signalmap-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -16157,6 +16929,7 @@ impl crate::Cfn<markers::SignalMap> {
     ///
     /// `Fn::GetAtt` of
     /// [`MonitorChangesPendingDeployment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-signalmap.html#aws-resource-medialive-signalmap-return-values).
+    #[inline]
     pub fn attr_monitor_changes_pending_deployment(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MonitorChangesPendingDeployment".into())
     }
@@ -16165,6 +16938,7 @@ impl crate::Cfn<markers::SignalMap> {
     ///
     /// `Fn::GetAtt` of
     /// [`MonitorDeployment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-signalmap.html#aws-resource-medialive-signalmap-return-values).
+    #[inline]
     pub fn attr_monitor_deployment(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MonitorDeployment".into())
     }
@@ -16174,6 +16948,7 @@ impl crate::Cfn<markers::SignalMap> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-signalmap.html#aws-resource-medialive-signalmap-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }

@@ -141,6 +141,7 @@ pub struct CfnAssetProps {
 #[cfg(feature = "mediapackage")]
 impl CfnAssetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(id: impl Into<Str>, packaging_group_id: impl Into<Str>, source_arn: impl Into<Str>, source_role_arn: impl Into<Str>) -> CfnAssetProps {
         CfnAssetProps {
             egress_endpoints: None,
@@ -157,6 +158,7 @@ impl CfnAssetProps {
 #[cfg(feature = "mediapackage")]
 impl CfnAssetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EgressEndpoints", self.egress_endpoints);
@@ -171,6 +173,7 @@ impl CfnAssetProps {
 
     /// The `AWS::MediaPackage::Asset` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaPackage::Asset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -179,6 +182,7 @@ impl CfnAssetProps {
 #[cfg(feature = "mediapackage")]
 impl crate::Cfn<markers::Asset> {
     /// Adds an `AWS::MediaPackage::Asset` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -191,6 +195,7 @@ impl crate::Cfn<markers::Asset> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackage-asset.html#aws-resource-mediapackage-asset-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -200,6 +205,7 @@ impl crate::Cfn<markers::Asset> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackage-asset.html#aws-resource-mediapackage-asset-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -232,6 +238,7 @@ pub mod asset {
 
     impl EgressEndpoint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(packaging_configuration_id: impl Into<Str>, url: impl Into<Str>) -> EgressEndpoint {
             EgressEndpoint {
                 packaging_configuration_id: packaging_configuration_id.into(),
@@ -241,6 +248,7 @@ pub mod asset {
     }
 
     impl IntoValue for EgressEndpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PackagingConfigurationId", self.packaging_configuration_id.into_value());
@@ -296,6 +304,7 @@ pub struct CfnChannelProps {
 #[cfg(feature = "mediapackage")]
 impl CfnChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(id: impl Into<Str>) -> CfnChannelProps {
         CfnChannelProps {
             description: None,
@@ -311,6 +320,7 @@ impl CfnChannelProps {
 #[cfg(feature = "mediapackage")]
 impl CfnChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -324,6 +334,7 @@ impl CfnChannelProps {
 
     /// The `AWS::MediaPackage::Channel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaPackage::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -332,6 +343,7 @@ impl CfnChannelProps {
 #[cfg(feature = "mediapackage")]
 impl crate::Cfn<markers::Channel> {
     /// Adds an `AWS::MediaPackage::Channel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -344,6 +356,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackage-channel.html#aws-resource-mediapackage-channel-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -369,6 +382,7 @@ pub mod channel {
 
     impl LogConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LogConfiguration {
             LogConfiguration {
                 log_group_name: None,
@@ -377,12 +391,14 @@ pub mod channel {
     }
 
     impl Default for LogConfiguration {
+        #[inline]
         fn default() -> LogConfiguration {
             LogConfiguration::new()
         }
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogGroupName", self.log_group_name);
@@ -405,6 +421,7 @@ pub mod channel {
 
     impl HlsIngest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HlsIngest {
             HlsIngest {
                 ingest_endpoints: None,
@@ -413,12 +430,14 @@ pub mod channel {
     }
 
     impl Default for HlsIngest {
+        #[inline]
         fn default() -> HlsIngest {
             HlsIngest::new()
         }
     }
 
     impl IntoValue for HlsIngest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ingestEndpoints", self.ingest_endpoints);
@@ -456,6 +475,7 @@ pub mod channel {
 
     impl IngestEndpoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IngestEndpoint {
             IngestEndpoint {
                 id: None,
@@ -467,12 +487,14 @@ pub mod channel {
     }
 
     impl Default for IngestEndpoint {
+        #[inline]
         fn default() -> IngestEndpoint {
             IngestEndpoint::new()
         }
     }
 
     impl IntoValue for IngestEndpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Id", self.id);
@@ -574,6 +596,7 @@ pub struct CfnOriginEndpointProps {
 #[cfg(feature = "mediapackage")]
 impl CfnOriginEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(channel_id: impl Into<Str>, id: impl Into<Str>) -> CfnOriginEndpointProps {
         CfnOriginEndpointProps {
             authorization: None,
@@ -597,6 +620,7 @@ impl CfnOriginEndpointProps {
 #[cfg(feature = "mediapackage")]
 impl CfnOriginEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Authorization", self.authorization);
@@ -618,6 +642,7 @@ impl CfnOriginEndpointProps {
 
     /// The `AWS::MediaPackage::OriginEndpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaPackage::OriginEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -626,6 +651,7 @@ impl CfnOriginEndpointProps {
 #[cfg(feature = "mediapackage")]
 impl crate::Cfn<markers::OriginEndpoint> {
     /// Adds an `AWS::MediaPackage::OriginEndpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -638,6 +664,7 @@ impl crate::Cfn<markers::OriginEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackage-originendpoint.html#aws-resource-mediapackage-originendpoint-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -646,6 +673,7 @@ impl crate::Cfn<markers::OriginEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Url`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackage-originendpoint.html#aws-resource-mediapackage-originendpoint-return-values).
+    #[inline]
     pub fn attr_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Url".into())
     }
@@ -687,6 +715,7 @@ pub mod origin_endpoint {
 
     impl MssPackage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MssPackage {
             MssPackage {
                 encryption: None,
@@ -698,12 +727,14 @@ pub mod origin_endpoint {
     }
 
     impl Default for MssPackage {
+        #[inline]
         fn default() -> MssPackage {
             MssPackage::new()
         }
     }
 
     impl IntoValue for MssPackage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Encryption", self.encryption);
@@ -743,6 +774,7 @@ pub mod origin_endpoint {
 
     impl StreamSelection {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StreamSelection {
             StreamSelection {
                 max_video_bits_per_second: None,
@@ -753,12 +785,14 @@ pub mod origin_endpoint {
     }
 
     impl Default for StreamSelection {
+        #[inline]
         fn default() -> StreamSelection {
             StreamSelection::new()
         }
     }
 
     impl IntoValue for StreamSelection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxVideoBitsPerSecond", self.max_video_bits_per_second);
@@ -785,6 +819,7 @@ pub mod origin_endpoint {
 
     impl MssEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(speke_key_provider: impl Into<SpekeKeyProvider>) -> MssEncryption {
             MssEncryption {
                 speke_key_provider: speke_key_provider.into(),
@@ -793,6 +828,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for MssEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SpekeKeyProvider", self.speke_key_provider.into_value());
@@ -852,6 +888,7 @@ pub mod origin_endpoint {
 
     impl SpekeKeyProvider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_id: impl Into<Str>, role_arn: impl Into<Str>, system_ids: impl Into<List<Str>>, url: impl Into<Str>) -> SpekeKeyProvider {
             SpekeKeyProvider {
                 certificate_arn: None,
@@ -865,6 +902,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for SpekeKeyProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateArn", self.certificate_arn);
@@ -905,6 +943,7 @@ pub mod origin_endpoint {
 
     impl EncryptionContractConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(preset_speke20_audio: impl Into<Str>, preset_speke20_video: impl Into<Str>) -> EncryptionContractConfiguration {
             EncryptionContractConfiguration {
                 preset_speke20_audio: preset_speke20_audio.into(),
@@ -914,6 +953,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for EncryptionContractConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PresetSpeke20Audio", self.preset_speke20_audio.into_value());
@@ -946,6 +986,7 @@ pub mod origin_endpoint {
 
     impl Authorization {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cdn_identifier_secret: impl Into<Str>, secrets_role_arn: impl Into<Str>) -> Authorization {
             Authorization {
                 cdn_identifier_secret: cdn_identifier_secret.into(),
@@ -955,6 +996,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for Authorization {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CdnIdentifierSecret", self.cdn_identifier_secret.into_value());
@@ -1000,6 +1042,7 @@ pub mod origin_endpoint {
 
     impl CmafPackage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CmafPackage {
             CmafPackage {
                 encryption: None,
@@ -1012,12 +1055,14 @@ pub mod origin_endpoint {
     }
 
     impl Default for CmafPackage {
+        #[inline]
         fn default() -> CmafPackage {
             CmafPackage::new()
         }
     }
 
     impl IntoValue for CmafPackage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Encryption", self.encryption);
@@ -1064,6 +1109,7 @@ pub mod origin_endpoint {
 
     impl CmafEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(speke_key_provider: impl Into<SpekeKeyProvider>) -> CmafEncryption {
             CmafEncryption {
                 constant_initialization_vector: None,
@@ -1075,6 +1121,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for CmafEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConstantInitializationVector", self.constant_initialization_vector);
@@ -1157,6 +1204,7 @@ pub mod origin_endpoint {
 
     impl HlsManifest {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>) -> HlsManifest {
             HlsManifest {
                 ad_markers: None,
@@ -1174,6 +1222,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for HlsManifest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdMarkers", self.ad_markers);
@@ -1271,6 +1320,7 @@ pub mod origin_endpoint {
 
     impl HlsPackage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HlsPackage {
             HlsPackage {
                 ad_markers: None,
@@ -1290,12 +1340,14 @@ pub mod origin_endpoint {
     }
 
     impl Default for HlsPackage {
+        #[inline]
         fn default() -> HlsPackage {
             HlsPackage::new()
         }
     }
 
     impl IntoValue for HlsPackage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdMarkers", self.ad_markers);
@@ -1354,6 +1406,7 @@ pub mod origin_endpoint {
 
     impl HlsEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(speke_key_provider: impl Into<SpekeKeyProvider>) -> HlsEncryption {
             HlsEncryption {
                 constant_initialization_vector: None,
@@ -1366,6 +1419,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for HlsEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConstantInitializationVector", self.constant_initialization_vector);
@@ -1482,6 +1536,7 @@ pub mod origin_endpoint {
 
     impl DashPackage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DashPackage {
             DashPackage {
                 ad_triggers: None,
@@ -1505,12 +1560,14 @@ pub mod origin_endpoint {
     }
 
     impl Default for DashPackage {
+        #[inline]
         fn default() -> DashPackage {
             DashPackage::new()
         }
     }
 
     impl IntoValue for DashPackage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdTriggers", self.ad_triggers);
@@ -1556,6 +1613,7 @@ pub mod origin_endpoint {
 
     impl DashEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(speke_key_provider: impl Into<SpekeKeyProvider>) -> DashEncryption {
             DashEncryption {
                 key_rotation_interval_seconds: None,
@@ -1565,6 +1623,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for DashEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KeyRotationIntervalSeconds", self.key_rotation_interval_seconds);
@@ -1624,6 +1683,7 @@ pub struct CfnPackagingConfigurationProps {
 #[cfg(feature = "mediapackage")]
 impl CfnPackagingConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(id: impl Into<Str>, packaging_group_id: impl Into<Str>) -> CfnPackagingConfigurationProps {
         CfnPackagingConfigurationProps {
             cmaf_package: None,
@@ -1640,6 +1700,7 @@ impl CfnPackagingConfigurationProps {
 #[cfg(feature = "mediapackage")]
 impl CfnPackagingConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CmafPackage", self.cmaf_package);
@@ -1654,6 +1715,7 @@ impl CfnPackagingConfigurationProps {
 
     /// The `AWS::MediaPackage::PackagingConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaPackage::PackagingConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1662,6 +1724,7 @@ impl CfnPackagingConfigurationProps {
 #[cfg(feature = "mediapackage")]
 impl crate::Cfn<markers::PackagingConfiguration> {
     /// Adds an `AWS::MediaPackage::PackagingConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1675,6 +1738,7 @@ impl crate::Cfn<markers::PackagingConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackage-packagingconfiguration.html#aws-resource-mediapackage-packagingconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1713,6 +1777,7 @@ pub mod packaging_configuration {
 
     impl MssPackage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mss_manifests: impl Into<List<MssManifest>>) -> MssPackage {
             MssPackage {
                 encryption: None,
@@ -1723,6 +1788,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for MssPackage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Encryption", self.encryption);
@@ -1753,6 +1819,7 @@ pub mod packaging_configuration {
 
     impl MssManifest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MssManifest {
             MssManifest {
                 manifest_name: None,
@@ -1762,12 +1829,14 @@ pub mod packaging_configuration {
     }
 
     impl Default for MssManifest {
+        #[inline]
         fn default() -> MssManifest {
             MssManifest::new()
         }
     }
 
     impl IntoValue for MssManifest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ManifestName", self.manifest_name);
@@ -1805,6 +1874,7 @@ pub mod packaging_configuration {
 
     impl StreamSelection {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StreamSelection {
             StreamSelection {
                 max_video_bits_per_second: None,
@@ -1815,12 +1885,14 @@ pub mod packaging_configuration {
     }
 
     impl Default for StreamSelection {
+        #[inline]
         fn default() -> StreamSelection {
             StreamSelection::new()
         }
     }
 
     impl IntoValue for StreamSelection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxVideoBitsPerSecond", self.max_video_bits_per_second);
@@ -1847,6 +1919,7 @@ pub mod packaging_configuration {
 
     impl MssEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(speke_key_provider: impl Into<SpekeKeyProvider>) -> MssEncryption {
             MssEncryption {
                 speke_key_provider: speke_key_provider.into(),
@@ -1855,6 +1928,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for MssEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SpekeKeyProvider", self.speke_key_provider.into_value());
@@ -1900,6 +1974,7 @@ pub mod packaging_configuration {
 
     impl SpekeKeyProvider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>, system_ids: impl Into<List<Str>>, url: impl Into<Str>) -> SpekeKeyProvider {
             SpekeKeyProvider {
                 encryption_contract_configuration: None,
@@ -1911,6 +1986,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for SpekeKeyProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EncryptionContractConfiguration", self.encryption_contract_configuration);
@@ -1949,6 +2025,7 @@ pub mod packaging_configuration {
 
     impl EncryptionContractConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(preset_speke20_audio: impl Into<Str>, preset_speke20_video: impl Into<Str>) -> EncryptionContractConfiguration {
             EncryptionContractConfiguration {
                 preset_speke20_audio: preset_speke20_audio.into(),
@@ -1958,6 +2035,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for EncryptionContractConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PresetSpeke20Audio", self.preset_speke20_audio.into_value());
@@ -2002,6 +2080,7 @@ pub mod packaging_configuration {
 
     impl CmafPackage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(hls_manifests: impl Into<List<HlsManifest>>) -> CmafPackage {
             CmafPackage {
                 encryption: None,
@@ -2013,6 +2092,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for CmafPackage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Encryption", self.encryption);
@@ -2040,6 +2120,7 @@ pub mod packaging_configuration {
 
     impl CmafEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(speke_key_provider: impl Into<SpekeKeyProvider>) -> CmafEncryption {
             CmafEncryption {
                 speke_key_provider: speke_key_provider.into(),
@@ -2048,6 +2129,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for CmafEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SpekeKeyProvider", self.speke_key_provider.into_value());
@@ -2099,6 +2181,7 @@ pub mod packaging_configuration {
 
     impl HlsManifest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HlsManifest {
             HlsManifest {
                 ad_markers: None,
@@ -2112,12 +2195,14 @@ pub mod packaging_configuration {
     }
 
     impl Default for HlsManifest {
+        #[inline]
         fn default() -> HlsManifest {
             HlsManifest::new()
         }
     }
 
     impl IntoValue for HlsManifest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdMarkers", self.ad_markers);
@@ -2169,6 +2254,7 @@ pub mod packaging_configuration {
 
     impl HlsPackage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(hls_manifests: impl Into<List<HlsManifest>>) -> HlsPackage {
             HlsPackage {
                 encryption: None,
@@ -2181,6 +2267,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for HlsPackage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Encryption", self.encryption);
@@ -2221,6 +2308,7 @@ pub mod packaging_configuration {
 
     impl HlsEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(speke_key_provider: impl Into<SpekeKeyProvider>) -> HlsEncryption {
             HlsEncryption {
                 constant_initialization_vector: None,
@@ -2231,6 +2319,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for HlsEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConstantInitializationVector", self.constant_initialization_vector);
@@ -2299,6 +2388,7 @@ pub mod packaging_configuration {
 
     impl DashPackage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dash_manifests: impl Into<List<DashManifest>>) -> DashPackage {
             DashPackage {
                 dash_manifests: dash_manifests.into(),
@@ -2313,6 +2403,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for DashPackage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DashManifests", self.dash_manifests.into_value());
@@ -2343,6 +2434,7 @@ pub mod packaging_configuration {
 
     impl DashEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(speke_key_provider: impl Into<SpekeKeyProvider>) -> DashEncryption {
             DashEncryption {
                 speke_key_provider: speke_key_provider.into(),
@@ -2351,6 +2443,7 @@ pub mod packaging_configuration {
     }
 
     impl IntoValue for DashEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SpekeKeyProvider", self.speke_key_provider.into_value());
@@ -2403,6 +2496,7 @@ pub mod packaging_configuration {
 
     impl DashManifest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DashManifest {
             DashManifest {
                 manifest_layout: None,
@@ -2416,12 +2510,14 @@ pub mod packaging_configuration {
     }
 
     impl Default for DashManifest {
+        #[inline]
         fn default() -> DashManifest {
             DashManifest::new()
         }
     }
 
     impl IntoValue for DashManifest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ManifestLayout", self.manifest_layout);
@@ -2470,6 +2566,7 @@ pub struct CfnPackagingGroupProps {
 #[cfg(feature = "mediapackage")]
 impl CfnPackagingGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(id: impl Into<Str>) -> CfnPackagingGroupProps {
         CfnPackagingGroupProps {
             authorization: None,
@@ -2483,6 +2580,7 @@ impl CfnPackagingGroupProps {
 #[cfg(feature = "mediapackage")]
 impl CfnPackagingGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Authorization", self.authorization);
@@ -2494,6 +2592,7 @@ impl CfnPackagingGroupProps {
 
     /// The `AWS::MediaPackage::PackagingGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaPackage::PackagingGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2502,6 +2601,7 @@ impl CfnPackagingGroupProps {
 #[cfg(feature = "mediapackage")]
 impl crate::Cfn<markers::PackagingGroup> {
     /// Adds an `AWS::MediaPackage::PackagingGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2514,6 +2614,7 @@ impl crate::Cfn<markers::PackagingGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackage-packaginggroup.html#aws-resource-mediapackage-packaginggroup-return-values).
+    #[inline]
     pub fn attr_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainName".into())
     }
@@ -2523,6 +2624,7 @@ impl crate::Cfn<markers::PackagingGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackage-packaginggroup.html#aws-resource-mediapackage-packaginggroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2557,6 +2659,7 @@ pub mod packaging_group {
 
     impl Authorization {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cdn_identifier_secret: impl Into<Str>, secrets_role_arn: impl Into<Str>) -> Authorization {
             Authorization {
                 cdn_identifier_secret: cdn_identifier_secret.into(),
@@ -2566,6 +2669,7 @@ pub mod packaging_group {
     }
 
     impl IntoValue for Authorization {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CdnIdentifierSecret", self.cdn_identifier_secret.into_value());
@@ -2591,6 +2695,7 @@ pub mod packaging_group {
 
     impl LogConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LogConfiguration {
             LogConfiguration {
                 log_group_name: None,
@@ -2599,12 +2704,14 @@ pub mod packaging_group {
     }
 
     impl Default for LogConfiguration {
+        #[inline]
         fn default() -> LogConfiguration {
             LogConfiguration::new()
         }
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogGroupName", self.log_group_name);

@@ -157,6 +157,7 @@ pub struct CfnChannelProps {
 #[cfg(feature = "mediapackagev2")]
 impl CfnChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(channel_group_name: impl Into<Str>, channel_name: impl Into<Str>) -> CfnChannelProps {
         CfnChannelProps {
             channel_group_name: channel_group_name.into(),
@@ -175,6 +176,7 @@ impl CfnChannelProps {
 #[cfg(feature = "mediapackagev2")]
 impl CfnChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelGroupName", self.channel_group_name.into_value());
@@ -191,6 +193,7 @@ impl CfnChannelProps {
 
     /// The `AWS::MediaPackageV2::Channel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaPackageV2::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -199,6 +202,7 @@ impl CfnChannelProps {
 #[cfg(feature = "mediapackagev2")]
 impl crate::Cfn<markers::Channel> {
     /// Adds an `AWS::MediaPackageV2::Channel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -211,6 +215,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-channel.html#aws-resource-mediapackagev2-channel-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -219,6 +224,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`IngestEndpoints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-channel.html#aws-resource-mediapackagev2-channel-return-values).
+    #[inline]
     pub fn attr_ingest_endpoints(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IngestEndpoints".into())
     }
@@ -227,6 +233,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-channel.html#aws-resource-mediapackagev2-channel-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -235,6 +242,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-channel.html#aws-resource-mediapackagev2-channel-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -243,6 +251,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`IngestEndpointUrls`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-channel.html#aws-resource-mediapackagev2-channel-return-values).
+    #[inline]
     pub fn attr_ingest_endpoint_urls(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IngestEndpointUrls".into())
     }
@@ -254,6 +263,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachedMultiviewChannels`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-channel.html#aws-resource-mediapackagev2-channel-return-values).
+    #[inline]
     pub fn attr_attached_multiview_channels(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachedMultiviewChannels".into())
     }
@@ -289,6 +299,7 @@ pub mod channel {
 
     impl InputSwitchConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputSwitchConfiguration {
             InputSwitchConfiguration {
                 mqcs_input_switching: None,
@@ -298,12 +309,14 @@ pub mod channel {
     }
 
     impl Default for InputSwitchConfiguration {
+        #[inline]
         fn default() -> InputSwitchConfiguration {
             InputSwitchConfiguration::new()
         }
     }
 
     impl IntoValue for InputSwitchConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MQCSInputSwitching", self.mqcs_input_switching);
@@ -343,6 +356,7 @@ pub mod channel {
 
     impl MultiviewConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(available_layouts: impl Into<List<Str>>, available_sources: impl Into<List<Str>>) -> MultiviewConfiguration {
             MultiviewConfiguration {
                 available_layouts: available_layouts.into(),
@@ -352,6 +366,7 @@ pub mod channel {
     }
 
     impl IntoValue for MultiviewConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AvailableLayouts", self.available_layouts.into_value());
@@ -377,6 +392,7 @@ pub mod channel {
 
     impl OutputHeaderConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OutputHeaderConfiguration {
             OutputHeaderConfiguration {
                 publish_mqcs: None,
@@ -385,12 +401,14 @@ pub mod channel {
     }
 
     impl Default for OutputHeaderConfiguration {
+        #[inline]
         fn default() -> OutputHeaderConfiguration {
             OutputHeaderConfiguration::new()
         }
     }
 
     impl IntoValue for OutputHeaderConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PublishMQCS", self.publish_mqcs);
@@ -428,6 +446,7 @@ pub struct CfnChannelGroupProps {
 #[cfg(feature = "mediapackagev2")]
 impl CfnChannelGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(channel_group_name: impl Into<Str>) -> CfnChannelGroupProps {
         CfnChannelGroupProps {
             channel_group_name: channel_group_name.into(),
@@ -440,6 +459,7 @@ impl CfnChannelGroupProps {
 #[cfg(feature = "mediapackagev2")]
 impl CfnChannelGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelGroupName", self.channel_group_name.into_value());
@@ -450,6 +470,7 @@ impl CfnChannelGroupProps {
 
     /// The `AWS::MediaPackageV2::ChannelGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaPackageV2::ChannelGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -458,6 +479,7 @@ impl CfnChannelGroupProps {
 #[cfg(feature = "mediapackagev2")]
 impl crate::Cfn<markers::ChannelGroup> {
     /// Adds an `AWS::MediaPackageV2::ChannelGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -470,6 +492,7 @@ impl crate::Cfn<markers::ChannelGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-channelgroup.html#aws-resource-mediapackagev2-channelgroup-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -478,6 +501,7 @@ impl crate::Cfn<markers::ChannelGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-channelgroup.html#aws-resource-mediapackagev2-channelgroup-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -486,6 +510,7 @@ impl crate::Cfn<markers::ChannelGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-channelgroup.html#aws-resource-mediapackagev2-channelgroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -494,6 +519,7 @@ impl crate::Cfn<markers::ChannelGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`EgressDomain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-channelgroup.html#aws-resource-mediapackagev2-channelgroup-return-values).
+    #[inline]
     pub fn attr_egress_domain(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EgressDomain".into())
     }
@@ -527,6 +553,7 @@ pub struct CfnChannelPolicyProps {
 #[cfg(feature = "mediapackagev2")]
 impl CfnChannelPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(channel_group_name: impl Into<Str>, channel_name: impl Into<Str>, policy: impl Into<Union>) -> CfnChannelPolicyProps {
         CfnChannelPolicyProps {
             channel_group_name: channel_group_name.into(),
@@ -539,6 +566,7 @@ impl CfnChannelPolicyProps {
 #[cfg(feature = "mediapackagev2")]
 impl CfnChannelPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelGroupName", self.channel_group_name.into_value());
@@ -549,6 +577,7 @@ impl CfnChannelPolicyProps {
 
     /// The `AWS::MediaPackageV2::ChannelPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaPackageV2::ChannelPolicy").properties(self.into_properties())
     }
@@ -557,6 +586,7 @@ impl CfnChannelPolicyProps {
 #[cfg(feature = "mediapackagev2")]
 impl crate::Cfn<markers::ChannelPolicy> {
     /// Adds an `AWS::MediaPackageV2::ChannelPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -662,6 +692,7 @@ pub struct CfnOriginEndpointProps {
 #[cfg(feature = "mediapackagev2")]
 impl CfnOriginEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(channel_group_name: impl Into<Str>, channel_name: impl Into<Str>, container_type: impl Into<Str>, origin_endpoint_name: impl Into<Str>) -> CfnOriginEndpointProps {
         CfnOriginEndpointProps {
             channel_group_name: channel_group_name.into(),
@@ -686,6 +717,7 @@ impl CfnOriginEndpointProps {
 #[cfg(feature = "mediapackagev2")]
 impl CfnOriginEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelGroupName", self.channel_group_name.into_value());
@@ -708,6 +740,7 @@ impl CfnOriginEndpointProps {
 
     /// The `AWS::MediaPackageV2::OriginEndpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaPackageV2::OriginEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -716,6 +749,7 @@ impl CfnOriginEndpointProps {
 #[cfg(feature = "mediapackagev2")]
 impl crate::Cfn<markers::OriginEndpoint> {
     /// Adds an `AWS::MediaPackageV2::OriginEndpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -728,6 +762,7 @@ impl crate::Cfn<markers::OriginEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-originendpoint.html#aws-resource-mediapackagev2-originendpoint-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -736,6 +771,7 @@ impl crate::Cfn<markers::OriginEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-originendpoint.html#aws-resource-mediapackagev2-originendpoint-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -744,6 +780,7 @@ impl crate::Cfn<markers::OriginEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-originendpoint.html#aws-resource-mediapackagev2-originendpoint-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -752,6 +789,7 @@ impl crate::Cfn<markers::OriginEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`DashManifestUrls`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-originendpoint.html#aws-resource-mediapackagev2-originendpoint-return-values).
+    #[inline]
     pub fn attr_dash_manifest_urls(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DashManifestUrls".into())
     }
@@ -760,6 +798,7 @@ impl crate::Cfn<markers::OriginEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`MssManifestUrls`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-originendpoint.html#aws-resource-mediapackagev2-originendpoint-return-values).
+    #[inline]
     pub fn attr_mss_manifest_urls(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MssManifestUrls".into())
     }
@@ -768,6 +807,7 @@ impl crate::Cfn<markers::OriginEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`HlsManifestUrls`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-originendpoint.html#aws-resource-mediapackagev2-originendpoint-return-values).
+    #[inline]
     pub fn attr_hls_manifest_urls(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HlsManifestUrls".into())
     }
@@ -776,6 +816,7 @@ impl crate::Cfn<markers::OriginEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`LowLatencyHlsManifestUrls`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-originendpoint.html#aws-resource-mediapackagev2-originendpoint-return-values).
+    #[inline]
     pub fn attr_low_latency_hls_manifest_urls(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LowLatencyHlsManifestUrls".into())
     }
@@ -913,6 +954,7 @@ pub mod origin_endpoint {
 
     impl DashManifestConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(manifest_name: impl Into<Str>) -> DashManifestConfiguration {
             DashManifestConfiguration {
                 audio_timeline_pattern: None,
@@ -940,6 +982,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for DashManifestConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioTimelinePattern", self.audio_timeline_pattern);
@@ -1019,6 +1062,7 @@ pub mod origin_endpoint {
 
     impl FilterConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FilterConfiguration {
             FilterConfiguration {
                 clip_start_time: None,
@@ -1032,12 +1076,14 @@ pub mod origin_endpoint {
     }
 
     impl Default for FilterConfiguration {
+        #[inline]
         fn default() -> FilterConfiguration {
             FilterConfiguration::new()
         }
     }
 
     impl IntoValue for FilterConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClipStartTime", self.clip_start_time);
@@ -1072,6 +1118,7 @@ pub mod origin_endpoint {
 
     impl ScteDash {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ScteDash {
             ScteDash {
                 ad_marker_dash: None,
@@ -1081,12 +1128,14 @@ pub mod origin_endpoint {
     }
 
     impl Default for ScteDash {
+        #[inline]
         fn default() -> ScteDash {
             ScteDash::new()
         }
     }
 
     impl IntoValue for ScteDash {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdMarkerDash", self.ad_marker_dash);
@@ -1116,6 +1165,7 @@ pub mod origin_endpoint {
 
     impl DashUtcTiming {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DashUtcTiming {
             DashUtcTiming {
                 timing_mode: None,
@@ -1125,12 +1175,14 @@ pub mod origin_endpoint {
     }
 
     impl Default for DashUtcTiming {
+        #[inline]
         fn default() -> DashUtcTiming {
             DashUtcTiming::new()
         }
     }
 
     impl IntoValue for DashUtcTiming {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TimingMode", self.timing_mode);
@@ -1174,6 +1226,7 @@ pub mod origin_endpoint {
 
     impl DashBaseUrl {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(url: impl Into<Str>) -> DashBaseUrl {
             DashBaseUrl {
                 dvb_priority: None,
@@ -1185,6 +1238,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for DashBaseUrl {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DvbPriority", self.dvb_priority);
@@ -1231,6 +1285,7 @@ pub mod origin_endpoint {
 
     impl DashProgramInformation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DashProgramInformation {
             DashProgramInformation {
                 copyright: None,
@@ -1243,12 +1298,14 @@ pub mod origin_endpoint {
     }
 
     impl Default for DashProgramInformation {
+        #[inline]
         fn default() -> DashProgramInformation {
             DashProgramInformation::new()
         }
     }
 
     impl IntoValue for DashProgramInformation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Copyright", self.copyright);
@@ -1281,6 +1338,7 @@ pub mod origin_endpoint {
 
     impl DashDvbSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DashDvbSettings {
             DashDvbSettings {
                 error_metrics: None,
@@ -1290,12 +1348,14 @@ pub mod origin_endpoint {
     }
 
     impl Default for DashDvbSettings {
+        #[inline]
         fn default() -> DashDvbSettings {
             DashDvbSettings::new()
         }
     }
 
     impl IntoValue for DashDvbSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ErrorMetrics", self.error_metrics);
@@ -1331,6 +1391,7 @@ pub mod origin_endpoint {
 
     impl DashDvbFontDownload {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DashDvbFontDownload {
             DashDvbFontDownload {
                 font_family: None,
@@ -1341,12 +1402,14 @@ pub mod origin_endpoint {
     }
 
     impl Default for DashDvbFontDownload {
+        #[inline]
         fn default() -> DashDvbFontDownload {
             DashDvbFontDownload::new()
         }
     }
 
     impl IntoValue for DashDvbFontDownload {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FontFamily", self.font_family);
@@ -1380,6 +1443,7 @@ pub mod origin_endpoint {
 
     impl DashDvbMetricsReporting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(reporting_url: impl Into<Str>) -> DashDvbMetricsReporting {
             DashDvbMetricsReporting {
                 probability: None,
@@ -1389,6 +1453,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for DashDvbMetricsReporting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Probability", self.probability);
@@ -1412,6 +1477,7 @@ pub mod origin_endpoint {
 
     impl DashSubtitleConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DashSubtitleConfiguration {
             DashSubtitleConfiguration {
                 ttml_configuration: None,
@@ -1420,12 +1486,14 @@ pub mod origin_endpoint {
     }
 
     impl Default for DashSubtitleConfiguration {
+        #[inline]
         fn default() -> DashSubtitleConfiguration {
             DashSubtitleConfiguration::new()
         }
     }
 
     impl IntoValue for DashSubtitleConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TtmlConfiguration", self.ttml_configuration);
@@ -1453,6 +1521,7 @@ pub mod origin_endpoint {
 
     impl DashTtmlConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ttml_profile: impl Into<Str>) -> DashTtmlConfiguration {
             DashTtmlConfiguration {
                 ttml_profile: ttml_profile.into(),
@@ -1461,6 +1530,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for DashTtmlConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TtmlProfile", self.ttml_profile.into_value());
@@ -1489,6 +1559,7 @@ pub mod origin_endpoint {
 
     impl DashAvailabilityStartTimeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fixed_availability_start_time: impl Into<Str>) -> DashAvailabilityStartTimeConfiguration {
             DashAvailabilityStartTimeConfiguration {
                 fixed_availability_start_time: fixed_availability_start_time.into(),
@@ -1497,6 +1568,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for DashAvailabilityStartTimeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FixedAvailabilityStartTime", self.fixed_availability_start_time.into_value());
@@ -1519,6 +1591,7 @@ pub mod origin_endpoint {
 
     impl ForceEndpointErrorConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ForceEndpointErrorConfiguration {
             ForceEndpointErrorConfiguration {
                 endpoint_error_conditions: None,
@@ -1527,12 +1600,14 @@ pub mod origin_endpoint {
     }
 
     impl Default for ForceEndpointErrorConfiguration {
+        #[inline]
         fn default() -> ForceEndpointErrorConfiguration {
             ForceEndpointErrorConfiguration::new()
         }
     }
 
     impl IntoValue for ForceEndpointErrorConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndpointErrorConditions", self.endpoint_error_conditions);
@@ -1568,6 +1643,7 @@ pub mod origin_endpoint {
 
     impl StartTag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(time_offset: impl Into<Num>) -> StartTag {
             StartTag {
                 precise: None,
@@ -1577,6 +1653,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for StartTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Precise", self.precise);
@@ -1621,6 +1698,7 @@ pub mod origin_endpoint {
 
     impl MssManifestConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(manifest_name: impl Into<Str>) -> MssManifestConfiguration {
             MssManifestConfiguration {
                 filter_configuration: None,
@@ -1632,6 +1710,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for MssManifestConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FilterConfiguration", self.filter_configuration);
@@ -1720,6 +1799,7 @@ pub mod origin_endpoint {
 
     impl LowLatencyHlsManifestConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(manifest_name: impl Into<Str>) -> LowLatencyHlsManifestConfiguration {
             LowLatencyHlsManifestConfiguration {
                 child_manifest_name: None,
@@ -1737,6 +1817,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for LowLatencyHlsManifestConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChildManifestName", self.child_manifest_name);
@@ -1773,6 +1854,7 @@ pub mod origin_endpoint {
 
     impl ScteHls {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ScteHls {
             ScteHls {
                 ad_marker_hls: None,
@@ -1782,12 +1864,14 @@ pub mod origin_endpoint {
     }
 
     impl Default for ScteHls {
+        #[inline]
         fn default() -> ScteHls {
             ScteHls::new()
         }
     }
 
     impl IntoValue for ScteHls {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdMarkerHls", self.ad_marker_hls);
@@ -1865,6 +1949,7 @@ pub mod origin_endpoint {
 
     impl HlsManifestConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(manifest_name: impl Into<Str>) -> HlsManifestConfiguration {
             HlsManifestConfiguration {
                 child_manifest_name: None,
@@ -1882,6 +1967,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for HlsManifestConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChildManifestName", self.child_manifest_name);
@@ -1949,6 +2035,7 @@ pub mod origin_endpoint {
 
     impl Segment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Segment {
             Segment {
                 encryption: None,
@@ -1964,12 +2051,14 @@ pub mod origin_endpoint {
     }
 
     impl Default for Segment {
+        #[inline]
         fn default() -> Segment {
             Segment::new()
         }
     }
 
     impl IntoValue for Segment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Encryption", self.encryption);
@@ -2015,6 +2104,7 @@ pub mod origin_endpoint {
 
     impl Scte {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Scte {
             Scte {
                 custom_ad_types: None,
@@ -2025,12 +2115,14 @@ pub mod origin_endpoint {
     }
 
     impl Default for Scte {
+        #[inline]
         fn default() -> Scte {
             Scte::new()
         }
     }
 
     impl IntoValue for Scte {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomAdTypes", self.custom_ad_types);
@@ -2079,6 +2171,7 @@ pub mod origin_endpoint {
 
     impl Encryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_method: impl Into<EncryptionMethod>, speke_key_provider: impl Into<SpekeKeyProvider>) -> Encryption {
             Encryption {
                 cmaf_exclude_segment_drm_metadata: None,
@@ -2091,6 +2184,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for Encryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CmafExcludeSegmentDrmMetadata", self.cmaf_exclude_segment_drm_metadata);
@@ -2156,6 +2250,7 @@ pub mod origin_endpoint {
 
     impl SpekeKeyProvider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(drm_systems: impl Into<List<Str>>, encryption_contract_configuration: impl Into<EncryptionContractConfiguration>, resource_id: impl Into<Str>, role_arn: impl Into<Str>, url: impl Into<Str>) -> SpekeKeyProvider {
             SpekeKeyProvider {
                 certificate_arn: None,
@@ -2169,6 +2264,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for SpekeKeyProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateArn", self.certificate_arn);
@@ -2207,6 +2303,7 @@ pub mod origin_endpoint {
 
     impl EncryptionContractConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(preset_speke20_audio: impl Into<Str>, preset_speke20_video: impl Into<Str>) -> EncryptionContractConfiguration {
             EncryptionContractConfiguration {
                 preset_speke20_audio: preset_speke20_audio.into(),
@@ -2216,6 +2313,7 @@ pub mod origin_endpoint {
     }
 
     impl IntoValue for EncryptionContractConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PresetSpeke20Audio", self.preset_speke20_audio.into_value());
@@ -2250,6 +2348,7 @@ pub mod origin_endpoint {
 
     impl EncryptionMethod {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionMethod {
             EncryptionMethod {
                 cmaf_encryption_method: None,
@@ -2260,12 +2359,14 @@ pub mod origin_endpoint {
     }
 
     impl Default for EncryptionMethod {
+        #[inline]
         fn default() -> EncryptionMethod {
             EncryptionMethod::new()
         }
     }
 
     impl IntoValue for EncryptionMethod {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CmafEncryptionMethod", self.cmaf_encryption_method);
@@ -2315,6 +2416,7 @@ pub struct CfnOriginEndpointPolicyProps {
 #[cfg(feature = "mediapackagev2")]
 impl CfnOriginEndpointPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(channel_group_name: impl Into<Str>, channel_name: impl Into<Str>, origin_endpoint_name: impl Into<Str>, policy: impl Into<Union>) -> CfnOriginEndpointPolicyProps {
         CfnOriginEndpointPolicyProps {
             cdn_auth_configuration: None,
@@ -2329,6 +2431,7 @@ impl CfnOriginEndpointPolicyProps {
 #[cfg(feature = "mediapackagev2")]
 impl CfnOriginEndpointPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CdnAuthConfiguration", self.cdn_auth_configuration);
@@ -2341,6 +2444,7 @@ impl CfnOriginEndpointPolicyProps {
 
     /// The `AWS::MediaPackageV2::OriginEndpointPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaPackageV2::OriginEndpointPolicy").properties(self.into_properties())
     }
@@ -2349,6 +2453,7 @@ impl CfnOriginEndpointPolicyProps {
 #[cfg(feature = "mediapackagev2")]
 impl crate::Cfn<markers::OriginEndpointPolicy> {
     /// Adds an `AWS::MediaPackageV2::OriginEndpointPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2387,6 +2492,7 @@ pub mod origin_endpoint_policy {
 
     impl CdnAuthConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cdn_identifier_secret_arns: impl Into<List<Str>>, secrets_role_arn: impl Into<Str>) -> CdnAuthConfiguration {
             CdnAuthConfiguration {
                 cdn_identifier_secret_arns: cdn_identifier_secret_arns.into(),
@@ -2396,6 +2502,7 @@ pub mod origin_endpoint_policy {
     }
 
     impl IntoValue for CdnAuthConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CdnIdentifierSecretArns", self.cdn_identifier_secret_arns.into_value());

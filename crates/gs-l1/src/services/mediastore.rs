@@ -99,6 +99,7 @@ pub struct CfnContainerProps {
 #[cfg(feature = "mediastore")]
 impl CfnContainerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(container_name: impl Into<Str>) -> CfnContainerProps {
         CfnContainerProps {
             access_logging_enabled: None,
@@ -115,6 +116,7 @@ impl CfnContainerProps {
 #[cfg(feature = "mediastore")]
 impl CfnContainerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessLoggingEnabled", self.access_logging_enabled);
@@ -129,6 +131,7 @@ impl CfnContainerProps {
 
     /// The `AWS::MediaStore::Container` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaStore::Container").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -137,6 +140,7 @@ impl CfnContainerProps {
 #[cfg(feature = "mediastore")]
 impl crate::Cfn<markers::Container> {
     /// Adds an `AWS::MediaStore::Container` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -151,6 +155,7 @@ impl crate::Cfn<markers::Container> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediastore-container.html#aws-resource-mediastore-container-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -159,6 +164,7 @@ impl crate::Cfn<markers::Container> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediastore-container.html#aws-resource-mediastore-container-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -197,6 +203,7 @@ pub mod container {
 
     impl MetricPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(container_level_metrics: impl Into<Str>) -> MetricPolicy {
             MetricPolicy {
                 container_level_metrics: container_level_metrics.into(),
@@ -206,6 +213,7 @@ pub mod container {
     }
 
     impl IntoValue for MetricPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContainerLevelMetrics", self.container_level_metrics.into_value());
@@ -242,6 +250,7 @@ pub mod container {
 
     impl MetricPolicyRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(object_group: impl Into<Str>, object_group_name: impl Into<Str>) -> MetricPolicyRule {
             MetricPolicyRule {
                 object_group: object_group.into(),
@@ -251,6 +260,7 @@ pub mod container {
     }
 
     impl IntoValue for MetricPolicyRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ObjectGroup", self.object_group.into_value());
@@ -302,6 +312,7 @@ pub mod container {
 
     impl CorsRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CorsRule {
             CorsRule {
                 allowed_headers: None,
@@ -314,12 +325,14 @@ pub mod container {
     }
 
     impl Default for CorsRule {
+        #[inline]
         fn default() -> CorsRule {
             CorsRule::new()
         }
     }
 
     impl IntoValue for CorsRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedHeaders", self.allowed_headers);

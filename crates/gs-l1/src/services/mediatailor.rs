@@ -203,6 +203,7 @@ pub struct CfnChannelProps {
 #[cfg(feature = "mediatailor")]
 impl CfnChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(channel_name: impl Into<Str>, outputs: impl Into<List<channel::RequestOutputItem>>, playback_mode: impl Into<Str>) -> CfnChannelProps {
         CfnChannelProps {
             audiences: None,
@@ -221,6 +222,7 @@ impl CfnChannelProps {
 #[cfg(feature = "mediatailor")]
 impl CfnChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Audiences", self.audiences);
@@ -237,6 +239,7 @@ impl CfnChannelProps {
 
     /// The `AWS::MediaTailor::Channel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaTailor::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -245,6 +248,7 @@ impl CfnChannelProps {
 #[cfg(feature = "mediatailor")]
 impl crate::Cfn<markers::Channel> {
     /// Adds an `AWS::MediaTailor::Channel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -257,6 +261,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-channel.html#aws-resource-mediatailor-channel-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -284,6 +289,7 @@ pub mod channel {
 
     impl TimeShiftConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_time_delay_seconds: impl Into<Num>) -> TimeShiftConfiguration {
             TimeShiftConfiguration {
                 max_time_delay_seconds: max_time_delay_seconds.into(),
@@ -292,6 +298,7 @@ pub mod channel {
     }
 
     impl IntoValue for TimeShiftConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxTimeDelaySeconds", self.max_time_delay_seconds.into_value());
@@ -320,6 +327,7 @@ pub mod channel {
 
     impl SlateSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SlateSource {
             SlateSource {
                 source_location_name: None,
@@ -329,12 +337,14 @@ pub mod channel {
     }
 
     impl Default for SlateSource {
+        #[inline]
         fn default() -> SlateSource {
             SlateSource::new()
         }
     }
 
     impl IntoValue for SlateSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SourceLocationName", self.source_location_name);
@@ -375,6 +385,7 @@ pub mod channel {
 
     impl RequestOutputItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(manifest_name: impl Into<Str>, source_group: impl Into<Str>) -> RequestOutputItem {
             RequestOutputItem {
                 dash_playlist_settings: None,
@@ -386,6 +397,7 @@ pub mod channel {
     }
 
     impl IntoValue for RequestOutputItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DashPlaylistSettings", self.dash_playlist_settings);
@@ -430,6 +442,7 @@ pub mod channel {
 
     impl DashPlaylistSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DashPlaylistSettings {
             DashPlaylistSettings {
                 manifest_window_seconds: None,
@@ -441,12 +454,14 @@ pub mod channel {
     }
 
     impl Default for DashPlaylistSettings {
+        #[inline]
         fn default() -> DashPlaylistSettings {
             DashPlaylistSettings::new()
         }
     }
 
     impl IntoValue for DashPlaylistSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ManifestWindowSeconds", self.manifest_window_seconds);
@@ -480,6 +495,7 @@ pub mod channel {
 
     impl HlsPlaylistSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HlsPlaylistSettings {
             HlsPlaylistSettings {
                 ad_markup_type: None,
@@ -489,12 +505,14 @@ pub mod channel {
     }
 
     impl Default for HlsPlaylistSettings {
+        #[inline]
         fn default() -> HlsPlaylistSettings {
             HlsPlaylistSettings::new()
         }
     }
 
     impl IntoValue for HlsPlaylistSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdMarkupType", self.ad_markup_type);
@@ -518,6 +536,7 @@ pub mod channel {
 
     impl LogConfigurationForChannel {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LogConfigurationForChannel {
             LogConfigurationForChannel {
                 log_types: None,
@@ -526,12 +545,14 @@ pub mod channel {
     }
 
     impl Default for LogConfigurationForChannel {
+        #[inline]
         fn default() -> LogConfigurationForChannel {
             LogConfigurationForChannel::new()
         }
     }
 
     impl IntoValue for LogConfigurationForChannel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogTypes", self.log_types);
@@ -562,6 +583,7 @@ pub struct CfnChannelPolicyProps {
 #[cfg(feature = "mediatailor")]
 impl CfnChannelPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(channel_name: impl Into<Str>, policy: impl Into<Union>) -> CfnChannelPolicyProps {
         CfnChannelPolicyProps {
             channel_name: channel_name.into(),
@@ -573,6 +595,7 @@ impl CfnChannelPolicyProps {
 #[cfg(feature = "mediatailor")]
 impl CfnChannelPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelName", self.channel_name.into_value());
@@ -582,6 +605,7 @@ impl CfnChannelPolicyProps {
 
     /// The `AWS::MediaTailor::ChannelPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaTailor::ChannelPolicy").properties(self.into_properties())
     }
@@ -590,6 +614,7 @@ impl CfnChannelPolicyProps {
 #[cfg(feature = "mediatailor")]
 impl crate::Cfn<markers::ChannelPolicy> {
     /// Adds an `AWS::MediaTailor::ChannelPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -662,6 +687,7 @@ pub struct CfnFunctionProps {
 #[cfg(feature = "mediatailor")]
 impl CfnFunctionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(function_id: impl Into<Str>, function_type: impl Into<Str>) -> CfnFunctionProps {
         CfnFunctionProps {
             concurrent_executor_configuration: None,
@@ -679,6 +705,7 @@ impl CfnFunctionProps {
 #[cfg(feature = "mediatailor")]
 impl CfnFunctionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConcurrentExecutorConfiguration", self.concurrent_executor_configuration);
@@ -694,6 +721,7 @@ impl CfnFunctionProps {
 
     /// The `AWS::MediaTailor::Function` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaTailor::Function").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -702,6 +730,7 @@ impl CfnFunctionProps {
 #[cfg(feature = "mediatailor")]
 impl crate::Cfn<markers::Function> {
     /// Adds an `AWS::MediaTailor::Function` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -714,6 +743,7 @@ impl crate::Cfn<markers::Function> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-function.html#aws-resource-mediatailor-function-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -774,6 +804,7 @@ pub mod function {
 
     impl HttpRequestConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(method_type: impl Into<Str>, request_timeout_milliseconds: impl Into<Int>, runtime: impl Into<Str>, url: impl Into<Str>) -> HttpRequestConfiguration {
             HttpRequestConfiguration {
                 body: None,
@@ -788,6 +819,7 @@ pub mod function {
     }
 
     impl IntoValue for HttpRequestConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Body", self.body);
@@ -823,6 +855,7 @@ pub mod function {
 
     impl CustomOutputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(runtime: impl Into<Str>) -> CustomOutputConfiguration {
             CustomOutputConfiguration {
                 output: None,
@@ -832,6 +865,7 @@ pub mod function {
     }
 
     impl IntoValue for CustomOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Output", self.output);
@@ -897,6 +931,7 @@ pub mod function {
 
     impl ConcurrentExecutorConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(function_list: impl Into<List<FunctionRef>>, max_concurrency: impl Into<Int>, output: impl Into<Map<Str>>, runtime: impl Into<Str>, timeout_milliseconds: impl Into<Int>) -> ConcurrentExecutorConfiguration {
             ConcurrentExecutorConfiguration {
                 function_list: function_list.into(),
@@ -909,6 +944,7 @@ pub mod function {
     }
 
     impl IntoValue for ConcurrentExecutorConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FunctionList", self.function_list.into_value());
@@ -951,6 +987,7 @@ pub mod function {
 
     impl FunctionRef {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FunctionRef {
             FunctionRef {
                 alias: None,
@@ -961,12 +998,14 @@ pub mod function {
     }
 
     impl Default for FunctionRef {
+        #[inline]
         fn default() -> FunctionRef {
             FunctionRef::new()
         }
     }
 
     impl IntoValue for FunctionRef {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Alias", self.alias);
@@ -1022,6 +1061,7 @@ pub mod function {
 
     impl SequentialExecutorConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(function_list: impl Into<List<FunctionRef>>, runtime: impl Into<Str>, timeout_milliseconds: impl Into<Int>) -> SequentialExecutorConfiguration {
             SequentialExecutorConfiguration {
                 function_list: function_list.into(),
@@ -1033,6 +1073,7 @@ pub mod function {
     }
 
     impl IntoValue for SequentialExecutorConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FunctionList", self.function_list.into_value());
@@ -1083,6 +1124,7 @@ pub struct CfnLiveSourceProps {
 #[cfg(feature = "mediatailor")]
 impl CfnLiveSourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(http_package_configurations: impl Into<List<live_source::HttpPackageConfiguration>>, live_source_name: impl Into<Str>, source_location_name: impl Into<Str>) -> CfnLiveSourceProps {
         CfnLiveSourceProps {
             http_package_configurations: http_package_configurations.into(),
@@ -1096,6 +1138,7 @@ impl CfnLiveSourceProps {
 #[cfg(feature = "mediatailor")]
 impl CfnLiveSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("HttpPackageConfigurations", self.http_package_configurations.into_value());
@@ -1107,6 +1150,7 @@ impl CfnLiveSourceProps {
 
     /// The `AWS::MediaTailor::LiveSource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaTailor::LiveSource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1115,6 +1159,7 @@ impl CfnLiveSourceProps {
 #[cfg(feature = "mediatailor")]
 impl crate::Cfn<markers::LiveSource> {
     /// Adds an `AWS::MediaTailor::LiveSource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1127,6 +1172,7 @@ impl crate::Cfn<markers::LiveSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-livesource.html#aws-resource-mediatailor-livesource-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1167,6 +1213,7 @@ pub mod live_source {
 
     impl HttpPackageConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(path: impl Into<Str>, source_group: impl Into<Str>, r#type: impl Into<Str>) -> HttpPackageConfiguration {
             HttpPackageConfiguration {
                 path: path.into(),
@@ -1177,6 +1224,7 @@ pub mod live_source {
     }
 
     impl IntoValue for HttpPackageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Path", self.path.into_value());
@@ -1348,6 +1396,7 @@ pub struct CfnPlaybackConfigurationProps {
 #[cfg(feature = "mediatailor")]
 impl CfnPlaybackConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ad_decision_server_url: impl Into<Str>, name: impl Into<Str>, video_content_source_url: impl Into<Str>) -> CfnPlaybackConfigurationProps {
         CfnPlaybackConfigurationProps {
             ad_conditioning_configuration: None,
@@ -1379,6 +1428,7 @@ impl CfnPlaybackConfigurationProps {
 #[cfg(feature = "mediatailor")]
 impl CfnPlaybackConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdConditioningConfiguration", self.ad_conditioning_configuration);
@@ -1408,6 +1458,7 @@ impl CfnPlaybackConfigurationProps {
 
     /// The `AWS::MediaTailor::PlaybackConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaTailor::PlaybackConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1416,6 +1467,7 @@ impl CfnPlaybackConfigurationProps {
 #[cfg(feature = "mediatailor")]
 impl crate::Cfn<markers::PlaybackConfiguration> {
     /// Adds an `AWS::MediaTailor::PlaybackConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1429,6 +1481,7 @@ impl crate::Cfn<markers::PlaybackConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`HlsConfiguration.ManifestEndpointPrefix`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-playbackconfiguration.html#aws-resource-mediatailor-playbackconfiguration-return-values).
+    #[inline]
     pub fn attr_hls_configuration_manifest_endpoint_prefix(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HlsConfiguration.ManifestEndpointPrefix".into())
     }
@@ -1437,6 +1490,7 @@ impl crate::Cfn<markers::PlaybackConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`SessionInitializationEndpointPrefix`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-playbackconfiguration.html#aws-resource-mediatailor-playbackconfiguration-return-values).
+    #[inline]
     pub fn attr_session_initialization_endpoint_prefix(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SessionInitializationEndpointPrefix".into())
     }
@@ -1446,6 +1500,7 @@ impl crate::Cfn<markers::PlaybackConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`DashConfiguration.ManifestEndpointPrefix`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-playbackconfiguration.html#aws-resource-mediatailor-playbackconfiguration-return-values).
+    #[inline]
     pub fn attr_dash_configuration_manifest_endpoint_prefix(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DashConfiguration.ManifestEndpointPrefix".into())
     }
@@ -1454,6 +1509,7 @@ impl crate::Cfn<markers::PlaybackConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`PlaybackConfigurationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-playbackconfiguration.html#aws-resource-mediatailor-playbackconfiguration-return-values).
+    #[inline]
     pub fn attr_playback_configuration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PlaybackConfigurationArn".into())
     }
@@ -1463,6 +1519,7 @@ impl crate::Cfn<markers::PlaybackConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`PlaybackEndpointPrefix`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-playbackconfiguration.html#aws-resource-mediatailor-playbackconfiguration-return-values).
+    #[inline]
     pub fn attr_playback_endpoint_prefix(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PlaybackEndpointPrefix".into())
     }
@@ -1497,6 +1554,7 @@ pub mod playback_configuration {
 
     impl AdConditioningConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(streaming_media_file_conditioning: impl Into<Str>) -> AdConditioningConfiguration {
             AdConditioningConfiguration {
                 streaming_media_file_conditioning: streaming_media_file_conditioning.into(),
@@ -1505,6 +1563,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for AdConditioningConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StreamingMediaFileConditioning", self.streaming_media_file_conditioning.into_value());
@@ -1528,6 +1587,7 @@ pub mod playback_configuration {
 
     impl PreRollAdDecisionServerConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PreRollAdDecisionServerConfiguration {
             PreRollAdDecisionServerConfiguration {
                 vast_response: None,
@@ -1536,12 +1596,14 @@ pub mod playback_configuration {
     }
 
     impl Default for PreRollAdDecisionServerConfiguration {
+        #[inline]
         fn default() -> PreRollAdDecisionServerConfiguration {
             PreRollAdDecisionServerConfiguration::new()
         }
     }
 
     impl IntoValue for PreRollAdDecisionServerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "VastResponse", self.vast_response);
@@ -1565,6 +1627,7 @@ pub mod playback_configuration {
 
     impl PreRollVastResponse {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PreRollVastResponse {
             PreRollVastResponse {
                 ad_sequencing_mode: None,
@@ -1573,12 +1636,14 @@ pub mod playback_configuration {
     }
 
     impl Default for PreRollVastResponse {
+        #[inline]
         fn default() -> PreRollVastResponse {
             PreRollVastResponse::new()
         }
     }
 
     impl IntoValue for PreRollVastResponse {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdSequencingMode", self.ad_sequencing_mode);
@@ -1628,6 +1693,7 @@ pub mod playback_configuration {
 
     impl LogConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(percent_enabled: impl Into<Int>) -> LogConfiguration {
             LogConfiguration {
                 ads_interaction_log: None,
@@ -1639,6 +1705,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdsInteractionLog", self.ads_interaction_log);
@@ -1672,6 +1739,7 @@ pub mod playback_configuration {
 
     impl AdsInteractionLog {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdsInteractionLog {
             AdsInteractionLog {
                 exclude_event_types: None,
@@ -1681,12 +1749,14 @@ pub mod playback_configuration {
     }
 
     impl Default for AdsInteractionLog {
+        #[inline]
         fn default() -> AdsInteractionLog {
             AdsInteractionLog::new()
         }
     }
 
     impl IntoValue for AdsInteractionLog {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExcludeEventTypes", self.exclude_event_types);
@@ -1712,6 +1782,7 @@ pub mod playback_configuration {
 
     impl ManifestServiceInteractionLog {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManifestServiceInteractionLog {
             ManifestServiceInteractionLog {
                 exclude_event_types: None,
@@ -1720,12 +1791,14 @@ pub mod playback_configuration {
     }
 
     impl Default for ManifestServiceInteractionLog {
+        #[inline]
         fn default() -> ManifestServiceInteractionLog {
             ManifestServiceInteractionLog::new()
         }
     }
 
     impl IntoValue for ManifestServiceInteractionLog {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExcludeEventTypes", self.exclude_event_types);
@@ -1755,6 +1828,7 @@ pub mod playback_configuration {
 
     impl AdDecisionServerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(http_request: impl Into<HttpRequest>) -> AdDecisionServerConfiguration {
             AdDecisionServerConfiguration {
                 http_request: http_request.into(),
@@ -1764,6 +1838,7 @@ pub mod playback_configuration {
     }
 
     impl IntoValue for AdDecisionServerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HttpRequest", self.http_request.into_value());
@@ -1805,6 +1880,7 @@ pub mod playback_configuration {
 
     impl HttpRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpRequest {
             HttpRequest {
                 body: None,
@@ -1816,12 +1892,14 @@ pub mod playback_configuration {
     }
 
     impl Default for HttpRequest {
+        #[inline]
         fn default() -> HttpRequest {
             HttpRequest::new()
         }
     }
 
     impl IntoValue for HttpRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Body", self.body);
@@ -1849,6 +1927,7 @@ pub mod playback_configuration {
 
     impl VastResponse {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VastResponse {
             VastResponse {
                 ad_sequencing_mode: None,
@@ -1857,12 +1936,14 @@ pub mod playback_configuration {
     }
 
     impl Default for VastResponse {
+        #[inline]
         fn default() -> VastResponse {
             VastResponse::new()
         }
     }
 
     impl IntoValue for VastResponse {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdSequencingMode", self.ad_sequencing_mode);
@@ -1911,6 +1992,7 @@ pub mod playback_configuration {
 
     impl AdsPersonalizationTimeouts {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdsPersonalizationTimeouts {
             AdsPersonalizationTimeouts {
                 ads_request_timeout_milliseconds: None,
@@ -1923,12 +2005,14 @@ pub mod playback_configuration {
     }
 
     impl Default for AdsPersonalizationTimeouts {
+        #[inline]
         fn default() -> AdsPersonalizationTimeouts {
             AdsPersonalizationTimeouts::new()
         }
     }
 
     impl IntoValue for AdsPersonalizationTimeouts {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdsRequestTimeoutMilliseconds", self.ads_request_timeout_milliseconds);
@@ -1963,6 +2047,7 @@ pub mod playback_configuration {
 
     impl AdsPersonalizationConcurrency {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdsPersonalizationConcurrency {
             AdsPersonalizationConcurrency {
                 enable_vod_vast_parallelization: None,
@@ -1972,12 +2057,14 @@ pub mod playback_configuration {
     }
 
     impl Default for AdsPersonalizationConcurrency {
+        #[inline]
         fn default() -> AdsPersonalizationConcurrency {
             AdsPersonalizationConcurrency::new()
         }
     }
 
     impl IntoValue for AdsPersonalizationConcurrency {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableVodVastParallelization", self.enable_vod_vast_parallelization);
@@ -2008,6 +2095,7 @@ pub mod playback_configuration {
 
     impl Bumper {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Bumper {
             Bumper {
                 end_url: None,
@@ -2017,12 +2105,14 @@ pub mod playback_configuration {
     }
 
     impl Default for Bumper {
+        #[inline]
         fn default() -> Bumper {
             Bumper::new()
         }
     }
 
     impl IntoValue for Bumper {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndUrl", self.end_url);
@@ -2065,6 +2155,7 @@ pub mod playback_configuration {
 
     impl DashConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DashConfiguration {
             DashConfiguration {
                 manifest_endpoint_prefix: None,
@@ -2075,12 +2166,14 @@ pub mod playback_configuration {
     }
 
     impl Default for DashConfiguration {
+        #[inline]
         fn default() -> DashConfiguration {
             DashConfiguration::new()
         }
     }
 
     impl IntoValue for DashConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ManifestEndpointPrefix", self.manifest_endpoint_prefix);
@@ -2119,6 +2212,7 @@ pub mod playback_configuration {
 
     impl CdnConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CdnConfiguration {
             CdnConfiguration {
                 ad_segment_url_prefix: None,
@@ -2128,12 +2222,14 @@ pub mod playback_configuration {
     }
 
     impl Default for CdnConfiguration {
+        #[inline]
         fn default() -> CdnConfiguration {
             CdnConfiguration::new()
         }
     }
 
     impl IntoValue for CdnConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdSegmentUrlPrefix", self.ad_segment_url_prefix);
@@ -2160,6 +2256,7 @@ pub mod playback_configuration {
 
     impl ManifestProcessingRules {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManifestProcessingRules {
             ManifestProcessingRules {
                 ad_marker_passthrough: None,
@@ -2168,12 +2265,14 @@ pub mod playback_configuration {
     }
 
     impl Default for ManifestProcessingRules {
+        #[inline]
         fn default() -> ManifestProcessingRules {
             ManifestProcessingRules::new()
         }
     }
 
     impl IntoValue for ManifestProcessingRules {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdMarkerPassthrough", self.ad_marker_passthrough);
@@ -2198,6 +2297,7 @@ pub mod playback_configuration {
 
     impl AdMarkerPassthrough {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdMarkerPassthrough {
             AdMarkerPassthrough {
                 enabled: None,
@@ -2206,12 +2306,14 @@ pub mod playback_configuration {
     }
 
     impl Default for AdMarkerPassthrough {
+        #[inline]
         fn default() -> AdMarkerPassthrough {
             AdMarkerPassthrough::new()
         }
     }
 
     impl IntoValue for AdMarkerPassthrough {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -2250,6 +2352,7 @@ pub mod playback_configuration {
 
     impl LivePreRollConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LivePreRollConfiguration {
             LivePreRollConfiguration {
                 ad_decision_server_configuration: None,
@@ -2260,12 +2363,14 @@ pub mod playback_configuration {
     }
 
     impl Default for LivePreRollConfiguration {
+        #[inline]
         fn default() -> LivePreRollConfiguration {
             LivePreRollConfiguration::new()
         }
     }
 
     impl IntoValue for LivePreRollConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdDecisionServerConfiguration", self.ad_decision_server_configuration);
@@ -2291,6 +2396,7 @@ pub mod playback_configuration {
 
     impl HlsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HlsConfiguration {
             HlsConfiguration {
                 manifest_endpoint_prefix: None,
@@ -2299,12 +2405,14 @@ pub mod playback_configuration {
     }
 
     impl Default for HlsConfiguration {
+        #[inline]
         fn default() -> HlsConfiguration {
             HlsConfiguration::new()
         }
     }
 
     impl IntoValue for HlsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ManifestEndpointPrefix", self.manifest_endpoint_prefix);
@@ -2352,6 +2460,7 @@ pub mod playback_configuration {
 
     impl AvailSuppression {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AvailSuppression {
             AvailSuppression {
                 fill_policy: None,
@@ -2362,12 +2471,14 @@ pub mod playback_configuration {
     }
 
     impl Default for AvailSuppression {
+        #[inline]
         fn default() -> AvailSuppression {
             AvailSuppression::new()
         }
     }
 
     impl IntoValue for AvailSuppression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FillPolicy", self.fill_policy);
@@ -2439,6 +2550,7 @@ pub struct CfnPrefetchScheduleProps {
 #[cfg(feature = "mediatailor")]
 impl CfnPrefetchScheduleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, playback_configuration_name: impl Into<Str>) -> CfnPrefetchScheduleProps {
         CfnPrefetchScheduleProps {
             consumption: None,
@@ -2456,6 +2568,7 @@ impl CfnPrefetchScheduleProps {
 #[cfg(feature = "mediatailor")]
 impl CfnPrefetchScheduleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Consumption", self.consumption);
@@ -2471,6 +2584,7 @@ impl CfnPrefetchScheduleProps {
 
     /// The `AWS::MediaTailor::PrefetchSchedule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaTailor::PrefetchSchedule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2479,6 +2593,7 @@ impl CfnPrefetchScheduleProps {
 #[cfg(feature = "mediatailor")]
 impl crate::Cfn<markers::PrefetchSchedule> {
     /// Adds an `AWS::MediaTailor::PrefetchSchedule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2491,6 +2606,7 @@ impl crate::Cfn<markers::PrefetchSchedule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-prefetchschedule.html#aws-resource-mediatailor-prefetchschedule-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2530,6 +2646,7 @@ pub mod prefetch_schedule {
 
     impl PrefetchConsumption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(end_time: impl Into<Str>) -> PrefetchConsumption {
             PrefetchConsumption {
                 avail_matching_criteria: None,
@@ -2540,6 +2657,7 @@ pub mod prefetch_schedule {
     }
 
     impl IntoValue for PrefetchConsumption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailMatchingCriteria", self.avail_matching_criteria);
@@ -2572,6 +2690,7 @@ pub mod prefetch_schedule {
 
     impl AvailMatchingCriteria {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dynamic_variable: impl Into<Str>, operator: impl Into<Str>) -> AvailMatchingCriteria {
             AvailMatchingCriteria {
                 dynamic_variable: dynamic_variable.into(),
@@ -2581,6 +2700,7 @@ pub mod prefetch_schedule {
     }
 
     impl IntoValue for AvailMatchingCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DynamicVariable", self.dynamic_variable.into_value());
@@ -2632,6 +2752,7 @@ pub mod prefetch_schedule {
 
     impl PrefetchRetrieval {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(end_time: impl Into<Str>) -> PrefetchRetrieval {
             PrefetchRetrieval {
                 dynamic_variables: None,
@@ -2645,6 +2766,7 @@ pub mod prefetch_schedule {
     }
 
     impl IntoValue for PrefetchRetrieval {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DynamicVariables", self.dynamic_variables);
@@ -2672,6 +2794,7 @@ pub mod prefetch_schedule {
 
     impl TrafficShapingRetrievalWindow {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TrafficShapingRetrievalWindow {
             TrafficShapingRetrievalWindow {
                 retrieval_window_duration_seconds: None,
@@ -2680,12 +2803,14 @@ pub mod prefetch_schedule {
     }
 
     impl Default for TrafficShapingRetrievalWindow {
+        #[inline]
         fn default() -> TrafficShapingRetrievalWindow {
             TrafficShapingRetrievalWindow::new()
         }
     }
 
     impl IntoValue for TrafficShapingRetrievalWindow {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RetrievalWindowDurationSeconds", self.retrieval_window_duration_seconds);
@@ -2714,6 +2839,7 @@ pub mod prefetch_schedule {
 
     impl TrafficShapingTpsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TrafficShapingTpsConfiguration {
             TrafficShapingTpsConfiguration {
                 peak_concurrent_users: None,
@@ -2723,12 +2849,14 @@ pub mod prefetch_schedule {
     }
 
     impl Default for TrafficShapingTpsConfiguration {
+        #[inline]
         fn default() -> TrafficShapingTpsConfiguration {
             TrafficShapingTpsConfiguration::new()
         }
     }
 
     impl IntoValue for TrafficShapingTpsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PeakConcurrentUsers", self.peak_concurrent_users);
@@ -2772,6 +2900,7 @@ pub mod prefetch_schedule {
 
     impl RecurringPrefetchConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(end_time: impl Into<Str>, recurring_consumption: impl Into<RecurringConsumption>, recurring_retrieval: impl Into<RecurringRetrieval>) -> RecurringPrefetchConfiguration {
             RecurringPrefetchConfiguration {
                 end_time: end_time.into(),
@@ -2783,6 +2912,7 @@ pub mod prefetch_schedule {
     }
 
     impl IntoValue for RecurringPrefetchConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndTime", self.end_time.into_value());
@@ -2814,6 +2944,7 @@ pub mod prefetch_schedule {
 
     impl RecurringConsumption {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RecurringConsumption {
             RecurringConsumption {
                 avail_matching_criteria: None,
@@ -2823,12 +2954,14 @@ pub mod prefetch_schedule {
     }
 
     impl Default for RecurringConsumption {
+        #[inline]
         fn default() -> RecurringConsumption {
             RecurringConsumption::new()
         }
     }
 
     impl IntoValue for RecurringConsumption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailMatchingCriteria", self.avail_matching_criteria);
@@ -2874,6 +3007,7 @@ pub mod prefetch_schedule {
 
     impl RecurringRetrieval {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RecurringRetrieval {
             RecurringRetrieval {
                 delay_after_avail_end_seconds: None,
@@ -2886,12 +3020,14 @@ pub mod prefetch_schedule {
     }
 
     impl Default for RecurringRetrieval {
+        #[inline]
         fn default() -> RecurringRetrieval {
             RecurringRetrieval::new()
         }
     }
 
     impl IntoValue for RecurringRetrieval {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DelayAfterAvailEndSeconds", self.delay_after_avail_end_seconds);
@@ -2952,6 +3088,7 @@ pub struct CfnSourceLocationProps {
 #[cfg(feature = "mediatailor")]
 impl CfnSourceLocationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(http_configuration: impl Into<source_location::HttpConfiguration>, source_location_name: impl Into<Str>) -> CfnSourceLocationProps {
         CfnSourceLocationProps {
             access_configuration: None,
@@ -2967,6 +3104,7 @@ impl CfnSourceLocationProps {
 #[cfg(feature = "mediatailor")]
 impl CfnSourceLocationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessConfiguration", self.access_configuration);
@@ -2980,6 +3118,7 @@ impl CfnSourceLocationProps {
 
     /// The `AWS::MediaTailor::SourceLocation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaTailor::SourceLocation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2988,6 +3127,7 @@ impl CfnSourceLocationProps {
 #[cfg(feature = "mediatailor")]
 impl crate::Cfn<markers::SourceLocation> {
     /// Adds an `AWS::MediaTailor::SourceLocation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3000,6 +3140,7 @@ impl crate::Cfn<markers::SourceLocation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-sourcelocation.html#aws-resource-mediatailor-sourcelocation-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3030,6 +3171,7 @@ pub mod source_location {
 
     impl DefaultSegmentDeliveryConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DefaultSegmentDeliveryConfiguration {
             DefaultSegmentDeliveryConfiguration {
                 base_url: None,
@@ -3038,12 +3180,14 @@ pub mod source_location {
     }
 
     impl Default for DefaultSegmentDeliveryConfiguration {
+        #[inline]
         fn default() -> DefaultSegmentDeliveryConfiguration {
             DefaultSegmentDeliveryConfiguration::new()
         }
     }
 
     impl IntoValue for DefaultSegmentDeliveryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BaseUrl", self.base_url);
@@ -3075,6 +3219,7 @@ pub mod source_location {
 
     impl SegmentDeliveryConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SegmentDeliveryConfiguration {
             SegmentDeliveryConfiguration {
                 base_url: None,
@@ -3084,12 +3229,14 @@ pub mod source_location {
     }
 
     impl Default for SegmentDeliveryConfiguration {
+        #[inline]
         fn default() -> SegmentDeliveryConfiguration {
             SegmentDeliveryConfiguration::new()
         }
     }
 
     impl IntoValue for SegmentDeliveryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BaseUrl", self.base_url);
@@ -3115,6 +3262,7 @@ pub mod source_location {
 
     impl HttpConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(base_url: impl Into<Str>) -> HttpConfiguration {
             HttpConfiguration {
                 base_url: base_url.into(),
@@ -3123,6 +3271,7 @@ pub mod source_location {
     }
 
     impl IntoValue for HttpConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BaseUrl", self.base_url.into_value());
@@ -3151,6 +3300,7 @@ pub mod source_location {
 
     impl AccessConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccessConfiguration {
             AccessConfiguration {
                 access_type: None,
@@ -3160,12 +3310,14 @@ pub mod source_location {
     }
 
     impl Default for AccessConfiguration {
+        #[inline]
         fn default() -> AccessConfiguration {
             AccessConfiguration::new()
         }
     }
 
     impl IntoValue for AccessConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessType", self.access_type);
@@ -3207,6 +3359,7 @@ pub mod source_location {
 
     impl SecretsManagerAccessTokenConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SecretsManagerAccessTokenConfiguration {
             SecretsManagerAccessTokenConfiguration {
                 header_name: None,
@@ -3217,12 +3370,14 @@ pub mod source_location {
     }
 
     impl Default for SecretsManagerAccessTokenConfiguration {
+        #[inline]
         fn default() -> SecretsManagerAccessTokenConfiguration {
             SecretsManagerAccessTokenConfiguration::new()
         }
     }
 
     impl IntoValue for SecretsManagerAccessTokenConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HeaderName", self.header_name);
@@ -3272,6 +3427,7 @@ pub struct CfnVodSourceProps {
 #[cfg(feature = "mediatailor")]
 impl CfnVodSourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(http_package_configurations: impl Into<List<vod_source::HttpPackageConfiguration>>, source_location_name: impl Into<Str>, vod_source_name: impl Into<Str>) -> CfnVodSourceProps {
         CfnVodSourceProps {
             http_package_configurations: http_package_configurations.into(),
@@ -3285,6 +3441,7 @@ impl CfnVodSourceProps {
 #[cfg(feature = "mediatailor")]
 impl CfnVodSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("HttpPackageConfigurations", self.http_package_configurations.into_value());
@@ -3296,6 +3453,7 @@ impl CfnVodSourceProps {
 
     /// The `AWS::MediaTailor::VodSource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MediaTailor::VodSource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3304,6 +3462,7 @@ impl CfnVodSourceProps {
 #[cfg(feature = "mediatailor")]
 impl crate::Cfn<markers::VodSource> {
     /// Adds an `AWS::MediaTailor::VodSource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3316,6 +3475,7 @@ impl crate::Cfn<markers::VodSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-vodsource.html#aws-resource-mediatailor-vodsource-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3356,6 +3516,7 @@ pub mod vod_source {
 
     impl HttpPackageConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(path: impl Into<Str>, source_group: impl Into<Str>, r#type: impl Into<Str>) -> HttpPackageConfiguration {
             HttpPackageConfiguration {
                 path: path.into(),
@@ -3366,6 +3527,7 @@ pub mod vod_source {
     }
 
     impl IntoValue for HttpPackageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Path", self.path.into_value());

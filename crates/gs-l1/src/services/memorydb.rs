@@ -157,6 +157,7 @@ pub struct CfnACLProps {
 #[cfg(feature = "memorydb")]
 impl CfnACLProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(acl_name: impl Into<Str>) -> CfnACLProps {
         CfnACLProps {
             acl_name: acl_name.into(),
@@ -169,6 +170,7 @@ impl CfnACLProps {
 #[cfg(feature = "memorydb")]
 impl CfnACLProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ACLName", self.acl_name.into_value());
@@ -179,6 +181,7 @@ impl CfnACLProps {
 
     /// The `AWS::MemoryDB::ACL` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MemoryDB::ACL").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -187,6 +190,7 @@ impl CfnACLProps {
 #[cfg(feature = "memorydb")]
 impl crate::Cfn<markers::ACL> {
     /// Adds an `AWS::MemoryDB::ACL` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -199,6 +203,7 @@ impl crate::Cfn<markers::ACL> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-acl.html#aws-resource-memorydb-acl-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -208,6 +213,7 @@ impl crate::Cfn<markers::ACL> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-acl.html#aws-resource-memorydb-acl-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -403,6 +409,7 @@ pub struct CfnClusterProps {
 #[cfg(feature = "memorydb")]
 impl CfnClusterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(acl_name: impl Into<Str>, cluster_name: impl Into<Str>, node_type: impl Into<Str>) -> CfnClusterProps {
         CfnClusterProps {
             acl_name: acl_name.into(),
@@ -441,6 +448,7 @@ impl CfnClusterProps {
 #[cfg(feature = "memorydb")]
 impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ACLName", self.acl_name.into_value());
@@ -477,6 +485,7 @@ impl CfnClusterProps {
 
     /// The `AWS::MemoryDB::Cluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MemoryDB::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -485,6 +494,7 @@ impl CfnClusterProps {
 #[cfg(feature = "memorydb")]
 impl crate::Cfn<markers::Cluster> {
     /// Adds an `AWS::MemoryDB::Cluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -497,6 +507,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-cluster.html#aws-resource-memorydb-cluster-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -505,6 +516,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterEndpoint.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-cluster.html#aws-resource-memorydb-cluster-return-values).
+    #[inline]
     pub fn attr_cluster_endpoint_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterEndpoint.Address".into())
     }
@@ -513,6 +525,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterEndpoint.Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-cluster.html#aws-resource-memorydb-cluster-return-values).
+    #[inline]
     pub fn attr_cluster_endpoint_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterEndpoint.Port".into())
     }
@@ -521,6 +534,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ParameterGroupStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-cluster.html#aws-resource-memorydb-cluster-return-values).
+    #[inline]
     pub fn attr_parameter_group_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ParameterGroupStatus".into())
     }
@@ -530,6 +544,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-cluster.html#aws-resource-memorydb-cluster-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ARN".into())
     }
@@ -561,6 +576,7 @@ pub mod cluster {
 
     impl Endpoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Endpoint {
             Endpoint {
                 address: None,
@@ -570,12 +586,14 @@ pub mod cluster {
     }
 
     impl Default for Endpoint {
+        #[inline]
         fn default() -> Endpoint {
             Endpoint::new()
         }
     }
 
     impl IntoValue for Endpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Address", self.address);
@@ -658,6 +676,7 @@ pub struct CfnMultiRegionClusterProps {
 #[cfg(feature = "memorydb")]
 impl CfnMultiRegionClusterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(node_type: impl Into<Str>) -> CfnMultiRegionClusterProps {
         CfnMultiRegionClusterProps {
             description: None,
@@ -677,6 +696,7 @@ impl CfnMultiRegionClusterProps {
 #[cfg(feature = "memorydb")]
 impl CfnMultiRegionClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -694,6 +714,7 @@ impl CfnMultiRegionClusterProps {
 
     /// The `AWS::MemoryDB::MultiRegionCluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MemoryDB::MultiRegionCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -702,6 +723,7 @@ impl CfnMultiRegionClusterProps {
 #[cfg(feature = "memorydb")]
 impl crate::Cfn<markers::MultiRegionCluster> {
     /// Adds an `AWS::MemoryDB::MultiRegionCluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -714,6 +736,7 @@ impl crate::Cfn<markers::MultiRegionCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`MultiRegionClusterName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-multiregioncluster.html#aws-resource-memorydb-multiregioncluster-return-values).
+    #[inline]
     pub fn attr_multi_region_cluster_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MultiRegionClusterName".into())
     }
@@ -722,6 +745,7 @@ impl crate::Cfn<markers::MultiRegionCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-multiregioncluster.html#aws-resource-memorydb-multiregioncluster-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -730,6 +754,7 @@ impl crate::Cfn<markers::MultiRegionCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-multiregioncluster.html#aws-resource-memorydb-multiregioncluster-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ARN".into())
     }
@@ -776,6 +801,7 @@ pub struct CfnParameterGroupProps {
 #[cfg(feature = "memorydb")]
 impl CfnParameterGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(family: impl Into<Str>, parameter_group_name: impl Into<Str>) -> CfnParameterGroupProps {
         CfnParameterGroupProps {
             description: None,
@@ -790,6 +816,7 @@ impl CfnParameterGroupProps {
 #[cfg(feature = "memorydb")]
 impl CfnParameterGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -802,6 +829,7 @@ impl CfnParameterGroupProps {
 
     /// The `AWS::MemoryDB::ParameterGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MemoryDB::ParameterGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -810,6 +838,7 @@ impl CfnParameterGroupProps {
 #[cfg(feature = "memorydb")]
 impl crate::Cfn<markers::ParameterGroup> {
     /// Adds an `AWS::MemoryDB::ParameterGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -823,6 +852,7 @@ impl crate::Cfn<markers::ParameterGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-parametergroup.html#aws-resource-memorydb-parametergroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ARN".into())
     }
@@ -864,6 +894,7 @@ pub struct CfnSnapshotProps {
 #[cfg(feature = "memorydb")]
 impl CfnSnapshotProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_name: impl Into<Str>, snapshot_name: impl Into<Str>) -> CfnSnapshotProps {
         CfnSnapshotProps {
             cluster_name: cluster_name.into(),
@@ -877,6 +908,7 @@ impl CfnSnapshotProps {
 #[cfg(feature = "memorydb")]
 impl CfnSnapshotProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterName", self.cluster_name.into_value());
@@ -888,6 +920,7 @@ impl CfnSnapshotProps {
 
     /// The `AWS::MemoryDB::Snapshot` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MemoryDB::Snapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -896,6 +929,7 @@ impl CfnSnapshotProps {
 #[cfg(feature = "memorydb")]
 impl crate::Cfn<markers::Snapshot> {
     /// Adds an `AWS::MemoryDB::Snapshot` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -908,6 +942,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-snapshot.html#aws-resource-memorydb-snapshot-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -917,6 +952,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-snapshot.html#aws-resource-memorydb-snapshot-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -926,6 +962,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Source`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-snapshot.html#aws-resource-memorydb-snapshot-return-values).
+    #[inline]
     pub fn attr_source(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Source".into())
     }
@@ -934,6 +971,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-snapshot.html#aws-resource-memorydb-snapshot-return-values).
+    #[inline]
     pub fn attr_cluster_configuration(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterConfiguration".into())
     }
@@ -942,6 +980,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataTiering`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-snapshot.html#aws-resource-memorydb-snapshot-return-values).
+    #[inline]
     pub fn attr_data_tiering(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataTiering".into())
     }
@@ -985,6 +1024,7 @@ pub struct CfnSubnetGroupProps {
 #[cfg(feature = "memorydb")]
 impl CfnSubnetGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(subnet_group_name: impl Into<Str>, subnet_ids: impl Into<List<Id<crate::ec2::CfnSubnet>>>) -> CfnSubnetGroupProps {
         CfnSubnetGroupProps {
             description: None,
@@ -998,6 +1038,7 @@ impl CfnSubnetGroupProps {
 #[cfg(feature = "memorydb")]
 impl CfnSubnetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1009,6 +1050,7 @@ impl CfnSubnetGroupProps {
 
     /// The `AWS::MemoryDB::SubnetGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MemoryDB::SubnetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1017,6 +1059,7 @@ impl CfnSubnetGroupProps {
 #[cfg(feature = "memorydb")]
 impl crate::Cfn<markers::SubnetGroup> {
     /// Adds an `AWS::MemoryDB::SubnetGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1030,6 +1073,7 @@ impl crate::Cfn<markers::SubnetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-subnetgroup.html#aws-resource-memorydb-subnetgroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ARN".into())
     }
@@ -1040,6 +1084,7 @@ impl crate::Cfn<markers::SubnetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`SupportedNetworkTypes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-subnetgroup.html#aws-resource-memorydb-subnetgroup-return-values).
+    #[inline]
     pub fn attr_supported_network_types(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SupportedNetworkTypes".into())
     }
@@ -1079,6 +1124,7 @@ pub struct CfnUserProps {
 #[cfg(feature = "memorydb")]
 impl CfnUserProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(user_name: impl Into<Str>) -> CfnUserProps {
         CfnUserProps {
             access_string: None,
@@ -1092,6 +1138,7 @@ impl CfnUserProps {
 #[cfg(feature = "memorydb")]
 impl CfnUserProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessString", self.access_string);
@@ -1103,6 +1150,7 @@ impl CfnUserProps {
 
     /// The `AWS::MemoryDB::User` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MemoryDB::User").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1111,6 +1159,7 @@ impl CfnUserProps {
 #[cfg(feature = "memorydb")]
 impl crate::Cfn<markers::User> {
     /// Adds an `AWS::MemoryDB::User` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1123,6 +1172,7 @@ impl crate::Cfn<markers::User> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-user.html#aws-resource-memorydb-user-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1132,6 +1182,7 @@ impl crate::Cfn<markers::User> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-user.html#aws-resource-memorydb-user-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1164,6 +1215,7 @@ pub mod user {
 
     impl AuthenticationMode {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuthenticationMode {
             AuthenticationMode {
                 passwords: None,
@@ -1173,12 +1225,14 @@ pub mod user {
     }
 
     impl Default for AuthenticationMode {
+        #[inline]
         fn default() -> AuthenticationMode {
             AuthenticationMode::new()
         }
     }
 
     impl IntoValue for AuthenticationMode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Passwords", self.passwords);

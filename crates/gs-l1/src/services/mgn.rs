@@ -95,6 +95,7 @@ pub struct CfnConnectorProps {
 #[cfg(feature = "mgn")]
 impl CfnConnectorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, ssm_instance_id: impl Into<Str>) -> CfnConnectorProps {
         CfnConnectorProps {
             name: name.into(),
@@ -108,6 +109,7 @@ impl CfnConnectorProps {
 #[cfg(feature = "mgn")]
 impl CfnConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -119,6 +121,7 @@ impl CfnConnectorProps {
 
     /// The `AWS::MGN::Connector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MGN::Connector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -127,6 +130,7 @@ impl CfnConnectorProps {
 #[cfg(feature = "mgn")]
 impl crate::Cfn<markers::Connector> {
     /// Adds an `AWS::MGN::Connector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -139,6 +143,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectorID`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mgn-connector.html#aws-resource-mgn-connector-return-values).
+    #[inline]
     pub fn attr_connector_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectorID".into())
     }
@@ -147,6 +152,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mgn-connector.html#aws-resource-mgn-connector-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -189,6 +195,7 @@ pub mod connector {
 
     impl ConnectorSsmCommandConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cloud_watch_output_enabled: impl Into<Bool>, s3_output_enabled: impl Into<Bool>) -> ConnectorSsmCommandConfig {
             ConnectorSsmCommandConfig {
                 cloud_watch_log_group_name: None,
@@ -200,6 +207,7 @@ pub mod connector {
     }
 
     impl IntoValue for ConnectorSsmCommandConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogGroupName", self.cloud_watch_log_group_name);
@@ -307,6 +315,7 @@ pub struct CfnLaunchConfigurationTemplateProps {
 #[cfg(feature = "mgn")]
 impl CfnLaunchConfigurationTemplateProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnLaunchConfigurationTemplateProps {
         CfnLaunchConfigurationTemplateProps {
             associate_public_ip_address: None,
@@ -331,6 +340,7 @@ impl CfnLaunchConfigurationTemplateProps {
 
 #[cfg(feature = "mgn")]
 impl Default for CfnLaunchConfigurationTemplateProps {
+    #[inline]
     fn default() -> CfnLaunchConfigurationTemplateProps {
         CfnLaunchConfigurationTemplateProps::new()
     }
@@ -339,6 +349,7 @@ impl Default for CfnLaunchConfigurationTemplateProps {
 #[cfg(feature = "mgn")]
 impl CfnLaunchConfigurationTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address);
@@ -362,6 +373,7 @@ impl CfnLaunchConfigurationTemplateProps {
 
     /// The `AWS::MGN::LaunchConfigurationTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MGN::LaunchConfigurationTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -370,6 +382,7 @@ impl CfnLaunchConfigurationTemplateProps {
 #[cfg(feature = "mgn")]
 impl crate::Cfn<markers::LaunchConfigurationTemplate> {
     /// Adds an `AWS::MGN::LaunchConfigurationTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -382,6 +395,7 @@ impl crate::Cfn<markers::LaunchConfigurationTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mgn-launchconfigurationtemplate.html#aws-resource-mgn-launchconfigurationtemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -390,6 +404,7 @@ impl crate::Cfn<markers::LaunchConfigurationTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`LaunchConfigurationTemplateID`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mgn-launchconfigurationtemplate.html#aws-resource-mgn-launchconfigurationtemplate-return-values).
+    #[inline]
     pub fn attr_launch_configuration_template_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LaunchConfigurationTemplateID".into())
     }
@@ -398,6 +413,7 @@ impl crate::Cfn<markers::LaunchConfigurationTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Ec2LaunchTemplateID`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mgn-launchconfigurationtemplate.html#aws-resource-mgn-launchconfigurationtemplate-return-values).
+    #[inline]
     pub fn attr_ec2_launch_template_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Ec2LaunchTemplateID".into())
     }
@@ -443,6 +459,7 @@ pub mod launch_configuration_template {
 
     impl PostLaunchActions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PostLaunchActions {
             PostLaunchActions {
                 cloud_watch_log_group_name: None,
@@ -455,12 +472,14 @@ pub mod launch_configuration_template {
     }
 
     impl Default for PostLaunchActions {
+        #[inline]
         fn default() -> PostLaunchActions {
             PostLaunchActions::new()
         }
     }
 
     impl IntoValue for PostLaunchActions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogGroupName", self.cloud_watch_log_group_name);
@@ -515,6 +534,7 @@ pub mod launch_configuration_template {
 
     impl SsmDocument {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action_name: impl Into<Str>, ssm_document_name: impl Into<Str>) -> SsmDocument {
             SsmDocument {
                 action_name: action_name.into(),
@@ -528,6 +548,7 @@ pub mod launch_configuration_template {
     }
 
     impl IntoValue for SsmDocument {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActionName", self.action_name.into_value());
@@ -562,6 +583,7 @@ pub mod launch_configuration_template {
 
     impl SsmParameterStoreParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parameter_name: impl Into<Str>, parameter_type: impl Into<Str>) -> SsmParameterStoreParameter {
             SsmParameterStoreParameter {
                 parameter_name: parameter_name.into(),
@@ -571,6 +593,7 @@ pub mod launch_configuration_template {
     }
 
     impl IntoValue for SsmParameterStoreParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ParameterName", self.parameter_name.into_value());
@@ -595,6 +618,7 @@ pub mod launch_configuration_template {
 
     impl SsmExternalParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dynamic_path: impl Into<Str>) -> SsmExternalParameter {
             SsmExternalParameter {
                 dynamic_path: dynamic_path.into(),
@@ -603,6 +627,7 @@ pub mod launch_configuration_template {
     }
 
     impl IntoValue for SsmExternalParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DynamicPath", self.dynamic_path.into_value());
@@ -625,6 +650,7 @@ pub mod launch_configuration_template {
 
     impl Licensing {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Licensing {
             Licensing {
                 os_byol: None,
@@ -633,12 +659,14 @@ pub mod launch_configuration_template {
     }
 
     impl Default for Licensing {
+        #[inline]
         fn default() -> Licensing {
             Licensing::new()
         }
     }
 
     impl IntoValue for Licensing {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OsByol", self.os_byol);
@@ -671,6 +699,7 @@ pub mod launch_configuration_template {
 
     impl LaunchTemplateDiskConf {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LaunchTemplateDiskConf {
             LaunchTemplateDiskConf {
                 iops: None,
@@ -681,12 +710,14 @@ pub mod launch_configuration_template {
     }
 
     impl Default for LaunchTemplateDiskConf {
+        #[inline]
         fn default() -> LaunchTemplateDiskConf {
             LaunchTemplateDiskConf::new()
         }
     }
 
     impl IntoValue for LaunchTemplateDiskConf {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Iops", self.iops);
@@ -754,6 +785,7 @@ pub struct CfnNetworkMigrationDefinitionProps {
 #[cfg(feature = "mgn")]
 impl CfnNetworkMigrationDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, source_configurations: impl Into<List<network_migration_definition::SourceConfiguration>>, target_network: impl Into<network_migration_definition::TargetNetwork>, target_s3_configuration: impl Into<network_migration_definition::TargetS3Configuration>) -> CfnNetworkMigrationDefinitionProps {
         CfnNetworkMigrationDefinitionProps {
             description: None,
@@ -771,6 +803,7 @@ impl CfnNetworkMigrationDefinitionProps {
 #[cfg(feature = "mgn")]
 impl CfnNetworkMigrationDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -786,6 +819,7 @@ impl CfnNetworkMigrationDefinitionProps {
 
     /// The `AWS::MGN::NetworkMigrationDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MGN::NetworkMigrationDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -794,6 +828,7 @@ impl CfnNetworkMigrationDefinitionProps {
 #[cfg(feature = "mgn")]
 impl crate::Cfn<markers::NetworkMigrationDefinition> {
     /// Adds an `AWS::MGN::NetworkMigrationDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -806,6 +841,7 @@ impl crate::Cfn<markers::NetworkMigrationDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mgn-networkmigrationdefinition.html#aws-resource-mgn-networkmigrationdefinition-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -814,6 +850,7 @@ impl crate::Cfn<markers::NetworkMigrationDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkMigrationDefinitionID`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mgn-networkmigrationdefinition.html#aws-resource-mgn-networkmigrationdefinition-return-values).
+    #[inline]
     pub fn attr_network_migration_definition_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkMigrationDefinitionID".into())
     }
@@ -822,6 +859,7 @@ impl crate::Cfn<markers::NetworkMigrationDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mgn-networkmigrationdefinition.html#aws-resource-mgn-networkmigrationdefinition-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -830,6 +868,7 @@ impl crate::Cfn<markers::NetworkMigrationDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mgn-networkmigrationdefinition.html#aws-resource-mgn-networkmigrationdefinition-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -862,6 +901,7 @@ pub mod network_migration_definition {
 
     impl SourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_environment: impl Into<Str>, source_s3_configuration: impl Into<SourceS3Configuration>) -> SourceConfiguration {
             SourceConfiguration {
                 source_environment: source_environment.into(),
@@ -871,6 +911,7 @@ pub mod network_migration_definition {
     }
 
     impl IntoValue for SourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SourceEnvironment", self.source_environment.into_value());
@@ -907,6 +948,7 @@ pub mod network_migration_definition {
 
     impl SourceS3Configuration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_bucket: impl Into<Str>, s3_bucket_owner: impl Into<Str>, s3_key: impl Into<Str>) -> SourceS3Configuration {
             SourceS3Configuration {
                 s3_bucket: s3_bucket.into(),
@@ -917,6 +959,7 @@ pub mod network_migration_definition {
     }
 
     impl IntoValue for SourceS3Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Bucket", self.s3_bucket.into_value());
@@ -948,6 +991,7 @@ pub mod network_migration_definition {
 
     impl TargetS3Configuration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_bucket: impl Into<Str>, s3_bucket_owner: impl Into<Str>) -> TargetS3Configuration {
             TargetS3Configuration {
                 s3_bucket: s3_bucket.into(),
@@ -957,6 +1001,7 @@ pub mod network_migration_definition {
     }
 
     impl IntoValue for TargetS3Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Bucket", self.s3_bucket.into_value());
@@ -996,6 +1041,7 @@ pub mod network_migration_definition {
 
     impl TargetNetwork {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(topology: impl Into<Str>) -> TargetNetwork {
             TargetNetwork {
                 inbound_cidr: None,
@@ -1007,6 +1053,7 @@ pub mod network_migration_definition {
     }
 
     impl IntoValue for TargetNetwork {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InboundCidr", self.inbound_cidr);

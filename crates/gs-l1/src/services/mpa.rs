@@ -96,6 +96,7 @@ pub struct CfnApprovalTeamProps {
 #[cfg(feature = "mpa")]
 impl CfnApprovalTeamProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(approval_strategy: impl Into<approval_team::ApprovalStrategy>, approvers: impl Into<List<approval_team::Approver>>, description: impl Into<Str>, name: impl Into<Str>, policies: impl Into<List<approval_team::Policy>>) -> CfnApprovalTeamProps {
         CfnApprovalTeamProps {
             approval_strategy: approval_strategy.into(),
@@ -111,6 +112,7 @@ impl CfnApprovalTeamProps {
 #[cfg(feature = "mpa")]
 impl CfnApprovalTeamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApprovalStrategy", self.approval_strategy.into_value());
@@ -124,6 +126,7 @@ impl CfnApprovalTeamProps {
 
     /// The `AWS::MPA::ApprovalTeam` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MPA::ApprovalTeam").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -132,6 +135,7 @@ impl CfnApprovalTeamProps {
 #[cfg(feature = "mpa")]
 impl crate::Cfn<markers::ApprovalTeam> {
     /// Adds an `AWS::MPA::ApprovalTeam` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -144,6 +148,7 @@ impl crate::Cfn<markers::ApprovalTeam> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-approvalteam.html#aws-resource-mpa-approvalteam-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -152,6 +157,7 @@ impl crate::Cfn<markers::ApprovalTeam> {
     ///
     /// `Fn::GetAtt` of
     /// [`VersionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-approvalteam.html#aws-resource-mpa-approvalteam-return-values).
+    #[inline]
     pub fn attr_version_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VersionId".into())
     }
@@ -160,6 +166,7 @@ impl crate::Cfn<markers::ApprovalTeam> {
     ///
     /// `Fn::GetAtt` of
     /// [`NumberOfApprovers`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-approvalteam.html#aws-resource-mpa-approvalteam-return-values).
+    #[inline]
     pub fn attr_number_of_approvers(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NumberOfApprovers".into())
     }
@@ -168,6 +175,7 @@ impl crate::Cfn<markers::ApprovalTeam> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateSessionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-approvalteam.html#aws-resource-mpa-approvalteam-return-values).
+    #[inline]
     pub fn attr_update_session_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateSessionArn".into())
     }
@@ -176,6 +184,7 @@ impl crate::Cfn<markers::ApprovalTeam> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-approvalteam.html#aws-resource-mpa-approvalteam-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -184,6 +193,7 @@ impl crate::Cfn<markers::ApprovalTeam> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-approvalteam.html#aws-resource-mpa-approvalteam-return-values).
+    #[inline]
     pub fn attr_last_update_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdateTime".into())
     }
@@ -194,6 +204,7 @@ impl crate::Cfn<markers::ApprovalTeam> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-approvalteam.html#aws-resource-mpa-approvalteam-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -204,6 +215,7 @@ impl crate::Cfn<markers::ApprovalTeam> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-approvalteam.html#aws-resource-mpa-approvalteam-return-values).
+    #[inline]
     pub fn attr_status_code(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusCode".into())
     }
@@ -212,6 +224,7 @@ impl crate::Cfn<markers::ApprovalTeam> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-approvalteam.html#aws-resource-mpa-approvalteam-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusMessage".into())
     }
@@ -238,6 +251,7 @@ pub mod approval_team {
 
     impl ApprovalStrategy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mof_n: impl Into<MofNApprovalStrategy>) -> ApprovalStrategy {
             ApprovalStrategy {
                 mof_n: mof_n.into(),
@@ -246,6 +260,7 @@ pub mod approval_team {
     }
 
     impl IntoValue for ApprovalStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MofN", self.mof_n.into_value());
@@ -269,6 +284,7 @@ pub mod approval_team {
 
     impl MofNApprovalStrategy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(min_approvals_required: impl Into<Int>) -> MofNApprovalStrategy {
             MofNApprovalStrategy {
                 min_approvals_required: min_approvals_required.into(),
@@ -277,6 +293,7 @@ pub mod approval_team {
     }
 
     impl IntoValue for MofNApprovalStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MinApprovalsRequired", self.min_approvals_required.into_value());
@@ -323,6 +340,7 @@ pub mod approval_team {
 
     impl Approver {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(primary_identity_id: impl Into<Str>, primary_identity_source_arn: impl Into<Str>) -> Approver {
             Approver {
                 approver_id: None,
@@ -335,6 +353,7 @@ pub mod approval_team {
     }
 
     impl IntoValue for Approver {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApproverId", self.approver_id);
@@ -363,6 +382,7 @@ pub mod approval_team {
 
     impl Policy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policy_arn: impl Into<Str>) -> Policy {
             Policy {
                 policy_arn: policy_arn.into(),
@@ -371,6 +391,7 @@ pub mod approval_team {
     }
 
     impl IntoValue for Policy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PolicyArn", self.policy_arn.into_value());
@@ -404,6 +425,7 @@ pub struct CfnIdentitySourceProps {
 #[cfg(feature = "mpa")]
 impl CfnIdentitySourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(identity_source_parameters: impl Into<identity_source::IdentitySourceParameters>) -> CfnIdentitySourceProps {
         CfnIdentitySourceProps {
             identity_source_parameters: identity_source_parameters.into(),
@@ -415,6 +437,7 @@ impl CfnIdentitySourceProps {
 #[cfg(feature = "mpa")]
 impl CfnIdentitySourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IdentitySourceParameters", self.identity_source_parameters.into_value());
@@ -424,6 +447,7 @@ impl CfnIdentitySourceProps {
 
     /// The `AWS::MPA::IdentitySource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MPA::IdentitySource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -432,6 +456,7 @@ impl CfnIdentitySourceProps {
 #[cfg(feature = "mpa")]
 impl crate::Cfn<markers::IdentitySource> {
     /// Adds an `AWS::MPA::IdentitySource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -444,6 +469,7 @@ impl crate::Cfn<markers::IdentitySource> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentitySourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-identitysource.html#aws-resource-mpa-identitysource-return-values).
+    #[inline]
     pub fn attr_identity_source_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentitySourceArn".into())
     }
@@ -453,6 +479,7 @@ impl crate::Cfn<markers::IdentitySource> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentitySourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-identitysource.html#aws-resource-mpa-identitysource-return-values).
+    #[inline]
     pub fn attr_identity_source_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentitySourceType".into())
     }
@@ -461,6 +488,7 @@ impl crate::Cfn<markers::IdentitySource> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentitySourceParameters.IamIdentityCenter.ApprovalPortalUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-identitysource.html#aws-resource-mpa-identitysource-return-values).
+    #[inline]
     pub fn attr_identity_source_parameters_iam_identity_center_approval_portal_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentitySourceParameters.IamIdentityCenter.ApprovalPortalUrl".into())
     }
@@ -469,6 +497,7 @@ impl crate::Cfn<markers::IdentitySource> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-identitysource.html#aws-resource-mpa-identitysource-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -477,6 +506,7 @@ impl crate::Cfn<markers::IdentitySource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-identitysource.html#aws-resource-mpa-identitysource-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -485,6 +515,7 @@ impl crate::Cfn<markers::IdentitySource> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-identitysource.html#aws-resource-mpa-identitysource-return-values).
+    #[inline]
     pub fn attr_status_code(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusCode".into())
     }
@@ -493,6 +524,7 @@ impl crate::Cfn<markers::IdentitySource> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-identitysource.html#aws-resource-mpa-identitysource-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusMessage".into())
     }
@@ -520,6 +552,7 @@ pub mod identity_source {
 
     impl IdentitySourceParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(iam_identity_center: impl Into<IamIdentityCenter>) -> IdentitySourceParameters {
             IdentitySourceParameters {
                 iam_identity_center: iam_identity_center.into(),
@@ -528,6 +561,7 @@ pub mod identity_source {
     }
 
     impl IntoValue for IdentitySourceParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IamIdentityCenter", self.iam_identity_center.into_value());
@@ -563,6 +597,7 @@ pub mod identity_source {
 
     impl IamIdentityCenter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_arn: impl Into<Str>, region: impl Into<Str>) -> IamIdentityCenter {
             IamIdentityCenter {
                 approval_portal_url: None,
@@ -573,6 +608,7 @@ pub mod identity_source {
     }
 
     impl IntoValue for IamIdentityCenter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApprovalPortalUrl", self.approval_portal_url);

@@ -166,6 +166,7 @@ pub struct CfnBatchScramSecretProps {
 #[cfg(feature = "msk")]
 impl CfnBatchScramSecretProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_arn: impl Into<Str>) -> CfnBatchScramSecretProps {
         CfnBatchScramSecretProps {
             cluster_arn: cluster_arn.into(),
@@ -177,6 +178,7 @@ impl CfnBatchScramSecretProps {
 #[cfg(feature = "msk")]
 impl CfnBatchScramSecretProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterArn", self.cluster_arn.into_value());
@@ -186,6 +188,7 @@ impl CfnBatchScramSecretProps {
 
     /// The `AWS::MSK::BatchScramSecret` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MSK::BatchScramSecret").properties(self.into_properties())
     }
@@ -194,6 +197,7 @@ impl CfnBatchScramSecretProps {
 #[cfg(feature = "msk")]
 impl crate::Cfn<markers::BatchScramSecret> {
     /// Adds an `AWS::MSK::BatchScramSecret` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -261,6 +265,7 @@ pub struct CfnChannelProps {
 #[cfg(feature = "msk")]
 impl CfnChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(channel_name: impl Into<Str>, topic_configuration_list: impl Into<List<channel::TopicConfiguration>>) -> CfnChannelProps {
         CfnChannelProps {
             channel_name: channel_name.into(),
@@ -278,6 +283,7 @@ impl CfnChannelProps {
 #[cfg(feature = "msk")]
 impl CfnChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelName", self.channel_name.into_value());
@@ -293,6 +299,7 @@ impl CfnChannelProps {
 
     /// The `AWS::MSK::Channel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MSK::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -301,6 +308,7 @@ impl CfnChannelProps {
 #[cfg(feature = "msk")]
 impl crate::Cfn<markers::Channel> {
     /// Adds an `AWS::MSK::Channel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -313,6 +321,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`ChannelArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-channel.html#aws-resource-msk-channel-return-values).
+    #[inline]
     pub fn attr_channel_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ChannelArn".into())
     }
@@ -321,6 +330,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-channel.html#aws-resource-msk-channel-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -329,6 +339,7 @@ impl crate::Cfn<markers::Channel> {
     ///
     /// `Fn::GetAtt` of
     /// [`StateInfo`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-channel.html#aws-resource-msk-channel-return-values).
+    #[inline]
     pub fn attr_state_info(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StateInfo".into())
     }
@@ -366,6 +377,7 @@ pub mod channel {
 
     impl TopicConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_converter: impl Into<RecordConverter>, topic_arn: impl Into<Str>) -> TopicConfiguration {
             TopicConfiguration {
                 record_converter: record_converter.into(),
@@ -376,6 +388,7 @@ pub mod channel {
     }
 
     impl IntoValue for TopicConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RecordConverter", self.record_converter.into_value());
@@ -401,6 +414,7 @@ pub mod channel {
 
     impl RecordConverter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value_converter: impl Into<Str>) -> RecordConverter {
             RecordConverter {
                 value_converter: value_converter.into(),
@@ -409,6 +423,7 @@ pub mod channel {
     }
 
     impl IntoValue for RecordConverter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ValueConverter", self.value_converter.into_value());
@@ -432,6 +447,7 @@ pub mod channel {
 
     impl RecordSchema {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(gsr_arn: impl Into<Str>) -> RecordSchema {
             RecordSchema {
                 gsr_arn: gsr_arn.into(),
@@ -440,6 +456,7 @@ pub mod channel {
     }
 
     impl IntoValue for RecordSchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GsrArn", self.gsr_arn.into_value());
@@ -463,6 +480,7 @@ pub mod channel {
 
     impl EncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kms_key_arn: impl Into<Str>) -> EncryptionConfiguration {
             EncryptionConfiguration {
                 kms_key_arn: kms_key_arn.into(),
@@ -471,6 +489,7 @@ pub mod channel {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KmsKeyArn", self.kms_key_arn.into_value());
@@ -541,6 +560,7 @@ pub mod channel {
 
     impl IcebergDestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(append_only: impl Into<Bool>, dead_letter_queue_s3: impl Into<DeadLetterQueueS3>, destination_table_list: impl Into<List<DestinationTable>>, schema_evolution: impl Into<SchemaEvolution>, service_execution_role_arn: impl Into<Str>, table_creation: impl Into<TableCreation>) -> IcebergDestinationConfiguration {
             IcebergDestinationConfiguration {
                 append_only: append_only.into(),
@@ -557,6 +577,7 @@ pub mod channel {
     }
 
     impl IntoValue for IcebergDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppendOnly", self.append_only.into_value());
@@ -594,6 +615,7 @@ pub mod channel {
 
     impl Catalog {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Catalog {
             Catalog {
                 catalog_arn: None,
@@ -603,12 +625,14 @@ pub mod channel {
     }
 
     impl Default for Catalog {
+        #[inline]
         fn default() -> Catalog {
             Catalog::new()
         }
     }
 
     impl IntoValue for Catalog {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CatalogArn", self.catalog_arn);
@@ -645,6 +669,7 @@ pub mod channel {
 
     impl DeadLetterQueueS3 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_arn: impl Into<Str>, error_output_prefix: impl Into<Str>) -> DeadLetterQueueS3 {
             DeadLetterQueueS3 {
                 bucket_arn: bucket_arn.into(),
@@ -655,6 +680,7 @@ pub mod channel {
     }
 
     impl IntoValue for DeadLetterQueueS3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketArn", self.bucket_arn.into_value());
@@ -680,6 +706,7 @@ pub mod channel {
 
     impl SchemaEvolution {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enable_schema_evolution: impl Into<Bool>) -> SchemaEvolution {
             SchemaEvolution {
                 enable_schema_evolution: enable_schema_evolution.into(),
@@ -688,6 +715,7 @@ pub mod channel {
     }
 
     impl IntoValue for SchemaEvolution {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EnableSchemaEvolution", self.enable_schema_evolution.into_value());
@@ -711,6 +739,7 @@ pub mod channel {
 
     impl TableCreation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enable_table_creation: impl Into<Bool>) -> TableCreation {
             TableCreation {
                 enable_table_creation: enable_table_creation.into(),
@@ -719,6 +748,7 @@ pub mod channel {
     }
 
     impl IntoValue for TableCreation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EnableTableCreation", self.enable_table_creation.into_value());
@@ -754,6 +784,7 @@ pub mod channel {
 
     impl DestinationTable {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_database_name: impl Into<Str>, destination_table_name: impl Into<Str>) -> DestinationTable {
             DestinationTable {
                 destination_database_name: destination_database_name.into(),
@@ -764,6 +795,7 @@ pub mod channel {
     }
 
     impl IntoValue for DestinationTable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationDatabaseName", self.destination_database_name.into_value());
@@ -795,6 +827,7 @@ pub mod channel {
 
     impl PartitionSpec {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(partition_strategy: impl Into<Str>) -> PartitionSpec {
             PartitionSpec {
                 partition_strategy: partition_strategy.into(),
@@ -804,6 +837,7 @@ pub mod channel {
     }
 
     impl IntoValue for PartitionSpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PartitionStrategy", self.partition_strategy.into_value());
@@ -828,6 +862,7 @@ pub mod channel {
 
     impl PartitionSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PartitionSource {
             PartitionSource {
                 source_name: None,
@@ -836,12 +871,14 @@ pub mod channel {
     }
 
     impl Default for PartitionSource {
+        #[inline]
         fn default() -> PartitionSource {
             PartitionSource::new()
         }
     }
 
     impl IntoValue for PartitionSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SourceName", self.source_name);
@@ -882,6 +919,7 @@ pub mod channel {
 
     impl S3DestinationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dead_letter_queue_s3: impl Into<DeadLetterQueueS3>, service_execution_role_arn: impl Into<Str>, storage: impl Into<S3Storage>) -> S3DestinationConfiguration {
             S3DestinationConfiguration {
                 data_freshness_in_seconds: None,
@@ -893,6 +931,7 @@ pub mod channel {
     }
 
     impl IntoValue for S3DestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataFreshnessInSeconds", self.data_freshness_in_seconds);
@@ -949,6 +988,7 @@ pub mod channel {
 
     impl S3Storage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_arn: impl Into<Str>, compression_type: impl Into<Str>, storage_class: impl Into<Str>) -> S3Storage {
             S3Storage {
                 bucket_arn: bucket_arn.into(),
@@ -962,6 +1002,7 @@ pub mod channel {
     }
 
     impl IntoValue for S3Storage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketArn", self.bucket_arn.into_value());
@@ -999,6 +1040,7 @@ pub mod channel {
 
     impl ChannelLoggingInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ChannelLoggingInfo {
             ChannelLoggingInfo {
                 cloud_watch_logs: None,
@@ -1009,12 +1051,14 @@ pub mod channel {
     }
 
     impl Default for ChannelLoggingInfo {
+        #[inline]
         fn default() -> ChannelLoggingInfo {
             ChannelLoggingInfo::new()
         }
     }
 
     impl IntoValue for ChannelLoggingInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
@@ -1050,6 +1094,7 @@ pub mod channel {
 
     impl S3LogDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> S3LogDestination {
             S3LogDestination {
                 bucket: None,
@@ -1060,6 +1105,7 @@ pub mod channel {
     }
 
     impl IntoValue for S3LogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Bucket", self.bucket);
@@ -1090,6 +1136,7 @@ pub mod channel {
 
     impl CloudWatchLogsLogDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> CloudWatchLogsLogDestination {
             CloudWatchLogsLogDestination {
                 enabled: enabled.into(),
@@ -1099,6 +1146,7 @@ pub mod channel {
     }
 
     impl IntoValue for CloudWatchLogsLogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -1128,6 +1176,7 @@ pub mod channel {
 
     impl FirehoseLogDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> FirehoseLogDestination {
             FirehoseLogDestination {
                 delivery_stream: None,
@@ -1137,6 +1186,7 @@ pub mod channel {
     }
 
     impl IntoValue for FirehoseLogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeliveryStream", self.delivery_stream);
@@ -1241,6 +1291,7 @@ pub struct CfnClusterProps {
 #[cfg(feature = "msk")]
 impl CfnClusterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(broker_node_group_info: impl Into<cluster::BrokerNodeGroupInfo>, cluster_name: impl Into<Str>, kafka_version: impl Into<Str>, number_of_broker_nodes: impl Into<Int>) -> CfnClusterProps {
         CfnClusterProps {
             broker_node_group_info: broker_node_group_info.into(),
@@ -1265,6 +1316,7 @@ impl CfnClusterProps {
 #[cfg(feature = "msk")]
 impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BrokerNodeGroupInfo", self.broker_node_group_info.into_value());
@@ -1287,6 +1339,7 @@ impl CfnClusterProps {
 
     /// The `AWS::MSK::Cluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MSK::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1295,6 +1348,7 @@ impl CfnClusterProps {
 #[cfg(feature = "msk")]
 impl crate::Cfn<markers::Cluster> {
     /// Adds an `AWS::MSK::Cluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1307,6 +1361,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-cluster.html#aws-resource-msk-cluster-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1315,6 +1370,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`CurrentVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-cluster.html#aws-resource-msk-cluster-return-values).
+    #[inline]
     pub fn attr_current_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CurrentVersion".into())
     }
@@ -1350,6 +1406,7 @@ pub mod cluster {
 
     impl AuthorizerLogs {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuthorizerLogs {
             AuthorizerLogs {
                 cloud_watch_logs: None,
@@ -1360,12 +1417,14 @@ pub mod cluster {
     }
 
     impl Default for AuthorizerLogs {
+        #[inline]
         fn default() -> AuthorizerLogs {
             AuthorizerLogs::new()
         }
     }
 
     impl IntoValue for AuthorizerLogs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
@@ -1391,6 +1450,7 @@ pub mod cluster {
 
     impl Rebalancing {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>) -> Rebalancing {
             Rebalancing {
                 status: status.into(),
@@ -1399,6 +1459,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Rebalancing {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Status", self.status.into_value());
@@ -1421,6 +1482,7 @@ pub mod cluster {
 
     impl ZookeeperAccess {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ZookeeperAccess {
             ZookeeperAccess {
                 enabled: None,
@@ -1429,12 +1491,14 @@ pub mod cluster {
     }
 
     impl Default for ZookeeperAccess {
+        #[inline]
         fn default() -> ZookeeperAccess {
             ZookeeperAccess::new()
         }
     }
 
     impl IntoValue for ZookeeperAccess {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -1464,6 +1528,7 @@ pub mod cluster {
 
     impl EncryptionInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionInfo {
             EncryptionInfo {
                 encryption_at_rest: None,
@@ -1473,12 +1538,14 @@ pub mod cluster {
     }
 
     impl Default for EncryptionInfo {
+        #[inline]
         fn default() -> EncryptionInfo {
             EncryptionInfo::new()
         }
     }
 
     impl IntoValue for EncryptionInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EncryptionAtRest", self.encryption_at_rest);
@@ -1508,6 +1575,7 @@ pub mod cluster {
 
     impl EncryptionAtRest {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_volume_kms_key_id: impl Into<Id<crate::kms::CfnKey>>) -> EncryptionAtRest {
             EncryptionAtRest {
                 data_volume_kms_key_id: data_volume_kms_key_id.into(),
@@ -1516,6 +1584,7 @@ pub mod cluster {
     }
 
     impl IntoValue for EncryptionAtRest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataVolumeKMSKeyId", self.data_volume_kms_key_id.into_get_att("Arn"));
@@ -1546,6 +1615,7 @@ pub mod cluster {
 
     impl EncryptionInTransit {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionInTransit {
             EncryptionInTransit {
                 client_broker: None,
@@ -1555,12 +1625,14 @@ pub mod cluster {
     }
 
     impl Default for EncryptionInTransit {
+        #[inline]
         fn default() -> EncryptionInTransit {
             EncryptionInTransit::new()
         }
     }
 
     impl IntoValue for EncryptionInTransit {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClientBroker", self.client_broker);
@@ -1585,6 +1657,7 @@ pub mod cluster {
 
     impl OpenMonitoring {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(prometheus: impl Into<Prometheus>) -> OpenMonitoring {
             OpenMonitoring {
                 prometheus: prometheus.into(),
@@ -1593,6 +1666,7 @@ pub mod cluster {
     }
 
     impl IntoValue for OpenMonitoring {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Prometheus", self.prometheus.into_value());
@@ -1620,6 +1694,7 @@ pub mod cluster {
 
     impl Prometheus {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Prometheus {
             Prometheus {
                 jmx_exporter: None,
@@ -1629,12 +1704,14 @@ pub mod cluster {
     }
 
     impl Default for Prometheus {
+        #[inline]
         fn default() -> Prometheus {
             Prometheus::new()
         }
     }
 
     impl IntoValue for Prometheus {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "JmxExporter", self.jmx_exporter);
@@ -1659,6 +1736,7 @@ pub mod cluster {
 
     impl JmxExporter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled_in_broker: impl Into<Bool>) -> JmxExporter {
             JmxExporter {
                 enabled_in_broker: enabled_in_broker.into(),
@@ -1667,6 +1745,7 @@ pub mod cluster {
     }
 
     impl IntoValue for JmxExporter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EnabledInBroker", self.enabled_in_broker.into_value());
@@ -1690,6 +1769,7 @@ pub mod cluster {
 
     impl NodeExporter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled_in_broker: impl Into<Bool>) -> NodeExporter {
             NodeExporter {
                 enabled_in_broker: enabled_in_broker.into(),
@@ -1698,6 +1778,7 @@ pub mod cluster {
     }
 
     impl IntoValue for NodeExporter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EnabledInBroker", self.enabled_in_broker.into_value());
@@ -1730,6 +1811,7 @@ pub mod cluster {
 
     impl ConfigurationInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Id<crate::msk::CfnConfiguration>>, revision: impl Into<Int>) -> ConfigurationInfo {
             ConfigurationInfo {
                 arn: arn.into(),
@@ -1739,6 +1821,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ConfigurationInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_ref());
@@ -1805,6 +1888,7 @@ pub mod cluster {
 
     impl BrokerNodeGroupInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_subnets: impl Into<List<Id<crate::ec2::CfnSubnet>>>, instance_type: impl Into<Str>) -> BrokerNodeGroupInfo {
             BrokerNodeGroupInfo {
                 broker_az_distribution: None,
@@ -1818,6 +1902,7 @@ pub mod cluster {
     }
 
     impl IntoValue for BrokerNodeGroupInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BrokerAZDistribution", self.broker_az_distribution);
@@ -1855,6 +1940,7 @@ pub mod cluster {
 
     impl ConnectivityInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectivityInfo {
             ConnectivityInfo {
                 network_type: None,
@@ -1865,12 +1951,14 @@ pub mod cluster {
     }
 
     impl Default for ConnectivityInfo {
+        #[inline]
         fn default() -> ConnectivityInfo {
             ConnectivityInfo::new()
         }
     }
 
     impl IntoValue for ConnectivityInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NetworkType", self.network_type);
@@ -1895,6 +1983,7 @@ pub mod cluster {
 
     impl VpcConnectivity {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcConnectivity {
             VpcConnectivity {
                 client_authentication: None,
@@ -1903,12 +1992,14 @@ pub mod cluster {
     }
 
     impl Default for VpcConnectivity {
+        #[inline]
         fn default() -> VpcConnectivity {
             VpcConnectivity::new()
         }
     }
 
     impl IntoValue for VpcConnectivity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClientAuthentication", self.client_authentication);
@@ -1936,6 +2027,7 @@ pub mod cluster {
 
     impl VpcConnectivityClientAuthentication {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcConnectivityClientAuthentication {
             VpcConnectivityClientAuthentication {
                 sasl: None,
@@ -1945,12 +2037,14 @@ pub mod cluster {
     }
 
     impl Default for VpcConnectivityClientAuthentication {
+        #[inline]
         fn default() -> VpcConnectivityClientAuthentication {
             VpcConnectivityClientAuthentication::new()
         }
     }
 
     impl IntoValue for VpcConnectivityClientAuthentication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Sasl", self.sasl);
@@ -1979,6 +2073,7 @@ pub mod cluster {
 
     impl VpcConnectivitySasl {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcConnectivitySasl {
             VpcConnectivitySasl {
                 iam: None,
@@ -1988,12 +2083,14 @@ pub mod cluster {
     }
 
     impl Default for VpcConnectivitySasl {
+        #[inline]
         fn default() -> VpcConnectivitySasl {
             VpcConnectivitySasl::new()
         }
     }
 
     impl IntoValue for VpcConnectivitySasl {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Iam", self.iam);
@@ -2018,6 +2115,7 @@ pub mod cluster {
 
     impl VpcConnectivityIam {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> VpcConnectivityIam {
             VpcConnectivityIam {
                 enabled: enabled.into(),
@@ -2026,6 +2124,7 @@ pub mod cluster {
     }
 
     impl IntoValue for VpcConnectivityIam {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -2049,6 +2148,7 @@ pub mod cluster {
 
     impl VpcConnectivityScram {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> VpcConnectivityScram {
             VpcConnectivityScram {
                 enabled: enabled.into(),
@@ -2057,6 +2157,7 @@ pub mod cluster {
     }
 
     impl IntoValue for VpcConnectivityScram {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -2080,6 +2181,7 @@ pub mod cluster {
 
     impl VpcConnectivityTls {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> VpcConnectivityTls {
             VpcConnectivityTls {
                 enabled: enabled.into(),
@@ -2088,6 +2190,7 @@ pub mod cluster {
     }
 
     impl IntoValue for VpcConnectivityTls {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -2111,6 +2214,7 @@ pub mod cluster {
 
     impl PublicAccess {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PublicAccess {
             PublicAccess {
                 r#type: None,
@@ -2119,12 +2223,14 @@ pub mod cluster {
     }
 
     impl Default for PublicAccess {
+        #[inline]
         fn default() -> PublicAccess {
             PublicAccess::new()
         }
     }
 
     impl IntoValue for PublicAccess {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Type", self.r#type);
@@ -2147,6 +2253,7 @@ pub mod cluster {
 
     impl StorageInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StorageInfo {
             StorageInfo {
                 ebs_storage_info: None,
@@ -2155,12 +2262,14 @@ pub mod cluster {
     }
 
     impl Default for StorageInfo {
+        #[inline]
         fn default() -> StorageInfo {
             StorageInfo::new()
         }
     }
 
     impl IntoValue for StorageInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EBSStorageInfo", self.ebs_storage_info);
@@ -2188,6 +2297,7 @@ pub mod cluster {
 
     impl EBSStorageInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EBSStorageInfo {
             EBSStorageInfo {
                 provisioned_throughput: None,
@@ -2197,12 +2307,14 @@ pub mod cluster {
     }
 
     impl Default for EBSStorageInfo {
+        #[inline]
         fn default() -> EBSStorageInfo {
             EBSStorageInfo::new()
         }
     }
 
     impl IntoValue for EBSStorageInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ProvisionedThroughput", self.provisioned_throughput);
@@ -2233,6 +2345,7 @@ pub mod cluster {
 
     impl ProvisionedThroughput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProvisionedThroughput {
             ProvisionedThroughput {
                 enabled: None,
@@ -2242,12 +2355,14 @@ pub mod cluster {
     }
 
     impl Default for ProvisionedThroughput {
+        #[inline]
         fn default() -> ProvisionedThroughput {
             ProvisionedThroughput::new()
         }
     }
 
     impl IntoValue for ProvisionedThroughput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -2284,6 +2399,7 @@ pub mod cluster {
 
     impl ClientAuthentication {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClientAuthentication {
             ClientAuthentication {
                 sasl: None,
@@ -2294,12 +2410,14 @@ pub mod cluster {
     }
 
     impl Default for ClientAuthentication {
+        #[inline]
         fn default() -> ClientAuthentication {
             ClientAuthentication::new()
         }
     }
 
     impl IntoValue for ClientAuthentication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Sasl", self.sasl);
@@ -2331,6 +2449,7 @@ pub mod cluster {
 
     impl Sasl {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Sasl {
             Sasl {
                 iam: None,
@@ -2340,12 +2459,14 @@ pub mod cluster {
     }
 
     impl Default for Sasl {
+        #[inline]
         fn default() -> Sasl {
             Sasl::new()
         }
     }
 
     impl IntoValue for Sasl {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Iam", self.iam);
@@ -2370,6 +2491,7 @@ pub mod cluster {
 
     impl Iam {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> Iam {
             Iam {
                 enabled: enabled.into(),
@@ -2378,6 +2500,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Iam {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -2401,6 +2524,7 @@ pub mod cluster {
 
     impl Scram {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> Scram {
             Scram {
                 enabled: enabled.into(),
@@ -2409,6 +2533,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Scram {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -2432,6 +2557,7 @@ pub mod cluster {
 
     impl Unauthenticated {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> Unauthenticated {
             Unauthenticated {
                 enabled: enabled.into(),
@@ -2440,6 +2566,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Unauthenticated {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -2470,6 +2597,7 @@ pub mod cluster {
 
     impl Tls {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Tls {
             Tls {
                 certificate_authority_arn_list: None,
@@ -2479,12 +2607,14 @@ pub mod cluster {
     }
 
     impl Default for Tls {
+        #[inline]
         fn default() -> Tls {
             Tls::new()
         }
     }
 
     impl IntoValue for Tls {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.certificate_authority_arn_list { m.insert("CertificateAuthorityArnList", v.into_refs()); }
@@ -2516,6 +2646,7 @@ pub mod cluster {
 
     impl LoggingInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(broker_logs: impl Into<BrokerLogs>) -> LoggingInfo {
             LoggingInfo {
                 authorizer_logs: None,
@@ -2525,6 +2656,7 @@ pub mod cluster {
     }
 
     impl IntoValue for LoggingInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizerLogs", self.authorizer_logs);
@@ -2559,6 +2691,7 @@ pub mod cluster {
 
     impl BrokerLogs {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BrokerLogs {
             BrokerLogs {
                 cloud_watch_logs: None,
@@ -2569,12 +2702,14 @@ pub mod cluster {
     }
 
     impl Default for BrokerLogs {
+        #[inline]
         fn default() -> BrokerLogs {
             BrokerLogs::new()
         }
     }
 
     impl IntoValue for BrokerLogs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
@@ -2610,6 +2745,7 @@ pub mod cluster {
 
     impl S3 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> S3 {
             S3 {
                 bucket: None,
@@ -2620,6 +2756,7 @@ pub mod cluster {
     }
 
     impl IntoValue for S3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Bucket", self.bucket);
@@ -2651,6 +2788,7 @@ pub mod cluster {
 
     impl Firehose {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> Firehose {
             Firehose {
                 delivery_stream: None,
@@ -2660,6 +2798,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Firehose {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeliveryStream", self.delivery_stream);
@@ -2692,6 +2831,7 @@ pub mod cluster {
 
     impl CloudWatchLogs {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> CloudWatchLogs {
             CloudWatchLogs {
                 enabled: enabled.into(),
@@ -2701,6 +2841,7 @@ pub mod cluster {
     }
 
     impl IntoValue for CloudWatchLogs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -2733,6 +2874,7 @@ pub struct CfnClusterPolicyProps {
 #[cfg(feature = "msk")]
 impl CfnClusterPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_arn: impl Into<Str>, policy: impl Into<Json>) -> CfnClusterPolicyProps {
         CfnClusterPolicyProps {
             cluster_arn: cluster_arn.into(),
@@ -2744,6 +2886,7 @@ impl CfnClusterPolicyProps {
 #[cfg(feature = "msk")]
 impl CfnClusterPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterArn", self.cluster_arn.into_value());
@@ -2753,6 +2896,7 @@ impl CfnClusterPolicyProps {
 
     /// The `AWS::MSK::ClusterPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MSK::ClusterPolicy").properties(self.into_properties())
     }
@@ -2761,6 +2905,7 @@ impl CfnClusterPolicyProps {
 #[cfg(feature = "msk")]
 impl crate::Cfn<markers::ClusterPolicy> {
     /// Adds an `AWS::MSK::ClusterPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2773,6 +2918,7 @@ impl crate::Cfn<markers::ClusterPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`CurrentVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-clusterpolicy.html#aws-resource-msk-clusterpolicy-return-values).
+    #[inline]
     pub fn attr_current_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CurrentVersion".into())
     }
@@ -2820,6 +2966,7 @@ pub struct CfnConfigurationProps {
 #[cfg(feature = "msk")]
 impl CfnConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, server_properties: impl Into<Str>) -> CfnConfigurationProps {
         CfnConfigurationProps {
             description: None,
@@ -2834,6 +2981,7 @@ impl CfnConfigurationProps {
 #[cfg(feature = "msk")]
 impl CfnConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -2846,6 +2994,7 @@ impl CfnConfigurationProps {
 
     /// The `AWS::MSK::Configuration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MSK::Configuration").properties(self.into_properties())
     }
@@ -2854,6 +3003,7 @@ impl CfnConfigurationProps {
 #[cfg(feature = "msk")]
 impl crate::Cfn<markers::Configuration> {
     /// Adds an `AWS::MSK::Configuration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2866,6 +3016,7 @@ impl crate::Cfn<markers::Configuration> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestRevision.Revision`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-configuration.html#aws-resource-msk-configuration-return-values).
+    #[inline]
     pub fn attr_latest_revision_revision(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestRevision.Revision".into())
     }
@@ -2874,6 +3025,7 @@ impl crate::Cfn<markers::Configuration> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestRevision.CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-configuration.html#aws-resource-msk-configuration-return-values).
+    #[inline]
     pub fn attr_latest_revision_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestRevision.CreationTime".into())
     }
@@ -2882,6 +3034,7 @@ impl crate::Cfn<markers::Configuration> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestRevision.Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-configuration.html#aws-resource-msk-configuration-return-values).
+    #[inline]
     pub fn attr_latest_revision_description(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestRevision.Description".into())
     }
@@ -2890,6 +3043,7 @@ impl crate::Cfn<markers::Configuration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-configuration.html#aws-resource-msk-configuration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2925,6 +3079,7 @@ pub mod configuration {
 
     impl LatestRevision {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LatestRevision {
             LatestRevision {
                 creation_time: None,
@@ -2935,12 +3090,14 @@ pub mod configuration {
     }
 
     impl Default for LatestRevision {
+        #[inline]
         fn default() -> LatestRevision {
             LatestRevision::new()
         }
     }
 
     impl IntoValue for LatestRevision {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CreationTime", self.creation_time);
@@ -3006,6 +3163,7 @@ pub struct CfnReplicatorProps {
 #[cfg(feature = "msk")]
 impl CfnReplicatorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(kafka_clusters: impl Into<List<replicator::KafkaCluster>>, replication_info_list: impl Into<List<replicator::ReplicationInfo>>, replicator_name: impl Into<Str>, service_execution_role_arn: impl Into<Str>) -> CfnReplicatorProps {
         CfnReplicatorProps {
             description: None,
@@ -3022,6 +3180,7 @@ impl CfnReplicatorProps {
 #[cfg(feature = "msk")]
 impl CfnReplicatorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -3036,6 +3195,7 @@ impl CfnReplicatorProps {
 
     /// The `AWS::MSK::Replicator` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MSK::Replicator").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3044,6 +3204,7 @@ impl CfnReplicatorProps {
 #[cfg(feature = "msk")]
 impl crate::Cfn<markers::Replicator> {
     /// Adds an `AWS::MSK::Replicator` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3056,6 +3217,7 @@ impl crate::Cfn<markers::Replicator> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReplicatorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-replicator.html#aws-resource-msk-replicator-return-values).
+    #[inline]
     pub fn attr_replicator_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReplicatorArn".into())
     }
@@ -3064,6 +3226,7 @@ impl crate::Cfn<markers::Replicator> {
     ///
     /// `Fn::GetAtt` of
     /// [`CurrentVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-replicator.html#aws-resource-msk-replicator-return-values).
+    #[inline]
     pub fn attr_current_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CurrentVersion".into())
     }
@@ -3109,6 +3272,7 @@ pub mod replicator {
 
     impl KafkaCluster {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KafkaCluster {
             KafkaCluster {
                 amazon_msk_cluster: None,
@@ -3121,12 +3285,14 @@ pub mod replicator {
     }
 
     impl Default for KafkaCluster {
+        #[inline]
         fn default() -> KafkaCluster {
             KafkaCluster::new()
         }
     }
 
     impl IntoValue for KafkaCluster {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AmazonMskCluster", self.amazon_msk_cluster);
@@ -3154,6 +3320,7 @@ pub mod replicator {
 
     impl AmazonMskCluster {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(msk_cluster_arn: impl Into<Str>) -> AmazonMskCluster {
             AmazonMskCluster {
                 msk_cluster_arn: msk_cluster_arn.into(),
@@ -3162,6 +3329,7 @@ pub mod replicator {
     }
 
     impl IntoValue for AmazonMskCluster {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MskClusterArn", self.msk_cluster_arn.into_value());
@@ -3191,6 +3359,7 @@ pub mod replicator {
 
     impl ApacheKafkaCluster {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(apache_kafka_cluster_id: impl Into<Str>, bootstrap_broker_string: impl Into<Str>) -> ApacheKafkaCluster {
             ApacheKafkaCluster {
                 apache_kafka_cluster_id: apache_kafka_cluster_id.into(),
@@ -3200,6 +3369,7 @@ pub mod replicator {
     }
 
     impl IntoValue for ApacheKafkaCluster {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApacheKafkaClusterId", self.apache_kafka_cluster_id.into_value());
@@ -3229,6 +3399,7 @@ pub mod replicator {
 
     impl KafkaClusterClientVpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subnet_ids: impl Into<List<Str>>) -> KafkaClusterClientVpcConfig {
             KafkaClusterClientVpcConfig {
                 security_group_ids: None,
@@ -3238,6 +3409,7 @@ pub mod replicator {
     }
 
     impl IntoValue for KafkaClusterClientVpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -3271,6 +3443,7 @@ pub mod replicator {
 
     impl KafkaClusterClientAuthentication {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KafkaClusterClientAuthentication {
             KafkaClusterClientAuthentication {
                 mtls: None,
@@ -3281,12 +3454,14 @@ pub mod replicator {
     }
 
     impl Default for KafkaClusterClientAuthentication {
+        #[inline]
         fn default() -> KafkaClusterClientAuthentication {
             KafkaClusterClientAuthentication::new()
         }
     }
 
     impl IntoValue for KafkaClusterClientAuthentication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MTLS", self.mtls);
@@ -3318,6 +3493,7 @@ pub mod replicator {
 
     impl KafkaClusterSaslScramAuthentication {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mechanism: impl Into<Str>, secret_arn: impl Into<Str>) -> KafkaClusterSaslScramAuthentication {
             KafkaClusterSaslScramAuthentication {
                 mechanism: mechanism.into(),
@@ -3327,6 +3503,7 @@ pub mod replicator {
     }
 
     impl IntoValue for KafkaClusterSaslScramAuthentication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Mechanism", self.mechanism.into_value());
@@ -3351,6 +3528,7 @@ pub mod replicator {
 
     impl KafkaClusterMtlsAuthentication {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_arn: impl Into<Str>) -> KafkaClusterMtlsAuthentication {
             KafkaClusterMtlsAuthentication {
                 secret_arn: secret_arn.into(),
@@ -3359,6 +3537,7 @@ pub mod replicator {
     }
 
     impl IntoValue for KafkaClusterMtlsAuthentication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretArn", self.secret_arn.into_value());
@@ -3417,6 +3596,7 @@ pub mod replicator {
 
     impl KafkaClusterSaslOAuthBearerAuthentication {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(token_endpoint_authentication_method: impl Into<Str>, token_endpoint_url: impl Into<Str>) -> KafkaClusterSaslOAuthBearerAuthentication {
             KafkaClusterSaslOAuthBearerAuthentication {
                 client_credentials: None,
@@ -3431,6 +3611,7 @@ pub mod replicator {
     }
 
     impl IntoValue for KafkaClusterSaslOAuthBearerAuthentication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClientCredentials", self.client_credentials);
@@ -3462,6 +3643,7 @@ pub mod replicator {
 
     impl KafkaClusterOAuthClientCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(token_request_secret_arn: impl Into<Str>) -> KafkaClusterOAuthClientCredentials {
             KafkaClusterOAuthClientCredentials {
                 token_request_secret_arn: token_request_secret_arn.into(),
@@ -3470,6 +3652,7 @@ pub mod replicator {
     }
 
     impl IntoValue for KafkaClusterOAuthClientCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TokenRequestSecretArn", self.token_request_secret_arn.into_value());
@@ -3506,6 +3689,7 @@ pub mod replicator {
 
     impl KafkaClusterOAuthIamJwtBearer {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(audience: impl Into<Str>, signing_algorithm: impl Into<Str>) -> KafkaClusterOAuthIamJwtBearer {
             KafkaClusterOAuthIamJwtBearer {
                 audience: audience.into(),
@@ -3516,6 +3700,7 @@ pub mod replicator {
     }
 
     impl IntoValue for KafkaClusterOAuthIamJwtBearer {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Audience", self.audience.into_value());
@@ -3554,6 +3739,7 @@ pub mod replicator {
 
     impl KafkaClusterOAuthClientCredentialsAssertion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(audience: impl Into<Str>, signing_algorithm: impl Into<Str>) -> KafkaClusterOAuthClientCredentialsAssertion {
             KafkaClusterOAuthClientCredentialsAssertion {
                 audience: audience.into(),
@@ -3564,6 +3750,7 @@ pub mod replicator {
     }
 
     impl IntoValue for KafkaClusterOAuthClientCredentialsAssertion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Audience", self.audience.into_value());
@@ -3594,6 +3781,7 @@ pub mod replicator {
 
     impl KafkaClusterEncryptionInTransit {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_type: impl Into<Str>) -> KafkaClusterEncryptionInTransit {
             KafkaClusterEncryptionInTransit {
                 encryption_type: encryption_type.into(),
@@ -3603,6 +3791,7 @@ pub mod replicator {
     }
 
     impl IntoValue for KafkaClusterEncryptionInTransit {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EncryptionType", self.encryption_type.into_value());
@@ -3663,6 +3852,7 @@ pub mod replicator {
 
     impl ReplicationInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(consumer_group_replication: impl Into<ConsumerGroupReplication>, target_compression_type: impl Into<Str>, topic_replication: impl Into<TopicReplication>) -> ReplicationInfo {
             ReplicationInfo {
                 consumer_group_replication: consumer_group_replication.into(),
@@ -3677,6 +3867,7 @@ pub mod replicator {
     }
 
     impl IntoValue for ReplicationInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConsumerGroupReplication", self.consumer_group_replication.into_value());
@@ -3741,6 +3932,7 @@ pub mod replicator {
 
     impl TopicReplication {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(topics_to_replicate: impl Into<List<Str>>) -> TopicReplication {
             TopicReplication {
                 copy_access_control_lists_for_topics: None,
@@ -3755,6 +3947,7 @@ pub mod replicator {
     }
 
     impl IntoValue for TopicReplication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CopyAccessControlListsForTopics", self.copy_access_control_lists_for_topics);
@@ -3783,6 +3976,7 @@ pub mod replicator {
 
     impl ReplicationStartingPosition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReplicationStartingPosition {
             ReplicationStartingPosition {
                 r#type: None,
@@ -3791,12 +3985,14 @@ pub mod replicator {
     }
 
     impl Default for ReplicationStartingPosition {
+        #[inline]
         fn default() -> ReplicationStartingPosition {
             ReplicationStartingPosition::new()
         }
     }
 
     impl IntoValue for ReplicationStartingPosition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Type", self.r#type);
@@ -3821,6 +4017,7 @@ pub mod replicator {
 
     impl ReplicationTopicNameConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReplicationTopicNameConfiguration {
             ReplicationTopicNameConfiguration {
                 r#type: None,
@@ -3829,12 +4026,14 @@ pub mod replicator {
     }
 
     impl Default for ReplicationTopicNameConfiguration {
+        #[inline]
         fn default() -> ReplicationTopicNameConfiguration {
             ReplicationTopicNameConfiguration::new()
         }
     }
 
     impl IntoValue for ReplicationTopicNameConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Type", self.r#type);
@@ -3881,6 +4080,7 @@ pub mod replicator {
 
     impl ConsumerGroupReplication {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(consumer_groups_to_replicate: impl Into<List<Str>>) -> ConsumerGroupReplication {
             ConsumerGroupReplication {
                 consumer_group_offset_sync_mode: None,
@@ -3893,6 +4093,7 @@ pub mod replicator {
     }
 
     impl IntoValue for ConsumerGroupReplication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConsumerGroupOffsetSyncMode", self.consumer_group_offset_sync_mode);
@@ -3919,6 +4120,7 @@ pub mod replicator {
 
     impl LogDelivery {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LogDelivery {
             LogDelivery {
                 replicator_log_delivery: None,
@@ -3927,12 +4129,14 @@ pub mod replicator {
     }
 
     impl Default for LogDelivery {
+        #[inline]
         fn default() -> LogDelivery {
             LogDelivery::new()
         }
     }
 
     impl IntoValue for LogDelivery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReplicatorLogDelivery", self.replicator_log_delivery);
@@ -3965,6 +4169,7 @@ pub mod replicator {
 
     impl ReplicatorLogDelivery {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReplicatorLogDelivery {
             ReplicatorLogDelivery {
                 cloud_watch_logs: None,
@@ -3975,12 +4180,14 @@ pub mod replicator {
     }
 
     impl Default for ReplicatorLogDelivery {
+        #[inline]
         fn default() -> ReplicatorLogDelivery {
             ReplicatorLogDelivery::new()
         }
     }
 
     impl IntoValue for ReplicatorLogDelivery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogs", self.cloud_watch_logs);
@@ -4011,6 +4218,7 @@ pub mod replicator {
 
     impl CloudWatchLogs {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> CloudWatchLogs {
             CloudWatchLogs {
                 enabled: enabled.into(),
@@ -4020,6 +4228,7 @@ pub mod replicator {
     }
 
     impl IntoValue for CloudWatchLogs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -4049,6 +4258,7 @@ pub mod replicator {
 
     impl Firehose {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> Firehose {
             Firehose {
                 delivery_stream: None,
@@ -4058,6 +4268,7 @@ pub mod replicator {
     }
 
     impl IntoValue for Firehose {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeliveryStream", self.delivery_stream);
@@ -4092,6 +4303,7 @@ pub mod replicator {
 
     impl S3 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> S3 {
             S3 {
                 bucket: None,
@@ -4102,6 +4314,7 @@ pub mod replicator {
     }
 
     impl IntoValue for S3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Bucket", self.bucket);
@@ -4149,6 +4362,7 @@ pub struct CfnServerlessClusterProps {
 #[cfg(feature = "msk")]
 impl CfnServerlessClusterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(client_authentication: impl Into<serverless_cluster::ClientAuthentication>, cluster_name: impl Into<Str>, vpc_configs: impl Into<List<serverless_cluster::VpcConfig>>) -> CfnServerlessClusterProps {
         CfnServerlessClusterProps {
             client_authentication: client_authentication.into(),
@@ -4162,6 +4376,7 @@ impl CfnServerlessClusterProps {
 #[cfg(feature = "msk")]
 impl CfnServerlessClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClientAuthentication", self.client_authentication.into_value());
@@ -4173,6 +4388,7 @@ impl CfnServerlessClusterProps {
 
     /// The `AWS::MSK::ServerlessCluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MSK::ServerlessCluster").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -4181,6 +4397,7 @@ impl CfnServerlessClusterProps {
 #[cfg(feature = "msk")]
 impl crate::Cfn<markers::ServerlessCluster> {
     /// Adds an `AWS::MSK::ServerlessCluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4193,6 +4410,7 @@ impl crate::Cfn<markers::ServerlessCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-serverlesscluster.html#aws-resource-msk-serverlesscluster-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4231,6 +4449,7 @@ pub mod serverless_cluster {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subnet_ids: impl Into<List<Id<crate::ec2::CfnSubnet>>>) -> VpcConfig {
             VpcConfig {
                 security_groups: None,
@@ -4240,6 +4459,7 @@ pub mod serverless_cluster {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.security_groups { m.insert("SecurityGroups", v.into_refs()); }
@@ -4266,6 +4486,7 @@ pub mod serverless_cluster {
 
     impl ClientAuthentication {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(sasl: impl Into<Sasl>) -> ClientAuthentication {
             ClientAuthentication {
                 sasl: sasl.into(),
@@ -4274,6 +4495,7 @@ pub mod serverless_cluster {
     }
 
     impl IntoValue for ClientAuthentication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Sasl", self.sasl.into_value());
@@ -4299,6 +4521,7 @@ pub mod serverless_cluster {
 
     impl Sasl {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(iam: impl Into<Iam>) -> Sasl {
             Sasl {
                 iam: iam.into(),
@@ -4307,6 +4530,7 @@ pub mod serverless_cluster {
     }
 
     impl IntoValue for Sasl {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Iam", self.iam.into_value());
@@ -4330,6 +4554,7 @@ pub mod serverless_cluster {
 
     impl Iam {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> Iam {
             Iam {
                 enabled: enabled.into(),
@@ -4338,6 +4563,7 @@ pub mod serverless_cluster {
     }
 
     impl IntoValue for Iam {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -4385,6 +4611,7 @@ pub struct CfnTopicProps {
 #[cfg(feature = "msk")]
 impl CfnTopicProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_arn: impl Into<Str>, partition_count: impl Into<Int>, replication_factor: impl Into<Int>, topic_name: impl Into<Str>) -> CfnTopicProps {
         CfnTopicProps {
             cluster_arn: cluster_arn.into(),
@@ -4399,6 +4626,7 @@ impl CfnTopicProps {
 #[cfg(feature = "msk")]
 impl CfnTopicProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterArn", self.cluster_arn.into_value());
@@ -4411,6 +4639,7 @@ impl CfnTopicProps {
 
     /// The `AWS::MSK::Topic` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MSK::Topic").properties(self.into_properties())
     }
@@ -4419,6 +4648,7 @@ impl CfnTopicProps {
 #[cfg(feature = "msk")]
 impl crate::Cfn<markers::Topic> {
     /// Adds an `AWS::MSK::Topic` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4431,6 +4661,7 @@ impl crate::Cfn<markers::Topic> {
     ///
     /// `Fn::GetAtt` of
     /// [`TopicArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-topic.html#aws-resource-msk-topic-return-values).
+    #[inline]
     pub fn attr_topic_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TopicArn".into())
     }
@@ -4484,6 +4715,7 @@ pub struct CfnVpcConnectionProps {
 #[cfg(feature = "msk")]
 impl CfnVpcConnectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(authentication: impl Into<Str>, client_subnets: impl Into<List<Str>>, security_groups: impl Into<List<Str>>, target_cluster_arn: impl Into<Str>, vpc_id: impl Into<Str>) -> CfnVpcConnectionProps {
         CfnVpcConnectionProps {
             authentication: authentication.into(),
@@ -4499,6 +4731,7 @@ impl CfnVpcConnectionProps {
 #[cfg(feature = "msk")]
 impl CfnVpcConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Authentication", self.authentication.into_value());
@@ -4512,6 +4745,7 @@ impl CfnVpcConnectionProps {
 
     /// The `AWS::MSK::VpcConnection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MSK::VpcConnection").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -4520,6 +4754,7 @@ impl CfnVpcConnectionProps {
 #[cfg(feature = "msk")]
 impl crate::Cfn<markers::VpcConnection> {
     /// Adds an `AWS::MSK::VpcConnection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4532,6 +4767,7 @@ impl crate::Cfn<markers::VpcConnection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-vpcconnection.html#aws-resource-msk-vpcconnection-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

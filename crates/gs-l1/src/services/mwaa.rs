@@ -250,6 +250,7 @@ pub struct CfnEnvironmentProps {
 #[cfg(feature = "mwaa")]
 impl CfnEnvironmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnEnvironmentProps {
         CfnEnvironmentProps {
             airflow_configuration_options: None,
@@ -285,6 +286,7 @@ impl CfnEnvironmentProps {
 #[cfg(feature = "mwaa")]
 impl CfnEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AirflowConfigurationOptions", self.airflow_configuration_options);
@@ -318,6 +320,7 @@ impl CfnEnvironmentProps {
 
     /// The `AWS::MWAA::Environment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MWAA::Environment").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -326,6 +329,7 @@ impl CfnEnvironmentProps {
 #[cfg(feature = "mwaa")]
 impl crate::Cfn<markers::Environment> {
     /// Adds an `AWS::MWAA::Environment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -338,6 +342,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoggingConfiguration.TaskLogs.CloudWatchLogGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#aws-resource-mwaa-environment-return-values).
+    #[inline]
     pub fn attr_logging_configuration_task_logs_cloud_watch_log_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoggingConfiguration.TaskLogs.CloudWatchLogGroupArn".into())
     }
@@ -347,6 +352,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoggingConfiguration.WebserverLogs.CloudWatchLogGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#aws-resource-mwaa-environment-return-values).
+    #[inline]
     pub fn attr_logging_configuration_webserver_logs_cloud_watch_log_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoggingConfiguration.WebserverLogs.CloudWatchLogGroupArn".into())
     }
@@ -356,6 +362,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoggingConfiguration.DagProcessingLogs.CloudWatchLogGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#aws-resource-mwaa-environment-return-values).
+    #[inline]
     pub fn attr_logging_configuration_dag_processing_logs_cloud_watch_log_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoggingConfiguration.DagProcessingLogs.CloudWatchLogGroupArn".into())
     }
@@ -364,6 +371,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`WebserverUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#aws-resource-mwaa-environment-return-values).
+    #[inline]
     pub fn attr_webserver_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WebserverUrl".into())
     }
@@ -372,6 +380,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoggingConfiguration.SchedulerLogs.CloudWatchLogGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#aws-resource-mwaa-environment-return-values).
+    #[inline]
     pub fn attr_logging_configuration_scheduler_logs_cloud_watch_log_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoggingConfiguration.SchedulerLogs.CloudWatchLogGroupArn".into())
     }
@@ -380,6 +389,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#aws-resource-mwaa-environment-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -388,6 +398,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`LoggingConfiguration.WorkerLogs.CloudWatchLogGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#aws-resource-mwaa-environment-return-values).
+    #[inline]
     pub fn attr_logging_configuration_worker_logs_cloud_watch_log_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LoggingConfiguration.WorkerLogs.CloudWatchLogGroupArn".into())
     }
@@ -400,6 +411,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CeleryExecutorQueue`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#aws-resource-mwaa-environment-return-values).
+    #[inline]
     pub fn attr_celery_executor_queue(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CeleryExecutorQueue".into())
     }
@@ -408,6 +420,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`DatabaseVpcEndpointService`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#aws-resource-mwaa-environment-return-values).
+    #[inline]
     pub fn attr_database_vpc_endpoint_service(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DatabaseVpcEndpointService".into())
     }
@@ -416,6 +429,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`WebserverVpcEndpointService`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#aws-resource-mwaa-environment-return-values).
+    #[inline]
     pub fn attr_webserver_vpc_endpoint_service(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WebserverVpcEndpointService".into())
     }
@@ -461,6 +475,7 @@ pub mod environment {
 
     impl LoggingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoggingConfiguration {
             LoggingConfiguration {
                 dag_processing_logs: None,
@@ -473,12 +488,14 @@ pub mod environment {
     }
 
     impl Default for LoggingConfiguration {
+        #[inline]
         fn default() -> LoggingConfiguration {
             LoggingConfiguration::new()
         }
     }
 
     impl IntoValue for LoggingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DagProcessingLogs", self.dag_processing_logs);
@@ -519,6 +536,7 @@ pub mod environment {
 
     impl ModuleLoggingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ModuleLoggingConfiguration {
             ModuleLoggingConfiguration {
                 cloud_watch_log_group_arn: None,
@@ -529,12 +547,14 @@ pub mod environment {
     }
 
     impl Default for ModuleLoggingConfiguration {
+        #[inline]
         fn default() -> ModuleLoggingConfiguration {
             ModuleLoggingConfiguration::new()
         }
     }
 
     impl IntoValue for ModuleLoggingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogGroupArn", self.cloud_watch_log_group_arn);
@@ -578,6 +598,7 @@ pub mod environment {
 
     impl NetworkConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkConfiguration {
             NetworkConfiguration {
                 security_group_ids: None,
@@ -587,12 +608,14 @@ pub mod environment {
     }
 
     impl Default for NetworkConfiguration {
+        #[inline]
         fn default() -> NetworkConfiguration {
             NetworkConfiguration::new()
         }
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.security_group_ids { m.insert("SecurityGroupIds", v.into_refs()); }

@@ -97,6 +97,7 @@ pub struct CfnWorkflowProps {
 #[cfg(feature = "mwaaserverless")]
 impl CfnWorkflowProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(definition_s3_location: impl Into<workflow::S3Location>, role_arn: impl Into<Str>) -> CfnWorkflowProps {
         CfnWorkflowProps {
             code: None,
@@ -116,6 +117,7 @@ impl CfnWorkflowProps {
 #[cfg(feature = "mwaaserverless")]
 impl CfnWorkflowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Code", self.code);
@@ -133,6 +135,7 @@ impl CfnWorkflowProps {
 
     /// The `AWS::MWAAServerless::Workflow` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::MWAAServerless::Workflow").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -141,6 +144,7 @@ impl CfnWorkflowProps {
 #[cfg(feature = "mwaaserverless")]
 impl crate::Cfn<markers::Workflow> {
     /// Adds an `AWS::MWAAServerless::Workflow` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -153,6 +157,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkflowArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaaserverless-workflow.html#aws-resource-mwaaserverless-workflow-return-values).
+    #[inline]
     pub fn attr_workflow_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkflowArn".into())
     }
@@ -161,6 +166,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkflowVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaaserverless-workflow.html#aws-resource-mwaaserverless-workflow-return-values).
+    #[inline]
     pub fn attr_workflow_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkflowVersion".into())
     }
@@ -169,6 +175,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaaserverless-workflow.html#aws-resource-mwaaserverless-workflow-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -177,6 +184,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaaserverless-workflow.html#aws-resource-mwaaserverless-workflow-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -185,6 +193,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkflowStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaaserverless-workflow.html#aws-resource-mwaaserverless-workflow-return-values).
+    #[inline]
     pub fn attr_workflow_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkflowStatus".into())
     }
@@ -193,6 +202,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`ScheduleConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaaserverless-workflow.html#aws-resource-mwaaserverless-workflow-return-values).
+    #[inline]
     pub fn attr_schedule_configuration(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ScheduleConfiguration".into())
     }
@@ -201,6 +211,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`CodeSnapshottedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaaserverless-workflow.html#aws-resource-mwaaserverless-workflow-return-values).
+    #[inline]
     pub fn attr_code_snapshotted_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CodeSnapshottedAt".into())
     }
@@ -238,6 +249,7 @@ pub mod workflow {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, object_key: impl Into<Str>) -> S3Location {
             S3Location {
                 bucket: bucket.into(),
@@ -248,6 +260,7 @@ pub mod workflow {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -273,6 +286,7 @@ pub mod workflow {
 
     impl Code {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Code {
             Code {
                 s3_location: None,
@@ -281,12 +295,14 @@ pub mod workflow {
     }
 
     impl Default for Code {
+        #[inline]
         fn default() -> Code {
             Code::new()
         }
     }
 
     impl IntoValue for Code {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Location", self.s3_location);
@@ -321,6 +337,7 @@ pub mod workflow {
 
     impl CodeS3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, object_key: impl Into<Str>) -> CodeS3Location {
             CodeS3Location {
                 bucket: bucket.into(),
@@ -331,6 +348,7 @@ pub mod workflow {
     }
 
     impl IntoValue for CodeS3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -361,6 +379,7 @@ pub mod workflow {
 
     impl EncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> EncryptionConfiguration {
             EncryptionConfiguration {
                 kms_key_id: None,
@@ -370,6 +389,7 @@ pub mod workflow {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -394,6 +414,7 @@ pub mod workflow {
 
     impl LoggingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_group_name: impl Into<Str>) -> LoggingConfiguration {
             LoggingConfiguration {
                 log_group_name: log_group_name.into(),
@@ -402,6 +423,7 @@ pub mod workflow {
     }
 
     impl IntoValue for LoggingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogGroupName", self.log_group_name.into_value());
@@ -429,6 +451,7 @@ pub mod workflow {
 
     impl NetworkConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkConfiguration {
             NetworkConfiguration {
                 security_group_ids: None,
@@ -438,12 +461,14 @@ pub mod workflow {
     }
 
     impl Default for NetworkConfiguration {
+        #[inline]
         fn default() -> NetworkConfiguration {
             NetworkConfiguration::new()
         }
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroupIds", self.security_group_ids);

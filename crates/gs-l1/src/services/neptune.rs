@@ -305,6 +305,7 @@ pub struct CfnDBClusterProps {
 #[cfg(feature = "neptune")]
 impl CfnDBClusterProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDBClusterProps {
         CfnDBClusterProps {
             associated_roles: None,
@@ -340,6 +341,7 @@ impl CfnDBClusterProps {
 
 #[cfg(feature = "neptune")]
 impl Default for CfnDBClusterProps {
+    #[inline]
     fn default() -> CfnDBClusterProps {
         CfnDBClusterProps::new()
     }
@@ -348,6 +350,7 @@ impl Default for CfnDBClusterProps {
 #[cfg(feature = "neptune")]
 impl CfnDBClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssociatedRoles", self.associated_roles);
@@ -382,6 +385,7 @@ impl CfnDBClusterProps {
 
     /// The `AWS::Neptune::DBCluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Neptune::DBCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -390,6 +394,7 @@ impl CfnDBClusterProps {
 #[cfg(feature = "neptune")]
 impl crate::Cfn<markers::DBCluster> {
     /// Adds an `AWS::Neptune::DBCluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -404,6 +409,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterResourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbcluster.html#aws-resource-neptune-dbcluster-return-values).
+    #[inline]
     pub fn attr_cluster_resource_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterResourceId".into())
     }
@@ -412,6 +418,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbcluster.html#aws-resource-neptune-dbcluster-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -420,6 +427,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbcluster.html#aws-resource-neptune-dbcluster-return-values).
+    #[inline]
     pub fn attr_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Port".into())
     }
@@ -428,6 +436,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReadEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbcluster.html#aws-resource-neptune-dbcluster-return-values).
+    #[inline]
     pub fn attr_read_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReadEndpoint".into())
     }
@@ -466,6 +475,7 @@ pub mod db_cluster {
 
     impl DBClusterRole {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Id<crate::iam::CfnRole>>) -> DBClusterRole {
             DBClusterRole {
                 feature_name: None,
@@ -475,6 +485,7 @@ pub mod db_cluster {
     }
 
     impl IntoValue for DBClusterRole {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FeatureName", self.feature_name);
@@ -509,6 +520,7 @@ pub mod db_cluster {
 
     impl ServerlessScalingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_capacity: impl Into<Num>, min_capacity: impl Into<Num>) -> ServerlessScalingConfiguration {
             ServerlessScalingConfiguration {
                 max_capacity: max_capacity.into(),
@@ -518,6 +530,7 @@ pub mod db_cluster {
     }
 
     impl IntoValue for ServerlessScalingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxCapacity", self.max_capacity.into_value());
@@ -571,6 +584,7 @@ pub struct CfnDBClusterParameterGroupProps {
 #[cfg(feature = "neptune")]
 impl CfnDBClusterParameterGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, family: impl Into<Str>, parameters: impl Into<Json>) -> CfnDBClusterParameterGroupProps {
         CfnDBClusterParameterGroupProps {
             description: description.into(),
@@ -585,6 +599,7 @@ impl CfnDBClusterParameterGroupProps {
 #[cfg(feature = "neptune")]
 impl CfnDBClusterParameterGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
@@ -597,6 +612,7 @@ impl CfnDBClusterParameterGroupProps {
 
     /// The `AWS::Neptune::DBClusterParameterGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Neptune::DBClusterParameterGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -605,6 +621,7 @@ impl CfnDBClusterParameterGroupProps {
 #[cfg(feature = "neptune")]
 impl crate::Cfn<markers::DBClusterParameterGroup> {
     /// Adds an `AWS::Neptune::DBClusterParameterGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -706,6 +723,7 @@ pub struct CfnDBInstanceProps {
 #[cfg(feature = "neptune")]
 impl CfnDBInstanceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(db_instance_class: impl Into<Str>) -> CfnDBInstanceProps {
         CfnDBInstanceProps {
             allow_major_version_upgrade: None,
@@ -727,6 +745,7 @@ impl CfnDBInstanceProps {
 #[cfg(feature = "neptune")]
 impl CfnDBInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllowMajorVersionUpgrade", self.allow_major_version_upgrade);
@@ -746,6 +765,7 @@ impl CfnDBInstanceProps {
 
     /// The `AWS::Neptune::DBInstance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Neptune::DBInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -754,6 +774,7 @@ impl CfnDBInstanceProps {
 #[cfg(feature = "neptune")]
 impl crate::Cfn<markers::DBInstance> {
     /// Adds an `AWS::Neptune::DBInstance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -767,6 +788,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbinstance.html#aws-resource-neptune-dbinstance-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -775,6 +797,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbinstance.html#aws-resource-neptune-dbinstance-return-values).
+    #[inline]
     pub fn attr_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Port".into())
     }
@@ -824,6 +847,7 @@ pub struct CfnDBParameterGroupProps {
 #[cfg(feature = "neptune")]
 impl CfnDBParameterGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, family: impl Into<Str>, parameters: impl Into<Json>) -> CfnDBParameterGroupProps {
         CfnDBParameterGroupProps {
             description: description.into(),
@@ -838,6 +862,7 @@ impl CfnDBParameterGroupProps {
 #[cfg(feature = "neptune")]
 impl CfnDBParameterGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
@@ -850,6 +875,7 @@ impl CfnDBParameterGroupProps {
 
     /// The `AWS::Neptune::DBParameterGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Neptune::DBParameterGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -858,6 +884,7 @@ impl CfnDBParameterGroupProps {
 #[cfg(feature = "neptune")]
 impl crate::Cfn<markers::DBParameterGroup> {
     /// Adds an `AWS::Neptune::DBParameterGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -903,6 +930,7 @@ pub struct CfnDBSubnetGroupProps {
 #[cfg(feature = "neptune")]
 impl CfnDBSubnetGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(db_subnet_group_description: impl Into<Str>, subnet_ids: impl Into<List<Str>>) -> CfnDBSubnetGroupProps {
         CfnDBSubnetGroupProps {
             db_subnet_group_description: db_subnet_group_description.into(),
@@ -916,6 +944,7 @@ impl CfnDBSubnetGroupProps {
 #[cfg(feature = "neptune")]
 impl CfnDBSubnetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DBSubnetGroupDescription", self.db_subnet_group_description.into_value());
@@ -927,6 +956,7 @@ impl CfnDBSubnetGroupProps {
 
     /// The `AWS::Neptune::DBSubnetGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Neptune::DBSubnetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -935,6 +965,7 @@ impl CfnDBSubnetGroupProps {
 #[cfg(feature = "neptune")]
 impl crate::Cfn<markers::DBSubnetGroup> {
     /// Adds an `AWS::Neptune::DBSubnetGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1000,6 +1031,7 @@ pub struct CfnEventSubscriptionProps {
 #[cfg(feature = "neptune")]
 impl CfnEventSubscriptionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(sns_topic_arn: impl Into<Str>) -> CfnEventSubscriptionProps {
         CfnEventSubscriptionProps {
             enabled: None,
@@ -1016,6 +1048,7 @@ impl CfnEventSubscriptionProps {
 #[cfg(feature = "neptune")]
 impl CfnEventSubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Enabled", self.enabled);
@@ -1030,6 +1063,7 @@ impl CfnEventSubscriptionProps {
 
     /// The `AWS::Neptune::EventSubscription` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Neptune::EventSubscription").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1038,6 +1072,7 @@ impl CfnEventSubscriptionProps {
 #[cfg(feature = "neptune")]
 impl crate::Cfn<markers::EventSubscription> {
     /// Adds an `AWS::Neptune::EventSubscription` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1100,6 +1135,7 @@ pub struct CfnGlobalClusterProps {
 #[cfg(feature = "neptune")]
 impl CfnGlobalClusterProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnGlobalClusterProps {
         CfnGlobalClusterProps {
             deletion_protection: None,
@@ -1115,6 +1151,7 @@ impl CfnGlobalClusterProps {
 
 #[cfg(feature = "neptune")]
 impl Default for CfnGlobalClusterProps {
+    #[inline]
     fn default() -> CfnGlobalClusterProps {
         CfnGlobalClusterProps::new()
     }
@@ -1123,6 +1160,7 @@ impl Default for CfnGlobalClusterProps {
 #[cfg(feature = "neptune")]
 impl CfnGlobalClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeletionProtection", self.deletion_protection);
@@ -1137,6 +1175,7 @@ impl CfnGlobalClusterProps {
 
     /// The `AWS::Neptune::GlobalCluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Neptune::GlobalCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1145,6 +1184,7 @@ impl CfnGlobalClusterProps {
 #[cfg(feature = "neptune")]
 impl crate::Cfn<markers::GlobalCluster> {
     /// Adds an `AWS::Neptune::GlobalCluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,

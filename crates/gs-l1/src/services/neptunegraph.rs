@@ -129,6 +129,7 @@ pub struct CfnGraphProps {
 #[cfg(feature = "neptunegraph")]
 impl CfnGraphProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(provisioned_memory: impl Into<Int>) -> CfnGraphProps {
         CfnGraphProps {
             deletion_protection: None,
@@ -147,6 +148,7 @@ impl CfnGraphProps {
 #[cfg(feature = "neptunegraph")]
 impl CfnGraphProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeletionProtection", self.deletion_protection);
@@ -163,6 +165,7 @@ impl CfnGraphProps {
 
     /// The `AWS::NeptuneGraph::Graph` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NeptuneGraph::Graph").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -171,6 +174,7 @@ impl CfnGraphProps {
 #[cfg(feature = "neptunegraph")]
 impl crate::Cfn<markers::Graph> {
     /// Adds an `AWS::NeptuneGraph::Graph` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -183,6 +187,7 @@ impl crate::Cfn<markers::Graph> {
     ///
     /// `Fn::GetAtt` of
     /// [`GraphArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptunegraph-graph.html#aws-resource-neptunegraph-graph-return-values).
+    #[inline]
     pub fn attr_graph_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GraphArn".into())
     }
@@ -191,6 +196,7 @@ impl crate::Cfn<markers::Graph> {
     ///
     /// `Fn::GetAtt` of
     /// [`GraphId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptunegraph-graph.html#aws-resource-neptunegraph-graph-return-values).
+    #[inline]
     pub fn attr_graph_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GraphId".into())
     }
@@ -199,6 +205,7 @@ impl crate::Cfn<markers::Graph> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptunegraph-graph.html#aws-resource-neptunegraph-graph-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -279,6 +286,7 @@ pub mod graph {
 
     impl ImportTask {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>, source: impl Into<Str>) -> ImportTask {
             ImportTask {
                 blank_node_handling: None,
@@ -295,6 +303,7 @@ pub mod graph {
     }
 
     impl IntoValue for ImportTask {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlankNodeHandling", self.blank_node_handling);
@@ -328,6 +337,7 @@ pub mod graph {
 
     impl ImportOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImportOptions {
             ImportOptions {
                 neptune: None,
@@ -336,12 +346,14 @@ pub mod graph {
     }
 
     impl Default for ImportOptions {
+        #[inline]
         fn default() -> ImportOptions {
             ImportOptions::new()
         }
     }
 
     impl IntoValue for ImportOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Neptune", self.neptune);
@@ -388,6 +400,7 @@ pub mod graph {
 
     impl NeptuneImportOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_export_kms_key_id: impl Into<Str>, s3_export_path: impl Into<Str>) -> NeptuneImportOptions {
             NeptuneImportOptions {
                 preserve_default_vertex_labels: None,
@@ -399,6 +412,7 @@ pub mod graph {
     }
 
     impl IntoValue for NeptuneImportOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PreserveDefaultVertexLabels", self.preserve_default_vertex_labels);
@@ -426,6 +440,7 @@ pub mod graph {
 
     impl VectorSearchConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(vector_search_dimension: impl Into<Int>) -> VectorSearchConfiguration {
             VectorSearchConfiguration {
                 vector_search_dimension: vector_search_dimension.into(),
@@ -434,6 +449,7 @@ pub mod graph {
     }
 
     impl IntoValue for VectorSearchConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VectorSearchDimension", self.vector_search_dimension.into_value());
@@ -472,6 +488,7 @@ pub struct CfnGraphSnapshotProps {
 #[cfg(feature = "neptunegraph")]
 impl CfnGraphSnapshotProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(graph_identifier: impl Into<Str>, snapshot_name: impl Into<Str>) -> CfnGraphSnapshotProps {
         CfnGraphSnapshotProps {
             graph_identifier: graph_identifier.into(),
@@ -484,6 +501,7 @@ impl CfnGraphSnapshotProps {
 #[cfg(feature = "neptunegraph")]
 impl CfnGraphSnapshotProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GraphIdentifier", self.graph_identifier.into_value());
@@ -494,6 +512,7 @@ impl CfnGraphSnapshotProps {
 
     /// The `AWS::NeptuneGraph::GraphSnapshot` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NeptuneGraph::GraphSnapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -502,6 +521,7 @@ impl CfnGraphSnapshotProps {
 #[cfg(feature = "neptunegraph")]
 impl crate::Cfn<markers::GraphSnapshot> {
     /// Adds an `AWS::NeptuneGraph::GraphSnapshot` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -514,6 +534,7 @@ impl crate::Cfn<markers::GraphSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptunegraph-graphsnapshot.html#aws-resource-neptunegraph-graphsnapshot-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -522,6 +543,7 @@ impl crate::Cfn<markers::GraphSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptunegraph-graphsnapshot.html#aws-resource-neptunegraph-graphsnapshot-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -530,6 +552,7 @@ impl crate::Cfn<markers::GraphSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SnapshotCreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptunegraph-graphsnapshot.html#aws-resource-neptunegraph-graphsnapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SnapshotCreateTime".into())
     }
@@ -538,6 +561,7 @@ impl crate::Cfn<markers::GraphSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptunegraph-graphsnapshot.html#aws-resource-neptunegraph-graphsnapshot-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -546,6 +570,7 @@ impl crate::Cfn<markers::GraphSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`KmsKeyIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptunegraph-graphsnapshot.html#aws-resource-neptunegraph-graphsnapshot-return-values).
+    #[inline]
     pub fn attr_kms_key_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KmsKeyIdentifier".into())
     }
@@ -585,6 +610,7 @@ pub struct CfnPrivateGraphEndpointProps {
 #[cfg(feature = "neptunegraph")]
 impl CfnPrivateGraphEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(graph_identifier: impl Into<Str>, vpc_id: impl Into<Str>) -> CfnPrivateGraphEndpointProps {
         CfnPrivateGraphEndpointProps {
             graph_identifier: graph_identifier.into(),
@@ -598,6 +624,7 @@ impl CfnPrivateGraphEndpointProps {
 #[cfg(feature = "neptunegraph")]
 impl CfnPrivateGraphEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GraphIdentifier", self.graph_identifier.into_value());
@@ -609,6 +636,7 @@ impl CfnPrivateGraphEndpointProps {
 
     /// The `AWS::NeptuneGraph::PrivateGraphEndpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NeptuneGraph::PrivateGraphEndpoint").properties(self.into_properties())
     }
@@ -617,6 +645,7 @@ impl CfnPrivateGraphEndpointProps {
 #[cfg(feature = "neptunegraph")]
 impl crate::Cfn<markers::PrivateGraphEndpoint> {
     /// Adds an `AWS::NeptuneGraph::PrivateGraphEndpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -632,6 +661,7 @@ impl crate::Cfn<markers::PrivateGraphEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrivateGraphEndpointIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptunegraph-privategraphendpoint.html#aws-resource-neptunegraph-privategraphendpoint-return-values).
+    #[inline]
     pub fn attr_private_graph_endpoint_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrivateGraphEndpointIdentifier".into())
     }
@@ -641,6 +671,7 @@ impl crate::Cfn<markers::PrivateGraphEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEndpointId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptunegraph-privategraphendpoint.html#aws-resource-neptunegraph-privategraphendpoint-return-values).
+    #[inline]
     pub fn attr_vpc_endpoint_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEndpointId".into())
     }

@@ -170,6 +170,7 @@ pub struct CfnContainerAssociationProps {
 #[cfg(feature = "networkfirewall")]
 impl CfnContainerAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(container_association_name: impl Into<Str>, container_monitoring_configurations: impl Into<List<container_association::ContainerMonitoringConfiguration>>, r#type: impl Into<Str>) -> CfnContainerAssociationProps {
         CfnContainerAssociationProps {
             container_association_name: container_association_name.into(),
@@ -184,6 +185,7 @@ impl CfnContainerAssociationProps {
 #[cfg(feature = "networkfirewall")]
 impl CfnContainerAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContainerAssociationName", self.container_association_name.into_value());
@@ -196,6 +198,7 @@ impl CfnContainerAssociationProps {
 
     /// The `AWS::NetworkFirewall::ContainerAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkFirewall::ContainerAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -204,6 +207,7 @@ impl CfnContainerAssociationProps {
 #[cfg(feature = "networkfirewall")]
 impl crate::Cfn<markers::ContainerAssociation> {
     /// Adds an `AWS::NetworkFirewall::ContainerAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -216,6 +220,7 @@ impl crate::Cfn<markers::ContainerAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ContainerAssociationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-containerassociation.html#aws-resource-networkfirewall-containerassociation-return-values).
+    #[inline]
     pub fn attr_container_association_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ContainerAssociationArn".into())
     }
@@ -224,6 +229,7 @@ impl crate::Cfn<markers::ContainerAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-containerassociation.html#aws-resource-networkfirewall-containerassociation-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -232,6 +238,7 @@ impl crate::Cfn<markers::ContainerAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResolvedCidrCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-containerassociation.html#aws-resource-networkfirewall-containerassociation-return-values).
+    #[inline]
     pub fn attr_resolved_cidr_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResolvedCidrCount".into())
     }
@@ -268,6 +275,7 @@ pub mod container_association {
 
     impl ContainerMonitoringConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_arn: impl Into<Str>) -> ContainerMonitoringConfiguration {
             ContainerMonitoringConfiguration {
                 attribute_filters: None,
@@ -277,6 +285,7 @@ pub mod container_association {
     }
 
     impl IntoValue for ContainerMonitoringConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttributeFilters", self.attribute_filters);
@@ -308,6 +317,7 @@ pub mod container_association {
 
     impl ContainerAttribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> ContainerAttribute {
             ContainerAttribute {
                 key: key.into(),
@@ -317,6 +327,7 @@ pub mod container_association {
     }
 
     impl IntoValue for ContainerAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -431,6 +442,7 @@ pub struct CfnFirewallProps {
 #[cfg(feature = "networkfirewall")]
 impl CfnFirewallProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(firewall_name: impl Into<Str>, firewall_policy_arn: impl Into<Id<crate::networkfirewall::CfnFirewallPolicy>>) -> CfnFirewallProps {
         CfnFirewallProps {
             availability_zone_change_protection: None,
@@ -453,6 +465,7 @@ impl CfnFirewallProps {
 #[cfg(feature = "networkfirewall")]
 impl CfnFirewallProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AvailabilityZoneChangeProtection", self.availability_zone_change_protection);
@@ -473,6 +486,7 @@ impl CfnFirewallProps {
 
     /// The `AWS::NetworkFirewall::Firewall` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkFirewall::Firewall").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -481,6 +495,7 @@ impl CfnFirewallProps {
 #[cfg(feature = "networkfirewall")]
 impl crate::Cfn<markers::Firewall> {
     /// Adds an `AWS::NetworkFirewall::Firewall` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -493,6 +508,7 @@ impl crate::Cfn<markers::Firewall> {
     ///
     /// `Fn::GetAtt` of
     /// [`FirewallArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-firewall.html#aws-resource-networkfirewall-firewall-return-values).
+    #[inline]
     pub fn attr_firewall_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FirewallArn".into())
     }
@@ -503,6 +519,7 @@ impl crate::Cfn<markers::Firewall> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-firewall.html#aws-resource-networkfirewall-firewall-return-values).
+    #[inline]
     pub fn attr_endpoint_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointIds".into())
     }
@@ -511,6 +528,7 @@ impl crate::Cfn<markers::Firewall> {
     ///
     /// `Fn::GetAtt` of
     /// [`FirewallId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-firewall.html#aws-resource-networkfirewall-firewall-return-values).
+    #[inline]
     pub fn attr_firewall_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FirewallId".into())
     }
@@ -520,6 +538,7 @@ impl crate::Cfn<markers::Firewall> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransitGatewayAttachmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-firewall.html#aws-resource-networkfirewall-firewall-return-values).
+    #[inline]
     pub fn attr_transit_gateway_attachment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransitGatewayAttachmentId".into())
     }
@@ -550,6 +569,7 @@ pub mod firewall {
 
     impl AvailabilityZoneMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(availability_zone: impl Into<Str>) -> AvailabilityZoneMapping {
             AvailabilityZoneMapping {
                 availability_zone: availability_zone.into(),
@@ -558,6 +578,7 @@ pub mod firewall {
     }
 
     impl IntoValue for AvailabilityZoneMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AvailabilityZone", self.availability_zone.into_value());
@@ -592,6 +613,7 @@ pub mod firewall {
 
     impl SubnetMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subnet_id: impl Into<Id<crate::ec2::CfnSubnet>>) -> SubnetMapping {
             SubnetMapping {
                 ip_address_type: None,
@@ -601,6 +623,7 @@ pub mod firewall {
     }
 
     impl IntoValue for SubnetMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IPAddressType", self.ip_address_type);
@@ -647,6 +670,7 @@ pub struct CfnFirewallPolicyProps {
 #[cfg(feature = "networkfirewall")]
 impl CfnFirewallPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(firewall_policy: impl Into<firewall_policy::FirewallPolicy>, firewall_policy_name: impl Into<Str>) -> CfnFirewallPolicyProps {
         CfnFirewallPolicyProps {
             description: None,
@@ -660,6 +684,7 @@ impl CfnFirewallPolicyProps {
 #[cfg(feature = "networkfirewall")]
 impl CfnFirewallPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -671,6 +696,7 @@ impl CfnFirewallPolicyProps {
 
     /// The `AWS::NetworkFirewall::FirewallPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkFirewall::FirewallPolicy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -679,6 +705,7 @@ impl CfnFirewallPolicyProps {
 #[cfg(feature = "networkfirewall")]
 impl crate::Cfn<markers::FirewallPolicy> {
     /// Adds an `AWS::NetworkFirewall::FirewallPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -691,6 +718,7 @@ impl crate::Cfn<markers::FirewallPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`FirewallPolicyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-firewallpolicy.html#aws-resource-networkfirewall-firewallpolicy-return-values).
+    #[inline]
     pub fn attr_firewall_policy_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FirewallPolicyArn".into())
     }
@@ -699,6 +727,7 @@ impl crate::Cfn<markers::FirewallPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`FirewallPolicyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-firewallpolicy.html#aws-resource-networkfirewall-firewallpolicy-return-values).
+    #[inline]
     pub fn attr_firewall_policy_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FirewallPolicyId".into())
     }
@@ -731,6 +760,7 @@ pub mod firewall_policy {
 
     impl FlowTimeouts {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FlowTimeouts {
             FlowTimeouts {
                 tcp_idle_timeout_seconds: None,
@@ -739,12 +769,14 @@ pub mod firewall_policy {
     }
 
     impl Default for FlowTimeouts {
+        #[inline]
         fn default() -> FlowTimeouts {
             FlowTimeouts::new()
         }
     }
 
     impl IntoValue for FlowTimeouts {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TcpIdleTimeoutSeconds", self.tcp_idle_timeout_seconds);
@@ -829,6 +861,7 @@ pub mod firewall_policy {
 
     impl FirewallPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(stateless_default_actions: impl Into<List<Str>>, stateless_fragment_default_actions: impl Into<List<Str>>) -> FirewallPolicy {
             FirewallPolicy {
                 enable_tls_session_holding: None,
@@ -846,6 +879,7 @@ pub mod firewall_policy {
     }
 
     impl IntoValue for FirewallPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableTLSSessionHolding", self.enable_tls_session_holding);
@@ -891,6 +925,7 @@ pub mod firewall_policy {
 
     impl StatelessRuleGroupReference {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(priority: impl Into<Int>, resource_arn: impl Into<Id<crate::networkfirewall::CfnRuleGroup>>) -> StatelessRuleGroupReference {
             StatelessRuleGroupReference {
                 priority: priority.into(),
@@ -900,6 +935,7 @@ pub mod firewall_policy {
     }
 
     impl IntoValue for StatelessRuleGroupReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Priority", self.priority.into_value());
@@ -950,6 +986,7 @@ pub mod firewall_policy {
 
     impl StatefulRuleGroupReference {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_arn: impl Into<Id<crate::networkfirewall::CfnRuleGroup>>) -> StatefulRuleGroupReference {
             StatefulRuleGroupReference {
                 deep_threat_inspection: None,
@@ -961,6 +998,7 @@ pub mod firewall_policy {
     }
 
     impl IntoValue for StatefulRuleGroupReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeepThreatInspection", self.deep_threat_inspection);
@@ -988,6 +1026,7 @@ pub mod firewall_policy {
 
     impl StatefulRuleGroupOverride {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StatefulRuleGroupOverride {
             StatefulRuleGroupOverride {
                 action: None,
@@ -996,12 +1035,14 @@ pub mod firewall_policy {
     }
 
     impl Default for StatefulRuleGroupOverride {
+        #[inline]
         fn default() -> StatefulRuleGroupOverride {
             StatefulRuleGroupOverride::new()
         }
     }
 
     impl IntoValue for StatefulRuleGroupOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Action", self.action);
@@ -1042,6 +1083,7 @@ pub mod firewall_policy {
 
     impl StatefulEngineOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StatefulEngineOptions {
             StatefulEngineOptions {
                 flow_timeouts: None,
@@ -1052,12 +1094,14 @@ pub mod firewall_policy {
     }
 
     impl Default for StatefulEngineOptions {
+        #[inline]
         fn default() -> StatefulEngineOptions {
             StatefulEngineOptions::new()
         }
     }
 
     impl IntoValue for StatefulEngineOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FlowTimeouts", self.flow_timeouts);
@@ -1091,6 +1135,7 @@ pub mod firewall_policy {
 
     impl CustomAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action_definition: impl Into<ActionDefinition>, action_name: impl Into<Str>) -> CustomAction {
             CustomAction {
                 action_definition: action_definition.into(),
@@ -1100,6 +1145,7 @@ pub mod firewall_policy {
     }
 
     impl IntoValue for CustomAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActionDefinition", self.action_definition.into_value());
@@ -1124,6 +1170,7 @@ pub mod firewall_policy {
 
     impl ActionDefinition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ActionDefinition {
             ActionDefinition {
                 publish_metric_action: None,
@@ -1132,12 +1179,14 @@ pub mod firewall_policy {
     }
 
     impl Default for ActionDefinition {
+        #[inline]
         fn default() -> ActionDefinition {
             ActionDefinition::new()
         }
     }
 
     impl IntoValue for ActionDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PublishMetricAction", self.publish_metric_action);
@@ -1162,6 +1211,7 @@ pub mod firewall_policy {
 
     impl PublishMetricAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dimensions: impl Into<List<Dimension>>) -> PublishMetricAction {
             PublishMetricAction {
                 dimensions: dimensions.into(),
@@ -1170,6 +1220,7 @@ pub mod firewall_policy {
     }
 
     impl IntoValue for PublishMetricAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Dimensions", self.dimensions.into_value());
@@ -1195,6 +1246,7 @@ pub mod firewall_policy {
 
     impl Dimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<Str>) -> Dimension {
             Dimension {
                 value: value.into(),
@@ -1203,6 +1255,7 @@ pub mod firewall_policy {
     }
 
     impl IntoValue for Dimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Value", self.value.into_value());
@@ -1229,6 +1282,7 @@ pub mod firewall_policy {
 
     impl PolicyVariables {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PolicyVariables {
             PolicyVariables {
                 rule_variables: None,
@@ -1237,12 +1291,14 @@ pub mod firewall_policy {
     }
 
     impl Default for PolicyVariables {
+        #[inline]
         fn default() -> PolicyVariables {
             PolicyVariables::new()
         }
     }
 
     impl IntoValue for PolicyVariables {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RuleVariables", self.rule_variables);
@@ -1266,6 +1322,7 @@ pub mod firewall_policy {
 
     impl IPSet {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IPSet {
             IPSet {
                 definition: None,
@@ -1274,12 +1331,14 @@ pub mod firewall_policy {
     }
 
     impl Default for IPSet {
+        #[inline]
         fn default() -> IPSet {
             IPSet::new()
         }
     }
 
     impl IntoValue for IPSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Definition", self.definition);
@@ -1327,6 +1386,7 @@ pub struct CfnLoggingConfigurationProps {
 #[cfg(feature = "networkfirewall")]
 impl CfnLoggingConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(firewall_arn: impl Into<Id<crate::networkfirewall::CfnFirewall>>, logging_configuration: impl Into<logging_configuration::LoggingConfiguration>) -> CfnLoggingConfigurationProps {
         CfnLoggingConfigurationProps {
             enable_monitoring_dashboard: None,
@@ -1340,6 +1400,7 @@ impl CfnLoggingConfigurationProps {
 #[cfg(feature = "networkfirewall")]
 impl CfnLoggingConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EnableMonitoringDashboard", self.enable_monitoring_dashboard);
@@ -1351,6 +1412,7 @@ impl CfnLoggingConfigurationProps {
 
     /// The `AWS::NetworkFirewall::LoggingConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkFirewall::LoggingConfiguration").properties(self.into_properties())
     }
@@ -1359,6 +1421,7 @@ impl CfnLoggingConfigurationProps {
 #[cfg(feature = "networkfirewall")]
 impl crate::Cfn<markers::LoggingConfiguration> {
     /// Adds an `AWS::NetworkFirewall::LoggingConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1390,6 +1453,7 @@ pub mod logging_configuration {
 
     impl LoggingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_destination_configs: impl Into<List<LogDestinationConfig>>) -> LoggingConfiguration {
             LoggingConfiguration {
                 log_destination_configs: log_destination_configs.into(),
@@ -1398,6 +1462,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for LoggingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogDestinationConfigs", self.log_destination_configs.into_value());
@@ -1438,6 +1503,7 @@ pub mod logging_configuration {
 
     impl LogDestinationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_destination: impl Into<Map<Str>>, log_destination_type: impl Into<Str>, log_type: impl Into<Str>) -> LogDestinationConfig {
             LogDestinationConfig {
                 log_destination: log_destination.into(),
@@ -1448,6 +1514,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for LogDestinationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogDestination", self.log_destination.into_value());
@@ -1515,6 +1582,7 @@ pub struct CfnRuleGroupProps {
 #[cfg(feature = "networkfirewall")]
 impl CfnRuleGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(capacity: impl Into<Int>, rule_group_name: impl Into<Str>, r#type: impl Into<Str>) -> CfnRuleGroupProps {
         CfnRuleGroupProps {
             capacity: capacity.into(),
@@ -1531,6 +1599,7 @@ impl CfnRuleGroupProps {
 #[cfg(feature = "networkfirewall")]
 impl CfnRuleGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Capacity", self.capacity.into_value());
@@ -1545,6 +1614,7 @@ impl CfnRuleGroupProps {
 
     /// The `AWS::NetworkFirewall::RuleGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkFirewall::RuleGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1553,6 +1623,7 @@ impl CfnRuleGroupProps {
 #[cfg(feature = "networkfirewall")]
 impl crate::Cfn<markers::RuleGroup> {
     /// Adds an `AWS::NetworkFirewall::RuleGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1565,6 +1636,7 @@ impl crate::Cfn<markers::RuleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleGroupId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-rulegroup.html#aws-resource-networkfirewall-rulegroup-return-values).
+    #[inline]
     pub fn attr_rule_group_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleGroupId".into())
     }
@@ -1573,6 +1645,7 @@ impl crate::Cfn<markers::RuleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-rulegroup.html#aws-resource-networkfirewall-rulegroup-return-values).
+    #[inline]
     pub fn attr_rule_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleGroupArn".into())
     }
@@ -1599,6 +1672,7 @@ pub mod rule_group {
 
     impl SummaryConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SummaryConfiguration {
             SummaryConfiguration {
                 rule_options: None,
@@ -1607,12 +1681,14 @@ pub mod rule_group {
     }
 
     impl Default for SummaryConfiguration {
+        #[inline]
         fn default() -> SummaryConfiguration {
             SummaryConfiguration::new()
         }
     }
 
     impl IntoValue for SummaryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RuleOptions", self.rule_options);
@@ -1657,6 +1733,7 @@ pub mod rule_group {
 
     impl RuleGroup {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rules_source: impl Into<RulesSource>) -> RuleGroup {
             RuleGroup {
                 reference_sets: None,
@@ -1668,6 +1745,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RuleGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReferenceSets", self.reference_sets);
@@ -1699,6 +1777,7 @@ pub mod rule_group {
 
     impl StatefulRuleOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StatefulRuleOptions {
             StatefulRuleOptions {
                 rule_order: None,
@@ -1707,12 +1786,14 @@ pub mod rule_group {
     }
 
     impl Default for StatefulRuleOptions {
+        #[inline]
         fn default() -> StatefulRuleOptions {
             StatefulRuleOptions::new()
         }
     }
 
     impl IntoValue for StatefulRuleOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RuleOrder", self.rule_order);
@@ -1738,6 +1819,7 @@ pub mod rule_group {
 
     impl ReferenceSets {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReferenceSets {
             ReferenceSets {
                 ip_set_references: None,
@@ -1746,12 +1828,14 @@ pub mod rule_group {
     }
 
     impl Default for ReferenceSets {
+        #[inline]
         fn default() -> ReferenceSets {
             ReferenceSets::new()
         }
     }
 
     impl IntoValue for ReferenceSets {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IPSetReferences", self.ip_set_references);
@@ -1782,6 +1866,7 @@ pub mod rule_group {
 
     impl IPSetReference {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IPSetReference {
             IPSetReference {
                 reference_arn: None,
@@ -1790,12 +1875,14 @@ pub mod rule_group {
     }
 
     impl Default for IPSetReference {
+        #[inline]
         fn default() -> IPSetReference {
             IPSetReference::new()
         }
     }
 
     impl IntoValue for IPSetReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReferenceArn", self.reference_arn);
@@ -1842,6 +1929,7 @@ pub mod rule_group {
 
     impl RulesSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RulesSource {
             RulesSource {
                 rules_source_list: None,
@@ -1853,12 +1941,14 @@ pub mod rule_group {
     }
 
     impl Default for RulesSource {
+        #[inline]
         fn default() -> RulesSource {
             RulesSource::new()
         }
     }
 
     impl IntoValue for RulesSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RulesSourceList", self.rules_source_list);
@@ -1894,6 +1984,7 @@ pub mod rule_group {
 
     impl StatelessRulesAndCustomActions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(stateless_rules: impl Into<List<StatelessRule>>) -> StatelessRulesAndCustomActions {
             StatelessRulesAndCustomActions {
                 custom_actions: None,
@@ -1903,6 +1994,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for StatelessRulesAndCustomActions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomActions", self.custom_actions);
@@ -1937,6 +2029,7 @@ pub mod rule_group {
 
     impl StatelessRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(priority: impl Into<Int>, rule_definition: impl Into<RuleDefinition>) -> StatelessRule {
             StatelessRule {
                 priority: priority.into(),
@@ -1946,6 +2039,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for StatelessRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Priority", self.priority.into_value());
@@ -1981,6 +2075,7 @@ pub mod rule_group {
 
     impl RuleDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(actions: impl Into<List<Str>>, match_attributes: impl Into<MatchAttributes>) -> RuleDefinition {
             RuleDefinition {
                 actions: actions.into(),
@@ -1990,6 +2085,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RuleDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Actions", self.actions.into_value());
@@ -2048,6 +2144,7 @@ pub mod rule_group {
 
     impl MatchAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MatchAttributes {
             MatchAttributes {
                 destination_ports: None,
@@ -2061,12 +2158,14 @@ pub mod rule_group {
     }
 
     impl Default for MatchAttributes {
+        #[inline]
         fn default() -> MatchAttributes {
             MatchAttributes::new()
         }
     }
 
     impl IntoValue for MatchAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationPorts", self.destination_ports);
@@ -2104,6 +2203,7 @@ pub mod rule_group {
 
     impl TCPFlagField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(flags: impl Into<List<Str>>) -> TCPFlagField {
             TCPFlagField {
                 flags: flags.into(),
@@ -2113,6 +2213,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for TCPFlagField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Flags", self.flags.into_value());
@@ -2146,6 +2247,7 @@ pub mod rule_group {
 
     impl PortRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(from_port: impl Into<Int>, to_port: impl Into<Int>) -> PortRange {
             PortRange {
                 from_port: from_port.into(),
@@ -2155,6 +2257,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for PortRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FromPort", self.from_port.into_value());
@@ -2181,6 +2284,7 @@ pub mod rule_group {
 
     impl Address {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(address_definition: impl Into<Str>) -> Address {
             Address {
                 address_definition: address_definition.into(),
@@ -2189,6 +2293,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for Address {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AddressDefinition", self.address_definition.into_value());
@@ -2220,6 +2325,7 @@ pub mod rule_group {
 
     impl CustomAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action_definition: impl Into<ActionDefinition>, action_name: impl Into<Str>) -> CustomAction {
             CustomAction {
                 action_definition: action_definition.into(),
@@ -2229,6 +2335,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for CustomAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActionDefinition", self.action_definition.into_value());
@@ -2253,6 +2360,7 @@ pub mod rule_group {
 
     impl ActionDefinition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ActionDefinition {
             ActionDefinition {
                 publish_metric_action: None,
@@ -2261,12 +2369,14 @@ pub mod rule_group {
     }
 
     impl Default for ActionDefinition {
+        #[inline]
         fn default() -> ActionDefinition {
             ActionDefinition::new()
         }
     }
 
     impl IntoValue for ActionDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PublishMetricAction", self.publish_metric_action);
@@ -2291,6 +2401,7 @@ pub mod rule_group {
 
     impl PublishMetricAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dimensions: impl Into<List<Dimension>>) -> PublishMetricAction {
             PublishMetricAction {
                 dimensions: dimensions.into(),
@@ -2299,6 +2410,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for PublishMetricAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Dimensions", self.dimensions.into_value());
@@ -2324,6 +2436,7 @@ pub mod rule_group {
 
     impl Dimension {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<Str>) -> Dimension {
             Dimension {
                 value: value.into(),
@@ -2332,6 +2445,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for Dimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Value", self.value.into_value());
@@ -2373,6 +2487,7 @@ pub mod rule_group {
 
     impl StatefulRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, header: impl Into<Header>, rule_options: impl Into<List<RuleOption>>) -> StatefulRule {
             StatefulRule {
                 action: action.into(),
@@ -2383,6 +2498,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for StatefulRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -2450,6 +2566,7 @@ pub mod rule_group {
 
     impl Header {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination: impl Into<Str>, destination_port: impl Into<Str>, direction: impl Into<Str>, protocol: impl Into<Str>, source: impl Into<Str>, source_port: impl Into<Str>) -> Header {
             Header {
                 destination: destination.into(),
@@ -2463,6 +2580,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for Header {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
@@ -2504,6 +2622,7 @@ pub mod rule_group {
 
     impl RuleOption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(keyword: impl Into<Str>) -> RuleOption {
             RuleOption {
                 keyword: keyword.into(),
@@ -2513,6 +2632,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RuleOption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Keyword", self.keyword.into_value());
@@ -2551,6 +2671,7 @@ pub mod rule_group {
 
     impl RulesSourceList {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(generated_rules_type: impl Into<Str>, target_types: impl Into<List<Str>>, targets: impl Into<List<Str>>) -> RulesSourceList {
             RulesSourceList {
                 generated_rules_type: generated_rules_type.into(),
@@ -2561,6 +2682,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RulesSourceList {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GeneratedRulesType", self.generated_rules_type.into_value());
@@ -2590,6 +2712,7 @@ pub mod rule_group {
 
     impl RuleVariables {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuleVariables {
             RuleVariables {
                 ip_sets: None,
@@ -2599,12 +2722,14 @@ pub mod rule_group {
     }
 
     impl Default for RuleVariables {
+        #[inline]
         fn default() -> RuleVariables {
             RuleVariables::new()
         }
     }
 
     impl IntoValue for RuleVariables {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IPSets", self.ip_sets);
@@ -2628,6 +2753,7 @@ pub mod rule_group {
 
     impl PortSet {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PortSet {
             PortSet {
                 definition: None,
@@ -2636,12 +2762,14 @@ pub mod rule_group {
     }
 
     impl Default for PortSet {
+        #[inline]
         fn default() -> PortSet {
             PortSet::new()
         }
     }
 
     impl IntoValue for PortSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Definition", self.definition);
@@ -2665,6 +2793,7 @@ pub mod rule_group {
 
     impl IPSet {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IPSet {
             IPSet {
                 definition: None,
@@ -2673,12 +2802,14 @@ pub mod rule_group {
     }
 
     impl Default for IPSet {
+        #[inline]
         fn default() -> IPSet {
             IPSet::new()
         }
     }
 
     impl IntoValue for IPSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Definition", self.definition);
@@ -2734,6 +2865,7 @@ pub struct CfnTLSInspectionConfigurationProps {
 #[cfg(feature = "networkfirewall")]
 impl CfnTLSInspectionConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(tls_inspection_configuration: impl Into<tls_inspection_configuration::TLSInspectionConfiguration>, tls_inspection_configuration_name: impl Into<Str>) -> CfnTLSInspectionConfigurationProps {
         CfnTLSInspectionConfigurationProps {
             description: None,
@@ -2747,6 +2879,7 @@ impl CfnTLSInspectionConfigurationProps {
 #[cfg(feature = "networkfirewall")]
 impl CfnTLSInspectionConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -2758,6 +2891,7 @@ impl CfnTLSInspectionConfigurationProps {
 
     /// The `AWS::NetworkFirewall::TLSInspectionConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkFirewall::TLSInspectionConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2766,6 +2900,7 @@ impl CfnTLSInspectionConfigurationProps {
 #[cfg(feature = "networkfirewall")]
 impl crate::Cfn<markers::TLSInspectionConfiguration> {
     /// Adds an `AWS::NetworkFirewall::TLSInspectionConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2778,6 +2913,7 @@ impl crate::Cfn<markers::TLSInspectionConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`TLSInspectionConfigurationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-tlsinspectionconfiguration.html#aws-resource-networkfirewall-tlsinspectionconfiguration-return-values).
+    #[inline]
     pub fn attr_tls_inspection_configuration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TLSInspectionConfigurationArn".into())
     }
@@ -2788,6 +2924,7 @@ impl crate::Cfn<markers::TLSInspectionConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`TLSInspectionConfigurationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-tlsinspectionconfiguration.html#aws-resource-networkfirewall-tlsinspectionconfiguration-return-values).
+    #[inline]
     pub fn attr_tls_inspection_configuration_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TLSInspectionConfigurationId".into())
     }
@@ -2815,6 +2952,7 @@ pub mod tls_inspection_configuration {
 
     impl TLSInspectionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TLSInspectionConfiguration {
             TLSInspectionConfiguration {
                 server_certificate_configurations: None,
@@ -2823,12 +2961,14 @@ pub mod tls_inspection_configuration {
     }
 
     impl Default for TLSInspectionConfiguration {
+        #[inline]
         fn default() -> TLSInspectionConfiguration {
             TLSInspectionConfiguration::new()
         }
     }
 
     impl IntoValue for TLSInspectionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ServerCertificateConfigurations", self.server_certificate_configurations);
@@ -2881,6 +3021,7 @@ pub mod tls_inspection_configuration {
 
     impl ServerCertificateConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServerCertificateConfiguration {
             ServerCertificateConfiguration {
                 certificate_authority_arn: None,
@@ -2892,12 +3033,14 @@ pub mod tls_inspection_configuration {
     }
 
     impl Default for ServerCertificateConfiguration {
+        #[inline]
         fn default() -> ServerCertificateConfiguration {
             ServerCertificateConfiguration::new()
         }
     }
 
     impl IntoValue for ServerCertificateConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CertificateAuthorityArn", self.certificate_authority_arn);
@@ -2938,6 +3081,7 @@ pub mod tls_inspection_configuration {
 
     impl ServerCertificate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServerCertificate {
             ServerCertificate {
                 resource_arn: None,
@@ -2946,12 +3090,14 @@ pub mod tls_inspection_configuration {
     }
 
     impl Default for ServerCertificate {
+        #[inline]
         fn default() -> ServerCertificate {
             ServerCertificate::new()
         }
     }
 
     impl IntoValue for ServerCertificate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourceArn", self.resource_arn);
@@ -3001,6 +3147,7 @@ pub mod tls_inspection_configuration {
 
     impl ServerCertificateScope {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServerCertificateScope {
             ServerCertificateScope {
                 destination_ports: None,
@@ -3013,12 +3160,14 @@ pub mod tls_inspection_configuration {
     }
 
     impl Default for ServerCertificateScope {
+        #[inline]
         fn default() -> ServerCertificateScope {
             ServerCertificateScope::new()
         }
     }
 
     impl IntoValue for ServerCertificateScope {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationPorts", self.destination_ports);
@@ -3050,6 +3199,7 @@ pub mod tls_inspection_configuration {
 
     impl Address {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(address_definition: impl Into<Str>) -> Address {
             Address {
                 address_definition: address_definition.into(),
@@ -3058,6 +3208,7 @@ pub mod tls_inspection_configuration {
     }
 
     impl IntoValue for Address {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AddressDefinition", self.address_definition.into_value());
@@ -3093,6 +3244,7 @@ pub mod tls_inspection_configuration {
 
     impl PortRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(from_port: impl Into<Int>, to_port: impl Into<Int>) -> PortRange {
             PortRange {
                 from_port: from_port.into(),
@@ -3102,6 +3254,7 @@ pub mod tls_inspection_configuration {
     }
 
     impl IntoValue for PortRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FromPort", self.from_port.into_value());
@@ -3141,6 +3294,7 @@ pub mod tls_inspection_configuration {
 
     impl CheckCertificateRevocationStatus {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CheckCertificateRevocationStatus {
             CheckCertificateRevocationStatus {
                 revoked_status_action: None,
@@ -3150,12 +3304,14 @@ pub mod tls_inspection_configuration {
     }
 
     impl Default for CheckCertificateRevocationStatus {
+        #[inline]
         fn default() -> CheckCertificateRevocationStatus {
             CheckCertificateRevocationStatus::new()
         }
     }
 
     impl IntoValue for CheckCertificateRevocationStatus {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RevokedStatusAction", self.revoked_status_action);
@@ -3210,6 +3366,7 @@ pub struct CfnVpcEndpointAssociationProps {
 #[cfg(feature = "networkfirewall")]
 impl CfnVpcEndpointAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(firewall_arn: impl Into<Str>, subnet_mapping: impl Into<vpc_endpoint_association::SubnetMapping>, vpc_id: impl Into<Str>) -> CfnVpcEndpointAssociationProps {
         CfnVpcEndpointAssociationProps {
             description: None,
@@ -3224,6 +3381,7 @@ impl CfnVpcEndpointAssociationProps {
 #[cfg(feature = "networkfirewall")]
 impl CfnVpcEndpointAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -3236,6 +3394,7 @@ impl CfnVpcEndpointAssociationProps {
 
     /// The `AWS::NetworkFirewall::VpcEndpointAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkFirewall::VpcEndpointAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3244,6 +3403,7 @@ impl CfnVpcEndpointAssociationProps {
 #[cfg(feature = "networkfirewall")]
 impl crate::Cfn<markers::VpcEndpointAssociation> {
     /// Adds an `AWS::NetworkFirewall::VpcEndpointAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3256,6 +3416,7 @@ impl crate::Cfn<markers::VpcEndpointAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEndpointAssociationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-vpcendpointassociation.html#aws-resource-networkfirewall-vpcendpointassociation-return-values).
+    #[inline]
     pub fn attr_vpc_endpoint_association_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEndpointAssociationArn".into())
     }
@@ -3264,6 +3425,7 @@ impl crate::Cfn<markers::VpcEndpointAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEndpointAssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-vpcendpointassociation.html#aws-resource-networkfirewall-vpcendpointassociation-return-values).
+    #[inline]
     pub fn attr_vpc_endpoint_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEndpointAssociationId".into())
     }
@@ -3273,6 +3435,7 @@ impl crate::Cfn<markers::VpcEndpointAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-vpcendpointassociation.html#aws-resource-networkfirewall-vpcendpointassociation-return-values).
+    #[inline]
     pub fn attr_endpoint_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointId".into())
     }
@@ -3308,6 +3471,7 @@ pub mod vpc_endpoint_association {
 
     impl SubnetMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subnet_id: impl Into<Str>) -> SubnetMapping {
             SubnetMapping {
                 ip_address_type: None,
@@ -3317,6 +3481,7 @@ pub mod vpc_endpoint_association {
     }
 
     impl IntoValue for SubnetMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IPAddressType", self.ip_address_type);

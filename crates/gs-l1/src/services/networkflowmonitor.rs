@@ -86,6 +86,7 @@ pub struct CfnMonitorProps {
 #[cfg(feature = "networkflowmonitor")]
 impl CfnMonitorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(local_resources: impl Into<List<monitor::MonitorLocalResource>>, monitor_name: impl Into<Str>) -> CfnMonitorProps {
         CfnMonitorProps {
             local_resources: local_resources.into(),
@@ -100,6 +101,7 @@ impl CfnMonitorProps {
 #[cfg(feature = "networkflowmonitor")]
 impl CfnMonitorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LocalResources", self.local_resources.into_value());
@@ -112,6 +114,7 @@ impl CfnMonitorProps {
 
     /// The `AWS::NetworkFlowMonitor::Monitor` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkFlowMonitor::Monitor").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -120,6 +123,7 @@ impl CfnMonitorProps {
 #[cfg(feature = "networkflowmonitor")]
 impl crate::Cfn<markers::Monitor> {
     /// Adds an `AWS::NetworkFlowMonitor::Monitor` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -132,6 +136,7 @@ impl crate::Cfn<markers::Monitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkflowmonitor-monitor.html#aws-resource-networkflowmonitor-monitor-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -140,6 +145,7 @@ impl crate::Cfn<markers::Monitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`MonitorStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkflowmonitor-monitor.html#aws-resource-networkflowmonitor-monitor-return-values).
+    #[inline]
     pub fn attr_monitor_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MonitorStatus".into())
     }
@@ -148,6 +154,7 @@ impl crate::Cfn<markers::Monitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkflowmonitor-monitor.html#aws-resource-networkflowmonitor-monitor-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -156,6 +163,7 @@ impl crate::Cfn<markers::Monitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkflowmonitor-monitor.html#aws-resource-networkflowmonitor-monitor-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }
@@ -188,6 +196,7 @@ pub mod monitor {
 
     impl MonitorLocalResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(identifier: impl Into<Str>, r#type: impl Into<Str>) -> MonitorLocalResource {
             MonitorLocalResource {
                 identifier: identifier.into(),
@@ -197,6 +206,7 @@ pub mod monitor {
     }
 
     impl IntoValue for MonitorLocalResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Identifier", self.identifier.into_value());
@@ -227,6 +237,7 @@ pub mod monitor {
 
     impl MonitorRemoteResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(identifier: impl Into<Str>, r#type: impl Into<Str>) -> MonitorRemoteResource {
             MonitorRemoteResource {
                 identifier: identifier.into(),
@@ -236,6 +247,7 @@ pub mod monitor {
     }
 
     impl IntoValue for MonitorRemoteResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Identifier", self.identifier.into_value());
@@ -269,6 +281,7 @@ pub struct CfnScopeProps {
 #[cfg(feature = "networkflowmonitor")]
 impl CfnScopeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(targets: impl Into<List<scope::TargetResource>>) -> CfnScopeProps {
         CfnScopeProps {
             tags: None,
@@ -280,6 +293,7 @@ impl CfnScopeProps {
 #[cfg(feature = "networkflowmonitor")]
 impl CfnScopeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Tags", self.tags);
@@ -289,6 +303,7 @@ impl CfnScopeProps {
 
     /// The `AWS::NetworkFlowMonitor::Scope` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkFlowMonitor::Scope").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -297,6 +312,7 @@ impl CfnScopeProps {
 #[cfg(feature = "networkflowmonitor")]
 impl crate::Cfn<markers::Scope> {
     /// Adds an `AWS::NetworkFlowMonitor::Scope` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -309,6 +325,7 @@ impl crate::Cfn<markers::Scope> {
     ///
     /// `Fn::GetAtt` of
     /// [`ScopeArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkflowmonitor-scope.html#aws-resource-networkflowmonitor-scope-return-values).
+    #[inline]
     pub fn attr_scope_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ScopeArn".into())
     }
@@ -317,6 +334,7 @@ impl crate::Cfn<markers::Scope> {
     ///
     /// `Fn::GetAtt` of
     /// [`ScopeId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkflowmonitor-scope.html#aws-resource-networkflowmonitor-scope-return-values).
+    #[inline]
     pub fn attr_scope_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ScopeId".into())
     }
@@ -325,6 +343,7 @@ impl crate::Cfn<markers::Scope> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkflowmonitor-scope.html#aws-resource-networkflowmonitor-scope-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -357,6 +376,7 @@ pub mod scope {
 
     impl TargetResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(region: impl Into<Str>, target_identifier: impl Into<TargetIdentifier>) -> TargetResource {
             TargetResource {
                 region: region.into(),
@@ -366,6 +386,7 @@ pub mod scope {
     }
 
     impl IntoValue for TargetResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Region", self.region.into_value());
@@ -396,6 +417,7 @@ pub mod scope {
 
     impl TargetIdentifier {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_id: impl Into<TargetId>, target_type: impl Into<Str>) -> TargetIdentifier {
             TargetIdentifier {
                 target_id: target_id.into(),
@@ -405,6 +427,7 @@ pub mod scope {
     }
 
     impl IntoValue for TargetIdentifier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TargetId", self.target_id.into_value());
@@ -429,6 +452,7 @@ pub mod scope {
 
     impl TargetId {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(account_id: impl Into<Str>) -> TargetId {
             TargetId {
                 account_id: account_id.into(),
@@ -437,6 +461,7 @@ pub mod scope {
     }
 
     impl IntoValue for TargetId {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountId", self.account_id.into_value());

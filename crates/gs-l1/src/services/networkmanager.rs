@@ -333,6 +333,7 @@ pub struct CfnConnectAttachmentProps {
 #[cfg(feature = "networkmanager")]
 impl CfnConnectAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(core_network_id: impl Into<Str>, edge_location: impl Into<Str>, options: impl Into<connect_attachment::ConnectAttachmentOptions>, transport_attachment_id: impl Into<Str>) -> CfnConnectAttachmentProps {
         CfnConnectAttachmentProps {
             core_network_id: core_network_id.into(),
@@ -350,6 +351,7 @@ impl CfnConnectAttachmentProps {
 #[cfg(feature = "networkmanager")]
 impl CfnConnectAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CoreNetworkId", self.core_network_id.into_value());
@@ -365,6 +367,7 @@ impl CfnConnectAttachmentProps {
 
     /// The `AWS::NetworkManager::ConnectAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkManager::ConnectAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -373,6 +376,7 @@ impl CfnConnectAttachmentProps {
 #[cfg(feature = "networkmanager")]
 impl crate::Cfn<markers::ConnectAttachment> {
     /// Adds an `AWS::NetworkManager::ConnectAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -385,6 +389,7 @@ impl crate::Cfn<markers::ConnectAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectattachment.html#aws-resource-networkmanager-connectattachment-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceArn".into())
     }
@@ -393,6 +398,7 @@ impl crate::Cfn<markers::ConnectAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectattachment.html#aws-resource-networkmanager-connectattachment-return-values).
+    #[inline]
     pub fn attr_attachment_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentType".into())
     }
@@ -401,6 +407,7 @@ impl crate::Cfn<markers::ConnectAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`SegmentName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectattachment.html#aws-resource-networkmanager-connectattachment-return-values).
+    #[inline]
     pub fn attr_segment_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SegmentName".into())
     }
@@ -410,6 +417,7 @@ impl crate::Cfn<markers::ConnectAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectattachment.html#aws-resource-networkmanager-connectattachment-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -418,6 +426,7 @@ impl crate::Cfn<markers::ConnectAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectattachment.html#aws-resource-networkmanager-connectattachment-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -426,6 +435,7 @@ impl crate::Cfn<markers::ConnectAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectattachment.html#aws-resource-networkmanager-connectattachment-return-values).
+    #[inline]
     pub fn attr_owner_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerAccountId".into())
     }
@@ -434,6 +444,7 @@ impl crate::Cfn<markers::ConnectAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectattachment.html#aws-resource-networkmanager-connectattachment-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -442,6 +453,7 @@ impl crate::Cfn<markers::ConnectAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectattachment.html#aws-resource-networkmanager-connectattachment-return-values).
+    #[inline]
     pub fn attr_attachment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentId".into())
     }
@@ -450,6 +462,7 @@ impl crate::Cfn<markers::ConnectAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CoreNetworkArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectattachment.html#aws-resource-networkmanager-connectattachment-return-values).
+    #[inline]
     pub fn attr_core_network_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CoreNetworkArn".into())
     }
@@ -458,6 +471,7 @@ impl crate::Cfn<markers::ConnectAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentPolicyRuleNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectattachment.html#aws-resource-networkmanager-connectattachment-return-values).
+    #[inline]
     pub fn attr_attachment_policy_rule_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentPolicyRuleNumber".into())
     }
@@ -466,6 +480,7 @@ impl crate::Cfn<markers::ConnectAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModificationErrors`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectattachment.html#aws-resource-networkmanager-connectattachment-return-values).
+    #[inline]
     pub fn attr_last_modification_errors(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModificationErrors".into())
     }
@@ -474,6 +489,7 @@ impl crate::Cfn<markers::ConnectAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProposedSegmentChange`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectattachment.html#aws-resource-networkmanager-connectattachment-return-values).
+    #[inline]
     pub fn attr_proposed_segment_change(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProposedSegmentChange".into())
     }
@@ -482,6 +498,7 @@ impl crate::Cfn<markers::ConnectAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProposedNetworkFunctionGroupChange`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectattachment.html#aws-resource-networkmanager-connectattachment-return-values).
+    #[inline]
     pub fn attr_proposed_network_function_group_change(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProposedNetworkFunctionGroupChange".into())
     }
@@ -518,6 +535,7 @@ pub mod connect_attachment {
 
     impl ProposedSegmentChange {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProposedSegmentChange {
             ProposedSegmentChange {
                 attachment_policy_rule_number: None,
@@ -528,12 +546,14 @@ pub mod connect_attachment {
     }
 
     impl Default for ProposedSegmentChange {
+        #[inline]
         fn default() -> ProposedSegmentChange {
             ProposedSegmentChange::new()
         }
     }
 
     impl IntoValue for ProposedSegmentChange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttachmentPolicyRuleNumber", self.attachment_policy_rule_number);
@@ -559,6 +579,7 @@ pub mod connect_attachment {
 
     impl ConnectAttachmentOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectAttachmentOptions {
             ConnectAttachmentOptions {
                 protocol: None,
@@ -567,12 +588,14 @@ pub mod connect_attachment {
     }
 
     impl Default for ConnectAttachmentOptions {
+        #[inline]
         fn default() -> ConnectAttachmentOptions {
             ConnectAttachmentOptions::new()
         }
     }
 
     impl IntoValue for ConnectAttachmentOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Protocol", self.protocol);
@@ -635,6 +658,7 @@ pub struct CfnConnectPeerProps {
 #[cfg(feature = "networkmanager")]
 impl CfnConnectPeerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connect_attachment_id: impl Into<Str>, peer_address: impl Into<Str>) -> CfnConnectPeerProps {
         CfnConnectPeerProps {
             bgp_options: None,
@@ -651,6 +675,7 @@ impl CfnConnectPeerProps {
 #[cfg(feature = "networkmanager")]
 impl CfnConnectPeerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BgpOptions", self.bgp_options);
@@ -665,6 +690,7 @@ impl CfnConnectPeerProps {
 
     /// The `AWS::NetworkManager::ConnectPeer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkManager::ConnectPeer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -673,6 +699,7 @@ impl CfnConnectPeerProps {
 #[cfg(feature = "networkmanager")]
 impl crate::Cfn<markers::ConnectPeer> {
     /// Adds an `AWS::NetworkManager::ConnectPeer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -685,6 +712,7 @@ impl crate::Cfn<markers::ConnectPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`Configuration.BgpConfigurations`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectpeer.html#aws-resource-networkmanager-connectpeer-return-values).
+    #[inline]
     pub fn attr_configuration_bgp_configurations(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Configuration.BgpConfigurations".into())
     }
@@ -693,6 +721,7 @@ impl crate::Cfn<markers::ConnectPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`CoreNetworkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectpeer.html#aws-resource-networkmanager-connectpeer-return-values).
+    #[inline]
     pub fn attr_core_network_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CoreNetworkId".into())
     }
@@ -701,6 +730,7 @@ impl crate::Cfn<markers::ConnectPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`Configuration.InsideCidrBlocks`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectpeer.html#aws-resource-networkmanager-connectpeer-return-values).
+    #[inline]
     pub fn attr_configuration_inside_cidr_blocks(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Configuration.InsideCidrBlocks".into())
     }
@@ -709,6 +739,7 @@ impl crate::Cfn<markers::ConnectPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`Configuration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectpeer.html#aws-resource-networkmanager-connectpeer-return-values).
+    #[inline]
     pub fn attr_configuration(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Configuration".into())
     }
@@ -718,6 +749,7 @@ impl crate::Cfn<markers::ConnectPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectpeer.html#aws-resource-networkmanager-connectpeer-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -726,6 +758,7 @@ impl crate::Cfn<markers::ConnectPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectpeer.html#aws-resource-networkmanager-connectpeer-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -734,6 +767,7 @@ impl crate::Cfn<markers::ConnectPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectPeerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectpeer.html#aws-resource-networkmanager-connectpeer-return-values).
+    #[inline]
     pub fn attr_connect_peer_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectPeerId".into())
     }
@@ -742,6 +776,7 @@ impl crate::Cfn<markers::ConnectPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`Configuration.CoreNetworkAddress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectpeer.html#aws-resource-networkmanager-connectpeer-return-values).
+    #[inline]
     pub fn attr_configuration_core_network_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Configuration.CoreNetworkAddress".into())
     }
@@ -750,6 +785,7 @@ impl crate::Cfn<markers::ConnectPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`Configuration.Protocol`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectpeer.html#aws-resource-networkmanager-connectpeer-return-values).
+    #[inline]
     pub fn attr_configuration_protocol(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Configuration.Protocol".into())
     }
@@ -758,6 +794,7 @@ impl crate::Cfn<markers::ConnectPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`Configuration.PeerAddress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectpeer.html#aws-resource-networkmanager-connectpeer-return-values).
+    #[inline]
     pub fn attr_configuration_peer_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Configuration.PeerAddress".into())
     }
@@ -766,6 +803,7 @@ impl crate::Cfn<markers::ConnectPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`EdgeLocation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectpeer.html#aws-resource-networkmanager-connectpeer-return-values).
+    #[inline]
     pub fn attr_edge_location(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EdgeLocation".into())
     }
@@ -774,6 +812,7 @@ impl crate::Cfn<markers::ConnectPeer> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModificationErrors`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectpeer.html#aws-resource-networkmanager-connectpeer-return-values).
+    #[inline]
     pub fn attr_last_modification_errors(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModificationErrors".into())
     }
@@ -800,6 +839,7 @@ pub mod connect_peer {
 
     impl BgpOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BgpOptions {
             BgpOptions {
                 peer_asn: None,
@@ -808,12 +848,14 @@ pub mod connect_peer {
     }
 
     impl Default for BgpOptions {
+        #[inline]
         fn default() -> BgpOptions {
             BgpOptions::new()
         }
     }
 
     impl IntoValue for BgpOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PeerAsn", self.peer_asn);
@@ -873,6 +915,7 @@ pub struct CfnConnectionProps {
 #[cfg(feature = "networkmanager")]
 impl CfnConnectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connected_device_id: impl Into<Str>, device_id: impl Into<Str>, global_network_id: impl Into<Str>) -> CfnConnectionProps {
         CfnConnectionProps {
             connected_device_id: connected_device_id.into(),
@@ -889,6 +932,7 @@ impl CfnConnectionProps {
 #[cfg(feature = "networkmanager")]
 impl CfnConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectedDeviceId", self.connected_device_id.into_value());
@@ -903,6 +947,7 @@ impl CfnConnectionProps {
 
     /// The `AWS::NetworkManager::Connection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkManager::Connection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -911,6 +956,7 @@ impl CfnConnectionProps {
 #[cfg(feature = "networkmanager")]
 impl crate::Cfn<markers::Connection> {
     /// Adds an `AWS::NetworkManager::Connection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -923,6 +969,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connection.html#aws-resource-networkmanager-connection-return-values).
+    #[inline]
     pub fn attr_connection_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectionArn".into())
     }
@@ -931,6 +978,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connection.html#aws-resource-networkmanager-connection-return-values).
+    #[inline]
     pub fn attr_connection_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectionId".into())
     }
@@ -939,6 +987,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connection.html#aws-resource-networkmanager-connection-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -947,6 +996,7 @@ impl crate::Cfn<markers::Connection> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connection.html#aws-resource-networkmanager-connection-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -988,6 +1038,7 @@ pub struct CfnCoreNetworkProps {
 #[cfg(feature = "networkmanager")]
 impl CfnCoreNetworkProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(global_network_id: impl Into<Str>) -> CfnCoreNetworkProps {
         CfnCoreNetworkProps {
             description: None,
@@ -1001,6 +1052,7 @@ impl CfnCoreNetworkProps {
 #[cfg(feature = "networkmanager")]
 impl CfnCoreNetworkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1012,6 +1064,7 @@ impl CfnCoreNetworkProps {
 
     /// The `AWS::NetworkManager::CoreNetwork` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkManager::CoreNetwork").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1020,6 +1073,7 @@ impl CfnCoreNetworkProps {
 #[cfg(feature = "networkmanager")]
 impl crate::Cfn<markers::CoreNetwork> {
     /// Adds an `AWS::NetworkManager::CoreNetwork` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1032,6 +1086,7 @@ impl crate::Cfn<markers::CoreNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`CoreNetworkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-corenetwork.html#aws-resource-networkmanager-corenetwork-return-values).
+    #[inline]
     pub fn attr_core_network_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CoreNetworkId".into())
     }
@@ -1041,6 +1096,7 @@ impl crate::Cfn<markers::CoreNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-corenetwork.html#aws-resource-networkmanager-corenetwork-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -1049,6 +1105,7 @@ impl crate::Cfn<markers::CoreNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-corenetwork.html#aws-resource-networkmanager-corenetwork-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1057,6 +1114,7 @@ impl crate::Cfn<markers::CoreNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`Segments`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-corenetwork.html#aws-resource-networkmanager-corenetwork-return-values).
+    #[inline]
     pub fn attr_segments(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Segments".into())
     }
@@ -1065,6 +1123,7 @@ impl crate::Cfn<markers::CoreNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerAccount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-corenetwork.html#aws-resource-networkmanager-corenetwork-return-values).
+    #[inline]
     pub fn attr_owner_account(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerAccount".into())
     }
@@ -1073,6 +1132,7 @@ impl crate::Cfn<markers::CoreNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`Edges`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-corenetwork.html#aws-resource-networkmanager-corenetwork-return-values).
+    #[inline]
     pub fn attr_edges(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Edges".into())
     }
@@ -1081,6 +1141,7 @@ impl crate::Cfn<markers::CoreNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`CoreNetworkArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-corenetwork.html#aws-resource-networkmanager-corenetwork-return-values).
+    #[inline]
     pub fn attr_core_network_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CoreNetworkArn".into())
     }
@@ -1089,6 +1150,7 @@ impl crate::Cfn<markers::CoreNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkFunctionGroups`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-corenetwork.html#aws-resource-networkmanager-corenetwork-return-values).
+    #[inline]
     pub fn attr_network_function_groups(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkFunctionGroups".into())
     }
@@ -1122,6 +1184,7 @@ pub struct CfnCoreNetworkPrefixListAssociationProps {
 #[cfg(feature = "networkmanager")]
 impl CfnCoreNetworkPrefixListAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(core_network_id: impl Into<Str>, prefix_list_alias: impl Into<Str>, prefix_list_arn: impl Into<Str>) -> CfnCoreNetworkPrefixListAssociationProps {
         CfnCoreNetworkPrefixListAssociationProps {
             core_network_id: core_network_id.into(),
@@ -1134,6 +1197,7 @@ impl CfnCoreNetworkPrefixListAssociationProps {
 #[cfg(feature = "networkmanager")]
 impl CfnCoreNetworkPrefixListAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CoreNetworkId", self.core_network_id.into_value());
@@ -1144,6 +1208,7 @@ impl CfnCoreNetworkPrefixListAssociationProps {
 
     /// The `AWS::NetworkManager::CoreNetworkPrefixListAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkManager::CoreNetworkPrefixListAssociation").properties(self.into_properties())
     }
@@ -1152,6 +1217,7 @@ impl CfnCoreNetworkPrefixListAssociationProps {
 #[cfg(feature = "networkmanager")]
 impl crate::Cfn<markers::CoreNetworkPrefixListAssociation> {
     /// Adds an `AWS::NetworkManager::CoreNetworkPrefixListAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1195,6 +1261,7 @@ pub struct CfnCustomerGatewayAssociationProps {
 #[cfg(feature = "networkmanager")]
 impl CfnCustomerGatewayAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(customer_gateway_arn: impl Into<Str>, device_id: impl Into<Str>, global_network_id: impl Into<Str>) -> CfnCustomerGatewayAssociationProps {
         CfnCustomerGatewayAssociationProps {
             customer_gateway_arn: customer_gateway_arn.into(),
@@ -1208,6 +1275,7 @@ impl CfnCustomerGatewayAssociationProps {
 #[cfg(feature = "networkmanager")]
 impl CfnCustomerGatewayAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CustomerGatewayArn", self.customer_gateway_arn.into_value());
@@ -1219,6 +1287,7 @@ impl CfnCustomerGatewayAssociationProps {
 
     /// The `AWS::NetworkManager::CustomerGatewayAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkManager::CustomerGatewayAssociation").properties(self.into_properties())
     }
@@ -1227,6 +1296,7 @@ impl CfnCustomerGatewayAssociationProps {
 #[cfg(feature = "networkmanager")]
 impl crate::Cfn<markers::CustomerGatewayAssociation> {
     /// Adds an `AWS::NetworkManager::CustomerGatewayAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1300,6 +1370,7 @@ pub struct CfnDeviceProps {
 #[cfg(feature = "networkmanager")]
 impl CfnDeviceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(global_network_id: impl Into<Str>) -> CfnDeviceProps {
         CfnDeviceProps {
             aws_location: None,
@@ -1319,6 +1390,7 @@ impl CfnDeviceProps {
 #[cfg(feature = "networkmanager")]
 impl CfnDeviceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AWSLocation", self.aws_location);
@@ -1336,6 +1408,7 @@ impl CfnDeviceProps {
 
     /// The `AWS::NetworkManager::Device` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkManager::Device").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1344,6 +1417,7 @@ impl CfnDeviceProps {
 #[cfg(feature = "networkmanager")]
 impl crate::Cfn<markers::Device> {
     /// Adds an `AWS::NetworkManager::Device` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1357,6 +1431,7 @@ impl crate::Cfn<markers::Device> {
     ///
     /// `Fn::GetAtt` of
     /// [`DeviceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-device.html#aws-resource-networkmanager-device-return-values).
+    #[inline]
     pub fn attr_device_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DeviceArn".into())
     }
@@ -1365,6 +1440,7 @@ impl crate::Cfn<markers::Device> {
     ///
     /// `Fn::GetAtt` of
     /// [`DeviceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-device.html#aws-resource-networkmanager-device-return-values).
+    #[inline]
     pub fn attr_device_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DeviceId".into())
     }
@@ -1373,6 +1449,7 @@ impl crate::Cfn<markers::Device> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-device.html#aws-resource-networkmanager-device-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -1381,6 +1458,7 @@ impl crate::Cfn<markers::Device> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-device.html#aws-resource-networkmanager-device-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1412,6 +1490,7 @@ pub mod device {
 
     impl AWSLocation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AWSLocation {
             AWSLocation {
                 subnet_arn: None,
@@ -1421,12 +1500,14 @@ pub mod device {
     }
 
     impl Default for AWSLocation {
+        #[inline]
         fn default() -> AWSLocation {
             AWSLocation::new()
         }
     }
 
     impl IntoValue for AWSLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SubnetArn", self.subnet_arn);
@@ -1460,6 +1541,7 @@ pub mod device {
 
     impl Location {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Location {
             Location {
                 address: None,
@@ -1470,12 +1552,14 @@ pub mod device {
     }
 
     impl Default for Location {
+        #[inline]
         fn default() -> Location {
             Location::new()
         }
     }
 
     impl IntoValue for Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Address", self.address);
@@ -1527,6 +1611,7 @@ pub struct CfnDirectConnectGatewayAttachmentProps {
 #[cfg(feature = "networkmanager")]
 impl CfnDirectConnectGatewayAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(core_network_id: impl Into<Str>, direct_connect_gateway_arn: impl Into<Str>, edge_locations: impl Into<List<Str>>) -> CfnDirectConnectGatewayAttachmentProps {
         CfnDirectConnectGatewayAttachmentProps {
             core_network_id: core_network_id.into(),
@@ -1541,6 +1626,7 @@ impl CfnDirectConnectGatewayAttachmentProps {
 #[cfg(feature = "networkmanager")]
 impl CfnDirectConnectGatewayAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CoreNetworkId", self.core_network_id.into_value());
@@ -1553,6 +1639,7 @@ impl CfnDirectConnectGatewayAttachmentProps {
 
     /// The `AWS::NetworkManager::DirectConnectGatewayAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkManager::DirectConnectGatewayAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1561,6 +1648,7 @@ impl CfnDirectConnectGatewayAttachmentProps {
 #[cfg(feature = "networkmanager")]
 impl crate::Cfn<markers::DirectConnectGatewayAttachment> {
     /// Adds an `AWS::NetworkManager::DirectConnectGatewayAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1573,6 +1661,7 @@ impl crate::Cfn<markers::DirectConnectGatewayAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CoreNetworkArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-directconnectgatewayattachment.html#aws-resource-networkmanager-directconnectgatewayattachment-return-values).
+    #[inline]
     pub fn attr_core_network_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CoreNetworkArn".into())
     }
@@ -1581,6 +1670,7 @@ impl crate::Cfn<markers::DirectConnectGatewayAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-directconnectgatewayattachment.html#aws-resource-networkmanager-directconnectgatewayattachment-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1589,6 +1679,7 @@ impl crate::Cfn<markers::DirectConnectGatewayAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-directconnectgatewayattachment.html#aws-resource-networkmanager-directconnectgatewayattachment-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -1597,6 +1688,7 @@ impl crate::Cfn<markers::DirectConnectGatewayAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-directconnectgatewayattachment.html#aws-resource-networkmanager-directconnectgatewayattachment-return-values).
+    #[inline]
     pub fn attr_attachment_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentType".into())
     }
@@ -1605,6 +1697,7 @@ impl crate::Cfn<markers::DirectConnectGatewayAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-directconnectgatewayattachment.html#aws-resource-networkmanager-directconnectgatewayattachment-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -1613,6 +1706,7 @@ impl crate::Cfn<markers::DirectConnectGatewayAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-directconnectgatewayattachment.html#aws-resource-networkmanager-directconnectgatewayattachment-return-values).
+    #[inline]
     pub fn attr_attachment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentId".into())
     }
@@ -1621,6 +1715,7 @@ impl crate::Cfn<markers::DirectConnectGatewayAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-directconnectgatewayattachment.html#aws-resource-networkmanager-directconnectgatewayattachment-return-values).
+    #[inline]
     pub fn attr_owner_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerAccountId".into())
     }
@@ -1629,6 +1724,7 @@ impl crate::Cfn<markers::DirectConnectGatewayAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentPolicyRuleNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-directconnectgatewayattachment.html#aws-resource-networkmanager-directconnectgatewayattachment-return-values).
+    #[inline]
     pub fn attr_attachment_policy_rule_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentPolicyRuleNumber".into())
     }
@@ -1637,6 +1733,7 @@ impl crate::Cfn<markers::DirectConnectGatewayAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`SegmentName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-directconnectgatewayattachment.html#aws-resource-networkmanager-directconnectgatewayattachment-return-values).
+    #[inline]
     pub fn attr_segment_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SegmentName".into())
     }
@@ -1645,6 +1742,7 @@ impl crate::Cfn<markers::DirectConnectGatewayAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkFunctionGroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-directconnectgatewayattachment.html#aws-resource-networkmanager-directconnectgatewayattachment-return-values).
+    #[inline]
     pub fn attr_network_function_group_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkFunctionGroupName".into())
     }
@@ -1653,6 +1751,7 @@ impl crate::Cfn<markers::DirectConnectGatewayAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-directconnectgatewayattachment.html#aws-resource-networkmanager-directconnectgatewayattachment-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceArn".into())
     }
@@ -1661,6 +1760,7 @@ impl crate::Cfn<markers::DirectConnectGatewayAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModificationErrors`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-directconnectgatewayattachment.html#aws-resource-networkmanager-directconnectgatewayattachment-return-values).
+    #[inline]
     pub fn attr_last_modification_errors(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModificationErrors".into())
     }
@@ -1669,6 +1769,7 @@ impl crate::Cfn<markers::DirectConnectGatewayAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProposedSegmentChange`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-directconnectgatewayattachment.html#aws-resource-networkmanager-directconnectgatewayattachment-return-values).
+    #[inline]
     pub fn attr_proposed_segment_change(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProposedSegmentChange".into())
     }
@@ -1677,6 +1778,7 @@ impl crate::Cfn<markers::DirectConnectGatewayAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProposedNetworkFunctionGroupChange`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-directconnectgatewayattachment.html#aws-resource-networkmanager-directconnectgatewayattachment-return-values).
+    #[inline]
     pub fn attr_proposed_network_function_group_change(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProposedNetworkFunctionGroupChange".into())
     }
@@ -1715,6 +1817,7 @@ pub struct CfnGlobalNetworkProps {
 #[cfg(feature = "networkmanager")]
 impl CfnGlobalNetworkProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnGlobalNetworkProps {
         CfnGlobalNetworkProps {
             created_at: None,
@@ -1727,6 +1830,7 @@ impl CfnGlobalNetworkProps {
 
 #[cfg(feature = "networkmanager")]
 impl Default for CfnGlobalNetworkProps {
+    #[inline]
     fn default() -> CfnGlobalNetworkProps {
         CfnGlobalNetworkProps::new()
     }
@@ -1735,6 +1839,7 @@ impl Default for CfnGlobalNetworkProps {
 #[cfg(feature = "networkmanager")]
 impl CfnGlobalNetworkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CreatedAt", self.created_at);
@@ -1746,6 +1851,7 @@ impl CfnGlobalNetworkProps {
 
     /// The `AWS::NetworkManager::GlobalNetwork` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkManager::GlobalNetwork").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1754,6 +1860,7 @@ impl CfnGlobalNetworkProps {
 #[cfg(feature = "networkmanager")]
 impl crate::Cfn<markers::GlobalNetwork> {
     /// Adds an `AWS::NetworkManager::GlobalNetwork` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1766,6 +1873,7 @@ impl crate::Cfn<markers::GlobalNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-globalnetwork.html#aws-resource-networkmanager-globalnetwork-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1775,6 +1883,7 @@ impl crate::Cfn<markers::GlobalNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-globalnetwork.html#aws-resource-networkmanager-globalnetwork-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1831,6 +1940,7 @@ pub struct CfnLinkProps {
 #[cfg(feature = "networkmanager")]
 impl CfnLinkProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bandwidth: impl Into<link::Bandwidth>, global_network_id: impl Into<Str>, site_id: impl Into<Str>) -> CfnLinkProps {
         CfnLinkProps {
             bandwidth: bandwidth.into(),
@@ -1847,6 +1957,7 @@ impl CfnLinkProps {
 #[cfg(feature = "networkmanager")]
 impl CfnLinkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Bandwidth", self.bandwidth.into_value());
@@ -1861,6 +1972,7 @@ impl CfnLinkProps {
 
     /// The `AWS::NetworkManager::Link` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkManager::Link").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1869,6 +1981,7 @@ impl CfnLinkProps {
 #[cfg(feature = "networkmanager")]
 impl crate::Cfn<markers::Link> {
     /// Adds an `AWS::NetworkManager::Link` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1882,6 +1995,7 @@ impl crate::Cfn<markers::Link> {
     ///
     /// `Fn::GetAtt` of
     /// [`LinkArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-link.html#aws-resource-networkmanager-link-return-values).
+    #[inline]
     pub fn attr_link_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LinkArn".into())
     }
@@ -1890,6 +2004,7 @@ impl crate::Cfn<markers::Link> {
     ///
     /// `Fn::GetAtt` of
     /// [`LinkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-link.html#aws-resource-networkmanager-link-return-values).
+    #[inline]
     pub fn attr_link_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LinkId".into())
     }
@@ -1898,6 +2013,7 @@ impl crate::Cfn<markers::Link> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-link.html#aws-resource-networkmanager-link-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1906,6 +2022,7 @@ impl crate::Cfn<markers::Link> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-link.html#aws-resource-networkmanager-link-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -1936,6 +2053,7 @@ pub mod link {
 
     impl Bandwidth {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Bandwidth {
             Bandwidth {
                 download_speed: None,
@@ -1945,12 +2063,14 @@ pub mod link {
     }
 
     impl Default for Bandwidth {
+        #[inline]
         fn default() -> Bandwidth {
             Bandwidth::new()
         }
     }
 
     impl IntoValue for Bandwidth {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DownloadSpeed", self.download_speed);
@@ -1988,6 +2108,7 @@ pub struct CfnLinkAssociationProps {
 #[cfg(feature = "networkmanager")]
 impl CfnLinkAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(device_id: impl Into<Str>, global_network_id: impl Into<Str>, link_id: impl Into<Str>) -> CfnLinkAssociationProps {
         CfnLinkAssociationProps {
             device_id: device_id.into(),
@@ -2000,6 +2121,7 @@ impl CfnLinkAssociationProps {
 #[cfg(feature = "networkmanager")]
 impl CfnLinkAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DeviceId", self.device_id.into_value());
@@ -2010,6 +2132,7 @@ impl CfnLinkAssociationProps {
 
     /// The `AWS::NetworkManager::LinkAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkManager::LinkAssociation").properties(self.into_properties())
     }
@@ -2018,6 +2141,7 @@ impl CfnLinkAssociationProps {
 #[cfg(feature = "networkmanager")]
 impl crate::Cfn<markers::LinkAssociation> {
     /// Adds an `AWS::NetworkManager::LinkAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2063,6 +2187,7 @@ pub struct CfnSiteProps {
 #[cfg(feature = "networkmanager")]
 impl CfnSiteProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(global_network_id: impl Into<Str>) -> CfnSiteProps {
         CfnSiteProps {
             description: None,
@@ -2076,6 +2201,7 @@ impl CfnSiteProps {
 #[cfg(feature = "networkmanager")]
 impl CfnSiteProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -2087,6 +2213,7 @@ impl CfnSiteProps {
 
     /// The `AWS::NetworkManager::Site` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkManager::Site").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2095,6 +2222,7 @@ impl CfnSiteProps {
 #[cfg(feature = "networkmanager")]
 impl crate::Cfn<markers::Site> {
     /// Adds an `AWS::NetworkManager::Site` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2107,6 +2235,7 @@ impl crate::Cfn<markers::Site> {
     ///
     /// `Fn::GetAtt` of
     /// [`SiteId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-site.html#aws-resource-networkmanager-site-return-values).
+    #[inline]
     pub fn attr_site_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SiteId".into())
     }
@@ -2116,6 +2245,7 @@ impl crate::Cfn<markers::Site> {
     ///
     /// `Fn::GetAtt` of
     /// [`SiteArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-site.html#aws-resource-networkmanager-site-return-values).
+    #[inline]
     pub fn attr_site_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SiteArn".into())
     }
@@ -2124,6 +2254,7 @@ impl crate::Cfn<markers::Site> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-site.html#aws-resource-networkmanager-site-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -2132,6 +2263,7 @@ impl crate::Cfn<markers::Site> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-site.html#aws-resource-networkmanager-site-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2167,6 +2299,7 @@ pub mod site {
 
     impl Location {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Location {
             Location {
                 address: None,
@@ -2177,12 +2310,14 @@ pub mod site {
     }
 
     impl Default for Location {
+        #[inline]
         fn default() -> Location {
             Location::new()
         }
     }
 
     impl IntoValue for Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Address", self.address);
@@ -2239,6 +2374,7 @@ pub struct CfnSiteToSiteVpnAttachmentProps {
 #[cfg(feature = "networkmanager")]
 impl CfnSiteToSiteVpnAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(core_network_id: impl Into<Str>, vpn_connection_arn: impl Into<Str>) -> CfnSiteToSiteVpnAttachmentProps {
         CfnSiteToSiteVpnAttachmentProps {
             core_network_id: core_network_id.into(),
@@ -2254,6 +2390,7 @@ impl CfnSiteToSiteVpnAttachmentProps {
 #[cfg(feature = "networkmanager")]
 impl CfnSiteToSiteVpnAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CoreNetworkId", self.core_network_id.into_value());
@@ -2267,6 +2404,7 @@ impl CfnSiteToSiteVpnAttachmentProps {
 
     /// The `AWS::NetworkManager::SiteToSiteVpnAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkManager::SiteToSiteVpnAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2275,6 +2413,7 @@ impl CfnSiteToSiteVpnAttachmentProps {
 #[cfg(feature = "networkmanager")]
 impl crate::Cfn<markers::SiteToSiteVpnAttachment> {
     /// Adds an `AWS::NetworkManager::SiteToSiteVpnAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2287,6 +2426,7 @@ impl crate::Cfn<markers::SiteToSiteVpnAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-sitetositevpnattachment.html#aws-resource-networkmanager-sitetositevpnattachment-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceArn".into())
     }
@@ -2295,6 +2435,7 @@ impl crate::Cfn<markers::SiteToSiteVpnAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-sitetositevpnattachment.html#aws-resource-networkmanager-sitetositevpnattachment-return-values).
+    #[inline]
     pub fn attr_attachment_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentType".into())
     }
@@ -2303,6 +2444,7 @@ impl crate::Cfn<markers::SiteToSiteVpnAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`SegmentName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-sitetositevpnattachment.html#aws-resource-networkmanager-sitetositevpnattachment-return-values).
+    #[inline]
     pub fn attr_segment_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SegmentName".into())
     }
@@ -2312,6 +2454,7 @@ impl crate::Cfn<markers::SiteToSiteVpnAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-sitetositevpnattachment.html#aws-resource-networkmanager-sitetositevpnattachment-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -2320,6 +2463,7 @@ impl crate::Cfn<markers::SiteToSiteVpnAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-sitetositevpnattachment.html#aws-resource-networkmanager-sitetositevpnattachment-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2328,6 +2472,7 @@ impl crate::Cfn<markers::SiteToSiteVpnAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-sitetositevpnattachment.html#aws-resource-networkmanager-sitetositevpnattachment-return-values).
+    #[inline]
     pub fn attr_owner_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerAccountId".into())
     }
@@ -2336,6 +2481,7 @@ impl crate::Cfn<markers::SiteToSiteVpnAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-sitetositevpnattachment.html#aws-resource-networkmanager-sitetositevpnattachment-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -2344,6 +2490,7 @@ impl crate::Cfn<markers::SiteToSiteVpnAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-sitetositevpnattachment.html#aws-resource-networkmanager-sitetositevpnattachment-return-values).
+    #[inline]
     pub fn attr_attachment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentId".into())
     }
@@ -2352,6 +2499,7 @@ impl crate::Cfn<markers::SiteToSiteVpnAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CoreNetworkArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-sitetositevpnattachment.html#aws-resource-networkmanager-sitetositevpnattachment-return-values).
+    #[inline]
     pub fn attr_core_network_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CoreNetworkArn".into())
     }
@@ -2360,6 +2508,7 @@ impl crate::Cfn<markers::SiteToSiteVpnAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EdgeLocation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-sitetositevpnattachment.html#aws-resource-networkmanager-sitetositevpnattachment-return-values).
+    #[inline]
     pub fn attr_edge_location(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EdgeLocation".into())
     }
@@ -2368,6 +2517,7 @@ impl crate::Cfn<markers::SiteToSiteVpnAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentPolicyRuleNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-sitetositevpnattachment.html#aws-resource-networkmanager-sitetositevpnattachment-return-values).
+    #[inline]
     pub fn attr_attachment_policy_rule_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentPolicyRuleNumber".into())
     }
@@ -2376,6 +2526,7 @@ impl crate::Cfn<markers::SiteToSiteVpnAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModificationErrors`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-sitetositevpnattachment.html#aws-resource-networkmanager-sitetositevpnattachment-return-values).
+    #[inline]
     pub fn attr_last_modification_errors(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModificationErrors".into())
     }
@@ -2384,6 +2535,7 @@ impl crate::Cfn<markers::SiteToSiteVpnAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProposedSegmentChange`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-sitetositevpnattachment.html#aws-resource-networkmanager-sitetositevpnattachment-return-values).
+    #[inline]
     pub fn attr_proposed_segment_change(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProposedSegmentChange".into())
     }
@@ -2392,6 +2544,7 @@ impl crate::Cfn<markers::SiteToSiteVpnAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProposedNetworkFunctionGroupChange`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-sitetositevpnattachment.html#aws-resource-networkmanager-sitetositevpnattachment-return-values).
+    #[inline]
     pub fn attr_proposed_network_function_group_change(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProposedNetworkFunctionGroupChange".into())
     }
@@ -2428,6 +2581,7 @@ pub mod site_to_site_vpn_attachment {
 
     impl ProposedSegmentChange {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProposedSegmentChange {
             ProposedSegmentChange {
                 attachment_policy_rule_number: None,
@@ -2438,12 +2592,14 @@ pub mod site_to_site_vpn_attachment {
     }
 
     impl Default for ProposedSegmentChange {
+        #[inline]
         fn default() -> ProposedSegmentChange {
             ProposedSegmentChange::new()
         }
     }
 
     impl IntoValue for ProposedSegmentChange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttachmentPolicyRuleNumber", self.attachment_policy_rule_number);
@@ -2484,6 +2640,7 @@ pub struct CfnTransitGatewayPeeringProps {
 #[cfg(feature = "networkmanager")]
 impl CfnTransitGatewayPeeringProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(core_network_id: impl Into<Str>, transit_gateway_arn: impl Into<Str>) -> CfnTransitGatewayPeeringProps {
         CfnTransitGatewayPeeringProps {
             core_network_id: core_network_id.into(),
@@ -2496,6 +2653,7 @@ impl CfnTransitGatewayPeeringProps {
 #[cfg(feature = "networkmanager")]
 impl CfnTransitGatewayPeeringProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CoreNetworkId", self.core_network_id.into_value());
@@ -2506,6 +2664,7 @@ impl CfnTransitGatewayPeeringProps {
 
     /// The `AWS::NetworkManager::TransitGatewayPeering` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkManager::TransitGatewayPeering").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2514,6 +2673,7 @@ impl CfnTransitGatewayPeeringProps {
 #[cfg(feature = "networkmanager")]
 impl crate::Cfn<markers::TransitGatewayPeering> {
     /// Adds an `AWS::NetworkManager::TransitGatewayPeering` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2526,6 +2686,7 @@ impl crate::Cfn<markers::TransitGatewayPeering> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewaypeering.html#aws-resource-networkmanager-transitgatewaypeering-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceArn".into())
     }
@@ -2534,6 +2695,7 @@ impl crate::Cfn<markers::TransitGatewayPeering> {
     ///
     /// `Fn::GetAtt` of
     /// [`PeeringType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewaypeering.html#aws-resource-networkmanager-transitgatewaypeering-return-values).
+    #[inline]
     pub fn attr_peering_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PeeringType".into())
     }
@@ -2543,6 +2705,7 @@ impl crate::Cfn<markers::TransitGatewayPeering> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewaypeering.html#aws-resource-networkmanager-transitgatewaypeering-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -2551,6 +2714,7 @@ impl crate::Cfn<markers::TransitGatewayPeering> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewaypeering.html#aws-resource-networkmanager-transitgatewaypeering-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2559,6 +2723,7 @@ impl crate::Cfn<markers::TransitGatewayPeering> {
     ///
     /// `Fn::GetAtt` of
     /// [`PeeringId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewaypeering.html#aws-resource-networkmanager-transitgatewaypeering-return-values).
+    #[inline]
     pub fn attr_peering_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PeeringId".into())
     }
@@ -2567,6 +2732,7 @@ impl crate::Cfn<markers::TransitGatewayPeering> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransitGatewayPeeringAttachmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewaypeering.html#aws-resource-networkmanager-transitgatewaypeering-return-values).
+    #[inline]
     pub fn attr_transit_gateway_peering_attachment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransitGatewayPeeringAttachmentId".into())
     }
@@ -2575,6 +2741,7 @@ impl crate::Cfn<markers::TransitGatewayPeering> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewaypeering.html#aws-resource-networkmanager-transitgatewaypeering-return-values).
+    #[inline]
     pub fn attr_owner_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerAccountId".into())
     }
@@ -2583,6 +2750,7 @@ impl crate::Cfn<markers::TransitGatewayPeering> {
     ///
     /// `Fn::GetAtt` of
     /// [`CoreNetworkArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewaypeering.html#aws-resource-networkmanager-transitgatewaypeering-return-values).
+    #[inline]
     pub fn attr_core_network_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CoreNetworkArn".into())
     }
@@ -2591,6 +2759,7 @@ impl crate::Cfn<markers::TransitGatewayPeering> {
     ///
     /// `Fn::GetAtt` of
     /// [`EdgeLocation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewaypeering.html#aws-resource-networkmanager-transitgatewaypeering-return-values).
+    #[inline]
     pub fn attr_edge_location(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EdgeLocation".into())
     }
@@ -2599,6 +2768,7 @@ impl crate::Cfn<markers::TransitGatewayPeering> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModificationErrors`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewaypeering.html#aws-resource-networkmanager-transitgatewaypeering-return-values).
+    #[inline]
     pub fn attr_last_modification_errors(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModificationErrors".into())
     }
@@ -2629,6 +2799,7 @@ pub struct CfnTransitGatewayRegistrationProps {
 #[cfg(feature = "networkmanager")]
 impl CfnTransitGatewayRegistrationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(global_network_id: impl Into<Id<crate::networkmanager::CfnGlobalNetwork>>, transit_gateway_arn: impl Into<Str>) -> CfnTransitGatewayRegistrationProps {
         CfnTransitGatewayRegistrationProps {
             global_network_id: global_network_id.into(),
@@ -2640,6 +2811,7 @@ impl CfnTransitGatewayRegistrationProps {
 #[cfg(feature = "networkmanager")]
 impl CfnTransitGatewayRegistrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GlobalNetworkId", self.global_network_id.into_ref());
@@ -2649,6 +2821,7 @@ impl CfnTransitGatewayRegistrationProps {
 
     /// The `AWS::NetworkManager::TransitGatewayRegistration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkManager::TransitGatewayRegistration").properties(self.into_properties())
     }
@@ -2657,6 +2830,7 @@ impl CfnTransitGatewayRegistrationProps {
 #[cfg(feature = "networkmanager")]
 impl crate::Cfn<markers::TransitGatewayRegistration> {
     /// Adds an `AWS::NetworkManager::TransitGatewayRegistration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2712,6 +2886,7 @@ pub struct CfnTransitGatewayRouteTableAttachmentProps {
 #[cfg(feature = "networkmanager")]
 impl CfnTransitGatewayRouteTableAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(peering_id: impl Into<Str>, transit_gateway_route_table_arn: impl Into<Str>) -> CfnTransitGatewayRouteTableAttachmentProps {
         CfnTransitGatewayRouteTableAttachmentProps {
             network_function_group_name: None,
@@ -2727,6 +2902,7 @@ impl CfnTransitGatewayRouteTableAttachmentProps {
 #[cfg(feature = "networkmanager")]
 impl CfnTransitGatewayRouteTableAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "NetworkFunctionGroupName", self.network_function_group_name);
@@ -2740,6 +2916,7 @@ impl CfnTransitGatewayRouteTableAttachmentProps {
 
     /// The `AWS::NetworkManager::TransitGatewayRouteTableAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkManager::TransitGatewayRouteTableAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2748,6 +2925,7 @@ impl CfnTransitGatewayRouteTableAttachmentProps {
 #[cfg(feature = "networkmanager")]
 impl crate::Cfn<markers::TransitGatewayRouteTableAttachment> {
     /// Adds an `AWS::NetworkManager::TransitGatewayRouteTableAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2760,6 +2938,7 @@ impl crate::Cfn<markers::TransitGatewayRouteTableAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayroutetableattachment.html#aws-resource-networkmanager-transitgatewayroutetableattachment-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceArn".into())
     }
@@ -2768,6 +2947,7 @@ impl crate::Cfn<markers::TransitGatewayRouteTableAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CoreNetworkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayroutetableattachment.html#aws-resource-networkmanager-transitgatewayroutetableattachment-return-values).
+    #[inline]
     pub fn attr_core_network_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CoreNetworkId".into())
     }
@@ -2776,6 +2956,7 @@ impl crate::Cfn<markers::TransitGatewayRouteTableAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayroutetableattachment.html#aws-resource-networkmanager-transitgatewayroutetableattachment-return-values).
+    #[inline]
     pub fn attr_attachment_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentType".into())
     }
@@ -2784,6 +2965,7 @@ impl crate::Cfn<markers::TransitGatewayRouteTableAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`SegmentName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayroutetableattachment.html#aws-resource-networkmanager-transitgatewayroutetableattachment-return-values).
+    #[inline]
     pub fn attr_segment_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SegmentName".into())
     }
@@ -2793,6 +2975,7 @@ impl crate::Cfn<markers::TransitGatewayRouteTableAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayroutetableattachment.html#aws-resource-networkmanager-transitgatewayroutetableattachment-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -2801,6 +2984,7 @@ impl crate::Cfn<markers::TransitGatewayRouteTableAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayroutetableattachment.html#aws-resource-networkmanager-transitgatewayroutetableattachment-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2809,6 +2993,7 @@ impl crate::Cfn<markers::TransitGatewayRouteTableAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayroutetableattachment.html#aws-resource-networkmanager-transitgatewayroutetableattachment-return-values).
+    #[inline]
     pub fn attr_owner_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerAccountId".into())
     }
@@ -2817,6 +3002,7 @@ impl crate::Cfn<markers::TransitGatewayRouteTableAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayroutetableattachment.html#aws-resource-networkmanager-transitgatewayroutetableattachment-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -2825,6 +3011,7 @@ impl crate::Cfn<markers::TransitGatewayRouteTableAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayroutetableattachment.html#aws-resource-networkmanager-transitgatewayroutetableattachment-return-values).
+    #[inline]
     pub fn attr_attachment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentId".into())
     }
@@ -2833,6 +3020,7 @@ impl crate::Cfn<markers::TransitGatewayRouteTableAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CoreNetworkArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayroutetableattachment.html#aws-resource-networkmanager-transitgatewayroutetableattachment-return-values).
+    #[inline]
     pub fn attr_core_network_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CoreNetworkArn".into())
     }
@@ -2841,6 +3029,7 @@ impl crate::Cfn<markers::TransitGatewayRouteTableAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EdgeLocation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayroutetableattachment.html#aws-resource-networkmanager-transitgatewayroutetableattachment-return-values).
+    #[inline]
     pub fn attr_edge_location(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EdgeLocation".into())
     }
@@ -2849,6 +3038,7 @@ impl crate::Cfn<markers::TransitGatewayRouteTableAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentPolicyRuleNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayroutetableattachment.html#aws-resource-networkmanager-transitgatewayroutetableattachment-return-values).
+    #[inline]
     pub fn attr_attachment_policy_rule_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentPolicyRuleNumber".into())
     }
@@ -2857,6 +3047,7 @@ impl crate::Cfn<markers::TransitGatewayRouteTableAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModificationErrors`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayroutetableattachment.html#aws-resource-networkmanager-transitgatewayroutetableattachment-return-values).
+    #[inline]
     pub fn attr_last_modification_errors(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModificationErrors".into())
     }
@@ -2865,6 +3056,7 @@ impl crate::Cfn<markers::TransitGatewayRouteTableAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProposedSegmentChange`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayroutetableattachment.html#aws-resource-networkmanager-transitgatewayroutetableattachment-return-values).
+    #[inline]
     pub fn attr_proposed_segment_change(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProposedSegmentChange".into())
     }
@@ -2873,6 +3065,7 @@ impl crate::Cfn<markers::TransitGatewayRouteTableAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProposedNetworkFunctionGroupChange`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayroutetableattachment.html#aws-resource-networkmanager-transitgatewayroutetableattachment-return-values).
+    #[inline]
     pub fn attr_proposed_network_function_group_change(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProposedNetworkFunctionGroupChange".into())
     }
@@ -2910,6 +3103,7 @@ pub mod transit_gateway_route_table_attachment {
 
     impl ProposedSegmentChange {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProposedSegmentChange {
             ProposedSegmentChange {
                 attachment_policy_rule_number: None,
@@ -2920,12 +3114,14 @@ pub mod transit_gateway_route_table_attachment {
     }
 
     impl Default for ProposedSegmentChange {
+        #[inline]
         fn default() -> ProposedSegmentChange {
             ProposedSegmentChange::new()
         }
     }
 
     impl IntoValue for ProposedSegmentChange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttachmentPolicyRuleNumber", self.attachment_policy_rule_number);
@@ -2988,6 +3184,7 @@ pub struct CfnVpcAttachmentProps {
 #[cfg(feature = "networkmanager")]
 impl CfnVpcAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(core_network_id: impl Into<Str>, subnet_arns: impl Into<List<Str>>, vpc_arn: impl Into<Str>) -> CfnVpcAttachmentProps {
         CfnVpcAttachmentProps {
             core_network_id: core_network_id.into(),
@@ -3004,6 +3201,7 @@ impl CfnVpcAttachmentProps {
 #[cfg(feature = "networkmanager")]
 impl CfnVpcAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CoreNetworkId", self.core_network_id.into_value());
@@ -3018,6 +3216,7 @@ impl CfnVpcAttachmentProps {
 
     /// The `AWS::NetworkManager::VpcAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkManager::VpcAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3026,6 +3225,7 @@ impl CfnVpcAttachmentProps {
 #[cfg(feature = "networkmanager")]
 impl crate::Cfn<markers::VpcAttachment> {
     /// Adds an `AWS::NetworkManager::VpcAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3038,6 +3238,7 @@ impl crate::Cfn<markers::VpcAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-vpcattachment.html#aws-resource-networkmanager-vpcattachment-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceArn".into())
     }
@@ -3046,6 +3247,7 @@ impl crate::Cfn<markers::VpcAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-vpcattachment.html#aws-resource-networkmanager-vpcattachment-return-values).
+    #[inline]
     pub fn attr_attachment_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentType".into())
     }
@@ -3054,6 +3256,7 @@ impl crate::Cfn<markers::VpcAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`SegmentName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-vpcattachment.html#aws-resource-networkmanager-vpcattachment-return-values).
+    #[inline]
     pub fn attr_segment_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SegmentName".into())
     }
@@ -3063,6 +3266,7 @@ impl crate::Cfn<markers::VpcAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-vpcattachment.html#aws-resource-networkmanager-vpcattachment-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -3071,6 +3275,7 @@ impl crate::Cfn<markers::VpcAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-vpcattachment.html#aws-resource-networkmanager-vpcattachment-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -3079,6 +3284,7 @@ impl crate::Cfn<markers::VpcAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-vpcattachment.html#aws-resource-networkmanager-vpcattachment-return-values).
+    #[inline]
     pub fn attr_owner_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerAccountId".into())
     }
@@ -3087,6 +3293,7 @@ impl crate::Cfn<markers::VpcAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-vpcattachment.html#aws-resource-networkmanager-vpcattachment-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -3095,6 +3302,7 @@ impl crate::Cfn<markers::VpcAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-vpcattachment.html#aws-resource-networkmanager-vpcattachment-return-values).
+    #[inline]
     pub fn attr_attachment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentId".into())
     }
@@ -3103,6 +3311,7 @@ impl crate::Cfn<markers::VpcAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CoreNetworkArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-vpcattachment.html#aws-resource-networkmanager-vpcattachment-return-values).
+    #[inline]
     pub fn attr_core_network_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CoreNetworkArn".into())
     }
@@ -3111,6 +3320,7 @@ impl crate::Cfn<markers::VpcAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EdgeLocation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-vpcattachment.html#aws-resource-networkmanager-vpcattachment-return-values).
+    #[inline]
     pub fn attr_edge_location(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EdgeLocation".into())
     }
@@ -3119,6 +3329,7 @@ impl crate::Cfn<markers::VpcAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentPolicyRuleNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-vpcattachment.html#aws-resource-networkmanager-vpcattachment-return-values).
+    #[inline]
     pub fn attr_attachment_policy_rule_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentPolicyRuleNumber".into())
     }
@@ -3127,6 +3338,7 @@ impl crate::Cfn<markers::VpcAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkFunctionGroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-vpcattachment.html#aws-resource-networkmanager-vpcattachment-return-values).
+    #[inline]
     pub fn attr_network_function_group_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkFunctionGroupName".into())
     }
@@ -3135,6 +3347,7 @@ impl crate::Cfn<markers::VpcAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModificationErrors`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-vpcattachment.html#aws-resource-networkmanager-vpcattachment-return-values).
+    #[inline]
     pub fn attr_last_modification_errors(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModificationErrors".into())
     }
@@ -3143,6 +3356,7 @@ impl crate::Cfn<markers::VpcAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProposedSegmentChange`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-vpcattachment.html#aws-resource-networkmanager-vpcattachment-return-values).
+    #[inline]
     pub fn attr_proposed_segment_change(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProposedSegmentChange".into())
     }
@@ -3151,6 +3365,7 @@ impl crate::Cfn<markers::VpcAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProposedNetworkFunctionGroupChange`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-vpcattachment.html#aws-resource-networkmanager-vpcattachment-return-values).
+    #[inline]
     pub fn attr_proposed_network_function_group_change(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProposedNetworkFunctionGroupChange".into())
     }
@@ -3187,6 +3402,7 @@ pub mod vpc_attachment {
 
     impl ProposedSegmentChange {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProposedSegmentChange {
             ProposedSegmentChange {
                 attachment_policy_rule_number: None,
@@ -3197,12 +3413,14 @@ pub mod vpc_attachment {
     }
 
     impl Default for ProposedSegmentChange {
+        #[inline]
         fn default() -> ProposedSegmentChange {
             ProposedSegmentChange::new()
         }
     }
 
     impl IntoValue for ProposedSegmentChange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttachmentPolicyRuleNumber", self.attachment_policy_rule_number);
@@ -3245,6 +3463,7 @@ pub mod vpc_attachment {
 
     impl VpcOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcOptions {
             VpcOptions {
                 appliance_mode_support: None,
@@ -3256,12 +3475,14 @@ pub mod vpc_attachment {
     }
 
     impl Default for VpcOptions {
+        #[inline]
         fn default() -> VpcOptions {
             VpcOptions::new()
         }
     }
 
     impl IntoValue for VpcOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplianceModeSupport", self.appliance_mode_support);

@@ -61,6 +61,7 @@ pub struct CfnMonitorProps {
 #[cfg(feature = "networkmonitor")]
 impl CfnMonitorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(monitor_name: impl Into<Str>) -> CfnMonitorProps {
         CfnMonitorProps {
             aggregation_period: None,
@@ -73,6 +74,7 @@ impl CfnMonitorProps {
 #[cfg(feature = "networkmonitor")]
 impl CfnMonitorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AggregationPeriod", self.aggregation_period);
@@ -83,6 +85,7 @@ impl CfnMonitorProps {
 
     /// The `AWS::NetworkMonitor::Monitor` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NetworkMonitor::Monitor").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -91,6 +94,7 @@ impl CfnMonitorProps {
 #[cfg(feature = "networkmonitor")]
 impl crate::Cfn<markers::Monitor> {
     /// Adds an `AWS::NetworkMonitor::Monitor` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -103,6 +107,7 @@ impl crate::Cfn<markers::Monitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`MonitorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmonitor-monitor.html#aws-resource-networkmonitor-monitor-return-values).
+    #[inline]
     pub fn attr_monitor_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MonitorArn".into())
     }
@@ -111,6 +116,7 @@ impl crate::Cfn<markers::Monitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmonitor-monitor.html#aws-resource-networkmonitor-monitor-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -119,6 +125,7 @@ impl crate::Cfn<markers::Monitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmonitor-monitor.html#aws-resource-networkmonitor-monitor-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -127,6 +134,7 @@ impl crate::Cfn<markers::Monitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmonitor-monitor.html#aws-resource-networkmonitor-monitor-return-values).
+    #[inline]
     pub fn attr_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedAt".into())
     }

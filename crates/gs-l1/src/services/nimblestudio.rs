@@ -129,6 +129,7 @@ pub struct CfnLaunchProfileProps {
 #[cfg(feature = "nimblestudio")]
 impl CfnLaunchProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ec2_subnet_ids: impl Into<List<Str>>, launch_profile_protocol_versions: impl Into<List<Str>>, name: impl Into<Str>, stream_configuration: impl Into<launch_profile::StreamConfiguration>, studio_component_ids: impl Into<List<Str>>, studio_id: impl Into<Str>) -> CfnLaunchProfileProps {
         CfnLaunchProfileProps {
             description: None,
@@ -146,6 +147,7 @@ impl CfnLaunchProfileProps {
 #[cfg(feature = "nimblestudio")]
 impl CfnLaunchProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -161,6 +163,7 @@ impl CfnLaunchProfileProps {
 
     /// The `AWS::NimbleStudio::LaunchProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NimbleStudio::LaunchProfile").properties(self.into_properties())
     }
@@ -169,6 +172,7 @@ impl CfnLaunchProfileProps {
 #[cfg(feature = "nimblestudio")]
 impl crate::Cfn<markers::LaunchProfile> {
     /// Adds an `AWS::NimbleStudio::LaunchProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -181,6 +185,7 @@ impl crate::Cfn<markers::LaunchProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LaunchProfileId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-nimblestudio-launchprofile.html#aws-resource-nimblestudio-launchprofile-return-values).
+    #[inline]
     pub fn attr_launch_profile_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LaunchProfileId".into())
     }
@@ -254,6 +259,7 @@ pub mod launch_profile {
 
     impl StreamConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(clipboard_mode: impl Into<Str>, ec2_instance_types: impl Into<List<Str>>, streaming_image_ids: impl Into<List<Str>>) -> StreamConfiguration {
             StreamConfiguration {
                 automatic_termination_mode: None,
@@ -271,6 +277,7 @@ pub mod launch_profile {
     }
 
     impl IntoValue for StreamConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutomaticTerminationMode", self.automatic_termination_mode);
@@ -307,6 +314,7 @@ pub mod launch_profile {
 
     impl StreamConfigurationSessionBackup {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StreamConfigurationSessionBackup {
             StreamConfigurationSessionBackup {
                 max_backups_to_retain: None,
@@ -316,12 +324,14 @@ pub mod launch_profile {
     }
 
     impl Default for StreamConfigurationSessionBackup {
+        #[inline]
         fn default() -> StreamConfigurationSessionBackup {
             StreamConfigurationSessionBackup::new()
         }
     }
 
     impl IntoValue for StreamConfigurationSessionBackup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxBackupsToRetain", self.max_backups_to_retain);
@@ -351,6 +361,7 @@ pub mod launch_profile {
 
     impl StreamConfigurationSessionStorage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mode: impl Into<List<Str>>) -> StreamConfigurationSessionStorage {
             StreamConfigurationSessionStorage {
                 mode: mode.into(),
@@ -360,6 +371,7 @@ pub mod launch_profile {
     }
 
     impl IntoValue for StreamConfigurationSessionStorage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Mode", self.mode.into_value());
@@ -388,6 +400,7 @@ pub mod launch_profile {
 
     impl StreamingSessionStorageRoot {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StreamingSessionStorageRoot {
             StreamingSessionStorageRoot {
                 linux: None,
@@ -397,12 +410,14 @@ pub mod launch_profile {
     }
 
     impl Default for StreamingSessionStorageRoot {
+        #[inline]
         fn default() -> StreamingSessionStorageRoot {
             StreamingSessionStorageRoot::new()
         }
     }
 
     impl IntoValue for StreamingSessionStorageRoot {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Linux", self.linux);
@@ -436,6 +451,7 @@ pub mod launch_profile {
 
     impl VolumeConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VolumeConfiguration {
             VolumeConfiguration {
                 iops: None,
@@ -446,12 +462,14 @@ pub mod launch_profile {
     }
 
     impl Default for VolumeConfiguration {
+        #[inline]
         fn default() -> VolumeConfiguration {
             VolumeConfiguration::new()
         }
     }
 
     impl IntoValue for VolumeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Iops", self.iops);
@@ -501,6 +519,7 @@ pub struct CfnStreamingImageProps {
 #[cfg(feature = "nimblestudio")]
 impl CfnStreamingImageProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ec2_image_id: impl Into<Str>, name: impl Into<Str>, studio_id: impl Into<Str>) -> CfnStreamingImageProps {
         CfnStreamingImageProps {
             description: None,
@@ -515,6 +534,7 @@ impl CfnStreamingImageProps {
 #[cfg(feature = "nimblestudio")]
 impl CfnStreamingImageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -527,6 +547,7 @@ impl CfnStreamingImageProps {
 
     /// The `AWS::NimbleStudio::StreamingImage` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NimbleStudio::StreamingImage").properties(self.into_properties())
     }
@@ -535,6 +556,7 @@ impl CfnStreamingImageProps {
 #[cfg(feature = "nimblestudio")]
 impl crate::Cfn<markers::StreamingImage> {
     /// Adds an `AWS::NimbleStudio::StreamingImage` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -547,6 +569,7 @@ impl crate::Cfn<markers::StreamingImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`Owner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-nimblestudio-streamingimage.html#aws-resource-nimblestudio-streamingimage-return-values).
+    #[inline]
     pub fn attr_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Owner".into())
     }
@@ -555,6 +578,7 @@ impl crate::Cfn<markers::StreamingImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`Platform`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-nimblestudio-streamingimage.html#aws-resource-nimblestudio-streamingimage-return-values).
+    #[inline]
     pub fn attr_platform(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Platform".into())
     }
@@ -563,6 +587,7 @@ impl crate::Cfn<markers::StreamingImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`EncryptionConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-nimblestudio-streamingimage.html#aws-resource-nimblestudio-streamingimage-return-values).
+    #[inline]
     pub fn attr_encryption_configuration(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EncryptionConfiguration".into())
     }
@@ -571,6 +596,7 @@ impl crate::Cfn<markers::StreamingImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`EulaIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-nimblestudio-streamingimage.html#aws-resource-nimblestudio-streamingimage-return-values).
+    #[inline]
     pub fn attr_eula_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EulaIds".into())
     }
@@ -579,6 +605,7 @@ impl crate::Cfn<markers::StreamingImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`EncryptionConfiguration.KeyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-nimblestudio-streamingimage.html#aws-resource-nimblestudio-streamingimage-return-values).
+    #[inline]
     pub fn attr_encryption_configuration_key_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EncryptionConfiguration.KeyArn".into())
     }
@@ -587,6 +614,7 @@ impl crate::Cfn<markers::StreamingImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`EncryptionConfiguration.KeyType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-nimblestudio-streamingimage.html#aws-resource-nimblestudio-streamingimage-return-values).
+    #[inline]
     pub fn attr_encryption_configuration_key_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EncryptionConfiguration.KeyType".into())
     }
@@ -595,6 +623,7 @@ impl crate::Cfn<markers::StreamingImage> {
     ///
     /// `Fn::GetAtt` of
     /// [`StreamingImageId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-nimblestudio-streamingimage.html#aws-resource-nimblestudio-streamingimage-return-values).
+    #[inline]
     pub fn attr_streaming_image_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StreamingImageId".into())
     }
@@ -657,6 +686,7 @@ pub struct CfnStudioProps {
 #[cfg(feature = "nimblestudio")]
 impl CfnStudioProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(admin_role_arn: impl Into<Id<crate::iam::CfnRole>>, display_name: impl Into<Str>, studio_name: impl Into<Str>, user_role_arn: impl Into<Id<crate::iam::CfnRole>>) -> CfnStudioProps {
         CfnStudioProps {
             admin_role_arn: admin_role_arn.into(),
@@ -672,6 +702,7 @@ impl CfnStudioProps {
 #[cfg(feature = "nimblestudio")]
 impl CfnStudioProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AdminRoleArn", self.admin_role_arn.into_get_att("Arn"));
@@ -685,6 +716,7 @@ impl CfnStudioProps {
 
     /// The `AWS::NimbleStudio::Studio` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NimbleStudio::Studio").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -693,6 +725,7 @@ impl CfnStudioProps {
 #[cfg(feature = "nimblestudio")]
 impl crate::Cfn<markers::Studio> {
     /// Adds an `AWS::NimbleStudio::Studio` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -705,6 +738,7 @@ impl crate::Cfn<markers::Studio> {
     ///
     /// `Fn::GetAtt` of
     /// [`HomeRegion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-nimblestudio-studio.html#aws-resource-nimblestudio-studio-return-values).
+    #[inline]
     pub fn attr_home_region(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HomeRegion".into())
     }
@@ -713,6 +747,7 @@ impl crate::Cfn<markers::Studio> {
     ///
     /// `Fn::GetAtt` of
     /// [`StudioUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-nimblestudio-studio.html#aws-resource-nimblestudio-studio-return-values).
+    #[inline]
     pub fn attr_studio_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StudioUrl".into())
     }
@@ -723,6 +758,7 @@ impl crate::Cfn<markers::Studio> {
     ///
     /// `Fn::GetAtt` of
     /// [`SsoClientId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-nimblestudio-studio.html#aws-resource-nimblestudio-studio-return-values).
+    #[inline]
     pub fn attr_sso_client_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SsoClientId".into())
     }
@@ -731,6 +767,7 @@ impl crate::Cfn<markers::Studio> {
     ///
     /// `Fn::GetAtt` of
     /// [`StudioId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-nimblestudio-studio.html#aws-resource-nimblestudio-studio-return-values).
+    #[inline]
     pub fn attr_studio_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StudioId".into())
     }
@@ -762,6 +799,7 @@ pub mod studio {
 
     impl StudioEncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key_type: impl Into<Str>) -> StudioEncryptionConfiguration {
             StudioEncryptionConfiguration {
                 key_arn: None,
@@ -771,6 +809,7 @@ pub mod studio {
     }
 
     impl IntoValue for StudioEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KeyArn", self.key_arn);
@@ -845,6 +884,7 @@ pub struct CfnStudioComponentProps {
 #[cfg(feature = "nimblestudio")]
 impl CfnStudioComponentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, studio_id: impl Into<Str>, r#type: impl Into<Str>) -> CfnStudioComponentProps {
         CfnStudioComponentProps {
             configuration: None,
@@ -864,6 +904,7 @@ impl CfnStudioComponentProps {
 #[cfg(feature = "nimblestudio")]
 impl CfnStudioComponentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Configuration", self.configuration);
@@ -881,6 +922,7 @@ impl CfnStudioComponentProps {
 
     /// The `AWS::NimbleStudio::StudioComponent` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NimbleStudio::StudioComponent").properties(self.into_properties())
     }
@@ -889,6 +931,7 @@ impl CfnStudioComponentProps {
 #[cfg(feature = "nimblestudio")]
 impl crate::Cfn<markers::StudioComponent> {
     /// Adds an `AWS::NimbleStudio::StudioComponent` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -901,6 +944,7 @@ impl crate::Cfn<markers::StudioComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`StudioComponentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-nimblestudio-studiocomponent.html#aws-resource-nimblestudio-studiocomponent-return-values).
+    #[inline]
     pub fn attr_studio_component_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StudioComponentId".into())
     }
@@ -941,6 +985,7 @@ pub mod studio_component {
 
     impl StudioComponentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StudioComponentConfiguration {
             StudioComponentConfiguration {
                 active_directory_configuration: None,
@@ -952,12 +997,14 @@ pub mod studio_component {
     }
 
     impl Default for StudioComponentConfiguration {
+        #[inline]
         fn default() -> StudioComponentConfiguration {
             StudioComponentConfiguration::new()
         }
     }
 
     impl IntoValue for StudioComponentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActiveDirectoryConfiguration", self.active_directory_configuration);
@@ -983,6 +1030,7 @@ pub mod studio_component {
 
     impl LicenseServiceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LicenseServiceConfiguration {
             LicenseServiceConfiguration {
                 endpoint: None,
@@ -991,12 +1039,14 @@ pub mod studio_component {
     }
 
     impl Default for LicenseServiceConfiguration {
+        #[inline]
         fn default() -> LicenseServiceConfiguration {
             LicenseServiceConfiguration::new()
         }
     }
 
     impl IntoValue for LicenseServiceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Endpoint", self.endpoint);
@@ -1024,6 +1074,7 @@ pub mod studio_component {
 
     impl ComputeFarmConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComputeFarmConfiguration {
             ComputeFarmConfiguration {
                 active_directory_user: None,
@@ -1033,12 +1084,14 @@ pub mod studio_component {
     }
 
     impl Default for ComputeFarmConfiguration {
+        #[inline]
         fn default() -> ComputeFarmConfiguration {
             ComputeFarmConfiguration::new()
         }
     }
 
     impl IntoValue for ComputeFarmConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActiveDirectoryUser", self.active_directory_user);
@@ -1072,6 +1125,7 @@ pub mod studio_component {
 
     impl ActiveDirectoryConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ActiveDirectoryConfiguration {
             ActiveDirectoryConfiguration {
                 computer_attributes: None,
@@ -1082,12 +1136,14 @@ pub mod studio_component {
     }
 
     impl Default for ActiveDirectoryConfiguration {
+        #[inline]
         fn default() -> ActiveDirectoryConfiguration {
             ActiveDirectoryConfiguration::new()
         }
     }
 
     impl IntoValue for ActiveDirectoryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComputerAttributes", self.computer_attributes);
@@ -1117,6 +1173,7 @@ pub mod studio_component {
 
     impl ActiveDirectoryComputerAttribute {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ActiveDirectoryComputerAttribute {
             ActiveDirectoryComputerAttribute {
                 name: None,
@@ -1126,12 +1183,14 @@ pub mod studio_component {
     }
 
     impl Default for ActiveDirectoryComputerAttribute {
+        #[inline]
         fn default() -> ActiveDirectoryComputerAttribute {
             ActiveDirectoryComputerAttribute::new()
         }
     }
 
     impl IntoValue for ActiveDirectoryComputerAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1175,6 +1234,7 @@ pub mod studio_component {
 
     impl SharedFileSystemConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SharedFileSystemConfiguration {
             SharedFileSystemConfiguration {
                 endpoint: None,
@@ -1187,12 +1247,14 @@ pub mod studio_component {
     }
 
     impl Default for SharedFileSystemConfiguration {
+        #[inline]
         fn default() -> SharedFileSystemConfiguration {
             SharedFileSystemConfiguration::new()
         }
     }
 
     impl IntoValue for SharedFileSystemConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Endpoint", self.endpoint);
@@ -1234,6 +1296,7 @@ pub mod studio_component {
 
     impl StudioComponentInitializationScript {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StudioComponentInitializationScript {
             StudioComponentInitializationScript {
                 launch_profile_protocol_version: None,
@@ -1245,12 +1308,14 @@ pub mod studio_component {
     }
 
     impl Default for StudioComponentInitializationScript {
+        #[inline]
         fn default() -> StudioComponentInitializationScript {
             StudioComponentInitializationScript::new()
         }
     }
 
     impl IntoValue for StudioComponentInitializationScript {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LaunchProfileProtocolVersion", self.launch_profile_protocol_version);
@@ -1281,6 +1346,7 @@ pub mod studio_component {
 
     impl ScriptParameterKeyValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ScriptParameterKeyValue {
             ScriptParameterKeyValue {
                 key: None,
@@ -1290,12 +1356,14 @@ pub mod studio_component {
     }
 
     impl Default for ScriptParameterKeyValue {
+        #[inline]
         fn default() -> ScriptParameterKeyValue {
             ScriptParameterKeyValue::new()
         }
     }
 
     impl IntoValue for ScriptParameterKeyValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);

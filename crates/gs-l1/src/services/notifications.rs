@@ -157,6 +157,7 @@ pub struct CfnChannelAssociationProps {
 #[cfg(feature = "notifications")]
 impl CfnChannelAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(arn: impl Into<Str>, notification_configuration_arn: impl Into<Str>) -> CfnChannelAssociationProps {
         CfnChannelAssociationProps {
             arn: arn.into(),
@@ -168,6 +169,7 @@ impl CfnChannelAssociationProps {
 #[cfg(feature = "notifications")]
 impl CfnChannelAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Arn", self.arn.into_value());
@@ -177,6 +179,7 @@ impl CfnChannelAssociationProps {
 
     /// The `AWS::Notifications::ChannelAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Notifications::ChannelAssociation").properties(self.into_properties())
     }
@@ -185,6 +188,7 @@ impl CfnChannelAssociationProps {
 #[cfg(feature = "notifications")]
 impl crate::Cfn<markers::ChannelAssociation> {
     /// Adds an `AWS::Notifications::ChannelAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -243,6 +247,7 @@ pub struct CfnEventRuleProps {
 #[cfg(feature = "notifications")]
 impl CfnEventRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(event_type: impl Into<Str>, notification_configuration_arn: impl Into<Str>, regions: impl Into<List<Str>>, source: impl Into<Str>) -> CfnEventRuleProps {
         CfnEventRuleProps {
             event_pattern: None,
@@ -257,6 +262,7 @@ impl CfnEventRuleProps {
 #[cfg(feature = "notifications")]
 impl CfnEventRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EventPattern", self.event_pattern);
@@ -269,6 +275,7 @@ impl CfnEventRuleProps {
 
     /// The `AWS::Notifications::EventRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Notifications::EventRule").properties(self.into_properties())
     }
@@ -277,6 +284,7 @@ impl CfnEventRuleProps {
 #[cfg(feature = "notifications")]
 impl crate::Cfn<markers::EventRule> {
     /// Adds an `AWS::Notifications::EventRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -290,6 +298,7 @@ impl crate::Cfn<markers::EventRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-eventrule.html#aws-resource-notifications-eventrule-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -298,6 +307,7 @@ impl crate::Cfn<markers::EventRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-eventrule.html#aws-resource-notifications-eventrule-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -306,6 +316,7 @@ impl crate::Cfn<markers::EventRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`ManagedRules`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-eventrule.html#aws-resource-notifications-eventrule-return-values).
+    #[inline]
     pub fn attr_managed_rules(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ManagedRules".into())
     }
@@ -314,6 +325,7 @@ impl crate::Cfn<markers::EventRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusSummaryByRegion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-eventrule.html#aws-resource-notifications-eventrule-return-values).
+    #[inline]
     pub fn attr_status_summary_by_region(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusSummaryByRegion".into())
     }
@@ -351,6 +363,7 @@ pub struct CfnManagedNotificationAccountContactAssociationProps {
 #[cfg(feature = "notifications")]
 impl CfnManagedNotificationAccountContactAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(contact_identifier: impl Into<Str>, managed_notification_configuration_arn: impl Into<Str>) -> CfnManagedNotificationAccountContactAssociationProps {
         CfnManagedNotificationAccountContactAssociationProps {
             contact_identifier: contact_identifier.into(),
@@ -363,6 +376,7 @@ impl CfnManagedNotificationAccountContactAssociationProps {
 #[cfg(feature = "notifications")]
 impl CfnManagedNotificationAccountContactAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContactIdentifier", self.contact_identifier.into_value());
@@ -373,6 +387,7 @@ impl CfnManagedNotificationAccountContactAssociationProps {
 
     /// The `AWS::Notifications::ManagedNotificationAccountContactAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Notifications::ManagedNotificationAccountContactAssociation").properties(self.into_properties())
     }
@@ -381,6 +396,7 @@ impl CfnManagedNotificationAccountContactAssociationProps {
 #[cfg(feature = "notifications")]
 impl crate::Cfn<markers::ManagedNotificationAccountContactAssociation> {
     /// Adds an `AWS::Notifications::ManagedNotificationAccountContactAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -419,6 +435,7 @@ pub struct CfnManagedNotificationAdditionalChannelAssociationProps {
 #[cfg(feature = "notifications")]
 impl CfnManagedNotificationAdditionalChannelAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(channel_arn: impl Into<Str>, managed_notification_configuration_arn: impl Into<Str>) -> CfnManagedNotificationAdditionalChannelAssociationProps {
         CfnManagedNotificationAdditionalChannelAssociationProps {
             channel_arn: channel_arn.into(),
@@ -431,6 +448,7 @@ impl CfnManagedNotificationAdditionalChannelAssociationProps {
 #[cfg(feature = "notifications")]
 impl CfnManagedNotificationAdditionalChannelAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelArn", self.channel_arn.into_value());
@@ -441,6 +459,7 @@ impl CfnManagedNotificationAdditionalChannelAssociationProps {
 
     /// The `AWS::Notifications::ManagedNotificationAdditionalChannelAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Notifications::ManagedNotificationAdditionalChannelAssociation").properties(self.into_properties())
     }
@@ -449,6 +468,7 @@ impl CfnManagedNotificationAdditionalChannelAssociationProps {
 #[cfg(feature = "notifications")]
 impl crate::Cfn<markers::ManagedNotificationAdditionalChannelAssociation> {
     /// Adds an `AWS::Notifications::ManagedNotificationAdditionalChannelAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -494,6 +514,7 @@ pub struct CfnNotificationConfigurationProps {
 #[cfg(feature = "notifications")]
 impl CfnNotificationConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, name: impl Into<Str>) -> CfnNotificationConfigurationProps {
         CfnNotificationConfigurationProps {
             aggregation_duration: None,
@@ -507,6 +528,7 @@ impl CfnNotificationConfigurationProps {
 #[cfg(feature = "notifications")]
 impl CfnNotificationConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AggregationDuration", self.aggregation_duration);
@@ -518,6 +540,7 @@ impl CfnNotificationConfigurationProps {
 
     /// The `AWS::Notifications::NotificationConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Notifications::NotificationConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -526,6 +549,7 @@ impl CfnNotificationConfigurationProps {
 #[cfg(feature = "notifications")]
 impl crate::Cfn<markers::NotificationConfiguration> {
     /// Adds an `AWS::Notifications::NotificationConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -538,6 +562,7 @@ impl crate::Cfn<markers::NotificationConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-notificationconfiguration.html#aws-resource-notifications-notificationconfiguration-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -546,6 +571,7 @@ impl crate::Cfn<markers::NotificationConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-notificationconfiguration.html#aws-resource-notifications-notificationconfiguration-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -554,6 +580,7 @@ impl crate::Cfn<markers::NotificationConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-notificationconfiguration.html#aws-resource-notifications-notificationconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -575,6 +602,7 @@ pub struct CfnNotificationHubProps {
 #[cfg(feature = "notifications")]
 impl CfnNotificationHubProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(region: impl Into<Str>) -> CfnNotificationHubProps {
         CfnNotificationHubProps {
             region: region.into(),
@@ -585,6 +613,7 @@ impl CfnNotificationHubProps {
 #[cfg(feature = "notifications")]
 impl CfnNotificationHubProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Region", self.region.into_value());
@@ -593,6 +622,7 @@ impl CfnNotificationHubProps {
 
     /// The `AWS::Notifications::NotificationHub` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Notifications::NotificationHub").properties(self.into_properties())
     }
@@ -601,6 +631,7 @@ impl CfnNotificationHubProps {
 #[cfg(feature = "notifications")]
 impl crate::Cfn<markers::NotificationHub> {
     /// Adds an `AWS::Notifications::NotificationHub` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -613,6 +644,7 @@ impl crate::Cfn<markers::NotificationHub> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-notificationhub.html#aws-resource-notifications-notificationhub-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -621,6 +653,7 @@ impl crate::Cfn<markers::NotificationHub> {
     ///
     /// `Fn::GetAtt` of
     /// [`NotificationHubStatusSummary`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-notificationhub.html#aws-resource-notifications-notificationhub-return-values).
+    #[inline]
     pub fn attr_notification_hub_status_summary(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NotificationHubStatusSummary".into())
     }
@@ -649,6 +682,7 @@ pub struct CfnOrganizationalUnitAssociationProps {
 #[cfg(feature = "notifications")]
 impl CfnOrganizationalUnitAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(notification_configuration_arn: impl Into<Str>, organizational_unit_id: impl Into<Str>) -> CfnOrganizationalUnitAssociationProps {
         CfnOrganizationalUnitAssociationProps {
             notification_configuration_arn: notification_configuration_arn.into(),
@@ -660,6 +694,7 @@ impl CfnOrganizationalUnitAssociationProps {
 #[cfg(feature = "notifications")]
 impl CfnOrganizationalUnitAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("NotificationConfigurationArn", self.notification_configuration_arn.into_value());
@@ -669,6 +704,7 @@ impl CfnOrganizationalUnitAssociationProps {
 
     /// The `AWS::Notifications::OrganizationalUnitAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Notifications::OrganizationalUnitAssociation").properties(self.into_properties())
     }
@@ -677,6 +713,7 @@ impl CfnOrganizationalUnitAssociationProps {
 #[cfg(feature = "notifications")]
 impl crate::Cfn<markers::OrganizationalUnitAssociation> {
     /// Adds an `AWS::Notifications::OrganizationalUnitAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,

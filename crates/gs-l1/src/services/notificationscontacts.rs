@@ -60,6 +60,7 @@ pub struct CfnEmailContactProps {
 #[cfg(feature = "notificationscontacts")]
 impl CfnEmailContactProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(email_address: impl Into<Str>, name: impl Into<Str>) -> CfnEmailContactProps {
         CfnEmailContactProps {
             email_address: email_address.into(),
@@ -72,6 +73,7 @@ impl CfnEmailContactProps {
 #[cfg(feature = "notificationscontacts")]
 impl CfnEmailContactProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("EmailAddress", self.email_address.into_value());
@@ -82,6 +84,7 @@ impl CfnEmailContactProps {
 
     /// The `AWS::NotificationsContacts::EmailContact` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NotificationsContacts::EmailContact").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -90,6 +93,7 @@ impl CfnEmailContactProps {
 #[cfg(feature = "notificationscontacts")]
 impl crate::Cfn<markers::EmailContact> {
     /// Adds an `AWS::NotificationsContacts::EmailContact` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -102,6 +106,7 @@ impl crate::Cfn<markers::EmailContact> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notificationscontacts-emailcontact.html#aws-resource-notificationscontacts-emailcontact-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -110,6 +115,7 @@ impl crate::Cfn<markers::EmailContact> {
     ///
     /// `Fn::GetAtt` of
     /// [`EmailContact`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notificationscontacts-emailcontact.html#aws-resource-notificationscontacts-emailcontact-return-values).
+    #[inline]
     pub fn attr_email_contact(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EmailContact".into())
     }
@@ -118,6 +124,7 @@ impl crate::Cfn<markers::EmailContact> {
     ///
     /// `Fn::GetAtt` of
     /// [`EmailContact.Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notificationscontacts-emailcontact.html#aws-resource-notificationscontacts-emailcontact-return-values).
+    #[inline]
     pub fn attr_email_contact_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EmailContact.Arn".into())
     }
@@ -126,6 +133,7 @@ impl crate::Cfn<markers::EmailContact> {
     ///
     /// `Fn::GetAtt` of
     /// [`EmailContact.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notificationscontacts-emailcontact.html#aws-resource-notificationscontacts-emailcontact-return-values).
+    #[inline]
     pub fn attr_email_contact_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EmailContact.Address".into())
     }
@@ -134,6 +142,7 @@ impl crate::Cfn<markers::EmailContact> {
     ///
     /// `Fn::GetAtt` of
     /// [`EmailContact.Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notificationscontacts-emailcontact.html#aws-resource-notificationscontacts-emailcontact-return-values).
+    #[inline]
     pub fn attr_email_contact_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EmailContact.Name".into())
     }
@@ -142,6 +151,7 @@ impl crate::Cfn<markers::EmailContact> {
     ///
     /// `Fn::GetAtt` of
     /// [`EmailContact.Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notificationscontacts-emailcontact.html#aws-resource-notificationscontacts-emailcontact-return-values).
+    #[inline]
     pub fn attr_email_contact_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EmailContact.Status".into())
     }
@@ -150,6 +160,7 @@ impl crate::Cfn<markers::EmailContact> {
     ///
     /// `Fn::GetAtt` of
     /// [`EmailContact.CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notificationscontacts-emailcontact.html#aws-resource-notificationscontacts-emailcontact-return-values).
+    #[inline]
     pub fn attr_email_contact_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EmailContact.CreationTime".into())
     }
@@ -158,6 +169,7 @@ impl crate::Cfn<markers::EmailContact> {
     ///
     /// `Fn::GetAtt` of
     /// [`EmailContact.UpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notificationscontacts-emailcontact.html#aws-resource-notificationscontacts-emailcontact-return-values).
+    #[inline]
     pub fn attr_email_contact_update_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EmailContact.UpdateTime".into())
     }

@@ -58,6 +58,7 @@ pub struct CfnWorkflowDefinitionProps {
 #[cfg(feature = "novaact")]
 impl CfnWorkflowDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnWorkflowDefinitionProps {
         CfnWorkflowDefinitionProps {
             description: None,
@@ -70,6 +71,7 @@ impl CfnWorkflowDefinitionProps {
 #[cfg(feature = "novaact")]
 impl CfnWorkflowDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -80,6 +82,7 @@ impl CfnWorkflowDefinitionProps {
 
     /// The `AWS::NovaAct::WorkflowDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::NovaAct::WorkflowDefinition").properties(self.into_properties())
     }
@@ -88,6 +91,7 @@ impl CfnWorkflowDefinitionProps {
 #[cfg(feature = "novaact")]
 impl crate::Cfn<markers::WorkflowDefinition> {
     /// Adds an `AWS::NovaAct::WorkflowDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -100,6 +104,7 @@ impl crate::Cfn<markers::WorkflowDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-novaact-workflowdefinition.html#aws-resource-novaact-workflowdefinition-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -108,6 +113,7 @@ impl crate::Cfn<markers::WorkflowDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-novaact-workflowdefinition.html#aws-resource-novaact-workflowdefinition-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -116,6 +122,7 @@ impl crate::Cfn<markers::WorkflowDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-novaact-workflowdefinition.html#aws-resource-novaact-workflowdefinition-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -147,6 +154,7 @@ pub mod workflow_definition {
 
     impl WorkflowExportConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_bucket_name: impl Into<Str>) -> WorkflowExportConfig {
             WorkflowExportConfig {
                 s3_bucket_name: s3_bucket_name.into(),
@@ -156,6 +164,7 @@ pub mod workflow_definition {
     }
 
     impl IntoValue for WorkflowExportConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3BucketName", self.s3_bucket_name.into_value());

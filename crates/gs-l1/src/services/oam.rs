@@ -94,6 +94,7 @@ pub struct CfnLinkProps {
 #[cfg(feature = "oam")]
 impl CfnLinkProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_types: impl Into<List<Str>>, sink_identifier: impl Into<Str>) -> CfnLinkProps {
         CfnLinkProps {
             label_template: None,
@@ -108,6 +109,7 @@ impl CfnLinkProps {
 #[cfg(feature = "oam")]
 impl CfnLinkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "LabelTemplate", self.label_template);
@@ -120,6 +122,7 @@ impl CfnLinkProps {
 
     /// The `AWS::Oam::Link` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Oam::Link").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -128,6 +131,7 @@ impl CfnLinkProps {
 #[cfg(feature = "oam")]
 impl crate::Cfn<markers::Link> {
     /// Adds an `AWS::Oam::Link` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -141,6 +145,7 @@ impl crate::Cfn<markers::Link> {
     ///
     /// `Fn::GetAtt` of
     /// [`Label`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-oam-link.html#aws-resource-oam-link-return-values).
+    #[inline]
     pub fn attr_label(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Label".into())
     }
@@ -149,6 +154,7 @@ impl crate::Cfn<markers::Link> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-oam-link.html#aws-resource-oam-link-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -182,6 +188,7 @@ pub mod link {
 
     impl LinkConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LinkConfiguration {
             LinkConfiguration {
                 log_group_configuration: None,
@@ -191,12 +198,14 @@ pub mod link {
     }
 
     impl Default for LinkConfiguration {
+        #[inline]
         fn default() -> LinkConfiguration {
             LinkConfiguration::new()
         }
     }
 
     impl IntoValue for LinkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogGroupConfiguration", self.log_group_configuration);
@@ -223,6 +232,7 @@ pub mod link {
 
     impl LinkFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filter: impl Into<Str>) -> LinkFilter {
             LinkFilter {
                 filter: filter.into(),
@@ -231,6 +241,7 @@ pub mod link {
     }
 
     impl IntoValue for LinkFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Filter", self.filter.into_value());
@@ -269,6 +280,7 @@ pub struct CfnSinkProps {
 #[cfg(feature = "oam")]
 impl CfnSinkProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnSinkProps {
         CfnSinkProps {
             name: name.into(),
@@ -281,6 +293,7 @@ impl CfnSinkProps {
 #[cfg(feature = "oam")]
 impl CfnSinkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -291,6 +304,7 @@ impl CfnSinkProps {
 
     /// The `AWS::Oam::Sink` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Oam::Sink").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -299,6 +313,7 @@ impl CfnSinkProps {
 #[cfg(feature = "oam")]
 impl crate::Cfn<markers::Sink> {
     /// Adds an `AWS::Oam::Sink` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -311,6 +326,7 @@ impl crate::Cfn<markers::Sink> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-oam-sink.html#aws-resource-oam-sink-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

@@ -148,6 +148,7 @@ pub struct CfnOrganizationCentralizationRuleProps {
 #[cfg(feature = "observabilityadmin")]
 impl CfnOrganizationCentralizationRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(rule: impl Into<organization_centralization_rule::CentralizationRule>, rule_name: impl Into<Str>) -> CfnOrganizationCentralizationRuleProps {
         CfnOrganizationCentralizationRuleProps {
             rule: rule.into(),
@@ -160,6 +161,7 @@ impl CfnOrganizationCentralizationRuleProps {
 #[cfg(feature = "observabilityadmin")]
 impl CfnOrganizationCentralizationRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Rule", self.rule.into_value());
@@ -170,6 +172,7 @@ impl CfnOrganizationCentralizationRuleProps {
 
     /// The `AWS::ObservabilityAdmin::OrganizationCentralizationRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ObservabilityAdmin::OrganizationCentralizationRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -178,6 +181,7 @@ impl CfnOrganizationCentralizationRuleProps {
 #[cfg(feature = "observabilityadmin")]
 impl crate::Cfn<markers::OrganizationCentralizationRule> {
     /// Adds an `AWS::ObservabilityAdmin::OrganizationCentralizationRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -190,6 +194,7 @@ impl crate::Cfn<markers::OrganizationCentralizationRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-organizationcentralizationrule.html#aws-resource-observabilityadmin-organizationcentralizationrule-return-values).
+    #[inline]
     pub fn attr_rule_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleArn".into())
     }
@@ -225,6 +230,7 @@ pub mod organization_centralization_rule {
 
     impl CentralizationRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination: impl Into<CentralizationRuleDestination>, source: impl Into<CentralizationRuleSource>) -> CentralizationRule {
             CentralizationRule {
                 destination: destination.into(),
@@ -234,6 +240,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for CentralizationRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
@@ -275,6 +282,7 @@ pub mod organization_centralization_rule {
 
     impl CentralizationRuleSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(regions: impl Into<List<Str>>) -> CentralizationRuleSource {
             CentralizationRuleSource {
                 regions: regions.into(),
@@ -286,6 +294,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for CentralizationRuleSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Regions", self.regions.into_value());
@@ -326,6 +335,7 @@ pub mod organization_centralization_rule {
 
     impl SourceLogsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encrypted_log_group_strategy: impl Into<Str>) -> SourceLogsConfiguration {
             SourceLogsConfiguration {
                 data_source_selection_criteria: None,
@@ -336,6 +346,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for SourceLogsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataSourceSelectionCriteria", self.data_source_selection_criteria);
@@ -361,6 +372,7 @@ pub mod organization_centralization_rule {
 
     impl SourceMetricsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceMetricsConfiguration {
             SourceMetricsConfiguration {
                 metrics_selection_criteria: None,
@@ -369,12 +381,14 @@ pub mod organization_centralization_rule {
     }
 
     impl Default for SourceMetricsConfiguration {
+        #[inline]
         fn default() -> SourceMetricsConfiguration {
             SourceMetricsConfiguration::new()
         }
     }
 
     impl IntoValue for SourceMetricsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MetricsSelectionCriteria", self.metrics_selection_criteria);
@@ -415,6 +429,7 @@ pub mod organization_centralization_rule {
 
     impl CentralizationRuleDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(region: impl Into<Str>) -> CentralizationRuleDestination {
             CentralizationRuleDestination {
                 account: None,
@@ -426,6 +441,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for CentralizationRuleDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Account", self.account);
@@ -468,6 +484,7 @@ pub mod organization_centralization_rule {
 
     impl DestinationLogsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DestinationLogsConfiguration {
             DestinationLogsConfiguration {
                 backup_configuration: None,
@@ -479,12 +496,14 @@ pub mod organization_centralization_rule {
     }
 
     impl Default for DestinationLogsConfiguration {
+        #[inline]
         fn default() -> DestinationLogsConfiguration {
             DestinationLogsConfiguration::new()
         }
     }
 
     impl IntoValue for DestinationLogsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BackupConfiguration", self.backup_configuration);
@@ -535,6 +554,7 @@ pub mod organization_centralization_rule {
 
     impl LogsEncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(encryption_strategy: impl Into<Str>) -> LogsEncryptionConfiguration {
             LogsEncryptionConfiguration {
                 encryption_conflict_resolution_strategy: None,
@@ -546,6 +566,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for LogsEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EncryptionConflictResolutionStrategy", self.encryption_conflict_resolution_strategy);
@@ -580,6 +601,7 @@ pub mod organization_centralization_rule {
 
     impl LogsBackupConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(region: impl Into<Str>) -> LogsBackupConfiguration {
             LogsBackupConfiguration {
                 kms_key_arn: None,
@@ -589,6 +611,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for LogsBackupConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -614,6 +637,7 @@ pub mod organization_centralization_rule {
 
     impl LogGroupNameConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_group_name_pattern: impl Into<Str>) -> LogGroupNameConfiguration {
             LogGroupNameConfiguration {
                 log_group_name_pattern: log_group_name_pattern.into(),
@@ -622,6 +646,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for LogGroupNameConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogGroupNamePattern", self.log_group_name_pattern.into_value());
@@ -651,6 +676,7 @@ pub mod organization_centralization_rule {
 
     impl TagPropagationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_role_arn: impl Into<Str>) -> TagPropagationConfiguration {
             TagPropagationConfiguration {
                 destination_role_arn: destination_role_arn.into(),
@@ -660,6 +686,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for TagPropagationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationRoleArn", self.destination_role_arn.into_value());
@@ -684,6 +711,7 @@ pub mod organization_centralization_rule {
 
     impl DestinationMetricsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DestinationMetricsConfiguration {
             DestinationMetricsConfiguration {
                 backup_configuration: None,
@@ -692,12 +720,14 @@ pub mod organization_centralization_rule {
     }
 
     impl Default for DestinationMetricsConfiguration {
+        #[inline]
         fn default() -> DestinationMetricsConfiguration {
             DestinationMetricsConfiguration::new()
         }
     }
 
     impl IntoValue for DestinationMetricsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BackupConfiguration", self.backup_configuration);
@@ -722,6 +752,7 @@ pub mod organization_centralization_rule {
 
     impl MetricsBackupConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(region: impl Into<Str>) -> MetricsBackupConfiguration {
             MetricsBackupConfiguration {
                 region: region.into(),
@@ -730,6 +761,7 @@ pub mod organization_centralization_rule {
     }
 
     impl IntoValue for MetricsBackupConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Region", self.region.into_value());
@@ -769,6 +801,7 @@ pub struct CfnOrganizationTelemetryRuleProps {
 #[cfg(feature = "observabilityadmin")]
 impl CfnOrganizationTelemetryRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(rule: impl Into<organization_telemetry_rule::TelemetryRule>, rule_name: impl Into<Str>) -> CfnOrganizationTelemetryRuleProps {
         CfnOrganizationTelemetryRuleProps {
             rule: rule.into(),
@@ -781,6 +814,7 @@ impl CfnOrganizationTelemetryRuleProps {
 #[cfg(feature = "observabilityadmin")]
 impl CfnOrganizationTelemetryRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Rule", self.rule.into_value());
@@ -791,6 +825,7 @@ impl CfnOrganizationTelemetryRuleProps {
 
     /// The `AWS::ObservabilityAdmin::OrganizationTelemetryRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ObservabilityAdmin::OrganizationTelemetryRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -799,6 +834,7 @@ impl CfnOrganizationTelemetryRuleProps {
 #[cfg(feature = "observabilityadmin")]
 impl crate::Cfn<markers::OrganizationTelemetryRule> {
     /// Adds an `AWS::ObservabilityAdmin::OrganizationTelemetryRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -811,6 +847,7 @@ impl crate::Cfn<markers::OrganizationTelemetryRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-organizationtelemetryrule.html#aws-resource-observabilityadmin-organizationtelemetryrule-return-values).
+    #[inline]
     pub fn attr_rule_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleArn".into())
     }
@@ -819,6 +856,7 @@ impl crate::Cfn<markers::OrganizationTelemetryRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegionStatuses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-organizationtelemetryrule.html#aws-resource-observabilityadmin-organizationtelemetryrule-return-values).
+    #[inline]
     pub fn attr_region_statuses(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegionStatuses".into())
     }
@@ -892,6 +930,7 @@ pub mod organization_telemetry_rule {
 
     impl TelemetryRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_type: impl Into<Str>, telemetry_type: impl Into<Str>) -> TelemetryRule {
             TelemetryRule {
                 all_regions: None,
@@ -908,6 +947,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for TelemetryRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllRegions", self.all_regions);
@@ -987,6 +1027,7 @@ pub mod organization_telemetry_rule {
 
     impl TelemetryDestinationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TelemetryDestinationConfiguration {
             TelemetryDestinationConfiguration {
                 cloudtrail_parameters: None,
@@ -1004,12 +1045,14 @@ pub mod organization_telemetry_rule {
     }
 
     impl Default for TelemetryDestinationConfiguration {
+        #[inline]
         fn default() -> TelemetryDestinationConfiguration {
             TelemetryDestinationConfiguration::new()
         }
     }
 
     impl IntoValue for TelemetryDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudtrailParameters", self.cloudtrail_parameters);
@@ -1052,6 +1095,7 @@ pub mod organization_telemetry_rule {
 
     impl VPCFlowLogParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VPCFlowLogParameters {
             VPCFlowLogParameters {
                 log_format: None,
@@ -1062,12 +1106,14 @@ pub mod organization_telemetry_rule {
     }
 
     impl Default for VPCFlowLogParameters {
+        #[inline]
         fn default() -> VPCFlowLogParameters {
             VPCFlowLogParameters::new()
         }
     }
 
     impl IntoValue for VPCFlowLogParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogFormat", self.log_format);
@@ -1094,6 +1140,7 @@ pub mod organization_telemetry_rule {
 
     impl CloudtrailParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(advanced_event_selectors: impl Into<List<AdvancedEventSelector>>) -> CloudtrailParameters {
             CloudtrailParameters {
                 advanced_event_selectors: advanced_event_selectors.into(),
@@ -1102,6 +1149,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for CloudtrailParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AdvancedEventSelectors", self.advanced_event_selectors.into_value());
@@ -1133,6 +1181,7 @@ pub mod organization_telemetry_rule {
 
     impl AdvancedEventSelector {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_selectors: impl Into<List<AdvancedFieldSelector>>) -> AdvancedEventSelector {
             AdvancedEventSelector {
                 field_selectors: field_selectors.into(),
@@ -1142,6 +1191,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for AdvancedEventSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldSelectors", self.field_selectors.into_value());
@@ -1196,6 +1246,7 @@ pub mod organization_telemetry_rule {
 
     impl AdvancedFieldSelector {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdvancedFieldSelector {
             AdvancedFieldSelector {
                 ends_with: None,
@@ -1210,12 +1261,14 @@ pub mod organization_telemetry_rule {
     }
 
     impl Default for AdvancedFieldSelector {
+        #[inline]
         fn default() -> AdvancedFieldSelector {
             AdvancedFieldSelector::new()
         }
     }
 
     impl IntoValue for AdvancedFieldSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndsWith", self.ends_with);
@@ -1252,6 +1305,7 @@ pub mod organization_telemetry_rule {
 
     impl ELBLoadBalancerLoggingParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ELBLoadBalancerLoggingParameters {
             ELBLoadBalancerLoggingParameters {
                 field_delimiter: None,
@@ -1261,12 +1315,14 @@ pub mod organization_telemetry_rule {
     }
 
     impl Default for ELBLoadBalancerLoggingParameters {
+        #[inline]
         fn default() -> ELBLoadBalancerLoggingParameters {
             ELBLoadBalancerLoggingParameters::new()
         }
     }
 
     impl IntoValue for ELBLoadBalancerLoggingParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FieldDelimiter", self.field_delimiter);
@@ -1301,6 +1357,7 @@ pub mod organization_telemetry_rule {
 
     impl WAFLoggingParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WAFLoggingParameters {
             WAFLoggingParameters {
                 log_type: None,
@@ -1311,12 +1368,14 @@ pub mod organization_telemetry_rule {
     }
 
     impl Default for WAFLoggingParameters {
+        #[inline]
         fn default() -> WAFLoggingParameters {
             WAFLoggingParameters::new()
         }
     }
 
     impl IntoValue for WAFLoggingParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogType", self.log_type);
@@ -1358,6 +1417,7 @@ pub mod organization_telemetry_rule {
 
     impl FieldToMatch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FieldToMatch {
             FieldToMatch {
                 method: None,
@@ -1369,12 +1429,14 @@ pub mod organization_telemetry_rule {
     }
 
     impl Default for FieldToMatch {
+        #[inline]
         fn default() -> FieldToMatch {
             FieldToMatch::new()
         }
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Method", self.method);
@@ -1403,6 +1465,7 @@ pub mod organization_telemetry_rule {
 
     impl SingleHeader {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> SingleHeader {
             SingleHeader {
                 name: name.into(),
@@ -1411,6 +1474,7 @@ pub mod organization_telemetry_rule {
     }
 
     impl IntoValue for SingleHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1440,6 +1504,7 @@ pub mod organization_telemetry_rule {
 
     impl LoggingFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoggingFilter {
             LoggingFilter {
                 default_behavior: None,
@@ -1449,12 +1514,14 @@ pub mod organization_telemetry_rule {
     }
 
     impl Default for LoggingFilter {
+        #[inline]
         fn default() -> LoggingFilter {
             LoggingFilter::new()
         }
     }
 
     impl IntoValue for LoggingFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultBehavior", self.default_behavior);
@@ -1491,6 +1558,7 @@ pub mod organization_telemetry_rule {
 
     impl Filter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Filter {
             Filter {
                 behavior: None,
@@ -1501,12 +1569,14 @@ pub mod organization_telemetry_rule {
     }
 
     impl Default for Filter {
+        #[inline]
         fn default() -> Filter {
             Filter::new()
         }
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Behavior", self.behavior);
@@ -1537,6 +1607,7 @@ pub mod organization_telemetry_rule {
 
     impl Condition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Condition {
             Condition {
                 action_condition: None,
@@ -1546,12 +1617,14 @@ pub mod organization_telemetry_rule {
     }
 
     impl Default for Condition {
+        #[inline]
         fn default() -> Condition {
             Condition::new()
         }
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActionCondition", self.action_condition);
@@ -1577,6 +1650,7 @@ pub mod organization_telemetry_rule {
 
     impl ActionCondition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ActionCondition {
             ActionCondition {
                 action: None,
@@ -1585,12 +1659,14 @@ pub mod organization_telemetry_rule {
     }
 
     impl Default for ActionCondition {
+        #[inline]
         fn default() -> ActionCondition {
             ActionCondition::new()
         }
     }
 
     impl IntoValue for ActionCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Action", self.action);
@@ -1616,6 +1692,7 @@ pub mod organization_telemetry_rule {
 
     impl LabelNameCondition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LabelNameCondition {
             LabelNameCondition {
                 label_name: None,
@@ -1624,12 +1701,14 @@ pub mod organization_telemetry_rule {
     }
 
     impl Default for LabelNameCondition {
+        #[inline]
         fn default() -> LabelNameCondition {
             LabelNameCondition::new()
         }
     }
 
     impl IntoValue for LabelNameCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LabelName", self.label_name);
@@ -1653,6 +1732,7 @@ pub mod organization_telemetry_rule {
 
     impl MskMonitoringParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MskMonitoringParameters {
             MskMonitoringParameters {
                 enhanced_monitoring: None,
@@ -1661,12 +1741,14 @@ pub mod organization_telemetry_rule {
     }
 
     impl Default for MskMonitoringParameters {
+        #[inline]
         fn default() -> MskMonitoringParameters {
             MskMonitoringParameters::new()
         }
     }
 
     impl IntoValue for MskMonitoringParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnhancedMonitoring", self.enhanced_monitoring);
@@ -1690,6 +1772,7 @@ pub mod organization_telemetry_rule {
 
     impl LogDeliveryParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LogDeliveryParameters {
             LogDeliveryParameters {
                 log_types: None,
@@ -1698,12 +1781,14 @@ pub mod organization_telemetry_rule {
     }
 
     impl Default for LogDeliveryParameters {
+        #[inline]
         fn default() -> LogDeliveryParameters {
             LogDeliveryParameters::new()
         }
     }
 
     impl IntoValue for LogDeliveryParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogTypes", self.log_types);
@@ -1750,6 +1835,7 @@ pub struct CfnS3TableIntegrationProps {
 #[cfg(feature = "observabilityadmin")]
 impl CfnS3TableIntegrationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(encryption: impl Into<s3_table_integration::EncryptionConfig>, role_arn: impl Into<Str>) -> CfnS3TableIntegrationProps {
         CfnS3TableIntegrationProps {
             encryption: encryption.into(),
@@ -1763,6 +1849,7 @@ impl CfnS3TableIntegrationProps {
 #[cfg(feature = "observabilityadmin")]
 impl CfnS3TableIntegrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Encryption", self.encryption.into_value());
@@ -1774,6 +1861,7 @@ impl CfnS3TableIntegrationProps {
 
     /// The `AWS::ObservabilityAdmin::S3TableIntegration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ObservabilityAdmin::S3TableIntegration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1782,6 +1870,7 @@ impl CfnS3TableIntegrationProps {
 #[cfg(feature = "observabilityadmin")]
 impl crate::Cfn<markers::S3TableIntegration> {
     /// Adds an `AWS::ObservabilityAdmin::S3TableIntegration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1794,6 +1883,7 @@ impl crate::Cfn<markers::S3TableIntegration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-s3tableintegration.html#aws-resource-observabilityadmin-s3tableintegration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1827,6 +1917,7 @@ pub mod s3_table_integration {
 
     impl EncryptionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(sse_algorithm: impl Into<Str>) -> EncryptionConfig {
             EncryptionConfig {
                 kms_key_arn: None,
@@ -1836,6 +1927,7 @@ pub mod s3_table_integration {
     }
 
     impl IntoValue for EncryptionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -1871,6 +1963,7 @@ pub mod s3_table_integration {
 
     impl LogSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> LogSource {
             LogSource {
                 identifier: None,
@@ -1881,6 +1974,7 @@ pub mod s3_table_integration {
     }
 
     impl IntoValue for LogSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Identifier", self.identifier);
@@ -1907,6 +2001,7 @@ pub struct CfnTelemetryEnrichmentProps {
 #[cfg(feature = "observabilityadmin")]
 impl CfnTelemetryEnrichmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(scope: impl Into<Str>) -> CfnTelemetryEnrichmentProps {
         CfnTelemetryEnrichmentProps {
             scope: scope.into(),
@@ -1917,6 +2012,7 @@ impl CfnTelemetryEnrichmentProps {
 #[cfg(feature = "observabilityadmin")]
 impl CfnTelemetryEnrichmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Scope", self.scope.into_value());
@@ -1925,6 +2021,7 @@ impl CfnTelemetryEnrichmentProps {
 
     /// The `AWS::ObservabilityAdmin::TelemetryEnrichment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ObservabilityAdmin::TelemetryEnrichment").properties(self.into_properties())
     }
@@ -1933,6 +2030,7 @@ impl CfnTelemetryEnrichmentProps {
 #[cfg(feature = "observabilityadmin")]
 impl crate::Cfn<markers::TelemetryEnrichment> {
     /// Adds an `AWS::ObservabilityAdmin::TelemetryEnrichment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1945,6 +2043,7 @@ impl crate::Cfn<markers::TelemetryEnrichment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-telemetryenrichment.html#aws-resource-observabilityadmin-telemetryenrichment-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1984,6 +2083,7 @@ pub struct CfnTelemetryPipelinesProps {
 #[cfg(feature = "observabilityadmin")]
 impl CfnTelemetryPipelinesProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configuration: impl Into<telemetry_pipelines::TelemetryPipelineConfiguration>) -> CfnTelemetryPipelinesProps {
         CfnTelemetryPipelinesProps {
             configuration: configuration.into(),
@@ -1996,6 +2096,7 @@ impl CfnTelemetryPipelinesProps {
 #[cfg(feature = "observabilityadmin")]
 impl CfnTelemetryPipelinesProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Configuration", self.configuration.into_value());
@@ -2006,6 +2107,7 @@ impl CfnTelemetryPipelinesProps {
 
     /// The `AWS::ObservabilityAdmin::TelemetryPipelines` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ObservabilityAdmin::TelemetryPipelines").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2014,6 +2116,7 @@ impl CfnTelemetryPipelinesProps {
 #[cfg(feature = "observabilityadmin")]
 impl crate::Cfn<markers::TelemetryPipelines> {
     /// Adds an `AWS::ObservabilityAdmin::TelemetryPipelines` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2026,6 +2129,7 @@ impl crate::Cfn<markers::TelemetryPipelines> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-telemetrypipelines.html#aws-resource-observabilityadmin-telemetrypipelines-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2034,6 +2138,7 @@ impl crate::Cfn<markers::TelemetryPipelines> {
     ///
     /// `Fn::GetAtt` of
     /// [`Pipeline`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-telemetrypipelines.html#aws-resource-observabilityadmin-telemetrypipelines-return-values).
+    #[inline]
     pub fn attr_pipeline(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Pipeline".into())
     }
@@ -2042,6 +2147,7 @@ impl crate::Cfn<markers::TelemetryPipelines> {
     ///
     /// `Fn::GetAtt` of
     /// [`PipelineIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-telemetrypipelines.html#aws-resource-observabilityadmin-telemetrypipelines-return-values).
+    #[inline]
     pub fn attr_pipeline_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PipelineIdentifier".into())
     }
@@ -2050,6 +2156,7 @@ impl crate::Cfn<markers::TelemetryPipelines> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-telemetrypipelines.html#aws-resource-observabilityadmin-telemetrypipelines-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2058,6 +2165,7 @@ impl crate::Cfn<markers::TelemetryPipelines> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-telemetrypipelines.html#aws-resource-observabilityadmin-telemetrypipelines-return-values).
+    #[inline]
     pub fn attr_status_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusReason".into())
     }
@@ -2088,6 +2196,7 @@ pub mod telemetry_pipelines {
 
     impl TelemetryPipelineConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(body: impl Into<Str>) -> TelemetryPipelineConfiguration {
             TelemetryPipelineConfiguration {
                 body: body.into(),
@@ -2096,6 +2205,7 @@ pub mod telemetry_pipelines {
     }
 
     impl IntoValue for TelemetryPipelineConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Body", self.body.into_value());
@@ -2135,6 +2245,7 @@ pub struct CfnTelemetryRuleProps {
 #[cfg(feature = "observabilityadmin")]
 impl CfnTelemetryRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(rule: impl Into<telemetry_rule::TelemetryRule>, rule_name: impl Into<Str>) -> CfnTelemetryRuleProps {
         CfnTelemetryRuleProps {
             rule: rule.into(),
@@ -2147,6 +2258,7 @@ impl CfnTelemetryRuleProps {
 #[cfg(feature = "observabilityadmin")]
 impl CfnTelemetryRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Rule", self.rule.into_value());
@@ -2157,6 +2269,7 @@ impl CfnTelemetryRuleProps {
 
     /// The `AWS::ObservabilityAdmin::TelemetryRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ObservabilityAdmin::TelemetryRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2165,6 +2278,7 @@ impl CfnTelemetryRuleProps {
 #[cfg(feature = "observabilityadmin")]
 impl crate::Cfn<markers::TelemetryRule> {
     /// Adds an `AWS::ObservabilityAdmin::TelemetryRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2177,6 +2291,7 @@ impl crate::Cfn<markers::TelemetryRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-telemetryrule.html#aws-resource-observabilityadmin-telemetryrule-return-values).
+    #[inline]
     pub fn attr_rule_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleArn".into())
     }
@@ -2185,6 +2300,7 @@ impl crate::Cfn<markers::TelemetryRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegionStatuses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-telemetryrule.html#aws-resource-observabilityadmin-telemetryrule-return-values).
+    #[inline]
     pub fn attr_region_statuses(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegionStatuses".into())
     }
@@ -2251,6 +2367,7 @@ pub mod telemetry_rule {
 
     impl TelemetryRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_type: impl Into<Str>, telemetry_type: impl Into<Str>) -> TelemetryRule {
             TelemetryRule {
                 all_regions: None,
@@ -2266,6 +2383,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for TelemetryRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllRegions", self.all_regions);
@@ -2344,6 +2462,7 @@ pub mod telemetry_rule {
 
     impl TelemetryDestinationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TelemetryDestinationConfiguration {
             TelemetryDestinationConfiguration {
                 cloudtrail_parameters: None,
@@ -2361,12 +2480,14 @@ pub mod telemetry_rule {
     }
 
     impl Default for TelemetryDestinationConfiguration {
+        #[inline]
         fn default() -> TelemetryDestinationConfiguration {
             TelemetryDestinationConfiguration::new()
         }
     }
 
     impl IntoValue for TelemetryDestinationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudtrailParameters", self.cloudtrail_parameters);
@@ -2408,6 +2529,7 @@ pub mod telemetry_rule {
 
     impl VPCFlowLogParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VPCFlowLogParameters {
             VPCFlowLogParameters {
                 log_format: None,
@@ -2418,12 +2540,14 @@ pub mod telemetry_rule {
     }
 
     impl Default for VPCFlowLogParameters {
+        #[inline]
         fn default() -> VPCFlowLogParameters {
             VPCFlowLogParameters::new()
         }
     }
 
     impl IntoValue for VPCFlowLogParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogFormat", self.log_format);
@@ -2449,6 +2573,7 @@ pub mod telemetry_rule {
 
     impl CloudtrailParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(advanced_event_selectors: impl Into<List<AdvancedEventSelector>>) -> CloudtrailParameters {
             CloudtrailParameters {
                 advanced_event_selectors: advanced_event_selectors.into(),
@@ -2457,6 +2582,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for CloudtrailParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AdvancedEventSelectors", self.advanced_event_selectors.into_value());
@@ -2487,6 +2613,7 @@ pub mod telemetry_rule {
 
     impl AdvancedEventSelector {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_selectors: impl Into<List<AdvancedFieldSelector>>) -> AdvancedEventSelector {
             AdvancedEventSelector {
                 field_selectors: field_selectors.into(),
@@ -2496,6 +2623,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for AdvancedEventSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldSelectors", self.field_selectors.into_value());
@@ -2549,6 +2677,7 @@ pub mod telemetry_rule {
 
     impl AdvancedFieldSelector {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdvancedFieldSelector {
             AdvancedFieldSelector {
                 ends_with: None,
@@ -2563,12 +2692,14 @@ pub mod telemetry_rule {
     }
 
     impl Default for AdvancedFieldSelector {
+        #[inline]
         fn default() -> AdvancedFieldSelector {
             AdvancedFieldSelector::new()
         }
     }
 
     impl IntoValue for AdvancedFieldSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndsWith", self.ends_with);
@@ -2604,6 +2735,7 @@ pub mod telemetry_rule {
 
     impl ELBLoadBalancerLoggingParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ELBLoadBalancerLoggingParameters {
             ELBLoadBalancerLoggingParameters {
                 field_delimiter: None,
@@ -2613,12 +2745,14 @@ pub mod telemetry_rule {
     }
 
     impl Default for ELBLoadBalancerLoggingParameters {
+        #[inline]
         fn default() -> ELBLoadBalancerLoggingParameters {
             ELBLoadBalancerLoggingParameters::new()
         }
     }
 
     impl IntoValue for ELBLoadBalancerLoggingParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FieldDelimiter", self.field_delimiter);
@@ -2652,6 +2786,7 @@ pub mod telemetry_rule {
 
     impl WAFLoggingParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WAFLoggingParameters {
             WAFLoggingParameters {
                 log_type: None,
@@ -2662,12 +2797,14 @@ pub mod telemetry_rule {
     }
 
     impl Default for WAFLoggingParameters {
+        #[inline]
         fn default() -> WAFLoggingParameters {
             WAFLoggingParameters::new()
         }
     }
 
     impl IntoValue for WAFLoggingParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogType", self.log_type);
@@ -2708,6 +2845,7 @@ pub mod telemetry_rule {
 
     impl FieldToMatch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FieldToMatch {
             FieldToMatch {
                 method: None,
@@ -2719,12 +2857,14 @@ pub mod telemetry_rule {
     }
 
     impl Default for FieldToMatch {
+        #[inline]
         fn default() -> FieldToMatch {
             FieldToMatch::new()
         }
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Method", self.method);
@@ -2752,6 +2892,7 @@ pub mod telemetry_rule {
 
     impl SingleHeader {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> SingleHeader {
             SingleHeader {
                 name: name.into(),
@@ -2760,6 +2901,7 @@ pub mod telemetry_rule {
     }
 
     impl IntoValue for SingleHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -2788,6 +2930,7 @@ pub mod telemetry_rule {
 
     impl LoggingFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoggingFilter {
             LoggingFilter {
                 default_behavior: None,
@@ -2797,12 +2940,14 @@ pub mod telemetry_rule {
     }
 
     impl Default for LoggingFilter {
+        #[inline]
         fn default() -> LoggingFilter {
             LoggingFilter::new()
         }
     }
 
     impl IntoValue for LoggingFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultBehavior", self.default_behavior);
@@ -2838,6 +2983,7 @@ pub mod telemetry_rule {
 
     impl Filter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Filter {
             Filter {
                 behavior: None,
@@ -2848,12 +2994,14 @@ pub mod telemetry_rule {
     }
 
     impl Default for Filter {
+        #[inline]
         fn default() -> Filter {
             Filter::new()
         }
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Behavior", self.behavior);
@@ -2883,6 +3031,7 @@ pub mod telemetry_rule {
 
     impl Condition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Condition {
             Condition {
                 action_condition: None,
@@ -2892,12 +3041,14 @@ pub mod telemetry_rule {
     }
 
     impl Default for Condition {
+        #[inline]
         fn default() -> Condition {
             Condition::new()
         }
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActionCondition", self.action_condition);
@@ -2922,6 +3073,7 @@ pub mod telemetry_rule {
 
     impl ActionCondition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ActionCondition {
             ActionCondition {
                 action: None,
@@ -2930,12 +3082,14 @@ pub mod telemetry_rule {
     }
 
     impl Default for ActionCondition {
+        #[inline]
         fn default() -> ActionCondition {
             ActionCondition::new()
         }
     }
 
     impl IntoValue for ActionCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Action", self.action);
@@ -2960,6 +3114,7 @@ pub mod telemetry_rule {
 
     impl LabelNameCondition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LabelNameCondition {
             LabelNameCondition {
                 label_name: None,
@@ -2968,12 +3123,14 @@ pub mod telemetry_rule {
     }
 
     impl Default for LabelNameCondition {
+        #[inline]
         fn default() -> LabelNameCondition {
             LabelNameCondition::new()
         }
     }
 
     impl IntoValue for LabelNameCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LabelName", self.label_name);
@@ -2996,6 +3153,7 @@ pub mod telemetry_rule {
 
     impl MskMonitoringParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MskMonitoringParameters {
             MskMonitoringParameters {
                 enhanced_monitoring: None,
@@ -3004,12 +3162,14 @@ pub mod telemetry_rule {
     }
 
     impl Default for MskMonitoringParameters {
+        #[inline]
         fn default() -> MskMonitoringParameters {
             MskMonitoringParameters::new()
         }
     }
 
     impl IntoValue for MskMonitoringParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnhancedMonitoring", self.enhanced_monitoring);
@@ -3032,6 +3192,7 @@ pub mod telemetry_rule {
 
     impl LogDeliveryParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LogDeliveryParameters {
             LogDeliveryParameters {
                 log_types: None,
@@ -3040,12 +3201,14 @@ pub mod telemetry_rule {
     }
 
     impl Default for LogDeliveryParameters {
+        #[inline]
         fn default() -> LogDeliveryParameters {
             LogDeliveryParameters::new()
         }
     }
 
     impl IntoValue for LogDeliveryParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogTypes", self.log_types);

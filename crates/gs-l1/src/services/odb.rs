@@ -213,6 +213,7 @@ pub struct CfnCloudAutonomousVmClusterProps {
 #[cfg(feature = "odb")]
 impl CfnCloudAutonomousVmClusterProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnCloudAutonomousVmClusterProps {
         CfnCloudAutonomousVmClusterProps {
             autonomous_data_storage_size_in_tbs: None,
@@ -238,6 +239,7 @@ impl CfnCloudAutonomousVmClusterProps {
 
 #[cfg(feature = "odb")]
 impl Default for CfnCloudAutonomousVmClusterProps {
+    #[inline]
     fn default() -> CfnCloudAutonomousVmClusterProps {
         CfnCloudAutonomousVmClusterProps::new()
     }
@@ -246,6 +248,7 @@ impl Default for CfnCloudAutonomousVmClusterProps {
 #[cfg(feature = "odb")]
 impl CfnCloudAutonomousVmClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutonomousDataStorageSizeInTBs", self.autonomous_data_storage_size_in_tbs);
@@ -270,6 +273,7 @@ impl CfnCloudAutonomousVmClusterProps {
 
     /// The `AWS::ODB::CloudAutonomousVmCluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ODB::CloudAutonomousVmCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -278,6 +282,7 @@ impl CfnCloudAutonomousVmClusterProps {
 #[cfg(feature = "odb")]
 impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     /// Adds an `AWS::ODB::CloudAutonomousVmCluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -290,6 +295,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`CloudAutonomousVmClusterId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_cloud_autonomous_vm_cluster_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CloudAutonomousVmClusterId".into())
     }
@@ -298,6 +304,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`CloudAutonomousVmClusterArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_cloud_autonomous_vm_cluster_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CloudAutonomousVmClusterArn".into())
     }
@@ -306,6 +313,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`OciResourceAnchorName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_oci_resource_anchor_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OciResourceAnchorName".into())
     }
@@ -315,6 +323,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`AutonomousDataStoragePercentage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_autonomous_data_storage_percentage(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AutonomousDataStoragePercentage".into())
     }
@@ -324,6 +333,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailableAutonomousDataStorageSizeInTBs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_available_autonomous_data_storage_size_in_tbs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailableAutonomousDataStorageSizeInTBs".into())
     }
@@ -332,6 +342,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailableContainerDatabases`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_available_container_databases(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailableContainerDatabases".into())
     }
@@ -340,6 +351,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailableCpus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_available_cpus(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailableCpus".into())
     }
@@ -348,6 +360,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ComputeModel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_compute_model(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ComputeModel".into())
     }
@@ -356,6 +369,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`CpuCoreCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_cpu_core_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CpuCoreCount".into())
     }
@@ -364,6 +378,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`CpuPercentage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_cpu_percentage(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CpuPercentage".into())
     }
@@ -372,6 +387,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataStorageSizeInGBs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_data_storage_size_in_gbs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataStorageSizeInGBs".into())
     }
@@ -380,6 +396,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataStorageSizeInTBs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_data_storage_size_in_tbs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataStorageSizeInTBs".into())
     }
@@ -388,6 +405,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`DbNodeStorageSizeInGBs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_db_node_storage_size_in_gbs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DbNodeStorageSizeInGBs".into())
     }
@@ -396,6 +414,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Domain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_domain(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Domain".into())
     }
@@ -404,6 +423,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ExadataStorageInTBsLowestScaledValue`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_exadata_storage_in_tbs_lowest_scaled_value(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ExadataStorageInTBsLowestScaledValue".into())
     }
@@ -412,6 +432,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Hostname`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_hostname(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Hostname".into())
     }
@@ -420,6 +441,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Ocid`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_ocid(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Ocid".into())
     }
@@ -428,6 +450,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`OciUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_oci_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OciUrl".into())
     }
@@ -436,6 +459,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`MaxAcdsLowestScaledValue`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_max_acds_lowest_scaled_value(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MaxAcdsLowestScaledValue".into())
     }
@@ -444,6 +468,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`MemorySizeInGBs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_memory_size_in_gbs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MemorySizeInGBs".into())
     }
@@ -452,6 +477,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`NodeCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_node_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NodeCount".into())
     }
@@ -460,6 +486,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`NonProvisionableAutonomousContainerDatabases`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_non_provisionable_autonomous_container_databases(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NonProvisionableAutonomousContainerDatabases".into())
     }
@@ -468,6 +495,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProvisionableAutonomousContainerDatabases`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_provisionable_autonomous_container_databases(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProvisionableAutonomousContainerDatabases".into())
     }
@@ -476,6 +504,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProvisionedAutonomousContainerDatabases`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_provisioned_autonomous_container_databases(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProvisionedAutonomousContainerDatabases".into())
     }
@@ -484,6 +513,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProvisionedCpus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_provisioned_cpus(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProvisionedCpus".into())
     }
@@ -493,6 +523,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReclaimableCpus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_reclaimable_cpus(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReclaimableCpus".into())
     }
@@ -501,6 +532,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReservedCpus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_reserved_cpus(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReservedCpus".into())
     }
@@ -509,6 +541,7 @@ impl crate::Cfn<markers::CloudAutonomousVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Shape`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#aws-resource-odb-cloudautonomousvmcluster-return-values).
+    #[inline]
     pub fn attr_shape(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Shape".into())
     }
@@ -560,6 +593,7 @@ pub mod cloud_autonomous_vm_cluster {
 
     impl MaintenanceWindow {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MaintenanceWindow {
             MaintenanceWindow {
                 days_of_week: None,
@@ -573,12 +607,14 @@ pub mod cloud_autonomous_vm_cluster {
     }
 
     impl Default for MaintenanceWindow {
+        #[inline]
         fn default() -> MaintenanceWindow {
             MaintenanceWindow::new()
         }
     }
 
     impl IntoValue for MaintenanceWindow {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DaysOfWeek", self.days_of_week);
@@ -618,6 +654,7 @@ pub mod cloud_autonomous_vm_cluster {
 
     impl IamRole {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IamRole {
             IamRole {
                 aws_integration: None,
@@ -628,12 +665,14 @@ pub mod cloud_autonomous_vm_cluster {
     }
 
     impl Default for IamRole {
+        #[inline]
         fn default() -> IamRole {
             IamRole::new()
         }
     }
 
     impl IntoValue for IamRole {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsIntegration", self.aws_integration);
@@ -725,6 +764,7 @@ pub struct CfnCloudExadataInfrastructureProps {
 #[cfg(feature = "odb")]
 impl CfnCloudExadataInfrastructureProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnCloudExadataInfrastructureProps {
         CfnCloudExadataInfrastructureProps {
             availability_zone: None,
@@ -744,6 +784,7 @@ impl CfnCloudExadataInfrastructureProps {
 
 #[cfg(feature = "odb")]
 impl Default for CfnCloudExadataInfrastructureProps {
+    #[inline]
     fn default() -> CfnCloudExadataInfrastructureProps {
         CfnCloudExadataInfrastructureProps::new()
     }
@@ -752,6 +793,7 @@ impl Default for CfnCloudExadataInfrastructureProps {
 #[cfg(feature = "odb")]
 impl CfnCloudExadataInfrastructureProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -770,6 +812,7 @@ impl CfnCloudExadataInfrastructureProps {
 
     /// The `AWS::ODB::CloudExadataInfrastructure` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ODB::CloudExadataInfrastructure").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -778,6 +821,7 @@ impl CfnCloudExadataInfrastructureProps {
 #[cfg(feature = "odb")]
 impl crate::Cfn<markers::CloudExadataInfrastructure> {
     /// Adds an `AWS::ODB::CloudExadataInfrastructure` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -790,6 +834,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`ActivatedStorageCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_activated_storage_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ActivatedStorageCount".into())
     }
@@ -798,6 +843,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`AdditionalStorageCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_additional_storage_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AdditionalStorageCount".into())
     }
@@ -806,6 +852,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailableStorageSizeInGBs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_available_storage_size_in_gbs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailableStorageSizeInGBs".into())
     }
@@ -814,6 +861,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`CloudExadataInfrastructureArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_cloud_exadata_infrastructure_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CloudExadataInfrastructureArn".into())
     }
@@ -822,6 +870,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`CloudExadataInfrastructureId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_cloud_exadata_infrastructure_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CloudExadataInfrastructureId".into())
     }
@@ -834,6 +883,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`ComputeModel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_compute_model(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ComputeModel".into())
     }
@@ -842,6 +892,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`CpuCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_cpu_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CpuCount".into())
     }
@@ -850,6 +901,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataStorageSizeInTBs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_data_storage_size_in_tbs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataStorageSizeInTBs".into())
     }
@@ -858,6 +910,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`DbNodeStorageSizeInGBs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_db_node_storage_size_in_gbs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DbNodeStorageSizeInGBs".into())
     }
@@ -866,6 +919,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`DbServerVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_db_server_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DbServerVersion".into())
     }
@@ -874,6 +928,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`MaxCpuCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_max_cpu_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MaxCpuCount".into())
     }
@@ -883,6 +938,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`MaxDataStorageInTBs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_max_data_storage_in_tbs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MaxDataStorageInTBs".into())
     }
@@ -892,6 +948,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`MaxDbNodeStorageSizeInGBs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_max_db_node_storage_size_in_gbs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MaxDbNodeStorageSizeInGBs".into())
     }
@@ -901,6 +958,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`MaxMemoryInGBs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_max_memory_in_gbs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MaxMemoryInGBs".into())
     }
@@ -909,6 +967,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`MemorySizeInGBs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_memory_size_in_gbs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MemorySizeInGBs".into())
     }
@@ -917,6 +976,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`OciResourceAnchorName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_oci_resource_anchor_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OciResourceAnchorName".into())
     }
@@ -925,6 +985,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`OciUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_oci_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OciUrl".into())
     }
@@ -933,6 +994,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`Ocid`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_ocid(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Ocid".into())
     }
@@ -941,6 +1003,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`StorageServerVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_storage_server_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StorageServerVersion".into())
     }
@@ -949,6 +1012,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`TotalStorageSizeInGBs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_total_storage_size_in_gbs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TotalStorageSizeInGBs".into())
     }
@@ -957,6 +1021,7 @@ impl crate::Cfn<markers::CloudExadataInfrastructure> {
     ///
     /// `Fn::GetAtt` of
     /// [`DbServerIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html#aws-resource-odb-cloudexadatainfrastructure-return-values).
+    #[inline]
     pub fn attr_db_server_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DbServerIds".into())
     }
@@ -1023,6 +1088,7 @@ pub mod cloud_exadata_infrastructure {
 
     impl MaintenanceWindow {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MaintenanceWindow {
             MaintenanceWindow {
                 custom_action_timeout_in_mins: None,
@@ -1039,12 +1105,14 @@ pub mod cloud_exadata_infrastructure {
     }
 
     impl Default for MaintenanceWindow {
+        #[inline]
         fn default() -> MaintenanceWindow {
             MaintenanceWindow::new()
         }
     }
 
     impl IntoValue for MaintenanceWindow {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomActionTimeoutInMins", self.custom_action_timeout_in_mins);
@@ -1076,6 +1144,7 @@ pub mod cloud_exadata_infrastructure {
 
     impl CustomerContact {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomerContact {
             CustomerContact {
                 email: None,
@@ -1084,12 +1153,14 @@ pub mod cloud_exadata_infrastructure {
     }
 
     impl Default for CustomerContact {
+        #[inline]
         fn default() -> CustomerContact {
             CustomerContact::new()
         }
     }
 
     impl IntoValue for CustomerContact {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Email", self.email);
@@ -1240,6 +1311,7 @@ pub struct CfnCloudVmClusterProps {
 #[cfg(feature = "odb")]
 impl CfnCloudVmClusterProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnCloudVmClusterProps {
         CfnCloudVmClusterProps {
             cloud_exadata_infrastructure_id: None,
@@ -1270,6 +1342,7 @@ impl CfnCloudVmClusterProps {
 
 #[cfg(feature = "odb")]
 impl Default for CfnCloudVmClusterProps {
+    #[inline]
     fn default() -> CfnCloudVmClusterProps {
         CfnCloudVmClusterProps::new()
     }
@@ -1278,6 +1351,7 @@ impl Default for CfnCloudVmClusterProps {
 #[cfg(feature = "odb")]
 impl CfnCloudVmClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CloudExadataInfrastructureId", self.cloud_exadata_infrastructure_id);
@@ -1307,6 +1381,7 @@ impl CfnCloudVmClusterProps {
 
     /// The `AWS::ODB::CloudVmCluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ODB::CloudVmCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1315,6 +1390,7 @@ impl CfnCloudVmClusterProps {
 #[cfg(feature = "odb")]
 impl crate::Cfn<markers::CloudVmCluster> {
     /// Adds an `AWS::ODB::CloudVmCluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1327,6 +1403,7 @@ impl crate::Cfn<markers::CloudVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`CloudVmClusterArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudvmcluster.html#aws-resource-odb-cloudvmcluster-return-values).
+    #[inline]
     pub fn attr_cloud_vm_cluster_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CloudVmClusterArn".into())
     }
@@ -1335,6 +1412,7 @@ impl crate::Cfn<markers::CloudVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`CloudVmClusterId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudvmcluster.html#aws-resource-odb-cloudvmcluster-return-values).
+    #[inline]
     pub fn attr_cloud_vm_cluster_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CloudVmClusterId".into())
     }
@@ -1347,6 +1425,7 @@ impl crate::Cfn<markers::CloudVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ComputeModel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudvmcluster.html#aws-resource-odb-cloudvmcluster-return-values).
+    #[inline]
     pub fn attr_compute_model(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ComputeModel".into())
     }
@@ -1356,6 +1435,7 @@ impl crate::Cfn<markers::CloudVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`DiskRedundancy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudvmcluster.html#aws-resource-odb-cloudvmcluster-return-values).
+    #[inline]
     pub fn attr_disk_redundancy(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DiskRedundancy".into())
     }
@@ -1364,6 +1444,7 @@ impl crate::Cfn<markers::CloudVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Domain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudvmcluster.html#aws-resource-odb-cloudvmcluster-return-values).
+    #[inline]
     pub fn attr_domain(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Domain".into())
     }
@@ -1372,6 +1453,7 @@ impl crate::Cfn<markers::CloudVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ListenerPort`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudvmcluster.html#aws-resource-odb-cloudvmcluster-return-values).
+    #[inline]
     pub fn attr_listener_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ListenerPort".into())
     }
@@ -1380,6 +1462,7 @@ impl crate::Cfn<markers::CloudVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`NodeCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudvmcluster.html#aws-resource-odb-cloudvmcluster-return-values).
+    #[inline]
     pub fn attr_node_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NodeCount".into())
     }
@@ -1388,6 +1471,7 @@ impl crate::Cfn<markers::CloudVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Ocid`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudvmcluster.html#aws-resource-odb-cloudvmcluster-return-values).
+    #[inline]
     pub fn attr_ocid(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Ocid".into())
     }
@@ -1396,6 +1480,7 @@ impl crate::Cfn<markers::CloudVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`OciResourceAnchorName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudvmcluster.html#aws-resource-odb-cloudvmcluster-return-values).
+    #[inline]
     pub fn attr_oci_resource_anchor_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OciResourceAnchorName".into())
     }
@@ -1404,6 +1489,7 @@ impl crate::Cfn<markers::CloudVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`OciUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudvmcluster.html#aws-resource-odb-cloudvmcluster-return-values).
+    #[inline]
     pub fn attr_oci_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OciUrl".into())
     }
@@ -1413,6 +1499,7 @@ impl crate::Cfn<markers::CloudVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ScanDnsName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudvmcluster.html#aws-resource-odb-cloudvmcluster-return-values).
+    #[inline]
     pub fn attr_scan_dns_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ScanDnsName".into())
     }
@@ -1421,6 +1508,7 @@ impl crate::Cfn<markers::CloudVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ScanIpIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudvmcluster.html#aws-resource-odb-cloudvmcluster-return-values).
+    #[inline]
     pub fn attr_scan_ip_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ScanIpIds".into())
     }
@@ -1429,6 +1517,7 @@ impl crate::Cfn<markers::CloudVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Shape`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudvmcluster.html#aws-resource-odb-cloudvmcluster-return-values).
+    #[inline]
     pub fn attr_shape(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Shape".into())
     }
@@ -1437,6 +1526,7 @@ impl crate::Cfn<markers::CloudVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`StorageSizeInGBs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudvmcluster.html#aws-resource-odb-cloudvmcluster-return-values).
+    #[inline]
     pub fn attr_storage_size_in_gbs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StorageSizeInGBs".into())
     }
@@ -1448,6 +1538,7 @@ impl crate::Cfn<markers::CloudVmCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`VipIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudvmcluster.html#aws-resource-odb-cloudvmcluster-return-values).
+    #[inline]
     pub fn attr_vip_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VipIds".into())
     }
@@ -1483,6 +1574,7 @@ pub mod cloud_vm_cluster {
 
     impl DataCollectionOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataCollectionOptions {
             DataCollectionOptions {
                 is_diagnostics_events_enabled: None,
@@ -1493,12 +1585,14 @@ pub mod cloud_vm_cluster {
     }
 
     impl Default for DataCollectionOptions {
+        #[inline]
         fn default() -> DataCollectionOptions {
             DataCollectionOptions::new()
         }
     }
 
     impl IntoValue for DataCollectionOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsDiagnosticsEventsEnabled", self.is_diagnostics_events_enabled);
@@ -1599,6 +1693,7 @@ pub mod cloud_vm_cluster {
 
     impl DbNode {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(db_server_id: impl Into<Str>) -> DbNode {
             DbNode {
                 backup_ip_id: None,
@@ -1622,6 +1717,7 @@ pub mod cloud_vm_cluster {
     }
 
     impl IntoValue for DbNode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BackupIpId", self.backup_ip_id);
@@ -1670,6 +1766,7 @@ pub mod cloud_vm_cluster {
 
     impl IamRole {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IamRole {
             IamRole {
                 aws_integration: None,
@@ -1680,12 +1777,14 @@ pub mod cloud_vm_cluster {
     }
 
     impl Default for IamRole {
+        #[inline]
         fn default() -> IamRole {
             IamRole::new()
         }
     }
 
     impl IntoValue for IamRole {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsIntegration", self.aws_integration);
@@ -1802,6 +1901,7 @@ pub struct CfnOdbNetworkProps {
 #[cfg(feature = "odb")]
 impl CfnOdbNetworkProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnOdbNetworkProps {
         CfnOdbNetworkProps {
             availability_zone: None,
@@ -1827,6 +1927,7 @@ impl CfnOdbNetworkProps {
 
 #[cfg(feature = "odb")]
 impl Default for CfnOdbNetworkProps {
+    #[inline]
     fn default() -> CfnOdbNetworkProps {
         CfnOdbNetworkProps::new()
     }
@@ -1835,6 +1936,7 @@ impl Default for CfnOdbNetworkProps {
 #[cfg(feature = "odb")]
 impl CfnOdbNetworkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -1859,6 +1961,7 @@ impl CfnOdbNetworkProps {
 
     /// The `AWS::ODB::OdbNetwork` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ODB::OdbNetwork").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1867,6 +1970,7 @@ impl CfnOdbNetworkProps {
 #[cfg(feature = "odb")]
 impl crate::Cfn<markers::OdbNetwork> {
     /// Adds an `AWS::ODB::OdbNetwork` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1879,6 +1983,7 @@ impl crate::Cfn<markers::OdbNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`ManagedServices`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-odbnetwork.html#aws-resource-odb-odbnetwork-return-values).
+    #[inline]
     pub fn attr_managed_services(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ManagedServices".into())
     }
@@ -1887,6 +1992,7 @@ impl crate::Cfn<markers::OdbNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`OciNetworkAnchorId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-odbnetwork.html#aws-resource-odb-odbnetwork-return-values).
+    #[inline]
     pub fn attr_oci_network_anchor_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OciNetworkAnchorId".into())
     }
@@ -1895,6 +2001,7 @@ impl crate::Cfn<markers::OdbNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`OciResourceAnchorName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-odbnetwork.html#aws-resource-odb-odbnetwork-return-values).
+    #[inline]
     pub fn attr_oci_resource_anchor_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OciResourceAnchorName".into())
     }
@@ -1903,6 +2010,7 @@ impl crate::Cfn<markers::OdbNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`OciVcnUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-odbnetwork.html#aws-resource-odb-odbnetwork-return-values).
+    #[inline]
     pub fn attr_oci_vcn_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OciVcnUrl".into())
     }
@@ -1911,6 +2019,7 @@ impl crate::Cfn<markers::OdbNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`OdbNetworkArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-odbnetwork.html#aws-resource-odb-odbnetwork-return-values).
+    #[inline]
     pub fn attr_odb_network_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OdbNetworkArn".into())
     }
@@ -1919,6 +2028,7 @@ impl crate::Cfn<markers::OdbNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`OdbNetworkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-odbnetwork.html#aws-resource-odb-odbnetwork-return-values).
+    #[inline]
     pub fn attr_odb_network_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OdbNetworkId".into())
     }
@@ -1927,6 +2037,7 @@ impl crate::Cfn<markers::OdbNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`Ec2PlacementGroupIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-odbnetwork.html#aws-resource-odb-odbnetwork-return-values).
+    #[inline]
     pub fn attr_ec2_placement_group_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Ec2PlacementGroupIds".into())
     }
@@ -1979,6 +2090,7 @@ pub struct CfnOdbPeeringConnectionProps {
 #[cfg(feature = "odb")]
 impl CfnOdbPeeringConnectionProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnOdbPeeringConnectionProps {
         CfnOdbPeeringConnectionProps {
             additional_peer_network_cidrs: None,
@@ -1993,6 +2105,7 @@ impl CfnOdbPeeringConnectionProps {
 
 #[cfg(feature = "odb")]
 impl Default for CfnOdbPeeringConnectionProps {
+    #[inline]
     fn default() -> CfnOdbPeeringConnectionProps {
         CfnOdbPeeringConnectionProps::new()
     }
@@ -2001,6 +2114,7 @@ impl Default for CfnOdbPeeringConnectionProps {
 #[cfg(feature = "odb")]
 impl CfnOdbPeeringConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalPeerNetworkCidrs", self.additional_peer_network_cidrs);
@@ -2014,6 +2128,7 @@ impl CfnOdbPeeringConnectionProps {
 
     /// The `AWS::ODB::OdbPeeringConnection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ODB::OdbPeeringConnection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2022,6 +2137,7 @@ impl CfnOdbPeeringConnectionProps {
 #[cfg(feature = "odb")]
 impl crate::Cfn<markers::OdbPeeringConnection> {
     /// Adds an `AWS::ODB::OdbPeeringConnection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2034,6 +2150,7 @@ impl crate::Cfn<markers::OdbPeeringConnection> {
     ///
     /// `Fn::GetAtt` of
     /// [`OdbPeeringConnectionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-odbpeeringconnection.html#aws-resource-odb-odbpeeringconnection-return-values).
+    #[inline]
     pub fn attr_odb_peering_connection_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OdbPeeringConnectionArn".into())
     }
@@ -2043,6 +2160,7 @@ impl crate::Cfn<markers::OdbPeeringConnection> {
     ///
     /// `Fn::GetAtt` of
     /// [`OdbPeeringConnectionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-odbpeeringconnection.html#aws-resource-odb-odbpeeringconnection-return-values).
+    #[inline]
     pub fn attr_odb_peering_connection_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OdbPeeringConnectionId".into())
     }
@@ -2051,6 +2169,7 @@ impl crate::Cfn<markers::OdbPeeringConnection> {
     ///
     /// `Fn::GetAtt` of
     /// [`OdbNetworkArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-odbpeeringconnection.html#aws-resource-odb-odbpeeringconnection-return-values).
+    #[inline]
     pub fn attr_odb_network_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OdbNetworkArn".into())
     }
@@ -2059,6 +2178,7 @@ impl crate::Cfn<markers::OdbPeeringConnection> {
     ///
     /// `Fn::GetAtt` of
     /// [`PeerNetworkArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-odbpeeringconnection.html#aws-resource-odb-odbpeeringconnection-return-values).
+    #[inline]
     pub fn attr_peer_network_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PeerNetworkArn".into())
     }
@@ -2068,6 +2188,7 @@ impl crate::Cfn<markers::OdbPeeringConnection> {
     ///
     /// `Fn::GetAtt` of
     /// [`PeerNetworkCidrs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-odbpeeringconnection.html#aws-resource-odb-odbpeeringconnection-return-values).
+    #[inline]
     pub fn attr_peer_network_cidrs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PeerNetworkCidrs".into())
     }

@@ -204,6 +204,7 @@ pub struct CfnAnnotationStoreProps {
 #[cfg(feature = "omics")]
 impl CfnAnnotationStoreProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, store_format: impl Into<Str>) -> CfnAnnotationStoreProps {
         CfnAnnotationStoreProps {
             description: None,
@@ -220,6 +221,7 @@ impl CfnAnnotationStoreProps {
 #[cfg(feature = "omics")]
 impl CfnAnnotationStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -234,6 +236,7 @@ impl CfnAnnotationStoreProps {
 
     /// The `AWS::Omics::AnnotationStore` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Omics::AnnotationStore").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -242,6 +245,7 @@ impl CfnAnnotationStoreProps {
 #[cfg(feature = "omics")]
 impl crate::Cfn<markers::AnnotationStore> {
     /// Adds an `AWS::Omics::AnnotationStore` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -254,6 +258,7 @@ impl crate::Cfn<markers::AnnotationStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-annotationstore.html#aws-resource-omics-annotationstore-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -262,6 +267,7 @@ impl crate::Cfn<markers::AnnotationStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-annotationstore.html#aws-resource-omics-annotationstore-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -270,6 +276,7 @@ impl crate::Cfn<markers::AnnotationStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-annotationstore.html#aws-resource-omics-annotationstore-return-values).
+    #[inline]
     pub fn attr_update_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateTime".into())
     }
@@ -278,6 +285,7 @@ impl crate::Cfn<markers::AnnotationStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-annotationstore.html#aws-resource-omics-annotationstore-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -286,6 +294,7 @@ impl crate::Cfn<markers::AnnotationStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`StoreSizeBytes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-annotationstore.html#aws-resource-omics-annotationstore-return-values).
+    #[inline]
     pub fn attr_store_size_bytes(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StoreSizeBytes".into())
     }
@@ -294,6 +303,7 @@ impl crate::Cfn<markers::AnnotationStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-annotationstore.html#aws-resource-omics-annotationstore-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusMessage".into())
     }
@@ -302,6 +312,7 @@ impl crate::Cfn<markers::AnnotationStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`StoreArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-annotationstore.html#aws-resource-omics-annotationstore-return-values).
+    #[inline]
     pub fn attr_store_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StoreArn".into())
     }
@@ -328,6 +339,7 @@ pub mod annotation_store {
 
     impl ReferenceItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(reference_arn: impl Into<Str>) -> ReferenceItem {
             ReferenceItem {
                 reference_arn: reference_arn.into(),
@@ -336,6 +348,7 @@ pub mod annotation_store {
     }
 
     impl IntoValue for ReferenceItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ReferenceArn", self.reference_arn.into_value());
@@ -365,6 +378,7 @@ pub mod annotation_store {
 
     impl SseConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> SseConfig {
             SseConfig {
                 key_arn: None,
@@ -374,6 +388,7 @@ pub mod annotation_store {
     }
 
     impl IntoValue for SseConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KeyArn", self.key_arn);
@@ -398,6 +413,7 @@ pub mod annotation_store {
 
     impl StoreOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(tsv_store_options: impl Into<TsvStoreOptions>) -> StoreOptions {
             StoreOptions {
                 tsv_store_options: tsv_store_options.into(),
@@ -406,6 +422,7 @@ pub mod annotation_store {
     }
 
     impl IntoValue for StoreOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TsvStoreOptions", self.tsv_store_options.into_value());
@@ -441,6 +458,7 @@ pub mod annotation_store {
 
     impl TsvStoreOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TsvStoreOptions {
             TsvStoreOptions {
                 annotation_type: None,
@@ -451,12 +469,14 @@ pub mod annotation_store {
     }
 
     impl Default for TsvStoreOptions {
+        #[inline]
         fn default() -> TsvStoreOptions {
             TsvStoreOptions::new()
         }
     }
 
     impl IntoValue for TsvStoreOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnnotationType", self.annotation_type);
@@ -502,6 +522,7 @@ pub struct CfnConfigurationProps {
 #[cfg(feature = "omics")]
 impl CfnConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, run_configurations: impl Into<configuration::RunConfigurations>) -> CfnConfigurationProps {
         CfnConfigurationProps {
             description: None,
@@ -515,6 +536,7 @@ impl CfnConfigurationProps {
 #[cfg(feature = "omics")]
 impl CfnConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -526,6 +548,7 @@ impl CfnConfigurationProps {
 
     /// The `AWS::Omics::Configuration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Omics::Configuration").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -534,6 +557,7 @@ impl CfnConfigurationProps {
 #[cfg(feature = "omics")]
 impl crate::Cfn<markers::Configuration> {
     /// Adds an `AWS::Omics::Configuration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -546,6 +570,7 @@ impl crate::Cfn<markers::Configuration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-configuration.html#aws-resource-omics-configuration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -554,6 +579,7 @@ impl crate::Cfn<markers::Configuration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Uuid`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-configuration.html#aws-resource-omics-configuration-return-values).
+    #[inline]
     pub fn attr_uuid(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Uuid".into())
     }
@@ -562,6 +588,7 @@ impl crate::Cfn<markers::Configuration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-configuration.html#aws-resource-omics-configuration-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -570,6 +597,7 @@ impl crate::Cfn<markers::Configuration> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-configuration.html#aws-resource-omics-configuration-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -595,6 +623,7 @@ pub mod configuration {
 
     impl RunConfigurations {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RunConfigurations {
             RunConfigurations {
                 vpc_config: None,
@@ -603,12 +632,14 @@ pub mod configuration {
     }
 
     impl Default for RunConfigurations {
+        #[inline]
         fn default() -> RunConfigurations {
             RunConfigurations::new()
         }
     }
 
     impl IntoValue for RunConfigurations {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "VpcConfig", self.vpc_config);
@@ -636,6 +667,7 @@ pub mod configuration {
 
     impl VpcConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcConfig {
             VpcConfig {
                 security_group_ids: None,
@@ -645,12 +677,14 @@ pub mod configuration {
     }
 
     impl Default for VpcConfig {
+        #[inline]
         fn default() -> VpcConfig {
             VpcConfig::new()
         }
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -697,6 +731,7 @@ pub struct CfnReferenceStoreProps {
 #[cfg(feature = "omics")]
 impl CfnReferenceStoreProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnReferenceStoreProps {
         CfnReferenceStoreProps {
             description: None,
@@ -710,6 +745,7 @@ impl CfnReferenceStoreProps {
 #[cfg(feature = "omics")]
 impl CfnReferenceStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -721,6 +757,7 @@ impl CfnReferenceStoreProps {
 
     /// The `AWS::Omics::ReferenceStore` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Omics::ReferenceStore").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -729,6 +766,7 @@ impl CfnReferenceStoreProps {
 #[cfg(feature = "omics")]
 impl crate::Cfn<markers::ReferenceStore> {
     /// Adds an `AWS::Omics::ReferenceStore` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -741,6 +779,7 @@ impl crate::Cfn<markers::ReferenceStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReferenceStoreId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-referencestore.html#aws-resource-omics-referencestore-return-values).
+    #[inline]
     pub fn attr_reference_store_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReferenceStoreId".into())
     }
@@ -749,6 +788,7 @@ impl crate::Cfn<markers::ReferenceStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-referencestore.html#aws-resource-omics-referencestore-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -757,6 +797,7 @@ impl crate::Cfn<markers::ReferenceStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-referencestore.html#aws-resource-omics-referencestore-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -789,6 +830,7 @@ pub mod reference_store {
 
     impl SseConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> SseConfig {
             SseConfig {
                 key_arn: None,
@@ -798,6 +840,7 @@ pub mod reference_store {
     }
 
     impl IntoValue for SseConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KeyArn", self.key_arn);
@@ -852,6 +895,7 @@ pub struct CfnRunCacheProps {
 #[cfg(feature = "omics")]
 impl CfnRunCacheProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnRunCacheProps {
         CfnRunCacheProps {
             cache_behavior: None,
@@ -866,6 +910,7 @@ impl CfnRunCacheProps {
 
 #[cfg(feature = "omics")]
 impl Default for CfnRunCacheProps {
+    #[inline]
     fn default() -> CfnRunCacheProps {
         CfnRunCacheProps::new()
     }
@@ -874,6 +919,7 @@ impl Default for CfnRunCacheProps {
 #[cfg(feature = "omics")]
 impl CfnRunCacheProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CacheBehavior", self.cache_behavior);
@@ -887,6 +933,7 @@ impl CfnRunCacheProps {
 
     /// The `AWS::Omics::RunCache` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Omics::RunCache").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -895,6 +942,7 @@ impl CfnRunCacheProps {
 #[cfg(feature = "omics")]
 impl crate::Cfn<markers::RunCache> {
     /// Adds an `AWS::Omics::RunCache` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -907,6 +955,7 @@ impl crate::Cfn<markers::RunCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-runcache.html#aws-resource-omics-runcache-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -915,6 +964,7 @@ impl crate::Cfn<markers::RunCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-runcache.html#aws-resource-omics-runcache-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -923,6 +973,7 @@ impl crate::Cfn<markers::RunCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-runcache.html#aws-resource-omics-runcache-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -931,6 +982,7 @@ impl crate::Cfn<markers::RunCache> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-runcache.html#aws-resource-omics-runcache-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -979,6 +1031,7 @@ pub struct CfnRunGroupProps {
 #[cfg(feature = "omics")]
 impl CfnRunGroupProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnRunGroupProps {
         CfnRunGroupProps {
             max_cpus: None,
@@ -993,6 +1046,7 @@ impl CfnRunGroupProps {
 
 #[cfg(feature = "omics")]
 impl Default for CfnRunGroupProps {
+    #[inline]
     fn default() -> CfnRunGroupProps {
         CfnRunGroupProps::new()
     }
@@ -1001,6 +1055,7 @@ impl Default for CfnRunGroupProps {
 #[cfg(feature = "omics")]
 impl CfnRunGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "MaxCpus", self.max_cpus);
@@ -1014,6 +1069,7 @@ impl CfnRunGroupProps {
 
     /// The `AWS::Omics::RunGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Omics::RunGroup").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1022,6 +1078,7 @@ impl CfnRunGroupProps {
 #[cfg(feature = "omics")]
 impl crate::Cfn<markers::RunGroup> {
     /// Adds an `AWS::Omics::RunGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1034,6 +1091,7 @@ impl crate::Cfn<markers::RunGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-rungroup.html#aws-resource-omics-rungroup-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -1042,6 +1100,7 @@ impl crate::Cfn<markers::RunGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-rungroup.html#aws-resource-omics-rungroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1050,6 +1109,7 @@ impl crate::Cfn<markers::RunGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-rungroup.html#aws-resource-omics-rungroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1120,6 +1180,7 @@ pub struct CfnSequenceStoreProps {
 #[cfg(feature = "omics")]
 impl CfnSequenceStoreProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnSequenceStoreProps {
         CfnSequenceStoreProps {
             access_log_location: None,
@@ -1138,6 +1199,7 @@ impl CfnSequenceStoreProps {
 #[cfg(feature = "omics")]
 impl CfnSequenceStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessLogLocation", self.access_log_location);
@@ -1154,6 +1216,7 @@ impl CfnSequenceStoreProps {
 
     /// The `AWS::Omics::SequenceStore` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Omics::SequenceStore").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1162,6 +1225,7 @@ impl CfnSequenceStoreProps {
 #[cfg(feature = "omics")]
 impl crate::Cfn<markers::SequenceStore> {
     /// Adds an `AWS::Omics::SequenceStore` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1174,6 +1238,7 @@ impl crate::Cfn<markers::SequenceStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`SequenceStoreId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-sequencestore.html#aws-resource-omics-sequencestore-return-values).
+    #[inline]
     pub fn attr_sequence_store_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SequenceStoreId".into())
     }
@@ -1182,6 +1247,7 @@ impl crate::Cfn<markers::SequenceStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-sequencestore.html#aws-resource-omics-sequencestore-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -1190,6 +1256,7 @@ impl crate::Cfn<markers::SequenceStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-sequencestore.html#aws-resource-omics-sequencestore-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1198,6 +1265,7 @@ impl crate::Cfn<markers::SequenceStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`S3AccessPointArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-sequencestore.html#aws-resource-omics-sequencestore-return-values).
+    #[inline]
     pub fn attr_s3_access_point_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "S3AccessPointArn".into())
     }
@@ -1206,6 +1274,7 @@ impl crate::Cfn<markers::SequenceStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`S3Uri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-sequencestore.html#aws-resource-omics-sequencestore-return-values).
+    #[inline]
     pub fn attr_s3_uri(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "S3Uri".into())
     }
@@ -1214,6 +1283,7 @@ impl crate::Cfn<markers::SequenceStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-sequencestore.html#aws-resource-omics-sequencestore-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1222,6 +1292,7 @@ impl crate::Cfn<markers::SequenceStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-sequencestore.html#aws-resource-omics-sequencestore-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusMessage".into())
     }
@@ -1230,6 +1301,7 @@ impl crate::Cfn<markers::SequenceStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-sequencestore.html#aws-resource-omics-sequencestore-return-values).
+    #[inline]
     pub fn attr_update_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateTime".into())
     }
@@ -1262,6 +1334,7 @@ pub mod sequence_store {
 
     impl SseConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> SseConfig {
             SseConfig {
                 key_arn: None,
@@ -1271,6 +1344,7 @@ pub mod sequence_store {
     }
 
     impl IntoValue for SseConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KeyArn", self.key_arn);
@@ -1322,6 +1396,7 @@ pub struct CfnVariantStoreProps {
 #[cfg(feature = "omics")]
 impl CfnVariantStoreProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, reference: impl Into<variant_store::ReferenceItem>) -> CfnVariantStoreProps {
         CfnVariantStoreProps {
             description: None,
@@ -1336,6 +1411,7 @@ impl CfnVariantStoreProps {
 #[cfg(feature = "omics")]
 impl CfnVariantStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1348,6 +1424,7 @@ impl CfnVariantStoreProps {
 
     /// The `AWS::Omics::VariantStore` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Omics::VariantStore").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1356,6 +1433,7 @@ impl CfnVariantStoreProps {
 #[cfg(feature = "omics")]
 impl crate::Cfn<markers::VariantStore> {
     /// Adds an `AWS::Omics::VariantStore` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1368,6 +1446,7 @@ impl crate::Cfn<markers::VariantStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-variantstore.html#aws-resource-omics-variantstore-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1376,6 +1455,7 @@ impl crate::Cfn<markers::VariantStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-variantstore.html#aws-resource-omics-variantstore-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -1384,6 +1464,7 @@ impl crate::Cfn<markers::VariantStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-variantstore.html#aws-resource-omics-variantstore-return-values).
+    #[inline]
     pub fn attr_update_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateTime".into())
     }
@@ -1392,6 +1473,7 @@ impl crate::Cfn<markers::VariantStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-variantstore.html#aws-resource-omics-variantstore-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1400,6 +1482,7 @@ impl crate::Cfn<markers::VariantStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`StoreSizeBytes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-variantstore.html#aws-resource-omics-variantstore-return-values).
+    #[inline]
     pub fn attr_store_size_bytes(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StoreSizeBytes".into())
     }
@@ -1408,6 +1491,7 @@ impl crate::Cfn<markers::VariantStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-variantstore.html#aws-resource-omics-variantstore-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusMessage".into())
     }
@@ -1416,6 +1500,7 @@ impl crate::Cfn<markers::VariantStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`StoreArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-variantstore.html#aws-resource-omics-variantstore-return-values).
+    #[inline]
     pub fn attr_store_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StoreArn".into())
     }
@@ -1442,6 +1527,7 @@ pub mod variant_store {
 
     impl ReferenceItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(reference_arn: impl Into<Str>) -> ReferenceItem {
             ReferenceItem {
                 reference_arn: reference_arn.into(),
@@ -1450,6 +1536,7 @@ pub mod variant_store {
     }
 
     impl IntoValue for ReferenceItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ReferenceArn", self.reference_arn.into_value());
@@ -1479,6 +1566,7 @@ pub mod variant_store {
 
     impl SseConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> SseConfig {
             SseConfig {
                 key_arn: None,
@@ -1488,6 +1576,7 @@ pub mod variant_store {
     }
 
     impl IntoValue for SseConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KeyArn", self.key_arn);
@@ -1625,6 +1714,7 @@ pub struct CfnWorkflowProps {
 #[cfg(feature = "omics")]
 impl CfnWorkflowProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnWorkflowProps {
         CfnWorkflowProps {
             accelerators: None,
@@ -1651,6 +1741,7 @@ impl CfnWorkflowProps {
 
 #[cfg(feature = "omics")]
 impl Default for CfnWorkflowProps {
+    #[inline]
     fn default() -> CfnWorkflowProps {
         CfnWorkflowProps::new()
     }
@@ -1659,6 +1750,7 @@ impl Default for CfnWorkflowProps {
 #[cfg(feature = "omics")]
 impl CfnWorkflowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Accelerators", self.accelerators);
@@ -1684,6 +1776,7 @@ impl CfnWorkflowProps {
 
     /// The `AWS::Omics::Workflow` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Omics::Workflow").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1692,6 +1785,7 @@ impl CfnWorkflowProps {
 #[cfg(feature = "omics")]
 impl crate::Cfn<markers::Workflow> {
     /// Adds an `AWS::Omics::Workflow` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1704,6 +1798,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-workflow.html#aws-resource-omics-workflow-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1712,6 +1807,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-workflow.html#aws-resource-omics-workflow-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -1720,6 +1816,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-workflow.html#aws-resource-omics-workflow-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -1728,6 +1825,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-workflow.html#aws-resource-omics-workflow-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1736,6 +1834,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-workflow.html#aws-resource-omics-workflow-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1744,6 +1843,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`Uuid`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-workflow.html#aws-resource-omics-workflow-return-values).
+    #[inline]
     pub fn attr_uuid(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Uuid".into())
     }
@@ -1787,6 +1887,7 @@ pub mod workflow {
 
     impl DefinitionRepository {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DefinitionRepository {
             DefinitionRepository {
                 connection_arn: None,
@@ -1798,12 +1899,14 @@ pub mod workflow {
     }
 
     impl Default for DefinitionRepository {
+        #[inline]
         fn default() -> DefinitionRepository {
             DefinitionRepository::new()
         }
     }
 
     impl IntoValue for DefinitionRepository {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "connectionArn", self.connection_arn);
@@ -1835,6 +1938,7 @@ pub mod workflow {
 
     impl SourceReference {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceReference {
             SourceReference {
                 r#type: None,
@@ -1844,12 +1948,14 @@ pub mod workflow {
     }
 
     impl Default for SourceReference {
+        #[inline]
         fn default() -> SourceReference {
             SourceReference::new()
         }
     }
 
     impl IntoValue for SourceReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "type", self.r#type);
@@ -1883,6 +1989,7 @@ pub mod workflow {
 
     impl ContainerRegistryMap {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ContainerRegistryMap {
             ContainerRegistryMap {
                 image_mappings: None,
@@ -1892,12 +1999,14 @@ pub mod workflow {
     }
 
     impl Default for ContainerRegistryMap {
+        #[inline]
         fn default() -> ContainerRegistryMap {
             ContainerRegistryMap::new()
         }
     }
 
     impl IntoValue for ContainerRegistryMap {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ImageMappings", self.image_mappings);
@@ -1937,6 +2046,7 @@ pub mod workflow {
 
     impl RegistryMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RegistryMapping {
             RegistryMapping {
                 ecr_account_id: None,
@@ -1948,12 +2058,14 @@ pub mod workflow {
     }
 
     impl Default for RegistryMapping {
+        #[inline]
         fn default() -> RegistryMapping {
             RegistryMapping::new()
         }
     }
 
     impl IntoValue for RegistryMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EcrAccountId", self.ecr_account_id);
@@ -1987,6 +2099,7 @@ pub mod workflow {
 
     impl ImageMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImageMapping {
             ImageMapping {
                 destination_image: None,
@@ -1996,12 +2109,14 @@ pub mod workflow {
     }
 
     impl Default for ImageMapping {
+        #[inline]
         fn default() -> ImageMapping {
             ImageMapping::new()
         }
     }
 
     impl IntoValue for ImageMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationImage", self.destination_image);
@@ -2032,6 +2147,7 @@ pub mod workflow {
 
     impl WorkflowParameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkflowParameter {
             WorkflowParameter {
                 description: None,
@@ -2041,12 +2157,14 @@ pub mod workflow {
     }
 
     impl Default for WorkflowParameter {
+        #[inline]
         fn default() -> WorkflowParameter {
             WorkflowParameter::new()
         }
     }
 
     impl IntoValue for WorkflowParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -2188,6 +2306,7 @@ pub struct CfnWorkflowVersionProps {
 #[cfg(feature = "omics")]
 impl CfnWorkflowVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(version_name: impl Into<Str>, workflow_id: impl Into<Str>) -> CfnWorkflowVersionProps {
         CfnWorkflowVersionProps {
             accelerators: None,
@@ -2216,6 +2335,7 @@ impl CfnWorkflowVersionProps {
 #[cfg(feature = "omics")]
 impl CfnWorkflowVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Accelerators", self.accelerators);
@@ -2242,6 +2362,7 @@ impl CfnWorkflowVersionProps {
 
     /// The `AWS::Omics::WorkflowVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Omics::WorkflowVersion").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -2250,6 +2371,7 @@ impl CfnWorkflowVersionProps {
 #[cfg(feature = "omics")]
 impl crate::Cfn<markers::WorkflowVersion> {
     /// Adds an `AWS::Omics::WorkflowVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2262,6 +2384,7 @@ impl crate::Cfn<markers::WorkflowVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-workflowversion.html#aws-resource-omics-workflowversion-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2270,6 +2393,7 @@ impl crate::Cfn<markers::WorkflowVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-workflowversion.html#aws-resource-omics-workflowversion-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -2278,6 +2402,7 @@ impl crate::Cfn<markers::WorkflowVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-workflowversion.html#aws-resource-omics-workflowversion-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2286,6 +2411,7 @@ impl crate::Cfn<markers::WorkflowVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-workflowversion.html#aws-resource-omics-workflowversion-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -2294,6 +2420,7 @@ impl crate::Cfn<markers::WorkflowVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Uuid`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-workflowversion.html#aws-resource-omics-workflowversion-return-values).
+    #[inline]
     pub fn attr_uuid(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Uuid".into())
     }
@@ -2324,6 +2451,7 @@ pub mod workflow_version {
 
     impl WorkflowParameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkflowParameter {
             WorkflowParameter {
                 description: None,
@@ -2333,12 +2461,14 @@ pub mod workflow_version {
     }
 
     impl Default for WorkflowParameter {
+        #[inline]
         fn default() -> WorkflowParameter {
             WorkflowParameter::new()
         }
     }
 
     impl IntoValue for WorkflowParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -2380,6 +2510,7 @@ pub mod workflow_version {
 
     impl DefinitionRepository {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DefinitionRepository {
             DefinitionRepository {
                 connection_arn: None,
@@ -2391,12 +2522,14 @@ pub mod workflow_version {
     }
 
     impl Default for DefinitionRepository {
+        #[inline]
         fn default() -> DefinitionRepository {
             DefinitionRepository::new()
         }
     }
 
     impl IntoValue for DefinitionRepository {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "connectionArn", self.connection_arn);
@@ -2428,6 +2561,7 @@ pub mod workflow_version {
 
     impl SourceReference {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceReference {
             SourceReference {
                 r#type: None,
@@ -2437,12 +2571,14 @@ pub mod workflow_version {
     }
 
     impl Default for SourceReference {
+        #[inline]
         fn default() -> SourceReference {
             SourceReference::new()
         }
     }
 
     impl IntoValue for SourceReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "type", self.r#type);
@@ -2476,6 +2612,7 @@ pub mod workflow_version {
 
     impl ContainerRegistryMap {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ContainerRegistryMap {
             ContainerRegistryMap {
                 image_mappings: None,
@@ -2485,12 +2622,14 @@ pub mod workflow_version {
     }
 
     impl Default for ContainerRegistryMap {
+        #[inline]
         fn default() -> ContainerRegistryMap {
             ContainerRegistryMap::new()
         }
     }
 
     impl IntoValue for ContainerRegistryMap {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ImageMappings", self.image_mappings);
@@ -2530,6 +2669,7 @@ pub mod workflow_version {
 
     impl RegistryMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RegistryMapping {
             RegistryMapping {
                 ecr_account_id: None,
@@ -2541,12 +2681,14 @@ pub mod workflow_version {
     }
 
     impl Default for RegistryMapping {
+        #[inline]
         fn default() -> RegistryMapping {
             RegistryMapping::new()
         }
     }
 
     impl IntoValue for RegistryMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EcrAccountId", self.ecr_account_id);
@@ -2580,6 +2722,7 @@ pub mod workflow_version {
 
     impl ImageMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImageMapping {
             ImageMapping {
                 destination_image: None,
@@ -2589,12 +2732,14 @@ pub mod workflow_version {
     }
 
     impl Default for ImageMapping {
+        #[inline]
         fn default() -> ImageMapping {
             ImageMapping::new()
         }
     }
 
     impl IntoValue for ImageMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationImage", self.destination_image);

@@ -62,6 +62,7 @@ pub struct CfnDataSourceProps {
 #[cfg(feature = "opensearch")]
 impl CfnDataSourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_source_type: impl Into<data_source::DataSourceType>, domain_name: impl Into<Str>, name: impl Into<Str>) -> CfnDataSourceProps {
         CfnDataSourceProps {
             data_source_type: data_source_type.into(),
@@ -75,6 +76,7 @@ impl CfnDataSourceProps {
 #[cfg(feature = "opensearch")]
 impl CfnDataSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DataSourceType", self.data_source_type.into_value());
@@ -86,6 +88,7 @@ impl CfnDataSourceProps {
 
     /// The `AWS::OpenSearch::DataSource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpenSearch::DataSource").properties(self.into_properties())
     }
@@ -94,6 +97,7 @@ impl CfnDataSourceProps {
 #[cfg(feature = "opensearch")]
 impl crate::Cfn<markers::DataSource> {
     /// Adds an `AWS::OpenSearch::DataSource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -106,6 +110,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearch-datasource.html#aws-resource-opensearch-datasource-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -114,6 +119,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearch-datasource.html#aws-resource-opensearch-datasource-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -139,6 +145,7 @@ pub mod data_source {
 
     impl DataSourceType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataSourceType {
             DataSourceType {
                 s3_glue_data_catalog: None,
@@ -147,12 +154,14 @@ pub mod data_source {
     }
 
     impl Default for DataSourceType {
+        #[inline]
         fn default() -> DataSourceType {
             DataSourceType::new()
         }
     }
 
     impl IntoValue for DataSourceType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3GlueDataCatalog", self.s3_glue_data_catalog);
@@ -177,6 +186,7 @@ pub mod data_source {
 
     impl S3GlueDataCatalog {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>) -> S3GlueDataCatalog {
             S3GlueDataCatalog {
                 role_arn: role_arn.into(),
@@ -185,6 +195,7 @@ pub mod data_source {
     }
 
     impl IntoValue for S3GlueDataCatalog {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RoleArn", self.role_arn.into_value());

@@ -196,6 +196,7 @@ pub struct CfnAccessPolicyProps {
 #[cfg(feature = "opensearchserverless")]
 impl CfnAccessPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, policy: impl Into<Str>, r#type: impl Into<Str>) -> CfnAccessPolicyProps {
         CfnAccessPolicyProps {
             description: None,
@@ -209,6 +210,7 @@ impl CfnAccessPolicyProps {
 #[cfg(feature = "opensearchserverless")]
 impl CfnAccessPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -220,6 +222,7 @@ impl CfnAccessPolicyProps {
 
     /// The `AWS::OpenSearchServerless::AccessPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpenSearchServerless::AccessPolicy").properties(self.into_properties())
     }
@@ -228,6 +231,7 @@ impl CfnAccessPolicyProps {
 #[cfg(feature = "opensearchserverless")]
 impl crate::Cfn<markers::AccessPolicy> {
     /// Adds an `AWS::OpenSearchServerless::AccessPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -306,6 +310,7 @@ pub struct CfnCollectionProps {
 #[cfg(feature = "opensearchserverless")]
 impl CfnCollectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnCollectionProps {
         CfnCollectionProps {
             collection_group_name: None,
@@ -324,6 +329,7 @@ impl CfnCollectionProps {
 #[cfg(feature = "opensearchserverless")]
 impl CfnCollectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CollectionGroupName", self.collection_group_name);
@@ -340,6 +346,7 @@ impl CfnCollectionProps {
 
     /// The `AWS::OpenSearchServerless::Collection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpenSearchServerless::Collection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -348,6 +355,7 @@ impl CfnCollectionProps {
 #[cfg(feature = "opensearchserverless")]
 impl crate::Cfn<markers::Collection> {
     /// Adds an `AWS::OpenSearchServerless::Collection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -362,6 +370,7 @@ impl crate::Cfn<markers::Collection> {
     ///
     /// `Fn::GetAtt` of
     /// [`CollectionEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-collection.html#aws-resource-opensearchserverless-collection-return-values).
+    #[inline]
     pub fn attr_collection_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CollectionEndpoint".into())
     }
@@ -370,6 +379,7 @@ impl crate::Cfn<markers::Collection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-collection.html#aws-resource-opensearchserverless-collection-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -379,6 +389,7 @@ impl crate::Cfn<markers::Collection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-collection.html#aws-resource-opensearchserverless-collection-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -388,6 +399,7 @@ impl crate::Cfn<markers::Collection> {
     ///
     /// `Fn::GetAtt` of
     /// [`DashboardEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-collection.html#aws-resource-opensearchserverless-collection-return-values).
+    #[inline]
     pub fn attr_dashboard_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DashboardEndpoint".into())
     }
@@ -396,6 +408,7 @@ impl crate::Cfn<markers::Collection> {
     ///
     /// `Fn::GetAtt` of
     /// [`FipsEndpoints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-collection.html#aws-resource-opensearchserverless-collection-return-values).
+    #[inline]
     pub fn attr_fips_endpoints(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FipsEndpoints".into())
     }
@@ -404,6 +417,7 @@ impl crate::Cfn<markers::Collection> {
     ///
     /// `Fn::GetAtt` of
     /// [`KmsKeyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-collection.html#aws-resource-opensearchserverless-collection-return-values).
+    #[inline]
     pub fn attr_kms_key_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KmsKeyArn".into())
     }
@@ -434,6 +448,7 @@ pub mod collection {
 
     impl EncryptionConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionConfig {
             EncryptionConfig {
                 aws_owned_key: None,
@@ -443,12 +458,14 @@ pub mod collection {
     }
 
     impl Default for EncryptionConfig {
+        #[inline]
         fn default() -> EncryptionConfig {
             EncryptionConfig::new()
         }
     }
 
     impl IntoValue for EncryptionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AWSOwnedKey", self.aws_owned_key);
@@ -472,6 +489,7 @@ pub mod collection {
 
     impl VectorOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VectorOptions {
             VectorOptions {
                 serverless_vector_acceleration: None,
@@ -480,12 +498,14 @@ pub mod collection {
     }
 
     impl Default for VectorOptions {
+        #[inline]
         fn default() -> VectorOptions {
             VectorOptions::new()
         }
     }
 
     impl IntoValue for VectorOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ServerlessVectorAcceleration", self.serverless_vector_acceleration);
@@ -541,6 +561,7 @@ pub struct CfnCollectionGroupProps {
 #[cfg(feature = "opensearchserverless")]
 impl CfnCollectionGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, standby_replicas: impl Into<Str>) -> CfnCollectionGroupProps {
         CfnCollectionGroupProps {
             capacity_limits: None,
@@ -556,6 +577,7 @@ impl CfnCollectionGroupProps {
 #[cfg(feature = "opensearchserverless")]
 impl CfnCollectionGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CapacityLimits", self.capacity_limits);
@@ -569,6 +591,7 @@ impl CfnCollectionGroupProps {
 
     /// The `AWS::OpenSearchServerless::CollectionGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpenSearchServerless::CollectionGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -577,6 +600,7 @@ impl CfnCollectionGroupProps {
 #[cfg(feature = "opensearchserverless")]
 impl crate::Cfn<markers::CollectionGroup> {
     /// Adds an `AWS::OpenSearchServerless::CollectionGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -589,6 +613,7 @@ impl crate::Cfn<markers::CollectionGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-collectiongroup.html#aws-resource-opensearchserverless-collectiongroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -597,6 +622,7 @@ impl crate::Cfn<markers::CollectionGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-collectiongroup.html#aws-resource-opensearchserverless-collectiongroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -637,6 +663,7 @@ pub mod collection_group {
 
     impl CapacityLimits {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityLimits {
             CapacityLimits {
                 max_indexing_capacity_in_ocu: None,
@@ -648,12 +675,14 @@ pub mod collection_group {
     }
 
     impl Default for CapacityLimits {
+        #[inline]
         fn default() -> CapacityLimits {
             CapacityLimits::new()
         }
     }
 
     impl IntoValue for CapacityLimits {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxIndexingCapacityInOcu", self.max_indexing_capacity_in_ocu);
@@ -692,6 +721,7 @@ pub struct CfnCollectionIndexProps {
 #[cfg(feature = "opensearchserverless")]
 impl CfnCollectionIndexProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(id: impl Into<Str>, index_name: impl Into<Str>) -> CfnCollectionIndexProps {
         CfnCollectionIndexProps {
             id: id.into(),
@@ -704,6 +734,7 @@ impl CfnCollectionIndexProps {
 #[cfg(feature = "opensearchserverless")]
 impl CfnCollectionIndexProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Id", self.id.into_value());
@@ -714,6 +745,7 @@ impl CfnCollectionIndexProps {
 
     /// The `AWS::OpenSearchServerless::CollectionIndex` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpenSearchServerless::CollectionIndex").properties(self.into_properties())
     }
@@ -722,6 +754,7 @@ impl CfnCollectionIndexProps {
 #[cfg(feature = "opensearchserverless")]
 impl crate::Cfn<markers::CollectionIndex> {
     /// Adds an `AWS::OpenSearchServerless::CollectionIndex` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -763,6 +796,7 @@ pub struct CfnIndexProps {
 #[cfg(feature = "opensearchserverless")]
 impl CfnIndexProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(collection_endpoint: impl Into<Str>, index_name: impl Into<Str>) -> CfnIndexProps {
         CfnIndexProps {
             collection_endpoint: collection_endpoint.into(),
@@ -776,6 +810,7 @@ impl CfnIndexProps {
 #[cfg(feature = "opensearchserverless")]
 impl CfnIndexProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CollectionEndpoint", self.collection_endpoint.into_value());
@@ -787,6 +822,7 @@ impl CfnIndexProps {
 
     /// The `AWS::OpenSearchServerless::Index` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpenSearchServerless::Index").properties(self.into_properties())
     }
@@ -795,6 +831,7 @@ impl CfnIndexProps {
 #[cfg(feature = "opensearchserverless")]
 impl crate::Cfn<markers::Index> {
     /// Adds an `AWS::OpenSearchServerless::Index` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -807,6 +844,7 @@ impl crate::Cfn<markers::Index> {
     ///
     /// `Fn::GetAtt` of
     /// [`Uuid`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-index.html#aws-resource-opensearchserverless-index-return-values).
+    #[inline]
     pub fn attr_uuid(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Uuid".into())
     }
@@ -838,6 +876,7 @@ pub mod index {
 
     impl IndexSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IndexSettings {
             IndexSettings {
                 analysis: None,
@@ -847,12 +886,14 @@ pub mod index {
     }
 
     impl Default for IndexSettings {
+        #[inline]
         fn default() -> IndexSettings {
             IndexSettings::new()
         }
     }
 
     impl IntoValue for IndexSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Analysis", self.analysis);
@@ -886,6 +927,7 @@ pub mod index {
 
     impl Index {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Index {
             Index {
                 knn: None,
@@ -896,12 +938,14 @@ pub mod index {
     }
 
     impl Default for Index {
+        #[inline]
         fn default() -> Index {
             Index::new()
         }
     }
 
     impl IntoValue for Index {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Knn", self.knn);
@@ -926,6 +970,7 @@ pub mod index {
 
     impl Analysis {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Analysis {
             Analysis {
                 analyzer: None,
@@ -934,12 +979,14 @@ pub mod index {
     }
 
     impl Default for Analysis {
+        #[inline]
         fn default() -> Analysis {
             Analysis::new()
         }
     }
 
     impl IntoValue for Analysis {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Analyzer", self.analyzer);
@@ -977,6 +1024,7 @@ pub mod index {
 
     impl AnalyzerItems {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AnalyzerItems {
             AnalyzerItems {
                 char_filter: None,
@@ -988,12 +1036,14 @@ pub mod index {
     }
 
     impl Default for AnalyzerItems {
+        #[inline]
         fn default() -> AnalyzerItems {
             AnalyzerItems::new()
         }
     }
 
     impl IntoValue for AnalyzerItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CharFilter", self.char_filter);
@@ -1019,6 +1069,7 @@ pub mod index {
 
     impl Mappings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Mappings {
             Mappings {
                 properties: None,
@@ -1027,12 +1078,14 @@ pub mod index {
     }
 
     impl Default for Mappings {
+        #[inline]
         fn default() -> Mappings {
             Mappings::new()
         }
     }
 
     impl IntoValue for Mappings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Properties", self.properties);
@@ -1102,6 +1155,7 @@ pub mod index {
 
     impl PropertyMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> PropertyMapping {
             PropertyMapping {
                 analyzer: None,
@@ -1119,6 +1173,7 @@ pub mod index {
     }
 
     impl IntoValue for PropertyMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Analyzer", self.analyzer);
@@ -1166,6 +1221,7 @@ pub mod index {
 
     impl Method {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> Method {
             Method {
                 engine: None,
@@ -1177,6 +1233,7 @@ pub mod index {
     }
 
     impl IntoValue for Method {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Engine", self.engine);
@@ -1207,6 +1264,7 @@ pub mod index {
 
     impl Parameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Parameters {
             Parameters {
                 ef_construction: None,
@@ -1216,12 +1274,14 @@ pub mod index {
     }
 
     impl Default for Parameters {
+        #[inline]
         fn default() -> Parameters {
             Parameters::new()
         }
     }
 
     impl IntoValue for Parameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EfConstruction", self.ef_construction);
@@ -1264,6 +1324,7 @@ pub struct CfnLifecyclePolicyProps {
 #[cfg(feature = "opensearchserverless")]
 impl CfnLifecyclePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, policy: impl Into<Str>, r#type: impl Into<Str>) -> CfnLifecyclePolicyProps {
         CfnLifecyclePolicyProps {
             description: None,
@@ -1277,6 +1338,7 @@ impl CfnLifecyclePolicyProps {
 #[cfg(feature = "opensearchserverless")]
 impl CfnLifecyclePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1288,6 +1350,7 @@ impl CfnLifecyclePolicyProps {
 
     /// The `AWS::OpenSearchServerless::LifecyclePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpenSearchServerless::LifecyclePolicy").properties(self.into_properties())
     }
@@ -1296,6 +1359,7 @@ impl CfnLifecyclePolicyProps {
 #[cfg(feature = "opensearchserverless")]
 impl crate::Cfn<markers::LifecyclePolicy> {
     /// Adds an `AWS::OpenSearchServerless::LifecyclePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1349,6 +1413,7 @@ pub struct CfnSecurityConfigProps {
 #[cfg(feature = "opensearchserverless")]
 impl CfnSecurityConfigProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnSecurityConfigProps {
         CfnSecurityConfigProps {
             description: None,
@@ -1363,6 +1428,7 @@ impl CfnSecurityConfigProps {
 
 #[cfg(feature = "opensearchserverless")]
 impl Default for CfnSecurityConfigProps {
+    #[inline]
     fn default() -> CfnSecurityConfigProps {
         CfnSecurityConfigProps::new()
     }
@@ -1371,6 +1437,7 @@ impl Default for CfnSecurityConfigProps {
 #[cfg(feature = "opensearchserverless")]
 impl CfnSecurityConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1384,6 +1451,7 @@ impl CfnSecurityConfigProps {
 
     /// The `AWS::OpenSearchServerless::SecurityConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpenSearchServerless::SecurityConfig").properties(self.into_properties())
     }
@@ -1392,6 +1460,7 @@ impl CfnSecurityConfigProps {
 #[cfg(feature = "opensearchserverless")]
 impl crate::Cfn<markers::SecurityConfig> {
     /// Adds an `AWS::OpenSearchServerless::SecurityConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1405,6 +1474,7 @@ impl crate::Cfn<markers::SecurityConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-securityconfig.html#aws-resource-opensearchserverless-securityconfig-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1413,6 +1483,7 @@ impl crate::Cfn<markers::SecurityConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`IamIdentityCenterOptions.ApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-securityconfig.html#aws-resource-opensearchserverless-securityconfig-return-values).
+    #[inline]
     pub fn attr_iam_identity_center_options_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IamIdentityCenterOptions.ApplicationArn".into())
     }
@@ -1422,6 +1493,7 @@ impl crate::Cfn<markers::SecurityConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`IamIdentityCenterOptions.ApplicationName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-securityconfig.html#aws-resource-opensearchserverless-securityconfig-return-values).
+    #[inline]
     pub fn attr_iam_identity_center_options_application_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IamIdentityCenterOptions.ApplicationName".into())
     }
@@ -1431,6 +1503,7 @@ impl crate::Cfn<markers::SecurityConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`IamIdentityCenterOptions.ApplicationDescription`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-securityconfig.html#aws-resource-opensearchserverless-securityconfig-return-values).
+    #[inline]
     pub fn attr_iam_identity_center_options_application_description(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IamIdentityCenterOptions.ApplicationDescription".into())
     }
@@ -1485,6 +1558,7 @@ pub mod security_config {
 
     impl IamIdentityCenterConfigOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_arn: impl Into<Str>) -> IamIdentityCenterConfigOptions {
             IamIdentityCenterConfigOptions {
                 application_arn: None,
@@ -1498,6 +1572,7 @@ pub mod security_config {
     }
 
     impl IntoValue for IamIdentityCenterConfigOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationArn", self.application_arn);
@@ -1534,6 +1609,7 @@ pub mod security_config {
 
     impl IamFederationConfigOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IamFederationConfigOptions {
             IamFederationConfigOptions {
                 group_attribute: None,
@@ -1543,12 +1619,14 @@ pub mod security_config {
     }
 
     impl Default for IamFederationConfigOptions {
+        #[inline]
         fn default() -> IamFederationConfigOptions {
             IamFederationConfigOptions::new()
         }
     }
 
     impl IntoValue for IamFederationConfigOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GroupAttribute", self.group_attribute);
@@ -1594,6 +1672,7 @@ pub mod security_config {
 
     impl SamlConfigOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metadata: impl Into<Str>) -> SamlConfigOptions {
             SamlConfigOptions {
                 group_attribute: None,
@@ -1606,6 +1685,7 @@ pub mod security_config {
     }
 
     impl IntoValue for SamlConfigOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GroupAttribute", self.group_attribute);
@@ -1651,6 +1731,7 @@ pub struct CfnSecurityPolicyProps {
 #[cfg(feature = "opensearchserverless")]
 impl CfnSecurityPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, policy: impl Into<Str>, r#type: impl Into<Str>) -> CfnSecurityPolicyProps {
         CfnSecurityPolicyProps {
             description: None,
@@ -1664,6 +1745,7 @@ impl CfnSecurityPolicyProps {
 #[cfg(feature = "opensearchserverless")]
 impl CfnSecurityPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1675,6 +1757,7 @@ impl CfnSecurityPolicyProps {
 
     /// The `AWS::OpenSearchServerless::SecurityPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpenSearchServerless::SecurityPolicy").properties(self.into_properties())
     }
@@ -1683,6 +1766,7 @@ impl CfnSecurityPolicyProps {
 #[cfg(feature = "opensearchserverless")]
 impl crate::Cfn<markers::SecurityPolicy> {
     /// Adds an `AWS::OpenSearchServerless::SecurityPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1729,6 +1813,7 @@ pub struct CfnVpcEndpointProps {
 #[cfg(feature = "opensearchserverless")]
 impl CfnVpcEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, subnet_ids: impl Into<List<Str>>, vpc_id: impl Into<Str>) -> CfnVpcEndpointProps {
         CfnVpcEndpointProps {
             name: name.into(),
@@ -1742,6 +1827,7 @@ impl CfnVpcEndpointProps {
 #[cfg(feature = "opensearchserverless")]
 impl CfnVpcEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -1753,6 +1839,7 @@ impl CfnVpcEndpointProps {
 
     /// The `AWS::OpenSearchServerless::VpcEndpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpenSearchServerless::VpcEndpoint").properties(self.into_properties())
     }
@@ -1761,6 +1848,7 @@ impl CfnVpcEndpointProps {
 #[cfg(feature = "opensearchserverless")]
 impl crate::Cfn<markers::VpcEndpoint> {
     /// Adds an `AWS::OpenSearchServerless::VpcEndpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1773,6 +1861,7 @@ impl crate::Cfn<markers::VpcEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-vpcendpoint.html#aws-resource-opensearchserverless-vpcendpoint-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }

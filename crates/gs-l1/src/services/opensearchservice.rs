@@ -99,6 +99,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "opensearchservice")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnApplicationProps {
         CfnApplicationProps {
             app_configs: None,
@@ -115,6 +116,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "opensearchservice")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AppConfigs", self.app_configs);
@@ -129,6 +131,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::OpenSearchService::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpenSearchService::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -137,6 +140,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "opensearchservice")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::OpenSearchService::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -149,6 +153,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-application.html#aws-resource-opensearchservice-application-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -159,6 +164,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-application.html#aws-resource-opensearchservice-application-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -195,6 +201,7 @@ pub mod application {
 
     impl IamIdentityCenterOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IamIdentityCenterOptions {
             IamIdentityCenterOptions {
                 enabled: None,
@@ -205,12 +212,14 @@ pub mod application {
     }
 
     impl Default for IamIdentityCenterOptions {
+        #[inline]
         fn default() -> IamIdentityCenterOptions {
             IamIdentityCenterOptions::new()
         }
     }
 
     impl IntoValue for IamIdentityCenterOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -245,6 +254,7 @@ pub mod application {
 
     impl AppConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> AppConfig {
             AppConfig {
                 key: key.into(),
@@ -254,6 +264,7 @@ pub mod application {
     }
 
     impl IntoValue for AppConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -283,6 +294,7 @@ pub mod application {
 
     impl DataSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_source_arn: impl Into<Str>) -> DataSource {
             DataSource {
                 data_source_arn: data_source_arn.into(),
@@ -292,6 +304,7 @@ pub mod application {
     }
 
     impl IntoValue for DataSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataSourceArn", self.data_source_arn.into_value());
@@ -486,6 +499,7 @@ pub struct CfnDomainProps {
 #[cfg(feature = "opensearchservice")]
 impl CfnDomainProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDomainProps {
         CfnDomainProps {
             aiml_options: None,
@@ -520,6 +534,7 @@ impl CfnDomainProps {
 
 #[cfg(feature = "opensearchservice")]
 impl Default for CfnDomainProps {
+    #[inline]
     fn default() -> CfnDomainProps {
         CfnDomainProps::new()
     }
@@ -528,6 +543,7 @@ impl Default for CfnDomainProps {
 #[cfg(feature = "opensearchservice")]
 impl CfnDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AIMLOptions", self.aiml_options);
@@ -561,6 +577,7 @@ impl CfnDomainProps {
 
     /// The `AWS::OpenSearchService::Domain` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpenSearchService::Domain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -569,6 +586,7 @@ impl CfnDomainProps {
 #[cfg(feature = "opensearchservice")]
 impl crate::Cfn<markers::Domain> {
     /// Adds an `AWS::OpenSearchService::Domain` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -581,6 +599,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceSoftwareOptions.OptionalDeployment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain-return-values).
+    #[inline]
     pub fn attr_service_software_options_optional_deployment(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceSoftwareOptions.OptionalDeployment".into())
     }
@@ -589,6 +608,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceSoftwareOptions.Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain-return-values).
+    #[inline]
     pub fn attr_service_software_options_description(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceSoftwareOptions.Description".into())
     }
@@ -597,6 +617,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceSoftwareOptions.UpdateStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain-return-values).
+    #[inline]
     pub fn attr_service_software_options_update_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceSoftwareOptions.UpdateStatus".into())
     }
@@ -605,6 +626,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceSoftwareOptions.AutomatedUpdateDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain-return-values).
+    #[inline]
     pub fn attr_service_software_options_automated_update_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceSoftwareOptions.AutomatedUpdateDate".into())
     }
@@ -613,6 +635,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceSoftwareOptions.CurrentVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain-return-values).
+    #[inline]
     pub fn attr_service_software_options_current_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceSoftwareOptions.CurrentVersion".into())
     }
@@ -621,6 +644,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainEndpoints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain-return-values).
+    #[inline]
     pub fn attr_domain_endpoints(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainEndpoints".into())
     }
@@ -629,6 +653,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceSoftwareOptions.UpdateAvailable`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain-return-values).
+    #[inline]
     pub fn attr_service_software_options_update_available(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceSoftwareOptions.UpdateAvailable".into())
     }
@@ -638,6 +663,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain-return-values).
+    #[inline]
     pub fn attr_domain_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainEndpoint".into())
     }
@@ -646,6 +672,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceSoftwareOptions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain-return-values).
+    #[inline]
     pub fn attr_service_software_options(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceSoftwareOptions".into())
     }
@@ -657,6 +684,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`AdvancedSecurityOptions.AnonymousAuthDisableDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain-return-values).
+    #[inline]
     pub fn attr_advanced_security_options_anonymous_auth_disable_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AdvancedSecurityOptions.AnonymousAuthDisableDate".into())
     }
@@ -665,6 +693,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceSoftwareOptions.NewVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain-return-values).
+    #[inline]
     pub fn attr_service_software_options_new_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceSoftwareOptions.NewVersion".into())
     }
@@ -673,6 +702,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -681,6 +711,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -689,6 +720,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceSoftwareOptions.Cancellable`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain-return-values).
+    #[inline]
     pub fn attr_service_software_options_cancellable(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceSoftwareOptions.Cancellable".into())
     }
@@ -699,6 +731,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainEndpointV2`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain-return-values).
+    #[inline]
     pub fn attr_domain_endpoint_v2(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainEndpointV2".into())
     }
@@ -708,6 +741,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentityCenterOptions.IdentityCenterApplicationARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain-return-values).
+    #[inline]
     pub fn attr_identity_center_options_identity_center_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentityCenterOptions.IdentityCenterApplicationARN".into())
     }
@@ -716,6 +750,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentityCenterOptions.IdentityStoreId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain-return-values).
+    #[inline]
     pub fn attr_identity_center_options_identity_store_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentityCenterOptions.IdentityStoreId".into())
     }
@@ -745,6 +780,7 @@ pub mod domain {
 
     impl ColdStorageOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ColdStorageOptions {
             ColdStorageOptions {
                 enabled: None,
@@ -753,12 +789,14 @@ pub mod domain {
     }
 
     impl Default for ColdStorageOptions {
+        #[inline]
         fn default() -> ColdStorageOptions {
             ColdStorageOptions::new()
         }
     }
 
     impl IntoValue for ColdStorageOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -786,6 +824,7 @@ pub mod domain {
 
     impl NodeOption {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NodeOption {
             NodeOption {
                 node_config: None,
@@ -795,12 +834,14 @@ pub mod domain {
     }
 
     impl Default for NodeOption {
+        #[inline]
         fn default() -> NodeOption {
             NodeOption::new()
         }
     }
 
     impl IntoValue for NodeOption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NodeConfig", self.node_config);
@@ -834,6 +875,7 @@ pub mod domain {
 
     impl NodeConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NodeConfig {
             NodeConfig {
                 count: None,
@@ -844,12 +886,14 @@ pub mod domain {
     }
 
     impl Default for NodeConfig {
+        #[inline]
         fn default() -> NodeConfig {
             NodeConfig::new()
         }
     }
 
     impl IntoValue for NodeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Count", self.count);
@@ -889,6 +933,7 @@ pub mod domain {
 
     impl JWTOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JWTOptions {
             JWTOptions {
                 enabled: None,
@@ -900,12 +945,14 @@ pub mod domain {
     }
 
     impl Default for JWTOptions {
+        #[inline]
         fn default() -> JWTOptions {
             JWTOptions::new()
         }
     }
 
     impl IntoValue for JWTOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -941,6 +988,7 @@ pub mod domain {
 
     impl IAMFederationOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IAMFederationOptions {
             IAMFederationOptions {
                 enabled: None,
@@ -951,12 +999,14 @@ pub mod domain {
     }
 
     impl Default for IAMFederationOptions {
+        #[inline]
         fn default() -> IAMFederationOptions {
             IAMFederationOptions::new()
         }
     }
 
     impl IntoValue for IAMFederationOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -1012,6 +1062,7 @@ pub mod domain {
 
     impl IdentityCenterOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IdentityCenterOptions {
             IdentityCenterOptions {
                 enabled_api_access: None,
@@ -1025,12 +1076,14 @@ pub mod domain {
     }
 
     impl Default for IdentityCenterOptions {
+        #[inline]
         fn default() -> IdentityCenterOptions {
             IdentityCenterOptions::new()
         }
     }
 
     impl IntoValue for IdentityCenterOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnabledAPIAccess", self.enabled_api_access);
@@ -1063,6 +1116,7 @@ pub mod domain {
 
     impl AIMLOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AIMLOptions {
             AIMLOptions {
                 s3_vectors_engine: None,
@@ -1072,12 +1126,14 @@ pub mod domain {
     }
 
     impl Default for AIMLOptions {
+        #[inline]
         fn default() -> AIMLOptions {
             AIMLOptions::new()
         }
     }
 
     impl IntoValue for AIMLOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3VectorsEngine", self.s3_vectors_engine);
@@ -1102,6 +1158,7 @@ pub mod domain {
 
     impl S3VectorsEngine {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> S3VectorsEngine {
             S3VectorsEngine {
                 enabled: enabled.into(),
@@ -1110,6 +1167,7 @@ pub mod domain {
     }
 
     impl IntoValue for S3VectorsEngine {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -1132,6 +1190,7 @@ pub mod domain {
 
     impl ServerlessVectorAcceleration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServerlessVectorAcceleration {
             ServerlessVectorAcceleration {
                 enabled: None,
@@ -1140,12 +1199,14 @@ pub mod domain {
     }
 
     impl Default for ServerlessVectorAcceleration {
+        #[inline]
         fn default() -> ServerlessVectorAcceleration {
             ServerlessVectorAcceleration::new()
         }
     }
 
     impl IntoValue for ServerlessVectorAcceleration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -1168,6 +1229,7 @@ pub mod domain {
 
     impl DeploymentStrategyOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeploymentStrategyOptions {
             DeploymentStrategyOptions {
                 deployment_strategy: None,
@@ -1176,12 +1238,14 @@ pub mod domain {
     }
 
     impl Default for DeploymentStrategyOptions {
+        #[inline]
         fn default() -> DeploymentStrategyOptions {
             DeploymentStrategyOptions::new()
         }
     }
 
     impl IntoValue for DeploymentStrategyOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeploymentStrategy", self.deployment_strategy);
@@ -1215,6 +1279,7 @@ pub mod domain {
 
     impl AutomatedSnapshotPauseOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> AutomatedSnapshotPauseOptions {
             AutomatedSnapshotPauseOptions {
                 enabled: enabled.into(),
@@ -1225,6 +1290,7 @@ pub mod domain {
     }
 
     impl IntoValue for AutomatedSnapshotPauseOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Enabled", self.enabled.into_value());
@@ -1254,6 +1320,7 @@ pub mod domain {
 
     impl SoftwareUpdateOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SoftwareUpdateOptions {
             SoftwareUpdateOptions {
                 auto_software_update_enabled: None,
@@ -1263,12 +1330,14 @@ pub mod domain {
     }
 
     impl Default for SoftwareUpdateOptions {
+        #[inline]
         fn default() -> SoftwareUpdateOptions {
             SoftwareUpdateOptions::new()
         }
     }
 
     impl IntoValue for SoftwareUpdateOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoSoftwareUpdateEnabled", self.auto_software_update_enabled);
@@ -1302,6 +1371,7 @@ pub mod domain {
 
     impl LogPublishingOption {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LogPublishingOption {
             LogPublishingOption {
                 cloud_watch_logs_log_group_arn: None,
@@ -1311,12 +1381,14 @@ pub mod domain {
     }
 
     impl Default for LogPublishingOption {
+        #[inline]
         fn default() -> LogPublishingOption {
             LogPublishingOption::new()
         }
     }
 
     impl IntoValue for LogPublishingOption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogsLogGroupArn", self.cloud_watch_logs_log_group_arn);
@@ -1343,6 +1415,7 @@ pub mod domain {
 
     impl SnapshotOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SnapshotOptions {
             SnapshotOptions {
                 automated_snapshot_start_hour: None,
@@ -1351,12 +1424,14 @@ pub mod domain {
     }
 
     impl Default for SnapshotOptions {
+        #[inline]
         fn default() -> SnapshotOptions {
             SnapshotOptions::new()
         }
     }
 
     impl IntoValue for SnapshotOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutomatedSnapshotStartHour", self.automated_snapshot_start_hour);
@@ -1405,6 +1480,7 @@ pub mod domain {
 
     impl VPCOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VPCOptions {
             VPCOptions {
                 egress_enabled: None,
@@ -1415,12 +1491,14 @@ pub mod domain {
     }
 
     impl Default for VPCOptions {
+        #[inline]
         fn default() -> VPCOptions {
             VPCOptions::new()
         }
     }
 
     impl IntoValue for VPCOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EgressEnabled", self.egress_enabled);
@@ -1448,6 +1526,7 @@ pub mod domain {
 
     impl NodeToNodeEncryptionOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NodeToNodeEncryptionOptions {
             NodeToNodeEncryptionOptions {
                 enabled: None,
@@ -1456,12 +1535,14 @@ pub mod domain {
     }
 
     impl Default for NodeToNodeEncryptionOptions {
+        #[inline]
         fn default() -> NodeToNodeEncryptionOptions {
             NodeToNodeEncryptionOptions::new()
         }
     }
 
     impl IntoValue for NodeToNodeEncryptionOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -1512,6 +1593,7 @@ pub mod domain {
 
     impl DomainEndpointOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DomainEndpointOptions {
             DomainEndpointOptions {
                 custom_endpoint: None,
@@ -1524,12 +1606,14 @@ pub mod domain {
     }
 
     impl Default for DomainEndpointOptions {
+        #[inline]
         fn default() -> DomainEndpointOptions {
             DomainEndpointOptions::new()
         }
     }
 
     impl IntoValue for DomainEndpointOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomEndpoint", self.custom_endpoint);
@@ -1587,6 +1671,7 @@ pub mod domain {
 
     impl CognitoOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CognitoOptions {
             CognitoOptions {
                 enabled: None,
@@ -1598,12 +1683,14 @@ pub mod domain {
     }
 
     impl Default for CognitoOptions {
+        #[inline]
         fn default() -> CognitoOptions {
             CognitoOptions::new()
         }
     }
 
     impl IntoValue for CognitoOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -1672,6 +1759,7 @@ pub mod domain {
 
     impl AdvancedSecurityOptionsInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdvancedSecurityOptionsInput {
             AdvancedSecurityOptionsInput {
                 anonymous_auth_disable_date: None,
@@ -1687,12 +1775,14 @@ pub mod domain {
     }
 
     impl Default for AdvancedSecurityOptionsInput {
+        #[inline]
         fn default() -> AdvancedSecurityOptionsInput {
             AdvancedSecurityOptionsInput::new()
         }
     }
 
     impl IntoValue for AdvancedSecurityOptionsInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnonymousAuthDisableDate", self.anonymous_auth_disable_date);
@@ -1753,6 +1843,7 @@ pub mod domain {
 
     impl SAMLOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SAMLOptions {
             SAMLOptions {
                 enabled: None,
@@ -1767,12 +1858,14 @@ pub mod domain {
     }
 
     impl Default for SAMLOptions {
+        #[inline]
         fn default() -> SAMLOptions {
             SAMLOptions::new()
         }
     }
 
     impl IntoValue for SAMLOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -1808,6 +1901,7 @@ pub mod domain {
 
     impl Idp {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entity_id: impl Into<Str>, metadata_content: impl Into<Str>) -> Idp {
             Idp {
                 entity_id: entity_id.into(),
@@ -1817,6 +1911,7 @@ pub mod domain {
     }
 
     impl IntoValue for Idp {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EntityId", self.entity_id.into_value());
@@ -1861,6 +1956,7 @@ pub mod domain {
 
     impl MasterUserOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MasterUserOptions {
             MasterUserOptions {
                 master_user_arn: None,
@@ -1871,12 +1967,14 @@ pub mod domain {
     }
 
     impl Default for MasterUserOptions {
+        #[inline]
         fn default() -> MasterUserOptions {
             MasterUserOptions::new()
         }
     }
 
     impl IntoValue for MasterUserOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.master_user_arn { m.insert("MasterUserARN", v.into_get_att("Arn")); }
@@ -1935,6 +2033,7 @@ pub mod domain {
 
     impl EBSOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EBSOptions {
             EBSOptions {
                 ebs_enabled: None,
@@ -1947,12 +2046,14 @@ pub mod domain {
     }
 
     impl Default for EBSOptions {
+        #[inline]
         fn default() -> EBSOptions {
             EBSOptions::new()
         }
     }
 
     impl IntoValue for EBSOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EBSEnabled", self.ebs_enabled);
@@ -1991,6 +2092,7 @@ pub mod domain {
 
     impl EncryptionAtRestOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionAtRestOptions {
             EncryptionAtRestOptions {
                 enabled: None,
@@ -2000,12 +2102,14 @@ pub mod domain {
     }
 
     impl Default for EncryptionAtRestOptions {
+        #[inline]
         fn default() -> EncryptionAtRestOptions {
             EncryptionAtRestOptions::new()
         }
     }
 
     impl IntoValue for EncryptionAtRestOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -2034,6 +2138,7 @@ pub mod domain {
 
     impl OffPeakWindowOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OffPeakWindowOptions {
             OffPeakWindowOptions {
                 enabled: None,
@@ -2043,12 +2148,14 @@ pub mod domain {
     }
 
     impl Default for OffPeakWindowOptions {
+        #[inline]
         fn default() -> OffPeakWindowOptions {
             OffPeakWindowOptions::new()
         }
     }
 
     impl IntoValue for OffPeakWindowOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -2076,6 +2183,7 @@ pub mod domain {
 
     impl OffPeakWindow {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OffPeakWindow {
             OffPeakWindow {
                 window_start_time: None,
@@ -2084,12 +2192,14 @@ pub mod domain {
     }
 
     impl Default for OffPeakWindow {
+        #[inline]
         fn default() -> OffPeakWindow {
             OffPeakWindow::new()
         }
     }
 
     impl IntoValue for OffPeakWindow {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "WindowStartTime", self.window_start_time);
@@ -2122,6 +2232,7 @@ pub mod domain {
 
     impl WindowStartTime {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(hours: impl Into<Int>, minutes: impl Into<Int>) -> WindowStartTime {
             WindowStartTime {
                 hours: hours.into(),
@@ -2131,6 +2242,7 @@ pub mod domain {
     }
 
     impl IntoValue for WindowStartTime {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Hours", self.hours.into_value());
@@ -2246,6 +2358,7 @@ pub mod domain {
 
     impl ClusterConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClusterConfig {
             ClusterConfig {
                 cold_storage_options: None,
@@ -2266,12 +2379,14 @@ pub mod domain {
     }
 
     impl Default for ClusterConfig {
+        #[inline]
         fn default() -> ClusterConfig {
             ClusterConfig::new()
         }
     }
 
     impl IntoValue for ClusterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ColdStorageOptions", self.cold_storage_options);
@@ -2308,6 +2423,7 @@ pub mod domain {
 
     impl ZoneAwarenessConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ZoneAwarenessConfig {
             ZoneAwarenessConfig {
                 availability_zone_count: None,
@@ -2316,12 +2432,14 @@ pub mod domain {
     }
 
     impl Default for ZoneAwarenessConfig {
+        #[inline]
         fn default() -> ZoneAwarenessConfig {
             ZoneAwarenessConfig::new()
         }
     }
 
     impl IntoValue for ZoneAwarenessConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZoneCount", self.availability_zone_count);

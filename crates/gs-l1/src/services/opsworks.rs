@@ -196,6 +196,7 @@ pub struct CfnAppProps {
 #[cfg(feature = "opsworks")]
 impl CfnAppProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, stack_id: impl Into<Str>, r#type: impl Into<Str>) -> CfnAppProps {
         CfnAppProps {
             app_source: None,
@@ -217,6 +218,7 @@ impl CfnAppProps {
 #[cfg(feature = "opsworks")]
 impl CfnAppProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AppSource", self.app_source);
@@ -236,6 +238,7 @@ impl CfnAppProps {
 
     /// The `AWS::OpsWorks::App` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpsWorks::App").properties(self.into_properties())
     }
@@ -244,6 +247,7 @@ impl CfnAppProps {
 #[cfg(feature = "opsworks")]
 impl crate::Cfn<markers::App> {
     /// Adds an `AWS::OpsWorks::App` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -301,6 +305,7 @@ pub mod app {
 
     impl Source {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Source {
             Source {
                 password: None,
@@ -314,12 +319,14 @@ pub mod app {
     }
 
     impl Default for Source {
+        #[inline]
         fn default() -> Source {
             Source::new()
         }
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Password", self.password);
@@ -358,6 +365,7 @@ pub mod app {
 
     impl DataSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataSource {
             DataSource {
                 arn: None,
@@ -368,12 +376,14 @@ pub mod app {
     }
 
     impl Default for DataSource {
+        #[inline]
         fn default() -> DataSource {
             DataSource::new()
         }
     }
 
     impl IntoValue for DataSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -415,6 +425,7 @@ pub mod app {
 
     impl EnvironmentVariable {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> EnvironmentVariable {
             EnvironmentVariable {
                 key: key.into(),
@@ -425,6 +436,7 @@ pub mod app {
     }
 
     impl IntoValue for EnvironmentVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -460,6 +472,7 @@ pub mod app {
 
     impl SslConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SslConfiguration {
             SslConfiguration {
                 certificate: None,
@@ -470,12 +483,14 @@ pub mod app {
     }
 
     impl Default for SslConfiguration {
+        #[inline]
         fn default() -> SslConfiguration {
             SslConfiguration::new()
         }
     }
 
     impl IntoValue for SslConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Certificate", self.certificate);
@@ -508,6 +523,7 @@ pub struct CfnElasticLoadBalancerAttachmentProps {
 #[cfg(feature = "opsworks")]
 impl CfnElasticLoadBalancerAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(elastic_load_balancer_name: impl Into<Str>, layer_id: impl Into<Str>) -> CfnElasticLoadBalancerAttachmentProps {
         CfnElasticLoadBalancerAttachmentProps {
             elastic_load_balancer_name: elastic_load_balancer_name.into(),
@@ -519,6 +535,7 @@ impl CfnElasticLoadBalancerAttachmentProps {
 #[cfg(feature = "opsworks")]
 impl CfnElasticLoadBalancerAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ElasticLoadBalancerName", self.elastic_load_balancer_name.into_value());
@@ -528,6 +545,7 @@ impl CfnElasticLoadBalancerAttachmentProps {
 
     /// The `AWS::OpsWorks::ElasticLoadBalancerAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpsWorks::ElasticLoadBalancerAttachment").properties(self.into_properties())
     }
@@ -536,6 +554,7 @@ impl CfnElasticLoadBalancerAttachmentProps {
 #[cfg(feature = "opsworks")]
 impl crate::Cfn<markers::ElasticLoadBalancerAttachment> {
     /// Adds an `AWS::OpsWorks::ElasticLoadBalancerAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -707,6 +726,7 @@ pub struct CfnInstanceProps {
 #[cfg(feature = "opsworks")]
 impl CfnInstanceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_type: impl Into<Str>, layer_ids: impl Into<List<Str>>, stack_id: impl Into<Str>) -> CfnInstanceProps {
         CfnInstanceProps {
             agent_version: None,
@@ -737,6 +757,7 @@ impl CfnInstanceProps {
 #[cfg(feature = "opsworks")]
 impl CfnInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AgentVersion", self.agent_version);
@@ -765,6 +786,7 @@ impl CfnInstanceProps {
 
     /// The `AWS::OpsWorks::Instance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpsWorks::Instance").properties(self.into_properties())
     }
@@ -773,6 +795,7 @@ impl CfnInstanceProps {
 #[cfg(feature = "opsworks")]
 impl crate::Cfn<markers::Instance> {
     /// Adds an `AWS::OpsWorks::Instance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -785,6 +808,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailabilityZone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-instance.html#aws-resource-opsworks-instance-return-values).
+    #[inline]
     pub fn attr_availability_zone(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailabilityZone".into())
     }
@@ -793,6 +817,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrivateDnsName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-instance.html#aws-resource-opsworks-instance-return-values).
+    #[inline]
     pub fn attr_private_dns_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrivateDnsName".into())
     }
@@ -801,6 +826,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`PrivateIp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-instance.html#aws-resource-opsworks-instance-return-values).
+    #[inline]
     pub fn attr_private_ip(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PrivateIp".into())
     }
@@ -809,6 +835,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublicDnsName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-instance.html#aws-resource-opsworks-instance-return-values).
+    #[inline]
     pub fn attr_public_dns_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublicDnsName".into())
     }
@@ -817,6 +844,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublicIp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-instance.html#aws-resource-opsworks-instance-return-values).
+    #[inline]
     pub fn attr_public_ip(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublicIp".into())
     }
@@ -862,6 +890,7 @@ pub mod instance {
 
     impl BlockDeviceMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BlockDeviceMapping {
             BlockDeviceMapping {
                 device_name: None,
@@ -873,12 +902,14 @@ pub mod instance {
     }
 
     impl Default for BlockDeviceMapping {
+        #[inline]
         fn default() -> BlockDeviceMapping {
             BlockDeviceMapping::new()
         }
     }
 
     impl IntoValue for BlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeviceName", self.device_name);
@@ -931,6 +962,7 @@ pub mod instance {
 
     impl EbsBlockDevice {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EbsBlockDevice {
             EbsBlockDevice {
                 delete_on_termination: None,
@@ -943,12 +975,14 @@ pub mod instance {
     }
 
     impl Default for EbsBlockDevice {
+        #[inline]
         fn default() -> EbsBlockDevice {
             EbsBlockDevice::new()
         }
     }
 
     impl IntoValue for EbsBlockDevice {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeleteOnTermination", self.delete_on_termination);
@@ -1005,6 +1039,7 @@ pub mod instance {
 
     impl TimeBasedAutoScaling {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TimeBasedAutoScaling {
             TimeBasedAutoScaling {
                 friday: None,
@@ -1019,12 +1054,14 @@ pub mod instance {
     }
 
     impl Default for TimeBasedAutoScaling {
+        #[inline]
         fn default() -> TimeBasedAutoScaling {
             TimeBasedAutoScaling::new()
         }
     }
 
     impl IntoValue for TimeBasedAutoScaling {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Friday", self.friday);
@@ -1174,6 +1211,7 @@ pub struct CfnLayerProps {
 #[cfg(feature = "opsworks")]
 impl CfnLayerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(auto_assign_elastic_ips: impl Into<Bool>, auto_assign_public_ips: impl Into<Bool>, enable_auto_healing: impl Into<Bool>, name: impl Into<Str>, shortname: impl Into<Str>, stack_id: impl Into<Str>, r#type: impl Into<Str>) -> CfnLayerProps {
         CfnLayerProps {
             attributes: None,
@@ -1202,6 +1240,7 @@ impl CfnLayerProps {
 #[cfg(feature = "opsworks")]
 impl CfnLayerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Attributes", self.attributes);
@@ -1228,6 +1267,7 @@ impl CfnLayerProps {
 
     /// The `AWS::OpsWorks::Layer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpsWorks::Layer").properties(self.into_properties())
     }
@@ -1236,6 +1276,7 @@ impl CfnLayerProps {
 #[cfg(feature = "opsworks")]
 impl crate::Cfn<markers::Layer> {
     /// Adds an `AWS::OpsWorks::Layer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1285,6 +1326,7 @@ pub mod layer {
 
     impl Recipes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Recipes {
             Recipes {
                 configure: None,
@@ -1297,12 +1339,14 @@ pub mod layer {
     }
 
     impl Default for Recipes {
+        #[inline]
         fn default() -> Recipes {
             Recipes::new()
         }
     }
 
     impl IntoValue for Recipes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Configure", self.configure);
@@ -1329,6 +1373,7 @@ pub mod layer {
 
     impl LifecycleEventConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LifecycleEventConfiguration {
             LifecycleEventConfiguration {
                 shutdown_event_configuration: None,
@@ -1337,12 +1382,14 @@ pub mod layer {
     }
 
     impl Default for LifecycleEventConfiguration {
+        #[inline]
         fn default() -> LifecycleEventConfiguration {
             LifecycleEventConfiguration::new()
         }
     }
 
     impl IntoValue for LifecycleEventConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ShutdownEventConfiguration", self.shutdown_event_configuration);
@@ -1373,6 +1420,7 @@ pub mod layer {
 
     impl ShutdownEventConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ShutdownEventConfiguration {
             ShutdownEventConfiguration {
                 delay_until_elb_connections_drained: None,
@@ -1382,12 +1430,14 @@ pub mod layer {
     }
 
     impl Default for ShutdownEventConfiguration {
+        #[inline]
         fn default() -> ShutdownEventConfiguration {
             ShutdownEventConfiguration::new()
         }
     }
 
     impl IntoValue for ShutdownEventConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DelayUntilElbConnectionsDrained", self.delay_until_elb_connections_drained);
@@ -1423,6 +1473,7 @@ pub mod layer {
 
     impl LoadBasedAutoScaling {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoadBasedAutoScaling {
             LoadBasedAutoScaling {
                 down_scaling: None,
@@ -1433,12 +1484,14 @@ pub mod layer {
     }
 
     impl Default for LoadBasedAutoScaling {
+        #[inline]
         fn default() -> LoadBasedAutoScaling {
             LoadBasedAutoScaling::new()
         }
     }
 
     impl IntoValue for LoadBasedAutoScaling {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DownScaling", self.down_scaling);
@@ -1500,6 +1553,7 @@ pub mod layer {
 
     impl AutoScalingThresholds {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutoScalingThresholds {
             AutoScalingThresholds {
                 cpu_threshold: None,
@@ -1513,12 +1567,14 @@ pub mod layer {
     }
 
     impl Default for AutoScalingThresholds {
+        #[inline]
         fn default() -> AutoScalingThresholds {
             AutoScalingThresholds::new()
         }
     }
 
     impl IntoValue for AutoScalingThresholds {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CpuThreshold", self.cpu_threshold);
@@ -1580,6 +1636,7 @@ pub mod layer {
 
     impl VolumeConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VolumeConfiguration {
             VolumeConfiguration {
                 encrypted: None,
@@ -1594,12 +1651,14 @@ pub mod layer {
     }
 
     impl Default for VolumeConfiguration {
+        #[inline]
         fn default() -> VolumeConfiguration {
             VolumeConfiguration::new()
         }
     }
 
     impl IntoValue for VolumeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Encrypted", self.encrypted);
@@ -1801,6 +1860,7 @@ pub struct CfnStackProps {
 #[cfg(feature = "opsworks")]
 impl CfnStackProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(default_instance_profile_arn: impl Into<Str>, name: impl Into<Str>, service_role_arn: impl Into<Str>) -> CfnStackProps {
         CfnStackProps {
             agent_version: None,
@@ -1835,6 +1895,7 @@ impl CfnStackProps {
 #[cfg(feature = "opsworks")]
 impl CfnStackProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AgentVersion", self.agent_version);
@@ -1867,6 +1928,7 @@ impl CfnStackProps {
 
     /// The `AWS::OpsWorks::Stack` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpsWorks::Stack").properties(self.into_properties())
     }
@@ -1875,6 +1937,7 @@ impl CfnStackProps {
 #[cfg(feature = "opsworks")]
 impl crate::Cfn<markers::Stack> {
     /// Adds an `AWS::OpsWorks::Stack` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1909,6 +1972,7 @@ pub mod stack {
 
     impl ChefConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ChefConfiguration {
             ChefConfiguration {
                 berkshelf_version: None,
@@ -1918,12 +1982,14 @@ pub mod stack {
     }
 
     impl Default for ChefConfiguration {
+        #[inline]
         fn default() -> ChefConfiguration {
             ChefConfiguration::new()
         }
     }
 
     impl IntoValue for ChefConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BerkshelfVersion", self.berkshelf_version);
@@ -1953,6 +2019,7 @@ pub mod stack {
 
     impl StackConfigurationManager {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StackConfigurationManager {
             StackConfigurationManager {
                 name: None,
@@ -1962,12 +2029,14 @@ pub mod stack {
     }
 
     impl Default for StackConfigurationManager {
+        #[inline]
         fn default() -> StackConfigurationManager {
             StackConfigurationManager::new()
         }
     }
 
     impl IntoValue for StackConfigurationManager {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -2021,6 +2090,7 @@ pub mod stack {
 
     impl Source {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Source {
             Source {
                 password: None,
@@ -2034,12 +2104,14 @@ pub mod stack {
     }
 
     impl Default for Source {
+        #[inline]
         fn default() -> Source {
             Source::new()
         }
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Password", self.password);
@@ -2073,6 +2145,7 @@ pub mod stack {
 
     impl ElasticIp {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ip: impl Into<Str>) -> ElasticIp {
             ElasticIp {
                 ip: ip.into(),
@@ -2082,6 +2155,7 @@ pub mod stack {
     }
 
     impl IntoValue for ElasticIp {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Ip", self.ip.into_value());
@@ -2118,6 +2192,7 @@ pub mod stack {
 
     impl RdsDbInstance {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(db_password: impl Into<Str>, db_user: impl Into<Str>, rds_db_instance_arn: impl Into<Str>) -> RdsDbInstance {
             RdsDbInstance {
                 db_password: db_password.into(),
@@ -2128,6 +2203,7 @@ pub mod stack {
     }
 
     impl IntoValue for RdsDbInstance {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DbPassword", self.db_password.into_value());
@@ -2172,6 +2248,7 @@ pub struct CfnUserProfileProps {
 #[cfg(feature = "opsworks")]
 impl CfnUserProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(iam_user_arn: impl Into<Str>) -> CfnUserProfileProps {
         CfnUserProfileProps {
             allow_self_management: None,
@@ -2185,6 +2262,7 @@ impl CfnUserProfileProps {
 #[cfg(feature = "opsworks")]
 impl CfnUserProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllowSelfManagement", self.allow_self_management);
@@ -2196,6 +2274,7 @@ impl CfnUserProfileProps {
 
     /// The `AWS::OpsWorks::UserProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpsWorks::UserProfile").properties(self.into_properties())
     }
@@ -2204,6 +2283,7 @@ impl CfnUserProfileProps {
 #[cfg(feature = "opsworks")]
 impl crate::Cfn<markers::UserProfile> {
     /// Adds an `AWS::OpsWorks::UserProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2216,6 +2296,7 @@ impl crate::Cfn<markers::UserProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`SshUsername`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-userprofile.html#aws-resource-opsworks-userprofile-return-values).
+    #[inline]
     pub fn attr_ssh_username(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SshUsername".into())
     }
@@ -2253,6 +2334,7 @@ pub struct CfnVolumeProps {
 #[cfg(feature = "opsworks")]
 impl CfnVolumeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ec2_volume_id: impl Into<Str>, stack_id: impl Into<Str>) -> CfnVolumeProps {
         CfnVolumeProps {
             ec2_volume_id: ec2_volume_id.into(),
@@ -2266,6 +2348,7 @@ impl CfnVolumeProps {
 #[cfg(feature = "opsworks")]
 impl CfnVolumeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Ec2VolumeId", self.ec2_volume_id.into_value());
@@ -2277,6 +2360,7 @@ impl CfnVolumeProps {
 
     /// The `AWS::OpsWorks::Volume` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpsWorks::Volume").properties(self.into_properties())
     }
@@ -2285,6 +2369,7 @@ impl CfnVolumeProps {
 #[cfg(feature = "opsworks")]
 impl crate::Cfn<markers::Volume> {
     /// Adds an `AWS::OpsWorks::Volume` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,

@@ -192,6 +192,7 @@ pub struct CfnServerProps {
 #[cfg(feature = "opsworkscm")]
 impl CfnServerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_profile_arn: impl Into<Str>, instance_type: impl Into<Str>, service_role_arn: impl Into<Str>) -> CfnServerProps {
         CfnServerProps {
             associate_public_ip_address: None,
@@ -221,6 +222,7 @@ impl CfnServerProps {
 #[cfg(feature = "opsworkscm")]
 impl CfnServerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssociatePublicIpAddress", self.associate_public_ip_address);
@@ -248,6 +250,7 @@ impl CfnServerProps {
 
     /// The `AWS::OpsWorksCM::Server` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OpsWorksCM::Server").properties(self.into_properties())
     }
@@ -256,6 +259,7 @@ impl CfnServerProps {
 #[cfg(feature = "opsworkscm")]
 impl crate::Cfn<markers::Server> {
     /// Adds an `AWS::OpsWorksCM::Server` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -269,6 +273,7 @@ impl crate::Cfn<markers::Server> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworkscm-server.html#aws-resource-opsworkscm-server-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -277,6 +282,7 @@ impl crate::Cfn<markers::Server> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServerName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworkscm-server.html#aws-resource-opsworkscm-server-return-values).
+    #[inline]
     pub fn attr_server_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServerName".into())
     }
@@ -286,6 +292,7 @@ impl crate::Cfn<markers::Server> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworkscm-server.html#aws-resource-opsworkscm-server-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -318,6 +325,7 @@ pub mod server {
 
     impl EngineAttribute {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EngineAttribute {
             EngineAttribute {
                 name: None,
@@ -327,12 +335,14 @@ pub mod server {
     }
 
     impl Default for EngineAttribute {
+        #[inline]
         fn default() -> EngineAttribute {
             EngineAttribute::new()
         }
     }
 
     impl IntoValue for EngineAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);

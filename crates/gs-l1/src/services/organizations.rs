@@ -147,6 +147,7 @@ pub struct CfnAccountProps {
 #[cfg(feature = "organizations")]
 impl CfnAccountProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(account_name: impl Into<Str>, email: impl Into<Str>) -> CfnAccountProps {
         CfnAccountProps {
             account_name: account_name.into(),
@@ -161,6 +162,7 @@ impl CfnAccountProps {
 #[cfg(feature = "organizations")]
 impl CfnAccountProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccountName", self.account_name.into_value());
@@ -173,6 +175,7 @@ impl CfnAccountProps {
 
     /// The `AWS::Organizations::Account` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Organizations::Account").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -181,6 +184,7 @@ impl CfnAccountProps {
 #[cfg(feature = "organizations")]
 impl crate::Cfn<markers::Account> {
     /// Adds an `AWS::Organizations::Account` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -194,6 +198,7 @@ impl crate::Cfn<markers::Account> {
     ///
     /// `Fn::GetAtt` of
     /// [`JoinedMethod`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-account.html#aws-resource-organizations-account-return-values).
+    #[inline]
     pub fn attr_joined_method(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "JoinedMethod".into())
     }
@@ -203,6 +208,7 @@ impl crate::Cfn<markers::Account> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-account.html#aws-resource-organizations-account-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -212,6 +218,7 @@ impl crate::Cfn<markers::Account> {
     ///
     /// `Fn::GetAtt` of
     /// [`JoinedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-account.html#aws-resource-organizations-account-return-values).
+    #[inline]
     pub fn attr_joined_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "JoinedTimestamp".into())
     }
@@ -220,6 +227,7 @@ impl crate::Cfn<markers::Account> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-account.html#aws-resource-organizations-account-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -229,6 +237,7 @@ impl crate::Cfn<markers::Account> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-account.html#aws-resource-organizations-account-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -239,6 +248,7 @@ impl crate::Cfn<markers::Account> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-account.html#aws-resource-organizations-account-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -247,6 +257,7 @@ impl crate::Cfn<markers::Account> {
     ///
     /// `Fn::GetAtt` of
     /// [`Paths`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-account.html#aws-resource-organizations-account-return-values).
+    #[inline]
     pub fn attr_paths(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Paths".into())
     }
@@ -268,6 +279,7 @@ pub struct CfnOrganizationProps {
 #[cfg(feature = "organizations")]
 impl CfnOrganizationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnOrganizationProps {
         CfnOrganizationProps {
             feature_set: None,
@@ -277,6 +289,7 @@ impl CfnOrganizationProps {
 
 #[cfg(feature = "organizations")]
 impl Default for CfnOrganizationProps {
+    #[inline]
     fn default() -> CfnOrganizationProps {
         CfnOrganizationProps::new()
     }
@@ -285,6 +298,7 @@ impl Default for CfnOrganizationProps {
 #[cfg(feature = "organizations")]
 impl CfnOrganizationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "FeatureSet", self.feature_set);
@@ -293,6 +307,7 @@ impl CfnOrganizationProps {
 
     /// The `AWS::Organizations::Organization` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Organizations::Organization").properties(self.into_properties())
     }
@@ -301,6 +316,7 @@ impl CfnOrganizationProps {
 #[cfg(feature = "organizations")]
 impl crate::Cfn<markers::Organization> {
     /// Adds an `AWS::Organizations::Organization` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -313,6 +329,7 @@ impl crate::Cfn<markers::Organization> {
     ///
     /// `Fn::GetAtt` of
     /// [`RootId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-organization.html#aws-resource-organizations-organization-return-values).
+    #[inline]
     pub fn attr_root_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RootId".into())
     }
@@ -321,6 +338,7 @@ impl crate::Cfn<markers::Organization> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-organization.html#aws-resource-organizations-organization-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -329,6 +347,7 @@ impl crate::Cfn<markers::Organization> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-organization.html#aws-resource-organizations-organization-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -338,6 +357,7 @@ impl crate::Cfn<markers::Organization> {
     ///
     /// `Fn::GetAtt` of
     /// [`ManagementAccountArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-organization.html#aws-resource-organizations-organization-return-values).
+    #[inline]
     pub fn attr_management_account_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ManagementAccountArn".into())
     }
@@ -346,6 +366,7 @@ impl crate::Cfn<markers::Organization> {
     ///
     /// `Fn::GetAtt` of
     /// [`ManagementAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-organization.html#aws-resource-organizations-organization-return-values).
+    #[inline]
     pub fn attr_management_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ManagementAccountId".into())
     }
@@ -355,6 +376,7 @@ impl crate::Cfn<markers::Organization> {
     ///
     /// `Fn::GetAtt` of
     /// [`ManagementAccountEmail`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-organization.html#aws-resource-organizations-organization-return-values).
+    #[inline]
     pub fn attr_management_account_email(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ManagementAccountEmail".into())
     }
@@ -395,6 +417,7 @@ pub struct CfnOrganizationalUnitProps {
 #[cfg(feature = "organizations")]
 impl CfnOrganizationalUnitProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, parent_id: impl Into<Str>) -> CfnOrganizationalUnitProps {
         CfnOrganizationalUnitProps {
             name: name.into(),
@@ -407,6 +430,7 @@ impl CfnOrganizationalUnitProps {
 #[cfg(feature = "organizations")]
 impl CfnOrganizationalUnitProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -417,6 +441,7 @@ impl CfnOrganizationalUnitProps {
 
     /// The `AWS::Organizations::OrganizationalUnit` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Organizations::OrganizationalUnit").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -425,6 +450,7 @@ impl CfnOrganizationalUnitProps {
 #[cfg(feature = "organizations")]
 impl crate::Cfn<markers::OrganizationalUnit> {
     /// Adds an `AWS::Organizations::OrganizationalUnit` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -438,6 +464,7 @@ impl crate::Cfn<markers::OrganizationalUnit> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-organizationalunit.html#aws-resource-organizations-organizationalunit-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -447,6 +474,7 @@ impl crate::Cfn<markers::OrganizationalUnit> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-organizationalunit.html#aws-resource-organizations-organizationalunit-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -455,6 +483,7 @@ impl crate::Cfn<markers::OrganizationalUnit> {
     ///
     /// `Fn::GetAtt` of
     /// [`Path`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-organizationalunit.html#aws-resource-organizations-organizationalunit-return-values).
+    #[inline]
     pub fn attr_path(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Path".into())
     }
@@ -520,6 +549,7 @@ pub struct CfnPolicyProps {
 #[cfg(feature = "organizations")]
 impl CfnPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(content: impl Into<Union>, name: impl Into<Str>, r#type: impl Into<Str>) -> CfnPolicyProps {
         CfnPolicyProps {
             content: content.into(),
@@ -535,6 +565,7 @@ impl CfnPolicyProps {
 #[cfg(feature = "organizations")]
 impl CfnPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
@@ -548,6 +579,7 @@ impl CfnPolicyProps {
 
     /// The `AWS::Organizations::Policy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Organizations::Policy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -556,6 +588,7 @@ impl CfnPolicyProps {
 #[cfg(feature = "organizations")]
 impl crate::Cfn<markers::Policy> {
     /// Adds an `AWS::Organizations::Policy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -568,6 +601,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-policy.html#aws-resource-organizations-policy-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -577,6 +611,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-policy.html#aws-resource-organizations-policy-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -587,6 +622,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`AwsManaged`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-policy.html#aws-resource-organizations-policy-return-values).
+    #[inline]
     pub fn attr_aws_managed(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AwsManaged".into())
     }
@@ -622,6 +658,7 @@ pub struct CfnResourcePolicyProps {
 #[cfg(feature = "organizations")]
 impl CfnResourcePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(content: impl Into<Union>) -> CfnResourcePolicyProps {
         CfnResourcePolicyProps {
             content: content.into(),
@@ -633,6 +670,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "organizations")]
 impl CfnResourcePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
@@ -642,6 +680,7 @@ impl CfnResourcePolicyProps {
 
     /// The `AWS::Organizations::ResourcePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Organizations::ResourcePolicy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -650,6 +689,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "organizations")]
 impl crate::Cfn<markers::ResourcePolicy> {
     /// Adds an `AWS::Organizations::ResourcePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -663,6 +703,7 @@ impl crate::Cfn<markers::ResourcePolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-resourcepolicy.html#aws-resource-organizations-resourcepolicy-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -672,6 +713,7 @@ impl crate::Cfn<markers::ResourcePolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-resourcepolicy.html#aws-resource-organizations-resourcepolicy-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

@@ -107,6 +107,7 @@ pub struct CfnPipelineProps {
 #[cfg(feature = "osis")]
 impl CfnPipelineProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(max_units: impl Into<Int>, min_units: impl Into<Int>, pipeline_configuration_body: impl Into<Str>, pipeline_name: impl Into<Str>) -> CfnPipelineProps {
         CfnPipelineProps {
             buffer_options: None,
@@ -127,6 +128,7 @@ impl CfnPipelineProps {
 #[cfg(feature = "osis")]
 impl CfnPipelineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BufferOptions", self.buffer_options);
@@ -145,6 +147,7 @@ impl CfnPipelineProps {
 
     /// The `AWS::OSIS::Pipeline` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::OSIS::Pipeline").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -153,6 +156,7 @@ impl CfnPipelineProps {
 #[cfg(feature = "osis")]
 impl crate::Cfn<markers::Pipeline> {
     /// Adds an `AWS::OSIS::Pipeline` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -165,6 +169,7 @@ impl crate::Cfn<markers::Pipeline> {
     ///
     /// `Fn::GetAtt` of
     /// [`PipelineArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-osis-pipeline.html#aws-resource-osis-pipeline-return-values).
+    #[inline]
     pub fn attr_pipeline_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PipelineArn".into())
     }
@@ -173,6 +178,7 @@ impl crate::Cfn<markers::Pipeline> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEndpoints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-osis-pipeline.html#aws-resource-osis-pipeline-return-values).
+    #[inline]
     pub fn attr_vpc_endpoints(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEndpoints".into())
     }
@@ -183,6 +189,7 @@ impl crate::Cfn<markers::Pipeline> {
     ///
     /// `Fn::GetAtt` of
     /// [`IngestEndpointUrls`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-osis-pipeline.html#aws-resource-osis-pipeline-return-values).
+    #[inline]
     pub fn attr_ingest_endpoint_urls(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IngestEndpointUrls".into())
     }
@@ -191,6 +198,7 @@ impl crate::Cfn<markers::Pipeline> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEndpointService`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-osis-pipeline.html#aws-resource-osis-pipeline-return-values).
+    #[inline]
     pub fn attr_vpc_endpoint_service(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEndpointService".into())
     }
@@ -221,6 +229,7 @@ pub mod pipeline {
 
     impl BufferOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(persistent_buffer_enabled: impl Into<Bool>) -> BufferOptions {
             BufferOptions {
                 persistent_buffer_enabled: persistent_buffer_enabled.into(),
@@ -229,6 +238,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for BufferOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PersistentBufferEnabled", self.persistent_buffer_enabled.into_value());
@@ -253,6 +263,7 @@ pub mod pipeline {
 
     impl EncryptionAtRestOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kms_key_arn: impl Into<Str>) -> EncryptionAtRestOptions {
             EncryptionAtRestOptions {
                 kms_key_arn: kms_key_arn.into(),
@@ -261,6 +272,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for EncryptionAtRestOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KmsKeyArn", self.kms_key_arn.into_value());
@@ -291,6 +303,7 @@ pub mod pipeline {
 
     impl VpcAttachmentOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attach_to_vpc: impl Into<Bool>, cidr_block: impl Into<Str>) -> VpcAttachmentOptions {
             VpcAttachmentOptions {
                 attach_to_vpc: attach_to_vpc.into(),
@@ -300,6 +313,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for VpcAttachmentOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttachToVpc", self.attach_to_vpc.into_value());
@@ -324,6 +338,7 @@ pub mod pipeline {
 
     impl ResourcePolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policy: impl Into<Json>) -> ResourcePolicy {
             ResourcePolicy {
                 policy: policy.into(),
@@ -332,6 +347,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ResourcePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Policy", self.policy.into_value());
@@ -372,6 +388,7 @@ pub mod pipeline {
 
     impl VpcOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subnet_ids: impl Into<List<Str>>) -> VpcOptions {
             VpcOptions {
                 security_group_ids: None,
@@ -383,6 +400,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for VpcOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -416,6 +434,7 @@ pub mod pipeline {
 
     impl LogPublishingOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LogPublishingOptions {
             LogPublishingOptions {
                 cloud_watch_log_destination: None,
@@ -425,12 +444,14 @@ pub mod pipeline {
     }
 
     impl Default for LogPublishingOptions {
+        #[inline]
         fn default() -> LogPublishingOptions {
             LogPublishingOptions::new()
         }
     }
 
     impl IntoValue for LogPublishingOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogDestination", self.cloud_watch_log_destination);
@@ -456,6 +477,7 @@ pub mod pipeline {
 
     impl CloudWatchLogDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_group: impl Into<Str>) -> CloudWatchLogDestination {
             CloudWatchLogDestination {
                 log_group: log_group.into(),
@@ -464,6 +486,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for CloudWatchLogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogGroup", self.log_group.into_value());

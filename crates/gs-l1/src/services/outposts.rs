@@ -95,6 +95,7 @@ pub struct CfnOutpostProps {
 #[cfg(feature = "outposts")]
 impl CfnOutpostProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, site_id: impl Into<Str>) -> CfnOutpostProps {
         CfnOutpostProps {
             availability_zone: None,
@@ -111,6 +112,7 @@ impl CfnOutpostProps {
 #[cfg(feature = "outposts")]
 impl CfnOutpostProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -125,6 +127,7 @@ impl CfnOutpostProps {
 
     /// The `AWS::Outposts::Outpost` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Outposts::Outpost").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -133,6 +136,7 @@ impl CfnOutpostProps {
 #[cfg(feature = "outposts")]
 impl crate::Cfn<markers::Outpost> {
     /// Adds an `AWS::Outposts::Outpost` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -145,6 +149,7 @@ impl crate::Cfn<markers::Outpost> {
     ///
     /// `Fn::GetAtt` of
     /// [`OutpostId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-outposts-outpost.html#aws-resource-outposts-outpost-return-values).
+    #[inline]
     pub fn attr_outpost_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OutpostId".into())
     }
@@ -153,6 +158,7 @@ impl crate::Cfn<markers::Outpost> {
     ///
     /// `Fn::GetAtt` of
     /// [`OutpostArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-outposts-outpost.html#aws-resource-outposts-outpost-return-values).
+    #[inline]
     pub fn attr_outpost_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OutpostArn".into())
     }
@@ -161,6 +167,7 @@ impl crate::Cfn<markers::Outpost> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-outposts-outpost.html#aws-resource-outposts-outpost-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -169,6 +176,7 @@ impl crate::Cfn<markers::Outpost> {
     ///
     /// `Fn::GetAtt` of
     /// [`SiteArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-outposts-outpost.html#aws-resource-outposts-outpost-return-values).
+    #[inline]
     pub fn attr_site_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SiteArn".into())
     }
@@ -177,6 +185,7 @@ impl crate::Cfn<markers::Outpost> {
     ///
     /// `Fn::GetAtt` of
     /// [`LifeCycleStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-outposts-outpost.html#aws-resource-outposts-outpost-return-values).
+    #[inline]
     pub fn attr_life_cycle_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LifeCycleStatus".into())
     }
@@ -233,6 +242,7 @@ pub struct CfnSiteProps {
 #[cfg(feature = "outposts")]
 impl CfnSiteProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnSiteProps {
         CfnSiteProps {
             description: None,
@@ -249,6 +259,7 @@ impl CfnSiteProps {
 #[cfg(feature = "outposts")]
 impl CfnSiteProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -263,6 +274,7 @@ impl CfnSiteProps {
 
     /// The `AWS::Outposts::Site` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Outposts::Site").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -271,6 +283,7 @@ impl CfnSiteProps {
 #[cfg(feature = "outposts")]
 impl crate::Cfn<markers::Site> {
     /// Adds an `AWS::Outposts::Site` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -283,6 +296,7 @@ impl crate::Cfn<markers::Site> {
     ///
     /// `Fn::GetAtt` of
     /// [`SiteId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-outposts-site.html#aws-resource-outposts-site-return-values).
+    #[inline]
     pub fn attr_site_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SiteId".into())
     }
@@ -291,6 +305,7 @@ impl crate::Cfn<markers::Site> {
     ///
     /// `Fn::GetAtt` of
     /// [`SiteArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-outposts-site.html#aws-resource-outposts-site-return-values).
+    #[inline]
     pub fn attr_site_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SiteArn".into())
     }
@@ -373,6 +388,7 @@ pub mod site {
 
     impl Address {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(address_line1: impl Into<Str>, city: impl Into<Str>, contact_name: impl Into<Str>, contact_phone_number: impl Into<Str>, country_code: impl Into<Str>, postal_code: impl Into<Str>, state_or_region: impl Into<Str>) -> Address {
             Address {
                 address_line1: address_line1.into(),
@@ -391,6 +407,7 @@ pub mod site {
     }
 
     impl IntoValue for Address {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AddressLine1", self.address_line1.into_value());
@@ -463,6 +480,7 @@ pub mod site {
 
     impl RackPhysicalProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RackPhysicalProperties {
             RackPhysicalProperties {
                 fiber_optic_cable_type: None,
@@ -479,12 +497,14 @@ pub mod site {
     }
 
     impl Default for RackPhysicalProperties {
+        #[inline]
         fn default() -> RackPhysicalProperties {
             RackPhysicalProperties::new()
         }
     }
 
     impl IntoValue for RackPhysicalProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FiberOpticCableType", self.fiber_optic_cable_type);

@@ -127,6 +127,7 @@ pub struct CfnApplicationInstanceProps {
 #[cfg(feature = "panorama")]
 impl CfnApplicationInstanceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(default_runtime_context_device: impl Into<Str>, manifest_payload: impl Into<application_instance::ManifestPayload>) -> CfnApplicationInstanceProps {
         CfnApplicationInstanceProps {
             application_instance_id_to_replace: None,
@@ -144,6 +145,7 @@ impl CfnApplicationInstanceProps {
 #[cfg(feature = "panorama")]
 impl CfnApplicationInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApplicationInstanceIdToReplace", self.application_instance_id_to_replace);
@@ -159,6 +161,7 @@ impl CfnApplicationInstanceProps {
 
     /// The `AWS::Panorama::ApplicationInstance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Panorama::ApplicationInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -167,6 +170,7 @@ impl CfnApplicationInstanceProps {
 #[cfg(feature = "panorama")]
 impl crate::Cfn<markers::ApplicationInstance> {
     /// Adds an `AWS::Panorama::ApplicationInstance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -179,6 +183,7 @@ impl crate::Cfn<markers::ApplicationInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`DefaultRuntimeContextDeviceName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-applicationinstance.html#aws-resource-panorama-applicationinstance-return-values).
+    #[inline]
     pub fn attr_default_runtime_context_device_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DefaultRuntimeContextDeviceName".into())
     }
@@ -187,6 +192,7 @@ impl crate::Cfn<markers::ApplicationInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-applicationinstance.html#aws-resource-panorama-applicationinstance-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -195,6 +201,7 @@ impl crate::Cfn<markers::ApplicationInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationInstanceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-applicationinstance.html#aws-resource-panorama-applicationinstance-return-values).
+    #[inline]
     pub fn attr_application_instance_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationInstanceId".into())
     }
@@ -203,6 +210,7 @@ impl crate::Cfn<markers::ApplicationInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-applicationinstance.html#aws-resource-panorama-applicationinstance-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -211,6 +219,7 @@ impl crate::Cfn<markers::ApplicationInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusDescription`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-applicationinstance.html#aws-resource-panorama-applicationinstance-return-values).
+    #[inline]
     pub fn attr_status_description(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusDescription".into())
     }
@@ -219,6 +228,7 @@ impl crate::Cfn<markers::ApplicationInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`HealthStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-applicationinstance.html#aws-resource-panorama-applicationinstance-return-values).
+    #[inline]
     pub fn attr_health_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HealthStatus".into())
     }
@@ -227,6 +237,7 @@ impl crate::Cfn<markers::ApplicationInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-applicationinstance.html#aws-resource-panorama-applicationinstance-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -235,6 +246,7 @@ impl crate::Cfn<markers::ApplicationInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-applicationinstance.html#aws-resource-panorama-applicationinstance-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -263,6 +275,7 @@ pub mod application_instance {
 
     impl ManifestOverridesPayload {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManifestOverridesPayload {
             ManifestOverridesPayload {
                 payload_data: None,
@@ -271,12 +284,14 @@ pub mod application_instance {
     }
 
     impl Default for ManifestOverridesPayload {
+        #[inline]
         fn default() -> ManifestOverridesPayload {
             ManifestOverridesPayload::new()
         }
     }
 
     impl IntoValue for ManifestOverridesPayload {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PayloadData", self.payload_data);
@@ -302,6 +317,7 @@ pub mod application_instance {
 
     impl ManifestPayload {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManifestPayload {
             ManifestPayload {
                 payload_data: None,
@@ -310,12 +326,14 @@ pub mod application_instance {
     }
 
     impl Default for ManifestPayload {
+        #[inline]
         fn default() -> ManifestPayload {
             ManifestPayload::new()
         }
     }
 
     impl IntoValue for ManifestPayload {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PayloadData", self.payload_data);
@@ -353,6 +371,7 @@ pub struct CfnPackageProps {
 #[cfg(feature = "panorama")]
 impl CfnPackageProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(package_name: impl Into<Str>) -> CfnPackageProps {
         CfnPackageProps {
             package_name: package_name.into(),
@@ -365,6 +384,7 @@ impl CfnPackageProps {
 #[cfg(feature = "panorama")]
 impl CfnPackageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PackageName", self.package_name.into_value());
@@ -375,6 +395,7 @@ impl CfnPackageProps {
 
     /// The `AWS::Panorama::Package` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Panorama::Package").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -383,6 +404,7 @@ impl CfnPackageProps {
 #[cfg(feature = "panorama")]
 impl crate::Cfn<markers::Package> {
     /// Adds an `AWS::Panorama::Package` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -395,6 +417,7 @@ impl crate::Cfn<markers::Package> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-package.html#aws-resource-panorama-package-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -403,6 +426,7 @@ impl crate::Cfn<markers::Package> {
     ///
     /// `Fn::GetAtt` of
     /// [`StorageLocation.ManifestPrefixLocation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-package.html#aws-resource-panorama-package-return-values).
+    #[inline]
     pub fn attr_storage_location_manifest_prefix_location(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StorageLocation.ManifestPrefixLocation".into())
     }
@@ -411,6 +435,7 @@ impl crate::Cfn<markers::Package> {
     ///
     /// `Fn::GetAtt` of
     /// [`StorageLocation.GeneratedPrefixLocation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-package.html#aws-resource-panorama-package-return-values).
+    #[inline]
     pub fn attr_storage_location_generated_prefix_location(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StorageLocation.GeneratedPrefixLocation".into())
     }
@@ -419,6 +444,7 @@ impl crate::Cfn<markers::Package> {
     ///
     /// `Fn::GetAtt` of
     /// [`StorageLocation.BinaryPrefixLocation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-package.html#aws-resource-panorama-package-return-values).
+    #[inline]
     pub fn attr_storage_location_binary_prefix_location(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StorageLocation.BinaryPrefixLocation".into())
     }
@@ -427,6 +453,7 @@ impl crate::Cfn<markers::Package> {
     ///
     /// `Fn::GetAtt` of
     /// [`PackageId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-package.html#aws-resource-panorama-package-return-values).
+    #[inline]
     pub fn attr_package_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PackageId".into())
     }
@@ -435,6 +462,7 @@ impl crate::Cfn<markers::Package> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-package.html#aws-resource-panorama-package-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -443,6 +471,7 @@ impl crate::Cfn<markers::Package> {
     ///
     /// `Fn::GetAtt` of
     /// [`StorageLocation.Bucket`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-package.html#aws-resource-panorama-package-return-values).
+    #[inline]
     pub fn attr_storage_location_bucket(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StorageLocation.Bucket".into())
     }
@@ -451,6 +480,7 @@ impl crate::Cfn<markers::Package> {
     ///
     /// `Fn::GetAtt` of
     /// [`StorageLocation.RepoPrefixLocation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-package.html#aws-resource-panorama-package-return-values).
+    #[inline]
     pub fn attr_storage_location_repo_prefix_location(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StorageLocation.RepoPrefixLocation".into())
     }
@@ -496,6 +526,7 @@ pub mod package {
 
     impl StorageLocation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StorageLocation {
             StorageLocation {
                 binary_prefix_location: None,
@@ -508,12 +539,14 @@ pub mod package {
     }
 
     impl Default for StorageLocation {
+        #[inline]
         fn default() -> StorageLocation {
             StorageLocation::new()
         }
     }
 
     impl IntoValue for StorageLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BinaryPrefixLocation", self.binary_prefix_location);
@@ -570,6 +603,7 @@ pub struct CfnPackageVersionProps {
 #[cfg(feature = "panorama")]
 impl CfnPackageVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(package_id: impl Into<Str>, package_version: impl Into<Str>, patch_version: impl Into<Str>) -> CfnPackageVersionProps {
         CfnPackageVersionProps {
             mark_latest: None,
@@ -585,6 +619,7 @@ impl CfnPackageVersionProps {
 #[cfg(feature = "panorama")]
 impl CfnPackageVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "MarkLatest", self.mark_latest);
@@ -598,6 +633,7 @@ impl CfnPackageVersionProps {
 
     /// The `AWS::Panorama::PackageVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Panorama::PackageVersion").properties(self.into_properties())
     }
@@ -606,6 +642,7 @@ impl CfnPackageVersionProps {
 #[cfg(feature = "panorama")]
 impl crate::Cfn<markers::PackageVersion> {
     /// Adds an `AWS::Panorama::PackageVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -618,6 +655,7 @@ impl crate::Cfn<markers::PackageVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-packageversion.html#aws-resource-panorama-packageversion-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -626,6 +664,7 @@ impl crate::Cfn<markers::PackageVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`PackageName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-packageversion.html#aws-resource-panorama-packageversion-return-values).
+    #[inline]
     pub fn attr_package_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PackageName".into())
     }
@@ -634,6 +673,7 @@ impl crate::Cfn<markers::PackageVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusDescription`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-packageversion.html#aws-resource-panorama-packageversion-return-values).
+    #[inline]
     pub fn attr_status_description(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusDescription".into())
     }
@@ -642,6 +682,7 @@ impl crate::Cfn<markers::PackageVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`PackageArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-packageversion.html#aws-resource-panorama-packageversion-return-values).
+    #[inline]
     pub fn attr_package_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PackageArn".into())
     }
@@ -650,6 +691,7 @@ impl crate::Cfn<markers::PackageVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsLatestPatch`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-packageversion.html#aws-resource-panorama-packageversion-return-values).
+    #[inline]
     pub fn attr_is_latest_patch(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsLatestPatch".into())
     }
@@ -658,6 +700,7 @@ impl crate::Cfn<markers::PackageVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegisteredTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-packageversion.html#aws-resource-panorama-packageversion-return-values).
+    #[inline]
     pub fn attr_registered_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegisteredTime".into())
     }

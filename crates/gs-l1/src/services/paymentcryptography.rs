@@ -71,6 +71,7 @@ pub struct CfnAliasProps {
 #[cfg(feature = "paymentcryptography")]
 impl CfnAliasProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(alias_name: impl Into<Str>) -> CfnAliasProps {
         CfnAliasProps {
             alias_name: alias_name.into(),
@@ -82,6 +83,7 @@ impl CfnAliasProps {
 #[cfg(feature = "paymentcryptography")]
 impl CfnAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AliasName", self.alias_name.into_value());
@@ -91,6 +93,7 @@ impl CfnAliasProps {
 
     /// The `AWS::PaymentCryptography::Alias` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::PaymentCryptography::Alias").properties(self.into_properties())
     }
@@ -99,6 +102,7 @@ impl CfnAliasProps {
 #[cfg(feature = "paymentcryptography")]
 impl crate::Cfn<markers::Alias> {
     /// Adds an `AWS::PaymentCryptography::Alias` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -166,6 +170,7 @@ pub struct CfnKeyProps {
 #[cfg(feature = "paymentcryptography")]
 impl CfnKeyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(exportable: impl Into<Bool>, key_attributes: impl Into<key::KeyAttributes>) -> CfnKeyProps {
         CfnKeyProps {
             derive_key_usage: None,
@@ -183,6 +188,7 @@ impl CfnKeyProps {
 #[cfg(feature = "paymentcryptography")]
 impl CfnKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeriveKeyUsage", self.derive_key_usage);
@@ -198,6 +204,7 @@ impl CfnKeyProps {
 
     /// The `AWS::PaymentCryptography::Key` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::PaymentCryptography::Key").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -206,6 +213,7 @@ impl CfnKeyProps {
 #[cfg(feature = "paymentcryptography")]
 impl crate::Cfn<markers::Key> {
     /// Adds an `AWS::PaymentCryptography::Key` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -218,6 +226,7 @@ impl crate::Cfn<markers::Key> {
     ///
     /// `Fn::GetAtt` of
     /// [`KeyIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-paymentcryptography-key.html#aws-resource-paymentcryptography-key-return-values).
+    #[inline]
     pub fn attr_key_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KeyIdentifier".into())
     }
@@ -228,6 +237,7 @@ impl crate::Cfn<markers::Key> {
     ///
     /// `Fn::GetAtt` of
     /// [`KeyOrigin`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-paymentcryptography-key.html#aws-resource-paymentcryptography-key-return-values).
+    #[inline]
     pub fn attr_key_origin(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KeyOrigin".into())
     }
@@ -236,6 +246,7 @@ impl crate::Cfn<markers::Key> {
     ///
     /// `Fn::GetAtt` of
     /// [`KeyState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-paymentcryptography-key.html#aws-resource-paymentcryptography-key-return-values).
+    #[inline]
     pub fn attr_key_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KeyState".into())
     }
@@ -244,6 +255,7 @@ impl crate::Cfn<markers::Key> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReplicationStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-paymentcryptography-key.html#aws-resource-paymentcryptography-key-return-values).
+    #[inline]
     pub fn attr_replication_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReplicationStatus".into())
     }
@@ -292,6 +304,7 @@ pub mod key {
 
     impl KeyAttributes {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key_algorithm: impl Into<Str>, key_class: impl Into<Str>, key_modes_of_use: impl Into<KeyModesOfUse>, key_usage: impl Into<Str>) -> KeyAttributes {
             KeyAttributes {
                 key_algorithm: key_algorithm.into(),
@@ -303,6 +316,7 @@ pub mod key {
     }
 
     impl IntoValue for KeyAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KeyAlgorithm", self.key_algorithm.into_value());
@@ -371,6 +385,7 @@ pub mod key {
 
     impl KeyModesOfUse {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KeyModesOfUse {
             KeyModesOfUse {
                 decrypt: None,
@@ -387,12 +402,14 @@ pub mod key {
     }
 
     impl Default for KeyModesOfUse {
+        #[inline]
         fn default() -> KeyModesOfUse {
             KeyModesOfUse::new()
         }
     }
 
     impl IntoValue for KeyModesOfUse {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Decrypt", self.decrypt);

@@ -130,6 +130,7 @@ pub struct CfnConnectorProps {
 #[cfg(feature = "pcaconnectorad")]
 impl CfnConnectorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(certificate_authority_arn: impl Into<Str>, directory_id: impl Into<Str>, vpc_information: impl Into<connector::VpcInformation>) -> CfnConnectorProps {
         CfnConnectorProps {
             certificate_authority_arn: certificate_authority_arn.into(),
@@ -143,6 +144,7 @@ impl CfnConnectorProps {
 #[cfg(feature = "pcaconnectorad")]
 impl CfnConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CertificateAuthorityArn", self.certificate_authority_arn.into_value());
@@ -154,6 +156,7 @@ impl CfnConnectorProps {
 
     /// The `AWS::PCAConnectorAD::Connector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::PCAConnectorAD::Connector").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -162,6 +165,7 @@ impl CfnConnectorProps {
 #[cfg(feature = "pcaconnectorad")]
 impl crate::Cfn<markers::Connector> {
     /// Adds an `AWS::PCAConnectorAD::Connector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -176,6 +180,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorad-connector.html#aws-resource-pcaconnectorad-connector-return-values).
+    #[inline]
     pub fn attr_connector_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectorArn".into())
     }
@@ -208,6 +213,7 @@ pub mod connector {
 
     impl VpcInformation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>) -> VpcInformation {
             VpcInformation {
                 ip_address_type: None,
@@ -217,6 +223,7 @@ pub mod connector {
     }
 
     impl IntoValue for VpcInformation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IpAddressType", self.ip_address_type);
@@ -250,6 +257,7 @@ pub struct CfnDirectoryRegistrationProps {
 #[cfg(feature = "pcaconnectorad")]
 impl CfnDirectoryRegistrationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(directory_id: impl Into<Str>) -> CfnDirectoryRegistrationProps {
         CfnDirectoryRegistrationProps {
             directory_id: directory_id.into(),
@@ -261,6 +269,7 @@ impl CfnDirectoryRegistrationProps {
 #[cfg(feature = "pcaconnectorad")]
 impl CfnDirectoryRegistrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DirectoryId", self.directory_id.into_value());
@@ -270,6 +279,7 @@ impl CfnDirectoryRegistrationProps {
 
     /// The `AWS::PCAConnectorAD::DirectoryRegistration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::PCAConnectorAD::DirectoryRegistration").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -278,6 +288,7 @@ impl CfnDirectoryRegistrationProps {
 #[cfg(feature = "pcaconnectorad")]
 impl crate::Cfn<markers::DirectoryRegistration> {
     /// Adds an `AWS::PCAConnectorAD::DirectoryRegistration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -292,6 +303,7 @@ impl crate::Cfn<markers::DirectoryRegistration> {
     ///
     /// `Fn::GetAtt` of
     /// [`DirectoryRegistrationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorad-directoryregistration.html#aws-resource-pcaconnectorad-directoryregistration-return-values).
+    #[inline]
     pub fn attr_directory_registration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DirectoryRegistrationArn".into())
     }
@@ -323,6 +335,7 @@ pub struct CfnServicePrincipalNameProps {
 #[cfg(feature = "pcaconnectorad")]
 impl CfnServicePrincipalNameProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connector_arn: impl Into<Str>, directory_registration_arn: impl Into<Str>) -> CfnServicePrincipalNameProps {
         CfnServicePrincipalNameProps {
             connector_arn: connector_arn.into(),
@@ -334,6 +347,7 @@ impl CfnServicePrincipalNameProps {
 #[cfg(feature = "pcaconnectorad")]
 impl CfnServicePrincipalNameProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectorArn", self.connector_arn.into_value());
@@ -343,6 +357,7 @@ impl CfnServicePrincipalNameProps {
 
     /// The `AWS::PCAConnectorAD::ServicePrincipalName` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::PCAConnectorAD::ServicePrincipalName").properties(self.into_properties())
     }
@@ -351,6 +366,7 @@ impl CfnServicePrincipalNameProps {
 #[cfg(feature = "pcaconnectorad")]
 impl crate::Cfn<markers::ServicePrincipalName> {
     /// Adds an `AWS::PCAConnectorAD::ServicePrincipalName` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -407,6 +423,7 @@ pub struct CfnTemplateProps {
 #[cfg(feature = "pcaconnectorad")]
 impl CfnTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connector_arn: impl Into<Str>, definition: impl Into<template::TemplateDefinition>, name: impl Into<Str>) -> CfnTemplateProps {
         CfnTemplateProps {
             connector_arn: connector_arn.into(),
@@ -421,6 +438,7 @@ impl CfnTemplateProps {
 #[cfg(feature = "pcaconnectorad")]
 impl CfnTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectorArn", self.connector_arn.into_value());
@@ -433,6 +451,7 @@ impl CfnTemplateProps {
 
     /// The `AWS::PCAConnectorAD::Template` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::PCAConnectorAD::Template").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -441,6 +460,7 @@ impl CfnTemplateProps {
 #[cfg(feature = "pcaconnectorad")]
 impl crate::Cfn<markers::Template> {
     /// Adds an `AWS::PCAConnectorAD::Template` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -455,6 +475,7 @@ impl crate::Cfn<markers::Template> {
     ///
     /// `Fn::GetAtt` of
     /// [`TemplateArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorad-template.html#aws-resource-pcaconnectorad-template-return-values).
+    #[inline]
     pub fn attr_template_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TemplateArn".into())
     }
@@ -498,6 +519,7 @@ pub mod template {
 
     impl TemplateDefinition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TemplateDefinition {
             TemplateDefinition {
                 template_v2: None,
@@ -508,12 +530,14 @@ pub mod template {
     }
 
     impl Default for TemplateDefinition {
+        #[inline]
         fn default() -> TemplateDefinition {
             TemplateDefinition::new()
         }
     }
 
     impl IntoValue for TemplateDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TemplateV2", self.template_v2);
@@ -595,6 +619,7 @@ pub mod template {
 
     impl TemplateV4 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_validity: impl Into<CertificateValidity>, enrollment_flags: impl Into<EnrollmentFlagsV4>, extensions: impl Into<ExtensionsV4>, general_flags: impl Into<GeneralFlagsV4>, private_key_attributes: impl Into<PrivateKeyAttributesV4>, private_key_flags: impl Into<PrivateKeyFlagsV4>, subject_name_flags: impl Into<SubjectNameFlagsV4>) -> TemplateV4 {
             TemplateV4 {
                 certificate_validity: certificate_validity.into(),
@@ -611,6 +636,7 @@ pub mod template {
     }
 
     impl IntoValue for TemplateV4 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateValidity", self.certificate_validity.into_value());
@@ -692,6 +718,7 @@ pub mod template {
 
     impl SubjectNameFlagsV4 {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SubjectNameFlagsV4 {
             SubjectNameFlagsV4 {
                 require_common_name: None,
@@ -709,12 +736,14 @@ pub mod template {
     }
 
     impl Default for SubjectNameFlagsV4 {
+        #[inline]
         fn default() -> SubjectNameFlagsV4 {
             SubjectNameFlagsV4::new()
         }
     }
 
     impl IntoValue for SubjectNameFlagsV4 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RequireCommonName", self.require_common_name);
@@ -776,6 +805,7 @@ pub mod template {
 
     impl PrivateKeyFlagsV4 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_version: impl Into<Str>) -> PrivateKeyFlagsV4 {
             PrivateKeyFlagsV4 {
                 client_version: client_version.into(),
@@ -789,6 +819,7 @@ pub mod template {
     }
 
     impl IntoValue for PrivateKeyFlagsV4 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientVersion", self.client_version.into_value());
@@ -839,6 +870,7 @@ pub mod template {
 
     impl PrivateKeyAttributesV4 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key_spec: impl Into<Str>, minimal_key_length: impl Into<Num>) -> PrivateKeyAttributesV4 {
             PrivateKeyAttributesV4 {
                 algorithm: None,
@@ -851,6 +883,7 @@ pub mod template {
     }
 
     impl IntoValue for PrivateKeyAttributesV4 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Algorithm", self.algorithm);
@@ -885,6 +918,7 @@ pub mod template {
 
     impl KeyUsageProperty {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KeyUsageProperty {
             KeyUsageProperty {
                 property_flags: None,
@@ -894,12 +928,14 @@ pub mod template {
     }
 
     impl Default for KeyUsageProperty {
+        #[inline]
         fn default() -> KeyUsageProperty {
             KeyUsageProperty::new()
         }
     }
 
     impl IntoValue for KeyUsageProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PropertyFlags", self.property_flags);
@@ -933,6 +969,7 @@ pub mod template {
 
     impl KeyUsagePropertyFlags {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KeyUsagePropertyFlags {
             KeyUsagePropertyFlags {
                 decrypt: None,
@@ -943,12 +980,14 @@ pub mod template {
     }
 
     impl Default for KeyUsagePropertyFlags {
+        #[inline]
         fn default() -> KeyUsagePropertyFlags {
             KeyUsagePropertyFlags::new()
         }
     }
 
     impl IntoValue for KeyUsagePropertyFlags {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Decrypt", self.decrypt);
@@ -980,6 +1019,7 @@ pub mod template {
 
     impl GeneralFlagsV4 {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GeneralFlagsV4 {
             GeneralFlagsV4 {
                 auto_enrollment: None,
@@ -989,12 +1029,14 @@ pub mod template {
     }
 
     impl Default for GeneralFlagsV4 {
+        #[inline]
         fn default() -> GeneralFlagsV4 {
             GeneralFlagsV4::new()
         }
     }
 
     impl IntoValue for GeneralFlagsV4 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoEnrollment", self.auto_enrollment);
@@ -1040,6 +1082,7 @@ pub mod template {
 
     impl CertificateValidity {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(renewal_period: impl Into<ValidityPeriod>, validity_period: impl Into<ValidityPeriod>) -> CertificateValidity {
             CertificateValidity {
                 renewal_period: renewal_period.into(),
@@ -1049,6 +1092,7 @@ pub mod template {
     }
 
     impl IntoValue for CertificateValidity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RenewalPeriod", self.renewal_period.into_value());
@@ -1086,6 +1130,7 @@ pub mod template {
 
     impl ValidityPeriod {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(period: impl Into<Num>, period_type: impl Into<Str>) -> ValidityPeriod {
             ValidityPeriod {
                 period: period.into(),
@@ -1095,6 +1140,7 @@ pub mod template {
     }
 
     impl IntoValue for ValidityPeriod {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Period", self.period.into_value());
@@ -1125,6 +1171,7 @@ pub mod template {
 
     impl ExtensionsV4 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key_usage: impl Into<KeyUsage>) -> ExtensionsV4 {
             ExtensionsV4 {
                 application_policies: None,
@@ -1134,6 +1181,7 @@ pub mod template {
     }
 
     impl IntoValue for ExtensionsV4 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationPolicies", self.application_policies);
@@ -1163,6 +1211,7 @@ pub mod template {
 
     impl ApplicationPolicies {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policies: impl Into<List<ApplicationPolicy>>) -> ApplicationPolicies {
             ApplicationPolicies {
                 critical: None,
@@ -1172,6 +1221,7 @@ pub mod template {
     }
 
     impl IntoValue for ApplicationPolicies {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Critical", self.critical);
@@ -1200,6 +1250,7 @@ pub mod template {
 
     impl ApplicationPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ApplicationPolicy {
             ApplicationPolicy {
                 policy_object_identifier: None,
@@ -1209,12 +1260,14 @@ pub mod template {
     }
 
     impl Default for ApplicationPolicy {
+        #[inline]
         fn default() -> ApplicationPolicy {
             ApplicationPolicy::new()
         }
     }
 
     impl IntoValue for ApplicationPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PolicyObjectIdentifier", self.policy_object_identifier);
@@ -1246,6 +1299,7 @@ pub mod template {
 
     impl KeyUsage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(usage_flags: impl Into<KeyUsageFlags>) -> KeyUsage {
             KeyUsage {
                 critical: None,
@@ -1255,6 +1309,7 @@ pub mod template {
     }
 
     impl IntoValue for KeyUsage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Critical", self.critical);
@@ -1302,6 +1357,7 @@ pub mod template {
 
     impl KeyUsageFlags {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KeyUsageFlags {
             KeyUsageFlags {
                 data_encipherment: None,
@@ -1314,12 +1370,14 @@ pub mod template {
     }
 
     impl Default for KeyUsageFlags {
+        #[inline]
         fn default() -> KeyUsageFlags {
             KeyUsageFlags::new()
         }
     }
 
     impl IntoValue for KeyUsageFlags {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataEncipherment", self.data_encipherment);
@@ -1370,6 +1428,7 @@ pub mod template {
 
     impl EnrollmentFlagsV4 {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnrollmentFlagsV4 {
             EnrollmentFlagsV4 {
                 enable_key_reuse_on_nt_token_keyset_storage_full: None,
@@ -1382,12 +1441,14 @@ pub mod template {
     }
 
     impl Default for EnrollmentFlagsV4 {
+        #[inline]
         fn default() -> EnrollmentFlagsV4 {
             EnrollmentFlagsV4::new()
         }
     }
 
     impl IntoValue for EnrollmentFlagsV4 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableKeyReuseOnNtTokenKeysetStorageFull", self.enable_key_reuse_on_nt_token_keyset_storage_full);
@@ -1470,6 +1531,7 @@ pub mod template {
     impl TemplateV3 {
         /// The required properties as given, every other one unset.
         #[allow(clippy::too_many_arguments)] // one per required property
+        #[inline]
         pub fn new(certificate_validity: impl Into<CertificateValidity>, enrollment_flags: impl Into<EnrollmentFlagsV3>, extensions: impl Into<ExtensionsV3>, general_flags: impl Into<GeneralFlagsV3>, hash_algorithm: impl Into<Str>, private_key_attributes: impl Into<PrivateKeyAttributesV3>, private_key_flags: impl Into<PrivateKeyFlagsV3>, subject_name_flags: impl Into<SubjectNameFlagsV3>) -> TemplateV3 {
             TemplateV3 {
                 certificate_validity: certificate_validity.into(),
@@ -1486,6 +1548,7 @@ pub mod template {
     }
 
     impl IntoValue for TemplateV3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateValidity", self.certificate_validity.into_value());
@@ -1567,6 +1630,7 @@ pub mod template {
 
     impl SubjectNameFlagsV3 {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SubjectNameFlagsV3 {
             SubjectNameFlagsV3 {
                 require_common_name: None,
@@ -1584,12 +1648,14 @@ pub mod template {
     }
 
     impl Default for SubjectNameFlagsV3 {
+        #[inline]
         fn default() -> SubjectNameFlagsV3 {
             SubjectNameFlagsV3::new()
         }
     }
 
     impl IntoValue for SubjectNameFlagsV3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RequireCommonName", self.require_common_name);
@@ -1640,6 +1706,7 @@ pub mod template {
 
     impl PrivateKeyFlagsV3 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_version: impl Into<Str>) -> PrivateKeyFlagsV3 {
             PrivateKeyFlagsV3 {
                 client_version: client_version.into(),
@@ -1651,6 +1718,7 @@ pub mod template {
     }
 
     impl IntoValue for PrivateKeyFlagsV3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientVersion", self.client_version.into_value());
@@ -1701,6 +1769,7 @@ pub mod template {
 
     impl PrivateKeyAttributesV3 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(algorithm: impl Into<Str>, key_spec: impl Into<Str>, key_usage_property: impl Into<KeyUsageProperty>, minimal_key_length: impl Into<Num>) -> PrivateKeyAttributesV3 {
             PrivateKeyAttributesV3 {
                 algorithm: algorithm.into(),
@@ -1713,6 +1782,7 @@ pub mod template {
     }
 
     impl IntoValue for PrivateKeyAttributesV3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Algorithm", self.algorithm.into_value());
@@ -1746,6 +1816,7 @@ pub mod template {
 
     impl GeneralFlagsV3 {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GeneralFlagsV3 {
             GeneralFlagsV3 {
                 auto_enrollment: None,
@@ -1755,12 +1826,14 @@ pub mod template {
     }
 
     impl Default for GeneralFlagsV3 {
+        #[inline]
         fn default() -> GeneralFlagsV3 {
             GeneralFlagsV3::new()
         }
     }
 
     impl IntoValue for GeneralFlagsV3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoEnrollment", self.auto_enrollment);
@@ -1791,6 +1864,7 @@ pub mod template {
 
     impl ExtensionsV3 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key_usage: impl Into<KeyUsage>) -> ExtensionsV3 {
             ExtensionsV3 {
                 application_policies: None,
@@ -1800,6 +1874,7 @@ pub mod template {
     }
 
     impl IntoValue for ExtensionsV3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationPolicies", self.application_policies);
@@ -1847,6 +1922,7 @@ pub mod template {
 
     impl EnrollmentFlagsV3 {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnrollmentFlagsV3 {
             EnrollmentFlagsV3 {
                 enable_key_reuse_on_nt_token_keyset_storage_full: None,
@@ -1859,12 +1935,14 @@ pub mod template {
     }
 
     impl Default for EnrollmentFlagsV3 {
+        #[inline]
         fn default() -> EnrollmentFlagsV3 {
             EnrollmentFlagsV3::new()
         }
     }
 
     impl IntoValue for EnrollmentFlagsV3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableKeyReuseOnNtTokenKeysetStorageFull", self.enable_key_reuse_on_nt_token_keyset_storage_full);
@@ -1939,6 +2017,7 @@ pub mod template {
 
     impl TemplateV2 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_validity: impl Into<CertificateValidity>, enrollment_flags: impl Into<EnrollmentFlagsV2>, extensions: impl Into<ExtensionsV2>, general_flags: impl Into<GeneralFlagsV2>, private_key_attributes: impl Into<PrivateKeyAttributesV2>, private_key_flags: impl Into<PrivateKeyFlagsV2>, subject_name_flags: impl Into<SubjectNameFlagsV2>) -> TemplateV2 {
             TemplateV2 {
                 certificate_validity: certificate_validity.into(),
@@ -1954,6 +2033,7 @@ pub mod template {
     }
 
     impl IntoValue for TemplateV2 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateValidity", self.certificate_validity.into_value());
@@ -2034,6 +2114,7 @@ pub mod template {
 
     impl SubjectNameFlagsV2 {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SubjectNameFlagsV2 {
             SubjectNameFlagsV2 {
                 require_common_name: None,
@@ -2051,12 +2132,14 @@ pub mod template {
     }
 
     impl Default for SubjectNameFlagsV2 {
+        #[inline]
         fn default() -> SubjectNameFlagsV2 {
             SubjectNameFlagsV2::new()
         }
     }
 
     impl IntoValue for SubjectNameFlagsV2 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RequireCommonName", self.require_common_name);
@@ -2100,6 +2183,7 @@ pub mod template {
 
     impl PrivateKeyFlagsV2 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_version: impl Into<Str>) -> PrivateKeyFlagsV2 {
             PrivateKeyFlagsV2 {
                 client_version: client_version.into(),
@@ -2110,6 +2194,7 @@ pub mod template {
     }
 
     impl IntoValue for PrivateKeyFlagsV2 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientVersion", self.client_version.into_value());
@@ -2146,6 +2231,7 @@ pub mod template {
 
     impl PrivateKeyAttributesV2 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key_spec: impl Into<Str>, minimal_key_length: impl Into<Num>) -> PrivateKeyAttributesV2 {
             PrivateKeyAttributesV2 {
                 crypto_providers: None,
@@ -2156,6 +2242,7 @@ pub mod template {
     }
 
     impl IntoValue for PrivateKeyAttributesV2 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CryptoProviders", self.crypto_providers);
@@ -2187,6 +2274,7 @@ pub mod template {
 
     impl GeneralFlagsV2 {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GeneralFlagsV2 {
             GeneralFlagsV2 {
                 auto_enrollment: None,
@@ -2196,12 +2284,14 @@ pub mod template {
     }
 
     impl Default for GeneralFlagsV2 {
+        #[inline]
         fn default() -> GeneralFlagsV2 {
             GeneralFlagsV2::new()
         }
     }
 
     impl IntoValue for GeneralFlagsV2 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoEnrollment", self.auto_enrollment);
@@ -2232,6 +2322,7 @@ pub mod template {
 
     impl ExtensionsV2 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key_usage: impl Into<KeyUsage>) -> ExtensionsV2 {
             ExtensionsV2 {
                 application_policies: None,
@@ -2241,6 +2332,7 @@ pub mod template {
     }
 
     impl IntoValue for ExtensionsV2 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationPolicies", self.application_policies);
@@ -2288,6 +2380,7 @@ pub mod template {
 
     impl EnrollmentFlagsV2 {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnrollmentFlagsV2 {
             EnrollmentFlagsV2 {
                 enable_key_reuse_on_nt_token_keyset_storage_full: None,
@@ -2300,12 +2393,14 @@ pub mod template {
     }
 
     impl Default for EnrollmentFlagsV2 {
+        #[inline]
         fn default() -> EnrollmentFlagsV2 {
             EnrollmentFlagsV2::new()
         }
     }
 
     impl IntoValue for EnrollmentFlagsV2 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableKeyReuseOnNtTokenKeysetStorageFull", self.enable_key_reuse_on_nt_token_keyset_storage_full);
@@ -2357,6 +2452,7 @@ pub struct CfnTemplateGroupAccessControlEntryProps {
 #[cfg(feature = "pcaconnectorad")]
 impl CfnTemplateGroupAccessControlEntryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(access_rights: impl Into<template_group_access_control_entry::AccessRights>, group_display_name: impl Into<Str>, group_security_identifier: impl Into<Str>, template_arn: impl Into<Str>) -> CfnTemplateGroupAccessControlEntryProps {
         CfnTemplateGroupAccessControlEntryProps {
             access_rights: access_rights.into(),
@@ -2370,6 +2466,7 @@ impl CfnTemplateGroupAccessControlEntryProps {
 #[cfg(feature = "pcaconnectorad")]
 impl CfnTemplateGroupAccessControlEntryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccessRights", self.access_rights.into_value());
@@ -2381,6 +2478,7 @@ impl CfnTemplateGroupAccessControlEntryProps {
 
     /// The `AWS::PCAConnectorAD::TemplateGroupAccessControlEntry` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::PCAConnectorAD::TemplateGroupAccessControlEntry").properties(self.into_properties())
     }
@@ -2389,6 +2487,7 @@ impl CfnTemplateGroupAccessControlEntryProps {
 #[cfg(feature = "pcaconnectorad")]
 impl crate::Cfn<markers::TemplateGroupAccessControlEntry> {
     /// Adds an `AWS::PCAConnectorAD::TemplateGroupAccessControlEntry` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2427,6 +2526,7 @@ pub mod template_group_access_control_entry {
 
     impl AccessRights {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccessRights {
             AccessRights {
                 auto_enroll: None,
@@ -2436,12 +2536,14 @@ pub mod template_group_access_control_entry {
     }
 
     impl Default for AccessRights {
+        #[inline]
         fn default() -> AccessRights {
             AccessRights::new()
         }
     }
 
     impl IntoValue for AccessRights {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoEnroll", self.auto_enroll);

@@ -76,6 +76,7 @@ pub struct CfnChallengeProps {
 #[cfg(feature = "pcaconnectorscep")]
 impl CfnChallengeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connector_arn: impl Into<Str>) -> CfnChallengeProps {
         CfnChallengeProps {
             connector_arn: connector_arn.into(),
@@ -87,6 +88,7 @@ impl CfnChallengeProps {
 #[cfg(feature = "pcaconnectorscep")]
 impl CfnChallengeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectorArn", self.connector_arn.into_value());
@@ -96,6 +98,7 @@ impl CfnChallengeProps {
 
     /// The `AWS::PCAConnectorSCEP::Challenge` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::PCAConnectorSCEP::Challenge").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -104,6 +107,7 @@ impl CfnChallengeProps {
 #[cfg(feature = "pcaconnectorscep")]
 impl crate::Cfn<markers::Challenge> {
     /// Adds an `AWS::PCAConnectorSCEP::Challenge` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -116,6 +120,7 @@ impl crate::Cfn<markers::Challenge> {
     ///
     /// `Fn::GetAtt` of
     /// [`ChallengeArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorscep-challenge.html#aws-resource-pcaconnectorscep-challenge-return-values).
+    #[inline]
     pub fn attr_challenge_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ChallengeArn".into())
     }
@@ -159,6 +164,7 @@ pub struct CfnConnectorProps {
 #[cfg(feature = "pcaconnectorscep")]
 impl CfnConnectorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(certificate_authority_arn: impl Into<Str>) -> CfnConnectorProps {
         CfnConnectorProps {
             certificate_authority_arn: certificate_authority_arn.into(),
@@ -172,6 +178,7 @@ impl CfnConnectorProps {
 #[cfg(feature = "pcaconnectorscep")]
 impl CfnConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CertificateAuthorityArn", self.certificate_authority_arn.into_value());
@@ -183,6 +190,7 @@ impl CfnConnectorProps {
 
     /// The `AWS::PCAConnectorSCEP::Connector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::PCAConnectorSCEP::Connector").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -191,6 +199,7 @@ impl CfnConnectorProps {
 #[cfg(feature = "pcaconnectorscep")]
 impl crate::Cfn<markers::Connector> {
     /// Adds an `AWS::PCAConnectorSCEP::Connector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -203,6 +212,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorscep-connector.html#aws-resource-pcaconnectorscep-connector-return-values).
+    #[inline]
     pub fn attr_connector_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectorArn".into())
     }
@@ -211,6 +221,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorscep-connector.html#aws-resource-pcaconnectorscep-connector-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -219,6 +230,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`OpenIdConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorscep-connector.html#aws-resource-pcaconnectorscep-connector-return-values).
+    #[inline]
     pub fn attr_open_id_configuration(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OpenIdConfiguration".into())
     }
@@ -227,6 +239,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorscep-connector.html#aws-resource-pcaconnectorscep-connector-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -262,6 +275,7 @@ pub mod connector {
 
     impl MobileDeviceManagement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(intune: impl Into<IntuneConfiguration>) -> MobileDeviceManagement {
             MobileDeviceManagement {
                 intune: intune.into(),
@@ -270,6 +284,7 @@ pub mod connector {
     }
 
     impl IntoValue for MobileDeviceManagement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Intune", self.intune.into_value());
@@ -302,6 +317,7 @@ pub mod connector {
 
     impl IntuneConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(azure_application_id: impl Into<Str>, domain: impl Into<Str>) -> IntuneConfiguration {
             IntuneConfiguration {
                 azure_application_id: azure_application_id.into(),
@@ -311,6 +327,7 @@ pub mod connector {
     }
 
     impl IntoValue for IntuneConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AzureApplicationId", self.azure_application_id.into_value());

@@ -114,6 +114,7 @@ pub struct CfnClusterProps {
 #[cfg(feature = "pcs")]
 impl CfnClusterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(networking: impl Into<cluster::Networking>, scheduler: impl Into<cluster::Scheduler>, size: impl Into<Str>) -> CfnClusterProps {
         CfnClusterProps {
             name: None,
@@ -129,6 +130,7 @@ impl CfnClusterProps {
 #[cfg(feature = "pcs")]
 impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Name", self.name);
@@ -142,6 +144,7 @@ impl CfnClusterProps {
 
     /// The `AWS::PCS::Cluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::PCS::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -150,6 +153,7 @@ impl CfnClusterProps {
 #[cfg(feature = "pcs")]
 impl crate::Cfn<markers::Cluster> {
     /// Adds an `AWS::PCS::Cluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -162,6 +166,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcs-cluster.html#aws-resource-pcs-cluster-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -170,6 +175,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcs-cluster.html#aws-resource-pcs-cluster-return-values).
+    #[inline]
     pub fn attr_endpoints(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoints".into())
     }
@@ -178,6 +184,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ErrorInfo`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcs-cluster.html#aws-resource-pcs-cluster-return-values).
+    #[inline]
     pub fn attr_error_info(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ErrorInfo".into())
     }
@@ -186,6 +193,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcs-cluster.html#aws-resource-pcs-cluster-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -194,6 +202,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcs-cluster.html#aws-resource-pcs-cluster-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -232,6 +241,7 @@ pub mod cluster {
 
     impl Networking {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Networking {
             Networking {
                 network_type: None,
@@ -242,12 +252,14 @@ pub mod cluster {
     }
 
     impl Default for Networking {
+        #[inline]
         fn default() -> Networking {
             Networking::new()
         }
     }
 
     impl IntoValue for Networking {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NetworkType", self.network_type);
@@ -282,6 +294,7 @@ pub mod cluster {
 
     impl Scheduler {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, version: impl Into<Str>) -> Scheduler {
             Scheduler {
                 r#type: r#type.into(),
@@ -291,6 +304,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Scheduler {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -349,6 +363,7 @@ pub mod cluster {
 
     impl SlurmConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SlurmConfiguration {
             SlurmConfiguration {
                 accounting: None,
@@ -364,12 +379,14 @@ pub mod cluster {
     }
 
     impl Default for SlurmConfiguration {
+        #[inline]
         fn default() -> SlurmConfiguration {
             SlurmConfiguration::new()
         }
     }
 
     impl IntoValue for SlurmConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Accounting", self.accounting);
@@ -408,6 +425,7 @@ pub mod cluster {
 
     impl Accounting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mode: impl Into<Str>) -> Accounting {
             Accounting {
                 default_purge_time_in_days: None,
@@ -417,6 +435,7 @@ pub mod cluster {
     }
 
     impl IntoValue for Accounting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultPurgeTimeInDays", self.default_purge_time_in_days);
@@ -445,6 +464,7 @@ pub mod cluster {
 
     impl SlurmRest {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mode: impl Into<Str>) -> SlurmRest {
             SlurmRest {
                 mode: mode.into(),
@@ -453,6 +473,7 @@ pub mod cluster {
     }
 
     impl IntoValue for SlurmRest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Mode", self.mode.into_value());
@@ -482,6 +503,7 @@ pub mod cluster {
 
     impl AuthKey {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_arn: impl Into<Str>, secret_version: impl Into<Str>) -> AuthKey {
             AuthKey {
                 secret_arn: secret_arn.into(),
@@ -491,6 +513,7 @@ pub mod cluster {
     }
 
     impl IntoValue for AuthKey {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretArn", self.secret_arn.into_value());
@@ -514,6 +537,7 @@ pub mod cluster {
 
     impl JwtAuth {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JwtAuth {
             JwtAuth {
                 jwt_key: None,
@@ -522,12 +546,14 @@ pub mod cluster {
     }
 
     impl Default for JwtAuth {
+        #[inline]
         fn default() -> JwtAuth {
             JwtAuth::new()
         }
     }
 
     impl IntoValue for JwtAuth {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "JwtKey", self.jwt_key);
@@ -557,6 +583,7 @@ pub mod cluster {
 
     impl JwtKey {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_arn: impl Into<Str>, secret_version: impl Into<Str>) -> JwtKey {
             JwtKey {
                 secret_arn: secret_arn.into(),
@@ -566,6 +593,7 @@ pub mod cluster {
     }
 
     impl IntoValue for JwtKey {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretArn", self.secret_arn.into_value());
@@ -599,6 +627,7 @@ pub mod cluster {
 
     impl SlurmCustomSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parameter_name: impl Into<Str>, parameter_value: impl Into<Str>) -> SlurmCustomSetting {
             SlurmCustomSetting {
                 parameter_name: parameter_name.into(),
@@ -608,6 +637,7 @@ pub mod cluster {
     }
 
     impl IntoValue for SlurmCustomSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ParameterName", self.parameter_name.into_value());
@@ -638,6 +668,7 @@ pub mod cluster {
 
     impl CgroupCustomSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parameter_name: impl Into<Str>, parameter_value: impl Into<Str>) -> CgroupCustomSetting {
             CgroupCustomSetting {
                 parameter_name: parameter_name.into(),
@@ -647,6 +678,7 @@ pub mod cluster {
     }
 
     impl IntoValue for CgroupCustomSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ParameterName", self.parameter_name.into_value());
@@ -677,6 +709,7 @@ pub mod cluster {
 
     impl SlurmdbdCustomSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parameter_name: impl Into<Str>, parameter_value: impl Into<Str>) -> SlurmdbdCustomSetting {
             SlurmdbdCustomSetting {
                 parameter_name: parameter_name.into(),
@@ -686,6 +719,7 @@ pub mod cluster {
     }
 
     impl IntoValue for SlurmdbdCustomSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ParameterName", self.parameter_name.into_value());
@@ -796,6 +830,7 @@ pub struct CfnComputeNodeGroupProps {
 #[cfg(feature = "pcs")]
 impl CfnComputeNodeGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_id: impl Into<Str>, custom_launch_template: impl Into<compute_node_group::CustomLaunchTemplate>, iam_instance_profile_arn: impl Into<Str>, instance_configs: impl Into<List<compute_node_group::InstanceConfig>>, scaling_configuration: impl Into<compute_node_group::ScalingConfiguration>, subnet_ids: impl Into<List<Str>>) -> CfnComputeNodeGroupProps {
         CfnComputeNodeGroupProps {
             ami_id: None,
@@ -818,6 +853,7 @@ impl CfnComputeNodeGroupProps {
 #[cfg(feature = "pcs")]
 impl CfnComputeNodeGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AmiId", self.ami_id);
@@ -838,6 +874,7 @@ impl CfnComputeNodeGroupProps {
 
     /// The `AWS::PCS::ComputeNodeGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::PCS::ComputeNodeGroup").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -846,6 +883,7 @@ impl CfnComputeNodeGroupProps {
 #[cfg(feature = "pcs")]
 impl crate::Cfn<markers::ComputeNodeGroup> {
     /// Adds an `AWS::PCS::ComputeNodeGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -858,6 +896,7 @@ impl crate::Cfn<markers::ComputeNodeGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcs-computenodegroup.html#aws-resource-pcs-computenodegroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -866,6 +905,7 @@ impl crate::Cfn<markers::ComputeNodeGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ErrorInfo`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcs-computenodegroup.html#aws-resource-pcs-computenodegroup-return-values).
+    #[inline]
     pub fn attr_error_info(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ErrorInfo".into())
     }
@@ -874,6 +914,7 @@ impl crate::Cfn<markers::ComputeNodeGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcs-computenodegroup.html#aws-resource-pcs-computenodegroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -882,6 +923,7 @@ impl crate::Cfn<markers::ComputeNodeGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcs-computenodegroup.html#aws-resource-pcs-computenodegroup-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -914,6 +956,7 @@ pub mod compute_node_group {
 
     impl SpotOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpotOptions {
             SpotOptions {
                 allocation_strategy: None,
@@ -922,12 +965,14 @@ pub mod compute_node_group {
     }
 
     impl Default for SpotOptions {
+        #[inline]
         fn default() -> SpotOptions {
             SpotOptions::new()
         }
     }
 
     impl IntoValue for SpotOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllocationStrategy", self.allocation_strategy);
@@ -963,6 +1008,7 @@ pub mod compute_node_group {
 
     impl SlurmConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SlurmConfiguration {
             SlurmConfiguration {
                 gres_custom_settings: None,
@@ -973,12 +1019,14 @@ pub mod compute_node_group {
     }
 
     impl Default for SlurmConfiguration {
+        #[inline]
         fn default() -> SlurmConfiguration {
             SlurmConfiguration::new()
         }
     }
 
     impl IntoValue for SlurmConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GresCustomSettings", self.gres_custom_settings);
@@ -1013,6 +1061,7 @@ pub mod compute_node_group {
 
     impl SlurmCustomSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parameter_name: impl Into<Str>, parameter_value: impl Into<Str>) -> SlurmCustomSetting {
             SlurmCustomSetting {
                 parameter_name: parameter_name.into(),
@@ -1022,6 +1071,7 @@ pub mod compute_node_group {
     }
 
     impl IntoValue for SlurmCustomSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ParameterName", self.parameter_name.into_value());
@@ -1052,6 +1102,7 @@ pub mod compute_node_group {
 
     impl NodeLifecycleActions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(stages: impl Into<NodeLifecycleStages>) -> NodeLifecycleActions {
             NodeLifecycleActions {
                 script_caching_policy: None,
@@ -1061,6 +1112,7 @@ pub mod compute_node_group {
     }
 
     impl IntoValue for NodeLifecycleActions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ScriptCachingPolicy", self.script_caching_policy);
@@ -1090,6 +1142,7 @@ pub mod compute_node_group {
 
     impl NodeLifecycleStages {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NodeLifecycleStages {
             NodeLifecycleStages {
                 node_bootstrapped: None,
@@ -1099,12 +1152,14 @@ pub mod compute_node_group {
     }
 
     impl Default for NodeLifecycleStages {
+        #[inline]
         fn default() -> NodeLifecycleStages {
             NodeLifecycleStages::new()
         }
     }
 
     impl IntoValue for NodeLifecycleStages {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NodeBootstrapped", self.node_bootstrapped);
@@ -1151,6 +1206,7 @@ pub mod compute_node_group {
 
     impl NodeLifecycleScript {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, script_source: impl Into<ScriptSource>) -> NodeLifecycleScript {
             NodeLifecycleScript {
                 arguments: None,
@@ -1163,6 +1219,7 @@ pub mod compute_node_group {
     }
 
     impl IntoValue for NodeLifecycleScript {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arguments", self.arguments);
@@ -1200,6 +1257,7 @@ pub mod compute_node_group {
 
     impl ScriptSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(script_location: impl Into<Str>) -> ScriptSource {
             ScriptSource {
                 checksum: None,
@@ -1210,6 +1268,7 @@ pub mod compute_node_group {
     }
 
     impl IntoValue for ScriptSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Checksum", self.checksum);
@@ -1241,6 +1300,7 @@ pub mod compute_node_group {
 
     impl ScalingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_instance_count: impl Into<Int>, min_instance_count: impl Into<Int>) -> ScalingConfiguration {
             ScalingConfiguration {
                 max_instance_count: max_instance_count.into(),
@@ -1250,6 +1310,7 @@ pub mod compute_node_group {
     }
 
     impl IntoValue for ScalingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxInstanceCount", self.max_instance_count.into_value());
@@ -1273,6 +1334,7 @@ pub mod compute_node_group {
 
     impl InstanceConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceConfig {
             InstanceConfig {
                 instance_type: None,
@@ -1281,12 +1343,14 @@ pub mod compute_node_group {
     }
 
     impl Default for InstanceConfig {
+        #[inline]
         fn default() -> InstanceConfig {
             InstanceConfig::new()
         }
     }
 
     impl IntoValue for InstanceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InstanceType", self.instance_type);
@@ -1315,6 +1379,7 @@ pub mod compute_node_group {
 
     impl CustomLaunchTemplate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(version: impl Into<Str>) -> CustomLaunchTemplate {
             CustomLaunchTemplate {
                 template_id: None,
@@ -1324,6 +1389,7 @@ pub mod compute_node_group {
     }
 
     impl IntoValue for CustomLaunchTemplate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TemplateId", self.template_id);
@@ -1375,6 +1441,7 @@ pub struct CfnQueueProps {
 #[cfg(feature = "pcs")]
 impl CfnQueueProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_id: impl Into<Str>) -> CfnQueueProps {
         CfnQueueProps {
             cluster_id: cluster_id.into(),
@@ -1389,6 +1456,7 @@ impl CfnQueueProps {
 #[cfg(feature = "pcs")]
 impl CfnQueueProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterId", self.cluster_id.into_value());
@@ -1401,6 +1469,7 @@ impl CfnQueueProps {
 
     /// The `AWS::PCS::Queue` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::PCS::Queue").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1409,6 +1478,7 @@ impl CfnQueueProps {
 #[cfg(feature = "pcs")]
 impl crate::Cfn<markers::Queue> {
     /// Adds an `AWS::PCS::Queue` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1421,6 +1491,7 @@ impl crate::Cfn<markers::Queue> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcs-queue.html#aws-resource-pcs-queue-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1429,6 +1500,7 @@ impl crate::Cfn<markers::Queue> {
     ///
     /// `Fn::GetAtt` of
     /// [`ErrorInfo`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcs-queue.html#aws-resource-pcs-queue-return-values).
+    #[inline]
     pub fn attr_error_info(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ErrorInfo".into())
     }
@@ -1437,6 +1509,7 @@ impl crate::Cfn<markers::Queue> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcs-queue.html#aws-resource-pcs-queue-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1445,6 +1518,7 @@ impl crate::Cfn<markers::Queue> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcs-queue.html#aws-resource-pcs-queue-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1470,6 +1544,7 @@ pub mod queue {
 
     impl ComputeNodeGroupConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComputeNodeGroupConfiguration {
             ComputeNodeGroupConfiguration {
                 compute_node_group_id: None,
@@ -1478,12 +1553,14 @@ pub mod queue {
     }
 
     impl Default for ComputeNodeGroupConfiguration {
+        #[inline]
         fn default() -> ComputeNodeGroupConfiguration {
             ComputeNodeGroupConfiguration::new()
         }
     }
 
     impl IntoValue for ComputeNodeGroupConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComputeNodeGroupId", self.compute_node_group_id);
@@ -1506,6 +1583,7 @@ pub mod queue {
 
     impl SlurmConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SlurmConfiguration {
             SlurmConfiguration {
                 slurm_custom_settings: None,
@@ -1514,12 +1592,14 @@ pub mod queue {
     }
 
     impl Default for SlurmConfiguration {
+        #[inline]
         fn default() -> SlurmConfiguration {
             SlurmConfiguration::new()
         }
     }
 
     impl IntoValue for SlurmConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SlurmCustomSettings", self.slurm_custom_settings);
@@ -1549,6 +1629,7 @@ pub mod queue {
 
     impl SlurmCustomSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parameter_name: impl Into<Str>, parameter_value: impl Into<Str>) -> SlurmCustomSetting {
             SlurmCustomSetting {
                 parameter_name: parameter_name.into(),
@@ -1558,6 +1639,7 @@ pub mod queue {
     }
 
     impl IntoValue for SlurmCustomSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ParameterName", self.parameter_name.into_value());

@@ -180,6 +180,7 @@ pub struct CfnDatasetProps {
 #[cfg(feature = "personalize")]
 impl CfnDatasetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(dataset_group_arn: impl Into<Str>, dataset_type: impl Into<Str>, name: impl Into<Str>, schema_arn: impl Into<Str>) -> CfnDatasetProps {
         CfnDatasetProps {
             dataset_group_arn: dataset_group_arn.into(),
@@ -195,6 +196,7 @@ impl CfnDatasetProps {
 #[cfg(feature = "personalize")]
 impl CfnDatasetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DatasetGroupArn", self.dataset_group_arn.into_value());
@@ -208,6 +210,7 @@ impl CfnDatasetProps {
 
     /// The `AWS::Personalize::Dataset` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Personalize::Dataset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -216,6 +219,7 @@ impl CfnDatasetProps {
 #[cfg(feature = "personalize")]
 impl crate::Cfn<markers::Dataset> {
     /// Adds an `AWS::Personalize::Dataset` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -228,6 +232,7 @@ impl crate::Cfn<markers::Dataset> {
     ///
     /// `Fn::GetAtt` of
     /// [`DatasetArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-dataset.html#aws-resource-personalize-dataset-return-values).
+    #[inline]
     pub fn attr_dataset_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DatasetArn".into())
     }
@@ -274,6 +279,7 @@ pub mod dataset {
 
     impl DatasetImportJob {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DatasetImportJob {
             DatasetImportJob {
                 data_source: None,
@@ -286,12 +292,14 @@ pub mod dataset {
     }
 
     impl Default for DatasetImportJob {
+        #[inline]
         fn default() -> DatasetImportJob {
             DatasetImportJob::new()
         }
     }
 
     impl IntoValue for DatasetImportJob {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataSource", self.data_source);
@@ -321,6 +329,7 @@ pub mod dataset {
 
     impl DataSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataSource {
             DataSource {
                 data_location: None,
@@ -329,12 +338,14 @@ pub mod dataset {
     }
 
     impl Default for DataSource {
+        #[inline]
         fn default() -> DataSource {
             DataSource::new()
         }
     }
 
     impl IntoValue for DataSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataLocation", self.data_location);
@@ -389,6 +400,7 @@ pub struct CfnDatasetGroupProps {
 #[cfg(feature = "personalize")]
 impl CfnDatasetGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnDatasetGroupProps {
         CfnDatasetGroupProps {
             domain: None,
@@ -403,6 +415,7 @@ impl CfnDatasetGroupProps {
 #[cfg(feature = "personalize")]
 impl CfnDatasetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Domain", self.domain);
@@ -415,6 +428,7 @@ impl CfnDatasetGroupProps {
 
     /// The `AWS::Personalize::DatasetGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Personalize::DatasetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -423,6 +437,7 @@ impl CfnDatasetGroupProps {
 #[cfg(feature = "personalize")]
 impl crate::Cfn<markers::DatasetGroup> {
     /// Adds an `AWS::Personalize::DatasetGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -435,6 +450,7 @@ impl crate::Cfn<markers::DatasetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`DatasetGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-datasetgroup.html#aws-resource-personalize-datasetgroup-return-values).
+    #[inline]
     pub fn attr_dataset_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DatasetGroupArn".into())
     }
@@ -470,6 +486,7 @@ pub struct CfnEventTrackerProps {
 #[cfg(feature = "personalize")]
 impl CfnEventTrackerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(dataset_group_arn: impl Into<Str>, name: impl Into<Str>) -> CfnEventTrackerProps {
         CfnEventTrackerProps {
             dataset_group_arn: dataset_group_arn.into(),
@@ -482,6 +499,7 @@ impl CfnEventTrackerProps {
 #[cfg(feature = "personalize")]
 impl CfnEventTrackerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DatasetGroupArn", self.dataset_group_arn.into_value());
@@ -492,6 +510,7 @@ impl CfnEventTrackerProps {
 
     /// The `AWS::Personalize::EventTracker` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Personalize::EventTracker").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -500,6 +519,7 @@ impl CfnEventTrackerProps {
 #[cfg(feature = "personalize")]
 impl crate::Cfn<markers::EventTracker> {
     /// Adds an `AWS::Personalize::EventTracker` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -512,6 +532,7 @@ impl crate::Cfn<markers::EventTracker> {
     ///
     /// `Fn::GetAtt` of
     /// [`EventTrackerArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-eventtracker.html#aws-resource-personalize-eventtracker-return-values).
+    #[inline]
     pub fn attr_event_tracker_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EventTrackerArn".into())
     }
@@ -520,6 +541,7 @@ impl crate::Cfn<markers::EventTracker> {
     ///
     /// `Fn::GetAtt` of
     /// [`TrackingId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-eventtracker.html#aws-resource-personalize-eventtracker-return-values).
+    #[inline]
     pub fn attr_tracking_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TrackingId".into())
     }
@@ -562,6 +584,7 @@ pub struct CfnFilterProps {
 #[cfg(feature = "personalize")]
 impl CfnFilterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(dataset_group_arn: impl Into<Str>, filter_expression: impl Into<Str>, name: impl Into<Str>) -> CfnFilterProps {
         CfnFilterProps {
             dataset_group_arn: dataset_group_arn.into(),
@@ -575,6 +598,7 @@ impl CfnFilterProps {
 #[cfg(feature = "personalize")]
 impl CfnFilterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DatasetGroupArn", self.dataset_group_arn.into_value());
@@ -586,6 +610,7 @@ impl CfnFilterProps {
 
     /// The `AWS::Personalize::Filter` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Personalize::Filter").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -594,6 +619,7 @@ impl CfnFilterProps {
 #[cfg(feature = "personalize")]
 impl crate::Cfn<markers::Filter> {
     /// Adds an `AWS::Personalize::Filter` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -606,6 +632,7 @@ impl crate::Cfn<markers::Filter> {
     ///
     /// `Fn::GetAtt` of
     /// [`FilterArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-filter.html#aws-resource-personalize-filter-return-values).
+    #[inline]
     pub fn attr_filter_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FilterArn".into())
     }
@@ -614,6 +641,7 @@ impl crate::Cfn<markers::Filter> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-filter.html#aws-resource-personalize-filter-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -622,6 +650,7 @@ impl crate::Cfn<markers::Filter> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationDateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-filter.html#aws-resource-personalize-filter-return-values).
+    #[inline]
     pub fn attr_creation_date_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationDateTime".into())
     }
@@ -630,6 +659,7 @@ impl crate::Cfn<markers::Filter> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedDateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-filter.html#aws-resource-personalize-filter-return-values).
+    #[inline]
     pub fn attr_last_updated_date_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedDateTime".into())
     }
@@ -669,6 +699,7 @@ pub struct CfnMetricAttributionProps {
 #[cfg(feature = "personalize")]
 impl CfnMetricAttributionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(dataset_group_arn: impl Into<Str>, metrics: impl Into<List<metric_attribution::MetricAttribute>>, metrics_output_config: impl Into<metric_attribution::MetricsOutputConfig>, name: impl Into<Str>) -> CfnMetricAttributionProps {
         CfnMetricAttributionProps {
             dataset_group_arn: dataset_group_arn.into(),
@@ -682,6 +713,7 @@ impl CfnMetricAttributionProps {
 #[cfg(feature = "personalize")]
 impl CfnMetricAttributionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DatasetGroupArn", self.dataset_group_arn.into_value());
@@ -693,6 +725,7 @@ impl CfnMetricAttributionProps {
 
     /// The `AWS::Personalize::MetricAttribution` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Personalize::MetricAttribution").properties(self.into_properties())
     }
@@ -701,6 +734,7 @@ impl CfnMetricAttributionProps {
 #[cfg(feature = "personalize")]
 impl crate::Cfn<markers::MetricAttribution> {
     /// Adds an `AWS::Personalize::MetricAttribution` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -713,6 +747,7 @@ impl crate::Cfn<markers::MetricAttribution> {
     ///
     /// `Fn::GetAtt` of
     /// [`MetricAttributionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-metricattribution.html#aws-resource-personalize-metricattribution-return-values).
+    #[inline]
     pub fn attr_metric_attribution_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MetricAttributionArn".into())
     }
@@ -721,6 +756,7 @@ impl crate::Cfn<markers::MetricAttribution> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-metricattribution.html#aws-resource-personalize-metricattribution-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -759,6 +795,7 @@ pub mod metric_attribution {
 
     impl MetricAttribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_type: impl Into<Str>, expression: impl Into<Str>, metric_name: impl Into<Str>) -> MetricAttribute {
             MetricAttribute {
                 event_type: event_type.into(),
@@ -769,6 +806,7 @@ pub mod metric_attribution {
     }
 
     impl IntoValue for MetricAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventType", self.event_type.into_value());
@@ -799,6 +837,7 @@ pub mod metric_attribution {
 
     impl MetricsOutputConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>) -> MetricsOutputConfig {
             MetricsOutputConfig {
                 role_arn: role_arn.into(),
@@ -808,6 +847,7 @@ pub mod metric_attribution {
     }
 
     impl IntoValue for MetricsOutputConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RoleArn", self.role_arn.into_value());
@@ -837,6 +877,7 @@ pub mod metric_attribution {
 
     impl S3DataDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(path: impl Into<Str>) -> S3DataDestination {
             S3DataDestination {
                 kms_key_arn: None,
@@ -846,6 +887,7 @@ pub mod metric_attribution {
     }
 
     impl IntoValue for S3DataDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -892,6 +934,7 @@ pub struct CfnSchemaProps {
 #[cfg(feature = "personalize")]
 impl CfnSchemaProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, schema: impl Into<Str>) -> CfnSchemaProps {
         CfnSchemaProps {
             domain: None,
@@ -905,6 +948,7 @@ impl CfnSchemaProps {
 #[cfg(feature = "personalize")]
 impl CfnSchemaProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Domain", self.domain);
@@ -916,6 +960,7 @@ impl CfnSchemaProps {
 
     /// The `AWS::Personalize::Schema` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Personalize::Schema").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -924,6 +969,7 @@ impl CfnSchemaProps {
 #[cfg(feature = "personalize")]
 impl crate::Cfn<markers::Schema> {
     /// Adds an `AWS::Personalize::Schema` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -936,6 +982,7 @@ impl crate::Cfn<markers::Schema> {
     ///
     /// `Fn::GetAtt` of
     /// [`SchemaArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-schema.html#aws-resource-personalize-schema-return-values).
+    #[inline]
     pub fn attr_schema_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SchemaArn".into())
     }
@@ -1008,6 +1055,7 @@ pub struct CfnSolutionProps {
 #[cfg(feature = "personalize")]
 impl CfnSolutionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(dataset_group_arn: impl Into<Str>, name: impl Into<Str>) -> CfnSolutionProps {
         CfnSolutionProps {
             dataset_group_arn: dataset_group_arn.into(),
@@ -1025,6 +1073,7 @@ impl CfnSolutionProps {
 #[cfg(feature = "personalize")]
 impl CfnSolutionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DatasetGroupArn", self.dataset_group_arn.into_value());
@@ -1040,6 +1089,7 @@ impl CfnSolutionProps {
 
     /// The `AWS::Personalize::Solution` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Personalize::Solution").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1048,6 +1098,7 @@ impl CfnSolutionProps {
 #[cfg(feature = "personalize")]
 impl crate::Cfn<markers::Solution> {
     /// Adds an `AWS::Personalize::Solution` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1060,6 +1111,7 @@ impl crate::Cfn<markers::Solution> {
     ///
     /// `Fn::GetAtt` of
     /// [`SolutionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-solution.html#aws-resource-personalize-solution-return-values).
+    #[inline]
     pub fn attr_solution_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SolutionArn".into())
     }
@@ -1112,6 +1164,7 @@ pub mod solution {
 
     impl SolutionConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SolutionConfig {
             SolutionConfig {
                 algorithm_hyper_parameters: None,
@@ -1124,12 +1177,14 @@ pub mod solution {
     }
 
     impl Default for SolutionConfig {
+        #[inline]
         fn default() -> SolutionConfig {
             SolutionConfig::new()
         }
     }
 
     impl IntoValue for SolutionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AlgorithmHyperParameters", self.algorithm_hyper_parameters);
@@ -1170,6 +1225,7 @@ pub mod solution {
 
     impl AlgorithmHyperParameterRanges {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AlgorithmHyperParameterRanges {
             AlgorithmHyperParameterRanges {
                 categorical_hyper_parameter_ranges: None,
@@ -1180,12 +1236,14 @@ pub mod solution {
     }
 
     impl Default for AlgorithmHyperParameterRanges {
+        #[inline]
         fn default() -> AlgorithmHyperParameterRanges {
             AlgorithmHyperParameterRanges::new()
         }
     }
 
     impl IntoValue for AlgorithmHyperParameterRanges {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CategoricalHyperParameterRanges", self.categorical_hyper_parameter_ranges);
@@ -1223,6 +1281,7 @@ pub mod solution {
 
     impl IntegerHyperParameterRange {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IntegerHyperParameterRange {
             IntegerHyperParameterRange {
                 max_value: None,
@@ -1233,12 +1292,14 @@ pub mod solution {
     }
 
     impl Default for IntegerHyperParameterRange {
+        #[inline]
         fn default() -> IntegerHyperParameterRange {
             IntegerHyperParameterRange::new()
         }
     }
 
     impl IntoValue for IntegerHyperParameterRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxValue", self.max_value);
@@ -1270,6 +1331,7 @@ pub mod solution {
 
     impl CategoricalHyperParameterRange {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CategoricalHyperParameterRange {
             CategoricalHyperParameterRange {
                 name: None,
@@ -1279,12 +1341,14 @@ pub mod solution {
     }
 
     impl Default for CategoricalHyperParameterRange {
+        #[inline]
         fn default() -> CategoricalHyperParameterRange {
             CategoricalHyperParameterRange::new()
         }
     }
 
     impl IntoValue for CategoricalHyperParameterRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1321,6 +1385,7 @@ pub mod solution {
 
     impl ContinuousHyperParameterRange {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ContinuousHyperParameterRange {
             ContinuousHyperParameterRange {
                 max_value: None,
@@ -1331,12 +1396,14 @@ pub mod solution {
     }
 
     impl Default for ContinuousHyperParameterRange {
+        #[inline]
         fn default() -> ContinuousHyperParameterRange {
             ContinuousHyperParameterRange::new()
         }
     }
 
     impl IntoValue for ContinuousHyperParameterRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxValue", self.max_value);
@@ -1371,6 +1438,7 @@ pub mod solution {
 
     impl AutoMLConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutoMLConfig {
             AutoMLConfig {
                 metric_name: None,
@@ -1380,12 +1448,14 @@ pub mod solution {
     }
 
     impl Default for AutoMLConfig {
+        #[inline]
         fn default() -> AutoMLConfig {
             AutoMLConfig::new()
         }
     }
 
     impl IntoValue for AutoMLConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MetricName", self.metric_name);
@@ -1422,6 +1492,7 @@ pub mod solution {
 
     impl HpoConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HpoConfig {
             HpoConfig {
                 algorithm_hyper_parameter_ranges: None,
@@ -1432,12 +1503,14 @@ pub mod solution {
     }
 
     impl Default for HpoConfig {
+        #[inline]
         fn default() -> HpoConfig {
             HpoConfig::new()
         }
     }
 
     impl IntoValue for HpoConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AlgorithmHyperParameterRanges", self.algorithm_hyper_parameter_ranges);
@@ -1471,6 +1544,7 @@ pub mod solution {
 
     impl HpoResourceConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HpoResourceConfig {
             HpoResourceConfig {
                 max_number_of_training_jobs: None,
@@ -1480,12 +1554,14 @@ pub mod solution {
     }
 
     impl Default for HpoResourceConfig {
+        #[inline]
         fn default() -> HpoResourceConfig {
             HpoResourceConfig::new()
         }
     }
 
     impl IntoValue for HpoResourceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxNumberOfTrainingJobs", self.max_number_of_training_jobs);
@@ -1522,6 +1598,7 @@ pub mod solution {
 
     impl HpoObjective {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HpoObjective {
             HpoObjective {
                 metric_name: None,
@@ -1532,12 +1609,14 @@ pub mod solution {
     }
 
     impl Default for HpoObjective {
+        #[inline]
         fn default() -> HpoObjective {
             HpoObjective::new()
         }
     }
 
     impl IntoValue for HpoObjective {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MetricName", self.metric_name);

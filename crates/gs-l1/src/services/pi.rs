@@ -76,6 +76,7 @@ pub struct CfnPerfReportsProps {
 #[cfg(feature = "pi")]
 impl CfnPerfReportsProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(end_time: impl Into<Str>, identifier: impl Into<Str>, service_type: impl Into<Str>, start_time: impl Into<Str>) -> CfnPerfReportsProps {
         CfnPerfReportsProps {
             end_time: end_time.into(),
@@ -90,6 +91,7 @@ impl CfnPerfReportsProps {
 #[cfg(feature = "pi")]
 impl CfnPerfReportsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("EndTime", self.end_time.into_value());
@@ -102,6 +104,7 @@ impl CfnPerfReportsProps {
 
     /// The `AWS::PI::PerfReports` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::PI::PerfReports").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -110,6 +113,7 @@ impl CfnPerfReportsProps {
 #[cfg(feature = "pi")]
 impl crate::Cfn<markers::PerfReports> {
     /// Adds an `AWS::PI::PerfReports` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -122,6 +126,7 @@ impl crate::Cfn<markers::PerfReports> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pi-perfreports.html#aws-resource-pi-perfreports-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -130,6 +135,7 @@ impl crate::Cfn<markers::PerfReports> {
     ///
     /// `Fn::GetAtt` of
     /// [`AnalysisReportId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pi-perfreports.html#aws-resource-pi-perfreports-return-values).
+    #[inline]
     pub fn attr_analysis_report_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AnalysisReportId".into())
     }
@@ -138,6 +144,7 @@ impl crate::Cfn<markers::PerfReports> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pi-perfreports.html#aws-resource-pi-perfreports-return-values).
+    #[inline]
     pub fn attr_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateTime".into())
     }
@@ -146,6 +153,7 @@ impl crate::Cfn<markers::PerfReports> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pi-perfreports.html#aws-resource-pi-perfreports-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }

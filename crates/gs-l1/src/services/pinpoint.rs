@@ -363,6 +363,7 @@ pub struct CfnADMChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnADMChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>, client_id: impl Into<Str>, client_secret: impl Into<Str>) -> CfnADMChannelProps {
         CfnADMChannelProps {
             application_id: application_id.into(),
@@ -376,6 +377,7 @@ impl CfnADMChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnADMChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
@@ -387,6 +389,7 @@ impl CfnADMChannelProps {
 
     /// The `AWS::Pinpoint::ADMChannel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::ADMChannel").properties(self.into_properties())
     }
@@ -395,6 +398,7 @@ impl CfnADMChannelProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::ADMChannel> {
     /// Adds an `AWS::Pinpoint::ADMChannel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -408,6 +412,7 @@ impl crate::Cfn<markers::ADMChannel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-admchannel.html#aws-resource-pinpoint-admchannel-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -475,6 +480,7 @@ pub struct CfnAPNSChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnAPNSChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>) -> CfnAPNSChannelProps {
         CfnAPNSChannelProps {
             application_id: application_id.into(),
@@ -493,6 +499,7 @@ impl CfnAPNSChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnAPNSChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
@@ -509,6 +516,7 @@ impl CfnAPNSChannelProps {
 
     /// The `AWS::Pinpoint::APNSChannel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::APNSChannel").properties(self.into_properties())
     }
@@ -517,6 +525,7 @@ impl CfnAPNSChannelProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::APNSChannel> {
     /// Adds an `AWS::Pinpoint::APNSChannel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -530,6 +539,7 @@ impl crate::Cfn<markers::APNSChannel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-apnschannel.html#aws-resource-pinpoint-apnschannel-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -598,6 +608,7 @@ pub struct CfnAPNSSandboxChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnAPNSSandboxChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>) -> CfnAPNSSandboxChannelProps {
         CfnAPNSSandboxChannelProps {
             application_id: application_id.into(),
@@ -616,6 +627,7 @@ impl CfnAPNSSandboxChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnAPNSSandboxChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
@@ -632,6 +644,7 @@ impl CfnAPNSSandboxChannelProps {
 
     /// The `AWS::Pinpoint::APNSSandboxChannel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::APNSSandboxChannel").properties(self.into_properties())
     }
@@ -640,6 +653,7 @@ impl CfnAPNSSandboxChannelProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::APNSSandboxChannel> {
     /// Adds an `AWS::Pinpoint::APNSSandboxChannel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -653,6 +667,7 @@ impl crate::Cfn<markers::APNSSandboxChannel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-apnssandboxchannel.html#aws-resource-pinpoint-apnssandboxchannel-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -721,6 +736,7 @@ pub struct CfnAPNSVoipChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnAPNSVoipChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>) -> CfnAPNSVoipChannelProps {
         CfnAPNSVoipChannelProps {
             application_id: application_id.into(),
@@ -739,6 +755,7 @@ impl CfnAPNSVoipChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnAPNSVoipChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
@@ -755,6 +772,7 @@ impl CfnAPNSVoipChannelProps {
 
     /// The `AWS::Pinpoint::APNSVoipChannel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::APNSVoipChannel").properties(self.into_properties())
     }
@@ -763,6 +781,7 @@ impl CfnAPNSVoipChannelProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::APNSVoipChannel> {
     /// Adds an `AWS::Pinpoint::APNSVoipChannel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -776,6 +795,7 @@ impl crate::Cfn<markers::APNSVoipChannel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-apnsvoipchannel.html#aws-resource-pinpoint-apnsvoipchannel-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -844,6 +864,7 @@ pub struct CfnAPNSVoipSandboxChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnAPNSVoipSandboxChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>) -> CfnAPNSVoipSandboxChannelProps {
         CfnAPNSVoipSandboxChannelProps {
             application_id: application_id.into(),
@@ -862,6 +883,7 @@ impl CfnAPNSVoipSandboxChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnAPNSVoipSandboxChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
@@ -878,6 +900,7 @@ impl CfnAPNSVoipSandboxChannelProps {
 
     /// The `AWS::Pinpoint::APNSVoipSandboxChannel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::APNSVoipSandboxChannel").properties(self.into_properties())
     }
@@ -886,6 +909,7 @@ impl CfnAPNSVoipSandboxChannelProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::APNSVoipSandboxChannel> {
     /// Adds an `AWS::Pinpoint::APNSVoipSandboxChannel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -899,6 +923,7 @@ impl crate::Cfn<markers::APNSVoipSandboxChannel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-apnsvoipsandboxchannel.html#aws-resource-pinpoint-apnsvoipsandboxchannel-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -928,6 +953,7 @@ pub struct CfnAppProps {
 #[cfg(feature = "pinpoint")]
 impl CfnAppProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnAppProps {
         CfnAppProps {
             name: name.into(),
@@ -939,6 +965,7 @@ impl CfnAppProps {
 #[cfg(feature = "pinpoint")]
 impl CfnAppProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -948,6 +975,7 @@ impl CfnAppProps {
 
     /// The `AWS::Pinpoint::App` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::App").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -956,6 +984,7 @@ impl CfnAppProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::App> {
     /// Adds an `AWS::Pinpoint::App` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -968,6 +997,7 @@ impl crate::Cfn<markers::App> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-app.html#aws-resource-pinpoint-app-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -977,6 +1007,7 @@ impl crate::Cfn<markers::App> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-app.html#aws-resource-pinpoint-app-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1022,6 +1053,7 @@ pub struct CfnApplicationSettingsProps {
 #[cfg(feature = "pinpoint")]
 impl CfnApplicationSettingsProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>) -> CfnApplicationSettingsProps {
         CfnApplicationSettingsProps {
             application_id: application_id.into(),
@@ -1036,6 +1068,7 @@ impl CfnApplicationSettingsProps {
 #[cfg(feature = "pinpoint")]
 impl CfnApplicationSettingsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
@@ -1048,6 +1081,7 @@ impl CfnApplicationSettingsProps {
 
     /// The `AWS::Pinpoint::ApplicationSettings` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::ApplicationSettings").properties(self.into_properties())
     }
@@ -1056,6 +1090,7 @@ impl CfnApplicationSettingsProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::ApplicationSettings> {
     /// Adds an `AWS::Pinpoint::ApplicationSettings` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1068,6 +1103,7 @@ impl crate::Cfn<markers::ApplicationSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-applicationsettings.html#aws-resource-pinpoint-applicationsettings-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1105,6 +1141,7 @@ pub mod application_settings {
 
     impl QuietTime {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(end: impl Into<Str>, start: impl Into<Str>) -> QuietTime {
             QuietTime {
                 end: end.into(),
@@ -1114,6 +1151,7 @@ pub mod application_settings {
     }
 
     impl IntoValue for QuietTime {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("End", self.end.into_value());
@@ -1156,6 +1194,7 @@ pub mod application_settings {
 
     impl Limits {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Limits {
             Limits {
                 daily: None,
@@ -1167,12 +1206,14 @@ pub mod application_settings {
     }
 
     impl Default for Limits {
+        #[inline]
         fn default() -> Limits {
             Limits::new()
         }
     }
 
     impl IntoValue for Limits {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Daily", self.daily);
@@ -1210,6 +1251,7 @@ pub mod application_settings {
 
     impl CampaignHook {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CampaignHook {
             CampaignHook {
                 lambda_function_name: None,
@@ -1220,12 +1262,14 @@ pub mod application_settings {
     }
 
     impl Default for CampaignHook {
+        #[inline]
         fn default() -> CampaignHook {
             CampaignHook::new()
         }
     }
 
     impl IntoValue for CampaignHook {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LambdaFunctionName", self.lambda_function_name);
@@ -1272,6 +1316,7 @@ pub struct CfnBaiduChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnBaiduChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_key: impl Into<Str>, application_id: impl Into<Str>, secret_key: impl Into<Str>) -> CfnBaiduChannelProps {
         CfnBaiduChannelProps {
             api_key: api_key.into(),
@@ -1285,6 +1330,7 @@ impl CfnBaiduChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnBaiduChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiKey", self.api_key.into_value());
@@ -1296,6 +1342,7 @@ impl CfnBaiduChannelProps {
 
     /// The `AWS::Pinpoint::BaiduChannel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::BaiduChannel").properties(self.into_properties())
     }
@@ -1304,6 +1351,7 @@ impl CfnBaiduChannelProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::BaiduChannel> {
     /// Adds an `AWS::Pinpoint::BaiduChannel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1317,6 +1365,7 @@ impl crate::Cfn<markers::BaiduChannel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-baiduchannel.html#aws-resource-pinpoint-baiduchannel-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1441,6 +1490,7 @@ pub struct CfnCampaignProps {
 #[cfg(feature = "pinpoint")]
 impl CfnCampaignProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>, name: impl Into<Str>, schedule: impl Into<campaign::Schedule>, segment_id: impl Into<Str>) -> CfnCampaignProps {
         CfnCampaignProps {
             additional_treatments: None,
@@ -1468,6 +1518,7 @@ impl CfnCampaignProps {
 #[cfg(feature = "pinpoint")]
 impl CfnCampaignProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalTreatments", self.additional_treatments);
@@ -1493,6 +1544,7 @@ impl CfnCampaignProps {
 
     /// The `AWS::Pinpoint::Campaign` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::Campaign").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1501,6 +1553,7 @@ impl CfnCampaignProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::Campaign> {
     /// Adds an `AWS::Pinpoint::Campaign` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1513,6 +1566,7 @@ impl crate::Cfn<markers::Campaign> {
     ///
     /// `Fn::GetAtt` of
     /// [`CampaignId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-campaign.html#aws-resource-pinpoint-campaign-return-values).
+    #[inline]
     pub fn attr_campaign_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CampaignId".into())
     }
@@ -1521,6 +1575,7 @@ impl crate::Cfn<markers::Campaign> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-campaign.html#aws-resource-pinpoint-campaign-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1561,6 +1616,7 @@ pub mod campaign {
 
     impl TemplateConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TemplateConfiguration {
             TemplateConfiguration {
                 email_template: None,
@@ -1572,12 +1628,14 @@ pub mod campaign {
     }
 
     impl Default for TemplateConfiguration {
+        #[inline]
         fn default() -> TemplateConfiguration {
             TemplateConfiguration::new()
         }
     }
 
     impl IntoValue for TemplateConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EmailTemplate", self.email_template);
@@ -1613,6 +1671,7 @@ pub mod campaign {
 
     impl Template {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Template {
             Template {
                 name: None,
@@ -1622,12 +1681,14 @@ pub mod campaign {
     }
 
     impl Default for Template {
+        #[inline]
         fn default() -> Template {
             Template::new()
         }
     }
 
     impl IntoValue for Template {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1684,6 +1745,7 @@ pub mod campaign {
 
     impl WriteTreatmentResource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WriteTreatmentResource {
             WriteTreatmentResource {
                 custom_delivery_configuration: None,
@@ -1698,12 +1760,14 @@ pub mod campaign {
     }
 
     impl Default for WriteTreatmentResource {
+        #[inline]
         fn default() -> WriteTreatmentResource {
             WriteTreatmentResource::new()
         }
     }
 
     impl IntoValue for WriteTreatmentResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomDeliveryConfiguration", self.custom_delivery_configuration);
@@ -1783,6 +1847,7 @@ pub mod campaign {
 
     impl MessageConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MessageConfiguration {
             MessageConfiguration {
                 adm_message: None,
@@ -1799,12 +1864,14 @@ pub mod campaign {
     }
 
     impl Default for MessageConfiguration {
+        #[inline]
         fn default() -> MessageConfiguration {
             MessageConfiguration::new()
         }
     }
 
     impl IntoValue for MessageConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ADMMessage", self.adm_message);
@@ -1901,6 +1968,7 @@ pub mod campaign {
 
     impl Message {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Message {
             Message {
                 action: None,
@@ -1920,12 +1988,14 @@ pub mod campaign {
     }
 
     impl Default for Message {
+        #[inline]
         fn default() -> Message {
             Message::new()
         }
     }
 
     impl IntoValue for Message {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Action", self.action);
@@ -1975,6 +2045,7 @@ pub mod campaign {
 
     impl CampaignInAppMessage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CampaignInAppMessage {
             CampaignInAppMessage {
                 content: None,
@@ -1985,12 +2056,14 @@ pub mod campaign {
     }
 
     impl Default for CampaignInAppMessage {
+        #[inline]
         fn default() -> CampaignInAppMessage {
             CampaignInAppMessage::new()
         }
     }
 
     impl IntoValue for CampaignInAppMessage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Content", self.content);
@@ -2043,6 +2116,7 @@ pub mod campaign {
 
     impl InAppMessageContent {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InAppMessageContent {
             InAppMessageContent {
                 background_color: None,
@@ -2056,12 +2130,14 @@ pub mod campaign {
     }
 
     impl Default for InAppMessageContent {
+        #[inline]
         fn default() -> InAppMessageContent {
             InAppMessageContent::new()
         }
     }
 
     impl IntoValue for InAppMessageContent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BackgroundColor", self.background_color);
@@ -2101,6 +2177,7 @@ pub mod campaign {
 
     impl InAppMessageBodyConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InAppMessageBodyConfig {
             InAppMessageBodyConfig {
                 alignment: None,
@@ -2111,12 +2188,14 @@ pub mod campaign {
     }
 
     impl Default for InAppMessageBodyConfig {
+        #[inline]
         fn default() -> InAppMessageBodyConfig {
             InAppMessageBodyConfig::new()
         }
     }
 
     impl IntoValue for InAppMessageBodyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Alignment", self.alignment);
@@ -2158,6 +2237,7 @@ pub mod campaign {
 
     impl InAppMessageButton {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InAppMessageButton {
             InAppMessageButton {
                 android: None,
@@ -2169,12 +2249,14 @@ pub mod campaign {
     }
 
     impl Default for InAppMessageButton {
+        #[inline]
         fn default() -> InAppMessageButton {
             InAppMessageButton::new()
         }
     }
 
     impl IntoValue for InAppMessageButton {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Android", self.android);
@@ -2207,6 +2289,7 @@ pub mod campaign {
 
     impl OverrideButtonConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OverrideButtonConfiguration {
             OverrideButtonConfiguration {
                 button_action: None,
@@ -2216,12 +2299,14 @@ pub mod campaign {
     }
 
     impl Default for OverrideButtonConfiguration {
+        #[inline]
         fn default() -> OverrideButtonConfiguration {
             OverrideButtonConfiguration::new()
         }
     }
 
     impl IntoValue for OverrideButtonConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ButtonAction", self.button_action);
@@ -2274,6 +2359,7 @@ pub mod campaign {
 
     impl DefaultButtonConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DefaultButtonConfiguration {
             DefaultButtonConfiguration {
                 background_color: None,
@@ -2287,12 +2373,14 @@ pub mod campaign {
     }
 
     impl Default for DefaultButtonConfiguration {
+        #[inline]
         fn default() -> DefaultButtonConfiguration {
             DefaultButtonConfiguration::new()
         }
     }
 
     impl IntoValue for DefaultButtonConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BackgroundColor", self.background_color);
@@ -2332,6 +2420,7 @@ pub mod campaign {
 
     impl InAppMessageHeaderConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InAppMessageHeaderConfig {
             InAppMessageHeaderConfig {
                 alignment: None,
@@ -2342,12 +2431,14 @@ pub mod campaign {
     }
 
     impl Default for InAppMessageHeaderConfig {
+        #[inline]
         fn default() -> InAppMessageHeaderConfig {
             InAppMessageHeaderConfig::new()
         }
     }
 
     impl IntoValue for InAppMessageHeaderConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Alignment", self.alignment);
@@ -2390,6 +2481,7 @@ pub mod campaign {
 
     impl CampaignEmailMessage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CampaignEmailMessage {
             CampaignEmailMessage {
                 body: None,
@@ -2401,12 +2493,14 @@ pub mod campaign {
     }
 
     impl Default for CampaignEmailMessage {
+        #[inline]
         fn default() -> CampaignEmailMessage {
             CampaignEmailMessage::new()
         }
     }
 
     impl IntoValue for CampaignEmailMessage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Body", self.body);
@@ -2468,6 +2562,7 @@ pub mod campaign {
 
     impl CampaignSmsMessage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CampaignSmsMessage {
             CampaignSmsMessage {
                 body: None,
@@ -2481,12 +2576,14 @@ pub mod campaign {
     }
 
     impl Default for CampaignSmsMessage {
+        #[inline]
         fn default() -> CampaignSmsMessage {
             CampaignSmsMessage::new()
         }
     }
 
     impl IntoValue for CampaignSmsMessage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Body", self.body);
@@ -2516,6 +2613,7 @@ pub mod campaign {
 
     impl CampaignCustomMessage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CampaignCustomMessage {
             CampaignCustomMessage {
                 data: None,
@@ -2524,12 +2622,14 @@ pub mod campaign {
     }
 
     impl Default for CampaignCustomMessage {
+        #[inline]
         fn default() -> CampaignCustomMessage {
             CampaignCustomMessage::new()
         }
     }
 
     impl IntoValue for CampaignCustomMessage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Data", self.data);
@@ -2591,6 +2691,7 @@ pub mod campaign {
 
     impl Schedule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Schedule {
             Schedule {
                 end_time: None,
@@ -2605,12 +2706,14 @@ pub mod campaign {
     }
 
     impl Default for Schedule {
+        #[inline]
         fn default() -> Schedule {
             Schedule::new()
         }
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndTime", self.end_time);
@@ -2651,6 +2754,7 @@ pub mod campaign {
 
     impl QuietTime {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(end: impl Into<Str>, start: impl Into<Str>) -> QuietTime {
             QuietTime {
                 end: end.into(),
@@ -2660,6 +2764,7 @@ pub mod campaign {
     }
 
     impl IntoValue for QuietTime {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("End", self.end.into_value());
@@ -2690,6 +2795,7 @@ pub mod campaign {
 
     impl CampaignEventFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CampaignEventFilter {
             CampaignEventFilter {
                 dimensions: None,
@@ -2699,12 +2805,14 @@ pub mod campaign {
     }
 
     impl Default for CampaignEventFilter {
+        #[inline]
         fn default() -> CampaignEventFilter {
             CampaignEventFilter::new()
         }
     }
 
     impl IntoValue for CampaignEventFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Dimensions", self.dimensions);
@@ -2746,6 +2854,7 @@ pub mod campaign {
 
     impl EventDimensions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EventDimensions {
             EventDimensions {
                 attributes: None,
@@ -2756,12 +2865,14 @@ pub mod campaign {
     }
 
     impl Default for EventDimensions {
+        #[inline]
         fn default() -> EventDimensions {
             EventDimensions::new()
         }
     }
 
     impl IntoValue for EventDimensions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Attributes", self.attributes);
@@ -2795,6 +2906,7 @@ pub mod campaign {
 
     impl SetDimension {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SetDimension {
             SetDimension {
                 dimension_type: None,
@@ -2804,12 +2916,14 @@ pub mod campaign {
     }
 
     impl Default for SetDimension {
+        #[inline]
         fn default() -> SetDimension {
             SetDimension::new()
         }
     }
 
     impl IntoValue for SetDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DimensionType", self.dimension_type);
@@ -2843,6 +2957,7 @@ pub mod campaign {
 
     impl CustomDeliveryConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomDeliveryConfiguration {
             CustomDeliveryConfiguration {
                 delivery_uri: None,
@@ -2852,12 +2967,14 @@ pub mod campaign {
     }
 
     impl Default for CustomDeliveryConfiguration {
+        #[inline]
         fn default() -> CustomDeliveryConfiguration {
             CustomDeliveryConfiguration::new()
         }
     }
 
     impl IntoValue for CustomDeliveryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeliveryUri", self.delivery_uri);
@@ -2905,6 +3022,7 @@ pub mod campaign {
 
     impl Limits {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Limits {
             Limits {
                 daily: None,
@@ -2917,12 +3035,14 @@ pub mod campaign {
     }
 
     impl Default for Limits {
+        #[inline]
         fn default() -> Limits {
             Limits::new()
         }
     }
 
     impl IntoValue for Limits {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Daily", self.daily);
@@ -2960,6 +3080,7 @@ pub mod campaign {
 
     impl CampaignHook {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CampaignHook {
             CampaignHook {
                 lambda_function_name: None,
@@ -2970,12 +3091,14 @@ pub mod campaign {
     }
 
     impl Default for CampaignHook {
+        #[inline]
         fn default() -> CampaignHook {
             CampaignHook::new()
         }
     }
 
     impl IntoValue for CampaignHook {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LambdaFunctionName", self.lambda_function_name);
@@ -3041,6 +3164,7 @@ pub struct CfnEmailChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnEmailChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>, from_address: impl Into<Str>, identity: impl Into<Str>) -> CfnEmailChannelProps {
         CfnEmailChannelProps {
             application_id: application_id.into(),
@@ -3057,6 +3181,7 @@ impl CfnEmailChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnEmailChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
@@ -3071,6 +3196,7 @@ impl CfnEmailChannelProps {
 
     /// The `AWS::Pinpoint::EmailChannel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::EmailChannel").properties(self.into_properties())
     }
@@ -3079,6 +3205,7 @@ impl CfnEmailChannelProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::EmailChannel> {
     /// Adds an `AWS::Pinpoint::EmailChannel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3092,6 +3219,7 @@ impl crate::Cfn<markers::EmailChannel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-emailchannel.html#aws-resource-pinpoint-emailchannel-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3156,6 +3284,7 @@ pub struct CfnEmailTemplateProps {
 #[cfg(feature = "pinpoint")]
 impl CfnEmailTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(subject: impl Into<Str>, template_name: impl Into<Str>) -> CfnEmailTemplateProps {
         CfnEmailTemplateProps {
             default_substitutions: None,
@@ -3172,6 +3301,7 @@ impl CfnEmailTemplateProps {
 #[cfg(feature = "pinpoint")]
 impl CfnEmailTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DefaultSubstitutions", self.default_substitutions);
@@ -3186,6 +3316,7 @@ impl CfnEmailTemplateProps {
 
     /// The `AWS::Pinpoint::EmailTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::EmailTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -3194,6 +3325,7 @@ impl CfnEmailTemplateProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::EmailTemplate> {
     /// Adds an `AWS::Pinpoint::EmailTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3206,6 +3338,7 @@ impl crate::Cfn<markers::EmailTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-emailtemplate.html#aws-resource-pinpoint-emailtemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3214,6 +3347,7 @@ impl crate::Cfn<markers::EmailTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-emailtemplate.html#aws-resource-pinpoint-emailtemplate-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3249,6 +3383,7 @@ pub struct CfnEventStreamProps {
 #[cfg(feature = "pinpoint")]
 impl CfnEventStreamProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>, destination_stream_arn: impl Into<Str>, role_arn: impl Into<Str>) -> CfnEventStreamProps {
         CfnEventStreamProps {
             application_id: application_id.into(),
@@ -3261,6 +3396,7 @@ impl CfnEventStreamProps {
 #[cfg(feature = "pinpoint")]
 impl CfnEventStreamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
@@ -3271,6 +3407,7 @@ impl CfnEventStreamProps {
 
     /// The `AWS::Pinpoint::EventStream` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::EventStream").properties(self.into_properties())
     }
@@ -3279,6 +3416,7 @@ impl CfnEventStreamProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::EventStream> {
     /// Adds an `AWS::Pinpoint::EventStream` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3291,6 +3429,7 @@ impl crate::Cfn<markers::EventStream> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-eventstream.html#aws-resource-pinpoint-eventstream-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3338,6 +3477,7 @@ pub struct CfnGCMChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnGCMChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>) -> CfnGCMChannelProps {
         CfnGCMChannelProps {
             api_key: None,
@@ -3352,6 +3492,7 @@ impl CfnGCMChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnGCMChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApiKey", self.api_key);
@@ -3364,6 +3505,7 @@ impl CfnGCMChannelProps {
 
     /// The `AWS::Pinpoint::GCMChannel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::GCMChannel").properties(self.into_properties())
     }
@@ -3372,6 +3514,7 @@ impl CfnGCMChannelProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::GCMChannel> {
     /// Adds an `AWS::Pinpoint::GCMChannel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3385,6 +3528,7 @@ impl crate::Cfn<markers::GCMChannel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-gcmchannel.html#aws-resource-pinpoint-gcmchannel-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3437,6 +3581,7 @@ pub struct CfnInAppTemplateProps {
 #[cfg(feature = "pinpoint")]
 impl CfnInAppTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(template_name: impl Into<Str>) -> CfnInAppTemplateProps {
         CfnInAppTemplateProps {
             content: None,
@@ -3452,6 +3597,7 @@ impl CfnInAppTemplateProps {
 #[cfg(feature = "pinpoint")]
 impl CfnInAppTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Content", self.content);
@@ -3465,6 +3611,7 @@ impl CfnInAppTemplateProps {
 
     /// The `AWS::Pinpoint::InAppTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::InAppTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -3473,6 +3620,7 @@ impl CfnInAppTemplateProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::InAppTemplate> {
     /// Adds an `AWS::Pinpoint::InAppTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3485,6 +3633,7 @@ impl crate::Cfn<markers::InAppTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-inapptemplate.html#aws-resource-pinpoint-inapptemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3541,6 +3690,7 @@ pub mod in_app_template {
 
     impl InAppMessageContent {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InAppMessageContent {
             InAppMessageContent {
                 background_color: None,
@@ -3554,12 +3704,14 @@ pub mod in_app_template {
     }
 
     impl Default for InAppMessageContent {
+        #[inline]
         fn default() -> InAppMessageContent {
             InAppMessageContent::new()
         }
     }
 
     impl IntoValue for InAppMessageContent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BackgroundColor", self.background_color);
@@ -3598,6 +3750,7 @@ pub mod in_app_template {
 
     impl BodyConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BodyConfig {
             BodyConfig {
                 alignment: None,
@@ -3608,12 +3761,14 @@ pub mod in_app_template {
     }
 
     impl Default for BodyConfig {
+        #[inline]
         fn default() -> BodyConfig {
             BodyConfig::new()
         }
     }
 
     impl IntoValue for BodyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Alignment", self.alignment);
@@ -3658,6 +3813,7 @@ pub mod in_app_template {
 
     impl ButtonConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ButtonConfig {
             ButtonConfig {
                 android: None,
@@ -3669,12 +3825,14 @@ pub mod in_app_template {
     }
 
     impl Default for ButtonConfig {
+        #[inline]
         fn default() -> ButtonConfig {
             ButtonConfig::new()
         }
     }
 
     impl IntoValue for ButtonConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Android", self.android);
@@ -3707,6 +3865,7 @@ pub mod in_app_template {
 
     impl OverrideButtonConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OverrideButtonConfiguration {
             OverrideButtonConfiguration {
                 button_action: None,
@@ -3716,12 +3875,14 @@ pub mod in_app_template {
     }
 
     impl Default for OverrideButtonConfiguration {
+        #[inline]
         fn default() -> OverrideButtonConfiguration {
             OverrideButtonConfiguration::new()
         }
     }
 
     impl IntoValue for OverrideButtonConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ButtonAction", self.button_action);
@@ -3774,6 +3935,7 @@ pub mod in_app_template {
 
     impl DefaultButtonConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DefaultButtonConfiguration {
             DefaultButtonConfiguration {
                 background_color: None,
@@ -3787,12 +3949,14 @@ pub mod in_app_template {
     }
 
     impl Default for DefaultButtonConfiguration {
+        #[inline]
         fn default() -> DefaultButtonConfiguration {
             DefaultButtonConfiguration::new()
         }
     }
 
     impl IntoValue for DefaultButtonConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BackgroundColor", self.background_color);
@@ -3831,6 +3995,7 @@ pub mod in_app_template {
 
     impl HeaderConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HeaderConfig {
             HeaderConfig {
                 alignment: None,
@@ -3841,12 +4006,14 @@ pub mod in_app_template {
     }
 
     impl Default for HeaderConfig {
+        #[inline]
         fn default() -> HeaderConfig {
             HeaderConfig::new()
         }
     }
 
     impl IntoValue for HeaderConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Alignment", self.alignment);
@@ -3928,6 +4095,7 @@ pub struct CfnPushTemplateProps {
 #[cfg(feature = "pinpoint")]
 impl CfnPushTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(template_name: impl Into<Str>) -> CfnPushTemplateProps {
         CfnPushTemplateProps {
             adm: None,
@@ -3946,6 +4114,7 @@ impl CfnPushTemplateProps {
 #[cfg(feature = "pinpoint")]
 impl CfnPushTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ADM", self.adm);
@@ -3962,6 +4131,7 @@ impl CfnPushTemplateProps {
 
     /// The `AWS::Pinpoint::PushTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::PushTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -3970,6 +4140,7 @@ impl CfnPushTemplateProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::PushTemplate> {
     /// Adds an `AWS::Pinpoint::PushTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3982,6 +4153,7 @@ impl crate::Cfn<markers::PushTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-pushtemplate.html#aws-resource-pinpoint-pushtemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -3990,6 +4162,7 @@ impl crate::Cfn<markers::PushTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-pushtemplate.html#aws-resource-pinpoint-pushtemplate-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4060,6 +4233,7 @@ pub mod push_template {
 
     impl AndroidPushNotificationTemplate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AndroidPushNotificationTemplate {
             AndroidPushNotificationTemplate {
                 action: None,
@@ -4075,12 +4249,14 @@ pub mod push_template {
     }
 
     impl Default for AndroidPushNotificationTemplate {
+        #[inline]
         fn default() -> AndroidPushNotificationTemplate {
             AndroidPushNotificationTemplate::new()
         }
     }
 
     impl IntoValue for AndroidPushNotificationTemplate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Action", self.action);
@@ -4145,6 +4321,7 @@ pub mod push_template {
 
     impl APNSPushNotificationTemplate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> APNSPushNotificationTemplate {
             APNSPushNotificationTemplate {
                 action: None,
@@ -4158,12 +4335,14 @@ pub mod push_template {
     }
 
     impl Default for APNSPushNotificationTemplate {
+        #[inline]
         fn default() -> APNSPushNotificationTemplate {
             APNSPushNotificationTemplate::new()
         }
     }
 
     impl IntoValue for APNSPushNotificationTemplate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Action", self.action);
@@ -4218,6 +4397,7 @@ pub mod push_template {
 
     impl DefaultPushNotificationTemplate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DefaultPushNotificationTemplate {
             DefaultPushNotificationTemplate {
                 action: None,
@@ -4230,12 +4410,14 @@ pub mod push_template {
     }
 
     impl Default for DefaultPushNotificationTemplate {
+        #[inline]
         fn default() -> DefaultPushNotificationTemplate {
             DefaultPushNotificationTemplate::new()
         }
     }
 
     impl IntoValue for DefaultPushNotificationTemplate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Action", self.action);
@@ -4281,6 +4463,7 @@ pub struct CfnSMSChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnSMSChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>) -> CfnSMSChannelProps {
         CfnSMSChannelProps {
             application_id: application_id.into(),
@@ -4294,6 +4477,7 @@ impl CfnSMSChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnSMSChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
@@ -4305,6 +4489,7 @@ impl CfnSMSChannelProps {
 
     /// The `AWS::Pinpoint::SMSChannel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::SMSChannel").properties(self.into_properties())
     }
@@ -4313,6 +4498,7 @@ impl CfnSMSChannelProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::SMSChannel> {
     /// Adds an `AWS::Pinpoint::SMSChannel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4326,6 +4512,7 @@ impl crate::Cfn<markers::SMSChannel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-smschannel.html#aws-resource-pinpoint-smschannel-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4374,6 +4561,7 @@ pub struct CfnSegmentProps {
 #[cfg(feature = "pinpoint")]
 impl CfnSegmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>, name: impl Into<Str>) -> CfnSegmentProps {
         CfnSegmentProps {
             application_id: application_id.into(),
@@ -4388,6 +4576,7 @@ impl CfnSegmentProps {
 #[cfg(feature = "pinpoint")]
 impl CfnSegmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
@@ -4400,6 +4589,7 @@ impl CfnSegmentProps {
 
     /// The `AWS::Pinpoint::Segment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::Segment").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -4408,6 +4598,7 @@ impl CfnSegmentProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::Segment> {
     /// Adds an `AWS::Pinpoint::Segment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4420,6 +4611,7 @@ impl crate::Cfn<markers::Segment> {
     ///
     /// `Fn::GetAtt` of
     /// [`SegmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-segment.html#aws-resource-pinpoint-segment-return-values).
+    #[inline]
     pub fn attr_segment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SegmentId".into())
     }
@@ -4428,6 +4620,7 @@ impl crate::Cfn<markers::Segment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-segment.html#aws-resource-pinpoint-segment-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4462,6 +4655,7 @@ pub mod segment {
 
     impl SegmentGroups {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SegmentGroups {
             SegmentGroups {
                 groups: None,
@@ -4471,12 +4665,14 @@ pub mod segment {
     }
 
     impl Default for SegmentGroups {
+        #[inline]
         fn default() -> SegmentGroups {
             SegmentGroups::new()
         }
     }
 
     impl IntoValue for SegmentGroups {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Groups", self.groups);
@@ -4522,6 +4718,7 @@ pub mod segment {
 
     impl Groups {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Groups {
             Groups {
                 dimensions: None,
@@ -4533,12 +4730,14 @@ pub mod segment {
     }
 
     impl Default for Groups {
+        #[inline]
         fn default() -> Groups {
             Groups::new()
         }
     }
 
     impl IntoValue for Groups {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Dimensions", self.dimensions);
@@ -4590,6 +4789,7 @@ pub mod segment {
 
     impl SegmentDimensions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SegmentDimensions {
             SegmentDimensions {
                 attributes: None,
@@ -4603,12 +4803,14 @@ pub mod segment {
     }
 
     impl Default for SegmentDimensions {
+        #[inline]
         fn default() -> SegmentDimensions {
             SegmentDimensions::new()
         }
     }
 
     impl IntoValue for SegmentDimensions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Attributes", self.attributes);
@@ -4661,6 +4863,7 @@ pub mod segment {
 
     impl Demographic {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Demographic {
             Demographic {
                 app_version: None,
@@ -4674,12 +4877,14 @@ pub mod segment {
     }
 
     impl Default for Demographic {
+        #[inline]
         fn default() -> Demographic {
             Demographic::new()
         }
     }
 
     impl IntoValue for Demographic {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppVersion", self.app_version);
@@ -4716,6 +4921,7 @@ pub mod segment {
 
     impl SetDimension {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SetDimension {
             SetDimension {
                 dimension_type: None,
@@ -4725,12 +4931,14 @@ pub mod segment {
     }
 
     impl Default for SetDimension {
+        #[inline]
         fn default() -> SetDimension {
             SetDimension::new()
         }
     }
 
     impl IntoValue for SetDimension {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DimensionType", self.dimension_type);
@@ -4755,6 +4963,7 @@ pub mod segment {
 
     impl Behavior {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Behavior {
             Behavior {
                 recency: None,
@@ -4763,12 +4972,14 @@ pub mod segment {
     }
 
     impl Default for Behavior {
+        #[inline]
         fn default() -> Behavior {
             Behavior::new()
         }
     }
 
     impl IntoValue for Behavior {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Recency", self.recency);
@@ -4802,6 +5013,7 @@ pub mod segment {
 
     impl Recency {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(duration: impl Into<Str>, recency_type: impl Into<Str>) -> Recency {
             Recency {
                 duration: duration.into(),
@@ -4811,6 +5023,7 @@ pub mod segment {
     }
 
     impl IntoValue for Recency {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Duration", self.duration.into_value());
@@ -4839,6 +5052,7 @@ pub mod segment {
 
     impl Location {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Location {
             Location {
                 country: None,
@@ -4848,12 +5062,14 @@ pub mod segment {
     }
 
     impl Default for Location {
+        #[inline]
         fn default() -> Location {
             Location::new()
         }
     }
 
     impl IntoValue for Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Country", self.country);
@@ -4884,6 +5100,7 @@ pub mod segment {
 
     impl GPSPoint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(coordinates: impl Into<Coordinates>, range_in_kilometers: impl Into<Num>) -> GPSPoint {
             GPSPoint {
                 coordinates: coordinates.into(),
@@ -4893,6 +5110,7 @@ pub mod segment {
     }
 
     impl IntoValue for GPSPoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Coordinates", self.coordinates.into_value());
@@ -4923,6 +5141,7 @@ pub mod segment {
 
     impl Coordinates {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(latitude: impl Into<Num>, longitude: impl Into<Num>) -> Coordinates {
             Coordinates {
                 latitude: latitude.into(),
@@ -4932,6 +5151,7 @@ pub mod segment {
     }
 
     impl IntoValue for Coordinates {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Latitude", self.latitude.into_value());
@@ -4964,6 +5184,7 @@ pub mod segment {
 
     impl SourceSegments {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>) -> SourceSegments {
             SourceSegments {
                 id: id.into(),
@@ -4973,6 +5194,7 @@ pub mod segment {
     }
 
     impl IntoValue for SourceSegments {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -5027,6 +5249,7 @@ pub struct CfnSmsTemplateProps {
 #[cfg(feature = "pinpoint")]
 impl CfnSmsTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(body: impl Into<Str>, template_name: impl Into<Str>) -> CfnSmsTemplateProps {
         CfnSmsTemplateProps {
             body: body.into(),
@@ -5041,6 +5264,7 @@ impl CfnSmsTemplateProps {
 #[cfg(feature = "pinpoint")]
 impl CfnSmsTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Body", self.body.into_value());
@@ -5053,6 +5277,7 @@ impl CfnSmsTemplateProps {
 
     /// The `AWS::Pinpoint::SmsTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::SmsTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -5061,6 +5286,7 @@ impl CfnSmsTemplateProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::SmsTemplate> {
     /// Adds an `AWS::Pinpoint::SmsTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5073,6 +5299,7 @@ impl crate::Cfn<markers::SmsTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-smstemplate.html#aws-resource-pinpoint-smstemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -5081,6 +5308,7 @@ impl crate::Cfn<markers::SmsTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-smstemplate.html#aws-resource-pinpoint-smstemplate-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -5107,6 +5335,7 @@ pub struct CfnVoiceChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnVoiceChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>) -> CfnVoiceChannelProps {
         CfnVoiceChannelProps {
             application_id: application_id.into(),
@@ -5118,6 +5347,7 @@ impl CfnVoiceChannelProps {
 #[cfg(feature = "pinpoint")]
 impl CfnVoiceChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
@@ -5127,6 +5357,7 @@ impl CfnVoiceChannelProps {
 
     /// The `AWS::Pinpoint::VoiceChannel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pinpoint::VoiceChannel").properties(self.into_properties())
     }
@@ -5135,6 +5366,7 @@ impl CfnVoiceChannelProps {
 #[cfg(feature = "pinpoint")]
 impl crate::Cfn<markers::VoiceChannel> {
     /// Adds an `AWS::Pinpoint::VoiceChannel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5148,6 +5380,7 @@ impl crate::Cfn<markers::VoiceChannel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-voicechannel.html#aws-resource-pinpoint-voicechannel-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }

@@ -135,6 +135,7 @@ pub struct CfnConfigurationSetProps {
 #[cfg(feature = "pinpointemail")]
 impl CfnConfigurationSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnConfigurationSetProps {
         CfnConfigurationSetProps {
             delivery_options: None,
@@ -150,6 +151,7 @@ impl CfnConfigurationSetProps {
 #[cfg(feature = "pinpointemail")]
 impl CfnConfigurationSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeliveryOptions", self.delivery_options);
@@ -163,6 +165,7 @@ impl CfnConfigurationSetProps {
 
     /// The `AWS::PinpointEmail::ConfigurationSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::PinpointEmail::ConfigurationSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -171,6 +174,7 @@ impl CfnConfigurationSetProps {
 #[cfg(feature = "pinpointemail")]
 impl crate::Cfn<markers::ConfigurationSet> {
     /// Adds an `AWS::PinpointEmail::ConfigurationSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -183,6 +187,7 @@ impl crate::Cfn<markers::ConfigurationSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpointemail-configurationset.html#aws-resource-pinpointemail-configurationset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -210,6 +215,7 @@ pub mod configuration_set {
 
     impl SendingOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SendingOptions {
             SendingOptions {
                 sending_enabled: None,
@@ -218,12 +224,14 @@ pub mod configuration_set {
     }
 
     impl Default for SendingOptions {
+        #[inline]
         fn default() -> SendingOptions {
             SendingOptions::new()
         }
     }
 
     impl IntoValue for SendingOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SendingEnabled", self.sending_enabled);
@@ -249,6 +257,7 @@ pub mod configuration_set {
 
     impl TrackingOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TrackingOptions {
             TrackingOptions {
                 custom_redirect_domain: None,
@@ -257,12 +266,14 @@ pub mod configuration_set {
     }
 
     impl Default for TrackingOptions {
+        #[inline]
         fn default() -> TrackingOptions {
             TrackingOptions::new()
         }
     }
 
     impl IntoValue for TrackingOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomRedirectDomain", self.custom_redirect_domain);
@@ -287,6 +298,7 @@ pub mod configuration_set {
 
     impl ReputationOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReputationOptions {
             ReputationOptions {
                 reputation_metrics_enabled: None,
@@ -295,12 +307,14 @@ pub mod configuration_set {
     }
 
     impl Default for ReputationOptions {
+        #[inline]
         fn default() -> ReputationOptions {
             ReputationOptions::new()
         }
     }
 
     impl IntoValue for ReputationOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReputationMetricsEnabled", self.reputation_metrics_enabled);
@@ -323,6 +337,7 @@ pub mod configuration_set {
 
     impl DeliveryOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeliveryOptions {
             DeliveryOptions {
                 sending_pool_name: None,
@@ -331,12 +346,14 @@ pub mod configuration_set {
     }
 
     impl Default for DeliveryOptions {
+        #[inline]
         fn default() -> DeliveryOptions {
             DeliveryOptions::new()
         }
     }
 
     impl IntoValue for DeliveryOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SendingPoolName", self.sending_pool_name);
@@ -373,6 +390,7 @@ pub struct CfnConfigurationSetEventDestinationProps {
 #[cfg(feature = "pinpointemail")]
 impl CfnConfigurationSetEventDestinationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configuration_set_name: impl Into<Str>, event_destination_name: impl Into<Str>) -> CfnConfigurationSetEventDestinationProps {
         CfnConfigurationSetEventDestinationProps {
             configuration_set_name: configuration_set_name.into(),
@@ -385,6 +403,7 @@ impl CfnConfigurationSetEventDestinationProps {
 #[cfg(feature = "pinpointemail")]
 impl CfnConfigurationSetEventDestinationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConfigurationSetName", self.configuration_set_name.into_value());
@@ -395,6 +414,7 @@ impl CfnConfigurationSetEventDestinationProps {
 
     /// The `AWS::PinpointEmail::ConfigurationSetEventDestination` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::PinpointEmail::ConfigurationSetEventDestination").properties(self.into_properties())
     }
@@ -403,6 +423,7 @@ impl CfnConfigurationSetEventDestinationProps {
 #[cfg(feature = "pinpointemail")]
 impl crate::Cfn<markers::ConfigurationSetEventDestination> {
     /// Adds an `AWS::PinpointEmail::ConfigurationSetEventDestination` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -415,6 +436,7 @@ impl crate::Cfn<markers::ConfigurationSetEventDestination> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpointemail-configurationseteventdestination.html#aws-resource-pinpointemail-configurationseteventdestination-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -480,6 +502,7 @@ pub mod configuration_set_event_destination {
 
     impl EventDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(matching_event_types: impl Into<List<Str>>) -> EventDestination {
             EventDestination {
                 cloud_watch_destination: None,
@@ -493,6 +516,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for EventDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchDestination", self.cloud_watch_destination);
@@ -525,6 +549,7 @@ pub mod configuration_set_event_destination {
 
     impl SnsDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(topic_arn: impl Into<Str>) -> SnsDestination {
             SnsDestination {
                 topic_arn: topic_arn.into(),
@@ -533,6 +558,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for SnsDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TopicArn", self.topic_arn.into_value());
@@ -558,6 +584,7 @@ pub mod configuration_set_event_destination {
 
     impl CloudWatchDestination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CloudWatchDestination {
             CloudWatchDestination {
                 dimension_configurations: None,
@@ -566,12 +593,14 @@ pub mod configuration_set_event_destination {
     }
 
     impl Default for CloudWatchDestination {
+        #[inline]
         fn default() -> CloudWatchDestination {
             CloudWatchDestination::new()
         }
     }
 
     impl IntoValue for CloudWatchDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DimensionConfigurations", self.dimension_configurations);
@@ -613,6 +642,7 @@ pub mod configuration_set_event_destination {
 
     impl DimensionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(default_dimension_value: impl Into<Str>, dimension_name: impl Into<Str>, dimension_value_source: impl Into<Str>) -> DimensionConfiguration {
             DimensionConfiguration {
                 default_dimension_value: default_dimension_value.into(),
@@ -623,6 +653,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for DimensionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DefaultDimensionValue", self.default_dimension_value.into_value());
@@ -651,6 +682,7 @@ pub mod configuration_set_event_destination {
 
     impl PinpointDestination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PinpointDestination {
             PinpointDestination {
                 application_arn: None,
@@ -659,12 +691,14 @@ pub mod configuration_set_event_destination {
     }
 
     impl Default for PinpointDestination {
+        #[inline]
         fn default() -> PinpointDestination {
             PinpointDestination::new()
         }
     }
 
     impl IntoValue for PinpointDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationArn", self.application_arn);
@@ -699,6 +733,7 @@ pub mod configuration_set_event_destination {
 
     impl KinesisFirehoseDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(delivery_stream_arn: impl Into<Str>, iam_role_arn: impl Into<Str>) -> KinesisFirehoseDestination {
             KinesisFirehoseDestination {
                 delivery_stream_arn: delivery_stream_arn.into(),
@@ -708,6 +743,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for KinesisFirehoseDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeliveryStreamArn", self.delivery_stream_arn.into_value());
@@ -742,6 +778,7 @@ pub struct CfnDedicatedIpPoolProps {
 #[cfg(feature = "pinpointemail")]
 impl CfnDedicatedIpPoolProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDedicatedIpPoolProps {
         CfnDedicatedIpPoolProps {
             pool_name: None,
@@ -752,6 +789,7 @@ impl CfnDedicatedIpPoolProps {
 
 #[cfg(feature = "pinpointemail")]
 impl Default for CfnDedicatedIpPoolProps {
+    #[inline]
     fn default() -> CfnDedicatedIpPoolProps {
         CfnDedicatedIpPoolProps::new()
     }
@@ -760,6 +798,7 @@ impl Default for CfnDedicatedIpPoolProps {
 #[cfg(feature = "pinpointemail")]
 impl CfnDedicatedIpPoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "PoolName", self.pool_name);
@@ -769,6 +808,7 @@ impl CfnDedicatedIpPoolProps {
 
     /// The `AWS::PinpointEmail::DedicatedIpPool` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::PinpointEmail::DedicatedIpPool").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -777,6 +817,7 @@ impl CfnDedicatedIpPoolProps {
 #[cfg(feature = "pinpointemail")]
 impl crate::Cfn<markers::DedicatedIpPool> {
     /// Adds an `AWS::PinpointEmail::DedicatedIpPool` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -789,6 +830,7 @@ impl crate::Cfn<markers::DedicatedIpPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpointemail-dedicatedippool.html#aws-resource-pinpointemail-dedicatedippool-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -837,6 +879,7 @@ pub struct CfnIdentityProps {
 #[cfg(feature = "pinpointemail")]
 impl CfnIdentityProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnIdentityProps {
         CfnIdentityProps {
             dkim_signing_enabled: None,
@@ -851,6 +894,7 @@ impl CfnIdentityProps {
 #[cfg(feature = "pinpointemail")]
 impl CfnIdentityProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DkimSigningEnabled", self.dkim_signing_enabled);
@@ -863,6 +907,7 @@ impl CfnIdentityProps {
 
     /// The `AWS::PinpointEmail::Identity` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::PinpointEmail::Identity").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -871,6 +916,7 @@ impl CfnIdentityProps {
 #[cfg(feature = "pinpointemail")]
 impl crate::Cfn<markers::Identity> {
     /// Adds an `AWS::PinpointEmail::Identity` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -884,6 +930,7 @@ impl crate::Cfn<markers::Identity> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentityDNSRecordName3`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpointemail-identity.html#aws-resource-pinpointemail-identity-return-values).
+    #[inline]
     pub fn attr_identity_dns_record_name3(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentityDNSRecordName3".into())
     }
@@ -893,6 +940,7 @@ impl crate::Cfn<markers::Identity> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentityDNSRecordName1`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpointemail-identity.html#aws-resource-pinpointemail-identity-return-values).
+    #[inline]
     pub fn attr_identity_dns_record_name1(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentityDNSRecordName1".into())
     }
@@ -902,6 +950,7 @@ impl crate::Cfn<markers::Identity> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentityDNSRecordName2`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpointemail-identity.html#aws-resource-pinpointemail-identity-return-values).
+    #[inline]
     pub fn attr_identity_dns_record_name2(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentityDNSRecordName2".into())
     }
@@ -911,6 +960,7 @@ impl crate::Cfn<markers::Identity> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentityDNSRecordValue3`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpointemail-identity.html#aws-resource-pinpointemail-identity-return-values).
+    #[inline]
     pub fn attr_identity_dns_record_value3(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentityDNSRecordValue3".into())
     }
@@ -920,6 +970,7 @@ impl crate::Cfn<markers::Identity> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentityDNSRecordValue2`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpointemail-identity.html#aws-resource-pinpointemail-identity-return-values).
+    #[inline]
     pub fn attr_identity_dns_record_value2(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentityDNSRecordValue2".into())
     }
@@ -929,6 +980,7 @@ impl crate::Cfn<markers::Identity> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentityDNSRecordValue1`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpointemail-identity.html#aws-resource-pinpointemail-identity-return-values).
+    #[inline]
     pub fn attr_identity_dns_record_value1(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentityDNSRecordValue1".into())
     }
@@ -937,6 +989,7 @@ impl crate::Cfn<markers::Identity> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpointemail-identity.html#aws-resource-pinpointemail-identity-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -970,6 +1023,7 @@ pub mod identity {
 
     impl MailFromAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MailFromAttributes {
             MailFromAttributes {
                 behavior_on_mx_failure: None,
@@ -979,12 +1033,14 @@ pub mod identity {
     }
 
     impl Default for MailFromAttributes {
+        #[inline]
         fn default() -> MailFromAttributes {
             MailFromAttributes::new()
         }
     }
 
     impl IntoValue for MailFromAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BehaviorOnMxFailure", self.behavior_on_mx_failure);

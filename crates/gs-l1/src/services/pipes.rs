@@ -120,6 +120,7 @@ pub struct CfnPipeProps {
 #[cfg(feature = "pipes")]
 impl CfnPipeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(role_arn: impl Into<Id<crate::iam::CfnRole>>, source: impl Into<Str>, target: impl Into<Str>) -> CfnPipeProps {
         CfnPipeProps {
             description: None,
@@ -142,6 +143,7 @@ impl CfnPipeProps {
 #[cfg(feature = "pipes")]
 impl CfnPipeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -162,6 +164,7 @@ impl CfnPipeProps {
 
     /// The `AWS::Pipes::Pipe` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Pipes::Pipe").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -170,6 +173,7 @@ impl CfnPipeProps {
 #[cfg(feature = "pipes")]
 impl crate::Cfn<markers::Pipe> {
     /// Adds an `AWS::Pipes::Pipe` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -182,6 +186,7 @@ impl crate::Cfn<markers::Pipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`StateReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pipes-pipe.html#aws-resource-pipes-pipe-return-values).
+    #[inline]
     pub fn attr_state_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StateReason".into())
     }
@@ -190,6 +195,7 @@ impl crate::Cfn<markers::Pipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`CurrentState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pipes-pipe.html#aws-resource-pipes-pipe-return-values).
+    #[inline]
     pub fn attr_current_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CurrentState".into())
     }
@@ -198,6 +204,7 @@ impl crate::Cfn<markers::Pipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pipes-pipe.html#aws-resource-pipes-pipe-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -208,6 +215,7 @@ impl crate::Cfn<markers::Pipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pipes-pipe.html#aws-resource-pipes-pipe-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -216,6 +224,7 @@ impl crate::Cfn<markers::Pipe> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pipes-pipe.html#aws-resource-pipes-pipe-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -262,6 +271,7 @@ pub mod pipe {
 
     impl PipeLogConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PipeLogConfiguration {
             PipeLogConfiguration {
                 cloudwatch_logs_log_destination: None,
@@ -274,12 +284,14 @@ pub mod pipe {
     }
 
     impl Default for PipeLogConfiguration {
+        #[inline]
         fn default() -> PipeLogConfiguration {
             PipeLogConfiguration::new()
         }
     }
 
     impl IntoValue for PipeLogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudwatchLogsLogDestination", self.cloudwatch_logs_log_destination);
@@ -322,6 +334,7 @@ pub mod pipe {
 
     impl S3LogDestination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3LogDestination {
             S3LogDestination {
                 bucket_name: None,
@@ -333,12 +346,14 @@ pub mod pipe {
     }
 
     impl Default for S3LogDestination {
+        #[inline]
         fn default() -> S3LogDestination {
             S3LogDestination::new()
         }
     }
 
     impl IntoValue for S3LogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BucketName", self.bucket_name);
@@ -365,6 +380,7 @@ pub mod pipe {
 
     impl FirehoseLogDestination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FirehoseLogDestination {
             FirehoseLogDestination {
                 delivery_stream_arn: None,
@@ -373,12 +389,14 @@ pub mod pipe {
     }
 
     impl Default for FirehoseLogDestination {
+        #[inline]
         fn default() -> FirehoseLogDestination {
             FirehoseLogDestination::new()
         }
     }
 
     impl IntoValue for FirehoseLogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeliveryStreamArn", self.delivery_stream_arn);
@@ -402,6 +420,7 @@ pub mod pipe {
 
     impl CloudwatchLogsLogDestination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CloudwatchLogsLogDestination {
             CloudwatchLogsLogDestination {
                 log_group_arn: None,
@@ -410,12 +429,14 @@ pub mod pipe {
     }
 
     impl Default for CloudwatchLogsLogDestination {
+        #[inline]
         fn default() -> CloudwatchLogsLogDestination {
             CloudwatchLogsLogDestination::new()
         }
     }
 
     impl IntoValue for CloudwatchLogsLogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogGroupArn", self.log_group_arn);
@@ -478,6 +499,7 @@ pub mod pipe {
 
     impl PipeTargetTimestreamParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dimension_mappings: impl Into<List<DimensionMapping>>, time_value: impl Into<Str>, version_value: impl Into<Str>) -> PipeTargetTimestreamParameters {
             PipeTargetTimestreamParameters {
                 dimension_mappings: dimension_mappings.into(),
@@ -493,6 +515,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeTargetTimestreamParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DimensionMappings", self.dimension_mappings.into_value());
@@ -536,6 +559,7 @@ pub mod pipe {
 
     impl DimensionMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dimension_name: impl Into<Str>, dimension_value: impl Into<Str>, dimension_value_type: impl Into<Str>) -> DimensionMapping {
             DimensionMapping {
                 dimension_name: dimension_name.into(),
@@ -546,6 +570,7 @@ pub mod pipe {
     }
 
     impl IntoValue for DimensionMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DimensionName", self.dimension_name.into_value());
@@ -584,6 +609,7 @@ pub mod pipe {
 
     impl SingleMeasureMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(measure_name: impl Into<Str>, measure_value: impl Into<Str>, measure_value_type: impl Into<Str>) -> SingleMeasureMapping {
             SingleMeasureMapping {
                 measure_name: measure_name.into(),
@@ -594,6 +620,7 @@ pub mod pipe {
     }
 
     impl IntoValue for SingleMeasureMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MeasureName", self.measure_name.into_value());
@@ -627,6 +654,7 @@ pub mod pipe {
 
     impl MultiMeasureMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(multi_measure_attribute_mappings: impl Into<List<MultiMeasureAttributeMapping>>, multi_measure_name: impl Into<Str>) -> MultiMeasureMapping {
             MultiMeasureMapping {
                 multi_measure_attribute_mappings: multi_measure_attribute_mappings.into(),
@@ -636,6 +664,7 @@ pub mod pipe {
     }
 
     impl IntoValue for MultiMeasureMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MultiMeasureAttributeMappings", self.multi_measure_attribute_mappings.into_value());
@@ -673,6 +702,7 @@ pub mod pipe {
 
     impl MultiMeasureAttributeMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(measure_value: impl Into<Str>, measure_value_type: impl Into<Str>, multi_measure_attribute_name: impl Into<Str>) -> MultiMeasureAttributeMapping {
             MultiMeasureAttributeMapping {
                 measure_value: measure_value.into(),
@@ -683,6 +713,7 @@ pub mod pipe {
     }
 
     impl IntoValue for MultiMeasureAttributeMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MeasureValue", self.measure_value.into_value());
@@ -771,6 +802,7 @@ pub mod pipe {
 
     impl PipeTargetParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PipeTargetParameters {
             PipeTargetParameters {
                 batch_job_parameters: None,
@@ -791,12 +823,14 @@ pub mod pipe {
     }
 
     impl Default for PipeTargetParameters {
+        #[inline]
         fn default() -> PipeTargetParameters {
             PipeTargetParameters::new()
         }
     }
 
     impl IntoValue for PipeTargetParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchJobParameters", self.batch_job_parameters);
@@ -831,6 +865,7 @@ pub mod pipe {
 
     impl PipeTargetStateMachineParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PipeTargetStateMachineParameters {
             PipeTargetStateMachineParameters {
                 invocation_type: None,
@@ -839,12 +874,14 @@ pub mod pipe {
     }
 
     impl Default for PipeTargetStateMachineParameters {
+        #[inline]
         fn default() -> PipeTargetStateMachineParameters {
             PipeTargetStateMachineParameters::new()
         }
     }
 
     impl IntoValue for PipeTargetStateMachineParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InvocationType", self.invocation_type);
@@ -881,6 +918,7 @@ pub mod pipe {
 
     impl PipeTargetHttpParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PipeTargetHttpParameters {
             PipeTargetHttpParameters {
                 header_parameters: None,
@@ -891,12 +929,14 @@ pub mod pipe {
     }
 
     impl Default for PipeTargetHttpParameters {
+        #[inline]
         fn default() -> PipeTargetHttpParameters {
             PipeTargetHttpParameters::new()
         }
     }
 
     impl IntoValue for PipeTargetHttpParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HeaderParameters", self.header_parameters);
@@ -926,6 +966,7 @@ pub mod pipe {
 
     impl PipeTargetSqsQueueParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PipeTargetSqsQueueParameters {
             PipeTargetSqsQueueParameters {
                 message_deduplication_id: None,
@@ -935,12 +976,14 @@ pub mod pipe {
     }
 
     impl Default for PipeTargetSqsQueueParameters {
+        #[inline]
         fn default() -> PipeTargetSqsQueueParameters {
             PipeTargetSqsQueueParameters::new()
         }
     }
 
     impl IntoValue for PipeTargetSqsQueueParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MessageDeduplicationId", self.message_deduplication_id);
@@ -972,6 +1015,7 @@ pub mod pipe {
 
     impl PipeTargetCloudWatchLogsParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PipeTargetCloudWatchLogsParameters {
             PipeTargetCloudWatchLogsParameters {
                 log_stream_name: None,
@@ -981,12 +1025,14 @@ pub mod pipe {
     }
 
     impl Default for PipeTargetCloudWatchLogsParameters {
+        #[inline]
         fn default() -> PipeTargetCloudWatchLogsParameters {
             PipeTargetCloudWatchLogsParameters::new()
         }
     }
 
     impl IntoValue for PipeTargetCloudWatchLogsParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogStreamName", self.log_stream_name);
@@ -1017,6 +1063,7 @@ pub mod pipe {
 
     impl PipeTargetKinesisStreamParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(partition_key: impl Into<Str>) -> PipeTargetKinesisStreamParameters {
             PipeTargetKinesisStreamParameters {
                 partition_key: partition_key.into(),
@@ -1025,6 +1072,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeTargetKinesisStreamParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PartitionKey", self.partition_key.into_value());
@@ -1047,6 +1095,7 @@ pub mod pipe {
 
     impl PipeTargetSageMakerPipelineParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PipeTargetSageMakerPipelineParameters {
             PipeTargetSageMakerPipelineParameters {
                 pipeline_parameter_list: None,
@@ -1055,12 +1104,14 @@ pub mod pipe {
     }
 
     impl Default for PipeTargetSageMakerPipelineParameters {
+        #[inline]
         fn default() -> PipeTargetSageMakerPipelineParameters {
             PipeTargetSageMakerPipelineParameters::new()
         }
     }
 
     impl IntoValue for PipeTargetSageMakerPipelineParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PipelineParameterList", self.pipeline_parameter_list);
@@ -1090,6 +1141,7 @@ pub mod pipe {
 
     impl SageMakerPipelineParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> SageMakerPipelineParameter {
             SageMakerPipelineParameter {
                 name: name.into(),
@@ -1099,6 +1151,7 @@ pub mod pipe {
     }
 
     impl IntoValue for SageMakerPipelineParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1149,6 +1202,7 @@ pub mod pipe {
 
     impl PipeTargetEventBridgeEventBusParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PipeTargetEventBridgeEventBusParameters {
             PipeTargetEventBridgeEventBusParameters {
                 detail_type: None,
@@ -1161,12 +1215,14 @@ pub mod pipe {
     }
 
     impl Default for PipeTargetEventBridgeEventBusParameters {
+        #[inline]
         fn default() -> PipeTargetEventBridgeEventBusParameters {
             PipeTargetEventBridgeEventBusParameters::new()
         }
     }
 
     impl IntoValue for PipeTargetEventBridgeEventBusParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DetailType", self.detail_type);
@@ -1193,6 +1249,7 @@ pub mod pipe {
 
     impl PipeTargetLambdaFunctionParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PipeTargetLambdaFunctionParameters {
             PipeTargetLambdaFunctionParameters {
                 invocation_type: None,
@@ -1201,12 +1258,14 @@ pub mod pipe {
     }
 
     impl Default for PipeTargetLambdaFunctionParameters {
+        #[inline]
         fn default() -> PipeTargetLambdaFunctionParameters {
             PipeTargetLambdaFunctionParameters::new()
         }
     }
 
     impl IntoValue for PipeTargetLambdaFunctionParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InvocationType", self.invocation_type);
@@ -1321,6 +1380,7 @@ pub mod pipe {
 
     impl PipeTargetEcsTaskParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(task_definition_arn: impl Into<Str>) -> PipeTargetEcsTaskParameters {
             PipeTargetEcsTaskParameters {
                 capacity_provider_strategy: None,
@@ -1343,6 +1403,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeTargetEcsTaskParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityProviderStrategy", self.capacity_provider_strategy);
@@ -1391,6 +1452,7 @@ pub mod pipe {
 
     impl PlacementConstraint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PlacementConstraint {
             PlacementConstraint {
                 expression: None,
@@ -1400,12 +1462,14 @@ pub mod pipe {
     }
 
     impl Default for PlacementConstraint {
+        #[inline]
         fn default() -> PlacementConstraint {
             PlacementConstraint::new()
         }
     }
 
     impl IntoValue for PlacementConstraint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Expression", self.expression);
@@ -1445,6 +1509,7 @@ pub mod pipe {
 
     impl PlacementStrategy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PlacementStrategy {
             PlacementStrategy {
                 field: None,
@@ -1454,12 +1519,14 @@ pub mod pipe {
     }
 
     impl Default for PlacementStrategy {
+        #[inline]
         fn default() -> PlacementStrategy {
             PlacementStrategy::new()
         }
     }
 
     impl IntoValue for PlacementStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Field", self.field);
@@ -1500,6 +1567,7 @@ pub mod pipe {
 
     impl CapacityProviderStrategyItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(capacity_provider: impl Into<Str>) -> CapacityProviderStrategyItem {
             CapacityProviderStrategyItem {
                 base: None,
@@ -1510,6 +1578,7 @@ pub mod pipe {
     }
 
     impl IntoValue for CapacityProviderStrategyItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Base", self.base);
@@ -1571,6 +1640,7 @@ pub mod pipe {
 
     impl EcsTaskOverride {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EcsTaskOverride {
             EcsTaskOverride {
                 container_overrides: None,
@@ -1585,12 +1655,14 @@ pub mod pipe {
     }
 
     impl Default for EcsTaskOverride {
+        #[inline]
         fn default() -> EcsTaskOverride {
             EcsTaskOverride::new()
         }
     }
 
     impl IntoValue for EcsTaskOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerOverrides", self.container_overrides);
@@ -1629,6 +1701,7 @@ pub mod pipe {
 
     impl EcsInferenceAcceleratorOverride {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EcsInferenceAcceleratorOverride {
             EcsInferenceAcceleratorOverride {
                 device_name: None,
@@ -1638,12 +1711,14 @@ pub mod pipe {
     }
 
     impl Default for EcsInferenceAcceleratorOverride {
+        #[inline]
         fn default() -> EcsInferenceAcceleratorOverride {
             EcsInferenceAcceleratorOverride::new()
         }
     }
 
     impl IntoValue for EcsInferenceAcceleratorOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeviceName", self.device_name);
@@ -1673,6 +1748,7 @@ pub mod pipe {
 
     impl EcsEphemeralStorage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(size_in_gi_b: impl Into<Int>) -> EcsEphemeralStorage {
             EcsEphemeralStorage {
                 size_in_gi_b: size_in_gi_b.into(),
@@ -1681,6 +1757,7 @@ pub mod pipe {
     }
 
     impl IntoValue for EcsEphemeralStorage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SizeInGiB", self.size_in_gi_b.into_value());
@@ -1751,6 +1828,7 @@ pub mod pipe {
 
     impl EcsContainerOverride {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EcsContainerOverride {
             EcsContainerOverride {
                 command: None,
@@ -1766,12 +1844,14 @@ pub mod pipe {
     }
 
     impl Default for EcsContainerOverride {
+        #[inline]
         fn default() -> EcsContainerOverride {
             EcsContainerOverride::new()
         }
     }
 
     impl IntoValue for EcsContainerOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Command", self.command);
@@ -1811,6 +1891,7 @@ pub mod pipe {
 
     impl EcsEnvironmentVariable {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EcsEnvironmentVariable {
             EcsEnvironmentVariable {
                 name: None,
@@ -1820,12 +1901,14 @@ pub mod pipe {
     }
 
     impl Default for EcsEnvironmentVariable {
+        #[inline]
         fn default() -> EcsEnvironmentVariable {
             EcsEnvironmentVariable::new()
         }
     }
 
     impl IntoValue for EcsEnvironmentVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1862,6 +1945,7 @@ pub mod pipe {
 
     impl EcsResourceRequirement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Str>) -> EcsResourceRequirement {
             EcsResourceRequirement {
                 r#type: r#type.into(),
@@ -1871,6 +1955,7 @@ pub mod pipe {
     }
 
     impl IntoValue for EcsResourceRequirement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -1907,6 +1992,7 @@ pub mod pipe {
 
     impl EcsEnvironmentFile {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Str>) -> EcsEnvironmentFile {
             EcsEnvironmentFile {
                 r#type: r#type.into(),
@@ -1916,6 +2002,7 @@ pub mod pipe {
     }
 
     impl IntoValue for EcsEnvironmentFile {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -1941,6 +2028,7 @@ pub mod pipe {
 
     impl NetworkConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkConfiguration {
             NetworkConfiguration {
                 awsvpc_configuration: None,
@@ -1949,12 +2037,14 @@ pub mod pipe {
     }
 
     impl Default for NetworkConfiguration {
+        #[inline]
         fn default() -> NetworkConfiguration {
             NetworkConfiguration::new()
         }
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsvpcConfiguration", self.awsvpc_configuration);
@@ -1994,6 +2084,7 @@ pub mod pipe {
 
     impl AwsVpcConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subnets: impl Into<List<Str>>) -> AwsVpcConfiguration {
             AwsVpcConfiguration {
                 assign_public_ip: None,
@@ -2004,6 +2095,7 @@ pub mod pipe {
     }
 
     impl IntoValue for AwsVpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssignPublicIp", self.assign_public_ip);
@@ -2075,6 +2167,7 @@ pub mod pipe {
 
     impl PipeTargetBatchJobParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(job_definition: impl Into<Str>, job_name: impl Into<Str>) -> PipeTargetBatchJobParameters {
             PipeTargetBatchJobParameters {
                 array_properties: None,
@@ -2089,6 +2182,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeTargetBatchJobParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ArrayProperties", self.array_properties);
@@ -2122,6 +2216,7 @@ pub mod pipe {
 
     impl BatchJobDependency {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BatchJobDependency {
             BatchJobDependency {
                 job_id: None,
@@ -2131,12 +2226,14 @@ pub mod pipe {
     }
 
     impl Default for BatchJobDependency {
+        #[inline]
         fn default() -> BatchJobDependency {
             BatchJobDependency::new()
         }
     }
 
     impl IntoValue for BatchJobDependency {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "JobId", self.job_id);
@@ -2162,6 +2259,7 @@ pub mod pipe {
 
     impl BatchArrayProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BatchArrayProperties {
             BatchArrayProperties {
                 size: None,
@@ -2170,12 +2268,14 @@ pub mod pipe {
     }
 
     impl Default for BatchArrayProperties {
+        #[inline]
         fn default() -> BatchArrayProperties {
             BatchArrayProperties::new()
         }
     }
 
     impl IntoValue for BatchArrayProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Size", self.size);
@@ -2201,6 +2301,7 @@ pub mod pipe {
 
     impl BatchRetryStrategy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BatchRetryStrategy {
             BatchRetryStrategy {
                 attempts: None,
@@ -2209,12 +2310,14 @@ pub mod pipe {
     }
 
     impl Default for BatchRetryStrategy {
+        #[inline]
         fn default() -> BatchRetryStrategy {
             BatchRetryStrategy::new()
         }
     }
 
     impl IntoValue for BatchRetryStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Attempts", self.attempts);
@@ -2256,6 +2359,7 @@ pub mod pipe {
 
     impl BatchContainerOverrides {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BatchContainerOverrides {
             BatchContainerOverrides {
                 command: None,
@@ -2267,12 +2371,14 @@ pub mod pipe {
     }
 
     impl Default for BatchContainerOverrides {
+        #[inline]
         fn default() -> BatchContainerOverrides {
             BatchContainerOverrides::new()
         }
     }
 
     impl IntoValue for BatchContainerOverrides {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Command", self.command);
@@ -2307,6 +2413,7 @@ pub mod pipe {
 
     impl BatchEnvironmentVariable {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BatchEnvironmentVariable {
             BatchEnvironmentVariable {
                 name: None,
@@ -2316,12 +2423,14 @@ pub mod pipe {
     }
 
     impl Default for BatchEnvironmentVariable {
+        #[inline]
         fn default() -> BatchEnvironmentVariable {
             BatchEnvironmentVariable::new()
         }
     }
 
     impl IntoValue for BatchEnvironmentVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -2355,6 +2464,7 @@ pub mod pipe {
 
     impl BatchResourceRequirement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Str>) -> BatchResourceRequirement {
             BatchResourceRequirement {
                 r#type: r#type.into(),
@@ -2364,6 +2474,7 @@ pub mod pipe {
     }
 
     impl IntoValue for BatchResourceRequirement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -2417,6 +2528,7 @@ pub mod pipe {
 
     impl PipeTargetRedshiftDataParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database: impl Into<Str>, sqls: impl Into<List<Str>>) -> PipeTargetRedshiftDataParameters {
             PipeTargetRedshiftDataParameters {
                 database: database.into(),
@@ -2430,6 +2542,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeTargetRedshiftDataParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Database", self.database.into_value());
@@ -2466,6 +2579,7 @@ pub mod pipe {
 
     impl PipeEnrichmentParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PipeEnrichmentParameters {
             PipeEnrichmentParameters {
                 http_parameters: None,
@@ -2475,12 +2589,14 @@ pub mod pipe {
     }
 
     impl Default for PipeEnrichmentParameters {
+        #[inline]
         fn default() -> PipeEnrichmentParameters {
             PipeEnrichmentParameters::new()
         }
     }
 
     impl IntoValue for PipeEnrichmentParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HttpParameters", self.http_parameters);
@@ -2520,6 +2636,7 @@ pub mod pipe {
 
     impl PipeEnrichmentHttpParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PipeEnrichmentHttpParameters {
             PipeEnrichmentHttpParameters {
                 header_parameters: None,
@@ -2530,12 +2647,14 @@ pub mod pipe {
     }
 
     impl Default for PipeEnrichmentHttpParameters {
+        #[inline]
         fn default() -> PipeEnrichmentHttpParameters {
             PipeEnrichmentHttpParameters::new()
         }
     }
 
     impl IntoValue for PipeEnrichmentHttpParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HeaderParameters", self.header_parameters);
@@ -2595,6 +2714,7 @@ pub mod pipe {
 
     impl PipeSourceParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PipeSourceParameters {
             PipeSourceParameters {
                 active_mq_broker_parameters: None,
@@ -2610,12 +2730,14 @@ pub mod pipe {
     }
 
     impl Default for PipeSourceParameters {
+        #[inline]
         fn default() -> PipeSourceParameters {
             PipeSourceParameters::new()
         }
     }
 
     impl IntoValue for PipeSourceParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActiveMQBrokerParameters", self.active_mq_broker_parameters);
@@ -2673,6 +2795,7 @@ pub mod pipe {
 
     impl PipeSourceManagedStreamingKafkaParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(topic_name: impl Into<Str>) -> PipeSourceManagedStreamingKafkaParameters {
             PipeSourceManagedStreamingKafkaParameters {
                 batch_size: None,
@@ -2686,6 +2809,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeSourceManagedStreamingKafkaParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchSize", self.batch_size);
@@ -2718,6 +2842,7 @@ pub mod pipe {
 
     impl MSKAccessCredentials {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MSKAccessCredentials {
             MSKAccessCredentials {
                 client_certificate_tls_auth: None,
@@ -2727,12 +2852,14 @@ pub mod pipe {
     }
 
     impl Default for MSKAccessCredentials {
+        #[inline]
         fn default() -> MSKAccessCredentials {
             MSKAccessCredentials::new()
         }
     }
 
     impl IntoValue for MSKAccessCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClientCertificateTlsAuth", self.client_certificate_tls_auth);
@@ -2798,6 +2925,7 @@ pub mod pipe {
 
     impl PipeSourceDynamoDBStreamParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(starting_position: impl Into<Str>) -> PipeSourceDynamoDBStreamParameters {
             PipeSourceDynamoDBStreamParameters {
                 batch_size: None,
@@ -2813,6 +2941,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeSourceDynamoDBStreamParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchSize", self.batch_size);
@@ -2846,6 +2975,7 @@ pub mod pipe {
 
     impl DeadLetterConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeadLetterConfig {
             DeadLetterConfig {
                 arn: None,
@@ -2854,12 +2984,14 @@ pub mod pipe {
     }
 
     impl Default for DeadLetterConfig {
+        #[inline]
         fn default() -> DeadLetterConfig {
             DeadLetterConfig::new()
         }
     }
 
     impl IntoValue for DeadLetterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.arn { m.insert("Arn", v.into_get_att("Arn")); }
@@ -2927,6 +3059,7 @@ pub mod pipe {
 
     impl PipeSourceSelfManagedKafkaParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(topic_name: impl Into<Str>) -> PipeSourceSelfManagedKafkaParameters {
             PipeSourceSelfManagedKafkaParameters {
                 additional_bootstrap_servers: None,
@@ -2943,6 +3076,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeSourceSelfManagedKafkaParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalBootstrapServers", self.additional_bootstrap_servers);
@@ -2981,6 +3115,7 @@ pub mod pipe {
 
     impl SelfManagedKafkaAccessConfigurationVpc {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SelfManagedKafkaAccessConfigurationVpc {
             SelfManagedKafkaAccessConfigurationVpc {
                 security_group: None,
@@ -2990,12 +3125,14 @@ pub mod pipe {
     }
 
     impl Default for SelfManagedKafkaAccessConfigurationVpc {
+        #[inline]
         fn default() -> SelfManagedKafkaAccessConfigurationVpc {
             SelfManagedKafkaAccessConfigurationVpc::new()
         }
     }
 
     impl IntoValue for SelfManagedKafkaAccessConfigurationVpc {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroup", self.security_group);
@@ -3034,6 +3171,7 @@ pub mod pipe {
 
     impl SelfManagedKafkaAccessConfigurationCredentials {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SelfManagedKafkaAccessConfigurationCredentials {
             SelfManagedKafkaAccessConfigurationCredentials {
                 basic_auth: None,
@@ -3045,12 +3183,14 @@ pub mod pipe {
     }
 
     impl Default for SelfManagedKafkaAccessConfigurationCredentials {
+        #[inline]
         fn default() -> SelfManagedKafkaAccessConfigurationCredentials {
             SelfManagedKafkaAccessConfigurationCredentials::new()
         }
     }
 
     impl IntoValue for SelfManagedKafkaAccessConfigurationCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BasicAuth", self.basic_auth);
@@ -3099,6 +3239,7 @@ pub mod pipe {
 
     impl PipeSourceRabbitMQBrokerParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(credentials: impl Into<MQBrokerAccessCredentials>, queue_name: impl Into<Str>) -> PipeSourceRabbitMQBrokerParameters {
             PipeSourceRabbitMQBrokerParameters {
                 batch_size: None,
@@ -3111,6 +3252,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeSourceRabbitMQBrokerParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchSize", self.batch_size);
@@ -3138,6 +3280,7 @@ pub mod pipe {
 
     impl MQBrokerAccessCredentials {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(basic_auth: impl Into<Str>) -> MQBrokerAccessCredentials {
             MQBrokerAccessCredentials {
                 basic_auth: basic_auth.into(),
@@ -3146,6 +3289,7 @@ pub mod pipe {
     }
 
     impl IntoValue for MQBrokerAccessCredentials {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BasicAuth", self.basic_auth.into_value());
@@ -3173,6 +3317,7 @@ pub mod pipe {
 
     impl PipeSourceSqsQueueParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PipeSourceSqsQueueParameters {
             PipeSourceSqsQueueParameters {
                 batch_size: None,
@@ -3182,12 +3327,14 @@ pub mod pipe {
     }
 
     impl Default for PipeSourceSqsQueueParameters {
+        #[inline]
         fn default() -> PipeSourceSqsQueueParameters {
             PipeSourceSqsQueueParameters::new()
         }
     }
 
     impl IntoValue for PipeSourceSqsQueueParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchSize", self.batch_size);
@@ -3260,6 +3407,7 @@ pub mod pipe {
 
     impl PipeSourceKinesisStreamParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(starting_position: impl Into<Str>) -> PipeSourceKinesisStreamParameters {
             PipeSourceKinesisStreamParameters {
                 batch_size: None,
@@ -3276,6 +3424,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeSourceKinesisStreamParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchSize", self.batch_size);
@@ -3306,6 +3455,7 @@ pub mod pipe {
 
     impl FilterCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FilterCriteria {
             FilterCriteria {
                 filters: None,
@@ -3314,12 +3464,14 @@ pub mod pipe {
     }
 
     impl Default for FilterCriteria {
+        #[inline]
         fn default() -> FilterCriteria {
             FilterCriteria::new()
         }
     }
 
     impl IntoValue for FilterCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Filters", self.filters);
@@ -3344,6 +3496,7 @@ pub mod pipe {
 
     impl Filter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Filter {
             Filter {
                 pattern: None,
@@ -3352,12 +3505,14 @@ pub mod pipe {
     }
 
     impl Default for Filter {
+        #[inline]
         fn default() -> Filter {
             Filter::new()
         }
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Pattern", self.pattern);
@@ -3397,6 +3552,7 @@ pub mod pipe {
 
     impl PipeSourceActiveMQBrokerParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(credentials: impl Into<MQBrokerAccessCredentials>, queue_name: impl Into<Str>) -> PipeSourceActiveMQBrokerParameters {
             PipeSourceActiveMQBrokerParameters {
                 batch_size: None,
@@ -3408,6 +3564,7 @@ pub mod pipe {
     }
 
     impl IntoValue for PipeSourceActiveMQBrokerParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchSize", self.batch_size);

@@ -68,6 +68,7 @@ pub struct CfnSubscriptionProps {
 #[cfg(feature = "pricingplanmanager")]
 impl CfnSubscriptionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(plan_family: impl Into<Str>, plan_tier: impl Into<Str>, resource_arns: impl Into<List<Str>>) -> CfnSubscriptionProps {
         CfnSubscriptionProps {
             plan_family: plan_family.into(),
@@ -81,6 +82,7 @@ impl CfnSubscriptionProps {
 #[cfg(feature = "pricingplanmanager")]
 impl CfnSubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PlanFamily", self.plan_family.into_value());
@@ -92,6 +94,7 @@ impl CfnSubscriptionProps {
 
     /// The `AWS::PricingPlanManager::Subscription` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::PricingPlanManager::Subscription").properties(self.into_properties())
     }
@@ -100,6 +103,7 @@ impl CfnSubscriptionProps {
 #[cfg(feature = "pricingplanmanager")]
 impl crate::Cfn<markers::Subscription> {
     /// Adds an `AWS::PricingPlanManager::Subscription` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -112,6 +116,7 @@ impl crate::Cfn<markers::Subscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pricingplanmanager-subscription.html#aws-resource-pricingplanmanager-subscription-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -122,6 +127,7 @@ impl crate::Cfn<markers::Subscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`CurrentPlanTier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pricingplanmanager-subscription.html#aws-resource-pricingplanmanager-subscription-return-values).
+    #[inline]
     pub fn attr_current_plan_tier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CurrentPlanTier".into())
     }
@@ -135,6 +141,7 @@ impl crate::Cfn<markers::Subscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pricingplanmanager-subscription.html#aws-resource-pricingplanmanager-subscription-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -145,6 +152,7 @@ impl crate::Cfn<markers::Subscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pricingplanmanager-subscription.html#aws-resource-pricingplanmanager-subscription-return-values).
+    #[inline]
     pub fn attr_status_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusReason".into())
     }
@@ -153,6 +161,7 @@ impl crate::Cfn<markers::Subscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pricingplanmanager-subscription.html#aws-resource-pricingplanmanager-subscription-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -161,6 +170,7 @@ impl crate::Cfn<markers::Subscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pricingplanmanager-subscription.html#aws-resource-pricingplanmanager-subscription-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }

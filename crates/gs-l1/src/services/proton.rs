@@ -122,6 +122,7 @@ pub struct CfnEnvironmentAccountConnectionProps {
 #[cfg(feature = "proton")]
 impl CfnEnvironmentAccountConnectionProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnEnvironmentAccountConnectionProps {
         CfnEnvironmentAccountConnectionProps {
             codebuild_role_arn: None,
@@ -137,6 +138,7 @@ impl CfnEnvironmentAccountConnectionProps {
 
 #[cfg(feature = "proton")]
 impl Default for CfnEnvironmentAccountConnectionProps {
+    #[inline]
     fn default() -> CfnEnvironmentAccountConnectionProps {
         CfnEnvironmentAccountConnectionProps::new()
     }
@@ -145,6 +147,7 @@ impl Default for CfnEnvironmentAccountConnectionProps {
 #[cfg(feature = "proton")]
 impl CfnEnvironmentAccountConnectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CodebuildRoleArn", self.codebuild_role_arn);
@@ -159,6 +162,7 @@ impl CfnEnvironmentAccountConnectionProps {
 
     /// The `AWS::Proton::EnvironmentAccountConnection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Proton::EnvironmentAccountConnection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -167,6 +171,7 @@ impl CfnEnvironmentAccountConnectionProps {
 #[cfg(feature = "proton")]
 impl crate::Cfn<markers::EnvironmentAccountConnection> {
     /// Adds an `AWS::Proton::EnvironmentAccountConnection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -179,6 +184,7 @@ impl crate::Cfn<markers::EnvironmentAccountConnection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-proton-environmentaccountconnection.html#aws-resource-proton-environmentaccountconnection-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -187,6 +193,7 @@ impl crate::Cfn<markers::EnvironmentAccountConnection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-proton-environmentaccountconnection.html#aws-resource-proton-environmentaccountconnection-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -195,6 +202,7 @@ impl crate::Cfn<markers::EnvironmentAccountConnection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-proton-environmentaccountconnection.html#aws-resource-proton-environmentaccountconnection-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -248,6 +256,7 @@ pub struct CfnEnvironmentTemplateProps {
 #[cfg(feature = "proton")]
 impl CfnEnvironmentTemplateProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnEnvironmentTemplateProps {
         CfnEnvironmentTemplateProps {
             description: None,
@@ -262,6 +271,7 @@ impl CfnEnvironmentTemplateProps {
 
 #[cfg(feature = "proton")]
 impl Default for CfnEnvironmentTemplateProps {
+    #[inline]
     fn default() -> CfnEnvironmentTemplateProps {
         CfnEnvironmentTemplateProps::new()
     }
@@ -270,6 +280,7 @@ impl Default for CfnEnvironmentTemplateProps {
 #[cfg(feature = "proton")]
 impl CfnEnvironmentTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -283,6 +294,7 @@ impl CfnEnvironmentTemplateProps {
 
     /// The `AWS::Proton::EnvironmentTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Proton::EnvironmentTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -291,6 +303,7 @@ impl CfnEnvironmentTemplateProps {
 #[cfg(feature = "proton")]
 impl crate::Cfn<markers::EnvironmentTemplate> {
     /// Adds an `AWS::Proton::EnvironmentTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -303,6 +316,7 @@ impl crate::Cfn<markers::EnvironmentTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-proton-environmenttemplate.html#aws-resource-proton-environmenttemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -356,6 +370,7 @@ pub struct CfnServiceTemplateProps {
 #[cfg(feature = "proton")]
 impl CfnServiceTemplateProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnServiceTemplateProps {
         CfnServiceTemplateProps {
             description: None,
@@ -370,6 +385,7 @@ impl CfnServiceTemplateProps {
 
 #[cfg(feature = "proton")]
 impl Default for CfnServiceTemplateProps {
+    #[inline]
     fn default() -> CfnServiceTemplateProps {
         CfnServiceTemplateProps::new()
     }
@@ -378,6 +394,7 @@ impl Default for CfnServiceTemplateProps {
 #[cfg(feature = "proton")]
 impl CfnServiceTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -391,6 +408,7 @@ impl CfnServiceTemplateProps {
 
     /// The `AWS::Proton::ServiceTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Proton::ServiceTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -399,6 +417,7 @@ impl CfnServiceTemplateProps {
 #[cfg(feature = "proton")]
 impl crate::Cfn<markers::ServiceTemplate> {
     /// Adds an `AWS::Proton::ServiceTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -411,6 +430,7 @@ impl crate::Cfn<markers::ServiceTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-proton-servicetemplate.html#aws-resource-proton-servicetemplate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

@@ -240,6 +240,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "qbusiness")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(display_name: impl Into<Str>) -> CfnApplicationProps {
         CfnApplicationProps {
             attachments_configuration: None,
@@ -263,6 +264,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "qbusiness")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AttachmentsConfiguration", self.attachments_configuration);
@@ -284,6 +286,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::QBusiness::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::QBusiness::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -292,6 +295,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "qbusiness")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::QBusiness::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -304,6 +308,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-application.html#aws-resource-qbusiness-application-return-values).
+    #[inline]
     pub fn attr_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationArn".into())
     }
@@ -312,6 +317,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-application.html#aws-resource-qbusiness-application-return-values).
+    #[inline]
     pub fn attr_application_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationId".into())
     }
@@ -320,6 +326,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-application.html#aws-resource-qbusiness-application-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -329,6 +336,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentityCenterApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-application.html#aws-resource-qbusiness-application-return-values).
+    #[inline]
     pub fn attr_identity_center_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentityCenterApplicationArn".into())
     }
@@ -338,6 +346,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-application.html#aws-resource-qbusiness-application-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -346,6 +355,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-application.html#aws-resource-qbusiness-application-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -373,6 +383,7 @@ pub mod application {
 
     impl AttachmentsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attachments_control_mode: impl Into<Str>) -> AttachmentsConfiguration {
             AttachmentsConfiguration {
                 attachments_control_mode: attachments_control_mode.into(),
@@ -381,6 +392,7 @@ pub mod application {
     }
 
     impl IntoValue for AttachmentsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AttachmentsControlMode", self.attachments_control_mode.into_value());
@@ -413,6 +425,7 @@ pub mod application {
 
     impl AutoSubscriptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(auto_subscribe: impl Into<Str>) -> AutoSubscriptionConfiguration {
             AutoSubscriptionConfiguration {
                 auto_subscribe: auto_subscribe.into(),
@@ -422,6 +435,7 @@ pub mod application {
     }
 
     impl IntoValue for AutoSubscriptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AutoSubscribe", self.auto_subscribe.into_value());
@@ -446,6 +460,7 @@ pub mod application {
 
     impl EncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionConfiguration {
             EncryptionConfiguration {
                 kms_key_id: None,
@@ -454,12 +469,14 @@ pub mod application {
     }
 
     impl Default for EncryptionConfiguration {
+        #[inline]
         fn default() -> EncryptionConfiguration {
             EncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -488,6 +505,7 @@ pub mod application {
 
     impl PersonalizationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(personalization_control_mode: impl Into<Str>) -> PersonalizationConfiguration {
             PersonalizationConfiguration {
                 personalization_control_mode: personalization_control_mode.into(),
@@ -496,6 +514,7 @@ pub mod application {
     }
 
     impl IntoValue for PersonalizationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PersonalizationControlMode", self.personalization_control_mode.into_value());
@@ -520,6 +539,7 @@ pub mod application {
 
     impl QAppsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(q_apps_control_mode: impl Into<Str>) -> QAppsConfiguration {
             QAppsConfiguration {
                 q_apps_control_mode: q_apps_control_mode.into(),
@@ -528,6 +548,7 @@ pub mod application {
     }
 
     impl IntoValue for QAppsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("QAppsControlMode", self.q_apps_control_mode.into_value());
@@ -558,6 +579,7 @@ pub mod application {
 
     impl QuickSightConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_namespace: impl Into<Str>) -> QuickSightConfiguration {
             QuickSightConfiguration {
                 client_namespace: client_namespace.into(),
@@ -566,6 +588,7 @@ pub mod application {
     }
 
     impl IntoValue for QuickSightConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientNamespace", self.client_namespace.into_value());
@@ -623,6 +646,7 @@ pub struct CfnDataAccessorProps {
 #[cfg(feature = "qbusiness")]
 impl CfnDataAccessorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(action_configurations: impl Into<List<data_accessor::ActionConfiguration>>, application_id: impl Into<Str>, display_name: impl Into<Str>, principal: impl Into<Str>) -> CfnDataAccessorProps {
         CfnDataAccessorProps {
             action_configurations: action_configurations.into(),
@@ -638,6 +662,7 @@ impl CfnDataAccessorProps {
 #[cfg(feature = "qbusiness")]
 impl CfnDataAccessorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ActionConfigurations", self.action_configurations.into_value());
@@ -651,6 +676,7 @@ impl CfnDataAccessorProps {
 
     /// The `AWS::QBusiness::DataAccessor` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::QBusiness::DataAccessor").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -659,6 +685,7 @@ impl CfnDataAccessorProps {
 #[cfg(feature = "qbusiness")]
 impl crate::Cfn<markers::DataAccessor> {
     /// Adds an `AWS::QBusiness::DataAccessor` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -671,6 +698,7 @@ impl crate::Cfn<markers::DataAccessor> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-dataaccessor.html#aws-resource-qbusiness-dataaccessor-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -679,6 +707,7 @@ impl crate::Cfn<markers::DataAccessor> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataAccessorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-dataaccessor.html#aws-resource-qbusiness-dataaccessor-return-values).
+    #[inline]
     pub fn attr_data_accessor_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataAccessorArn".into())
     }
@@ -687,6 +716,7 @@ impl crate::Cfn<markers::DataAccessor> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataAccessorId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-dataaccessor.html#aws-resource-qbusiness-dataaccessor-return-values).
+    #[inline]
     pub fn attr_data_accessor_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataAccessorId".into())
     }
@@ -695,6 +725,7 @@ impl crate::Cfn<markers::DataAccessor> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdcApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-dataaccessor.html#aws-resource-qbusiness-dataaccessor-return-values).
+    #[inline]
     pub fn attr_idc_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdcApplicationArn".into())
     }
@@ -703,6 +734,7 @@ impl crate::Cfn<markers::DataAccessor> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-dataaccessor.html#aws-resource-qbusiness-dataaccessor-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -734,6 +766,7 @@ pub mod data_accessor {
 
     impl ActionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>) -> ActionConfiguration {
             ActionConfiguration {
                 action: action.into(),
@@ -743,6 +776,7 @@ pub mod data_accessor {
     }
 
     impl IntoValue for ActionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -767,6 +801,7 @@ pub mod data_accessor {
 
     impl ActionFilterConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(document_attribute_filter: impl Into<AttributeFilter>) -> ActionFilterConfiguration {
             ActionFilterConfiguration {
                 document_attribute_filter: document_attribute_filter.into(),
@@ -775,6 +810,7 @@ pub mod data_accessor {
     }
 
     impl IntoValue for ActionFilterConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DocumentAttributeFilter", self.document_attribute_filter.into_value());
@@ -863,6 +899,7 @@ pub mod data_accessor {
 
     impl AttributeFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AttributeFilter {
             AttributeFilter {
                 and_all_filters: None,
@@ -880,12 +917,14 @@ pub mod data_accessor {
     }
 
     impl Default for AttributeFilter {
+        #[inline]
         fn default() -> AttributeFilter {
             AttributeFilter::new()
         }
     }
 
     impl IntoValue for AttributeFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AndAllFilters", self.and_all_filters);
@@ -924,6 +963,7 @@ pub mod data_accessor {
 
     impl DocumentAttribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<DocumentAttributeValue>) -> DocumentAttribute {
             DocumentAttribute {
                 name: name.into(),
@@ -933,6 +973,7 @@ pub mod data_accessor {
     }
 
     impl IntoValue for DocumentAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -971,6 +1012,7 @@ pub mod data_accessor {
 
     impl DocumentAttributeValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DocumentAttributeValue {
             DocumentAttributeValue {
                 date_value: None,
@@ -982,12 +1024,14 @@ pub mod data_accessor {
     }
 
     impl Default for DocumentAttributeValue {
+        #[inline]
         fn default() -> DocumentAttributeValue {
             DocumentAttributeValue::new()
         }
     }
 
     impl IntoValue for DocumentAttributeValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DateValue", self.date_value);
@@ -1027,6 +1071,7 @@ pub mod data_accessor {
 
     impl DataAccessorAuthenticationDetail {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authentication_type: impl Into<Str>) -> DataAccessorAuthenticationDetail {
             DataAccessorAuthenticationDetail {
                 authentication_configuration: None,
@@ -1037,6 +1082,7 @@ pub mod data_accessor {
     }
 
     impl IntoValue for DataAccessorAuthenticationDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthenticationConfiguration", self.authentication_configuration);
@@ -1064,6 +1110,7 @@ pub mod data_accessor {
 
     impl DataAccessorAuthenticationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(idc_trusted_token_issuer_configuration: impl Into<DataAccessorIdcTrustedTokenIssuerConfiguration>) -> DataAccessorAuthenticationConfiguration {
             DataAccessorAuthenticationConfiguration {
                 idc_trusted_token_issuer_configuration: idc_trusted_token_issuer_configuration.into(),
@@ -1072,6 +1119,7 @@ pub mod data_accessor {
     }
 
     impl IntoValue for DataAccessorAuthenticationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IdcTrustedTokenIssuerConfiguration", self.idc_trusted_token_issuer_configuration.into_value());
@@ -1096,6 +1144,7 @@ pub mod data_accessor {
 
     impl DataAccessorIdcTrustedTokenIssuerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(idc_trusted_token_issuer_arn: impl Into<Str>) -> DataAccessorIdcTrustedTokenIssuerConfiguration {
             DataAccessorIdcTrustedTokenIssuerConfiguration {
                 idc_trusted_token_issuer_arn: idc_trusted_token_issuer_arn.into(),
@@ -1104,6 +1153,7 @@ pub mod data_accessor {
     }
 
     impl IntoValue for DataAccessorIdcTrustedTokenIssuerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IdcTrustedTokenIssuerArn", self.idc_trusted_token_issuer_arn.into_value());
@@ -1196,6 +1246,7 @@ pub struct CfnDataSourceProps {
 #[cfg(feature = "qbusiness")]
 impl CfnDataSourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>, configuration: impl Into<Json>, display_name: impl Into<Str>, index_id: impl Into<Str>) -> CfnDataSourceProps {
         CfnDataSourceProps {
             application_id: application_id.into(),
@@ -1216,6 +1267,7 @@ impl CfnDataSourceProps {
 #[cfg(feature = "qbusiness")]
 impl CfnDataSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
@@ -1234,6 +1286,7 @@ impl CfnDataSourceProps {
 
     /// The `AWS::QBusiness::DataSource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::QBusiness::DataSource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1242,6 +1295,7 @@ impl CfnDataSourceProps {
 #[cfg(feature = "qbusiness")]
 impl crate::Cfn<markers::DataSource> {
     /// Adds an `AWS::QBusiness::DataSource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1254,6 +1308,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-datasource.html#aws-resource-qbusiness-datasource-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1262,6 +1317,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataSourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-datasource.html#aws-resource-qbusiness-datasource-return-values).
+    #[inline]
     pub fn attr_data_source_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataSourceArn".into())
     }
@@ -1270,6 +1326,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataSourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-datasource.html#aws-resource-qbusiness-datasource-return-values).
+    #[inline]
     pub fn attr_data_source_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataSourceId".into())
     }
@@ -1278,6 +1335,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-datasource.html#aws-resource-qbusiness-datasource-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1286,6 +1344,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-datasource.html#aws-resource-qbusiness-datasource-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -1294,6 +1353,7 @@ impl crate::Cfn<markers::DataSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-datasource.html#aws-resource-qbusiness-datasource-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -1341,6 +1401,7 @@ pub mod data_source {
 
     impl DocumentEnrichmentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DocumentEnrichmentConfiguration {
             DocumentEnrichmentConfiguration {
                 inline_configurations: None,
@@ -1351,12 +1412,14 @@ pub mod data_source {
     }
 
     impl Default for DocumentEnrichmentConfiguration {
+        #[inline]
         fn default() -> DocumentEnrichmentConfiguration {
             DocumentEnrichmentConfiguration::new()
         }
     }
 
     impl IntoValue for DocumentEnrichmentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InlineConfigurations", self.inline_configurations);
@@ -1394,6 +1457,7 @@ pub mod data_source {
 
     impl InlineDocumentEnrichmentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InlineDocumentEnrichmentConfiguration {
             InlineDocumentEnrichmentConfiguration {
                 condition: None,
@@ -1404,12 +1468,14 @@ pub mod data_source {
     }
 
     impl Default for InlineDocumentEnrichmentConfiguration {
+        #[inline]
         fn default() -> InlineDocumentEnrichmentConfiguration {
             InlineDocumentEnrichmentConfiguration::new()
         }
     }
 
     impl IntoValue for InlineDocumentEnrichmentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Condition", self.condition);
@@ -1449,6 +1515,7 @@ pub mod data_source {
 
     impl DocumentAttributeCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, operator: impl Into<Str>) -> DocumentAttributeCondition {
             DocumentAttributeCondition {
                 key: key.into(),
@@ -1459,6 +1526,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DocumentAttributeCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -1498,6 +1566,7 @@ pub mod data_source {
 
     impl DocumentAttributeValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DocumentAttributeValue {
             DocumentAttributeValue {
                 date_value: None,
@@ -1509,12 +1578,14 @@ pub mod data_source {
     }
 
     impl Default for DocumentAttributeValue {
+        #[inline]
         fn default() -> DocumentAttributeValue {
             DocumentAttributeValue::new()
         }
     }
 
     impl IntoValue for DocumentAttributeValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DateValue", self.date_value);
@@ -1555,6 +1626,7 @@ pub mod data_source {
 
     impl DocumentAttributeTarget {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>) -> DocumentAttributeTarget {
             DocumentAttributeTarget {
                 attribute_value_operator: None,
@@ -1565,6 +1637,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DocumentAttributeTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttributeValueOperator", self.attribute_value_operator);
@@ -1613,6 +1686,7 @@ pub mod data_source {
 
     impl HookConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HookConfiguration {
             HookConfiguration {
                 invocation_condition: None,
@@ -1624,12 +1698,14 @@ pub mod data_source {
     }
 
     impl Default for HookConfiguration {
+        #[inline]
         fn default() -> HookConfiguration {
             HookConfiguration::new()
         }
     }
 
     impl IntoValue for HookConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InvocationCondition", self.invocation_condition);
@@ -1668,6 +1744,7 @@ pub mod data_source {
 
     impl MediaExtractionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MediaExtractionConfiguration {
             MediaExtractionConfiguration {
                 audio_extraction_configuration: None,
@@ -1678,12 +1755,14 @@ pub mod data_source {
     }
 
     impl Default for MediaExtractionConfiguration {
+        #[inline]
         fn default() -> MediaExtractionConfiguration {
             MediaExtractionConfiguration::new()
         }
     }
 
     impl IntoValue for MediaExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AudioExtractionConfiguration", self.audio_extraction_configuration);
@@ -1712,6 +1791,7 @@ pub mod data_source {
 
     impl ImageExtractionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image_extraction_status: impl Into<Str>) -> ImageExtractionConfiguration {
             ImageExtractionConfiguration {
                 image_extraction_status: image_extraction_status.into(),
@@ -1720,6 +1800,7 @@ pub mod data_source {
     }
 
     impl IntoValue for ImageExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ImageExtractionStatus", self.image_extraction_status.into_value());
@@ -1744,6 +1825,7 @@ pub mod data_source {
 
     impl AudioExtractionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(audio_extraction_status: impl Into<Str>) -> AudioExtractionConfiguration {
             AudioExtractionConfiguration {
                 audio_extraction_status: audio_extraction_status.into(),
@@ -1752,6 +1834,7 @@ pub mod data_source {
     }
 
     impl IntoValue for AudioExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AudioExtractionStatus", self.audio_extraction_status.into_value());
@@ -1776,6 +1859,7 @@ pub mod data_source {
 
     impl VideoExtractionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(video_extraction_status: impl Into<Str>) -> VideoExtractionConfiguration {
             VideoExtractionConfiguration {
                 video_extraction_status: video_extraction_status.into(),
@@ -1784,6 +1868,7 @@ pub mod data_source {
     }
 
     impl IntoValue for VideoExtractionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VideoExtractionStatus", self.video_extraction_status.into_value());
@@ -1817,6 +1902,7 @@ pub mod data_source {
 
     impl DataSourceVpcConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnet_ids: impl Into<List<Str>>) -> DataSourceVpcConfiguration {
             DataSourceVpcConfiguration {
                 security_group_ids: security_group_ids.into(),
@@ -1826,6 +1912,7 @@ pub mod data_source {
     }
 
     impl IntoValue for DataSourceVpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -1893,6 +1980,7 @@ pub struct CfnIndexProps {
 #[cfg(feature = "qbusiness")]
 impl CfnIndexProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>, display_name: impl Into<Str>) -> CfnIndexProps {
         CfnIndexProps {
             application_id: application_id.into(),
@@ -1909,6 +1997,7 @@ impl CfnIndexProps {
 #[cfg(feature = "qbusiness")]
 impl CfnIndexProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
@@ -1923,6 +2012,7 @@ impl CfnIndexProps {
 
     /// The `AWS::QBusiness::Index` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::QBusiness::Index").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1931,6 +2021,7 @@ impl CfnIndexProps {
 #[cfg(feature = "qbusiness")]
 impl crate::Cfn<markers::Index> {
     /// Adds an `AWS::QBusiness::Index` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1943,6 +2034,7 @@ impl crate::Cfn<markers::Index> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-index.html#aws-resource-qbusiness-index-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1951,6 +2043,7 @@ impl crate::Cfn<markers::Index> {
     ///
     /// `Fn::GetAtt` of
     /// [`IndexArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-index.html#aws-resource-qbusiness-index-return-values).
+    #[inline]
     pub fn attr_index_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IndexArn".into())
     }
@@ -1959,6 +2052,7 @@ impl crate::Cfn<markers::Index> {
     ///
     /// `Fn::GetAtt` of
     /// [`IndexId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-index.html#aws-resource-qbusiness-index-return-values).
+    #[inline]
     pub fn attr_index_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IndexId".into())
     }
@@ -1967,6 +2061,7 @@ impl crate::Cfn<markers::Index> {
     ///
     /// `Fn::GetAtt` of
     /// [`IndexStatistics`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-index.html#aws-resource-qbusiness-index-return-values).
+    #[inline]
     pub fn attr_index_statistics(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IndexStatistics".into())
     }
@@ -1975,6 +2070,7 @@ impl crate::Cfn<markers::Index> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-index.html#aws-resource-qbusiness-index-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1983,6 +2079,7 @@ impl crate::Cfn<markers::Index> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-index.html#aws-resource-qbusiness-index-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -2008,6 +2105,7 @@ pub mod index {
 
     impl IndexCapacityConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IndexCapacityConfiguration {
             IndexCapacityConfiguration {
                 units: None,
@@ -2016,12 +2114,14 @@ pub mod index {
     }
 
     impl Default for IndexCapacityConfiguration {
+        #[inline]
         fn default() -> IndexCapacityConfiguration {
             IndexCapacityConfiguration::new()
         }
     }
 
     impl IntoValue for IndexCapacityConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Units", self.units);
@@ -2057,6 +2157,7 @@ pub mod index {
 
     impl DocumentAttributeConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DocumentAttributeConfiguration {
             DocumentAttributeConfiguration {
                 name: None,
@@ -2067,12 +2168,14 @@ pub mod index {
     }
 
     impl Default for DocumentAttributeConfiguration {
+        #[inline]
         fn default() -> DocumentAttributeConfiguration {
             DocumentAttributeConfiguration::new()
         }
     }
 
     impl IntoValue for DocumentAttributeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -2124,6 +2227,7 @@ pub struct CfnPermissionProps {
 #[cfg(feature = "qbusiness")]
 impl CfnPermissionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(actions: impl Into<List<Str>>, application_id: impl Into<Str>, principal: impl Into<Str>, statement_id: impl Into<Str>) -> CfnPermissionProps {
         CfnPermissionProps {
             actions: actions.into(),
@@ -2138,6 +2242,7 @@ impl CfnPermissionProps {
 #[cfg(feature = "qbusiness")]
 impl CfnPermissionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
@@ -2150,6 +2255,7 @@ impl CfnPermissionProps {
 
     /// The `AWS::QBusiness::Permission` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::QBusiness::Permission").properties(self.into_properties())
     }
@@ -2158,6 +2264,7 @@ impl CfnPermissionProps {
 #[cfg(feature = "qbusiness")]
 impl crate::Cfn<markers::Permission> {
     /// Adds an `AWS::QBusiness::Permission` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2200,6 +2307,7 @@ pub mod permission {
 
     impl Condition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(condition_key: impl Into<Str>, condition_operator: impl Into<Str>, condition_values: impl Into<List<Str>>) -> Condition {
             Condition {
                 condition_key: condition_key.into(),
@@ -2210,6 +2318,7 @@ pub mod permission {
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConditionKey", self.condition_key.into_value());
@@ -2280,6 +2389,7 @@ pub struct CfnPluginProps {
 #[cfg(feature = "qbusiness")]
 impl CfnPluginProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(auth_configuration: impl Into<plugin::PluginAuthConfiguration>, display_name: impl Into<Str>, r#type: impl Into<Str>) -> CfnPluginProps {
         CfnPluginProps {
             application_id: None,
@@ -2297,6 +2407,7 @@ impl CfnPluginProps {
 #[cfg(feature = "qbusiness")]
 impl CfnPluginProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApplicationId", self.application_id);
@@ -2312,6 +2423,7 @@ impl CfnPluginProps {
 
     /// The `AWS::QBusiness::Plugin` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::QBusiness::Plugin").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2320,6 +2432,7 @@ impl CfnPluginProps {
 #[cfg(feature = "qbusiness")]
 impl crate::Cfn<markers::Plugin> {
     /// Adds an `AWS::QBusiness::Plugin` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2332,6 +2445,7 @@ impl crate::Cfn<markers::Plugin> {
     ///
     /// `Fn::GetAtt` of
     /// [`BuildStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-plugin.html#aws-resource-qbusiness-plugin-return-values).
+    #[inline]
     pub fn attr_build_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BuildStatus".into())
     }
@@ -2340,6 +2454,7 @@ impl crate::Cfn<markers::Plugin> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-plugin.html#aws-resource-qbusiness-plugin-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2348,6 +2463,7 @@ impl crate::Cfn<markers::Plugin> {
     ///
     /// `Fn::GetAtt` of
     /// [`PluginArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-plugin.html#aws-resource-qbusiness-plugin-return-values).
+    #[inline]
     pub fn attr_plugin_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PluginArn".into())
     }
@@ -2356,6 +2472,7 @@ impl crate::Cfn<markers::Plugin> {
     ///
     /// `Fn::GetAtt` of
     /// [`PluginId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-plugin.html#aws-resource-qbusiness-plugin-return-values).
+    #[inline]
     pub fn attr_plugin_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PluginId".into())
     }
@@ -2364,6 +2481,7 @@ impl crate::Cfn<markers::Plugin> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-plugin.html#aws-resource-qbusiness-plugin-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -2399,6 +2517,7 @@ pub mod plugin {
 
     impl PluginAuthConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PluginAuthConfiguration {
             PluginAuthConfiguration {
                 basic_auth_configuration: None,
@@ -2409,12 +2528,14 @@ pub mod plugin {
     }
 
     impl Default for PluginAuthConfiguration {
+        #[inline]
         fn default() -> PluginAuthConfiguration {
             PluginAuthConfiguration::new()
         }
     }
 
     impl IntoValue for PluginAuthConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BasicAuthConfiguration", self.basic_auth_configuration);
@@ -2448,6 +2569,7 @@ pub mod plugin {
 
     impl BasicAuthConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>, secret_arn: impl Into<Str>) -> BasicAuthConfiguration {
             BasicAuthConfiguration {
                 role_arn: role_arn.into(),
@@ -2457,6 +2579,7 @@ pub mod plugin {
     }
 
     impl IntoValue for BasicAuthConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RoleArn", self.role_arn.into_value());
@@ -2501,6 +2624,7 @@ pub mod plugin {
 
     impl OAuth2ClientCredentialConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>, secret_arn: impl Into<Str>) -> OAuth2ClientCredentialConfiguration {
             OAuth2ClientCredentialConfiguration {
                 authorization_url: None,
@@ -2512,6 +2636,7 @@ pub mod plugin {
     }
 
     impl IntoValue for OAuth2ClientCredentialConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationUrl", self.authorization_url);
@@ -2551,6 +2676,7 @@ pub mod plugin {
 
     impl CustomPluginConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(api_schema: impl Into<APISchema>, api_schema_type: impl Into<Str>, description: impl Into<Str>) -> CustomPluginConfiguration {
             CustomPluginConfiguration {
                 api_schema: api_schema.into(),
@@ -2561,6 +2687,7 @@ pub mod plugin {
     }
 
     impl IntoValue for CustomPluginConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApiSchema", self.api_schema.into_value());
@@ -2595,6 +2722,7 @@ pub mod plugin {
 
     impl APISchema {
         /// Every property unset.
+        #[inline]
         pub fn new() -> APISchema {
             APISchema {
                 payload: None,
@@ -2604,12 +2732,14 @@ pub mod plugin {
     }
 
     impl Default for APISchema {
+        #[inline]
         fn default() -> APISchema {
             APISchema::new()
         }
     }
 
     impl IntoValue for APISchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Payload", self.payload);
@@ -2640,6 +2770,7 @@ pub mod plugin {
 
     impl S3 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>) -> S3 {
             S3 {
                 bucket: bucket.into(),
@@ -2649,6 +2780,7 @@ pub mod plugin {
     }
 
     impl IntoValue for S3 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -2709,6 +2841,7 @@ pub struct CfnRetrieverProps {
 #[cfg(feature = "qbusiness")]
 impl CfnRetrieverProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>, configuration: impl Into<retriever::RetrieverConfiguration>, display_name: impl Into<Str>, r#type: impl Into<Str>) -> CfnRetrieverProps {
         CfnRetrieverProps {
             application_id: application_id.into(),
@@ -2724,6 +2857,7 @@ impl CfnRetrieverProps {
 #[cfg(feature = "qbusiness")]
 impl CfnRetrieverProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
@@ -2737,6 +2871,7 @@ impl CfnRetrieverProps {
 
     /// The `AWS::QBusiness::Retriever` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::QBusiness::Retriever").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2745,6 +2880,7 @@ impl CfnRetrieverProps {
 #[cfg(feature = "qbusiness")]
 impl crate::Cfn<markers::Retriever> {
     /// Adds an `AWS::QBusiness::Retriever` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2757,6 +2893,7 @@ impl crate::Cfn<markers::Retriever> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-retriever.html#aws-resource-qbusiness-retriever-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2765,6 +2902,7 @@ impl crate::Cfn<markers::Retriever> {
     ///
     /// `Fn::GetAtt` of
     /// [`RetrieverArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-retriever.html#aws-resource-qbusiness-retriever-return-values).
+    #[inline]
     pub fn attr_retriever_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RetrieverArn".into())
     }
@@ -2773,6 +2911,7 @@ impl crate::Cfn<markers::Retriever> {
     ///
     /// `Fn::GetAtt` of
     /// [`RetrieverId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-retriever.html#aws-resource-qbusiness-retriever-return-values).
+    #[inline]
     pub fn attr_retriever_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RetrieverId".into())
     }
@@ -2781,6 +2920,7 @@ impl crate::Cfn<markers::Retriever> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-retriever.html#aws-resource-qbusiness-retriever-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2789,6 +2929,7 @@ impl crate::Cfn<markers::Retriever> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-retriever.html#aws-resource-qbusiness-retriever-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -2822,6 +2963,7 @@ pub mod retriever {
 
     impl RetrieverConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RetrieverConfiguration {
             RetrieverConfiguration {
                 kendra_index_configuration: None,
@@ -2831,12 +2973,14 @@ pub mod retriever {
     }
 
     impl Default for RetrieverConfiguration {
+        #[inline]
         fn default() -> RetrieverConfiguration {
             RetrieverConfiguration::new()
         }
     }
 
     impl IntoValue for RetrieverConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KendraIndexConfiguration", self.kendra_index_configuration);
@@ -2861,6 +3005,7 @@ pub mod retriever {
 
     impl NativeIndexConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(index_id: impl Into<Str>) -> NativeIndexConfiguration {
             NativeIndexConfiguration {
                 index_id: index_id.into(),
@@ -2869,6 +3014,7 @@ pub mod retriever {
     }
 
     impl IntoValue for NativeIndexConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IndexId", self.index_id.into_value());
@@ -2892,6 +3038,7 @@ pub mod retriever {
 
     impl KendraIndexConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(index_id: impl Into<Str>) -> KendraIndexConfiguration {
             KendraIndexConfiguration {
                 index_id: index_id.into(),
@@ -2900,6 +3047,7 @@ pub mod retriever {
     }
 
     impl IntoValue for KendraIndexConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IndexId", self.index_id.into_value());
@@ -2984,6 +3132,7 @@ pub struct CfnWebExperienceProps {
 #[cfg(feature = "qbusiness")]
 impl CfnWebExperienceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>) -> CfnWebExperienceProps {
         CfnWebExperienceProps {
             application_id: application_id.into(),
@@ -3004,6 +3153,7 @@ impl CfnWebExperienceProps {
 #[cfg(feature = "qbusiness")]
 impl CfnWebExperienceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
@@ -3022,6 +3172,7 @@ impl CfnWebExperienceProps {
 
     /// The `AWS::QBusiness::WebExperience` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::QBusiness::WebExperience").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3030,6 +3181,7 @@ impl CfnWebExperienceProps {
 #[cfg(feature = "qbusiness")]
 impl crate::Cfn<markers::WebExperience> {
     /// Adds an `AWS::QBusiness::WebExperience` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3042,6 +3194,7 @@ impl crate::Cfn<markers::WebExperience> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-webexperience.html#aws-resource-qbusiness-webexperience-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -3051,6 +3204,7 @@ impl crate::Cfn<markers::WebExperience> {
     ///
     /// `Fn::GetAtt` of
     /// [`DefaultEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-webexperience.html#aws-resource-qbusiness-webexperience-return-values).
+    #[inline]
     pub fn attr_default_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DefaultEndpoint".into())
     }
@@ -3059,6 +3213,7 @@ impl crate::Cfn<markers::WebExperience> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-webexperience.html#aws-resource-qbusiness-webexperience-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -3067,6 +3222,7 @@ impl crate::Cfn<markers::WebExperience> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-webexperience.html#aws-resource-qbusiness-webexperience-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -3075,6 +3231,7 @@ impl crate::Cfn<markers::WebExperience> {
     ///
     /// `Fn::GetAtt` of
     /// [`WebExperienceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-webexperience.html#aws-resource-qbusiness-webexperience-return-values).
+    #[inline]
     pub fn attr_web_experience_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WebExperienceArn".into())
     }
@@ -3083,6 +3240,7 @@ impl crate::Cfn<markers::WebExperience> {
     ///
     /// `Fn::GetAtt` of
     /// [`WebExperienceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-webexperience.html#aws-resource-qbusiness-webexperience-return-values).
+    #[inline]
     pub fn attr_web_experience_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WebExperienceId".into())
     }
@@ -3116,6 +3274,7 @@ pub mod web_experience {
 
     impl IdentityProviderConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IdentityProviderConfiguration {
             IdentityProviderConfiguration {
                 open_id_connect_configuration: None,
@@ -3125,12 +3284,14 @@ pub mod web_experience {
     }
 
     impl Default for IdentityProviderConfiguration {
+        #[inline]
         fn default() -> IdentityProviderConfiguration {
             IdentityProviderConfiguration::new()
         }
     }
 
     impl IntoValue for IdentityProviderConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OpenIDConnectConfiguration", self.open_id_connect_configuration);
@@ -3156,6 +3317,7 @@ pub mod web_experience {
 
     impl SamlProviderConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authentication_url: impl Into<Str>) -> SamlProviderConfiguration {
             SamlProviderConfiguration {
                 authentication_url: authentication_url.into(),
@@ -3164,6 +3326,7 @@ pub mod web_experience {
     }
 
     impl IntoValue for SamlProviderConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthenticationUrl", self.authentication_url.into_value());
@@ -3196,6 +3359,7 @@ pub mod web_experience {
 
     impl OpenIDConnectProviderConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secrets_arn: impl Into<Str>, secrets_role: impl Into<Str>) -> OpenIDConnectProviderConfiguration {
             OpenIDConnectProviderConfiguration {
                 secrets_arn: secrets_arn.into(),
@@ -3205,6 +3369,7 @@ pub mod web_experience {
     }
 
     impl IntoValue for OpenIDConnectProviderConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretsArn", self.secrets_arn.into_value());
@@ -3244,6 +3409,7 @@ pub mod web_experience {
 
     impl CustomizationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomizationConfiguration {
             CustomizationConfiguration {
                 custom_css_url: None,
@@ -3255,12 +3421,14 @@ pub mod web_experience {
     }
 
     impl Default for CustomizationConfiguration {
+        #[inline]
         fn default() -> CustomizationConfiguration {
             CustomizationConfiguration::new()
         }
     }
 
     impl IntoValue for CustomizationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomCSSUrl", self.custom_css_url);
@@ -3287,6 +3455,7 @@ pub mod web_experience {
 
     impl BrowserExtensionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled_browser_extensions: impl Into<List<Str>>) -> BrowserExtensionConfiguration {
             BrowserExtensionConfiguration {
                 enabled_browser_extensions: enabled_browser_extensions.into(),
@@ -3295,6 +3464,7 @@ pub mod web_experience {
     }
 
     impl IntoValue for BrowserExtensionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EnabledBrowserExtensions", self.enabled_browser_extensions.into_value());

@@ -96,6 +96,7 @@ pub struct CfnLedgerProps {
 #[cfg(feature = "qldb")]
 impl CfnLedgerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(permissions_mode: impl Into<Str>) -> CfnLedgerProps {
         CfnLedgerProps {
             deletion_protection: None,
@@ -110,6 +111,7 @@ impl CfnLedgerProps {
 #[cfg(feature = "qldb")]
 impl CfnLedgerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeletionProtection", self.deletion_protection);
@@ -122,6 +124,7 @@ impl CfnLedgerProps {
 
     /// The `AWS::QLDB::Ledger` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::QLDB::Ledger").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -130,6 +133,7 @@ impl CfnLedgerProps {
 #[cfg(feature = "qldb")]
 impl crate::Cfn<markers::Ledger> {
     /// Adds an `AWS::QLDB::Ledger` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -142,6 +146,7 @@ impl crate::Cfn<markers::Ledger> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qldb-ledger.html#aws-resource-qldb-ledger-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -209,6 +214,7 @@ pub struct CfnStreamProps {
 #[cfg(feature = "qldb")]
 impl CfnStreamProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(inclusive_start_time: impl Into<Str>, kinesis_configuration: impl Into<stream::KinesisConfiguration>, ledger_name: impl Into<Str>, role_arn: impl Into<Id<crate::iam::CfnRole>>, stream_name: impl Into<Str>) -> CfnStreamProps {
         CfnStreamProps {
             exclusive_end_time: None,
@@ -225,6 +231,7 @@ impl CfnStreamProps {
 #[cfg(feature = "qldb")]
 impl CfnStreamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ExclusiveEndTime", self.exclusive_end_time);
@@ -239,6 +246,7 @@ impl CfnStreamProps {
 
     /// The `AWS::QLDB::Stream` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::QLDB::Stream").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -247,6 +255,7 @@ impl CfnStreamProps {
 #[cfg(feature = "qldb")]
 impl crate::Cfn<markers::Stream> {
     /// Adds an `AWS::QLDB::Stream` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -260,6 +269,7 @@ impl crate::Cfn<markers::Stream> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qldb-stream.html#aws-resource-qldb-stream-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -269,6 +279,7 @@ impl crate::Cfn<markers::Stream> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qldb-stream.html#aws-resource-qldb-stream-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -306,6 +317,7 @@ pub mod stream {
 
     impl KinesisConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KinesisConfiguration {
             KinesisConfiguration {
                 aggregation_enabled: None,
@@ -315,12 +327,14 @@ pub mod stream {
     }
 
     impl Default for KinesisConfiguration {
+        #[inline]
         fn default() -> KinesisConfiguration {
             KinesisConfiguration::new()
         }
     }
 
     impl IntoValue for KinesisConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AggregationEnabled", self.aggregation_enabled);

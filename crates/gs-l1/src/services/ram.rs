@@ -84,6 +84,7 @@ pub struct CfnPermissionProps {
 #[cfg(feature = "ram")]
 impl CfnPermissionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, policy_template: impl Into<Json>, resource_type: impl Into<Str>) -> CfnPermissionProps {
         CfnPermissionProps {
             name: name.into(),
@@ -97,6 +98,7 @@ impl CfnPermissionProps {
 #[cfg(feature = "ram")]
 impl CfnPermissionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -108,6 +110,7 @@ impl CfnPermissionProps {
 
     /// The `AWS::RAM::Permission` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RAM::Permission").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -116,6 +119,7 @@ impl CfnPermissionProps {
 #[cfg(feature = "ram")]
 impl crate::Cfn<markers::Permission> {
     /// Adds an `AWS::RAM::Permission` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -128,6 +132,7 @@ impl crate::Cfn<markers::Permission> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ram-permission.html#aws-resource-ram-permission-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -136,6 +141,7 @@ impl crate::Cfn<markers::Permission> {
     ///
     /// `Fn::GetAtt` of
     /// [`PermissionType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ram-permission.html#aws-resource-ram-permission-return-values).
+    #[inline]
     pub fn attr_permission_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PermissionType".into())
     }
@@ -144,6 +150,7 @@ impl crate::Cfn<markers::Permission> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ram-permission.html#aws-resource-ram-permission-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -153,6 +160,7 @@ impl crate::Cfn<markers::Permission> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsResourceTypeDefault`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ram-permission.html#aws-resource-ram-permission-return-values).
+    #[inline]
     pub fn attr_is_resource_type_default(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsResourceTypeDefault".into())
     }
@@ -222,6 +230,7 @@ pub struct CfnResourceShareProps {
 #[cfg(feature = "ram")]
 impl CfnResourceShareProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnResourceShareProps {
         CfnResourceShareProps {
             allow_external_principals: None,
@@ -239,6 +248,7 @@ impl CfnResourceShareProps {
 #[cfg(feature = "ram")]
 impl CfnResourceShareProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllowExternalPrincipals", self.allow_external_principals);
@@ -254,6 +264,7 @@ impl CfnResourceShareProps {
 
     /// The `AWS::RAM::ResourceShare` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RAM::ResourceShare").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -262,6 +273,7 @@ impl CfnResourceShareProps {
 #[cfg(feature = "ram")]
 impl crate::Cfn<markers::ResourceShare> {
     /// Adds an `AWS::RAM::ResourceShare` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -274,6 +286,7 @@ impl crate::Cfn<markers::ResourceShare> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ram-resourceshare.html#aws-resource-ram-resourceshare-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -282,6 +295,7 @@ impl crate::Cfn<markers::ResourceShare> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ram-resourceshare.html#aws-resource-ram-resourceshare-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -290,6 +304,7 @@ impl crate::Cfn<markers::ResourceShare> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ram-resourceshare.html#aws-resource-ram-resourceshare-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -298,6 +313,7 @@ impl crate::Cfn<markers::ResourceShare> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ram-resourceshare.html#aws-resource-ram-resourceshare-return-values).
+    #[inline]
     pub fn attr_last_updated_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedTime".into())
     }
@@ -307,6 +323,7 @@ impl crate::Cfn<markers::ResourceShare> {
     ///
     /// `Fn::GetAtt` of
     /// [`FeatureSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ram-resourceshare.html#aws-resource-ram-resourceshare-return-values).
+    #[inline]
     pub fn attr_feature_set(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FeatureSet".into())
     }
@@ -315,6 +332,7 @@ impl crate::Cfn<markers::ResourceShare> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwningAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ram-resourceshare.html#aws-resource-ram-resourceshare-return-values).
+    #[inline]
     pub fn attr_owning_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwningAccountId".into())
     }
@@ -347,6 +365,7 @@ pub mod resource_share {
 
     impl ResourceShareConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceShareConfiguration {
             ResourceShareConfiguration {
                 exclusive_account_access: None,
@@ -356,12 +375,14 @@ pub mod resource_share {
     }
 
     impl Default for ResourceShareConfiguration {
+        #[inline]
         fn default() -> ResourceShareConfiguration {
             ResourceShareConfiguration::new()
         }
     }
 
     impl IntoValue for ResourceShareConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExclusiveAccountAccess", self.exclusive_account_access);

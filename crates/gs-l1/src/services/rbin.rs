@@ -93,6 +93,7 @@ pub struct CfnRuleProps {
 #[cfg(feature = "rbin")]
 impl CfnRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_type: impl Into<Str>, retention_period: impl Into<rule::RetentionPeriod>) -> CfnRuleProps {
         CfnRuleProps {
             description: None,
@@ -110,6 +111,7 @@ impl CfnRuleProps {
 #[cfg(feature = "rbin")]
 impl CfnRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -125,6 +127,7 @@ impl CfnRuleProps {
 
     /// The `AWS::Rbin::Rule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Rbin::Rule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -133,6 +136,7 @@ impl CfnRuleProps {
 #[cfg(feature = "rbin")]
 impl crate::Cfn<markers::Rule> {
     /// Adds an `AWS::Rbin::Rule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -145,6 +149,7 @@ impl crate::Cfn<markers::Rule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rbin-rule.html#aws-resource-rbin-rule-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -153,6 +158,7 @@ impl crate::Cfn<markers::Rule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Identifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rbin-rule.html#aws-resource-rbin-rule-return-values).
+    #[inline]
     pub fn attr_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Identifier".into())
     }
@@ -161,6 +167,7 @@ impl crate::Cfn<markers::Rule> {
     ///
     /// `Fn::GetAtt` of
     /// [`LockState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rbin-rule.html#aws-resource-rbin-rule-return-values).
+    #[inline]
     pub fn attr_lock_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LockState".into())
     }
@@ -194,6 +201,7 @@ pub mod rule {
 
     impl ResourceTag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_tag_key: impl Into<Str>, resource_tag_value: impl Into<Str>) -> ResourceTag {
             ResourceTag {
                 resource_tag_key: resource_tag_key.into(),
@@ -203,6 +211,7 @@ pub mod rule {
     }
 
     impl IntoValue for ResourceTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceTagKey", self.resource_tag_key.into_value());
@@ -235,6 +244,7 @@ pub mod rule {
 
     impl RetentionPeriod {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(retention_period_unit: impl Into<Str>, retention_period_value: impl Into<Int>) -> RetentionPeriod {
             RetentionPeriod {
                 retention_period_unit: retention_period_unit.into(),
@@ -244,6 +254,7 @@ pub mod rule {
     }
 
     impl IntoValue for RetentionPeriod {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RetentionPeriodUnit", self.retention_period_unit.into_value());
@@ -276,6 +287,7 @@ pub mod rule {
 
     impl UnlockDelay {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UnlockDelay {
             UnlockDelay {
                 unlock_delay_unit: None,
@@ -285,12 +297,14 @@ pub mod rule {
     }
 
     impl Default for UnlockDelay {
+        #[inline]
         fn default() -> UnlockDelay {
             UnlockDelay::new()
         }
     }
 
     impl IntoValue for UnlockDelay {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "UnlockDelayUnit", self.unlock_delay_unit);

@@ -328,6 +328,7 @@ pub struct CfnClusterSnapshotProps {
 #[cfg(feature = "rds")]
 impl CfnClusterSnapshotProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(db_cluster_identifier: impl Into<Str>, db_cluster_snapshot_identifier: impl Into<Str>) -> CfnClusterSnapshotProps {
         CfnClusterSnapshotProps {
             db_cluster_identifier: db_cluster_identifier.into(),
@@ -340,6 +341,7 @@ impl CfnClusterSnapshotProps {
 #[cfg(feature = "rds")]
 impl CfnClusterSnapshotProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DBClusterIdentifier", self.db_cluster_identifier.into_value());
@@ -350,6 +352,7 @@ impl CfnClusterSnapshotProps {
 
     /// The `AWS::RDS::ClusterSnapshot` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RDS::ClusterSnapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -358,6 +361,7 @@ impl CfnClusterSnapshotProps {
 #[cfg(feature = "rds")]
 impl crate::Cfn<markers::ClusterSnapshot> {
     /// Adds an `AWS::RDS::ClusterSnapshot` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -370,6 +374,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`DBClusterSnapshotArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-clustersnapshot.html#aws-resource-rds-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_db_cluster_snapshot_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DBClusterSnapshotArn".into())
     }
@@ -378,6 +383,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailabilityZones`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-clustersnapshot.html#aws-resource-rds-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_availability_zones(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailabilityZones".into())
     }
@@ -386,6 +392,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Engine`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-clustersnapshot.html#aws-resource-rds-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_engine(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Engine".into())
     }
@@ -394,6 +401,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`EngineVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-clustersnapshot.html#aws-resource-rds-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_engine_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EngineVersion".into())
     }
@@ -402,6 +410,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SnapshotType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-clustersnapshot.html#aws-resource-rds-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SnapshotType".into())
     }
@@ -410,6 +419,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`AllocatedStorage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-clustersnapshot.html#aws-resource-rds-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_allocated_storage(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AllocatedStorage".into())
     }
@@ -418,6 +428,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-clustersnapshot.html#aws-resource-rds-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -426,6 +437,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-clustersnapshot.html#aws-resource-rds-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Port".into())
     }
@@ -434,6 +446,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-clustersnapshot.html#aws-resource-rds-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcId".into())
     }
@@ -442,6 +455,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterCreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-clustersnapshot.html#aws-resource-rds-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_cluster_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterCreateTime".into())
     }
@@ -450,6 +464,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`MasterUsername`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-clustersnapshot.html#aws-resource-rds-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_master_username(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MasterUsername".into())
     }
@@ -458,6 +473,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`EngineMode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-clustersnapshot.html#aws-resource-rds-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_engine_mode(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EngineMode".into())
     }
@@ -466,6 +482,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`LicenseModel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-clustersnapshot.html#aws-resource-rds-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_license_model(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LicenseModel".into())
     }
@@ -474,6 +491,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`StorageEncrypted`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-clustersnapshot.html#aws-resource-rds-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_storage_encrypted(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StorageEncrypted".into())
     }
@@ -483,6 +501,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`KmsKeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-clustersnapshot.html#aws-resource-rds-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_kms_key_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KmsKeyId".into())
     }
@@ -491,6 +510,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`IAMDatabaseAuthenticationEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-clustersnapshot.html#aws-resource-rds-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_iam_database_authentication_enabled(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IAMDatabaseAuthenticationEnabled".into())
     }
@@ -499,6 +519,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`DbClusterResourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-clustersnapshot.html#aws-resource-rds-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_db_cluster_resource_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DbClusterResourceId".into())
     }
@@ -507,6 +528,7 @@ impl crate::Cfn<markers::ClusterSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SnapshotCreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-clustersnapshot.html#aws-resource-rds-clustersnapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SnapshotCreateTime".into())
     }
@@ -615,6 +637,7 @@ pub struct CfnCustomDBEngineVersionProps {
 #[cfg(feature = "rds")]
 impl CfnCustomDBEngineVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(engine: impl Into<Str>, engine_version: impl Into<Str>) -> CfnCustomDBEngineVersionProps {
         CfnCustomDBEngineVersionProps {
             database_installation_files: None,
@@ -637,6 +660,7 @@ impl CfnCustomDBEngineVersionProps {
 #[cfg(feature = "rds")]
 impl CfnCustomDBEngineVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DatabaseInstallationFiles", self.database_installation_files);
@@ -657,6 +681,7 @@ impl CfnCustomDBEngineVersionProps {
 
     /// The `AWS::RDS::CustomDBEngineVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RDS::CustomDBEngineVersion").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -665,6 +690,7 @@ impl CfnCustomDBEngineVersionProps {
 #[cfg(feature = "rds")]
 impl crate::Cfn<markers::CustomDBEngineVersion> {
     /// Adds an `AWS::RDS::CustomDBEngineVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -677,6 +703,7 @@ impl crate::Cfn<markers::CustomDBEngineVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`DBEngineVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-customdbengineversion.html#aws-resource-rds-customdbengineversion-return-values).
+    #[inline]
     pub fn attr_db_engine_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DBEngineVersionArn".into())
     }
@@ -1093,6 +1120,7 @@ pub struct CfnDBClusterProps {
 #[cfg(feature = "rds")]
 impl CfnDBClusterProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDBClusterProps {
         CfnDBClusterProps {
             allocated_storage: None,
@@ -1162,6 +1190,7 @@ impl CfnDBClusterProps {
 
 #[cfg(feature = "rds")]
 impl Default for CfnDBClusterProps {
+    #[inline]
     fn default() -> CfnDBClusterProps {
         CfnDBClusterProps::new()
     }
@@ -1170,6 +1199,7 @@ impl Default for CfnDBClusterProps {
 #[cfg(feature = "rds")]
 impl CfnDBClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllocatedStorage", self.allocated_storage);
@@ -1238,6 +1268,7 @@ impl CfnDBClusterProps {
 
     /// The `AWS::RDS::DBCluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RDS::DBCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1246,6 +1277,7 @@ impl CfnDBClusterProps {
 #[cfg(feature = "rds")]
 impl crate::Cfn<markers::DBCluster> {
     /// Adds an `AWS::RDS::DBCluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1258,6 +1290,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#aws-resource-rds-dbcluster-return-values).
+    #[inline]
     pub fn attr_endpoint_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint.Address".into())
     }
@@ -1267,6 +1300,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#aws-resource-rds-dbcluster-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -1275,6 +1309,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`DBClusterArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#aws-resource-rds-dbcluster-return-values).
+    #[inline]
     pub fn attr_db_cluster_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DBClusterArn".into())
     }
@@ -1283,6 +1318,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint.Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#aws-resource-rds-dbcluster-return-values).
+    #[inline]
     pub fn attr_endpoint_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint.Port".into())
     }
@@ -1291,6 +1327,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReadEndpoint.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#aws-resource-rds-dbcluster-return-values).
+    #[inline]
     pub fn attr_read_endpoint_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReadEndpoint.Address".into())
     }
@@ -1300,6 +1337,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`DBClusterResourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#aws-resource-rds-dbcluster-return-values).
+    #[inline]
     pub fn attr_db_cluster_resource_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DBClusterResourceId".into())
     }
@@ -1308,6 +1346,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`MasterUserSecret.SecretArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#aws-resource-rds-dbcluster-return-values).
+    #[inline]
     pub fn attr_master_user_secret_secret_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MasterUserSecret.SecretArn".into())
     }
@@ -1326,6 +1365,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReadEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#aws-resource-rds-dbcluster-return-values).
+    #[inline]
     pub fn attr_read_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReadEndpoint".into())
     }
@@ -1334,6 +1374,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`StorageEncryptionType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#aws-resource-rds-dbcluster-return-values).
+    #[inline]
     pub fn attr_storage_encryption_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StorageEncryptionType".into())
     }
@@ -1343,6 +1384,7 @@ impl crate::Cfn<markers::DBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`StorageThroughput`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#aws-resource-rds-dbcluster-return-values).
+    #[inline]
     pub fn attr_storage_throughput(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StorageThroughput".into())
     }
@@ -1389,6 +1431,7 @@ pub mod db_cluster {
 
     impl ServerlessV2ScalingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServerlessV2ScalingConfiguration {
             ServerlessV2ScalingConfiguration {
                 max_capacity: None,
@@ -1399,12 +1442,14 @@ pub mod db_cluster {
     }
 
     impl Default for ServerlessV2ScalingConfiguration {
+        #[inline]
         fn default() -> ServerlessV2ScalingConfiguration {
             ServerlessV2ScalingConfiguration::new()
         }
     }
 
     impl IntoValue for ServerlessV2ScalingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxCapacity", self.max_capacity);
@@ -1440,6 +1485,7 @@ pub mod db_cluster {
 
     impl MasterUserSecret {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MasterUserSecret {
             MasterUserSecret {
                 kms_key_id: None,
@@ -1449,12 +1495,14 @@ pub mod db_cluster {
     }
 
     impl Default for MasterUserSecret {
+        #[inline]
         fn default() -> MasterUserSecret {
             MasterUserSecret::new()
         }
     }
 
     impl IntoValue for MasterUserSecret {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_ref()); }
@@ -1507,6 +1555,7 @@ pub mod db_cluster {
 
     impl ScalingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ScalingConfiguration {
             ScalingConfiguration {
                 auto_pause: None,
@@ -1520,12 +1569,14 @@ pub mod db_cluster {
     }
 
     impl Default for ScalingConfiguration {
+        #[inline]
         fn default() -> ScalingConfiguration {
             ScalingConfiguration::new()
         }
     }
 
     impl IntoValue for ScalingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoPause", self.auto_pause);
@@ -1568,6 +1619,7 @@ pub mod db_cluster {
 
     impl DBClusterRole {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Id<crate::iam::CfnRole>>) -> DBClusterRole {
             DBClusterRole {
                 feature_name: None,
@@ -1577,6 +1629,7 @@ pub mod db_cluster {
     }
 
     impl IntoValue for DBClusterRole {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FeatureName", self.feature_name);
@@ -1631,6 +1684,7 @@ pub struct CfnDBClusterParameterGroupProps {
 #[cfg(feature = "rds")]
 impl CfnDBClusterParameterGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, family: impl Into<Str>, parameters: impl Into<Json>) -> CfnDBClusterParameterGroupProps {
         CfnDBClusterParameterGroupProps {
             db_cluster_parameter_group_name: None,
@@ -1645,6 +1699,7 @@ impl CfnDBClusterParameterGroupProps {
 #[cfg(feature = "rds")]
 impl CfnDBClusterParameterGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DBClusterParameterGroupName", self.db_cluster_parameter_group_name);
@@ -1657,6 +1712,7 @@ impl CfnDBClusterParameterGroupProps {
 
     /// The `AWS::RDS::DBClusterParameterGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RDS::DBClusterParameterGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1665,6 +1721,7 @@ impl CfnDBClusterParameterGroupProps {
 #[cfg(feature = "rds")]
 impl crate::Cfn<markers::DBClusterParameterGroup> {
     /// Adds an `AWS::RDS::DBClusterParameterGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2272,6 +2329,7 @@ pub struct CfnDBInstanceProps {
 #[cfg(feature = "rds")]
 impl CfnDBInstanceProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDBInstanceProps {
         CfnDBInstanceProps {
             additional_storage_volumes: None,
@@ -2363,6 +2421,7 @@ impl CfnDBInstanceProps {
 
 #[cfg(feature = "rds")]
 impl Default for CfnDBInstanceProps {
+    #[inline]
     fn default() -> CfnDBInstanceProps {
         CfnDBInstanceProps::new()
     }
@@ -2371,6 +2430,7 @@ impl Default for CfnDBInstanceProps {
 #[cfg(feature = "rds")]
 impl CfnDBInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalStorageVolumes", self.additional_storage_volumes);
@@ -2461,6 +2521,7 @@ impl CfnDBInstanceProps {
 
     /// The `AWS::RDS::DBInstance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RDS::DBInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2469,6 +2530,7 @@ impl CfnDBInstanceProps {
 #[cfg(feature = "rds")]
 impl crate::Cfn<markers::DBInstance> {
     /// Adds an `AWS::RDS::DBInstance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2482,6 +2544,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`DBSystemId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_db_system_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DBSystemId".into())
     }
@@ -2490,6 +2553,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_endpoint_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint.Address".into())
     }
@@ -2498,6 +2562,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`DBInstanceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_db_instance_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DBInstanceArn".into())
     }
@@ -2506,6 +2571,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`CertificateDetails.ValidTill`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_certificate_details_valid_till(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CertificateDetails.ValidTill".into())
     }
@@ -2514,6 +2580,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`CertificateDetails.CAIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_certificate_details_ca_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CertificateDetails.CAIdentifier".into())
     }
@@ -2522,6 +2589,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint.Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_endpoint_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint.Port".into())
     }
@@ -2530,6 +2598,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint.HostedZoneId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_endpoint_hosted_zone_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint.HostedZoneId".into())
     }
@@ -2539,6 +2608,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`DbiResourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_dbi_resource_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DbiResourceId".into())
     }
@@ -2550,6 +2620,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`MasterUserSecret.SecretArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_master_user_secret_secret_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MasterUserSecret.SecretArn".into())
     }
@@ -2558,6 +2629,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`AutomaticRestartTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_automatic_restart_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AutomaticRestartTime".into())
     }
@@ -2571,6 +2643,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`CertificateDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_certificate_details(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CertificateDetails".into())
     }
@@ -2581,6 +2654,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -2589,6 +2663,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`DBInstanceStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_db_instance_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DBInstanceStatus".into())
     }
@@ -2597,6 +2672,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`InstanceCreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_instance_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InstanceCreateTime".into())
     }
@@ -2606,6 +2682,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsStorageConfigUpgradeAvailable`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_is_storage_config_upgrade_available(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsStorageConfigUpgradeAvailable".into())
     }
@@ -2615,6 +2692,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`LatestRestorableTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_latest_restorable_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LatestRestorableTime".into())
     }
@@ -2625,6 +2703,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`ListenerEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_listener_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ListenerEndpoint".into())
     }
@@ -2633,6 +2712,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`ListenerEndpoint.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_listener_endpoint_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ListenerEndpoint.Address".into())
     }
@@ -2641,6 +2721,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`ListenerEndpoint.Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_listener_endpoint_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ListenerEndpoint.Port".into())
     }
@@ -2649,6 +2730,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`ListenerEndpoint.HostedZoneId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_listener_endpoint_hosted_zone_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ListenerEndpoint.HostedZoneId".into())
     }
@@ -2657,6 +2739,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`PercentProgress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_percent_progress(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PercentProgress".into())
     }
@@ -2666,6 +2749,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReadReplicaDBClusterIdentifiers`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_read_replica_db_cluster_identifiers(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReadReplicaDBClusterIdentifiers".into())
     }
@@ -2674,6 +2758,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReadReplicaDBInstanceIdentifiers`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_read_replica_db_instance_identifiers(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReadReplicaDBInstanceIdentifiers".into())
     }
@@ -2683,6 +2768,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResumeFullAutomationModeTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_resume_full_automation_mode_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResumeFullAutomationModeTime".into())
     }
@@ -2692,6 +2778,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`SecondaryAvailabilityZone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_secondary_availability_zone(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SecondaryAvailabilityZone".into())
     }
@@ -2700,6 +2787,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusInfos`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_status_infos(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusInfos".into())
     }
@@ -2708,6 +2796,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`StorageOperationStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_storage_operation_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StorageOperationStatus".into())
     }
@@ -2716,6 +2805,7 @@ impl crate::Cfn<markers::DBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`StorageOperationPercentProgress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
+    #[inline]
     pub fn attr_storage_operation_percent_progress(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StorageOperationPercentProgress".into())
     }
@@ -2782,6 +2872,7 @@ pub mod db_instance {
 
     impl AdditionalStorageVolume {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdditionalStorageVolume {
             AdditionalStorageVolume {
                 allocated_storage: None,
@@ -2797,12 +2888,14 @@ pub mod db_instance {
     }
 
     impl Default for AdditionalStorageVolume {
+        #[inline]
         fn default() -> AdditionalStorageVolume {
             AdditionalStorageVolume::new()
         }
     }
 
     impl IntoValue for AdditionalStorageVolume {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllocatedStorage", self.allocated_storage);
@@ -2843,6 +2936,7 @@ pub mod db_instance {
 
     impl MasterUserSecret {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MasterUserSecret {
             MasterUserSecret {
                 kms_key_id: None,
@@ -2852,12 +2946,14 @@ pub mod db_instance {
     }
 
     impl Default for MasterUserSecret {
+        #[inline]
         fn default() -> MasterUserSecret {
             MasterUserSecret::new()
         }
     }
 
     impl IntoValue for MasterUserSecret {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.kms_key_id { m.insert("KmsKeyId", v.into_ref()); }
@@ -2894,6 +2990,7 @@ pub mod db_instance {
 
     impl DBInstanceRole {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(feature_name: impl Into<Str>, role_arn: impl Into<Str>) -> DBInstanceRole {
             DBInstanceRole {
                 feature_name: feature_name.into(),
@@ -2903,6 +3000,7 @@ pub mod db_instance {
     }
 
     impl IntoValue for DBInstanceRole {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FeatureName", self.feature_name.into_value());
@@ -2932,6 +3030,7 @@ pub mod db_instance {
 
     impl ProcessorFeature {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProcessorFeature {
             ProcessorFeature {
                 name: None,
@@ -2941,12 +3040,14 @@ pub mod db_instance {
     }
 
     impl Default for ProcessorFeature {
+        #[inline]
         fn default() -> ProcessorFeature {
             ProcessorFeature::new()
         }
     }
 
     impl IntoValue for ProcessorFeature {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -3000,6 +3101,7 @@ pub struct CfnDBParameterGroupProps {
 #[cfg(feature = "rds")]
 impl CfnDBParameterGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, family: impl Into<Str>) -> CfnDBParameterGroupProps {
         CfnDBParameterGroupProps {
             db_parameter_group_name: None,
@@ -3014,6 +3116,7 @@ impl CfnDBParameterGroupProps {
 #[cfg(feature = "rds")]
 impl CfnDBParameterGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DBParameterGroupName", self.db_parameter_group_name);
@@ -3026,6 +3129,7 @@ impl CfnDBParameterGroupProps {
 
     /// The `AWS::RDS::DBParameterGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RDS::DBParameterGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3034,6 +3138,7 @@ impl CfnDBParameterGroupProps {
 #[cfg(feature = "rds")]
 impl crate::Cfn<markers::DBParameterGroup> {
     /// Adds an `AWS::RDS::DBParameterGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3046,6 +3151,7 @@ impl crate::Cfn<markers::DBParameterGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`DBParameterGroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbparametergroup.html#aws-resource-rds-dbparametergroup-return-values).
+    #[inline]
     pub fn attr_db_parameter_group_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DBParameterGroupName".into())
     }
@@ -3054,6 +3160,7 @@ impl crate::Cfn<markers::DBParameterGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`DBParameterGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbparametergroup.html#aws-resource-rds-dbparametergroup-return-values).
+    #[inline]
     pub fn attr_db_parameter_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DBParameterGroupArn".into())
     }
@@ -3172,6 +3279,7 @@ pub struct CfnDBProxyProps {
 #[cfg(feature = "rds")]
 impl CfnDBProxyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(db_proxy_name: impl Into<Str>, engine_family: impl Into<Str>, role_arn: impl Into<Id<crate::iam::CfnRole>>, vpc_subnet_ids: impl Into<List<Id<crate::ec2::CfnSubnet>>>) -> CfnDBProxyProps {
         CfnDBProxyProps {
             auth: None,
@@ -3194,6 +3302,7 @@ impl CfnDBProxyProps {
 #[cfg(feature = "rds")]
 impl CfnDBProxyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Auth", self.auth);
@@ -3214,6 +3323,7 @@ impl CfnDBProxyProps {
 
     /// The `AWS::RDS::DBProxy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RDS::DBProxy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3222,6 +3332,7 @@ impl CfnDBProxyProps {
 #[cfg(feature = "rds")]
 impl crate::Cfn<markers::DBProxy> {
     /// Adds an `AWS::RDS::DBProxy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3235,6 +3346,7 @@ impl crate::Cfn<markers::DBProxy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxy.html#aws-resource-rds-dbproxy-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -3243,6 +3355,7 @@ impl crate::Cfn<markers::DBProxy> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxy.html#aws-resource-rds-dbproxy-return-values).
+    #[inline]
     pub fn attr_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcId".into())
     }
@@ -3251,6 +3364,7 @@ impl crate::Cfn<markers::DBProxy> {
     ///
     /// `Fn::GetAtt` of
     /// [`DBProxyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxy.html#aws-resource-rds-dbproxy-return-values).
+    #[inline]
     pub fn attr_db_proxy_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DBProxyArn".into())
     }
@@ -3307,6 +3421,7 @@ pub mod db_proxy {
 
     impl AuthFormat {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuthFormat {
             AuthFormat {
                 auth_scheme: None,
@@ -3319,12 +3434,14 @@ pub mod db_proxy {
     }
 
     impl Default for AuthFormat {
+        #[inline]
         fn default() -> AuthFormat {
             AuthFormat::new()
         }
     }
 
     impl IntoValue for AuthFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthScheme", self.auth_scheme);
@@ -3362,6 +3479,7 @@ pub mod db_proxy {
 
     impl TagFormat {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TagFormat {
             TagFormat {
                 key: None,
@@ -3371,12 +3489,14 @@ pub mod db_proxy {
     }
 
     impl Default for TagFormat {
+        #[inline]
         fn default() -> TagFormat {
             TagFormat::new()
         }
     }
 
     impl IntoValue for TagFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -3450,6 +3570,7 @@ pub struct CfnDBProxyEndpointProps {
 #[cfg(feature = "rds")]
 impl CfnDBProxyEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(db_proxy_endpoint_name: impl Into<Str>, db_proxy_name: impl Into<Str>, vpc_subnet_ids: impl Into<List<Id<crate::ec2::CfnSubnet>>>) -> CfnDBProxyEndpointProps {
         CfnDBProxyEndpointProps {
             db_proxy_endpoint_name: db_proxy_endpoint_name.into(),
@@ -3466,6 +3587,7 @@ impl CfnDBProxyEndpointProps {
 #[cfg(feature = "rds")]
 impl CfnDBProxyEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DBProxyEndpointName", self.db_proxy_endpoint_name.into_value());
@@ -3480,6 +3602,7 @@ impl CfnDBProxyEndpointProps {
 
     /// The `AWS::RDS::DBProxyEndpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RDS::DBProxyEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3488,6 +3611,7 @@ impl CfnDBProxyEndpointProps {
 #[cfg(feature = "rds")]
 impl crate::Cfn<markers::DBProxyEndpoint> {
     /// Adds an `AWS::RDS::DBProxyEndpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3500,6 +3624,7 @@ impl crate::Cfn<markers::DBProxyEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`DBProxyEndpointArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxyendpoint.html#aws-resource-rds-dbproxyendpoint-return-values).
+    #[inline]
     pub fn attr_db_proxy_endpoint_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DBProxyEndpointArn".into())
     }
@@ -3510,6 +3635,7 @@ impl crate::Cfn<markers::DBProxyEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsDefault`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxyendpoint.html#aws-resource-rds-dbproxyendpoint-return-values).
+    #[inline]
     pub fn attr_is_default(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsDefault".into())
     }
@@ -3518,6 +3644,7 @@ impl crate::Cfn<markers::DBProxyEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxyendpoint.html#aws-resource-rds-dbproxyendpoint-return-values).
+    #[inline]
     pub fn attr_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcId".into())
     }
@@ -3527,6 +3654,7 @@ impl crate::Cfn<markers::DBProxyEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxyendpoint.html#aws-resource-rds-dbproxyendpoint-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -3563,6 +3691,7 @@ pub mod db_proxy_endpoint {
 
     impl TagFormat {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TagFormat {
             TagFormat {
                 key: None,
@@ -3572,12 +3701,14 @@ pub mod db_proxy_endpoint {
     }
 
     impl Default for TagFormat {
+        #[inline]
         fn default() -> TagFormat {
             TagFormat::new()
         }
     }
 
     impl IntoValue for TagFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -3631,6 +3762,7 @@ pub struct CfnDBProxyTargetGroupProps {
 #[cfg(feature = "rds")]
 impl CfnDBProxyTargetGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(db_proxy_name: impl Into<Id<crate::rds::CfnDBProxy>>, target_group_name: impl Into<Str>) -> CfnDBProxyTargetGroupProps {
         CfnDBProxyTargetGroupProps {
             connection_pool_configuration_info: None,
@@ -3645,6 +3777,7 @@ impl CfnDBProxyTargetGroupProps {
 #[cfg(feature = "rds")]
 impl CfnDBProxyTargetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConnectionPoolConfigurationInfo", self.connection_pool_configuration_info);
@@ -3657,6 +3790,7 @@ impl CfnDBProxyTargetGroupProps {
 
     /// The `AWS::RDS::DBProxyTargetGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RDS::DBProxyTargetGroup").properties(self.into_properties())
     }
@@ -3665,6 +3799,7 @@ impl CfnDBProxyTargetGroupProps {
 #[cfg(feature = "rds")]
 impl crate::Cfn<markers::DBProxyTargetGroup> {
     /// Adds an `AWS::RDS::DBProxyTargetGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3677,6 +3812,7 @@ impl crate::Cfn<markers::DBProxyTargetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`TargetGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxytargetgroup.html#aws-resource-rds-dbproxytargetgroup-return-values).
+    #[inline]
     pub fn attr_target_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TargetGroupArn".into())
     }
@@ -3739,6 +3875,7 @@ pub mod db_proxy_target_group {
 
     impl ConnectionPoolConfigurationInfoFormat {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectionPoolConfigurationInfoFormat {
             ConnectionPoolConfigurationInfoFormat {
                 connection_borrow_timeout: None,
@@ -3751,12 +3888,14 @@ pub mod db_proxy_target_group {
     }
 
     impl Default for ConnectionPoolConfigurationInfoFormat {
+        #[inline]
         fn default() -> ConnectionPoolConfigurationInfoFormat {
             ConnectionPoolConfigurationInfoFormat::new()
         }
     }
 
     impl IntoValue for ConnectionPoolConfigurationInfoFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectionBorrowTimeout", self.connection_borrow_timeout);
@@ -3806,6 +3945,7 @@ pub struct CfnDBSecurityGroupProps {
 #[cfg(feature = "rds")]
 impl CfnDBSecurityGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(db_security_group_ingress: impl Into<List<db_security_group::Ingress>>, group_description: impl Into<Str>) -> CfnDBSecurityGroupProps {
         CfnDBSecurityGroupProps {
             db_security_group_ingress: db_security_group_ingress.into(),
@@ -3819,6 +3959,7 @@ impl CfnDBSecurityGroupProps {
 #[cfg(feature = "rds")]
 impl CfnDBSecurityGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DBSecurityGroupIngress", self.db_security_group_ingress.into_value());
@@ -3830,6 +3971,7 @@ impl CfnDBSecurityGroupProps {
 
     /// The `AWS::RDS::DBSecurityGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RDS::DBSecurityGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3838,6 +3980,7 @@ impl CfnDBSecurityGroupProps {
 #[cfg(feature = "rds")]
 impl crate::Cfn<markers::DBSecurityGroup> {
     /// Adds an `AWS::RDS::DBSecurityGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3850,6 +3993,7 @@ impl crate::Cfn<markers::DBSecurityGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsecuritygroup.html#aws-resource-rds-dbsecuritygroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -3901,6 +4045,7 @@ pub mod db_security_group {
 
     impl Ingress {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Ingress {
             Ingress {
                 cidrip: None,
@@ -3912,12 +4057,14 @@ pub mod db_security_group {
     }
 
     impl Default for Ingress {
+        #[inline]
         fn default() -> Ingress {
             Ingress::new()
         }
     }
 
     impl IntoValue for Ingress {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CIDRIP", self.cidrip);
@@ -3972,6 +4119,7 @@ pub struct CfnDBSecurityGroupIngressProps {
 #[cfg(feature = "rds")]
 impl CfnDBSecurityGroupIngressProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(db_security_group_name: impl Into<Str>) -> CfnDBSecurityGroupIngressProps {
         CfnDBSecurityGroupIngressProps {
             cidrip: None,
@@ -3986,6 +4134,7 @@ impl CfnDBSecurityGroupIngressProps {
 #[cfg(feature = "rds")]
 impl CfnDBSecurityGroupIngressProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CIDRIP", self.cidrip);
@@ -3998,6 +4147,7 @@ impl CfnDBSecurityGroupIngressProps {
 
     /// The `AWS::RDS::DBSecurityGroupIngress` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RDS::DBSecurityGroupIngress").properties(self.into_properties())
     }
@@ -4006,6 +4156,7 @@ impl CfnDBSecurityGroupIngressProps {
 #[cfg(feature = "rds")]
 impl crate::Cfn<markers::DBSecurityGroupIngress> {
     /// Adds an `AWS::RDS::DBSecurityGroupIngress` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4018,6 +4169,7 @@ impl crate::Cfn<markers::DBSecurityGroupIngress> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsecuritygroupingress.html#aws-resource-rds-dbsecuritygroupingress-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4077,6 +4229,7 @@ pub struct CfnDBShardGroupProps {
 #[cfg(feature = "rds")]
 impl CfnDBShardGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(db_cluster_identifier: impl Into<Str>, max_acu: impl Into<Num>) -> CfnDBShardGroupProps {
         CfnDBShardGroupProps {
             compute_redundancy: None,
@@ -4093,6 +4246,7 @@ impl CfnDBShardGroupProps {
 #[cfg(feature = "rds")]
 impl CfnDBShardGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ComputeRedundancy", self.compute_redundancy);
@@ -4107,6 +4261,7 @@ impl CfnDBShardGroupProps {
 
     /// The `AWS::RDS::DBShardGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RDS::DBShardGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4115,6 +4270,7 @@ impl CfnDBShardGroupProps {
 #[cfg(feature = "rds")]
 impl crate::Cfn<markers::DBShardGroup> {
     /// Adds an `AWS::RDS::DBShardGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4127,6 +4283,7 @@ impl crate::Cfn<markers::DBShardGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`DBShardGroupResourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbshardgroup.html#aws-resource-rds-dbshardgroup-return-values).
+    #[inline]
     pub fn attr_db_shard_group_resource_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DBShardGroupResourceId".into())
     }
@@ -4136,6 +4293,7 @@ impl crate::Cfn<markers::DBShardGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbshardgroup.html#aws-resource-rds-dbshardgroup-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -4173,6 +4331,7 @@ pub struct CfnDBSnapshotProps {
 #[cfg(feature = "rds")]
 impl CfnDBSnapshotProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(db_instance_identifier: impl Into<Str>, db_snapshot_identifier: impl Into<Str>) -> CfnDBSnapshotProps {
         CfnDBSnapshotProps {
             db_instance_identifier: db_instance_identifier.into(),
@@ -4185,6 +4344,7 @@ impl CfnDBSnapshotProps {
 #[cfg(feature = "rds")]
 impl CfnDBSnapshotProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DBInstanceIdentifier", self.db_instance_identifier.into_value());
@@ -4195,6 +4355,7 @@ impl CfnDBSnapshotProps {
 
     /// The `AWS::RDS::DBSnapshot` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RDS::DBSnapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4203,6 +4364,7 @@ impl CfnDBSnapshotProps {
 #[cfg(feature = "rds")]
 impl crate::Cfn<markers::DBSnapshot> {
     /// Adds an `AWS::RDS::DBSnapshot` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4215,6 +4377,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`DBSnapshotArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_db_snapshot_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DBSnapshotArn".into())
     }
@@ -4223,6 +4386,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Engine`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_engine(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Engine".into())
     }
@@ -4231,6 +4395,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`EngineVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_engine_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EngineVersion".into())
     }
@@ -4239,6 +4404,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`AllocatedStorage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_allocated_storage(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AllocatedStorage".into())
     }
@@ -4247,6 +4413,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -4255,6 +4422,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Port".into())
     }
@@ -4264,6 +4432,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailabilityZone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_availability_zone(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailabilityZone".into())
     }
@@ -4272,6 +4441,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcId".into())
     }
@@ -4280,6 +4450,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`InstanceCreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_instance_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InstanceCreateTime".into())
     }
@@ -4288,6 +4459,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`MasterUsername`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_master_username(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MasterUsername".into())
     }
@@ -4296,6 +4468,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SnapshotType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SnapshotType".into())
     }
@@ -4304,6 +4477,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Iops`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_iops(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Iops".into())
     }
@@ -4312,6 +4486,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`OptionGroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_option_group_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OptionGroupName".into())
     }
@@ -4320,6 +4495,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SnapshotCreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SnapshotCreateTime".into())
     }
@@ -4328,6 +4504,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Encrypted`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_encrypted(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Encrypted".into())
     }
@@ -4336,6 +4513,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`KmsKeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_kms_key_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KmsKeyId".into())
     }
@@ -4344,6 +4522,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`StorageType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_storage_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StorageType".into())
     }
@@ -4352,6 +4531,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`LicenseModel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_license_model(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LicenseModel".into())
     }
@@ -4360,6 +4540,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`IAMDatabaseAuthenticationEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_iam_database_authentication_enabled(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IAMDatabaseAuthenticationEnabled".into())
     }
@@ -4368,6 +4549,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`DbiResourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_dbi_resource_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DbiResourceId".into())
     }
@@ -4377,6 +4559,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`OriginalSnapshotCreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_original_snapshot_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OriginalSnapshotCreateTime".into())
     }
@@ -4385,6 +4568,7 @@ impl crate::Cfn<markers::DBSnapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`StorageThroughput`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsnapshot.html#aws-resource-rds-dbsnapshot-return-values).
+    #[inline]
     pub fn attr_storage_throughput(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StorageThroughput".into())
     }
@@ -4429,6 +4613,7 @@ pub struct CfnDBSubnetGroupProps {
 #[cfg(feature = "rds")]
 impl CfnDBSubnetGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(db_subnet_group_description: impl Into<Str>, subnet_ids: impl Into<List<Id<crate::ec2::CfnSubnet>>>) -> CfnDBSubnetGroupProps {
         CfnDBSubnetGroupProps {
             db_subnet_group_description: db_subnet_group_description.into(),
@@ -4442,6 +4627,7 @@ impl CfnDBSubnetGroupProps {
 #[cfg(feature = "rds")]
 impl CfnDBSubnetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DBSubnetGroupDescription", self.db_subnet_group_description.into_value());
@@ -4453,6 +4639,7 @@ impl CfnDBSubnetGroupProps {
 
     /// The `AWS::RDS::DBSubnetGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RDS::DBSubnetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4461,6 +4648,7 @@ impl CfnDBSubnetGroupProps {
 #[cfg(feature = "rds")]
 impl crate::Cfn<markers::DBSubnetGroup> {
     /// Adds an `AWS::RDS::DBSubnetGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4473,6 +4661,7 @@ impl crate::Cfn<markers::DBSubnetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`DBSubnetGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsubnetgroup.html#aws-resource-rds-dbsubnetgroup-return-values).
+    #[inline]
     pub fn attr_db_subnet_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DBSubnetGroupArn".into())
     }
@@ -4544,6 +4733,7 @@ pub struct CfnEventSubscriptionProps {
 #[cfg(feature = "rds")]
 impl CfnEventSubscriptionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(sns_topic_arn: impl Into<Id<crate::sns::CfnTopic>>) -> CfnEventSubscriptionProps {
         CfnEventSubscriptionProps {
             enabled: None,
@@ -4560,6 +4750,7 @@ impl CfnEventSubscriptionProps {
 #[cfg(feature = "rds")]
 impl CfnEventSubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Enabled", self.enabled);
@@ -4574,6 +4765,7 @@ impl CfnEventSubscriptionProps {
 
     /// The `AWS::RDS::EventSubscription` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RDS::EventSubscription").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4582,6 +4774,7 @@ impl CfnEventSubscriptionProps {
 #[cfg(feature = "rds")]
 impl crate::Cfn<markers::EventSubscription> {
     /// Adds an `AWS::RDS::EventSubscription` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4653,6 +4846,7 @@ pub struct CfnGlobalClusterProps {
 #[cfg(feature = "rds")]
 impl CfnGlobalClusterProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnGlobalClusterProps {
         CfnGlobalClusterProps {
             deletion_protection: None,
@@ -4669,6 +4863,7 @@ impl CfnGlobalClusterProps {
 
 #[cfg(feature = "rds")]
 impl Default for CfnGlobalClusterProps {
+    #[inline]
     fn default() -> CfnGlobalClusterProps {
         CfnGlobalClusterProps::new()
     }
@@ -4677,6 +4872,7 @@ impl Default for CfnGlobalClusterProps {
 #[cfg(feature = "rds")]
 impl CfnGlobalClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeletionProtection", self.deletion_protection);
@@ -4692,6 +4888,7 @@ impl CfnGlobalClusterProps {
 
     /// The `AWS::RDS::GlobalCluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RDS::GlobalCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4700,6 +4897,7 @@ impl CfnGlobalClusterProps {
 #[cfg(feature = "rds")]
 impl crate::Cfn<markers::GlobalCluster> {
     /// Adds an `AWS::RDS::GlobalCluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4712,6 +4910,7 @@ impl crate::Cfn<markers::GlobalCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`GlobalEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-globalcluster.html#aws-resource-rds-globalcluster-return-values).
+    #[inline]
     pub fn attr_global_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GlobalEndpoint".into())
     }
@@ -4779,6 +4978,7 @@ pub struct CfnIntegrationProps {
 #[cfg(feature = "rds")]
 impl CfnIntegrationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(source_arn: impl Into<Str>, target_arn: impl Into<Str>) -> CfnIntegrationProps {
         CfnIntegrationProps {
             additional_encryption_context: None,
@@ -4796,6 +4996,7 @@ impl CfnIntegrationProps {
 #[cfg(feature = "rds")]
 impl CfnIntegrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
@@ -4811,6 +5012,7 @@ impl CfnIntegrationProps {
 
     /// The `AWS::RDS::Integration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RDS::Integration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4819,6 +5021,7 @@ impl CfnIntegrationProps {
 #[cfg(feature = "rds")]
 impl crate::Cfn<markers::Integration> {
     /// Adds an `AWS::RDS::Integration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4831,6 +5034,7 @@ impl crate::Cfn<markers::Integration> {
     ///
     /// `Fn::GetAtt` of
     /// [`IntegrationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-integration.html#aws-resource-rds-integration-return-values).
+    #[inline]
     pub fn attr_integration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IntegrationArn".into())
     }
@@ -4839,6 +5043,7 @@ impl crate::Cfn<markers::Integration> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-integration.html#aws-resource-rds-integration-return-values).
+    #[inline]
     pub fn attr_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateTime".into())
     }
@@ -4891,6 +5096,7 @@ pub struct CfnOptionGroupProps {
 #[cfg(feature = "rds")]
 impl CfnOptionGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(engine_name: impl Into<Str>, major_engine_version: impl Into<Str>, option_group_description: impl Into<Str>) -> CfnOptionGroupProps {
         CfnOptionGroupProps {
             engine_name: engine_name.into(),
@@ -4906,6 +5112,7 @@ impl CfnOptionGroupProps {
 #[cfg(feature = "rds")]
 impl CfnOptionGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("EngineName", self.engine_name.into_value());
@@ -4919,6 +5126,7 @@ impl CfnOptionGroupProps {
 
     /// The `AWS::RDS::OptionGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RDS::OptionGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4927,6 +5135,7 @@ impl CfnOptionGroupProps {
 #[cfg(feature = "rds")]
 impl crate::Cfn<markers::OptionGroup> {
     /// Adds an `AWS::RDS::OptionGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4983,6 +5192,7 @@ pub mod option_group {
 
     impl OptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(option_name: impl Into<Str>) -> OptionConfiguration {
             OptionConfiguration {
                 db_security_group_memberships: None,
@@ -4996,6 +5206,7 @@ pub mod option_group {
     }
 
     impl IntoValue for OptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DBSecurityGroupMemberships", self.db_security_group_memberships);
@@ -5029,6 +5240,7 @@ pub mod option_group {
 
     impl OptionSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OptionSetting {
             OptionSetting {
                 name: None,
@@ -5038,12 +5250,14 @@ pub mod option_group {
     }
 
     impl Default for OptionSetting {
+        #[inline]
         fn default() -> OptionSetting {
             OptionSetting::new()
         }
     }
 
     impl IntoValue for OptionSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);

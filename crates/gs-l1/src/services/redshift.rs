@@ -599,6 +599,7 @@ pub struct CfnClusterProps {
 #[cfg(feature = "redshift")]
 impl CfnClusterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_type: impl Into<Str>, db_name: impl Into<Str>, master_username: impl Into<Str>, node_type: impl Into<Str>) -> CfnClusterProps {
         CfnClusterProps {
             allow_version_upgrade: None,
@@ -660,6 +661,7 @@ impl CfnClusterProps {
 #[cfg(feature = "redshift")]
 impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllowVersionUpgrade", self.allow_version_upgrade);
@@ -719,6 +721,7 @@ impl CfnClusterProps {
 
     /// The `AWS::Redshift::Cluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Redshift::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -727,6 +730,7 @@ impl CfnClusterProps {
 #[cfg(feature = "redshift")]
 impl crate::Cfn<markers::Cluster> {
     /// Adds an `AWS::Redshift::Cluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -740,6 +744,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-cluster.html#aws-resource-redshift-cluster-return-values).
+    #[inline]
     pub fn attr_endpoint_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint.Address".into())
     }
@@ -749,6 +754,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint.Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-cluster.html#aws-resource-redshift-cluster-return-values).
+    #[inline]
     pub fn attr_endpoint_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint.Port".into())
     }
@@ -757,6 +763,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-cluster.html#aws-resource-redshift-cluster-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -765,6 +772,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`DeferMaintenanceIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-cluster.html#aws-resource-redshift-cluster-return-values).
+    #[inline]
     pub fn attr_defer_maintenance_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DeferMaintenanceIdentifier".into())
     }
@@ -773,6 +781,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterNamespaceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-cluster.html#aws-resource-redshift-cluster-return-values).
+    #[inline]
     pub fn attr_cluster_namespace_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterNamespaceArn".into())
     }
@@ -781,6 +790,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`MasterPasswordSecretArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-cluster.html#aws-resource-redshift-cluster-return-values).
+    #[inline]
     pub fn attr_master_password_secret_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MasterPasswordSecretArn".into())
     }
@@ -811,6 +821,7 @@ pub mod cluster {
 
     impl Endpoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Endpoint {
             Endpoint {
                 address: None,
@@ -820,12 +831,14 @@ pub mod cluster {
     }
 
     impl Default for Endpoint {
+        #[inline]
         fn default() -> Endpoint {
             Endpoint::new()
         }
     }
 
     impl IntoValue for Endpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Address", self.address);
@@ -869,6 +882,7 @@ pub mod cluster {
 
     impl LoggingProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoggingProperties {
             LoggingProperties {
                 bucket_name: None,
@@ -880,12 +894,14 @@ pub mod cluster {
     }
 
     impl Default for LoggingProperties {
+        #[inline]
         fn default() -> LoggingProperties {
             LoggingProperties::new()
         }
     }
 
     impl IntoValue for LoggingProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.bucket_name { m.insert("BucketName", v.into_ref()); }
@@ -943,6 +959,7 @@ pub struct CfnClusterParameterGroupProps {
 #[cfg(feature = "redshift")]
 impl CfnClusterParameterGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, parameter_group_family: impl Into<Str>) -> CfnClusterParameterGroupProps {
         CfnClusterParameterGroupProps {
             description: description.into(),
@@ -957,6 +974,7 @@ impl CfnClusterParameterGroupProps {
 #[cfg(feature = "redshift")]
 impl CfnClusterParameterGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
@@ -969,6 +987,7 @@ impl CfnClusterParameterGroupProps {
 
     /// The `AWS::Redshift::ClusterParameterGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Redshift::ClusterParameterGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -977,6 +996,7 @@ impl CfnClusterParameterGroupProps {
 #[cfg(feature = "redshift")]
 impl crate::Cfn<markers::ClusterParameterGroup> {
     /// Adds an `AWS::Redshift::ClusterParameterGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1014,6 +1034,7 @@ pub mod cluster_parameter_group {
 
     impl Parameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parameter_name: impl Into<Str>, parameter_value: impl Into<Str>) -> Parameter {
             Parameter {
                 parameter_name: parameter_name.into(),
@@ -1023,6 +1044,7 @@ pub mod cluster_parameter_group {
     }
 
     impl IntoValue for Parameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ParameterName", self.parameter_name.into_value());
@@ -1057,6 +1079,7 @@ pub struct CfnClusterSecurityGroupProps {
 #[cfg(feature = "redshift")]
 impl CfnClusterSecurityGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>) -> CfnClusterSecurityGroupProps {
         CfnClusterSecurityGroupProps {
             description: description.into(),
@@ -1068,6 +1091,7 @@ impl CfnClusterSecurityGroupProps {
 #[cfg(feature = "redshift")]
 impl CfnClusterSecurityGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
@@ -1077,6 +1101,7 @@ impl CfnClusterSecurityGroupProps {
 
     /// The `AWS::Redshift::ClusterSecurityGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Redshift::ClusterSecurityGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1085,6 +1110,7 @@ impl CfnClusterSecurityGroupProps {
 #[cfg(feature = "redshift")]
 impl crate::Cfn<markers::ClusterSecurityGroup> {
     /// Adds an `AWS::Redshift::ClusterSecurityGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1097,6 +1123,7 @@ impl crate::Cfn<markers::ClusterSecurityGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-clustersecuritygroup.html#aws-resource-redshift-clustersecuritygroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1137,6 +1164,7 @@ pub struct CfnClusterSecurityGroupIngressProps {
 #[cfg(feature = "redshift")]
 impl CfnClusterSecurityGroupIngressProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_security_group_name: impl Into<Str>) -> CfnClusterSecurityGroupIngressProps {
         CfnClusterSecurityGroupIngressProps {
             cidrip: None,
@@ -1150,6 +1178,7 @@ impl CfnClusterSecurityGroupIngressProps {
 #[cfg(feature = "redshift")]
 impl CfnClusterSecurityGroupIngressProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CIDRIP", self.cidrip);
@@ -1161,6 +1190,7 @@ impl CfnClusterSecurityGroupIngressProps {
 
     /// The `AWS::Redshift::ClusterSecurityGroupIngress` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Redshift::ClusterSecurityGroupIngress").properties(self.into_properties())
     }
@@ -1169,6 +1199,7 @@ impl CfnClusterSecurityGroupIngressProps {
 #[cfg(feature = "redshift")]
 impl crate::Cfn<markers::ClusterSecurityGroupIngress> {
     /// Adds an `AWS::Redshift::ClusterSecurityGroupIngress` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1181,6 +1212,7 @@ impl crate::Cfn<markers::ClusterSecurityGroupIngress> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-clustersecuritygroupingress.html#aws-resource-redshift-clustersecuritygroupingress-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1220,6 +1252,7 @@ pub struct CfnClusterSubnetGroupProps {
 #[cfg(feature = "redshift")]
 impl CfnClusterSubnetGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, subnet_ids: impl Into<List<Id<crate::ec2::CfnSubnet>>>) -> CfnClusterSubnetGroupProps {
         CfnClusterSubnetGroupProps {
             description: description.into(),
@@ -1232,6 +1265,7 @@ impl CfnClusterSubnetGroupProps {
 #[cfg(feature = "redshift")]
 impl CfnClusterSubnetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
@@ -1242,6 +1276,7 @@ impl CfnClusterSubnetGroupProps {
 
     /// The `AWS::Redshift::ClusterSubnetGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Redshift::ClusterSubnetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1250,6 +1285,7 @@ impl CfnClusterSubnetGroupProps {
 #[cfg(feature = "redshift")]
 impl crate::Cfn<markers::ClusterSubnetGroup> {
     /// Adds an `AWS::Redshift::ClusterSubnetGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1262,6 +1298,7 @@ impl crate::Cfn<markers::ClusterSubnetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterSubnetGroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-clustersubnetgroup.html#aws-resource-redshift-clustersubnetgroup-return-values).
+    #[inline]
     pub fn attr_cluster_subnet_group_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterSubnetGroupName".into())
     }
@@ -1314,6 +1351,7 @@ pub struct CfnEndpointAccessProps {
 #[cfg(feature = "redshift")]
 impl CfnEndpointAccessProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_identifier: impl Into<Str>, endpoint_name: impl Into<Str>, subnet_group_name: impl Into<Id<crate::redshift::CfnClusterSubnetGroup>>, vpc_security_group_ids: impl Into<List<Id<crate::ec2::CfnSecurityGroup>>>) -> CfnEndpointAccessProps {
         CfnEndpointAccessProps {
             cluster_identifier: cluster_identifier.into(),
@@ -1328,6 +1366,7 @@ impl CfnEndpointAccessProps {
 #[cfg(feature = "redshift")]
 impl CfnEndpointAccessProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterIdentifier", self.cluster_identifier.into_value());
@@ -1340,6 +1379,7 @@ impl CfnEndpointAccessProps {
 
     /// The `AWS::Redshift::EndpointAccess` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Redshift::EndpointAccess").properties(self.into_properties())
     }
@@ -1348,6 +1388,7 @@ impl CfnEndpointAccessProps {
 #[cfg(feature = "redshift")]
 impl crate::Cfn<markers::EndpointAccess> {
     /// Adds an `AWS::Redshift::EndpointAccess` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1360,6 +1401,7 @@ impl crate::Cfn<markers::EndpointAccess> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointaccess.html#aws-resource-redshift-endpointaccess-return-values).
+    #[inline]
     pub fn attr_endpoint_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointStatus".into())
     }
@@ -1368,6 +1410,7 @@ impl crate::Cfn<markers::EndpointAccess> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointaccess.html#aws-resource-redshift-endpointaccess-return-values).
+    #[inline]
     pub fn attr_vpc_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEndpoint".into())
     }
@@ -1376,6 +1419,7 @@ impl crate::Cfn<markers::EndpointAccess> {
     ///
     /// `Fn::GetAtt` of
     /// [`Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointaccess.html#aws-resource-redshift-endpointaccess-return-values).
+    #[inline]
     pub fn attr_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Address".into())
     }
@@ -1384,6 +1428,7 @@ impl crate::Cfn<markers::EndpointAccess> {
     ///
     /// `Fn::GetAtt` of
     /// [`Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointaccess.html#aws-resource-redshift-endpointaccess-return-values).
+    #[inline]
     pub fn attr_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Port".into())
     }
@@ -1392,6 +1437,7 @@ impl crate::Cfn<markers::EndpointAccess> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointCreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointaccess.html#aws-resource-redshift-endpointaccess-return-values).
+    #[inline]
     pub fn attr_endpoint_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointCreateTime".into())
     }
@@ -1400,6 +1446,7 @@ impl crate::Cfn<markers::EndpointAccess> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEndpoint.VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointaccess.html#aws-resource-redshift-endpointaccess-return-values).
+    #[inline]
     pub fn attr_vpc_endpoint_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEndpoint.VpcId".into())
     }
@@ -1408,6 +1455,7 @@ impl crate::Cfn<markers::EndpointAccess> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEndpoint.NetworkInterfaces`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointaccess.html#aws-resource-redshift-endpointaccess-return-values).
+    #[inline]
     pub fn attr_vpc_endpoint_network_interfaces(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEndpoint.NetworkInterfaces".into())
     }
@@ -1416,6 +1464,7 @@ impl crate::Cfn<markers::EndpointAccess> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcSecurityGroups`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointaccess.html#aws-resource-redshift-endpointaccess-return-values).
+    #[inline]
     pub fn attr_vpc_security_groups(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcSecurityGroups".into())
     }
@@ -1424,6 +1473,7 @@ impl crate::Cfn<markers::EndpointAccess> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEndpoint.VpcEndpointId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointaccess.html#aws-resource-redshift-endpointaccess-return-values).
+    #[inline]
     pub fn attr_vpc_endpoint_vpc_endpoint_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEndpoint.VpcEndpointId".into())
     }
@@ -1465,6 +1515,7 @@ pub struct CfnEndpointAuthorizationProps {
 #[cfg(feature = "redshift")]
 impl CfnEndpointAuthorizationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(account: impl Into<Str>, cluster_identifier: impl Into<Str>) -> CfnEndpointAuthorizationProps {
         CfnEndpointAuthorizationProps {
             account: account.into(),
@@ -1478,6 +1529,7 @@ impl CfnEndpointAuthorizationProps {
 #[cfg(feature = "redshift")]
 impl CfnEndpointAuthorizationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Account", self.account.into_value());
@@ -1489,6 +1541,7 @@ impl CfnEndpointAuthorizationProps {
 
     /// The `AWS::Redshift::EndpointAuthorization` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Redshift::EndpointAuthorization").properties(self.into_properties())
     }
@@ -1497,6 +1550,7 @@ impl CfnEndpointAuthorizationProps {
 #[cfg(feature = "redshift")]
 impl crate::Cfn<markers::EndpointAuthorization> {
     /// Adds an `AWS::Redshift::EndpointAuthorization` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1509,6 +1563,7 @@ impl crate::Cfn<markers::EndpointAuthorization> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointauthorization.html#aws-resource-redshift-endpointauthorization-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1517,6 +1572,7 @@ impl crate::Cfn<markers::EndpointAuthorization> {
     ///
     /// `Fn::GetAtt` of
     /// [`Grantee`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointauthorization.html#aws-resource-redshift-endpointauthorization-return-values).
+    #[inline]
     pub fn attr_grantee(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Grantee".into())
     }
@@ -1525,6 +1581,7 @@ impl crate::Cfn<markers::EndpointAuthorization> {
     ///
     /// `Fn::GetAtt` of
     /// [`Grantor`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointauthorization.html#aws-resource-redshift-endpointauthorization-return-values).
+    #[inline]
     pub fn attr_grantor(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Grantor".into())
     }
@@ -1533,6 +1590,7 @@ impl crate::Cfn<markers::EndpointAuthorization> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointauthorization.html#aws-resource-redshift-endpointauthorization-return-values).
+    #[inline]
     pub fn attr_endpoint_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointCount".into())
     }
@@ -1541,6 +1599,7 @@ impl crate::Cfn<markers::EndpointAuthorization> {
     ///
     /// `Fn::GetAtt` of
     /// [`AuthorizeTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointauthorization.html#aws-resource-redshift-endpointauthorization-return-values).
+    #[inline]
     pub fn attr_authorize_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AuthorizeTime".into())
     }
@@ -1549,6 +1608,7 @@ impl crate::Cfn<markers::EndpointAuthorization> {
     ///
     /// `Fn::GetAtt` of
     /// [`AllowedVPCs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointauthorization.html#aws-resource-redshift-endpointauthorization-return-values).
+    #[inline]
     pub fn attr_allowed_vpcs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AllowedVPCs".into())
     }
@@ -1557,6 +1617,7 @@ impl crate::Cfn<markers::EndpointAuthorization> {
     ///
     /// `Fn::GetAtt` of
     /// [`AllowedAllVPCs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointauthorization.html#aws-resource-redshift-endpointauthorization-return-values).
+    #[inline]
     pub fn attr_allowed_all_vpcs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AllowedAllVPCs".into())
     }
@@ -1565,6 +1626,7 @@ impl crate::Cfn<markers::EndpointAuthorization> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointauthorization.html#aws-resource-redshift-endpointauthorization-return-values).
+    #[inline]
     pub fn attr_cluster_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterStatus".into())
     }
@@ -1637,6 +1699,7 @@ pub struct CfnEventSubscriptionProps {
 #[cfg(feature = "redshift")]
 impl CfnEventSubscriptionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(subscription_name: impl Into<Str>) -> CfnEventSubscriptionProps {
         CfnEventSubscriptionProps {
             enabled: None,
@@ -1654,6 +1717,7 @@ impl CfnEventSubscriptionProps {
 #[cfg(feature = "redshift")]
 impl CfnEventSubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Enabled", self.enabled);
@@ -1669,6 +1733,7 @@ impl CfnEventSubscriptionProps {
 
     /// The `AWS::Redshift::EventSubscription` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Redshift::EventSubscription").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1677,6 +1742,7 @@ impl CfnEventSubscriptionProps {
 #[cfg(feature = "redshift")]
 impl crate::Cfn<markers::EventSubscription> {
     /// Adds an `AWS::Redshift::EventSubscription` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1689,6 +1755,7 @@ impl crate::Cfn<markers::EventSubscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-eventsubscription.html#aws-resource-redshift-eventsubscription-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1697,6 +1764,7 @@ impl crate::Cfn<markers::EventSubscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`CustSubscriptionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-eventsubscription.html#aws-resource-redshift-eventsubscription-return-values).
+    #[inline]
     pub fn attr_cust_subscription_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CustSubscriptionId".into())
     }
@@ -1706,6 +1774,7 @@ impl crate::Cfn<markers::EventSubscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`EventCategoriesList`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-eventsubscription.html#aws-resource-redshift-eventsubscription-return-values).
+    #[inline]
     pub fn attr_event_categories_list(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EventCategoriesList".into())
     }
@@ -1715,6 +1784,7 @@ impl crate::Cfn<markers::EventSubscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`SourceIdsList`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-eventsubscription.html#aws-resource-redshift-eventsubscription-return-values).
+    #[inline]
     pub fn attr_source_ids_list(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SourceIdsList".into())
     }
@@ -1723,6 +1793,7 @@ impl crate::Cfn<markers::EventSubscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`SubscriptionCreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-eventsubscription.html#aws-resource-redshift-eventsubscription-return-values).
+    #[inline]
     pub fn attr_subscription_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SubscriptionCreationTime".into())
     }
@@ -1731,6 +1802,7 @@ impl crate::Cfn<markers::EventSubscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`CustomerAwsId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-eventsubscription.html#aws-resource-redshift-eventsubscription-return-values).
+    #[inline]
     pub fn attr_customer_aws_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CustomerAwsId".into())
     }
@@ -1786,6 +1858,7 @@ pub struct CfnIntegrationProps {
 #[cfg(feature = "redshift")]
 impl CfnIntegrationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(source_arn: impl Into<Str>, target_arn: impl Into<Str>) -> CfnIntegrationProps {
         CfnIntegrationProps {
             additional_encryption_context: None,
@@ -1801,6 +1874,7 @@ impl CfnIntegrationProps {
 #[cfg(feature = "redshift")]
 impl CfnIntegrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
@@ -1814,6 +1888,7 @@ impl CfnIntegrationProps {
 
     /// The `AWS::Redshift::Integration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Redshift::Integration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1822,6 +1897,7 @@ impl CfnIntegrationProps {
 #[cfg(feature = "redshift")]
 impl crate::Cfn<markers::Integration> {
     /// Adds an `AWS::Redshift::Integration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1834,6 +1910,7 @@ impl crate::Cfn<markers::Integration> {
     ///
     /// `Fn::GetAtt` of
     /// [`IntegrationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-integration.html#aws-resource-redshift-integration-return-values).
+    #[inline]
     pub fn attr_integration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IntegrationArn".into())
     }
@@ -1842,6 +1919,7 @@ impl crate::Cfn<markers::Integration> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-integration.html#aws-resource-redshift-integration-return-values).
+    #[inline]
     pub fn attr_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateTime".into())
     }
@@ -1886,6 +1964,7 @@ pub struct CfnQEV2IdcApplicationProps {
 #[cfg(feature = "redshift")]
 impl CfnQEV2IdcApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(idc_display_name: impl Into<Str>, idc_instance_arn: impl Into<Str>, qev2_idc_application_name: impl Into<Str>) -> CfnQEV2IdcApplicationProps {
         CfnQEV2IdcApplicationProps {
             idc_display_name: idc_display_name.into(),
@@ -1899,6 +1978,7 @@ impl CfnQEV2IdcApplicationProps {
 #[cfg(feature = "redshift")]
 impl CfnQEV2IdcApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IdcDisplayName", self.idc_display_name.into_value());
@@ -1910,6 +1990,7 @@ impl CfnQEV2IdcApplicationProps {
 
     /// The `AWS::Redshift::QEV2IdcApplication` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Redshift::QEV2IdcApplication").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1918,6 +1999,7 @@ impl CfnQEV2IdcApplicationProps {
 #[cfg(feature = "redshift")]
 impl crate::Cfn<markers::QEV2IdcApplication> {
     /// Adds an `AWS::Redshift::QEV2IdcApplication` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1931,6 +2013,7 @@ impl crate::Cfn<markers::QEV2IdcApplication> {
     ///
     /// `Fn::GetAtt` of
     /// [`Qev2IdcApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-qev2idcapplication.html#aws-resource-redshift-qev2idcapplication-return-values).
+    #[inline]
     pub fn attr_qev2_idc_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Qev2IdcApplicationArn".into())
     }
@@ -1940,6 +2023,7 @@ impl crate::Cfn<markers::QEV2IdcApplication> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdcManagedApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-qev2idcapplication.html#aws-resource-redshift-qev2idcapplication-return-values).
+    #[inline]
     pub fn attr_idc_managed_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdcManagedApplicationArn".into())
     }
@@ -1949,6 +2033,7 @@ impl crate::Cfn<markers::QEV2IdcApplication> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdcOnboardStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-qev2idcapplication.html#aws-resource-redshift-qev2idcapplication-return-values).
+    #[inline]
     pub fn attr_idc_onboard_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdcOnboardStatus".into())
     }
@@ -2015,6 +2100,7 @@ pub struct CfnScheduledActionProps {
 #[cfg(feature = "redshift")]
 impl CfnScheduledActionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(scheduled_action_name: impl Into<Str>) -> CfnScheduledActionProps {
         CfnScheduledActionProps {
             enable: None,
@@ -2032,6 +2118,7 @@ impl CfnScheduledActionProps {
 #[cfg(feature = "redshift")]
 impl CfnScheduledActionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Enable", self.enable);
@@ -2047,6 +2134,7 @@ impl CfnScheduledActionProps {
 
     /// The `AWS::Redshift::ScheduledAction` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Redshift::ScheduledAction").properties(self.into_properties())
     }
@@ -2055,6 +2143,7 @@ impl CfnScheduledActionProps {
 #[cfg(feature = "redshift")]
 impl crate::Cfn<markers::ScheduledAction> {
     /// Adds an `AWS::Redshift::ScheduledAction` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2067,6 +2156,7 @@ impl crate::Cfn<markers::ScheduledAction> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-scheduledaction.html#aws-resource-redshift-scheduledaction-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -2075,6 +2165,7 @@ impl crate::Cfn<markers::ScheduledAction> {
     ///
     /// `Fn::GetAtt` of
     /// [`NextInvocations`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-scheduledaction.html#aws-resource-redshift-scheduledaction-return-values).
+    #[inline]
     pub fn attr_next_invocations(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NextInvocations".into())
     }
@@ -2111,6 +2202,7 @@ pub mod scheduled_action {
 
     impl ScheduledActionType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ScheduledActionType {
             ScheduledActionType {
                 pause_cluster: None,
@@ -2121,12 +2213,14 @@ pub mod scheduled_action {
     }
 
     impl Default for ScheduledActionType {
+        #[inline]
         fn default() -> ScheduledActionType {
             ScheduledActionType::new()
         }
     }
 
     impl IntoValue for ScheduledActionType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PauseCluster", self.pause_cluster);
@@ -2153,6 +2247,7 @@ pub mod scheduled_action {
 
     impl PauseClusterMessage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_identifier: impl Into<Str>) -> PauseClusterMessage {
             PauseClusterMessage {
                 cluster_identifier: cluster_identifier.into(),
@@ -2161,6 +2256,7 @@ pub mod scheduled_action {
     }
 
     impl IntoValue for PauseClusterMessage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterIdentifier", self.cluster_identifier.into_value());
@@ -2185,6 +2281,7 @@ pub mod scheduled_action {
 
     impl ResumeClusterMessage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_identifier: impl Into<Str>) -> ResumeClusterMessage {
             ResumeClusterMessage {
                 cluster_identifier: cluster_identifier.into(),
@@ -2193,6 +2290,7 @@ pub mod scheduled_action {
     }
 
     impl IntoValue for ResumeClusterMessage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterIdentifier", self.cluster_identifier.into_value());
@@ -2241,6 +2339,7 @@ pub mod scheduled_action {
 
     impl ResizeClusterMessage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_identifier: impl Into<Str>) -> ResizeClusterMessage {
             ResizeClusterMessage {
                 classic: None,
@@ -2253,6 +2352,7 @@ pub mod scheduled_action {
     }
 
     impl IntoValue for ResizeClusterMessage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Classic", self.classic);
@@ -2302,6 +2402,7 @@ pub struct CfnSnapshotProps {
 #[cfg(feature = "redshift")]
 impl CfnSnapshotProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_identifier: impl Into<Str>, snapshot_identifier: impl Into<Str>) -> CfnSnapshotProps {
         CfnSnapshotProps {
             cluster_identifier: cluster_identifier.into(),
@@ -2315,6 +2416,7 @@ impl CfnSnapshotProps {
 #[cfg(feature = "redshift")]
 impl CfnSnapshotProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterIdentifier", self.cluster_identifier.into_value());
@@ -2326,6 +2428,7 @@ impl CfnSnapshotProps {
 
     /// The `AWS::Redshift::Snapshot` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Redshift::Snapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2334,6 +2437,7 @@ impl CfnSnapshotProps {
 #[cfg(feature = "redshift")]
 impl crate::Cfn<markers::Snapshot> {
     /// Adds an `AWS::Redshift::Snapshot` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2346,6 +2450,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SnapshotArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SnapshotArn".into())
     }
@@ -2357,6 +2462,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2366,6 +2472,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SnapshotType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SnapshotType".into())
     }
@@ -2374,6 +2481,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailabilityZone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_availability_zone(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailabilityZone".into())
     }
@@ -2382,6 +2490,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterCreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_cluster_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterCreateTime".into())
     }
@@ -2390,6 +2499,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`MasterUsername`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_master_username(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MasterUsername".into())
     }
@@ -2398,6 +2508,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_cluster_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterVersion".into())
     }
@@ -2406,6 +2517,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`EngineFullVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_engine_full_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EngineFullVersion".into())
     }
@@ -2414,6 +2526,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`SnapshotCreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SnapshotCreateTime".into())
     }
@@ -2422,6 +2535,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`NodeType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_node_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NodeType".into())
     }
@@ -2430,6 +2544,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`NumberOfNodes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_number_of_nodes(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NumberOfNodes".into())
     }
@@ -2438,6 +2553,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`DBName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_db_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DBName".into())
     }
@@ -2446,6 +2562,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Port".into())
     }
@@ -2454,6 +2571,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcId".into())
     }
@@ -2462,6 +2580,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Encrypted`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_encrypted(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Encrypted".into())
     }
@@ -2471,6 +2590,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`EncryptedWithHSM`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_encrypted_with_hsm(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EncryptedWithHSM".into())
     }
@@ -2480,6 +2600,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`KmsKeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_kms_key_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KmsKeyId".into())
     }
@@ -2488,6 +2609,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnhancedVpcRouting`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_enhanced_vpc_routing(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnhancedVpcRouting".into())
     }
@@ -2496,6 +2618,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`MaintenanceTrackName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_maintenance_track_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MaintenanceTrackName".into())
     }
@@ -2504,6 +2627,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerAccount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshot.html#aws-resource-redshift-snapshot-return-values).
+    #[inline]
     pub fn attr_owner_account(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerAccount".into())
     }
@@ -2543,6 +2667,7 @@ pub struct CfnSnapshotCopyGrantProps {
 #[cfg(feature = "redshift")]
 impl CfnSnapshotCopyGrantProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(snapshot_copy_grant_name: impl Into<Str>) -> CfnSnapshotCopyGrantProps {
         CfnSnapshotCopyGrantProps {
             kms_key_id: None,
@@ -2555,6 +2680,7 @@ impl CfnSnapshotCopyGrantProps {
 #[cfg(feature = "redshift")]
 impl CfnSnapshotCopyGrantProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -2565,6 +2691,7 @@ impl CfnSnapshotCopyGrantProps {
 
     /// The `AWS::Redshift::SnapshotCopyGrant` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Redshift::SnapshotCopyGrant").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2573,6 +2700,7 @@ impl CfnSnapshotCopyGrantProps {
 #[cfg(feature = "redshift")]
 impl crate::Cfn<markers::SnapshotCopyGrant> {
     /// Adds an `AWS::Redshift::SnapshotCopyGrant` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2585,6 +2713,7 @@ impl crate::Cfn<markers::SnapshotCopyGrant> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshotcopygrant.html#aws-resource-redshift-snapshotcopygrant-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2627,6 +2756,7 @@ pub struct CfnSnapshotScheduleProps {
 #[cfg(feature = "redshift")]
 impl CfnSnapshotScheduleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(schedule_definitions: impl Into<List<Str>>, schedule_identifier: impl Into<Str>) -> CfnSnapshotScheduleProps {
         CfnSnapshotScheduleProps {
             schedule_definitions: schedule_definitions.into(),
@@ -2640,6 +2770,7 @@ impl CfnSnapshotScheduleProps {
 #[cfg(feature = "redshift")]
 impl CfnSnapshotScheduleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ScheduleDefinitions", self.schedule_definitions.into_value());
@@ -2651,6 +2782,7 @@ impl CfnSnapshotScheduleProps {
 
     /// The `AWS::Redshift::SnapshotSchedule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Redshift::SnapshotSchedule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2659,6 +2791,7 @@ impl CfnSnapshotScheduleProps {
 #[cfg(feature = "redshift")]
 impl crate::Cfn<markers::SnapshotSchedule> {
     /// Adds an `AWS::Redshift::SnapshotSchedule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2671,6 +2804,7 @@ impl crate::Cfn<markers::SnapshotSchedule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshotschedule.html#aws-resource-redshift-snapshotschedule-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2679,6 +2813,7 @@ impl crate::Cfn<markers::SnapshotSchedule> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociatedClusterCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-snapshotschedule.html#aws-resource-redshift-snapshotschedule-return-values).
+    #[inline]
     pub fn attr_associated_cluster_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociatedClusterCount".into())
     }
@@ -2742,6 +2877,7 @@ pub struct CfnUsageLimitProps {
 #[cfg(feature = "redshift")]
 impl CfnUsageLimitProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(amount: impl Into<Num>, cluster_identifier: impl Into<Str>, feature_type: impl Into<Str>, limit_type: impl Into<Str>) -> CfnUsageLimitProps {
         CfnUsageLimitProps {
             amount: amount.into(),
@@ -2758,6 +2894,7 @@ impl CfnUsageLimitProps {
 #[cfg(feature = "redshift")]
 impl CfnUsageLimitProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Amount", self.amount.into_value());
@@ -2772,6 +2909,7 @@ impl CfnUsageLimitProps {
 
     /// The `AWS::Redshift::UsageLimit` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Redshift::UsageLimit").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2780,6 +2918,7 @@ impl CfnUsageLimitProps {
 #[cfg(feature = "redshift")]
 impl crate::Cfn<markers::UsageLimit> {
     /// Adds an `AWS::Redshift::UsageLimit` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2792,6 +2931,7 @@ impl crate::Cfn<markers::UsageLimit> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-usagelimit.html#aws-resource-redshift-usagelimit-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2800,6 +2940,7 @@ impl crate::Cfn<markers::UsageLimit> {
     ///
     /// `Fn::GetAtt` of
     /// [`UsageLimitId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-usagelimit.html#aws-resource-redshift-usagelimit-return-values).
+    #[inline]
     pub fn attr_usage_limit_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UsageLimitId".into())
     }

@@ -169,6 +169,7 @@ pub struct CfnNamespaceProps {
 #[cfg(feature = "redshiftserverless")]
 impl CfnNamespaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(namespace_name: impl Into<Str>) -> CfnNamespaceProps {
         CfnNamespaceProps {
             admin_password_secret_kms_key_id: None,
@@ -194,6 +195,7 @@ impl CfnNamespaceProps {
 #[cfg(feature = "redshiftserverless")]
 impl CfnNamespaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdminPasswordSecretKmsKeyId", self.admin_password_secret_kms_key_id);
@@ -217,6 +219,7 @@ impl CfnNamespaceProps {
 
     /// The `AWS::RedshiftServerless::Namespace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RedshiftServerless::Namespace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -225,6 +228,7 @@ impl CfnNamespaceProps {
 #[cfg(feature = "redshiftserverless")]
 impl crate::Cfn<markers::Namespace> {
     /// Adds an `AWS::RedshiftServerless::Namespace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -238,6 +242,7 @@ impl crate::Cfn<markers::Namespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Namespace.LogExports`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html#aws-resource-redshiftserverless-namespace-return-values).
+    #[inline]
     pub fn attr_namespace_log_exports(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Namespace.LogExports".into())
     }
@@ -249,6 +254,7 @@ impl crate::Cfn<markers::Namespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Namespace.NamespaceName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html#aws-resource-redshiftserverless-namespace-return-values).
+    #[inline]
     pub fn attr_namespace_namespace_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Namespace.NamespaceName".into())
     }
@@ -257,6 +263,7 @@ impl crate::Cfn<markers::Namespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Namespace.CreationDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html#aws-resource-redshiftserverless-namespace-return-values).
+    #[inline]
     pub fn attr_namespace_creation_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Namespace.CreationDate".into())
     }
@@ -265,6 +272,7 @@ impl crate::Cfn<markers::Namespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Namespace.Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html#aws-resource-redshiftserverless-namespace-return-values).
+    #[inline]
     pub fn attr_namespace_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Namespace.Status".into())
     }
@@ -273,6 +281,7 @@ impl crate::Cfn<markers::Namespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Namespace.AdminUsername`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html#aws-resource-redshiftserverless-namespace-return-values).
+    #[inline]
     pub fn attr_namespace_admin_username(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Namespace.AdminUsername".into())
     }
@@ -281,6 +290,7 @@ impl crate::Cfn<markers::Namespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Namespace.KmsKeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html#aws-resource-redshiftserverless-namespace-return-values).
+    #[inline]
     pub fn attr_namespace_kms_key_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Namespace.KmsKeyId".into())
     }
@@ -289,6 +299,7 @@ impl crate::Cfn<markers::Namespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Namespace.DbName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html#aws-resource-redshiftserverless-namespace-return-values).
+    #[inline]
     pub fn attr_namespace_db_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Namespace.DbName".into())
     }
@@ -297,6 +308,7 @@ impl crate::Cfn<markers::Namespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Namespace.IamRoles`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html#aws-resource-redshiftserverless-namespace-return-values).
+    #[inline]
     pub fn attr_namespace_iam_roles(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Namespace.IamRoles".into())
     }
@@ -305,6 +317,7 @@ impl crate::Cfn<markers::Namespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Namespace.NamespaceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html#aws-resource-redshiftserverless-namespace-return-values).
+    #[inline]
     pub fn attr_namespace_namespace_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Namespace.NamespaceArn".into())
     }
@@ -313,6 +326,7 @@ impl crate::Cfn<markers::Namespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Namespace.NamespaceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html#aws-resource-redshiftserverless-namespace-return-values).
+    #[inline]
     pub fn attr_namespace_namespace_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Namespace.NamespaceId".into())
     }
@@ -321,6 +335,7 @@ impl crate::Cfn<markers::Namespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Namespace.DefaultIamRoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html#aws-resource-redshiftserverless-namespace-return-values).
+    #[inline]
     pub fn attr_namespace_default_iam_role_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Namespace.DefaultIamRoleArn".into())
     }
@@ -329,6 +344,7 @@ impl crate::Cfn<markers::Namespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Namespace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html#aws-resource-redshiftserverless-namespace-return-values).
+    #[inline]
     pub fn attr_namespace(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Namespace".into())
     }
@@ -366,6 +382,7 @@ pub mod namespace {
 
     impl SnapshotCopyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_region: impl Into<Str>) -> SnapshotCopyConfiguration {
             SnapshotCopyConfiguration {
                 destination_kms_key_id: None,
@@ -376,6 +393,7 @@ pub mod namespace {
     }
 
     impl IntoValue for SnapshotCopyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationKmsKeyId", self.destination_kms_key_id);
@@ -424,6 +442,7 @@ pub struct CfnSnapshotProps {
 #[cfg(feature = "redshiftserverless")]
 impl CfnSnapshotProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(snapshot_name: impl Into<Str>) -> CfnSnapshotProps {
         CfnSnapshotProps {
             namespace_name: None,
@@ -437,6 +456,7 @@ impl CfnSnapshotProps {
 #[cfg(feature = "redshiftserverless")]
 impl CfnSnapshotProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "NamespaceName", self.namespace_name);
@@ -448,6 +468,7 @@ impl CfnSnapshotProps {
 
     /// The `AWS::RedshiftServerless::Snapshot` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RedshiftServerless::Snapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -456,6 +477,7 @@ impl CfnSnapshotProps {
 #[cfg(feature = "redshiftserverless")]
 impl crate::Cfn<markers::Snapshot> {
     /// Adds an `AWS::RedshiftServerless::Snapshot` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -468,6 +490,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Snapshot`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-snapshot.html#aws-resource-redshiftserverless-snapshot-return-values).
+    #[inline]
     pub fn attr_snapshot(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Snapshot".into())
     }
@@ -476,6 +499,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerAccount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-snapshot.html#aws-resource-redshiftserverless-snapshot-return-values).
+    #[inline]
     pub fn attr_owner_account(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerAccount".into())
     }
@@ -484,6 +508,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Snapshot.SnapshotName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-snapshot.html#aws-resource-redshiftserverless-snapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_snapshot_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Snapshot.SnapshotName".into())
     }
@@ -492,6 +517,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Snapshot.NamespaceName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-snapshot.html#aws-resource-redshiftserverless-snapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_namespace_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Snapshot.NamespaceName".into())
     }
@@ -500,6 +526,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Snapshot.NamespaceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-snapshot.html#aws-resource-redshiftserverless-snapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_namespace_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Snapshot.NamespaceArn".into())
     }
@@ -508,6 +535,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Snapshot.SnapshotArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-snapshot.html#aws-resource-redshiftserverless-snapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_snapshot_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Snapshot.SnapshotArn".into())
     }
@@ -516,6 +544,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Snapshot.SnapshotCreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-snapshot.html#aws-resource-redshiftserverless-snapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_snapshot_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Snapshot.SnapshotCreateTime".into())
     }
@@ -524,6 +553,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Snapshot.Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-snapshot.html#aws-resource-redshiftserverless-snapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Snapshot.Status".into())
     }
@@ -532,6 +562,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Snapshot.AdminUsername`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-snapshot.html#aws-resource-redshiftserverless-snapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_admin_username(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Snapshot.AdminUsername".into())
     }
@@ -540,6 +571,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Snapshot.KmsKeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-snapshot.html#aws-resource-redshiftserverless-snapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_kms_key_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Snapshot.KmsKeyId".into())
     }
@@ -548,6 +580,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Snapshot.OwnerAccount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-snapshot.html#aws-resource-redshiftserverless-snapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_owner_account(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Snapshot.OwnerAccount".into())
     }
@@ -556,6 +589,7 @@ impl crate::Cfn<markers::Snapshot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Snapshot.RetentionPeriod`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-snapshot.html#aws-resource-redshiftserverless-snapshot-return-values).
+    #[inline]
     pub fn attr_snapshot_retention_period(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Snapshot.RetentionPeriod".into())
     }
@@ -682,6 +716,7 @@ pub struct CfnWorkgroupProps {
 #[cfg(feature = "redshiftserverless")]
 impl CfnWorkgroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(workgroup_name: impl Into<Str>) -> CfnWorkgroupProps {
         CfnWorkgroupProps {
             base_capacity: None,
@@ -709,6 +744,7 @@ impl CfnWorkgroupProps {
 #[cfg(feature = "redshiftserverless")]
 impl CfnWorkgroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BaseCapacity", self.base_capacity);
@@ -734,6 +770,7 @@ impl CfnWorkgroupProps {
 
     /// The `AWS::RedshiftServerless::Workgroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RedshiftServerless::Workgroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -742,6 +779,7 @@ impl CfnWorkgroupProps {
 #[cfg(feature = "redshiftserverless")]
 impl crate::Cfn<markers::Workgroup> {
     /// Adds an `AWS::RedshiftServerless::Workgroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -754,6 +792,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup.Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup.Endpoint".into())
     }
@@ -763,6 +802,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup.Endpoint.Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup_endpoint_port(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup.Endpoint.Port".into())
     }
@@ -771,6 +811,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup.SecurityGroupIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup_security_group_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup.SecurityGroupIds".into())
     }
@@ -779,6 +820,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup.CreationDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup_creation_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup.CreationDate".into())
     }
@@ -787,6 +829,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup.PubliclyAccessible`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup_publicly_accessible(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup.PubliclyAccessible".into())
     }
@@ -795,6 +838,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup".into())
     }
@@ -803,6 +847,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup.WorkgroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup_workgroup_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup.WorkgroupArn".into())
     }
@@ -811,6 +856,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup.WorkgroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup_workgroup_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup.WorkgroupName".into())
     }
@@ -819,6 +865,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup.ConfigParameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup_config_parameters(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup.ConfigParameters".into())
     }
@@ -827,6 +874,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup.Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup.Status".into())
     }
@@ -836,6 +884,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup.EnhancedVpcRouting`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup_enhanced_vpc_routing(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup.EnhancedVpcRouting".into())
     }
@@ -844,6 +893,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup.WorkgroupId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup_workgroup_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup.WorkgroupId".into())
     }
@@ -852,6 +902,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup.NamespaceName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup_namespace_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup.NamespaceName".into())
     }
@@ -860,6 +911,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup.Endpoint.VpcEndpoints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup_endpoint_vpc_endpoints(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup.Endpoint.VpcEndpoints".into())
     }
@@ -868,6 +920,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup.Endpoint.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup_endpoint_address(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup.Endpoint.Address".into())
     }
@@ -876,6 +929,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup.SubnetIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup_subnet_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup.SubnetIds".into())
     }
@@ -884,6 +938,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup.BaseCapacity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup_base_capacity(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup.BaseCapacity".into())
     }
@@ -893,6 +948,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup.MaxCapacity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup_max_capacity(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup.MaxCapacity".into())
     }
@@ -901,6 +957,7 @@ impl crate::Cfn<markers::Workgroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Workgroup.TrackName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#aws-resource-redshiftserverless-workgroup-return-values).
+    #[inline]
     pub fn attr_workgroup_track_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Workgroup.TrackName".into())
     }
@@ -933,6 +990,7 @@ pub mod workgroup {
 
     impl PerformanceTarget {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PerformanceTarget {
             PerformanceTarget {
                 level: None,
@@ -942,12 +1000,14 @@ pub mod workgroup {
     }
 
     impl Default for PerformanceTarget {
+        #[inline]
         fn default() -> PerformanceTarget {
             PerformanceTarget::new()
         }
     }
 
     impl IntoValue for PerformanceTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Level", self.level);
@@ -982,6 +1042,7 @@ pub mod workgroup {
 
     impl ConfigParameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfigParameter {
             ConfigParameter {
                 parameter_key: None,
@@ -991,12 +1052,14 @@ pub mod workgroup {
     }
 
     impl Default for ConfigParameter {
+        #[inline]
         fn default() -> ConfigParameter {
             ConfigParameter::new()
         }
     }
 
     impl IntoValue for ConfigParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ParameterKey", self.parameter_key);
@@ -1030,6 +1093,7 @@ pub mod workgroup {
 
     impl Endpoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Endpoint {
             Endpoint {
                 address: None,
@@ -1040,12 +1104,14 @@ pub mod workgroup {
     }
 
     impl Default for Endpoint {
+        #[inline]
         fn default() -> Endpoint {
             Endpoint::new()
         }
     }
 
     impl IntoValue for Endpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Address", self.address);
@@ -1080,6 +1146,7 @@ pub mod workgroup {
 
     impl VpcEndpoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcEndpoint {
             VpcEndpoint {
                 network_interfaces: None,
@@ -1090,12 +1157,14 @@ pub mod workgroup {
     }
 
     impl Default for VpcEndpoint {
+        #[inline]
         fn default() -> VpcEndpoint {
             VpcEndpoint::new()
         }
     }
 
     impl IntoValue for VpcEndpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NetworkInterfaces", self.network_interfaces);
@@ -1136,6 +1205,7 @@ pub mod workgroup {
 
     impl NetworkInterface {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkInterface {
             NetworkInterface {
                 availability_zone: None,
@@ -1147,12 +1217,14 @@ pub mod workgroup {
     }
 
     impl Default for NetworkInterface {
+        #[inline]
         fn default() -> NetworkInterface {
             NetworkInterface::new()
         }
     }
 
     impl IntoValue for NetworkInterface {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -1261,6 +1333,7 @@ pub mod workgroup {
 
     impl Workgroup {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Workgroup {
             Workgroup {
                 base_capacity: None,
@@ -1284,12 +1357,14 @@ pub mod workgroup {
     }
 
     impl Default for Workgroup {
+        #[inline]
         fn default() -> Workgroup {
             Workgroup::new()
         }
     }
 
     impl IntoValue for Workgroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BaseCapacity", self.base_capacity);

@@ -133,6 +133,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "refactorspaces")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(environment_identifier: impl Into<Id<crate::refactorspaces::CfnEnvironment>>, name: impl Into<Str>, proxy_type: impl Into<Str>, vpc_id: impl Into<Id<crate::ec2::CfnVPC>>) -> CfnApplicationProps {
         CfnApplicationProps {
             api_gateway_proxy: None,
@@ -148,6 +149,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "refactorspaces")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApiGatewayProxy", self.api_gateway_proxy);
@@ -161,6 +163,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::RefactorSpaces::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RefactorSpaces::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -169,6 +172,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "refactorspaces")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::RefactorSpaces::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -181,6 +185,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`NlbArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-application.html#aws-resource-refactorspaces-application-return-values).
+    #[inline]
     pub fn attr_nlb_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NlbArn".into())
     }
@@ -189,6 +194,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProxyUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-application.html#aws-resource-refactorspaces-application-return-values).
+    #[inline]
     pub fn attr_proxy_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProxyUrl".into())
     }
@@ -197,6 +203,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`NlbName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-application.html#aws-resource-refactorspaces-application-return-values).
+    #[inline]
     pub fn attr_nlb_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NlbName".into())
     }
@@ -205,6 +212,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`StageName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-application.html#aws-resource-refactorspaces-application-return-values).
+    #[inline]
     pub fn attr_stage_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StageName".into())
     }
@@ -213,6 +221,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApiGatewayId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-application.html#aws-resource-refactorspaces-application-return-values).
+    #[inline]
     pub fn attr_api_gateway_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApiGatewayId".into())
     }
@@ -221,6 +230,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcLinkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-application.html#aws-resource-refactorspaces-application-return-values).
+    #[inline]
     pub fn attr_vpc_link_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcLinkId".into())
     }
@@ -229,6 +239,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-application.html#aws-resource-refactorspaces-application-return-values).
+    #[inline]
     pub fn attr_application_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationIdentifier".into())
     }
@@ -237,6 +248,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-application.html#aws-resource-refactorspaces-application-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -270,6 +282,7 @@ pub mod application {
 
     impl ApiGatewayProxyInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ApiGatewayProxyInput {
             ApiGatewayProxyInput {
                 endpoint_type: None,
@@ -279,12 +292,14 @@ pub mod application {
     }
 
     impl Default for ApiGatewayProxyInput {
+        #[inline]
         fn default() -> ApiGatewayProxyInput {
             ApiGatewayProxyInput::new()
         }
     }
 
     impl IntoValue for ApiGatewayProxyInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndpointType", self.endpoint_type);
@@ -330,6 +345,7 @@ pub struct CfnEnvironmentProps {
 #[cfg(feature = "refactorspaces")]
 impl CfnEnvironmentProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnEnvironmentProps {
         CfnEnvironmentProps {
             description: None,
@@ -342,6 +358,7 @@ impl CfnEnvironmentProps {
 
 #[cfg(feature = "refactorspaces")]
 impl Default for CfnEnvironmentProps {
+    #[inline]
     fn default() -> CfnEnvironmentProps {
         CfnEnvironmentProps::new()
     }
@@ -350,6 +367,7 @@ impl Default for CfnEnvironmentProps {
 #[cfg(feature = "refactorspaces")]
 impl CfnEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -361,6 +379,7 @@ impl CfnEnvironmentProps {
 
     /// The `AWS::RefactorSpaces::Environment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RefactorSpaces::Environment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -369,6 +388,7 @@ impl CfnEnvironmentProps {
 #[cfg(feature = "refactorspaces")]
 impl crate::Cfn<markers::Environment> {
     /// Adds an `AWS::RefactorSpaces::Environment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -381,6 +401,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`TransitGatewayId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-environment.html#aws-resource-refactorspaces-environment-return-values).
+    #[inline]
     pub fn attr_transit_gateway_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TransitGatewayId".into())
     }
@@ -389,6 +410,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-environment.html#aws-resource-refactorspaces-environment-return-values).
+    #[inline]
     pub fn attr_environment_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnvironmentIdentifier".into())
     }
@@ -397,6 +419,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-environment.html#aws-resource-refactorspaces-environment-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -463,6 +486,7 @@ pub struct CfnRouteProps {
 #[cfg(feature = "refactorspaces")]
 impl CfnRouteProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_identifier: impl Into<Id<crate::refactorspaces::CfnApplication>>, environment_identifier: impl Into<Id<crate::refactorspaces::CfnEnvironment>>, route_type: impl Into<Str>, service_identifier: impl Into<Id<crate::refactorspaces::CfnService>>) -> CfnRouteProps {
         CfnRouteProps {
             application_identifier: application_identifier.into(),
@@ -479,6 +503,7 @@ impl CfnRouteProps {
 #[cfg(feature = "refactorspaces")]
 impl CfnRouteProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationIdentifier", self.application_identifier.into_get_att("ApplicationIdentifier"));
@@ -493,6 +518,7 @@ impl CfnRouteProps {
 
     /// The `AWS::RefactorSpaces::Route` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RefactorSpaces::Route").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -501,6 +527,7 @@ impl CfnRouteProps {
 #[cfg(feature = "refactorspaces")]
 impl crate::Cfn<markers::Route> {
     /// Adds an `AWS::RefactorSpaces::Route` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -513,6 +540,7 @@ impl crate::Cfn<markers::Route> {
     ///
     /// `Fn::GetAtt` of
     /// [`RouteIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-route.html#aws-resource-refactorspaces-route-return-values).
+    #[inline]
     pub fn attr_route_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RouteIdentifier".into())
     }
@@ -521,6 +549,7 @@ impl crate::Cfn<markers::Route> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-route.html#aws-resource-refactorspaces-route-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -529,6 +558,7 @@ impl crate::Cfn<markers::Route> {
     ///
     /// `Fn::GetAtt` of
     /// [`PathResourceToId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-route.html#aws-resource-refactorspaces-route-return-values).
+    #[inline]
     pub fn attr_path_resource_to_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PathResourceToId".into())
     }
@@ -586,6 +616,7 @@ pub mod route {
 
     impl UriPathRouteInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(activation_state: impl Into<Str>) -> UriPathRouteInput {
             UriPathRouteInput {
                 activation_state: activation_state.into(),
@@ -598,6 +629,7 @@ pub mod route {
     }
 
     impl IntoValue for UriPathRouteInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActivationState", self.activation_state.into_value());
@@ -626,6 +658,7 @@ pub mod route {
 
     impl DefaultRouteInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(activation_state: impl Into<Str>) -> DefaultRouteInput {
             DefaultRouteInput {
                 activation_state: activation_state.into(),
@@ -634,6 +667,7 @@ pub mod route {
     }
 
     impl IntoValue for DefaultRouteInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActivationState", self.activation_state.into_value());
@@ -716,6 +750,7 @@ pub struct CfnServiceProps {
 #[cfg(feature = "refactorspaces")]
 impl CfnServiceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_identifier: impl Into<Id<crate::refactorspaces::CfnApplication>>, endpoint_type: impl Into<Str>, environment_identifier: impl Into<Id<crate::refactorspaces::CfnEnvironment>>, name: impl Into<Str>) -> CfnServiceProps {
         CfnServiceProps {
             application_identifier: application_identifier.into(),
@@ -734,6 +769,7 @@ impl CfnServiceProps {
 #[cfg(feature = "refactorspaces")]
 impl CfnServiceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationIdentifier", self.application_identifier.into_get_att("ApplicationIdentifier"));
@@ -750,6 +786,7 @@ impl CfnServiceProps {
 
     /// The `AWS::RefactorSpaces::Service` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RefactorSpaces::Service").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -758,6 +795,7 @@ impl CfnServiceProps {
 #[cfg(feature = "refactorspaces")]
 impl crate::Cfn<markers::Service> {
     /// Adds an `AWS::RefactorSpaces::Service` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -770,6 +808,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-service.html#aws-resource-refactorspaces-service-return-values).
+    #[inline]
     pub fn attr_service_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceIdentifier".into())
     }
@@ -778,6 +817,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-service.html#aws-resource-refactorspaces-service-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -807,6 +847,7 @@ pub mod service {
 
     impl LambdaEndpointInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Id<crate::lambda::CfnFunction>>) -> LambdaEndpointInput {
             LambdaEndpointInput {
                 arn: arn.into(),
@@ -815,6 +856,7 @@ pub mod service {
     }
 
     impl IntoValue for LambdaEndpointInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_get_att("Arn"));
@@ -851,6 +893,7 @@ pub mod service {
 
     impl UrlEndpointInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(url: impl Into<Str>) -> UrlEndpointInput {
             UrlEndpointInput {
                 health_url: None,
@@ -860,6 +903,7 @@ pub mod service {
     }
 
     impl IntoValue for UrlEndpointInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HealthUrl", self.health_url);

@@ -104,6 +104,7 @@ pub struct CfnCollectionProps {
 #[cfg(feature = "rekognition")]
 impl CfnCollectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(collection_id: impl Into<Str>) -> CfnCollectionProps {
         CfnCollectionProps {
             collection_id: collection_id.into(),
@@ -115,6 +116,7 @@ impl CfnCollectionProps {
 #[cfg(feature = "rekognition")]
 impl CfnCollectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CollectionId", self.collection_id.into_value());
@@ -124,6 +126,7 @@ impl CfnCollectionProps {
 
     /// The `AWS::Rekognition::Collection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Rekognition::Collection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -132,6 +135,7 @@ impl CfnCollectionProps {
 #[cfg(feature = "rekognition")]
 impl crate::Cfn<markers::Collection> {
     /// Adds an `AWS::Rekognition::Collection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -144,6 +148,7 @@ impl crate::Cfn<markers::Collection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rekognition-collection.html#aws-resource-rekognition-collection-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -180,6 +185,7 @@ pub struct CfnDatasetProps {
 #[cfg(feature = "rekognition")]
 impl CfnDatasetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(dataset_type: impl Into<Str>) -> CfnDatasetProps {
         CfnDatasetProps {
             dataset_type: dataset_type.into(),
@@ -192,6 +198,7 @@ impl CfnDatasetProps {
 #[cfg(feature = "rekognition")]
 impl CfnDatasetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DatasetType", self.dataset_type.into_value());
@@ -202,6 +209,7 @@ impl CfnDatasetProps {
 
     /// The `AWS::Rekognition::Dataset` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Rekognition::Dataset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -210,6 +218,7 @@ impl CfnDatasetProps {
 #[cfg(feature = "rekognition")]
 impl crate::Cfn<markers::Dataset> {
     /// Adds an `AWS::Rekognition::Dataset` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -222,6 +231,7 @@ impl crate::Cfn<markers::Dataset> {
     ///
     /// `Fn::GetAtt` of
     /// [`DatasetArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rekognition-dataset.html#aws-resource-rekognition-dataset-return-values).
+    #[inline]
     pub fn attr_dataset_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DatasetArn".into())
     }
@@ -251,6 +261,7 @@ pub struct CfnProjectProps {
 #[cfg(feature = "rekognition")]
 impl CfnProjectProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(project_name: impl Into<Str>) -> CfnProjectProps {
         CfnProjectProps {
             project_name: project_name.into(),
@@ -262,6 +273,7 @@ impl CfnProjectProps {
 #[cfg(feature = "rekognition")]
 impl CfnProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ProjectName", self.project_name.into_value());
@@ -271,6 +283,7 @@ impl CfnProjectProps {
 
     /// The `AWS::Rekognition::Project` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Rekognition::Project").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -279,6 +292,7 @@ impl CfnProjectProps {
 #[cfg(feature = "rekognition")]
 impl crate::Cfn<markers::Project> {
     /// Adds an `AWS::Rekognition::Project` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -291,6 +305,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rekognition-project.html#aws-resource-rekognition-project-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -445,6 +460,7 @@ pub struct CfnStreamProcessorProps {
 #[cfg(feature = "rekognition")]
 impl CfnStreamProcessorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(kinesis_video_stream: impl Into<stream_processor::KinesisVideoStream>, role_arn: impl Into<Str>) -> CfnStreamProcessorProps {
         CfnStreamProcessorProps {
             bounding_box_regions_of_interest: None,
@@ -467,6 +483,7 @@ impl CfnStreamProcessorProps {
 #[cfg(feature = "rekognition")]
 impl CfnStreamProcessorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BoundingBoxRegionsOfInterest", self.bounding_box_regions_of_interest);
@@ -487,6 +504,7 @@ impl CfnStreamProcessorProps {
 
     /// The `AWS::Rekognition::StreamProcessor` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Rekognition::StreamProcessor").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -495,6 +513,7 @@ impl CfnStreamProcessorProps {
 #[cfg(feature = "rekognition")]
 impl crate::Cfn<markers::StreamProcessor> {
     /// Adds an `AWS::Rekognition::StreamProcessor` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -507,6 +526,7 @@ impl crate::Cfn<markers::StreamProcessor> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rekognition-streamprocessor.html#aws-resource-rekognition-streamprocessor-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -515,6 +535,7 @@ impl crate::Cfn<markers::StreamProcessor> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rekognition-streamprocessor.html#aws-resource-rekognition-streamprocessor-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -523,6 +544,7 @@ impl crate::Cfn<markers::StreamProcessor> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rekognition-streamprocessor.html#aws-resource-rekognition-streamprocessor-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusMessage".into())
     }
@@ -558,6 +580,7 @@ pub mod stream_processor {
 
     impl Point {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(x: impl Into<Num>, y: impl Into<Num>) -> Point {
             Point {
                 x: x.into(),
@@ -567,6 +590,7 @@ pub mod stream_processor {
     }
 
     impl IntoValue for Point {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("X", self.x.into_value());
@@ -604,6 +628,7 @@ pub mod stream_processor {
 
     impl S3Destination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>) -> S3Destination {
             S3Destination {
                 bucket_name: bucket_name.into(),
@@ -613,6 +638,7 @@ pub mod stream_processor {
     }
 
     impl IntoValue for S3Destination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -642,6 +668,7 @@ pub mod stream_processor {
 
     impl DataSharingPreference {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(opt_in: impl Into<Bool>) -> DataSharingPreference {
             DataSharingPreference {
                 opt_in: opt_in.into(),
@@ -650,6 +677,7 @@ pub mod stream_processor {
     }
 
     impl IntoValue for DataSharingPreference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OptIn", self.opt_in.into_value());
@@ -686,6 +714,7 @@ pub mod stream_processor {
 
     impl FaceSearchSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(collection_id: impl Into<Str>) -> FaceSearchSettings {
             FaceSearchSettings {
                 collection_id: collection_id.into(),
@@ -695,6 +724,7 @@ pub mod stream_processor {
     }
 
     impl IntoValue for FaceSearchSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CollectionId", self.collection_id.into_value());
@@ -730,6 +760,7 @@ pub mod stream_processor {
 
     impl ConnectedHomeSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(labels: impl Into<List<Str>>) -> ConnectedHomeSettings {
             ConnectedHomeSettings {
                 labels: labels.into(),
@@ -739,6 +770,7 @@ pub mod stream_processor {
     }
 
     impl IntoValue for ConnectedHomeSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Labels", self.labels.into_value());
@@ -770,6 +802,7 @@ pub mod stream_processor {
 
     impl NotificationChannel {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> NotificationChannel {
             NotificationChannel {
                 arn: arn.into(),
@@ -778,6 +811,7 @@ pub mod stream_processor {
     }
 
     impl IntoValue for NotificationChannel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -804,6 +838,7 @@ pub mod stream_processor {
 
     impl KinesisVideoStream {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> KinesisVideoStream {
             KinesisVideoStream {
                 arn: arn.into(),
@@ -812,6 +847,7 @@ pub mod stream_processor {
     }
 
     impl IntoValue for KinesisVideoStream {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -856,6 +892,7 @@ pub mod stream_processor {
 
     impl BoundingBox {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(height: impl Into<Num>, left: impl Into<Num>, top: impl Into<Num>, width: impl Into<Num>) -> BoundingBox {
             BoundingBox {
                 height: height.into(),
@@ -867,6 +904,7 @@ pub mod stream_processor {
     }
 
     impl IntoValue for BoundingBox {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Height", self.height.into_value());
@@ -898,6 +936,7 @@ pub mod stream_processor {
 
     impl KinesisDataStream {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> KinesisDataStream {
             KinesisDataStream {
                 arn: arn.into(),
@@ -906,6 +945,7 @@ pub mod stream_processor {
     }
 
     impl IntoValue for KinesisDataStream {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());

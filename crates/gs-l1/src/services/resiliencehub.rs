@@ -121,6 +121,7 @@ pub struct CfnAppProps {
 #[cfg(feature = "resiliencehub")]
 impl CfnAppProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(app_template_body: impl Into<Str>, name: impl Into<Str>, resource_mappings: impl Into<List<app::ResourceMapping>>) -> CfnAppProps {
         CfnAppProps {
             app_assessment_schedule: None,
@@ -139,6 +140,7 @@ impl CfnAppProps {
 #[cfg(feature = "resiliencehub")]
 impl CfnAppProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AppAssessmentSchedule", self.app_assessment_schedule);
@@ -155,6 +157,7 @@ impl CfnAppProps {
 
     /// The `AWS::ResilienceHub::App` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ResilienceHub::App").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -163,6 +166,7 @@ impl CfnAppProps {
 #[cfg(feature = "resiliencehub")]
 impl crate::Cfn<markers::App> {
     /// Adds an `AWS::ResilienceHub::App` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -175,6 +179,7 @@ impl crate::Cfn<markers::App> {
     ///
     /// `Fn::GetAtt` of
     /// [`AppArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehub-app.html#aws-resource-resiliencehub-app-return-values).
+    #[inline]
     pub fn attr_app_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AppArn".into())
     }
@@ -184,6 +189,7 @@ impl crate::Cfn<markers::App> {
     ///
     /// `Fn::GetAtt` of
     /// [`DriftStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehub-app.html#aws-resource-resiliencehub-app-return-values).
+    #[inline]
     pub fn attr_drift_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DriftStatus".into())
     }
@@ -226,6 +232,7 @@ pub mod app {
 
     impl PermissionModel {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> PermissionModel {
             PermissionModel {
                 cross_account_role_arns: None,
@@ -236,6 +243,7 @@ pub mod app {
     }
 
     impl IntoValue for PermissionModel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrossAccountRoleArns", self.cross_account_role_arns);
@@ -290,6 +298,7 @@ pub mod app {
 
     impl ResourceMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mapping_type: impl Into<Str>, physical_resource_id: impl Into<PhysicalResourceId>) -> ResourceMapping {
             ResourceMapping {
                 eks_source_name: None,
@@ -303,6 +312,7 @@ pub mod app {
     }
 
     impl IntoValue for ResourceMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EksSourceName", self.eks_source_name);
@@ -347,6 +357,7 @@ pub mod app {
 
     impl PhysicalResourceId {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(identifier: impl Into<Str>, r#type: impl Into<Str>) -> PhysicalResourceId {
             PhysicalResourceId {
                 aws_account_id: None,
@@ -358,6 +369,7 @@ pub mod app {
     }
 
     impl IntoValue for PhysicalResourceId {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsAccountId", self.aws_account_id);
@@ -403,6 +415,7 @@ pub mod app {
 
     impl EventSubscription {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_type: impl Into<Str>, name: impl Into<Str>) -> EventSubscription {
             EventSubscription {
                 event_type: event_type.into(),
@@ -413,6 +426,7 @@ pub mod app {
     }
 
     impl IntoValue for EventSubscription {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventType", self.event_type.into_value());
@@ -472,6 +486,7 @@ pub struct CfnResiliencyPolicyProps {
 #[cfg(feature = "resiliencehub")]
 impl CfnResiliencyPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy: impl Into<Map<resiliency_policy::FailurePolicy>>, policy_name: impl Into<Str>, tier: impl Into<Str>) -> CfnResiliencyPolicyProps {
         CfnResiliencyPolicyProps {
             data_location_constraint: None,
@@ -487,6 +502,7 @@ impl CfnResiliencyPolicyProps {
 #[cfg(feature = "resiliencehub")]
 impl CfnResiliencyPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DataLocationConstraint", self.data_location_constraint);
@@ -500,6 +516,7 @@ impl CfnResiliencyPolicyProps {
 
     /// The `AWS::ResilienceHub::ResiliencyPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ResilienceHub::ResiliencyPolicy").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -508,6 +525,7 @@ impl CfnResiliencyPolicyProps {
 #[cfg(feature = "resiliencehub")]
 impl crate::Cfn<markers::ResiliencyPolicy> {
     /// Adds an `AWS::ResilienceHub::ResiliencyPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -520,6 +538,7 @@ impl crate::Cfn<markers::ResiliencyPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehub-resiliencypolicy.html#aws-resource-resiliencehub-resiliencypolicy-return-values).
+    #[inline]
     pub fn attr_policy_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyArn".into())
     }
@@ -552,6 +571,7 @@ pub mod resiliency_policy {
 
     impl FailurePolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rpo_in_secs: impl Into<Int>, rto_in_secs: impl Into<Int>) -> FailurePolicy {
             FailurePolicy {
                 rpo_in_secs: rpo_in_secs.into(),
@@ -561,6 +581,7 @@ pub mod resiliency_policy {
     }
 
     impl IntoValue for FailurePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RpoInSecs", self.rpo_in_secs.into_value());

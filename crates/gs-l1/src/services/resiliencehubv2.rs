@@ -148,6 +148,7 @@ pub struct CfnPolicyProps {
 #[cfg(feature = "resiliencehubv2")]
 impl CfnPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnPolicyProps {
         CfnPolicyProps {
             availability_slo: None,
@@ -166,6 +167,7 @@ impl CfnPolicyProps {
 #[cfg(feature = "resiliencehubv2")]
 impl CfnPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AvailabilitySlo", self.availability_slo);
@@ -182,6 +184,7 @@ impl CfnPolicyProps {
 
     /// The `AWS::ResilienceHubV2::Policy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ResilienceHubV2::Policy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -190,6 +193,7 @@ impl CfnPolicyProps {
 #[cfg(feature = "resiliencehubv2")]
 impl crate::Cfn<markers::Policy> {
     /// Adds an `AWS::ResilienceHubV2::Policy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -202,6 +206,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-policy.html#aws-resource-resiliencehubv2-policy-return-values).
+    #[inline]
     pub fn attr_policy_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyArn".into())
     }
@@ -210,6 +215,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-policy.html#aws-resource-resiliencehubv2-policy-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -218,6 +224,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-policy.html#aws-resource-resiliencehubv2-policy-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -226,6 +233,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociatedServiceCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-policy.html#aws-resource-resiliencehubv2-policy-return-values).
+    #[inline]
     pub fn attr_associated_service_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociatedServiceCount".into())
     }
@@ -251,6 +259,7 @@ pub mod policy {
 
     impl AvailabilitySlo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AvailabilitySlo {
             AvailabilitySlo {
                 target: None,
@@ -259,12 +268,14 @@ pub mod policy {
     }
 
     impl Default for AvailabilitySlo {
+        #[inline]
         fn default() -> AvailabilitySlo {
             AvailabilitySlo::new()
         }
     }
 
     impl IntoValue for AvailabilitySlo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Target", self.target);
@@ -297,6 +308,7 @@ pub mod policy {
 
     impl MultiAzTargets {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MultiAzTargets {
             MultiAzTargets {
                 disaster_recovery_approach: None,
@@ -307,12 +319,14 @@ pub mod policy {
     }
 
     impl Default for MultiAzTargets {
+        #[inline]
         fn default() -> MultiAzTargets {
             MultiAzTargets::new()
         }
     }
 
     impl IntoValue for MultiAzTargets {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DisasterRecoveryApproach", self.disaster_recovery_approach);
@@ -347,6 +361,7 @@ pub mod policy {
 
     impl MultiRegionTargets {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MultiRegionTargets {
             MultiRegionTargets {
                 disaster_recovery_approach: None,
@@ -357,12 +372,14 @@ pub mod policy {
     }
 
     impl Default for MultiRegionTargets {
+        #[inline]
         fn default() -> MultiRegionTargets {
             MultiRegionTargets::new()
         }
     }
 
     impl IntoValue for MultiRegionTargets {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DisasterRecoveryApproach", self.disaster_recovery_approach);
@@ -387,6 +404,7 @@ pub mod policy {
 
     impl DataRecoveryTargets {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataRecoveryTargets {
             DataRecoveryTargets {
                 time_between_backups_in_minutes: None,
@@ -395,12 +413,14 @@ pub mod policy {
     }
 
     impl Default for DataRecoveryTargets {
+        #[inline]
         fn default() -> DataRecoveryTargets {
             DataRecoveryTargets::new()
         }
     }
 
     impl IntoValue for DataRecoveryTargets {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TimeBetweenBackupsInMinutes", self.time_between_backups_in_minutes);
@@ -485,6 +505,7 @@ pub struct CfnServiceProps {
 #[cfg(feature = "resiliencehubv2")]
 impl CfnServiceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, regions: impl Into<List<Str>>) -> CfnServiceProps {
         CfnServiceProps {
             assertions: None,
@@ -506,6 +527,7 @@ impl CfnServiceProps {
 #[cfg(feature = "resiliencehubv2")]
 impl CfnServiceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Assertions", self.assertions);
@@ -525,6 +547,7 @@ impl CfnServiceProps {
 
     /// The `AWS::ResilienceHubV2::Service` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ResilienceHubV2::Service").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -533,6 +556,7 @@ impl CfnServiceProps {
 #[cfg(feature = "resiliencehubv2")]
 impl crate::Cfn<markers::Service> {
     /// Adds an `AWS::ResilienceHubV2::Service` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -545,6 +569,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-service.html#aws-resource-resiliencehubv2-service-return-values).
+    #[inline]
     pub fn attr_service_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceArn".into())
     }
@@ -553,6 +578,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-service.html#aws-resource-resiliencehubv2-service-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -561,6 +587,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-service.html#aws-resource-resiliencehubv2-service-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -569,6 +596,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`EffectivePolicyValues`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-service.html#aws-resource-resiliencehubv2-service-return-values).
+    #[inline]
     pub fn attr_effective_policy_values(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EffectivePolicyValues".into())
     }
@@ -600,6 +628,7 @@ pub mod service {
 
     impl AssociatedSystem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(system_arn: impl Into<Str>) -> AssociatedSystem {
             AssociatedSystem {
                 system_arn: system_arn.into(),
@@ -609,6 +638,7 @@ pub mod service {
     }
 
     impl IntoValue for AssociatedSystem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SystemArn", self.system_arn.into_value());
@@ -638,6 +668,7 @@ pub mod service {
 
     impl PermissionModel {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(invoker_role_name: impl Into<Str>) -> PermissionModel {
             PermissionModel {
                 cross_account_role_arns: None,
@@ -647,6 +678,7 @@ pub mod service {
     }
 
     impl IntoValue for PermissionModel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrossAccountRoleArns", self.cross_account_role_arns);
@@ -676,6 +708,7 @@ pub mod service {
 
     impl CrossAccountRoleConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cross_account_role_arn: impl Into<Str>) -> CrossAccountRoleConfiguration {
             CrossAccountRoleConfiguration {
                 cross_account_role_arn: cross_account_role_arn.into(),
@@ -685,6 +718,7 @@ pub mod service {
     }
 
     impl IntoValue for CrossAccountRoleConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CrossAccountRoleArn", self.cross_account_role_arn.into_value());
@@ -709,6 +743,7 @@ pub mod service {
 
     impl ServiceReportConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(report_output: impl Into<List<ReportOutputConfiguration>>) -> ServiceReportConfiguration {
             ServiceReportConfiguration {
                 report_output: report_output.into(),
@@ -717,6 +752,7 @@ pub mod service {
     }
 
     impl IntoValue for ServiceReportConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ReportOutput", self.report_output.into_value());
@@ -740,6 +776,7 @@ pub mod service {
 
     impl ReportOutputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3: impl Into<S3ReportOutputConfiguration>) -> ReportOutputConfiguration {
             ReportOutputConfiguration {
                 s3: s3.into(),
@@ -748,6 +785,7 @@ pub mod service {
     }
 
     impl IntoValue for ReportOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3", self.s3.into_value());
@@ -777,6 +815,7 @@ pub mod service {
 
     impl S3ReportOutputConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_owner: impl Into<Str>, bucket_path: impl Into<Str>) -> S3ReportOutputConfiguration {
             S3ReportOutputConfiguration {
                 bucket_owner: bucket_owner.into(),
@@ -786,6 +825,7 @@ pub mod service {
     }
 
     impl IntoValue for S3ReportOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketOwner", self.bucket_owner.into_value());
@@ -810,6 +850,7 @@ pub mod service {
 
     impl InputSourceDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_configuration: impl Into<ResourceConfiguration>) -> InputSourceDefinition {
             InputSourceDefinition {
                 resource_configuration: resource_configuration.into(),
@@ -818,6 +859,7 @@ pub mod service {
     }
 
     impl IntoValue for InputSourceDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceConfiguration", self.resource_configuration.into_value());
@@ -860,6 +902,7 @@ pub mod service {
 
     impl ResourceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceConfiguration {
             ResourceConfiguration {
                 cfn_stack_arn: None,
@@ -872,12 +915,14 @@ pub mod service {
     }
 
     impl Default for ResourceConfiguration {
+        #[inline]
         fn default() -> ResourceConfiguration {
             ResourceConfiguration::new()
         }
     }
 
     impl IntoValue for ResourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CfnStackArn", self.cfn_stack_arn);
@@ -911,6 +956,7 @@ pub mod service {
 
     impl ResourceTag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, values: impl Into<List<Str>>) -> ResourceTag {
             ResourceTag {
                 key: key.into(),
@@ -920,6 +966,7 @@ pub mod service {
     }
 
     impl IntoValue for ResourceTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -958,6 +1005,7 @@ pub mod service {
 
     impl EksSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_arn: impl Into<Str>, namespaces: impl Into<List<Str>>) -> EksSource {
             EksSource {
                 cluster_arn: cluster_arn.into(),
@@ -968,6 +1016,7 @@ pub mod service {
     }
 
     impl IntoValue for EksSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterArn", self.cluster_arn.into_value());
@@ -1001,6 +1050,7 @@ pub mod service {
 
     impl EksLabelSelector {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EksLabelSelector {
             EksLabelSelector {
                 match_expressions: None,
@@ -1010,12 +1060,14 @@ pub mod service {
     }
 
     impl Default for EksLabelSelector {
+        #[inline]
         fn default() -> EksLabelSelector {
             EksLabelSelector::new()
         }
     }
 
     impl IntoValue for EksLabelSelector {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MatchExpressions", self.match_expressions);
@@ -1053,6 +1105,7 @@ pub mod service {
 
     impl EksLabelSelectorRequirement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, operator: impl Into<Str>) -> EksLabelSelectorRequirement {
             EksLabelSelectorRequirement {
                 key: key.into(),
@@ -1063,6 +1116,7 @@ pub mod service {
     }
 
     impl IntoValue for EksLabelSelectorRequirement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -1088,6 +1142,7 @@ pub mod service {
 
     impl AssertionDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(text: impl Into<Str>) -> AssertionDefinition {
             AssertionDefinition {
                 text: text.into(),
@@ -1096,6 +1151,7 @@ pub mod service {
     }
 
     impl IntoValue for AssertionDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Text", self.text.into_value());
@@ -1137,6 +1193,7 @@ pub struct CfnServiceFunctionProps {
 #[cfg(feature = "resiliencehubv2")]
 impl CfnServiceFunctionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(criticality: impl Into<Str>, name: impl Into<Str>, service_arn: impl Into<Str>) -> CfnServiceFunctionProps {
         CfnServiceFunctionProps {
             criticality: criticality.into(),
@@ -1150,6 +1207,7 @@ impl CfnServiceFunctionProps {
 #[cfg(feature = "resiliencehubv2")]
 impl CfnServiceFunctionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Criticality", self.criticality.into_value());
@@ -1161,6 +1219,7 @@ impl CfnServiceFunctionProps {
 
     /// The `AWS::ResilienceHubV2::ServiceFunction` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ResilienceHubV2::ServiceFunction").properties(self.into_properties())
     }
@@ -1169,6 +1228,7 @@ impl CfnServiceFunctionProps {
 #[cfg(feature = "resiliencehubv2")]
 impl crate::Cfn<markers::ServiceFunction> {
     /// Adds an `AWS::ResilienceHubV2::ServiceFunction` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1181,6 +1241,7 @@ impl crate::Cfn<markers::ServiceFunction> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceFunctionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-servicefunction.html#aws-resource-resiliencehubv2-servicefunction-return-values).
+    #[inline]
     pub fn attr_service_function_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceFunctionId".into())
     }
@@ -1189,6 +1250,7 @@ impl crate::Cfn<markers::ServiceFunction> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-servicefunction.html#aws-resource-resiliencehubv2-servicefunction-return-values).
+    #[inline]
     pub fn attr_resource_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceCount".into())
     }
@@ -1197,6 +1259,7 @@ impl crate::Cfn<markers::ServiceFunction> {
     ///
     /// `Fn::GetAtt` of
     /// [`Source`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-servicefunction.html#aws-resource-resiliencehubv2-servicefunction-return-values).
+    #[inline]
     pub fn attr_source(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Source".into())
     }
@@ -1205,6 +1268,7 @@ impl crate::Cfn<markers::ServiceFunction> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-servicefunction.html#aws-resource-resiliencehubv2-servicefunction-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1213,6 +1277,7 @@ impl crate::Cfn<markers::ServiceFunction> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-servicefunction.html#aws-resource-resiliencehubv2-servicefunction-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -1259,6 +1324,7 @@ pub struct CfnSystemProps {
 #[cfg(feature = "resiliencehubv2")]
 impl CfnSystemProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnSystemProps {
         CfnSystemProps {
             description: None,
@@ -1273,6 +1339,7 @@ impl CfnSystemProps {
 #[cfg(feature = "resiliencehubv2")]
 impl CfnSystemProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1285,6 +1352,7 @@ impl CfnSystemProps {
 
     /// The `AWS::ResilienceHubV2::System` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ResilienceHubV2::System").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1293,6 +1361,7 @@ impl CfnSystemProps {
 #[cfg(feature = "resiliencehubv2")]
 impl crate::Cfn<markers::System> {
     /// Adds an `AWS::ResilienceHubV2::System` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1305,6 +1374,7 @@ impl crate::Cfn<markers::System> {
     ///
     /// `Fn::GetAtt` of
     /// [`SystemArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-system.html#aws-resource-resiliencehubv2-system-return-values).
+    #[inline]
     pub fn attr_system_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SystemArn".into())
     }
@@ -1313,6 +1383,7 @@ impl crate::Cfn<markers::System> {
     ///
     /// `Fn::GetAtt` of
     /// [`SystemId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-system.html#aws-resource-resiliencehubv2-system-return-values).
+    #[inline]
     pub fn attr_system_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SystemId".into())
     }
@@ -1321,6 +1392,7 @@ impl crate::Cfn<markers::System> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-system.html#aws-resource-resiliencehubv2-system-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1329,6 +1401,7 @@ impl crate::Cfn<markers::System> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-system.html#aws-resource-resiliencehubv2-system-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -1366,6 +1439,7 @@ pub struct CfnUserJourneyProps {
 #[cfg(feature = "resiliencehubv2")]
 impl CfnUserJourneyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, system_identifier: impl Into<Str>) -> CfnUserJourneyProps {
         CfnUserJourneyProps {
             description: None,
@@ -1379,6 +1453,7 @@ impl CfnUserJourneyProps {
 #[cfg(feature = "resiliencehubv2")]
 impl CfnUserJourneyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1390,6 +1465,7 @@ impl CfnUserJourneyProps {
 
     /// The `AWS::ResilienceHubV2::UserJourney` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ResilienceHubV2::UserJourney").properties(self.into_properties())
     }
@@ -1398,6 +1474,7 @@ impl CfnUserJourneyProps {
 #[cfg(feature = "resiliencehubv2")]
 impl crate::Cfn<markers::UserJourney> {
     /// Adds an `AWS::ResilienceHubV2::UserJourney` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1410,6 +1487,7 @@ impl crate::Cfn<markers::UserJourney> {
     ///
     /// `Fn::GetAtt` of
     /// [`UserJourneyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-userjourney.html#aws-resource-resiliencehubv2-userjourney-return-values).
+    #[inline]
     pub fn attr_user_journey_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UserJourneyId".into())
     }
@@ -1418,6 +1496,7 @@ impl crate::Cfn<markers::UserJourney> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-userjourney.html#aws-resource-resiliencehubv2-userjourney-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1426,6 +1505,7 @@ impl crate::Cfn<markers::UserJourney> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-userjourney.html#aws-resource-resiliencehubv2-userjourney-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }

@@ -84,6 +84,7 @@ pub struct CfnDefaultViewAssociationProps {
 #[cfg(feature = "resourceexplorer2")]
 impl CfnDefaultViewAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(view_arn: impl Into<Str>) -> CfnDefaultViewAssociationProps {
         CfnDefaultViewAssociationProps {
             view_arn: view_arn.into(),
@@ -94,6 +95,7 @@ impl CfnDefaultViewAssociationProps {
 #[cfg(feature = "resourceexplorer2")]
 impl CfnDefaultViewAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ViewArn", self.view_arn.into_value());
@@ -102,6 +104,7 @@ impl CfnDefaultViewAssociationProps {
 
     /// The `AWS::ResourceExplorer2::DefaultViewAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ResourceExplorer2::DefaultViewAssociation").properties(self.into_properties())
     }
@@ -110,6 +113,7 @@ impl CfnDefaultViewAssociationProps {
 #[cfg(feature = "resourceexplorer2")]
 impl crate::Cfn<markers::DefaultViewAssociation> {
     /// Adds an `AWS::ResourceExplorer2::DefaultViewAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -123,6 +127,7 @@ impl crate::Cfn<markers::DefaultViewAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociatedAwsPrincipal`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resourceexplorer2-defaultviewassociation.html#aws-resource-resourceexplorer2-defaultviewassociation-return-values).
+    #[inline]
     pub fn attr_associated_aws_principal(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociatedAwsPrincipal".into())
     }
@@ -157,6 +162,7 @@ pub struct CfnIndexProps {
 #[cfg(feature = "resourceexplorer2")]
 impl CfnIndexProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(r#type: impl Into<Str>) -> CfnIndexProps {
         CfnIndexProps {
             tags: None,
@@ -168,6 +174,7 @@ impl CfnIndexProps {
 #[cfg(feature = "resourceexplorer2")]
 impl CfnIndexProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Tags", self.tags);
@@ -177,6 +184,7 @@ impl CfnIndexProps {
 
     /// The `AWS::ResourceExplorer2::Index` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ResourceExplorer2::Index").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -185,6 +193,7 @@ impl CfnIndexProps {
 #[cfg(feature = "resourceexplorer2")]
 impl crate::Cfn<markers::Index> {
     /// Adds an `AWS::ResourceExplorer2::Index` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -197,6 +206,7 @@ impl crate::Cfn<markers::Index> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resourceexplorer2-index.html#aws-resource-resourceexplorer2-index-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -205,6 +215,7 @@ impl crate::Cfn<markers::Index> {
     ///
     /// `Fn::GetAtt` of
     /// [`IndexState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resourceexplorer2-index.html#aws-resource-resourceexplorer2-index-return-values).
+    #[inline]
     pub fn attr_index_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IndexState".into())
     }
@@ -255,6 +266,7 @@ pub struct CfnViewProps {
 #[cfg(feature = "resourceexplorer2")]
 impl CfnViewProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(view_name: impl Into<Str>) -> CfnViewProps {
         CfnViewProps {
             filters: None,
@@ -269,6 +281,7 @@ impl CfnViewProps {
 #[cfg(feature = "resourceexplorer2")]
 impl CfnViewProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Filters", self.filters);
@@ -281,6 +294,7 @@ impl CfnViewProps {
 
     /// The `AWS::ResourceExplorer2::View` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ResourceExplorer2::View").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -289,6 +303,7 @@ impl CfnViewProps {
 #[cfg(feature = "resourceexplorer2")]
 impl crate::Cfn<markers::View> {
     /// Adds an `AWS::ResourceExplorer2::View` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -301,6 +316,7 @@ impl crate::Cfn<markers::View> {
     ///
     /// `Fn::GetAtt` of
     /// [`ViewArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resourceexplorer2-view.html#aws-resource-resourceexplorer2-view-return-values).
+    #[inline]
     pub fn attr_view_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ViewArn".into())
     }
@@ -328,6 +344,7 @@ pub mod view {
 
     impl SearchFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filter_string: impl Into<Str>) -> SearchFilter {
             SearchFilter {
                 filter_string: filter_string.into(),
@@ -336,6 +353,7 @@ pub mod view {
     }
 
     impl IntoValue for SearchFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FilterString", self.filter_string.into_value());
@@ -360,6 +378,7 @@ pub mod view {
 
     impl IncludedProperty {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> IncludedProperty {
             IncludedProperty {
                 name: name.into(),
@@ -368,6 +387,7 @@ pub mod view {
     }
 
     impl IntoValue for IncludedProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());

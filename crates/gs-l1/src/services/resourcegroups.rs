@@ -105,6 +105,7 @@ pub struct CfnGroupProps {
 #[cfg(feature = "resourcegroups")]
 impl CfnGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnGroupProps {
         CfnGroupProps {
             configuration: None,
@@ -120,6 +121,7 @@ impl CfnGroupProps {
 #[cfg(feature = "resourcegroups")]
 impl CfnGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Configuration", self.configuration);
@@ -133,6 +135,7 @@ impl CfnGroupProps {
 
     /// The `AWS::ResourceGroups::Group` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ResourceGroups::Group").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -141,6 +144,7 @@ impl CfnGroupProps {
 #[cfg(feature = "resourcegroups")]
 impl crate::Cfn<markers::Group> {
     /// Adds an `AWS::ResourceGroups::Group` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -153,6 +157,7 @@ impl crate::Cfn<markers::Group> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resourcegroups-group.html#aws-resource-resourcegroups-group-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -194,6 +199,7 @@ pub mod group {
 
     impl ConfigurationItem {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfigurationItem {
             ConfigurationItem {
                 parameters: None,
@@ -203,12 +209,14 @@ pub mod group {
     }
 
     impl Default for ConfigurationItem {
+        #[inline]
         fn default() -> ConfigurationItem {
             ConfigurationItem::new()
         }
     }
 
     impl IntoValue for ConfigurationItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Parameters", self.parameters);
@@ -246,6 +254,7 @@ pub mod group {
 
     impl ConfigurationParameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfigurationParameter {
             ConfigurationParameter {
                 name: None,
@@ -255,12 +264,14 @@ pub mod group {
     }
 
     impl Default for ConfigurationParameter {
+        #[inline]
         fn default() -> ConfigurationParameter {
             ConfigurationParameter::new()
         }
     }
 
     impl IntoValue for ConfigurationParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -293,6 +304,7 @@ pub mod group {
 
     impl ResourceQuery {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceQuery {
             ResourceQuery {
                 query: None,
@@ -302,12 +314,14 @@ pub mod group {
     }
 
     impl Default for ResourceQuery {
+        #[inline]
         fn default() -> ResourceQuery {
             ResourceQuery::new()
         }
     }
 
     impl IntoValue for ResourceQuery {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Query", self.query);
@@ -351,6 +365,7 @@ pub mod group {
 
     impl Query {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Query {
             Query {
                 resource_type_filters: None,
@@ -361,12 +376,14 @@ pub mod group {
     }
 
     impl Default for Query {
+        #[inline]
         fn default() -> Query {
             Query::new()
         }
     }
 
     impl IntoValue for Query {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourceTypeFilters", self.resource_type_filters);
@@ -401,6 +418,7 @@ pub mod group {
 
     impl TagFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TagFilter {
             TagFilter {
                 key: None,
@@ -410,12 +428,14 @@ pub mod group {
     }
 
     impl Default for TagFilter {
+        #[inline]
         fn default() -> TagFilter {
             TagFilter::new()
         }
     }
 
     impl IntoValue for TagFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -461,6 +481,7 @@ pub struct CfnTagSyncTaskProps {
 #[cfg(feature = "resourcegroups")]
 impl CfnTagSyncTaskProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(group: impl Into<Str>, role_arn: impl Into<Str>, tag_key: impl Into<Str>, tag_value: impl Into<Str>) -> CfnTagSyncTaskProps {
         CfnTagSyncTaskProps {
             group: group.into(),
@@ -474,6 +495,7 @@ impl CfnTagSyncTaskProps {
 #[cfg(feature = "resourcegroups")]
 impl CfnTagSyncTaskProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Group", self.group.into_value());
@@ -485,6 +507,7 @@ impl CfnTagSyncTaskProps {
 
     /// The `AWS::ResourceGroups::TagSyncTask` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ResourceGroups::TagSyncTask").properties(self.into_properties())
     }
@@ -493,6 +516,7 @@ impl CfnTagSyncTaskProps {
 #[cfg(feature = "resourcegroups")]
 impl crate::Cfn<markers::TagSyncTask> {
     /// Adds an `AWS::ResourceGroups::TagSyncTask` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -505,6 +529,7 @@ impl crate::Cfn<markers::TagSyncTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`TaskArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resourcegroups-tagsynctask.html#aws-resource-resourcegroups-tagsynctask-return-values).
+    #[inline]
     pub fn attr_task_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TaskArn".into())
     }
@@ -513,6 +538,7 @@ impl crate::Cfn<markers::TagSyncTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resourcegroups-tagsynctask.html#aws-resource-resourcegroups-tagsynctask-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -521,6 +547,7 @@ impl crate::Cfn<markers::TagSyncTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`GroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resourcegroups-tagsynctask.html#aws-resource-resourcegroups-tagsynctask-return-values).
+    #[inline]
     pub fn attr_group_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GroupName".into())
     }
@@ -529,6 +556,7 @@ impl crate::Cfn<markers::TagSyncTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`GroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resourcegroups-tagsynctask.html#aws-resource-resourcegroups-tagsynctask-return-values).
+    #[inline]
     pub fn attr_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GroupArn".into())
     }

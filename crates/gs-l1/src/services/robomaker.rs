@@ -138,6 +138,7 @@ pub struct CfnFleetProps {
 #[cfg(feature = "robomaker")]
 impl CfnFleetProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnFleetProps {
         CfnFleetProps {
             name: None,
@@ -148,6 +149,7 @@ impl CfnFleetProps {
 
 #[cfg(feature = "robomaker")]
 impl Default for CfnFleetProps {
+    #[inline]
     fn default() -> CfnFleetProps {
         CfnFleetProps::new()
     }
@@ -156,6 +158,7 @@ impl Default for CfnFleetProps {
 #[cfg(feature = "robomaker")]
 impl CfnFleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Name", self.name);
@@ -165,6 +168,7 @@ impl CfnFleetProps {
 
     /// The `AWS::RoboMaker::Fleet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RoboMaker::Fleet").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -173,6 +177,7 @@ impl CfnFleetProps {
 #[cfg(feature = "robomaker")]
 impl crate::Cfn<markers::Fleet> {
     /// Adds an `AWS::RoboMaker::Fleet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -186,6 +191,7 @@ impl crate::Cfn<markers::Fleet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-fleet.html#aws-resource-robomaker-fleet-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -236,6 +242,7 @@ pub struct CfnRobotProps {
 #[cfg(feature = "robomaker")]
 impl CfnRobotProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(architecture: impl Into<Str>, greengrass_group_id: impl Into<Str>) -> CfnRobotProps {
         CfnRobotProps {
             architecture: architecture.into(),
@@ -250,6 +257,7 @@ impl CfnRobotProps {
 #[cfg(feature = "robomaker")]
 impl CfnRobotProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Architecture", self.architecture.into_value());
@@ -262,6 +270,7 @@ impl CfnRobotProps {
 
     /// The `AWS::RoboMaker::Robot` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RoboMaker::Robot").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -270,6 +279,7 @@ impl CfnRobotProps {
 #[cfg(feature = "robomaker")]
 impl crate::Cfn<markers::Robot> {
     /// Adds an `AWS::RoboMaker::Robot` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -282,6 +292,7 @@ impl crate::Cfn<markers::Robot> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-robot.html#aws-resource-robomaker-robot-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -332,6 +343,7 @@ pub struct CfnRobotApplicationProps {
 #[cfg(feature = "robomaker")]
 impl CfnRobotApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(robot_software_suite: impl Into<robot_application::RobotSoftwareSuite>) -> CfnRobotApplicationProps {
         CfnRobotApplicationProps {
             current_revision_id: None,
@@ -347,6 +359,7 @@ impl CfnRobotApplicationProps {
 #[cfg(feature = "robomaker")]
 impl CfnRobotApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CurrentRevisionId", self.current_revision_id);
@@ -360,6 +373,7 @@ impl CfnRobotApplicationProps {
 
     /// The `AWS::RoboMaker::RobotApplication` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RoboMaker::RobotApplication").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -368,6 +382,7 @@ impl CfnRobotApplicationProps {
 #[cfg(feature = "robomaker")]
 impl crate::Cfn<markers::RobotApplication> {
     /// Adds an `AWS::RoboMaker::RobotApplication` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -380,6 +395,7 @@ impl crate::Cfn<markers::RobotApplication> {
     ///
     /// `Fn::GetAtt` of
     /// [`CurrentRevisionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-robotapplication.html#aws-resource-robomaker-robotapplication-return-values).
+    #[inline]
     pub fn attr_current_revision_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CurrentRevisionId".into())
     }
@@ -388,6 +404,7 @@ impl crate::Cfn<markers::RobotApplication> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-robotapplication.html#aws-resource-robomaker-robotapplication-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -419,6 +436,7 @@ pub mod robot_application {
 
     impl RobotSoftwareSuite {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> RobotSoftwareSuite {
             RobotSoftwareSuite {
                 name: name.into(),
@@ -428,6 +446,7 @@ pub mod robot_application {
     }
 
     impl IntoValue for RobotSoftwareSuite {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -464,6 +483,7 @@ pub mod robot_application {
 
     impl SourceConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(architecture: impl Into<Str>, s3_bucket: impl Into<Str>, s3_key: impl Into<Str>) -> SourceConfig {
             SourceConfig {
                 architecture: architecture.into(),
@@ -474,6 +494,7 @@ pub mod robot_application {
     }
 
     impl IntoValue for SourceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Architecture", self.architecture.into_value());
@@ -510,6 +531,7 @@ pub struct CfnRobotApplicationVersionProps {
 #[cfg(feature = "robomaker")]
 impl CfnRobotApplicationVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application: impl Into<Id<crate::robomaker::CfnRobotApplication>>) -> CfnRobotApplicationVersionProps {
         CfnRobotApplicationVersionProps {
             application: application.into(),
@@ -521,6 +543,7 @@ impl CfnRobotApplicationVersionProps {
 #[cfg(feature = "robomaker")]
 impl CfnRobotApplicationVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Application", self.application.into_ref());
@@ -530,6 +553,7 @@ impl CfnRobotApplicationVersionProps {
 
     /// The `AWS::RoboMaker::RobotApplicationVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RoboMaker::RobotApplicationVersion").properties(self.into_properties())
     }
@@ -538,6 +562,7 @@ impl CfnRobotApplicationVersionProps {
 #[cfg(feature = "robomaker")]
 impl crate::Cfn<markers::RobotApplicationVersion> {
     /// Adds an `AWS::RoboMaker::RobotApplicationVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -550,6 +575,7 @@ impl crate::Cfn<markers::RobotApplicationVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-robotapplicationversion.html#aws-resource-robomaker-robotapplicationversion-return-values).
+    #[inline]
     pub fn attr_application_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationVersion".into())
     }
@@ -558,6 +584,7 @@ impl crate::Cfn<markers::RobotApplicationVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-robotapplicationversion.html#aws-resource-robomaker-robotapplicationversion-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -619,6 +646,7 @@ pub struct CfnSimulationApplicationProps {
 #[cfg(feature = "robomaker")]
 impl CfnSimulationApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(robot_software_suite: impl Into<simulation_application::RobotSoftwareSuite>, simulation_software_suite: impl Into<simulation_application::SimulationSoftwareSuite>) -> CfnSimulationApplicationProps {
         CfnSimulationApplicationProps {
             current_revision_id: None,
@@ -636,6 +664,7 @@ impl CfnSimulationApplicationProps {
 #[cfg(feature = "robomaker")]
 impl CfnSimulationApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CurrentRevisionId", self.current_revision_id);
@@ -651,6 +680,7 @@ impl CfnSimulationApplicationProps {
 
     /// The `AWS::RoboMaker::SimulationApplication` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RoboMaker::SimulationApplication").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -659,6 +689,7 @@ impl CfnSimulationApplicationProps {
 #[cfg(feature = "robomaker")]
 impl crate::Cfn<markers::SimulationApplication> {
     /// Adds an `AWS::RoboMaker::SimulationApplication` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -671,6 +702,7 @@ impl crate::Cfn<markers::SimulationApplication> {
     ///
     /// `Fn::GetAtt` of
     /// [`CurrentRevisionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-simulationapplication.html#aws-resource-robomaker-simulationapplication-return-values).
+    #[inline]
     pub fn attr_current_revision_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CurrentRevisionId".into())
     }
@@ -679,6 +711,7 @@ impl crate::Cfn<markers::SimulationApplication> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-simulationapplication.html#aws-resource-robomaker-simulationapplication-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -711,6 +744,7 @@ pub mod simulation_application {
 
     impl RenderingEngine {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, version: impl Into<Str>) -> RenderingEngine {
             RenderingEngine {
                 name: name.into(),
@@ -720,6 +754,7 @@ pub mod simulation_application {
     }
 
     impl IntoValue for RenderingEngine {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -749,6 +784,7 @@ pub mod simulation_application {
 
     impl SimulationSoftwareSuite {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> SimulationSoftwareSuite {
             SimulationSoftwareSuite {
                 name: name.into(),
@@ -758,6 +794,7 @@ pub mod simulation_application {
     }
 
     impl IntoValue for SimulationSoftwareSuite {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -787,6 +824,7 @@ pub mod simulation_application {
 
     impl RobotSoftwareSuite {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> RobotSoftwareSuite {
             RobotSoftwareSuite {
                 name: name.into(),
@@ -796,6 +834,7 @@ pub mod simulation_application {
     }
 
     impl IntoValue for RobotSoftwareSuite {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -832,6 +871,7 @@ pub mod simulation_application {
 
     impl SourceConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(architecture: impl Into<Str>, s3_bucket: impl Into<Str>, s3_key: impl Into<Str>) -> SourceConfig {
             SourceConfig {
                 architecture: architecture.into(),
@@ -842,6 +882,7 @@ pub mod simulation_application {
     }
 
     impl IntoValue for SourceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Architecture", self.architecture.into_value());
@@ -878,6 +919,7 @@ pub struct CfnSimulationApplicationVersionProps {
 #[cfg(feature = "robomaker")]
 impl CfnSimulationApplicationVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application: impl Into<Id<crate::robomaker::CfnSimulationApplication>>) -> CfnSimulationApplicationVersionProps {
         CfnSimulationApplicationVersionProps {
             application: application.into(),
@@ -889,6 +931,7 @@ impl CfnSimulationApplicationVersionProps {
 #[cfg(feature = "robomaker")]
 impl CfnSimulationApplicationVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Application", self.application.into_ref());
@@ -898,6 +941,7 @@ impl CfnSimulationApplicationVersionProps {
 
     /// The `AWS::RoboMaker::SimulationApplicationVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RoboMaker::SimulationApplicationVersion").properties(self.into_properties())
     }
@@ -906,6 +950,7 @@ impl CfnSimulationApplicationVersionProps {
 #[cfg(feature = "robomaker")]
 impl crate::Cfn<markers::SimulationApplicationVersion> {
     /// Adds an `AWS::RoboMaker::SimulationApplicationVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -918,6 +963,7 @@ impl crate::Cfn<markers::SimulationApplicationVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-simulationapplicationversion.html#aws-resource-robomaker-simulationapplicationversion-return-values).
+    #[inline]
     pub fn attr_application_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationVersion".into())
     }
@@ -926,6 +972,7 @@ impl crate::Cfn<markers::SimulationApplicationVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-simulationapplicationversion.html#aws-resource-robomaker-simulationapplicationversion-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

@@ -98,6 +98,7 @@ pub struct CfnCRLProps {
 #[cfg(feature = "rolesanywhere")]
 impl CfnCRLProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(crl_data: impl Into<Str>, name: impl Into<Str>) -> CfnCRLProps {
         CfnCRLProps {
             crl_data: crl_data.into(),
@@ -112,6 +113,7 @@ impl CfnCRLProps {
 #[cfg(feature = "rolesanywhere")]
 impl CfnCRLProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CrlData", self.crl_data.into_value());
@@ -124,6 +126,7 @@ impl CfnCRLProps {
 
     /// The `AWS::RolesAnywhere::CRL` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RolesAnywhere::CRL").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -132,6 +135,7 @@ impl CfnCRLProps {
 #[cfg(feature = "rolesanywhere")]
 impl crate::Cfn<markers::CRL> {
     /// Adds an `AWS::RolesAnywhere::CRL` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -144,6 +148,7 @@ impl crate::Cfn<markers::CRL> {
     ///
     /// `Fn::GetAtt` of
     /// [`CrlId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rolesanywhere-crl.html#aws-resource-rolesanywhere-crl-return-values).
+    #[inline]
     pub fn attr_crl_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CrlId".into())
     }
@@ -222,6 +227,7 @@ pub struct CfnProfileProps {
 #[cfg(feature = "rolesanywhere")]
 impl CfnProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, role_arns: impl Into<List<Id<crate::iam::CfnRole>>>) -> CfnProfileProps {
         CfnProfileProps {
             accept_role_session_name: None,
@@ -241,6 +247,7 @@ impl CfnProfileProps {
 #[cfg(feature = "rolesanywhere")]
 impl CfnProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AcceptRoleSessionName", self.accept_role_session_name);
@@ -258,6 +265,7 @@ impl CfnProfileProps {
 
     /// The `AWS::RolesAnywhere::Profile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RolesAnywhere::Profile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -266,6 +274,7 @@ impl CfnProfileProps {
 #[cfg(feature = "rolesanywhere")]
 impl crate::Cfn<markers::Profile> {
     /// Adds an `AWS::RolesAnywhere::Profile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -278,6 +287,7 @@ impl crate::Cfn<markers::Profile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProfileId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rolesanywhere-profile.html#aws-resource-rolesanywhere-profile-return-values).
+    #[inline]
     pub fn attr_profile_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProfileId".into())
     }
@@ -286,6 +296,7 @@ impl crate::Cfn<markers::Profile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProfileArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rolesanywhere-profile.html#aws-resource-rolesanywhere-profile-return-values).
+    #[inline]
     pub fn attr_profile_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProfileArn".into())
     }
@@ -318,6 +329,7 @@ pub mod profile {
 
     impl AttributeMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_field: impl Into<Str>, mapping_rules: impl Into<List<MappingRule>>) -> AttributeMapping {
             AttributeMapping {
                 certificate_field: certificate_field.into(),
@@ -327,6 +339,7 @@ pub mod profile {
     }
 
     impl IntoValue for AttributeMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateField", self.certificate_field.into_value());
@@ -351,6 +364,7 @@ pub mod profile {
 
     impl MappingRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(specifier: impl Into<Str>) -> MappingRule {
             MappingRule {
                 specifier: specifier.into(),
@@ -359,6 +373,7 @@ pub mod profile {
     }
 
     impl IntoValue for MappingRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Specifier", self.specifier.into_value());
@@ -407,6 +422,7 @@ pub struct CfnTrustAnchorProps {
 #[cfg(feature = "rolesanywhere")]
 impl CfnTrustAnchorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, source: impl Into<trust_anchor::Source>) -> CfnTrustAnchorProps {
         CfnTrustAnchorProps {
             enabled: None,
@@ -421,6 +437,7 @@ impl CfnTrustAnchorProps {
 #[cfg(feature = "rolesanywhere")]
 impl CfnTrustAnchorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Enabled", self.enabled);
@@ -433,6 +450,7 @@ impl CfnTrustAnchorProps {
 
     /// The `AWS::RolesAnywhere::TrustAnchor` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RolesAnywhere::TrustAnchor").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -441,6 +459,7 @@ impl CfnTrustAnchorProps {
 #[cfg(feature = "rolesanywhere")]
 impl crate::Cfn<markers::TrustAnchor> {
     /// Adds an `AWS::RolesAnywhere::TrustAnchor` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -453,6 +472,7 @@ impl crate::Cfn<markers::TrustAnchor> {
     ///
     /// `Fn::GetAtt` of
     /// [`TrustAnchorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rolesanywhere-trustanchor.html#aws-resource-rolesanywhere-trustanchor-return-values).
+    #[inline]
     pub fn attr_trust_anchor_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TrustAnchorArn".into())
     }
@@ -461,6 +481,7 @@ impl crate::Cfn<markers::TrustAnchor> {
     ///
     /// `Fn::GetAtt` of
     /// [`TrustAnchorId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rolesanywhere-trustanchor.html#aws-resource-rolesanywhere-trustanchor-return-values).
+    #[inline]
     pub fn attr_trust_anchor_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TrustAnchorId".into())
     }
@@ -507,6 +528,7 @@ pub mod trust_anchor {
 
     impl NotificationSetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>, event: impl Into<Str>) -> NotificationSetting {
             NotificationSetting {
                 channel: None,
@@ -518,6 +540,7 @@ pub mod trust_anchor {
     }
 
     impl IntoValue for NotificationSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Channel", self.channel);
@@ -550,6 +573,7 @@ pub mod trust_anchor {
 
     impl Source {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_data: impl Into<SourceData>, source_type: impl Into<Str>) -> Source {
             Source {
                 source_data: source_data.into(),
@@ -559,6 +583,7 @@ pub mod trust_anchor {
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SourceData", self.source_data.into_value());
@@ -590,6 +615,7 @@ pub mod trust_anchor {
 
     impl SourceData {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceData {
             SourceData {
                 acm_pca_arn: None,
@@ -599,12 +625,14 @@ pub mod trust_anchor {
     }
 
     impl Default for SourceData {
+        #[inline]
         fn default() -> SourceData {
             SourceData::new()
         }
     }
 
     impl IntoValue for SourceData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AcmPcaArn", self.acm_pca_arn);

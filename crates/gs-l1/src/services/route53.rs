@@ -207,6 +207,7 @@ pub struct CfnCidrCollectionProps {
 #[cfg(feature = "route53")]
 impl CfnCidrCollectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnCidrCollectionProps {
         CfnCidrCollectionProps {
             locations: None,
@@ -218,6 +219,7 @@ impl CfnCidrCollectionProps {
 #[cfg(feature = "route53")]
 impl CfnCidrCollectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Locations", self.locations);
@@ -227,6 +229,7 @@ impl CfnCidrCollectionProps {
 
     /// The `AWS::Route53::CidrCollection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53::CidrCollection").properties(self.into_properties())
     }
@@ -235,6 +238,7 @@ impl CfnCidrCollectionProps {
 #[cfg(feature = "route53")]
 impl crate::Cfn<markers::CidrCollection> {
     /// Adds an `AWS::Route53::CidrCollection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -247,6 +251,7 @@ impl crate::Cfn<markers::CidrCollection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-cidrcollection.html#aws-resource-route53-cidrcollection-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -255,6 +260,7 @@ impl crate::Cfn<markers::CidrCollection> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-cidrcollection.html#aws-resource-route53-cidrcollection-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -287,6 +293,7 @@ pub mod cidr_collection {
 
     impl Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cidr_list: impl Into<List<Str>>, location_name: impl Into<Str>) -> Location {
             Location {
                 cidr_list: cidr_list.into(),
@@ -296,6 +303,7 @@ pub mod cidr_collection {
     }
 
     impl IntoValue for Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CidrList", self.cidr_list.into_value());
@@ -322,6 +330,7 @@ pub struct CfnDNSSECProps {
 #[cfg(feature = "route53")]
 impl CfnDNSSECProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(hosted_zone_id: impl Into<Str>) -> CfnDNSSECProps {
         CfnDNSSECProps {
             hosted_zone_id: hosted_zone_id.into(),
@@ -332,6 +341,7 @@ impl CfnDNSSECProps {
 #[cfg(feature = "route53")]
 impl CfnDNSSECProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("HostedZoneId", self.hosted_zone_id.into_value());
@@ -340,6 +350,7 @@ impl CfnDNSSECProps {
 
     /// The `AWS::Route53::DNSSEC` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53::DNSSEC").properties(self.into_properties())
     }
@@ -348,6 +359,7 @@ impl CfnDNSSECProps {
 #[cfg(feature = "route53")]
 impl crate::Cfn<markers::DNSSEC> {
     /// Adds an `AWS::Route53::DNSSEC` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -366,6 +378,7 @@ pub struct CfnDelegationSetProps {}
 #[cfg(feature = "route53")]
 impl CfnDelegationSetProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDelegationSetProps {
         CfnDelegationSetProps {}
     }
@@ -373,6 +386,7 @@ impl CfnDelegationSetProps {
 
 #[cfg(feature = "route53")]
 impl Default for CfnDelegationSetProps {
+    #[inline]
     fn default() -> CfnDelegationSetProps {
         CfnDelegationSetProps::new()
     }
@@ -381,12 +395,14 @@ impl Default for CfnDelegationSetProps {
 #[cfg(feature = "route53")]
 impl CfnDelegationSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         gs_core::ValueMap::new()
     }
 
     /// The `AWS::Route53::DelegationSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53::DelegationSet").properties(self.into_properties())
     }
@@ -395,6 +411,7 @@ impl CfnDelegationSetProps {
 #[cfg(feature = "route53")]
 impl crate::Cfn<markers::DelegationSet> {
     /// Adds an `AWS::Route53::DelegationSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -407,6 +424,7 @@ impl crate::Cfn<markers::DelegationSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-delegationset.html#aws-resource-route53-delegationset-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -415,6 +433,7 @@ impl crate::Cfn<markers::DelegationSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-delegationset.html#aws-resource-route53-delegationset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -424,6 +443,7 @@ impl crate::Cfn<markers::DelegationSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`CallerReference`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-delegationset.html#aws-resource-route53-delegationset-return-values).
+    #[inline]
     pub fn attr_caller_reference(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CallerReference".into())
     }
@@ -432,6 +452,7 @@ impl crate::Cfn<markers::DelegationSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`NameServers`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-delegationset.html#aws-resource-route53-delegationset-return-values).
+    #[inline]
     pub fn attr_name_servers(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NameServers".into())
     }
@@ -462,6 +483,7 @@ pub struct CfnHealthCheckProps {
 #[cfg(feature = "route53")]
 impl CfnHealthCheckProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(health_check_config: impl Into<health_check::HealthCheckConfig>) -> CfnHealthCheckProps {
         CfnHealthCheckProps {
             health_check_config: health_check_config.into(),
@@ -473,6 +495,7 @@ impl CfnHealthCheckProps {
 #[cfg(feature = "route53")]
 impl CfnHealthCheckProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("HealthCheckConfig", self.health_check_config.into_value());
@@ -482,6 +505,7 @@ impl CfnHealthCheckProps {
 
     /// The `AWS::Route53::HealthCheck` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53::HealthCheck").properties(self.into_properties()).tagging(gs_core::Tagging::List("HealthCheckTags"))
     }
@@ -490,6 +514,7 @@ impl CfnHealthCheckProps {
 #[cfg(feature = "route53")]
 impl crate::Cfn<markers::HealthCheck> {
     /// Adds an `AWS::Route53::HealthCheck` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -504,6 +529,7 @@ impl crate::Cfn<markers::HealthCheck> {
     ///
     /// `Fn::GetAtt` of
     /// [`HealthCheckId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-healthcheck.html#aws-resource-route53-healthcheck-return-values).
+    #[inline]
     pub fn attr_health_check_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HealthCheckId".into())
     }
@@ -651,6 +677,7 @@ pub mod health_check {
 
     impl HealthCheckConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> HealthCheckConfig {
             HealthCheckConfig {
                 alarm_identifier: None,
@@ -675,6 +702,7 @@ pub mod health_check {
     }
 
     impl IntoValue for HealthCheckConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AlarmIdentifier", self.alarm_identifier);
@@ -726,6 +754,7 @@ pub mod health_check {
 
     impl AlarmIdentifier {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Id<crate::cloudwatch::CfnAlarm>>, region: impl Into<Str>) -> AlarmIdentifier {
             AlarmIdentifier {
                 name: name.into(),
@@ -735,6 +764,7 @@ pub mod health_check {
     }
 
     impl IntoValue for AlarmIdentifier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_ref());
@@ -766,6 +796,7 @@ pub mod health_check {
 
     impl HealthCheckTag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> HealthCheckTag {
             HealthCheckTag {
                 key: key.into(),
@@ -775,6 +806,7 @@ pub mod health_check {
     }
 
     impl IntoValue for HealthCheckTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -835,6 +867,7 @@ pub struct CfnHostedZoneProps {
 #[cfg(feature = "route53")]
 impl CfnHostedZoneProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnHostedZoneProps {
         CfnHostedZoneProps {
             hosted_zone_config: None,
@@ -849,6 +882,7 @@ impl CfnHostedZoneProps {
 
 #[cfg(feature = "route53")]
 impl Default for CfnHostedZoneProps {
+    #[inline]
     fn default() -> CfnHostedZoneProps {
         CfnHostedZoneProps::new()
     }
@@ -857,6 +891,7 @@ impl Default for CfnHostedZoneProps {
 #[cfg(feature = "route53")]
 impl CfnHostedZoneProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "HostedZoneConfig", self.hosted_zone_config);
@@ -870,6 +905,7 @@ impl CfnHostedZoneProps {
 
     /// The `AWS::Route53::HostedZone` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53::HostedZone").properties(self.into_properties()).tagging(gs_core::Tagging::List("HostedZoneTags"))
     }
@@ -878,6 +914,7 @@ impl CfnHostedZoneProps {
 #[cfg(feature = "route53")]
 impl crate::Cfn<markers::HostedZone> {
     /// Adds an `AWS::Route53::HostedZone` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -890,6 +927,7 @@ impl crate::Cfn<markers::HostedZone> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-hostedzone.html#aws-resource-route53-hostedzone-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -899,6 +937,7 @@ impl crate::Cfn<markers::HostedZone> {
     ///
     /// `Fn::GetAtt` of
     /// [`NameServers`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-hostedzone.html#aws-resource-route53-hostedzone-return-values).
+    #[inline]
     pub fn attr_name_servers(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NameServers".into())
     }
@@ -925,6 +964,7 @@ pub mod hosted_zone {
 
     impl HostedZoneFeatures {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HostedZoneFeatures {
             HostedZoneFeatures {
                 enable_accelerated_recovery: None,
@@ -933,12 +973,14 @@ pub mod hosted_zone {
     }
 
     impl Default for HostedZoneFeatures {
+        #[inline]
         fn default() -> HostedZoneFeatures {
             HostedZoneFeatures::new()
         }
     }
 
     impl IntoValue for HostedZoneFeatures {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableAcceleratedRecovery", self.enable_accelerated_recovery);
@@ -969,6 +1011,7 @@ pub mod hosted_zone {
 
     impl HostedZoneTag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> HostedZoneTag {
             HostedZoneTag {
                 key: key.into(),
@@ -978,6 +1021,7 @@ pub mod hosted_zone {
     }
 
     impl IntoValue for HostedZoneTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -1011,6 +1055,7 @@ pub mod hosted_zone {
 
     impl VPC {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(vpc_id: impl Into<Id<crate::ec2::CfnVPC>>, vpc_region: impl Into<Str>) -> VPC {
             VPC {
                 vpc_id: vpc_id.into(),
@@ -1020,6 +1065,7 @@ pub mod hosted_zone {
     }
 
     impl IntoValue for VPC {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VPCId", self.vpc_id.into_ref());
@@ -1044,6 +1090,7 @@ pub mod hosted_zone {
 
     impl HostedZoneConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HostedZoneConfig {
             HostedZoneConfig {
                 comment: None,
@@ -1052,12 +1099,14 @@ pub mod hosted_zone {
     }
 
     impl Default for HostedZoneConfig {
+        #[inline]
         fn default() -> HostedZoneConfig {
             HostedZoneConfig::new()
         }
     }
 
     impl IntoValue for HostedZoneConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Comment", self.comment);
@@ -1085,6 +1134,7 @@ pub mod hosted_zone {
 
     impl QueryLoggingConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cloud_watch_logs_log_group_arn: impl Into<Id<crate::logs::CfnLogGroup>>) -> QueryLoggingConfig {
             QueryLoggingConfig {
                 cloud_watch_logs_log_group_arn: cloud_watch_logs_log_group_arn.into(),
@@ -1093,6 +1143,7 @@ pub mod hosted_zone {
     }
 
     impl IntoValue for QueryLoggingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CloudWatchLogsLogGroupArn", self.cloud_watch_logs_log_group_arn.into_get_att("Arn"));
@@ -1140,6 +1191,7 @@ pub struct CfnKeySigningKeyProps {
 #[cfg(feature = "route53")]
 impl CfnKeySigningKeyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(hosted_zone_id: impl Into<Str>, key_management_service_arn: impl Into<Str>, name: impl Into<Str>, status: impl Into<Str>) -> CfnKeySigningKeyProps {
         CfnKeySigningKeyProps {
             hosted_zone_id: hosted_zone_id.into(),
@@ -1153,6 +1205,7 @@ impl CfnKeySigningKeyProps {
 #[cfg(feature = "route53")]
 impl CfnKeySigningKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("HostedZoneId", self.hosted_zone_id.into_value());
@@ -1164,6 +1217,7 @@ impl CfnKeySigningKeyProps {
 
     /// The `AWS::Route53::KeySigningKey` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53::KeySigningKey").properties(self.into_properties())
     }
@@ -1172,6 +1226,7 @@ impl CfnKeySigningKeyProps {
 #[cfg(feature = "route53")]
 impl crate::Cfn<markers::KeySigningKey> {
     /// Adds an `AWS::Route53::KeySigningKey` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1204,6 +1259,7 @@ pub struct CfnQueryLoggingConfigProps {
 #[cfg(feature = "route53")]
 impl CfnQueryLoggingConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cloud_watch_logs_log_group_arn: impl Into<Str>, hosted_zone_id: impl Into<Str>) -> CfnQueryLoggingConfigProps {
         CfnQueryLoggingConfigProps {
             cloud_watch_logs_log_group_arn: cloud_watch_logs_log_group_arn.into(),
@@ -1215,6 +1271,7 @@ impl CfnQueryLoggingConfigProps {
 #[cfg(feature = "route53")]
 impl CfnQueryLoggingConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CloudWatchLogsLogGroupArn", self.cloud_watch_logs_log_group_arn.into_value());
@@ -1224,6 +1281,7 @@ impl CfnQueryLoggingConfigProps {
 
     /// The `AWS::Route53::QueryLoggingConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53::QueryLoggingConfig").properties(self.into_properties())
     }
@@ -1232,6 +1290,7 @@ impl CfnQueryLoggingConfigProps {
 #[cfg(feature = "route53")]
 impl crate::Cfn<markers::QueryLoggingConfig> {
     /// Adds an `AWS::Route53::QueryLoggingConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1244,6 +1303,7 @@ impl crate::Cfn<markers::QueryLoggingConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-queryloggingconfig.html#aws-resource-route53-queryloggingconfig-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1252,6 +1312,7 @@ impl crate::Cfn<markers::QueryLoggingConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-queryloggingconfig.html#aws-resource-route53-queryloggingconfig-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1385,6 +1446,7 @@ pub struct CfnRecordSetProps {
 #[cfg(feature = "route53")]
 impl CfnRecordSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> CfnRecordSetProps {
         CfnRecordSetProps {
             alias_target: None,
@@ -1410,6 +1472,7 @@ impl CfnRecordSetProps {
 #[cfg(feature = "route53")]
 impl CfnRecordSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AliasTarget", self.alias_target);
@@ -1433,6 +1496,7 @@ impl CfnRecordSetProps {
 
     /// The `AWS::Route53::RecordSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53::RecordSet").properties(self.into_properties())
     }
@@ -1441,6 +1505,7 @@ impl CfnRecordSetProps {
 #[cfg(feature = "route53")]
 impl crate::Cfn<markers::RecordSet> {
     /// Adds an `AWS::Route53::RecordSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1488,6 +1553,7 @@ pub mod record_set {
 
     impl AliasTarget {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dns_name: impl Into<Str>, hosted_zone_id: impl Into<Str>) -> AliasTarget {
             AliasTarget {
                 dns_name: dns_name.into(),
@@ -1498,6 +1564,7 @@ pub mod record_set {
     }
 
     impl IntoValue for AliasTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DNSName", self.dns_name.into_value());
@@ -1530,6 +1597,7 @@ pub mod record_set {
 
     impl CidrRoutingConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(collection_id: impl Into<Str>, location_name: impl Into<Str>) -> CidrRoutingConfig {
             CidrRoutingConfig {
                 collection_id: collection_id.into(),
@@ -1539,6 +1607,7 @@ pub mod record_set {
     }
 
     impl IntoValue for CidrRoutingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CollectionId", self.collection_id.into_value());
@@ -1577,6 +1646,7 @@ pub mod record_set {
 
     impl GeoLocation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GeoLocation {
             GeoLocation {
                 continent_code: None,
@@ -1587,12 +1657,14 @@ pub mod record_set {
     }
 
     impl Default for GeoLocation {
+        #[inline]
         fn default() -> GeoLocation {
             GeoLocation::new()
         }
     }
 
     impl IntoValue for GeoLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContinentCode", self.continent_code);
@@ -1637,6 +1709,7 @@ pub struct CfnRecordSetGroupProps {
 #[cfg(feature = "route53")]
 impl CfnRecordSetGroupProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnRecordSetGroupProps {
         CfnRecordSetGroupProps {
             comment: None,
@@ -1649,6 +1722,7 @@ impl CfnRecordSetGroupProps {
 
 #[cfg(feature = "route53")]
 impl Default for CfnRecordSetGroupProps {
+    #[inline]
     fn default() -> CfnRecordSetGroupProps {
         CfnRecordSetGroupProps::new()
     }
@@ -1657,6 +1731,7 @@ impl Default for CfnRecordSetGroupProps {
 #[cfg(feature = "route53")]
 impl CfnRecordSetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Comment", self.comment);
@@ -1668,6 +1743,7 @@ impl CfnRecordSetGroupProps {
 
     /// The `AWS::Route53::RecordSetGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53::RecordSetGroup").properties(self.into_properties())
     }
@@ -1676,6 +1752,7 @@ impl CfnRecordSetGroupProps {
 #[cfg(feature = "route53")]
 impl crate::Cfn<markers::RecordSetGroup> {
     /// Adds an `AWS::Route53::RecordSetGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1689,6 +1766,7 @@ impl crate::Cfn<markers::RecordSetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-recordsetgroup.html#aws-resource-route53-recordsetgroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1732,6 +1810,7 @@ pub mod record_set_group {
 
     impl GeoProximityLocation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GeoProximityLocation {
             GeoProximityLocation {
                 aws_region: None,
@@ -1743,12 +1822,14 @@ pub mod record_set_group {
     }
 
     impl Default for GeoProximityLocation {
+        #[inline]
         fn default() -> GeoProximityLocation {
             GeoProximityLocation::new()
         }
     }
 
     impl IntoValue for GeoProximityLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AWSRegion", self.aws_region);
@@ -1783,6 +1864,7 @@ pub mod record_set_group {
 
     impl Coordinates {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(latitude: impl Into<Str>, longitude: impl Into<Str>) -> Coordinates {
             Coordinates {
                 latitude: latitude.into(),
@@ -1792,6 +1874,7 @@ pub mod record_set_group {
     }
 
     impl IntoValue for Coordinates {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Latitude", self.latitude.into_value());
@@ -1925,6 +2008,7 @@ pub mod record_set_group {
 
     impl RecordSet {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> RecordSet {
             RecordSet {
                 alias_target: None,
@@ -1948,6 +2032,7 @@ pub mod record_set_group {
     }
 
     impl IntoValue for RecordSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AliasTarget", self.alias_target);
@@ -2002,6 +2087,7 @@ pub mod record_set_group {
 
     impl AliasTarget {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dns_name: impl Into<Str>, hosted_zone_id: impl Into<Str>) -> AliasTarget {
             AliasTarget {
                 dns_name: dns_name.into(),
@@ -2012,6 +2098,7 @@ pub mod record_set_group {
     }
 
     impl IntoValue for AliasTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DNSName", self.dns_name.into_value());
@@ -2044,6 +2131,7 @@ pub mod record_set_group {
 
     impl CidrRoutingConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(collection_id: impl Into<Str>, location_name: impl Into<Str>) -> CidrRoutingConfig {
             CidrRoutingConfig {
                 collection_id: collection_id.into(),
@@ -2053,6 +2141,7 @@ pub mod record_set_group {
     }
 
     impl IntoValue for CidrRoutingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CollectionId", self.collection_id.into_value());
@@ -2091,6 +2180,7 @@ pub mod record_set_group {
 
     impl GeoLocation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GeoLocation {
             GeoLocation {
                 continent_code: None,
@@ -2101,12 +2191,14 @@ pub mod record_set_group {
     }
 
     impl Default for GeoLocation {
+        #[inline]
         fn default() -> GeoLocation {
             GeoLocation::new()
         }
     }
 
     impl IntoValue for GeoLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContinentCode", self.continent_code);
@@ -2144,6 +2236,7 @@ pub struct CfnTrafficPolicyProps {
 #[cfg(feature = "route53")]
 impl CfnTrafficPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(document: impl Into<Str>, name: impl Into<Str>) -> CfnTrafficPolicyProps {
         CfnTrafficPolicyProps {
             comment: None,
@@ -2156,6 +2249,7 @@ impl CfnTrafficPolicyProps {
 #[cfg(feature = "route53")]
 impl CfnTrafficPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Comment", self.comment);
@@ -2166,6 +2260,7 @@ impl CfnTrafficPolicyProps {
 
     /// The `AWS::Route53::TrafficPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53::TrafficPolicy").properties(self.into_properties())
     }
@@ -2174,6 +2269,7 @@ impl CfnTrafficPolicyProps {
 #[cfg(feature = "route53")]
 impl crate::Cfn<markers::TrafficPolicy> {
     /// Adds an `AWS::Route53::TrafficPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2186,6 +2282,7 @@ impl crate::Cfn<markers::TrafficPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-trafficpolicy.html#aws-resource-route53-trafficpolicy-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2194,6 +2291,7 @@ impl crate::Cfn<markers::TrafficPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-trafficpolicy.html#aws-resource-route53-trafficpolicy-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2202,6 +2300,7 @@ impl crate::Cfn<markers::TrafficPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-trafficpolicy.html#aws-resource-route53-trafficpolicy-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -2211,6 +2310,7 @@ impl crate::Cfn<markers::TrafficPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-trafficpolicy.html#aws-resource-route53-trafficpolicy-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -2264,6 +2364,7 @@ pub struct CfnTrafficPolicyInstanceProps {
 #[cfg(feature = "route53")]
 impl CfnTrafficPolicyInstanceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(hosted_zone_id: impl Into<Str>, name: impl Into<Str>, ttl: impl Into<Int>, traffic_policy_id: impl Into<Str>, traffic_policy_version: impl Into<Int>) -> CfnTrafficPolicyInstanceProps {
         CfnTrafficPolicyInstanceProps {
             hosted_zone_id: hosted_zone_id.into(),
@@ -2278,6 +2379,7 @@ impl CfnTrafficPolicyInstanceProps {
 #[cfg(feature = "route53")]
 impl CfnTrafficPolicyInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("HostedZoneId", self.hosted_zone_id.into_value());
@@ -2290,6 +2392,7 @@ impl CfnTrafficPolicyInstanceProps {
 
     /// The `AWS::Route53::TrafficPolicyInstance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53::TrafficPolicyInstance").properties(self.into_properties())
     }
@@ -2298,6 +2401,7 @@ impl CfnTrafficPolicyInstanceProps {
 #[cfg(feature = "route53")]
 impl crate::Cfn<markers::TrafficPolicyInstance> {
     /// Adds an `AWS::Route53::TrafficPolicyInstance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2310,6 +2414,7 @@ impl crate::Cfn<markers::TrafficPolicyInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-trafficpolicyinstance.html#aws-resource-route53-trafficpolicyinstance-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2318,6 +2423,7 @@ impl crate::Cfn<markers::TrafficPolicyInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-trafficpolicyinstance.html#aws-resource-route53-trafficpolicyinstance-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2326,6 +2432,7 @@ impl crate::Cfn<markers::TrafficPolicyInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-trafficpolicyinstance.html#aws-resource-route53-trafficpolicyinstance-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -2336,6 +2443,7 @@ impl crate::Cfn<markers::TrafficPolicyInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`TrafficPolicyType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-trafficpolicyinstance.html#aws-resource-route53-trafficpolicyinstance-return-values).
+    #[inline]
     pub fn attr_traffic_policy_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TrafficPolicyType".into())
     }

@@ -167,6 +167,7 @@ pub struct CfnAccessSourceProps {
 #[cfg(feature = "route53globalresolver")]
 impl CfnAccessSourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cidr: impl Into<Str>, dns_view_id: impl Into<Str>, protocol: impl Into<Str>) -> CfnAccessSourceProps {
         CfnAccessSourceProps {
             cidr: cidr.into(),
@@ -183,6 +184,7 @@ impl CfnAccessSourceProps {
 #[cfg(feature = "route53globalresolver")]
 impl CfnAccessSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Cidr", self.cidr.into_value());
@@ -197,6 +199,7 @@ impl CfnAccessSourceProps {
 
     /// The `AWS::Route53GlobalResolver::AccessSource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53GlobalResolver::AccessSource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -205,6 +208,7 @@ impl CfnAccessSourceProps {
 #[cfg(feature = "route53globalresolver")]
 impl crate::Cfn<markers::AccessSource> {
     /// Adds an `AWS::Route53GlobalResolver::AccessSource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -217,6 +221,7 @@ impl crate::Cfn<markers::AccessSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-accesssource.html#aws-resource-route53globalresolver-accesssource-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -225,6 +230,7 @@ impl crate::Cfn<markers::AccessSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccessSourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-accesssource.html#aws-resource-route53globalresolver-accesssource-return-values).
+    #[inline]
     pub fn attr_access_source_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccessSourceId".into())
     }
@@ -233,6 +239,7 @@ impl crate::Cfn<markers::AccessSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-accesssource.html#aws-resource-route53globalresolver-accesssource-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -241,6 +248,7 @@ impl crate::Cfn<markers::AccessSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-accesssource.html#aws-resource-route53globalresolver-accesssource-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -249,6 +257,7 @@ impl crate::Cfn<markers::AccessSource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-accesssource.html#aws-resource-route53globalresolver-accesssource-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -295,6 +304,7 @@ pub struct CfnAccessTokenProps {
 #[cfg(feature = "route53globalresolver")]
 impl CfnAccessTokenProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(dns_view_id: impl Into<Str>) -> CfnAccessTokenProps {
         CfnAccessTokenProps {
             client_token: None,
@@ -309,6 +319,7 @@ impl CfnAccessTokenProps {
 #[cfg(feature = "route53globalresolver")]
 impl CfnAccessTokenProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ClientToken", self.client_token);
@@ -321,6 +332,7 @@ impl CfnAccessTokenProps {
 
     /// The `AWS::Route53GlobalResolver::AccessToken` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53GlobalResolver::AccessToken").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -329,6 +341,7 @@ impl CfnAccessTokenProps {
 #[cfg(feature = "route53globalresolver")]
 impl crate::Cfn<markers::AccessToken> {
     /// Adds an `AWS::Route53GlobalResolver::AccessToken` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -341,6 +354,7 @@ impl crate::Cfn<markers::AccessToken> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-accesstoken.html#aws-resource-route53globalresolver-accesstoken-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -349,6 +363,7 @@ impl crate::Cfn<markers::AccessToken> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccessTokenId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-accesstoken.html#aws-resource-route53globalresolver-accesstoken-return-values).
+    #[inline]
     pub fn attr_access_token_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccessTokenId".into())
     }
@@ -357,6 +372,7 @@ impl crate::Cfn<markers::AccessToken> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-accesstoken.html#aws-resource-route53globalresolver-accesstoken-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -365,6 +381,7 @@ impl crate::Cfn<markers::AccessToken> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-accesstoken.html#aws-resource-route53globalresolver-accesstoken-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -373,6 +390,7 @@ impl crate::Cfn<markers::AccessToken> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-accesstoken.html#aws-resource-route53globalresolver-accesstoken-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -381,6 +399,7 @@ impl crate::Cfn<markers::AccessToken> {
     ///
     /// `Fn::GetAtt` of
     /// [`Value`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-accesstoken.html#aws-resource-route53globalresolver-accesstoken-return-values).
+    #[inline]
     pub fn attr_value(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Value".into())
     }
@@ -389,6 +408,7 @@ impl crate::Cfn<markers::AccessToken> {
     ///
     /// `Fn::GetAtt` of
     /// [`GlobalResolverId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-accesstoken.html#aws-resource-route53globalresolver-accesstoken-return-values).
+    #[inline]
     pub fn attr_global_resolver_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GlobalResolverId".into())
     }
@@ -450,6 +470,7 @@ pub struct CfnDnsViewProps {
 #[cfg(feature = "route53globalresolver")]
 impl CfnDnsViewProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(global_resolver_id: impl Into<Str>, name: impl Into<Str>) -> CfnDnsViewProps {
         CfnDnsViewProps {
             client_token: None,
@@ -467,6 +488,7 @@ impl CfnDnsViewProps {
 #[cfg(feature = "route53globalresolver")]
 impl CfnDnsViewProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ClientToken", self.client_token);
@@ -482,6 +504,7 @@ impl CfnDnsViewProps {
 
     /// The `AWS::Route53GlobalResolver::DnsView` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53GlobalResolver::DnsView").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -490,6 +513,7 @@ impl CfnDnsViewProps {
 #[cfg(feature = "route53globalresolver")]
 impl crate::Cfn<markers::DnsView> {
     /// Adds an `AWS::Route53GlobalResolver::DnsView` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -502,6 +526,7 @@ impl crate::Cfn<markers::DnsView> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-dnsview.html#aws-resource-route53globalresolver-dnsview-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -510,6 +535,7 @@ impl crate::Cfn<markers::DnsView> {
     ///
     /// `Fn::GetAtt` of
     /// [`DnsViewId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-dnsview.html#aws-resource-route53globalresolver-dnsview-return-values).
+    #[inline]
     pub fn attr_dns_view_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DnsViewId".into())
     }
@@ -518,6 +544,7 @@ impl crate::Cfn<markers::DnsView> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-dnsview.html#aws-resource-route53globalresolver-dnsview-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -526,6 +553,7 @@ impl crate::Cfn<markers::DnsView> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-dnsview.html#aws-resource-route53globalresolver-dnsview-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -534,6 +562,7 @@ impl crate::Cfn<markers::DnsView> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-dnsview.html#aws-resource-route53globalresolver-dnsview-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -591,6 +620,7 @@ pub struct CfnFirewallDomainListProps {
 #[cfg(feature = "route53globalresolver")]
 impl CfnFirewallDomainListProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(global_resolver_id: impl Into<Str>, name: impl Into<Str>) -> CfnFirewallDomainListProps {
         CfnFirewallDomainListProps {
             client_token: None,
@@ -607,6 +637,7 @@ impl CfnFirewallDomainListProps {
 #[cfg(feature = "route53globalresolver")]
 impl CfnFirewallDomainListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ClientToken", self.client_token);
@@ -621,6 +652,7 @@ impl CfnFirewallDomainListProps {
 
     /// The `AWS::Route53GlobalResolver::FirewallDomainList` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53GlobalResolver::FirewallDomainList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -629,6 +661,7 @@ impl CfnFirewallDomainListProps {
 #[cfg(feature = "route53globalresolver")]
 impl crate::Cfn<markers::FirewallDomainList> {
     /// Adds an `AWS::Route53GlobalResolver::FirewallDomainList` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -641,6 +674,7 @@ impl crate::Cfn<markers::FirewallDomainList> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-firewalldomainlist.html#aws-resource-route53globalresolver-firewalldomainlist-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -649,6 +683,7 @@ impl crate::Cfn<markers::FirewallDomainList> {
     ///
     /// `Fn::GetAtt` of
     /// [`FirewallDomainListId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-firewalldomainlist.html#aws-resource-route53globalresolver-firewalldomainlist-return-values).
+    #[inline]
     pub fn attr_firewall_domain_list_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FirewallDomainListId".into())
     }
@@ -657,6 +692,7 @@ impl crate::Cfn<markers::FirewallDomainList> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-firewalldomainlist.html#aws-resource-route53globalresolver-firewalldomainlist-return-values).
+    #[inline]
     pub fn attr_domain_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainCount".into())
     }
@@ -665,6 +701,7 @@ impl crate::Cfn<markers::FirewallDomainList> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-firewalldomainlist.html#aws-resource-route53globalresolver-firewalldomainlist-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -673,6 +710,7 @@ impl crate::Cfn<markers::FirewallDomainList> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-firewalldomainlist.html#aws-resource-route53globalresolver-firewalldomainlist-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -681,6 +719,7 @@ impl crate::Cfn<markers::FirewallDomainList> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-firewalldomainlist.html#aws-resource-route53globalresolver-firewalldomainlist-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -689,6 +728,7 @@ impl crate::Cfn<markers::FirewallDomainList> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-firewalldomainlist.html#aws-resource-route53globalresolver-firewalldomainlist-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusMessage".into())
     }
@@ -780,6 +820,7 @@ pub struct CfnFirewallRuleProps {
 #[cfg(feature = "route53globalresolver")]
 impl CfnFirewallRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(action: impl Into<Str>, dns_view_id: impl Into<Str>, name: impl Into<Str>) -> CfnFirewallRuleProps {
         CfnFirewallRuleProps {
             action: action.into(),
@@ -803,6 +844,7 @@ impl CfnFirewallRuleProps {
 #[cfg(feature = "route53globalresolver")]
 impl CfnFirewallRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Action", self.action.into_value());
@@ -824,6 +866,7 @@ impl CfnFirewallRuleProps {
 
     /// The `AWS::Route53GlobalResolver::FirewallRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53GlobalResolver::FirewallRule").properties(self.into_properties())
     }
@@ -832,6 +875,7 @@ impl CfnFirewallRuleProps {
 #[cfg(feature = "route53globalresolver")]
 impl crate::Cfn<markers::FirewallRule> {
     /// Adds an `AWS::Route53GlobalResolver::FirewallRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -844,6 +888,7 @@ impl crate::Cfn<markers::FirewallRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`FirewallRuleId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-firewallrule.html#aws-resource-route53globalresolver-firewallrule-return-values).
+    #[inline]
     pub fn attr_firewall_rule_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FirewallRuleId".into())
     }
@@ -852,6 +897,7 @@ impl crate::Cfn<markers::FirewallRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-firewallrule.html#aws-resource-route53globalresolver-firewallrule-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -860,6 +906,7 @@ impl crate::Cfn<markers::FirewallRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-firewallrule.html#aws-resource-route53globalresolver-firewallrule-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -868,6 +915,7 @@ impl crate::Cfn<markers::FirewallRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-firewallrule.html#aws-resource-route53globalresolver-firewallrule-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -876,6 +924,7 @@ impl crate::Cfn<markers::FirewallRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`QueryType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-firewallrule.html#aws-resource-route53globalresolver-firewallrule-return-values).
+    #[inline]
     pub fn attr_query_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "QueryType".into())
     }
@@ -933,6 +982,7 @@ pub struct CfnGlobalResolverProps {
 #[cfg(feature = "route53globalresolver")]
 impl CfnGlobalResolverProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, regions: impl Into<List<Str>>) -> CfnGlobalResolverProps {
         CfnGlobalResolverProps {
             client_token: None,
@@ -949,6 +999,7 @@ impl CfnGlobalResolverProps {
 #[cfg(feature = "route53globalresolver")]
 impl CfnGlobalResolverProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ClientToken", self.client_token);
@@ -963,6 +1014,7 @@ impl CfnGlobalResolverProps {
 
     /// The `AWS::Route53GlobalResolver::GlobalResolver` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53GlobalResolver::GlobalResolver").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -971,6 +1023,7 @@ impl CfnGlobalResolverProps {
 #[cfg(feature = "route53globalresolver")]
 impl crate::Cfn<markers::GlobalResolver> {
     /// Adds an `AWS::Route53GlobalResolver::GlobalResolver` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -983,6 +1036,7 @@ impl crate::Cfn<markers::GlobalResolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-globalresolver.html#aws-resource-route53globalresolver-globalresolver-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -991,6 +1045,7 @@ impl crate::Cfn<markers::GlobalResolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`GlobalResolverId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-globalresolver.html#aws-resource-route53globalresolver-globalresolver-return-values).
+    #[inline]
     pub fn attr_global_resolver_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GlobalResolverId".into())
     }
@@ -999,6 +1054,7 @@ impl crate::Cfn<markers::GlobalResolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`DnsName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-globalresolver.html#aws-resource-route53globalresolver-globalresolver-return-values).
+    #[inline]
     pub fn attr_dns_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DnsName".into())
     }
@@ -1007,6 +1063,7 @@ impl crate::Cfn<markers::GlobalResolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`IPv4Addresses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-globalresolver.html#aws-resource-route53globalresolver-globalresolver-return-values).
+    #[inline]
     pub fn attr_ipv4_addresses(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IPv4Addresses".into())
     }
@@ -1015,6 +1072,7 @@ impl crate::Cfn<markers::GlobalResolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`IPv6Addresses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-globalresolver.html#aws-resource-route53globalresolver-globalresolver-return-values).
+    #[inline]
     pub fn attr_ipv6_addresses(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IPv6Addresses".into())
     }
@@ -1023,6 +1081,7 @@ impl crate::Cfn<markers::GlobalResolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-globalresolver.html#aws-resource-route53globalresolver-globalresolver-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1031,6 +1090,7 @@ impl crate::Cfn<markers::GlobalResolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-globalresolver.html#aws-resource-route53globalresolver-globalresolver-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -1039,6 +1099,7 @@ impl crate::Cfn<markers::GlobalResolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-globalresolver.html#aws-resource-route53globalresolver-globalresolver-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1072,6 +1133,7 @@ pub struct CfnHostedZoneAssociationProps {
 #[cfg(feature = "route53globalresolver")]
 impl CfnHostedZoneAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(hosted_zone_id: impl Into<Str>, name: impl Into<Str>, resource_arn: impl Into<Str>) -> CfnHostedZoneAssociationProps {
         CfnHostedZoneAssociationProps {
             hosted_zone_id: hosted_zone_id.into(),
@@ -1084,6 +1146,7 @@ impl CfnHostedZoneAssociationProps {
 #[cfg(feature = "route53globalresolver")]
 impl CfnHostedZoneAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("HostedZoneId", self.hosted_zone_id.into_value());
@@ -1094,6 +1157,7 @@ impl CfnHostedZoneAssociationProps {
 
     /// The `AWS::Route53GlobalResolver::HostedZoneAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53GlobalResolver::HostedZoneAssociation").properties(self.into_properties())
     }
@@ -1102,6 +1166,7 @@ impl CfnHostedZoneAssociationProps {
 #[cfg(feature = "route53globalresolver")]
 impl crate::Cfn<markers::HostedZoneAssociation> {
     /// Adds an `AWS::Route53GlobalResolver::HostedZoneAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1114,6 +1179,7 @@ impl crate::Cfn<markers::HostedZoneAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`HostedZoneAssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-hostedzoneassociation.html#aws-resource-route53globalresolver-hostedzoneassociation-return-values).
+    #[inline]
     pub fn attr_hosted_zone_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HostedZoneAssociationId".into())
     }
@@ -1122,6 +1188,7 @@ impl crate::Cfn<markers::HostedZoneAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`HostedZoneName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-hostedzoneassociation.html#aws-resource-route53globalresolver-hostedzoneassociation-return-values).
+    #[inline]
     pub fn attr_hosted_zone_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HostedZoneName".into())
     }
@@ -1130,6 +1197,7 @@ impl crate::Cfn<markers::HostedZoneAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-hostedzoneassociation.html#aws-resource-route53globalresolver-hostedzoneassociation-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1138,6 +1206,7 @@ impl crate::Cfn<markers::HostedZoneAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-hostedzoneassociation.html#aws-resource-route53globalresolver-hostedzoneassociation-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -1146,6 +1215,7 @@ impl crate::Cfn<markers::HostedZoneAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-hostedzoneassociation.html#aws-resource-route53globalresolver-hostedzoneassociation-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }

@@ -83,6 +83,7 @@ pub struct CfnProfileProps {
 #[cfg(feature = "route53profiles")]
 impl CfnProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnProfileProps {
         CfnProfileProps {
             name: name.into(),
@@ -94,6 +95,7 @@ impl CfnProfileProps {
 #[cfg(feature = "route53profiles")]
 impl CfnProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -103,6 +105,7 @@ impl CfnProfileProps {
 
     /// The `AWS::Route53Profiles::Profile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53Profiles::Profile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -111,6 +114,7 @@ impl CfnProfileProps {
 #[cfg(feature = "route53profiles")]
 impl crate::Cfn<markers::Profile> {
     /// Adds an `AWS::Route53Profiles::Profile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -123,6 +127,7 @@ impl crate::Cfn<markers::Profile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53profiles-profile.html#aws-resource-route53profiles-profile-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -131,6 +136,7 @@ impl crate::Cfn<markers::Profile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53profiles-profile.html#aws-resource-route53profiles-profile-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -139,6 +145,7 @@ impl crate::Cfn<markers::Profile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClientToken`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53profiles-profile.html#aws-resource-route53profiles-profile-return-values).
+    #[inline]
     pub fn attr_client_token(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClientToken".into())
     }
@@ -147,6 +154,7 @@ impl crate::Cfn<markers::Profile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ShareStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53profiles-profile.html#aws-resource-route53profiles-profile-return-values).
+    #[inline]
     pub fn attr_share_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ShareStatus".into())
     }
@@ -193,6 +201,7 @@ pub struct CfnProfileAssociationProps {
 #[cfg(feature = "route53profiles")]
 impl CfnProfileAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, profile_id: impl Into<Str>, resource_id: impl Into<Str>) -> CfnProfileAssociationProps {
         CfnProfileAssociationProps {
             arn: None,
@@ -207,6 +216,7 @@ impl CfnProfileAssociationProps {
 #[cfg(feature = "route53profiles")]
 impl CfnProfileAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Arn", self.arn);
@@ -219,6 +229,7 @@ impl CfnProfileAssociationProps {
 
     /// The `AWS::Route53Profiles::ProfileAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53Profiles::ProfileAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -227,6 +238,7 @@ impl CfnProfileAssociationProps {
 #[cfg(feature = "route53profiles")]
 impl crate::Cfn<markers::ProfileAssociation> {
     /// Adds an `AWS::Route53Profiles::ProfileAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -239,6 +251,7 @@ impl crate::Cfn<markers::ProfileAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53profiles-profileassociation.html#aws-resource-route53profiles-profileassociation-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -277,6 +290,7 @@ pub struct CfnProfileResourceAssociationProps {
 #[cfg(feature = "route53profiles")]
 impl CfnProfileResourceAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, profile_id: impl Into<Str>, resource_arn: impl Into<Str>) -> CfnProfileResourceAssociationProps {
         CfnProfileResourceAssociationProps {
             name: name.into(),
@@ -290,6 +304,7 @@ impl CfnProfileResourceAssociationProps {
 #[cfg(feature = "route53profiles")]
 impl CfnProfileResourceAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -301,6 +316,7 @@ impl CfnProfileResourceAssociationProps {
 
     /// The `AWS::Route53Profiles::ProfileResourceAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53Profiles::ProfileResourceAssociation").properties(self.into_properties())
     }
@@ -309,6 +325,7 @@ impl CfnProfileResourceAssociationProps {
 #[cfg(feature = "route53profiles")]
 impl crate::Cfn<markers::ProfileResourceAssociation> {
     /// Adds an `AWS::Route53Profiles::ProfileResourceAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -321,6 +338,7 @@ impl crate::Cfn<markers::ProfileResourceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53profiles-profileresourceassociation.html#aws-resource-route53profiles-profileresourceassociation-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -330,6 +348,7 @@ impl crate::Cfn<markers::ProfileResourceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53profiles-profileresourceassociation.html#aws-resource-route53profiles-profileresourceassociation-return-values).
+    #[inline]
     pub fn attr_resource_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceType".into())
     }

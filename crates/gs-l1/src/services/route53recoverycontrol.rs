@@ -113,6 +113,7 @@ pub struct CfnClusterProps {
 #[cfg(feature = "route53recoverycontrol")]
 impl CfnClusterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnClusterProps {
         CfnClusterProps {
             name: name.into(),
@@ -125,6 +126,7 @@ impl CfnClusterProps {
 #[cfg(feature = "route53recoverycontrol")]
 impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -135,6 +137,7 @@ impl CfnClusterProps {
 
     /// The `AWS::Route53RecoveryControl::Cluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53RecoveryControl::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -143,6 +146,7 @@ impl CfnClusterProps {
 #[cfg(feature = "route53recoverycontrol")]
 impl crate::Cfn<markers::Cluster> {
     /// Adds an `AWS::Route53RecoveryControl::Cluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -155,6 +159,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-cluster.html#aws-resource-route53recoverycontrol-cluster-return-values).
+    #[inline]
     pub fn attr_cluster_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterArn".into())
     }
@@ -164,6 +169,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-cluster.html#aws-resource-route53recoverycontrol-cluster-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -173,6 +179,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterEndpoints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-cluster.html#aws-resource-route53recoverycontrol-cluster-return-values).
+    #[inline]
     pub fn attr_cluster_endpoints(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterEndpoints".into())
     }
@@ -212,6 +219,7 @@ pub struct CfnControlPanelProps {
 #[cfg(feature = "route53recoverycontrol")]
 impl CfnControlPanelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnControlPanelProps {
         CfnControlPanelProps {
             cluster_arn: None,
@@ -224,6 +232,7 @@ impl CfnControlPanelProps {
 #[cfg(feature = "route53recoverycontrol")]
 impl CfnControlPanelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.cluster_arn { m.insert("ClusterArn", v.into_ref()); }
@@ -234,6 +243,7 @@ impl CfnControlPanelProps {
 
     /// The `AWS::Route53RecoveryControl::ControlPanel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53RecoveryControl::ControlPanel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -242,6 +252,7 @@ impl CfnControlPanelProps {
 #[cfg(feature = "route53recoverycontrol")]
 impl crate::Cfn<markers::ControlPanel> {
     /// Adds an `AWS::Route53RecoveryControl::ControlPanel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -255,6 +266,7 @@ impl crate::Cfn<markers::ControlPanel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-controlpanel.html#aws-resource-route53recoverycontrol-controlpanel-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -263,6 +275,7 @@ impl crate::Cfn<markers::ControlPanel> {
     ///
     /// `Fn::GetAtt` of
     /// [`ControlPanelArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-controlpanel.html#aws-resource-route53recoverycontrol-controlpanel-return-values).
+    #[inline]
     pub fn attr_control_panel_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ControlPanelArn".into())
     }
@@ -271,6 +284,7 @@ impl crate::Cfn<markers::ControlPanel> {
     ///
     /// `Fn::GetAtt` of
     /// [`DefaultControlPanel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-controlpanel.html#aws-resource-route53recoverycontrol-controlpanel-return-values).
+    #[inline]
     pub fn attr_default_control_panel(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DefaultControlPanel".into())
     }
@@ -279,6 +293,7 @@ impl crate::Cfn<markers::ControlPanel> {
     ///
     /// `Fn::GetAtt` of
     /// [`RoutingControlCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-controlpanel.html#aws-resource-route53recoverycontrol-controlpanel-return-values).
+    #[inline]
     pub fn attr_routing_control_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RoutingControlCount".into())
     }
@@ -318,6 +333,7 @@ pub struct CfnRoutingControlProps {
 #[cfg(feature = "route53recoverycontrol")]
 impl CfnRoutingControlProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnRoutingControlProps {
         CfnRoutingControlProps {
             cluster_arn: None,
@@ -330,6 +346,7 @@ impl CfnRoutingControlProps {
 #[cfg(feature = "route53recoverycontrol")]
 impl CfnRoutingControlProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.cluster_arn { m.insert("ClusterArn", v.into_ref()); }
@@ -340,6 +357,7 @@ impl CfnRoutingControlProps {
 
     /// The `AWS::Route53RecoveryControl::RoutingControl` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53RecoveryControl::RoutingControl").properties(self.into_properties())
     }
@@ -348,6 +366,7 @@ impl CfnRoutingControlProps {
 #[cfg(feature = "route53recoverycontrol")]
 impl crate::Cfn<markers::RoutingControl> {
     /// Adds an `AWS::Route53RecoveryControl::RoutingControl` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -361,6 +380,7 @@ impl crate::Cfn<markers::RoutingControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-routingcontrol.html#aws-resource-route53recoverycontrol-routingcontrol-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -369,6 +389,7 @@ impl crate::Cfn<markers::RoutingControl> {
     ///
     /// `Fn::GetAtt` of
     /// [`RoutingControlArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-routingcontrol.html#aws-resource-route53recoverycontrol-routingcontrol-return-values).
+    #[inline]
     pub fn attr_routing_control_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RoutingControlArn".into())
     }
@@ -436,6 +457,7 @@ pub struct CfnSafetyRuleProps {
 #[cfg(feature = "route53recoverycontrol")]
 impl CfnSafetyRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(control_panel_arn: impl Into<Id<crate::route53recoverycontrol::CfnControlPanel>>, name: impl Into<Str>, rule_config: impl Into<safety_rule::RuleConfig>) -> CfnSafetyRuleProps {
         CfnSafetyRuleProps {
             assertion_rule: None,
@@ -451,6 +473,7 @@ impl CfnSafetyRuleProps {
 #[cfg(feature = "route53recoverycontrol")]
 impl CfnSafetyRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AssertionRule", self.assertion_rule);
@@ -464,6 +487,7 @@ impl CfnSafetyRuleProps {
 
     /// The `AWS::Route53RecoveryControl::SafetyRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53RecoveryControl::SafetyRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -472,6 +496,7 @@ impl CfnSafetyRuleProps {
 #[cfg(feature = "route53recoverycontrol")]
 impl crate::Cfn<markers::SafetyRule> {
     /// Adds an `AWS::Route53RecoveryControl::SafetyRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -485,6 +510,7 @@ impl crate::Cfn<markers::SafetyRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-safetyrule.html#aws-resource-route53recoverycontrol-safetyrule-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -493,6 +519,7 @@ impl crate::Cfn<markers::SafetyRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`SafetyRuleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-safetyrule.html#aws-resource-route53recoverycontrol-safetyrule-return-values).
+    #[inline]
     pub fn attr_safety_rule_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SafetyRuleArn".into())
     }
@@ -536,6 +563,7 @@ pub mod safety_rule {
 
     impl AssertionRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(asserted_controls: impl Into<List<Id<crate::route53recoverycontrol::CfnRoutingControl>>>, wait_period_ms: impl Into<Int>) -> AssertionRule {
             AssertionRule {
                 asserted_controls: asserted_controls.into(),
@@ -545,6 +573,7 @@ pub mod safety_rule {
     }
 
     impl IntoValue for AssertionRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AssertedControls", self.asserted_controls.into_refs());
@@ -585,6 +614,7 @@ pub mod safety_rule {
 
     impl RuleConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(inverted: impl Into<Bool>, threshold: impl Into<Int>, r#type: impl Into<Str>) -> RuleConfig {
             RuleConfig {
                 inverted: inverted.into(),
@@ -595,6 +625,7 @@ pub mod safety_rule {
     }
 
     impl IntoValue for RuleConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Inverted", self.inverted.into_value());
@@ -643,6 +674,7 @@ pub mod safety_rule {
 
     impl GatingRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(gating_controls: impl Into<List<Str>>, target_controls: impl Into<List<Str>>, wait_period_ms: impl Into<Int>) -> GatingRule {
             GatingRule {
                 gating_controls: gating_controls.into(),
@@ -653,6 +685,7 @@ pub mod safety_rule {
     }
 
     impl IntoValue for GatingRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GatingControls", self.gating_controls.into_value());

@@ -115,6 +115,7 @@ pub struct CfnCellProps {
 #[cfg(feature = "route53recoveryreadiness")]
 impl CfnCellProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnCellProps {
         CfnCellProps {
             cell_name: None,
@@ -126,6 +127,7 @@ impl CfnCellProps {
 
 #[cfg(feature = "route53recoveryreadiness")]
 impl Default for CfnCellProps {
+    #[inline]
     fn default() -> CfnCellProps {
         CfnCellProps::new()
     }
@@ -134,6 +136,7 @@ impl Default for CfnCellProps {
 #[cfg(feature = "route53recoveryreadiness")]
 impl CfnCellProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CellName", self.cell_name);
@@ -144,6 +147,7 @@ impl CfnCellProps {
 
     /// The `AWS::Route53RecoveryReadiness::Cell` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53RecoveryReadiness::Cell").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -152,6 +156,7 @@ impl CfnCellProps {
 #[cfg(feature = "route53recoveryreadiness")]
 impl crate::Cfn<markers::Cell> {
     /// Adds an `AWS::Route53RecoveryReadiness::Cell` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -166,6 +171,7 @@ impl crate::Cfn<markers::Cell> {
     ///
     /// `Fn::GetAtt` of
     /// [`ParentReadinessScopes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoveryreadiness-cell.html#aws-resource-route53recoveryreadiness-cell-return-values).
+    #[inline]
     pub fn attr_parent_readiness_scopes(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ParentReadinessScopes".into())
     }
@@ -174,6 +180,7 @@ impl crate::Cfn<markers::Cell> {
     ///
     /// `Fn::GetAtt` of
     /// [`CellArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoveryreadiness-cell.html#aws-resource-route53recoveryreadiness-cell-return-values).
+    #[inline]
     pub fn attr_cell_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CellArn".into())
     }
@@ -208,6 +215,7 @@ pub struct CfnReadinessCheckProps {
 #[cfg(feature = "route53recoveryreadiness")]
 impl CfnReadinessCheckProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnReadinessCheckProps {
         CfnReadinessCheckProps {
             readiness_check_name: None,
@@ -219,6 +227,7 @@ impl CfnReadinessCheckProps {
 
 #[cfg(feature = "route53recoveryreadiness")]
 impl Default for CfnReadinessCheckProps {
+    #[inline]
     fn default() -> CfnReadinessCheckProps {
         CfnReadinessCheckProps::new()
     }
@@ -227,6 +236,7 @@ impl Default for CfnReadinessCheckProps {
 #[cfg(feature = "route53recoveryreadiness")]
 impl CfnReadinessCheckProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ReadinessCheckName", self.readiness_check_name);
@@ -237,6 +247,7 @@ impl CfnReadinessCheckProps {
 
     /// The `AWS::Route53RecoveryReadiness::ReadinessCheck` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53RecoveryReadiness::ReadinessCheck").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -245,6 +256,7 @@ impl CfnReadinessCheckProps {
 #[cfg(feature = "route53recoveryreadiness")]
 impl crate::Cfn<markers::ReadinessCheck> {
     /// Adds an `AWS::Route53RecoveryReadiness::ReadinessCheck` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -257,6 +269,7 @@ impl crate::Cfn<markers::ReadinessCheck> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReadinessCheckArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoveryreadiness-readinesscheck.html#aws-resource-route53recoveryreadiness-readinesscheck-return-values).
+    #[inline]
     pub fn attr_readiness_check_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReadinessCheckArn".into())
     }
@@ -291,6 +304,7 @@ pub struct CfnRecoveryGroupProps {
 #[cfg(feature = "route53recoveryreadiness")]
 impl CfnRecoveryGroupProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnRecoveryGroupProps {
         CfnRecoveryGroupProps {
             cells: None,
@@ -302,6 +316,7 @@ impl CfnRecoveryGroupProps {
 
 #[cfg(feature = "route53recoveryreadiness")]
 impl Default for CfnRecoveryGroupProps {
+    #[inline]
     fn default() -> CfnRecoveryGroupProps {
         CfnRecoveryGroupProps::new()
     }
@@ -310,6 +325,7 @@ impl Default for CfnRecoveryGroupProps {
 #[cfg(feature = "route53recoveryreadiness")]
 impl CfnRecoveryGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Cells", self.cells);
@@ -320,6 +336,7 @@ impl CfnRecoveryGroupProps {
 
     /// The `AWS::Route53RecoveryReadiness::RecoveryGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53RecoveryReadiness::RecoveryGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -328,6 +345,7 @@ impl CfnRecoveryGroupProps {
 #[cfg(feature = "route53recoveryreadiness")]
 impl crate::Cfn<markers::RecoveryGroup> {
     /// Adds an `AWS::Route53RecoveryReadiness::RecoveryGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -340,6 +358,7 @@ impl crate::Cfn<markers::RecoveryGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`RecoveryGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoveryreadiness-recoverygroup.html#aws-resource-route53recoveryreadiness-recoverygroup-return-values).
+    #[inline]
     pub fn attr_recovery_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RecoveryGroupArn".into())
     }
@@ -382,6 +401,7 @@ pub struct CfnResourceSetProps {
 #[cfg(feature = "route53recoveryreadiness")]
 impl CfnResourceSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_set_type: impl Into<Str>, resources: impl Into<List<resource_set::Resource>>) -> CfnResourceSetProps {
         CfnResourceSetProps {
             resource_set_name: None,
@@ -395,6 +415,7 @@ impl CfnResourceSetProps {
 #[cfg(feature = "route53recoveryreadiness")]
 impl CfnResourceSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ResourceSetName", self.resource_set_name);
@@ -406,6 +427,7 @@ impl CfnResourceSetProps {
 
     /// The `AWS::Route53RecoveryReadiness::ResourceSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53RecoveryReadiness::ResourceSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -414,6 +436,7 @@ impl CfnResourceSetProps {
 #[cfg(feature = "route53recoveryreadiness")]
 impl crate::Cfn<markers::ResourceSet> {
     /// Adds an `AWS::Route53RecoveryReadiness::ResourceSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -426,6 +449,7 @@ impl crate::Cfn<markers::ResourceSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceSetArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoveryreadiness-resourceset.html#aws-resource-route53recoveryreadiness-resourceset-return-values).
+    #[inline]
     pub fn attr_resource_set_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceSetArn".into())
     }
@@ -471,6 +495,7 @@ pub mod resource_set {
 
     impl Resource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Resource {
             Resource {
                 component_id: None,
@@ -482,12 +507,14 @@ pub mod resource_set {
     }
 
     impl Default for Resource {
+        #[inline]
         fn default() -> Resource {
             Resource::new()
         }
     }
 
     impl IntoValue for Resource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComponentId", self.component_id);
@@ -535,6 +562,7 @@ pub mod resource_set {
 
     impl DNSTargetResource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DNSTargetResource {
             DNSTargetResource {
                 domain_name: None,
@@ -547,12 +575,14 @@ pub mod resource_set {
     }
 
     impl Default for DNSTargetResource {
+        #[inline]
         fn default() -> DNSTargetResource {
             DNSTargetResource::new()
         }
     }
 
     impl IntoValue for DNSTargetResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DomainName", self.domain_name);
@@ -584,6 +614,7 @@ pub mod resource_set {
 
     impl TargetResource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetResource {
             TargetResource {
                 nlb_resource: None,
@@ -593,12 +624,14 @@ pub mod resource_set {
     }
 
     impl Default for TargetResource {
+        #[inline]
         fn default() -> TargetResource {
             TargetResource::new()
         }
     }
 
     impl IntoValue for TargetResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NLBResource", self.nlb_resource);
@@ -627,6 +660,7 @@ pub mod resource_set {
 
     impl R53ResourceRecord {
         /// Every property unset.
+        #[inline]
         pub fn new() -> R53ResourceRecord {
             R53ResourceRecord {
                 domain_name: None,
@@ -636,12 +670,14 @@ pub mod resource_set {
     }
 
     impl Default for R53ResourceRecord {
+        #[inline]
         fn default() -> R53ResourceRecord {
             R53ResourceRecord::new()
         }
     }
 
     impl IntoValue for R53ResourceRecord {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DomainName", self.domain_name);
@@ -665,6 +701,7 @@ pub mod resource_set {
 
     impl NLBResource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NLBResource {
             NLBResource {
                 arn: None,
@@ -673,12 +710,14 @@ pub mod resource_set {
     }
 
     impl Default for NLBResource {
+        #[inline]
         fn default() -> NLBResource {
             NLBResource::new()
         }
     }
 
     impl IntoValue for NLBResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);

@@ -237,6 +237,7 @@ pub struct CfnFirewallDomainListProps {
 #[cfg(feature = "route53resolver")]
 impl CfnFirewallDomainListProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnFirewallDomainListProps {
         CfnFirewallDomainListProps {
             domain_file_url: None,
@@ -249,6 +250,7 @@ impl CfnFirewallDomainListProps {
 
 #[cfg(feature = "route53resolver")]
 impl Default for CfnFirewallDomainListProps {
+    #[inline]
     fn default() -> CfnFirewallDomainListProps {
         CfnFirewallDomainListProps::new()
     }
@@ -257,6 +259,7 @@ impl Default for CfnFirewallDomainListProps {
 #[cfg(feature = "route53resolver")]
 impl CfnFirewallDomainListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DomainFileUrl", self.domain_file_url);
@@ -268,6 +271,7 @@ impl CfnFirewallDomainListProps {
 
     /// The `AWS::Route53Resolver::FirewallDomainList` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53Resolver::FirewallDomainList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -276,6 +280,7 @@ impl CfnFirewallDomainListProps {
 #[cfg(feature = "route53resolver")]
 impl crate::Cfn<markers::FirewallDomainList> {
     /// Adds an `AWS::Route53Resolver::FirewallDomainList` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -288,6 +293,7 @@ impl crate::Cfn<markers::FirewallDomainList> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewalldomainlist.html#aws-resource-route53resolver-firewalldomainlist-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -297,6 +303,7 @@ impl crate::Cfn<markers::FirewallDomainList> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewalldomainlist.html#aws-resource-route53resolver-firewalldomainlist-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -307,6 +314,7 @@ impl crate::Cfn<markers::FirewallDomainList> {
     ///
     /// `Fn::GetAtt` of
     /// [`ManagedOwnerName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewalldomainlist.html#aws-resource-route53resolver-firewalldomainlist-return-values).
+    #[inline]
     pub fn attr_managed_owner_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ManagedOwnerName".into())
     }
@@ -316,6 +324,7 @@ impl crate::Cfn<markers::FirewallDomainList> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModificationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewalldomainlist.html#aws-resource-route53resolver-firewalldomainlist-return-values).
+    #[inline]
     pub fn attr_modification_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModificationTime".into())
     }
@@ -324,6 +333,7 @@ impl crate::Cfn<markers::FirewallDomainList> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewalldomainlist.html#aws-resource-route53resolver-firewalldomainlist-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -332,6 +342,7 @@ impl crate::Cfn<markers::FirewallDomainList> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewalldomainlist.html#aws-resource-route53resolver-firewalldomainlist-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -342,6 +353,7 @@ impl crate::Cfn<markers::FirewallDomainList> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatorRequestId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewalldomainlist.html#aws-resource-route53resolver-firewalldomainlist-return-values).
+    #[inline]
     pub fn attr_creator_request_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatorRequestId".into())
     }
@@ -350,6 +362,7 @@ impl crate::Cfn<markers::FirewallDomainList> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewalldomainlist.html#aws-resource-route53resolver-firewalldomainlist-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusMessage".into())
     }
@@ -358,6 +371,7 @@ impl crate::Cfn<markers::FirewallDomainList> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewalldomainlist.html#aws-resource-route53resolver-firewalldomainlist-return-values).
+    #[inline]
     pub fn attr_domain_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainCount".into())
     }
@@ -392,6 +406,7 @@ pub struct CfnFirewallRuleGroupProps {
 #[cfg(feature = "route53resolver")]
 impl CfnFirewallRuleGroupProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnFirewallRuleGroupProps {
         CfnFirewallRuleGroupProps {
             firewall_rules: None,
@@ -403,6 +418,7 @@ impl CfnFirewallRuleGroupProps {
 
 #[cfg(feature = "route53resolver")]
 impl Default for CfnFirewallRuleGroupProps {
+    #[inline]
     fn default() -> CfnFirewallRuleGroupProps {
         CfnFirewallRuleGroupProps::new()
     }
@@ -411,6 +427,7 @@ impl Default for CfnFirewallRuleGroupProps {
 #[cfg(feature = "route53resolver")]
 impl CfnFirewallRuleGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "FirewallRules", self.firewall_rules);
@@ -421,6 +438,7 @@ impl CfnFirewallRuleGroupProps {
 
     /// The `AWS::Route53Resolver::FirewallRuleGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53Resolver::FirewallRuleGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -429,6 +447,7 @@ impl CfnFirewallRuleGroupProps {
 #[cfg(feature = "route53resolver")]
 impl crate::Cfn<markers::FirewallRuleGroup> {
     /// Adds an `AWS::Route53Resolver::FirewallRuleGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -441,6 +460,7 @@ impl crate::Cfn<markers::FirewallRuleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroup.html#aws-resource-route53resolver-firewallrulegroup-return-values).
+    #[inline]
     pub fn attr_rule_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleCount".into())
     }
@@ -449,6 +469,7 @@ impl crate::Cfn<markers::FirewallRuleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroup.html#aws-resource-route53resolver-firewallrulegroup-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -458,6 +479,7 @@ impl crate::Cfn<markers::FirewallRuleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroup.html#aws-resource-route53resolver-firewallrulegroup-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -467,6 +489,7 @@ impl crate::Cfn<markers::FirewallRuleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroup.html#aws-resource-route53resolver-firewallrulegroup-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -477,6 +500,7 @@ impl crate::Cfn<markers::FirewallRuleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ShareStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroup.html#aws-resource-route53resolver-firewallrulegroup-return-values).
+    #[inline]
     pub fn attr_share_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ShareStatus".into())
     }
@@ -486,6 +510,7 @@ impl crate::Cfn<markers::FirewallRuleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModificationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroup.html#aws-resource-route53resolver-firewallrulegroup-return-values).
+    #[inline]
     pub fn attr_modification_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModificationTime".into())
     }
@@ -494,6 +519,7 @@ impl crate::Cfn<markers::FirewallRuleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroup.html#aws-resource-route53resolver-firewallrulegroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -502,6 +528,7 @@ impl crate::Cfn<markers::FirewallRuleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroup.html#aws-resource-route53resolver-firewallrulegroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -512,6 +539,7 @@ impl crate::Cfn<markers::FirewallRuleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatorRequestId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroup.html#aws-resource-route53resolver-firewallrulegroup-return-values).
+    #[inline]
     pub fn attr_creator_request_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatorRequestId".into())
     }
@@ -520,6 +548,7 @@ impl crate::Cfn<markers::FirewallRuleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroup.html#aws-resource-route53resolver-firewallrulegroup-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusMessage".into())
     }
@@ -556,6 +585,7 @@ pub mod firewall_rule_group {
 
     impl FirewallRuleType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FirewallRuleType {
             FirewallRuleType {
                 firewall_advanced_content_category: None,
@@ -566,12 +596,14 @@ pub mod firewall_rule_group {
     }
 
     impl Default for FirewallRuleType {
+        #[inline]
         fn default() -> FirewallRuleType {
             FirewallRuleType::new()
         }
     }
 
     impl IntoValue for FirewallRuleType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FirewallAdvancedContentCategory", self.firewall_advanced_content_category);
@@ -597,6 +629,7 @@ pub mod firewall_rule_group {
 
     impl PartnerThreatProtectionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(partner: impl Into<Str>) -> PartnerThreatProtectionConfig {
             PartnerThreatProtectionConfig {
                 partner: partner.into(),
@@ -605,6 +638,7 @@ pub mod firewall_rule_group {
     }
 
     impl IntoValue for PartnerThreatProtectionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Partner", self.partner.into_value());
@@ -628,6 +662,7 @@ pub mod firewall_rule_group {
 
     impl FirewallAdvancedContentCategoryConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(category: impl Into<Str>) -> FirewallAdvancedContentCategoryConfig {
             FirewallAdvancedContentCategoryConfig {
                 category: category.into(),
@@ -636,6 +671,7 @@ pub mod firewall_rule_group {
     }
 
     impl IntoValue for FirewallAdvancedContentCategoryConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Category", self.category.into_value());
@@ -659,6 +695,7 @@ pub mod firewall_rule_group {
 
     impl FirewallAdvancedThreatCategoryConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(category: impl Into<Str>) -> FirewallAdvancedThreatCategoryConfig {
             FirewallAdvancedThreatCategoryConfig {
                 category: category.into(),
@@ -667,6 +704,7 @@ pub mod firewall_rule_group {
     }
 
     impl IntoValue for FirewallAdvancedThreatCategoryConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Category", self.category.into_value());
@@ -770,6 +808,7 @@ pub mod firewall_rule_group {
 
     impl FirewallRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, priority: impl Into<Int>) -> FirewallRule {
             FirewallRule {
                 action: action.into(),
@@ -791,6 +830,7 @@ pub mod firewall_rule_group {
     }
 
     impl IntoValue for FirewallRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -866,6 +906,7 @@ pub struct CfnFirewallRuleGroupAssociationProps {
 #[cfg(feature = "route53resolver")]
 impl CfnFirewallRuleGroupAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(firewall_rule_group_id: impl Into<Id<crate::route53resolver::CfnFirewallRuleGroup>>, priority: impl Into<Int>, vpc_id: impl Into<Id<crate::ec2::CfnVPC>>) -> CfnFirewallRuleGroupAssociationProps {
         CfnFirewallRuleGroupAssociationProps {
             firewall_rule_group_id: firewall_rule_group_id.into(),
@@ -881,6 +922,7 @@ impl CfnFirewallRuleGroupAssociationProps {
 #[cfg(feature = "route53resolver")]
 impl CfnFirewallRuleGroupAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FirewallRuleGroupId", self.firewall_rule_group_id.into_ref());
@@ -894,6 +936,7 @@ impl CfnFirewallRuleGroupAssociationProps {
 
     /// The `AWS::Route53Resolver::FirewallRuleGroupAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53Resolver::FirewallRuleGroupAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -902,6 +945,7 @@ impl CfnFirewallRuleGroupAssociationProps {
 #[cfg(feature = "route53resolver")]
 impl crate::Cfn<markers::FirewallRuleGroupAssociation> {
     /// Adds an `AWS::Route53Resolver::FirewallRuleGroupAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -914,6 +958,7 @@ impl crate::Cfn<markers::FirewallRuleGroupAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroupassociation.html#aws-resource-route53resolver-firewallrulegroupassociation-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -923,6 +968,7 @@ impl crate::Cfn<markers::FirewallRuleGroupAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroupassociation.html#aws-resource-route53resolver-firewallrulegroupassociation-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -933,6 +979,7 @@ impl crate::Cfn<markers::FirewallRuleGroupAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ManagedOwnerName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroupassociation.html#aws-resource-route53resolver-firewallrulegroupassociation-return-values).
+    #[inline]
     pub fn attr_managed_owner_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ManagedOwnerName".into())
     }
@@ -942,6 +989,7 @@ impl crate::Cfn<markers::FirewallRuleGroupAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModificationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroupassociation.html#aws-resource-route53resolver-firewallrulegroupassociation-return-values).
+    #[inline]
     pub fn attr_modification_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModificationTime".into())
     }
@@ -950,6 +998,7 @@ impl crate::Cfn<markers::FirewallRuleGroupAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroupassociation.html#aws-resource-route53resolver-firewallrulegroupassociation-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -958,6 +1007,7 @@ impl crate::Cfn<markers::FirewallRuleGroupAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroupassociation.html#aws-resource-route53resolver-firewallrulegroupassociation-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -968,6 +1018,7 @@ impl crate::Cfn<markers::FirewallRuleGroupAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatorRequestId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroupassociation.html#aws-resource-route53resolver-firewallrulegroupassociation-return-values).
+    #[inline]
     pub fn attr_creator_request_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatorRequestId".into())
     }
@@ -976,6 +1027,7 @@ impl crate::Cfn<markers::FirewallRuleGroupAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroupassociation.html#aws-resource-route53resolver-firewallrulegroupassociation-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusMessage".into())
     }
@@ -1023,6 +1075,7 @@ pub struct CfnOutpostResolverProps {
 #[cfg(feature = "route53resolver")]
 impl CfnOutpostResolverProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, outpost_arn: impl Into<Str>, preferred_instance_type: impl Into<Str>) -> CfnOutpostResolverProps {
         CfnOutpostResolverProps {
             instance_count: None,
@@ -1037,6 +1090,7 @@ impl CfnOutpostResolverProps {
 #[cfg(feature = "route53resolver")]
 impl CfnOutpostResolverProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "InstanceCount", self.instance_count);
@@ -1049,6 +1103,7 @@ impl CfnOutpostResolverProps {
 
     /// The `AWS::Route53Resolver::OutpostResolver` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53Resolver::OutpostResolver").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1057,6 +1112,7 @@ impl CfnOutpostResolverProps {
 #[cfg(feature = "route53resolver")]
 impl crate::Cfn<markers::OutpostResolver> {
     /// Adds an `AWS::Route53Resolver::OutpostResolver` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1069,6 +1125,7 @@ impl crate::Cfn<markers::OutpostResolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-outpostresolver.html#aws-resource-route53resolver-outpostresolver-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1078,6 +1135,7 @@ impl crate::Cfn<markers::OutpostResolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-outpostresolver.html#aws-resource-route53resolver-outpostresolver-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -1087,6 +1145,7 @@ impl crate::Cfn<markers::OutpostResolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModificationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-outpostresolver.html#aws-resource-route53resolver-outpostresolver-return-values).
+    #[inline]
     pub fn attr_modification_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModificationTime".into())
     }
@@ -1095,6 +1154,7 @@ impl crate::Cfn<markers::OutpostResolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-outpostresolver.html#aws-resource-route53resolver-outpostresolver-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1103,6 +1163,7 @@ impl crate::Cfn<markers::OutpostResolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-outpostresolver.html#aws-resource-route53resolver-outpostresolver-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1112,6 +1173,7 @@ impl crate::Cfn<markers::OutpostResolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatorRequestId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-outpostresolver.html#aws-resource-route53resolver-outpostresolver-return-values).
+    #[inline]
     pub fn attr_creator_request_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatorRequestId".into())
     }
@@ -1120,6 +1182,7 @@ impl crate::Cfn<markers::OutpostResolver> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-outpostresolver.html#aws-resource-route53resolver-outpostresolver-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusMessage".into())
     }
@@ -1150,6 +1213,7 @@ pub struct CfnResolverConfigProps {
 #[cfg(feature = "route53resolver")]
 impl CfnResolverConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(autodefined_reverse_flag: impl Into<Str>, resource_id: impl Into<Str>) -> CfnResolverConfigProps {
         CfnResolverConfigProps {
             autodefined_reverse_flag: autodefined_reverse_flag.into(),
@@ -1161,6 +1225,7 @@ impl CfnResolverConfigProps {
 #[cfg(feature = "route53resolver")]
 impl CfnResolverConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AutodefinedReverseFlag", self.autodefined_reverse_flag.into_value());
@@ -1170,6 +1235,7 @@ impl CfnResolverConfigProps {
 
     /// The `AWS::Route53Resolver::ResolverConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53Resolver::ResolverConfig").properties(self.into_properties())
     }
@@ -1178,6 +1244,7 @@ impl CfnResolverConfigProps {
 #[cfg(feature = "route53resolver")]
 impl crate::Cfn<markers::ResolverConfig> {
     /// Adds an `AWS::Route53Resolver::ResolverConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1190,6 +1257,7 @@ impl crate::Cfn<markers::ResolverConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverconfig.html#aws-resource-route53resolver-resolverconfig-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -1199,6 +1267,7 @@ impl crate::Cfn<markers::ResolverConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`AutodefinedReverse`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverconfig.html#aws-resource-route53resolver-resolverconfig-return-values).
+    #[inline]
     pub fn attr_autodefined_reverse(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AutodefinedReverse".into())
     }
@@ -1207,6 +1276,7 @@ impl crate::Cfn<markers::ResolverConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverconfig.html#aws-resource-route53resolver-resolverconfig-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1229,6 +1299,7 @@ pub struct CfnResolverDNSSECConfigProps {
 #[cfg(feature = "route53resolver")]
 impl CfnResolverDNSSECConfigProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnResolverDNSSECConfigProps {
         CfnResolverDNSSECConfigProps {
             resource_id: None,
@@ -1238,6 +1309,7 @@ impl CfnResolverDNSSECConfigProps {
 
 #[cfg(feature = "route53resolver")]
 impl Default for CfnResolverDNSSECConfigProps {
+    #[inline]
     fn default() -> CfnResolverDNSSECConfigProps {
         CfnResolverDNSSECConfigProps::new()
     }
@@ -1246,6 +1318,7 @@ impl Default for CfnResolverDNSSECConfigProps {
 #[cfg(feature = "route53resolver")]
 impl CfnResolverDNSSECConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ResourceId", self.resource_id);
@@ -1254,6 +1327,7 @@ impl CfnResolverDNSSECConfigProps {
 
     /// The `AWS::Route53Resolver::ResolverDNSSECConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53Resolver::ResolverDNSSECConfig").properties(self.into_properties())
     }
@@ -1262,6 +1336,7 @@ impl CfnResolverDNSSECConfigProps {
 #[cfg(feature = "route53resolver")]
 impl crate::Cfn<markers::ResolverDNSSECConfig> {
     /// Adds an `AWS::Route53Resolver::ResolverDNSSECConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1274,6 +1349,7 @@ impl crate::Cfn<markers::ResolverDNSSECConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`ValidationStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverdnssecconfig.html#aws-resource-route53resolver-resolverdnssecconfig-return-values).
+    #[inline]
     pub fn attr_validation_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ValidationStatus".into())
     }
@@ -1282,6 +1358,7 @@ impl crate::Cfn<markers::ResolverDNSSECConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverdnssecconfig.html#aws-resource-route53resolver-resolverdnssecconfig-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -1291,6 +1368,7 @@ impl crate::Cfn<markers::ResolverDNSSECConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverdnssecconfig.html#aws-resource-route53resolver-resolverdnssecconfig-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1397,6 +1475,7 @@ pub struct CfnResolverEndpointProps {
 #[cfg(feature = "route53resolver")]
 impl CfnResolverEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(direction: impl Into<Str>, ip_addresses: impl Into<List<resolver_endpoint::IpAddressRequest>>, security_group_ids: impl Into<List<Str>>) -> CfnResolverEndpointProps {
         CfnResolverEndpointProps {
             direction: direction.into(),
@@ -1419,6 +1498,7 @@ impl CfnResolverEndpointProps {
 #[cfg(feature = "route53resolver")]
 impl CfnResolverEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Direction", self.direction.into_value());
@@ -1439,6 +1519,7 @@ impl CfnResolverEndpointProps {
 
     /// The `AWS::Route53Resolver::ResolverEndpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53Resolver::ResolverEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1447,6 +1528,7 @@ impl CfnResolverEndpointProps {
 #[cfg(feature = "route53resolver")]
 impl crate::Cfn<markers::ResolverEndpoint> {
     /// Adds an `AWS::Route53Resolver::ResolverEndpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1459,6 +1541,7 @@ impl crate::Cfn<markers::ResolverEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResolverEndpointId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverendpoint.html#aws-resource-route53resolver-resolverendpoint-return-values).
+    #[inline]
     pub fn attr_resolver_endpoint_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResolverEndpointId".into())
     }
@@ -1467,6 +1550,7 @@ impl crate::Cfn<markers::ResolverEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpAddressCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverendpoint.html#aws-resource-route53resolver-resolverendpoint-return-values).
+    #[inline]
     pub fn attr_ip_address_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpAddressCount".into())
     }
@@ -1475,6 +1559,7 @@ impl crate::Cfn<markers::ResolverEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`OutpostArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverendpoint.html#aws-resource-route53resolver-resolverendpoint-return-values).
+    #[inline]
     pub fn attr_outpost_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OutpostArn".into())
     }
@@ -1483,6 +1568,7 @@ impl crate::Cfn<markers::ResolverEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`PreferredInstanceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverendpoint.html#aws-resource-route53resolver-resolverendpoint-return-values).
+    #[inline]
     pub fn attr_preferred_instance_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PreferredInstanceType".into())
     }
@@ -1491,6 +1577,7 @@ impl crate::Cfn<markers::ResolverEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResolverEndpointType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverendpoint.html#aws-resource-route53resolver-resolverendpoint-return-values).
+    #[inline]
     pub fn attr_resolver_endpoint_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResolverEndpointType".into())
     }
@@ -1500,6 +1587,7 @@ impl crate::Cfn<markers::ResolverEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverendpoint.html#aws-resource-route53resolver-resolverendpoint-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1508,6 +1596,7 @@ impl crate::Cfn<markers::ResolverEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Direction`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverendpoint.html#aws-resource-route53resolver-resolverendpoint-return-values).
+    #[inline]
     pub fn attr_direction(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Direction".into())
     }
@@ -1516,6 +1605,7 @@ impl crate::Cfn<markers::ResolverEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`HostVPCId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverendpoint.html#aws-resource-route53resolver-resolverendpoint-return-values).
+    #[inline]
     pub fn attr_host_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HostVPCId".into())
     }
@@ -1524,6 +1614,7 @@ impl crate::Cfn<markers::ResolverEndpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverendpoint.html#aws-resource-route53resolver-resolverendpoint-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -1564,6 +1655,7 @@ pub mod resolver_endpoint {
 
     impl IpAddressRequest {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subnet_id: impl Into<Str>) -> IpAddressRequest {
             IpAddressRequest {
                 ip: None,
@@ -1574,6 +1666,7 @@ pub mod resolver_endpoint {
     }
 
     impl IntoValue for IpAddressRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Ip", self.ip);
@@ -1616,6 +1709,7 @@ pub struct CfnResolverQueryLoggingConfigProps {
 #[cfg(feature = "route53resolver")]
 impl CfnResolverQueryLoggingConfigProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnResolverQueryLoggingConfigProps {
         CfnResolverQueryLoggingConfigProps {
             destination_arn: None,
@@ -1627,6 +1721,7 @@ impl CfnResolverQueryLoggingConfigProps {
 
 #[cfg(feature = "route53resolver")]
 impl Default for CfnResolverQueryLoggingConfigProps {
+    #[inline]
     fn default() -> CfnResolverQueryLoggingConfigProps {
         CfnResolverQueryLoggingConfigProps::new()
     }
@@ -1635,6 +1730,7 @@ impl Default for CfnResolverQueryLoggingConfigProps {
 #[cfg(feature = "route53resolver")]
 impl CfnResolverQueryLoggingConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DestinationArn", self.destination_arn);
@@ -1645,6 +1741,7 @@ impl CfnResolverQueryLoggingConfigProps {
 
     /// The `AWS::Route53Resolver::ResolverQueryLoggingConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53Resolver::ResolverQueryLoggingConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1653,6 +1750,7 @@ impl CfnResolverQueryLoggingConfigProps {
 #[cfg(feature = "route53resolver")]
 impl crate::Cfn<markers::ResolverQueryLoggingConfig> {
     /// Adds an `AWS::Route53Resolver::ResolverQueryLoggingConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1665,6 +1763,7 @@ impl crate::Cfn<markers::ResolverQueryLoggingConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverqueryloggingconfig.html#aws-resource-route53resolver-resolverqueryloggingconfig-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1673,6 +1772,7 @@ impl crate::Cfn<markers::ResolverQueryLoggingConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverqueryloggingconfig.html#aws-resource-route53resolver-resolverqueryloggingconfig-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -1681,6 +1781,7 @@ impl crate::Cfn<markers::ResolverQueryLoggingConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverqueryloggingconfig.html#aws-resource-route53resolver-resolverqueryloggingconfig-return-values).
+    #[inline]
     pub fn attr_association_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationCount".into())
     }
@@ -1690,6 +1791,7 @@ impl crate::Cfn<markers::ResolverQueryLoggingConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverqueryloggingconfig.html#aws-resource-route53resolver-resolverqueryloggingconfig-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -1700,6 +1802,7 @@ impl crate::Cfn<markers::ResolverQueryLoggingConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`ShareStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverqueryloggingconfig.html#aws-resource-route53resolver-resolverqueryloggingconfig-return-values).
+    #[inline]
     pub fn attr_share_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ShareStatus".into())
     }
@@ -1708,6 +1811,7 @@ impl crate::Cfn<markers::ResolverQueryLoggingConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverqueryloggingconfig.html#aws-resource-route53resolver-resolverqueryloggingconfig-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1716,6 +1820,7 @@ impl crate::Cfn<markers::ResolverQueryLoggingConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverqueryloggingconfig.html#aws-resource-route53resolver-resolverqueryloggingconfig-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1726,6 +1831,7 @@ impl crate::Cfn<markers::ResolverQueryLoggingConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatorRequestId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverqueryloggingconfig.html#aws-resource-route53resolver-resolverqueryloggingconfig-return-values).
+    #[inline]
     pub fn attr_creator_request_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatorRequestId".into())
     }
@@ -1759,6 +1865,7 @@ pub struct CfnResolverQueryLoggingConfigAssociationProps {
 #[cfg(feature = "route53resolver")]
 impl CfnResolverQueryLoggingConfigAssociationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnResolverQueryLoggingConfigAssociationProps {
         CfnResolverQueryLoggingConfigAssociationProps {
             resolver_query_log_config_id: None,
@@ -1769,6 +1876,7 @@ impl CfnResolverQueryLoggingConfigAssociationProps {
 
 #[cfg(feature = "route53resolver")]
 impl Default for CfnResolverQueryLoggingConfigAssociationProps {
+    #[inline]
     fn default() -> CfnResolverQueryLoggingConfigAssociationProps {
         CfnResolverQueryLoggingConfigAssociationProps::new()
     }
@@ -1777,6 +1885,7 @@ impl Default for CfnResolverQueryLoggingConfigAssociationProps {
 #[cfg(feature = "route53resolver")]
 impl CfnResolverQueryLoggingConfigAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.resolver_query_log_config_id { m.insert("ResolverQueryLogConfigId", v.into_ref()); }
@@ -1786,6 +1895,7 @@ impl CfnResolverQueryLoggingConfigAssociationProps {
 
     /// The `AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation").properties(self.into_properties())
     }
@@ -1794,6 +1904,7 @@ impl CfnResolverQueryLoggingConfigAssociationProps {
 #[cfg(feature = "route53resolver")]
 impl crate::Cfn<markers::ResolverQueryLoggingConfigAssociation> {
     /// Adds an `AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1806,6 +1917,7 @@ impl crate::Cfn<markers::ResolverQueryLoggingConfigAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverqueryloggingconfigassociation.html#aws-resource-route53resolver-resolverqueryloggingconfigassociation-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1815,6 +1927,7 @@ impl crate::Cfn<markers::ResolverQueryLoggingConfigAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverqueryloggingconfigassociation.html#aws-resource-route53resolver-resolverqueryloggingconfigassociation-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -1823,6 +1936,7 @@ impl crate::Cfn<markers::ResolverQueryLoggingConfigAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Error`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverqueryloggingconfigassociation.html#aws-resource-route53resolver-resolverqueryloggingconfigassociation-return-values).
+    #[inline]
     pub fn attr_error(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Error".into())
     }
@@ -1831,6 +1945,7 @@ impl crate::Cfn<markers::ResolverQueryLoggingConfigAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverqueryloggingconfigassociation.html#aws-resource-route53resolver-resolverqueryloggingconfigassociation-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1840,6 +1955,7 @@ impl crate::Cfn<markers::ResolverQueryLoggingConfigAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ErrorMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverqueryloggingconfigassociation.html#aws-resource-route53resolver-resolverqueryloggingconfigassociation-return-values).
+    #[inline]
     pub fn attr_error_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ErrorMessage".into())
     }
@@ -1904,6 +2020,7 @@ pub struct CfnResolverRuleProps {
 #[cfg(feature = "route53resolver")]
 impl CfnResolverRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(rule_type: impl Into<Str>) -> CfnResolverRuleProps {
         CfnResolverRuleProps {
             delegation_record: None,
@@ -1920,6 +2037,7 @@ impl CfnResolverRuleProps {
 #[cfg(feature = "route53resolver")]
 impl CfnResolverRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DelegationRecord", self.delegation_record);
@@ -1934,6 +2052,7 @@ impl CfnResolverRuleProps {
 
     /// The `AWS::Route53Resolver::ResolverRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53Resolver::ResolverRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1942,6 +2061,7 @@ impl CfnResolverRuleProps {
 #[cfg(feature = "route53resolver")]
 impl crate::Cfn<markers::ResolverRule> {
     /// Adds an `AWS::Route53Resolver::ResolverRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1955,6 +2075,7 @@ impl crate::Cfn<markers::ResolverRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResolverEndpointId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverrule.html#aws-resource-route53resolver-resolverrule-return-values).
+    #[inline]
     pub fn attr_resolver_endpoint_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResolverEndpointId".into())
     }
@@ -1966,6 +2087,7 @@ impl crate::Cfn<markers::ResolverRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverrule.html#aws-resource-route53resolver-resolverrule-return-values).
+    #[inline]
     pub fn attr_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainName".into())
     }
@@ -1976,6 +2098,7 @@ impl crate::Cfn<markers::ResolverRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResolverRuleId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverrule.html#aws-resource-route53resolver-resolverrule-return-values).
+    #[inline]
     pub fn attr_resolver_rule_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResolverRuleId".into())
     }
@@ -1985,6 +2108,7 @@ impl crate::Cfn<markers::ResolverRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverrule.html#aws-resource-route53resolver-resolverrule-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1995,6 +2119,7 @@ impl crate::Cfn<markers::ResolverRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`TargetIps`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverrule.html#aws-resource-route53resolver-resolverrule-return-values).
+    #[inline]
     pub fn attr_target_ips(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TargetIps".into())
     }
@@ -2004,6 +2129,7 @@ impl crate::Cfn<markers::ResolverRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverrule.html#aws-resource-route53resolver-resolverrule-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -2053,6 +2179,7 @@ pub mod resolver_rule {
 
     impl TargetAddress {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetAddress {
             TargetAddress {
                 ip: None,
@@ -2065,12 +2192,14 @@ pub mod resolver_rule {
     }
 
     impl Default for TargetAddress {
+        #[inline]
         fn default() -> TargetAddress {
             TargetAddress::new()
         }
     }
 
     impl IntoValue for TargetAddress {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Ip", self.ip);
@@ -2116,6 +2245,7 @@ pub struct CfnResolverRuleAssociationProps {
 #[cfg(feature = "route53resolver")]
 impl CfnResolverRuleAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resolver_rule_id: impl Into<Id<crate::route53resolver::CfnResolverRule>>, vpc_id: impl Into<Id<crate::ec2::CfnVPC>>) -> CfnResolverRuleAssociationProps {
         CfnResolverRuleAssociationProps {
             name: None,
@@ -2128,6 +2258,7 @@ impl CfnResolverRuleAssociationProps {
 #[cfg(feature = "route53resolver")]
 impl CfnResolverRuleAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Name", self.name);
@@ -2138,6 +2269,7 @@ impl CfnResolverRuleAssociationProps {
 
     /// The `AWS::Route53Resolver::ResolverRuleAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Route53Resolver::ResolverRuleAssociation").properties(self.into_properties())
     }
@@ -2146,6 +2278,7 @@ impl CfnResolverRuleAssociationProps {
 #[cfg(feature = "route53resolver")]
 impl crate::Cfn<markers::ResolverRuleAssociation> {
     /// Adds an `AWS::Route53Resolver::ResolverRuleAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2159,6 +2292,7 @@ impl crate::Cfn<markers::ResolverRuleAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`VPCId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverruleassociation.html#aws-resource-route53resolver-resolverruleassociation-return-values).
+    #[inline]
     pub fn attr_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VPCId".into())
     }
@@ -2168,6 +2302,7 @@ impl crate::Cfn<markers::ResolverRuleAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResolverRuleId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverruleassociation.html#aws-resource-route53resolver-resolverruleassociation-return-values).
+    #[inline]
     pub fn attr_resolver_rule_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResolverRuleId".into())
     }
@@ -2177,6 +2312,7 @@ impl crate::Cfn<markers::ResolverRuleAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResolverRuleAssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverruleassociation.html#aws-resource-route53resolver-resolverruleassociation-return-values).
+    #[inline]
     pub fn attr_resolver_rule_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResolverRuleAssociationId".into())
     }
@@ -2186,6 +2322,7 @@ impl crate::Cfn<markers::ResolverRuleAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverruleassociation.html#aws-resource-route53resolver-resolverruleassociation-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }

@@ -141,6 +141,7 @@ pub struct CfnInboundExternalLinkProps {
 #[cfg(feature = "rtbfabric")]
 impl CfnInboundExternalLinkProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(gateway_id: impl Into<Str>, link_log_settings: impl Into<inbound_external_link::LinkLogSettings>) -> CfnInboundExternalLinkProps {
         CfnInboundExternalLinkProps {
             gateway_id: gateway_id.into(),
@@ -154,6 +155,7 @@ impl CfnInboundExternalLinkProps {
 #[cfg(feature = "rtbfabric")]
 impl CfnInboundExternalLinkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GatewayId", self.gateway_id.into_value());
@@ -165,6 +167,7 @@ impl CfnInboundExternalLinkProps {
 
     /// The `AWS::RTBFabric::InboundExternalLink` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RTBFabric::InboundExternalLink").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -173,6 +176,7 @@ impl CfnInboundExternalLinkProps {
 #[cfg(feature = "rtbfabric")]
 impl crate::Cfn<markers::InboundExternalLink> {
     /// Adds an `AWS::RTBFabric::InboundExternalLink` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -185,6 +189,7 @@ impl crate::Cfn<markers::InboundExternalLink> {
     ///
     /// `Fn::GetAtt` of
     /// [`LinkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-inboundexternallink.html#aws-resource-rtbfabric-inboundexternallink-return-values).
+    #[inline]
     pub fn attr_link_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LinkId".into())
     }
@@ -193,6 +198,7 @@ impl crate::Cfn<markers::InboundExternalLink> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-inboundexternallink.html#aws-resource-rtbfabric-inboundexternallink-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -201,6 +207,7 @@ impl crate::Cfn<markers::InboundExternalLink> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-inboundexternallink.html#aws-resource-rtbfabric-inboundexternallink-return-values).
+    #[inline]
     pub fn attr_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainName".into())
     }
@@ -209,6 +216,7 @@ impl crate::Cfn<markers::InboundExternalLink> {
     ///
     /// `Fn::GetAtt` of
     /// [`LinkStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-inboundexternallink.html#aws-resource-rtbfabric-inboundexternallink-return-values).
+    #[inline]
     pub fn attr_link_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LinkStatus".into())
     }
@@ -217,6 +225,7 @@ impl crate::Cfn<markers::InboundExternalLink> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-inboundexternallink.html#aws-resource-rtbfabric-inboundexternallink-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -225,6 +234,7 @@ impl crate::Cfn<markers::InboundExternalLink> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-inboundexternallink.html#aws-resource-rtbfabric-inboundexternallink-return-values).
+    #[inline]
     pub fn attr_updated_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedTimestamp".into())
     }
@@ -255,6 +265,7 @@ pub mod inbound_external_link {
 
     impl LinkAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LinkAttributes {
             LinkAttributes {
                 customer_provided_id: None,
@@ -264,12 +275,14 @@ pub mod inbound_external_link {
     }
 
     impl Default for LinkAttributes {
+        #[inline]
         fn default() -> LinkAttributes {
             LinkAttributes::new()
         }
     }
 
     impl IntoValue for LinkAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomerProvidedId", self.customer_provided_id);
@@ -311,6 +324,7 @@ pub mod inbound_external_link {
 
     impl ResponderErrorMaskingForHttpCode {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, http_code: impl Into<Str>, logging_types: impl Into<List<Str>>) -> ResponderErrorMaskingForHttpCode {
             ResponderErrorMaskingForHttpCode {
                 action: action.into(),
@@ -322,6 +336,7 @@ pub mod inbound_external_link {
     }
 
     impl IntoValue for ResponderErrorMaskingForHttpCode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -348,6 +363,7 @@ pub mod inbound_external_link {
 
     impl LinkLogSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(application_logs: impl Into<ApplicationLogs>) -> LinkLogSettings {
             LinkLogSettings {
                 application_logs: application_logs.into(),
@@ -356,6 +372,7 @@ pub mod inbound_external_link {
     }
 
     impl IntoValue for LinkLogSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApplicationLogs", self.application_logs.into_value());
@@ -379,6 +396,7 @@ pub mod inbound_external_link {
 
     impl ApplicationLogs {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(link_application_log_sampling: impl Into<LinkApplicationLogSampling>) -> ApplicationLogs {
             ApplicationLogs {
                 link_application_log_sampling: link_application_log_sampling.into(),
@@ -387,6 +405,7 @@ pub mod inbound_external_link {
     }
 
     impl IntoValue for ApplicationLogs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LinkApplicationLogSampling", self.link_application_log_sampling.into_value());
@@ -416,6 +435,7 @@ pub mod inbound_external_link {
 
     impl LinkApplicationLogSampling {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(error_log: impl Into<Num>, filter_log: impl Into<Num>) -> LinkApplicationLogSampling {
             LinkApplicationLogSampling {
                 error_log: error_log.into(),
@@ -425,6 +445,7 @@ pub mod inbound_external_link {
     }
 
     impl IntoValue for LinkApplicationLogSampling {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ErrorLog", self.error_log.into_value());
@@ -485,6 +506,7 @@ pub struct CfnLinkProps {
 #[cfg(feature = "rtbfabric")]
 impl CfnLinkProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(gateway_id: impl Into<Str>, link_log_settings: impl Into<link::LinkLogSettings>, peer_gateway_id: impl Into<Str>) -> CfnLinkProps {
         CfnLinkProps {
             gateway_id: gateway_id.into(),
@@ -501,6 +523,7 @@ impl CfnLinkProps {
 #[cfg(feature = "rtbfabric")]
 impl CfnLinkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GatewayId", self.gateway_id.into_value());
@@ -515,6 +538,7 @@ impl CfnLinkProps {
 
     /// The `AWS::RTBFabric::Link` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RTBFabric::Link").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -523,6 +547,7 @@ impl CfnLinkProps {
 #[cfg(feature = "rtbfabric")]
 impl crate::Cfn<markers::Link> {
     /// Adds an `AWS::RTBFabric::Link` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -535,6 +560,7 @@ impl crate::Cfn<markers::Link> {
     ///
     /// `Fn::GetAtt` of
     /// [`LinkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-link.html#aws-resource-rtbfabric-link-return-values).
+    #[inline]
     pub fn attr_link_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LinkId".into())
     }
@@ -543,6 +569,7 @@ impl crate::Cfn<markers::Link> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-link.html#aws-resource-rtbfabric-link-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -551,6 +578,7 @@ impl crate::Cfn<markers::Link> {
     ///
     /// `Fn::GetAtt` of
     /// [`LinkStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-link.html#aws-resource-rtbfabric-link-return-values).
+    #[inline]
     pub fn attr_link_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LinkStatus".into())
     }
@@ -559,6 +587,7 @@ impl crate::Cfn<markers::Link> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-link.html#aws-resource-rtbfabric-link-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -567,6 +596,7 @@ impl crate::Cfn<markers::Link> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-link.html#aws-resource-rtbfabric-link-return-values).
+    #[inline]
     pub fn attr_updated_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedTimestamp".into())
     }
@@ -575,6 +605,7 @@ impl crate::Cfn<markers::Link> {
     ///
     /// `Fn::GetAtt` of
     /// [`LinkDirection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-link.html#aws-resource-rtbfabric-link-return-values).
+    #[inline]
     pub fn attr_link_direction(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LinkDirection".into())
     }
@@ -605,6 +636,7 @@ pub mod link {
 
     impl LinkAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LinkAttributes {
             LinkAttributes {
                 customer_provided_id: None,
@@ -614,12 +646,14 @@ pub mod link {
     }
 
     impl Default for LinkAttributes {
+        #[inline]
         fn default() -> LinkAttributes {
             LinkAttributes::new()
         }
     }
 
     impl IntoValue for LinkAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomerProvidedId", self.customer_provided_id);
@@ -661,6 +695,7 @@ pub mod link {
 
     impl ResponderErrorMaskingForHttpCode {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, http_code: impl Into<Str>, logging_types: impl Into<List<Str>>) -> ResponderErrorMaskingForHttpCode {
             ResponderErrorMaskingForHttpCode {
                 action: action.into(),
@@ -672,6 +707,7 @@ pub mod link {
     }
 
     impl IntoValue for ResponderErrorMaskingForHttpCode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -698,6 +734,7 @@ pub mod link {
 
     impl LinkLogSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(application_logs: impl Into<ApplicationLogs>) -> LinkLogSettings {
             LinkLogSettings {
                 application_logs: application_logs.into(),
@@ -706,6 +743,7 @@ pub mod link {
     }
 
     impl IntoValue for LinkLogSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApplicationLogs", self.application_logs.into_value());
@@ -729,6 +767,7 @@ pub mod link {
 
     impl ApplicationLogs {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(link_application_log_sampling: impl Into<LinkApplicationLogSampling>) -> ApplicationLogs {
             ApplicationLogs {
                 link_application_log_sampling: link_application_log_sampling.into(),
@@ -737,6 +776,7 @@ pub mod link {
     }
 
     impl IntoValue for ApplicationLogs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LinkApplicationLogSampling", self.link_application_log_sampling.into_value());
@@ -766,6 +806,7 @@ pub mod link {
 
     impl LinkApplicationLogSampling {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(error_log: impl Into<Num>, filter_log: impl Into<Num>) -> LinkApplicationLogSampling {
             LinkApplicationLogSampling {
                 error_log: error_log.into(),
@@ -775,6 +816,7 @@ pub mod link {
     }
 
     impl IntoValue for LinkApplicationLogSampling {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ErrorLog", self.error_log.into_value());
@@ -814,6 +856,7 @@ pub mod link {
 
     impl ModuleConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> ModuleConfiguration {
             ModuleConfiguration {
                 depends_on: None,
@@ -825,6 +868,7 @@ pub mod link {
     }
 
     impl IntoValue for ModuleConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DependsOn", self.depends_on);
@@ -855,6 +899,7 @@ pub mod link {
 
     impl ModuleParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ModuleParameters {
             ModuleParameters {
                 no_bid: None,
@@ -864,12 +909,14 @@ pub mod link {
     }
 
     impl Default for ModuleParameters {
+        #[inline]
         fn default() -> ModuleParameters {
             ModuleParameters::new()
         }
     }
 
     impl IntoValue for ModuleParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NoBid", self.no_bid);
@@ -903,6 +950,7 @@ pub mod link {
 
     impl NoBidModuleParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NoBidModuleParameters {
             NoBidModuleParameters {
                 pass_through_percentage: None,
@@ -913,12 +961,14 @@ pub mod link {
     }
 
     impl Default for NoBidModuleParameters {
+        #[inline]
         fn default() -> NoBidModuleParameters {
             NoBidModuleParameters::new()
         }
     }
 
     impl IntoValue for NoBidModuleParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PassThroughPercentage", self.pass_through_percentage);
@@ -962,6 +1012,7 @@ pub mod link {
 
     impl OpenRtbAttributeModuleParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Action>, filter_configuration: impl Into<List<Filter>>, filter_type: impl Into<Str>, holdback_percentage: impl Into<Num>) -> OpenRtbAttributeModuleParameters {
             OpenRtbAttributeModuleParameters {
                 action: action.into(),
@@ -973,6 +1024,7 @@ pub mod link {
     }
 
     impl IntoValue for OpenRtbAttributeModuleParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -999,6 +1051,7 @@ pub mod link {
 
     impl Filter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(criteria: impl Into<List<FilterCriterion>>) -> Filter {
             Filter {
                 criteria: criteria.into(),
@@ -1007,6 +1060,7 @@ pub mod link {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Criteria", self.criteria.into_value());
@@ -1036,6 +1090,7 @@ pub mod link {
 
     impl FilterCriterion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(path: impl Into<Str>, values: impl Into<List<Str>>) -> FilterCriterion {
             FilterCriterion {
                 path: path.into(),
@@ -1045,6 +1100,7 @@ pub mod link {
     }
 
     impl IntoValue for FilterCriterion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Path", self.path.into_value());
@@ -1075,6 +1131,7 @@ pub mod link {
 
     impl Action {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(header_tag: impl Into<HeaderTagAction>, no_bid: impl Into<NoBidAction>) -> Action {
             Action {
                 header_tag: header_tag.into(),
@@ -1084,6 +1141,7 @@ pub mod link {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HeaderTag", self.header_tag.into_value());
@@ -1107,6 +1165,7 @@ pub mod link {
 
     impl NoBidAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NoBidAction {
             NoBidAction {
                 no_bid_reason_code: None,
@@ -1115,12 +1174,14 @@ pub mod link {
     }
 
     impl Default for NoBidAction {
+        #[inline]
         fn default() -> NoBidAction {
             NoBidAction::new()
         }
     }
 
     impl IntoValue for NoBidAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NoBidReasonCode", self.no_bid_reason_code);
@@ -1150,6 +1211,7 @@ pub mod link {
 
     impl HeaderTagAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> HeaderTagAction {
             HeaderTagAction {
                 name: name.into(),
@@ -1159,6 +1221,7 @@ pub mod link {
     }
 
     impl IntoValue for HeaderTagAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1212,6 +1275,7 @@ pub struct CfnLinkRoutingRuleProps {
 #[cfg(feature = "rtbfabric")]
 impl CfnLinkRoutingRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(conditions: impl Into<link_routing_rule::RuleCondition>, gateway_id: impl Into<Str>, link_id: impl Into<Str>, priority: impl Into<Int>) -> CfnLinkRoutingRuleProps {
         CfnLinkRoutingRuleProps {
             conditions: conditions.into(),
@@ -1226,6 +1290,7 @@ impl CfnLinkRoutingRuleProps {
 #[cfg(feature = "rtbfabric")]
 impl CfnLinkRoutingRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Conditions", self.conditions.into_value());
@@ -1238,6 +1303,7 @@ impl CfnLinkRoutingRuleProps {
 
     /// The `AWS::RTBFabric::LinkRoutingRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RTBFabric::LinkRoutingRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1246,6 +1312,7 @@ impl CfnLinkRoutingRuleProps {
 #[cfg(feature = "rtbfabric")]
 impl crate::Cfn<markers::LinkRoutingRule> {
     /// Adds an `AWS::RTBFabric::LinkRoutingRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1258,6 +1325,7 @@ impl crate::Cfn<markers::LinkRoutingRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-linkroutingrule.html#aws-resource-rtbfabric-linkroutingrule-return-values).
+    #[inline]
     pub fn attr_rule_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleId".into())
     }
@@ -1266,6 +1334,7 @@ impl crate::Cfn<markers::LinkRoutingRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-linkroutingrule.html#aws-resource-rtbfabric-linkroutingrule-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1274,6 +1343,7 @@ impl crate::Cfn<markers::LinkRoutingRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-linkroutingrule.html#aws-resource-rtbfabric-linkroutingrule-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1282,6 +1352,7 @@ impl crate::Cfn<markers::LinkRoutingRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-linkroutingrule.html#aws-resource-rtbfabric-linkroutingrule-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -1290,6 +1361,7 @@ impl crate::Cfn<markers::LinkRoutingRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-linkroutingrule.html#aws-resource-rtbfabric-linkroutingrule-return-values).
+    #[inline]
     pub fn attr_updated_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedTimestamp".into())
     }
@@ -1345,6 +1417,7 @@ pub mod link_routing_rule {
 
     impl RuleCondition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuleCondition {
             RuleCondition {
                 host_header: None,
@@ -1358,12 +1431,14 @@ pub mod link_routing_rule {
     }
 
     impl Default for RuleCondition {
+        #[inline]
         fn default() -> RuleCondition {
             RuleCondition::new()
         }
     }
 
     impl IntoValue for RuleCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HostHeader", self.host_header);
@@ -1398,6 +1473,7 @@ pub mod link_routing_rule {
 
     impl QueryStringKeyValuePair {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> QueryStringKeyValuePair {
             QueryStringKeyValuePair {
                 key: key.into(),
@@ -1407,6 +1483,7 @@ pub mod link_routing_rule {
     }
 
     impl IntoValue for QueryStringKeyValuePair {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -1457,6 +1534,7 @@ pub struct CfnOutboundExternalLinkProps {
 #[cfg(feature = "rtbfabric")]
 impl CfnOutboundExternalLinkProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(gateway_id: impl Into<Str>, link_log_settings: impl Into<outbound_external_link::LinkLogSettings>, public_endpoint: impl Into<Str>) -> CfnOutboundExternalLinkProps {
         CfnOutboundExternalLinkProps {
             gateway_id: gateway_id.into(),
@@ -1471,6 +1549,7 @@ impl CfnOutboundExternalLinkProps {
 #[cfg(feature = "rtbfabric")]
 impl CfnOutboundExternalLinkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GatewayId", self.gateway_id.into_value());
@@ -1483,6 +1562,7 @@ impl CfnOutboundExternalLinkProps {
 
     /// The `AWS::RTBFabric::OutboundExternalLink` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RTBFabric::OutboundExternalLink").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1491,6 +1571,7 @@ impl CfnOutboundExternalLinkProps {
 #[cfg(feature = "rtbfabric")]
 impl crate::Cfn<markers::OutboundExternalLink> {
     /// Adds an `AWS::RTBFabric::OutboundExternalLink` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1503,6 +1584,7 @@ impl crate::Cfn<markers::OutboundExternalLink> {
     ///
     /// `Fn::GetAtt` of
     /// [`LinkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-outboundexternallink.html#aws-resource-rtbfabric-outboundexternallink-return-values).
+    #[inline]
     pub fn attr_link_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LinkId".into())
     }
@@ -1511,6 +1593,7 @@ impl crate::Cfn<markers::OutboundExternalLink> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-outboundexternallink.html#aws-resource-rtbfabric-outboundexternallink-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1519,6 +1602,7 @@ impl crate::Cfn<markers::OutboundExternalLink> {
     ///
     /// `Fn::GetAtt` of
     /// [`LinkStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-outboundexternallink.html#aws-resource-rtbfabric-outboundexternallink-return-values).
+    #[inline]
     pub fn attr_link_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LinkStatus".into())
     }
@@ -1527,6 +1611,7 @@ impl crate::Cfn<markers::OutboundExternalLink> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-outboundexternallink.html#aws-resource-rtbfabric-outboundexternallink-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -1535,6 +1620,7 @@ impl crate::Cfn<markers::OutboundExternalLink> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-outboundexternallink.html#aws-resource-rtbfabric-outboundexternallink-return-values).
+    #[inline]
     pub fn attr_updated_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedTimestamp".into())
     }
@@ -1565,6 +1651,7 @@ pub mod outbound_external_link {
 
     impl LinkAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LinkAttributes {
             LinkAttributes {
                 customer_provided_id: None,
@@ -1574,12 +1661,14 @@ pub mod outbound_external_link {
     }
 
     impl Default for LinkAttributes {
+        #[inline]
         fn default() -> LinkAttributes {
             LinkAttributes::new()
         }
     }
 
     impl IntoValue for LinkAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomerProvidedId", self.customer_provided_id);
@@ -1621,6 +1710,7 @@ pub mod outbound_external_link {
 
     impl ResponderErrorMaskingForHttpCode {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, http_code: impl Into<Str>, logging_types: impl Into<List<Str>>) -> ResponderErrorMaskingForHttpCode {
             ResponderErrorMaskingForHttpCode {
                 action: action.into(),
@@ -1632,6 +1722,7 @@ pub mod outbound_external_link {
     }
 
     impl IntoValue for ResponderErrorMaskingForHttpCode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -1658,6 +1749,7 @@ pub mod outbound_external_link {
 
     impl LinkLogSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(application_logs: impl Into<ApplicationLogs>) -> LinkLogSettings {
             LinkLogSettings {
                 application_logs: application_logs.into(),
@@ -1666,6 +1758,7 @@ pub mod outbound_external_link {
     }
 
     impl IntoValue for LinkLogSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApplicationLogs", self.application_logs.into_value());
@@ -1689,6 +1782,7 @@ pub mod outbound_external_link {
 
     impl ApplicationLogs {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(link_application_log_sampling: impl Into<LinkApplicationLogSampling>) -> ApplicationLogs {
             ApplicationLogs {
                 link_application_log_sampling: link_application_log_sampling.into(),
@@ -1697,6 +1791,7 @@ pub mod outbound_external_link {
     }
 
     impl IntoValue for ApplicationLogs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LinkApplicationLogSampling", self.link_application_log_sampling.into_value());
@@ -1726,6 +1821,7 @@ pub mod outbound_external_link {
 
     impl LinkApplicationLogSampling {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(error_log: impl Into<Num>, filter_log: impl Into<Num>) -> LinkApplicationLogSampling {
             LinkApplicationLogSampling {
                 error_log: error_log.into(),
@@ -1735,6 +1831,7 @@ pub mod outbound_external_link {
     }
 
     impl IntoValue for LinkApplicationLogSampling {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ErrorLog", self.error_log.into_value());
@@ -1793,6 +1890,7 @@ pub struct CfnRequesterGatewayProps {
 #[cfg(feature = "rtbfabric")]
 impl CfnRequesterGatewayProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(security_group_ids: impl Into<List<Id<crate::ec2::CfnSecurityGroup>>>, subnet_ids: impl Into<List<Id<crate::ec2::CfnSubnet>>>, vpc_id: impl Into<Id<crate::ec2::CfnVPC>>) -> CfnRequesterGatewayProps {
         CfnRequesterGatewayProps {
             description: None,
@@ -1807,6 +1905,7 @@ impl CfnRequesterGatewayProps {
 #[cfg(feature = "rtbfabric")]
 impl CfnRequesterGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1819,6 +1918,7 @@ impl CfnRequesterGatewayProps {
 
     /// The `AWS::RTBFabric::RequesterGateway` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RTBFabric::RequesterGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1827,6 +1927,7 @@ impl CfnRequesterGatewayProps {
 #[cfg(feature = "rtbfabric")]
 impl crate::Cfn<markers::RequesterGateway> {
     /// Adds an `AWS::RTBFabric::RequesterGateway` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1839,6 +1940,7 @@ impl crate::Cfn<markers::RequesterGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`GatewayId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-requestergateway.html#aws-resource-rtbfabric-requestergateway-return-values).
+    #[inline]
     pub fn attr_gateway_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GatewayId".into())
     }
@@ -1847,6 +1949,7 @@ impl crate::Cfn<markers::RequesterGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-requestergateway.html#aws-resource-rtbfabric-requestergateway-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1855,6 +1958,7 @@ impl crate::Cfn<markers::RequesterGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`RequesterGatewayStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-requestergateway.html#aws-resource-rtbfabric-requestergateway-return-values).
+    #[inline]
     pub fn attr_requester_gateway_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RequesterGatewayStatus".into())
     }
@@ -1863,6 +1967,7 @@ impl crate::Cfn<markers::RequesterGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-requestergateway.html#aws-resource-rtbfabric-requestergateway-return-values).
+    #[inline]
     pub fn attr_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainName".into())
     }
@@ -1871,6 +1976,7 @@ impl crate::Cfn<markers::RequesterGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-requestergateway.html#aws-resource-rtbfabric-requestergateway-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -1879,6 +1985,7 @@ impl crate::Cfn<markers::RequesterGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-requestergateway.html#aws-resource-rtbfabric-requestergateway-return-values).
+    #[inline]
     pub fn attr_updated_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedTimestamp".into())
     }
@@ -1887,6 +1994,7 @@ impl crate::Cfn<markers::RequesterGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`ActiveLinksCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-requestergateway.html#aws-resource-rtbfabric-requestergateway-return-values).
+    #[inline]
     pub fn attr_active_links_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ActiveLinksCount".into())
     }
@@ -1895,6 +2003,7 @@ impl crate::Cfn<markers::RequesterGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`TotalLinksCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-requestergateway.html#aws-resource-rtbfabric-requestergateway-return-values).
+    #[inline]
     pub fn attr_total_links_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TotalLinksCount".into())
     }
@@ -1994,6 +2103,7 @@ pub struct CfnResponderGatewayProps {
 #[cfg(feature = "rtbfabric")]
 impl CfnResponderGatewayProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(port: impl Into<Int>, protocol: impl Into<Str>, security_group_ids: impl Into<List<Id<crate::ec2::CfnSecurityGroup>>>, subnet_ids: impl Into<List<Id<crate::ec2::CfnSubnet>>>, vpc_id: impl Into<Id<crate::ec2::CfnVPC>>) -> CfnResponderGatewayProps {
         CfnResponderGatewayProps {
             acm_certificate_arn: None,
@@ -2016,6 +2126,7 @@ impl CfnResponderGatewayProps {
 #[cfg(feature = "rtbfabric")]
 impl CfnResponderGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.acm_certificate_arn { m.insert("AcmCertificateArn", v.into_ref()); }
@@ -2036,6 +2147,7 @@ impl CfnResponderGatewayProps {
 
     /// The `AWS::RTBFabric::ResponderGateway` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RTBFabric::ResponderGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2044,6 +2156,7 @@ impl CfnResponderGatewayProps {
 #[cfg(feature = "rtbfabric")]
 impl crate::Cfn<markers::ResponderGateway> {
     /// Adds an `AWS::RTBFabric::ResponderGateway` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2056,6 +2169,7 @@ impl crate::Cfn<markers::ResponderGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`GatewayId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-respondergateway.html#aws-resource-rtbfabric-respondergateway-return-values).
+    #[inline]
     pub fn attr_gateway_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GatewayId".into())
     }
@@ -2064,6 +2178,7 @@ impl crate::Cfn<markers::ResponderGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-respondergateway.html#aws-resource-rtbfabric-respondergateway-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2072,6 +2187,7 @@ impl crate::Cfn<markers::ResponderGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResponderGatewayStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-respondergateway.html#aws-resource-rtbfabric-respondergateway-return-values).
+    #[inline]
     pub fn attr_responder_gateway_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResponderGatewayStatus".into())
     }
@@ -2080,6 +2196,7 @@ impl crate::Cfn<markers::ResponderGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-respondergateway.html#aws-resource-rtbfabric-respondergateway-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -2088,6 +2205,7 @@ impl crate::Cfn<markers::ResponderGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-respondergateway.html#aws-resource-rtbfabric-respondergateway-return-values).
+    #[inline]
     pub fn attr_updated_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedTimestamp".into())
     }
@@ -2096,6 +2214,7 @@ impl crate::Cfn<markers::ResponderGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`ExternalInboundEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-respondergateway.html#aws-resource-rtbfabric-respondergateway-return-values).
+    #[inline]
     pub fn attr_external_inbound_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ExternalInboundEndpoint".into())
     }
@@ -2104,6 +2223,7 @@ impl crate::Cfn<markers::ResponderGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`CertificateAssociationStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-respondergateway.html#aws-resource-rtbfabric-respondergateway-return-values).
+    #[inline]
     pub fn attr_certificate_association_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CertificateAssociationStatus".into())
     }
@@ -2130,6 +2250,7 @@ pub mod responder_gateway {
 
     impl TrustStoreConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_authority_certificates: impl Into<List<Str>>) -> TrustStoreConfiguration {
             TrustStoreConfiguration {
                 certificate_authority_certificates: certificate_authority_certificates.into(),
@@ -2138,6 +2259,7 @@ pub mod responder_gateway {
     }
 
     impl IntoValue for TrustStoreConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CertificateAuthorityCertificates", self.certificate_authority_certificates.into_value());
@@ -2165,6 +2287,7 @@ pub mod responder_gateway {
 
     impl ManagedEndpointConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManagedEndpointConfiguration {
             ManagedEndpointConfiguration {
                 auto_scaling_groups_configuration: None,
@@ -2174,12 +2297,14 @@ pub mod responder_gateway {
     }
 
     impl Default for ManagedEndpointConfiguration {
+        #[inline]
         fn default() -> ManagedEndpointConfiguration {
             ManagedEndpointConfiguration::new()
         }
     }
 
     impl IntoValue for ManagedEndpointConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoScalingGroupsConfiguration", self.auto_scaling_groups_configuration);
@@ -2215,6 +2340,7 @@ pub mod responder_gateway {
 
     impl AutoScalingGroupsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(auto_scaling_group_name_list: impl Into<List<Str>>, role_arn: impl Into<Str>) -> AutoScalingGroupsConfiguration {
             AutoScalingGroupsConfiguration {
                 auto_scaling_group_name_list: auto_scaling_group_name_list.into(),
@@ -2225,6 +2351,7 @@ pub mod responder_gateway {
     }
 
     impl IntoValue for AutoScalingGroupsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AutoScalingGroupNameList", self.auto_scaling_group_name_list.into_value());
@@ -2286,6 +2413,7 @@ pub mod responder_gateway {
 
     impl HealthCheckConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(path: impl Into<Str>, port: impl Into<Int>) -> HealthCheckConfig {
             HealthCheckConfig {
                 healthy_threshold_count: None,
@@ -2301,6 +2429,7 @@ pub mod responder_gateway {
     }
 
     impl IntoValue for HealthCheckConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HealthyThresholdCount", self.healthy_threshold_count);
@@ -2361,6 +2490,7 @@ pub mod responder_gateway {
 
     impl EksEndpointsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_api_server_ca_certificate_chain: impl Into<Str>, cluster_api_server_endpoint_uri: impl Into<Str>, cluster_name: impl Into<Str>, endpoints_resource_name: impl Into<Str>, endpoints_resource_namespace: impl Into<Str>, role_arn: impl Into<Str>) -> EksEndpointsConfiguration {
             EksEndpointsConfiguration {
                 cluster_api_server_ca_certificate_chain: cluster_api_server_ca_certificate_chain.into(),
@@ -2374,6 +2504,7 @@ pub mod responder_gateway {
     }
 
     impl IntoValue for EksEndpointsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterApiServerCaCertificateChain", self.cluster_api_server_ca_certificate_chain.into_value());
@@ -2402,6 +2533,7 @@ pub mod responder_gateway {
 
     impl ListenerConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(protocols: impl Into<List<Str>>) -> ListenerConfig {
             ListenerConfig {
                 protocols: protocols.into(),
@@ -2410,6 +2542,7 @@ pub mod responder_gateway {
     }
 
     impl IntoValue for ListenerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Protocols", self.protocols.into_value());

@@ -114,6 +114,7 @@ pub struct CfnAppMonitorProps {
 #[cfg(feature = "rum")]
 impl CfnAppMonitorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnAppMonitorProps {
         CfnAppMonitorProps {
             app_monitor_configuration: None,
@@ -133,6 +134,7 @@ impl CfnAppMonitorProps {
 #[cfg(feature = "rum")]
 impl CfnAppMonitorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AppMonitorConfiguration", self.app_monitor_configuration);
@@ -150,6 +152,7 @@ impl CfnAppMonitorProps {
 
     /// The `AWS::RUM::AppMonitor` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::RUM::AppMonitor").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -158,6 +161,7 @@ impl CfnAppMonitorProps {
 #[cfg(feature = "rum")]
 impl crate::Cfn<markers::AppMonitor> {
     /// Adds an `AWS::RUM::AppMonitor` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -170,6 +174,7 @@ impl crate::Cfn<markers::AppMonitor> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rum-appmonitor.html#aws-resource-rum-appmonitor-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -211,6 +216,7 @@ pub mod app_monitor {
 
     impl ResourcePolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policy_document: impl Into<Str>) -> ResourcePolicy {
             ResourcePolicy {
                 policy_document: policy_document.into(),
@@ -220,6 +226,7 @@ pub mod app_monitor {
     }
 
     impl IntoValue for ResourcePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PolicyDocument", self.policy_document.into_value());
@@ -245,6 +252,7 @@ pub mod app_monitor {
 
     impl DeobfuscationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeobfuscationConfiguration {
             DeobfuscationConfiguration {
                 java_script_source_maps: None,
@@ -253,12 +261,14 @@ pub mod app_monitor {
     }
 
     impl Default for DeobfuscationConfiguration {
+        #[inline]
         fn default() -> DeobfuscationConfiguration {
             DeobfuscationConfiguration::new()
         }
     }
 
     impl IntoValue for DeobfuscationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "JavaScriptSourceMaps", self.java_script_source_maps);
@@ -290,6 +300,7 @@ pub mod app_monitor {
 
     impl JavaScriptSourceMaps {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>) -> JavaScriptSourceMaps {
             JavaScriptSourceMaps {
                 s3_uri: None,
@@ -299,6 +310,7 @@ pub mod app_monitor {
     }
 
     impl IntoValue for JavaScriptSourceMaps {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Uri", self.s3_uri);
@@ -323,6 +335,7 @@ pub mod app_monitor {
 
     impl CustomEvents {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomEvents {
             CustomEvents {
                 status: None,
@@ -331,12 +344,14 @@ pub mod app_monitor {
     }
 
     impl Default for CustomEvents {
+        #[inline]
         fn default() -> CustomEvents {
             CustomEvents::new()
         }
     }
 
     impl IntoValue for CustomEvents {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Status", self.status);
@@ -422,6 +437,7 @@ pub mod app_monitor {
 
     impl AppMonitorConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AppMonitorConfiguration {
             AppMonitorConfiguration {
                 allow_cookies: None,
@@ -439,12 +455,14 @@ pub mod app_monitor {
     }
 
     impl Default for AppMonitorConfiguration {
+        #[inline]
         fn default() -> AppMonitorConfiguration {
             AppMonitorConfiguration::new()
         }
     }
 
     impl IntoValue for AppMonitorConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowCookies", self.allow_cookies);
@@ -498,6 +516,7 @@ pub mod app_monitor {
 
     impl MetricDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination: impl Into<Str>) -> MetricDestination {
             MetricDestination {
                 destination: destination.into(),
@@ -509,6 +528,7 @@ pub mod app_monitor {
     }
 
     impl IntoValue for MetricDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
@@ -568,6 +588,7 @@ pub mod app_monitor {
 
     impl MetricDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> MetricDefinition {
             MetricDefinition {
                 dimension_keys: None,
@@ -581,6 +602,7 @@ pub mod app_monitor {
     }
 
     impl IntoValue for MetricDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DimensionKeys", self.dimension_keys);

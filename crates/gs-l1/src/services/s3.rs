@@ -256,6 +256,7 @@ pub struct CfnAccessGrantProps {
 #[cfg(feature = "s3")]
 impl CfnAccessGrantProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(access_grants_location_id: impl Into<Str>, grantee: impl Into<access_grant::Grantee>, permission: impl Into<Str>) -> CfnAccessGrantProps {
         CfnAccessGrantProps {
             access_grants_location_configuration: None,
@@ -272,6 +273,7 @@ impl CfnAccessGrantProps {
 #[cfg(feature = "s3")]
 impl CfnAccessGrantProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessGrantsLocationConfiguration", self.access_grants_location_configuration);
@@ -286,6 +288,7 @@ impl CfnAccessGrantProps {
 
     /// The `AWS::S3::AccessGrant` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3::AccessGrant").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -294,6 +297,7 @@ impl CfnAccessGrantProps {
 #[cfg(feature = "s3")]
 impl crate::Cfn<markers::AccessGrant> {
     /// Adds an `AWS::S3::AccessGrant` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -307,6 +311,7 @@ impl crate::Cfn<markers::AccessGrant> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccessGrantId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accessgrant.html#aws-resource-s3-accessgrant-return-values).
+    #[inline]
     pub fn attr_access_grant_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccessGrantId".into())
     }
@@ -315,6 +320,7 @@ impl crate::Cfn<markers::AccessGrant> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccessGrantArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accessgrant.html#aws-resource-s3-accessgrant-return-values).
+    #[inline]
     pub fn attr_access_grant_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccessGrantArn".into())
     }
@@ -324,6 +330,7 @@ impl crate::Cfn<markers::AccessGrant> {
     ///
     /// `Fn::GetAtt` of
     /// [`GrantScope`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accessgrant.html#aws-resource-s3-accessgrant-return-values).
+    #[inline]
     pub fn attr_grant_scope(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GrantScope".into())
     }
@@ -363,6 +370,7 @@ pub mod access_grant {
 
     impl Grantee {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(grantee_identifier: impl Into<Str>, grantee_type: impl Into<Str>) -> Grantee {
             Grantee {
                 grantee_identifier: grantee_identifier.into(),
@@ -372,6 +380,7 @@ pub mod access_grant {
     }
 
     impl IntoValue for Grantee {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GranteeIdentifier", self.grantee_identifier.into_value());
@@ -404,6 +413,7 @@ pub mod access_grant {
 
     impl AccessGrantsLocationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_sub_prefix: impl Into<Str>) -> AccessGrantsLocationConfiguration {
             AccessGrantsLocationConfiguration {
                 s3_sub_prefix: s3_sub_prefix.into(),
@@ -412,6 +422,7 @@ pub mod access_grant {
     }
 
     impl IntoValue for AccessGrantsLocationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3SubPrefix", self.s3_sub_prefix.into_value());
@@ -450,6 +461,7 @@ pub struct CfnAccessGrantsInstanceProps {
 #[cfg(feature = "s3")]
 impl CfnAccessGrantsInstanceProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnAccessGrantsInstanceProps {
         CfnAccessGrantsInstanceProps {
             identity_center_arn: None,
@@ -460,6 +472,7 @@ impl CfnAccessGrantsInstanceProps {
 
 #[cfg(feature = "s3")]
 impl Default for CfnAccessGrantsInstanceProps {
+    #[inline]
     fn default() -> CfnAccessGrantsInstanceProps {
         CfnAccessGrantsInstanceProps::new()
     }
@@ -468,6 +481,7 @@ impl Default for CfnAccessGrantsInstanceProps {
 #[cfg(feature = "s3")]
 impl CfnAccessGrantsInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "IdentityCenterArn", self.identity_center_arn);
@@ -477,6 +491,7 @@ impl CfnAccessGrantsInstanceProps {
 
     /// The `AWS::S3::AccessGrantsInstance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3::AccessGrantsInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -485,6 +500,7 @@ impl CfnAccessGrantsInstanceProps {
 #[cfg(feature = "s3")]
 impl crate::Cfn<markers::AccessGrantsInstance> {
     /// Adds an `AWS::S3::AccessGrantsInstance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -497,6 +513,7 @@ impl crate::Cfn<markers::AccessGrantsInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccessGrantsInstanceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accessgrantsinstance.html#aws-resource-s3-accessgrantsinstance-return-values).
+    #[inline]
     pub fn attr_access_grants_instance_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccessGrantsInstanceArn".into())
     }
@@ -506,6 +523,7 @@ impl crate::Cfn<markers::AccessGrantsInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccessGrantsInstanceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accessgrantsinstance.html#aws-resource-s3-accessgrantsinstance-return-values).
+    #[inline]
     pub fn attr_access_grants_instance_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccessGrantsInstanceId".into())
     }
@@ -550,6 +568,7 @@ pub struct CfnAccessGrantsLocationProps {
 #[cfg(feature = "s3")]
 impl CfnAccessGrantsLocationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(iam_role_arn: impl Into<Str>, location_scope: impl Into<Str>) -> CfnAccessGrantsLocationProps {
         CfnAccessGrantsLocationProps {
             iam_role_arn: iam_role_arn.into(),
@@ -562,6 +581,7 @@ impl CfnAccessGrantsLocationProps {
 #[cfg(feature = "s3")]
 impl CfnAccessGrantsLocationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IamRoleArn", self.iam_role_arn.into_value());
@@ -572,6 +592,7 @@ impl CfnAccessGrantsLocationProps {
 
     /// The `AWS::S3::AccessGrantsLocation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3::AccessGrantsLocation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -580,6 +601,7 @@ impl CfnAccessGrantsLocationProps {
 #[cfg(feature = "s3")]
 impl crate::Cfn<markers::AccessGrantsLocation> {
     /// Adds an `AWS::S3::AccessGrantsLocation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -592,6 +614,7 @@ impl crate::Cfn<markers::AccessGrantsLocation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccessGrantsLocationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accessgrantslocation.html#aws-resource-s3-accessgrantslocation-return-values).
+    #[inline]
     pub fn attr_access_grants_location_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccessGrantsLocationArn".into())
     }
@@ -603,6 +626,7 @@ impl crate::Cfn<markers::AccessGrantsLocation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccessGrantsLocationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accessgrantslocation.html#aws-resource-s3-accessgrantslocation-return-values).
+    #[inline]
     pub fn attr_access_grants_location_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccessGrantsLocationId".into())
     }
@@ -672,6 +696,7 @@ pub struct CfnAccessPointProps {
 #[cfg(feature = "s3")]
 impl CfnAccessPointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bucket: impl Into<Id<crate::s3::CfnBucket>>) -> CfnAccessPointProps {
         CfnAccessPointProps {
             bucket: bucket.into(),
@@ -688,6 +713,7 @@ impl CfnAccessPointProps {
 #[cfg(feature = "s3")]
 impl CfnAccessPointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Bucket", self.bucket.into_ref());
@@ -702,6 +728,7 @@ impl CfnAccessPointProps {
 
     /// The `AWS::S3::AccessPoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3::AccessPoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -710,6 +737,7 @@ impl CfnAccessPointProps {
 #[cfg(feature = "s3")]
 impl crate::Cfn<markers::AccessPoint> {
     /// Adds an `AWS::S3::AccessPoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -722,6 +750,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Alias`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accesspoint.html#aws-resource-s3-accesspoint-return-values).
+    #[inline]
     pub fn attr_alias(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Alias".into())
     }
@@ -730,6 +759,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accesspoint.html#aws-resource-s3-accesspoint-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -742,6 +772,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkOrigin`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accesspoint.html#aws-resource-s3-accesspoint-return-values).
+    #[inline]
     pub fn attr_network_origin(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkOrigin".into())
     }
@@ -750,6 +781,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accesspoint.html#aws-resource-s3-accesspoint-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -802,6 +834,7 @@ pub mod access_point {
 
     impl PublicAccessBlockConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PublicAccessBlockConfiguration {
             PublicAccessBlockConfiguration {
                 block_public_acls: None,
@@ -813,12 +846,14 @@ pub mod access_point {
     }
 
     impl Default for PublicAccessBlockConfiguration {
+        #[inline]
         fn default() -> PublicAccessBlockConfiguration {
             PublicAccessBlockConfiguration::new()
         }
     }
 
     impl IntoValue for PublicAccessBlockConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlockPublicAcls", self.block_public_acls);
@@ -848,6 +883,7 @@ pub mod access_point {
 
     impl VpcConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcConfiguration {
             VpcConfiguration {
                 vpc_id: None,
@@ -856,12 +892,14 @@ pub mod access_point {
     }
 
     impl Default for VpcConfiguration {
+        #[inline]
         fn default() -> VpcConfiguration {
             VpcConfiguration::new()
         }
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.vpc_id { m.insert("VpcId", v.into_ref()); }
@@ -1057,6 +1095,7 @@ pub struct CfnBucketProps {
 #[cfg(feature = "s3")]
 impl CfnBucketProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnBucketProps {
         CfnBucketProps {
             abac_status: None,
@@ -1090,6 +1129,7 @@ impl CfnBucketProps {
 
 #[cfg(feature = "s3")]
 impl Default for CfnBucketProps {
+    #[inline]
     fn default() -> CfnBucketProps {
         CfnBucketProps::new()
     }
@@ -1098,6 +1138,7 @@ impl Default for CfnBucketProps {
 #[cfg(feature = "s3")]
 impl CfnBucketProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AbacStatus", self.abac_status);
@@ -1130,6 +1171,7 @@ impl CfnBucketProps {
 
     /// The `AWS::S3::Bucket` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3::Bucket").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1138,6 +1180,7 @@ impl CfnBucketProps {
 #[cfg(feature = "s3")]
 impl crate::Cfn<markers::Bucket> {
     /// Adds an `AWS::S3::Bucket` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1150,6 +1193,7 @@ impl crate::Cfn<markers::Bucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html#aws-resource-s3-bucket-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1158,6 +1202,7 @@ impl crate::Cfn<markers::Bucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html#aws-resource-s3-bucket-return-values).
+    #[inline]
     pub fn attr_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainName".into())
     }
@@ -1166,6 +1211,7 @@ impl crate::Cfn<markers::Bucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`DualStackDomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html#aws-resource-s3-bucket-return-values).
+    #[inline]
     pub fn attr_dual_stack_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DualStackDomainName".into())
     }
@@ -1174,6 +1220,7 @@ impl crate::Cfn<markers::Bucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegionalDomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html#aws-resource-s3-bucket-return-values).
+    #[inline]
     pub fn attr_regional_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegionalDomainName".into())
     }
@@ -1182,6 +1229,7 @@ impl crate::Cfn<markers::Bucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`WebsiteURL`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html#aws-resource-s3-bucket-return-values).
+    #[inline]
     pub fn attr_website_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WebsiteURL".into())
     }
@@ -1191,6 +1239,7 @@ impl crate::Cfn<markers::Bucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`MetadataTableConfiguration.S3TablesDestination.TableNamespace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html#aws-resource-s3-bucket-return-values).
+    #[inline]
     pub fn attr_metadata_table_configuration_s3_tables_destination_table_namespace(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MetadataTableConfiguration.S3TablesDestination.TableNamespace".into())
     }
@@ -1201,6 +1250,7 @@ impl crate::Cfn<markers::Bucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`MetadataTableConfiguration.S3TablesDestination.TableArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html#aws-resource-s3-bucket-return-values).
+    #[inline]
     pub fn attr_metadata_table_configuration_s3_tables_destination_table_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MetadataTableConfiguration.S3TablesDestination.TableArn".into())
     }
@@ -1209,6 +1259,7 @@ impl crate::Cfn<markers::Bucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`MetadataConfiguration.Destination`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html#aws-resource-s3-bucket-return-values).
+    #[inline]
     pub fn attr_metadata_configuration_destination(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MetadataConfiguration.Destination".into())
     }
@@ -1217,6 +1268,7 @@ impl crate::Cfn<markers::Bucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`MetadataConfiguration.JournalTableConfiguration.TableName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html#aws-resource-s3-bucket-return-values).
+    #[inline]
     pub fn attr_metadata_configuration_journal_table_configuration_table_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MetadataConfiguration.JournalTableConfiguration.TableName".into())
     }
@@ -1225,6 +1277,7 @@ impl crate::Cfn<markers::Bucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`MetadataConfiguration.JournalTableConfiguration.TableArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html#aws-resource-s3-bucket-return-values).
+    #[inline]
     pub fn attr_metadata_configuration_journal_table_configuration_table_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MetadataConfiguration.JournalTableConfiguration.TableArn".into())
     }
@@ -1233,6 +1286,7 @@ impl crate::Cfn<markers::Bucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`MetadataConfiguration.InventoryTableConfiguration.TableName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html#aws-resource-s3-bucket-return-values).
+    #[inline]
     pub fn attr_metadata_configuration_inventory_table_configuration_table_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MetadataConfiguration.InventoryTableConfiguration.TableName".into())
     }
@@ -1241,6 +1295,7 @@ impl crate::Cfn<markers::Bucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`MetadataConfiguration.InventoryTableConfiguration.TableArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html#aws-resource-s3-bucket-return-values).
+    #[inline]
     pub fn attr_metadata_configuration_inventory_table_configuration_table_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MetadataConfiguration.InventoryTableConfiguration.TableArn".into())
     }
@@ -1249,6 +1304,7 @@ impl crate::Cfn<markers::Bucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`MetadataConfiguration.AnnotationTableConfiguration.TableName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html#aws-resource-s3-bucket-return-values).
+    #[inline]
     pub fn attr_metadata_configuration_annotation_table_configuration_table_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MetadataConfiguration.AnnotationTableConfiguration.TableName".into())
     }
@@ -1257,6 +1313,7 @@ impl crate::Cfn<markers::Bucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`MetadataConfiguration.AnnotationTableConfiguration.TableArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html#aws-resource-s3-bucket-return-values).
+    #[inline]
     pub fn attr_metadata_configuration_annotation_table_configuration_table_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MetadataConfiguration.AnnotationTableConfiguration.TableArn".into())
     }
@@ -1293,6 +1350,7 @@ pub mod bucket {
 
     impl MetadataTableConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_tables_destination: impl Into<S3TablesDestination>) -> MetadataTableConfiguration {
             MetadataTableConfiguration {
                 s3_tables_destination: s3_tables_destination.into(),
@@ -1301,6 +1359,7 @@ pub mod bucket {
     }
 
     impl IntoValue for MetadataTableConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3TablesDestination", self.s3_tables_destination.into_value());
@@ -1350,6 +1409,7 @@ pub mod bucket {
 
     impl S3TablesDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(table_bucket_arn: impl Into<Str>, table_name: impl Into<Str>) -> S3TablesDestination {
             S3TablesDestination {
                 table_arn: None,
@@ -1361,6 +1421,7 @@ pub mod bucket {
     }
 
     impl IntoValue for S3TablesDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TableArn", self.table_arn);
@@ -1391,6 +1452,7 @@ pub mod bucket {
 
     impl DefaultEventHold {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DefaultEventHold {
             DefaultEventHold {
                 days: None,
@@ -1400,12 +1462,14 @@ pub mod bucket {
     }
 
     impl Default for DefaultEventHold {
+        #[inline]
         fn default() -> DefaultEventHold {
             DefaultEventHold::new()
         }
     }
 
     impl IntoValue for DefaultEventHold {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Days", self.days);
@@ -1436,6 +1500,7 @@ pub mod bucket {
 
     impl TargetObjectKeyFormat {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetObjectKeyFormat {
             TargetObjectKeyFormat {
                 partitioned_prefix: None,
@@ -1445,12 +1510,14 @@ pub mod bucket {
     }
 
     impl Default for TargetObjectKeyFormat {
+        #[inline]
         fn default() -> TargetObjectKeyFormat {
             TargetObjectKeyFormat::new()
         }
     }
 
     impl IntoValue for TargetObjectKeyFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PartitionedPrefix", self.partitioned_prefix);
@@ -1475,6 +1542,7 @@ pub mod bucket {
 
     impl PartitionedPrefix {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PartitionedPrefix {
             PartitionedPrefix {
                 partition_date_source: None,
@@ -1483,12 +1551,14 @@ pub mod bucket {
     }
 
     impl Default for PartitionedPrefix {
+        #[inline]
         fn default() -> PartitionedPrefix {
             PartitionedPrefix::new()
         }
     }
 
     impl IntoValue for PartitionedPrefix {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PartitionDateSource", self.partition_date_source);
@@ -1535,6 +1605,7 @@ pub mod bucket {
 
     impl MetadataConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(journal_table_configuration: impl Into<JournalTableConfiguration>) -> MetadataConfiguration {
             MetadataConfiguration {
                 annotation_table_configuration: None,
@@ -1546,6 +1617,7 @@ pub mod bucket {
     }
 
     impl IntoValue for MetadataConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnnotationTableConfiguration", self.annotation_table_configuration);
@@ -1587,6 +1659,7 @@ pub mod bucket {
 
     impl MetadataDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(table_bucket_type: impl Into<Str>) -> MetadataDestination {
             MetadataDestination {
                 table_bucket_arn: None,
@@ -1597,6 +1670,7 @@ pub mod bucket {
     }
 
     impl IntoValue for MetadataDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TableBucketArn", self.table_bucket_arn);
@@ -1637,6 +1711,7 @@ pub mod bucket {
 
     impl JournalTableConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(record_expiration: impl Into<RecordExpiration>) -> JournalTableConfiguration {
             JournalTableConfiguration {
                 encryption_configuration: None,
@@ -1648,6 +1723,7 @@ pub mod bucket {
     }
 
     impl IntoValue for JournalTableConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
@@ -1684,6 +1760,7 @@ pub mod bucket {
 
     impl MetadataTableEncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(sse_algorithm: impl Into<Str>) -> MetadataTableEncryptionConfiguration {
             MetadataTableEncryptionConfiguration {
                 kms_key_arn: None,
@@ -1693,6 +1770,7 @@ pub mod bucket {
     }
 
     impl IntoValue for MetadataTableEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -1726,6 +1804,7 @@ pub mod bucket {
 
     impl RecordExpiration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(expiration: impl Into<Str>) -> RecordExpiration {
             RecordExpiration {
                 days: None,
@@ -1735,6 +1814,7 @@ pub mod bucket {
     }
 
     impl IntoValue for RecordExpiration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Days", self.days);
@@ -1775,6 +1855,7 @@ pub mod bucket {
 
     impl InventoryTableConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(configuration_state: impl Into<Str>) -> InventoryTableConfiguration {
             InventoryTableConfiguration {
                 configuration_state: configuration_state.into(),
@@ -1786,6 +1867,7 @@ pub mod bucket {
     }
 
     impl IntoValue for InventoryTableConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConfigurationState", self.configuration_state.into_value());
@@ -1838,6 +1920,7 @@ pub mod bucket {
 
     impl AnnotationTableConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(configuration_state: impl Into<Str>) -> AnnotationTableConfiguration {
             AnnotationTableConfiguration {
                 configuration_state: configuration_state.into(),
@@ -1850,6 +1933,7 @@ pub mod bucket {
     }
 
     impl IntoValue for AnnotationTableConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConfigurationState", self.configuration_state.into_value());
@@ -1885,6 +1969,7 @@ pub mod bucket {
 
     impl BlockedEncryptionTypes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BlockedEncryptionTypes {
             BlockedEncryptionTypes {
                 encryption_type: None,
@@ -1893,12 +1978,14 @@ pub mod bucket {
     }
 
     impl Default for BlockedEncryptionTypes {
+        #[inline]
         fn default() -> BlockedEncryptionTypes {
             BlockedEncryptionTypes::new()
         }
     }
 
     impl IntoValue for BlockedEncryptionTypes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EncryptionType", self.encryption_type);
@@ -1925,6 +2012,7 @@ pub mod bucket {
 
     impl AccelerateConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(acceleration_status: impl Into<Str>) -> AccelerateConfiguration {
             AccelerateConfiguration {
                 acceleration_status: acceleration_status.into(),
@@ -1933,6 +2021,7 @@ pub mod bucket {
     }
 
     impl IntoValue for AccelerateConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccelerationStatus", self.acceleration_status.into_value());
@@ -1974,6 +2063,7 @@ pub mod bucket {
 
     impl AnalyticsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>, storage_class_analysis: impl Into<StorageClassAnalysis>) -> AnalyticsConfiguration {
             AnalyticsConfiguration {
                 id: id.into(),
@@ -1985,6 +2075,7 @@ pub mod bucket {
     }
 
     impl IntoValue for AnalyticsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -2012,6 +2103,7 @@ pub mod bucket {
 
     impl StorageClassAnalysis {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StorageClassAnalysis {
             StorageClassAnalysis {
                 data_export: None,
@@ -2020,12 +2112,14 @@ pub mod bucket {
     }
 
     impl Default for StorageClassAnalysis {
+        #[inline]
         fn default() -> StorageClassAnalysis {
             StorageClassAnalysis::new()
         }
     }
 
     impl IntoValue for StorageClassAnalysis {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataExport", self.data_export);
@@ -2056,6 +2150,7 @@ pub mod bucket {
 
     impl DataExport {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination: impl Into<Destination>, output_schema_version: impl Into<Str>) -> DataExport {
             DataExport {
                 destination: destination.into(),
@@ -2065,6 +2160,7 @@ pub mod bucket {
     }
 
     impl IntoValue for DataExport {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
@@ -2110,6 +2206,7 @@ pub mod bucket {
 
     impl Destination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_arn: impl Into<Id<crate::s3::CfnBucket>>, format: impl Into<Str>) -> Destination {
             Destination {
                 bucket_account_id: None,
@@ -2121,6 +2218,7 @@ pub mod bucket {
     }
 
     impl IntoValue for Destination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BucketAccountId", self.bucket_account_id);
@@ -2156,6 +2254,7 @@ pub mod bucket {
 
     impl TagFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagFilter {
             TagFilter {
                 key: key.into(),
@@ -2165,6 +2264,7 @@ pub mod bucket {
     }
 
     impl IntoValue for TagFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -2194,6 +2294,7 @@ pub mod bucket {
 
     impl BucketEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(server_side_encryption_configuration: impl Into<List<ServerSideEncryptionRule>>) -> BucketEncryption {
             BucketEncryption {
                 server_side_encryption_configuration: server_side_encryption_configuration.into(),
@@ -2202,6 +2303,7 @@ pub mod bucket {
     }
 
     impl IntoValue for BucketEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ServerSideEncryptionConfiguration", self.server_side_encryption_configuration.into_value());
@@ -2247,6 +2349,7 @@ pub mod bucket {
 
     impl ServerSideEncryptionRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServerSideEncryptionRule {
             ServerSideEncryptionRule {
                 blocked_encryption_types: None,
@@ -2257,12 +2360,14 @@ pub mod bucket {
     }
 
     impl Default for ServerSideEncryptionRule {
+        #[inline]
         fn default() -> ServerSideEncryptionRule {
             ServerSideEncryptionRule::new()
         }
     }
 
     impl IntoValue for ServerSideEncryptionRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlockedEncryptionTypes", self.blocked_encryption_types);
@@ -2297,6 +2402,7 @@ pub mod bucket {
 
     impl ServerSideEncryptionByDefault {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(sse_algorithm: impl Into<Str>) -> ServerSideEncryptionByDefault {
             ServerSideEncryptionByDefault {
                 kms_master_key_id: None,
@@ -2306,6 +2412,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ServerSideEncryptionByDefault {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KMSMasterKeyID", self.kms_master_key_id);
@@ -2334,6 +2441,7 @@ pub mod bucket {
 
     impl CorsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cors_rules: impl Into<List<CorsRule>>) -> CorsConfiguration {
             CorsConfiguration {
                 cors_rules: cors_rules.into(),
@@ -2342,6 +2450,7 @@ pub mod bucket {
     }
 
     impl IntoValue for CorsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CorsRules", self.cors_rules.into_value());
@@ -2395,6 +2504,7 @@ pub mod bucket {
 
     impl CorsRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allowed_methods: impl Into<List<Str>>, allowed_origins: impl Into<List<Str>>) -> CorsRule {
             CorsRule {
                 allowed_headers: None,
@@ -2408,6 +2518,7 @@ pub mod bucket {
     }
 
     impl IntoValue for CorsRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedHeaders", self.allowed_headers);
@@ -2460,6 +2571,7 @@ pub mod bucket {
 
     impl IntelligentTieringConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>, status: impl Into<Str>, tierings: impl Into<List<Tiering>>) -> IntelligentTieringConfiguration {
             IntelligentTieringConfiguration {
                 id: id.into(),
@@ -2472,6 +2584,7 @@ pub mod bucket {
     }
 
     impl IntoValue for IntelligentTieringConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -2513,6 +2626,7 @@ pub mod bucket {
 
     impl Tiering {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(access_tier: impl Into<Str>, days: impl Into<Int>) -> Tiering {
             Tiering {
                 access_tier: access_tier.into(),
@@ -2522,6 +2636,7 @@ pub mod bucket {
     }
 
     impl IntoValue for Tiering {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccessTier", self.access_tier.into_value());
@@ -2586,6 +2701,7 @@ pub mod bucket {
 
     impl InventoryConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination: impl Into<Destination>, enabled: impl Into<Bool>, id: impl Into<Str>, included_object_versions: impl Into<Str>, schedule_frequency: impl Into<Str>) -> InventoryConfiguration {
             InventoryConfiguration {
                 destination: destination.into(),
@@ -2600,6 +2716,7 @@ pub mod bucket {
     }
 
     impl IntoValue for InventoryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
@@ -2638,6 +2755,7 @@ pub mod bucket {
 
     impl LifecycleConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rules: impl Into<List<Rule>>) -> LifecycleConfiguration {
             LifecycleConfiguration {
                 rules: rules.into(),
@@ -2647,6 +2765,7 @@ pub mod bucket {
     }
 
     impl IntoValue for LifecycleConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Rules", self.rules.into_value());
@@ -2785,6 +2904,7 @@ pub mod bucket {
 
     impl Rule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>) -> Rule {
             Rule {
                 abort_incomplete_multipart_upload: None,
@@ -2808,6 +2928,7 @@ pub mod bucket {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AbortIncompleteMultipartUpload", self.abort_incomplete_multipart_upload);
@@ -2850,6 +2971,7 @@ pub mod bucket {
 
     impl AbortIncompleteMultipartUpload {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(days_after_initiation: impl Into<Int>) -> AbortIncompleteMultipartUpload {
             AbortIncompleteMultipartUpload {
                 days_after_initiation: days_after_initiation.into(),
@@ -2858,6 +2980,7 @@ pub mod bucket {
     }
 
     impl IntoValue for AbortIncompleteMultipartUpload {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DaysAfterInitiation", self.days_after_initiation.into_value());
@@ -2900,6 +3023,7 @@ pub mod bucket {
 
     impl NoncurrentVersionExpiration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(noncurrent_days: impl Into<Int>) -> NoncurrentVersionExpiration {
             NoncurrentVersionExpiration {
                 newer_noncurrent_versions: None,
@@ -2909,6 +3033,7 @@ pub mod bucket {
     }
 
     impl IntoValue for NoncurrentVersionExpiration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NewerNoncurrentVersions", self.newer_noncurrent_versions);
@@ -2958,6 +3083,7 @@ pub mod bucket {
 
     impl NoncurrentVersionTransition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(storage_class: impl Into<Str>, transition_in_days: impl Into<Int>) -> NoncurrentVersionTransition {
             NoncurrentVersionTransition {
                 newer_noncurrent_versions: None,
@@ -2968,6 +3094,7 @@ pub mod bucket {
     }
 
     impl IntoValue for NoncurrentVersionTransition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NewerNoncurrentVersions", self.newer_noncurrent_versions);
@@ -3015,6 +3142,7 @@ pub mod bucket {
 
     impl Transition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(storage_class: impl Into<Str>) -> Transition {
             Transition {
                 storage_class: storage_class.into(),
@@ -3025,6 +3153,7 @@ pub mod bucket {
     }
 
     impl IntoValue for Transition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StorageClass", self.storage_class.into_value());
@@ -3069,6 +3198,7 @@ pub mod bucket {
 
     impl LoggingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoggingConfiguration {
             LoggingConfiguration {
                 destination_bucket_name: None,
@@ -3079,12 +3209,14 @@ pub mod bucket {
     }
 
     impl Default for LoggingConfiguration {
+        #[inline]
         fn default() -> LoggingConfiguration {
             LoggingConfiguration::new()
         }
     }
 
     impl IntoValue for LoggingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.destination_bucket_name { m.insert("DestinationBucketName", v.into_ref()); }
@@ -3135,6 +3267,7 @@ pub mod bucket {
 
     impl MetricsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>) -> MetricsConfiguration {
             MetricsConfiguration {
                 access_point_arn: None,
@@ -3146,6 +3279,7 @@ pub mod bucket {
     }
 
     impl IntoValue for MetricsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessPointArn", self.access_point_arn);
@@ -3188,6 +3322,7 @@ pub mod bucket {
 
     impl NotificationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NotificationConfiguration {
             NotificationConfiguration {
                 event_bridge_configuration: None,
@@ -3199,12 +3334,14 @@ pub mod bucket {
     }
 
     impl Default for NotificationConfiguration {
+        #[inline]
         fn default() -> NotificationConfiguration {
             NotificationConfiguration::new()
         }
     }
 
     impl IntoValue for NotificationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EventBridgeConfiguration", self.event_bridge_configuration);
@@ -3234,6 +3371,7 @@ pub mod bucket {
 
     impl EventBridgeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_bridge_enabled: impl Into<Bool>) -> EventBridgeConfiguration {
             EventBridgeConfiguration {
                 event_bridge_enabled: event_bridge_enabled.into(),
@@ -3242,6 +3380,7 @@ pub mod bucket {
     }
 
     impl IntoValue for EventBridgeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventBridgeEnabled", self.event_bridge_enabled.into_value());
@@ -3285,6 +3424,7 @@ pub mod bucket {
 
     impl LambdaConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event: impl Into<Str>, function: impl Into<Id<crate::lambda::CfnFunction>>) -> LambdaConfiguration {
             LambdaConfiguration {
                 event: event.into(),
@@ -3295,6 +3435,7 @@ pub mod bucket {
     }
 
     impl IntoValue for LambdaConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Event", self.event.into_value());
@@ -3323,6 +3464,7 @@ pub mod bucket {
 
     impl NotificationFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_key: impl Into<S3KeyFilter>) -> NotificationFilter {
             NotificationFilter {
                 s3_key: s3_key.into(),
@@ -3331,6 +3473,7 @@ pub mod bucket {
     }
 
     impl IntoValue for NotificationFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Key", self.s3_key.into_value());
@@ -3357,6 +3500,7 @@ pub mod bucket {
 
     impl S3KeyFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rules: impl Into<List<FilterRule>>) -> S3KeyFilter {
             S3KeyFilter {
                 rules: rules.into(),
@@ -3365,6 +3509,7 @@ pub mod bucket {
     }
 
     impl IntoValue for S3KeyFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Rules", self.rules.into_value());
@@ -3405,6 +3550,7 @@ pub mod bucket {
 
     impl FilterRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> FilterRule {
             FilterRule {
                 name: name.into(),
@@ -3414,6 +3560,7 @@ pub mod bucket {
     }
 
     impl IntoValue for FilterRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -3463,6 +3610,7 @@ pub mod bucket {
 
     impl QueueConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event: impl Into<Str>, queue: impl Into<Id<crate::sqs::CfnQueue>>) -> QueueConfiguration {
             QueueConfiguration {
                 event: event.into(),
@@ -3473,6 +3621,7 @@ pub mod bucket {
     }
 
     impl IntoValue for QueueConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Event", self.event.into_value());
@@ -3519,6 +3668,7 @@ pub mod bucket {
 
     impl TopicConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event: impl Into<Str>, topic: impl Into<Id<crate::sns::CfnTopic>>) -> TopicConfiguration {
             TopicConfiguration {
                 event: event.into(),
@@ -3529,6 +3679,7 @@ pub mod bucket {
     }
 
     impl IntoValue for TopicConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Event", self.event.into_value());
@@ -3569,6 +3720,7 @@ pub mod bucket {
 
     impl ObjectLockConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ObjectLockConfiguration {
             ObjectLockConfiguration {
                 object_lock_enabled: None,
@@ -3578,12 +3730,14 @@ pub mod bucket {
     }
 
     impl Default for ObjectLockConfiguration {
+        #[inline]
         fn default() -> ObjectLockConfiguration {
             ObjectLockConfiguration::new()
         }
     }
 
     impl IntoValue for ObjectLockConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ObjectLockEnabled", self.object_lock_enabled);
@@ -3613,6 +3767,7 @@ pub mod bucket {
 
     impl ObjectLockRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ObjectLockRule {
             ObjectLockRule {
                 default_retention: None,
@@ -3621,12 +3776,14 @@ pub mod bucket {
     }
 
     impl Default for ObjectLockRule {
+        #[inline]
         fn default() -> ObjectLockRule {
             ObjectLockRule::new()
         }
     }
 
     impl IntoValue for ObjectLockRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultRetention", self.default_retention);
@@ -3669,6 +3826,7 @@ pub mod bucket {
 
     impl DefaultRetention {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DefaultRetention {
             DefaultRetention {
                 days: None,
@@ -3680,12 +3838,14 @@ pub mod bucket {
     }
 
     impl Default for DefaultRetention {
+        #[inline]
         fn default() -> DefaultRetention {
             DefaultRetention::new()
         }
     }
 
     impl IntoValue for DefaultRetention {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Days", self.days);
@@ -3712,6 +3872,7 @@ pub mod bucket {
 
     impl OwnershipControls {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rules: impl Into<List<OwnershipControlsRule>>) -> OwnershipControls {
             OwnershipControls {
                 rules: rules.into(),
@@ -3720,6 +3881,7 @@ pub mod bucket {
     }
 
     impl IntoValue for OwnershipControls {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Rules", self.rules.into_value());
@@ -3742,6 +3904,7 @@ pub mod bucket {
 
     impl OwnershipControlsRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OwnershipControlsRule {
             OwnershipControlsRule {
                 object_ownership: None,
@@ -3750,12 +3913,14 @@ pub mod bucket {
     }
 
     impl Default for OwnershipControlsRule {
+        #[inline]
         fn default() -> OwnershipControlsRule {
             OwnershipControlsRule::new()
         }
     }
 
     impl IntoValue for OwnershipControlsRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ObjectOwnership", self.object_ownership);
@@ -3805,6 +3970,7 @@ pub mod bucket {
 
     impl PublicAccessBlockConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PublicAccessBlockConfiguration {
             PublicAccessBlockConfiguration {
                 block_public_acls: None,
@@ -3816,12 +3982,14 @@ pub mod bucket {
     }
 
     impl Default for PublicAccessBlockConfiguration {
+        #[inline]
         fn default() -> PublicAccessBlockConfiguration {
             PublicAccessBlockConfiguration::new()
         }
     }
 
     impl IntoValue for PublicAccessBlockConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlockPublicAcls", self.block_public_acls);
@@ -3865,6 +4033,7 @@ pub mod bucket {
 
     impl ReplicationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role: impl Into<Id<crate::iam::CfnRole>>, rules: impl Into<List<ReplicationRule>>) -> ReplicationConfiguration {
             ReplicationConfiguration {
                 role: role.into(),
@@ -3874,6 +4043,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ReplicationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Role", self.role.into_get_att("Arn"));
@@ -3954,6 +4124,7 @@ pub mod bucket {
 
     impl ReplicationRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination: impl Into<ReplicationDestination>, status: impl Into<Str>) -> ReplicationRule {
             ReplicationRule {
                 delete_marker_replication: None,
@@ -3969,6 +4140,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ReplicationRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeleteMarkerReplication", self.delete_marker_replication);
@@ -4004,6 +4176,7 @@ pub mod bucket {
 
     impl DeleteMarkerReplication {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeleteMarkerReplication {
             DeleteMarkerReplication {
                 status: None,
@@ -4012,12 +4185,14 @@ pub mod bucket {
     }
 
     impl Default for DeleteMarkerReplication {
+        #[inline]
         fn default() -> DeleteMarkerReplication {
             DeleteMarkerReplication::new()
         }
     }
 
     impl IntoValue for DeleteMarkerReplication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Status", self.status);
@@ -4088,6 +4263,7 @@ pub mod bucket {
 
     impl ReplicationDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Id<crate::s3::CfnBucket>>) -> ReplicationDestination {
             ReplicationDestination {
                 access_control_translation: None,
@@ -4102,6 +4278,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ReplicationDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessControlTranslation", self.access_control_translation);
@@ -4136,6 +4313,7 @@ pub mod bucket {
 
     impl AccessControlTranslation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(owner: impl Into<Str>) -> AccessControlTranslation {
             AccessControlTranslation {
                 owner: owner.into(),
@@ -4144,6 +4322,7 @@ pub mod bucket {
     }
 
     impl IntoValue for AccessControlTranslation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Owner", self.owner.into_value());
@@ -4176,6 +4355,7 @@ pub mod bucket {
 
     impl EncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(replica_kms_key_id: impl Into<Id<crate::kms::CfnKey>>) -> EncryptionConfiguration {
             EncryptionConfiguration {
                 replica_kms_key_id: replica_kms_key_id.into(),
@@ -4184,6 +4364,7 @@ pub mod bucket {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ReplicaKmsKeyID", self.replica_kms_key_id.into_get_att("Arn"));
@@ -4214,6 +4395,7 @@ pub mod bucket {
 
     impl Metrics {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>) -> Metrics {
             Metrics {
                 event_threshold: None,
@@ -4223,6 +4405,7 @@ pub mod bucket {
     }
 
     impl IntoValue for Metrics {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EventThreshold", self.event_threshold);
@@ -4248,6 +4431,7 @@ pub mod bucket {
 
     impl ReplicationTimeValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(minutes: impl Into<Int>) -> ReplicationTimeValue {
             ReplicationTimeValue {
                 minutes: minutes.into(),
@@ -4256,6 +4440,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ReplicationTimeValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Minutes", self.minutes.into_value());
@@ -4288,6 +4473,7 @@ pub mod bucket {
 
     impl ReplicationTime {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>, time: impl Into<ReplicationTimeValue>) -> ReplicationTime {
             ReplicationTime {
                 status: status.into(),
@@ -4297,6 +4483,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ReplicationTime {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Status", self.status.into_value());
@@ -4333,6 +4520,7 @@ pub mod bucket {
 
     impl ReplicationRuleFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReplicationRuleFilter {
             ReplicationRuleFilter {
                 and: None,
@@ -4343,12 +4531,14 @@ pub mod bucket {
     }
 
     impl Default for ReplicationRuleFilter {
+        #[inline]
         fn default() -> ReplicationRuleFilter {
             ReplicationRuleFilter::new()
         }
     }
 
     impl IntoValue for ReplicationRuleFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "And", self.and);
@@ -4379,6 +4569,7 @@ pub mod bucket {
 
     impl ReplicationRuleAndOperator {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReplicationRuleAndOperator {
             ReplicationRuleAndOperator {
                 prefix: None,
@@ -4388,12 +4579,14 @@ pub mod bucket {
     }
 
     impl Default for ReplicationRuleAndOperator {
+        #[inline]
         fn default() -> ReplicationRuleAndOperator {
             ReplicationRuleAndOperator::new()
         }
     }
 
     impl IntoValue for ReplicationRuleAndOperator {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Prefix", self.prefix);
@@ -4424,6 +4617,7 @@ pub mod bucket {
 
     impl SourceSelectionCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceSelectionCriteria {
             SourceSelectionCriteria {
                 replica_modifications: None,
@@ -4433,12 +4627,14 @@ pub mod bucket {
     }
 
     impl Default for SourceSelectionCriteria {
+        #[inline]
         fn default() -> SourceSelectionCriteria {
             SourceSelectionCriteria::new()
         }
     }
 
     impl IntoValue for SourceSelectionCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReplicaModifications", self.replica_modifications);
@@ -4463,6 +4659,7 @@ pub mod bucket {
 
     impl ReplicaModifications {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>) -> ReplicaModifications {
             ReplicaModifications {
                 status: status.into(),
@@ -4471,6 +4668,7 @@ pub mod bucket {
     }
 
     impl IntoValue for ReplicaModifications {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Status", self.status.into_value());
@@ -4495,6 +4693,7 @@ pub mod bucket {
 
     impl SseKmsEncryptedObjects {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>) -> SseKmsEncryptedObjects {
             SseKmsEncryptedObjects {
                 status: status.into(),
@@ -4503,6 +4702,7 @@ pub mod bucket {
     }
 
     impl IntoValue for SseKmsEncryptedObjects {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Status", self.status.into_value());
@@ -4528,6 +4728,7 @@ pub mod bucket {
 
     impl VersioningConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>) -> VersioningConfiguration {
             VersioningConfiguration {
                 status: status.into(),
@@ -4536,6 +4737,7 @@ pub mod bucket {
     }
 
     impl IntoValue for VersioningConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Status", self.status.into_value());
@@ -4573,6 +4775,7 @@ pub mod bucket {
 
     impl WebsiteConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WebsiteConfiguration {
             WebsiteConfiguration {
                 error_document: None,
@@ -4584,12 +4787,14 @@ pub mod bucket {
     }
 
     impl Default for WebsiteConfiguration {
+        #[inline]
         fn default() -> WebsiteConfiguration {
             WebsiteConfiguration::new()
         }
     }
 
     impl IntoValue for WebsiteConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ErrorDocument", self.error_document);
@@ -4623,6 +4828,7 @@ pub mod bucket {
 
     impl RedirectAllRequestsTo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(host_name: impl Into<Str>) -> RedirectAllRequestsTo {
             RedirectAllRequestsTo {
                 host_name: host_name.into(),
@@ -4632,6 +4838,7 @@ pub mod bucket {
     }
 
     impl IntoValue for RedirectAllRequestsTo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HostName", self.host_name.into_value());
@@ -4669,6 +4876,7 @@ pub mod bucket {
 
     impl RoutingRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(redirect_rule: impl Into<RedirectRule>) -> RoutingRule {
             RoutingRule {
                 redirect_rule: redirect_rule.into(),
@@ -4678,6 +4886,7 @@ pub mod bucket {
     }
 
     impl IntoValue for RoutingRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RedirectRule", self.redirect_rule.into_value());
@@ -4730,6 +4939,7 @@ pub mod bucket {
 
     impl RedirectRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RedirectRule {
             RedirectRule {
                 host_name: None,
@@ -4742,12 +4952,14 @@ pub mod bucket {
     }
 
     impl Default for RedirectRule {
+        #[inline]
         fn default() -> RedirectRule {
             RedirectRule::new()
         }
     }
 
     impl IntoValue for RedirectRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HostName", self.host_name);
@@ -4786,6 +4998,7 @@ pub mod bucket {
 
     impl RoutingRuleCondition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RoutingRuleCondition {
             RoutingRuleCondition {
                 http_error_code_returned_equals: None,
@@ -4795,12 +5008,14 @@ pub mod bucket {
     }
 
     impl Default for RoutingRuleCondition {
+        #[inline]
         fn default() -> RoutingRuleCondition {
             RoutingRuleCondition::new()
         }
     }
 
     impl IntoValue for RoutingRuleCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HttpErrorCodeReturnedEquals", self.http_error_code_returned_equals);
@@ -4842,6 +5057,7 @@ pub struct CfnBucketPolicyProps {
 #[cfg(feature = "s3")]
 impl CfnBucketPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bucket: impl Into<Id<crate::s3::CfnBucket>>, policy_document: impl Into<Union>) -> CfnBucketPolicyProps {
         CfnBucketPolicyProps {
             bucket: bucket.into(),
@@ -4853,6 +5069,7 @@ impl CfnBucketPolicyProps {
 #[cfg(feature = "s3")]
 impl CfnBucketPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Bucket", self.bucket.into_ref());
@@ -4862,6 +5079,7 @@ impl CfnBucketPolicyProps {
 
     /// The `AWS::S3::BucketPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3::BucketPolicy").properties(self.into_properties())
     }
@@ -4870,6 +5088,7 @@ impl CfnBucketPolicyProps {
 #[cfg(feature = "s3")]
 impl crate::Cfn<markers::BucketPolicy> {
     /// Adds an `AWS::S3::BucketPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4911,6 +5130,7 @@ pub struct CfnMultiRegionAccessPointProps {
 #[cfg(feature = "s3")]
 impl CfnMultiRegionAccessPointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(regions: impl Into<List<multi_region_access_point::Region>>) -> CfnMultiRegionAccessPointProps {
         CfnMultiRegionAccessPointProps {
             name: None,
@@ -4923,6 +5143,7 @@ impl CfnMultiRegionAccessPointProps {
 #[cfg(feature = "s3")]
 impl CfnMultiRegionAccessPointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Name", self.name);
@@ -4933,6 +5154,7 @@ impl CfnMultiRegionAccessPointProps {
 
     /// The `AWS::S3::MultiRegionAccessPoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3::MultiRegionAccessPoint").properties(self.into_properties())
     }
@@ -4941,6 +5163,7 @@ impl CfnMultiRegionAccessPointProps {
 #[cfg(feature = "s3")]
 impl crate::Cfn<markers::MultiRegionAccessPoint> {
     /// Adds an `AWS::S3::MultiRegionAccessPoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4957,6 +5180,7 @@ impl crate::Cfn<markers::MultiRegionAccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Alias`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-multiregionaccesspoint.html#aws-resource-s3-multiregionaccesspoint-return-values).
+    #[inline]
     pub fn attr_alias(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Alias".into())
     }
@@ -4965,6 +5189,7 @@ impl crate::Cfn<markers::MultiRegionAccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-multiregionaccesspoint.html#aws-resource-s3-multiregionaccesspoint-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -5020,6 +5245,7 @@ pub mod multi_region_access_point {
 
     impl PublicAccessBlockConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PublicAccessBlockConfiguration {
             PublicAccessBlockConfiguration {
                 block_public_acls: None,
@@ -5031,12 +5257,14 @@ pub mod multi_region_access_point {
     }
 
     impl Default for PublicAccessBlockConfiguration {
+        #[inline]
         fn default() -> PublicAccessBlockConfiguration {
             PublicAccessBlockConfiguration::new()
         }
     }
 
     impl IntoValue for PublicAccessBlockConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlockPublicAcls", self.block_public_acls);
@@ -5070,6 +5298,7 @@ pub mod multi_region_access_point {
 
     impl Region {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>) -> Region {
             Region {
                 bucket: bucket.into(),
@@ -5079,6 +5308,7 @@ pub mod multi_region_access_point {
     }
 
     impl IntoValue for Region {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -5110,6 +5340,7 @@ pub struct CfnMultiRegionAccessPointPolicyProps {
 #[cfg(feature = "s3")]
 impl CfnMultiRegionAccessPointPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(mrap_name: impl Into<Str>, policy: impl Into<Json>) -> CfnMultiRegionAccessPointPolicyProps {
         CfnMultiRegionAccessPointPolicyProps {
             mrap_name: mrap_name.into(),
@@ -5121,6 +5352,7 @@ impl CfnMultiRegionAccessPointPolicyProps {
 #[cfg(feature = "s3")]
 impl CfnMultiRegionAccessPointPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("MrapName", self.mrap_name.into_value());
@@ -5130,6 +5362,7 @@ impl CfnMultiRegionAccessPointPolicyProps {
 
     /// The `AWS::S3::MultiRegionAccessPointPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3::MultiRegionAccessPointPolicy").properties(self.into_properties())
     }
@@ -5138,6 +5371,7 @@ impl CfnMultiRegionAccessPointPolicyProps {
 #[cfg(feature = "s3")]
 impl crate::Cfn<markers::MultiRegionAccessPointPolicy> {
     /// Adds an `AWS::S3::MultiRegionAccessPointPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5150,6 +5384,7 @@ impl crate::Cfn<markers::MultiRegionAccessPointPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyStatus.IsPublic`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-multiregionaccesspointpolicy.html#aws-resource-s3-multiregionaccesspointpolicy-return-values).
+    #[inline]
     pub fn attr_policy_status_is_public(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyStatus.IsPublic".into())
     }
@@ -5158,6 +5393,7 @@ impl crate::Cfn<markers::MultiRegionAccessPointPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-multiregionaccesspointpolicy.html#aws-resource-s3-multiregionaccesspointpolicy-return-values).
+    #[inline]
     pub fn attr_policy_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyStatus".into())
     }
@@ -5187,6 +5423,7 @@ pub struct CfnStorageLensProps {
 #[cfg(feature = "s3")]
 impl CfnStorageLensProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(storage_lens_configuration: impl Into<storage_lens::StorageLensConfiguration>) -> CfnStorageLensProps {
         CfnStorageLensProps {
             storage_lens_configuration: storage_lens_configuration.into(),
@@ -5198,6 +5435,7 @@ impl CfnStorageLensProps {
 #[cfg(feature = "s3")]
 impl CfnStorageLensProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("StorageLensConfiguration", self.storage_lens_configuration.into_value());
@@ -5207,6 +5445,7 @@ impl CfnStorageLensProps {
 
     /// The `AWS::S3::StorageLens` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3::StorageLens").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5215,6 +5454,7 @@ impl CfnStorageLensProps {
 #[cfg(feature = "s3")]
 impl crate::Cfn<markers::StorageLens> {
     /// Adds an `AWS::S3::StorageLens` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5228,6 +5468,7 @@ impl crate::Cfn<markers::StorageLens> {
     ///
     /// `Fn::GetAtt` of
     /// [`StorageLensConfiguration.StorageLensArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-storagelens.html#aws-resource-s3-storagelens-return-values).
+    #[inline]
     pub fn attr_storage_lens_configuration_storage_lens_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StorageLensConfiguration.StorageLensArn".into())
     }
@@ -5256,6 +5497,7 @@ pub mod storage_lens {
 
     impl StorageLensGroupLevel {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StorageLensGroupLevel {
             StorageLensGroupLevel {
                 storage_lens_group_selection_criteria: None,
@@ -5264,12 +5506,14 @@ pub mod storage_lens {
     }
 
     impl Default for StorageLensGroupLevel {
+        #[inline]
         fn default() -> StorageLensGroupLevel {
             StorageLensGroupLevel::new()
         }
     }
 
     impl IntoValue for StorageLensGroupLevel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "StorageLensGroupSelectionCriteria", self.storage_lens_group_selection_criteria);
@@ -5302,6 +5546,7 @@ pub mod storage_lens {
 
     impl StorageLensGroupSelectionCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StorageLensGroupSelectionCriteria {
             StorageLensGroupSelectionCriteria {
                 exclude: None,
@@ -5311,12 +5556,14 @@ pub mod storage_lens {
     }
 
     impl Default for StorageLensGroupSelectionCriteria {
+        #[inline]
         fn default() -> StorageLensGroupSelectionCriteria {
             StorageLensGroupSelectionCriteria::new()
         }
     }
 
     impl IntoValue for StorageLensGroupSelectionCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exclude", self.exclude);
@@ -5342,6 +5589,7 @@ pub mod storage_lens {
 
     impl AdvancedPerformanceMetrics {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdvancedPerformanceMetrics {
             AdvancedPerformanceMetrics {
                 is_enabled: None,
@@ -5350,12 +5598,14 @@ pub mod storage_lens {
     }
 
     impl Default for AdvancedPerformanceMetrics {
+        #[inline]
         fn default() -> AdvancedPerformanceMetrics {
             AdvancedPerformanceMetrics::new()
         }
     }
 
     impl IntoValue for AdvancedPerformanceMetrics {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsEnabled", self.is_enabled);
@@ -5389,6 +5639,7 @@ pub mod storage_lens {
 
     impl StorageLensTableDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(is_enabled: impl Into<Bool>) -> StorageLensTableDestination {
             StorageLensTableDestination {
                 encryption: None,
@@ -5398,6 +5649,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for StorageLensTableDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Encryption", self.encryption);
@@ -5430,6 +5682,7 @@ pub mod storage_lens {
 
     impl StorageLensExpandedPrefixesDataExport {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StorageLensExpandedPrefixesDataExport {
             StorageLensExpandedPrefixesDataExport {
                 s3_bucket_destination: None,
@@ -5439,12 +5692,14 @@ pub mod storage_lens {
     }
 
     impl Default for StorageLensExpandedPrefixesDataExport {
+        #[inline]
         fn default() -> StorageLensExpandedPrefixesDataExport {
             StorageLensExpandedPrefixesDataExport::new()
         }
     }
 
     impl IntoValue for StorageLensExpandedPrefixesDataExport {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3BucketDestination", self.s3_bucket_destination);
@@ -5522,6 +5777,7 @@ pub mod storage_lens {
 
     impl StorageLensConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(account_level: impl Into<AccountLevel>, id: impl Into<Str>, is_enabled: impl Into<Bool>) -> StorageLensConfiguration {
             StorageLensConfiguration {
                 account_level: account_level.into(),
@@ -5539,6 +5795,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for StorageLensConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountLevel", self.account_level.into_value());
@@ -5608,6 +5865,7 @@ pub mod storage_lens {
 
     impl AccountLevel {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_level: impl Into<BucketLevel>) -> AccountLevel {
             AccountLevel {
                 activity_metrics: None,
@@ -5622,6 +5880,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for AccountLevel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActivityMetrics", self.activity_metrics);
@@ -5652,6 +5911,7 @@ pub mod storage_lens {
 
     impl AdvancedDataProtectionMetrics {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdvancedDataProtectionMetrics {
             AdvancedDataProtectionMetrics {
                 is_enabled: None,
@@ -5660,12 +5920,14 @@ pub mod storage_lens {
     }
 
     impl Default for AdvancedDataProtectionMetrics {
+        #[inline]
         fn default() -> AdvancedDataProtectionMetrics {
             AdvancedDataProtectionMetrics::new()
         }
     }
 
     impl IntoValue for AdvancedDataProtectionMetrics {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsEnabled", self.is_enabled);
@@ -5690,6 +5952,7 @@ pub mod storage_lens {
 
     impl ActivityMetrics {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ActivityMetrics {
             ActivityMetrics {
                 is_enabled: None,
@@ -5698,12 +5961,14 @@ pub mod storage_lens {
     }
 
     impl Default for ActivityMetrics {
+        #[inline]
         fn default() -> ActivityMetrics {
             ActivityMetrics::new()
         }
     }
 
     impl IntoValue for ActivityMetrics {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsEnabled", self.is_enabled);
@@ -5751,6 +6016,7 @@ pub mod storage_lens {
 
     impl BucketLevel {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BucketLevel {
             BucketLevel {
                 activity_metrics: None,
@@ -5764,12 +6030,14 @@ pub mod storage_lens {
     }
 
     impl Default for BucketLevel {
+        #[inline]
         fn default() -> BucketLevel {
             BucketLevel::new()
         }
     }
 
     impl IntoValue for BucketLevel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActivityMetrics", self.activity_metrics);
@@ -5798,6 +6066,7 @@ pub mod storage_lens {
 
     impl PrefixLevel {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(storage_metrics: impl Into<PrefixLevelStorageMetrics>) -> PrefixLevel {
             PrefixLevel {
                 storage_metrics: storage_metrics.into(),
@@ -5806,6 +6075,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for PrefixLevel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StorageMetrics", self.storage_metrics.into_value());
@@ -5836,6 +6106,7 @@ pub mod storage_lens {
 
     impl PrefixLevelStorageMetrics {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrefixLevelStorageMetrics {
             PrefixLevelStorageMetrics {
                 is_enabled: None,
@@ -5845,12 +6116,14 @@ pub mod storage_lens {
     }
 
     impl Default for PrefixLevelStorageMetrics {
+        #[inline]
         fn default() -> PrefixLevelStorageMetrics {
             PrefixLevelStorageMetrics::new()
         }
     }
 
     impl IntoValue for PrefixLevelStorageMetrics {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsEnabled", self.is_enabled);
@@ -5886,6 +6159,7 @@ pub mod storage_lens {
 
     impl SelectionCriteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SelectionCriteria {
             SelectionCriteria {
                 delimiter: None,
@@ -5896,12 +6170,14 @@ pub mod storage_lens {
     }
 
     impl Default for SelectionCriteria {
+        #[inline]
         fn default() -> SelectionCriteria {
             SelectionCriteria::new()
         }
     }
 
     impl IntoValue for SelectionCriteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Delimiter", self.delimiter);
@@ -5929,6 +6205,7 @@ pub mod storage_lens {
 
     impl AdvancedCostOptimizationMetrics {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdvancedCostOptimizationMetrics {
             AdvancedCostOptimizationMetrics {
                 is_enabled: None,
@@ -5937,12 +6214,14 @@ pub mod storage_lens {
     }
 
     impl Default for AdvancedCostOptimizationMetrics {
+        #[inline]
         fn default() -> AdvancedCostOptimizationMetrics {
             AdvancedCostOptimizationMetrics::new()
         }
     }
 
     impl IntoValue for AdvancedCostOptimizationMetrics {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsEnabled", self.is_enabled);
@@ -5967,6 +6246,7 @@ pub mod storage_lens {
 
     impl DetailedStatusCodesMetrics {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DetailedStatusCodesMetrics {
             DetailedStatusCodesMetrics {
                 is_enabled: None,
@@ -5975,12 +6255,14 @@ pub mod storage_lens {
     }
 
     impl Default for DetailedStatusCodesMetrics {
+        #[inline]
         fn default() -> DetailedStatusCodesMetrics {
             DetailedStatusCodesMetrics::new()
         }
     }
 
     impl IntoValue for DetailedStatusCodesMetrics {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsEnabled", self.is_enabled);
@@ -6013,6 +6295,7 @@ pub mod storage_lens {
 
     impl BucketsAndRegions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BucketsAndRegions {
             BucketsAndRegions {
                 buckets: None,
@@ -6022,12 +6305,14 @@ pub mod storage_lens {
     }
 
     impl Default for BucketsAndRegions {
+        #[inline]
         fn default() -> BucketsAndRegions {
             BucketsAndRegions::new()
         }
     }
 
     impl IntoValue for BucketsAndRegions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Buckets", self.buckets);
@@ -6052,6 +6337,7 @@ pub mod storage_lens {
 
     impl AwsOrg {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> AwsOrg {
             AwsOrg {
                 arn: arn.into(),
@@ -6060,6 +6346,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for AwsOrg {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -6095,6 +6382,7 @@ pub mod storage_lens {
 
     impl DataExport {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataExport {
             DataExport {
                 cloud_watch_metrics: None,
@@ -6105,12 +6393,14 @@ pub mod storage_lens {
     }
 
     impl Default for DataExport {
+        #[inline]
         fn default() -> DataExport {
             DataExport::new()
         }
     }
 
     impl IntoValue for DataExport {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchMetrics", self.cloud_watch_metrics);
@@ -6174,6 +6464,7 @@ pub mod storage_lens {
 
     impl S3BucketDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(account_id: impl Into<Str>, arn: impl Into<Id<crate::s3::CfnBucket>>, format: impl Into<Str>, output_schema_version: impl Into<Str>) -> S3BucketDestination {
             S3BucketDestination {
                 account_id: account_id.into(),
@@ -6187,6 +6478,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for S3BucketDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccountId", self.account_id.into_value());
@@ -6224,6 +6516,7 @@ pub mod storage_lens {
 
     impl Encryption {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Encryption {
             Encryption {
                 ssekms: None,
@@ -6233,12 +6526,14 @@ pub mod storage_lens {
     }
 
     impl Default for Encryption {
+        #[inline]
         fn default() -> Encryption {
             Encryption::new()
         }
     }
 
     impl IntoValue for Encryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SSEKMS", self.ssekms);
@@ -6268,6 +6563,7 @@ pub mod storage_lens {
 
     impl SSEKMS {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key_id: impl Into<Str>) -> SSEKMS {
             SSEKMS {
                 key_id: key_id.into(),
@@ -6276,6 +6572,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for SSEKMS {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KeyId", self.key_id.into_value());
@@ -6301,6 +6598,7 @@ pub mod storage_lens {
 
     impl CloudWatchMetrics {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(is_enabled: impl Into<Bool>) -> CloudWatchMetrics {
             CloudWatchMetrics {
                 is_enabled: is_enabled.into(),
@@ -6309,6 +6607,7 @@ pub mod storage_lens {
     }
 
     impl IntoValue for CloudWatchMetrics {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IsEnabled", self.is_enabled.into_value());
@@ -6348,6 +6647,7 @@ pub struct CfnStorageLensGroupProps {
 #[cfg(feature = "s3")]
 impl CfnStorageLensGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(filter: impl Into<storage_lens_group::Filter>, name: impl Into<Str>) -> CfnStorageLensGroupProps {
         CfnStorageLensGroupProps {
             filter: filter.into(),
@@ -6360,6 +6660,7 @@ impl CfnStorageLensGroupProps {
 #[cfg(feature = "s3")]
 impl CfnStorageLensGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Filter", self.filter.into_value());
@@ -6370,6 +6671,7 @@ impl CfnStorageLensGroupProps {
 
     /// The `AWS::S3::StorageLensGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3::StorageLensGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6378,6 +6680,7 @@ impl CfnStorageLensGroupProps {
 #[cfg(feature = "s3")]
 impl crate::Cfn<markers::StorageLensGroup> {
     /// Adds an `AWS::S3::StorageLensGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6390,6 +6693,7 @@ impl crate::Cfn<markers::StorageLensGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`StorageLensGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-storagelensgroup.html#aws-resource-s3-storagelensgroup-return-values).
+    #[inline]
     pub fn attr_storage_lens_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StorageLensGroupArn".into())
     }
@@ -6456,6 +6760,7 @@ pub mod storage_lens_group {
 
     impl Filter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Filter {
             Filter {
                 and: None,
@@ -6470,12 +6775,14 @@ pub mod storage_lens_group {
     }
 
     impl Default for Filter {
+        #[inline]
         fn default() -> Filter {
             Filter::new()
         }
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "And", self.and);
@@ -6511,6 +6818,7 @@ pub mod storage_lens_group {
 
     impl MatchObjectSize {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MatchObjectSize {
             MatchObjectSize {
                 bytes_greater_than: None,
@@ -6520,12 +6828,14 @@ pub mod storage_lens_group {
     }
 
     impl Default for MatchObjectSize {
+        #[inline]
         fn default() -> MatchObjectSize {
             MatchObjectSize::new()
         }
     }
 
     impl IntoValue for MatchObjectSize {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BytesGreaterThan", self.bytes_greater_than);
@@ -6555,6 +6865,7 @@ pub mod storage_lens_group {
 
     impl MatchObjectAge {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MatchObjectAge {
             MatchObjectAge {
                 days_greater_than: None,
@@ -6564,12 +6875,14 @@ pub mod storage_lens_group {
     }
 
     impl Default for MatchObjectAge {
+        #[inline]
         fn default() -> MatchObjectAge {
             MatchObjectAge::new()
         }
     }
 
     impl IntoValue for MatchObjectAge {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DaysGreaterThan", self.days_greater_than);
@@ -6621,6 +6934,7 @@ pub mod storage_lens_group {
 
     impl And {
         /// Every property unset.
+        #[inline]
         pub fn new() -> And {
             And {
                 match_any_prefix: None,
@@ -6633,12 +6947,14 @@ pub mod storage_lens_group {
     }
 
     impl Default for And {
+        #[inline]
         fn default() -> And {
             And::new()
         }
     }
 
     impl IntoValue for And {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MatchAnyPrefix", self.match_any_prefix);
@@ -6692,6 +7008,7 @@ pub mod storage_lens_group {
 
     impl Or {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Or {
             Or {
                 match_any_prefix: None,
@@ -6704,12 +7021,14 @@ pub mod storage_lens_group {
     }
 
     impl Default for Or {
+        #[inline]
         fn default() -> Or {
             Or::new()
         }
     }
 
     impl IntoValue for Or {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MatchAnyPrefix", self.match_any_prefix);

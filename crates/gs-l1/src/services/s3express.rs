@@ -132,6 +132,7 @@ pub struct CfnAccessPointProps {
 #[cfg(feature = "s3express")]
 impl CfnAccessPointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bucket: impl Into<Str>) -> CfnAccessPointProps {
         CfnAccessPointProps {
             bucket: bucket.into(),
@@ -149,6 +150,7 @@ impl CfnAccessPointProps {
 #[cfg(feature = "s3express")]
 impl CfnAccessPointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Bucket", self.bucket.into_value());
@@ -164,6 +166,7 @@ impl CfnAccessPointProps {
 
     /// The `AWS::S3Express::AccessPoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Express::AccessPoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -172,6 +175,7 @@ impl CfnAccessPointProps {
 #[cfg(feature = "s3express")]
 impl crate::Cfn<markers::AccessPoint> {
     /// Adds an `AWS::S3Express::AccessPoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -184,6 +188,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkOrigin`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3express-accesspoint.html#aws-resource-s3express-accesspoint-return-values).
+    #[inline]
     pub fn attr_network_origin(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkOrigin".into())
     }
@@ -192,6 +197,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3express-accesspoint.html#aws-resource-s3express-accesspoint-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -218,6 +224,7 @@ pub mod access_point {
 
     impl VpcConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcConfiguration {
             VpcConfiguration {
                 vpc_id: None,
@@ -226,12 +233,14 @@ pub mod access_point {
     }
 
     impl Default for VpcConfiguration {
+        #[inline]
         fn default() -> VpcConfiguration {
             VpcConfiguration::new()
         }
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "VpcId", self.vpc_id);
@@ -276,6 +285,7 @@ pub mod access_point {
 
     impl PublicAccessBlockConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PublicAccessBlockConfiguration {
             PublicAccessBlockConfiguration {
                 block_public_acls: None,
@@ -287,12 +297,14 @@ pub mod access_point {
     }
 
     impl Default for PublicAccessBlockConfiguration {
+        #[inline]
         fn default() -> PublicAccessBlockConfiguration {
             PublicAccessBlockConfiguration::new()
         }
     }
 
     impl IntoValue for PublicAccessBlockConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlockPublicAcls", self.block_public_acls);
@@ -325,6 +337,7 @@ pub mod access_point {
 
     impl Scope {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Scope {
             Scope {
                 permissions: None,
@@ -334,12 +347,14 @@ pub mod access_point {
     }
 
     impl Default for Scope {
+        #[inline]
         fn default() -> Scope {
             Scope::new()
         }
     }
 
     impl IntoValue for Scope {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Permissions", self.permissions);
@@ -378,6 +393,7 @@ pub struct CfnBucketPolicyProps {
 #[cfg(feature = "s3express")]
 impl CfnBucketPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bucket: impl Into<Str>, policy_document: impl Into<Union>) -> CfnBucketPolicyProps {
         CfnBucketPolicyProps {
             bucket: bucket.into(),
@@ -389,6 +405,7 @@ impl CfnBucketPolicyProps {
 #[cfg(feature = "s3express")]
 impl CfnBucketPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Bucket", self.bucket.into_value());
@@ -398,6 +415,7 @@ impl CfnBucketPolicyProps {
 
     /// The `AWS::S3Express::BucketPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Express::BucketPolicy").properties(self.into_properties())
     }
@@ -406,6 +424,7 @@ impl CfnBucketPolicyProps {
 #[cfg(feature = "s3express")]
 impl crate::Cfn<markers::BucketPolicy> {
     /// Adds an `AWS::S3Express::BucketPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -487,6 +506,7 @@ pub struct CfnDirectoryBucketProps {
 #[cfg(feature = "s3express")]
 impl CfnDirectoryBucketProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_redundancy: impl Into<Str>, location_name: impl Into<Str>) -> CfnDirectoryBucketProps {
         CfnDirectoryBucketProps {
             bucket_encryption: None,
@@ -504,6 +524,7 @@ impl CfnDirectoryBucketProps {
 #[cfg(feature = "s3express")]
 impl CfnDirectoryBucketProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BucketEncryption", self.bucket_encryption);
@@ -519,6 +540,7 @@ impl CfnDirectoryBucketProps {
 
     /// The `AWS::S3Express::DirectoryBucket` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Express::DirectoryBucket").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -527,6 +549,7 @@ impl CfnDirectoryBucketProps {
 #[cfg(feature = "s3express")]
 impl crate::Cfn<markers::DirectoryBucket> {
     /// Adds an `AWS::S3Express::DirectoryBucket` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -539,6 +562,7 @@ impl crate::Cfn<markers::DirectoryBucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3express-directorybucket.html#aws-resource-s3express-directorybucket-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -548,6 +572,7 @@ impl crate::Cfn<markers::DirectoryBucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailabilityZoneName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3express-directorybucket.html#aws-resource-s3express-directorybucket-return-values).
+    #[inline]
     pub fn attr_availability_zone_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailabilityZoneName".into())
     }
@@ -578,6 +603,7 @@ pub mod directory_bucket {
 
     impl BucketEncryption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(server_side_encryption_configuration: impl Into<List<ServerSideEncryptionRule>>) -> BucketEncryption {
             BucketEncryption {
                 server_side_encryption_configuration: server_side_encryption_configuration.into(),
@@ -586,6 +612,7 @@ pub mod directory_bucket {
     }
 
     impl IntoValue for BucketEncryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ServerSideEncryptionConfiguration", self.server_side_encryption_configuration.into_value());
@@ -618,6 +645,7 @@ pub mod directory_bucket {
 
     impl ServerSideEncryptionRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServerSideEncryptionRule {
             ServerSideEncryptionRule {
                 bucket_key_enabled: None,
@@ -627,12 +655,14 @@ pub mod directory_bucket {
     }
 
     impl Default for ServerSideEncryptionRule {
+        #[inline]
         fn default() -> ServerSideEncryptionRule {
             ServerSideEncryptionRule::new()
         }
     }
 
     impl IntoValue for ServerSideEncryptionRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BucketKeyEnabled", self.bucket_key_enabled);
@@ -669,6 +699,7 @@ pub mod directory_bucket {
 
     impl ServerSideEncryptionByDefault {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(sse_algorithm: impl Into<Str>) -> ServerSideEncryptionByDefault {
             ServerSideEncryptionByDefault {
                 kms_master_key_id: None,
@@ -678,6 +709,7 @@ pub mod directory_bucket {
     }
 
     impl IntoValue for ServerSideEncryptionByDefault {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.kms_master_key_id { m.insert("KMSMasterKeyID", v.into_ref()); }
@@ -702,6 +734,7 @@ pub mod directory_bucket {
 
     impl LifecycleConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rules: impl Into<List<Rule>>) -> LifecycleConfiguration {
             LifecycleConfiguration {
                 rules: rules.into(),
@@ -710,6 +743,7 @@ pub mod directory_bucket {
     }
 
     impl IntoValue for LifecycleConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Rules", self.rules.into_value());
@@ -781,6 +815,7 @@ pub mod directory_bucket {
 
     impl Rule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>) -> Rule {
             Rule {
                 abort_incomplete_multipart_upload: None,
@@ -795,6 +830,7 @@ pub mod directory_bucket {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AbortIncompleteMultipartUpload", self.abort_incomplete_multipart_upload);
@@ -828,6 +864,7 @@ pub mod directory_bucket {
 
     impl AbortIncompleteMultipartUpload {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(days_after_initiation: impl Into<Int>) -> AbortIncompleteMultipartUpload {
             AbortIncompleteMultipartUpload {
                 days_after_initiation: days_after_initiation.into(),
@@ -836,6 +873,7 @@ pub mod directory_bucket {
     }
 
     impl IntoValue for AbortIncompleteMultipartUpload {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DaysAfterInitiation", self.days_after_initiation.into_value());
@@ -870,6 +908,7 @@ pub mod directory_bucket {
 
     impl MetricsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>) -> MetricsConfiguration {
             MetricsConfiguration {
                 access_point_arn: None,
@@ -880,6 +919,7 @@ pub mod directory_bucket {
     }
 
     impl IntoValue for MetricsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessPointArn", self.access_point_arn);
@@ -940,6 +980,7 @@ pub mod directory_bucket {
 
     impl InventoryConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination: impl Into<Destination>, enabled: impl Into<Bool>, id: impl Into<Str>, included_object_versions: impl Into<Str>, schedule_frequency: impl Into<Str>) -> InventoryConfiguration {
             InventoryConfiguration {
                 destination: destination.into(),
@@ -954,6 +995,7 @@ pub mod directory_bucket {
     }
 
     impl IntoValue for InventoryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
@@ -1001,6 +1043,7 @@ pub mod directory_bucket {
 
     impl Destination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_arn: impl Into<Str>, format: impl Into<Str>) -> Destination {
             Destination {
                 bucket_account_id: None,
@@ -1012,6 +1055,7 @@ pub mod directory_bucket {
     }
 
     impl IntoValue for Destination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BucketAccountId", self.bucket_account_id);

@@ -115,6 +115,7 @@ pub struct CfnAccessPointProps {
 #[cfg(feature = "s3files")]
 impl CfnAccessPointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(file_system_id: impl Into<Str>) -> CfnAccessPointProps {
         CfnAccessPointProps {
             client_token: None,
@@ -129,6 +130,7 @@ impl CfnAccessPointProps {
 #[cfg(feature = "s3files")]
 impl CfnAccessPointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ClientToken", self.client_token);
@@ -141,6 +143,7 @@ impl CfnAccessPointProps {
 
     /// The `AWS::S3Files::AccessPoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Files::AccessPoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -149,6 +152,7 @@ impl CfnAccessPointProps {
 #[cfg(feature = "s3files")]
 impl crate::Cfn<markers::AccessPoint> {
     /// Adds an `AWS::S3Files::AccessPoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -161,6 +165,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccessPointId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-accesspoint.html#aws-resource-s3files-accesspoint-return-values).
+    #[inline]
     pub fn attr_access_point_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccessPointId".into())
     }
@@ -169,6 +174,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccessPointArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-accesspoint.html#aws-resource-s3files-accesspoint-return-values).
+    #[inline]
     pub fn attr_access_point_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccessPointArn".into())
     }
@@ -177,6 +183,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-accesspoint.html#aws-resource-s3files-accesspoint-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -185,6 +192,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-accesspoint.html#aws-resource-s3files-accesspoint-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -215,6 +223,7 @@ pub mod access_point {
 
     impl AccessPointTag {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccessPointTag {
             AccessPointTag {
                 key: None,
@@ -224,12 +233,14 @@ pub mod access_point {
     }
 
     impl Default for AccessPointTag {
+        #[inline]
         fn default() -> AccessPointTag {
             AccessPointTag::new()
         }
     }
 
     impl IntoValue for AccessPointTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -266,6 +277,7 @@ pub mod access_point {
 
     impl PosixUser {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(gid: impl Into<Str>, uid: impl Into<Str>) -> PosixUser {
             PosixUser {
                 gid: gid.into(),
@@ -276,6 +288,7 @@ pub mod access_point {
     }
 
     impl IntoValue for PosixUser {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Gid", self.gid.into_value());
@@ -310,6 +323,7 @@ pub mod access_point {
 
     impl RootDirectory {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RootDirectory {
             RootDirectory {
                 creation_permissions: None,
@@ -319,12 +333,14 @@ pub mod access_point {
     }
 
     impl Default for RootDirectory {
+        #[inline]
         fn default() -> RootDirectory {
             RootDirectory::new()
         }
     }
 
     impl IntoValue for RootDirectory {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CreationPermissions", self.creation_permissions);
@@ -364,6 +380,7 @@ pub mod access_point {
 
     impl CreationPermissions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(owner_gid: impl Into<Str>, owner_uid: impl Into<Str>, permissions: impl Into<Str>) -> CreationPermissions {
             CreationPermissions {
                 owner_gid: owner_gid.into(),
@@ -374,6 +391,7 @@ pub mod access_point {
     }
 
     impl IntoValue for CreationPermissions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OwnerGid", self.owner_gid.into_value());
@@ -443,6 +461,7 @@ pub struct CfnFileSystemProps {
 #[cfg(feature = "s3files")]
 impl CfnFileSystemProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bucket: impl Into<Str>, role_arn: impl Into<Str>) -> CfnFileSystemProps {
         CfnFileSystemProps {
             accept_bucket_warning: None,
@@ -460,6 +479,7 @@ impl CfnFileSystemProps {
 #[cfg(feature = "s3files")]
 impl CfnFileSystemProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AcceptBucketWarning", self.accept_bucket_warning);
@@ -475,6 +495,7 @@ impl CfnFileSystemProps {
 
     /// The `AWS::S3Files::FileSystem` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Files::FileSystem").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -483,6 +504,7 @@ impl CfnFileSystemProps {
 #[cfg(feature = "s3files")]
 impl crate::Cfn<markers::FileSystem> {
     /// Adds an `AWS::S3Files::FileSystem` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -495,6 +517,7 @@ impl crate::Cfn<markers::FileSystem> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-filesystem.html#aws-resource-s3files-filesystem-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -503,6 +526,7 @@ impl crate::Cfn<markers::FileSystem> {
     ///
     /// `Fn::GetAtt` of
     /// [`FileSystemArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-filesystem.html#aws-resource-s3files-filesystem-return-values).
+    #[inline]
     pub fn attr_file_system_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FileSystemArn".into())
     }
@@ -511,6 +535,7 @@ impl crate::Cfn<markers::FileSystem> {
     ///
     /// `Fn::GetAtt` of
     /// [`FileSystemId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-filesystem.html#aws-resource-s3files-filesystem-return-values).
+    #[inline]
     pub fn attr_file_system_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FileSystemId".into())
     }
@@ -519,6 +544,7 @@ impl crate::Cfn<markers::FileSystem> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-filesystem.html#aws-resource-s3files-filesystem-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -527,6 +553,7 @@ impl crate::Cfn<markers::FileSystem> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-filesystem.html#aws-resource-s3files-filesystem-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusMessage".into())
     }
@@ -535,6 +562,7 @@ impl crate::Cfn<markers::FileSystem> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-filesystem.html#aws-resource-s3files-filesystem-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -543,6 +571,7 @@ impl crate::Cfn<markers::FileSystem> {
     ///
     /// `Fn::GetAtt` of
     /// [`SynchronizationConfiguration.LatestVersionNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-filesystem.html#aws-resource-s3files-filesystem-return-values).
+    #[inline]
     pub fn attr_synchronization_configuration_latest_version_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SynchronizationConfiguration.LatestVersionNumber".into())
     }
@@ -580,6 +609,7 @@ pub mod file_system {
 
     impl SynchronizationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(expiration_data_rules: impl Into<List<ExpirationDataRule>>, import_data_rules: impl Into<List<ImportDataRule>>) -> SynchronizationConfiguration {
             SynchronizationConfiguration {
                 expiration_data_rules: expiration_data_rules.into(),
@@ -590,6 +620,7 @@ pub mod file_system {
     }
 
     impl IntoValue for SynchronizationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExpirationDataRules", self.expiration_data_rules.into_value());
@@ -627,6 +658,7 @@ pub mod file_system {
 
     impl ImportDataRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(prefix: impl Into<Str>, size_less_than: impl Into<Int>, trigger: impl Into<Str>) -> ImportDataRule {
             ImportDataRule {
                 prefix: prefix.into(),
@@ -637,6 +669,7 @@ pub mod file_system {
     }
 
     impl IntoValue for ImportDataRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Prefix", self.prefix.into_value());
@@ -662,6 +695,7 @@ pub mod file_system {
 
     impl ExpirationDataRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(days_after_last_access: impl Into<Int>) -> ExpirationDataRule {
             ExpirationDataRule {
                 days_after_last_access: days_after_last_access.into(),
@@ -670,6 +704,7 @@ pub mod file_system {
     }
 
     impl IntoValue for ExpirationDataRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DaysAfterLastAccess", self.days_after_last_access.into_value());
@@ -700,6 +735,7 @@ pub struct CfnFileSystemPolicyProps {
 #[cfg(feature = "s3files")]
 impl CfnFileSystemPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(file_system_id: impl Into<Str>, policy: impl Into<Json>) -> CfnFileSystemPolicyProps {
         CfnFileSystemPolicyProps {
             file_system_id: file_system_id.into(),
@@ -711,6 +747,7 @@ impl CfnFileSystemPolicyProps {
 #[cfg(feature = "s3files")]
 impl CfnFileSystemPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FileSystemId", self.file_system_id.into_value());
@@ -720,6 +757,7 @@ impl CfnFileSystemPolicyProps {
 
     /// The `AWS::S3Files::FileSystemPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Files::FileSystemPolicy").properties(self.into_properties())
     }
@@ -728,6 +766,7 @@ impl CfnFileSystemPolicyProps {
 #[cfg(feature = "s3files")]
 impl crate::Cfn<markers::FileSystemPolicy> {
     /// Adds an `AWS::S3Files::FileSystemPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -782,6 +821,7 @@ pub struct CfnMountTargetProps {
 #[cfg(feature = "s3files")]
 impl CfnMountTargetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(file_system_id: impl Into<Str>, subnet_id: impl Into<Str>) -> CfnMountTargetProps {
         CfnMountTargetProps {
             file_system_id: file_system_id.into(),
@@ -797,6 +837,7 @@ impl CfnMountTargetProps {
 #[cfg(feature = "s3files")]
 impl CfnMountTargetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FileSystemId", self.file_system_id.into_value());
@@ -810,6 +851,7 @@ impl CfnMountTargetProps {
 
     /// The `AWS::S3Files::MountTarget` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Files::MountTarget").properties(self.into_properties())
     }
@@ -818,6 +860,7 @@ impl CfnMountTargetProps {
 #[cfg(feature = "s3files")]
 impl crate::Cfn<markers::MountTarget> {
     /// Adds an `AWS::S3Files::MountTarget` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -830,6 +873,7 @@ impl crate::Cfn<markers::MountTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`MountTargetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-mounttarget.html#aws-resource-s3files-mounttarget-return-values).
+    #[inline]
     pub fn attr_mount_target_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MountTargetId".into())
     }
@@ -838,6 +882,7 @@ impl crate::Cfn<markers::MountTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailabilityZoneId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-mounttarget.html#aws-resource-s3files-mounttarget-return-values).
+    #[inline]
     pub fn attr_availability_zone_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailabilityZoneId".into())
     }
@@ -846,6 +891,7 @@ impl crate::Cfn<markers::MountTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-mounttarget.html#aws-resource-s3files-mounttarget-return-values).
+    #[inline]
     pub fn attr_owner_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
@@ -854,6 +900,7 @@ impl crate::Cfn<markers::MountTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkInterfaceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-mounttarget.html#aws-resource-s3files-mounttarget-return-values).
+    #[inline]
     pub fn attr_network_interface_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkInterfaceId".into())
     }
@@ -862,6 +909,7 @@ impl crate::Cfn<markers::MountTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-mounttarget.html#aws-resource-s3files-mounttarget-return-values).
+    #[inline]
     pub fn attr_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcId".into())
     }
@@ -870,6 +918,7 @@ impl crate::Cfn<markers::MountTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-mounttarget.html#aws-resource-s3files-mounttarget-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -878,6 +927,7 @@ impl crate::Cfn<markers::MountTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-mounttarget.html#aws-resource-s3files-mounttarget-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusMessage".into())
     }

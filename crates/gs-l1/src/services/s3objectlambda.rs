@@ -68,6 +68,7 @@ pub struct CfnAccessPointProps {
 #[cfg(feature = "s3objectlambda")]
 impl CfnAccessPointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(object_lambda_configuration: impl Into<access_point::ObjectLambdaConfiguration>) -> CfnAccessPointProps {
         CfnAccessPointProps {
             name: None,
@@ -79,6 +80,7 @@ impl CfnAccessPointProps {
 #[cfg(feature = "s3objectlambda")]
 impl CfnAccessPointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Name", self.name);
@@ -88,6 +90,7 @@ impl CfnAccessPointProps {
 
     /// The `AWS::S3ObjectLambda::AccessPoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3ObjectLambda::AccessPoint").properties(self.into_properties())
     }
@@ -96,6 +99,7 @@ impl CfnAccessPointProps {
 #[cfg(feature = "s3objectlambda")]
 impl crate::Cfn<markers::AccessPoint> {
     /// Adds an `AWS::S3ObjectLambda::AccessPoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -108,6 +112,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3objectlambda-accesspoint.html#aws-resource-s3objectlambda-accesspoint-return-values).
+    #[inline]
     pub fn attr_creation_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationDate".into())
     }
@@ -119,6 +124,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublicAccessBlockConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3objectlambda-accesspoint.html#aws-resource-s3objectlambda-accesspoint-return-values).
+    #[inline]
     pub fn attr_public_access_block_configuration(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublicAccessBlockConfiguration".into())
     }
@@ -127,6 +133,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublicAccessBlockConfiguration.BlockPublicAcls`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3objectlambda-accesspoint.html#aws-resource-s3objectlambda-accesspoint-return-values).
+    #[inline]
     pub fn attr_public_access_block_configuration_block_public_acls(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublicAccessBlockConfiguration.BlockPublicAcls".into())
     }
@@ -135,6 +142,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Alias`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3objectlambda-accesspoint.html#aws-resource-s3objectlambda-accesspoint-return-values).
+    #[inline]
     pub fn attr_alias(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Alias".into())
     }
@@ -144,6 +152,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Alias.Value`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3objectlambda-accesspoint.html#aws-resource-s3objectlambda-accesspoint-return-values).
+    #[inline]
     pub fn attr_alias_value(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Alias.Value".into())
     }
@@ -152,6 +161,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublicAccessBlockConfiguration.IgnorePublicAcls`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3objectlambda-accesspoint.html#aws-resource-s3objectlambda-accesspoint-return-values).
+    #[inline]
     pub fn attr_public_access_block_configuration_ignore_public_acls(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublicAccessBlockConfiguration.IgnorePublicAcls".into())
     }
@@ -160,6 +170,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublicAccessBlockConfiguration.RestrictPublicBuckets`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3objectlambda-accesspoint.html#aws-resource-s3objectlambda-accesspoint-return-values).
+    #[inline]
     pub fn attr_public_access_block_configuration_restrict_public_buckets(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublicAccessBlockConfiguration.RestrictPublicBuckets".into())
     }
@@ -168,6 +179,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`PublicAccessBlockConfiguration.BlockPublicPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3objectlambda-accesspoint.html#aws-resource-s3objectlambda-accesspoint-return-values).
+    #[inline]
     pub fn attr_public_access_block_configuration_block_public_policy(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PublicAccessBlockConfiguration.BlockPublicPolicy".into())
     }
@@ -176,6 +188,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3objectlambda-accesspoint.html#aws-resource-s3objectlambda-accesspoint-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -184,6 +197,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Alias.Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3objectlambda-accesspoint.html#aws-resource-s3objectlambda-accesspoint-return-values).
+    #[inline]
     pub fn attr_alias_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Alias.Status".into())
     }
@@ -192,6 +206,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3objectlambda-accesspoint.html#aws-resource-s3objectlambda-accesspoint-return-values).
+    #[inline]
     pub fn attr_policy_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyStatus".into())
     }
@@ -201,6 +216,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyStatus.IsPublic`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3objectlambda-accesspoint.html#aws-resource-s3objectlambda-accesspoint-return-values).
+    #[inline]
     pub fn attr_policy_status_is_public(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyStatus.IsPublic".into())
     }
@@ -247,6 +263,7 @@ pub mod access_point {
 
     impl ObjectLambdaConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(supporting_access_point: impl Into<Id<crate::s3::CfnAccessPoint>>, transformation_configurations: impl Into<List<TransformationConfiguration>>) -> ObjectLambdaConfiguration {
             ObjectLambdaConfiguration {
                 allowed_features: None,
@@ -258,6 +275,7 @@ pub mod access_point {
     }
 
     impl IntoValue for ObjectLambdaConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedFeatures", self.allowed_features);
@@ -294,6 +312,7 @@ pub mod access_point {
 
     impl TransformationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(actions: impl Into<List<Str>>, content_transformation: impl Into<ContentTransformation>) -> TransformationConfiguration {
             TransformationConfiguration {
                 actions: actions.into(),
@@ -303,6 +322,7 @@ pub mod access_point {
     }
 
     impl IntoValue for TransformationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Actions", self.actions.into_value());
@@ -332,6 +352,7 @@ pub mod access_point {
 
     impl AwsLambda {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(function_arn: impl Into<Str>) -> AwsLambda {
             AwsLambda {
                 function_arn: function_arn.into(),
@@ -341,6 +362,7 @@ pub mod access_point {
     }
 
     impl IntoValue for AwsLambda {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FunctionArn", self.function_arn.into_value());
@@ -365,6 +387,7 @@ pub mod access_point {
 
     impl ContentTransformation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(aws_lambda: impl Into<AwsLambda>) -> ContentTransformation {
             ContentTransformation {
                 aws_lambda: aws_lambda.into(),
@@ -373,6 +396,7 @@ pub mod access_point {
     }
 
     impl IntoValue for ContentTransformation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AwsLambda", self.aws_lambda.into_value());
@@ -404,6 +428,7 @@ pub struct CfnAccessPointPolicyProps {
 #[cfg(feature = "s3objectlambda")]
 impl CfnAccessPointPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(object_lambda_access_point: impl Into<Str>, policy_document: impl Into<Json>) -> CfnAccessPointPolicyProps {
         CfnAccessPointPolicyProps {
             object_lambda_access_point: object_lambda_access_point.into(),
@@ -415,6 +440,7 @@ impl CfnAccessPointPolicyProps {
 #[cfg(feature = "s3objectlambda")]
 impl CfnAccessPointPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ObjectLambdaAccessPoint", self.object_lambda_access_point.into_value());
@@ -424,6 +450,7 @@ impl CfnAccessPointPolicyProps {
 
     /// The `AWS::S3ObjectLambda::AccessPointPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3ObjectLambda::AccessPointPolicy").properties(self.into_properties())
     }
@@ -432,6 +459,7 @@ impl CfnAccessPointPolicyProps {
 #[cfg(feature = "s3objectlambda")]
 impl crate::Cfn<markers::AccessPointPolicy> {
     /// Adds an `AWS::S3ObjectLambda::AccessPointPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,

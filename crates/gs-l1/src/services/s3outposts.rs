@@ -112,6 +112,7 @@ pub struct CfnAccessPointProps {
 #[cfg(feature = "s3outposts")]
 impl CfnAccessPointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bucket: impl Into<Str>, name: impl Into<Str>, vpc_configuration: impl Into<access_point::VpcConfiguration>) -> CfnAccessPointProps {
         CfnAccessPointProps {
             bucket: bucket.into(),
@@ -125,6 +126,7 @@ impl CfnAccessPointProps {
 #[cfg(feature = "s3outposts")]
 impl CfnAccessPointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Bucket", self.bucket.into_value());
@@ -136,6 +138,7 @@ impl CfnAccessPointProps {
 
     /// The `AWS::S3Outposts::AccessPoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Outposts::AccessPoint").properties(self.into_properties())
     }
@@ -144,6 +147,7 @@ impl CfnAccessPointProps {
 #[cfg(feature = "s3outposts")]
 impl crate::Cfn<markers::AccessPoint> {
     /// Adds an `AWS::S3Outposts::AccessPoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -157,6 +161,7 @@ impl crate::Cfn<markers::AccessPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3outposts-accesspoint.html#aws-resource-s3outposts-accesspoint-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -183,6 +188,7 @@ pub mod access_point {
 
     impl VpcConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcConfiguration {
             VpcConfiguration {
                 vpc_id: None,
@@ -191,12 +197,14 @@ pub mod access_point {
     }
 
     impl Default for VpcConfiguration {
+        #[inline]
         fn default() -> VpcConfiguration {
             VpcConfiguration::new()
         }
     }
 
     impl IntoValue for VpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "VpcId", self.vpc_id);
@@ -250,6 +258,7 @@ pub struct CfnBucketProps {
 #[cfg(feature = "s3outposts")]
 impl CfnBucketProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bucket_name: impl Into<Str>, outpost_id: impl Into<Str>) -> CfnBucketProps {
         CfnBucketProps {
             bucket_name: bucket_name.into(),
@@ -263,6 +272,7 @@ impl CfnBucketProps {
 #[cfg(feature = "s3outposts")]
 impl CfnBucketProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BucketName", self.bucket_name.into_value());
@@ -274,6 +284,7 @@ impl CfnBucketProps {
 
     /// The `AWS::S3Outposts::Bucket` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Outposts::Bucket").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -282,6 +293,7 @@ impl CfnBucketProps {
 #[cfg(feature = "s3outposts")]
 impl crate::Cfn<markers::Bucket> {
     /// Adds an `AWS::S3Outposts::Bucket` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -294,6 +306,7 @@ impl crate::Cfn<markers::Bucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3outposts-bucket.html#aws-resource-s3outposts-bucket-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -322,6 +335,7 @@ pub mod bucket {
 
     impl LifecycleConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rules: impl Into<List<Rule>>) -> LifecycleConfiguration {
             LifecycleConfiguration {
                 rules: rules.into(),
@@ -330,6 +344,7 @@ pub mod bucket {
     }
 
     impl IntoValue for LifecycleConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Rules", self.rules.into_value());
@@ -380,6 +395,7 @@ pub mod bucket {
 
     impl Rule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>) -> Rule {
             Rule {
                 abort_incomplete_multipart_upload: None,
@@ -393,6 +409,7 @@ pub mod bucket {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AbortIncompleteMultipartUpload", self.abort_incomplete_multipart_upload);
@@ -426,6 +443,7 @@ pub mod bucket {
 
     impl AbortIncompleteMultipartUpload {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(days_after_initiation: impl Into<Int>) -> AbortIncompleteMultipartUpload {
             AbortIncompleteMultipartUpload {
                 days_after_initiation: days_after_initiation.into(),
@@ -434,6 +452,7 @@ pub mod bucket {
     }
 
     impl IntoValue for AbortIncompleteMultipartUpload {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DaysAfterInitiation", self.days_after_initiation.into_value());
@@ -466,6 +485,7 @@ pub mod bucket {
 
     impl Filter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Filter {
             Filter {
                 and_operator: None,
@@ -476,12 +496,14 @@ pub mod bucket {
     }
 
     impl Default for Filter {
+        #[inline]
         fn default() -> Filter {
             Filter::new()
         }
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AndOperator", self.and_operator);
@@ -512,6 +534,7 @@ pub mod bucket {
 
     impl FilterAndOperator {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(tags: impl Into<List<FilterTag>>) -> FilterAndOperator {
             FilterAndOperator {
                 prefix: None,
@@ -521,6 +544,7 @@ pub mod bucket {
     }
 
     impl IntoValue for FilterAndOperator {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Prefix", self.prefix);
@@ -551,6 +575,7 @@ pub mod bucket {
 
     impl FilterTag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> FilterTag {
             FilterTag {
                 key: key.into(),
@@ -560,6 +585,7 @@ pub mod bucket {
     }
 
     impl IntoValue for FilterTag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -598,6 +624,7 @@ pub struct CfnBucketPolicyProps {
 #[cfg(feature = "s3outposts")]
 impl CfnBucketPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bucket: impl Into<Str>, policy_document: impl Into<Json>) -> CfnBucketPolicyProps {
         CfnBucketPolicyProps {
             bucket: bucket.into(),
@@ -609,6 +636,7 @@ impl CfnBucketPolicyProps {
 #[cfg(feature = "s3outposts")]
 impl CfnBucketPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Bucket", self.bucket.into_value());
@@ -618,6 +646,7 @@ impl CfnBucketPolicyProps {
 
     /// The `AWS::S3Outposts::BucketPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Outposts::BucketPolicy").properties(self.into_properties())
     }
@@ -626,6 +655,7 @@ impl CfnBucketPolicyProps {
 #[cfg(feature = "s3outposts")]
 impl crate::Cfn<markers::BucketPolicy> {
     /// Adds an `AWS::S3Outposts::BucketPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -684,6 +714,7 @@ pub struct CfnEndpointProps {
 #[cfg(feature = "s3outposts")]
 impl CfnEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(outpost_id: impl Into<Str>, security_group_id: impl Into<Str>, subnet_id: impl Into<Str>) -> CfnEndpointProps {
         CfnEndpointProps {
             access_type: None,
@@ -699,6 +730,7 @@ impl CfnEndpointProps {
 #[cfg(feature = "s3outposts")]
 impl CfnEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessType", self.access_type);
@@ -712,6 +744,7 @@ impl CfnEndpointProps {
 
     /// The `AWS::S3Outposts::Endpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Outposts::Endpoint").properties(self.into_properties())
     }
@@ -720,6 +753,7 @@ impl CfnEndpointProps {
 #[cfg(feature = "s3outposts")]
 impl crate::Cfn<markers::Endpoint> {
     /// Adds an `AWS::S3Outposts::Endpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -732,6 +766,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3outposts-endpoint.html#aws-resource-s3outposts-endpoint-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -740,6 +775,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkInterfaces`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3outposts-endpoint.html#aws-resource-s3outposts-endpoint-return-values).
+    #[inline]
     pub fn attr_network_interfaces(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkInterfaces".into())
     }
@@ -748,6 +784,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3outposts-endpoint.html#aws-resource-s3outposts-endpoint-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -756,6 +793,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`CidrBlock`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3outposts-endpoint.html#aws-resource-s3outposts-endpoint-return-values).
+    #[inline]
     pub fn attr_cidr_block(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CidrBlock".into())
     }
@@ -764,6 +802,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3outposts-endpoint.html#aws-resource-s3outposts-endpoint-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -772,6 +811,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3outposts-endpoint.html#aws-resource-s3outposts-endpoint-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -802,6 +842,7 @@ pub mod endpoint {
 
     impl FailedReason {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FailedReason {
             FailedReason {
                 error_code: None,
@@ -811,12 +852,14 @@ pub mod endpoint {
     }
 
     impl Default for FailedReason {
+        #[inline]
         fn default() -> FailedReason {
             FailedReason::new()
         }
     }
 
     impl IntoValue for FailedReason {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ErrorCode", self.error_code);

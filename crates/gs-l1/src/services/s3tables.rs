@@ -122,6 +122,7 @@ pub struct CfnNamespaceProps {
 #[cfg(feature = "s3tables")]
 impl CfnNamespaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(namespace: impl Into<Str>, table_bucket_arn: impl Into<Str>) -> CfnNamespaceProps {
         CfnNamespaceProps {
             namespace: namespace.into(),
@@ -133,6 +134,7 @@ impl CfnNamespaceProps {
 #[cfg(feature = "s3tables")]
 impl CfnNamespaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Namespace", self.namespace.into_value());
@@ -142,6 +144,7 @@ impl CfnNamespaceProps {
 
     /// The `AWS::S3Tables::Namespace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Tables::Namespace").properties(self.into_properties())
     }
@@ -150,6 +153,7 @@ impl CfnNamespaceProps {
 #[cfg(feature = "s3tables")]
 impl crate::Cfn<markers::Namespace> {
     /// Adds an `AWS::S3Tables::Namespace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -232,6 +236,7 @@ pub struct CfnTableProps {
 #[cfg(feature = "s3tables")]
 impl CfnTableProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(namespace: impl Into<Str>, open_table_format: impl Into<Str>, table_bucket_arn: impl Into<Str>, table_name: impl Into<Str>) -> CfnTableProps {
         CfnTableProps {
             compaction: None,
@@ -251,6 +256,7 @@ impl CfnTableProps {
 #[cfg(feature = "s3tables")]
 impl CfnTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Compaction", self.compaction);
@@ -268,6 +274,7 @@ impl CfnTableProps {
 
     /// The `AWS::S3Tables::Table` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Tables::Table").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -276,6 +283,7 @@ impl CfnTableProps {
 #[cfg(feature = "s3tables")]
 impl crate::Cfn<markers::Table> {
     /// Adds an `AWS::S3Tables::Table` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -288,6 +296,7 @@ impl crate::Cfn<markers::Table> {
     ///
     /// `Fn::GetAtt` of
     /// [`TableARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3tables-table.html#aws-resource-s3tables-table-return-values).
+    #[inline]
     pub fn attr_table_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TableARN".into())
     }
@@ -296,6 +305,7 @@ impl crate::Cfn<markers::Table> {
     ///
     /// `Fn::GetAtt` of
     /// [`WarehouseLocation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3tables-table.html#aws-resource-s3tables-table-return-values).
+    #[inline]
     pub fn attr_warehouse_location(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WarehouseLocation".into())
     }
@@ -304,6 +314,7 @@ impl crate::Cfn<markers::Table> {
     ///
     /// `Fn::GetAtt` of
     /// [`VersionToken`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3tables-table.html#aws-resource-s3tables-table-return-values).
+    #[inline]
     pub fn attr_version_token(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VersionToken".into())
     }
@@ -332,6 +343,7 @@ pub mod table {
 
     impl StorageClassConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StorageClassConfiguration {
             StorageClassConfiguration {
                 storage_class: None,
@@ -340,12 +352,14 @@ pub mod table {
     }
 
     impl Default for StorageClassConfiguration {
+        #[inline]
         fn default() -> StorageClassConfiguration {
             StorageClassConfiguration::new()
         }
     }
 
     impl IntoValue for StorageClassConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "StorageClass", self.storage_class);
@@ -373,6 +387,7 @@ pub mod table {
 
     impl Compaction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Compaction {
             Compaction {
                 status: None,
@@ -382,12 +397,14 @@ pub mod table {
     }
 
     impl Default for Compaction {
+        #[inline]
         fn default() -> Compaction {
             Compaction::new()
         }
     }
 
     impl IntoValue for Compaction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Status", self.status);
@@ -432,6 +449,7 @@ pub mod table {
 
     impl IcebergMetadata {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IcebergMetadata {
             IcebergMetadata {
                 iceberg_partition_spec: None,
@@ -444,12 +462,14 @@ pub mod table {
     }
 
     impl Default for IcebergMetadata {
+        #[inline]
         fn default() -> IcebergMetadata {
             IcebergMetadata::new()
         }
     }
 
     impl IntoValue for IcebergMetadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IcebergPartitionSpec", self.iceberg_partition_spec);
@@ -477,6 +497,7 @@ pub mod table {
 
     impl IcebergSchema {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(schema_field_list: impl Into<List<SchemaField>>) -> IcebergSchema {
             IcebergSchema {
                 schema_field_list: schema_field_list.into(),
@@ -485,6 +506,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergSchema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SchemaFieldList", self.schema_field_list.into_value());
@@ -529,6 +551,7 @@ pub mod table {
 
     impl SchemaField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> SchemaField {
             SchemaField {
                 id: None,
@@ -540,6 +563,7 @@ pub mod table {
     }
 
     impl IntoValue for SchemaField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Id", self.id);
@@ -571,6 +595,7 @@ pub mod table {
 
     impl IcebergSortOrder {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fields: impl Into<List<IcebergSortField>>) -> IcebergSortOrder {
             IcebergSortOrder {
                 fields: fields.into(),
@@ -580,6 +605,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergSortOrder {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fields", self.fields.into_value());
@@ -622,6 +648,7 @@ pub mod table {
 
     impl IcebergSortField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(direction: impl Into<Str>, null_order: impl Into<Str>, source_id: impl Into<Int>, transform: impl Into<Str>) -> IcebergSortField {
             IcebergSortField {
                 direction: direction.into(),
@@ -633,6 +660,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergSortField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Direction", self.direction.into_value());
@@ -677,6 +705,7 @@ pub mod table {
 
     impl IcebergSchemaV2 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(schema_v2_field_list: impl Into<List<SchemaV2Field>>, schema_v2_field_type: impl Into<Str>) -> IcebergSchemaV2 {
             IcebergSchemaV2 {
                 identifier_field_ids: None,
@@ -688,6 +717,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergSchemaV2 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IdentifierFieldIds", self.identifier_field_ids);
@@ -738,6 +768,7 @@ pub mod table {
 
     impl SchemaV2Field {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Int>, name: impl Into<Str>, required: impl Into<Bool>, r#type: impl Into<Union>) -> SchemaV2Field {
             SchemaV2Field {
                 doc: None,
@@ -750,6 +781,7 @@ pub mod table {
     }
 
     impl IntoValue for SchemaV2Field {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Doc", self.doc);
@@ -782,6 +814,7 @@ pub mod table {
 
     impl IcebergPartitionSpec {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fields: impl Into<List<IcebergPartitionField>>) -> IcebergPartitionSpec {
             IcebergPartitionSpec {
                 fields: fields.into(),
@@ -791,6 +824,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergPartitionSpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fields", self.fields.into_value());
@@ -833,6 +867,7 @@ pub mod table {
 
     impl IcebergPartitionField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, source_id: impl Into<Int>, transform: impl Into<Str>) -> IcebergPartitionField {
             IcebergPartitionField {
                 field_id: None,
@@ -844,6 +879,7 @@ pub mod table {
     }
 
     impl IntoValue for IcebergPartitionField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FieldId", self.field_id);
@@ -882,6 +918,7 @@ pub mod table {
 
     impl SnapshotManagement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SnapshotManagement {
             SnapshotManagement {
                 max_snapshot_age_hours: None,
@@ -892,12 +929,14 @@ pub mod table {
     }
 
     impl Default for SnapshotManagement {
+        #[inline]
         fn default() -> SnapshotManagement {
             SnapshotManagement::new()
         }
     }
 
     impl IntoValue for SnapshotManagement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxSnapshotAgeHours", self.max_snapshot_age_hours);
@@ -964,6 +1003,7 @@ pub struct CfnTableBucketProps {
 #[cfg(feature = "s3tables")]
 impl CfnTableBucketProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(table_bucket_name: impl Into<Str>) -> CfnTableBucketProps {
         CfnTableBucketProps {
             encryption_configuration: None,
@@ -980,6 +1020,7 @@ impl CfnTableBucketProps {
 #[cfg(feature = "s3tables")]
 impl CfnTableBucketProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
@@ -994,6 +1035,7 @@ impl CfnTableBucketProps {
 
     /// The `AWS::S3Tables::TableBucket` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Tables::TableBucket").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1002,6 +1044,7 @@ impl CfnTableBucketProps {
 #[cfg(feature = "s3tables")]
 impl crate::Cfn<markers::TableBucket> {
     /// Adds an `AWS::S3Tables::TableBucket` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1014,6 +1057,7 @@ impl crate::Cfn<markers::TableBucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`TableBucketARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3tables-tablebucket.html#aws-resource-s3tables-tablebucket-return-values).
+    #[inline]
     pub fn attr_table_bucket_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TableBucketARN".into())
     }
@@ -1054,6 +1098,7 @@ pub mod table_bucket {
 
     impl UnreferencedFileRemoval {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UnreferencedFileRemoval {
             UnreferencedFileRemoval {
                 noncurrent_days: None,
@@ -1064,12 +1109,14 @@ pub mod table_bucket {
     }
 
     impl Default for UnreferencedFileRemoval {
+        #[inline]
         fn default() -> UnreferencedFileRemoval {
             UnreferencedFileRemoval::new()
         }
     }
 
     impl IntoValue for UnreferencedFileRemoval {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NoncurrentDays", self.noncurrent_days);
@@ -1106,6 +1153,7 @@ pub mod table_bucket {
 
     impl EncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionConfiguration {
             EncryptionConfiguration {
                 kms_key_arn: None,
@@ -1115,12 +1163,14 @@ pub mod table_bucket {
     }
 
     impl Default for EncryptionConfiguration {
+        #[inline]
         fn default() -> EncryptionConfiguration {
             EncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KMSKeyArn", self.kms_key_arn);
@@ -1144,6 +1194,7 @@ pub mod table_bucket {
 
     impl MetricsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetricsConfiguration {
             MetricsConfiguration {
                 status: None,
@@ -1152,12 +1203,14 @@ pub mod table_bucket {
     }
 
     impl Default for MetricsConfiguration {
+        #[inline]
         fn default() -> MetricsConfiguration {
             MetricsConfiguration::new()
         }
     }
 
     impl IntoValue for MetricsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Status", self.status);
@@ -1183,6 +1236,7 @@ pub mod table_bucket {
 
     impl StorageClassConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StorageClassConfiguration {
             StorageClassConfiguration {
                 storage_class: None,
@@ -1191,12 +1245,14 @@ pub mod table_bucket {
     }
 
     impl Default for StorageClassConfiguration {
+        #[inline]
         fn default() -> StorageClassConfiguration {
             StorageClassConfiguration::new()
         }
     }
 
     impl IntoValue for StorageClassConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "StorageClass", self.storage_class);
@@ -1226,6 +1282,7 @@ pub mod table_bucket {
 
     impl ReplicationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role: impl Into<Str>, rules: impl Into<List<ReplicationRule>>) -> ReplicationConfiguration {
             ReplicationConfiguration {
                 role: role.into(),
@@ -1235,6 +1292,7 @@ pub mod table_bucket {
     }
 
     impl IntoValue for ReplicationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Role", self.role.into_value());
@@ -1259,6 +1317,7 @@ pub mod table_bucket {
 
     impl ReplicationRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destinations: impl Into<List<ReplicationDestination>>) -> ReplicationRule {
             ReplicationRule {
                 destinations: destinations.into(),
@@ -1267,6 +1326,7 @@ pub mod table_bucket {
     }
 
     impl IntoValue for ReplicationRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destinations", self.destinations.into_value());
@@ -1290,6 +1350,7 @@ pub mod table_bucket {
 
     impl ReplicationDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_table_bucket_arn: impl Into<Str>) -> ReplicationDestination {
             ReplicationDestination {
                 destination_table_bucket_arn: destination_table_bucket_arn.into(),
@@ -1298,6 +1359,7 @@ pub mod table_bucket {
     }
 
     impl IntoValue for ReplicationDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationTableBucketARN", self.destination_table_bucket_arn.into_value());
@@ -1328,6 +1390,7 @@ pub struct CfnTableBucketPolicyProps {
 #[cfg(feature = "s3tables")]
 impl CfnTableBucketPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_policy: impl Into<Union>, table_bucket_arn: impl Into<Str>) -> CfnTableBucketPolicyProps {
         CfnTableBucketPolicyProps {
             resource_policy: resource_policy.into(),
@@ -1339,6 +1402,7 @@ impl CfnTableBucketPolicyProps {
 #[cfg(feature = "s3tables")]
 impl CfnTableBucketPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ResourcePolicy", self.resource_policy.into_value());
@@ -1348,6 +1412,7 @@ impl CfnTableBucketPolicyProps {
 
     /// The `AWS::S3Tables::TableBucketPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Tables::TableBucketPolicy").properties(self.into_properties())
     }
@@ -1356,6 +1421,7 @@ impl CfnTableBucketPolicyProps {
 #[cfg(feature = "s3tables")]
 impl crate::Cfn<markers::TableBucketPolicy> {
     /// Adds an `AWS::S3Tables::TableBucketPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1387,6 +1453,7 @@ pub struct CfnTablePolicyProps {
 #[cfg(feature = "s3tables")]
 impl CfnTablePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_policy: impl Into<Union>, table_arn: impl Into<Str>) -> CfnTablePolicyProps {
         CfnTablePolicyProps {
             resource_policy: resource_policy.into(),
@@ -1398,6 +1465,7 @@ impl CfnTablePolicyProps {
 #[cfg(feature = "s3tables")]
 impl CfnTablePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ResourcePolicy", self.resource_policy.into_value());
@@ -1407,6 +1475,7 @@ impl CfnTablePolicyProps {
 
     /// The `AWS::S3Tables::TablePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Tables::TablePolicy").properties(self.into_properties())
     }
@@ -1415,6 +1484,7 @@ impl CfnTablePolicyProps {
 #[cfg(feature = "s3tables")]
 impl crate::Cfn<markers::TablePolicy> {
     /// Adds an `AWS::S3Tables::TablePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1427,6 +1497,7 @@ impl crate::Cfn<markers::TablePolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`TableBucketARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3tables-tablepolicy.html#aws-resource-s3tables-tablepolicy-return-values).
+    #[inline]
     pub fn attr_table_bucket_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TableBucketARN".into())
     }
@@ -1435,6 +1506,7 @@ impl crate::Cfn<markers::TablePolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Namespace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3tables-tablepolicy.html#aws-resource-s3tables-tablepolicy-return-values).
+    #[inline]
     pub fn attr_namespace(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Namespace".into())
     }
@@ -1443,6 +1515,7 @@ impl crate::Cfn<markers::TablePolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`TableName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3tables-tablepolicy.html#aws-resource-s3tables-tablepolicy-return-values).
+    #[inline]
     pub fn attr_table_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TableName".into())
     }

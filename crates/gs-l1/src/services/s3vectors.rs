@@ -135,6 +135,7 @@ pub struct CfnIndexProps {
 #[cfg(feature = "s3vectors")]
 impl CfnIndexProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_type: impl Into<Str>, dimension: impl Into<Int>, distance_metric: impl Into<Str>) -> CfnIndexProps {
         CfnIndexProps {
             data_type: data_type.into(),
@@ -153,6 +154,7 @@ impl CfnIndexProps {
 #[cfg(feature = "s3vectors")]
 impl CfnIndexProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DataType", self.data_type.into_value());
@@ -169,6 +171,7 @@ impl CfnIndexProps {
 
     /// The `AWS::S3Vectors::Index` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Vectors::Index").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -177,6 +180,7 @@ impl CfnIndexProps {
 #[cfg(feature = "s3vectors")]
 impl crate::Cfn<markers::Index> {
     /// Adds an `AWS::S3Vectors::Index` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -189,6 +193,7 @@ impl crate::Cfn<markers::Index> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3vectors-index.html#aws-resource-s3vectors-index-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -197,6 +202,7 @@ impl crate::Cfn<markers::Index> {
     ///
     /// `Fn::GetAtt` of
     /// [`IndexArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3vectors-index.html#aws-resource-s3vectors-index-return-values).
+    #[inline]
     pub fn attr_index_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IndexArn".into())
     }
@@ -234,6 +240,7 @@ pub mod index {
 
     impl EncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionConfiguration {
             EncryptionConfiguration {
                 kms_key_arn: None,
@@ -243,12 +250,14 @@ pub mod index {
     }
 
     impl Default for EncryptionConfiguration {
+        #[inline]
         fn default() -> EncryptionConfiguration {
             EncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -277,6 +286,7 @@ pub mod index {
 
     impl MetadataConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetadataConfiguration {
             MetadataConfiguration {
                 non_filterable_metadata_keys: None,
@@ -285,12 +295,14 @@ pub mod index {
     }
 
     impl Default for MetadataConfiguration {
+        #[inline]
         fn default() -> MetadataConfiguration {
             MetadataConfiguration::new()
         }
     }
 
     impl IntoValue for MetadataConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NonFilterableMetadataKeys", self.non_filterable_metadata_keys);
@@ -332,6 +344,7 @@ pub struct CfnVectorBucketProps {
 #[cfg(feature = "s3vectors")]
 impl CfnVectorBucketProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnVectorBucketProps {
         CfnVectorBucketProps {
             encryption_configuration: None,
@@ -343,6 +356,7 @@ impl CfnVectorBucketProps {
 
 #[cfg(feature = "s3vectors")]
 impl Default for CfnVectorBucketProps {
+    #[inline]
     fn default() -> CfnVectorBucketProps {
         CfnVectorBucketProps::new()
     }
@@ -351,6 +365,7 @@ impl Default for CfnVectorBucketProps {
 #[cfg(feature = "s3vectors")]
 impl CfnVectorBucketProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
@@ -361,6 +376,7 @@ impl CfnVectorBucketProps {
 
     /// The `AWS::S3Vectors::VectorBucket` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Vectors::VectorBucket").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -369,6 +385,7 @@ impl CfnVectorBucketProps {
 #[cfg(feature = "s3vectors")]
 impl crate::Cfn<markers::VectorBucket> {
     /// Adds an `AWS::S3Vectors::VectorBucket` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -381,6 +398,7 @@ impl crate::Cfn<markers::VectorBucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`VectorBucketArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3vectors-vectorbucket.html#aws-resource-s3vectors-vectorbucket-return-values).
+    #[inline]
     pub fn attr_vector_bucket_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VectorBucketArn".into())
     }
@@ -389,6 +407,7 @@ impl crate::Cfn<markers::VectorBucket> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3vectors-vectorbucket.html#aws-resource-s3vectors-vectorbucket-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -423,6 +442,7 @@ pub mod vector_bucket {
 
     impl EncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionConfiguration {
             EncryptionConfiguration {
                 kms_key_arn: None,
@@ -432,12 +452,14 @@ pub mod vector_bucket {
     }
 
     impl Default for EncryptionConfiguration {
+        #[inline]
         fn default() -> EncryptionConfiguration {
             EncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyArn", self.kms_key_arn);
@@ -478,6 +500,7 @@ pub struct CfnVectorBucketPolicyProps {
 #[cfg(feature = "s3vectors")]
 impl CfnVectorBucketPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy: impl Into<Union>) -> CfnVectorBucketPolicyProps {
         CfnVectorBucketPolicyProps {
             policy: policy.into(),
@@ -490,6 +513,7 @@ impl CfnVectorBucketPolicyProps {
 #[cfg(feature = "s3vectors")]
 impl CfnVectorBucketPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Policy", self.policy.into_value());
@@ -500,6 +524,7 @@ impl CfnVectorBucketPolicyProps {
 
     /// The `AWS::S3Vectors::VectorBucketPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::S3Vectors::VectorBucketPolicy").properties(self.into_properties())
     }
@@ -508,6 +533,7 @@ impl CfnVectorBucketPolicyProps {
 #[cfg(feature = "s3vectors")]
 impl crate::Cfn<markers::VectorBucketPolicy> {
     /// Adds an `AWS::S3Vectors::VectorBucketPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,

@@ -816,6 +816,7 @@ pub struct CfnAIWorkloadConfigProps {
 #[cfg(feature = "sagemaker")]
 impl CfnAIWorkloadConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ai_workload_config_name: impl Into<Str>) -> CfnAIWorkloadConfigProps {
         CfnAIWorkloadConfigProps {
             ai_workload_config_name: ai_workload_config_name.into(),
@@ -829,6 +830,7 @@ impl CfnAIWorkloadConfigProps {
 #[cfg(feature = "sagemaker")]
 impl CfnAIWorkloadConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AIWorkloadConfigName", self.ai_workload_config_name.into_value());
@@ -840,6 +842,7 @@ impl CfnAIWorkloadConfigProps {
 
     /// The `AWS::SageMaker::AIWorkloadConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::AIWorkloadConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -848,6 +851,7 @@ impl CfnAIWorkloadConfigProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::AIWorkloadConfig> {
     /// Adds an `AWS::SageMaker::AIWorkloadConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -863,6 +867,7 @@ impl crate::Cfn<markers::AIWorkloadConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`AIWorkloadConfigArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-aiworkloadconfig.html#aws-resource-sagemaker-aiworkloadconfig-return-values).
+    #[inline]
     pub fn attr_ai_workload_config_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AIWorkloadConfigArn".into())
     }
@@ -871,6 +876,7 @@ impl crate::Cfn<markers::AIWorkloadConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-aiworkloadconfig.html#aws-resource-sagemaker-aiworkloadconfig-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -897,6 +903,7 @@ pub mod ai_workload_config {
 
     impl AIDatasetConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_data_config: impl Into<List<AIWorkloadInputDataConfig>>) -> AIDatasetConfig {
             AIDatasetConfig {
                 input_data_config: input_data_config.into(),
@@ -905,6 +912,7 @@ pub mod ai_workload_config {
     }
 
     impl IntoValue for AIDatasetConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InputDataConfig", self.input_data_config.into_value());
@@ -934,6 +942,7 @@ pub mod ai_workload_config {
 
     impl AIWorkloadInputDataConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(channel_name: impl Into<Str>, data_source: impl Into<AIWorkloadDataSource>) -> AIWorkloadInputDataConfig {
             AIWorkloadInputDataConfig {
                 channel_name: channel_name.into(),
@@ -943,6 +952,7 @@ pub mod ai_workload_config {
     }
 
     impl IntoValue for AIWorkloadInputDataConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ChannelName", self.channel_name.into_value());
@@ -966,6 +976,7 @@ pub mod ai_workload_config {
 
     impl AIWorkloadDataSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AIWorkloadDataSource {
             AIWorkloadDataSource {
                 s3_data_source: None,
@@ -974,12 +985,14 @@ pub mod ai_workload_config {
     }
 
     impl Default for AIWorkloadDataSource {
+        #[inline]
         fn default() -> AIWorkloadDataSource {
             AIWorkloadDataSource::new()
         }
     }
 
     impl IntoValue for AIWorkloadDataSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3DataSource", self.s3_data_source);
@@ -1003,6 +1016,7 @@ pub mod ai_workload_config {
 
     impl AIWorkloadS3DataSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_uri: impl Into<Str>) -> AIWorkloadS3DataSource {
             AIWorkloadS3DataSource {
                 s3_uri: s3_uri.into(),
@@ -1011,6 +1025,7 @@ pub mod ai_workload_config {
     }
 
     impl IntoValue for AIWorkloadS3DataSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Uri", self.s3_uri.into_value());
@@ -1034,6 +1049,7 @@ pub mod ai_workload_config {
 
     impl AIWorkloadConfigs {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(workload_spec: impl Into<WorkloadSpec>) -> AIWorkloadConfigs {
             AIWorkloadConfigs {
                 workload_spec: workload_spec.into(),
@@ -1042,6 +1058,7 @@ pub mod ai_workload_config {
     }
 
     impl IntoValue for AIWorkloadConfigs {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("WorkloadSpec", self.workload_spec.into_value());
@@ -1067,6 +1084,7 @@ pub mod ai_workload_config {
 
     impl WorkloadSpec {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(inline: impl Into<Str>) -> WorkloadSpec {
             WorkloadSpec {
                 inline: inline.into(),
@@ -1075,6 +1093,7 @@ pub mod ai_workload_config {
     }
 
     impl IntoValue for WorkloadSpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Inline", self.inline.into_value());
@@ -1140,6 +1159,7 @@ pub struct CfnActionProps {
 #[cfg(feature = "sagemaker")]
 impl CfnActionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(action_name: impl Into<Str>, action_type: impl Into<Str>, source: impl Into<action::ActionSource>) -> CfnActionProps {
         CfnActionProps {
             action_name: action_name.into(),
@@ -1157,6 +1177,7 @@ impl CfnActionProps {
 #[cfg(feature = "sagemaker")]
 impl CfnActionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ActionName", self.action_name.into_value());
@@ -1172,6 +1193,7 @@ impl CfnActionProps {
 
     /// The `AWS::SageMaker::Action` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::Action").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1180,6 +1202,7 @@ impl CfnActionProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::Action> {
     /// Adds an `AWS::SageMaker::Action` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1192,6 +1215,7 @@ impl crate::Cfn<markers::Action> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-action.html#aws-resource-sagemaker-action-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1200,6 +1224,7 @@ impl crate::Cfn<markers::Action> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-action.html#aws-resource-sagemaker-action-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -1208,6 +1233,7 @@ impl crate::Cfn<markers::Action> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-action.html#aws-resource-sagemaker-action-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -1244,6 +1270,7 @@ pub mod action {
 
     impl ActionSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_uri: impl Into<Str>) -> ActionSource {
             ActionSource {
                 source_id: None,
@@ -1254,6 +1281,7 @@ pub mod action {
     }
 
     impl IntoValue for ActionSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SourceId", self.source_id);
@@ -1293,6 +1321,7 @@ pub mod action {
 
     impl MetadataProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetadataProperties {
             MetadataProperties {
                 commit_id: None,
@@ -1304,12 +1333,14 @@ pub mod action {
     }
 
     impl Default for MetadataProperties {
+        #[inline]
         fn default() -> MetadataProperties {
             MetadataProperties::new()
         }
     }
 
     impl IntoValue for MetadataProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CommitId", self.commit_id);
@@ -1369,6 +1400,7 @@ pub struct CfnAlgorithmProps {
 #[cfg(feature = "sagemaker")]
 impl CfnAlgorithmProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(algorithm_name: impl Into<Str>, training_specification: impl Into<algorithm::TrainingSpecification>) -> CfnAlgorithmProps {
         CfnAlgorithmProps {
             algorithm_description: None,
@@ -1384,6 +1416,7 @@ impl CfnAlgorithmProps {
 #[cfg(feature = "sagemaker")]
 impl CfnAlgorithmProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AlgorithmDescription", self.algorithm_description);
@@ -1397,6 +1430,7 @@ impl CfnAlgorithmProps {
 
     /// The `AWS::SageMaker::Algorithm` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::Algorithm").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1405,6 +1439,7 @@ impl CfnAlgorithmProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::Algorithm> {
     /// Adds an `AWS::SageMaker::Algorithm` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1417,6 +1452,7 @@ impl crate::Cfn<markers::Algorithm> {
     ///
     /// `Fn::GetAtt` of
     /// [`AlgorithmArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-algorithm.html#aws-resource-sagemaker-algorithm-return-values).
+    #[inline]
     pub fn attr_algorithm_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AlgorithmArn".into())
     }
@@ -1425,6 +1461,7 @@ impl crate::Cfn<markers::Algorithm> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-algorithm.html#aws-resource-sagemaker-algorithm-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -1488,6 +1525,7 @@ pub mod algorithm {
 
     impl TrainingSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(supported_training_instance_types: impl Into<List<Str>>, training_channels: impl Into<List<ChannelSpecification>>, training_image: impl Into<Str>) -> TrainingSpecification {
             TrainingSpecification {
                 metric_definitions: None,
@@ -1503,6 +1541,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for TrainingSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MetricDefinitions", self.metric_definitions);
@@ -1564,6 +1603,7 @@ pub mod algorithm {
 
     impl HyperParameterSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> HyperParameterSpecification {
             HyperParameterSpecification {
                 default_value: None,
@@ -1578,6 +1618,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for HyperParameterSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultValue", self.default_value);
@@ -1616,6 +1657,7 @@ pub mod algorithm {
 
     impl ParameterRange {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ParameterRange {
             ParameterRange {
                 categorical_parameter_range_specification: None,
@@ -1626,12 +1668,14 @@ pub mod algorithm {
     }
 
     impl Default for ParameterRange {
+        #[inline]
         fn default() -> ParameterRange {
             ParameterRange::new()
         }
     }
 
     impl IntoValue for ParameterRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CategoricalParameterRangeSpecification", self.categorical_parameter_range_specification);
@@ -1663,6 +1707,7 @@ pub mod algorithm {
 
     impl IntegerParameterRangeSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_value: impl Into<Str>, min_value: impl Into<Str>) -> IntegerParameterRangeSpecification {
             IntegerParameterRangeSpecification {
                 max_value: max_value.into(),
@@ -1672,6 +1717,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for IntegerParameterRangeSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxValue", self.max_value.into_value());
@@ -1702,6 +1748,7 @@ pub mod algorithm {
 
     impl ContinuousParameterRangeSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_value: impl Into<Str>, min_value: impl Into<Str>) -> ContinuousParameterRangeSpecification {
             ContinuousParameterRangeSpecification {
                 max_value: max_value.into(),
@@ -1711,6 +1758,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for ContinuousParameterRangeSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxValue", self.max_value.into_value());
@@ -1735,6 +1783,7 @@ pub mod algorithm {
 
     impl CategoricalParameterRangeSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(values: impl Into<List<Str>>) -> CategoricalParameterRangeSpecification {
             CategoricalParameterRangeSpecification {
                 values: values.into(),
@@ -1743,6 +1792,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for CategoricalParameterRangeSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Values", self.values.into_value());
@@ -1772,6 +1822,7 @@ pub mod algorithm {
 
     impl MetricDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, regex: impl Into<Str>) -> MetricDefinition {
             MetricDefinition {
                 name: name.into(),
@@ -1781,6 +1832,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for MetricDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -1832,6 +1884,7 @@ pub mod algorithm {
 
     impl ChannelSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, supported_content_types: impl Into<List<Str>>, supported_input_modes: impl Into<List<Str>>) -> ChannelSpecification {
             ChannelSpecification {
                 description: None,
@@ -1845,6 +1898,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for ChannelSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -1879,6 +1933,7 @@ pub mod algorithm {
 
     impl HyperParameterTuningJobObjective {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_name: impl Into<Str>, r#type: impl Into<Str>) -> HyperParameterTuningJobObjective {
             HyperParameterTuningJobObjective {
                 metric_name: metric_name.into(),
@@ -1888,6 +1943,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for HyperParameterTuningJobObjective {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetricName", self.metric_name.into_value());
@@ -1932,6 +1988,7 @@ pub mod algorithm {
 
     impl InferenceSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(containers: impl Into<List<ModelPackageContainerDefinition>>) -> InferenceSpecification {
             InferenceSpecification {
                 containers: containers.into(),
@@ -1944,6 +2001,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for InferenceSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Containers", self.containers.into_value());
@@ -2011,6 +2069,7 @@ pub mod algorithm {
 
     impl ModelPackageContainerDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image: impl Into<Str>) -> ModelPackageContainerDefinition {
             ModelPackageContainerDefinition {
                 container_hostname: None,
@@ -2027,6 +2086,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for ModelPackageContainerDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerHostname", self.container_hostname);
@@ -2058,6 +2118,7 @@ pub mod algorithm {
 
     impl ModelInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_input_config: impl Into<Str>) -> ModelInput {
             ModelInput {
                 data_input_config: data_input_config.into(),
@@ -2066,6 +2127,7 @@ pub mod algorithm {
     }
 
     impl IntoValue for ModelInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataInputConfig", self.data_input_config.into_value());
@@ -2129,6 +2191,7 @@ pub struct CfnAppProps {
 #[cfg(feature = "sagemaker")]
 impl CfnAppProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(app_name: impl Into<Str>, app_type: impl Into<Str>, domain_id: impl Into<Str>, user_profile_name: impl Into<Str>) -> CfnAppProps {
         CfnAppProps {
             app_name: app_name.into(),
@@ -2145,6 +2208,7 @@ impl CfnAppProps {
 #[cfg(feature = "sagemaker")]
 impl CfnAppProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppName", self.app_name.into_value());
@@ -2159,6 +2223,7 @@ impl CfnAppProps {
 
     /// The `AWS::SageMaker::App` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::App").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2167,6 +2232,7 @@ impl CfnAppProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::App> {
     /// Adds an `AWS::SageMaker::App` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2180,6 +2246,7 @@ impl crate::Cfn<markers::App> {
     ///
     /// `Fn::GetAtt` of
     /// [`AppArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-app.html#aws-resource-sagemaker-app-return-values).
+    #[inline]
     pub fn attr_app_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AppArn".into())
     }
@@ -2189,6 +2256,7 @@ impl crate::Cfn<markers::App> {
     ///
     /// `Fn::GetAtt` of
     /// [`BuiltInLifecycleConfigArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-app.html#aws-resource-sagemaker-app-return-values).
+    #[inline]
     pub fn attr_built_in_lifecycle_config_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BuiltInLifecycleConfigArn".into())
     }
@@ -2234,6 +2302,7 @@ pub mod app {
 
     impl ResourceSpec {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceSpec {
             ResourceSpec {
                 instance_type: None,
@@ -2245,12 +2314,14 @@ pub mod app {
     }
 
     impl Default for ResourceSpec {
+        #[inline]
         fn default() -> ResourceSpec {
             ResourceSpec::new()
         }
     }
 
     impl IntoValue for ResourceSpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InstanceType", self.instance_type);
@@ -2304,6 +2375,7 @@ pub struct CfnAppImageConfigProps {
 #[cfg(feature = "sagemaker")]
 impl CfnAppImageConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(app_image_config_name: impl Into<Str>) -> CfnAppImageConfigProps {
         CfnAppImageConfigProps {
             app_image_config_name: app_image_config_name.into(),
@@ -2318,6 +2390,7 @@ impl CfnAppImageConfigProps {
 #[cfg(feature = "sagemaker")]
 impl CfnAppImageConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppImageConfigName", self.app_image_config_name.into_value());
@@ -2330,6 +2403,7 @@ impl CfnAppImageConfigProps {
 
     /// The `AWS::SageMaker::AppImageConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::AppImageConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2338,6 +2412,7 @@ impl CfnAppImageConfigProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::AppImageConfig> {
     /// Adds an `AWS::SageMaker::AppImageConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2351,6 +2426,7 @@ impl crate::Cfn<markers::AppImageConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`AppImageConfigArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-appimageconfig.html#aws-resource-sagemaker-appimageconfig-return-values).
+    #[inline]
     pub fn attr_app_image_config_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AppImageConfigArn".into())
     }
@@ -2377,6 +2453,7 @@ pub mod app_image_config {
 
     impl JupyterLabAppImageConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JupyterLabAppImageConfig {
             JupyterLabAppImageConfig {
                 container_config: None,
@@ -2385,12 +2462,14 @@ pub mod app_image_config {
     }
 
     impl Default for JupyterLabAppImageConfig {
+        #[inline]
         fn default() -> JupyterLabAppImageConfig {
             JupyterLabAppImageConfig::new()
         }
     }
 
     impl IntoValue for JupyterLabAppImageConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerConfig", self.container_config);
@@ -2423,6 +2502,7 @@ pub mod app_image_config {
 
     impl ContainerConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ContainerConfig {
             ContainerConfig {
                 container_arguments: None,
@@ -2433,12 +2513,14 @@ pub mod app_image_config {
     }
 
     impl Default for ContainerConfig {
+        #[inline]
         fn default() -> ContainerConfig {
             ContainerConfig::new()
         }
     }
 
     impl IntoValue for ContainerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerArguments", self.container_arguments);
@@ -2470,6 +2552,7 @@ pub mod app_image_config {
 
     impl CustomImageContainerEnvironmentVariable {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> CustomImageContainerEnvironmentVariable {
             CustomImageContainerEnvironmentVariable {
                 key: key.into(),
@@ -2479,6 +2562,7 @@ pub mod app_image_config {
     }
 
     impl IntoValue for CustomImageContainerEnvironmentVariable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -2503,6 +2587,7 @@ pub mod app_image_config {
 
     impl CodeEditorAppImageConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CodeEditorAppImageConfig {
             CodeEditorAppImageConfig {
                 container_config: None,
@@ -2511,12 +2596,14 @@ pub mod app_image_config {
     }
 
     impl Default for CodeEditorAppImageConfig {
+        #[inline]
         fn default() -> CodeEditorAppImageConfig {
             CodeEditorAppImageConfig::new()
         }
     }
 
     impl IntoValue for CodeEditorAppImageConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerConfig", self.container_config);
@@ -2546,6 +2633,7 @@ pub mod app_image_config {
 
     impl KernelGatewayImageConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kernel_specs: impl Into<List<KernelSpec>>) -> KernelGatewayImageConfig {
             KernelGatewayImageConfig {
                 file_system_config: None,
@@ -2555,6 +2643,7 @@ pub mod app_image_config {
     }
 
     impl IntoValue for KernelGatewayImageConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FileSystemConfig", self.file_system_config);
@@ -2584,6 +2673,7 @@ pub mod app_image_config {
 
     impl KernelSpec {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> KernelSpec {
             KernelSpec {
                 display_name: None,
@@ -2593,6 +2683,7 @@ pub mod app_image_config {
     }
 
     impl IntoValue for KernelSpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DisplayName", self.display_name);
@@ -2627,6 +2718,7 @@ pub mod app_image_config {
 
     impl FileSystemConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FileSystemConfig {
             FileSystemConfig {
                 default_gid: None,
@@ -2637,12 +2729,14 @@ pub mod app_image_config {
     }
 
     impl Default for FileSystemConfig {
+        #[inline]
         fn default() -> FileSystemConfig {
             FileSystemConfig::new()
         }
     }
 
     impl IntoValue for FileSystemConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultGid", self.default_gid);
@@ -2699,6 +2793,7 @@ pub struct CfnArtifactProps {
 #[cfg(feature = "sagemaker")]
 impl CfnArtifactProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(artifact_type: impl Into<Str>, source: impl Into<artifact::ArtifactSource>) -> CfnArtifactProps {
         CfnArtifactProps {
             artifact_name: None,
@@ -2714,6 +2809,7 @@ impl CfnArtifactProps {
 #[cfg(feature = "sagemaker")]
 impl CfnArtifactProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ArtifactName", self.artifact_name);
@@ -2727,6 +2823,7 @@ impl CfnArtifactProps {
 
     /// The `AWS::SageMaker::Artifact` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::Artifact").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2735,6 +2832,7 @@ impl CfnArtifactProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::Artifact> {
     /// Adds an `AWS::SageMaker::Artifact` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2747,6 +2845,7 @@ impl crate::Cfn<markers::Artifact> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-artifact.html#aws-resource-sagemaker-artifact-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2755,6 +2854,7 @@ impl crate::Cfn<markers::Artifact> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-artifact.html#aws-resource-sagemaker-artifact-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -2763,6 +2863,7 @@ impl crate::Cfn<markers::Artifact> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-artifact.html#aws-resource-sagemaker-artifact-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -2794,6 +2895,7 @@ pub mod artifact {
 
     impl ArtifactSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_uri: impl Into<Str>) -> ArtifactSource {
             ArtifactSource {
                 source_types: None,
@@ -2803,6 +2905,7 @@ pub mod artifact {
     }
 
     impl IntoValue for ArtifactSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SourceTypes", self.source_types);
@@ -2833,6 +2936,7 @@ pub mod artifact {
 
     impl ArtifactSourceType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_id_type: impl Into<Str>, value: impl Into<Str>) -> ArtifactSourceType {
             ArtifactSourceType {
                 source_id_type: source_id_type.into(),
@@ -2842,6 +2946,7 @@ pub mod artifact {
     }
 
     impl IntoValue for ArtifactSourceType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SourceIdType", self.source_id_type.into_value());
@@ -2880,6 +2985,7 @@ pub mod artifact {
 
     impl MetadataProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetadataProperties {
             MetadataProperties {
                 commit_id: None,
@@ -2891,12 +2997,14 @@ pub mod artifact {
     }
 
     impl Default for MetadataProperties {
+        #[inline]
         fn default() -> MetadataProperties {
             MetadataProperties::new()
         }
     }
 
     impl IntoValue for MetadataProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CommitId", self.commit_id);
@@ -2994,6 +3102,7 @@ pub struct CfnClusterProps {
 #[cfg(feature = "sagemaker")]
 impl CfnClusterProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnClusterProps {
         CfnClusterProps {
             auto_scaling: None,
@@ -3014,6 +3123,7 @@ impl CfnClusterProps {
 
 #[cfg(feature = "sagemaker")]
 impl Default for CfnClusterProps {
+    #[inline]
     fn default() -> CfnClusterProps {
         CfnClusterProps::new()
     }
@@ -3022,6 +3132,7 @@ impl Default for CfnClusterProps {
 #[cfg(feature = "sagemaker")]
 impl CfnClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutoScaling", self.auto_scaling);
@@ -3041,6 +3152,7 @@ impl CfnClusterProps {
 
     /// The `AWS::SageMaker::Cluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3049,6 +3161,7 @@ impl CfnClusterProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::Cluster> {
     /// Adds an `AWS::SageMaker::Cluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3061,6 +3174,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-cluster.html#aws-resource-sagemaker-cluster-return-values).
+    #[inline]
     pub fn attr_cluster_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterArn".into())
     }
@@ -3069,6 +3183,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-cluster.html#aws-resource-sagemaker-cluster-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -3077,6 +3192,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-cluster.html#aws-resource-sagemaker-cluster-return-values).
+    #[inline]
     pub fn attr_cluster_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterStatus".into())
     }
@@ -3085,6 +3201,7 @@ impl crate::Cfn<markers::Cluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailureMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-cluster.html#aws-resource-sagemaker-cluster-return-values).
+    #[inline]
     pub fn attr_failure_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailureMessage".into())
     }
@@ -3125,6 +3242,7 @@ pub mod cluster {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> VpcConfig {
             VpcConfig {
                 security_group_ids: security_group_ids.into(),
@@ -3134,6 +3252,7 @@ pub mod cluster {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -3265,6 +3384,7 @@ pub mod cluster {
 
     impl ClusterInstanceGroup {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(execution_role: impl Into<Str>, instance_count: impl Into<Int>, instance_group_name: impl Into<Str>) -> ClusterInstanceGroup {
             ClusterInstanceGroup {
                 auto_patch_config: None,
@@ -3292,6 +3412,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterInstanceGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoPatchConfig", self.auto_patch_config);
@@ -3339,6 +3460,7 @@ pub mod cluster {
 
     impl ClusterSlurmConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(node_type: impl Into<Str>) -> ClusterSlurmConfig {
             ClusterSlurmConfig {
                 node_type: node_type.into(),
@@ -3348,6 +3470,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterSlurmConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NodeType", self.node_type.into_value());
@@ -3377,6 +3500,7 @@ pub mod cluster {
 
     impl ClusterCapacityRequirements {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClusterCapacityRequirements {
             ClusterCapacityRequirements {
                 on_demand: None,
@@ -3386,12 +3510,14 @@ pub mod cluster {
     }
 
     impl Default for ClusterCapacityRequirements {
+        #[inline]
         fn default() -> ClusterCapacityRequirements {
             ClusterCapacityRequirements::new()
         }
     }
 
     impl IntoValue for ClusterCapacityRequirements {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnDemand", self.on_demand);
@@ -3432,6 +3558,7 @@ pub mod cluster {
 
     impl ClusterInstanceStorageConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClusterInstanceStorageConfig {
             ClusterInstanceStorageConfig {
                 ebs_volume_config: None,
@@ -3442,12 +3569,14 @@ pub mod cluster {
     }
 
     impl Default for ClusterInstanceStorageConfig {
+        #[inline]
         fn default() -> ClusterInstanceStorageConfig {
             ClusterInstanceStorageConfig::new()
         }
     }
 
     impl IntoValue for ClusterInstanceStorageConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EbsVolumeConfig", self.ebs_volume_config);
@@ -3491,6 +3620,7 @@ pub mod cluster {
 
     impl ClusterEbsVolumeConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClusterEbsVolumeConfig {
             ClusterEbsVolumeConfig {
                 root_volume: None,
@@ -3501,12 +3631,14 @@ pub mod cluster {
     }
 
     impl Default for ClusterEbsVolumeConfig {
+        #[inline]
         fn default() -> ClusterEbsVolumeConfig {
             ClusterEbsVolumeConfig::new()
         }
     }
 
     impl IntoValue for ClusterEbsVolumeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RootVolume", self.root_volume);
@@ -3544,6 +3676,7 @@ pub mod cluster {
 
     impl ClusterFsxLustreConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dns_name: impl Into<Str>, mount_name: impl Into<Str>) -> ClusterFsxLustreConfig {
             ClusterFsxLustreConfig {
                 dns_name: dns_name.into(),
@@ -3554,6 +3687,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterFsxLustreConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DnsName", self.dns_name.into_value());
@@ -3585,6 +3719,7 @@ pub mod cluster {
 
     impl ClusterFsxOpenZfsConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dns_name: impl Into<Str>) -> ClusterFsxOpenZfsConfig {
             ClusterFsxOpenZfsConfig {
                 dns_name: dns_name.into(),
@@ -3594,6 +3729,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterFsxOpenZfsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DnsName", self.dns_name.into_value());
@@ -3623,6 +3759,7 @@ pub mod cluster {
 
     impl ClusterKubernetesConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClusterKubernetesConfig {
             ClusterKubernetesConfig {
                 labels: None,
@@ -3632,12 +3769,14 @@ pub mod cluster {
     }
 
     impl Default for ClusterKubernetesConfig {
+        #[inline]
         fn default() -> ClusterKubernetesConfig {
             ClusterKubernetesConfig::new()
         }
     }
 
     impl IntoValue for ClusterKubernetesConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Labels", self.labels);
@@ -3674,6 +3813,7 @@ pub mod cluster {
 
     impl ClusterKubernetesTaint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(effect: impl Into<Str>, key: impl Into<Str>) -> ClusterKubernetesTaint {
             ClusterKubernetesTaint {
                 effect: effect.into(),
@@ -3684,6 +3824,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterKubernetesTaint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Effect", self.effect.into_value());
@@ -3709,6 +3850,7 @@ pub mod cluster {
 
     impl ClusterNetworkInterface {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(interface_type: impl Into<Str>) -> ClusterNetworkInterface {
             ClusterNetworkInterface {
                 interface_type: interface_type.into(),
@@ -3717,6 +3859,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterNetworkInterface {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InterfaceType", self.interface_type.into_value());
@@ -3751,6 +3894,7 @@ pub mod cluster {
 
     impl ClusterLifeCycleConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClusterLifeCycleConfig {
             ClusterLifeCycleConfig {
                 on_create: None,
@@ -3761,12 +3905,14 @@ pub mod cluster {
     }
 
     impl Default for ClusterLifeCycleConfig {
+        #[inline]
         fn default() -> ClusterLifeCycleConfig {
             ClusterLifeCycleConfig::new()
         }
     }
 
     impl IntoValue for ClusterLifeCycleConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnCreate", self.on_create);
@@ -3797,6 +3943,7 @@ pub mod cluster {
 
     impl ScheduledUpdateConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(schedule_expression: impl Into<Str>) -> ScheduledUpdateConfig {
             ScheduledUpdateConfig {
                 deployment_config: None,
@@ -3806,6 +3953,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ScheduledUpdateConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeploymentConfig", self.deployment_config);
@@ -3840,6 +3988,7 @@ pub mod cluster {
 
     impl DeploymentConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeploymentConfig {
             DeploymentConfig {
                 auto_rollback_configuration: None,
@@ -3850,12 +3999,14 @@ pub mod cluster {
     }
 
     impl Default for DeploymentConfig {
+        #[inline]
         fn default() -> DeploymentConfig {
             DeploymentConfig::new()
         }
     }
 
     impl IntoValue for DeploymentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoRollbackConfiguration", self.auto_rollback_configuration);
@@ -3881,6 +4032,7 @@ pub mod cluster {
 
     impl AlarmDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(alarm_name: impl Into<Str>) -> AlarmDetails {
             AlarmDetails {
                 alarm_name: alarm_name.into(),
@@ -3889,6 +4041,7 @@ pub mod cluster {
     }
 
     impl IntoValue for AlarmDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlarmName", self.alarm_name.into_value());
@@ -3922,6 +4075,7 @@ pub mod cluster {
 
     impl RollingUpdatePolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(maximum_batch_size: impl Into<CapacitySizeConfig>) -> RollingUpdatePolicy {
             RollingUpdatePolicy {
                 maximum_batch_size: maximum_batch_size.into(),
@@ -3931,6 +4085,7 @@ pub mod cluster {
     }
 
     impl IntoValue for RollingUpdatePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaximumBatchSize", self.maximum_batch_size.into_value());
@@ -3963,6 +4118,7 @@ pub mod cluster {
 
     impl CapacitySizeConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Int>) -> CapacitySizeConfig {
             CapacitySizeConfig {
                 r#type: r#type.into(),
@@ -3972,6 +4128,7 @@ pub mod cluster {
     }
 
     impl IntoValue for CapacitySizeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -3997,6 +4154,7 @@ pub mod cluster {
 
     impl InstanceRequirements {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_types: impl Into<List<Str>>) -> InstanceRequirements {
             InstanceRequirements {
                 instance_types: instance_types.into(),
@@ -4005,6 +4163,7 @@ pub mod cluster {
     }
 
     impl IntoValue for InstanceRequirements {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceTypes", self.instance_types.into_value());
@@ -4040,6 +4199,7 @@ pub mod cluster {
 
     impl AutoPatchConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(patching_strategy: impl Into<Str>) -> AutoPatchConfig {
             AutoPatchConfig {
                 deployment_config: None,
@@ -4050,6 +4210,7 @@ pub mod cluster {
     }
 
     impl IntoValue for AutoPatchConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeploymentConfig", self.deployment_config);
@@ -4075,6 +4236,7 @@ pub mod cluster {
 
     impl PatchSchedule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PatchSchedule {
             PatchSchedule {
                 next_patch_date: None,
@@ -4083,12 +4245,14 @@ pub mod cluster {
     }
 
     impl Default for PatchSchedule {
+        #[inline]
         fn default() -> PatchSchedule {
             PatchSchedule::new()
         }
     }
 
     impl IntoValue for PatchSchedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NextPatchDate", self.next_patch_date);
@@ -4174,6 +4338,7 @@ pub mod cluster {
 
     impl ClusterRestrictedInstanceGroup {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(execution_role: impl Into<Str>, instance_count: impl Into<Int>, instance_group_name: impl Into<Str>, instance_type: impl Into<Str>) -> ClusterRestrictedInstanceGroup {
             ClusterRestrictedInstanceGroup {
                 current_count: None,
@@ -4192,6 +4357,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterRestrictedInstanceGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CurrentCount", self.current_count);
@@ -4224,6 +4390,7 @@ pub mod cluster {
 
     impl EnvironmentConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnvironmentConfig {
             EnvironmentConfig {
                 f_sx_lustre_config: None,
@@ -4232,12 +4399,14 @@ pub mod cluster {
     }
 
     impl Default for EnvironmentConfig {
+        #[inline]
         fn default() -> EnvironmentConfig {
             EnvironmentConfig::new()
         }
     }
 
     impl IntoValue for EnvironmentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FSxLustreConfig", self.f_sx_lustre_config);
@@ -4268,6 +4437,7 @@ pub mod cluster {
 
     impl FSxLustreConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(per_unit_storage_throughput: impl Into<Int>, size_in_gi_b: impl Into<Int>) -> FSxLustreConfig {
             FSxLustreConfig {
                 per_unit_storage_throughput: per_unit_storage_throughput.into(),
@@ -4277,6 +4447,7 @@ pub mod cluster {
     }
 
     impl IntoValue for FSxLustreConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PerUnitStorageThroughput", self.per_unit_storage_throughput.into_value());
@@ -4306,6 +4477,7 @@ pub mod cluster {
 
     impl Orchestrator {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Orchestrator {
             Orchestrator {
                 eks: None,
@@ -4315,12 +4487,14 @@ pub mod cluster {
     }
 
     impl Default for Orchestrator {
+        #[inline]
         fn default() -> Orchestrator {
             Orchestrator::new()
         }
     }
 
     impl IntoValue for Orchestrator {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Eks", self.eks);
@@ -4346,6 +4520,7 @@ pub mod cluster {
 
     impl ClusterOrchestratorEksConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_arn: impl Into<Str>) -> ClusterOrchestratorEksConfig {
             ClusterOrchestratorEksConfig {
                 cluster_arn: cluster_arn.into(),
@@ -4354,6 +4529,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterOrchestratorEksConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterArn", self.cluster_arn.into_value());
@@ -4383,6 +4559,7 @@ pub mod cluster {
 
     impl ClusterOrchestratorSlurmConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClusterOrchestratorSlurmConfig {
             ClusterOrchestratorSlurmConfig {
                 accounting_database: None,
@@ -4392,12 +4569,14 @@ pub mod cluster {
     }
 
     impl Default for ClusterOrchestratorSlurmConfig {
+        #[inline]
         fn default() -> ClusterOrchestratorSlurmConfig {
             ClusterOrchestratorSlurmConfig::new()
         }
     }
 
     impl IntoValue for ClusterOrchestratorSlurmConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccountingDatabase", self.accounting_database);
@@ -4440,6 +4619,7 @@ pub mod cluster {
 
     impl ClusterAccountingDatabase {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint: impl Into<Str>, secret_arn: impl Into<Str>) -> ClusterAccountingDatabase {
             ClusterAccountingDatabase {
                 endpoint: endpoint.into(),
@@ -4451,6 +4631,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterAccountingDatabase {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Endpoint", self.endpoint.into_value());
@@ -4479,6 +4660,7 @@ pub mod cluster {
 
     impl RestrictedInstanceGroupsConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(shared_environment_config: impl Into<SharedEnvironmentConfig>) -> RestrictedInstanceGroupsConfig {
             RestrictedInstanceGroupsConfig {
                 shared_environment_config: shared_environment_config.into(),
@@ -4487,6 +4669,7 @@ pub mod cluster {
     }
 
     impl IntoValue for RestrictedInstanceGroupsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SharedEnvironmentConfig", self.shared_environment_config.into_value());
@@ -4517,6 +4700,7 @@ pub mod cluster {
 
     impl SharedEnvironmentConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(f_sx_lustre_deletion_policy: impl Into<Str>) -> SharedEnvironmentConfig {
             SharedEnvironmentConfig {
                 f_sx_lustre_config: None,
@@ -4526,6 +4710,7 @@ pub mod cluster {
     }
 
     impl IntoValue for SharedEnvironmentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FSxLustreConfig", self.f_sx_lustre_config);
@@ -4556,6 +4741,7 @@ pub mod cluster {
 
     impl ClusterAutoScalingConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mode: impl Into<Str>) -> ClusterAutoScalingConfig {
             ClusterAutoScalingConfig {
                 auto_scaler_type: None,
@@ -4565,6 +4751,7 @@ pub mod cluster {
     }
 
     impl IntoValue for ClusterAutoScalingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoScalerType", self.auto_scaler_type);
@@ -4594,6 +4781,7 @@ pub mod cluster {
 
     impl TieredStorageConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mode: impl Into<Str>) -> TieredStorageConfig {
             TieredStorageConfig {
                 instance_memory_allocation_percentage: None,
@@ -4603,6 +4791,7 @@ pub mod cluster {
     }
 
     impl IntoValue for TieredStorageConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InstanceMemoryAllocationPercentage", self.instance_memory_allocation_percentage);
@@ -4653,6 +4842,7 @@ pub struct CfnClusterSchedulerConfigProps {
 #[cfg(feature = "sagemaker")]
 impl CfnClusterSchedulerConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(cluster_arn: impl Into<Str>, name: impl Into<Str>, scheduler_config: impl Into<cluster_scheduler_config::SchedulerConfig>) -> CfnClusterSchedulerConfigProps {
         CfnClusterSchedulerConfigProps {
             cluster_arn: cluster_arn.into(),
@@ -4667,6 +4857,7 @@ impl CfnClusterSchedulerConfigProps {
 #[cfg(feature = "sagemaker")]
 impl CfnClusterSchedulerConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ClusterArn", self.cluster_arn.into_value());
@@ -4679,6 +4870,7 @@ impl CfnClusterSchedulerConfigProps {
 
     /// The `AWS::SageMaker::ClusterSchedulerConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::ClusterSchedulerConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4687,6 +4879,7 @@ impl CfnClusterSchedulerConfigProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::ClusterSchedulerConfig> {
     /// Adds an `AWS::SageMaker::ClusterSchedulerConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4699,6 +4892,7 @@ impl crate::Cfn<markers::ClusterSchedulerConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterSchedulerConfigArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-clusterschedulerconfig.html#aws-resource-sagemaker-clusterschedulerconfig-return-values).
+    #[inline]
     pub fn attr_cluster_scheduler_config_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterSchedulerConfigArn".into())
     }
@@ -4707,6 +4901,7 @@ impl crate::Cfn<markers::ClusterSchedulerConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterSchedulerConfigId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-clusterschedulerconfig.html#aws-resource-sagemaker-clusterschedulerconfig-return-values).
+    #[inline]
     pub fn attr_cluster_scheduler_config_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterSchedulerConfigId".into())
     }
@@ -4715,6 +4910,7 @@ impl crate::Cfn<markers::ClusterSchedulerConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`ClusterSchedulerConfigVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-clusterschedulerconfig.html#aws-resource-sagemaker-clusterschedulerconfig-return-values).
+    #[inline]
     pub fn attr_cluster_scheduler_config_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ClusterSchedulerConfigVersion".into())
     }
@@ -4723,6 +4919,7 @@ impl crate::Cfn<markers::ClusterSchedulerConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-clusterschedulerconfig.html#aws-resource-sagemaker-clusterschedulerconfig-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -4731,6 +4928,7 @@ impl crate::Cfn<markers::ClusterSchedulerConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-clusterschedulerconfig.html#aws-resource-sagemaker-clusterschedulerconfig-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -4766,6 +4964,7 @@ pub mod cluster_scheduler_config {
 
     impl SchedulerConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchedulerConfig {
             SchedulerConfig {
                 fair_share: None,
@@ -4776,12 +4975,14 @@ pub mod cluster_scheduler_config {
     }
 
     impl Default for SchedulerConfig {
+        #[inline]
         fn default() -> SchedulerConfig {
             SchedulerConfig::new()
         }
     }
 
     impl IntoValue for SchedulerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FairShare", self.fair_share);
@@ -4813,6 +5014,7 @@ pub mod cluster_scheduler_config {
 
     impl PriorityClass {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, weight: impl Into<Int>) -> PriorityClass {
             PriorityClass {
                 name: name.into(),
@@ -4822,6 +5024,7 @@ pub mod cluster_scheduler_config {
     }
 
     impl IntoValue for PriorityClass {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -4863,6 +5066,7 @@ pub struct CfnCodeRepositoryProps {
 #[cfg(feature = "sagemaker")]
 impl CfnCodeRepositoryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(git_config: impl Into<code_repository::GitConfig>) -> CfnCodeRepositoryProps {
         CfnCodeRepositoryProps {
             code_repository_name: None,
@@ -4875,6 +5079,7 @@ impl CfnCodeRepositoryProps {
 #[cfg(feature = "sagemaker")]
 impl CfnCodeRepositoryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CodeRepositoryName", self.code_repository_name);
@@ -4885,6 +5090,7 @@ impl CfnCodeRepositoryProps {
 
     /// The `AWS::SageMaker::CodeRepository` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::CodeRepository").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4893,6 +5099,7 @@ impl CfnCodeRepositoryProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::CodeRepository> {
     /// Adds an `AWS::SageMaker::CodeRepository` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4905,6 +5112,7 @@ impl crate::Cfn<markers::CodeRepository> {
     ///
     /// `Fn::GetAtt` of
     /// [`CodeRepositoryName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-coderepository.html#aws-resource-sagemaker-coderepository-return-values).
+    #[inline]
     pub fn attr_code_repository_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CodeRepositoryName".into())
     }
@@ -4913,6 +5121,7 @@ impl crate::Cfn<markers::CodeRepository> {
     ///
     /// `Fn::GetAtt` of
     /// [`CodeRepositoryArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-coderepository.html#aws-resource-sagemaker-coderepository-return-values).
+    #[inline]
     pub fn attr_code_repository_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CodeRepositoryArn".into())
     }
@@ -4952,6 +5161,7 @@ pub mod code_repository {
 
     impl GitConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(repository_url: impl Into<Str>) -> GitConfig {
             GitConfig {
                 branch: None,
@@ -4962,6 +5172,7 @@ pub mod code_repository {
     }
 
     impl IntoValue for GitConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Branch", self.branch);
@@ -5018,6 +5229,7 @@ pub struct CfnContextProps {
 #[cfg(feature = "sagemaker")]
 impl CfnContextProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(context_name: impl Into<Str>, context_type: impl Into<Str>, source: impl Into<context::Source>) -> CfnContextProps {
         CfnContextProps {
             context_name: context_name.into(),
@@ -5033,6 +5245,7 @@ impl CfnContextProps {
 #[cfg(feature = "sagemaker")]
 impl CfnContextProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContextName", self.context_name.into_value());
@@ -5046,6 +5259,7 @@ impl CfnContextProps {
 
     /// The `AWS::SageMaker::Context` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::Context").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5054,6 +5268,7 @@ impl CfnContextProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::Context> {
     /// Adds an `AWS::SageMaker::Context` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5066,6 +5281,7 @@ impl crate::Cfn<markers::Context> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-context.html#aws-resource-sagemaker-context-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -5074,6 +5290,7 @@ impl crate::Cfn<markers::Context> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-context.html#aws-resource-sagemaker-context-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -5082,6 +5299,7 @@ impl crate::Cfn<markers::Context> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-context.html#aws-resource-sagemaker-context-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -5118,6 +5336,7 @@ pub mod context {
 
     impl Source {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_uri: impl Into<Str>) -> Source {
             Source {
                 source_id: None,
@@ -5128,6 +5347,7 @@ pub mod context {
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SourceId", self.source_id);
@@ -5159,6 +5379,7 @@ pub mod context {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -5168,6 +5389,7 @@ pub mod context {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -5261,6 +5483,7 @@ pub struct CfnDataQualityJobDefinitionProps {
 #[cfg(feature = "sagemaker")]
 impl CfnDataQualityJobDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_quality_app_specification: impl Into<data_quality_job_definition::DataQualityAppSpecification>, data_quality_job_input: impl Into<data_quality_job_definition::DataQualityJobInput>, data_quality_job_output_config: impl Into<data_quality_job_definition::MonitoringOutputConfig>, job_resources: impl Into<data_quality_job_definition::MonitoringResources>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> CfnDataQualityJobDefinitionProps {
         CfnDataQualityJobDefinitionProps {
             data_quality_app_specification: data_quality_app_specification.into(),
@@ -5281,6 +5504,7 @@ impl CfnDataQualityJobDefinitionProps {
 #[cfg(feature = "sagemaker")]
 impl CfnDataQualityJobDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DataQualityAppSpecification", self.data_quality_app_specification.into_value());
@@ -5299,6 +5523,7 @@ impl CfnDataQualityJobDefinitionProps {
 
     /// The `AWS::SageMaker::DataQualityJobDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::DataQualityJobDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5307,6 +5532,7 @@ impl CfnDataQualityJobDefinitionProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::DataQualityJobDefinition> {
     /// Adds an `AWS::SageMaker::DataQualityJobDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5319,6 +5545,7 @@ impl crate::Cfn<markers::DataQualityJobDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`JobDefinitionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-dataqualityjobdefinition.html#aws-resource-sagemaker-dataqualityjobdefinition-return-values).
+    #[inline]
     pub fn attr_job_definition_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "JobDefinitionArn".into())
     }
@@ -5327,6 +5554,7 @@ impl crate::Cfn<markers::DataQualityJobDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-dataqualityjobdefinition.html#aws-resource-sagemaker-dataqualityjobdefinition-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -5359,6 +5587,7 @@ pub mod data_quality_job_definition {
 
     impl DataQualityJobInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataQualityJobInput {
             DataQualityJobInput {
                 batch_transform_input: None,
@@ -5368,12 +5597,14 @@ pub mod data_quality_job_definition {
     }
 
     impl Default for DataQualityJobInput {
+        #[inline]
         fn default() -> DataQualityJobInput {
             DataQualityJobInput::new()
         }
     }
 
     impl IntoValue for DataQualityJobInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchTransformInput", self.batch_transform_input);
@@ -5430,6 +5661,7 @@ pub mod data_quality_job_definition {
 
     impl BatchTransformInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_captured_destination_s3_uri: impl Into<Str>, dataset_format: impl Into<DatasetFormat>, local_path: impl Into<Str>) -> BatchTransformInput {
             BatchTransformInput {
                 data_captured_destination_s3_uri: data_captured_destination_s3_uri.into(),
@@ -5443,6 +5675,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for BatchTransformInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataCapturedDestinationS3Uri", self.data_captured_destination_s3_uri.into_value());
@@ -5483,6 +5716,7 @@ pub mod data_quality_job_definition {
 
     impl DatasetFormat {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DatasetFormat {
             DatasetFormat {
                 csv: None,
@@ -5493,12 +5727,14 @@ pub mod data_quality_job_definition {
     }
 
     impl Default for DatasetFormat {
+        #[inline]
         fn default() -> DatasetFormat {
             DatasetFormat::new()
         }
     }
 
     impl IntoValue for DatasetFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Csv", self.csv);
@@ -5524,6 +5760,7 @@ pub mod data_quality_job_definition {
 
     impl Csv {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Csv {
             Csv {
                 header: None,
@@ -5532,12 +5769,14 @@ pub mod data_quality_job_definition {
     }
 
     impl Default for Csv {
+        #[inline]
         fn default() -> Csv {
             Csv::new()
         }
     }
 
     impl IntoValue for Csv {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Header", self.header);
@@ -5561,6 +5800,7 @@ pub mod data_quality_job_definition {
 
     impl Json {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Json {
             Json {
                 line: None,
@@ -5569,12 +5809,14 @@ pub mod data_quality_job_definition {
     }
 
     impl Default for Json {
+        #[inline]
         fn default() -> Json {
             Json::new()
         }
     }
 
     impl IntoValue for Json {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Line", self.line);
@@ -5624,6 +5866,7 @@ pub mod data_quality_job_definition {
 
     impl EndpointInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint_name: impl Into<Str>, local_path: impl Into<Str>) -> EndpointInput {
             EndpointInput {
                 endpoint_name: endpoint_name.into(),
@@ -5636,6 +5879,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for EndpointInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointName", self.endpoint_name.into_value());
@@ -5696,6 +5940,7 @@ pub mod data_quality_job_definition {
 
     impl DataQualityAppSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image_uri: impl Into<Str>) -> DataQualityAppSpecification {
             DataQualityAppSpecification {
                 container_arguments: None,
@@ -5709,6 +5954,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for DataQualityAppSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerArguments", self.container_arguments);
@@ -5739,6 +5985,7 @@ pub mod data_quality_job_definition {
 
     impl StoppingCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_runtime_in_seconds: impl Into<Int>) -> StoppingCondition {
             StoppingCondition {
                 max_runtime_in_seconds: max_runtime_in_seconds.into(),
@@ -5747,6 +5994,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for StoppingCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxRuntimeInSeconds", self.max_runtime_in_seconds.into_value());
@@ -5770,6 +6018,7 @@ pub mod data_quality_job_definition {
 
     impl MonitoringResources {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_config: impl Into<ClusterConfig>) -> MonitoringResources {
             MonitoringResources {
                 cluster_config: cluster_config.into(),
@@ -5778,6 +6027,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for MonitoringResources {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterConfig", self.cluster_config.into_value());
@@ -5822,6 +6072,7 @@ pub mod data_quality_job_definition {
 
     impl ClusterConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_count: impl Into<Int>, instance_type: impl Into<Str>, volume_size_in_gb: impl Into<Int>) -> ClusterConfig {
             ClusterConfig {
                 instance_count: instance_count.into(),
@@ -5833,6 +6084,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for ClusterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceCount", self.instance_count.into_value());
@@ -5877,6 +6129,7 @@ pub mod data_quality_job_definition {
 
     impl NetworkConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkConfig {
             NetworkConfig {
                 enable_inter_container_traffic_encryption: None,
@@ -5887,12 +6140,14 @@ pub mod data_quality_job_definition {
     }
 
     impl Default for NetworkConfig {
+        #[inline]
         fn default() -> NetworkConfig {
             NetworkConfig::new()
         }
     }
 
     impl IntoValue for NetworkConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableInterContainerTrafficEncryption", self.enable_inter_container_traffic_encryption);
@@ -5932,6 +6187,7 @@ pub mod data_quality_job_definition {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> VpcConfig {
             VpcConfig {
                 security_group_ids: security_group_ids.into(),
@@ -5941,6 +6197,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -5973,6 +6230,7 @@ pub mod data_quality_job_definition {
 
     impl MonitoringOutputConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(monitoring_outputs: impl Into<List<MonitoringOutput>>) -> MonitoringOutputConfig {
             MonitoringOutputConfig {
                 kms_key_id: None,
@@ -5982,6 +6240,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for MonitoringOutputConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -6006,6 +6265,7 @@ pub mod data_quality_job_definition {
 
     impl MonitoringOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_output: impl Into<S3Output>) -> MonitoringOutput {
             MonitoringOutput {
                 s3_output: s3_output.into(),
@@ -6014,6 +6274,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for MonitoringOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Output", self.s3_output.into_value());
@@ -6051,6 +6312,7 @@ pub mod data_quality_job_definition {
 
     impl S3Output {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(local_path: impl Into<Str>, s3_uri: impl Into<Str>) -> S3Output {
             S3Output {
                 local_path: local_path.into(),
@@ -6061,6 +6323,7 @@ pub mod data_quality_job_definition {
     }
 
     impl IntoValue for S3Output {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LocalPath", self.local_path.into_value());
@@ -6102,6 +6365,7 @@ pub mod data_quality_job_definition {
 
     impl DataQualityBaselineConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DataQualityBaselineConfig {
             DataQualityBaselineConfig {
                 baselining_job_name: None,
@@ -6112,12 +6376,14 @@ pub mod data_quality_job_definition {
     }
 
     impl Default for DataQualityBaselineConfig {
+        #[inline]
         fn default() -> DataQualityBaselineConfig {
             DataQualityBaselineConfig::new()
         }
     }
 
     impl IntoValue for DataQualityBaselineConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BaseliningJobName", self.baselining_job_name);
@@ -6143,6 +6409,7 @@ pub mod data_quality_job_definition {
 
     impl StatisticsResource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StatisticsResource {
             StatisticsResource {
                 s3_uri: None,
@@ -6151,12 +6418,14 @@ pub mod data_quality_job_definition {
     }
 
     impl Default for StatisticsResource {
+        #[inline]
         fn default() -> StatisticsResource {
             StatisticsResource::new()
         }
     }
 
     impl IntoValue for StatisticsResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Uri", self.s3_uri);
@@ -6180,6 +6449,7 @@ pub mod data_quality_job_definition {
 
     impl ConstraintsResource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConstraintsResource {
             ConstraintsResource {
                 s3_uri: None,
@@ -6188,12 +6458,14 @@ pub mod data_quality_job_definition {
     }
 
     impl Default for ConstraintsResource {
+        #[inline]
         fn default() -> ConstraintsResource {
             ConstraintsResource::new()
         }
     }
 
     impl IntoValue for ConstraintsResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Uri", self.s3_uri);
@@ -6232,6 +6504,7 @@ pub struct CfnDeviceProps {
 #[cfg(feature = "sagemaker")]
 impl CfnDeviceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(device_fleet_name: impl Into<Str>) -> CfnDeviceProps {
         CfnDeviceProps {
             device: None,
@@ -6244,6 +6517,7 @@ impl CfnDeviceProps {
 #[cfg(feature = "sagemaker")]
 impl CfnDeviceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Device", self.device);
@@ -6254,6 +6528,7 @@ impl CfnDeviceProps {
 
     /// The `AWS::SageMaker::Device` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::Device").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6262,6 +6537,7 @@ impl CfnDeviceProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::Device> {
     /// Adds an `AWS::SageMaker::Device` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6302,6 +6578,7 @@ pub mod device {
 
     impl Device {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(device_name: impl Into<Str>) -> Device {
             Device {
                 description: None,
@@ -6312,6 +6589,7 @@ pub mod device {
     }
 
     impl IntoValue for Device {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -6367,6 +6645,7 @@ pub struct CfnDeviceFleetProps {
 #[cfg(feature = "sagemaker")]
 impl CfnDeviceFleetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(device_fleet_name: impl Into<Str>, output_config: impl Into<device_fleet::EdgeOutputConfig>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> CfnDeviceFleetProps {
         CfnDeviceFleetProps {
             description: None,
@@ -6381,6 +6660,7 @@ impl CfnDeviceFleetProps {
 #[cfg(feature = "sagemaker")]
 impl CfnDeviceFleetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -6393,6 +6673,7 @@ impl CfnDeviceFleetProps {
 
     /// The `AWS::SageMaker::DeviceFleet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::DeviceFleet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6401,6 +6682,7 @@ impl CfnDeviceFleetProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::DeviceFleet> {
     /// Adds an `AWS::SageMaker::DeviceFleet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6438,6 +6720,7 @@ pub mod device_fleet {
 
     impl EdgeOutputConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_output_location: impl Into<Str>) -> EdgeOutputConfig {
             EdgeOutputConfig {
                 kms_key_id: None,
@@ -6447,6 +6730,7 @@ pub mod device_fleet {
     }
 
     impl IntoValue for EdgeOutputConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -6555,6 +6839,7 @@ pub struct CfnDomainProps {
 #[cfg(feature = "sagemaker")]
 impl CfnDomainProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(auth_mode: impl Into<Str>, default_user_settings: impl Into<domain::UserSettings>, domain_name: impl Into<Str>) -> CfnDomainProps {
         CfnDomainProps {
             app_network_access_type: None,
@@ -6577,6 +6862,7 @@ impl CfnDomainProps {
 #[cfg(feature = "sagemaker")]
 impl CfnDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AppNetworkAccessType", self.app_network_access_type);
@@ -6597,6 +6883,7 @@ impl CfnDomainProps {
 
     /// The `AWS::SageMaker::Domain` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::Domain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6605,6 +6892,7 @@ impl CfnDomainProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::Domain> {
     /// Adds an `AWS::SageMaker::Domain` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6617,6 +6905,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`HomeEfsFileSystemId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-domain.html#aws-resource-sagemaker-domain-return-values).
+    #[inline]
     pub fn attr_home_efs_file_system_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HomeEfsFileSystemId".into())
     }
@@ -6625,6 +6914,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-domain.html#aws-resource-sagemaker-domain-return-values).
+    #[inline]
     pub fn attr_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainId".into())
     }
@@ -6634,6 +6924,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`SecurityGroupIdForDomainBoundary`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-domain.html#aws-resource-sagemaker-domain-return-values).
+    #[inline]
     pub fn attr_security_group_id_for_domain_boundary(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SecurityGroupIdForDomainBoundary".into())
     }
@@ -6642,6 +6933,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`SingleSignOnManagedApplicationInstanceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-domain.html#aws-resource-sagemaker-domain-return-values).
+    #[inline]
     pub fn attr_single_sign_on_managed_application_instance_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SingleSignOnManagedApplicationInstanceId".into())
     }
@@ -6651,6 +6943,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-domain.html#aws-resource-sagemaker-domain-return-values).
+    #[inline]
     pub fn attr_domain_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainArn".into())
     }
@@ -6659,6 +6952,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`Url`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-domain.html#aws-resource-sagemaker-domain-return-values).
+    #[inline]
     pub fn attr_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Url".into())
     }
@@ -6668,6 +6962,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`SingleSignOnApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-domain.html#aws-resource-sagemaker-domain-return-values).
+    #[inline]
     pub fn attr_single_sign_on_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SingleSignOnApplicationArn".into())
     }
@@ -6723,6 +7018,7 @@ pub mod domain {
 
     impl JupyterLabAppSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JupyterLabAppSettings {
             JupyterLabAppSettings {
                 app_lifecycle_management: None,
@@ -6736,12 +7032,14 @@ pub mod domain {
     }
 
     impl Default for JupyterLabAppSettings {
+        #[inline]
         fn default() -> JupyterLabAppSettings {
             JupyterLabAppSettings::new()
         }
     }
 
     impl IntoValue for JupyterLabAppSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppLifecycleManagement", self.app_lifecycle_management);
@@ -6771,6 +7069,7 @@ pub mod domain {
 
     impl CodeRepository {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(repository_url: impl Into<Str>) -> CodeRepository {
             CodeRepository {
                 repository_url: repository_url.into(),
@@ -6779,6 +7078,7 @@ pub mod domain {
     }
 
     impl IntoValue for CodeRepository {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RepositoryUrl", self.repository_url.into_value());
@@ -6802,6 +7102,7 @@ pub mod domain {
 
     impl AppLifecycleManagement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AppLifecycleManagement {
             AppLifecycleManagement {
                 idle_settings: None,
@@ -6810,12 +7111,14 @@ pub mod domain {
     }
 
     impl Default for AppLifecycleManagement {
+        #[inline]
         fn default() -> AppLifecycleManagement {
             AppLifecycleManagement::new()
         }
     }
 
     impl IntoValue for AppLifecycleManagement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IdleSettings", self.idle_settings);
@@ -6853,6 +7156,7 @@ pub mod domain {
 
     impl IdleSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IdleSettings {
             IdleSettings {
                 idle_timeout_in_minutes: None,
@@ -6864,12 +7168,14 @@ pub mod domain {
     }
 
     impl Default for IdleSettings {
+        #[inline]
         fn default() -> IdleSettings {
             IdleSettings::new()
         }
     }
 
     impl IntoValue for IdleSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IdleTimeoutInMinutes", self.idle_timeout_in_minutes);
@@ -6895,6 +7201,7 @@ pub mod domain {
 
     impl DefaultSpaceStorageSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DefaultSpaceStorageSettings {
             DefaultSpaceStorageSettings {
                 default_ebs_storage_settings: None,
@@ -6903,12 +7210,14 @@ pub mod domain {
     }
 
     impl Default for DefaultSpaceStorageSettings {
+        #[inline]
         fn default() -> DefaultSpaceStorageSettings {
             DefaultSpaceStorageSettings::new()
         }
     }
 
     impl IntoValue for DefaultSpaceStorageSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultEbsStorageSettings", self.default_ebs_storage_settings);
@@ -6939,6 +7248,7 @@ pub mod domain {
 
     impl DefaultEbsStorageSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(default_ebs_volume_size_in_gb: impl Into<Int>, maximum_ebs_volume_size_in_gb: impl Into<Int>) -> DefaultEbsStorageSettings {
             DefaultEbsStorageSettings {
                 default_ebs_volume_size_in_gb: default_ebs_volume_size_in_gb.into(),
@@ -6948,6 +7258,7 @@ pub mod domain {
     }
 
     impl IntoValue for DefaultEbsStorageSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DefaultEbsVolumeSizeInGb", self.default_ebs_volume_size_in_gb.into_value());
@@ -6993,6 +7304,7 @@ pub mod domain {
 
     impl CodeEditorAppSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CodeEditorAppSettings {
             CodeEditorAppSettings {
                 app_lifecycle_management: None,
@@ -7005,12 +7317,14 @@ pub mod domain {
     }
 
     impl Default for CodeEditorAppSettings {
+        #[inline]
         fn default() -> CodeEditorAppSettings {
             CodeEditorAppSettings::new()
         }
     }
 
     impl IntoValue for CodeEditorAppSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppLifecycleManagement", self.app_lifecycle_management);
@@ -7055,6 +7369,7 @@ pub mod domain {
 
     impl StudioWebPortalSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StudioWebPortalSettings {
             StudioWebPortalSettings {
                 hidden_app_types: None,
@@ -7066,12 +7381,14 @@ pub mod domain {
     }
 
     impl Default for StudioWebPortalSettings {
+        #[inline]
         fn default() -> StudioWebPortalSettings {
             StudioWebPortalSettings::new()
         }
     }
 
     impl IntoValue for StudioWebPortalSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HiddenAppTypes", self.hidden_app_types);
@@ -7103,6 +7420,7 @@ pub mod domain {
 
     impl HiddenSageMakerImage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HiddenSageMakerImage {
             HiddenSageMakerImage {
                 sage_maker_image_name: None,
@@ -7112,12 +7430,14 @@ pub mod domain {
     }
 
     impl Default for HiddenSageMakerImage {
+        #[inline]
         fn default() -> HiddenSageMakerImage {
             HiddenSageMakerImage::new()
         }
     }
 
     impl IntoValue for HiddenSageMakerImage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SageMakerImageName", self.sage_maker_image_name);
@@ -7148,6 +7468,7 @@ pub mod domain {
 
     impl CustomPosixUserConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(gid: impl Into<Int>, uid: impl Into<Int>) -> CustomPosixUserConfig {
             CustomPosixUserConfig {
                 gid: gid.into(),
@@ -7157,6 +7478,7 @@ pub mod domain {
     }
 
     impl IntoValue for CustomPosixUserConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Gid", self.gid.into_value());
@@ -7192,6 +7514,7 @@ pub mod domain {
 
     impl CustomFileSystemConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomFileSystemConfig {
             CustomFileSystemConfig {
                 efs_file_system_config: None,
@@ -7202,12 +7525,14 @@ pub mod domain {
     }
 
     impl Default for CustomFileSystemConfig {
+        #[inline]
         fn default() -> CustomFileSystemConfig {
             CustomFileSystemConfig::new()
         }
     }
 
     impl IntoValue for CustomFileSystemConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EFSFileSystemConfig", self.efs_file_system_config);
@@ -7240,6 +7565,7 @@ pub mod domain {
 
     impl EFSFileSystemConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_system_id: impl Into<Str>) -> EFSFileSystemConfig {
             EFSFileSystemConfig {
                 file_system_id: file_system_id.into(),
@@ -7249,6 +7575,7 @@ pub mod domain {
     }
 
     impl IntoValue for EFSFileSystemConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileSystemId", self.file_system_id.into_value());
@@ -7280,6 +7607,7 @@ pub mod domain {
 
     impl FSxLustreFileSystemConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_system_id: impl Into<Str>) -> FSxLustreFileSystemConfig {
             FSxLustreFileSystemConfig {
                 file_system_id: file_system_id.into(),
@@ -7289,6 +7617,7 @@ pub mod domain {
     }
 
     impl IntoValue for FSxLustreFileSystemConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileSystemId", self.file_system_id.into_value());
@@ -7318,6 +7647,7 @@ pub mod domain {
 
     impl S3FileSystemConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3FileSystemConfig {
             S3FileSystemConfig {
                 mount_path: None,
@@ -7327,12 +7657,14 @@ pub mod domain {
     }
 
     impl Default for S3FileSystemConfig {
+        #[inline]
         fn default() -> S3FileSystemConfig {
             S3FileSystemConfig::new()
         }
     }
 
     impl IntoValue for S3FileSystemConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MountPath", self.mount_path);
@@ -7361,6 +7693,7 @@ pub mod domain {
 
     impl DockerSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DockerSettings {
             DockerSettings {
                 enable_docker_access: None,
@@ -7370,12 +7703,14 @@ pub mod domain {
     }
 
     impl Default for DockerSettings {
+        #[inline]
         fn default() -> DockerSettings {
             DockerSettings::new()
         }
     }
 
     impl IntoValue for DockerSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableDockerAccess", self.enable_docker_access);
@@ -7435,6 +7770,7 @@ pub mod domain {
 
     impl UnifiedStudioSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UnifiedStudioSettings {
             UnifiedStudioSettings {
                 domain_account_id: None,
@@ -7449,12 +7785,14 @@ pub mod domain {
     }
 
     impl Default for UnifiedStudioSettings {
+        #[inline]
         fn default() -> UnifiedStudioSettings {
             UnifiedStudioSettings::new()
         }
     }
 
     impl IntoValue for UnifiedStudioSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DomainAccountId", self.domain_account_id);
@@ -7520,6 +7858,7 @@ pub mod domain {
 
     impl DefaultSpaceSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(execution_role: impl Into<Str>) -> DefaultSpaceSettings {
             DefaultSpaceSettings {
                 custom_file_system_configs: None,
@@ -7535,6 +7874,7 @@ pub mod domain {
     }
 
     impl IntoValue for DefaultSpaceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomFileSystemConfigs", self.custom_file_system_configs);
@@ -7576,6 +7916,7 @@ pub mod domain {
 
     impl KernelGatewayAppSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KernelGatewayAppSettings {
             KernelGatewayAppSettings {
                 custom_images: None,
@@ -7586,12 +7927,14 @@ pub mod domain {
     }
 
     impl Default for KernelGatewayAppSettings {
+        #[inline]
         fn default() -> KernelGatewayAppSettings {
             KernelGatewayAppSettings::new()
         }
     }
 
     impl IntoValue for KernelGatewayAppSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomImages", self.custom_images);
@@ -7629,6 +7972,7 @@ pub mod domain {
 
     impl CustomImage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(app_image_config_name: impl Into<Str>, image_name: impl Into<Str>) -> CustomImage {
             CustomImage {
                 app_image_config_name: app_image_config_name.into(),
@@ -7639,6 +7983,7 @@ pub mod domain {
     }
 
     impl IntoValue for CustomImage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppImageConfigName", self.app_image_config_name.into_value());
@@ -7689,6 +8034,7 @@ pub mod domain {
 
     impl ResourceSpec {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceSpec {
             ResourceSpec {
                 instance_type: None,
@@ -7701,12 +8047,14 @@ pub mod domain {
     }
 
     impl Default for ResourceSpec {
+        #[inline]
         fn default() -> ResourceSpec {
             ResourceSpec::new()
         }
     }
 
     impl IntoValue for ResourceSpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InstanceType", self.instance_type);
@@ -7741,6 +8089,7 @@ pub mod domain {
 
     impl JupyterServerAppSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JupyterServerAppSettings {
             JupyterServerAppSettings {
                 default_resource_spec: None,
@@ -7750,12 +8099,14 @@ pub mod domain {
     }
 
     impl Default for JupyterServerAppSettings {
+        #[inline]
         fn default() -> JupyterServerAppSettings {
             JupyterServerAppSettings::new()
         }
     }
 
     impl IntoValue for JupyterServerAppSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultResourceSpec", self.default_resource_spec);
@@ -7873,6 +8224,7 @@ pub mod domain {
 
     impl UserSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(execution_role: impl Into<Id<crate::iam::CfnRole>>) -> UserSettings {
             UserSettings {
                 auto_mount_home_efs: None,
@@ -7896,6 +8248,7 @@ pub mod domain {
     }
 
     impl IntoValue for UserSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoMountHomeEFS", self.auto_mount_home_efs);
@@ -7940,6 +8293,7 @@ pub mod domain {
 
     impl RStudioServerProAppSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RStudioServerProAppSettings {
             RStudioServerProAppSettings {
                 access_status: None,
@@ -7949,12 +8303,14 @@ pub mod domain {
     }
 
     impl Default for RStudioServerProAppSettings {
+        #[inline]
         fn default() -> RStudioServerProAppSettings {
             RStudioServerProAppSettings::new()
         }
     }
 
     impl IntoValue for RStudioServerProAppSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessStatus", self.access_status);
@@ -7984,6 +8340,7 @@ pub mod domain {
 
     impl RSessionAppSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RSessionAppSettings {
             RSessionAppSettings {
                 custom_images: None,
@@ -7993,12 +8350,14 @@ pub mod domain {
     }
 
     impl Default for RSessionAppSettings {
+        #[inline]
         fn default() -> RSessionAppSettings {
             RSessionAppSettings::new()
         }
     }
 
     impl IntoValue for RSessionAppSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomImages", self.custom_images);
@@ -8040,6 +8399,7 @@ pub mod domain {
 
     impl SharingSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SharingSettings {
             SharingSettings {
                 notebook_output_option: None,
@@ -8050,12 +8410,14 @@ pub mod domain {
     }
 
     impl Default for SharingSettings {
+        #[inline]
         fn default() -> SharingSettings {
             SharingSettings::new()
         }
     }
 
     impl IntoValue for SharingSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NotebookOutputOption", self.notebook_output_option);
@@ -8113,6 +8475,7 @@ pub mod domain {
 
     impl DomainSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DomainSettings {
             DomainSettings {
                 docker_settings: None,
@@ -8126,12 +8489,14 @@ pub mod domain {
     }
 
     impl Default for DomainSettings {
+        #[inline]
         fn default() -> DomainSettings {
             DomainSettings::new()
         }
     }
 
     impl IntoValue for DomainSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DockerSettings", self.docker_settings);
@@ -8177,6 +8542,7 @@ pub mod domain {
 
     impl RStudioServerProDomainSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(domain_execution_role_arn: impl Into<Str>) -> RStudioServerProDomainSettings {
             RStudioServerProDomainSettings {
                 default_resource_spec: None,
@@ -8188,6 +8554,7 @@ pub mod domain {
     }
 
     impl IntoValue for RStudioServerProDomainSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultResourceSpec", self.default_resource_spec);
@@ -8268,6 +8635,7 @@ pub struct CfnEndpointProps {
 #[cfg(feature = "sagemaker")]
 impl CfnEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(endpoint_config_name: impl Into<Str>) -> CfnEndpointProps {
         CfnEndpointProps {
             deployment_config: None,
@@ -8284,6 +8652,7 @@ impl CfnEndpointProps {
 #[cfg(feature = "sagemaker")]
 impl CfnEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeploymentConfig", self.deployment_config);
@@ -8298,6 +8667,7 @@ impl CfnEndpointProps {
 
     /// The `AWS::SageMaker::Endpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::Endpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -8306,6 +8676,7 @@ impl CfnEndpointProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::Endpoint> {
     /// Adds an `AWS::SageMaker::Endpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -8318,6 +8689,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-endpoint.html#aws-resource-sagemaker-endpoint-return-values).
+    #[inline]
     pub fn attr_endpoint_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointName".into())
     }
@@ -8326,6 +8698,7 @@ impl crate::Cfn<markers::Endpoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-endpoint.html#aws-resource-sagemaker-endpoint-return-values).
+    #[inline]
     pub fn attr_endpoint_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointArn".into())
     }
@@ -8351,6 +8724,7 @@ pub mod endpoint {
 
     impl VariantProperty {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VariantProperty {
             VariantProperty {
                 variant_property_type: None,
@@ -8359,12 +8733,14 @@ pub mod endpoint {
     }
 
     impl Default for VariantProperty {
+        #[inline]
         fn default() -> VariantProperty {
             VariantProperty::new()
         }
     }
 
     impl IntoValue for VariantProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "VariantPropertyType", self.variant_property_type);
@@ -8403,6 +8779,7 @@ pub mod endpoint {
 
     impl DeploymentConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeploymentConfig {
             DeploymentConfig {
                 auto_rollback_configuration: None,
@@ -8413,12 +8790,14 @@ pub mod endpoint {
     }
 
     impl Default for DeploymentConfig {
+        #[inline]
         fn default() -> DeploymentConfig {
             DeploymentConfig::new()
         }
     }
 
     impl IntoValue for DeploymentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoRollbackConfiguration", self.auto_rollback_configuration);
@@ -8446,6 +8825,7 @@ pub mod endpoint {
 
     impl AutoRollbackConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(alarms: impl Into<List<Alarm>>) -> AutoRollbackConfig {
             AutoRollbackConfig {
                 alarms: alarms.into(),
@@ -8454,6 +8834,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for AutoRollbackConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Alarms", self.alarms.into_value());
@@ -8477,6 +8858,7 @@ pub mod endpoint {
 
     impl Alarm {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(alarm_name: impl Into<Str>) -> Alarm {
             Alarm {
                 alarm_name: alarm_name.into(),
@@ -8485,6 +8867,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for Alarm {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlarmName", self.alarm_name.into_value());
@@ -8530,6 +8913,7 @@ pub mod endpoint {
 
     impl RollingUpdatePolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(maximum_batch_size: impl Into<CapacitySize>, wait_interval_in_seconds: impl Into<Int>) -> RollingUpdatePolicy {
             RollingUpdatePolicy {
                 maximum_batch_size: maximum_batch_size.into(),
@@ -8541,6 +8925,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for RollingUpdatePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaximumBatchSize", self.maximum_batch_size.into_value());
@@ -8575,6 +8960,7 @@ pub mod endpoint {
 
     impl CapacitySize {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Int>) -> CapacitySize {
             CapacitySize {
                 r#type: r#type.into(),
@@ -8584,6 +8970,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for CapacitySize {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -8627,6 +9014,7 @@ pub mod endpoint {
 
     impl BlueGreenUpdatePolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(traffic_routing_configuration: impl Into<TrafficRoutingConfig>) -> BlueGreenUpdatePolicy {
             BlueGreenUpdatePolicy {
                 maximum_execution_timeout_in_seconds: None,
@@ -8637,6 +9025,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for BlueGreenUpdatePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaximumExecutionTimeoutInSeconds", self.maximum_execution_timeout_in_seconds);
@@ -8681,6 +9070,7 @@ pub mod endpoint {
 
     impl TrafficRoutingConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> TrafficRoutingConfig {
             TrafficRoutingConfig {
                 canary_size: None,
@@ -8692,6 +9082,7 @@ pub mod endpoint {
     }
 
     impl IntoValue for TrafficRoutingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CanarySize", self.canary_size);
@@ -8799,6 +9190,7 @@ pub struct CfnEndpointConfigProps {
 #[cfg(feature = "sagemaker")]
 impl CfnEndpointConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(production_variants: impl Into<List<endpoint_config::ProductionVariant>>) -> CfnEndpointConfigProps {
         CfnEndpointConfigProps {
             async_inference_config: None,
@@ -8820,6 +9212,7 @@ impl CfnEndpointConfigProps {
 #[cfg(feature = "sagemaker")]
 impl CfnEndpointConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AsyncInferenceConfig", self.async_inference_config);
@@ -8839,6 +9232,7 @@ impl CfnEndpointConfigProps {
 
     /// The `AWS::SageMaker::EndpointConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::EndpointConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -8847,6 +9241,7 @@ impl CfnEndpointConfigProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::EndpointConfig> {
     /// Adds an `AWS::SageMaker::EndpointConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -8859,6 +9254,7 @@ impl crate::Cfn<markers::EndpointConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointConfigName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-endpointconfig.html#aws-resource-sagemaker-endpointconfig-return-values).
+    #[inline]
     pub fn attr_endpoint_config_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointConfigName".into())
     }
@@ -8867,6 +9263,7 @@ impl crate::Cfn<markers::EndpointConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointConfigArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-endpointconfig.html#aws-resource-sagemaker-endpointconfig-return-values).
+    #[inline]
     pub fn attr_endpoint_config_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointConfigArn".into())
     }
@@ -8910,6 +9307,7 @@ pub mod endpoint_config {
 
     impl ManagedInstanceScaling {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManagedInstanceScaling {
             ManagedInstanceScaling {
                 max_instance_count: None,
@@ -8921,12 +9319,14 @@ pub mod endpoint_config {
     }
 
     impl Default for ManagedInstanceScaling {
+        #[inline]
         fn default() -> ManagedInstanceScaling {
             ManagedInstanceScaling::new()
         }
     }
 
     impl IntoValue for ManagedInstanceScaling {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxInstanceCount", self.max_instance_count);
@@ -8967,6 +9367,7 @@ pub mod endpoint_config {
 
     impl ScaleInPolicy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(strategy: impl Into<Str>) -> ScaleInPolicy {
             ScaleInPolicy {
                 cooldown_in_minutes: None,
@@ -8977,6 +9378,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for ScaleInPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CooldownInMinutes", self.cooldown_in_minutes);
@@ -9020,6 +9422,7 @@ pub mod endpoint_config {
 
     impl InstancePool {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_type: impl Into<Str>, priority: impl Into<Int>) -> InstancePool {
             InstancePool {
                 instance_type: instance_type.into(),
@@ -9030,6 +9433,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for InstancePool {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceType", self.instance_type.into_value());
@@ -9061,6 +9465,7 @@ pub mod endpoint_config {
 
     impl RoutingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RoutingConfig {
             RoutingConfig {
                 prefix_aware_routing_config: None,
@@ -9070,12 +9475,14 @@ pub mod endpoint_config {
     }
 
     impl Default for RoutingConfig {
+        #[inline]
         fn default() -> RoutingConfig {
             RoutingConfig::new()
         }
     }
 
     impl IntoValue for RoutingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PrefixAwareRoutingConfig", self.prefix_aware_routing_config);
@@ -9107,6 +9514,7 @@ pub mod endpoint_config {
 
     impl PrefixAwareRoutingConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrefixAwareRoutingConfig {
             PrefixAwareRoutingConfig {
                 concurrency_threshold: None,
@@ -9116,12 +9524,14 @@ pub mod endpoint_config {
     }
 
     impl Default for PrefixAwareRoutingConfig {
+        #[inline]
         fn default() -> PrefixAwareRoutingConfig {
             PrefixAwareRoutingConfig::new()
         }
     }
 
     impl IntoValue for PrefixAwareRoutingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConcurrencyThreshold", self.concurrency_threshold);
@@ -9154,6 +9564,7 @@ pub mod endpoint_config {
 
     impl CoreDumpConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_s3_uri: impl Into<Str>) -> CoreDumpConfig {
             CoreDumpConfig {
                 destination_s3_uri: destination_s3_uri.into(),
@@ -9163,6 +9574,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for CoreDumpConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationS3Uri", self.destination_s3_uri.into_value());
@@ -9193,6 +9605,7 @@ pub mod endpoint_config {
 
     impl CapacityReservationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityReservationConfig {
             CapacityReservationConfig {
                 capacity_reservation_preference: None,
@@ -9202,12 +9615,14 @@ pub mod endpoint_config {
     }
 
     impl Default for CapacityReservationConfig {
+        #[inline]
         fn default() -> CapacityReservationConfig {
             CapacityReservationConfig::new()
         }
     }
 
     impl IntoValue for CapacityReservationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityReservationPreference", self.capacity_reservation_preference);
@@ -9241,6 +9656,7 @@ pub mod endpoint_config {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> VpcConfig {
             VpcConfig {
                 security_group_ids: security_group_ids.into(),
@@ -9250,6 +9666,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -9288,6 +9705,7 @@ pub mod endpoint_config {
 
     impl MetricsConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetricsConfig {
             MetricsConfig {
                 enable_detailed_observability: None,
@@ -9298,12 +9716,14 @@ pub mod endpoint_config {
     }
 
     impl Default for MetricsConfig {
+        #[inline]
         fn default() -> MetricsConfig {
             MetricsConfig::new()
         }
     }
 
     impl IntoValue for MetricsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableDetailedObservability", self.enable_detailed_observability);
@@ -9461,6 +9881,7 @@ pub mod endpoint_config {
 
     impl ProductionVariant {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(variant_name: impl Into<Str>) -> ProductionVariant {
             ProductionVariant {
                 accelerator_type: None,
@@ -9486,6 +9907,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for ProductionVariant {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AcceleratorType", self.accelerator_type);
@@ -9540,6 +9962,7 @@ pub mod endpoint_config {
 
     impl ServerlessConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_concurrency: impl Into<Int>, memory_size_in_mb: impl Into<Int>) -> ServerlessConfig {
             ServerlessConfig {
                 max_concurrency: max_concurrency.into(),
@@ -9550,6 +9973,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for ServerlessConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxConcurrency", self.max_concurrency.into_value());
@@ -9619,6 +10043,7 @@ pub mod endpoint_config {
 
     impl DataCaptureConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(capture_options: impl Into<List<CaptureOption>>, destination_s3_uri: impl Into<Str>, initial_sampling_percentage: impl Into<Int>) -> DataCaptureConfig {
             DataCaptureConfig {
                 capture_content_type_header: None,
@@ -9632,6 +10057,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for DataCaptureConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CaptureContentTypeHeader", self.capture_content_type_header);
@@ -9660,6 +10086,7 @@ pub mod endpoint_config {
 
     impl CaptureOption {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(capture_mode: impl Into<Str>) -> CaptureOption {
             CaptureOption {
                 capture_mode: capture_mode.into(),
@@ -9668,6 +10095,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for CaptureOption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CaptureMode", self.capture_mode.into_value());
@@ -9699,6 +10127,7 @@ pub mod endpoint_config {
 
     impl CaptureContentTypeHeader {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CaptureContentTypeHeader {
             CaptureContentTypeHeader {
                 csv_content_types: None,
@@ -9708,12 +10137,14 @@ pub mod endpoint_config {
     }
 
     impl Default for CaptureContentTypeHeader {
+        #[inline]
         fn default() -> CaptureContentTypeHeader {
             CaptureContentTypeHeader::new()
         }
     }
 
     impl IntoValue for CaptureContentTypeHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CsvContentTypes", self.csv_content_types);
@@ -9745,6 +10176,7 @@ pub mod endpoint_config {
 
     impl AsyncInferenceConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(output_config: impl Into<AsyncInferenceOutputConfig>) -> AsyncInferenceConfig {
             AsyncInferenceConfig {
                 client_config: None,
@@ -9754,6 +10186,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for AsyncInferenceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClientConfig", self.client_config);
@@ -9798,6 +10231,7 @@ pub mod endpoint_config {
 
     impl AsyncInferenceOutputConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AsyncInferenceOutputConfig {
             AsyncInferenceOutputConfig {
                 kms_key_id: None,
@@ -9809,12 +10243,14 @@ pub mod endpoint_config {
     }
 
     impl Default for AsyncInferenceOutputConfig {
+        #[inline]
         fn default() -> AsyncInferenceOutputConfig {
             AsyncInferenceOutputConfig::new()
         }
     }
 
     impl IntoValue for AsyncInferenceOutputConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -9856,6 +10292,7 @@ pub mod endpoint_config {
 
     impl AsyncInferenceNotificationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AsyncInferenceNotificationConfig {
             AsyncInferenceNotificationConfig {
                 error_topic: None,
@@ -9866,12 +10303,14 @@ pub mod endpoint_config {
     }
 
     impl Default for AsyncInferenceNotificationConfig {
+        #[inline]
         fn default() -> AsyncInferenceNotificationConfig {
             AsyncInferenceNotificationConfig::new()
         }
     }
 
     impl IntoValue for AsyncInferenceNotificationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ErrorTopic", self.error_topic);
@@ -9899,6 +10338,7 @@ pub mod endpoint_config {
 
     impl AsyncInferenceClientConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AsyncInferenceClientConfig {
             AsyncInferenceClientConfig {
                 max_concurrent_invocations_per_instance: None,
@@ -9907,12 +10347,14 @@ pub mod endpoint_config {
     }
 
     impl Default for AsyncInferenceClientConfig {
+        #[inline]
         fn default() -> AsyncInferenceClientConfig {
             AsyncInferenceClientConfig::new()
         }
     }
 
     impl IntoValue for AsyncInferenceClientConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxConcurrentInvocationsPerInstance", self.max_concurrent_invocations_per_instance);
@@ -9937,6 +10379,7 @@ pub mod endpoint_config {
 
     impl ExplainerConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExplainerConfig {
             ExplainerConfig {
                 clarify_explainer_config: None,
@@ -9945,12 +10388,14 @@ pub mod endpoint_config {
     }
 
     impl Default for ExplainerConfig {
+        #[inline]
         fn default() -> ExplainerConfig {
             ExplainerConfig::new()
         }
     }
 
     impl IntoValue for ExplainerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClarifyExplainerConfig", self.clarify_explainer_config);
@@ -9989,6 +10434,7 @@ pub mod endpoint_config {
 
     impl ClarifyExplainerConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(shap_config: impl Into<ClarifyShapConfig>) -> ClarifyExplainerConfig {
             ClarifyExplainerConfig {
                 enable_explanations: None,
@@ -9999,6 +10445,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for ClarifyExplainerConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableExplanations", self.enable_explanations);
@@ -10118,6 +10565,7 @@ pub mod endpoint_config {
 
     impl ClarifyInferenceConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClarifyInferenceConfig {
             ClarifyInferenceConfig {
                 content_template: None,
@@ -10136,12 +10584,14 @@ pub mod endpoint_config {
     }
 
     impl Default for ClarifyInferenceConfig {
+        #[inline]
         fn default() -> ClarifyInferenceConfig {
             ClarifyInferenceConfig::new()
         }
     }
 
     impl IntoValue for ClarifyInferenceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentTemplate", self.content_template);
@@ -10203,6 +10653,7 @@ pub mod endpoint_config {
 
     impl ClarifyShapConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(shap_baseline_config: impl Into<ClarifyShapBaselineConfig>) -> ClarifyShapConfig {
             ClarifyShapConfig {
                 number_of_samples: None,
@@ -10215,6 +10666,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for ClarifyShapConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NumberOfSamples", self.number_of_samples);
@@ -10254,6 +10706,7 @@ pub mod endpoint_config {
 
     impl ClarifyTextConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(granularity: impl Into<Str>, language: impl Into<Str>) -> ClarifyTextConfig {
             ClarifyTextConfig {
                 granularity: granularity.into(),
@@ -10263,6 +10716,7 @@ pub mod endpoint_config {
     }
 
     impl IntoValue for ClarifyTextConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Granularity", self.granularity.into_value());
@@ -10318,6 +10772,7 @@ pub mod endpoint_config {
 
     impl ClarifyShapBaselineConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ClarifyShapBaselineConfig {
             ClarifyShapBaselineConfig {
                 mime_type: None,
@@ -10328,12 +10783,14 @@ pub mod endpoint_config {
     }
 
     impl Default for ClarifyShapBaselineConfig {
+        #[inline]
         fn default() -> ClarifyShapBaselineConfig {
             ClarifyShapBaselineConfig::new()
         }
     }
 
     impl IntoValue for ClarifyShapBaselineConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MimeType", self.mime_type);
@@ -10378,6 +10835,7 @@ pub struct CfnExperimentProps {
 #[cfg(feature = "sagemaker")]
 impl CfnExperimentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(experiment_name: impl Into<Str>) -> CfnExperimentProps {
         CfnExperimentProps {
             description: None,
@@ -10391,6 +10849,7 @@ impl CfnExperimentProps {
 #[cfg(feature = "sagemaker")]
 impl CfnExperimentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -10402,6 +10861,7 @@ impl CfnExperimentProps {
 
     /// The `AWS::SageMaker::Experiment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::Experiment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -10410,6 +10870,7 @@ impl CfnExperimentProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::Experiment> {
     /// Adds an `AWS::SageMaker::Experiment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -10422,6 +10883,7 @@ impl crate::Cfn<markers::Experiment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-experiment.html#aws-resource-sagemaker-experiment-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -10430,6 +10892,7 @@ impl crate::Cfn<markers::Experiment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-experiment.html#aws-resource-sagemaker-experiment-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -10438,6 +10901,7 @@ impl crate::Cfn<markers::Experiment> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-experiment.html#aws-resource-sagemaker-experiment-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -10470,6 +10934,7 @@ pub mod experiment {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -10479,6 +10944,7 @@ pub mod experiment {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -10538,6 +11004,7 @@ pub struct CfnExperimentTrialComponentProps {
 #[cfg(feature = "sagemaker")]
 impl CfnExperimentTrialComponentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(trial_component_name: impl Into<Str>) -> CfnExperimentTrialComponentProps {
         CfnExperimentTrialComponentProps {
             display_name: None,
@@ -10554,6 +11021,7 @@ impl CfnExperimentTrialComponentProps {
 #[cfg(feature = "sagemaker")]
 impl CfnExperimentTrialComponentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DisplayName", self.display_name);
@@ -10568,6 +11036,7 @@ impl CfnExperimentTrialComponentProps {
 
     /// The `AWS::SageMaker::ExperimentTrialComponent` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::ExperimentTrialComponent").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -10576,6 +11045,7 @@ impl CfnExperimentTrialComponentProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::ExperimentTrialComponent> {
     /// Adds an `AWS::SageMaker::ExperimentTrialComponent` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -10588,6 +11058,7 @@ impl crate::Cfn<markers::ExperimentTrialComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`LineageGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-experimenttrialcomponent.html#aws-resource-sagemaker-experimenttrialcomponent-return-values).
+    #[inline]
     pub fn attr_lineage_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LineageGroupArn".into())
     }
@@ -10596,6 +11067,7 @@ impl crate::Cfn<markers::ExperimentTrialComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-experimenttrialcomponent.html#aws-resource-sagemaker-experimenttrialcomponent-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -10604,6 +11076,7 @@ impl crate::Cfn<markers::ExperimentTrialComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-experimenttrialcomponent.html#aws-resource-sagemaker-experimenttrialcomponent-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -10612,6 +11085,7 @@ impl crate::Cfn<markers::ExperimentTrialComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-experimenttrialcomponent.html#aws-resource-sagemaker-experimenttrialcomponent-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -10620,6 +11094,7 @@ impl crate::Cfn<markers::ExperimentTrialComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-experimenttrialcomponent.html#aws-resource-sagemaker-experimenttrialcomponent-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -10650,6 +11125,7 @@ pub mod experiment_trial_component {
 
     impl Status {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Status {
             Status {
                 message: None,
@@ -10659,12 +11135,14 @@ pub mod experiment_trial_component {
     }
 
     impl Default for Status {
+        #[inline]
         fn default() -> Status {
             Status::new()
         }
     }
 
     impl IntoValue for Status {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Message", self.message);
@@ -10703,6 +11181,7 @@ pub mod experiment_trial_component {
 
     impl MetadataProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetadataProperties {
             MetadataProperties {
                 commit_id: None,
@@ -10714,12 +11193,14 @@ pub mod experiment_trial_component {
     }
 
     impl Default for MetadataProperties {
+        #[inline]
         fn default() -> MetadataProperties {
             MetadataProperties::new()
         }
     }
 
     impl IntoValue for MetadataProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CommitId", self.commit_id);
@@ -10752,6 +11233,7 @@ pub mod experiment_trial_component {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -10761,6 +11243,7 @@ pub mod experiment_trial_component {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -10853,6 +11336,7 @@ pub struct CfnFeatureGroupProps {
 #[cfg(feature = "sagemaker")]
 impl CfnFeatureGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(event_time_feature_name: impl Into<Str>, feature_definitions: impl Into<List<feature_group::FeatureDefinition>>, feature_group_name: impl Into<Str>, record_identifier_feature_name: impl Into<Str>) -> CfnFeatureGroupProps {
         CfnFeatureGroupProps {
             description: None,
@@ -10872,6 +11356,7 @@ impl CfnFeatureGroupProps {
 #[cfg(feature = "sagemaker")]
 impl CfnFeatureGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -10889,6 +11374,7 @@ impl CfnFeatureGroupProps {
 
     /// The `AWS::SageMaker::FeatureGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::FeatureGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -10897,6 +11383,7 @@ impl CfnFeatureGroupProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::FeatureGroup> {
     /// Adds an `AWS::SageMaker::FeatureGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -10909,6 +11396,7 @@ impl crate::Cfn<markers::FeatureGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`FeatureGroupStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-featuregroup.html#aws-resource-sagemaker-featuregroup-return-values).
+    #[inline]
     pub fn attr_feature_group_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FeatureGroupStatus".into())
     }
@@ -10917,6 +11405,7 @@ impl crate::Cfn<markers::FeatureGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-featuregroup.html#aws-resource-sagemaker-featuregroup-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -10950,6 +11439,7 @@ pub mod feature_group {
 
     impl TtlDuration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TtlDuration {
             TtlDuration {
                 unit: None,
@@ -10959,12 +11449,14 @@ pub mod feature_group {
     }
 
     impl Default for TtlDuration {
+        #[inline]
         fn default() -> TtlDuration {
             TtlDuration::new()
         }
     }
 
     impl IntoValue for TtlDuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Unit", self.unit);
@@ -11008,6 +11500,7 @@ pub mod feature_group {
 
     impl ThroughputConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(throughput_mode: impl Into<Str>) -> ThroughputConfig {
             ThroughputConfig {
                 provisioned_read_capacity_units: None,
@@ -11018,6 +11511,7 @@ pub mod feature_group {
     }
 
     impl IntoValue for ThroughputConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ProvisionedReadCapacityUnits", self.provisioned_read_capacity_units);
@@ -11051,6 +11545,7 @@ pub mod feature_group {
 
     impl FeatureDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(feature_name: impl Into<Str>, feature_type: impl Into<Str>) -> FeatureDefinition {
             FeatureDefinition {
                 feature_name: feature_name.into(),
@@ -11060,6 +11555,7 @@ pub mod feature_group {
     }
 
     impl IntoValue for FeatureDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FeatureName", self.feature_name.into_value());
@@ -11096,6 +11592,7 @@ pub mod feature_group {
 
     impl DataCatalogConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(catalog: impl Into<Str>, database: impl Into<Str>, table_name: impl Into<Str>) -> DataCatalogConfig {
             DataCatalogConfig {
                 catalog: catalog.into(),
@@ -11106,6 +11603,7 @@ pub mod feature_group {
     }
 
     impl IntoValue for DataCatalogConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Catalog", self.catalog.into_value());
@@ -11154,6 +11652,7 @@ pub mod feature_group {
 
     impl OfflineStoreConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_storage_config: impl Into<S3StorageConfig>) -> OfflineStoreConfig {
             OfflineStoreConfig {
                 data_catalog_config: None,
@@ -11165,6 +11664,7 @@ pub mod feature_group {
     }
 
     impl IntoValue for OfflineStoreConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataCatalogConfig", self.data_catalog_config);
@@ -11199,6 +11699,7 @@ pub mod feature_group {
 
     impl S3StorageConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_uri: impl Into<Str>) -> S3StorageConfig {
             S3StorageConfig {
                 kms_key_id: None,
@@ -11208,6 +11709,7 @@ pub mod feature_group {
     }
 
     impl IntoValue for S3StorageConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -11255,6 +11757,7 @@ pub mod feature_group {
 
     impl OnlineStoreConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OnlineStoreConfig {
             OnlineStoreConfig {
                 enable_online_store: None,
@@ -11266,12 +11769,14 @@ pub mod feature_group {
     }
 
     impl Default for OnlineStoreConfig {
+        #[inline]
         fn default() -> OnlineStoreConfig {
             OnlineStoreConfig::new()
         }
     }
 
     impl IntoValue for OnlineStoreConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableOnlineStore", self.enable_online_store);
@@ -11299,6 +11804,7 @@ pub mod feature_group {
 
     impl OnlineStoreSecurityConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OnlineStoreSecurityConfig {
             OnlineStoreSecurityConfig {
                 kms_key_id: None,
@@ -11307,12 +11813,14 @@ pub mod feature_group {
     }
 
     impl Default for OnlineStoreSecurityConfig {
+        #[inline]
         fn default() -> OnlineStoreSecurityConfig {
             OnlineStoreSecurityConfig::new()
         }
     }
 
     impl IntoValue for OnlineStoreSecurityConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -11367,6 +11875,7 @@ pub struct CfnHubProps {
 #[cfg(feature = "sagemaker")]
 impl CfnHubProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(hub_description: impl Into<Str>, hub_name: impl Into<Str>) -> CfnHubProps {
         CfnHubProps {
             hub_description: hub_description.into(),
@@ -11382,6 +11891,7 @@ impl CfnHubProps {
 #[cfg(feature = "sagemaker")]
 impl CfnHubProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("HubDescription", self.hub_description.into_value());
@@ -11395,6 +11905,7 @@ impl CfnHubProps {
 
     /// The `AWS::SageMaker::Hub` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::Hub").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -11403,6 +11914,7 @@ impl CfnHubProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::Hub> {
     /// Adds an `AWS::SageMaker::Hub` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -11415,6 +11927,7 @@ impl crate::Cfn<markers::Hub> {
     ///
     /// `Fn::GetAtt` of
     /// [`HubArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-hub.html#aws-resource-sagemaker-hub-return-values).
+    #[inline]
     pub fn attr_hub_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HubArn".into())
     }
@@ -11423,6 +11936,7 @@ impl crate::Cfn<markers::Hub> {
     ///
     /// `Fn::GetAtt` of
     /// [`HubStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-hub.html#aws-resource-sagemaker-hub-return-values).
+    #[inline]
     pub fn attr_hub_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HubStatus".into())
     }
@@ -11431,6 +11945,7 @@ impl crate::Cfn<markers::Hub> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-hub.html#aws-resource-sagemaker-hub-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -11439,6 +11954,7 @@ impl crate::Cfn<markers::Hub> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-hub.html#aws-resource-sagemaker-hub-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -11464,6 +11980,7 @@ pub mod hub {
 
     impl S3StorageConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3StorageConfig {
             S3StorageConfig {
                 s3_output_path: None,
@@ -11472,12 +11989,14 @@ pub mod hub {
     }
 
     impl Default for S3StorageConfig {
+        #[inline]
         fn default() -> S3StorageConfig {
             S3StorageConfig::new()
         }
     }
 
     impl IntoValue for S3StorageConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3OutputPath", self.s3_output_path);
@@ -11517,6 +12036,7 @@ pub struct CfnHumanTaskUiProps {
 #[cfg(feature = "sagemaker")]
 impl CfnHumanTaskUiProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(human_task_ui_name: impl Into<Str>) -> CfnHumanTaskUiProps {
         CfnHumanTaskUiProps {
             human_task_ui_name: human_task_ui_name.into(),
@@ -11529,6 +12049,7 @@ impl CfnHumanTaskUiProps {
 #[cfg(feature = "sagemaker")]
 impl CfnHumanTaskUiProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("HumanTaskUiName", self.human_task_ui_name.into_value());
@@ -11539,6 +12060,7 @@ impl CfnHumanTaskUiProps {
 
     /// The `AWS::SageMaker::HumanTaskUi` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::HumanTaskUi").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -11547,6 +12069,7 @@ impl CfnHumanTaskUiProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::HumanTaskUi> {
     /// Adds an `AWS::SageMaker::HumanTaskUi` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -11559,6 +12082,7 @@ impl crate::Cfn<markers::HumanTaskUi> {
     ///
     /// `Fn::GetAtt` of
     /// [`HumanTaskUiArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-humantaskui.html#aws-resource-sagemaker-humantaskui-return-values).
+    #[inline]
     pub fn attr_human_task_ui_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HumanTaskUiArn".into())
     }
@@ -11567,6 +12091,7 @@ impl crate::Cfn<markers::HumanTaskUi> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-humantaskui.html#aws-resource-sagemaker-humantaskui-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -11593,6 +12118,7 @@ pub mod human_task_ui {
 
     impl UiTemplate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(content: impl Into<Str>) -> UiTemplate {
             UiTemplate {
                 content: content.into(),
@@ -11601,6 +12127,7 @@ pub mod human_task_ui {
     }
 
     impl IntoValue for UiTemplate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Content", self.content.into_value());
@@ -11650,6 +12177,7 @@ pub struct CfnImageProps {
 #[cfg(feature = "sagemaker")]
 impl CfnImageProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(image_name: impl Into<Str>, image_role_arn: impl Into<Str>) -> CfnImageProps {
         CfnImageProps {
             image_description: None,
@@ -11664,6 +12192,7 @@ impl CfnImageProps {
 #[cfg(feature = "sagemaker")]
 impl CfnImageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ImageDescription", self.image_description);
@@ -11676,6 +12205,7 @@ impl CfnImageProps {
 
     /// The `AWS::SageMaker::Image` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::Image").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -11684,6 +12214,7 @@ impl CfnImageProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::Image> {
     /// Adds an `AWS::SageMaker::Image` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -11696,6 +12227,7 @@ impl crate::Cfn<markers::Image> {
     ///
     /// `Fn::GetAtt` of
     /// [`ImageArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-image.html#aws-resource-sagemaker-image-return-values).
+    #[inline]
     pub fn attr_image_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ImageArn".into())
     }
@@ -11768,6 +12300,7 @@ pub struct CfnImageVersionProps {
 #[cfg(feature = "sagemaker")]
 impl CfnImageVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(base_image: impl Into<Str>, image_name: impl Into<Str>) -> CfnImageVersionProps {
         CfnImageVersionProps {
             alias: None,
@@ -11788,6 +12321,7 @@ impl CfnImageVersionProps {
 #[cfg(feature = "sagemaker")]
 impl CfnImageVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Alias", self.alias);
@@ -11806,6 +12340,7 @@ impl CfnImageVersionProps {
 
     /// The `AWS::SageMaker::ImageVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::ImageVersion").properties(self.into_properties())
     }
@@ -11814,6 +12349,7 @@ impl CfnImageVersionProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::ImageVersion> {
     /// Adds an `AWS::SageMaker::ImageVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -11826,6 +12362,7 @@ impl crate::Cfn<markers::ImageVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`ImageVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-imageversion.html#aws-resource-sagemaker-imageversion-return-values).
+    #[inline]
     pub fn attr_image_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ImageVersionArn".into())
     }
@@ -11834,6 +12371,7 @@ impl crate::Cfn<markers::ImageVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-imageversion.html#aws-resource-sagemaker-imageversion-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -11842,6 +12380,7 @@ impl crate::Cfn<markers::ImageVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`ContainerImage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-imageversion.html#aws-resource-sagemaker-imageversion-return-values).
+    #[inline]
     pub fn attr_container_image(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ContainerImage".into())
     }
@@ -11850,6 +12389,7 @@ impl crate::Cfn<markers::ImageVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`ImageArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-imageversion.html#aws-resource-sagemaker-imageversion-return-values).
+    #[inline]
     pub fn attr_image_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ImageArn".into())
     }
@@ -11919,6 +12459,7 @@ pub struct CfnInferenceComponentProps {
 #[cfg(feature = "sagemaker")]
 impl CfnInferenceComponentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(endpoint_name: impl Into<Str>) -> CfnInferenceComponentProps {
         CfnInferenceComponentProps {
             deployment_config: None,
@@ -11937,6 +12478,7 @@ impl CfnInferenceComponentProps {
 #[cfg(feature = "sagemaker")]
 impl CfnInferenceComponentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeploymentConfig", self.deployment_config);
@@ -11953,6 +12495,7 @@ impl CfnInferenceComponentProps {
 
     /// The `AWS::SageMaker::InferenceComponent` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::InferenceComponent").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -11961,6 +12504,7 @@ impl CfnInferenceComponentProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::InferenceComponent> {
     /// Adds an `AWS::SageMaker::InferenceComponent` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -11973,6 +12517,7 @@ impl crate::Cfn<markers::InferenceComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`InferenceComponentArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferencecomponent.html#aws-resource-sagemaker-inferencecomponent-return-values).
+    #[inline]
     pub fn attr_inference_component_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InferenceComponentArn".into())
     }
@@ -11981,6 +12526,7 @@ impl crate::Cfn<markers::InferenceComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`Specification.Container.DeployedImage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferencecomponent.html#aws-resource-sagemaker-inferencecomponent-return-values).
+    #[inline]
     pub fn attr_specification_container_deployed_image(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Specification.Container.DeployedImage".into())
     }
@@ -11989,6 +12535,7 @@ impl crate::Cfn<markers::InferenceComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`Specification.CurrentDataCacheConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferencecomponent.html#aws-resource-sagemaker-inferencecomponent-return-values).
+    #[inline]
     pub fn attr_specification_current_data_cache_config(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Specification.CurrentDataCacheConfig".into())
     }
@@ -11998,6 +12545,7 @@ impl crate::Cfn<markers::InferenceComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuntimeConfig.DesiredCopyCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferencecomponent.html#aws-resource-sagemaker-inferencecomponent-return-values).
+    #[inline]
     pub fn attr_runtime_config_desired_copy_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuntimeConfig.DesiredCopyCount".into())
     }
@@ -12006,6 +12554,7 @@ impl crate::Cfn<markers::InferenceComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuntimeConfig.CurrentCopyCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferencecomponent.html#aws-resource-sagemaker-inferencecomponent-return-values).
+    #[inline]
     pub fn attr_runtime_config_current_copy_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuntimeConfig.CurrentCopyCount".into())
     }
@@ -12014,6 +12563,7 @@ impl crate::Cfn<markers::InferenceComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuntimeConfig.PlacementStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferencecomponent.html#aws-resource-sagemaker-inferencecomponent-return-values).
+    #[inline]
     pub fn attr_runtime_config_placement_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuntimeConfig.PlacementStatus".into())
     }
@@ -12022,6 +12572,7 @@ impl crate::Cfn<markers::InferenceComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferencecomponent.html#aws-resource-sagemaker-inferencecomponent-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -12030,6 +12581,7 @@ impl crate::Cfn<markers::InferenceComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferencecomponent.html#aws-resource-sagemaker-inferencecomponent-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -12038,6 +12590,7 @@ impl crate::Cfn<markers::InferenceComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailureReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferencecomponent.html#aws-resource-sagemaker-inferencecomponent-return-values).
+    #[inline]
     pub fn attr_failure_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailureReason".into())
     }
@@ -12046,6 +12599,7 @@ impl crate::Cfn<markers::InferenceComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`InferenceComponentStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferencecomponent.html#aws-resource-sagemaker-inferencecomponent-return-values).
+    #[inline]
     pub fn attr_inference_component_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InferenceComponentStatus".into())
     }
@@ -12112,6 +12666,7 @@ pub mod inference_component {
 
     impl InferenceComponentSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InferenceComponentSpecification {
             InferenceComponentSpecification {
                 base_inference_component_name: None,
@@ -12127,12 +12682,14 @@ pub mod inference_component {
     }
 
     impl Default for InferenceComponentSpecification {
+        #[inline]
         fn default() -> InferenceComponentSpecification {
             InferenceComponentSpecification::new()
         }
     }
 
     impl IntoValue for InferenceComponentSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BaseInferenceComponentName", self.base_inference_component_name);
@@ -12187,6 +12744,7 @@ pub mod inference_component {
 
     impl InferenceComponentContainerSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InferenceComponentContainerSpecification {
             InferenceComponentContainerSpecification {
                 artifact_url: None,
@@ -12199,12 +12757,14 @@ pub mod inference_component {
     }
 
     impl Default for InferenceComponentContainerSpecification {
+        #[inline]
         fn default() -> InferenceComponentContainerSpecification {
             InferenceComponentContainerSpecification::new()
         }
     }
 
     impl IntoValue for InferenceComponentContainerSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ArtifactUrl", self.artifact_url);
@@ -12244,6 +12804,7 @@ pub mod inference_component {
 
     impl DeployedImage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeployedImage {
             DeployedImage {
                 resolution_time: None,
@@ -12254,12 +12815,14 @@ pub mod inference_component {
     }
 
     impl Default for DeployedImage {
+        #[inline]
         fn default() -> DeployedImage {
             DeployedImage::new()
         }
     }
 
     impl IntoValue for DeployedImage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResolutionTime", self.resolution_time);
@@ -12285,6 +12848,7 @@ pub mod inference_component {
 
     impl ContainerMetricsConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metrics_endpoints: impl Into<List<MetricsEndpoint>>) -> ContainerMetricsConfig {
             ContainerMetricsConfig {
                 metrics_endpoints: metrics_endpoints.into(),
@@ -12293,6 +12857,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for ContainerMetricsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetricsEndpoints", self.metrics_endpoints.into_value());
@@ -12323,6 +12888,7 @@ pub mod inference_component {
 
     impl MetricsEndpoint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metrics_endpoint_path: impl Into<Str>) -> MetricsEndpoint {
             MetricsEndpoint {
                 metric_publish_frequency_in_seconds: None,
@@ -12332,6 +12898,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for MetricsEndpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MetricPublishFrequencyInSeconds", self.metric_publish_frequency_in_seconds);
@@ -12365,6 +12932,7 @@ pub mod inference_component {
 
     impl InferenceComponentStartupParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InferenceComponentStartupParameters {
             InferenceComponentStartupParameters {
                 container_startup_health_check_timeout_in_seconds: None,
@@ -12374,12 +12942,14 @@ pub mod inference_component {
     }
 
     impl Default for InferenceComponentStartupParameters {
+        #[inline]
         fn default() -> InferenceComponentStartupParameters {
             InferenceComponentStartupParameters::new()
         }
     }
 
     impl IntoValue for InferenceComponentStartupParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerStartupHealthCheckTimeoutInSeconds", self.container_startup_health_check_timeout_in_seconds);
@@ -12424,6 +12994,7 @@ pub mod inference_component {
 
     impl InferenceComponentComputeResourceRequirements {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InferenceComponentComputeResourceRequirements {
             InferenceComponentComputeResourceRequirements {
                 max_memory_required_in_mb: None,
@@ -12435,12 +13006,14 @@ pub mod inference_component {
     }
 
     impl Default for InferenceComponentComputeResourceRequirements {
+        #[inline]
         fn default() -> InferenceComponentComputeResourceRequirements {
             InferenceComponentComputeResourceRequirements::new()
         }
     }
 
     impl IntoValue for InferenceComponentComputeResourceRequirements {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxMemoryRequiredInMb", self.max_memory_required_in_mb);
@@ -12468,6 +13041,7 @@ pub mod inference_component {
 
     impl InferenceComponentDataCacheConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enable_caching: impl Into<Bool>) -> InferenceComponentDataCacheConfig {
             InferenceComponentDataCacheConfig {
                 enable_caching: enable_caching.into(),
@@ -12476,6 +13050,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentDataCacheConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EnableCaching", self.enable_caching.into_value());
@@ -12506,6 +13081,7 @@ pub mod inference_component {
 
     impl InferenceComponentSchedulingConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(availability_zone_balance: impl Into<InferenceComponentAvailabilityZoneBalance>, placement_strategy: impl Into<Str>) -> InferenceComponentSchedulingConfig {
             InferenceComponentSchedulingConfig {
                 availability_zone_balance: availability_zone_balance.into(),
@@ -12515,6 +13091,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentSchedulingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AvailabilityZoneBalance", self.availability_zone_balance.into_value());
@@ -12545,6 +13122,7 @@ pub mod inference_component {
 
     impl InferenceComponentAvailabilityZoneBalance {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enforcement_mode: impl Into<Str>) -> InferenceComponentAvailabilityZoneBalance {
             InferenceComponentAvailabilityZoneBalance {
                 enforcement_mode: enforcement_mode.into(),
@@ -12554,6 +13132,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentAvailabilityZoneBalance {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EnforcementMode", self.enforcement_mode.into_value());
@@ -12622,6 +13201,7 @@ pub mod inference_component {
 
     impl InferenceComponentSpecificationForInstanceType {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_type: impl Into<Str>) -> InferenceComponentSpecificationForInstanceType {
             InferenceComponentSpecificationForInstanceType {
                 compute_resource_requirements: None,
@@ -12637,6 +13217,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentSpecificationForInstanceType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComputeResourceRequirements", self.compute_resource_requirements);
@@ -12686,6 +13267,7 @@ pub mod inference_component {
 
     impl InferenceComponentContainerSpecificationForInstanceType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InferenceComponentContainerSpecificationForInstanceType {
             InferenceComponentContainerSpecificationForInstanceType {
                 artifact_url: None,
@@ -12697,12 +13279,14 @@ pub mod inference_component {
     }
 
     impl Default for InferenceComponentContainerSpecificationForInstanceType {
+        #[inline]
         fn default() -> InferenceComponentContainerSpecificationForInstanceType {
             InferenceComponentContainerSpecificationForInstanceType::new()
         }
     }
 
     impl IntoValue for InferenceComponentContainerSpecificationForInstanceType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ArtifactUrl", self.artifact_url);
@@ -12745,6 +13329,7 @@ pub mod inference_component {
 
     impl InferenceComponentRuntimeConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InferenceComponentRuntimeConfig {
             InferenceComponentRuntimeConfig {
                 copy_count: None,
@@ -12756,12 +13341,14 @@ pub mod inference_component {
     }
 
     impl Default for InferenceComponentRuntimeConfig {
+        #[inline]
         fn default() -> InferenceComponentRuntimeConfig {
             InferenceComponentRuntimeConfig::new()
         }
     }
 
     impl IntoValue for InferenceComponentRuntimeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CopyCount", self.copy_count);
@@ -12794,6 +13381,7 @@ pub mod inference_component {
 
     impl InferenceComponentPlacementStatus {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(current_copy_count: impl Into<Int>, instance_type: impl Into<Str>) -> InferenceComponentPlacementStatus {
             InferenceComponentPlacementStatus {
                 current_copy_count: current_copy_count.into(),
@@ -12803,6 +13391,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentPlacementStatus {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CurrentCopyCount", self.current_copy_count.into_value());
@@ -12832,6 +13421,7 @@ pub mod inference_component {
 
     impl InferenceComponentDeploymentConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InferenceComponentDeploymentConfig {
             InferenceComponentDeploymentConfig {
                 auto_rollback_configuration: None,
@@ -12841,12 +13431,14 @@ pub mod inference_component {
     }
 
     impl Default for InferenceComponentDeploymentConfig {
+        #[inline]
         fn default() -> InferenceComponentDeploymentConfig {
             InferenceComponentDeploymentConfig::new()
         }
     }
 
     impl IntoValue for InferenceComponentDeploymentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoRollbackConfiguration", self.auto_rollback_configuration);
@@ -12891,6 +13483,7 @@ pub mod inference_component {
 
     impl InferenceComponentRollingUpdatePolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InferenceComponentRollingUpdatePolicy {
             InferenceComponentRollingUpdatePolicy {
                 maximum_batch_size: None,
@@ -12902,12 +13495,14 @@ pub mod inference_component {
     }
 
     impl Default for InferenceComponentRollingUpdatePolicy {
+        #[inline]
         fn default() -> InferenceComponentRollingUpdatePolicy {
             InferenceComponentRollingUpdatePolicy::new()
         }
     }
 
     impl IntoValue for InferenceComponentRollingUpdatePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaximumBatchSize", self.maximum_batch_size);
@@ -12942,6 +13537,7 @@ pub mod inference_component {
 
     impl InferenceComponentCapacitySize {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Int>) -> InferenceComponentCapacitySize {
             InferenceComponentCapacitySize {
                 r#type: r#type.into(),
@@ -12951,6 +13547,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for InferenceComponentCapacitySize {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -12975,6 +13572,7 @@ pub mod inference_component {
 
     impl AutoRollbackConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(alarms: impl Into<List<Alarm>>) -> AutoRollbackConfiguration {
             AutoRollbackConfiguration {
                 alarms: alarms.into(),
@@ -12983,6 +13581,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for AutoRollbackConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Alarms", self.alarms.into_value());
@@ -13006,6 +13605,7 @@ pub mod inference_component {
 
     impl Alarm {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(alarm_name: impl Into<Str>) -> Alarm {
             Alarm {
                 alarm_name: alarm_name.into(),
@@ -13014,6 +13614,7 @@ pub mod inference_component {
     }
 
     impl IntoValue for Alarm {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlarmName", self.alarm_name.into_value());
@@ -13113,6 +13714,7 @@ pub struct CfnInferenceExperimentProps {
 #[cfg(feature = "sagemaker")]
 impl CfnInferenceExperimentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(endpoint_name: impl Into<Str>, model_variants: impl Into<List<inference_experiment::ModelVariantConfig>>, name: impl Into<Str>, role_arn: impl Into<Str>, r#type: impl Into<Str>) -> CfnInferenceExperimentProps {
         CfnInferenceExperimentProps {
             data_storage_config: None,
@@ -13135,6 +13737,7 @@ impl CfnInferenceExperimentProps {
 #[cfg(feature = "sagemaker")]
 impl CfnInferenceExperimentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DataStorageConfig", self.data_storage_config);
@@ -13155,6 +13758,7 @@ impl CfnInferenceExperimentProps {
 
     /// The `AWS::SageMaker::InferenceExperiment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::InferenceExperiment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -13163,6 +13767,7 @@ impl CfnInferenceExperimentProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::InferenceExperiment> {
     /// Adds an `AWS::SageMaker::InferenceExperiment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -13176,6 +13781,7 @@ impl crate::Cfn<markers::InferenceExperiment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferenceexperiment.html#aws-resource-sagemaker-inferenceexperiment-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -13184,6 +13790,7 @@ impl crate::Cfn<markers::InferenceExperiment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointMetadata.EndpointConfigName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferenceexperiment.html#aws-resource-sagemaker-inferenceexperiment-return-values).
+    #[inline]
     pub fn attr_endpoint_metadata_endpoint_config_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointMetadata.EndpointConfigName".into())
     }
@@ -13192,6 +13799,7 @@ impl crate::Cfn<markers::InferenceExperiment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferenceexperiment.html#aws-resource-sagemaker-inferenceexperiment-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -13200,6 +13808,7 @@ impl crate::Cfn<markers::InferenceExperiment> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferenceexperiment.html#aws-resource-sagemaker-inferenceexperiment-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -13208,6 +13817,7 @@ impl crate::Cfn<markers::InferenceExperiment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointMetadata.EndpointName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferenceexperiment.html#aws-resource-sagemaker-inferenceexperiment-return-values).
+    #[inline]
     pub fn attr_endpoint_metadata_endpoint_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointMetadata.EndpointName".into())
     }
@@ -13216,6 +13826,7 @@ impl crate::Cfn<markers::InferenceExperiment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferenceexperiment.html#aws-resource-sagemaker-inferenceexperiment-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -13224,6 +13835,7 @@ impl crate::Cfn<markers::InferenceExperiment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointMetadata.EndpointStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferenceexperiment.html#aws-resource-sagemaker-inferenceexperiment-return-values).
+    #[inline]
     pub fn attr_endpoint_metadata_endpoint_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointMetadata.EndpointStatus".into())
     }
@@ -13232,6 +13844,7 @@ impl crate::Cfn<markers::InferenceExperiment> {
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointMetadata`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferenceexperiment.html#aws-resource-sagemaker-inferenceexperiment-return-values).
+    #[inline]
     pub fn attr_endpoint_metadata(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EndpointMetadata".into())
     }
@@ -13270,6 +13883,7 @@ pub mod inference_experiment {
 
     impl DataStorageConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination: impl Into<Str>) -> DataStorageConfig {
             DataStorageConfig {
                 content_type: None,
@@ -13280,6 +13894,7 @@ pub mod inference_experiment {
     }
 
     impl IntoValue for DataStorageConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentType", self.content_type);
@@ -13312,6 +13927,7 @@ pub mod inference_experiment {
 
     impl CaptureContentTypeHeader {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CaptureContentTypeHeader {
             CaptureContentTypeHeader {
                 csv_content_types: None,
@@ -13321,12 +13937,14 @@ pub mod inference_experiment {
     }
 
     impl Default for CaptureContentTypeHeader {
+        #[inline]
         fn default() -> CaptureContentTypeHeader {
             CaptureContentTypeHeader::new()
         }
     }
 
     impl IntoValue for CaptureContentTypeHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CsvContentTypes", self.csv_content_types);
@@ -13363,6 +13981,7 @@ pub mod inference_experiment {
 
     impl ModelVariantConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(infrastructure_config: impl Into<ModelInfrastructureConfig>, model_name: impl Into<Str>, variant_name: impl Into<Str>) -> ModelVariantConfig {
             ModelVariantConfig {
                 infrastructure_config: infrastructure_config.into(),
@@ -13373,6 +13992,7 @@ pub mod inference_experiment {
     }
 
     impl IntoValue for ModelVariantConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InfrastructureConfig", self.infrastructure_config.into_value());
@@ -13404,6 +14024,7 @@ pub mod inference_experiment {
 
     impl ModelInfrastructureConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(infrastructure_type: impl Into<Str>, real_time_inference_config: impl Into<RealTimeInferenceConfig>) -> ModelInfrastructureConfig {
             ModelInfrastructureConfig {
                 infrastructure_type: infrastructure_type.into(),
@@ -13413,6 +14034,7 @@ pub mod inference_experiment {
     }
 
     impl IntoValue for ModelInfrastructureConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InfrastructureType", self.infrastructure_type.into_value());
@@ -13443,6 +14065,7 @@ pub mod inference_experiment {
 
     impl RealTimeInferenceConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_count: impl Into<Int>, instance_type: impl Into<Str>) -> RealTimeInferenceConfig {
             RealTimeInferenceConfig {
                 instance_count: instance_count.into(),
@@ -13452,6 +14075,7 @@ pub mod inference_experiment {
     }
 
     impl IntoValue for RealTimeInferenceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceCount", self.instance_count.into_value());
@@ -13485,6 +14109,7 @@ pub mod inference_experiment {
 
     impl ShadowModeConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(shadow_model_variants: impl Into<List<ShadowModelVariantConfig>>, source_model_variant_name: impl Into<Str>) -> ShadowModeConfig {
             ShadowModeConfig {
                 shadow_model_variants: shadow_model_variants.into(),
@@ -13494,6 +14119,7 @@ pub mod inference_experiment {
     }
 
     impl IntoValue for ShadowModeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ShadowModelVariants", self.shadow_model_variants.into_value());
@@ -13525,6 +14151,7 @@ pub mod inference_experiment {
 
     impl ShadowModelVariantConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(sampling_percentage: impl Into<Int>, shadow_model_variant_name: impl Into<Str>) -> ShadowModelVariantConfig {
             ShadowModelVariantConfig {
                 sampling_percentage: sampling_percentage.into(),
@@ -13534,6 +14161,7 @@ pub mod inference_experiment {
     }
 
     impl IntoValue for ShadowModelVariantConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SamplingPercentage", self.sampling_percentage.into_value());
@@ -13562,6 +14190,7 @@ pub mod inference_experiment {
 
     impl InferenceExperimentSchedule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InferenceExperimentSchedule {
             InferenceExperimentSchedule {
                 end_time: None,
@@ -13571,12 +14200,14 @@ pub mod inference_experiment {
     }
 
     impl Default for InferenceExperimentSchedule {
+        #[inline]
         fn default() -> InferenceExperimentSchedule {
             InferenceExperimentSchedule::new()
         }
     }
 
     impl IntoValue for InferenceExperimentSchedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndTime", self.end_time);
@@ -13635,6 +14266,7 @@ pub struct CfnMlflowAppProps {
 #[cfg(feature = "sagemaker")]
 impl CfnMlflowAppProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(artifact_store_uri: impl Into<Str>, name: impl Into<Str>, role_arn: impl Into<Str>) -> CfnMlflowAppProps {
         CfnMlflowAppProps {
             artifact_store_uri: artifact_store_uri.into(),
@@ -13650,6 +14282,7 @@ impl CfnMlflowAppProps {
 #[cfg(feature = "sagemaker")]
 impl CfnMlflowAppProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ArtifactStoreUri", self.artifact_store_uri.into_value());
@@ -13663,6 +14296,7 @@ impl CfnMlflowAppProps {
 
     /// The `AWS::SageMaker::MlflowApp` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::MlflowApp").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -13671,6 +14305,7 @@ impl CfnMlflowAppProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::MlflowApp> {
     /// Adds an `AWS::SageMaker::MlflowApp` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -13683,6 +14318,7 @@ impl crate::Cfn<markers::MlflowApp> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-mlflowapp.html#aws-resource-sagemaker-mlflowapp-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -13691,6 +14327,7 @@ impl crate::Cfn<markers::MlflowApp> {
     ///
     /// `Fn::GetAtt` of
     /// [`MlflowAppId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-mlflowapp.html#aws-resource-sagemaker-mlflowapp-return-values).
+    #[inline]
     pub fn attr_mlflow_app_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MlflowAppId".into())
     }
@@ -13699,6 +14336,7 @@ impl crate::Cfn<markers::MlflowApp> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-mlflowapp.html#aws-resource-sagemaker-mlflowapp-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -13707,6 +14345,7 @@ impl crate::Cfn<markers::MlflowApp> {
     ///
     /// `Fn::GetAtt` of
     /// [`MlflowVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-mlflowapp.html#aws-resource-sagemaker-mlflowapp-return-values).
+    #[inline]
     pub fn attr_mlflow_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MlflowVersion".into())
     }
@@ -13715,6 +14354,7 @@ impl crate::Cfn<markers::MlflowApp> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-mlflowapp.html#aws-resource-sagemaker-mlflowapp-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -13723,6 +14363,7 @@ impl crate::Cfn<markers::MlflowApp> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-mlflowapp.html#aws-resource-sagemaker-mlflowapp-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -13785,6 +14426,7 @@ pub struct CfnMlflowTrackingServerProps {
 #[cfg(feature = "sagemaker")]
 impl CfnMlflowTrackingServerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(artifact_store_uri: impl Into<Str>, role_arn: impl Into<Str>, tracking_server_name: impl Into<Str>) -> CfnMlflowTrackingServerProps {
         CfnMlflowTrackingServerProps {
             artifact_store_uri: artifact_store_uri.into(),
@@ -13802,6 +14444,7 @@ impl CfnMlflowTrackingServerProps {
 #[cfg(feature = "sagemaker")]
 impl CfnMlflowTrackingServerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ArtifactStoreUri", self.artifact_store_uri.into_value());
@@ -13817,6 +14460,7 @@ impl CfnMlflowTrackingServerProps {
 
     /// The `AWS::SageMaker::MlflowTrackingServer` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::MlflowTrackingServer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -13825,6 +14469,7 @@ impl CfnMlflowTrackingServerProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::MlflowTrackingServer> {
     /// Adds an `AWS::SageMaker::MlflowTrackingServer` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -13837,6 +14482,7 @@ impl crate::Cfn<markers::MlflowTrackingServer> {
     ///
     /// `Fn::GetAtt` of
     /// [`TrackingServerArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-mlflowtrackingserver.html#aws-resource-sagemaker-mlflowtrackingserver-return-values).
+    #[inline]
     pub fn attr_tracking_server_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TrackingServerArn".into())
     }
@@ -13914,6 +14560,7 @@ pub struct CfnModelProps {
 #[cfg(feature = "sagemaker")]
 impl CfnModelProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnModelProps {
         CfnModelProps {
             containers: None,
@@ -13930,6 +14577,7 @@ impl CfnModelProps {
 
 #[cfg(feature = "sagemaker")]
 impl Default for CfnModelProps {
+    #[inline]
     fn default() -> CfnModelProps {
         CfnModelProps::new()
     }
@@ -13938,6 +14586,7 @@ impl Default for CfnModelProps {
 #[cfg(feature = "sagemaker")]
 impl CfnModelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Containers", self.containers);
@@ -13953,6 +14602,7 @@ impl CfnModelProps {
 
     /// The `AWS::SageMaker::Model` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::Model").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -13961,6 +14611,7 @@ impl CfnModelProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::Model> {
     /// Adds an `AWS::SageMaker::Model` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -13973,6 +14624,7 @@ impl crate::Cfn<markers::Model> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModelName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-model.html#aws-resource-sagemaker-model-return-values).
+    #[inline]
     pub fn attr_model_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModelName".into())
     }
@@ -13981,6 +14633,7 @@ impl crate::Cfn<markers::Model> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModelArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-model.html#aws-resource-sagemaker-model-return-values).
+    #[inline]
     pub fn attr_model_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModelArn".into())
     }
@@ -14008,6 +14661,7 @@ pub mod model {
 
     impl ModelDataSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_data_source: impl Into<S3DataSource>) -> ModelDataSource {
             ModelDataSource {
                 s3_data_source: s3_data_source.into(),
@@ -14016,6 +14670,7 @@ pub mod model {
     }
 
     impl IntoValue for ModelDataSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3DataSource", self.s3_data_source.into_value());
@@ -14065,6 +14720,7 @@ pub mod model {
 
     impl S3DataSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(compression_type: impl Into<Str>, s3_data_type: impl Into<Str>, s3_uri: impl Into<Str>) -> S3DataSource {
             S3DataSource {
                 compression_type: compression_type.into(),
@@ -14077,6 +14733,7 @@ pub mod model {
     }
 
     impl IntoValue for S3DataSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CompressionType", self.compression_type.into_value());
@@ -14106,6 +14763,7 @@ pub mod model {
 
     impl HubAccessConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(hub_content_arn: impl Into<Str>) -> HubAccessConfig {
             HubAccessConfig {
                 hub_content_arn: hub_content_arn.into(),
@@ -14114,6 +14772,7 @@ pub mod model {
     }
 
     impl IntoValue for HubAccessConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HubContentArn", self.hub_content_arn.into_value());
@@ -14141,6 +14800,7 @@ pub mod model {
 
     impl ModelAccessConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(accept_eula: impl Into<Bool>) -> ModelAccessConfig {
             ModelAccessConfig {
                 accept_eula: accept_eula.into(),
@@ -14149,6 +14809,7 @@ pub mod model {
     }
 
     impl IntoValue for ModelAccessConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AcceptEula", self.accept_eula.into_value());
@@ -14242,6 +14903,7 @@ pub mod model {
 
     impl ContainerDefinition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ContainerDefinition {
             ContainerDefinition {
                 container_hostname: None,
@@ -14259,12 +14921,14 @@ pub mod model {
     }
 
     impl Default for ContainerDefinition {
+        #[inline]
         fn default() -> ContainerDefinition {
             ContainerDefinition::new()
         }
     }
 
     impl IntoValue for ContainerDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerHostname", self.container_hostname);
@@ -14307,6 +14971,7 @@ pub mod model {
 
     impl ImageConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(repository_access_mode: impl Into<Str>) -> ImageConfig {
             ImageConfig {
                 repository_access_mode: repository_access_mode.into(),
@@ -14316,6 +14981,7 @@ pub mod model {
     }
 
     impl IntoValue for ImageConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RepositoryAccessMode", self.repository_access_mode.into_value());
@@ -14349,6 +15015,7 @@ pub mod model {
 
     impl RepositoryAuthConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(repository_credentials_provider_arn: impl Into<Str>) -> RepositoryAuthConfig {
             RepositoryAuthConfig {
                 repository_credentials_provider_arn: repository_credentials_provider_arn.into(),
@@ -14357,6 +15024,7 @@ pub mod model {
     }
 
     impl IntoValue for RepositoryAuthConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RepositoryCredentialsProviderArn", self.repository_credentials_provider_arn.into_value());
@@ -14385,6 +15053,7 @@ pub mod model {
 
     impl MultiModelConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MultiModelConfig {
             MultiModelConfig {
                 model_cache_setting: None,
@@ -14393,12 +15062,14 @@ pub mod model {
     }
 
     impl Default for MultiModelConfig {
+        #[inline]
         fn default() -> MultiModelConfig {
             MultiModelConfig::new()
         }
     }
 
     impl IntoValue for MultiModelConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ModelCacheSetting", self.model_cache_setting);
@@ -14436,6 +15107,7 @@ pub mod model {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> VpcConfig {
             VpcConfig {
                 security_group_ids: security_group_ids.into(),
@@ -14445,6 +15117,7 @@ pub mod model {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -14469,6 +15142,7 @@ pub mod model {
 
     impl InferenceExecutionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mode: impl Into<Str>) -> InferenceExecutionConfig {
             InferenceExecutionConfig {
                 mode: mode.into(),
@@ -14477,6 +15151,7 @@ pub mod model {
     }
 
     impl IntoValue for InferenceExecutionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Mode", self.mode.into_value());
@@ -14569,6 +15244,7 @@ pub struct CfnModelBiasJobDefinitionProps {
 #[cfg(feature = "sagemaker")]
 impl CfnModelBiasJobDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(job_resources: impl Into<model_bias_job_definition::MonitoringResources>, model_bias_app_specification: impl Into<model_bias_job_definition::ModelBiasAppSpecification>, model_bias_job_input: impl Into<model_bias_job_definition::ModelBiasJobInput>, model_bias_job_output_config: impl Into<model_bias_job_definition::MonitoringOutputConfig>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> CfnModelBiasJobDefinitionProps {
         CfnModelBiasJobDefinitionProps {
             endpoint_name: None,
@@ -14589,6 +15265,7 @@ impl CfnModelBiasJobDefinitionProps {
 #[cfg(feature = "sagemaker")]
 impl CfnModelBiasJobDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EndpointName", self.endpoint_name);
@@ -14607,6 +15284,7 @@ impl CfnModelBiasJobDefinitionProps {
 
     /// The `AWS::SageMaker::ModelBiasJobDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::ModelBiasJobDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -14615,6 +15293,7 @@ impl CfnModelBiasJobDefinitionProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::ModelBiasJobDefinition> {
     /// Adds an `AWS::SageMaker::ModelBiasJobDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -14627,6 +15306,7 @@ impl crate::Cfn<markers::ModelBiasJobDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`JobDefinitionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelbiasjobdefinition.html#aws-resource-sagemaker-modelbiasjobdefinition-return-values).
+    #[inline]
     pub fn attr_job_definition_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "JobDefinitionArn".into())
     }
@@ -14635,6 +15315,7 @@ impl crate::Cfn<markers::ModelBiasJobDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelbiasjobdefinition.html#aws-resource-sagemaker-modelbiasjobdefinition-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -14673,6 +15354,7 @@ pub mod model_bias_job_definition {
 
     impl ModelBiasJobInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ground_truth_s3_input: impl Into<MonitoringGroundTruthS3Input>) -> ModelBiasJobInput {
             ModelBiasJobInput {
                 batch_transform_input: None,
@@ -14683,6 +15365,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for ModelBiasJobInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchTransformInput", self.batch_transform_input);
@@ -14708,6 +15391,7 @@ pub mod model_bias_job_definition {
 
     impl MonitoringGroundTruthS3Input {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_uri: impl Into<Str>) -> MonitoringGroundTruthS3Input {
             MonitoringGroundTruthS3Input {
                 s3_uri: s3_uri.into(),
@@ -14716,6 +15400,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for MonitoringGroundTruthS3Input {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Uri", self.s3_uri.into_value());
@@ -14808,6 +15493,7 @@ pub mod model_bias_job_definition {
 
     impl BatchTransformInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_captured_destination_s3_uri: impl Into<Str>, dataset_format: impl Into<DatasetFormat>, local_path: impl Into<Str>) -> BatchTransformInput {
             BatchTransformInput {
                 data_captured_destination_s3_uri: data_captured_destination_s3_uri.into(),
@@ -14826,6 +15512,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for BatchTransformInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataCapturedDestinationS3Uri", self.data_captured_destination_s3_uri.into_value());
@@ -14871,6 +15558,7 @@ pub mod model_bias_job_definition {
 
     impl DatasetFormat {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DatasetFormat {
             DatasetFormat {
                 csv: None,
@@ -14881,12 +15569,14 @@ pub mod model_bias_job_definition {
     }
 
     impl Default for DatasetFormat {
+        #[inline]
         fn default() -> DatasetFormat {
             DatasetFormat::new()
         }
     }
 
     impl IntoValue for DatasetFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Csv", self.csv);
@@ -14912,6 +15602,7 @@ pub mod model_bias_job_definition {
 
     impl Csv {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Csv {
             Csv {
                 header: None,
@@ -14920,12 +15611,14 @@ pub mod model_bias_job_definition {
     }
 
     impl Default for Csv {
+        #[inline]
         fn default() -> Csv {
             Csv::new()
         }
     }
 
     impl IntoValue for Csv {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Header", self.header);
@@ -14949,6 +15642,7 @@ pub mod model_bias_job_definition {
 
     impl Json {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Json {
             Json {
                 line: None,
@@ -14957,12 +15651,14 @@ pub mod model_bias_job_definition {
     }
 
     impl Default for Json {
+        #[inline]
         fn default() -> Json {
             Json::new()
         }
     }
 
     impl IntoValue for Json {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Line", self.line);
@@ -15049,6 +15745,7 @@ pub mod model_bias_job_definition {
 
     impl EndpointInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint_name: impl Into<Str>, local_path: impl Into<Str>) -> EndpointInput {
             EndpointInput {
                 end_time_offset: None,
@@ -15066,6 +15763,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for EndpointInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndTimeOffset", self.end_time_offset);
@@ -15106,6 +15804,7 @@ pub mod model_bias_job_definition {
 
     impl MonitoringOutputConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(monitoring_outputs: impl Into<List<MonitoringOutput>>) -> MonitoringOutputConfig {
             MonitoringOutputConfig {
                 kms_key_id: None,
@@ -15115,6 +15814,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for MonitoringOutputConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -15139,6 +15839,7 @@ pub mod model_bias_job_definition {
 
     impl MonitoringOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_output: impl Into<S3Output>) -> MonitoringOutput {
             MonitoringOutput {
                 s3_output: s3_output.into(),
@@ -15147,6 +15848,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for MonitoringOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Output", self.s3_output.into_value());
@@ -15184,6 +15886,7 @@ pub mod model_bias_job_definition {
 
     impl S3Output {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(local_path: impl Into<Str>, s3_uri: impl Into<Str>) -> S3Output {
             S3Output {
                 local_path: local_path.into(),
@@ -15194,6 +15897,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for S3Output {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LocalPath", self.local_path.into_value());
@@ -15221,6 +15925,7 @@ pub mod model_bias_job_definition {
 
     impl StoppingCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_runtime_in_seconds: impl Into<Int>) -> StoppingCondition {
             StoppingCondition {
                 max_runtime_in_seconds: max_runtime_in_seconds.into(),
@@ -15229,6 +15934,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for StoppingCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxRuntimeInSeconds", self.max_runtime_in_seconds.into_value());
@@ -15252,6 +15958,7 @@ pub mod model_bias_job_definition {
 
     impl MonitoringResources {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_config: impl Into<ClusterConfig>) -> MonitoringResources {
             MonitoringResources {
                 cluster_config: cluster_config.into(),
@@ -15260,6 +15967,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for MonitoringResources {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterConfig", self.cluster_config.into_value());
@@ -15304,6 +16012,7 @@ pub mod model_bias_job_definition {
 
     impl ClusterConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_count: impl Into<Int>, instance_type: impl Into<Str>, volume_size_in_gb: impl Into<Int>) -> ClusterConfig {
             ClusterConfig {
                 instance_count: instance_count.into(),
@@ -15315,6 +16024,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for ClusterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceCount", self.instance_count.into_value());
@@ -15359,6 +16069,7 @@ pub mod model_bias_job_definition {
 
     impl NetworkConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkConfig {
             NetworkConfig {
                 enable_inter_container_traffic_encryption: None,
@@ -15369,12 +16080,14 @@ pub mod model_bias_job_definition {
     }
 
     impl Default for NetworkConfig {
+        #[inline]
         fn default() -> NetworkConfig {
             NetworkConfig::new()
         }
     }
 
     impl IntoValue for NetworkConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableInterContainerTrafficEncryption", self.enable_inter_container_traffic_encryption);
@@ -15414,6 +16127,7 @@ pub mod model_bias_job_definition {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> VpcConfig {
             VpcConfig {
                 security_group_ids: security_group_ids.into(),
@@ -15423,6 +16137,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -15453,6 +16168,7 @@ pub mod model_bias_job_definition {
 
     impl ModelBiasBaselineConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ModelBiasBaselineConfig {
             ModelBiasBaselineConfig {
                 baselining_job_name: None,
@@ -15462,12 +16178,14 @@ pub mod model_bias_job_definition {
     }
 
     impl Default for ModelBiasBaselineConfig {
+        #[inline]
         fn default() -> ModelBiasBaselineConfig {
             ModelBiasBaselineConfig::new()
         }
     }
 
     impl IntoValue for ModelBiasBaselineConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BaseliningJobName", self.baselining_job_name);
@@ -15492,6 +16210,7 @@ pub mod model_bias_job_definition {
 
     impl ConstraintsResource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConstraintsResource {
             ConstraintsResource {
                 s3_uri: None,
@@ -15500,12 +16219,14 @@ pub mod model_bias_job_definition {
     }
 
     impl Default for ConstraintsResource {
+        #[inline]
         fn default() -> ConstraintsResource {
             ConstraintsResource::new()
         }
     }
 
     impl IntoValue for ConstraintsResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Uri", self.s3_uri);
@@ -15544,6 +16265,7 @@ pub mod model_bias_job_definition {
 
     impl ModelBiasAppSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(config_uri: impl Into<Str>, image_uri: impl Into<Str>) -> ModelBiasAppSpecification {
             ModelBiasAppSpecification {
                 config_uri: config_uri.into(),
@@ -15554,6 +16276,7 @@ pub mod model_bias_job_definition {
     }
 
     impl IntoValue for ModelBiasAppSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConfigUri", self.config_uri.into_value());
@@ -15620,6 +16343,7 @@ pub struct CfnModelCardProps {
 #[cfg(feature = "sagemaker")]
 impl CfnModelCardProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(content: impl Into<model_card::Content>, model_card_name: impl Into<Str>, model_card_status: impl Into<Str>) -> CfnModelCardProps {
         CfnModelCardProps {
             content: content.into(),
@@ -15636,6 +16360,7 @@ impl CfnModelCardProps {
 #[cfg(feature = "sagemaker")]
 impl CfnModelCardProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
@@ -15650,6 +16375,7 @@ impl CfnModelCardProps {
 
     /// The `AWS::SageMaker::ModelCard` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::ModelCard").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -15658,6 +16384,7 @@ impl CfnModelCardProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::ModelCard> {
     /// Adds an `AWS::SageMaker::ModelCard` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -15670,6 +16397,7 @@ impl crate::Cfn<markers::ModelCard> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedBy.UserProfileArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelcard.html#aws-resource-sagemaker-modelcard-return-values).
+    #[inline]
     pub fn attr_last_modified_by_user_profile_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedBy.UserProfileArn".into())
     }
@@ -15678,6 +16406,7 @@ impl crate::Cfn<markers::ModelCard> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy.DomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelcard.html#aws-resource-sagemaker-modelcard-return-values).
+    #[inline]
     pub fn attr_created_by_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy.DomainId".into())
     }
@@ -15687,6 +16416,7 @@ impl crate::Cfn<markers::ModelCard> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModelCardArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelcard.html#aws-resource-sagemaker-modelcard-return-values).
+    #[inline]
     pub fn attr_model_card_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModelCardArn".into())
     }
@@ -15695,6 +16425,7 @@ impl crate::Cfn<markers::ModelCard> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy.UserProfileName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelcard.html#aws-resource-sagemaker-modelcard-return-values).
+    #[inline]
     pub fn attr_created_by_user_profile_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy.UserProfileName".into())
     }
@@ -15703,6 +16434,7 @@ impl crate::Cfn<markers::ModelCard> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelcard.html#aws-resource-sagemaker-modelcard-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -15711,6 +16443,7 @@ impl crate::Cfn<markers::ModelCard> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelcard.html#aws-resource-sagemaker-modelcard-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -15719,6 +16452,7 @@ impl crate::Cfn<markers::ModelCard> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedBy.DomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelcard.html#aws-resource-sagemaker-modelcard-return-values).
+    #[inline]
     pub fn attr_last_modified_by_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedBy.DomainId".into())
     }
@@ -15727,6 +16461,7 @@ impl crate::Cfn<markers::ModelCard> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModelCardVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelcard.html#aws-resource-sagemaker-modelcard-return-values).
+    #[inline]
     pub fn attr_model_card_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModelCardVersion".into())
     }
@@ -15736,6 +16471,7 @@ impl crate::Cfn<markers::ModelCard> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModelCardProcessingStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelcard.html#aws-resource-sagemaker-modelcard-return-values).
+    #[inline]
     pub fn attr_model_card_processing_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModelCardProcessingStatus".into())
     }
@@ -15744,6 +16480,7 @@ impl crate::Cfn<markers::ModelCard> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedBy.UserProfileName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelcard.html#aws-resource-sagemaker-modelcard-return-values).
+    #[inline]
     pub fn attr_last_modified_by_user_profile_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedBy.UserProfileName".into())
     }
@@ -15752,6 +16489,7 @@ impl crate::Cfn<markers::ModelCard> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy.UserProfileArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelcard.html#aws-resource-sagemaker-modelcard-return-values).
+    #[inline]
     pub fn attr_created_by_user_profile_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy.UserProfileArn".into())
     }
@@ -15787,6 +16525,7 @@ pub mod model_card {
 
     impl UserContext {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UserContext {
             UserContext {
                 domain_id: None,
@@ -15797,12 +16536,14 @@ pub mod model_card {
     }
 
     impl Default for UserContext {
+        #[inline]
         fn default() -> UserContext {
             UserContext::new()
         }
     }
 
     impl IntoValue for UserContext {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DomainId", self.domain_id);
@@ -15830,6 +16571,7 @@ pub mod model_card {
 
     impl SecurityConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SecurityConfig {
             SecurityConfig {
                 kms_key_id: None,
@@ -15838,12 +16580,14 @@ pub mod model_card {
     }
 
     impl Default for SecurityConfig {
+        #[inline]
         fn default() -> SecurityConfig {
             SecurityConfig::new()
         }
     }
 
     impl IntoValue for SecurityConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -15898,6 +16642,7 @@ pub mod model_card {
 
     impl Content {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Content {
             Content {
                 additional_information: None,
@@ -15912,12 +16657,14 @@ pub mod model_card {
     }
 
     impl Default for Content {
+        #[inline]
         fn default() -> Content {
             Content::new()
         }
     }
 
     impl IntoValue for Content {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdditionalInformation", self.additional_information);
@@ -15967,6 +16714,7 @@ pub mod model_card {
 
     impl IntendedUses {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IntendedUses {
             IntendedUses {
                 explanations_for_risk_rating: None,
@@ -15979,12 +16727,14 @@ pub mod model_card {
     }
 
     impl Default for IntendedUses {
+        #[inline]
         fn default() -> IntendedUses {
             IntendedUses::new()
         }
     }
 
     impl IntoValue for IntendedUses {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExplanationsForRiskRating", self.explanations_for_risk_rating);
@@ -16021,6 +16771,7 @@ pub mod model_card {
 
     impl AdditionalInformation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AdditionalInformation {
             AdditionalInformation {
                 caveats_and_recommendations: None,
@@ -16031,12 +16782,14 @@ pub mod model_card {
     }
 
     impl Default for AdditionalInformation {
+        #[inline]
         fn default() -> AdditionalInformation {
             AdditionalInformation::new()
         }
     }
 
     impl IntoValue for AdditionalInformation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CaveatsAndRecommendations", self.caveats_and_recommendations);
@@ -16106,6 +16859,7 @@ pub mod model_card {
 
     impl ModelOverview {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ModelOverview {
             ModelOverview {
                 algorithm_type: None,
@@ -16123,12 +16877,14 @@ pub mod model_card {
     }
 
     impl Default for ModelOverview {
+        #[inline]
         fn default() -> ModelOverview {
             ModelOverview::new()
         }
     }
 
     impl IntoValue for ModelOverview {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AlgorithmType", self.algorithm_type);
@@ -16160,6 +16916,7 @@ pub mod model_card {
 
     impl InferenceEnvironment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InferenceEnvironment {
             InferenceEnvironment {
                 container_image: None,
@@ -16168,12 +16925,14 @@ pub mod model_card {
     }
 
     impl Default for InferenceEnvironment {
+        #[inline]
         fn default() -> InferenceEnvironment {
             InferenceEnvironment::new()
         }
     }
 
     impl IntoValue for InferenceEnvironment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerImage", self.container_image);
@@ -16206,6 +16965,7 @@ pub mod model_card {
 
     impl TrainingDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TrainingDetails {
             TrainingDetails {
                 objective_function: None,
@@ -16216,12 +16976,14 @@ pub mod model_card {
     }
 
     impl Default for TrainingDetails {
+        #[inline]
         fn default() -> TrainingDetails {
             TrainingDetails::new()
         }
     }
 
     impl IntoValue for TrainingDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ObjectiveFunction", self.objective_function);
@@ -16252,6 +17014,7 @@ pub mod model_card {
 
     impl ObjectiveFunction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ObjectiveFunction {
             ObjectiveFunction {
                 function: None,
@@ -16261,12 +17024,14 @@ pub mod model_card {
     }
 
     impl Default for ObjectiveFunction {
+        #[inline]
         fn default() -> ObjectiveFunction {
             ObjectiveFunction::new()
         }
     }
 
     impl IntoValue for ObjectiveFunction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Function", self.function);
@@ -16302,6 +17067,7 @@ pub mod model_card {
 
     impl Function {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Function {
             Function {
                 condition: None,
@@ -16312,12 +17078,14 @@ pub mod model_card {
     }
 
     impl Default for Function {
+        #[inline]
         fn default() -> Function {
             Function::new()
         }
     }
 
     impl IntoValue for Function {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Condition", self.condition);
@@ -16372,6 +17140,7 @@ pub mod model_card {
 
     impl TrainingJobDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TrainingJobDetails {
             TrainingJobDetails {
                 hyper_parameters: None,
@@ -16386,12 +17155,14 @@ pub mod model_card {
     }
 
     impl Default for TrainingJobDetails {
+        #[inline]
         fn default() -> TrainingJobDetails {
             TrainingJobDetails::new()
         }
     }
 
     impl IntoValue for TrainingJobDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HyperParameters", self.hyper_parameters);
@@ -16432,6 +17203,7 @@ pub mod model_card {
 
     impl TrainingMetric {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Num>) -> TrainingMetric {
             TrainingMetric {
                 name: name.into(),
@@ -16442,6 +17214,7 @@ pub mod model_card {
     }
 
     impl IntoValue for TrainingMetric {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -16473,6 +17246,7 @@ pub mod model_card {
 
     impl TrainingHyperParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> TrainingHyperParameter {
             TrainingHyperParameter {
                 name: name.into(),
@@ -16482,6 +17256,7 @@ pub mod model_card {
     }
 
     impl IntoValue for TrainingHyperParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -16505,6 +17280,7 @@ pub mod model_card {
 
     impl TrainingEnvironment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TrainingEnvironment {
             TrainingEnvironment {
                 container_image: None,
@@ -16513,12 +17289,14 @@ pub mod model_card {
     }
 
     impl Default for TrainingEnvironment {
+        #[inline]
         fn default() -> TrainingEnvironment {
             TrainingEnvironment::new()
         }
     }
 
     impl IntoValue for TrainingEnvironment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerImage", self.container_image);
@@ -16567,6 +17345,7 @@ pub mod model_card {
 
     impl EvaluationDetail {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> EvaluationDetail {
             EvaluationDetail {
                 datasets: None,
@@ -16580,6 +17359,7 @@ pub mod model_card {
     }
 
     impl IntoValue for EvaluationDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Datasets", self.datasets);
@@ -16614,6 +17394,7 @@ pub mod model_card {
 
     impl MetricGroup {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(metric_data: impl Into<List<MetricDataItems>>, name: impl Into<Str>) -> MetricGroup {
             MetricGroup {
                 metric_data: metric_data.into(),
@@ -16623,6 +17404,7 @@ pub mod model_card {
     }
 
     impl IntoValue for MetricGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MetricData", self.metric_data.into_value());
@@ -16677,6 +17459,7 @@ pub mod model_card {
 
     impl MetricDataItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, r#type: impl Into<Str>, value: impl Into<Json>) -> MetricDataItems {
             MetricDataItems {
                 name: name.into(),
@@ -16690,6 +17473,7 @@ pub mod model_card {
     }
 
     impl IntoValue for MetricDataItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -16780,6 +17564,7 @@ pub mod model_card {
 
     impl ModelPackageDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ModelPackageDetails {
             ModelPackageDetails {
                 approval_description: None,
@@ -16800,12 +17585,14 @@ pub mod model_card {
     }
 
     impl Default for ModelPackageDetails {
+        #[inline]
         fn default() -> ModelPackageDetails {
             ModelPackageDetails::new()
         }
     }
 
     impl IntoValue for ModelPackageDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApprovalDescription", self.approval_description);
@@ -16840,6 +17627,7 @@ pub mod model_card {
 
     impl ModelPackageCreator {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ModelPackageCreator {
             ModelPackageCreator {
                 user_profile_name: None,
@@ -16848,12 +17636,14 @@ pub mod model_card {
     }
 
     impl Default for ModelPackageCreator {
+        #[inline]
         fn default() -> ModelPackageCreator {
             ModelPackageCreator::new()
         }
     }
 
     impl IntoValue for ModelPackageCreator {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "UserProfileName", self.user_profile_name);
@@ -16887,6 +17677,7 @@ pub mod model_card {
 
     impl SourceAlgorithm {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(algorithm_name: impl Into<Str>) -> SourceAlgorithm {
             SourceAlgorithm {
                 algorithm_name: algorithm_name.into(),
@@ -16896,6 +17687,7 @@ pub mod model_card {
     }
 
     impl IntoValue for SourceAlgorithm {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlgorithmName", self.algorithm_name.into_value());
@@ -16920,6 +17712,7 @@ pub mod model_card {
 
     impl InferenceSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(containers: impl Into<List<Container>>) -> InferenceSpecification {
             InferenceSpecification {
                 containers: containers.into(),
@@ -16928,6 +17721,7 @@ pub mod model_card {
     }
 
     impl IntoValue for InferenceSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Containers", self.containers.into_value());
@@ -16963,6 +17757,7 @@ pub mod model_card {
 
     impl Container {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image: impl Into<Str>) -> Container {
             Container {
                 image: image.into(),
@@ -16973,6 +17768,7 @@ pub mod model_card {
     }
 
     impl IntoValue for Container {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Image", self.image.into_value());
@@ -17007,6 +17803,7 @@ pub mod model_card {
 
     impl BusinessDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BusinessDetails {
             BusinessDetails {
                 business_problem: None,
@@ -17017,12 +17814,14 @@ pub mod model_card {
     }
 
     impl Default for BusinessDetails {
+        #[inline]
         fn default() -> BusinessDetails {
             BusinessDetails::new()
         }
     }
 
     impl IntoValue for BusinessDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BusinessProblem", self.business_problem);
@@ -17117,6 +17916,7 @@ pub struct CfnModelExplainabilityJobDefinitionProps {
 #[cfg(feature = "sagemaker")]
 impl CfnModelExplainabilityJobDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(job_resources: impl Into<model_explainability_job_definition::MonitoringResources>, model_explainability_app_specification: impl Into<model_explainability_job_definition::ModelExplainabilityAppSpecification>, model_explainability_job_input: impl Into<model_explainability_job_definition::ModelExplainabilityJobInput>, model_explainability_job_output_config: impl Into<model_explainability_job_definition::MonitoringOutputConfig>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> CfnModelExplainabilityJobDefinitionProps {
         CfnModelExplainabilityJobDefinitionProps {
             endpoint_name: None,
@@ -17137,6 +17937,7 @@ impl CfnModelExplainabilityJobDefinitionProps {
 #[cfg(feature = "sagemaker")]
 impl CfnModelExplainabilityJobDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EndpointName", self.endpoint_name);
@@ -17155,6 +17956,7 @@ impl CfnModelExplainabilityJobDefinitionProps {
 
     /// The `AWS::SageMaker::ModelExplainabilityJobDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::ModelExplainabilityJobDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -17163,6 +17965,7 @@ impl CfnModelExplainabilityJobDefinitionProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::ModelExplainabilityJobDefinition> {
     /// Adds an `AWS::SageMaker::ModelExplainabilityJobDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -17175,6 +17978,7 @@ impl crate::Cfn<markers::ModelExplainabilityJobDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`JobDefinitionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelexplainabilityjobdefinition.html#aws-resource-sagemaker-modelexplainabilityjobdefinition-return-values).
+    #[inline]
     pub fn attr_job_definition_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "JobDefinitionArn".into())
     }
@@ -17183,6 +17987,7 @@ impl crate::Cfn<markers::ModelExplainabilityJobDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelexplainabilityjobdefinition.html#aws-resource-sagemaker-modelexplainabilityjobdefinition-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -17218,6 +18023,7 @@ pub mod model_explainability_job_definition {
 
     impl MonitoringOutputConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(monitoring_outputs: impl Into<List<MonitoringOutput>>) -> MonitoringOutputConfig {
             MonitoringOutputConfig {
                 kms_key_id: None,
@@ -17227,6 +18033,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for MonitoringOutputConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -17252,6 +18059,7 @@ pub mod model_explainability_job_definition {
 
     impl MonitoringOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_output: impl Into<S3Output>) -> MonitoringOutput {
             MonitoringOutput {
                 s3_output: s3_output.into(),
@@ -17260,6 +18068,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for MonitoringOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Output", self.s3_output.into_value());
@@ -17298,6 +18107,7 @@ pub mod model_explainability_job_definition {
 
     impl S3Output {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(local_path: impl Into<Str>, s3_uri: impl Into<Str>) -> S3Output {
             S3Output {
                 local_path: local_path.into(),
@@ -17308,6 +18118,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for S3Output {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LocalPath", self.local_path.into_value());
@@ -17336,6 +18147,7 @@ pub mod model_explainability_job_definition {
 
     impl StoppingCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_runtime_in_seconds: impl Into<Int>) -> StoppingCondition {
             StoppingCondition {
                 max_runtime_in_seconds: max_runtime_in_seconds.into(),
@@ -17344,6 +18156,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for StoppingCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxRuntimeInSeconds", self.max_runtime_in_seconds.into_value());
@@ -17374,6 +18187,7 @@ pub mod model_explainability_job_definition {
 
     impl ModelExplainabilityBaselineConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ModelExplainabilityBaselineConfig {
             ModelExplainabilityBaselineConfig {
                 baselining_job_name: None,
@@ -17383,12 +18197,14 @@ pub mod model_explainability_job_definition {
     }
 
     impl Default for ModelExplainabilityBaselineConfig {
+        #[inline]
         fn default() -> ModelExplainabilityBaselineConfig {
             ModelExplainabilityBaselineConfig::new()
         }
     }
 
     impl IntoValue for ModelExplainabilityBaselineConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BaseliningJobName", self.baselining_job_name);
@@ -17414,6 +18230,7 @@ pub mod model_explainability_job_definition {
 
     impl ConstraintsResource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConstraintsResource {
             ConstraintsResource {
                 s3_uri: None,
@@ -17422,12 +18239,14 @@ pub mod model_explainability_job_definition {
     }
 
     impl Default for ConstraintsResource {
+        #[inline]
         fn default() -> ConstraintsResource {
             ConstraintsResource::new()
         }
     }
 
     impl IntoValue for ConstraintsResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Uri", self.s3_uri);
@@ -17452,6 +18271,7 @@ pub mod model_explainability_job_definition {
 
     impl MonitoringResources {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_config: impl Into<ClusterConfig>) -> MonitoringResources {
             MonitoringResources {
                 cluster_config: cluster_config.into(),
@@ -17460,6 +18280,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for MonitoringResources {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterConfig", self.cluster_config.into_value());
@@ -17505,6 +18326,7 @@ pub mod model_explainability_job_definition {
 
     impl ClusterConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_count: impl Into<Int>, instance_type: impl Into<Str>, volume_size_in_gb: impl Into<Int>) -> ClusterConfig {
             ClusterConfig {
                 instance_count: instance_count.into(),
@@ -17516,6 +18338,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for ClusterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceCount", self.instance_count.into_value());
@@ -17561,6 +18384,7 @@ pub mod model_explainability_job_definition {
 
     impl NetworkConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkConfig {
             NetworkConfig {
                 enable_inter_container_traffic_encryption: None,
@@ -17571,12 +18395,14 @@ pub mod model_explainability_job_definition {
     }
 
     impl Default for NetworkConfig {
+        #[inline]
         fn default() -> NetworkConfig {
             NetworkConfig::new()
         }
     }
 
     impl IntoValue for NetworkConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableInterContainerTrafficEncryption", self.enable_inter_container_traffic_encryption);
@@ -17617,6 +18443,7 @@ pub mod model_explainability_job_definition {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> VpcConfig {
             VpcConfig {
                 security_group_ids: security_group_ids.into(),
@@ -17626,6 +18453,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -17657,6 +18485,7 @@ pub mod model_explainability_job_definition {
 
     impl ModelExplainabilityJobInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ModelExplainabilityJobInput {
             ModelExplainabilityJobInput {
                 batch_transform_input: None,
@@ -17666,12 +18495,14 @@ pub mod model_explainability_job_definition {
     }
 
     impl Default for ModelExplainabilityJobInput {
+        #[inline]
         fn default() -> ModelExplainabilityJobInput {
             ModelExplainabilityJobInput::new()
         }
     }
 
     impl IntoValue for ModelExplainabilityJobInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchTransformInput", self.batch_transform_input);
@@ -17742,6 +18573,7 @@ pub mod model_explainability_job_definition {
 
     impl BatchTransformInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_captured_destination_s3_uri: impl Into<Str>, dataset_format: impl Into<DatasetFormat>, local_path: impl Into<Str>) -> BatchTransformInput {
             BatchTransformInput {
                 data_captured_destination_s3_uri: data_captured_destination_s3_uri.into(),
@@ -17757,6 +18589,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for BatchTransformInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataCapturedDestinationS3Uri", self.data_captured_destination_s3_uri.into_value());
@@ -17800,6 +18633,7 @@ pub mod model_explainability_job_definition {
 
     impl DatasetFormat {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DatasetFormat {
             DatasetFormat {
                 csv: None,
@@ -17810,12 +18644,14 @@ pub mod model_explainability_job_definition {
     }
 
     impl Default for DatasetFormat {
+        #[inline]
         fn default() -> DatasetFormat {
             DatasetFormat::new()
         }
     }
 
     impl IntoValue for DatasetFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Csv", self.csv);
@@ -17842,6 +18678,7 @@ pub mod model_explainability_job_definition {
 
     impl Csv {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Csv {
             Csv {
                 header: None,
@@ -17850,12 +18687,14 @@ pub mod model_explainability_job_definition {
     }
 
     impl Default for Csv {
+        #[inline]
         fn default() -> Csv {
             Csv::new()
         }
     }
 
     impl IntoValue for Csv {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Header", self.header);
@@ -17880,6 +18719,7 @@ pub mod model_explainability_job_definition {
 
     impl Json {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Json {
             Json {
                 line: None,
@@ -17888,12 +18728,14 @@ pub mod model_explainability_job_definition {
     }
 
     impl Default for Json {
+        #[inline]
         fn default() -> Json {
             Json::new()
         }
     }
 
     impl IntoValue for Json {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Line", self.line);
@@ -17957,6 +18799,7 @@ pub mod model_explainability_job_definition {
 
     impl EndpointInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint_name: impl Into<Str>, local_path: impl Into<Str>) -> EndpointInput {
             EndpointInput {
                 endpoint_name: endpoint_name.into(),
@@ -17971,6 +18814,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for EndpointInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointName", self.endpoint_name.into_value());
@@ -18016,6 +18860,7 @@ pub mod model_explainability_job_definition {
 
     impl ModelExplainabilityAppSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(config_uri: impl Into<Str>, image_uri: impl Into<Str>) -> ModelExplainabilityAppSpecification {
             ModelExplainabilityAppSpecification {
                 config_uri: config_uri.into(),
@@ -18026,6 +18871,7 @@ pub mod model_explainability_job_definition {
     }
 
     impl IntoValue for ModelExplainabilityAppSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConfigUri", self.config_uri.into_value());
@@ -18211,6 +19057,7 @@ pub struct CfnModelPackageProps {
 #[cfg(feature = "sagemaker")]
 impl CfnModelPackageProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnModelPackageProps {
         CfnModelPackageProps {
             additional_inference_specifications: None,
@@ -18246,6 +19093,7 @@ impl CfnModelPackageProps {
 
 #[cfg(feature = "sagemaker")]
 impl Default for CfnModelPackageProps {
+    #[inline]
     fn default() -> CfnModelPackageProps {
         CfnModelPackageProps::new()
     }
@@ -18254,6 +19102,7 @@ impl Default for CfnModelPackageProps {
 #[cfg(feature = "sagemaker")]
 impl CfnModelPackageProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalInferenceSpecifications", self.additional_inference_specifications);
@@ -18288,6 +19137,7 @@ impl CfnModelPackageProps {
 
     /// The `AWS::SageMaker::ModelPackage` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::ModelPackage").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -18296,6 +19146,7 @@ impl CfnModelPackageProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::ModelPackage> {
     /// Adds an `AWS::SageMaker::ModelPackage` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -18308,6 +19159,7 @@ impl crate::Cfn<markers::ModelPackage> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModelPackageStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelpackage.html#aws-resource-sagemaker-modelpackage-return-values).
+    #[inline]
     pub fn attr_model_package_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModelPackageStatus".into())
     }
@@ -18316,6 +19168,7 @@ impl crate::Cfn<markers::ModelPackage> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelpackage.html#aws-resource-sagemaker-modelpackage-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -18324,6 +19177,7 @@ impl crate::Cfn<markers::ModelPackage> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModelPackageArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelpackage.html#aws-resource-sagemaker-modelpackage-return-values).
+    #[inline]
     pub fn attr_model_package_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModelPackageArn".into())
     }
@@ -18332,6 +19186,7 @@ impl crate::Cfn<markers::ModelPackage> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelpackage.html#aws-resource-sagemaker-modelpackage-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -18358,6 +19213,7 @@ pub mod model_package {
 
     impl ModelDataSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ModelDataSource {
             ModelDataSource {
                 s3_data_source: None,
@@ -18366,12 +19222,14 @@ pub mod model_package {
     }
 
     impl Default for ModelDataSource {
+        #[inline]
         fn default() -> ModelDataSource {
             ModelDataSource::new()
         }
     }
 
     impl IntoValue for ModelDataSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3DataSource", self.s3_data_source);
@@ -18415,6 +19273,7 @@ pub mod model_package {
 
     impl S3ModelDataSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(compression_type: impl Into<Str>, s3_data_type: impl Into<Str>, s3_uri: impl Into<Str>) -> S3ModelDataSource {
             S3ModelDataSource {
                 compression_type: compression_type.into(),
@@ -18426,6 +19285,7 @@ pub mod model_package {
     }
 
     impl IntoValue for S3ModelDataSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CompressionType", self.compression_type.into_value());
@@ -18456,6 +19316,7 @@ pub mod model_package {
 
     impl ModelAccessConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(accept_eula: impl Into<Bool>) -> ModelAccessConfig {
             ModelAccessConfig {
                 accept_eula: accept_eula.into(),
@@ -18464,6 +19325,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ModelAccessConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AcceptEula", self.accept_eula.into_value());
@@ -18494,6 +19356,7 @@ pub mod model_package {
 
     impl ModelCard {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(model_card_content: impl Into<Str>, model_card_status: impl Into<Str>) -> ModelCard {
             ModelCard {
                 model_card_content: model_card_content.into(),
@@ -18503,6 +19366,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ModelCard {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ModelCardContent", self.model_card_content.into_value());
@@ -18528,6 +19392,7 @@ pub mod model_package {
 
     impl SecurityConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kms_key_id: impl Into<Str>) -> SecurityConfig {
             SecurityConfig {
                 kms_key_id: kms_key_id.into(),
@@ -18536,6 +19401,7 @@ pub mod model_package {
     }
 
     impl IntoValue for SecurityConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KmsKeyId", self.kms_key_id.into_value());
@@ -18582,6 +19448,7 @@ pub mod model_package {
 
     impl DriftCheckBaselines {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DriftCheckBaselines {
             DriftCheckBaselines {
                 bias: None,
@@ -18593,12 +19460,14 @@ pub mod model_package {
     }
 
     impl Default for DriftCheckBaselines {
+        #[inline]
         fn default() -> DriftCheckBaselines {
             DriftCheckBaselines::new()
         }
     }
 
     impl IntoValue for DriftCheckBaselines {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Bias", self.bias);
@@ -18632,6 +19501,7 @@ pub mod model_package {
 
     impl DriftCheckModelDataQuality {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DriftCheckModelDataQuality {
             DriftCheckModelDataQuality {
                 constraints: None,
@@ -18641,12 +19511,14 @@ pub mod model_package {
     }
 
     impl Default for DriftCheckModelDataQuality {
+        #[inline]
         fn default() -> DriftCheckModelDataQuality {
             DriftCheckModelDataQuality::new()
         }
     }
 
     impl IntoValue for DriftCheckModelDataQuality {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Constraints", self.constraints);
@@ -18683,6 +19555,7 @@ pub mod model_package {
 
     impl MetricsSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(content_type: impl Into<Str>, s3_uri: impl Into<Str>) -> MetricsSource {
             MetricsSource {
                 content_digest: None,
@@ -18693,6 +19566,7 @@ pub mod model_package {
     }
 
     impl IntoValue for MetricsSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentDigest", self.content_digest);
@@ -18731,6 +19605,7 @@ pub mod model_package {
 
     impl DriftCheckBias {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DriftCheckBias {
             DriftCheckBias {
                 config_file: None,
@@ -18741,12 +19616,14 @@ pub mod model_package {
     }
 
     impl Default for DriftCheckBias {
+        #[inline]
         fn default() -> DriftCheckBias {
             DriftCheckBias::new()
         }
     }
 
     impl IntoValue for DriftCheckBias {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConfigFile", self.config_file);
@@ -18784,6 +19661,7 @@ pub mod model_package {
 
     impl FileSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_uri: impl Into<Str>) -> FileSource {
             FileSource {
                 content_digest: None,
@@ -18794,6 +19672,7 @@ pub mod model_package {
     }
 
     impl IntoValue for FileSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentDigest", self.content_digest);
@@ -18826,6 +19705,7 @@ pub mod model_package {
 
     impl DriftCheckModelQuality {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DriftCheckModelQuality {
             DriftCheckModelQuality {
                 constraints: None,
@@ -18835,12 +19715,14 @@ pub mod model_package {
     }
 
     impl Default for DriftCheckModelQuality {
+        #[inline]
         fn default() -> DriftCheckModelQuality {
             DriftCheckModelQuality::new()
         }
     }
 
     impl IntoValue for DriftCheckModelQuality {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Constraints", self.constraints);
@@ -18872,6 +19754,7 @@ pub mod model_package {
 
     impl DriftCheckExplainability {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DriftCheckExplainability {
             DriftCheckExplainability {
                 config_file: None,
@@ -18881,12 +19764,14 @@ pub mod model_package {
     }
 
     impl Default for DriftCheckExplainability {
+        #[inline]
         fn default() -> DriftCheckExplainability {
             DriftCheckExplainability::new()
         }
     }
 
     impl IntoValue for DriftCheckExplainability {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConfigFile", self.config_file);
@@ -18929,6 +19814,7 @@ pub mod model_package {
 
     impl ModelMetrics {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ModelMetrics {
             ModelMetrics {
                 bias: None,
@@ -18940,12 +19826,14 @@ pub mod model_package {
     }
 
     impl Default for ModelMetrics {
+        #[inline]
         fn default() -> ModelMetrics {
             ModelMetrics::new()
         }
     }
 
     impl IntoValue for ModelMetrics {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Bias", self.bias);
@@ -18978,6 +19866,7 @@ pub mod model_package {
 
     impl ModelDataQuality {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ModelDataQuality {
             ModelDataQuality {
                 constraints: None,
@@ -18987,12 +19876,14 @@ pub mod model_package {
     }
 
     impl Default for ModelDataQuality {
+        #[inline]
         fn default() -> ModelDataQuality {
             ModelDataQuality::new()
         }
     }
 
     impl IntoValue for ModelDataQuality {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Constraints", self.constraints);
@@ -19029,6 +19920,7 @@ pub mod model_package {
 
     impl Bias {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Bias {
             Bias {
                 post_training_report: None,
@@ -19039,12 +19931,14 @@ pub mod model_package {
     }
 
     impl Default for Bias {
+        #[inline]
         fn default() -> Bias {
             Bias::new()
         }
     }
 
     impl IntoValue for Bias {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PostTrainingReport", self.post_training_report);
@@ -19076,6 +19970,7 @@ pub mod model_package {
 
     impl ModelQuality {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ModelQuality {
             ModelQuality {
                 constraints: None,
@@ -19085,12 +19980,14 @@ pub mod model_package {
     }
 
     impl Default for ModelQuality {
+        #[inline]
         fn default() -> ModelQuality {
             ModelQuality::new()
         }
     }
 
     impl IntoValue for ModelQuality {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Constraints", self.constraints);
@@ -19115,6 +20012,7 @@ pub mod model_package {
 
     impl Explainability {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Explainability {
             Explainability {
                 report: None,
@@ -19123,12 +20021,14 @@ pub mod model_package {
     }
 
     impl Default for Explainability {
+        #[inline]
         fn default() -> Explainability {
             Explainability::new()
         }
     }
 
     impl IntoValue for Explainability {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Report", self.report);
@@ -19170,6 +20070,7 @@ pub mod model_package {
 
     impl MetadataProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetadataProperties {
             MetadataProperties {
                 commit_id: None,
@@ -19181,12 +20082,14 @@ pub mod model_package {
     }
 
     impl Default for MetadataProperties {
+        #[inline]
         fn default() -> MetadataProperties {
             MetadataProperties::new()
         }
     }
 
     impl IntoValue for MetadataProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CommitId", self.commit_id);
@@ -19220,6 +20123,7 @@ pub mod model_package {
 
     impl ValidationSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(validation_profiles: impl Into<List<ValidationProfile>>, validation_role: impl Into<Str>) -> ValidationSpecification {
             ValidationSpecification {
                 validation_profiles: validation_profiles.into(),
@@ -19229,6 +20133,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ValidationSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ValidationProfiles", self.validation_profiles.into_value());
@@ -19261,6 +20166,7 @@ pub mod model_package {
 
     impl ValidationProfile {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(profile_name: impl Into<Str>, transform_job_definition: impl Into<TransformJobDefinition>) -> ValidationProfile {
             ValidationProfile {
                 profile_name: profile_name.into(),
@@ -19270,6 +20176,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ValidationProfile {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ProfileName", self.profile_name.into_value());
@@ -19335,6 +20242,7 @@ pub mod model_package {
 
     impl TransformJobDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(transform_input: impl Into<TransformInput>, transform_output: impl Into<TransformOutput>, transform_resources: impl Into<TransformResources>) -> TransformJobDefinition {
             TransformJobDefinition {
                 batch_strategy: None,
@@ -19349,6 +20257,7 @@ pub mod model_package {
     }
 
     impl IntoValue for TransformJobDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchStrategy", self.batch_strategy);
@@ -19397,6 +20306,7 @@ pub mod model_package {
 
     impl TransformResources {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_count: impl Into<Int>, instance_type: impl Into<Str>) -> TransformResources {
             TransformResources {
                 instance_count: instance_count.into(),
@@ -19407,6 +20317,7 @@ pub mod model_package {
     }
 
     impl IntoValue for TransformResources {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceCount", self.instance_count.into_value());
@@ -19456,6 +20367,7 @@ pub mod model_package {
 
     impl TransformOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_output_path: impl Into<Str>) -> TransformOutput {
             TransformOutput {
                 accept: None,
@@ -19467,6 +20379,7 @@ pub mod model_package {
     }
 
     impl IntoValue for TransformOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Accept", self.accept);
@@ -19522,6 +20435,7 @@ pub mod model_package {
 
     impl TransformInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_source: impl Into<DataSource>) -> TransformInput {
             TransformInput {
                 compression_type: None,
@@ -19533,6 +20447,7 @@ pub mod model_package {
     }
 
     impl IntoValue for TransformInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CompressionType", self.compression_type);
@@ -19559,6 +20474,7 @@ pub mod model_package {
 
     impl DataSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_data_source: impl Into<S3DataSource>) -> DataSource {
             DataSource {
                 s3_data_source: s3_data_source.into(),
@@ -19567,6 +20483,7 @@ pub mod model_package {
     }
 
     impl IntoValue for DataSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3DataSource", self.s3_data_source.into_value());
@@ -19598,6 +20515,7 @@ pub mod model_package {
 
     impl S3DataSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_data_type: impl Into<Str>, s3_uri: impl Into<Str>) -> S3DataSource {
             S3DataSource {
                 s3_data_type: s3_data_type.into(),
@@ -19607,6 +20525,7 @@ pub mod model_package {
     }
 
     impl IntoValue for S3DataSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3DataType", self.s3_data_type.into_value());
@@ -19631,6 +20550,7 @@ pub mod model_package {
 
     impl SourceAlgorithmSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_algorithms: impl Into<List<SourceAlgorithm>>) -> SourceAlgorithmSpecification {
             SourceAlgorithmSpecification {
                 source_algorithms: source_algorithms.into(),
@@ -19639,6 +20559,7 @@ pub mod model_package {
     }
 
     impl IntoValue for SourceAlgorithmSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SourceAlgorithms", self.source_algorithms.into_value());
@@ -19673,6 +20594,7 @@ pub mod model_package {
 
     impl SourceAlgorithm {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(algorithm_name: impl Into<Str>) -> SourceAlgorithm {
             SourceAlgorithm {
                 algorithm_name: algorithm_name.into(),
@@ -19682,6 +20604,7 @@ pub mod model_package {
     }
 
     impl IntoValue for SourceAlgorithm {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AlgorithmName", self.algorithm_name.into_value());
@@ -19705,6 +20628,7 @@ pub mod model_package {
 
     impl ModelPackageStatusDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ModelPackageStatusDetails {
             ModelPackageStatusDetails {
                 validation_statuses: None,
@@ -19713,12 +20637,14 @@ pub mod model_package {
     }
 
     impl Default for ModelPackageStatusDetails {
+        #[inline]
         fn default() -> ModelPackageStatusDetails {
             ModelPackageStatusDetails::new()
         }
     }
 
     impl IntoValue for ModelPackageStatusDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ValidationStatuses", self.validation_statuses);
@@ -19753,6 +20679,7 @@ pub mod model_package {
 
     impl ModelPackageStatusItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, status: impl Into<Str>) -> ModelPackageStatusItem {
             ModelPackageStatusItem {
                 failure_reason: None,
@@ -19763,6 +20690,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ModelPackageStatusItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FailureReason", self.failure_reason);
@@ -19823,6 +20751,7 @@ pub mod model_package {
 
     impl AdditionalInferenceSpecificationDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(containers: impl Into<List<ModelPackageContainerDefinition>>, name: impl Into<Str>) -> AdditionalInferenceSpecificationDefinition {
             AdditionalInferenceSpecificationDefinition {
                 containers: containers.into(),
@@ -19837,6 +20766,7 @@ pub mod model_package {
     }
 
     impl IntoValue for AdditionalInferenceSpecificationDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Containers", self.containers.into_value());
@@ -19923,6 +20853,7 @@ pub mod model_package {
 
     impl ModelPackageContainerDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image: impl Into<Str>) -> ModelPackageContainerDefinition {
             ModelPackageContainerDefinition {
                 container_hostname: None,
@@ -19940,6 +20871,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ModelPackageContainerDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerHostname", self.container_hostname);
@@ -19997,6 +20929,7 @@ pub mod model_package {
 
     impl InferenceSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(containers: impl Into<List<ModelPackageContainerDefinition>>, supported_content_types: impl Into<List<Str>>, supported_response_mime_types: impl Into<List<Str>>) -> InferenceSpecification {
             InferenceSpecification {
                 containers: containers.into(),
@@ -20009,6 +20942,7 @@ pub mod model_package {
     }
 
     impl IntoValue for InferenceSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Containers", self.containers.into_value());
@@ -20036,6 +20970,7 @@ pub mod model_package {
 
     impl ModelInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_input_config: impl Into<Str>) -> ModelInput {
             ModelInput {
                 data_input_config: data_input_config.into(),
@@ -20044,6 +20979,7 @@ pub mod model_package {
     }
 
     impl IntoValue for ModelInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataInputConfig", self.data_input_config.into_value());
@@ -20090,6 +21026,7 @@ pub struct CfnModelPackageGroupProps {
 #[cfg(feature = "sagemaker")]
 impl CfnModelPackageGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(model_package_group_name: impl Into<Str>) -> CfnModelPackageGroupProps {
         CfnModelPackageGroupProps {
             model_package_group_description: None,
@@ -20103,6 +21040,7 @@ impl CfnModelPackageGroupProps {
 #[cfg(feature = "sagemaker")]
 impl CfnModelPackageGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ModelPackageGroupDescription", self.model_package_group_description);
@@ -20114,6 +21052,7 @@ impl CfnModelPackageGroupProps {
 
     /// The `AWS::SageMaker::ModelPackageGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::ModelPackageGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -20122,6 +21061,7 @@ impl CfnModelPackageGroupProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::ModelPackageGroup> {
     /// Adds an `AWS::SageMaker::ModelPackageGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -20134,6 +21074,7 @@ impl crate::Cfn<markers::ModelPackageGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModelPackageGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelpackagegroup.html#aws-resource-sagemaker-modelpackagegroup-return-values).
+    #[inline]
     pub fn attr_model_package_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModelPackageGroupArn".into())
     }
@@ -20142,6 +21083,7 @@ impl crate::Cfn<markers::ModelPackageGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelpackagegroup.html#aws-resource-sagemaker-modelpackagegroup-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -20150,6 +21092,7 @@ impl crate::Cfn<markers::ModelPackageGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModelPackageGroupStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelpackagegroup.html#aws-resource-sagemaker-modelpackagegroup-return-values).
+    #[inline]
     pub fn attr_model_package_group_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModelPackageGroupStatus".into())
     }
@@ -20238,6 +21181,7 @@ pub struct CfnModelQualityJobDefinitionProps {
 #[cfg(feature = "sagemaker")]
 impl CfnModelQualityJobDefinitionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(job_resources: impl Into<model_quality_job_definition::MonitoringResources>, model_quality_app_specification: impl Into<model_quality_job_definition::ModelQualityAppSpecification>, model_quality_job_input: impl Into<model_quality_job_definition::ModelQualityJobInput>, model_quality_job_output_config: impl Into<model_quality_job_definition::MonitoringOutputConfig>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> CfnModelQualityJobDefinitionProps {
         CfnModelQualityJobDefinitionProps {
             endpoint_name: None,
@@ -20258,6 +21202,7 @@ impl CfnModelQualityJobDefinitionProps {
 #[cfg(feature = "sagemaker")]
 impl CfnModelQualityJobDefinitionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EndpointName", self.endpoint_name);
@@ -20276,6 +21221,7 @@ impl CfnModelQualityJobDefinitionProps {
 
     /// The `AWS::SageMaker::ModelQualityJobDefinition` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::ModelQualityJobDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -20284,6 +21230,7 @@ impl CfnModelQualityJobDefinitionProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::ModelQualityJobDefinition> {
     /// Adds an `AWS::SageMaker::ModelQualityJobDefinition` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -20296,6 +21243,7 @@ impl crate::Cfn<markers::ModelQualityJobDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`JobDefinitionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelqualityjobdefinition.html#aws-resource-sagemaker-modelqualityjobdefinition-return-values).
+    #[inline]
     pub fn attr_job_definition_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "JobDefinitionArn".into())
     }
@@ -20304,6 +21252,7 @@ impl crate::Cfn<markers::ModelQualityJobDefinition> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelqualityjobdefinition.html#aws-resource-sagemaker-modelqualityjobdefinition-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -20369,6 +21318,7 @@ pub mod model_quality_job_definition {
 
     impl ModelQualityAppSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image_uri: impl Into<Str>, problem_type: impl Into<Str>) -> ModelQualityAppSpecification {
             ModelQualityAppSpecification {
                 container_arguments: None,
@@ -20383,6 +21333,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for ModelQualityAppSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerArguments", self.container_arguments);
@@ -20414,6 +21365,7 @@ pub mod model_quality_job_definition {
 
     impl StoppingCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_runtime_in_seconds: impl Into<Int>) -> StoppingCondition {
             StoppingCondition {
                 max_runtime_in_seconds: max_runtime_in_seconds.into(),
@@ -20422,6 +21374,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for StoppingCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxRuntimeInSeconds", self.max_runtime_in_seconds.into_value());
@@ -20453,6 +21406,7 @@ pub mod model_quality_job_definition {
 
     impl ModelQualityBaselineConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ModelQualityBaselineConfig {
             ModelQualityBaselineConfig {
                 baselining_job_name: None,
@@ -20462,12 +21416,14 @@ pub mod model_quality_job_definition {
     }
 
     impl Default for ModelQualityBaselineConfig {
+        #[inline]
         fn default() -> ModelQualityBaselineConfig {
             ModelQualityBaselineConfig::new()
         }
     }
 
     impl IntoValue for ModelQualityBaselineConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BaseliningJobName", self.baselining_job_name);
@@ -20492,6 +21448,7 @@ pub mod model_quality_job_definition {
 
     impl ConstraintsResource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConstraintsResource {
             ConstraintsResource {
                 s3_uri: None,
@@ -20500,12 +21457,14 @@ pub mod model_quality_job_definition {
     }
 
     impl Default for ConstraintsResource {
+        #[inline]
         fn default() -> ConstraintsResource {
             ConstraintsResource::new()
         }
     }
 
     impl IntoValue for ConstraintsResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Uri", self.s3_uri);
@@ -20542,6 +21501,7 @@ pub mod model_quality_job_definition {
 
     impl ModelQualityJobInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ground_truth_s3_input: impl Into<MonitoringGroundTruthS3Input>) -> ModelQualityJobInput {
             ModelQualityJobInput {
                 batch_transform_input: None,
@@ -20552,6 +21512,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for ModelQualityJobInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchTransformInput", self.batch_transform_input);
@@ -20577,6 +21538,7 @@ pub mod model_quality_job_definition {
 
     impl MonitoringGroundTruthS3Input {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_uri: impl Into<Str>) -> MonitoringGroundTruthS3Input {
             MonitoringGroundTruthS3Input {
                 s3_uri: s3_uri.into(),
@@ -20585,6 +21547,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for MonitoringGroundTruthS3Input {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Uri", self.s3_uri.into_value());
@@ -20671,6 +21634,7 @@ pub mod model_quality_job_definition {
 
     impl BatchTransformInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_captured_destination_s3_uri: impl Into<Str>, dataset_format: impl Into<DatasetFormat>, local_path: impl Into<Str>) -> BatchTransformInput {
             BatchTransformInput {
                 data_captured_destination_s3_uri: data_captured_destination_s3_uri.into(),
@@ -20688,6 +21652,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for BatchTransformInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataCapturedDestinationS3Uri", self.data_captured_destination_s3_uri.into_value());
@@ -20732,6 +21697,7 @@ pub mod model_quality_job_definition {
 
     impl DatasetFormat {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DatasetFormat {
             DatasetFormat {
                 csv: None,
@@ -20742,12 +21708,14 @@ pub mod model_quality_job_definition {
     }
 
     impl Default for DatasetFormat {
+        #[inline]
         fn default() -> DatasetFormat {
             DatasetFormat::new()
         }
     }
 
     impl IntoValue for DatasetFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Csv", self.csv);
@@ -20773,6 +21741,7 @@ pub mod model_quality_job_definition {
 
     impl Csv {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Csv {
             Csv {
                 header: None,
@@ -20781,12 +21750,14 @@ pub mod model_quality_job_definition {
     }
 
     impl Default for Csv {
+        #[inline]
         fn default() -> Csv {
             Csv::new()
         }
     }
 
     impl IntoValue for Csv {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Header", self.header);
@@ -20810,6 +21781,7 @@ pub mod model_quality_job_definition {
 
     impl Json {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Json {
             Json {
                 line: None,
@@ -20818,12 +21790,14 @@ pub mod model_quality_job_definition {
     }
 
     impl Default for Json {
+        #[inline]
         fn default() -> Json {
             Json::new()
         }
     }
 
     impl IntoValue for Json {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Line", self.line);
@@ -20904,6 +21878,7 @@ pub mod model_quality_job_definition {
 
     impl EndpointInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint_name: impl Into<Str>, local_path: impl Into<Str>) -> EndpointInput {
             EndpointInput {
                 end_time_offset: None,
@@ -20920,6 +21895,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for EndpointInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndTimeOffset", self.end_time_offset);
@@ -20951,6 +21927,7 @@ pub mod model_quality_job_definition {
 
     impl MonitoringResources {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_config: impl Into<ClusterConfig>) -> MonitoringResources {
             MonitoringResources {
                 cluster_config: cluster_config.into(),
@@ -20959,6 +21936,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for MonitoringResources {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterConfig", self.cluster_config.into_value());
@@ -21003,6 +21981,7 @@ pub mod model_quality_job_definition {
 
     impl ClusterConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_count: impl Into<Int>, instance_type: impl Into<Str>, volume_size_in_gb: impl Into<Int>) -> ClusterConfig {
             ClusterConfig {
                 instance_count: instance_count.into(),
@@ -21014,6 +21993,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for ClusterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceCount", self.instance_count.into_value());
@@ -21058,6 +22038,7 @@ pub mod model_quality_job_definition {
 
     impl NetworkConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkConfig {
             NetworkConfig {
                 enable_inter_container_traffic_encryption: None,
@@ -21068,12 +22049,14 @@ pub mod model_quality_job_definition {
     }
 
     impl Default for NetworkConfig {
+        #[inline]
         fn default() -> NetworkConfig {
             NetworkConfig::new()
         }
     }
 
     impl IntoValue for NetworkConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableInterContainerTrafficEncryption", self.enable_inter_container_traffic_encryption);
@@ -21113,6 +22096,7 @@ pub mod model_quality_job_definition {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> VpcConfig {
             VpcConfig {
                 security_group_ids: security_group_ids.into(),
@@ -21122,6 +22106,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -21154,6 +22139,7 @@ pub mod model_quality_job_definition {
 
     impl MonitoringOutputConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(monitoring_outputs: impl Into<List<MonitoringOutput>>) -> MonitoringOutputConfig {
             MonitoringOutputConfig {
                 kms_key_id: None,
@@ -21163,6 +22149,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for MonitoringOutputConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -21187,6 +22174,7 @@ pub mod model_quality_job_definition {
 
     impl MonitoringOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_output: impl Into<S3Output>) -> MonitoringOutput {
             MonitoringOutput {
                 s3_output: s3_output.into(),
@@ -21195,6 +22183,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for MonitoringOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Output", self.s3_output.into_value());
@@ -21232,6 +22221,7 @@ pub mod model_quality_job_definition {
 
     impl S3Output {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(local_path: impl Into<Str>, s3_uri: impl Into<Str>) -> S3Output {
             S3Output {
                 local_path: local_path.into(),
@@ -21242,6 +22232,7 @@ pub mod model_quality_job_definition {
     }
 
     impl IntoValue for S3Output {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LocalPath", self.local_path.into_value());
@@ -21303,6 +22294,7 @@ pub struct CfnMonitoringScheduleProps {
 #[cfg(feature = "sagemaker")]
 impl CfnMonitoringScheduleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(monitoring_schedule_config: impl Into<monitoring_schedule::MonitoringScheduleConfig>, monitoring_schedule_name: impl Into<Str>) -> CfnMonitoringScheduleProps {
         CfnMonitoringScheduleProps {
             endpoint_name: None,
@@ -21319,6 +22311,7 @@ impl CfnMonitoringScheduleProps {
 #[cfg(feature = "sagemaker")]
 impl CfnMonitoringScheduleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EndpointName", self.endpoint_name);
@@ -21333,6 +22326,7 @@ impl CfnMonitoringScheduleProps {
 
     /// The `AWS::SageMaker::MonitoringSchedule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::MonitoringSchedule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -21341,6 +22335,7 @@ impl CfnMonitoringScheduleProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::MonitoringSchedule> {
     /// Adds an `AWS::SageMaker::MonitoringSchedule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -21353,6 +22348,7 @@ impl crate::Cfn<markers::MonitoringSchedule> {
     ///
     /// `Fn::GetAtt` of
     /// [`MonitoringScheduleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-monitoringschedule.html#aws-resource-sagemaker-monitoringschedule-return-values).
+    #[inline]
     pub fn attr_monitoring_schedule_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MonitoringScheduleArn".into())
     }
@@ -21361,6 +22357,7 @@ impl crate::Cfn<markers::MonitoringSchedule> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-monitoringschedule.html#aws-resource-sagemaker-monitoringschedule-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -21369,6 +22366,7 @@ impl crate::Cfn<markers::MonitoringSchedule> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-monitoringschedule.html#aws-resource-sagemaker-monitoringschedule-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -21409,6 +22407,7 @@ pub mod monitoring_schedule {
 
     impl MonitoringScheduleConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MonitoringScheduleConfig {
             MonitoringScheduleConfig {
                 monitoring_job_definition: None,
@@ -21420,12 +22419,14 @@ pub mod monitoring_schedule {
     }
 
     impl Default for MonitoringScheduleConfig {
+        #[inline]
         fn default() -> MonitoringScheduleConfig {
             MonitoringScheduleConfig::new()
         }
     }
 
     impl IntoValue for MonitoringScheduleConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MonitoringJobDefinition", self.monitoring_job_definition);
@@ -21469,6 +22470,7 @@ pub mod monitoring_schedule {
 
     impl ScheduleConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(schedule_expression: impl Into<Str>) -> ScheduleConfig {
             ScheduleConfig {
                 data_analysis_end_time: None,
@@ -21479,6 +22481,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for ScheduleConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataAnalysisEndTime", self.data_analysis_end_time);
@@ -21555,6 +22558,7 @@ pub mod monitoring_schedule {
 
     impl MonitoringJobDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(monitoring_app_specification: impl Into<MonitoringAppSpecification>, monitoring_inputs: impl Into<List<MonitoringInput>>, monitoring_output_config: impl Into<MonitoringOutputConfig>, monitoring_resources: impl Into<MonitoringResources>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> MonitoringJobDefinition {
             MonitoringJobDefinition {
                 baseline_config: None,
@@ -21571,6 +22575,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for MonitoringJobDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BaselineConfig", self.baseline_config);
@@ -21606,6 +22611,7 @@ pub mod monitoring_schedule {
 
     impl MonitoringInput {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MonitoringInput {
             MonitoringInput {
                 batch_transform_input: None,
@@ -21615,12 +22621,14 @@ pub mod monitoring_schedule {
     }
 
     impl Default for MonitoringInput {
+        #[inline]
         fn default() -> MonitoringInput {
             MonitoringInput::new()
         }
     }
 
     impl IntoValue for MonitoringInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchTransformInput", self.batch_transform_input);
@@ -21675,6 +22683,7 @@ pub mod monitoring_schedule {
 
     impl BatchTransformInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_captured_destination_s3_uri: impl Into<Str>, dataset_format: impl Into<DatasetFormat>, local_path: impl Into<Str>) -> BatchTransformInput {
             BatchTransformInput {
                 data_captured_destination_s3_uri: data_captured_destination_s3_uri.into(),
@@ -21688,6 +22697,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for BatchTransformInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataCapturedDestinationS3Uri", self.data_captured_destination_s3_uri.into_value());
@@ -21725,6 +22735,7 @@ pub mod monitoring_schedule {
 
     impl DatasetFormat {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DatasetFormat {
             DatasetFormat {
                 csv: None,
@@ -21735,12 +22746,14 @@ pub mod monitoring_schedule {
     }
 
     impl Default for DatasetFormat {
+        #[inline]
         fn default() -> DatasetFormat {
             DatasetFormat::new()
         }
     }
 
     impl IntoValue for DatasetFormat {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Csv", self.csv);
@@ -21765,6 +22778,7 @@ pub mod monitoring_schedule {
 
     impl Csv {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Csv {
             Csv {
                 header: None,
@@ -21773,12 +22787,14 @@ pub mod monitoring_schedule {
     }
 
     impl Default for Csv {
+        #[inline]
         fn default() -> Csv {
             Csv::new()
         }
     }
 
     impl IntoValue for Csv {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Header", self.header);
@@ -21801,6 +22817,7 @@ pub mod monitoring_schedule {
 
     impl Json {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Json {
             Json {
                 line: None,
@@ -21809,12 +22826,14 @@ pub mod monitoring_schedule {
     }
 
     impl Default for Json {
+        #[inline]
         fn default() -> Json {
             Json::new()
         }
     }
 
     impl IntoValue for Json {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Line", self.line);
@@ -21862,6 +22881,7 @@ pub mod monitoring_schedule {
 
     impl EndpointInput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint_name: impl Into<Str>, local_path: impl Into<Str>) -> EndpointInput {
             EndpointInput {
                 endpoint_name: endpoint_name.into(),
@@ -21874,6 +22894,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for EndpointInput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndpointName", self.endpoint_name.into_value());
@@ -21901,6 +22922,7 @@ pub mod monitoring_schedule {
 
     impl MonitoringResources {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_config: impl Into<ClusterConfig>) -> MonitoringResources {
             MonitoringResources {
                 cluster_config: cluster_config.into(),
@@ -21909,6 +22931,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for MonitoringResources {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterConfig", self.cluster_config.into_value());
@@ -21952,6 +22975,7 @@ pub mod monitoring_schedule {
 
     impl ClusterConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_count: impl Into<Int>, instance_type: impl Into<Str>, volume_size_in_gb: impl Into<Int>) -> ClusterConfig {
             ClusterConfig {
                 instance_count: instance_count.into(),
@@ -21963,6 +22987,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for ClusterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceCount", self.instance_count.into_value());
@@ -21995,6 +23020,7 @@ pub mod monitoring_schedule {
 
     impl BaselineConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BaselineConfig {
             BaselineConfig {
                 constraints_resource: None,
@@ -22004,12 +23030,14 @@ pub mod monitoring_schedule {
     }
 
     impl Default for BaselineConfig {
+        #[inline]
         fn default() -> BaselineConfig {
             BaselineConfig::new()
         }
     }
 
     impl IntoValue for BaselineConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConstraintsResource", self.constraints_resource);
@@ -22034,6 +23062,7 @@ pub mod monitoring_schedule {
 
     impl StatisticsResource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StatisticsResource {
             StatisticsResource {
                 s3_uri: None,
@@ -22042,12 +23071,14 @@ pub mod monitoring_schedule {
     }
 
     impl Default for StatisticsResource {
+        #[inline]
         fn default() -> StatisticsResource {
             StatisticsResource::new()
         }
     }
 
     impl IntoValue for StatisticsResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Uri", self.s3_uri);
@@ -22070,6 +23101,7 @@ pub mod monitoring_schedule {
 
     impl ConstraintsResource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConstraintsResource {
             ConstraintsResource {
                 s3_uri: None,
@@ -22078,12 +23110,14 @@ pub mod monitoring_schedule {
     }
 
     impl Default for ConstraintsResource {
+        #[inline]
         fn default() -> ConstraintsResource {
             ConstraintsResource::new()
         }
     }
 
     impl IntoValue for ConstraintsResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Uri", self.s3_uri);
@@ -22109,6 +23143,7 @@ pub mod monitoring_schedule {
 
     impl StoppingCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_runtime_in_seconds: impl Into<Int>) -> StoppingCondition {
             StoppingCondition {
                 max_runtime_in_seconds: max_runtime_in_seconds.into(),
@@ -22117,6 +23152,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for StoppingCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxRuntimeInSeconds", self.max_runtime_in_seconds.into_value());
@@ -22163,6 +23199,7 @@ pub mod monitoring_schedule {
 
     impl MonitoringAppSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image_uri: impl Into<Str>) -> MonitoringAppSpecification {
             MonitoringAppSpecification {
                 container_arguments: None,
@@ -22175,6 +23212,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for MonitoringAppSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerArguments", self.container_arguments);
@@ -22221,6 +23259,7 @@ pub mod monitoring_schedule {
 
     impl NetworkConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkConfig {
             NetworkConfig {
                 enable_inter_container_traffic_encryption: None,
@@ -22231,12 +23270,14 @@ pub mod monitoring_schedule {
     }
 
     impl Default for NetworkConfig {
+        #[inline]
         fn default() -> NetworkConfig {
             NetworkConfig::new()
         }
     }
 
     impl IntoValue for NetworkConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableInterContainerTrafficEncryption", self.enable_inter_container_traffic_encryption);
@@ -22276,6 +23317,7 @@ pub mod monitoring_schedule {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> VpcConfig {
             VpcConfig {
                 security_group_ids: security_group_ids.into(),
@@ -22285,6 +23327,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -22316,6 +23359,7 @@ pub mod monitoring_schedule {
 
     impl MonitoringOutputConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(monitoring_outputs: impl Into<List<MonitoringOutput>>) -> MonitoringOutputConfig {
             MonitoringOutputConfig {
                 kms_key_id: None,
@@ -22325,6 +23369,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for MonitoringOutputConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -22349,6 +23394,7 @@ pub mod monitoring_schedule {
 
     impl MonitoringOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_output: impl Into<S3Output>) -> MonitoringOutput {
             MonitoringOutput {
                 s3_output: s3_output.into(),
@@ -22357,6 +23403,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for MonitoringOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Output", self.s3_output.into_value());
@@ -22393,6 +23440,7 @@ pub mod monitoring_schedule {
 
     impl S3Output {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(local_path: impl Into<Str>, s3_uri: impl Into<Str>) -> S3Output {
             S3Output {
                 local_path: local_path.into(),
@@ -22403,6 +23451,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for S3Output {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LocalPath", self.local_path.into_value());
@@ -22467,6 +23516,7 @@ pub mod monitoring_schedule {
 
     impl MonitoringExecutionSummary {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(creation_time: impl Into<Str>, last_modified_time: impl Into<Str>, monitoring_execution_status: impl Into<Str>, monitoring_schedule_name: impl Into<Str>, scheduled_time: impl Into<Str>) -> MonitoringExecutionSummary {
             MonitoringExecutionSummary {
                 creation_time: creation_time.into(),
@@ -22482,6 +23532,7 @@ pub mod monitoring_schedule {
     }
 
     impl IntoValue for MonitoringExecutionSummary {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CreationTime", self.creation_time.into_value());
@@ -22637,6 +23688,7 @@ pub struct CfnNotebookInstanceProps {
 #[cfg(feature = "sagemaker")]
 impl CfnNotebookInstanceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_type: impl Into<Str>, role_arn: impl Into<Str>) -> CfnNotebookInstanceProps {
         CfnNotebookInstanceProps {
             accelerator_types: None,
@@ -22662,6 +23714,7 @@ impl CfnNotebookInstanceProps {
 #[cfg(feature = "sagemaker")]
 impl CfnNotebookInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AcceleratorTypes", self.accelerator_types);
@@ -22685,6 +23738,7 @@ impl CfnNotebookInstanceProps {
 
     /// The `AWS::SageMaker::NotebookInstance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::NotebookInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -22693,6 +23747,7 @@ impl CfnNotebookInstanceProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::NotebookInstance> {
     /// Adds an `AWS::SageMaker::NotebookInstance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -22705,6 +23760,7 @@ impl crate::Cfn<markers::NotebookInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`NotebookInstanceName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-notebookinstance.html#aws-resource-sagemaker-notebookinstance-return-values).
+    #[inline]
     pub fn attr_notebook_instance_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NotebookInstanceName".into())
     }
@@ -22713,6 +23769,7 @@ impl crate::Cfn<markers::NotebookInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`NotebookInstanceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-notebookinstance.html#aws-resource-sagemaker-notebookinstance-return-values).
+    #[inline]
     pub fn attr_notebook_instance_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NotebookInstanceArn".into())
     }
@@ -22742,6 +23799,7 @@ pub mod notebook_instance {
 
     impl InstanceMetadataServiceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(minimum_instance_metadata_service_version: impl Into<Str>) -> InstanceMetadataServiceConfiguration {
             InstanceMetadataServiceConfiguration {
                 minimum_instance_metadata_service_version: minimum_instance_metadata_service_version.into(),
@@ -22750,6 +23808,7 @@ pub mod notebook_instance {
     }
 
     impl IntoValue for InstanceMetadataServiceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MinimumInstanceMetadataServiceVersion", self.minimum_instance_metadata_service_version.into_value());
@@ -22794,6 +23853,7 @@ pub struct CfnNotebookInstanceLifecycleConfigProps {
 #[cfg(feature = "sagemaker")]
 impl CfnNotebookInstanceLifecycleConfigProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnNotebookInstanceLifecycleConfigProps {
         CfnNotebookInstanceLifecycleConfigProps {
             notebook_instance_lifecycle_config_name: None,
@@ -22806,6 +23866,7 @@ impl CfnNotebookInstanceLifecycleConfigProps {
 
 #[cfg(feature = "sagemaker")]
 impl Default for CfnNotebookInstanceLifecycleConfigProps {
+    #[inline]
     fn default() -> CfnNotebookInstanceLifecycleConfigProps {
         CfnNotebookInstanceLifecycleConfigProps::new()
     }
@@ -22814,6 +23875,7 @@ impl Default for CfnNotebookInstanceLifecycleConfigProps {
 #[cfg(feature = "sagemaker")]
 impl CfnNotebookInstanceLifecycleConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "NotebookInstanceLifecycleConfigName", self.notebook_instance_lifecycle_config_name);
@@ -22825,6 +23887,7 @@ impl CfnNotebookInstanceLifecycleConfigProps {
 
     /// The `AWS::SageMaker::NotebookInstanceLifecycleConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::NotebookInstanceLifecycleConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -22833,6 +23896,7 @@ impl CfnNotebookInstanceLifecycleConfigProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::NotebookInstanceLifecycleConfig> {
     /// Adds an `AWS::SageMaker::NotebookInstanceLifecycleConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -22845,6 +23909,7 @@ impl crate::Cfn<markers::NotebookInstanceLifecycleConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`NotebookInstanceLifecycleConfigName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-notebookinstancelifecycleconfig.html#aws-resource-sagemaker-notebookinstancelifecycleconfig-return-values).
+    #[inline]
     pub fn attr_notebook_instance_lifecycle_config_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NotebookInstanceLifecycleConfigName".into())
     }
@@ -22853,6 +23918,7 @@ impl crate::Cfn<markers::NotebookInstanceLifecycleConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`NotebookInstanceLifecycleConfigArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-notebookinstancelifecycleconfig.html#aws-resource-sagemaker-notebookinstancelifecycleconfig-return-values).
+    #[inline]
     pub fn attr_notebook_instance_lifecycle_config_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NotebookInstanceLifecycleConfigArn".into())
     }
@@ -22881,6 +23947,7 @@ pub mod notebook_instance_lifecycle_config {
 
     impl NotebookInstanceLifecycleHook {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NotebookInstanceLifecycleHook {
             NotebookInstanceLifecycleHook {
                 content: None,
@@ -22889,12 +23956,14 @@ pub mod notebook_instance_lifecycle_config {
     }
 
     impl Default for NotebookInstanceLifecycleHook {
+        #[inline]
         fn default() -> NotebookInstanceLifecycleHook {
             NotebookInstanceLifecycleHook::new()
         }
     }
 
     impl IntoValue for NotebookInstanceLifecycleHook {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Content", self.content);
@@ -22991,6 +24060,7 @@ pub struct CfnPartnerAppProps {
 #[cfg(feature = "sagemaker")]
 impl CfnPartnerAppProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(auth_type: impl Into<Str>, execution_role_arn: impl Into<Str>, name: impl Into<Str>, tier: impl Into<Str>, r#type: impl Into<Str>) -> CfnPartnerAppProps {
         CfnPartnerAppProps {
             app_version: None,
@@ -23013,6 +24083,7 @@ impl CfnPartnerAppProps {
 #[cfg(feature = "sagemaker")]
 impl CfnPartnerAppProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AppVersion", self.app_version);
@@ -23033,6 +24104,7 @@ impl CfnPartnerAppProps {
 
     /// The `AWS::SageMaker::PartnerApp` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::PartnerApp").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -23041,6 +24113,7 @@ impl CfnPartnerAppProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::PartnerApp> {
     /// Adds an `AWS::SageMaker::PartnerApp` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -23053,6 +24126,7 @@ impl crate::Cfn<markers::PartnerApp> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-partnerapp.html#aws-resource-sagemaker-partnerapp-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -23061,6 +24135,7 @@ impl crate::Cfn<markers::PartnerApp> {
     ///
     /// `Fn::GetAtt` of
     /// [`BaseUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-partnerapp.html#aws-resource-sagemaker-partnerapp-return-values).
+    #[inline]
     pub fn attr_base_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BaseUrl".into())
     }
@@ -23069,6 +24144,7 @@ impl crate::Cfn<markers::PartnerApp> {
     ///
     /// `Fn::GetAtt` of
     /// [`CurrentVersionEolDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-partnerapp.html#aws-resource-sagemaker-partnerapp-return-values).
+    #[inline]
     pub fn attr_current_version_eol_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CurrentVersionEolDate".into())
     }
@@ -23099,6 +24175,7 @@ pub mod partner_app {
 
     impl PartnerAppConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PartnerAppConfig {
             PartnerAppConfig {
                 admin_users: None,
@@ -23108,12 +24185,14 @@ pub mod partner_app {
     }
 
     impl Default for PartnerAppConfig {
+        #[inline]
         fn default() -> PartnerAppConfig {
             PartnerAppConfig::new()
         }
     }
 
     impl IntoValue for PartnerAppConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AdminUsers", self.admin_users);
@@ -23138,6 +24217,7 @@ pub mod partner_app {
 
     impl PartnerAppMaintenanceConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(maintenance_window_start: impl Into<Str>) -> PartnerAppMaintenanceConfig {
             PartnerAppMaintenanceConfig {
                 maintenance_window_start: maintenance_window_start.into(),
@@ -23146,6 +24226,7 @@ pub mod partner_app {
     }
 
     impl IntoValue for PartnerAppMaintenanceConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaintenanceWindowStart", self.maintenance_window_start.into_value());
@@ -23208,6 +24289,7 @@ pub struct CfnPipelineProps {
 #[cfg(feature = "sagemaker")]
 impl CfnPipelineProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(pipeline_definition: impl Into<pipeline::PipelineDefinition>, pipeline_name: impl Into<Str>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> CfnPipelineProps {
         CfnPipelineProps {
             parallelism_configuration: None,
@@ -23224,6 +24306,7 @@ impl CfnPipelineProps {
 #[cfg(feature = "sagemaker")]
 impl CfnPipelineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ParallelismConfiguration", self.parallelism_configuration);
@@ -23238,6 +24321,7 @@ impl CfnPipelineProps {
 
     /// The `AWS::SageMaker::Pipeline` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::Pipeline").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -23246,6 +24330,7 @@ impl CfnPipelineProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::Pipeline> {
     /// Adds an `AWS::SageMaker::Pipeline` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -23277,6 +24362,7 @@ pub mod pipeline {
 
     impl ParallelismConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_parallel_execution_steps: impl Into<Int>) -> ParallelismConfiguration {
             ParallelismConfiguration {
                 max_parallel_execution_steps: max_parallel_execution_steps.into(),
@@ -23285,6 +24371,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for ParallelismConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxParallelExecutionSteps", self.max_parallel_execution_steps.into_value());
@@ -23316,6 +24403,7 @@ pub mod pipeline {
 
     impl PipelineDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(pipeline_definition_body: impl Into<Str>) -> PipelineDefinition {
             PipelineDefinition {
                 pipeline_definition_body: pipeline_definition_body.into(),
@@ -23325,6 +24413,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for PipelineDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PipelineDefinitionBody", self.pipeline_definition_body.into_value());
@@ -23367,6 +24456,7 @@ pub mod pipeline {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>) -> S3Location {
             S3Location {
                 bucket: bucket.into(),
@@ -23378,6 +24468,7 @@ pub mod pipeline {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -23483,6 +24574,7 @@ pub struct CfnProcessingJobProps {
 #[cfg(feature = "sagemaker")]
 impl CfnProcessingJobProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(app_specification: impl Into<processing_job::AppSpecification>, processing_resources: impl Into<processing_job::ProcessingResources>, role_arn: impl Into<Str>) -> CfnProcessingJobProps {
         CfnProcessingJobProps {
             app_specification: app_specification.into(),
@@ -23503,6 +24595,7 @@ impl CfnProcessingJobProps {
 #[cfg(feature = "sagemaker")]
 impl CfnProcessingJobProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AppSpecification", self.app_specification.into_value());
@@ -23521,6 +24614,7 @@ impl CfnProcessingJobProps {
 
     /// The `AWS::SageMaker::ProcessingJob` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::ProcessingJob").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -23529,6 +24623,7 @@ impl CfnProcessingJobProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::ProcessingJob> {
     /// Adds an `AWS::SageMaker::ProcessingJob` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -23541,6 +24636,7 @@ impl crate::Cfn<markers::ProcessingJob> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProcessingJobArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-processingjob.html#aws-resource-sagemaker-processingjob-return-values).
+    #[inline]
     pub fn attr_processing_job_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProcessingJobArn".into())
     }
@@ -23549,6 +24645,7 @@ impl crate::Cfn<markers::ProcessingJob> {
     ///
     /// `Fn::GetAtt` of
     /// [`TrainingJobArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-processingjob.html#aws-resource-sagemaker-processingjob-return-values).
+    #[inline]
     pub fn attr_training_job_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TrainingJobArn".into())
     }
@@ -23557,6 +24654,7 @@ impl crate::Cfn<markers::ProcessingJob> {
     ///
     /// `Fn::GetAtt` of
     /// [`AutoMLJobArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-processingjob.html#aws-resource-sagemaker-processingjob-return-values).
+    #[inline]
     pub fn attr_auto_ml_job_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AutoMLJobArn".into())
     }
@@ -23566,6 +24664,7 @@ impl crate::Cfn<markers::ProcessingJob> {
     ///
     /// `Fn::GetAtt` of
     /// [`ExitMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-processingjob.html#aws-resource-sagemaker-processingjob-return-values).
+    #[inline]
     pub fn attr_exit_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ExitMessage".into())
     }
@@ -23575,6 +24674,7 @@ impl crate::Cfn<markers::ProcessingJob> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailureReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-processingjob.html#aws-resource-sagemaker-processingjob-return-values).
+    #[inline]
     pub fn attr_failure_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailureReason".into())
     }
@@ -23583,6 +24683,7 @@ impl crate::Cfn<markers::ProcessingJob> {
     ///
     /// `Fn::GetAtt` of
     /// [`MonitoringScheduleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-processingjob.html#aws-resource-sagemaker-processingjob-return-values).
+    #[inline]
     pub fn attr_monitoring_schedule_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MonitoringScheduleArn".into())
     }
@@ -23591,6 +24692,7 @@ impl crate::Cfn<markers::ProcessingJob> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProcessingJobStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-processingjob.html#aws-resource-sagemaker-processingjob-return-values).
+    #[inline]
     pub fn attr_processing_job_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProcessingJobStatus".into())
     }
@@ -23599,6 +24701,7 @@ impl crate::Cfn<markers::ProcessingJob> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-processingjob.html#aws-resource-sagemaker-processingjob-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -23607,6 +24710,7 @@ impl crate::Cfn<markers::ProcessingJob> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-processingjob.html#aws-resource-sagemaker-processingjob-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -23615,6 +24719,7 @@ impl crate::Cfn<markers::ProcessingJob> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProcessingStartTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-processingjob.html#aws-resource-sagemaker-processingjob-return-values).
+    #[inline]
     pub fn attr_processing_start_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProcessingStartTime".into())
     }
@@ -23623,6 +24728,7 @@ impl crate::Cfn<markers::ProcessingJob> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProcessingEndTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-processingjob.html#aws-resource-sagemaker-processingjob-return-values).
+    #[inline]
     pub fn attr_processing_end_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProcessingEndTime".into())
     }
@@ -23659,6 +24765,7 @@ pub mod processing_job {
 
     impl AppSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image_uri: impl Into<Str>) -> AppSpecification {
             AppSpecification {
                 container_arguments: None,
@@ -23669,6 +24776,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for AppSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContainerArguments", self.container_arguments);
@@ -23713,6 +24821,7 @@ pub mod processing_job {
 
     impl ExperimentConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExperimentConfig {
             ExperimentConfig {
                 experiment_name: None,
@@ -23724,12 +24833,14 @@ pub mod processing_job {
     }
 
     impl Default for ExperimentConfig {
+        #[inline]
         fn default() -> ExperimentConfig {
             ExperimentConfig::new()
         }
     }
 
     impl IntoValue for ExperimentConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExperimentName", self.experiment_name);
@@ -23774,6 +24885,7 @@ pub mod processing_job {
 
     impl NetworkConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkConfig {
             NetworkConfig {
                 enable_inter_container_traffic_encryption: None,
@@ -23784,12 +24896,14 @@ pub mod processing_job {
     }
 
     impl Default for NetworkConfig {
+        #[inline]
         fn default() -> NetworkConfig {
             NetworkConfig::new()
         }
     }
 
     impl IntoValue for NetworkConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableInterContainerTrafficEncryption", self.enable_inter_container_traffic_encryption);
@@ -23829,6 +24943,7 @@ pub mod processing_job {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnets: impl Into<List<Str>>) -> VpcConfig {
             VpcConfig {
                 security_group_ids: security_group_ids.into(),
@@ -23838,6 +24953,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -23880,6 +24996,7 @@ pub mod processing_job {
 
     impl ProcessingInputsObject {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_name: impl Into<Str>) -> ProcessingInputsObject {
             ProcessingInputsObject {
                 app_managed: None,
@@ -23891,6 +25008,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for ProcessingInputsObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppManaged", self.app_managed);
@@ -23959,6 +25077,7 @@ pub mod processing_job {
 
     impl S3Input {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_data_type: impl Into<Str>, s3_uri: impl Into<Str>) -> S3Input {
             S3Input {
                 local_path: None,
@@ -23972,6 +25091,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for S3Input {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LocalPath", self.local_path);
@@ -24026,6 +25146,7 @@ pub mod processing_job {
 
     impl DatasetDefinition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DatasetDefinition {
             DatasetDefinition {
                 athena_dataset_definition: None,
@@ -24038,12 +25159,14 @@ pub mod processing_job {
     }
 
     impl Default for DatasetDefinition {
+        #[inline]
         fn default() -> DatasetDefinition {
             DatasetDefinition::new()
         }
     }
 
     impl IntoValue for DatasetDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AthenaDatasetDefinition", self.athena_dataset_definition);
@@ -24111,6 +25234,7 @@ pub mod processing_job {
 
     impl AthenaDatasetDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(catalog: impl Into<Str>, database: impl Into<Str>, output_format: impl Into<Str>, output_s3_uri: impl Into<Str>, query_string: impl Into<Str>) -> AthenaDatasetDefinition {
             AthenaDatasetDefinition {
                 catalog: catalog.into(),
@@ -24126,6 +25250,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for AthenaDatasetDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Catalog", self.catalog.into_value());
@@ -24204,6 +25329,7 @@ pub mod processing_job {
 
     impl RedshiftDatasetDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_id: impl Into<Str>, cluster_role_arn: impl Into<Str>, database: impl Into<Str>, db_user: impl Into<Str>, output_format: impl Into<Str>, output_s3_uri: impl Into<Str>, query_string: impl Into<Str>) -> RedshiftDatasetDefinition {
             RedshiftDatasetDefinition {
                 cluster_id: cluster_id.into(),
@@ -24220,6 +25346,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for RedshiftDatasetDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterId", self.cluster_id.into_value());
@@ -24258,6 +25385,7 @@ pub mod processing_job {
 
     impl ProcessingOutputConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(outputs: impl Into<List<ProcessingOutputsObject>>) -> ProcessingOutputConfig {
             ProcessingOutputConfig {
                 kms_key_id: None,
@@ -24267,6 +25395,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for ProcessingOutputConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -24308,6 +25437,7 @@ pub mod processing_job {
 
     impl ProcessingOutputsObject {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(output_name: impl Into<Str>) -> ProcessingOutputsObject {
             ProcessingOutputsObject {
                 app_managed: None,
@@ -24319,6 +25449,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for ProcessingOutputsObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppManaged", self.app_managed);
@@ -24360,6 +25491,7 @@ pub mod processing_job {
 
     impl S3Output {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_upload_mode: impl Into<Str>, s3_uri: impl Into<Str>) -> S3Output {
             S3Output {
                 local_path: None,
@@ -24370,6 +25502,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for S3Output {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LocalPath", self.local_path);
@@ -24397,6 +25530,7 @@ pub mod processing_job {
 
     impl FeatureStoreOutput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(feature_group_name: impl Into<Str>) -> FeatureStoreOutput {
             FeatureStoreOutput {
                 feature_group_name: feature_group_name.into(),
@@ -24405,6 +25539,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for FeatureStoreOutput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FeatureGroupName", self.feature_group_name.into_value());
@@ -24429,6 +25564,7 @@ pub mod processing_job {
 
     impl ProcessingResources {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cluster_config: impl Into<ClusterConfig>) -> ProcessingResources {
             ProcessingResources {
                 cluster_config: cluster_config.into(),
@@ -24437,6 +25573,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for ProcessingResources {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClusterConfig", self.cluster_config.into_value());
@@ -24480,6 +25617,7 @@ pub mod processing_job {
 
     impl ClusterConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_count: impl Into<Int>, instance_type: impl Into<Str>, volume_size_in_gb: impl Into<Int>) -> ClusterConfig {
             ClusterConfig {
                 instance_count: instance_count.into(),
@@ -24491,6 +25629,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for ClusterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceCount", self.instance_count.into_value());
@@ -24519,6 +25658,7 @@ pub mod processing_job {
 
     impl StoppingCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_runtime_in_seconds: impl Into<Int>) -> StoppingCondition {
             StoppingCondition {
                 max_runtime_in_seconds: max_runtime_in_seconds.into(),
@@ -24527,6 +25667,7 @@ pub mod processing_job {
     }
 
     impl IntoValue for StoppingCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxRuntimeInSeconds", self.max_runtime_in_seconds.into_value());
@@ -24587,6 +25728,7 @@ pub struct CfnProjectProps {
 #[cfg(feature = "sagemaker")]
 impl CfnProjectProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(project_name: impl Into<Str>) -> CfnProjectProps {
         CfnProjectProps {
             project_description: None,
@@ -24602,6 +25744,7 @@ impl CfnProjectProps {
 #[cfg(feature = "sagemaker")]
 impl CfnProjectProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ProjectDescription", self.project_description);
@@ -24615,6 +25758,7 @@ impl CfnProjectProps {
 
     /// The `AWS::SageMaker::Project` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::Project").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -24623,6 +25767,7 @@ impl CfnProjectProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::Project> {
     /// Adds an `AWS::SageMaker::Project` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -24635,6 +25780,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProjectArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-project.html#aws-resource-sagemaker-project-return-values).
+    #[inline]
     pub fn attr_project_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProjectArn".into())
     }
@@ -24643,6 +25789,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProjectStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-project.html#aws-resource-sagemaker-project-return-values).
+    #[inline]
     pub fn attr_project_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProjectStatus".into())
     }
@@ -24651,6 +25798,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProjectId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-project.html#aws-resource-sagemaker-project-return-values).
+    #[inline]
     pub fn attr_project_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProjectId".into())
     }
@@ -24659,6 +25807,7 @@ impl crate::Cfn<markers::Project> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-project.html#aws-resource-sagemaker-project-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -24686,6 +25835,7 @@ pub mod project {
 
     impl TemplateProviderDetail {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cfn_template_provider_detail: impl Into<CfnTemplateProviderDetail>) -> TemplateProviderDetail {
             TemplateProviderDetail {
                 cfn_template_provider_detail: cfn_template_provider_detail.into(),
@@ -24694,6 +25844,7 @@ pub mod project {
     }
 
     impl IntoValue for TemplateProviderDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CfnTemplateProviderDetail", self.cfn_template_provider_detail.into_value());
@@ -24734,6 +25885,7 @@ pub mod project {
 
     impl CfnTemplateProviderDetail {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(template_name: impl Into<Str>, template_url: impl Into<Str>) -> CfnTemplateProviderDetail {
             CfnTemplateProviderDetail {
                 parameters: None,
@@ -24745,6 +25897,7 @@ pub mod project {
     }
 
     impl IntoValue for CfnTemplateProviderDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Parameters", self.parameters);
@@ -24777,6 +25930,7 @@ pub mod project {
 
     impl CfnStackParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> CfnStackParameter {
             CfnStackParameter {
                 key: key.into(),
@@ -24786,6 +25940,7 @@ pub mod project {
     }
 
     impl IntoValue for CfnStackParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -24816,6 +25971,7 @@ pub mod project {
 
     impl ServiceCatalogProvisionedProductDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServiceCatalogProvisionedProductDetails {
             ServiceCatalogProvisionedProductDetails {
                 provisioned_product_id: None,
@@ -24825,12 +25981,14 @@ pub mod project {
     }
 
     impl Default for ServiceCatalogProvisionedProductDetails {
+        #[inline]
         fn default() -> ServiceCatalogProvisionedProductDetails {
             ServiceCatalogProvisionedProductDetails::new()
         }
     }
 
     impl IntoValue for ServiceCatalogProvisionedProductDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ProvisionedProductId", self.provisioned_product_id);
@@ -24863,6 +26021,7 @@ pub mod project {
 
     impl ProvisioningParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> ProvisioningParameter {
             ProvisioningParameter {
                 key: key.into(),
@@ -24872,6 +26031,7 @@ pub mod project {
     }
 
     impl IntoValue for ProvisioningParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -24917,6 +26077,7 @@ pub mod project {
 
     impl ServiceCatalogProvisioningDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(product_id: impl Into<Str>) -> ServiceCatalogProvisioningDetails {
             ServiceCatalogProvisioningDetails {
                 path_id: None,
@@ -24928,6 +26089,7 @@ pub mod project {
     }
 
     impl IntoValue for ServiceCatalogProvisioningDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PathId", self.path_id);
@@ -24991,6 +26153,7 @@ pub struct CfnSpaceProps {
 #[cfg(feature = "sagemaker")]
 impl CfnSpaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_id: impl Into<Str>, space_name: impl Into<Str>) -> CfnSpaceProps {
         CfnSpaceProps {
             domain_id: domain_id.into(),
@@ -25007,6 +26170,7 @@ impl CfnSpaceProps {
 #[cfg(feature = "sagemaker")]
 impl CfnSpaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainId", self.domain_id.into_value());
@@ -25021,6 +26185,7 @@ impl CfnSpaceProps {
 
     /// The `AWS::SageMaker::Space` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::Space").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -25029,6 +26194,7 @@ impl CfnSpaceProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::Space> {
     /// Adds an `AWS::SageMaker::Space` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -25041,6 +26207,7 @@ impl crate::Cfn<markers::Space> {
     ///
     /// `Fn::GetAtt` of
     /// [`SpaceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-space.html#aws-resource-sagemaker-space-return-values).
+    #[inline]
     pub fn attr_space_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SpaceArn".into())
     }
@@ -25052,6 +26219,7 @@ impl crate::Cfn<markers::Space> {
     ///
     /// `Fn::GetAtt` of
     /// [`Url`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-space.html#aws-resource-sagemaker-space-return-values).
+    #[inline]
     pub fn attr_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Url".into())
     }
@@ -25090,6 +26258,7 @@ pub mod space {
 
     impl SpaceJupyterLabAppSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpaceJupyterLabAppSettings {
             SpaceJupyterLabAppSettings {
                 app_lifecycle_management: None,
@@ -25100,12 +26269,14 @@ pub mod space {
     }
 
     impl Default for SpaceJupyterLabAppSettings {
+        #[inline]
         fn default() -> SpaceJupyterLabAppSettings {
             SpaceJupyterLabAppSettings::new()
         }
     }
 
     impl IntoValue for SpaceJupyterLabAppSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppLifecycleManagement", self.app_lifecycle_management);
@@ -25131,6 +26302,7 @@ pub mod space {
 
     impl SpaceAppLifecycleManagement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpaceAppLifecycleManagement {
             SpaceAppLifecycleManagement {
                 idle_settings: None,
@@ -25139,12 +26311,14 @@ pub mod space {
     }
 
     impl Default for SpaceAppLifecycleManagement {
+        #[inline]
         fn default() -> SpaceAppLifecycleManagement {
             SpaceAppLifecycleManagement::new()
         }
     }
 
     impl IntoValue for SpaceAppLifecycleManagement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IdleSettings", self.idle_settings);
@@ -25167,6 +26341,7 @@ pub mod space {
 
     impl SpaceIdleSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpaceIdleSettings {
             SpaceIdleSettings {
                 idle_timeout_in_minutes: None,
@@ -25175,12 +26350,14 @@ pub mod space {
     }
 
     impl Default for SpaceIdleSettings {
+        #[inline]
         fn default() -> SpaceIdleSettings {
             SpaceIdleSettings::new()
         }
     }
 
     impl IntoValue for SpaceIdleSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IdleTimeoutInMinutes", self.idle_timeout_in_minutes);
@@ -25205,6 +26382,7 @@ pub mod space {
 
     impl CodeRepository {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(repository_url: impl Into<Str>) -> CodeRepository {
             CodeRepository {
                 repository_url: repository_url.into(),
@@ -25213,6 +26391,7 @@ pub mod space {
     }
 
     impl IntoValue for CodeRepository {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RepositoryUrl", self.repository_url.into_value());
@@ -25242,6 +26421,7 @@ pub mod space {
 
     impl SpaceCodeEditorAppSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpaceCodeEditorAppSettings {
             SpaceCodeEditorAppSettings {
                 app_lifecycle_management: None,
@@ -25251,12 +26431,14 @@ pub mod space {
     }
 
     impl Default for SpaceCodeEditorAppSettings {
+        #[inline]
         fn default() -> SpaceCodeEditorAppSettings {
             SpaceCodeEditorAppSettings::new()
         }
     }
 
     impl IntoValue for SpaceCodeEditorAppSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppLifecycleManagement", self.app_lifecycle_management);
@@ -25280,6 +26462,7 @@ pub mod space {
 
     impl SpaceStorageSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpaceStorageSettings {
             SpaceStorageSettings {
                 ebs_storage_settings: None,
@@ -25288,12 +26471,14 @@ pub mod space {
     }
 
     impl Default for SpaceStorageSettings {
+        #[inline]
         fn default() -> SpaceStorageSettings {
             SpaceStorageSettings::new()
         }
     }
 
     impl IntoValue for SpaceStorageSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EbsStorageSettings", self.ebs_storage_settings);
@@ -25317,6 +26502,7 @@ pub mod space {
 
     impl EbsStorageSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ebs_volume_size_in_gb: impl Into<Int>) -> EbsStorageSettings {
             EbsStorageSettings {
                 ebs_volume_size_in_gb: ebs_volume_size_in_gb.into(),
@@ -25325,6 +26511,7 @@ pub mod space {
     }
 
     impl IntoValue for EbsStorageSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EbsVolumeSizeInGb", self.ebs_volume_size_in_gb.into_value());
@@ -25360,6 +26547,7 @@ pub mod space {
 
     impl CustomFileSystem {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomFileSystem {
             CustomFileSystem {
                 efs_file_system: None,
@@ -25370,12 +26558,14 @@ pub mod space {
     }
 
     impl Default for CustomFileSystem {
+        #[inline]
         fn default() -> CustomFileSystem {
             CustomFileSystem::new()
         }
     }
 
     impl IntoValue for CustomFileSystem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EFSFileSystem", self.efs_file_system);
@@ -25403,6 +26593,7 @@ pub mod space {
 
     impl EFSFileSystem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_system_id: impl Into<Str>) -> EFSFileSystem {
             EFSFileSystem {
                 file_system_id: file_system_id.into(),
@@ -25411,6 +26602,7 @@ pub mod space {
     }
 
     impl IntoValue for EFSFileSystem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileSystemId", self.file_system_id.into_value());
@@ -25434,6 +26626,7 @@ pub mod space {
 
     impl FSxLustreFileSystem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_system_id: impl Into<Str>) -> FSxLustreFileSystem {
             FSxLustreFileSystem {
                 file_system_id: file_system_id.into(),
@@ -25442,6 +26635,7 @@ pub mod space {
     }
 
     impl IntoValue for FSxLustreFileSystem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileSystemId", self.file_system_id.into_value());
@@ -25466,6 +26660,7 @@ pub mod space {
 
     impl S3FileSystem {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3FileSystem {
             S3FileSystem {
                 s3_uri: None,
@@ -25474,12 +26669,14 @@ pub mod space {
     }
 
     impl Default for S3FileSystem {
+        #[inline]
         fn default() -> S3FileSystem {
             S3FileSystem::new()
         }
     }
 
     impl IntoValue for S3FileSystem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Uri", self.s3_uri);
@@ -25503,6 +26700,7 @@ pub mod space {
 
     impl OwnershipSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(owner_user_profile_name: impl Into<Str>) -> OwnershipSettings {
             OwnershipSettings {
                 owner_user_profile_name: owner_user_profile_name.into(),
@@ -25511,6 +26709,7 @@ pub mod space {
     }
 
     impl IntoValue for OwnershipSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OwnerUserProfileName", self.owner_user_profile_name.into_value());
@@ -25534,6 +26733,7 @@ pub mod space {
 
     impl SpaceSharingSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(sharing_type: impl Into<Str>) -> SpaceSharingSettings {
             SpaceSharingSettings {
                 sharing_type: sharing_type.into(),
@@ -25542,6 +26742,7 @@ pub mod space {
     }
 
     impl IntoValue for SpaceSharingSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SharingType", self.sharing_type.into_value());
@@ -25607,6 +26808,7 @@ pub mod space {
 
     impl SpaceSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SpaceSettings {
             SpaceSettings {
                 app_type: None,
@@ -25623,12 +26825,14 @@ pub mod space {
     }
 
     impl Default for SpaceSettings {
+        #[inline]
         fn default() -> SpaceSettings {
             SpaceSettings::new()
         }
     }
 
     impl IntoValue for SpaceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppType", self.app_type);
@@ -25671,6 +26875,7 @@ pub mod space {
 
     impl KernelGatewayAppSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KernelGatewayAppSettings {
             KernelGatewayAppSettings {
                 custom_images: None,
@@ -25681,12 +26886,14 @@ pub mod space {
     }
 
     impl Default for KernelGatewayAppSettings {
+        #[inline]
         fn default() -> KernelGatewayAppSettings {
             KernelGatewayAppSettings::new()
         }
     }
 
     impl IntoValue for KernelGatewayAppSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomImages", self.custom_images);
@@ -25724,6 +26931,7 @@ pub mod space {
 
     impl CustomImage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(app_image_config_name: impl Into<Str>, image_name: impl Into<Str>) -> CustomImage {
             CustomImage {
                 app_image_config_name: app_image_config_name.into(),
@@ -25734,6 +26942,7 @@ pub mod space {
     }
 
     impl IntoValue for CustomImage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppImageConfigName", self.app_image_config_name.into_value());
@@ -25780,6 +26989,7 @@ pub mod space {
 
     impl ResourceSpec {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceSpec {
             ResourceSpec {
                 instance_type: None,
@@ -25792,12 +27002,14 @@ pub mod space {
     }
 
     impl Default for ResourceSpec {
+        #[inline]
         fn default() -> ResourceSpec {
             ResourceSpec::new()
         }
     }
 
     impl IntoValue for ResourceSpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InstanceType", self.instance_type);
@@ -25833,6 +27045,7 @@ pub mod space {
 
     impl JupyterServerAppSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JupyterServerAppSettings {
             JupyterServerAppSettings {
                 default_resource_spec: None,
@@ -25842,12 +27055,14 @@ pub mod space {
     }
 
     impl Default for JupyterServerAppSettings {
+        #[inline]
         fn default() -> JupyterServerAppSettings {
             JupyterServerAppSettings::new()
         }
     }
 
     impl IntoValue for JupyterServerAppSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultResourceSpec", self.default_resource_spec);
@@ -25897,6 +27112,7 @@ pub struct CfnStudioLifecycleConfigProps {
 #[cfg(feature = "sagemaker")]
 impl CfnStudioLifecycleConfigProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(studio_lifecycle_config_app_type: impl Into<Str>, studio_lifecycle_config_content: impl Into<Str>, studio_lifecycle_config_name: impl Into<Str>) -> CfnStudioLifecycleConfigProps {
         CfnStudioLifecycleConfigProps {
             studio_lifecycle_config_app_type: studio_lifecycle_config_app_type.into(),
@@ -25910,6 +27126,7 @@ impl CfnStudioLifecycleConfigProps {
 #[cfg(feature = "sagemaker")]
 impl CfnStudioLifecycleConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("StudioLifecycleConfigAppType", self.studio_lifecycle_config_app_type.into_value());
@@ -25921,6 +27138,7 @@ impl CfnStudioLifecycleConfigProps {
 
     /// The `AWS::SageMaker::StudioLifecycleConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::StudioLifecycleConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -25929,6 +27147,7 @@ impl CfnStudioLifecycleConfigProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::StudioLifecycleConfig> {
     /// Adds an `AWS::SageMaker::StudioLifecycleConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -25941,6 +27160,7 @@ impl crate::Cfn<markers::StudioLifecycleConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`StudioLifecycleConfigArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-studiolifecycleconfig.html#aws-resource-sagemaker-studiolifecycleconfig-return-values).
+    #[inline]
     pub fn attr_studio_lifecycle_config_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StudioLifecycleConfigArn".into())
     }
@@ -26003,6 +27223,7 @@ pub struct CfnTrialComponentProps {
 #[cfg(feature = "sagemaker")]
 impl CfnTrialComponentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(trial_component_name: impl Into<Str>) -> CfnTrialComponentProps {
         CfnTrialComponentProps {
             display_name: None,
@@ -26020,6 +27241,7 @@ impl CfnTrialComponentProps {
 #[cfg(feature = "sagemaker")]
 impl CfnTrialComponentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DisplayName", self.display_name);
@@ -26035,6 +27257,7 @@ impl CfnTrialComponentProps {
 
     /// The `AWS::SageMaker::TrialComponent` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::TrialComponent").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -26043,6 +27266,7 @@ impl CfnTrialComponentProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::TrialComponent> {
     /// Adds an `AWS::SageMaker::TrialComponent` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -26055,6 +27279,7 @@ impl crate::Cfn<markers::TrialComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`TrialComponentArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-trialcomponent.html#aws-resource-sagemaker-trialcomponent-return-values).
+    #[inline]
     pub fn attr_trial_component_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TrialComponentArn".into())
     }
@@ -26063,6 +27288,7 @@ impl crate::Cfn<markers::TrialComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-trialcomponent.html#aws-resource-sagemaker-trialcomponent-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -26071,6 +27297,7 @@ impl crate::Cfn<markers::TrialComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-trialcomponent.html#aws-resource-sagemaker-trialcomponent-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -26079,6 +27306,7 @@ impl crate::Cfn<markers::TrialComponent> {
     ///
     /// `Fn::GetAtt` of
     /// [`LineageGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-trialcomponent.html#aws-resource-sagemaker-trialcomponent-return-values).
+    #[inline]
     pub fn attr_lineage_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LineageGroupArn".into())
     }
@@ -26109,6 +27337,7 @@ pub mod trial_component {
 
     impl TrialComponentStatus {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TrialComponentStatus {
             TrialComponentStatus {
                 message: None,
@@ -26118,12 +27347,14 @@ pub mod trial_component {
     }
 
     impl Default for TrialComponentStatus {
+        #[inline]
         fn default() -> TrialComponentStatus {
             TrialComponentStatus::new()
         }
     }
 
     impl IntoValue for TrialComponentStatus {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Message", self.message);
@@ -26152,6 +27383,7 @@ pub mod trial_component {
 
     impl TrialComponentParameterValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TrialComponentParameterValue {
             TrialComponentParameterValue {
                 number_value: None,
@@ -26161,12 +27393,14 @@ pub mod trial_component {
     }
 
     impl Default for TrialComponentParameterValue {
+        #[inline]
         fn default() -> TrialComponentParameterValue {
             TrialComponentParameterValue::new()
         }
     }
 
     impl IntoValue for TrialComponentParameterValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NumberValue", self.number_value);
@@ -26196,6 +27430,7 @@ pub mod trial_component {
 
     impl TrialComponentArtifact {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<Str>) -> TrialComponentArtifact {
             TrialComponentArtifact {
                 media_type: None,
@@ -26205,6 +27440,7 @@ pub mod trial_component {
     }
 
     impl IntoValue for TrialComponentArtifact {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MediaType", self.media_type);
@@ -26243,6 +27479,7 @@ pub mod trial_component {
 
     impl MetadataProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MetadataProperties {
             MetadataProperties {
                 commit_id: None,
@@ -26254,12 +27491,14 @@ pub mod trial_component {
     }
 
     impl Default for MetadataProperties {
+        #[inline]
         fn default() -> MetadataProperties {
             MetadataProperties::new()
         }
     }
 
     impl IntoValue for MetadataProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CommitId", self.commit_id);
@@ -26292,6 +27531,7 @@ pub mod trial_component {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -26301,6 +27541,7 @@ pub mod trial_component {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -26365,6 +27606,7 @@ pub struct CfnUserProfileProps {
 #[cfg(feature = "sagemaker")]
 impl CfnUserProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_id: impl Into<Id<crate::sagemaker::CfnDomain>>, user_profile_name: impl Into<Str>) -> CfnUserProfileProps {
         CfnUserProfileProps {
             domain_id: domain_id.into(),
@@ -26380,6 +27622,7 @@ impl CfnUserProfileProps {
 #[cfg(feature = "sagemaker")]
 impl CfnUserProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainId", self.domain_id.into_ref());
@@ -26393,6 +27636,7 @@ impl CfnUserProfileProps {
 
     /// The `AWS::SageMaker::UserProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::UserProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -26401,6 +27645,7 @@ impl CfnUserProfileProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::UserProfile> {
     /// Adds an `AWS::SageMaker::UserProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -26414,6 +27659,7 @@ impl crate::Cfn<markers::UserProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`UserProfileArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-userprofile.html#aws-resource-sagemaker-userprofile-return-values).
+    #[inline]
     pub fn attr_user_profile_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UserProfileArn".into())
     }
@@ -26475,6 +27721,7 @@ pub mod user_profile {
 
     impl JupyterLabAppSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JupyterLabAppSettings {
             JupyterLabAppSettings {
                 app_lifecycle_management: None,
@@ -26489,12 +27736,14 @@ pub mod user_profile {
     }
 
     impl Default for JupyterLabAppSettings {
+        #[inline]
         fn default() -> JupyterLabAppSettings {
             JupyterLabAppSettings::new()
         }
     }
 
     impl IntoValue for JupyterLabAppSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppLifecycleManagement", self.app_lifecycle_management);
@@ -26525,6 +27774,7 @@ pub mod user_profile {
 
     impl CodeRepository {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(repository_url: impl Into<Str>) -> CodeRepository {
             CodeRepository {
                 repository_url: repository_url.into(),
@@ -26533,6 +27783,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for CodeRepository {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RepositoryUrl", self.repository_url.into_value());
@@ -26556,6 +27807,7 @@ pub mod user_profile {
 
     impl AppLifecycleManagement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AppLifecycleManagement {
             AppLifecycleManagement {
                 idle_settings: None,
@@ -26564,12 +27816,14 @@ pub mod user_profile {
     }
 
     impl Default for AppLifecycleManagement {
+        #[inline]
         fn default() -> AppLifecycleManagement {
             AppLifecycleManagement::new()
         }
     }
 
     impl IntoValue for AppLifecycleManagement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IdleSettings", self.idle_settings);
@@ -26607,6 +27861,7 @@ pub mod user_profile {
 
     impl IdleSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IdleSettings {
             IdleSettings {
                 idle_timeout_in_minutes: None,
@@ -26618,12 +27873,14 @@ pub mod user_profile {
     }
 
     impl Default for IdleSettings {
+        #[inline]
         fn default() -> IdleSettings {
             IdleSettings::new()
         }
     }
 
     impl IntoValue for IdleSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IdleTimeoutInMinutes", self.idle_timeout_in_minutes);
@@ -26656,6 +27913,7 @@ pub mod user_profile {
 
     impl EmrSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EmrSettings {
             EmrSettings {
                 assumable_role_arns: None,
@@ -26665,12 +27923,14 @@ pub mod user_profile {
     }
 
     impl Default for EmrSettings {
+        #[inline]
         fn default() -> EmrSettings {
             EmrSettings::new()
         }
     }
 
     impl IntoValue for EmrSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssumableRoleArns", self.assumable_role_arns);
@@ -26694,6 +27954,7 @@ pub mod user_profile {
 
     impl DefaultSpaceStorageSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DefaultSpaceStorageSettings {
             DefaultSpaceStorageSettings {
                 default_ebs_storage_settings: None,
@@ -26702,12 +27963,14 @@ pub mod user_profile {
     }
 
     impl Default for DefaultSpaceStorageSettings {
+        #[inline]
         fn default() -> DefaultSpaceStorageSettings {
             DefaultSpaceStorageSettings::new()
         }
     }
 
     impl IntoValue for DefaultSpaceStorageSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultEbsStorageSettings", self.default_ebs_storage_settings);
@@ -26738,6 +28001,7 @@ pub mod user_profile {
 
     impl DefaultEbsStorageSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(default_ebs_volume_size_in_gb: impl Into<Int>, maximum_ebs_volume_size_in_gb: impl Into<Int>) -> DefaultEbsStorageSettings {
             DefaultEbsStorageSettings {
                 default_ebs_volume_size_in_gb: default_ebs_volume_size_in_gb.into(),
@@ -26747,6 +28011,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for DefaultEbsStorageSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DefaultEbsVolumeSizeInGb", self.default_ebs_volume_size_in_gb.into_value());
@@ -26792,6 +28057,7 @@ pub mod user_profile {
 
     impl CodeEditorAppSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CodeEditorAppSettings {
             CodeEditorAppSettings {
                 app_lifecycle_management: None,
@@ -26804,12 +28070,14 @@ pub mod user_profile {
     }
 
     impl Default for CodeEditorAppSettings {
+        #[inline]
         fn default() -> CodeEditorAppSettings {
             CodeEditorAppSettings::new()
         }
     }
 
     impl IntoValue for CodeEditorAppSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppLifecycleManagement", self.app_lifecycle_management);
@@ -26854,6 +28122,7 @@ pub mod user_profile {
 
     impl StudioWebPortalSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> StudioWebPortalSettings {
             StudioWebPortalSettings {
                 hidden_app_types: None,
@@ -26865,12 +28134,14 @@ pub mod user_profile {
     }
 
     impl Default for StudioWebPortalSettings {
+        #[inline]
         fn default() -> StudioWebPortalSettings {
             StudioWebPortalSettings::new()
         }
     }
 
     impl IntoValue for StudioWebPortalSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HiddenAppTypes", self.hidden_app_types);
@@ -26902,6 +28173,7 @@ pub mod user_profile {
 
     impl HiddenSageMakerImage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HiddenSageMakerImage {
             HiddenSageMakerImage {
                 sage_maker_image_name: None,
@@ -26911,12 +28183,14 @@ pub mod user_profile {
     }
 
     impl Default for HiddenSageMakerImage {
+        #[inline]
         fn default() -> HiddenSageMakerImage {
             HiddenSageMakerImage::new()
         }
     }
 
     impl IntoValue for HiddenSageMakerImage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SageMakerImageName", self.sage_maker_image_name);
@@ -26947,6 +28221,7 @@ pub mod user_profile {
 
     impl CustomPosixUserConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(gid: impl Into<Int>, uid: impl Into<Int>) -> CustomPosixUserConfig {
             CustomPosixUserConfig {
                 gid: gid.into(),
@@ -26956,6 +28231,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for CustomPosixUserConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Gid", self.gid.into_value());
@@ -26991,6 +28267,7 @@ pub mod user_profile {
 
     impl CustomFileSystemConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomFileSystemConfig {
             CustomFileSystemConfig {
                 efs_file_system_config: None,
@@ -27001,12 +28278,14 @@ pub mod user_profile {
     }
 
     impl Default for CustomFileSystemConfig {
+        #[inline]
         fn default() -> CustomFileSystemConfig {
             CustomFileSystemConfig::new()
         }
     }
 
     impl IntoValue for CustomFileSystemConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EFSFileSystemConfig", self.efs_file_system_config);
@@ -27039,6 +28318,7 @@ pub mod user_profile {
 
     impl EFSFileSystemConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_system_id: impl Into<Str>) -> EFSFileSystemConfig {
             EFSFileSystemConfig {
                 file_system_id: file_system_id.into(),
@@ -27048,6 +28328,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for EFSFileSystemConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileSystemId", self.file_system_id.into_value());
@@ -27079,6 +28360,7 @@ pub mod user_profile {
 
     impl FSxLustreFileSystemConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_system_id: impl Into<Str>) -> FSxLustreFileSystemConfig {
             FSxLustreFileSystemConfig {
                 file_system_id: file_system_id.into(),
@@ -27088,6 +28370,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for FSxLustreFileSystemConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileSystemId", self.file_system_id.into_value());
@@ -27117,6 +28400,7 @@ pub mod user_profile {
 
     impl S3FileSystemConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3FileSystemConfig {
             S3FileSystemConfig {
                 mount_path: None,
@@ -27126,12 +28410,14 @@ pub mod user_profile {
     }
 
     impl Default for S3FileSystemConfig {
+        #[inline]
         fn default() -> S3FileSystemConfig {
             S3FileSystemConfig::new()
         }
     }
 
     impl IntoValue for S3FileSystemConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MountPath", self.mount_path);
@@ -27243,6 +28529,7 @@ pub mod user_profile {
 
     impl UserSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UserSettings {
             UserSettings {
                 auto_mount_home_efs: None,
@@ -27265,12 +28552,14 @@ pub mod user_profile {
     }
 
     impl Default for UserSettings {
+        #[inline]
         fn default() -> UserSettings {
             UserSettings::new()
         }
     }
 
     impl IntoValue for UserSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoMountHomeEFS", self.auto_mount_home_efs);
@@ -27319,6 +28608,7 @@ pub mod user_profile {
 
     impl KernelGatewayAppSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KernelGatewayAppSettings {
             KernelGatewayAppSettings {
                 custom_images: None,
@@ -27329,12 +28619,14 @@ pub mod user_profile {
     }
 
     impl Default for KernelGatewayAppSettings {
+        #[inline]
         fn default() -> KernelGatewayAppSettings {
             KernelGatewayAppSettings::new()
         }
     }
 
     impl IntoValue for KernelGatewayAppSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomImages", self.custom_images);
@@ -27372,6 +28664,7 @@ pub mod user_profile {
 
     impl CustomImage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(app_image_config_name: impl Into<Str>, image_name: impl Into<Str>) -> CustomImage {
             CustomImage {
                 app_image_config_name: app_image_config_name.into(),
@@ -27382,6 +28675,7 @@ pub mod user_profile {
     }
 
     impl IntoValue for CustomImage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppImageConfigName", self.app_image_config_name.into_value());
@@ -27428,6 +28722,7 @@ pub mod user_profile {
 
     impl ResourceSpec {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceSpec {
             ResourceSpec {
                 instance_type: None,
@@ -27440,12 +28735,14 @@ pub mod user_profile {
     }
 
     impl Default for ResourceSpec {
+        #[inline]
         fn default() -> ResourceSpec {
             ResourceSpec::new()
         }
     }
 
     impl IntoValue for ResourceSpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InstanceType", self.instance_type);
@@ -27481,6 +28778,7 @@ pub mod user_profile {
 
     impl RStudioServerProAppSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RStudioServerProAppSettings {
             RStudioServerProAppSettings {
                 access_status: None,
@@ -27490,12 +28788,14 @@ pub mod user_profile {
     }
 
     impl Default for RStudioServerProAppSettings {
+        #[inline]
         fn default() -> RStudioServerProAppSettings {
             RStudioServerProAppSettings::new()
         }
     }
 
     impl IntoValue for RStudioServerProAppSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessStatus", self.access_status);
@@ -27527,6 +28827,7 @@ pub mod user_profile {
 
     impl JupyterServerAppSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JupyterServerAppSettings {
             JupyterServerAppSettings {
                 default_resource_spec: None,
@@ -27536,12 +28837,14 @@ pub mod user_profile {
     }
 
     impl Default for JupyterServerAppSettings {
+        #[inline]
         fn default() -> JupyterServerAppSettings {
             JupyterServerAppSettings::new()
         }
     }
 
     impl IntoValue for JupyterServerAppSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DefaultResourceSpec", self.default_resource_spec);
@@ -27583,6 +28886,7 @@ pub mod user_profile {
 
     impl SharingSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SharingSettings {
             SharingSettings {
                 notebook_output_option: None,
@@ -27593,12 +28897,14 @@ pub mod user_profile {
     }
 
     impl Default for SharingSettings {
+        #[inline]
         fn default() -> SharingSettings {
             SharingSettings::new()
         }
     }
 
     impl IntoValue for SharingSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NotebookOutputOption", self.notebook_output_option);
@@ -27660,6 +28966,7 @@ pub struct CfnWorkforceProps {
 #[cfg(feature = "sagemaker")]
 impl CfnWorkforceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(workforce_name: impl Into<Str>) -> CfnWorkforceProps {
         CfnWorkforceProps {
             cognito_config: None,
@@ -27676,6 +28983,7 @@ impl CfnWorkforceProps {
 #[cfg(feature = "sagemaker")]
 impl CfnWorkforceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CognitoConfig", self.cognito_config);
@@ -27690,6 +28998,7 @@ impl CfnWorkforceProps {
 
     /// The `AWS::SageMaker::Workforce` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::Workforce").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -27698,6 +29007,7 @@ impl CfnWorkforceProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::Workforce> {
     /// Adds an `AWS::SageMaker::Workforce` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -27710,6 +29020,7 @@ impl crate::Cfn<markers::Workforce> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkforceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-workforce.html#aws-resource-sagemaker-workforce-return-values).
+    #[inline]
     pub fn attr_workforce_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkforceArn".into())
     }
@@ -27718,6 +29029,7 @@ impl crate::Cfn<markers::Workforce> {
     ///
     /// `Fn::GetAtt` of
     /// [`SubDomain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-workforce.html#aws-resource-sagemaker-workforce-return-values).
+    #[inline]
     pub fn attr_sub_domain(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SubDomain".into())
     }
@@ -27751,6 +29063,7 @@ pub mod workforce {
 
     impl CognitoConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_id: impl Into<Str>, user_pool: impl Into<Str>) -> CognitoConfig {
             CognitoConfig {
                 client_id: client_id.into(),
@@ -27760,6 +29073,7 @@ pub mod workforce {
     }
 
     impl IntoValue for CognitoConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientId", self.client_id.into_value());
@@ -27837,6 +29151,7 @@ pub mod workforce {
 
     impl OidcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(authorization_endpoint: impl Into<Str>, client_id: impl Into<Str>, issuer: impl Into<Str>, jwks_uri: impl Into<Str>, logout_endpoint: impl Into<Str>, token_endpoint: impl Into<Str>, user_info_endpoint: impl Into<Str>) -> OidcConfig {
             OidcConfig {
                 authentication_request_extra_params: None,
@@ -27854,6 +29169,7 @@ pub mod workforce {
     }
 
     impl IntoValue for OidcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthenticationRequestExtraParams", self.authentication_request_extra_params);
@@ -27886,6 +29202,7 @@ pub mod workforce {
 
     impl SourceIpConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cidrs: impl Into<List<Str>>) -> SourceIpConfig {
             SourceIpConfig {
                 cidrs: cidrs.into(),
@@ -27894,6 +29211,7 @@ pub mod workforce {
     }
 
     impl IntoValue for SourceIpConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Cidrs", self.cidrs.into_value());
@@ -27926,6 +29244,7 @@ pub mod workforce {
 
     impl WorkforceVpcConfigRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkforceVpcConfigRequest {
             WorkforceVpcConfigRequest {
                 security_group_ids: None,
@@ -27936,12 +29255,14 @@ pub mod workforce {
     }
 
     impl Default for WorkforceVpcConfigRequest {
+        #[inline]
         fn default() -> WorkforceVpcConfigRequest {
             WorkforceVpcConfigRequest::new()
         }
     }
 
     impl IntoValue for WorkforceVpcConfigRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroupIds", self.security_group_ids);
@@ -28000,6 +29321,7 @@ pub struct CfnWorkteamProps {
 #[cfg(feature = "sagemaker")]
 impl CfnWorkteamProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, member_definitions: impl Into<List<workteam::MemberDefinition>>) -> CfnWorkteamProps {
         CfnWorkteamProps {
             description: description.into(),
@@ -28015,6 +29337,7 @@ impl CfnWorkteamProps {
 #[cfg(feature = "sagemaker")]
 impl CfnWorkteamProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
@@ -28028,6 +29351,7 @@ impl CfnWorkteamProps {
 
     /// The `AWS::SageMaker::Workteam` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SageMaker::Workteam").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -28036,6 +29360,7 @@ impl CfnWorkteamProps {
 #[cfg(feature = "sagemaker")]
 impl crate::Cfn<markers::Workteam> {
     /// Adds an `AWS::SageMaker::Workteam` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -28048,6 +29373,7 @@ impl crate::Cfn<markers::Workteam> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkteamName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-workteam.html#aws-resource-sagemaker-workteam-return-values).
+    #[inline]
     pub fn attr_workteam_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkteamName".into())
     }
@@ -28056,6 +29382,7 @@ impl crate::Cfn<markers::Workteam> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkteamArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-workteam.html#aws-resource-sagemaker-workteam-return-values).
+    #[inline]
     pub fn attr_workteam_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkteamArn".into())
     }
@@ -28082,6 +29409,7 @@ pub mod workteam {
 
     impl NotificationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(notification_topic_arn: impl Into<Str>) -> NotificationConfiguration {
             NotificationConfiguration {
                 notification_topic_arn: notification_topic_arn.into(),
@@ -28090,6 +29418,7 @@ pub mod workteam {
     }
 
     impl IntoValue for NotificationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NotificationTopicArn", self.notification_topic_arn.into_value());
@@ -28120,6 +29449,7 @@ pub mod workteam {
 
     impl MemberDefinition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MemberDefinition {
             MemberDefinition {
                 cognito_member_definition: None,
@@ -28129,12 +29459,14 @@ pub mod workteam {
     }
 
     impl Default for MemberDefinition {
+        #[inline]
         fn default() -> MemberDefinition {
             MemberDefinition::new()
         }
     }
 
     impl IntoValue for MemberDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CognitoMemberDefinition", self.cognito_member_definition);
@@ -28162,6 +29494,7 @@ pub mod workteam {
 
     impl OidcMemberDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(oidc_groups: impl Into<List<Str>>) -> OidcMemberDefinition {
             OidcMemberDefinition {
                 oidc_groups: oidc_groups.into(),
@@ -28170,6 +29503,7 @@ pub mod workteam {
     }
 
     impl IntoValue for OidcMemberDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OidcGroups", self.oidc_groups.into_value());
@@ -28207,6 +29541,7 @@ pub mod workteam {
 
     impl CognitoMemberDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cognito_client_id: impl Into<Str>, cognito_user_group: impl Into<Str>, cognito_user_pool: impl Into<Str>) -> CognitoMemberDefinition {
             CognitoMemberDefinition {
                 cognito_client_id: cognito_client_id.into(),
@@ -28217,6 +29552,7 @@ pub mod workteam {
     }
 
     impl IntoValue for CognitoMemberDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CognitoClientId", self.cognito_client_id.into_value());

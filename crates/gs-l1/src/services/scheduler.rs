@@ -123,6 +123,7 @@ pub struct CfnScheduleProps {
 #[cfg(feature = "scheduler")]
 impl CfnScheduleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(flexible_time_window: impl Into<schedule::FlexibleTimeWindow>, schedule_expression: impl Into<Str>, target: impl Into<schedule::Target>) -> CfnScheduleProps {
         CfnScheduleProps {
             description: None,
@@ -143,6 +144,7 @@ impl CfnScheduleProps {
 #[cfg(feature = "scheduler")]
 impl CfnScheduleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -161,6 +163,7 @@ impl CfnScheduleProps {
 
     /// The `AWS::Scheduler::Schedule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Scheduler::Schedule").properties(self.into_properties())
     }
@@ -169,6 +172,7 @@ impl CfnScheduleProps {
 #[cfg(feature = "scheduler")]
 impl crate::Cfn<markers::Schedule> {
     /// Adds an `AWS::Scheduler::Schedule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -181,6 +185,7 @@ impl crate::Cfn<markers::Schedule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scheduler-schedule.html#aws-resource-scheduler-schedule-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -281,6 +286,7 @@ pub mod schedule {
 
     impl Target {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>, role_arn: impl Into<Id<crate::iam::CfnRole>>) -> Target {
             Target {
                 arn: arn.into(),
@@ -298,6 +304,7 @@ pub mod schedule {
     }
 
     impl IntoValue for Target {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -335,6 +342,7 @@ pub mod schedule {
 
     impl SqsParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SqsParameters {
             SqsParameters {
                 message_group_id: None,
@@ -343,12 +351,14 @@ pub mod schedule {
     }
 
     impl Default for SqsParameters {
+        #[inline]
         fn default() -> SqsParameters {
             SqsParameters::new()
         }
     }
 
     impl IntoValue for SqsParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MessageGroupId", self.message_group_id);
@@ -377,6 +387,7 @@ pub mod schedule {
 
     impl DeadLetterConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeadLetterConfig {
             DeadLetterConfig {
                 arn: None,
@@ -385,12 +396,14 @@ pub mod schedule {
     }
 
     impl Default for DeadLetterConfig {
+        #[inline]
         fn default() -> DeadLetterConfig {
             DeadLetterConfig::new()
         }
     }
 
     impl IntoValue for DeadLetterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.arn { m.insert("Arn", v.into_get_att("Arn")); }
@@ -501,6 +514,7 @@ pub mod schedule {
 
     impl EcsParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(task_definition_arn: impl Into<Str>) -> EcsParameters {
             EcsParameters {
                 capacity_provider_strategy: None,
@@ -522,6 +536,7 @@ pub mod schedule {
     }
 
     impl IntoValue for EcsParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityProviderStrategy", self.capacity_provider_strategy);
@@ -568,6 +583,7 @@ pub mod schedule {
 
     impl PlacementConstraint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PlacementConstraint {
             PlacementConstraint {
                 expression: None,
@@ -577,12 +593,14 @@ pub mod schedule {
     }
 
     impl Default for PlacementConstraint {
+        #[inline]
         fn default() -> PlacementConstraint {
             PlacementConstraint::new()
         }
     }
 
     impl IntoValue for PlacementConstraint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Expression", self.expression);
@@ -620,6 +638,7 @@ pub mod schedule {
 
     impl PlacementStrategy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PlacementStrategy {
             PlacementStrategy {
                 field: None,
@@ -629,12 +648,14 @@ pub mod schedule {
     }
 
     impl Default for PlacementStrategy {
+        #[inline]
         fn default() -> PlacementStrategy {
             PlacementStrategy::new()
         }
     }
 
     impl IntoValue for PlacementStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Field", self.field);
@@ -673,6 +694,7 @@ pub mod schedule {
 
     impl CapacityProviderStrategyItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(capacity_provider: impl Into<Str>) -> CapacityProviderStrategyItem {
             CapacityProviderStrategyItem {
                 base: None,
@@ -683,6 +705,7 @@ pub mod schedule {
     }
 
     impl IntoValue for CapacityProviderStrategyItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Base", self.base);
@@ -709,6 +732,7 @@ pub mod schedule {
 
     impl NetworkConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkConfiguration {
             NetworkConfiguration {
                 awsvpc_configuration: None,
@@ -717,12 +741,14 @@ pub mod schedule {
     }
 
     impl Default for NetworkConfiguration {
+        #[inline]
         fn default() -> NetworkConfiguration {
             NetworkConfiguration::new()
         }
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsvpcConfiguration", self.awsvpc_configuration);
@@ -762,6 +788,7 @@ pub mod schedule {
 
     impl AwsVpcConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subnets: impl Into<List<Str>>) -> AwsVpcConfiguration {
             AwsVpcConfiguration {
                 assign_public_ip: None,
@@ -772,6 +799,7 @@ pub mod schedule {
     }
 
     impl IntoValue for AwsVpcConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssignPublicIp", self.assign_public_ip);
@@ -806,6 +834,7 @@ pub mod schedule {
 
     impl EventBridgeParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(detail_type: impl Into<Str>, source: impl Into<Str>) -> EventBridgeParameters {
             EventBridgeParameters {
                 detail_type: detail_type.into(),
@@ -815,6 +844,7 @@ pub mod schedule {
     }
 
     impl IntoValue for EventBridgeParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DetailType", self.detail_type.into_value());
@@ -844,6 +874,7 @@ pub mod schedule {
 
     impl KinesisParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(partition_key: impl Into<Str>) -> KinesisParameters {
             KinesisParameters {
                 partition_key: partition_key.into(),
@@ -852,6 +883,7 @@ pub mod schedule {
     }
 
     impl IntoValue for KinesisParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PartitionKey", self.partition_key.into_value());
@@ -877,6 +909,7 @@ pub mod schedule {
 
     impl SageMakerPipelineParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SageMakerPipelineParameters {
             SageMakerPipelineParameters {
                 pipeline_parameter_list: None,
@@ -885,12 +918,14 @@ pub mod schedule {
     }
 
     impl Default for SageMakerPipelineParameters {
+        #[inline]
         fn default() -> SageMakerPipelineParameters {
             SageMakerPipelineParameters::new()
         }
     }
 
     impl IntoValue for SageMakerPipelineParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PipelineParameterList", self.pipeline_parameter_list);
@@ -921,6 +956,7 @@ pub mod schedule {
 
     impl SageMakerPipelineParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> SageMakerPipelineParameter {
             SageMakerPipelineParameter {
                 name: name.into(),
@@ -930,6 +966,7 @@ pub mod schedule {
     }
 
     impl IntoValue for SageMakerPipelineParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -962,6 +999,7 @@ pub mod schedule {
 
     impl RetryPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RetryPolicy {
             RetryPolicy {
                 maximum_event_age_in_seconds: None,
@@ -971,12 +1009,14 @@ pub mod schedule {
     }
 
     impl Default for RetryPolicy {
+        #[inline]
         fn default() -> RetryPolicy {
             RetryPolicy::new()
         }
     }
 
     impl IntoValue for RetryPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaximumEventAgeInSeconds", self.maximum_event_age_in_seconds);
@@ -1008,6 +1048,7 @@ pub mod schedule {
 
     impl FlexibleTimeWindow {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mode: impl Into<Str>) -> FlexibleTimeWindow {
             FlexibleTimeWindow {
                 maximum_window_in_minutes: None,
@@ -1017,6 +1058,7 @@ pub mod schedule {
     }
 
     impl IntoValue for FlexibleTimeWindow {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaximumWindowInMinutes", self.maximum_window_in_minutes);
@@ -1050,6 +1092,7 @@ pub struct CfnScheduleGroupProps {
 #[cfg(feature = "scheduler")]
 impl CfnScheduleGroupProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnScheduleGroupProps {
         CfnScheduleGroupProps {
             name: None,
@@ -1060,6 +1103,7 @@ impl CfnScheduleGroupProps {
 
 #[cfg(feature = "scheduler")]
 impl Default for CfnScheduleGroupProps {
+    #[inline]
     fn default() -> CfnScheduleGroupProps {
         CfnScheduleGroupProps::new()
     }
@@ -1068,6 +1112,7 @@ impl Default for CfnScheduleGroupProps {
 #[cfg(feature = "scheduler")]
 impl CfnScheduleGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Name", self.name);
@@ -1077,6 +1122,7 @@ impl CfnScheduleGroupProps {
 
     /// The `AWS::Scheduler::ScheduleGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Scheduler::ScheduleGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1085,6 +1131,7 @@ impl CfnScheduleGroupProps {
 #[cfg(feature = "scheduler")]
 impl crate::Cfn<markers::ScheduleGroup> {
     /// Adds an `AWS::Scheduler::ScheduleGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1097,6 +1144,7 @@ impl crate::Cfn<markers::ScheduleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scheduler-schedulegroup.html#aws-resource-scheduler-schedulegroup-return-values).
+    #[inline]
     pub fn attr_creation_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationDate".into())
     }
@@ -1105,6 +1153,7 @@ impl crate::Cfn<markers::ScheduleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scheduler-schedulegroup.html#aws-resource-scheduler-schedulegroup-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -1113,6 +1162,7 @@ impl crate::Cfn<markers::ScheduleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModificationDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scheduler-schedulegroup.html#aws-resource-scheduler-schedulegroup-return-values).
+    #[inline]
     pub fn attr_last_modification_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModificationDate".into())
     }
@@ -1121,6 +1171,7 @@ impl crate::Cfn<markers::ScheduleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scheduler-schedulegroup.html#aws-resource-scheduler-schedulegroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

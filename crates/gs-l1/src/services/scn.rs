@@ -106,6 +106,7 @@ pub struct CfnDataIntegrationFlowProps {
 #[cfg(feature = "scn")]
 impl CfnDataIntegrationFlowProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_id: impl Into<Str>, name: impl Into<Str>, sources: impl Into<List<data_integration_flow::DataIntegrationFlowSource>>, target: impl Into<data_integration_flow::DataIntegrationFlowTarget>, transformation: impl Into<data_integration_flow::DataIntegrationFlowTransformation>) -> CfnDataIntegrationFlowProps {
         CfnDataIntegrationFlowProps {
             instance_id: instance_id.into(),
@@ -121,6 +122,7 @@ impl CfnDataIntegrationFlowProps {
 #[cfg(feature = "scn")]
 impl CfnDataIntegrationFlowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceId", self.instance_id.into_value());
@@ -134,6 +136,7 @@ impl CfnDataIntegrationFlowProps {
 
     /// The `AWS::SCN::DataIntegrationFlow` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SCN::DataIntegrationFlow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -142,6 +145,7 @@ impl CfnDataIntegrationFlowProps {
 #[cfg(feature = "scn")]
 impl crate::Cfn<markers::DataIntegrationFlow> {
     /// Adds an `AWS::SCN::DataIntegrationFlow` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -154,6 +158,7 @@ impl crate::Cfn<markers::DataIntegrationFlow> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scn-dataintegrationflow.html#aws-resource-scn-dataintegrationflow-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -162,6 +167,7 @@ impl crate::Cfn<markers::DataIntegrationFlow> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scn-dataintegrationflow.html#aws-resource-scn-dataintegrationflow-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -170,6 +176,7 @@ impl crate::Cfn<markers::DataIntegrationFlow> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scn-dataintegrationflow.html#aws-resource-scn-dataintegrationflow-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -212,6 +219,7 @@ pub mod data_integration_flow {
 
     impl DataIntegrationFlowSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_name: impl Into<Str>, source_type: impl Into<Str>) -> DataIntegrationFlowSource {
             DataIntegrationFlowSource {
                 dataset_source: None,
@@ -223,6 +231,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for DataIntegrationFlowSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DatasetSource", self.dataset_source);
@@ -260,6 +269,7 @@ pub mod data_integration_flow {
 
     impl S3SourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>, prefix: impl Into<Str>) -> S3SourceConfiguration {
             S3SourceConfiguration {
                 bucket_name: bucket_name.into(),
@@ -270,6 +280,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for S3SourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -294,6 +305,7 @@ pub mod data_integration_flow {
 
     impl S3Options {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3Options {
             S3Options {
                 file_type: None,
@@ -302,12 +314,14 @@ pub mod data_integration_flow {
     }
 
     impl Default for S3Options {
+        #[inline]
         fn default() -> S3Options {
             S3Options::new()
         }
     }
 
     impl IntoValue for S3Options {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FileType", self.file_type);
@@ -336,6 +350,7 @@ pub mod data_integration_flow {
 
     impl DatasetSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dataset_identifier: impl Into<Str>) -> DatasetSourceConfiguration {
             DatasetSourceConfiguration {
                 dataset_identifier: dataset_identifier.into(),
@@ -345,6 +360,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for DatasetSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatasetIdentifier", self.dataset_identifier.into_value());
@@ -378,6 +394,7 @@ pub mod data_integration_flow {
 
     impl DatasetOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DatasetOptions {
             DatasetOptions {
                 dedupe_records: None,
@@ -388,12 +405,14 @@ pub mod data_integration_flow {
     }
 
     impl Default for DatasetOptions {
+        #[inline]
         fn default() -> DatasetOptions {
             DatasetOptions::new()
         }
     }
 
     impl IntoValue for DatasetOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DedupeRecords", self.dedupe_records);
@@ -424,6 +443,7 @@ pub mod data_integration_flow {
 
     impl DedupeStrategy {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> DedupeStrategy {
             DedupeStrategy {
                 field_priority: None,
@@ -433,6 +453,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for DedupeStrategy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FieldPriority", self.field_priority);
@@ -457,6 +478,7 @@ pub mod data_integration_flow {
 
     impl FieldPriorityDedupeStrategyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fields: impl Into<List<FieldPriorityDedupeField>>) -> FieldPriorityDedupeStrategyConfiguration {
             FieldPriorityDedupeStrategyConfiguration {
                 fields: fields.into(),
@@ -465,6 +487,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for FieldPriorityDedupeStrategyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fields", self.fields.into_value());
@@ -494,6 +517,7 @@ pub mod data_integration_flow {
 
     impl FieldPriorityDedupeField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, sort_order: impl Into<Str>) -> FieldPriorityDedupeField {
             FieldPriorityDedupeField {
                 name: name.into(),
@@ -503,6 +527,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for FieldPriorityDedupeField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -532,6 +557,7 @@ pub mod data_integration_flow {
 
     impl DataIntegrationFlowTransformation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(transformation_type: impl Into<Str>) -> DataIntegrationFlowTransformation {
             DataIntegrationFlowTransformation {
                 sql_transformation: None,
@@ -541,6 +567,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for DataIntegrationFlowTransformation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SqlTransformation", self.sql_transformation);
@@ -565,6 +592,7 @@ pub mod data_integration_flow {
 
     impl SqlTransformationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(query: impl Into<Str>) -> SqlTransformationConfiguration {
             SqlTransformationConfiguration {
                 query: query.into(),
@@ -573,6 +601,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for SqlTransformationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Query", self.query.into_value());
@@ -601,6 +630,7 @@ pub mod data_integration_flow {
 
     impl DataIntegrationFlowTarget {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_type: impl Into<Str>) -> DataIntegrationFlowTarget {
             DataIntegrationFlowTarget {
                 dataset_target: None,
@@ -610,6 +640,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for DataIntegrationFlowTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DatasetTarget", self.dataset_target);
@@ -639,6 +670,7 @@ pub mod data_integration_flow {
 
     impl DatasetTargetConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dataset_identifier: impl Into<Str>) -> DatasetTargetConfiguration {
             DatasetTargetConfiguration {
                 dataset_identifier: dataset_identifier.into(),
@@ -648,6 +680,7 @@ pub mod data_integration_flow {
     }
 
     impl IntoValue for DatasetTargetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatasetIdentifier", self.dataset_identifier.into_value());
@@ -710,6 +743,7 @@ pub struct CfnDatasetProps {
 #[cfg(feature = "scn")]
 impl CfnDatasetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_id: impl Into<Str>, name: impl Into<Str>, namespace: impl Into<Str>) -> CfnDatasetProps {
         CfnDatasetProps {
             description: None,
@@ -726,6 +760,7 @@ impl CfnDatasetProps {
 #[cfg(feature = "scn")]
 impl CfnDatasetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -740,6 +775,7 @@ impl CfnDatasetProps {
 
     /// The `AWS::SCN::Dataset` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SCN::Dataset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -748,6 +784,7 @@ impl CfnDatasetProps {
 #[cfg(feature = "scn")]
 impl crate::Cfn<markers::Dataset> {
     /// Adds an `AWS::SCN::Dataset` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -760,6 +797,7 @@ impl crate::Cfn<markers::Dataset> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scn-dataset.html#aws-resource-scn-dataset-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -768,6 +806,7 @@ impl crate::Cfn<markers::Dataset> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scn-dataset.html#aws-resource-scn-dataset-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -776,6 +815,7 @@ impl crate::Cfn<markers::Dataset> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scn-dataset.html#aws-resource-scn-dataset-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -813,6 +853,7 @@ pub mod dataset {
 
     impl Schema {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fields: impl Into<List<DataLakeDatasetSchemaField>>, name: impl Into<Str>) -> Schema {
             Schema {
                 fields: fields.into(),
@@ -823,6 +864,7 @@ pub mod dataset {
     }
 
     impl IntoValue for Schema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fields", self.fields.into_value());
@@ -860,6 +902,7 @@ pub mod dataset {
 
     impl DataLakeDatasetSchemaField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(is_required: impl Into<Bool>, name: impl Into<Str>, r#type: impl Into<Str>) -> DataLakeDatasetSchemaField {
             DataLakeDatasetSchemaField {
                 is_required: is_required.into(),
@@ -870,6 +913,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DataLakeDatasetSchemaField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IsRequired", self.is_required.into_value());
@@ -895,6 +939,7 @@ pub mod dataset {
 
     impl DataLakeDatasetPrimaryKeyField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> DataLakeDatasetPrimaryKeyField {
             DataLakeDatasetPrimaryKeyField {
                 name: name.into(),
@@ -903,6 +948,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DataLakeDatasetPrimaryKeyField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -926,6 +972,7 @@ pub mod dataset {
 
     impl PartitionSpec {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fields: impl Into<List<DataLakeDatasetPartitionField>>) -> PartitionSpec {
             PartitionSpec {
                 fields: fields.into(),
@@ -934,6 +981,7 @@ pub mod dataset {
     }
 
     impl IntoValue for PartitionSpec {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Fields", self.fields.into_value());
@@ -963,6 +1011,7 @@ pub mod dataset {
 
     impl DataLakeDatasetPartitionField {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, transform: impl Into<Transform>) -> DataLakeDatasetPartitionField {
             DataLakeDatasetPartitionField {
                 name: name.into(),
@@ -972,6 +1021,7 @@ pub mod dataset {
     }
 
     impl IntoValue for DataLakeDatasetPartitionField {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -996,6 +1046,7 @@ pub mod dataset {
 
     impl Transform {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> Transform {
             Transform {
                 r#type: r#type.into(),
@@ -1004,6 +1055,7 @@ pub mod dataset {
     }
 
     impl IntoValue for Transform {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -1047,6 +1099,7 @@ pub struct CfnNamespaceProps {
 #[cfg(feature = "scn")]
 impl CfnNamespaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_id: impl Into<Str>, name: impl Into<Str>) -> CfnNamespaceProps {
         CfnNamespaceProps {
             description: None,
@@ -1060,6 +1113,7 @@ impl CfnNamespaceProps {
 #[cfg(feature = "scn")]
 impl CfnNamespaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1071,6 +1125,7 @@ impl CfnNamespaceProps {
 
     /// The `AWS::SCN::Namespace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SCN::Namespace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1079,6 +1134,7 @@ impl CfnNamespaceProps {
 #[cfg(feature = "scn")]
 impl crate::Cfn<markers::Namespace> {
     /// Adds an `AWS::SCN::Namespace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1091,6 +1147,7 @@ impl crate::Cfn<markers::Namespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scn-namespace.html#aws-resource-scn-namespace-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1099,6 +1156,7 @@ impl crate::Cfn<markers::Namespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scn-namespace.html#aws-resource-scn-namespace-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -1107,6 +1165,7 @@ impl crate::Cfn<markers::Namespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scn-namespace.html#aws-resource-scn-namespace-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }

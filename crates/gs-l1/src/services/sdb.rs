@@ -46,6 +46,7 @@ pub struct CfnDomainProps {
 #[cfg(feature = "sdb")]
 impl CfnDomainProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDomainProps {
         CfnDomainProps {
             description: None,
@@ -55,6 +56,7 @@ impl CfnDomainProps {
 
 #[cfg(feature = "sdb")]
 impl Default for CfnDomainProps {
+    #[inline]
     fn default() -> CfnDomainProps {
         CfnDomainProps::new()
     }
@@ -63,6 +65,7 @@ impl Default for CfnDomainProps {
 #[cfg(feature = "sdb")]
 impl CfnDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -71,6 +74,7 @@ impl CfnDomainProps {
 
     /// The `AWS::SDB::Domain` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SDB::Domain").properties(self.into_properties())
     }
@@ -79,6 +83,7 @@ impl CfnDomainProps {
 #[cfg(feature = "sdb")]
 impl crate::Cfn<markers::Domain> {
     /// Adds an `AWS::SDB::Domain` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -91,6 +96,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sdb-domain.html#aws-resource-sdb-domain-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }

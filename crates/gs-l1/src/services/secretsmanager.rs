@@ -129,6 +129,7 @@ pub struct CfnResourcePolicyProps {
 #[cfg(feature = "secretsmanager")]
 impl CfnResourcePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_policy: impl Into<Union>, secret_id: impl Into<Id<crate::secretsmanager::CfnSecret>>) -> CfnResourcePolicyProps {
         CfnResourcePolicyProps {
             block_public_policy: None,
@@ -141,6 +142,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "secretsmanager")]
 impl CfnResourcePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BlockPublicPolicy", self.block_public_policy);
@@ -151,6 +153,7 @@ impl CfnResourcePolicyProps {
 
     /// The `AWS::SecretsManager::ResourcePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecretsManager::ResourcePolicy").properties(self.into_properties())
     }
@@ -159,6 +162,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "secretsmanager")]
 impl crate::Cfn<markers::ResourcePolicy> {
     /// Adds an `AWS::SecretsManager::ResourcePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -171,6 +175,7 @@ impl crate::Cfn<markers::ResourcePolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-resourcepolicy.html#aws-resource-secretsmanager-resourcepolicy-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -231,6 +236,7 @@ pub struct CfnRotationScheduleProps {
 #[cfg(feature = "secretsmanager")]
 impl CfnRotationScheduleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(secret_id: impl Into<Str>) -> CfnRotationScheduleProps {
         CfnRotationScheduleProps {
             external_secret_rotation_metadata: None,
@@ -247,6 +253,7 @@ impl CfnRotationScheduleProps {
 #[cfg(feature = "secretsmanager")]
 impl CfnRotationScheduleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ExternalSecretRotationMetadata", self.external_secret_rotation_metadata);
@@ -261,6 +268,7 @@ impl CfnRotationScheduleProps {
 
     /// The `AWS::SecretsManager::RotationSchedule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecretsManager::RotationSchedule").properties(self.into_properties())
     }
@@ -269,6 +277,7 @@ impl CfnRotationScheduleProps {
 #[cfg(feature = "secretsmanager")]
 impl crate::Cfn<markers::RotationSchedule> {
     /// Adds an `AWS::SecretsManager::RotationSchedule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -281,6 +290,7 @@ impl crate::Cfn<markers::RotationSchedule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-rotationschedule.html#aws-resource-secretsmanager-rotationschedule-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -316,6 +326,7 @@ pub mod rotation_schedule {
 
     impl ExternalSecretRotationMetadataItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> ExternalSecretRotationMetadataItem {
             ExternalSecretRotationMetadataItem {
                 key: key.into(),
@@ -325,6 +336,7 @@ pub mod rotation_schedule {
     }
 
     impl IntoValue for ExternalSecretRotationMetadataItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -443,6 +455,7 @@ pub mod rotation_schedule {
 
     impl HostedRotationLambda {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rotation_type: impl Into<Str>) -> HostedRotationLambda {
             HostedRotationLambda {
                 exclude_characters: None,
@@ -461,6 +474,7 @@ pub mod rotation_schedule {
     }
 
     impl IntoValue for HostedRotationLambda {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExcludeCharacters", self.exclude_characters);
@@ -516,6 +530,7 @@ pub mod rotation_schedule {
 
     impl RotationRules {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RotationRules {
             RotationRules {
                 automatically_after_days: None,
@@ -526,12 +541,14 @@ pub mod rotation_schedule {
     }
 
     impl Default for RotationRules {
+        #[inline]
         fn default() -> RotationRules {
             RotationRules::new()
         }
     }
 
     impl IntoValue for RotationRules {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutomaticallyAfterDays", self.automatically_after_days);
@@ -611,6 +628,7 @@ pub struct CfnSecretProps {
 #[cfg(feature = "secretsmanager")]
 impl CfnSecretProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnSecretProps {
         CfnSecretProps {
             description: None,
@@ -627,6 +645,7 @@ impl CfnSecretProps {
 
 #[cfg(feature = "secretsmanager")]
 impl Default for CfnSecretProps {
+    #[inline]
     fn default() -> CfnSecretProps {
         CfnSecretProps::new()
     }
@@ -635,6 +654,7 @@ impl Default for CfnSecretProps {
 #[cfg(feature = "secretsmanager")]
 impl CfnSecretProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -650,6 +670,7 @@ impl CfnSecretProps {
 
     /// The `AWS::SecretsManager::Secret` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecretsManager::Secret").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -658,6 +679,7 @@ impl CfnSecretProps {
 #[cfg(feature = "secretsmanager")]
 impl crate::Cfn<markers::Secret> {
     /// Adds an `AWS::SecretsManager::Secret` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -670,6 +692,7 @@ impl crate::Cfn<markers::Secret> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-secret.html#aws-resource-secretsmanager-secret-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -753,6 +776,7 @@ pub mod secret {
 
     impl GenerateSecretString {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GenerateSecretString {
             GenerateSecretString {
                 exclude_characters: None,
@@ -770,12 +794,14 @@ pub mod secret {
     }
 
     impl Default for GenerateSecretString {
+        #[inline]
         fn default() -> GenerateSecretString {
             GenerateSecretString::new()
         }
     }
 
     impl IntoValue for GenerateSecretString {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExcludeCharacters", self.exclude_characters);
@@ -814,6 +840,7 @@ pub mod secret {
 
     impl ReplicaRegion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(region: impl Into<Str>) -> ReplicaRegion {
             ReplicaRegion {
                 kms_key_id: None,
@@ -823,6 +850,7 @@ pub mod secret {
     }
 
     impl IntoValue for ReplicaRegion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -866,6 +894,7 @@ pub struct CfnSecretTargetAttachmentProps {
 #[cfg(feature = "secretsmanager")]
 impl CfnSecretTargetAttachmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(secret_id: impl Into<Str>, target_id: impl Into<Str>, target_type: impl Into<Str>) -> CfnSecretTargetAttachmentProps {
         CfnSecretTargetAttachmentProps {
             secret_id: secret_id.into(),
@@ -878,6 +907,7 @@ impl CfnSecretTargetAttachmentProps {
 #[cfg(feature = "secretsmanager")]
 impl CfnSecretTargetAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("SecretId", self.secret_id.into_value());
@@ -888,6 +918,7 @@ impl CfnSecretTargetAttachmentProps {
 
     /// The `AWS::SecretsManager::SecretTargetAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecretsManager::SecretTargetAttachment").properties(self.into_properties())
     }
@@ -896,6 +927,7 @@ impl CfnSecretTargetAttachmentProps {
 #[cfg(feature = "secretsmanager")]
 impl crate::Cfn<markers::SecretTargetAttachment> {
     /// Adds an `AWS::SecretsManager::SecretTargetAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -908,6 +940,7 @@ impl crate::Cfn<markers::SecretTargetAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-secrettargetattachment.html#aws-resource-secretsmanager-secrettargetattachment-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }

@@ -157,6 +157,7 @@ pub struct CfnAgentSpaceProps {
 #[cfg(feature = "securityagent")]
 impl CfnAgentSpaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnAgentSpaceProps {
         CfnAgentSpaceProps {
             aws_resources: None,
@@ -174,6 +175,7 @@ impl CfnAgentSpaceProps {
 #[cfg(feature = "securityagent")]
 impl CfnAgentSpaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AwsResources", self.aws_resources);
@@ -189,6 +191,7 @@ impl CfnAgentSpaceProps {
 
     /// The `AWS::SecurityAgent::AgentSpace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityAgent::AgentSpace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -197,6 +200,7 @@ impl CfnAgentSpaceProps {
 #[cfg(feature = "securityagent")]
 impl crate::Cfn<markers::AgentSpace> {
     /// Adds an `AWS::SecurityAgent::AgentSpace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -209,6 +213,7 @@ impl crate::Cfn<markers::AgentSpace> {
     ///
     /// `Fn::GetAtt` of
     /// [`AgentSpaceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-agentspace.html#aws-resource-securityagent-agentspace-return-values).
+    #[inline]
     pub fn attr_agent_space_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AgentSpaceId".into())
     }
@@ -217,6 +222,7 @@ impl crate::Cfn<markers::AgentSpace> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-agentspace.html#aws-resource-securityagent-agentspace-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -225,6 +231,7 @@ impl crate::Cfn<markers::AgentSpace> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-agentspace.html#aws-resource-securityagent-agentspace-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -275,6 +282,7 @@ pub mod agent_space {
 
     impl AWSResources {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AWSResources {
             AWSResources {
                 iam_roles: None,
@@ -288,12 +296,14 @@ pub mod agent_space {
     }
 
     impl Default for AWSResources {
+        #[inline]
         fn default() -> AWSResources {
             AWSResources::new()
         }
     }
 
     impl IntoValue for AWSResources {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IamRoles", self.iam_roles);
@@ -331,6 +341,7 @@ pub mod agent_space {
 
     impl VpcConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcConfig {
             VpcConfig {
                 security_group_arns: None,
@@ -341,12 +352,14 @@ pub mod agent_space {
     }
 
     impl Default for VpcConfig {
+        #[inline]
         fn default() -> VpcConfig {
             VpcConfig::new()
         }
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroupArns", self.security_group_arns);
@@ -378,6 +391,7 @@ pub mod agent_space {
 
     impl CodeReviewSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(controls_scanning: impl Into<Bool>, general_purpose_scanning: impl Into<Bool>) -> CodeReviewSettings {
             CodeReviewSettings {
                 controls_scanning: controls_scanning.into(),
@@ -387,6 +401,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for CodeReviewSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ControlsScanning", self.controls_scanning.into_value());
@@ -411,6 +426,7 @@ pub mod agent_space {
 
     impl IntegratedResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(integration: impl Into<Str>) -> IntegratedResource {
             IntegratedResource {
                 integration: integration.into(),
@@ -419,6 +435,7 @@ pub mod agent_space {
     }
 
     impl IntoValue for IntegratedResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Integration", self.integration.into_value());
@@ -461,6 +478,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "securityagent")]
 impl CfnApplicationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnApplicationProps {
         CfnApplicationProps {
             default_kms_key_id: None,
@@ -473,6 +491,7 @@ impl CfnApplicationProps {
 
 #[cfg(feature = "securityagent")]
 impl Default for CfnApplicationProps {
+    #[inline]
     fn default() -> CfnApplicationProps {
         CfnApplicationProps::new()
     }
@@ -481,6 +500,7 @@ impl Default for CfnApplicationProps {
 #[cfg(feature = "securityagent")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DefaultKmsKeyId", self.default_kms_key_id);
@@ -492,6 +512,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::SecurityAgent::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityAgent::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -500,6 +521,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "securityagent")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::SecurityAgent::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -512,6 +534,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-application.html#aws-resource-securityagent-application-return-values).
+    #[inline]
     pub fn attr_application_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationName".into())
     }
@@ -520,6 +543,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-application.html#aws-resource-securityagent-application-return-values).
+    #[inline]
     pub fn attr_application_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationId".into())
     }
@@ -528,6 +552,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`Domain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-application.html#aws-resource-securityagent-application-return-values).
+    #[inline]
     pub fn attr_domain(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Domain".into())
     }
@@ -536,6 +561,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdCConfiguration.IdCApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-application.html#aws-resource-securityagent-application-return-values).
+    #[inline]
     pub fn attr_id_c_configuration_id_c_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdCConfiguration.IdCApplicationArn".into())
     }
@@ -567,6 +593,7 @@ pub mod application {
 
     impl IdCConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IdCConfiguration {
             IdCConfiguration {
                 id_c_application_arn: None,
@@ -576,12 +603,14 @@ pub mod application {
     }
 
     impl Default for IdCConfiguration {
+        #[inline]
         fn default() -> IdCConfiguration {
             IdCConfiguration::new()
         }
     }
 
     impl IntoValue for IdCConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IdCApplicationArn", self.id_c_application_arn);
@@ -625,6 +654,7 @@ pub struct CfnArtifactProps {
 #[cfg(feature = "securityagent")]
 impl CfnArtifactProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(agent_space_id: impl Into<Str>, artifact_type: impl Into<Str>, file_name: impl Into<Str>) -> CfnArtifactProps {
         CfnArtifactProps {
             agent_space_id: agent_space_id.into(),
@@ -638,6 +668,7 @@ impl CfnArtifactProps {
 #[cfg(feature = "securityagent")]
 impl CfnArtifactProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AgentSpaceId", self.agent_space_id.into_value());
@@ -649,6 +680,7 @@ impl CfnArtifactProps {
 
     /// The `AWS::SecurityAgent::Artifact` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityAgent::Artifact").properties(self.into_properties())
     }
@@ -657,6 +689,7 @@ impl CfnArtifactProps {
 #[cfg(feature = "securityagent")]
 impl crate::Cfn<markers::Artifact> {
     /// Adds an `AWS::SecurityAgent::Artifact` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -669,6 +702,7 @@ impl crate::Cfn<markers::Artifact> {
     ///
     /// `Fn::GetAtt` of
     /// [`ArtifactId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-artifact.html#aws-resource-securityagent-artifact-return-values).
+    #[inline]
     pub fn attr_artifact_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ArtifactId".into())
     }
@@ -677,6 +711,7 @@ impl crate::Cfn<markers::Artifact> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-artifact.html#aws-resource-securityagent-artifact-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -685,6 +720,7 @@ impl crate::Cfn<markers::Artifact> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-artifact.html#aws-resource-securityagent-artifact-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -758,6 +794,7 @@ pub struct CfnPentestProps {
 #[cfg(feature = "securityagent")]
 impl CfnPentestProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(agent_space_id: impl Into<Str>, assets: impl Into<pentest::Assets>, service_role: impl Into<Str>) -> CfnPentestProps {
         CfnPentestProps {
             agent_space_id: agent_space_id.into(),
@@ -778,6 +815,7 @@ impl CfnPentestProps {
 #[cfg(feature = "securityagent")]
 impl CfnPentestProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AgentSpaceId", self.agent_space_id.into_value());
@@ -796,6 +834,7 @@ impl CfnPentestProps {
 
     /// The `AWS::SecurityAgent::Pentest` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityAgent::Pentest").properties(self.into_properties())
     }
@@ -804,6 +843,7 @@ impl CfnPentestProps {
 #[cfg(feature = "securityagent")]
 impl crate::Cfn<markers::Pentest> {
     /// Adds an `AWS::SecurityAgent::Pentest` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -816,6 +856,7 @@ impl crate::Cfn<markers::Pentest> {
     ///
     /// `Fn::GetAtt` of
     /// [`PentestId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-pentest.html#aws-resource-securityagent-pentest-return-values).
+    #[inline]
     pub fn attr_pentest_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PentestId".into())
     }
@@ -824,6 +865,7 @@ impl crate::Cfn<markers::Pentest> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-pentest.html#aws-resource-securityagent-pentest-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -832,6 +874,7 @@ impl crate::Cfn<markers::Pentest> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-pentest.html#aws-resource-securityagent-pentest-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -883,6 +926,7 @@ pub mod pentest {
 
     impl Assets {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Assets {
             Assets {
                 actors: None,
@@ -896,12 +940,14 @@ pub mod pentest {
     }
 
     impl Default for Assets {
+        #[inline]
         fn default() -> Assets {
             Assets::new()
         }
     }
 
     impl IntoValue for Assets {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Actors", self.actors);
@@ -929,6 +975,7 @@ pub mod pentest {
 
     impl Endpoint {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Endpoint {
             Endpoint {
                 uri: None,
@@ -937,12 +984,14 @@ pub mod pentest {
     }
 
     impl Default for Endpoint {
+        #[inline]
         fn default() -> Endpoint {
             Endpoint::new()
         }
     }
 
     impl IntoValue for Endpoint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Uri", self.uri);
@@ -990,6 +1039,7 @@ pub mod pentest {
 
     impl Actor {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Actor {
             Actor {
                 authentication: None,
@@ -1003,12 +1053,14 @@ pub mod pentest {
     }
 
     impl Default for Actor {
+        #[inline]
         fn default() -> Actor {
             Actor::new()
         }
     }
 
     impl IntoValue for Actor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Authentication", self.authentication);
@@ -1041,6 +1093,7 @@ pub mod pentest {
 
     impl Authentication {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Authentication {
             Authentication {
                 provider_type: None,
@@ -1050,12 +1103,14 @@ pub mod pentest {
     }
 
     impl Default for Authentication {
+        #[inline]
         fn default() -> Authentication {
             Authentication::new()
         }
     }
 
     impl IntoValue for Authentication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ProviderType", self.provider_type);
@@ -1084,6 +1139,7 @@ pub mod pentest {
 
     impl DocumentInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DocumentInfo {
             DocumentInfo {
                 artifact_id: None,
@@ -1093,12 +1149,14 @@ pub mod pentest {
     }
 
     impl Default for DocumentInfo {
+        #[inline]
         fn default() -> DocumentInfo {
             DocumentInfo::new()
         }
     }
 
     impl IntoValue for DocumentInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ArtifactId", self.artifact_id);
@@ -1122,6 +1180,7 @@ pub mod pentest {
 
     impl SourceCodeRepository {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceCodeRepository {
             SourceCodeRepository {
                 s3_location: None,
@@ -1130,12 +1189,14 @@ pub mod pentest {
     }
 
     impl Default for SourceCodeRepository {
+        #[inline]
         fn default() -> SourceCodeRepository {
             SourceCodeRepository::new()
         }
     }
 
     impl IntoValue for SourceCodeRepository {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Location", self.s3_location);
@@ -1170,6 +1231,7 @@ pub mod pentest {
 
     impl IntegratedRepository {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(integration_id: impl Into<Str>, provider_resource_id: impl Into<Str>) -> IntegratedRepository {
             IntegratedRepository {
                 branch: None,
@@ -1180,6 +1242,7 @@ pub mod pentest {
     }
 
     impl IntoValue for IntegratedRepository {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Branch", self.branch);
@@ -1205,6 +1268,7 @@ pub mod pentest {
 
     impl TrustedCaCertificate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source: impl Into<CaCertificateSource>) -> TrustedCaCertificate {
             TrustedCaCertificate {
                 source: source.into(),
@@ -1213,6 +1277,7 @@ pub mod pentest {
     }
 
     impl IntoValue for TrustedCaCertificate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Source", self.source.into_value());
@@ -1245,6 +1310,7 @@ pub mod pentest {
 
     impl CaCertificateSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CaCertificateSource {
             CaCertificateSource {
                 artifact_id: None,
@@ -1255,12 +1321,14 @@ pub mod pentest {
     }
 
     impl Default for CaCertificateSource {
+        #[inline]
         fn default() -> CaCertificateSource {
             CaCertificateSource::new()
         }
     }
 
     impl IntoValue for CaCertificateSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ArtifactId", self.artifact_id);
@@ -1290,6 +1358,7 @@ pub mod pentest {
 
     impl CloudWatchLog {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CloudWatchLog {
             CloudWatchLog {
                 log_group: None,
@@ -1299,12 +1368,14 @@ pub mod pentest {
     }
 
     impl Default for CloudWatchLog {
+        #[inline]
         fn default() -> CloudWatchLog {
             CloudWatchLog::new()
         }
     }
 
     impl IntoValue for CloudWatchLog {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LogGroup", self.log_group);
@@ -1338,6 +1409,7 @@ pub mod pentest {
 
     impl VpcConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VpcConfig {
             VpcConfig {
                 security_group_arns: None,
@@ -1348,12 +1420,14 @@ pub mod pentest {
     }
 
     impl Default for VpcConfig {
+        #[inline]
         fn default() -> VpcConfig {
             VpcConfig::new()
         }
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityGroupArns", self.security_group_arns);
@@ -1383,6 +1457,7 @@ pub mod pentest {
 
     impl NetworkTrafficConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkTrafficConfig {
             NetworkTrafficConfig {
                 custom_headers: None,
@@ -1392,12 +1467,14 @@ pub mod pentest {
     }
 
     impl Default for NetworkTrafficConfig {
+        #[inline]
         fn default() -> NetworkTrafficConfig {
             NetworkTrafficConfig::new()
         }
     }
 
     impl IntoValue for NetworkTrafficConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomHeaders", self.custom_headers);
@@ -1431,6 +1508,7 @@ pub mod pentest {
 
     impl NetworkTrafficRule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkTrafficRule {
             NetworkTrafficRule {
                 effect: None,
@@ -1441,12 +1519,14 @@ pub mod pentest {
     }
 
     impl Default for NetworkTrafficRule {
+        #[inline]
         fn default() -> NetworkTrafficRule {
             NetworkTrafficRule::new()
         }
     }
 
     impl IntoValue for NetworkTrafficRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Effect", self.effect);
@@ -1476,6 +1556,7 @@ pub mod pentest {
 
     impl CustomHeader {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomHeader {
             CustomHeader {
                 name: None,
@@ -1485,12 +1566,14 @@ pub mod pentest {
     }
 
     impl Default for CustomHeader {
+        #[inline]
         fn default() -> CustomHeader {
             CustomHeader::new()
         }
     }
 
     impl IntoValue for CustomHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1545,6 +1628,7 @@ pub struct CfnSecurityRequirementPackProps {
 #[cfg(feature = "securityagent")]
 impl CfnSecurityRequirementPackProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnSecurityRequirementPackProps {
         CfnSecurityRequirementPackProps {
             description: None,
@@ -1560,6 +1644,7 @@ impl CfnSecurityRequirementPackProps {
 #[cfg(feature = "securityagent")]
 impl CfnSecurityRequirementPackProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1573,6 +1658,7 @@ impl CfnSecurityRequirementPackProps {
 
     /// The `AWS::SecurityAgent::SecurityRequirementPack` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityAgent::SecurityRequirementPack").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1581,6 +1667,7 @@ impl CfnSecurityRequirementPackProps {
 #[cfg(feature = "securityagent")]
 impl crate::Cfn<markers::SecurityRequirementPack> {
     /// Adds an `AWS::SecurityAgent::SecurityRequirementPack` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1593,6 +1680,7 @@ impl crate::Cfn<markers::SecurityRequirementPack> {
     ///
     /// `Fn::GetAtt` of
     /// [`PackId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-securityrequirementpack.html#aws-resource-securityagent-securityrequirementpack-return-values).
+    #[inline]
     pub fn attr_pack_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PackId".into())
     }
@@ -1642,6 +1730,7 @@ pub mod security_requirement_pack {
 
     impl SecurityRequirement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(description: impl Into<Str>, domain: impl Into<Str>, evaluation: impl Into<Str>, name: impl Into<Str>) -> SecurityRequirement {
             SecurityRequirement {
                 description: description.into(),
@@ -1654,6 +1743,7 @@ pub mod security_requirement_pack {
     }
 
     impl IntoValue for SecurityRequirement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Description", self.description.into_value());
@@ -1696,6 +1786,7 @@ pub struct CfnTargetDomainProps {
 #[cfg(feature = "securityagent")]
 impl CfnTargetDomainProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(target_domain_name: impl Into<Str>, verification_method: impl Into<Str>) -> CfnTargetDomainProps {
         CfnTargetDomainProps {
             tags: None,
@@ -1708,6 +1799,7 @@ impl CfnTargetDomainProps {
 #[cfg(feature = "securityagent")]
 impl CfnTargetDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Tags", self.tags);
@@ -1718,6 +1810,7 @@ impl CfnTargetDomainProps {
 
     /// The `AWS::SecurityAgent::TargetDomain` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityAgent::TargetDomain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1726,6 +1819,7 @@ impl CfnTargetDomainProps {
 #[cfg(feature = "securityagent")]
 impl crate::Cfn<markers::TargetDomain> {
     /// Adds an `AWS::SecurityAgent::TargetDomain` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1738,6 +1832,7 @@ impl crate::Cfn<markers::TargetDomain> {
     ///
     /// `Fn::GetAtt` of
     /// [`TargetDomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-targetdomain.html#aws-resource-securityagent-targetdomain-return-values).
+    #[inline]
     pub fn attr_target_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TargetDomainId".into())
     }
@@ -1746,6 +1841,7 @@ impl crate::Cfn<markers::TargetDomain> {
     ///
     /// `Fn::GetAtt` of
     /// [`VerificationStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-targetdomain.html#aws-resource-securityagent-targetdomain-return-values).
+    #[inline]
     pub fn attr_verification_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VerificationStatus".into())
     }
@@ -1754,6 +1850,7 @@ impl crate::Cfn<markers::TargetDomain> {
     ///
     /// `Fn::GetAtt` of
     /// [`VerificationStatusReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-targetdomain.html#aws-resource-securityagent-targetdomain-return-values).
+    #[inline]
     pub fn attr_verification_status_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VerificationStatusReason".into())
     }
@@ -1762,6 +1859,7 @@ impl crate::Cfn<markers::TargetDomain> {
     ///
     /// `Fn::GetAtt` of
     /// [`VerificationDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-targetdomain.html#aws-resource-securityagent-targetdomain-return-values).
+    #[inline]
     pub fn attr_verification_details(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VerificationDetails".into())
     }
@@ -1770,6 +1868,7 @@ impl crate::Cfn<markers::TargetDomain> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-targetdomain.html#aws-resource-securityagent-targetdomain-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1778,6 +1877,7 @@ impl crate::Cfn<markers::TargetDomain> {
     ///
     /// `Fn::GetAtt` of
     /// [`VerifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-targetdomain.html#aws-resource-securityagent-targetdomain-return-values).
+    #[inline]
     pub fn attr_verified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VerifiedAt".into())
     }

@@ -335,6 +335,7 @@ pub struct CfnAggregatorV2Props {
 #[cfg(feature = "securityhub")]
 impl CfnAggregatorV2Props {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(linked_regions: impl Into<List<Str>>, region_linking_mode: impl Into<Str>) -> CfnAggregatorV2Props {
         CfnAggregatorV2Props {
             linked_regions: linked_regions.into(),
@@ -347,6 +348,7 @@ impl CfnAggregatorV2Props {
 #[cfg(feature = "securityhub")]
 impl CfnAggregatorV2Props {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LinkedRegions", self.linked_regions.into_value());
@@ -357,6 +359,7 @@ impl CfnAggregatorV2Props {
 
     /// The `AWS::SecurityHub::AggregatorV2` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityHub::AggregatorV2").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -365,6 +368,7 @@ impl CfnAggregatorV2Props {
 #[cfg(feature = "securityhub")]
 impl crate::Cfn<markers::AggregatorV2> {
     /// Adds an `AWS::SecurityHub::AggregatorV2` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -377,6 +381,7 @@ impl crate::Cfn<markers::AggregatorV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`AggregatorV2Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-aggregatorv2.html#aws-resource-securityhub-aggregatorv2-return-values).
+    #[inline]
     pub fn attr_aggregator_v2_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AggregatorV2Arn".into())
     }
@@ -385,6 +390,7 @@ impl crate::Cfn<markers::AggregatorV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`AggregationRegion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-aggregatorv2.html#aws-resource-securityhub-aggregatorv2-return-values).
+    #[inline]
     pub fn attr_aggregation_region(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AggregationRegion".into())
     }
@@ -461,6 +467,7 @@ pub struct CfnAutomationRuleProps {
 #[cfg(feature = "securityhub")]
 impl CfnAutomationRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(actions: impl Into<List<automation_rule::AutomationRulesAction>>, criteria: impl Into<automation_rule::AutomationRulesFindingFilters>, description: impl Into<Str>, rule_name: impl Into<Str>, rule_order: impl Into<Int>) -> CfnAutomationRuleProps {
         CfnAutomationRuleProps {
             actions: actions.into(),
@@ -478,6 +485,7 @@ impl CfnAutomationRuleProps {
 #[cfg(feature = "securityhub")]
 impl CfnAutomationRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
@@ -493,6 +501,7 @@ impl CfnAutomationRuleProps {
 
     /// The `AWS::SecurityHub::AutomationRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityHub::AutomationRule").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -501,6 +510,7 @@ impl CfnAutomationRuleProps {
 #[cfg(feature = "securityhub")]
 impl crate::Cfn<markers::AutomationRule> {
     /// Adds an `AWS::SecurityHub::AutomationRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -514,6 +524,7 @@ impl crate::Cfn<markers::AutomationRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-automationrule.html#aws-resource-securityhub-automationrule-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -523,6 +534,7 @@ impl crate::Cfn<markers::AutomationRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-automationrule.html#aws-resource-securityhub-automationrule-return-values).
+    #[inline]
     pub fn attr_rule_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleArn".into())
     }
@@ -531,6 +543,7 @@ impl crate::Cfn<markers::AutomationRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-automationrule.html#aws-resource-securityhub-automationrule-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -539,6 +552,7 @@ impl crate::Cfn<markers::AutomationRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-automationrule.html#aws-resource-securityhub-automationrule-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -573,6 +587,7 @@ pub mod automation_rule {
 
     impl AutomationRulesAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(finding_fields_update: impl Into<AutomationRulesFindingFieldsUpdate>, r#type: impl Into<Str>) -> AutomationRulesAction {
             AutomationRulesAction {
                 finding_fields_update: finding_fields_update.into(),
@@ -582,6 +597,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for AutomationRulesAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FindingFieldsUpdate", self.finding_fields_update.into_value());
@@ -646,6 +662,7 @@ pub mod automation_rule {
 
     impl AutomationRulesFindingFieldsUpdate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutomationRulesFindingFieldsUpdate {
             AutomationRulesFindingFieldsUpdate {
                 confidence: None,
@@ -662,12 +679,14 @@ pub mod automation_rule {
     }
 
     impl Default for AutomationRulesFindingFieldsUpdate {
+        #[inline]
         fn default() -> AutomationRulesFindingFieldsUpdate {
             AutomationRulesFindingFieldsUpdate::new()
         }
     }
 
     impl IntoValue for AutomationRulesFindingFieldsUpdate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Confidence", self.confidence);
@@ -705,6 +724,7 @@ pub mod automation_rule {
 
     impl NoteUpdate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(text: impl Into<Str>, updated_by: impl Into<Str>) -> NoteUpdate {
             NoteUpdate {
                 text: text.into(),
@@ -714,6 +734,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for NoteUpdate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Text", self.text.into_value());
@@ -744,6 +765,7 @@ pub mod automation_rule {
 
     impl RelatedFinding {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>, product_arn: impl Into<Str>) -> RelatedFinding {
             RelatedFinding {
                 id: id.into(),
@@ -753,6 +775,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for RelatedFinding {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -780,6 +803,7 @@ pub mod automation_rule {
 
     impl WorkflowUpdate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>) -> WorkflowUpdate {
             WorkflowUpdate {
                 status: status.into(),
@@ -788,6 +812,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for WorkflowUpdate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Status", self.status.into_value());
@@ -822,6 +847,7 @@ pub mod automation_rule {
 
     impl SeverityUpdate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SeverityUpdate {
             SeverityUpdate {
                 label: None,
@@ -832,12 +858,14 @@ pub mod automation_rule {
     }
 
     impl Default for SeverityUpdate {
+        #[inline]
         fn default() -> SeverityUpdate {
             SeverityUpdate::new()
         }
     }
 
     impl IntoValue for SeverityUpdate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Label", self.label);
@@ -1061,6 +1089,7 @@ pub mod automation_rule {
 
     impl AutomationRulesFindingFilters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutomationRulesFindingFilters {
             AutomationRulesFindingFilters {
                 aws_account_id: None,
@@ -1103,12 +1132,14 @@ pub mod automation_rule {
     }
 
     impl Default for AutomationRulesFindingFilters {
+        #[inline]
         fn default() -> AutomationRulesFindingFilters {
             AutomationRulesFindingFilters::new()
         }
     }
 
     impl IntoValue for AutomationRulesFindingFilters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsAccountId", self.aws_account_id);
@@ -1174,6 +1205,7 @@ pub mod automation_rule {
 
     impl StringFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison: impl Into<Str>, value: impl Into<Str>) -> StringFilter {
             StringFilter {
                 comparison: comparison.into(),
@@ -1183,6 +1215,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for StringFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Comparison", self.comparison.into_value());
@@ -1224,6 +1257,7 @@ pub mod automation_rule {
 
     impl MapFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison: impl Into<Str>, key: impl Into<Str>, value: impl Into<Str>) -> MapFilter {
             MapFilter {
                 comparison: comparison.into(),
@@ -1234,6 +1268,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for MapFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Comparison", self.comparison.into_value());
@@ -1268,6 +1303,7 @@ pub mod automation_rule {
 
     impl DateFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DateFilter {
             DateFilter {
                 date_range: None,
@@ -1278,12 +1314,14 @@ pub mod automation_rule {
     }
 
     impl Default for DateFilter {
+        #[inline]
         fn default() -> DateFilter {
             DateFilter::new()
         }
     }
 
     impl IntoValue for DateFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DateRange", self.date_range);
@@ -1315,6 +1353,7 @@ pub mod automation_rule {
 
     impl DateRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(unit: impl Into<Str>, value: impl Into<Num>) -> DateRange {
             DateRange {
                 unit: unit.into(),
@@ -1324,6 +1363,7 @@ pub mod automation_rule {
     }
 
     impl IntoValue for DateRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Unit", self.unit.into_value());
@@ -1357,6 +1397,7 @@ pub mod automation_rule {
 
     impl NumberFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NumberFilter {
             NumberFilter {
                 eq: None,
@@ -1367,12 +1408,14 @@ pub mod automation_rule {
     }
 
     impl Default for NumberFilter {
+        #[inline]
         fn default() -> NumberFilter {
             NumberFilter::new()
         }
     }
 
     impl IntoValue for NumberFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Eq", self.eq);
@@ -1436,6 +1479,7 @@ pub struct CfnAutomationRuleV2Props {
 #[cfg(feature = "securityhub")]
 impl CfnAutomationRuleV2Props {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(actions: impl Into<List<automation_rule_v2::AutomationRulesActionV2>>, criteria: impl Into<automation_rule_v2::Criteria>, description: impl Into<Str>, rule_name: impl Into<Str>, rule_order: impl Into<Num>) -> CfnAutomationRuleV2Props {
         CfnAutomationRuleV2Props {
             actions: actions.into(),
@@ -1452,6 +1496,7 @@ impl CfnAutomationRuleV2Props {
 #[cfg(feature = "securityhub")]
 impl CfnAutomationRuleV2Props {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Actions", self.actions.into_value());
@@ -1466,6 +1511,7 @@ impl CfnAutomationRuleV2Props {
 
     /// The `AWS::SecurityHub::AutomationRuleV2` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityHub::AutomationRuleV2").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1474,6 +1520,7 @@ impl CfnAutomationRuleV2Props {
 #[cfg(feature = "securityhub")]
 impl crate::Cfn<markers::AutomationRuleV2> {
     /// Adds an `AWS::SecurityHub::AutomationRuleV2` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1486,6 +1533,7 @@ impl crate::Cfn<markers::AutomationRuleV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-automationrulev2.html#aws-resource-securityhub-automationrulev2-return-values).
+    #[inline]
     pub fn attr_rule_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleArn".into())
     }
@@ -1494,6 +1542,7 @@ impl crate::Cfn<markers::AutomationRuleV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-automationrulev2.html#aws-resource-securityhub-automationrulev2-return-values).
+    #[inline]
     pub fn attr_rule_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleId".into())
     }
@@ -1502,6 +1551,7 @@ impl crate::Cfn<markers::AutomationRuleV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-automationrulev2.html#aws-resource-securityhub-automationrulev2-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1510,6 +1560,7 @@ impl crate::Cfn<markers::AutomationRuleV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-automationrulev2.html#aws-resource-securityhub-automationrulev2-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -1535,6 +1586,7 @@ pub mod automation_rule_v2 {
 
     impl Criteria {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Criteria {
             Criteria {
                 ocsf_finding_criteria: None,
@@ -1543,12 +1595,14 @@ pub mod automation_rule_v2 {
     }
 
     impl Default for Criteria {
+        #[inline]
         fn default() -> Criteria {
             Criteria::new()
         }
     }
 
     impl IntoValue for Criteria {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OcsfFindingCriteria", self.ocsf_finding_criteria);
@@ -1576,6 +1630,7 @@ pub mod automation_rule_v2 {
 
     impl OcsfFindingFilters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OcsfFindingFilters {
             OcsfFindingFilters {
                 composite_filters: None,
@@ -1585,12 +1640,14 @@ pub mod automation_rule_v2 {
     }
 
     impl Default for OcsfFindingFilters {
+        #[inline]
         fn default() -> OcsfFindingFilters {
             OcsfFindingFilters::new()
         }
     }
 
     impl IntoValue for OcsfFindingFilters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CompositeFilters", self.composite_filters);
@@ -1639,6 +1696,7 @@ pub mod automation_rule_v2 {
 
     impl CompositeFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CompositeFilter {
             CompositeFilter {
                 boolean_filters: None,
@@ -1652,12 +1710,14 @@ pub mod automation_rule_v2 {
     }
 
     impl Default for CompositeFilter {
+        #[inline]
         fn default() -> CompositeFilter {
             CompositeFilter::new()
         }
     }
 
     impl IntoValue for CompositeFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BooleanFilters", self.boolean_filters);
@@ -1692,6 +1752,7 @@ pub mod automation_rule_v2 {
 
     impl OcsfStringFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_name: impl Into<Str>, filter: impl Into<StringFilter>) -> OcsfStringFilter {
             OcsfStringFilter {
                 field_name: field_name.into(),
@@ -1701,6 +1762,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for OcsfStringFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldName", self.field_name.into_value());
@@ -1733,6 +1795,7 @@ pub mod automation_rule_v2 {
 
     impl StringFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison: impl Into<Str>, value: impl Into<Str>) -> StringFilter {
             StringFilter {
                 comparison: comparison.into(),
@@ -1742,6 +1805,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for StringFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Comparison", self.comparison.into_value());
@@ -1772,6 +1836,7 @@ pub mod automation_rule_v2 {
 
     impl OcsfDateFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_name: impl Into<Str>, filter: impl Into<DateFilter>) -> OcsfDateFilter {
             OcsfDateFilter {
                 field_name: field_name.into(),
@@ -1781,6 +1846,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for OcsfDateFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldName", self.field_name.into_value());
@@ -1814,6 +1880,7 @@ pub mod automation_rule_v2 {
 
     impl DateFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DateFilter {
             DateFilter {
                 date_range: None,
@@ -1824,12 +1891,14 @@ pub mod automation_rule_v2 {
     }
 
     impl Default for DateFilter {
+        #[inline]
         fn default() -> DateFilter {
             DateFilter::new()
         }
     }
 
     impl IntoValue for DateFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DateRange", self.date_range);
@@ -1861,6 +1930,7 @@ pub mod automation_rule_v2 {
 
     impl DateRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(unit: impl Into<Str>, value: impl Into<Num>) -> DateRange {
             DateRange {
                 unit: unit.into(),
@@ -1870,6 +1940,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for DateRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Unit", self.unit.into_value());
@@ -1900,6 +1971,7 @@ pub mod automation_rule_v2 {
 
     impl OcsfBooleanFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_name: impl Into<Str>, filter: impl Into<BooleanFilter>) -> OcsfBooleanFilter {
             OcsfBooleanFilter {
                 field_name: field_name.into(),
@@ -1909,6 +1981,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for OcsfBooleanFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldName", self.field_name.into_value());
@@ -1933,6 +2006,7 @@ pub mod automation_rule_v2 {
 
     impl BooleanFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<Bool>) -> BooleanFilter {
             BooleanFilter {
                 value: value.into(),
@@ -1941,6 +2015,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for BooleanFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Value", self.value.into_value());
@@ -1970,6 +2045,7 @@ pub mod automation_rule_v2 {
 
     impl OcsfNumberFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_name: impl Into<Str>, filter: impl Into<NumberFilter>) -> OcsfNumberFilter {
             OcsfNumberFilter {
                 field_name: field_name.into(),
@@ -1979,6 +2055,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for OcsfNumberFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldName", self.field_name.into_value());
@@ -2012,6 +2089,7 @@ pub mod automation_rule_v2 {
 
     impl NumberFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NumberFilter {
             NumberFilter {
                 eq: None,
@@ -2022,12 +2100,14 @@ pub mod automation_rule_v2 {
     }
 
     impl Default for NumberFilter {
+        #[inline]
         fn default() -> NumberFilter {
             NumberFilter::new()
         }
     }
 
     impl IntoValue for NumberFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Eq", self.eq);
@@ -2059,6 +2139,7 @@ pub mod automation_rule_v2 {
 
     impl OcsfMapFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_name: impl Into<Str>, filter: impl Into<MapFilter>) -> OcsfMapFilter {
             OcsfMapFilter {
                 field_name: field_name.into(),
@@ -2068,6 +2149,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for OcsfMapFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldName", self.field_name.into_value());
@@ -2109,6 +2191,7 @@ pub mod automation_rule_v2 {
 
     impl MapFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison: impl Into<Str>, key: impl Into<Str>, value: impl Into<Str>) -> MapFilter {
             MapFilter {
                 comparison: comparison.into(),
@@ -2119,6 +2202,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for MapFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Comparison", self.comparison.into_value());
@@ -2155,6 +2239,7 @@ pub mod automation_rule_v2 {
 
     impl AutomationRulesActionV2 {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> AutomationRulesActionV2 {
             AutomationRulesActionV2 {
                 external_integration_configuration: None,
@@ -2165,6 +2250,7 @@ pub mod automation_rule_v2 {
     }
 
     impl IntoValue for AutomationRulesActionV2 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExternalIntegrationConfiguration", self.external_integration_configuration);
@@ -2199,6 +2285,7 @@ pub mod automation_rule_v2 {
 
     impl AutomationRulesFindingFieldsUpdateV2 {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AutomationRulesFindingFieldsUpdateV2 {
             AutomationRulesFindingFieldsUpdateV2 {
                 comment: None,
@@ -2209,12 +2296,14 @@ pub mod automation_rule_v2 {
     }
 
     impl Default for AutomationRulesFindingFieldsUpdateV2 {
+        #[inline]
         fn default() -> AutomationRulesFindingFieldsUpdateV2 {
             AutomationRulesFindingFieldsUpdateV2::new()
         }
     }
 
     impl IntoValue for AutomationRulesFindingFieldsUpdateV2 {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Comment", self.comment);
@@ -2239,6 +2328,7 @@ pub mod automation_rule_v2 {
 
     impl ExternalIntegrationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ExternalIntegrationConfiguration {
             ExternalIntegrationConfiguration {
                 connector_arn: None,
@@ -2247,12 +2337,14 @@ pub mod automation_rule_v2 {
     }
 
     impl Default for ExternalIntegrationConfiguration {
+        #[inline]
         fn default() -> ExternalIntegrationConfiguration {
             ExternalIntegrationConfiguration::new()
         }
     }
 
     impl IntoValue for ExternalIntegrationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectorArn", self.connector_arn);
@@ -2306,6 +2398,7 @@ pub struct CfnConfigurationPolicyProps {
 #[cfg(feature = "securityhub")]
 impl CfnConfigurationPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configuration_policy: impl Into<configuration_policy::Policy>, name: impl Into<Str>) -> CfnConfigurationPolicyProps {
         CfnConfigurationPolicyProps {
             configuration_policy: configuration_policy.into(),
@@ -2319,6 +2412,7 @@ impl CfnConfigurationPolicyProps {
 #[cfg(feature = "securityhub")]
 impl CfnConfigurationPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConfigurationPolicy", self.configuration_policy.into_value());
@@ -2330,6 +2424,7 @@ impl CfnConfigurationPolicyProps {
 
     /// The `AWS::SecurityHub::ConfigurationPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityHub::ConfigurationPolicy").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -2338,6 +2433,7 @@ impl CfnConfigurationPolicyProps {
 #[cfg(feature = "securityhub")]
 impl crate::Cfn<markers::ConfigurationPolicy> {
     /// Adds an `AWS::SecurityHub::ConfigurationPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2350,6 +2446,7 @@ impl crate::Cfn<markers::ConfigurationPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-configurationpolicy.html#aws-resource-securityhub-configurationpolicy-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2360,6 +2457,7 @@ impl crate::Cfn<markers::ConfigurationPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-configurationpolicy.html#aws-resource-securityhub-configurationpolicy-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2368,6 +2466,7 @@ impl crate::Cfn<markers::ConfigurationPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-configurationpolicy.html#aws-resource-securityhub-configurationpolicy-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2377,6 +2476,7 @@ impl crate::Cfn<markers::ConfigurationPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-configurationpolicy.html#aws-resource-securityhub-configurationpolicy-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -2386,6 +2486,7 @@ impl crate::Cfn<markers::ConfigurationPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-configurationpolicy.html#aws-resource-securityhub-configurationpolicy-return-values).
+    #[inline]
     pub fn attr_service_enabled(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceEnabled".into())
     }
@@ -2417,6 +2518,7 @@ pub mod configuration_policy {
 
     impl Policy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Policy {
             Policy {
                 security_hub: None,
@@ -2425,12 +2527,14 @@ pub mod configuration_policy {
     }
 
     impl Default for Policy {
+        #[inline]
         fn default() -> Policy {
             Policy::new()
         }
     }
 
     impl IntoValue for Policy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecurityHub", self.security_hub);
@@ -2471,6 +2575,7 @@ pub mod configuration_policy {
 
     impl SecurityHubPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SecurityHubPolicy {
             SecurityHubPolicy {
                 enabled_standard_identifiers: None,
@@ -2481,12 +2586,14 @@ pub mod configuration_policy {
     }
 
     impl Default for SecurityHubPolicy {
+        #[inline]
         fn default() -> SecurityHubPolicy {
             SecurityHubPolicy::new()
         }
     }
 
     impl IntoValue for SecurityHubPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnabledStandardIdentifiers", self.enabled_standard_identifiers);
@@ -2524,6 +2631,7 @@ pub mod configuration_policy {
 
     impl SecurityControlsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SecurityControlsConfiguration {
             SecurityControlsConfiguration {
                 disabled_security_control_identifiers: None,
@@ -2534,12 +2642,14 @@ pub mod configuration_policy {
     }
 
     impl Default for SecurityControlsConfiguration {
+        #[inline]
         fn default() -> SecurityControlsConfiguration {
             SecurityControlsConfiguration::new()
         }
     }
 
     impl IntoValue for SecurityControlsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DisabledSecurityControlIdentifiers", self.disabled_security_control_identifiers);
@@ -2570,6 +2680,7 @@ pub mod configuration_policy {
 
     impl SecurityControlCustomParameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SecurityControlCustomParameter {
             SecurityControlCustomParameter {
                 parameters: None,
@@ -2579,12 +2690,14 @@ pub mod configuration_policy {
     }
 
     impl Default for SecurityControlCustomParameter {
+        #[inline]
         fn default() -> SecurityControlCustomParameter {
             SecurityControlCustomParameter::new()
         }
     }
 
     impl IntoValue for SecurityControlCustomParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Parameters", self.parameters);
@@ -2616,6 +2729,7 @@ pub mod configuration_policy {
 
     impl ParameterConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value_type: impl Into<Str>) -> ParameterConfiguration {
             ParameterConfiguration {
                 value: None,
@@ -2625,6 +2739,7 @@ pub mod configuration_policy {
     }
 
     impl IntoValue for ParameterConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Value", self.value);
@@ -2683,6 +2798,7 @@ pub mod configuration_policy {
 
     impl ParameterValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ParameterValue {
             ParameterValue {
                 boolean: None,
@@ -2698,12 +2814,14 @@ pub mod configuration_policy {
     }
 
     impl Default for ParameterValue {
+        #[inline]
         fn default() -> ParameterValue {
             ParameterValue::new()
         }
     }
 
     impl IntoValue for ParameterValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Boolean", self.boolean);
@@ -2754,6 +2872,7 @@ pub struct CfnConnectorProps {
 #[cfg(feature = "securityhub")]
 impl CfnConnectorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, provider: impl Into<connector::Provider>) -> CfnConnectorProps {
         CfnConnectorProps {
             description: None,
@@ -2767,6 +2886,7 @@ impl CfnConnectorProps {
 #[cfg(feature = "securityhub")]
 impl CfnConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -2778,6 +2898,7 @@ impl CfnConnectorProps {
 
     /// The `AWS::SecurityHub::Connector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityHub::Connector").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -2786,6 +2907,7 @@ impl CfnConnectorProps {
 #[cfg(feature = "securityhub")]
 impl crate::Cfn<markers::Connector> {
     /// Adds an `AWS::SecurityHub::Connector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2798,6 +2920,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connector.html#aws-resource-securityhub-connector-return-values).
+    #[inline]
     pub fn attr_connector_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectorArn".into())
     }
@@ -2806,6 +2929,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectorId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connector.html#aws-resource-securityhub-connector-return-values).
+    #[inline]
     pub fn attr_connector_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectorId".into())
     }
@@ -2814,6 +2938,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectorStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connector.html#aws-resource-securityhub-connector-return-values).
+    #[inline]
     pub fn attr_connector_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectorStatus".into())
     }
@@ -2822,6 +2947,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`Message`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connector.html#aws-resource-securityhub-connector-return-values).
+    #[inline]
     pub fn attr_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Message".into())
     }
@@ -2830,6 +2956,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastCheckedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connector.html#aws-resource-securityhub-connector-return-values).
+    #[inline]
     pub fn attr_last_checked_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastCheckedAt".into())
     }
@@ -2838,6 +2965,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connector.html#aws-resource-securityhub-connector-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2846,6 +2974,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connector.html#aws-resource-securityhub-connector-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -2854,6 +2983,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connector.html#aws-resource-securityhub-connector-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -2862,6 +2992,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnablementStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connector.html#aws-resource-securityhub-connector-return-values).
+    #[inline]
     pub fn attr_enablement_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnablementStatus".into())
     }
@@ -2870,6 +3001,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`Issues`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connector.html#aws-resource-securityhub-connector-return-values).
+    #[inline]
     pub fn attr_issues(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Issues".into())
     }
@@ -2896,6 +3028,7 @@ pub mod connector {
 
     impl Provider {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(azure: impl Into<AzureProviderConfiguration>) -> Provider {
             Provider {
                 azure: azure.into(),
@@ -2904,6 +3037,7 @@ pub mod connector {
     }
 
     impl IntoValue for Provider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Azure", self.azure.into_value());
@@ -2940,6 +3074,7 @@ pub mod connector {
 
     impl AzureProviderConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(aws_config_connector_arn: impl Into<Str>, azure_regions: impl Into<List<Str>>, scope_configuration: impl Into<AzureScopeConfiguration>) -> AzureProviderConfiguration {
             AzureProviderConfiguration {
                 aws_config_connector_arn: aws_config_connector_arn.into(),
@@ -2950,6 +3085,7 @@ pub mod connector {
     }
 
     impl IntoValue for AzureProviderConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AWSConfigConnectorArn", self.aws_config_connector_arn.into_value());
@@ -2980,6 +3116,7 @@ pub mod connector {
 
     impl AzureScopeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(scope_type: impl Into<Str>) -> AzureScopeConfiguration {
             AzureScopeConfiguration {
                 scope_type: scope_type.into(),
@@ -2989,6 +3126,7 @@ pub mod connector {
     }
 
     impl IntoValue for AzureScopeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ScopeType", self.scope_type.into_value());
@@ -3039,6 +3177,7 @@ pub struct CfnConnectorV2Props {
 #[cfg(feature = "securityhub")]
 impl CfnConnectorV2Props {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, provider: impl Into<connector_v2::Provider>) -> CfnConnectorV2Props {
         CfnConnectorV2Props {
             description: None,
@@ -3053,6 +3192,7 @@ impl CfnConnectorV2Props {
 #[cfg(feature = "securityhub")]
 impl CfnConnectorV2Props {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -3065,6 +3205,7 @@ impl CfnConnectorV2Props {
 
     /// The `AWS::SecurityHub::ConnectorV2` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityHub::ConnectorV2").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -3073,6 +3214,7 @@ impl CfnConnectorV2Props {
 #[cfg(feature = "securityhub")]
 impl crate::Cfn<markers::ConnectorV2> {
     /// Adds an `AWS::SecurityHub::ConnectorV2` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3085,6 +3227,7 @@ impl crate::Cfn<markers::ConnectorV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connectorv2.html#aws-resource-securityhub-connectorv2-return-values).
+    #[inline]
     pub fn attr_connector_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectorArn".into())
     }
@@ -3093,6 +3236,7 @@ impl crate::Cfn<markers::ConnectorV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectorId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connectorv2.html#aws-resource-securityhub-connectorv2-return-values).
+    #[inline]
     pub fn attr_connector_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectorId".into())
     }
@@ -3101,6 +3245,7 @@ impl crate::Cfn<markers::ConnectorV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`Message`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connectorv2.html#aws-resource-securityhub-connectorv2-return-values).
+    #[inline]
     pub fn attr_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Message".into())
     }
@@ -3109,6 +3254,7 @@ impl crate::Cfn<markers::ConnectorV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectorStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connectorv2.html#aws-resource-securityhub-connectorv2-return-values).
+    #[inline]
     pub fn attr_connector_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectorStatus".into())
     }
@@ -3117,6 +3263,7 @@ impl crate::Cfn<markers::ConnectorV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connectorv2.html#aws-resource-securityhub-connectorv2-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -3125,6 +3272,7 @@ impl crate::Cfn<markers::ConnectorV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastCheckedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connectorv2.html#aws-resource-securityhub-connectorv2-return-values).
+    #[inline]
     pub fn attr_last_checked_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastCheckedAt".into())
     }
@@ -3133,6 +3281,7 @@ impl crate::Cfn<markers::ConnectorV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connectorv2.html#aws-resource-securityhub-connectorv2-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -3141,6 +3290,7 @@ impl crate::Cfn<markers::ConnectorV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnablementStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connectorv2.html#aws-resource-securityhub-connectorv2-return-values).
+    #[inline]
     pub fn attr_enablement_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnablementStatus".into())
     }
@@ -3149,6 +3299,7 @@ impl crate::Cfn<markers::ConnectorV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`EnablementStatusReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connectorv2.html#aws-resource-securityhub-connectorv2-return-values).
+    #[inline]
     pub fn attr_enablement_status_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EnablementStatusReason".into())
     }
@@ -3157,6 +3308,7 @@ impl crate::Cfn<markers::ConnectorV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`Issues`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connectorv2.html#aws-resource-securityhub-connectorv2-return-values).
+    #[inline]
     pub fn attr_issues(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Issues".into())
     }
@@ -3193,6 +3345,7 @@ pub mod connector_v2 {
 
     impl Provider {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Provider {
             Provider {
                 azure: None,
@@ -3203,12 +3356,14 @@ pub mod connector_v2 {
     }
 
     impl Default for Provider {
+        #[inline]
         fn default() -> Provider {
             Provider::new()
         }
     }
 
     impl IntoValue for Provider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Azure", self.azure);
@@ -3235,6 +3390,7 @@ pub mod connector_v2 {
 
     impl JiraCloudProviderConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(project_key: impl Into<Str>) -> JiraCloudProviderConfiguration {
             JiraCloudProviderConfiguration {
                 project_key: project_key.into(),
@@ -3243,6 +3399,7 @@ pub mod connector_v2 {
     }
 
     impl IntoValue for JiraCloudProviderConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ProjectKey", self.project_key.into_value());
@@ -3274,6 +3431,7 @@ pub mod connector_v2 {
 
     impl ServiceNowProviderConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(instance_name: impl Into<Str>, secret_arn: impl Into<Str>) -> ServiceNowProviderConfiguration {
             ServiceNowProviderConfiguration {
                 instance_name: instance_name.into(),
@@ -3283,6 +3441,7 @@ pub mod connector_v2 {
     }
 
     impl IntoValue for ServiceNowProviderConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InstanceName", self.instance_name.into_value());
@@ -3320,6 +3479,7 @@ pub mod connector_v2 {
 
     impl AzureProviderConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(aws_config_connector_arn: impl Into<Str>, azure_regions: impl Into<List<Str>>, scope_configuration: impl Into<AzureScopeConfiguration>) -> AzureProviderConfiguration {
             AzureProviderConfiguration {
                 aws_config_connector_arn: aws_config_connector_arn.into(),
@@ -3330,6 +3490,7 @@ pub mod connector_v2 {
     }
 
     impl IntoValue for AzureProviderConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AWSConfigConnectorArn", self.aws_config_connector_arn.into_value());
@@ -3360,6 +3521,7 @@ pub mod connector_v2 {
 
     impl AzureScopeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(scope_type: impl Into<Str>) -> AzureScopeConfiguration {
             AzureScopeConfiguration {
                 scope_type: scope_type.into(),
@@ -3369,6 +3531,7 @@ pub mod connector_v2 {
     }
 
     impl IntoValue for AzureScopeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ScopeType", self.scope_type.into_value());
@@ -3395,6 +3558,7 @@ pub struct CfnDelegatedAdminProps {
 #[cfg(feature = "securityhub")]
 impl CfnDelegatedAdminProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(admin_account_id: impl Into<Str>) -> CfnDelegatedAdminProps {
         CfnDelegatedAdminProps {
             admin_account_id: admin_account_id.into(),
@@ -3405,6 +3569,7 @@ impl CfnDelegatedAdminProps {
 #[cfg(feature = "securityhub")]
 impl CfnDelegatedAdminProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AdminAccountId", self.admin_account_id.into_value());
@@ -3413,6 +3578,7 @@ impl CfnDelegatedAdminProps {
 
     /// The `AWS::SecurityHub::DelegatedAdmin` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityHub::DelegatedAdmin").properties(self.into_properties())
     }
@@ -3421,6 +3587,7 @@ impl CfnDelegatedAdminProps {
 #[cfg(feature = "securityhub")]
 impl crate::Cfn<markers::DelegatedAdmin> {
     /// Adds an `AWS::SecurityHub::DelegatedAdmin` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3434,6 +3601,7 @@ impl crate::Cfn<markers::DelegatedAdmin> {
     ///
     /// `Fn::GetAtt` of
     /// [`DelegatedAdminIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-delegatedadmin.html#aws-resource-securityhub-delegatedadmin-return-values).
+    #[inline]
     pub fn attr_delegated_admin_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DelegatedAdminIdentifier".into())
     }
@@ -3442,6 +3610,7 @@ impl crate::Cfn<markers::DelegatedAdmin> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-delegatedadmin.html#aws-resource-securityhub-delegatedadmin-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -3471,6 +3640,7 @@ pub struct CfnFindingAggregatorProps {
 #[cfg(feature = "securityhub")]
 impl CfnFindingAggregatorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(region_linking_mode: impl Into<Str>) -> CfnFindingAggregatorProps {
         CfnFindingAggregatorProps {
             region_linking_mode: region_linking_mode.into(),
@@ -3482,6 +3652,7 @@ impl CfnFindingAggregatorProps {
 #[cfg(feature = "securityhub")]
 impl CfnFindingAggregatorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("RegionLinkingMode", self.region_linking_mode.into_value());
@@ -3491,6 +3662,7 @@ impl CfnFindingAggregatorProps {
 
     /// The `AWS::SecurityHub::FindingAggregator` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityHub::FindingAggregator").properties(self.into_properties())
     }
@@ -3499,6 +3671,7 @@ impl CfnFindingAggregatorProps {
 #[cfg(feature = "securityhub")]
 impl crate::Cfn<markers::FindingAggregator> {
     /// Adds an `AWS::SecurityHub::FindingAggregator` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3512,6 +3685,7 @@ impl crate::Cfn<markers::FindingAggregator> {
     ///
     /// `Fn::GetAtt` of
     /// [`FindingAggregatorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-findingaggregator.html#aws-resource-securityhub-findingaggregator-return-values).
+    #[inline]
     pub fn attr_finding_aggregator_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FindingAggregatorArn".into())
     }
@@ -3521,6 +3695,7 @@ impl crate::Cfn<markers::FindingAggregator> {
     ///
     /// `Fn::GetAtt` of
     /// [`FindingAggregationRegion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-findingaggregator.html#aws-resource-securityhub-findingaggregator-return-values).
+    #[inline]
     pub fn attr_finding_aggregation_region(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FindingAggregationRegion".into())
     }
@@ -3566,6 +3741,7 @@ pub struct CfnHubProps {
 #[cfg(feature = "securityhub")]
 impl CfnHubProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnHubProps {
         CfnHubProps {
             auto_enable_controls: None,
@@ -3578,6 +3754,7 @@ impl CfnHubProps {
 
 #[cfg(feature = "securityhub")]
 impl Default for CfnHubProps {
+    #[inline]
     fn default() -> CfnHubProps {
         CfnHubProps::new()
     }
@@ -3586,6 +3763,7 @@ impl Default for CfnHubProps {
 #[cfg(feature = "securityhub")]
 impl CfnHubProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AutoEnableControls", self.auto_enable_controls);
@@ -3597,6 +3775,7 @@ impl CfnHubProps {
 
     /// The `AWS::SecurityHub::Hub` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityHub::Hub").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -3605,6 +3784,7 @@ impl CfnHubProps {
 #[cfg(feature = "securityhub")]
 impl crate::Cfn<markers::Hub> {
     /// Adds an `AWS::SecurityHub::Hub` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3617,6 +3797,7 @@ impl crate::Cfn<markers::Hub> {
     ///
     /// `Fn::GetAtt` of
     /// [`ARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-hub.html#aws-resource-securityhub-hub-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ARN".into())
     }
@@ -3625,6 +3806,7 @@ impl crate::Cfn<markers::Hub> {
     ///
     /// `Fn::GetAtt` of
     /// [`SubscribedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-hub.html#aws-resource-securityhub-hub-return-values).
+    #[inline]
     pub fn attr_subscribed_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SubscribedAt".into())
     }
@@ -3659,6 +3841,7 @@ pub struct CfnHubV2Props {
 #[cfg(feature = "securityhub")]
 impl CfnHubV2Props {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnHubV2Props {
         CfnHubV2Props {
             network_scanning: None,
@@ -3669,6 +3852,7 @@ impl CfnHubV2Props {
 
 #[cfg(feature = "securityhub")]
 impl Default for CfnHubV2Props {
+    #[inline]
     fn default() -> CfnHubV2Props {
         CfnHubV2Props::new()
     }
@@ -3677,6 +3861,7 @@ impl Default for CfnHubV2Props {
 #[cfg(feature = "securityhub")]
 impl CfnHubV2Props {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "NetworkScanning", self.network_scanning);
@@ -3686,6 +3871,7 @@ impl CfnHubV2Props {
 
     /// The `AWS::SecurityHub::HubV2` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityHub::HubV2").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -3694,6 +3880,7 @@ impl CfnHubV2Props {
 #[cfg(feature = "securityhub")]
 impl crate::Cfn<markers::HubV2> {
     /// Adds an `AWS::SecurityHub::HubV2` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3706,6 +3893,7 @@ impl crate::Cfn<markers::HubV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`HubV2Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-hubv2.html#aws-resource-securityhub-hubv2-return-values).
+    #[inline]
     pub fn attr_hub_v2_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HubV2Arn".into())
     }
@@ -3714,6 +3902,7 @@ impl crate::Cfn<markers::HubV2> {
     ///
     /// `Fn::GetAtt` of
     /// [`SubscribedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-hubv2.html#aws-resource-securityhub-hubv2-return-values).
+    #[inline]
     pub fn attr_subscribed_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SubscribedAt".into())
     }
@@ -3746,6 +3935,7 @@ pub mod hub_v2 {
 
     impl NetworkScanning {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>) -> NetworkScanning {
             NetworkScanning {
                 status: status.into(),
@@ -3754,6 +3944,7 @@ pub mod hub_v2 {
     }
 
     impl IntoValue for NetworkScanning {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Status", self.status.into_value());
@@ -3795,6 +3986,7 @@ pub struct CfnInsightProps {
 #[cfg(feature = "securityhub")]
 impl CfnInsightProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(filters: impl Into<insight::AwsSecurityFindingFilters>, group_by_attribute: impl Into<Str>, name: impl Into<Str>) -> CfnInsightProps {
         CfnInsightProps {
             filters: filters.into(),
@@ -3807,6 +3999,7 @@ impl CfnInsightProps {
 #[cfg(feature = "securityhub")]
 impl CfnInsightProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Filters", self.filters.into_value());
@@ -3817,6 +4010,7 @@ impl CfnInsightProps {
 
     /// The `AWS::SecurityHub::Insight` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityHub::Insight").properties(self.into_properties())
     }
@@ -3825,6 +4019,7 @@ impl CfnInsightProps {
 #[cfg(feature = "securityhub")]
 impl crate::Cfn<markers::Insight> {
     /// Adds an `AWS::SecurityHub::Insight` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3837,6 +4032,7 @@ impl crate::Cfn<markers::Insight> {
     ///
     /// `Fn::GetAtt` of
     /// [`InsightArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-insight.html#aws-resource-securityhub-insight-return-values).
+    #[inline]
     pub fn attr_insight_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InsightArn".into())
     }
@@ -4410,6 +4606,7 @@ pub mod insight {
 
     impl AwsSecurityFindingFilters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AwsSecurityFindingFilters {
             AwsSecurityFindingFilters {
                 aws_account_id: None,
@@ -4521,12 +4718,14 @@ pub mod insight {
     }
 
     impl Default for AwsSecurityFindingFilters {
+        #[inline]
         fn default() -> AwsSecurityFindingFilters {
             AwsSecurityFindingFilters::new()
         }
     }
 
     impl IntoValue for AwsSecurityFindingFilters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsAccountId", self.aws_account_id);
@@ -4661,6 +4860,7 @@ pub mod insight {
 
     impl StringFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison: impl Into<Str>, value: impl Into<Str>) -> StringFilter {
             StringFilter {
                 comparison: comparison.into(),
@@ -4670,6 +4870,7 @@ pub mod insight {
     }
 
     impl IntoValue for StringFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Comparison", self.comparison.into_value());
@@ -4703,6 +4904,7 @@ pub mod insight {
 
     impl DateFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DateFilter {
             DateFilter {
                 date_range: None,
@@ -4713,12 +4915,14 @@ pub mod insight {
     }
 
     impl Default for DateFilter {
+        #[inline]
         fn default() -> DateFilter {
             DateFilter::new()
         }
     }
 
     impl IntoValue for DateFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DateRange", self.date_range);
@@ -4750,6 +4954,7 @@ pub mod insight {
 
     impl DateRange {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(unit: impl Into<Str>, value: impl Into<Num>) -> DateRange {
             DateRange {
                 unit: unit.into(),
@@ -4759,6 +4964,7 @@ pub mod insight {
     }
 
     impl IntoValue for DateRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Unit", self.unit.into_value());
@@ -4792,6 +4998,7 @@ pub mod insight {
 
     impl NumberFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NumberFilter {
             NumberFilter {
                 eq: None,
@@ -4802,12 +5009,14 @@ pub mod insight {
     }
 
     impl Default for NumberFilter {
+        #[inline]
         fn default() -> NumberFilter {
             NumberFilter::new()
         }
     }
 
     impl IntoValue for NumberFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Eq", self.eq);
@@ -4850,6 +5059,7 @@ pub mod insight {
 
     impl MapFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison: impl Into<Str>, key: impl Into<Str>, value: impl Into<Str>) -> MapFilter {
             MapFilter {
                 comparison: comparison.into(),
@@ -4860,6 +5070,7 @@ pub mod insight {
     }
 
     impl IntoValue for MapFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Comparison", self.comparison.into_value());
@@ -4885,6 +5096,7 @@ pub mod insight {
 
     impl IpFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cidr: impl Into<Str>) -> IpFilter {
             IpFilter {
                 cidr: cidr.into(),
@@ -4893,6 +5105,7 @@ pub mod insight {
     }
 
     impl IntoValue for IpFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Cidr", self.cidr.into_value());
@@ -4916,6 +5129,7 @@ pub mod insight {
 
     impl BooleanFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<Bool>) -> BooleanFilter {
             BooleanFilter {
                 value: value.into(),
@@ -4924,6 +5138,7 @@ pub mod insight {
     }
 
     impl IntoValue for BooleanFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Value", self.value.into_value());
@@ -4947,6 +5162,7 @@ pub mod insight {
 
     impl KeywordFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value: impl Into<Str>) -> KeywordFilter {
             KeywordFilter {
                 value: value.into(),
@@ -4955,6 +5171,7 @@ pub mod insight {
     }
 
     impl IntoValue for KeywordFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Value", self.value.into_value());
@@ -4992,6 +5209,7 @@ pub struct CfnOrganizationConfigurationProps {
 #[cfg(feature = "securityhub")]
 impl CfnOrganizationConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(auto_enable: impl Into<Bool>) -> CfnOrganizationConfigurationProps {
         CfnOrganizationConfigurationProps {
             auto_enable: auto_enable.into(),
@@ -5004,6 +5222,7 @@ impl CfnOrganizationConfigurationProps {
 #[cfg(feature = "securityhub")]
 impl CfnOrganizationConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AutoEnable", self.auto_enable.into_value());
@@ -5014,6 +5233,7 @@ impl CfnOrganizationConfigurationProps {
 
     /// The `AWS::SecurityHub::OrganizationConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityHub::OrganizationConfiguration").properties(self.into_properties())
     }
@@ -5022,6 +5242,7 @@ impl CfnOrganizationConfigurationProps {
 #[cfg(feature = "securityhub")]
 impl crate::Cfn<markers::OrganizationConfiguration> {
     /// Adds an `AWS::SecurityHub::OrganizationConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5035,6 +5256,7 @@ impl crate::Cfn<markers::OrganizationConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`OrganizationConfigurationIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-organizationconfiguration.html#aws-resource-securityhub-organizationconfiguration-return-values).
+    #[inline]
     pub fn attr_organization_configuration_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OrganizationConfigurationIdentifier".into())
     }
@@ -5045,6 +5267,7 @@ impl crate::Cfn<markers::OrganizationConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-organizationconfiguration.html#aws-resource-securityhub-organizationconfiguration-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -5054,6 +5277,7 @@ impl crate::Cfn<markers::OrganizationConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-organizationconfiguration.html#aws-resource-securityhub-organizationconfiguration-return-values).
+    #[inline]
     pub fn attr_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusMessage".into())
     }
@@ -5063,6 +5287,7 @@ impl crate::Cfn<markers::OrganizationConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`MemberAccountLimitReached`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-organizationconfiguration.html#aws-resource-securityhub-organizationconfiguration-return-values).
+    #[inline]
     pub fn attr_member_account_limit_reached(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MemberAccountLimitReached".into())
     }
@@ -5098,6 +5323,7 @@ pub struct CfnPolicyAssociationProps {
 #[cfg(feature = "securityhub")]
 impl CfnPolicyAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configuration_policy_id: impl Into<Str>, target_id: impl Into<Str>, target_type: impl Into<Str>) -> CfnPolicyAssociationProps {
         CfnPolicyAssociationProps {
             configuration_policy_id: configuration_policy_id.into(),
@@ -5110,6 +5336,7 @@ impl CfnPolicyAssociationProps {
 #[cfg(feature = "securityhub")]
 impl CfnPolicyAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConfigurationPolicyId", self.configuration_policy_id.into_value());
@@ -5120,6 +5347,7 @@ impl CfnPolicyAssociationProps {
 
     /// The `AWS::SecurityHub::PolicyAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityHub::PolicyAssociation").properties(self.into_properties())
     }
@@ -5128,6 +5356,7 @@ impl CfnPolicyAssociationProps {
 #[cfg(feature = "securityhub")]
 impl crate::Cfn<markers::PolicyAssociation> {
     /// Adds an `AWS::SecurityHub::PolicyAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5140,6 +5369,7 @@ impl crate::Cfn<markers::PolicyAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-policyassociation.html#aws-resource-securityhub-policyassociation-return-values).
+    #[inline]
     pub fn attr_association_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationStatus".into())
     }
@@ -5150,6 +5380,7 @@ impl crate::Cfn<markers::PolicyAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-policyassociation.html#aws-resource-securityhub-policyassociation-return-values).
+    #[inline]
     pub fn attr_association_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationType".into())
     }
@@ -5158,6 +5389,7 @@ impl crate::Cfn<markers::PolicyAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationStatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-policyassociation.html#aws-resource-securityhub-policyassociation-return-values).
+    #[inline]
     pub fn attr_association_status_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationStatusMessage".into())
     }
@@ -5167,6 +5399,7 @@ impl crate::Cfn<markers::PolicyAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-policyassociation.html#aws-resource-securityhub-policyassociation-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -5176,6 +5409,7 @@ impl crate::Cfn<markers::PolicyAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-policyassociation.html#aws-resource-securityhub-policyassociation-return-values).
+    #[inline]
     pub fn attr_association_identifier(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationIdentifier".into())
     }
@@ -5197,6 +5431,7 @@ pub struct CfnProductSubscriptionProps {
 #[cfg(feature = "securityhub")]
 impl CfnProductSubscriptionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(product_arn: impl Into<Str>) -> CfnProductSubscriptionProps {
         CfnProductSubscriptionProps {
             product_arn: product_arn.into(),
@@ -5207,6 +5442,7 @@ impl CfnProductSubscriptionProps {
 #[cfg(feature = "securityhub")]
 impl CfnProductSubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ProductArn", self.product_arn.into_value());
@@ -5215,6 +5451,7 @@ impl CfnProductSubscriptionProps {
 
     /// The `AWS::SecurityHub::ProductSubscription` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityHub::ProductSubscription").properties(self.into_properties())
     }
@@ -5223,6 +5460,7 @@ impl CfnProductSubscriptionProps {
 #[cfg(feature = "securityhub")]
 impl crate::Cfn<markers::ProductSubscription> {
     /// Adds an `AWS::SecurityHub::ProductSubscription` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5235,6 +5473,7 @@ impl crate::Cfn<markers::ProductSubscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProductSubscriptionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-productsubscription.html#aws-resource-securityhub-productsubscription-return-values).
+    #[inline]
     pub fn attr_product_subscription_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProductSubscriptionArn".into())
     }
@@ -5279,6 +5518,7 @@ pub struct CfnSecurityControlProps {
 #[cfg(feature = "securityhub")]
 impl CfnSecurityControlProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(parameters: impl Into<Map<security_control::ParameterConfiguration>>) -> CfnSecurityControlProps {
         CfnSecurityControlProps {
             last_update_reason: None,
@@ -5292,6 +5532,7 @@ impl CfnSecurityControlProps {
 #[cfg(feature = "securityhub")]
 impl CfnSecurityControlProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "LastUpdateReason", self.last_update_reason);
@@ -5303,6 +5544,7 @@ impl CfnSecurityControlProps {
 
     /// The `AWS::SecurityHub::SecurityControl` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityHub::SecurityControl").properties(self.into_properties())
     }
@@ -5311,6 +5553,7 @@ impl CfnSecurityControlProps {
 #[cfg(feature = "securityhub")]
 impl crate::Cfn<markers::SecurityControl> {
     /// Adds an `AWS::SecurityHub::SecurityControl` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5348,6 +5591,7 @@ pub mod security_control {
 
     impl ParameterConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(value_type: impl Into<Str>) -> ParameterConfiguration {
             ParameterConfiguration {
                 value: None,
@@ -5357,6 +5601,7 @@ pub mod security_control {
     }
 
     impl IntoValue for ParameterConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Value", self.value);
@@ -5415,6 +5660,7 @@ pub mod security_control {
 
     impl ParameterValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ParameterValue {
             ParameterValue {
                 boolean: None,
@@ -5430,12 +5676,14 @@ pub mod security_control {
     }
 
     impl Default for ParameterValue {
+        #[inline]
         fn default() -> ParameterValue {
             ParameterValue::new()
         }
     }
 
     impl IntoValue for ParameterValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Boolean", self.boolean);
@@ -5475,6 +5723,7 @@ pub struct CfnStandardProps {
 #[cfg(feature = "securityhub")]
 impl CfnStandardProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(standards_arn: impl Into<Str>) -> CfnStandardProps {
         CfnStandardProps {
             disabled_standards_controls: None,
@@ -5486,6 +5735,7 @@ impl CfnStandardProps {
 #[cfg(feature = "securityhub")]
 impl CfnStandardProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DisabledStandardsControls", self.disabled_standards_controls);
@@ -5495,6 +5745,7 @@ impl CfnStandardProps {
 
     /// The `AWS::SecurityHub::Standard` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityHub::Standard").properties(self.into_properties())
     }
@@ -5503,6 +5754,7 @@ impl CfnStandardProps {
 #[cfg(feature = "securityhub")]
 impl crate::Cfn<markers::Standard> {
     /// Adds an `AWS::SecurityHub::Standard` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5515,6 +5767,7 @@ impl crate::Cfn<markers::Standard> {
     ///
     /// `Fn::GetAtt` of
     /// [`StandardsSubscriptionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-standard.html#aws-resource-securityhub-standard-return-values).
+    #[inline]
     pub fn attr_standards_subscription_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StandardsSubscriptionArn".into())
     }
@@ -5550,6 +5803,7 @@ pub mod standard {
 
     impl StandardsControl {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(standards_control_arn: impl Into<Str>) -> StandardsControl {
             StandardsControl {
                 reason: None,
@@ -5559,6 +5813,7 @@ pub mod standard {
     }
 
     impl IntoValue for StandardsControl {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Reason", self.reason);

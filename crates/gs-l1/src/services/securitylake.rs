@@ -124,6 +124,7 @@ pub struct CfnAwsLogSourceProps {
 #[cfg(feature = "securitylake")]
 impl CfnAwsLogSourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(data_lake_arn: impl Into<Str>, source_name: impl Into<Str>, source_version: impl Into<Str>) -> CfnAwsLogSourceProps {
         CfnAwsLogSourceProps {
             accounts: None,
@@ -137,6 +138,7 @@ impl CfnAwsLogSourceProps {
 #[cfg(feature = "securitylake")]
 impl CfnAwsLogSourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Accounts", self.accounts);
@@ -148,6 +150,7 @@ impl CfnAwsLogSourceProps {
 
     /// The `AWS::SecurityLake::AwsLogSource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityLake::AwsLogSource").properties(self.into_properties())
     }
@@ -156,6 +159,7 @@ impl CfnAwsLogSourceProps {
 #[cfg(feature = "securitylake")]
 impl crate::Cfn<markers::AwsLogSource> {
     /// Adds an `AWS::SecurityLake::AwsLogSource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -211,6 +215,7 @@ pub struct CfnDataLakeProps {
 #[cfg(feature = "securitylake")]
 impl CfnDataLakeProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDataLakeProps {
         CfnDataLakeProps {
             encryption_configuration: None,
@@ -224,6 +229,7 @@ impl CfnDataLakeProps {
 
 #[cfg(feature = "securitylake")]
 impl Default for CfnDataLakeProps {
+    #[inline]
     fn default() -> CfnDataLakeProps {
         CfnDataLakeProps::new()
     }
@@ -232,6 +238,7 @@ impl Default for CfnDataLakeProps {
 #[cfg(feature = "securitylake")]
 impl CfnDataLakeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
@@ -244,6 +251,7 @@ impl CfnDataLakeProps {
 
     /// The `AWS::SecurityLake::DataLake` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityLake::DataLake").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -252,6 +260,7 @@ impl CfnDataLakeProps {
 #[cfg(feature = "securitylake")]
 impl crate::Cfn<markers::DataLake> {
     /// Adds an `AWS::SecurityLake::DataLake` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -264,6 +273,7 @@ impl crate::Cfn<markers::DataLake> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securitylake-datalake.html#aws-resource-securitylake-datalake-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -272,6 +282,7 @@ impl crate::Cfn<markers::DataLake> {
     ///
     /// `Fn::GetAtt` of
     /// [`S3BucketArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securitylake-datalake.html#aws-resource-securitylake-datalake-return-values).
+    #[inline]
     pub fn attr_s3_bucket_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "S3BucketArn".into())
     }
@@ -304,6 +315,7 @@ pub mod data_lake {
 
     impl EncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionConfiguration {
             EncryptionConfiguration {
                 kms_key_id: None,
@@ -312,12 +324,14 @@ pub mod data_lake {
     }
 
     impl Default for EncryptionConfiguration {
+        #[inline]
         fn default() -> EncryptionConfiguration {
             EncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -354,6 +368,7 @@ pub mod data_lake {
 
     impl LifecycleConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LifecycleConfiguration {
             LifecycleConfiguration {
                 expiration: None,
@@ -363,12 +378,14 @@ pub mod data_lake {
     }
 
     impl Default for LifecycleConfiguration {
+        #[inline]
         fn default() -> LifecycleConfiguration {
             LifecycleConfiguration::new()
         }
     }
 
     impl IntoValue for LifecycleConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Expiration", self.expiration);
@@ -397,6 +414,7 @@ pub mod data_lake {
 
     impl Expiration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Expiration {
             Expiration {
                 days: None,
@@ -405,12 +423,14 @@ pub mod data_lake {
     }
 
     impl Default for Expiration {
+        #[inline]
         fn default() -> Expiration {
             Expiration::new()
         }
     }
 
     impl IntoValue for Expiration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Days", self.days);
@@ -446,6 +466,7 @@ pub mod data_lake {
 
     impl Transitions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Transitions {
             Transitions {
                 days: None,
@@ -455,12 +476,14 @@ pub mod data_lake {
     }
 
     impl Default for Transitions {
+        #[inline]
         fn default() -> Transitions {
             Transitions::new()
         }
     }
 
     impl IntoValue for Transitions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Days", self.days);
@@ -494,6 +517,7 @@ pub mod data_lake {
 
     impl ReplicationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReplicationConfiguration {
             ReplicationConfiguration {
                 regions: None,
@@ -503,12 +527,14 @@ pub mod data_lake {
     }
 
     impl Default for ReplicationConfiguration {
+        #[inline]
         fn default() -> ReplicationConfiguration {
             ReplicationConfiguration::new()
         }
     }
 
     impl IntoValue for ReplicationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Regions", self.regions);
@@ -577,6 +603,7 @@ pub struct CfnSubscriberProps {
 #[cfg(feature = "securitylake")]
 impl CfnSubscriberProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(access_types: impl Into<List<Str>>, data_lake_arn: impl Into<Str>, sources: impl Into<List<subscriber::Source>>, subscriber_identity: impl Into<subscriber::SubscriberIdentity>, subscriber_name: impl Into<Str>) -> CfnSubscriberProps {
         CfnSubscriberProps {
             access_types: access_types.into(),
@@ -593,6 +620,7 @@ impl CfnSubscriberProps {
 #[cfg(feature = "securitylake")]
 impl CfnSubscriberProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccessTypes", self.access_types.into_value());
@@ -607,6 +635,7 @@ impl CfnSubscriberProps {
 
     /// The `AWS::SecurityLake::Subscriber` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityLake::Subscriber").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -615,6 +644,7 @@ impl CfnSubscriberProps {
 #[cfg(feature = "securitylake")]
 impl crate::Cfn<markers::Subscriber> {
     /// Adds an `AWS::SecurityLake::Subscriber` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -627,6 +657,7 @@ impl crate::Cfn<markers::Subscriber> {
     ///
     /// `Fn::GetAtt` of
     /// [`SubscriberArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securitylake-subscriber.html#aws-resource-securitylake-subscriber-return-values).
+    #[inline]
     pub fn attr_subscriber_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SubscriberArn".into())
     }
@@ -635,6 +666,7 @@ impl crate::Cfn<markers::Subscriber> {
     ///
     /// `Fn::GetAtt` of
     /// [`S3BucketArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securitylake-subscriber.html#aws-resource-securitylake-subscriber-return-values).
+    #[inline]
     pub fn attr_s3_bucket_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "S3BucketArn".into())
     }
@@ -643,6 +675,7 @@ impl crate::Cfn<markers::Subscriber> {
     ///
     /// `Fn::GetAtt` of
     /// [`SubscriberRoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securitylake-subscriber.html#aws-resource-securitylake-subscriber-return-values).
+    #[inline]
     pub fn attr_subscriber_role_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SubscriberRoleArn".into())
     }
@@ -651,6 +684,7 @@ impl crate::Cfn<markers::Subscriber> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceShareArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securitylake-subscriber.html#aws-resource-securitylake-subscriber-return-values).
+    #[inline]
     pub fn attr_resource_share_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceShareArn".into())
     }
@@ -659,6 +693,7 @@ impl crate::Cfn<markers::Subscriber> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceShareName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securitylake-subscriber.html#aws-resource-securitylake-subscriber-return-values).
+    #[inline]
     pub fn attr_resource_share_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceShareName".into())
     }
@@ -692,6 +727,7 @@ pub mod subscriber {
 
     impl SubscriberIdentity {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(external_id: impl Into<Str>, principal: impl Into<Str>) -> SubscriberIdentity {
             SubscriberIdentity {
                 external_id: external_id.into(),
@@ -701,6 +737,7 @@ pub mod subscriber {
     }
 
     impl IntoValue for SubscriberIdentity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExternalId", self.external_id.into_value());
@@ -734,6 +771,7 @@ pub mod subscriber {
 
     impl Source {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Source {
             Source {
                 aws_log_source: None,
@@ -743,12 +781,14 @@ pub mod subscriber {
     }
 
     impl Default for Source {
+        #[inline]
         fn default() -> Source {
             Source::new()
         }
     }
 
     impl IntoValue for Source {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsLogSource", self.aws_log_source);
@@ -789,6 +829,7 @@ pub mod subscriber {
 
     impl AwsLogSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AwsLogSource {
             AwsLogSource {
                 source_name: None,
@@ -798,12 +839,14 @@ pub mod subscriber {
     }
 
     impl Default for AwsLogSource {
+        #[inline]
         fn default() -> AwsLogSource {
             AwsLogSource::new()
         }
     }
 
     impl IntoValue for AwsLogSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SourceName", self.source_name);
@@ -835,6 +878,7 @@ pub mod subscriber {
 
     impl CustomLogSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomLogSource {
             CustomLogSource {
                 source_name: None,
@@ -844,12 +888,14 @@ pub mod subscriber {
     }
 
     impl Default for CustomLogSource {
+        #[inline]
         fn default() -> CustomLogSource {
             CustomLogSource::new()
         }
     }
 
     impl IntoValue for CustomLogSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SourceName", self.source_name);
@@ -883,6 +929,7 @@ pub struct CfnSubscriberNotificationProps {
 #[cfg(feature = "securitylake")]
 impl CfnSubscriberNotificationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(notification_configuration: impl Into<subscriber_notification::NotificationConfiguration>, subscriber_arn: impl Into<Str>) -> CfnSubscriberNotificationProps {
         CfnSubscriberNotificationProps {
             notification_configuration: notification_configuration.into(),
@@ -894,6 +941,7 @@ impl CfnSubscriberNotificationProps {
 #[cfg(feature = "securitylake")]
 impl CfnSubscriberNotificationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("NotificationConfiguration", self.notification_configuration.into_value());
@@ -903,6 +951,7 @@ impl CfnSubscriberNotificationProps {
 
     /// The `AWS::SecurityLake::SubscriberNotification` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SecurityLake::SubscriberNotification").properties(self.into_properties())
     }
@@ -911,6 +960,7 @@ impl CfnSubscriberNotificationProps {
 #[cfg(feature = "securitylake")]
 impl crate::Cfn<markers::SubscriberNotification> {
     /// Adds an `AWS::SecurityLake::SubscriberNotification` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -923,6 +973,7 @@ impl crate::Cfn<markers::SubscriberNotification> {
     ///
     /// `Fn::GetAtt` of
     /// [`SubscriberEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securitylake-subscribernotification.html#aws-resource-securitylake-subscribernotification-return-values).
+    #[inline]
     pub fn attr_subscriber_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SubscriberEndpoint".into())
     }
@@ -956,6 +1007,7 @@ pub mod subscriber_notification {
 
     impl NotificationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NotificationConfiguration {
             NotificationConfiguration {
                 https_notification_configuration: None,
@@ -965,12 +1017,14 @@ pub mod subscriber_notification {
     }
 
     impl Default for NotificationConfiguration {
+        #[inline]
         fn default() -> NotificationConfiguration {
             NotificationConfiguration::new()
         }
     }
 
     impl IntoValue for NotificationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HttpsNotificationConfiguration", self.https_notification_configuration);
@@ -1022,6 +1076,7 @@ pub mod subscriber_notification {
 
     impl HttpsNotificationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint: impl Into<Str>, target_role_arn: impl Into<Str>) -> HttpsNotificationConfiguration {
             HttpsNotificationConfiguration {
                 authorization_api_key_name: None,
@@ -1034,6 +1089,7 @@ pub mod subscriber_notification {
     }
 
     impl IntoValue for HttpsNotificationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationApiKeyName", self.authorization_api_key_name);

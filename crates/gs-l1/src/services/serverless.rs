@@ -270,6 +270,7 @@ pub struct CfnApiProps {
 #[cfg(feature = "serverless")]
 impl CfnApiProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(stage_name: impl Into<Str>) -> CfnApiProps {
         CfnApiProps {
             access_log_setting: None,
@@ -303,6 +304,7 @@ impl CfnApiProps {
 #[cfg(feature = "serverless")]
 impl CfnApiProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessLogSetting", self.access_log_setting);
@@ -334,6 +336,7 @@ impl CfnApiProps {
 
     /// The `AWS::Serverless::Api` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Serverless::Api").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -342,6 +345,7 @@ impl CfnApiProps {
 #[cfg(feature = "serverless")]
 impl crate::Cfn<markers::Api> {
     /// Adds an `AWS::Serverless::Api` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -384,6 +388,7 @@ pub mod api {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>, version: impl Into<Num>) -> S3Location {
             S3Location {
                 bucket: bucket.into(),
@@ -394,6 +399,7 @@ pub mod api {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -425,6 +431,7 @@ pub mod api {
 
     impl EndpointConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EndpointConfiguration {
             EndpointConfiguration {
                 r#type: None,
@@ -434,12 +441,14 @@ pub mod api {
     }
 
     impl Default for EndpointConfiguration {
+        #[inline]
         fn default() -> EndpointConfiguration {
             EndpointConfiguration::new()
         }
     }
 
     impl IntoValue for EndpointConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Type", self.r#type);
@@ -488,6 +497,7 @@ pub mod api {
 
     impl CorsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allow_origin: impl Into<Str>) -> CorsConfiguration {
             CorsConfiguration {
                 allow_credentials: None,
@@ -500,6 +510,7 @@ pub mod api {
     }
 
     impl IntoValue for CorsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowCredentials", self.allow_credentials);
@@ -539,6 +550,7 @@ pub mod api {
 
     impl Auth {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Auth {
             Auth {
                 add_default_authorizer_to_cors_preflight: None,
@@ -549,12 +561,14 @@ pub mod api {
     }
 
     impl Default for Auth {
+        #[inline]
         fn default() -> Auth {
             Auth::new()
         }
     }
 
     impl IntoValue for Auth {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AddDefaultAuthorizerToCorsPreflight", self.add_default_authorizer_to_cors_preflight);
@@ -586,6 +600,7 @@ pub mod api {
 
     impl AccessLogSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccessLogSetting {
             AccessLogSetting {
                 destination_arn: None,
@@ -595,12 +610,14 @@ pub mod api {
     }
 
     impl Default for AccessLogSetting {
+        #[inline]
         fn default() -> AccessLogSetting {
             AccessLogSetting::new()
         }
     }
 
     impl IntoValue for AccessLogSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationArn", self.destination_arn);
@@ -643,6 +660,7 @@ pub mod api {
 
     impl CanarySetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CanarySetting {
             CanarySetting {
                 deployment_id: None,
@@ -654,12 +672,14 @@ pub mod api {
     }
 
     impl Default for CanarySetting {
+        #[inline]
         fn default() -> CanarySetting {
             CanarySetting::new()
         }
     }
 
     impl IntoValue for CanarySetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeploymentId", self.deployment_id);
@@ -728,6 +748,7 @@ pub mod api {
 
     impl DomainConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_arn: impl Into<Str>, domain_name: impl Into<Str>) -> DomainConfiguration {
             DomainConfiguration {
                 base_path: None,
@@ -743,6 +764,7 @@ pub mod api {
     }
 
     impl IntoValue for DomainConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BasePath", self.base_path);
@@ -779,6 +801,7 @@ pub mod api {
 
     impl MutualTlsAuthentication {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MutualTlsAuthentication {
             MutualTlsAuthentication {
                 truststore_uri: None,
@@ -788,12 +811,14 @@ pub mod api {
     }
 
     impl Default for MutualTlsAuthentication {
+        #[inline]
         fn default() -> MutualTlsAuthentication {
             MutualTlsAuthentication::new()
         }
     }
 
     impl IntoValue for MutualTlsAuthentication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TruststoreUri", self.truststore_uri);
@@ -842,6 +867,7 @@ pub mod api {
 
     impl Route53Configuration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Route53Configuration {
             Route53Configuration {
                 distributed_domain_name: None,
@@ -854,12 +880,14 @@ pub mod api {
     }
 
     impl Default for Route53Configuration {
+        #[inline]
         fn default() -> Route53Configuration {
             Route53Configuration::new()
         }
     }
 
     impl IntoValue for Route53Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DistributedDomainName", self.distributed_domain_name);
@@ -915,6 +943,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "serverless")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(location: impl Into<Union>) -> CfnApplicationProps {
         CfnApplicationProps {
             location: location.into(),
@@ -929,6 +958,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "serverless")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Location", self.location.into_value());
@@ -941,6 +971,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::Serverless::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Serverless::Application").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -949,6 +980,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "serverless")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::Serverless::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -985,6 +1017,7 @@ pub mod application {
 
     impl ApplicationLocation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(application_id: impl Into<Str>, semantic_version: impl Into<Str>) -> ApplicationLocation {
             ApplicationLocation {
                 application_id: application_id.into(),
@@ -994,6 +1027,7 @@ pub mod application {
     }
 
     impl IntoValue for ApplicationLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ApplicationId", self.application_id.into_value());
@@ -1226,6 +1260,7 @@ pub struct CfnFunctionProps {
 #[cfg(feature = "serverless")]
 impl CfnFunctionProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnFunctionProps {
         CfnFunctionProps {
             architectures: None,
@@ -1269,6 +1304,7 @@ impl CfnFunctionProps {
 
 #[cfg(feature = "serverless")]
 impl Default for CfnFunctionProps {
+    #[inline]
     fn default() -> CfnFunctionProps {
         CfnFunctionProps::new()
     }
@@ -1277,6 +1313,7 @@ impl Default for CfnFunctionProps {
 #[cfg(feature = "serverless")]
 impl CfnFunctionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Architectures", self.architectures);
@@ -1319,6 +1356,7 @@ impl CfnFunctionProps {
 
     /// The `AWS::Serverless::Function` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Serverless::Function").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1327,6 +1365,7 @@ impl CfnFunctionProps {
 #[cfg(feature = "serverless")]
 impl crate::Cfn<markers::Function> {
     /// Adds an `AWS::Serverless::Function` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1369,6 +1408,7 @@ pub mod function {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>) -> S3Location {
             S3Location {
                 bucket: bucket.into(),
@@ -1379,6 +1419,7 @@ pub mod function {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -1410,6 +1451,7 @@ pub mod function {
 
     impl FileSystemConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FileSystemConfig {
             FileSystemConfig {
                 arn: None,
@@ -1419,12 +1461,14 @@ pub mod function {
     }
 
     impl Default for FileSystemConfig {
+        #[inline]
         fn default() -> FileSystemConfig {
             FileSystemConfig::new()
         }
     }
 
     impl IntoValue for FileSystemConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -1455,6 +1499,7 @@ pub mod function {
 
     impl IAMPolicyDocument {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(statement: impl Into<Json>) -> IAMPolicyDocument {
             IAMPolicyDocument {
                 statement: statement.into(),
@@ -1464,6 +1509,7 @@ pub mod function {
     }
 
     impl IntoValue for IAMPolicyDocument {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Statement", self.statement.into_value());
@@ -1686,6 +1732,7 @@ pub mod function {
 
     impl SAMPolicyTemplate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SAMPolicyTemplate {
             SAMPolicyTemplate {
                 ami_describe_policy: None,
@@ -1727,12 +1774,14 @@ pub mod function {
     }
 
     impl Default for SAMPolicyTemplate {
+        #[inline]
         fn default() -> SAMPolicyTemplate {
             SAMPolicyTemplate::new()
         }
     }
 
     impl IntoValue for SAMPolicyTemplate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AMIDescribePolicy", self.ami_describe_policy);
@@ -1782,18 +1831,21 @@ pub mod function {
 
     impl EmptySAMPT {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EmptySAMPT {
             EmptySAMPT {}
         }
     }
 
     impl Default for EmptySAMPT {
+        #[inline]
         fn default() -> EmptySAMPT {
             EmptySAMPT::new()
         }
     }
 
     impl IntoValue for EmptySAMPT {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             gs_core::Value::Map(gs_core::ValueMap::new())
         }
@@ -1815,6 +1867,7 @@ pub mod function {
 
     impl QueueSAMPT {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(queue_name: impl Into<Str>) -> QueueSAMPT {
             QueueSAMPT {
                 queue_name: queue_name.into(),
@@ -1823,6 +1876,7 @@ pub mod function {
     }
 
     impl IntoValue for QueueSAMPT {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("QueueName", self.queue_name.into_value());
@@ -1846,6 +1900,7 @@ pub mod function {
 
     impl FunctionSAMPT {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(function_name: impl Into<Str>) -> FunctionSAMPT {
             FunctionSAMPT {
                 function_name: function_name.into(),
@@ -1854,6 +1909,7 @@ pub mod function {
     }
 
     impl IntoValue for FunctionSAMPT {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FunctionName", self.function_name.into_value());
@@ -1877,6 +1933,7 @@ pub mod function {
 
     impl TableSAMPT {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(table_name: impl Into<Str>) -> TableSAMPT {
             TableSAMPT {
                 table_name: table_name.into(),
@@ -1885,6 +1942,7 @@ pub mod function {
     }
 
     impl IntoValue for TableSAMPT {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TableName", self.table_name.into_value());
@@ -1914,6 +1972,7 @@ pub mod function {
 
     impl TableStreamSAMPT {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(stream_name: impl Into<Str>, table_name: impl Into<Str>) -> TableStreamSAMPT {
             TableStreamSAMPT {
                 stream_name: stream_name.into(),
@@ -1923,6 +1982,7 @@ pub mod function {
     }
 
     impl IntoValue for TableStreamSAMPT {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StreamName", self.stream_name.into_value());
@@ -1947,6 +2007,7 @@ pub mod function {
 
     impl IdentitySAMPT {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(identity_name: impl Into<Str>) -> IdentitySAMPT {
             IdentitySAMPT {
                 identity_name: identity_name.into(),
@@ -1955,6 +2016,7 @@ pub mod function {
     }
 
     impl IntoValue for IdentitySAMPT {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IdentityName", self.identity_name.into_value());
@@ -1978,6 +2040,7 @@ pub mod function {
 
     impl DomainSAMPT {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(domain_name: impl Into<Str>) -> DomainSAMPT {
             DomainSAMPT {
                 domain_name: domain_name.into(),
@@ -1986,6 +2049,7 @@ pub mod function {
     }
 
     impl IntoValue for DomainSAMPT {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DomainName", self.domain_name.into_value());
@@ -2009,6 +2073,7 @@ pub mod function {
 
     impl BucketSAMPT {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>) -> BucketSAMPT {
             BucketSAMPT {
                 bucket_name: bucket_name.into(),
@@ -2017,6 +2082,7 @@ pub mod function {
     }
 
     impl IntoValue for BucketSAMPT {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -2040,6 +2106,7 @@ pub mod function {
 
     impl CollectionSAMPT {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(collection_id: impl Into<Str>) -> CollectionSAMPT {
             CollectionSAMPT {
                 collection_id: collection_id.into(),
@@ -2048,6 +2115,7 @@ pub mod function {
     }
 
     impl IntoValue for CollectionSAMPT {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CollectionId", self.collection_id.into_value());
@@ -2071,6 +2139,7 @@ pub mod function {
 
     impl TopicSAMPT {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(topic_name: impl Into<Str>) -> TopicSAMPT {
             TopicSAMPT {
                 topic_name: topic_name.into(),
@@ -2079,6 +2148,7 @@ pub mod function {
     }
 
     impl IntoValue for TopicSAMPT {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TopicName", self.topic_name.into_value());
@@ -2102,6 +2172,7 @@ pub mod function {
 
     impl StreamSAMPT {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(stream_name: impl Into<Str>) -> StreamSAMPT {
             StreamSAMPT {
                 stream_name: stream_name.into(),
@@ -2110,6 +2181,7 @@ pub mod function {
     }
 
     impl IntoValue for StreamSAMPT {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StreamName", self.stream_name.into_value());
@@ -2133,6 +2205,7 @@ pub mod function {
 
     impl KeySAMPT {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key_id: impl Into<Str>) -> KeySAMPT {
             KeySAMPT {
                 key_id: key_id.into(),
@@ -2141,6 +2214,7 @@ pub mod function {
     }
 
     impl IntoValue for KeySAMPT {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KeyId", self.key_id.into_value());
@@ -2164,6 +2238,7 @@ pub mod function {
 
     impl LogGroupSAMPT {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_group_name: impl Into<Str>) -> LogGroupSAMPT {
             LogGroupSAMPT {
                 log_group_name: log_group_name.into(),
@@ -2172,6 +2247,7 @@ pub mod function {
     }
 
     impl IntoValue for LogGroupSAMPT {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogGroupName", self.log_group_name.into_value());
@@ -2195,6 +2271,7 @@ pub mod function {
 
     impl StateMachineSAMPT {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state_machine_name: impl Into<Str>) -> StateMachineSAMPT {
             StateMachineSAMPT {
                 state_machine_name: state_machine_name.into(),
@@ -2203,6 +2280,7 @@ pub mod function {
     }
 
     impl IntoValue for StateMachineSAMPT {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StateMachineName", self.state_machine_name.into_value());
@@ -2226,6 +2304,7 @@ pub mod function {
 
     impl ParameterNameSAMPT {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parameter_name: impl Into<Str>) -> ParameterNameSAMPT {
             ParameterNameSAMPT {
                 parameter_name: parameter_name.into(),
@@ -2234,6 +2313,7 @@ pub mod function {
     }
 
     impl IntoValue for ParameterNameSAMPT {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ParameterName", self.parameter_name.into_value());
@@ -2257,6 +2337,7 @@ pub mod function {
 
     impl SecretArnSAMPT {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(secret_arn: impl Into<Str>) -> SecretArnSAMPT {
             SecretArnSAMPT {
                 secret_arn: secret_arn.into(),
@@ -2265,6 +2346,7 @@ pub mod function {
     }
 
     impl IntoValue for SecretArnSAMPT {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecretArn", self.secret_arn.into_value());
@@ -2288,6 +2370,7 @@ pub mod function {
 
     impl FunctionEnvironment {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(variables: impl Into<Map<Str>>) -> FunctionEnvironment {
             FunctionEnvironment {
                 variables: variables.into(),
@@ -2296,6 +2379,7 @@ pub mod function {
     }
 
     impl IntoValue for FunctionEnvironment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Variables", self.variables.into_value());
@@ -2325,6 +2409,7 @@ pub mod function {
 
     impl VpcConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnet_ids: impl Into<List<Str>>) -> VpcConfig {
             VpcConfig {
                 security_group_ids: security_group_ids.into(),
@@ -2334,6 +2419,7 @@ pub mod function {
     }
 
     impl IntoValue for VpcConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -2364,6 +2450,7 @@ pub mod function {
 
     impl EventSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(properties: impl Into<Union>, r#type: impl Into<Str>) -> EventSource {
             EventSource {
                 properties: properties.into(),
@@ -2373,6 +2460,7 @@ pub mod function {
     }
 
     impl IntoValue for EventSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Properties", self.properties.into_value());
@@ -2409,6 +2497,7 @@ pub mod function {
 
     impl S3Event {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, events: impl Into<Union>) -> S3Event {
             S3Event {
                 bucket: bucket.into(),
@@ -2419,6 +2508,7 @@ pub mod function {
     }
 
     impl IntoValue for S3Event {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -2444,6 +2534,7 @@ pub mod function {
 
     impl S3NotificationFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_key: impl Into<S3KeyFilter>) -> S3NotificationFilter {
             S3NotificationFilter {
                 s3_key: s3_key.into(),
@@ -2452,6 +2543,7 @@ pub mod function {
     }
 
     impl IntoValue for S3NotificationFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Key", self.s3_key.into_value());
@@ -2475,6 +2567,7 @@ pub mod function {
 
     impl S3KeyFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(rules: impl Into<List<S3KeyFilterRule>>) -> S3KeyFilter {
             S3KeyFilter {
                 rules: rules.into(),
@@ -2483,6 +2576,7 @@ pub mod function {
     }
 
     impl IntoValue for S3KeyFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Rules", self.rules.into_value());
@@ -2512,6 +2606,7 @@ pub mod function {
 
     impl S3KeyFilterRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> S3KeyFilterRule {
             S3KeyFilterRule {
                 name: name.into(),
@@ -2521,6 +2616,7 @@ pub mod function {
     }
 
     impl IntoValue for S3KeyFilterRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -2545,6 +2641,7 @@ pub mod function {
 
     impl SNSEvent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(topic: impl Into<Str>) -> SNSEvent {
             SNSEvent {
                 topic: topic.into(),
@@ -2553,6 +2650,7 @@ pub mod function {
     }
 
     impl IntoValue for SNSEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Topic", self.topic.into_value());
@@ -2588,6 +2686,7 @@ pub mod function {
 
     impl SQSEvent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(queue: impl Into<Str>) -> SQSEvent {
             SQSEvent {
                 batch_size: None,
@@ -2598,6 +2697,7 @@ pub mod function {
     }
 
     impl IntoValue for SQSEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchSize", self.batch_size);
@@ -2647,6 +2747,7 @@ pub mod function {
 
     impl KinesisEvent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(starting_position: impl Into<Str>, stream: impl Into<Str>) -> KinesisEvent {
             KinesisEvent {
                 batch_size: None,
@@ -2659,6 +2760,7 @@ pub mod function {
     }
 
     impl IntoValue for KinesisEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchSize", self.batch_size);
@@ -2740,6 +2842,7 @@ pub mod function {
 
     impl DynamoDBEvent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(starting_position: impl Into<Str>, stream: impl Into<Str>) -> DynamoDBEvent {
             DynamoDBEvent {
                 batch_size: None,
@@ -2757,6 +2860,7 @@ pub mod function {
     }
 
     impl IntoValue for DynamoDBEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BatchSize", self.batch_size);
@@ -2789,6 +2893,7 @@ pub mod function {
 
     impl DestinationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(on_failure: impl Into<Destination>) -> DestinationConfig {
             DestinationConfig {
                 on_failure: on_failure.into(),
@@ -2797,6 +2902,7 @@ pub mod function {
     }
 
     impl IntoValue for DestinationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OnFailure", self.on_failure.into_value());
@@ -2826,6 +2932,7 @@ pub mod function {
 
     impl Destination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination: impl Into<Str>) -> Destination {
             Destination {
                 destination: destination.into(),
@@ -2835,6 +2942,7 @@ pub mod function {
     }
 
     impl IntoValue for Destination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destination", self.destination.into_value());
@@ -2889,6 +2997,7 @@ pub mod function {
 
     impl ApiEvent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(method: impl Into<Str>, path: impl Into<Str>) -> ApiEvent {
             ApiEvent {
                 auth: None,
@@ -2902,6 +3011,7 @@ pub mod function {
     }
 
     impl IntoValue for ApiEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Auth", self.auth);
@@ -2948,6 +3058,7 @@ pub mod function {
 
     impl Auth {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Auth {
             Auth {
                 api_key_required: None,
@@ -2959,12 +3070,14 @@ pub mod function {
     }
 
     impl Default for Auth {
+        #[inline]
         fn default() -> Auth {
             Auth::new()
         }
     }
 
     impl IntoValue for Auth {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApiKeyRequired", self.api_key_required);
@@ -3051,6 +3164,7 @@ pub mod function {
 
     impl AuthResourcePolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AuthResourcePolicy {
             AuthResourcePolicy {
                 aws_account_blacklist: None,
@@ -3069,12 +3183,14 @@ pub mod function {
     }
 
     impl Default for AuthResourcePolicy {
+        #[inline]
         fn default() -> AuthResourcePolicy {
             AuthResourcePolicy::new()
         }
     }
 
     impl IntoValue for AuthResourcePolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsAccountBlacklist", self.aws_account_blacklist);
@@ -3126,6 +3242,7 @@ pub mod function {
 
     impl RequestModel {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(model: impl Into<Str>) -> RequestModel {
             RequestModel {
                 model: model.into(),
@@ -3137,6 +3254,7 @@ pub mod function {
     }
 
     impl IntoValue for RequestModel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Model", self.model.into_value());
@@ -3169,6 +3287,7 @@ pub mod function {
 
     impl RequestParameter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RequestParameter {
             RequestParameter {
                 caching: None,
@@ -3178,12 +3297,14 @@ pub mod function {
     }
 
     impl Default for RequestParameter {
+        #[inline]
         fn default() -> RequestParameter {
             RequestParameter::new()
         }
     }
 
     impl IntoValue for RequestParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Caching", self.caching);
@@ -3232,6 +3353,7 @@ pub mod function {
 
     impl ScheduleEvent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(schedule: impl Into<Str>) -> ScheduleEvent {
             ScheduleEvent {
                 description: None,
@@ -3244,6 +3366,7 @@ pub mod function {
     }
 
     impl IntoValue for ScheduleEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -3283,6 +3406,7 @@ pub mod function {
 
     impl CloudWatchEventEvent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(pattern: impl Into<Json>) -> CloudWatchEventEvent {
             CloudWatchEventEvent {
                 input: None,
@@ -3293,6 +3417,7 @@ pub mod function {
     }
 
     impl IntoValue for CloudWatchEventEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Input", self.input);
@@ -3324,6 +3449,7 @@ pub mod function {
 
     impl CloudWatchLogsEvent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filter_pattern: impl Into<Str>, log_group_name: impl Into<Str>) -> CloudWatchLogsEvent {
             CloudWatchLogsEvent {
                 filter_pattern: filter_pattern.into(),
@@ -3333,6 +3459,7 @@ pub mod function {
     }
 
     impl IntoValue for CloudWatchLogsEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FilterPattern", self.filter_pattern.into_value());
@@ -3363,6 +3490,7 @@ pub mod function {
 
     impl IoTRuleEvent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(sql: impl Into<Str>) -> IoTRuleEvent {
             IoTRuleEvent {
                 aws_iot_sql_version: None,
@@ -3372,6 +3500,7 @@ pub mod function {
     }
 
     impl IntoValue for IoTRuleEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsIotSqlVersion", self.aws_iot_sql_version);
@@ -3396,6 +3525,7 @@ pub mod function {
 
     impl AlexaSkillEvent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(skill_id: impl Into<Str>) -> AlexaSkillEvent {
             AlexaSkillEvent {
                 skill_id: skill_id.into(),
@@ -3404,6 +3534,7 @@ pub mod function {
     }
 
     impl IntoValue for AlexaSkillEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SkillId", self.skill_id.into_value());
@@ -3445,6 +3576,7 @@ pub mod function {
 
     impl EventBridgeRuleEvent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(pattern: impl Into<Json>) -> EventBridgeRuleEvent {
             EventBridgeRuleEvent {
                 event_bus_name: None,
@@ -3456,6 +3588,7 @@ pub mod function {
     }
 
     impl IntoValue for EventBridgeRuleEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EventBusName", self.event_bus_name);
@@ -3518,6 +3651,7 @@ pub mod function {
 
     impl HttpApiEvent {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpApiEvent {
             HttpApiEvent {
                 api_id: None,
@@ -3532,12 +3666,14 @@ pub mod function {
     }
 
     impl Default for HttpApiEvent {
+        #[inline]
         fn default() -> HttpApiEvent {
             HttpApiEvent::new()
         }
     }
 
     impl IntoValue for HttpApiEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApiId", self.api_id);
@@ -3573,6 +3709,7 @@ pub mod function {
 
     impl HttpApiFunctionAuth {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpApiFunctionAuth {
             HttpApiFunctionAuth {
                 authorization_scopes: None,
@@ -3582,12 +3719,14 @@ pub mod function {
     }
 
     impl Default for HttpApiFunctionAuth {
+        #[inline]
         fn default() -> HttpApiFunctionAuth {
             HttpApiFunctionAuth::new()
         }
     }
 
     impl IntoValue for HttpApiFunctionAuth {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AuthorizationScopes", self.authorization_scopes);
@@ -3636,6 +3775,7 @@ pub mod function {
 
     impl RouteSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RouteSettings {
             RouteSettings {
                 data_trace_enabled: None,
@@ -3648,12 +3788,14 @@ pub mod function {
     }
 
     impl Default for RouteSettings {
+        #[inline]
         fn default() -> RouteSettings {
             RouteSettings::new()
         }
     }
 
     impl IntoValue for RouteSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataTraceEnabled", self.data_trace_enabled);
@@ -3687,6 +3829,7 @@ pub mod function {
 
     impl CognitoEvent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(trigger: impl Into<Union>, user_pool: impl Into<Str>) -> CognitoEvent {
             CognitoEvent {
                 trigger: trigger.into(),
@@ -3696,6 +3839,7 @@ pub mod function {
     }
 
     impl IntoValue for CognitoEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Trigger", self.trigger.into_value());
@@ -3726,6 +3870,7 @@ pub mod function {
 
     impl DeadLetterQueue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_arn: impl Into<Str>, r#type: impl Into<Str>) -> DeadLetterQueue {
             DeadLetterQueue {
                 target_arn: target_arn.into(),
@@ -3735,6 +3880,7 @@ pub mod function {
     }
 
     impl IntoValue for DeadLetterQueue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TargetArn", self.target_arn.into_value());
@@ -3782,6 +3928,7 @@ pub mod function {
 
     impl DeploymentPreference {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeploymentPreference {
             DeploymentPreference {
                 alarms: None,
@@ -3794,12 +3941,14 @@ pub mod function {
     }
 
     impl Default for DeploymentPreference {
+        #[inline]
         fn default() -> DeploymentPreference {
             DeploymentPreference::new()
         }
     }
 
     impl IntoValue for DeploymentPreference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Alarms", self.alarms);
@@ -3833,6 +3982,7 @@ pub mod function {
 
     impl Hooks {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Hooks {
             Hooks {
                 post_traffic: None,
@@ -3842,12 +3992,14 @@ pub mod function {
     }
 
     impl Default for Hooks {
+        #[inline]
         fn default() -> Hooks {
             Hooks::new()
         }
     }
 
     impl IntoValue for Hooks {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PostTraffic", self.post_traffic);
@@ -3872,6 +4024,7 @@ pub mod function {
 
     impl ProvisionedConcurrencyConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(provisioned_concurrent_executions: impl Into<Str>) -> ProvisionedConcurrencyConfig {
             ProvisionedConcurrencyConfig {
                 provisioned_concurrent_executions: provisioned_concurrent_executions.into(),
@@ -3880,6 +4033,7 @@ pub mod function {
     }
 
     impl IntoValue for ProvisionedConcurrencyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ProvisionedConcurrentExecutions", self.provisioned_concurrent_executions.into_value());
@@ -3915,6 +4069,7 @@ pub mod function {
 
     impl EventInvokeConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EventInvokeConfig {
             EventInvokeConfig {
                 destination_config: None,
@@ -3925,12 +4080,14 @@ pub mod function {
     }
 
     impl Default for EventInvokeConfig {
+        #[inline]
         fn default() -> EventInvokeConfig {
             EventInvokeConfig::new()
         }
     }
 
     impl IntoValue for EventInvokeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationConfig", self.destination_config);
@@ -3962,6 +4119,7 @@ pub mod function {
 
     impl EventInvokeDestinationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(on_failure: impl Into<Destination>, on_success: impl Into<Destination>) -> EventInvokeDestinationConfig {
             EventInvokeDestinationConfig {
                 on_failure: on_failure.into(),
@@ -3971,6 +4129,7 @@ pub mod function {
     }
 
     impl IntoValue for EventInvokeDestinationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OnFailure", self.on_failure.into_value());
@@ -4007,6 +4166,7 @@ pub mod function {
 
     impl ImageConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ImageConfig {
             ImageConfig {
                 command: None,
@@ -4017,12 +4177,14 @@ pub mod function {
     }
 
     impl Default for ImageConfig {
+        #[inline]
         fn default() -> ImageConfig {
             ImageConfig::new()
         }
     }
 
     impl IntoValue for ImageConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Command", self.command);
@@ -4060,6 +4222,7 @@ pub mod function {
 
     impl FunctionUrlConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(auth_type: impl Into<Str>) -> FunctionUrlConfig {
             FunctionUrlConfig {
                 auth_type: auth_type.into(),
@@ -4070,6 +4233,7 @@ pub mod function {
     }
 
     impl IntoValue for FunctionUrlConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AuthType", self.auth_type.into_value());
@@ -4119,6 +4283,7 @@ pub mod function {
 
     impl CorsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allow_origin: impl Into<Str>) -> CorsConfiguration {
             CorsConfiguration {
                 allow_credentials: None,
@@ -4131,6 +4296,7 @@ pub mod function {
     }
 
     impl IntoValue for CorsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowCredentials", self.allow_credentials);
@@ -4158,6 +4324,7 @@ pub mod function {
 
     impl EphemeralStorage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(size: impl Into<Num>) -> EphemeralStorage {
             EphemeralStorage {
                 size: size.into(),
@@ -4166,6 +4333,7 @@ pub mod function {
     }
 
     impl IntoValue for EphemeralStorage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Size", self.size.into_value());
@@ -4271,6 +4439,7 @@ pub struct CfnHttpApiProps {
 #[cfg(feature = "serverless")]
 impl CfnHttpApiProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnHttpApiProps {
         CfnHttpApiProps {
             access_log_setting: None,
@@ -4293,6 +4462,7 @@ impl CfnHttpApiProps {
 
 #[cfg(feature = "serverless")]
 impl Default for CfnHttpApiProps {
+    #[inline]
     fn default() -> CfnHttpApiProps {
         CfnHttpApiProps::new()
     }
@@ -4301,6 +4471,7 @@ impl Default for CfnHttpApiProps {
 #[cfg(feature = "serverless")]
 impl CfnHttpApiProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessLogSetting", self.access_log_setting);
@@ -4322,6 +4493,7 @@ impl CfnHttpApiProps {
 
     /// The `AWS::Serverless::HttpApi` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Serverless::HttpApi").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -4330,6 +4502,7 @@ impl CfnHttpApiProps {
 #[cfg(feature = "serverless")]
 impl crate::Cfn<markers::HttpApi> {
     /// Adds an `AWS::Serverless::HttpApi` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4372,6 +4545,7 @@ pub mod http_api {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>, version: impl Into<Num>) -> S3Location {
             S3Location {
                 bucket: bucket.into(),
@@ -4382,6 +4556,7 @@ pub mod http_api {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -4413,6 +4588,7 @@ pub mod http_api {
 
     impl HttpApiAuth {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpApiAuth {
             HttpApiAuth {
                 authorizers: None,
@@ -4422,12 +4598,14 @@ pub mod http_api {
     }
 
     impl Default for HttpApiAuth {
+        #[inline]
         fn default() -> HttpApiAuth {
             HttpApiAuth::new()
         }
     }
 
     impl IntoValue for HttpApiAuth {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Authorizers", self.authorizers);
@@ -4458,6 +4636,7 @@ pub mod http_api {
 
     impl AccessLogSetting {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AccessLogSetting {
             AccessLogSetting {
                 destination_arn: None,
@@ -4467,12 +4646,14 @@ pub mod http_api {
     }
 
     impl Default for AccessLogSetting {
+        #[inline]
         fn default() -> AccessLogSetting {
             AccessLogSetting::new()
         }
     }
 
     impl IntoValue for AccessLogSetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationArn", self.destination_arn);
@@ -4527,6 +4708,7 @@ pub mod http_api {
 
     impl CorsConfigurationObject {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CorsConfigurationObject {
             CorsConfigurationObject {
                 allow_credentials: None,
@@ -4540,12 +4722,14 @@ pub mod http_api {
     }
 
     impl Default for CorsConfigurationObject {
+        #[inline]
         fn default() -> CorsConfigurationObject {
             CorsConfigurationObject::new()
         }
     }
 
     impl IntoValue for CorsConfigurationObject {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowCredentials", self.allow_credentials);
@@ -4598,6 +4782,7 @@ pub mod http_api {
 
     impl RouteSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RouteSettings {
             RouteSettings {
                 data_trace_enabled: None,
@@ -4610,12 +4795,14 @@ pub mod http_api {
     }
 
     impl Default for RouteSettings {
+        #[inline]
         fn default() -> RouteSettings {
             RouteSettings::new()
         }
     }
 
     impl IntoValue for RouteSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DataTraceEnabled", self.data_trace_enabled);
@@ -4679,6 +4866,7 @@ pub mod http_api {
 
     impl HttpApiDomainConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(certificate_arn: impl Into<Str>, domain_name: impl Into<Str>) -> HttpApiDomainConfiguration {
             HttpApiDomainConfiguration {
                 base_path: None,
@@ -4693,6 +4881,7 @@ pub mod http_api {
     }
 
     impl IntoValue for HttpApiDomainConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BasePath", self.base_path);
@@ -4746,6 +4935,7 @@ pub mod http_api {
 
     impl Route53Configuration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Route53Configuration {
             Route53Configuration {
                 distributed_domain_name: None,
@@ -4758,12 +4948,14 @@ pub mod http_api {
     }
 
     impl Default for Route53Configuration {
+        #[inline]
         fn default() -> Route53Configuration {
             Route53Configuration::new()
         }
     }
 
     impl IntoValue for Route53Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DistributedDomainName", self.distributed_domain_name);
@@ -4797,6 +4989,7 @@ pub mod http_api {
 
     impl MutualTlsAuthentication {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MutualTlsAuthentication {
             MutualTlsAuthentication {
                 truststore_uri: None,
@@ -4806,12 +4999,14 @@ pub mod http_api {
     }
 
     impl Default for MutualTlsAuthentication {
+        #[inline]
         fn default() -> MutualTlsAuthentication {
             MutualTlsAuthentication::new()
         }
     }
 
     impl IntoValue for MutualTlsAuthentication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TruststoreUri", self.truststore_uri);
@@ -4867,6 +5062,7 @@ pub struct CfnLayerVersionProps {
 #[cfg(feature = "serverless")]
 impl CfnLayerVersionProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnLayerVersionProps {
         CfnLayerVersionProps {
             compatible_runtimes: None,
@@ -4881,6 +5077,7 @@ impl CfnLayerVersionProps {
 
 #[cfg(feature = "serverless")]
 impl Default for CfnLayerVersionProps {
+    #[inline]
     fn default() -> CfnLayerVersionProps {
         CfnLayerVersionProps::new()
     }
@@ -4889,6 +5086,7 @@ impl Default for CfnLayerVersionProps {
 #[cfg(feature = "serverless")]
 impl CfnLayerVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CompatibleRuntimes", self.compatible_runtimes);
@@ -4902,6 +5100,7 @@ impl CfnLayerVersionProps {
 
     /// The `AWS::Serverless::LayerVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Serverless::LayerVersion").properties(self.into_properties())
     }
@@ -4910,6 +5109,7 @@ impl CfnLayerVersionProps {
 #[cfg(feature = "serverless")]
 impl crate::Cfn<markers::LayerVersion> {
     /// Adds an `AWS::Serverless::LayerVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4952,6 +5152,7 @@ pub mod layer_version {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>) -> S3Location {
             S3Location {
                 bucket: bucket.into(),
@@ -4962,6 +5163,7 @@ pub mod layer_version {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -5015,6 +5217,7 @@ pub struct CfnSimpleTableProps {
 #[cfg(feature = "serverless")]
 impl CfnSimpleTableProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnSimpleTableProps {
         CfnSimpleTableProps {
             primary_key: None,
@@ -5028,6 +5231,7 @@ impl CfnSimpleTableProps {
 
 #[cfg(feature = "serverless")]
 impl Default for CfnSimpleTableProps {
+    #[inline]
     fn default() -> CfnSimpleTableProps {
         CfnSimpleTableProps::new()
     }
@@ -5036,6 +5240,7 @@ impl Default for CfnSimpleTableProps {
 #[cfg(feature = "serverless")]
 impl CfnSimpleTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "PrimaryKey", self.primary_key);
@@ -5048,6 +5253,7 @@ impl CfnSimpleTableProps {
 
     /// The `AWS::Serverless::SimpleTable` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Serverless::SimpleTable").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -5056,6 +5262,7 @@ impl CfnSimpleTableProps {
 #[cfg(feature = "serverless")]
 impl crate::Cfn<markers::SimpleTable> {
     /// Adds an `AWS::Serverless::SimpleTable` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5092,6 +5299,7 @@ pub mod simple_table {
 
     impl PrimaryKey {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> PrimaryKey {
             PrimaryKey {
                 name: None,
@@ -5101,6 +5309,7 @@ pub mod simple_table {
     }
 
     impl IntoValue for PrimaryKey {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -5131,6 +5340,7 @@ pub mod simple_table {
 
     impl ProvisionedThroughput {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(write_capacity_units: impl Into<Num>) -> ProvisionedThroughput {
             ProvisionedThroughput {
                 read_capacity_units: None,
@@ -5140,6 +5350,7 @@ pub mod simple_table {
     }
 
     impl IntoValue for ProvisionedThroughput {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReadCapacityUnits", self.read_capacity_units);
@@ -5164,6 +5375,7 @@ pub mod simple_table {
 
     impl SSESpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SSESpecification {
             SSESpecification {
                 sse_enabled: None,
@@ -5172,12 +5384,14 @@ pub mod simple_table {
     }
 
     impl Default for SSESpecification {
+        #[inline]
         fn default() -> SSESpecification {
             SSESpecification::new()
         }
     }
 
     impl IntoValue for SSESpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SSEEnabled", self.sse_enabled);
@@ -5271,6 +5485,7 @@ pub struct CfnStateMachineProps {
 #[cfg(feature = "serverless")]
 impl CfnStateMachineProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnStateMachineProps {
         CfnStateMachineProps {
             definition: None,
@@ -5291,6 +5506,7 @@ impl CfnStateMachineProps {
 
 #[cfg(feature = "serverless")]
 impl Default for CfnStateMachineProps {
+    #[inline]
     fn default() -> CfnStateMachineProps {
         CfnStateMachineProps::new()
     }
@@ -5299,6 +5515,7 @@ impl Default for CfnStateMachineProps {
 #[cfg(feature = "serverless")]
 impl CfnStateMachineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Definition", self.definition);
@@ -5318,6 +5535,7 @@ impl CfnStateMachineProps {
 
     /// The `AWS::Serverless::StateMachine` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Serverless::StateMachine").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -5326,6 +5544,7 @@ impl CfnStateMachineProps {
 #[cfg(feature = "serverless")]
 impl crate::Cfn<markers::StateMachine> {
     /// Adds an `AWS::Serverless::StateMachine` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5368,6 +5587,7 @@ pub mod state_machine {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>) -> S3Location {
             S3Location {
                 bucket: bucket.into(),
@@ -5378,6 +5598,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -5409,6 +5630,7 @@ pub mod state_machine {
 
     impl EventSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(properties: impl Into<Union>, r#type: impl Into<Str>) -> EventSource {
             EventSource {
                 properties: properties.into(),
@@ -5418,6 +5640,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for EventSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Properties", self.properties.into_value());
@@ -5460,6 +5683,7 @@ pub mod state_machine {
 
     impl CloudWatchEventEvent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(pattern: impl Into<Json>) -> CloudWatchEventEvent {
             CloudWatchEventEvent {
                 event_bus_name: None,
@@ -5471,6 +5695,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for CloudWatchEventEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EventBusName", self.event_bus_name);
@@ -5515,6 +5740,7 @@ pub mod state_machine {
 
     impl EventBridgeRuleEvent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(pattern: impl Into<Json>) -> EventBridgeRuleEvent {
             EventBridgeRuleEvent {
                 event_bus_name: None,
@@ -5526,6 +5752,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for EventBridgeRuleEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EventBusName", self.event_bus_name);
@@ -5558,6 +5785,7 @@ pub mod state_machine {
 
     impl ScheduleEvent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(schedule: impl Into<Str>) -> ScheduleEvent {
             ScheduleEvent {
                 input: None,
@@ -5567,6 +5795,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for ScheduleEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Input", self.input);
@@ -5603,6 +5832,7 @@ pub mod state_machine {
 
     impl ApiEvent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(method: impl Into<Str>, path: impl Into<Str>) -> ApiEvent {
             ApiEvent {
                 method: method.into(),
@@ -5613,6 +5843,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for ApiEvent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Method", self.method.into_value());
@@ -5650,6 +5881,7 @@ pub mod state_machine {
 
     impl LoggingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destinations: impl Into<List<LogDestination>>, include_execution_data: impl Into<Bool>, level: impl Into<Str>) -> LoggingConfiguration {
             LoggingConfiguration {
                 destinations: destinations.into(),
@@ -5660,6 +5892,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for LoggingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Destinations", self.destinations.into_value());
@@ -5685,6 +5918,7 @@ pub mod state_machine {
 
     impl LogDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cloud_watch_logs_log_group: impl Into<CloudWatchLogsLogGroup>) -> LogDestination {
             LogDestination {
                 cloud_watch_logs_log_group: cloud_watch_logs_log_group.into(),
@@ -5693,6 +5927,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for LogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CloudWatchLogsLogGroup", self.cloud_watch_logs_log_group.into_value());
@@ -5716,6 +5951,7 @@ pub mod state_machine {
 
     impl CloudWatchLogsLogGroup {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(log_group_arn: impl Into<Str>) -> CloudWatchLogsLogGroup {
             CloudWatchLogsLogGroup {
                 log_group_arn: log_group_arn.into(),
@@ -5724,6 +5960,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for CloudWatchLogsLogGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LogGroupArn", self.log_group_arn.into_value());
@@ -5753,6 +5990,7 @@ pub mod state_machine {
 
     impl IAMPolicyDocument {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(statement: impl Into<Json>, version: impl Into<Str>) -> IAMPolicyDocument {
             IAMPolicyDocument {
                 statement: statement.into(),
@@ -5762,6 +6000,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for IAMPolicyDocument {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Statement", self.statement.into_value());
@@ -5792,6 +6031,7 @@ pub mod state_machine {
 
     impl SAMPolicyTemplate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SAMPolicyTemplate {
             SAMPolicyTemplate {
                 lambda_invoke_policy: None,
@@ -5801,12 +6041,14 @@ pub mod state_machine {
     }
 
     impl Default for SAMPolicyTemplate {
+        #[inline]
         fn default() -> SAMPolicyTemplate {
             SAMPolicyTemplate::new()
         }
     }
 
     impl IntoValue for SAMPolicyTemplate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LambdaInvokePolicy", self.lambda_invoke_policy);
@@ -5831,6 +6073,7 @@ pub mod state_machine {
 
     impl FunctionSAMPT {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(function_name: impl Into<Str>) -> FunctionSAMPT {
             FunctionSAMPT {
                 function_name: function_name.into(),
@@ -5839,6 +6082,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for FunctionSAMPT {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FunctionName", self.function_name.into_value());
@@ -5862,6 +6106,7 @@ pub mod state_machine {
 
     impl StateMachineSAMPT {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state_machine_name: impl Into<Str>) -> StateMachineSAMPT {
             StateMachineSAMPT {
                 state_machine_name: state_machine_name.into(),
@@ -5870,6 +6115,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for StateMachineSAMPT {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StateMachineName", self.state_machine_name.into_value());
@@ -5893,6 +6139,7 @@ pub mod state_machine {
 
     impl TracingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TracingConfiguration {
             TracingConfiguration {
                 enabled: None,
@@ -5901,12 +6148,14 @@ pub mod state_machine {
     }
 
     impl Default for TracingConfiguration {
+        #[inline]
         fn default() -> TracingConfiguration {
             TracingConfiguration::new()
         }
     }
 
     impl IntoValue for TracingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);

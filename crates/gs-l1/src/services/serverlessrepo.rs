@@ -103,6 +103,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "serverlessrepo")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(author: impl Into<Str>, description: impl Into<Str>, name: impl Into<Str>) -> CfnApplicationProps {
         CfnApplicationProps {
             author: author.into(),
@@ -123,6 +124,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "serverlessrepo")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Author", self.author.into_value());
@@ -141,6 +143,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::ServerlessRepo::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServerlessRepo::Application").properties(self.into_properties())
     }
@@ -149,6 +152,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "serverlessrepo")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::ServerlessRepo::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -161,6 +165,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-serverlessrepo-application.html#aws-resource-serverlessrepo-application-return-values).
+    #[inline]
     pub fn attr_application_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationId".into())
     }
@@ -169,6 +174,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-serverlessrepo-application.html#aws-resource-serverlessrepo-application-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }
@@ -177,6 +183,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`IsVerifiedAuthor`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-serverlessrepo-application.html#aws-resource-serverlessrepo-application-return-values).
+    #[inline]
     pub fn attr_is_verified_author(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IsVerifiedAuthor".into())
     }

@@ -275,6 +275,7 @@ pub struct CfnAcceptedPortfolioShareProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnAcceptedPortfolioShareProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(portfolio_id: impl Into<Str>) -> CfnAcceptedPortfolioShareProps {
         CfnAcceptedPortfolioShareProps {
             accept_language: None,
@@ -286,6 +287,7 @@ impl CfnAcceptedPortfolioShareProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnAcceptedPortfolioShareProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AcceptLanguage", self.accept_language);
@@ -295,6 +297,7 @@ impl CfnAcceptedPortfolioShareProps {
 
     /// The `AWS::ServiceCatalog::AcceptedPortfolioShare` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalog::AcceptedPortfolioShare").properties(self.into_properties())
     }
@@ -303,6 +306,7 @@ impl CfnAcceptedPortfolioShareProps {
 #[cfg(feature = "servicecatalog")]
 impl crate::Cfn<markers::AcceptedPortfolioShare> {
     /// Adds an `AWS::ServiceCatalog::AcceptedPortfolioShare` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -315,6 +319,7 @@ impl crate::Cfn<markers::AcceptedPortfolioShare> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-acceptedportfolioshare.html#aws-resource-servicecatalog-acceptedportfolioshare-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -409,6 +414,7 @@ pub struct CfnCloudFormationProductProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnCloudFormationProductProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, owner: impl Into<Str>) -> CfnCloudFormationProductProps {
         CfnCloudFormationProductProps {
             accept_language: None,
@@ -431,6 +437,7 @@ impl CfnCloudFormationProductProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnCloudFormationProductProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AcceptLanguage", self.accept_language);
@@ -451,6 +458,7 @@ impl CfnCloudFormationProductProps {
 
     /// The `AWS::ServiceCatalog::CloudFormationProduct` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalog::CloudFormationProduct").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -459,6 +467,7 @@ impl CfnCloudFormationProductProps {
 #[cfg(feature = "servicecatalog")]
 impl crate::Cfn<markers::CloudFormationProduct> {
     /// Adds an `AWS::ServiceCatalog::CloudFormationProduct` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -471,6 +480,7 @@ impl crate::Cfn<markers::CloudFormationProduct> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProductName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-cloudformationproduct.html#aws-resource-servicecatalog-cloudformationproduct-return-values).
+    #[inline]
     pub fn attr_product_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProductName".into())
     }
@@ -479,6 +489,7 @@ impl crate::Cfn<markers::CloudFormationProduct> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProvisioningArtifactIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-cloudformationproduct.html#aws-resource-servicecatalog-cloudformationproduct-return-values).
+    #[inline]
     pub fn attr_provisioning_artifact_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProvisioningArtifactIds".into())
     }
@@ -487,6 +498,7 @@ impl crate::Cfn<markers::CloudFormationProduct> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProvisioningArtifactNames`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-cloudformationproduct.html#aws-resource-servicecatalog-cloudformationproduct-return-values).
+    #[inline]
     pub fn attr_provisioning_artifact_names(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProvisioningArtifactNames".into())
     }
@@ -495,6 +507,7 @@ impl crate::Cfn<markers::CloudFormationProduct> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-cloudformationproduct.html#aws-resource-servicecatalog-cloudformationproduct-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -528,6 +541,7 @@ pub mod cloud_formation_product {
 
     impl Info {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Info {
             Info {
                 import_from_physical_id: None,
@@ -537,12 +551,14 @@ pub mod cloud_formation_product {
     }
 
     impl Default for Info {
+        #[inline]
         fn default() -> Info {
             Info::new()
         }
     }
 
     impl IntoValue for Info {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ImportFromPhysicalId", self.import_from_physical_id);
@@ -577,6 +593,7 @@ pub mod cloud_formation_product {
 
     impl SourceConnection {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(connection_parameters: impl Into<ConnectionParameters>, r#type: impl Into<Str>) -> SourceConnection {
             SourceConnection {
                 connection_parameters: connection_parameters.into(),
@@ -586,6 +603,7 @@ pub mod cloud_formation_product {
     }
 
     impl IntoValue for SourceConnection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConnectionParameters", self.connection_parameters.into_value());
@@ -609,6 +627,7 @@ pub mod cloud_formation_product {
 
     impl ConnectionParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConnectionParameters {
             ConnectionParameters {
                 code_star: None,
@@ -617,12 +636,14 @@ pub mod cloud_formation_product {
     }
 
     impl Default for ConnectionParameters {
+        #[inline]
         fn default() -> ConnectionParameters {
             ConnectionParameters::new()
         }
     }
 
     impl IntoValue for ConnectionParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CodeStar", self.code_star);
@@ -667,6 +688,7 @@ pub mod cloud_formation_product {
 
     impl CodeStarParameters {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(artifact_path: impl Into<Str>, branch: impl Into<Str>, connection_arn: impl Into<Str>, repository: impl Into<Str>) -> CodeStarParameters {
             CodeStarParameters {
                 artifact_path: artifact_path.into(),
@@ -678,6 +700,7 @@ pub mod cloud_formation_product {
     }
 
     impl IntoValue for CodeStarParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ArtifactPath", self.artifact_path.into_value());
@@ -727,6 +750,7 @@ pub mod cloud_formation_product {
 
     impl ProvisioningArtifactProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(info: impl Into<Info>) -> ProvisioningArtifactProperties {
             ProvisioningArtifactProperties {
                 description: None,
@@ -739,6 +763,7 @@ pub mod cloud_formation_product {
     }
 
     impl IntoValue for ProvisioningArtifactProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -836,6 +861,7 @@ pub struct CfnCloudFormationProvisionedProductProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnCloudFormationProvisionedProductProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnCloudFormationProvisionedProductProps {
         CfnCloudFormationProvisionedProductProps {
             accept_language: None,
@@ -856,6 +882,7 @@ impl CfnCloudFormationProvisionedProductProps {
 
 #[cfg(feature = "servicecatalog")]
 impl Default for CfnCloudFormationProvisionedProductProps {
+    #[inline]
     fn default() -> CfnCloudFormationProvisionedProductProps {
         CfnCloudFormationProvisionedProductProps::new()
     }
@@ -864,6 +891,7 @@ impl Default for CfnCloudFormationProvisionedProductProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnCloudFormationProvisionedProductProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AcceptLanguage", self.accept_language);
@@ -883,6 +911,7 @@ impl CfnCloudFormationProvisionedProductProps {
 
     /// The `AWS::ServiceCatalog::CloudFormationProvisionedProduct` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalog::CloudFormationProvisionedProduct").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -891,6 +920,7 @@ impl CfnCloudFormationProvisionedProductProps {
 #[cfg(feature = "servicecatalog")]
 impl crate::Cfn<markers::CloudFormationProvisionedProduct> {
     /// Adds an `AWS::ServiceCatalog::CloudFormationProvisionedProduct` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -903,6 +933,7 @@ impl crate::Cfn<markers::CloudFormationProvisionedProduct> {
     ///
     /// `Fn::GetAtt` of
     /// [`CloudformationStackArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#aws-resource-servicecatalog-cloudformationprovisionedproduct-return-values).
+    #[inline]
     pub fn attr_cloudformation_stack_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CloudformationStackArn".into())
     }
@@ -911,6 +942,7 @@ impl crate::Cfn<markers::CloudFormationProvisionedProduct> {
     ///
     /// `Fn::GetAtt` of
     /// [`Outputs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#aws-resource-servicecatalog-cloudformationprovisionedproduct-return-values).
+    #[inline]
     pub fn attr_outputs(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Outputs".into())
     }
@@ -919,6 +951,7 @@ impl crate::Cfn<markers::CloudFormationProvisionedProduct> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProvisionedProductId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#aws-resource-servicecatalog-cloudformationprovisionedproduct-return-values).
+    #[inline]
     pub fn attr_provisioned_product_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProvisionedProductId".into())
     }
@@ -927,6 +960,7 @@ impl crate::Cfn<markers::CloudFormationProvisionedProduct> {
     ///
     /// `Fn::GetAtt` of
     /// [`RecordId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-cloudformationprovisionedproduct.html#aws-resource-servicecatalog-cloudformationprovisionedproduct-return-values).
+    #[inline]
     pub fn attr_record_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RecordId".into())
     }
@@ -960,6 +994,7 @@ pub mod cloud_formation_provisioned_product {
 
     impl ProvisioningParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> ProvisioningParameter {
             ProvisioningParameter {
                 key: key.into(),
@@ -969,6 +1004,7 @@ pub mod cloud_formation_provisioned_product {
     }
 
     impl IntoValue for ProvisioningParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -1032,6 +1068,7 @@ pub mod cloud_formation_provisioned_product {
 
     impl ProvisioningPreferences {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProvisioningPreferences {
             ProvisioningPreferences {
                 stack_set_accounts: None,
@@ -1046,12 +1083,14 @@ pub mod cloud_formation_provisioned_product {
     }
 
     impl Default for ProvisioningPreferences {
+        #[inline]
         fn default() -> ProvisioningPreferences {
             ProvisioningPreferences::new()
         }
     }
 
     impl IntoValue for ProvisioningPreferences {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "StackSetAccounts", self.stack_set_accounts);
@@ -1104,6 +1143,7 @@ pub struct CfnLaunchNotificationConstraintProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnLaunchNotificationConstraintProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(notification_arns: impl Into<List<Str>>, portfolio_id: impl Into<Str>, product_id: impl Into<Str>) -> CfnLaunchNotificationConstraintProps {
         CfnLaunchNotificationConstraintProps {
             accept_language: None,
@@ -1118,6 +1158,7 @@ impl CfnLaunchNotificationConstraintProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnLaunchNotificationConstraintProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AcceptLanguage", self.accept_language);
@@ -1130,6 +1171,7 @@ impl CfnLaunchNotificationConstraintProps {
 
     /// The `AWS::ServiceCatalog::LaunchNotificationConstraint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalog::LaunchNotificationConstraint").properties(self.into_properties())
     }
@@ -1138,6 +1180,7 @@ impl CfnLaunchNotificationConstraintProps {
 #[cfg(feature = "servicecatalog")]
 impl crate::Cfn<markers::LaunchNotificationConstraint> {
     /// Adds an `AWS::ServiceCatalog::LaunchNotificationConstraint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1150,6 +1193,7 @@ impl crate::Cfn<markers::LaunchNotificationConstraint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-launchnotificationconstraint.html#aws-resource-servicecatalog-launchnotificationconstraint-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1197,6 +1241,7 @@ pub struct CfnLaunchRoleConstraintProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnLaunchRoleConstraintProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(portfolio_id: impl Into<Str>, product_id: impl Into<Str>) -> CfnLaunchRoleConstraintProps {
         CfnLaunchRoleConstraintProps {
             accept_language: None,
@@ -1212,6 +1257,7 @@ impl CfnLaunchRoleConstraintProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnLaunchRoleConstraintProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AcceptLanguage", self.accept_language);
@@ -1225,6 +1271,7 @@ impl CfnLaunchRoleConstraintProps {
 
     /// The `AWS::ServiceCatalog::LaunchRoleConstraint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalog::LaunchRoleConstraint").properties(self.into_properties())
     }
@@ -1233,6 +1280,7 @@ impl CfnLaunchRoleConstraintProps {
 #[cfg(feature = "servicecatalog")]
 impl crate::Cfn<markers::LaunchRoleConstraint> {
     /// Adds an `AWS::ServiceCatalog::LaunchRoleConstraint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1245,6 +1293,7 @@ impl crate::Cfn<markers::LaunchRoleConstraint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-launchroleconstraint.html#aws-resource-servicecatalog-launchroleconstraint-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1288,6 +1337,7 @@ pub struct CfnLaunchTemplateConstraintProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnLaunchTemplateConstraintProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(portfolio_id: impl Into<Str>, product_id: impl Into<Str>, rules: impl Into<Str>) -> CfnLaunchTemplateConstraintProps {
         CfnLaunchTemplateConstraintProps {
             accept_language: None,
@@ -1302,6 +1352,7 @@ impl CfnLaunchTemplateConstraintProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnLaunchTemplateConstraintProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AcceptLanguage", self.accept_language);
@@ -1314,6 +1365,7 @@ impl CfnLaunchTemplateConstraintProps {
 
     /// The `AWS::ServiceCatalog::LaunchTemplateConstraint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalog::LaunchTemplateConstraint").properties(self.into_properties())
     }
@@ -1322,6 +1374,7 @@ impl CfnLaunchTemplateConstraintProps {
 #[cfg(feature = "servicecatalog")]
 impl crate::Cfn<markers::LaunchTemplateConstraint> {
     /// Adds an `AWS::ServiceCatalog::LaunchTemplateConstraint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1334,6 +1387,7 @@ impl crate::Cfn<markers::LaunchTemplateConstraint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-launchtemplateconstraint.html#aws-resource-servicecatalog-launchtemplateconstraint-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1379,6 +1433,7 @@ pub struct CfnPortfolioProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnPortfolioProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(display_name: impl Into<Str>, provider_name: impl Into<Str>) -> CfnPortfolioProps {
         CfnPortfolioProps {
             accept_language: None,
@@ -1393,6 +1448,7 @@ impl CfnPortfolioProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnPortfolioProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AcceptLanguage", self.accept_language);
@@ -1405,6 +1461,7 @@ impl CfnPortfolioProps {
 
     /// The `AWS::ServiceCatalog::Portfolio` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalog::Portfolio").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1413,6 +1470,7 @@ impl CfnPortfolioProps {
 #[cfg(feature = "servicecatalog")]
 impl crate::Cfn<markers::Portfolio> {
     /// Adds an `AWS::ServiceCatalog::Portfolio` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1425,6 +1483,7 @@ impl crate::Cfn<markers::Portfolio> {
     ///
     /// `Fn::GetAtt` of
     /// [`PortfolioName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-portfolio.html#aws-resource-servicecatalog-portfolio-return-values).
+    #[inline]
     pub fn attr_portfolio_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PortfolioName".into())
     }
@@ -1433,6 +1492,7 @@ impl crate::Cfn<markers::Portfolio> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-portfolio.html#aws-resource-servicecatalog-portfolio-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1472,6 +1532,7 @@ pub struct CfnPortfolioPrincipalAssociationProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnPortfolioPrincipalAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(principal_type: impl Into<Str>) -> CfnPortfolioPrincipalAssociationProps {
         CfnPortfolioPrincipalAssociationProps {
             accept_language: None,
@@ -1485,6 +1546,7 @@ impl CfnPortfolioPrincipalAssociationProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnPortfolioPrincipalAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AcceptLanguage", self.accept_language);
@@ -1496,6 +1558,7 @@ impl CfnPortfolioPrincipalAssociationProps {
 
     /// The `AWS::ServiceCatalog::PortfolioPrincipalAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalog::PortfolioPrincipalAssociation").properties(self.into_properties())
     }
@@ -1504,6 +1567,7 @@ impl CfnPortfolioPrincipalAssociationProps {
 #[cfg(feature = "servicecatalog")]
 impl crate::Cfn<markers::PortfolioPrincipalAssociation> {
     /// Adds an `AWS::ServiceCatalog::PortfolioPrincipalAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1547,6 +1611,7 @@ pub struct CfnPortfolioProductAssociationProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnPortfolioProductAssociationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnPortfolioProductAssociationProps {
         CfnPortfolioProductAssociationProps {
             accept_language: None,
@@ -1559,6 +1624,7 @@ impl CfnPortfolioProductAssociationProps {
 
 #[cfg(feature = "servicecatalog")]
 impl Default for CfnPortfolioProductAssociationProps {
+    #[inline]
     fn default() -> CfnPortfolioProductAssociationProps {
         CfnPortfolioProductAssociationProps::new()
     }
@@ -1567,6 +1633,7 @@ impl Default for CfnPortfolioProductAssociationProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnPortfolioProductAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AcceptLanguage", self.accept_language);
@@ -1578,6 +1645,7 @@ impl CfnPortfolioProductAssociationProps {
 
     /// The `AWS::ServiceCatalog::PortfolioProductAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalog::PortfolioProductAssociation").properties(self.into_properties())
     }
@@ -1586,6 +1654,7 @@ impl CfnPortfolioProductAssociationProps {
 #[cfg(feature = "servicecatalog")]
 impl crate::Cfn<markers::PortfolioProductAssociation> {
     /// Adds an `AWS::ServiceCatalog::PortfolioProductAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1628,6 +1697,7 @@ pub struct CfnPortfolioShareProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnPortfolioShareProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(account_id: impl Into<Str>, portfolio_id: impl Into<Str>) -> CfnPortfolioShareProps {
         CfnPortfolioShareProps {
             accept_language: None,
@@ -1641,6 +1711,7 @@ impl CfnPortfolioShareProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnPortfolioShareProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AcceptLanguage", self.accept_language);
@@ -1652,6 +1723,7 @@ impl CfnPortfolioShareProps {
 
     /// The `AWS::ServiceCatalog::PortfolioShare` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalog::PortfolioShare").properties(self.into_properties())
     }
@@ -1660,6 +1732,7 @@ impl CfnPortfolioShareProps {
 #[cfg(feature = "servicecatalog")]
 impl crate::Cfn<markers::PortfolioShare> {
     /// Adds an `AWS::ServiceCatalog::PortfolioShare` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1709,6 +1782,7 @@ pub struct CfnResourceUpdateConstraintProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnResourceUpdateConstraintProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(portfolio_id: impl Into<Str>, product_id: impl Into<Str>, tag_update_on_provisioned_product: impl Into<Str>) -> CfnResourceUpdateConstraintProps {
         CfnResourceUpdateConstraintProps {
             accept_language: None,
@@ -1723,6 +1797,7 @@ impl CfnResourceUpdateConstraintProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnResourceUpdateConstraintProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AcceptLanguage", self.accept_language);
@@ -1735,6 +1810,7 @@ impl CfnResourceUpdateConstraintProps {
 
     /// The `AWS::ServiceCatalog::ResourceUpdateConstraint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalog::ResourceUpdateConstraint").properties(self.into_properties())
     }
@@ -1743,6 +1819,7 @@ impl CfnResourceUpdateConstraintProps {
 #[cfg(feature = "servicecatalog")]
 impl crate::Cfn<markers::ResourceUpdateConstraint> {
     /// Adds an `AWS::ServiceCatalog::ResourceUpdateConstraint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1755,6 +1832,7 @@ impl crate::Cfn<markers::ResourceUpdateConstraint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-resourceupdateconstraint.html#aws-resource-servicecatalog-resourceupdateconstraint-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1798,6 +1876,7 @@ pub struct CfnServiceActionProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnServiceActionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(definition: impl Into<List<service_action::DefinitionParameter>>, definition_type: impl Into<Str>, name: impl Into<Str>) -> CfnServiceActionProps {
         CfnServiceActionProps {
             accept_language: None,
@@ -1812,6 +1891,7 @@ impl CfnServiceActionProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnServiceActionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AcceptLanguage", self.accept_language);
@@ -1824,6 +1904,7 @@ impl CfnServiceActionProps {
 
     /// The `AWS::ServiceCatalog::ServiceAction` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalog::ServiceAction").properties(self.into_properties())
     }
@@ -1832,6 +1913,7 @@ impl CfnServiceActionProps {
 #[cfg(feature = "servicecatalog")]
 impl crate::Cfn<markers::ServiceAction> {
     /// Adds an `AWS::ServiceCatalog::ServiceAction` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1844,6 +1926,7 @@ impl crate::Cfn<markers::ServiceAction> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-serviceaction.html#aws-resource-servicecatalog-serviceaction-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1877,6 +1960,7 @@ pub mod service_action {
 
     impl DefinitionParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> DefinitionParameter {
             DefinitionParameter {
                 key: key.into(),
@@ -1886,6 +1970,7 @@ pub mod service_action {
     }
 
     impl IntoValue for DefinitionParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -1926,6 +2011,7 @@ pub struct CfnServiceActionAssociationProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnServiceActionAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(product_id: impl Into<Str>, provisioning_artifact_id: impl Into<Str>, service_action_id: impl Into<Id<crate::servicecatalog::CfnServiceAction>>) -> CfnServiceActionAssociationProps {
         CfnServiceActionAssociationProps {
             product_id: product_id.into(),
@@ -1938,6 +2024,7 @@ impl CfnServiceActionAssociationProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnServiceActionAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ProductId", self.product_id.into_value());
@@ -1948,6 +2035,7 @@ impl CfnServiceActionAssociationProps {
 
     /// The `AWS::ServiceCatalog::ServiceActionAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalog::ServiceActionAssociation").properties(self.into_properties())
     }
@@ -1956,6 +2044,7 @@ impl CfnServiceActionAssociationProps {
 #[cfg(feature = "servicecatalog")]
 impl crate::Cfn<markers::ServiceActionAssociation> {
     /// Adds an `AWS::ServiceCatalog::ServiceActionAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2030,6 +2119,7 @@ pub struct CfnStackSetConstraintProps {
 impl CfnStackSetConstraintProps {
     /// The required properties as given, every other one unset.
     #[allow(clippy::too_many_arguments)] // one per required property
+    #[inline]
     pub fn new(account_list: impl Into<List<Str>>, admin_role: impl Into<Str>, description: impl Into<Str>, execution_role: impl Into<Str>, portfolio_id: impl Into<Str>, product_id: impl Into<Str>, region_list: impl Into<List<Str>>, stack_instance_control: impl Into<Str>) -> CfnStackSetConstraintProps {
         CfnStackSetConstraintProps {
             accept_language: None,
@@ -2048,6 +2138,7 @@ impl CfnStackSetConstraintProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnStackSetConstraintProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AcceptLanguage", self.accept_language);
@@ -2064,6 +2155,7 @@ impl CfnStackSetConstraintProps {
 
     /// The `AWS::ServiceCatalog::StackSetConstraint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalog::StackSetConstraint").properties(self.into_properties())
     }
@@ -2072,6 +2164,7 @@ impl CfnStackSetConstraintProps {
 #[cfg(feature = "servicecatalog")]
 impl crate::Cfn<markers::StackSetConstraint> {
     /// Adds an `AWS::ServiceCatalog::StackSetConstraint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2084,6 +2177,7 @@ impl crate::Cfn<markers::StackSetConstraint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-stacksetconstraint.html#aws-resource-servicecatalog-stacksetconstraint-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2116,6 +2210,7 @@ pub struct CfnTagOptionProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnTagOptionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> CfnTagOptionProps {
         CfnTagOptionProps {
             active: None,
@@ -2128,6 +2223,7 @@ impl CfnTagOptionProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnTagOptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Active", self.active);
@@ -2138,6 +2234,7 @@ impl CfnTagOptionProps {
 
     /// The `AWS::ServiceCatalog::TagOption` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalog::TagOption").properties(self.into_properties())
     }
@@ -2146,6 +2243,7 @@ impl CfnTagOptionProps {
 #[cfg(feature = "servicecatalog")]
 impl crate::Cfn<markers::TagOption> {
     /// Adds an `AWS::ServiceCatalog::TagOption` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2158,6 +2256,7 @@ impl crate::Cfn<markers::TagOption> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-tagoption.html#aws-resource-servicecatalog-tagoption-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2185,6 +2284,7 @@ pub struct CfnTagOptionAssociationProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnTagOptionAssociationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnTagOptionAssociationProps {
         CfnTagOptionAssociationProps {
             resource_id: None,
@@ -2195,6 +2295,7 @@ impl CfnTagOptionAssociationProps {
 
 #[cfg(feature = "servicecatalog")]
 impl Default for CfnTagOptionAssociationProps {
+    #[inline]
     fn default() -> CfnTagOptionAssociationProps {
         CfnTagOptionAssociationProps::new()
     }
@@ -2203,6 +2304,7 @@ impl Default for CfnTagOptionAssociationProps {
 #[cfg(feature = "servicecatalog")]
 impl CfnTagOptionAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ResourceId", self.resource_id);
@@ -2212,6 +2314,7 @@ impl CfnTagOptionAssociationProps {
 
     /// The `AWS::ServiceCatalog::TagOptionAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalog::TagOptionAssociation").properties(self.into_properties())
     }
@@ -2220,6 +2323,7 @@ impl CfnTagOptionAssociationProps {
 #[cfg(feature = "servicecatalog")]
 impl crate::Cfn<markers::TagOptionAssociation> {
     /// Adds an `AWS::ServiceCatalog::TagOptionAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,

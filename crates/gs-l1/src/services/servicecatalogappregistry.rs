@@ -110,6 +110,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "servicecatalogappregistry")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnApplicationProps {
         CfnApplicationProps {
             description: None,
@@ -122,6 +123,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "servicecatalogappregistry")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -132,6 +134,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::ServiceCatalogAppRegistry::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalogAppRegistry::Application").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -140,6 +143,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "servicecatalogappregistry")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::ServiceCatalogAppRegistry::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -152,6 +156,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-application.html#aws-resource-servicecatalogappregistry-application-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -160,6 +165,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-application.html#aws-resource-servicecatalogappregistry-application-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -169,6 +175,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-application.html#aws-resource-servicecatalogappregistry-application-return-values).
+    #[inline]
     pub fn attr_application_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationName".into())
     }
@@ -178,6 +185,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationTagKey`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-application.html#aws-resource-servicecatalogappregistry-application-return-values).
+    #[inline]
     pub fn attr_application_tag_key(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationTagKey".into())
     }
@@ -188,6 +196,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationTagValue`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-application.html#aws-resource-servicecatalogappregistry-application-return-values).
+    #[inline]
     pub fn attr_application_tag_value(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationTagValue".into())
     }
@@ -229,6 +238,7 @@ pub struct CfnAttributeGroupProps {
 #[cfg(feature = "servicecatalogappregistry")]
 impl CfnAttributeGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(attributes: impl Into<Json>, name: impl Into<Str>) -> CfnAttributeGroupProps {
         CfnAttributeGroupProps {
             attributes: attributes.into(),
@@ -242,6 +252,7 @@ impl CfnAttributeGroupProps {
 #[cfg(feature = "servicecatalogappregistry")]
 impl CfnAttributeGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Attributes", self.attributes.into_value());
@@ -253,6 +264,7 @@ impl CfnAttributeGroupProps {
 
     /// The `AWS::ServiceCatalogAppRegistry::AttributeGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalogAppRegistry::AttributeGroup").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -261,6 +273,7 @@ impl CfnAttributeGroupProps {
 #[cfg(feature = "servicecatalogappregistry")]
 impl crate::Cfn<markers::AttributeGroup> {
     /// Adds an `AWS::ServiceCatalogAppRegistry::AttributeGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -273,6 +286,7 @@ impl crate::Cfn<markers::AttributeGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-attributegroup.html#aws-resource-servicecatalogappregistry-attributegroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -281,6 +295,7 @@ impl crate::Cfn<markers::AttributeGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-attributegroup.html#aws-resource-servicecatalogappregistry-attributegroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -309,6 +324,7 @@ pub struct CfnAttributeGroupAssociationProps {
 #[cfg(feature = "servicecatalogappregistry")]
 impl CfnAttributeGroupAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application: impl Into<Str>, attribute_group: impl Into<Str>) -> CfnAttributeGroupAssociationProps {
         CfnAttributeGroupAssociationProps {
             application: application.into(),
@@ -320,6 +336,7 @@ impl CfnAttributeGroupAssociationProps {
 #[cfg(feature = "servicecatalogappregistry")]
 impl CfnAttributeGroupAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Application", self.application.into_value());
@@ -329,6 +346,7 @@ impl CfnAttributeGroupAssociationProps {
 
     /// The `AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation").properties(self.into_properties())
     }
@@ -337,6 +355,7 @@ impl CfnAttributeGroupAssociationProps {
 #[cfg(feature = "servicecatalogappregistry")]
 impl crate::Cfn<markers::AttributeGroupAssociation> {
     /// Adds an `AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -349,6 +368,7 @@ impl crate::Cfn<markers::AttributeGroupAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-attributegroupassociation.html#aws-resource-servicecatalogappregistry-attributegroupassociation-return-values).
+    #[inline]
     pub fn attr_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationArn".into())
     }
@@ -358,6 +378,7 @@ impl crate::Cfn<markers::AttributeGroupAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttributeGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-attributegroupassociation.html#aws-resource-servicecatalogappregistry-attributegroupassociation-return-values).
+    #[inline]
     pub fn attr_attribute_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttributeGroupArn".into())
     }
@@ -366,6 +387,7 @@ impl crate::Cfn<markers::AttributeGroupAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-attributegroupassociation.html#aws-resource-servicecatalogappregistry-attributegroupassociation-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -399,6 +421,7 @@ pub struct CfnResourceAssociationProps {
 #[cfg(feature = "servicecatalogappregistry")]
 impl CfnResourceAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application: impl Into<Str>, resource: impl Into<Str>, resource_type: impl Into<Str>) -> CfnResourceAssociationProps {
         CfnResourceAssociationProps {
             application: application.into(),
@@ -411,6 +434,7 @@ impl CfnResourceAssociationProps {
 #[cfg(feature = "servicecatalogappregistry")]
 impl CfnResourceAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Application", self.application.into_value());
@@ -421,6 +445,7 @@ impl CfnResourceAssociationProps {
 
     /// The `AWS::ServiceCatalogAppRegistry::ResourceAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceCatalogAppRegistry::ResourceAssociation").properties(self.into_properties())
     }
@@ -429,6 +454,7 @@ impl CfnResourceAssociationProps {
 #[cfg(feature = "servicecatalogappregistry")]
 impl crate::Cfn<markers::ResourceAssociation> {
     /// Adds an `AWS::ServiceCatalogAppRegistry::ResourceAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -441,6 +467,7 @@ impl crate::Cfn<markers::ResourceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-resourceassociation.html#aws-resource-servicecatalogappregistry-resourceassociation-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceArn".into())
     }
@@ -449,6 +476,7 @@ impl crate::Cfn<markers::ResourceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-resourceassociation.html#aws-resource-servicecatalogappregistry-resourceassociation-return-values).
+    #[inline]
     pub fn attr_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationArn".into())
     }
@@ -457,6 +485,7 @@ impl crate::Cfn<markers::ResourceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-resourceassociation.html#aws-resource-servicecatalogappregistry-resourceassociation-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }

@@ -135,6 +135,7 @@ pub struct CfnHttpNamespaceProps {
 #[cfg(feature = "servicediscovery")]
 impl CfnHttpNamespaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnHttpNamespaceProps {
         CfnHttpNamespaceProps {
             description: None,
@@ -147,6 +148,7 @@ impl CfnHttpNamespaceProps {
 #[cfg(feature = "servicediscovery")]
 impl CfnHttpNamespaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -157,6 +159,7 @@ impl CfnHttpNamespaceProps {
 
     /// The `AWS::ServiceDiscovery::HttpNamespace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceDiscovery::HttpNamespace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -165,6 +168,7 @@ impl CfnHttpNamespaceProps {
 #[cfg(feature = "servicediscovery")]
 impl crate::Cfn<markers::HttpNamespace> {
     /// Adds an `AWS::ServiceDiscovery::HttpNamespace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -177,6 +181,7 @@ impl crate::Cfn<markers::HttpNamespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-httpnamespace.html#aws-resource-servicediscovery-httpnamespace-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -186,6 +191,7 @@ impl crate::Cfn<markers::HttpNamespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-httpnamespace.html#aws-resource-servicediscovery-httpnamespace-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -223,6 +229,7 @@ pub struct CfnInstanceProps {
 #[cfg(feature = "servicediscovery")]
 impl CfnInstanceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_attributes: impl Into<Json>, service_id: impl Into<Str>) -> CfnInstanceProps {
         CfnInstanceProps {
             instance_attributes: instance_attributes.into(),
@@ -235,6 +242,7 @@ impl CfnInstanceProps {
 #[cfg(feature = "servicediscovery")]
 impl CfnInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceAttributes", self.instance_attributes.into_value());
@@ -245,6 +253,7 @@ impl CfnInstanceProps {
 
     /// The `AWS::ServiceDiscovery::Instance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceDiscovery::Instance").properties(self.into_properties())
     }
@@ -253,6 +262,7 @@ impl CfnInstanceProps {
 #[cfg(feature = "servicediscovery")]
 impl crate::Cfn<markers::Instance> {
     /// Adds an `AWS::ServiceDiscovery::Instance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -306,6 +316,7 @@ pub struct CfnPrivateDnsNamespaceProps {
 #[cfg(feature = "servicediscovery")]
 impl CfnPrivateDnsNamespaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnPrivateDnsNamespaceProps {
         CfnPrivateDnsNamespaceProps {
             description: None,
@@ -320,6 +331,7 @@ impl CfnPrivateDnsNamespaceProps {
 #[cfg(feature = "servicediscovery")]
 impl CfnPrivateDnsNamespaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -332,6 +344,7 @@ impl CfnPrivateDnsNamespaceProps {
 
     /// The `AWS::ServiceDiscovery::PrivateDnsNamespace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceDiscovery::PrivateDnsNamespace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -340,6 +353,7 @@ impl CfnPrivateDnsNamespaceProps {
 #[cfg(feature = "servicediscovery")]
 impl crate::Cfn<markers::PrivateDnsNamespace> {
     /// Adds an `AWS::ServiceDiscovery::PrivateDnsNamespace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -352,6 +366,7 @@ impl crate::Cfn<markers::PrivateDnsNamespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`HostedZoneId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-privatednsnamespace.html#aws-resource-servicediscovery-privatednsnamespace-return-values).
+    #[inline]
     pub fn attr_hosted_zone_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HostedZoneId".into())
     }
@@ -360,6 +375,7 @@ impl crate::Cfn<markers::PrivateDnsNamespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-privatednsnamespace.html#aws-resource-servicediscovery-privatednsnamespace-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -368,6 +384,7 @@ impl crate::Cfn<markers::PrivateDnsNamespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-privatednsnamespace.html#aws-resource-servicediscovery-privatednsnamespace-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -393,6 +410,7 @@ pub mod private_dns_namespace {
 
     impl Properties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Properties {
             Properties {
                 dns_properties: None,
@@ -401,12 +419,14 @@ pub mod private_dns_namespace {
     }
 
     impl Default for Properties {
+        #[inline]
         fn default() -> Properties {
             Properties::new()
         }
     }
 
     impl IntoValue for Properties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DnsProperties", self.dns_properties);
@@ -430,6 +450,7 @@ pub mod private_dns_namespace {
 
     impl PrivateDnsPropertiesMutable {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrivateDnsPropertiesMutable {
             PrivateDnsPropertiesMutable {
                 soa: None,
@@ -438,12 +459,14 @@ pub mod private_dns_namespace {
     }
 
     impl Default for PrivateDnsPropertiesMutable {
+        #[inline]
         fn default() -> PrivateDnsPropertiesMutable {
             PrivateDnsPropertiesMutable::new()
         }
     }
 
     impl IntoValue for PrivateDnsPropertiesMutable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SOA", self.soa);
@@ -466,6 +489,7 @@ pub mod private_dns_namespace {
 
     impl SOA {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SOA {
             SOA {
                 ttl: None,
@@ -474,12 +498,14 @@ pub mod private_dns_namespace {
     }
 
     impl Default for SOA {
+        #[inline]
         fn default() -> SOA {
             SOA::new()
         }
     }
 
     impl IntoValue for SOA {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TTL", self.ttl);
@@ -524,6 +550,7 @@ pub struct CfnPublicDnsNamespaceProps {
 #[cfg(feature = "servicediscovery")]
 impl CfnPublicDnsNamespaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnPublicDnsNamespaceProps {
         CfnPublicDnsNamespaceProps {
             description: None,
@@ -537,6 +564,7 @@ impl CfnPublicDnsNamespaceProps {
 #[cfg(feature = "servicediscovery")]
 impl CfnPublicDnsNamespaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -548,6 +576,7 @@ impl CfnPublicDnsNamespaceProps {
 
     /// The `AWS::ServiceDiscovery::PublicDnsNamespace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceDiscovery::PublicDnsNamespace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -556,6 +585,7 @@ impl CfnPublicDnsNamespaceProps {
 #[cfg(feature = "servicediscovery")]
 impl crate::Cfn<markers::PublicDnsNamespace> {
     /// Adds an `AWS::ServiceDiscovery::PublicDnsNamespace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -568,6 +598,7 @@ impl crate::Cfn<markers::PublicDnsNamespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`HostedZoneId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-publicdnsnamespace.html#aws-resource-servicediscovery-publicdnsnamespace-return-values).
+    #[inline]
     pub fn attr_hosted_zone_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HostedZoneId".into())
     }
@@ -576,6 +607,7 @@ impl crate::Cfn<markers::PublicDnsNamespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-publicdnsnamespace.html#aws-resource-servicediscovery-publicdnsnamespace-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -584,6 +616,7 @@ impl crate::Cfn<markers::PublicDnsNamespace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-publicdnsnamespace.html#aws-resource-servicediscovery-publicdnsnamespace-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -609,6 +642,7 @@ pub mod public_dns_namespace {
 
     impl Properties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Properties {
             Properties {
                 dns_properties: None,
@@ -617,12 +651,14 @@ pub mod public_dns_namespace {
     }
 
     impl Default for Properties {
+        #[inline]
         fn default() -> Properties {
             Properties::new()
         }
     }
 
     impl IntoValue for Properties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DnsProperties", self.dns_properties);
@@ -645,6 +681,7 @@ pub mod public_dns_namespace {
 
     impl PublicDnsPropertiesMutable {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PublicDnsPropertiesMutable {
             PublicDnsPropertiesMutable {
                 soa: None,
@@ -653,12 +690,14 @@ pub mod public_dns_namespace {
     }
 
     impl Default for PublicDnsPropertiesMutable {
+        #[inline]
         fn default() -> PublicDnsPropertiesMutable {
             PublicDnsPropertiesMutable::new()
         }
     }
 
     impl IntoValue for PublicDnsPropertiesMutable {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SOA", self.soa);
@@ -681,6 +720,7 @@ pub mod public_dns_namespace {
 
     impl SOA {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SOA {
             SOA {
                 ttl: None,
@@ -689,12 +729,14 @@ pub mod public_dns_namespace {
     }
 
     impl Default for SOA {
+        #[inline]
         fn default() -> SOA {
             SOA::new()
         }
     }
 
     impl IntoValue for SOA {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TTL", self.ttl);
@@ -777,6 +819,7 @@ pub struct CfnServiceProps {
 #[cfg(feature = "servicediscovery")]
 impl CfnServiceProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnServiceProps {
         CfnServiceProps {
             description: None,
@@ -794,6 +837,7 @@ impl CfnServiceProps {
 
 #[cfg(feature = "servicediscovery")]
 impl Default for CfnServiceProps {
+    #[inline]
     fn default() -> CfnServiceProps {
         CfnServiceProps::new()
     }
@@ -802,6 +846,7 @@ impl Default for CfnServiceProps {
 #[cfg(feature = "servicediscovery")]
 impl CfnServiceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -818,6 +863,7 @@ impl CfnServiceProps {
 
     /// The `AWS::ServiceDiscovery::Service` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::ServiceDiscovery::Service").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -826,6 +872,7 @@ impl CfnServiceProps {
 #[cfg(feature = "servicediscovery")]
 impl crate::Cfn<markers::Service> {
     /// Adds an `AWS::ServiceDiscovery::Service` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -838,6 +885,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-service.html#aws-resource-servicediscovery-service-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -846,6 +894,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-service.html#aws-resource-servicediscovery-service-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -854,6 +903,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-service.html#aws-resource-servicediscovery-service-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -883,6 +933,7 @@ pub mod service {
 
     impl HealthCheckCustomConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HealthCheckCustomConfig {
             HealthCheckCustomConfig {
                 failure_threshold: None,
@@ -891,12 +942,14 @@ pub mod service {
     }
 
     impl Default for HealthCheckCustomConfig {
+        #[inline]
         fn default() -> HealthCheckCustomConfig {
             HealthCheckCustomConfig::new()
         }
     }
 
     impl IntoValue for HealthCheckCustomConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FailureThreshold", self.failure_threshold);
@@ -935,6 +988,7 @@ pub mod service {
 
     impl DnsConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dns_records: impl Into<List<DnsRecord>>) -> DnsConfig {
             DnsConfig {
                 dns_records: dns_records.into(),
@@ -945,6 +999,7 @@ pub mod service {
     }
 
     impl IntoValue for DnsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DnsRecords", self.dns_records.into_value());
@@ -979,6 +1034,7 @@ pub mod service {
 
     impl DnsRecord {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ttl: impl Into<Num>, r#type: impl Into<Str>) -> DnsRecord {
             DnsRecord {
                 ttl: ttl.into(),
@@ -988,6 +1044,7 @@ pub mod service {
     }
 
     impl IntoValue for DnsRecord {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TTL", self.ttl.into_value());
@@ -1033,6 +1090,7 @@ pub mod service {
 
     impl HealthCheckConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> HealthCheckConfig {
             HealthCheckConfig {
                 failure_threshold: None,
@@ -1043,6 +1101,7 @@ pub mod service {
     }
 
     impl IntoValue for HealthCheckConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FailureThreshold", self.failure_threshold);

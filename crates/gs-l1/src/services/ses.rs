@@ -431,6 +431,7 @@ pub struct CfnConfigurationSetProps {
 #[cfg(feature = "ses")]
 impl CfnConfigurationSetProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnConfigurationSetProps {
         CfnConfigurationSetProps {
             archiving_options: None,
@@ -448,6 +449,7 @@ impl CfnConfigurationSetProps {
 
 #[cfg(feature = "ses")]
 impl Default for CfnConfigurationSetProps {
+    #[inline]
     fn default() -> CfnConfigurationSetProps {
         CfnConfigurationSetProps::new()
     }
@@ -456,6 +458,7 @@ impl Default for CfnConfigurationSetProps {
 #[cfg(feature = "ses")]
 impl CfnConfigurationSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ArchivingOptions", self.archiving_options);
@@ -472,6 +475,7 @@ impl CfnConfigurationSetProps {
 
     /// The `AWS::SES::ConfigurationSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::ConfigurationSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -480,6 +484,7 @@ impl CfnConfigurationSetProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::ConfigurationSet> {
     /// Adds an `AWS::SES::ConfigurationSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -510,6 +515,7 @@ pub mod configuration_set {
 
     impl ValidationOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(condition_threshold: impl Into<ConditionThreshold>) -> ValidationOptions {
             ValidationOptions {
                 condition_threshold: condition_threshold.into(),
@@ -518,6 +524,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for ValidationOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConditionThreshold", self.condition_threshold.into_value());
@@ -546,6 +553,7 @@ pub mod configuration_set {
 
     impl ConditionThreshold {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(condition_threshold_enabled: impl Into<Str>) -> ConditionThreshold {
             ConditionThreshold {
                 condition_threshold_enabled: condition_threshold_enabled.into(),
@@ -555,6 +563,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for ConditionThreshold {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConditionThresholdEnabled", self.condition_threshold_enabled.into_value());
@@ -579,6 +588,7 @@ pub mod configuration_set {
 
     impl OverallConfidenceThreshold {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(confidence_verdict_threshold: impl Into<Str>) -> OverallConfidenceThreshold {
             OverallConfidenceThreshold {
                 confidence_verdict_threshold: confidence_verdict_threshold.into(),
@@ -587,6 +597,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for OverallConfidenceThreshold {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ConfidenceVerdictThreshold", self.confidence_verdict_threshold.into_value());
@@ -610,6 +621,7 @@ pub mod configuration_set {
 
     impl ArchivingOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ArchivingOptions {
             ArchivingOptions {
                 archive_arn: None,
@@ -618,12 +630,14 @@ pub mod configuration_set {
     }
 
     impl Default for ArchivingOptions {
+        #[inline]
         fn default() -> ArchivingOptions {
             ArchivingOptions::new()
         }
     }
 
     impl IntoValue for ArchivingOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ArchiveArn", self.archive_arn);
@@ -648,6 +662,7 @@ pub mod configuration_set {
 
     impl SendingOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SendingOptions {
             SendingOptions {
                 sending_enabled: None,
@@ -656,12 +671,14 @@ pub mod configuration_set {
     }
 
     impl Default for SendingOptions {
+        #[inline]
         fn default() -> SendingOptions {
             SendingOptions::new()
         }
     }
 
     impl IntoValue for SendingOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SendingEnabled", self.sending_enabled);
@@ -690,6 +707,7 @@ pub mod configuration_set {
 
     impl SuppressionOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SuppressionOptions {
             SuppressionOptions {
                 suppressed_reasons: None,
@@ -699,12 +717,14 @@ pub mod configuration_set {
     }
 
     impl Default for SuppressionOptions {
+        #[inline]
         fn default() -> SuppressionOptions {
             SuppressionOptions::new()
         }
     }
 
     impl IntoValue for SuppressionOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SuppressedReasons", self.suppressed_reasons);
@@ -738,6 +758,7 @@ pub mod configuration_set {
 
     impl TrackingOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TrackingOptions {
             TrackingOptions {
                 custom_redirect_domain: None,
@@ -747,12 +768,14 @@ pub mod configuration_set {
     }
 
     impl Default for TrackingOptions {
+        #[inline]
         fn default() -> TrackingOptions {
             TrackingOptions::new()
         }
     }
 
     impl IntoValue for TrackingOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomRedirectDomain", self.custom_redirect_domain);
@@ -778,6 +801,7 @@ pub mod configuration_set {
 
     impl ReputationOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReputationOptions {
             ReputationOptions {
                 reputation_metrics_enabled: None,
@@ -786,12 +810,14 @@ pub mod configuration_set {
     }
 
     impl Default for ReputationOptions {
+        #[inline]
         fn default() -> ReputationOptions {
             ReputationOptions::new()
         }
     }
 
     impl IntoValue for ReputationOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReputationMetricsEnabled", self.reputation_metrics_enabled);
@@ -819,6 +845,7 @@ pub mod configuration_set {
 
     impl VdmOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VdmOptions {
             VdmOptions {
                 dashboard_options: None,
@@ -828,12 +855,14 @@ pub mod configuration_set {
     }
 
     impl Default for VdmOptions {
+        #[inline]
         fn default() -> VdmOptions {
             VdmOptions::new()
         }
     }
 
     impl IntoValue for VdmOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DashboardOptions", self.dashboard_options);
@@ -859,6 +888,7 @@ pub mod configuration_set {
 
     impl DashboardOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(engagement_metrics: impl Into<Str>) -> DashboardOptions {
             DashboardOptions {
                 engagement_metrics: engagement_metrics.into(),
@@ -867,6 +897,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for DashboardOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EngagementMetrics", self.engagement_metrics.into_value());
@@ -891,6 +922,7 @@ pub mod configuration_set {
 
     impl GuardianOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(optimized_shared_delivery: impl Into<Str>) -> GuardianOptions {
             GuardianOptions {
                 optimized_shared_delivery: optimized_shared_delivery.into(),
@@ -899,6 +931,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for GuardianOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OptimizedSharedDelivery", self.optimized_shared_delivery.into_value());
@@ -940,6 +973,7 @@ pub mod configuration_set {
 
     impl DeliveryOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeliveryOptions {
             DeliveryOptions {
                 max_delivery_seconds: None,
@@ -950,12 +984,14 @@ pub mod configuration_set {
     }
 
     impl Default for DeliveryOptions {
+        #[inline]
         fn default() -> DeliveryOptions {
             DeliveryOptions::new()
         }
     }
 
     impl IntoValue for DeliveryOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxDeliverySeconds", self.max_delivery_seconds);
@@ -991,6 +1027,7 @@ pub struct CfnConfigurationSetEventDestinationProps {
 #[cfg(feature = "ses")]
 impl CfnConfigurationSetEventDestinationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configuration_set_name: impl Into<Id<crate::ses::CfnConfigurationSet>>, event_destination: impl Into<configuration_set_event_destination::EventDestination>) -> CfnConfigurationSetEventDestinationProps {
         CfnConfigurationSetEventDestinationProps {
             configuration_set_name: configuration_set_name.into(),
@@ -1002,6 +1039,7 @@ impl CfnConfigurationSetEventDestinationProps {
 #[cfg(feature = "ses")]
 impl CfnConfigurationSetEventDestinationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConfigurationSetName", self.configuration_set_name.into_ref());
@@ -1011,6 +1049,7 @@ impl CfnConfigurationSetEventDestinationProps {
 
     /// The `AWS::SES::ConfigurationSetEventDestination` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::ConfigurationSetEventDestination").properties(self.into_properties())
     }
@@ -1019,6 +1058,7 @@ impl CfnConfigurationSetEventDestinationProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::ConfigurationSetEventDestination> {
     /// Adds an `AWS::SES::ConfigurationSetEventDestination` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1031,6 +1071,7 @@ impl crate::Cfn<markers::ConfigurationSetEventDestination> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-configurationseteventdestination.html#aws-resource-ses-configurationseteventdestination-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1060,6 +1101,7 @@ pub mod configuration_set_event_destination {
 
     impl EventBridgeDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(event_bus_arn: impl Into<Str>) -> EventBridgeDestination {
             EventBridgeDestination {
                 event_bus_arn: event_bus_arn.into(),
@@ -1068,6 +1110,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for EventBridgeDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EventBusArn", self.event_bus_arn.into_value());
@@ -1131,6 +1174,7 @@ pub mod configuration_set_event_destination {
 
     impl EventDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(matching_event_types: impl Into<List<Str>>) -> EventDestination {
             EventDestination {
                 cloud_watch_destination: None,
@@ -1145,6 +1189,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for EventDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchDestination", self.cloud_watch_destination);
@@ -1181,6 +1226,7 @@ pub mod configuration_set_event_destination {
 
     impl SnsDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(topic_arn: impl Into<Id<crate::sns::CfnTopic>>) -> SnsDestination {
             SnsDestination {
                 topic_arn: topic_arn.into(),
@@ -1189,6 +1235,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for SnsDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TopicARN", self.topic_arn.into_ref());
@@ -1214,6 +1261,7 @@ pub mod configuration_set_event_destination {
 
     impl CloudWatchDestination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CloudWatchDestination {
             CloudWatchDestination {
                 dimension_configurations: None,
@@ -1222,12 +1270,14 @@ pub mod configuration_set_event_destination {
     }
 
     impl Default for CloudWatchDestination {
+        #[inline]
         fn default() -> CloudWatchDestination {
             CloudWatchDestination::new()
         }
     }
 
     impl IntoValue for CloudWatchDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DimensionConfigurations", self.dimension_configurations);
@@ -1271,6 +1321,7 @@ pub mod configuration_set_event_destination {
 
     impl DimensionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(default_dimension_value: impl Into<Str>, dimension_name: impl Into<Str>, dimension_value_source: impl Into<Str>) -> DimensionConfiguration {
             DimensionConfiguration {
                 default_dimension_value: default_dimension_value.into(),
@@ -1281,6 +1332,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for DimensionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DefaultDimensionValue", self.default_dimension_value.into_value());
@@ -1323,6 +1375,7 @@ pub mod configuration_set_event_destination {
 
     impl KinesisFirehoseDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(delivery_stream_arn: impl Into<Id<crate::kinesisfirehose::CfnDeliveryStream>>, iam_role_arn: impl Into<Id<crate::iam::CfnRole>>) -> KinesisFirehoseDestination {
             KinesisFirehoseDestination {
                 delivery_stream_arn: delivery_stream_arn.into(),
@@ -1332,6 +1385,7 @@ pub mod configuration_set_event_destination {
     }
 
     impl IntoValue for KinesisFirehoseDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeliveryStreamARN", self.delivery_stream_arn.into_get_att("Arn"));
@@ -1375,6 +1429,7 @@ pub struct CfnContactListProps {
 #[cfg(feature = "ses")]
 impl CfnContactListProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnContactListProps {
         CfnContactListProps {
             contact_list_name: None,
@@ -1387,6 +1442,7 @@ impl CfnContactListProps {
 
 #[cfg(feature = "ses")]
 impl Default for CfnContactListProps {
+    #[inline]
     fn default() -> CfnContactListProps {
         CfnContactListProps::new()
     }
@@ -1395,6 +1451,7 @@ impl Default for CfnContactListProps {
 #[cfg(feature = "ses")]
 impl CfnContactListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ContactListName", self.contact_list_name);
@@ -1406,6 +1463,7 @@ impl CfnContactListProps {
 
     /// The `AWS::SES::ContactList` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::ContactList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1414,6 +1472,7 @@ impl CfnContactListProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::ContactList> {
     /// Adds an `AWS::SES::ContactList` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1462,6 +1521,7 @@ pub mod contact_list {
 
     impl Topic {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(default_subscription_status: impl Into<Str>, display_name: impl Into<Str>, topic_name: impl Into<Str>) -> Topic {
             Topic {
                 default_subscription_status: default_subscription_status.into(),
@@ -1473,6 +1533,7 @@ pub mod contact_list {
     }
 
     impl IntoValue for Topic {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DefaultSubscriptionStatus", self.default_subscription_status.into_value());
@@ -1541,6 +1602,7 @@ pub struct CfnCustomVerificationEmailTemplateProps {
 #[cfg(feature = "ses")]
 impl CfnCustomVerificationEmailTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(failure_redirection_url: impl Into<Str>, from_email_address: impl Into<Str>, success_redirection_url: impl Into<Str>, template_content: impl Into<Str>, template_name: impl Into<Str>, template_subject: impl Into<Str>) -> CfnCustomVerificationEmailTemplateProps {
         CfnCustomVerificationEmailTemplateProps {
             failure_redirection_url: failure_redirection_url.into(),
@@ -1557,6 +1619,7 @@ impl CfnCustomVerificationEmailTemplateProps {
 #[cfg(feature = "ses")]
 impl CfnCustomVerificationEmailTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("FailureRedirectionURL", self.failure_redirection_url.into_value());
@@ -1571,6 +1634,7 @@ impl CfnCustomVerificationEmailTemplateProps {
 
     /// The `AWS::SES::CustomVerificationEmailTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::CustomVerificationEmailTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1579,6 +1643,7 @@ impl CfnCustomVerificationEmailTemplateProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::CustomVerificationEmailTemplate> {
     /// Adds an `AWS::SES::CustomVerificationEmailTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1618,6 +1683,7 @@ pub struct CfnDedicatedIpPoolProps {
 #[cfg(feature = "ses")]
 impl CfnDedicatedIpPoolProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDedicatedIpPoolProps {
         CfnDedicatedIpPoolProps {
             pool_name: None,
@@ -1629,6 +1695,7 @@ impl CfnDedicatedIpPoolProps {
 
 #[cfg(feature = "ses")]
 impl Default for CfnDedicatedIpPoolProps {
+    #[inline]
     fn default() -> CfnDedicatedIpPoolProps {
         CfnDedicatedIpPoolProps::new()
     }
@@ -1637,6 +1704,7 @@ impl Default for CfnDedicatedIpPoolProps {
 #[cfg(feature = "ses")]
 impl CfnDedicatedIpPoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "PoolName", self.pool_name);
@@ -1647,6 +1715,7 @@ impl CfnDedicatedIpPoolProps {
 
     /// The `AWS::SES::DedicatedIpPool` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::DedicatedIpPool").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1655,6 +1724,7 @@ impl CfnDedicatedIpPoolProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::DedicatedIpPool> {
     /// Adds an `AWS::SES::DedicatedIpPool` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1716,6 +1786,7 @@ pub struct CfnEmailIdentityProps {
 #[cfg(feature = "ses")]
 impl CfnEmailIdentityProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(email_identity: impl Into<Str>) -> CfnEmailIdentityProps {
         CfnEmailIdentityProps {
             configuration_set_attributes: None,
@@ -1732,6 +1803,7 @@ impl CfnEmailIdentityProps {
 #[cfg(feature = "ses")]
 impl CfnEmailIdentityProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConfigurationSetAttributes", self.configuration_set_attributes);
@@ -1746,6 +1818,7 @@ impl CfnEmailIdentityProps {
 
     /// The `AWS::SES::EmailIdentity` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::EmailIdentity").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1754,6 +1827,7 @@ impl CfnEmailIdentityProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::EmailIdentity> {
     /// Adds an `AWS::SES::EmailIdentity` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1767,6 +1841,7 @@ impl crate::Cfn<markers::EmailIdentity> {
     ///
     /// `Fn::GetAtt` of
     /// [`DkimDNSTokenValue1`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-emailidentity.html#aws-resource-ses-emailidentity-return-values).
+    #[inline]
     pub fn attr_dkim_dns_token_value1(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DkimDNSTokenValue1".into())
     }
@@ -1776,6 +1851,7 @@ impl crate::Cfn<markers::EmailIdentity> {
     ///
     /// `Fn::GetAtt` of
     /// [`DkimDNSTokenName2`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-emailidentity.html#aws-resource-ses-emailidentity-return-values).
+    #[inline]
     pub fn attr_dkim_dns_token_name2(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DkimDNSTokenName2".into())
     }
@@ -1785,6 +1861,7 @@ impl crate::Cfn<markers::EmailIdentity> {
     ///
     /// `Fn::GetAtt` of
     /// [`DkimDNSTokenName3`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-emailidentity.html#aws-resource-ses-emailidentity-return-values).
+    #[inline]
     pub fn attr_dkim_dns_token_name3(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DkimDNSTokenName3".into())
     }
@@ -1794,6 +1871,7 @@ impl crate::Cfn<markers::EmailIdentity> {
     ///
     /// `Fn::GetAtt` of
     /// [`DkimDNSTokenName1`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-emailidentity.html#aws-resource-ses-emailidentity-return-values).
+    #[inline]
     pub fn attr_dkim_dns_token_name1(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DkimDNSTokenName1".into())
     }
@@ -1803,6 +1881,7 @@ impl crate::Cfn<markers::EmailIdentity> {
     ///
     /// `Fn::GetAtt` of
     /// [`DkimDNSTokenValue2`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-emailidentity.html#aws-resource-ses-emailidentity-return-values).
+    #[inline]
     pub fn attr_dkim_dns_token_value2(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DkimDNSTokenValue2".into())
     }
@@ -1812,6 +1891,7 @@ impl crate::Cfn<markers::EmailIdentity> {
     ///
     /// `Fn::GetAtt` of
     /// [`DkimDNSTokenValue3`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-emailidentity.html#aws-resource-ses-emailidentity-return-values).
+    #[inline]
     pub fn attr_dkim_dns_token_value3(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DkimDNSTokenValue3".into())
     }
@@ -1840,6 +1920,7 @@ pub mod email_identity {
 
     impl ConfigurationSetAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ConfigurationSetAttributes {
             ConfigurationSetAttributes {
                 configuration_set_name: None,
@@ -1848,12 +1929,14 @@ pub mod email_identity {
     }
 
     impl Default for ConfigurationSetAttributes {
+        #[inline]
         fn default() -> ConfigurationSetAttributes {
             ConfigurationSetAttributes::new()
         }
     }
 
     impl IntoValue for ConfigurationSetAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.configuration_set_name { m.insert("ConfigurationSetName", v.into_ref()); }
@@ -1889,6 +1972,7 @@ pub mod email_identity {
 
     impl DkimSigningAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DkimSigningAttributes {
             DkimSigningAttributes {
                 domain_signing_private_key: None,
@@ -1899,12 +1983,14 @@ pub mod email_identity {
     }
 
     impl Default for DkimSigningAttributes {
+        #[inline]
         fn default() -> DkimSigningAttributes {
             DkimSigningAttributes::new()
         }
     }
 
     impl IntoValue for DkimSigningAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DomainSigningPrivateKey", self.domain_signing_private_key);
@@ -1929,6 +2015,7 @@ pub mod email_identity {
 
     impl DkimAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DkimAttributes {
             DkimAttributes {
                 signing_enabled: None,
@@ -1937,12 +2024,14 @@ pub mod email_identity {
     }
 
     impl Default for DkimAttributes {
+        #[inline]
         fn default() -> DkimAttributes {
             DkimAttributes::new()
         }
     }
 
     impl IntoValue for DkimAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SigningEnabled", self.signing_enabled);
@@ -1967,6 +2056,7 @@ pub mod email_identity {
 
     impl FeedbackAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FeedbackAttributes {
             FeedbackAttributes {
                 email_forwarding_enabled: None,
@@ -1975,12 +2065,14 @@ pub mod email_identity {
     }
 
     impl Default for FeedbackAttributes {
+        #[inline]
         fn default() -> FeedbackAttributes {
             FeedbackAttributes::new()
         }
     }
 
     impl IntoValue for FeedbackAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EmailForwardingEnabled", self.email_forwarding_enabled);
@@ -2012,6 +2104,7 @@ pub mod email_identity {
 
     impl MailFromAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MailFromAttributes {
             MailFromAttributes {
                 behavior_on_mx_failure: None,
@@ -2021,12 +2114,14 @@ pub mod email_identity {
     }
 
     impl Default for MailFromAttributes {
+        #[inline]
         fn default() -> MailFromAttributes {
             MailFromAttributes::new()
         }
     }
 
     impl IntoValue for MailFromAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BehaviorOnMxFailure", self.behavior_on_mx_failure);
@@ -2065,6 +2160,7 @@ pub struct CfnEmailIdentityCertificateProps {
 #[cfg(feature = "ses")]
 impl CfnEmailIdentityCertificateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(certificate_arn: impl Into<Str>, email_identity: impl Into<Str>, from_address: impl Into<Str>) -> CfnEmailIdentityCertificateProps {
         CfnEmailIdentityCertificateProps {
             certificate_arn: certificate_arn.into(),
@@ -2077,6 +2173,7 @@ impl CfnEmailIdentityCertificateProps {
 #[cfg(feature = "ses")]
 impl CfnEmailIdentityCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CertificateArn", self.certificate_arn.into_value());
@@ -2087,6 +2184,7 @@ impl CfnEmailIdentityCertificateProps {
 
     /// The `AWS::SES::EmailIdentityCertificate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::EmailIdentityCertificate").properties(self.into_properties())
     }
@@ -2095,6 +2193,7 @@ impl CfnEmailIdentityCertificateProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::EmailIdentityCertificate> {
     /// Adds an `AWS::SES::EmailIdentityCertificate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2129,6 +2228,7 @@ pub struct CfnMailManagerAddonInstanceProps {
 #[cfg(feature = "ses")]
 impl CfnMailManagerAddonInstanceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(addon_subscription_id: impl Into<Str>) -> CfnMailManagerAddonInstanceProps {
         CfnMailManagerAddonInstanceProps {
             addon_subscription_id: addon_subscription_id.into(),
@@ -2140,6 +2240,7 @@ impl CfnMailManagerAddonInstanceProps {
 #[cfg(feature = "ses")]
 impl CfnMailManagerAddonInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AddonSubscriptionId", self.addon_subscription_id.into_value());
@@ -2149,6 +2250,7 @@ impl CfnMailManagerAddonInstanceProps {
 
     /// The `AWS::SES::MailManagerAddonInstance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::MailManagerAddonInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2157,6 +2259,7 @@ impl CfnMailManagerAddonInstanceProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::MailManagerAddonInstance> {
     /// Adds an `AWS::SES::MailManagerAddonInstance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2169,6 +2272,7 @@ impl crate::Cfn<markers::MailManagerAddonInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`AddonInstanceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanageraddoninstance.html#aws-resource-ses-mailmanageraddoninstance-return-values).
+    #[inline]
     pub fn attr_addon_instance_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AddonInstanceArn".into())
     }
@@ -2177,6 +2281,7 @@ impl crate::Cfn<markers::MailManagerAddonInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`AddonInstanceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanageraddoninstance.html#aws-resource-ses-mailmanageraddoninstance-return-values).
+    #[inline]
     pub fn attr_addon_instance_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AddonInstanceId".into())
     }
@@ -2185,6 +2290,7 @@ impl crate::Cfn<markers::MailManagerAddonInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`AddonName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanageraddoninstance.html#aws-resource-ses-mailmanageraddoninstance-return-values).
+    #[inline]
     pub fn attr_addon_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AddonName".into())
     }
@@ -2216,6 +2322,7 @@ pub struct CfnMailManagerAddonSubscriptionProps {
 #[cfg(feature = "ses")]
 impl CfnMailManagerAddonSubscriptionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(addon_name: impl Into<Str>) -> CfnMailManagerAddonSubscriptionProps {
         CfnMailManagerAddonSubscriptionProps {
             addon_name: addon_name.into(),
@@ -2227,6 +2334,7 @@ impl CfnMailManagerAddonSubscriptionProps {
 #[cfg(feature = "ses")]
 impl CfnMailManagerAddonSubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AddonName", self.addon_name.into_value());
@@ -2236,6 +2344,7 @@ impl CfnMailManagerAddonSubscriptionProps {
 
     /// The `AWS::SES::MailManagerAddonSubscription` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::MailManagerAddonSubscription").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2244,6 +2353,7 @@ impl CfnMailManagerAddonSubscriptionProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::MailManagerAddonSubscription> {
     /// Adds an `AWS::SES::MailManagerAddonSubscription` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2256,6 +2366,7 @@ impl crate::Cfn<markers::MailManagerAddonSubscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`AddonSubscriptionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanageraddonsubscription.html#aws-resource-ses-mailmanageraddonsubscription-return-values).
+    #[inline]
     pub fn attr_addon_subscription_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AddonSubscriptionArn".into())
     }
@@ -2264,6 +2375,7 @@ impl crate::Cfn<markers::MailManagerAddonSubscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`AddonSubscriptionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanageraddonsubscription.html#aws-resource-ses-mailmanageraddonsubscription-return-values).
+    #[inline]
     pub fn attr_addon_subscription_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AddonSubscriptionId".into())
     }
@@ -2294,6 +2406,7 @@ pub struct CfnMailManagerAddressListProps {
 #[cfg(feature = "ses")]
 impl CfnMailManagerAddressListProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnMailManagerAddressListProps {
         CfnMailManagerAddressListProps {
             address_list_name: None,
@@ -2304,6 +2417,7 @@ impl CfnMailManagerAddressListProps {
 
 #[cfg(feature = "ses")]
 impl Default for CfnMailManagerAddressListProps {
+    #[inline]
     fn default() -> CfnMailManagerAddressListProps {
         CfnMailManagerAddressListProps::new()
     }
@@ -2312,6 +2426,7 @@ impl Default for CfnMailManagerAddressListProps {
 #[cfg(feature = "ses")]
 impl CfnMailManagerAddressListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AddressListName", self.address_list_name);
@@ -2321,6 +2436,7 @@ impl CfnMailManagerAddressListProps {
 
     /// The `AWS::SES::MailManagerAddressList` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::MailManagerAddressList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2329,6 +2445,7 @@ impl CfnMailManagerAddressListProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::MailManagerAddressList> {
     /// Adds an `AWS::SES::MailManagerAddressList` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2341,6 +2458,7 @@ impl crate::Cfn<markers::MailManagerAddressList> {
     ///
     /// `Fn::GetAtt` of
     /// [`AddressListId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanageraddresslist.html#aws-resource-ses-mailmanageraddresslist-return-values).
+    #[inline]
     pub fn attr_address_list_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AddressListId".into())
     }
@@ -2349,6 +2467,7 @@ impl crate::Cfn<markers::MailManagerAddressList> {
     ///
     /// `Fn::GetAtt` of
     /// [`AddressListArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanageraddresslist.html#aws-resource-ses-mailmanageraddresslist-return-values).
+    #[inline]
     pub fn attr_address_list_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AddressListArn".into())
     }
@@ -2389,6 +2508,7 @@ pub struct CfnMailManagerArchiveProps {
 #[cfg(feature = "ses")]
 impl CfnMailManagerArchiveProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnMailManagerArchiveProps {
         CfnMailManagerArchiveProps {
             archive_name: None,
@@ -2401,6 +2521,7 @@ impl CfnMailManagerArchiveProps {
 
 #[cfg(feature = "ses")]
 impl Default for CfnMailManagerArchiveProps {
+    #[inline]
     fn default() -> CfnMailManagerArchiveProps {
         CfnMailManagerArchiveProps::new()
     }
@@ -2409,6 +2530,7 @@ impl Default for CfnMailManagerArchiveProps {
 #[cfg(feature = "ses")]
 impl CfnMailManagerArchiveProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ArchiveName", self.archive_name);
@@ -2420,6 +2542,7 @@ impl CfnMailManagerArchiveProps {
 
     /// The `AWS::SES::MailManagerArchive` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::MailManagerArchive").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2428,6 +2551,7 @@ impl CfnMailManagerArchiveProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::MailManagerArchive> {
     /// Adds an `AWS::SES::MailManagerArchive` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2440,6 +2564,7 @@ impl crate::Cfn<markers::MailManagerArchive> {
     ///
     /// `Fn::GetAtt` of
     /// [`ArchiveArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanagerarchive.html#aws-resource-ses-mailmanagerarchive-return-values).
+    #[inline]
     pub fn attr_archive_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ArchiveArn".into())
     }
@@ -2448,6 +2573,7 @@ impl crate::Cfn<markers::MailManagerArchive> {
     ///
     /// `Fn::GetAtt` of
     /// [`ArchiveId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanagerarchive.html#aws-resource-ses-mailmanagerarchive-return-values).
+    #[inline]
     pub fn attr_archive_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ArchiveId".into())
     }
@@ -2456,6 +2582,7 @@ impl crate::Cfn<markers::MailManagerArchive> {
     ///
     /// `Fn::GetAtt` of
     /// [`ArchiveState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanagerarchive.html#aws-resource-ses-mailmanagerarchive-return-values).
+    #[inline]
     pub fn attr_archive_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ArchiveState".into())
     }
@@ -2483,6 +2610,7 @@ pub mod mail_manager_archive {
 
     impl ArchiveRetention {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(retention_period: impl Into<Str>) -> ArchiveRetention {
             ArchiveRetention {
                 retention_period: retention_period.into(),
@@ -2491,6 +2619,7 @@ pub mod mail_manager_archive {
     }
 
     impl IntoValue for ArchiveRetention {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RetentionPeriod", self.retention_period.into_value());
@@ -2563,6 +2692,7 @@ pub struct CfnMailManagerIngressPointProps {
 #[cfg(feature = "ses")]
 impl CfnMailManagerIngressPointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(rule_set_id: impl Into<Str>, traffic_policy_id: impl Into<Str>, r#type: impl Into<Str>) -> CfnMailManagerIngressPointProps {
         CfnMailManagerIngressPointProps {
             ingress_point_configuration: None,
@@ -2581,6 +2711,7 @@ impl CfnMailManagerIngressPointProps {
 #[cfg(feature = "ses")]
 impl CfnMailManagerIngressPointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "IngressPointConfiguration", self.ingress_point_configuration);
@@ -2597,6 +2728,7 @@ impl CfnMailManagerIngressPointProps {
 
     /// The `AWS::SES::MailManagerIngressPoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::MailManagerIngressPoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2605,6 +2737,7 @@ impl CfnMailManagerIngressPointProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::MailManagerIngressPoint> {
     /// Adds an `AWS::SES::MailManagerIngressPoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2617,6 +2750,7 @@ impl crate::Cfn<markers::MailManagerIngressPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`IngressPointId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanageringresspoint.html#aws-resource-ses-mailmanageringresspoint-return-values).
+    #[inline]
     pub fn attr_ingress_point_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IngressPointId".into())
     }
@@ -2625,6 +2759,7 @@ impl crate::Cfn<markers::MailManagerIngressPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`IngressPointArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanageringresspoint.html#aws-resource-ses-mailmanageringresspoint-return-values).
+    #[inline]
     pub fn attr_ingress_point_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IngressPointArn".into())
     }
@@ -2633,6 +2768,7 @@ impl crate::Cfn<markers::MailManagerIngressPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanageringresspoint.html#aws-resource-ses-mailmanageringresspoint-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2642,6 +2778,7 @@ impl crate::Cfn<markers::MailManagerIngressPoint> {
     ///
     /// `Fn::GetAtt` of
     /// [`ARecord`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanageringresspoint.html#aws-resource-ses-mailmanageringresspoint-return-values).
+    #[inline]
     pub fn attr_a_record(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ARecord".into())
     }
@@ -2677,6 +2814,7 @@ pub mod mail_manager_ingress_point {
 
     impl IngressPointConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IngressPointConfiguration {
             IngressPointConfiguration {
                 secret_arn: None,
@@ -2687,12 +2825,14 @@ pub mod mail_manager_ingress_point {
     }
 
     impl Default for IngressPointConfiguration {
+        #[inline]
         fn default() -> IngressPointConfiguration {
             IngressPointConfiguration::new()
         }
     }
 
     impl IntoValue for IngressPointConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SecretArn", self.secret_arn);
@@ -2718,6 +2858,7 @@ pub mod mail_manager_ingress_point {
 
     impl TlsAuthConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(trust_store: impl Into<TrustStore>) -> TlsAuthConfiguration {
             TlsAuthConfiguration {
                 trust_store: trust_store.into(),
@@ -2726,6 +2867,7 @@ pub mod mail_manager_ingress_point {
     }
 
     impl IntoValue for TlsAuthConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TrustStore", self.trust_store.into_value());
@@ -2759,6 +2901,7 @@ pub mod mail_manager_ingress_point {
 
     impl TrustStore {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ca_content: impl Into<Str>) -> TrustStore {
             TrustStore {
                 ca_content: ca_content.into(),
@@ -2769,6 +2912,7 @@ pub mod mail_manager_ingress_point {
     }
 
     impl IntoValue for TrustStore {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CAContent", self.ca_content.into_value());
@@ -2798,6 +2942,7 @@ pub mod mail_manager_ingress_point {
 
     impl NetworkConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NetworkConfiguration {
             NetworkConfiguration {
                 private_network_configuration: None,
@@ -2807,12 +2952,14 @@ pub mod mail_manager_ingress_point {
     }
 
     impl Default for NetworkConfiguration {
+        #[inline]
         fn default() -> NetworkConfiguration {
             NetworkConfiguration::new()
         }
     }
 
     impl IntoValue for NetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PrivateNetworkConfiguration", self.private_network_configuration);
@@ -2837,6 +2984,7 @@ pub mod mail_manager_ingress_point {
 
     impl PublicNetworkConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ip_type: impl Into<Str>) -> PublicNetworkConfiguration {
             PublicNetworkConfiguration {
                 ip_type: ip_type.into(),
@@ -2845,6 +2993,7 @@ pub mod mail_manager_ingress_point {
     }
 
     impl IntoValue for PublicNetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IpType", self.ip_type.into_value());
@@ -2868,6 +3017,7 @@ pub mod mail_manager_ingress_point {
 
     impl PrivateNetworkConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(vpc_endpoint_id: impl Into<Str>) -> PrivateNetworkConfiguration {
             PrivateNetworkConfiguration {
                 vpc_endpoint_id: vpc_endpoint_id.into(),
@@ -2876,6 +3026,7 @@ pub mod mail_manager_ingress_point {
     }
 
     impl IntoValue for PrivateNetworkConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VpcEndpointId", self.vpc_endpoint_id.into_value());
@@ -2927,6 +3078,7 @@ pub struct CfnMailManagerRelayProps {
 #[cfg(feature = "ses")]
 impl CfnMailManagerRelayProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(authentication: impl Into<mail_manager_relay::RelayAuthentication>, server_name: impl Into<Str>, server_port: impl Into<Num>) -> CfnMailManagerRelayProps {
         CfnMailManagerRelayProps {
             authentication: authentication.into(),
@@ -2941,6 +3093,7 @@ impl CfnMailManagerRelayProps {
 #[cfg(feature = "ses")]
 impl CfnMailManagerRelayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Authentication", self.authentication.into_value());
@@ -2953,6 +3106,7 @@ impl CfnMailManagerRelayProps {
 
     /// The `AWS::SES::MailManagerRelay` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::MailManagerRelay").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2961,6 +3115,7 @@ impl CfnMailManagerRelayProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::MailManagerRelay> {
     /// Adds an `AWS::SES::MailManagerRelay` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2973,6 +3128,7 @@ impl crate::Cfn<markers::MailManagerRelay> {
     ///
     /// `Fn::GetAtt` of
     /// [`RelayArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanagerrelay.html#aws-resource-ses-mailmanagerrelay-return-values).
+    #[inline]
     pub fn attr_relay_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RelayArn".into())
     }
@@ -2981,6 +3137,7 @@ impl crate::Cfn<markers::MailManagerRelay> {
     ///
     /// `Fn::GetAtt` of
     /// [`RelayId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanagerrelay.html#aws-resource-ses-mailmanagerrelay-return-values).
+    #[inline]
     pub fn attr_relay_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RelayId".into())
     }
@@ -3015,6 +3172,7 @@ pub mod mail_manager_relay {
 
     impl RelayAuthentication {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RelayAuthentication {
             RelayAuthentication {
                 no_authentication: None,
@@ -3024,12 +3182,14 @@ pub mod mail_manager_relay {
     }
 
     impl Default for RelayAuthentication {
+        #[inline]
         fn default() -> RelayAuthentication {
             RelayAuthentication::new()
         }
     }
 
     impl IntoValue for RelayAuthentication {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "NoAuthentication", self.no_authentication);
@@ -3069,6 +3229,7 @@ pub struct CfnMailManagerRuleSetProps {
 #[cfg(feature = "ses")]
 impl CfnMailManagerRuleSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(rules: impl Into<List<mail_manager_rule_set::Rule>>) -> CfnMailManagerRuleSetProps {
         CfnMailManagerRuleSetProps {
             rule_set_name: None,
@@ -3081,6 +3242,7 @@ impl CfnMailManagerRuleSetProps {
 #[cfg(feature = "ses")]
 impl CfnMailManagerRuleSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "RuleSetName", self.rule_set_name);
@@ -3091,6 +3253,7 @@ impl CfnMailManagerRuleSetProps {
 
     /// The `AWS::SES::MailManagerRuleSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::MailManagerRuleSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3099,6 +3262,7 @@ impl CfnMailManagerRuleSetProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::MailManagerRuleSet> {
     /// Adds an `AWS::SES::MailManagerRuleSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3111,6 +3275,7 @@ impl crate::Cfn<markers::MailManagerRuleSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleSetArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanagerruleset.html#aws-resource-ses-mailmanagerruleset-return-values).
+    #[inline]
     pub fn attr_rule_set_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleSetArn".into())
     }
@@ -3119,6 +3284,7 @@ impl crate::Cfn<markers::MailManagerRuleSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleSetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanagerruleset.html#aws-resource-ses-mailmanagerruleset-return-values).
+    #[inline]
     pub fn attr_rule_set_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleSetId".into())
     }
@@ -3169,6 +3335,7 @@ pub mod mail_manager_rule_set {
 
     impl Rule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(actions: impl Into<List<RuleAction>>) -> Rule {
             Rule {
                 actions: actions.into(),
@@ -3180,6 +3347,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Actions", self.actions.into_value());
@@ -3231,6 +3399,7 @@ pub mod mail_manager_rule_set {
 
     impl RuleCondition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuleCondition {
             RuleCondition {
                 boolean_expression: None,
@@ -3244,12 +3413,14 @@ pub mod mail_manager_rule_set {
     }
 
     impl Default for RuleCondition {
+        #[inline]
         fn default() -> RuleCondition {
             RuleCondition::new()
         }
     }
 
     impl IntoValue for RuleCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BooleanExpression", self.boolean_expression);
@@ -3284,6 +3455,7 @@ pub mod mail_manager_rule_set {
 
     impl RuleBooleanExpression {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(evaluate: impl Into<RuleBooleanToEvaluate>, operator: impl Into<Str>) -> RuleBooleanExpression {
             RuleBooleanExpression {
                 evaluate: evaluate.into(),
@@ -3293,6 +3465,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for RuleBooleanExpression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Evaluate", self.evaluate.into_value());
@@ -3327,6 +3500,7 @@ pub mod mail_manager_rule_set {
 
     impl RuleBooleanToEvaluate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuleBooleanToEvaluate {
             RuleBooleanToEvaluate {
                 analysis: None,
@@ -3337,12 +3511,14 @@ pub mod mail_manager_rule_set {
     }
 
     impl Default for RuleBooleanToEvaluate {
+        #[inline]
         fn default() -> RuleBooleanToEvaluate {
             RuleBooleanToEvaluate::new()
         }
     }
 
     impl IntoValue for RuleBooleanToEvaluate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Analysis", self.analysis);
@@ -3375,6 +3551,7 @@ pub mod mail_manager_rule_set {
 
     impl Analysis {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(analyzer: impl Into<Str>, result_field: impl Into<Str>) -> Analysis {
             Analysis {
                 analyzer: analyzer.into(),
@@ -3384,6 +3561,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for Analysis {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Analyzer", self.analyzer.into_value());
@@ -3415,6 +3593,7 @@ pub mod mail_manager_rule_set {
 
     impl RuleIsInAddressList {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(address_lists: impl Into<List<Str>>, attribute: impl Into<Str>) -> RuleIsInAddressList {
             RuleIsInAddressList {
                 address_lists: address_lists.into(),
@@ -3424,6 +3603,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for RuleIsInAddressList {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AddressLists", self.address_lists.into_value());
@@ -3464,6 +3644,7 @@ pub mod mail_manager_rule_set {
 
     impl RuleStringExpression {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(evaluate: impl Into<RuleStringToEvaluate>, operator: impl Into<Str>, values: impl Into<List<Str>>) -> RuleStringExpression {
             RuleStringExpression {
                 evaluate: evaluate.into(),
@@ -3474,6 +3655,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for RuleStringExpression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Evaluate", self.evaluate.into_value());
@@ -3513,6 +3695,7 @@ pub mod mail_manager_rule_set {
 
     impl RuleStringToEvaluate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuleStringToEvaluate {
             RuleStringToEvaluate {
                 analysis: None,
@@ -3524,12 +3707,14 @@ pub mod mail_manager_rule_set {
     }
 
     impl Default for RuleStringToEvaluate {
+        #[inline]
         fn default() -> RuleStringToEvaluate {
             RuleStringToEvaluate::new()
         }
     }
 
     impl IntoValue for RuleStringToEvaluate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Analysis", self.analysis);
@@ -3568,6 +3753,7 @@ pub mod mail_manager_rule_set {
 
     impl RuleNumberExpression {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(evaluate: impl Into<RuleNumberToEvaluate>, operator: impl Into<Str>, value: impl Into<Num>) -> RuleNumberExpression {
             RuleNumberExpression {
                 evaluate: evaluate.into(),
@@ -3578,6 +3764,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for RuleNumberExpression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Evaluate", self.evaluate.into_value());
@@ -3603,6 +3790,7 @@ pub mod mail_manager_rule_set {
 
     impl RuleNumberToEvaluate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute: impl Into<Str>) -> RuleNumberToEvaluate {
             RuleNumberToEvaluate {
                 attribute: attribute.into(),
@@ -3611,6 +3799,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for RuleNumberToEvaluate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attribute", self.attribute.into_value());
@@ -3651,6 +3840,7 @@ pub mod mail_manager_rule_set {
 
     impl RuleIpExpression {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(evaluate: impl Into<RuleIpToEvaluate>, operator: impl Into<Str>, values: impl Into<List<Str>>) -> RuleIpExpression {
             RuleIpExpression {
                 evaluate: evaluate.into(),
@@ -3661,6 +3851,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for RuleIpExpression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Evaluate", self.evaluate.into_value());
@@ -3686,6 +3877,7 @@ pub mod mail_manager_rule_set {
 
     impl RuleIpToEvaluate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute: impl Into<Str>) -> RuleIpToEvaluate {
             RuleIpToEvaluate {
                 attribute: attribute.into(),
@@ -3694,6 +3886,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for RuleIpToEvaluate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attribute", self.attribute.into_value());
@@ -3733,6 +3926,7 @@ pub mod mail_manager_rule_set {
 
     impl RuleVerdictExpression {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(evaluate: impl Into<RuleVerdictToEvaluate>, operator: impl Into<Str>, values: impl Into<List<Str>>) -> RuleVerdictExpression {
             RuleVerdictExpression {
                 evaluate: evaluate.into(),
@@ -3743,6 +3937,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for RuleVerdictExpression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Evaluate", self.evaluate.into_value());
@@ -3772,6 +3967,7 @@ pub mod mail_manager_rule_set {
 
     impl RuleVerdictToEvaluate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuleVerdictToEvaluate {
             RuleVerdictToEvaluate {
                 analysis: None,
@@ -3781,12 +3977,14 @@ pub mod mail_manager_rule_set {
     }
 
     impl Default for RuleVerdictToEvaluate {
+        #[inline]
         fn default() -> RuleVerdictToEvaluate {
             RuleVerdictToEvaluate::new()
         }
     }
 
     impl IntoValue for RuleVerdictToEvaluate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Analysis", self.analysis);
@@ -3822,6 +4020,7 @@ pub mod mail_manager_rule_set {
 
     impl RuleDmarcExpression {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(operator: impl Into<Str>, values: impl Into<List<Str>>) -> RuleDmarcExpression {
             RuleDmarcExpression {
                 operator: operator.into(),
@@ -3831,6 +4030,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for RuleDmarcExpression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Operator", self.operator.into_value());
@@ -3910,6 +4110,7 @@ pub mod mail_manager_rule_set {
 
     impl RuleAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuleAction {
             RuleAction {
                 add_header: None,
@@ -3929,12 +4130,14 @@ pub mod mail_manager_rule_set {
     }
 
     impl Default for RuleAction {
+        #[inline]
         fn default() -> RuleAction {
             RuleAction::new()
         }
     }
 
     impl IntoValue for RuleAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AddHeader", self.add_header);
@@ -3981,6 +4184,7 @@ pub mod mail_manager_rule_set {
 
     impl RelayAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(relay: impl Into<Str>) -> RelayAction {
             RelayAction {
                 action_failure_policy: None,
@@ -3991,6 +4195,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for RelayAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActionFailurePolicy", self.action_failure_policy);
@@ -4022,6 +4227,7 @@ pub mod mail_manager_rule_set {
 
     impl ArchiveAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_archive: impl Into<Str>) -> ArchiveAction {
             ArchiveAction {
                 action_failure_policy: None,
@@ -4031,6 +4237,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for ArchiveAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActionFailurePolicy", self.action_failure_policy);
@@ -4079,6 +4286,7 @@ pub mod mail_manager_rule_set {
 
     impl S3Action {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>, s3_bucket: impl Into<Str>) -> S3Action {
             S3Action {
                 action_failure_policy: None,
@@ -4091,6 +4299,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for S3Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActionFailurePolicy", self.action_failure_policy);
@@ -4126,6 +4335,7 @@ pub mod mail_manager_rule_set {
 
     impl SendAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>) -> SendAction {
             SendAction {
                 action_failure_policy: None,
@@ -4135,6 +4345,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for SendAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActionFailurePolicy", self.action_failure_policy);
@@ -4167,6 +4378,7 @@ pub mod mail_manager_rule_set {
 
     impl AddHeaderAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(header_name: impl Into<Str>, header_value: impl Into<Str>) -> AddHeaderAction {
             AddHeaderAction {
                 header_name: header_name.into(),
@@ -4176,6 +4388,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for AddHeaderAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HeaderName", self.header_name.into_value());
@@ -4202,6 +4415,7 @@ pub mod mail_manager_rule_set {
 
     impl ReplaceRecipientAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReplaceRecipientAction {
             ReplaceRecipientAction {
                 replace_with: None,
@@ -4210,12 +4424,14 @@ pub mod mail_manager_rule_set {
     }
 
     impl Default for ReplaceRecipientAction {
+        #[inline]
         fn default() -> ReplaceRecipientAction {
             ReplaceRecipientAction::new()
         }
     }
 
     impl IntoValue for ReplaceRecipientAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ReplaceWith", self.replace_with);
@@ -4252,6 +4468,7 @@ pub mod mail_manager_rule_set {
 
     impl DeliverToMailboxAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mailbox_arn: impl Into<Str>, role_arn: impl Into<Str>) -> DeliverToMailboxAction {
             DeliverToMailboxAction {
                 action_failure_policy: None,
@@ -4262,6 +4479,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for DeliverToMailboxAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActionFailurePolicy", self.action_failure_policy);
@@ -4310,6 +4528,7 @@ pub mod mail_manager_rule_set {
 
     impl DeliverToQBusinessAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(application_id: impl Into<Str>, index_id: impl Into<Str>, role_arn: impl Into<Str>) -> DeliverToQBusinessAction {
             DeliverToQBusinessAction {
                 action_failure_policy: None,
@@ -4321,6 +4540,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for DeliverToQBusinessAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActionFailurePolicy", self.action_failure_policy);
@@ -4378,6 +4598,7 @@ pub mod mail_manager_rule_set {
 
     impl SnsAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(role_arn: impl Into<Str>, topic_arn: impl Into<Str>) -> SnsAction {
             SnsAction {
                 action_failure_policy: None,
@@ -4390,6 +4611,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for SnsAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActionFailurePolicy", self.action_failure_policy);
@@ -4451,6 +4673,7 @@ pub mod mail_manager_rule_set {
 
     impl BounceAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(diagnostic_message: impl Into<Str>, role_arn: impl Into<Str>, sender: impl Into<Str>, smtp_reply_code: impl Into<Str>, status_code: impl Into<Str>) -> BounceAction {
             BounceAction {
                 action_failure_policy: None,
@@ -4465,6 +4688,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for BounceAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActionFailurePolicy", self.action_failure_policy);
@@ -4516,6 +4740,7 @@ pub mod mail_manager_rule_set {
 
     impl InvokeLambdaAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(function_arn: impl Into<Str>, invocation_type: impl Into<Str>, role_arn: impl Into<Str>) -> InvokeLambdaAction {
             InvokeLambdaAction {
                 action_failure_policy: None,
@@ -4528,6 +4753,7 @@ pub mod mail_manager_rule_set {
     }
 
     impl IntoValue for InvokeLambdaAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActionFailurePolicy", self.action_failure_policy);
@@ -4583,6 +4809,7 @@ pub struct CfnMailManagerTrafficPolicyProps {
 #[cfg(feature = "ses")]
 impl CfnMailManagerTrafficPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(default_action: impl Into<Str>, policy_statements: impl Into<List<mail_manager_traffic_policy::PolicyStatement>>) -> CfnMailManagerTrafficPolicyProps {
         CfnMailManagerTrafficPolicyProps {
             default_action: default_action.into(),
@@ -4597,6 +4824,7 @@ impl CfnMailManagerTrafficPolicyProps {
 #[cfg(feature = "ses")]
 impl CfnMailManagerTrafficPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DefaultAction", self.default_action.into_value());
@@ -4609,6 +4837,7 @@ impl CfnMailManagerTrafficPolicyProps {
 
     /// The `AWS::SES::MailManagerTrafficPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::MailManagerTrafficPolicy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4617,6 +4846,7 @@ impl CfnMailManagerTrafficPolicyProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::MailManagerTrafficPolicy> {
     /// Adds an `AWS::SES::MailManagerTrafficPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4629,6 +4859,7 @@ impl crate::Cfn<markers::MailManagerTrafficPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`TrafficPolicyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanagertrafficpolicy.html#aws-resource-ses-mailmanagertrafficpolicy-return-values).
+    #[inline]
     pub fn attr_traffic_policy_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TrafficPolicyArn".into())
     }
@@ -4637,6 +4868,7 @@ impl crate::Cfn<markers::MailManagerTrafficPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`TrafficPolicyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanagertrafficpolicy.html#aws-resource-ses-mailmanagertrafficpolicy-return-values).
+    #[inline]
     pub fn attr_traffic_policy_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TrafficPolicyId".into())
     }
@@ -4670,6 +4902,7 @@ pub mod mail_manager_traffic_policy {
 
     impl PolicyStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, conditions: impl Into<List<PolicyCondition>>) -> PolicyStatement {
             PolicyStatement {
                 action: action.into(),
@@ -4679,6 +4912,7 @@ pub mod mail_manager_traffic_policy {
     }
 
     impl IntoValue for PolicyStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -4729,6 +4963,7 @@ pub mod mail_manager_traffic_policy {
 
     impl PolicyCondition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PolicyCondition {
             PolicyCondition {
                 boolean_expression: None,
@@ -4741,12 +4976,14 @@ pub mod mail_manager_traffic_policy {
     }
 
     impl Default for PolicyCondition {
+        #[inline]
         fn default() -> PolicyCondition {
             PolicyCondition::new()
         }
     }
 
     impl IntoValue for PolicyCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BooleanExpression", self.boolean_expression);
@@ -4786,6 +5023,7 @@ pub mod mail_manager_traffic_policy {
 
     impl IngressStringExpression {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(evaluate: impl Into<IngressStringToEvaluate>, operator: impl Into<Str>, values: impl Into<List<Str>>) -> IngressStringExpression {
             IngressStringExpression {
                 evaluate: evaluate.into(),
@@ -4796,6 +5034,7 @@ pub mod mail_manager_traffic_policy {
     }
 
     impl IntoValue for IngressStringExpression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Evaluate", self.evaluate.into_value());
@@ -4825,6 +5064,7 @@ pub mod mail_manager_traffic_policy {
 
     impl IngressStringToEvaluate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IngressStringToEvaluate {
             IngressStringToEvaluate {
                 analysis: None,
@@ -4834,12 +5074,14 @@ pub mod mail_manager_traffic_policy {
     }
 
     impl Default for IngressStringToEvaluate {
+        #[inline]
         fn default() -> IngressStringToEvaluate {
             IngressStringToEvaluate::new()
         }
     }
 
     impl IntoValue for IngressStringToEvaluate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Analysis", self.analysis);
@@ -4871,6 +5113,7 @@ pub mod mail_manager_traffic_policy {
 
     impl IngressAnalysis {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(analyzer: impl Into<Str>, result_field: impl Into<Str>) -> IngressAnalysis {
             IngressAnalysis {
                 analyzer: analyzer.into(),
@@ -4880,6 +5123,7 @@ pub mod mail_manager_traffic_policy {
     }
 
     impl IntoValue for IngressAnalysis {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Analyzer", self.analyzer.into_value());
@@ -4916,6 +5160,7 @@ pub mod mail_manager_traffic_policy {
 
     impl IngressIpv4Expression {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(evaluate: impl Into<IngressIpToEvaluate>, operator: impl Into<Str>, values: impl Into<List<Str>>) -> IngressIpv4Expression {
             IngressIpv4Expression {
                 evaluate: evaluate.into(),
@@ -4926,6 +5171,7 @@ pub mod mail_manager_traffic_policy {
     }
 
     impl IntoValue for IngressIpv4Expression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Evaluate", self.evaluate.into_value());
@@ -4951,6 +5197,7 @@ pub mod mail_manager_traffic_policy {
 
     impl IngressIpToEvaluate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute: impl Into<Str>) -> IngressIpToEvaluate {
             IngressIpToEvaluate {
                 attribute: attribute.into(),
@@ -4959,6 +5206,7 @@ pub mod mail_manager_traffic_policy {
     }
 
     impl IntoValue for IngressIpToEvaluate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attribute", self.attribute.into_value());
@@ -4994,6 +5242,7 @@ pub mod mail_manager_traffic_policy {
 
     impl IngressIpv6Expression {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(evaluate: impl Into<IngressIpv6ToEvaluate>, operator: impl Into<Str>, values: impl Into<List<Str>>) -> IngressIpv6Expression {
             IngressIpv6Expression {
                 evaluate: evaluate.into(),
@@ -5004,6 +5253,7 @@ pub mod mail_manager_traffic_policy {
     }
 
     impl IntoValue for IngressIpv6Expression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Evaluate", self.evaluate.into_value());
@@ -5029,6 +5279,7 @@ pub mod mail_manager_traffic_policy {
 
     impl IngressIpv6ToEvaluate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute: impl Into<Str>) -> IngressIpv6ToEvaluate {
             IngressIpv6ToEvaluate {
                 attribute: attribute.into(),
@@ -5037,6 +5288,7 @@ pub mod mail_manager_traffic_policy {
     }
 
     impl IntoValue for IngressIpv6ToEvaluate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attribute", self.attribute.into_value());
@@ -5072,6 +5324,7 @@ pub mod mail_manager_traffic_policy {
 
     impl IngressTlsProtocolExpression {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(evaluate: impl Into<IngressTlsProtocolToEvaluate>, operator: impl Into<Str>, value: impl Into<Str>) -> IngressTlsProtocolExpression {
             IngressTlsProtocolExpression {
                 evaluate: evaluate.into(),
@@ -5082,6 +5335,7 @@ pub mod mail_manager_traffic_policy {
     }
 
     impl IntoValue for IngressTlsProtocolExpression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Evaluate", self.evaluate.into_value());
@@ -5107,6 +5361,7 @@ pub mod mail_manager_traffic_policy {
 
     impl IngressTlsProtocolToEvaluate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attribute: impl Into<Str>) -> IngressTlsProtocolToEvaluate {
             IngressTlsProtocolToEvaluate {
                 attribute: attribute.into(),
@@ -5115,6 +5370,7 @@ pub mod mail_manager_traffic_policy {
     }
 
     impl IntoValue for IngressTlsProtocolToEvaluate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attribute", self.attribute.into_value());
@@ -5144,6 +5400,7 @@ pub mod mail_manager_traffic_policy {
 
     impl IngressBooleanExpression {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(evaluate: impl Into<IngressBooleanToEvaluate>, operator: impl Into<Str>) -> IngressBooleanExpression {
             IngressBooleanExpression {
                 evaluate: evaluate.into(),
@@ -5153,6 +5410,7 @@ pub mod mail_manager_traffic_policy {
     }
 
     impl IntoValue for IngressBooleanExpression {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Evaluate", self.evaluate.into_value());
@@ -5182,6 +5440,7 @@ pub mod mail_manager_traffic_policy {
 
     impl IngressBooleanToEvaluate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IngressBooleanToEvaluate {
             IngressBooleanToEvaluate {
                 analysis: None,
@@ -5191,12 +5450,14 @@ pub mod mail_manager_traffic_policy {
     }
 
     impl Default for IngressBooleanToEvaluate {
+        #[inline]
         fn default() -> IngressBooleanToEvaluate {
             IngressBooleanToEvaluate::new()
         }
     }
 
     impl IntoValue for IngressBooleanToEvaluate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Analysis", self.analysis);
@@ -5228,6 +5489,7 @@ pub mod mail_manager_traffic_policy {
 
     impl IngressIsInAddressList {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(address_lists: impl Into<List<Str>>, attribute: impl Into<Str>) -> IngressIsInAddressList {
             IngressIsInAddressList {
                 address_lists: address_lists.into(),
@@ -5237,6 +5499,7 @@ pub mod mail_manager_traffic_policy {
     }
 
     impl IntoValue for IngressIsInAddressList {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AddressLists", self.address_lists.into_value());
@@ -5277,6 +5540,7 @@ pub struct CfnMultiRegionEndpointProps {
 #[cfg(feature = "ses")]
 impl CfnMultiRegionEndpointProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(details: impl Into<multi_region_endpoint::Details>, endpoint_name: impl Into<Str>) -> CfnMultiRegionEndpointProps {
         CfnMultiRegionEndpointProps {
             details: details.into(),
@@ -5289,6 +5553,7 @@ impl CfnMultiRegionEndpointProps {
 #[cfg(feature = "ses")]
 impl CfnMultiRegionEndpointProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Details", self.details.into_value());
@@ -5299,6 +5564,7 @@ impl CfnMultiRegionEndpointProps {
 
     /// The `AWS::SES::MultiRegionEndpoint` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::MultiRegionEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5307,6 +5573,7 @@ impl CfnMultiRegionEndpointProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::MultiRegionEndpoint> {
     /// Adds an `AWS::SES::MultiRegionEndpoint` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5337,6 +5604,7 @@ pub mod multi_region_endpoint {
 
     impl Details {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(route_details: impl Into<List<RouteDetailsItems>>) -> Details {
             Details {
                 route_details: route_details.into(),
@@ -5345,6 +5613,7 @@ pub mod multi_region_endpoint {
     }
 
     impl IntoValue for Details {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("RouteDetails", self.route_details.into_value());
@@ -5369,6 +5638,7 @@ pub mod multi_region_endpoint {
 
     impl RouteDetailsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(region: impl Into<Str>) -> RouteDetailsItems {
             RouteDetailsItems {
                 region: region.into(),
@@ -5377,6 +5647,7 @@ pub mod multi_region_endpoint {
     }
 
     impl IntoValue for RouteDetailsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Region", self.region.into_value());
@@ -5402,6 +5673,7 @@ pub struct CfnReceiptFilterProps {
 #[cfg(feature = "ses")]
 impl CfnReceiptFilterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(filter: impl Into<receipt_filter::Filter>) -> CfnReceiptFilterProps {
         CfnReceiptFilterProps {
             filter: filter.into(),
@@ -5412,6 +5684,7 @@ impl CfnReceiptFilterProps {
 #[cfg(feature = "ses")]
 impl CfnReceiptFilterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Filter", self.filter.into_value());
@@ -5420,6 +5693,7 @@ impl CfnReceiptFilterProps {
 
     /// The `AWS::SES::ReceiptFilter` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::ReceiptFilter").properties(self.into_properties())
     }
@@ -5428,6 +5702,7 @@ impl CfnReceiptFilterProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::ReceiptFilter> {
     /// Adds an `AWS::SES::ReceiptFilter` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5440,6 +5715,7 @@ impl crate::Cfn<markers::ReceiptFilter> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-receiptfilter.html#aws-resource-ses-receiptfilter-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -5473,6 +5749,7 @@ pub mod receipt_filter {
 
     impl Filter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ip_filter: impl Into<IpFilter>) -> Filter {
             Filter {
                 ip_filter: ip_filter.into(),
@@ -5482,6 +5759,7 @@ pub mod receipt_filter {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IpFilter", self.ip_filter.into_value());
@@ -5516,6 +5794,7 @@ pub mod receipt_filter {
 
     impl IpFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cidr: impl Into<Str>, policy: impl Into<Str>) -> IpFilter {
             IpFilter {
                 cidr: cidr.into(),
@@ -5525,6 +5804,7 @@ pub mod receipt_filter {
     }
 
     impl IntoValue for IpFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Cidr", self.cidr.into_value());
@@ -5563,6 +5843,7 @@ pub struct CfnReceiptRuleProps {
 #[cfg(feature = "ses")]
 impl CfnReceiptRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(rule: impl Into<receipt_rule::Rule>, rule_set_name: impl Into<Str>) -> CfnReceiptRuleProps {
         CfnReceiptRuleProps {
             after: None,
@@ -5575,6 +5856,7 @@ impl CfnReceiptRuleProps {
 #[cfg(feature = "ses")]
 impl CfnReceiptRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "After", self.after);
@@ -5585,6 +5867,7 @@ impl CfnReceiptRuleProps {
 
     /// The `AWS::SES::ReceiptRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::ReceiptRule").properties(self.into_properties())
     }
@@ -5593,6 +5876,7 @@ impl CfnReceiptRuleProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::ReceiptRule> {
     /// Adds an `AWS::SES::ReceiptRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5605,6 +5889,7 @@ impl crate::Cfn<markers::ReceiptRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-receiptrule.html#aws-resource-ses-receiptrule-return-values).
+    #[inline]
     pub fn attr_rule_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleName".into())
     }
@@ -5613,6 +5898,7 @@ impl crate::Cfn<markers::ReceiptRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-receiptrule.html#aws-resource-ses-receiptrule-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -5649,6 +5935,7 @@ pub mod receipt_rule {
 
     impl ConnectAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(iam_role_arn: impl Into<Str>, instance_arn: impl Into<Str>) -> ConnectAction {
             ConnectAction {
                 iam_role_arn: iam_role_arn.into(),
@@ -5658,6 +5945,7 @@ pub mod receipt_rule {
     }
 
     impl IntoValue for ConnectAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IAMRoleARN", self.iam_role_arn.into_value());
@@ -5713,6 +6001,7 @@ pub mod receipt_rule {
 
     impl Rule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Rule {
             Rule {
                 actions: None,
@@ -5726,12 +6015,14 @@ pub mod receipt_rule {
     }
 
     impl Default for Rule {
+        #[inline]
         fn default() -> Rule {
             Rule::new()
         }
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Actions", self.actions);
@@ -5800,6 +6091,7 @@ pub mod receipt_rule {
 
     impl Action {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Action {
             Action {
                 add_header_action: None,
@@ -5815,12 +6107,14 @@ pub mod receipt_rule {
     }
 
     impl Default for Action {
+        #[inline]
         fn default() -> Action {
             Action::new()
         }
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AddHeaderAction", self.add_header_action);
@@ -5881,6 +6175,7 @@ pub mod receipt_rule {
 
     impl BounceAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(message: impl Into<Str>, sender: impl Into<Str>, smtp_reply_code: impl Into<Str>) -> BounceAction {
             BounceAction {
                 message: message.into(),
@@ -5893,6 +6188,7 @@ pub mod receipt_rule {
     }
 
     impl IntoValue for BounceAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Message", self.message.into_value());
@@ -5950,6 +6246,7 @@ pub mod receipt_rule {
 
     impl S3Action {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>) -> S3Action {
             S3Action {
                 bucket_name: bucket_name.into(),
@@ -5962,6 +6259,7 @@ pub mod receipt_rule {
     }
 
     impl IntoValue for S3Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -5999,6 +6297,7 @@ pub mod receipt_rule {
 
     impl StopAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(scope: impl Into<Str>) -> StopAction {
             StopAction {
                 scope: scope.into(),
@@ -6008,6 +6307,7 @@ pub mod receipt_rule {
     }
 
     impl IntoValue for StopAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Scope", self.scope.into_value());
@@ -6040,6 +6340,7 @@ pub mod receipt_rule {
 
     impl SNSAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SNSAction {
             SNSAction {
                 encoding: None,
@@ -6049,12 +6350,14 @@ pub mod receipt_rule {
     }
 
     impl Default for SNSAction {
+        #[inline]
         fn default() -> SNSAction {
             SNSAction::new()
         }
     }
 
     impl IntoValue for SNSAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Encoding", self.encoding);
@@ -6091,6 +6394,7 @@ pub mod receipt_rule {
 
     impl WorkmailAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(organization_arn: impl Into<Str>) -> WorkmailAction {
             WorkmailAction {
                 organization_arn: organization_arn.into(),
@@ -6100,6 +6404,7 @@ pub mod receipt_rule {
     }
 
     impl IntoValue for WorkmailAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OrganizationArn", self.organization_arn.into_value());
@@ -6133,6 +6438,7 @@ pub mod receipt_rule {
 
     impl AddHeaderAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(header_name: impl Into<Str>, header_value: impl Into<Str>) -> AddHeaderAction {
             AddHeaderAction {
                 header_name: header_name.into(),
@@ -6142,6 +6448,7 @@ pub mod receipt_rule {
     }
 
     impl IntoValue for AddHeaderAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HeaderName", self.header_name.into_value());
@@ -6187,6 +6494,7 @@ pub mod receipt_rule {
 
     impl LambdaAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(function_arn: impl Into<Str>) -> LambdaAction {
             LambdaAction {
                 function_arn: function_arn.into(),
@@ -6197,6 +6505,7 @@ pub mod receipt_rule {
     }
 
     impl IntoValue for LambdaAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FunctionArn", self.function_arn.into_value());
@@ -6224,6 +6533,7 @@ pub struct CfnReceiptRuleSetProps {
 #[cfg(feature = "ses")]
 impl CfnReceiptRuleSetProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnReceiptRuleSetProps {
         CfnReceiptRuleSetProps {
             rule_set_name: None,
@@ -6233,6 +6543,7 @@ impl CfnReceiptRuleSetProps {
 
 #[cfg(feature = "ses")]
 impl Default for CfnReceiptRuleSetProps {
+    #[inline]
     fn default() -> CfnReceiptRuleSetProps {
         CfnReceiptRuleSetProps::new()
     }
@@ -6241,6 +6552,7 @@ impl Default for CfnReceiptRuleSetProps {
 #[cfg(feature = "ses")]
 impl CfnReceiptRuleSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "RuleSetName", self.rule_set_name);
@@ -6249,6 +6561,7 @@ impl CfnReceiptRuleSetProps {
 
     /// The `AWS::SES::ReceiptRuleSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::ReceiptRuleSet").properties(self.into_properties())
     }
@@ -6257,6 +6570,7 @@ impl CfnReceiptRuleSetProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::ReceiptRuleSet> {
     /// Adds an `AWS::SES::ReceiptRuleSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6290,6 +6604,7 @@ pub struct CfnTemplateProps {
 #[cfg(feature = "ses")]
 impl CfnTemplateProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnTemplateProps {
         CfnTemplateProps {
             tags: None,
@@ -6300,6 +6615,7 @@ impl CfnTemplateProps {
 
 #[cfg(feature = "ses")]
 impl Default for CfnTemplateProps {
+    #[inline]
     fn default() -> CfnTemplateProps {
         CfnTemplateProps::new()
     }
@@ -6308,6 +6624,7 @@ impl Default for CfnTemplateProps {
 #[cfg(feature = "ses")]
 impl CfnTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Tags", self.tags);
@@ -6317,6 +6634,7 @@ impl CfnTemplateProps {
 
     /// The `AWS::SES::Template` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::Template").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6325,6 +6643,7 @@ impl CfnTemplateProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::Template> {
     /// Adds an `AWS::SES::Template` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6337,6 +6656,7 @@ impl crate::Cfn<markers::Template> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-template.html#aws-resource-ses-template-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -6385,6 +6705,7 @@ pub mod template {
 
     impl Template {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subject_part: impl Into<Str>) -> Template {
             Template {
                 html_part: None,
@@ -6396,6 +6717,7 @@ pub mod template {
     }
 
     impl IntoValue for Template {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HtmlPart", self.html_part);
@@ -6437,6 +6759,7 @@ pub struct CfnTenantProps {
 #[cfg(feature = "ses")]
 impl CfnTenantProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(tenant_name: impl Into<Str>) -> CfnTenantProps {
         CfnTenantProps {
             resource_associations: None,
@@ -6449,6 +6772,7 @@ impl CfnTenantProps {
 #[cfg(feature = "ses")]
 impl CfnTenantProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ResourceAssociations", self.resource_associations);
@@ -6459,6 +6783,7 @@ impl CfnTenantProps {
 
     /// The `AWS::SES::Tenant` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::Tenant").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -6467,6 +6792,7 @@ impl CfnTenantProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::Tenant> {
     /// Adds an `AWS::SES::Tenant` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6479,6 +6805,7 @@ impl crate::Cfn<markers::Tenant> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-tenant.html#aws-resource-ses-tenant-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -6505,6 +6832,7 @@ pub mod tenant {
 
     impl ResourceAssociation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_arn: impl Into<Str>) -> ResourceAssociation {
             ResourceAssociation {
                 resource_arn: resource_arn.into(),
@@ -6513,6 +6841,7 @@ pub mod tenant {
     }
 
     impl IntoValue for ResourceAssociation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ResourceArn", self.resource_arn.into_value());
@@ -6541,6 +6870,7 @@ pub struct CfnVdmAttributesProps {
 #[cfg(feature = "ses")]
 impl CfnVdmAttributesProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnVdmAttributesProps {
         CfnVdmAttributesProps {
             dashboard_attributes: None,
@@ -6551,6 +6881,7 @@ impl CfnVdmAttributesProps {
 
 #[cfg(feature = "ses")]
 impl Default for CfnVdmAttributesProps {
+    #[inline]
     fn default() -> CfnVdmAttributesProps {
         CfnVdmAttributesProps::new()
     }
@@ -6559,6 +6890,7 @@ impl Default for CfnVdmAttributesProps {
 #[cfg(feature = "ses")]
 impl CfnVdmAttributesProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DashboardAttributes", self.dashboard_attributes);
@@ -6568,6 +6900,7 @@ impl CfnVdmAttributesProps {
 
     /// The `AWS::SES::VdmAttributes` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SES::VdmAttributes").properties(self.into_properties())
     }
@@ -6576,6 +6909,7 @@ impl CfnVdmAttributesProps {
 #[cfg(feature = "ses")]
 impl crate::Cfn<markers::VdmAttributes> {
     /// Adds an `AWS::SES::VdmAttributes` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -6588,6 +6922,7 @@ impl crate::Cfn<markers::VdmAttributes> {
     ///
     /// `Fn::GetAtt` of
     /// [`VdmAttributesResourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-vdmattributes.html#aws-resource-ses-vdmattributes-return-values).
+    #[inline]
     pub fn attr_vdm_attributes_resource_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VdmAttributesResourceId".into())
     }
@@ -6614,6 +6949,7 @@ pub mod vdm_attributes {
 
     impl DashboardAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DashboardAttributes {
             DashboardAttributes {
                 engagement_metrics: None,
@@ -6622,12 +6958,14 @@ pub mod vdm_attributes {
     }
 
     impl Default for DashboardAttributes {
+        #[inline]
         fn default() -> DashboardAttributes {
             DashboardAttributes::new()
         }
     }
 
     impl IntoValue for DashboardAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EngagementMetrics", self.engagement_metrics);
@@ -6651,6 +6989,7 @@ pub mod vdm_attributes {
 
     impl GuardianAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GuardianAttributes {
             GuardianAttributes {
                 optimized_shared_delivery: None,
@@ -6659,12 +6998,14 @@ pub mod vdm_attributes {
     }
 
     impl Default for GuardianAttributes {
+        #[inline]
         fn default() -> GuardianAttributes {
             GuardianAttributes::new()
         }
     }
 
     impl IntoValue for GuardianAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OptimizedSharedDelivery", self.optimized_shared_delivery);

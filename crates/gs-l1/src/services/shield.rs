@@ -108,6 +108,7 @@ pub struct CfnDRTAccessProps {
 #[cfg(feature = "shield")]
 impl CfnDRTAccessProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(role_arn: impl Into<Str>) -> CfnDRTAccessProps {
         CfnDRTAccessProps {
             log_bucket_list: None,
@@ -119,6 +120,7 @@ impl CfnDRTAccessProps {
 #[cfg(feature = "shield")]
 impl CfnDRTAccessProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "LogBucketList", self.log_bucket_list);
@@ -128,6 +130,7 @@ impl CfnDRTAccessProps {
 
     /// The `AWS::Shield::DRTAccess` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Shield::DRTAccess").properties(self.into_properties())
     }
@@ -136,6 +139,7 @@ impl CfnDRTAccessProps {
 #[cfg(feature = "shield")]
 impl crate::Cfn<markers::DRTAccess> {
     /// Adds an `AWS::Shield::DRTAccess` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -148,6 +152,7 @@ impl crate::Cfn<markers::DRTAccess> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-shield-drtaccess.html#aws-resource-shield-drtaccess-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -177,6 +182,7 @@ pub struct CfnProactiveEngagementProps {
 #[cfg(feature = "shield")]
 impl CfnProactiveEngagementProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(emergency_contact_list: impl Into<List<proactive_engagement::EmergencyContact>>, proactive_engagement_status: impl Into<Str>) -> CfnProactiveEngagementProps {
         CfnProactiveEngagementProps {
             emergency_contact_list: emergency_contact_list.into(),
@@ -188,6 +194,7 @@ impl CfnProactiveEngagementProps {
 #[cfg(feature = "shield")]
 impl CfnProactiveEngagementProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("EmergencyContactList", self.emergency_contact_list.into_value());
@@ -197,6 +204,7 @@ impl CfnProactiveEngagementProps {
 
     /// The `AWS::Shield::ProactiveEngagement` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Shield::ProactiveEngagement").properties(self.into_properties())
     }
@@ -205,6 +213,7 @@ impl CfnProactiveEngagementProps {
 #[cfg(feature = "shield")]
 impl crate::Cfn<markers::ProactiveEngagement> {
     /// Adds an `AWS::Shield::ProactiveEngagement` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -217,6 +226,7 @@ impl crate::Cfn<markers::ProactiveEngagement> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-shield-proactiveengagement.html#aws-resource-shield-proactiveengagement-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -254,6 +264,7 @@ pub mod proactive_engagement {
 
     impl EmergencyContact {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(email_address: impl Into<Str>) -> EmergencyContact {
             EmergencyContact {
                 contact_notes: None,
@@ -264,6 +275,7 @@ pub mod proactive_engagement {
     }
 
     impl IntoValue for EmergencyContact {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContactNotes", self.contact_notes);
@@ -322,6 +334,7 @@ pub struct CfnProtectionProps {
 #[cfg(feature = "shield")]
 impl CfnProtectionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, resource_arn: impl Into<Str>) -> CfnProtectionProps {
         CfnProtectionProps {
             application_layer_automatic_response_configuration: None,
@@ -336,6 +349,7 @@ impl CfnProtectionProps {
 #[cfg(feature = "shield")]
 impl CfnProtectionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApplicationLayerAutomaticResponseConfiguration", self.application_layer_automatic_response_configuration);
@@ -348,6 +362,7 @@ impl CfnProtectionProps {
 
     /// The `AWS::Shield::Protection` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Shield::Protection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -356,6 +371,7 @@ impl CfnProtectionProps {
 #[cfg(feature = "shield")]
 impl crate::Cfn<markers::Protection> {
     /// Adds an `AWS::Shield::Protection` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -368,6 +384,7 @@ impl crate::Cfn<markers::Protection> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProtectionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-shield-protection.html#aws-resource-shield-protection-return-values).
+    #[inline]
     pub fn attr_protection_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProtectionArn".into())
     }
@@ -376,6 +393,7 @@ impl crate::Cfn<markers::Protection> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProtectionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-shield-protection.html#aws-resource-shield-protection-return-values).
+    #[inline]
     pub fn attr_protection_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProtectionId".into())
     }
@@ -416,6 +434,7 @@ pub mod protection {
 
     impl ApplicationLayerAutomaticResponseConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Action>, status: impl Into<Str>) -> ApplicationLayerAutomaticResponseConfiguration {
             ApplicationLayerAutomaticResponseConfiguration {
                 action: action.into(),
@@ -425,6 +444,7 @@ pub mod protection {
     }
 
     impl IntoValue for ApplicationLayerAutomaticResponseConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -460,6 +480,7 @@ pub mod protection {
 
     impl Action {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Action {
             Action {
                 block: None,
@@ -469,12 +490,14 @@ pub mod protection {
     }
 
     impl Default for Action {
+        #[inline]
         fn default() -> Action {
             Action::new()
         }
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Block", self.block);
@@ -541,6 +564,7 @@ pub struct CfnProtectionGroupProps {
 #[cfg(feature = "shield")]
 impl CfnProtectionGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(aggregation: impl Into<Str>, pattern: impl Into<Str>, protection_group_id: impl Into<Str>) -> CfnProtectionGroupProps {
         CfnProtectionGroupProps {
             aggregation: aggregation.into(),
@@ -556,6 +580,7 @@ impl CfnProtectionGroupProps {
 #[cfg(feature = "shield")]
 impl CfnProtectionGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Aggregation", self.aggregation.into_value());
@@ -569,6 +594,7 @@ impl CfnProtectionGroupProps {
 
     /// The `AWS::Shield::ProtectionGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Shield::ProtectionGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -577,6 +603,7 @@ impl CfnProtectionGroupProps {
 #[cfg(feature = "shield")]
 impl crate::Cfn<markers::ProtectionGroup> {
     /// Adds an `AWS::Shield::ProtectionGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -589,6 +616,7 @@ impl crate::Cfn<markers::ProtectionGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProtectionGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-shield-protectiongroup.html#aws-resource-shield-protectiongroup-return-values).
+    #[inline]
     pub fn attr_protection_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProtectionGroupArn".into())
     }

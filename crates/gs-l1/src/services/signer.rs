@@ -89,6 +89,7 @@ pub struct CfnProfilePermissionProps {
 #[cfg(feature = "signer")]
 impl CfnProfilePermissionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(action: impl Into<Str>, principal: impl Into<Str>, profile_name: impl Into<Id<crate::signer::CfnSigningProfile>>, statement_id: impl Into<Str>) -> CfnProfilePermissionProps {
         CfnProfilePermissionProps {
             action: action.into(),
@@ -103,6 +104,7 @@ impl CfnProfilePermissionProps {
 #[cfg(feature = "signer")]
 impl CfnProfilePermissionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Action", self.action.into_value());
@@ -115,6 +117,7 @@ impl CfnProfilePermissionProps {
 
     /// The `AWS::Signer::ProfilePermission` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Signer::ProfilePermission").properties(self.into_properties())
     }
@@ -123,6 +126,7 @@ impl CfnProfilePermissionProps {
 #[cfg(feature = "signer")]
 impl crate::Cfn<markers::ProfilePermission> {
     /// Adds an `AWS::Signer::ProfilePermission` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -169,6 +173,7 @@ pub struct CfnSigningProfileProps {
 #[cfg(feature = "signer")]
 impl CfnSigningProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(platform_id: impl Into<Str>) -> CfnSigningProfileProps {
         CfnSigningProfileProps {
             platform_id: platform_id.into(),
@@ -182,6 +187,7 @@ impl CfnSigningProfileProps {
 #[cfg(feature = "signer")]
 impl CfnSigningProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PlatformId", self.platform_id.into_value());
@@ -193,6 +199,7 @@ impl CfnSigningProfileProps {
 
     /// The `AWS::Signer::SigningProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Signer::SigningProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -201,6 +208,7 @@ impl CfnSigningProfileProps {
 #[cfg(feature = "signer")]
 impl crate::Cfn<markers::SigningProfile> {
     /// Adds an `AWS::Signer::SigningProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -213,6 +221,7 @@ impl crate::Cfn<markers::SigningProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProfileVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-signer-signingprofile.html#aws-resource-signer-signingprofile-return-values).
+    #[inline]
     pub fn attr_profile_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProfileVersionArn".into())
     }
@@ -221,6 +230,7 @@ impl crate::Cfn<markers::SigningProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProfileName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-signer-signingprofile.html#aws-resource-signer-signingprofile-return-values).
+    #[inline]
     pub fn attr_profile_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProfileName".into())
     }
@@ -229,6 +239,7 @@ impl crate::Cfn<markers::SigningProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-signer-signingprofile.html#aws-resource-signer-signingprofile-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -237,6 +248,7 @@ impl crate::Cfn<markers::SigningProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProfileVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-signer-signingprofile.html#aws-resource-signer-signingprofile-return-values).
+    #[inline]
     pub fn attr_profile_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProfileVersion".into())
     }
@@ -269,6 +281,7 @@ pub mod signing_profile {
 
     impl SignatureValidityPeriod {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SignatureValidityPeriod {
             SignatureValidityPeriod {
                 r#type: None,
@@ -278,12 +291,14 @@ pub mod signing_profile {
     }
 
     impl Default for SignatureValidityPeriod {
+        #[inline]
         fn default() -> SignatureValidityPeriod {
             SignatureValidityPeriod::new()
         }
     }
 
     impl IntoValue for SignatureValidityPeriod {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Type", self.r#type);

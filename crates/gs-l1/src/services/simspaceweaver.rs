@@ -91,6 +91,7 @@ pub struct CfnSimulationProps {
 #[cfg(feature = "simspaceweaver")]
 impl CfnSimulationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, role_arn: impl Into<Str>) -> CfnSimulationProps {
         CfnSimulationProps {
             maximum_duration: None,
@@ -105,6 +106,7 @@ impl CfnSimulationProps {
 #[cfg(feature = "simspaceweaver")]
 impl CfnSimulationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "MaximumDuration", self.maximum_duration);
@@ -117,6 +119,7 @@ impl CfnSimulationProps {
 
     /// The `AWS::SimSpaceWeaver::Simulation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SimSpaceWeaver::Simulation").properties(self.into_properties())
     }
@@ -125,6 +128,7 @@ impl CfnSimulationProps {
 #[cfg(feature = "simspaceweaver")]
 impl crate::Cfn<markers::Simulation> {
     /// Adds an `AWS::SimSpaceWeaver::Simulation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -139,6 +143,7 @@ impl crate::Cfn<markers::Simulation> {
     ///
     /// `Fn::GetAtt` of
     /// [`DescribePayload`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-simspaceweaver-simulation.html#aws-resource-simspaceweaver-simulation-return-values).
+    #[inline]
     pub fn attr_describe_payload(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DescribePayload".into())
     }
@@ -180,6 +185,7 @@ pub mod simulation {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>, object_key: impl Into<Str>) -> S3Location {
             S3Location {
                 bucket_name: bucket_name.into(),
@@ -189,6 +195,7 @@ pub mod simulation {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());

@@ -217,6 +217,7 @@ pub struct CfnConfigurationSetProps {
 #[cfg(feature = "smsvoice")]
 impl CfnConfigurationSetProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnConfigurationSetProps {
         CfnConfigurationSetProps {
             configuration_set_name: None,
@@ -231,6 +232,7 @@ impl CfnConfigurationSetProps {
 
 #[cfg(feature = "smsvoice")]
 impl Default for CfnConfigurationSetProps {
+    #[inline]
     fn default() -> CfnConfigurationSetProps {
         CfnConfigurationSetProps::new()
     }
@@ -239,6 +241,7 @@ impl Default for CfnConfigurationSetProps {
 #[cfg(feature = "smsvoice")]
 impl CfnConfigurationSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConfigurationSetName", self.configuration_set_name);
@@ -252,6 +255,7 @@ impl CfnConfigurationSetProps {
 
     /// The `AWS::SMSVOICE::ConfigurationSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SMSVOICE::ConfigurationSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -260,6 +264,7 @@ impl CfnConfigurationSetProps {
 #[cfg(feature = "smsvoice")]
 impl crate::Cfn<markers::ConfigurationSet> {
     /// Adds an `AWS::SMSVOICE::ConfigurationSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -272,6 +277,7 @@ impl crate::Cfn<markers::ConfigurationSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-configurationset.html#aws-resource-smsvoice-configurationset-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -328,6 +334,7 @@ pub mod configuration_set {
 
     impl EventDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>, event_destination_name: impl Into<Str>, matching_event_types: impl Into<List<Str>>) -> EventDestination {
             EventDestination {
                 cloud_watch_logs_destination: None,
@@ -341,6 +348,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for EventDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogsDestination", self.cloud_watch_logs_destination);
@@ -376,6 +384,7 @@ pub mod configuration_set {
 
     impl CloudWatchLogsDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(iam_role_arn: impl Into<Str>, log_group_arn: impl Into<Str>) -> CloudWatchLogsDestination {
             CloudWatchLogsDestination {
                 iam_role_arn: iam_role_arn.into(),
@@ -385,6 +394,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for CloudWatchLogsDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IamRoleArn", self.iam_role_arn.into_value());
@@ -417,6 +427,7 @@ pub mod configuration_set {
 
     impl KinesisFirehoseDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(delivery_stream_arn: impl Into<Str>, iam_role_arn: impl Into<Str>) -> KinesisFirehoseDestination {
             KinesisFirehoseDestination {
                 delivery_stream_arn: delivery_stream_arn.into(),
@@ -426,6 +437,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for KinesisFirehoseDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DeliveryStreamArn", self.delivery_stream_arn.into_value());
@@ -451,6 +463,7 @@ pub mod configuration_set {
 
     impl SnsDestination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(topic_arn: impl Into<Str>) -> SnsDestination {
             SnsDestination {
                 topic_arn: topic_arn.into(),
@@ -459,6 +472,7 @@ pub mod configuration_set {
     }
 
     impl IntoValue for SnsDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TopicArn", self.topic_arn.into_value());
@@ -491,6 +505,7 @@ pub struct CfnOptOutListProps {
 #[cfg(feature = "smsvoice")]
 impl CfnOptOutListProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnOptOutListProps {
         CfnOptOutListProps {
             opt_out_list_name: None,
@@ -501,6 +516,7 @@ impl CfnOptOutListProps {
 
 #[cfg(feature = "smsvoice")]
 impl Default for CfnOptOutListProps {
+    #[inline]
     fn default() -> CfnOptOutListProps {
         CfnOptOutListProps::new()
     }
@@ -509,6 +525,7 @@ impl Default for CfnOptOutListProps {
 #[cfg(feature = "smsvoice")]
 impl CfnOptOutListProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "OptOutListName", self.opt_out_list_name);
@@ -518,6 +535,7 @@ impl CfnOptOutListProps {
 
     /// The `AWS::SMSVOICE::OptOutList` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SMSVOICE::OptOutList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -526,6 +544,7 @@ impl CfnOptOutListProps {
 #[cfg(feature = "smsvoice")]
 impl crate::Cfn<markers::OptOutList> {
     /// Adds an `AWS::SMSVOICE::OptOutList` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -538,6 +557,7 @@ impl crate::Cfn<markers::OptOutList> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-optoutlist.html#aws-resource-smsvoice-optoutlist-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -627,6 +647,7 @@ pub struct CfnPhoneNumberProps {
 #[cfg(feature = "smsvoice")]
 impl CfnPhoneNumberProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(iso_country_code: impl Into<Str>, mandatory_keywords: impl Into<phone_number::MandatoryKeywords>, number_capabilities: impl Into<List<Str>>, number_type: impl Into<Str>) -> CfnPhoneNumberProps {
         CfnPhoneNumberProps {
             deletion_protection_enabled: None,
@@ -646,6 +667,7 @@ impl CfnPhoneNumberProps {
 #[cfg(feature = "smsvoice")]
 impl CfnPhoneNumberProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeletionProtectionEnabled", self.deletion_protection_enabled);
@@ -663,6 +685,7 @@ impl CfnPhoneNumberProps {
 
     /// The `AWS::SMSVOICE::PhoneNumber` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SMSVOICE::PhoneNumber").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -671,6 +694,7 @@ impl CfnPhoneNumberProps {
 #[cfg(feature = "smsvoice")]
 impl crate::Cfn<markers::PhoneNumber> {
     /// Adds an `AWS::SMSVOICE::PhoneNumber` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -683,6 +707,7 @@ impl crate::Cfn<markers::PhoneNumber> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-phonenumber.html#aws-resource-smsvoice-phonenumber-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -691,6 +716,7 @@ impl crate::Cfn<markers::PhoneNumber> {
     ///
     /// `Fn::GetAtt` of
     /// [`PhoneNumberId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-phonenumber.html#aws-resource-smsvoice-phonenumber-return-values).
+    #[inline]
     pub fn attr_phone_number_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PhoneNumberId".into())
     }
@@ -699,6 +725,7 @@ impl crate::Cfn<markers::PhoneNumber> {
     ///
     /// `Fn::GetAtt` of
     /// [`PhoneNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-phonenumber.html#aws-resource-smsvoice-phonenumber-return-values).
+    #[inline]
     pub fn attr_phone_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PhoneNumber".into())
     }
@@ -740,6 +767,7 @@ pub mod phone_number {
 
     impl MandatoryKeywords {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(help: impl Into<MandatoryKeyword>, stop: impl Into<MandatoryKeyword>) -> MandatoryKeywords {
             MandatoryKeywords {
                 help: help.into(),
@@ -749,6 +777,7 @@ pub mod phone_number {
     }
 
     impl IntoValue for MandatoryKeywords {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HELP", self.help.into_value());
@@ -776,6 +805,7 @@ pub mod phone_number {
 
     impl MandatoryKeyword {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(message: impl Into<Str>) -> MandatoryKeyword {
             MandatoryKeyword {
                 message: message.into(),
@@ -784,6 +814,7 @@ pub mod phone_number {
     }
 
     impl IntoValue for MandatoryKeyword {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Message", self.message.into_value());
@@ -821,6 +852,7 @@ pub mod phone_number {
 
     impl OptionalKeyword {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, keyword: impl Into<Str>, message: impl Into<Str>) -> OptionalKeyword {
             OptionalKeyword {
                 action: action.into(),
@@ -831,6 +863,7 @@ pub mod phone_number {
     }
 
     impl IntoValue for OptionalKeyword {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -867,6 +900,7 @@ pub mod phone_number {
 
     impl TwoWay {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> TwoWay {
             TwoWay {
                 channel_arn: None,
@@ -877,6 +911,7 @@ pub mod phone_number {
     }
 
     impl IntoValue for TwoWay {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChannelArn", self.channel_arn);
@@ -962,6 +997,7 @@ pub struct CfnPoolProps {
 #[cfg(feature = "smsvoice")]
 impl CfnPoolProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(mandatory_keywords: impl Into<pool::MandatoryKeywords>, origination_identities: impl Into<List<Str>>) -> CfnPoolProps {
         CfnPoolProps {
             deletion_protection_enabled: None,
@@ -980,6 +1016,7 @@ impl CfnPoolProps {
 #[cfg(feature = "smsvoice")]
 impl CfnPoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeletionProtectionEnabled", self.deletion_protection_enabled);
@@ -996,6 +1033,7 @@ impl CfnPoolProps {
 
     /// The `AWS::SMSVOICE::Pool` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SMSVOICE::Pool").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1004,6 +1042,7 @@ impl CfnPoolProps {
 #[cfg(feature = "smsvoice")]
 impl crate::Cfn<markers::Pool> {
     /// Adds an `AWS::SMSVOICE::Pool` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1016,6 +1055,7 @@ impl crate::Cfn<markers::Pool> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-pool.html#aws-resource-smsvoice-pool-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1024,6 +1064,7 @@ impl crate::Cfn<markers::Pool> {
     ///
     /// `Fn::GetAtt` of
     /// [`PoolId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-pool.html#aws-resource-smsvoice-pool-return-values).
+    #[inline]
     pub fn attr_pool_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PoolId".into())
     }
@@ -1062,6 +1103,7 @@ pub mod pool {
 
     impl MandatoryKeywords {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(help: impl Into<MandatoryKeyword>, stop: impl Into<MandatoryKeyword>) -> MandatoryKeywords {
             MandatoryKeywords {
                 help: help.into(),
@@ -1071,6 +1113,7 @@ pub mod pool {
     }
 
     impl IntoValue for MandatoryKeywords {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HELP", self.help.into_value());
@@ -1098,6 +1141,7 @@ pub mod pool {
 
     impl MandatoryKeyword {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(message: impl Into<Str>) -> MandatoryKeyword {
             MandatoryKeyword {
                 message: message.into(),
@@ -1106,6 +1150,7 @@ pub mod pool {
     }
 
     impl IntoValue for MandatoryKeyword {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Message", self.message.into_value());
@@ -1143,6 +1188,7 @@ pub mod pool {
 
     impl OptionalKeyword {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, keyword: impl Into<Str>, message: impl Into<Str>) -> OptionalKeyword {
             OptionalKeyword {
                 action: action.into(),
@@ -1153,6 +1199,7 @@ pub mod pool {
     }
 
     impl IntoValue for OptionalKeyword {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -1189,6 +1236,7 @@ pub mod pool {
 
     impl TwoWay {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> TwoWay {
             TwoWay {
                 channel_arn: None,
@@ -1199,6 +1247,7 @@ pub mod pool {
     }
 
     impl IntoValue for TwoWay {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChannelArn", self.channel_arn);
@@ -1239,6 +1288,7 @@ pub struct CfnProtectConfigurationProps {
 #[cfg(feature = "smsvoice")]
 impl CfnProtectConfigurationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnProtectConfigurationProps {
         CfnProtectConfigurationProps {
             country_rule_set: None,
@@ -1250,6 +1300,7 @@ impl CfnProtectConfigurationProps {
 
 #[cfg(feature = "smsvoice")]
 impl Default for CfnProtectConfigurationProps {
+    #[inline]
     fn default() -> CfnProtectConfigurationProps {
         CfnProtectConfigurationProps::new()
     }
@@ -1258,6 +1309,7 @@ impl Default for CfnProtectConfigurationProps {
 #[cfg(feature = "smsvoice")]
 impl CfnProtectConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CountryRuleSet", self.country_rule_set);
@@ -1268,6 +1320,7 @@ impl CfnProtectConfigurationProps {
 
     /// The `AWS::SMSVOICE::ProtectConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SMSVOICE::ProtectConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1276,6 +1329,7 @@ impl CfnProtectConfigurationProps {
 #[cfg(feature = "smsvoice")]
 impl crate::Cfn<markers::ProtectConfiguration> {
     /// Adds an `AWS::SMSVOICE::ProtectConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1288,6 +1342,7 @@ impl crate::Cfn<markers::ProtectConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-protectconfiguration.html#aws-resource-smsvoice-protectconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1296,6 +1351,7 @@ impl crate::Cfn<markers::ProtectConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProtectConfigurationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-protectconfiguration.html#aws-resource-smsvoice-protectconfiguration-return-values).
+    #[inline]
     pub fn attr_protect_configuration_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProtectConfigurationId".into())
     }
@@ -1335,6 +1391,7 @@ pub mod protect_configuration {
 
     impl CountryRuleSet {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CountryRuleSet {
             CountryRuleSet {
                 mms: None,
@@ -1345,12 +1402,14 @@ pub mod protect_configuration {
     }
 
     impl Default for CountryRuleSet {
+        #[inline]
         fn default() -> CountryRuleSet {
             CountryRuleSet::new()
         }
     }
 
     impl IntoValue for CountryRuleSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MMS", self.mms);
@@ -1382,6 +1441,7 @@ pub mod protect_configuration {
 
     impl CountryRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(country_code: impl Into<Str>, protect_status: impl Into<Str>) -> CountryRule {
             CountryRule {
                 country_code: country_code.into(),
@@ -1391,6 +1451,7 @@ pub mod protect_configuration {
     }
 
     impl IntoValue for CountryRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CountryCode", self.country_code.into_value());
@@ -1424,6 +1485,7 @@ pub struct CfnRegistrationProps {
 #[cfg(feature = "smsvoice")]
 impl CfnRegistrationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(registration_type: impl Into<Str>) -> CfnRegistrationProps {
         CfnRegistrationProps {
             registration_type: registration_type.into(),
@@ -1435,6 +1497,7 @@ impl CfnRegistrationProps {
 #[cfg(feature = "smsvoice")]
 impl CfnRegistrationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("RegistrationType", self.registration_type.into_value());
@@ -1444,6 +1507,7 @@ impl CfnRegistrationProps {
 
     /// The `AWS::SMSVOICE::Registration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SMSVOICE::Registration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1452,6 +1516,7 @@ impl CfnRegistrationProps {
 #[cfg(feature = "smsvoice")]
 impl crate::Cfn<markers::Registration> {
     /// Adds an `AWS::SMSVOICE::Registration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1464,6 +1529,7 @@ impl crate::Cfn<markers::Registration> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegistrationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-registration.html#aws-resource-smsvoice-registration-return-values).
+    #[inline]
     pub fn attr_registration_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegistrationArn".into())
     }
@@ -1472,6 +1538,7 @@ impl crate::Cfn<markers::Registration> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegistrationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-registration.html#aws-resource-smsvoice-registration-return-values).
+    #[inline]
     pub fn attr_registration_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegistrationId".into())
     }
@@ -1480,6 +1547,7 @@ impl crate::Cfn<markers::Registration> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegistrationStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-registration.html#aws-resource-smsvoice-registration-return-values).
+    #[inline]
     pub fn attr_registration_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegistrationStatus".into())
     }
@@ -1488,6 +1556,7 @@ impl crate::Cfn<markers::Registration> {
     ///
     /// `Fn::GetAtt` of
     /// [`CurrentVersionNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-registration.html#aws-resource-smsvoice-registration-return-values).
+    #[inline]
     pub fn attr_current_version_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CurrentVersionNumber".into())
     }
@@ -1496,6 +1565,7 @@ impl crate::Cfn<markers::Registration> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-registration.html#aws-resource-smsvoice-registration-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -1532,6 +1602,7 @@ pub struct CfnRegistrationAttachmentProps {
 #[cfg(feature = "smsvoice")]
 impl CfnRegistrationAttachmentProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnRegistrationAttachmentProps {
         CfnRegistrationAttachmentProps {
             attachment_body: None,
@@ -1543,6 +1614,7 @@ impl CfnRegistrationAttachmentProps {
 
 #[cfg(feature = "smsvoice")]
 impl Default for CfnRegistrationAttachmentProps {
+    #[inline]
     fn default() -> CfnRegistrationAttachmentProps {
         CfnRegistrationAttachmentProps::new()
     }
@@ -1551,6 +1623,7 @@ impl Default for CfnRegistrationAttachmentProps {
 #[cfg(feature = "smsvoice")]
 impl CfnRegistrationAttachmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AttachmentBody", self.attachment_body);
@@ -1561,6 +1634,7 @@ impl CfnRegistrationAttachmentProps {
 
     /// The `AWS::SMSVOICE::RegistrationAttachment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SMSVOICE::RegistrationAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1569,6 +1643,7 @@ impl CfnRegistrationAttachmentProps {
 #[cfg(feature = "smsvoice")]
 impl crate::Cfn<markers::RegistrationAttachment> {
     /// Adds an `AWS::SMSVOICE::RegistrationAttachment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1581,6 +1656,7 @@ impl crate::Cfn<markers::RegistrationAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegistrationAttachmentArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-registrationattachment.html#aws-resource-smsvoice-registrationattachment-return-values).
+    #[inline]
     pub fn attr_registration_attachment_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegistrationAttachmentArn".into())
     }
@@ -1589,6 +1665,7 @@ impl crate::Cfn<markers::RegistrationAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegistrationAttachmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-registrationattachment.html#aws-resource-smsvoice-registrationattachment-return-values).
+    #[inline]
     pub fn attr_registration_attachment_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegistrationAttachmentId".into())
     }
@@ -1597,6 +1674,7 @@ impl crate::Cfn<markers::RegistrationAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`AttachmentStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-registrationattachment.html#aws-resource-smsvoice-registrationattachment-return-values).
+    #[inline]
     pub fn attr_attachment_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AttachmentStatus".into())
     }
@@ -1605,6 +1683,7 @@ impl crate::Cfn<markers::RegistrationAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-registrationattachment.html#aws-resource-smsvoice-registrationattachment-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }
@@ -1614,6 +1693,7 @@ impl crate::Cfn<markers::RegistrationAttachment> {
     ///
     /// `Fn::GetAtt` of
     /// [`UploadedAttachmentUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-registrationattachment.html#aws-resource-smsvoice-registrationattachment-return-values).
+    #[inline]
     pub fn attr_uploaded_attachment_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UploadedAttachmentUrl".into())
     }
@@ -1642,6 +1722,7 @@ pub struct CfnResourcePolicyProps {
 #[cfg(feature = "smsvoice")]
 impl CfnResourcePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_document: impl Into<Json>, resource_arn: impl Into<Str>) -> CfnResourcePolicyProps {
         CfnResourcePolicyProps {
             policy_document: policy_document.into(),
@@ -1653,6 +1734,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "smsvoice")]
 impl CfnResourcePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PolicyDocument", self.policy_document.into_value());
@@ -1662,6 +1744,7 @@ impl CfnResourcePolicyProps {
 
     /// The `AWS::SMSVOICE::ResourcePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SMSVOICE::ResourcePolicy").properties(self.into_properties())
     }
@@ -1670,6 +1753,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "smsvoice")]
 impl crate::Cfn<markers::ResourcePolicy> {
     /// Adds an `AWS::SMSVOICE::ResourcePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1714,6 +1798,7 @@ pub struct CfnSenderIdProps {
 #[cfg(feature = "smsvoice")]
 impl CfnSenderIdProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(iso_country_code: impl Into<Str>, sender_id: impl Into<Str>) -> CfnSenderIdProps {
         CfnSenderIdProps {
             deletion_protection_enabled: None,
@@ -1727,6 +1812,7 @@ impl CfnSenderIdProps {
 #[cfg(feature = "smsvoice")]
 impl CfnSenderIdProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeletionProtectionEnabled", self.deletion_protection_enabled);
@@ -1738,6 +1824,7 @@ impl CfnSenderIdProps {
 
     /// The `AWS::SMSVOICE::SenderId` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SMSVOICE::SenderId").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1746,6 +1833,7 @@ impl CfnSenderIdProps {
 #[cfg(feature = "smsvoice")]
 impl crate::Cfn<markers::SenderId> {
     /// Adds an `AWS::SMSVOICE::SenderId` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1758,6 +1846,7 @@ impl crate::Cfn<markers::SenderId> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-senderid.html#aws-resource-smsvoice-senderid-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1787,6 +1876,7 @@ pub struct CfnVerifiedDestinationNumberProps {
 #[cfg(feature = "smsvoice")]
 impl CfnVerifiedDestinationNumberProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(destination_phone_number: impl Into<Str>) -> CfnVerifiedDestinationNumberProps {
         CfnVerifiedDestinationNumberProps {
             destination_phone_number: destination_phone_number.into(),
@@ -1798,6 +1888,7 @@ impl CfnVerifiedDestinationNumberProps {
 #[cfg(feature = "smsvoice")]
 impl CfnVerifiedDestinationNumberProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DestinationPhoneNumber", self.destination_phone_number.into_value());
@@ -1807,6 +1898,7 @@ impl CfnVerifiedDestinationNumberProps {
 
     /// The `AWS::SMSVOICE::VerifiedDestinationNumber` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SMSVOICE::VerifiedDestinationNumber").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1815,6 +1907,7 @@ impl CfnVerifiedDestinationNumberProps {
 #[cfg(feature = "smsvoice")]
 impl crate::Cfn<markers::VerifiedDestinationNumber> {
     /// Adds an `AWS::SMSVOICE::VerifiedDestinationNumber` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1827,6 +1920,7 @@ impl crate::Cfn<markers::VerifiedDestinationNumber> {
     ///
     /// `Fn::GetAtt` of
     /// [`VerifiedDestinationNumberArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-verifieddestinationnumber.html#aws-resource-smsvoice-verifieddestinationnumber-return-values).
+    #[inline]
     pub fn attr_verified_destination_number_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VerifiedDestinationNumberArn".into())
     }
@@ -1835,6 +1929,7 @@ impl crate::Cfn<markers::VerifiedDestinationNumber> {
     ///
     /// `Fn::GetAtt` of
     /// [`VerifiedDestinationNumberId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-verifieddestinationnumber.html#aws-resource-smsvoice-verifieddestinationnumber-return-values).
+    #[inline]
     pub fn attr_verified_destination_number_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VerifiedDestinationNumberId".into())
     }
@@ -1844,6 +1939,7 @@ impl crate::Cfn<markers::VerifiedDestinationNumber> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-verifieddestinationnumber.html#aws-resource-smsvoice-verifieddestinationnumber-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1852,6 +1948,7 @@ impl crate::Cfn<markers::VerifiedDestinationNumber> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-verifieddestinationnumber.html#aws-resource-smsvoice-verifieddestinationnumber-return-values).
+    #[inline]
     pub fn attr_created_timestamp(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTimestamp".into())
     }

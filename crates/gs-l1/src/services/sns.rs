@@ -171,6 +171,7 @@ pub struct CfnSubscriptionProps {
 #[cfg(feature = "sns")]
 impl CfnSubscriptionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(protocol: impl Into<Str>, topic_arn: impl Into<Id<crate::sns::CfnTopic>>) -> CfnSubscriptionProps {
         CfnSubscriptionProps {
             delivery_policy: None,
@@ -191,6 +192,7 @@ impl CfnSubscriptionProps {
 #[cfg(feature = "sns")]
 impl CfnSubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeliveryPolicy", self.delivery_policy);
@@ -209,6 +211,7 @@ impl CfnSubscriptionProps {
 
     /// The `AWS::SNS::Subscription` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SNS::Subscription").properties(self.into_properties())
     }
@@ -217,6 +220,7 @@ impl CfnSubscriptionProps {
 #[cfg(feature = "sns")]
 impl crate::Cfn<markers::Subscription> {
     /// Adds an `AWS::SNS::Subscription` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -229,6 +233,7 @@ impl crate::Cfn<markers::Subscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-subscription.html#aws-resource-sns-subscription-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -343,6 +348,7 @@ pub struct CfnTopicProps {
 #[cfg(feature = "sns")]
 impl CfnTopicProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnTopicProps {
         CfnTopicProps {
             archive_policy: None,
@@ -365,6 +371,7 @@ impl CfnTopicProps {
 
 #[cfg(feature = "sns")]
 impl Default for CfnTopicProps {
+    #[inline]
     fn default() -> CfnTopicProps {
         CfnTopicProps::new()
     }
@@ -373,6 +380,7 @@ impl Default for CfnTopicProps {
 #[cfg(feature = "sns")]
 impl CfnTopicProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ArchivePolicy", self.archive_policy);
@@ -394,6 +402,7 @@ impl CfnTopicProps {
 
     /// The `AWS::SNS::Topic` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SNS::Topic").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -402,6 +411,7 @@ impl CfnTopicProps {
 #[cfg(feature = "sns")]
 impl crate::Cfn<markers::Topic> {
     /// Adds an `AWS::SNS::Topic` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -414,6 +424,7 @@ impl crate::Cfn<markers::Topic> {
     ///
     /// `Fn::GetAtt` of
     /// [`TopicArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html#aws-resource-sns-topic-return-values).
+    #[inline]
     pub fn attr_topic_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TopicArn".into())
     }
@@ -422,6 +433,7 @@ impl crate::Cfn<markers::Topic> {
     ///
     /// `Fn::GetAtt` of
     /// [`TopicName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html#aws-resource-sns-topic-return-values).
+    #[inline]
     pub fn attr_topic_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TopicName".into())
     }
@@ -467,6 +479,7 @@ pub mod topic {
 
     impl LoggingConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(protocol: impl Into<Str>) -> LoggingConfig {
             LoggingConfig {
                 failure_feedback_role_arn: None,
@@ -478,6 +491,7 @@ pub mod topic {
     }
 
     impl IntoValue for LoggingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FailureFeedbackRoleArn", self.failure_feedback_role_arn);
@@ -514,6 +528,7 @@ pub mod topic {
 
     impl Subscription {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(endpoint: impl Into<Str>, protocol: impl Into<Str>) -> Subscription {
             Subscription {
                 endpoint: endpoint.into(),
@@ -523,6 +538,7 @@ pub mod topic {
     }
 
     impl IntoValue for Subscription {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Endpoint", self.endpoint.into_value());
@@ -554,6 +570,7 @@ pub struct CfnTopicInlinePolicyProps {
 #[cfg(feature = "sns")]
 impl CfnTopicInlinePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_document: impl Into<Json>, topic_arn: impl Into<Str>) -> CfnTopicInlinePolicyProps {
         CfnTopicInlinePolicyProps {
             policy_document: policy_document.into(),
@@ -565,6 +582,7 @@ impl CfnTopicInlinePolicyProps {
 #[cfg(feature = "sns")]
 impl CfnTopicInlinePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PolicyDocument", self.policy_document.into_value());
@@ -574,6 +592,7 @@ impl CfnTopicInlinePolicyProps {
 
     /// The `AWS::SNS::TopicInlinePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SNS::TopicInlinePolicy").properties(self.into_properties())
     }
@@ -582,6 +601,7 @@ impl CfnTopicInlinePolicyProps {
 #[cfg(feature = "sns")]
 impl crate::Cfn<markers::TopicInlinePolicy> {
     /// Adds an `AWS::SNS::TopicInlinePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -616,6 +636,7 @@ pub struct CfnTopicPolicyProps {
 #[cfg(feature = "sns")]
 impl CfnTopicPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_document: impl Into<Union>, topics: impl Into<List<Str>>) -> CfnTopicPolicyProps {
         CfnTopicPolicyProps {
             policy_document: policy_document.into(),
@@ -627,6 +648,7 @@ impl CfnTopicPolicyProps {
 #[cfg(feature = "sns")]
 impl CfnTopicPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PolicyDocument", self.policy_document.into_value());
@@ -636,6 +658,7 @@ impl CfnTopicPolicyProps {
 
     /// The `AWS::SNS::TopicPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SNS::TopicPolicy").properties(self.into_properties())
     }
@@ -644,6 +667,7 @@ impl CfnTopicPolicyProps {
 #[cfg(feature = "sns")]
 impl crate::Cfn<markers::TopicPolicy> {
     /// Adds an `AWS::SNS::TopicPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -656,6 +680,7 @@ impl crate::Cfn<markers::TopicPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topicpolicy.html#aws-resource-sns-topicpolicy-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }

@@ -196,6 +196,7 @@ pub struct CfnQueueProps {
 #[cfg(feature = "sqs")]
 impl CfnQueueProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnQueueProps {
         CfnQueueProps {
             content_based_deduplication: None,
@@ -220,6 +221,7 @@ impl CfnQueueProps {
 
 #[cfg(feature = "sqs")]
 impl Default for CfnQueueProps {
+    #[inline]
     fn default() -> CfnQueueProps {
         CfnQueueProps::new()
     }
@@ -228,6 +230,7 @@ impl Default for CfnQueueProps {
 #[cfg(feature = "sqs")]
 impl CfnQueueProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ContentBasedDeduplication", self.content_based_deduplication);
@@ -251,6 +254,7 @@ impl CfnQueueProps {
 
     /// The `AWS::SQS::Queue` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SQS::Queue").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -259,6 +263,7 @@ impl CfnQueueProps {
 #[cfg(feature = "sqs")]
 impl crate::Cfn<markers::Queue> {
     /// Adds an `AWS::SQS::Queue` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -272,6 +277,7 @@ impl crate::Cfn<markers::Queue> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html#aws-resource-sqs-queue-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -280,6 +286,7 @@ impl crate::Cfn<markers::Queue> {
     ///
     /// `Fn::GetAtt` of
     /// [`QueueName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html#aws-resource-sqs-queue-return-values).
+    #[inline]
     pub fn attr_queue_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "QueueName".into())
     }
@@ -288,6 +295,7 @@ impl crate::Cfn<markers::Queue> {
     ///
     /// `Fn::GetAtt` of
     /// [`QueueUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html#aws-resource-sqs-queue-return-values).
+    #[inline]
     pub fn attr_queue_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "QueueUrl".into())
     }
@@ -321,6 +329,7 @@ pub struct CfnQueueInlinePolicyProps {
 #[cfg(feature = "sqs")]
 impl CfnQueueInlinePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_document: impl Into<Json>, queue: impl Into<Str>) -> CfnQueueInlinePolicyProps {
         CfnQueueInlinePolicyProps {
             policy_document: policy_document.into(),
@@ -332,6 +341,7 @@ impl CfnQueueInlinePolicyProps {
 #[cfg(feature = "sqs")]
 impl CfnQueueInlinePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PolicyDocument", self.policy_document.into_value());
@@ -341,6 +351,7 @@ impl CfnQueueInlinePolicyProps {
 
     /// The `AWS::SQS::QueueInlinePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SQS::QueueInlinePolicy").properties(self.into_properties())
     }
@@ -349,6 +360,7 @@ impl CfnQueueInlinePolicyProps {
 #[cfg(feature = "sqs")]
 impl crate::Cfn<markers::QueueInlinePolicy> {
     /// Adds an `AWS::SQS::QueueInlinePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -386,6 +398,7 @@ pub struct CfnQueuePolicyProps {
 #[cfg(feature = "sqs")]
 impl CfnQueuePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_document: impl Into<Union>, queues: impl Into<List<Str>>) -> CfnQueuePolicyProps {
         CfnQueuePolicyProps {
             policy_document: policy_document.into(),
@@ -397,6 +410,7 @@ impl CfnQueuePolicyProps {
 #[cfg(feature = "sqs")]
 impl CfnQueuePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PolicyDocument", self.policy_document.into_value());
@@ -406,6 +420,7 @@ impl CfnQueuePolicyProps {
 
     /// The `AWS::SQS::QueuePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SQS::QueuePolicy").properties(self.into_properties())
     }
@@ -414,6 +429,7 @@ impl CfnQueuePolicyProps {
 #[cfg(feature = "sqs")]
 impl crate::Cfn<markers::QueuePolicy> {
     /// Adds an `AWS::SQS::QueuePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -426,6 +442,7 @@ impl crate::Cfn<markers::QueuePolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queuepolicy.html#aws-resource-sqs-queuepolicy-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }

@@ -372,6 +372,7 @@ pub struct CfnAssociationProps {
 #[cfg(feature = "ssm")]
 impl CfnAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Id<crate::ssm::CfnDocument>>) -> CfnAssociationProps {
         CfnAssociationProps {
             apply_only_at_cron_interval: None,
@@ -400,6 +401,7 @@ impl CfnAssociationProps {
 #[cfg(feature = "ssm")]
 impl CfnAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApplyOnlyAtCronInterval", self.apply_only_at_cron_interval);
@@ -426,6 +428,7 @@ impl CfnAssociationProps {
 
     /// The `AWS::SSM::Association` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSM::Association").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -434,6 +437,7 @@ impl CfnAssociationProps {
 #[cfg(feature = "ssm")]
 impl crate::Cfn<markers::Association> {
     /// Adds an `AWS::SSM::Association` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -446,6 +450,7 @@ impl crate::Cfn<markers::Association> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-association.html#aws-resource-ssm-association-return-values).
+    #[inline]
     pub fn attr_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationId".into())
     }
@@ -485,6 +490,7 @@ pub mod association {
 
     impl Target {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, values: impl Into<List<Str>>) -> Target {
             Target {
                 key: key.into(),
@@ -494,6 +500,7 @@ pub mod association {
     }
 
     impl IntoValue for Target {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -523,6 +530,7 @@ pub mod association {
 
     impl InstanceAssociationOutputLocation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceAssociationOutputLocation {
             InstanceAssociationOutputLocation {
                 s3_location: None,
@@ -531,12 +539,14 @@ pub mod association {
     }
 
     impl Default for InstanceAssociationOutputLocation {
+        #[inline]
         fn default() -> InstanceAssociationOutputLocation {
             InstanceAssociationOutputLocation::new()
         }
     }
 
     impl IntoValue for InstanceAssociationOutputLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Location", self.s3_location);
@@ -575,6 +585,7 @@ pub mod association {
 
     impl S3OutputLocation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3OutputLocation {
             S3OutputLocation {
                 output_s3_bucket_name: None,
@@ -585,12 +596,14 @@ pub mod association {
     }
 
     impl Default for S3OutputLocation {
+        #[inline]
         fn default() -> S3OutputLocation {
             S3OutputLocation::new()
         }
     }
 
     impl IntoValue for S3OutputLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.output_s3_bucket_name { m.insert("OutputS3BucketName", v.into_ref()); }
@@ -648,6 +661,7 @@ pub struct CfnCloudConnectorProps {
 #[cfg(feature = "ssm")]
 impl CfnCloudConnectorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(config_connector_arn: impl Into<Str>, configuration: impl Into<cloud_connector::CloudConnectorConfiguration>, display_name: impl Into<Str>, role_arn: impl Into<Str>) -> CfnCloudConnectorProps {
         CfnCloudConnectorProps {
             config_connector_arn: config_connector_arn.into(),
@@ -663,6 +677,7 @@ impl CfnCloudConnectorProps {
 #[cfg(feature = "ssm")]
 impl CfnCloudConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConfigConnectorArn", self.config_connector_arn.into_value());
@@ -676,6 +691,7 @@ impl CfnCloudConnectorProps {
 
     /// The `AWS::SSM::CloudConnector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSM::CloudConnector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -684,6 +700,7 @@ impl CfnCloudConnectorProps {
 #[cfg(feature = "ssm")]
 impl crate::Cfn<markers::CloudConnector> {
     /// Adds an `AWS::SSM::CloudConnector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -696,6 +713,7 @@ impl crate::Cfn<markers::CloudConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`CloudConnectorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-cloudconnector.html#aws-resource-ssm-cloudconnector-return-values).
+    #[inline]
     pub fn attr_cloud_connector_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CloudConnectorArn".into())
     }
@@ -704,6 +722,7 @@ impl crate::Cfn<markers::CloudConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`CloudConnectorId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-cloudconnector.html#aws-resource-ssm-cloudconnector-return-values).
+    #[inline]
     pub fn attr_cloud_connector_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CloudConnectorId".into())
     }
@@ -712,6 +731,7 @@ impl crate::Cfn<markers::CloudConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-cloudconnector.html#aws-resource-ssm-cloudconnector-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -720,6 +740,7 @@ impl crate::Cfn<markers::CloudConnector> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-cloudconnector.html#aws-resource-ssm-cloudconnector-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -746,6 +767,7 @@ pub mod cloud_connector {
 
     impl CloudConnectorConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(azure_configuration: impl Into<AzureConfiguration>) -> CloudConnectorConfiguration {
             CloudConnectorConfiguration {
                 azure_configuration: azure_configuration.into(),
@@ -754,6 +776,7 @@ pub mod cloud_connector {
     }
 
     impl IntoValue for CloudConnectorConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AzureConfiguration", self.azure_configuration.into_value());
@@ -798,6 +821,7 @@ pub mod cloud_connector {
 
     impl AzureConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(application_id: impl Into<Str>, tenant_id: impl Into<Str>) -> AzureConfiguration {
             AzureConfiguration {
                 application_display_name: None,
@@ -810,6 +834,7 @@ pub mod cloud_connector {
     }
 
     impl IntoValue for AzureConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationDisplayName", self.application_display_name);
@@ -837,6 +862,7 @@ pub mod cloud_connector {
 
     impl ConfigurationTargets {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(subscriptions: impl Into<List<AzureSubscription>>) -> ConfigurationTargets {
             ConfigurationTargets {
                 subscriptions: subscriptions.into(),
@@ -845,6 +871,7 @@ pub mod cloud_connector {
     }
 
     impl IntoValue for ConfigurationTargets {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Subscriptions", self.subscriptions.into_value());
@@ -873,6 +900,7 @@ pub mod cloud_connector {
 
     impl AzureSubscription {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>) -> AzureSubscription {
             AzureSubscription {
                 display_name: None,
@@ -882,6 +910,7 @@ pub mod cloud_connector {
     }
 
     impl IntoValue for AzureSubscription {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DisplayName", self.display_name);
@@ -985,6 +1014,7 @@ pub struct CfnDocumentProps {
 #[cfg(feature = "ssm")]
 impl CfnDocumentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(content: impl Into<Union>) -> CfnDocumentProps {
         CfnDocumentProps {
             attachments: None,
@@ -1004,6 +1034,7 @@ impl CfnDocumentProps {
 #[cfg(feature = "ssm")]
 impl CfnDocumentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Attachments", self.attachments);
@@ -1021,6 +1052,7 @@ impl CfnDocumentProps {
 
     /// The `AWS::SSM::Document` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSM::Document").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1029,6 +1061,7 @@ impl CfnDocumentProps {
 #[cfg(feature = "ssm")]
 impl crate::Cfn<markers::Document> {
     /// Adds an `AWS::SSM::Document` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1065,6 +1098,7 @@ pub mod document {
 
     impl DocumentRequires {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DocumentRequires {
             DocumentRequires {
                 name: None,
@@ -1074,12 +1108,14 @@ pub mod document {
     }
 
     impl Default for DocumentRequires {
+        #[inline]
         fn default() -> DocumentRequires {
             DocumentRequires::new()
         }
     }
 
     impl IntoValue for DocumentRequires {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1118,6 +1154,7 @@ pub mod document {
 
     impl AttachmentsSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AttachmentsSource {
             AttachmentsSource {
                 key: None,
@@ -1128,12 +1165,14 @@ pub mod document {
     }
 
     impl Default for AttachmentsSource {
+        #[inline]
         fn default() -> AttachmentsSource {
             AttachmentsSource::new()
         }
     }
 
     impl IntoValue for AttachmentsSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -1229,6 +1268,7 @@ pub struct CfnMaintenanceWindowProps {
 #[cfg(feature = "ssm")]
 impl CfnMaintenanceWindowProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(allow_unassociated_targets: impl Into<Bool>, cutoff: impl Into<Int>, duration: impl Into<Int>, name: impl Into<Str>, schedule: impl Into<Str>) -> CfnMaintenanceWindowProps {
         CfnMaintenanceWindowProps {
             allow_unassociated_targets: allow_unassociated_targets.into(),
@@ -1249,6 +1289,7 @@ impl CfnMaintenanceWindowProps {
 #[cfg(feature = "ssm")]
 impl CfnMaintenanceWindowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AllowUnassociatedTargets", self.allow_unassociated_targets.into_value());
@@ -1267,6 +1308,7 @@ impl CfnMaintenanceWindowProps {
 
     /// The `AWS::SSM::MaintenanceWindow` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSM::MaintenanceWindow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1275,6 +1317,7 @@ impl CfnMaintenanceWindowProps {
 #[cfg(feature = "ssm")]
 impl crate::Cfn<markers::MaintenanceWindow> {
     /// Adds an `AWS::SSM::MaintenanceWindow` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1287,6 +1330,7 @@ impl crate::Cfn<markers::MaintenanceWindow> {
     ///
     /// `Fn::GetAtt` of
     /// [`WindowId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-maintenancewindow.html#aws-resource-ssm-maintenancewindow-return-values).
+    #[inline]
     pub fn attr_window_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WindowId".into())
     }
@@ -1337,6 +1381,7 @@ pub struct CfnMaintenanceWindowTargetProps {
 #[cfg(feature = "ssm")]
 impl CfnMaintenanceWindowTargetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_type: impl Into<Str>, targets: impl Into<List<maintenance_window_target::Targets>>, window_id: impl Into<Str>) -> CfnMaintenanceWindowTargetProps {
         CfnMaintenanceWindowTargetProps {
             description: None,
@@ -1352,6 +1397,7 @@ impl CfnMaintenanceWindowTargetProps {
 #[cfg(feature = "ssm")]
 impl CfnMaintenanceWindowTargetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1365,6 +1411,7 @@ impl CfnMaintenanceWindowTargetProps {
 
     /// The `AWS::SSM::MaintenanceWindowTarget` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSM::MaintenanceWindowTarget").properties(self.into_properties())
     }
@@ -1373,6 +1420,7 @@ impl CfnMaintenanceWindowTargetProps {
 #[cfg(feature = "ssm")]
 impl crate::Cfn<markers::MaintenanceWindowTarget> {
     /// Adds an `AWS::SSM::MaintenanceWindowTarget` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1385,6 +1433,7 @@ impl crate::Cfn<markers::MaintenanceWindowTarget> {
     ///
     /// `Fn::GetAtt` of
     /// [`WindowTargetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-maintenancewindowtarget.html#aws-resource-ssm-maintenancewindowtarget-return-values).
+    #[inline]
     pub fn attr_window_target_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WindowTargetId".into())
     }
@@ -1420,6 +1469,7 @@ pub mod maintenance_window_target {
 
     impl Targets {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, values: impl Into<List<Str>>) -> Targets {
             Targets {
                 key: key.into(),
@@ -1429,6 +1479,7 @@ pub mod maintenance_window_target {
     }
 
     impl IntoValue for Targets {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -1539,6 +1590,7 @@ pub struct CfnMaintenanceWindowTaskProps {
 #[cfg(feature = "ssm")]
 impl CfnMaintenanceWindowTaskProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(priority: impl Into<Int>, task_arn: impl Into<Str>, task_type: impl Into<Str>, window_id: impl Into<Str>) -> CfnMaintenanceWindowTaskProps {
         CfnMaintenanceWindowTaskProps {
             cutoff_behavior: None,
@@ -1562,6 +1614,7 @@ impl CfnMaintenanceWindowTaskProps {
 #[cfg(feature = "ssm")]
 impl CfnMaintenanceWindowTaskProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CutoffBehavior", self.cutoff_behavior);
@@ -1583,6 +1636,7 @@ impl CfnMaintenanceWindowTaskProps {
 
     /// The `AWS::SSM::MaintenanceWindowTask` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSM::MaintenanceWindowTask").properties(self.into_properties())
     }
@@ -1591,6 +1645,7 @@ impl CfnMaintenanceWindowTaskProps {
 #[cfg(feature = "ssm")]
 impl crate::Cfn<markers::MaintenanceWindowTask> {
     /// Adds an `AWS::SSM::MaintenanceWindowTask` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1603,6 +1658,7 @@ impl crate::Cfn<markers::MaintenanceWindowTask> {
     ///
     /// `Fn::GetAtt` of
     /// [`WindowTaskId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-maintenancewindowtask.html#aws-resource-ssm-maintenancewindowtask-return-values).
+    #[inline]
     pub fn attr_window_task_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WindowTaskId".into())
     }
@@ -1648,6 +1704,7 @@ pub mod maintenance_window_task {
 
     impl Target {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, values: impl Into<List<Str>>) -> Target {
             Target {
                 key: key.into(),
@@ -1657,6 +1714,7 @@ pub mod maintenance_window_task {
     }
 
     impl IntoValue for Target {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -1696,6 +1754,7 @@ pub mod maintenance_window_task {
 
     impl TaskInvocationParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TaskInvocationParameters {
             TaskInvocationParameters {
                 maintenance_window_automation_parameters: None,
@@ -1707,12 +1766,14 @@ pub mod maintenance_window_task {
     }
 
     impl Default for TaskInvocationParameters {
+        #[inline]
         fn default() -> TaskInvocationParameters {
             TaskInvocationParameters::new()
         }
     }
 
     impl IntoValue for TaskInvocationParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaintenanceWindowAutomationParameters", self.maintenance_window_automation_parameters);
@@ -1802,6 +1863,7 @@ pub mod maintenance_window_task {
 
     impl MaintenanceWindowRunCommandParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MaintenanceWindowRunCommandParameters {
             MaintenanceWindowRunCommandParameters {
                 cloud_watch_output_config: None,
@@ -1820,12 +1882,14 @@ pub mod maintenance_window_task {
     }
 
     impl Default for MaintenanceWindowRunCommandParameters {
+        #[inline]
         fn default() -> MaintenanceWindowRunCommandParameters {
             MaintenanceWindowRunCommandParameters::new()
         }
     }
 
     impl IntoValue for MaintenanceWindowRunCommandParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchOutputConfig", self.cloud_watch_output_config);
@@ -1865,6 +1929,7 @@ pub mod maintenance_window_task {
 
     impl CloudWatchOutputConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CloudWatchOutputConfig {
             CloudWatchOutputConfig {
                 cloud_watch_log_group_name: None,
@@ -1874,12 +1939,14 @@ pub mod maintenance_window_task {
     }
 
     impl Default for CloudWatchOutputConfig {
+        #[inline]
         fn default() -> CloudWatchOutputConfig {
             CloudWatchOutputConfig::new()
         }
     }
 
     impl IntoValue for CloudWatchOutputConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogGroupName", self.cloud_watch_log_group_name);
@@ -1920,6 +1987,7 @@ pub mod maintenance_window_task {
 
     impl NotificationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(notification_arn: impl Into<Str>) -> NotificationConfig {
             NotificationConfig {
                 notification_arn: notification_arn.into(),
@@ -1930,6 +1998,7 @@ pub mod maintenance_window_task {
     }
 
     impl IntoValue for NotificationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("NotificationArn", self.notification_arn.into_value());
@@ -1960,6 +2029,7 @@ pub mod maintenance_window_task {
 
     impl MaintenanceWindowAutomationParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MaintenanceWindowAutomationParameters {
             MaintenanceWindowAutomationParameters {
                 document_version: None,
@@ -1969,12 +2039,14 @@ pub mod maintenance_window_task {
     }
 
     impl Default for MaintenanceWindowAutomationParameters {
+        #[inline]
         fn default() -> MaintenanceWindowAutomationParameters {
             MaintenanceWindowAutomationParameters::new()
         }
     }
 
     impl IntoValue for MaintenanceWindowAutomationParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DocumentVersion", self.document_version);
@@ -2004,6 +2076,7 @@ pub mod maintenance_window_task {
 
     impl MaintenanceWindowStepFunctionsParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MaintenanceWindowStepFunctionsParameters {
             MaintenanceWindowStepFunctionsParameters {
                 input: None,
@@ -2013,12 +2086,14 @@ pub mod maintenance_window_task {
     }
 
     impl Default for MaintenanceWindowStepFunctionsParameters {
+        #[inline]
         fn default() -> MaintenanceWindowStepFunctionsParameters {
             MaintenanceWindowStepFunctionsParameters::new()
         }
     }
 
     impl IntoValue for MaintenanceWindowStepFunctionsParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Input", self.input);
@@ -2058,6 +2133,7 @@ pub mod maintenance_window_task {
 
     impl MaintenanceWindowLambdaParameters {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MaintenanceWindowLambdaParameters {
             MaintenanceWindowLambdaParameters {
                 client_context: None,
@@ -2068,12 +2144,14 @@ pub mod maintenance_window_task {
     }
 
     impl Default for MaintenanceWindowLambdaParameters {
+        #[inline]
         fn default() -> MaintenanceWindowLambdaParameters {
             MaintenanceWindowLambdaParameters::new()
         }
     }
 
     impl IntoValue for MaintenanceWindowLambdaParameters {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClientContext", self.client_context);
@@ -2115,6 +2193,7 @@ pub mod maintenance_window_task {
 
     impl LoggingInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(region: impl Into<Str>, s3_bucket: impl Into<Str>) -> LoggingInfo {
             LoggingInfo {
                 region: region.into(),
@@ -2125,6 +2204,7 @@ pub mod maintenance_window_task {
     }
 
     impl IntoValue for LoggingInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Region", self.region.into_value());
@@ -2186,6 +2266,7 @@ pub struct CfnOpsItemProps {
 #[cfg(feature = "ssm")]
 impl CfnOpsItemProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, source: impl Into<Str>, title: impl Into<Str>) -> CfnOpsItemProps {
         CfnOpsItemProps {
             category: None,
@@ -2202,6 +2283,7 @@ impl CfnOpsItemProps {
 #[cfg(feature = "ssm")]
 impl CfnOpsItemProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Category", self.category);
@@ -2216,6 +2298,7 @@ impl CfnOpsItemProps {
 
     /// The `AWS::SSM::OpsItem` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSM::OpsItem").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2224,6 +2307,7 @@ impl CfnOpsItemProps {
 #[cfg(feature = "ssm")]
 impl crate::Cfn<markers::OpsItem> {
     /// Adds an `AWS::SSM::OpsItem` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2236,6 +2320,7 @@ impl crate::Cfn<markers::OpsItem> {
     ///
     /// `Fn::GetAtt` of
     /// [`OpsItemId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-opsitem.html#aws-resource-ssm-opsitem-return-values).
+    #[inline]
     pub fn attr_ops_item_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OpsItemId".into())
     }
@@ -2244,6 +2329,7 @@ impl crate::Cfn<markers::OpsItem> {
     ///
     /// `Fn::GetAtt` of
     /// [`OpsItemArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-opsitem.html#aws-resource-ssm-opsitem-return-values).
+    #[inline]
     pub fn attr_ops_item_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OpsItemArn".into())
     }
@@ -2252,6 +2338,7 @@ impl crate::Cfn<markers::OpsItem> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-opsitem.html#aws-resource-ssm-opsitem-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2260,6 +2347,7 @@ impl crate::Cfn<markers::OpsItem> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-opsitem.html#aws-resource-ssm-opsitem-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -2268,6 +2356,7 @@ impl crate::Cfn<markers::OpsItem> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-opsitem.html#aws-resource-ssm-opsitem-return-values).
+    #[inline]
     pub fn attr_created_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedTime".into())
     }
@@ -2276,6 +2365,7 @@ impl crate::Cfn<markers::OpsItem> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-opsitem.html#aws-resource-ssm-opsitem-return-values).
+    #[inline]
     pub fn attr_last_modified_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedBy".into())
     }
@@ -2284,6 +2374,7 @@ impl crate::Cfn<markers::OpsItem> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-opsitem.html#aws-resource-ssm-opsitem-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -2292,6 +2383,7 @@ impl crate::Cfn<markers::OpsItem> {
     ///
     /// `Fn::GetAtt` of
     /// [`OpsItemType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-opsitem.html#aws-resource-ssm-opsitem-return-values).
+    #[inline]
     pub fn attr_ops_item_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OpsItemType".into())
     }
@@ -2300,6 +2392,7 @@ impl crate::Cfn<markers::OpsItem> {
     ///
     /// `Fn::GetAtt` of
     /// [`Version`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-opsitem.html#aws-resource-ssm-opsitem-return-values).
+    #[inline]
     pub fn attr_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
@@ -2371,6 +2464,7 @@ pub struct CfnParameterProps {
 #[cfg(feature = "ssm")]
 impl CfnParameterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(r#type: impl Into<Str>, value: impl Into<Str>) -> CfnParameterProps {
         CfnParameterProps {
             allowed_pattern: None,
@@ -2389,6 +2483,7 @@ impl CfnParameterProps {
 #[cfg(feature = "ssm")]
 impl CfnParameterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllowedPattern", self.allowed_pattern);
@@ -2405,6 +2500,7 @@ impl CfnParameterProps {
 
     /// The `AWS::SSM::Parameter` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSM::Parameter").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -2413,6 +2509,7 @@ impl CfnParameterProps {
 #[cfg(feature = "ssm")]
 impl crate::Cfn<markers::Parameter> {
     /// Adds an `AWS::SSM::Parameter` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2425,6 +2522,7 @@ impl crate::Cfn<markers::Parameter> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-parameter.html#aws-resource-ssm-parameter-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -2433,6 +2531,7 @@ impl crate::Cfn<markers::Parameter> {
     ///
     /// `Fn::GetAtt` of
     /// [`Value`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-parameter.html#aws-resource-ssm-parameter-return-values).
+    #[inline]
     pub fn attr_value(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Value".into())
     }
@@ -2441,6 +2540,7 @@ impl crate::Cfn<markers::Parameter> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-parameter.html#aws-resource-ssm-parameter-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2547,6 +2647,7 @@ pub struct CfnPatchBaselineProps {
 #[cfg(feature = "ssm")]
 impl CfnPatchBaselineProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnPatchBaselineProps {
         CfnPatchBaselineProps {
             approval_rules: None,
@@ -2571,6 +2672,7 @@ impl CfnPatchBaselineProps {
 #[cfg(feature = "ssm")]
 impl CfnPatchBaselineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApprovalRules", self.approval_rules);
@@ -2593,6 +2695,7 @@ impl CfnPatchBaselineProps {
 
     /// The `AWS::SSM::PatchBaseline` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSM::PatchBaseline").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2601,6 +2704,7 @@ impl CfnPatchBaselineProps {
 #[cfg(feature = "ssm")]
 impl crate::Cfn<markers::PatchBaseline> {
     /// Adds an `AWS::SSM::PatchBaseline` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2613,6 +2717,7 @@ impl crate::Cfn<markers::PatchBaseline> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-patchbaseline.html#aws-resource-ssm-patchbaseline-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2639,6 +2744,7 @@ pub mod patch_baseline {
 
     impl RuleGroup {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuleGroup {
             RuleGroup {
                 patch_rules: None,
@@ -2647,12 +2753,14 @@ pub mod patch_baseline {
     }
 
     impl Default for RuleGroup {
+        #[inline]
         fn default() -> RuleGroup {
             RuleGroup::new()
         }
     }
 
     impl IntoValue for RuleGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PatchRules", self.patch_rules);
@@ -2702,6 +2810,7 @@ pub mod patch_baseline {
 
     impl Rule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Rule {
             Rule {
                 approve_after_days: None,
@@ -2714,12 +2823,14 @@ pub mod patch_baseline {
     }
 
     impl Default for Rule {
+        #[inline]
         fn default() -> Rule {
             Rule::new()
         }
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApproveAfterDays", self.approve_after_days);
@@ -2748,6 +2859,7 @@ pub mod patch_baseline {
 
     impl PatchFilterGroup {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PatchFilterGroup {
             PatchFilterGroup {
                 patch_filters: None,
@@ -2756,12 +2868,14 @@ pub mod patch_baseline {
     }
 
     impl Default for PatchFilterGroup {
+        #[inline]
         fn default() -> PatchFilterGroup {
             PatchFilterGroup::new()
         }
     }
 
     impl IntoValue for PatchFilterGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PatchFilters", self.patch_filters);
@@ -2790,6 +2904,7 @@ pub mod patch_baseline {
 
     impl PatchFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PatchFilter {
             PatchFilter {
                 key: None,
@@ -2799,12 +2914,14 @@ pub mod patch_baseline {
     }
 
     impl Default for PatchFilter {
+        #[inline]
         fn default() -> PatchFilter {
             PatchFilter::new()
         }
     }
 
     impl IntoValue for PatchFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Key", self.key);
@@ -2843,6 +2960,7 @@ pub mod patch_baseline {
 
     impl PatchSource {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PatchSource {
             PatchSource {
                 configuration: None,
@@ -2853,12 +2971,14 @@ pub mod patch_baseline {
     }
 
     impl Default for PatchSource {
+        #[inline]
         fn default() -> PatchSource {
             PatchSource::new()
         }
     }
 
     impl IntoValue for PatchSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Configuration", self.configuration);
@@ -2939,6 +3059,7 @@ pub struct CfnResourceDataSyncProps {
 #[cfg(feature = "ssm")]
 impl CfnResourceDataSyncProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(sync_name: impl Into<Str>) -> CfnResourceDataSyncProps {
         CfnResourceDataSyncProps {
             bucket_name: None,
@@ -2957,6 +3078,7 @@ impl CfnResourceDataSyncProps {
 #[cfg(feature = "ssm")]
 impl CfnResourceDataSyncProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         if let Some(v) = self.bucket_name { m.insert("BucketName", v.into_ref()); }
@@ -2973,6 +3095,7 @@ impl CfnResourceDataSyncProps {
 
     /// The `AWS::SSM::ResourceDataSync` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSM::ResourceDataSync").properties(self.into_properties())
     }
@@ -2981,6 +3104,7 @@ impl CfnResourceDataSyncProps {
 #[cfg(feature = "ssm")]
 impl crate::Cfn<markers::ResourceDataSync> {
     /// Adds an `AWS::SSM::ResourceDataSync` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2993,6 +3117,7 @@ impl crate::Cfn<markers::ResourceDataSync> {
     ///
     /// `Fn::GetAtt` of
     /// [`SyncName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-resourcedatasync.html#aws-resource-ssm-resourcedatasync-return-values).
+    #[inline]
     pub fn attr_sync_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SyncName".into())
     }
@@ -3044,6 +3169,7 @@ pub mod resource_data_sync {
 
     impl S3Destination {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>, bucket_region: impl Into<Str>, sync_format: impl Into<Str>) -> S3Destination {
             S3Destination {
                 bucket_name: bucket_name.into(),
@@ -3056,6 +3182,7 @@ pub mod resource_data_sync {
     }
 
     impl IntoValue for S3Destination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -3102,6 +3229,7 @@ pub mod resource_data_sync {
 
     impl SyncSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source_regions: impl Into<List<Str>>, source_type: impl Into<Str>) -> SyncSource {
             SyncSource {
                 aws_organizations_source: None,
@@ -3113,6 +3241,7 @@ pub mod resource_data_sync {
     }
 
     impl IntoValue for SyncSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AwsOrganizationsSource", self.aws_organizations_source);
@@ -3148,6 +3277,7 @@ pub mod resource_data_sync {
 
     impl AwsOrganizationsSource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(organization_source_type: impl Into<Str>) -> AwsOrganizationsSource {
             AwsOrganizationsSource {
                 organization_source_type: organization_source_type.into(),
@@ -3157,6 +3287,7 @@ pub mod resource_data_sync {
     }
 
     impl IntoValue for AwsOrganizationsSource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OrganizationSourceType", self.organization_source_type.into_value());
@@ -3188,6 +3319,7 @@ pub struct CfnResourcePolicyProps {
 #[cfg(feature = "ssm")]
 impl CfnResourcePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy: impl Into<Union>, resource_arn: impl Into<Str>) -> CfnResourcePolicyProps {
         CfnResourcePolicyProps {
             policy: policy.into(),
@@ -3199,6 +3331,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "ssm")]
 impl CfnResourcePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Policy", self.policy.into_value());
@@ -3208,6 +3341,7 @@ impl CfnResourcePolicyProps {
 
     /// The `AWS::SSM::ResourcePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSM::ResourcePolicy").properties(self.into_properties())
     }
@@ -3216,6 +3350,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "ssm")]
 impl crate::Cfn<markers::ResourcePolicy> {
     /// Adds an `AWS::SSM::ResourcePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3230,6 +3365,7 @@ impl crate::Cfn<markers::ResourcePolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyHash`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-resourcepolicy.html#aws-resource-ssm-resourcepolicy-return-values).
+    #[inline]
     pub fn attr_policy_hash(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyHash".into())
     }
@@ -3238,6 +3374,7 @@ impl crate::Cfn<markers::ResourcePolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-resourcepolicy.html#aws-resource-ssm-resourcepolicy-return-values).
+    #[inline]
     pub fn attr_policy_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyId".into())
     }
@@ -3265,6 +3402,7 @@ pub struct CfnServiceSettingProps {
 #[cfg(feature = "ssm")]
 impl CfnServiceSettingProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(setting_id: impl Into<Str>, setting_value: impl Into<Str>) -> CfnServiceSettingProps {
         CfnServiceSettingProps {
             setting_id: setting_id.into(),
@@ -3276,6 +3414,7 @@ impl CfnServiceSettingProps {
 #[cfg(feature = "ssm")]
 impl CfnServiceSettingProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("SettingId", self.setting_id.into_value());
@@ -3285,6 +3424,7 @@ impl CfnServiceSettingProps {
 
     /// The `AWS::SSM::ServiceSetting` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSM::ServiceSetting").properties(self.into_properties())
     }
@@ -3293,6 +3433,7 @@ impl CfnServiceSettingProps {
 #[cfg(feature = "ssm")]
 impl crate::Cfn<markers::ServiceSetting> {
     /// Adds an `AWS::SSM::ServiceSetting` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3305,6 +3446,7 @@ impl crate::Cfn<markers::ServiceSetting> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-servicesetting.html#aws-resource-ssm-servicesetting-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -3313,6 +3455,7 @@ impl crate::Cfn<markers::ServiceSetting> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-servicesetting.html#aws-resource-ssm-servicesetting-return-values).
+    #[inline]
     pub fn attr_last_modified_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedDate".into())
     }
@@ -3321,6 +3464,7 @@ impl crate::Cfn<markers::ServiceSetting> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedUser`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-servicesetting.html#aws-resource-ssm-servicesetting-return-values).
+    #[inline]
     pub fn attr_last_modified_user(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedUser".into())
     }
@@ -3329,6 +3473,7 @@ impl crate::Cfn<markers::ServiceSetting> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-servicesetting.html#aws-resource-ssm-servicesetting-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

@@ -117,6 +117,7 @@ pub struct CfnContactProps {
 #[cfg(feature = "ssmcontacts")]
 impl CfnContactProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(alias: impl Into<Str>, display_name: impl Into<Str>, r#type: impl Into<Str>) -> CfnContactProps {
         CfnContactProps {
             alias: alias.into(),
@@ -131,6 +132,7 @@ impl CfnContactProps {
 #[cfg(feature = "ssmcontacts")]
 impl CfnContactProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Alias", self.alias.into_value());
@@ -143,6 +145,7 @@ impl CfnContactProps {
 
     /// The `AWS::SSMContacts::Contact` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSMContacts::Contact").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -151,6 +154,7 @@ impl CfnContactProps {
 #[cfg(feature = "ssmcontacts")]
 impl crate::Cfn<markers::Contact> {
     /// Adds an `AWS::SSMContacts::Contact` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -164,6 +168,7 @@ impl crate::Cfn<markers::Contact> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmcontacts-contact.html#aws-resource-ssmcontacts-contact-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -201,6 +206,7 @@ pub mod contact {
 
     impl Stage {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Stage {
             Stage {
                 duration_in_minutes: None,
@@ -211,12 +217,14 @@ pub mod contact {
     }
 
     impl Default for Stage {
+        #[inline]
         fn default() -> Stage {
             Stage::new()
         }
     }
 
     impl IntoValue for Stage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DurationInMinutes", self.duration_in_minutes);
@@ -246,6 +254,7 @@ pub mod contact {
 
     impl Targets {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Targets {
             Targets {
                 channel_target_info: None,
@@ -255,12 +264,14 @@ pub mod contact {
     }
 
     impl Default for Targets {
+        #[inline]
         fn default() -> Targets {
             Targets::new()
         }
     }
 
     impl IntoValue for Targets {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChannelTargetInfo", self.channel_target_info);
@@ -292,6 +303,7 @@ pub mod contact {
 
     impl ChannelTargetInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(channel_id: impl Into<Str>, retry_interval_in_minutes: impl Into<Int>) -> ChannelTargetInfo {
             ChannelTargetInfo {
                 channel_id: channel_id.into(),
@@ -301,6 +313,7 @@ pub mod contact {
     }
 
     impl IntoValue for ChannelTargetInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ChannelId", self.channel_id.into_value());
@@ -332,6 +345,7 @@ pub mod contact {
 
     impl ContactTargetInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(contact_id: impl Into<Str>, is_essential: impl Into<Bool>) -> ContactTargetInfo {
             ContactTargetInfo {
                 contact_id: contact_id.into(),
@@ -341,6 +355,7 @@ pub mod contact {
     }
 
     impl IntoValue for ContactTargetInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContactId", self.contact_id.into_value());
@@ -390,6 +405,7 @@ pub struct CfnContactChannelProps {
 #[cfg(feature = "ssmcontacts")]
 impl CfnContactChannelProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(channel_address: impl Into<Str>, channel_name: impl Into<Str>, channel_type: impl Into<Str>, contact_id: impl Into<Str>) -> CfnContactChannelProps {
         CfnContactChannelProps {
             channel_address: channel_address.into(),
@@ -404,6 +420,7 @@ impl CfnContactChannelProps {
 #[cfg(feature = "ssmcontacts")]
 impl CfnContactChannelProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelAddress", self.channel_address.into_value());
@@ -416,6 +433,7 @@ impl CfnContactChannelProps {
 
     /// The `AWS::SSMContacts::ContactChannel` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSMContacts::ContactChannel").properties(self.into_properties())
     }
@@ -424,6 +442,7 @@ impl CfnContactChannelProps {
 #[cfg(feature = "ssmcontacts")]
 impl crate::Cfn<markers::ContactChannel> {
     /// Adds an `AWS::SSMContacts::ContactChannel` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -436,6 +455,7 @@ impl crate::Cfn<markers::ContactChannel> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmcontacts-contactchannel.html#aws-resource-ssmcontacts-contactchannel-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -468,6 +488,7 @@ pub struct CfnPlanProps {
 #[cfg(feature = "ssmcontacts")]
 impl CfnPlanProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(contact_id: impl Into<Str>) -> CfnPlanProps {
         CfnPlanProps {
             contact_id: contact_id.into(),
@@ -480,6 +501,7 @@ impl CfnPlanProps {
 #[cfg(feature = "ssmcontacts")]
 impl CfnPlanProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContactId", self.contact_id.into_value());
@@ -490,6 +512,7 @@ impl CfnPlanProps {
 
     /// The `AWS::SSMContacts::Plan` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSMContacts::Plan").properties(self.into_properties())
     }
@@ -498,6 +521,7 @@ impl CfnPlanProps {
 #[cfg(feature = "ssmcontacts")]
 impl crate::Cfn<markers::Plan> {
     /// Adds an `AWS::SSMContacts::Plan` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -510,6 +534,7 @@ impl crate::Cfn<markers::Plan> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmcontacts-plan.html#aws-resource-ssmcontacts-plan-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -543,6 +568,7 @@ pub mod plan {
 
     impl Stage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(duration_in_minutes: impl Into<Int>) -> Stage {
             Stage {
                 duration_in_minutes: duration_in_minutes.into(),
@@ -552,6 +578,7 @@ pub mod plan {
     }
 
     impl IntoValue for Stage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DurationInMinutes", self.duration_in_minutes.into_value());
@@ -580,6 +607,7 @@ pub mod plan {
 
     impl Targets {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Targets {
             Targets {
                 channel_target_info: None,
@@ -589,12 +617,14 @@ pub mod plan {
     }
 
     impl Default for Targets {
+        #[inline]
         fn default() -> Targets {
             Targets::new()
         }
     }
 
     impl IntoValue for Targets {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChannelTargetInfo", self.channel_target_info);
@@ -626,6 +656,7 @@ pub mod plan {
 
     impl ChannelTargetInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(channel_id: impl Into<Str>, retry_interval_in_minutes: impl Into<Int>) -> ChannelTargetInfo {
             ChannelTargetInfo {
                 channel_id: channel_id.into(),
@@ -635,6 +666,7 @@ pub mod plan {
     }
 
     impl IntoValue for ChannelTargetInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ChannelId", self.channel_id.into_value());
@@ -666,6 +698,7 @@ pub mod plan {
 
     impl ContactTargetInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(contact_id: impl Into<Str>, is_essential: impl Into<Bool>) -> ContactTargetInfo {
             ContactTargetInfo {
                 contact_id: contact_id.into(),
@@ -675,6 +708,7 @@ pub mod plan {
     }
 
     impl IntoValue for ContactTargetInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ContactId", self.contact_id.into_value());
@@ -739,6 +773,7 @@ pub struct CfnRotationProps {
 #[cfg(feature = "ssmcontacts")]
 impl CfnRotationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(contact_ids: impl Into<List<Str>>, name: impl Into<Str>, recurrence: impl Into<rotation::RecurrenceSettings>, start_time: impl Into<Str>, time_zone_id: impl Into<Str>) -> CfnRotationProps {
         CfnRotationProps {
             contact_ids: contact_ids.into(),
@@ -754,6 +789,7 @@ impl CfnRotationProps {
 #[cfg(feature = "ssmcontacts")]
 impl CfnRotationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ContactIds", self.contact_ids.into_value());
@@ -767,6 +803,7 @@ impl CfnRotationProps {
 
     /// The `AWS::SSMContacts::Rotation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSMContacts::Rotation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -775,6 +812,7 @@ impl CfnRotationProps {
 #[cfg(feature = "ssmcontacts")]
 impl crate::Cfn<markers::Rotation> {
     /// Adds an `AWS::SSMContacts::Rotation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -787,6 +825,7 @@ impl crate::Cfn<markers::Rotation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmcontacts-rotation.html#aws-resource-ssmcontacts-rotation-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -842,6 +881,7 @@ pub mod rotation {
 
     impl RecurrenceSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(number_of_on_calls: impl Into<Int>, recurrence_multiplier: impl Into<Int>) -> RecurrenceSettings {
             RecurrenceSettings {
                 daily_settings: None,
@@ -855,6 +895,7 @@ pub mod rotation {
     }
 
     impl IntoValue for RecurrenceSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DailySettings", self.daily_settings);
@@ -889,6 +930,7 @@ pub mod rotation {
 
     impl ShiftCoverage {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(coverage_times: impl Into<List<CoverageTime>>, day_of_week: impl Into<Str>) -> ShiftCoverage {
             ShiftCoverage {
                 coverage_times: coverage_times.into(),
@@ -898,6 +940,7 @@ pub mod rotation {
     }
 
     impl IntoValue for ShiftCoverage {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CoverageTimes", self.coverage_times.into_value());
@@ -928,6 +971,7 @@ pub mod rotation {
 
     impl CoverageTime {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(end_time: impl Into<Str>, start_time: impl Into<Str>) -> CoverageTime {
             CoverageTime {
                 end_time: end_time.into(),
@@ -937,6 +981,7 @@ pub mod rotation {
     }
 
     impl IntoValue for CoverageTime {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EndTime", self.end_time.into_value());
@@ -967,6 +1012,7 @@ pub mod rotation {
 
     impl WeeklySetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(day_of_week: impl Into<Str>, hand_off_time: impl Into<Str>) -> WeeklySetting {
             WeeklySetting {
                 day_of_week: day_of_week.into(),
@@ -976,6 +1022,7 @@ pub mod rotation {
     }
 
     impl IntoValue for WeeklySetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DayOfWeek", self.day_of_week.into_value());
@@ -1006,6 +1053,7 @@ pub mod rotation {
 
     impl MonthlySetting {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(day_of_month: impl Into<Int>, hand_off_time: impl Into<Str>) -> MonthlySetting {
             MonthlySetting {
                 day_of_month: day_of_month.into(),
@@ -1015,6 +1063,7 @@ pub mod rotation {
     }
 
     impl IntoValue for MonthlySetting {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DayOfMonth", self.day_of_month.into_value());

@@ -46,6 +46,7 @@ pub struct CfnPreferencesProps {
 #[cfg(feature = "ssmguiconnect")]
 impl CfnPreferencesProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnPreferencesProps {
         CfnPreferencesProps {
             connection_recording_preferences: None,
@@ -55,6 +56,7 @@ impl CfnPreferencesProps {
 
 #[cfg(feature = "ssmguiconnect")]
 impl Default for CfnPreferencesProps {
+    #[inline]
     fn default() -> CfnPreferencesProps {
         CfnPreferencesProps::new()
     }
@@ -63,6 +65,7 @@ impl Default for CfnPreferencesProps {
 #[cfg(feature = "ssmguiconnect")]
 impl CfnPreferencesProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ConnectionRecordingPreferences", self.connection_recording_preferences);
@@ -71,6 +74,7 @@ impl CfnPreferencesProps {
 
     /// The `AWS::SSMGuiConnect::Preferences` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSMGuiConnect::Preferences").properties(self.into_properties())
     }
@@ -79,6 +83,7 @@ impl CfnPreferencesProps {
 #[cfg(feature = "ssmguiconnect")]
 impl crate::Cfn<markers::Preferences> {
     /// Adds an `AWS::SSMGuiConnect::Preferences` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -91,6 +96,7 @@ impl crate::Cfn<markers::Preferences> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmguiconnect-preferences.html#aws-resource-ssmguiconnect-preferences-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
@@ -126,6 +132,7 @@ pub mod preferences {
 
     impl ConnectionRecordingPreferences {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kms_key_arn: impl Into<Str>, recording_destinations: impl Into<RecordingDestinations>) -> ConnectionRecordingPreferences {
             ConnectionRecordingPreferences {
                 kms_key_arn: kms_key_arn.into(),
@@ -135,6 +142,7 @@ pub mod preferences {
     }
 
     impl IntoValue for ConnectionRecordingPreferences {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KMSKeyArn", self.kms_key_arn.into_value());
@@ -159,6 +167,7 @@ pub mod preferences {
 
     impl RecordingDestinations {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_buckets: impl Into<List<S3Bucket>>) -> RecordingDestinations {
             RecordingDestinations {
                 s3_buckets: s3_buckets.into(),
@@ -167,6 +176,7 @@ pub mod preferences {
     }
 
     impl IntoValue for RecordingDestinations {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Buckets", self.s3_buckets.into_value());
@@ -196,6 +206,7 @@ pub mod preferences {
 
     impl S3Bucket {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>, bucket_owner: impl Into<Str>) -> S3Bucket {
             S3Bucket {
                 bucket_name: bucket_name.into(),
@@ -205,6 +216,7 @@ pub mod preferences {
     }
 
     impl IntoValue for S3Bucket {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());

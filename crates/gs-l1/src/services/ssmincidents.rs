@@ -76,6 +76,7 @@ pub struct CfnReplicationSetProps {
 #[cfg(feature = "ssmincidents")]
 impl CfnReplicationSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(regions: impl Into<List<replication_set::ReplicationRegion>>) -> CfnReplicationSetProps {
         CfnReplicationSetProps {
             deletion_protected: None,
@@ -88,6 +89,7 @@ impl CfnReplicationSetProps {
 #[cfg(feature = "ssmincidents")]
 impl CfnReplicationSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeletionProtected", self.deletion_protected);
@@ -98,6 +100,7 @@ impl CfnReplicationSetProps {
 
     /// The `AWS::SSMIncidents::ReplicationSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSMIncidents::ReplicationSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -106,6 +109,7 @@ impl CfnReplicationSetProps {
 #[cfg(feature = "ssmincidents")]
 impl crate::Cfn<markers::ReplicationSet> {
     /// Adds an `AWS::SSMIncidents::ReplicationSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -118,6 +122,7 @@ impl crate::Cfn<markers::ReplicationSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmincidents-replicationset.html#aws-resource-ssmincidents-replicationset-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -149,6 +154,7 @@ pub mod replication_set {
 
     impl ReplicationRegion {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReplicationRegion {
             ReplicationRegion {
                 region_configuration: None,
@@ -158,12 +164,14 @@ pub mod replication_set {
     }
 
     impl Default for ReplicationRegion {
+        #[inline]
         fn default() -> ReplicationRegion {
             ReplicationRegion::new()
         }
     }
 
     impl IntoValue for ReplicationRegion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RegionConfiguration", self.region_configuration);
@@ -189,6 +197,7 @@ pub mod replication_set {
 
     impl RegionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(sse_kms_key_id: impl Into<Str>) -> RegionConfiguration {
             RegionConfiguration {
                 sse_kms_key_id: sse_kms_key_id.into(),
@@ -197,6 +206,7 @@ pub mod replication_set {
     }
 
     impl IntoValue for RegionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SseKmsKeyId", self.sse_kms_key_id.into_value());
@@ -261,6 +271,7 @@ pub struct CfnResponsePlanProps {
 #[cfg(feature = "ssmincidents")]
 impl CfnResponsePlanProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(incident_template: impl Into<response_plan::IncidentTemplate>, name: impl Into<Str>) -> CfnResponsePlanProps {
         CfnResponsePlanProps {
             actions: None,
@@ -278,6 +289,7 @@ impl CfnResponsePlanProps {
 #[cfg(feature = "ssmincidents")]
 impl CfnResponsePlanProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Actions", self.actions);
@@ -293,6 +305,7 @@ impl CfnResponsePlanProps {
 
     /// The `AWS::SSMIncidents::ResponsePlan` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSMIncidents::ResponsePlan").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -301,6 +314,7 @@ impl CfnResponsePlanProps {
 #[cfg(feature = "ssmincidents")]
 impl crate::Cfn<markers::ResponsePlan> {
     /// Adds an `AWS::SSMIncidents::ResponsePlan` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -313,6 +327,7 @@ impl crate::Cfn<markers::ResponsePlan> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmincidents-responseplan.html#aws-resource-ssmincidents-responseplan-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -339,6 +354,7 @@ pub mod response_plan {
 
     impl ChatChannel {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ChatChannel {
             ChatChannel {
                 chatbot_sns: None,
@@ -347,12 +363,14 @@ pub mod response_plan {
     }
 
     impl Default for ChatChannel {
+        #[inline]
         fn default() -> ChatChannel {
             ChatChannel::new()
         }
     }
 
     impl IntoValue for ChatChannel {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChatbotSns", self.chatbot_sns);
@@ -376,6 +394,7 @@ pub mod response_plan {
 
     impl Integration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(pager_duty_configuration: impl Into<PagerDutyConfiguration>) -> Integration {
             Integration {
                 pager_duty_configuration: pager_duty_configuration.into(),
@@ -384,6 +403,7 @@ pub mod response_plan {
     }
 
     impl IntoValue for Integration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PagerDutyConfiguration", self.pager_duty_configuration.into_value());
@@ -420,6 +440,7 @@ pub mod response_plan {
 
     impl PagerDutyConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, pager_duty_incident_configuration: impl Into<PagerDutyIncidentConfiguration>, secret_id: impl Into<Str>) -> PagerDutyConfiguration {
             PagerDutyConfiguration {
                 name: name.into(),
@@ -430,6 +451,7 @@ pub mod response_plan {
     }
 
     impl IntoValue for PagerDutyConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -456,6 +478,7 @@ pub mod response_plan {
 
     impl PagerDutyIncidentConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(service_id: impl Into<Str>) -> PagerDutyIncidentConfiguration {
             PagerDutyIncidentConfiguration {
                 service_id: service_id.into(),
@@ -464,6 +487,7 @@ pub mod response_plan {
     }
 
     impl IntoValue for PagerDutyIncidentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ServiceId", self.service_id.into_value());
@@ -487,6 +511,7 @@ pub mod response_plan {
 
     impl Action {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Action {
             Action {
                 ssm_automation: None,
@@ -495,12 +520,14 @@ pub mod response_plan {
     }
 
     impl Default for Action {
+        #[inline]
         fn default() -> Action {
             Action::new()
         }
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SsmAutomation", self.ssm_automation);
@@ -554,6 +581,7 @@ pub mod response_plan {
 
     impl SsmAutomation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(document_name: impl Into<Str>, role_arn: impl Into<Str>) -> SsmAutomation {
             SsmAutomation {
                 document_name: document_name.into(),
@@ -567,6 +595,7 @@ pub mod response_plan {
     }
 
     impl IntoValue for SsmAutomation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DocumentName", self.document_name.into_value());
@@ -601,6 +630,7 @@ pub mod response_plan {
 
     impl SsmParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, values: impl Into<List<Str>>) -> SsmParameter {
             SsmParameter {
                 key: key.into(),
@@ -610,6 +640,7 @@ pub mod response_plan {
     }
 
     impl IntoValue for SsmParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -644,6 +675,7 @@ pub mod response_plan {
 
     impl DynamicSsmParameter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<DynamicSsmParameterValue>) -> DynamicSsmParameter {
             DynamicSsmParameter {
                 key: key.into(),
@@ -653,6 +685,7 @@ pub mod response_plan {
     }
 
     impl IntoValue for DynamicSsmParameter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -676,6 +709,7 @@ pub mod response_plan {
 
     impl DynamicSsmParameterValue {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DynamicSsmParameterValue {
             DynamicSsmParameterValue {
                 variable: None,
@@ -684,12 +718,14 @@ pub mod response_plan {
     }
 
     impl Default for DynamicSsmParameterValue {
+        #[inline]
         fn default() -> DynamicSsmParameterValue {
             DynamicSsmParameterValue::new()
         }
     }
 
     impl IntoValue for DynamicSsmParameterValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Variable", self.variable);
@@ -744,6 +780,7 @@ pub mod response_plan {
 
     impl IncidentTemplate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(impact: impl Into<Int>, title: impl Into<Str>) -> IncidentTemplate {
             IncidentTemplate {
                 dedupe_string: None,
@@ -757,6 +794,7 @@ pub mod response_plan {
     }
 
     impl IntoValue for IncidentTemplate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DedupeString", self.dedupe_string);
@@ -784,6 +822,7 @@ pub mod response_plan {
 
     impl NotificationTargetItem {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NotificationTargetItem {
             NotificationTargetItem {
                 sns_topic_arn: None,
@@ -792,12 +831,14 @@ pub mod response_plan {
     }
 
     impl Default for NotificationTargetItem {
+        #[inline]
         fn default() -> NotificationTargetItem {
             NotificationTargetItem::new()
         }
     }
 
     impl IntoValue for NotificationTargetItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SnsTopicArn", self.sns_topic_arn);

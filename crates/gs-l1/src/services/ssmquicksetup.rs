@@ -83,6 +83,7 @@ pub struct CfnConfigurationManagerProps {
 #[cfg(feature = "ssmquicksetup")]
 impl CfnConfigurationManagerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configuration_definitions: impl Into<List<configuration_manager::ConfigurationDefinition>>) -> CfnConfigurationManagerProps {
         CfnConfigurationManagerProps {
             configuration_definitions: configuration_definitions.into(),
@@ -96,6 +97,7 @@ impl CfnConfigurationManagerProps {
 #[cfg(feature = "ssmquicksetup")]
 impl CfnConfigurationManagerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConfigurationDefinitions", self.configuration_definitions.into_value());
@@ -107,6 +109,7 @@ impl CfnConfigurationManagerProps {
 
     /// The `AWS::SSMQuickSetup::ConfigurationManager` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSMQuickSetup::ConfigurationManager").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -115,6 +118,7 @@ impl CfnConfigurationManagerProps {
 #[cfg(feature = "ssmquicksetup")]
 impl crate::Cfn<markers::ConfigurationManager> {
     /// Adds an `AWS::SSMQuickSetup::ConfigurationManager` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -127,6 +131,7 @@ impl crate::Cfn<markers::ConfigurationManager> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmquicksetup-configurationmanager.html#aws-resource-ssmquicksetup-configurationmanager-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -135,6 +140,7 @@ impl crate::Cfn<markers::ConfigurationManager> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmquicksetup-configurationmanager.html#aws-resource-ssmquicksetup-configurationmanager-return-values).
+    #[inline]
     pub fn attr_last_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedAt".into())
     }
@@ -143,6 +149,7 @@ impl crate::Cfn<markers::ConfigurationManager> {
     ///
     /// `Fn::GetAtt` of
     /// [`ManagerArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmquicksetup-configurationmanager.html#aws-resource-ssmquicksetup-configurationmanager-return-values).
+    #[inline]
     pub fn attr_manager_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ManagerArn".into())
     }
@@ -154,6 +161,7 @@ impl crate::Cfn<markers::ConfigurationManager> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusSummaries`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmquicksetup-configurationmanager.html#aws-resource-ssmquicksetup-configurationmanager-return-values).
+    #[inline]
     pub fn attr_status_summaries(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusSummaries".into())
     }
@@ -209,6 +217,7 @@ pub mod configuration_manager {
 
     impl ConfigurationDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parameters: impl Into<Map<Str>>, r#type: impl Into<Str>) -> ConfigurationDefinition {
             ConfigurationDefinition {
                 local_deployment_administration_role_arn: None,
@@ -222,6 +231,7 @@ pub mod configuration_manager {
     }
 
     impl IntoValue for ConfigurationDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LocalDeploymentAdministrationRoleArn", self.local_deployment_administration_role_arn);
@@ -276,6 +286,7 @@ pub struct CfnLifecycleAutomationProps {
 #[cfg(feature = "ssmquicksetup")]
 impl CfnLifecycleAutomationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(automation_document: impl Into<Str>, automation_parameters: impl Into<Map<List<Str>>>, resource_key: impl Into<Str>) -> CfnLifecycleAutomationProps {
         CfnLifecycleAutomationProps {
             automation_document: automation_document.into(),
@@ -289,6 +300,7 @@ impl CfnLifecycleAutomationProps {
 #[cfg(feature = "ssmquicksetup")]
 impl CfnLifecycleAutomationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AutomationDocument", self.automation_document.into_value());
@@ -300,6 +312,7 @@ impl CfnLifecycleAutomationProps {
 
     /// The `AWS::SSMQuickSetup::LifecycleAutomation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSMQuickSetup::LifecycleAutomation").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -308,6 +321,7 @@ impl CfnLifecycleAutomationProps {
 #[cfg(feature = "ssmquicksetup")]
 impl crate::Cfn<markers::LifecycleAutomation> {
     /// Adds an `AWS::SSMQuickSetup::LifecycleAutomation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -321,6 +335,7 @@ impl crate::Cfn<markers::LifecycleAutomation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmquicksetup-lifecycleautomation.html#aws-resource-ssmquicksetup-lifecycleautomation-return-values).
+    #[inline]
     pub fn attr_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociationId".into())
     }

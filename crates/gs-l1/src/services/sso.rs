@@ -160,6 +160,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "sso")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_provider_arn: impl Into<Str>, instance_arn: impl Into<Str>, name: impl Into<Str>) -> CfnApplicationProps {
         CfnApplicationProps {
             application_provider_arn: application_provider_arn.into(),
@@ -176,6 +177,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "sso")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationProviderArn", self.application_provider_arn.into_value());
@@ -190,6 +192,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::SSO::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSO::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -198,6 +201,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "sso")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::SSO::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -210,6 +214,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sso-application.html#aws-resource-sso-application-return-values).
+    #[inline]
     pub fn attr_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationArn".into())
     }
@@ -218,6 +223,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentityStoreArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sso-application.html#aws-resource-sso-application-return-values).
+    #[inline]
     pub fn attr_identity_store_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentityStoreArn".into())
     }
@@ -248,6 +254,7 @@ pub mod application {
 
     impl PortalOptionsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PortalOptionsConfiguration {
             PortalOptionsConfiguration {
                 sign_in_options: None,
@@ -257,12 +264,14 @@ pub mod application {
     }
 
     impl Default for PortalOptionsConfiguration {
+        #[inline]
         fn default() -> PortalOptionsConfiguration {
             PortalOptionsConfiguration::new()
         }
     }
 
     impl IntoValue for PortalOptionsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SignInOptions", self.sign_in_options);
@@ -294,6 +303,7 @@ pub mod application {
 
     impl SignInOptions {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(origin: impl Into<Str>) -> SignInOptions {
             SignInOptions {
                 application_url: None,
@@ -303,6 +313,7 @@ pub mod application {
     }
 
     impl IntoValue for SignInOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationUrl", self.application_url);
@@ -340,6 +351,7 @@ pub struct CfnApplicationAssignmentProps {
 #[cfg(feature = "sso")]
 impl CfnApplicationAssignmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_arn: impl Into<Str>, principal_id: impl Into<Str>, principal_type: impl Into<Str>) -> CfnApplicationAssignmentProps {
         CfnApplicationAssignmentProps {
             application_arn: application_arn.into(),
@@ -352,6 +364,7 @@ impl CfnApplicationAssignmentProps {
 #[cfg(feature = "sso")]
 impl CfnApplicationAssignmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationArn", self.application_arn.into_value());
@@ -362,6 +375,7 @@ impl CfnApplicationAssignmentProps {
 
     /// The `AWS::SSO::ApplicationAssignment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSO::ApplicationAssignment").properties(self.into_properties())
     }
@@ -370,6 +384,7 @@ impl CfnApplicationAssignmentProps {
 #[cfg(feature = "sso")]
 impl crate::Cfn<markers::ApplicationAssignment> {
     /// Adds an `AWS::SSO::ApplicationAssignment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -432,6 +447,7 @@ pub struct CfnAssignmentProps {
 #[cfg(feature = "sso")]
 impl CfnAssignmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Str>, permission_set_arn: impl Into<Str>, principal_id: impl Into<Str>, principal_type: impl Into<Str>, target_id: impl Into<Str>, target_type: impl Into<Str>) -> CfnAssignmentProps {
         CfnAssignmentProps {
             instance_arn: instance_arn.into(),
@@ -447,6 +463,7 @@ impl CfnAssignmentProps {
 #[cfg(feature = "sso")]
 impl CfnAssignmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("InstanceArn", self.instance_arn.into_value());
@@ -460,6 +477,7 @@ impl CfnAssignmentProps {
 
     /// The `AWS::SSO::Assignment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSO::Assignment").properties(self.into_properties())
     }
@@ -468,6 +486,7 @@ impl CfnAssignmentProps {
 #[cfg(feature = "sso")]
 impl crate::Cfn<markers::Assignment> {
     /// Adds an `AWS::SSO::Assignment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -500,6 +519,7 @@ pub struct CfnInstanceProps {
 #[cfg(feature = "sso")]
 impl CfnInstanceProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnInstanceProps {
         CfnInstanceProps {
             name: None,
@@ -510,6 +530,7 @@ impl CfnInstanceProps {
 
 #[cfg(feature = "sso")]
 impl Default for CfnInstanceProps {
+    #[inline]
     fn default() -> CfnInstanceProps {
         CfnInstanceProps::new()
     }
@@ -518,6 +539,7 @@ impl Default for CfnInstanceProps {
 #[cfg(feature = "sso")]
 impl CfnInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Name", self.name);
@@ -527,6 +549,7 @@ impl CfnInstanceProps {
 
     /// The `AWS::SSO::Instance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSO::Instance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -535,6 +558,7 @@ impl CfnInstanceProps {
 #[cfg(feature = "sso")]
 impl crate::Cfn<markers::Instance> {
     /// Adds an `AWS::SSO::Instance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -550,6 +574,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`InstanceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sso-instance.html#aws-resource-sso-instance-return-values).
+    #[inline]
     pub fn attr_instance_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InstanceArn".into())
     }
@@ -558,6 +583,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`OwnerAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sso-instance.html#aws-resource-sso-instance-return-values).
+    #[inline]
     pub fn attr_owner_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "OwnerAccountId".into())
     }
@@ -566,6 +592,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentityStoreId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sso-instance.html#aws-resource-sso-instance-return-values).
+    #[inline]
     pub fn attr_identity_store_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentityStoreId".into())
     }
@@ -574,6 +601,7 @@ impl crate::Cfn<markers::Instance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sso-instance.html#aws-resource-sso-instance-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -609,6 +637,7 @@ pub struct CfnInstanceAccessControlAttributeConfigurationProps {
 #[cfg(feature = "sso")]
 impl CfnInstanceAccessControlAttributeConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Str>) -> CfnInstanceAccessControlAttributeConfigurationProps {
         CfnInstanceAccessControlAttributeConfigurationProps {
             access_control_attributes: None,
@@ -621,6 +650,7 @@ impl CfnInstanceAccessControlAttributeConfigurationProps {
 #[cfg(feature = "sso")]
 impl CfnInstanceAccessControlAttributeConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessControlAttributes", self.access_control_attributes);
@@ -631,6 +661,7 @@ impl CfnInstanceAccessControlAttributeConfigurationProps {
 
     /// The `AWS::SSO::InstanceAccessControlAttributeConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSO::InstanceAccessControlAttributeConfiguration").properties(self.into_properties())
     }
@@ -639,6 +670,7 @@ impl CfnInstanceAccessControlAttributeConfigurationProps {
 #[cfg(feature = "sso")]
 impl crate::Cfn<markers::InstanceAccessControlAttributeConfiguration> {
     /// Adds an `AWS::SSO::InstanceAccessControlAttributeConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -672,6 +704,7 @@ pub mod instance_access_control_attribute_configuration {
 
     impl InstanceAccessControlAttributeConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(access_control_attributes: impl Into<List<AccessControlAttribute>>) -> InstanceAccessControlAttributeConfiguration {
             InstanceAccessControlAttributeConfiguration {
                 access_control_attributes: access_control_attributes.into(),
@@ -680,6 +713,7 @@ pub mod instance_access_control_attribute_configuration {
     }
 
     impl IntoValue for InstanceAccessControlAttributeConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccessControlAttributes", self.access_control_attributes.into_value());
@@ -715,6 +749,7 @@ pub mod instance_access_control_attribute_configuration {
 
     impl AccessControlAttribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<AccessControlAttributeValue>) -> AccessControlAttribute {
             AccessControlAttribute {
                 key: key.into(),
@@ -724,6 +759,7 @@ pub mod instance_access_control_attribute_configuration {
     }
 
     impl IntoValue for AccessControlAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -749,6 +785,7 @@ pub mod instance_access_control_attribute_configuration {
 
     impl AccessControlAttributeValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(source: impl Into<List<Str>>) -> AccessControlAttributeValue {
             AccessControlAttributeValue {
                 source: source.into(),
@@ -757,6 +794,7 @@ pub mod instance_access_control_attribute_configuration {
     }
 
     impl IntoValue for AccessControlAttributeValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Source", self.source.into_value());
@@ -842,6 +880,7 @@ pub struct CfnPermissionSetProps {
 #[cfg(feature = "sso")]
 impl CfnPermissionSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(instance_arn: impl Into<Str>, name: impl Into<Str>) -> CfnPermissionSetProps {
         CfnPermissionSetProps {
             customer_managed_policy_references: None,
@@ -861,6 +900,7 @@ impl CfnPermissionSetProps {
 #[cfg(feature = "sso")]
 impl CfnPermissionSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "CustomerManagedPolicyReferences", self.customer_managed_policy_references);
@@ -878,6 +918,7 @@ impl CfnPermissionSetProps {
 
     /// The `AWS::SSO::PermissionSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SSO::PermissionSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -886,6 +927,7 @@ impl CfnPermissionSetProps {
 #[cfg(feature = "sso")]
 impl crate::Cfn<markers::PermissionSet> {
     /// Adds an `AWS::SSO::PermissionSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -899,6 +941,7 @@ impl crate::Cfn<markers::PermissionSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`PermissionSetArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sso-permissionset.html#aws-resource-sso-permissionset-return-values).
+    #[inline]
     pub fn attr_permission_set_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PermissionSetArn".into())
     }
@@ -935,6 +978,7 @@ pub mod permission_set {
 
     impl CustomerManagedPolicyReference {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> CustomerManagedPolicyReference {
             CustomerManagedPolicyReference {
                 name: name.into(),
@@ -944,6 +988,7 @@ pub mod permission_set {
     }
 
     impl IntoValue for CustomerManagedPolicyReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -980,6 +1025,7 @@ pub mod permission_set {
 
     impl PermissionsBoundary {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PermissionsBoundary {
             PermissionsBoundary {
                 customer_managed_policy_reference: None,
@@ -989,12 +1035,14 @@ pub mod permission_set {
     }
 
     impl Default for PermissionsBoundary {
+        #[inline]
         fn default() -> PermissionsBoundary {
             PermissionsBoundary::new()
         }
     }
 
     impl IntoValue for PermissionsBoundary {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomerManagedPolicyReference", self.customer_managed_policy_reference);

@@ -117,6 +117,7 @@ pub struct CfnActivityProps {
 #[cfg(feature = "stepfunctions")]
 impl CfnActivityProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnActivityProps {
         CfnActivityProps {
             encryption_configuration: None,
@@ -129,6 +130,7 @@ impl CfnActivityProps {
 #[cfg(feature = "stepfunctions")]
 impl CfnActivityProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "EncryptionConfiguration", self.encryption_configuration);
@@ -139,6 +141,7 @@ impl CfnActivityProps {
 
     /// The `AWS::StepFunctions::Activity` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::StepFunctions::Activity").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -147,6 +150,7 @@ impl CfnActivityProps {
 #[cfg(feature = "stepfunctions")]
 impl crate::Cfn<markers::Activity> {
     /// Adds an `AWS::StepFunctions::Activity` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -159,6 +163,7 @@ impl crate::Cfn<markers::Activity> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-activity.html#aws-resource-stepfunctions-activity-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -167,6 +172,7 @@ impl crate::Cfn<markers::Activity> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-activity.html#aws-resource-stepfunctions-activity-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -207,6 +213,7 @@ pub mod activity {
 
     impl EncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> EncryptionConfiguration {
             EncryptionConfiguration {
                 kms_data_key_reuse_period_seconds: None,
@@ -217,6 +224,7 @@ pub mod activity {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsDataKeyReusePeriodSeconds", self.kms_data_key_reuse_period_seconds);
@@ -248,6 +256,7 @@ pub mod activity {
 
     impl TagsEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsEntry {
             TagsEntry {
                 key: key.into(),
@@ -257,6 +266,7 @@ pub mod activity {
     }
 
     impl IntoValue for TagsEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -356,6 +366,7 @@ pub struct CfnStateMachineProps {
 #[cfg(feature = "stepfunctions")]
 impl CfnStateMachineProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(role_arn: impl Into<Id<crate::iam::CfnRole>>) -> CfnStateMachineProps {
         CfnStateMachineProps {
             definition: None,
@@ -376,6 +387,7 @@ impl CfnStateMachineProps {
 #[cfg(feature = "stepfunctions")]
 impl CfnStateMachineProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Definition", self.definition);
@@ -394,6 +406,7 @@ impl CfnStateMachineProps {
 
     /// The `AWS::StepFunctions::StateMachine` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::StepFunctions::StateMachine").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -402,6 +415,7 @@ impl CfnStateMachineProps {
 #[cfg(feature = "stepfunctions")]
 impl crate::Cfn<markers::StateMachine> {
     /// Adds an `AWS::StepFunctions::StateMachine` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -415,6 +429,7 @@ impl crate::Cfn<markers::StateMachine> {
     ///
     /// `Fn::GetAtt` of
     /// [`StateMachineRevisionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachine.html#aws-resource-stepfunctions-statemachine-return-values).
+    #[inline]
     pub fn attr_state_machine_revision_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StateMachineRevisionId".into())
     }
@@ -423,6 +438,7 @@ impl crate::Cfn<markers::StateMachine> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachine.html#aws-resource-stepfunctions-statemachine-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -431,6 +447,7 @@ impl crate::Cfn<markers::StateMachine> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachine.html#aws-resource-stepfunctions-statemachine-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -471,6 +488,7 @@ pub mod state_machine {
 
     impl EncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> EncryptionConfiguration {
             EncryptionConfiguration {
                 kms_data_key_reuse_period_seconds: None,
@@ -481,6 +499,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for EncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsDataKeyReusePeriodSeconds", self.kms_data_key_reuse_period_seconds);
@@ -517,6 +536,7 @@ pub mod state_machine {
 
     impl LoggingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LoggingConfiguration {
             LoggingConfiguration {
                 destinations: None,
@@ -527,12 +547,14 @@ pub mod state_machine {
     }
 
     impl Default for LoggingConfiguration {
+        #[inline]
         fn default() -> LoggingConfiguration {
             LoggingConfiguration::new()
         }
     }
 
     impl IntoValue for LoggingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Destinations", self.destinations);
@@ -559,6 +581,7 @@ pub mod state_machine {
 
     impl LogDestination {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LogDestination {
             LogDestination {
                 cloud_watch_logs_log_group: None,
@@ -567,12 +590,14 @@ pub mod state_machine {
     }
 
     impl Default for LogDestination {
+        #[inline]
         fn default() -> LogDestination {
             LogDestination::new()
         }
     }
 
     impl IntoValue for LogDestination {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CloudWatchLogsLogGroup", self.cloud_watch_logs_log_group);
@@ -599,6 +624,7 @@ pub mod state_machine {
 
     impl CloudWatchLogsLogGroup {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CloudWatchLogsLogGroup {
             CloudWatchLogsLogGroup {
                 log_group_arn: None,
@@ -607,12 +633,14 @@ pub mod state_machine {
     }
 
     impl Default for CloudWatchLogsLogGroup {
+        #[inline]
         fn default() -> CloudWatchLogsLogGroup {
             CloudWatchLogsLogGroup::new()
         }
     }
 
     impl IntoValue for CloudWatchLogsLogGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             if let Some(v) = self.log_group_arn { m.insert("LogGroupArn", v.into_get_att("Arn")); }
@@ -648,6 +676,7 @@ pub mod state_machine {
 
     impl S3Location {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, key: impl Into<Str>) -> S3Location {
             S3Location {
                 bucket: bucket.into(),
@@ -658,6 +687,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for S3Location {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -689,6 +719,7 @@ pub mod state_machine {
 
     impl TagsEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsEntry {
             TagsEntry {
                 key: key.into(),
@@ -698,6 +729,7 @@ pub mod state_machine {
     }
 
     impl IntoValue for TagsEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -722,6 +754,7 @@ pub mod state_machine {
 
     impl TracingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TracingConfiguration {
             TracingConfiguration {
                 enabled: None,
@@ -730,12 +763,14 @@ pub mod state_machine {
     }
 
     impl Default for TracingConfiguration {
+        #[inline]
         fn default() -> TracingConfiguration {
             TracingConfiguration::new()
         }
     }
 
     impl IntoValue for TracingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -793,6 +828,7 @@ pub struct CfnStateMachineAliasProps {
 #[cfg(feature = "stepfunctions")]
 impl CfnStateMachineAliasProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnStateMachineAliasProps {
         CfnStateMachineAliasProps {
             deployment_preference: None,
@@ -806,6 +842,7 @@ impl CfnStateMachineAliasProps {
 
 #[cfg(feature = "stepfunctions")]
 impl Default for CfnStateMachineAliasProps {
+    #[inline]
     fn default() -> CfnStateMachineAliasProps {
         CfnStateMachineAliasProps::new()
     }
@@ -814,6 +851,7 @@ impl Default for CfnStateMachineAliasProps {
 #[cfg(feature = "stepfunctions")]
 impl CfnStateMachineAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeploymentPreference", self.deployment_preference);
@@ -826,6 +864,7 @@ impl CfnStateMachineAliasProps {
 
     /// The `AWS::StepFunctions::StateMachineAlias` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::StepFunctions::StateMachineAlias").properties(self.into_properties())
     }
@@ -834,6 +873,7 @@ impl CfnStateMachineAliasProps {
 #[cfg(feature = "stepfunctions")]
 impl crate::Cfn<markers::StateMachineAlias> {
     /// Adds an `AWS::StepFunctions::StateMachineAlias` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -847,6 +887,7 @@ impl crate::Cfn<markers::StateMachineAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachinealias.html#aws-resource-stepfunctions-statemachinealias-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -881,6 +922,7 @@ pub mod state_machine_alias {
 
     impl RoutingConfigurationVersion {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state_machine_version_arn: impl Into<Str>, weight: impl Into<Int>) -> RoutingConfigurationVersion {
             RoutingConfigurationVersion {
                 state_machine_version_arn: state_machine_version_arn.into(),
@@ -890,6 +932,7 @@ pub mod state_machine_alias {
     }
 
     impl IntoValue for RoutingConfigurationVersion {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StateMachineVersionArn", self.state_machine_version_arn.into_value());
@@ -940,6 +983,7 @@ pub mod state_machine_alias {
 
     impl DeploymentPreference {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(state_machine_version_arn: impl Into<Str>, r#type: impl Into<Str>) -> DeploymentPreference {
             DeploymentPreference {
                 alarms: None,
@@ -952,6 +996,7 @@ pub mod state_machine_alias {
     }
 
     impl IntoValue for DeploymentPreference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Alarms", self.alarms);
@@ -993,6 +1038,7 @@ pub struct CfnStateMachineVersionProps {
 #[cfg(feature = "stepfunctions")]
 impl CfnStateMachineVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(state_machine_arn: impl Into<Str>) -> CfnStateMachineVersionProps {
         CfnStateMachineVersionProps {
             description: None,
@@ -1005,6 +1051,7 @@ impl CfnStateMachineVersionProps {
 #[cfg(feature = "stepfunctions")]
 impl CfnStateMachineVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1015,6 +1062,7 @@ impl CfnStateMachineVersionProps {
 
     /// The `AWS::StepFunctions::StateMachineVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::StepFunctions::StateMachineVersion").properties(self.into_properties())
     }
@@ -1023,6 +1071,7 @@ impl CfnStateMachineVersionProps {
 #[cfg(feature = "stepfunctions")]
 impl crate::Cfn<markers::StateMachineVersion> {
     /// Adds an `AWS::StepFunctions::StateMachineVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1036,6 +1085,7 @@ impl crate::Cfn<markers::StateMachineVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachineversion.html#aws-resource-stepfunctions-statemachineversion-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

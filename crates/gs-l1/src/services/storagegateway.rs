@@ -123,6 +123,7 @@ pub struct CfnTapeProps {
 #[cfg(feature = "storagegateway")]
 impl CfnTapeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(gateway_arn: impl Into<Str>, tape_size_in_bytes: impl Into<Num>) -> CfnTapeProps {
         CfnTapeProps {
             gateway_arn: gateway_arn.into(),
@@ -140,6 +141,7 @@ impl CfnTapeProps {
 #[cfg(feature = "storagegateway")]
 impl CfnTapeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GatewayARN", self.gateway_arn.into_value());
@@ -155,6 +157,7 @@ impl CfnTapeProps {
 
     /// The `AWS::StorageGateway::Tape` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::StorageGateway::Tape").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -163,6 +166,7 @@ impl CfnTapeProps {
 #[cfg(feature = "storagegateway")]
 impl crate::Cfn<markers::Tape> {
     /// Adds an `AWS::StorageGateway::Tape` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -175,6 +179,7 @@ impl crate::Cfn<markers::Tape> {
     ///
     /// `Fn::GetAtt` of
     /// [`TapeARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-storagegateway-tape.html#aws-resource-storagegateway-tape-return-values).
+    #[inline]
     pub fn attr_tape_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TapeARN".into())
     }
@@ -183,6 +188,7 @@ impl crate::Cfn<markers::Tape> {
     ///
     /// `Fn::GetAtt` of
     /// [`TapeStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-storagegateway-tape.html#aws-resource-storagegateway-tape-return-values).
+    #[inline]
     pub fn attr_tape_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TapeStatus".into())
     }
@@ -191,6 +197,7 @@ impl crate::Cfn<markers::Tape> {
     ///
     /// `Fn::GetAtt` of
     /// [`TapeCreatedDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-storagegateway-tape.html#aws-resource-storagegateway-tape-return-values).
+    #[inline]
     pub fn attr_tape_created_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TapeCreatedDate".into())
     }
@@ -199,6 +206,7 @@ impl crate::Cfn<markers::Tape> {
     ///
     /// `Fn::GetAtt` of
     /// [`TapeUsedInBytes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-storagegateway-tape.html#aws-resource-storagegateway-tape-return-values).
+    #[inline]
     pub fn attr_tape_used_in_bytes(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TapeUsedInBytes".into())
     }
@@ -247,6 +255,7 @@ pub struct CfnTapePoolProps {
 #[cfg(feature = "storagegateway")]
 impl CfnTapePoolProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(pool_name: impl Into<Str>, storage_class: impl Into<Str>) -> CfnTapePoolProps {
         CfnTapePoolProps {
             pool_name: pool_name.into(),
@@ -261,6 +270,7 @@ impl CfnTapePoolProps {
 #[cfg(feature = "storagegateway")]
 impl CfnTapePoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("PoolName", self.pool_name.into_value());
@@ -273,6 +283,7 @@ impl CfnTapePoolProps {
 
     /// The `AWS::StorageGateway::TapePool` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::StorageGateway::TapePool").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -281,6 +292,7 @@ impl CfnTapePoolProps {
 #[cfg(feature = "storagegateway")]
 impl crate::Cfn<markers::TapePool> {
     /// Adds an `AWS::StorageGateway::TapePool` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -293,6 +305,7 @@ impl crate::Cfn<markers::TapePool> {
     ///
     /// `Fn::GetAtt` of
     /// [`PoolARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-storagegateway-tapepool.html#aws-resource-storagegateway-tapepool-return-values).
+    #[inline]
     pub fn attr_pool_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PoolARN".into())
     }
@@ -301,6 +314,7 @@ impl crate::Cfn<markers::TapePool> {
     ///
     /// `Fn::GetAtt` of
     /// [`PoolId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-storagegateway-tapepool.html#aws-resource-storagegateway-tapepool-return-values).
+    #[inline]
     pub fn attr_pool_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PoolId".into())
     }
@@ -376,6 +390,7 @@ pub struct CfnVolumeProps {
 #[cfg(feature = "storagegateway")]
 impl CfnVolumeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(gateway_arn: impl Into<Str>, network_interface_id: impl Into<Str>, target_name: impl Into<Str>, volume_size_in_bytes: impl Into<Num>) -> CfnVolumeProps {
         CfnVolumeProps {
             gateway_arn: gateway_arn.into(),
@@ -394,6 +409,7 @@ impl CfnVolumeProps {
 #[cfg(feature = "storagegateway")]
 impl CfnVolumeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("GatewayARN", self.gateway_arn.into_value());
@@ -410,6 +426,7 @@ impl CfnVolumeProps {
 
     /// The `AWS::StorageGateway::Volume` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::StorageGateway::Volume").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -418,6 +435,7 @@ impl CfnVolumeProps {
 #[cfg(feature = "storagegateway")]
 impl crate::Cfn<markers::Volume> {
     /// Adds an `AWS::StorageGateway::Volume` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -430,6 +448,7 @@ impl crate::Cfn<markers::Volume> {
     ///
     /// `Fn::GetAtt` of
     /// [`VolumeARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-storagegateway-volume.html#aws-resource-storagegateway-volume-return-values).
+    #[inline]
     pub fn attr_volume_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VolumeARN".into())
     }
@@ -438,6 +457,7 @@ impl crate::Cfn<markers::Volume> {
     ///
     /// `Fn::GetAtt` of
     /// [`VolumeId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-storagegateway-volume.html#aws-resource-storagegateway-volume-return-values).
+    #[inline]
     pub fn attr_volume_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VolumeId".into())
     }
@@ -446,6 +466,7 @@ impl crate::Cfn<markers::Volume> {
     ///
     /// `Fn::GetAtt` of
     /// [`TargetARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-storagegateway-volume.html#aws-resource-storagegateway-volume-return-values).
+    #[inline]
     pub fn attr_target_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TargetARN".into())
     }
@@ -454,6 +475,7 @@ impl crate::Cfn<markers::Volume> {
     ///
     /// `Fn::GetAtt` of
     /// [`VolumeStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-storagegateway-volume.html#aws-resource-storagegateway-volume-return-values).
+    #[inline]
     pub fn attr_volume_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VolumeStatus".into())
     }
@@ -462,6 +484,7 @@ impl crate::Cfn<markers::Volume> {
     ///
     /// `Fn::GetAtt` of
     /// [`VolumeAttachmentStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-storagegateway-volume.html#aws-resource-storagegateway-volume-return-values).
+    #[inline]
     pub fn attr_volume_attachment_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VolumeAttachmentStatus".into())
     }
@@ -470,6 +493,7 @@ impl crate::Cfn<markers::Volume> {
     ///
     /// `Fn::GetAtt` of
     /// [`VolumeType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-storagegateway-volume.html#aws-resource-storagegateway-volume-return-values).
+    #[inline]
     pub fn attr_volume_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VolumeType".into())
     }
@@ -478,6 +502,7 @@ impl crate::Cfn<markers::Volume> {
     ///
     /// `Fn::GetAtt` of
     /// [`VolumeUsedInBytes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-storagegateway-volume.html#aws-resource-storagegateway-volume-return-values).
+    #[inline]
     pub fn attr_volume_used_in_bytes(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VolumeUsedInBytes".into())
     }
@@ -486,6 +511,7 @@ impl crate::Cfn<markers::Volume> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-storagegateway-volume.html#aws-resource-storagegateway-volume-return-values).
+    #[inline]
     pub fn attr_created_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedDate".into())
     }

@@ -83,6 +83,7 @@ pub struct CfnAccountAliasProps {
 #[cfg(feature = "supportapp")]
 impl CfnAccountAliasProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(account_alias: impl Into<Str>) -> CfnAccountAliasProps {
         CfnAccountAliasProps {
             account_alias: account_alias.into(),
@@ -93,6 +94,7 @@ impl CfnAccountAliasProps {
 #[cfg(feature = "supportapp")]
 impl CfnAccountAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccountAlias", self.account_alias.into_value());
@@ -101,6 +103,7 @@ impl CfnAccountAliasProps {
 
     /// The `AWS::SupportApp::AccountAlias` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SupportApp::AccountAlias").properties(self.into_properties())
     }
@@ -109,6 +112,7 @@ impl CfnAccountAliasProps {
 #[cfg(feature = "supportapp")]
 impl crate::Cfn<markers::AccountAlias> {
     /// Adds an `AWS::SupportApp::AccountAlias` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -122,6 +126,7 @@ impl crate::Cfn<markers::AccountAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountAliasResourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-supportapp-accountalias.html#aws-resource-supportapp-accountalias-return-values).
+    #[inline]
     pub fn attr_account_alias_resource_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountAliasResourceId".into())
     }
@@ -186,6 +191,7 @@ pub struct CfnSlackChannelConfigurationProps {
 #[cfg(feature = "supportapp")]
 impl CfnSlackChannelConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(channel_id: impl Into<Str>, channel_role_arn: impl Into<Id<crate::iam::CfnRole>>, notify_on_case_severity: impl Into<Str>, team_id: impl Into<Str>) -> CfnSlackChannelConfigurationProps {
         CfnSlackChannelConfigurationProps {
             channel_id: channel_id.into(),
@@ -203,6 +209,7 @@ impl CfnSlackChannelConfigurationProps {
 #[cfg(feature = "supportapp")]
 impl CfnSlackChannelConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelId", self.channel_id.into_value());
@@ -218,6 +225,7 @@ impl CfnSlackChannelConfigurationProps {
 
     /// The `AWS::SupportApp::SlackChannelConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SupportApp::SlackChannelConfiguration").properties(self.into_properties())
     }
@@ -226,6 +234,7 @@ impl CfnSlackChannelConfigurationProps {
 #[cfg(feature = "supportapp")]
 impl crate::Cfn<markers::SlackChannelConfiguration> {
     /// Adds an `AWS::SupportApp::SlackChannelConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -257,6 +266,7 @@ pub struct CfnSlackWorkspaceConfigurationProps {
 #[cfg(feature = "supportapp")]
 impl CfnSlackWorkspaceConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(team_id: impl Into<Str>) -> CfnSlackWorkspaceConfigurationProps {
         CfnSlackWorkspaceConfigurationProps {
             team_id: team_id.into(),
@@ -268,6 +278,7 @@ impl CfnSlackWorkspaceConfigurationProps {
 #[cfg(feature = "supportapp")]
 impl CfnSlackWorkspaceConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("TeamId", self.team_id.into_value());
@@ -277,6 +288,7 @@ impl CfnSlackWorkspaceConfigurationProps {
 
     /// The `AWS::SupportApp::SlackWorkspaceConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SupportApp::SlackWorkspaceConfiguration").properties(self.into_properties())
     }
@@ -285,6 +297,7 @@ impl CfnSlackWorkspaceConfigurationProps {
 #[cfg(feature = "supportapp")]
 impl crate::Cfn<markers::SlackWorkspaceConfiguration> {
     /// Adds an `AWS::SupportApp::SlackWorkspaceConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,

@@ -80,6 +80,7 @@ pub struct CfnSupportPermitProps {
 #[cfg(feature = "supportauthz")]
 impl CfnSupportPermitProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, permit: impl Into<support_permit::Permit>, signing_key_info: impl Into<support_permit::SigningKeyInfo>) -> CfnSupportPermitProps {
         CfnSupportPermitProps {
             description: None,
@@ -95,6 +96,7 @@ impl CfnSupportPermitProps {
 #[cfg(feature = "supportauthz")]
 impl CfnSupportPermitProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -108,6 +110,7 @@ impl CfnSupportPermitProps {
 
     /// The `AWS::SupportAuthZ::SupportPermit` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SupportAuthZ::SupportPermit").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -116,6 +119,7 @@ impl CfnSupportPermitProps {
 #[cfg(feature = "supportauthz")]
 impl crate::Cfn<markers::SupportPermit> {
     /// Adds an `AWS::SupportAuthZ::SupportPermit` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -128,6 +132,7 @@ impl crate::Cfn<markers::SupportPermit> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-supportauthz-supportpermit.html#aws-resource-supportauthz-supportpermit-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -136,6 +141,7 @@ impl crate::Cfn<markers::SupportPermit> {
     ///
     /// `Fn::GetAtt` of
     /// [`PermitId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-supportauthz-supportpermit.html#aws-resource-supportauthz-supportpermit-return-values).
+    #[inline]
     pub fn attr_permit_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PermitId".into())
     }
@@ -144,6 +150,7 @@ impl crate::Cfn<markers::SupportPermit> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-supportauthz-supportpermit.html#aws-resource-supportauthz-supportpermit-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -152,6 +159,7 @@ impl crate::Cfn<markers::SupportPermit> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-supportauthz-supportpermit.html#aws-resource-supportauthz-supportpermit-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -192,6 +200,7 @@ pub mod support_permit {
 
     impl Permit {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(actions: impl Into<ActionSet>, resources: impl Into<ResourceSet>) -> Permit {
             Permit {
                 actions: actions.into(),
@@ -202,6 +211,7 @@ pub mod support_permit {
     }
 
     impl IntoValue for Permit {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Actions", self.actions.into_value());
@@ -232,6 +242,7 @@ pub mod support_permit {
 
     impl ActionSet {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ActionSet {
             ActionSet {
                 actions: None,
@@ -241,12 +252,14 @@ pub mod support_permit {
     }
 
     impl Default for ActionSet {
+        #[inline]
         fn default() -> ActionSet {
             ActionSet::new()
         }
     }
 
     impl IntoValue for ActionSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Actions", self.actions);
@@ -276,6 +289,7 @@ pub mod support_permit {
 
     impl ResourceSet {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceSet {
             ResourceSet {
                 all_resources_in_region: None,
@@ -285,12 +299,14 @@ pub mod support_permit {
     }
 
     impl Default for ResourceSet {
+        #[inline]
         fn default() -> ResourceSet {
             ResourceSet::new()
         }
     }
 
     impl IntoValue for ResourceSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllResourcesInRegion", self.all_resources_in_region);
@@ -320,6 +336,7 @@ pub mod support_permit {
 
     impl Condition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Condition {
             Condition {
                 allow_after: None,
@@ -329,12 +346,14 @@ pub mod support_permit {
     }
 
     impl Default for Condition {
+        #[inline]
         fn default() -> Condition {
             Condition::new()
         }
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowAfter", self.allow_after);
@@ -359,6 +378,7 @@ pub mod support_permit {
 
     impl SigningKeyInfo {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kms_key: impl Into<Str>) -> SigningKeyInfo {
             SigningKeyInfo {
                 kms_key: kms_key.into(),
@@ -367,6 +387,7 @@ pub mod support_permit {
     }
 
     impl IntoValue for SigningKeyInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KmsKey", self.kms_key.into_value());

@@ -219,6 +219,7 @@ pub struct CfnCanaryProps {
 #[cfg(feature = "synthetics")]
 impl CfnCanaryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(artifact_s3_location: impl Into<Str>, code: impl Into<canary::Code>, execution_role_arn: impl Into<Id<crate::iam::CfnRole>>, name: impl Into<Str>, runtime_version: impl Into<Str>, schedule: impl Into<canary::Schedule>) -> CfnCanaryProps {
         CfnCanaryProps {
             artifact_config: None,
@@ -250,6 +251,7 @@ impl CfnCanaryProps {
 #[cfg(feature = "synthetics")]
 impl CfnCanaryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ArtifactConfig", self.artifact_config);
@@ -279,6 +281,7 @@ impl CfnCanaryProps {
 
     /// The `AWS::Synthetics::Canary` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Synthetics::Canary").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -287,6 +290,7 @@ impl CfnCanaryProps {
 #[cfg(feature = "synthetics")]
 impl crate::Cfn<markers::Canary> {
     /// Adds an `AWS::Synthetics::Canary` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -299,6 +303,7 @@ impl crate::Cfn<markers::Canary> {
     ///
     /// `Fn::GetAtt` of
     /// [`Code.SourceLocationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-synthetics-canary.html#aws-resource-synthetics-canary-return-values).
+    #[inline]
     pub fn attr_code_source_location_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Code.SourceLocationArn".into())
     }
@@ -307,6 +312,7 @@ impl crate::Cfn<markers::Canary> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-synthetics-canary.html#aws-resource-synthetics-canary-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -315,6 +321,7 @@ impl crate::Cfn<markers::Canary> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-synthetics-canary.html#aws-resource-synthetics-canary-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -348,6 +355,7 @@ pub mod canary {
 
     impl Dependency {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(reference: impl Into<Str>) -> Dependency {
             Dependency {
                 reference: reference.into(),
@@ -357,6 +365,7 @@ pub mod canary {
     }
 
     impl IntoValue for Dependency {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Reference", self.reference.into_value());
@@ -381,6 +390,7 @@ pub mod canary {
 
     impl RetryConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_retries: impl Into<Int>) -> RetryConfig {
             RetryConfig {
                 max_retries: max_retries.into(),
@@ -389,6 +399,7 @@ pub mod canary {
     }
 
     impl IntoValue for RetryConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxRetries", self.max_retries.into_value());
@@ -412,6 +423,7 @@ pub mod canary {
 
     impl BrowserConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(browser_type: impl Into<Str>) -> BrowserConfig {
             BrowserConfig {
                 browser_type: browser_type.into(),
@@ -420,6 +432,7 @@ pub mod canary {
     }
 
     impl IntoValue for BrowserConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BrowserType", self.browser_type.into_value());
@@ -479,6 +492,7 @@ pub mod canary {
 
     impl Replica {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(location: impl Into<Str>) -> Replica {
             Replica {
                 canary_state: None,
@@ -494,6 +508,7 @@ pub mod canary {
     }
 
     impl IntoValue for Replica {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CanaryState", self.canary_state);
@@ -523,6 +538,7 @@ pub mod canary {
 
     impl ReplicaReplicationStatus {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ReplicaReplicationStatus {
             ReplicaReplicationStatus {
                 state: None,
@@ -531,12 +547,14 @@ pub mod canary {
     }
 
     impl Default for ReplicaReplicationStatus {
+        #[inline]
         fn default() -> ReplicaReplicationStatus {
             ReplicaReplicationStatus::new()
         }
     }
 
     impl IntoValue for ReplicaReplicationStatus {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "State", self.state);
@@ -579,6 +597,7 @@ pub mod canary {
 
     impl VisualReference {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(base_canary_run_id: impl Into<Str>) -> VisualReference {
             VisualReference {
                 base_canary_run_id: base_canary_run_id.into(),
@@ -589,6 +608,7 @@ pub mod canary {
     }
 
     impl IntoValue for VisualReference {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BaseCanaryRunId", self.base_canary_run_id.into_value());
@@ -625,6 +645,7 @@ pub mod canary {
 
     impl BaseScreenshot {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(screenshot_name: impl Into<Str>) -> BaseScreenshot {
             BaseScreenshot {
                 ignore_coordinates: None,
@@ -634,6 +655,7 @@ pub mod canary {
     }
 
     impl IntoValue for BaseScreenshot {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IgnoreCoordinates", self.ignore_coordinates);
@@ -663,6 +685,7 @@ pub mod canary {
 
     impl ArtifactConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ArtifactConfig {
             ArtifactConfig {
                 s3_encryption: None,
@@ -671,12 +694,14 @@ pub mod canary {
     }
 
     impl Default for ArtifactConfig {
+        #[inline]
         fn default() -> ArtifactConfig {
             ArtifactConfig::new()
         }
     }
 
     impl IntoValue for ArtifactConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Encryption", self.s3_encryption);
@@ -711,6 +736,7 @@ pub mod canary {
 
     impl S3Encryption {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3Encryption {
             S3Encryption {
                 encryption_mode: None,
@@ -720,12 +746,14 @@ pub mod canary {
     }
 
     impl Default for S3Encryption {
+        #[inline]
         fn default() -> S3Encryption {
             S3Encryption::new()
         }
     }
 
     impl IntoValue for S3Encryption {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EncryptionMode", self.encryption_mode);
@@ -776,6 +804,7 @@ pub mod canary {
 
     impl VPCConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(security_group_ids: impl Into<List<Str>>, subnet_ids: impl Into<List<Id<crate::ec2::CfnSubnet>>>) -> VPCConfig {
             VPCConfig {
                 ipv6_allowed_for_dual_stack: None,
@@ -787,6 +816,7 @@ pub mod canary {
     }
 
     impl IntoValue for VPCConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Ipv6AllowedForDualStack", self.ipv6_allowed_for_dual_stack);
@@ -844,6 +874,7 @@ pub mod canary {
 
     impl RunConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RunConfig {
             RunConfig {
                 active_tracing: None,
@@ -856,12 +887,14 @@ pub mod canary {
     }
 
     impl Default for RunConfig {
+        #[inline]
         fn default() -> RunConfig {
             RunConfig::new()
         }
     }
 
     impl IntoValue for RunConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActiveTracing", self.active_tracing);
@@ -940,6 +973,7 @@ pub mod canary {
 
     impl Code {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Code {
             Code {
                 blueprint_types: None,
@@ -955,12 +989,14 @@ pub mod canary {
     }
 
     impl Default for Code {
+        #[inline]
         fn default() -> Code {
             Code::new()
         }
     }
 
     impl IntoValue for Code {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlueprintTypes", self.blueprint_types);
@@ -1004,6 +1040,7 @@ pub mod canary {
 
     impl Schedule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(expression: impl Into<Str>) -> Schedule {
             Schedule {
                 duration_in_seconds: None,
@@ -1014,6 +1051,7 @@ pub mod canary {
     }
 
     impl IntoValue for Schedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DurationInSeconds", self.duration_in_seconds);
@@ -1053,6 +1091,7 @@ pub struct CfnGroupProps {
 #[cfg(feature = "synthetics")]
 impl CfnGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnGroupProps {
         CfnGroupProps {
             name: name.into(),
@@ -1065,6 +1104,7 @@ impl CfnGroupProps {
 #[cfg(feature = "synthetics")]
 impl CfnGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -1075,6 +1115,7 @@ impl CfnGroupProps {
 
     /// The `AWS::Synthetics::Group` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Synthetics::Group").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1083,6 +1124,7 @@ impl CfnGroupProps {
 #[cfg(feature = "synthetics")]
 impl crate::Cfn<markers::Group> {
     /// Adds an `AWS::Synthetics::Group` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1095,6 +1137,7 @@ impl crate::Cfn<markers::Group> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-synthetics-group.html#aws-resource-synthetics-group-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }

@@ -96,6 +96,7 @@ pub struct CfnApplicationProps {
 #[cfg(feature = "systemsmanagersap")]
 impl CfnApplicationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(application_id: impl Into<Str>, application_type: impl Into<Str>) -> CfnApplicationProps {
         CfnApplicationProps {
             application_id: application_id.into(),
@@ -114,6 +115,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "systemsmanagersap")]
 impl CfnApplicationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApplicationId", self.application_id.into_value());
@@ -130,6 +132,7 @@ impl CfnApplicationProps {
 
     /// The `AWS::SystemsManagerSAP::Application` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::SystemsManagerSAP::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -138,6 +141,7 @@ impl CfnApplicationProps {
 #[cfg(feature = "systemsmanagersap")]
 impl crate::Cfn<markers::Application> {
     /// Adds an `AWS::SystemsManagerSAP::Application` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -150,6 +154,7 @@ impl crate::Cfn<markers::Application> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-systemsmanagersap-application.html#aws-resource-systemsmanagersap-application-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -185,6 +190,7 @@ pub mod application {
 
     impl ComponentInfo {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ComponentInfo {
             ComponentInfo {
                 component_type: None,
@@ -195,12 +201,14 @@ pub mod application {
     }
 
     impl Default for ComponentInfo {
+        #[inline]
         fn default() -> ComponentInfo {
             ComponentInfo::new()
         }
     }
 
     impl IntoValue for ComponentInfo {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComponentType", self.component_type);
@@ -239,6 +247,7 @@ pub mod application {
 
     impl Credential {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Credential {
             Credential {
                 credential_type: None,
@@ -249,12 +258,14 @@ pub mod application {
     }
 
     impl Default for Credential {
+        #[inline]
         fn default() -> Credential {
             Credential::new()
         }
     }
 
     impl IntoValue for Credential {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CredentialType", self.credential_type);

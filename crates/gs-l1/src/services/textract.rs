@@ -71,6 +71,7 @@ pub struct CfnAdapterProps {
 #[cfg(feature = "textract")]
 impl CfnAdapterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(adapter_name: impl Into<Str>, feature_types: impl Into<List<Str>>) -> CfnAdapterProps {
         CfnAdapterProps {
             adapter_name: adapter_name.into(),
@@ -85,6 +86,7 @@ impl CfnAdapterProps {
 #[cfg(feature = "textract")]
 impl CfnAdapterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AdapterName", self.adapter_name.into_value());
@@ -97,6 +99,7 @@ impl CfnAdapterProps {
 
     /// The `AWS::Textract::Adapter` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Textract::Adapter").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -105,6 +108,7 @@ impl CfnAdapterProps {
 #[cfg(feature = "textract")]
 impl crate::Cfn<markers::Adapter> {
     /// Adds an `AWS::Textract::Adapter` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -117,6 +121,7 @@ impl crate::Cfn<markers::Adapter> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-textract-adapter.html#aws-resource-textract-adapter-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -125,6 +130,7 @@ impl crate::Cfn<markers::Adapter> {
     ///
     /// `Fn::GetAtt` of
     /// [`AdapterId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-textract-adapter.html#aws-resource-textract-adapter-return-values).
+    #[inline]
     pub fn attr_adapter_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AdapterId".into())
     }
@@ -133,6 +139,7 @@ impl crate::Cfn<markers::Adapter> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-textract-adapter.html#aws-resource-textract-adapter-return-values).
+    #[inline]
     pub fn attr_creation_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationTime".into())
     }

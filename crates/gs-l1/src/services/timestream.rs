@@ -141,6 +141,7 @@ pub struct CfnDatabaseProps {
 #[cfg(feature = "timestream")]
 impl CfnDatabaseProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDatabaseProps {
         CfnDatabaseProps {
             database_name: None,
@@ -152,6 +153,7 @@ impl CfnDatabaseProps {
 
 #[cfg(feature = "timestream")]
 impl Default for CfnDatabaseProps {
+    #[inline]
     fn default() -> CfnDatabaseProps {
         CfnDatabaseProps::new()
     }
@@ -160,6 +162,7 @@ impl Default for CfnDatabaseProps {
 #[cfg(feature = "timestream")]
 impl CfnDatabaseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DatabaseName", self.database_name);
@@ -170,6 +173,7 @@ impl CfnDatabaseProps {
 
     /// The `AWS::Timestream::Database` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Timestream::Database").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -178,6 +182,7 @@ impl CfnDatabaseProps {
 #[cfg(feature = "timestream")]
 impl crate::Cfn<markers::Database> {
     /// Adds an `AWS::Timestream::Database` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -190,6 +195,7 @@ impl crate::Cfn<markers::Database> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-database.html#aws-resource-timestream-database-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -315,6 +321,7 @@ pub struct CfnInfluxDBClusterProps {
 #[cfg(feature = "timestream")]
 impl CfnInfluxDBClusterProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnInfluxDBClusterProps {
         CfnInfluxDBClusterProps {
             allocated_storage: None,
@@ -342,6 +349,7 @@ impl CfnInfluxDBClusterProps {
 
 #[cfg(feature = "timestream")]
 impl Default for CfnInfluxDBClusterProps {
+    #[inline]
     fn default() -> CfnInfluxDBClusterProps {
         CfnInfluxDBClusterProps::new()
     }
@@ -350,6 +358,7 @@ impl Default for CfnInfluxDBClusterProps {
 #[cfg(feature = "timestream")]
 impl CfnInfluxDBClusterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllocatedStorage", self.allocated_storage);
@@ -376,6 +385,7 @@ impl CfnInfluxDBClusterProps {
 
     /// The `AWS::Timestream::InfluxDBCluster` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Timestream::InfluxDBCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -384,6 +394,7 @@ impl CfnInfluxDBClusterProps {
 #[cfg(feature = "timestream")]
 impl crate::Cfn<markers::InfluxDBCluster> {
     /// Adds an `AWS::Timestream::InfluxDBCluster` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -396,6 +407,7 @@ impl crate::Cfn<markers::InfluxDBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbcluster.html#aws-resource-timestream-influxdbcluster-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -404,6 +416,7 @@ impl crate::Cfn<markers::InfluxDBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbcluster.html#aws-resource-timestream-influxdbcluster-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -412,6 +425,7 @@ impl crate::Cfn<markers::InfluxDBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbcluster.html#aws-resource-timestream-influxdbcluster-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -420,6 +434,7 @@ impl crate::Cfn<markers::InfluxDBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbcluster.html#aws-resource-timestream-influxdbcluster-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -428,6 +443,7 @@ impl crate::Cfn<markers::InfluxDBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`ReaderEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbcluster.html#aws-resource-timestream-influxdbcluster-return-values).
+    #[inline]
     pub fn attr_reader_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ReaderEndpoint".into())
     }
@@ -437,6 +453,7 @@ impl crate::Cfn<markers::InfluxDBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`InfluxAuthParametersSecretArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbcluster.html#aws-resource-timestream-influxdbcluster-return-values).
+    #[inline]
     pub fn attr_influx_auth_parameters_secret_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InfluxAuthParametersSecretArn".into())
     }
@@ -445,6 +462,7 @@ impl crate::Cfn<markers::InfluxDBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`EngineType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbcluster.html#aws-resource-timestream-influxdbcluster-return-values).
+    #[inline]
     pub fn attr_engine_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EngineType".into())
     }
@@ -453,6 +471,7 @@ impl crate::Cfn<markers::InfluxDBCluster> {
     ///
     /// `Fn::GetAtt` of
     /// [`NextMaintenanceTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbcluster.html#aws-resource-timestream-influxdbcluster-return-values).
+    #[inline]
     pub fn attr_next_maintenance_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NextMaintenanceTime".into())
     }
@@ -479,6 +498,7 @@ pub mod influx_db_cluster {
 
     impl LogDeliveryConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_configuration: impl Into<S3Configuration>) -> LogDeliveryConfiguration {
             LogDeliveryConfiguration {
                 s3_configuration: s3_configuration.into(),
@@ -487,6 +507,7 @@ pub mod influx_db_cluster {
     }
 
     impl IntoValue for LogDeliveryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Configuration", self.s3_configuration.into_value());
@@ -516,6 +537,7 @@ pub mod influx_db_cluster {
 
     impl S3Configuration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>, enabled: impl Into<Bool>) -> S3Configuration {
             S3Configuration {
                 bucket_name: bucket_name.into(),
@@ -525,6 +547,7 @@ pub mod influx_db_cluster {
     }
 
     impl IntoValue for S3Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -555,6 +578,7 @@ pub mod influx_db_cluster {
 
     impl MaintenanceSchedule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(preferred_maintenance_window: impl Into<Str>, timezone: impl Into<Str>) -> MaintenanceSchedule {
             MaintenanceSchedule {
                 preferred_maintenance_window: preferred_maintenance_window.into(),
@@ -564,6 +588,7 @@ pub mod influx_db_cluster {
     }
 
     impl IntoValue for MaintenanceSchedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PreferredMaintenanceWindow", self.preferred_maintenance_window.into_value());
@@ -701,6 +726,7 @@ pub struct CfnInfluxDBInstanceProps {
 #[cfg(feature = "timestream")]
 impl CfnInfluxDBInstanceProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnInfluxDBInstanceProps {
         CfnInfluxDBInstanceProps {
             allocated_storage: None,
@@ -727,6 +753,7 @@ impl CfnInfluxDBInstanceProps {
 
 #[cfg(feature = "timestream")]
 impl Default for CfnInfluxDBInstanceProps {
+    #[inline]
     fn default() -> CfnInfluxDBInstanceProps {
         CfnInfluxDBInstanceProps::new()
     }
@@ -735,6 +762,7 @@ impl Default for CfnInfluxDBInstanceProps {
 #[cfg(feature = "timestream")]
 impl CfnInfluxDBInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllocatedStorage", self.allocated_storage);
@@ -760,6 +788,7 @@ impl CfnInfluxDBInstanceProps {
 
     /// The `AWS::Timestream::InfluxDBInstance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Timestream::InfluxDBInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -768,6 +797,7 @@ impl CfnInfluxDBInstanceProps {
 #[cfg(feature = "timestream")]
 impl crate::Cfn<markers::InfluxDBInstance> {
     /// Adds an `AWS::Timestream::InfluxDBInstance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -780,6 +810,7 @@ impl crate::Cfn<markers::InfluxDBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbinstance.html#aws-resource-timestream-influxdbinstance-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -788,6 +819,7 @@ impl crate::Cfn<markers::InfluxDBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbinstance.html#aws-resource-timestream-influxdbinstance-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -796,6 +828,7 @@ impl crate::Cfn<markers::InfluxDBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbinstance.html#aws-resource-timestream-influxdbinstance-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -804,6 +837,7 @@ impl crate::Cfn<markers::InfluxDBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`AvailabilityZone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbinstance.html#aws-resource-timestream-influxdbinstance-return-values).
+    #[inline]
     pub fn attr_availability_zone(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AvailabilityZone".into())
     }
@@ -812,6 +846,7 @@ impl crate::Cfn<markers::InfluxDBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbinstance.html#aws-resource-timestream-influxdbinstance-return-values).
+    #[inline]
     pub fn attr_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Endpoint".into())
     }
@@ -820,6 +855,7 @@ impl crate::Cfn<markers::InfluxDBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`SecondaryAvailabilityZone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbinstance.html#aws-resource-timestream-influxdbinstance-return-values).
+    #[inline]
     pub fn attr_secondary_availability_zone(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SecondaryAvailabilityZone".into())
     }
@@ -830,6 +866,7 @@ impl crate::Cfn<markers::InfluxDBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`InfluxAuthParametersSecretArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbinstance.html#aws-resource-timestream-influxdbinstance-return-values).
+    #[inline]
     pub fn attr_influx_auth_parameters_secret_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "InfluxAuthParametersSecretArn".into())
     }
@@ -838,6 +875,7 @@ impl crate::Cfn<markers::InfluxDBInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`NextMaintenanceTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbinstance.html#aws-resource-timestream-influxdbinstance-return-values).
+    #[inline]
     pub fn attr_next_maintenance_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NextMaintenanceTime".into())
     }
@@ -864,6 +902,7 @@ pub mod influx_db_instance {
 
     impl LogDeliveryConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_configuration: impl Into<S3Configuration>) -> LogDeliveryConfiguration {
             LogDeliveryConfiguration {
                 s3_configuration: s3_configuration.into(),
@@ -872,6 +911,7 @@ pub mod influx_db_instance {
     }
 
     impl IntoValue for LogDeliveryConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Configuration", self.s3_configuration.into_value());
@@ -901,6 +941,7 @@ pub mod influx_db_instance {
 
     impl S3Configuration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>, enabled: impl Into<Bool>) -> S3Configuration {
             S3Configuration {
                 bucket_name: bucket_name.into(),
@@ -910,6 +951,7 @@ pub mod influx_db_instance {
     }
 
     impl IntoValue for S3Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -940,6 +982,7 @@ pub mod influx_db_instance {
 
     impl MaintenanceSchedule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(preferred_maintenance_window: impl Into<Str>, timezone: impl Into<Str>) -> MaintenanceSchedule {
             MaintenanceSchedule {
                 preferred_maintenance_window: preferred_maintenance_window.into(),
@@ -949,6 +992,7 @@ pub mod influx_db_instance {
     }
 
     impl IntoValue for MaintenanceSchedule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PreferredMaintenanceWindow", self.preferred_maintenance_window.into_value());
@@ -1044,6 +1088,7 @@ pub struct CfnScheduledQueryProps {
 #[cfg(feature = "timestream")]
 impl CfnScheduledQueryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(error_report_configuration: impl Into<scheduled_query::ErrorReportConfiguration>, notification_configuration: impl Into<scheduled_query::NotificationConfiguration>, query_string: impl Into<Str>, schedule_configuration: impl Into<scheduled_query::ScheduleConfiguration>, scheduled_query_execution_role_arn: impl Into<Id<crate::iam::CfnRole>>) -> CfnScheduledQueryProps {
         CfnScheduledQueryProps {
             client_token: None,
@@ -1063,6 +1108,7 @@ impl CfnScheduledQueryProps {
 #[cfg(feature = "timestream")]
 impl CfnScheduledQueryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ClientToken", self.client_token);
@@ -1080,6 +1126,7 @@ impl CfnScheduledQueryProps {
 
     /// The `AWS::Timestream::ScheduledQuery` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Timestream::ScheduledQuery").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1088,6 +1135,7 @@ impl CfnScheduledQueryProps {
 #[cfg(feature = "timestream")]
 impl crate::Cfn<markers::ScheduledQuery> {
     /// Adds an `AWS::Timestream::ScheduledQuery` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1100,6 +1148,7 @@ impl crate::Cfn<markers::ScheduledQuery> {
     ///
     /// `Fn::GetAtt` of
     /// [`SQScheduleConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-scheduledquery.html#aws-resource-timestream-scheduledquery-return-values).
+    #[inline]
     pub fn attr_sq_schedule_configuration(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SQScheduleConfiguration".into())
     }
@@ -1108,6 +1157,7 @@ impl crate::Cfn<markers::ScheduledQuery> {
     ///
     /// `Fn::GetAtt` of
     /// [`SQNotificationConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-scheduledquery.html#aws-resource-timestream-scheduledquery-return-values).
+    #[inline]
     pub fn attr_sq_notification_configuration(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SQNotificationConfiguration".into())
     }
@@ -1116,6 +1166,7 @@ impl crate::Cfn<markers::ScheduledQuery> {
     ///
     /// `Fn::GetAtt` of
     /// [`SQErrorReportConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-scheduledquery.html#aws-resource-timestream-scheduledquery-return-values).
+    #[inline]
     pub fn attr_sq_error_report_configuration(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SQErrorReportConfiguration".into())
     }
@@ -1124,6 +1175,7 @@ impl crate::Cfn<markers::ScheduledQuery> {
     ///
     /// `Fn::GetAtt` of
     /// [`SQKmsKeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-scheduledquery.html#aws-resource-timestream-scheduledquery-return-values).
+    #[inline]
     pub fn attr_sq_kms_key_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SQKmsKeyId".into())
     }
@@ -1132,6 +1184,7 @@ impl crate::Cfn<markers::ScheduledQuery> {
     ///
     /// `Fn::GetAtt` of
     /// [`SQQueryString`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-scheduledquery.html#aws-resource-timestream-scheduledquery-return-values).
+    #[inline]
     pub fn attr_sq_query_string(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SQQueryString".into())
     }
@@ -1140,6 +1193,7 @@ impl crate::Cfn<markers::ScheduledQuery> {
     ///
     /// `Fn::GetAtt` of
     /// [`SQTargetConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-scheduledquery.html#aws-resource-timestream-scheduledquery-return-values).
+    #[inline]
     pub fn attr_sq_target_configuration(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SQTargetConfiguration".into())
     }
@@ -1148,6 +1202,7 @@ impl crate::Cfn<markers::ScheduledQuery> {
     ///
     /// `Fn::GetAtt` of
     /// [`SQName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-scheduledquery.html#aws-resource-timestream-scheduledquery-return-values).
+    #[inline]
     pub fn attr_sq_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SQName".into())
     }
@@ -1156,6 +1211,7 @@ impl crate::Cfn<markers::ScheduledQuery> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-scheduledquery.html#aws-resource-timestream-scheduledquery-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1164,6 +1220,7 @@ impl crate::Cfn<markers::ScheduledQuery> {
     ///
     /// `Fn::GetAtt` of
     /// [`SQScheduledQueryExecutionRoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-scheduledquery.html#aws-resource-timestream-scheduledquery-return-values).
+    #[inline]
     pub fn attr_sq_scheduled_query_execution_role_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SQScheduledQueryExecutionRoleArn".into())
     }
@@ -1190,6 +1247,7 @@ pub mod scheduled_query {
 
     impl ErrorReportConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(s3_configuration: impl Into<S3Configuration>) -> ErrorReportConfiguration {
             ErrorReportConfiguration {
                 s3_configuration: s3_configuration.into(),
@@ -1198,6 +1256,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for ErrorReportConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("S3Configuration", self.s3_configuration.into_value());
@@ -1238,6 +1297,7 @@ pub mod scheduled_query {
 
     impl S3Configuration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Id<crate::s3::CfnBucket>>) -> S3Configuration {
             S3Configuration {
                 bucket_name: bucket_name.into(),
@@ -1248,6 +1308,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for S3Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_ref());
@@ -1274,6 +1335,7 @@ pub mod scheduled_query {
 
     impl ScheduleConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(schedule_expression: impl Into<Str>) -> ScheduleConfiguration {
             ScheduleConfiguration {
                 schedule_expression: schedule_expression.into(),
@@ -1282,6 +1344,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for ScheduleConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ScheduleExpression", self.schedule_expression.into_value());
@@ -1305,6 +1368,7 @@ pub mod scheduled_query {
 
     impl TargetConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(timestream_configuration: impl Into<TimestreamConfiguration>) -> TargetConfiguration {
             TargetConfiguration {
                 timestream_configuration: timestream_configuration.into(),
@@ -1313,6 +1377,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for TargetConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TimestreamConfiguration", self.timestream_configuration.into_value());
@@ -1377,6 +1442,7 @@ pub mod scheduled_query {
 
     impl TimestreamConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(database_name: impl Into<Str>, dimension_mappings: impl Into<List<DimensionMapping>>, table_name: impl Into<Str>, time_column: impl Into<Str>) -> TimestreamConfiguration {
             TimestreamConfiguration {
                 database_name: database_name.into(),
@@ -1391,6 +1457,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for TimestreamConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DatabaseName", self.database_name.into_value());
@@ -1427,6 +1494,7 @@ pub mod scheduled_query {
 
     impl DimensionMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(dimension_value_type: impl Into<Str>, name: impl Into<Str>) -> DimensionMapping {
             DimensionMapping {
                 dimension_value_type: dimension_value_type.into(),
@@ -1436,6 +1504,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for DimensionMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DimensionValueType", self.dimension_value_type.into_value());
@@ -1489,6 +1558,7 @@ pub mod scheduled_query {
 
     impl MixedMeasureMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(measure_value_type: impl Into<Str>) -> MixedMeasureMapping {
             MixedMeasureMapping {
                 measure_name: None,
@@ -1501,6 +1571,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for MixedMeasureMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MeasureName", self.measure_name);
@@ -1541,6 +1612,7 @@ pub mod scheduled_query {
 
     impl MultiMeasureAttributeMapping {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(measure_value_type: impl Into<Str>, source_column: impl Into<Str>) -> MultiMeasureAttributeMapping {
             MultiMeasureAttributeMapping {
                 measure_value_type: measure_value_type.into(),
@@ -1551,6 +1623,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for MultiMeasureAttributeMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MeasureValueType", self.measure_value_type.into_value());
@@ -1586,6 +1659,7 @@ pub mod scheduled_query {
 
     impl MultiMeasureMappings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(multi_measure_attribute_mappings: impl Into<List<MultiMeasureAttributeMapping>>) -> MultiMeasureMappings {
             MultiMeasureMappings {
                 multi_measure_attribute_mappings: multi_measure_attribute_mappings.into(),
@@ -1595,6 +1669,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for MultiMeasureMappings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MultiMeasureAttributeMappings", self.multi_measure_attribute_mappings.into_value());
@@ -1620,6 +1695,7 @@ pub mod scheduled_query {
 
     impl NotificationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(sns_configuration: impl Into<SnsConfiguration>) -> NotificationConfiguration {
             NotificationConfiguration {
                 sns_configuration: sns_configuration.into(),
@@ -1628,6 +1704,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for NotificationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("SnsConfiguration", self.sns_configuration.into_value());
@@ -1654,6 +1731,7 @@ pub mod scheduled_query {
 
     impl SnsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(topic_arn: impl Into<Id<crate::sns::CfnTopic>>) -> SnsConfiguration {
             SnsConfiguration {
                 topic_arn: topic_arn.into(),
@@ -1662,6 +1740,7 @@ pub mod scheduled_query {
     }
 
     impl IntoValue for SnsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TopicArn", self.topic_arn.into_ref());
@@ -1719,6 +1798,7 @@ pub struct CfnTableProps {
 #[cfg(feature = "timestream")]
 impl CfnTableProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(database_name: impl Into<Id<crate::timestream::CfnDatabase>>) -> CfnTableProps {
         CfnTableProps {
             database_name: database_name.into(),
@@ -1734,6 +1814,7 @@ impl CfnTableProps {
 #[cfg(feature = "timestream")]
 impl CfnTableProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DatabaseName", self.database_name.into_ref());
@@ -1747,6 +1828,7 @@ impl CfnTableProps {
 
     /// The `AWS::Timestream::Table` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Timestream::Table").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1755,6 +1837,7 @@ impl CfnTableProps {
 #[cfg(feature = "timestream")]
 impl crate::Cfn<markers::Table> {
     /// Adds an `AWS::Timestream::Table` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1767,6 +1850,7 @@ impl crate::Cfn<markers::Table> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-table.html#aws-resource-timestream-table-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1775,6 +1859,7 @@ impl crate::Cfn<markers::Table> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-table.html#aws-resource-timestream-table-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -1803,6 +1888,7 @@ pub mod table {
 
     impl Schema {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Schema {
             Schema {
                 composite_partition_key: None,
@@ -1811,12 +1897,14 @@ pub mod table {
     }
 
     impl Default for Schema {
+        #[inline]
         fn default() -> Schema {
             Schema::new()
         }
     }
 
     impl IntoValue for Schema {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CompositePartitionKey", self.composite_partition_key);
@@ -1855,6 +1943,7 @@ pub mod table {
 
     impl PartitionKey {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> PartitionKey {
             PartitionKey {
                 enforcement_in_record: None,
@@ -1865,6 +1954,7 @@ pub mod table {
     }
 
     impl IntoValue for PartitionKey {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnforcementInRecord", self.enforcement_in_record);
@@ -1891,6 +1981,7 @@ pub mod table {
 
     impl MagneticStoreRejectedDataLocation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MagneticStoreRejectedDataLocation {
             MagneticStoreRejectedDataLocation {
                 s3_configuration: None,
@@ -1899,12 +1990,14 @@ pub mod table {
     }
 
     impl Default for MagneticStoreRejectedDataLocation {
+        #[inline]
         fn default() -> MagneticStoreRejectedDataLocation {
             MagneticStoreRejectedDataLocation::new()
         }
     }
 
     impl IntoValue for MagneticStoreRejectedDataLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3Configuration", self.s3_configuration);
@@ -1947,6 +2040,7 @@ pub mod table {
 
     impl S3Configuration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket_name: impl Into<Str>, encryption_option: impl Into<Str>) -> S3Configuration {
             S3Configuration {
                 bucket_name: bucket_name.into(),
@@ -1958,6 +2052,7 @@ pub mod table {
     }
 
     impl IntoValue for S3Configuration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BucketName", self.bucket_name.into_value());
@@ -1990,6 +2085,7 @@ pub mod table {
 
     impl MagneticStoreWriteProperties {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enable_magnetic_store_writes: impl Into<Bool>) -> MagneticStoreWriteProperties {
             MagneticStoreWriteProperties {
                 enable_magnetic_store_writes: enable_magnetic_store_writes.into(),
@@ -1999,6 +2095,7 @@ pub mod table {
     }
 
     impl IntoValue for MagneticStoreWriteProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EnableMagneticStoreWrites", self.enable_magnetic_store_writes.into_value());
@@ -2028,6 +2125,7 @@ pub mod table {
 
     impl RetentionProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RetentionProperties {
             RetentionProperties {
                 magnetic_store_retention_period_in_days: None,
@@ -2037,12 +2135,14 @@ pub mod table {
     }
 
     impl Default for RetentionProperties {
+        #[inline]
         fn default() -> RetentionProperties {
             RetentionProperties::new()
         }
     }
 
     impl IntoValue for RetentionProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MagneticStoreRetentionPeriodInDays", self.magnetic_store_retention_period_in_days);

@@ -112,6 +112,7 @@ pub struct CfnCallAnalyticsCategoryProps {
 #[cfg(feature = "transcribe")]
 impl CfnCallAnalyticsCategoryProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(category_name: impl Into<Str>, rules: impl Into<List<call_analytics_category::Rule>>) -> CfnCallAnalyticsCategoryProps {
         CfnCallAnalyticsCategoryProps {
             category_name: category_name.into(),
@@ -125,6 +126,7 @@ impl CfnCallAnalyticsCategoryProps {
 #[cfg(feature = "transcribe")]
 impl CfnCallAnalyticsCategoryProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CategoryName", self.category_name.into_value());
@@ -136,6 +138,7 @@ impl CfnCallAnalyticsCategoryProps {
 
     /// The `AWS::Transcribe::CallAnalyticsCategory` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Transcribe::CallAnalyticsCategory").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -144,6 +147,7 @@ impl CfnCallAnalyticsCategoryProps {
 #[cfg(feature = "transcribe")]
 impl crate::Cfn<markers::CallAnalyticsCategory> {
     /// Adds an `AWS::Transcribe::CallAnalyticsCategory` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -156,6 +160,7 @@ impl crate::Cfn<markers::CallAnalyticsCategory> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transcribe-callanalyticscategory.html#aws-resource-transcribe-callanalyticscategory-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -164,6 +169,7 @@ impl crate::Cfn<markers::CallAnalyticsCategory> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transcribe-callanalyticscategory.html#aws-resource-transcribe-callanalyticscategory-return-values).
+    #[inline]
     pub fn attr_create_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreateTime".into())
     }
@@ -172,6 +178,7 @@ impl crate::Cfn<markers::CallAnalyticsCategory> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transcribe-callanalyticscategory.html#aws-resource-transcribe-callanalyticscategory-return-values).
+    #[inline]
     pub fn attr_last_update_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdateTime".into())
     }
@@ -212,6 +219,7 @@ pub mod call_analytics_category {
 
     impl Rule {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Rule {
             Rule {
                 interruption_filter: None,
@@ -223,12 +231,14 @@ pub mod call_analytics_category {
     }
 
     impl Default for Rule {
+        #[inline]
         fn default() -> Rule {
             Rule::new()
         }
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InterruptionFilter", self.interruption_filter);
@@ -269,6 +279,7 @@ pub mod call_analytics_category {
 
     impl NonTalkTimeFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NonTalkTimeFilter {
             NonTalkTimeFilter {
                 absolute_time_range: None,
@@ -280,12 +291,14 @@ pub mod call_analytics_category {
     }
 
     impl Default for NonTalkTimeFilter {
+        #[inline]
         fn default() -> NonTalkTimeFilter {
             NonTalkTimeFilter::new()
         }
     }
 
     impl IntoValue for NonTalkTimeFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AbsoluteTimeRange", self.absolute_time_range);
@@ -326,6 +339,7 @@ pub mod call_analytics_category {
 
     impl AbsoluteTimeRange {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AbsoluteTimeRange {
             AbsoluteTimeRange {
                 end_time: None,
@@ -337,12 +351,14 @@ pub mod call_analytics_category {
     }
 
     impl Default for AbsoluteTimeRange {
+        #[inline]
         fn default() -> AbsoluteTimeRange {
             AbsoluteTimeRange::new()
         }
     }
 
     impl IntoValue for AbsoluteTimeRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndTime", self.end_time);
@@ -383,6 +399,7 @@ pub mod call_analytics_category {
 
     impl RelativeTimeRange {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RelativeTimeRange {
             RelativeTimeRange {
                 end_percentage: None,
@@ -394,12 +411,14 @@ pub mod call_analytics_category {
     }
 
     impl Default for RelativeTimeRange {
+        #[inline]
         fn default() -> RelativeTimeRange {
             RelativeTimeRange::new()
         }
     }
 
     impl IntoValue for RelativeTimeRange {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EndPercentage", self.end_percentage);
@@ -445,6 +464,7 @@ pub mod call_analytics_category {
 
     impl InterruptionFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InterruptionFilter {
             InterruptionFilter {
                 absolute_time_range: None,
@@ -457,12 +477,14 @@ pub mod call_analytics_category {
     }
 
     impl Default for InterruptionFilter {
+        #[inline]
         fn default() -> InterruptionFilter {
             InterruptionFilter::new()
         }
     }
 
     impl IntoValue for InterruptionFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AbsoluteTimeRange", self.absolute_time_range);
@@ -516,6 +538,7 @@ pub mod call_analytics_category {
 
     impl TranscriptFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(targets: impl Into<List<Str>>, transcript_filter_type: impl Into<Str>) -> TranscriptFilter {
             TranscriptFilter {
                 absolute_time_range: None,
@@ -529,6 +552,7 @@ pub mod call_analytics_category {
     }
 
     impl IntoValue for TranscriptFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AbsoluteTimeRange", self.absolute_time_range);
@@ -577,6 +601,7 @@ pub mod call_analytics_category {
 
     impl SentimentFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(sentiments: impl Into<List<Str>>) -> SentimentFilter {
             SentimentFilter {
                 absolute_time_range: None,
@@ -589,6 +614,7 @@ pub mod call_analytics_category {
     }
 
     impl IntoValue for SentimentFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AbsoluteTimeRange", self.absolute_time_range);
@@ -636,6 +662,7 @@ pub struct CfnMedicalVocabularyProps {
 #[cfg(feature = "transcribe")]
 impl CfnMedicalVocabularyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(language_code: impl Into<Str>, vocabulary_name: impl Into<Str>) -> CfnMedicalVocabularyProps {
         CfnMedicalVocabularyProps {
             language_code: language_code.into(),
@@ -649,6 +676,7 @@ impl CfnMedicalVocabularyProps {
 #[cfg(feature = "transcribe")]
 impl CfnMedicalVocabularyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LanguageCode", self.language_code.into_value());
@@ -660,6 +688,7 @@ impl CfnMedicalVocabularyProps {
 
     /// The `AWS::Transcribe::MedicalVocabulary` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Transcribe::MedicalVocabulary").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -668,6 +697,7 @@ impl CfnMedicalVocabularyProps {
 #[cfg(feature = "transcribe")]
 impl crate::Cfn<markers::MedicalVocabulary> {
     /// Adds an `AWS::Transcribe::MedicalVocabulary` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -680,6 +710,7 @@ impl crate::Cfn<markers::MedicalVocabulary> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transcribe-medicalvocabulary.html#aws-resource-transcribe-medicalvocabulary-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -737,6 +768,7 @@ pub struct CfnVocabularyProps {
 #[cfg(feature = "transcribe")]
 impl CfnVocabularyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(language_code: impl Into<Str>, vocabulary_name: impl Into<Str>) -> CfnVocabularyProps {
         CfnVocabularyProps {
             data_access_role_arn: None,
@@ -752,6 +784,7 @@ impl CfnVocabularyProps {
 #[cfg(feature = "transcribe")]
 impl CfnVocabularyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DataAccessRoleArn", self.data_access_role_arn);
@@ -765,6 +798,7 @@ impl CfnVocabularyProps {
 
     /// The `AWS::Transcribe::Vocabulary` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Transcribe::Vocabulary").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -773,6 +807,7 @@ impl CfnVocabularyProps {
 #[cfg(feature = "transcribe")]
 impl crate::Cfn<markers::Vocabulary> {
     /// Adds an `AWS::Transcribe::Vocabulary` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -785,6 +820,7 @@ impl crate::Cfn<markers::Vocabulary> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transcribe-vocabulary.html#aws-resource-transcribe-vocabulary-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -794,6 +830,7 @@ impl crate::Cfn<markers::Vocabulary> {
     ///
     /// `Fn::GetAtt` of
     /// [`VocabularyState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transcribe-vocabulary.html#aws-resource-transcribe-vocabulary-return-values).
+    #[inline]
     pub fn attr_vocabulary_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VocabularyState".into())
     }
@@ -802,6 +839,7 @@ impl crate::Cfn<markers::Vocabulary> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transcribe-vocabulary.html#aws-resource-transcribe-vocabulary-return-values).
+    #[inline]
     pub fn attr_last_modified_time(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
@@ -854,6 +892,7 @@ pub struct CfnVocabularyFilterProps {
 #[cfg(feature = "transcribe")]
 impl CfnVocabularyFilterProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(language_code: impl Into<Str>, vocabulary_filter_name: impl Into<Str>) -> CfnVocabularyFilterProps {
         CfnVocabularyFilterProps {
             data_access_role_arn: None,
@@ -869,6 +908,7 @@ impl CfnVocabularyFilterProps {
 #[cfg(feature = "transcribe")]
 impl CfnVocabularyFilterProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DataAccessRoleArn", self.data_access_role_arn);
@@ -882,6 +922,7 @@ impl CfnVocabularyFilterProps {
 
     /// The `AWS::Transcribe::VocabularyFilter` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Transcribe::VocabularyFilter").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -890,6 +931,7 @@ impl CfnVocabularyFilterProps {
 #[cfg(feature = "transcribe")]
 impl crate::Cfn<markers::VocabularyFilter> {
     /// Adds an `AWS::Transcribe::VocabularyFilter` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -902,6 +944,7 @@ impl crate::Cfn<markers::VocabularyFilter> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transcribe-vocabularyfilter.html#aws-resource-transcribe-vocabularyfilter-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }

@@ -242,6 +242,7 @@ pub struct CfnAgreementProps {
 #[cfg(feature = "transfer")]
 impl CfnAgreementProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(access_role: impl Into<Str>, local_profile_id: impl Into<Str>, partner_profile_id: impl Into<Str>, server_id: impl Into<Str>) -> CfnAgreementProps {
         CfnAgreementProps {
             access_role: access_role.into(),
@@ -262,6 +263,7 @@ impl CfnAgreementProps {
 #[cfg(feature = "transfer")]
 impl CfnAgreementProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccessRole", self.access_role.into_value());
@@ -280,6 +282,7 @@ impl CfnAgreementProps {
 
     /// The `AWS::Transfer::Agreement` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Transfer::Agreement").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -288,6 +291,7 @@ impl CfnAgreementProps {
 #[cfg(feature = "transfer")]
 impl crate::Cfn<markers::Agreement> {
     /// Adds an `AWS::Transfer::Agreement` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -300,6 +304,7 @@ impl crate::Cfn<markers::Agreement> {
     ///
     /// `Fn::GetAtt` of
     /// [`AgreementId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-agreement.html#aws-resource-transfer-agreement-return-values).
+    #[inline]
     pub fn attr_agreement_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AgreementId".into())
     }
@@ -308,6 +313,7 @@ impl crate::Cfn<markers::Agreement> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-agreement.html#aws-resource-transfer-agreement-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -358,6 +364,7 @@ pub mod agreement {
 
     impl CustomDirectories {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(failed_files_directory: impl Into<Str>, mdn_files_directory: impl Into<Str>, payload_files_directory: impl Into<Str>, status_files_directory: impl Into<Str>, temporary_files_directory: impl Into<Str>) -> CustomDirectories {
             CustomDirectories {
                 failed_files_directory: failed_files_directory.into(),
@@ -370,6 +377,7 @@ pub mod agreement {
     }
 
     impl IntoValue for CustomDirectories {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FailedFilesDirectory", self.failed_files_directory.into_value());
@@ -442,6 +450,7 @@ pub struct CfnCertificateProps {
 #[cfg(feature = "transfer")]
 impl CfnCertificateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(certificate: impl Into<Str>, usage: impl Into<Str>) -> CfnCertificateProps {
         CfnCertificateProps {
             active_date: None,
@@ -459,6 +468,7 @@ impl CfnCertificateProps {
 #[cfg(feature = "transfer")]
 impl CfnCertificateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ActiveDate", self.active_date);
@@ -474,6 +484,7 @@ impl CfnCertificateProps {
 
     /// The `AWS::Transfer::Certificate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Transfer::Certificate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -482,6 +493,7 @@ impl CfnCertificateProps {
 #[cfg(feature = "transfer")]
 impl crate::Cfn<markers::Certificate> {
     /// Adds an `AWS::Transfer::Certificate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -495,6 +507,7 @@ impl crate::Cfn<markers::Certificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-certificate.html#aws-resource-transfer-certificate-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -504,6 +517,7 @@ impl crate::Cfn<markers::Certificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-certificate.html#aws-resource-transfer-certificate-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -512,6 +526,7 @@ impl crate::Cfn<markers::Certificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Serial`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-certificate.html#aws-resource-transfer-certificate-return-values).
+    #[inline]
     pub fn attr_serial(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Serial".into())
     }
@@ -521,6 +536,7 @@ impl crate::Cfn<markers::Certificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`CertificateId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-certificate.html#aws-resource-transfer-certificate-return-values).
+    #[inline]
     pub fn attr_certificate_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CertificateId".into())
     }
@@ -529,6 +545,7 @@ impl crate::Cfn<markers::Certificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`NotBeforeDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-certificate.html#aws-resource-transfer-certificate-return-values).
+    #[inline]
     pub fn attr_not_before_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NotBeforeDate".into())
     }
@@ -537,6 +554,7 @@ impl crate::Cfn<markers::Certificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`NotAfterDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-certificate.html#aws-resource-transfer-certificate-return-values).
+    #[inline]
     pub fn attr_not_after_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NotAfterDate".into())
     }
@@ -545,6 +563,7 @@ impl crate::Cfn<markers::Certificate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-certificate.html#aws-resource-transfer-certificate-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -620,6 +639,7 @@ pub struct CfnConnectorProps {
 #[cfg(feature = "transfer")]
 impl CfnConnectorProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(access_role: impl Into<Str>) -> CfnConnectorProps {
         CfnConnectorProps {
             access_role: access_role.into(),
@@ -639,6 +659,7 @@ impl CfnConnectorProps {
 #[cfg(feature = "transfer")]
 impl CfnConnectorProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccessRole", self.access_role.into_value());
@@ -656,6 +677,7 @@ impl CfnConnectorProps {
 
     /// The `AWS::Transfer::Connector` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Transfer::Connector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -664,6 +686,7 @@ impl CfnConnectorProps {
 #[cfg(feature = "transfer")]
 impl crate::Cfn<markers::Connector> {
     /// Adds an `AWS::Transfer::Connector` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -676,6 +699,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-connector.html#aws-resource-transfer-connector-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -684,6 +708,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectorId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-connector.html#aws-resource-transfer-connector-return-values).
+    #[inline]
     pub fn attr_connector_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectorId".into())
     }
@@ -693,6 +718,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceManagedEgressIpAddresses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-connector.html#aws-resource-transfer-connector-return-values).
+    #[inline]
     pub fn attr_service_managed_egress_ip_addresses(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceManagedEgressIpAddresses".into())
     }
@@ -702,6 +728,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-connector.html#aws-resource-transfer-connector-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -711,6 +738,7 @@ impl crate::Cfn<markers::Connector> {
     ///
     /// `Fn::GetAtt` of
     /// [`ErrorMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-connector.html#aws-resource-transfer-connector-return-values).
+    #[inline]
     pub fn attr_error_message(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ErrorMessage".into())
     }
@@ -743,6 +771,7 @@ pub mod connector {
 
     impl ConnectorAsyncMdnConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(server_ids: impl Into<List<Str>>, url: impl Into<Str>) -> ConnectorAsyncMdnConfig {
             ConnectorAsyncMdnConfig {
                 server_ids: server_ids.into(),
@@ -752,6 +781,7 @@ pub mod connector {
     }
 
     impl IntoValue for ConnectorAsyncMdnConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ServerIds", self.server_ids.into_value());
@@ -780,6 +810,7 @@ pub mod connector {
 
     impl ConnectorEgressConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(vpc_lattice: impl Into<ConnectorVpcLatticeEgressConfig>) -> ConnectorEgressConfig {
             ConnectorEgressConfig {
                 vpc_lattice: vpc_lattice.into(),
@@ -788,6 +819,7 @@ pub mod connector {
     }
 
     impl IntoValue for ConnectorEgressConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("VpcLattice", self.vpc_lattice.into_value());
@@ -821,6 +853,7 @@ pub mod connector {
 
     impl ConnectorVpcLatticeEgressConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(resource_configuration_arn: impl Into<Str>) -> ConnectorVpcLatticeEgressConfig {
             ConnectorVpcLatticeEgressConfig {
                 port_number: None,
@@ -830,6 +863,7 @@ pub mod connector {
     }
 
     impl IntoValue for ConnectorVpcLatticeEgressConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PortNumber", self.port_number);
@@ -874,6 +908,7 @@ pub mod connector {
 
     impl SftpConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SftpConfig {
             SftpConfig {
                 max_concurrent_connections: None,
@@ -885,12 +920,14 @@ pub mod connector {
     }
 
     impl Default for SftpConfig {
+        #[inline]
         fn default() -> SftpConfig {
             SftpConfig::new()
         }
     }
 
     impl IntoValue for SftpConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "MaxConcurrentConnections", self.max_concurrent_connections);
@@ -972,6 +1009,7 @@ pub mod connector {
 
     impl As2Config {
         /// Every property unset.
+        #[inline]
         pub fn new() -> As2Config {
             As2Config {
                 async_mdn_config: None,
@@ -990,12 +1028,14 @@ pub mod connector {
     }
 
     impl Default for As2Config {
+        #[inline]
         fn default() -> As2Config {
             As2Config::new()
         }
     }
 
     impl IntoValue for As2Config {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AsyncMdnConfig", self.async_mdn_config);
@@ -1050,6 +1090,7 @@ pub struct CfnHostKeyProps {
 #[cfg(feature = "transfer")]
 impl CfnHostKeyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(server_id: impl Into<Str>) -> CfnHostKeyProps {
         CfnHostKeyProps {
             description: None,
@@ -1063,6 +1104,7 @@ impl CfnHostKeyProps {
 #[cfg(feature = "transfer")]
 impl CfnHostKeyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1074,6 +1116,7 @@ impl CfnHostKeyProps {
 
     /// The `AWS::Transfer::HostKey` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Transfer::HostKey").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1082,6 +1125,7 @@ impl CfnHostKeyProps {
 #[cfg(feature = "transfer")]
 impl crate::Cfn<markers::HostKey> {
     /// Adds an `AWS::Transfer::HostKey` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1094,6 +1138,7 @@ impl crate::Cfn<markers::HostKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-hostkey.html#aws-resource-transfer-hostkey-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1102,6 +1147,7 @@ impl crate::Cfn<markers::HostKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`HostKeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-hostkey.html#aws-resource-transfer-hostkey-return-values).
+    #[inline]
     pub fn attr_host_key_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HostKeyId".into())
     }
@@ -1111,6 +1157,7 @@ impl crate::Cfn<markers::HostKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`HostKeyFingerprint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-hostkey.html#aws-resource-transfer-hostkey-return-values).
+    #[inline]
     pub fn attr_host_key_fingerprint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "HostKeyFingerprint".into())
     }
@@ -1119,6 +1166,7 @@ impl crate::Cfn<markers::HostKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-hostkey.html#aws-resource-transfer-hostkey-return-values).
+    #[inline]
     pub fn attr_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Type".into())
     }
@@ -1127,6 +1175,7 @@ impl crate::Cfn<markers::HostKey> {
     ///
     /// `Fn::GetAtt` of
     /// [`DateImported`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-hostkey.html#aws-resource-transfer-hostkey-return-values).
+    #[inline]
     pub fn attr_date_imported(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DateImported".into())
     }
@@ -1172,6 +1221,7 @@ pub struct CfnProfileProps {
 #[cfg(feature = "transfer")]
 impl CfnProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(as2_id: impl Into<Str>, profile_type: impl Into<Str>) -> CfnProfileProps {
         CfnProfileProps {
             as2_id: as2_id.into(),
@@ -1185,6 +1235,7 @@ impl CfnProfileProps {
 #[cfg(feature = "transfer")]
 impl CfnProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("As2Id", self.as2_id.into_value());
@@ -1196,6 +1247,7 @@ impl CfnProfileProps {
 
     /// The `AWS::Transfer::Profile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Transfer::Profile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1204,6 +1256,7 @@ impl CfnProfileProps {
 #[cfg(feature = "transfer")]
 impl crate::Cfn<markers::Profile> {
     /// Adds an `AWS::Transfer::Profile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1216,6 +1269,7 @@ impl crate::Cfn<markers::Profile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProfileId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-profile.html#aws-resource-transfer-profile-return-values).
+    #[inline]
     pub fn attr_profile_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProfileId".into())
     }
@@ -1225,6 +1279,7 @@ impl crate::Cfn<markers::Profile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-profile.html#aws-resource-transfer-profile-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1352,6 +1407,7 @@ pub struct CfnServerProps {
 #[cfg(feature = "transfer")]
 impl CfnServerProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnServerProps {
         CfnServerProps {
             certificate: None,
@@ -1377,6 +1433,7 @@ impl CfnServerProps {
 
 #[cfg(feature = "transfer")]
 impl Default for CfnServerProps {
+    #[inline]
     fn default() -> CfnServerProps {
         CfnServerProps::new()
     }
@@ -1385,6 +1442,7 @@ impl Default for CfnServerProps {
 #[cfg(feature = "transfer")]
 impl CfnServerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Certificate", self.certificate);
@@ -1409,6 +1467,7 @@ impl CfnServerProps {
 
     /// The `AWS::Transfer::Server` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Transfer::Server").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1417,6 +1476,7 @@ impl CfnServerProps {
 #[cfg(feature = "transfer")]
 impl crate::Cfn<markers::Server> {
     /// Adds an `AWS::Transfer::Server` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1429,6 +1489,7 @@ impl crate::Cfn<markers::Server> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-server.html#aws-resource-transfer-server-return-values).
+    #[inline]
     pub fn attr_server_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServerId".into())
     }
@@ -1437,6 +1498,7 @@ impl crate::Cfn<markers::Server> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-server.html#aws-resource-transfer-server-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1446,6 +1508,7 @@ impl crate::Cfn<markers::Server> {
     ///
     /// `Fn::GetAtt` of
     /// [`As2ServiceManagedEgressIpAddresses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-server.html#aws-resource-transfer-server-return-values).
+    #[inline]
     pub fn attr_as2_service_managed_egress_ip_addresses(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "As2ServiceManagedEgressIpAddresses".into())
     }
@@ -1456,6 +1519,7 @@ impl crate::Cfn<markers::Server> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-server.html#aws-resource-transfer-server-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -1481,6 +1545,7 @@ pub mod server {
 
     impl ProxyConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProxyConfig {
             ProxyConfig {
                 sftp_mode: None,
@@ -1489,12 +1554,14 @@ pub mod server {
     }
 
     impl Default for ProxyConfig {
+        #[inline]
         fn default() -> ProxyConfig {
             ProxyConfig::new()
         }
     }
 
     impl IntoValue for ProxyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SftpMode", self.sftp_mode);
@@ -1517,6 +1584,7 @@ pub mod server {
 
     impl S3StorageOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3StorageOptions {
             S3StorageOptions {
                 directory_listing_optimization: None,
@@ -1525,12 +1593,14 @@ pub mod server {
     }
 
     impl Default for S3StorageOptions {
+        #[inline]
         fn default() -> S3StorageOptions {
             S3StorageOptions::new()
         }
     }
 
     impl IntoValue for S3StorageOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DirectoryListingOptimization", self.directory_listing_optimization);
@@ -1579,6 +1649,7 @@ pub mod server {
 
     impl IdentityProviderDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IdentityProviderDetails {
             IdentityProviderDetails {
                 directory_id: None,
@@ -1591,12 +1662,14 @@ pub mod server {
     }
 
     impl Default for IdentityProviderDetails {
+        #[inline]
         fn default() -> IdentityProviderDetails {
             IdentityProviderDetails::new()
         }
     }
 
     impl IntoValue for IdentityProviderDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DirectoryId", self.directory_id);
@@ -1649,6 +1722,7 @@ pub mod server {
 
     impl EndpointDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EndpointDetails {
             EndpointDetails {
                 address_allocation_ids: None,
@@ -1661,12 +1735,14 @@ pub mod server {
     }
 
     impl Default for EndpointDetails {
+        #[inline]
         fn default() -> EndpointDetails {
             EndpointDetails::new()
         }
     }
 
     impl IntoValue for EndpointDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AddressAllocationIds", self.address_allocation_ids);
@@ -1720,6 +1796,7 @@ pub mod server {
 
     impl ProtocolDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProtocolDetails {
             ProtocolDetails {
                 as2_transports: None,
@@ -1732,12 +1809,14 @@ pub mod server {
     }
 
     impl Default for ProtocolDetails {
+        #[inline]
         fn default() -> ProtocolDetails {
             ProtocolDetails::new()
         }
     }
 
     impl IntoValue for ProtocolDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "As2Transports", self.as2_transports);
@@ -1771,6 +1850,7 @@ pub mod server {
 
     impl WorkflowDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkflowDetails {
             WorkflowDetails {
                 on_partial_upload: None,
@@ -1780,12 +1860,14 @@ pub mod server {
     }
 
     impl Default for WorkflowDetails {
+        #[inline]
         fn default() -> WorkflowDetails {
             WorkflowDetails::new()
         }
     }
 
     impl IntoValue for WorkflowDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OnPartialUpload", self.on_partial_upload);
@@ -1818,6 +1900,7 @@ pub mod server {
 
     impl WorkflowDetail {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(execution_role: impl Into<Str>, workflow_id: impl Into<Str>) -> WorkflowDetail {
             WorkflowDetail {
                 execution_role: execution_role.into(),
@@ -1827,6 +1910,7 @@ pub mod server {
     }
 
     impl IntoValue for WorkflowDetail {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ExecutionRole", self.execution_role.into_value());
@@ -1930,6 +2014,7 @@ pub struct CfnUserProps {
 #[cfg(feature = "transfer")]
 impl CfnUserProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(role: impl Into<Str>, server_id: impl Into<Str>, user_name: impl Into<Str>) -> CfnUserProps {
         CfnUserProps {
             home_directory: None,
@@ -1949,6 +2034,7 @@ impl CfnUserProps {
 #[cfg(feature = "transfer")]
 impl CfnUserProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "HomeDirectory", self.home_directory);
@@ -1966,6 +2052,7 @@ impl CfnUserProps {
 
     /// The `AWS::Transfer::User` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Transfer::User").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1974,6 +2061,7 @@ impl CfnUserProps {
 #[cfg(feature = "transfer")]
 impl crate::Cfn<markers::User> {
     /// Adds an `AWS::Transfer::User` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1986,6 +2074,7 @@ impl crate::Cfn<markers::User> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-user.html#aws-resource-transfer-user-return-values).
+    #[inline]
     pub fn attr_server_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServerId".into())
     }
@@ -1994,6 +2083,7 @@ impl crate::Cfn<markers::User> {
     ///
     /// `Fn::GetAtt` of
     /// [`UserName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-user.html#aws-resource-transfer-user-return-values).
+    #[inline]
     pub fn attr_user_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UserName".into())
     }
@@ -2003,6 +2093,7 @@ impl crate::Cfn<markers::User> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-user.html#aws-resource-transfer-user-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2041,6 +2132,7 @@ pub mod user {
 
     impl HomeDirectoryMapEntry {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entry: impl Into<Str>, target: impl Into<Str>) -> HomeDirectoryMapEntry {
             HomeDirectoryMapEntry {
                 entry: entry.into(),
@@ -2051,6 +2143,7 @@ pub mod user {
     }
 
     impl IntoValue for HomeDirectoryMapEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Entry", self.entry.into_value());
@@ -2091,6 +2184,7 @@ pub mod user {
 
     impl PosixProfile {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(gid: impl Into<Num>, uid: impl Into<Num>) -> PosixProfile {
             PosixProfile {
                 gid: gid.into(),
@@ -2101,6 +2195,7 @@ pub mod user {
     }
 
     impl IntoValue for PosixProfile {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Gid", self.gid.into_value());
@@ -2166,6 +2261,7 @@ pub struct CfnWebAppProps {
 #[cfg(feature = "transfer")]
 impl CfnWebAppProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(identity_provider_details: impl Into<web_app::IdentityProviderDetails>) -> CfnWebAppProps {
         CfnWebAppProps {
             access_endpoint: None,
@@ -2182,6 +2278,7 @@ impl CfnWebAppProps {
 #[cfg(feature = "transfer")]
 impl CfnWebAppProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccessEndpoint", self.access_endpoint);
@@ -2196,6 +2293,7 @@ impl CfnWebAppProps {
 
     /// The `AWS::Transfer::WebApp` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Transfer::WebApp").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2204,6 +2302,7 @@ impl CfnWebAppProps {
 #[cfg(feature = "transfer")]
 impl crate::Cfn<markers::WebApp> {
     /// Adds an `AWS::Transfer::WebApp` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2216,6 +2315,7 @@ impl crate::Cfn<markers::WebApp> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-webapp.html#aws-resource-transfer-webapp-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2224,6 +2324,7 @@ impl crate::Cfn<markers::WebApp> {
     ///
     /// `Fn::GetAtt` of
     /// [`WebAppId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-webapp.html#aws-resource-transfer-webapp-return-values).
+    #[inline]
     pub fn attr_web_app_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WebAppId".into())
     }
@@ -2233,6 +2334,7 @@ impl crate::Cfn<markers::WebApp> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentityProviderDetails.ApplicationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-webapp.html#aws-resource-transfer-webapp-return-values).
+    #[inline]
     pub fn attr_identity_provider_details_application_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentityProviderDetails.ApplicationArn".into())
     }
@@ -2241,6 +2343,7 @@ impl crate::Cfn<markers::WebApp> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcEndpointId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-webapp.html#aws-resource-transfer-webapp-return-values).
+    #[inline]
     pub fn attr_vpc_endpoint_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcEndpointId".into())
     }
@@ -2279,6 +2382,7 @@ pub mod web_app {
 
     impl IdentityProviderDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IdentityProviderDetails {
             IdentityProviderDetails {
                 application_arn: None,
@@ -2289,12 +2393,14 @@ pub mod web_app {
     }
 
     impl Default for IdentityProviderDetails {
+        #[inline]
         fn default() -> IdentityProviderDetails {
             IdentityProviderDetails::new()
         }
     }
 
     impl IntoValue for IdentityProviderDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplicationArn", self.application_arn);
@@ -2320,6 +2426,7 @@ pub mod web_app {
 
     impl EndpointDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EndpointDetails {
             EndpointDetails {
                 vpc: None,
@@ -2328,12 +2435,14 @@ pub mod web_app {
     }
 
     impl Default for EndpointDetails {
+        #[inline]
         fn default() -> EndpointDetails {
             EndpointDetails::new()
         }
     }
 
     impl IntoValue for EndpointDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Vpc", self.vpc);
@@ -2374,6 +2483,7 @@ pub mod web_app {
 
     impl Vpc {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Vpc {
             Vpc {
                 ip_address_type: None,
@@ -2385,12 +2495,14 @@ pub mod web_app {
     }
 
     impl Default for Vpc {
+        #[inline]
         fn default() -> Vpc {
             Vpc::new()
         }
     }
 
     impl IntoValue for Vpc {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IpAddressType", self.ip_address_type);
@@ -2419,6 +2531,7 @@ pub mod web_app {
 
     impl WebAppUnits {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(provisioned: impl Into<Int>) -> WebAppUnits {
             WebAppUnits {
                 provisioned: provisioned.into(),
@@ -2427,6 +2540,7 @@ pub mod web_app {
     }
 
     impl IntoValue for WebAppUnits {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Provisioned", self.provisioned.into_value());
@@ -2460,6 +2574,7 @@ pub mod web_app {
 
     impl WebAppCustomization {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WebAppCustomization {
             WebAppCustomization {
                 favicon_file: None,
@@ -2470,12 +2585,14 @@ pub mod web_app {
     }
 
     impl Default for WebAppCustomization {
+        #[inline]
         fn default() -> WebAppCustomization {
             WebAppCustomization::new()
         }
     }
 
     impl IntoValue for WebAppCustomization {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FaviconFile", self.favicon_file);
@@ -2524,6 +2641,7 @@ pub struct CfnWorkflowProps {
 #[cfg(feature = "transfer")]
 impl CfnWorkflowProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(steps: impl Into<List<workflow::WorkflowStep>>) -> CfnWorkflowProps {
         CfnWorkflowProps {
             description: None,
@@ -2537,6 +2655,7 @@ impl CfnWorkflowProps {
 #[cfg(feature = "transfer")]
 impl CfnWorkflowProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -2548,6 +2667,7 @@ impl CfnWorkflowProps {
 
     /// The `AWS::Transfer::Workflow` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Transfer::Workflow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2556,6 +2676,7 @@ impl CfnWorkflowProps {
 #[cfg(feature = "transfer")]
 impl crate::Cfn<markers::Workflow> {
     /// Adds an `AWS::Transfer::Workflow` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2568,6 +2689,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkflowId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-workflow.html#aws-resource-transfer-workflow-return-values).
+    #[inline]
     pub fn attr_workflow_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkflowId".into())
     }
@@ -2576,6 +2698,7 @@ impl crate::Cfn<markers::Workflow> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-workflow.html#aws-resource-transfer-workflow-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2632,6 +2755,7 @@ pub mod workflow {
 
     impl WorkflowStep {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkflowStep {
             WorkflowStep {
                 copy_step_details: None,
@@ -2645,12 +2769,14 @@ pub mod workflow {
     }
 
     impl Default for WorkflowStep {
+        #[inline]
         fn default() -> WorkflowStep {
             WorkflowStep::new()
         }
     }
 
     impl IntoValue for WorkflowStep {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CopyStepDetails", self.copy_step_details);
@@ -2706,6 +2832,7 @@ pub mod workflow {
 
     impl DecryptStepDetails {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(destination_file_location: impl Into<InputFileLocation>, r#type: impl Into<Str>) -> DecryptStepDetails {
             DecryptStepDetails {
                 destination_file_location: destination_file_location.into(),
@@ -2718,6 +2845,7 @@ pub mod workflow {
     }
 
     impl IntoValue for DecryptStepDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DestinationFileLocation", self.destination_file_location.into_value());
@@ -2752,6 +2880,7 @@ pub mod workflow {
 
     impl InputFileLocation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InputFileLocation {
             InputFileLocation {
                 efs_file_location: None,
@@ -2761,12 +2890,14 @@ pub mod workflow {
     }
 
     impl Default for InputFileLocation {
+        #[inline]
         fn default() -> InputFileLocation {
             InputFileLocation::new()
         }
     }
 
     impl IntoValue for InputFileLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EfsFileLocation", self.efs_file_location);
@@ -2797,6 +2928,7 @@ pub mod workflow {
 
     impl EfsInputFileLocation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EfsInputFileLocation {
             EfsInputFileLocation {
                 file_system_id: None,
@@ -2806,12 +2938,14 @@ pub mod workflow {
     }
 
     impl Default for EfsInputFileLocation {
+        #[inline]
         fn default() -> EfsInputFileLocation {
             EfsInputFileLocation::new()
         }
     }
 
     impl IntoValue for EfsInputFileLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FileSystemId", self.file_system_id);
@@ -2843,6 +2977,7 @@ pub mod workflow {
 
     impl S3InputFileLocation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3InputFileLocation {
             S3InputFileLocation {
                 bucket: None,
@@ -2852,12 +2987,14 @@ pub mod workflow {
     }
 
     impl Default for S3InputFileLocation {
+        #[inline]
         fn default() -> S3InputFileLocation {
             S3InputFileLocation::new()
         }
     }
 
     impl IntoValue for S3InputFileLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Bucket", self.bucket);
@@ -2903,6 +3040,7 @@ pub mod workflow {
 
     impl CopyStepDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CopyStepDetails {
             CopyStepDetails {
                 destination_file_location: None,
@@ -2914,12 +3052,14 @@ pub mod workflow {
     }
 
     impl Default for CopyStepDetails {
+        #[inline]
         fn default() -> CopyStepDetails {
             CopyStepDetails::new()
         }
     }
 
     impl IntoValue for CopyStepDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DestinationFileLocation", self.destination_file_location);
@@ -2947,6 +3087,7 @@ pub mod workflow {
 
     impl S3FileLocation {
         /// Every property unset.
+        #[inline]
         pub fn new() -> S3FileLocation {
             S3FileLocation {
                 s3_file_location: None,
@@ -2955,12 +3096,14 @@ pub mod workflow {
     }
 
     impl Default for S3FileLocation {
+        #[inline]
         fn default() -> S3FileLocation {
             S3FileLocation::new()
         }
     }
 
     impl IntoValue for S3FileLocation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3FileLocation", self.s3_file_location);
@@ -3006,6 +3149,7 @@ pub mod workflow {
 
     impl CustomStepDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomStepDetails {
             CustomStepDetails {
                 name: None,
@@ -3017,12 +3161,14 @@ pub mod workflow {
     }
 
     impl Default for CustomStepDetails {
+        #[inline]
         fn default() -> CustomStepDetails {
             CustomStepDetails::new()
         }
     }
 
     impl IntoValue for CustomStepDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -3056,6 +3202,7 @@ pub mod workflow {
 
     impl DeleteStepDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DeleteStepDetails {
             DeleteStepDetails {
                 name: None,
@@ -3065,12 +3212,14 @@ pub mod workflow {
     }
 
     impl Default for DeleteStepDetails {
+        #[inline]
         fn default() -> DeleteStepDetails {
             DeleteStepDetails::new()
         }
     }
 
     impl IntoValue for DeleteStepDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -3102,6 +3251,7 @@ pub mod workflow {
 
     impl S3Tag {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> S3Tag {
             S3Tag {
                 key: key.into(),
@@ -3111,6 +3261,7 @@ pub mod workflow {
     }
 
     impl IntoValue for S3Tag {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -3148,6 +3299,7 @@ pub mod workflow {
 
     impl TagStepDetails {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TagStepDetails {
             TagStepDetails {
                 name: None,
@@ -3158,12 +3310,14 @@ pub mod workflow {
     }
 
     impl Default for TagStepDetails {
+        #[inline]
         fn default() -> TagStepDetails {
             TagStepDetails::new()
         }
     }
 
     impl IntoValue for TagStepDetails {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);

@@ -71,6 +71,7 @@ pub struct CfnParallelDataProps {
 #[cfg(feature = "translate")]
 impl CfnParallelDataProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, parallel_data_config: impl Into<parallel_data::ParallelDataConfig>) -> CfnParallelDataProps {
         CfnParallelDataProps {
             description: None,
@@ -85,6 +86,7 @@ impl CfnParallelDataProps {
 #[cfg(feature = "translate")]
 impl CfnParallelDataProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -97,6 +99,7 @@ impl CfnParallelDataProps {
 
     /// The `AWS::Translate::ParallelData` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Translate::ParallelData").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -105,6 +108,7 @@ impl CfnParallelDataProps {
 #[cfg(feature = "translate")]
 impl crate::Cfn<markers::ParallelData> {
     /// Adds an `AWS::Translate::ParallelData` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -117,6 +121,7 @@ impl crate::Cfn<markers::ParallelData> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-translate-paralleldata.html#aws-resource-translate-paralleldata-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -125,6 +130,7 @@ impl crate::Cfn<markers::ParallelData> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-translate-paralleldata.html#aws-resource-translate-paralleldata-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -133,6 +139,7 @@ impl crate::Cfn<markers::ParallelData> {
     ///
     /// `Fn::GetAtt` of
     /// [`SourceLanguageCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-translate-paralleldata.html#aws-resource-translate-paralleldata-return-values).
+    #[inline]
     pub fn attr_source_language_code(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SourceLanguageCode".into())
     }
@@ -141,6 +148,7 @@ impl crate::Cfn<markers::ParallelData> {
     ///
     /// `Fn::GetAtt` of
     /// [`TargetLanguageCodes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-translate-paralleldata.html#aws-resource-translate-paralleldata-return-values).
+    #[inline]
     pub fn attr_target_language_codes(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TargetLanguageCodes".into())
     }
@@ -149,6 +157,7 @@ impl crate::Cfn<markers::ParallelData> {
     ///
     /// `Fn::GetAtt` of
     /// [`ImportedDataSize`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-translate-paralleldata.html#aws-resource-translate-paralleldata-return-values).
+    #[inline]
     pub fn attr_imported_data_size(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ImportedDataSize".into())
     }
@@ -157,6 +166,7 @@ impl crate::Cfn<markers::ParallelData> {
     ///
     /// `Fn::GetAtt` of
     /// [`ImportedRecordCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-translate-paralleldata.html#aws-resource-translate-paralleldata-return-values).
+    #[inline]
     pub fn attr_imported_record_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ImportedRecordCount".into())
     }
@@ -165,6 +175,7 @@ impl crate::Cfn<markers::ParallelData> {
     ///
     /// `Fn::GetAtt` of
     /// [`FailedRecordCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-translate-paralleldata.html#aws-resource-translate-paralleldata-return-values).
+    #[inline]
     pub fn attr_failed_record_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "FailedRecordCount".into())
     }
@@ -173,6 +184,7 @@ impl crate::Cfn<markers::ParallelData> {
     ///
     /// `Fn::GetAtt` of
     /// [`SkippedRecordCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-translate-paralleldata.html#aws-resource-translate-paralleldata-return-values).
+    #[inline]
     pub fn attr_skipped_record_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SkippedRecordCount".into())
     }
@@ -181,6 +193,7 @@ impl crate::Cfn<markers::ParallelData> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-translate-paralleldata.html#aws-resource-translate-paralleldata-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -189,6 +202,7 @@ impl crate::Cfn<markers::ParallelData> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-translate-paralleldata.html#aws-resource-translate-paralleldata-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -221,6 +235,7 @@ pub mod parallel_data {
 
     impl ParallelDataConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(format: impl Into<Str>, s3_uri: impl Into<Str>) -> ParallelDataConfig {
             ParallelDataConfig {
                 format: format.into(),
@@ -230,6 +245,7 @@ pub mod parallel_data {
     }
 
     impl IntoValue for ParallelDataConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Format", self.format.into_value());
@@ -260,6 +276,7 @@ pub mod parallel_data {
 
     impl EncryptionKey {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>, r#type: impl Into<Str>) -> EncryptionKey {
             EncryptionKey {
                 id: id.into(),
@@ -269,6 +286,7 @@ pub mod parallel_data {
     }
 
     impl IntoValue for EncryptionKey {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());
@@ -299,6 +317,7 @@ pub mod parallel_data {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -308,6 +327,7 @@ pub mod parallel_data {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());

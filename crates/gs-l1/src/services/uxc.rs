@@ -56,6 +56,7 @@ pub struct CfnAccountCustomizationProps {
 #[cfg(feature = "uxc")]
 impl CfnAccountCustomizationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnAccountCustomizationProps {
         CfnAccountCustomizationProps {
             account_color: None,
@@ -67,6 +68,7 @@ impl CfnAccountCustomizationProps {
 
 #[cfg(feature = "uxc")]
 impl Default for CfnAccountCustomizationProps {
+    #[inline]
     fn default() -> CfnAccountCustomizationProps {
         CfnAccountCustomizationProps::new()
     }
@@ -75,6 +77,7 @@ impl Default for CfnAccountCustomizationProps {
 #[cfg(feature = "uxc")]
 impl CfnAccountCustomizationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccountColor", self.account_color);
@@ -85,6 +88,7 @@ impl CfnAccountCustomizationProps {
 
     /// The `AWS::UXC::AccountCustomization` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::UXC::AccountCustomization").properties(self.into_properties())
     }
@@ -93,6 +97,7 @@ impl CfnAccountCustomizationProps {
 #[cfg(feature = "uxc")]
 impl crate::Cfn<markers::AccountCustomization> {
     /// Adds an `AWS::UXC::AccountCustomization` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -106,6 +111,7 @@ impl crate::Cfn<markers::AccountCustomization> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-uxc-accountcustomization.html#aws-resource-uxc-accountcustomization-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }

@@ -123,6 +123,7 @@ pub struct CfnIdentitySourceProps {
 #[cfg(feature = "verifiedpermissions")]
 impl CfnIdentitySourceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(configuration: impl Into<identity_source::IdentitySourceConfiguration>, policy_store_id: impl Into<Str>) -> CfnIdentitySourceProps {
         CfnIdentitySourceProps {
             configuration: configuration.into(),
@@ -135,6 +136,7 @@ impl CfnIdentitySourceProps {
 #[cfg(feature = "verifiedpermissions")]
 impl CfnIdentitySourceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Configuration", self.configuration.into_value());
@@ -145,6 +147,7 @@ impl CfnIdentitySourceProps {
 
     /// The `AWS::VerifiedPermissions::IdentitySource` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VerifiedPermissions::IdentitySource").properties(self.into_properties())
     }
@@ -153,6 +156,7 @@ impl CfnIdentitySourceProps {
 #[cfg(feature = "verifiedpermissions")]
 impl crate::Cfn<markers::IdentitySource> {
     /// Adds an `AWS::VerifiedPermissions::IdentitySource` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -165,6 +169,7 @@ impl crate::Cfn<markers::IdentitySource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Details.DiscoveryUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-identitysource.html#aws-resource-verifiedpermissions-identitysource-return-values).
+    #[inline]
     pub fn attr_details_discovery_url(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Details.DiscoveryUrl".into())
     }
@@ -173,6 +178,7 @@ impl crate::Cfn<markers::IdentitySource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Details`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-identitysource.html#aws-resource-verifiedpermissions-identitysource-return-values).
+    #[inline]
     pub fn attr_details(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Details".into())
     }
@@ -181,6 +187,7 @@ impl crate::Cfn<markers::IdentitySource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Details.ClientIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-identitysource.html#aws-resource-verifiedpermissions-identitysource-return-values).
+    #[inline]
     pub fn attr_details_client_ids(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Details.ClientIds".into())
     }
@@ -189,6 +196,7 @@ impl crate::Cfn<markers::IdentitySource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Details.UserPoolArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-identitysource.html#aws-resource-verifiedpermissions-identitysource-return-values).
+    #[inline]
     pub fn attr_details_user_pool_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Details.UserPoolArn".into())
     }
@@ -197,6 +205,7 @@ impl crate::Cfn<markers::IdentitySource> {
     ///
     /// `Fn::GetAtt` of
     /// [`Details.OpenIdIssuer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-identitysource.html#aws-resource-verifiedpermissions-identitysource-return-values).
+    #[inline]
     pub fn attr_details_open_id_issuer(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Details.OpenIdIssuer".into())
     }
@@ -205,6 +214,7 @@ impl crate::Cfn<markers::IdentitySource> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentitySourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-identitysource.html#aws-resource-verifiedpermissions-identitysource-return-values).
+    #[inline]
     pub fn attr_identity_source_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentitySourceId".into())
     }
@@ -233,6 +243,7 @@ pub mod identity_source {
 
     impl CognitoGroupConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(group_entity_type: impl Into<Str>) -> CognitoGroupConfiguration {
             CognitoGroupConfiguration {
                 group_entity_type: group_entity_type.into(),
@@ -241,6 +252,7 @@ pub mod identity_source {
     }
 
     impl IntoValue for CognitoGroupConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GroupEntityType", self.group_entity_type.into_value());
@@ -289,6 +301,7 @@ pub mod identity_source {
 
     impl OpenIdConnectConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(issuer: impl Into<Str>, token_selection: impl Into<OpenIdConnectTokenSelection>) -> OpenIdConnectConfiguration {
             OpenIdConnectConfiguration {
                 entity_id_prefix: None,
@@ -300,6 +313,7 @@ pub mod identity_source {
     }
 
     impl IntoValue for OpenIdConnectConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EntityIdPrefix", self.entity_id_prefix);
@@ -336,6 +350,7 @@ pub mod identity_source {
 
     impl OpenIdConnectGroupConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(group_claim: impl Into<Str>, group_entity_type: impl Into<Str>) -> OpenIdConnectGroupConfiguration {
             OpenIdConnectGroupConfiguration {
                 group_claim: group_claim.into(),
@@ -345,6 +360,7 @@ pub mod identity_source {
     }
 
     impl IntoValue for OpenIdConnectGroupConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("GroupClaim", self.group_claim.into_value());
@@ -378,6 +394,7 @@ pub mod identity_source {
 
     impl OpenIdConnectTokenSelection {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OpenIdConnectTokenSelection {
             OpenIdConnectTokenSelection {
                 access_token_only: None,
@@ -387,12 +404,14 @@ pub mod identity_source {
     }
 
     impl Default for OpenIdConnectTokenSelection {
+        #[inline]
         fn default() -> OpenIdConnectTokenSelection {
             OpenIdConnectTokenSelection::new()
         }
     }
 
     impl IntoValue for OpenIdConnectTokenSelection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccessTokenOnly", self.access_token_only);
@@ -424,6 +443,7 @@ pub mod identity_source {
 
     impl OpenIdConnectAccessTokenConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OpenIdConnectAccessTokenConfiguration {
             OpenIdConnectAccessTokenConfiguration {
                 audiences: None,
@@ -433,12 +453,14 @@ pub mod identity_source {
     }
 
     impl Default for OpenIdConnectAccessTokenConfiguration {
+        #[inline]
         fn default() -> OpenIdConnectAccessTokenConfiguration {
             OpenIdConnectAccessTokenConfiguration::new()
         }
     }
 
     impl IntoValue for OpenIdConnectAccessTokenConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Audiences", self.audiences);
@@ -471,6 +493,7 @@ pub mod identity_source {
 
     impl OpenIdConnectIdentityTokenConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OpenIdConnectIdentityTokenConfiguration {
             OpenIdConnectIdentityTokenConfiguration {
                 client_ids: None,
@@ -480,12 +503,14 @@ pub mod identity_source {
     }
 
     impl Default for OpenIdConnectIdentityTokenConfiguration {
+        #[inline]
         fn default() -> OpenIdConnectIdentityTokenConfiguration {
             OpenIdConnectIdentityTokenConfiguration::new()
         }
     }
 
     impl IntoValue for OpenIdConnectIdentityTokenConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClientIds", self.client_ids);
@@ -517,6 +542,7 @@ pub mod identity_source {
 
     impl IdentitySourceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IdentitySourceConfiguration {
             IdentitySourceConfiguration {
                 cognito_user_pool_configuration: None,
@@ -526,12 +552,14 @@ pub mod identity_source {
     }
 
     impl Default for IdentitySourceConfiguration {
+        #[inline]
         fn default() -> IdentitySourceConfiguration {
             IdentitySourceConfiguration::new()
         }
     }
 
     impl IntoValue for IdentitySourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CognitoUserPoolConfiguration", self.cognito_user_pool_configuration);
@@ -572,6 +600,7 @@ pub mod identity_source {
 
     impl CognitoUserPoolConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(user_pool_arn: impl Into<Str>) -> CognitoUserPoolConfiguration {
             CognitoUserPoolConfiguration {
                 client_ids: None,
@@ -582,6 +611,7 @@ pub mod identity_source {
     }
 
     impl IntoValue for CognitoUserPoolConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ClientIds", self.client_ids);
@@ -620,6 +650,7 @@ pub struct CfnPolicyProps {
 #[cfg(feature = "verifiedpermissions")]
 impl CfnPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(definition: impl Into<policy::PolicyDefinition>, policy_store_id: impl Into<Str>) -> CfnPolicyProps {
         CfnPolicyProps {
             definition: definition.into(),
@@ -632,6 +663,7 @@ impl CfnPolicyProps {
 #[cfg(feature = "verifiedpermissions")]
 impl CfnPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Definition", self.definition.into_value());
@@ -642,6 +674,7 @@ impl CfnPolicyProps {
 
     /// The `AWS::VerifiedPermissions::Policy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VerifiedPermissions::Policy").properties(self.into_properties())
     }
@@ -650,6 +683,7 @@ impl CfnPolicyProps {
 #[cfg(feature = "verifiedpermissions")]
 impl crate::Cfn<markers::Policy> {
     /// Adds an `AWS::VerifiedPermissions::Policy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -662,6 +696,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-policy.html#aws-resource-verifiedpermissions-policy-return-values).
+    #[inline]
     pub fn attr_policy_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyType".into())
     }
@@ -670,6 +705,7 @@ impl crate::Cfn<markers::Policy> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-policy.html#aws-resource-verifiedpermissions-policy-return-values).
+    #[inline]
     pub fn attr_policy_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyId".into())
     }
@@ -706,6 +742,7 @@ pub mod policy {
 
     impl PolicyDefinition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PolicyDefinition {
             PolicyDefinition {
                 r#static: None,
@@ -715,12 +752,14 @@ pub mod policy {
     }
 
     impl Default for PolicyDefinition {
+        #[inline]
         fn default() -> PolicyDefinition {
             PolicyDefinition::new()
         }
     }
 
     impl IntoValue for PolicyDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Static", self.r#static);
@@ -750,6 +789,7 @@ pub mod policy {
 
     impl StaticPolicyDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(statement: impl Into<Str>) -> StaticPolicyDefinition {
             StaticPolicyDefinition {
                 description: None,
@@ -759,6 +799,7 @@ pub mod policy {
     }
 
     impl IntoValue for StaticPolicyDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -797,6 +838,7 @@ pub mod policy {
 
     impl TemplateLinkedPolicyDefinition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(policy_template_id: impl Into<Str>) -> TemplateLinkedPolicyDefinition {
             TemplateLinkedPolicyDefinition {
                 policy_template_id: policy_template_id.into(),
@@ -807,6 +849,7 @@ pub mod policy {
     }
 
     impl IntoValue for TemplateLinkedPolicyDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PolicyTemplateId", self.policy_template_id.into_value());
@@ -838,6 +881,7 @@ pub mod policy {
 
     impl EntityIdentifier {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(entity_id: impl Into<Str>, entity_type: impl Into<Str>) -> EntityIdentifier {
             EntityIdentifier {
                 entity_id: entity_id.into(),
@@ -847,6 +891,7 @@ pub mod policy {
     }
 
     impl IntoValue for EntityIdentifier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("EntityId", self.entity_id.into_value());
@@ -906,6 +951,7 @@ pub struct CfnPolicyStoreProps {
 #[cfg(feature = "verifiedpermissions")]
 impl CfnPolicyStoreProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(validation_settings: impl Into<policy_store::ValidationSettings>) -> CfnPolicyStoreProps {
         CfnPolicyStoreProps {
             deletion_protection: None,
@@ -921,6 +967,7 @@ impl CfnPolicyStoreProps {
 #[cfg(feature = "verifiedpermissions")]
 impl CfnPolicyStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DeletionProtection", self.deletion_protection);
@@ -934,6 +981,7 @@ impl CfnPolicyStoreProps {
 
     /// The `AWS::VerifiedPermissions::PolicyStore` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VerifiedPermissions::PolicyStore").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -942,6 +990,7 @@ impl CfnPolicyStoreProps {
 #[cfg(feature = "verifiedpermissions")]
 impl crate::Cfn<markers::PolicyStore> {
     /// Adds an `AWS::VerifiedPermissions::PolicyStore` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -954,6 +1003,7 @@ impl crate::Cfn<markers::PolicyStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyStoreId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-policystore.html#aws-resource-verifiedpermissions-policystore-return-values).
+    #[inline]
     pub fn attr_policy_store_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyStoreId".into())
     }
@@ -964,6 +1014,7 @@ impl crate::Cfn<markers::PolicyStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-policystore.html#aws-resource-verifiedpermissions-policystore-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -972,6 +1023,7 @@ impl crate::Cfn<markers::PolicyStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`EncryptionState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-policystore.html#aws-resource-verifiedpermissions-policystore-return-values).
+    #[inline]
     pub fn attr_encryption_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EncryptionState".into())
     }
@@ -999,6 +1051,7 @@ pub mod policy_store {
 
     impl DeletionProtection {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mode: impl Into<Str>) -> DeletionProtection {
             DeletionProtection {
                 mode: mode.into(),
@@ -1007,6 +1060,7 @@ pub mod policy_store {
     }
 
     impl IntoValue for DeletionProtection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Mode", self.mode.into_value());
@@ -1034,6 +1088,7 @@ pub mod policy_store {
 
     impl EncryptionSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EncryptionSettings {
             EncryptionSettings {
                 default: None,
@@ -1043,12 +1098,14 @@ pub mod policy_store {
     }
 
     impl Default for EncryptionSettings {
+        #[inline]
         fn default() -> EncryptionSettings {
             EncryptionSettings::new()
         }
     }
 
     impl IntoValue for EncryptionSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Default", self.default);
@@ -1078,6 +1135,7 @@ pub mod policy_store {
 
     impl KmsEncryptionSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>) -> KmsEncryptionSettings {
             KmsEncryptionSettings {
                 encryption_context: None,
@@ -1087,6 +1145,7 @@ pub mod policy_store {
     }
 
     impl IntoValue for KmsEncryptionSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EncryptionContext", self.encryption_context);
@@ -1113,6 +1172,7 @@ pub mod policy_store {
 
     impl ValidationSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(mode: impl Into<Str>) -> ValidationSettings {
             ValidationSettings {
                 mode: mode.into(),
@@ -1121,6 +1181,7 @@ pub mod policy_store {
     }
 
     impl IntoValue for ValidationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Mode", self.mode.into_value());
@@ -1149,6 +1210,7 @@ pub mod policy_store {
 
     impl SchemaDefinition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SchemaDefinition {
             SchemaDefinition {
                 cedar_json: None,
@@ -1157,12 +1219,14 @@ pub mod policy_store {
     }
 
     impl Default for SchemaDefinition {
+        #[inline]
         fn default() -> SchemaDefinition {
             SchemaDefinition::new()
         }
     }
 
     impl IntoValue for SchemaDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CedarJson", self.cedar_json);
@@ -1193,6 +1257,7 @@ pub struct CfnPolicyStoreAliasProps {
 #[cfg(feature = "verifiedpermissions")]
 impl CfnPolicyStoreAliasProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(alias_name: impl Into<Str>, policy_store_id: impl Into<Str>) -> CfnPolicyStoreAliasProps {
         CfnPolicyStoreAliasProps {
             alias_name: alias_name.into(),
@@ -1204,6 +1269,7 @@ impl CfnPolicyStoreAliasProps {
 #[cfg(feature = "verifiedpermissions")]
 impl CfnPolicyStoreAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AliasName", self.alias_name.into_value());
@@ -1213,6 +1279,7 @@ impl CfnPolicyStoreAliasProps {
 
     /// The `AWS::VerifiedPermissions::PolicyStoreAlias` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VerifiedPermissions::PolicyStoreAlias").properties(self.into_properties())
     }
@@ -1221,6 +1288,7 @@ impl CfnPolicyStoreAliasProps {
 #[cfg(feature = "verifiedpermissions")]
 impl crate::Cfn<markers::PolicyStoreAlias> {
     /// Adds an `AWS::VerifiedPermissions::PolicyStoreAlias` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1263,6 +1331,7 @@ pub struct CfnPolicyTemplateProps {
 #[cfg(feature = "verifiedpermissions")]
 impl CfnPolicyTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_store_id: impl Into<Str>, statement: impl Into<Str>) -> CfnPolicyTemplateProps {
         CfnPolicyTemplateProps {
             description: None,
@@ -1276,6 +1345,7 @@ impl CfnPolicyTemplateProps {
 #[cfg(feature = "verifiedpermissions")]
 impl CfnPolicyTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -1287,6 +1357,7 @@ impl CfnPolicyTemplateProps {
 
     /// The `AWS::VerifiedPermissions::PolicyTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VerifiedPermissions::PolicyTemplate").properties(self.into_properties())
     }
@@ -1295,6 +1366,7 @@ impl CfnPolicyTemplateProps {
 #[cfg(feature = "verifiedpermissions")]
 impl crate::Cfn<markers::PolicyTemplate> {
     /// Adds an `AWS::VerifiedPermissions::PolicyTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1307,6 +1379,7 @@ impl crate::Cfn<markers::PolicyTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`PolicyTemplateId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-policytemplate.html#aws-resource-verifiedpermissions-policytemplate-return-values).
+    #[inline]
     pub fn attr_policy_template_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PolicyTemplateId".into())
     }

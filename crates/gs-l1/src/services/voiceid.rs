@@ -71,6 +71,7 @@ pub struct CfnDomainProps {
 #[cfg(feature = "voiceid")]
 impl CfnDomainProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, server_side_encryption_configuration: impl Into<domain::ServerSideEncryptionConfiguration>) -> CfnDomainProps {
         CfnDomainProps {
             description: None,
@@ -84,6 +85,7 @@ impl CfnDomainProps {
 #[cfg(feature = "voiceid")]
 impl CfnDomainProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -95,6 +97,7 @@ impl CfnDomainProps {
 
     /// The `AWS::VoiceID::Domain` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VoiceID::Domain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -103,6 +106,7 @@ impl CfnDomainProps {
 #[cfg(feature = "voiceid")]
 impl crate::Cfn<markers::Domain> {
     /// Adds an `AWS::VoiceID::Domain` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -115,6 +119,7 @@ impl crate::Cfn<markers::Domain> {
     ///
     /// `Fn::GetAtt` of
     /// [`DomainId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-voiceid-domain.html#aws-resource-voiceid-domain-return-values).
+    #[inline]
     pub fn attr_domain_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DomainId".into())
     }
@@ -148,6 +153,7 @@ pub mod domain {
 
     impl ServerSideEncryptionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(kms_key_id: impl Into<Str>) -> ServerSideEncryptionConfiguration {
             ServerSideEncryptionConfiguration {
                 kms_key_id: kms_key_id.into(),
@@ -156,6 +162,7 @@ pub mod domain {
     }
 
     impl IntoValue for ServerSideEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KmsKeyId", self.kms_key_id.into_value());

@@ -289,6 +289,7 @@ pub struct CfnAccessLogSubscriptionProps {
 #[cfg(feature = "vpclattice")]
 impl CfnAccessLogSubscriptionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(destination_arn: impl Into<Str>) -> CfnAccessLogSubscriptionProps {
         CfnAccessLogSubscriptionProps {
             destination_arn: destination_arn.into(),
@@ -302,6 +303,7 @@ impl CfnAccessLogSubscriptionProps {
 #[cfg(feature = "vpclattice")]
 impl CfnAccessLogSubscriptionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DestinationArn", self.destination_arn.into_value());
@@ -313,6 +315,7 @@ impl CfnAccessLogSubscriptionProps {
 
     /// The `AWS::VpcLattice::AccessLogSubscription` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VpcLattice::AccessLogSubscription").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -321,6 +324,7 @@ impl CfnAccessLogSubscriptionProps {
 #[cfg(feature = "vpclattice")]
 impl crate::Cfn<markers::AccessLogSubscription> {
     /// Adds an `AWS::VpcLattice::AccessLogSubscription` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -333,6 +337,7 @@ impl crate::Cfn<markers::AccessLogSubscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-accesslogsubscription.html#aws-resource-vpclattice-accesslogsubscription-return-values).
+    #[inline]
     pub fn attr_resource_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceArn".into())
     }
@@ -341,6 +346,7 @@ impl crate::Cfn<markers::AccessLogSubscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-accesslogsubscription.html#aws-resource-vpclattice-accesslogsubscription-return-values).
+    #[inline]
     pub fn attr_resource_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ResourceId".into())
     }
@@ -349,6 +355,7 @@ impl crate::Cfn<markers::AccessLogSubscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-accesslogsubscription.html#aws-resource-vpclattice-accesslogsubscription-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -357,6 +364,7 @@ impl crate::Cfn<markers::AccessLogSubscription> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-accesslogsubscription.html#aws-resource-vpclattice-accesslogsubscription-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -384,6 +392,7 @@ pub struct CfnAuthPolicyProps {
 #[cfg(feature = "vpclattice")]
 impl CfnAuthPolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy: impl Into<Json>, resource_identifier: impl Into<Str>) -> CfnAuthPolicyProps {
         CfnAuthPolicyProps {
             policy: policy.into(),
@@ -395,6 +404,7 @@ impl CfnAuthPolicyProps {
 #[cfg(feature = "vpclattice")]
 impl CfnAuthPolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Policy", self.policy.into_value());
@@ -404,6 +414,7 @@ impl CfnAuthPolicyProps {
 
     /// The `AWS::VpcLattice::AuthPolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VpcLattice::AuthPolicy").properties(self.into_properties())
     }
@@ -412,6 +423,7 @@ impl CfnAuthPolicyProps {
 #[cfg(feature = "vpclattice")]
 impl crate::Cfn<markers::AuthPolicy> {
     /// Adds an `AWS::VpcLattice::AuthPolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -427,6 +439,7 @@ impl crate::Cfn<markers::AuthPolicy> {
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-authpolicy.html#aws-resource-vpclattice-authpolicy-return-values).
+    #[inline]
     pub fn attr_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
@@ -456,6 +469,7 @@ pub struct CfnDomainVerificationProps {
 #[cfg(feature = "vpclattice")]
 impl CfnDomainVerificationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(domain_name: impl Into<Str>) -> CfnDomainVerificationProps {
         CfnDomainVerificationProps {
             domain_name: domain_name.into(),
@@ -467,6 +481,7 @@ impl CfnDomainVerificationProps {
 #[cfg(feature = "vpclattice")]
 impl CfnDomainVerificationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DomainName", self.domain_name.into_value());
@@ -476,6 +491,7 @@ impl CfnDomainVerificationProps {
 
     /// The `AWS::VpcLattice::DomainVerification` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VpcLattice::DomainVerification").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -484,6 +500,7 @@ impl CfnDomainVerificationProps {
 #[cfg(feature = "vpclattice")]
 impl crate::Cfn<markers::DomainVerification> {
     /// Adds an `AWS::VpcLattice::DomainVerification` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -496,6 +513,7 @@ impl crate::Cfn<markers::DomainVerification> {
     ///
     /// `Fn::GetAtt` of
     /// [`TxtMethodConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-domainverification.html#aws-resource-vpclattice-domainverification-return-values).
+    #[inline]
     pub fn attr_txt_method_config(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TxtMethodConfig".into())
     }
@@ -504,6 +522,7 @@ impl crate::Cfn<markers::DomainVerification> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-domainverification.html#aws-resource-vpclattice-domainverification-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -512,6 +531,7 @@ impl crate::Cfn<markers::DomainVerification> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-domainverification.html#aws-resource-vpclattice-domainverification-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -520,6 +540,7 @@ impl crate::Cfn<markers::DomainVerification> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-domainverification.html#aws-resource-vpclattice-domainverification-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -577,6 +598,7 @@ pub struct CfnListenerProps {
 #[cfg(feature = "vpclattice")]
 impl CfnListenerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(default_action: impl Into<listener::DefaultAction>, protocol: impl Into<Str>) -> CfnListenerProps {
         CfnListenerProps {
             default_action: default_action.into(),
@@ -592,6 +614,7 @@ impl CfnListenerProps {
 #[cfg(feature = "vpclattice")]
 impl CfnListenerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DefaultAction", self.default_action.into_value());
@@ -605,6 +628,7 @@ impl CfnListenerProps {
 
     /// The `AWS::VpcLattice::Listener` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VpcLattice::Listener").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -613,6 +637,7 @@ impl CfnListenerProps {
 #[cfg(feature = "vpclattice")]
 impl crate::Cfn<markers::Listener> {
     /// Adds an `AWS::VpcLattice::Listener` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -625,6 +650,7 @@ impl crate::Cfn<markers::Listener> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-listener.html#aws-resource-vpclattice-listener-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -633,6 +659,7 @@ impl crate::Cfn<markers::Listener> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-listener.html#aws-resource-vpclattice-listener-return-values).
+    #[inline]
     pub fn attr_service_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceArn".into())
     }
@@ -641,6 +668,7 @@ impl crate::Cfn<markers::Listener> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-listener.html#aws-resource-vpclattice-listener-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -649,6 +677,7 @@ impl crate::Cfn<markers::Listener> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-listener.html#aws-resource-vpclattice-listener-return-values).
+    #[inline]
     pub fn attr_service_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceId".into())
     }
@@ -681,6 +710,7 @@ pub mod listener {
 
     impl DefaultAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DefaultAction {
             DefaultAction {
                 fixed_response: None,
@@ -690,12 +720,14 @@ pub mod listener {
     }
 
     impl Default for DefaultAction {
+        #[inline]
         fn default() -> DefaultAction {
             DefaultAction::new()
         }
     }
 
     impl IntoValue for DefaultAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FixedResponse", self.fixed_response);
@@ -725,6 +757,7 @@ pub mod listener {
 
     impl Forward {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_groups: impl Into<List<WeightedTargetGroup>>) -> Forward {
             Forward {
                 target_groups: target_groups.into(),
@@ -733,6 +766,7 @@ pub mod listener {
     }
 
     impl IntoValue for Forward {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TargetGroups", self.target_groups.into_value());
@@ -766,6 +800,7 @@ pub mod listener {
 
     impl WeightedTargetGroup {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_group_identifier: impl Into<Str>) -> WeightedTargetGroup {
             WeightedTargetGroup {
                 target_group_identifier: target_group_identifier.into(),
@@ -775,6 +810,7 @@ pub mod listener {
     }
 
     impl IntoValue for WeightedTargetGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TargetGroupIdentifier", self.target_group_identifier.into_value());
@@ -799,6 +835,7 @@ pub mod listener {
 
     impl FixedResponse {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status_code: impl Into<Int>) -> FixedResponse {
             FixedResponse {
                 status_code: status_code.into(),
@@ -807,6 +844,7 @@ pub mod listener {
     }
 
     impl IntoValue for FixedResponse {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StatusCode", self.status_code.into_value());
@@ -907,6 +945,7 @@ pub struct CfnResourceConfigurationProps {
 #[cfg(feature = "vpclattice")]
 impl CfnResourceConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, resource_configuration_type: impl Into<Str>) -> CfnResourceConfigurationProps {
         CfnResourceConfigurationProps {
             allow_association_to_sharable_service_network: None,
@@ -929,6 +968,7 @@ impl CfnResourceConfigurationProps {
 #[cfg(feature = "vpclattice")]
 impl CfnResourceConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AllowAssociationToSharableServiceNetwork", self.allow_association_to_sharable_service_network);
@@ -949,6 +989,7 @@ impl CfnResourceConfigurationProps {
 
     /// The `AWS::VpcLattice::ResourceConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VpcLattice::ResourceConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -957,6 +998,7 @@ impl CfnResourceConfigurationProps {
 #[cfg(feature = "vpclattice")]
 impl crate::Cfn<markers::ResourceConfiguration> {
     /// Adds an `AWS::VpcLattice::ResourceConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -969,6 +1011,7 @@ impl crate::Cfn<markers::ResourceConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-resourceconfiguration.html#aws-resource-vpclattice-resourceconfiguration-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -977,6 +1020,7 @@ impl crate::Cfn<markers::ResourceConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-resourceconfiguration.html#aws-resource-vpclattice-resourceconfiguration-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1020,6 +1064,7 @@ pub mod resource_configuration {
 
     impl ResourceConfigurationDefinition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResourceConfigurationDefinition {
             ResourceConfigurationDefinition {
                 arn_resource: None,
@@ -1031,12 +1076,14 @@ pub mod resource_configuration {
     }
 
     impl Default for ResourceConfigurationDefinition {
+        #[inline]
         fn default() -> ResourceConfigurationDefinition {
             ResourceConfigurationDefinition::new()
         }
     }
 
     impl IntoValue for ResourceConfigurationDefinition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ArnResource", self.arn_resource);
@@ -1069,6 +1116,7 @@ pub mod resource_configuration {
 
     impl DnsResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(domain_name: impl Into<Str>, ip_address_type: impl Into<Str>) -> DnsResource {
             DnsResource {
                 domain_name: domain_name.into(),
@@ -1078,6 +1126,7 @@ pub mod resource_configuration {
     }
 
     impl IntoValue for DnsResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DomainName", self.domain_name.into_value());
@@ -1102,6 +1151,7 @@ pub mod resource_configuration {
 
     impl CidrResource {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cidr_ranges: impl Into<List<Str>>) -> CidrResource {
             CidrResource {
                 cidr_ranges: cidr_ranges.into(),
@@ -1110,6 +1160,7 @@ pub mod resource_configuration {
     }
 
     impl IntoValue for CidrResource {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CidrRanges", self.cidr_ranges.into_value());
@@ -1179,6 +1230,7 @@ pub struct CfnResourceGatewayProps {
 #[cfg(feature = "vpclattice")]
 impl CfnResourceGatewayProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, subnet_ids: impl Into<List<Id<crate::ec2::CfnSubnet>>>, vpc_identifier: impl Into<Str>) -> CfnResourceGatewayProps {
         CfnResourceGatewayProps {
             ip_address_type: None,
@@ -1196,6 +1248,7 @@ impl CfnResourceGatewayProps {
 #[cfg(feature = "vpclattice")]
 impl CfnResourceGatewayProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "IpAddressType", self.ip_address_type);
@@ -1211,6 +1264,7 @@ impl CfnResourceGatewayProps {
 
     /// The `AWS::VpcLattice::ResourceGateway` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VpcLattice::ResourceGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1219,6 +1273,7 @@ impl CfnResourceGatewayProps {
 #[cfg(feature = "vpclattice")]
 impl crate::Cfn<markers::ResourceGateway> {
     /// Adds an `AWS::VpcLattice::ResourceGateway` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1231,6 +1286,7 @@ impl crate::Cfn<markers::ResourceGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-resourcegateway.html#aws-resource-vpclattice-resourcegateway-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1239,6 +1295,7 @@ impl crate::Cfn<markers::ResourceGateway> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-resourcegateway.html#aws-resource-vpclattice-resourcegateway-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1266,6 +1323,7 @@ pub struct CfnResourcePolicyProps {
 #[cfg(feature = "vpclattice")]
 impl CfnResourcePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy: impl Into<Json>, resource_arn: impl Into<Str>) -> CfnResourcePolicyProps {
         CfnResourcePolicyProps {
             policy: policy.into(),
@@ -1277,6 +1335,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "vpclattice")]
 impl CfnResourcePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Policy", self.policy.into_value());
@@ -1286,6 +1345,7 @@ impl CfnResourcePolicyProps {
 
     /// The `AWS::VpcLattice::ResourcePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VpcLattice::ResourcePolicy").properties(self.into_properties())
     }
@@ -1294,6 +1354,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "vpclattice")]
 impl crate::Cfn<markers::ResourcePolicy> {
     /// Adds an `AWS::VpcLattice::ResourcePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1360,6 +1421,7 @@ pub struct CfnRuleProps {
 #[cfg(feature = "vpclattice")]
 impl CfnRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(action: impl Into<rule::Action>, r#match: impl Into<rule::Match>, priority: impl Into<Int>) -> CfnRuleProps {
         CfnRuleProps {
             action: action.into(),
@@ -1376,6 +1438,7 @@ impl CfnRuleProps {
 #[cfg(feature = "vpclattice")]
 impl CfnRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Action", self.action.into_value());
@@ -1390,6 +1453,7 @@ impl CfnRuleProps {
 
     /// The `AWS::VpcLattice::Rule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VpcLattice::Rule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1398,6 +1462,7 @@ impl CfnRuleProps {
 #[cfg(feature = "vpclattice")]
 impl crate::Cfn<markers::Rule> {
     /// Adds an `AWS::VpcLattice::Rule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1410,6 +1475,7 @@ impl crate::Cfn<markers::Rule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-rule.html#aws-resource-vpclattice-rule-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1418,6 +1484,7 @@ impl crate::Cfn<markers::Rule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-rule.html#aws-resource-vpclattice-rule-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -1449,6 +1516,7 @@ pub mod rule {
 
     impl Action {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Action {
             Action {
                 fixed_response: None,
@@ -1458,12 +1526,14 @@ pub mod rule {
     }
 
     impl Default for Action {
+        #[inline]
         fn default() -> Action {
             Action::new()
         }
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FixedResponse", self.fixed_response);
@@ -1493,6 +1563,7 @@ pub mod rule {
 
     impl Forward {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_groups: impl Into<List<WeightedTargetGroup>>) -> Forward {
             Forward {
                 target_groups: target_groups.into(),
@@ -1501,6 +1572,7 @@ pub mod rule {
     }
 
     impl IntoValue for Forward {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TargetGroups", self.target_groups.into_value());
@@ -1534,6 +1606,7 @@ pub mod rule {
 
     impl WeightedTargetGroup {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(target_group_identifier: impl Into<Str>) -> WeightedTargetGroup {
             WeightedTargetGroup {
                 target_group_identifier: target_group_identifier.into(),
@@ -1543,6 +1616,7 @@ pub mod rule {
     }
 
     impl IntoValue for WeightedTargetGroup {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TargetGroupIdentifier", self.target_group_identifier.into_value());
@@ -1567,6 +1641,7 @@ pub mod rule {
 
     impl FixedResponse {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status_code: impl Into<Int>) -> FixedResponse {
             FixedResponse {
                 status_code: status_code.into(),
@@ -1575,6 +1650,7 @@ pub mod rule {
     }
 
     impl IntoValue for FixedResponse {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("StatusCode", self.status_code.into_value());
@@ -1598,6 +1674,7 @@ pub mod rule {
 
     impl Match {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(http_match: impl Into<HttpMatch>) -> Match {
             Match {
                 http_match: http_match.into(),
@@ -1606,6 +1683,7 @@ pub mod rule {
     }
 
     impl IntoValue for Match {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HttpMatch", self.http_match.into_value());
@@ -1639,6 +1717,7 @@ pub mod rule {
 
     impl HttpMatch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HttpMatch {
             HttpMatch {
                 header_matches: None,
@@ -1649,12 +1728,14 @@ pub mod rule {
     }
 
     impl Default for HttpMatch {
+        #[inline]
         fn default() -> HttpMatch {
             HttpMatch::new()
         }
     }
 
     impl IntoValue for HttpMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HeaderMatches", self.header_matches);
@@ -1692,6 +1773,7 @@ pub mod rule {
 
     impl HeaderMatch {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#match: impl Into<HeaderMatchType>, name: impl Into<Str>) -> HeaderMatch {
             HeaderMatch {
                 case_sensitive: None,
@@ -1702,6 +1784,7 @@ pub mod rule {
     }
 
     impl IntoValue for HeaderMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CaseSensitive", self.case_sensitive);
@@ -1736,6 +1819,7 @@ pub mod rule {
 
     impl HeaderMatchType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HeaderMatchType {
             HeaderMatchType {
                 contains: None,
@@ -1746,12 +1830,14 @@ pub mod rule {
     }
 
     impl Default for HeaderMatchType {
+        #[inline]
         fn default() -> HeaderMatchType {
             HeaderMatchType::new()
         }
     }
 
     impl IntoValue for HeaderMatchType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Contains", self.contains);
@@ -1782,6 +1868,7 @@ pub mod rule {
 
     impl PathMatch {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#match: impl Into<PathMatchType>) -> PathMatch {
             PathMatch {
                 case_sensitive: None,
@@ -1791,6 +1878,7 @@ pub mod rule {
     }
 
     impl IntoValue for PathMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CaseSensitive", self.case_sensitive);
@@ -1819,6 +1907,7 @@ pub mod rule {
 
     impl PathMatchType {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PathMatchType {
             PathMatchType {
                 exact: None,
@@ -1828,12 +1917,14 @@ pub mod rule {
     }
 
     impl Default for PathMatchType {
+        #[inline]
         fn default() -> PathMatchType {
             PathMatchType::new()
         }
     }
 
     impl IntoValue for PathMatchType {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Exact", self.exact);
@@ -1895,6 +1986,7 @@ pub struct CfnServiceProps {
 #[cfg(feature = "vpclattice")]
 impl CfnServiceProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnServiceProps {
         CfnServiceProps {
             auth_type: None,
@@ -1910,6 +2002,7 @@ impl CfnServiceProps {
 
 #[cfg(feature = "vpclattice")]
 impl Default for CfnServiceProps {
+    #[inline]
     fn default() -> CfnServiceProps {
         CfnServiceProps::new()
     }
@@ -1918,6 +2011,7 @@ impl Default for CfnServiceProps {
 #[cfg(feature = "vpclattice")]
 impl CfnServiceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AuthType", self.auth_type);
@@ -1932,6 +2026,7 @@ impl CfnServiceProps {
 
     /// The `AWS::VpcLattice::Service` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VpcLattice::Service").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1940,6 +2035,7 @@ impl CfnServiceProps {
 #[cfg(feature = "vpclattice")]
 impl crate::Cfn<markers::Service> {
     /// Adds an `AWS::VpcLattice::Service` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1952,6 +2048,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-service.html#aws-resource-vpclattice-service-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -1960,6 +2057,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-service.html#aws-resource-vpclattice-service-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -1968,6 +2066,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-service.html#aws-resource-vpclattice-service-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -1976,6 +2075,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`DnsEntry.HostedZoneId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-service.html#aws-resource-vpclattice-service-return-values).
+    #[inline]
     pub fn attr_dns_entry_hosted_zone_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DnsEntry.HostedZoneId".into())
     }
@@ -1984,6 +2084,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-service.html#aws-resource-vpclattice-service-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1992,6 +2093,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-service.html#aws-resource-vpclattice-service-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2000,6 +2102,7 @@ impl crate::Cfn<markers::Service> {
     ///
     /// `Fn::GetAtt` of
     /// [`DnsEntry.DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-service.html#aws-resource-vpclattice-service-return-values).
+    #[inline]
     pub fn attr_dns_entry_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DnsEntry.DomainName".into())
     }
@@ -2030,6 +2133,7 @@ pub mod service {
 
     impl DnsEntry {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DnsEntry {
             DnsEntry {
                 domain_name: None,
@@ -2039,12 +2143,14 @@ pub mod service {
     }
 
     impl Default for DnsEntry {
+        #[inline]
         fn default() -> DnsEntry {
             DnsEntry::new()
         }
     }
 
     impl IntoValue for DnsEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DomainName", self.domain_name);
@@ -2091,6 +2197,7 @@ pub struct CfnServiceNetworkProps {
 #[cfg(feature = "vpclattice")]
 impl CfnServiceNetworkProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnServiceNetworkProps {
         CfnServiceNetworkProps {
             auth_type: None,
@@ -2103,6 +2210,7 @@ impl CfnServiceNetworkProps {
 
 #[cfg(feature = "vpclattice")]
 impl Default for CfnServiceNetworkProps {
+    #[inline]
     fn default() -> CfnServiceNetworkProps {
         CfnServiceNetworkProps::new()
     }
@@ -2111,6 +2219,7 @@ impl Default for CfnServiceNetworkProps {
 #[cfg(feature = "vpclattice")]
 impl CfnServiceNetworkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AuthType", self.auth_type);
@@ -2122,6 +2231,7 @@ impl CfnServiceNetworkProps {
 
     /// The `AWS::VpcLattice::ServiceNetwork` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VpcLattice::ServiceNetwork").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2130,6 +2240,7 @@ impl CfnServiceNetworkProps {
 #[cfg(feature = "vpclattice")]
 impl crate::Cfn<markers::ServiceNetwork> {
     /// Adds an `AWS::VpcLattice::ServiceNetwork` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2142,6 +2253,7 @@ impl crate::Cfn<markers::ServiceNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetwork.html#aws-resource-vpclattice-servicenetwork-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -2150,6 +2262,7 @@ impl crate::Cfn<markers::ServiceNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetwork.html#aws-resource-vpclattice-servicenetwork-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2158,6 +2271,7 @@ impl crate::Cfn<markers::ServiceNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetwork.html#aws-resource-vpclattice-servicenetwork-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2166,6 +2280,7 @@ impl crate::Cfn<markers::ServiceNetwork> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetwork.html#aws-resource-vpclattice-servicenetwork-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2192,6 +2307,7 @@ pub mod service_network {
 
     impl SharingConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(enabled: impl Into<Bool>) -> SharingConfig {
             SharingConfig {
                 enabled: enabled.into(),
@@ -2200,6 +2316,7 @@ pub mod service_network {
     }
 
     impl IntoValue for SharingConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("enabled", self.enabled.into_value());
@@ -2244,6 +2361,7 @@ pub struct CfnServiceNetworkResourceAssociationProps {
 #[cfg(feature = "vpclattice")]
 impl CfnServiceNetworkResourceAssociationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnServiceNetworkResourceAssociationProps {
         CfnServiceNetworkResourceAssociationProps {
             private_dns_enabled: None,
@@ -2256,6 +2374,7 @@ impl CfnServiceNetworkResourceAssociationProps {
 
 #[cfg(feature = "vpclattice")]
 impl Default for CfnServiceNetworkResourceAssociationProps {
+    #[inline]
     fn default() -> CfnServiceNetworkResourceAssociationProps {
         CfnServiceNetworkResourceAssociationProps::new()
     }
@@ -2264,6 +2383,7 @@ impl Default for CfnServiceNetworkResourceAssociationProps {
 #[cfg(feature = "vpclattice")]
 impl CfnServiceNetworkResourceAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "PrivateDnsEnabled", self.private_dns_enabled);
@@ -2275,6 +2395,7 @@ impl CfnServiceNetworkResourceAssociationProps {
 
     /// The `AWS::VpcLattice::ServiceNetworkResourceAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VpcLattice::ServiceNetworkResourceAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2283,6 +2404,7 @@ impl CfnServiceNetworkResourceAssociationProps {
 #[cfg(feature = "vpclattice")]
 impl crate::Cfn<markers::ServiceNetworkResourceAssociation> {
     /// Adds an `AWS::VpcLattice::ServiceNetworkResourceAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2295,6 +2417,7 @@ impl crate::Cfn<markers::ServiceNetworkResourceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkresourceassociation.html#aws-resource-vpclattice-servicenetworkresourceassociation-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2303,6 +2426,7 @@ impl crate::Cfn<markers::ServiceNetworkResourceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkresourceassociation.html#aws-resource-vpclattice-servicenetworkresourceassociation-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2344,6 +2468,7 @@ pub struct CfnServiceNetworkServiceAssociationProps {
 #[cfg(feature = "vpclattice")]
 impl CfnServiceNetworkServiceAssociationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnServiceNetworkServiceAssociationProps {
         CfnServiceNetworkServiceAssociationProps {
             dns_entry: None,
@@ -2356,6 +2481,7 @@ impl CfnServiceNetworkServiceAssociationProps {
 
 #[cfg(feature = "vpclattice")]
 impl Default for CfnServiceNetworkServiceAssociationProps {
+    #[inline]
     fn default() -> CfnServiceNetworkServiceAssociationProps {
         CfnServiceNetworkServiceAssociationProps::new()
     }
@@ -2364,6 +2490,7 @@ impl Default for CfnServiceNetworkServiceAssociationProps {
 #[cfg(feature = "vpclattice")]
 impl CfnServiceNetworkServiceAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DnsEntry", self.dns_entry);
@@ -2375,6 +2502,7 @@ impl CfnServiceNetworkServiceAssociationProps {
 
     /// The `AWS::VpcLattice::ServiceNetworkServiceAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VpcLattice::ServiceNetworkServiceAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2383,6 +2511,7 @@ impl CfnServiceNetworkServiceAssociationProps {
 #[cfg(feature = "vpclattice")]
 impl crate::Cfn<markers::ServiceNetworkServiceAssociation> {
     /// Adds an `AWS::VpcLattice::ServiceNetworkServiceAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2395,6 +2524,7 @@ impl crate::Cfn<markers::ServiceNetworkServiceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkserviceassociation.html#aws-resource-vpclattice-servicenetworkserviceassociation-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2403,6 +2533,7 @@ impl crate::Cfn<markers::ServiceNetworkServiceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceNetworkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkserviceassociation.html#aws-resource-vpclattice-servicenetworkserviceassociation-return-values).
+    #[inline]
     pub fn attr_service_network_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceNetworkId".into())
     }
@@ -2411,6 +2542,7 @@ impl crate::Cfn<markers::ServiceNetworkServiceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkserviceassociation.html#aws-resource-vpclattice-servicenetworkserviceassociation-return-values).
+    #[inline]
     pub fn attr_service_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceName".into())
     }
@@ -2419,6 +2551,7 @@ impl crate::Cfn<markers::ServiceNetworkServiceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkserviceassociation.html#aws-resource-vpclattice-servicenetworkserviceassociation-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2427,6 +2560,7 @@ impl crate::Cfn<markers::ServiceNetworkServiceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`DnsEntry.HostedZoneId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkserviceassociation.html#aws-resource-vpclattice-servicenetworkserviceassociation-return-values).
+    #[inline]
     pub fn attr_dns_entry_hosted_zone_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DnsEntry.HostedZoneId".into())
     }
@@ -2435,6 +2569,7 @@ impl crate::Cfn<markers::ServiceNetworkServiceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceNetworkName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkserviceassociation.html#aws-resource-vpclattice-servicenetworkserviceassociation-return-values).
+    #[inline]
     pub fn attr_service_network_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceNetworkName".into())
     }
@@ -2443,6 +2578,7 @@ impl crate::Cfn<markers::ServiceNetworkServiceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkserviceassociation.html#aws-resource-vpclattice-servicenetworkserviceassociation-return-values).
+    #[inline]
     pub fn attr_service_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceArn".into())
     }
@@ -2451,6 +2587,7 @@ impl crate::Cfn<markers::ServiceNetworkServiceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkserviceassociation.html#aws-resource-vpclattice-servicenetworkserviceassociation-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2460,6 +2597,7 @@ impl crate::Cfn<markers::ServiceNetworkServiceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkserviceassociation.html#aws-resource-vpclattice-servicenetworkserviceassociation-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2468,6 +2606,7 @@ impl crate::Cfn<markers::ServiceNetworkServiceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`DnsEntry.DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkserviceassociation.html#aws-resource-vpclattice-servicenetworkserviceassociation-return-values).
+    #[inline]
     pub fn attr_dns_entry_domain_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DnsEntry.DomainName".into())
     }
@@ -2476,6 +2615,7 @@ impl crate::Cfn<markers::ServiceNetworkServiceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceNetworkArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkserviceassociation.html#aws-resource-vpclattice-servicenetworkserviceassociation-return-values).
+    #[inline]
     pub fn attr_service_network_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceNetworkArn".into())
     }
@@ -2484,6 +2624,7 @@ impl crate::Cfn<markers::ServiceNetworkServiceAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkserviceassociation.html#aws-resource-vpclattice-servicenetworkserviceassociation-return-values).
+    #[inline]
     pub fn attr_service_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceId".into())
     }
@@ -2515,6 +2656,7 @@ pub mod service_network_service_association {
 
     impl DnsEntry {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DnsEntry {
             DnsEntry {
                 domain_name: None,
@@ -2524,12 +2666,14 @@ pub mod service_network_service_association {
     }
 
     impl Default for DnsEntry {
+        #[inline]
         fn default() -> DnsEntry {
             DnsEntry::new()
         }
     }
 
     impl IntoValue for DnsEntry {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DomainName", self.domain_name);
@@ -2590,6 +2734,7 @@ pub struct CfnServiceNetworkVpcAssociationProps {
 #[cfg(feature = "vpclattice")]
 impl CfnServiceNetworkVpcAssociationProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnServiceNetworkVpcAssociationProps {
         CfnServiceNetworkVpcAssociationProps {
             dns_options: None,
@@ -2604,6 +2749,7 @@ impl CfnServiceNetworkVpcAssociationProps {
 
 #[cfg(feature = "vpclattice")]
 impl Default for CfnServiceNetworkVpcAssociationProps {
+    #[inline]
     fn default() -> CfnServiceNetworkVpcAssociationProps {
         CfnServiceNetworkVpcAssociationProps::new()
     }
@@ -2612,6 +2758,7 @@ impl Default for CfnServiceNetworkVpcAssociationProps {
 #[cfg(feature = "vpclattice")]
 impl CfnServiceNetworkVpcAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DnsOptions", self.dns_options);
@@ -2625,6 +2772,7 @@ impl CfnServiceNetworkVpcAssociationProps {
 
     /// The `AWS::VpcLattice::ServiceNetworkVpcAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VpcLattice::ServiceNetworkVpcAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2633,6 +2781,7 @@ impl CfnServiceNetworkVpcAssociationProps {
 #[cfg(feature = "vpclattice")]
 impl crate::Cfn<markers::ServiceNetworkVpcAssociation> {
     /// Adds an `AWS::VpcLattice::ServiceNetworkVpcAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2645,6 +2794,7 @@ impl crate::Cfn<markers::ServiceNetworkVpcAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkvpcassociation.html#aws-resource-vpclattice-servicenetworkvpcassociation-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2653,6 +2803,7 @@ impl crate::Cfn<markers::ServiceNetworkVpcAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`VpcId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkvpcassociation.html#aws-resource-vpclattice-servicenetworkvpcassociation-return-values).
+    #[inline]
     pub fn attr_vpc_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VpcId".into())
     }
@@ -2661,6 +2812,7 @@ impl crate::Cfn<markers::ServiceNetworkVpcAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceNetworkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkvpcassociation.html#aws-resource-vpclattice-servicenetworkvpcassociation-return-values).
+    #[inline]
     pub fn attr_service_network_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceNetworkId".into())
     }
@@ -2669,6 +2821,7 @@ impl crate::Cfn<markers::ServiceNetworkVpcAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkvpcassociation.html#aws-resource-vpclattice-servicenetworkvpcassociation-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2677,6 +2830,7 @@ impl crate::Cfn<markers::ServiceNetworkVpcAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceNetworkName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkvpcassociation.html#aws-resource-vpclattice-servicenetworkvpcassociation-return-values).
+    #[inline]
     pub fn attr_service_network_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceNetworkName".into())
     }
@@ -2685,6 +2839,7 @@ impl crate::Cfn<markers::ServiceNetworkVpcAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkvpcassociation.html#aws-resource-vpclattice-servicenetworkvpcassociation-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2693,6 +2848,7 @@ impl crate::Cfn<markers::ServiceNetworkVpcAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkvpcassociation.html#aws-resource-vpclattice-servicenetworkvpcassociation-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2701,6 +2857,7 @@ impl crate::Cfn<markers::ServiceNetworkVpcAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceNetworkArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkvpcassociation.html#aws-resource-vpclattice-servicenetworkvpcassociation-return-values).
+    #[inline]
     pub fn attr_service_network_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceNetworkArn".into())
     }
@@ -2736,6 +2893,7 @@ pub mod service_network_vpc_association {
 
     impl DnsOptions {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DnsOptions {
             DnsOptions {
                 private_dns_preference: None,
@@ -2745,12 +2903,14 @@ pub mod service_network_vpc_association {
     }
 
     impl Default for DnsOptions {
+        #[inline]
         fn default() -> DnsOptions {
             DnsOptions::new()
         }
     }
 
     impl IntoValue for DnsOptions {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PrivateDnsPreference", self.private_dns_preference);
@@ -2802,6 +2962,7 @@ pub struct CfnTargetGroupProps {
 #[cfg(feature = "vpclattice")]
 impl CfnTargetGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(r#type: impl Into<Str>) -> CfnTargetGroupProps {
         CfnTargetGroupProps {
             config: None,
@@ -2816,6 +2977,7 @@ impl CfnTargetGroupProps {
 #[cfg(feature = "vpclattice")]
 impl CfnTargetGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Config", self.config);
@@ -2828,6 +2990,7 @@ impl CfnTargetGroupProps {
 
     /// The `AWS::VpcLattice::TargetGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::VpcLattice::TargetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2836,6 +2999,7 @@ impl CfnTargetGroupProps {
 #[cfg(feature = "vpclattice")]
 impl crate::Cfn<markers::TargetGroup> {
     /// Adds an `AWS::VpcLattice::TargetGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2850,6 +3014,7 @@ impl crate::Cfn<markers::TargetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-targetgroup.html#aws-resource-vpclattice-targetgroup-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -2858,6 +3023,7 @@ impl crate::Cfn<markers::TargetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastUpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-targetgroup.html#aws-resource-vpclattice-targetgroup-return-values).
+    #[inline]
     pub fn attr_last_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastUpdatedAt".into())
     }
@@ -2866,6 +3032,7 @@ impl crate::Cfn<markers::TargetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-targetgroup.html#aws-resource-vpclattice-targetgroup-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -2874,6 +3041,7 @@ impl crate::Cfn<markers::TargetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-targetgroup.html#aws-resource-vpclattice-targetgroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -2882,6 +3050,7 @@ impl crate::Cfn<markers::TargetGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-targetgroup.html#aws-resource-vpclattice-targetgroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -2949,6 +3118,7 @@ pub mod target_group {
 
     impl TargetGroupConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TargetGroupConfig {
             TargetGroupConfig {
                 health_check: None,
@@ -2963,12 +3133,14 @@ pub mod target_group {
     }
 
     impl Default for TargetGroupConfig {
+        #[inline]
         fn default() -> TargetGroupConfig {
             TargetGroupConfig::new()
         }
     }
 
     impl IntoValue for TargetGroupConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HealthCheck", self.health_check);
@@ -3053,6 +3225,7 @@ pub mod target_group {
 
     impl HealthCheckConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HealthCheckConfig {
             HealthCheckConfig {
                 enabled: None,
@@ -3070,12 +3243,14 @@ pub mod target_group {
     }
 
     impl Default for HealthCheckConfig {
+        #[inline]
         fn default() -> HealthCheckConfig {
             HealthCheckConfig::new()
         }
     }
 
     impl IntoValue for HealthCheckConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -3109,6 +3284,7 @@ pub mod target_group {
 
     impl Matcher {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(http_code: impl Into<Str>) -> Matcher {
             Matcher {
                 http_code: http_code.into(),
@@ -3117,6 +3293,7 @@ pub mod target_group {
     }
 
     impl IntoValue for Matcher {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("HttpCode", self.http_code.into_value());
@@ -3149,6 +3326,7 @@ pub mod target_group {
 
     impl Target {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(id: impl Into<Str>) -> Target {
             Target {
                 id: id.into(),
@@ -3158,6 +3336,7 @@ pub mod target_group {
     }
 
     impl IntoValue for Target {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Id", self.id.into_value());

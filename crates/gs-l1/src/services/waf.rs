@@ -177,6 +177,7 @@ pub struct CfnByteMatchSetProps {
 #[cfg(feature = "waf")]
 impl CfnByteMatchSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnByteMatchSetProps {
         CfnByteMatchSetProps {
             byte_match_tuples: None,
@@ -188,6 +189,7 @@ impl CfnByteMatchSetProps {
 #[cfg(feature = "waf")]
 impl CfnByteMatchSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ByteMatchTuples", self.byte_match_tuples);
@@ -197,6 +199,7 @@ impl CfnByteMatchSetProps {
 
     /// The `AWS::WAF::ByteMatchSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAF::ByteMatchSet").properties(self.into_properties())
     }
@@ -205,6 +208,7 @@ impl CfnByteMatchSetProps {
 #[cfg(feature = "waf")]
 impl crate::Cfn<markers::ByteMatchSet> {
     /// Adds an `AWS::WAF::ByteMatchSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -217,6 +221,7 @@ impl crate::Cfn<markers::ByteMatchSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-waf-bytematchset.html#aws-resource-waf-bytematchset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -279,6 +284,7 @@ pub mod byte_match_set {
 
     impl ByteMatchTuple {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_to_match: impl Into<FieldToMatch>, positional_constraint: impl Into<Str>, text_transformation: impl Into<Str>) -> ByteMatchTuple {
             ByteMatchTuple {
                 field_to_match: field_to_match.into(),
@@ -291,6 +297,7 @@ pub mod byte_match_set {
     }
 
     impl IntoValue for ByteMatchTuple {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
@@ -332,6 +339,7 @@ pub mod byte_match_set {
 
     impl FieldToMatch {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> FieldToMatch {
             FieldToMatch {
                 data: None,
@@ -341,6 +349,7 @@ pub mod byte_match_set {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Data", self.data);
@@ -374,6 +383,7 @@ pub struct CfnIPSetProps {
 #[cfg(feature = "waf")]
 impl CfnIPSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnIPSetProps {
         CfnIPSetProps {
             ip_set_descriptors: None,
@@ -385,6 +395,7 @@ impl CfnIPSetProps {
 #[cfg(feature = "waf")]
 impl CfnIPSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "IPSetDescriptors", self.ip_set_descriptors);
@@ -394,6 +405,7 @@ impl CfnIPSetProps {
 
     /// The `AWS::WAF::IPSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAF::IPSet").properties(self.into_properties())
     }
@@ -402,6 +414,7 @@ impl CfnIPSetProps {
 #[cfg(feature = "waf")]
 impl crate::Cfn<markers::IPSet> {
     /// Adds an `AWS::WAF::IPSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -414,6 +427,7 @@ impl crate::Cfn<markers::IPSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-waf-ipset.html#aws-resource-waf-ipset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -452,6 +466,7 @@ pub mod ip_set {
 
     impl IPSetDescriptor {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Str>) -> IPSetDescriptor {
             IPSetDescriptor {
                 r#type: r#type.into(),
@@ -461,6 +476,7 @@ pub mod ip_set {
     }
 
     impl IntoValue for IPSetDescriptor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -502,6 +518,7 @@ pub struct CfnRuleProps {
 #[cfg(feature = "waf")]
 impl CfnRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(metric_name: impl Into<Str>, name: impl Into<Str>) -> CfnRuleProps {
         CfnRuleProps {
             metric_name: metric_name.into(),
@@ -514,6 +531,7 @@ impl CfnRuleProps {
 #[cfg(feature = "waf")]
 impl CfnRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("MetricName", self.metric_name.into_value());
@@ -524,6 +542,7 @@ impl CfnRuleProps {
 
     /// The `AWS::WAF::Rule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAF::Rule").properties(self.into_properties())
     }
@@ -532,6 +551,7 @@ impl CfnRuleProps {
 #[cfg(feature = "waf")]
 impl crate::Cfn<markers::Rule> {
     /// Adds an `AWS::WAF::Rule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -544,6 +564,7 @@ impl crate::Cfn<markers::Rule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-waf-rule.html#aws-resource-waf-rule-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -590,6 +611,7 @@ pub mod rule {
 
     impl Predicate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_id: impl Into<Str>, negated: impl Into<Bool>, r#type: impl Into<Str>) -> Predicate {
             Predicate {
                 data_id: data_id.into(),
@@ -600,6 +622,7 @@ pub mod rule {
     }
 
     impl IntoValue for Predicate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataId", self.data_id.into_value());
@@ -632,6 +655,7 @@ pub struct CfnSizeConstraintSetProps {
 #[cfg(feature = "waf")]
 impl CfnSizeConstraintSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, size_constraints: impl Into<List<size_constraint_set::SizeConstraint>>) -> CfnSizeConstraintSetProps {
         CfnSizeConstraintSetProps {
             name: name.into(),
@@ -643,6 +667,7 @@ impl CfnSizeConstraintSetProps {
 #[cfg(feature = "waf")]
 impl CfnSizeConstraintSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -652,6 +677,7 @@ impl CfnSizeConstraintSetProps {
 
     /// The `AWS::WAF::SizeConstraintSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAF::SizeConstraintSet").properties(self.into_properties())
     }
@@ -660,6 +686,7 @@ impl CfnSizeConstraintSetProps {
 #[cfg(feature = "waf")]
 impl crate::Cfn<markers::SizeConstraintSet> {
     /// Adds an `AWS::WAF::SizeConstraintSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -672,6 +699,7 @@ impl crate::Cfn<markers::SizeConstraintSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-waf-sizeconstraintset.html#aws-resource-waf-sizeconstraintset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -731,6 +759,7 @@ pub mod size_constraint_set {
 
     impl SizeConstraint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison_operator: impl Into<Str>, field_to_match: impl Into<FieldToMatch>, size: impl Into<Int>, text_transformation: impl Into<Str>) -> SizeConstraint {
             SizeConstraint {
                 comparison_operator: comparison_operator.into(),
@@ -742,6 +771,7 @@ pub mod size_constraint_set {
     }
 
     impl IntoValue for SizeConstraint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComparisonOperator", self.comparison_operator.into_value());
@@ -777,6 +807,7 @@ pub mod size_constraint_set {
 
     impl FieldToMatch {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> FieldToMatch {
             FieldToMatch {
                 data: None,
@@ -786,6 +817,7 @@ pub mod size_constraint_set {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Data", self.data);
@@ -817,6 +849,7 @@ pub struct CfnSqlInjectionMatchSetProps {
 #[cfg(feature = "waf")]
 impl CfnSqlInjectionMatchSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnSqlInjectionMatchSetProps {
         CfnSqlInjectionMatchSetProps {
             name: name.into(),
@@ -828,6 +861,7 @@ impl CfnSqlInjectionMatchSetProps {
 #[cfg(feature = "waf")]
 impl CfnSqlInjectionMatchSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -837,6 +871,7 @@ impl CfnSqlInjectionMatchSetProps {
 
     /// The `AWS::WAF::SqlInjectionMatchSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAF::SqlInjectionMatchSet").properties(self.into_properties())
     }
@@ -845,6 +880,7 @@ impl CfnSqlInjectionMatchSetProps {
 #[cfg(feature = "waf")]
 impl crate::Cfn<markers::SqlInjectionMatchSet> {
     /// Adds an `AWS::WAF::SqlInjectionMatchSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -857,6 +893,7 @@ impl crate::Cfn<markers::SqlInjectionMatchSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-waf-sqlinjectionmatchset.html#aws-resource-waf-sqlinjectionmatchset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -898,6 +935,7 @@ pub mod sql_injection_match_set {
 
     impl SqlInjectionMatchTuple {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_to_match: impl Into<FieldToMatch>, text_transformation: impl Into<Str>) -> SqlInjectionMatchTuple {
             SqlInjectionMatchTuple {
                 field_to_match: field_to_match.into(),
@@ -907,6 +945,7 @@ pub mod sql_injection_match_set {
     }
 
     impl IntoValue for SqlInjectionMatchTuple {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
@@ -940,6 +979,7 @@ pub mod sql_injection_match_set {
 
     impl FieldToMatch {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> FieldToMatch {
             FieldToMatch {
                 data: None,
@@ -949,6 +989,7 @@ pub mod sql_injection_match_set {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Data", self.data);
@@ -997,6 +1038,7 @@ pub struct CfnWebACLProps {
 #[cfg(feature = "waf")]
 impl CfnWebACLProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(default_action: impl Into<web_acl::WafAction>, metric_name: impl Into<Str>, name: impl Into<Str>) -> CfnWebACLProps {
         CfnWebACLProps {
             default_action: default_action.into(),
@@ -1010,6 +1052,7 @@ impl CfnWebACLProps {
 #[cfg(feature = "waf")]
 impl CfnWebACLProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DefaultAction", self.default_action.into_value());
@@ -1021,6 +1064,7 @@ impl CfnWebACLProps {
 
     /// The `AWS::WAF::WebACL` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAF::WebACL").properties(self.into_properties())
     }
@@ -1029,6 +1073,7 @@ impl CfnWebACLProps {
 #[cfg(feature = "waf")]
 impl crate::Cfn<markers::WebACL> {
     /// Adds an `AWS::WAF::WebACL` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1041,6 +1086,7 @@ impl crate::Cfn<markers::WebACL> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-waf-webacl.html#aws-resource-waf-webacl-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1074,6 +1120,7 @@ pub mod web_acl {
 
     impl WafAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> WafAction {
             WafAction {
                 r#type: r#type.into(),
@@ -1082,6 +1129,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for WafAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -1124,6 +1172,7 @@ pub mod web_acl {
 
     impl ActivatedRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(priority: impl Into<Int>, rule_id: impl Into<Str>) -> ActivatedRule {
             ActivatedRule {
                 action: None,
@@ -1134,6 +1183,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ActivatedRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Action", self.action);
@@ -1167,6 +1217,7 @@ pub struct CfnXssMatchSetProps {
 #[cfg(feature = "waf")]
 impl CfnXssMatchSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, xss_match_tuples: impl Into<List<xss_match_set::XssMatchTuple>>) -> CfnXssMatchSetProps {
         CfnXssMatchSetProps {
             name: name.into(),
@@ -1178,6 +1229,7 @@ impl CfnXssMatchSetProps {
 #[cfg(feature = "waf")]
 impl CfnXssMatchSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -1187,6 +1239,7 @@ impl CfnXssMatchSetProps {
 
     /// The `AWS::WAF::XssMatchSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAF::XssMatchSet").properties(self.into_properties())
     }
@@ -1195,6 +1248,7 @@ impl CfnXssMatchSetProps {
 #[cfg(feature = "waf")]
 impl crate::Cfn<markers::XssMatchSet> {
     /// Adds an `AWS::WAF::XssMatchSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1207,6 +1261,7 @@ impl crate::Cfn<markers::XssMatchSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-waf-xssmatchset.html#aws-resource-waf-xssmatchset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1248,6 +1303,7 @@ pub mod xss_match_set {
 
     impl XssMatchTuple {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_to_match: impl Into<FieldToMatch>, text_transformation: impl Into<Str>) -> XssMatchTuple {
             XssMatchTuple {
                 field_to_match: field_to_match.into(),
@@ -1257,6 +1313,7 @@ pub mod xss_match_set {
     }
 
     impl IntoValue for XssMatchTuple {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
@@ -1290,6 +1347,7 @@ pub mod xss_match_set {
 
     impl FieldToMatch {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> FieldToMatch {
             FieldToMatch {
                 data: None,
@@ -1299,6 +1357,7 @@ pub mod xss_match_set {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Data", self.data);

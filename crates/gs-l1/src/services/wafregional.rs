@@ -254,6 +254,7 @@ pub struct CfnByteMatchSetProps {
 #[cfg(feature = "wafregional")]
 impl CfnByteMatchSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnByteMatchSetProps {
         CfnByteMatchSetProps {
             byte_match_tuples: None,
@@ -265,6 +266,7 @@ impl CfnByteMatchSetProps {
 #[cfg(feature = "wafregional")]
 impl CfnByteMatchSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ByteMatchTuples", self.byte_match_tuples);
@@ -274,6 +276,7 @@ impl CfnByteMatchSetProps {
 
     /// The `AWS::WAFRegional::ByteMatchSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAFRegional::ByteMatchSet").properties(self.into_properties())
     }
@@ -282,6 +285,7 @@ impl CfnByteMatchSetProps {
 #[cfg(feature = "wafregional")]
 impl crate::Cfn<markers::ByteMatchSet> {
     /// Adds an `AWS::WAFRegional::ByteMatchSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -294,6 +298,7 @@ impl crate::Cfn<markers::ByteMatchSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-bytematchset.html#aws-resource-wafregional-bytematchset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -356,6 +361,7 @@ pub mod byte_match_set {
 
     impl ByteMatchTuple {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_to_match: impl Into<FieldToMatch>, positional_constraint: impl Into<Str>, text_transformation: impl Into<Str>) -> ByteMatchTuple {
             ByteMatchTuple {
                 field_to_match: field_to_match.into(),
@@ -368,6 +374,7 @@ pub mod byte_match_set {
     }
 
     impl IntoValue for ByteMatchTuple {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
@@ -409,6 +416,7 @@ pub mod byte_match_set {
 
     impl FieldToMatch {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> FieldToMatch {
             FieldToMatch {
                 data: None,
@@ -418,6 +426,7 @@ pub mod byte_match_set {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Data", self.data);
@@ -450,6 +459,7 @@ pub struct CfnGeoMatchSetProps {
 #[cfg(feature = "wafregional")]
 impl CfnGeoMatchSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnGeoMatchSetProps {
         CfnGeoMatchSetProps {
             geo_match_constraints: None,
@@ -461,6 +471,7 @@ impl CfnGeoMatchSetProps {
 #[cfg(feature = "wafregional")]
 impl CfnGeoMatchSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "GeoMatchConstraints", self.geo_match_constraints);
@@ -470,6 +481,7 @@ impl CfnGeoMatchSetProps {
 
     /// The `AWS::WAFRegional::GeoMatchSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAFRegional::GeoMatchSet").properties(self.into_properties())
     }
@@ -478,6 +490,7 @@ impl CfnGeoMatchSetProps {
 #[cfg(feature = "wafregional")]
 impl crate::Cfn<markers::GeoMatchSet> {
     /// Adds an `AWS::WAFRegional::GeoMatchSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -490,6 +503,7 @@ impl crate::Cfn<markers::GeoMatchSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-geomatchset.html#aws-resource-wafregional-geomatchset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -529,6 +543,7 @@ pub mod geo_match_set {
 
     impl GeoMatchConstraint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Str>) -> GeoMatchConstraint {
             GeoMatchConstraint {
                 r#type: r#type.into(),
@@ -538,6 +553,7 @@ pub mod geo_match_set {
     }
 
     impl IntoValue for GeoMatchConstraint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -570,6 +586,7 @@ pub struct CfnIPSetProps {
 #[cfg(feature = "wafregional")]
 impl CfnIPSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnIPSetProps {
         CfnIPSetProps {
             ip_set_descriptors: None,
@@ -581,6 +598,7 @@ impl CfnIPSetProps {
 #[cfg(feature = "wafregional")]
 impl CfnIPSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "IPSetDescriptors", self.ip_set_descriptors);
@@ -590,6 +608,7 @@ impl CfnIPSetProps {
 
     /// The `AWS::WAFRegional::IPSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAFRegional::IPSet").properties(self.into_properties())
     }
@@ -598,6 +617,7 @@ impl CfnIPSetProps {
 #[cfg(feature = "wafregional")]
 impl crate::Cfn<markers::IPSet> {
     /// Adds an `AWS::WAFRegional::IPSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -610,6 +630,7 @@ impl crate::Cfn<markers::IPSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-ipset.html#aws-resource-wafregional-ipset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -648,6 +669,7 @@ pub mod ip_set {
 
     impl IPSetDescriptor {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Str>) -> IPSetDescriptor {
             IPSetDescriptor {
                 r#type: r#type.into(),
@@ -657,6 +679,7 @@ pub mod ip_set {
     }
 
     impl IntoValue for IPSetDescriptor {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -716,6 +739,7 @@ pub struct CfnRateBasedRuleProps {
 #[cfg(feature = "wafregional")]
 impl CfnRateBasedRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(metric_name: impl Into<Str>, name: impl Into<Str>, rate_key: impl Into<Str>, rate_limit: impl Into<Int>) -> CfnRateBasedRuleProps {
         CfnRateBasedRuleProps {
             match_predicates: None,
@@ -730,6 +754,7 @@ impl CfnRateBasedRuleProps {
 #[cfg(feature = "wafregional")]
 impl CfnRateBasedRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "MatchPredicates", self.match_predicates);
@@ -742,6 +767,7 @@ impl CfnRateBasedRuleProps {
 
     /// The `AWS::WAFRegional::RateBasedRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAFRegional::RateBasedRule").properties(self.into_properties())
     }
@@ -750,6 +776,7 @@ impl CfnRateBasedRuleProps {
 #[cfg(feature = "wafregional")]
 impl crate::Cfn<markers::RateBasedRule> {
     /// Adds an `AWS::WAFRegional::RateBasedRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -762,6 +789,7 @@ impl crate::Cfn<markers::RateBasedRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-ratebasedrule.html#aws-resource-wafregional-ratebasedrule-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -808,6 +836,7 @@ pub mod rate_based_rule {
 
     impl Predicate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_id: impl Into<Str>, negated: impl Into<Bool>, r#type: impl Into<Str>) -> Predicate {
             Predicate {
                 data_id: data_id.into(),
@@ -818,6 +847,7 @@ pub mod rate_based_rule {
     }
 
     impl IntoValue for Predicate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataId", self.data_id.into_value());
@@ -852,6 +882,7 @@ pub struct CfnRegexPatternSetProps {
 #[cfg(feature = "wafregional")]
 impl CfnRegexPatternSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, regex_pattern_strings: impl Into<List<Str>>) -> CfnRegexPatternSetProps {
         CfnRegexPatternSetProps {
             name: name.into(),
@@ -863,6 +894,7 @@ impl CfnRegexPatternSetProps {
 #[cfg(feature = "wafregional")]
 impl CfnRegexPatternSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -872,6 +904,7 @@ impl CfnRegexPatternSetProps {
 
     /// The `AWS::WAFRegional::RegexPatternSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAFRegional::RegexPatternSet").properties(self.into_properties())
     }
@@ -880,6 +913,7 @@ impl CfnRegexPatternSetProps {
 #[cfg(feature = "wafregional")]
 impl crate::Cfn<markers::RegexPatternSet> {
     /// Adds an `AWS::WAFRegional::RegexPatternSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -892,6 +926,7 @@ impl crate::Cfn<markers::RegexPatternSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-regexpatternset.html#aws-resource-wafregional-regexpatternset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -929,6 +964,7 @@ pub struct CfnRuleProps {
 #[cfg(feature = "wafregional")]
 impl CfnRuleProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(metric_name: impl Into<Str>, name: impl Into<Str>) -> CfnRuleProps {
         CfnRuleProps {
             metric_name: metric_name.into(),
@@ -941,6 +977,7 @@ impl CfnRuleProps {
 #[cfg(feature = "wafregional")]
 impl CfnRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("MetricName", self.metric_name.into_value());
@@ -951,6 +988,7 @@ impl CfnRuleProps {
 
     /// The `AWS::WAFRegional::Rule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAFRegional::Rule").properties(self.into_properties())
     }
@@ -959,6 +997,7 @@ impl CfnRuleProps {
 #[cfg(feature = "wafregional")]
 impl crate::Cfn<markers::Rule> {
     /// Adds an `AWS::WAFRegional::Rule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -971,6 +1010,7 @@ impl crate::Cfn<markers::Rule> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-rule.html#aws-resource-wafregional-rule-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1017,6 +1057,7 @@ pub mod rule {
 
     impl Predicate {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_id: impl Into<Str>, negated: impl Into<Bool>, r#type: impl Into<Str>) -> Predicate {
             Predicate {
                 data_id: data_id.into(),
@@ -1027,6 +1068,7 @@ pub mod rule {
     }
 
     impl IntoValue for Predicate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataId", self.data_id.into_value());
@@ -1058,6 +1100,7 @@ pub struct CfnSizeConstraintSetProps {
 #[cfg(feature = "wafregional")]
 impl CfnSizeConstraintSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnSizeConstraintSetProps {
         CfnSizeConstraintSetProps {
             name: name.into(),
@@ -1069,6 +1112,7 @@ impl CfnSizeConstraintSetProps {
 #[cfg(feature = "wafregional")]
 impl CfnSizeConstraintSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -1078,6 +1122,7 @@ impl CfnSizeConstraintSetProps {
 
     /// The `AWS::WAFRegional::SizeConstraintSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAFRegional::SizeConstraintSet").properties(self.into_properties())
     }
@@ -1086,6 +1131,7 @@ impl CfnSizeConstraintSetProps {
 #[cfg(feature = "wafregional")]
 impl crate::Cfn<markers::SizeConstraintSet> {
     /// Adds an `AWS::WAFRegional::SizeConstraintSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1098,6 +1144,7 @@ impl crate::Cfn<markers::SizeConstraintSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-sizeconstraintset.html#aws-resource-wafregional-sizeconstraintset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1157,6 +1204,7 @@ pub mod size_constraint_set {
 
     impl SizeConstraint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison_operator: impl Into<Str>, field_to_match: impl Into<FieldToMatch>, size: impl Into<Int>, text_transformation: impl Into<Str>) -> SizeConstraint {
             SizeConstraint {
                 comparison_operator: comparison_operator.into(),
@@ -1168,6 +1216,7 @@ pub mod size_constraint_set {
     }
 
     impl IntoValue for SizeConstraint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComparisonOperator", self.comparison_operator.into_value());
@@ -1203,6 +1252,7 @@ pub mod size_constraint_set {
 
     impl FieldToMatch {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> FieldToMatch {
             FieldToMatch {
                 data: None,
@@ -1212,6 +1262,7 @@ pub mod size_constraint_set {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Data", self.data);
@@ -1243,6 +1294,7 @@ pub struct CfnSqlInjectionMatchSetProps {
 #[cfg(feature = "wafregional")]
 impl CfnSqlInjectionMatchSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnSqlInjectionMatchSetProps {
         CfnSqlInjectionMatchSetProps {
             name: name.into(),
@@ -1254,6 +1306,7 @@ impl CfnSqlInjectionMatchSetProps {
 #[cfg(feature = "wafregional")]
 impl CfnSqlInjectionMatchSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -1263,6 +1316,7 @@ impl CfnSqlInjectionMatchSetProps {
 
     /// The `AWS::WAFRegional::SqlInjectionMatchSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAFRegional::SqlInjectionMatchSet").properties(self.into_properties())
     }
@@ -1271,6 +1325,7 @@ impl CfnSqlInjectionMatchSetProps {
 #[cfg(feature = "wafregional")]
 impl crate::Cfn<markers::SqlInjectionMatchSet> {
     /// Adds an `AWS::WAFRegional::SqlInjectionMatchSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1283,6 +1338,7 @@ impl crate::Cfn<markers::SqlInjectionMatchSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-sqlinjectionmatchset.html#aws-resource-wafregional-sqlinjectionmatchset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1324,6 +1380,7 @@ pub mod sql_injection_match_set {
 
     impl SqlInjectionMatchTuple {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_to_match: impl Into<FieldToMatch>, text_transformation: impl Into<Str>) -> SqlInjectionMatchTuple {
             SqlInjectionMatchTuple {
                 field_to_match: field_to_match.into(),
@@ -1333,6 +1390,7 @@ pub mod sql_injection_match_set {
     }
 
     impl IntoValue for SqlInjectionMatchTuple {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
@@ -1366,6 +1424,7 @@ pub mod sql_injection_match_set {
 
     impl FieldToMatch {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> FieldToMatch {
             FieldToMatch {
                 data: None,
@@ -1375,6 +1434,7 @@ pub mod sql_injection_match_set {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Data", self.data);
@@ -1423,6 +1483,7 @@ pub struct CfnWebACLProps {
 #[cfg(feature = "wafregional")]
 impl CfnWebACLProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(default_action: impl Into<web_acl::Action>, metric_name: impl Into<Str>, name: impl Into<Str>) -> CfnWebACLProps {
         CfnWebACLProps {
             default_action: default_action.into(),
@@ -1436,6 +1497,7 @@ impl CfnWebACLProps {
 #[cfg(feature = "wafregional")]
 impl CfnWebACLProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("DefaultAction", self.default_action.into_value());
@@ -1447,6 +1509,7 @@ impl CfnWebACLProps {
 
     /// The `AWS::WAFRegional::WebACL` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAFRegional::WebACL").properties(self.into_properties())
     }
@@ -1455,6 +1518,7 @@ impl CfnWebACLProps {
 #[cfg(feature = "wafregional")]
 impl crate::Cfn<markers::WebACL> {
     /// Adds an `AWS::WAFRegional::WebACL` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1467,6 +1531,7 @@ impl crate::Cfn<markers::WebACL> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-webacl.html#aws-resource-wafregional-webacl-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1495,6 +1560,7 @@ pub mod web_acl {
 
     impl Action {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> Action {
             Action {
                 r#type: r#type.into(),
@@ -1503,6 +1569,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for Action {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -1543,6 +1610,7 @@ pub mod web_acl {
 
     impl Rule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Action>, priority: impl Into<Int>, rule_id: impl Into<Str>) -> Rule {
             Rule {
                 action: action.into(),
@@ -1553,6 +1621,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -1585,6 +1654,7 @@ pub struct CfnWebACLAssociationProps {
 #[cfg(feature = "wafregional")]
 impl CfnWebACLAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_arn: impl Into<Str>, web_acl_id: impl Into<Str>) -> CfnWebACLAssociationProps {
         CfnWebACLAssociationProps {
             resource_arn: resource_arn.into(),
@@ -1596,6 +1666,7 @@ impl CfnWebACLAssociationProps {
 #[cfg(feature = "wafregional")]
 impl CfnWebACLAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ResourceArn", self.resource_arn.into_value());
@@ -1605,6 +1676,7 @@ impl CfnWebACLAssociationProps {
 
     /// The `AWS::WAFRegional::WebACLAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAFRegional::WebACLAssociation").properties(self.into_properties())
     }
@@ -1613,6 +1685,7 @@ impl CfnWebACLAssociationProps {
 #[cfg(feature = "wafregional")]
 impl crate::Cfn<markers::WebACLAssociation> {
     /// Adds an `AWS::WAFRegional::WebACLAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1625,6 +1698,7 @@ impl crate::Cfn<markers::WebACLAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-webaclassociation.html#aws-resource-wafregional-webaclassociation-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1652,6 +1726,7 @@ pub struct CfnXssMatchSetProps {
 #[cfg(feature = "wafregional")]
 impl CfnXssMatchSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>) -> CfnXssMatchSetProps {
         CfnXssMatchSetProps {
             name: name.into(),
@@ -1663,6 +1738,7 @@ impl CfnXssMatchSetProps {
 #[cfg(feature = "wafregional")]
 impl CfnXssMatchSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Name", self.name.into_value());
@@ -1672,6 +1748,7 @@ impl CfnXssMatchSetProps {
 
     /// The `AWS::WAFRegional::XssMatchSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAFRegional::XssMatchSet").properties(self.into_properties())
     }
@@ -1680,6 +1757,7 @@ impl CfnXssMatchSetProps {
 #[cfg(feature = "wafregional")]
 impl crate::Cfn<markers::XssMatchSet> {
     /// Adds an `AWS::WAFRegional::XssMatchSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1692,6 +1770,7 @@ impl crate::Cfn<markers::XssMatchSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-xssmatchset.html#aws-resource-wafregional-xssmatchset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -1733,6 +1812,7 @@ pub mod xss_match_set {
 
     impl XssMatchTuple {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_to_match: impl Into<FieldToMatch>, text_transformation: impl Into<Str>) -> XssMatchTuple {
             XssMatchTuple {
                 field_to_match: field_to_match.into(),
@@ -1742,6 +1822,7 @@ pub mod xss_match_set {
     }
 
     impl IntoValue for XssMatchTuple {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
@@ -1775,6 +1856,7 @@ pub mod xss_match_set {
 
     impl FieldToMatch {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> FieldToMatch {
             FieldToMatch {
                 data: None,
@@ -1784,6 +1866,7 @@ pub mod xss_match_set {
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Data", self.data);

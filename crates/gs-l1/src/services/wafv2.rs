@@ -176,6 +176,7 @@ pub struct CfnIPSetProps {
 #[cfg(feature = "wafv2")]
 impl CfnIPSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(addresses: impl Into<List<Str>>, ip_address_version: impl Into<Str>, scope: impl Into<Str>) -> CfnIPSetProps {
         CfnIPSetProps {
             addresses: addresses.into(),
@@ -191,6 +192,7 @@ impl CfnIPSetProps {
 #[cfg(feature = "wafv2")]
 impl CfnIPSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Addresses", self.addresses.into_value());
@@ -204,6 +206,7 @@ impl CfnIPSetProps {
 
     /// The `AWS::WAFv2::IPSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAFv2::IPSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -212,6 +215,7 @@ impl CfnIPSetProps {
 #[cfg(feature = "wafv2")]
 impl crate::Cfn<markers::IPSet> {
     /// Adds an `AWS::WAFv2::IPSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -224,6 +228,7 @@ impl crate::Cfn<markers::IPSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-ipset.html#aws-resource-wafv2-ipset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -232,6 +237,7 @@ impl crate::Cfn<markers::IPSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-ipset.html#aws-resource-wafv2-ipset-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -275,6 +281,7 @@ pub struct CfnLoggingConfigurationProps {
 #[cfg(feature = "wafv2")]
 impl CfnLoggingConfigurationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(log_destination_configs: impl Into<List<Str>>, resource_arn: impl Into<Id<crate::wafv2::CfnWebACL>>) -> CfnLoggingConfigurationProps {
         CfnLoggingConfigurationProps {
             log_destination_configs: log_destination_configs.into(),
@@ -288,6 +295,7 @@ impl CfnLoggingConfigurationProps {
 #[cfg(feature = "wafv2")]
 impl CfnLoggingConfigurationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("LogDestinationConfigs", self.log_destination_configs.into_value());
@@ -299,6 +307,7 @@ impl CfnLoggingConfigurationProps {
 
     /// The `AWS::WAFv2::LoggingConfiguration` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAFv2::LoggingConfiguration").properties(self.into_properties())
     }
@@ -307,6 +316,7 @@ impl CfnLoggingConfigurationProps {
 #[cfg(feature = "wafv2")]
 impl crate::Cfn<markers::LoggingConfiguration> {
     /// Adds an `AWS::WAFv2::LoggingConfiguration` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -321,6 +331,7 @@ impl crate::Cfn<markers::LoggingConfiguration> {
     ///
     /// `Fn::GetAtt` of
     /// [`ManagedByFirewallManager`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-loggingconfiguration.html#aws-resource-wafv2-loggingconfiguration-return-values).
+    #[inline]
     pub fn attr_managed_by_firewall_manager(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ManagedByFirewallManager".into())
     }
@@ -371,6 +382,7 @@ pub mod logging_configuration {
 
     impl FieldToMatch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FieldToMatch {
             FieldToMatch {
                 json_body: None,
@@ -383,12 +395,14 @@ pub mod logging_configuration {
     }
 
     impl Default for FieldToMatch {
+        #[inline]
         fn default() -> FieldToMatch {
             FieldToMatch::new()
         }
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "JsonBody", self.json_body);
@@ -417,6 +431,7 @@ pub mod logging_configuration {
 
     impl ActionCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>) -> ActionCondition {
             ActionCondition {
                 action: action.into(),
@@ -425,6 +440,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for ActionCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -456,6 +472,7 @@ pub mod logging_configuration {
 
     impl Condition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Condition {
             Condition {
                 action_condition: None,
@@ -465,12 +482,14 @@ pub mod logging_configuration {
     }
 
     impl Default for Condition {
+        #[inline]
         fn default() -> Condition {
             Condition::new()
         }
     }
 
     impl IntoValue for Condition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ActionCondition", self.action_condition);
@@ -498,6 +517,7 @@ pub mod logging_configuration {
 
     impl LabelNameCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(label_name: impl Into<Str>) -> LabelNameCondition {
             LabelNameCondition {
                 label_name: label_name.into(),
@@ -506,6 +526,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for LabelNameCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LabelName", self.label_name.into_value());
@@ -542,6 +563,7 @@ pub mod logging_configuration {
 
     impl Filter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(behavior: impl Into<Str>, conditions: impl Into<List<Condition>>, requirement: impl Into<Str>) -> Filter {
             Filter {
                 behavior: behavior.into(),
@@ -552,6 +574,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for Filter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Behavior", self.behavior.into_value());
@@ -584,6 +607,7 @@ pub mod logging_configuration {
 
     impl LoggingFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(default_behavior: impl Into<Str>, filters: impl Into<List<Filter>>) -> LoggingFilter {
             LoggingFilter {
                 default_behavior: default_behavior.into(),
@@ -593,6 +617,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for LoggingFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DefaultBehavior", self.default_behavior.into_value());
@@ -618,6 +643,7 @@ pub mod logging_configuration {
 
     impl SingleHeader {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> SingleHeader {
             SingleHeader {
                 name: name.into(),
@@ -626,6 +652,7 @@ pub mod logging_configuration {
     }
 
     impl IntoValue for SingleHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -682,6 +709,7 @@ pub struct CfnRegexPatternSetProps {
 #[cfg(feature = "wafv2")]
 impl CfnRegexPatternSetProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(regular_expression_list: impl Into<List<Str>>, scope: impl Into<Str>) -> CfnRegexPatternSetProps {
         CfnRegexPatternSetProps {
             description: None,
@@ -696,6 +724,7 @@ impl CfnRegexPatternSetProps {
 #[cfg(feature = "wafv2")]
 impl CfnRegexPatternSetProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -708,6 +737,7 @@ impl CfnRegexPatternSetProps {
 
     /// The `AWS::WAFv2::RegexPatternSet` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAFv2::RegexPatternSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -716,6 +746,7 @@ impl CfnRegexPatternSetProps {
 #[cfg(feature = "wafv2")]
 impl crate::Cfn<markers::RegexPatternSet> {
     /// Adds an `AWS::WAFv2::RegexPatternSet` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -728,6 +759,7 @@ impl crate::Cfn<markers::RegexPatternSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-regexpatternset.html#aws-resource-wafv2-regexpatternset-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -736,6 +768,7 @@ impl crate::Cfn<markers::RegexPatternSet> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-regexpatternset.html#aws-resource-wafv2-regexpatternset-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -827,6 +860,7 @@ pub struct CfnRuleGroupProps {
 #[cfg(feature = "wafv2")]
 impl CfnRuleGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(capacity: impl Into<Int>, scope: impl Into<Str>, visibility_config: impl Into<rule_group::VisibilityConfig>) -> CfnRuleGroupProps {
         CfnRuleGroupProps {
             available_labels: None,
@@ -847,6 +881,7 @@ impl CfnRuleGroupProps {
 #[cfg(feature = "wafv2")]
 impl CfnRuleGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AvailableLabels", self.available_labels);
@@ -865,6 +900,7 @@ impl CfnRuleGroupProps {
 
     /// The `AWS::WAFv2::RuleGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAFv2::RuleGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -873,6 +909,7 @@ impl CfnRuleGroupProps {
 #[cfg(feature = "wafv2")]
 impl crate::Cfn<markers::RuleGroup> {
     /// Adds an `AWS::WAFv2::RuleGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -885,6 +922,7 @@ impl crate::Cfn<markers::RuleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-rulegroup.html#aws-resource-wafv2-rulegroup-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -893,6 +931,7 @@ impl crate::Cfn<markers::RuleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-rulegroup.html#aws-resource-wafv2-rulegroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -902,6 +941,7 @@ impl crate::Cfn<markers::RuleGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`LabelNamespace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-rulegroup.html#aws-resource-wafv2-rulegroup-return-values).
+    #[inline]
     pub fn attr_label_namespace(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LabelNamespace".into())
     }
@@ -933,6 +973,7 @@ pub mod rule_group {
 
     impl JA3Fingerprint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fallback_behavior: impl Into<Str>) -> JA3Fingerprint {
             JA3Fingerprint {
                 fallback_behavior: fallback_behavior.into(),
@@ -941,6 +982,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for JA3Fingerprint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FallbackBehavior", self.fallback_behavior.into_value());
@@ -969,6 +1011,7 @@ pub mod rule_group {
 
     impl JA4Fingerprint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fallback_behavior: impl Into<Str>) -> JA4Fingerprint {
             JA4Fingerprint {
                 fallback_behavior: fallback_behavior.into(),
@@ -977,6 +1020,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for JA4Fingerprint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FallbackBehavior", self.fallback_behavior.into_value());
@@ -1002,6 +1046,7 @@ pub mod rule_group {
 
     impl UriFragment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UriFragment {
             UriFragment {
                 fallback_behavior: None,
@@ -1010,12 +1055,14 @@ pub mod rule_group {
     }
 
     impl Default for UriFragment {
+        #[inline]
         fn default() -> UriFragment {
             UriFragment::new()
         }
     }
 
     impl IntoValue for UriFragment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FallbackBehavior", self.fallback_behavior);
@@ -1040,6 +1087,7 @@ pub mod rule_group {
 
     impl HeaderOrder {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(oversize_handling: impl Into<Str>) -> HeaderOrder {
             HeaderOrder {
                 oversize_handling: oversize_handling.into(),
@@ -1048,6 +1096,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for HeaderOrder {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OversizeHandling", self.oversize_handling.into_value());
@@ -1077,6 +1126,7 @@ pub mod rule_group {
 
     impl PreParseTextTransformation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(priority: impl Into<Int>, r#type: impl Into<Str>) -> PreParseTextTransformation {
             PreParseTextTransformation {
                 priority: priority.into(),
@@ -1086,6 +1136,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for PreParseTextTransformation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Priority", self.priority.into_value());
@@ -1113,6 +1164,7 @@ pub mod rule_group {
 
     impl RateLimitJA3Fingerprint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fallback_behavior: impl Into<Str>) -> RateLimitJA3Fingerprint {
             RateLimitJA3Fingerprint {
                 fallback_behavior: fallback_behavior.into(),
@@ -1121,6 +1173,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateLimitJA3Fingerprint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FallbackBehavior", self.fallback_behavior.into_value());
@@ -1147,6 +1200,7 @@ pub mod rule_group {
 
     impl RateLimitJA4Fingerprint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fallback_behavior: impl Into<Str>) -> RateLimitJA4Fingerprint {
             RateLimitJA4Fingerprint {
                 fallback_behavior: fallback_behavior.into(),
@@ -1155,6 +1209,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateLimitJA4Fingerprint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FallbackBehavior", self.fallback_behavior.into_value());
@@ -1187,6 +1242,7 @@ pub mod rule_group {
 
     impl AsnMatchStatement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AsnMatchStatement {
             AsnMatchStatement {
                 asn_list: None,
@@ -1196,12 +1252,14 @@ pub mod rule_group {
     }
 
     impl Default for AsnMatchStatement {
+        #[inline]
         fn default() -> AsnMatchStatement {
             AsnMatchStatement::new()
         }
     }
 
     impl IntoValue for AsnMatchStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AsnList", self.asn_list);
@@ -1225,6 +1283,7 @@ pub mod rule_group {
 
     impl MonetizeAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MonetizeAction {
             MonetizeAction {
                 price_multiplier: None,
@@ -1233,12 +1292,14 @@ pub mod rule_group {
     }
 
     impl Default for MonetizeAction {
+        #[inline]
         fn default() -> MonetizeAction {
             MonetizeAction::new()
         }
     }
 
     impl IntoValue for MonetizeAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PriceMultiplier", self.price_multiplier);
@@ -1267,6 +1328,7 @@ pub mod rule_group {
 
     impl MonetizationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MonetizationConfig {
             MonetizationConfig {
                 crypto_config: None,
@@ -1276,12 +1338,14 @@ pub mod rule_group {
     }
 
     impl Default for MonetizationConfig {
+        #[inline]
         fn default() -> MonetizationConfig {
             MonetizationConfig::new()
         }
     }
 
     impl IntoValue for MonetizationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CryptoConfig", self.crypto_config);
@@ -1306,6 +1370,7 @@ pub mod rule_group {
 
     impl CryptoConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(payment_networks: impl Into<List<PaymentNetwork>>) -> CryptoConfig {
             CryptoConfig {
                 payment_networks: payment_networks.into(),
@@ -1314,6 +1379,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for CryptoConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PaymentNetworks", self.payment_networks.into_value());
@@ -1349,6 +1415,7 @@ pub mod rule_group {
 
     impl PaymentNetwork {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(chain: impl Into<Str>, prices: impl Into<List<Price>>, wallet_address: impl Into<Str>) -> PaymentNetwork {
             PaymentNetwork {
                 chain: chain.into(),
@@ -1359,6 +1426,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for PaymentNetwork {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Chain", self.chain.into_value());
@@ -1390,6 +1458,7 @@ pub mod rule_group {
 
     impl Price {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(amount: impl Into<Str>, currency: impl Into<Str>) -> Price {
             Price {
                 amount: amount.into(),
@@ -1399,6 +1468,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for Price {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Amount", self.amount.into_value());
@@ -1423,6 +1493,7 @@ pub mod rule_group {
 
     impl LabelSummary {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LabelSummary {
             LabelSummary {
                 name: None,
@@ -1431,12 +1502,14 @@ pub mod rule_group {
     }
 
     impl Default for LabelSummary {
+        #[inline]
         fn default() -> LabelSummary {
             LabelSummary::new()
         }
     }
 
     impl IntoValue for LabelSummary {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -1467,6 +1540,7 @@ pub mod rule_group {
 
     impl CustomResponseBody {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(content: impl Into<Str>, content_type: impl Into<Str>) -> CustomResponseBody {
             CustomResponseBody {
                 content: content.into(),
@@ -1476,6 +1550,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for CustomResponseBody {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Content", self.content.into_value());
@@ -1549,6 +1624,7 @@ pub mod rule_group {
 
     impl Rule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, priority: impl Into<Int>, statement: impl Into<Statement>, visibility_config: impl Into<VisibilityConfig>) -> Rule {
             Rule {
                 action: None,
@@ -1564,6 +1640,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Action", self.action);
@@ -1620,6 +1697,7 @@ pub mod rule_group {
 
     impl RuleAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuleAction {
             RuleAction {
                 allow: None,
@@ -1633,12 +1711,14 @@ pub mod rule_group {
     }
 
     impl Default for RuleAction {
+        #[inline]
         fn default() -> RuleAction {
             RuleAction::new()
         }
     }
 
     impl IntoValue for RuleAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Allow", self.allow);
@@ -1758,6 +1838,7 @@ pub mod rule_group {
 
     impl Statement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Statement {
             Statement {
                 and_statement: None,
@@ -1779,12 +1860,14 @@ pub mod rule_group {
     }
 
     impl Default for Statement {
+        #[inline]
         fn default() -> Statement {
             Statement::new()
         }
     }
 
     impl IntoValue for Statement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AndStatement", self.and_statement);
@@ -1851,6 +1934,7 @@ pub mod rule_group {
 
     impl SizeConstraintStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison_operator: impl Into<Str>, field_to_match: impl Into<FieldToMatch>, size: impl Into<Num>, text_transformations: impl Into<List<TextTransformation>>) -> SizeConstraintStatement {
             SizeConstraintStatement {
                 comparison_operator: comparison_operator.into(),
@@ -1863,6 +1947,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for SizeConstraintStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComparisonOperator", self.comparison_operator.into_value());
@@ -1901,6 +1986,7 @@ pub mod rule_group {
 
     impl TextTransformation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(priority: impl Into<Int>, r#type: impl Into<Str>) -> TextTransformation {
             TextTransformation {
                 priority: priority.into(),
@@ -1910,6 +1996,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for TextTransformation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Priority", self.priority.into_value());
@@ -2022,6 +2109,7 @@ pub mod rule_group {
 
     impl FieldToMatch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FieldToMatch {
             FieldToMatch {
                 all_query_arguments: None,
@@ -2043,12 +2131,14 @@ pub mod rule_group {
     }
 
     impl Default for FieldToMatch {
+        #[inline]
         fn default() -> FieldToMatch {
             FieldToMatch::new()
         }
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllQueryArguments", self.all_query_arguments);
@@ -2105,6 +2195,7 @@ pub mod rule_group {
 
     impl JsonBody {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(match_pattern: impl Into<JsonMatchPattern>, match_scope: impl Into<Str>) -> JsonBody {
             JsonBody {
                 invalid_fallback_behavior: None,
@@ -2116,6 +2207,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for JsonBody {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InvalidFallbackBehavior", self.invalid_fallback_behavior);
@@ -2150,6 +2242,7 @@ pub mod rule_group {
 
     impl JsonMatchPattern {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JsonMatchPattern {
             JsonMatchPattern {
                 all: None,
@@ -2159,12 +2252,14 @@ pub mod rule_group {
     }
 
     impl Default for JsonMatchPattern {
+        #[inline]
         fn default() -> JsonMatchPattern {
             JsonMatchPattern::new()
         }
     }
 
     impl IntoValue for JsonMatchPattern {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "All", self.all);
@@ -2206,6 +2301,7 @@ pub mod rule_group {
 
     impl Headers {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(match_pattern: impl Into<HeaderMatchPattern>, match_scope: impl Into<Str>, oversize_handling: impl Into<Str>) -> Headers {
             Headers {
                 match_pattern: match_pattern.into(),
@@ -2216,6 +2312,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for Headers {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MatchPattern", self.match_pattern.into_value());
@@ -2250,6 +2347,7 @@ pub mod rule_group {
 
     impl HeaderMatchPattern {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HeaderMatchPattern {
             HeaderMatchPattern {
                 all: None,
@@ -2260,12 +2358,14 @@ pub mod rule_group {
     }
 
     impl Default for HeaderMatchPattern {
+        #[inline]
         fn default() -> HeaderMatchPattern {
             HeaderMatchPattern::new()
         }
     }
 
     impl IntoValue for HeaderMatchPattern {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "All", self.all);
@@ -2308,6 +2408,7 @@ pub mod rule_group {
 
     impl Cookies {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(match_pattern: impl Into<CookieMatchPattern>, match_scope: impl Into<Str>, oversize_handling: impl Into<Str>) -> Cookies {
             Cookies {
                 match_pattern: match_pattern.into(),
@@ -2318,6 +2419,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for Cookies {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MatchPattern", self.match_pattern.into_value());
@@ -2352,6 +2454,7 @@ pub mod rule_group {
 
     impl CookieMatchPattern {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CookieMatchPattern {
             CookieMatchPattern {
                 all: None,
@@ -2362,12 +2465,14 @@ pub mod rule_group {
     }
 
     impl Default for CookieMatchPattern {
+        #[inline]
         fn default() -> CookieMatchPattern {
             CookieMatchPattern::new()
         }
     }
 
     impl IntoValue for CookieMatchPattern {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "All", self.all);
@@ -2392,6 +2497,7 @@ pub mod rule_group {
 
     impl Body {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Body {
             Body {
                 oversize_handling: None,
@@ -2400,12 +2506,14 @@ pub mod rule_group {
     }
 
     impl Default for Body {
+        #[inline]
         fn default() -> Body {
             Body::new()
         }
     }
 
     impl IntoValue for Body {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OversizeHandling", self.oversize_handling);
@@ -2430,6 +2538,7 @@ pub mod rule_group {
 
     impl AndStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(statements: impl Into<List<Statement>>) -> AndStatement {
             AndStatement {
                 statements: statements.into(),
@@ -2438,6 +2547,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for AndStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Statements", self.statements.into_value());
@@ -2478,6 +2588,7 @@ pub mod rule_group {
 
     impl XssMatchStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_to_match: impl Into<FieldToMatch>, text_transformations: impl Into<List<TextTransformation>>) -> XssMatchStatement {
             XssMatchStatement {
                 field_to_match: field_to_match.into(),
@@ -2488,6 +2599,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for XssMatchStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
@@ -2514,6 +2626,7 @@ pub mod rule_group {
 
     impl NotStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(statement: impl Into<Box<Statement>>) -> NotStatement {
             NotStatement {
                 statement: statement.into(),
@@ -2522,6 +2635,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for NotStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Statement", self.statement.into_value());
@@ -2584,6 +2698,7 @@ pub mod rule_group {
 
     impl ByteMatchStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_to_match: impl Into<FieldToMatch>, positional_constraint: impl Into<Str>, text_transformations: impl Into<List<TextTransformation>>) -> ByteMatchStatement {
             ByteMatchStatement {
                 field_to_match: field_to_match.into(),
@@ -2597,6 +2712,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for ByteMatchStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
@@ -2665,6 +2781,7 @@ pub mod rule_group {
 
     impl RateBasedStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(aggregate_key_type: impl Into<Str>, limit: impl Into<Int>) -> RateBasedStatement {
             RateBasedStatement {
                 aggregate_key_type: aggregate_key_type.into(),
@@ -2678,6 +2795,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateBasedStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AggregateKeyType", self.aggregate_key_type.into_value());
@@ -2780,6 +2898,7 @@ pub mod rule_group {
 
     impl RateBasedStatementCustomKey {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RateBasedStatementCustomKey {
             RateBasedStatementCustomKey {
                 asn: None,
@@ -2799,12 +2918,14 @@ pub mod rule_group {
     }
 
     impl Default for RateBasedStatementCustomKey {
+        #[inline]
         fn default() -> RateBasedStatementCustomKey {
             RateBasedStatementCustomKey::new()
         }
     }
 
     impl IntoValue for RateBasedStatementCustomKey {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ASN", self.asn);
@@ -2853,6 +2974,7 @@ pub mod rule_group {
 
     impl RateLimitCookie {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, text_transformations: impl Into<List<TextTransformation>>) -> RateLimitCookie {
             RateLimitCookie {
                 name: name.into(),
@@ -2862,6 +2984,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateLimitCookie {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -2901,6 +3024,7 @@ pub mod rule_group {
 
     impl RateLimitQueryArgument {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, text_transformations: impl Into<List<TextTransformation>>) -> RateLimitQueryArgument {
             RateLimitQueryArgument {
                 name: name.into(),
@@ -2910,6 +3034,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateLimitQueryArgument {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -2948,6 +3073,7 @@ pub mod rule_group {
 
     impl RateLimitHeader {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, text_transformations: impl Into<List<TextTransformation>>) -> RateLimitHeader {
             RateLimitHeader {
                 name: name.into(),
@@ -2957,6 +3083,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateLimitHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -2989,6 +3116,7 @@ pub mod rule_group {
 
     impl RateLimitQueryString {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(text_transformations: impl Into<List<TextTransformation>>) -> RateLimitQueryString {
             RateLimitQueryString {
                 text_transformations: text_transformations.into(),
@@ -2997,6 +3125,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateLimitQueryString {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TextTransformations", self.text_transformations.into_value());
@@ -3028,6 +3157,7 @@ pub mod rule_group {
 
     impl RateLimitUriPath {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(text_transformations: impl Into<List<TextTransformation>>) -> RateLimitUriPath {
             RateLimitUriPath {
                 text_transformations: text_transformations.into(),
@@ -3036,6 +3166,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateLimitUriPath {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TextTransformations", self.text_transformations.into_value());
@@ -3062,6 +3193,7 @@ pub mod rule_group {
 
     impl RateLimitLabelNamespace {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(namespace: impl Into<Str>) -> RateLimitLabelNamespace {
             RateLimitLabelNamespace {
                 namespace: namespace.into(),
@@ -3070,6 +3202,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RateLimitLabelNamespace {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Namespace", self.namespace.into_value());
@@ -3103,6 +3236,7 @@ pub mod rule_group {
 
     impl ForwardedIPConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fallback_behavior: impl Into<Str>, header_name: impl Into<Str>) -> ForwardedIPConfiguration {
             ForwardedIPConfiguration {
                 fallback_behavior: fallback_behavior.into(),
@@ -3112,6 +3246,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for ForwardedIPConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FallbackBehavior", self.fallback_behavior.into_value());
@@ -3145,6 +3280,7 @@ pub mod rule_group {
 
     impl GeoMatchStatement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GeoMatchStatement {
             GeoMatchStatement {
                 country_codes: None,
@@ -3154,12 +3290,14 @@ pub mod rule_group {
     }
 
     impl Default for GeoMatchStatement {
+        #[inline]
         fn default() -> GeoMatchStatement {
             GeoMatchStatement::new()
         }
     }
 
     impl IntoValue for GeoMatchStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CountryCodes", self.country_codes);
@@ -3192,6 +3330,7 @@ pub mod rule_group {
 
     impl LabelMatchStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, scope: impl Into<Str>) -> LabelMatchStatement {
             LabelMatchStatement {
                 key: key.into(),
@@ -3201,6 +3340,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for LabelMatchStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -3247,6 +3387,7 @@ pub mod rule_group {
 
     impl RegexMatchStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_to_match: impl Into<FieldToMatch>, regex_string: impl Into<Str>, text_transformations: impl Into<List<TextTransformation>>) -> RegexMatchStatement {
             RegexMatchStatement {
                 field_to_match: field_to_match.into(),
@@ -3258,6 +3399,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RegexMatchStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
@@ -3305,6 +3447,7 @@ pub mod rule_group {
 
     impl SqliMatchStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_to_match: impl Into<FieldToMatch>, text_transformations: impl Into<List<TextTransformation>>) -> SqliMatchStatement {
             SqliMatchStatement {
                 field_to_match: field_to_match.into(),
@@ -3316,6 +3459,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for SqliMatchStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
@@ -3366,6 +3510,7 @@ pub mod rule_group {
 
     impl RegexPatternSetReferenceStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>, field_to_match: impl Into<FieldToMatch>, text_transformations: impl Into<List<TextTransformation>>) -> RegexPatternSetReferenceStatement {
             RegexPatternSetReferenceStatement {
                 arn: arn.into(),
@@ -3377,6 +3522,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for RegexPatternSetReferenceStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -3404,6 +3550,7 @@ pub mod rule_group {
 
     impl OrStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(statements: impl Into<List<Statement>>) -> OrStatement {
             OrStatement {
                 statements: statements.into(),
@@ -3412,6 +3559,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for OrStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Statements", self.statements.into_value());
@@ -3444,6 +3592,7 @@ pub mod rule_group {
 
     impl IPSetReferenceStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> IPSetReferenceStatement {
             IPSetReferenceStatement {
                 arn: arn.into(),
@@ -3453,6 +3602,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for IPSetReferenceStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -3496,6 +3646,7 @@ pub mod rule_group {
 
     impl IPSetForwardedIPConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fallback_behavior: impl Into<Str>, header_name: impl Into<Str>, position: impl Into<Str>) -> IPSetForwardedIPConfiguration {
             IPSetForwardedIPConfiguration {
                 fallback_behavior: fallback_behavior.into(),
@@ -3506,6 +3657,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for IPSetForwardedIPConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FallbackBehavior", self.fallback_behavior.into_value());
@@ -3532,6 +3684,7 @@ pub mod rule_group {
 
     impl ChallengeConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ChallengeConfig {
             ChallengeConfig {
                 immunity_time_property: None,
@@ -3540,12 +3693,14 @@ pub mod rule_group {
     }
 
     impl Default for ChallengeConfig {
+        #[inline]
         fn default() -> ChallengeConfig {
             ChallengeConfig::new()
         }
     }
 
     impl IntoValue for ChallengeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ImmunityTimeProperty", self.immunity_time_property);
@@ -3572,6 +3727,7 @@ pub mod rule_group {
 
     impl ImmunityTimeProperty {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(immunity_time: impl Into<Int>) -> ImmunityTimeProperty {
             ImmunityTimeProperty {
                 immunity_time: immunity_time.into(),
@@ -3580,6 +3736,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for ImmunityTimeProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ImmunityTime", self.immunity_time.into_value());
@@ -3604,6 +3761,7 @@ pub mod rule_group {
 
     impl Label {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> Label {
             Label {
                 name: name.into(),
@@ -3612,6 +3770,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for Label {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -3654,6 +3813,7 @@ pub mod rule_group {
 
     impl VisibilityConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cloud_watch_metrics_enabled: impl Into<Bool>, metric_name: impl Into<Str>, sampled_requests_enabled: impl Into<Bool>) -> VisibilityConfig {
             VisibilityConfig {
                 cloud_watch_metrics_enabled: cloud_watch_metrics_enabled.into(),
@@ -3664,6 +3824,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for VisibilityConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CloudWatchMetricsEnabled", self.cloud_watch_metrics_enabled.into_value());
@@ -3690,6 +3851,7 @@ pub mod rule_group {
 
     impl CaptchaConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CaptchaConfig {
             CaptchaConfig {
                 immunity_time_property: None,
@@ -3698,12 +3860,14 @@ pub mod rule_group {
     }
 
     impl Default for CaptchaConfig {
+        #[inline]
         fn default() -> CaptchaConfig {
             CaptchaConfig::new()
         }
     }
 
     impl IntoValue for CaptchaConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ImmunityTimeProperty", self.immunity_time_property);
@@ -3734,6 +3898,7 @@ pub mod rule_group {
 
     impl CustomHTTPHeader {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> CustomHTTPHeader {
             CustomHTTPHeader {
                 name: name.into(),
@@ -3743,6 +3908,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for CustomHTTPHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -3769,6 +3935,7 @@ pub mod rule_group {
 
     impl CustomRequestHandling {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(insert_headers: impl Into<List<CustomHTTPHeader>>) -> CustomRequestHandling {
             CustomRequestHandling {
                 insert_headers: insert_headers.into(),
@@ -3777,6 +3944,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for CustomRequestHandling {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InsertHeaders", self.insert_headers.into_value());
@@ -3817,6 +3985,7 @@ pub mod rule_group {
 
     impl CustomResponse {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(response_code: impl Into<Int>) -> CustomResponse {
             CustomResponse {
                 custom_response_body_key: None,
@@ -3827,6 +3996,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for CustomResponse {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomResponseBodyKey", self.custom_response_body_key);
@@ -3853,6 +4023,7 @@ pub mod rule_group {
 
     impl SingleHeader {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> SingleHeader {
             SingleHeader {
                 name: name.into(),
@@ -3861,6 +4032,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for SingleHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -3885,6 +4057,7 @@ pub mod rule_group {
 
     impl SingleQueryArgument {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> SingleQueryArgument {
             SingleQueryArgument {
                 name: name.into(),
@@ -3893,6 +4066,7 @@ pub mod rule_group {
     }
 
     impl IntoValue for SingleQueryArgument {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -3915,6 +4089,7 @@ pub mod rule_group {
 
     impl Allow {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Allow {
             Allow {
                 custom_request_handling: None,
@@ -3923,12 +4098,14 @@ pub mod rule_group {
     }
 
     impl Default for Allow {
+        #[inline]
         fn default() -> Allow {
             Allow::new()
         }
     }
 
     impl IntoValue for Allow {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomRequestHandling", self.custom_request_handling);
@@ -3951,6 +4128,7 @@ pub mod rule_group {
 
     impl Block {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Block {
             Block {
                 custom_response: None,
@@ -3959,12 +4137,14 @@ pub mod rule_group {
     }
 
     impl Default for Block {
+        #[inline]
         fn default() -> Block {
             Block::new()
         }
     }
 
     impl IntoValue for Block {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomResponse", self.custom_response);
@@ -3987,6 +4167,7 @@ pub mod rule_group {
 
     impl Captcha {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Captcha {
             Captcha {
                 custom_request_handling: None,
@@ -3995,12 +4176,14 @@ pub mod rule_group {
     }
 
     impl Default for Captcha {
+        #[inline]
         fn default() -> Captcha {
             Captcha::new()
         }
     }
 
     impl IntoValue for Captcha {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomRequestHandling", self.custom_request_handling);
@@ -4024,6 +4207,7 @@ pub mod rule_group {
 
     impl Challenge {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Challenge {
             Challenge {
                 custom_request_handling: None,
@@ -4032,12 +4216,14 @@ pub mod rule_group {
     }
 
     impl Default for Challenge {
+        #[inline]
         fn default() -> Challenge {
             Challenge::new()
         }
     }
 
     impl IntoValue for Challenge {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomRequestHandling", self.custom_request_handling);
@@ -4060,6 +4246,7 @@ pub mod rule_group {
 
     impl Count {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Count {
             Count {
                 custom_request_handling: None,
@@ -4068,12 +4255,14 @@ pub mod rule_group {
     }
 
     impl Default for Count {
+        #[inline]
         fn default() -> Count {
             Count::new()
         }
     }
 
     impl IntoValue for Count {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomRequestHandling", self.custom_request_handling);
@@ -4202,6 +4391,7 @@ pub struct CfnWebACLProps {
 #[cfg(feature = "wafv2")]
 impl CfnWebACLProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(default_action: impl Into<web_acl::DefaultAction>, scope: impl Into<Str>, visibility_config: impl Into<web_acl::VisibilityConfig>) -> CfnWebACLProps {
         CfnWebACLProps {
             application_config: None,
@@ -4227,6 +4417,7 @@ impl CfnWebACLProps {
 #[cfg(feature = "wafv2")]
 impl CfnWebACLProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApplicationConfig", self.application_config);
@@ -4250,6 +4441,7 @@ impl CfnWebACLProps {
 
     /// The `AWS::WAFv2::WebACL` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAFv2::WebACL").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4258,6 +4450,7 @@ impl CfnWebACLProps {
 #[cfg(feature = "wafv2")]
 impl crate::Cfn<markers::WebACL> {
     /// Adds an `AWS::WAFv2::WebACL` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4270,6 +4463,7 @@ impl crate::Cfn<markers::WebACL> {
     ///
     /// `Fn::GetAtt` of
     /// [`Capacity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-webacl.html#aws-resource-wafv2-webacl-return-values).
+    #[inline]
     pub fn attr_capacity(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Capacity".into())
     }
@@ -4278,6 +4472,7 @@ impl crate::Cfn<markers::WebACL> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-webacl.html#aws-resource-wafv2-webacl-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -4286,6 +4481,7 @@ impl crate::Cfn<markers::WebACL> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-webacl.html#aws-resource-wafv2-webacl-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -4295,6 +4491,7 @@ impl crate::Cfn<markers::WebACL> {
     ///
     /// `Fn::GetAtt` of
     /// [`LabelNamespace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-webacl.html#aws-resource-wafv2-webacl-return-values).
+    #[inline]
     pub fn attr_label_namespace(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LabelNamespace".into())
     }
@@ -4326,6 +4523,7 @@ pub mod web_acl {
 
     impl JA3Fingerprint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fallback_behavior: impl Into<Str>) -> JA3Fingerprint {
             JA3Fingerprint {
                 fallback_behavior: fallback_behavior.into(),
@@ -4334,6 +4532,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for JA3Fingerprint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FallbackBehavior", self.fallback_behavior.into_value());
@@ -4362,6 +4561,7 @@ pub mod web_acl {
 
     impl JA4Fingerprint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fallback_behavior: impl Into<Str>) -> JA4Fingerprint {
             JA4Fingerprint {
                 fallback_behavior: fallback_behavior.into(),
@@ -4370,6 +4570,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for JA4Fingerprint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FallbackBehavior", self.fallback_behavior.into_value());
@@ -4395,6 +4596,7 @@ pub mod web_acl {
 
     impl UriFragment {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UriFragment {
             UriFragment {
                 fallback_behavior: None,
@@ -4403,12 +4605,14 @@ pub mod web_acl {
     }
 
     impl Default for UriFragment {
+        #[inline]
         fn default() -> UriFragment {
             UriFragment::new()
         }
     }
 
     impl IntoValue for UriFragment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FallbackBehavior", self.fallback_behavior);
@@ -4433,6 +4637,7 @@ pub mod web_acl {
 
     impl HeaderOrder {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(oversize_handling: impl Into<Str>) -> HeaderOrder {
             HeaderOrder {
                 oversize_handling: oversize_handling.into(),
@@ -4441,6 +4646,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for HeaderOrder {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("OversizeHandling", self.oversize_handling.into_value());
@@ -4470,6 +4676,7 @@ pub mod web_acl {
 
     impl PreParseTextTransformation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(priority: impl Into<Int>, r#type: impl Into<Str>) -> PreParseTextTransformation {
             PreParseTextTransformation {
                 priority: priority.into(),
@@ -4479,6 +4686,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for PreParseTextTransformation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Priority", self.priority.into_value());
@@ -4502,6 +4710,7 @@ pub mod web_acl {
 
     impl MonetizeAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MonetizeAction {
             MonetizeAction {
                 price_multiplier: None,
@@ -4510,12 +4719,14 @@ pub mod web_acl {
     }
 
     impl Default for MonetizeAction {
+        #[inline]
         fn default() -> MonetizeAction {
             MonetizeAction::new()
         }
     }
 
     impl IntoValue for MonetizeAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PriceMultiplier", self.price_multiplier);
@@ -4542,6 +4753,7 @@ pub mod web_acl {
 
     impl RateLimitJA3Fingerprint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fallback_behavior: impl Into<Str>) -> RateLimitJA3Fingerprint {
             RateLimitJA3Fingerprint {
                 fallback_behavior: fallback_behavior.into(),
@@ -4550,6 +4762,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateLimitJA3Fingerprint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FallbackBehavior", self.fallback_behavior.into_value());
@@ -4576,6 +4789,7 @@ pub mod web_acl {
 
     impl RateLimitJA4Fingerprint {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fallback_behavior: impl Into<Str>) -> RateLimitJA4Fingerprint {
             RateLimitJA4Fingerprint {
                 fallback_behavior: fallback_behavior.into(),
@@ -4584,6 +4798,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateLimitJA4Fingerprint {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FallbackBehavior", self.fallback_behavior.into_value());
@@ -4616,6 +4831,7 @@ pub mod web_acl {
 
     impl AsnMatchStatement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AsnMatchStatement {
             AsnMatchStatement {
                 asn_list: None,
@@ -4625,12 +4841,14 @@ pub mod web_acl {
     }
 
     impl Default for AsnMatchStatement {
+        #[inline]
         fn default() -> AsnMatchStatement {
             AsnMatchStatement::new()
         }
     }
 
     impl IntoValue for AsnMatchStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AsnList", self.asn_list);
@@ -4664,6 +4882,7 @@ pub mod web_acl {
 
     impl AWSManagedRulesAntiDDoSRuleSet {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(client_side_action_config: impl Into<ClientSideActionConfig>) -> AWSManagedRulesAntiDDoSRuleSet {
             AWSManagedRulesAntiDDoSRuleSet {
                 client_side_action_config: client_side_action_config.into(),
@@ -4673,6 +4892,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for AWSManagedRulesAntiDDoSRuleSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ClientSideActionConfig", self.client_side_action_config.into_value());
@@ -4699,6 +4919,7 @@ pub mod web_acl {
 
     impl ClientSideActionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(challenge: impl Into<ClientSideAction>) -> ClientSideActionConfig {
             ClientSideActionConfig {
                 challenge: challenge.into(),
@@ -4707,6 +4928,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ClientSideActionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Challenge", self.challenge.into_value());
@@ -4749,6 +4971,7 @@ pub mod web_acl {
 
     impl ClientSideAction {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(usage_of_action: impl Into<Str>) -> ClientSideAction {
             ClientSideAction {
                 exempt_uri_regular_expressions: None,
@@ -4759,6 +4982,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ClientSideAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExemptUriRegularExpressions", self.exempt_uri_regular_expressions);
@@ -4784,6 +5008,7 @@ pub mod web_acl {
 
     impl Regex {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Regex {
             Regex {
                 regex_string: None,
@@ -4792,12 +5017,14 @@ pub mod web_acl {
     }
 
     impl Default for Regex {
+        #[inline]
         fn default() -> Regex {
             Regex::new()
         }
     }
 
     impl IntoValue for Regex {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RegexString", self.regex_string);
@@ -4824,6 +5051,7 @@ pub mod web_acl {
 
     impl DataProtectionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(data_protections: impl Into<List<DataProtect>>) -> DataProtectionConfig {
             DataProtectionConfig {
                 data_protections: data_protections.into(),
@@ -4832,6 +5060,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for DataProtectionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DataProtections", self.data_protections.into_value());
@@ -4871,6 +5100,7 @@ pub mod web_acl {
 
     impl DataProtect {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, field: impl Into<FieldToProtect>) -> DataProtect {
             DataProtect {
                 action: action.into(),
@@ -4882,6 +5112,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for DataProtect {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -4915,6 +5146,7 @@ pub mod web_acl {
 
     impl FieldToProtect {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_type: impl Into<Str>) -> FieldToProtect {
             FieldToProtect {
                 field_keys: None,
@@ -4924,6 +5156,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for FieldToProtect {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FieldKeys", self.field_keys);
@@ -4948,6 +5181,7 @@ pub mod web_acl {
 
     impl ApplicationConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attributes: impl Into<List<ApplicationAttribute>>) -> ApplicationConfig {
             ApplicationConfig {
                 attributes: attributes.into(),
@@ -4956,6 +5190,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ApplicationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Attributes", self.attributes.into_value());
@@ -4986,6 +5221,7 @@ pub mod web_acl {
 
     impl ApplicationAttribute {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, values: impl Into<List<Str>>) -> ApplicationAttribute {
             ApplicationAttribute {
                 name: name.into(),
@@ -4995,6 +5231,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ApplicationAttribute {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -5027,6 +5264,7 @@ pub mod web_acl {
 
     impl OnSourceDDoSProtectionConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(alb_low_reputation_mode: impl Into<Str>) -> OnSourceDDoSProtectionConfig {
             OnSourceDDoSProtectionConfig {
                 alb_low_reputation_mode: alb_low_reputation_mode.into(),
@@ -5035,6 +5273,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for OnSourceDDoSProtectionConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ALBLowReputationMode", self.alb_low_reputation_mode.into_value());
@@ -5063,6 +5302,7 @@ pub mod web_acl {
 
     impl MonetizationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MonetizationConfig {
             MonetizationConfig {
                 crypto_config: None,
@@ -5072,12 +5312,14 @@ pub mod web_acl {
     }
 
     impl Default for MonetizationConfig {
+        #[inline]
         fn default() -> MonetizationConfig {
             MonetizationConfig::new()
         }
     }
 
     impl IntoValue for MonetizationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CryptoConfig", self.crypto_config);
@@ -5102,6 +5344,7 @@ pub mod web_acl {
 
     impl CryptoConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(payment_networks: impl Into<List<PaymentNetwork>>) -> CryptoConfig {
             CryptoConfig {
                 payment_networks: payment_networks.into(),
@@ -5110,6 +5353,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for CryptoConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PaymentNetworks", self.payment_networks.into_value());
@@ -5145,6 +5389,7 @@ pub mod web_acl {
 
     impl PaymentNetwork {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(chain: impl Into<Str>, prices: impl Into<List<Price>>, wallet_address: impl Into<Str>) -> PaymentNetwork {
             PaymentNetwork {
                 chain: chain.into(),
@@ -5155,6 +5400,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for PaymentNetwork {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Chain", self.chain.into_value());
@@ -5186,6 +5432,7 @@ pub mod web_acl {
 
     impl Price {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(amount: impl Into<Str>, currency: impl Into<Str>) -> Price {
             Price {
                 amount: amount.into(),
@@ -5195,6 +5442,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for Price {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Amount", self.amount.into_value());
@@ -5222,6 +5470,7 @@ pub mod web_acl {
 
     impl AssociationConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AssociationConfig {
             AssociationConfig {
                 request_body: None,
@@ -5230,12 +5479,14 @@ pub mod web_acl {
     }
 
     impl Default for AssociationConfig {
+        #[inline]
         fn default() -> AssociationConfig {
             AssociationConfig::new()
         }
     }
 
     impl IntoValue for AssociationConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RequestBody", self.request_body);
@@ -5265,6 +5516,7 @@ pub mod web_acl {
 
     impl RequestBodyAssociatedResourceTypeConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(default_size_inspection_limit: impl Into<Str>) -> RequestBodyAssociatedResourceTypeConfig {
             RequestBodyAssociatedResourceTypeConfig {
                 default_size_inspection_limit: default_size_inspection_limit.into(),
@@ -5273,6 +5525,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RequestBodyAssociatedResourceTypeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DefaultSizeInspectionLimit", self.default_size_inspection_limit.into_value());
@@ -5302,6 +5555,7 @@ pub mod web_acl {
 
     impl DefaultAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DefaultAction {
             DefaultAction {
                 allow: None,
@@ -5311,12 +5565,14 @@ pub mod web_acl {
     }
 
     impl Default for DefaultAction {
+        #[inline]
         fn default() -> DefaultAction {
             DefaultAction::new()
         }
     }
 
     impl IntoValue for DefaultAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Allow", self.allow);
@@ -5341,6 +5597,7 @@ pub mod web_acl {
 
     impl BlockAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BlockAction {
             BlockAction {
                 custom_response: None,
@@ -5349,12 +5606,14 @@ pub mod web_acl {
     }
 
     impl Default for BlockAction {
+        #[inline]
         fn default() -> BlockAction {
             BlockAction::new()
         }
     }
 
     impl IntoValue for BlockAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomResponse", self.custom_response);
@@ -5395,6 +5654,7 @@ pub mod web_acl {
 
     impl CustomResponse {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(response_code: impl Into<Int>) -> CustomResponse {
             CustomResponse {
                 custom_response_body_key: None,
@@ -5405,6 +5665,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for CustomResponse {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomResponseBodyKey", self.custom_response_body_key);
@@ -5437,6 +5698,7 @@ pub mod web_acl {
 
     impl CustomHTTPHeader {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, value: impl Into<Str>) -> CustomHTTPHeader {
             CustomHTTPHeader {
                 name: name.into(),
@@ -5446,6 +5708,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for CustomHTTPHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -5470,6 +5733,7 @@ pub mod web_acl {
 
     impl AllowAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AllowAction {
             AllowAction {
                 custom_request_handling: None,
@@ -5478,12 +5742,14 @@ pub mod web_acl {
     }
 
     impl Default for AllowAction {
+        #[inline]
         fn default() -> AllowAction {
             AllowAction::new()
         }
     }
 
     impl IntoValue for AllowAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomRequestHandling", self.custom_request_handling);
@@ -5509,6 +5775,7 @@ pub mod web_acl {
 
     impl CustomRequestHandling {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(insert_headers: impl Into<List<CustomHTTPHeader>>) -> CustomRequestHandling {
             CustomRequestHandling {
                 insert_headers: insert_headers.into(),
@@ -5517,6 +5784,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for CustomRequestHandling {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InsertHeaders", self.insert_headers.into_value());
@@ -5547,6 +5815,7 @@ pub mod web_acl {
 
     impl CustomResponseBody {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(content: impl Into<Str>, content_type: impl Into<Str>) -> CustomResponseBody {
             CustomResponseBody {
                 content: content.into(),
@@ -5556,6 +5825,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for CustomResponseBody {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Content", self.content.into_value());
@@ -5581,6 +5851,7 @@ pub mod web_acl {
 
     impl ChallengeConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ChallengeConfig {
             ChallengeConfig {
                 immunity_time_property: None,
@@ -5589,12 +5860,14 @@ pub mod web_acl {
     }
 
     impl Default for ChallengeConfig {
+        #[inline]
         fn default() -> ChallengeConfig {
             ChallengeConfig::new()
         }
     }
 
     impl IntoValue for ChallengeConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ImmunityTimeProperty", self.immunity_time_property);
@@ -5621,6 +5894,7 @@ pub mod web_acl {
 
     impl ImmunityTimeProperty {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(immunity_time: impl Into<Int>) -> ImmunityTimeProperty {
             ImmunityTimeProperty {
                 immunity_time: immunity_time.into(),
@@ -5629,6 +5903,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ImmunityTimeProperty {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ImmunityTime", self.immunity_time.into_value());
@@ -5709,6 +5984,7 @@ pub mod web_acl {
 
     impl Rule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, priority: impl Into<Int>, statement: impl Into<Statement>, visibility_config: impl Into<VisibilityConfig>) -> Rule {
             Rule {
                 action: None,
@@ -5725,6 +6001,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for Rule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Action", self.action);
@@ -5782,6 +6059,7 @@ pub mod web_acl {
 
     impl RuleAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RuleAction {
             RuleAction {
                 allow: None,
@@ -5795,12 +6073,14 @@ pub mod web_acl {
     }
 
     impl Default for RuleAction {
+        #[inline]
         fn default() -> RuleAction {
             RuleAction::new()
         }
     }
 
     impl IntoValue for RuleAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Allow", self.allow);
@@ -5829,6 +6109,7 @@ pub mod web_acl {
 
     impl CaptchaAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CaptchaAction {
             CaptchaAction {
                 custom_request_handling: None,
@@ -5837,12 +6118,14 @@ pub mod web_acl {
     }
 
     impl Default for CaptchaAction {
+        #[inline]
         fn default() -> CaptchaAction {
             CaptchaAction::new()
         }
     }
 
     impl IntoValue for CaptchaAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomRequestHandling", self.custom_request_handling);
@@ -5866,6 +6149,7 @@ pub mod web_acl {
 
     impl CountAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CountAction {
             CountAction {
                 custom_request_handling: None,
@@ -5874,12 +6158,14 @@ pub mod web_acl {
     }
 
     impl Default for CountAction {
+        #[inline]
         fn default() -> CountAction {
             CountAction::new()
         }
     }
 
     impl IntoValue for CountAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomRequestHandling", self.custom_request_handling);
@@ -5904,6 +6190,7 @@ pub mod web_acl {
 
     impl ChallengeAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ChallengeAction {
             ChallengeAction {
                 custom_request_handling: None,
@@ -5912,12 +6199,14 @@ pub mod web_acl {
     }
 
     impl Default for ChallengeAction {
+        #[inline]
         fn default() -> ChallengeAction {
             ChallengeAction::new()
         }
     }
 
     impl IntoValue for ChallengeAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomRequestHandling", self.custom_request_handling);
@@ -6046,6 +6335,7 @@ pub mod web_acl {
 
     impl Statement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Statement {
             Statement {
                 and_statement: None,
@@ -6069,12 +6359,14 @@ pub mod web_acl {
     }
 
     impl Default for Statement {
+        #[inline]
         fn default() -> Statement {
             Statement::new()
         }
     }
 
     impl IntoValue for Statement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AndStatement", self.and_statement);
@@ -6143,6 +6435,7 @@ pub mod web_acl {
 
     impl SizeConstraintStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(comparison_operator: impl Into<Str>, field_to_match: impl Into<FieldToMatch>, size: impl Into<Num>, text_transformations: impl Into<List<TextTransformation>>) -> SizeConstraintStatement {
             SizeConstraintStatement {
                 comparison_operator: comparison_operator.into(),
@@ -6155,6 +6448,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for SizeConstraintStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ComparisonOperator", self.comparison_operator.into_value());
@@ -6193,6 +6487,7 @@ pub mod web_acl {
 
     impl TextTransformation {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(priority: impl Into<Int>, r#type: impl Into<Str>) -> TextTransformation {
             TextTransformation {
                 priority: priority.into(),
@@ -6202,6 +6497,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for TextTransformation {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Priority", self.priority.into_value());
@@ -6314,6 +6610,7 @@ pub mod web_acl {
 
     impl FieldToMatch {
         /// Every property unset.
+        #[inline]
         pub fn new() -> FieldToMatch {
             FieldToMatch {
                 all_query_arguments: None,
@@ -6335,12 +6632,14 @@ pub mod web_acl {
     }
 
     impl Default for FieldToMatch {
+        #[inline]
         fn default() -> FieldToMatch {
             FieldToMatch::new()
         }
     }
 
     impl IntoValue for FieldToMatch {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllQueryArguments", self.all_query_arguments);
@@ -6397,6 +6696,7 @@ pub mod web_acl {
 
     impl JsonBody {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(match_pattern: impl Into<JsonMatchPattern>, match_scope: impl Into<Str>) -> JsonBody {
             JsonBody {
                 invalid_fallback_behavior: None,
@@ -6408,6 +6708,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for JsonBody {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InvalidFallbackBehavior", self.invalid_fallback_behavior);
@@ -6442,6 +6743,7 @@ pub mod web_acl {
 
     impl JsonMatchPattern {
         /// Every property unset.
+        #[inline]
         pub fn new() -> JsonMatchPattern {
             JsonMatchPattern {
                 all: None,
@@ -6451,12 +6753,14 @@ pub mod web_acl {
     }
 
     impl Default for JsonMatchPattern {
+        #[inline]
         fn default() -> JsonMatchPattern {
             JsonMatchPattern::new()
         }
     }
 
     impl IntoValue for JsonMatchPattern {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "All", self.all);
@@ -6498,6 +6802,7 @@ pub mod web_acl {
 
     impl Headers {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(match_pattern: impl Into<HeaderMatchPattern>, match_scope: impl Into<Str>, oversize_handling: impl Into<Str>) -> Headers {
             Headers {
                 match_pattern: match_pattern.into(),
@@ -6508,6 +6813,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for Headers {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MatchPattern", self.match_pattern.into_value());
@@ -6542,6 +6848,7 @@ pub mod web_acl {
 
     impl HeaderMatchPattern {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HeaderMatchPattern {
             HeaderMatchPattern {
                 all: None,
@@ -6552,12 +6859,14 @@ pub mod web_acl {
     }
 
     impl Default for HeaderMatchPattern {
+        #[inline]
         fn default() -> HeaderMatchPattern {
             HeaderMatchPattern::new()
         }
     }
 
     impl IntoValue for HeaderMatchPattern {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "All", self.all);
@@ -6600,6 +6909,7 @@ pub mod web_acl {
 
     impl Cookies {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(match_pattern: impl Into<CookieMatchPattern>, match_scope: impl Into<Str>, oversize_handling: impl Into<Str>) -> Cookies {
             Cookies {
                 match_pattern: match_pattern.into(),
@@ -6610,6 +6920,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for Cookies {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MatchPattern", self.match_pattern.into_value());
@@ -6644,6 +6955,7 @@ pub mod web_acl {
 
     impl CookieMatchPattern {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CookieMatchPattern {
             CookieMatchPattern {
                 all: None,
@@ -6654,12 +6966,14 @@ pub mod web_acl {
     }
 
     impl Default for CookieMatchPattern {
+        #[inline]
         fn default() -> CookieMatchPattern {
             CookieMatchPattern::new()
         }
     }
 
     impl IntoValue for CookieMatchPattern {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "All", self.all);
@@ -6684,6 +6998,7 @@ pub mod web_acl {
 
     impl Body {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Body {
             Body {
                 oversize_handling: None,
@@ -6692,12 +7007,14 @@ pub mod web_acl {
     }
 
     impl Default for Body {
+        #[inline]
         fn default() -> Body {
             Body::new()
         }
     }
 
     impl IntoValue for Body {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OversizeHandling", self.oversize_handling);
@@ -6722,6 +7039,7 @@ pub mod web_acl {
 
     impl AndStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(statements: impl Into<List<Statement>>) -> AndStatement {
             AndStatement {
                 statements: statements.into(),
@@ -6730,6 +7048,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for AndStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Statements", self.statements.into_value());
@@ -6770,6 +7089,7 @@ pub mod web_acl {
 
     impl XssMatchStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_to_match: impl Into<FieldToMatch>, text_transformations: impl Into<List<TextTransformation>>) -> XssMatchStatement {
             XssMatchStatement {
                 field_to_match: field_to_match.into(),
@@ -6780,6 +7100,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for XssMatchStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
@@ -6806,6 +7127,7 @@ pub mod web_acl {
 
     impl NotStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(statement: impl Into<Box<Statement>>) -> NotStatement {
             NotStatement {
                 statement: statement.into(),
@@ -6814,6 +7136,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for NotStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Statement", self.statement.into_value());
@@ -6876,6 +7199,7 @@ pub mod web_acl {
 
     impl ByteMatchStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_to_match: impl Into<FieldToMatch>, positional_constraint: impl Into<Str>, text_transformations: impl Into<List<TextTransformation>>) -> ByteMatchStatement {
             ByteMatchStatement {
                 field_to_match: field_to_match.into(),
@@ -6889,6 +7213,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ByteMatchStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
@@ -6957,6 +7282,7 @@ pub mod web_acl {
 
     impl RateBasedStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(aggregate_key_type: impl Into<Str>, limit: impl Into<Int>) -> RateBasedStatement {
             RateBasedStatement {
                 aggregate_key_type: aggregate_key_type.into(),
@@ -6970,6 +7296,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateBasedStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AggregateKeyType", self.aggregate_key_type.into_value());
@@ -7072,6 +7399,7 @@ pub mod web_acl {
 
     impl RateBasedStatementCustomKey {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RateBasedStatementCustomKey {
             RateBasedStatementCustomKey {
                 asn: None,
@@ -7091,12 +7419,14 @@ pub mod web_acl {
     }
 
     impl Default for RateBasedStatementCustomKey {
+        #[inline]
         fn default() -> RateBasedStatementCustomKey {
             RateBasedStatementCustomKey::new()
         }
     }
 
     impl IntoValue for RateBasedStatementCustomKey {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ASN", self.asn);
@@ -7145,6 +7475,7 @@ pub mod web_acl {
 
     impl RateLimitCookie {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, text_transformations: impl Into<List<TextTransformation>>) -> RateLimitCookie {
             RateLimitCookie {
                 name: name.into(),
@@ -7154,6 +7485,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateLimitCookie {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -7193,6 +7525,7 @@ pub mod web_acl {
 
     impl RateLimitQueryArgument {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, text_transformations: impl Into<List<TextTransformation>>) -> RateLimitQueryArgument {
             RateLimitQueryArgument {
                 name: name.into(),
@@ -7202,6 +7535,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateLimitQueryArgument {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -7240,6 +7574,7 @@ pub mod web_acl {
 
     impl RateLimitHeader {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, text_transformations: impl Into<List<TextTransformation>>) -> RateLimitHeader {
             RateLimitHeader {
                 name: name.into(),
@@ -7249,6 +7584,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateLimitHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -7281,6 +7617,7 @@ pub mod web_acl {
 
     impl RateLimitQueryString {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(text_transformations: impl Into<List<TextTransformation>>) -> RateLimitQueryString {
             RateLimitQueryString {
                 text_transformations: text_transformations.into(),
@@ -7289,6 +7626,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateLimitQueryString {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TextTransformations", self.text_transformations.into_value());
@@ -7320,6 +7658,7 @@ pub mod web_acl {
 
     impl RateLimitUriPath {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(text_transformations: impl Into<List<TextTransformation>>) -> RateLimitUriPath {
             RateLimitUriPath {
                 text_transformations: text_transformations.into(),
@@ -7328,6 +7667,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateLimitUriPath {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TextTransformations", self.text_transformations.into_value());
@@ -7354,6 +7694,7 @@ pub mod web_acl {
 
     impl RateLimitLabelNamespace {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(namespace: impl Into<Str>) -> RateLimitLabelNamespace {
             RateLimitLabelNamespace {
                 namespace: namespace.into(),
@@ -7362,6 +7703,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RateLimitLabelNamespace {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Namespace", self.namespace.into_value());
@@ -7395,6 +7737,7 @@ pub mod web_acl {
 
     impl ForwardedIPConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fallback_behavior: impl Into<Str>, header_name: impl Into<Str>) -> ForwardedIPConfiguration {
             ForwardedIPConfiguration {
                 fallback_behavior: fallback_behavior.into(),
@@ -7404,6 +7747,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ForwardedIPConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FallbackBehavior", self.fallback_behavior.into_value());
@@ -7437,6 +7781,7 @@ pub mod web_acl {
 
     impl GeoMatchStatement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> GeoMatchStatement {
             GeoMatchStatement {
                 country_codes: None,
@@ -7446,12 +7791,14 @@ pub mod web_acl {
     }
 
     impl Default for GeoMatchStatement {
+        #[inline]
         fn default() -> GeoMatchStatement {
             GeoMatchStatement::new()
         }
     }
 
     impl IntoValue for GeoMatchStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CountryCodes", self.country_codes);
@@ -7489,6 +7836,7 @@ pub mod web_acl {
 
     impl RuleGroupReferenceStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> RuleGroupReferenceStatement {
             RuleGroupReferenceStatement {
                 arn: arn.into(),
@@ -7499,6 +7847,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RuleGroupReferenceStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -7531,6 +7880,7 @@ pub mod web_acl {
 
     impl RuleActionOverride {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action_to_use: impl Into<RuleAction>, name: impl Into<Str>) -> RuleActionOverride {
             RuleActionOverride {
                 action_to_use: action_to_use.into(),
@@ -7540,6 +7890,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RuleActionOverride {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ActionToUse", self.action_to_use.into_value());
@@ -7564,6 +7915,7 @@ pub mod web_acl {
 
     impl ExcludedRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> ExcludedRule {
             ExcludedRule {
                 name: name.into(),
@@ -7572,6 +7924,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ExcludedRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -7603,6 +7956,7 @@ pub mod web_acl {
 
     impl LabelMatchStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, scope: impl Into<Str>) -> LabelMatchStatement {
             LabelMatchStatement {
                 key: key.into(),
@@ -7612,6 +7966,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for LabelMatchStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -7658,6 +8013,7 @@ pub mod web_acl {
 
     impl RegexMatchStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_to_match: impl Into<FieldToMatch>, regex_string: impl Into<Str>, text_transformations: impl Into<List<TextTransformation>>) -> RegexMatchStatement {
             RegexMatchStatement {
                 field_to_match: field_to_match.into(),
@@ -7669,6 +8025,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RegexMatchStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
@@ -7716,6 +8073,7 @@ pub mod web_acl {
 
     impl SqliMatchStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(field_to_match: impl Into<FieldToMatch>, text_transformations: impl Into<List<TextTransformation>>) -> SqliMatchStatement {
             SqliMatchStatement {
                 field_to_match: field_to_match.into(),
@@ -7727,6 +8085,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for SqliMatchStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FieldToMatch", self.field_to_match.into_value());
@@ -7777,6 +8136,7 @@ pub mod web_acl {
 
     impl RegexPatternSetReferenceStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>, field_to_match: impl Into<FieldToMatch>, text_transformations: impl Into<List<TextTransformation>>) -> RegexPatternSetReferenceStatement {
             RegexPatternSetReferenceStatement {
                 arn: arn.into(),
@@ -7788,6 +8148,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RegexPatternSetReferenceStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -7815,6 +8176,7 @@ pub mod web_acl {
 
     impl OrStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(statements: impl Into<List<Statement>>) -> OrStatement {
             OrStatement {
                 statements: statements.into(),
@@ -7823,6 +8185,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for OrStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Statements", self.statements.into_value());
@@ -7889,6 +8252,7 @@ pub mod web_acl {
 
     impl ManagedRuleGroupStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>, vendor_name: impl Into<Str>) -> ManagedRuleGroupStatement {
             ManagedRuleGroupStatement {
                 excluded_rules: None,
@@ -7903,6 +8267,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ManagedRuleGroupStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExcludedRules", self.excluded_rules);
@@ -7984,6 +8349,7 @@ pub mod web_acl {
 
     impl ManagedRuleGroupConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManagedRuleGroupConfig {
             ManagedRuleGroupConfig {
                 aws_managed_rules_acfp_rule_set: None,
@@ -7999,12 +8365,14 @@ pub mod web_acl {
     }
 
     impl Default for ManagedRuleGroupConfig {
+        #[inline]
         fn default() -> ManagedRuleGroupConfig {
             ManagedRuleGroupConfig::new()
         }
     }
 
     impl IntoValue for ManagedRuleGroupConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AWSManagedRulesACFPRuleSet", self.aws_managed_rules_acfp_rule_set);
@@ -8035,6 +8403,7 @@ pub mod web_acl {
 
     impl FieldIdentifier {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(identifier: impl Into<Str>) -> FieldIdentifier {
             FieldIdentifier {
                 identifier: identifier.into(),
@@ -8043,6 +8412,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for FieldIdentifier {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Identifier", self.identifier.into_value());
@@ -8088,6 +8458,7 @@ pub mod web_acl {
 
     impl AWSManagedRulesATPRuleSet {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(login_path: impl Into<Str>) -> AWSManagedRulesATPRuleSet {
             AWSManagedRulesATPRuleSet {
                 enable_regex_in_path: None,
@@ -8099,6 +8470,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for AWSManagedRulesATPRuleSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableRegexInPath", self.enable_regex_in_path);
@@ -8143,6 +8515,7 @@ pub mod web_acl {
 
     impl ResponseInspection {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ResponseInspection {
             ResponseInspection {
                 body_contains: None,
@@ -8154,12 +8527,14 @@ pub mod web_acl {
     }
 
     impl Default for ResponseInspection {
+        #[inline]
         fn default() -> ResponseInspection {
             ResponseInspection::new()
         }
     }
 
     impl IntoValue for ResponseInspection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BodyContains", self.body_contains);
@@ -8203,6 +8578,7 @@ pub mod web_acl {
 
     impl ResponseInspectionHeader {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(failure_values: impl Into<List<Str>>, name: impl Into<Str>, success_values: impl Into<List<Str>>) -> ResponseInspectionHeader {
             ResponseInspectionHeader {
                 failure_values: failure_values.into(),
@@ -8213,6 +8589,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ResponseInspectionHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FailureValues", self.failure_values.into_value());
@@ -8252,6 +8629,7 @@ pub mod web_acl {
 
     impl ResponseInspectionBodyContains {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(failure_strings: impl Into<List<Str>>, success_strings: impl Into<List<Str>>) -> ResponseInspectionBodyContains {
             ResponseInspectionBodyContains {
                 failure_strings: failure_strings.into(),
@@ -8261,6 +8639,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ResponseInspectionBodyContains {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FailureStrings", self.failure_strings.into_value());
@@ -8304,6 +8683,7 @@ pub mod web_acl {
 
     impl ResponseInspectionJson {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(failure_values: impl Into<List<Str>>, identifier: impl Into<Str>, success_values: impl Into<List<Str>>) -> ResponseInspectionJson {
             ResponseInspectionJson {
                 failure_values: failure_values.into(),
@@ -8314,6 +8694,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ResponseInspectionJson {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FailureValues", self.failure_values.into_value());
@@ -8350,6 +8731,7 @@ pub mod web_acl {
 
     impl ResponseInspectionStatusCode {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(failure_codes: impl Into<List<Int>>, success_codes: impl Into<List<Int>>) -> ResponseInspectionStatusCode {
             ResponseInspectionStatusCode {
                 failure_codes: failure_codes.into(),
@@ -8359,6 +8741,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for ResponseInspectionStatusCode {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FailureCodes", self.failure_codes.into_value());
@@ -8396,6 +8779,7 @@ pub mod web_acl {
 
     impl RequestInspection {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(password_field: impl Into<FieldIdentifier>, payload_type: impl Into<Str>, username_field: impl Into<FieldIdentifier>) -> RequestInspection {
             RequestInspection {
                 password_field: password_field.into(),
@@ -8406,6 +8790,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RequestInspection {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("PasswordField", self.password_field.into_value());
@@ -8441,6 +8826,7 @@ pub mod web_acl {
 
     impl AWSManagedRulesBotControlRuleSet {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(inspection_level: impl Into<Str>) -> AWSManagedRulesBotControlRuleSet {
             AWSManagedRulesBotControlRuleSet {
                 enable_machine_learning: None,
@@ -8450,6 +8836,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for AWSManagedRulesBotControlRuleSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableMachineLearning", self.enable_machine_learning);
@@ -8503,6 +8890,7 @@ pub mod web_acl {
 
     impl AWSManagedRulesACFPRuleSet {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(creation_path: impl Into<Str>, registration_page_path: impl Into<Str>, request_inspection: impl Into<RequestInspectionACFP>) -> AWSManagedRulesACFPRuleSet {
             AWSManagedRulesACFPRuleSet {
                 creation_path: creation_path.into(),
@@ -8515,6 +8903,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for AWSManagedRulesACFPRuleSet {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CreationPath", self.creation_path.into_value());
@@ -8570,6 +8959,7 @@ pub mod web_acl {
 
     impl RequestInspectionACFP {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(payload_type: impl Into<Str>) -> RequestInspectionACFP {
             RequestInspectionACFP {
                 address_fields: None,
@@ -8583,6 +8973,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for RequestInspectionACFP {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AddressFields", self.address_fields);
@@ -8620,6 +9011,7 @@ pub mod web_acl {
 
     impl IPSetReferenceStatement {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(arn: impl Into<Str>) -> IPSetReferenceStatement {
             IPSetReferenceStatement {
                 arn: arn.into(),
@@ -8629,6 +9021,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for IPSetReferenceStatement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Arn", self.arn.into_value());
@@ -8672,6 +9065,7 @@ pub mod web_acl {
 
     impl IPSetForwardedIPConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(fallback_behavior: impl Into<Str>, header_name: impl Into<Str>, position: impl Into<Str>) -> IPSetForwardedIPConfiguration {
             IPSetForwardedIPConfiguration {
                 fallback_behavior: fallback_behavior.into(),
@@ -8682,6 +9076,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for IPSetForwardedIPConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FallbackBehavior", self.fallback_behavior.into_value());
@@ -8713,6 +9108,7 @@ pub mod web_acl {
 
     impl OverrideAction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OverrideAction {
             OverrideAction {
                 count: None,
@@ -8722,12 +9118,14 @@ pub mod web_acl {
     }
 
     impl Default for OverrideAction {
+        #[inline]
         fn default() -> OverrideAction {
             OverrideAction::new()
         }
     }
 
     impl IntoValue for OverrideAction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Count", self.count);
@@ -8753,6 +9151,7 @@ pub mod web_acl {
 
     impl Label {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> Label {
             Label {
                 name: name.into(),
@@ -8761,6 +9160,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for Label {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -8803,6 +9203,7 @@ pub mod web_acl {
 
     impl VisibilityConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cloud_watch_metrics_enabled: impl Into<Bool>, metric_name: impl Into<Str>, sampled_requests_enabled: impl Into<Bool>) -> VisibilityConfig {
             VisibilityConfig {
                 cloud_watch_metrics_enabled: cloud_watch_metrics_enabled.into(),
@@ -8813,6 +9214,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for VisibilityConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CloudWatchMetricsEnabled", self.cloud_watch_metrics_enabled.into_value());
@@ -8840,6 +9242,7 @@ pub mod web_acl {
 
     impl CaptchaConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CaptchaConfig {
             CaptchaConfig {
                 immunity_time_property: None,
@@ -8848,12 +9251,14 @@ pub mod web_acl {
     }
 
     impl Default for CaptchaConfig {
+        #[inline]
         fn default() -> CaptchaConfig {
             CaptchaConfig::new()
         }
     }
 
     impl IntoValue for CaptchaConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ImmunityTimeProperty", self.immunity_time_property);
@@ -8878,6 +9283,7 @@ pub mod web_acl {
 
     impl SingleHeader {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> SingleHeader {
             SingleHeader {
                 name: name.into(),
@@ -8886,6 +9292,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for SingleHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -8910,6 +9317,7 @@ pub mod web_acl {
 
     impl SingleQueryArgument {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(name: impl Into<Str>) -> SingleQueryArgument {
             SingleQueryArgument {
                 name: name.into(),
@@ -8918,6 +9326,7 @@ pub mod web_acl {
     }
 
     impl IntoValue for SingleQueryArgument {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Name", self.name.into_value());
@@ -8948,6 +9357,7 @@ pub struct CfnWebACLAssociationProps {
 #[cfg(feature = "wafv2")]
 impl CfnWebACLAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(resource_arn: impl Into<Str>, web_acl_arn: impl Into<Str>) -> CfnWebACLAssociationProps {
         CfnWebACLAssociationProps {
             resource_arn: resource_arn.into(),
@@ -8959,6 +9369,7 @@ impl CfnWebACLAssociationProps {
 #[cfg(feature = "wafv2")]
 impl CfnWebACLAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ResourceArn", self.resource_arn.into_value());
@@ -8968,6 +9379,7 @@ impl CfnWebACLAssociationProps {
 
     /// The `AWS::WAFv2::WebACLAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WAFv2::WebACLAssociation").properties(self.into_properties())
     }
@@ -8976,6 +9388,7 @@ impl CfnWebACLAssociationProps {
 #[cfg(feature = "wafv2")]
 impl crate::Cfn<markers::WebACLAssociation> {
     /// Adds an `AWS::WAFv2::WebACLAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,

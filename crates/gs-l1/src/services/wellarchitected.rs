@@ -154,6 +154,7 @@ pub struct CfnAgentContextProps {
 #[cfg(feature = "wellarchitected")]
 impl CfnAgentContextProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(content: impl Into<Json>, context_type: impl Into<Str>, profile_arn: impl Into<Str>, title: impl Into<Str>) -> CfnAgentContextProps {
         CfnAgentContextProps {
             content: content.into(),
@@ -167,6 +168,7 @@ impl CfnAgentContextProps {
 #[cfg(feature = "wellarchitected")]
 impl CfnAgentContextProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Content", self.content.into_value());
@@ -178,6 +180,7 @@ impl CfnAgentContextProps {
 
     /// The `AWS::WellArchitected::AgentContext` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WellArchitected::AgentContext").properties(self.into_properties())
     }
@@ -186,6 +189,7 @@ impl CfnAgentContextProps {
 #[cfg(feature = "wellarchitected")]
 impl crate::Cfn<markers::AgentContext> {
     /// Adds an `AWS::WellArchitected::AgentContext` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -199,6 +203,7 @@ impl crate::Cfn<markers::AgentContext> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentcontext.html#aws-resource-wellarchitected-agentcontext-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -207,6 +212,7 @@ impl crate::Cfn<markers::AgentContext> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentcontext.html#aws-resource-wellarchitected-agentcontext-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -216,6 +222,7 @@ impl crate::Cfn<markers::AgentContext> {
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentcontext.html#aws-resource-wellarchitected-agentcontext-return-values).
+    #[inline]
     pub fn attr_application_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ApplicationType".into())
     }
@@ -226,6 +233,7 @@ impl crate::Cfn<markers::AgentContext> {
     ///
     /// `Fn::GetAtt` of
     /// [`Criticality`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentcontext.html#aws-resource-wellarchitected-agentcontext-return-values).
+    #[inline]
     pub fn attr_criticality(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Criticality".into())
     }
@@ -234,6 +242,7 @@ impl crate::Cfn<markers::AgentContext> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentcontext.html#aws-resource-wellarchitected-agentcontext-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -242,6 +251,7 @@ impl crate::Cfn<markers::AgentContext> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentcontext.html#aws-resource-wellarchitected-agentcontext-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -250,6 +260,7 @@ impl crate::Cfn<markers::AgentContext> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentcontext.html#aws-resource-wellarchitected-agentcontext-return-values).
+    #[inline]
     pub fn attr_last_modified_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedBy".into())
     }
@@ -258,6 +269,7 @@ impl crate::Cfn<markers::AgentContext> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentcontext.html#aws-resource-wellarchitected-agentcontext-return-values).
+    #[inline]
     pub fn attr_last_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedAt".into())
     }
@@ -297,6 +309,7 @@ pub struct CfnAgentGoalProps {
 #[cfg(feature = "wellarchitected")]
 impl CfnAgentGoalProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(pillars: impl Into<List<Str>>, profile_arn: impl Into<Str>, title: impl Into<Str>) -> CfnAgentGoalProps {
         CfnAgentGoalProps {
             description: None,
@@ -310,6 +323,7 @@ impl CfnAgentGoalProps {
 #[cfg(feature = "wellarchitected")]
 impl CfnAgentGoalProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -321,6 +335,7 @@ impl CfnAgentGoalProps {
 
     /// The `AWS::WellArchitected::AgentGoal` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WellArchitected::AgentGoal").properties(self.into_properties())
     }
@@ -329,6 +344,7 @@ impl CfnAgentGoalProps {
 #[cfg(feature = "wellarchitected")]
 impl crate::Cfn<markers::AgentGoal> {
     /// Adds an `AWS::WellArchitected::AgentGoal` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -342,6 +358,7 @@ impl crate::Cfn<markers::AgentGoal> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentgoal.html#aws-resource-wellarchitected-agentgoal-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -350,6 +367,7 @@ impl crate::Cfn<markers::AgentGoal> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentgoal.html#aws-resource-wellarchitected-agentgoal-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -358,6 +376,7 @@ impl crate::Cfn<markers::AgentGoal> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentgoal.html#aws-resource-wellarchitected-agentgoal-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -366,6 +385,7 @@ impl crate::Cfn<markers::AgentGoal> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentgoal.html#aws-resource-wellarchitected-agentgoal-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -374,6 +394,7 @@ impl crate::Cfn<markers::AgentGoal> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentgoal.html#aws-resource-wellarchitected-agentgoal-return-values).
+    #[inline]
     pub fn attr_last_modified_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedBy".into())
     }
@@ -382,6 +403,7 @@ impl crate::Cfn<markers::AgentGoal> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentgoal.html#aws-resource-wellarchitected-agentgoal-return-values).
+    #[inline]
     pub fn attr_last_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedAt".into())
     }
@@ -452,6 +474,7 @@ pub struct CfnAgentProfileProps {
 #[cfg(feature = "wellarchitected")]
 impl CfnAgentProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(aggregation_configuration: impl Into<List<agent_profile::AggregationConfiguration>>, execution_role_arn: impl Into<Str>, name: impl Into<Str>, pillars: impl Into<List<Str>>) -> CfnAgentProfileProps {
         CfnAgentProfileProps {
             aggregation_configuration: aggregation_configuration.into(),
@@ -470,6 +493,7 @@ impl CfnAgentProfileProps {
 #[cfg(feature = "wellarchitected")]
 impl CfnAgentProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AggregationConfiguration", self.aggregation_configuration.into_value());
@@ -486,6 +510,7 @@ impl CfnAgentProfileProps {
 
     /// The `AWS::WellArchitected::AgentProfile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WellArchitected::AgentProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -494,6 +519,7 @@ impl CfnAgentProfileProps {
 #[cfg(feature = "wellarchitected")]
 impl crate::Cfn<markers::AgentProfile> {
     /// Adds an `AWS::WellArchitected::AgentProfile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -506,6 +532,7 @@ impl crate::Cfn<markers::AgentProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentprofile.html#aws-resource-wellarchitected-agentprofile-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -514,6 +541,7 @@ impl crate::Cfn<markers::AgentProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentprofile.html#aws-resource-wellarchitected-agentprofile-return-values).
+    #[inline]
     pub fn attr_created_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
@@ -522,6 +550,7 @@ impl crate::Cfn<markers::AgentProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentprofile.html#aws-resource-wellarchitected-agentprofile-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -530,6 +559,7 @@ impl crate::Cfn<markers::AgentProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentprofile.html#aws-resource-wellarchitected-agentprofile-return-values).
+    #[inline]
     pub fn attr_last_modified_by(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedBy".into())
     }
@@ -538,6 +568,7 @@ impl crate::Cfn<markers::AgentProfile> {
     ///
     /// `Fn::GetAtt` of
     /// [`LastModifiedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentprofile.html#aws-resource-wellarchitected-agentprofile-return-values).
+    #[inline]
     pub fn attr_last_modified_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LastModifiedAt".into())
     }
@@ -577,6 +608,7 @@ pub mod agent_profile {
 
     impl AggregationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(access_role_arn: impl Into<Str>, account_id: impl Into<Str>, regions: impl Into<List<Str>>) -> AggregationConfiguration {
             AggregationConfiguration {
                 access_role_arn: access_role_arn.into(),
@@ -587,6 +619,7 @@ pub mod agent_profile {
     }
 
     impl IntoValue for AggregationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccessRoleArn", self.access_role_arn.into_value());
@@ -627,6 +660,7 @@ pub struct CfnLensProps {
 #[cfg(feature = "wellarchitected")]
 impl CfnLensProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnLensProps {
         CfnLensProps {
             json_string: None,
@@ -638,6 +672,7 @@ impl CfnLensProps {
 
 #[cfg(feature = "wellarchitected")]
 impl Default for CfnLensProps {
+    #[inline]
     fn default() -> CfnLensProps {
         CfnLensProps::new()
     }
@@ -646,6 +681,7 @@ impl Default for CfnLensProps {
 #[cfg(feature = "wellarchitected")]
 impl CfnLensProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "JSONString", self.json_string);
@@ -656,6 +692,7 @@ impl CfnLensProps {
 
     /// The `AWS::WellArchitected::Lens` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WellArchitected::Lens").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -664,6 +701,7 @@ impl CfnLensProps {
 #[cfg(feature = "wellarchitected")]
 impl crate::Cfn<markers::Lens> {
     /// Adds an `AWS::WellArchitected::Lens` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -676,6 +714,7 @@ impl crate::Cfn<markers::Lens> {
     ///
     /// `Fn::GetAtt` of
     /// [`LensArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-lens.html#aws-resource-wellarchitected-lens-return-values).
+    #[inline]
     pub fn attr_lens_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LensArn".into())
     }
@@ -684,6 +723,7 @@ impl crate::Cfn<markers::Lens> {
     ///
     /// `Fn::GetAtt` of
     /// [`LensId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-lens.html#aws-resource-wellarchitected-lens-return-values).
+    #[inline]
     pub fn attr_lens_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "LensId".into())
     }
@@ -692,6 +732,7 @@ impl crate::Cfn<markers::Lens> {
     ///
     /// `Fn::GetAtt` of
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-lens.html#aws-resource-wellarchitected-lens-return-values).
+    #[inline]
     pub fn attr_name(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Name".into())
     }
@@ -700,6 +741,7 @@ impl crate::Cfn<markers::Lens> {
     ///
     /// `Fn::GetAtt` of
     /// [`Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-lens.html#aws-resource-wellarchitected-lens-return-values).
+    #[inline]
     pub fn attr_description(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Description".into())
     }
@@ -708,6 +750,7 @@ impl crate::Cfn<markers::Lens> {
     ///
     /// `Fn::GetAtt` of
     /// [`Owner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-lens.html#aws-resource-wellarchitected-lens-return-values).
+    #[inline]
     pub fn attr_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Owner".into())
     }
@@ -740,6 +783,7 @@ pub mod lens {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -749,6 +793,7 @@ pub mod lens {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -794,6 +839,7 @@ pub struct CfnProfileProps {
 #[cfg(feature = "wellarchitected")]
 impl CfnProfileProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(profile_description: impl Into<Str>, profile_name: impl Into<Str>, profile_questions: impl Into<List<profile::ProfileQuestionUpdate>>) -> CfnProfileProps {
         CfnProfileProps {
             profile_description: profile_description.into(),
@@ -807,6 +853,7 @@ impl CfnProfileProps {
 #[cfg(feature = "wellarchitected")]
 impl CfnProfileProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ProfileDescription", self.profile_description.into_value());
@@ -818,6 +865,7 @@ impl CfnProfileProps {
 
     /// The `AWS::WellArchitected::Profile` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WellArchitected::Profile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -826,6 +874,7 @@ impl CfnProfileProps {
 #[cfg(feature = "wellarchitected")]
 impl crate::Cfn<markers::Profile> {
     /// Adds an `AWS::WellArchitected::Profile` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -838,6 +887,7 @@ impl crate::Cfn<markers::Profile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProfileArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-profile.html#aws-resource-wellarchitected-profile-return-values).
+    #[inline]
     pub fn attr_profile_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProfileArn".into())
     }
@@ -846,6 +896,7 @@ impl crate::Cfn<markers::Profile> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProfileVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-profile.html#aws-resource-wellarchitected-profile-return-values).
+    #[inline]
     pub fn attr_profile_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProfileVersion".into())
     }
@@ -854,6 +905,7 @@ impl crate::Cfn<markers::Profile> {
     ///
     /// `Fn::GetAtt` of
     /// [`Owner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-profile.html#aws-resource-wellarchitected-profile-return-values).
+    #[inline]
     pub fn attr_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Owner".into())
     }
@@ -862,6 +914,7 @@ impl crate::Cfn<markers::Profile> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-profile.html#aws-resource-wellarchitected-profile-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -870,6 +923,7 @@ impl crate::Cfn<markers::Profile> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-profile.html#aws-resource-wellarchitected-profile-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -900,6 +954,7 @@ pub mod profile {
 
     impl ProfileQuestionUpdate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ProfileQuestionUpdate {
             ProfileQuestionUpdate {
                 question_id: None,
@@ -909,12 +964,14 @@ pub mod profile {
     }
 
     impl Default for ProfileQuestionUpdate {
+        #[inline]
         fn default() -> ProfileQuestionUpdate {
             ProfileQuestionUpdate::new()
         }
     }
 
     impl IntoValue for ProfileQuestionUpdate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "QuestionId", self.question_id);
@@ -965,6 +1022,7 @@ pub struct CfnReviewTemplateProps {
 #[cfg(feature = "wellarchitected")]
 impl CfnReviewTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, lenses: impl Into<List<Str>>, template_name: impl Into<Str>) -> CfnReviewTemplateProps {
         CfnReviewTemplateProps {
             description: description.into(),
@@ -979,6 +1037,7 @@ impl CfnReviewTemplateProps {
 #[cfg(feature = "wellarchitected")]
 impl CfnReviewTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Description", self.description.into_value());
@@ -991,6 +1050,7 @@ impl CfnReviewTemplateProps {
 
     /// The `AWS::WellArchitected::ReviewTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WellArchitected::ReviewTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -999,6 +1059,7 @@ impl CfnReviewTemplateProps {
 #[cfg(feature = "wellarchitected")]
 impl crate::Cfn<markers::ReviewTemplate> {
     /// Adds an `AWS::WellArchitected::ReviewTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1011,6 +1072,7 @@ impl crate::Cfn<markers::ReviewTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`TemplateArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-reviewtemplate.html#aws-resource-wellarchitected-reviewtemplate-return-values).
+    #[inline]
     pub fn attr_template_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TemplateArn".into())
     }
@@ -1019,6 +1081,7 @@ impl crate::Cfn<markers::ReviewTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`Owner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-reviewtemplate.html#aws-resource-wellarchitected-reviewtemplate-return-values).
+    #[inline]
     pub fn attr_owner(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Owner".into())
     }
@@ -1027,6 +1090,7 @@ impl crate::Cfn<markers::ReviewTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-reviewtemplate.html#aws-resource-wellarchitected-reviewtemplate-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -1035,6 +1099,7 @@ impl crate::Cfn<markers::ReviewTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-reviewtemplate.html#aws-resource-wellarchitected-reviewtemplate-return-values).
+    #[inline]
     pub fn attr_update_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdateStatus".into())
     }
@@ -1067,6 +1132,7 @@ pub mod review_template {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -1076,6 +1142,7 @@ pub mod review_template {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -1172,6 +1239,7 @@ pub struct CfnWorkloadProps {
 #[cfg(feature = "wellarchitected")]
 impl CfnWorkloadProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(description: impl Into<Str>, environment: impl Into<Str>, lenses: impl Into<List<Str>>, workload_name: impl Into<Str>) -> CfnWorkloadProps {
         CfnWorkloadProps {
             account_ids: None,
@@ -1195,6 +1263,7 @@ impl CfnWorkloadProps {
 #[cfg(feature = "wellarchitected")]
 impl CfnWorkloadProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AccountIds", self.account_ids);
@@ -1216,6 +1285,7 @@ impl CfnWorkloadProps {
 
     /// The `AWS::WellArchitected::Workload` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WellArchitected::Workload").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1224,6 +1294,7 @@ impl CfnWorkloadProps {
 #[cfg(feature = "wellarchitected")]
 impl crate::Cfn<markers::Workload> {
     /// Adds an `AWS::WellArchitected::Workload` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1236,6 +1307,7 @@ impl crate::Cfn<markers::Workload> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkloadArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-workload.html#aws-resource-wellarchitected-workload-return-values).
+    #[inline]
     pub fn attr_workload_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkloadArn".into())
     }
@@ -1244,6 +1316,7 @@ impl crate::Cfn<markers::Workload> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkloadId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-workload.html#aws-resource-wellarchitected-workload-return-values).
+    #[inline]
     pub fn attr_workload_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkloadId".into())
     }
@@ -1252,6 +1325,7 @@ impl crate::Cfn<markers::Workload> {
     ///
     /// `Fn::GetAtt` of
     /// [`ImprovementStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-workload.html#aws-resource-wellarchitected-workload-return-values).
+    #[inline]
     pub fn attr_improvement_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ImprovementStatus".into())
     }
@@ -1282,6 +1356,7 @@ pub mod workload {
 
     impl DiscoveryConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> DiscoveryConfig {
             DiscoveryConfig {
                 trusted_advisor_integration_status: None,
@@ -1291,12 +1366,14 @@ pub mod workload {
     }
 
     impl Default for DiscoveryConfig {
+        #[inline]
         fn default() -> DiscoveryConfig {
             DiscoveryConfig::new()
         }
     }
 
     impl IntoValue for DiscoveryConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TrustedAdvisorIntegrationStatus", self.trusted_advisor_integration_status);
@@ -1327,6 +1404,7 @@ pub mod workload {
 
     impl TagsItems {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>, value: impl Into<Str>) -> TagsItems {
             TagsItems {
                 key: key.into(),
@@ -1336,6 +1414,7 @@ pub mod workload {
     }
 
     impl IntoValue for TagsItems {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());

@@ -52,6 +52,7 @@ pub struct CfnNetworkProps {
 #[cfg(feature = "wickr")]
 impl CfnNetworkProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(access_level: impl Into<Str>, network_name: impl Into<Str>) -> CfnNetworkProps {
         CfnNetworkProps {
             access_level: access_level.into(),
@@ -63,6 +64,7 @@ impl CfnNetworkProps {
 #[cfg(feature = "wickr")]
 impl CfnNetworkProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AccessLevel", self.access_level.into_value());
@@ -72,6 +74,7 @@ impl CfnNetworkProps {
 
     /// The `AWS::Wickr::Network` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Wickr::Network").properties(self.into_properties())
     }
@@ -80,6 +83,7 @@ impl CfnNetworkProps {
 #[cfg(feature = "wickr")]
 impl crate::Cfn<markers::Network> {
     /// Adds an `AWS::Wickr::Network` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -92,6 +96,7 @@ impl crate::Cfn<markers::Network> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wickr-network.html#aws-resource-wickr-network-return-values).
+    #[inline]
     pub fn attr_network_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkArn".into())
     }
@@ -100,6 +105,7 @@ impl crate::Cfn<markers::Network> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wickr-network.html#aws-resource-wickr-network-return-values).
+    #[inline]
     pub fn attr_network_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkId".into())
     }
@@ -108,6 +114,7 @@ impl crate::Cfn<markers::Network> {
     ///
     /// `Fn::GetAtt` of
     /// [`AwsAccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wickr-network.html#aws-resource-wickr-network-return-values).
+    #[inline]
     pub fn attr_aws_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AwsAccountId".into())
     }
@@ -116,6 +123,7 @@ impl crate::Cfn<markers::Network> {
     ///
     /// `Fn::GetAtt` of
     /// [`Standing`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wickr-network.html#aws-resource-wickr-network-return-values).
+    #[inline]
     pub fn attr_standing(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Standing".into())
     }
@@ -125,6 +133,7 @@ impl crate::Cfn<markers::Network> {
     ///
     /// `Fn::GetAtt` of
     /// [`MigrationState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wickr-network.html#aws-resource-wickr-network-return-values).
+    #[inline]
     pub fn attr_migration_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MigrationState".into())
     }

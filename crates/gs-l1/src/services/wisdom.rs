@@ -250,6 +250,7 @@ pub struct CfnAIAgentProps {
 #[cfg(feature = "wisdom")]
 impl CfnAIAgentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(assistant_id: impl Into<Str>, configuration: impl Into<ai_agent::AIAgentConfiguration>, r#type: impl Into<Str>) -> CfnAIAgentProps {
         CfnAIAgentProps {
             assistant_id: assistant_id.into(),
@@ -265,6 +266,7 @@ impl CfnAIAgentProps {
 #[cfg(feature = "wisdom")]
 impl CfnAIAgentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AssistantId", self.assistant_id.into_value());
@@ -278,6 +280,7 @@ impl CfnAIAgentProps {
 
     /// The `AWS::Wisdom::AIAgent` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Wisdom::AIAgent").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -286,6 +289,7 @@ impl CfnAIAgentProps {
 #[cfg(feature = "wisdom")]
 impl crate::Cfn<markers::AIAgent> {
     /// Adds an `AWS::Wisdom::AIAgent` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -298,6 +302,7 @@ impl crate::Cfn<markers::AIAgent> {
     ///
     /// `Fn::GetAtt` of
     /// [`AIAgentArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiagent.html#aws-resource-wisdom-aiagent-return-values).
+    #[inline]
     pub fn attr_ai_agent_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AIAgentArn".into())
     }
@@ -306,6 +311,7 @@ impl crate::Cfn<markers::AIAgent> {
     ///
     /// `Fn::GetAtt` of
     /// [`AIAgentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiagent.html#aws-resource-wisdom-aiagent-return-values).
+    #[inline]
     pub fn attr_ai_agent_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AIAgentId".into())
     }
@@ -314,6 +320,7 @@ impl crate::Cfn<markers::AIAgent> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssistantArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiagent.html#aws-resource-wisdom-aiagent-return-values).
+    #[inline]
     pub fn attr_assistant_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssistantArn".into())
     }
@@ -322,6 +329,7 @@ impl crate::Cfn<markers::AIAgent> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedTimeSeconds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiagent.html#aws-resource-wisdom-aiagent-return-values).
+    #[inline]
     pub fn attr_modified_time_seconds(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedTimeSeconds".into())
     }
@@ -390,6 +398,7 @@ pub mod ai_agent {
 
     impl AIAgentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AIAgentConfiguration {
             AIAgentConfiguration {
                 answer_recommendation_ai_agent_configuration: None,
@@ -406,12 +415,14 @@ pub mod ai_agent {
     }
 
     impl Default for AIAgentConfiguration {
+        #[inline]
         fn default() -> AIAgentConfiguration {
             AIAgentConfiguration::new()
         }
     }
 
     impl IntoValue for AIAgentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnswerRecommendationAIAgentConfiguration", self.answer_recommendation_ai_agent_configuration);
@@ -461,6 +472,7 @@ pub mod ai_agent {
 
     impl ManualSearchAIAgentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ManualSearchAIAgentConfiguration {
             ManualSearchAIAgentConfiguration {
                 answer_generation_ai_guardrail_id: None,
@@ -472,12 +484,14 @@ pub mod ai_agent {
     }
 
     impl Default for ManualSearchAIAgentConfiguration {
+        #[inline]
         fn default() -> ManualSearchAIAgentConfiguration {
             ManualSearchAIAgentConfiguration::new()
         }
     }
 
     impl IntoValue for ManualSearchAIAgentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnswerGenerationAIGuardrailId", self.answer_generation_ai_guardrail_id);
@@ -514,6 +528,7 @@ pub mod ai_agent {
 
     impl AssociationConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AssociationConfiguration {
             AssociationConfiguration {
                 association_configuration_data: None,
@@ -524,12 +539,14 @@ pub mod ai_agent {
     }
 
     impl Default for AssociationConfiguration {
+        #[inline]
         fn default() -> AssociationConfiguration {
             AssociationConfiguration::new()
         }
     }
 
     impl IntoValue for AssociationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssociationConfigurationData", self.association_configuration_data);
@@ -557,6 +574,7 @@ pub mod ai_agent {
 
     impl AssociationConfigurationData {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(knowledge_base_association_configuration_data: impl Into<KnowledgeBaseAssociationConfigurationData>) -> AssociationConfigurationData {
             AssociationConfigurationData {
                 knowledge_base_association_configuration_data: knowledge_base_association_configuration_data.into(),
@@ -565,6 +583,7 @@ pub mod ai_agent {
     }
 
     impl IntoValue for AssociationConfigurationData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("KnowledgeBaseAssociationConfigurationData", self.knowledge_base_association_configuration_data.into_value());
@@ -599,6 +618,7 @@ pub mod ai_agent {
 
     impl KnowledgeBaseAssociationConfigurationData {
         /// Every property unset.
+        #[inline]
         pub fn new() -> KnowledgeBaseAssociationConfigurationData {
             KnowledgeBaseAssociationConfigurationData {
                 content_tag_filter: None,
@@ -609,12 +629,14 @@ pub mod ai_agent {
     }
 
     impl Default for KnowledgeBaseAssociationConfigurationData {
+        #[inline]
         fn default() -> KnowledgeBaseAssociationConfigurationData {
             KnowledgeBaseAssociationConfigurationData::new()
         }
     }
 
     impl IntoValue for KnowledgeBaseAssociationConfigurationData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ContentTagFilter", self.content_tag_filter);
@@ -649,6 +671,7 @@ pub mod ai_agent {
 
     impl TagFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TagFilter {
             TagFilter {
                 and_conditions: None,
@@ -659,12 +682,14 @@ pub mod ai_agent {
     }
 
     impl Default for TagFilter {
+        #[inline]
         fn default() -> TagFilter {
             TagFilter::new()
         }
     }
 
     impl IntoValue for TagFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AndConditions", self.and_conditions);
@@ -695,6 +720,7 @@ pub mod ai_agent {
 
     impl TagCondition {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(key: impl Into<Str>) -> TagCondition {
             TagCondition {
                 key: key.into(),
@@ -704,6 +730,7 @@ pub mod ai_agent {
     }
 
     impl IntoValue for TagCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Key", self.key.into_value());
@@ -732,6 +759,7 @@ pub mod ai_agent {
 
     impl OrCondition {
         /// Every property unset.
+        #[inline]
         pub fn new() -> OrCondition {
             OrCondition {
                 and_conditions: None,
@@ -741,12 +769,14 @@ pub mod ai_agent {
     }
 
     impl Default for OrCondition {
+        #[inline]
         fn default() -> OrCondition {
             OrCondition::new()
         }
     }
 
     impl IntoValue for OrCondition {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AndConditions", self.and_conditions);
@@ -801,6 +831,7 @@ pub mod ai_agent {
 
     impl AnswerRecommendationAIAgentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AnswerRecommendationAIAgentConfiguration {
             AnswerRecommendationAIAgentConfiguration {
                 answer_generation_ai_guardrail_id: None,
@@ -814,12 +845,14 @@ pub mod ai_agent {
     }
 
     impl Default for AnswerRecommendationAIAgentConfiguration {
+        #[inline]
         fn default() -> AnswerRecommendationAIAgentConfiguration {
             AnswerRecommendationAIAgentConfiguration::new()
         }
     }
 
     impl IntoValue for AnswerRecommendationAIAgentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AnswerGenerationAIGuardrailId", self.answer_generation_ai_guardrail_id);
@@ -862,6 +895,7 @@ pub mod ai_agent {
 
     impl SelfServiceAIAgentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SelfServiceAIAgentConfiguration {
             SelfServiceAIAgentConfiguration {
                 association_configurations: None,
@@ -873,12 +907,14 @@ pub mod ai_agent {
     }
 
     impl Default for SelfServiceAIAgentConfiguration {
+        #[inline]
         fn default() -> SelfServiceAIAgentConfiguration {
             SelfServiceAIAgentConfiguration::new()
         }
     }
 
     impl IntoValue for SelfServiceAIAgentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssociationConfigurations", self.association_configurations);
@@ -923,6 +959,7 @@ pub mod ai_agent {
 
     impl EmailResponseAIAgentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EmailResponseAIAgentConfiguration {
             EmailResponseAIAgentConfiguration {
                 association_configurations: None,
@@ -934,12 +971,14 @@ pub mod ai_agent {
     }
 
     impl Default for EmailResponseAIAgentConfiguration {
+        #[inline]
         fn default() -> EmailResponseAIAgentConfiguration {
             EmailResponseAIAgentConfiguration::new()
         }
     }
 
     impl IntoValue for EmailResponseAIAgentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssociationConfigurations", self.association_configurations);
@@ -972,6 +1011,7 @@ pub mod ai_agent {
 
     impl EmailOverviewAIAgentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EmailOverviewAIAgentConfiguration {
             EmailOverviewAIAgentConfiguration {
                 email_overview_ai_prompt_id: None,
@@ -981,12 +1021,14 @@ pub mod ai_agent {
     }
 
     impl Default for EmailOverviewAIAgentConfiguration {
+        #[inline]
         fn default() -> EmailOverviewAIAgentConfiguration {
             EmailOverviewAIAgentConfiguration::new()
         }
     }
 
     impl IntoValue for EmailOverviewAIAgentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EmailOverviewAIPromptId", self.email_overview_ai_prompt_id);
@@ -1030,6 +1072,7 @@ pub mod ai_agent {
 
     impl EmailGenerativeAnswerAIAgentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EmailGenerativeAnswerAIAgentConfiguration {
             EmailGenerativeAnswerAIAgentConfiguration {
                 association_configurations: None,
@@ -1041,12 +1084,14 @@ pub mod ai_agent {
     }
 
     impl Default for EmailGenerativeAnswerAIAgentConfiguration {
+        #[inline]
         fn default() -> EmailGenerativeAnswerAIAgentConfiguration {
             EmailGenerativeAnswerAIAgentConfiguration::new()
         }
     }
 
     impl IntoValue for EmailGenerativeAnswerAIAgentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AssociationConfigurations", self.association_configurations);
@@ -1093,6 +1138,7 @@ pub mod ai_agent {
 
     impl OrchestrationAIAgentConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(orchestration_ai_prompt_id: impl Into<Str>) -> OrchestrationAIAgentConfiguration {
             OrchestrationAIAgentConfiguration {
                 connect_instance_arn: None,
@@ -1105,6 +1151,7 @@ pub mod ai_agent {
     }
 
     impl IntoValue for OrchestrationAIAgentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ConnectInstanceArn", self.connect_instance_arn);
@@ -1188,6 +1235,7 @@ pub mod ai_agent {
 
     impl ToolConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(tool_name: impl Into<Str>, tool_type: impl Into<Str>) -> ToolConfiguration {
             ToolConfiguration {
                 annotations: None,
@@ -1207,6 +1255,7 @@ pub mod ai_agent {
     }
 
     impl IntoValue for ToolConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Annotations", self.annotations);
@@ -1245,6 +1294,7 @@ pub mod ai_agent {
 
     impl ToolInstruction {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ToolInstruction {
             ToolInstruction {
                 examples: None,
@@ -1254,12 +1304,14 @@ pub mod ai_agent {
     }
 
     impl Default for ToolInstruction {
+        #[inline]
         fn default() -> ToolInstruction {
             ToolInstruction::new()
         }
     }
 
     impl IntoValue for ToolInstruction {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Examples", self.examples);
@@ -1290,6 +1342,7 @@ pub mod ai_agent {
 
     impl ToolOverrideInputValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(json_path: impl Into<Str>, value: impl Into<ToolOverrideInputValueConfiguration>) -> ToolOverrideInputValue {
             ToolOverrideInputValue {
                 json_path: json_path.into(),
@@ -1299,6 +1352,7 @@ pub mod ai_agent {
     }
 
     impl IntoValue for ToolOverrideInputValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("JsonPath", self.json_path.into_value());
@@ -1323,6 +1377,7 @@ pub mod ai_agent {
 
     impl ToolOverrideInputValueConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(constant: impl Into<ToolOverrideConstantInputValue>) -> ToolOverrideInputValueConfiguration {
             ToolOverrideInputValueConfiguration {
                 constant: constant.into(),
@@ -1331,6 +1386,7 @@ pub mod ai_agent {
     }
 
     impl IntoValue for ToolOverrideInputValueConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Constant", self.constant.into_value());
@@ -1360,6 +1416,7 @@ pub mod ai_agent {
 
     impl ToolOverrideConstantInputValue {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>, value: impl Into<Str>) -> ToolOverrideConstantInputValue {
             ToolOverrideConstantInputValue {
                 r#type: r#type.into(),
@@ -1369,6 +1426,7 @@ pub mod ai_agent {
     }
 
     impl IntoValue for ToolOverrideConstantInputValue {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -1398,6 +1456,7 @@ pub mod ai_agent {
 
     impl ToolOutputFilter {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(json_path: impl Into<Str>) -> ToolOutputFilter {
             ToolOutputFilter {
                 json_path: json_path.into(),
@@ -1407,6 +1466,7 @@ pub mod ai_agent {
     }
 
     impl IntoValue for ToolOutputFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("JsonPath", self.json_path.into_value());
@@ -1435,6 +1495,7 @@ pub mod ai_agent {
 
     impl ToolOutputConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ToolOutputConfiguration {
             ToolOutputConfiguration {
                 output_variable_name_override: None,
@@ -1444,12 +1505,14 @@ pub mod ai_agent {
     }
 
     impl Default for ToolOutputConfiguration {
+        #[inline]
         fn default() -> ToolOutputConfiguration {
             ToolOutputConfiguration::new()
         }
     }
 
     impl IntoValue for ToolOutputConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "OutputVariableNameOverride", self.output_variable_name_override);
@@ -1473,6 +1536,7 @@ pub mod ai_agent {
 
     impl UserInteractionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UserInteractionConfiguration {
             UserInteractionConfiguration {
                 is_user_confirmation_required: None,
@@ -1481,12 +1545,14 @@ pub mod ai_agent {
     }
 
     impl Default for UserInteractionConfiguration {
+        #[inline]
         fn default() -> UserInteractionConfiguration {
             UserInteractionConfiguration::new()
         }
     }
 
     impl IntoValue for UserInteractionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "IsUserConfirmationRequired", self.is_user_confirmation_required);
@@ -1519,6 +1585,7 @@ pub mod ai_agent {
 
     impl NoteTakingAIAgentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> NoteTakingAIAgentConfiguration {
             NoteTakingAIAgentConfiguration {
                 locale: None,
@@ -1529,12 +1596,14 @@ pub mod ai_agent {
     }
 
     impl Default for NoteTakingAIAgentConfiguration {
+        #[inline]
         fn default() -> NoteTakingAIAgentConfiguration {
             NoteTakingAIAgentConfiguration::new()
         }
     }
 
     impl IntoValue for NoteTakingAIAgentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Locale", self.locale);
@@ -1569,6 +1638,7 @@ pub mod ai_agent {
 
     impl CaseSummarizationAIAgentConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CaseSummarizationAIAgentConfiguration {
             CaseSummarizationAIAgentConfiguration {
                 case_summarization_ai_guardrail_id: None,
@@ -1579,12 +1649,14 @@ pub mod ai_agent {
     }
 
     impl Default for CaseSummarizationAIAgentConfiguration {
+        #[inline]
         fn default() -> CaseSummarizationAIAgentConfiguration {
             CaseSummarizationAIAgentConfiguration::new()
         }
     }
 
     impl IntoValue for CaseSummarizationAIAgentConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CaseSummarizationAIGuardrailId", self.case_summarization_ai_guardrail_id);
@@ -1623,6 +1695,7 @@ pub struct CfnAIAgentVersionProps {
 #[cfg(feature = "wisdom")]
 impl CfnAIAgentVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ai_agent_id: impl Into<Str>, assistant_id: impl Into<Str>) -> CfnAIAgentVersionProps {
         CfnAIAgentVersionProps {
             ai_agent_id: ai_agent_id.into(),
@@ -1635,6 +1708,7 @@ impl CfnAIAgentVersionProps {
 #[cfg(feature = "wisdom")]
 impl CfnAIAgentVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AIAgentId", self.ai_agent_id.into_value());
@@ -1645,6 +1719,7 @@ impl CfnAIAgentVersionProps {
 
     /// The `AWS::Wisdom::AIAgentVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Wisdom::AIAgentVersion").properties(self.into_properties())
     }
@@ -1653,6 +1728,7 @@ impl CfnAIAgentVersionProps {
 #[cfg(feature = "wisdom")]
 impl crate::Cfn<markers::AIAgentVersion> {
     /// Adds an `AWS::Wisdom::AIAgentVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1665,6 +1741,7 @@ impl crate::Cfn<markers::AIAgentVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`AIAgentVersionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiagentversion.html#aws-resource-wisdom-aiagentversion-return-values).
+    #[inline]
     pub fn attr_ai_agent_version_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AIAgentVersionId".into())
     }
@@ -1673,6 +1750,7 @@ impl crate::Cfn<markers::AIAgentVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`AIAgentArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiagentversion.html#aws-resource-wisdom-aiagentversion-return-values).
+    #[inline]
     pub fn attr_ai_agent_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AIAgentArn".into())
     }
@@ -1681,6 +1759,7 @@ impl crate::Cfn<markers::AIAgentVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssistantArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiagentversion.html#aws-resource-wisdom-aiagentversion-return-values).
+    #[inline]
     pub fn attr_assistant_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssistantArn".into())
     }
@@ -1689,6 +1768,7 @@ impl crate::Cfn<markers::AIAgentVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`VersionNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiagentversion.html#aws-resource-wisdom-aiagentversion-return-values).
+    #[inline]
     pub fn attr_version_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VersionNumber".into())
     }
@@ -1769,6 +1849,7 @@ pub struct CfnAIGuardrailProps {
 #[cfg(feature = "wisdom")]
 impl CfnAIGuardrailProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(assistant_id: impl Into<Str>, blocked_input_messaging: impl Into<Str>, blocked_outputs_messaging: impl Into<Str>) -> CfnAIGuardrailProps {
         CfnAIGuardrailProps {
             assistant_id: assistant_id.into(),
@@ -1789,6 +1870,7 @@ impl CfnAIGuardrailProps {
 #[cfg(feature = "wisdom")]
 impl CfnAIGuardrailProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AssistantId", self.assistant_id.into_value());
@@ -1807,6 +1889,7 @@ impl CfnAIGuardrailProps {
 
     /// The `AWS::Wisdom::AIGuardrail` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Wisdom::AIGuardrail").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -1815,6 +1898,7 @@ impl CfnAIGuardrailProps {
 #[cfg(feature = "wisdom")]
 impl crate::Cfn<markers::AIGuardrail> {
     /// Adds an `AWS::Wisdom::AIGuardrail` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1827,6 +1911,7 @@ impl crate::Cfn<markers::AIGuardrail> {
     ///
     /// `Fn::GetAtt` of
     /// [`AIGuardrailArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiguardrail.html#aws-resource-wisdom-aiguardrail-return-values).
+    #[inline]
     pub fn attr_ai_guardrail_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AIGuardrailArn".into())
     }
@@ -1835,6 +1920,7 @@ impl crate::Cfn<markers::AIGuardrail> {
     ///
     /// `Fn::GetAtt` of
     /// [`AIGuardrailId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiguardrail.html#aws-resource-wisdom-aiguardrail-return-values).
+    #[inline]
     pub fn attr_ai_guardrail_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AIGuardrailId".into())
     }
@@ -1843,6 +1929,7 @@ impl crate::Cfn<markers::AIGuardrail> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssistantArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiguardrail.html#aws-resource-wisdom-aiguardrail-return-values).
+    #[inline]
     pub fn attr_assistant_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssistantArn".into())
     }
@@ -1851,6 +1938,7 @@ impl crate::Cfn<markers::AIGuardrail> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedTimeSeconds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiguardrail.html#aws-resource-wisdom-aiguardrail-return-values).
+    #[inline]
     pub fn attr_modified_time_seconds(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedTimeSeconds".into())
     }
@@ -1877,6 +1965,7 @@ pub mod ai_guardrail {
 
     impl AIGuardrailTopicPolicyConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(topics_config: impl Into<List<GuardrailTopicConfig>>) -> AIGuardrailTopicPolicyConfig {
             AIGuardrailTopicPolicyConfig {
                 topics_config: topics_config.into(),
@@ -1885,6 +1974,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for AIGuardrailTopicPolicyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TopicsConfig", self.topics_config.into_value());
@@ -1925,6 +2015,7 @@ pub mod ai_guardrail {
 
     impl GuardrailTopicConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(definition: impl Into<Str>, name: impl Into<Str>, r#type: impl Into<Str>) -> GuardrailTopicConfig {
             GuardrailTopicConfig {
                 definition: definition.into(),
@@ -1936,6 +2027,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for GuardrailTopicConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Definition", self.definition.into_value());
@@ -1962,6 +2054,7 @@ pub mod ai_guardrail {
 
     impl AIGuardrailContentPolicyConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filters_config: impl Into<List<GuardrailContentFilterConfig>>) -> AIGuardrailContentPolicyConfig {
             AIGuardrailContentPolicyConfig {
                 filters_config: filters_config.into(),
@@ -1970,6 +2063,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for AIGuardrailContentPolicyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FiltersConfig", self.filters_config.into_value());
@@ -2005,6 +2099,7 @@ pub mod ai_guardrail {
 
     impl GuardrailContentFilterConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(input_strength: impl Into<Str>, output_strength: impl Into<Str>, r#type: impl Into<Str>) -> GuardrailContentFilterConfig {
             GuardrailContentFilterConfig {
                 input_strength: input_strength.into(),
@@ -2015,6 +2110,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for GuardrailContentFilterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("InputStrength", self.input_strength.into_value());
@@ -2044,6 +2140,7 @@ pub mod ai_guardrail {
 
     impl AIGuardrailWordPolicyConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AIGuardrailWordPolicyConfig {
             AIGuardrailWordPolicyConfig {
                 managed_word_lists_config: None,
@@ -2053,12 +2150,14 @@ pub mod ai_guardrail {
     }
 
     impl Default for AIGuardrailWordPolicyConfig {
+        #[inline]
         fn default() -> AIGuardrailWordPolicyConfig {
             AIGuardrailWordPolicyConfig::new()
         }
     }
 
     impl IntoValue for AIGuardrailWordPolicyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ManagedWordListsConfig", self.managed_word_lists_config);
@@ -2083,6 +2182,7 @@ pub mod ai_guardrail {
 
     impl GuardrailWordConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(text: impl Into<Str>) -> GuardrailWordConfig {
             GuardrailWordConfig {
                 text: text.into(),
@@ -2091,6 +2191,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for GuardrailWordConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Text", self.text.into_value());
@@ -2114,6 +2215,7 @@ pub mod ai_guardrail {
 
     impl GuardrailManagedWordsConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> GuardrailManagedWordsConfig {
             GuardrailManagedWordsConfig {
                 r#type: r#type.into(),
@@ -2122,6 +2224,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for GuardrailManagedWordsConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Type", self.r#type.into_value());
@@ -2149,6 +2252,7 @@ pub mod ai_guardrail {
 
     impl AIGuardrailSensitiveInformationPolicyConfig {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AIGuardrailSensitiveInformationPolicyConfig {
             AIGuardrailSensitiveInformationPolicyConfig {
                 pii_entities_config: None,
@@ -2158,12 +2262,14 @@ pub mod ai_guardrail {
     }
 
     impl Default for AIGuardrailSensitiveInformationPolicyConfig {
+        #[inline]
         fn default() -> AIGuardrailSensitiveInformationPolicyConfig {
             AIGuardrailSensitiveInformationPolicyConfig::new()
         }
     }
 
     impl IntoValue for AIGuardrailSensitiveInformationPolicyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PiiEntitiesConfig", self.pii_entities_config);
@@ -2194,6 +2300,7 @@ pub mod ai_guardrail {
 
     impl GuardrailPiiEntityConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, r#type: impl Into<Str>) -> GuardrailPiiEntityConfig {
             GuardrailPiiEntityConfig {
                 action: action.into(),
@@ -2203,6 +2310,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for GuardrailPiiEntityConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -2244,6 +2352,7 @@ pub mod ai_guardrail {
 
     impl GuardrailRegexConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(action: impl Into<Str>, name: impl Into<Str>, pattern: impl Into<Str>) -> GuardrailRegexConfig {
             GuardrailRegexConfig {
                 action: action.into(),
@@ -2255,6 +2364,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for GuardrailRegexConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Action", self.action.into_value());
@@ -2281,6 +2391,7 @@ pub mod ai_guardrail {
 
     impl AIGuardrailContextualGroundingPolicyConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(filters_config: impl Into<List<GuardrailContextualGroundingFilterConfig>>) -> AIGuardrailContextualGroundingPolicyConfig {
             AIGuardrailContextualGroundingPolicyConfig {
                 filters_config: filters_config.into(),
@@ -2289,6 +2400,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for AIGuardrailContextualGroundingPolicyConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FiltersConfig", self.filters_config.into_value());
@@ -2318,6 +2430,7 @@ pub mod ai_guardrail {
 
     impl GuardrailContextualGroundingFilterConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(threshold: impl Into<Num>, r#type: impl Into<Str>) -> GuardrailContextualGroundingFilterConfig {
             GuardrailContextualGroundingFilterConfig {
                 threshold: threshold.into(),
@@ -2327,6 +2440,7 @@ pub mod ai_guardrail {
     }
 
     impl IntoValue for GuardrailContextualGroundingFilterConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Threshold", self.threshold.into_value());
@@ -2364,6 +2478,7 @@ pub struct CfnAIGuardrailVersionProps {
 #[cfg(feature = "wisdom")]
 impl CfnAIGuardrailVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ai_guardrail_id: impl Into<Str>, assistant_id: impl Into<Str>) -> CfnAIGuardrailVersionProps {
         CfnAIGuardrailVersionProps {
             ai_guardrail_id: ai_guardrail_id.into(),
@@ -2376,6 +2491,7 @@ impl CfnAIGuardrailVersionProps {
 #[cfg(feature = "wisdom")]
 impl CfnAIGuardrailVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AIGuardrailId", self.ai_guardrail_id.into_value());
@@ -2386,6 +2502,7 @@ impl CfnAIGuardrailVersionProps {
 
     /// The `AWS::Wisdom::AIGuardrailVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Wisdom::AIGuardrailVersion").properties(self.into_properties())
     }
@@ -2394,6 +2511,7 @@ impl CfnAIGuardrailVersionProps {
 #[cfg(feature = "wisdom")]
 impl crate::Cfn<markers::AIGuardrailVersion> {
     /// Adds an `AWS::Wisdom::AIGuardrailVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2406,6 +2524,7 @@ impl crate::Cfn<markers::AIGuardrailVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`AIGuardrailVersionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiguardrailversion.html#aws-resource-wisdom-aiguardrailversion-return-values).
+    #[inline]
     pub fn attr_ai_guardrail_version_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AIGuardrailVersionId".into())
     }
@@ -2414,6 +2533,7 @@ impl crate::Cfn<markers::AIGuardrailVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`AIGuardrailArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiguardrailversion.html#aws-resource-wisdom-aiguardrailversion-return-values).
+    #[inline]
     pub fn attr_ai_guardrail_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AIGuardrailArn".into())
     }
@@ -2422,6 +2542,7 @@ impl crate::Cfn<markers::AIGuardrailVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssistantArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiguardrailversion.html#aws-resource-wisdom-aiguardrailversion-return-values).
+    #[inline]
     pub fn attr_assistant_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssistantArn".into())
     }
@@ -2430,6 +2551,7 @@ impl crate::Cfn<markers::AIGuardrailVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`VersionNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiguardrailversion.html#aws-resource-wisdom-aiguardrailversion-return-values).
+    #[inline]
     pub fn attr_version_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VersionNumber".into())
     }
@@ -2502,6 +2624,7 @@ pub struct CfnAIPromptProps {
 #[cfg(feature = "wisdom")]
 impl CfnAIPromptProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(api_format: impl Into<Str>, model_id: impl Into<Str>, template_configuration: impl Into<ai_prompt::AIPromptTemplateConfiguration>, template_type: impl Into<Str>, r#type: impl Into<Str>) -> CfnAIPromptProps {
         CfnAIPromptProps {
             api_format: api_format.into(),
@@ -2520,6 +2643,7 @@ impl CfnAIPromptProps {
 #[cfg(feature = "wisdom")]
 impl CfnAIPromptProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ApiFormat", self.api_format.into_value());
@@ -2536,6 +2660,7 @@ impl CfnAIPromptProps {
 
     /// The `AWS::Wisdom::AIPrompt` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Wisdom::AIPrompt").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
     }
@@ -2544,6 +2669,7 @@ impl CfnAIPromptProps {
 #[cfg(feature = "wisdom")]
 impl crate::Cfn<markers::AIPrompt> {
     /// Adds an `AWS::Wisdom::AIPrompt` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2556,6 +2682,7 @@ impl crate::Cfn<markers::AIPrompt> {
     ///
     /// `Fn::GetAtt` of
     /// [`AIPromptArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiprompt.html#aws-resource-wisdom-aiprompt-return-values).
+    #[inline]
     pub fn attr_ai_prompt_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AIPromptArn".into())
     }
@@ -2564,6 +2691,7 @@ impl crate::Cfn<markers::AIPrompt> {
     ///
     /// `Fn::GetAtt` of
     /// [`AIPromptId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiprompt.html#aws-resource-wisdom-aiprompt-return-values).
+    #[inline]
     pub fn attr_ai_prompt_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AIPromptId".into())
     }
@@ -2572,6 +2700,7 @@ impl crate::Cfn<markers::AIPrompt> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssistantArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiprompt.html#aws-resource-wisdom-aiprompt-return-values).
+    #[inline]
     pub fn attr_assistant_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssistantArn".into())
     }
@@ -2580,6 +2709,7 @@ impl crate::Cfn<markers::AIPrompt> {
     ///
     /// `Fn::GetAtt` of
     /// [`ModifiedTimeSeconds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiprompt.html#aws-resource-wisdom-aiprompt-return-values).
+    #[inline]
     pub fn attr_modified_time_seconds(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ModifiedTimeSeconds".into())
     }
@@ -2607,6 +2737,7 @@ pub mod ai_prompt {
 
     impl AIPromptTemplateConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(text_full_ai_prompt_edit_template_configuration: impl Into<TextFullAIPromptEditTemplateConfiguration>) -> AIPromptTemplateConfiguration {
             AIPromptTemplateConfiguration {
                 text_full_ai_prompt_edit_template_configuration: text_full_ai_prompt_edit_template_configuration.into(),
@@ -2615,6 +2746,7 @@ pub mod ai_prompt {
     }
 
     impl IntoValue for AIPromptTemplateConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("TextFullAIPromptEditTemplateConfiguration", self.text_full_ai_prompt_edit_template_configuration.into_value());
@@ -2639,6 +2771,7 @@ pub mod ai_prompt {
 
     impl TextFullAIPromptEditTemplateConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(text: impl Into<Str>) -> TextFullAIPromptEditTemplateConfiguration {
             TextFullAIPromptEditTemplateConfiguration {
                 text: text.into(),
@@ -2647,6 +2780,7 @@ pub mod ai_prompt {
     }
 
     impl IntoValue for TextFullAIPromptEditTemplateConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Text", self.text.into_value());
@@ -2684,6 +2818,7 @@ pub struct CfnAIPromptVersionProps {
 #[cfg(feature = "wisdom")]
 impl CfnAIPromptVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ai_prompt_id: impl Into<Str>, assistant_id: impl Into<Str>) -> CfnAIPromptVersionProps {
         CfnAIPromptVersionProps {
             ai_prompt_id: ai_prompt_id.into(),
@@ -2696,6 +2831,7 @@ impl CfnAIPromptVersionProps {
 #[cfg(feature = "wisdom")]
 impl CfnAIPromptVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AIPromptId", self.ai_prompt_id.into_value());
@@ -2706,6 +2842,7 @@ impl CfnAIPromptVersionProps {
 
     /// The `AWS::Wisdom::AIPromptVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Wisdom::AIPromptVersion").properties(self.into_properties())
     }
@@ -2714,6 +2851,7 @@ impl CfnAIPromptVersionProps {
 #[cfg(feature = "wisdom")]
 impl crate::Cfn<markers::AIPromptVersion> {
     /// Adds an `AWS::Wisdom::AIPromptVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2726,6 +2864,7 @@ impl crate::Cfn<markers::AIPromptVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`AIPromptArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aipromptversion.html#aws-resource-wisdom-aipromptversion-return-values).
+    #[inline]
     pub fn attr_ai_prompt_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AIPromptArn".into())
     }
@@ -2734,6 +2873,7 @@ impl crate::Cfn<markers::AIPromptVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`AIPromptVersionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aipromptversion.html#aws-resource-wisdom-aipromptversion-return-values).
+    #[inline]
     pub fn attr_ai_prompt_version_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AIPromptVersionId".into())
     }
@@ -2742,6 +2882,7 @@ impl crate::Cfn<markers::AIPromptVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssistantArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aipromptversion.html#aws-resource-wisdom-aipromptversion-return-values).
+    #[inline]
     pub fn attr_assistant_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssistantArn".into())
     }
@@ -2750,6 +2891,7 @@ impl crate::Cfn<markers::AIPromptVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`VersionNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aipromptversion.html#aws-resource-wisdom-aipromptversion-return-values).
+    #[inline]
     pub fn attr_version_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VersionNumber".into())
     }
@@ -2804,6 +2946,7 @@ pub struct CfnAssistantProps {
 #[cfg(feature = "wisdom")]
 impl CfnAssistantProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(name: impl Into<Str>, r#type: impl Into<Str>) -> CfnAssistantProps {
         CfnAssistantProps {
             description: None,
@@ -2818,6 +2961,7 @@ impl CfnAssistantProps {
 #[cfg(feature = "wisdom")]
 impl CfnAssistantProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -2830,6 +2974,7 @@ impl CfnAssistantProps {
 
     /// The `AWS::Wisdom::Assistant` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Wisdom::Assistant").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2838,6 +2983,7 @@ impl CfnAssistantProps {
 #[cfg(feature = "wisdom")]
 impl crate::Cfn<markers::Assistant> {
     /// Adds an `AWS::Wisdom::Assistant` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2850,6 +2996,7 @@ impl crate::Cfn<markers::Assistant> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssistantArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-assistant.html#aws-resource-wisdom-assistant-return-values).
+    #[inline]
     pub fn attr_assistant_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssistantArn".into())
     }
@@ -2858,6 +3005,7 @@ impl crate::Cfn<markers::Assistant> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssistantId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-assistant.html#aws-resource-wisdom-assistant-return-values).
+    #[inline]
     pub fn attr_assistant_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssistantId".into())
     }
@@ -2893,6 +3041,7 @@ pub mod assistant {
 
     impl ServerSideEncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServerSideEncryptionConfiguration {
             ServerSideEncryptionConfiguration {
                 kms_key_id: None,
@@ -2901,12 +3050,14 @@ pub mod assistant {
     }
 
     impl Default for ServerSideEncryptionConfiguration {
+        #[inline]
         fn default() -> ServerSideEncryptionConfiguration {
             ServerSideEncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for ServerSideEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -2952,6 +3103,7 @@ pub struct CfnAssistantAssociationProps {
 #[cfg(feature = "wisdom")]
 impl CfnAssistantAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(assistant_id: impl Into<Str>, association: impl Into<assistant_association::AssociationData>, association_type: impl Into<Str>) -> CfnAssistantAssociationProps {
         CfnAssistantAssociationProps {
             assistant_id: assistant_id.into(),
@@ -2965,6 +3117,7 @@ impl CfnAssistantAssociationProps {
 #[cfg(feature = "wisdom")]
 impl CfnAssistantAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AssistantId", self.assistant_id.into_value());
@@ -2976,6 +3129,7 @@ impl CfnAssistantAssociationProps {
 
     /// The `AWS::Wisdom::AssistantAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Wisdom::AssistantAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -2984,6 +3138,7 @@ impl CfnAssistantAssociationProps {
 #[cfg(feature = "wisdom")]
 impl crate::Cfn<markers::AssistantAssociation> {
     /// Adds an `AWS::Wisdom::AssistantAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -2996,6 +3151,7 @@ impl crate::Cfn<markers::AssistantAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssistantAssociationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-assistantassociation.html#aws-resource-wisdom-assistantassociation-return-values).
+    #[inline]
     pub fn attr_assistant_association_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssistantAssociationArn".into())
     }
@@ -3004,6 +3160,7 @@ impl crate::Cfn<markers::AssistantAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssistantArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-assistantassociation.html#aws-resource-wisdom-assistantassociation-return-values).
+    #[inline]
     pub fn attr_assistant_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssistantArn".into())
     }
@@ -3012,6 +3169,7 @@ impl crate::Cfn<markers::AssistantAssociation> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssistantAssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-assistantassociation.html#aws-resource-wisdom-assistantassociation-return-values).
+    #[inline]
     pub fn attr_assistant_association_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssistantAssociationId".into())
     }
@@ -3045,6 +3203,7 @@ pub mod assistant_association {
 
     impl ExternalBedrockKnowledgeBaseConfig {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(access_role_arn: impl Into<Str>, bedrock_knowledge_base_arn: impl Into<Str>) -> ExternalBedrockKnowledgeBaseConfig {
             ExternalBedrockKnowledgeBaseConfig {
                 access_role_arn: access_role_arn.into(),
@@ -3054,6 +3213,7 @@ pub mod assistant_association {
     }
 
     impl IntoValue for ExternalBedrockKnowledgeBaseConfig {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AccessRoleArn", self.access_role_arn.into_value());
@@ -3083,6 +3243,7 @@ pub mod assistant_association {
 
     impl AssociationData {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AssociationData {
             AssociationData {
                 external_bedrock_knowledge_base_config: None,
@@ -3092,12 +3253,14 @@ pub mod assistant_association {
     }
 
     impl Default for AssociationData {
+        #[inline]
         fn default() -> AssociationData {
             AssociationData::new()
         }
     }
 
     impl IntoValue for AssociationData {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ExternalBedrockKnowledgeBaseConfig", self.external_bedrock_knowledge_base_config);
@@ -3175,6 +3338,7 @@ pub struct CfnKnowledgeBaseProps {
 #[cfg(feature = "wisdom")]
 impl CfnKnowledgeBaseProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(knowledge_base_type: impl Into<Str>, name: impl Into<Str>) -> CfnKnowledgeBaseProps {
         CfnKnowledgeBaseProps {
             description: None,
@@ -3192,6 +3356,7 @@ impl CfnKnowledgeBaseProps {
 #[cfg(feature = "wisdom")]
 impl CfnKnowledgeBaseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Description", self.description);
@@ -3207,6 +3372,7 @@ impl CfnKnowledgeBaseProps {
 
     /// The `AWS::Wisdom::KnowledgeBase` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Wisdom::KnowledgeBase").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -3215,6 +3381,7 @@ impl CfnKnowledgeBaseProps {
 #[cfg(feature = "wisdom")]
 impl crate::Cfn<markers::KnowledgeBase> {
     /// Adds an `AWS::Wisdom::KnowledgeBase` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -3227,6 +3394,7 @@ impl crate::Cfn<markers::KnowledgeBase> {
     ///
     /// `Fn::GetAtt` of
     /// [`KnowledgeBaseArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-knowledgebase.html#aws-resource-wisdom-knowledgebase-return-values).
+    #[inline]
     pub fn attr_knowledge_base_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KnowledgeBaseArn".into())
     }
@@ -3235,6 +3403,7 @@ impl crate::Cfn<markers::KnowledgeBase> {
     ///
     /// `Fn::GetAtt` of
     /// [`KnowledgeBaseId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-knowledgebase.html#aws-resource-wisdom-knowledgebase-return-values).
+    #[inline]
     pub fn attr_knowledge_base_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "KnowledgeBaseId".into())
     }
@@ -3261,6 +3430,7 @@ pub mod knowledge_base {
 
     impl ManagedSourceConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(web_crawler_configuration: impl Into<WebCrawlerConfiguration>) -> ManagedSourceConfiguration {
             ManagedSourceConfiguration {
                 web_crawler_configuration: web_crawler_configuration.into(),
@@ -3269,6 +3439,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for ManagedSourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("WebCrawlerConfiguration", self.web_crawler_configuration.into_value());
@@ -3321,6 +3492,7 @@ pub mod knowledge_base {
 
     impl WebCrawlerConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(url_configuration: impl Into<UrlConfiguration>) -> WebCrawlerConfiguration {
             WebCrawlerConfiguration {
                 crawler_limits: None,
@@ -3333,6 +3505,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for WebCrawlerConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CrawlerLimits", self.crawler_limits);
@@ -3360,6 +3533,7 @@ pub mod knowledge_base {
 
     impl UrlConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> UrlConfiguration {
             UrlConfiguration {
                 seed_urls: None,
@@ -3368,12 +3542,14 @@ pub mod knowledge_base {
     }
 
     impl Default for UrlConfiguration {
+        #[inline]
         fn default() -> UrlConfiguration {
             UrlConfiguration::new()
         }
     }
 
     impl IntoValue for UrlConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SeedUrls", self.seed_urls);
@@ -3396,6 +3572,7 @@ pub mod knowledge_base {
 
     impl SeedUrl {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SeedUrl {
             SeedUrl {
                 url: None,
@@ -3404,12 +3581,14 @@ pub mod knowledge_base {
     }
 
     impl Default for SeedUrl {
+        #[inline]
         fn default() -> SeedUrl {
             SeedUrl::new()
         }
     }
 
     impl IntoValue for SeedUrl {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Url", self.url);
@@ -3432,6 +3611,7 @@ pub mod knowledge_base {
 
     impl CrawlerLimits {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CrawlerLimits {
             CrawlerLimits {
                 rate_limit: None,
@@ -3440,12 +3620,14 @@ pub mod knowledge_base {
     }
 
     impl Default for CrawlerLimits {
+        #[inline]
         fn default() -> CrawlerLimits {
             CrawlerLimits::new()
         }
     }
 
     impl IntoValue for CrawlerLimits {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RateLimit", self.rate_limit);
@@ -3474,6 +3656,7 @@ pub mod knowledge_base {
 
     impl VectorIngestionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> VectorIngestionConfiguration {
             VectorIngestionConfiguration {
                 chunking_configuration: None,
@@ -3483,12 +3666,14 @@ pub mod knowledge_base {
     }
 
     impl Default for VectorIngestionConfiguration {
+        #[inline]
         fn default() -> VectorIngestionConfiguration {
             VectorIngestionConfiguration::new()
         }
     }
 
     impl IntoValue for VectorIngestionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ChunkingConfiguration", self.chunking_configuration);
@@ -3537,6 +3722,7 @@ pub mod knowledge_base {
 
     impl ChunkingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(chunking_strategy: impl Into<Str>) -> ChunkingConfiguration {
             ChunkingConfiguration {
                 chunking_strategy: chunking_strategy.into(),
@@ -3548,6 +3734,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for ChunkingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ChunkingStrategy", self.chunking_strategy.into_value());
@@ -3581,6 +3768,7 @@ pub mod knowledge_base {
 
     impl FixedSizeChunkingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_tokens: impl Into<Num>, overlap_percentage: impl Into<Num>) -> FixedSizeChunkingConfiguration {
             FixedSizeChunkingConfiguration {
                 max_tokens: max_tokens.into(),
@@ -3590,6 +3778,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for FixedSizeChunkingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxTokens", self.max_tokens.into_value());
@@ -3622,6 +3811,7 @@ pub mod knowledge_base {
 
     impl HierarchicalChunkingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(level_configurations: impl Into<List<HierarchicalChunkingLevelConfiguration>>, overlap_tokens: impl Into<Num>) -> HierarchicalChunkingConfiguration {
             HierarchicalChunkingConfiguration {
                 level_configurations: level_configurations.into(),
@@ -3631,6 +3821,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for HierarchicalChunkingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("LevelConfigurations", self.level_configurations.into_value());
@@ -3655,6 +3846,7 @@ pub mod knowledge_base {
 
     impl HierarchicalChunkingLevelConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(max_tokens: impl Into<Num>) -> HierarchicalChunkingLevelConfiguration {
             HierarchicalChunkingLevelConfiguration {
                 max_tokens: max_tokens.into(),
@@ -3663,6 +3855,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for HierarchicalChunkingLevelConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("MaxTokens", self.max_tokens.into_value());
@@ -3700,6 +3893,7 @@ pub mod knowledge_base {
 
     impl SemanticChunkingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(breakpoint_percentile_threshold: impl Into<Num>, buffer_size: impl Into<Num>, max_tokens: impl Into<Num>) -> SemanticChunkingConfiguration {
             SemanticChunkingConfiguration {
                 breakpoint_percentile_threshold: breakpoint_percentile_threshold.into(),
@@ -3710,6 +3904,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for SemanticChunkingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BreakpointPercentileThreshold", self.breakpoint_percentile_threshold.into_value());
@@ -3743,6 +3938,7 @@ pub mod knowledge_base {
 
     impl ParsingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parsing_strategy: impl Into<Str>) -> ParsingConfiguration {
             ParsingConfiguration {
                 bedrock_foundation_model_configuration: None,
@@ -3752,6 +3948,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for ParsingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BedrockFoundationModelConfiguration", self.bedrock_foundation_model_configuration);
@@ -3781,6 +3978,7 @@ pub mod knowledge_base {
 
     impl BedrockFoundationModelConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(model_arn: impl Into<Str>) -> BedrockFoundationModelConfiguration {
             BedrockFoundationModelConfiguration {
                 model_arn: model_arn.into(),
@@ -3790,6 +3988,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for BedrockFoundationModelConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ModelArn", self.model_arn.into_value());
@@ -3814,6 +4013,7 @@ pub mod knowledge_base {
 
     impl ParsingPrompt {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(parsing_prompt_text: impl Into<Str>) -> ParsingPrompt {
             ParsingPrompt {
                 parsing_prompt_text: parsing_prompt_text.into(),
@@ -3822,6 +4022,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for ParsingPrompt {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("ParsingPromptText", self.parsing_prompt_text.into_value());
@@ -3850,6 +4051,7 @@ pub mod knowledge_base {
 
     impl SourceConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SourceConfiguration {
             SourceConfiguration {
                 app_integrations: None,
@@ -3859,12 +4061,14 @@ pub mod knowledge_base {
     }
 
     impl Default for SourceConfiguration {
+        #[inline]
         fn default() -> SourceConfiguration {
             SourceConfiguration::new()
         }
     }
 
     impl IntoValue for SourceConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AppIntegrations", self.app_integrations);
@@ -3897,6 +4101,7 @@ pub mod knowledge_base {
 
     impl AppIntegrationsConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(app_integration_arn: impl Into<Str>) -> AppIntegrationsConfiguration {
             AppIntegrationsConfiguration {
                 app_integration_arn: app_integration_arn.into(),
@@ -3906,6 +4111,7 @@ pub mod knowledge_base {
     }
 
     impl IntoValue for AppIntegrationsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("AppIntegrationArn", self.app_integration_arn.into_value());
@@ -3930,6 +4136,7 @@ pub mod knowledge_base {
 
     impl ServerSideEncryptionConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ServerSideEncryptionConfiguration {
             ServerSideEncryptionConfiguration {
                 kms_key_id: None,
@@ -3938,12 +4145,14 @@ pub mod knowledge_base {
     }
 
     impl Default for ServerSideEncryptionConfiguration {
+        #[inline]
         fn default() -> ServerSideEncryptionConfiguration {
             ServerSideEncryptionConfiguration::new()
         }
     }
 
     impl IntoValue for ServerSideEncryptionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KmsKeyId", self.kms_key_id);
@@ -3968,6 +4177,7 @@ pub mod knowledge_base {
 
     impl RenderingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RenderingConfiguration {
             RenderingConfiguration {
                 template_uri: None,
@@ -3976,12 +4186,14 @@ pub mod knowledge_base {
     }
 
     impl Default for RenderingConfiguration {
+        #[inline]
         fn default() -> RenderingConfiguration {
             RenderingConfiguration::new()
         }
     }
 
     impl IntoValue for RenderingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "TemplateUri", self.template_uri);
@@ -4062,6 +4274,7 @@ pub struct CfnMessageTemplateProps {
 #[cfg(feature = "wisdom")]
 impl CfnMessageTemplateProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(channel_subtype: impl Into<Str>, content: impl Into<message_template::Content>, knowledge_base_arn: impl Into<Str>, name: impl Into<Str>) -> CfnMessageTemplateProps {
         CfnMessageTemplateProps {
             channel_subtype: channel_subtype.into(),
@@ -4081,6 +4294,7 @@ impl CfnMessageTemplateProps {
 #[cfg(feature = "wisdom")]
 impl CfnMessageTemplateProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ChannelSubtype", self.channel_subtype.into_value());
@@ -4098,6 +4312,7 @@ impl CfnMessageTemplateProps {
 
     /// The `AWS::Wisdom::MessageTemplate` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Wisdom::MessageTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -4106,6 +4321,7 @@ impl CfnMessageTemplateProps {
 #[cfg(feature = "wisdom")]
 impl crate::Cfn<markers::MessageTemplate> {
     /// Adds an `AWS::Wisdom::MessageTemplate` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -4118,6 +4334,7 @@ impl crate::Cfn<markers::MessageTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`MessageTemplateId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-messagetemplate.html#aws-resource-wisdom-messagetemplate-return-values).
+    #[inline]
     pub fn attr_message_template_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MessageTemplateId".into())
     }
@@ -4126,6 +4343,7 @@ impl crate::Cfn<markers::MessageTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`MessageTemplateArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-messagetemplate.html#aws-resource-wisdom-messagetemplate-return-values).
+    #[inline]
     pub fn attr_message_template_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MessageTemplateArn".into())
     }
@@ -4137,6 +4355,7 @@ impl crate::Cfn<markers::MessageTemplate> {
     ///
     /// `Fn::GetAtt` of
     /// [`MessageTemplateContentSha256`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-messagetemplate.html#aws-resource-wisdom-messagetemplate-return-values).
+    #[inline]
     pub fn attr_message_template_content_sha256(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MessageTemplateContentSha256".into())
     }
@@ -4167,6 +4386,7 @@ pub mod message_template {
 
     impl Content {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Content {
             Content {
                 email_message_template_content: None,
@@ -4176,12 +4396,14 @@ pub mod message_template {
     }
 
     impl Default for Content {
+        #[inline]
         fn default() -> Content {
             Content::new()
         }
     }
 
     impl IntoValue for Content {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EmailMessageTemplateContent", self.email_message_template_content);
@@ -4218,6 +4440,7 @@ pub mod message_template {
 
     impl EmailMessageTemplateContent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(body: impl Into<EmailMessageTemplateContentBody>, headers: impl Into<List<EmailMessageTemplateHeader>>, subject: impl Into<Str>) -> EmailMessageTemplateContent {
             EmailMessageTemplateContent {
                 body: body.into(),
@@ -4228,6 +4451,7 @@ pub mod message_template {
     }
 
     impl IntoValue for EmailMessageTemplateContent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Body", self.body.into_value());
@@ -4262,6 +4486,7 @@ pub mod message_template {
 
     impl EmailMessageTemplateContentBody {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EmailMessageTemplateContentBody {
             EmailMessageTemplateContentBody {
                 html: None,
@@ -4271,12 +4496,14 @@ pub mod message_template {
     }
 
     impl Default for EmailMessageTemplateContentBody {
+        #[inline]
         fn default() -> EmailMessageTemplateContentBody {
             EmailMessageTemplateContentBody::new()
         }
     }
 
     impl IntoValue for EmailMessageTemplateContentBody {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Html", self.html);
@@ -4300,6 +4527,7 @@ pub mod message_template {
 
     impl MessageTemplateBodyContentProvider {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MessageTemplateBodyContentProvider {
             MessageTemplateBodyContentProvider {
                 content: None,
@@ -4308,12 +4536,14 @@ pub mod message_template {
     }
 
     impl Default for MessageTemplateBodyContentProvider {
+        #[inline]
         fn default() -> MessageTemplateBodyContentProvider {
             MessageTemplateBodyContentProvider::new()
         }
     }
 
     impl IntoValue for MessageTemplateBodyContentProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Content", self.content);
@@ -4341,6 +4571,7 @@ pub mod message_template {
 
     impl EmailMessageTemplateHeader {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EmailMessageTemplateHeader {
             EmailMessageTemplateHeader {
                 name: None,
@@ -4350,12 +4581,14 @@ pub mod message_template {
     }
 
     impl Default for EmailMessageTemplateHeader {
+        #[inline]
         fn default() -> EmailMessageTemplateHeader {
             EmailMessageTemplateHeader::new()
         }
     }
 
     impl IntoValue for EmailMessageTemplateHeader {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Name", self.name);
@@ -4380,6 +4613,7 @@ pub mod message_template {
 
     impl SmsMessageTemplateContent {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(body: impl Into<SmsMessageTemplateContentBody>) -> SmsMessageTemplateContent {
             SmsMessageTemplateContent {
                 body: body.into(),
@@ -4388,6 +4622,7 @@ pub mod message_template {
     }
 
     impl IntoValue for SmsMessageTemplateContent {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Body", self.body.into_value());
@@ -4410,6 +4645,7 @@ pub mod message_template {
 
     impl SmsMessageTemplateContentBody {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SmsMessageTemplateContentBody {
             SmsMessageTemplateContentBody {
                 plain_text: None,
@@ -4418,12 +4654,14 @@ pub mod message_template {
     }
 
     impl Default for SmsMessageTemplateContentBody {
+        #[inline]
         fn default() -> SmsMessageTemplateContentBody {
             SmsMessageTemplateContentBody::new()
         }
     }
 
     impl IntoValue for SmsMessageTemplateContentBody {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "PlainText", self.plain_text);
@@ -4453,6 +4691,7 @@ pub mod message_template {
 
     impl GroupingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(criteria: impl Into<Str>, values: impl Into<List<Str>>) -> GroupingConfiguration {
             GroupingConfiguration {
                 criteria: criteria.into(),
@@ -4462,6 +4701,7 @@ pub mod message_template {
     }
 
     impl IntoValue for GroupingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Criteria", self.criteria.into_value());
@@ -4500,6 +4740,7 @@ pub mod message_template {
 
     impl MessageTemplateAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> MessageTemplateAttributes {
             MessageTemplateAttributes {
                 agent_attributes: None,
@@ -4511,12 +4752,14 @@ pub mod message_template {
     }
 
     impl Default for MessageTemplateAttributes {
+        #[inline]
         fn default() -> MessageTemplateAttributes {
             MessageTemplateAttributes::new()
         }
     }
 
     impl IntoValue for MessageTemplateAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AgentAttributes", self.agent_attributes);
@@ -4552,6 +4795,7 @@ pub mod message_template {
 
     impl SystemAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SystemAttributes {
             SystemAttributes {
                 customer_endpoint: None,
@@ -4562,12 +4806,14 @@ pub mod message_template {
     }
 
     impl Default for SystemAttributes {
+        #[inline]
         fn default() -> SystemAttributes {
             SystemAttributes::new()
         }
     }
 
     impl IntoValue for SystemAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CustomerEndpoint", self.customer_endpoint);
@@ -4593,6 +4839,7 @@ pub mod message_template {
 
     impl SystemEndpointAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SystemEndpointAttributes {
             SystemEndpointAttributes {
                 address: None,
@@ -4601,12 +4848,14 @@ pub mod message_template {
     }
 
     impl Default for SystemEndpointAttributes {
+        #[inline]
         fn default() -> SystemEndpointAttributes {
             SystemEndpointAttributes::new()
         }
     }
 
     impl IntoValue for SystemEndpointAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Address", self.address);
@@ -4634,6 +4883,7 @@ pub mod message_template {
 
     impl AgentAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> AgentAttributes {
             AgentAttributes {
                 first_name: None,
@@ -4643,12 +4893,14 @@ pub mod message_template {
     }
 
     impl Default for AgentAttributes {
+        #[inline]
         fn default() -> AgentAttributes {
             AgentAttributes::new()
         }
     }
 
     impl IntoValue for AgentAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "FirstName", self.first_name);
@@ -4959,6 +5211,7 @@ pub mod message_template {
 
     impl CustomerProfileAttributes {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CustomerProfileAttributes {
             CustomerProfileAttributes {
                 account_number: None,
@@ -5024,12 +5277,14 @@ pub mod message_template {
     }
 
     impl Default for CustomerProfileAttributes {
+        #[inline]
         fn default() -> CustomerProfileAttributes {
             CustomerProfileAttributes::new()
         }
     }
 
     impl IntoValue for CustomerProfileAttributes {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AccountNumber", self.account_number);
@@ -5125,6 +5380,7 @@ pub mod message_template {
 
     impl MessageTemplateAttachment {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(attachment_name: impl Into<Str>, s3_presigned_url: impl Into<Str>) -> MessageTemplateAttachment {
             MessageTemplateAttachment {
                 attachment_id: None,
@@ -5135,6 +5391,7 @@ pub mod message_template {
     }
 
     impl IntoValue for MessageTemplateAttachment {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AttachmentId", self.attachment_id);
@@ -5166,6 +5423,7 @@ pub struct CfnMessageTemplateVersionProps {
 #[cfg(feature = "wisdom")]
 impl CfnMessageTemplateVersionProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(message_template_arn: impl Into<Str>) -> CfnMessageTemplateVersionProps {
         CfnMessageTemplateVersionProps {
             message_template_arn: message_template_arn.into(),
@@ -5177,6 +5435,7 @@ impl CfnMessageTemplateVersionProps {
 #[cfg(feature = "wisdom")]
 impl CfnMessageTemplateVersionProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("MessageTemplateArn", self.message_template_arn.into_value());
@@ -5186,6 +5445,7 @@ impl CfnMessageTemplateVersionProps {
 
     /// The `AWS::Wisdom::MessageTemplateVersion` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Wisdom::MessageTemplateVersion").properties(self.into_properties())
     }
@@ -5194,6 +5454,7 @@ impl CfnMessageTemplateVersionProps {
 #[cfg(feature = "wisdom")]
 impl crate::Cfn<markers::MessageTemplateVersion> {
     /// Adds an `AWS::Wisdom::MessageTemplateVersion` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5206,6 +5467,7 @@ impl crate::Cfn<markers::MessageTemplateVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`MessageTemplateVersionNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-messagetemplateversion.html#aws-resource-wisdom-messagetemplateversion-return-values).
+    #[inline]
     pub fn attr_message_template_version_number(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MessageTemplateVersionNumber".into())
     }
@@ -5214,6 +5476,7 @@ impl crate::Cfn<markers::MessageTemplateVersion> {
     ///
     /// `Fn::GetAtt` of
     /// [`MessageTemplateVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-messagetemplateversion.html#aws-resource-wisdom-messagetemplateversion-return-values).
+    #[inline]
     pub fn attr_message_template_version_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "MessageTemplateVersionArn".into())
     }
@@ -5294,6 +5557,7 @@ pub struct CfnQuickResponseProps {
 #[cfg(feature = "wisdom")]
 impl CfnQuickResponseProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(content: impl Into<quick_response::QuickResponseContentProvider>, knowledge_base_arn: impl Into<Str>, name: impl Into<Str>) -> CfnQuickResponseProps {
         CfnQuickResponseProps {
             channels: None,
@@ -5314,6 +5578,7 @@ impl CfnQuickResponseProps {
 #[cfg(feature = "wisdom")]
 impl CfnQuickResponseProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "Channels", self.channels);
@@ -5332,6 +5597,7 @@ impl CfnQuickResponseProps {
 
     /// The `AWS::Wisdom::QuickResponse` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::Wisdom::QuickResponse").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -5340,6 +5606,7 @@ impl CfnQuickResponseProps {
 #[cfg(feature = "wisdom")]
 impl crate::Cfn<markers::QuickResponse> {
     /// Adds an `AWS::Wisdom::QuickResponse` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -5352,6 +5619,7 @@ impl crate::Cfn<markers::QuickResponse> {
     ///
     /// `Fn::GetAtt` of
     /// [`QuickResponseId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-quickresponse.html#aws-resource-wisdom-quickresponse-return-values).
+    #[inline]
     pub fn attr_quick_response_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "QuickResponseId".into())
     }
@@ -5360,6 +5628,7 @@ impl crate::Cfn<markers::QuickResponse> {
     ///
     /// `Fn::GetAtt` of
     /// [`QuickResponseArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-quickresponse.html#aws-resource-wisdom-quickresponse-return-values).
+    #[inline]
     pub fn attr_quick_response_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "QuickResponseArn".into())
     }
@@ -5368,6 +5637,7 @@ impl crate::Cfn<markers::QuickResponse> {
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-quickresponse.html#aws-resource-wisdom-quickresponse-return-values).
+    #[inline]
     pub fn attr_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
@@ -5376,6 +5646,7 @@ impl crate::Cfn<markers::QuickResponse> {
     ///
     /// `Fn::GetAtt` of
     /// [`Contents`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-quickresponse.html#aws-resource-wisdom-quickresponse-return-values).
+    #[inline]
     pub fn attr_contents(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Contents".into())
     }
@@ -5401,6 +5672,7 @@ pub mod quick_response {
 
     impl QuickResponseContentProvider {
         /// Every property unset.
+        #[inline]
         pub fn new() -> QuickResponseContentProvider {
             QuickResponseContentProvider {
                 content: None,
@@ -5409,12 +5681,14 @@ pub mod quick_response {
     }
 
     impl Default for QuickResponseContentProvider {
+        #[inline]
         fn default() -> QuickResponseContentProvider {
             QuickResponseContentProvider::new()
         }
     }
 
     impl IntoValue for QuickResponseContentProvider {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Content", self.content);
@@ -5444,6 +5718,7 @@ pub mod quick_response {
 
     impl GroupingConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(criteria: impl Into<Str>, values: impl Into<List<Str>>) -> GroupingConfiguration {
             GroupingConfiguration {
                 criteria: criteria.into(),
@@ -5453,6 +5728,7 @@ pub mod quick_response {
     }
 
     impl IntoValue for GroupingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Criteria", self.criteria.into_value());

@@ -103,6 +103,7 @@ pub struct CfnConnectionAliasProps {
 #[cfg(feature = "workspaces")]
 impl CfnConnectionAliasProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(connection_string: impl Into<Str>) -> CfnConnectionAliasProps {
         CfnConnectionAliasProps {
             connection_string: connection_string.into(),
@@ -114,6 +115,7 @@ impl CfnConnectionAliasProps {
 #[cfg(feature = "workspaces")]
 impl CfnConnectionAliasProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("ConnectionString", self.connection_string.into_value());
@@ -123,6 +125,7 @@ impl CfnConnectionAliasProps {
 
     /// The `AWS::WorkSpaces::ConnectionAlias` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WorkSpaces::ConnectionAlias").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -131,6 +134,7 @@ impl CfnConnectionAliasProps {
 #[cfg(feature = "workspaces")]
 impl crate::Cfn<markers::ConnectionAlias> {
     /// Adds an `AWS::WorkSpaces::ConnectionAlias` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -143,6 +147,7 @@ impl crate::Cfn<markers::ConnectionAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`ConnectionAliasState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspaces-connectionalias.html#aws-resource-workspaces-connectionalias-return-values).
+    #[inline]
     pub fn attr_connection_alias_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ConnectionAliasState".into())
     }
@@ -151,6 +156,7 @@ impl crate::Cfn<markers::ConnectionAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`Associations`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspaces-connectionalias.html#aws-resource-workspaces-connectionalias-return-values).
+    #[inline]
     pub fn attr_associations(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Associations".into())
     }
@@ -159,6 +165,7 @@ impl crate::Cfn<markers::ConnectionAlias> {
     ///
     /// `Fn::GetAtt` of
     /// [`AliasId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspaces-connectionalias.html#aws-resource-workspaces-connectionalias-return-values).
+    #[inline]
     pub fn attr_alias_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AliasId".into())
     }
@@ -225,6 +232,7 @@ pub struct CfnWorkspaceProps {
 #[cfg(feature = "workspaces")]
 impl CfnWorkspaceProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bundle_id: impl Into<Str>, directory_id: impl Into<Str>, user_name: impl Into<Str>) -> CfnWorkspaceProps {
         CfnWorkspaceProps {
             bundle_id: bundle_id.into(),
@@ -242,6 +250,7 @@ impl CfnWorkspaceProps {
 #[cfg(feature = "workspaces")]
 impl CfnWorkspaceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("BundleId", self.bundle_id.into_value());
@@ -257,6 +266,7 @@ impl CfnWorkspaceProps {
 
     /// The `AWS::WorkSpaces::Workspace` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WorkSpaces::Workspace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -265,6 +275,7 @@ impl CfnWorkspaceProps {
 #[cfg(feature = "workspaces")]
 impl crate::Cfn<markers::Workspace> {
     /// Adds an `AWS::WorkSpaces::Workspace` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -277,6 +288,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkspaceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspaces-workspace.html#aws-resource-workspaces-workspace-return-values).
+    #[inline]
     pub fn attr_workspace_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkspaceId".into())
     }
@@ -285,6 +297,7 @@ impl crate::Cfn<markers::Workspace> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspaces-workspace.html#aws-resource-workspaces-workspace-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -339,6 +352,7 @@ pub mod workspace {
 
     impl WorkspaceProperties {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WorkspaceProperties {
             WorkspaceProperties {
                 compute_type_name: None,
@@ -351,12 +365,14 @@ pub mod workspace {
     }
 
     impl Default for WorkspaceProperties {
+        #[inline]
         fn default() -> WorkspaceProperties {
             WorkspaceProperties::new()
         }
     }
 
     impl IntoValue for WorkspaceProperties {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ComputeTypeName", self.compute_type_name);
@@ -404,6 +420,7 @@ pub struct CfnWorkspaceIpGroupProps {
 #[cfg(feature = "workspaces")]
 impl CfnWorkspaceIpGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(group_name: impl Into<Str>) -> CfnWorkspaceIpGroupProps {
         CfnWorkspaceIpGroupProps {
             group_desc: None,
@@ -417,6 +434,7 @@ impl CfnWorkspaceIpGroupProps {
 #[cfg(feature = "workspaces")]
 impl CfnWorkspaceIpGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "GroupDesc", self.group_desc);
@@ -428,6 +446,7 @@ impl CfnWorkspaceIpGroupProps {
 
     /// The `AWS::WorkSpaces::WorkspaceIpGroup` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WorkSpaces::WorkspaceIpGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -436,6 +455,7 @@ impl CfnWorkspaceIpGroupProps {
 #[cfg(feature = "workspaces")]
 impl crate::Cfn<markers::WorkspaceIpGroup> {
     /// Adds an `AWS::WorkSpaces::WorkspaceIpGroup` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -448,6 +468,7 @@ impl crate::Cfn<markers::WorkspaceIpGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspaces-workspaceipgroup.html#aws-resource-workspaces-workspaceipgroup-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -456,6 +477,7 @@ impl crate::Cfn<markers::WorkspaceIpGroup> {
     ///
     /// `Fn::GetAtt` of
     /// [`GroupId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspaces-workspaceipgroup.html#aws-resource-workspaces-workspaceipgroup-return-values).
+    #[inline]
     pub fn attr_group_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GroupId".into())
     }
@@ -487,6 +509,7 @@ pub mod workspace_ip_group {
 
     impl IpRuleItem {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ip_rule: impl Into<Str>) -> IpRuleItem {
             IpRuleItem {
                 ip_rule: ip_rule.into(),
@@ -496,6 +519,7 @@ pub mod workspace_ip_group {
     }
 
     impl IntoValue for IpRuleItem {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("IpRule", self.ip_rule.into_value());
@@ -572,6 +596,7 @@ pub struct CfnWorkspacesPoolProps {
 #[cfg(feature = "workspaces")]
 impl CfnWorkspacesPoolProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(bundle_id: impl Into<Str>, capacity: impl Into<workspaces_pool::Capacity>, directory_id: impl Into<Str>, pool_name: impl Into<Str>) -> CfnWorkspacesPoolProps {
         CfnWorkspacesPoolProps {
             application_settings: None,
@@ -590,6 +615,7 @@ impl CfnWorkspacesPoolProps {
 #[cfg(feature = "workspaces")]
 impl CfnWorkspacesPoolProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ApplicationSettings", self.application_settings);
@@ -606,6 +632,7 @@ impl CfnWorkspacesPoolProps {
 
     /// The `AWS::WorkSpaces::WorkspacesPool` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WorkSpaces::WorkspacesPool").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -614,6 +641,7 @@ impl CfnWorkspacesPoolProps {
 #[cfg(feature = "workspaces")]
 impl crate::Cfn<markers::WorkspacesPool> {
     /// Adds an `AWS::WorkSpaces::WorkspacesPool` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -626,6 +654,7 @@ impl crate::Cfn<markers::WorkspacesPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`PoolId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspaces-workspacespool.html#aws-resource-workspaces-workspacespool-return-values).
+    #[inline]
     pub fn attr_pool_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PoolId".into())
     }
@@ -634,6 +663,7 @@ impl crate::Cfn<markers::WorkspacesPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`PoolArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspaces-workspacespool.html#aws-resource-workspaces-workspacespool-return-values).
+    #[inline]
     pub fn attr_pool_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PoolArn".into())
     }
@@ -642,6 +672,7 @@ impl crate::Cfn<markers::WorkspacesPool> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspaces-workspacespool.html#aws-resource-workspaces-workspacespool-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -668,6 +699,7 @@ pub mod workspaces_pool {
 
     impl Capacity {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(desired_user_sessions: impl Into<Int>) -> Capacity {
             Capacity {
                 desired_user_sessions: desired_user_sessions.into(),
@@ -676,6 +708,7 @@ pub mod workspaces_pool {
     }
 
     impl IntoValue for Capacity {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("DesiredUserSessions", self.desired_user_sessions.into_value());
@@ -704,6 +737,7 @@ pub mod workspaces_pool {
 
     impl ApplicationSettings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(status: impl Into<Str>) -> ApplicationSettings {
             ApplicationSettings {
                 settings_group: None,
@@ -713,6 +747,7 @@ pub mod workspaces_pool {
     }
 
     impl IntoValue for ApplicationSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "SettingsGroup", self.settings_group);
@@ -752,6 +787,7 @@ pub mod workspaces_pool {
 
     impl TimeoutSettings {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TimeoutSettings {
             TimeoutSettings {
                 disconnect_timeout_in_seconds: None,
@@ -762,12 +798,14 @@ pub mod workspaces_pool {
     }
 
     impl Default for TimeoutSettings {
+        #[inline]
         fn default() -> TimeoutSettings {
             TimeoutSettings::new()
         }
     }
 
     impl IntoValue for TimeoutSettings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DisconnectTimeoutInSeconds", self.disconnect_timeout_in_seconds);

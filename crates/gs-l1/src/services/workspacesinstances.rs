@@ -125,6 +125,7 @@ pub struct CfnVolumeProps {
 #[cfg(feature = "workspacesinstances")]
 impl CfnVolumeProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(availability_zone: impl Into<Str>) -> CfnVolumeProps {
         CfnVolumeProps {
             availability_zone: availability_zone.into(),
@@ -143,6 +144,7 @@ impl CfnVolumeProps {
 #[cfg(feature = "workspacesinstances")]
 impl CfnVolumeProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("AvailabilityZone", self.availability_zone.into_value());
@@ -159,6 +161,7 @@ impl CfnVolumeProps {
 
     /// The `AWS::WorkspacesInstances::Volume` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WorkspacesInstances::Volume").properties(self.into_properties())
     }
@@ -167,6 +170,7 @@ impl CfnVolumeProps {
 #[cfg(feature = "workspacesinstances")]
 impl crate::Cfn<markers::Volume> {
     /// Adds an `AWS::WorkspacesInstances::Volume` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -179,6 +183,7 @@ impl crate::Cfn<markers::Volume> {
     ///
     /// `Fn::GetAtt` of
     /// [`VolumeId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesinstances-volume.html#aws-resource-workspacesinstances-volume-return-values).
+    #[inline]
     pub fn attr_volume_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "VolumeId".into())
     }
@@ -209,6 +214,7 @@ pub mod volume {
 
     impl TagSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TagSpecification {
             TagSpecification {
                 resource_type: None,
@@ -218,12 +224,14 @@ pub mod volume {
     }
 
     impl Default for TagSpecification {
+        #[inline]
         fn default() -> TagSpecification {
             TagSpecification::new()
         }
     }
 
     impl IntoValue for TagSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourceType", self.resource_type);
@@ -266,6 +274,7 @@ pub struct CfnVolumeAssociationProps {
 #[cfg(feature = "workspacesinstances")]
 impl CfnVolumeAssociationProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(device: impl Into<Str>, volume_id: impl Into<Str>, workspace_instance_id: impl Into<Str>) -> CfnVolumeAssociationProps {
         CfnVolumeAssociationProps {
             device: device.into(),
@@ -279,6 +288,7 @@ impl CfnVolumeAssociationProps {
 #[cfg(feature = "workspacesinstances")]
 impl CfnVolumeAssociationProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("Device", self.device.into_value());
@@ -290,6 +300,7 @@ impl CfnVolumeAssociationProps {
 
     /// The `AWS::WorkspacesInstances::VolumeAssociation` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WorkspacesInstances::VolumeAssociation").properties(self.into_properties())
     }
@@ -298,6 +309,7 @@ impl CfnVolumeAssociationProps {
 #[cfg(feature = "workspacesinstances")]
 impl crate::Cfn<markers::VolumeAssociation> {
     /// Adds an `AWS::WorkspacesInstances::VolumeAssociation` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -331,6 +343,7 @@ pub struct CfnWorkspaceInstanceProps {
 #[cfg(feature = "workspacesinstances")]
 impl CfnWorkspaceInstanceProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnWorkspaceInstanceProps {
         CfnWorkspaceInstanceProps {
             managed_instance: None,
@@ -341,6 +354,7 @@ impl CfnWorkspaceInstanceProps {
 
 #[cfg(feature = "workspacesinstances")]
 impl Default for CfnWorkspaceInstanceProps {
+    #[inline]
     fn default() -> CfnWorkspaceInstanceProps {
         CfnWorkspaceInstanceProps::new()
     }
@@ -349,6 +363,7 @@ impl Default for CfnWorkspaceInstanceProps {
 #[cfg(feature = "workspacesinstances")]
 impl CfnWorkspaceInstanceProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "ManagedInstance", self.managed_instance);
@@ -358,6 +373,7 @@ impl CfnWorkspaceInstanceProps {
 
     /// The `AWS::WorkspacesInstances::WorkspaceInstance` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WorkspacesInstances::WorkspaceInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -366,6 +382,7 @@ impl CfnWorkspaceInstanceProps {
 #[cfg(feature = "workspacesinstances")]
 impl crate::Cfn<markers::WorkspaceInstance> {
     /// Adds an `AWS::WorkspacesInstances::WorkspaceInstance` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -378,6 +395,7 @@ impl crate::Cfn<markers::WorkspaceInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`WorkspaceInstanceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesinstances-workspaceinstance.html#aws-resource-workspacesinstances-workspaceinstance-return-values).
+    #[inline]
     pub fn attr_workspace_instance_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "WorkspaceInstanceId".into())
     }
@@ -386,6 +404,7 @@ impl crate::Cfn<markers::WorkspaceInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`ProvisionState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesinstances-workspaceinstance.html#aws-resource-workspacesinstances-workspaceinstance-return-values).
+    #[inline]
     pub fn attr_provision_state(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ProvisionState".into())
     }
@@ -394,6 +413,7 @@ impl crate::Cfn<markers::WorkspaceInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`EC2ManagedInstance`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesinstances-workspaceinstance.html#aws-resource-workspacesinstances-workspaceinstance-return-values).
+    #[inline]
     pub fn attr_ec2_managed_instance(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EC2ManagedInstance".into())
     }
@@ -402,6 +422,7 @@ impl crate::Cfn<markers::WorkspaceInstance> {
     ///
     /// `Fn::GetAtt` of
     /// [`EC2ManagedInstance.InstanceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesinstances-workspaceinstance.html#aws-resource-workspacesinstances-workspaceinstance-return-values).
+    #[inline]
     pub fn attr_ec2_managed_instance_instance_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "EC2ManagedInstance.InstanceId".into())
     }
@@ -549,6 +570,7 @@ pub mod workspace_instance {
 
     impl ManagedInstance {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(image_id: impl Into<Str>, instance_type: impl Into<Str>) -> ManagedInstance {
             ManagedInstance {
                 block_device_mappings: None,
@@ -581,6 +603,7 @@ pub mod workspace_instance {
     }
 
     impl IntoValue for ManagedInstance {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BlockDeviceMappings", self.block_device_mappings);
@@ -642,6 +665,7 @@ pub mod workspace_instance {
 
     impl BlockDeviceMapping {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BlockDeviceMapping {
             BlockDeviceMapping {
                 device_name: None,
@@ -653,12 +677,14 @@ pub mod workspace_instance {
     }
 
     impl Default for BlockDeviceMapping {
+        #[inline]
         fn default() -> BlockDeviceMapping {
             BlockDeviceMapping::new()
         }
     }
 
     impl IntoValue for BlockDeviceMapping {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "DeviceName", self.device_name);
@@ -709,6 +735,7 @@ pub mod workspace_instance {
 
     impl EbsBlockDevice {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EbsBlockDevice {
             EbsBlockDevice {
                 encrypted: None,
@@ -722,12 +749,14 @@ pub mod workspace_instance {
     }
 
     impl Default for EbsBlockDevice {
+        #[inline]
         fn default() -> EbsBlockDevice {
             EbsBlockDevice::new()
         }
     }
 
     impl IntoValue for EbsBlockDevice {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Encrypted", self.encrypted);
@@ -760,6 +789,7 @@ pub mod workspace_instance {
 
     impl CapacityReservationSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityReservationSpecification {
             CapacityReservationSpecification {
                 capacity_reservation_preference: None,
@@ -769,12 +799,14 @@ pub mod workspace_instance {
     }
 
     impl Default for CapacityReservationSpecification {
+        #[inline]
         fn default() -> CapacityReservationSpecification {
             CapacityReservationSpecification::new()
         }
     }
 
     impl IntoValue for CapacityReservationSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityReservationPreference", self.capacity_reservation_preference);
@@ -803,6 +835,7 @@ pub mod workspace_instance {
 
     impl CapacityReservationTarget {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CapacityReservationTarget {
             CapacityReservationTarget {
                 capacity_reservation_id: None,
@@ -812,12 +845,14 @@ pub mod workspace_instance {
     }
 
     impl Default for CapacityReservationTarget {
+        #[inline]
         fn default() -> CapacityReservationTarget {
             CapacityReservationTarget::new()
         }
     }
 
     impl IntoValue for CapacityReservationTarget {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CapacityReservationId", self.capacity_reservation_id);
@@ -846,6 +881,7 @@ pub mod workspace_instance {
 
     impl CpuOptionsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CpuOptionsRequest {
             CpuOptionsRequest {
                 core_count: None,
@@ -855,12 +891,14 @@ pub mod workspace_instance {
     }
 
     impl Default for CpuOptionsRequest {
+        #[inline]
         fn default() -> CpuOptionsRequest {
             CpuOptionsRequest::new()
         }
     }
 
     impl IntoValue for CpuOptionsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CoreCount", self.core_count);
@@ -884,6 +922,7 @@ pub mod workspace_instance {
 
     impl CreditSpecificationRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> CreditSpecificationRequest {
             CreditSpecificationRequest {
                 cpu_credits: None,
@@ -892,12 +931,14 @@ pub mod workspace_instance {
     }
 
     impl Default for CreditSpecificationRequest {
+        #[inline]
         fn default() -> CreditSpecificationRequest {
             CreditSpecificationRequest::new()
         }
     }
 
     impl IntoValue for CreditSpecificationRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CpuCredits", self.cpu_credits);
@@ -920,6 +961,7 @@ pub mod workspace_instance {
 
     impl EnclaveOptionsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EnclaveOptionsRequest {
             EnclaveOptionsRequest {
                 enabled: None,
@@ -928,12 +970,14 @@ pub mod workspace_instance {
     }
 
     impl Default for EnclaveOptionsRequest {
+        #[inline]
         fn default() -> EnclaveOptionsRequest {
             EnclaveOptionsRequest::new()
         }
     }
 
     impl IntoValue for EnclaveOptionsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -956,6 +1000,7 @@ pub mod workspace_instance {
 
     impl HibernationOptionsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> HibernationOptionsRequest {
             HibernationOptionsRequest {
                 configured: None,
@@ -964,12 +1009,14 @@ pub mod workspace_instance {
     }
 
     impl Default for HibernationOptionsRequest {
+        #[inline]
         fn default() -> HibernationOptionsRequest {
             HibernationOptionsRequest::new()
         }
     }
 
     impl IntoValue for HibernationOptionsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Configured", self.configured);
@@ -997,6 +1044,7 @@ pub mod workspace_instance {
 
     impl IamInstanceProfileSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> IamInstanceProfileSpecification {
             IamInstanceProfileSpecification {
                 arn: None,
@@ -1006,12 +1054,14 @@ pub mod workspace_instance {
     }
 
     impl Default for IamInstanceProfileSpecification {
+        #[inline]
         fn default() -> IamInstanceProfileSpecification {
             IamInstanceProfileSpecification::new()
         }
     }
 
     impl IntoValue for IamInstanceProfileSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Arn", self.arn);
@@ -1035,6 +1085,7 @@ pub mod workspace_instance {
 
     impl LicenseConfigurationRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LicenseConfigurationRequest {
             LicenseConfigurationRequest {
                 license_configuration_arn: None,
@@ -1043,12 +1094,14 @@ pub mod workspace_instance {
     }
 
     impl Default for LicenseConfigurationRequest {
+        #[inline]
         fn default() -> LicenseConfigurationRequest {
             LicenseConfigurationRequest::new()
         }
     }
 
     impl IntoValue for LicenseConfigurationRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "LicenseConfigurationArn", self.license_configuration_arn);
@@ -1071,6 +1124,7 @@ pub mod workspace_instance {
 
     impl InstanceMaintenanceOptionsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceMaintenanceOptionsRequest {
             InstanceMaintenanceOptionsRequest {
                 auto_recovery: None,
@@ -1079,12 +1133,14 @@ pub mod workspace_instance {
     }
 
     impl Default for InstanceMaintenanceOptionsRequest {
+        #[inline]
         fn default() -> InstanceMaintenanceOptionsRequest {
             InstanceMaintenanceOptionsRequest::new()
         }
     }
 
     impl IntoValue for InstanceMaintenanceOptionsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AutoRecovery", self.auto_recovery);
@@ -1127,6 +1183,7 @@ pub mod workspace_instance {
 
     impl InstanceMetadataOptionsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceMetadataOptionsRequest {
             InstanceMetadataOptionsRequest {
                 http_endpoint: None,
@@ -1139,12 +1196,14 @@ pub mod workspace_instance {
     }
 
     impl Default for InstanceMetadataOptionsRequest {
+        #[inline]
         fn default() -> InstanceMetadataOptionsRequest {
             InstanceMetadataOptionsRequest::new()
         }
     }
 
     impl IntoValue for InstanceMetadataOptionsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HttpEndpoint", self.http_endpoint);
@@ -1171,6 +1230,7 @@ pub mod workspace_instance {
 
     impl RunInstancesMonitoringEnabled {
         /// Every property unset.
+        #[inline]
         pub fn new() -> RunInstancesMonitoringEnabled {
             RunInstancesMonitoringEnabled {
                 enabled: None,
@@ -1179,12 +1239,14 @@ pub mod workspace_instance {
     }
 
     impl Default for RunInstancesMonitoringEnabled {
+        #[inline]
         fn default() -> RunInstancesMonitoringEnabled {
             RunInstancesMonitoringEnabled::new()
         }
     }
 
     impl IntoValue for RunInstancesMonitoringEnabled {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Enabled", self.enabled);
@@ -1222,6 +1284,7 @@ pub mod workspace_instance {
 
     impl InstanceNetworkInterfaceSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceNetworkInterfaceSpecification {
             InstanceNetworkInterfaceSpecification {
                 description: None,
@@ -1233,12 +1296,14 @@ pub mod workspace_instance {
     }
 
     impl Default for InstanceNetworkInterfaceSpecification {
+        #[inline]
         fn default() -> InstanceNetworkInterfaceSpecification {
             InstanceNetworkInterfaceSpecification::new()
         }
     }
 
     impl IntoValue for InstanceNetworkInterfaceSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -1264,6 +1329,7 @@ pub mod workspace_instance {
 
     impl InstanceNetworkPerformanceOptionsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InstanceNetworkPerformanceOptionsRequest {
             InstanceNetworkPerformanceOptionsRequest {
                 bandwidth_weighting: None,
@@ -1272,12 +1338,14 @@ pub mod workspace_instance {
     }
 
     impl Default for InstanceNetworkPerformanceOptionsRequest {
+        #[inline]
         fn default() -> InstanceNetworkPerformanceOptionsRequest {
             InstanceNetworkPerformanceOptionsRequest::new()
         }
     }
 
     impl IntoValue for InstanceNetworkPerformanceOptionsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BandwidthWeighting", self.bandwidth_weighting);
@@ -1320,6 +1388,7 @@ pub mod workspace_instance {
 
     impl Placement {
         /// Every property unset.
+        #[inline]
         pub fn new() -> Placement {
             Placement {
                 availability_zone: None,
@@ -1332,12 +1401,14 @@ pub mod workspace_instance {
     }
 
     impl Default for Placement {
+        #[inline]
         fn default() -> Placement {
             Placement::new()
         }
     }
 
     impl IntoValue for Placement {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AvailabilityZone", self.availability_zone);
@@ -1374,6 +1445,7 @@ pub mod workspace_instance {
 
     impl PrivateDnsNameOptionsRequest {
         /// Every property unset.
+        #[inline]
         pub fn new() -> PrivateDnsNameOptionsRequest {
             PrivateDnsNameOptionsRequest {
                 enable_resource_name_dns_aaaa_record: None,
@@ -1384,12 +1456,14 @@ pub mod workspace_instance {
     }
 
     impl Default for PrivateDnsNameOptionsRequest {
+        #[inline]
         fn default() -> PrivateDnsNameOptionsRequest {
             PrivateDnsNameOptionsRequest::new()
         }
     }
 
     impl IntoValue for PrivateDnsNameOptionsRequest {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "EnableResourceNameDnsAAAARecord", self.enable_resource_name_dns_aaaa_record);
@@ -1419,6 +1493,7 @@ pub mod workspace_instance {
 
     impl TagSpecification {
         /// Every property unset.
+        #[inline]
         pub fn new() -> TagSpecification {
             TagSpecification {
                 resource_type: None,
@@ -1428,12 +1503,14 @@ pub mod workspace_instance {
     }
 
     impl Default for TagSpecification {
+        #[inline]
         fn default() -> TagSpecification {
             TagSpecification::new()
         }
     }
 
     impl IntoValue for TagSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ResourceType", self.resource_type);

@@ -97,6 +97,7 @@ pub struct CfnEnvironmentProps {
 #[cfg(feature = "workspacesthinclient")]
 impl CfnEnvironmentProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(desktop_arn: impl Into<Str>) -> CfnEnvironmentProps {
         CfnEnvironmentProps {
             desired_software_set_id: None,
@@ -116,6 +117,7 @@ impl CfnEnvironmentProps {
 #[cfg(feature = "workspacesthinclient")]
 impl CfnEnvironmentProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "DesiredSoftwareSetId", self.desired_software_set_id);
@@ -133,6 +135,7 @@ impl CfnEnvironmentProps {
 
     /// The `AWS::WorkSpacesThinClient::Environment` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WorkSpacesThinClient::Environment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -141,6 +144,7 @@ impl CfnEnvironmentProps {
 #[cfg(feature = "workspacesthinclient")]
 impl crate::Cfn<markers::Environment> {
     /// Adds an `AWS::WorkSpacesThinClient::Environment` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -153,6 +157,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesthinclient-environment.html#aws-resource-workspacesthinclient-environment-return-values).
+    #[inline]
     pub fn attr_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
@@ -161,6 +166,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`ActivationCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesthinclient-environment.html#aws-resource-workspacesthinclient-environment-return-values).
+    #[inline]
     pub fn attr_activation_code(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ActivationCode".into())
     }
@@ -169,6 +175,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesthinclient-environment.html#aws-resource-workspacesthinclient-environment-return-values).
+    #[inline]
     pub fn attr_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
@@ -177,6 +184,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesthinclient-environment.html#aws-resource-workspacesthinclient-environment-return-values).
+    #[inline]
     pub fn attr_created_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreatedAt".into())
     }
@@ -185,6 +193,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`DesktopType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesthinclient-environment.html#aws-resource-workspacesthinclient-environment-return-values).
+    #[inline]
     pub fn attr_desktop_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DesktopType".into())
     }
@@ -193,6 +202,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`RegisteredDevicesCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesthinclient-environment.html#aws-resource-workspacesthinclient-environment-return-values).
+    #[inline]
     pub fn attr_registered_devices_count(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RegisteredDevicesCount".into())
     }
@@ -201,6 +211,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesthinclient-environment.html#aws-resource-workspacesthinclient-environment-return-values).
+    #[inline]
     pub fn attr_updated_at(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
@@ -209,6 +220,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`PendingSoftwareSetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesthinclient-environment.html#aws-resource-workspacesthinclient-environment-return-values).
+    #[inline]
     pub fn attr_pending_software_set_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PendingSoftwareSetId".into())
     }
@@ -217,6 +229,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`PendingSoftwareSetVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesthinclient-environment.html#aws-resource-workspacesthinclient-environment-return-values).
+    #[inline]
     pub fn attr_pending_software_set_version(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PendingSoftwareSetVersion".into())
     }
@@ -226,6 +239,7 @@ impl crate::Cfn<markers::Environment> {
     ///
     /// `Fn::GetAtt` of
     /// [`SoftwareSetComplianceStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesthinclient-environment.html#aws-resource-workspacesthinclient-environment-return-values).
+    #[inline]
     pub fn attr_software_set_compliance_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SoftwareSetComplianceStatus".into())
     }
@@ -283,6 +297,7 @@ pub mod environment {
 
     impl MaintenanceWindow {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(r#type: impl Into<Str>) -> MaintenanceWindow {
             MaintenanceWindow {
                 apply_time_of: None,
@@ -297,6 +312,7 @@ pub mod environment {
     }
 
     impl IntoValue for MaintenanceWindow {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ApplyTimeOf", self.apply_time_of);

@@ -222,6 +222,7 @@ pub struct CfnBrowserSettingsProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnBrowserSettingsProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnBrowserSettingsProps {
         CfnBrowserSettingsProps {
             additional_encryption_context: None,
@@ -235,6 +236,7 @@ impl CfnBrowserSettingsProps {
 
 #[cfg(feature = "workspacesweb")]
 impl Default for CfnBrowserSettingsProps {
+    #[inline]
     fn default() -> CfnBrowserSettingsProps {
         CfnBrowserSettingsProps::new()
     }
@@ -243,6 +245,7 @@ impl Default for CfnBrowserSettingsProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnBrowserSettingsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
@@ -255,6 +258,7 @@ impl CfnBrowserSettingsProps {
 
     /// The `AWS::WorkSpacesWeb::BrowserSettings` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WorkSpacesWeb::BrowserSettings").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -263,6 +267,7 @@ impl CfnBrowserSettingsProps {
 #[cfg(feature = "workspacesweb")]
 impl crate::Cfn<markers::BrowserSettings> {
     /// Adds an `AWS::WorkSpacesWeb::BrowserSettings` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -275,6 +280,7 @@ impl crate::Cfn<markers::BrowserSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociatedPortalArns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-browsersettings.html#aws-resource-workspacesweb-browsersettings-return-values).
+    #[inline]
     pub fn attr_associated_portal_arns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociatedPortalArns".into())
     }
@@ -283,6 +289,7 @@ impl crate::Cfn<markers::BrowserSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`BrowserSettingsArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-browsersettings.html#aws-resource-workspacesweb-browsersettings-return-values).
+    #[inline]
     pub fn attr_browser_settings_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BrowserSettingsArn".into())
     }
@@ -319,6 +326,7 @@ pub mod browser_settings {
 
     impl WebContentFilteringPolicy {
         /// Every property unset.
+        #[inline]
         pub fn new() -> WebContentFilteringPolicy {
             WebContentFilteringPolicy {
                 allowed_urls: None,
@@ -329,12 +337,14 @@ pub mod browser_settings {
     }
 
     impl Default for WebContentFilteringPolicy {
+        #[inline]
         fn default() -> WebContentFilteringPolicy {
             WebContentFilteringPolicy::new()
         }
     }
 
     impl IntoValue for WebContentFilteringPolicy {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "AllowedUrls", self.allowed_urls);
@@ -391,6 +401,7 @@ pub struct CfnDataProtectionSettingsProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnDataProtectionSettingsProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnDataProtectionSettingsProps {
         CfnDataProtectionSettingsProps {
             additional_encryption_context: None,
@@ -405,6 +416,7 @@ impl CfnDataProtectionSettingsProps {
 
 #[cfg(feature = "workspacesweb")]
 impl Default for CfnDataProtectionSettingsProps {
+    #[inline]
     fn default() -> CfnDataProtectionSettingsProps {
         CfnDataProtectionSettingsProps::new()
     }
@@ -413,6 +425,7 @@ impl Default for CfnDataProtectionSettingsProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnDataProtectionSettingsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
@@ -426,6 +439,7 @@ impl CfnDataProtectionSettingsProps {
 
     /// The `AWS::WorkSpacesWeb::DataProtectionSettings` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WorkSpacesWeb::DataProtectionSettings").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -434,6 +448,7 @@ impl CfnDataProtectionSettingsProps {
 #[cfg(feature = "workspacesweb")]
 impl crate::Cfn<markers::DataProtectionSettings> {
     /// Adds an `AWS::WorkSpacesWeb::DataProtectionSettings` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -446,6 +461,7 @@ impl crate::Cfn<markers::DataProtectionSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociatedPortalArns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-dataprotectionsettings.html#aws-resource-workspacesweb-dataprotectionsettings-return-values).
+    #[inline]
     pub fn attr_associated_portal_arns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociatedPortalArns".into())
     }
@@ -454,6 +470,7 @@ impl crate::Cfn<markers::DataProtectionSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-dataprotectionsettings.html#aws-resource-workspacesweb-dataprotectionsettings-return-values).
+    #[inline]
     pub fn attr_creation_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationDate".into())
     }
@@ -462,6 +479,7 @@ impl crate::Cfn<markers::DataProtectionSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`DataProtectionSettingsArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-dataprotectionsettings.html#aws-resource-workspacesweb-dataprotectionsettings-return-values).
+    #[inline]
     pub fn attr_data_protection_settings_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "DataProtectionSettingsArn".into())
     }
@@ -512,6 +530,7 @@ pub mod data_protection_settings {
 
     impl InlineRedactionConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(inline_redaction_patterns: impl Into<List<InlineRedactionPattern>>) -> InlineRedactionConfiguration {
             InlineRedactionConfiguration {
                 global_confidence_level: None,
@@ -523,6 +542,7 @@ pub mod data_protection_settings {
     }
 
     impl IntoValue for InlineRedactionConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "GlobalConfidenceLevel", self.global_confidence_level);
@@ -588,6 +608,7 @@ pub mod data_protection_settings {
 
     impl InlineRedactionPattern {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(redaction_place_holder: impl Into<RedactionPlaceHolder>) -> InlineRedactionPattern {
             InlineRedactionPattern {
                 built_in_pattern_id: None,
@@ -601,6 +622,7 @@ pub mod data_protection_settings {
     }
 
     impl IntoValue for InlineRedactionPattern {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "BuiltInPatternId", self.built_in_pattern_id);
@@ -652,6 +674,7 @@ pub mod data_protection_settings {
 
     impl CustomPattern {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(pattern_name: impl Into<Str>, pattern_regex: impl Into<Str>) -> CustomPattern {
             CustomPattern {
                 keyword_regex: None,
@@ -663,6 +686,7 @@ pub mod data_protection_settings {
     }
 
     impl IntoValue for CustomPattern {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "KeywordRegex", self.keyword_regex);
@@ -695,6 +719,7 @@ pub mod data_protection_settings {
 
     impl RedactionPlaceHolder {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(redaction_place_holder_type: impl Into<Str>) -> RedactionPlaceHolder {
             RedactionPlaceHolder {
                 redaction_place_holder_text: None,
@@ -704,6 +729,7 @@ pub mod data_protection_settings {
     }
 
     impl IntoValue for RedactionPlaceHolder {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "RedactionPlaceHolderText", self.redaction_place_holder_text);
@@ -756,6 +782,7 @@ pub struct CfnIdentityProviderProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnIdentityProviderProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(identity_provider_details: impl Into<Map<Str>>, identity_provider_name: impl Into<Str>, identity_provider_type: impl Into<Str>) -> CfnIdentityProviderProps {
         CfnIdentityProviderProps {
             identity_provider_details: identity_provider_details.into(),
@@ -770,6 +797,7 @@ impl CfnIdentityProviderProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnIdentityProviderProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("IdentityProviderDetails", self.identity_provider_details.into_value());
@@ -782,6 +810,7 @@ impl CfnIdentityProviderProps {
 
     /// The `AWS::WorkSpacesWeb::IdentityProvider` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WorkSpacesWeb::IdentityProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -790,6 +819,7 @@ impl CfnIdentityProviderProps {
 #[cfg(feature = "workspacesweb")]
 impl crate::Cfn<markers::IdentityProvider> {
     /// Adds an `AWS::WorkSpacesWeb::IdentityProvider` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -802,6 +832,7 @@ impl crate::Cfn<markers::IdentityProvider> {
     ///
     /// `Fn::GetAtt` of
     /// [`IdentityProviderArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-identityprovider.html#aws-resource-workspacesweb-identityprovider-return-values).
+    #[inline]
     pub fn attr_identity_provider_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IdentityProviderArn".into())
     }
@@ -853,6 +884,7 @@ pub struct CfnIpAccessSettingsProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnIpAccessSettingsProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(ip_rules: impl Into<List<ip_access_settings::IpRule>>) -> CfnIpAccessSettingsProps {
         CfnIpAccessSettingsProps {
             additional_encryption_context: None,
@@ -868,6 +900,7 @@ impl CfnIpAccessSettingsProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnIpAccessSettingsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
@@ -881,6 +914,7 @@ impl CfnIpAccessSettingsProps {
 
     /// The `AWS::WorkSpacesWeb::IpAccessSettings` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WorkSpacesWeb::IpAccessSettings").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -889,6 +923,7 @@ impl CfnIpAccessSettingsProps {
 #[cfg(feature = "workspacesweb")]
 impl crate::Cfn<markers::IpAccessSettings> {
     /// Adds an `AWS::WorkSpacesWeb::IpAccessSettings` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -901,6 +936,7 @@ impl crate::Cfn<markers::IpAccessSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-ipaccesssettings.html#aws-resource-workspacesweb-ipaccesssettings-return-values).
+    #[inline]
     pub fn attr_creation_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationDate".into())
     }
@@ -909,6 +945,7 @@ impl crate::Cfn<markers::IpAccessSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociatedPortalArns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-ipaccesssettings.html#aws-resource-workspacesweb-ipaccesssettings-return-values).
+    #[inline]
     pub fn attr_associated_portal_arns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociatedPortalArns".into())
     }
@@ -917,6 +954,7 @@ impl crate::Cfn<markers::IpAccessSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`IpAccessSettingsArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-ipaccesssettings.html#aws-resource-workspacesweb-ipaccesssettings-return-values).
+    #[inline]
     pub fn attr_ip_access_settings_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "IpAccessSettingsArn".into())
     }
@@ -949,6 +987,7 @@ pub mod ip_access_settings {
 
     impl IpRule {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(ip_range: impl Into<Str>) -> IpRule {
             IpRule {
                 description: None,
@@ -958,6 +997,7 @@ pub mod ip_access_settings {
     }
 
     impl IntoValue for IpRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Description", self.description);
@@ -1004,6 +1044,7 @@ pub struct CfnNetworkSettingsProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnNetworkSettingsProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(security_group_ids: impl Into<List<Str>>, subnet_ids: impl Into<List<Str>>, vpc_id: impl Into<Str>) -> CfnNetworkSettingsProps {
         CfnNetworkSettingsProps {
             security_group_ids: security_group_ids.into(),
@@ -1017,6 +1058,7 @@ impl CfnNetworkSettingsProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnNetworkSettingsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("SecurityGroupIds", self.security_group_ids.into_value());
@@ -1028,6 +1070,7 @@ impl CfnNetworkSettingsProps {
 
     /// The `AWS::WorkSpacesWeb::NetworkSettings` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WorkSpacesWeb::NetworkSettings").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1036,6 +1079,7 @@ impl CfnNetworkSettingsProps {
 #[cfg(feature = "workspacesweb")]
 impl crate::Cfn<markers::NetworkSettings> {
     /// Adds an `AWS::WorkSpacesWeb::NetworkSettings` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1048,6 +1092,7 @@ impl crate::Cfn<markers::NetworkSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociatedPortalArns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-networksettings.html#aws-resource-workspacesweb-networksettings-return-values).
+    #[inline]
     pub fn attr_associated_portal_arns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociatedPortalArns".into())
     }
@@ -1056,6 +1101,7 @@ impl crate::Cfn<markers::NetworkSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkSettingsArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-networksettings.html#aws-resource-workspacesweb-networksettings-return-values).
+    #[inline]
     pub fn attr_network_settings_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "NetworkSettingsArn".into())
     }
@@ -1157,6 +1203,7 @@ pub struct CfnPortalProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnPortalProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnPortalProps {
         CfnPortalProps {
             additional_encryption_context: None,
@@ -1181,6 +1228,7 @@ impl CfnPortalProps {
 
 #[cfg(feature = "workspacesweb")]
 impl Default for CfnPortalProps {
+    #[inline]
     fn default() -> CfnPortalProps {
         CfnPortalProps::new()
     }
@@ -1189,6 +1237,7 @@ impl Default for CfnPortalProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnPortalProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
@@ -1212,6 +1261,7 @@ impl CfnPortalProps {
 
     /// The `AWS::WorkSpacesWeb::Portal` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WorkSpacesWeb::Portal").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1220,6 +1270,7 @@ impl CfnPortalProps {
 #[cfg(feature = "workspacesweb")]
 impl crate::Cfn<markers::Portal> {
     /// Adds an `AWS::WorkSpacesWeb::Portal` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1232,6 +1283,7 @@ impl crate::Cfn<markers::Portal> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-portal.html#aws-resource-workspacesweb-portal-return-values).
+    #[inline]
     pub fn attr_creation_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationDate".into())
     }
@@ -1240,6 +1292,7 @@ impl crate::Cfn<markers::Portal> {
     ///
     /// `Fn::GetAtt` of
     /// [`BrowserType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-portal.html#aws-resource-workspacesweb-portal-return-values).
+    #[inline]
     pub fn attr_browser_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BrowserType".into())
     }
@@ -1248,6 +1301,7 @@ impl crate::Cfn<markers::Portal> {
     ///
     /// `Fn::GetAtt` of
     /// [`ServiceProviderSamlMetadata`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-portal.html#aws-resource-workspacesweb-portal-return-values).
+    #[inline]
     pub fn attr_service_provider_saml_metadata(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "ServiceProviderSamlMetadata".into())
     }
@@ -1256,6 +1310,7 @@ impl crate::Cfn<markers::Portal> {
     ///
     /// `Fn::GetAtt` of
     /// [`StatusReason`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-portal.html#aws-resource-workspacesweb-portal-return-values).
+    #[inline]
     pub fn attr_status_reason(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "StatusReason".into())
     }
@@ -1264,6 +1319,7 @@ impl crate::Cfn<markers::Portal> {
     ///
     /// `Fn::GetAtt` of
     /// [`PortalArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-portal.html#aws-resource-workspacesweb-portal-return-values).
+    #[inline]
     pub fn attr_portal_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PortalArn".into())
     }
@@ -1272,6 +1328,7 @@ impl crate::Cfn<markers::Portal> {
     ///
     /// `Fn::GetAtt` of
     /// [`PortalStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-portal.html#aws-resource-workspacesweb-portal-return-values).
+    #[inline]
     pub fn attr_portal_status(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PortalStatus".into())
     }
@@ -1280,6 +1337,7 @@ impl crate::Cfn<markers::Portal> {
     ///
     /// `Fn::GetAtt` of
     /// [`RendererType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-portal.html#aws-resource-workspacesweb-portal-return-values).
+    #[inline]
     pub fn attr_renderer_type(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RendererType".into())
     }
@@ -1288,6 +1346,7 @@ impl crate::Cfn<markers::Portal> {
     ///
     /// `Fn::GetAtt` of
     /// [`PortalEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-portal.html#aws-resource-workspacesweb-portal-return-values).
+    #[inline]
     pub fn attr_portal_endpoint(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "PortalEndpoint".into())
     }
@@ -1340,6 +1399,7 @@ pub struct CfnSessionLoggerProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnSessionLoggerProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(event_filter: impl Into<session_logger::EventFilter>, log_configuration: impl Into<session_logger::LogConfiguration>) -> CfnSessionLoggerProps {
         CfnSessionLoggerProps {
             additional_encryption_context: None,
@@ -1355,6 +1415,7 @@ impl CfnSessionLoggerProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnSessionLoggerProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
@@ -1368,6 +1429,7 @@ impl CfnSessionLoggerProps {
 
     /// The `AWS::WorkSpacesWeb::SessionLogger` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WorkSpacesWeb::SessionLogger").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1376,6 +1438,7 @@ impl CfnSessionLoggerProps {
 #[cfg(feature = "workspacesweb")]
 impl crate::Cfn<markers::SessionLogger> {
     /// Adds an `AWS::WorkSpacesWeb::SessionLogger` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1388,6 +1451,7 @@ impl crate::Cfn<markers::SessionLogger> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociatedPortalArns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-sessionlogger.html#aws-resource-workspacesweb-sessionlogger-return-values).
+    #[inline]
     pub fn attr_associated_portal_arns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociatedPortalArns".into())
     }
@@ -1396,6 +1460,7 @@ impl crate::Cfn<markers::SessionLogger> {
     ///
     /// `Fn::GetAtt` of
     /// [`CreationDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-sessionlogger.html#aws-resource-workspacesweb-sessionlogger-return-values).
+    #[inline]
     pub fn attr_creation_date(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "CreationDate".into())
     }
@@ -1404,6 +1469,7 @@ impl crate::Cfn<markers::SessionLogger> {
     ///
     /// `Fn::GetAtt` of
     /// [`SessionLoggerArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-sessionlogger.html#aws-resource-workspacesweb-sessionlogger-return-values).
+    #[inline]
     pub fn attr_session_logger_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "SessionLoggerArn".into())
     }
@@ -1437,6 +1503,7 @@ pub mod session_logger {
 
     impl EventFilter {
         /// Every property unset.
+        #[inline]
         pub fn new() -> EventFilter {
             EventFilter {
                 all: None,
@@ -1446,12 +1513,14 @@ pub mod session_logger {
     }
 
     impl Default for EventFilter {
+        #[inline]
         fn default() -> EventFilter {
             EventFilter::new()
         }
     }
 
     impl IntoValue for EventFilter {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "All", self.all);
@@ -1475,6 +1544,7 @@ pub mod session_logger {
 
     impl LogConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> LogConfiguration {
             LogConfiguration {
                 s3: None,
@@ -1483,12 +1553,14 @@ pub mod session_logger {
     }
 
     impl Default for LogConfiguration {
+        #[inline]
         fn default() -> LogConfiguration {
             LogConfiguration::new()
         }
     }
 
     impl IntoValue for LogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "S3", self.s3);
@@ -1535,6 +1607,7 @@ pub mod session_logger {
 
     impl S3LogConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(bucket: impl Into<Str>, folder_structure: impl Into<Str>, log_file_format: impl Into<Str>) -> S3LogConfiguration {
             S3LogConfiguration {
                 bucket: bucket.into(),
@@ -1547,6 +1620,7 @@ pub mod session_logger {
     }
 
     impl IntoValue for S3LogConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Bucket", self.bucket.into_value());
@@ -1583,6 +1657,7 @@ pub struct CfnTrustStoreProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnTrustStoreProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(certificate_list: impl Into<List<Str>>) -> CfnTrustStoreProps {
         CfnTrustStoreProps {
             certificate_list: certificate_list.into(),
@@ -1594,6 +1669,7 @@ impl CfnTrustStoreProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnTrustStoreProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("CertificateList", self.certificate_list.into_value());
@@ -1603,6 +1679,7 @@ impl CfnTrustStoreProps {
 
     /// The `AWS::WorkSpacesWeb::TrustStore` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WorkSpacesWeb::TrustStore").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1611,6 +1688,7 @@ impl CfnTrustStoreProps {
 #[cfg(feature = "workspacesweb")]
 impl crate::Cfn<markers::TrustStore> {
     /// Adds an `AWS::WorkSpacesWeb::TrustStore` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1623,6 +1701,7 @@ impl crate::Cfn<markers::TrustStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociatedPortalArns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-truststore.html#aws-resource-workspacesweb-truststore-return-values).
+    #[inline]
     pub fn attr_associated_portal_arns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociatedPortalArns".into())
     }
@@ -1631,6 +1710,7 @@ impl crate::Cfn<markers::TrustStore> {
     ///
     /// `Fn::GetAtt` of
     /// [`TrustStoreArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-truststore.html#aws-resource-workspacesweb-truststore-return-values).
+    #[inline]
     pub fn attr_trust_store_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "TrustStoreArn".into())
     }
@@ -1660,6 +1740,7 @@ pub struct CfnUserAccessLoggingSettingsProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnUserAccessLoggingSettingsProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(kinesis_stream_arn: impl Into<Str>) -> CfnUserAccessLoggingSettingsProps {
         CfnUserAccessLoggingSettingsProps {
             kinesis_stream_arn: kinesis_stream_arn.into(),
@@ -1671,6 +1752,7 @@ impl CfnUserAccessLoggingSettingsProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnUserAccessLoggingSettingsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         m.insert("KinesisStreamArn", self.kinesis_stream_arn.into_value());
@@ -1680,6 +1762,7 @@ impl CfnUserAccessLoggingSettingsProps {
 
     /// The `AWS::WorkSpacesWeb::UserAccessLoggingSettings` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WorkSpacesWeb::UserAccessLoggingSettings").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1688,6 +1771,7 @@ impl CfnUserAccessLoggingSettingsProps {
 #[cfg(feature = "workspacesweb")]
 impl crate::Cfn<markers::UserAccessLoggingSettings> {
     /// Adds an `AWS::WorkSpacesWeb::UserAccessLoggingSettings` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1700,6 +1784,7 @@ impl crate::Cfn<markers::UserAccessLoggingSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociatedPortalArns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-useraccessloggingsettings.html#aws-resource-workspacesweb-useraccessloggingsettings-return-values).
+    #[inline]
     pub fn attr_associated_portal_arns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociatedPortalArns".into())
     }
@@ -1708,6 +1793,7 @@ impl crate::Cfn<markers::UserAccessLoggingSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`UserAccessLoggingSettingsArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-useraccessloggingsettings.html#aws-resource-workspacesweb-useraccessloggingsettings-return-values).
+    #[inline]
     pub fn attr_user_access_logging_settings_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UserAccessLoggingSettingsArn".into())
     }
@@ -1818,6 +1904,7 @@ pub struct CfnUserSettingsProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnUserSettingsProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(copy_allowed: impl Into<Str>, download_allowed: impl Into<Str>, paste_allowed: impl Into<Str>, print_allowed: impl Into<Str>, upload_allowed: impl Into<Str>) -> CfnUserSettingsProps {
         CfnUserSettingsProps {
             additional_encryption_context: None,
@@ -1842,6 +1929,7 @@ impl CfnUserSettingsProps {
 #[cfg(feature = "workspacesweb")]
 impl CfnUserSettingsProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "AdditionalEncryptionContext", self.additional_encryption_context);
@@ -1864,6 +1952,7 @@ impl CfnUserSettingsProps {
 
     /// The `AWS::WorkSpacesWeb::UserSettings` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::WorkSpacesWeb::UserSettings").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -1872,6 +1961,7 @@ impl CfnUserSettingsProps {
 #[cfg(feature = "workspacesweb")]
 impl crate::Cfn<markers::UserSettings> {
     /// Adds an `AWS::WorkSpacesWeb::UserSettings` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -1884,6 +1974,7 @@ impl crate::Cfn<markers::UserSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`AssociatedPortalArns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-usersettings.html#aws-resource-workspacesweb-usersettings-return-values).
+    #[inline]
     pub fn attr_associated_portal_arns(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AssociatedPortalArns".into())
     }
@@ -1892,6 +1983,7 @@ impl crate::Cfn<markers::UserSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`UserSettingsArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-usersettings.html#aws-resource-workspacesweb-usersettings-return-values).
+    #[inline]
     pub fn attr_user_settings_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "UserSettingsArn".into())
     }
@@ -1902,6 +1994,7 @@ impl crate::Cfn<markers::UserSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`BrandingConfiguration.LogoMetadata`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-usersettings.html#aws-resource-workspacesweb-usersettings-return-values).
+    #[inline]
     pub fn attr_branding_configuration_logo_metadata(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BrandingConfiguration.LogoMetadata".into())
     }
@@ -1912,6 +2005,7 @@ impl crate::Cfn<markers::UserSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`BrandingConfiguration.FaviconMetadata`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-usersettings.html#aws-resource-workspacesweb-usersettings-return-values).
+    #[inline]
     pub fn attr_branding_configuration_favicon_metadata(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BrandingConfiguration.FaviconMetadata".into())
     }
@@ -1922,6 +2016,7 @@ impl crate::Cfn<markers::UserSettings> {
     ///
     /// `Fn::GetAtt` of
     /// [`BrandingConfiguration.WallpaperMetadata`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-usersettings.html#aws-resource-workspacesweb-usersettings-return-values).
+    #[inline]
     pub fn attr_branding_configuration_wallpaper_metadata(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "BrandingConfiguration.WallpaperMetadata".into())
     }
@@ -2001,6 +2096,7 @@ pub mod user_settings {
 
     impl BrandingConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> BrandingConfiguration {
             BrandingConfiguration {
                 color_theme: None,
@@ -2017,12 +2113,14 @@ pub mod user_settings {
     }
 
     impl Default for BrandingConfiguration {
+        #[inline]
         fn default() -> BrandingConfiguration {
             BrandingConfiguration::new()
         }
     }
 
     impl IntoValue for BrandingConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "ColorTheme", self.color_theme);
@@ -2066,6 +2164,7 @@ pub mod user_settings {
 
     impl ImageMetadata {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(file_extension: impl Into<Str>, last_upload_timestamp: impl Into<Str>, mime_type: impl Into<Str>) -> ImageMetadata {
             ImageMetadata {
                 file_extension: file_extension.into(),
@@ -2076,6 +2175,7 @@ pub mod user_settings {
     }
 
     impl IntoValue for ImageMetadata {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("FileExtension", self.file_extension.into_value());
@@ -2141,6 +2241,7 @@ pub mod user_settings {
 
     impl LocalizedBrandingStrings {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(browser_tab_title: impl Into<Str>, welcome_text: impl Into<Str>) -> LocalizedBrandingStrings {
             LocalizedBrandingStrings {
                 browser_tab_title: browser_tab_title.into(),
@@ -2156,6 +2257,7 @@ pub mod user_settings {
     }
 
     impl IntoValue for LocalizedBrandingStrings {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("BrowserTabTitle", self.browser_tab_title.into_value());
@@ -2203,6 +2305,7 @@ pub mod user_settings {
 
     impl ToolbarConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> ToolbarConfiguration {
             ToolbarConfiguration {
                 hidden_toolbar_items: None,
@@ -2214,12 +2317,14 @@ pub mod user_settings {
     }
 
     impl Default for ToolbarConfiguration {
+        #[inline]
         fn default() -> ToolbarConfiguration {
             ToolbarConfiguration::new()
         }
     }
 
     impl IntoValue for ToolbarConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "HiddenToolbarItems", self.hidden_toolbar_items);
@@ -2253,6 +2358,7 @@ pub mod user_settings {
 
     impl CookieSynchronizationConfiguration {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(allowlist: impl Into<List<CookieSpecification>>) -> CookieSynchronizationConfiguration {
             CookieSynchronizationConfiguration {
                 allowlist: allowlist.into(),
@@ -2262,6 +2368,7 @@ pub mod user_settings {
     }
 
     impl IntoValue for CookieSynchronizationConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Allowlist", self.allowlist.into_value());
@@ -2296,6 +2403,7 @@ pub mod user_settings {
 
     impl CookieSpecification {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(domain: impl Into<Str>) -> CookieSpecification {
             CookieSpecification {
                 domain: domain.into(),
@@ -2306,6 +2414,7 @@ pub mod user_settings {
     }
 
     impl IntoValue for CookieSpecification {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("Domain", self.domain.into_value());

@@ -113,6 +113,7 @@ pub struct CfnGroupProps {
 #[cfg(feature = "xray")]
 impl CfnGroupProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(group_name: impl Into<Str>) -> CfnGroupProps {
         CfnGroupProps {
             filter_expression: None,
@@ -126,6 +127,7 @@ impl CfnGroupProps {
 #[cfg(feature = "xray")]
 impl CfnGroupProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "FilterExpression", self.filter_expression);
@@ -137,6 +139,7 @@ impl CfnGroupProps {
 
     /// The `AWS::XRay::Group` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::XRay::Group").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -145,6 +148,7 @@ impl CfnGroupProps {
 #[cfg(feature = "xray")]
 impl crate::Cfn<markers::Group> {
     /// Adds an `AWS::XRay::Group` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -157,6 +161,7 @@ impl crate::Cfn<markers::Group> {
     ///
     /// `Fn::GetAtt` of
     /// [`GroupARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-xray-group.html#aws-resource-xray-group-return-values).
+    #[inline]
     pub fn attr_group_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "GroupARN".into())
     }
@@ -188,6 +193,7 @@ pub mod group {
 
     impl InsightsConfiguration {
         /// Every property unset.
+        #[inline]
         pub fn new() -> InsightsConfiguration {
             InsightsConfiguration {
                 insights_enabled: None,
@@ -197,12 +203,14 @@ pub mod group {
     }
 
     impl Default for InsightsConfiguration {
+        #[inline]
         fn default() -> InsightsConfiguration {
             InsightsConfiguration::new()
         }
     }
 
     impl IntoValue for InsightsConfiguration {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "InsightsEnabled", self.insights_enabled);
@@ -239,6 +247,7 @@ pub struct CfnResourcePolicyProps {
 #[cfg(feature = "xray")]
 impl CfnResourcePolicyProps {
     /// The required properties as given, every other one unset.
+    #[inline]
     pub fn new(policy_document: impl Into<Str>, policy_name: impl Into<Str>) -> CfnResourcePolicyProps {
         CfnResourcePolicyProps {
             bypass_policy_lockout_check: None,
@@ -251,6 +260,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "xray")]
 impl CfnResourcePolicyProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "BypassPolicyLockoutCheck", self.bypass_policy_lockout_check);
@@ -261,6 +271,7 @@ impl CfnResourcePolicyProps {
 
     /// The `AWS::XRay::ResourcePolicy` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::XRay::ResourcePolicy").properties(self.into_properties())
     }
@@ -269,6 +280,7 @@ impl CfnResourcePolicyProps {
 #[cfg(feature = "xray")]
 impl crate::Cfn<markers::ResourcePolicy> {
     /// Adds an `AWS::XRay::ResourcePolicy` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -322,6 +334,7 @@ pub struct CfnSamplingRuleProps {
 #[cfg(feature = "xray")]
 impl CfnSamplingRuleProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnSamplingRuleProps {
         CfnSamplingRuleProps {
             rule_name: None,
@@ -335,6 +348,7 @@ impl CfnSamplingRuleProps {
 
 #[cfg(feature = "xray")]
 impl Default for CfnSamplingRuleProps {
+    #[inline]
     fn default() -> CfnSamplingRuleProps {
         CfnSamplingRuleProps::new()
     }
@@ -343,6 +357,7 @@ impl Default for CfnSamplingRuleProps {
 #[cfg(feature = "xray")]
 impl CfnSamplingRuleProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "RuleName", self.rule_name);
@@ -355,6 +370,7 @@ impl CfnSamplingRuleProps {
 
     /// The `AWS::XRay::SamplingRule` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::XRay::SamplingRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
     }
@@ -363,6 +379,7 @@ impl CfnSamplingRuleProps {
 #[cfg(feature = "xray")]
 impl crate::Cfn<markers::SamplingRule> {
     /// Adds an `AWS::XRay::SamplingRule` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -375,6 +392,7 @@ impl crate::Cfn<markers::SamplingRule> {
     ///
     /// `Fn::GetAtt` of
     /// [`RuleARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-xray-samplingrule.html#aws-resource-xray-samplingrule-return-values).
+    #[inline]
     pub fn attr_rule_arn(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "RuleARN".into())
     }
@@ -409,6 +427,7 @@ pub mod sampling_rule {
 
     impl SamplingRateBoost {
         /// The required properties as given, every other one unset.
+        #[inline]
         pub fn new(cooldown_window_minutes: impl Into<Int>, max_rate: impl Into<Num>) -> SamplingRateBoost {
             SamplingRateBoost {
                 cooldown_window_minutes: cooldown_window_minutes.into(),
@@ -418,6 +437,7 @@ pub mod sampling_rule {
     }
 
     impl IntoValue for SamplingRateBoost {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             m.insert("CooldownWindowMinutes", self.cooldown_window_minutes.into_value());
@@ -451,6 +471,7 @@ pub mod sampling_rule {
 
     impl SamplingRuleRecord {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SamplingRuleRecord {
             SamplingRuleRecord {
                 created_at: None,
@@ -461,12 +482,14 @@ pub mod sampling_rule {
     }
 
     impl Default for SamplingRuleRecord {
+        #[inline]
         fn default() -> SamplingRuleRecord {
             SamplingRuleRecord::new()
         }
     }
 
     impl IntoValue for SamplingRuleRecord {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "CreatedAt", self.created_at);
@@ -553,6 +576,7 @@ pub mod sampling_rule {
 
     impl SamplingRuleUpdate {
         /// Every property unset.
+        #[inline]
         pub fn new() -> SamplingRuleUpdate {
             SamplingRuleUpdate {
                 attributes: None,
@@ -573,12 +597,14 @@ pub mod sampling_rule {
     }
 
     impl Default for SamplingRuleUpdate {
+        #[inline]
         fn default() -> SamplingRuleUpdate {
             SamplingRuleUpdate::new()
         }
     }
 
     impl IntoValue for SamplingRuleUpdate {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Attributes", self.attributes);
@@ -694,6 +720,7 @@ pub mod sampling_rule {
     impl SamplingRule {
         /// The required properties as given, every other one unset.
         #[allow(clippy::too_many_arguments)] // one per required property
+        #[inline]
         pub fn new(fixed_rate: impl Into<Num>, http_method: impl Into<Str>, host: impl Into<Str>, priority: impl Into<Int>, reservoir_size: impl Into<Int>, resource_arn: impl Into<Str>, service_name: impl Into<Str>, service_type: impl Into<Str>, url_path: impl Into<Str>) -> SamplingRule {
             SamplingRule {
                 attributes: None,
@@ -715,6 +742,7 @@ pub mod sampling_rule {
     }
 
     impl IntoValue for SamplingRule {
+        #[inline]
         fn into_value(self) -> gs_core::Value {
             let mut m = gs_core::ValueMap::new();
             set(&mut m, "Attributes", self.attributes);
@@ -751,6 +779,7 @@ pub struct CfnTransactionSearchConfigProps {
 #[cfg(feature = "xray")]
 impl CfnTransactionSearchConfigProps {
     /// Every property unset.
+    #[inline]
     pub fn new() -> CfnTransactionSearchConfigProps {
         CfnTransactionSearchConfigProps {
             indexing_percentage: None,
@@ -760,6 +789,7 @@ impl CfnTransactionSearchConfigProps {
 
 #[cfg(feature = "xray")]
 impl Default for CfnTransactionSearchConfigProps {
+    #[inline]
     fn default() -> CfnTransactionSearchConfigProps {
         CfnTransactionSearchConfigProps::new()
     }
@@ -768,6 +798,7 @@ impl Default for CfnTransactionSearchConfigProps {
 #[cfg(feature = "xray")]
 impl CfnTransactionSearchConfigProps {
     /// The CloudFormation properties that are set, in alphabetical order.
+    #[inline]
     pub fn into_properties(self) -> gs_core::ValueMap {
         let mut m = gs_core::ValueMap::new();
         set(&mut m, "IndexingPercentage", self.indexing_percentage);
@@ -776,6 +807,7 @@ impl CfnTransactionSearchConfigProps {
 
     /// The `AWS::XRay::TransactionSearchConfig` resource with these properties and the type's tagging, to adjust (removal
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
+    #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
         gs_core::Resource::new("AWS::XRay::TransactionSearchConfig").properties(self.into_properties())
     }
@@ -784,6 +816,7 @@ impl CfnTransactionSearchConfigProps {
 #[cfg(feature = "xray")]
 impl crate::Cfn<markers::TransactionSearchConfig> {
     /// Adds an `AWS::XRay::TransactionSearchConfig` with `id` to `scope`, with `props` and the type's tagging.
+    #[inline]
     pub fn new(
         scope: &mut gs_core::Scope<'_>,
         id: &str,
@@ -796,6 +829,7 @@ impl crate::Cfn<markers::TransactionSearchConfig> {
     ///
     /// `Fn::GetAtt` of
     /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-xray-transactionsearchconfig.html#aws-resource-xray-transactionsearchconfig-return-values).
+    #[inline]
     pub fn attr_account_id(self) -> gs_core::Value {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
